@@ -1,0 +1,11 @@
+import type { CliIO } from './io.js';
+
+/** One `ae` subcommand. Each lives in cli/commands/<name>.ts and is listed in cli/main.ts. */
+export interface Command {
+  name: string;
+  /** One line for `ae --help`. */
+  summary: string;
+  /** The usage line(s) for `ae <name> --help` and usage errors. */
+  usage: string;
+  run(argv: readonly string[], io: CliIO): Promise<number>;
+}

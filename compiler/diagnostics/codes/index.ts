@@ -1,0 +1,25 @@
+// The one catalogue of diagnostic codes, in ranges per phase:
+// AE1xxx syntax, AE2xxx names, AE3xxx shapes/types, AE4xxx objective/training, AE5xxx lints.
+import type { CatalogueEntry } from './entry.js';
+import { syntaxCodes } from './syntax.js';
+import { namesCodes } from './names.js';
+import { shapesCodes } from './shapes.js';
+import { objectiveCodes } from './objective.js';
+import { lintsCodes } from './lints.js';
+
+export const diagnosticCatalogue = Object.freeze({
+  ...syntaxCodes,
+  ...namesCodes,
+  ...shapesCodes,
+  ...objectiveCodes,
+  ...lintsCodes,
+}) as Readonly<Record<DiagnosticCode, CatalogueEntry>>;
+
+export type DiagnosticCode =
+  | keyof typeof syntaxCodes
+  | keyof typeof namesCodes
+  | keyof typeof shapesCodes
+  | keyof typeof objectiveCodes
+  | keyof typeof lintsCodes;
+
+export type { CatalogueEntry };
