@@ -3,6 +3,7 @@
 // names point at tensors, shapes are inferred, the graph is built. Later passes only read it.
 import type {
   CorruptMember,
+  Expression,
   HeadMember,
   InputMember,
   LatentMember,
@@ -11,6 +12,8 @@ import type {
   SourceRange,
 } from '../ast.js';
 import type { ActivationSpec, IRInput, IRNode, IRParameter, Shape } from '../ir/types.js';
+
+export type ConstantValue = number | string | boolean | ConstantValue[];
 
 export type LatentKind = 'dense' | 'identity' | 'gaussian' | 'vq' | 'binary' | 'onehot';
 
@@ -79,6 +82,9 @@ export interface CheckedModel {
   layerNames: { name: string; range: SourceRange; nodeId: string }[];
   nodes: IRNode[];
   parameters: IRParameter[];
+  /** Evaluates a constant expression (numbers, arithmetic, `let` names incl. imported ones, strings,
+   *  booleans). Returns undefined when it is not constant; the caller reports that in its own words. */
+  evaluateConstant(expr: Expression): ConstantValue | undefined;
   /** Parameter count as Keras counts it: tied weights once, batch-norm statistics non-trainable. */
   parameterCount: { total: number; trainable: number };
 }
