@@ -2,4 +2,11 @@
 import type { CatalogueEntry } from './entry.js';
 
 export const lintsCodes = {
+  AE5001: { severity: 'warning', title: 'overcomplete code without a regulariser' },
+  AE5002: { severity: 'warning', title: 'gaussian latent without kl' },
+  AE5003: { severity: 'warning', title: 'bce on an unbounded output' },
+  AE5004: { severity: 'warning', title: 'relu on a narrow code' },
+  AE5005: { severity: 'warning', title: 'unused head' },
+  AE5006: { severity: 'warning', title: 'unused layer name' },
+  AE5007: { severity: 'warning', title: 'parameter count too large' },
 } as const satisfies Record<`AE5${string}`, CatalogueEntry>;

@@ -2,4 +2,26 @@
 import type { CatalogueEntry } from './entry.js';
 
 export const objectiveCodes = {
+  // ---- the loss expression (AE40xx)
+  AE4001: { severity: 'error', title: 'unknown loss function' },
+  AE4002: { severity: 'error', title: 'wrong number of loss arguments' },
+  AE4003: { severity: 'error', title: 'unknown loss option' },
+  AE4004: { severity: 'error', title: 'loss is not a weighted sum of terms' },
+  AE4005: { severity: 'error', title: 'loss argument is not a tensor' },
+  AE4006: { severity: 'error', title: 'invalid loss option value' },
+  AE4007: { severity: 'error', title: 'kl on a non-gaussian latent' },
+  AE4008: { severity: 'error', title: 'vq_loss on a non-vq latent' },
+  AE4009: { severity: 'error', title: 'contractive code not differentiable from its input' },
+  AE4010: { severity: 'error', title: 'bce target outside [0, 1]' },
+  AE4011: { severity: 'error', title: 'loss argument shapes disagree' },
+  AE4012: { severity: 'error', title: 'head and label class counts disagree' },
+  AE4013: { severity: 'error', title: 'missing loss' },
+  // ---- training phases (AE41xx)
+  AE4101: { severity: 'error', title: 'unknown train setting' },
+  AE4102: { severity: 'error', title: 'invalid train setting value' },
+  AE4103: { severity: 'error', title: 'duplicate phase name' },
+  AE4104: { severity: 'error', title: 'duplicate train setting' },
+  AE4105: { severity: 'error', title: 'unknown data source, optimizer or schedule' },
+  AE4106: { severity: 'error', title: 'unknown option of a train setting' },
+  AE4107: { severity: 'error', title: 'unknown freeze target' },
 } as const satisfies Record<`AE4${string}`, CatalogueEntry>;

@@ -2,4 +2,17 @@
 import type { CatalogueEntry } from './entry.js';
 
 export const shapesCodes = {
+  AE3001: { severity: 'error', title: 'decoder output does not match the input' },
+  AE3002: { severity: 'error', title: 'layer does not fit its input shape' },
+  AE3003: { severity: 'error', title: 'output size not a positive integer' },
+  AE3004: { severity: 'error', title: 'reshape changes the element count' },
+  AE3005: { severity: 'error', title: 'tied layers not transposable' },
+  AE3006: { severity: 'error', title: 'unpool without maxpool switches' },
+  AE3007: { severity: 'error', title: 'mirrored layer cannot restore its shape' },
+  AE3008: { severity: 'error', title: 'invalid dimension' },
+  AE3009: { severity: 'error', title: 'invalid value range' },
+  AE3010: { severity: 'error', title: 'invalid corruption target' },
+  AE3011: { severity: 'error', title: 'vq dimension mismatch' },
+  AE3012: { severity: 'error', title: 'no input to reconstruct' },
+  AE3013: { severity: 'error', title: 'parameter count overflows' },
 } as const satisfies Record<`AE3${string}`, CatalogueEntry>;

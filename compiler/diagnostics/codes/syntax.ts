@@ -2,4 +2,22 @@
 import type { CatalogueEntry } from './entry.js';
 
 export const syntaxCodes = {
+  AE1001: { severity: 'error', title: 'unexpected character' },
+  AE1002: { severity: 'error', title: 'unterminated string' },
+  AE1003: { severity: 'error', title: 'unterminated block comment' },
+  AE1004: { severity: 'error', title: 'unknown escape in string' },
+  AE1010: { severity: 'error', title: 'unexpected token' },
+  AE1011: { severity: 'error', title: 'missing comma' },
+  AE1012: { severity: 'error', title: 'unclosed bracket' },
+  AE1013: { severity: 'error', title: '`:` where `=` belongs' },
+  AE1014: { severity: 'error', title: '`=` where `:` belongs' },
+  AE1015: { severity: 'error', title: 'keyword used as a name' },
+  AE1016: { severity: 'error', title: 'missing expression' },
+  AE1017: { severity: 'error', title: 'only names can be called' },
+  AE1018: { severity: 'error', title: 'malformed value range' },
+  AE1019: { severity: 'error', title: 'unknown type form' },
+  AE1020: { severity: 'error', title: 'malformed mirror' },
+  AE1021: { severity: 'error', title: 'second loss in a phase' },
+  AE1022: { severity: 'error', title: 'unmatched closing bracket' },
+  AE1023: { severity: 'error', title: 'unknown model member' },
 } as const satisfies Record<`AE1${string}`, CatalogueEntry>;

@@ -1,0 +1,39 @@
+// `ae compile FILE [--model NAME] [-o OUT]`: the model's IR as JSON (stdout by default).
+// A file with several models needs --model: the runtime reads one model per IR file.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serializeIR } from '../../compiler/ir/emit.js';
+import { parseArgs, stringFlag } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
+import { loadAnalysis, modelNames } from './load-models.js';
+
+export const compileCommand: Command = {
+  name: 'compile',
+  summary: 'compile a model to its JSON graph IR',
+  usage: 'ae compile FILE [--model NAME] [-o OUT]   (--model is required when FILE has several models)',
+  async run(argv, io) {
+    const args = parseArgs(argv, { model: { type: 'string' }, out: { type: 'string', short: 'o' } });
+    const [file, ...extra] = args.positionals;
+    if (file === undefined) throw new UsageError('no FILE given');
+    if (extra.length > 0) throw new UsageError(`one FILE at a time, got also '${extra.join("', '")}'`);
+    const model = stringFlag(args, 'model');
+    const analysis = await loadAnalysis(file, io, model);
+    if (!analysis) return EXIT_INPUT_ERROR;
+    const names = modelNames(analysis);
+    if (names.length === 0) {
+      io.stderr(`ae compile: '${file}' has no model\n`);
+      return EXIT_INPUT_ERROR;
+    }
+    if (model === undefined && names.length > 1) {
+      throw new UsageError(`'${file}' has ${names.length} models; choose one with --model (${names.join(', ')})`);
+    }
+    const ir = analysis.irs[0];
+    if (!ir) return EXIT_INPUT_ERROR;
+    const text = serializeIR(ir);
+    const out = stringFlag(args, 'out');
+    if (out === undefined) io.stdout(text);
+    else await writeFile(resolve(io.cwd, out), text);
+    return EXIT_OK;
+  },
+};

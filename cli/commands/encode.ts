@@ -1,0 +1,37 @@
+// `ae encode RUN --data SRC -o FILE.npy|FILE.csv`: the latent code of every sample.
+import { resolve } from 'node:path';
+import { writeCsv, writeNpy } from '../../runtime/io/index.js';
+import { encode, loadRun } from '../../runtime/tasks/index.js';
+import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT_OK, UsageError } from '../io.js';
+import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+
+export const encodeCommand: Command = {
+  name: 'encode',
+  summary: 'write the latent codes of a data set (.npy or .csv)',
+  usage: 'ae encode RUN --data SRC -o FILE.npy|FILE.csv [--limit N] [--backend auto|tensorflow|webgpu|wasm|cpu]',
+  async run(argv, io) {
+    const args = parseArgs(argv, { data: { type: 'string' }, out: { type: 'string', short: 'o' }, limit: { type: 'string' }, backend: { type: 'string' } });
+    const out = stringFlag(args, 'out');
+    const limit = integerFlag(args, 'limit');
+    if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
+    if (out === undefined || !/\.(npy|csv)$/.test(out)) throw new UsageError('-o FILE.npy or -o FILE.csv is required');
+    return reportingUserErrors('encode', io, async () => {
+      await useBackend(args, io);
+      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      try {
+        const dataset = await dataFor(run.ir, args, io, limit !== undefined ? { limit } : {});
+        const codes = encode(run.program, dataset);
+        const flatShape = [codes.shape[0]!, codes.shape.slice(1).reduce((a, b) => a * b, 1)];
+        const path = resolve(io.cwd, out);
+        if (out.endsWith('.npy')) await writeNpy(path, codes.values, codes.shape);
+        else await writeCsv(path, codes.values, flatShape, Array.from({ length: flatShape[1]! }, (_, i) => `z${i}`));
+        io.stderr(`wrote ${codes.shape[0]} codes of shape [${codes.shape.slice(1).join(', ')}] to ${out}\n`);
+        return EXIT_OK;
+      } finally {
+        run.program.dispose();
+      }
+    });
+  },
+};

@@ -1,0 +1,38 @@
+// `ae eval RUN`: the objective and the reconstruction mse of a trained run on a data set.
+import { loadRun, evaluate } from '../../runtime/tasks/index.js';
+import { formatLoss } from '../../runtime/train/progress.js';
+import { integerFlag, oneOfFlag, parseArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT_OK, UsageError } from '../io.js';
+import { resolve } from 'node:path';
+import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: "evaluate a trained run: the objective's loss and the reconstruction mse",
+  usage: 'ae eval RUN [--data SRC] [--limit N] [--format text|json] [--backend auto|tensorflow|webgpu|wasm|cpu]',
+  async run(argv, io) {
+    const args = parseArgs(argv, { data: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' }, backend: { type: 'string' } });
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
+    const limit = integerFlag(args, 'limit');
+    if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
+    return reportingUserErrors('eval', io, async () => {
+      await useBackend(args, io);
+      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      try {
+        const dataset = await dataFor(run.ir, args, io, { labels: true, ...(limit !== undefined ? { limit } : {}) });
+        const result = evaluate(run.program, dataset);
+        if (format === 'json') {
+          io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, ...result })}\n`);
+        } else {
+          io.stdout(`${run.ir.model} on ${dataset.name} (${result.samples} samples)\n`);
+          io.stdout(`  loss ${formatLoss(result.loss)}\n  mse  ${formatLoss(result.mse)}\n`);
+          for (const [name, value] of Object.entries(result.terms)) io.stdout(`  ${name} ${formatLoss(value)}\n`);
+        }
+        return EXIT_OK;
+      } finally {
+        run.program.dispose();
+      }
+    });
+  },
+};

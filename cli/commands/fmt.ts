@@ -1,0 +1,87 @@
+// `ae fmt FILE...`: print the canonical formatting of .ae files, rewrite them (--write), or list the
+// ones that are not formatted (--check, exit 1). Formatting goes through Prettier with the aelang
+// plugin, so the output is exactly `prettier --plugin aelang/prettier FILE`.
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { formatAe } from '../../compiler/format/format.js';
+import { parseSource } from '../../grammar/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { renderHuman } from '../../compiler/diagnostics/render.js';
+
+const usage = 'ae fmt [--write | --check] FILE...';
+
+export const fmtCommand: Command = {
+  name: 'fmt',
+  summary: 'format .ae files in the one canonical style',
+  usage,
+  async run(argv, io) {
+    const args = parseArgs(argv, { write: { type: 'boolean', short: 'w' }, check: { type: 'boolean' } });
+    const files = args.positionals;
+    if (files.length === 0) throw new UsageError('no files given');
+    if (args.flags.write && args.flags.check) throw new UsageError("'--write' and '--check' cannot be combined");
+    const sources = await readAll(files, io);
+    let exitCode = EXIT_OK;
+    for (const { file, path, text } of sources) {
+      const diagnostics = parseSource(text).diagnostics.filter((d) => d.severity === 'error');
+      if (diagnostics.length > 0) {
+        io.stderr(renderSyntaxErrors(file, text, diagnostics, io.isTTY));
+        exitCode = EXIT_INPUT_ERROR;
+        continue;
+      }
+      const formatted = await formatAe(text);
+      if (args.flags.check) {
+        if (formatted !== text) {
+          io.stdout(`${file}\n`);
+          exitCode = EXIT_INPUT_ERROR;
+        }
+      } else if (args.flags.write) {
+        if (formatted !== text) await writeAtomically(path, formatted);
+      } else {
+        io.stdout(formatted);
+      }
+    }
+    return exitCode;
+  },
+};
+
+interface Source {
+  /** As the user named it, for messages. */
+  file: string;
+  path: string;
+  text: string;
+}
+
+/** Reads every file first, so a missing one is misuse reported before anything is written. */
+async function readAll(files: readonly string[], io: CliIO): Promise<Source[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const path = resolve(io.cwd, file);
+      try {
+        return { file, path, text: await readFile(path, 'utf8') };
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+        throw new UsageError(`cannot read '${file}': ${reason}`);
+      }
+    }),
+  );
+}
+
+/** A reader never sees a half-written file: write a sibling temp file, then rename over the original. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, 'utf8');
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function renderSyntaxErrors(file: string, text: string, diagnostics: readonly Diagnostic[], color: boolean): string {
+  return renderHuman(diagnostics.map((d) => ({ ...d, file })), new Map([[file, text]]), { color });
+}

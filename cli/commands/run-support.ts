@@ -1,0 +1,77 @@
+// Shared by train/eval/encode/reconstruct: the --backend flag, opening a model (.ae or .ir.json),
+// loading data for a model, and turning user-input errors into exit 1.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { analyzeSource } from '../../compiler/analyze.js';
+import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
+import { renderHuman } from '../../compiler/diagnostics/render.js';
+import type { DataSource, IRModel } from '../../compiler/ir/types.js';
+import { selectBackend, type BackendName } from '../../runtime/backends/index.js';
+import { loadDataset, type Dataset } from '../../runtime/data/index.js';
+import { readIRFile } from '../../runtime/tasks/load-run.js';
+import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
+import { modelInputs } from '../../runtime/train/batches.js';
+import { oneOfFlag, type ParsedArgs } from '../args.js';
+import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
+/** Selects the backend from --backend (default auto), logging the choice on stderr. */
+export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
+  const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
+  const selection = await selectBackend(choice as BackendName | 'auto', { log: (line) => io.stderr(`${line}\n`) });
+  return selection.name;
+}
+
+/** A model from a `.ir.json` file or compiled from a `.ae` file (diagnostics printed on stderr). */
+export async function openModel(file: string, modelName: string | undefined, io: CliIO): Promise<IRModel | undefined> {
+  if (file.endsWith('.json')) {
+    const ir = await readIRFile(resolve(io.cwd, file));
+    if (modelName !== undefined && ir.model !== modelName) throw new UsageError(`${file} holds model '${ir.model}', not '${modelName}'`);
+    return ir;
+  }
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch {
+    throw new UsageError(`cannot read '${file}'`);
+  }
+  const analysis = analyzeSource(text, file, { cwd: io.cwd, ...(modelName ? { model: modelName } : {}) });
+  if (analysis.diagnostics.length > 0) {
+    io.stderr(renderHuman(analysis.diagnostics, new Map([[file, text]]), { color: io.isTTY }));
+  }
+  if (hasErrors(analysis.diagnostics)) return undefined;
+  if (analysis.irs.length === 0) {
+    throw new UsageError(modelName ? `${file} has no model '${modelName}'` : `${file} defines no model`);
+  }
+  if (analysis.irs.length > 1) {
+    throw new UsageError(`${file} defines ${analysis.irs.length} models (${analysis.irs.map((ir) => ir.model).join(', ')}); choose one with --model`);
+  }
+  return analysis.irs[0]!;
+}
+
+/** The data a task runs on: --data, else the model's validation data, else its training data. */
+export async function dataFor(ir: IRModel, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
+  const flag = args.flags.data;
+  const fromPhases = ir.phases.map((p) => p.validate ?? p.data).find((s): s is DataSource => s !== undefined);
+  const source = typeof flag === 'string' ? flag : fromPhases;
+  if (source === undefined) throw new UsageError('the run names no data set; pass --data SRC');
+  const inputs = modelInputs(ir);
+  return loadDataset(source, inputs.data, {
+    cwd: io.cwd,
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.labels && inputs.labels ? { labelsInput: inputs.labels } : {}),
+  });
+}
+
+/** Runs a command body; errors in the user's input become a message and exit 1. */
+export async function reportingUserErrors(command: string, io: CliIO, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = userErrorMessage(error);
+    if (message === undefined) throw error;
+    io.stderr(`ae ${command}: ${message}\n`);
+    return EXIT_INPUT_ERROR;
+  }
+}

@@ -1,0 +1,75 @@
+// `ae train FILE`: compile (or read) the model, pick a backend, train it into a run directory.
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { createRunDirectory } from '../../runtime/runs/index.js';
+import { readIRFile } from '../../runtime/tasks/load-run.js';
+import { formatLoss } from '../../runtime/train/progress.js';
+import { IR_FILE, train } from '../../runtime/train/train.js';
+import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
+import { openModel, reportingUserErrors, useBackend } from './run-support.js';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a model into a run directory (weights, metrics, checkpoints)',
+  usage:
+    'ae train FILE [--model NAME] [--data SRC] [--epochs N] [--batch N] [--limit N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--seed N] [--out DIR] [--resume DIR]',
+  async run(argv, io) {
+    const args = parseArgs(argv, {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      limit: { type: 'string' },
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      resume: { type: 'string' },
+    });
+    const [file, ...extra] = args.positionals;
+    if (extra.length > 0) throw new UsageError(`one FILE at a time, got ${args.positionals.length}`);
+    const resumeDir = stringFlag(args, 'resume');
+    if (file === undefined && resumeDir === undefined) throw new UsageError('no FILE given');
+    if (resumeDir !== undefined && stringFlag(args, 'out') !== undefined) throw new UsageError('--resume continues in its own directory; drop --out');
+    const epochs = integerFlag(args, 'epochs');
+    const batch = integerFlag(args, 'batch');
+    const limit = integerFlag(args, 'limit');
+    const seed = integerFlag(args, 'seed', { min: 0 });
+    return reportingUserErrors('train', io, async () => {
+      const runIR = resumeDir === undefined ? undefined : await readIRFile(join(createRunDirectory(resumeDir, 'run', io.cwd, { resume: true }), IR_FILE));
+      const ir = file === undefined ? runIR : await openModel(file, stringFlag(args, 'model'), io);
+      if (ir === undefined) return EXIT_INPUT_ERROR;
+      if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
+        io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE}\n`);
+        return EXIT_INPUT_ERROR;
+      }
+      const backend = await useBackend(args, io);
+      const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
+      const result = await train({
+        ir,
+        runDir,
+        cwd: io.cwd,
+        backend,
+        resume: resumeDir !== undefined,
+        progress: { stderr: io.stderr, isTTY: io.isTTY },
+        ...(seed !== undefined ? { seed } : {}),
+        ...(epochs !== undefined ? { epochs } : {}),
+        ...(batch !== undefined ? { batch } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(stringFlag(args, 'data') !== undefined ? { data: stringFlag(args, 'data')! } : {}),
+      });
+      result.program.dispose();
+      const last = result.metrics[result.metrics.length - 1];
+      const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
+      io.stdout(`${runDir}\n`);
+      io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
+      return EXIT_OK;
+    });
+  },
+};
+
+/** The source location fields differ between an .ae compile and the stored IR only by path. */
+function withoutSource(ir: object): unknown {
+  return JSON.parse(JSON.stringify(ir, (key, value) => (key === 'source' ? undefined : value)));
+}

@@ -1,0 +1,115 @@
+// The driver the CLI and the language server call: text in; AST, every diagnostic, the checked
+// models and their IR out. Phases gate each other: parse → resolve (imports, constants, blocks) →
+// check each model (a model's errors never stop the next one) → objective, phases and lints → IR,
+// emitted only for models without errors and validated against the schema.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ModelDeclaration, SourceFile, SourceRange } from './ast.js';
+import { checkModel } from './check/checkModel.js';
+import type { CheckedModel } from './check/model.js';
+import { DEFAULT_MAX_ERRORS, Reporter } from './check/reporter.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { emitIR } from './ir/emit.js';
+import type { IRModel, IRSourceLocation } from './ir/types.js';
+import { validateIR } from './ir/validate.js';
+import { runLints } from './lints/index.js';
+import { lowerTraining } from './objective/index.js';
+import { ConstantEvaluator } from './resolve/evaluate.js';
+import { ProgramBuilder } from './resolve/program.js';
+import { parseSource } from '../grammar/index.js';
+
+export interface AnalyzeOptions {
+  /** Reads an imported file (path built from the importing file's path); default: the disk, from `cwd`. */
+  readFile?: (file: string) => string | undefined;
+  /** The working directory: imports are read and IR source paths written relative to it. */
+  cwd?: string;
+  maxErrors?: number;
+  /** Only check this model (others are still parsed and resolved). */
+  model?: string;
+}
+
+export interface Analysis {
+  ast: SourceFile;
+  diagnostics: Diagnostic[];
+  models: CheckedModel[];
+  /** One IR per model that checked without errors, in source order. */
+  irs: IRModel[];
+}
+
+export function analyzeSource(text: string, file: string, options: AnalyzeOptions = {}): Analysis {
+  const cwd = options.cwd ?? process.cwd();
+  const readFile = options.readFile ?? ((f: string) => readFromDisk(path.resolve(cwd, f)));
+  const parsed = parseSource(text);
+  const reporter = new Reporter(options.maxErrors ?? DEFAULT_MAX_ERRORS);
+  const evaluator = new ConstantEvaluator(reporter);
+  const builder = new ProgramBuilder({ readFile, parse: parseSource }, reporter);
+  const scope = builder.build(file, parsed.ast);
+  // Every constant once, in its own file, so a broken `let` is reported even when unused.
+  for (const fileScope of builder.allScopes) {
+    for (const decl of fileScope.ast.declarations) {
+      if (decl.kind === 'LetDeclaration' && !decl.recovered) {
+        const scoped = fileScope.lets.get(decl.name.name);
+        if (scoped?.decl === decl) evaluator.evaluateLet(scoped);
+      }
+    }
+  }
+  const resolveFailed = reporter.errors > 0;
+  const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.range);
+  const irSource = toIRPath(file, cwd);
+  const locate = (range: SourceRange, where: string): IRSourceLocation => ({
+    file: where === file ? irSource : toIRPath(where, cwd),
+    line: range.start.line,
+    column: range.start.column,
+    endLine: range.end.line,
+    endColumn: range.end.column,
+  });
+
+  const models: CheckedModel[] = [];
+  const irs: IRModel[] = [];
+  const later: Diagnostic[] = [];
+  for (const decl of scope.models) {
+    if (options.model !== undefined && decl.name.name !== options.model) continue;
+    // A model with a syntax error inside is not checked: its tree is a guess.
+    if (decl.recovered || syntaxErrors.some((r) => contains(decl, r))) continue;
+    if (reporter.full) break;
+    const { model, errors } = checkModel(decl, { scope }, { reporter, evaluator, locate });
+    models.push(model);
+    if (errors > 0) continue;
+    const training = lowerTraining(model);
+    later.push(...training.diagnostics);
+    later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
+    if (hasErrors(training.diagnostics) || resolveFailed || syntaxErrors.length > 0) continue;
+    const ir = emitIR(model, training, { source: irSource });
+    const valid = validateIR(JSON.parse(JSON.stringify(ir)));
+    if (!valid.ok) throw new Error(`internal error: the IR of model \`${model.name}\` does not match the schema: ${valid.error}`);
+    irs.push(ir);
+  }
+  const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
+  return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs };
+}
+
+/** Reads the file and its imports from disk. Undefined text means the file itself is missing. */
+export function analyzeFile(file: string, options: AnalyzeOptions = {}): Analysis {
+  const cwd = options.cwd ?? process.cwd();
+  const text = readFromDisk(path.resolve(cwd, file));
+  if (text === undefined) throw new Error(`cannot read ${file}`);
+  return analyzeSource(text, file, options);
+}
+
+function readFromDisk(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Relative to the working directory, `/`-separated: the same on every machine. */
+function toIRPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, path.resolve(cwd, file));
+  return relative.split(path.sep).join('/');
+}
+
+function contains(decl: ModelDeclaration, range: SourceRange): boolean {
+  return range.start.offset >= decl.range.start.offset && range.start.offset < decl.range.end.offset;
+}

@@ -1,0 +1,278 @@
+// One model, structurally: inputs and corruptions, encoder, latent, decoder (mirrored or written),
+// the output activation, heads, and the names a loss may use. A shape error stops the parts that
+// depend on it (never the next model); what was built is still returned for the lints.
+import type { ModelDeclaration, OutputMember } from '../ast.js';
+import type { ActivationSpec, IRSourceLocation, Shape } from '../ir/types.js';
+import type { SourceRange } from '../ast.js';
+import { activationCall } from '../shapes/bind.js';
+import { activationNames, isActivation } from '../shapes/activations.js';
+import { formatShape, sameShape } from '../shapes/dims.js';
+import type { ConstantEvaluator } from '../resolve/evaluate.js';
+import type { Env } from '../resolve/scope.js';
+import { bindContext, type ModelContext } from './context.js';
+import { expandLayers } from './expand.js';
+import { Graph, type BuiltLayer } from './graph.js';
+import { buildCorruptions, checkInputs } from './inputs.js';
+import { buildLatent } from './latent.js';
+import { collectMembers } from './members.js';
+import { buildMirror } from './mirror.js';
+import type { CheckedHead, CheckedModel } from './model.js';
+import { countParameters } from './count.js';
+import type { Reporter } from './reporter.js';
+import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js';
+import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
+
+export interface CheckShared {
+  reporter: Reporter;
+  evaluator: ConstantEvaluator;
+  locate: (range: SourceRange, file: string) => IRSourceLocation;
+}
+
+export interface CheckedModelResult {
+  model: CheckedModel;
+  /** Errors found in this model (the IR is emitted only when there are none). */
+  errors: number;
+}
+
+export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared): CheckedModelResult {
+  const errorsBefore = shared.reporter.errors;
+  const file = env.scope.file;
+  const graph = new Graph(shared.reporter, shared.locate);
+  const ctx: ModelContext = { reporter: shared.reporter, evaluator: shared.evaluator, env, graph, decl, file };
+  const members = collectMembers(decl, shared.reporter, file);
+  const inputs = checkInputs(ctx, members.inputs);
+  const names = new TensorNames(shared.reporter, file);
+  const layerNames: CheckedModel['layerNames'] = [];
+  const heads: CheckedHead[] = [];
+  const entries = buildCorruptions(ctx, members.corruptions, inputs);
+
+  const model: CheckedModel = {
+    name: decl.name.name,
+    decl,
+    file,
+    inputs: inputs.inputs,
+    ...(inputs.reconstructed ? { reconstructed: inputs.reconstructed } : {}),
+    corruptions: members.corruptions,
+    heads,
+    tensors: names.tensors,
+    layerNames,
+    nodes: graph.nodes,
+    parameters: graph.parameters,
+    evaluateConstant: (expr) => shared.evaluator.evaluate(expr, env, false),
+    parameterCount: { total: 0, trainable: 0 },
+  };
+
+  const finish = (): CheckedModelResult => {
+    fillTensorFacts(model, inputs.inputs.map((i) => i.ir.name));
+    model.parameterCount = countParameters(graph.parameters);
+    return { model, errors: shared.reporter.errors - errorsBefore };
+  };
+
+  for (const input of inputs.inputs) {
+    names.add(
+      {
+        name: input.ir.name,
+        nodeId: input.ir.name,
+        shape: input.ir.shape,
+        origin: 'input',
+        declaredAt: input.decl.name.range,
+        ...(input.ir.range ? { valueRange: input.ir.range } : {}),
+        ...(input.ir.classes !== undefined ? { classes: input.ir.classes } : {}),
+        differentiableFrom: new Set([input.ir.name]),
+      },
+      input.decl.name,
+    );
+  }
+  const target = inputs.reconstructed;
+  if (!target || !members.latent) return finish();
+
+  // ---- encoder
+  const encoderInstances = expandLayers(members.encoder?.layers ?? [], env, ctx) ?? undefined;
+  if (!encoderInstances) return finish();
+  const encoderLayers = encoderLayerNumbers(encoderInstances);
+  const pools: BuiltLayer[] = [];
+  const encoder = buildStack(ctx, encoderInstances, {
+    stage: 'encoder',
+    idPrefix: 'encoder',
+    input: { id: entries.get(target.name) ?? target.name, shape: target.shape },
+    layers: encoderLayers,
+    pools,
+  });
+  addLayerNames(model, names, encoder.built, encoderInstances);
+  if (!encoder.ok) return finish();
+
+  // ---- latent
+  const weightedEncoderLayers = encoderInstances.filter((i) => i.op.weighted).length;
+  const latent = buildLatent(ctx, members.latent, encoder.last, weightedEncoderLayers);
+  if (!latent) return finish();
+  model.latent = latent.latent;
+  names.add(
+    {
+      name: latent.latent.name,
+      nodeId: latent.out.id,
+      shape: latent.out.shape,
+      origin: 'latent',
+      declaredAt: members.latent.name.range,
+      ...(latent.latent.activation ? { activation: latent.latent.activation } : {}),
+      differentiableFrom: new Set(),
+    },
+    members.latent.name,
+  );
+
+  // ---- decoder
+  const decoderMember = members.decoder;
+  if (!decoderMember || decoderMember.recovered) return finish();
+  let decoded: { id: string; shape: Shape };
+  if (decoderMember.mirror) {
+    const mirrored = buildMirror(ctx, decoderMember, decoderMember.mirror, encoder.built, encoderLayers, latent, latent.out);
+    if (!mirrored.ok) return finish();
+    decoded = mirrored.last;
+  } else {
+    const instances = expandLayers(decoderMember.layers ?? [], env, ctx);
+    if (!instances) return finish();
+    const decoder = buildStack(ctx, instances, {
+      stage: 'decoder',
+      idPrefix: 'decoder',
+      input: latent.out,
+      layers: decoderLayerNumbers(instances),
+      pools,
+    });
+    addLayerNames(model, names, decoder.built, instances);
+    if (!decoder.ok) return finish();
+    decoded = decoder.last;
+  }
+  if (!sameShape(decoded.shape, target.shape)) {
+    const input = inputs.inputs.find((i) => i.ir.name === target.name)!;
+    shared.reporter.report(
+      'AE3001',
+      decoderMember.keyword,
+      `the decoder gives ${formatShape(decoded.shape)}, but it must reconstruct \`${target.name}\` of ${formatShape(target.shape)}`,
+      { file, related: [{ message: `\`${target.name}\` declared here`, range: input.decl.range }] },
+    );
+    return finish();
+  }
+
+  // ---- output
+  const outputMember = members.output;
+  if (!outputMember || outputMember.recovered) return finish();
+  const activation = outputActivation(ctx, outputMember);
+  if (!activation) return finish();
+  const outputId = graph.addNode({
+    id: `output.${outputMember.name.name}`,
+    op: 'activation',
+    inputs: [decoded.id],
+    attrs: { ...activation },
+    shape: decoded.shape,
+    stage: 'output',
+    at: outputMember,
+    file,
+  });
+  model.output = { name: outputMember.name.name, decl: outputMember, activation, nodeId: outputId, shape: decoded.shape };
+  names.add(
+    {
+      name: outputMember.name.name,
+      nodeId: outputId,
+      shape: decoded.shape,
+      origin: 'output',
+      declaredAt: outputMember.name.range,
+      activation,
+      preActivationNodeId: decoded.id,
+      differentiableFrom: new Set(),
+    },
+    outputMember.name,
+  );
+
+  // ---- heads
+  for (const head of members.heads) {
+    if (head.recovered) continue;
+    const on = names.tensors.get(head.on.name);
+    if (!on) {
+      shared.reporter.unknown('AE2001', head.on, `unknown tensor \`${head.on.name}\``, head.on.name, names.tensors.keys(), { file });
+      continue;
+    }
+    if (on.classes !== undefined) {
+      shared.reporter.report('AE3002', head.on, `a head reads a float tensor, not the label \`${head.on.name}\``, { file });
+      continue;
+    }
+    const instances = expandLayers(head.layers, env, ctx);
+    if (!instances) continue;
+    const built = buildStack(ctx, instances, {
+      stage: 'head',
+      idPrefix: `head.${head.name.name}`,
+      input: { id: on.nodeId, shape: on.shape },
+      splitLastActivation: true,
+    });
+    addLayerNames(model, names, built.built, instances);
+    if (!built.ok) continue;
+    heads.push({
+      name: head.name.name,
+      decl: head,
+      shape: built.last.shape,
+      ...(built.activation ? { activation: built.activation } : {}),
+      nodeId: built.last.id,
+      ...(built.preActivationNodeId ? { preActivationNodeId: built.preActivationNodeId } : {}),
+    });
+    names.add(
+      {
+        name: head.name.name,
+        nodeId: built.last.id,
+        shape: built.last.shape,
+        origin: 'head',
+        declaredAt: head.name.range,
+        ...(built.activation ? { activation: built.activation } : {}),
+        ...(built.preActivationNodeId ? { preActivationNodeId: built.preActivationNodeId } : {}),
+        differentiableFrom: new Set(),
+      },
+      head.name,
+    );
+  }
+  return finish();
+}
+
+function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSpec | undefined {
+  const call = member.activation;
+  if (call.callee.kind === 'NameRef' && isActivation(call.callee.name)) return activationCall(call, bindContext(ctx));
+  const name = call.callee.kind === 'NameRef' ? call.callee.name : '';
+  ctx.reporter.unknown('AE2004', call.callee, `unknown activation \`${name}\``, name, activationNames, {
+    file: ctx.file,
+    notes: [`activations: ${activationNames.join(', ')}`],
+  });
+  return undefined;
+}
+
+function addLayerNames(model: CheckedModel, names: TensorNames, built: readonly BuiltLayer[], instances: readonly { alias?: { name: string; range: SourceRange } }[]): void {
+  built.forEach((layer, index) => {
+    const alias = instances[index]?.alias;
+    if (!alias) return;
+    const added = names.add(
+      {
+        name: alias.name,
+        nodeId: layer.id,
+        shape: layer.shape,
+        origin: 'layer',
+        declaredAt: alias.range,
+        ...(layer.activation ? { activation: layer.activation } : {}),
+        differentiableFrom: new Set(),
+      },
+      alias,
+    );
+    if (added) model.layerNames.push({ name: alias.name, range: alias.range, nodeId: layer.id });
+  });
+}
+
+/** Value bounds and differentiability, once the whole graph is known. */
+function fillTensorFacts(model: CheckedModel, inputNames: readonly string[]): void {
+  const from = differentiableInputs(model.nodes, inputNames);
+  const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  for (const tensor of model.tensors.values()) {
+    if (tensor.origin === 'input') continue;
+    tensor.differentiableFrom = from.get(tensor.nodeId) ?? new Set();
+    const node = byId.get(tensor.nodeId);
+    const range = nodeValueRange(node);
+    if (range && !tensor.valueRange) tensor.valueRange = range;
+    if (!tensor.activation) {
+      const activation = nodeActivation(node);
+      if (activation) tensor.activation = activation;
+    }
+  }
+}

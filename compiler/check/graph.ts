@@ -1,0 +1,156 @@
+// The graph under construction: nodes in topological order with their parameters. A layer is added
+// through its op's declaration (shape rule, parameters, attrs); a shape error is reported at the
+// layer's call and the caller stops that part of the graph (later shapes would only echo it).
+import type { SourceRange } from '../ast.js';
+import type { ActivationSpec, IRNode, IRParameter, IRSourceLocation, ParameterRole, Shape, Stage } from '../ir/types.js';
+import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
+import type { BoundArgs } from '../shapes/signature.js';
+import type { Located, Reporter } from './reporter.js';
+
+/** A parameter this node shares instead of owning: the stored one, seen transposed or not. */
+export interface Tie {
+  to: string;
+  transpose: boolean;
+}
+
+export interface BuiltLayer {
+  id: string;
+  opName: string;
+  op: LayerOp;
+  args: BoundArgs;
+  inputShape: Shape;
+  shape: Shape;
+  activation?: ActivationSpec;
+  params: Partial<Record<ParameterRole, string>>;
+  /** Where it was written, for diagnostics about it. */
+  at: Located;
+  file: string;
+}
+
+export interface AddLayerRequest {
+  id: string;
+  opName: string;
+  op: LayerOp;
+  args: BoundArgs;
+  input: { id: string; shape: Shape };
+  stage: Stage;
+  at: Located;
+  file: string;
+  name?: string;
+  layer?: number;
+  context?: ShapeContext;
+  ties?: Partial<Record<ParameterRole, Tie>>;
+  extraAttrs?: Record<string, unknown>;
+}
+
+export class Graph {
+  readonly nodes: IRNode[] = [];
+  readonly parameters: IRParameter[] = [];
+  private readonly ids = new Set<string>();
+
+  constructor(
+    private readonly reporter: Reporter,
+    /** Turns a source range into the IR's location (file relative to the working directory). */
+    readonly locate: (range: SourceRange, file: string) => IRSourceLocation,
+  ) {}
+
+  /** A unique id: the preferred one, or with a numeric suffix. */
+  uniqueId(preferred: string): string {
+    let id = preferred;
+    for (let n = 2; this.ids.has(id); n++) id = `${preferred}_${n}`;
+    return id;
+  }
+
+  addNode(node: {
+    id: string;
+    op: IRNode['op'];
+    inputs: string[];
+    attrs: Record<string, unknown>;
+    shape: Shape;
+    stage: Stage;
+    params?: Partial<Record<ParameterRole, string>>;
+    name?: string;
+    layer?: number;
+    at?: Located;
+    file?: string;
+  }): string {
+    const id = this.uniqueId(node.id);
+    this.ids.add(id);
+    const range = node.at === undefined ? undefined : 'range' in node.at ? node.at.range : node.at;
+    const built = {
+      id,
+      op: node.op,
+      inputs: node.inputs,
+      attrs: node.attrs,
+      shape: node.shape,
+      stage: node.stage,
+      ...(node.params && Object.keys(node.params).length ? { params: node.params } : {}),
+      ...(node.name !== undefined ? { name: node.name } : {}),
+      ...(node.layer !== undefined ? { layer: node.layer } : {}),
+      ...(range && node.file !== undefined ? { source: this.locate(range, node.file) } : {}),
+    } as IRNode;
+    this.nodes.push(built);
+    return id;
+  }
+
+  addParameters(nodeId: string, specs: readonly ParamSpec[], ties: Partial<Record<ParameterRole, Tie>> = {}): Partial<Record<ParameterRole, string>> {
+    const ids: Partial<Record<ParameterRole, string>> = {};
+    for (const spec of specs) {
+      const id = `${nodeId}.${spec.role}`;
+      const tie = ties[spec.role];
+      this.parameters.push({
+        id,
+        node: nodeId,
+        role: spec.role,
+        shape: spec.shape,
+        init: spec.init,
+        trainable: spec.trainable,
+        ...(tie ? { tiedTo: tie.to, transpose: tie.transpose } : {}),
+      });
+      ids[spec.role] = id;
+    }
+    return ids;
+  }
+
+  parameter(id: string): IRParameter | undefined {
+    return this.parameters.find((p) => p.id === id);
+  }
+
+  /** Adds one layer through its op's declaration; undefined after reporting a shape error. */
+  addLayer(request: AddLayerRequest): BuiltLayer | undefined {
+    const { op, args, input } = request;
+    const result = op.infer(input.shape, args, request.context);
+    if ('code' in result) {
+      this.reporter.report(result.code, request.at, result.message, { file: request.file });
+      return undefined;
+    }
+    const id = this.uniqueId(request.id);
+    const params = this.addParameters(id, op.params(input.shape, args), request.ties);
+    const attrs = { ...op.attrs(input.shape, args), ...request.extraAttrs };
+    this.addNode({
+      id,
+      op: op.irOp,
+      inputs: [input.id],
+      attrs,
+      shape: result.shape,
+      stage: request.stage,
+      params,
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      ...(request.layer !== undefined ? { layer: request.layer } : {}),
+      at: request.at,
+      file: request.file,
+    });
+    return {
+      id,
+      opName: request.opName,
+      op,
+      args,
+      inputShape: input.shape,
+      shape: result.shape,
+      ...(op.activation ? { activation: op.activation(args) } : {}),
+      params,
+      at: request.at,
+      file: request.file,
+    };
+  }
+}

@@ -1,0 +1,173 @@
+// `decoder = mirror(encoder, tied = ...)` by LANGUAGE.md section 4: for an encoder L1..Ln and a
+// latent Lz the decoder is M(Lz), M(Ln), ..., M(L1); M(Li) maps back to Li's input shape and takes
+// the activation of L(i-1) (M(Lz) that of Ln); the output activation follows as its own node.
+// Tied: dense shares W transposed, conv ↔ deconv share the kernel (same tensor, see ir/types.ts).
+import type { DecoderMember, MirrorSpec } from '../ast.js';
+import type { ActivationSpec, ParameterRole, Shape } from '../ir/types.js';
+import { LINEAR } from '../shapes/activations.js';
+import { bindArguments } from '../shapes/bind.js';
+import { formatShape, sameShape } from '../shapes/dims.js';
+import { layerOps } from '../shapes/layers.js';
+import { bool, type BoundArgs, type Signature } from '../shapes/signature.js';
+import { bindContext, type ModelContext } from './context.js';
+import type { BuiltLayer, Tie } from './graph.js';
+import type { BuiltLatent } from './latent.js';
+
+const mirrorSignature: Signature = { name: 'mirror', args: [{ name: 'tied', type: bool, default: false }] };
+
+interface MirrorStep {
+  opName: string;
+  args: BoundArgs;
+  of: BuiltLayer;
+  expected: Shape;
+  tieKernel?: { transpose: boolean };
+  switchesOf?: BuiltLayer;
+  layer?: number;
+}
+
+export interface MirroredDecoder {
+  last: { id: string; shape: Shape };
+  ok: boolean;
+}
+
+export function buildMirror(
+  ctx: ModelContext,
+  decoder: DecoderMember,
+  spec: MirrorSpec,
+  encoder: readonly BuiltLayer[],
+  encoderLayers: readonly number[],
+  latent: BuiltLatent,
+  code: { id: string; shape: Shape },
+): MirroredDecoder {
+  const fail = { last: code, ok: false };
+  if (spec.source.name !== 'encoder') {
+    ctx.reporter.report('AE2018', spec.source, `only the encoder can be mirrored, not \`${spec.source.name}\``, {
+      file: ctx.file,
+      fix: { message: 'mirror the encoder', edits: [{ range: spec.source.range, newText: 'encoder' }] },
+    });
+    return fail;
+  }
+  const args = bindArguments(mirrorSignature, { kind: 'Call', callee: spec.source, args: spec.args, hasParens: true, range: spec.range }, '`mirror`', bindContext(ctx));
+  if (!args) return fail;
+  const tied = args.tied as boolean;
+  const steps = planMirror(encoder, encoderLayers, latent);
+  let last = code;
+  for (const [index, step] of steps.entries()) {
+    const ties: Partial<Record<ParameterRole, Tie>> = {};
+    if (tied && step.tieKernel && step.of.params.kernel) {
+      ties.kernel = { to: step.of.params.kernel, transpose: step.tieKernel.transpose };
+    }
+    const added = ctx.graph.addLayer({
+      id: `decoder.${index}.${step.opName}`,
+      opName: step.opName,
+      op: layerOps[step.opName]!,
+      args: step.args,
+      input: last,
+      stage: 'decoder',
+      at: step.of.at,
+      file: step.of.file,
+      ...(step.layer !== undefined ? { layer: step.layer } : {}),
+      ...(step.switchesOf ? { context: { switchesInput: step.switchesOf.inputShape }, extraAttrs: { switchesFrom: step.switchesOf.id } } : {}),
+      ties,
+    });
+    if (!added) return { last, ok: false };
+    if (!sameShape(added.shape, step.expected)) {
+      ctx.reporter.report(
+        'AE3007',
+        step.of.at,
+        `the mirror of this \`${step.of.opName}\` gives ${formatShape(added.shape)}, not its input shape ${formatShape(step.expected)}`,
+        { file: step.of.file, related: [{ message: 'mirrored here', range: decoder.range, file: ctx.file }] },
+      );
+      return { last, ok: false };
+    }
+    if (ties.kernel && !transposable(ctx, added.params.kernel, ties.kernel)) {
+      ctx.reporter.report('AE3005', step.of.at, `this \`${step.of.opName}\`'s kernel cannot be shared with its mirror`, {
+        file: step.of.file,
+        related: [{ message: 'tied here', range: spec.range, file: ctx.file }],
+      });
+      return { last, ok: false };
+    }
+    last = { id: added.id, shape: added.shape };
+  }
+  return { last, ok: true };
+}
+
+function transposable(ctx: ModelContext, mirroredId: string | undefined, tie: Tie): boolean {
+  const stored = ctx.graph.parameter(tie.to);
+  const seen = mirroredId === undefined ? undefined : ctx.graph.parameter(mirroredId);
+  if (!stored || !seen) return false;
+  const expected = tie.transpose ? [...stored.shape].reverse() : stored.shape;
+  return expected.length === seen.shape.length && expected.every((d, i) => d === seen.shape[i]);
+}
+
+/** The activation M(Li) takes: that of the nearest layer before Li that has one, else linear. */
+function activationBefore(encoder: readonly BuiltLayer[], index: number): ActivationSpec {
+  for (let j = index - 1; j >= 0; j--) {
+    const layer = encoder[j]!;
+    if ((layer.op.weighted || layer.op.irOp === 'activation') && layer.activation) return layer.activation;
+  }
+  return LINEAR;
+}
+
+function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent): MirrorStep[] {
+  const steps: MirrorStep[] = [];
+  // The latent is the layer after the encoder's weighted layers (greedy pretraining's last step).
+  const latentLayer = encoder.filter((l) => l.op.weighted).length;
+  if (latent.dense) {
+    const from = latent.dense.inputShape;
+    steps.push({
+      opName: 'dense',
+      args: { units: from[1]!, act: activationBefore(encoder, encoder.length), bias: true },
+      of: latent.dense,
+      expected: from,
+      tieKernel: { transpose: true },
+      layer: latentLayer,
+    });
+  }
+  for (let i = encoder.length - 1; i >= 0; i--) {
+    const L = encoder[i]!;
+    const from = L.inputShape;
+    const layer = layers[i];
+    const act = activationBefore(encoder, i);
+    const base = { of: L, expected: from, ...(layer !== undefined ? { layer } : {}) };
+    switch (L.opName) {
+      case 'dense':
+        steps.push({ ...base, opName: 'dense', args: { units: from[1]!, act, bias: L.args.bias }, tieKernel: { transpose: true } });
+        break;
+      case 'conv2d':
+      case 'deconv2d':
+        steps.push({
+          ...base,
+          opName: L.opName === 'conv2d' ? 'deconv2d' : 'conv2d',
+          args: { filters: from[3]!, kernel: L.args.kernel, stride: L.args.stride, padding: L.args.padding, act, bias: L.args.bias },
+          tieKernel: { transpose: false },
+        });
+        break;
+      case 'maxpool':
+        steps.push({ ...base, opName: 'unpool', args: { pool: L.args.pool, mode: 'switches' }, switchesOf: L });
+        break;
+      case 'unpool':
+        steps.push({ ...base, opName: 'maxpool', args: { pool: L.args.pool, padding: 'valid' } });
+        break;
+      case 'upsample':
+        steps.push({ ...base, opName: 'maxpool', args: { pool: L.args.factor, padding: 'valid' } });
+        break;
+      case 'flatten':
+        steps.push({ ...base, opName: 'reshape', args: { target: from.slice(1) as number[] } });
+        break;
+      case 'reshape':
+        steps.push(from.length === 2 ? { ...base, opName: 'flatten', args: {} } : { ...base, opName: 'reshape', args: { target: from.slice(1) as number[] } });
+        break;
+      case 'dropout':
+      case 'batchnorm':
+      case 'layernorm':
+        steps.push({ ...base, opName: L.opName, args: L.args });
+        break;
+      default:
+        // Standalone activations move into the mirrored weighted layers (activationBefore).
+        break;
+    }
+  }
+  return steps;
+}
+

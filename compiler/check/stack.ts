@@ -1,0 +1,138 @@
+// A sequence of layers (encoder, explicit decoder, head) added to the graph one after another.
+// Unpools with switches take them from the encoder's maxpools, innermost first; the first shape
+// error stops the sequence.
+import type { ActivationSpec, Shape, Stage } from '../ir/types.js';
+import { LINEAR } from '../shapes/activations.js';
+import { formatShape, sameShape } from '../shapes/dims.js';
+import { layerOps } from '../shapes/layers.js';
+import type { ModelContext } from './context.js';
+import type { LayerInstance } from './expand.js';
+import type { BuiltLayer } from './graph.js';
+
+export interface StackOptions {
+  stage: Stage;
+  idPrefix: string;
+  input: { id: string; shape: Shape };
+  /** Greedy pretraining's layer number for each instance. */
+  layers?: (number | undefined)[];
+  /** The encoder's maxpools not yet undone, innermost last (consumed by unpools). */
+  pools?: BuiltLayer[];
+  /** Heads: a fused final activation becomes its own node, so losses can read the logits. */
+  splitLastActivation?: boolean;
+}
+
+export interface BuiltStack {
+  built: BuiltLayer[];
+  last: { id: string; shape: Shape };
+  ok: boolean;
+  activation?: ActivationSpec;
+  preActivationNodeId?: string;
+}
+
+export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[], options: StackOptions): BuiltStack {
+  const built: BuiltLayer[] = [];
+  let last = options.input;
+  let activation: ActivationSpec | undefined;
+  let preActivationNodeId: string | undefined;
+  for (const [index, instance] of instances.entries()) {
+    const isLast = index === instances.length - 1;
+    let args = instance.args;
+    const fused = instance.op.weighted ? instance.op.activation?.(args) : undefined;
+    const split = options.splitLastActivation && isLast && fused !== undefined && fused.fn !== 'linear';
+    if (split) args = { ...args, act: LINEAR };
+    let context: { switchesInput?: Shape } | undefined;
+    let extraAttrs: Record<string, unknown> | undefined;
+    if (instance.opName === 'unpool' && args.mode === 'switches') {
+      const pool = takeSwitches(ctx, instance, last.shape, options.pools);
+      if (!pool) return { built, last, ok: false };
+      context = { switchesInput: pool.inputShape };
+      extraAttrs = { switchesFrom: pool.id };
+    }
+    const layerNumber = options.layers?.[index];
+    const added = ctx.graph.addLayer({
+      id: `${options.idPrefix}.${index}.${instance.opName}`,
+      opName: instance.opName,
+      op: instance.op,
+      args,
+      input: last,
+      stage: options.stage,
+      at: instance.call,
+      file: instance.file,
+      ...(instance.alias ? { name: instance.alias.name } : {}),
+      ...(layerNumber !== undefined ? { layer: layerNumber } : {}),
+      ...(context ? { context } : {}),
+      ...(extraAttrs ? { extraAttrs } : {}),
+    });
+    if (!added) return { built, last, ok: false };
+    built.push(added);
+    last = { id: added.id, shape: added.shape };
+    if (added.activation) {
+      activation = added.activation;
+      preActivationNodeId = undefined;
+    }
+    if (instance.opName === 'maxpool') options.pools?.push(added);
+    if (split) {
+      const id = ctx.graph.addNode({
+        id: `${options.idPrefix}.activation`,
+        op: 'activation',
+        inputs: [added.id],
+        attrs: { ...fused },
+        shape: added.shape,
+        stage: options.stage,
+        at: instance.call,
+        file: instance.file,
+      });
+      preActivationNodeId = added.id;
+      activation = fused;
+      last = { id, shape: added.shape };
+    }
+  }
+  return {
+    built,
+    last,
+    ok: true,
+    ...(activation ? { activation } : {}),
+    ...(preActivationNodeId ? { preActivationNodeId } : {}),
+  };
+}
+
+/** The maxpool whose switches an unpool undoes: the innermost not yet undone, of the same size. */
+function takeSwitches(ctx: ModelContext, instance: LayerInstance, shape: Shape, pools: BuiltLayer[] | undefined): BuiltLayer | undefined {
+  const pool = pools?.[pools.length - 1];
+  const fix = 'use `unpool(k, mode = fill)`, or pool with `maxpool(k)` in the encoder';
+  if (!pool) {
+    ctx.reporter.report('AE3006', instance.call, '`unpool` needs switches from a `maxpool` in the encoder, and none is left', {
+      file: instance.file,
+      notes: [fix],
+    });
+    return undefined;
+  }
+  const samePool = String(pool.args.pool) === String(instance.args.pool);
+  if (!samePool || !sameShape(pool.shape, shape)) {
+    ctx.reporter.report(
+      'AE3006',
+      instance.call,
+      `\`unpool\` on ${formatShape(shape)} cannot use the switches of the \`maxpool\` that produced ${formatShape(pool.shape)}`,
+      { file: instance.file, related: [{ message: 'that maxpool', range: 'range' in pool.at ? pool.at.range : pool.at, file: pool.file }], notes: [fix] },
+    );
+    return undefined;
+  }
+  pools!.pop();
+  return pool;
+}
+
+/** Greedy layer numbers for the encoder: a weighted layer starts a new one; others join the current. */
+export function encoderLayerNumbers(instances: readonly LayerInstance[]): number[] {
+  let weighted = 0;
+  return instances.map((i) => {
+    if (i.op.weighted) weighted++;
+    return Math.max(0, weighted - 1);
+  });
+}
+
+/** The explicit decoder's, counted from its end, so its last weighted layer pairs with layer 0. */
+export function decoderLayerNumbers(instances: readonly LayerInstance[]): number[] {
+  return encoderLayerNumbers([...instances].reverse()).reverse();
+}
+
+export { layerOps };

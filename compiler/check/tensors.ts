@@ -1,0 +1,84 @@
+// The names a loss or a head may use (inputs, the latent, the output, `as` names, heads), with what
+// the objective checks need to know about each: shape, activation, value bounds, the node before
+// the activation (losses from logits), and which inputs it depends on differentiably.
+import type { SourceRange } from '../ast.js';
+import type { ActivationSpec, IRNode } from '../ir/types.js';
+import { activationRange } from '../shapes/activations.js';
+import type { NamedTensor } from './model.js';
+import type { Reporter } from './reporter.js';
+
+/** Ops whose output has no useful gradient with respect to their input (argmax, sign). */
+const nonDifferentiable = new Set<IRNode['op']>(['vector_quantize', 'binarize']);
+
+/** For every node, the model inputs it depends on through differentiable ops. */
+export function differentiableInputs(nodes: readonly IRNode[], inputNames: readonly string[]): Map<string, ReadonlySet<string>> {
+  const from = new Map<string, ReadonlySet<string>>(inputNames.map((n) => [n, new Set([n])]));
+  for (const node of nodes) {
+    if (nonDifferentiable.has(node.op) || (node.op === 'gumbel_onehot' && node.attrs.hard)) {
+      from.set(node.id, new Set());
+      continue;
+    }
+    const union = new Set<string>();
+    for (const input of node.inputs) for (const name of from.get(input) ?? []) union.add(name);
+    from.set(node.id, union);
+  }
+  return from;
+}
+
+/** The activation a node applies: fused into a layer, or an activation node. */
+export function nodeActivation(node: IRNode | undefined): ActivationSpec | undefined {
+  if (!node) return undefined;
+  if (node.op === 'activation') return node.attrs;
+  if ('activation' in node.attrs) return (node.attrs as { activation: ActivationSpec }).activation;
+  return undefined;
+}
+
+/** Known bounds of a node's values. */
+export function nodeValueRange(node: IRNode | undefined): [number, number] | undefined {
+  if (!node) return undefined;
+  if (node.op === 'binarize' || node.op === 'gumbel_onehot') return [0, 1];
+  if (node.op === 'clip') return [node.attrs.low, node.attrs.high];
+  return activationRange(nodeActivation(node));
+}
+
+export class TensorNames {
+  readonly tensors = new Map<string, NamedTensor>();
+
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly file: string,
+  ) {}
+
+  /** Adds a name; a second use of it is reported at both places. */
+  add(tensor: NamedTensor, at: { range: SourceRange }): boolean {
+    const first = this.tensors.get(tensor.name);
+    if (first) {
+      this.reporter.report('AE2002', at, `\`${tensor.name}\` already names ${describe(first)}`, {
+        file: this.file,
+        related: [{ message: 'first named here', range: first.declaredAt }],
+      });
+      this.reporter.report('AE2002', first.declaredAt, `\`${tensor.name}\` is named again later`, {
+        file: this.file,
+        related: [{ message: 'named again here', range: at.range }],
+      });
+      return false;
+    }
+    this.tensors.set(tensor.name, tensor);
+    return true;
+  }
+}
+
+function describe(tensor: NamedTensor): string {
+  switch (tensor.origin) {
+    case 'input':
+      return 'an input';
+    case 'latent':
+      return 'the latent';
+    case 'output':
+      return 'the output';
+    case 'head':
+      return 'a head';
+    case 'layer':
+      return 'a layer';
+  }
+}

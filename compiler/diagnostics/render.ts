@@ -1,0 +1,121 @@
+// Diagnostics → text. Three forms: for people (rustc/Elm style, with the source line and a caret
+// underline), for tools (`--format json`, 1-based positions), and for golden files (the source
+// echoed with `~~~` under each range, TypeScript-baseline style, so a reviewer sees a diff).
+import type { SourceRange } from '../ast.js';
+import type { Diagnostic } from './diagnostic.js';
+import { sortDiagnostics } from './diagnostic.js';
+
+export interface RenderOptions {
+  /** ANSI colours (for a terminal). Off by default so output is stable in tests and pipes. */
+  color?: boolean;
+  /** The file name used for diagnostics without a `file`. */
+  defaultFile?: string;
+}
+
+const ansi = { red: '\x1b[31m', yellow: '\x1b[33m', blue: '\x1b[34m', cyan: '\x1b[36m', bold: '\x1b[1m', reset: '\x1b[0m' };
+
+/** `file:line:col: error AE1011: message`, the line, a caret underline, notes, help and related places. */
+export function renderHuman(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, options: RenderOptions = {}): string {
+  const paint = (code: keyof typeof ansi, text: string) => (options.color ? `${ansi[code]}${text}${ansi.reset}` : text);
+  const blocks = sortDiagnostics(diagnostics).map((d) => {
+    const file = d.file ?? options.defaultFile ?? '<input>';
+    const severityColor = d.severity === 'error' ? 'red' : d.severity === 'warning' ? 'yellow' : 'blue';
+    const lines = [
+      `${file}:${d.range.start.line}:${d.range.start.column}: ${paint(severityColor, `${d.severity} ${d.code}`)}: ${paint('bold', d.message)}`,
+      ...excerpt(sources.get(file), d.range, (s) => paint(severityColor, s)),
+      ...d.notes.map((note) => `  = note: ${note}`),
+      ...(d.fix ? [`  = help: ${d.fix.message}`] : []),
+      ...d.related.map((r) => {
+        const relatedFile = r.file ?? file;
+        return [
+          `${relatedFile}:${r.range.start.line}:${r.range.start.column}: ${paint('cyan', 'note')}: ${r.message}`,
+          ...excerpt(sources.get(relatedFile), r.range, (s) => paint('cyan', s)),
+        ].join('\n');
+      }),
+    ];
+    return lines.join('\n');
+  });
+  if (blocks.length === 0) return '';
+  return `${blocks.join('\n\n')}\n\n${summary(diagnostics)}\n`;
+}
+
+/** "2 errors, 1 warning". */
+export function summary(diagnostics: readonly Diagnostic[]): string {
+  const count = (severity: string, word: string) => {
+    const n = diagnostics.filter((d) => d.severity === severity).length;
+    return n === 0 ? [] : [`${n} ${word}${n === 1 ? '' : 's'}`];
+  };
+  return [...count('error', 'error'), ...count('warning', 'warning'), ...count('info', 'note')].join(', ');
+}
+
+/** The first line of the range under a gutter, and carets under the range (at least one). */
+function excerpt(source: string | undefined, range: SourceRange, paint: (s: string) => string): string[] {
+  if (source === undefined) return [];
+  const lineText = sourceLines(source)[range.start.line - 1];
+  if (lineText === undefined) return [];
+  const gutter = String(range.start.line);
+  const pad = ' '.repeat(gutter.length);
+  const startColumn = range.start.column;
+  const endColumn = range.end.line === range.start.line ? range.end.column : lineText.length + 1;
+  const width = Math.max(1, endColumn - startColumn);
+  const shown = lineText.replace(/\t/g, ' ');
+  return [`${pad} |`, `${gutter} | ${shown}`, `${pad} | ${' '.repeat(startColumn - 1)}${paint('^'.repeat(width))}`];
+}
+
+function sourceLines(source: string): string[] {
+  return source.split(/\r\n|\r|\n/);
+}
+
+interface JsonDiagnostic {
+  file: string | null;
+  code: string;
+  severity: string;
+  message: string;
+  range: { start: { line: number; column: number }; end: { line: number; column: number } };
+  notes: string[];
+  fix: { message: string; edits: Array<{ range: JsonDiagnostic['range']; newText: string }> } | null;
+}
+
+/** `{"diagnostics": [...]}` with 1-based lines and columns; stable key order for tools and tests. */
+export function renderJson(diagnostics: readonly Diagnostic[]): string {
+  const point = (p: { line: number; column: number }) => ({ line: p.line, column: p.column });
+  const range = (r: SourceRange) => ({ start: point(r.start), end: point(r.end) });
+  const list: JsonDiagnostic[] = sortDiagnostics(diagnostics).map((d) => ({
+    file: d.file ?? null,
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    range: range(d.range),
+    notes: d.notes,
+    fix: d.fix ? { message: d.fix.message, edits: d.fix.edits.map((e) => ({ range: range(e.range), newText: e.newText })) } : null,
+  }));
+  return `${JSON.stringify({ diagnostics: list }, null, 2)}\n`;
+}
+
+/**
+ * The golden-file form: every source line echoed, and after each line that a diagnostic starts on,
+ * `~` under its range and `CODE: message` below. An empty range still gets one `~`.
+ */
+export function renderErrorBaseline(text: string, diagnostics: readonly Diagnostic[]): string {
+  const lines = sourceLines(text);
+  const sorted = sortDiagnostics(diagnostics);
+  const out: string[] = [];
+  lines.forEach((lineText, index) => {
+    const lineNumber = index + 1;
+    out.push(lineText);
+    for (const d of sorted) {
+      if (d.range.start.line !== lineNumber) continue;
+      const endColumn = d.range.end.line === lineNumber ? d.range.end.column : lineText.length + 1;
+      const width = Math.max(1, endColumn - d.range.start.column);
+      out.push(`${' '.repeat(d.range.start.column - 1)}${'~'.repeat(width)}`);
+      out.push(`!!! ${d.severity} ${d.code}: ${d.message}`);
+      for (const related of d.related) out.push(`!!! related ${related.range.start.line}:${related.range.start.column}: ${related.message}`);
+      for (const note of d.notes) out.push(`!!! note: ${note}`);
+      if (d.fix) out.push(`!!! fix: ${d.fix.message}`);
+    }
+  });
+  // Diagnostics past the last line (none expected; positions are clamped) still appear.
+  for (const d of sorted) if (d.range.start.line > lines.length) out.push(`!!! ${d.severity} ${d.code}: ${d.message}`);
+  const header = `==== ${sorted.length} diagnostic${sorted.length === 1 ? '' : 's'}\n`;
+  return `${header}${out.join('\n')}\n`;
+}

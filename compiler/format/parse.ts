@@ -1,0 +1,40 @@
+// The `aelang` parser for Prettier: the real `.ae` parser, with the first syntax error turned into
+// the error shape Prettier reports with a code frame (`loc.start`). Formatting never guesses around
+// broken input.
+import type { Parser } from 'prettier';
+import { parseSource } from '../../grammar/index.js';
+import type { AstNode, SourceFile } from '../ast.js';
+import { locEnd, locStart } from './print-comments.js';
+
+export const astFormat = 'aelang-ast';
+
+/** A syntax error carrying the position Prettier prints (1-based line and column). */
+export class AeSyntaxError extends SyntaxError {
+  constructor(
+    message: string,
+    readonly loc: { start: { line: number; column: number }; end: { line: number; column: number } },
+  ) {
+    super(message);
+    this.name = 'SyntaxError';
+  }
+}
+
+export function parseForFormatting(text: string): SourceFile {
+  const { ast, diagnostics } = parseSource(text);
+  const firstError = diagnostics.find((d) => d.severity === 'error');
+  if (firstError) {
+    const { start, end } = firstError.range;
+    throw new AeSyntaxError(`${firstError.code}: ${firstError.message}`, {
+      start: { line: start.line, column: start.column },
+      end: { line: end.line, column: end.column },
+    });
+  }
+  return ast;
+}
+
+export const aelangParser: Parser<AstNode> = {
+  parse: (text) => parseForFormatting(text),
+  astFormat,
+  locStart,
+  locEnd,
+};

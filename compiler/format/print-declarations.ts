@@ -1,0 +1,45 @@
+// Top level: imports, lets, blocks and models. Blocks and models always stand apart with one blank
+// line; between imports and lets the user's blank lines are kept (at most one).
+import { builders } from 'prettier/doc';
+import type { AstNode, Declaration } from '../ast.js';
+import { joinLines, printBracedBody, printDelimitedList, printItems } from './layout.js';
+import { printDanglingComments } from './print-comments.js';
+import type { PrinterTable } from './print-types.js';
+
+const { hardline } = builders;
+
+type DeclarationKind = Declaration['kind'] | 'SourceFile' | 'BlockParameter';
+
+export const declarationPrinters: PrinterTable<DeclarationKind> = {
+  SourceFile: (path, options, print) => {
+    const dangling = printDanglingComments(path, options);
+    const declarations = joinLines(printItems(path, print, 'declarations'), options, standsApart);
+    if (dangling === '' && path.node.declarations.length === 0) return '';
+    const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
+    return [dangling, separator, declarations, hardline];
+  },
+  ImportDeclaration: (path, _options, print) => ['import ', print('path'), path.node.alias ? [' as ', print('alias')] : ''],
+  LetDeclaration: (path, _options, print) => ['let ', print('name'), ' = ', print('value')],
+  BlockDeclaration: (path, options, print) => [
+    'block ',
+    print('name'),
+    printDelimitedList('(', path.map(print, 'parameters'), ')', printDanglingComments(path, options, 'parameters')),
+    ' ',
+    printBracedBody(path, options, printItems(path, print, 'layers')),
+  ],
+  BlockParameter: (path, _options, print) => (path.node.default ? [print('name'), ' = ', print('default')] : print('name')),
+  ModelDeclaration: (path, options, print) => [
+    'model ',
+    print('name'),
+    ' ',
+    printBracedBody(path, options, printItems(path, print, 'members')),
+  ],
+};
+
+function standsApart(before: AstNode, after: AstNode): boolean {
+  return isBodyDeclaration(before) || isBodyDeclaration(after);
+}
+
+function isBodyDeclaration(node: AstNode): boolean {
+  return node.kind === 'BlockDeclaration' || node.kind === 'ModelDeclaration';
+}

@@ -1,0 +1,41 @@
+// A checked model plus its lowered objective and phases → the IR object, with a fixed key order so
+// the same source always gives byte-identical JSON.
+import type { CheckedModel } from '../check/model.js';
+import { IR_VERSION, type IRModel, type IRPhase, type IRTerm } from './types.js';
+
+export interface EmitOptions {
+  /** The `.ae` file relative to the working directory, `/`-separated. */
+  source?: string;
+}
+
+export function emitIR(model: CheckedModel, training: { objective: IRTerm[]; phases: IRPhase[] }, options: EmitOptions = {}): IRModel {
+  const named: Record<string, string> = {};
+  const heads: Record<string, string> = {};
+  for (const tensor of model.tensors.values()) {
+    if (tensor.origin === 'input') continue;
+    named[tensor.name] = tensor.nodeId;
+    if (tensor.origin === 'head') heads[tensor.name] = tensor.nodeId;
+  }
+  return {
+    irVersion: IR_VERSION,
+    model: model.name,
+    ...(options.source !== undefined ? { source: options.source } : {}),
+    inputs: model.inputs.map((i) => i.ir),
+    parameters: model.parameters,
+    nodes: model.nodes,
+    outputs: {
+      reconstruction: model.output?.nodeId ?? '',
+      target: model.reconstructed?.name ?? '',
+      latent: model.tensors.get(model.latent?.name ?? '')?.nodeId ?? '',
+      named,
+      heads,
+    },
+    objective: training.objective,
+    phases: training.phases,
+  };
+}
+
+/** The IR as written to disk and stdout: two-space JSON with a final newline. */
+export function serializeIR(ir: IRModel | IRModel[]): string {
+  return JSON.stringify(ir, null, 2) + '\n';
+}

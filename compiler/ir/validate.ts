@@ -1,0 +1,25 @@
+// Validates an IR against compiler/ir.schema.json. The compiler checks every IR it writes and the
+// runtime every IR it is handed; a bad IR is rejected with the schema path of its first error.
+import { Ajv, type ValidateFunction } from 'ajv';
+import schema from '../ir.schema.json' with { type: 'json' };
+import type { IRModel } from './types.js';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  // Compiled once, on first use: compiling the schema costs far more than validating.
+  compiled ??= new Ajv({ allErrors: false, strict: true, strictTuples: false }).compile(schema);
+  return compiled;
+}
+
+export type IRValidation = { ok: true; ir: IRModel } | { ok: false; error: string };
+
+export function validateIR(json: unknown): IRValidation {
+  const validate = validator();
+  if (validate(json)) return { ok: true, ir: json as IRModel };
+  const first = validate.errors?.[0];
+  if (!first) return { ok: false, error: 'invalid IR' };
+  const at = first.instancePath === '' ? '/' : first.instancePath;
+  const params = Object.keys(first.params ?? {}).length ? ` ${JSON.stringify(first.params)}` : '';
+  return { ok: false, error: `IR ${at} ${first.message ?? 'is invalid'}${params} (schema ${first.schemaPath})` };
+}

@@ -1,0 +1,30 @@
+// The warnings of LANGUAGE.md section 10 (the field's known traps), in a fixed order.
+import type { CheckedModel } from '../check/model.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { bceUnboundedOutput } from './bce-unbounded-output.js';
+import { gaussianWithoutKl } from './gaussian-without-kl.js';
+import { overcompleteCode } from './overcomplete-code.js';
+import { parameterCount } from './parameter-count.js';
+import { reluNarrowCode } from './relu-narrow-code.js';
+import type { LintContext, LintRule } from './rule.js';
+import { unusedHead } from './unused-head.js';
+import { unusedLayerName } from './unused-layer-name.js';
+
+export type { LintContext, LintRule } from './rule.js';
+
+export const lintRules: readonly LintRule[] = Object.freeze([
+  overcompleteCode,
+  gaussianWithoutKl,
+  bceUnboundedOutput,
+  reluNarrowCode,
+  unusedHead,
+  unusedLayerName,
+  parameterCount,
+]);
+
+/** Cap per model: a badly broken model should not drown its real errors in warnings. */
+export const MAX_LINT_WARNINGS = 50;
+
+export function runLints(model: CheckedModel, context: LintContext): Diagnostic[] {
+  return lintRules.flatMap((rule) => rule.check(model, context)).slice(0, MAX_LINT_WARNINGS);
+}

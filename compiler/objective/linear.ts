@@ -1,0 +1,124 @@
+// The loss as a weighted sum: `a + b`, `3 * f(..)`, `f(..) * 0.5`, `f(..) / 2`, `-f(..)` and
+// parentheses distribute down to the loss calls; coefficients are constant arithmetic (numbers and
+// `let` names through the checked model). A product or quotient of two terms, a constant added to
+// the loss, or anything else non-linear is an error that says a loss is a weighted sum of terms.
+import type { Argument, Expression, SourceRange } from '../ast.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { isLossName, lossNames, type LossName } from './builtins.js';
+import type { TermContext } from './terms.js';
+import { unknownWord } from './values.js';
+
+/** One loss call with the coefficient it is multiplied by. */
+export interface WeightedCall {
+  weight: number;
+  fn: LossName;
+  args: readonly Argument[];
+  range: SourceRange;
+  calleeRange: SourceRange;
+}
+
+/** `constant + Σ weight·call`; undefined once an error was reported (or the text was recovered). */
+export interface LinearForm {
+  constant: number;
+  calls: WeightedCall[];
+}
+
+const WEIGHTED_SUM = 'a loss is a weighted sum of terms, e.g. `mse(x_hat, x) + 0.1 * l1(z)`';
+
+export function linearize(expr: Expression, context: TermContext): LinearForm | undefined {
+  switch (expr.kind) {
+    case 'ParenExpression':
+      return linearize(expr.expression, context);
+    case 'UnaryExpression': {
+      const operand = linearize(expr.operand, context);
+      return operand && (expr.operator === '-' ? scale(operand, -1) : operand);
+    }
+    case 'BinaryExpression':
+      return linearizeBinary(expr.operator, expr.left, expr.right, context);
+    case 'Call':
+      if (expr.callee.kind === 'NameRef' && isLossName(expr.callee.name)) {
+        return { constant: 0, calls: [{ weight: 1, fn: expr.callee.name, args: expr.args, range: expr.range, calleeRange: expr.callee.range }] };
+      }
+      return constantOr(expr, context, () => {
+        const name = expr.callee.kind === 'NameRef' ? expr.callee.name : expr.callee.member.name;
+        return unknownWord('AE4001', `unknown loss function \`${name}\``, name, expr.callee.range, lossNames, [
+          `loss functions: ${lossNames.join(', ')}`,
+        ]);
+      });
+    case 'NameRef':
+      if (isLossName(expr.name)) {
+        return { constant: 0, calls: [{ weight: 1, fn: expr.name, args: [], range: expr.range, calleeRange: expr.range }] };
+      }
+      return constantOr(expr, context, () =>
+        context.model.tensors.has(expr.name)
+          ? diagnostic('AE4004', `\`${expr.name}\` is a tensor, not a loss term`, expr.range, { notes: [WEIGHTED_SUM] })
+          : unknownWord('AE2001', `unknown name \`${expr.name}\``, expr.name, expr.range, [...lossNames, ...context.model.tensors.keys()]),
+      );
+    case 'MissingExpression':
+      return undefined;
+    case 'MemberAccess':
+      return constantOr(expr, context, () =>
+        diagnostic('AE2010', `\`${memberText(expr)}\` is not a constant`, expr.range, {
+          notes: ['a coefficient is a number, a `let` constant, or an imported one (`lib.beta`)'],
+        }),
+      );
+    default:
+      return constantOr(expr, context, () =>
+        diagnostic('AE4004', 'this is neither a loss term nor a constant coefficient', expr.range, { notes: [WEIGHTED_SUM] }),
+      );
+  }
+}
+
+function constantOr(expr: Expression, context: TermContext, report: () => ReturnType<typeof diagnostic>): LinearForm | undefined {
+  if (expr.recovered) return undefined;
+  const value = context.model.evaluateConstant(expr);
+  if (typeof value === 'number' && Number.isFinite(value)) return { constant: value, calls: [] };
+  context.diagnostics.push(report());
+  return undefined;
+}
+
+function scale(form: LinearForm, factor: number): LinearForm {
+  return { constant: form.constant * factor, calls: form.calls.map((c) => ({ ...c, weight: c.weight * factor })) };
+}
+
+function linearizeBinary(operator: string, left: Expression, right: Expression, context: TermContext): LinearForm | undefined {
+  const a = linearize(left, context);
+  const b = linearize(right, context);
+  if (!a || !b) return undefined;
+  if (operator === '+' || operator === '-') {
+    const sign = operator === '-' ? -1 : 1;
+    for (const [form, side] of [[a, left], [b, right]] as const) {
+      const other = form === a ? b : a;
+      if (form.calls.length === 0 && form.constant !== 0 && other.calls.length > 0) {
+        context.diagnostics.push(
+          diagnostic('AE4004', 'a constant added to the loss changes nothing that is trained', side.range, { notes: [WEIGHTED_SUM, 'remove it'] }),
+        );
+        return undefined;
+      }
+    }
+    return { constant: a.constant + sign * b.constant, calls: [...a.calls, ...scale(b, sign).calls] };
+  }
+  if (operator === '*') {
+    if (a.calls.length === 0) return scale(b, a.constant);
+    if (b.calls.length === 0) return scale(a, b.constant);
+    context.diagnostics.push(
+      diagnostic('AE4004', 'a loss term can be multiplied only by a constant, not by another term', right.range, { notes: [WEIGHTED_SUM] }),
+    );
+    return undefined;
+  }
+  if (b.calls.length > 0) {
+    context.diagnostics.push(diagnostic('AE4004', 'a loss can be divided only by a constant, not by a term', right.range, { notes: [WEIGHTED_SUM] }));
+    return undefined;
+  }
+  if (b.constant === 0) {
+    context.diagnostics.push(diagnostic('AE4004', 'division by zero in a loss coefficient', right.range));
+    return undefined;
+  }
+  return scale(a, 1 / b.constant);
+}
+
+function memberText(expr: Expression): string {
+  if (expr.kind === 'NameRef') return expr.name;
+  if (expr.kind === 'MemberAccess') return `${memberText(expr.object)}.${expr.member.name}`;
+  return '…';
+}

@@ -1,0 +1,28 @@
+// `loss = expr` → the IR objective: a list of weighted terms, one per loss call.
+import type { Expression } from '../ast.js';
+import type { CheckedModel } from '../check/model.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { IRTerm } from '../ir/types.js';
+import { linearize } from './linear.js';
+import { lowerTermCall, type TermContext } from './terms.js';
+
+export function lowerObjective(model: CheckedModel, loss: Expression): { terms: IRTerm[]; diagnostics: Diagnostic[] } {
+  const context: TermContext = { model, diagnostics: [] };
+  const form = linearize(loss, context);
+  if (!form) return { terms: [], diagnostics: context.diagnostics };
+  if (form.calls.length === 0) {
+    context.diagnostics.push(
+      diagnostic('AE4004', 'the loss has no terms: it is a constant', loss.range, {
+        notes: ['a loss is a weighted sum of terms, e.g. `mse(x_hat, x) + 0.1 * l1(z)`'],
+      }),
+    );
+    return { terms: [], diagnostics: context.diagnostics };
+  }
+  const terms: IRTerm[] = [];
+  for (const call of form.calls) {
+    const term = lowerTermCall(call.fn, call.args, call.range, context);
+    if (term) terms.push({ ...term, weight: call.weight });
+  }
+  // A term that failed leaves the objective incomplete: hand back none rather than a wrong one.
+  return { terms: terms.length === form.calls.length ? terms : [], diagnostics: context.diagnostics };
+}

@@ -1,0 +1,108 @@
+// Binding the arguments of a setting's call (`adam(lr = 1e-3)`, `mnist(split = "test")`) to a
+// declared option list: positional in order, then named; unknown options get did-you-mean, values
+// are checked against their kind. Every data source, optimizer and schedule is one such list.
+import type { Argument, Call, Expression, SourceRange } from '../../ast.js';
+import type { CheckedModel } from '../../check/model.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { constantNumber, unknownWord } from '../values.js';
+
+export type OptionValue = number | string;
+
+export interface OptionSpec {
+  name: string;
+  kind: 'number' | 'string';
+  /** Undefined: optional without a default. `required`: must be given. */
+  default?: OptionValue | 'required';
+  /** A sentence saying what is wrong with the value, or undefined when it is fine. */
+  check?: (value: number) => string | undefined;
+  /** Words accepted for a string option (written bare or quoted). */
+  words?: readonly string[];
+}
+
+export interface SettingContext {
+  model: CheckedModel;
+  diagnostics: Diagnostic[];
+}
+
+/** A setting value as a call: `adam(lr = 1e-3)`, or a bare `adam` meaning `adam()`. */
+export interface CallLike {
+  name: string;
+  nameRange: SourceRange;
+  args: readonly Argument[];
+  range: SourceRange;
+}
+
+export function asCall(expr: Expression): CallLike | undefined {
+  if (expr.kind === 'NameRef') return { name: expr.name, nameRange: expr.range, args: [], range: expr.range };
+  if (expr.kind === 'Call' && expr.callee.kind === 'NameRef') {
+    return { name: expr.callee.name, nameRange: expr.callee.range, args: expr.args, range: expr.range };
+  }
+  return undefined;
+}
+
+export const positive = (v: number) => (v > 0 ? undefined : 'must be greater than 0');
+export const nonNegative = (v: number) => (v >= 0 ? undefined : 'must not be negative');
+export const fraction = (v: number) => (v >= 0 && v < 1 ? undefined : 'must lie in [0, 1)');
+export const positiveInteger = (v: number) => (Number.isInteger(v) && v > 0 ? undefined : 'must be a positive integer');
+export const nonNegativeInteger = (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : 'must be a non-negative integer');
+
+/** The bound options, or undefined after reporting an error. */
+export function bindOptions(call: CallLike, specs: readonly OptionSpec[], context: SettingContext): Record<string, OptionValue> | undefined {
+  const before = context.diagnostics.length;
+  const given = new Map<string, Argument>();
+  call.args.forEach((argument, index) => {
+    if (argument.name === undefined) {
+      const spec = specs[index];
+      if (spec) given.set(spec.name, argument);
+      else context.diagnostics.push(diagnostic('AE4106', `\`${call.name}\` takes at most ${specs.length} arguments`, argument.range));
+      return;
+    }
+    const key = argument.name.name;
+    if (specs.some((s) => s.name === key)) given.set(key, argument);
+    else {
+      context.diagnostics.push(
+        unknownWord('AE4106', `\`${call.name}\` has no option \`${key}\``, key, argument.name.range, specs.map((s) => s.name), [
+          specs.length ? `\`${call.name}\` accepts ${specs.map((s) => `\`${s.name}\``).join(', ')}` : `\`${call.name}\` takes no options`,
+        ]),
+      );
+    }
+  });
+  const values: Record<string, OptionValue> = {};
+  for (const spec of specs) {
+    const argument = given.get(spec.name);
+    if (!argument) {
+      if (spec.default === 'required') {
+        context.diagnostics.push(diagnostic('AE4102', `\`${call.name}\` needs \`${spec.name}\``, call.range));
+      } else if (spec.default !== undefined) values[spec.name] = spec.default;
+      continue;
+    }
+    const value = bindValue(call.name, spec, argument.value, context);
+    if (value !== undefined) values[spec.name] = value;
+  }
+  return context.diagnostics.length > before ? undefined : values;
+}
+
+function bindValue(owner: string, spec: OptionSpec, expr: Expression, context: SettingContext): OptionValue | undefined {
+  if (expr.recovered) return undefined;
+  if (spec.kind === 'string') {
+    const value = expr.kind === 'NameRef' && spec.words ? expr.name : context.model.evaluateConstant(expr);
+    if (typeof value !== 'string') {
+      context.diagnostics.push(diagnostic('AE4102', `\`${owner}\` option \`${spec.name}\` must be a string`, expr.range));
+      return undefined;
+    }
+    if (spec.words && !spec.words.includes(value)) {
+      context.diagnostics.push(
+        unknownWord('AE4102', `\`${spec.name}\` must be one of ${spec.words.map((w) => `"${w}"`).join(', ')}`, value, expr.range, spec.words, [], (w) =>
+          expr.kind === 'StringLiteral' ? JSON.stringify(w) : w,
+        ),
+      );
+      return undefined;
+    }
+    return value;
+  }
+  const value = constantNumber(context.model, expr);
+  const problem = value === undefined ? 'must be a constant number' : spec.check?.(value);
+  if (problem === undefined) return value;
+  context.diagnostics.push(diagnostic('AE4102', `\`${owner}\` option \`${spec.name}\` ${problem}`, expr.range));
+  return undefined;
+}

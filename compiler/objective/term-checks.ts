@@ -1,0 +1,159 @@
+// The per-function proofs of section 10 over resolved loss arguments, and the options they imply
+// (`fromLogits`, a gaussian latent's mean/logvar, a vq latent's commitment).
+import type { SourceRange } from '../ast.js';
+import type { NamedTensor } from '../check/model.js';
+import { diagnostic, type RelatedLocation } from '../diagnostics/diagnostic.js';
+import type { LossName } from './builtins.js';
+import type { TermContext } from './terms.js';
+import { formatShape, shapesAgree } from './values.js';
+
+export interface TensorArgument {
+  tensor: NamedTensor;
+  range: SourceRange;
+}
+
+type Extras = Record<string, string | number>;
+
+/** Extra options for the term, or undefined when an error was reported. */
+export function checkTermArguments(fn: LossName, args: TensorArgument[], context: TermContext): Extras | undefined {
+  switch (fn) {
+    case 'mse':
+      return sameShapes(fn, args[0]!, args[1]!, context) ? {} : undefined;
+    case 'bce':
+      return sameShapes(fn, args[0]!, args[1]!, context) && targetInUnitRange(args[1]!, context)
+        ? logitsOf(args[0]!.tensor, 'sigmoid')
+        : undefined;
+    case 'cross_entropy':
+      return classesAgree(args[0]!, args[1]!, context) ? logitsOf(args[0]!.tensor, 'softmax') : undefined;
+    case 'kl':
+    case 'vq_loss':
+      return latentOptions(fn, args[0]!, context);
+    case 'contractive':
+      return differentiable(args[0]!, args[1]!, context) ? {} : undefined;
+    default:
+      return {};
+  }
+}
+
+function declaredHere(tensor: NamedTensor, what: string): RelatedLocation {
+  return { message: `\`${tensor.name}\` is declared here${what}`, range: tensor.declaredAt };
+}
+
+function sameShapes(fn: LossName, a: TensorArgument, b: TensorArgument, context: TermContext): boolean {
+  if (shapesAgree(a.tensor.shape, b.tensor.shape)) return true;
+  context.diagnostics.push(
+    diagnostic(
+      'AE4011',
+      `\`${fn}\` compares tensors of different shapes: \`${a.tensor.name}\` is ${formatShape(a.tensor.shape)}, \`${b.tensor.name}\` is ${formatShape(b.tensor.shape)}`,
+      b.range,
+      { related: [declaredHere(a.tensor, ` with shape ${formatShape(a.tensor.shape)}`)] },
+    ),
+  );
+  return false;
+}
+
+function targetInUnitRange(target: TensorArgument, context: TermContext): boolean {
+  const range = target.tensor.valueRange;
+  if (range && range[0] >= 0 && range[1] <= 1) return true;
+  const known = range ? `its values lie in [${range[0]}, ${range[1]}]` : 'its value range is not declared';
+  const notes = ['binary cross-entropy compares probabilities: its target must lie in [0, 1]'];
+  if (target.tensor.origin === 'input') notes.push(`declare it as \`input ${target.tensor.name}: [...] in [0, 1]\`, or use \`mse\``);
+  else notes.push('use `mse` for targets outside [0, 1]');
+  context.diagnostics.push(
+    diagnostic('AE4010', `\`bce\` target \`${target.tensor.name}\` is not known to lie in [0, 1]: ${known}`, target.range, {
+      related: [declaredHere(target.tensor, '')],
+      notes,
+    }),
+  );
+  return false;
+}
+
+/** bce on a sigmoid (cross_entropy on a softmax) is computed from the logits before it, stably. */
+function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax'): Extras {
+  const fn = tensor.activation?.fn;
+  if (fn === squash && tensor.preActivationNodeId) return { fromLogits: tensor.preActivationNodeId };
+  // A linear head is its own logits (cross_entropy accepts logits or probabilities).
+  if (squash === 'softmax' && (fn === 'linear' || (fn === undefined && tensor.valueRange === undefined))) {
+    return { fromLogits: tensor.nodeId };
+  }
+  return {};
+}
+
+function classesAgree(head: TensorArgument, labels: TensorArgument, context: TermContext): boolean {
+  if (head.tensor.classes !== undefined) {
+    context.diagnostics.push(
+      diagnostic('AE4005', `\`${head.tensor.name}\` is a label; \`cross_entropy\` takes the logits or probabilities first`, head.range, {
+        notes: ['write `cross_entropy(head, labels)`'],
+      }),
+    );
+    return false;
+  }
+  const classes = labels.tensor.classes;
+  if (classes === undefined) return sameShapes('cross_entropy', head, labels, context);
+  const width = head.tensor.shape[head.tensor.shape.length - 1];
+  if (head.tensor.shape.length === 2 && (width === null || width === classes)) return true;
+  context.diagnostics.push(
+    diagnostic(
+      'AE4012',
+      `\`${head.tensor.name}\` is ${formatShape(head.tensor.shape)} but \`${labels.tensor.name}\` has ${classes} classes`,
+      head.range,
+      {
+        related: [declaredHere(labels.tensor, ` as \`label(${classes})\``)],
+        notes: [`the head's last layer needs ${classes} units, one per class`],
+      },
+    ),
+  );
+  return false;
+}
+
+function latentOptions(fn: 'kl' | 'vq_loss', arg: TensorArgument, context: TermContext): Extras | undefined {
+  const latent = context.model.latent;
+  const wanted = fn === 'kl' ? 'gaussian' : 'vq';
+  if (latent && latent.name === arg.tensor.name && latent.kind === wanted) {
+    if (fn === 'vq_loss') return { commitment: latent.commitment ?? 0.25 };
+    return {
+      mean: latent.meanNodeId ?? `latent.${latent.name}.mean`,
+      logvar: latent.logvarNodeId ?? `latent.${latent.name}.logvar`,
+    };
+  }
+  const isLatent = latent !== undefined && latent.name === arg.tensor.name;
+  const what = isLatent ? `a \`${latent.kind}\` latent` : `not the latent`;
+  const example = fn === 'kl' ? '`latent z = gaussian(k)`' : '`latent z = vq(codes = K, dim = D)`';
+  context.diagnostics.push(
+    diagnostic('AE' + (fn === 'kl' ? '4007' : '4008') as 'AE4007' | 'AE4008',
+      `\`${fn}\` applies only to a ${wanted} latent; \`${arg.tensor.name}\` is ${what}`, arg.range, {
+      related: isLatent ? [{ message: 'the latent is declared here', range: latent.decl.value.range }] : [],
+      notes: [`\`${fn}\` needs ${example}`],
+    }),
+  );
+  return undefined;
+}
+
+function differentiable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
+  if (input.tensor.origin !== 'input' || input.tensor.classes !== undefined) {
+    context.diagnostics.push(
+      diagnostic('AE4009', `\`contractive\` differentiates with respect to a model input; \`${input.tensor.name}\` is not one`, input.range, {
+        related: [declaredHere(input.tensor, '')],
+      }),
+    );
+    return false;
+  }
+  const from = code.tensor.differentiableFrom;
+  if (from.has(input.tensor.name) || from.has(input.tensor.nodeId)) return true;
+  const latent = context.model.latent;
+  const afterCode = code.tensor.name === latent?.name || ['output', 'head'].includes(code.tensor.origin);
+  const blocking = latent && afterCode && ['binary', 'onehot', 'vq'].includes(latent.kind) ? latent : undefined;
+  context.diagnostics.push(
+    diagnostic('AE4009', `\`${code.tensor.name}\` does not depend differentiably on \`${input.tensor.name}\``, code.range, {
+      related: blocking
+        ? [{ message: `the \`${blocking.kind}\` code is declared here`, range: blocking.decl.value.range }]
+        : [declaredHere(code.tensor, '')],
+      notes: [
+        blocking
+          ? `a ${blocking.kind} code has no derivative (its gradient is straight-through), so d${code.tensor.name}/d${input.tensor.name} is undefined`
+          : `the contractive penalty is the norm of d${code.tensor.name}/d${input.tensor.name}, which needs a differentiable path`,
+      ],
+    }),
+  );
+  return false;
+}

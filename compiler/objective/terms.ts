@@ -1,0 +1,116 @@
+// One loss call (`bce(x_hat, x, reduce = sum)`) → one IR term, after proving what section 10 asks
+// of it: the arguments are tensors of agreeing shapes, bce targets lie in [0, 1], kl/vq_loss name
+// the right kind of latent, contractive codes are differentiable from their input, and a head's
+// class count matches its labels. Each error points at the offending argument.
+import type { Argument, Expression, SourceRange } from '../ast.js';
+import type { CheckedModel, NamedTensor } from '../check/model.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { IRTerm, Reduction } from '../ir/types.js';
+import { lossSignatures, type LossName } from './builtins.js';
+import { irLocation } from './location.js';
+import { checkTermArguments, type TensorArgument } from './term-checks.js';
+import { constantNumber, splitArguments, unknownWord, wordOf } from './values.js';
+
+export interface TermContext {
+  model: CheckedModel;
+  diagnostics: Diagnostic[];
+}
+
+/** Lowers `fn(args)` with weight 1; undefined when an error was reported. */
+export function lowerTermCall(
+  fn: LossName,
+  args: readonly Argument[],
+  callRange: SourceRange,
+  context: TermContext,
+): IRTerm | undefined {
+  const signature = lossSignatures[fn];
+  const { positional, named } = splitArguments(args);
+  const errorsBefore = context.diagnostics.length;
+
+  if (positional.length !== signature.tensors.length) {
+    const extra = positional[signature.tensors.length];
+    const list = signature.tensors.length === 0 ? 'no tensors' : `${signature.tensors.length} (${signature.tensors.join(', ')})`;
+    context.diagnostics.push(
+      diagnostic('AE4002', `\`${fn}\` takes ${list}, got ${positional.length}`, extra?.range ?? callRange, {
+        notes: [`\`${fn}\` is the ${signature.summary}`],
+      }),
+    );
+  }
+  const options = lowerOptions(fn, named, context);
+  const tensors: TensorArgument[] = [];
+  for (const argument of positional.slice(0, signature.tensors.length)) {
+    const tensor = resolveTensor(argument.value, context);
+    if (tensor) tensors.push({ tensor, range: argument.value.range });
+  }
+  if (context.diagnostics.length > errorsBefore || tensors.length !== signature.tensors.length) return undefined;
+
+  const extras = checkTermArguments(fn, tensors, context);
+  if (extras === undefined) return undefined;
+  return {
+    fn,
+    weight: 1,
+    args: tensors.map((t) => t.tensor.nodeId),
+    options: { reduce: options.reduce, ...options.numbers, ...extras },
+    source: irLocation(callRange, context.model.file),
+  } as IRTerm;
+}
+
+function lowerOptions(fn: LossName, named: readonly Argument[], context: TermContext) {
+  const signature = lossSignatures[fn];
+  let reduce: Reduction = 'mean';
+  const numbers: Record<string, number> = {};
+  for (const [key, fallback] of Object.entries(signature.numbers)) if (fallback !== undefined) numbers[key] = fallback;
+  for (const argument of named) {
+    const key = argument.name!.name;
+    if (key === 'reduce') {
+      const word = wordOf(argument.value);
+      if (word === 'mean' || word === 'sum') reduce = word;
+      else if (!argument.value.recovered) {
+        context.diagnostics.push(
+          unknownWord('AE4006', '`reduce` must be `mean` or `sum`', word ?? '', argument.value.range, ['mean', 'sum']),
+        );
+      }
+    } else if (key in signature.numbers) {
+      const value = constantNumber(context.model, argument.value);
+      if (key === 'rho' && (value === undefined || value <= 0 || value >= 1)) {
+        context.diagnostics.push(
+          diagnostic('AE4006', '`rho` must be a number strictly between 0 and 1', argument.value.range, {
+            notes: ['rho is the target mean activation of each unit, e.g. `rho = 0.05`'],
+          }),
+        );
+      } else if (value === undefined) {
+        context.diagnostics.push(diagnostic('AE4006', `\`${key}\` must be a constant number`, argument.value.range));
+      } else numbers[key] = value;
+    } else {
+      const accepted = ['reduce', ...Object.keys(signature.numbers)];
+      context.diagnostics.push(
+        unknownWord('AE4003', `\`${fn}\` has no option \`${key}\``, key, argument.name!.range, accepted, [
+          `\`${fn}\` accepts ${accepted.map((a) => `\`${a}\``).join(', ')}`,
+        ]),
+      );
+    }
+  }
+  return { reduce, numbers };
+}
+
+/** A loss argument must name a tensor: an input, the latent, the output, an `as` name or a head. */
+function resolveTensor(expr: Expression, context: TermContext): NamedTensor | undefined {
+  if (expr.recovered) return undefined;
+  const { tensors } = context.model;
+  if (expr.kind !== 'NameRef') {
+    context.diagnostics.push(
+      diagnostic('AE4005', 'a loss argument must name a tensor', expr.range, {
+        notes: [`tensors here: ${[...tensors.keys()].map((n) => `\`${n}\``).join(', ')}`],
+      }),
+    );
+    return undefined;
+  }
+  const tensor = tensors.get(expr.name);
+  if (tensor) return tensor;
+  context.diagnostics.push(
+    unknownWord('AE2001', `unknown tensor \`${expr.name}\``, expr.name, expr.range, tensors.keys(), [
+      'a loss names inputs, the latent, the output, `as` names of layers and heads',
+    ]),
+  );
+  return undefined;
+}

@@ -1,0 +1,148 @@
+// Builds the file scopes of a program: the entry file and, through `import`, the files it names
+// (relative to the importing file). Reports missing files at the import string, cycles at every
+// import along the cycle, and duplicate names at the second place with the first as related.
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ImportDeclaration, SourceFile } from '../ast.js';
+import type { Reporter } from '../check/reporter.js';
+import { emptyScope, type FileScope } from './scope.js';
+
+export interface ProgramHost {
+  /** The text of a file (path as built from the importing file's path), or undefined when absent. */
+  readFile(file: string): string | undefined;
+  parse(text: string): { ast: SourceFile; diagnostics: Diagnostic[] };
+}
+
+interface OpenImport {
+  file: string;
+  decl: ImportDeclaration;
+}
+
+export class ProgramBuilder {
+  private readonly scopes = new Map<string, FileScope>();
+  /** Files being built, with the import that led to the next one: a cycle is a walk back along it. */
+  private readonly stack: { file: string; via?: ImportDeclaration }[] = [];
+
+  constructor(
+    private readonly host: ProgramHost,
+    private readonly reporter: Reporter,
+  ) {}
+
+  /** Every file scope built, entry included (for evaluating every let once). */
+  get allScopes(): FileScope[] {
+    return [...this.scopes.values()];
+  }
+
+  build(file: string, ast: SourceFile): FileScope {
+    const key = normalise(file);
+    const scope = emptyScope(file, ast);
+    this.scopes.set(key, scope);
+    this.stack.push({ file: key });
+    for (const decl of ast.declarations) {
+      if (decl.kind === 'ImportDeclaration') this.addImport(scope, decl);
+    }
+    this.stack.pop();
+    this.addOwnDeclarations(scope);
+    return scope;
+  }
+
+  private addImport(scope: FileScope, decl: ImportDeclaration): void {
+    if (decl.recovered || decl.path.recovered) return;
+    const target = normalise(path.join(path.dirname(scope.file), decl.path.value));
+    const onStack = this.stack.findIndex((entry) => entry.file === target);
+    if (onStack >= 0) {
+      this.reportCycle(scope, decl, onStack);
+      return;
+    }
+    let imported = this.scopes.get(target);
+    if (!imported) {
+      const text = this.host.readFile(target);
+      if (text === undefined) {
+        this.reporter.report('AE2008', decl.path, `cannot find the imported file \`${decl.path.value}\` (looked for ${target})`, {
+          file: scope.file,
+        });
+        return;
+      }
+      const parsed = this.host.parse(text);
+      for (const d of parsed.diagnostics) this.reporter.diagnostics.push({ ...d, file: d.file ?? target });
+      this.stack[this.stack.length - 1]!.via = decl;
+      imported = this.build(target, parsed.ast);
+    }
+    if (decl.alias) {
+      const existing = scope.namespaces.get(decl.alias.name);
+      if (existing) {
+        this.reporter.report('AE2002', decl.alias, `\`${decl.alias.name}\` already names an import`, { file: scope.file });
+        return;
+      }
+      scope.namespaces.set(decl.alias.name, imported);
+      return;
+    }
+    for (const [name, scoped] of imported.lets) if (!scope.lets.has(name)) scope.lets.set(name, scoped);
+    for (const [name, scoped] of imported.blocks) if (!scope.blocks.has(name)) scope.blocks.set(name, scoped);
+  }
+
+  private reportCycle(scope: FileScope, closing: ImportDeclaration, from: number): void {
+    const files = [...this.stack.slice(from).map((e) => e.file), this.stack[from]!.file];
+    const chain = files.map((f) => path.basename(f)).join(' → ');
+    const imports: OpenImport[] = this.stack.slice(from, -1).map((e) => ({ file: e.file, decl: e.via! }));
+    imports.push({ file: scope.file, decl: closing });
+    for (const { file, decl } of imports) {
+      if (!decl) continue;
+      this.reporter.report('AE2009', decl.path, `import cycle: ${chain}`, {
+        file,
+        related: imports.filter((other) => other.decl !== decl && other.decl).map((other) => ({
+          message: 'part of the cycle',
+          range: other.decl.path.range,
+          file: other.file,
+        })),
+      });
+    }
+  }
+
+  private addOwnDeclarations(scope: FileScope): void {
+    const seenLets = new Map<string, { range: import('../ast.js').SourceRange; file: string }>();
+    const seenBlocks = new Map<string, { range: import('../ast.js').SourceRange; file: string }>();
+    const seenModels = new Map<string, import('../ast.js').SourceRange>();
+    // Names brought in by plain imports count as first definitions.
+    for (const [name, scoped] of scope.lets) seenLets.set(name, { range: scoped.decl.name.range, file: scoped.scope.file });
+    for (const [name, scoped] of scope.blocks) seenBlocks.set(name, { range: scoped.decl.name.range, file: scoped.scope.file });
+    for (const decl of scope.ast.declarations) {
+      if (decl.recovered) continue;
+      if (decl.kind === 'LetDeclaration' || decl.kind === 'BlockDeclaration') {
+        const seen = decl.kind === 'LetDeclaration' ? seenLets : seenBlocks;
+        const what = decl.kind === 'LetDeclaration' ? 'constant' : 'block';
+        const first = seen.get(decl.name.name);
+        if (first) {
+          this.duplicate(scope, decl.name, `${what} \`${decl.name.name}\``, first.range, first.file);
+          continue;
+        }
+        seen.set(decl.name.name, { range: decl.name.range, file: scope.file });
+        if (decl.kind === 'LetDeclaration') scope.lets.set(decl.name.name, { decl, scope });
+        else scope.blocks.set(decl.name.name, { decl, scope });
+      } else if (decl.kind === 'ModelDeclaration') {
+        const first = seenModels.get(decl.name.name);
+        if (first) {
+          this.duplicate(scope, decl.name, `model \`${decl.name.name}\``, first, scope.file);
+          continue;
+        }
+        seenModels.set(decl.name.name, decl.name.range);
+        scope.models.push(decl);
+      }
+    }
+  }
+
+  private duplicate(scope: FileScope, at: { range: import('../ast.js').SourceRange }, what: string, first: import('../ast.js').SourceRange, firstFile: string): void {
+    const related = { message: 'first defined here', range: first, ...(firstFile !== scope.file ? { file: firstFile } : {}) };
+    this.reporter.report('AE2002', at, `${what} is defined twice`, { file: scope.file, related: [related] });
+    // Both places get a diagnostic, so an editor shows the conflict wherever the user is looking.
+    this.reporter.report('AE2002', first, `${what} is defined again later`, {
+      file: firstFile,
+      related: [{ message: 'defined again here', range: at.range, ...(firstFile !== scope.file ? { file: scope.file } : {}) }],
+    });
+  }
+}
+
+/** Paths as `/`-separated, normalised text, so `./lib.ae` and `lib.ae` are one file. */
+export function normalise(file: string): string {
+  return path.normalize(file).split(path.sep).join('/');
+}

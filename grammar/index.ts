@@ -1,0 +1,67 @@
+// The front end's entry points. Neither function throws, whatever the text: every problem is a
+// diagnostic, and the tree is built from whatever the parser recovered.
+import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import type { Comment, SourceFile } from '../compiler/ast.js';
+import { diagnostic, sortDiagnostics, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { AstBuilder } from './ast-builder.js';
+import type { FileCstNode } from './cst.js';
+import { aeParser } from './parser.js';
+import { LineMap } from './positions.js';
+import { lexDiagnostics, parseDiagnostics, unterminatedDiagnostics } from './syntax-errors.js';
+import { aeLexer, BlockComment, COMMENT_GROUP, UnterminatedBlockComment } from './tokens.js';
+
+export interface ParseResult {
+  cst: FileCstNode;
+  tokens: IToken[];
+  comments: IToken[];
+  lexErrors: ILexingError[];
+  parseErrors: IRecognitionException[];
+}
+
+/** Lex and parse; the CST is always present (possibly partial). */
+export function parse(text: string): ParseResult {
+  const lexed = aeLexer.tokenize(text);
+  aeParser.input = lexed.tokens;
+  const cst = aeParser.file() as FileCstNode;
+  return {
+    cst,
+    tokens: lexed.tokens,
+    comments: lexed.groups[COMMENT_GROUP] ?? [],
+    lexErrors: lexed.errors,
+    parseErrors: [...aeParser.errors],
+  };
+}
+
+const builder = new AstBuilder();
+
+/** Text → AST and syntax diagnostics (AE1xxx), in source order. Never throws. */
+export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagnostic[] } {
+  const lines = new LineMap(text);
+  try {
+    const parsed = parse(text);
+    const comments = parsed.comments.map((c) => commentNode(c, lines));
+    const built = builder.build(parsed.cst, lines, comments);
+    const diagnostics = [
+      ...lexDiagnostics(parsed.lexErrors, lines),
+      ...unterminatedDiagnostics(parsed.tokens, parsed.comments, lines),
+      ...parseDiagnostics(parsed.parseErrors, parsed.tokens, lines, parsed.lexErrors),
+      ...built.diagnostics,
+    ];
+    return { ast: built.ast, diagnostics: sortDiagnostics(diagnostics) };
+  } catch (error) {
+    // A bug in the front end must not take the caller down: report it where the user can see it.
+    const everything = lines.range(0, 0);
+    const message = `internal error in the parser: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      ast: { kind: 'SourceFile', declarations: [], comments: [], range: lines.range(0, text.length), recovered: true },
+      diagnostics: [diagnostic('AE1010', message, everything)],
+    };
+  }
+}
+
+function commentNode(token: IToken, lines: LineMap): Comment {
+  const block = token.tokenType === BlockComment || token.tokenType === UnterminatedBlockComment;
+  return { kind: 'Comment', text: token.image, block, range: lines.range(token.startOffset, token.startOffset + token.image.length) };
+}
+
+export { LineMap } from './positions.js';

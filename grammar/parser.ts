@@ -1,0 +1,370 @@
+// The .ae grammar (LANGUAGE.md section 3) as a Chevrotain CstParser. Rules are class fields, so a
+// misspelt SUBRULE is a type error. The grammar is deliberately a little more permissive than the
+// language: separators between arguments/list items are optional and `=`/`:` are interchangeable,
+// so that the AST builder can report "missing `,`" or "use `=`" with a fix, instead of the parser
+// losing its place and reporting a cascade.
+import { CstParser, type IToken } from 'chevrotain';
+import * as t from './tokens.js';
+import { errorMessageProvider } from './messages.js';
+
+export class AeParser extends CstParser {
+  constructor() {
+    super(t.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: 'onlyOffset',
+      errorMessageProvider,
+      maxLookahead: 3,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // ---------------------------------------------------------------- top level
+
+  file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.declaration));
+  });
+
+  declaration = this.RULE('declaration', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDeclaration) },
+      { ALT: () => this.SUBRULE(this.letDeclaration) },
+      { ALT: () => this.SUBRULE(this.blockDeclaration) },
+      { ALT: () => this.SUBRULE(this.modelDeclaration) },
+    ]);
+  });
+
+  importDeclaration = this.RULE('importDeclaration', () => {
+    this.CONSUME(t.Import);
+    this.CONSUME(t.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(t.As);
+      this.SUBRULE(this.name);
+    });
+  });
+
+  letDeclaration = this.RULE('letDeclaration', () => {
+    this.CONSUME(t.Let);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Binder);
+    this.SUBRULE(this.expression);
+  });
+
+  blockDeclaration = this.RULE('blockDeclaration', () => {
+    this.CONSUME(t.Block);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.LParen);
+    this.MANY(() => {
+      this.SUBRULE(this.blockParameter);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RParen);
+    this.SUBRULE(this.layerBlock);
+  });
+
+  blockParameter = this.RULE('blockParameter', () => {
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(t.Binder);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  modelDeclaration = this.RULE('modelDeclaration', () => {
+    this.CONSUME(t.Model);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.member);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  /** A declared name. Accepts a keyword too, so `let input = 3` gets "`input` is a keyword; rename it". */
+  name = this.RULE('name', () => {
+    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.Keyword) }]);
+  });
+
+  // ---------------------------------------------------------------- model members
+
+  member = this.RULE('member', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inputMember) },
+      { ALT: () => this.SUBRULE(this.corruptMember) },
+      { ALT: () => this.SUBRULE(this.encoderMember) },
+      { ALT: () => this.SUBRULE(this.latentMember) },
+      { ALT: () => this.SUBRULE(this.decoderMember) },
+      { ALT: () => this.SUBRULE(this.outputMember) },
+      { ALT: () => this.SUBRULE(this.headMember) },
+      { ALT: () => this.SUBRULE(this.lossMember) },
+      { ALT: () => this.SUBRULE(this.trainMember) },
+      { ALT: () => this.SUBRULE(this.unknownMember) },
+    ]);
+  });
+
+  /** A misspelt member (`encoderr { ... }`, `lattent z = ...`): consumed whole so the model goes on,
+   *  and reported by the AST builder with a "did you mean". */
+  unknownMember = this.RULE('unknownMember', () => {
+    this.CONSUME(t.Identifier);
+    this.OPTION(() => this.CONSUME2(t.Identifier, { LABEL: 'memberName' }));
+    this.OPTION2(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.layerBlock) },
+        {
+          ALT: () => {
+            this.CONSUME(t.Binder);
+            this.SUBRULE(this.expression);
+          },
+        },
+      ]);
+    });
+  });
+
+  inputMember = this.RULE('inputMember', () => {
+    this.CONSUME(t.Input);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Binder);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.tensorType) },
+      { ALT: () => this.SUBRULE(this.labelType) },
+    ]);
+  });
+
+  tensorType = this.RULE('tensorType', () => {
+    this.SUBRULE(this.listExpression, { LABEL: 'dimensions' });
+    this.OPTION(() => {
+      this.CONSUME(t.In);
+      this.SUBRULE2(this.listExpression, { LABEL: 'valueRange' });
+    });
+  });
+
+  /** `label(10)`. `label` is not a keyword (it is a common argument name: `csv(p, label = "y")`),
+   *  so the type form is recognised by the word in this one position. */
+  labelType = this.RULE('labelType', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'labelWord', ERR_MSG: 'a type: `[dimensions]` or `label(classes)`' });
+    this.CONSUME(t.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.RParen);
+  });
+
+  corruptMember = this.RULE('corruptMember', () => {
+    this.CONSUME(t.Corrupt);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.With);
+    this.SUBRULE(this.call);
+    this.MANY(() => {
+      this.CONSUME(t.Then);
+      this.SUBRULE2(this.call);
+    });
+  });
+
+  encoderMember = this.RULE('encoderMember', () => {
+    this.CONSUME(t.Encoder);
+    this.SUBRULE(this.layerBlock);
+  });
+
+  decoderMember = this.RULE('decoderMember', () => {
+    this.CONSUME(t.Decoder);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.layerBlock) },
+      {
+        ALT: () => {
+          this.CONSUME(t.Binder);
+          this.CONSUME(t.Mirror);
+          this.SUBRULE(this.argumentList);
+        },
+      },
+    ]);
+  });
+
+  latentMember = this.RULE('latentMember', () => {
+    this.CONSUME(t.Latent);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Binder);
+    this.SUBRULE(this.call);
+  });
+
+  outputMember = this.RULE('outputMember', () => {
+    this.CONSUME(t.Output);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Binder);
+    this.SUBRULE(this.call);
+  });
+
+  headMember = this.RULE('headMember', () => {
+    this.CONSUME(t.Head);
+    this.SUBRULE(this.name);
+    this.CONSUME(t.On);
+    this.SUBRULE(this.reference);
+    this.SUBRULE(this.layerBlock);
+  });
+
+  lossMember = this.RULE('lossMember', () => {
+    this.CONSUME(t.Loss);
+    this.CONSUME(t.Binder);
+    this.SUBRULE(this.expression);
+  });
+
+  trainMember = this.RULE('trainMember', () => {
+    this.CONSUME(t.Train);
+    this.OPTION(() => this.SUBRULE(this.name));
+    this.CONSUME(t.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.trainSetting);
+      this.OPTION2(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  /** `epochs = 5`, and the phase-local `loss = ...` (the name is then the `loss` keyword). */
+  trainSetting = this.RULE('trainSetting', () => {
+    this.SUBRULE(this.name);
+    this.CONSUME(t.Binder);
+    this.SUBRULE(this.expression);
+  });
+
+  /** A name that points at a tensor or a model part: `z`, `encoder`. */
+  reference = this.RULE('reference', () => {
+    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.ReferableKeyword) }]);
+  });
+
+  // ---------------------------------------------------------------- layers
+
+  layerBlock = this.RULE('layerBlock', () => {
+    this.CONSUME(t.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.layer);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RCurly);
+  });
+
+  layer = this.RULE('layer', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.repeatLayer) },
+      { ALT: () => this.SUBRULE(this.layerCall) },
+    ]);
+  });
+
+  repeatLayer = this.RULE('repeatLayer', () => {
+    this.CONSUME(t.Repeat);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.layerBlock);
+  });
+
+  layerCall = this.RULE('layerCall', () => {
+    this.SUBRULE(this.call);
+    this.OPTION(() => {
+      this.CONSUME(t.As);
+      this.SUBRULE(this.name);
+    });
+  });
+
+  /** `flatten`, `dense(64, act = relu)`, `lib.down(16)`. */
+  call = this.RULE('call', () => {
+    this.CONSUME(t.Identifier);
+    this.MANY(() => {
+      this.CONSUME(t.Dot);
+      this.CONSUME2(t.Identifier);
+    });
+    this.OPTION(() => this.SUBRULE(this.argumentList));
+  });
+
+  argumentList = this.RULE('argumentList', () => {
+    this.CONSUME(t.LParen);
+    this.MANY(() => {
+      this.SUBRULE(this.argument);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RParen);
+  });
+
+  argument = this.RULE('argument', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Identifier);
+          this.CONSUME(t.Binder);
+          this.SUBRULE(this.expression);
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.expression) },
+    ]);
+  });
+
+  // ---------------------------------------------------------------- expressions
+
+  /** Operands and binary operators in a flat list; the AST builder applies precedence (`*` `/`
+   *  over `+` `-`, left-associative). Flat, because a rule per precedence level made six CST
+   *  nodes per number and dominated parse time. */
+  expression = this.RULE('expression', () => {
+    this.SUBRULE(this.operand, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(t.Plus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(t.Minus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(t.Star, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(t.Slash, { LABEL: 'operators' }) },
+      ]);
+      this.SUBRULE2(this.operand, { LABEL: 'operands' });
+    });
+  });
+
+  /** Signs, one primary, then `a.b`, `x[i]`, `f(args)` suffixes in any sequence. */
+  operand = this.RULE('operand', () => {
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(t.Minus, { LABEL: 'signs' }) }, { ALT: () => this.CONSUME(t.Plus, { LABEL: 'signs' }) }]);
+    });
+    this.OR2([
+      { ALT: () => this.CONSUME(t.NumberLiteral) },
+      { ALT: () => this.CONSUME(t.StringLiteral) },
+      { ALT: () => this.CONSUME(t.True) },
+      { ALT: () => this.CONSUME(t.False) },
+      { ALT: () => this.CONSUME(t.Identifier) },
+      { ALT: () => this.CONSUME(t.ReferableKeyword) },
+      { ALT: () => this.SUBRULE(this.parenExpression) },
+      { ALT: () => this.SUBRULE(this.listExpression) },
+    ]);
+    this.MANY2(() => {
+      this.OR3([
+        { ALT: () => this.SUBRULE(this.memberSuffix) },
+        { ALT: () => this.SUBRULE(this.indexSuffix) },
+        { ALT: () => this.SUBRULE(this.argumentList) },
+      ]);
+    });
+  });
+
+  memberSuffix = this.RULE('memberSuffix', () => {
+    this.CONSUME(t.Dot);
+    this.CONSUME(t.Identifier);
+  });
+
+  indexSuffix = this.RULE('indexSuffix', () => {
+    this.CONSUME(t.LBracket);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.RBracket);
+  });
+
+  parenExpression = this.RULE('parenExpression', () => {
+    this.CONSUME(t.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.RParen);
+  });
+
+  listExpression = this.RULE('listExpression', () => {
+    this.CONSUME(t.LBracket);
+    this.MANY(() => {
+      this.SUBRULE(this.expression);
+      this.OPTION(() => this.CONSUME(t.Comma));
+    });
+    this.CONSUME(t.RBracket);
+  });
+
+  /** The token before the current one; the message provider quotes it ("after `+`"). */
+  previousToken(): IToken {
+    return this.LA(0);
+  }
+}
+
+/** The one parser: grammar analysis runs once; each parse resets it through `input`. */
+export const aeParser = new AeParser();

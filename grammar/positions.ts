@@ -1,0 +1,36 @@
+// Offsets to 1-based lines and columns, computed in one place from the text (the lexer only
+// tracks offsets, which is cheaper). Columns count UTF-16 units, as JavaScript strings and LSP do.
+import type { Position, SourceRange } from '../compiler/ast.js';
+
+export class LineMap {
+  /** Offset of the first character of each line. */
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.lineStarts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
+    }
+  }
+
+  /** The position of an offset, clamped into the text so a range never leaves the file. */
+  position(offset: number): Position {
+    const at = Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.text.length, this.text.length));
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle]! <= at) low = middle;
+      else high = middle - 1;
+    }
+    return { offset: at, line: low + 1, column: at - this.lineStarts[low]! + 1 };
+  }
+
+  /** The half-open range [start, end). */
+  range(start: number, end: number): SourceRange {
+    const from = this.position(start);
+    const to = this.position(Math.max(end, from.offset));
+    return { start: from, end: to };
+  }
+}

@@ -1,0 +1,203 @@
+// Lexer and parser errors → diagnostics. Chevrotain's message (from grammar/messages.ts) is the
+// fallback; the cases people hit most get a targeted message here, where the whole token stream is
+// known: an unclosed `{` (pointing back at it), a dangling operator, a stray closing bracket.
+import { EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import { diagnostic, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { didYouMean } from '../compiler/suggest.js';
+import { describeToken } from './messages.js';
+import type { LineMap } from './positions.js';
+import { isRealToken, tokenSpan } from './syntax-helpers.js';
+import * as t from './tokens.js';
+
+export function lexDiagnostics(errors: readonly ILexingError[], lines: LineMap): Diagnostic[] {
+  return errors.map((error) => {
+    const text = lines.text.slice(error.offset, error.offset + error.length);
+    const range = lines.range(error.offset, error.offset + error.length);
+    const plural = [...text].length > 1 ? 'characters' : 'character';
+    const notes = text.startsWith("'") ? ['strings use double quotes: `"..."`'] : [];
+    return diagnostic('AE1001', `unexpected ${plural} \`${text}\``, range, { notes });
+  });
+}
+
+/** Unterminated strings and block comments lex as tokens (so parsing goes on) and are reported here. */
+export function unterminatedDiagnostics(tokens: readonly IToken[], comments: readonly IToken[], lines: LineMap): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const token of tokens) {
+    if (token.tokenType !== t.UnterminatedString) continue;
+    const { start, end } = tokenSpan(token);
+    const insertAt = lines.range(end, end);
+    found.push(
+      diagnostic('AE1002', 'unterminated string: it needs a closing `"` on the same line', lines.range(start, end), {
+        fix: { message: 'close the string', edits: [{ range: insertAt, newText: '"' }] },
+      }),
+    );
+  }
+  for (const comment of comments) {
+    if (comment.tokenType !== t.UnterminatedBlockComment) continue;
+    const end = lines.text.length;
+    found.push(
+      diagnostic('AE1003', 'unterminated block comment: `/*` has no `*/`, so the rest of the file is a comment', lines.range(comment.startOffset, comment.startOffset + 2), {
+        fix: { message: 'close the comment at the end of the file', edits: [{ range: lines.range(end, end), newText: ' */' }] },
+      }),
+    );
+  }
+  return found;
+}
+
+const closerOf: Record<string, string> = { LCurly: 'RCurly', LParen: 'RParen', LBracket: 'RBracket' };
+const openerOf: Record<string, string> = { RCurly: 'LCurly', RParen: 'LParen', RBracket: 'LBracket' };
+const binaryOperators = new Set(['Plus', 'Minus', 'Star', 'Slash']);
+/** Tokens that start a member or declaration: meeting one where a `}` is due means a `{` was left open. */
+const startsAnotherConstruct = new Set([
+  'Let', 'Block', 'Model', 'Import', 'Input', 'Corrupt', 'Encoder', 'Decoder', 'Latent', 'Output', 'Head', 'Loss', 'Train',
+]);
+
+/** For each token index, the brackets still open before it; computed once per parse, lazily. */
+class BracketTracker {
+  private readonly stackBefore = new Map<number, IToken[]>();
+
+  constructor(private readonly tokens: readonly IToken[]) {}
+
+  /** The brackets open before `offset`, innermost last. Stray closers are skipped, mismatched ones pop to their opener. */
+  openBefore(offset: number): IToken[] {
+    const cached = this.stackBefore.get(offset);
+    if (cached) return cached;
+    const stack: IToken[] = [];
+    for (const token of this.tokens) {
+      if (token.startOffset >= offset) break;
+      const name = token.tokenType.name;
+      if (closerOf[name]) stack.push(token);
+      else if (openerOf[name]) {
+        const at = stack.map((o) => o.tokenType.name).lastIndexOf(openerOf[name]!);
+        if (at >= 0) stack.length = at;
+      }
+    }
+    this.stackBefore.set(offset, stack);
+    return stack;
+  }
+
+  /** Whether the closer at `offset` has an opener at all. */
+  hasOpenerFor(closer: IToken): boolean {
+    const opener = openerOf[closer.tokenType.name];
+    return this.openBefore(closer.startOffset).some((o) => o.tokenType.name === opener);
+  }
+}
+
+interface RecognitionError extends IRecognitionException {
+  previousToken?: IToken;
+}
+
+export function parseDiagnostics(
+  errors: readonly IRecognitionException[],
+  tokens: readonly IToken[],
+  lines: LineMap,
+  lexErrors: readonly ILexingError[] = [],
+): Diagnostic[] {
+  const brackets = new BracketTracker(tokens);
+  const seen = new Set<number>();
+  const found: Diagnostic[] = [];
+  for (const error of errors as readonly RecognitionError[]) {
+    // The token right after an unexpected character is usually fine; the parse error there is a cascade.
+    if (followsLexError(error.token, lexErrors, lines.text)) continue;
+    const made = describeParseError(error, brackets, lines);
+    // Recovery can report the same place twice (an inner rule and the rule it returns to).
+    const key = made.range.start.offset;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    found.push(made);
+  }
+  return found;
+}
+
+function describeParseError(error: RecognitionError, brackets: BracketTracker, lines: LineMap): Diagnostic {
+  const token = error.token;
+  const atEnd = !isRealToken(token) || token.tokenType === EOF;
+  const previous = isRealToken(error.previousToken) ? error.previousToken : undefined;
+  const ruleStack = error.context?.ruleStack ?? [];
+  const rule = ruleStack[ruleStack.length - 1] ?? 'file';
+  // When the unexpected token is on a later line, the problem is the end of the previous line.
+  const onLaterLine = !atEnd && previous !== undefined && /[\r\n]/.test(lines.text.slice(previous.startOffset + previous.image.length, token.startOffset));
+  const tokenRange = atEnd || (onLaterLine && error.name !== 'NotAllInputParsedException' && rule !== 'file')
+    ? endRange(previous, lines)
+    : lines.range(token.startOffset, token.startOffset + token.image.length);
+
+  if (!atEnd && previous && token.tokenType === t.Comma && previous.tokenType === t.Comma) {
+    const extra = lines.range(token.startOffset, token.startOffset + 1);
+    return diagnostic('AE1010', 'extra `,`: there is nothing between these two commas', extra, {
+      fix: { message: 'remove the extra `,`', edits: [{ range: extra, newText: '' }] },
+    });
+  }
+
+  // A dangling operator: `mse(a, b) +` then nothing that can start an expression.
+  if (previous && binaryOperators.has(previous.tokenType.name) && ['unary', 'postfix', 'primary', 'multiplicative'].includes(rule)) {
+    return diagnostic('AE1016', `\`${previous.image}\` needs an expression on its right, found ${describeToken(atEnd ? undefined : token)}`, lines.range(previous.startOffset, previous.startOffset + previous.image.length));
+  }
+  if (previous && ['unary', 'postfix', 'primary'].includes(rule)) {
+    return diagnostic('AE1016', `expected an expression after ${describeToken(previous)}, found ${describeToken(atEnd ? undefined : token)}`, tokenRange);
+  }
+
+  // A closing bracket is due: either the file ended or a new member/declaration started first.
+  const expectedCloser = error.name === 'MismatchedTokenException' ? expectedCloserOf(error.message) : undefined;
+  const opener = expectedCloser ? innermostOpener(brackets.openBefore(atEnd ? Infinity : token.startOffset), expectedCloser) : undefined;
+  if (expectedCloser) {
+    if (opener && (atEnd || startsAnotherConstruct.has(token.tokenType.name))) {
+      const openerRange = lines.range(opener.startOffset, opener.startOffset + 1);
+      const closer = closerText(expectedCloser);
+      const where = atEnd ? 'the file ended' : `${describeToken(token)} started`;
+      const at = atEnd ? tokenRange : lines.range(token.startOffset, token.startOffset + token.image.length);
+      return diagnostic('AE1012', `unclosed \`${opener.image}\`: ${where} before its \`${closer}\``, at, {
+        related: [{ message: `the \`${opener.image}\` opened here`, range: openerRange }],
+        fix: { message: `insert \`${closer}\``, edits: [{ range: atEnd ? tokenRange : lines.range(token.startOffset, token.startOffset), newText: atEnd ? `\n${closer}\n` : `${closer}\n` }] },
+      });
+    }
+  }
+
+  // A closing bracket nothing opened.
+  if (!atEnd && openerOf[token.tokenType.name] && !brackets.hasOpenerFor(token)) {
+    return diagnostic('AE1022', `unmatched \`${token.image}\`: nothing before it opened a \`${openerText(token.tokenType.name)}\``, tokenRange);
+  }
+
+  if (rule === 'file' || rule === 'declaration') {
+    const hint = !atEnd ? didYouMean(token.image, ['let', 'block', 'model', 'import']) : undefined;
+    return diagnostic('AE1010', `expected \`let\`, \`block\`, \`model\` or \`import\`, found ${describeToken(atEnd ? undefined : token)}`, tokenRange, {
+      ...(hint ? { notes: [hint] } : {}),
+    });
+  }
+  const related = opener ? [{ message: `the \`${opener.image}\` opened here`, range: lines.range(opener.startOffset, opener.startOffset + 1) }] : [];
+  return diagnostic('AE1010', error.message, tokenRange, { related });
+}
+
+function followsLexError(token: IToken, lexErrors: readonly ILexingError[], text: string): boolean {
+  if (!isRealToken(token)) return false;
+  return lexErrors.some((e) => {
+    const end = e.offset + e.length;
+    return end <= token.startOffset && /^[ \t]*$/.test(text.slice(end, token.startOffset));
+  });
+}
+
+/** Chevrotain's mismatch message names the expected token; our provider quotes its label. */
+function expectedCloserOf(message: string): string | undefined {
+  if (/^expected (a layer or |a model member.*or |a setting.*or )?`\}`/.test(message)) return 'RCurly';
+  if (/^expected (`,` or )?`\)`/.test(message)) return 'RParen';
+  if (/^expected (`,` or )?`\]`/.test(message)) return 'RBracket';
+  return undefined;
+}
+
+function innermostOpener(open: IToken[], closer: string): IToken | undefined {
+  for (let i = open.length - 1; i >= 0; i--) if (closerOf[open[i]!.tokenType.name] === closer) return open[i];
+  return undefined;
+}
+
+function closerText(name: string): string {
+  return { RCurly: '}', RParen: ')', RBracket: ']' }[name] ?? name;
+}
+
+function openerText(closerName: string): string {
+  return { RCurly: '{', RParen: '(', RBracket: '[' }[closerName] ?? closerName;
+}
+
+/** Where "the end of the file" is shown: right after the last real token (not after trailing blank lines). */
+function endRange(previous: IToken | undefined, lines: LineMap) {
+  const at = previous ? previous.startOffset + previous.image.length : lines.text.length;
+  return lines.range(at, at);
+}

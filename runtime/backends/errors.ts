@@ -1,0 +1,13 @@
+import type { BackendName } from './names.js';
+
+/** An explicitly requested backend could not be loaded; `reason` says why (never a silent fallback). */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+
+  constructor(
+    readonly backend: BackendName,
+    readonly reason: string,
+  ) {
+    super(`backend '${backend}' is not available: ${reason}`);
+  }
+}

@@ -1,0 +1,2 @@
+export { encodePng, crc32, type PngImage } from './png.js';
+export { renderImageGrid, writeImageGrid, type GridOptions } from './grid.js';

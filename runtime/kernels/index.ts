@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from '../backends/names.js';
+import { cpuFallbackKernel } from './cpu_fallback.js';
+import { resizeNearestNeighborGradFor } from './resize_nearest_neighbor_grad.js';
+import { TRAINING_KERNELS } from './training_kernels.js';
+import { conv2DBackpropFilterWasm } from './wasm/conv2d_backprop_filter.js';
+import { maxPoolGradWasm } from './wasm/max_pool_grad.js';
+import { maxPoolWithArgmaxWasm } from './wasm/max_pool_with_argmax.js';
+import { unsortedSegmentSumWasm } from './wasm/unsorted_segment_sum.js';
+
+/** Hand-written kernels for kernels a backend's tfjs package lacks. */
+const ADDED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
+  wasm: [conv2DBackpropFilterWasm, unsortedSegmentSumWasm],
+};
+
+/**
+ * Hand-written kernels that replace ones a backend's package has but computes wrongly (found by
+ * test/backends/conformance.test.ts and kernels.test.ts; each file says what was wrong).
+ */
+const REPLACED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
+  cpu: [resizeNearestNeighborGradFor('cpu')],
+  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm')],
+};
+
+/**
+ * Makes every kernel training needs (TRAINING_KERNELS) present and correct on `backend`: replaces
+ * the known-wrong ones, adds a hand-written kernel where one is written, else one that runs the
+ * cpu backend's implementation on copies (so an untested GPU backend missing a kernel still
+ * trains). Idempotent; returns the kernel names it registered by this call.
+ */
+export function registerMissingKernels(backend: BackendName): string[] {
+  const registered: string[] = [];
+  const record = (kernelName: string) => {
+    registered.push(kernelName);
+    if (!registeredSoFar.has(backend)) registeredSoFar.set(backend, new Set());
+    registeredSoFar.get(backend)!.add(kernelName);
+  };
+  for (const config of REPLACED[backend] ?? []) {
+    if (tf.getKernel(config.kernelName, backend)?.kernelFunc === config.kernelFunc) continue;
+    if (tf.getKernel(config.kernelName, backend) != null) tf.unregisterKernel(config.kernelName, backend);
+    tf.registerKernel(config);
+    record(config.kernelName);
+  }
+  const added = new Map((ADDED[backend] ?? []).map((config) => [config.kernelName, config]));
+  for (const kernelName of TRAINING_KERNELS) {
+    if (tf.getKernel(kernelName, backend) != null) continue;
+    tf.registerKernel(added.get(kernelName) ?? cpuFallbackKernel(kernelName, backend));
+    record(kernelName);
+  }
+  return registered;
+}
+
+const registeredSoFar = new Map<BackendName, Set<string>>();
+
+/** Every kernel the runtime has registered for `backend` in this process (sorted; for run.json). */
+export function kernelsRegisteredFor(backend: BackendName): string[] {
+  return [...(registeredSoFar.get(backend) ?? [])].sort();
+}

@@ -1,0 +1,16 @@
+// What a term function sees: the forward outputs, the IR (for nodes and parameters), the program's
+// parameters (weight decay, contractive), and a resolver from argument names to tensors.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { IRModel, IRNode, IRTerm } from '../../compiler/ir/types.js';
+import type { ParameterStore } from '../program/parameters.js';
+
+export interface TermContext {
+  ir: IRModel;
+  parameters: ParameterStore;
+  outputs: ReadonlyMap<string, tf.Tensor>;
+  /** A node id, an input name or an `as`/output name → its tensor. */
+  value(name: string): tf.Tensor;
+  node(id: string): IRNode;
+}
+
+export type TermFn<T extends IRTerm = IRTerm> = (term: T, ctx: TermContext) => tf.Scalar;

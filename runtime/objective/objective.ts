@@ -1,0 +1,77 @@
+// The objective: a weighted sum of terms, each computed by one function from the table below.
+// Returns the total and each term's (unweighted) value under a readable name, so a non-finite loss
+// can say which term went wrong.
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRModel, IRNode, IRTerm } from '../../compiler/ir/types.js';
+import type { ParameterStore } from '../program/parameters.js';
+import type { TermContext, TermFn } from './context.js';
+import { contractive } from './terms/contractive.js';
+import { bce, crossEntropy, l1, l2, mse } from './terms/reconstruction.js';
+import { kl, klSparsity, vqLoss, weightDecay } from './terms/regularizers.js';
+
+const terms: { [F in IRTerm['fn']]: TermFn<Extract<IRTerm, { fn: F }>> } = {
+  mse,
+  bce,
+  cross_entropy: crossEntropy,
+  l1,
+  l2,
+  kl,
+  kl_sparsity: klSparsity,
+  contractive,
+  vq_loss: vqLoss,
+  weight_decay: weightDecay,
+};
+
+export interface ObjectiveValue {
+  total: tf.Scalar;
+  terms: { name: string; weight: number; value: tf.Scalar }[];
+}
+
+/** `bce(x_hat, x)`, `kl(z)`, `weight_decay()`: how a term is named in metrics and errors. */
+export function termName(term: IRTerm): string {
+  return `${term.fn}(${term.args.join(', ')})`;
+}
+
+/** Term names, made unique by a `#2` suffix when a term appears twice. */
+export function termNames(objective: readonly IRTerm[]): string[] {
+  const seen = new Map<string, number>();
+  return objective.map((term) => {
+    const base = termName(term);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  });
+}
+
+export function computeObjective(
+  objective: readonly IRTerm[],
+  ir: IRModel,
+  parameters: ParameterStore,
+  outputs: ReadonlyMap<string, tf.Tensor>,
+): ObjectiveValue {
+  const nodes = new Map<string, IRNode>(ir.nodes.map((n) => [n.id, n]));
+  const ctx: TermContext = {
+    ir,
+    parameters,
+    outputs,
+    value: (name) => {
+      const value = outputs.get(name) ?? outputs.get(ir.outputs.named[name] ?? '') ?? outputs.get(ir.outputs.heads[name] ?? '');
+      if (!value) throw new Error(`objective: '${name}' has no value (not a node, input or name of this model)`);
+      return value;
+    },
+    node: (id) => {
+      const node = nodes.get(id) ?? nodes.get(ir.outputs.named[id] ?? '');
+      if (!node) throw new Error(`objective: no node '${id}'`);
+      return node;
+    },
+  };
+  const names = termNames(objective);
+  const values = objective.map((term, i) => {
+    const fn = terms[term.fn] as TermFn | undefined;
+    if (!fn) throw new Error(`objective: unknown term '${term.fn}'`);
+    return { name: names[i]!, weight: term.weight, value: fn(term, ctx) };
+  });
+  const weighted = values.map((t) => tf.mul(t.value, t.weight));
+  const total = (weighted.length === 0 ? tf.scalar(0) : tf.addN(weighted)) as tf.Scalar;
+  return { total, terms: values };
+}

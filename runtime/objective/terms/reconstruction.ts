@@ -1,0 +1,50 @@
+// Reconstruction terms: mse, l1/l2 activity penalties, binary and categorical cross-entropy.
+// With `fromLogits`, bce and cross_entropy read the pre-activation tensor and use the stable forms.
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRTerm } from '../../../compiler/ir/types.js';
+import type { TermContext, TermFn } from '../context.js';
+import { reduce } from '../reduce.js';
+
+type Term<F extends IRTerm['fn']> = Extract<IRTerm, { fn: F }>;
+
+const EPSILON = 1e-7;
+
+export const mse: TermFn<Term<'mse'>> = (term, ctx) => {
+  const [a, b] = term.args.map((name) => ctx.value(name));
+  return reduce(tf.squaredDifference(a!, b!), term.options.reduce);
+};
+
+export const l1: TermFn<Term<'l1'>> = (term, ctx) => reduce(tf.abs(ctx.value(term.args[0]!)), term.options.reduce);
+
+export const l2: TermFn<Term<'l2'>> = (term, ctx) => reduce(tf.square(ctx.value(term.args[0]!)), term.options.reduce);
+
+/** The logits behind `id`: its `preactivation` side output when it applied sigmoid/softmax itself. */
+export function logitsOf(id: string, ctx: TermContext): tf.Tensor {
+  return ctx.outputs.get(`${id}:preactivation`) ?? ctx.value(id);
+}
+
+export const bce: TermFn<Term<'bce'>> = (term, ctx) => {
+  const target = ctx.value(term.args[1]!);
+  if (term.options.fromLogits !== undefined) {
+    // max(l, 0) - l·t + log(1 + exp(-|l|)): no overflow for any l.
+    const l = logitsOf(term.options.fromLogits, ctx);
+    const loss = tf.add(tf.sub(tf.relu(l), tf.mul(l, target)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
+    return reduce(loss, term.options.reduce);
+  }
+  const p = tf.clipByValue(ctx.value(term.args[0]!), EPSILON, 1 - EPSILON);
+  const loss = tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))));
+  return reduce(loss, term.options.reduce);
+};
+
+/** Categorical cross-entropy against integer labels [batch] (class indices). */
+export const crossEntropy: TermFn<Term<'cross_entropy'>> = (term, ctx) => {
+  const labels = ctx.value(term.args[1]!);
+  const logProbabilities =
+    term.options.fromLogits !== undefined
+      ? tf.logSoftmax(logitsOf(term.options.fromLogits, ctx))
+      : tf.log(tf.clipByValue(ctx.value(term.args[0]!), EPSILON, 1));
+  const classes = logProbabilities.shape[logProbabilities.rank - 1]!;
+  const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), 'int32'), classes, 1, 0, 'float32');
+  const perSample = tf.neg(tf.sum(tf.mul(oneHot, tf.reshape(logProbabilities, [-1, classes])), -1));
+  return reduce(perSample, term.options.reduce);
+};

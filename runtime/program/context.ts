@@ -1,0 +1,34 @@
+// What an op function sees besides its inputs: its node, the mode, its parameters, randomness,
+// the other nodes' outputs (for switches), and a way to publish side outputs and state updates.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { IRNode, ParameterRole } from '../../compiler/ir/types.js';
+import type { Rng } from './rng.js';
+
+export interface ParamView {
+  /** The stored tensor (for a tied parameter: the storage of the parameter it is tied to). */
+  value: tf.Tensor;
+  /** The node sees `value` transposed (dense tied to dense): ops fold it into matMul. */
+  transposed: boolean;
+}
+
+export interface OpContext {
+  node: IRNode;
+  training: boolean;
+  param(role: ParameterRole): ParamView;
+  /** Seeds for tfjs random ops, drawn from the program's PRNG so runs repeat exactly. */
+  rng: Rng;
+  /** Outputs computed so far, including side outputs `${nodeId}:${name}`. */
+  outputs: ReadonlyMap<string, tf.Tensor>;
+  /** Publishes a side output as `${node.id}:${name}` (switches, quantised codes, logits...). */
+  side(name: string, value: tf.Tensor): void;
+  /** Non-trainable state written by the forward pass (batch-norm moving statistics). */
+  assign(role: ParameterRole, value: tf.Tensor): void;
+}
+
+export type OpFn<Attrs> = (inputs: tf.Tensor[], attrs: Attrs, ctx: OpContext) => tf.Tensor;
+
+export type OpTable = { [K in IRNode['op']]: OpFn<Extract<IRNode, { op: K }>['attrs']> };
+
+export function sideKey(nodeId: string, name: string): string {
+  return `${nodeId}:${name}`;
+}

@@ -1,0 +1,60 @@
+// 2-D convolution (fused with bias and activation) and transposed convolution. A deconvolution tied
+// to a convolution reads the same [kh, kw, a, b] tensor: conv2dTranspose's filter layout is
+// [kh, kw, outChannels, inChannels], which is exactly the mirrored convolution's kernel.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActivationSpec, Padding } from '../../../compiler/ir/types.js';
+import type { OpFn } from '../context.js';
+import { leakyAlpha } from './activation.js';
+import { withActivation } from './dense.js';
+
+interface ConvAttrs {
+  filters: number;
+  kernel: [number, number];
+  stride: [number, number];
+  padding: Padding;
+  activation: ActivationSpec;
+}
+
+export const conv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
+  const x = input as tf.Tensor4D;
+  const kernel = ctx.param('kernel').value as tf.Tensor4D;
+  const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
+  const conv = (activation: 'linear' | 'relu' | 'elu' | 'sigmoid' | 'leakyrelu') =>
+    tf.fused.conv2d({
+      x,
+      filter: kernel,
+      strides: attrs.stride,
+      pad: attrs.padding,
+      bias,
+      activation,
+      leakyreluAlpha: leakyAlpha(attrs.activation),
+    });
+  return withActivation(() => conv('linear'), attrs.activation, ctx, conv);
+};
+
+export const deconv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
+  const x = input as tf.Tensor4D;
+  const kernel = ctx.param('kernel').value as tf.Tensor4D;
+  const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
+  const [, height, width, channels] = ctx.node.shape;
+  const outputShape: [number, number, number, number] = [x.shape[0], height as number, width as number, channels as number];
+  const linear = () => {
+    const y = tf.conv2dTranspose(x, kernel, outputShape, attrs.stride, attrs.padding);
+    return bias ? tf.add(y, bias) : y;
+  };
+  return withActivation(linear, attrs.activation, ctx, (act) => {
+    const y = linear();
+    switch (act) {
+      case 'linear':
+        return y;
+      case 'relu':
+        return tf.relu(y);
+      case 'elu':
+        return tf.elu(y);
+      case 'sigmoid':
+        return tf.sigmoid(y);
+      case 'leakyrelu':
+        return tf.leakyRelu(y, leakyAlpha(attrs.activation));
+    }
+  });
+};

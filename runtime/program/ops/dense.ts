@@ -1,0 +1,45 @@
+// Dense layers: one fused matMul (bias + activation where tfjs fuses it). A tied kernel arrives as the
+// stored tensor of the layer it mirrors and is transposed inside matMul, never copied.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActivationSpec } from '../../../compiler/ir/types.js';
+import type { OpContext, OpFn } from '../context.js';
+import { applyActivation, fusedActivation, leakyAlpha } from './activation.js';
+
+export const dense: OpFn<{ units: number; activation: ActivationSpec; useBias: boolean }> = ([input], attrs, ctx) => {
+  const x = input!.rank === 2 ? (input as tf.Tensor2D) : tf.reshape(input!, [input!.shape[0]!, -1]) as tf.Tensor2D;
+  const kernel = ctx.param('kernel');
+  const bias = attrs.useBias ? ctx.param('bias').value : undefined;
+  const linear = (): tf.Tensor =>
+    tf.fused.matMul({ a: x, b: kernel.value as tf.Tensor2D, transposeB: kernel.transposed, bias, activation: 'linear' });
+  return withActivation(linear, attrs.activation, ctx, (act) =>
+    tf.fused.matMul({
+      a: x,
+      b: kernel.value as tf.Tensor2D,
+      transposeB: kernel.transposed,
+      bias,
+      activation: act,
+      leakyreluAlpha: leakyAlpha(attrs.activation),
+    }),
+  );
+};
+
+/**
+ * Runs the fused form when tfjs fuses the activation, else linear + activation. Sigmoid and softmax
+ * always run separately and publish their input as the side output `preactivation`, so that an
+ * objective with `fromLogits` naming this node finds the logits.
+ */
+export function withActivation(
+  linear: () => tf.Tensor,
+  spec: ActivationSpec,
+  ctx: OpContext,
+  fused: (act: NonNullable<ReturnType<typeof fusedActivation>>) => tf.Tensor,
+): tf.Tensor {
+  if (spec.fn === 'sigmoid' || spec.fn === 'softmax') {
+    const logits = linear();
+    ctx.side('preactivation', logits);
+    return applyActivation(logits, spec);
+  }
+  const act = fusedActivation(spec);
+  if (act !== undefined) return fused(act);
+  return applyActivation(linear(), spec);
+}

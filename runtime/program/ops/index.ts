@@ -1,0 +1,35 @@
+// The lowering table: one function per IR op. The program loop looks ops up here; an op missing
+// from the table fails with its name.
+import type { OpTable } from '../context.js';
+import { activation } from './activation.js';
+import { conv2d, deconv2d } from './conv.js';
+import { clip, corruptDropout, corruptGaussian, corruptMask, corruptSaltPepper } from './corrupt.js';
+import { dense } from './dense.js';
+import { binarize, gaussianSample, gumbelOnehot, vectorQuantize } from './latent.js';
+import { batchnorm, dropout, layernorm } from './normalize.js';
+import { maxpool, unpool, upsample } from './pool.js';
+import { flatten, reshape } from './shape.js';
+
+export const ops: OpTable = {
+  dense,
+  conv2d,
+  deconv2d,
+  maxpool,
+  unpool,
+  upsample,
+  flatten,
+  reshape,
+  dropout,
+  batchnorm,
+  layernorm,
+  activation,
+  gaussian_sample: gaussianSample,
+  vector_quantize: vectorQuantize,
+  binarize,
+  gumbel_onehot: gumbelOnehot,
+  corrupt_gaussian: corruptGaussian,
+  corrupt_mask: corruptMask,
+  corrupt_salt_pepper: corruptSaltPepper,
+  corrupt_dropout: corruptDropout,
+  clip,
+};

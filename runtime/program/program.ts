@@ -1,0 +1,82 @@
+// IR → tfjs: parameters as variables, and a forward pass that walks the nodes in their (topological)
+// IR order, calling one op function per node from the lowering table.
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRModel, IRNode, ParameterRole } from '../../compiler/ir/types.js';
+import { sideKey, type OpContext, type OpFn } from './context.js';
+import { ops } from './ops/index.js';
+import { ParameterStore } from './parameters.js';
+import { Rng } from './rng.js';
+
+export interface ForwardOptions {
+  training: boolean;
+  /** Randomness for corruptions, dropout and sampling; the trainer passes one per epoch. */
+  rng?: Rng;
+  /** Only these nodes, in IR order (greedy pretraining runs one layer's shallow AE). */
+  nodes?: readonly IRNode[];
+  /** Values already known (a code computed by frozen layers), by node id or input name. */
+  given?: ReadonlyMap<string, tf.Tensor>;
+  /** Reads of one id served by another (greedy: layer l's mirror reads layer l's code). */
+  rename?: ReadonlyMap<string, string>;
+}
+
+export interface Program {
+  readonly ir: IRModel;
+  readonly parameters: ParameterStore;
+  /** Storage variables by parameter id (tied parameters share their target's). */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** Every node's output by id, model inputs by name, and side outputs as `${id}:${name}`. */
+  forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
+  dispose(): void;
+}
+
+export class UnknownOpError extends Error {}
+
+export function buildProgram(ir: IRModel, options: { seed: number }): Program {
+  for (const node of ir.nodes) {
+    if (!Object.hasOwn(ops, node.op)) throw new UnknownOpError(`node '${node.id}': unknown op '${node.op}'`);
+  }
+  const parameters = new ParameterStore(ir.parameters, options.seed);
+  const defaultRng = new Rng(options.seed ^ 0x5eed);
+
+  function forward(inputs: Record<string, tf.Tensor>, opts: ForwardOptions): Map<string, tf.Tensor> {
+    const outputs = new Map<string, tf.Tensor>(Object.entries(inputs));
+    for (const [key, value] of opts.given ?? []) outputs.set(key, value);
+    const rng = opts.rng ?? defaultRng;
+    for (const node of opts.nodes ?? ir.nodes) {
+      const args = node.inputs.map((read) => {
+        const id = opts.rename?.get(read) ?? read;
+        const value = outputs.get(id);
+        if (!value) throw new Error(`node '${node.id}': input '${id}' has no value (missing model input?)`);
+        return value;
+      });
+      const ctx: OpContext = {
+        node,
+        training: opts.training,
+        rng,
+        outputs,
+        param: (role) => parameters.view(paramId(node, role)),
+        side: (name, value) => outputs.set(sideKey(node.id, name), value),
+        assign: (role: ParameterRole, value) => {
+          parameters.variables.get(parameters.storageId(paramId(node, role)))!.assign(value);
+        },
+      };
+      const op = ops[node.op] as OpFn<unknown>;
+      outputs.set(node.id, op(args, node.attrs, ctx));
+    }
+    return outputs;
+  }
+
+  return {
+    ir,
+    parameters,
+    variables: parameters.variables,
+    forward,
+    dispose: () => parameters.dispose(),
+  };
+}
+
+function paramId(node: IRNode, role: ParameterRole): string {
+  const id = node.params?.[role];
+  if (id === undefined) throw new Error(`node '${node.id}' (${node.op}) has no '${role}' parameter`);
+  return id;
+}

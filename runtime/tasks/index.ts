@@ -1,0 +1,4 @@
+// Tasks on a trained run: open it, encode, reconstruct, evaluate.
+export { loadRun, readIRFile, type LoadedRun } from './load-run.js';
+export { collectOutput, encode, evaluate, evaluationObjective, reconstruct, type Evaluation, type TensorValues } from './infer.js';
+export { userErrorMessage } from './user-errors.js';

@@ -1,0 +1,50 @@
+// Turning a Dataset into batches: a shuffled order per epoch (from the seeded PRNG) and the model's
+// input tensors for a slice of that order.
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRInput, IRModel } from '../../compiler/ir/types.js';
+import type { Dataset } from '../data/index.js';
+import { TrainingError } from './errors.js';
+
+export interface ModelInputs {
+  data: IRInput;
+  labels?: IRInput;
+}
+
+/** The model's one tensor input and optional label input (the runtime feeds one data set). */
+export function modelInputs(ir: IRModel): ModelInputs {
+  const tensors = ir.inputs.filter((i) => i.kind === 'tensor');
+  const labels = ir.inputs.filter((i) => i.kind === 'label');
+  if (tensors.length !== 1) {
+    throw new TrainingError(`the runtime feeds models with one tensor input; '${ir.model}' has ${tensors.length}`);
+  }
+  if (labels.length > 1) throw new TrainingError(`'${ir.model}' has ${labels.length} label inputs; at most one is supported`);
+  return { data: tensors[0]!, ...(labels[0] ? { labels: labels[0] } : {}) };
+}
+
+/** The input tensors for samples `order[start .. start + size)`. */
+export function batchInputs(
+  dataset: Dataset,
+  inputs: ModelInputs,
+  order: Int32Array | null,
+  start: number,
+  size: number,
+): Record<string, tf.Tensor> {
+  const width = dataset.sampleShape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(size * width);
+  const y = dataset.labels && inputs.labels ? new Int32Array(size) : undefined;
+  for (let i = 0; i < size; i++) {
+    const sample = order ? order[start + i]! : start + i;
+    x.set(dataset.x.subarray(sample * width, (sample + 1) * width), i * width);
+    if (y) y[i] = dataset.labels![sample]!;
+  }
+  const out: Record<string, tf.Tensor> = { [inputs.data.name]: tf.tensor(x, [size, ...dataset.sampleShape], 'float32') };
+  if (y && inputs.labels) out[inputs.labels.name] = tf.tensor1d(y, 'int32');
+  return out;
+}
+
+/** Batch start offsets; the last batch may be smaller (every sample is seen once per epoch). */
+export function batchStarts(count: number, batch: number): number[] {
+  const starts: number[] = [];
+  for (let s = 0; s < count; s += batch) starts.push(s);
+  return starts;
+}

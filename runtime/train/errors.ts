@@ -1,0 +1,25 @@
+// Errors of a training run that the CLI reports as problems in the user's input (exit 1).
+
+/** The loss (or one of its terms) became NaN or ±Infinity; the step was not applied. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly phase: string,
+    readonly epoch: number,
+    readonly step: number,
+    readonly term: string,
+    readonly value: number,
+  ) {
+    super(
+      `the loss became ${value} at step ${step} (phase '${phase}', epoch ${epoch}): term ${term} is not finite; ` +
+        `training stopped and the last good weights were kept (try a smaller learning rate)`,
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}

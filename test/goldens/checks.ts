@@ -1,0 +1,22 @@
+// specs/checks/<code>-<case>.ae → <case>.errors.txt: the source with `~~~` under every diagnostic of
+// the whole pipeline (syntax, names, shapes, objective, phases, lints), so a check's range and
+// message are reviewed as a diff.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { analyzeSource } from '../../compiler/analyze.js';
+import { renderErrorBaseline } from '../../compiler/diagnostics/render.js';
+import type { GoldenKind } from './kinds.js';
+import { repositoryRoot, specFiles } from './files.js';
+
+export const checkGoldens: GoldenKind = {
+  name: 'checks',
+  cases: () =>
+    specFiles('checks').map((source) => ({
+      goldenPath: source.replace(/\.ae$/, '.errors.txt'),
+      produce: () => {
+        const text = readFileSync(source, 'utf8');
+        const file = relative(repositoryRoot, source).split('\\').join('/');
+        return renderErrorBaseline(text, analyzeSource(text, file, { cwd: repositoryRoot }).diagnostics);
+      },
+    })),
+};

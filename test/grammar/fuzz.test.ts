@@ -1,0 +1,104 @@
+// Property: whatever the text, parseSource returns (never throws, never loops) and every
+// diagnostic range lies inside the file. Inputs are the valid specs mutated token by token,
+// with a fixed seed so a failure reproduces.
+import { describe, expect, it } from 'vitest';
+import type { SourceRange } from '../../compiler/ast.js';
+import { parseSource } from '../../grammar/index.js';
+import { aeLexer } from '../../grammar/tokens.js';
+import { validSpecs } from './helpers.js';
+
+/** mulberry32: small, fast, deterministic. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = state;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const extras = ['{', '}', '(', ')', '[', ']', ',', '=', ':', '+', '*', '-', '/', '.', 'let', 'model', 'as', 'in', '"', '/*', '#', '1e', 'x', '\n'];
+
+function mutate(text: string, next: () => number): string {
+  const tokens = aeLexer.tokenize(text).tokens;
+  if (tokens.length === 0) return text + extras[Math.floor(next() * extras.length)];
+  let result = text;
+  const edits = 1 + Math.floor(next() * 3);
+  for (let e = 0; e < edits; e++) {
+    const current = aeLexer.tokenize(result).tokens;
+    if (current.length === 0) break;
+    const token = current[Math.floor(next() * current.length)]!;
+    const start = token.startOffset;
+    const end = start + token.image.length;
+    const pick = next();
+    if (pick < 0.35) {
+      result = result.slice(0, start) + result.slice(end); // delete
+    } else if (pick < 0.7) {
+      const extra = extras[Math.floor(next() * extras.length)]!;
+      result = `${result.slice(0, start)}${extra} ${result.slice(start)}`; // insert
+    } else {
+      const other = current[Math.floor(next() * current.length)]!;
+      if (other.startOffset > end) {
+        // swap two tokens
+        const otherEnd = other.startOffset + other.image.length;
+        result = result.slice(0, start) + other.image + result.slice(end, other.startOffset) + token.image + result.slice(otherEnd);
+      } else {
+        result = result.slice(0, start) + token.image + ' ' + result.slice(start); // duplicate
+      }
+    }
+  }
+  return result;
+}
+
+function inside(range: SourceRange, length: number): boolean {
+  return (
+    range.start.offset >= 0 &&
+    range.start.offset <= range.end.offset &&
+    range.end.offset <= length &&
+    range.start.line >= 1 &&
+    range.start.column >= 1 &&
+    (range.end.line > range.start.line || range.end.column >= range.start.column)
+  );
+}
+
+describe('parser fuzzing', () => {
+  it('survives 3000 mutated specs with every range inside the file', () => {
+    const specs = validSpecs().map((s) => s.text);
+    const next = random(20240601);
+    let withErrors = 0;
+    for (let i = 0; i < 3000; i++) {
+      const text = mutate(specs[i % specs.length]!, next);
+      let result: ReturnType<typeof parseSource>;
+      try {
+        result = parseSource(text);
+      } catch (error) {
+        throw new Error(`parseSource threw on case ${i}: ${String(error)}\n---\n${text}`);
+      }
+      if (result.diagnostics.length > 0) withErrors++;
+      for (const d of result.diagnostics) {
+        const ranges = [d.range, ...d.related.map((r) => r.range), ...(d.fix?.edits.map((e) => e.range) ?? [])];
+        for (const range of ranges) {
+          if (!inside(range, text.length)) throw new Error(`case ${i}: ${d.code} range ${JSON.stringify(range)} outside the file\n---\n${text}`);
+        }
+        expect(d.message).not.toMatch(/internal error/);
+      }
+      expect(result.ast.kind).toBe('SourceFile');
+    }
+    // Most mutations break the file; the test is only meaningful if they do.
+    expect(withErrors).toBeGreaterThan(1500);
+  });
+
+  it('survives arbitrary text', () => {
+    const next = random(7);
+    const alphabet = 'ab{}()[],=:+-*/."\\\n #0123456789e_letmodelinputencoder';
+    for (let i = 0; i < 1000; i++) {
+      const length = Math.floor(next() * 80);
+      let text = '';
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(next() * alphabet.length)];
+      const result = parseSource(text);
+      for (const d of result.diagnostics) expect(inside(d.range, text.length)).toBe(true);
+    }
+  });
+});

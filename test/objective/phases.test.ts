@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { lowerObjective, lowerPhases, lowerTraining } from '../../compiler/objective/index.js';
+import { buildModel, mnistModel, type ModelSpec } from './factory.js';
+import { codes } from './helpers.js';
+
+function phasesOf(trains: ModelSpec['trains'], extra: ModelSpec = {}) {
+  const built = mnistModel({ trains, ...extra });
+  const objective = lowerObjective(built.model, built.loss!).terms;
+  return { objective, ...lowerPhases(built.model, built.trains, objective) };
+}
+
+describe('training phases', () => {
+  it('makes one default phase named train when there is no train member', () => {
+    const { phases, diagnostics, objective } = phasesOf([]);
+    expect(diagnostics).toEqual([]);
+    expect(phases).toEqual([
+      {
+        name: 'train',
+        optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
+        epochs: 10, batch: 128, seed: 0, freeze: [], objective,
+      },
+    ]);
+  });
+
+  it('reads every setting', () => {
+    const { phases, diagnostics } = phasesOf([
+      {
+        settings: [
+          'data = mnist(split = "train")', 'validate = mnist', 'optimizer = sgd(lr = 0.1, momentum = 0.9)',
+          'epochs = 50', 'batch = 64', 'seed = 1', 'schedule = greedy(epochs = 5)', 'freeze = [encoder]',
+          'early_stop = early_stop(patience = 3)',
+        ],
+      },
+    ]);
+    expect(diagnostics).toEqual([]);
+    expect(phases[0]).toMatchObject({
+      name: 'train', data: { kind: 'mnist', split: 'train' }, validate: { kind: 'mnist', split: 'test' },
+      optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 0 }, epochs: 50, batch: 64, seed: 1,
+      schedule: { kind: 'greedy', epochs: 5 }, freeze: ['encoder'], earlyStop: { patience: 3, minDelta: 0 },
+    });
+  });
+
+  it('reads the other data sources', () => {
+    const { phases, diagnostics } = phasesOf([
+      { name: 'a', settings: ['data = idx("images.idx", "labels.idx")', 'validate = csv("v.csv", label = "digit")'] },
+      { name: 'b', settings: ['data = npy("x.npy")', 'validate = synthetic(samples = 64, rank = 3, noise = 0.1)'] },
+    ]);
+    expect(diagnostics).toEqual([]);
+    expect(phases.map((p) => [p.data, p.validate])).toEqual([
+      [{ kind: 'idx', images: 'images.idx', labels: 'labels.idx' }, { kind: 'csv', path: 'v.csv', label: 'digit' }],
+      [{ kind: 'npy', path: 'x.npy' }, { kind: 'synthetic', samples: 64, seed: 0, rank: 3, noise: 0.1 }],
+    ]);
+  });
+
+  it('inherits settings from the previous phase, but not its schedule, freeze list or loss', () => {
+    const built = buildModel({
+      inputs: ['x: [784] in [0, 1]', 'y: label(10)'],
+      latent: 'z = dense(2)',
+      output: 'x_hat = tanh',
+      heads: ['digits on z { dense(10, act = softmax) }'],
+      loss: 'mse(x_hat, x)',
+      trains: [
+        { name: 'pretrain', settings: ['schedule = greedy(epochs = 5)', 'optimizer = adam(lr = 1e-2)', 'batch = 32', 'freeze = [decoder]'] },
+        { name: 'finetune', settings: ['epochs = 3'], loss: 'cross_entropy(digits, y)' },
+      ],
+    });
+    const { phases, diagnostics } = lowerTraining(built.model);
+    expect(diagnostics).toEqual([]);
+    expect(phases[0]).toMatchObject({ name: 'pretrain', epochs: 10, batch: 32, schedule: { epochs: 5 }, freeze: ['decoder'] });
+    expect(phases[0]!.objective.map((t) => t.fn)).toEqual(['mse']);
+    expect(phases[1]).toMatchObject({ name: 'finetune', epochs: 3, batch: 32, optimizer: { kind: 'adam', lr: 1e-2 }, freeze: [] });
+    expect(phases[1]!.schedule).toBeUndefined();
+    expect(phases[1]!.objective.map((t) => t.fn)).toEqual(['cross_entropy']);
+  });
+
+  it('defaults a greedy schedule to the phase epochs', () => {
+    expect(phasesOf([{ settings: ['epochs = 4', 'schedule = greedy'] }]).phases[0]!.schedule).toEqual({ kind: 'greedy', epochs: 4 });
+  });
+
+  it('names unnamed phases train, train2, ...', () => {
+    expect(phasesOf([{}, {}]).phases.map((p) => p.name)).toEqual(['train', 'train2']);
+  });
+});
+
+describe('phase errors', () => {
+  it('rejects an unknown setting with did-you-mean (AE4101)', () => {
+    const { diagnostics } = phasesOf([{ settings: ['epocs = 3'] }]);
+    expect(codes(diagnostics)).toEqual(['AE4101 7:5']);
+    expect(diagnostics[0]!.notes).toContain('did you mean `epochs`?');
+  });
+
+  it('rejects values of the wrong type or range (AE4102)', () => {
+    const { diagnostics } = phasesOf([{ settings: ['epochs = "ten"', 'batch = 0', 'seed = 1.5', 'data = 3', 'optimizer = adam(lr = -1)'] }]);
+    expect(codes(diagnostics)).toEqual(['AE4102 7:14', 'AE4102 8:13', 'AE4102 9:12', 'AE4102 10:12', 'AE4102 11:27']);
+    expect(diagnostics[0]!.message).toBe('`epochs` must be a positive integer (got the string "ten")');
+  });
+
+  it('rejects an unknown split word with did-you-mean', () => {
+    const { diagnostics } = phasesOf([{ settings: ['data = mnist(split = "tets")'] }]);
+    expect(codes(diagnostics)).toEqual(['AE4102 7:26']);
+    expect(diagnostics[0]!.fix?.edits[0]?.newText).toBe('"test"');
+  });
+
+  it('rejects duplicate phase names (AE4103) and settings given twice (AE4104)', () => {
+    const { diagnostics } = phasesOf([{ name: 'a', settings: ['epochs = 1', 'epochs = 2'] }, { name: 'a' }]);
+    expect(codes(diagnostics)).toEqual(['AE4104 8:5', 'AE4103 10:9']);
+    expect(diagnostics[1]!.related[0]!.range.start).toMatchObject({ line: 6, column: 9 });
+  });
+
+  it('rejects unknown sources, optimizers, schedules (AE4105) and their options (AE4106)', () => {
+    const { diagnostics } = phasesOf([
+      { settings: ['data = minst', 'optimizer = adamw', 'schedule = greedyy(epochs = 2)', 'validate = mnist(spilt = "test")'] },
+    ]);
+    expect(codes(diagnostics)).toEqual(['AE4105 7:12', 'AE4105 8:17', 'AE4105 9:16', 'AE4106 10:22']);
+    expect(diagnostics.map((d) => d.notes.find((n) => n.startsWith('did you mean')))).toEqual([
+      'did you mean `mnist`?', 'did you mean `adam`?', 'did you mean `greedy`?', 'did you mean `split`?',
+    ]);
+  });
+
+  it('rejects freezing what is neither a stage nor a name (AE4107)', () => {
+    const { diagnostics } = phasesOf([{ settings: ['freeze = [encodr]'] }]);
+    expect(codes(diagnostics)).toEqual(['AE4107 7:15']);
+    expect(diagnostics[0]!.notes).toContain('did you mean `encoder`?');
+  });
+
+  it('reports a model with no loss at its name (AE4013)', () => {
+    const noLoss = buildModel({ inputs: ['x: [784] in [0, 1]'], latent: 'z = dense(8)', output: 'x_hat = sigmoid' });
+    const { diagnostics } = lowerTraining(noLoss.model);
+    expect(codes(diagnostics)).toEqual(['AE4013 1:7']);
+    expect(diagnostics[0]!.fix?.edits[0]?.newText).toBe('  loss = mse(x_hat, x)\n');
+  });
+});
