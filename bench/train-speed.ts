@@ -114,13 +114,14 @@ function printTable(rows: Row[]): void {
     r.backend,
     formatRate(r.aelang),
     formatRate(r.layers),
-    r.aelang !== null && r.layers !== null ? `${(r.aelang / r.layers).toFixed(2)}×` : (r.note ?? '—'),
+    r.aelang !== null && r.layers !== null ? `${(r.aelang / r.layers).toFixed(2)}×` : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(format(line));
+  for (const r of rows) if (r.note) console.log(`\n${r.arch} on ${r.backend}: ${r.note}`);
 }
 
 async function main(): Promise<void> {

@@ -80,7 +80,9 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
     if (hasErrors(training.diagnostics) || resolveFailed || syntaxErrors.length > 0) continue;
     const ir = emitIR(model, training, { source: irSource });
-    const valid = validateIR(JSON.parse(JSON.stringify(ir)));
+    // The object as built; if it fails, the JSON it serialises to (which drops undefined keys) decides.
+    const direct = validateIR(ir);
+    const valid = direct.ok ? direct : validateIR(JSON.parse(JSON.stringify(ir)));
     if (!valid.ok) throw new Error(`internal error: the IR of model \`${model.name}\` does not match the schema: ${valid.error}`);
     irs.push(ir);
   }

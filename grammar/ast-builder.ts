@@ -568,49 +568,55 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
 
   // ---------------------------------------------------------------- expressions
 
+  /** The flat operand/operator list, with `*` `/` binding tighter than `+` `-`, all left-associative.
+   *  An operator with nothing on its right gets a MissingExpression there. */
   expression(ctx: cst.ExpressionCstChildren, fallback?: number): ast.Expression {
-    const additive = first(ctx.additive);
-    return additive ? this.additive(additive.children, fallback) : this.missingExpression(fallback ?? 0);
-  }
-
-  additive(ctx: cst.AdditiveCstChildren, fallback?: number): ast.Expression {
-    return this.foldBinary(ctx.operands ?? [], ctx.operators ?? [], (n, at) => this.multiplicative(n.children, at), fallback ?? 0);
-  }
-
-  multiplicative(ctx: cst.MultiplicativeCstChildren, fallback?: number): ast.Expression {
-    return this.foldBinary(ctx.operands ?? [], ctx.operators ?? [], (n, at) => this.unary(n.children, at), fallback ?? 0);
-  }
-
-  /** Left-associative `a - b - c`; an operator with nothing on its right gets a MissingExpression. */
-  private foldBinary<N extends CstNode>(
-    operands: N[],
-    operators: IToken[],
-    build: (node: N, fallback: number) => ast.Expression,
-    fallback: number,
-  ): ast.Expression {
-    const firstOperand = operands[0];
-    let result = firstOperand ? build(firstOperand, fallback) : this.missingExpression(fallback);
+    const operands = ctx.operands ?? [];
+    const operators = ctx.operators ?? [];
+    const operandAt = (i: number, at: number): ast.Expression => {
+      const node = operands[i];
+      return node ? this.operand(node.children, node, at) : this.missingExpression(at);
+    };
+    const terms: ast.Expression[] = [];
+    const additive: IToken[] = [];
+    let current = operandAt(0, fallback ?? 0);
     operators.forEach((operator, i) => {
+      const operatorEnd = isRealToken(operator) ? tokenSpan(operator).end : current.range.end.offset;
+      const right = operandAt(i + 1, operatorEnd);
+      if (operator.image === '*' || operator.image === '/') {
+        current = this.binary(operator, current, right, operatorEnd);
+      } else {
+        terms.push(current);
+        additive.push(operator);
+        current = right;
+      }
+    });
+    terms.push(current);
+    let result = terms[0]!;
+    additive.forEach((operator, i) => {
       const operatorEnd = isRealToken(operator) ? tokenSpan(operator).end : result.range.end.offset;
-      const operand = operands[i + 1];
-      const right = operand ? build(operand, operatorEnd) : this.missingExpression(operatorEnd);
-      result = {
-        kind: 'BinaryExpression',
-        operator: operator.image as ast.BinaryOperator,
-        left: result,
-        right,
-        range: this.range({ start: result.range.start.offset, end: Math.max(right.range.end.offset, operatorEnd) }),
-      };
+      result = this.binary(operator, result, terms[i + 1]!, operatorEnd);
     });
     return result;
   }
 
-  unary(ctx: cst.UnaryCstChildren, fallback?: number): ast.Expression {
+  private binary(operator: IToken, left: ast.Expression, right: ast.Expression, operatorEnd: number): ast.BinaryExpression {
+    return {
+      kind: 'BinaryExpression',
+      operator: operator.image as ast.BinaryOperator,
+      left,
+      right,
+      range: this.range({ start: left.range.start.offset, end: Math.max(right.range.end.offset, operatorEnd) }),
+    };
+  }
+
+  /** A sign and its operand, or a primary and its suffixes (`.b`, `[i]`, `(args)`) in source order. */
+  operand(ctx: cst.OperandCstChildren, node?: CstNode, fallback?: number): ast.Expression {
     const sign = first(ctx.sign);
     if (sign) {
       const signSpan = isRealToken(sign) ? tokenSpan(sign) : { start: fallback ?? 0, end: fallback ?? 0 };
-      const operandNode = first(ctx.unary);
-      const operand = operandNode ? this.unary(operandNode.children, signSpan.end) : this.missingExpression(signSpan.end);
+      const signedNode = first(ctx.signed);
+      const operand = signedNode ? this.operand(signedNode.children, signedNode, signSpan.end) : this.missingExpression(signSpan.end);
       return {
         kind: 'UnaryExpression',
         operator: sign.image as '-' | '+',
@@ -618,16 +624,10 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
         range: this.range({ start: signSpan.start, end: Math.max(operand.range.end.offset, signSpan.end) }),
       };
     }
-    const postfix = first(ctx.postfix);
-    return postfix ? this.postfix(postfix.children, fallback) : this.missingExpression(fallback ?? 0);
-  }
-
-  postfix(ctx: cst.PostfixCstChildren, fallback?: number): ast.Expression {
-    const primaryNode = first(ctx.primary);
-    let result = primaryNode ? this.primary(primaryNode.children, primaryNode, fallback) : this.missingExpression(fallback ?? 0);
+    let result = this.primary(ctx, cstSpan(node)?.start ?? fallback ?? 0);
     // The suffixes live in one list per kind; their source order is the order they apply in.
     const suffixes: CstNode[] = [...(ctx.memberSuffix ?? []), ...(ctx.indexSuffix ?? []), ...(ctx.argumentList ?? [])];
-    suffixes.sort((a, b) => (cstSpan(a)?.start ?? Infinity) - (cstSpan(b)?.start ?? Infinity));
+    if (suffixes.length > 1) suffixes.sort((a, b) => (cstSpan(a)?.start ?? Infinity) - (cstSpan(b)?.start ?? Infinity));
     for (const suffix of suffixes) {
       const end = cstSpan(suffix)?.end ?? result.range.end.offset;
       const span = { start: result.range.start.offset, end: Math.max(end, result.range.end.offset) };
@@ -652,14 +652,14 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
   }
 
   memberSuffix(): void {
-    // Folded into `postfix`, which needs the suffixes of all kinds in source order.
+    // Folded into `operand`, which needs the suffixes of all kinds in source order.
   }
 
   indexSuffix(): void {
-    // Folded into `postfix`.
+    // Folded into `operand`.
   }
 
-  primary(ctx: cst.PrimaryCstChildren, node?: CstNode, fallback?: number): ast.Expression {
+  private primary(ctx: cst.OperandCstChildren, fallback: number): ast.Expression {
     const number = first(ctx.NumberLiteral);
     if (isRealToken(number)) return { kind: 'NumberLiteral', value: Number(number.image), raw: number.image, range: this.range(tokenSpan(number)) };
     const string = first(ctx.StringLiteral);
@@ -672,7 +672,7 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     if (paren) return this.parenExpression(paren.children, paren);
     const list = first(ctx.listExpression);
     if (list) return this.listExpression(list.children, list);
-    return this.missingExpression(cstSpan(node)?.start ?? fallback ?? 0);
+    return this.missingExpression(fallback);
   }
 
   parenExpression(ctx: cst.ParenExpressionCstChildren, node?: CstNode): ast.ParenExpression {

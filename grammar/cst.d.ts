@@ -376,7 +376,8 @@ export interface OperandCstNode extends CstNode {
 }
 
 export type OperandCstChildren = {
-  signs?: (IToken)[];
+  sign?: (IToken)[];
+  signed?: OperandCstNode[];
   NumberLiteral?: IToken[];
   StringLiteral?: IToken[];
   True?: IToken[];

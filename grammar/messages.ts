@@ -40,9 +40,7 @@ const ruleExpectations: Record<string, string> = {
   name: 'a name',
   reference: 'a name',
   argument: 'an argument',
-  primary: 'an expression',
-  unary: 'an expression',
-  postfix: 'an expression',
+  operand: 'an expression',
   expression: 'an expression',
 };
 

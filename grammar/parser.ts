@@ -260,14 +260,18 @@ export class AeParser extends CstParser {
     });
   });
 
-  /** `flatten`, `dense(64, act = relu)`, `lib.down(16)`. */
+  /** `flatten`, `dense(64, act = relu)`, `lib.down(16)`. The `.name` parts are an OPTION of a MANY
+   *  (not a bare MANY before the arguments) so the common `flatten` never triggers Chevrotain's
+   *  in-repetition recovery probe. */
   call = this.RULE('call', () => {
     this.CONSUME(t.Identifier);
-    this.MANY(() => {
-      this.CONSUME(t.Dot);
-      this.CONSUME2(t.Identifier);
+    this.OPTION(() => {
+      this.AT_LEAST_ONE(() => {
+        this.CONSUME(t.Dot);
+        this.CONSUME2(t.Identifier);
+      });
     });
-    this.OPTION(() => this.SUBRULE(this.argumentList));
+    this.OPTION2(() => this.SUBRULE(this.argumentList));
   });
 
   argumentList = this.RULE('argumentList', () => {
@@ -310,28 +314,39 @@ export class AeParser extends CstParser {
     });
   });
 
-  /** Signs, one primary, then `a.b`, `x[i]`, `f(args)` suffixes in any sequence. */
+  /** A signed operand (`-x`, nested), or one primary followed by `a.b`, `x[i]`, `f(args)` suffixes
+   *  in any sequence. (Signs are not a leading MANY: Chevrotain's in-repetition recovery probes
+   *  every MANY whose next token differs from the one after it, which allocated on every operand.) */
   operand = this.RULE('operand', () => {
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(t.Minus, { LABEL: 'signs' }) }, { ALT: () => this.CONSUME(t.Plus, { LABEL: 'signs' }) }]);
-    });
-    this.OR2([
-      { ALT: () => this.CONSUME(t.NumberLiteral) },
-      { ALT: () => this.CONSUME(t.StringLiteral) },
-      { ALT: () => this.CONSUME(t.True) },
-      { ALT: () => this.CONSUME(t.False) },
-      { ALT: () => this.CONSUME(t.Identifier) },
-      { ALT: () => this.CONSUME(t.ReferableKeyword) },
-      { ALT: () => this.SUBRULE(this.parenExpression) },
-      { ALT: () => this.SUBRULE(this.listExpression) },
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(t.Minus, { LABEL: 'sign' }) }, { ALT: () => this.CONSUME(t.Plus, { LABEL: 'sign' }) }]);
+          this.SUBRULE(this.operand, { LABEL: 'signed' });
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([
+            { ALT: () => this.CONSUME(t.NumberLiteral) },
+            { ALT: () => this.CONSUME(t.StringLiteral) },
+            { ALT: () => this.CONSUME(t.True) },
+            { ALT: () => this.CONSUME(t.False) },
+            { ALT: () => this.CONSUME(t.Identifier) },
+            { ALT: () => this.CONSUME(t.ReferableKeyword) },
+            { ALT: () => this.SUBRULE(this.parenExpression) },
+            { ALT: () => this.SUBRULE(this.listExpression) },
+          ]);
+          this.MANY(() => {
+            this.OR4([
+              { ALT: () => this.SUBRULE(this.memberSuffix) },
+              { ALT: () => this.SUBRULE(this.indexSuffix) },
+              { ALT: () => this.SUBRULE(this.argumentList) },
+            ]);
+          });
+        },
+      },
     ]);
-    this.MANY2(() => {
-      this.OR3([
-        { ALT: () => this.SUBRULE(this.memberSuffix) },
-        { ALT: () => this.SUBRULE(this.indexSuffix) },
-        { ALT: () => this.SUBRULE(this.argumentList) },
-      ]);
-    });
   });
 
   memberSuffix = this.RULE('memberSuffix', () => {

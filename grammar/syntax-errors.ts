@@ -129,10 +129,10 @@ function describeParseError(error: RecognitionError, brackets: BracketTracker, l
   }
 
   // A dangling operator: `mse(a, b) +` then nothing that can start an expression.
-  if (previous && binaryOperators.has(previous.tokenType.name) && ['unary', 'postfix', 'primary', 'multiplicative'].includes(rule)) {
+  if (previous && binaryOperators.has(previous.tokenType.name) && ['operand', 'expression'].includes(rule)) {
     return diagnostic('AE1016', `\`${previous.image}\` needs an expression on its right, found ${describeToken(atEnd ? undefined : token)}`, lines.range(previous.startOffset, previous.startOffset + previous.image.length));
   }
-  if (previous && ['unary', 'postfix', 'primary'].includes(rule)) {
+  if (previous && ['operand', 'expression'].includes(rule)) {
     return diagnostic('AE1016', `expected an expression after ${describeToken(previous)}, found ${describeToken(atEnd ? undefined : token)}`, tokenRange);
   }
 

@@ -21,7 +21,7 @@ export const encodeCommand: Command = {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
       try {
-        const dataset = await dataFor(run.ir, args, io, limit !== undefined ? { limit } : {});
+        const dataset = await dataFor(run, args, io, limit !== undefined ? { limit } : {});
         const codes = encode(run.program, dataset);
         const flatShape = [codes.shape[0]!, codes.shape.slice(1).reduce((a, b) => a * b, 1)];
         const path = resolve(io.cwd, out);

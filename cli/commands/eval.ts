@@ -20,7 +20,7 @@ export const evalCommand: Command = {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
       try {
-        const dataset = await dataFor(run.ir, args, io, { labels: true, ...(limit !== undefined ? { limit } : {}) });
+        const dataset = await dataFor(run, args, io, { labels: true, ...(limit !== undefined ? { limit } : {}) });
         const result = evaluate(run.program, dataset);
         if (format === 'json') {
           io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, ...result })}\n`);

@@ -29,7 +29,7 @@ export const reconstructCommand: Command = {
           io.stderr(`ae reconstruct: input '${input.name}' of shape [${shape.join(', ')}] is not an image (1 or 3 channels)\n`);
           return EXIT_INPUT_ERROR;
         }
-        const dataset = await dataFor(run.ir, args, io, { limit: count });
+        const dataset = await dataFor(run, args, io, { limit: count });
         const result = reconstruct(run.program, dataset, { count });
         const size = height! * width! * channels;
         const n = result.shape[0]!;

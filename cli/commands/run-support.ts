@@ -1,7 +1,7 @@
 // Shared by train/eval/encode/reconstruct: the --backend flag, opening a model (.ae or .ir.json),
 // loading data for a model, and turning user-input errors into exit 1.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
 import { renderHuman } from '../../compiler/diagnostics/render.js';
@@ -11,6 +11,7 @@ import { loadDataset, type Dataset } from '../../runtime/data/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
+import { RUN_FILE } from '../../runtime/train/run-summary.js';
 import { oneOfFlag, type ParsedArgs } from '../args.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
@@ -50,11 +51,15 @@ export async function openModel(file: string, modelName: string | undefined, io:
   return analysis.irs[0]!;
 }
 
-/** The data a task runs on: --data, else the model's validation data, else its training data. */
-export async function dataFor(ir: IRModel, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
+/**
+ * The data a task runs on: --data, else the model's validation data, else its training data, else
+ * the --data the run was trained with (recorded in run.json).
+ */
+export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
+  const { ir } = run;
   const flag = args.flags.data;
   const fromPhases = ir.phases.map((p) => p.validate ?? p.data).find((s): s is DataSource => s !== undefined);
-  const source = typeof flag === 'string' ? flag : fromPhases;
+  const source = typeof flag === 'string' ? flag : (fromPhases ?? (await trainedOn(run.dir)));
   if (source === undefined) throw new UsageError('the run names no data set; pass --data SRC');
   const inputs = modelInputs(ir);
   return loadDataset(source, inputs.data, {
@@ -62,6 +67,15 @@ export async function dataFor(ir: IRModel, args: ParsedArgs, io: CliIO, options:
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.labels && inputs.labels ? { labelsInput: inputs.labels } : {}),
   });
+}
+
+async function trainedOn(dir: string): Promise<string | undefined> {
+  try {
+    const summary = JSON.parse(await readFile(join(dir, RUN_FILE), 'utf8')) as { data?: string | null };
+    return summary.data ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs a command body; errors in the user's input become a message and exit 1. */

@@ -4,7 +4,6 @@
 import type { ActivationSpec, Shape, Stage } from '../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
-import { layerOps } from '../shapes/layers.js';
 import type { ModelContext } from './context.js';
 import type { LayerInstance } from './expand.js';
 import type { BuiltLayer } from './graph.js';
@@ -135,4 +134,3 @@ export function decoderLayerNumbers(instances: readonly LayerInstance[]): number
   return encoderLayerNumbers([...instances].reverse()).reverse();
 }
 
-export { layerOps };

@@ -57,6 +57,7 @@ function handle(placement: Placement, comment: AttachedComment, text: string, as
     }
     return handleHeader(placement, comment, enclosing, shape.contents(enclosing as never), ast);
   }
+  if (enclosing.kind === 'TensorType') return handleTensorType(placement, comment, text, ast);
   if (listLike.has(enclosing.kind)) return false;
   // `corrupt x with a // note` + newline + `then b`: the chain breaks before each `then`, so a
   // comment ending the line after a call stays there.
@@ -87,6 +88,21 @@ function handleBlockDeclaration(placement: Placement, comment: AttachedComment, 
   return handleHeader(placement, comment, block, block.layers, ast);
 }
 
+/** `[dims] in [low, high]`: two lists; a comment between them must not slide into either. */
+function handleTensorType(placement: Placement, comment: AttachedComment, text: string, ast: SourceFile): boolean {
+  const type = comment.enclosingNode as Extract<AstNode, { kind: 'TensorType' }>;
+  const at = locStart(comment);
+  const dimensionsEnd = findTopLevel(text, locStart(type), at, ']');
+  if (dimensionsEnd < 0 || !type.valueRange) return false;
+  const boundsStart = findTopLevel(text, dimensionsEnd + 1, at, '[');
+  if (boundsStart >= 0) {
+    if (comment.precedingNode && locEnd(comment.precedingNode) <= boundsStart) return util.addLeadingComment(type.valueRange.low, comment);
+    return false;
+  }
+  if (placement === 'remaining') return util.addLeadingComment(type.valueRange.low, comment);
+  return handleInline(placement, comment, type, ast);
+}
+
 /** A comment in a header, before the opening bracket. */
 function handleHeader(placement: Placement, comment: AttachedComment, enclosing: AstNode, contents: AstNode[], ast: SourceFile): boolean {
   if (placement === 'ownLine') return util.addLeadingComment(nearestLineItem(enclosing, ast), comment);
@@ -97,7 +113,10 @@ function handleHeader(placement: Placement, comment: AttachedComment, enclosing:
 /** A comment inside a construct printed on one line. */
 function handleInline(placement: Placement, comment: AttachedComment, enclosing: AstNode, ast: SourceFile): boolean {
   if (placement === 'ownLine') return util.addLeadingComment(nearestLineItem(enclosing, ast), comment);
-  if (placement === 'endOfLine') return util.addTrailingComment(nearestLineItem(enclosing, ast), comment);
+  if (placement === 'endOfLine') {
+    comment.displaced = true;
+    return util.addTrailingComment(nearestLineItem(enclosing, ast), comment);
+  }
   return false;
 }
 

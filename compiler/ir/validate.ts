@@ -8,7 +8,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   // Compiled once, on first use: compiling the schema costs far more than validating.
-  compiled ??= new Ajv({ allErrors: false, strict: true, strictTuples: false }).compile(schema);
+  compiled ??= new Ajv({ allErrors: false, strict: true, strictTuples: false, discriminator: true }).compile(schema);
   return compiled;
 }
 

@@ -35,7 +35,6 @@ export interface LayerOp {
 
 const fail = (code: DiagnosticCode, message: string): ShapeResult => ({ code, message });
 const act = (args: BoundArgs) => (args.act as ActivationSpec | undefined) ?? LINEAR;
-const known = (shape: Shape) => shape.map((d) => d ?? 0);
 const padding = oneOf('same', 'valid');
 
 function needsFlat(name: string, input: Shape): ShapeResult | undefined {
@@ -266,5 +265,3 @@ export function layerOp(name: string): LayerOp | undefined {
   return Object.prototype.hasOwnProperty.call(layerOps, name) ? layerOps[name] : undefined;
 }
 
-/** Shape check helpers other rules reuse. */
-export { known as knownDims };

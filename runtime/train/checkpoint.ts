@@ -21,6 +21,8 @@ export interface TrainState {
   /** Optimiser steps taken in the whole run. */
   step: number;
   seed: number;
+  /** The --seed the run started with (it replaces every phase's seed), or null. */
+  seedOverride: number | null;
   /** Early stopping ended the stage; resume starts the next one (as it does when all epochs ran). */
   stoppedEarly: boolean;
   earlyStop: { best: number | null; wait: number };

@@ -5,22 +5,22 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel, IRPhase } from '../../compiler/ir/types.js';
 import { loadDataset, type Dataset } from '../data/index.js';
-import { createOptimizer, type Optimizer } from '../optim/optimizer.js';
+import { createOptimizer, type OptimizerState } from '../optim/optimizer.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { tidyValue } from '../program/gradient.js';
 import { deriveSeed, Rng } from '../program/rng.js';
-import { appendJsonLine, writeJsonAtomic } from '../runs/index.js';
-import { batchInputs, batchStarts, modelInputs, type ModelInputs } from './batches.js';
+import { appendJsonLine, readJsonLines, writeJsonAtomic } from '../runs/index.js';
+import { batchInputs, batchStarts, modelInputs } from './batches.js';
 import { loadResumeState, loadWeights, saveCheckpoint, type TrainState } from './checkpoint.js';
 import { NonFiniteLossError, TrainingError } from './errors.js';
 import { Progress, type ProgressSink } from './progress.js';
+import { writeRunSummary } from './run-summary.js';
 import { planStages, type Stage } from './stages.js';
 import { trainStep } from './step.js';
 import { averageLoss, codeFor } from './validate.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
 export const IR_FILE = 'model.ir.json';
-export const RUN_FILE = 'run.json';
 
 export interface TrainOptions {
   ir: IRModel;
@@ -62,6 +62,25 @@ export interface TrainResult {
   stoppedEarly: string[];
 }
 
+/** Loads each data source once per run (phases often share one). */
+function datasetLoader(inputs: ReturnType<typeof modelInputs>, options: TrainOptions): (source: DataSource | string) => Promise<Dataset> {
+  const cache = new Map<string, Promise<Dataset>>();
+  return (source) => {
+    const key = JSON.stringify(source);
+    if (!cache.has(key)) {
+      cache.set(
+        key,
+        loadDataset(source, inputs.data, {
+          cwd: options.cwd,
+          ...(options.limit ? { limit: options.limit } : {}),
+          ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
+        }),
+      );
+    }
+    return cache.get(key)!;
+  };
+}
+
 const DEFAULT_PHASE: Omit<IRPhase, 'objective'> = {
   name: 'train',
   optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
@@ -74,7 +93,10 @@ const DEFAULT_PHASE: Omit<IRPhase, 'objective'> = {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { ir, runDir } = options;
   const phases = ir.phases.length > 0 ? ir.phases : [{ ...DEFAULT_PHASE, objective: ir.objective }];
-  const seed = options.seed ?? phases[0]!.seed;
+  const resumed = options.resume ? await loadResumeState(runDir) : undefined;
+  // A resumed run keeps the seed it started with (its --seed, if it had one) unless told otherwise.
+  const seedOverride = options.seed ?? resumed?.state.seedOverride ?? null;
+  const seed = seedOverride ?? phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
   const progress = new Progress(options.progress ?? { stderr: () => {}, isTTY: false });
@@ -85,12 +107,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let trainingSeconds = 0;
   try {
     const stages = planStages(ir, phases, program.parameters, options.epochs);
-    let state: TrainState = { stage: 0, stageName: stages[0]?.name ?? '', epoch: 0, step: 0, seed, stoppedEarly: false, earlyStop: { best: null, wait: 0 }, rng: 0 };
-    let resumedOptimizer: Awaited<ReturnType<typeof loadResumeState>>['optimizer'] | undefined;
-    if (options.resume) {
+    let state: TrainState = { stage: 0, stageName: stages[0]?.name ?? '', epoch: 0, step: 0, seed, seedOverride, stoppedEarly: false, earlyStop: { best: null, wait: 0 }, rng: 0 };
+    let resumedOptimizer: OptimizerState | undefined;
+    if (resumed) {
       await loadWeights(program, runDir);
-      const resumed = await loadResumeState(runDir);
-      state = resumed.state;
+      state = { ...resumed.state, seedOverride };
       if (state.seed !== seed) throw new TrainingError(`cannot resume: the run used seed ${state.seed}, not ${seed}`);
       const current = stages[state.stage];
       if (current === undefined || state.stageName !== current.name) {
@@ -105,18 +126,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     } else {
       await writeJsonAtomic(join(runDir, IR_FILE), ir);
     }
-    const cache = new Map<string, Promise<Dataset>>();
-    const load = (source: DataSource | string) => {
-      const key = JSON.stringify(source);
-      if (!cache.has(key)) {
-        cache.set(key, loadDataset(source, inputs.data, { cwd: options.cwd, ...(options.limit ? { limit: options.limit } : {}), ...(inputs.labels ? { labelsInput: inputs.labels } : {}) }));
-      }
-      return cache.get(key)!;
-    };
+    const load = datasetLoader(inputs, options);
 
     for (let index = state.stage; index < stages.length; index++) {
       const stage = stages[index]!;
-      const phaseSeed = options.seed ?? stage.phase.seed;
+      const phaseSeed = seedOverride ?? stage.phase.seed;
       const batch = options.batch ?? stage.phase.batch;
       const dataset = options.dataset ?? (await load(options.data ?? stage.phase.data ?? missingData(stage)));
       const validation = options.validation ?? (stage.phase.validate ? await load(stage.phase.validate) : undefined);
@@ -155,7 +169,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             });
             if (result.nonFinite) {
               // The bad step was not applied: the weights in memory are the last good ones.
-              await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch, step, seed, stoppedEarly: false, earlyStop: early, rng: rng.getState() });
+              await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch, step, seed, seedOverride, stoppedEarly: false, earlyStop: early, rng: rng.getState() });
               throw new NonFiniteLossError(stage.name, epoch + 1, step + 1, result.nonFinite.term, result.nonFinite.value);
             }
             step += 1;
@@ -182,7 +196,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           progress.endEpoch({ loss, seconds, samples: dataset.count, ...(valLoss !== undefined ? { valLoss } : {}) });
           early = nextEarlyStop(early, valLoss ?? loss, stage.phase.earlyStop?.minDelta ?? 0);
           const stop = stage.phase.earlyStop !== undefined && early.wait >= stage.phase.earlyStop.patience;
-          await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch: epoch + 1, step, seed, stoppedEarly: stop, earlyStop: early, rng: rng.getState() });
+          await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch: epoch + 1, step, seed, seedOverride, stoppedEarly: stop, earlyStop: early, rng: rng.getState() });
           if (stop) {
             stoppedEarly.push(stage.name);
             break;
@@ -196,11 +210,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const totalSeconds = (performance.now() - started) / 1000;
     const samplesPerSecond = trainingSeconds > 0 ? trainedSamples / trainingSeconds : 0;
-    await writeJsonAtomic(join(runDir, RUN_FILE), {
+    await writeRunSummary(runDir, {
       model: ir.model,
       backend: options.backend ?? tf.getBackend(),
       seed,
-      versions: { aelang: await packageVersion(), tfjs: tf.version_core, node: process.versions.node },
+      data: options.data ?? null,
       timings: { seconds: totalSeconds, trainingSeconds, samplesPerSecond },
       steps: state.step,
       resumed: options.resume === true,
@@ -223,24 +237,9 @@ function nextEarlyStop(early: { best: number | null; wait: number }, monitored: 
 }
 
 async function readMetrics(dir: string): Promise<MetricsLine[]> {
-  const { readJsonLines } = await import('../runs/index.js');
   try {
     return await readJsonLines<MetricsLine>(join(dir, METRICS_FILE));
   } catch {
     return [];
   }
 }
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  for (const candidate of ['../../package.json', '../../../package.json']) {
-    try {
-      return JSON.parse(await readFile(new URL(candidate, import.meta.url), 'utf8')).version as string;
-    } catch {
-      // runtime/train/ in the sources, dist/runtime/train/ when built.
-    }
-  }
-  return 'unknown';
-}
-
-export type { ModelInputs, Optimizer };

@@ -44,11 +44,10 @@ export function forwardStage(
   inputs: Record<string, tf.Tensor>,
   training: boolean,
   greedy: EvaluateOptions['greedy'],
-  rng?: import('../program/rng.js').Rng,
 ): Map<string, tf.Tensor> {
-  if (!greedy) return program.forward(inputs, { training, ...(rng ? { rng } : {}) });
+  if (!greedy) return program.forward(inputs, { training });
   const given = codeFor(program, inputs, greedy);
-  return program.forward(inputs, { training, nodes: greedy.nodes, given, rename: greedy.rename, ...(rng ? { rng } : {}) });
+  return program.forward(inputs, { training, nodes: greedy.nodes, given, rename: greedy.rename });
 }
 
 /** The input code of a greedy layer, computed by the layers below it in inference mode. */

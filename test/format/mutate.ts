@@ -31,14 +31,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function mutate(text: string, seed: number, count = 3): string {
+export type Mutation = 'space' | 'comment' | 'comma' | 'swap' | 'drop';
+const allMutations: readonly Mutation[] = ['space', 'space', 'comment', 'comma', 'swap', 'drop'];
+
+/** `count` mutations drawn from `kinds` (all kinds by default; layout-only kinds always parse). */
+export function mutate(text: string, seed: number, count = 3, kinds: readonly Mutation[] = allMutations): string {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   let pieces = splitPieces(text);
   for (let n = 0; n < count; n++) {
     const at = Math.floor(random() * (pieces.length + 1));
     const piece = pieces[at];
-    switch (pick(['space', 'space', 'comment', 'comma', 'swap', 'drop'] as const)) {
+    switch (pick(kinds)) {
       case 'space':
         if (piece?.kind === 'space') pieces[at] = { kind: 'space', text: pick(spaces) || ' ' };
         else pieces.splice(at, 0, { kind: 'space', text: pick(spaces) });
