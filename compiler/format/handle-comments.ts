@@ -6,8 +6,8 @@
 //   inside, or, when there is none, to the bracketed node itself (dangling).
 // - in a header before the opening bracket (`head h // note` + newline + `on z {`): an own-line
 //   comment moves above the whole construct, an end-of-line one into the body.
-// - inside a one-line construct (`output x_hat =` + newline + `// note` + newline + `sigmoid`):
-//   an own-line comment moves above the line, an end-of-line one to its end.
+// - inside a one-line construct (`output x_hat = // note` + newline + `sigmoid`): the comment
+//   moves above the line.
 import { util } from 'prettier';
 import type { AstNode, SourceFile } from '../ast.js';
 import { locEnd, locStart, type AttachedComment } from './print-comments.js';
@@ -40,6 +40,10 @@ const lineItems = new Set<AstNode['kind']>([
 ]);
 
 function handle(placement: Placement, comment: AttachedComment, text: string, ast: SourceFile): boolean {
+  // Only one line comment can end a line: a second one after the same node goes on a line of its own.
+  if (placement === 'endOfLine' && comment.precedingNode && hasTrailingLineComment(comment.precedingNode)) {
+    return handleAsOwnLine(comment, text, ast);
+  }
   const enclosing = comment.enclosingNode;
   if (!enclosing) return false;
   if (enclosing.kind === 'BlockDeclaration') return handleBlockDeclaration(placement, comment, text, ast);
@@ -63,6 +67,18 @@ function handle(placement: Placement, comment: AttachedComment, text: string, as
   // comment ending the line after a call stays there.
   if (enclosing.kind === 'CorruptMember' && placement === 'endOfLine' && comment.precedingNode?.kind === 'Call') return false;
   return handleInline(placement, comment, enclosing, ast);
+}
+
+/** Prettier's own-line placement, with the corrections above. */
+function handleAsOwnLine(comment: AttachedComment, text: string, ast: SourceFile): boolean {
+  if (handle('ownLine', comment, text, ast)) return true;
+  if (comment.followingNode) return util.addLeadingComment(comment.followingNode, comment);
+  if (comment.precedingNode) return util.addTrailingComment(comment.precedingNode, comment);
+  return util.addDanglingComment(comment.enclosingNode ?? ast, comment, undefined);
+}
+
+function hasTrailingLineComment(node: AstNode): boolean {
+  return Boolean((node as { comments?: AttachedComment[] }).comments?.some((c) => c.trailing && !c.block));
 }
 
 /** `block name(params) { layers }`: the parameter list is a list, the header is around it. */
@@ -113,10 +129,7 @@ function handleHeader(placement: Placement, comment: AttachedComment, enclosing:
 /** A comment inside a construct printed on one line. */
 function handleInline(placement: Placement, comment: AttachedComment, enclosing: AstNode, ast: SourceFile): boolean {
   if (placement === 'ownLine') return util.addLeadingComment(nearestLineItem(enclosing, ast), comment);
-  if (placement === 'endOfLine') {
-    comment.displaced = true;
-    return util.addTrailingComment(nearestLineItem(enclosing, ast), comment);
-  }
+  if (placement === 'endOfLine') return util.addLeadingComment(nearestLineItem(enclosing, ast), comment);
   return false;
 }
 

@@ -15,8 +15,6 @@ export interface AttachedComment extends Comment {
   trailing?: boolean;
   printed?: boolean;
   marker?: string;
-  /** Moved by handle-comments.ts from inside a one-line construct to its end. */
-  displaced?: boolean;
   enclosingNode?: AstNode;
   precedingNode?: AstNode;
   followingNode?: AstNode;

@@ -3,7 +3,6 @@
 import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
 import type { AstNode } from '../ast.js';
 import { handleComments } from './handle-comments.js';
-import { orderTrailingComments } from './order-comments.js';
 import { canAttachComment, isBlockComment, printComment } from './print-comments.js';
 import { declarationPrinters } from './print-declarations.js';
 import { expressionPrinters } from './print-expressions.js';
@@ -34,5 +33,4 @@ export const aelangPrinter: Printer<AstNode> = {
   isBlockComment,
   getVisitorKeys,
   handleComments,
-  preprocess: orderTrailingComments,
 };

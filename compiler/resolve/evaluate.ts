@@ -7,6 +7,7 @@ import type { Reporter } from '../check/reporter.js';
 import type { Env, ScopedLet } from './scope.js';
 import { visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
+import { isActivation } from '../shapes/activations.js';
 
 const PENDING = Symbol('pending');
 
@@ -101,9 +102,17 @@ export class ConstantEvaluator {
         }
         return undefined;
       }
-      case 'Call':
+      case 'Call': {
+        // `let act = leaky_relu(0.1)`: an activation with its argument is a constant word; where
+        // it is used as `act = act`, the binder follows the let back to the call (dereference).
+        if (expr.callee.kind === 'NameRef' && isActivation(expr.callee.name)) {
+          const args = expr.args.map((a) => this.evaluate(a.value, env, report));
+          if (args.some((a) => a === undefined)) return undefined;
+          return `${expr.callee.name}(${args.map(String).join(', ')})`;
+        }
         r?.report('AE2010', expr, 'a call is not a constant here', { file });
         return undefined;
+      }
     }
   }
 
