@@ -32,20 +32,22 @@ async function main(): Promise<void> {
 }
 
 function meanAndCovariance(x: Float32Array, count: number): { mean: Float32Array; covariance: Float64Array } {
-  return tf.tidy(() => {
+  const [mean, covariance] = tf.tidy(() => {
     const data = tf.tensor2d(x, [count, PIXELS]);
     const mean = tf.mean(data, 0);
     const centred = tf.sub(data, mean);
-    const covariance = tf.div(tf.matMul(centred, centred, true, false), count - 1);
-    return { mean: mean.dataSync() as Float32Array, covariance: Float64Array.from(covariance.dataSync()) };
+    return [mean, tf.div(tf.matMul(centred, centred, true, false), count - 1)];
   });
+  const result = { mean: mean.dataSync() as Float32Array, covariance: Float64Array.from(covariance.dataSync()) };
+  tf.dispose([mean, covariance]);
+  return result;
 }
 
 /** Top-k eigenvectors of a symmetric PSD matrix, as k orthonormal rows of length n. */
 function principalSubspace(c: Float64Array, k: number, iterations = 400): Float64Array {
   const n = PIXELS;
   const width = Math.min(n, k + 10); // oversampling speeds convergence of the k-th vector
-  let q = new Float64Array(width * n);
+  let q: Float64Array = new Float64Array(width * n);
   let seed = 12345;
   for (let i = 0; i < q.length; i++) {
     seed = (seed * 1103515245 + 12345) % 2147483648;

@@ -72,9 +72,9 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     // A model with a syntax error inside is not checked: its tree is a guess.
     if (decl.recovered || syntaxErrors.some((r) => contains(decl, r))) continue;
     if (reporter.full) break;
-    const { model, errors } = checkModel(decl, { scope }, { reporter, evaluator, locate });
+    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate });
     models.push(model);
-    if (errors > 0) continue;
+    if (errors > 0 || incomplete) continue;
     const training = lowerTraining(model);
     later.push(...training.diagnostics);
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));

@@ -1,7 +1,6 @@
 // `ae reconstruct RUN --data SRC -o grid.png`: originals (top row) above their reconstructions.
 import { resolve } from 'node:path';
-import { writeImageGrid } from '../../runtime/images/index.js';
-import { loadRun, reconstruct } from '../../runtime/tasks/index.js';
+import { imageLayout, loadRun, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
@@ -23,20 +22,14 @@ export const reconstructCommand: Command = {
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
       try {
         const input = modelInputs(run.ir).data;
-        const shape = input.shape.slice(1) as number[];
-        const [height, width, channels] = shape.length === 3 ? shape : shape.length === 2 ? [shape[0]!, shape[1]!, 1] : imageSide(shape[0]!);
-        if (channels !== 1 && channels !== 3) {
-          io.stderr(`ae reconstruct: input '${input.name}' of shape [${shape.join(', ')}] is not an image (1 or 3 channels)\n`);
+        const layout = imageLayout(input);
+        if (layout === undefined) {
+          io.stderr(`ae reconstruct: input '${input.name}' of shape [${input.shape.slice(1).join(', ')}] is not an image (1 or 3 channels)\n`);
           return EXIT_INPUT_ERROR;
         }
         const dataset = await dataFor(run, args, io, { limit: count });
-        const result = reconstruct(run.program, dataset, { count });
-        const size = height! * width! * channels;
-        const n = result.shape[0]!;
-        const originals = Array.from({ length: n }, (_, i) => dataset.x.slice(i * size, (i + 1) * size));
-        const recons = Array.from({ length: n }, (_, i) => result.values.slice(i * size, (i + 1) * size));
-        await writeImageGrid(resolve(io.cwd, out), [originals, recons], { height: height!, width: width!, channels, range: input.range ?? [0, 1] });
-        io.stderr(`wrote ${n} originals and reconstructions to ${out}\n`);
+        const drawn = await writeReconstructionGrid(run.program, input, layout, dataset, resolve(io.cwd, out), count);
+        io.stderr(`wrote ${drawn} originals and reconstructions to ${out}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();
@@ -44,9 +37,3 @@ export const reconstructCommand: Command = {
     });
   },
 };
-
-/** A flat input drawn as a square grey image when its width is a square (784 → 28×28). */
-function imageSide(width: number): [number, number, 1 | 0] {
-  const side = Math.round(Math.sqrt(width));
-  return side * side === width ? [side, side, 1] : [1, width, 1];
-}

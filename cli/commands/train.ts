@@ -5,9 +5,14 @@ import { createRunDirectory } from '../../runtime/runs/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { formatLoss } from '../../runtime/train/progress.js';
 import { IR_FILE, train } from '../../runtime/train/train.js';
+import type { IRModel } from '../../compiler/ir/types.js';
+import { loadDataset } from '../../runtime/data/index.js';
+import type { Program } from '../../runtime/program/program.js';
+import { evaluate, imageLayout, writeReconstructionGrid } from '../../runtime/tasks/index.js';
+import { modelInputs } from '../../runtime/train/batches.js';
 import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useBackend } from './run-support.js';
 
 export const trainCommand: Command = {
@@ -59,15 +64,41 @@ export const trainCommand: Command = {
         ...(limit !== undefined ? { limit } : {}),
         ...(stringFlag(args, 'data') !== undefined ? { data: stringFlag(args, 'data')! } : {}),
       });
-      result.program.dispose();
       const last = result.metrics[result.metrics.length - 1];
       const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
-      io.stdout(`${runDir}\n`);
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
+      try {
+        await reportHeldOut(ir, result.program, runDir, io, stringFlag(args, 'data'));
+      } finally {
+        result.program.dispose();
+      }
+      io.stdout(`${runDir}\n`);
       return EXIT_OK;
     });
   },
 };
+
+/**
+ * After training: the reconstruction error on held-out data (the last phase's `validate`, else the
+ * training data) in the input's own scale, and, for image inputs, `reconstructions.png` in the run.
+ */
+async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined): Promise<void> {
+  const phase = ir.phases[ir.phases.length - 1];
+  const source = phase?.validate ?? dataFlag ?? phase?.data;
+  if (source === undefined) return;
+  const { data: input, labels } = modelInputs(ir);
+  const dataset = await loadDataset(source, input, { cwd: io.cwd, limit: HELD_OUT_LIMIT, ...(labels ? { labelsInput: labels } : {}) });
+  const evaluation = evaluate(program, dataset);
+  io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
+  const layout = imageLayout(input);
+  if (layout === undefined) return;
+  await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
+  io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
+}
+
+/** Enough for every MNIST test image, few enough to keep the final evaluation to seconds. */
+const HELD_OUT_LIMIT = 10_000;
+const GRID_FILE = 'reconstructions.png';
 
 /** The source location fields differ between an .ae compile and the stored IR only by path. */
 function withoutSource(ir: object): unknown {

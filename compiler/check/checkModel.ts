@@ -8,7 +8,7 @@ import { activationCall } from '../shapes/bind.js';
 import { activationNames, isActivation } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
-import type { Env } from '../resolve/scope.js';
+import { fromFailedImport, visibleConstants, type Env } from '../resolve/scope.js';
 import { bindContext, type ModelContext } from './context.js';
 import { expandLayers } from './expand.js';
 import { Graph, type BuiltLayer } from './graph.js';
@@ -32,6 +32,9 @@ export interface CheckedModelResult {
   model: CheckedModel;
   /** Errors found in this model (the IR is emitted only when there are none). */
   errors: number;
+  /** The check stopped before the whole model was built (an error here or in a constant it uses,
+   *  possibly reported before this model): later passes would only report its cascades. */
+  incomplete: boolean;
 }
 
 export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared): CheckedModelResult {
@@ -59,13 +62,22 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     nodes: graph.nodes,
     parameters: graph.parameters,
     evaluateConstant: (expr) => shared.evaluator.evaluate(expr, env, false),
+    constantNames: visibleConstants(env),
+    fromFailedImport: (name, namespaced) => fromFailedImport(env.scope, name, namespaced),
     parameterCount: { total: 0, trainable: 0 },
   };
 
-  const finish = (): CheckedModelResult => {
+  let headsBuilt = true;
+  const finish = (complete = false): CheckedModelResult => {
     fillTensorFacts(model, inputs.inputs.map((i) => i.ir.name));
     model.parameterCount = countParameters(graph.parameters);
-    return { model, errors: shared.reporter.errors - errorsBefore };
+    if (!Number.isSafeInteger(model.parameterCount.total)) {
+      shared.reporter.report('AE3013', decl.name, `\`${decl.name.name}\` has more parameters than can be counted exactly (2^53)`, {
+        file,
+        notes: ['make the layers fewer or smaller'],
+      });
+    }
+    return { model, errors: shared.reporter.errors - errorsBefore, incomplete: !complete || !headsBuilt };
   };
 
   for (const input of inputs.inputs) {
@@ -184,18 +196,26 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
 
   // ---- heads
   for (const head of members.heads) {
-    if (head.recovered) continue;
+    if (head.recovered) {
+      headsBuilt = false;
+      continue;
+    }
     const on = names.tensors.get(head.on.name);
     if (!on) {
       shared.reporter.unknown('AE2001', head.on, `unknown tensor \`${head.on.name}\``, head.on.name, names.tensors.keys(), { file });
+      headsBuilt = false;
       continue;
     }
     if (on.classes !== undefined) {
       shared.reporter.report('AE3002', head.on, `a head reads a float tensor, not the label \`${head.on.name}\``, { file });
+      headsBuilt = false;
       continue;
     }
     const instances = expandLayers(head.layers, env, ctx);
-    if (!instances) continue;
+    if (!instances) {
+      headsBuilt = false;
+      continue;
+    }
     const built = buildStack(ctx, instances, {
       stage: 'head',
       idPrefix: `head.${head.name.name}`,
@@ -203,7 +223,10 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       splitLastActivation: true,
     });
     addLayerNames(model, names, built.built, instances);
-    if (!built.ok) continue;
+    if (!built.ok) {
+      headsBuilt = false;
+      continue;
+    }
     heads.push({
       name: head.name.name,
       decl: head,
@@ -226,7 +249,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       head.name,
     );
   }
-  return finish();
+  return finish(true);
 }
 
 function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSpec | undefined {

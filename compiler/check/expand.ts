@@ -8,7 +8,7 @@ import { layerNames, layerOp, type LayerOp } from '../shapes/layers.js';
 import { latentKinds } from '../shapes/latents.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
-import type { Env, ParameterBinding, ScopedBlock } from '../resolve/scope.js';
+import { fromFailedImport, type Env, type ParameterBinding, type ScopedBlock } from '../resolve/scope.js';
 import type { Reporter } from './reporter.js';
 
 export interface LayerInstance {
@@ -58,7 +58,18 @@ export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandCont
         ok = false;
         continue;
       }
-      for (let i = 0; i < count && out.length < MAX_LAYERS; i++) out.push(...body);
+      // An `as` name inside a repeated body would name several layers: reported once, and kept on
+      // the last copy only so that the loss naming it does not cascade into "unknown tensor".
+      const named = count > 1 ? body.filter((i) => i.alias) : [];
+      for (const instance of named) {
+        const alias = instance.alias!;
+        ctx.reporter.report('AE2002', alias, `\`${alias.name}\` is inside \`repeat ${count}\`, so it would name ${count} layers`, {
+          file: instance.aliasFile ?? env.scope.file,
+          notes: ['a name names one layer: move that layer out of the `repeat`, or name a block call instead'],
+        });
+      }
+      const unnamed = named.length ? body.map(({ alias: _alias, aliasFile: _file, ...rest }) => rest) : body;
+      for (let i = 0; i < count && out.length < MAX_LAYERS; i++) out.push(...(i === count - 1 ? body : unnamed));
       continue;
     }
     const expanded = expandCall(layer, env, ctx, blocks);
@@ -82,6 +93,7 @@ function expandCall(layer: LayerCall, env: Env, ctx: ExpandContext, blocks: read
     }
     const block = env.scope.blocks.get(callee.name);
     if (block) return expandBlock(block, layer, env, ctx, blocks);
+    if (fromFailedImport(env.scope, callee.name, false)) return undefined;
     const notes: string[] = [];
     if ((latentKinds as readonly string[]).includes(callee.name) || corruptionNames.includes(callee.name)) {
       notes.push(`\`${callee.name}\` is a latent or corruption, not a layer`);
@@ -94,6 +106,7 @@ function expandCall(layer: LayerCall, env: Env, ctx: ExpandContext, blocks: read
   const namespace = namespaceName === undefined ? undefined : env.scope.namespaces.get(namespaceName);
   if (!namespace) {
     const at = callee.object;
+    if (namespaceName !== undefined && fromFailedImport(env.scope, namespaceName, true)) return undefined;
     if (namespaceName !== undefined) {
       ctx.reporter.unknown('AE2001', at, `unknown import \`${namespaceName}\``, namespaceName, env.scope.namespaces.keys(), { file });
     } else {

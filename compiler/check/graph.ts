@@ -6,6 +6,7 @@ import type { ActivationSpec, IRNode, IRParameter, IRSourceLocation, ParameterRo
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { Located, Reporter } from './reporter.js';
+import { formatShape } from '../shapes/dims.js';
 
 /** A parameter this node shares instead of owning: the stored one, seen transposed or not. */
 export interface Tie {
@@ -124,8 +125,14 @@ export class Graph {
       this.reporter.report(result.code, request.at, result.message, { file: request.file });
       return undefined;
     }
+    const specs = op.params(input.shape, args);
+    const overflow = countOverflow(request.opName, result.shape, specs);
+    if (overflow) {
+      this.reporter.report('AE3013', request.at, overflow, { file: request.file, notes: ['make the layer smaller'] });
+      return undefined;
+    }
     const id = this.uniqueId(request.id);
-    const params = this.addParameters(id, op.params(input.shape, args), request.ties);
+    const params = this.addParameters(id, specs, request.ties);
     const attrs = { ...op.attrs(input.shape, args), ...request.extraAttrs };
     this.addNode({
       id,
@@ -153,4 +160,20 @@ export class Graph {
       file: request.file,
     };
   }
+}
+
+/** Sizes past 2^53 cannot be counted exactly in a float64 (nor allocated): AE3013, before the lint
+ *  about large models (AE5007) would print a rounded count. */
+function countOverflow(opName: string, shape: Shape, specs: readonly ParamSpec[]): string | undefined {
+  const values = shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+  if (!Number.isSafeInteger(values)) {
+    return `\`${opName}\` here gives ${formatShape(shape)}: more values than can be counted exactly (2^53)`;
+  }
+  for (const spec of specs) {
+    const size = spec.shape.reduce((n, d) => n * d, 1);
+    if (!Number.isSafeInteger(size)) {
+      return `the ${spec.role} of this \`${opName}\`, [${spec.shape.join(', ')}], has more values than can be counted exactly (2^53)`;
+    }
+  }
+  return undefined;
 }

@@ -96,8 +96,14 @@ function transposable(ctx: ModelContext, mirroredId: string | undefined, tie: Ti
   const stored = ctx.graph.parameter(tie.to);
   const seen = mirroredId === undefined ? undefined : ctx.graph.parameter(mirroredId);
   if (!stored || !seen) return false;
-  const expected = tie.transpose ? [...stored.shape].reverse() : stored.shape;
-  return expected.length === seen.shape.length && expected.every((d, i) => d === seen.shape[i]);
+  return tiedShapesAgree(stored.shape, seen.shape, tie.transpose);
+}
+
+/** Whether a mirrored layer that expects a parameter of shape `seen` can share the stored one
+ *  (transposed for dense). The AE3005 guarantee; exported for its test. */
+export function tiedShapesAgree(stored: readonly number[], seen: readonly number[], transpose: boolean): boolean {
+  const expected = transpose ? [...stored].reverse() : stored;
+  return expected.length === seen.length && expected.every((d, i) => d === seen[i]);
 }
 
 /** The activation M(Li) takes: that of the nearest layer before Li that has one, else linear. */

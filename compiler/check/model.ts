@@ -85,6 +85,12 @@ export interface CheckedModel {
   /** Evaluates a constant expression (numbers, arithmetic, `let` names incl. imported ones, strings,
    *  booleans). Returns undefined when it is not constant; the caller reports that in its own words. */
   evaluateConstant(expr: Expression): ConstantValue | undefined;
+  /** The constants visible to the model (its file's lets, plainly imported ones, import names), for
+   *  did-you-mean on a misspelt coefficient. */
+  constantNames?: readonly string[];
+  /** True when `name` (an import's `as` name when `namespaced`) may come from an import that could
+   *  not be read: an unknown name there is a cascade of that error and is not reported again. */
+  fromFailedImport?(name: string, namespaced: boolean): boolean;
   /** Parameter count as Keras counts it: tied weights once, batch-norm statistics non-trainable. */
   parameterCount: { total: number; trainable: number };
 }

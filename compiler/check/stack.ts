@@ -108,10 +108,18 @@ function takeSwitches(ctx: ModelContext, instance: LayerInstance, shape: Shape, 
   }
   const samePool = String(pool.args.pool) === String(instance.args.pool);
   if (!samePool || !sameShape(pool.shape, shape)) {
+    const size = (p: unknown) => {
+      const [h, w] = p as [number, number];
+      return h === w ? String(h) : `[${h}, ${w}]`;
+    };
+    // Switches are undone innermost first: the next unpool must match the last maxpool not yet undone.
+    const message = !samePool
+      ? `\`unpool(${size(instance.args.pool)})\` cannot use the switches of the innermost \`maxpool(${size(pool.args.pool)})\` not yet undone: unpool in reverse order, with the same size`
+      : `\`unpool\` on ${formatShape(shape)} cannot use the switches of the \`maxpool\` that produced ${formatShape(pool.shape)}`;
     ctx.reporter.report(
       'AE3006',
       instance.call,
-      `\`unpool\` on ${formatShape(shape)} cannot use the switches of the \`maxpool\` that produced ${formatShape(pool.shape)}`,
+      message,
       { file: instance.file, related: [{ message: 'that maxpool', range: 'range' in pool.at ? pool.at.range : pool.at, file: pool.file }], notes: [fix] },
     );
     return undefined;

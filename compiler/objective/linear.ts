@@ -49,14 +49,16 @@ export function linearize(expr: Expression, context: TermContext): LinearForm | 
       if (isLossName(expr.name)) {
         return { constant: 0, calls: [{ weight: 1, fn: expr.name, args: [], range: expr.range, calleeRange: expr.range }] };
       }
+      if (context.model.fromFailedImport?.(expr.name, false) && !context.model.tensors.has(expr.name)) return undefined;
       return constantOr(expr, context, () =>
         context.model.tensors.has(expr.name)
           ? diagnostic('AE4004', `\`${expr.name}\` is a tensor, not a loss term`, expr.range, { notes: [WEIGHTED_SUM] })
-          : unknownWord('AE2001', `unknown name \`${expr.name}\``, expr.name, expr.range, [...lossNames, ...context.model.tensors.keys()]),
+          : unknownWord('AE2001', `unknown name \`${expr.name}\``, expr.name, expr.range, [...(context.model.constantNames ?? []), ...lossNames, ...context.model.tensors.keys()]),
       );
     case 'MissingExpression':
       return undefined;
     case 'MemberAccess':
+      if (expr.object.kind === 'NameRef' && context.model.fromFailedImport?.(expr.object.name, true)) return undefined;
       return constantOr(expr, context, () =>
         diagnostic('AE2010', `\`${memberText(expr)}\` is not a constant`, expr.range, {
           notes: ['a coefficient is a number, a `let` constant, or an imported one (`lib.beta`)'],

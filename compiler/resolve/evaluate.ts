@@ -5,7 +5,7 @@ import type { Expression, LetDeclaration } from '../ast.js';
 import type { ConstantValue } from '../check/model.js';
 import type { Reporter } from '../check/reporter.js';
 import type { Env, ScopedLet } from './scope.js';
-import { visibleConstants } from './scope.js';
+import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
 
@@ -44,13 +44,14 @@ export class ConstantEvaluator {
           r?.report('AE2010', expr, `\`${expr.name}\` is an imported file, not a constant`, { file });
           return undefined;
         }
-        if (expr.recovered) return undefined;
+        if (expr.recovered || fromFailedImport(env.scope, expr.name, false)) return undefined;
         r?.unknown('AE2001', expr, `unknown name \`${expr.name}\``, expr.name, visibleConstants(env), { file });
         return undefined;
       }
       case 'MemberAccess': {
         const namespace = expr.object.kind === 'NameRef' ? env.scope.namespaces.get(expr.object.name) : undefined;
         if (!namespace) {
+          if (expr.object.kind === 'NameRef' && fromFailedImport(env.scope, expr.object.name, true)) return undefined;
           r?.report('AE2010', expr, 'only members of imported files (`lib.code`) are constants', { file });
           return undefined;
         }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ImportDeclaration, SourceFile } from '../ast.js';
 import type { Reporter } from '../check/reporter.js';
-import { emptyScope, type FileScope } from './scope.js';
+import { emptyScope, markFailedImport, type FileScope } from './scope.js';
 
 export interface ProgramHost {
   /** The text of a file (path as built from the importing file's path), or undefined when absent. */
@@ -52,6 +52,7 @@ export class ProgramBuilder {
     const onStack = this.stack.findIndex((entry) => entry.file === target);
     if (onStack >= 0) {
       this.reportCycle(scope, decl, onStack);
+      markFailedImport(scope, decl.alias?.name);
       return;
     }
     let imported = this.scopes.get(target);
@@ -61,6 +62,7 @@ export class ProgramBuilder {
         this.reporter.report('AE2008', decl.path, `cannot find the imported file \`${decl.path.value}\` (looked for ${target})`, {
           file: scope.file,
         });
+        markFailedImport(scope, decl.alias?.name);
         return;
       }
       const parsed = this.host.parse(text);
@@ -118,7 +120,10 @@ export class ProgramBuilder {
         }
         seen.set(decl.name.name, { range: decl.name.range, file: scope.file });
         if (decl.kind === 'LetDeclaration') scope.lets.set(decl.name.name, { decl, scope });
-        else scope.blocks.set(decl.name.name, { decl, scope });
+        else {
+          scope.blocks.set(decl.name.name, { decl, scope });
+          this.checkParameters(scope, decl);
+        }
       } else if (decl.kind === 'ModelDeclaration') {
         const first = seenModels.get(decl.name.name);
         if (first) {
@@ -128,6 +133,21 @@ export class ProgramBuilder {
         seenModels.set(decl.name.name, decl.name.range);
         scope.models.push(decl);
       }
+    }
+  }
+
+  /** `block b(n, n)`: the second `n` could never be bound. */
+  private checkParameters(scope: FileScope, decl: import('../ast.js').BlockDeclaration): void {
+    const seen = new Map<string, import('../ast.js').SourceRange>();
+    for (const parameter of decl.parameters) {
+      const first = seen.get(parameter.name.name);
+      if (first) {
+        this.reporter.report('AE2002', parameter.name, `block \`${decl.name.name}\` has two parameters named \`${parameter.name.name}\``, {
+          file: scope.file,
+          related: [{ message: 'first declared here', range: first }],
+          notes: ['rename one of them'],
+        });
+      } else seen.set(parameter.name.name, parameter.name.range);
     }
   }
 

@@ -11,6 +11,9 @@ export interface FileScope {
   blocks: Map<string, ScopedBlock>;
   namespaces: Map<string, FileScope>;
   models: ModelDeclaration[];
+  /** Imports that could not be read (missing file, cycle): their `as` names, and whether a plain
+   *  import failed. Names that could have come from them are not reported again (no cascade). */
+  failedImports?: { aliases: Set<string>; plain: boolean };
 }
 
 /** A `let`, with the file scope its value is evaluated in (it may come from an import). */
@@ -38,6 +41,20 @@ export interface Env {
 
 export function emptyScope(file: string, ast: SourceFile): FileScope {
   return { file, ast, lets: new Map(), blocks: new Map(), namespaces: new Map(), models: [] };
+}
+
+/** Records an import that could not be read, so what it would have brought is not reported again. */
+export function markFailedImport(scope: FileScope, alias: string | undefined): void {
+  scope.failedImports ??= { aliases: new Set(), plain: false };
+  if (alias === undefined) scope.failedImports.plain = true;
+  else scope.failedImports.aliases.add(alias);
+}
+
+/** A name that may belong to an import that failed: an unknown name there is a cascade, not news. */
+export function fromFailedImport(scope: FileScope, name: string, namespaced: boolean): boolean {
+  const failed = scope.failedImports;
+  if (!failed) return false;
+  return namespaced ? failed.aliases.has(name) : failed.plain;
 }
 
 /** Every constant-like name visible in `env`, for did-you-mean. */

@@ -20,11 +20,15 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
   const given = new Map<string, Argument>();
   let ok = true;
   let position = 0;
+  // A misspelt name (`sigma =` for `std =`) is reported once, not again as a missing argument.
+  let unknownNamed = false;
   for (const arg of call.args) {
     if (arg.name === undefined) {
       const spec = signature.args[position++];
       if (!spec) {
-        ctx.reporter.report('AE2006', arg, `${what} takes at most ${signature.args.length} argument${signature.args.length === 1 ? '' : 's'}`, {
+        const count = signature.args.length;
+        const takes = count === 0 ? 'takes no arguments' : `takes at most ${count} argument${count === 1 ? '' : 's'}`;
+        ctx.reporter.report('AE2006', arg, `${what} ${takes}`, {
           file,
           notes: signature.args.length ? [`arguments: ${signature.args.map((a) => a.name).join(', ')}`] : [],
         });
@@ -36,11 +40,16 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
     }
     const name = arg.name.name;
     if (!signature.args.some((a) => a.name === name)) {
+      const missing = missingRequired(signature, call);
       ctx.reporter.unknown('AE2005', arg.name, `${what} has no argument \`${name}\``, name, signature.args.map((a) => a.name), {
         file,
-        notes: signature.args.length ? [`arguments: ${signature.args.map((a) => a.name).join(', ')}`] : [],
+        notes: [
+          ...(signature.args.length ? [`arguments: ${signature.args.map((a) => a.name).join(', ')}`] : []),
+          ...(missing.length ? [`${what} needs ${missing.map((a) => `\`${a}\``).join(' and ')}, which is not given`] : []),
+        ],
       });
       ok = false;
+      unknownNamed = true;
       continue;
     }
     if (given.has(name)) {
@@ -59,6 +68,8 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
     if (!arg) {
       if (spec.optional) continue;
       if (spec.default === undefined) {
+        ok = false;
+        if (unknownNamed) continue;
         ctx.reporter.report('AE2006', call, `${what} needs the argument \`${spec.name}\` (${describeType(spec.type)})`, { file });
         ok = false;
       } else {
@@ -71,6 +82,15 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
     else bound[spec.name] = value;
   }
   return ok ? bound : undefined;
+}
+
+/** Required arguments neither given by name nor covered by a positional one. */
+function missingRequired(signature: Signature, call: Call): string[] {
+  const positional = call.args.filter((a) => a.name === undefined).length;
+  const named = new Set(call.args.flatMap((a) => (a.name ? [a.name.name] : [])));
+  return signature.args
+    .filter((spec, index) => index >= positional && !named.has(spec.name) && spec.default === undefined && !spec.optional)
+    .map((spec) => spec.name);
 }
 
 export function convertArgument(expr: Expression, spec: ArgSpec, what: string, ctx: BindContext): ArgValue | undefined {

@@ -1,6 +1,7 @@
 // Property: whatever the text, parseSource returns (never throws, never loops) and every
 // diagnostic range lies inside the file. Inputs are the valid specs mutated token by token,
-// with a fixed seed so a failure reproduces.
+// with a fixed seed so a failure reproduces. The specs are capped in size so the test's cost does
+// not grow with every spec someone adds.
 import { describe, expect, it } from 'vitest';
 import type { SourceRange } from '../../compiler/ast.js';
 import { parseSource } from '../../grammar/index.js';
@@ -21,15 +22,16 @@ function random(seed: number): () => number {
 
 const extras = ['{', '}', '(', ')', '[', ']', ',', '=', ':', '+', '*', '-', '/', '.', 'let', 'model', 'as', 'in', '"', '/*', '#', '1e', 'x', '\n'];
 
+/** One to three token edits (delete, insert, swap, duplicate), applied right to left on one lexing. */
 function mutate(text: string, next: () => number): string {
   const tokens = aeLexer.tokenize(text).tokens;
   if (tokens.length === 0) return text + extras[Math.floor(next() * extras.length)];
-  let result = text;
   const edits = 1 + Math.floor(next() * 3);
-  for (let e = 0; e < edits; e++) {
-    const current = aeLexer.tokenize(result).tokens;
-    if (current.length === 0) break;
-    const token = current[Math.floor(next() * current.length)]!;
+  const picked = Array.from({ length: edits }, () => tokens[Math.floor(next() * tokens.length)]!)
+    .filter((token, i, all) => all.indexOf(token) === i)
+    .sort((a, b) => b.startOffset - a.startOffset);
+  let result = text;
+  for (const token of picked) {
     const start = token.startOffset;
     const end = start + token.image.length;
     const pick = next();
@@ -38,15 +40,11 @@ function mutate(text: string, next: () => number): string {
     } else if (pick < 0.7) {
       const extra = extras[Math.floor(next() * extras.length)]!;
       result = `${result.slice(0, start)}${extra} ${result.slice(start)}`; // insert
+    } else if (pick < 0.85) {
+      const other = tokens[Math.floor(next() * tokens.length)]!;
+      result = result.slice(0, start) + other.image + result.slice(end); // replace with another token
     } else {
-      const other = current[Math.floor(next() * current.length)]!;
-      if (other.startOffset > end) {
-        // swap two tokens
-        const otherEnd = other.startOffset + other.image.length;
-        result = result.slice(0, start) + other.image + result.slice(end, other.startOffset) + token.image + result.slice(otherEnd);
-      } else {
-        result = result.slice(0, start) + token.image + ' ' + result.slice(start); // duplicate
-      }
+      result = `${result.slice(0, start)}${token.image} ${result.slice(start)}`; // duplicate
     }
   }
   return result;
@@ -64,11 +62,11 @@ function inside(range: SourceRange, length: number): boolean {
 }
 
 describe('parser fuzzing', () => {
-  it('survives 3000 mutated specs with every range inside the file', () => {
-    const specs = validSpecs().map((s) => s.text);
+  it('survives 2000 mutated specs with every range inside the file', () => {
+    const specs = validSpecs().map((s) => s.text).filter((text) => text.length <= 1200);
     const next = random(20240601);
     let withErrors = 0;
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 2000; i++) {
       const text = mutate(specs[i % specs.length]!, next);
       let result: ReturnType<typeof parseSource>;
       try {
@@ -87,7 +85,7 @@ describe('parser fuzzing', () => {
       expect(result.ast.kind).toBe('SourceFile');
     }
     // Most mutations break the file; the test is only meaningful if they do.
-    expect(withErrors).toBeGreaterThan(1500);
+    expect(withErrors).toBeGreaterThan(1000);
   });
 
   it('survives arbitrary text', () => {

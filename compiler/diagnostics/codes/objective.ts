@@ -24,4 +24,5 @@ export const objectiveCodes = {
   AE4105: { severity: 'error', title: 'unknown data source, optimizer or schedule' },
   AE4106: { severity: 'error', title: 'unknown option of a train setting' },
   AE4107: { severity: 'error', title: 'unknown freeze target' },
+  AE4108: { severity: 'error', title: 'data does not fit the input' },
 } as const satisfies Record<`AE4${string}`, CatalogueEntry>;

@@ -2,6 +2,8 @@
 import type { DataSource } from '../../ir/types.js';
 import { bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type CallLike, type OptionSpec, type SettingContext } from './options.js';
 import { unknownWord } from '../values.js';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { elementCount, formatShape } from '../../shapes/dims.js';
 
 const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {
   mnist: [{ name: 'split', kind: 'string', words: ['train', 'test'] }],
@@ -40,6 +42,40 @@ export function lowerDataSource(call: CallLike, role: 'data' | 'validate', conte
   const kind = call.name as DataSource['kind'];
   const options = bindOptions(call, sources[kind], context);
   if (!options) return undefined;
-  if (kind === 'mnist') return { kind, split: (options.split ?? (role === 'data' ? 'train' : 'test')) as 'train' | 'test' };
+  if (kind === 'mnist') {
+    if (!mnistFits(call, context)) return undefined;
+    return { kind, split: (options.split ?? (role === 'data' ? 'train' : 'test')) as 'train' | 'test' };
+  }
   return { kind, ...options } as DataSource;
+}
+
+/** MNIST's shape is known before any file is read: 28x28 grey images (784 values), 10 classes. */
+const MNIST_VALUES = 784;
+const MNIST_CLASSES = 10;
+
+function mnistFits(call: CallLike, context: SettingContext): boolean {
+  const { model } = context;
+  const input = model.reconstructed;
+  const values = input ? elementCount(input.shape) : null;
+  if (input && values !== null && values !== MNIST_VALUES) {
+    const declared = model.inputs.find((i) => i.ir.name === input.name);
+    context.diagnostics.push(
+      diagnostic('AE4108', `\`mnist\` gives 28x28 images (784 values), but \`${input.name}\` is ${formatShape(input.shape)} (${values} values)`, call.nameRange, {
+        notes: [`declare \`input ${input.name}: [28, 28, 1] in [0, 1]\` (or [784]), or train on another data source`],
+        ...(declared ? { related: [{ message: `\`${input.name}\` declared here`, range: declared.decl.range }] } : {}),
+      }),
+    );
+    return false;
+  }
+  const label = model.inputs.find((i) => i.ir.classes !== undefined && i.ir.classes < MNIST_CLASSES);
+  if (label) {
+    context.diagnostics.push(
+      diagnostic('AE4108', `\`mnist\` has 10 classes, but \`${label.ir.name}\` is \`label(${label.ir.classes})\``, call.nameRange, {
+        notes: [`declare \`input ${label.ir.name}: label(10)\``],
+        related: [{ message: `\`${label.ir.name}\` declared here`, range: label.decl.range }],
+      }),
+    );
+    return false;
+  }
+  return true;
 }

@@ -1,0 +1,47 @@
+// Originals (top row) above their reconstructions, as a PNG: what `ae reconstruct` draws and what
+// `ae train` leaves in every run of an image model, so a person can see at once what was learned.
+import type { IRInput } from '../../compiler/ir/types.js';
+import type { Dataset } from '../data/index.js';
+import { writeImageGrid } from '../images/index.js';
+import type { Program } from '../program/program.js';
+import { reconstruct } from './infer.js';
+
+export interface ImageLayout {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+}
+
+/** How to draw one sample of `input`, or undefined when it is not an image (1 or 3 channels). */
+export function imageLayout(input: IRInput): ImageLayout | undefined {
+  const shape = input.shape.slice(1) as number[];
+  if (shape.length === 3) {
+    const [height, width, channels] = shape as [number, number, number];
+    return channels === 1 || channels === 3 ? { height, width, channels } : undefined;
+  }
+  if (shape.length === 2) return { height: shape[0]!, width: shape[1]!, channels: 1 };
+  if (shape.length === 1) {
+    // A flat input is drawn as a square grey image when its width is a square (784 → 28×28).
+    const side = Math.round(Math.sqrt(shape[0]!));
+    return side * side === shape[0] ? { height: side, width: side, channels: 1 } : undefined;
+  }
+  return undefined;
+}
+
+/** Draws the first `count` samples and their reconstructions; returns how many were drawn. */
+export async function writeReconstructionGrid(
+  program: Program,
+  input: IRInput,
+  layout: ImageLayout,
+  dataset: Dataset,
+  path: string,
+  count: number,
+): Promise<number> {
+  const result = reconstruct(program, dataset, { count });
+  const size = layout.height * layout.width * layout.channels;
+  const n = result.shape[0]!;
+  const originals = Array.from({ length: n }, (_, i) => dataset.x.slice(i * size, (i + 1) * size));
+  const reconstructions = Array.from({ length: n }, (_, i) => result.values.slice(i * size, (i + 1) * size));
+  await writeImageGrid(path, [originals, reconstructions], { ...layout, range: input.range ?? [0, 1] });
+  return n;
+}
