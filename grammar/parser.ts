@@ -3,11 +3,30 @@
 // language: separators between arguments/list items are optional and `=`/`:` are interchangeable,
 // so that the AST builder can report "missing `,`" or "use `=`" with a fix, instead of the parser
 // losing its place and reporting a cascade.
-import { CstParser, type IToken } from 'chevrotain';
+import { CstParser, type IOrAlt, type IToken } from 'chevrotain';
 import * as t from './tokens.js';
 import { errorMessageProvider } from './messages.js';
 
+type Alternatives = IOrAlt<unknown>[];
+
 export class AeParser extends CstParser {
+  // Each OR's alternatives, built on the first call and reused (Chevrotain's performance advice):
+  // a fresh array of closures per call was most of the parser's allocation.
+  private declarationAlts?: Alternatives;
+  private nameAlts?: Alternatives;
+  private memberAlts?: Alternatives;
+  private unknownMemberAlts?: Alternatives;
+  private inputTypeAlts?: Alternatives;
+  private decoderAlts?: Alternatives;
+  private referenceAlts?: Alternatives;
+  private layerAlts?: Alternatives;
+  private argumentAlts?: Alternatives;
+  private operatorAlts?: Alternatives;
+  private operandAlts?: Alternatives;
+  private signAlts?: Alternatives;
+  private primaryAlts?: Alternatives;
+  private suffixAlts?: Alternatives;
+
   constructor() {
     super(t.allTokens, {
       recoveryEnabled: true,
@@ -25,12 +44,12 @@ export class AeParser extends CstParser {
   });
 
   declaration = this.RULE('declaration', () => {
-    this.OR([
+    this.OR((this.declarationAlts ??= [
       { ALT: () => this.SUBRULE(this.importDeclaration) },
       { ALT: () => this.SUBRULE(this.letDeclaration) },
       { ALT: () => this.SUBRULE(this.blockDeclaration) },
       { ALT: () => this.SUBRULE(this.modelDeclaration) },
-    ]);
+    ]));
   });
 
   importDeclaration = this.RULE('importDeclaration', () => {
@@ -82,13 +101,13 @@ export class AeParser extends CstParser {
 
   /** A declared name. Accepts a keyword too, so `let input = 3` gets "`input` is a keyword; rename it". */
   name = this.RULE('name', () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.Keyword) }]);
+    this.OR((this.nameAlts ??= [{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.Keyword) }]));
   });
 
   // ---------------------------------------------------------------- model members
 
   member = this.RULE('member', () => {
-    this.OR([
+    this.OR((this.memberAlts ??= [
       { ALT: () => this.SUBRULE(this.inputMember) },
       { ALT: () => this.SUBRULE(this.corruptMember) },
       { ALT: () => this.SUBRULE(this.encoderMember) },
@@ -99,7 +118,7 @@ export class AeParser extends CstParser {
       { ALT: () => this.SUBRULE(this.lossMember) },
       { ALT: () => this.SUBRULE(this.trainMember) },
       { ALT: () => this.SUBRULE(this.unknownMember) },
-    ]);
+    ]));
   });
 
   /** A misspelt member (`encoderr { ... }`, `lattent z = ...`): consumed whole so the model goes on,
@@ -108,7 +127,7 @@ export class AeParser extends CstParser {
     this.CONSUME(t.Identifier);
     this.OPTION(() => this.CONSUME2(t.Identifier, { LABEL: 'memberName' }));
     this.OPTION2(() => {
-      this.OR([
+      this.OR((this.unknownMemberAlts ??= [
         { ALT: () => this.SUBRULE(this.layerBlock) },
         {
           ALT: () => {
@@ -116,7 +135,7 @@ export class AeParser extends CstParser {
             this.SUBRULE(this.expression);
           },
         },
-      ]);
+      ]));
     });
   });
 
@@ -124,10 +143,10 @@ export class AeParser extends CstParser {
     this.CONSUME(t.Input);
     this.SUBRULE(this.name);
     this.CONSUME(t.Binder);
-    this.OR([
+    this.OR((this.inputTypeAlts ??= [
       { ALT: () => this.SUBRULE(this.tensorType) },
       { ALT: () => this.SUBRULE(this.labelType) },
-    ]);
+    ]));
   });
 
   tensorType = this.RULE('tensorType', () => {
@@ -165,7 +184,7 @@ export class AeParser extends CstParser {
 
   decoderMember = this.RULE('decoderMember', () => {
     this.CONSUME(t.Decoder);
-    this.OR([
+    this.OR((this.decoderAlts ??= [
       { ALT: () => this.SUBRULE(this.layerBlock) },
       {
         ALT: () => {
@@ -174,7 +193,7 @@ export class AeParser extends CstParser {
           this.SUBRULE(this.argumentList);
         },
       },
-    ]);
+    ]));
   });
 
   latentMember = this.RULE('latentMember', () => {
@@ -225,7 +244,7 @@ export class AeParser extends CstParser {
 
   /** A name that points at a tensor or a model part: `z`, `encoder`. */
   reference = this.RULE('reference', () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.ReferableKeyword) }]);
+    this.OR((this.referenceAlts ??= [{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.ReferableKeyword) }]));
   });
 
   // ---------------------------------------------------------------- layers
@@ -240,10 +259,10 @@ export class AeParser extends CstParser {
   });
 
   layer = this.RULE('layer', () => {
-    this.OR([
+    this.OR((this.layerAlts ??= [
       { ALT: () => this.SUBRULE(this.repeatLayer) },
       { ALT: () => this.SUBRULE(this.layerCall) },
-    ]);
+    ]));
   });
 
   repeatLayer = this.RULE('repeatLayer', () => {
@@ -284,7 +303,7 @@ export class AeParser extends CstParser {
   });
 
   argument = this.RULE('argument', () => {
-    this.OR([
+    this.OR((this.argumentAlts ??= [
       {
         ALT: () => {
           this.CONSUME(t.Identifier);
@@ -293,7 +312,7 @@ export class AeParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE2(this.expression) },
-    ]);
+    ]));
   });
 
   // ---------------------------------------------------------------- expressions
@@ -304,12 +323,12 @@ export class AeParser extends CstParser {
   expression = this.RULE('expression', () => {
     this.SUBRULE(this.operand, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR([
+      this.OR((this.operatorAlts ??= [
         { ALT: () => this.CONSUME(t.Plus, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(t.Minus, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(t.Star, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(t.Slash, { LABEL: 'operators' }) },
-      ]);
+      ]));
       this.SUBRULE2(this.operand, { LABEL: 'operands' });
     });
   });
@@ -318,16 +337,16 @@ export class AeParser extends CstParser {
    *  in any sequence. (Signs are not a leading MANY: Chevrotain's in-repetition recovery probes
    *  every MANY whose next token differs from the one after it, which allocated on every operand.) */
   operand = this.RULE('operand', () => {
-    this.OR([
+    this.OR((this.operandAlts ??= [
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(t.Minus, { LABEL: 'sign' }) }, { ALT: () => this.CONSUME(t.Plus, { LABEL: 'sign' }) }]);
+          this.OR2((this.signAlts ??= [{ ALT: () => this.CONSUME(t.Minus, { LABEL: 'sign' }) }, { ALT: () => this.CONSUME(t.Plus, { LABEL: 'sign' }) }]));
           this.SUBRULE(this.operand, { LABEL: 'signed' });
         },
       },
       {
         ALT: () => {
-          this.OR3([
+          this.OR3((this.primaryAlts ??= [
             { ALT: () => this.CONSUME(t.NumberLiteral) },
             { ALT: () => this.CONSUME(t.StringLiteral) },
             { ALT: () => this.CONSUME(t.True) },
@@ -336,17 +355,17 @@ export class AeParser extends CstParser {
             { ALT: () => this.CONSUME(t.ReferableKeyword) },
             { ALT: () => this.SUBRULE(this.parenExpression) },
             { ALT: () => this.SUBRULE(this.listExpression) },
-          ]);
+          ]));
           this.MANY(() => {
-            this.OR4([
+            this.OR4((this.suffixAlts ??= [
               { ALT: () => this.SUBRULE(this.memberSuffix) },
               { ALT: () => this.SUBRULE(this.indexSuffix) },
               { ALT: () => this.SUBRULE(this.argumentList) },
-            ]);
+            ]));
           });
         },
       },
-    ]);
+    ]));
   });
 
   memberSuffix = this.RULE('memberSuffix', () => {

@@ -11,6 +11,7 @@ import { layerOps } from '../shapes/layers.js';
 import { bool, type BoundArgs, type Signature } from '../shapes/signature.js';
 import { bindContext, type ModelContext } from './context.js';
 import type { BuiltLayer, Tie } from './graph.js';
+import { recordsSwitches } from './stack.js';
 import type { BuiltLatent } from './latent.js';
 
 const mirrorSignature: Signature = { name: 'mirror', args: [{ name: 'tied', type: bool, default: false }] };
@@ -53,6 +54,14 @@ export function buildMirror(
   const steps = planMirror(encoder, encoderLayers, latent);
   let last = code;
   for (const [index, step] of steps.entries()) {
+    if (step.switchesOf && !recordsSwitches(step.switchesOf)) {
+      ctx.reporter.report('AE3007', step.of.at, 'the mirror of this `maxpool` is an `unpool` with its switches, which needs stride = pool (windows that do not overlap)', {
+        file: step.of.file,
+        related: [{ message: 'mirrored here', range: decoder.range, file: ctx.file }],
+        notes: ['drop the `stride` of this maxpool, or write the decoder out with `upsample(k)`'],
+      });
+      return { last, ok: false };
+    }
     const ties: Partial<Record<ParameterRole, Tie>> = {};
     if (tied && step.tieKernel && step.of.params.kernel) {
       ties.kernel = { to: step.of.params.kernel, transpose: step.tieKernel.transpose };

@@ -124,8 +124,22 @@ function takeSwitches(ctx: ModelContext, instance: LayerInstance, shape: Shape, 
     );
     return undefined;
   }
+  if (!recordsSwitches(pool)) {
+    ctx.reporter.report('AE3006', instance.call, '`unpool` with switches needs its `maxpool` to move by its own size (stride = pool): overlapping windows record no single place per value', {
+      file: instance.file,
+      related: [{ message: 'that maxpool', range: 'range' in pool.at ? pool.at.range : pool.at, file: pool.file }],
+      notes: [fix],
+    });
+    return undefined;
+  }
   pools!.pop();
   return pool;
+}
+
+/** Switches exist for non-overlapping windows only: a maxpool whose stride is its pool size. */
+export function recordsSwitches(pool: BuiltLayer): boolean {
+  const stride = (pool.args.stride as [number, number] | undefined) ?? (pool.args.pool as [number, number]);
+  return String(stride) === String(pool.args.pool);
 }
 
 /** Greedy layer numbers for the encoder: a weighted layer starts a new one; others join the current. */

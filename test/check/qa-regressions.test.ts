@@ -13,7 +13,7 @@ describe('QA regressions', () => {
   it('accepts an activation call as a constant: `let act = leaky_relu(0.1)`', () => {
     const a = analyze(base('  encoder { dense(64, act = a) }\n  latent z = dense(8)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = mse(x_hat, x)', 'let a = leaky_relu(0.1)\n'));
     expect(codes(a, 'any')).toEqual([]);
-    expect(a.irs[0]!.nodes[0]!.attrs.activation).toEqual({ fn: 'leaky_relu', alpha: 0.1 });
+    expect((a.irs[0]!.nodes[0]!.attrs as { activation?: unknown }).activation).toEqual({ fn: 'leaky_relu', alpha: 0.1 });
   });
 
   it('does not cascade from a missing import: `lib.code`, `lib.down(16)` and plain-import names stay quiet', () => {

@@ -4,6 +4,7 @@
 import { syntaxErrorGoldens } from './syntax-errors.js';
 import { checkGoldens } from './checks.js';
 import { irGoldens } from './ir.js';
+import { formatGoldens } from './format.js';
 
 export interface GoldenCase {
   /** Absolute path of the golden file. */
@@ -16,4 +17,4 @@ export interface GoldenKind {
   cases(): GoldenCase[];
 }
 
-export const goldenKinds: readonly GoldenKind[] = [syntaxErrorGoldens, checkGoldens, irGoldens];
+export const goldenKinds: readonly GoldenKind[] = [syntaxErrorGoldens, checkGoldens, irGoldens, formatGoldens];
