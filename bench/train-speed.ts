@@ -156,4 +156,4 @@ async function main(): Promise<void> {
   if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, rows }, null, 2)}\n`);
 }
 
-await main();
+if (process.argv[1]?.endsWith("train-speed.ts")) await main();

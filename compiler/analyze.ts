@@ -26,6 +26,10 @@ export interface AnalyzeOptions {
   maxErrors?: number;
   /** Only check this model (others are still parsed and resolved). */
   model?: string;
+  /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
+   *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
+   *  was most of the time `ae check` took beyond parsing. */
+  validateSchema?: boolean;
 }
 
 export interface Analysis {
@@ -80,6 +84,10 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
     if (hasErrors(training.diagnostics) || resolveFailed || syntaxErrors.length > 0) continue;
     const ir = emitIR(model, training, { source: irSource });
+    if (options.validateSchema === false) {
+      irs.push(ir);
+      continue;
+    }
     // The object as built; if it fails, the JSON it serialises to (which drops undefined keys) decides.
     const direct = validateIR(ir);
     const valid = direct.ok ? direct : validateIR(JSON.parse(JSON.stringify(ir)));

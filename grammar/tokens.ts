@@ -1,6 +1,6 @@
 // The tokens of the .ae language. Every token has a `label` written the way an error message quotes
 // it ("`{`", "a name"), so parse errors never show token-type names.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 // ---------------------------------------------------------------- whitespace and comments
 
@@ -175,9 +175,22 @@ export const allTokens: TokenType[] = [
   Binder,
 ];
 
-export const aeLexer = new Lexer(allTokens, {
-  // 'full' because CST node locations need each token's end offset (the cheaper modes omit it);
-  // the AST's lines and columns are still computed in one place, grammar/positions.ts.
-  positionTracking: 'full',
-  ensureOptimizations: false,
+/**
+ * Tokens carry offsets only: lines and columns are computed in one place, grammar/positions.ts.
+ * Chevrotain's 'onlyOffset' tokens lack the end offset that CST node locations are built from,
+ * and 'full' tracking (which has it) also counts lines and columns for every token, which cost
+ * more than the rest of lexing and made every token twice the size. So this lexer makes
+ * offset-only tokens with the end offset added (Chevrotain picks its token factory by the name
+ * `createOffsetOnlyToken`; test/grammar checks that tokens still have `endOffset`).
+ */
+class OffsetLexer extends Lexer {
+  createOffsetOnlyToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType): IToken {
+    return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType } as IToken;
+  }
+}
+
+export const aeLexer: Lexer = new OffsetLexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  // Every pattern is optimisable (first-character dispatch); fail loudly if a new one is not.
+  ensureOptimizations: true,
 });

@@ -26,7 +26,7 @@ export const checkCommand: Command = {
       }
     }
     const diagnostics: Diagnostic[] = [];
-    for (const [file, text] of sources) diagnostics.push(...analyzeSource(text, file).diagnostics);
+    for (const [file, text] of sources) diagnostics.push(...analyzeSource(text, file, { validateSchema: false }).diagnostics);
     if (format === 'json') io.stdout(renderJson(diagnostics));
     else if (diagnostics.length > 0) io.stdout(renderHuman(diagnostics, sources, { color: io.isTTY }));
     return hasErrors(diagnostics) ? EXIT_INPUT_ERROR : EXIT_OK;

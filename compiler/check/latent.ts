@@ -93,11 +93,13 @@ export function buildLatent(ctx: ModelContext, decl: LatentMember, input: { id: 
       };
     }
     case 'binary': {
-      // Bits from probabilities: threshold at 0.5, or Bernoulli samples when stochastic.
-      const probabilities = dense(`${id}.dense`, args.units as number, { fn: 'sigmoid' });
-      if (!probabilities) return undefined;
-      const node = ctx.graph.addNode({ id, op: 'binarize', inputs: [probabilities.id], attrs: { stochastic: args.stochastic }, shape: probabilities.shape, stage: 'latent', layer, at: call, file });
-      return { latent: { ...base, width: args.units as number, shape: probabilities.shape }, out: { id: node, shape: probabilities.shape }, dense: probabilities };
+      // The binarizer reads logits: a bit is 1 where sigmoid(logit) > 0.5 (a Bernoulli sample of it
+      // when stochastic), with the sigmoid's gradient passed straight through. A sigmoid here would
+      // make every logit positive and every bit 1.
+      const logits = dense(`${id}.logits`, args.units as number, { fn: 'linear' });
+      if (!logits) return undefined;
+      const node = ctx.graph.addNode({ id, op: 'binarize', inputs: [logits.id], attrs: { stochastic: args.stochastic }, shape: logits.shape, stage: 'latent', layer, at: call, file });
+      return { latent: { ...base, width: args.units as number, shape: logits.shape }, out: { id: node, shape: logits.shape }, dense: logits };
     }
     case 'onehot': {
       const logits = dense(`${id}.logits`, args.units as number, { fn: 'linear' });

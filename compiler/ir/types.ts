@@ -135,7 +135,8 @@ export type IRNode =
   | NodeBase<'gaussian_sample', Record<string, never>>
   /** Nearest codebook vector, straight-through gradient; params.codebook is [codes, dim]. */
   | NodeBase<'vector_quantize', { codes: number; dim: number; commitment: number }>
-  /** sign/Bernoulli bits in {0, 1} with a straight-through gradient. */
+  /** Bits in {0, 1} from logits (1 where sigmoid(logit) > 0.5, or a Bernoulli sample of it when
+   *  stochastic), with the sigmoid's gradient passed straight through. */
   | NodeBase<'binarize', { stochastic: boolean }>
   /** Gumbel-softmax in training, hard one-hot argmax in inference. */
   | NodeBase<'gumbel_onehot', { temperature: number; hard: boolean }>

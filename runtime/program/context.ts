@@ -21,6 +21,8 @@ export interface OpContext {
   outputs: ReadonlyMap<string, tf.Tensor>;
   /** Publishes a side output as `${node.id}:${name}` (switches, quantised codes, logits...). */
   side(name: string, value: tf.Tensor): void;
+  /** Whether another node reads this node's side output `name` (switches cost work: skip unread ones). */
+  wants(name: string): boolean;
   /** Non-trainable state written by the forward pass (batch-norm moving statistics). */
   assign(role: ParameterRole, value: tf.Tensor): void;
 }

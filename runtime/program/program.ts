@@ -37,6 +37,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
   }
   const parameters = new ParameterStore(ir.parameters, options.seed);
   const defaultRng = new Rng(options.seed ^ 0x5eed);
+  const wanted = wantedSideOutputs(ir);
 
   function forward(inputs: Record<string, tf.Tensor>, opts: ForwardOptions): Map<string, tf.Tensor> {
     const outputs = new Map<string, tf.Tensor>(Object.entries(inputs));
@@ -56,6 +57,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
         outputs,
         param: (role) => parameters.view(paramId(node, role)),
         side: (name, value) => outputs.set(sideKey(node.id, name), value),
+        wants: (name) => wanted.has(sideKey(node.id, name)),
         assign: (role: ParameterRole, value) => {
           parameters.variables.get(parameters.storageId(paramId(node, role)))!.assign(value);
         },
@@ -79,4 +81,15 @@ function paramId(node: IRNode, role: ParameterRole): string {
   const id = node.params?.[role];
   if (id === undefined) throw new Error(`node '${node.id}' (${node.op}) has no '${role}' parameter`);
   return id;
+}
+
+/** Side outputs some node reads (objective terms read theirs straight from the outputs map). */
+function wantedSideOutputs(ir: IRModel): Set<string> {
+  const wanted = new Set<string>();
+  for (const node of ir.nodes) {
+    if (node.op === 'unpool' && node.attrs.mode === 'switches' && node.attrs.switchesFrom !== undefined) {
+      wanted.add(sideKey(node.attrs.switchesFrom, 'switches'));
+    }
+  }
+  return wanted;
 }

@@ -1,10 +1,8 @@
-// Every runtime test runs on the pure-JS cpu backend with gradients registered.
+// Every runtime test runs on the pure-JS cpu backend, set up as `ae train --backend cpu` does it:
+// gradients registered and the runtime's kernel fixes in place (selectBackend).
 import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../../runtime/backends/gradients.js';
+import { selectBackend } from '../../runtime/backends/index.js';
 
 export async function useCpu(): Promise<void> {
-  await ensureGradientsRegistered();
-  await tf.setBackend('cpu');
-  await tf.ready();
+  await selectBackend('cpu');
 }

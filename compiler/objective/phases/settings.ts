@@ -38,10 +38,11 @@ function dataSetting(role: 'data' | 'validate'): SettingHandler {
   };
 }
 
-/** Stages and the model's own names: what `freeze = [...]` may list. */
+/** Stages with parameters and the model's own names: what `freeze = [...]` may list. `corrupt` and
+ *  `output` hold no parameters, and a head is frozen by its name (the word `head` is a keyword). */
 function freezeTargets(context: SettingContext): string[] {
   const { model } = context;
-  return ['corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', ...model.heads.map((h) => h.name), ...model.layerNames.map((l) => l.name)];
+  return ['encoder', 'latent', 'decoder', ...model.heads.map((h) => h.name), ...model.layerNames.map((l) => l.name)];
 }
 
 export const settingHandlers: Readonly<Record<string, SettingHandler>> = Object.freeze({

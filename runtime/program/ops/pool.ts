@@ -1,10 +1,18 @@
 // Max pooling that records its switches, unpooling by those switches or by fill, and nearest
-// upsampling. Switches are computed with core ops only (reshape, transpose, argMax, oneHot), so they
-// work on every backend: each window becomes a row, argMax takes its first maximum, and the one-hot
-// row is the switch. This needs stride = pool (non-overlapping windows), which is what unpooling
-// inverts; 'same' padding is split like tfjs does (the extra cell at the bottom/right).
+// upsampling, all with rank ≤ 4 ops whose gradients tfjs has on every backend (tile's gradient stops
+// at rank 5, so nothing here tiles).
+// - upsample and unpool(fill) are tf.image.resizeNearestNeighbor by an integer factor (what
+//   tfjs-layers' UpSampling2D runs), with half-pixel centres, where each output cell's source
+//   index floor((i + ½) / f) is exact whatever the factor.
+// - Switches are recorded only for a maxpool some unpool names in `switchesFrom` (ctx.wants): the
+//   positions of each window's first maximum from maxPoolWithArgmax, turned into a 0/1 mask over the
+//   maxpool's input by a scatter of ones. Positions are constants on the tape (detached), so the
+//   unpool's gradient is that of upsample × mask. This needs stride = pool (non-overlapping
+//   windows), which is what unpooling inverts; 'same' padding is split like tfjs does (the extra
+//   cell at the bottom/right).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from '../../../compiler/ir/types.js';
+import { detach } from '../../kernels/detach.js';
 import type { OpFn } from '../context.js';
 
 export const maxpool: OpFn<{ pool: [number, number]; stride: [number, number]; padding: Padding }> = (
@@ -14,23 +22,16 @@ export const maxpool: OpFn<{ pool: [number, number]; stride: [number, number]; p
 ) => {
   const x = input as tf.Tensor4D;
   const pooled = tf.maxPool(x, attrs.pool, attrs.stride, attrs.padding);
-  if (attrs.stride[0] === attrs.pool[0] && attrs.stride[1] === attrs.pool[1]) {
-    ctx.side('switches', switchesOf(x, attrs.pool, pooled.shape));
-  }
+  const disjoint = attrs.stride[0] === attrs.pool[0] && attrs.stride[1] === attrs.pool[1];
+  if (disjoint && ctx.wants('switches')) ctx.side('switches', switchesOf(x, attrs.pool, attrs.padding));
   return pooled;
 };
 
-/** One-hot masks [B, h, w, C, ph*pw]: 1 at the first maximum of each window. */
-export function switchesOf(x: tf.Tensor4D, pool: [number, number], pooledShape: number[]): tf.Tensor {
-  const [batch, height, width, channels] = x.shape;
-  const [, h, w] = pooledShape as [number, number, number, number];
-  const [ph, pw] = pool;
-  const windows = tf.reshape(
-    fitWindows(x, [height, width], [h * ph, w * pw], -3.4e38, 'pad'),
-    [batch, h, ph, w, pw, channels],
-  );
-  const rows = tf.reshape(tf.transpose(windows, [0, 1, 3, 5, 2, 4]), [batch, h, w, channels, ph * pw]);
-  return tf.oneHot(tf.argMax(rows, -1), ph * pw, 1, 0, 'float32');
+/** A 0/1 mask shaped like `x`: 1 at the first maximum (row-major) of each pooling window. */
+export function switchesOf(x: tf.Tensor4D, pool: [number, number], padding: Padding): tf.Tensor4D {
+  const { indexes } = tf.maxPoolWithArgmax(detach(x), pool, pool, padding, true);
+  const positions = tf.reshape(indexes, [-1, 1]) as tf.Tensor2D;
+  return tf.reshape(tf.scatterND(positions, tf.ones([positions.shape[0]]), [x.size]), x.shape) as tf.Tensor4D;
 }
 
 export const unpool: OpFn<{ pool: [number, number]; mode: 'switches' | 'fill'; switchesFrom?: string }> = (
@@ -39,48 +40,37 @@ export const unpool: OpFn<{ pool: [number, number]; mode: 'switches' | 'fill'; s
   ctx,
 ) => {
   const v = input as tf.Tensor4D;
-  const [batch, h, w, channels] = v.shape;
+  const [, h, w] = v.shape;
   const [ph, pw] = attrs.pool;
   const [, height, width] = ctx.node.shape as [null, number, number, number];
-  let windows: tf.Tensor;
-  if (attrs.mode === 'switches') {
-    if (!attrs.switchesFrom) throw new Error(`unpool '${ctx.node.id}' has mode switches but no switchesFrom`);
-    const switches = ctx.outputs.get(`${attrs.switchesFrom}:switches`);
-    if (!switches) {
-      throw new Error(
-        `unpool '${ctx.node.id}': maxpool '${attrs.switchesFrom}' recorded no switches (it needs stride = pool)`,
-      );
-    }
-    windows = tf.reshape(tf.mul(tf.expandDims(v, -1), switches), [batch, h, w, channels, ph, pw]);
-    windows = tf.transpose(windows, [0, 1, 4, 2, 5, 3]);
-  } else {
-    windows = tf.tile(tf.reshape(v, [batch, h, 1, w, 1, channels]), [1, 1, ph, 1, pw, 1]);
+  const full = repeat(v, [ph, pw]);
+  if (attrs.mode === 'fill') return fitWindows(full, [h * ph, w * pw], [height, width]);
+  if (!attrs.switchesFrom) throw new Error(`unpool '${ctx.node.id}' has mode switches but no switchesFrom`);
+  const switches = ctx.outputs.get(`${attrs.switchesFrom}:switches`) as tf.Tensor4D | undefined;
+  if (!switches) {
+    throw new Error(`unpool '${ctx.node.id}': maxpool '${attrs.switchesFrom}' recorded no switches (it needs stride = pool)`);
   }
-  const full = tf.reshape(windows, [batch, h * ph, w * pw, channels]) as tf.Tensor4D;
-  return fitWindows(full, [h * ph, w * pw], [height, width], 0, 'crop');
+  // The windows cover the maxpool's (padded) input: crop them to it, keep each max, fit to our shape.
+  const [, seenHeight, seenWidth] = switches.shape;
+  const windows = fitWindows(full, [h * ph, w * pw], [seenHeight, seenWidth]);
+  return fitWindows(tf.mul(windows, switches) as tf.Tensor4D, [seenHeight, seenWidth], [height, width]);
 };
 
-export const upsample: OpFn<{ factor: [number, number] }> = ([input], attrs) => {
-  const x = input as tf.Tensor4D;
-  const [batch, h, w, channels] = x.shape;
-  const [fh, fw] = attrs.factor;
-  // Nearest neighbour with an integer factor is a repeat; tile's gradient is core ops everywhere.
-  const tiled = tf.tile(tf.reshape(x, [batch, h, 1, w, 1, channels]), [1, 1, fh, 1, fw, 1]);
-  return tf.reshape(tiled, [batch, h * fh, w * fw, channels]);
-};
+export const upsample: OpFn<{ factor: [number, number] }> = ([input], attrs) => repeat(input as tf.Tensor4D, attrs.factor);
+
+/** Each cell repeated factor × factor times (nearest-neighbour upsampling by an integer factor). */
+function repeat(x: tf.Tensor4D, [fh, fw]: [number, number]): tf.Tensor4D {
+  if (fh === 1 && fw === 1) return x;
+  const [, h, w] = x.shape;
+  return tf.image.resizeNearestNeighbor(x, [h * fh, w * fw], false, true);
+}
 
 /**
- * Crops or pads a [B, H, W, C] tensor from `from` to `to` spatial size. 'same' pooling pads split as
- * tfjs does (floor of half before, the rest after) and 'valid' pooling drops the cells at the end, so
- * the maxpool side splits when padding and the unpool side (its inverse) splits when cropping.
+ * Crops or zero-pads a [B, H, W, C] tensor from `from` to `to` spatial size, inverting a maxpool:
+ * 'same' pooling pads split as tfjs does (floor of half before, the rest after), so cropping drops
+ * that split; 'valid' pooling drops the cells at the end, so growing pads at the end.
  */
-function fitWindows(
-  x: tf.Tensor4D,
-  from: [number, number],
-  to: [number, number],
-  fill: number,
-  split: 'pad' | 'crop',
-): tf.Tensor4D {
+function fitWindows(x: tf.Tensor4D, from: [number, number], to: [number, number]): tf.Tensor4D {
   let y = x;
   const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
   const begin = [0, 0, 0, 0];
@@ -90,16 +80,15 @@ function fitWindows(
   for (const axis of [0, 1] as const) {
     const diff = to[axis] - from[axis];
     if (diff > 0) {
-      const before = split === 'pad' ? Math.floor(diff / 2) : 0;
-      pads[axis + 1] = [before, diff - before];
+      pads[axis + 1] = [0, diff];
       pad = true;
     } else if (diff < 0) {
-      begin[axis + 1] = split === 'crop' ? Math.floor(-diff / 2) : 0;
+      begin[axis + 1] = Math.floor(-diff / 2);
       size[axis + 1] = to[axis];
       crop = true;
     }
   }
   if (crop) y = tf.slice(y, begin, size);
-  if (pad) y = tf.pad(y, pads, fill);
+  if (pad) y = tf.pad(y, pads);
   return y;
 }

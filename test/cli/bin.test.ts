@@ -1,0 +1,79 @@
+// The installed command, end to end: `node bin/ae.js ...` in a child process over the built dist/,
+// from compiling a model to training it and using the run, as a new user would in a terminal.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, repositoryRoot } from '../support/dist.js';
+
+const work = mkdtempSync(join(tmpdir(), 'ae-bin-'));
+const ae = (...args: string[]) => {
+  const result = spawnSync(process.execPath, [join(repositoryRoot, 'bin/ae.js'), ...args], { cwd: work, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+// A 4×4 grey "image" model small enough to train in a second on the cpu backend.
+const TINY_MODEL = `model tiny {
+  input x: [4, 4, 1]
+  encoder { flatten, dense(8, act = tanh) }
+  latent z = dense(3)
+  decoder = mirror(encoder)
+  output x_hat = linear
+  loss = mse(x_hat, x)
+}
+`;
+
+beforeAll(() => {
+  ensureBuilt('dist/cli/main.js');
+  writeFileSync(join(work, 'tiny.ae'), TINY_MODEL);
+  writeFileSync(join(work, 'broken.ae'), 'model m {\n  input x: [4]\n  encoder { dense(2 act = relu) }\n}\n');
+}, 300_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('bin/ae.js', () => {
+  it('lists the commands with --help', () => {
+    const result = ae('--help');
+    expect(result.code).toBe(0);
+    for (const command of ['check', 'fmt', 'compile', 'summary', 'train', 'eval', 'encode', 'reconstruct']) {
+      expect(result.stdout).toContain(`  ${command}`);
+    }
+  });
+
+  it('checks a clean file with exit 0 and a broken one with exit 1 at the right place', () => {
+    expect(ae('check', 'tiny.ae').code).toBe(0);
+    const broken = ae('check', 'broken.ae');
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('broken.ae:3:21: error AE1011');
+  });
+
+  it('exits 2 on misuse', () => {
+    expect(ae('check', '--bogus', 'tiny.ae').code).toBe(2);
+    expect(ae('check', 'missing.ae').code).toBe(2);
+    expect(ae('frobnicate').code).toBe(2);
+  });
+
+  it('trains, then evaluates, encodes and reconstructs from the run', () => {
+    const train = ae('train', 'tiny.ae', '--data', 'synthetic:samples=64,seed=3', '--epochs', '2', '--batch', '16', '--backend', 'cpu', '--out', 'run');
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/train 2\/2 loss \d/);
+    expect(readFileSync(join(work, 'run/metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+
+    const evaluation = ae('eval', 'run', '--data', 'synthetic:samples=32,seed=4', '--format', 'json', '--backend', 'cpu');
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    const report = JSON.parse(evaluation.stdout) as { samples: number; loss: number; mse: number };
+    expect(report.samples).toBe(32);
+    expect(report.mse).toBeGreaterThan(0);
+    expect(report.mse).toBeCloseTo(report.loss, 5); // the objective is the mse itself
+
+    const encoded = ae('encode', 'run', '--data', 'synthetic:samples=10,seed=4', '-o', 'codes.npy', '--backend', 'cpu');
+    expect(encoded.code, encoded.stderr).toBe(0);
+    const npy = readFileSync(join(work, 'codes.npy'));
+    expect(npy.subarray(1, 6).toString('latin1')).toBe('NUMPY');
+    expect(npy.toString('latin1')).toContain("'shape': (10, 3)");
+
+    const grid = ae('reconstruct', 'run', '--data', 'synthetic:samples=8,seed=4', '-n', '4', '-o', 'grid.png', '--backend', 'cpu');
+    expect(grid.code, grid.stderr).toBe(0);
+    expect(readFileSync(join(work, 'grid.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+});
