@@ -5,15 +5,19 @@
 //  - keras-conv: the convolutional autoencoder of the Keras blog ("Building Autoencoders in Keras"):
 //    conv 16/8/8 3×3 same + maxpool 2 down to 4×4×8, then conv 8/8/16 + upsample 2 (the 16-filter
 //    conv 'valid', 16 → 14) and a 3×3 sigmoid conv back to 28×28×1.
-// Both train with binary cross-entropy and Adam (lr 1e-3), like the originals.
+//  - mnist-ae: the README's main job (examples/mnist/mnist.ae): flatten, 784-256-64 relu, a linear
+//    16-wide code, the mirrored decoder (64, 256 relu, 784 linear) reshaped to 28×28×1, sigmoid.
+// All train with binary cross-entropy and Adam (lr 1e-3; the main job's 2e-3), like the originals.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ActivationSpec, IRModel, IRNode, IRParameter, IRTerm, Padding } from '../compiler/ir/types.js';
 
-export type Arch = 'hinton' | 'keras-conv';
-export const ARCHS: readonly Arch[] = ['hinton', 'keras-conv'];
+export type Arch = 'hinton' | 'keras-conv' | 'mnist-ae';
+export const ARCHS: readonly Arch[] = ['hinton', 'keras-conv', 'mnist-ae'];
 
-export const INPUT_SHAPE: Record<Arch, number[]> = { hinton: [784], 'keras-conv': [28, 28, 1] };
+export const INPUT_SHAPE: Record<Arch, number[]> = { hinton: [784], 'keras-conv': [28, 28, 1], 'mnist-ae': [28, 28, 1] };
+
+const LEARNING_RATE: Record<Arch, number> = { hinton: 1e-3, 'keras-conv': 1e-3, 'mnist-ae': 2e-3 };
 
 const act = (fn: ActivationSpec['fn']): ActivationSpec => ({ fn });
 
@@ -21,7 +25,7 @@ function bceObjective(logits: string): IRTerm[] {
   return [{ fn: 'bce', weight: 1, args: ['x_hat', 'x'], options: { reduce: 'mean', fromLogits: logits } }];
 }
 
-function model(name: string, inputShape: number[], parameters: IRParameter[], nodes: IRNode[], logits: string, latent: string, batch: number): IRModel {
+function model(name: string, inputShape: number[], parameters: IRParameter[], nodes: IRNode[], logits: string, latent: string, batch: number, lr = 1e-3): IRModel {
   const objective = bceObjective(logits);
   return {
     irVersion: 1,
@@ -34,7 +38,7 @@ function model(name: string, inputShape: number[], parameters: IRParameter[], no
     phases: [
       {
         name: 'train',
-        optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
+        optimizer: { kind: 'adam', lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
         epochs: 1,
         batch,
         seed: 0,
@@ -144,8 +148,32 @@ export function kerasConvIR(batch: number): IRModel {
   return model('keras_conv', [28, 28, 1], parameters, nodes, 'decoder.out', 'z', batch);
 }
 
+const MNIST_AE_WIDTHS = [784, 256, 64, 16];
+
+/** The main job's IR as `ae compile examples/mnist/mnist.ae` writes it (ids shortened). */
+export function mnistAeIR(batch: number): IRModel {
+  const parameters: IRParameter[] = [];
+  const nodes: IRNode[] = [{ id: 'flatten', op: 'flatten', inputs: ['x'], attrs: {}, shape: [null, 784], stage: 'encoder' }];
+  let previous = 'flatten';
+  const widths = [...MNIST_AE_WIDTHS, ...MNIST_AE_WIDTHS.slice(0, -1).reverse()];
+  for (let i = 1; i < widths.length; i++) {
+    const isCode = i === MNIST_AE_WIDTHS.length - 1;
+    const isOut = i === widths.length - 1;
+    const id = isCode ? 'z' : isOut ? 'decoder.out' : `dense.${i}`;
+    const fn: ActivationSpec['fn'] = isCode || isOut ? 'linear' : 'relu';
+    parameters.push(...weights(id, [widths[i - 1]!, widths[i]!], widths[i]!));
+    const stage: IRNode['stage'] = isCode ? 'latent' : i < MNIST_AE_WIDTHS.length ? 'encoder' : 'decoder';
+    nodes.push({ id, op: 'dense', inputs: [previous], attrs: { units: widths[i]!, activation: act(fn), useBias: true }, shape: [null, widths[i]!], stage, params: { kernel: `${id}.kernel`, bias: `${id}.bias` } });
+    previous = id;
+  }
+  nodes.push({ id: 'logits', op: 'reshape', inputs: [previous], attrs: { target: [28, 28, 1] }, shape: [null, 28, 28, 1], stage: 'decoder' });
+  nodes.push({ id: 'x_hat', op: 'activation', inputs: ['logits'], attrs: act('sigmoid'), shape: [null, 28, 28, 1], stage: 'output' });
+  return model('mnist_ae', [28, 28, 1], parameters, nodes, 'logits', 'z', batch, LEARNING_RATE['mnist-ae']);
+}
+
 export function aelangIR(arch: Arch, batch: number): IRModel {
-  return arch === 'hinton' ? hintonIR(batch) : kerasConvIR(batch);
+  if (arch === 'hinton') return hintonIR(batch);
+  return arch === 'keras-conv' ? kerasConvIR(batch) : mnistAeIR(batch);
 }
 
 export function layersModel(arch: Arch): tfl.LayersModel {
@@ -163,6 +191,15 @@ export function layersModel(arch: Arch): tfl.LayersModel {
         }),
       );
     });
+  } else if (arch === 'mnist-ae') {
+    net.add(tfl.layers.flatten({ inputShape: [28, 28, 1] }));
+    const widths = [...MNIST_AE_WIDTHS.slice(1), ...MNIST_AE_WIDTHS.slice(0, -1).reverse()];
+    widths.forEach((units, i) => {
+      const isCode = i === MNIST_AE_WIDTHS.length - 2;
+      const isOut = i === widths.length - 1;
+      net.add(tfl.layers.dense({ units, activation: isOut ? 'sigmoid' : isCode ? 'linear' : 'relu' }));
+    });
+    net.add(tfl.layers.reshape({ targetShape: [28, 28, 1] }));
   } else {
     let first = true;
     for (const layer of KERAS_CONV_LAYERS) {
@@ -176,6 +213,6 @@ export function layersModel(arch: Arch): tfl.LayersModel {
       }
     }
   }
-  net.compile({ optimizer: tf.train.adam(1e-3, 0.9, 0.999, 1e-7), loss: 'binaryCrossentropy' });
+  net.compile({ optimizer: tf.train.adam(LEARNING_RATE[arch], 0.9, 0.999, 1e-7), loss: 'binaryCrossentropy' });
   return net;
 }

@@ -1,12 +1,15 @@
 // Training throughput of aelang's runtime against tfjs-layers' model.fit, on the same architectures
 // (bench/train-models.ts), the same random data in [0, 1], the same loss (bce) and optimiser (Adam),
-// per backend. Each side runs a warm-up first (kernel compilation, first-call allocation) and is
-// then timed over one epoch of `--samples` samples.
+// per backend, in one process.
 //
-//   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv] [--backends cpu,wasm]
-//                                          [--samples 2048] [--batch 128] [--json results.json]
+//   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv,mnist-ae] [--backends cpu,wasm]
+//        [--samples N] [--batch 128] [--reps 3] [--json results.json]
 //
-// Prints: arch, backend, aelang samples/s, tfjs-layers samples/s, ratio (aelang / tfjs-layers).
+// The machine may be busy (other processes, a shared CI runner), so the two sides are measured
+// interleaved: after a warm-up of each (kernel set-up, first allocations), every repetition times
+// one epoch of `--samples` samples on each side, alternating which goes first, and the table shows
+// the medians: of each side's samples/s and of the per-repetition ratios (aelang / tfjs-layers).
+// `--samples` defaults per backend (the pure-JS cpu backend is ~50× slower than wasm).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,21 +23,28 @@ import { ARCHS, INPUT_SHAPE, aelangIR, layersModel, type Arch } from './train-mo
 interface Settings {
   archs: Arch[];
   backends: BackendName[];
-  samples: number;
+  samples?: number;
   batch: number;
+  reps: number;
   json?: string;
 }
 
 interface Row {
   arch: Arch;
   backend: BackendName;
+  samples: number;
+  /** Median samples/s of each side, and the median and range of the per-repetition ratios. */
   aelang: number | null;
   layers: number | null;
+  ratio: number | null;
+  ratios: number[];
   note?: string;
 }
 
+const DEFAULT_SAMPLES: Partial<Record<BackendName, number>> = { cpu: 256, wasm: 1024 };
+
 function parseSettings(argv: string[]): Settings {
-  const settings: Settings = { archs: [...ARCHS], backends: ['cpu', 'wasm'], samples: 2048, batch: 128 };
+  const settings: Settings = { archs: ['hinton', 'keras-conv'], backends: ['cpu', 'wasm'], batch: 128, reps: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -42,6 +52,7 @@ function parseSettings(argv: string[]): Settings {
     else if (flag === '--backends') settings.backends = value.split(',') as BackendName[];
     else if (flag === '--samples') settings.samples = Number(value);
     else if (flag === '--batch') settings.batch = Number(value);
+    else if (flag === '--reps') settings.reps = Number(value);
     else if (flag === '--json') settings.json = value;
     else throw new Error(`unknown flag ${flag}`);
   }
@@ -59,62 +70,79 @@ function randomData(arch: Arch, samples: number): Dataset {
   return { name: 'random', count: samples, sampleShape, x };
 }
 
-// ---------------------------------------------------------------------------------------------
-// trainAelang: aelang's side of the comparison, through the TRAINER's public `train()` (the same
-// loop `ae train` runs: shuffled batches, one tidy'd variableGrads step per batch, Adam). It trains
-// two epochs on the in-memory data and reports the second, so the first epoch is the warm-up.
-// Checkpoint and metrics writes happen outside the epoch's timed `seconds`.
-// ---------------------------------------------------------------------------------------------
-export async function trainAelang(arch: Arch, backend: BackendName, settings: Pick<Settings, 'samples' | 'batch'>): Promise<number> {
+/**
+ * aelang's side: the TRAINER's public `train()` (the loop `ae train` runs: shuffled batches, one
+ * variableGrads step per batch, Adam), one epoch on the in-memory data, from a fresh model. The
+ * epoch's `seconds` excludes the checkpoint and metrics writes that follow it.
+ */
+export async function trainAelang(arch: Arch, backend: BackendName, data: Dataset, batch: number): Promise<number> {
   const runDir = mkdtempSync(join(tmpdir(), 'aelang-bench-'));
   try {
-    const result = await train({
-      ir: aelangIR(arch, settings.batch),
-      runDir,
-      cwd: process.cwd(),
-      dataset: randomData(arch, settings.samples),
-      epochs: 2,
-      batch: settings.batch,
-      backend,
-    });
+    const result = await train({ ir: aelangIR(arch, batch), runDir, cwd: process.cwd(), dataset: data, epochs: 1, batch, backend });
     result.program.dispose();
-    const timed = result.metrics[result.metrics.length - 1]!;
-    return settings.samples / timed.seconds;
+    return data.count / result.metrics[result.metrics.length - 1]!.seconds;
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }
 }
 
-/** tfjs-layers' side: model.fit with the same batch size, after a one-batch warm-up fit. */
-export async function trainLayers(arch: Arch, settings: Pick<Settings, 'samples' | 'batch'>): Promise<number> {
-  const data = randomData(arch, settings.samples);
+/** tfjs-layers' side: one epoch of model.fit (shuffled) on a model built and warmed up once. */
+export async function trainLayers(model: ReturnType<typeof layersModel>, x: tf.Tensor, batch: number): Promise<number> {
+  const started = performance.now();
+  await model.fit(x, x, { batchSize: batch, epochs: 1, shuffle: true, verbose: 0 });
+  return x.shape[0]! / ((performance.now() - started) / 1000);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function measure(arch: Arch, backend: BackendName, settings: Settings): Promise<Row> {
+  const samples = settings.samples ?? DEFAULT_SAMPLES[backend] ?? 1024;
+  const data = randomData(arch, samples);
+  const warmData = randomData(arch, settings.batch);
   const model = layersModel(arch);
   const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
+  const warm = tf.tensor(warmData.x, [warmData.count, ...warmData.sampleShape]);
   try {
-    const warm = tf.slice(x, 0, settings.batch);
-    await model.fit(warm, warm, { batchSize: settings.batch, epochs: 1, verbose: 0 });
-    warm.dispose();
-    const started = performance.now();
-    await model.fit(x, x, { batchSize: settings.batch, epochs: 1, shuffle: true, verbose: 0 });
-    return settings.samples / ((performance.now() - started) / 1000);
+    await trainLayers(model, warm, settings.batch);
+    await trainAelang(arch, backend, warmData, settings.batch);
+    const rates = { aelang: [] as number[], layers: [] as number[], ratios: [] as number[] };
+    for (let rep = 0; rep < settings.reps; rep++) {
+      let aelang: number;
+      let layers: number;
+      if (rep % 2 === 0) {
+        aelang = await trainAelang(arch, backend, data, settings.batch);
+        layers = await trainLayers(model, x, settings.batch);
+      } else {
+        layers = await trainLayers(model, x, settings.batch);
+        aelang = await trainAelang(arch, backend, data, settings.batch);
+      }
+      rates.aelang.push(aelang);
+      rates.layers.push(layers);
+      rates.ratios.push(aelang / layers);
+      console.error(`  ${arch} on ${backend}, rep ${rep + 1}/${settings.reps}: aelang ${aelang.toFixed(0)}, tfjs-layers ${layers.toFixed(0)} samples/s (${(aelang / layers).toFixed(2)}×)`);
+    }
+    return { arch, backend, samples, aelang: median(rates.aelang), layers: median(rates.layers), ratio: median(rates.ratios), ratios: rates.ratios };
   } finally {
     x.dispose();
+    warm.dispose();
     model.dispose();
   }
 }
 
-function formatRate(rate: number | null): string {
-  return rate === null ? '—' : rate.toFixed(0);
-}
-
 function printTable(rows: Row[]): void {
-  const header = ['arch', 'backend', 'aelang samples/s', 'tfjs-layers samples/s', 'ratio'];
+  const header = ['arch', 'backend', 'aelang samples/s', 'tfjs-layers samples/s', 'ratio', 'ratio range'];
+  const rate = (r: number | null) => (r === null ? '—' : r.toFixed(r < 100 ? 1 : 0));
   const lines = rows.map((r) => [
     r.arch,
     r.backend,
-    formatRate(r.aelang),
-    formatRate(r.layers),
-    r.aelang !== null && r.layers !== null ? `${(r.aelang / r.layers).toFixed(2)}×` : '—',
+    rate(r.aelang),
+    rate(r.layers),
+    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    r.ratios.length === 0 ? '—' : `${Math.min(...r.ratios).toFixed(2)}–${Math.max(...r.ratios).toFixed(2)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -132,28 +160,23 @@ async function main(): Promise<void> {
       const selection = await selectBackend(backend);
       console.error(`backend ${backend}: ${selection.reason}`);
     } catch (error) {
-      for (const arch of settings.archs) rows.push({ arch, backend, aelang: null, layers: null, note: `unavailable: ${(error as Error).message}` });
+      for (const arch of settings.archs) {
+        rows.push({ arch, backend, samples: 0, aelang: null, layers: null, ratio: null, ratios: [], note: `unavailable: ${(error as Error).message}` });
+      }
       continue;
     }
     for (const arch of settings.archs) {
-      const row: Row = { arch, backend, aelang: null, layers: null };
       try {
-        row.layers = await trainLayers(arch, settings);
+        rows.push(await measure(arch, backend, settings));
       } catch (error) {
-        row.note = `tfjs-layers failed: ${(error as Error).message}`;
+        rows.push({ arch, backend, samples: 0, aelang: null, layers: null, ratio: null, ratios: [], note: `failed: ${(error as Error).message}` });
       }
-      try {
-        row.aelang = await trainAelang(arch, backend, settings);
-      } catch (error) {
-        row.note = `aelang failed: ${(error as Error).message}`;
-      }
-      console.error(`${arch} on ${backend}: aelang ${formatRate(row.aelang)}, tfjs-layers ${formatRate(row.layers)} samples/s`);
-      rows.push(row);
     }
   }
-  console.log(`\ntraining throughput, ${settings.samples} random samples in [0, 1], batch ${settings.batch}, bce + Adam\n`);
+  console.log(`\ntraining throughput: random samples in [0, 1], batch ${settings.batch}, bce + Adam; medians of ${settings.reps} interleaved repetitions of one epoch`);
+  console.log(`(samples per epoch: ${settings.backends.map((b) => `${b} ${settings.samples ?? DEFAULT_SAMPLES[b] ?? 1024}`).join(', ')})\n`);
   printTable(rows);
   if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, rows }, null, 2)}\n`);
 }
 
-if (process.argv[1]?.endsWith("train-speed.ts")) await main();
+if (process.argv[1]?.endsWith('train-speed.ts')) await main();

@@ -3,7 +3,8 @@
 // missing children: a missing expression becomes a `MissingExpression`, a missing name an
 // Identifier marked `recovered`. The checks that the permissive grammar defers land here:
 // missing commas, `:` for `=` and back, keywords used as names, value ranges, `label(n)`.
-import { tokenMatcher, type CstNode, type IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
+import { tokenMatcher } from './chevrotain.js';
 import type * as ast from '../compiler/ast.js';
 import { diagnostic, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../compiler/diagnostics/codes/index.js';
@@ -30,12 +31,35 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     this.validateVisitor();
   }
 
+  /** Trees of the declarations built ahead, as the parser finished each (see `buildDeclaration`). */
+  private prebuilt = new Map<CstNode, ast.Declaration | undefined>();
+
   /** Builds the tree of one file; the diagnostics are the syntax checks deferred to this phase. */
   build(root: cst.FileCstNode, lines: LineMap, comments: ast.Comment[]): { ast: ast.SourceFile; diagnostics: Diagnostic[] } {
+    this.begin(lines);
+    return this.finish(root, comments);
+  }
+
+  /** Starts a file whose declarations may be built one at a time with `buildDeclaration`. */
+  begin(lines: LineMap): void {
     this.lines = lines;
     this.diagnostics = [];
+    this.prebuilt = new Map();
+  }
+
+  /** Builds one top-level declaration now and empties its CST node, so that the CST below it can
+   *  be collected at once; `finish` then takes the built tree in the node's place. */
+  buildDeclaration(node: cst.DeclarationCstNode): void {
+    this.prebuilt.set(node, this.declaration(node.children));
+    const children = node.children as Record<string, unknown[] | undefined>;
+    for (const key in children) children[key]!.length = 0;
+  }
+
+  /** The file's tree from its CST (declarations not built ahead are built now). */
+  finish(root: cst.FileCstNode, comments: ast.Comment[]): { ast: ast.SourceFile; diagnostics: Diagnostic[] } {
     const file = this.file(root.children);
     file.comments = comments;
+    this.prebuilt = new Map();
     return { ast: file, diagnostics: this.diagnostics };
   }
 
@@ -53,10 +77,14 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
   private spanOf(node: CstNode | undefined, fallback: number, ...parts: Array<{ range: ast.SourceRange } | undefined>): Span {
     const located = cstSpan(node);
     if (located) return located;
-    const present = parts.filter((p): p is { range: ast.SourceRange } => p !== undefined);
-    if (present.length > 0) {
-      return { start: present[0]!.range.start.offset, end: present[present.length - 1]!.range.end.offset };
+    let firstPart: { range: ast.SourceRange } | undefined;
+    let lastPart: { range: ast.SourceRange } | undefined;
+    for (const part of parts) {
+      if (part === undefined) continue;
+      firstPart ??= part;
+      lastPart = part;
     }
+    if (firstPart && lastPart) return { start: firstPart.range.start.offset, end: lastPart.range.end.offset };
     return { start: fallback, end: fallback };
   }
 
@@ -105,12 +133,16 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
 
   /** The grammar lets separators be optional so a missing one is reported here, once, with a fix. */
   private checkCommas(items: Array<{ range: ast.SourceRange }>, commas: IToken[] | undefined, what: Separated): void {
+    if (items.length < 2) return;
+    // Items and commas are both in source order: one pass with a cursor into the commas.
     const commaOffsets = (commas ?? []).filter(isRealToken).map((c) => c.startOffset);
+    let comma = 0;
     for (let i = 1; i < items.length; i++) {
       const previous = items[i - 1]!.range;
       const current = items[i]!.range;
       if (previous.end.offset === previous.start.offset || current.end.offset === current.start.offset) continue;
-      const separated = commaOffsets.some((o) => o >= previous.end.offset && o < current.start.offset);
+      while (comma < commaOffsets.length && commaOffsets[comma]! < previous.end.offset) comma++;
+      const separated = comma < commaOffsets.length && commaOffsets[comma]! < current.start.offset;
       if (separated) continue;
       const insertAt = this.range({ start: previous.end.offset, end: previous.end.offset });
       this.diagnostics.push(
@@ -125,7 +157,7 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
 
   file(ctx: cst.FileCstChildren): ast.SourceFile {
     const declarations = (ctx.declaration ?? []).flatMap((d) => {
-      const built = this.declaration(d.children);
+      const built = this.prebuilt.has(d) ? this.prebuilt.get(d) : this.declaration(d.children);
       return built ? [built] : [];
     });
     return { kind: 'SourceFile', declarations, comments: [], range: this.range({ start: 0, end: this.lines.text.length }) };
@@ -572,17 +604,16 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
    *  An operator with nothing on its right gets a MissingExpression there. */
   expression(ctx: cst.ExpressionCstChildren, fallback?: number): ast.Expression {
     const operands = ctx.operands ?? [];
-    const operators = ctx.operators ?? [];
-    const operandAt = (i: number, at: number): ast.Expression => {
-      const node = operands[i];
-      return node ? this.operand(node.children, node, at) : this.missingExpression(at);
-    };
+    const operators = ctx.operators;
+    let current = this.operandAt(operands, 0, fallback ?? 0);
+    // Most expressions are a single operand: no operator lists to build.
+    if (operators === undefined || operators.length === 0) return current;
     const terms: ast.Expression[] = [];
     const additive: IToken[] = [];
-    let current = operandAt(0, fallback ?? 0);
-    operators.forEach((operator, i) => {
+    for (let i = 0; i < operators.length; i++) {
+      const operator = operators[i]!;
       const operatorEnd = isRealToken(operator) ? tokenSpan(operator).end : current.range.end.offset;
-      const right = operandAt(i + 1, operatorEnd);
+      const right = this.operandAt(operands, i + 1, operatorEnd);
       if (operator.image === '*' || operator.image === '/') {
         current = this.binary(operator, current, right, operatorEnd);
       } else {
@@ -590,14 +621,20 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
         additive.push(operator);
         current = right;
       }
-    });
+    }
     terms.push(current);
     let result = terms[0]!;
-    additive.forEach((operator, i) => {
+    for (let i = 0; i < additive.length; i++) {
+      const operator = additive[i]!;
       const operatorEnd = isRealToken(operator) ? tokenSpan(operator).end : result.range.end.offset;
       result = this.binary(operator, result, terms[i + 1]!, operatorEnd);
-    });
+    }
     return result;
+  }
+
+  private operandAt(operands: cst.OperandCstNode[], i: number, at: number): ast.Expression {
+    const node = operands[i];
+    return node ? this.operand(node.children, node, at) : this.missingExpression(at);
   }
 
   private binary(operator: IToken, left: ast.Expression, right: ast.Expression, operatorEnd: number): ast.BinaryExpression {
@@ -625,6 +662,7 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
       };
     }
     let result = this.primary(ctx, cstSpan(node)?.start ?? fallback ?? 0);
+    if (ctx.memberSuffix === undefined && ctx.indexSuffix === undefined && ctx.argumentList === undefined) return result;
     // The suffixes live in one list per kind; their source order is the order they apply in.
     const suffixes: CstNode[] = [...(ctx.memberSuffix ?? []), ...(ctx.indexSuffix ?? []), ...(ctx.argumentList ?? [])];
     if (suffixes.length > 1) suffixes.sort((a, b) => (cstSpan(a)?.start ?? Infinity) - (cstSpan(b)?.start ?? Infinity));

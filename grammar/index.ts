@@ -4,7 +4,7 @@ import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, SourceFile } from '../compiler/ast.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { AstBuilder } from './ast-builder.js';
-import type { FileCstNode } from './cst.js';
+import type { DeclarationCstNode, FileCstNode } from './cst.js';
 import { aeParser } from './parser.js';
 import { LineMap } from './positions.js';
 import { lexDiagnostics, parseDiagnostics, unterminatedDiagnostics } from './syntax-errors.js';
@@ -38,9 +38,17 @@ const builder = new AstBuilder();
 export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagnostic[] } {
   const lines = new LineMap(text);
   try {
-    const parsed = parse(text);
+    builder.begin(lines);
+    // Each declaration's tree is built as soon as it is parsed (see AeParser.declarationSink).
+    aeParser.declarationSink = (node) => builder.buildDeclaration(node as DeclarationCstNode);
+    let parsed: ParseResult;
+    try {
+      parsed = parse(text);
+    } finally {
+      aeParser.declarationSink = undefined;
+    }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
-    const built = builder.build(parsed.cst, lines, comments);
+    const built = builder.finish(parsed.cst, comments);
     const diagnostics = [
       ...lexDiagnostics(parsed.lexErrors, lines),
       ...unterminatedDiagnostics(parsed.tokens, parsed.comments, lines),

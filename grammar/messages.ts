@@ -2,7 +2,8 @@
 // never token-type dumps. Chevrotain asks this provider for the text of each error; the targeted
 // cases that need more context (unclosed braces, dangling operators) are refined afterwards in
 // grammar/syntax-errors.ts, which has the whole token stream.
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { EOF } from './chevrotain.js';
 
 /** How a token is quoted in a message: "`{`", "`dense`", "the end of the file". */
 export function describeToken(token: IToken | undefined): string {
@@ -48,8 +49,19 @@ export function expectationOfRule(ruleName: string): string | undefined {
   return ruleExpectations[ruleName];
 }
 
+/** The token type the last mismatch message was built for; the parser attaches it to the exception
+ *  it saves next (grammar/parser.ts), so later steps read what was expected, not the message text. */
+let pendingExpected: TokenType | undefined;
+
+export function takeMismatchExpectation(): TokenType | undefined {
+  const expected = pendingExpected;
+  pendingExpected = undefined;
+  return expected;
+}
+
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    pendingExpected = expected;
     const closer = closerExpectations[ruleName]?.[expected.name];
     if (closer && !(previous && ['LParen', 'LBracket'].includes(previous.tokenType.name))) {
       return `${closer}, found ${describeToken(actual)}`;

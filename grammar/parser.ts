@@ -3,11 +3,22 @@
 // language: separators between arguments/list items are optional and `=`/`:` are interchangeable,
 // so that the AST builder can report "missing `,`" or "use `=`" with a fix, instead of the parser
 // losing its place and reporting a cascade.
-import { CstParser, type IOrAlt, type IToken } from 'chevrotain';
+import type { CstNode, IOrAlt, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import * as t from './tokens.js';
-import { errorMessageProvider } from './messages.js';
+import { errorMessageProvider, takeMismatchExpectation } from './messages.js';
 
 type Alternatives = IOrAlt<unknown>[];
+
+/** A mismatch ("expected `}`, found ...") with the token type that was expected. */
+export interface MismatchError extends IRecognitionException {
+  expectedTokenType?: TokenType;
+}
+
+/** Chevrotain's (untyped) hook that records each recognition error. */
+interface ErrorSaver {
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException;
+}
 
 export class AeParser extends CstParser {
   // Each OR's alternatives, built on the first call and reused (Chevrotain's performance advice):
@@ -39,8 +50,16 @@ export class AeParser extends CstParser {
 
   // ---------------------------------------------------------------- top level
 
+  /** Receives each top-level declaration as soon as it is parsed: parseSource builds its tree
+   *  there and then and drops its CST, so the CST of the whole file is never held at once (most of
+   *  the parser's cost was the garbage collector copying that CST around). Unset: a full CST. */
+  declarationSink: ((node: CstNode) => void) | undefined = undefined;
+
   file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.declaration));
+    this.MANY(() => {
+      const node = this.SUBRULE(this.declaration);
+      this.ACTION(() => this.declarationSink?.(node));
+    });
   });
 
   declaration = this.RULE('declaration', () => {
@@ -393,6 +412,15 @@ export class AeParser extends CstParser {
     });
     this.CONSUME(t.RBracket);
   });
+
+  /** Chevrotain builds a mismatch's message (messages.ts, which notes the expected token type) and
+   *  then saves the exception here; the type goes onto the exception for grammar/syntax-errors.ts.
+   *  Other errors (and mismatches with a fixed ERR_MSG) never have a pending type. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const expected = takeMismatchExpectation();
+    if (expected !== undefined && error.name === 'MismatchedTokenException') (error as MismatchError).expectedTokenType = expected;
+    return (CstParser.prototype as unknown as ErrorSaver).SAVE_ERROR.call(this, error);
+  }
 
   /** The token before the current one; the message provider quotes it ("after `+`"). */
   previousToken(): IToken {

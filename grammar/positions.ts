@@ -14,9 +14,24 @@ export class LineMap {
     }
   }
 
+  /** The line (0-based) of the last lookup: the tree is built in source order, so most lookups
+   *  fall on that line or the next, and skip the binary search. */
+  private lastLine = 0;
+
   /** The position of an offset, clamped into the text so a range never leaves the file. */
   position(offset: number): Position {
     const at = Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.text.length, this.text.length));
+    const starts = this.lineStarts;
+    let line = this.lastLine;
+    if (!(starts[line]! <= at && (line + 1 >= starts.length || at < starts[line + 1]!))) {
+      if (line + 2 < starts.length && starts[line + 1]! <= at && at < starts[line + 2]!) line++;
+      else line = this.lineOf(at);
+      this.lastLine = line;
+    }
+    return { offset: at, line: line + 1, column: at - starts[line]! + 1 };
+  }
+
+  private lineOf(at: number): number {
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -24,7 +39,7 @@ export class LineMap {
       if (this.lineStarts[middle]! <= at) low = middle;
       else high = middle - 1;
     }
-    return { offset: at, line: low + 1, column: at - this.lineStarts[low]! + 1 };
+    return low;
   }
 
   /** The half-open range [start, end). */

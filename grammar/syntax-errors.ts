@@ -1,11 +1,13 @@
 // Lexer and parser errors → diagnostics. Chevrotain's message (from grammar/messages.ts) is the
 // fallback; the cases people hit most get a targeted message here, where the whole token stream is
 // known: an unclosed `{` (pointing back at it), a dangling operator, a stray closing bracket.
-import { EOF, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import { EOF } from './chevrotain.js';
 import { diagnostic, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { didYouMean } from '../compiler/suggest.js';
 import { describeToken } from './messages.js';
 import type { LineMap } from './positions.js';
+import type { MismatchError } from './parser.js';
 import { isRealToken, tokenSpan } from './syntax-helpers.js';
 import * as t from './tokens.js';
 
@@ -83,7 +85,7 @@ class BracketTracker {
   }
 }
 
-interface RecognitionError extends IRecognitionException {
+interface RecognitionError extends MismatchError {
   previousToken?: IToken;
 }
 
@@ -137,7 +139,7 @@ function describeParseError(error: RecognitionError, brackets: BracketTracker, l
   }
 
   // A closing bracket is due: either the file ended or a new member/declaration started first.
-  const expectedCloser = error.name === 'MismatchedTokenException' ? expectedCloserOf(error.message) : undefined;
+  const expectedCloser = expectedCloserOf(error);
   const opener = expectedCloser ? innermostOpener(brackets.openBefore(atEnd ? Infinity : token.startOffset), expectedCloser) : undefined;
   if (expectedCloser) {
     if (opener && (atEnd || startsAnotherConstruct.has(token.tokenType.name))) {
@@ -175,12 +177,10 @@ function followsLexError(token: IToken, lexErrors: readonly ILexingError[], text
   });
 }
 
-/** Chevrotain's mismatch message names the expected token; our provider quotes its label. */
-function expectedCloserOf(message: string): string | undefined {
-  if (/^expected (a layer or |a model member.*or |a setting.*or )?`\}`/.test(message)) return 'RCurly';
-  if (/^expected (`,` or )?`\)`/.test(message)) return 'RParen';
-  if (/^expected (`,` or )?`\]`/.test(message)) return 'RBracket';
-  return undefined;
+/** The closing bracket a mismatch was waiting for, if that is what it expected. */
+function expectedCloserOf(error: RecognitionError): string | undefined {
+  const name = error.expectedTokenType?.name;
+  return name !== undefined && openerOf[name] !== undefined ? name : undefined;
 }
 
 function innermostOpener(open: IToken[], closer: string): IToken | undefined {

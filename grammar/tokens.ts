@@ -1,6 +1,7 @@
 // The tokens of the .ae language. Every token has a `label` written the way an error message quotes
 // it ("`{`", "a name"), so parse errors never show token-type names.
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 // ---------------------------------------------------------------- whitespace and comments
 
@@ -189,7 +190,7 @@ class OffsetLexer extends Lexer {
   }
 }
 
-export const aeLexer: Lexer = new OffsetLexer(allTokens, {
+export const aeLexer: InstanceType<typeof Lexer> = new OffsetLexer(allTokens, {
   positionTracking: 'onlyOffset',
   // Every pattern is optimisable (first-character dispatch); fail loudly if a new one is not.
   ensureOptimizations: true,

@@ -101,6 +101,11 @@ function handleBlockDeclaration(placement: Placement, comment: AttachedComment, 
     }
     return false;
   }
+  if (closeParen >= 0) {
+    // Between `)` and `{`: nothing to attach to on that line but the body.
+    if (placement === 'ownLine') return util.addLeadingComment(block, comment);
+    return attachInside(comment, block, block.layers);
+  }
   return handleHeader(placement, comment, block, block.layers, ast);
 }
 

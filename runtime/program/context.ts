@@ -21,6 +21,11 @@ export interface OpContext {
   outputs: ReadonlyMap<string, tf.Tensor>;
   /** Publishes a side output as `${node.id}:${name}` (switches, quantised codes, logits...). */
   side(name: string, value: tf.Tensor): void;
+  /**
+   * Whether input `index` depends on a parameter, i.e. needs a gradient (false for the model's
+   * input, corruptions of it, and values given from outside the forward pass).
+   */
+  dependsOnParameters(index: number): boolean;
   /** Whether another node reads this node's side output `name` (switches cost work: skip unread ones). */
   wants(name: string): boolean;
   /** Non-trainable state written by the forward pass (batch-norm moving statistics). */

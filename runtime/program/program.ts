@@ -43,9 +43,11 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
     const outputs = new Map<string, tf.Tensor>(Object.entries(inputs));
     for (const [key, value] of opts.given ?? []) outputs.set(key, value);
     const rng = opts.rng ?? defaultRng;
+    const varying = new Set<string>();
     for (const node of opts.nodes ?? ir.nodes) {
-      const args = node.inputs.map((read) => {
-        const id = opts.rename?.get(read) ?? read;
+      const reads = node.inputs.map((read) => opts.rename?.get(read) ?? read);
+      if (Object.keys(node.params ?? {}).length > 0 || reads.some((id) => varying.has(id))) varying.add(node.id);
+      const args = reads.map((id) => {
         const value = outputs.get(id);
         if (!value) throw new Error(`node '${node.id}': input '${id}' has no value (missing model input?)`);
         return value;
@@ -57,6 +59,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
         outputs,
         param: (role) => parameters.view(paramId(node, role)),
         side: (name, value) => outputs.set(sideKey(node.id, name), value),
+        dependsOnParameters: (index) => varying.has(reads[index] ?? ''),
         wants: (name) => wanted.has(sideKey(node.id, name)),
         assign: (role: ParameterRole, value) => {
           parameters.variables.get(parameters.storageId(paramId(node, role)))!.assign(value);

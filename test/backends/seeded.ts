@@ -1,16 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../../runtime/random.js';
 
-/** mulberry32: a tiny deterministic PRNG so cpu and wasm see bit-identical inputs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The runtime's own seeded generator (mulberry32): a failing seed can be replayed. */
+export const seededRandom = mulberry32;
 
 export type InputKind = 'normal' | 'positive' | { ints: number };
 

@@ -76,7 +76,7 @@ describe('mirror', () => {
     expect(decoder(source('[16]', 'dense(8, act = relu)', 'gaussian(2)'))).toEqual(['dense(8):relu', 'dense(16):linear']);
     expect(decoder(source('[16]', 'dense(8, act = relu)', 'onehot(4)'))).toEqual(['dense(8):relu', 'dense(16):linear']);
     const m = onlyModel(source('[16]', 'dense(8, act = relu)', 'binary(4, stochastic = true)'));
-    expect(m.nodes.filter((n) => n.stage === 'latent').map((n) => `${n.id}:${n.op}`)).toEqual(['latent.z.dense:dense', 'latent.z:binarize']);
+    expect(m.nodes.filter((n) => n.stage === 'latent').map((n) => `${n.id}:${n.op}`)).toEqual(['latent.z.logits:dense', 'latent.z:binarize']);
     expect([...m.tensors.get('z')!.differentiableFrom]).toEqual([]);
   });
 });

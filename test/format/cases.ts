@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const formatSpecsDir = join(repoRoot, 'specs/format');
 const validSpecsDir = join(repoRoot, 'specs/valid');
+const examplesDir = join(repoRoot, 'examples');
 
 export interface FormatCase {
   name: string;
@@ -24,7 +25,7 @@ export function formatCases(): FormatCase[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Every source a formatter must handle: valid specs and the golden inputs, as `[name, text]`. */
+/** Every source a formatter must handle: valid specs, examples and the golden inputs, as `[name, text]`. */
 export function allSources(): Array<[string, string]> {
   const valid = existsSync(validSpecsDir)
     ? readdirSync(validSpecsDir)
@@ -32,6 +33,12 @@ export function allSources(): Array<[string, string]> {
         .sort()
         .map((name): [string, string] => [`valid/${name}`, readFileSync(join(validSpecsDir, name), 'utf8')])
     : [];
+  const examples = existsSync(examplesDir)
+    ? readdirSync(examplesDir, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.ae'))
+        .sort()
+        .map((name): [string, string] => [`examples/${name}`, readFileSync(join(examplesDir, name), 'utf8')])
+    : [];
   const inputs = formatCases().map((c): [string, string] => [`format/${c.name}`, readFileSync(c.inputPath, 'utf8')]);
-  return [...valid, ...inputs];
+  return [...valid, ...examples, ...inputs];
 }

@@ -2,6 +2,8 @@
 // comments appear between tokens, optional commas come and go, tokens are swapped or dropped.
 // Many mutants no longer parse; the property tests keep the ones that do.
 
+import { mulberry32 } from '../../runtime/random.js';
+
 export type Piece = { kind: 'space' | 'comment' | 'token'; text: string };
 
 const pieceRegex = /(\s+)|(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|("(?:[^"\\\n]|\\.)*"|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|.)/g;
@@ -19,17 +21,8 @@ export function splitPieces(text: string): Piece[] {
 const spaces = [' ', '\n', '  ', '\n\n', '\n\n\n  ', '\t', ''];
 const comments = ['/* note */', '// note\n', '/* a\n   b */', '\n// own line\n'];
 
-/** A small deterministic generator (mulberry32), so a failing seed can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The runtime's own seeded generator (mulberry32): a failing seed can be replayed. */
+export const seededRandom = mulberry32;
 
 export type Mutation = 'space' | 'comment' | 'comma' | 'swap' | 'drop';
 const allMutations: readonly Mutation[] = ['space', 'space', 'comment', 'comma', 'swap', 'drop'];

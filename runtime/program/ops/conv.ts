@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationSpec, Padding } from '../../../compiler/ir/types.js';
 import type { OpFn } from '../context.js';
-import { leakyAlpha } from './activation.js';
+import { applyActivation, leakyAlpha } from './activation.js';
+import { convLinear } from './conv-linear.js';
 import { withActivation } from './dense.js';
 
 interface ConvAttrs {
@@ -19,6 +20,12 @@ export const conv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
   const x = input as tf.Tensor4D;
   const kernel = ctx.param('kernel').value as tf.Tensor4D;
   const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
+  if (ctx.training && attrs.stride[0] === 1 && attrs.stride[1] === 1) {
+    // Stride 1 trains through convLinear (forward-convolution gradients; see conv-linear.ts),
+    // then the activation: under a gradient tape tfjs unfuses every activation but linear anyway.
+    const linear = () => convLinear({ x, kernel, padding: attrs.padding, bias, inputGradient: ctx.dependsOnParameters(0) });
+    return withActivation(linear, attrs.activation, ctx, () => applyActivation(linear(), attrs.activation));
+  }
   const conv = (activation: 'linear' | 'relu' | 'elu' | 'sigmoid' | 'leakyrelu') =>
     tf.fused.conv2d({
       x,
