@@ -23,4 +23,4 @@ async function load(): Promise<Chevrotain> {
 
 const chevrotain = await load();
 
-export const { CstParser, EOF, Lexer, createToken, tokenMatcher } = chevrotain;
+export const { CstParser, EOF, Lexer, createToken, generateCstDts, tokenMatcher } = chevrotain;
