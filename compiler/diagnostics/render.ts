@@ -62,8 +62,17 @@ function excerpt(source: string | undefined, range: SourceRange, paint: (s: stri
   return [`${pad} |`, `${gutter} | ${shown}`, `${pad} | ${' '.repeat(startColumn - 1)}${paint('^'.repeat(width))}`];
 }
 
+/** The last source split into lines: every diagnostic of a file shows a line of it, and splitting
+ *  the whole file again for each one made rendering a file's warnings quadratic. */
+let splitSource: string | undefined;
+let splitLines: string[] = [];
+
 function sourceLines(source: string): string[] {
-  return source.split(/\r\n|\r|\n/);
+  if (source !== splitSource) {
+    splitLines = source.split(/\r\n|\r|\n/);
+    splitSource = source;
+  }
+  return splitLines;
 }
 
 interface JsonDiagnostic {

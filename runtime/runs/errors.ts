@@ -1,0 +1,15 @@
+/** A checkpoint that cannot be read back: names the file and, where it applies, the tensor. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** A run directory or run file that cannot be created or read. */
+export class RunFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFileError';
+  }
+}
