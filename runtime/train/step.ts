@@ -44,12 +44,12 @@ export function trainStep(input: StepInput): StepResult {
     });
     const objective = computeObjective(input.objective, program.ir, program.parameters, outputs);
     termNames = objective.terms.map((t) => t.name);
-    kept = tf.keep(tf.stack(objective.terms.map((t) => t.value)));
+    // The total and every term in one tensor: one read from the backend per step.
+    kept = tf.keep(tf.stack([objective.total, ...objective.terms.map((t) => t.value)]));
     return objective.total;
   }, variables);
   try {
-    const loss = value.dataSync()[0]!;
-    const termValues = Array.from(kept!.dataSync());
+    const [loss, ...termValues] = Array.from(kept!.dataSync()) as [number, ...number[]];
     const terms = Object.fromEntries(termNames.map((name, i) => [name, termValues[i]!]));
     const badTerm = termNames.findIndex((_, i) => !Number.isFinite(termValues[i]));
     if (badTerm >= 0 || !Number.isFinite(loss)) {

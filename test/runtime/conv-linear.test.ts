@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Padding } from '../../compiler/ir/types.js';
 import { convLinear } from '../../runtime/program/ops/conv-linear.js';
+import { buildProgram } from '../../runtime/program/program.js';
+import { act, singleNode } from './ir-builders.js';
 import { randomArray } from './reference.js';
 import { useCpu } from './setup.js';
 
@@ -51,5 +53,34 @@ describe('convLinear', () => {
         }
       });
     }
+  }
+});
+
+describe('deconv2d, stride 1 same, runs as a convolution with the flipped kernel', () => {
+  for (const training of [false, true]) {
+    it(`equals conv2dTranspose, values and kernel gradient (${training ? 'training' : 'inference'})`, () => {
+      const kernel = randomArray(3 * 3 * 2 * 4, 5); // [kh, kw, out = 2, in = 4]
+      const { ir, values } = singleNode(
+        'deconv2d',
+        { filters: 2, kernel: [3, 3], stride: [1, 1], padding: 'same', activation: act('linear') },
+        [null, 5, 4, 4],
+        [null, 5, 4, 2],
+        { kernel: { shape: [3, 3, 2, 4], values: kernel } },
+      );
+      const program = buildProgram(ir, { seed: 1 });
+      for (const [id, v] of Object.entries(values)) program.variables.get(id)!.assign(tf.tensor(v.values, v.shape));
+      const x = tf.tensor4d(randomArray(2 * 5 * 4 * 4, 6), [2, 5, 4, 4]);
+      const weights = tf.tensor(randomArray(2 * 5 * 4 * 2, 7), [2, 5, 4, 2]);
+      const variable = program.variables.get('n.kernel')!;
+      const ours = tf.variableGrads(
+        () => tf.sum(tf.mul(program.forward({ x }, { training }).get('n')!, weights)) as tf.Scalar,
+        [variable],
+      );
+      const k = tf.tensor4d(kernel, [3, 3, 2, 4]);
+      const reference = (w: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(x, w as tf.Tensor4D, [2, 5, 4, 2], 1, 'same'), weights));
+      close(ours.value, reference(k));
+      close(ours.grads[variable.name]!, tf.grad(reference)(k));
+      program.dispose();
+    });
   }
 });

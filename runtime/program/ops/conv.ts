@@ -45,7 +45,18 @@ export const deconv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
   const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
   const [, height, width, channels] = ctx.node.shape;
   const outputShape: [number, number, number, number] = [x.shape[0], height as number, width as number, channels as number];
-  const linear = () => {
+  const [kh, kw] = kernel.shape;
+  const sameShape = attrs.stride[0] === 1 && attrs.stride[1] === 1 && attrs.padding === 'same' && kh % 2 === 1 && kw % 2 === 1;
+  const linear = (): tf.Tensor => {
+    if (sameShape) {
+      // Stride 1, 'same', odd kernel: the transposed convolution is a convolution with the kernel
+      // flipped in space and its channels swapped (symmetric padding). Forward convolutions are
+      // XNNPACK on wasm, conv2dTranspose (Conv2DBackpropInput) a plain loop; in training the
+      // gradients come from convLinear's forward convolutions too.
+      const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      if (ctx.training) return convLinear({ x, kernel: flipped, padding: 'same', bias, inputGradient: ctx.dependsOnParameters(0) });
+      return tf.fused.conv2d({ x, filter: flipped, strides: 1, pad: 'same', bias });
+    }
     const y = tf.conv2dTranspose(x, kernel, outputShape, attrs.stride, attrs.padding);
     return bias ? tf.add(y, bias) : y;
   };
