@@ -10,6 +10,7 @@
 // one epoch of `--samples` samples on each side, alternating which goes first, and the table shows
 // the medians: of each side's samples/s and of the per-repetition ratios (aelang / tfjs-layers).
 // `--samples` defaults per backend (the pure-JS cpu backend is ~50× slower than wasm).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,7 +177,43 @@ async function main(): Promise<void> {
   console.log(`\ntraining throughput: random samples in [0, 1], batch ${settings.batch}, bce + Adam; medians of ${settings.reps} interleaved repetitions of one epoch`);
   console.log(`(samples per epoch: ${settings.backends.map((b) => `${b} ${settings.samples ?? DEFAULT_SAMPLES[b] ?? 1024}`).join(', ')})\n`);
   printTable(rows);
-  if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, rows }, null, 2)}\n`);
+  const torch = torchPeer(settings);
+  if (torch.length > 0) printTorchTable(torch, rows);
+  if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, rows, torch }, null, 2)}\n`);
+}
+
+interface TorchRow {
+  arch: string;
+  torch: string;
+  threads: number;
+  samplesPerSecond: number;
+}
+
+/**
+ * The same architectures trained by PyTorch on the CPU (bench/torch_peer.py), when a Python with
+ * torch is there (Debian's python3-torch: `apt-get install python3-torch`, in /usr/bin/python3).
+ * A separate process, so it never competes with the tfjs runs for the cores.
+ */
+function torchPeer(settings: Settings): TorchRow[] {
+  const archs = settings.archs.filter((a) => a === 'hinton' || a === 'keras-conv');
+  if (archs.length === 0) return [];
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const script = join(import.meta.dirname, 'torch_peer.py');
+    const samples = String(settings.samples ?? 1024);
+    const result = spawnSync(python, [script, '--samples', samples, '--batch', String(settings.batch), '--archs', archs.join(',')], { encoding: 'utf8' });
+    if (result.status === 0) return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TorchRow);
+  }
+  console.log('\n(PyTorch peer skipped: no python3 with torch; `apt-get install python3-torch` adds it)');
+  return [];
+}
+
+function printTorchTable(torch: TorchRow[], rows: Row[]): void {
+  console.log(`\nPyTorch ${torch[0]!.torch} on the CPU (${torch[0]!.threads} thread(s)), same architectures, data and loss:\n`);
+  for (const peer of torch) {
+    const ours = rows.filter((r) => r.arch === peer.arch && r.aelang !== null);
+    const ratios = ours.map((r) => `aelang ${r.backend} / torch ${(r.aelang! / peer.samplesPerSecond).toFixed(2)}×`).join(', ');
+    console.log(`  ${peer.arch.padEnd(10)}  torch ${peer.samplesPerSecond.toFixed(1)} samples/s  ${ratios}`);
+  }
 }
 
 if (process.argv[1]?.endsWith('train-speed.ts')) await main();

@@ -1,6 +1,7 @@
 import type { CliIO } from './io.js';
 
-/** One `ae` subcommand. Each lives in cli/commands/<name>.ts and is listed in cli/main.ts. */
+/** One `ae` subcommand. Each lives in cli/commands/<name>.ts; its words are in cli/commands/info.ts and
+ *  cli/commands/index.ts loads it when it runs. */
 export interface Command {
   name: string;
   /** One line for `ae --help`. */

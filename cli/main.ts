@@ -1,7 +1,7 @@
 // `ae`: the entry point. Dispatches to one command per file; turns misuse into exit 2 with usage.
-import type { Command } from './command.js';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { commands } from './commands/index.js';
+import type { CommandInfo } from './commands/info.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -23,7 +23,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`ae ${command.name}: ${error.message}\nusage: ${command.usage}\n`);
@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
-function overview(list: readonly Command[]): string {
+function overview(list: readonly CommandInfo[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
   const lines = list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `usage: ae <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'ae <command> --help' for a command's options.\n`;

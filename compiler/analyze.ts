@@ -38,11 +38,20 @@ export interface Analysis {
   models: CheckedModel[];
   /** One IR per model that checked without errors, in source order. */
   irs: IRModel[];
+  /** The text of every file read, keyed like `Diagnostic.file`: the file itself and each import
+   *  that could be read, so a renderer can show the line of a diagnostic inside an import. */
+  sources: Map<string, string>;
 }
 
 export function analyzeSource(text: string, file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
-  const readFile = options.readFile ?? ((f: string) => readFromDisk(path.resolve(cwd, f)));
+  const read = options.readFile ?? ((f: string) => readFromDisk(path.resolve(cwd, f)));
+  const sources = new Map<string, string>([[file, text]]);
+  const readFile = (f: string): string | undefined => {
+    const imported = read(f);
+    if (imported !== undefined) sources.set(f, imported);
+    return imported;
+  };
   const parsed = parseSource(text);
   const reporter = new Reporter(options.maxErrors ?? DEFAULT_MAX_ERRORS);
   const evaluator = new ConstantEvaluator(reporter);
@@ -95,7 +104,7 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     irs.push(ir);
   }
   const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
-  return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs };
+  return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };
 }
 
 /** Reads the file and its imports from disk. Undefined text means the file itself is missing. */

@@ -236,6 +236,9 @@ export interface TrainSetting extends NodeBase {
   kind: 'TrainSetting';
   name: Identifier;
   value: Expression;
+  /** Written as a bare call, `early_stop(patience = 3)`: short for `early_stop = early_stop(patience = 3)`.
+   *  `value` is then that call (its callee is `name`); the formatter prints it back as written. */
+  shorthand?: true;
 }
 
 /** `train NAME? { settings; loss = ... }`. The phase-local loss may appear among the settings. */

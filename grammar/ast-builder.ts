@@ -490,6 +490,8 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     const nameNode = first(ctx.name);
     const fallback = cstSpan(node)?.start ?? 0;
     const name = this.nameOr(nameNode, fallback, true);
+    const listNode = first(ctx.argumentList);
+    if (listNode) return this.shorthandSetting(name, listNode, node);
     const binder = first(ctx.Binder);
     const isLoss = first(nameNode?.children.Keyword)?.image === 'loss';
     this.expectEquals(binder, isLoss ? 'after `loss`' : `after the setting \`${name.name}\``);
@@ -497,6 +499,16 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     const range = this.range(this.spanOf(node, name.range.start.offset, name, value));
     if (isLoss) return { kind: 'LossMember', value, range, ...this.recoveredFlag(node) };
     return { kind: 'TrainSetting', name, value, range, ...this.recoveredFlag(node) };
+  }
+
+  /** `early_stop(patience = 3)`: the value is the call itself, named like the setting. Whether
+   *  the setting accepts that is the objective's business (compiler/objective/phases). */
+  private shorthandSetting(name: ast.Identifier, listNode: cst.ArgumentListCstNode, node?: CstNode): ast.TrainSetting {
+    const args = this.argumentList(listNode.children, listNode);
+    const span = this.spanOf(node, name.range.start.offset, name);
+    const callee: ast.NameRef = { kind: 'NameRef', name: name.name, range: name.range, ...(name.recovered ? { recovered: true } : {}) };
+    const value: ast.Call = { kind: 'Call', callee, args, hasParens: true, range: this.range(span) };
+    return { kind: 'TrainSetting', name, value, shorthand: true, range: this.range(span), ...this.recoveredFlag(node) };
   }
 
   reference(ctx: cst.ReferenceCstChildren, fallback?: number): ast.NameRef {

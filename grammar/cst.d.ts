@@ -268,6 +268,7 @@ export interface TrainSettingCstNode extends CstNode {
 
 export type TrainSettingCstChildren = {
   name: NameCstNode[];
+  argumentList?: ArgumentListCstNode[];
   Binder: IToken[];
   expression: ExpressionCstNode[];
 };

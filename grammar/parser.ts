@@ -254,9 +254,18 @@ export class AeParser extends CstParser {
     this.CONSUME(t.RCurly);
   });
 
-  /** `epochs = 5`, and the phase-local `loss = ...` (the name is then the `loss` keyword). */
+  /** `epochs = 5`, and the phase-local `loss = ...` (the name is then the `loss` keyword). A bare
+   *  call `early_stop(patience = 3)` is shorthand for `early_stop = early_stop(patience = 3)`: after
+   *  an argument list the `= value` part is skipped. (The recorder still records it as mandatory, so
+   *  a name without either keeps the "expected `=`" recovery; only the parse itself branches.) */
   trainSetting = this.RULE('trainSetting', () => {
     this.SUBRULE(this.name);
+    let shorthand = false;
+    this.OPTION(() => {
+      this.SUBRULE(this.argumentList);
+      shorthand = true;
+    });
+    if (shorthand && !this.RECORDING_PHASE) return;
     this.CONSUME(t.Binder);
     this.SUBRULE(this.expression);
   });

@@ -1,23 +1,26 @@
-// `ae check FILE...`: parse and check, print diagnostics; exit 1 when any file has an error.
+// `ae check FILE|DIR...`: parse and check (a directory: every .ae file below it), print diagnostics;
+// exit 1 when any file has an error.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { renderHuman, renderJson } from '../../compiler/diagnostics/render.js';
 import { oneOfFlag, parseArgs } from '../args.js';
+import { expandAeFiles } from '../ae-files.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
+import { commandInfo } from './info.js';
 
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'parse and check .ae files, reporting every problem',
-  usage: 'ae check FILE... [--format text|json]',
+  ...commandInfo.check,
   async run(argv, io) {
     const args = parseArgs(argv, { format: { type: 'string' } });
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (args.positionals.length === 0) throw new UsageError('no FILE given');
+    const { files } = await expandAeFiles(args.positionals, io.cwd);
+    if (files.length === 0) throw new UsageError(`no .ae files in ${args.positionals.map((p) => `'${p}'`).join(', ')}`);
     const sources = new Map<string, string>();
-    for (const file of args.positionals) {
+    for (const file of files) {
       try {
         sources.set(file, await readFile(resolve(io.cwd, file), 'utf8'));
       } catch (error) {
@@ -26,9 +29,22 @@ export const checkCommand: Command = {
       }
     }
     const diagnostics: Diagnostic[] = [];
-    for (const [file, text] of sources) diagnostics.push(...analyzeSource(text, file, { validateSchema: false }).diagnostics);
+    // Imports resolve against the directory `ae` runs in. A file both checked and imported would
+    // report its problems twice; each diagnostic is kept once.
+    const seen = new Set<string>();
+    const texts = new Map(sources);
+    for (const [file, text] of sources) {
+      const analysis = analyzeSource(text, file, { cwd: io.cwd, validateSchema: false });
+      for (const [read, readText] of analysis.sources) if (!texts.has(read)) texts.set(read, readText);
+      for (const d of analysis.diagnostics) {
+        const key = `${d.file}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        diagnostics.push(d);
+      }
+    }
     if (format === 'json') io.stdout(renderJson(diagnostics));
-    else if (diagnostics.length > 0) io.stdout(renderHuman(diagnostics, sources, { color: io.isTTY }));
+    else if (diagnostics.length > 0) io.stdout(renderHuman(diagnostics, texts, { color: io.isTTY }));
     return hasErrors(diagnostics) ? EXIT_INPUT_ERROR : EXIT_OK;
   },
 };

@@ -7,11 +7,10 @@ import { parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { loadAnalysis, modelNames } from './load-models.js';
+import { commandInfo } from './info.js';
 
 export const compileCommand: Command = {
-  name: 'compile',
-  summary: 'compile a model to its JSON graph IR',
-  usage: 'ae compile FILE [--model NAME] [-o OUT]   (--model is required when FILE has several models)',
+  ...commandInfo.compile,
   async run(argv, io) {
     const args = parseArgs(argv, { model: { type: 'string' }, out: { type: 'string', short: 'o' } });
     const [file, ...extra] = args.positionals;

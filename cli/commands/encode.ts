@@ -6,11 +6,10 @@ import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_OK, UsageError } from '../io.js';
 import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { commandInfo } from './info.js';
 
 export const encodeCommand: Command = {
-  name: 'encode',
-  summary: 'write the latent codes of a data set (.npy or .csv)',
-  usage: 'ae encode RUN --data SRC -o FILE.npy|FILE.csv [--limit N] [--backend auto|tensorflow|webgpu|wasm|cpu]',
+  ...commandInfo.encode,
   async run(argv, io) {
     const args = parseArgs(argv, { data: { type: 'string' }, out: { type: 'string', short: 'o' }, limit: { type: 'string' }, backend: { type: 'string' } });
     const out = stringFlag(args, 'out');

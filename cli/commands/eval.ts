@@ -6,11 +6,10 @@ import type { Command } from '../command.js';
 import { EXIT_OK, UsageError } from '../io.js';
 import { resolve } from 'node:path';
 import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { commandInfo } from './info.js';
 
 export const evalCommand: Command = {
-  name: 'eval',
-  summary: "evaluate a trained run: the objective's loss and the reconstruction mse",
-  usage: 'ae eval RUN [--data SRC] [--limit N] [--format text|json] [--backend auto|tensorflow|webgpu|wasm|cpu]',
+  ...commandInfo.eval,
   async run(argv, io) {
     const args = parseArgs(argv, { data: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' }, backend: { type: 'string' } });
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';

@@ -1,28 +1,30 @@
-// `ae fmt FILE...`: print the canonical formatting of .ae files, rewrite them (--write), or list the
-// ones that are not formatted (--check, exit 1). Formatting goes through Prettier with the aelang
+// `ae fmt FILE|DIR...`: print the canonical formatting of .ae files, rewrite them (--write), or list
+// the ones that are not formatted (--check, exit 1); a directory stands for every .ae file below it
+// (with --write or --check only). Formatting goes through Prettier with the aelang
 // plugin, so the output is exactly `prettier --plugin aelang/prettier FILE`.
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from '../args.js';
+import { expandAeFiles } from '../ae-files.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { formatAe } from '../../compiler/format/format.js';
 import { parseSource } from '../../grammar/index.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { renderHuman } from '../../compiler/diagnostics/render.js';
-
-const usage = 'ae fmt [--write | --check] FILE...';
+import { commandInfo } from './info.js';
 
 export const fmtCommand: Command = {
-  name: 'fmt',
-  summary: 'format .ae files in the one canonical style',
-  usage,
+  ...commandInfo.fmt,
   async run(argv, io) {
     const args = parseArgs(argv, { write: { type: 'boolean', short: 'w' }, check: { type: 'boolean' } });
-    const files = args.positionals;
-    if (files.length === 0) throw new UsageError('no files given');
+    if (args.positionals.length === 0) throw new UsageError('no files given');
     if (args.flags.write && args.flags.check) throw new UsageError("'--write' and '--check' cannot be combined");
+    const { files, directories } = await expandAeFiles(args.positionals, io.cwd);
+    // Printing a whole tree's files one after another to stdout helps nobody.
+    if (directories > 0 && !args.flags.write && !args.flags.check) throw new UsageError('a directory needs --write or --check');
+    if (files.length === 0) throw new UsageError(`no .ae files in ${args.positionals.map((p) => `'${p}'`).join(', ')}`);
     const sources = await readAll(files, io);
     let exitCode = EXIT_OK;
     for (const { file, path, text } of sources) {

@@ -1,12 +1,25 @@
-// Every `ae` command, in the order `ae --help` lists them (the pipeline's order).
+// Every `ae` command, in the order `ae --help` lists them (the pipeline's order). Only the words
+// (info.ts) load at start; a command's module, with what it imports (TensorFlow.js for training,
+// Prettier for `fmt`), loads when that command runs.
 import type { Command } from '../command.js';
-import { checkCommand } from './check.js';
-import { compileCommand } from './compile.js';
-import { summaryCommand } from './summary.js';
-import { fmtCommand } from './fmt.js';
-import { trainCommand } from './train.js';
-import { evalCommand } from './eval.js';
-import { encodeCommand } from './encode.js';
-import { reconstructCommand } from './reconstruct.js';
+import { commandInfo, type CommandInfo } from './info.js';
 
-export const commands: readonly Command[] = [checkCommand, fmtCommand, compileCommand, summaryCommand, trainCommand, evalCommand, encodeCommand, reconstructCommand];
+export interface CommandEntry extends CommandInfo {
+  /** The command itself; imports its module on first use. */
+  load(): Promise<Command>;
+}
+
+function lazy(info: CommandInfo, load: () => Promise<Command>): CommandEntry {
+  return { ...info, load };
+}
+
+export const commands: readonly CommandEntry[] = [
+  lazy(commandInfo.check, async () => (await import('./check.js')).checkCommand),
+  lazy(commandInfo.fmt, async () => (await import('./fmt.js')).fmtCommand),
+  lazy(commandInfo.compile, async () => (await import('./compile.js')).compileCommand),
+  lazy(commandInfo.summary, async () => (await import('./summary.js')).summaryCommand),
+  lazy(commandInfo.train, async () => (await import('./train.js')).trainCommand),
+  lazy(commandInfo.eval, async () => (await import('./eval.js')).evalCommand),
+  lazy(commandInfo.encode, async () => (await import('./encode.js')).encodeCommand),
+  lazy(commandInfo.reconstruct, async () => (await import('./reconstruct.js')).reconstructCommand),
+];

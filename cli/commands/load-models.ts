@@ -17,7 +17,7 @@ export async function loadAnalysis(file: string, io: CliIO, model?: string): Pro
     throw new UsageError(`cannot read '${file}': ${reason}`);
   }
   const analysis = analyzeSource(text, file, { cwd: io.cwd, ...(model !== undefined ? { model } : {}) });
-  if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, new Map([[file, text]]), { color: io.isTTY }));
+  if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: io.isTTY }));
   if (model !== undefined && !analysis.ast.declarations.some((d) => d.kind === 'ModelDeclaration' && d.name.name === model)) {
     const names = modelNames(analysis);
     throw new UsageError(`'${file}' has no model '${model}'${names.length ? ` (models: ${names.join(', ')})` : ''}`);

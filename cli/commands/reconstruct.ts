@@ -6,11 +6,10 @@ import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { commandInfo } from './info.js';
 
 export const reconstructCommand: Command = {
-  name: 'reconstruct',
-  summary: 'draw samples above their reconstructions as a PNG grid',
-  usage: 'ae reconstruct RUN --data SRC [-n 16] -o grid.png [--backend auto|tensorflow|webgpu|wasm|cpu]',
+  ...commandInfo.reconstruct,
   async run(argv, io) {
     const args = parseArgs(argv, { data: { type: 'string' }, n: { type: 'string', short: 'n' }, out: { type: 'string', short: 'o' }, backend: { type: 'string' } });
     const out = stringFlag(args, 'out');

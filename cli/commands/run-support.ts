@@ -39,7 +39,7 @@ export async function openModel(file: string, modelName: string | undefined, io:
   }
   const analysis = analyzeSource(text, file, { cwd: io.cwd, ...(modelName ? { model: modelName } : {}) });
   if (analysis.diagnostics.length > 0) {
-    io.stderr(renderHuman(analysis.diagnostics, new Map([[file, text]]), { color: io.isTTY }));
+    io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: io.isTTY }));
   }
   if (hasErrors(analysis.diagnostics)) return undefined;
   if (analysis.irs.length === 0) {

@@ -4,11 +4,10 @@ import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { loadAnalysis } from './load-models.js';
+import { commandInfo } from './info.js';
 
 export const summaryCommand: Command = {
-  name: 'summary',
-  summary: "show a model's layers, shapes and parameter counts",
-  usage: 'ae summary FILE [--model NAME] [--format text|json]',
+  ...commandInfo.summary,
   async run(argv, io) {
     const args = parseArgs(argv, { model: { type: 'string' }, format: { type: 'string' } });
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';

@@ -14,12 +14,10 @@ import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useBackend } from './run-support.js';
+import { commandInfo } from './info.js';
 
 export const trainCommand: Command = {
-  name: 'train',
-  summary: 'train a model into a run directory (weights, metrics, checkpoints)',
-  usage:
-    'ae train FILE [--model NAME] [--data SRC] [--epochs N] [--batch N] [--limit N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--seed N] [--out DIR] [--resume DIR]',
+  ...commandInfo.train,
   async run(argv, io) {
     const args = parseArgs(argv, {
       model: { type: 'string' },

@@ -101,30 +101,65 @@ export function renderJson(diagnostics: readonly Diagnostic[]): string {
   return `${JSON.stringify({ diagnostics: list }, null, 2)}\n`;
 }
 
+export interface BaselineOptions {
+  /** The file `text` is; diagnostics of other files (imports) are listed after it. Without it,
+   *  every diagnostic is taken to be in `text`. */
+  file?: string;
+  /** Texts of the other files, for an excerpt of each of their diagnostics (`Analysis.sources`). */
+  sources?: ReadonlyMap<string, string>;
+}
+
 /**
  * The golden-file form: every source line echoed, and after each line that a diagnostic starts on,
- * `~` under its range and `CODE: message` below. An empty range still gets one `~`.
+ * `~` under its range and `CODE: message` below. An empty range still gets one `~`. Diagnostics in
+ * other files follow, under `==== FILE`, each with its own line (when that file's text is known).
+ * A related place in another file than its diagnostic's is written `FILE:line:column`.
  */
-export function renderErrorBaseline(text: string, diagnostics: readonly Diagnostic[]): string {
+export function renderErrorBaseline(text: string, diagnostics: readonly Diagnostic[], options: BaselineOptions = {}): string {
   const lines = sourceLines(text);
   const sorted = sortDiagnostics(diagnostics);
+  const inMain = (d: Diagnostic) => d.file === undefined || options.file === undefined || d.file === options.file;
+  const main = sorted.filter(inMain);
   const out: string[] = [];
   lines.forEach((lineText, index) => {
     const lineNumber = index + 1;
     out.push(lineText);
-    for (const d of sorted) {
-      if (d.range.start.line !== lineNumber) continue;
-      const endColumn = d.range.end.line === lineNumber ? d.range.end.column : lineText.length + 1;
-      const width = Math.max(1, endColumn - d.range.start.column);
-      out.push(`${' '.repeat(d.range.start.column - 1)}${'~'.repeat(width)}`);
-      out.push(`!!! ${d.severity} ${d.code}: ${d.message}`);
-      for (const related of d.related) out.push(`!!! related ${related.range.start.line}:${related.range.start.column}: ${related.message}`);
-      for (const note of d.notes) out.push(`!!! note: ${note}`);
-      if (d.fix) out.push(`!!! fix: ${d.fix.message}`);
-    }
+    for (const d of main) if (d.range.start.line === lineNumber) out.push(...baselineEntry(d, lineText, options.file));
   });
   // Diagnostics past the last line (none expected; positions are clamped) still appear.
-  for (const d of sorted) if (d.range.start.line > lines.length) out.push(`!!! ${d.severity} ${d.code}: ${d.message}`);
+  for (const d of main) if (d.range.start.line > lines.length) out.push(`!!! ${d.severity} ${d.code}: ${d.message}`);
+  const others = sorted.filter((d) => !inMain(d));
+  let currentFile: string | undefined;
+  for (const d of others) {
+    if (d.file !== currentFile) {
+      currentFile = d.file;
+      if (out[out.length - 1] !== '') out.push('');
+      out.push(`==== ${d.file}`);
+    }
+    const other = options.sources?.get(d.file!);
+    const lineText = other === undefined ? undefined : sourceLines(other)[d.range.start.line - 1];
+    out.push(`@@ ${d.range.start.line}:${d.range.start.column}`);
+    if (lineText === undefined) out.push(...baselineEntry(d, undefined, d.file));
+    else out.push(lineText, ...baselineEntry(d, lineText, d.file));
+  }
   const header = `==== ${sorted.length} diagnostic${sorted.length === 1 ? '' : 's'}\n`;
   return `${header}${out.join('\n')}\n`;
+}
+
+/** `~~~` under the range (when its line is shown), the message, related places, notes and fix. */
+function baselineEntry(d: Diagnostic, lineText: string | undefined, file: string | undefined): string[] {
+  const out: string[] = [];
+  if (lineText !== undefined) {
+    const endColumn = d.range.end.line === d.range.start.line ? d.range.end.column : lineText.length + 1;
+    const width = Math.max(1, endColumn - d.range.start.column);
+    out.push(`${' '.repeat(d.range.start.column - 1)}${'~'.repeat(width)}`);
+  }
+  out.push(`!!! ${d.severity} ${d.code}: ${d.message}`);
+  for (const related of d.related) {
+    const where = related.file !== undefined && related.file !== (d.file ?? file) ? `${related.file}:` : '';
+    out.push(`!!! related ${where}${related.range.start.line}:${related.range.start.column}: ${related.message}`);
+  }
+  for (const note of d.notes) out.push(`!!! note: ${note}`);
+  if (d.fix) out.push(`!!! fix: ${d.fix.message}`);
+  return out;
 }

@@ -41,7 +41,7 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     printBracedBody(path, options, printItems(path, print, 'layers')),
   ],
   LossMember: (path, _options, print) => ['loss = ', print('value')],
-  TrainSetting: (path, _options, print) => [print('name'), ' = ', print('value')],
+  TrainSetting: (path, _options, print) => (path.node.shorthand ? print('value') : [print('name'), ' = ', print('value')]),
   TrainMember: (path, options, print) => [
     'train ',
     path.node.name ? [print('name'), ' '] : '',

@@ -1,6 +1,9 @@
 // Validates an IR against compiler/ir.schema.json. The compiler checks every IR it writes and the
 // runtime every IR it is handed; a bad IR is rejected with the schema path of its first error.
-import { Ajv, type ValidateFunction } from 'ajv';
+// Ajv is required on first use, not imported: loading it was a third of `ae check`'s start-up,
+// and `ae check` never validates (analyze.ts's `validateSchema: false`).
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import schema from '../ir.schema.json' with { type: 'json' };
 import type { IRModel } from './types.js';
 
@@ -8,7 +11,9 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   // Compiled once, on first use: compiling the schema costs far more than validating.
-  compiled ??= new Ajv({ allErrors: false, strict: true, strictTuples: false, discriminator: true }).compile(schema);
+  if (compiled) return compiled;
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
+  compiled = new Ajv({ allErrors: false, strict: true, strictTuples: false, discriminator: true }).compile(schema);
   return compiled;
 }
 

@@ -11,7 +11,7 @@ export function lossExpressions(model: CheckedModel): Expression[] {
   for (const member of model.decl.members) {
     if (member.kind === 'LossMember') expressions.push(member.value);
     if (member.kind === 'TrainMember') {
-      const local = member.loss?.value ?? member.settings.find((s) => s.name.name === 'loss')?.value;
+      const local = member.loss?.value ?? member.settings.find((s) => s.name.name === 'loss' && !s.shorthand)?.value;
       if (local) expressions.push(local);
     }
   }

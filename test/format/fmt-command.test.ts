@@ -1,6 +1,6 @@
 // `ae fmt`: stdout by default, `--write` in place, `--check` lists what is unformatted; misuse exits 2,
 // a file that does not parse exits 1 with its syntax errors.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,21 @@ describe('ae fmt', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^broken\.ae:2:5: error AE1\d{3}: /);
     expect(result.stderr).toContain('let = 3');
+  });
+
+  it('takes a directory for every .ae file below it, with --check or --write only', async () => {
+    mkdirSync(join(dir, 'nested/.hidden'), { recursive: true });
+    writeFileSync(join(dir, 'nested/deep.ae'), messy);
+    writeFileSync(join(dir, 'nested/.hidden/skipped.ae'), messy);
+    writeFileSync(join(dir, 'nested/notes.txt'), 'not a model');
+    rmSync(join(dir, 'broken.ae'));
+    expect(await runAe(['fmt', '--check', '.'], dir)).toEqual({ code: 1, stdout: 'messy.ae\nnested/deep.ae\n', stderr: '' });
+    const misuse = await runAe(['fmt', 'nested'], dir);
+    expect([misuse.code, misuse.stderr.split('\n')[0]]).toEqual([2, 'ae fmt: a directory needs --write or --check']);
+    expect((await runAe(['fmt', '--write', 'nested'], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, 'nested/deep.ae'), 'utf8')).toBe(tidy);
+    expect(readFileSync(join(dir, 'nested/.hidden/skipped.ae'), 'utf8')).toBe(messy);
+    expect(readFileSync(join(dir, 'messy.ae'), 'utf8')).toBe(messy);
   });
 
   it('exits 2 on an unknown flag, no file, or a missing file', async () => {

@@ -16,7 +16,8 @@ export const checkGoldens: GoldenKind = {
       produce: () => {
         const text = readFileSync(source, 'utf8');
         const file = relative(repositoryRoot, source).split('\\').join('/');
-        return renderErrorBaseline(text, analyzeSource(text, file, { cwd: repositoryRoot }).diagnostics);
+        const analysis = analyzeSource(text, file, { cwd: repositoryRoot });
+        return renderErrorBaseline(text, analysis.diagnostics, { file, sources: analysis.sources });
       },
     })),
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,31 @@ describe('ae check', () => {
     const result = await run(['check', 'bad.ae', '--format', 'json'], dir);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).diagnostics[0]).toMatchObject({ file: 'bad.ae', code: 'AE1013', range: { start: { line: 1, column: 9 } } });
+  });
+
+  it('shows the line of an error inside an imported file, resolving imports against the working directory', async () => {
+    writeFileSync(join(dir, 'lib.ae'), 'let width: 16\n');
+    writeFileSync(join(dir, 'uses-lib.ae'), 'import "lib.ae" as lib\nlet w = lib.width\n');
+    const result = await run(['check', 'uses-lib.ae', 'lib.ae'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('lib.ae:1:10: error AE1013');
+    expect(result.stdout).toContain('1 | let width: 16');
+    expect(result.stdout.match(/error AE1013/g)).toHaveLength(1); // checked and imported: reported once
+  });
+
+  it('checks every .ae file below a directory', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'ae-check-tree-'));
+    mkdirSync(join(tree, 'models/more'), { recursive: true });
+    writeFileSync(join(tree, 'models/good.ae'), 'let code = 30\n');
+    writeFileSync(join(tree, 'models/more/bad.ae'), 'let code: 30\n');
+    writeFileSync(join(tree, 'models/readme.md'), 'let code: 30\n');
+    const result = await run(['check', 'models'], tree);
+    expect(result.code).toBe(1);
+    expect(result.stdout.match(/^\S+: error \w+/gm)).toEqual(['models/more/bad.ae:1:9: error AE1013']);
+    expect((await run(['check', 'models/more/..'], tree)).code).toBe(1);
+    mkdirSync(join(tree, 'empty'));
+    const empty = await run(['check', 'empty'], tree);
+    expect([empty.code, empty.stderr.split('\n')[0]]).toEqual([2, "ae check: no .ae files in 'empty'"]);
   });
 
   it('exits 2 on misuse', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { BinaryExpression, Call, DecoderMember, InputMember, LetDeclaration, TrainMember } from '../../compiler/ast.js';
 import { parse, parseSource } from '../../grammar/index.js';
 import { keywordNames } from '../../grammar/tokens.js';
-import { onlyModel, parseOk, validSpecs } from './helpers.js';
+import { brief, onlyModel, parseOk, validSpecs } from './helpers.js';
 
 function letValue(text: string) {
   return (parseOk(text).declarations[0] as LetDeclaration).value;
@@ -102,6 +102,25 @@ describe('members', () => {
     const train = model.members[4] as TrainMember;
     expect(train.settings.map((s) => s.name.name)).toEqual(['epochs', 'batch']);
     expect(train.loss?.value).toMatchObject({ kind: 'Call', callee: { name: 'cross_entropy' } });
+  });
+
+  it('reads a bare `early_stop(...)` in a phase as shorthand for `early_stop = early_stop(...)`', () => {
+    const model = onlyModel(parseOk('model m {\n  train { epochs = 3, early_stop(patience = 3)\n    batch = 4 }\n}'));
+    const train = model.members[0] as TrainMember;
+    expect(train.settings.map((s) => [s.name.name, s.shorthand ?? false])).toEqual([['epochs', false], ['early_stop', true], ['batch', false]]);
+    const shorthand = train.settings[1]!;
+    expect(shorthand.value).toMatchObject({
+      kind: 'Call', callee: { kind: 'NameRef', name: 'early_stop' }, hasParens: true,
+      args: [{ name: { name: 'patience' }, value: { kind: 'NumberLiteral', value: 3 } }],
+    });
+    expect([shorthand.range.start, shorthand.range.end].map((p) => `${p.line}:${p.column}`)).toEqual(['2:23', '2:47']);
+    expect(shorthand.value.range).toEqual(shorthand.range);
+  });
+
+  it('still asks for `=` after a setting name with neither `=` nor arguments', () => {
+    const { diagnostics, ast } = parseSource('model m { train { early_stop(patience = 3) epochs 4 } }');
+    expect(brief(diagnostics)).toEqual(['AE1010 1:51 expected `=` after `epochs`, found `4`']);
+    expect((onlyModel(ast).members[0] as TrainMember).settings.map((s) => s.name.name)).toEqual(['early_stop', 'epochs']);
   });
 
   it('accepts `label` as an ordinary argument name', () => {

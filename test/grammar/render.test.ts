@@ -53,4 +53,30 @@ describe('renderers', () => {
       '==== 1 diagnostic\nlet a: 3\n     ~\n!!! error AE1013: expected `=` after the name in `let`, found `:`\n!!! note: `:` gives an input its type (`input x: [784]`); everything else is bound with `=`\n!!! fix: replace `:` with `=`\n\n',
     );
   });
+
+  it('renders diagnostics of an imported file after the main one, under its name, with its own line', () => {
+    const files: Record<string, string> = { 'lib.ae': '// lib\nlet width: 16\n' };
+    const main = 'import "lib.ae" as lib\nlet w = lib.width\n';
+    const analysis = analyzeSource(main, 'main.ae', { readFile: (f) => files[f], cwd: '/' });
+    expect([...analysis.sources.keys()]).toEqual(['main.ae', 'lib.ae']);
+    const baseline = renderErrorBaseline(main, analysis.diagnostics, { file: 'main.ae', sources: analysis.sources });
+    expect(baseline).toBe(
+      '==== 1 diagnostic\nimport "lib.ae" as lib\nlet w = lib.width\n\n==== lib.ae\n@@ 2:10\nlet width: 16\n         ~\n' +
+        '!!! error AE1013: expected `=` after the name in `let`, found `:`\n' +
+        '!!! note: `:` gives an input its type (`input x: [784]`); everything else is bound with `=`\n!!! fix: replace `:` with `=`\n',
+    );
+    // Without the file's text, the place and the message still show.
+    expect(renderErrorBaseline(main, analysis.diagnostics, { file: 'main.ae' })).toContain('==== lib.ae\n@@ 2:10\n!!! error AE1013');
+    const human = renderHuman(analysis.diagnostics, analysis.sources);
+    expect(human).toContain('lib.ae:2:10: error AE1013');
+    expect(human).toContain('2 | let width: 16');
+  });
+
+  it('names the file of a related place in another file', () => {
+    const at = { offset: 0, line: 1, column: 1 };
+    const range = { start: at, end: { ...at, offset: 1, column: 2 } };
+    const cross = { code: 'AE2009' as const, severity: 'error' as const, message: 'cycle', range, file: 'a.ae', notes: [], related: [{ message: 'here', range, file: 'b.ae' }] };
+    expect(renderErrorBaseline('x\n', [cross], { file: 'a.ae' })).toContain('!!! related b.ae:1:1: here');
+    expect(renderErrorBaseline('x\n', [{ ...cross, related: [{ message: 'here', range, file: 'a.ae' }] }], { file: 'a.ae' })).toContain('!!! related 1:1: here');
+  });
 });

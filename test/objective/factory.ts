@@ -215,6 +215,11 @@ export function buildModel(spec: ModelSpec): BuiltModel {
     const open = add('  train ', `${t.name ? t.name + ' ' : ''}{`);
     const settings: TrainSetting[] = (t.settings ?? []).map((s) => {
       const at = add('    ', s);
+      const bare = /^(\w+)\(/.exec(s);
+      if (bare && !s.startsWith(`${bare[1]} = `)) {
+        // `early_stop(patience = 3)`: the shorthand, whose value is the whole call.
+        return { kind: 'TrainSetting', name: ident(bare[1]!, at), value: parseExpression(s, at), shorthand: true, range: span(at, s.length) };
+      }
       const [key] = s.split(' = ');
       const value = parseExpression(s.slice(key!.length + 3), shift(at, key!.length + 3));
       return { kind: 'TrainSetting', name: ident(key!, at), value, range: span(at, s.length) };

@@ -77,6 +77,12 @@ describe('training phases', () => {
     expect(phasesOf([{ settings: ['epochs = 4', 'schedule = greedy'] }]).phases[0]!.schedule).toEqual({ kind: 'greedy', epochs: 4 });
   });
 
+  it('reads `early_stop(...)` alone as `early_stop = early_stop(...)`', () => {
+    const { phases, diagnostics } = phasesOf([{ settings: ['early_stop(patience = 3, min_delta = 0.01)'] }, { settings: ['early_stop(patience = 2)'] }]);
+    expect(diagnostics).toEqual([]);
+    expect(phases.map((p) => p.earlyStop)).toEqual([{ patience: 3, minDelta: 0.01 }, { patience: 2, minDelta: 0 }]);
+  });
+
   it('names unnamed phases train, train2, ...', () => {
     expect(phasesOf([{}, {}]).phases.map((p) => p.name)).toEqual(['train', 'train2']);
   });
@@ -115,6 +121,22 @@ describe('phase errors', () => {
     expect(diagnostics.map((d) => d.notes.find((n) => n.startsWith('did you mean')))).toEqual([
       'did you mean `mnist`?', 'did you mean `adam`?', 'did you mean `greedy`?', 'did you mean `split`?',
     ]);
+  });
+
+  it('rejects a bare call of any other setting, with a fix that writes it out', () => {
+    const { diagnostics } = phasesOf([{ settings: ['adam(lr = 0.1)', 'epochs(5)', 'greedy(epochs = 2)', 'mnist(split = "test")', 'batch(a = 1)', 'foo(1)'] }]);
+    expect(codes(diagnostics)).toEqual(['AE4101 7:5', 'AE4102 8:5', 'AE4101 9:5', 'AE4101 10:5', 'AE4102 11:5', 'AE4101 12:5']);
+    expect(diagnostics[0]!.message).toBe('`adam(...)` is not a train setting but a value of `optimizer`');
+    expect(diagnostics.slice(0, 4).map((d) => d.fix?.edits.map((e) => `${e.range.start.column}-${e.range.end.column}:${e.newText}`))).toEqual([
+      ['5-5:optimizer = '], ['11-12: = ', '13-14:'], ['5-5:schedule = '], ['5-5:data = '],
+    ]);
+    expect(diagnostics[4]!.fix).toBeUndefined(); // a named argument: nothing to unwrap
+    expect(diagnostics[5]!.message).toBe('unknown train setting `foo`');
+  });
+
+  it('sets a shorthand early_stop and an `=` one only once (AE4104)', () => {
+    const { diagnostics } = phasesOf([{ settings: ['early_stop(patience = 3)', 'early_stop = 2'] }]);
+    expect(codes(diagnostics)).toEqual(['AE4104 8:5']);
   });
 
   it('rejects freezing what is neither a stage nor a name (AE4107)', () => {

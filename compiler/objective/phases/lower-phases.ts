@@ -10,6 +10,7 @@ import { lowerObjective } from '../lower-objective.js';
 import { unknownWord } from '../values.js';
 import { defaultOptimizer } from './optimizers.js';
 import { settingHandlers, settingNames, type PhaseDraft } from './settings.js';
+import { checkShorthand } from './shorthand.js';
 
 export const phaseDefaults: Readonly<PhaseDraft> = Object.freeze({
   optimizer: defaultOptimizer,
@@ -52,7 +53,7 @@ export function lowerPhases(model: CheckedModel, trains: TrainMember[], objectiv
 
 /** The phase-local loss, whether the parser kept it apart or among the settings. */
 export function phaseLoss(train: TrainMember): Expression | undefined {
-  return train.loss?.value ?? train.settings.find((s) => s.name.name === 'loss')?.value;
+  return train.loss?.value ?? train.settings.find((s) => s.name.name === 'loss' && !s.shorthand)?.value;
 }
 
 function applySettings(settings: TrainSetting[], draft: PhaseDraft, context: { model: CheckedModel; diagnostics: Diagnostic[] }): void {
@@ -60,6 +61,11 @@ function applySettings(settings: TrainSetting[], draft: PhaseDraft, context: { m
   for (const setting of settings) {
     if (setting.recovered) continue;
     const key = setting.name.name;
+    const shorthandProblem = setting.shorthand && setting.value.kind === 'Call' ? checkShorthand({ ...setting, value: setting.value }, [...settingNames, 'loss']) : undefined;
+    if (shorthandProblem) {
+      context.diagnostics.push(shorthandProblem);
+      continue;
+    }
     if (key === 'loss') continue; // the phase-local loss, lowered by lowerPhases
     const handler = settingHandlers[key];
     if (!handler) {

@@ -1,0 +1,40 @@
+// `ae check DIR`, `ae fmt --write DIR`: a directory stands for every `.ae` file below it, found
+// recursively and in a stable (sorted) order. Hidden directories and node_modules are skipped: they
+// hold tools' copies, not the user's sources. Files named directly are kept as given, `.ae` or not.
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+export interface ExpandedFiles {
+  /** As the user would name them: a directory's files joined onto the directory as written. */
+  files: string[];
+  /** How many of the arguments were directories. */
+  directories: number;
+}
+
+export async function expandAeFiles(paths: readonly string[], cwd: string): Promise<ExpandedFiles> {
+  const files: string[] = [];
+  let directories = 0;
+  for (const given of paths) {
+    const info = await stat(resolve(cwd, given)).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      files.push(given); // missing files are the command's to report
+      continue;
+    }
+    directories++;
+    files.push(...(await aeFilesUnder(given, cwd)));
+  }
+  return { files: [...new Set(files)], directories };
+}
+
+async function aeFilesUnder(dir: string, cwd: string): Promise<string[]> {
+  const entries = await readdir(resolve(cwd, dir), { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await aeFilesUnder(path, cwd)));
+    else if (entry.isFile() && entry.name.endsWith('.ae')) found.push(path);
+  }
+  return found;
+}
