@@ -1,0 +1,25 @@
+// aelang as a library: the same pipeline the `ae` command runs, for programs that embed it.
+// Text → diagnostics and IR (compiler), IR → a trained run (runtime), a run → codes and
+// reconstructions (tasks). Each stage can be used on its own: an IR written by `ae compile` can be
+// validated and trained here without the compiler.
+
+// ---- compiler
+export { parseSource } from './grammar/index.js';
+export { analyzeSource, analyzeFile, type Analysis, type AnalyzeOptions } from './compiler/analyze.js';
+export type { Diagnostic, Severity, SuggestedFix, RelatedLocation } from './compiler/diagnostics/diagnostic.js';
+export { renderHuman, renderJson } from './compiler/diagnostics/render.js';
+export { diagnosticCatalogue, type DiagnosticCode } from './compiler/diagnostics/codes/index.js';
+export { serializeIR } from './compiler/ir/emit.js';
+export { validateIR } from './compiler/ir/validate.js';
+export type * from './compiler/ir/types.js';
+export { IR_VERSION } from './compiler/ir/types.js';
+export { formatAe, type FormatOptions } from './compiler/format/format.js';
+
+// ---- runtime
+export { selectBackend, describeBackend, BackendUnavailableError, type BackendName } from './runtime/backends/index.js';
+export { loadDataset, parseDataArgument, DataError, type Dataset } from './runtime/data/index.js';
+export { buildProgram, type Program } from './runtime/program/program.js';
+export { train, type TrainOptions, type TrainResult } from './runtime/train/train.js';
+export { loadRun, encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
+export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
+export { writeNpy, writeCsv } from './runtime/io/index.js';
