@@ -1,4 +1,5 @@
 // `ae train FILE`: compile (or read) the model, pick a backend, train it into a run directory.
+import { readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { createRunDirectory } from '../../runtime/runs/index.js';
@@ -49,19 +50,21 @@ export const trainCommand: Command = {
       }
       const backend = await useBackend(args, io);
       const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
-      const result = await train({
-        ir,
-        runDir,
-        cwd: io.cwd,
-        backend,
-        resume: resumeDir !== undefined,
-        progress: { stderr: io.stderr, isTTY: io.isTTY },
-        ...(seed !== undefined ? { seed } : {}),
-        ...(epochs !== undefined ? { epochs } : {}),
-        ...(batch !== undefined ? { batch } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        ...(stringFlag(args, 'data') !== undefined ? { data: stringFlag(args, 'data')! } : {}),
-      });
+      const result = await removingIfEmpty(runDir, () =>
+        train({
+          ir,
+          runDir,
+          cwd: io.cwd,
+          backend,
+          resume: resumeDir !== undefined,
+          progress: { stderr: io.stderr, isTTY: io.isTTY },
+          ...(seed !== undefined ? { seed } : {}),
+          ...(epochs !== undefined ? { epochs } : {}),
+          ...(batch !== undefined ? { batch } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(stringFlag(args, 'data') !== undefined ? { data: stringFlag(args, 'data')! } : {}),
+        }),
+      );
       const last = result.metrics[result.metrics.length - 1];
       const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
@@ -92,6 +95,16 @@ async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: 
   if (layout === undefined) return;
   await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
   io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
+}
+
+/** Runs `work`; if it fails before writing anything into the run directory, the directory goes too. */
+async function removingIfEmpty<T>(runDir: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (readdirSync(runDir).length === 0) rmdirSync(runDir);
+    throw error;
+  }
 }
 
 /** Enough for every MNIST test image, few enough to keep the final evaluation to seconds. */

@@ -107,6 +107,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let trainingSeconds = 0;
   try {
     const stages = planStages(ir, phases, program.parameters, options.epochs);
+    // Every stage's data is read and checked before anything is written or trained: a file that does
+    // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
+    const load = datasetLoader(inputs, options);
+    for (const stage of stages) {
+      if (!options.dataset) await load(options.data ?? stage.phase.data ?? missingData(stage));
+      if (!options.validation && stage.phase.validate) await load(stage.phase.validate);
+    }
     let state: TrainState = { stage: 0, stageName: stages[0]?.name ?? '', epoch: 0, step: 0, seed, seedOverride, stoppedEarly: false, earlyStop: { best: null, wait: 0 }, rng: 0 };
     let resumedOptimizer: OptimizerState | undefined;
     if (resumed) {
@@ -126,7 +133,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     } else {
       await writeJsonAtomic(join(runDir, IR_FILE), ir);
     }
-    const load = datasetLoader(inputs, options);
 
     for (let index = state.stage; index < stages.length; index++) {
       const stage = stages[index]!;

@@ -1,7 +1,7 @@
 // The installed command, end to end: `node bin/ae.js ...` in a child process over the built dist/,
 // from compiling a model to training it and using the run, as a new user would in a terminal.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +27,18 @@ const TINY_MODEL = `model tiny {
 beforeAll(() => {
   ensureBuilt('dist/cli/main.js');
   writeFileSync(join(work, 'tiny.ae'), TINY_MODEL);
+  writeFileSync(join(work, 'two-phases.ae'), TWO_PHASES);
+  writeFileSync(join(work, 'short.csv'), `${Array.from({ length: 16 }, (_, i) => `p${i}`).join(',')}\n${'0.5,'.repeat(15)}0.5\n0.5,0.5\n`);
   writeFileSync(join(work, 'broken.ae'), 'model m {\n  input x: [4]\n  encoder { dense(2 act = relu) }\n}\n');
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Two phases; the second reads a CSV whose third line is short. The error must come before the
+// first phase trains, and leave no run directory behind.
+const TWO_PHASES = TINY_MODEL.replace(
+  '  loss = mse(x_hat, x)\n',
+  '  loss = mse(x_hat, x)\n  train first { data = synthetic(samples = 32), epochs = 1 }\n  train second { data = csv("short.csv"), epochs = 1 }\n',
+);
 
 describe('bin/ae.js', () => {
   it('lists the commands with --help', () => {
@@ -51,6 +60,14 @@ describe('bin/ae.js', () => {
     expect(ae('check', '--bogus', 'tiny.ae').code).toBe(2);
     expect(ae('check', 'missing.ae').code).toBe(2);
     expect(ae('frobnicate').code).toBe(2);
+  });
+
+  it('rejects data that does not fit before training, leaving no run directory', () => {
+    const result = ae('train', 'two-phases.ae', '--backend', 'cpu', '--out', 'bad-run');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('short.csv: line 3 has 2 columns but the header has 16');
+    expect(result.stderr).not.toContain('first 1/1');
+    expect(existsSync(join(work, 'bad-run'))).toBe(false);
   });
 
   it('trains, then evaluates, encodes and reconstructs from the run', () => {
