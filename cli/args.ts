@@ -56,7 +56,7 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A positive integer flag, with the flag's name in the error when it is not one. */
+/** An integer flag, at least `min` (default 1), with the flag's name in the error when it is not one. */
 export function integerFlag(args: ParsedArgs, name: string, options: { min?: number } = {}): number | undefined {
   const raw = stringFlag(args, name);
   if (raw === undefined) return undefined;

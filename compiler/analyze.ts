@@ -107,14 +107,16 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
   return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };
 }
 
-/** Reads the file and its imports from disk. Undefined text means the file itself is missing. */
+/** Reads the file from disk (relative to `cwd`) and analyses it with its imports; throws if the file cannot be read. */
 export function analyzeFile(file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
-  const text = readFromDisk(path.resolve(cwd, file));
-  if (text === undefined) throw new Error(`cannot read ${file}`);
+  const absolute = path.resolve(cwd, file);
+  const text = readFromDisk(absolute);
+  if (text === undefined) throw new Error(`cannot read ${file} (looked for ${absolute})`);
   return analyzeSource(text, file, options);
 }
 
+/** The file's text, or undefined when it is missing or unreadable. */
 function readFromDisk(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');

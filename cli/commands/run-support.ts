@@ -52,8 +52,8 @@ export async function openModel(file: string, modelName: string | undefined, io:
 }
 
 /**
- * The data a task runs on: --data, else the model's validation data, else its training data, else
- * the --data the run was trained with (recorded in run.json).
+ * The data a task runs on: --data, else the first phase that names data (its validation data, else
+ * its training data), else the --data the run was trained with (recorded in run.json).
  */
 export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
   const { ir } = run;

@@ -45,7 +45,7 @@ export const trainCommand: Command = {
       const ir = file === undefined ? runIR : await openModel(file, stringFlag(args, 'model'), io);
       if (ir === undefined) return EXIT_INPUT_ERROR;
       if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
-        io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE}\n`);
+        io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);
         return EXIT_INPUT_ERROR;
       }
       const backend = await useBackend(args, io);

@@ -40,7 +40,3 @@ export function kernelInitializerFor(spec: ActivationSpec | undefined): 'he_norm
     ? 'he_normal'
     : 'glorot_uniform';
 }
-
-export function formatActivation(spec: ActivationSpec): string {
-  return spec.fn === 'leaky_relu' && spec.alpha !== undefined ? `leaky_relu(${spec.alpha})` : spec.fn;
-}

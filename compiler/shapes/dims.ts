@@ -1,10 +1,6 @@
 // Dimension arithmetic where an unknown dimension (null) stays unknown, and shapes as people read them.
 import type { Dimension, Shape } from '../ir/types.js';
 
-export function mapKnown(d: Dimension, f: (n: number) => number): Dimension {
-  return d === null ? null : f(d);
-}
-
 /** Output length of a convolution or pooling window along one axis (Keras/TF arithmetic). */
 export function windowOutput(length: Dimension, kernel: number, stride: number, padding: 'same' | 'valid'): Dimension {
   if (length === null) return null;

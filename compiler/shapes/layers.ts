@@ -2,7 +2,7 @@
 // parameters and its IR attributes. The checker, the mirror, the summary and did-you-mean read this.
 import type { DiagnosticCode } from '../diagnostics/codes/index.js';
 import type { ActivationSpec, Initializer, IROp, ParameterRole, Shape } from '../ir/types.js';
-import { activationNames, kernelInitializerFor, LINEAR } from './activations.js';
+import { activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
 
@@ -251,7 +251,7 @@ const layerTable: Record<string, LayerOp> = {
 
 // Every activation is also a layer of its own.
 for (const fn of activationNames) {
-  const args = fn === 'leaky_relu' ? [{ name: 'alpha', type: nonNegative, default: 0.2 }] : [];
+  const args = fn === 'leaky_relu' ? [{ name: 'alpha', type: nonNegative, default: DEFAULT_LEAKY_ALPHA }] : [];
   layerTable[fn] = {
     ...sameShapeOp({ name: fn, args }, 'activation', (_i, a) => (fn === 'leaky_relu' ? { fn, alpha: a.alpha } : { fn })),
     activation: (a) => (fn === 'leaky_relu' ? { fn, alpha: a.alpha as number } : { fn }),

@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { DataError } from './errors.js';
+import { fileErrorReason } from '../file-error-reason.js';
 
 export interface CsvTable {
   header?: string[];
@@ -25,7 +26,7 @@ export async function readCsv(path: string, options: { limit?: number; label?: s
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DataError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
   }
   return parseCsv(text, name, options);
 }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { DataError, formatShape, product } from './errors.js';
+import { fileErrorReason } from '../file-error-reason.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -58,7 +59,7 @@ export async function readIdx(path: string, options: { limit?: number; name?: st
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new DataError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
   }
   return parseIdx(gunzipIfNeeded(bytes, name), name, options.limit);
 }

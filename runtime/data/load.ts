@@ -44,25 +44,11 @@ async function loadSource(source: DataSource, input: IRInput, options: LoadOptio
       return loadArrays(name, { path: files.images, name }, { path: files.labels, name: `${name} labels` }, input, limit, labelsInput, 'idx');
     }
     case 'idx':
-      return loadArrays(
-        source.images,
-        { path: path(source.images), name: source.images },
-        source.labels === undefined ? undefined : { path: path(source.labels), name: source.labels },
-        input,
-        limit,
-        labelsInput,
-        'idx',
-      );
-    case 'npy':
-      return loadArrays(
-        source.path,
-        { path: path(source.path), name: source.path },
-        source.labels === undefined ? undefined : { path: path(source.labels), name: source.labels },
-        input,
-        limit,
-        labelsInput,
-        'npy',
-      );
+    case 'npy': {
+      const file = source.kind === 'idx' ? source.images : source.path;
+      const labels = source.labels === undefined ? undefined : { path: path(source.labels), name: source.labels };
+      return loadArrays(file, { path: path(file), name: file }, labels, input, limit, labelsInput, source.kind);
+    }
     case 'csv': {
       const table = await readCsv(path(source.path), { limit, label: source.label, name: source.path });
       const raw = { file: source.path, kind: 'values' as const, count: table.count, sampleShape: [table.columns], values: table.values };

@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { DataError, product } from './errors.js';
+import { fileErrorReason } from '../file-error-reason.js';
 
 export type NpyDtype = 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'int32' | 'int64';
 export type NpyValues = Float32Array | Float64Array | Uint8Array | Int8Array | Int16Array | Int32Array | Float64Array;
@@ -44,7 +45,7 @@ export async function readNpy(path: string, options: { limit?: number; name?: st
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new DataError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
   }
   return parseNpy(bytes, name, options.limit);
 }

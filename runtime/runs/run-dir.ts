@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RunFileError } from './errors.js';
+import { fileErrorReason } from '../file-error-reason.js';
 
 /** `20240131-093015`, local time. */
 export function runTimestamp(date = new Date()): string {
@@ -50,7 +51,7 @@ function makeDirectory(path: string): void {
   try {
     mkdirSync(path, { recursive: true });
   } catch (error) {
-    throw new RunFileError(`cannot create ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunFileError(`cannot create ${path}: ${fileErrorReason(error)}`);
   }
 }
 
@@ -72,7 +73,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw new RunFileError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunFileError(`cannot write ${path}: ${fileErrorReason(error)}`);
   }
   await syncDirectory(dirname(path));
 }
@@ -101,18 +102,12 @@ export async function appendJsonLine(path: string, value: unknown): Promise<void
   try {
     await appendFile(path, `${JSON.stringify(value)}\n`);
   } catch (error) {
-    throw new RunFileError(`cannot append to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunFileError(`cannot append to ${path}: ${fileErrorReason(error)}`);
   }
 }
 
 export async function readJsonFile<T = unknown>(path: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new RunFileError(code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${code ?? (error as Error).message}`);
-  }
+  const text = await readRunText(path);
   try {
     return JSON.parse(text) as T;
   } catch (error) {
@@ -122,13 +117,7 @@ export async function readJsonFile<T = unknown>(path: string): Promise<T> {
 
 /** Reads a JSON-lines file; a torn last line (a crash mid-append) is dropped, any other bad line is an error. */
 export async function readJsonLines<T = unknown>(path: string): Promise<T[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new RunFileError(code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${code ?? (error as Error).message}`);
-  }
+  const text = await readRunText(path);
   const lines = text.split('\n');
   const values: T[] = [];
   lines.forEach((line, index) => {
@@ -141,4 +130,13 @@ export async function readJsonLines<T = unknown>(path: string): Promise<T[]> {
     }
   });
   return values;
+}
+
+async function readRunText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new RunFileError(code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${fileErrorReason(error)}`);
+  }
 }

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { CheckpointError } from './errors.js';
 import { writeFileAtomic } from './run-dir.js';
+import { fileErrorReason } from '../file-error-reason.js';
 
 export type TensorDtype = 'F32' | 'I32';
 
@@ -125,7 +126,7 @@ export async function readSafetensors(path: string): Promise<{ tensors: TensorMa
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new CheckpointError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CheckpointError(`cannot read ${path}: ${fileErrorReason(error)}`);
   }
   return decodeSafetensors(bytes, path);
 }

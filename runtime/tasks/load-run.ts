@@ -8,6 +8,7 @@ import { buildProgram, type Program } from '../program/program.js';
 import { RunFileError } from '../runs/index.js';
 import { loadWeights } from '../train/checkpoint.js';
 import { IR_FILE } from '../train/train.js';
+import { fileErrorReason } from '../file-error-reason.js';
 
 export interface LoadedRun {
   dir: string;
@@ -21,7 +22,7 @@ export async function readIRFile(file: string): Promise<IRModel> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new RunFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunFileError(`cannot read ${file}: ${fileErrorReason(error)}`);
   }
   let json: unknown;
   try {

@@ -1,6 +1,7 @@
 // The training loop: stages (phases; greedy layers expanded) in order, epochs, shuffled batches
 // from the seeded PRNG, validation, early stopping, metrics as JSON lines, a checkpoint at the end of
 // every epoch, and a refusal to apply a step whose loss is not finite.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel, IRPhase } from '../../compiler/ir/types.js';
@@ -9,7 +10,7 @@ import { createOptimizer, type OptimizerState } from '../optim/optimizer.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { tidyValue } from '../program/gradient.js';
 import { deriveSeed, Rng } from '../program/rng.js';
-import { appendJsonLine, readJsonLines, writeJsonAtomic } from '../runs/index.js';
+import { appendJsonLine, readJsonLines, writeFileAtomic, writeJsonAtomic } from '../runs/index.js';
 import { batchInputs, batchStarts, modelInputs } from './batches.js';
 import { loadResumeState, loadWeights, saveCheckpoint, type TrainState } from './checkpoint.js';
 import { NonFiniteLossError, TrainingError } from './errors.js';
@@ -119,7 +120,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (resumed) {
       await loadWeights(program, runDir);
       state = { ...resumed.state, seedOverride };
-      if (state.seed !== seed) throw new TrainingError(`cannot resume: the run used seed ${state.seed}, not ${seed}`);
+      if (state.seed !== seed) throw new TrainingError(`cannot resume: the run used seed ${state.seed}, not ${seed} (resume with --seed ${state.seed}, or start a new run)`);
       const current = stages[state.stage];
       if (current === undefined || state.stageName !== current.name) {
         throw new TrainingError(`cannot resume: the run stopped in stage '${state.stageName}', which this model does not have at position ${state.stage + 1}`);
@@ -129,7 +130,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       } else {
         resumedOptimizer = resumed.optimizer;
       }
-      metrics.push(...(await readMetrics(runDir)));
+      metrics.push(...(await resumeMetrics(runDir)));
     } else {
       await writeJsonAtomic(join(runDir, IR_FILE), ir);
     }
@@ -145,7 +146,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const optimizer = createOptimizer(stage.phase.optimizer, decayed);
       const resuming = index === state.stage && options.resume === true;
       if (resuming && resumedOptimizer) optimizer.load(resumedOptimizer, program.variables);
-      let epochStart = resuming ? state.epoch : 0;
+      const epochStart = resuming ? state.epoch : 0;
       let early = resuming ? state.earlyStop : { best: null as number | null, wait: 0 };
       let step = state.step;
       try {
@@ -212,7 +213,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         optimizer.dispose();
       }
       state = { ...state, step, stage: index + 1, epoch: 0 };
-      epochStart = 0;
     }
     const totalSeconds = (performance.now() - started) / 1000;
     const samplesPerSecond = trainingSeconds > 0 ? trainedSamples / trainingSeconds : 0;
@@ -242,10 +242,15 @@ function nextEarlyStop(early: { best: number | null; wait: number }, monitored: 
   return { best: early.best, wait: early.wait + 1 };
 }
 
-async function readMetrics(dir: string): Promise<MetricsLine[]> {
-  try {
-    return await readJsonLines<MetricsLine>(join(dir, METRICS_FILE));
-  } catch {
-    return [];
-  }
+/**
+ * The metrics of the run being resumed. A crash can leave a torn last line; the file is rewritten
+ * without it, since the lines appended next would otherwise follow it and break the file. A missing
+ * file is an empty history; any other problem is an error, not a silently lost history.
+ */
+async function resumeMetrics(dir: string): Promise<MetricsLine[]> {
+  const path = join(dir, METRICS_FILE);
+  if (!existsSync(path)) return [];
+  const lines = await readJsonLines<MetricsLine>(path);
+  await writeFileAtomic(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  return lines;
 }

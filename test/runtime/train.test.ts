@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -110,5 +110,16 @@ describe('train', () => {
     expect(second.metrics.map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
     expect(second.metrics.map((m) => m.loss)).toEqual(full.metrics.map((m) => m.loss));
     expect(await weights(split)).toEqual(await weights(straight));
+  });
+
+  it('resumes after a crash that tore the last metrics line, and keeps the file readable', async () => {
+    const dir = tempDir();
+    const first = await train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, epochs: 1 });
+    first.program.dispose();
+    appendFileSync(join(dir, 'metrics.jsonl'), '{"phase":"train","epo'); // killed mid-write
+    const second = await train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, resume: true });
+    second.program.dispose();
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { epoch: number }).epoch)).toEqual([1, 2, 3]);
   });
 });

@@ -20,6 +20,7 @@ export function fusedActivation(spec: ActivationSpec): FusedActivation | undefin
   }
 }
 
+/** The IR's default negative slope (the compiler writes alpha out; a hand-written IR may omit it). */
 export function leakyAlpha(spec: ActivationSpec): number {
   return spec.alpha ?? 0.2;
 }
