@@ -1,0 +1,62 @@
+// The state of building one file's AST (its line map, diagnostics, declarations built ahead) and the range helpers every builder uses.
+import type { CstNode, IToken } from 'chevrotain';
+import type * as ast from '../../compiler/ast.js';
+import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../compiler/diagnostics/codes/index.js';
+import type { LineMap } from '../positions.js';
+import { cstSpan, isRealToken, tokenSpan } from '../syntax-helpers.js';
+
+/** Offsets [start, end) into the file's text. */
+export type Span = { start: number; end: number };
+
+/** Passed as `b` to every builder function in this folder; one per file being built. */
+export class BuildContext {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Trees of the declarations built ahead, as the parser finished each (see `AstBuilder.buildDeclaration`). */
+  readonly prebuilt = new Map<CstNode, ast.Declaration | undefined>();
+
+  constructor(readonly lines: LineMap) {}
+
+  range(span: Span): ast.SourceRange {
+    return this.lines.range(span.start, span.end);
+  }
+
+  report(code: DiagnosticCode, message: string, span: Span, options: Parameters<typeof diagnostic>[3] = {}): void {
+    this.diagnostics.push(diagnostic(code, message, this.range(span), options));
+  }
+
+  /** The span of a node, from its CST location, else from what was built of it, else empty at `fallback`. */
+  spanOf(node: CstNode | undefined, fallback: number, ...parts: Array<{ range: ast.SourceRange } | undefined>): Span {
+    const located = cstSpan(node);
+    if (located) return located;
+    let firstPart: { range: ast.SourceRange } | undefined;
+    let lastPart: { range: ast.SourceRange } | undefined;
+    for (const part of parts) {
+      if (part === undefined) continue;
+      firstPart ??= part;
+      lastPart = part;
+    }
+    if (firstPart && lastPart) return { start: firstPart.range.start.offset, end: lastPart.range.end.offset };
+    return { start: fallback, end: fallback };
+  }
+
+  /** Where a missing piece would go: just after the last real token before it. */
+  after(...tokens: Array<IToken | undefined>): number {
+    let end = 0;
+    for (const token of tokens) if (isRealToken(token)) end = Math.max(end, tokenSpan(token).end);
+    return end;
+  }
+
+  identifierFromToken(token: IToken | undefined, fallback: number): ast.Identifier {
+    if (!isRealToken(token)) return { kind: 'Identifier', name: '', range: this.range({ start: fallback, end: fallback }), recovered: true };
+    return { kind: 'Identifier', name: token.image, range: this.range(tokenSpan(token)) };
+  }
+
+  missingExpression(at: number): ast.MissingExpression {
+    return { kind: 'MissingExpression', recovered: true, range: this.range({ start: at, end: at }) };
+  }
+
+  recoveredFlag(node: CstNode | undefined): { recovered?: true } {
+    return node?.recoveredNode ? { recovered: true } : {};
+  }
+}

@@ -1,0 +1,94 @@
+// Builds the file and its top-level declarations: import, let, block (with parameters) and model.
+import type { CstNode } from 'chevrotain';
+import type * as ast from '../../compiler/ast.js';
+import type * as cst from '../cst.js';
+import { cstSpan, first, isRealToken } from '../syntax-helpers.js';
+import { checkCommas, expectEquals } from './checks.js';
+import type { BuildContext } from './context.js';
+import { expressionOr, stringLiteral } from './expressions.js';
+import { layersOf } from './layers.js';
+import { member } from './members.js';
+import { name, nameOr } from './names.js';
+
+export function file(b: BuildContext, ctx: cst.FileCstChildren): ast.SourceFile {
+  const declarations = (ctx.declaration ?? []).flatMap((d) => {
+    const built = b.prebuilt.has(d) ? b.prebuilt.get(d) : declaration(b, d.children);
+    return built ? [built] : [];
+  });
+  return { kind: 'SourceFile', declarations, comments: [], range: b.range({ start: 0, end: b.lines.text.length }) };
+}
+
+export function declaration(b: BuildContext, ctx: cst.DeclarationCstChildren): ast.Declaration | undefined {
+  const importNode = first(ctx.importDeclaration);
+  if (importNode) return importDeclaration(b, importNode.children, importNode);
+  const letNode = first(ctx.letDeclaration);
+  if (letNode) return letDeclaration(b, letNode.children, letNode);
+  const blockNode = first(ctx.blockDeclaration);
+  if (blockNode) return blockDeclaration(b, blockNode.children, blockNode);
+  const modelNode = first(ctx.modelDeclaration);
+  if (modelNode) return modelDeclaration(b, modelNode.children, modelNode);
+  return undefined;
+}
+
+export function importDeclaration(b: BuildContext, ctx: cst.ImportDeclarationCstChildren, node?: CstNode): ast.ImportDeclaration {
+  const pathToken = first(ctx.StringLiteral);
+  const afterImport = b.after(first(ctx.Import));
+  const path: ast.StringLiteral = isRealToken(pathToken)
+    ? stringLiteral(b, pathToken)
+    : { kind: 'StringLiteral', value: '', raw: '', range: b.range({ start: afterImport, end: afterImport }), recovered: true };
+  const aliasNode = first(ctx.name);
+  const alias = aliasNode ? name(b, aliasNode.children, b.after(first(ctx.As))) : undefined;
+  return {
+    kind: 'ImportDeclaration',
+    path,
+    ...(alias ? { alias } : {}),
+    range: b.range(b.spanOf(node, afterImport, path, alias)),
+    ...(node?.recoveredNode ? { recovered: true } : {}),
+  };
+}
+
+export function letDeclaration(b: BuildContext, ctx: cst.LetDeclarationCstChildren, node?: CstNode): ast.LetDeclaration {
+  const binder = first(ctx.Binder);
+  expectEquals(b, binder, 'after the name in `let`');
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Let)));
+  const value = expressionOr(b, first(ctx.expression), b.after(first(ctx.Let), binder));
+  return { kind: 'LetDeclaration', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)), ...b.recoveredFlag(node) };
+}
+
+export function blockDeclaration(b: BuildContext, ctx: cst.BlockDeclarationCstChildren, node?: CstNode): ast.BlockDeclaration {
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Block)));
+  const parameters = (ctx.blockParameter ?? []).map((p) => blockParameter(b, p.children, p));
+  checkCommas(b, parameters, ctx.Comma, 'parameters');
+  const layers = layersOf(b, first(ctx.layerBlock));
+  return {
+    kind: 'BlockDeclaration',
+    name,
+    parameters,
+    layers,
+    range: b.range(b.spanOf(node, name.range.start.offset, name)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function blockParameter(b: BuildContext, ctx: cst.BlockParameterCstChildren, node?: CstNode): ast.BlockParameter {
+  const name = nameOr(b, first(ctx.name), cstSpan(node)?.start ?? 0);
+  const binder = first(ctx.Binder);
+  expectEquals(b, binder, 'before a parameter default');
+  const defaultNode = first(ctx.expression);
+  const value = binder ? expressionOr(b, defaultNode, b.after(binder)) : undefined;
+  return {
+    kind: 'BlockParameter',
+    name,
+    ...(value ? { default: value } : {}),
+    range: b.range(b.spanOf(node, name.range.start.offset, name, value)),
+  };
+}
+
+export function modelDeclaration(b: BuildContext, ctx: cst.ModelDeclarationCstChildren, node?: CstNode): ast.ModelDeclaration {
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Model)));
+  const members = (ctx.member ?? []).flatMap((m) => {
+    const built = member(b, m.children);
+    return built ? [built] : [];
+  });
+  return { kind: 'ModelDeclaration', name, members, range: b.range(b.spanOf(node, name.range.start.offset, name)), ...b.recoveredFlag(node) };
+}

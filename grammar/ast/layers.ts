@@ -1,0 +1,79 @@
+// Builds layer blocks: layer calls (`conv2d(16) as c1`), `repeat n { ... }`, and the dotted calls they are made of.
+import type { CstNode } from 'chevrotain';
+import type * as ast from '../../compiler/ast.js';
+import type * as cst from '../cst.js';
+import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
+import type { BuildContext } from './context.js';
+import { argumentList, expressionOr } from './expressions.js';
+import { name } from './names.js';
+
+export function layersOf(b: BuildContext, node: cst.LayerBlockCstNode | undefined): ast.Layer[] {
+  return node ? layerBlock(b, node.children) : [];
+}
+
+export function layerBlock(b: BuildContext, ctx: cst.LayerBlockCstChildren): ast.Layer[] {
+  return (ctx.layer ?? []).flatMap((l) => {
+    const built = layer(b, l.children);
+    return built ? [built] : [];
+  });
+}
+
+export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | undefined {
+  const repeatNode = first(ctx.repeatLayer);
+  if (repeatNode) return repeatLayer(b, repeatNode.children, repeatNode);
+  const callNode = first(ctx.layerCall);
+  if (callNode) return layerCall(b, callNode.children, callNode);
+  return undefined;
+}
+
+export function repeatLayer(b: BuildContext, ctx: cst.RepeatLayerCstChildren, node?: CstNode): ast.RepeatLayers {
+  const count = expressionOr(b, first(ctx.expression), b.after(first(ctx.Repeat)));
+  return {
+    kind: 'RepeatLayers',
+    count,
+    layers: layersOf(b, first(ctx.layerBlock)),
+    range: b.range(b.spanOf(node, count.range.start.offset, count)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function layerCall(b: BuildContext, ctx: cst.LayerCallCstChildren, node?: CstNode): ast.LayerCall {
+  const call = callOr(b, first(ctx.call), cstSpan(node)?.start ?? 0);
+  const aliasNode = first(ctx.name);
+  const alias = aliasNode ? name(b, aliasNode.children, b.after(first(ctx.As))) : undefined;
+  return {
+    kind: 'LayerCall',
+    call,
+    ...(alias ? { alias } : {}),
+    range: b.range(b.spanOf(node, call.range.start.offset, call, alias)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function callOr(b: BuildContext, node: cst.CallCstNode | undefined, fallback: number): ast.Call {
+  if (node) return call(b, node.children, node);
+  const callee: ast.NameRef = { kind: 'NameRef', name: '', range: b.range({ start: fallback, end: fallback }), recovered: true };
+  return { kind: 'Call', callee, args: [], hasParens: false, range: callee.range, recovered: true };
+}
+
+export function call(b: BuildContext, ctx: cst.CallCstChildren, node?: CstNode): ast.Call {
+  const parts = (ctx.Identifier ?? []).filter(isRealToken);
+  const fallback = cstSpan(node)?.start ?? 0;
+  let callee: ast.NameRef | ast.MemberAccess = parts[0]
+    ? { kind: 'NameRef', name: parts[0].image, range: b.range(tokenSpan(parts[0])) }
+    : { kind: 'NameRef', name: '', range: b.range({ start: fallback, end: fallback }), recovered: true };
+  for (const part of parts.slice(1)) {
+    const member = b.identifierFromToken(part, 0);
+    callee = { kind: 'MemberAccess', object: callee, member, range: b.range({ start: callee.range.start.offset, end: member.range.end.offset }) };
+  }
+  const listNode = first(ctx.argumentList);
+  const args = listNode ? argumentList(b, listNode.children, listNode) : [];
+  return {
+    kind: 'Call',
+    callee,
+    args,
+    hasParens: listNode !== undefined,
+    range: b.range(b.spanOf(node, callee.range.start.offset, callee)),
+    ...b.recoveredFlag(node),
+  };
+}

@@ -1,0 +1,166 @@
+// Builds model members (input, corrupt, encoder, latent, decoder/mirror, output, head, loss); `train` is in train.ts.
+import type { CstNode } from 'chevrotain';
+import type * as ast from '../../compiler/ast.js';
+import { diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { didYouMean } from '../../compiler/suggest.js';
+import type * as cst from '../cst.js';
+import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
+import { expectColon, expectEquals } from './checks.js';
+import type { BuildContext, Span } from './context.js';
+import { argumentList, expressionOr } from './expressions.js';
+import { call, callOr, layersOf } from './layers.js';
+import { nameOr, reference } from './names.js';
+import { trainMember } from './train.js';
+import { labelType, tensorType } from './types.js';
+
+const memberKeywords = ['input', 'corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', 'loss', 'train'];
+
+export function member(b: BuildContext, ctx: cst.MemberCstChildren): ast.ModelMember | undefined {
+  const [key, nodes] = Object.entries(ctx)[0] ?? [];
+  const node = (nodes as CstNode[] | undefined)?.[0];
+  if (!key || !node) return undefined;
+  switch (key) {
+    case 'inputMember': return inputMember(b, node.children as cst.InputMemberCstChildren, node);
+    case 'corruptMember': return corruptMember(b, node.children as cst.CorruptMemberCstChildren, node);
+    case 'encoderMember': return encoderMember(b, node.children as cst.EncoderMemberCstChildren, node);
+    case 'latentMember': return latentMember(b, node.children as cst.LatentMemberCstChildren, node);
+    case 'decoderMember': return decoderMember(b, node.children as cst.DecoderMemberCstChildren, node);
+    case 'outputMember': return outputMember(b, node.children as cst.OutputMemberCstChildren, node);
+    case 'headMember': return headMember(b, node.children as cst.HeadMemberCstChildren, node);
+    case 'lossMember': return lossMember(b, node.children as cst.LossMemberCstChildren, node);
+    case 'trainMember': return trainMember(b, node.children as cst.TrainMemberCstChildren, node);
+    case 'unknownMember': return unknownMember(b, node.children as cst.UnknownMemberCstChildren);
+    default: return undefined;
+  }
+}
+
+/** Reported and left out of the tree: the checker never sees a member it cannot know. */
+export function unknownMember(b: BuildContext, ctx: cst.UnknownMemberCstChildren): undefined {
+  const word = first(ctx.Identifier);
+  if (!isRealToken(word)) return undefined;
+  const hint = didYouMean(word.image, memberKeywords);
+  b.report('AE1023', `\`${word.image}\` is not a model member; members are ${memberKeywords.map((k) => `\`${k}\``).join(', ')}`, tokenSpan(word), {
+    ...(hint ? { notes: [hint] } : {}),
+  });
+  return undefined;
+}
+
+export function inputMember(b: BuildContext, ctx: cst.InputMemberCstChildren, node?: CstNode): ast.InputMember {
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Input)));
+  const binder = first(ctx.Binder);
+  expectColon(b, binder);
+  const tensorNode = first(ctx.tensorType);
+  const labelNode = first(ctx.labelType);
+  const fallback = b.after(first(ctx.Input), binder) || name.range.end.offset;
+  const type: ast.TensorType | ast.LabelType = tensorNode
+    ? tensorType(b, tensorNode.children, tensorNode)
+    : labelNode
+      ? labelType(b, labelNode.children, labelNode)
+      : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
+  return { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)), ...b.recoveredFlag(node) };
+}
+
+export function corruptMember(b: BuildContext, ctx: cst.CorruptMemberCstChildren, node?: CstNode): ast.CorruptMember {
+  const target = nameOr(b, first(ctx.name), b.after(first(ctx.Corrupt)));
+  const chain = (ctx.call ?? []).map((c) => call(b, c.children, c));
+  return { kind: 'CorruptMember', target, chain, range: b.range(b.spanOf(node, target.range.start.offset, target)), ...b.recoveredFlag(node) };
+}
+
+export function encoderMember(b: BuildContext, ctx: cst.EncoderMemberCstChildren, node?: CstNode): ast.EncoderMember {
+  const keyword = first(ctx.Encoder);
+  const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
+  return {
+    kind: 'EncoderMember',
+    keyword: b.range(keywordSpan),
+    layers: layersOf(b, first(ctx.layerBlock)),
+    range: b.range(b.spanOf(node, keywordSpan.start)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function decoderMember(b: BuildContext, ctx: cst.DecoderMemberCstChildren, node?: CstNode): ast.DecoderMember {
+  const keyword = first(ctx.Decoder);
+  const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
+  const span = b.spanOf(node, keywordSpan.start);
+  const base = { kind: 'DecoderMember' as const, keyword: b.range(keywordSpan), range: b.range(span), ...b.recoveredFlag(node) };
+  const layerBlock = first(ctx.layerBlock);
+  if (layerBlock) return { ...base, layers: layersOf(b, layerBlock) };
+  if (!first(ctx.Mirror)) return { ...base, layers: [], recovered: true };
+  expectEquals(b, first(ctx.Binder), 'before `mirror`');
+  return { ...base, mirror: mirrorSpec(b, ctx, span) };
+}
+
+/** `mirror(encoder, tied = true)`: the first positional argument names what is mirrored. */
+function mirrorSpec(b: BuildContext, ctx: cst.DecoderMemberCstChildren, span: Span): ast.MirrorSpec {
+  const mirrorToken = first(ctx.Mirror)!;
+  const listNode = first(ctx.argumentList);
+  const args = listNode ? argumentList(b, listNode.children, listNode) : [];
+  const sourceIndex = args.findIndex((a) => a.name === undefined);
+  const sourceArg = args[sourceIndex];
+  const mirrorStart = isRealToken(mirrorToken) ? mirrorToken.startOffset : span.start;
+  const specSpan = { start: mirrorStart, end: span.end };
+  let source: ast.NameRef;
+  if (sourceArg && sourceArg.value.kind === 'NameRef') {
+    source = sourceArg.value;
+  } else {
+    const at = sourceArg?.range ?? b.range({ start: b.after(mirrorToken, first(listNode?.children.LParen)), end: b.after(mirrorToken, first(listNode?.children.LParen)) });
+    if (listNode && !listNode.recoveredNode) {
+      b.diagnostics.push(
+        diagnostic('AE1020', '`mirror` needs the part it mirrors as its first argument: `mirror(encoder)`', sourceArg?.range ?? b.range(specSpan)),
+      );
+    }
+    source = { kind: 'NameRef', name: '', range: at, recovered: true };
+  }
+  return {
+    kind: 'MirrorSpec',
+    source,
+    args: args.filter((_, i) => i !== sourceIndex),
+    range: b.range(specSpan),
+  };
+}
+
+export function latentMember(b: BuildContext, ctx: cst.LatentMemberCstChildren, node?: CstNode): ast.LatentMember {
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Latent)));
+  const binder = first(ctx.Binder);
+  expectEquals(b, binder, 'after the latent name');
+  const value = callOr(b, first(ctx.call), b.after(first(ctx.Latent), binder) || name.range.end.offset);
+  return { kind: 'LatentMember', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)), ...b.recoveredFlag(node) };
+}
+
+export function outputMember(b: BuildContext, ctx: cst.OutputMemberCstChildren, node?: CstNode): ast.OutputMember {
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Output)));
+  const binder = first(ctx.Binder);
+  expectEquals(b, binder, 'after the output name');
+  const activation = callOr(b, first(ctx.call), b.after(first(ctx.Output), binder) || name.range.end.offset);
+  return {
+    kind: 'OutputMember',
+    name,
+    activation,
+    range: b.range(b.spanOf(node, name.range.start.offset, name, activation)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function headMember(b: BuildContext, ctx: cst.HeadMemberCstChildren, node?: CstNode): ast.HeadMember {
+  const name = nameOr(b, first(ctx.name), b.after(first(ctx.Head)));
+  const referenceNode = first(ctx.reference);
+  const onEnd = b.after(first(ctx.On)) || name.range.end.offset;
+  const on: ast.NameRef = referenceNode
+    ? reference(b, referenceNode.children, onEnd)
+    : { kind: 'NameRef', name: '', range: b.range({ start: onEnd, end: onEnd }), recovered: true };
+  return {
+    kind: 'HeadMember',
+    name,
+    on,
+    layers: layersOf(b, first(ctx.layerBlock)),
+    range: b.range(b.spanOf(node, name.range.start.offset, name)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function lossMember(b: BuildContext, ctx: cst.LossMemberCstChildren, node?: CstNode): ast.LossMember {
+  const binder = first(ctx.Binder);
+  expectEquals(b, binder, 'after `loss`');
+  const value = expressionOr(b, first(ctx.expression), b.after(first(ctx.Loss), binder));
+  return { kind: 'LossMember', value, range: b.range(b.spanOf(node, value.range.start.offset, value)), ...b.recoveredFlag(node) };
+}

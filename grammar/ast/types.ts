@@ -1,0 +1,50 @@
+// Builds an input's type: a tensor type `[dims] in [low, high]` or `label(classes)`.
+import type { CstNode } from 'chevrotain';
+import type * as ast from '../../compiler/ast.js';
+import { didYouMean } from '../../compiler/suggest.js';
+import type * as cst from '../cst.js';
+import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
+import type { BuildContext } from './context.js';
+import { expressionOr, listExpression } from './expressions.js';
+
+export function tensorType(b: BuildContext, ctx: cst.TensorTypeCstChildren, node?: CstNode): ast.TensorType {
+  const dimensionsNode = first(ctx.dimensions);
+  const dimensions = dimensionsNode ? listExpression(b, dimensionsNode.children, dimensionsNode).elements : [];
+  const rangeNode = first(ctx.valueRange);
+  let valueRange: ast.TensorType['valueRange'];
+  if (rangeNode) {
+    const list = listExpression(b, rangeNode.children, rangeNode);
+    const [low, high] = list.elements;
+    if (list.elements.length !== 2 && !rangeNode.recoveredNode) {
+      b.report('AE1018', `a value range has two bounds, \`in [low, high]\`; found ${list.elements.length}`, {
+        start: list.range.start.offset,
+        end: list.range.end.offset,
+      });
+    }
+    const at = list.range.end.offset;
+    valueRange = { low: low ?? b.missingExpression(at), high: high ?? b.missingExpression(at), range: list.range };
+  } else if (first(ctx.In)) {
+    const at = b.after(first(ctx.In));
+    valueRange = { low: b.missingExpression(at), high: b.missingExpression(at), range: b.range({ start: at, end: at }) };
+  }
+  const fallback = cstSpan(node)?.start ?? 0;
+  return {
+    kind: 'TensorType',
+    dimensions,
+    ...(valueRange ? { valueRange } : {}),
+    range: b.range(b.spanOf(node, fallback)),
+    ...b.recoveredFlag(node),
+  };
+}
+
+export function labelType(b: BuildContext, ctx: cst.LabelTypeCstChildren, node?: CstNode): ast.LabelType {
+  const word = first(ctx.labelWord);
+  if (isRealToken(word) && word.image !== 'label') {
+    const hint = didYouMean(word.image, ['label']);
+    b.report('AE1019', `unknown type \`${word.image}\`: an input's type is \`[dimensions]\` or \`label(classes)\``, tokenSpan(word), {
+      ...(hint ? { notes: [hint] } : {}),
+    });
+  }
+  const classes = expressionOr(b, first(ctx.expression), b.after(word, first(ctx.LParen)));
+  return { kind: 'LabelType', classes, range: b.range(b.spanOf(node, classes.range.start.offset, classes)), ...b.recoveredFlag(node) };
+}
