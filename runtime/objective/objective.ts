@@ -28,15 +28,17 @@ export interface ObjectiveValue {
 }
 
 /** `bce(x_hat, x)`, `kl(z)`, `weight_decay()`: how a term is named in metrics and errors. */
-export function termName(term: IRTerm): string {
-  return `${term.fn}(${term.args.join(', ')})`;
+export function termName(term: IRTerm, names: ReadonlyMap<string, string> = new Map()): string {
+  return `${term.fn}(${term.args.map((id) => names.get(id) ?? id).join(', ')})`;
 }
 
-/** Term names, made unique by a `#2` suffix when a term appears twice. */
-export function termNames(objective: readonly IRTerm[]): string[] {
+/** Term names as the user wrote them (`bce(x_hat, x)`, not the node ids), made unique by a `#2`
+ *  suffix when a term appears twice: they label metrics and name the term that went non-finite. */
+export function termNames(objective: readonly IRTerm[], ir?: IRModel): string[] {
+  const names = new Map(Object.entries(ir?.outputs.named ?? {}).map(([name, id]) => [id, name] as const));
   const seen = new Map<string, number>();
   return objective.map((term) => {
-    const base = termName(term);
+    const base = termName(term, names);
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return n === 1 ? base : `${base}#${n}`;
@@ -65,7 +67,7 @@ export function computeObjective(
       return node;
     },
   };
-  const names = termNames(objective);
+  const names = termNames(objective, ir);
   const values = objective.map((term, i) => {
     const fn = terms[term.fn] as TermFn | undefined;
     if (!fn) throw new Error(`objective: unknown term '${term.fn}'`);

@@ -78,8 +78,9 @@ describe('bin/ae.js', () => {
 
     const evaluation = ae('eval', 'run', '--data', 'synthetic:samples=32,seed=4', '--format', 'json', '--backend', 'cpu');
     expect(evaluation.code, evaluation.stderr).toBe(0);
-    const report = JSON.parse(evaluation.stdout) as { samples: number; loss: number; mse: number };
+    const report = JSON.parse(evaluation.stdout) as { samples: number; loss: number; mse: number; terms: Record<string, number> };
     expect(report.samples).toBe(32);
+    expect(Object.keys(report.terms)).toEqual(['mse(x_hat, x)']); // the names the user wrote, not node ids
     expect(report.mse).toBeGreaterThan(0);
     expect(report.mse).toBeCloseTo(report.loss, 5); // the objective is the mse itself
 
