@@ -3,9 +3,8 @@
 // by 0-based column index (`data.csv#label=digit`, `data.csv#label=0`); every other column is a
 // feature. Quoting is not supported: numeric data needs none. Errors name the 1-based line.
 
-import { readFile } from 'node:fs/promises';
 import { DataError } from './errors.js';
-import { fileErrorReason } from '../file-error-reason.js';
+import { readDataFile } from './read-file.js';
 
 export interface CsvTable {
   header?: string[];
@@ -22,12 +21,7 @@ export interface CsvTable {
 
 export async function readCsv(path: string, options: { limit?: number; label?: string; name?: string } = {}): Promise<CsvTable> {
   const name = options.name ?? path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
-  }
+  const text = new TextDecoder().decode(await readDataFile(path, name));
   return parseCsv(text, name, options);
 }
 

@@ -2,10 +2,9 @@
 // each dimension as a big-endian uint32, then the values, big-endian, in C order. Files may be
 // gzipped (`.gz`, as MNIST is usually distributed); we look at the gzip magic, not the name.
 
-import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { DataError, formatShape, product } from './errors.js';
-import { fileErrorReason } from '../file-error-reason.js';
+import { readDataFile } from './read-file.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -55,12 +54,7 @@ export function gunzipIfNeeded(bytes: Uint8Array, file: string): Uint8Array {
 
 export async function readIdx(path: string, options: { limit?: number; name?: string } = {}): Promise<IdxArray> {
   const name = options.name ?? path;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
-  }
+  const bytes = await readDataFile(path, name);
   return parseIdx(gunzipIfNeeded(bytes, name), name, options.limit);
 }
 

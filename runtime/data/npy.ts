@@ -3,9 +3,8 @@
 // then the raw values. We read float32, float64 and uint8 data (and integer types for labels) in
 // C order; Fortran order is refused rather than silently transposed.
 
-import { readFile } from 'node:fs/promises';
 import { DataError, product } from './errors.js';
-import { fileErrorReason } from '../file-error-reason.js';
+import { readDataFile } from './read-file.js';
 
 export type NpyDtype = 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'int32' | 'int64';
 export type NpyValues = Float32Array | Float64Array | Uint8Array | Int8Array | Int16Array | Int32Array | Float64Array;
@@ -41,12 +40,7 @@ const NPY_TYPES: Record<string, NpyType> = {
 
 export async function readNpy(path: string, options: { limit?: number; name?: string } = {}): Promise<NpyArray> {
   const name = options.name ?? path;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
-  }
+  const bytes = await readDataFile(path, name);
   return parseNpy(bytes, name, options.limit);
 }
 
