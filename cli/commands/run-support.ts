@@ -2,9 +2,6 @@
 // loading data for a model, and turning user-input errors into exit 1.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { analyzeSource } from '../../compiler/analyze.js';
-import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
-import { renderHuman } from '../../compiler/diagnostics/render.js';
 import type { DataSource, IRModel } from '../../compiler/ir/types.js';
 import { selectBackend, type BackendName } from '../../runtime/backends/index.js';
 import { loadDataset, type Dataset } from '../../runtime/data/index.js';
@@ -13,6 +10,7 @@ import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { RUN_FILE } from '../../runtime/train/run-summary.js';
 import { oneOfFlag, type ParsedArgs } from '../args.js';
+import { loadAnalysis } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -31,17 +29,8 @@ export async function openModel(file: string, modelName: string | undefined, io:
     if (modelName !== undefined && ir.model !== modelName) throw new UsageError(`${file} holds model '${ir.model}', not '${modelName}'`);
     return ir;
   }
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch {
-    throw new UsageError(`cannot read '${file}'`);
-  }
-  const analysis = analyzeSource(text, file, { cwd: io.cwd, ...(modelName ? { model: modelName } : {}) });
-  if (analysis.diagnostics.length > 0) {
-    io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: io.isTTY }));
-  }
-  if (hasErrors(analysis.diagnostics)) return undefined;
+  const analysis = await loadAnalysis(file, io, modelName);
+  if (analysis === undefined) return undefined;
   if (analysis.irs.length === 0) {
     throw new UsageError(modelName ? `${file} has no model '${modelName}'` : `${file} defines no model`);
   }

@@ -3,7 +3,7 @@
 import type { CheckedModel } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { regularisingLosses } from '../objective/builtins.js';
-import { elementCount } from '../objective/values.js';
+import { elementCount } from '../shapes/dims.js';
 import type { LintContext, LintRule } from './rule.js';
 import { appendToLoss, usedLossFunctions } from './usage.js';
 
@@ -13,7 +13,7 @@ function check(model: CheckedModel, context: LintContext): Diagnostic[] {
   // A quantised or one-hot code is a bottleneck whatever its width.
   if (!latent || latent.width === null || !input || latent.kind === 'vq' || latent.kind === 'onehot') return [];
   const inputSize = elementCount(input.shape);
-  if (inputSize === undefined || latent.width <= inputSize) return [];
+  if (inputSize === null || latent.width <= inputSize) return [];
   if (model.corruptions.length > 0 || [...usedLossFunctions(model, context)].some((fn) => regularisingLosses.has(fn as never))) return [];
   const penalty = `1e-4 * l1(${latent.name})`;
   return [

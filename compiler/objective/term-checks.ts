@@ -5,7 +5,7 @@ import type { NamedTensor } from '../check/model.js';
 import { diagnostic, type RelatedLocation } from '../diagnostics/diagnostic.js';
 import type { LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
-import { formatShape, shapesAgree } from './values.js';
+import { formatShape, sameShape } from '../shapes/dims.js';
 
 export interface TensorArgument {
   tensor: NamedTensor;
@@ -40,7 +40,7 @@ function declaredHere(tensor: NamedTensor, what: string): RelatedLocation {
 }
 
 function sameShapes(fn: LossName, a: TensorArgument, b: TensorArgument, context: TermContext): boolean {
-  if (shapesAgree(a.tensor.shape, b.tensor.shape)) return true;
+  if (sameShape(a.tensor.shape, b.tensor.shape)) return true;
   context.diagnostics.push(
     diagnostic(
       'AE4011',

@@ -1,10 +1,9 @@
-// Small helpers shared by the objective and the phases: constants as numbers, shapes as text,
-// and "unknown X, did you mean Y" diagnostics with a fix an editor can apply.
+// Small helpers shared by the objective and the phases: constants as numbers, enum-like words, and
+// "unknown X, did you mean Y" diagnostics with a fix an editor can apply. (Shapes: ../shapes/dims.ts.)
 import type { Expression, SourceRange } from '../ast.js';
 import type { CheckedModel } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes/index.js';
-import type { Shape } from '../ir/types.js';
 import { closestMatch } from '../suggest.js';
 
 /** The expression's value when it is a constant number, else undefined. */
@@ -18,27 +17,6 @@ export function wordOf(expr: Expression): string | undefined {
   if (expr.kind === 'NameRef') return expr.name;
   if (expr.kind === 'StringLiteral') return expr.value;
   return undefined;
-}
-
-/** `[28, 28, 1]`: the shape as the user writes it, without the batch dimension. */
-export function formatShape(shape: Shape): string {
-  const dims = shape[0] === null ? shape.slice(1) : shape;
-  return `[${dims.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
-}
-
-/** Equal ranks and equal dimensions, an unknown dimension agreeing with anything. */
-export function shapesAgree(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
-}
-
-/** Product of the known non-batch dimensions, or undefined when one is unknown. */
-export function elementCount(shape: Shape): number | undefined {
-  let count = 1;
-  for (const d of shape.slice(1)) {
-    if (d === null) return undefined;
-    count *= d;
-  }
-  return count;
 }
 
 /** An "unknown X" diagnostic with did-you-mean as a note and as a replacing fix. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './kernel-args.js';
 
 /**
  * ResizeNearestNeighborGrad for any backend, written as the exact adjoint of the forward op: each
@@ -9,11 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * images' batch stride instead of dy's, so every image after the first in a batch gets a wrong
  * gradient; tfjs-backend-wasm's is not the adjoint of its forward op when halfPixelCenters is set.
  */
-function resizeNearestNeighborGrad({ inputs, backend: target, attrs }: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function resizeNearestNeighborGrad({ inputs, backend: target, attrs }: KernelArgs): tf.TensorInfo {
   const backend = target as tf.KernelBackend;
   const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
   const { alignCorners, halfPixelCenters } = attrs as unknown as tf.ResizeNearestNeighborGradAttrs;

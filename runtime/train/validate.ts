@@ -1,20 +1,21 @@
 // Validation loss: the stage's objective in inference mode (no corruption, mean latents), averaged
 // over the validation set with each batch weighted by its size.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRNode, IRTerm } from '../../compiler/ir/types.js';
+import type { IRTerm } from '../../compiler/ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { computeObjective } from '../objective/objective.js';
 import type { Program } from '../program/program.js';
 import { batchInputs, batchStarts, type ModelInputs } from './batches.js';
+import type { GreedyLayer } from './stages.js';
 
-export interface EvaluateOptions {
+export interface ValidationOptions {
   objective: readonly IRTerm[];
   batch: number;
   /** Greedy stages: the code prefix and the layer's nodes. */
-  greedy?: { prefix: readonly IRNode[]; nodes: readonly IRNode[]; codeId: string | null; rename: ReadonlyMap<string, string> };
+  greedy?: Omit<GreedyLayer, 'layer'>;
 }
 
-export function averageLoss(program: Program, dataset: Dataset, inputs: ModelInputs, options: EvaluateOptions): { loss: number; terms: Record<string, number> } {
+export function averageLoss(program: Program, dataset: Dataset, inputs: ModelInputs, options: ValidationOptions): { loss: number; terms: Record<string, number> } {
   let total = 0;
   const termTotals = new Map<string, number>();
   for (const start of batchStarts(dataset.count, options.batch)) {
@@ -23,11 +24,9 @@ export function averageLoss(program: Program, dataset: Dataset, inputs: ModelInp
       const batch = batchInputs(dataset, inputs, null, start, size);
       const outputs = forwardStage(program, batch, false, options.greedy);
       const objective = computeObjective(options.objective, program.ir, program.parameters, outputs);
-      return [
-        objective.total.dataSync()[0]!,
-        objective.terms.map((t) => t.name),
-        objective.terms.map((t) => t.value.dataSync()[0]!),
-      ] as const;
+      // The total and every term in one tensor: one read from the backend per batch.
+      const [total, ...terms] = tf.stack([objective.total, ...objective.terms.map((t) => t.value)]).dataSync();
+      return [total!, objective.terms.map((t) => t.name), terms] as const;
     });
     total += loss * size;
     names.forEach((name, i) => termTotals.set(name, (termTotals.get(name) ?? 0) + values[i]! * size));
@@ -43,7 +42,7 @@ export function forwardStage(
   program: Program,
   inputs: Record<string, tf.Tensor>,
   training: boolean,
-  greedy: EvaluateOptions['greedy'],
+  greedy: ValidationOptions['greedy'],
 ): Map<string, tf.Tensor> {
   if (!greedy) return program.forward(inputs, { training });
   const given = codeFor(program, inputs, greedy);
@@ -54,7 +53,7 @@ export function forwardStage(
 export function codeFor(
   program: Program,
   inputs: Record<string, tf.Tensor>,
-  greedy: NonNullable<EvaluateOptions['greedy']>,
+  greedy: NonNullable<ValidationOptions['greedy']>,
 ): Map<string, tf.Tensor> {
   if (greedy.codeId === null) return new Map();
   const prefix = program.forward(inputs, { training: false, nodes: greedy.prefix });

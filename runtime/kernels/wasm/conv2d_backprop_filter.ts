@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView, outputFrom, type WasmBackend } from './heap.js';
+import type { KernelArgs } from '../kernel-args.js';
 
 /**
  * Conv2DBackpropFilter for wasm (tfjs-backend-wasm 4.22 has none, so no conv layer could train).
@@ -11,12 +12,6 @@ import { heapView, outputFrom, type WasmBackend } from './heap.js';
  * Images are processed in chunks so `cols` stays under COLS_BUDGET floats for large batches.
  */
 const COLS_BUDGET = 8 * 1024 * 1024;
-
-interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}
 
 /** The kernel function; `colsBudget` (floats) is a parameter so tests can force chunking. */
 export function makeConv2DBackpropFilter(colsBudget = COLS_BUDGET): (args: KernelArgs) => tf.TensorInfo {

@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView, zerosOutput, type WasmBackend } from './heap.js';
 import { maxPositions } from './max_positions.js';
+import type { KernelArgs } from '../kernel-args.js';
 
 /**
  * MaxPoolGrad for wasm, replacing tfjs-backend-wasm 4.22's, which drops the gradient of every
  * window whose values are all negative (it starts its running max at 0). Each output's gradient
  * goes to the position of its window's maximum.
  */
-function maxPoolGrad({ inputs, backend, attrs }: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const wasm = backend as WasmBackend;
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;

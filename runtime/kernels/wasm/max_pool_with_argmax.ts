@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView, outputFrom, type WasmBackend } from './heap.js';
 import { maxPositions } from './max_positions.js';
+import type { KernelArgs } from '../kernel-args.js';
 
 /**
  * MaxPoolWithArgmax for wasm, replacing tfjs-backend-wasm 4.22's, which returns index 0 (and so
  * unpools to the wrong place) whenever every value in a window is negative. These positions are
  * the "switches" that `unpool(mode = switches)` scatters back through.
  */
-function maxPoolWithArgmax({ inputs, backend, attrs }: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo[] {
+function maxPoolWithArgmax({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const wasm = backend as WasmBackend;
   const { x } = inputs as { x: tf.TensorInfo };
   const { filterSize, strides, pad, includeBatchInIndex } = attrs as unknown as tf.MaxPoolWithArgmaxAttrs;

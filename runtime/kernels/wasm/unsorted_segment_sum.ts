@@ -1,16 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView, zerosOutput, type WasmBackend } from './heap.js';
+import type { KernelArgs } from '../kernel-args.js';
 
 /**
  * UnsortedSegmentSum for wasm (tfjs-backend-wasm 4.22 has none). Needed by the gradient of
  * `gather` (VQ codebook lookup, unpooling by switches) and by unpooling by switches itself.
  * out[segmentIds[i], ...] += x[i, ...]; ids outside [0, numSegments) are dropped, as on cpu.
  */
-function unsortedSegmentSum({ inputs, backend, attrs }: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const wasm = backend as WasmBackend;
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;

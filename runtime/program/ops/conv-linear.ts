@@ -10,6 +10,7 @@
 // depend on any parameter, as tfjs prunes it for its own ops.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from '../../../compiler/ir/types.js';
+import { linearWithGradient } from './linear-gradient.js';
 
 export interface ConvLinearArgs {
   x: tf.Tensor4D;
@@ -21,7 +22,6 @@ export interface ConvLinearArgs {
   inputGradient: boolean;
 }
 
-type Save = (tensors: tf.Tensor[]) => void;
 type Pads = [[number, number], [number, number], [number, number], [number, number]];
 
 export function convLinear({ x, kernel, padding, bias, inputGradient }: ConvLinearArgs): tf.Tensor4D {
@@ -31,33 +31,22 @@ export function convLinear({ x, kernel, padding, bias, inputGradient }: ConvLine
   const adjointPads: Pads = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
   const padded = top + bottom + left + right > 0;
 
-  const fn = tf.customGrad(((...args: (tf.Tensor | Save)[]) => {
-    // The forward pass runs in a tidy: what the backward pass reads must be saved, not closed over.
-    const save = args.pop() as Save;
-    const tensors = args as tf.Tensor[];
-    const a = (inputGradient ? tensors.shift() : x) as tf.Tensor4D;
-    const w = tensors.shift() as tf.Tensor4D;
-    const b = tensors.shift();
-    save([a, w]);
-    return {
-      value: tf.fused.conv2d({ x: a, filter: w, strides: 1, pad: padding, bias: b }),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [input, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const grad = dy as tf.Tensor4D;
-        const out: tf.Tensor[] = [];
-        if (inputGradient) {
-          const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-          out.push(tf.conv2d(grad, flipped, 1, adjointPads));
-        }
-        const source = padded ? tf.pad(input, forwardPads) : input;
-        const channelsFirst = tf.transpose(source, [3, 1, 2, 0]) as tf.Tensor4D; // [in, H, W, batch]
-        const dyAsFilter = tf.transpose(grad, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, batch, out]
-        out.push(tf.transpose(tf.conv2d(channelsFirst, dyAsFilter, 1, 'valid'), [1, 2, 0, 3])); // [kh, kw, in, out]
-        if (b) out.push(tf.reshape(tf.sum(grad, [0, 1, 2]), b.shape));
-        return out;
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  const inputs = [...(inputGradient ? [x] : []), kernel, ...(bias ? [bias] : [])];
-  return (fn as unknown as (...t: tf.Tensor[]) => tf.Tensor4D)(...inputs);
+  return linearWithGradient<tf.Tensor4D>({
+    x,
+    kernel,
+    bias,
+    inputGradient,
+    forward: (a, w, b) => tf.fused.conv2d({ x: a, filter: w, strides: 1, pad: padding, bias: b }),
+    inputGrad: (dy, _input, filter) => {
+      const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      return tf.conv2d(dy, flipped, 1, adjointPads);
+    },
+    kernelGrad: (dy, input) => {
+      const source = padded ? tf.pad(input, forwardPads) : input;
+      const channelsFirst = tf.transpose(source, [3, 1, 2, 0]) as tf.Tensor4D; // [in, H, W, batch]
+      const dyAsFilter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [h, w, batch, out]
+      return tf.transpose(tf.conv2d(channelsFirst, dyAsFilter, 1, 'valid'), [1, 2, 0, 3]); // [kh, kw, in, out]
+    },
+    biasAxes: [0, 1, 2],
+  });
 }

@@ -8,9 +8,9 @@
 //   y = x·W:   dx = (W·dyᵀ)ᵀ,  dW = xᵀ·dy
 //   y = x·Wᵀ (tied, W stored [out, in]):  y = (W·xᵀ)ᵀ,  dx = dy·W,  dW = dyᵀ·x
 // and db = Σ_batch dy. The input's gradient is skipped when the input does not depend on any
-// parameter (the model's input, a corruption of it, a frozen layer's code): tfjs prunes it for
-// its own ops, a custom gradient has to be told.
+// parameter (the model's input, a corruption of it, a frozen layer's code).
 import * as tf from '@tensorflow/tfjs-core';
+import { linearWithGradient } from './linear-gradient.js';
 
 export interface DenseLinearArgs {
   x: tf.Tensor2D;
@@ -22,37 +22,18 @@ export interface DenseLinearArgs {
   inputGradient: boolean;
 }
 
-type Save = (tensors: tf.Tensor[]) => void;
-
 export function denseLinear({ x, kernel, transposed, bias, inputGradient }: DenseLinearArgs): tf.Tensor2D {
-  const product = (a: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D =>
-    transposed ? (tf.transpose(tf.matMul(w, tf.transpose(a))) as tf.Tensor2D) : tf.matMul(a, w);
-  const backward = (dy: tf.Tensor2D, a: tf.Tensor2D, w: tf.Tensor2D): { dx: () => tf.Tensor; dw: tf.Tensor } => ({
-    dx: () => (transposed ? tf.matMul(dy, w) : tf.transpose(tf.matMul(w, tf.transpose(dy)))),
-    dw: transposed ? tf.matMul(tf.transpose(dy), a) : tf.matMul(tf.transpose(a), dy),
+  return linearWithGradient<tf.Tensor2D>({
+    x,
+    kernel,
+    bias,
+    inputGradient,
+    forward: (a, w, b) => {
+      const y = transposed ? tf.transpose(tf.matMul(w, tf.transpose(a))) : tf.matMul(a, w);
+      return (b ? tf.add(y, b) : y) as tf.Tensor2D;
+    },
+    inputGrad: (dy, _a, w) => (transposed ? tf.matMul(dy, w) : tf.transpose(tf.matMul(w, tf.transpose(dy)))),
+    kernelGrad: (dy, a) => (transposed ? tf.matMul(tf.transpose(dy), a) : tf.matMul(tf.transpose(a), dy)),
+    biasAxes: [0],
   });
-  const withBias = (y: tf.Tensor2D, b: tf.Tensor | undefined): tf.Tensor2D => (b ? tf.add(y, b) : y);
-
-  const fn = tf.customGrad(((...args: (tf.Tensor | Save)[]) => {
-    // The forward pass runs in a tidy: what the backward pass reads must be saved, not closed over.
-    const save = args.pop() as Save;
-    const tensors = args as tf.Tensor[];
-    const a = (inputGradient ? tensors.shift() : x) as tf.Tensor2D;
-    const w = tensors.shift() as tf.Tensor2D;
-    const b = tensors.shift();
-    save([a, w]);
-    return {
-      value: withBias(product(a, w), b),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const grads = backward(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D);
-        const out: tf.Tensor[] = [];
-        if (inputGradient) out.push(grads.dx());
-        out.push(grads.dw);
-        if (b) out.push(tf.reshape(tf.sum(dy, 0), b.shape));
-        return out;
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  const inputs = [...(inputGradient ? [x] : []), kernel, ...(bias ? [bias] : [])];
-  return (fn as unknown as (...t: tf.Tensor[]) => tf.Tensor2D)(...inputs);
 }
