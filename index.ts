@@ -6,13 +6,13 @@
 // ---- compiler
 export { parseSource } from './grammar/index.js';
 export { analyzeSource, analyzeFile, type Analysis, type AnalyzeOptions } from './compiler/analyze.js';
-export type { Diagnostic, Severity, SuggestedFix, RelatedLocation } from './compiler/diagnostics/diagnostic.js';
-export { renderHuman, renderJson } from './compiler/diagnostics/render.js';
-export { diagnosticCatalogue, type DiagnosticCode } from './compiler/diagnostics/codes/index.js';
-export { serializeIR } from './compiler/ir/emit.js';
-export { validateIR } from './compiler/ir/validate.js';
-export type * from './compiler/ir/types.js';
-export { IR_VERSION } from './compiler/ir/types.js';
+export type { Diagnostic, Severity, SuggestedFix, RelatedLocation } from './diagnostics/diagnostic.js';
+export { renderHuman, renderJson } from './diagnostics/render.js';
+export { diagnosticCatalogue, type DiagnosticCode } from './diagnostics/codes/index.js';
+export { serializeIR } from './compiler/emit-ir.js';
+export { validateIR } from './ir/validate.js';
+export type * from './ir/types.js';
+export { IR_VERSION } from './ir/types.js';
 export { formatAe, type FormatOptions } from './compiler/format/format.js';
 
 // ---- runtime

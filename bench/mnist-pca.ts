@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../runtime/backends/index.js';
 import { loadDataset } from '../runtime/data/index.js';
-import type { IRInput } from '../compiler/ir/types.js';
+import type { IRInput } from '../ir/types.js';
 
 const PIXELS = 784;
 const input: IRInput = { name: 'x', kind: 'tensor', shape: [null, PIXELS], dtype: 'float32', range: [0, 1] };

@@ -10,7 +10,7 @@
 // All train with binary cross-entropy and Adam (lr 1e-3; the main job's 2e-3), like the originals.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ActivationSpec, IRModel, IRNode, IRParameter, IRTerm, Padding } from '../compiler/ir/types.js';
+import type { ActivationSpec, IRModel, IRNode, IRParameter, IRTerm, Padding } from '../ir/types.js';
 
 export type Arch = 'hinton' | 'keras-conv' | 'mnist-ae';
 export const ARCHS: readonly Arch[] = ['hinton', 'keras-conv', 'mnist-ae'];

@@ -4,14 +4,14 @@
 // emitted only for models without errors and validated against the schema.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelDeclaration, SourceFile, SourceRange } from './ast.js';
+import type { ModelDeclaration, SourceFile, SourceRange } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
 import type { CheckedModel } from './check/model.js';
 import { DEFAULT_MAX_ERRORS, Reporter } from './check/reporter.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { emitIR } from './ir/emit.js';
-import type { IRModel, IRSourceLocation } from './ir/types.js';
-import { validateIR } from './ir/validate.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { emitIR } from './emit-ir.js';
+import type { IRModel, IRSourceLocation } from '../ir/types.js';
+import { validateIR } from '../ir/validate.js';
 import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
 import { ConstantEvaluator } from './resolve/evaluate.js';

@@ -1,9 +1,9 @@
 // The front end's entry points. Neither function throws, whatever the text: every problem is a
 // diagnostic, and the tree is built from whatever the parser recovered.
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
-import type { Comment, SourceFile } from '../compiler/ast.js';
-import { diagnostic, sortDiagnostics, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
-import { AstBuilder } from './ast-builder.js';
+import type { Comment, SourceFile } from './ast.js';
+import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { AstBuilder } from './build-ast/index.js';
 import type { DeclarationCstNode, FileCstNode } from './cst.js';
 import { aeParser } from './parser.js';
 import { LineMap } from './positions.js';

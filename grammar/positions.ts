@@ -1,6 +1,6 @@
 // Offsets to 1-based lines and columns, computed in one place from the text (the lexer only
 // tracks offsets, which is cheaper). Columns count UTF-16 units, as JavaScript strings and LSP do.
-import type { Position, SourceRange } from '../compiler/ast.js';
+import type { Position, SourceRange } from './ast.js';
 
 export class LineMap {
   /** Offset of the first character of each line. */

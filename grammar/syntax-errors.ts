@@ -3,8 +3,8 @@
 // known: an unclosed `{` (pointing back at it), a dangling operator, a stray closing bracket.
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import { EOF } from './chevrotain.js';
-import { diagnostic, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
-import { didYouMean } from '../compiler/suggest.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { describeToken } from './messages.js';
 import type { LineMap } from './positions.js';
 import type { MismatchError } from './parser.js';

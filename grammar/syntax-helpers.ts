@@ -1,8 +1,8 @@
 // Small pieces the AST builder and the error post-processing share: token offsets that survive
 // error recovery (inserted tokens have no offset), string unescaping, and edit construction.
 import type { CstNode, IToken } from 'chevrotain';
-import type { SourceRange } from '../compiler/ast.js';
-import type { SuggestedFix } from '../compiler/diagnostics/diagnostic.js';
+import type { SourceRange } from './ast.js';
+import type { SuggestedFix } from '../diagnostics/diagnostic.js';
 
 /** The first element of a CST child list, which recovery may have left empty or absent. */
 export function first<T>(items: readonly T[] | undefined): T | undefined {

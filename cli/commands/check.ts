@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { renderHuman, renderJson } from '../../compiler/diagnostics/render.js';
+import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { renderHuman, renderJson } from '../../diagnostics/render.js';
 import { oneOfFlag, parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
 import type { Command } from '../command.js';

@@ -2,7 +2,7 @@
 // A file with several models needs --model: the runtime reads one model per IR file.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serializeIR } from '../../compiler/ir/emit.js';
+import { serializeIR } from '../../compiler/emit-ir.js';
 import { parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';

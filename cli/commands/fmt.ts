@@ -11,8 +11,8 @@ import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { formatAe } from '../../compiler/format/format.js';
 import { parseSource } from '../../grammar/index.js';
-import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { renderHuman } from '../../compiler/diagnostics/render.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { renderHuman } from '../../diagnostics/render.js';
 import { commandInfo } from './info.js';
 
 export const fmtCommand: Command = {

@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { analyzeSource, type Analysis } from '../../compiler/analyze.js';
-import { hasErrors } from '../../compiler/diagnostics/diagnostic.js';
-import { renderHuman } from '../../compiler/diagnostics/render.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { renderHuman } from '../../diagnostics/render.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
 

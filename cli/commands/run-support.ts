@@ -2,7 +2,7 @@
 // loading data for a model, and turning user-input errors into exit 1.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DataSource, IRModel } from '../../compiler/ir/types.js';
+import type { DataSource, IRModel } from '../../ir/types.js';
 import { selectBackend, type BackendName } from '../../runtime/backends/index.js';
 import { loadDataset, type Dataset } from '../../runtime/data/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';

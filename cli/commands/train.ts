@@ -6,7 +6,7 @@ import { createRunDirectory } from '../../runtime/runs/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { formatLoss } from '../../runtime/train/progress.js';
 import { IR_FILE, train } from '../../runtime/train/train.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../ir/types.js';
 import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
 import { evaluate, imageLayout, writeReconstructionGrid } from '../../runtime/tasks/index.js';

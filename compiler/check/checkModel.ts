@@ -1,9 +1,9 @@
 // One model, structurally: inputs and corruptions, encoder, latent, decoder (mirrored or written),
 // the output activation, heads, and the names a loss may use. A shape error stops the parts that
 // depend on it (never the next model); what was built is still returned for the lints.
-import type { ModelDeclaration, OutputMember } from '../ast.js';
-import type { ActivationSpec, IRSourceLocation, Shape } from '../ir/types.js';
-import type { SourceRange } from '../ast.js';
+import type { ModelDeclaration, OutputMember } from '../../grammar/ast.js';
+import type { ActivationSpec, IRSourceLocation, Shape } from '../../ir/types.js';
+import type { SourceRange } from '../../grammar/ast.js';
 import { activationCall } from '../shapes/bind.js';
 import { activationNames, isActivation } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';

@@ -1,6 +1,6 @@
 // What every part of a model's check shares: where to report, how to evaluate constants, the
 // file scope the model is written in, and the graph being built.
-import type { ModelDeclaration } from '../ast.js';
+import type { ModelDeclaration } from '../../grammar/ast.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
 import type { BindContext } from '../shapes/bind.js';

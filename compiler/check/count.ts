@@ -1,6 +1,6 @@
 // Parameter counts as Keras and PyTorch count them: a tied weight once (its storage), batch-norm
 // moving statistics as non-trainable.
-import type { IRParameter } from '../ir/types.js';
+import type { IRParameter } from '../../ir/types.js';
 
 export function parameterSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,7 @@
 // Layers as written (calls, blocks with arguments, `repeat`) → a flat list of op instances with
 // bound arguments. Blocks are expanded with their parameters bound lazily to the caller's
 // expressions; a block's `as` name goes to its last layer.
-import type { Call, Identifier, Layer, LayerCall } from '../ast.js';
+import type { Call, Identifier, Layer, LayerCall } from '../../grammar/ast.js';
 import { bindArguments, type BindContext } from '../shapes/bind.js';
 import { corruptionNames } from '../shapes/corruptions.js';
 import { layerNames, layerOp, type LayerOp } from '../shapes/layers.js';

@@ -1,8 +1,8 @@
 // The graph under construction: nodes in topological order with their parameters. A layer is added
 // through its op's declaration (shape rule, parameters, attrs); a shape error is reported at the
 // layer's call and the caller stops that part of the graph (later shapes would only echo it).
-import type { SourceRange } from '../ast.js';
-import type { ActivationSpec, IRNode, IRParameter, IRSourceLocation, ParameterRole, Shape, Stage } from '../ir/types.js';
+import type { SourceRange } from '../../grammar/ast.js';
+import type { ActivationSpec, IRNode, IRParameter, IRSourceLocation, ParameterRole, Shape, Stage } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { Located, Reporter } from './reporter.js';

@@ -1,7 +1,7 @@
 // The latent (LANGUAGE.md section 5) as nodes: a dense code, the encoder output itself, a VAE's two
 // dense heads and sampler, a VQ codebook, straight-through bits, or a Gumbel one-hot.
-import type { LatentMember } from '../ast.js';
-import type { ActivationSpec, Shape } from '../ir/types.js';
+import type { LatentMember } from '../../grammar/ast.js';
+import type { ActivationSpec, Shape } from '../../ir/types.js';
 import { bindArguments } from '../shapes/bind.js';
 import { elementCount, formatShape, lastDim } from '../shapes/dims.js';
 import { layerOps } from '../shapes/layers.js';

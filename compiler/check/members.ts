@@ -11,7 +11,7 @@ import type {
   ModelDeclaration,
   OutputMember,
   TrainMember,
-} from '../ast.js';
+} from '../../grammar/ast.js';
 import type { Reporter } from './reporter.js';
 
 export interface ModelMembers {

@@ -2,8 +2,8 @@
 // latent Lz the decoder is M(Lz), M(Ln), ..., M(L1); M(Li) maps back to Li's input shape and takes
 // the activation of L(i-1) (M(Lz) that of Ln); the output activation follows as its own node.
 // Tied: dense shares W transposed, conv ↔ deconv share the kernel (same tensor, see ir/types.ts).
-import type { DecoderMember, MirrorSpec } from '../ast.js';
-import type { ActivationSpec, ParameterRole, Shape } from '../ir/types.js';
+import type { DecoderMember, MirrorSpec } from '../../grammar/ast.js';
+import type { ActivationSpec, ParameterRole, Shape } from '../../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
 import { bindArguments } from '../shapes/bind.js';
 import { formatShape, sameShape } from '../shapes/dims.js';

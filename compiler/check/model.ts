@@ -10,8 +10,8 @@ import type {
   ModelDeclaration,
   OutputMember,
   SourceRange,
-} from '../ast.js';
-import type { ActivationSpec, IRInput, IRNode, IRParameter, Shape } from '../ir/types.js';
+} from '../../grammar/ast.js';
+import type { ActivationSpec, IRInput, IRNode, IRParameter, Shape } from '../../ir/types.js';
 
 export type ConstantValue = number | string | boolean | ConstantValue[];
 

@@ -1,7 +1,7 @@
 // A sequence of layers (encoder, explicit decoder, head) added to the graph one after another.
 // Unpools with switches take them from the encoder's maxpools, innermost first; the first shape
 // error stops the sequence.
-import type { ActivationSpec, Shape, Stage } from '../ir/types.js';
+import type { ActivationSpec, Shape, Stage } from '../../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ModelContext } from './context.js';

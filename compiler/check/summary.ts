@@ -2,7 +2,7 @@
 // written without the batch dimension.
 import type { CheckedModel } from './model.js';
 import { nodeParameterCount } from './count.js';
-import type { Shape } from '../ir/types.js';
+import type { Shape } from '../../ir/types.js';
 import { formatShape } from '../shapes/dims.js';
 
 export interface ModelSummary {

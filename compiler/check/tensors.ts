@@ -1,8 +1,8 @@
 // The names a loss or a head may use (inputs, the latent, the output, `as` names, heads), with what
 // the objective checks need to know about each: shape, activation, value bounds, the node before
 // the activation (losses from logits), and which inputs it depends on differentiably.
-import type { SourceRange } from '../ast.js';
-import type { ActivationSpec, IRNode } from '../ir/types.js';
+import type { SourceRange } from '../../grammar/ast.js';
+import type { ActivationSpec, IRNode } from '../../ir/types.js';
 import { activationRange } from '../shapes/activations.js';
 import type { NamedTensor } from './model.js';
 import type { Reporter } from './reporter.js';

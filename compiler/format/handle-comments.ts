@@ -9,7 +9,7 @@
 // - inside a one-line construct (`output x_hat = // note` + newline + `sigmoid`): the comment
 //   moves above the line.
 import { util } from 'prettier';
-import type { AstNode, SourceFile } from '../ast.js';
+import type { AstNode, SourceFile } from '../../grammar/ast.js';
 import { locEnd, locStart, type AttachedComment } from './print-comments.js';
 import { getVisitorKeys } from './visitor-keys.js';
 

@@ -3,7 +3,7 @@
 import type { AstPath, Doc, ParserOptions } from 'prettier';
 import { util } from 'prettier';
 import { builders } from 'prettier/doc';
-import type { AstNode } from '../ast.js';
+import type { AstNode } from '../../grammar/ast.js';
 import { locEnd, locStart, printDanglingComments } from './print-comments.js';
 import type { PrintChild } from './print-types.js';
 

@@ -3,7 +3,7 @@
 // broken input.
 import type { Parser } from 'prettier';
 import { parseSource } from '../../grammar/index.js';
-import type { AstNode, SourceFile } from '../ast.js';
+import type { AstNode, SourceFile } from '../../grammar/ast.js';
 import { locEnd, locStart } from './print-comments.js';
 
 export const astFormat = 'aelang-ast';

@@ -2,7 +2,7 @@
 // One canonical style, so there are no style options; the defaults below (100 columns, 2 spaces)
 // are the style `ae fmt` prints.
 import type { Plugin, SupportLanguage } from 'prettier';
-import type { AstNode } from '../ast.js';
+import type { AstNode } from '../../grammar/ast.js';
 import { aelangParser, astFormat } from './parse.js';
 import { aelangPrinter } from './printer.js';
 

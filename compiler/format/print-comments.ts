@@ -5,7 +5,7 @@
 import type { AstPath, Doc, ParserOptions } from 'prettier';
 import { util } from 'prettier';
 import { builders, utils } from 'prettier/doc';
-import type { AstNode, Comment } from '../ast.js';
+import type { AstNode, Comment } from '../../grammar/ast.js';
 
 const { hardline, breakParent } = builders;
 

@@ -1,7 +1,7 @@
 // Top level: imports, lets, blocks and models. Blocks and models always stand apart with one blank
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from 'prettier/doc';
-import type { AstNode, Declaration } from '../ast.js';
+import type { AstNode, Declaration } from '../../grammar/ast.js';
 import { joinLines, printBracedBody, printDelimitedList, printItems } from './layout.js';
 import { printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';

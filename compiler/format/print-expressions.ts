@@ -2,7 +2,7 @@
 // and arithmetic printed with exactly the parentheses the user wrote (they are `ParenExpression`s).
 import type { AstPath, Doc } from 'prettier';
 import { builders } from 'prettier/doc';
-import type { BinaryExpression, BinaryOperator, Expression } from '../ast.js';
+import type { BinaryExpression, BinaryOperator, Expression } from '../../grammar/ast.js';
 import { printDelimitedList, printFilledList } from './layout.js';
 import { hasComments, hasDanglingComments, printDanglingComments } from './print-comments.js';
 import type { PrintChild, PrinterTable } from './print-types.js';

@@ -1,5 +1,5 @@
 // Layers: one per line inside `{ }`, each a call with an optional `as name`; `repeat n { ... }` nests.
-import type { Layer } from '../ast.js';
+import type { Layer } from '../../grammar/ast.js';
 import { printBracedBody, printItems } from './layout.js';
 import type { PrinterTable } from './print-types.js';
 

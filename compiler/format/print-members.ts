@@ -2,7 +2,7 @@
 // layer bodies, `decoder = mirror(encoder, tied = true)`, and train phases with one setting per line.
 import type { AstPath, Doc } from 'prettier';
 import { builders } from 'prettier/doc';
-import type { ModelMember, TrainMember } from '../ast.js';
+import type { ModelMember, TrainMember } from '../../grammar/ast.js';
 import { inSourceOrder, printBracedBody, printDelimitedList, printItems, type PrintedItem } from './layout.js';
 import { printDanglingComments } from './print-comments.js';
 import type { PrintChild, PrinterTable } from './print-types.js';

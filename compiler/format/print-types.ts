@@ -1,7 +1,7 @@
 // The types every area printer shares: a path typed by the node it points at, and the callback that
 // prints a child through Prettier (which wraps it with its attached comments).
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import type { AstNode } from '../ast.js';
+import type { AstNode } from '../../grammar/ast.js';
 
 export type PrintChild = (selector?: string | number | Array<string | number> | AstPath) => Doc;
 

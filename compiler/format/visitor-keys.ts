@@ -1,7 +1,7 @@
 // Which properties of each AST node hold child nodes. Prettier walks these to attach comments, so a
 // key missing here would make comments near that child attach to the wrong node (or get lost).
 // `keyword` ranges are plain ranges, not nodes, and are deliberately absent.
-import type { AstNode } from '../ast.js';
+import type { AstNode } from '../../grammar/ast.js';
 
 type Kind = AstNode['kind'];
 

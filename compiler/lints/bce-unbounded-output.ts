@@ -1,7 +1,7 @@
 // Proves `bce` compares probabilities: its prediction must lie in [0, 1] (a sigmoid or softmax
 // output, or another bounded tensor). On a linear/relu output log(p) is undefined and training NaNs.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 import { lossCalls } from './usage.js';
 

@@ -1,7 +1,7 @@
 // Proves a variational latent is regularised: a `gaussian` latent without a `kl` term in any
 // objective is an autoencoder with noise, and its codes drift far from N(0, I), so sampling fails.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintContext, LintRule } from './rule.js';
 import { appendToLoss, usedLossFunctions } from './usage.js';
 

@@ -1,6 +1,6 @@
 // The warnings of LANGUAGE.md section 10 (the field's known traps), in a fixed order.
 import type { CheckedModel } from '../check/model.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { bceUnboundedOutput } from './bce-unbounded-output.js';
 import { gaussianWithoutKl } from './gaussian-without-kl.js';
 import { overcompleteCode } from './overcomplete-code.js';

@@ -1,7 +1,7 @@
 // Proves a code wider than its input cannot silently learn the identity: an overcomplete code
 // needs a regulariser (l1, kl_sparsity, contractive, kl) or a corruption of the input.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { regularisingLosses } from '../objective/builtins.js';
 import { elementCount } from '../shapes/dims.js';
 import type { LintContext, LintRule } from './rule.js';

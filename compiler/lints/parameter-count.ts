@@ -1,7 +1,7 @@
 // Proves the model fits: more than 500M parameters is 2 GB of float32 weights alone, before
 // gradients and optimizer state (Adam keeps two more copies), beyond what a tfjs process holds.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 
 export const MAX_PARAMETERS = 500_000_000;

@@ -1,7 +1,7 @@
 // Proves a very narrow code (2 units or fewer) is not behind a relu: a dead unit pins every point
 // to an axis, and with two units the whole 2-D map collapses onto lines.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 
 const NARROW = 2;

@@ -1,6 +1,6 @@
 // Proves every head is trained: a head that no loss names gets no gradient, so its output is noise.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 import { usedNames } from './usage.js';
 

@@ -1,7 +1,7 @@
 // Proves every `as` name means something: a layer name that no loss, head or freeze list uses is
 // likely a misspelling of the name the author meant to use somewhere else.
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 import { usedNames } from './usage.js';
 

@@ -1,9 +1,9 @@
 // What the model's objectives use, read from the source and from the lowered terms: the loss
 // expressions of the model and of every phase, the calls in them, and the names they mention.
-import type { Call, Expression, LossMember } from '../ast.js';
+import type { Call, Expression, LossMember } from '../../grammar/ast.js';
 import type { CheckedModel } from '../check/model.js';
-import type { TextEdit as Edit } from '../diagnostics/diagnostic.js';
-import type { IRTerm } from '../ir/types.js';
+import type { TextEdit as Edit } from '../../diagnostics/diagnostic.js';
+import type { IRTerm } from '../../ir/types.js';
 import type { LintContext } from './rule.js';
 
 export function lossExpressions(model: CheckedModel): Expression[] {

@@ -1,6 +1,6 @@
 // The loss built-ins of LANGUAGE.md section 7, declared once: which tensors each takes and which
 // named options, with their defaults. Lowering, did-you-mean and the docs all read this table.
-import type { IRTerm } from '../ir/types.js';
+import type { IRTerm } from '../../ir/types.js';
 
 export type LossName = IRTerm['fn'];
 

@@ -1,9 +1,9 @@
 // The objective and the training phases of a checked model, lowered to IR terms and phases.
 // `lowerTraining` is what the analysis driver calls; the two lowerings are exported for tests and tools.
-import type { LossMember, TrainMember } from '../ast.js';
+import type { LossMember, TrainMember } from '../../grammar/ast.js';
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic, type TextEdit } from '../diagnostics/diagnostic.js';
-import type { IRPhase, IRTerm } from '../ir/types.js';
+import { diagnostic, type Diagnostic, type TextEdit } from '../../diagnostics/diagnostic.js';
+import type { IRPhase, IRTerm } from '../../ir/types.js';
 import { lowerObjective } from './lower-objective.js';
 import { lowerPhases, phaseLoss } from './phases/lower-phases.js';
 

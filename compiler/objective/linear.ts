@@ -2,8 +2,8 @@
 // parentheses distribute down to the loss calls; coefficients are constant arithmetic (numbers and
 // `let` names through the checked model). A product or quotient of two terms, a constant added to
 // the loss, or anything else non-linear is an error that says a loss is a weighted sum of terms.
-import type { Argument, Expression, SourceRange } from '../ast.js';
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { Argument, Expression, SourceRange } from '../../grammar/ast.js';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { isLossName, lossNames, type LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { unknownWord } from './values.js';

@@ -1,6 +1,6 @@
 // SourceRange (AST) → IRSourceLocation (IR), so runtime errors can point back at the `.ae` text.
-import type { SourceRange } from '../ast.js';
-import type { IRSourceLocation } from '../ir/types.js';
+import type { SourceRange } from '../../grammar/ast.js';
+import type { IRSourceLocation } from '../../ir/types.js';
 
 export function irLocation(range: SourceRange, file?: string): IRSourceLocation {
   return {

@@ -1,8 +1,8 @@
 // `loss = expr` → the IR objective: a list of weighted terms, one per loss call.
-import type { Expression } from '../ast.js';
+import type { Expression } from '../../grammar/ast.js';
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { IRTerm } from '../ir/types.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { IRTerm } from '../../ir/types.js';
 import { linearize } from './linear.js';
 import { lowerTermCall, type TermContext } from './terms.js';
 

@@ -1,8 +1,8 @@
 // The per-function proofs of section 10 over resolved loss arguments, and the options they imply
 // (`fromLogits`, a gaussian latent's mean/logvar, a vq latent's commitment).
-import type { SourceRange } from '../ast.js';
+import type { SourceRange } from '../../grammar/ast.js';
 import type { NamedTensor } from '../check/model.js';
-import { diagnostic, type RelatedLocation } from '../diagnostics/diagnostic.js';
+import { diagnostic, type RelatedLocation } from '../../diagnostics/diagnostic.js';
 import type { LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { formatShape, sameShape } from '../shapes/dims.js';

@@ -2,10 +2,10 @@
 // of it: the arguments are tensors of agreeing shapes, bce targets lie in [0, 1], kl/vq_loss name
 // the right kind of latent, contractive codes are differentiable from their input, and a head's
 // class count matches its labels. Each error points at the offending argument.
-import type { Argument, Expression, SourceRange } from '../ast.js';
+import type { Argument, Expression, SourceRange } from '../../grammar/ast.js';
 import type { CheckedModel, NamedTensor } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { IRTerm, Reduction } from '../ir/types.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { IRTerm, Reduction } from '../../ir/types.js';
 import { lossSignatures, type LossName } from './builtins.js';
 import { irLocation } from './location.js';
 import { checkTermArguments, type TensorArgument } from './term-checks.js';

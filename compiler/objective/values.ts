@@ -1,10 +1,10 @@
 // Small helpers shared by the objective and the phases: constants as numbers, enum-like words, and
 // "unknown X, did you mean Y" diagnostics with a fix an editor can apply. (Shapes: ../shapes/dims.ts.)
-import type { Expression, SourceRange } from '../ast.js';
+import type { Expression, SourceRange } from '../../grammar/ast.js';
 import type { CheckedModel } from '../check/model.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../diagnostics/codes/index.js';
-import { closestMatch } from '../suggest.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
+import { closestMatch } from '../../diagnostics/suggest.js';
 
 /** The expression's value when it is a constant number, else undefined. */
 export function constantNumber(model: CheckedModel, expr: Expression): number | undefined {

@@ -1,7 +1,7 @@
 // Constant folding: numbers, strings, booleans, lists and arithmetic over `let` names (imported ones
 // included) and block parameters. Each `let` is evaluated once; a let defined through itself is
 // reported along its whole chain. Enum-like words (`same`, `relu`, `sum`) evaluate to their text.
-import type { Expression, LetDeclaration } from '../ast.js';
+import type { Expression, LetDeclaration } from '../../grammar/ast.js';
 import type { ConstantValue } from '../check/model.js';
 import type { Reporter } from '../check/reporter.js';
 import type { Env, ScopedLet } from './scope.js';

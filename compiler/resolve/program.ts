@@ -2,8 +2,8 @@
 // (relative to the importing file). Reports missing files at the import string, cycles at every
 // import along the cycle, and duplicate names at the second place with the first as related.
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { ImportDeclaration, SourceFile } from '../ast.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { ImportDeclaration, SourceFile } from '../../grammar/ast.js';
 import type { Reporter } from '../check/reporter.js';
 import { emptyScope, markFailedImport, type FileScope } from './scope.js';
 
@@ -102,9 +102,9 @@ export class ProgramBuilder {
   }
 
   private addOwnDeclarations(scope: FileScope): void {
-    const seenLets = new Map<string, { range: import('../ast.js').SourceRange; file: string }>();
-    const seenBlocks = new Map<string, { range: import('../ast.js').SourceRange; file: string }>();
-    const seenModels = new Map<string, import('../ast.js').SourceRange>();
+    const seenLets = new Map<string, { range: import('../../grammar/ast.js').SourceRange; file: string }>();
+    const seenBlocks = new Map<string, { range: import('../../grammar/ast.js').SourceRange; file: string }>();
+    const seenModels = new Map<string, import('../../grammar/ast.js').SourceRange>();
     // Names brought in by plain imports count as first definitions.
     for (const [name, scoped] of scope.lets) seenLets.set(name, { range: scoped.decl.name.range, file: scoped.scope.file });
     for (const [name, scoped] of scope.blocks) seenBlocks.set(name, { range: scoped.decl.name.range, file: scoped.scope.file });
@@ -137,8 +137,8 @@ export class ProgramBuilder {
   }
 
   /** `block b(n, n)`: the second `n` could never be bound. */
-  private checkParameters(scope: FileScope, decl: import('../ast.js').BlockDeclaration): void {
-    const seen = new Map<string, import('../ast.js').SourceRange>();
+  private checkParameters(scope: FileScope, decl: import('../../grammar/ast.js').BlockDeclaration): void {
+    const seen = new Map<string, import('../../grammar/ast.js').SourceRange>();
     for (const parameter of decl.parameters) {
       const first = seen.get(parameter.name.name);
       if (first) {
@@ -151,7 +151,7 @@ export class ProgramBuilder {
     }
   }
 
-  private duplicate(scope: FileScope, at: { range: import('../ast.js').SourceRange }, what: string, first: import('../ast.js').SourceRange, firstFile: string): void {
+  private duplicate(scope: FileScope, at: { range: import('../../grammar/ast.js').SourceRange }, what: string, first: import('../../grammar/ast.js').SourceRange, firstFile: string): void {
     const related = { message: 'first defined here', range: first, ...(firstFile !== scope.file ? { file: firstFile } : {}) };
     this.reporter.report('AE2002', at, `${what} is defined twice`, { file: scope.file, related: [related] });
     // Both places get a diagnostic, so an editor shows the conflict wherever the user is looking.

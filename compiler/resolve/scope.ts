@@ -1,7 +1,7 @@
 // What a name can mean at file level: a constant (`let`), a block, or an imported file used as a
 // namespace (`import "lib.ae" as lib`). Plain imports copy the imported file's visible lets and
 // blocks into the importing file's scope.
-import type { BlockDeclaration, Expression, LetDeclaration, ModelDeclaration, SourceFile } from '../ast.js';
+import type { BlockDeclaration, Expression, LetDeclaration, ModelDeclaration, SourceFile } from '../../grammar/ast.js';
 
 export interface FileScope {
   /** The file's path as shown to people (relative to where the compiler was called). */

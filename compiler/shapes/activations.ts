@@ -1,5 +1,5 @@
 // The activations, usable as `act = f`, as a layer of their own, and as the `output` activation.
-import type { Activation, ActivationSpec } from '../ir/types.js';
+import type { Activation, ActivationSpec } from '../../ir/types.js';
 
 export const activationNames: readonly Activation[] = Object.freeze([
   'relu',

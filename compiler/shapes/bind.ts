@@ -1,8 +1,8 @@
 // Binds a call's arguments to an op's signature: positional in declaration order, then named;
 // unknown names get did-you-mean, values are checked against the declared type, defaults fill in.
-import type { Argument, Call, Expression } from '../ast.js';
+import type { Argument, Call, Expression } from '../../grammar/ast.js';
 import type { Reporter } from '../check/reporter.js';
-import type { ActivationSpec } from '../ir/types.js';
+import type { ActivationSpec } from '../../ir/types.js';
 import { dereference, type ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
 import { activationNames, DEFAULT_LEAKY_ALPHA, isActivation } from './activations.js';

@@ -1,6 +1,6 @@
 // The corruptions of LANGUAGE.md section 6 (training only, the target stays clean): arguments and
 // IR attributes side by side. Every corruption keeps its input's shape.
-import type { IROp } from '../ir/types.js';
+import type { IROp } from '../../ir/types.js';
 import { anyNumber, nonNegative, probability, type BoundArgs, type Signature } from './signature.js';
 
 export interface CorruptionOp {

@@ -1,5 +1,5 @@
 // Dimension arithmetic where an unknown dimension (null) stays unknown, and shapes as people read them.
-import type { Dimension, Shape } from '../ir/types.js';
+import type { Dimension, Shape } from '../../ir/types.js';
 
 /** Output length of a convolution or pooling window along one axis (Keras/TF arithmetic). */
 export function windowOutput(length: Dimension, kernel: number, stride: number, padding: 'same' | 'valid'): Dimension {

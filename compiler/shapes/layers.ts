@@ -1,7 +1,7 @@
 // Every layer op, declared once: its arguments (types, defaults) beside its shape rule, its
 // parameters and its IR attributes. The checker, the mirror, the summary and did-you-mean read this.
-import type { DiagnosticCode } from '../diagnostics/codes/index.js';
-import type { ActivationSpec, Initializer, IROp, ParameterRole, Shape } from '../ir/types.js';
+import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
+import type { ActivationSpec, Initializer, IROp, ParameterRole, Shape } from '../../ir/types.js';
 import { activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';

@@ -1,6 +1,6 @@
 // How an op's arguments are declared: name, type, default (none: required). Arguments bind by
 // position in declaration order or by name; the same table drives did-you-mean and the docs.
-import type { ActivationSpec } from '../ir/types.js';
+import type { ActivationSpec } from '../../ir/types.js';
 
 export type ArgType =
   /** A whole number ≥ min (sizes, counts). */

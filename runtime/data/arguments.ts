@@ -15,7 +15,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DataSource } from '../../compiler/ir/types.js';
+import type { DataSource } from '../../ir/types.js';
 import { DataError } from './errors.js';
 
 type FileFormat = 'idx' | 'npy' | 'csv';

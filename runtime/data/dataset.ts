@@ -9,7 +9,7 @@
 //   which is read as 8-bit pixel data. Without a declared range values stay as they are.
 // Silently min-max scaling arbitrary floats would hide a wrong file or a wrong range declaration.
 
-import type { IRInput } from '../../compiler/ir/types.js';
+import type { IRInput } from '../../ir/types.js';
 import { DataError, formatShape, product } from './errors.js';
 
 export interface Dataset {

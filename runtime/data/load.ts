@@ -2,7 +2,7 @@
 // Every mismatch between the data and the model's inputs surfaces here, before training starts.
 
 import { isAbsolute, resolve } from 'node:path';
-import type { DataSource, IRInput } from '../../compiler/ir/types.js';
+import type { DataSource, IRInput } from '../../ir/types.js';
 import { parseDataArgument } from './arguments.js';
 import { readCsv } from './csv.js';
 import { toDataset, toLabels, type Dataset, type RawLabels } from './dataset.js';

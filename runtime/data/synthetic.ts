@@ -4,7 +4,7 @@
 // the same numbers everywhere (runtime/random.ts). With a declared range the data set is mapped
 // affinely onto it (min → low, max → high); an affine map keeps the low-rank structure.
 
-import type { IRInput } from '../../compiler/ir/types.js';
+import type { IRInput } from '../../ir/types.js';
 import { Random } from '../random.js';
 import type { Dataset } from './dataset.js';
 import { DataError, formatShape, product } from './errors.js';

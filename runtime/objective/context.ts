@@ -1,7 +1,7 @@
 // What a term function sees: the forward outputs, the IR (for nodes and parameters), the program's
 // parameters (weight decay, contractive), and a resolver from argument names to tensors.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRNode, IRTerm } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
 import type { ParameterStore } from '../program/parameters.js';
 
 export interface TermContext {

@@ -2,7 +2,7 @@
 // Returns the total and each term's (unweighted) value under a readable name, so a non-finite loss
 // can say which term went wrong.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRNode, IRTerm } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
 import type { ParameterStore } from '../program/parameters.js';
 import type { TermContext, TermFn } from './context.js';
 import { contractive } from './terms/contractive.js';

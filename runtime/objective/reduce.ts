@@ -2,7 +2,7 @@
 // `sum`: summed over each sample's elements, then averaged over the batch, so a loss does not grow
 // with the batch size (the VAE convention: bce(..., reduce = sum) + kl(z) per sample).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Reduction } from '../../compiler/ir/types.js';
+import type { Reduction } from '../../ir/types.js';
 
 export function reduce(elementwise: tf.Tensor, mode: Reduction): tf.Scalar {
   if (mode === 'mean') return tf.mean(elementwise);

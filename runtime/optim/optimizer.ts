@@ -4,7 +4,7 @@
 // biases or norm scales), identically for adam, sgd and rmsprop. An L2 penalty in the gradient
 // instead is what the objective's `weight_decay()` term gives.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Optimizer as OptimizerSpec } from '../../compiler/ir/types.js';
+import type { Optimizer as OptimizerSpec } from '../../ir/types.js';
 import type { StoredTensor, TensorMap } from '../runs/index.js';
 
 export interface OptimizerState {

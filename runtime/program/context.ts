@@ -1,7 +1,7 @@
 // What an op function sees besides its inputs: its node, the mode, its parameters, randomness,
 // the other nodes' outputs (for switches), and a way to publish side outputs and state updates.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { IRNode, ParameterRole } from '../../compiler/ir/types.js';
+import type { IRNode, ParameterRole } from '../../ir/types.js';
 import type { Rng } from './rng.js';
 
 export interface ParamView {

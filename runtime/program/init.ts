@@ -1,5 +1,5 @@
 // Initial values for a parameter from its IR initialiser, drawn from the program's seeded PRNG.
-import type { Initializer } from '../../compiler/ir/types.js';
+import type { Initializer } from '../../ir/types.js';
 import type { Rng } from './rng.js';
 
 /** Fan-in and fan-out of a kernel: [in, out] dense, [kh, kw, in, out] conv (receptive field × channels). */

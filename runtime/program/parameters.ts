@@ -2,7 +2,7 @@
 // owns no storage: it resolves to the variable of the parameter it is tied to (transposed for
 // dense ↔ dense), so both layers read and update one tensor.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRParameter } from '../../compiler/ir/types.js';
+import type { IRModel, IRParameter } from '../../ir/types.js';
 import type { ParamView } from './context.js';
 import { initialValues } from './init.js';
 import { Rng } from './rng.js';

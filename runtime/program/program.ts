@@ -1,7 +1,7 @@
 // IR → tfjs: parameters as variables, and a forward pass that walks the nodes in their (topological)
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRNode, ParameterRole } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode, ParameterRole } from '../../ir/types.js';
 import { sideKey, type OpContext, type OpFn } from './context.js';
 import { ops } from './ops/index.js';
 import { ParameterStore } from './parameters.js';

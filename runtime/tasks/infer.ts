@@ -1,7 +1,7 @@
 // Inference tasks over a data set, batch by batch in inference mode (no corruption, mean latents,
 // nearest codes): the latent codes, the reconstructions, and the evaluation numbers.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRTerm } from '../../compiler/ir/types.js';
+import type { IRTerm } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';

@@ -2,8 +2,8 @@
 // weights, checked name by name and shape by shape against that IR.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateIR } from '../../compiler/ir/validate.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import { validateIR } from '../../ir/validate.js';
+import type { IRModel } from '../../ir/types.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { RunFileError } from '../runs/index.js';
 import { loadWeights } from '../train/checkpoint.js';

@@ -1,6 +1,6 @@
 // Originals (top row) above their reconstructions, as a PNG: what `ae reconstruct` draws and what
 // `ae train` leaves in every run of an image model, so a person can see at once what was learned.
-import type { IRInput } from '../../compiler/ir/types.js';
+import type { IRInput } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { writeImageGrid } from '../images/index.js';
 import type { Program } from '../program/program.js';

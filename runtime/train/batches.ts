@@ -1,7 +1,7 @@
 // Turning a Dataset into batches: a shuffled order per epoch (from the seeded PRNG) and the model's
 // input tensors for a slice of that order.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRInput, IRModel } from '../../compiler/ir/types.js';
+import type { IRInput, IRModel } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { TrainingError } from './errors.js';
 

@@ -4,7 +4,7 @@
 // already-trained layers 0..l-1 compute (in inference mode, so frozen and uncorrupted). Layer 0 also
 // runs the corruptions and the output activation and uses the phase's objective (its terms over the
 // nodes it computes); layer l > 0 reconstructs its input code with mse. Only layer l's parameters move.
-import type { IRModel, IRNode, IRPhase, IRTerm } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode, IRPhase, IRTerm } from '../../ir/types.js';
 import type { ParameterStore } from '../program/parameters.js';
 import { TrainingError } from './errors.js';
 

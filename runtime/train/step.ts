@@ -2,7 +2,7 @@
 // finiteness check of every term, then the optimiser update. Nothing leaks: the only tensors that
 // survive are the variables' new values (tests check tf.memory().numTensors across steps).
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRNode, IRTerm } from '../../compiler/ir/types.js';
+import type { IRNode, IRTerm } from '../../ir/types.js';
 import { computeObjective } from '../objective/objective.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Program } from '../program/program.js';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataSource, IRModel, IRPhase } from '../../compiler/ir/types.js';
+import type { DataSource, IRModel, IRPhase } from '../../ir/types.js';
 import { loadDataset, type Dataset } from '../data/index.js';
 import { createOptimizer, type OptimizerState } from '../optim/optimizer.js';
 import { buildProgram, type Program } from '../program/program.js';

@@ -1,7 +1,7 @@
 // Validation loss: the stage's objective in inference mode (no corruption, mean latents), averaged
 // over the validation set with each batch weighted by its size.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRTerm } from '../../compiler/ir/types.js';
+import type { IRTerm } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { computeObjective } from '../objective/objective.js';
 import type { Program } from '../program/program.js';

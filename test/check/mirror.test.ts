@@ -1,6 +1,6 @@
 // Mirror expansion by LANGUAGE.md section 4, ties, switches, and the checks around them.
 import { describe, expect, it } from 'vitest';
-import type { IRNode } from '../../compiler/ir/types.js';
+import type { IRNode } from '../../ir/types.js';
 import { analyze, codes, onlyModel } from './helpers.js';
 
 const describeNode = (n: IRNode): string => {

@@ -1,7 +1,7 @@
 // Shape rules as a table: op, input shape (batch dimension first) and arguments in; output shape
 // or diagnostic code out. Arguments not given take the op's declared defaults.
 import { describe, expect, it } from 'vitest';
-import type { Shape } from '../../compiler/ir/types.js';
+import type { Shape } from '../../ir/types.js';
 import { layerOps } from '../../compiler/shapes/layers.js';
 import type { BoundArgs } from '../../compiler/shapes/signature.js';
 import { analyze, codes, model } from './helpers.js';

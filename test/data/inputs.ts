@@ -1,4 +1,4 @@
-import type { IRInput } from '../../compiler/ir/types.js';
+import type { IRInput } from '../../ir/types.js';
 
 export function imageInput(shape: (number | null)[], range?: [number, number]): IRInput {
   return { name: 'x', kind: 'tensor', shape: [null, ...shape], dtype: 'float32', ...(range ? { range } : {}) };

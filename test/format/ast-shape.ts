@@ -1,6 +1,6 @@
 // The meaning of a tree without where it came from: ranges, raw spellings and recovery marks are
 // dropped, so "formatting keeps the AST" can be checked with a deep equality.
-import type { SourceFile } from '../../compiler/ast.js';
+import type { SourceFile } from '../../grammar/ast.js';
 
 const positional = new Set(['range', 'keyword', 'raw', 'recovered', 'comments']);
 

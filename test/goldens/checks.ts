@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { renderErrorBaseline } from '../../compiler/diagnostics/render.js';
+import { renderErrorBaseline } from '../../diagnostics/render.js';
 import type { GoldenKind } from './kinds.js';
 import { repositoryRoot, specFiles } from './files.js';
 

@@ -2,7 +2,7 @@
 // several models), with source paths relative to the repository root.
 import { relative } from 'node:path';
 import { analyzeFile } from '../../compiler/analyze.js';
-import { serializeIR } from '../../compiler/ir/emit.js';
+import { serializeIR } from '../../compiler/emit-ir.js';
 import type { GoldenKind } from './kinds.js';
 import { repositoryRoot, specFiles } from './files.js';
 

@@ -1,7 +1,7 @@
 // specs/syntax-errors/<case>.ae → <case>.errors.txt: the source with `~~~` under every syntax diagnostic.
 import { readFileSync } from 'node:fs';
 import { parseSource } from '../../grammar/index.js';
-import { renderErrorBaseline } from '../../compiler/diagnostics/render.js';
+import { renderErrorBaseline } from '../../diagnostics/render.js';
 import type { GoldenKind } from './kinds.js';
 import { specFiles } from './files.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LetDeclaration, LossMember } from '../../compiler/ast.js';
+import type { LetDeclaration, LossMember } from '../../grammar/ast.js';
 import { parseSource } from '../../grammar/index.js';
 import { brief, onlyModel } from './helpers.js';
 

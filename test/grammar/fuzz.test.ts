@@ -3,7 +3,7 @@
 // with a fixed seed so a failure reproduces. The specs are capped in size so the test's cost does
 // not grow with every spec someone adds.
 import { describe, expect, it } from 'vitest';
-import type { SourceRange } from '../../compiler/ast.js';
+import type { SourceRange } from '../../grammar/ast.js';
 import { parseSource } from '../../grammar/index.js';
 import { aeLexer } from '../../grammar/tokens.js';
 import { validSpecs } from './helpers.js';

@@ -1,8 +1,8 @@
 // Shared helpers for the front-end tests.
 import { readFileSync } from 'node:fs';
 import { parseSource } from '../../grammar/index.js';
-import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import type { ModelDeclaration, SourceFile } from '../../compiler/ast.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { ModelDeclaration, SourceFile } from '../../grammar/ast.js';
 import { specFiles } from '../goldens/files.js';
 
 export function validSpecs(): Array<{ path: string; text: string }> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import type { BinaryExpression, Call, DecoderMember, InputMember, LetDeclaration, TrainMember } from '../../compiler/ast.js';
+import type { BinaryExpression, Call, DecoderMember, InputMember, LetDeclaration, TrainMember } from '../../grammar/ast.js';
 import { parse, parseSource } from '../../grammar/index.js';
 import { keywordNames } from '../../grammar/tokens.js';
 import { brief, onlyModel, parseOk, validSpecs } from './helpers.js';

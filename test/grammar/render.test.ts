@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { renderErrorBaseline, renderHuman, renderJson } from '../../compiler/diagnostics/render.js';
+import { renderErrorBaseline, renderHuman, renderJson } from '../../diagnostics/render.js';
 
 const text = 'model m {\n  encoder { dense(64 act = relu) }\n}\nlet input = 3\n';
 const { diagnostics } = analyzeSource(text, 'bad.ae');

@@ -1,12 +1,12 @@
-// The IR goldens against compiler/ir.schema.json, determinism, the validator's error paths, and
+// The IR goldens against ir/ir.schema.json, determinism, the validator's error paths, and
 // formatting invariance (a formatted spec compiles to the same IR apart from source locations).
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { format } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { serializeIR } from '../../compiler/ir/emit.js';
-import { validateIR } from '../../compiler/ir/validate.js';
+import { serializeIR } from '../../compiler/emit-ir.js';
+import { validateIR } from '../../ir/validate.js';
 import * as aePlugin from '../../compiler/format/plugin.js';
 import { repositoryRoot } from '../goldens/files.js';
 import { compileSpec, irSpecFiles } from '../goldens/ir.js';

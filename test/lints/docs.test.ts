@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { diagnosticCatalogue } from '../../compiler/diagnostics/codes/index.js';
+import { diagnosticCatalogue } from '../../diagnostics/codes/index.js';
 import { completeExample, docSections } from './doc-examples.js';
 
 const sections = docSections();

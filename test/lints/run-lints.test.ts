@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lintRules } from '../../compiler/lints/index.js';
-import { lintsCodes } from '../../compiler/diagnostics/codes/lints.js';
+import { lintsCodes } from '../../diagnostics/codes/lints.js';
 import { codes, lint } from './run.js';
 
 describe('runLints', () => {

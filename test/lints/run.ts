@@ -1,5 +1,5 @@
 // Builds a model, lowers its objective and phases, and runs one lint rule (or all of them).
-import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { runLints, type LintRule } from '../../compiler/lints/index.js';
 import { lowerTraining } from '../../compiler/objective/index.js';
 import { buildModel, mnistModel, type ModelSpec } from '../objective/factory.js';

@@ -16,9 +16,9 @@ import type {
   SourceRange,
   TrainMember,
   TrainSetting,
-} from '../../compiler/ast.js';
+} from '../../grammar/ast.js';
 import type { CheckedHead, CheckedLatent, CheckedModel, ConstantValue, LatentKind, NamedTensor } from '../../compiler/check/model.js';
-import type { Activation, ActivationSpec, IRInput, IRParameter, Shape } from '../../compiler/ir/types.js';
+import type { Activation, ActivationSpec, IRInput, IRParameter, Shape } from '../../ir/types.js';
 import { asCall, parseExpression } from './mini-parser.js';
 
 export interface ModelSpec {

@@ -1,5 +1,5 @@
 // Assertion helpers: a diagnostic as `CODE line:column`, the way the tests compare them.
-import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 
 export function where(d: Diagnostic): string {
   return `${d.code} ${d.range.start.line}:${d.range.start.column}`;

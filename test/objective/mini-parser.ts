@@ -1,7 +1,7 @@
 // A one-line expression parser for the hand-built models of these tests, so they do not depend on
 // the real grammar: numbers, strings, booleans, names, calls with named arguments, `a.b`, lists,
 // + - * / and parentheses, each node carrying its exact source range.
-import type { Argument, Call, Expression, Position, SourceRange } from '../../compiler/ast.js';
+import type { Argument, Call, Expression, Position, SourceRange } from '../../grammar/ast.js';
 
 interface Token {
   kind: 'number' | 'string' | 'name' | 'punct';

@@ -4,7 +4,7 @@
 // step that moves the weights and leaks nothing. Batches of 3 catch per-image index mistakes.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { IRModel, IRNode, IRParameter, IRTerm } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode, IRParameter, IRTerm } from '../../ir/types.js';
 import { computeObjective } from '../../runtime/objective/objective.js';
 import { createOptimizer } from '../../runtime/optim/optimizer.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';

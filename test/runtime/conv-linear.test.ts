@@ -3,7 +3,7 @@
 // (an even kernel pads 'same' unevenly, which the adjoint must mirror).
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Padding } from '../../compiler/ir/types.js';
+import type { Padding } from '../../ir/types.js';
 import { convLinear } from '../../runtime/program/ops/conv-linear.js';
 import { buildProgram } from '../../runtime/program/program.js';
 import { act, singleNode } from './ir-builders.js';

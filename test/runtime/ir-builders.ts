@@ -1,5 +1,5 @@
 // Hand-written IR for runtime tests, independent of the compiler: small builders that emit exactly
-// the contract in compiler/ir/types.ts.
+// the contract in ir/types.ts.
 import type {
   ActivationSpec,
   IRModel,
@@ -10,7 +10,7 @@ import type {
   Initializer,
   Optimizer,
   ParameterRole,
-} from '../../compiler/ir/types.js';
+} from '../../ir/types.js';
 
 export function param(
   node: string,

@@ -1,7 +1,7 @@
 // Objective terms against plain-JS references; contractive against a finite-difference Jacobian.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { IRModel, IRNode, IRParameter, IRTerm } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode, IRParameter, IRTerm } from '../../ir/types.js';
 import { computeObjective, termNames } from '../../runtime/objective/objective.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';
 import { act, mlpAutoencoder, param } from './ir-builders.js';

@@ -1,7 +1,7 @@
 // Per-op conformance: each op of the lowering table against a plain-JS reference (test/runtime/reference.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { IRModel, IRNode } from '../../compiler/ir/types.js';
+import type { IRModel, IRNode } from '../../ir/types.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';
 import { Rng } from '../../runtime/program/rng.js';
 import { act, singleNode } from './ir-builders.js';

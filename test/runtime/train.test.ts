@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../runtime/runs/index.js';
 import { NonFiniteLossError } from '../../runtime/train/errors.js';
 import { train } from '../../runtime/train/train.js';
-import type { IRModel } from '../../compiler/ir/types.js';
+import type { IRModel } from '../../ir/types.js';
 import { adam, mlpAutoencoder, mseTerm, phase } from './ir-builders.js';
 import { uniformDataset } from './data-helpers.js';
 import { useCpu } from './setup.js';

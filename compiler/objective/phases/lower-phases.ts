@@ -2,10 +2,10 @@
 // the phase before it (so `train finetune { loss = ..., epochs = 10 }` keeps pretrain's optimizer,
 // data and batch), and otherwise from the defaults below. What belongs to one phase only, its
 // schedule, its freeze list and its loss, is not inherited: a phase without a loss trains the model's.
-import type { Expression, TrainMember, TrainSetting } from '../../ast.js';
+import type { Expression, TrainMember, TrainSetting } from '../../../grammar/ast.js';
 import type { CheckedModel } from '../../check/model.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { IRPhase, IRTerm } from '../../ir/types.js';
+import { diagnostic, type Diagnostic } from '../../../diagnostics/diagnostic.js';
+import type { IRPhase, IRTerm } from '../../../ir/types.js';
 import { lowerObjective } from '../lower-objective.js';
 import { unknownWord } from '../values.js';
 import { defaultOptimizer } from './optimizers.js';

@@ -1,6 +1,6 @@
 // `optimizer = adam(lr = 1e-3)`: the optimizers of section 8 with Keras's defaults, so a model
 // that names only `adam` trains like the papers' Keras code does.
-import type { Optimizer } from '../../ir/types.js';
+import type { Optimizer } from '../../../ir/types.js';
 import { unknownWord } from '../values.js';
 import { bindOptions, fraction, nonNegative, positive, type CallLike, type OptionSpec, type SettingContext } from './options.js';
 

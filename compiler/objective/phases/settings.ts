@@ -1,8 +1,8 @@
 // The settings of a `train` phase (LANGUAGE.md section 8), one handler each. A handler reads the
 // value, reports what is wrong with it, and writes what it means into the phase being built.
-import type { Expression } from '../../ast.js';
-import { diagnostic } from '../../diagnostics/diagnostic.js';
-import type { IRPhase } from '../../ir/types.js';
+import type { Expression } from '../../../grammar/ast.js';
+import { diagnostic } from '../../../diagnostics/diagnostic.js';
+import type { IRPhase } from '../../../ir/types.js';
 import { unknownWord } from '../values.js';
 import { asCall, bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type SettingContext } from './options.js';
 import { lowerDataSource } from './sources.js';

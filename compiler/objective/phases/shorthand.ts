@@ -2,8 +2,8 @@
 // `early_stop = early_stop(patience = 3)`. That only reads well for a setting whose value is a call
 // of its own name; for anything else the bare call is a slip, and the fix says what was meant:
 // `adam(lr = 1e-3)` → `optimizer = adam(lr = 1e-3)`, `epochs(5)` → `epochs = 5`.
-import type { Call, TrainSetting } from '../../ast.js';
-import { diagnostic, type Diagnostic, type TextEdit } from '../../diagnostics/diagnostic.js';
+import type { Call, TrainSetting } from '../../../grammar/ast.js';
+import { diagnostic, type Diagnostic, type TextEdit } from '../../../diagnostics/diagnostic.js';
 import { dataSourceNames } from './sources.js';
 import { optimizerNames } from './optimizers.js';
 

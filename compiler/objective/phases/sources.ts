@@ -1,8 +1,8 @@
 // `data = ...` / `validate = ...`: the data sources of LANGUAGE.md section 8, one option list each.
-import type { DataSource } from '../../ir/types.js';
+import type { DataSource } from '../../../ir/types.js';
 import { bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type CallLike, type OptionSpec, type SettingContext } from './options.js';
 import { unknownWord } from '../values.js';
-import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { diagnostic } from '../../../diagnostics/diagnostic.js';
 import { elementCount, formatShape } from '../../shapes/dims.js';
 
 const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {

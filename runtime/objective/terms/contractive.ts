@@ -7,7 +7,7 @@
 // corrupted, input); any other op (a convolution, say) is rejected with a clear error. The cost per
 // sample is O(h²) memory per hidden width h: fine for MLP encoders of a few hundred units.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec, IRNode, IRTerm } from '../../../compiler/ir/types.js';
+import type { ActivationSpec, IRNode, IRTerm } from '../../../ir/types.js';
 import { leakyAlpha } from '../../program/ops/activation.js';
 import type { TermContext, TermFn } from '../context.js';
 

@@ -1,7 +1,7 @@
 // Reconstruction terms: mse, l1/l2 activity penalties, binary and categorical cross-entropy.
 // With `fromLogits`, bce and cross_entropy read the pre-activation tensor and use the stable forms.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRTerm } from '../../../compiler/ir/types.js';
+import type { IRTerm } from '../../../ir/types.js';
 import type { TermContext, TermFn } from '../context.js';
 import { reduce } from '../reduce.js';
 

@@ -1,6 +1,6 @@
 // Regularisers: gaussian KL (VAE), KL sparsity (sparse AE), weight decay, VQ codebook/commitment.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRTerm } from '../../../compiler/ir/types.js';
+import type { IRTerm } from '../../../ir/types.js';
 import { stopGradient } from '../../program/gradient.js';
 import type { TermFn } from '../context.js';
 import { reduce } from '../reduce.js';

@@ -1,6 +1,6 @@
 // Activation functions, as layers and as `act =` on dense/conv; fused into matMul/conv2d when tfjs can.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec } from '../../../compiler/ir/types.js';
+import type { ActivationSpec } from '../../../ir/types.js';
 import type { OpFn } from '../context.js';
 
 type FusedActivation = 'linear' | 'relu' | 'elu' | 'sigmoid' | 'leakyrelu';

@@ -9,7 +9,7 @@
 // and db = Σ dy over batch and space. The input's gradient is skipped when the input does not
 // depend on any parameter, as tfjs prunes it for its own ops.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Padding } from '../../../compiler/ir/types.js';
+import type { Padding } from '../../../ir/types.js';
 import { linearWithGradient } from './linear-gradient.js';
 
 export interface ConvLinearArgs {

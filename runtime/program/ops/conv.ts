@@ -2,7 +2,7 @@
 // to a convolution reads the same [kh, kw, a, b] tensor: conv2dTranspose's filter layout is
 // [kh, kw, outChannels, inChannels], which is exactly the mirrored convolution's kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec, Padding } from '../../../compiler/ir/types.js';
+import type { ActivationSpec, Padding } from '../../../ir/types.js';
 import type { OpFn } from '../context.js';
 import { applyActivation, leakyAlpha } from './activation.js';
 import { convLinear } from './conv-linear.js';

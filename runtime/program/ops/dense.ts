@@ -3,7 +3,7 @@
 // gradient tape tfjs unfuses every activation but linear anyway), then the activation. A tied kernel
 // arrives as the stored tensor of the layer it mirrors and is never copied.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec } from '../../../compiler/ir/types.js';
+import type { ActivationSpec } from '../../../ir/types.js';
 import type { OpContext, OpFn } from '../context.js';
 import { applyActivation, fusedActivation, leakyAlpha } from './activation.js';
 import { denseLinear } from './matmul.js';

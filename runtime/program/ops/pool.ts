@@ -11,7 +11,7 @@
 //   windows), which is what unpooling inverts; 'same' padding is split like tfjs does (the extra
 //   cell at the bottom/right).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Padding } from '../../../compiler/ir/types.js';
+import type { Padding } from '../../../ir/types.js';
 import { detach } from '../../kernels/detach.js';
 import type { OpFn } from '../context.js';
 

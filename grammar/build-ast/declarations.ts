@@ -1,6 +1,6 @@
 // Builds the file and its top-level declarations: import, let, block (with parameters) and model.
 import type { CstNode } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
+import type * as ast from '../ast.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken } from '../syntax-helpers.js';
 import { checkCommas, expectEquals } from './checks.js';

@@ -1,7 +1,7 @@
 // The graph IR: plain JSON that the compiler writes and the runtime reads. It is the only contract
 // between them (the runtime never sees the AST), so everything the runtime needs is spelled out here:
 // shapes, parameters and how they are shared, which nodes run only in training, the objective as a
-// weighted sum of terms, and the training phases. compiler/ir.schema.json validates exactly this.
+// weighted sum of terms, and the training phases. ir/ir.schema.json validates exactly this.
 //
 // Conventions:
 // - Shapes include the batch dimension as `null` first: `[null, 28, 28, 1]`. Images are NHWC.

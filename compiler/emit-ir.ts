@@ -1,7 +1,7 @@
 // A checked model plus its lowered objective and phases → the IR object, with a fixed key order so
 // the same source always gives byte-identical JSON.
-import type { CheckedModel } from '../check/model.js';
-import { IR_VERSION, type IRModel, type IRPhase, type IRTerm } from './types.js';
+import type { CheckedModel } from './check/model.js';
+import { IR_VERSION, type IRModel, type IRPhase, type IRTerm } from '../ir/types.js';
 
 export interface EmitOptions {
   /** The `.ae` file relative to the working directory, `/`-separated. */

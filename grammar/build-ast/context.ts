@@ -1,8 +1,8 @@
 // The state of building one file's AST (its line map, diagnostics, declarations built ahead) and the range helpers every builder uses.
 import type { CstNode, IToken } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
-import { diagnostic, type Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../../compiler/diagnostics/codes/index.js';
+import type * as ast from '../ast.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
 import type { LineMap } from '../positions.js';
 import { cstSpan, isRealToken, tokenSpan } from '../syntax-helpers.js';
 

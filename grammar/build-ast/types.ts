@@ -1,7 +1,7 @@
 // Builds an input's type: a tensor type `[dims] in [low, high]` or `label(classes)`.
 import type { CstNode } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
-import { didYouMean } from '../../compiler/suggest.js';
+import type * as ast from '../ast.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';

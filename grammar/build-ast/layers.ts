@@ -1,6 +1,6 @@
 // Builds layer blocks: layer calls (`conv2d(16) as c1`), `repeat n { ... }`, and the dotted calls they are made of.
 import type { CstNode } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
+import type * as ast from '../ast.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';

@@ -1,6 +1,6 @@
 // The one shape every phase reports problems in. Checks never compute lines and columns
 // themselves: they hand over AST nodes (or ranges taken from them), and renderers turn that into text.
-import type { SourceRange } from '../ast.js';
+import type { SourceRange } from './source-range.js';
 import { diagnosticCatalogue, type DiagnosticCode } from './codes/index.js';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -1,7 +1,7 @@
 // The syntax checks the permissive grammar defers to the builder: `=` versus `:` binders and missing commas.
 import type { IToken } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
-import { diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type * as ast from '../ast.js';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { isRealToken, replaceFix, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';
 

@@ -1,23 +1,23 @@
 // CST → AST. One method per grammar rule (`validateVisitor` fails at once when the grammar gains a
-// rule this visitor misses); each delegates to the function that builds it, by area, in grammar/ast/.
+// rule this visitor misses); each delegates to the function that builds it, by area, in this folder.
 // Recovery may leave any CST child absent, so every builder tolerates missing children: a missing
 // expression becomes a `MissingExpression`, a missing name an Identifier marked `recovered`. The
 // checks that the permissive grammar defers land there too: missing commas, `:` for `=` and back,
 // keywords used as names, value ranges, `label(n)`.
 import type { CstNode } from 'chevrotain';
-import type * as ast from '../compiler/ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
-import { BuildContext } from './ast/context.js';
-import * as declarations from './ast/declarations.js';
-import * as expressions from './ast/expressions.js';
-import * as layers from './ast/layers.js';
-import * as members from './ast/members.js';
-import * as names from './ast/names.js';
-import * as train from './ast/train.js';
-import * as types from './ast/types.js';
-import type * as cst from './cst.js';
-import { aeParser } from './parser.js';
-import type { LineMap } from './positions.js';
+import type * as ast from '../ast.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { BuildContext } from './context.js';
+import * as declarations from './declarations.js';
+import * as expressions from './expressions.js';
+import * as layers from './layers.js';
+import * as members from './members.js';
+import * as names from './names.js';
+import * as train from './train.js';
+import * as types from './types.js';
+import type * as cst from '../cst.js';
+import { aeParser } from '../parser.js';
+import type { LineMap } from '../positions.js';
 
 const BaseVisitor = aeParser.getBaseCstVisitorConstructor();
 

@@ -1,6 +1,6 @@
 // Builds names (with the keyword-as-name check) and references to names.
-import type * as ast from '../../compiler/ast.js';
-import { diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type * as ast from '../ast.js';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
 import type * as cst from '../cst.js';
 import { first, isRealToken, replaceFix } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';

@@ -1,7 +1,7 @@
 // Builds `train` phases: their settings, the shorthand `early_stop(patience = 3)`, and the one `loss` a phase may have.
 import type { CstNode } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
-import { diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type * as ast from '../ast.js';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first } from '../syntax-helpers.js';
 import { expectEquals } from './checks.js';

@@ -1,10 +1,10 @@
-// Validates an IR against compiler/ir.schema.json. The compiler checks every IR it writes and the
+// Validates an IR against ir/ir.schema.json. The compiler checks every IR it writes and the
 // runtime every IR it is handed; a bad IR is rejected with the schema path of its first error.
 // Ajv is required on first use, not imported: loading it was a third of `ae check`'s start-up,
 // and `ae check` never validates (analyze.ts's `validateSchema: false`).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
-import schema from '../ir.schema.json' with { type: 'json' };
+import schema from './ir.schema.json' with { type: 'json' };
 import type { IRModel } from './types.js';
 
 let compiled: ValidateFunction | undefined;

@@ -1,7 +1,7 @@
 // Diagnostics → text. Three forms: for people (rustc/Elm style, with the source line and a caret
 // underline), for tools (`--format json`, 1-based positions), and for golden files (the source
 // echoed with `~~~` under each range, TypeScript-baseline style, so a reviewer sees a diff).
-import type { SourceRange } from '../ast.js';
+import type { SourceRange } from './source-range.js';
 import type { Diagnostic } from './diagnostic.js';
 import { sortDiagnostics } from './diagnostic.js';
 

@@ -3,18 +3,8 @@
 // The parser builds this tree even from broken input: a node whose text was missing is marked
 // `recovered: true`, and later phases skip checks on recovered nodes instead of piling on errors.
 
-/** A point in the source: 0-based offset, 1-based line and column (columns count UTF-16 units). */
-export interface Position {
-  offset: number;
-  line: number;
-  column: number;
-}
-
-/** A half-open range [start, end) of the source. */
-export interface SourceRange {
-  start: Position;
-  end: Position;
-}
+export type { Position, SourceRange } from '../diagnostics/source-range.js';
+import type { SourceRange } from '../diagnostics/source-range.js';
 
 interface NodeBase {
   range: SourceRange;

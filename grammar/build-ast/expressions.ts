@@ -1,6 +1,6 @@
 // Builds expressions: operator precedence, signs, suffixes (`.b`, `[i]`, `(args)`), literals, lists and call arguments.
 import type { CstNode, IToken } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
+import type * as ast from '../ast.js';
 import { tokenMatcher } from '../chevrotain.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken, tokenSpan, unescapeString } from '../syntax-helpers.js';

@@ -1,8 +1,8 @@
 // Builds model members (input, corrupt, encoder, latent, decoder/mirror, output, head, loss); `train` is in train.ts.
 import type { CstNode } from 'chevrotain';
-import type * as ast from '../../compiler/ast.js';
-import { diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { didYouMean } from '../../compiler/suggest.js';
+import type * as ast from '../ast.js';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';

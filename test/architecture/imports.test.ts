@@ -1,0 +1,68 @@
+// The pipeline's folders import in one direction only (docs/architecture.md): leaves first
+// (diagnostics, ir), then grammar, compiler, runtime, and the tools on top. An import against that
+// direction fails here with the file and the specifier.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** For each top-level folder, the project folders it may import from (itself always allowed). */
+const allowed: Record<string, readonly string[]> = {
+  diagnostics: [],
+  ir: [],
+  grammar: ['diagnostics'],
+  compiler: ['diagnostics', 'grammar', 'ir'],
+  runtime: ['ir'],
+  export: ['ir'],
+  cli: ['diagnostics', 'grammar', 'ir', 'compiler', 'runtime', 'export', 'lsp'],
+  lsp: ['diagnostics', 'grammar', 'ir', 'compiler'],
+};
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.ts$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+const importPattern = /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+
+interface Edge { from: string; to: string; specifier: string }
+
+function projectEdges(): Edge[] {
+  const edges: Edge[] = [];
+  for (const top of Object.keys(allowed)) {
+    let files: string[];
+    try { files = sourceFiles(join(root, top)); } catch { continue; }
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(importPattern)) {
+        const specifier = (m[1] ?? m[2])!;
+        const target = relative(root, resolve(dirname(file), specifier));
+        edges.push({ from: relative(root, file), to: target, specifier });
+      }
+    }
+  }
+  return edges;
+}
+
+const topOf = (path: string) => path.split('/')[0]!;
+
+describe('import graph', () => {
+  const edges = projectEdges();
+
+  it('finds the imports it checks', () => {
+    expect(edges.length).toBeGreaterThan(300);
+  });
+
+  it('every import follows the pipeline direction', () => {
+    const wrong = edges
+      .filter((e) => topOf(e.from) !== topOf(e.to) && !(allowed[topOf(e.from)] ?? []).includes(topOf(e.to)))
+      .map((e) => `${e.from} imports ${e.specifier}`);
+    expect(wrong).toEqual([]);
+  });
+});
