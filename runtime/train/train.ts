@@ -1,26 +1,30 @@
-// The training loop: stages (phases; greedy layers expanded) in order, epochs, shuffled batches
-// from the seeded PRNG, validation, early stopping, metrics as JSON lines, a checkpoint at the end of
-// every epoch, and a refusal to apply a step whose loss is not finite.
+// A training run: reads the data, plans the stages (phases; greedy layers expanded), picks up where a
+// resumed run stopped, and runs the loop (loop.ts) with its callbacks: the non-finite guard, metrics
+// as JSON lines, progress, early stopping and a checkpoint at the end of every epoch.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel, IRPhase } from '../../ir/types.js';
 import { loadDataset, type Dataset } from '../data/index.js';
-import { createOptimizer, type OptimizerState } from '../optim/optimizer.js';
+import type { OptimizerState } from '../optim/optimizer.js';
 import { buildProgram, type Program } from '../program/program.js';
-import { tidyValue } from '../program/gradient.js';
-import { deriveSeed, Rng } from '../program/rng.js';
-import { appendJsonLine, readJsonLines, writeFileAtomic, writeJsonAtomic } from '../runs/index.js';
-import { batchInputs, batchStarts, modelInputs } from './batches.js';
-import { loadResumeState, loadWeights, saveCheckpoint, type TrainState } from './checkpoint.js';
-import { NonFiniteLossError, TrainingError } from './errors.js';
-import { Progress, type ProgressSink } from './progress.js';
+import { readJsonLines, writeFileAtomic, writeJsonAtomic } from '../runs/index.js';
+import { modelInputs } from './batches.js';
+import type { Callback } from './callbacks/callback.js';
+import { Checkpointer } from './callbacks/checkpointer.js';
+import { EarlyStopping } from './callbacks/early-stopping.js';
+import { EpochTiming } from './callbacks/epoch-timing.js';
+import { METRICS_FILE, MetricsLog, type MetricsLine } from './callbacks/metrics-log.js';
+import { NonFiniteGuard } from './callbacks/non-finite-guard.js';
+import { ProgressReport } from './callbacks/progress-report.js';
+import type { ProgressSink } from './progress.js';
+import { loadResumeState, loadWeights, type TrainState } from './checkpoint.js';
+import { TrainingError } from './errors.js';
+import { runLoop, type LoopStart } from './loop.js';
 import { writeRunSummary } from './run-summary.js';
 import { planStages, type Stage } from './stages.js';
-import { trainStep } from './step.js';
-import { averageLoss, codeFor } from './validate.js';
 
-export const METRICS_FILE = 'metrics.jsonl';
+export { METRICS_FILE, type MetricsLine };
 export const IR_FILE = 'model.ir.json';
 
 export interface TrainOptions {
@@ -43,16 +47,6 @@ export interface TrainOptions {
   /** The backend's name for run.json (the caller selects it). */
   backend?: string;
   progress?: ProgressSink;
-}
-
-export interface MetricsLine {
-  phase: string;
-  epoch: number;
-  step: number;
-  loss: number;
-  terms: Record<string, number>;
-  val_loss: number | null;
-  seconds: number;
 }
 
 export interface TrainResult {
@@ -100,146 +94,85 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const seed = seedOverride ?? phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
-  const progress = new Progress(options.progress ?? { stderr: () => {}, isTTY: false });
-  const metrics: MetricsLine[] = [];
-  const stoppedEarly: string[] = [];
   const started = performance.now();
-  let trainedSamples = 0;
-  let trainingSeconds = 0;
   try {
     const stages = planStages(ir, phases, program.parameters, options.epochs);
     // Every stage's data is read and checked before anything is written or trained: a file that does
     // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
     const load = datasetLoader(inputs, options);
-    for (const stage of stages) {
-      if (!options.dataset) await load(options.data ?? stage.phase.data ?? missingData(stage));
-      if (!options.validation && stage.phase.validate) await load(stage.phase.validate);
-    }
-    let state: TrainState = { stage: 0, stageName: stages[0]?.name ?? '', epoch: 0, step: 0, seed, seedOverride, stoppedEarly: false, earlyStop: { best: null, wait: 0 }, rng: 0 };
-    let resumedOptimizer: OptimizerState | undefined;
+    const dataOf = async (stage: Stage) => {
+      const dataset = options.dataset ?? (await load(options.data ?? stage.phase.data ?? missingData(stage)));
+      const validation = options.validation ?? (stage.phase.validate ? await load(stage.phase.validate) : undefined);
+      return { dataset, ...(validation ? { validation } : {}) };
+    };
+    for (const stage of stages) await dataOf(stage);
+
+    const metrics = new MetricsLog(runDir);
+    const earlyStopping = new EarlyStopping();
+    const timing = new EpochTiming();
+    const stateful = [earlyStopping];
+    const checkpointer = new Checkpointer(runDir, { seed, seedOverride }, stateful);
+    const callbacks: Callback[] = [
+      new NonFiniteGuard(checkpointer),
+      timing,
+      metrics,
+      new ProgressReport(options.progress ?? { stderr: () => {}, isTTY: false }),
+      earlyStopping,
+      checkpointer,
+    ];
+    let start: LoopStart = { stage: 0, epoch: 0, step: 0 };
     if (resumed) {
       await loadWeights(program, runDir);
-      state = { ...resumed.state, seedOverride };
-      if (state.seed !== seed) throw new TrainingError(`cannot resume: the run used seed ${state.seed}, not ${seed} (resume with --seed ${state.seed}, or start a new run)`);
-      const current = stages[state.stage];
-      if (current === undefined || state.stageName !== current.name) {
-        throw new TrainingError(`cannot resume: the run stopped in stage '${state.stageName}', which this model does not have at position ${state.stage + 1}`);
-      }
-      if (state.stoppedEarly || state.epoch >= current.epochs) {
-        state = { ...state, stage: state.stage + 1, epoch: 0, stoppedEarly: false, earlyStop: { best: null, wait: 0 } };
-      } else {
-        resumedOptimizer = resumed.optimizer;
-      }
-      metrics.push(...(await resumeMetrics(runDir)));
+      start = resumePoint(resumed, stages, seed, stateful);
+      metrics.lines.push(...(await resumeMetrics(runDir)));
     } else {
       await writeJsonAtomic(join(runDir, IR_FILE), ir);
     }
-
-    for (let index = state.stage; index < stages.length; index++) {
-      const stage = stages[index]!;
-      const phaseSeed = seedOverride ?? stage.phase.seed;
-      const batch = options.batch ?? stage.phase.batch;
-      const dataset = options.dataset ?? (await load(options.data ?? stage.phase.data ?? missingData(stage)));
-      const validation = options.validation ?? (stage.phase.validate ? await load(stage.phase.validate) : undefined);
-      if (stage.trainable.length === 0) throw new TrainingError(`stage '${stage.name}' has no trainable parameters (everything is frozen)`);
-      const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
-      const optimizer = createOptimizer(stage.phase.optimizer, decayed);
-      const resuming = index === state.stage && options.resume === true;
-      if (resuming && resumedOptimizer) optimizer.load(resumedOptimizer, program.variables);
-      const epochStart = resuming ? state.epoch : 0;
-      let early = resuming ? state.earlyStop : { best: null as number | null, wait: 0 };
-      let step = state.step;
-      try {
-        for (let epoch = epochStart; epoch < stage.epochs; epoch++) {
-          const epochStarted = performance.now();
-          const rng = new Rng(deriveSeed(phaseSeed, index, epoch));
-          const order = rng.permutation(dataset.count);
-          const starts = batchStarts(dataset.count, batch);
-          progress.startEpoch(stage.name, epoch + 1, stage.epochs, starts.length);
-          let lossSum = 0;
-          const termSums = new Map<string, number>();
-          for (let b = 0; b < starts.length; b++) {
-            const size = Math.min(batch, dataset.count - starts[b]!);
-            const result = tidyValue(() => {
-              const batchTensors = batchInputs(dataset, inputs, order, starts[b]!, size);
-              const given = stage.greedy ? codeFor(program, batchTensors, stage.greedy) : undefined;
-              return trainStep({
-                program,
-                objective: stage.objective,
-                optimizer,
-                trainable: stage.trainable,
-                inputs: batchTensors,
-                rng,
-                ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
-                ...(given ? { given } : {}),
-              });
-            });
-            if (result.nonFinite) {
-              // The bad step was not applied: the weights in memory are the last good ones.
-              await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch, step, seed, seedOverride, stoppedEarly: false, earlyStop: early, rng: rng.getState() });
-              throw new NonFiniteLossError(stage.name, epoch + 1, step + 1, result.nonFinite.term, result.nonFinite.value);
-            }
-            step += 1;
-            lossSum += result.loss * size;
-            for (const [name, value] of Object.entries(result.terms)) termSums.set(name, (termSums.get(name) ?? 0) + value * size);
-            progress.batch(b + 1, result.loss);
-          }
-          const seconds = (performance.now() - epochStarted) / 1000;
-          trainedSamples += dataset.count;
-          trainingSeconds += seconds;
-          const loss = lossSum / dataset.count;
-          const valLoss = validation ? averageLoss(program, validation, inputs, { objective: stage.objective, batch, ...(stage.greedy ? { greedy: stage.greedy } : {}) }).loss : undefined;
-          const line: MetricsLine = {
-            phase: stage.name,
-            epoch: epoch + 1,
-            step,
-            loss,
-            terms: Object.fromEntries([...termSums].map(([name, sum]) => [name, sum / dataset.count])),
-            val_loss: valLoss ?? null,
-            seconds,
-          };
-          metrics.push(line);
-          await appendJsonLine(join(runDir, METRICS_FILE), line);
-          progress.endEpoch({ loss, seconds, samples: dataset.count, ...(valLoss !== undefined ? { valLoss } : {}) });
-          early = nextEarlyStop(early, valLoss ?? loss, stage.phase.earlyStop?.minDelta ?? 0);
-          const stop = stage.phase.earlyStop !== undefined && early.wait >= stage.phase.earlyStop.patience;
-          await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch: epoch + 1, step, seed, seedOverride, stoppedEarly: stop, earlyStop: early, rng: rng.getState() });
-          if (stop) {
-            stoppedEarly.push(stage.name);
-            break;
-          }
-        }
-      } finally {
-        optimizer.dispose();
-      }
-      state = { ...state, step, stage: index + 1, epoch: 0 };
-    }
+    const steps = await runLoop(
+      {
+        program,
+        stages,
+        inputs,
+        seedOf: (stage) => seedOverride ?? stage.phase.seed,
+        batchOf: (stage) => options.batch ?? stage.phase.batch,
+        dataOf,
+        callbacks,
+      },
+      start,
+    );
     const totalSeconds = (performance.now() - started) / 1000;
-    const samplesPerSecond = trainingSeconds > 0 ? trainedSamples / trainingSeconds : 0;
     await writeRunSummary(runDir, {
       model: ir.model,
       backend: options.backend ?? tf.getBackend(),
       seed,
       data: options.data ?? null,
-      timings: { seconds: totalSeconds, trainingSeconds, samplesPerSecond },
-      steps: state.step,
+      timings: { seconds: totalSeconds, trainingSeconds: timing.seconds, samplesPerSecond: timing.samplesPerSecond },
+      steps,
       resumed: options.resume === true,
-      stoppedEarly,
+      stoppedEarly: earlyStopping.stopped,
     });
-    return { program, metrics, steps: state.step, samplesPerSecond, stoppedEarly };
+    return { program, metrics: metrics.lines, steps, samplesPerSecond: timing.samplesPerSecond, stoppedEarly: earlyStopping.stopped };
   } catch (error) {
     program.dispose();
     throw error;
   }
 }
 
-function missingData(stage: Stage): never {
-  throw new TrainingError(`phase '${stage.phase.name}' has no data: pass --data or set data = ... in its train block`);
+/** Where a resumed run continues: the stage and epoch after its checkpoint, with the callbacks' state. */
+function resumePoint(resumed: { state: TrainState; optimizer: OptimizerState }, stages: readonly Stage[], seed: number, stateful: readonly Callback[]): LoopStart {
+  const { state } = resumed;
+  if (state.seed !== seed) throw new TrainingError(`cannot resume: the run used seed ${state.seed}, not ${seed} (resume with --seed ${state.seed}, or start a new run)`);
+  const current = stages[state.stage];
+  if (current === undefined || state.stageName !== current.name) {
+    throw new TrainingError(`cannot resume: the run stopped in stage '${state.stageName}', which this model does not have at position ${state.stage + 1}`);
+  }
+  if (state.stoppedEarly || state.epoch >= current.epochs) return { stage: state.stage + 1, epoch: 0, step: state.step };
+  for (const callback of stateful) callback.restore?.((state as unknown as Record<string, unknown>)[callback.stateKey!]);
+  return { stage: state.stage, epoch: state.epoch, step: state.step, optimizer: resumed.optimizer };
 }
 
-function nextEarlyStop(early: { best: number | null; wait: number }, monitored: number, minDelta: number): { best: number | null; wait: number } {
-  if (early.best === null || monitored < early.best - minDelta) return { best: monitored, wait: 0 };
-  return { best: early.best, wait: early.wait + 1 };
+function missingData(stage: Stage): never {
+  throw new TrainingError(`phase '${stage.phase.name}' has no data: pass --data or set data = ... in its train block`);
 }
 
 /**

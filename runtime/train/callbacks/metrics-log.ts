@@ -1,0 +1,39 @@
+// metrics.jsonl: one line per completed epoch, appended as the epoch ends, and the same lines in
+// memory for the caller.
+import { join } from 'node:path';
+import { appendJsonLine } from '../../runs/index.js';
+import type { Callback, EpochLogs, LoopContext } from './callback.js';
+
+export const METRICS_FILE = 'metrics.jsonl';
+
+export interface MetricsLine {
+  phase: string;
+  epoch: number;
+  step: number;
+  loss: number;
+  terms: Record<string, number>;
+  val_loss: number | null;
+  seconds: number;
+}
+
+export class MetricsLog implements Callback {
+  /** `history`: the lines of the run being resumed. */
+  constructor(
+    private readonly runDir: string,
+    readonly lines: MetricsLine[] = [],
+  ) {}
+
+  async onEpochEnd(context: LoopContext, logs: EpochLogs): Promise<void> {
+    const line: MetricsLine = {
+      phase: context.stage.name,
+      epoch: context.epoch + 1,
+      step: context.step,
+      loss: logs.loss,
+      terms: logs.terms,
+      val_loss: logs.valLoss ?? null,
+      seconds: logs.seconds,
+    };
+    this.lines.push(line);
+    await appendJsonLine(join(this.runDir, METRICS_FILE), line);
+  }
+}
