@@ -187,11 +187,25 @@ export type Optimizer =
   | { kind: 'sgd'; lr: number; momentum: number; weightDecay: number }
   | { kind: 'rmsprop'; lr: number; rho: number; momentum: number; epsilon: number; weightDecay: number };
 
+/**
+ * How the learning rate changes from epoch to epoch, from the optimizer's `lr` (the starting rate).
+ * `warmup` epochs first rise linearly to it (epoch e of the warm-up uses lr·(e+1)/(warmup+1)). Then
+ * `cosine` anneals to `min` over the remaining epochs (PyTorch's CosineAnnealingLR), `step`
+ * multiplies by `factor` every `every` epochs, and `plateau` multiplies by `factor` (not below `min`)
+ * when the monitored loss has not improved by `minDelta` for `patience` epochs.
+ */
+export type LrSchedule =
+  | { kind: 'cosine'; min: number; warmup: number }
+  | { kind: 'step'; every: number; factor: number; warmup: number }
+  | { kind: 'plateau'; factor: number; patience: number; min: number; minDelta: number; warmup: number };
+
 export interface IRPhase {
   name: string;
   data?: DataSource;
   validate?: DataSource;
   optimizer: Optimizer;
+  /** Absent: the optimizer's `lr` throughout. */
+  lrSchedule?: LrSchedule;
   epochs: number;
   batch: number;
   seed: number;
@@ -199,7 +213,8 @@ export interface IRPhase {
   schedule?: { kind: 'greedy'; epochs: number };
   /** Stages (or `as` names) whose parameters this phase does not update. */
   freeze: string[];
-  earlyStop?: { patience: number; minDelta: number };
+  /** `restoreBest`: the stage ends with the weights of its best epoch (by the monitored loss). */
+  earlyStop?: { patience: number; minDelta: number; restoreBest: boolean };
   /** The phase's objective: its own `loss`, or the model's. */
   objective: IRTerm[];
 }

@@ -69,7 +69,7 @@ export const trainCommand: Command = {
       const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
       try {
-        await reportHeldOut(ir, result.program, runDir, io, stringFlag(args, 'data'));
+        await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
       } finally {
         result.program.dispose();
       }

@@ -16,6 +16,8 @@ export interface OptimizerState {
 export interface Optimizer {
   readonly spec: OptimizerSpec;
   readonly step: number;
+  /** The rate the next updates use: the spec's `lr` until a schedule sets another. */
+  learningRate: number;
   /** One update of `variables` (by parameter id) from `grads`; runs in its own tidy. */
   apply(grads: Record<string, tf.Tensor>, variables: ReadonlyMap<string, tf.Variable>): void;
   state(): Promise<OptimizerState>;
@@ -27,36 +29,37 @@ type SlotUpdate = (
   g: tf.Tensor,
   slot: (name: string) => tf.Variable,
   step: number,
+  lr: number,
 ) => tf.Tensor; // the update Δ, applied as w ← w − Δ
 
 const rules: { [K in OptimizerSpec['kind']]: (spec: Extract<OptimizerSpec, { kind: K }>) => { slots: string[]; update: SlotUpdate } } = {
   adam: (s) => ({
     slots: ['m', 'v'],
-    update: (g, slot, step) => {
+    update: (g, slot, step, lr) => {
       const m = slot('m');
       const v = slot('v');
       m.assign(tf.add(tf.mul(m, s.beta1), tf.mul(g, 1 - s.beta1)));
       v.assign(tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(g), 1 - s.beta2)));
       const mHat = tf.div(m, 1 - Math.pow(s.beta1, step));
       const vHat = tf.div(v, 1 - Math.pow(s.beta2, step));
-      return tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), s.epsilon)), s.lr);
+      return tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), s.epsilon)), lr);
     },
   }),
   sgd: (s) => ({
     slots: s.momentum > 0 ? ['velocity'] : [],
-    update: (g, slot) => {
-      if (s.momentum <= 0) return tf.mul(g, s.lr);
+    update: (g, slot, _step, lr) => {
+      if (s.momentum <= 0) return tf.mul(g, lr);
       const velocity = slot('velocity');
       velocity.assign(tf.add(tf.mul(velocity, s.momentum), g));
-      return tf.mul(velocity, s.lr);
+      return tf.mul(velocity, lr);
     },
   }),
   rmsprop: (s) => ({
     slots: s.momentum > 0 ? ['ms', 'momentum'] : ['ms'],
-    update: (g, slot) => {
+    update: (g, slot, _step, lr) => {
       const ms = slot('ms');
       ms.assign(tf.add(tf.mul(ms, s.rho), tf.mul(tf.square(g), 1 - s.rho)));
-      const scaled = tf.mul(tf.div(g, tf.add(tf.sqrt(ms), s.epsilon)), s.lr);
+      const scaled = tf.mul(tf.div(g, tf.add(tf.sqrt(ms), s.epsilon)), lr);
       if (s.momentum <= 0) return scaled;
       const momentum = slot('momentum');
       momentum.assign(tf.add(tf.mul(momentum, s.momentum), scaled));
@@ -70,6 +73,7 @@ export function createOptimizer(spec: OptimizerSpec, decayed: ReadonlySet<string
   const rule = (rules[spec.kind] as (s: OptimizerSpec) => { slots: string[]; update: SlotUpdate })(spec);
   const slots = new Map<string, tf.Variable>();
   let step = 0;
+  let learningRate = spec.lr;
 
   const slotFor = (id: string, like: tf.Tensor) => (name: string) => {
     const key = `${id}/${name}`;
@@ -86,15 +90,21 @@ export function createOptimizer(spec: OptimizerSpec, decayed: ReadonlySet<string
     get step() {
       return step;
     },
+    get learningRate() {
+      return learningRate;
+    },
+    set learningRate(value: number) {
+      learningRate = value;
+    },
     apply(grads, variables) {
       step += 1;
       tf.tidy(() => {
         for (const [id, g] of Object.entries(grads)) {
           const variable = variables.get(id);
           if (!variable) throw new Error(`optimizer: gradient for unknown parameter '${id}'`);
-          const delta = rule.update(g, slotFor(id, variable), step);
+          const delta = rule.update(g, slotFor(id, variable), step, learningRate);
           let next = tf.sub(variable, delta);
-          if (spec.weightDecay > 0 && decayed.has(id)) next = tf.sub(next, tf.mul(variable, spec.lr * spec.weightDecay));
+          if (spec.weightDecay > 0 && decayed.has(id)) next = tf.sub(next, tf.mul(variable, learningRate * spec.weightDecay));
           variable.assign(next);
         }
       });

@@ -8,8 +8,8 @@ export class CheckpointError extends Error {
 
 /** A run directory or run file that cannot be created or read. */
 export class RunFileError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
     this.name = 'RunFileError';
   }
 }

@@ -4,9 +4,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RunFileError } from './errors.js';
+import { nodeRunFiles, type RunFiles } from './run-files.js';
 import { fileErrorReason } from '../file-error-reason.js';
 
 /** `20240131-093015`, local time. */
@@ -28,7 +29,7 @@ export function createRunDirectory(out: string | undefined, model: string, cwd: 
     const path = resolve(cwd, out);
     if (existsSync(path)) {
       if (!statSync(path).isDirectory()) throw new RunFileError(`${out} exists and is not a directory`);
-      if (!options.resume && readdirSync(path).length > 0) {
+      if (!options.resume && !startedNothing(readdirSync(path))) {
         throw new RunFileError(`${out} already holds files; choose another --out, or resume the run in it`);
       }
     } else if (options.resume) {
@@ -47,6 +48,14 @@ export function createRunDirectory(out: string | undefined, model: string, cwd: 
   }
 }
 
+/**
+ * A run killed before it wrote its IR holds at most run.json and temporary files: nothing trained,
+ * so a new run may start there (it cannot be resumed: there is no model to resume).
+ */
+function startedNothing(entries: readonly string[]): boolean {
+  return entries.every((entry) => entry === 'run.json' || isTemporary(entry));
+}
+
 function makeDirectory(path: string): void {
   try {
     mkdirSync(path, { recursive: true });
@@ -60,50 +69,36 @@ function safeName(model: string): string {
   return model.replace(/[^A-Za-z0-9._-]+/g, '_') || 'model';
 }
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string, files: RunFiles = nodeRunFiles): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
+    await files.write(temporary, data);
+    await files.rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw new RunFileError(`cannot write ${path}: ${fileErrorReason(error)}`);
+    await files.remove(temporary).catch(() => {});
+    const cause = error instanceof RunFileError && error.cause !== undefined ? error.cause : error;
+    throw new RunFileError(`cannot write ${path}: ${fileErrorReason(cause)}`, { cause });
   }
-  await syncDirectory(dirname(path));
+  await files.syncDirectory(dirname(path));
 }
 
-/** Makes the rename itself durable; some platforms cannot open a directory, which is fine. */
-async function syncDirectory(path: string): Promise<void> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Not supported here (e.g. Windows): the rename is still atomic, only not yet flushed.
-  }
+/** Removes the temporary files of atomic writes that a killed run left in `dir`. */
+export async function removeTemporaryFiles(dir: string, files: RunFiles = nodeRunFiles): Promise<void> {
+  for (const entry of files.list(dir)) if (isTemporary(entry)) await files.remove(join(dir, entry));
+}
+
+export function isTemporary(entry: string): boolean {
+  return entry.startsWith('.') && entry.endsWith('.tmp');
 }
 
 /** Two-space JSON with a trailing newline, written atomically. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+export async function writeJsonAtomic(path: string, value: unknown, files: RunFiles = nodeRunFiles): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, files);
 }
 
 /** One JSON value per line (metrics.jsonl); appends are line-sized, so a crash loses at most the last line. */
-export async function appendJsonLine(path: string, value: unknown): Promise<void> {
-  try {
-    await appendFile(path, `${JSON.stringify(value)}\n`);
-  } catch (error) {
-    throw new RunFileError(`cannot append to ${path}: ${fileErrorReason(error)}`);
-  }
+export async function appendJsonLine(path: string, value: unknown, files: RunFiles = nodeRunFiles): Promise<void> {
+  await files.append(path, `${JSON.stringify(value)}\n`);
 }
 
 export async function readJsonFile<T = unknown>(path: string): Promise<T> {

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { CheckpointError } from './errors.js';
 import { writeFileAtomic } from './run-dir.js';
+import type { RunFiles } from './run-files.js';
 import { fileErrorReason } from '../file-error-reason.js';
 
 export type TensorDtype = 'F32' | 'I32';
@@ -117,8 +118,8 @@ export function decodeSafetensors(bytes: Uint8Array, file = 'checkpoint'): { ten
   return { tensors, metadata };
 }
 
-export async function writeSafetensors(path: string, tensors: TensorMap, metadata?: Record<string, string>): Promise<void> {
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+export async function writeSafetensors(path: string, tensors: TensorMap, metadata?: Record<string, string>, files?: RunFiles): Promise<void> {
+  await writeFileAtomic(path, encodeSafetensors(tensors, metadata), files);
 }
 
 export async function readSafetensors(path: string): Promise<{ tensors: TensorMap; metadata: Record<string, string> }> {

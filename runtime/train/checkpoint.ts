@@ -1,14 +1,27 @@
-// Checkpoints in a run directory: weights.safetensors (one tensor per stored IR parameter, under its
-// id; a tied parameter is stored once, under the id of the parameter that owns it), and for --resume
-// optimizer.safetensors (slots as `${parameterId}/${slot}`) plus state.json (where training stands).
+// Checkpoints: one directory, `checkpoint/`, written as a unit. Its files are written into
+// `.checkpoint.new/` and flushed; then the old directory steps aside (`.checkpoint.old/`), the new
+// one is renamed into place, and the old one is removed. A run killed at any point leaves a whole
+// checkpoint, the new or the previous one (recoverCheckpoint puts the previous one back), and
+// state.json, written last, holds the SHA-256 of every other file, checked when it is read.
+//
+// Files: weights.safetensors (one tensor per stored IR parameter, under its id; a tied parameter is
+// stored once, under the id of the parameter that owns it), optimizer.safetensors (slots as
+// `${parameterId}/${slot}`), callbacks.safetensors (tensors of callbacks, as `${stateKey}/${name}`,
+// e.g. the best weights so far) and state.json (where training stands).
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { CheckpointError, readJsonFile, readSafetensors, writeJsonAtomic, writeSafetensors, type TensorMap } from '../runs/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError, decodeSafetensors, encodeSafetensors, nodeRunFiles, readJsonFile, readSafetensors, type RunFiles, type TensorMap } from '../runs/index.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Program } from '../program/program.js';
-import * as tf from '@tensorflow/tfjs-core';
+import { readFile } from 'node:fs/promises';
 
+export const CHECKPOINT_DIR = 'checkpoint';
+const STAGING_DIR = '.checkpoint.new';
+const PREVIOUS_DIR = '.checkpoint.old';
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const CALLBACKS_FILE = 'callbacks.safetensors';
 export const STATE_FILE = 'state.json';
 
 /** Where training stands after a completed epoch (or when it stopped). */
@@ -25,9 +38,19 @@ export interface TrainState {
   seedOverride: number | null;
   /** Early stopping ended the stage; resume starts the next one (as it does when all epochs ran). */
   stoppedEarly: boolean;
-  earlyStop: { best: number | null; wait: number };
   /** The state of the PRNG that shuffles and draws noise for the next epoch. */
   rng: number;
+  /** How many lines of metrics.jsonl belong to this checkpoint (later ones are dropped on resume). */
+  metricsLines: number;
+  /** Callbacks' state, by their stateKey. */
+  [callback: string]: unknown;
+}
+
+export interface Checkpoint {
+  state: TrainState;
+  weights: TensorMap;
+  optimizer: OptimizerState;
+  callbacks: TensorMap;
 }
 
 export async function weightTensors(program: Program): Promise<TensorMap> {
@@ -39,11 +62,85 @@ export async function weightTensors(program: Program): Promise<TensorMap> {
   return out;
 }
 
-export async function saveCheckpoint(dir: string, program: Program, optimizer: Optimizer, state: TrainState): Promise<void> {
-  await writeSafetensors(join(dir, WEIGHTS_FILE), await weightTensors(program), { format: 'pt', model: program.ir.model });
+export async function saveCheckpoint(
+  dir: string,
+  contents: { program: Program; optimizer: Optimizer; state: TrainState; callbacks: TensorMap },
+  files: RunFiles = nodeRunFiles,
+): Promise<void> {
+  const { program, optimizer, state } = contents;
+  const weights = await weightTensors(program);
   const opt = await optimizer.state();
-  await writeSafetensors(join(dir, OPTIMIZER_FILE), opt.slots, { optimizer: optimizer.spec.kind, step: String(opt.step) });
-  await writeJsonAtomic(join(dir, STATE_FILE), state);
+  checkFinite(weights, 'weights');
+  checkFinite(opt.slots, 'optimizer state');
+  checkFinite(contents.callbacks, 'callback state');
+  const blobs: Record<string, Uint8Array> = {
+    [WEIGHTS_FILE]: encodeSafetensors(weights, { format: 'pt', model: program.ir.model }),
+    [OPTIMIZER_FILE]: encodeSafetensors(opt.slots, { optimizer: optimizer.spec.kind, step: String(opt.step) }),
+    [CALLBACKS_FILE]: encodeSafetensors(contents.callbacks),
+  };
+  await recoverCheckpoint(dir, files);
+  const staging = join(dir, STAGING_DIR);
+  await files.makeDirectory(staging);
+  for (const [name, bytes] of Object.entries(blobs)) await files.write(join(staging, name), bytes);
+  const sums = Object.fromEntries(Object.entries(blobs).map(([name, bytes]) => [name, sha256(bytes)]));
+  await files.write(join(staging, STATE_FILE), `${JSON.stringify({ ...state, files: sums }, null, 2)}\n`);
+  await files.syncDirectory(staging);
+  const current = join(dir, CHECKPOINT_DIR);
+  if (files.exists(current)) await files.rename(current, join(dir, PREVIOUS_DIR));
+  await files.rename(staging, current);
+  await files.syncDirectory(dir);
+  await files.remove(join(dir, PREVIOUS_DIR));
+}
+
+/**
+ * Leaves `checkpoint/` whole after a run killed while saving: puts the previous checkpoint back if
+ * the new one never arrived, and removes the half-written one.
+ */
+export async function recoverCheckpoint(dir: string, files: RunFiles = nodeRunFiles): Promise<void> {
+  const current = join(dir, CHECKPOINT_DIR);
+  const previous = join(dir, PREVIOUS_DIR);
+  if (!files.exists(current) && files.exists(previous)) {
+    await files.rename(previous, current);
+    await files.syncDirectory(dir);
+  }
+  await files.remove(join(dir, STAGING_DIR));
+  await files.remove(previous);
+}
+
+/** The checkpoint directory a reader should use (without repairing anything), or undefined. */
+function checkpointDir(dir: string, files: RunFiles): string | undefined {
+  for (const name of [CHECKPOINT_DIR, PREVIOUS_DIR]) if (files.exists(join(dir, name))) return join(dir, name);
+  return undefined;
+}
+
+/** Reads the whole checkpoint, checking every file against the SHA-256 in state.json. */
+export async function loadCheckpoint(dir: string, files: RunFiles = nodeRunFiles): Promise<Checkpoint | undefined> {
+  const at = checkpointDir(dir, files);
+  if (at === undefined) return undefined;
+  const { files: sums, ...state } = await readJsonFile<TrainState & { files: Record<string, string> }>(join(at, STATE_FILE));
+  const read = async (name: string) => {
+    const path = join(at, name);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path);
+    } catch {
+      throw new CheckpointError(`${path} is missing: the checkpoint is incomplete`);
+    }
+    if (sums?.[name] !== sha256(bytes)) throw new CheckpointError(`${path} does not match the checksum in ${STATE_FILE}: the checkpoint is damaged`);
+    return decodeSafetensors(bytes, path);
+  };
+  const weights = await read(WEIGHTS_FILE);
+  const optimizer = await read(OPTIMIZER_FILE);
+  const callbacks = await read(CALLBACKS_FILE);
+  checkFinite(weights.tensors, join(at, WEIGHTS_FILE));
+  checkFinite(optimizer.tensors, join(at, OPTIMIZER_FILE));
+  checkFinite(callbacks.tensors, join(at, CALLBACKS_FILE));
+  return {
+    state: state as TrainState,
+    weights: weights.tensors,
+    optimizer: { step: Number(optimizer.metadata.step ?? state.step), slots: optimizer.tensors },
+    callbacks: callbacks.tensors,
+  };
 }
 
 /** Copies a checkpoint's tensors into the program's variables, checking every name and shape first. */
@@ -64,6 +161,7 @@ export function assignWeights(program: Program, tensors: TensorMap, file: string
       throw new CheckpointError(`${file}: parameter '${p.id}' has shape [${t.shape.join(', ')}], the model expects [${shape.join(', ')}]`);
     }
   }
+  checkFinite(tensors, file);
   for (const p of stored) {
     const t = tensors[p.id]!;
     const value = tf.tensor(t.data as Float32Array, t.shape, 'float32');
@@ -72,16 +170,30 @@ export function assignWeights(program: Program, tensors: TensorMap, file: string
   }
 }
 
-export async function loadWeights(program: Program, dir: string): Promise<void> {
+/**
+ * The run's weights: those of its checkpoint, or, in a directory assembled by hand (or exported),
+ * a weights.safetensors beside model.ir.json.
+ */
+export async function loadWeights(program: Program, dir: string, files: RunFiles = nodeRunFiles): Promise<void> {
+  const at = checkpointDir(dir, files);
+  if (at !== undefined) {
+    const checkpoint = await loadCheckpoint(dir, files);
+    assignWeights(program, checkpoint!.weights, join(at, WEIGHTS_FILE));
+    return;
+  }
   const file = join(dir, WEIGHTS_FILE);
   const { tensors } = await readSafetensors(file);
   assignWeights(program, tensors, file);
 }
 
-export async function loadResumeState(
-  dir: string,
-): Promise<{ state: TrainState; optimizer: OptimizerState }> {
-  const state = await readJsonFile<TrainState>(join(dir, STATE_FILE));
-  const { tensors, metadata } = await readSafetensors(join(dir, OPTIMIZER_FILE));
-  return { state, optimizer: { step: Number(metadata.step ?? state.step), slots: tensors } };
+/** NaN or ±Infinity in a stored tensor is an error naming the tensor and the first bad value. */
+export function checkFinite(tensors: TensorMap, where: string): void {
+  for (const [name, t] of Object.entries(tensors)) {
+    const index = t.data.findIndex((v) => !Number.isFinite(v));
+    if (index >= 0) throw new CheckpointError(`${where}: tensor '${name}' holds ${t.data[index]} at index ${index}; refusing non-finite values`);
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

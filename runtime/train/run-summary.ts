@@ -1,10 +1,12 @@
-// run.json: what a run was (model, backend, seed, versions) and how long it took.
+// run.json: what a run was (model, backend, seed, versions, the command-line overrides it trained
+// with) and how long it took.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeJsonAtomic } from '../runs/index.js';
+import { nodeRunFiles, writeJsonAtomic, type RunFiles } from '../runs/index.js';
+import { RUN_FILE, type Overrides } from './overrides.js';
 
-export const RUN_FILE = 'run.json';
+export { RUN_FILE };
 
 export interface RunSummary {
   model: string;
@@ -12,15 +14,16 @@ export interface RunSummary {
   seed: number;
   /** The --data argument the run trained on, when one replaced the phases' data. */
   data: string | null;
+  overrides: Overrides;
   timings: { seconds: number; trainingSeconds: number; samplesPerSecond: number };
   steps: number;
   resumed: boolean;
   stoppedEarly: string[];
 }
 
-export async function writeRunSummary(dir: string, summary: RunSummary): Promise<void> {
+export async function writeRunSummary(dir: string, summary: RunSummary, files: RunFiles = nodeRunFiles): Promise<void> {
   const versions = { aelang: await packageVersion(), tfjs: tf.version_core, node: process.versions.node };
-  await writeJsonAtomic(join(dir, RUN_FILE), { ...summary, versions });
+  await writeJsonAtomic(join(dir, RUN_FILE), { ...summary, finished: true, versions }, files);
 }
 
 async function packageVersion(): Promise<string> {

@@ -1,49 +1,44 @@
 // A training run: reads the data, plans the stages (phases; greedy layers expanded), picks up where a
 // resumed run stopped, and runs the loop (loop.ts) with its callbacks: the non-finite guard, metrics
 // as JSON lines, progress, early stopping and a checkpoint at the end of every epoch.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel, IRPhase } from '../../ir/types.js';
 import { loadDataset, type Dataset } from '../data/index.js';
-import type { OptimizerState } from '../optim/optimizer.js';
 import { buildProgram, type Program } from '../program/program.js';
-import { readJsonLines, writeFileAtomic, writeJsonAtomic } from '../runs/index.js';
+import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { modelInputs } from './batches.js';
 import type { Callback } from './callbacks/callback.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
 import { EpochTiming } from './callbacks/epoch-timing.js';
+import { LrScheduler } from './callbacks/lr-scheduler.js';
 import { METRICS_FILE, MetricsLog, type MetricsLine } from './callbacks/metrics-log.js';
 import { NonFiniteGuard } from './callbacks/non-finite-guard.js';
 import { ProgressReport } from './callbacks/progress-report.js';
 import type { ProgressSink } from './progress.js';
-import { loadResumeState, loadWeights, type TrainState } from './checkpoint.js';
+import { assignWeights, CHECKPOINT_DIR, loadCheckpoint, recoverCheckpoint, WEIGHTS_FILE, type Checkpoint } from './checkpoint.js';
 import { TrainingError } from './errors.js';
 import { runLoop, type LoopStart } from './loop.js';
+import { overridesOf, recordedOverrides, resumedOverrides, writeRunStart, type Overrides } from './overrides.js';
 import { writeRunSummary } from './run-summary.js';
 import { planStages, type Stage } from './stages.js';
 
 export { METRICS_FILE, type MetricsLine };
 export const IR_FILE = 'model.ir.json';
 
-export interface TrainOptions {
+export interface TrainOptions extends Overrides {
   ir: IRModel;
   /** The run directory (created by the caller); everything is written here. */
   runDir: string;
   cwd: string;
-  /** Overrides the weights' seed and every phase's seed. */
-  seed?: number;
-  epochs?: number;
-  batch?: number;
-  limit?: number;
-  /** A `--data` argument: replaces every phase's training data. */
-  data?: string;
   /** Data already in memory (tests), for every phase: training and validation. */
   dataset?: Dataset;
   validation?: Dataset;
-  /** Continue the run in runDir from its last checkpoint. */
+  /** Continue the run in runDir from its last checkpoint, with the overrides run.json recorded. */
   resume?: boolean;
+  /** Where the run's files are written (tests inject faults here). */
+  files?: RunFiles;
   /** The backend's name for run.json (the caller selects it). */
   backend?: string;
   progress?: ProgressSink;
@@ -55,10 +50,12 @@ export interface TrainResult {
   steps: number;
   samplesPerSecond: number;
   stoppedEarly: string[];
+  /** The command-line overrides the run trained with (a resumed run's recorded ones). */
+  overrides: Overrides;
 }
 
 /** Loads each data source once per run (phases often share one). */
-function datasetLoader(inputs: ReturnType<typeof modelInputs>, options: TrainOptions): (source: DataSource | string) => Promise<Dataset> {
+function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, overrides: Overrides): (source: DataSource | string) => Promise<Dataset> {
   const cache = new Map<string, Promise<Dataset>>();
   return (source) => {
     const key = JSON.stringify(source);
@@ -66,8 +63,8 @@ function datasetLoader(inputs: ReturnType<typeof modelInputs>, options: TrainOpt
       cache.set(
         key,
         loadDataset(source, inputs.data, {
-          cwd: options.cwd,
-          ...(options.limit ? { limit: options.limit } : {}),
+          cwd,
+          ...(overrides.limit ? { limit: overrides.limit } : {}),
           ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
         }),
       );
@@ -87,71 +84,80 @@ const DEFAULT_PHASE: Omit<IRPhase, 'objective'> = {
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { ir, runDir } = options;
+  const files = options.files ?? nodeRunFiles;
   const phases = ir.phases.length > 0 ? ir.phases : [{ ...DEFAULT_PHASE, objective: ir.objective }];
-  const resumed = options.resume ? await loadResumeState(runDir) : undefined;
-  // A resumed run keeps the seed it started with (its --seed, if it had one) unless told otherwise.
-  const seedOverride = options.seed ?? resumed?.state.seedOverride ?? null;
-  const seed = seedOverride ?? phases[0]!.seed;
+  let overrides = overridesOf(options);
+  let checkpoint: Checkpoint | undefined;
+  await removeTemporaryFiles(runDir, files);
+  if (options.resume) {
+    await recoverCheckpoint(runDir, files);
+    const recorded = await recordedOverrides(runDir, files);
+    if (recorded) overrides = resumedOverrides(recorded, overrides);
+    checkpoint = await loadCheckpoint(runDir, files);
+  }
+  const seed = overrides.seed ?? phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
   const started = performance.now();
   try {
-    const stages = planStages(ir, phases, program.parameters, options.epochs);
+    const stages = planStages(ir, phases, program.parameters, overrides.epochs);
     // Every stage's data is read and checked before anything is written or trained: a file that does
     // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
-    const load = datasetLoader(inputs, options);
+    const load = datasetLoader(inputs, options.cwd, overrides);
     const dataOf = async (stage: Stage) => {
-      const dataset = options.dataset ?? (await load(options.data ?? stage.phase.data ?? missingData(stage)));
+      const dataset = options.dataset ?? (await load(overrides.data ?? stage.phase.data ?? missingData(stage)));
       const validation = options.validation ?? (stage.phase.validate ? await load(stage.phase.validate) : undefined);
       return { dataset, ...(validation ? { validation } : {}) };
     };
     for (const stage of stages) await dataOf(stage);
 
-    const metrics = new MetricsLog(runDir);
-    const earlyStopping = new EarlyStopping();
+    const progress = options.progress ?? { stderr: () => {}, isTTY: false };
+    const metrics = new MetricsLog(runDir, files);
+    const earlyStopping = new EarlyStopping(progress.stderr);
     const timing = new EpochTiming();
-    const stateful = [earlyStopping];
-    const checkpointer = new Checkpointer(runDir, { seed, seedOverride }, stateful);
-    const callbacks: Callback[] = [
-      new NonFiniteGuard(checkpointer),
-      timing,
-      metrics,
-      new ProgressReport(options.progress ?? { stderr: () => {}, isTTY: false }),
-      earlyStopping,
-      checkpointer,
-    ];
+    const stateful: Callback[] = [earlyStopping, new LrScheduler()];
+    const checkpointer = new Checkpointer(runDir, { seed, seedOverride: overrides.seed ?? null }, stateful, () => metrics.lines.length, files);
+    const callbacks: Callback[] = [new NonFiniteGuard(checkpointer), timing, metrics, new ProgressReport(progress), ...stateful, checkpointer];
     let start: LoopStart = { stage: 0, epoch: 0, step: 0 };
-    if (resumed) {
-      await loadWeights(program, runDir);
-      start = resumePoint(resumed, stages, seed, stateful);
-      metrics.lines.push(...(await resumeMetrics(runDir)));
+    if (checkpoint) {
+      assignWeights(program, checkpoint.weights, join(runDir, CHECKPOINT_DIR, WEIGHTS_FILE));
+      start = resumePoint(checkpoint, stages, seed, stateful);
+      metrics.lines.push(...(await resumeMetrics(runDir, checkpoint.state.metricsLines, files)));
     } else {
-      await writeJsonAtomic(join(runDir, IR_FILE), ir);
+      // A new run, or one killed before its first checkpoint, which starts again from the beginning.
+      await writeRunStart(runDir, { model: ir.model, backend: options.backend ?? tf.getBackend(), overrides }, files);
+      await writeJsonAtomic(join(runDir, IR_FILE), ir, files);
+      if (files.exists(join(runDir, METRICS_FILE))) await writeFileAtomic(join(runDir, METRICS_FILE), '', files);
     }
     const steps = await runLoop(
       {
         program,
         stages,
         inputs,
-        seedOf: (stage) => seedOverride ?? stage.phase.seed,
-        batchOf: (stage) => options.batch ?? stage.phase.batch,
+        seedOf: (stage) => overrides.seed ?? stage.phase.seed,
+        batchOf: (stage) => overrides.batch ?? stage.phase.batch,
         dataOf,
         callbacks,
       },
       start,
     );
     const totalSeconds = (performance.now() - started) / 1000;
-    await writeRunSummary(runDir, {
-      model: ir.model,
-      backend: options.backend ?? tf.getBackend(),
-      seed,
-      data: options.data ?? null,
-      timings: { seconds: totalSeconds, trainingSeconds: timing.seconds, samplesPerSecond: timing.samplesPerSecond },
-      steps,
-      resumed: options.resume === true,
-      stoppedEarly: earlyStopping.stopped,
-    });
-    return { program, metrics: metrics.lines, steps, samplesPerSecond: timing.samplesPerSecond, stoppedEarly: earlyStopping.stopped };
+    await writeRunSummary(
+      runDir,
+      {
+        model: ir.model,
+        backend: options.backend ?? tf.getBackend(),
+        seed,
+        data: overrides.data ?? null,
+        overrides,
+        timings: { seconds: totalSeconds, trainingSeconds: timing.seconds, samplesPerSecond: timing.samplesPerSecond },
+        steps,
+        resumed: options.resume === true,
+        stoppedEarly: earlyStopping.stopped,
+      },
+      files,
+    );
+    return { program, metrics: metrics.lines, steps, samplesPerSecond: timing.samplesPerSecond, stoppedEarly: earlyStopping.stopped, overrides };
   } catch (error) {
     program.dispose();
     throw error;
@@ -159,16 +165,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 /** Where a resumed run continues: the stage and epoch after its checkpoint, with the callbacks' state. */
-function resumePoint(resumed: { state: TrainState; optimizer: OptimizerState }, stages: readonly Stage[], seed: number, stateful: readonly Callback[]): LoopStart {
-  const { state } = resumed;
+function resumePoint(checkpoint: Checkpoint, stages: readonly Stage[], seed: number, stateful: readonly Callback[]): LoopStart {
+  const { state } = checkpoint;
   if (state.seed !== seed) throw new TrainingError(`cannot resume: the run used seed ${state.seed}, not ${seed} (resume with --seed ${state.seed}, or start a new run)`);
   const current = stages[state.stage];
   if (current === undefined || state.stageName !== current.name) {
     throw new TrainingError(`cannot resume: the run stopped in stage '${state.stageName}', which this model does not have at position ${state.stage + 1}`);
   }
   if (state.stoppedEarly || state.epoch >= current.epochs) return { stage: state.stage + 1, epoch: 0, step: state.step };
-  for (const callback of stateful) callback.restore?.((state as unknown as Record<string, unknown>)[callback.stateKey!]);
-  return { stage: state.stage, epoch: state.epoch, step: state.step, optimizer: resumed.optimizer };
+  for (const callback of stateful) {
+    const key = callback.stateKey!;
+    callback.restore?.(state[key]);
+    const prefix = `${key}/`;
+    const tensors = Object.entries(checkpoint.callbacks).filter(([name]) => name.startsWith(prefix));
+    callback.restoreTensors?.(Object.fromEntries(tensors.map(([name, t]) => [name.slice(prefix.length), t])));
+  }
+  return { stage: state.stage, epoch: state.epoch, step: state.step, optimizer: checkpoint.optimizer };
 }
 
 function missingData(stage: Stage): never {
@@ -176,14 +188,14 @@ function missingData(stage: Stage): never {
 }
 
 /**
- * The metrics of the run being resumed. A crash can leave a torn last line; the file is rewritten
- * without it, since the lines appended next would otherwise follow it and break the file. A missing
- * file is an empty history; any other problem is an error, not a silently lost history.
+ * The metrics of the run being resumed: the lines its checkpoint counted. Lines written after it
+ * (an epoch that ended but was not checkpointed before a kill, or a torn line) are dropped, so each
+ * epoch appears once when it is trained again.
  */
-async function resumeMetrics(dir: string): Promise<MetricsLine[]> {
+async function resumeMetrics(dir: string, count: number, files: RunFiles): Promise<MetricsLine[]> {
   const path = join(dir, METRICS_FILE);
-  if (!existsSync(path)) return [];
-  const lines = await readJsonLines<MetricsLine>(path);
-  await writeFileAtomic(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  const lines = files.exists(path) ? (await readJsonLines<MetricsLine>(path)).slice(0, count) : [];
+  if (lines.length < count) throw new TrainingError(`cannot resume: ${path} holds ${lines.length} epochs, the checkpoint counts ${count}`);
+  await writeFileAtomic(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''), files);
   return lines;
 }

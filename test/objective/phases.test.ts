@@ -80,7 +80,33 @@ describe('training phases', () => {
   it('reads `early_stop(...)` alone as `early_stop = early_stop(...)`', () => {
     const { phases, diagnostics } = phasesOf([{ settings: ['early_stop(patience = 3, min_delta = 0.01)'] }, { settings: ['early_stop(patience = 2)'] }]);
     expect(diagnostics).toEqual([]);
-    expect(phases.map((p) => p.earlyStop)).toEqual([{ patience: 3, minDelta: 0.01 }, { patience: 2, minDelta: 0 }]);
+    expect(phases.map((p) => p.earlyStop)).toEqual([{ patience: 3, minDelta: 0.01, restoreBest: true }, { patience: 2, minDelta: 0, restoreBest: true }]);
+  });
+
+  it('restores the best weights unless `restore_best = false`', () => {
+    const { phases, diagnostics } = phasesOf([{ settings: ['early_stop = early_stop(patience = 2, restore_best = false)'] }, { settings: ['early_stop = 4'] }]);
+    expect(diagnostics).toEqual([]);
+    expect(phases.map((p) => p.earlyStop)).toEqual([{ patience: 2, minDelta: 0, restoreBest: false }, { patience: 4, minDelta: 0, restoreBest: true }]);
+  });
+
+  it('reads learning-rate schedules written as the optimizer’s lr, with their defaults', () => {
+    const { phases, diagnostics } = phasesOf([
+      { settings: ['optimizer = adam(lr = cosine(1e-3, min = 1e-5, warmup = 2))'] },
+      { settings: ['optimizer = sgd(step(0.1, every = 10), momentum = 0.9)'] },
+      { settings: ['optimizer = rmsprop(lr = plateau(1e-3, patience = 3))'] },
+      { settings: ['epochs = 2'] },
+      { settings: ['optimizer = adam(lr = 1e-4)'] },
+    ]);
+    expect(diagnostics).toEqual([]);
+    expect(phases.map((p) => [p.optimizer.kind, p.optimizer.lr, p.lrSchedule])).toEqual([
+      ['adam', 1e-3, { kind: 'cosine', min: 1e-5, warmup: 2 }],
+      ['sgd', 0.1, { kind: 'step', every: 10, factor: 0.1, warmup: 0 }],
+      ['rmsprop', 1e-3, { kind: 'plateau', factor: 0.1, patience: 3, min: 0, minDelta: 0, warmup: 0 }],
+      // inherited with the optimizer, and dropped when a phase names a plain rate
+      ['rmsprop', 1e-3, { kind: 'plateau', factor: 0.1, patience: 3, min: 0, minDelta: 0, warmup: 0 }],
+      ['adam', 1e-4, undefined],
+    ]);
+    expect(phases[1]!.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 0 });
   });
 
   it('names unnamed phases train, train2, ...', () => {
@@ -105,6 +131,30 @@ describe('phase errors', () => {
     const { diagnostics } = phasesOf([{ settings: ['data = mnist(split = "tets")'] }]);
     expect(codes(diagnostics)).toEqual(['AE4102 7:26']);
     expect(diagnostics[0]!.fix?.edits[0]?.newText).toBe('"test"');
+  });
+
+  it('rejects bad schedule arguments at the argument (AE4102, AE4106)', () => {
+    const { diagnostics } = phasesOf([
+      {
+        settings: [
+          'optimizer = adam(lr = cosine(1e-3, min = 1e-2))',
+          'optimizer = sgd(lr = step(0.1))',
+          'optimizer = adam(lr = plateau(1e-3, factor = 2, warmup = 1.5))',
+          'optimizer = adam(lr = cosine(0))',
+          'optimizer = adam(lr = cosine(1e-3, mni = 0))',
+          'early_stop = early_stop(restore_best = 1)',
+        ],
+      },
+    ]);
+    expect(codes(diagnostics)).toEqual(['AE4102 7:46', 'AE4104 8:5', 'AE4104 9:5', 'AE4104 10:5', 'AE4104 11:5', 'AE4102 12:44']);
+    expect(diagnostics[0]!.message).toBe('`cosine` option `min` (0.01) must not exceed the starting rate 0.001');
+    expect(diagnostics[5]!.message).toBe('`early_stop` option `restore_best` must be `true` or `false`');
+    const separate = (setting: string) => codes(phasesOf([{ settings: [setting] }]).diagnostics);
+    expect(separate('optimizer = sgd(lr = step(0.1))')).toEqual(['AE4102 7:26']);
+    expect(separate('optimizer = adam(lr = plateau(1e-3, factor = 2, warmup = 1.5))')).toEqual(['AE4102 7:50', 'AE4102 7:62']);
+    expect(separate('optimizer = adam(lr = cosine(0))')).toEqual(['AE4102 7:34']);
+    expect(separate('optimizer = adam(lr = cosine(1e-3, mni = 0))')).toEqual(['AE4106 7:40']);
+    expect(phasesOf([{ settings: ['optimizer = adam(lr = cosine(1e-3, mni = 0))'] }]).diagnostics[0]!.notes).toContain('did you mean `min`?');
   });
 
   it('rejects duplicate phase names (AE4103) and settings given twice (AE4104)', () => {

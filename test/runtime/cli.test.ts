@@ -52,13 +52,19 @@ describe('ae train and the run tasks', () => {
     expect(readFileSync(join(cwd, 'grid.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('resumes a run: --epochs 1 then --resume trains the remaining epochs', async () => {
+  it('resumes a run: --epochs 1 then --resume --epochs 3 trains the remaining epochs', async () => {
     const first = cli(cwd);
     expect(await first.run('train', 'model.ir.json', '--data', 'x.npy', '--backend', 'cpu', '--out', 'resumed', '--epochs', '1', '--seed', '3')).toBe(0);
     const second = cli(cwd);
-    expect(await second.run('train', '--resume', 'resumed', '--data', 'x.npy', '--backend', 'cpu')).toBe(0);
+    expect(await second.run('train', '--resume', 'resumed', '--epochs', '3', '--backend', 'cpu')).toBe(0);
     const lines = readFileSync(join(cwd, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
+    // --resume trained on the recorded --data with the recorded --seed, and records the new --epochs.
+    expect(JSON.parse(readFileSync(join(cwd, 'resumed', 'run.json'), 'utf8'))).toMatchObject({ seed: 3, data: 'x.npy', overrides: { seed: 3, epochs: 3, data: 'x.npy' }, resumed: true });
+    expect(second.out.stderr).toMatch(/trained mlp: 15 steps/);
+    const other = cli(cwd);
+    expect(await other.run('train', '--resume', 'resumed', '--batch', '4', '--backend', 'cpu')).toBe(1);
+    expect(other.out.stderr).toContain('ae train: cannot resume with --batch 4: the run was started without --batch (resume without it, or start a new run)');
   });
 
   it('reports data problems as exit 1 with the message', async () => {
@@ -74,14 +80,14 @@ describe('ae train and the run tasks', () => {
     const run = cli(cwd);
     expect(await run.run('train', 'explode.ir.json', '--data', 'x.npy', '--backend', 'cpu', '--out', 'explode')).toBe(1);
     expect(run.out.stderr).toMatch(/ae train: the loss became (NaN|Infinity) at step \d+ .* term mse\(x_hat, x\) is not finite/);
-    expect(existsSync(join(cwd, 'explode', 'weights.safetensors'))).toBe(true);
+    expect(existsSync(join(cwd, 'explode', 'checkpoint', 'weights.safetensors'))).toBe(true);
   });
 
   it('compiles an .ae file, and prints its diagnostics with exit 1 when it has errors', async () => {
     writeFileSync(join(cwd, 'tiny.ae'), 'model tiny {\n  input x: [16] in [0, 1]\n  encoder { dense(8, act = relu) }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = mse(x_hat, x)\n  train { epochs = 1, batch = 8 }\n}\n');
     const ok = cli(cwd);
     expect(await ok.run('train', 'tiny.ae', '--data', 'x.npy', '--backend', 'cpu', '--out', 'tiny')).toBe(0);
-    expect(existsSync(join(cwd, 'tiny', 'weights.safetensors'))).toBe(true);
+    expect(existsSync(join(cwd, 'tiny', 'checkpoint', 'weights.safetensors'))).toBe(true);
     writeFileSync(join(cwd, 'broken.ae'), 'model broken {\n  input x: [16] in [0, 1]\n  encoder { dense(8, act = relu) }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = mse(x_hat, nope)\n}\n');
     const broken = cli(cwd);
     expect(await broken.run('train', 'broken.ae', '--data', 'x.npy', '--backend', 'cpu', '--out', 'broken')).toBe(1);

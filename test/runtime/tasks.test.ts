@@ -25,7 +25,9 @@ beforeAll(async () => {
 
 function copyRun(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ae-tasks-copy-'));
-  for (const file of ['model.ir.json', 'weights.safetensors']) writeFileSync(join(dir, file), readFileSync(join(runDir, file)));
+  // A run assembled by hand: the IR and weights side by side, as an exported run is.
+  writeFileSync(join(dir, 'model.ir.json'), readFileSync(join(runDir, 'model.ir.json')));
+  writeFileSync(join(dir, 'weights.safetensors'), readFileSync(join(runDir, 'checkpoint', 'weights.safetensors')));
   return dir;
 }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,7 +30,7 @@ function model(overrides: { epochs?: number; lr?: number; seed?: number } = {}):
 }
 
 async function weights(dir: string): Promise<Record<string, number[]>> {
-  const { tensors } = decodeSafetensors(readFileSync(join(dir, 'weights.safetensors')));
+  const { tensors } = decodeSafetensors(readFileSync(join(dir, 'checkpoint', 'weights.safetensors')));
   return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, Array.from(t.data)]));
 }
 
@@ -39,9 +39,8 @@ describe('train', () => {
     const dir = tempDir();
     const result = await train({ ir: model(), runDir: dir, cwd: dir, dataset: data });
     result.program.dispose();
-    for (const file of ['model.ir.json', 'weights.safetensors', 'optimizer.safetensors', 'state.json', 'metrics.jsonl', 'run.json']) {
-      expect(existsSync(join(dir, file)), file).toBe(true);
-    }
+    expect(readdirSync(dir).sort()).toEqual(['checkpoint', 'metrics.jsonl', 'model.ir.json', 'run.json']);
+    expect(readdirSync(join(dir, 'checkpoint')).sort()).toEqual(['callbacks.safetensors', 'optimizer.safetensors', 'state.json', 'weights.safetensors']);
     const names = Object.keys(await weights(dir)).sort();
     expect(names).toEqual(['decoder.1.bias', 'decoder.out.bias', 'encoder.0.bias', 'encoder.0.kernel', 'z.bias', 'z.kernel']);
     const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -82,7 +81,7 @@ describe('train', () => {
     expect(error.message).toMatch(/at step \d+ \(phase 'train', epoch \d\): term mse\(x_hat, x\) is not finite/);
     const saved = await weights(dir);
     for (const values of Object.values(saved)) expect(values.every(Number.isFinite)).toBe(true);
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    const state = JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'));
     expect(state.step).toBe(error.step - 1);
   });
 
@@ -104,8 +103,8 @@ describe('train', () => {
     const split = tempDir();
     const first = await train({ ir: model({ epochs: 4 }), runDir: split, cwd: split, dataset: data, epochs: 2 });
     first.program.dispose();
-    // Stopped after 2 of the phase's 4 epochs (--epochs 2); resuming continues at epoch 3.
-    const second = await train({ ir: model({ epochs: 4 }), runDir: split, cwd: split, dataset: data, resume: true });
+    // Stopped after 2 of the phase's 4 epochs (--epochs 2); resuming with --epochs 4 continues at epoch 3.
+    const second = await train({ ir: model({ epochs: 4 }), runDir: split, cwd: split, dataset: data, resume: true, epochs: 4 });
     second.program.dispose();
     expect(second.metrics.map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
     expect(second.metrics.map((m) => m.loss)).toEqual(full.metrics.map((m) => m.loss));
@@ -117,7 +116,7 @@ describe('train', () => {
     const first = await train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, epochs: 1 });
     first.program.dispose();
     appendFileSync(join(dir, 'metrics.jsonl'), '{"phase":"train","epo'); // killed mid-write
-    const second = await train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, resume: true });
+    const second = await train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, resume: true, epochs: 3 });
     second.program.dispose();
     const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { epoch: number }).epoch)).toEqual([1, 2, 3]);

@@ -1,6 +1,7 @@
 // `optimizer = adam(lr = 1e-3)`: the optimizers of section 8 with Keras's defaults, so a model
 // that names only `adam` trains like the papers' Keras code does.
-import type { Optimizer } from '../../../ir/types.js';
+import type { LrSchedule, Optimizer } from '../../../ir/types.js';
+import { lowerLrSchedule, scheduleArgument, withStartingRate } from './lr-schedules.js';
 import { unknownWord } from '../values.js';
 import { bindOptions, fraction, nonNegative, positive, type CallLike, type OptionSpec, type SettingContext } from './options.js';
 
@@ -25,7 +26,8 @@ export const optimizerNames = Object.keys(optimizers);
 
 export const defaultOptimizer: Optimizer = { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 };
 
-export function lowerOptimizer(call: CallLike, context: SettingContext): Optimizer | undefined {
+/** The optimizer and, when its `lr` is a schedule (`cosine(...)`, `step(...)`, `plateau(...)`), the schedule. */
+export function lowerOptimizer(call: CallLike, context: SettingContext): { optimizer: Optimizer; lrSchedule?: LrSchedule } | undefined {
   if (!(call.name in optimizers)) {
     context.diagnostics.push(
       unknownWord('AE4105', `unknown optimizer \`${call.name}\``, call.name, call.nameRange, optimizerNames, [
@@ -35,8 +37,12 @@ export function lowerOptimizer(call: CallLike, context: SettingContext): Optimiz
     return undefined;
   }
   const kind = call.name as Optimizer['kind'];
-  const options = bindOptions(call, optimizers[kind], context);
+  const scheduled = scheduleArgument(call);
+  const lowered = scheduled ? lowerLrSchedule(scheduled.schedule, context) : undefined;
+  if (scheduled && !lowered) return undefined;
+  const options = bindOptions(scheduled && lowered ? withStartingRate(call, scheduled.argument, lowered.lr) : call, optimizers[kind], context);
   if (!options) return undefined;
   const { weight_decay, ...rest } = options;
-  return { kind, ...rest, weightDecay: weight_decay } as Optimizer;
+  const optimizer = { kind, ...rest, weightDecay: weight_decay } as Optimizer;
+  return lowered ? { optimizer, lrSchedule: lowered.schedule } : { optimizer };
 }

@@ -6,11 +6,11 @@ import type { CheckedModel } from '../../check/model.js';
 import { diagnostic, type Diagnostic } from '../../../diagnostics/diagnostic.js';
 import { constantNumber, unknownWord } from '../values.js';
 
-export type OptionValue = number | string;
+export type OptionValue = number | string | boolean;
 
 export interface OptionSpec {
   name: string;
-  kind: 'number' | 'string';
+  kind: 'number' | 'string' | 'boolean';
   /** Undefined: optional without a default. `required`: must be given. */
   default?: OptionValue | 'required';
   /** A sentence saying what is wrong with the value, or undefined when it is fine. */
@@ -84,6 +84,11 @@ export function bindOptions(call: CallLike, specs: readonly OptionSpec[], contex
 
 function bindValue(owner: string, spec: OptionSpec, expr: Expression, context: SettingContext): OptionValue | undefined {
   if (expr.recovered) return undefined;
+  if (spec.kind === 'boolean') {
+    if (expr.kind === 'BooleanLiteral') return expr.value;
+    context.diagnostics.push(diagnostic('AE4102', `\`${owner}\` option \`${spec.name}\` must be \`true\` or \`false\``, expr.range));
+    return undefined;
+  }
   if (spec.kind === 'string') {
     const value = expr.kind === 'NameRef' && spec.words ? expr.name : context.model.evaluateConstant(expr);
     if (typeof value !== 'string') {

@@ -51,8 +51,11 @@ export const settingHandlers: Readonly<Record<string, SettingHandler>> = Object.
   optimizer: (value, phase, context) => {
     const call = asCall(value);
     if (!call) return needs('an optimizer such as `adam(lr = 1e-3)`', 'optimizer', value, context);
-    const optimizer = lowerOptimizer(call, context);
-    if (optimizer) phase.optimizer = optimizer;
+    const lowered = lowerOptimizer(call, context);
+    if (!lowered) return;
+    phase.optimizer = lowered.optimizer;
+    if (lowered.lrSchedule) phase.lrSchedule = lowered.lrSchedule;
+    else delete phase.lrSchedule;
   },
   epochs: integerSetting('epochs'),
   batch: integerSetting('batch'),
@@ -86,7 +89,7 @@ export const settingHandlers: Readonly<Record<string, SettingHandler>> = Object.
     const patience = context.model.evaluateConstant(value);
     if (typeof patience === 'number') {
       if (positiveInteger(patience)) return needs('a positive number of epochs (the patience)', 'early_stop', value, context);
-      phase.earlyStop = { patience, minDelta: 0 };
+      phase.earlyStop = { patience, minDelta: 0, restoreBest: true };
       return;
     }
     const call = asCall(value);
@@ -96,10 +99,11 @@ export const settingHandlers: Readonly<Record<string, SettingHandler>> = Object.
       [
         { name: 'patience', kind: 'number', default: 5, check: positiveInteger },
         { name: 'min_delta', kind: 'number', default: 0, check: nonNegative },
+        { name: 'restore_best', kind: 'boolean', default: true },
       ],
       context,
     );
-    if (options) phase.earlyStop = { patience: options.patience as number, minDelta: options.min_delta as number };
+    if (options) phase.earlyStop = { patience: options.patience as number, minDelta: options.min_delta as number, restoreBest: options.restore_best as boolean };
   },
 });
 

@@ -1,8 +1,10 @@
 // The training loop calls these hooks (as tfjs-layers' and Keras's callbacks do); everything a run
 // does besides computing steps lives in one: metrics, checkpoints, early stopping, progress, the
 // non-finite guard. A callback that has state a resumed run needs exposes it through `state` and
-// takes it back through `restore`; the checkpoint stores it in state.json under the callback's key.
+// takes it back through `restore`; the checkpoint stores it in state.json under the callback's key
+// (and tensors, such as the best weights so far, through `tensors` and `restoreTensors`).
 import type { Dataset } from '../../data/index.js';
+import type { TensorMap } from '../../runs/index.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
 import type { Rng } from '../../program/rng.js';
@@ -53,6 +55,8 @@ export interface Callback {
   state?(): unknown;
   /** Called before onStageBegin of the stage a resumed run continues, with what `state` returned. */
   restore?(state: unknown): void;
+  tensors?(): Promise<TensorMap>;
+  restoreTensors?(tensors: TensorMap): void;
   onStageBegin?(context: LoopContext): void | Promise<void>;
   onEpochBegin?(context: LoopContext, batches: number): void | Promise<void>;
   onBatchEnd?(context: LoopContext, logs: BatchLogs): void | Promise<void>;

@@ -1,5 +1,6 @@
 // A checkpoint at the end of every epoch: the weights, the optimiser's state and where training
 // stands (with the state of every callback that has one), so --resume continues exactly.
+import { nodeRunFiles, type RunFiles, type TensorMap } from '../../runs/index.js';
 import { saveCheckpoint, type TrainState } from '../checkpoint.js';
 import type { Callback, LoopContext } from './callback.js';
 
@@ -10,6 +11,8 @@ export class Checkpointer implements Callback {
     private readonly runDir: string,
     private readonly seeds: { seed: number; seedOverride: number | null },
     callbacks: readonly Callback[],
+    private readonly metricsLines: () => number,
+    private readonly files: RunFiles = nodeRunFiles,
   ) {
     this.stateful = callbacks.filter((c) => c.stateKey !== undefined && c.state !== undefined);
   }
@@ -24,9 +27,14 @@ export class Checkpointer implements Callback {
       ...this.seeds,
       stoppedEarly: options.epochDone && context.stopStage,
       rng: context.rng.getState(),
+      metricsLines: this.metricsLines(),
       ...Object.fromEntries(this.stateful.map((c) => [c.stateKey!, c.state!()])),
-    } as TrainState;
-    await saveCheckpoint(this.runDir, context.program, context.optimizer, state);
+    };
+    const callbacks: TensorMap = {};
+    for (const callback of this.stateful) {
+      for (const [name, t] of Object.entries((await callback.tensors?.()) ?? {})) callbacks[`${callback.stateKey}/${name}`] = t;
+    }
+    await saveCheckpoint(this.runDir, { program: context.program, optimizer: context.optimizer, state, callbacks }, this.files);
   }
 
   async onEpochEnd(context: LoopContext): Promise<void> {

@@ -1,7 +1,7 @@
 // metrics.jsonl: one line per completed epoch, appended as the epoch ends, and the same lines in
 // memory for the caller.
 import { join } from 'node:path';
-import { appendJsonLine } from '../../runs/index.js';
+import { appendJsonLine, nodeRunFiles, type RunFiles } from '../../runs/index.js';
 import type { Callback, EpochLogs, LoopContext } from './callback.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
@@ -13,13 +13,15 @@ export interface MetricsLine {
   loss: number;
   terms: Record<string, number>;
   val_loss: number | null;
+  /** The learning rate of the epoch (it changes only under an lr schedule). */
+  lr: number;
   seconds: number;
 }
 
 export class MetricsLog implements Callback {
-  /** `history`: the lines of the run being resumed. */
   constructor(
     private readonly runDir: string,
+    private readonly files: RunFiles = nodeRunFiles,
     readonly lines: MetricsLine[] = [],
   ) {}
 
@@ -31,9 +33,10 @@ export class MetricsLog implements Callback {
       loss: logs.loss,
       terms: logs.terms,
       val_loss: logs.valLoss ?? null,
+      lr: context.optimizer.learningRate,
       seconds: logs.seconds,
     };
     this.lines.push(line);
-    await appendJsonLine(join(this.runDir, METRICS_FILE), line);
+    await appendJsonLine(join(this.runDir, METRICS_FILE), line, this.files);
   }
 }
