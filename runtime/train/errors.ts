@@ -23,3 +23,20 @@ export class TrainingError extends Error {
     this.name = 'TrainingError';
   }
 }
+
+/** The loss grew past EXPLOSION times its first value without turning non-finite: training diverged. */
+export class LossExplodedError extends TrainingError {
+  constructor(
+    readonly phase: string,
+    readonly epoch: number,
+    readonly step: number,
+    readonly value: number,
+    readonly first: number,
+  ) {
+    super(
+      `the loss exploded to ${value.toExponential(3)} at step ${step} (phase '${phase}', epoch ${epoch}), over 1e6 times its first value ` +
+        `${first.toExponential(3)}; training stopped, and the checkpoint of the last completed epoch (if any) is kept (try a smaller learning rate)`,
+    );
+    this.name = 'LossExplodedError';
+  }
+}

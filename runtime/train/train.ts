@@ -1,6 +1,7 @@
 // A training run: reads the data, plans the stages (phases; greedy layers expanded), picks up where a
-// resumed run stopped, and runs the loop (loop.ts) with its callbacks: the non-finite guard, metrics
-// as JSON lines, progress, early stopping and a checkpoint at the end of every epoch.
+// resumed run stopped, and runs the loop (loop.ts) with its callbacks: the loss guard (non-finite or
+// exploding losses), metrics as JSON lines, progress, early stopping, the learning-rate schedule and
+// a checkpoint at the end of every epoch.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel, IRPhase } from '../../ir/types.js';
@@ -14,7 +15,7 @@ import { EarlyStopping } from './callbacks/early-stopping.js';
 import { EpochTiming } from './callbacks/epoch-timing.js';
 import { LrScheduler } from './callbacks/lr-scheduler.js';
 import { METRICS_FILE, MetricsLog, type MetricsLine } from './callbacks/metrics-log.js';
-import { NonFiniteGuard } from './callbacks/non-finite-guard.js';
+import { LossGuard } from './callbacks/loss-guard.js';
 import { ProgressReport } from './callbacks/progress-report.js';
 import type { ProgressSink } from './progress.js';
 import { assignWeights, CHECKPOINT_DIR, loadCheckpoint, recoverCheckpoint, WEIGHTS_FILE, type Checkpoint } from './checkpoint.js';
@@ -115,9 +116,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const metrics = new MetricsLog(runDir, files);
     const earlyStopping = new EarlyStopping(progress.stderr);
     const timing = new EpochTiming();
-    const stateful: Callback[] = [earlyStopping, new LrScheduler()];
+    const lossGuard = new LossGuard((context) => checkpointer.save(context, { epochDone: false }));
+    const lrScheduler = new LrScheduler();
+    const stateful: Callback[] = [lossGuard, earlyStopping, lrScheduler];
     const checkpointer = new Checkpointer(runDir, { seed, seedOverride: overrides.seed ?? null }, stateful, () => metrics.lines.length, files);
-    const callbacks: Callback[] = [new NonFiniteGuard(checkpointer), timing, metrics, new ProgressReport(progress), ...stateful, checkpointer];
+    const callbacks: Callback[] = [lossGuard, timing, metrics, new ProgressReport(progress), earlyStopping, lrScheduler, checkpointer];
     let start: LoopStart = { stage: 0, epoch: 0, step: 0 };
     if (checkpoint) {
       assignWeights(program, checkpoint.weights, join(runDir, CHECKPOINT_DIR, WEIGHTS_FILE));

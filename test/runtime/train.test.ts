@@ -1,10 +1,14 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeSafetensors } from '../../runtime/runs/index.js';
-import { NonFiniteLossError } from '../../runtime/train/errors.js';
+import { createOptimizer } from '../../runtime/optim/optimizer.js';
+import { decodeSafetensors, encodeSafetensors } from '../../runtime/runs/index.js';
+import { loadRun } from '../../runtime/tasks/load-run.js';
+import { saveCheckpoint } from '../../runtime/train/checkpoint.js';
+import { LossExplodedError, NonFiniteLossError } from '../../runtime/train/errors.js';
 import { train } from '../../runtime/train/train.js';
 import type { IRModel } from '../../ir/types.js';
 import { adam, mlpAutoencoder, mseTerm, phase } from './ir-builders.js';
@@ -120,5 +124,71 @@ describe('train', () => {
     second.program.dispose();
     const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { epoch: number }).epoch)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('every number checked', () => {
+  const linear = (optimizer: IRModel['phases'][number]['optimizer']) => {
+    const objective = [mseTerm()];
+    return mlpAutoencoder({ inputWidth: 8, hidden: [6], code: 3, output: 'linear', objective, phases: [phase(objective, { epochs: 6, batch: 8, seed: 4, optimizer })] });
+  };
+
+  for (const optimizer of [
+    { kind: 'adam', lr: 10, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
+    { kind: 'rmsprop', lr: 10, rho: 0.9, momentum: 0, epsilon: 1e-7, weightDecay: 0 },
+  ] as const) {
+    it(`stops a loss that explodes while finite (${optimizer.kind} at lr 10), naming the phase and step`, async () => {
+      const dir = tempDir();
+      const error = await train({ ir: linear(optimizer), runDir: dir, cwd: dir, dataset: uniformDataset(32, 8) }).catch((e) => e);
+      expect(error).toBeInstanceOf(LossExplodedError);
+      expect(error.message).toMatch(/^the loss exploded to \d\.\d{3}e\+\d+ at step \d+ \(phase 'train', epoch 1\), over 1e6 times its first value/);
+      expect(Math.abs(error.value)).toBeGreaterThan(1e6 * Math.abs(error.first));
+      expect(Number.isFinite(error.value)).toBe(true);
+      expect(error.step).toBeGreaterThan(1);
+    });
+  }
+
+  it('refuses NaN weights when a run is opened, naming the file and tensor', async () => {
+    const dir = tempDir();
+    const result = await train({ ir: model({ epochs: 1 }), runDir: dir, cwd: dir, dataset: data });
+    result.program.dispose();
+    const copy = tempDir();
+    const { tensors } = decodeSafetensors(readFileSync(join(dir, 'checkpoint', 'weights.safetensors')));
+    tensors['z.kernel']!.data[4] = Number.NaN;
+    writeFileSync(join(copy, 'model.ir.json'), readFileSync(join(dir, 'model.ir.json')));
+    writeFileSync(join(copy, 'weights.safetensors'), encodeSafetensors(tensors));
+    await expect(loadRun(copy)).rejects.toThrow(`${join(copy, 'weights.safetensors')}: tensor 'z.kernel' holds NaN at index 4; refusing non-finite values`);
+  });
+
+  it('refuses a checkpoint whose optimizer state holds Inf on resume, naming the tensor', async () => {
+    const dir = tempDir();
+    (await train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, epochs: 1 })).program.dispose();
+    const file = join(dir, 'checkpoint', 'optimizer.safetensors');
+    const { tensors, metadata } = decodeSafetensors(readFileSync(file));
+    tensors['z.kernel/v']!.data[0] = Number.POSITIVE_INFINITY;
+    const bytes = encodeSafetensors(tensors, metadata);
+    writeFileSync(file, bytes);
+    // With the old checksum it is a damaged file; with a matching one, the values themselves are refused.
+    await expect(train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, resume: true, epochs: 3 })).rejects.toThrow(`${file} does not match the checksum in state.json`);
+    const statePath = join(dir, 'checkpoint', 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    state.files['optimizer.safetensors'] = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(statePath, JSON.stringify(state));
+    await expect(train({ ir: model({ epochs: 3 }), runDir: dir, cwd: dir, dataset: data, resume: true, epochs: 3 })).rejects.toThrow(
+      `${file}: tensor 'z.kernel/v' holds Infinity at index 0; refusing non-finite values`,
+    );
+  });
+
+  it('refuses to save non-finite weights, naming the tensor', async () => {
+    const dir = tempDir();
+    const result = await train({ ir: model({ epochs: 1 }), runDir: dir, cwd: dir, dataset: data });
+    result.program.variables.get('encoder.0.bias')!.assign(tf.fill([6], Number.NaN));
+    const optimizer = createOptimizer(adam(), new Set());
+    const state = JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'));
+    await expect(saveCheckpoint(dir, { program: result.program, optimizer, state, callbacks: {} })).rejects.toThrow(
+      "weights: tensor 'encoder.0.bias' holds NaN at index 0; refusing non-finite values",
+    );
+    optimizer.dispose();
+    result.program.dispose();
   });
 });

@@ -1,6 +1,6 @@
 // The training loop calls these hooks (as tfjs-layers' and Keras's callbacks do); everything a run
 // does besides computing steps lives in one: metrics, checkpoints, early stopping, progress, the
-// non-finite guard. A callback that has state a resumed run needs exposes it through `state` and
+// loss guard. A callback that has state a resumed run needs exposes it through `state` and
 // takes it back through `restore`; the checkpoint stores it in state.json under the callback's key
 // (and tensors, such as the best weights so far, through `tensors` and `restoreTensors`).
 import type { Dataset } from '../../data/index.js';
