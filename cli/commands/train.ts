@@ -1,11 +1,12 @@
 // `ae train FILE`: compile (or read) the model, pick a backend, train it into a run directory.
 import { readdirSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { createRunDirectory } from '../../runtime/runs/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { formatLoss } from '../../runtime/train/progress.js';
 import { IR_FILE, train } from '../../runtime/train/train.js';
+import { recordedBackend } from '../../runtime/train/overrides.js';
 import type { IRModel } from '../../ir/types.js';
 import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
@@ -48,7 +49,9 @@ export const trainCommand: Command = {
         io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);
         return EXIT_INPUT_ERROR;
       }
-      const backend = await useBackend(args, io);
+      // A resumed run continues on the backend it started on unless --backend says otherwise.
+      const startedOn = resumeDir !== undefined && args.flags.backend === undefined ? await recordedBackend(resolve(io.cwd, resumeDir)) : undefined;
+      const backend = await useBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io);
       const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
       const result = await removingIfEmpty(runDir, () =>
         train({

@@ -1,5 +1,6 @@
 // Command-line overrides of a run (--seed, --epochs, --batch, --limit, --data). run.json records them
-// when the run starts, and --resume trains with them again: a resumed run is the run that stopped.
+// when the run starts, and --resume trains with them again: a resumed run is the run that stopped
+// (on the backend it started on, unless --backend says otherwise: backends round differently).
 // Only --epochs may be given anew (to train a finished run further); another value of the others
 // would train a different setup, which is refused.
 import { join } from 'node:path';
@@ -38,6 +39,14 @@ export async function recordedOverrides(dir: string, files: RunFiles = nodeRunFi
   if (!files.exists(path)) return undefined;
   const record = await readJsonFile<{ overrides?: Overrides }>(path);
   return record.overrides ?? {};
+}
+
+/** The backend a run was started on (run.json), so that --resume continues on it unless told otherwise. */
+export async function recordedBackend(dir: string, files: RunFiles = nodeRunFiles): Promise<string | undefined> {
+  const path = join(dir, RUN_FILE);
+  if (!files.exists(path)) return undefined;
+  const record = await readJsonFile<{ backend?: unknown }>(path);
+  return typeof record.backend === 'string' ? record.backend : undefined;
 }
 
 /** run.json as a run starts: what it is and the overrides it trains with; completed at the end. */

@@ -56,7 +56,8 @@ describe('ae train and the run tasks', () => {
     const first = cli(cwd);
     expect(await first.run('train', 'model.ir.json', '--data', 'x.npy', '--backend', 'cpu', '--out', 'resumed', '--epochs', '1', '--seed', '3')).toBe(0);
     const second = cli(cwd);
-    expect(await second.run('train', '--resume', 'resumed', '--epochs', '3', '--backend', 'cpu')).toBe(0);
+    expect(await second.run('train', '--resume', 'resumed', '--epochs', '3')).toBe(0);
+    expect(second.out.stderr).toMatch(/on cpu\n/); // the backend the run started on
     const lines = readFileSync(join(cwd, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
     // --resume trained on the recorded --data with the recorded --seed, and records the new --epochs.
