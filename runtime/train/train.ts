@@ -18,7 +18,7 @@ import { METRICS_FILE, MetricsLog, type MetricsLine } from './callbacks/metrics-
 import { LossGuard } from './callbacks/loss-guard.js';
 import { ProgressReport } from './callbacks/progress-report.js';
 import type { ProgressSink } from './progress.js';
-import { assignWeights, CHECKPOINT_DIR, loadCheckpoint, recoverCheckpoint, WEIGHTS_FILE, type Checkpoint } from './checkpoint.js';
+import { assignWeights, CHECKPOINT_DIR, loadCheckpoint, recoverCheckpoint, STATE_FILE, WEIGHTS_FILE, type Checkpoint } from './checkpoint.js';
 import { TrainingError } from './errors.js';
 import { runLoop, type LoopStart } from './loop.js';
 import { overridesOf, recordedOverrides, resumedOverrides, writeRunStart, type Overrides } from './overrides.js';
@@ -95,6 +95,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const recorded = await recordedOverrides(runDir, files);
     if (recorded) overrides = resumedOverrides(recorded, overrides);
     checkpoint = await loadCheckpoint(runDir, files);
+    // Before checkpoints were one directory, state.json and the weights lay in the run directory.
+    if (!checkpoint && files.exists(join(runDir, STATE_FILE))) {
+      throw new TrainingError(`cannot resume ${runDir}: its checkpoint is in the format of an earlier aelang (state.json beside the weights); start a new run`);
+    }
   }
   const seed = overrides.seed ?? phases[0]!.seed;
   const inputs = modelInputs(ir);

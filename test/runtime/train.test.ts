@@ -127,6 +127,31 @@ describe('train', () => {
   });
 });
 
+describe('resume', () => {
+  it('refuses a run in the earlier format (state.json beside the weights) instead of restarting it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'state.json'), '{"stage":0,"epoch":1}');
+    await expect(train({ ir: model(), runDir: dir, cwd: dir, dataset: data, resume: true })).rejects.toThrow(
+      `cannot resume ${dir}: its checkpoint is in the format of an earlier aelang (state.json beside the weights); start a new run`,
+    );
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('a run killed before its first checkpoint starts again from the beginning', async () => {
+    const straight = tempDir();
+    const full = await train({ ir: model(), runDir: straight, cwd: straight, dataset: data, batch: 8 });
+    full.program.dispose();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', overrides: { batch: 8 } }));
+    writeFileSync(join(dir, 'model.ir.json'), JSON.stringify(model()));
+    writeFileSync(join(dir, 'metrics.jsonl'), '{"phase":"train","epoch":1,"step":6,"loss":1}\n'); // an epoch never checkpointed
+    const resumed = await train({ ir: model(), runDir: dir, cwd: dir, dataset: data, resume: true });
+    resumed.program.dispose();
+    expect(resumed.metrics.map((m) => [m.epoch, m.step, m.loss])).toEqual(full.metrics.map((m) => [m.epoch, m.step, m.loss]));
+    expect(await weights(dir)).toEqual(await weights(straight));
+  });
+});
+
 describe('every number checked', () => {
   const linear = (optimizer: IRModel['phases'][number]['optimizer']) => {
     const objective = [mseTerm()];
