@@ -9,12 +9,12 @@
 // `${parameterId}/${slot}`), callbacks.safetensors (tensors of callbacks, as `${stateKey}/${name}`,
 // e.g. the best weights so far) and state.json (where training stands).
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, decodeSafetensors, encodeSafetensors, nodeRunFiles, readJsonFile, readSafetensors, type RunFiles, type TensorMap } from '../runs/index.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Program } from '../program/program.js';
-import { readFile } from 'node:fs/promises';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 const STAGING_DIR = '.checkpoint.new';
