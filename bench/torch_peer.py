@@ -2,6 +2,7 @@
 on the CPU by PyTorch (Debian's python3-torch), one JSON line per architecture.
 
     /usr/bin/python3 bench/torch_peer.py --samples 2048 --batch 128 --threads N [--archs hinton,keras-conv,mnist-ae,tiny]
+                                         [--device cpu|cuda]
 
 Inputs uniform in [0, 1], seeded; binary cross-entropy on a sigmoid output computed from logits (the
 tiny linear model: mean squared error), Adam; one warm-up epoch, then `--reps` timed epochs, each
@@ -93,9 +94,12 @@ def loaded_blas() -> dict:
 
 
 def epoch_seconds(model: nn.Module, x: torch.Tensor, batch: int, lr: float, loss_name: str) -> float:
+    cuda = x.is_cuda
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, eps=1e-7)
     loss_fn = nn.BCEWithLogitsLoss() if loss_name == "bce" else nn.MSELoss()
-    order = torch.randperm(x.shape[0])
+    order = torch.randperm(x.shape[0], device=x.device)
+    if cuda:
+        torch.cuda.synchronize()
     start = time.perf_counter()
     for i in range(0, x.shape[0], batch):
         xb = x[order[i : i + batch]]
@@ -103,6 +107,8 @@ def epoch_seconds(model: nn.Module, x: torch.Tensor, batch: int, lr: float, loss
         loss = loss_fn(model(xb), xb)
         loss.backward()
         optimizer.step()
+    if cuda:
+        torch.cuda.synchronize()  # kernels run asynchronously: time until the last one finished
     return time.perf_counter() - start
 
 
@@ -113,16 +119,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--archs", default="hinton,keras-conv,mnist-ae")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU peer (bench/gpu/)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1234)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+    device = torch.device(args.device)
+    gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else None
+    print(json.dumps({"torch": torch.__version__, "device": args.device, "gpu": gpu, "threads": torch.get_num_threads(),
                       "interop_threads": torch.get_num_interop_threads(), "blas": loaded_blas(),
                       "env": {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "OPENBLAS_", "MKL_"))}}))
     for arch in args.archs.split(","):
         build, shape, lr, loss_name = ARCHS[arch]
-        x = torch.rand(args.samples, *shape)
-        model = build()
+        x = torch.rand(args.samples, *shape).to(device)
+        model = build().to(device)
         epoch_seconds(model, x[: args.batch * 4], args.batch, lr, loss_name)  # warm-up
         rates = [args.samples / epoch_seconds(model, x, args.batch, lr, loss_name) for _ in range(args.reps)]
         print(json.dumps({"arch": arch, "samplesPerSecond": rates}))

@@ -4,7 +4,8 @@
 // in [0, 1], same loss and optimiser, same batch, and the SAME THREAD COUNT on every side.
 //
 //   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv,mnist-ae,tiny]
-//        [--threads 1,2] [--backend wasm|cpu] [--samples N] [--batch 128] [--reps 3] [--json out.json]
+//        [--threads 1,2] [--backend wasm|cpu|webgpu] [--samples N] [--batch 128] [--reps 3]
+//        [--torch-device cpu|cuda] [--json out.json]
 //
 // `--threads` defaults to 1 and every core. The wasm backend fixes its thread count when it first
 // starts in a process, so each (thread count, repetition) runs the tfjs sides in a fresh child
@@ -32,7 +33,12 @@ interface Settings {
   reps: number;
   json?: string;
   child: boolean;
+  /** Where the PyTorch peer runs: the CPU, or `cuda` beside the webgpu backend (bench/gpu/). */
+  torchDevice: 'cpu' | 'cuda';
 }
+
+/** Debian's python3-torch lives in /usr/bin/python3; the GPU machine's CUDA torch elsewhere. */
+const PYTHON = process.env['AE_BENCH_PYTHON'] ?? '/usr/bin/python3';
 
 /** Samples per timed epoch: a few seconds of work each on one wasm thread. */
 const DEFAULT_SAMPLES: Record<Arch, number> = { hinton: 2048, 'keras-conv': 2048, 'mnist-ae': 8192, tiny: 20000 };
@@ -46,6 +52,7 @@ function parseSettings(argv: string[]): Settings {
     batch: 128,
     reps: 3,
     child: false,
+    torchDevice: 'cpu',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -62,6 +69,7 @@ function parseSettings(argv: string[]): Settings {
     else if (flag === '--batch') settings.batch = Number(value);
     else if (flag === '--reps') settings.reps = Number(value);
     else if (flag === '--json') settings.json = value;
+    else if (flag === '--torch-device') settings.torchDevice = value as Settings['torchDevice'];
     else throw new Error(`unknown flag ${flag}`);
   }
   for (const arch of settings.archs) if (!ARCHS.includes(arch)) throw new Error(`unknown arch '${arch}' (${ARCHS.join(', ')})`);
@@ -133,6 +141,8 @@ async function childMain(settings: Settings): Promise<void> {
 
 interface TorchHeader {
   torch: string;
+  device: string;
+  gpu: string | null;
   threads: number;
   interop_threads: number;
   blas: { name: string; core?: string; config?: string; libraries: string[] };
@@ -143,10 +153,14 @@ function jsonLines(stdout: string): unknown[] {
 }
 
 function runTfjs(settings: Settings, threads: number): { header: { detail: string; tfjs: string }; rates: TfjsRate[] } {
-  const args = ['--import', 'tsx', import.meta.filename, '--child', '--backend', settings.backend, '--archs', settings.archs.join(','), '--batch', String(settings.batch)];
+  // execArgv keeps `--import tsx` when this runs from TypeScript, and is empty for the compiled kit.
+  const args = [...process.execArgv, import.meta.filename, '--child', '--backend', settings.backend, '--archs', settings.archs.join(','), '--batch', String(settings.batch)];
   for (const arch of settings.archs) if (settings.samples[arch]) args.push('--samples', String(settings.samples[arch]));
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, AE_THREADS: String(threads) } });
-  if (result.status !== 0) throw new Error(`tfjs child failed:\n${result.stderr}`);
+  if (result.status !== 0) {
+    const reason = result.stderr.split('\n').find((line) => /^\w*Error: /.test(line)) ?? result.stderr;
+    throw new Error(`the ${settings.backend} side at ${threads} thread(s) failed: ${reason}`);
+  }
   const [header, ...rates] = jsonLines(result.stdout) as [{ detail: string; tfjs: string }, ...TfjsRate[]];
   return { header, rates };
 }
@@ -165,7 +179,7 @@ function runTorch(settings: Settings, threads: number): { header: TorchHeader; r
   // One process per architecture: each gets its own sample count.
   for (const arch of settings.archs) {
     const args = [join(import.meta.dirname, 'torch_peer.py'), '--threads', String(threads), '--batch', String(settings.batch), '--reps', '1', '--archs', arch, '--samples', String(samplesFor(settings, arch))];
-    const result = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', env });
+    const result = spawnSync(PYTHON, [...args, '--device', settings.torchDevice], { encoding: 'utf8', env });
     if (result.error || result.status !== 0) {
       return { missing: `PyTorch peer not run: ${result.error?.message ?? result.stderr.trim().split('\n').at(-1)} (apt-get install python3-torch libopenblas0-pthread)` };
     }
@@ -235,10 +249,12 @@ function printReport(settings: Settings, headers: { threads: number; tfjs: strin
     if (h.missing) console.log(`  ${h.missing}`);
     else if (h.torch) {
       const blas = h.torch.blas;
+      if (h.torch.gpu) console.log(`  PyTorch ${h.torch.torch} on ${h.torch.gpu} (CUDA)`);
       console.log(`  PyTorch ${h.torch.torch}, ${h.torch.threads} intra-op / ${h.torch.interop_threads} inter-op thread(s), BLAS: ${blas.name}${blas.core ? ` (core ${blas.core})` : ''} — ${blas.libraries.join(', ')}`);
     }
   }
-  const honest = (h?: { torch?: TorchHeader }) => h?.torch != null && !['reference', 'none found'].includes(h.torch.blas.name);
+  const honest = (h?: { torch?: TorchHeader }) =>
+    h?.torch != null && (h.torch.device === 'cuda' || !['reference', 'none found'].includes(h.torch.blas.name));
   const header = ['arch', 'threads', 'aelang', 'tfjs-layers', 'PyTorch', 'aelang/layers', 'aelang/PyTorch'];
   const rate = (values: number[]) => (values.length === 0 ? '—' : median(values).toFixed(median(values) < 100 ? 1 : 0));
   const lines = rows.map((r) => {
@@ -255,4 +271,9 @@ function printReport(settings: Settings, headers: { threads: number; tfjs: strin
   }
 }
 
-if (process.argv[1]?.endsWith('train-speed.ts')) await main();
+if (/train-speed\.[jt]s$/.test(process.argv[1] ?? '')) {
+  await main().catch((error: Error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  });
+}
