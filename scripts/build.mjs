@@ -1,6 +1,8 @@
-// `npm run build` (and `prepare`): compile to a clean dist/, then copy the hand-kept declaration
-// files (grammar/cst.d.ts, generated from the grammar) that tsc never emits but the emitted .d.ts
-// files import, so the published types resolve.
+// `npm run build`: compile to dist/, then copy the hand-kept declaration files (grammar/cst.d.ts,
+// generated from the grammar) that tsc never emits but the emitted .d.ts files import, so the
+// published types resolve. `--clean` (the `prepare` script, before `npm pack` and after `npm ci`)
+// first empties dist/, so no output of a deleted source is published; plain builds leave it, as
+// tests may be reading dist/ meanwhile.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceFolders = ['diagnostics', 'grammar', 'ir', 'compiler', 'runtime', 'cli', 'lsp', 'export'];
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+if (process.argv.includes('--clean')) rmSync(join(root, 'dist'), { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 

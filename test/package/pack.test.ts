@@ -1,4 +1,5 @@
-// The npm package as a user gets it: `npm pack` (which builds dist/ through `prepare`), then
+// The npm package as a user gets it: `npm pack` of the built dist/ (npm ci builds it; a stale one
+// is rebuilt first; --ignore-scripts: `prepare` would empty dist/ under the other tests), then
 // `npm install` of the tarball into a fresh project, offline from the local npm cache (`npm ci`
 // filled it). The installed `ae` and `import 'aelang'` must work, and the package's types must
 // check with skipLibCheck off (every .d.ts they reference shipped).
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../support/dist.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -37,7 +39,8 @@ async function attempt(command: string, args: string[], cwd: string) {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'aelang-pack-'));
-  const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', work], root);
+  ensureBuilt('dist/index.d.ts');
+  const { stdout } = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root);
   packed = JSON.parse(stdout.slice(stdout.indexOf('[')))[0];
   project = join(work, 'consumer');
   await sh('mkdir', ['-p', project], work);
