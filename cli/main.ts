@@ -2,6 +2,7 @@
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { commands, type CommandEntry } from './commands/index.js';
 import { commandHelp, overview } from './help.js';
+import { packageVersion } from './version.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -51,18 +52,4 @@ function find(name: string, io: CliIO): CommandEntry | undefined {
   const command = commands.find((c) => c.name === name);
   if (!command) io.stderr(`ae: unknown command '${name}'\n\n${overview(commands)}`);
   return command;
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const url = new URL('../../package.json', import.meta.url);
-  const fallback = new URL('../package.json', import.meta.url);
-  for (const candidate of [url, fallback]) {
-    try {
-      return JSON.parse(await readFile(candidate, 'utf8')).version as string;
-    } catch {
-      // dist/cli/main.js sits two levels below package.json, cli/main.ts one level.
-    }
-  }
-  return 'unknown';
 }

@@ -134,4 +134,21 @@ export const commandInfo = {
       ...backendOptions,
     },
   },
+  export: {
+    name: 'export',
+    summary: 'export a trained run to ONNX, or to PyTorch code and weights',
+    usage: 'ae export RUN --format onnx|pytorch -o OUT [options]',
+    arguments: [RUN_DIR],
+    options: {
+      format: { type: 'string', value: 'FORMAT', choices: ['onnx'], description: 'onnx: one FILE.onnx (opset 17); required' },
+      out: { type: 'string', short: 'o', value: 'OUT', description: 'FILE.onnx for onnx, a directory for pytorch (created if missing, files in it replaced); required' },
+      part: {
+        type: 'string',
+        value: 'PART',
+        choices: ['model', 'encoder', 'decoder'],
+        default: 'model: input → reconstruction and code',
+        description: 'export one half: encoder (input → code) or decoder (code → reconstruction); onnx only',
+      },
+    },
+  },
 } as const satisfies Record<string, CommandInfo>;

@@ -1,0 +1,58 @@
+// ONNX export against the runtime: every model in specs/valid/ with random weights, run by
+// onnxruntime-node (its bundled CPU build), gives the runtime's reconstruction and code within 1e-5;
+// a model that cannot export fails with an ExportError naming the node and op.
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnx } from '../../export/onnx/index.js';
+import { ExportError } from '../../export/weights.js';
+import { selectBackend } from '../../runtime/backends/index.js';
+import { maxDifference, randomizedProgram, runtimeOutputs, sampleInput, specModels } from './models.js';
+
+const models = specModels();
+const exportsNot = (ir: (typeof models)[number]['ir']) => ir.nodes.find((n) => n.op === 'unpool' && n.attrs.mode === 'switches');
+
+beforeAll(async () => {
+  await selectBackend('cpu'); // the reference backend
+});
+
+async function run(bytes: Uint8Array, feeds: Record<string, { shape: number[]; values: Float32Array }>) {
+  const session = await ort.InferenceSession.create(bytes);
+  const tensors = Object.fromEntries(Object.entries(feeds).map(([name, v]) => [name, new ort.Tensor('float32', v.values, v.shape)]));
+  const results = await session.run(tensors);
+  await session.release();
+  return Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { values: t.data as Float32Array, shape: t.dims as number[] }]));
+}
+
+describe('ae export --format onnx', () => {
+  it('covers models that export and models that do not', () => {
+    expect(models.filter(({ ir }) => !exportsNot(ir)).length).toBeGreaterThanOrEqual(50);
+    expect(models.filter(({ ir }) => exportsNot(ir)).length).toBeGreaterThan(0);
+  });
+
+  it.each(models.map(({ file, ir }) => [`${file} ${ir.model}`, ir] as const))('%s: outputs equal the runtime’s within 1e-5', async (_name, ir) => {
+    const { program, weights } = randomizedProgram(ir);
+    try {
+      const blocker = exportsNot(ir);
+      if (blocker) {
+        expect(() => exportOnnx(ir, weights)).toThrow(ExportError);
+        expect(() => exportOnnx(ir, weights)).toThrow(`node '${blocker.id}' (unpool by switches) does not export`);
+        return;
+      }
+      const input = sampleInput(ir, 3);
+      const expected = runtimeOutputs(program, input);
+      const whole = await run(exportOnnx(ir, weights), { [input.name]: input });
+      expect(whole.reconstruction!.shape).toEqual([3, ...ir.nodes.find((n) => n.id === ir.outputs.reconstruction)!.shape.slice(1)]);
+      expect(whole.code!.shape).toEqual(expected.codeShape);
+      expect(maxDifference(whole.reconstruction!.values, expected.reconstruction)).toBeLessThan(1e-5);
+      expect(maxDifference(whole.code!.values, expected.code)).toBeLessThan(1e-5);
+
+      const encoder = await run(exportOnnx(ir, weights, { part: 'encoder' }), { [input.name]: input });
+      expect(Object.keys(encoder)).toEqual(['code']);
+      expect(maxDifference(encoder.code!.values, expected.code)).toBeLessThan(1e-5);
+      const decoder = await run(exportOnnx(ir, weights, { part: 'decoder' }), { code: { shape: expected.codeShape, values: expected.code } });
+      expect(maxDifference(decoder.reconstruction!.values, expected.reconstruction)).toBeLessThan(1e-5);
+    } finally {
+      program.dispose();
+    }
+  });
+});
