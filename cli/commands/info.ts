@@ -140,7 +140,7 @@ export const commandInfo = {
     usage: 'ae export RUN --format onnx|pytorch -o OUT [options]',
     arguments: [RUN_DIR],
     options: {
-      format: { type: 'string', value: 'FORMAT', choices: ['onnx'], description: 'onnx: one FILE.onnx (opset 17); required' },
+      format: { type: 'string', value: 'FORMAT', choices: ['onnx', 'pytorch'], description: 'onnx: one FILE.onnx (opset 17); pytorch: DIR/model.py, DIR/train.py and DIR/weights.safetensors; required' },
       out: { type: 'string', short: 'o', value: 'OUT', description: 'FILE.onnx for onnx, a directory for pytorch (created if missing, files in it replaced); required' },
       part: {
         type: 'string',

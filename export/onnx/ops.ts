@@ -2,7 +2,8 @@
 // (opset 17). Ops that only act in training (corruptions, dropout, clip) and a Gaussian latent (its
 // mean in inference) pass their input through. Weights are initializers in aelang's layouts, turned
 // into ONNX's by Transpose nodes, one per stored tensor and layout: a tied pair reads one initializer.
-import type { ActivationSpec, IRModel, IRNode, Padding, ParameterRole, Shape } from '../../ir/types.js';
+import type { ActivationSpec, IRModel, IRNode, ParameterRole, Shape } from '../../ir/types.js';
+import { transposedConvGeometry, windowPads as pads } from '../geometry.js';
 import { ExportError, storedParameter, type Weights } from '../weights.js';
 import { attr, type OnnxGraph, type Value } from './graph.js';
 import { DataType } from './proto.js';
@@ -38,17 +39,6 @@ function spatial(ctx: LoweringContext, id: string): [number, number] {
   const shape = ctx.shapes.get(id);
   if (!shape || shape.length !== 4) throw new ExportError(`node '${ctx.node.id}' (${ctx.node.op}): input '${id}' is not an image`);
   return [shape[1] as number, shape[2] as number];
-}
-
-/** tfjs's padding for a window op as ONNX pads [top, left, bottom, right]: 'same' splits the total
- *  with the extra cell at the end. */
-function pads(padding: Padding, input: [number, number], kernel: [number, number], stride: [number, number]): number[] {
-  if (padding === 'valid') return [0, 0, 0, 0];
-  const [top, bottom, left, right] = [0, 1].flatMap((axis) => {
-    const total = Math.max((Math.ceil(input[axis]! / stride[axis]!) - 1) * stride[axis]! + kernel[axis]! - input[axis]!, 0);
-    return [Math.floor(total / 2), total - Math.floor(total / 2)];
-  }) as [number, number, number, number];
-  return [top, left, bottom, right];
 }
 
 function activation(value: Value, spec: ActivationSpec, ctx: LoweringContext): Value {
@@ -126,8 +116,7 @@ export const lowerings: LoweringTable = {
     const w = g.transposed(kernel.name, KERNEL_TO_ONNX, `${kernel.name}:oihw`);
     const input = spatial(ctx, node.inputs[0]!);
     const output = [node.shape[1] as number, node.shape[2] as number] as [number, number];
-    const p = pads(node.attrs.padding, output, node.attrs.kernel, node.attrs.stride);
-    const outputPadding = [0, 1].map((axis) => output[axis]! - (node.attrs.stride[axis]! * (input[axis]! - 1) + node.attrs.kernel[axis]! - p[axis]! - p[axis + 2]!));
+    const { pads: p, outputPadding } = transposedConvGeometry(node.attrs.padding, input, output, node.attrs.kernel, node.attrs.stride);
     const inputs = [g.nchw(x!), w, ...(hasParam(node, 'bias') ? [weight(ctx, 'bias').name] : [])];
     const y = g.add('ConvTranspose', inputs, `${node.id}.linear`, [
       attr.ints('kernel_shape', node.attrs.kernel),

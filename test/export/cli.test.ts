@@ -1,6 +1,8 @@
-// `ae export` end to end: train a small convolutional model, export the run, and run the export
-// outside aelang on what `ae encode` reads; plus the command's misuse errors.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// `ae export` end to end: train a small convolutional model, export the run to ONNX and PyTorch, and
+// run the exports outside aelang (onnxruntime-node, Debian's PyTorch) on what `ae encode` reads;
+// plus the command's misuse errors.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -9,7 +11,10 @@ import { main } from '../../cli/main.js';
 import { encode, loadRun, reconstruct } from '../../runtime/tasks/index.js';
 import { loadDataset } from '../../runtime/data/index.js';
 import { decodeModel } from '../../export/onnx/proto.js';
+import { parseNpy } from '../../runtime/data/npy.js';
+import { encodeNpy } from '../../runtime/io/index.js';
 import { maxDifference } from './models.js';
+import { PYTHON, requireTorch } from './python.js';
 
 // Conv layers (NHWC in aelang, NCHW in ONNX), a tied dense pair and tied conv/deconv pairs.
 const MODEL = `model small_cae {
@@ -44,7 +49,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-describe('ae export --format onnx', () => {
+describe('ae export', () => {
   it('writes a model whose outputs equal the run’s codes and reconstructions within 1e-5', async () => {
     const result = await ae('export', 'run', '--format', 'onnx', '-o', 'small.onnx');
     expect(result).toEqual({ code: 0, stdout: '', stderr: 'wrote small.onnx\n' });
@@ -90,8 +95,27 @@ describe('ae export --format onnx', () => {
     }
   });
 
+  it('--format pytorch writes model.py, train.py and the weights, giving the run’s outputs within 1e-5', async () => {
+    requireTorch();
+    expect(await ae('export', 'run', '--format', 'pytorch', '-o', 'torch')).toEqual({ code: 0, stdout: '', stderr: 'wrote torch\n' });
+    expect(readdirSync(join(cwd, 'torch')).sort()).toEqual(['model.py', 'train.py', 'weights.safetensors']);
+    const run = await loadRun(join(cwd, 'run'));
+    try {
+      const data = await loadDataset('synthetic:samples=4,seed=5', run.ir.inputs[0]!, { cwd });
+      writeFileSync(join(cwd, 'torch', 'input.npy'), encodeNpy(data.x, [4, 8, 8, 1]));
+      execFileSync(PYTHON, [join(import.meta.dirname, 'run-pytorch.py'), join(cwd, 'torch')]);
+      const read = (name: string) => parseNpy(readFileSync(join(cwd, 'torch', name)), name).data;
+      expect(maxDifference(read('code.npy'), encode(run.program, data).values)).toBeLessThan(1e-5);
+      expect(maxDifference(read('reconstruction.npy'), reconstruct(run.program, data).values)).toBeLessThan(1e-5);
+    } finally {
+      run.program.dispose();
+    }
+  });
+
   it.each([
-    [['export', 'run', '-o', 'x.onnx'], '--format onnx is required'],
+    [['export', 'run', '--format', 'pytorch', '-o', 'small.ae'], "-o 'small.ae' is a file; --format pytorch writes a directory"],
+    [['export', 'run', '--format', 'pytorch', '--part', 'encoder', '-o', 'torch2'], '--part is for --format onnx'],
+    [['export', 'run', '-o', 'x.onnx'], '--format onnx or --format pytorch is required'],
     [['export', 'run', '--format', 'onnx'], '-o FILE.onnx is required'],
     [['export', 'run', '--format', 'onnx', '-o', 'x.txt'], "-o needs a .onnx file, got 'x.txt'"],
     [['export', 'small.ae', '--format', 'onnx', '-o', 'x.onnx'], "'small.ae' is a file; RUN is a run directory"],
