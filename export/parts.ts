@@ -18,7 +18,7 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
   const reconstruction = { name: 'reconstruction', node: ir.outputs.reconstruction };
   if (part === 'encoder') return { inputs: [data], outputs: [code], nodes: needed(ir, [code.node], new Set([data])) };
   if (part === 'decoder') {
-    const nodes = needed(ir, [reconstruction.node], new Set([code.node]));
+    const nodes = needed(ir, [reconstruction.node], new Set([code.node]), false);
     for (const node of nodes) {
       const other = node.inputs.find((id) => id !== code.node && !nodes.some((n) => n.id === id));
       if (other !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
@@ -31,7 +31,8 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
   return { inputs: [data], outputs: [reconstruction, code], nodes: needed(ir, [reconstruction.node, code.node], new Set([data])) };
 }
 
-function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>): IRNode[] {
+/** `switches`: also what an unpool's maxpool needs (the decoder alone checks those itself). */
+function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>, switches = true): IRNode[] {
   const byId = new Map(ir.nodes.map((n) => [n.id, n]));
   const keep = new Set<string>();
   const visit = (id: string): void => {
@@ -43,7 +44,7 @@ function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>): IRNo
     }
     keep.add(id);
     node.inputs.forEach(visit);
-    if (node.op === 'unpool' && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
+    if (switches && node.op === 'unpool' && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
   };
   wanted.forEach(visit);
   return ir.nodes.filter((n) => keep.has(n.id));

@@ -24,6 +24,7 @@ export function exportOnnx(ir: IRModel, weights: Weights, options: OnnxExportOpt
   const shapes = new Map<string, Shape>([...ir.inputs.map((i) => [i.name, i.shape] as const), ...ir.nodes.map((n) => [n.id, n.shape] as const)]);
   const graph = new OnnxGraph();
   const values = new Map<string, Value>();
+  const switches = new Map<string, { indices: string; input: string }>();
   const inputs: ValueInfoMessage[] = part.inputs.map((id) => {
     const name = part.inputs.length === 1 && id === ir.outputs.latent ? 'code' : id;
     graph.reserve(name);
@@ -34,7 +35,7 @@ export function exportOnnx(ir: IRModel, weights: Weights, options: OnnxExportOpt
     const lower = lowerings[node.op] as (node: unknown, inputs: Value[], ctx: LoweringContext) => Value;
     if (!lower) throw new ExportError(`node '${node.id}': op '${node.op}' does not export to ONNX`);
     const args = node.inputs.map((id) => values.get(id)!);
-    values.set(node.id, lower(node, args, { graph, ir, weights, node, shapes }));
+    values.set(node.id, lower(node, args, { graph, ir, weights, node, shapes, switches }));
   }
   const outputs = part.outputs.map(({ name, node }) => {
     const value = values.get(node)!;

@@ -15,6 +15,8 @@ export interface LoweringContext {
   node: IRNode;
   /** Shapes (batch dimension null) of every node and input, by id. */
   shapes: ReadonlyMap<string, Shape>;
+  /** For each maxpool an unpool reads switches from: its Indices output and its (NCHW) input. */
+  switches: Map<string, { indices: string; input: string }>;
 }
 
 type Lowering<N extends IRNode> = (node: N, inputs: Value[], ctx: LoweringContext) => Value;
@@ -127,16 +129,33 @@ export const lowerings: LoweringTable = {
     return activation({ name: y, layout: 'nchw' }, node.attrs.activation, ctx);
   },
   maxpool: (node, [x], ctx) => {
-    const y = ctx.graph.add('MaxPool', [ctx.graph.nchw(x!)], node.id, [
+    const g = ctx.graph;
+    const input = g.nchw(x!);
+    const attributes = [
       attr.ints('kernel_shape', node.attrs.pool),
       attr.ints('strides', node.attrs.stride),
       attr.ints('pads', pads(node.attrs.padding, spatial(ctx, node.inputs[0]!), node.attrs.pool, node.attrs.stride)),
-    ]);
+    ];
+    const read = ctx.ir.nodes.some((n) => n.op === 'unpool' && n.attrs.mode === 'switches' && n.attrs.switchesFrom === node.id);
+    if (!read) return { name: g.add('MaxPool', [input], node.id, attributes), layout: 'nchw' };
+    // The switches: where each window's (first) maximum sits, as MaxPool's Indices output.
+    const y = g.unique(node.id);
+    const indices = g.unique(`${node.id}:switches`);
+    g.nodes.push({ name: y, op_type: 'MaxPool', input: [input], output: [y, indices], attribute: attributes });
+    ctx.switches.set(node.id, { indices, input });
     return { name: y, layout: 'nchw' };
   },
   unpool: (node, [x], ctx) => {
     if (node.attrs.mode === 'switches') {
-      throw new ExportError(`node '${node.id}' (unpool by switches) does not export: it puts values where maxpool '${node.attrs.switchesFrom}' found its maxima, which ONNX's MaxUnpool does not reproduce for aelang's 'same' padding; use unpool(mode = "fill") or upsample`);
+      // Each value back where its window's maximum was (MaxUnpool over the maxpool's input shape),
+      // then fitted to this node's shape as the runtime does.
+      const pool = ctx.ir.nodes.find((n) => n.id === node.attrs.switchesFrom);
+      const recorded = ctx.switches.get(node.attrs.switchesFrom ?? '');
+      if (pool?.op !== 'maxpool' || !recorded) throw new ExportError(`node '${node.id}' (unpool): maxpool '${node.attrs.switchesFrom}' recorded no switches`);
+      const g = ctx.graph;
+      const shape = g.add('Shape', [recorded.input], `${node.id}.shape`);
+      const placed = g.add('MaxUnpool', [g.nchw(x!), recorded.indices, shape], `${node.id}.placed`, [attr.ints('kernel_shape', pool.attrs.pool), attr.ints('strides', pool.attrs.stride)]);
+      return fitWindows(ctx, placed, spatial(ctx, pool.inputs[0]!), [node.shape[1] as number, node.shape[2] as number]);
     }
     const [h, w] = spatial(ctx, node.inputs[0]!);
     const grown = repeat(ctx, x!, node.attrs.pool);

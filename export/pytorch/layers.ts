@@ -31,6 +31,9 @@ export interface PyContext {
   shape(id: string): (number | null)[];
   /** Records a tensor of the state_dict. */
   state(key: string, tensor: WeightTensor): void;
+  /** Maxpools an unpool reads switches from: the indices' variable, the size they index, and the
+   *  offset of the maxpool's input in it (an uneven padding done by F.pad). */
+  switches: Map<string, { variable: string; size: [number, number]; offset: [number, number] }>;
 }
 
 type Lower<N extends IRNode> = (node: N, ctx: PyContext) => PyLowering;
@@ -196,20 +199,34 @@ export const layers: Table = {
   },
   maxpool: (node, ctx) => {
     const x = ctx.variable(node.inputs[0]!);
-    const [top, left, bottom, right] = windowPads(node.attrs.padding, spatial(ctx, node.inputs[0]!), node.attrs.pool, node.attrs.stride);
+    const seen = spatial(ctx, node.inputs[0]!);
+    const [top, left, bottom, right] = windowPads(node.attrs.padding, seen, node.attrs.pool, node.attrs.stride);
     const simple = top === bottom && left === right && top <= node.attrs.pool[0] / 2 && left <= node.attrs.pool[1] / 2;
     const input = simple ? x : `F.pad(${x}, (${left}, ${right}, ${top}, ${bottom}), value=float('-inf'))`;
     const padding = simple && top + left > 0 ? `, padding=${tuple([top, left])}` : '';
-    return { init: [], forward: [`${ctx.variable(node.id)} = F.max_pool2d(${input}, ${tuple(node.attrs.pool)}, ${tuple(node.attrs.stride)}${padding})`] };
+    const out = ctx.variable(node.id);
+    const read = ctx.ir.nodes.some((n) => n.op === 'unpool' && n.attrs.mode === 'switches' && n.attrs.switchesFrom === node.id);
+    if (!read) return { init: [], forward: [`${out} = F.max_pool2d(${input}, ${tuple(node.attrs.pool)}, ${tuple(node.attrs.stride)}${padding})`] };
+    // The switches: where each window's (first) maximum sits, for the unpool that mirrors this layer.
+    const size: [number, number] = simple ? seen : [seen[0] + top + bottom, seen[1] + left + right];
+    ctx.switches.set(node.id, { variable: `${out}_switches`, size, offset: simple ? [0, 0] : [top, left] });
+    return { init: [], forward: [`${out}, ${out}_switches = F.max_pool2d(${input}, ${tuple(node.attrs.pool)}, ${tuple(node.attrs.stride)}${padding}, return_indices=True)`] };
   },
   unpool: (node, ctx) => {
-    if (node.attrs.mode === 'switches') {
-      throw new ExportError(`node '${node.id}' (unpool by switches) does not export to PyTorch: use unpool(mode = "fill") or upsample`);
-    }
     const [h, w] = spatial(ctx, node.inputs[0]!);
+    const to: [number, number] = [node.shape[1] as number, node.shape[2] as number];
+    if (node.attrs.mode === 'switches') {
+      const pool = ctx.ir.nodes.find((n) => n.id === node.attrs.switchesFrom);
+      const recorded = ctx.switches.get(node.attrs.switchesFrom ?? '');
+      if (pool?.op !== 'maxpool' || !recorded) throw new ExportError(`node '${node.id}' (unpool): maxpool '${node.attrs.switchesFrom}' recorded no switches`);
+      const seen = spatial(ctx, pool.inputs[0]!);
+      let placed = `F.max_unpool2d(${ctx.variable(node.inputs[0]!)}, ${recorded.variable}, ${tuple(pool.attrs.pool)}, ${tuple(pool.attrs.stride)}, output_size=${tuple(recorded.size)})`;
+      const [top, left] = recorded.offset;
+      if (top + left > 0) placed = `${placed}[:, :, ${top}:${top + seen[0]}, ${left}:${left + seen[1]}]`;
+      return { init: [], forward: [`${ctx.variable(node.id)} = ${fit(placed, seen, to)}`] };
+    }
     const grown = repeat(ctx.variable(node.inputs[0]!), node.attrs.pool);
-    const out = fit(grown, [h * node.attrs.pool[0], w * node.attrs.pool[1]], [node.shape[1] as number, node.shape[2] as number]);
-    return { init: [], forward: [`${ctx.variable(node.id)} = ${out}`] };
+    return { init: [], forward: [`${ctx.variable(node.id)} = ${fit(grown, [h * node.attrs.pool[0], w * node.attrs.pool[1]], to)}`] };
   },
   upsample: (node, ctx) => ({ init: [], forward: [`${ctx.variable(node.id)} = ${repeat(ctx.variable(node.inputs[0]!), node.attrs.factor)}`] }),
   flatten: (node, ctx) => {

@@ -39,6 +39,7 @@ export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCod
     rank: (id) => shapes.get(id)?.length ?? 2,
     shape: (id) => shapes.get(id) ?? [],
     state: (key, tensor) => void state.set(key, tensor),
+    switches: new Map(),
   };
   const lowered = new Map<string, PyLowering>();
   for (const node of ir.nodes) {
