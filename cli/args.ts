@@ -71,17 +71,12 @@ function parseErrorMessage(error: unknown, specs: OptionSpecs): string {
     if (message.includes('ambiguous')) return `option '${option}' needs a value (a value starting with '-' is written ${option}=VALUE)`;
     return `option '${option}' needs a value`;
   }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return message;
   throw error;
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const value = args.flags[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-export function booleanFlag(args: ParsedArgs, name: string): boolean {
-  return args.flags[name] === true;
 }
 
 /** An integer flag, at least `min` (default 1), with the flag's name in the error when it is not one. */

@@ -1,6 +1,6 @@
 // `ae export RUN --format onnx -o FILE.onnx` and `--format pytorch -o DIR`: a trained run for other
-// stacks (docs/export.md). The exporters (export/) read only the IR and plain weight arrays; this command reads them
-// from the run directory.
+// stacks (docs/export.md). The exporters (export/) take only the IR and plain weight arrays; this
+// command reads those from the run directory.
 import { mkdirSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -91,13 +91,9 @@ function dataFiles(source: DataSource, cwd: string): ReturnType<DataFiles> {
 /** A directory for the PyTorch files: created when missing (its parent must exist), not a file. */
 function checkOutputDirectory(dir: string, cwd: string): void {
   const path = resolve(cwd, dir);
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-    if (!isDirectory) throw new UsageError(`-o '${dir}' is a file; --format pytorch writes a directory`);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    checkParentDirectory(dir, cwd, '-o');
-    mkdirSync(path);
-  }
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (info && !info.isDirectory()) throw new UsageError(`-o '${dir}' is a file; --format pytorch writes a directory`);
+  if (info) return;
+  checkParentDirectory(dir, cwd, '-o');
+  mkdirSync(path);
 }
