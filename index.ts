@@ -20,6 +20,11 @@ export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from '
 export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
 export { writeNpy, writeCsv } from './runtime/io/index.js';
 
+// ---- export
+export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/index.js';
+export { exportPytorch, type PytorchExport, type PytorchExportOptions, type DataFiles } from './export/pytorch/index.js';
+export { ExportError, type Weights, type WeightTensor, type ModelPart } from './export/weights.js';
+
 /** Trains `options.ir` into `options.runDir`, on the best available backend unless one was selected. */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const backend = await backendInUse();
