@@ -52,4 +52,9 @@ export const commandInfo = {
     summary: 'draw samples above their reconstructions as a PNG grid',
     usage: `ae reconstruct RUN --data SRC [-n 16] -o grid.png ${backend}`,
   },
+  lsp: {
+    name: 'lsp',
+    summary: 'the language server for editors (diagnostics, hover, completion, ...)',
+    usage: 'ae lsp --stdio',
+  },
 } as const satisfies Record<string, CommandInfo>;
