@@ -196,10 +196,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return document ? formatDocument(document.getText(), range) : [];
   });
 
-  connection.onCodeAction(({ textDocument, context }) => {
-    const document = ws().document(textDocument.uri);
-    return document ? quickFixes(document, context.diagnostics) : [];
-  });
+  connection.onCodeAction(({ textDocument, context }) => quickFixes(textDocument.uri, context.diagnostics));
 
   connection.languages.semanticTokens.on(({ textDocument }) => {
     const snapshot = ws().snapshot(textDocument.uri);
