@@ -29,6 +29,8 @@ export interface StartOptions {
   /** The workspace root the server names files against (default: the repository). */
   root?: string;
   debounceMs?: number;
+  /** Load test/lsp/heap-probe.mjs into the server, for `liveHeapBytes`. */
+  heapProbe?: boolean;
 }
 
 export class TestClient {
@@ -57,7 +59,8 @@ export class TestClient {
 
   static async start(options: StartOptions = {}): Promise<TestClient> {
     const root = options.root ?? repositoryRoot;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repositoryRoot, 'test/lsp/server-entry.ts')], { cwd: repositoryRoot });
+    const probe = options.heapProbe ? ['--expose-gc', '--import', pathToFileURL(join(repositoryRoot, 'test/lsp/heap-probe.mjs')).href] : [];
+    const child = spawn(process.execPath, [...probe, '--import', 'tsx', join(repositoryRoot, 'test/lsp/server-entry.ts')], { cwd: repositoryRoot });
     const client = new TestClient(child);
     const result = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
@@ -71,6 +74,17 @@ export class TestClient {
     return client;
   }
 
+  /** The server's live heap after a full collection; needs the server started with `heapProbe`. */
+  async liveHeapBytes(): Promise<number> {
+    const seen = this.stderr.length;
+    this.child.kill('SIGUSR2');
+    for (;;) {
+      const line = /heap-used (\d+)\n/.exec(this.stderr.slice(seen));
+      if (line) return Number(line[1]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   uri(file: string, root = repositoryRoot): string {
     return pathToFileURL(join(root, file)).href;
   }
@@ -78,6 +92,19 @@ export class TestClient {
   /** Resolves with the next diagnostics published for `uri` that `accept` takes (default: any). */
   nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
+  }
+
+  /** The last diagnostics published for `uri` if `accept` takes them, else the next it takes. */
+  diagnosticsWhere(uri: string, accept: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+    const last = this.diagnostics.get(uri);
+    return last && accept(last) ? Promise.resolve(last) : this.nextDiagnostics(uri, accept);
+  }
+
+  /** Closes the document; resolves with what the server published on closing it (no version). */
+  async closeAndWait(uri: string): Promise<PublishDiagnosticsParams> {
+    const cleared = this.nextDiagnostics(uri, (p) => p.version === undefined || p.version === null);
+    await this.close(uri);
+    return cleared;
   }
 
   /** Opens the document and waits for its first diagnostics. */

@@ -88,9 +88,7 @@ describe('diagnostics over stdio equal `ae check --format json`', () => {
       expect({ spec, diagnostics: published.map(shown) }).toEqual({ spec, diagnostics: json.map((d) => expected(d, client)) });
       total += json.length;
       withRelated += json.filter((d) => d.related.length > 0).length;
-      const cleared = client.nextDiagnostics(uri);
-      await client.close(uri);
-      expect((await cleared).diagnostics).toEqual([]);
+      expect((await client.closeAndWait(uri)).diagnostics).toEqual([]);
     }
     // The comparison above is only as strong as what the specs hold.
     expect(total).toBeGreaterThan(150);
