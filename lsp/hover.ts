@@ -35,7 +35,10 @@ export function hover(snapshot: Snapshot, offset: number, root: string): Hover |
     const builtin = lookupBuiltin(call.name, call.site);
     if (builtin) lines.push(codeBlock(signatureLabel(builtin)), builtin.doc);
   }
-  if (model && call?.site === 'layer') lines.push(...layerFacts(model, snapshot, offset, root));
+  // A layer in a model, or in a block: then every model that uses the block has nodes from it.
+  if (call?.site === 'layer') {
+    for (const checked of model ? [model] : snapshot.analysis.models) lines.push(...layerFacts(checked, snapshot, offset, root, !model));
+  }
   if (model) lines.push(...memberFacts(model, path));
   if (lines.length === 0) return null;
   const range = occurrence?.range ?? call?.range ?? deepest.range;
@@ -88,7 +91,7 @@ function siteOf(ancestors: AstNode[], call: Call): CallSite {
 
 /** Every node the checker built from the layer written at the cursor (a layer in a block used twice
  *  gives one per use), with its output shape and parameters. */
-function layerFacts(model: CheckedModel, snapshot: Snapshot, offset: number, root: string): string[] {
+function layerFacts(model: CheckedModel, snapshot: Snapshot, offset: number, root: string, nameModel: boolean): string[] {
   const at = snapshot.lines.position(offset);
   const here = path.resolve(root, snapshot.file);
   const sameFile = (source: IRSourceLocation) => source.file === undefined || path.resolve(root, source.file) === here;
@@ -97,7 +100,7 @@ function layerFacts(model: CheckedModel, snapshot: Snapshot, offset: number, roo
   const narrowest = Math.min(...hits.map((n) => span(n.source!)));
   return hits
     .filter((n) => span(n.source!) === narrowest)
-    .map((n) => nodeLine(model, n));
+    .map((n) => `${nameModel ? `in \`${model.name}\`: ` : ''}${nodeLine(model, n)}`);
 }
 
 function nodeLine(model: CheckedModel, node: IRNode): string {

@@ -27,7 +27,7 @@ import { Reporter } from '../compiler/check/reporter.js';
 import { ProgramBuilder } from '../compiler/resolve/program.js';
 
 export interface ServerOptions {
-  /** Quiet time after a keystroke before diagnostics are recomputed (default 30 ms). */
+  /** Quiet time after a keystroke before diagnostics are recomputed (default 15 ms: enough to take a burst of changes — a paste, an undo, key repeat — as one). */
   debounceMs?: number;
 }
 
@@ -42,7 +42,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     const root = folder?.startsWith('file:') ? fileURLToPath(folder) : (params.rootPath ?? process.cwd());
     const requested = (params.initializationOptions as { debounceMs?: unknown } | undefined)?.debounceMs;
-    const debounceMs = typeof requested === 'number' && requested >= 0 ? requested : (options.debounceMs ?? 30);
+    const debounceMs = typeof requested === 'number' && requested >= 0 ? requested : (options.debounceMs ?? 15);
     workspace = new Workspace({ root, debounceMs, analysed: publish });
     return {
       capabilities: {

@@ -28,6 +28,7 @@ export const repositoryRoot = join(import.meta.dirname, '../..');
 export interface StartOptions {
   /** The workspace root the server names files against (default: the repository). */
   root?: string;
+  /** The server's quiet time after a change; default: the server's own. */
   debounceMs?: number;
   /** Load test/lsp/heap-probe.mjs into the server, for `liveHeapBytes`. */
   heapProbe?: boolean;
@@ -67,7 +68,7 @@ export class TestClient {
       rootUri: pathToFileURL(root).href,
       capabilities: {},
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'root' }],
-      initializationOptions: { debounceMs: options.debounceMs ?? 10 },
+      ...(options.debounceMs !== undefined ? { initializationOptions: { debounceMs: options.debounceMs } } : {}),
     });
     client.capabilities = result.capabilities;
     await client.connection.sendNotification(InitializedNotification.type, {});

@@ -86,6 +86,12 @@ describe('hover', () => {
     expect(text).toContain('**dense** (decoder) → `[784]`, 201,488 parameters');
   });
 
+  it('shows, for a layer inside a block, the nodes built from it where the block is used', async () => {
+    const text = await hoverAt(at(mainText, '  dense(n, act = relu)', 3));
+    expect(text).toContain('in `m`: **dense** (encoder) → `[60]`, 15,420 parameters');
+    expect(text).toContain('in `m`: **dense** (decoder) → `[256]`, 15,616 parameters');
+  });
+
   it("shows the latent's shape and parameters, and a constant's value", async () => {
     expect(await hoverAt(at(mainText, 'latent z', 7))).toContain('latent `z` (dense) → `[30]`, 1,830 parameters');
     expect(await hoverAt(at(mainText, 'dense(code)', 7))).toContain('let code = 30');
