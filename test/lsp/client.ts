@@ -30,6 +30,8 @@ export interface StartOptions {
   root?: string;
   /** The server's quiet time after a change; default: the server's own. */
   debounceMs?: number;
+  /** Run the installed command (`bin/ae.js lsp --stdio` over the built dist/) instead of the sources. */
+  installed?: boolean;
   /** Load test/lsp/heap-probe.mjs into the server, for `liveHeapBytes`. */
   heapProbe?: boolean;
 }
@@ -61,7 +63,8 @@ export class TestClient {
   static async start(options: StartOptions = {}): Promise<TestClient> {
     const root = options.root ?? repositoryRoot;
     const probe = options.heapProbe ? ['--expose-gc', '--import', pathToFileURL(join(repositoryRoot, 'test/lsp/heap-probe.mjs')).href] : [];
-    const child = spawn(process.execPath, [...probe, '--import', 'tsx', join(repositoryRoot, 'test/lsp/server-entry.ts')], { cwd: repositoryRoot });
+    const entry = options.installed ? [join(repositoryRoot, 'bin/ae.js'), 'lsp', '--stdio'] : ['--import', 'tsx', join(repositoryRoot, 'test/lsp/server-entry.ts')];
+    const child = spawn(process.execPath, [...probe, ...entry], { cwd: repositoryRoot });
     const client = new TestClient(child);
     const result = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,

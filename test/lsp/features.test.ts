@@ -267,3 +267,16 @@ describe('imports', () => {
     writeFileSync(join(root, 'lib.ae'), libText);
   });
 });
+
+describe('the command', () => {
+  it('needs its transport, and says so as misuse (exit 2)', async () => {
+    const { main } = await import('../../cli/main.js');
+    let stderr = '';
+    const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: root };
+    expect(await main(['lsp'], io)).toBe(2);
+    expect(stderr).toBe('ae lsp: the transport is required: --stdio\nusage: ae lsp --stdio\n');
+    stderr = '';
+    expect(await main(['lsp', '--stdio', '--tcp'], io)).toBe(2);
+    expect(stderr).toContain("unknown option '--tcp'");
+  });
+});
