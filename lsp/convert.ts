@@ -32,7 +32,9 @@ export class FileNames {
     return (inside ? relative : absolute).split(path.sep).join('/');
   }
 
+  /** A document that is no file (`untitled:Untitled-1`) is named by its URI, and stays so. */
   uriOf(file: string): string {
+    if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(file)) return file;
     return pathToFileURL(path.resolve(this.root, file)).href;
   }
 }

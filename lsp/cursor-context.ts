@@ -14,8 +14,6 @@ export interface OpenCall {
   /** `lib.down(`: the namespace before the dot. */
   namespace?: string;
   site: CallSite;
-  /** 0-based index of the argument the cursor is in, counting positional and named ones. */
-  argumentIndex: number;
   /** Positional arguments before the cursor's. */
   positionalBefore: number;
   /** Named arguments already written. */
@@ -96,7 +94,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
         model: frame.model,
         member: frame.member,
         statement: [],
-        call: { callee: callee.name, ...(callee.namespace ? { namespace: callee.namespace } : {}), site, argumentIndex: 0, positionalBefore: 0, named: [] },
+        call: { callee: callee.name, ...(callee.namespace ? { namespace: callee.namespace } : {}), site, positionalBefore: 0, named: [] },
       });
       frame.statement.push(token);
       continue;
@@ -116,7 +114,6 @@ export function cursorContext(text: string, offset: number): CursorContext {
         const named = namedArgument(frame.statement);
         if (named) frame.call.named.push(named);
         else if (frame.statement.length > 0) frame.call.positionalBefore++;
-        frame.call.argumentIndex++;
         frame.statement = [];
       } else frame.statement.push(token);
       continue;

@@ -1,4 +1,4 @@
-// Finding things in the compiler's AST: the chain of nodes under the cursor, and every node of a kind.
+// Finding things in the compiler's AST: the chain of nodes under the cursor.
 import type { AstNode, SourceFile, SourceRange } from '../grammar/ast.js';
 
 type Node = AstNode & { range: SourceRange };
@@ -31,17 +31,6 @@ export function nodesAt(ast: SourceFile, offset: number): Node[] {
 
 function isEmpty(node: Node): boolean {
   return node.range.start.offset === node.range.end.offset && node.recovered === true;
-}
-
-/** Every node below `root`, depth first in source order. */
-export function* allNodes(root: AstNode): Generator<Node> {
-  const stack: Node[] = [root as Node];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    yield node;
-    const inner = children(node);
-    for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]!);
-  }
 }
 
 export function contains(range: SourceRange, offset: number): boolean {

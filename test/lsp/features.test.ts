@@ -268,6 +268,18 @@ describe('imports', () => {
   });
 });
 
+describe('a document that is no file', () => {
+  it('is checked, and its related locations point into it', async () => {
+    const uri = 'untitled:Untitled-1';
+    const diagnostics = await client.open(uri, 'let a = 1\nlet a = 2\n');
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.relatedInformation?.[0]?.location])).toEqual([
+      ['AE2002', 0, { uri, range: range(1, 4, 1, 5) }],
+      ['AE2002', 1, { uri, range: range(0, 4, 0, 5) }],
+    ]);
+    await client.closeAndWait(uri);
+  });
+});
+
 describe('the command', () => {
   it('needs its transport, and says so as misuse (exit 2)', async () => {
     const { main } = await import('../../cli/main.js');
