@@ -74,13 +74,15 @@ export function cursorContext(text: string, offset: number): CursorContext {
     const image = token.image;
     const frame = top();
     if (image === '{') {
-      stack.push({ open: '{', body: bodyOpenedBy(frame), model: frame.body === 'model' ? frame.model : frame.model ?? modelName(frame), statement: [] });
+      stack.push({ open: '{', body: bodyOpenedBy(frame), model: frame.model ?? modelName(frame), statement: [] });
       continue;
     }
     if (image === '}') {
-      if (stack.length > 1 && frame.open === '{') stack.pop();
+      // Half-typed text may leave a `(` or `[` open: the `}` closes them with its body.
+      while (stack.length > 1 && top().open !== '{') stack.pop();
+      if (stack.length > 1) stack.pop();
       const outer = top();
-      // A closed body ends its member (`encoder { ... }`), except the `{` of a model, which ends it.
+      // A closed body ends the statement that opened it (`encoder { ... }`, `model m { ... }`).
       outer.statement = [];
       outer.member = undefined;
       continue;
@@ -100,7 +102,11 @@ export function cursorContext(text: string, offset: number): CursorContext {
       continue;
     }
     if (image === ')' || image === ']') {
-      if (stack.length > 1 && frame.open !== '{') stack.pop();
+      const opener = image === ')' ? '(' : '[';
+      // Close up to the matching opener, never past the body it is in; a stray closer closes nothing.
+      const opens = stack.map((f) => f.open);
+      const match = opens.lastIndexOf(opener);
+      if (match > opens.lastIndexOf('{')) stack.length = match;
       top().statement.push(token);
       continue;
     }

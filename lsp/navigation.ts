@@ -55,6 +55,28 @@ export function occurrenceAt(view: FileView, offset: number): Occurrence | undef
   return best;
 }
 
+export interface Reference {
+  file: string;
+  range: SourceRange;
+  declaration: boolean;
+}
+
+/** Every place naming the symbol: a model-local name in its own file; a constant, block or import
+ *  name in every file of `views` (the open documents and the files they import). */
+export function referencesTo(symbol: DeclaredSymbol, current: FileView, views: readonly FileView[]): Reference[] {
+  const key = symbolKey(symbol);
+  const fileWide = symbol.kind === 'constant' || symbol.kind === 'block' || symbol.kind === 'import';
+  const out = new Map<string, Reference>();
+  for (const view of fileWide ? views : [current]) {
+    for (const o of occurrences(view)) {
+      if (symbolKey(o.symbol) === key) out.set(`${view.file}:${o.range.start.offset}`, { file: view.file, range: o.range, declaration: o.declaration });
+    }
+  }
+  // The declaration counts even when its file is neither open nor imported by an open one.
+  out.set(`${symbol.file}:${symbol.range.start.offset}`, { file: symbol.file, range: symbol.range, declaration: true });
+  return [...out.values()];
+}
+
 /** The file an `import "..."` string at `offset` names, as the resolver builds it. */
 export function importedFileAt(view: FileView, offset: number): string | undefined {
   for (const decl of view.ast.declarations) {

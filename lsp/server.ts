@@ -18,13 +18,10 @@ import { toLspDiagnostic, toLspRange } from './convert.js';
 import { documentSymbols } from './document-symbols.js';
 import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
-import { importedFileAt, occurrenceAt, occurrences, renameable, symbolKey, type DeclaredSymbol, type FileView } from './navigation.js';
+import { importedFileAt, occurrenceAt, referencesTo, renameable, type DeclaredSymbol } from './navigation.js';
 import { legend, semanticTokens } from './semantic-tokens.js';
 import { signatureHelp } from './signature-help.js';
 import { Workspace, type Snapshot } from './workspace.js';
-import { parseSource } from '../grammar/index.js';
-import { Reporter } from '../compiler/check/reporter.js';
-import { ProgramBuilder } from '../compiler/resolve/program.js';
 
 export interface ServerOptions {
   /** Quiet time after a keystroke before diagnostics are recomputed (default 15 ms: enough to take a burst of changes — a paste, an undo, key repeat — as one). */
@@ -59,7 +56,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         semanticTokensProvider: { legend, full: true },
       },
-      serverInfo: { name: 'ae', version: '0.1.0' },
+      serverInfo: { name: 'ae' },
     };
   });
 
@@ -110,50 +107,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const location = (symbol: DeclaredSymbol): Location => ({ uri: ws().names.uriOf(symbol.file), range: toLspRange(symbol.range) });
 
-  /** Every place naming the symbol: in the document, in other open documents and in the files they
-   *  read (a model-local name only in its own document). */
-  function referencesTo(snapshot: Snapshot, symbol: DeclaredSymbol): { file: string; range: ReturnType<typeof toLspRange>; declaration: boolean }[] {
-    const key = symbolKey(symbol);
-    const local = !['constant', 'block', 'import'].includes(symbol.kind);
-    const views = local ? [snapshot as FileView] : relatedViews(snapshot);
-    const out = new Map<string, { file: string; range: ReturnType<typeof toLspRange>; declaration: boolean }>();
-    for (const view of views) {
-      for (const o of occurrences(view)) {
-        if (symbolKey(o.symbol) !== key) continue;
-        out.set(`${view.file}:${o.range.start.offset}`, { file: view.file, range: toLspRange(o.range), declaration: o.declaration });
-      }
-    }
-    out.set(`${symbol.file}:${symbol.range.start.offset}`, { file: symbol.file, range: toLspRange(symbol.range), declaration: true });
-    return [...out.values()];
-  }
-
-  /** Open documents plus the files they import that are not open, parsed and resolved here. */
-  function relatedViews(current: Snapshot): FileView[] {
-    const open = ws().openSnapshots();
-    const views: FileView[] = [...open];
-    const covered = new Set(open.map((s) => s.file));
-    for (const snapshot of [current, ...open]) {
-      for (const [file, text] of snapshot.analysis.sources) {
-        if (covered.has(file)) continue;
-        covered.add(file);
-        const ast = parseSource(text).ast;
-        let program: ReturnType<FileView['program']> | undefined;
-        const readFile = (f: string) => ws().readText(f);
-        views.push({ file, ast, program: () => (program ??= new ProgramBuilder({ readFile, parse: parseSource }, new Reporter()).build(file, ast)) });
-      }
-    }
-    return views;
-  }
-
   connection.onReferences(({ textDocument, position, context }) => {
     const snapshot = ws().snapshot(textDocument.uri);
     const offset = offsetOf(textDocument.uri, position);
     if (!snapshot || offset === undefined) return [];
     const occurrence = occurrenceAt(snapshot, offset);
     if (!occurrence) return [];
-    return referencesTo(snapshot, occurrence.symbol)
+    return referencesTo(occurrence.symbol, snapshot, ws().relatedViews(snapshot))
       .filter((r) => context.includeDeclaration || !r.declaration)
-      .map((r) => ({ uri: ws().names.uriOf(r.file), range: r.range }));
+      .map((r) => ({ uri: ws().names.uriOf(r.file), range: toLspRange(r.range) }));
   });
 
   connection.onPrepareRename(({ textDocument, position }) => {
@@ -175,8 +137,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       throw new Error(`\`${newName}\` is not a name: use letters, digits and _, not starting with a digit, and not a keyword`);
     }
     const changes: Record<string, TextEdit[]> = {};
-    for (const r of referencesTo(snapshot, occurrence.symbol)) {
-      (changes[ws().names.uriOf(r.file)] ??= []).push({ range: r.range, newText: newName });
+    for (const r of referencesTo(occurrence.symbol, snapshot, ws().relatedViews(snapshot))) {
+      (changes[ws().names.uriOf(r.file)] ??= []).push({ range: toLspRange(r.range), newText: newName });
     }
     return { changes };
   });

@@ -10,19 +10,18 @@ import { Reporter } from '../compiler/check/reporter.js';
 import { ProgramBuilder } from '../compiler/resolve/program.js';
 import type { FileScope } from '../compiler/resolve/scope.js';
 import { LineMap, parseSource } from '../grammar/index.js';
+import type { SourceFile } from '../grammar/ast.js';
 import { FileNames } from './convert.js';
+import type { FileView } from './navigation.js';
 
-/** A document as the compiler saw it at one version. */
-export interface Snapshot {
+/** A document as the compiler saw it at one version; as a FileView, its resolved scopes are built
+ *  on first use (only navigation, completion and hover need them). */
+export interface Snapshot extends FileView {
   uri: string;
-  file: string;
   version: number;
   text: string;
   lines: LineMap;
   analysis: Analysis;
-  ast: Analysis['ast'];
-  /** The resolved file scopes (imports followed), built on first use: only navigation needs them. */
-  program(): FileScope;
 }
 
 interface OpenDocument {
@@ -103,6 +102,28 @@ export class Workspace {
     return [...this.open.keys()].map((uri) => this.snapshot(uri)).filter((s): s is Snapshot => s !== undefined);
   }
 
+  /** The open documents, then every file they import that is not open, parsed and resolved here. */
+  relatedViews(current: Snapshot): FileView[] {
+    const open = this.openSnapshots();
+    const views: FileView[] = [...open];
+    const covered = new Set(open.map((s) => s.file));
+    for (const snapshot of [current, ...open]) {
+      for (const [file, text] of snapshot.analysis.sources) {
+        if (covered.has(file)) continue;
+        covered.add(file);
+        views.push(this.view(file, parseSource(text).ast));
+      }
+    }
+    return views;
+  }
+
+  /** A file's tree with its scopes, resolved on first use (reading imports as `readText` does). */
+  private view(file: string, ast: SourceFile): FileView {
+    let program: FileScope | undefined;
+    const readFile = (f: string) => this.readText(f);
+    return { file, ast, program: () => (program ??= new ProgramBuilder({ readFile, parse: parseSource }, new Reporter()).build(file, ast)) };
+  }
+
   dispose(): void {
     for (const entry of this.open.values()) clearTimeout(entry.timer);
     this.open.clear();
@@ -139,16 +160,13 @@ export class Workspace {
     const text = entry.document.getText();
     const readFile = (file: string) => this.readText(file);
     const analysis = analyzeSource(text, entry.file, { cwd: this.options.root, validateSchema: false, readFile });
-    let program: FileScope | undefined;
     entry.snapshot = {
+      ...this.view(entry.file, analysis.ast),
       uri,
-      file: entry.file,
       version: entry.document.version,
       text,
       lines: new LineMap(text),
       analysis,
-      ast: analysis.ast,
-      program: () => (program ??= new ProgramBuilder({ readFile, parse: parseSource }, new Reporter()).build(entry.file, analysis.ast)),
     };
     this.options.analysed(entry.snapshot);
   }
