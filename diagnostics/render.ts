@@ -82,7 +82,7 @@ interface JsonDiagnostic {
   message: string;
   range: { start: { line: number; column: number }; end: { line: number; column: number } };
   notes: string[];
-  /** Other places that matter (file absent when it is the diagnostic's own). */
+  /** Other places that matter (`file` null when it is the diagnostic's own file). */
   related: Array<{ message: string; file: string | null; range: JsonDiagnostic['range'] }>;
   fix: { message: string; edits: Array<{ range: JsonDiagnostic['range']; newText: string }> } | null;
 }
