@@ -89,7 +89,7 @@ export function cursorContext(text: string, offset: number): CursorContext {
     }
     if (image === '(') {
       const callee = calleeBefore(tokens, i);
-      const site = siteOf(frame, callee.name);
+      const site = siteOf(frame);
       stack.push({
         open: '(',
         body: frame.body,
@@ -204,7 +204,7 @@ function beginStatement(frame: Frame, token: IToken): void {
     frame.member = undefined;
     return;
   }
-  frame.member = frame.body === 'model' ? token.image : frame.body === 'train' ? token.image : undefined;
+  frame.member = frame.body === 'model' || frame.body === 'train' ? token.image : undefined;
 }
 
 function completesExpression(token: IToken | undefined): boolean {
@@ -223,7 +223,7 @@ function calleeBefore(tokens: IToken[], index: number): { name: string; namespac
   return { name: name.image };
 }
 
-function siteOf(frame: Frame, callee: string): CallSite {
+function siteOf(frame: Frame): CallSite {
   if (frame.body === 'layers') return 'layer';
   if (frame.body === 'train') return frame.member === 'loss' ? 'loss' : 'train';
   if (frame.open === '(' && frame.call) return frame.call.site;

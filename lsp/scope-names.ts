@@ -1,7 +1,7 @@
-// The names a position can use: a model's tensors (inputs, latent, output, `as` names, heads), the
-// file's constants and blocks and its imports' names. Read from the last analysis: the resolver's
-// scopes for constants and blocks, the model's declaration for its tensors (so a model with an error
-// still offers them), with shapes where the checker inferred them.
+// The tensors a model's `loss`, heads and `freeze` can name: inputs, latent, output, `as` names and
+// heads. Read from the model's declaration (so a model with an error still offers them), with the
+// shapes the checker inferred where it got that far. Constants and blocks come from the resolver's
+// scopes (Snapshot.program()).
 import type { Layer, ModelDeclaration } from '../grammar/ast.js';
 import type { Shape } from '../ir/types.js';
 import type { Snapshot } from './workspace.js';
@@ -17,7 +17,7 @@ export function modelDeclaration(snapshot: Snapshot, model: string | undefined):
   return snapshot.analysis.ast.declarations.find((d): d is ModelDeclaration => d.kind === 'ModelDeclaration' && d.name.name === model);
 }
 
-export function layerAliases(layers: readonly Layer[] | undefined): Layer[] {
+function layerAliases(layers: readonly Layer[] | undefined): Layer[] {
   const out: Layer[] = [];
   for (const layer of layers ?? []) {
     if (layer.kind === 'RepeatLayers') out.push(...layerAliases(layer.layers));
@@ -61,10 +61,4 @@ export function tensorNames(snapshot: Snapshot, model: string | undefined): Tens
     }
   }
   return out;
-}
-
-/** Constants visible in the file (its own and plainly imported lets) and import names. */
-export function constantNames(snapshot: Snapshot): { lets: string[]; namespaces: string[]; blocks: string[] } {
-  const scope = snapshot.program();
-  return { lets: [...scope.lets.keys()], namespaces: [...scope.namespaces.keys()], blocks: [...scope.blocks.keys()] };
 }
