@@ -82,6 +82,8 @@ interface JsonDiagnostic {
   message: string;
   range: { start: { line: number; column: number }; end: { line: number; column: number } };
   notes: string[];
+  /** Other places that matter (`file` null when it is the diagnostic's own file). */
+  related: Array<{ message: string; file: string | null; range: JsonDiagnostic['range'] }>;
   fix: { message: string; edits: Array<{ range: JsonDiagnostic['range']; newText: string }> } | null;
 }
 
@@ -96,6 +98,7 @@ export function renderJson(diagnostics: readonly Diagnostic[]): string {
     message: d.message,
     range: range(d.range),
     notes: d.notes,
+    related: d.related.map((r) => ({ message: r.message, file: r.file ?? null, range: range(r.range) })),
     fix: d.fix ? { message: d.fix.message, edits: d.fix.edits.map((e) => ({ range: range(e.range), newText: e.newText })) } : null,
   }));
   return `${JSON.stringify({ diagnostics: list }, null, 2)}\n`;

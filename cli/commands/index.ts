@@ -23,4 +23,5 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.encode, async () => (await import('./encode.js')).encodeCommand),
   lazy(commandInfo.reconstruct, async () => (await import('./reconstruct.js')).reconstructCommand),
   lazy(commandInfo.export, async () => (await import('./export.js')).exportCommand),
+  lazy(commandInfo.lsp, async () => (await import('./lsp.js')).lspCommand),
 ];

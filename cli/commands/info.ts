@@ -151,4 +151,14 @@ export const commandInfo = {
       },
     },
   },
+  lsp: {
+    name: 'lsp',
+    summary: 'the language server for editors (diagnostics, hover, completion, ...)',
+    usage: 'ae lsp --stdio',
+    arguments: [],
+    // The command reads its flags itself: clients add their own (`--clientProcessId=N`).
+    options: {
+      stdio: { type: 'boolean', description: 'speak LSP over standard input and output (the only transport; required)' },
+    },
+  },
 } as const satisfies Record<string, CommandInfo>;

@@ -37,7 +37,7 @@ describe('renderers', () => {
   it('renders JSON with exactly the documented keys and 1-based positions', () => {
     const parsed = JSON.parse(renderJson(diagnostics));
     expect(Object.keys(parsed)).toEqual(['diagnostics']);
-    expect(Object.keys(parsed.diagnostics[0])).toEqual(['file', 'code', 'severity', 'message', 'range', 'notes', 'fix']);
+    expect(Object.keys(parsed.diagnostics[0])).toEqual(['file', 'code', 'severity', 'message', 'range', 'notes', 'related', 'fix']);
     expect(parsed.diagnostics[0]).toMatchObject({
       file: 'bad.ae',
       code: 'AE1011',
@@ -46,6 +46,13 @@ describe('renderers', () => {
       fix: { message: 'insert `,`' },
     });
     expect(parsed.diagnostics[0].range.start).toEqual({ line: 2, column: 22 });
+  });
+
+  it('renders related locations in JSON, 1-based, with the file only when it is another', () => {
+    const source = 'model m {\n  loss = 1\n';
+    const parsed = JSON.parse(renderJson(analyzeSource(source, 'open.ae').diagnostics));
+    const withRelated = parsed.diagnostics.find((d: { related: unknown[] }) => d.related.length > 0);
+    expect(withRelated.related).toEqual([{ message: 'the `{` opened here', file: null, range: { start: { line: 1, column: 9 }, end: { line: 1, column: 10 } } }]);
   });
 
   it('renders a baseline with `~` under each range', () => {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const repositoryRoot = join(import.meta.dirname, '../..');
-const SOURCE_DIRS = ['grammar', 'compiler', 'runtime', 'cli'];
+const SOURCE_DIRS = ['diagnostics', 'ir', 'grammar', 'compiler', 'runtime', 'cli', 'lsp'];
 
 function newestSource(dir: string): number {
   let newest = 0;

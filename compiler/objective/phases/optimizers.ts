@@ -24,6 +24,11 @@ const optimizers: Record<Optimizer['kind'], readonly OptionSpec[]> = {
 
 export const optimizerNames = Object.keys(optimizers);
 
+/** The options an optimizer takes, with their defaults (for editors' completion and signature help). */
+export function optimizerOptions(name: string): readonly OptionSpec[] | undefined {
+  return Object.prototype.hasOwnProperty.call(optimizers, name) ? optimizers[name as Optimizer['kind']] : undefined;
+}
+
 export const defaultOptimizer: Optimizer = { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 };
 
 /** The optimizer and, when its `lr` is a schedule (`cosine(...)`, `step(...)`, `plateau(...)`), the schedule. */

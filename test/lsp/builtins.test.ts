@@ -1,0 +1,29 @@
+// Every built-in word the compiler accepts has a doc line for hover and completion, and its
+// parameters as the compiler declares them (the same tables, read by the editor).
+import { describe, expect, it } from 'vitest';
+import { layerOps } from '../../compiler/shapes/layers.js';
+import { activations, corruptions, dataSources, latents, layers, losses, optimizers, settings, signatureLabel } from '../../lsp/builtins.js';
+
+describe('the editor knows every built-in', () => {
+  it.each([
+    ['layers', layers],
+    ['latents', latents],
+    ['corruptions', corruptions],
+    ['losses', losses],
+    ['optimizers', optimizers],
+    ['data sources', dataSources],
+    ['train settings', settings],
+  ] as const)('%s each have a doc line', (_kind, table) => {
+    expect(table.length).toBeGreaterThan(0);
+    expect(table.filter((b) => b.doc.trim() === '').map((b) => b.name)).toEqual([]);
+  });
+
+  it("takes each layer's parameters and defaults from the compiler's table", () => {
+    expect(layers.map((b) => b.name)).toEqual(Object.keys(layerOps));
+    expect(signatureLabel(layers.find((b) => b.name === 'conv2d')!)).toBe('conv2d(filters, kernel = [3, 3], stride = [1, 1], padding = same, act = linear, bias = true)');
+    expect(signatureLabel(latents.find((b) => b.name === 'vq')!)).toBe('vq(codes, dim, commitment = 0.25)');
+    expect(signatureLabel(losses.find((b) => b.name === 'kl_sparsity')!)).toBe('kl_sparsity(activity, rho = 0.05, reduce = mean)');
+    expect(signatureLabel(optimizers.find((b) => b.name === 'adam')!)).toBe('adam(lr = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weight_decay = 0)');
+    expect(activations.map((b) => b.name)).toContain('leaky_relu');
+  });
+});
