@@ -135,7 +135,10 @@ describe('describeBackend (for run.json)', () => {
       backend: 'wasm',
       detail: 'SIMD, 1 thread',
       tfjsVersion: '4.22.0',
-      addedKernels: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul'],
+      addedKernels: [
+        'Cast', 'ClipByValue', 'Conv2DBackpropFilter', 'Log1p', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot',
+        'Reciprocal', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul',
+      ],
       wasm: { simd: true, threads: 1 },
     });
   });
