@@ -153,7 +153,7 @@ function recordOutputs(ir: IRModel, outputs: ReadonlyMap<string, tf.Tensor>, int
  * a bias in the wrong place (tfjs-backend-wasm's _FusedMatMul did exactly that). Moving variances
  * are scaled, never shifted, so they stay positive.
  */
-function perturbedProgram(ir: IRModel): Program {
+export function perturbedProgram(ir: IRModel): Program {
   const program = buildProgram(ir, { seed: 1 });
   const random = seededRandom(7);
   tf.tidy(() => {
