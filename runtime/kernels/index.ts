@@ -19,7 +19,8 @@ const ADDED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
 
 /**
  * Hand-written kernels that replace ones a backend's package has but computes wrongly (found by
- * test/backends/conformance.test.ts and kernels.test.ts; each file says what was wrong).
+ * the conformance tests in test/backends/: op cases, the kernel survey, whole models; each file
+ * says what was wrong, and withTfjsKernels lets a test put the wrong one back).
  */
 const REPLACED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
   cpu: [resizeNearestNeighborGradFor('cpu')],
