@@ -58,14 +58,14 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
   const builder = new ProgramBuilder({ readFile, parse: parseSource }, reporter);
   const scope = builder.build(file, parsed.ast);
   // Every constant once, in its own file, so a broken `let` is reported even when unused.
-  for (const fileScope of builder.allScopes) {
-    for (const decl of fileScope.ast.declarations) {
-      if (decl.kind === 'LetDeclaration' && !decl.recovered) {
-        const scoped = fileScope.lets.get(decl.name.name);
-        if (scoped?.decl === decl) evaluator.evaluateLet(scoped);
-      }
-    }
-  }
+  const lets = builder.allScopes.flatMap((fileScope) =>
+    fileScope.ast.declarations.flatMap((decl) => {
+      if (decl.kind !== 'LetDeclaration' || decl.recovered) return [];
+      const scoped = fileScope.lets.get(decl.name.name);
+      return scoped?.decl === decl ? [scoped] : [];
+    }),
+  );
+  evaluator.evaluateAll(lets);
   const resolveFailed = reporter.errors > 0;
   const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.range);
   const irSource = toIRPath(file, cwd);
