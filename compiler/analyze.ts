@@ -2,7 +2,6 @@
 // models and their IR out. Phases gate each other: parse → resolve (imports, constants, blocks) →
 // check each model (a model's errors never stop the next one) → objective, phases and lints → IR,
 // emitted only for models without errors and validated against the schema.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelDeclaration, SourceFile, SourceRange } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
@@ -16,6 +15,7 @@ import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
 import { ConstantEvaluator } from './resolve/evaluate.js';
 import { ProgramBuilder } from './resolve/program.js';
+import { isInside, readRegularFile, type ImportRead } from './resolve/source-files.js';
 import { parseSource } from '../grammar/index.js';
 
 export interface AnalyzeOptions {
@@ -23,6 +23,9 @@ export interface AnalyzeOptions {
   readFile?: (file: string) => string | undefined;
   /** The working directory: imports are read and IR source paths written relative to it. */
   cwd?: string;
+  /** The project root (absolute, or relative to `cwd`): no import reads outside it. Default: the
+   *  directory of the file analysed. */
+  root?: string;
   maxErrors?: number;
   /** Only check this model (others are still parsed and resolved). */
   model?: string;
@@ -45,17 +48,24 @@ export interface Analysis {
 
 export function analyzeSource(text: string, file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
-  const read = options.readFile ?? ((f: string) => readFromDisk(path.resolve(cwd, f)));
+  const root = path.resolve(cwd, options.root ?? path.dirname(file));
+  const read: (f: string) => ImportRead = options.readFile ?? ((f: string) => readRegularFile(path.resolve(cwd, f), root));
   const sources = new Map<string, string>([[file, text]]);
-  const readFile = (f: string): string | undefined => {
+  const readFile = (f: string): ImportRead => {
     const imported = read(f);
-    if (imported !== undefined) sources.set(f, imported);
+    if (typeof imported === 'string') sources.set(f, imported);
     return imported;
+  };
+  const host = {
+    readFile,
+    insideRoot: (f: string) => isInside(root, path.resolve(cwd, f)),
+    root: path.relative(cwd, root).split(path.sep).join('/') || '.',
+    parse: parseSource,
   };
   const parsed = parseSource(text);
   const reporter = new Reporter(options.maxErrors ?? DEFAULT_MAX_ERRORS);
   const evaluator = new ConstantEvaluator(reporter);
-  const builder = new ProgramBuilder({ readFile, parse: parseSource }, reporter);
+  const builder = new ProgramBuilder(host, reporter);
   const scope = builder.build(file, parsed.ast);
   // Every constant once, in its own file, so a broken `let` is reported even when unused.
   const lets = builder.allScopes.flatMap((fileScope) =>
@@ -111,18 +121,9 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
 export function analyzeFile(file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
   const absolute = path.resolve(cwd, file);
-  const text = readFromDisk(absolute);
-  if (text === undefined) throw new Error(`cannot read ${file} (looked for ${absolute})`);
+  const text = readRegularFile(absolute, path.dirname(absolute));
+  if (typeof text !== 'string') throw new Error(`cannot read ${file} (looked for ${absolute})${text ? `: ${text.refused}` : ''}`);
   return analyzeSource(text, file, options);
-}
-
-/** The file's text, or undefined when it is missing or unreadable. */
-function readFromDisk(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Relative to the working directory, `/`-separated: the same on every machine. */

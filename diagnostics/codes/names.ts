@@ -25,4 +25,6 @@ export const namesCodes = {
   AE2021: { severity: 'error', title: 'blocks nested too deeply' },
   AE2022: { severity: 'error', title: 'too many layers' },
   AE2023: { severity: 'error', title: 'number too large' },
+  AE2024: { severity: 'error', title: 'import outside the project' },
+  AE2025: { severity: 'error', title: 'import is not a regular .ae file' },
 } as const satisfies Record<`AE2${string}`, CatalogueEntry>;
