@@ -80,3 +80,13 @@ describe('data sets refused before training', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe('data too large for memory', () => {
+  it('refuses synthetic(samples = 1e12) before allocating, with the estimate', async () => {
+    const started = performance.now();
+    await expect(loadDataset('synthetic:samples=1000000000000', imageInput([784]), { cwd: '.' })).rejects.toThrow(
+      /^synthetic: 1,000,000,000,000 samples × 784 values is 3,140,000 GB as float32, more than this machine's memory/,
+    );
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
