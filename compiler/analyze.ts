@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { ModelDeclaration, SourceFile, SourceRange } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
+import { checkMemory, machineMemory } from './check/memory.js';
 import type { CheckedModel } from './check/model.js';
 import { DEFAULT_MAX_ERRORS, Reporter } from './check/reporter.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -29,6 +30,9 @@ export interface AnalyzeOptions {
   maxErrors?: number;
   /** Only check this model (others are still parsed and resolved). */
   model?: string;
+  /** Bytes a model may need to train (compiler/check/memory.ts) before it is refused with AE3014;
+   *  default: this machine's memory. Infinity turns the check off. */
+  memoryLimit?: number;
   /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
    *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
    *  was most of the time `ae check` took beyond parsing. */
@@ -101,7 +105,9 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     const training = lowerTraining(model);
     later.push(...training.diagnostics);
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
-    if (hasErrors(training.diagnostics) || resolveFailed || syntaxErrors.length > 0) continue;
+    const memory = checkMemory(model, training.phases, options.memoryLimit ?? machineMemory());
+    later.push(...memory);
+    if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
     const ir = emitIR(model, training, { source: irSource });
     if (options.validateSchema === false) {
       irs.push(ir);
