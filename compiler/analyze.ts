@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ModelDeclaration, SourceFile, SourceRange } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
-import { checkMemory, machineMemory } from './check/memory.js';
+import { checkMemory, DEFAULT_MEMORY_LIMIT } from './check/memory.js';
 import type { CheckedModel } from './check/model.js';
 import { DEFAULT_MAX_ERRORS, Reporter } from './check/reporter.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -31,7 +31,7 @@ export interface AnalyzeOptions {
   /** Only check this model (others are still parsed and resolved). */
   model?: string;
   /** Bytes a model may need to train (compiler/check/memory.ts) before it is refused with AE3014;
-   *  default: this machine's memory. Infinity turns the check off. */
+   *  default 16 GB. Infinity turns the check off. */
   memoryLimit?: number;
   /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
    *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
@@ -105,7 +105,7 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     const training = lowerTraining(model);
     later.push(...training.diagnostics);
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
-    const memory = checkMemory(model, training.phases, options.memoryLimit ?? machineMemory());
+    const memory = checkMemory(model, training.phases, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     later.push(...memory);
     if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
     const ir = emitIR(model, training, { source: irSource });

@@ -1,10 +1,10 @@
 // The memory a model needs to train, estimated before anything is allocated, and refused (AE3014)
-// when it exceeds the limit: the machine's memory by default, or what the caller allows (the
-// override flag passes Infinity). Float32 throughout:
+// when it exceeds the limit: 16 GB by default (a fixed figure, so that what compiles does not depend
+// on the machine compiling it; the runtime checks the machine it trains on), or what the caller
+// allows (Infinity: no limit). Float32 throughout:
 //   parameters × (value + gradient + optimizer slots)  +  batch × activations × 2 (forward values
 //   kept for the backward pass, and their gradients)  +  synthetic data held in memory.
 // An estimate, not a bound: tfjs keeps temporaries too, so a model near the limit may still not fit.
-import { totalmem } from 'node:os';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { IRPhase, Optimizer } from '../../ir/types.js';
 import { formatBytes } from '../lints/parameter-count.js';
@@ -12,10 +12,8 @@ import type { CheckedModel } from './model.js';
 
 const FLOAT_BYTES = 4;
 
-/** The default limit: this machine's memory. */
-export function machineMemory(): number {
-  return totalmem();
-}
+/** The default limit, in bytes. */
+export const DEFAULT_MEMORY_LIMIT = 16e9;
 
 function optimizerSlots(optimizer: Optimizer): number {
   switch (optimizer.kind) {
