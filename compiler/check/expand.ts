@@ -58,7 +58,8 @@ export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandCont
   return expandList(layers, env, expansion, []);
 }
 
-/** Counts `added` more layers; past the limit, reports it once at `at` and stops the expansion. */
+/** Counts `added` more layers; past the limit, reports it once at the member's layer being
+ *  expanded and stops the expansion. */
 function makeLayers(expansion: Expansion, added: number): boolean {
   if (expansion.stopped) return false;
   if (expansion.made + added <= MAX_LAYERS) {
@@ -188,7 +189,8 @@ function expandBlock(block: ScopedBlock, layer: LayerCall, env: Env, expansion: 
     return undefined;
   }
   if (++expansion.calls > MAX_BLOCK_CALLS) {
-    ctx.reporter.report('AE2022', call, `this expands through more than ${MAX_BLOCK_CALLS.toLocaleString('en-US')} block calls`, { file });
+    const top = expansion.top!;
+    ctx.reporter.report('AE2022', top.layer, `this expands through more than ${MAX_BLOCK_CALLS.toLocaleString('en-US')} block calls`, { file: top.file });
     expansion.stopped = true;
     return undefined;
   }
