@@ -1,6 +1,9 @@
 // Constant folding: numbers, strings, booleans, lists and arithmetic over `let` names (imported ones
-// included) and block parameters. Each `let` is evaluated once; a let defined through itself is
-// reported along its whole chain. Enum-like words (`same`, `relu`, `sum`) evaluate to their text.
+// included) and block parameters. Each `let` is evaluated once, after the lets it reads, and each
+// block argument once per call, so no evaluation recurses along a chain of names; a let or
+// parameter defined through itself is reported with its chain (AE2011). A number that is not
+// finite is refused where it is written or computed (AE2023). Enum-like words (`same`, `relu`,
+// `sum`) evaluate to their text.
 import type { Expression, LetDeclaration } from '../../grammar/ast.js';
 import type { ConstantValue } from '../check/model.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
