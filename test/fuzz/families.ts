@@ -38,6 +38,11 @@ export const families: readonly Family[] = [
     make: (n) => model(`repeat 3 { repeat ${n} { dense(8) } }`),
   },
   { name: 'many layers', base: 1_000, make: (n) => model(Array.from({ length: n }, () => 'dense(8)').join(', ')) },
+  {
+    name: 'tied mirror of many layers',
+    base: 1_000,
+    make: (n) => model(`repeat ${n} { dense(8, act = sigmoid) }`).replace('decoder = mirror(encoder)', 'decoder = mirror(encoder, tied = true)'),
+  },
   { name: 'broken lines', base: 1_000, make: (n) => Array.from({ length: n }, (_, i) => `let x${i} = = ) ${i}\n`).join('') + model('dense(4)') },
   { name: 'long name', base: 1_600, make: (n) => model(`dense(${'q'.repeat(n)})`) },
   { name: 'many models', base: 100, make: (n) => Array.from({ length: n }, (_, i) => model('dense(4)').replace('model m', `model m${i}`)).join('') },
