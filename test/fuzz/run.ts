@@ -55,7 +55,7 @@ for (let seed = firstSeed; seed < firstSeed + count; seed++) {
   }
   if ((seed - firstSeed + 1) % 1_000 === 0) {
     const done = seed - firstSeed + 1;
-    console.log(`${done} inputs, ${clean} clean, ${trained} trained, failures ${JSON.stringify(failures)}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`${done} inputs, ${clean} clean, ${trained} IRs trained, failures ${JSON.stringify(failures)}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
 }
 
@@ -63,7 +63,7 @@ const total = Object.values(failures).reduce((a, b) => a + b, 0);
 console.log(
   [
     `inputs: ${count} (seeds ${firstSeed}..${firstSeed + count - 1}), time limit ${timeLimitMs} ms`,
-    `checked clean: ${clean}; trained one step: ${trained}${train ? '' : ' (training off)'}; too large to step: ${skipped}`,
+    `checked clean: ${clean}; IRs of clean files trained one step: ${trained}${train ? '' : ' (training off)'}; too large to step: ${skipped}`,
     `exceptions: ${failures.exception}; over the time limit: ${failures['over-time']}; schema failures: ${failures.schema}; ranges outside the file: ${failures.range}; runtime exceptions: ${failures.runtime}`,
     `slowest input: seed ${slowest.seed}, ${slowest.cpuMs.toFixed(0)} ms CPU (${slowest.ms.toFixed(0)} ms wall); total ${((performance.now() - started) / 1000).toFixed(0)} s`,
   ].join('\n'),
