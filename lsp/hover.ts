@@ -3,7 +3,7 @@
 // doc line.
 import path from 'node:path';
 import type { Hover } from 'vscode-languageserver';
-import { nodeParameterCount } from '../compiler/check/count.js';
+import { parameterCountsByNode } from '../compiler/check/count.js';
 import type { CheckedModel } from '../compiler/check/model.js';
 import { Reporter } from '../compiler/check/reporter.js';
 import { ConstantEvaluator } from '../compiler/resolve/evaluate.js';
@@ -104,7 +104,7 @@ function layerFacts(model: CheckedModel, snapshot: Snapshot, offset: number, roo
 }
 
 function nodeLine(model: CheckedModel, node: IRNode): string {
-  const params = nodeParameterCount(model.parameters, node.id);
+  const params = (parameterCountsByNode(model.parameters).get(node.id) ?? 0);
   const tied = model.parameters.some((p) => p.node === node.id && p.tiedTo !== undefined);
   const op = node.op === 'activation' ? node.attrs.fn : node.op;
   return `**${op}** (${node.stage}${node.name ? `, \`${node.name}\`` : ''}) → \`${formatShape(node.shape)}\`, ${thousands(params)} parameters${tied ? ' (tied weight shared)' : ''}`;
@@ -127,7 +127,7 @@ function memberFacts(model: CheckedModel, path: AstNode[]): string[] {
       case 'LatentMember': {
         const latent = model.latent;
         if (!latent || latent.decl !== node) return [];
-        const params = model.nodes.filter((n) => n.stage === 'latent').reduce((sum, n) => sum + nodeParameterCount(model.parameters, n.id), 0);
+        const params = model.nodes.filter((n) => n.stage === 'latent').reduce((sum, n) => sum + (parameterCountsByNode(model.parameters).get(n.id) ?? 0), 0);
         return [`latent \`${latent.name}\` (${latent.kind}) → \`${formatShape(latent.shape)}\`, ${thousands(params)} parameters`];
       }
       case 'InputMember': {

@@ -2,12 +2,12 @@
 // while after its last change (typing does not queue one analysis per key), and every open document
 // that imports a changed file is re-analysed with it. Imports are read from the editor's buffer when
 // the file is open there, so an unsaved edit to a library shows in the files that use it.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, type Analysis } from '../compiler/analyze.js';
 import { Reporter } from '../compiler/check/reporter.js';
 import { ProgramBuilder } from '../compiler/resolve/program.js';
+import { isInside, readRegularFile, type ImportRead } from '../compiler/resolve/source-files.js';
 import type { FileScope } from '../compiler/resolve/scope.js';
 import { LineMap, parseSource } from '../grammar/index.js';
 import type { SourceFile } from '../grammar/ast.js';
@@ -121,7 +121,13 @@ export class Workspace {
   private view(file: string, ast: SourceFile): FileView {
     let program: FileScope | undefined;
     const readFile = (f: string) => this.readText(f);
-    return { file, ast, program: () => (program ??= new ProgramBuilder({ readFile, parse: parseSource }, new Reporter()).build(file, ast)) };
+    const host = {
+      readFile,
+      insideRoot: (f: string) => isInside(this.options.root, path.resolve(this.options.root, f)),
+      root: '.',
+      parse: parseSource,
+    };
+    return { file, ast, program: () => (program ??= new ProgramBuilder(host, new Reporter()).build(file, ast)) };
   }
 
   dispose(): void {
@@ -129,14 +135,11 @@ export class Workspace {
     this.open.clear();
   }
 
-  /** The text of a file as the editor has it, else from disk. */
-  readText(file: string): string | undefined {
+  /** The text of a file as the editor has it, else from disk: only a regular file inside the
+   *  workspace (a FIFO or a link out of it is refused, as `ae check` refuses it). */
+  readText(file: string): ImportRead {
     for (const entry of this.open.values()) if (entry.file === file) return entry.document.getText();
-    try {
-      return readFileSync(path.resolve(this.options.root, file), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readRegularFile(path.resolve(this.options.root, file), this.options.root);
   }
 
   private schedule(uri: string): void {

@@ -47,6 +47,8 @@ export interface AddLayerRequest {
 export class Graph {
   readonly nodes: IRNode[] = [];
   readonly parameters: IRParameter[] = [];
+  /** By id: a tied mirror looks up two per layer, and a search made 16,000 layers quadratic. */
+  private readonly parametersById = new Map<string, IRParameter>();
   private readonly ids = new Set<string>();
 
   constructor(
@@ -99,7 +101,7 @@ export class Graph {
     for (const spec of specs) {
       const id = `${nodeId}.${spec.role}`;
       const tie = ties[spec.role];
-      this.parameters.push({
+      const parameter: IRParameter = {
         id,
         node: nodeId,
         role: spec.role,
@@ -107,14 +109,16 @@ export class Graph {
         init: spec.init,
         trainable: spec.trainable,
         ...(tie ? { tiedTo: tie.to, transpose: tie.transpose } : {}),
-      });
+      };
+      this.parameters.push(parameter);
+      this.parametersById.set(id, parameter);
       ids[spec.role] = id;
     }
     return ids;
   }
 
   parameter(id: string): IRParameter | undefined {
-    return this.parameters.find((p) => p.id === id);
+    return this.parametersById.get(id);
   }
 
   /** Adds one layer through its op's declaration; undefined after reporting a shape error. */

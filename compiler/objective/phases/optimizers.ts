@@ -33,7 +33,7 @@ export const defaultOptimizer: Optimizer = { kind: 'adam', lr: 1e-3, beta1: 0.9,
 
 /** The optimizer and, when its `lr` is a schedule (`cosine(...)`, `step(...)`, `plateau(...)`), the schedule. */
 export function lowerOptimizer(call: CallLike, context: SettingContext): { optimizer: Optimizer; lrSchedule?: LrSchedule } | undefined {
-  if (!(call.name in optimizers)) {
+  if (!Object.hasOwn(optimizers, call.name)) {
     context.diagnostics.push(
       unknownWord('AE4105', `unknown optimizer \`${call.name}\``, call.name, call.nameRange, optimizerNames, [
         `optimizers: ${optimizerNames.join(', ')}`,
