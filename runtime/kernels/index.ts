@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../backends/names.js';
 import { cpuFallbackKernel } from './cpu_fallback.js';
+import { originalKernel, rememberOriginal } from './originals.js';
 import { resizeNearestNeighborGradFor } from './resize_nearest_neighbor_grad.js';
 import { TRAINING_KERNELS } from './training_kernels.js';
 import { conv2DBackpropFilterWasm } from './wasm/conv2d_backprop_filter.js';
+import { fusedMatMulWasm } from './wasm/fused_mat_mul.js';
 import { maxPoolGradWasm } from './wasm/max_pool_grad.js';
 import { maxPoolWithArgmaxWasm } from './wasm/max_pool_with_argmax.js';
+import { oneHotWasm } from './wasm/one_hot.js';
 import { unsortedSegmentSumWasm } from './wasm/unsorted_segment_sum.js';
 
 /** Hand-written kernels for kernels a backend's tfjs package lacks. */
@@ -19,7 +22,7 @@ const ADDED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
  */
 const REPLACED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
   cpu: [resizeNearestNeighborGradFor('cpu')],
-  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm')],
+  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm'), oneHotWasm, fusedMatMulWasm],
 };
 
 /**
@@ -36,8 +39,12 @@ export function registerMissingKernels(backend: BackendName): string[] {
     registeredSoFar.get(backend)!.add(kernelName);
   };
   for (const config of REPLACED[backend] ?? []) {
-    if (tf.getKernel(config.kernelName, backend)?.kernelFunc === config.kernelFunc) continue;
-    if (tf.getKernel(config.kernelName, backend) != null) tf.unregisterKernel(config.kernelName, backend);
+    const current = tf.getKernel(config.kernelName, backend);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current != null) {
+      rememberOriginal(current);
+      tf.unregisterKernel(config.kernelName, backend);
+    }
     tf.registerKernel(config);
     record(config.kernelName);
   }
@@ -55,4 +62,26 @@ const registeredSoFar = new Map<BackendName, Set<string>>();
 /** Every kernel the runtime has registered for `backend` in this process (sorted; for run.json). */
 export function kernelsRegisteredFor(backend: BackendName): string[] {
   return [...(registeredSoFar.get(backend) ?? [])].sort();
+}
+
+/**
+ * For tests only: runs `fn` with the backend package's own kernels for `kernelNames` in place of
+ * the runtime's replacements, then puts the replacements back. The conformance suite uses it to
+ * show that it fails on the wrong tfjs kernels, i.e. that it would have caught each bug.
+ */
+export async function withTfjsKernels<T>(backend: BackendName, kernelNames: string[], fn: () => T | Promise<T>): Promise<T> {
+  registerMissingKernels(backend);
+  for (const kernelName of kernelNames) {
+    tf.unregisterKernel(kernelName, backend);
+    tf.registerKernel(originalKernel(kernelName, backend));
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const kernelName of kernelNames) {
+      const replacement = (REPLACED[backend] ?? []).find((config) => config.kernelName === kernelName)!;
+      tf.unregisterKernel(kernelName, backend);
+      tf.registerKernel(replacement);
+    }
+  }
 }

@@ -68,6 +68,28 @@ export const OP_CASES: OpCase[] = [
     run: (a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor) =>
       tf.fused.matMul({ a: t2(a), b: t2(b), bias, activation, leakyreluAlpha: 0.2 }),
   })),
+  ...(['linear', 'relu', 'sigmoid'] as const).map((activation) => ({
+    name: `fused matMul transposeB + bias + ${activation} (tied inference)`,
+    inputs: [{ shape: [4, 6] }, { shape: [5, 6] }, { shape: [5] }],
+    run: (a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor) =>
+      tf.fused.matMul({ a: t2(a), b: t2(b), transposeB: true, bias, activation }),
+  })),
+  {
+    name: 'fused matMul transposeA + bias',
+    inputs: [{ shape: [6, 4] }, { shape: [6, 5] }, { shape: [5] }],
+    run: (a, b, bias) => tf.fused.matMul({ a: t2(a), b: t2(b), transposeA: true, bias }),
+  },
+  {
+    name: 'fused matMul batched + bias + elu',
+    inputs: [{ shape: [2, 4, 6] }, { shape: [2, 6, 5] }, { shape: [5] }],
+    run: (a, b, bias) => tf.fused.matMul({ a: a as tf.Tensor3D, b: b as tf.Tensor3D, bias, activation: 'elu' }),
+  },
+  // one-hot (VQ lookup, onehot codes, cross_entropy labels)
+  {
+    name: 'oneHot float32 × codebook',
+    inputs: [{ shape: [7], kind: { ints: 5 }, grad: false }, { shape: [5, 3] }],
+    run: (ids, codebook) => tf.matMul(tf.oneHot(ids, 5, 1, 0, 'float32'), codebook),
+  },
   // convolutions
   { name: 'conv2d 3x3 stride 1 same', inputs: [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }], run: (x, f) => tf.conv2d(t4(x), t4(f), 1, 'same') },
   { name: 'conv2d 3x3 stride 2 same', inputs: [{ shape: [2, 6, 6, 3] }, { shape: [3, 3, 3, 4] }], run: (x, f) => tf.conv2d(t4(x), t4(f), 2, 'same') },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backends/index.js';
+import { withTfjsKernels } from '../../runtime/kernels/index.js';
 import { OP_CASES } from './cases.js';
 import { compareArrays, runCase, type CaseResult } from './compare.js';
 
@@ -47,4 +48,70 @@ describe('wasm agrees with cpu, forward and gradient', () => {
       for (const grad of reference.grads) expect(grad.some((v) => v !== 0)).toBe(true);
     });
   }
+});
+
+/**
+ * The same comparison on tfjs-backend-wasm 4.22's own kernels for the two the runtime replaces
+ * because they compute wrongly: each case above that runs them must then disagree with cpu, i.e.
+ * the suite would have caught the bug. The wrong values are asserted so a tfjs upgrade that fixes
+ * a kernel shows up here.
+ */
+describe('on the unpatched tfjs wasm kernels the same cases disagree with cpu', () => {
+  const runUnpatched = (kernelName: string, opCase: (typeof OP_CASES)[number]) =>
+    withTfjsKernels('wasm', [kernelName], () => on('wasm', () => runCase(opCase)));
+  const caseNamed = (name: string) => OP_CASES.find((c) => c.name === name)!;
+
+  it('OneHot float32: 1.4e-45 (the bits of int 1) instead of 1', async () => {
+    const opCase = caseNamed('oneHot float32 × codebook');
+    const reference = await on('cpu', () => runCase(opCase));
+    const unpatched = await runUnpatched('OneHot', opCase);
+    const forward = compareArrays(unpatched.forward, reference.forward, 1e-4);
+    expect(forward.ok).toBe(false);
+    // One-hot rows of 1.4e-45 pick (almost) nothing out of the codebook, and no gradient reaches it.
+    expect(Math.max(...unpatched.forward.map(Math.abs))).toBeLessThan(1e-40);
+    expect(Math.max(...unpatched.grads[0]!.map(Math.abs))).toBeLessThan(1e-40);
+    const onValue = await withTfjsKernels('wasm', ['OneHot'], () =>
+      on('wasm', () => ({ forward: Array.from(tf.oneHot(tf.tensor1d([1], 'int32'), 2, 1, 0, 'float32').dataSync()), grads: [] })),
+    );
+    expect(onValue.forward).toEqual([0, 1.401298464324817e-45]);
+  });
+
+  for (const name of [
+    'fused matMul transposeB + bias + linear (tied inference)',
+    'fused matMul transposeB + bias + relu (tied inference)',
+    'fused matMul transposeA + bias',
+    'fused matMul batched + bias + elu',
+  ]) {
+    it(`_FusedMatMul: ${name} adds the bias in the wrong places`, async () => {
+      const opCase = caseNamed(name);
+      const reference = await on('cpu', () => runCase(opCase));
+      const unpatched = await runUnpatched('_FusedMatMul', opCase);
+      const forward = compareArrays(unpatched.forward, reference.forward, 1e-4);
+      expect(forward.ok).toBe(false);
+      expect(forward.maxAbs).toBeGreaterThan(0.1);
+    });
+  }
+
+  it('_FusedMatMul transposeB + bias on a small exact product: the second row gets bias[3] everywhere', async () => {
+    const product = () =>
+      tf.tidy(() =>
+        Array.from(
+          tf.fused
+            .matMul({
+              a: tf.tensor2d([[1, 2, 3], [4, 5, 6]]),
+              b: tf.tensor2d([[1, 0, 1], [2, 1, 0], [0, 3, 1], [1, 1, 1]]),
+              transposeB: true,
+              bias: tf.tensor1d([10, 20, 30, 40]),
+            })
+            .dataSync(),
+        ),
+      );
+    const right = [14, 24, 39, 46, 20, 33, 51, 55];
+    expect(await withTfjsKernels('wasm', ['_FusedMatMul'], () => on('wasm', () => ({ forward: product(), grads: [] })))).toEqual({
+      forward: [14, 24, 39, 46, 50, 53, 61, 55],
+      grads: [],
+    });
+    expect((await on('wasm', () => ({ forward: product(), grads: [] }))).forward).toEqual(right);
+    expect((await on('cpu', () => ({ forward: product(), grads: [] }))).forward).toEqual(right);
+  });
 });

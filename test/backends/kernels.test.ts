@@ -24,13 +24,15 @@ async function onBoth<T>(run: () => T): Promise<{ cpu: T; wasm: T }> {
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 
 describe('kernel registration', () => {
-  it('adds the two kernels wasm lacks and replaces the three it computes wrongly; cpu gets its fix', () => {
+  it('adds the two kernels wasm lacks and replaces the five it computes wrongly; cpu gets its fix', () => {
     expect(kernelsRegisteredFor('wasm')).toEqual([
       'Conv2DBackpropFilter',
       'MaxPoolGrad',
       'MaxPoolWithArgmax',
+      'OneHot',
       'ResizeNearestNeighborGrad',
       'UnsortedSegmentSum',
+      '_FusedMatMul',
     ]);
     expect(kernelsRegisteredFor('cpu')).toEqual(['ResizeNearestNeighborGrad']);
     expect(registerMissingKernels('wasm')).toEqual([]);

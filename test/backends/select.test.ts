@@ -135,7 +135,7 @@ describe('describeBackend (for run.json)', () => {
       backend: 'wasm',
       detail: 'SIMD, 1 thread',
       tfjsVersion: '4.22.0',
-      addedKernels: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum'],
+      addedKernels: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul'],
       wasm: { simd: true, threads: 1 },
     });
   });
