@@ -10,11 +10,12 @@ import { createOptimizer, type OptimizerState } from '../optim/optimizer.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { tidyValue } from '../program/gradient.js';
 import { deriveSeed, Rng } from '../program/rng.js';
+import { formatModelMetrics, modelMetrics, type ModelMetrics } from '../tasks/metrics.js';
 import { appendJsonLine, readJsonLines, writeFileAtomic, writeJsonAtomic } from '../runs/index.js';
 import { batchInputs, batchStarts, modelInputs } from './batches.js';
 import { loadResumeState, loadWeights, saveCheckpoint, type TrainState } from './checkpoint.js';
 import { NonFiniteLossError, TrainingError } from './errors.js';
-import { Progress, type ProgressSink } from './progress.js';
+import { formatLoss, Progress, type ProgressSink } from './progress.js';
 import { writeRunSummary } from './run-summary.js';
 import { planStages, type Stage } from './stages.js';
 import { trainStep } from './step.js';
@@ -45,6 +46,9 @@ export interface TrainOptions {
   progress?: ProgressSink;
 }
 
+/** Without a validation set, the epoch's figures are computed on this many training samples. */
+const EPOCH_METRICS_SAMPLES = 2000;
+
 export interface MetricsLine {
   phase: string;
   epoch: number;
@@ -53,6 +57,9 @@ export interface MetricsLine {
   terms: Record<string, number>;
   val_loss: number | null;
   seconds: number;
+  /** The family's figures (runtime/tasks/metrics.ts) on the validation set, or the first samples
+   *  of the training set without one; absent in greedy stages. */
+  metrics?: ModelMetrics & { data: string };
 }
 
 export interface TrainResult {
@@ -189,6 +196,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           trainingSeconds += seconds;
           const loss = lossSum / dataset.count;
           const valLoss = validation ? averageLoss(program, validation, inputs, { objective: stage.objective, batch, ...(stage.greedy ? { greedy: stage.greedy } : {}) }).loss : undefined;
+          const metricsData = validation ?? { ...dataset, name: `${dataset.name}[:${EPOCH_METRICS_SAMPLES}]`, count: Math.min(dataset.count, EPOCH_METRICS_SAMPLES) };
+          const figures = stage.greedy ? undefined : { data: metricsData.name, ...modelMetrics(program, metricsData, stage.objective, { batch }) };
           const line: MetricsLine = {
             phase: stage.name,
             epoch: epoch + 1,
@@ -197,10 +206,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             terms: Object.fromEntries([...termSums].map(([name, sum]) => [name, sum / dataset.count])),
             val_loss: valLoss ?? null,
             seconds,
+            ...(figures && Object.keys(figures).length > 1 ? { metrics: figures } : {}),
           };
           metrics.push(line);
           await appendJsonLine(join(runDir, METRICS_FILE), line);
-          progress.endEpoch({ loss, seconds, samples: dataset.count, ...(valLoss !== undefined ? { valLoss } : {}) });
+          progress.endEpoch({ loss, seconds, samples: dataset.count, ...(valLoss !== undefined ? { valLoss } : {}), figures: figures ? formatModelMetrics(figures, formatLoss) : [] });
           early = nextEarlyStop(early, valLoss ?? loss, stage.phase.earlyStop?.minDelta ?? 0);
           const stop = stage.phase.earlyStop !== undefined && early.wait >= stage.phase.earlyStop.patience;
           await saveCheckpoint(runDir, program, optimizer, { stage: index, stageName: stage.name, epoch: epoch + 1, step, seed, seedOverride, stoppedEarly: stop, earlyStop: early, rng: rng.getState() });
