@@ -4,7 +4,7 @@
 // subset. The PyTorch side is bench/families_peer.py, run by this script with Debian's python3-torch.
 //
 //   nice -n 10 node --import tsx bench/families.ts [--epochs 2] [--train-size 10000] [--test-size 10000]
-//        [--batch 128] [--threads 1] [--families deep-tied,vae,...] [--backend wasm] [--json out.json]
+//        [--batch 128] [--threads 1] [--seed 1] [--families deep-tied,vae,...] [--backend wasm] [--json out.json]
 //
 // aelang trains through `train()` (what `ae train` runs) on the chosen backend (wasm, the default
 // CPU backend, by default); figures come from `evaluate()` and `modelMetrics()` (what `ae eval`
@@ -26,7 +26,6 @@ import { train } from '../runtime/train/train.js';
 
 const root = resolve(import.meta.dirname, '..');
 const PYTHON = '/usr/bin/python3';
-const SEED = 1;
 
 interface Family {
   name: string;
@@ -60,6 +59,8 @@ interface Settings {
   batch: number;
   threads: number;
   backend: BackendName;
+  /** Initial weights, shuffling and noise on both sides; a second seed shows the run-to-run spread. */
+  seed: number;
   families: Family[];
   json?: string;
 }
@@ -79,6 +80,7 @@ function parseSettings(argv: string[]): Settings {
     batch: Number(value('--batch') ?? 128),
     threads: Number(value('--threads') ?? 1),
     backend: (value('--backend') ?? 'wasm') as BackendName,
+    seed: Number(value('--seed') ?? 1),
     families: names ? FAMILIES.filter((f) => names.includes(f.name)) : FAMILIES,
     ...(value('--json') ? { json: value('--json')! } : {}),
   };
@@ -104,7 +106,7 @@ function benchIR(family: Family, settings: Settings): IRModel {
       ...phase,
       epochs: settings.epochs,
       batch: settings.batch,
-      seed: SEED,
+      seed: settings.seed,
       ...(phase.schedule ? { schedule: { ...phase.schedule, epochs: settings.epochs } } : {}),
     })),
   };
@@ -124,11 +126,11 @@ function npy(values: Float32Array | Int32Array, shape: number[]): Uint8Array {
 }
 
 /** Model, initial weights and data for the peer, in `dir`. */
-function writeWork(dir: string, ir: IRModel, trainSet: Dataset, testSet: Dataset): void {
+function writeWork(dir: string, ir: IRModel, trainSet: Dataset, testSet: Dataset, seed: number): void {
   mkdirSync(join(dir, 'init'), { recursive: true });
   writeFileSync(join(dir, 'model.ir.json'), JSON.stringify(ir));
   // buildProgram with the seed train() uses draws the weights train() starts from.
-  const program = buildProgram(ir, { seed: SEED });
+  const program = buildProgram(ir, { seed });
   for (const [id, variable] of program.variables) writeFileSync(join(dir, 'init', `${id}.npy`), npy(variable.dataSync() as Float32Array, variable.shape));
   program.dispose();
   for (const [name, set] of [['train', trainSet], ['test', testSet]] as const) {
@@ -137,14 +139,14 @@ function writeWork(dir: string, ir: IRModel, trainSet: Dataset, testSet: Dataset
   }
 }
 
-async function runAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, runDir: string): Promise<Figures> {
+async function runAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, runDir: string, seed: number): Promise<Figures> {
   const started = performance.now();
-  const result = await train({ ir, runDir, cwd: root, seed: SEED, dataset: trainSet });
+  const result = await train({ ir, runDir, cwd: root, seed, dataset: trainSet });
   const seconds = (performance.now() - started) / 1000;
   try {
     const evaluation = evaluate(result.program, testSet);
     const pixels = testSet.sampleShape.reduce((a, b) => a * b, 1);
-    const metrics = modelMetrics(result.program, testSet, evaluationObjective(result.program), { seed: SEED });
+    const metrics = modelMetrics(result.program, testSet, evaluationObjective(result.program), { seed });
     return { ...metrics, perImage: evaluation.mse * pixels, perPixel: evaluation.mse, loss: evaluation.loss, seconds };
   } finally {
     result.program.dispose();
@@ -152,7 +154,7 @@ async function runAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, runDi
 }
 
 function runPeer(dir: string, settings: Settings): Figures {
-  const run = spawnSync(PYTHON, [join(import.meta.dirname, 'families_peer.py'), dir, '--threads', String(settings.threads), '--seed', String(SEED)], {
+  const run = spawnSync(PYTHON, [join(import.meta.dirname, 'families_peer.py'), dir, '--threads', String(settings.threads), '--seed', String(settings.seed)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -233,9 +235,9 @@ async function main(): Promise<void> {
         const trainSet = await dataFor(ir, 'train', settings.trainSize);
         const testSet = await dataFor(ir, 'test', settings.testSize);
         const dir = join(work, family.name);
-        writeWork(dir, ir, trainSet, testSet);
+        writeWork(dir, ir, trainSet, testSet, settings.seed);
         mkdirSync(join(dir, 'run'));
-        row.aelang = await runAelang(ir, trainSet, testSet, join(dir, 'run'));
+        row.aelang = await runAelang(ir, trainSet, testSet, join(dir, 'run'), settings.seed);
         row.torch = runPeer(dir, settings);
       } catch (error) {
         row.error = (error as Error).message.split('\n')[0]!;
@@ -245,7 +247,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`MNIST: first ${settings.trainSize} training images, first ${settings.testSize} test images; ${settings.epochs} epochs (each greedy layer too), batch ${settings.batch}, seed ${SEED}`);
+  console.log(`MNIST: first ${settings.trainSize} training images, first ${settings.testSize} test images; ${settings.epochs} epochs (each greedy layer too), batch ${settings.batch}, seed ${settings.seed}`);
   console.log(`aelang ${settings.backend} (${selection.reason}) / PyTorch (${peer}); each cell: aelang / PyTorch\n`);
   console.log(markdownTable(rows));
   if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings: { ...settings, families: settings.families.map((f) => f.name) }, peer, rows }, null, 2)}\n`);
