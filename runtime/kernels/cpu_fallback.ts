@@ -18,7 +18,8 @@ export function runOnCpu(kernelName: string): tf.KernelFunc {
     const cpu = tf.findBackend('cpu');
     if (cpu == null) throw new Error(`cpu backend is not registered (needed as the fallback for '${kernelName}')`);
 
-    const cpuInputs: tf.NamedTensorInfoMap = {};
+    // Kernels of a list (AddN, Concat, Pack) take their inputs as an array, the others by name.
+    const cpuInputs: tf.NamedTensorInfoMap = Array.isArray(inputs) ? ([] as unknown as tf.NamedTensorInfoMap) : {};
     const copies: tf.TensorInfo[] = [];
     for (const [name, info] of Object.entries(inputs)) {
       if (info == null) continue; // optional inputs (e.g. a missing bias)
@@ -31,7 +32,7 @@ export function runOnCpu(kernelName: string): tf.KernelFunc {
       const result = cpuKernel.kernelFunc({ inputs: cpuInputs, backend: cpu, attrs: attrs ?? {} });
       const outputs = Array.isArray(result) ? result : [result];
       const moved = outputs.map((out) => {
-        const values = cpu.readSync(out.dataId);
+        const values = typedValues(cpu.readSync(out.dataId), out.dtype);
         cpu.disposeData(out.dataId);
         return { dataId: backend.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };
       });
@@ -40,4 +41,11 @@ export function runOnCpu(kernelName: string): tf.KernelFunc {
       for (const copy of copies) cpu.disposeData(copy.dataId);
     }
   };
+}
+
+/** Some cpu kernels return plain arrays; other backends' write takes typed arrays only. */
+function typedValues(values: tf.BackendValues, dtype: tf.DataType): tf.BackendValues {
+  if (ArrayBuffer.isView(values) || dtype === 'string') return values;
+  const numbers = values as unknown as number[];
+  return dtype === 'int32' ? Int32Array.from(numbers) : dtype === 'bool' ? Uint8Array.from(numbers) : Float32Array.from(numbers);
 }

@@ -10,6 +10,7 @@ import { maxPoolGradWasm } from './wasm/max_pool_grad.js';
 import { maxPoolWithArgmaxWasm } from './wasm/max_pool_with_argmax.js';
 import { oneHotWasm } from './wasm/one_hot.js';
 import { unsortedSegmentSumWasm } from './wasm/unsorted_segment_sum.js';
+import { VIA_CPU_WASM } from './wasm/via_cpu.js';
 
 /** Hand-written kernels for kernels a backend's tfjs package lacks. */
 const ADDED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
@@ -22,7 +23,7 @@ const ADDED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
  */
 const REPLACED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
   cpu: [resizeNearestNeighborGradFor('cpu')],
-  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm'), oneHotWasm, fusedMatMulWasm],
+  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm'), oneHotWasm, fusedMatMulWasm, ...VIA_CPU_WASM],
 };
 
 /**

@@ -123,6 +123,10 @@ describe('a backend that loads but lacks kernels (simulated tensorflow)', () => 
 
     const grad = tf.grad((w: tf.Tensor) => tf.sum(tf.matMul(tf.tensor2d([[1, 2]]), w as tf.Tensor2D)))(tf.tensor2d([[1], [1]]));
     expect(Array.from(grad.dataSync())).toEqual([1, 2]);
+    // Kernels that take a list of inputs (AddN, Concat, Pack) get it as an array on the cpu side too.
+    expect(Array.from(tf.addN([tf.tensor1d([1, 2]), tf.tensor1d([3, 4]), tf.tensor1d([5, 6])]).dataSync())).toEqual([9, 12]);
+    expect(Array.from(tf.concat([tf.tensor1d([1]), tf.tensor1d([2, 3])]).dataSync())).toEqual([1, 2, 3]);
+    expect(tf.stack([tf.scalar(1), tf.scalar(2)]).shape).toEqual([2]);
     expect((await describeBackend()).tensorflow).toEqual({ package: '@tensorflow/tfjs-node' });
   });
 });
@@ -135,7 +139,10 @@ describe('describeBackend (for run.json)', () => {
       backend: 'wasm',
       detail: 'SIMD, 1 thread',
       tfjsVersion: '4.22.0',
-      addedKernels: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul'],
+      addedKernels: [
+        'Cast', 'ClipByValue', 'Conv2DBackpropFilter', 'Log1p', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot',
+        'Reciprocal', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul',
+      ],
       wasm: { simd: true, threads: 1 },
     });
   });
