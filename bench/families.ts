@@ -3,7 +3,7 @@
 // subsets, epochs, batch and optimiser, and the same figures computed the same way on the test
 // subset. The PyTorch side is bench/families_peer.py, run by this script with Debian's python3-torch.
 //
-//   nice -n 10 node --import tsx bench/families.ts [--epochs 2] [--train-size 10000] [--test-size 10000]
+//   nice -n 10 node --import tsx bench/families.ts [--epochs 2] [--train-size 6000] [--test-size 5000]
 //        [--batch 128] [--threads 1] [--seed 1] [--families deep-tied,vae,...] [--backend wasm] [--json out.json]
 //
 // aelang trains through `train()` (what `ae train` runs) on the chosen backend (wasm, the default
@@ -75,8 +75,8 @@ function parseSettings(argv: string[]): Settings {
   if (unknown.length > 0) throw new Error(`unknown families ${unknown.join(', ')}; known: ${FAMILIES.map((f) => f.name).join(', ')}`);
   return {
     epochs: Number(value('--epochs') ?? 2),
-    trainSize: Number(value('--train-size') ?? 10000),
-    testSize: Number(value('--test-size') ?? 10000),
+    trainSize: Number(value('--train-size') ?? 6000),
+    testSize: Number(value('--test-size') ?? 5000),
     batch: Number(value('--batch') ?? 128),
     threads: Number(value('--threads') ?? 1),
     backend: (value('--backend') ?? 'wasm') as BackendName,
