@@ -79,6 +79,16 @@ describe('restartDeadCodes', () => {
     expect(rows[2]!.join()).not.toBe(rows[3]!.join());
   });
 
+  it('counts a step replayed with the same randomness once (a gradient check evaluates one step many times)', () => {
+    const codebook: tf.Variable = tf.variable(tf.tensor2d([0, 0, 9, 9], [2, 2]));
+    const assign = (v: tf.Tensor) => codebook.assign(v);
+    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, assign);
+    let moved = 0;
+    for (let call = 0; call < 3 * RESTART_WINDOW; call++) moved += restartDeadCodes(codebook, tf.tensor2d([1, 1], [1, 2]), tf.tensor1d([0], 'int32'), 42, assign);
+    expect(moved).toBe(0);
+    expect(Array.from(codebook.dataSync())).toEqual([0, 0, 9, 9]);
+  });
+
   it('does nothing before the window ends or when every code is used', () => {
     const codebook: tf.Variable = tf.variable(tf.tensor2d([0, 0, 9, 9], [2, 2]));
     const assign = (v: tf.Tensor) => codebook.assign(v);

@@ -20,6 +20,9 @@ interface CodebookState {
   initialised: boolean;
   hits: Float64Array;
   steps: number;
+  /** The seed of the last counted step: a forward pass replayed with the same randomness (a
+   *  gradient check, a re-evaluation) is that step again, not a new one, and must not move codes. */
+  lastSeed?: number;
 }
 
 const states = new WeakMap<tf.Tensor, CodebookState>();
@@ -94,10 +97,12 @@ export function prepareCodebook(codebook: tf.Tensor, flat: tf.Tensor2D, seed: nu
 /**
  * After quantising a training batch: counts each code's uses; every RESTART_WINDOW steps, moves the
  * codes no vector chose onto distinct random vectors of this batch. Returns how many it moved.
+ * `seed` is drawn from the step's randomness; a repeated seed is the same step replayed.
  */
 export function restartDeadCodes(codebook: tf.Tensor, flat: tf.Tensor2D, chosen: tf.Tensor, seed: number, assign: (v: tf.Tensor) => void): number {
   const state = states.get(codebook);
-  if (!state) return 0;
+  if (!state || state.lastSeed === seed) return 0;
+  state.lastSeed = seed;
   for (const code of chosen.dataSync()) state.hits[code]! += 1;
   state.steps += 1;
   if (state.steps < RESTART_WINDOW) return 0;
