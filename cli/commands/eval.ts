@@ -1,5 +1,6 @@
-// `ae eval RUN`: the objective and the reconstruction mse of a trained run on a data set.
-import { loadRun, evaluate } from '../../runtime/tasks/index.js';
+// `ae eval RUN`: the objective and the reconstruction mse of a trained run on a data set, and the
+// family's own figures: head accuracy, a VAE's negative ELBO, a VQ codebook's use.
+import { evaluate, evaluationObjective, formatModelMetrics, loadRun, modelMetrics } from '../../runtime/tasks/index.js';
 import { formatLoss } from '../../runtime/train/progress.js';
 import { integerFlag, oneOfFlag, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -23,12 +24,14 @@ export const evalCommand: Command = {
       try {
         const dataset = await dataFor(run, args, io, { labels: true, ...(limit !== undefined ? { limit } : {}) });
         const result = evaluate(run.program, dataset);
+        const metrics = modelMetrics(run.program, dataset, evaluationObjective(run.program));
         if (format === 'json') {
-          io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, ...result })}\n`);
+          io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, ...result, ...metrics })}\n`);
         } else {
           io.stdout(`${run.ir.model} on ${dataset.name} (${result.samples} samples)\n`);
           io.stdout(`  loss ${formatLoss(result.loss)}\n  mse  ${formatLoss(result.mse)}\n`);
           for (const [name, value] of Object.entries(result.terms)) io.stdout(`  ${name} ${formatLoss(value)}\n`);
+          for (const line of formatModelMetrics(metrics, formatLoss)) io.stdout(`  ${line}\n`);
         }
         return EXIT_OK;
       } finally {

@@ -2,9 +2,12 @@
 import type { CheckedModel } from '../check/model.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { bceUnboundedOutput } from './bce-unbounded-output.js';
+import { doubleOutputActivation } from './double-output-activation.js';
 import { gaussianWithoutKl } from './gaussian-without-kl.js';
+import { mixedReductions } from './mixed-reductions.js';
 import { overcompleteCode } from './overcomplete-code.js';
 import { parameterCount } from './parameter-count.js';
+import { reversedArguments } from './reversed-arguments.js';
 import { reluNarrowCode } from './relu-narrow-code.js';
 import type { LintContext, LintRule } from './rule.js';
 import { unusedHead } from './unused-head.js';
@@ -20,6 +23,9 @@ export const lintRules: readonly LintRule[] = Object.freeze([
   unusedHead,
   unusedLayerName,
   parameterCount,
+  mixedReductions,
+  reversedArguments,
+  doubleOutputActivation,
 ]);
 
 /** Cap per model: a badly broken model should not drown its real errors in warnings. */

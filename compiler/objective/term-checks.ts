@@ -21,10 +21,10 @@ export function checkTermArguments(fn: LossName, args: TensorArgument[], context
       return sameShapes(fn, args[0]!, args[1]!, context) ? {} : undefined;
     case 'bce':
       return sameShapes(fn, args[0]!, args[1]!, context) && targetInUnitRange(args[1]!, context)
-        ? logitsOf(args[0]!.tensor, 'sigmoid')
+        ? logitsOf(args[0]!.tensor, 'sigmoid', context)
         : undefined;
     case 'cross_entropy':
-      return classesAgree(args[0]!, args[1]!, context) ? logitsOf(args[0]!.tensor, 'softmax') : undefined;
+      return classesAgree(args[0]!, args[1]!, context) ? logitsOf(args[0]!.tensor, 'softmax', context) : undefined;
     case 'kl':
     case 'vq_loss':
       return latentOptions(fn, args[0]!, context);
@@ -69,14 +69,27 @@ function targetInUnitRange(target: TensorArgument, context: TermContext): boolea
 }
 
 /** bce on a sigmoid (cross_entropy on a softmax) is computed from the logits before it, stably. */
-function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax'): Extras {
+function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax', context: TermContext): Extras {
   const fn = tensor.activation?.fn;
-  if (fn === squash && tensor.preActivationNodeId) return { fromLogits: tensor.preActivationNodeId };
+  if (fn === squash && tensor.preActivationNodeId && readsDeclaredTensor(tensor, context)) return { fromLogits: tensor.preActivationNodeId };
   // A linear head is its own logits (cross_entropy accepts logits or probabilities).
   if (squash === 'softmax' && (fn === 'linear' || (fn === undefined && tensor.valueRange === undefined))) {
     return { fromLogits: tensor.nodeId };
   }
   return {};
+}
+
+/**
+ * The runtime reads `fromLogits: id` as the `preactivation` side output of `id` when `id` applies a
+ * sigmoid/softmax itself, else as `id`'s value. An `output` activation's logits are the value of the
+ * node before it; when that node squashes too (AE5010), its preactivation would be a different
+ * tensor from the declared output, so the loss then reads the output itself.
+ */
+function readsDeclaredTensor(tensor: NamedTensor, context: TermContext): boolean {
+  if (tensor.origin !== 'output') return true;
+  const node = context.model.nodes.find((n) => n.id === tensor.preActivationNodeId);
+  const own = node && 'activation' in node.attrs ? node.attrs.activation.fn : undefined;
+  return own !== 'sigmoid' && own !== 'softmax';
 }
 
 function classesAgree(head: TensorArgument, labels: TensorArgument, context: TermContext): boolean {

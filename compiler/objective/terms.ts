@@ -57,7 +57,7 @@ export function lowerTermCall(
 
 function lowerOptions(fn: LossName, named: readonly Argument[], context: TermContext) {
   const signature = lossSignatures[fn];
-  let reduce: Reduction = 'mean';
+  let reduce: Reduction = signature.defaultReduce;
   const numbers: Record<string, number> = {};
   for (const [key, fallback] of Object.entries(signature.numbers)) if (fallback !== undefined) numbers[key] = fallback;
   for (const argument of named) {

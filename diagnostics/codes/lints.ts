@@ -9,4 +9,7 @@ export const lintsCodes = {
   AE5005: { severity: 'warning', title: 'unused head' },
   AE5006: { severity: 'warning', title: 'unused layer name' },
   AE5007: { severity: 'warning', title: 'parameter count too large' },
+  AE5008: { severity: 'warning', title: 'loss mixes sum and mean reductions' },
+  AE5009: { severity: 'warning', title: 'prediction and target reversed' },
+  AE5010: { severity: 'warning', title: 'activation applied twice at the output' },
 } as const satisfies Record<`AE5${string}`, CatalogueEntry>;

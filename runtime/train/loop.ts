@@ -6,7 +6,7 @@ import type { Program } from '../program/program.js';
 import { tidyValue } from '../program/gradient.js';
 import { deriveSeed, Rng } from '../program/rng.js';
 import { batchInputs, batchStarts, type ModelInputs } from './batches.js';
-import { each, type Callback, type LoopContext } from './callbacks/callback.js';
+import { each, type Callback, type EpochLogs, type LoopContext } from './callbacks/callback.js';
 import { TrainingError } from './errors.js';
 import type { Stage } from './stages.js';
 import { trainStep } from './step.js';
@@ -53,6 +53,7 @@ export async function runLoop(setup: LoopSetup, start: LoopStart): Promise<numbe
       optimizer,
       rng: new Rng(0),
       dataset,
+      ...(validation ? { validation } : {}),
       batch: setup.batchOf(stage),
       stopStage: false,
     };
@@ -109,6 +110,6 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
     ? averageLoss(program, validation, inputs, { objective: stage.objective, batch, ...(stage.greedy ? { greedy: stage.greedy } : {}) }).loss
     : undefined;
   const terms = Object.fromEntries([...termSums].map(([name, sum]) => [name, sum / dataset.count]));
-  const logs = { loss, terms, seconds, samples: dataset.count, monitored: valLoss ?? loss, ...(valLoss !== undefined ? { valLoss } : {}) };
+  const logs: EpochLogs = { loss, terms, seconds, samples: dataset.count, monitored: valLoss ?? loss, ...(valLoss !== undefined ? { valLoss } : {}) };
   await each(callbacks, (c) => c.onEpochEnd?.(context, logs));
 }

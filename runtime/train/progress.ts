@@ -37,10 +37,11 @@ export class Progress {
     );
   }
 
-  endEpoch(summary: { loss: number; valLoss?: number; seconds: number; samples: number }): void {
+  endEpoch(summary: { loss: number; valLoss?: number; seconds: number; samples: number; figures?: string[] }): void {
     const val = summary.valLoss === undefined ? '' : ` val_loss ${formatLoss(summary.valLoss)}`;
+    const figures = summary.figures?.length ? `, ${summary.figures.join(', ')}` : '';
     const rate = summary.samples / Math.max(summary.seconds, 1e-9);
-    const line = `${this.label} loss ${formatLoss(summary.loss)}${val} (${summary.seconds.toFixed(1)}s, ${rate.toFixed(0)} samples/s)`;
+    const line = `${this.label} loss ${formatLoss(summary.loss)}${val} (${summary.seconds.toFixed(1)}s, ${rate.toFixed(0)} samples/s${figures})`;
     this.sink.stderr(this.sink.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
   }
 }

@@ -15,6 +15,7 @@ import { EarlyStopping } from './callbacks/early-stopping.js';
 import { EpochTiming } from './callbacks/epoch-timing.js';
 import { LrScheduler } from './callbacks/lr-scheduler.js';
 import { METRICS_FILE, MetricsLog, type MetricsLine } from './callbacks/metrics-log.js';
+import { ModelFigures } from './callbacks/model-figures.js';
 import { LossGuard } from './callbacks/loss-guard.js';
 import { ProgressReport } from './callbacks/progress-report.js';
 import type { ProgressSink } from './progress.js';
@@ -124,7 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const lrScheduler = new LrScheduler();
     const stateful: Callback[] = [lossGuard, earlyStopping, lrScheduler];
     const checkpointer = new Checkpointer(runDir, { seed, seedOverride: overrides.seed ?? null }, stateful, () => metrics.lines.length, files);
-    const callbacks: Callback[] = [lossGuard, timing, metrics, new ProgressReport(progress), earlyStopping, lrScheduler, checkpointer];
+    const callbacks: Callback[] = [lossGuard, timing, new ModelFigures(), metrics, new ProgressReport(progress), earlyStopping, lrScheduler, checkpointer];
     let start: LoopStart = { stage: 0, epoch: 0, step: 0 };
     if (checkpoint) {
       assignWeights(program, checkpoint.weights, join(runDir, CHECKPOINT_DIR, WEIGHTS_FILE));

@@ -32,8 +32,8 @@ model m {
   });
 
   it('offers did-you-mean for a misspelt constant used as a loss coefficient', () => {
-    const a = analyze(base('  encoder { dense(64, act = relu) }\n  latent z = gaussian(8)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x) + bta * kl(z)', 'let beta = 4\n'));
-    expect(codes(a)).toEqual(['AE2001@8:26']);
+    const a = analyze(base('  encoder { dense(64, act = relu) }\n  latent z = gaussian(8)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x, reduce = sum) + bta * kl(z)', 'let beta = 4\n'));
+    expect(codes(a)).toEqual(['AE2001@8:40']);
     expect(a.diagnostics[0]!.notes).toContain('did you mean `beta`?');
   });
 

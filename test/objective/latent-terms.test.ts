@@ -12,7 +12,13 @@ describe('kl and vq_loss need the matching latent', () => {
   it('gives kl the mean and log-variance of a gaussian latent', () => {
     const { terms, diagnostics } = lower('z = gaussian(2)', 'bce(x_hat, x, reduce = sum) + kl(z)');
     expect(diagnostics).toEqual([]);
-    expect(terms[1]).toMatchObject({ fn: 'kl', args: ['latent.z'], options: { reduce: 'mean', mean: 'latent.z.mean', logvar: 'latent.z.logvar' } });
+    expect(terms[1]).toMatchObject({ fn: 'kl', args: ['latent.z'], options: { reduce: 'sum', mean: 'latent.z.mean', logvar: 'latent.z.logvar' } });
+  });
+
+  it('sums kl over the latent units by default (the ELBO term); reduce = mean averages over them', () => {
+    expect(lower('z = gaussian(2)', 'kl(z)').terms[0]!.options.reduce).toBe('sum');
+    expect(lower('z = gaussian(2)', 'kl(z, reduce = mean)').terms[0]!.options.reduce).toBe('mean');
+    expect(lower('z = gaussian(2)', 'bce(x_hat, x)').terms[0]!.options.reduce).toBe('mean');
   });
 
   it('rejects kl on a dense latent, pointing at the argument with the latent as related (AE4007)', () => {

@@ -40,6 +40,8 @@ describe('ae train and the run tasks', () => {
     expect(result.samples).toBe(40);
     expect(result.mse).toBeGreaterThan(0);
     expect(result.loss).toBeCloseTo(result.mse, 5);
+    // A plain autoencoder has no head, gaussian or vq latent: no family figures.
+    expect(Object.keys(result).sort()).toEqual(['data', 'loss', 'model', 'mse', 'samples', 'terms']);
 
     const encode = cli(cwd);
     expect(await encode.run('encode', 'run', '--data', 'x.npy', '-o', 'codes.csv', '--backend', 'cpu')).toBe(0);

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OpFn } from '../context.js';
 import { straightThrough } from '../gradient.js';
+import { prepareCodebook, restartDeadCodes } from './vq-codebook.js';
 
 /** Reparameterised sample mean + exp(logvar / 2) · ε in training; the mean in inference. */
 export const gaussianSample: OpFn<Record<string, never>> = ([mean, logvar], _attrs, ctx) => {
@@ -12,11 +13,17 @@ export const gaussianSample: OpFn<Record<string, never>> = ([mean, logvar], _att
   return tf.add(mean!, tf.mul(tf.exp(tf.mul(logvar!, 0.5)), eps));
 };
 
-/** Nearest codebook vector along the last axis; gradients pass straight through to the encoder. */
+/**
+ * Nearest codebook vector along the last axis; gradients pass straight through to the encoder. In
+ * training the codebook is initialised from the first batch and dead codes restarted (vq-codebook.ts).
+ */
 export const vectorQuantize: OpFn<{ codes: number; dim: number; commitment: number }> = ([z], attrs, ctx) => {
   const input = z!;
-  const codebook = ctx.param('codebook').value as tf.Tensor2D;
   const flat = tf.reshape(input, [-1, attrs.dim]) as tf.Tensor2D;
+  const stored = ctx.param('codebook').value;
+  const assign = (value: tf.Tensor) => ctx.assign('codebook', value);
+  if (ctx.training) prepareCodebook(stored, flat, ctx.rng.nextSeed(), assign);
+  const codebook = ctx.param('codebook').value as tf.Tensor2D;
   const distances = tf.add(
     tf.sub(tf.sum(tf.square(flat), 1, true), tf.mul(tf.matMul(flat, codebook, false, true), 2)),
     tf.reshape(tf.sum(tf.square(codebook), 1), [1, -1]),
@@ -24,6 +31,7 @@ export const vectorQuantize: OpFn<{ codes: number; dim: number; commitment: numb
   const codes = tf.argMin(distances, 1);
   // one-hot × codebook rather than gather: the codebook's gradient is a plain matMul on every backend.
   const quantized = tf.reshape(tf.matMul(tf.oneHot(codes, attrs.codes, 1, 0, 'float32'), codebook), input.shape);
+  if (ctx.training) restartDeadCodes(stored, flat, codes, ctx.rng.nextSeed(), assign);
   ctx.side('codes', tf.reshape(codes, input.shape.slice(0, -1)));
   ctx.side('quantized', quantized);
   return ctx.training ? straightThrough(input, quantized) : quantized;

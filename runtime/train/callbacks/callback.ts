@@ -4,6 +4,7 @@
 // takes it back through `restore`; the checkpoint stores it in state.json under the callback's key
 // (and tensors, such as the best weights so far, through `tensors` and `restoreTensors`).
 import type { Dataset } from '../../data/index.js';
+import type { ModelMetrics } from '../model-metrics.js';
 import type { TensorMap } from '../../runs/index.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
@@ -26,6 +27,8 @@ export interface LoopContext {
   /** The epoch's PRNG: shuffles and draws noise. */
   rng: Rng;
   dataset: Dataset;
+  /** The stage's validation data, when it has any. */
+  validation?: Dataset;
   batch: number;
   /** Set by a callback at the end of an epoch: the stage ends there (early stopping). */
   stopStage: boolean;
@@ -47,7 +50,11 @@ export interface EpochLogs {
   samples: number;
   /** What the stage monitors: the validation loss when it has validation data, else the loss. */
   monitored: number;
+  /** The family's figures (model-figures.ts), for the callbacks after that one. */
+  figures?: EpochFigures;
 }
+
+export type EpochFigures = ModelMetrics & { data: string };
 
 export interface Callback {
   /** The key of this callback's state in state.json (only for callbacks with state). */

@@ -2,7 +2,7 @@
 // memory for the caller.
 import { join } from 'node:path';
 import { appendJsonLine, nodeRunFiles, type RunFiles } from '../../runs/index.js';
-import type { Callback, EpochLogs, LoopContext } from './callback.js';
+import type { Callback, EpochFigures, EpochLogs, LoopContext } from './callback.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
 
@@ -16,6 +16,9 @@ export interface MetricsLine {
   /** The learning rate of the epoch (it changes only under an lr schedule). */
   lr: number;
   seconds: number;
+  /** The family's figures (model-metrics.ts) on the validation set, or the first samples of the
+   *  training set without one; absent in greedy stages and for models with none. */
+  metrics?: EpochFigures;
 }
 
 export class MetricsLog implements Callback {
@@ -35,6 +38,7 @@ export class MetricsLog implements Callback {
       val_loss: logs.valLoss ?? null,
       lr: context.optimizer.learningRate,
       seconds: logs.seconds,
+      ...(logs.figures ? { metrics: logs.figures } : {}),
     };
     this.lines.push(line);
     await appendJsonLine(join(this.runDir, METRICS_FILE), line, this.files);

@@ -1,5 +1,6 @@
 // The progress bar (terminal) or one line per epoch (logs), as a callback.
-import { Progress, type ProgressSink } from '../progress.js';
+import { formatModelMetrics } from '../model-metrics.js';
+import { formatLoss, Progress, type ProgressSink } from '../progress.js';
 import type { BatchLogs, Callback, EpochLogs, LoopContext } from './callback.js';
 
 export class ProgressReport implements Callback {
@@ -18,6 +19,12 @@ export class ProgressReport implements Callback {
   }
 
   onEpochEnd(_context: LoopContext, logs: EpochLogs): void {
-    this.progress.endEpoch({ loss: logs.loss, seconds: logs.seconds, samples: logs.samples, ...(logs.valLoss !== undefined ? { valLoss: logs.valLoss } : {}) });
+    this.progress.endEpoch({
+      loss: logs.loss,
+      seconds: logs.seconds,
+      samples: logs.samples,
+      ...(logs.valLoss !== undefined ? { valLoss: logs.valLoss } : {}),
+      figures: logs.figures ? formatModelMetrics(logs.figures, formatLoss) : [],
+    });
   }
 }

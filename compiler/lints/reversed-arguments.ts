@@ -1,0 +1,40 @@
+// Proves `mse`/`bce` compare the prediction with its target in that order: with a model input
+// first and the reconstruction second (Keras writes `loss(y_true, y_pred)`), bce takes the log of
+// the data and pushes the output to 0 or 1, so training runs and silently learns garbage.
+import type { CheckedModel } from '../check/model.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { LintRule } from './rule.js';
+import { lossCalls } from './usage.js';
+
+function check(model: CheckedModel): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  for (const fn of ['mse', 'bce'] as const) {
+    for (const call of lossCalls(model, fn)) {
+      const [first, second] = call.args.filter((a) => a.name === undefined).map((a) => a.value);
+      if (first?.kind !== 'NameRef' || second?.kind !== 'NameRef') continue;
+      const input = model.tensors.get(first.name);
+      const output = model.tensors.get(second.name);
+      if (input?.origin !== 'input' || input.classes !== undefined || output?.origin !== 'output') continue;
+      warnings.push(
+        diagnostic('AE5009', `\`${fn}(${first.name}, ${second.name})\` has the target first: \`${fn}\` takes the prediction, then the target`, call.range, {
+          related: [{ message: `\`${second.name}\` is the model's output`, range: output.declaredAt }],
+          notes: [
+            fn === 'bce'
+              ? 'bce(p, t) takes log(p): with the data as p the output is pushed to 0 or 1 and the model learns nothing useful'
+              : 'mse is symmetric, but the order names the prediction for `fromLogits`, metrics and reports',
+          ],
+          fix: {
+            message: `write \`${fn}(${second.name}, ${first.name})\``,
+            edits: [
+              { range: first.range, newText: second.name },
+              { range: second.range, newText: first.name },
+            ],
+          },
+        }),
+      );
+    }
+  }
+  return warnings;
+}
+
+export const reversedArguments: LintRule = { code: 'AE5009', name: 'reversed-arguments', check };
