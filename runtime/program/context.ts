@@ -14,6 +14,8 @@ export interface ParamView {
 export interface OpContext {
   node: IRNode;
   training: boolean;
+  /** See ForwardOptions.adaptCodebooks. */
+  adaptCodebooks: boolean;
   param(role: ParameterRole): ParamView;
   /** Seeds for tfjs random ops, drawn from the program's PRNG so runs repeat exactly. */
   rng: Rng;

@@ -9,6 +9,10 @@ import { Rng } from './rng.js';
 
 export interface ForwardOptions {
   training: boolean;
+  /** The training loop's own steps: vq lowerings may then seed a codebook still at its initial
+   *  values from the batch and restart dead codes (vq-codebook.ts). Other training-mode passes
+   *  (gradient checks, conformance, evaluation of the objective) see the codebook as it is. */
+  adaptCodebooks?: boolean;
   /** Randomness for corruptions, dropout and sampling; the trainer passes one per epoch. */
   rng?: Rng;
   /** Only these nodes, in IR order (greedy pretraining runs one layer's shallow AE). */
@@ -55,6 +59,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
       const ctx: OpContext = {
         node,
         training: opts.training,
+        adaptCodebooks: opts.adaptCodebooks === true,
         rng,
         outputs,
         param: (role) => parameters.view(paramId(node, role)),

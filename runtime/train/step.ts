@@ -37,6 +37,7 @@ export function trainStep(input: StepInput): StepResult {
   const { value, grads } = tf.variableGrads(() => {
     const outputs = program.forward(input.inputs, {
       training: true,
+      adaptCodebooks: true,
       rng: input.rng,
       ...(input.nodes ? { nodes: input.nodes } : {}),
       ...(input.given ? { given: input.given } : {}),

@@ -20,6 +20,7 @@ function context(codebook?: tf.Tensor): OpContext {
   return {
     node: { id: 'z' } as OpContext['node'],
     training: true,
+    adaptCodebooks: false,
     rng: new Rng(9),
     outputs: new Map(),
     param: () => ({ value: codebook!, transposed: false }),

@@ -22,7 +22,7 @@ export const vectorQuantize: OpFn<{ codes: number; dim: number; commitment: numb
   const flat = tf.reshape(input, [-1, attrs.dim]) as tf.Tensor2D;
   const stored = ctx.param('codebook').value;
   const assign = (value: tf.Tensor) => ctx.assign('codebook', value);
-  if (ctx.training) prepareCodebook(stored, flat, ctx.rng.nextSeed(), assign);
+  if (ctx.adaptCodebooks) prepareCodebook(stored, flat, ctx.rng.nextSeed(), assign);
   const codebook = ctx.param('codebook').value as tf.Tensor2D;
   const distances = tf.add(
     tf.sub(tf.sum(tf.square(flat), 1, true), tf.mul(tf.matMul(flat, codebook, false, true), 2)),
@@ -31,7 +31,7 @@ export const vectorQuantize: OpFn<{ codes: number; dim: number; commitment: numb
   const codes = tf.argMin(distances, 1);
   // one-hot × codebook rather than gather: the codebook's gradient is a plain matMul on every backend.
   const quantized = tf.reshape(tf.matMul(tf.oneHot(codes, attrs.codes, 1, 0, 'float32'), codebook), input.shape);
-  if (ctx.training) restartDeadCodes(stored, flat, codes, ctx.rng.nextSeed(), assign);
+  if (ctx.adaptCodebooks) restartDeadCodes(stored, flat, codes, ctx.rng.nextSeed(), assign);
   ctx.side('codes', tf.reshape(codes, input.shape.slice(0, -1)));
   ctx.side('quantized', quantized);
   return ctx.training ? straightThrough(input, quantized) : quantized;
