@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ModelDeclaration, SourceFile, SourceRange } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
 import type { CheckedModel } from './check/model.js';
-import { DEFAULT_MAX_ERRORS, Reporter } from './check/reporter.js';
+import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { emitIR } from './emit-ir.js';
 import type { IRModel, IRSourceLocation } from '../ir/types.js';

@@ -5,7 +5,7 @@ import type { SourceRange } from '../../grammar/ast.js';
 import type { ActivationSpec, IRNode, IRParameter, IRSourceLocation, ParameterRole, Shape, Stage } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
-import type { Located, Reporter } from './reporter.js';
+import type { Located, Reporter } from '../../diagnostics/reporter.js';
 import { formatShape } from '../shapes/dims.js';
 
 /** A parameter this node shares instead of owning: the stored one, seen transposed or not. */

@@ -1,7 +1,7 @@
 // Inputs (`[28, 28, 1] in [0, 1]`, `label(10)`) and their training-time corruptions.
 import type { CorruptMember, Expression, InputMember } from '../../grammar/ast.js';
 import type { IRInput, Shape } from '../../ir/types.js';
-import { bindArguments } from '../shapes/bind.js';
+import { bindArguments } from './bind.js';
 import { corruptionNames, corruptionOps } from '../shapes/corruptions.js';
 import { bindContext, type ModelContext } from './context.js';
 

@@ -2,7 +2,7 @@
 // dense heads and sampler, a VQ codebook, straight-through bits, or a Gumbel one-hot.
 import type { LatentMember } from '../../grammar/ast.js';
 import type { ActivationSpec, Shape } from '../../ir/types.js';
-import { bindArguments } from '../shapes/bind.js';
+import { bindArguments } from './bind.js';
 import { elementCount, formatShape, lastDim } from '../shapes/dims.js';
 import { layerOps } from '../shapes/layers.js';
 import { isLatentKind, latentKinds, latentSignatures } from '../shapes/latents.js';

@@ -5,7 +5,7 @@
 import type { DecoderMember, MirrorSpec } from '../../grammar/ast.js';
 import type { ActivationSpec, ParameterRole, Shape } from '../../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
-import { bindArguments } from '../shapes/bind.js';
+import { bindArguments } from './bind.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { layerOps } from '../shapes/layers.js';
 import { bool, type BoundArgs, type Signature } from '../shapes/signature.js';

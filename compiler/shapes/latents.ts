@@ -1,8 +1,9 @@
 // The latent kinds of LANGUAGE.md section 5 and their arguments. How each becomes nodes (two dense
 // heads and a sampler for gaussian, a codebook for vq, ...) is in compiler/check/latent.ts.
-import type { LatentKind } from '../check/model.js';
 import { LINEAR } from './activations.js';
 import { activation, bool, int, nonNegative, positive, type Signature } from './signature.js';
+
+export type LatentKind = 'dense' | 'identity' | 'gaussian' | 'vq' | 'binary' | 'onehot';
 
 export const latentSignatures: Readonly<Record<LatentKind, Signature>> = Object.freeze({
   dense: {

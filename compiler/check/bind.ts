@@ -1,12 +1,12 @@
 // Binds a call's arguments to an op's signature: positional in declaration order, then named;
 // unknown names get did-you-mean, values are checked against the declared type, defaults fill in.
 import type { Argument, Call, Expression } from '../../grammar/ast.js';
-import type { Reporter } from '../check/reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 import type { ActivationSpec } from '../../ir/types.js';
 import { dereference, type ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
-import { activationNames, DEFAULT_LEAKY_ALPHA, isActivation } from './activations.js';
-import { describeType, type ArgSpec, type ArgType, type ArgValue, type BoundArgs, type Signature } from './signature.js';
+import { activationNames, DEFAULT_LEAKY_ALPHA, isActivation } from '../shapes/activations.js';
+import { describeType, type ArgSpec, type ArgType, type ArgValue, type BoundArgs, type Signature } from '../shapes/signature.js';
 
 export interface BindContext {
   evaluator: ConstantEvaluator;
