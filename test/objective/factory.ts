@@ -17,6 +17,7 @@ import type {
   TrainMember,
   TrainSetting,
 } from '../../grammar/ast.js';
+import { activationSpec } from '../../compiler/shapes/activations.js';
 import type { CheckedHead, CheckedLatent, CheckedModel, ConstantValue, LatentKind, NamedTensor } from '../../compiler/check/model.js';
 import type { Activation, ActivationSpec, IRInput, IRParameter, Shape } from '../../ir/types.js';
 import { asCall, parseExpression } from './mini-parser.js';
@@ -174,7 +175,7 @@ export function buildModel(spec: ModelSpec): BuiltModel {
     const activationCall = asCall(parseExpression(act!, shift(at, name!.length + 3)));
     const decl: OutputMember = { kind: 'OutputMember', name: ident(name!, at), activation: activationCall, range: span(at, spec.output.length) };
     members.push(decl);
-    const activation: ActivationSpec = { fn: calleeName(activationCall) as Activation };
+    const activation: ActivationSpec = activationSpec(calleeName(activationCall) as Activation);
     const shape: Shape = reconstructed?.shape ?? [null];
     output = { name: name!, decl, activation, nodeId: 'output', shape };
     tensors.set(name!, {
@@ -260,7 +261,7 @@ function calleeName(call: Call): string {
 
 function activationOf(call: Call): ActivationSpec {
   const act = call.args.find((a) => a.name?.name === 'act')?.value;
-  return { fn: (act?.kind === 'NameRef' ? act.name : 'linear') as Activation };
+  return activationSpec((act?.kind === 'NameRef' ? act.name : 'linear') as Activation);
 }
 
 function firstNumber(call: Call): number | undefined {
