@@ -103,6 +103,9 @@ export type IRAttrs = { [Op in keyof typeof irOps]: (typeof irOps)[Op]['attrs'] 
 
 export type IROp = keyof IRAttrs;
 
+/** An op with its attributes, kept together (the compiler builds nodes from these). */
+export type IROpAttrs<Op extends IROp = IROp> = { [K in Op]: { op: K; attrs: IRAttrs[K] } }[Op];
+
 /** A node of op `Op` (every op when not narrowed). */
 export type IRNode<Op extends IROp = IROp> = { [K in Op]: NodeBase<K, IRAttrs[K]> }[Op];
 

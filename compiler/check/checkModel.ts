@@ -171,9 +171,8 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   if (!activation) return finish();
   const outputId = graph.addNode({
     id: `output.${outputMember.name.name}`,
-    op: 'activation',
+    ir: { op: 'activation', attrs: { ...activation } },
     inputs: [decoded.id],
-    attrs: { ...activation },
     shape: decoded.shape,
     stage: 'output',
     at: outputMember,

@@ -120,9 +120,8 @@ export function buildCorruptions(ctx: ModelContext, corruptions: readonly Corrup
       if (!args) return;
       current = ctx.graph.addNode({
         id: `corrupt.${target.ir.name}.${index}.${name}`,
-        op: op.irOp,
+        ir: op.ir(args),
         inputs: [current],
-        attrs: op.attrs(args),
         shape: target.ir.shape,
         stage: 'corrupt',
         at: call,
