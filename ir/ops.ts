@@ -40,7 +40,7 @@ export const irOps = {
   activation: { doc: 'An activation on its own.', attrs: 'activation' },
   // ---- latents (stochastic or quantising; deterministic in inference)
   gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {} },
-  vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(1)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },
+  vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },
   binarize: { doc: 'Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient.', attrs: { stochastic: required(bool) } },
   gumbel_onehot: { doc: 'Gumbel-softmax in training, argmax one-hot in inference.', attrs: { temperature: required(number({ exclusiveMin: 0 })), hard: required(bool) } },
   // ---- corruptions (training only; the identity in inference; the objective's targets stay clean)

@@ -4,7 +4,7 @@
 import { activationNames } from './activation.js';
 import type { AttrType, Fields } from './attributes.js';
 import { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
-import { initializers, IR_VERSION, parameterRoles, stages } from './types.js';
+import { initializers, IR_VERSION, modelParts, parameterRoles } from './types.js';
 
 type Schema = { [key: string]: unknown };
 
@@ -79,7 +79,7 @@ function nodeSchema(): Schema {
           inputs: { type: 'array', items: { type: 'string' } },
           attrs: ref(`attrs_${op}`),
           shape: ref('shape'),
-          stage: { enum: [...stages] },
+          stage: { enum: [...modelParts] },
           params: closed(Object.fromEntries(parameterRoles.map((role) => [role, { type: 'string' }]))),
           name: { type: 'string' },
           layer: { type: 'integer', minimum: 0 },

@@ -74,10 +74,10 @@ export interface IRInput {
   classes?: number;
 }
 
-/** Where in the model a node sits; greedy pretraining and `freeze` select by stage. */
-export const stages = ['corrupt', 'encoder', 'latent', 'decoder', 'output', 'head'] as const;
+/** Where in the model a node sits (the node's `stage`); greedy pretraining and `freeze` select by it. */
+export const modelParts = ['corrupt', 'encoder', 'latent', 'decoder', 'output', 'head'] as const;
 
-export type Stage = (typeof stages)[number];
+export type ModelPart = (typeof modelParts)[number];
 
 interface NodeBase<Op extends string, Attrs> {
   id: string;
@@ -86,7 +86,7 @@ interface NodeBase<Op extends string, Attrs> {
   inputs: string[];
   attrs: Attrs;
   shape: Shape;
-  stage: Stage;
+  stage: ModelPart;
   /** Parameter ids this node reads, by role. */
   params?: Partial<Record<ParameterRole, string>>;
   /** The `as` name given in the source, if any. */

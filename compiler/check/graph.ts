@@ -2,7 +2,7 @@
 // through its op's declaration (shape rule, parameters, attrs); a shape error is reported at the
 // layer's call and the caller stops that part of the graph (later shapes would only echo it).
 import type { SourceRange } from '../../grammar/ast.js';
-import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, ParameterRole, Shape, Stage } from '../../ir/types.js';
+import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, ParameterRole, Shape, ModelPart } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { Located, Reporter } from '../../diagnostics/reporter.js';
@@ -34,7 +34,7 @@ export interface AddLayerRequest {
   op: LayerOp;
   args: BoundArgs;
   input: { id: string; shape: Shape };
-  stage: Stage;
+  stage: ModelPart;
   at: Located;
   file: string;
   name?: string;
@@ -66,7 +66,7 @@ export class Graph {
     ir: IROpAttrs;
     inputs: string[];
     shape: Shape;
-    stage: Stage;
+    stage: ModelPart;
     params?: Partial<Record<ParameterRole, string>>;
     name?: string;
     layer?: number;

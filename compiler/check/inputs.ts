@@ -118,6 +118,11 @@ export function buildCorruptions(ctx: ModelContext, corruptions: readonly Corrup
       }
       const args = bindArguments(op.signature, call, `\`${name}\``, bindContext(ctx));
       if (!args) return;
+      const problem = op.check?.(args);
+      if (problem) {
+        ctx.reporter.report('AE3009', call, problem, { file: ctx.file });
+        return;
+      }
       current = ctx.graph.addNode({
         id: `corrupt.${target.ir.name}.${index}.${name}`,
         ir: op.ir(args),

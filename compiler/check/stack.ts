@@ -1,7 +1,7 @@
 // A sequence of layers (encoder, explicit decoder, head) added to the graph one after another.
 // Unpools with switches take them from the encoder's maxpools, innermost first; the first shape
 // error stops the sequence.
-import type { ActivationSpec, Shape, Stage } from '../../ir/types.js';
+import type { ActivationSpec, Shape, ModelPart } from '../../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ShapeContext } from '../shapes/layers.js';
@@ -10,7 +10,7 @@ import type { LayerInstance } from './expand.js';
 import type { BuiltLayer } from './graph.js';
 
 export interface StackOptions {
-  stage: Stage;
+  stage: ModelPart;
   idPrefix: string;
   input: { id: string; shape: Shape };
   /** Greedy pretraining's layer number for each instance. */

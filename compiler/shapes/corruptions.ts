@@ -8,6 +8,8 @@ export interface CorruptionOp {
   signature: Signature;
   /** The IR op and its attributes (typed by ir/ops.ts). */
   ir(args: BoundArgs): IROpAttrs;
+  /** A problem with the arguments together (AE3009), beyond each argument's type. */
+  check?(args: BoundArgs): string | undefined;
 }
 
 export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.freeze({
@@ -48,6 +50,7 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
       ],
     },
     ir: (a) => ({ op: 'clip', attrs: { low: a.low as number, high: a.high as number } }),
+    check: (a) => ((a.low as number) > (a.high as number) ? `\`clip\` needs low ≤ high, but gets [${a.low}, ${a.high}]` : undefined),
   },
 });
 

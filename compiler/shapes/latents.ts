@@ -85,7 +85,8 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
     signature: {
       name: 'vq',
       args: [
-        { name: 'codes', type: int() },
+        // One code would make every input the same code (and tfjs's one-hot needs depth ≥ 2).
+        { name: 'codes', type: int(2) },
         { name: 'dim', type: int() },
         { name: 'commitment', type: nonNegative, default: 0.25 },
       ],
@@ -129,7 +130,7 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
     signature: {
       name: 'onehot',
       args: [
-        { name: 'units', type: int() },
+        { name: 'units', type: int(2) },
         { name: 'temperature', type: positive, default: 1 },
         { name: 'hard', type: bool, default: false },
       ],
