@@ -127,6 +127,30 @@ function convLike(name: 'conv2d' | 'deconv2d', doc: string): LayerOp {
   };
 }
 
+/** Pooling layers: windows of `pool` moved by `stride` (the pool when not given). */
+function poolSignature(name: string): Signature {
+  return {
+    name,
+    args: [
+      { name: 'pool', type: pair, default: [2, 2] },
+      { name: 'stride', type: pair, optional: true },
+      { name: 'padding', type: padding, default: 'valid' },
+    ],
+  };
+}
+
+function pooledShape(name: string, input: Shape, a: BoundArgs): ShapeResult {
+  const notImage = needsImage(name, input);
+  if (notImage) return notImage;
+  const [ph, pw] = a.pool as [number, number];
+  const [sh, sw] = (a.stride as [number, number] | undefined) ?? [ph, pw];
+  const p = a.padding as Padding;
+  const out: Shape = [null, windowOutput(input[1]!, ph, sh, p), windowOutput(input[2]!, pw, sw, p), input[3]!];
+  return positiveSizes(name, input, out, `with pool ${ph}x${pw}, padding ${p}`);
+}
+
+const poolAttrs = (a: BoundArgs) => ({ pool: a.pool as [number, number], stride: (a.stride ?? a.pool) as [number, number], padding: a.padding as Padding });
+
 /** A layer that keeps its input's shape and is its own mirror. */
 function sameShapeOp(doc: string, signature: Signature, ir: LayerOp['ir'], params: LayerOp['params'] = () => []): LayerOp {
   return { doc, signature, weighted: false, infer: (input) => ({ shape: input }), params, ir, mirror: ({ args }) => ({ op: signature.name, args }) };
@@ -173,26 +197,11 @@ const layerTable: Record<string, LayerOp> = {
   deconv2d: convLike('deconv2d', 'Transposed 2-D convolution (the mirror of conv2d).'),
   maxpool: {
     doc: 'Maximum over each pool window (stride defaults to the pool).',
-    signature: {
-      name: 'maxpool',
-      args: [
-        { name: 'pool', type: pair, default: [2, 2] },
-        { name: 'stride', type: pair, optional: true },
-        { name: 'padding', type: padding, default: 'valid' },
-      ],
-    },
+    signature: poolSignature('maxpool'),
     weighted: false,
-    infer(input, a) {
-      const notImage = needsImage('maxpool', input);
-      if (notImage) return notImage;
-      const [ph, pw] = a.pool as [number, number];
-      const [sh, sw] = (a.stride as [number, number] | undefined) ?? [ph, pw];
-      const p = a.padding as Padding;
-      const out: Shape = [null, windowOutput(input[1]!, ph, sh, p), windowOutput(input[2]!, pw, sw, p), input[3]!];
-      return positiveSizes('maxpool', input, out, `with pool ${ph}x${pw}, padding ${p}`);
-    },
+    infer: (input, a) => pooledShape('maxpool', input, a),
     params: () => [],
-    ir: (_input, a) => ({ op: 'maxpool', attrs: { pool: a.pool as [number, number], stride: (a.stride ?? a.pool) as [number, number], padding: a.padding as Padding } }),
+    ir: (_input, a) => ({ op: 'maxpool', attrs: poolAttrs(a) }),
     mirror: ({ args }) => ({ op: 'unpool', args: { pool: args.pool!, mode: 'switches' }, switches: true }),
   },
   unpool: {
