@@ -27,6 +27,7 @@ export const irOps = {
   conv2d: { doc: '2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation.', attrs: conv },
   deconv2d: { doc: 'Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation.', attrs: conv },
   maxpool: { doc: 'Window maximum; records switches for an unpool that names it in switchesFrom.', attrs: window },
+  avgpool: { doc: 'Window average.', attrs: window },
   unpool: {
     doc: 'Undoes a maxpool: values back at the recorded switches, or each value filling its window.',
     attrs: { pool: required(pair), mode: required(oneOf('switches', 'fill')), switchesFrom: optional(string, 'the maxpool whose switches this reads (mode switches)') },

@@ -204,6 +204,15 @@ const layerTable: Record<string, LayerOp> = {
     ir: (_input, a) => ({ op: 'maxpool', attrs: poolAttrs(a) }),
     mirror: ({ args }) => ({ op: 'unpool', args: { pool: args.pool!, mode: 'switches' }, switches: true }),
   },
+  avgpool: {
+    doc: 'Average over each pool window (stride defaults to the pool).',
+    signature: poolSignature('avgpool'),
+    weighted: false,
+    infer: (input, a) => pooledShape('avgpool', input, a),
+    params: () => [],
+    ir: (_input, a) => ({ op: 'avgpool', attrs: poolAttrs(a) }),
+    mirror: ({ args }) => ({ op: 'upsample', args: { factor: args.pool! } }),
+  },
   unpool: {
     doc: 'Undoes a maxpool: each value back where the maximum was (switches) or filling its window.',
     signature: {

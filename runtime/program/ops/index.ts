@@ -7,7 +7,7 @@ import { clip, corruptDropout, corruptGaussian, corruptMask, corruptSaltPepper }
 import { dense } from './dense.js';
 import { binarize, gaussianSample, gumbelOnehot, vectorQuantize } from './latent.js';
 import { batchnorm, dropout, layernorm } from './normalize.js';
-import { maxpool, unpool, upsample } from './pool.js';
+import { avgpool, maxpool, unpool, upsample } from './pool.js';
 import { flatten, reshape } from './shape.js';
 
 export const ops: LoweringTable = {
@@ -15,6 +15,7 @@ export const ops: LoweringTable = {
   conv2d,
   deconv2d,
   maxpool,
+  avgpool,
   unpool,
   upsample,
   flatten,

@@ -56,6 +56,8 @@ export const unpool: Lowering<'unpool'> = (
   return fitWindows(tf.mul(windows, switches) as tf.Tensor4D, [seenHeight, seenWidth], [height, width]);
 };
 
+export const avgpool: Lowering<'avgpool'> = ([input], attrs) => tf.avgPool(input as tf.Tensor4D, attrs.pool, attrs.stride, attrs.padding);
+
 export const upsample: Lowering<'upsample'> = ([input], attrs) => repeat(input as tf.Tensor4D, attrs.factor);
 
 /** Each cell repeated factor × factor times (nearest-neighbour upsampling by an integer factor). */
