@@ -12,7 +12,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diag
 import { emitIR } from './emit-ir.js';
 import type { IRModel, IRSourceLocation } from '../ir/types.js';
 import { planTraining } from '../ir/plan.js';
-import { validateIR } from '../ir/validate.js';
+import { validateIR } from '../ir/schema-validation.js';
 import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
 import { ConstantEvaluator } from './resolve/evaluate.js';

@@ -61,6 +61,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     layerNames,
     nodes: graph.nodes,
     parameters: graph.parameters,
+    locate: (range) => shared.locate(range, file),
     evaluateConstant: (expr) => shared.evaluator.evaluate(expr, env, false),
     constantNames: visibleConstants(env),
     fromFailedImport: (name, namespaced) => fromFailedImport(env.scope, name, namespaced),

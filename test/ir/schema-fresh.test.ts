@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { irOps, irTerms } from '../../ir/ops.js';
 import { schemaText } from '../../ir/schema.js';
-import { validateIR } from '../../ir/validate.js';
+import { validateIR } from '../../ir/schema-validation.js';
 import { repositoryRoot } from '../goldens/files.js';
 
 const committed = readFileSync(join(repositoryRoot, 'ir/ir.schema.json'), 'utf8');

@@ -245,6 +245,7 @@ export function buildModel(spec: ModelSpec): BuiltModel {
     decl: { kind: 'ModelDeclaration', name: ident(modelName, modelStart), members, range: { start: shift(modelStart, -6), end: shift(close, 1) } },
     inputs, ...(reconstructed ? { reconstructed } : {}), corruptions, ...(latent ? { latent } : {}), ...(output ? { output } : {}),
     heads, tensors, layerNames, nodes: latentNodes(latent, inputs), parameters: spec.parameters ?? [], evaluateConstant,
+    locate: (range) => ({ line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column }),
     parameterCount: { total: spec.parameterCount ?? 1000, trainable: spec.parameterCount ?? 1000 },
   };
   return { model, text: lines.join('\n') + '\n', ...(loss ? { loss } : {}), trains };

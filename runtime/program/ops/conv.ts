@@ -51,19 +51,6 @@ export const deconv2d: Lowering<'deconv2d'> = ([input], attrs, ctx) => {
     const y = tf.conv2dTranspose(x, kernel, outputShape, attrs.stride, attrs.padding);
     return bias ? tf.add(y, bias) : y;
   };
-  return withActivation(linear, attrs.activation, ctx, (act) => {
-    const y = linear();
-    switch (act) {
-      case 'linear':
-        return y;
-      case 'relu':
-        return tf.relu(y);
-      case 'elu':
-        return tf.elu(y);
-      case 'sigmoid':
-        return tf.sigmoid(y);
-      case 'leakyrelu':
-        return tf.leakyRelu(y, leakyAlpha(attrs.activation));
-    }
-  });
+  // No fused transposed convolution in tfjs: the activation follows, in the one place it is applied.
+  return withActivation(linear, attrs.activation, ctx, () => applyActivation(linear(), attrs.activation));
 };

@@ -1,4 +1,5 @@
-// Validates an IR against ir/ir.schema.json. The compiler checks every IR it writes and the
+// Validates an IR against ir/ir.schema.json (schema validation; the training loop's validation
+// set is runtime/train/validate.ts). The compiler checks every IR it writes and the
 // runtime every IR it is handed; a bad IR is rejected with the schema path of its first error.
 // Ajv is required on first use, not imported: loading it was a third of `ae check`'s start-up,
 // and `ae check` never validates (analyze.ts's `validateSchema: false`).
