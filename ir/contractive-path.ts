@@ -10,15 +10,17 @@ export const contractiveTransparentOps: ReadonlySet<IRNode['op']> = new Set(['fl
 /** Activations whose derivative the penalty writes in terms of their output. */
 export const contractiveActivations: ReadonlySet<Activation> = new Set(['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus']);
 
-export type ContractivePath = { ok: true; denseLayers: number } | { ok: false; node?: IRNode; reason: string };
+/** `reads`: every node the penalty reads on its way (a training stage must compute them all). */
+export type ContractivePath = { ok: true; reads: string[] } | { ok: false; node?: IRNode; reason: string };
 
 /** Walks from `codeId` back to the model input `inputName` over `nodes` (by id). */
 export function contractivePath(nodes: ReadonlyMap<string, IRNode>, codeId: string, inputName: string): ContractivePath {
-  let denseLayers = 0;
+  const reads: string[] = [];
   let id = codeId;
   while (id !== inputName) {
     const node = nodes.get(id);
     if (!node) return { ok: false, reason: `\`${id}\` is not computed from the input` };
+    reads.push(id);
     if (contractiveTransparentOps.has(node.op)) {
       id = node.inputs[0]!;
       continue;
@@ -31,8 +33,9 @@ export function contractivePath(nodes: ReadonlyMap<string, IRNode>, codeId: stri
     if (!contractiveActivations.has(activation)) {
       return { ok: false, node, reason: `the \`${activation}\` activation has no closed-form slope here (supported: ${[...contractiveActivations].join(', ')})` };
     }
-    denseLayers++;
+    if (dense !== node) reads.push(dense.id);
     id = dense.inputs[0]!;
   }
-  return denseLayers > 0 ? { ok: true, denseLayers } : { ok: false, reason: 'the code does not depend on the input through a dense layer' };
+  const throughDense = reads.some((read) => nodes.get(read)?.op === 'dense');
+  return throughDense ? { ok: true, reads } : { ok: false, reason: 'the code does not depend on the input through a dense layer' };
 }

@@ -7,6 +7,7 @@
 // with mse. A stage updates the trainable parameters (storage ids) of its nodes that `freeze` does
 // not name. The compiler plans every IR it writes and reports a plan that cannot train (AE4109);
 // the runtime's stages are this plan.
+import { contractivePath } from './contractive-path.js';
 import type { IRModel, IRNode, IRPhase, IRTerm } from './types.js';
 
 export interface StagePlan {
@@ -95,7 +96,7 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
     const layerCode = encoderSide[encoderSide.length - 1]!.id;
     const rename = new Map(decoderInput === layerCode ? [] : [[decoderInput, layerCode] as const]);
     const computed = new Set([...ir.inputs.map((i) => i.name), ...nodes.map((n) => n.id)]);
-    const reads = (t: IRTerm) => termReads(t).every((id) => computed.has(id) || computed.has(ir.outputs.named[id] ?? ''));
+    const reads = (t: IRTerm) => termReads(ir, t).every((id) => computed.has(id) || computed.has(ir.outputs.named[id] ?? ''));
     const mse = (args: string[]): IRTerm => ({ fn: 'mse', weight: 1, args, options: { reduce: 'mean' } });
     const layerObjective = layer === 0 ? objective.filter(reads) : [mse([decoderSide[decoderSide.length - 1]!.id, codeId!])];
     if (layerObjective.length === 0) layerObjective.push(mse([ir.outputs.reconstruction, ir.outputs.target]));
@@ -110,10 +111,14 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
   return stages;
 }
 
-/** Every id a term reads: its arguments and the nodes its options name. */
-function termReads(term: IRTerm): string[] {
+/** Every id a term reads: its arguments, the nodes its options name, contractive's whole path. */
+function termReads(ir: IRModel, term: IRTerm): string[] {
   const reads = [...term.args];
   if ('fromLogits' in term.options && term.options.fromLogits) reads.push(term.options.fromLogits);
   if (term.fn === 'kl') reads.push(term.options.mean, term.options.logvar);
+  if (term.fn === 'contractive') {
+    const path = contractivePath(new Map(ir.nodes.map((n) => [n.id, n])), term.args[0]!, term.args[1]!);
+    if (path.ok) reads.push(...path.reads);
+  }
   return reads;
 }
