@@ -7,7 +7,7 @@ export type { Diagnostic, Severity, SuggestedFix, RelatedLocation } from './diag
 export { renderHuman, renderJson } from './diagnostics/render.js';
 export { diagnosticCatalogue, type DiagnosticCode } from './diagnostics/codes/index.js';
 export { serializeIR } from './compiler/emit-ir.js';
-export { validateIR } from './ir/validate.js';
+export { validateIR } from './ir/schema-validation.js';
 export type * from './ir/types.js';
 export { IR_VERSION } from './ir/types.js';
 export { formatAe, type FormatOptions } from './compiler/format/format.js';

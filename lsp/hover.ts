@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Hover } from 'vscode-languageserver';
 import { parameterCountsByNode } from '../compiler/check/count.js';
 import type { CheckedModel } from '../compiler/check/model.js';
-import { Reporter } from '../compiler/check/reporter.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import { ConstantEvaluator } from '../compiler/resolve/evaluate.js';
 import type { FileScope, ScopedLet } from '../compiler/resolve/scope.js';
 import { formatShape } from '../compiler/shapes/dims.js';

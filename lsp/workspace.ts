@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, type Analysis } from '../compiler/analyze.js';
-import { Reporter } from '../compiler/check/reporter.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import { ProgramBuilder } from '../compiler/resolve/program.js';
 import { isInside, readRegularFile, type ImportRead } from '../compiler/resolve/source-files.js';
 import type { FileScope } from '../compiler/resolve/scope.js';

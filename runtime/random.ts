@@ -3,15 +3,23 @@
 // mulberry32 is tiny, fast and passes the statistical tests that matter for shuffling and noise;
 // normals come from Box-Muller, caching the second value of each pair.
 
+/** One mulberry32 step: the next 32-bit state and its float, uniform in [0, 1). The runtime's
+ *  only PRNG core (program/rng.ts keeps the state as one integer for --resume). */
+export function mulberry32Step(state: number): { state: number; value: number } {
+  const next = (state + 0x6d2b79f5) >>> 0;
+  let t = next;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return { state: next, value: ((t ^ (t >>> 14)) >>> 0) / 4294967296 };
+}
+
 /** A 32-bit seeded generator: returns floats uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const step = mulberry32Step(state);
+    state = step.state;
+    return step.value;
   };
 }
 

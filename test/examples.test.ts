@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../compiler/analyze.js';
-import { validateIR } from '../ir/validate.js';
+import { validateIR } from '../ir/schema-validation.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const exampleFiles = readdirSync(path.join(root, 'examples'), { recursive: true, encoding: 'utf8' })

@@ -11,11 +11,12 @@ import type {
   OutputMember,
   SourceRange,
 } from '../../grammar/ast.js';
-import type { ActivationSpec, IRInput, IRNode, IRParameter, Shape } from '../../ir/types.js';
+import type { ActivationSpec, IRInput, IRNode, IRParameter, IRSourceLocation, Shape } from '../../ir/types.js';
 
-export type ConstantValue = number | string | boolean | ConstantValue[];
+import type { ConstantValue } from '../resolve/evaluate.js';
+import type { LatentKind } from '../shapes/latents.js';
 
-export type LatentKind = 'dense' | 'identity' | 'gaussian' | 'vq' | 'binary' | 'onehot';
+export type { ConstantValue, LatentKind };
 
 /** A tensor a loss or head may name: an input, the latent, the output, an `as` name, a head. */
 export interface NamedTensor {
@@ -82,6 +83,9 @@ export interface CheckedModel {
   layerNames: { name: string; range: SourceRange; nodeId: string }[];
   nodes: IRNode[];
   parameters: IRParameter[];
+  /** A range of this model's file as the IR writes it (the one rule for every `source`: the file
+   *  relative to the working directory), for objective terms as for nodes. */
+  locate(range: SourceRange): IRSourceLocation;
   /** Evaluates a constant expression (numbers, arithmetic, `let` names incl. imported ones, strings,
    *  booleans). Returns undefined when it is not constant; the caller reports that in its own words. */
   evaluateConstant(expr: Expression): ConstantValue | undefined;

@@ -7,7 +7,6 @@ import type { CheckedModel, NamedTensor } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { IRTerm, Reduction } from '../../ir/types.js';
 import { lossSignatures, type LossName } from './builtins.js';
-import { irLocation } from './location.js';
 import { checkTermArguments, type TensorArgument } from './term-checks.js';
 import { constantNumber, splitArguments, unknownWord, wordOf } from './values.js';
 
@@ -51,7 +50,7 @@ export function lowerTermCall(
     weight: 1,
     args: tensors.map((t) => t.tensor.nodeId),
     options: { reduce: options.reduce, ...options.numbers, ...extras },
-    source: irLocation(callRange, context.model.file),
+    source: context.model.locate(callRange),
   } as IRTerm;
 }
 

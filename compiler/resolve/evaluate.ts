@@ -5,13 +5,15 @@
 // finite is refused where it is written or computed (AE2023). Enum-like words (`same`, `relu`,
 // `sum`) evaluate to their text.
 import type { Expression, LetDeclaration } from '../../grammar/ast.js';
-import type { ConstantValue } from '../check/model.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { Reporter } from '../check/reporter.js';
+import { Reporter } from '../../diagnostics/reporter.js';
 import type { Env, ParameterBinding, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
+
+/** What a constant expression evaluates to. */
+export type ConstantValue = number | string | boolean | ConstantValue[];
 
 const PENDING = Symbol('pending');
 

@@ -145,6 +145,16 @@ export const lowerings: LoweringTable = {
     ctx.switches.set(node.id, { indices, input });
     return { name: y, layout: 'nchw' };
   },
+  avgpool: (node, [x], ctx) => {
+    // TensorFlow's average leaves padding out of the count, as ONNX's count_include_pad = 0 does.
+    const attributes = [
+      attr.ints('kernel_shape', node.attrs.pool),
+      attr.ints('strides', node.attrs.stride),
+      attr.ints('pads', pads(node.attrs.padding, spatial(ctx, node.inputs[0]!), node.attrs.pool, node.attrs.stride)),
+      attr.int('count_include_pad', 0),
+    ];
+    return { name: ctx.graph.add('AveragePool', [ctx.graph.nchw(x!)], node.id, attributes), layout: 'nchw' };
+  },
   unpool: (node, [x], ctx) => {
     if (node.attrs.mode === 'switches') {
       // Each value back where its window's maximum was (MaxUnpool over the maxpool's input shape),

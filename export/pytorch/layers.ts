@@ -85,7 +85,7 @@ function activate(spec: ActivationSpec, linear: string, out: string, rank: numbe
     relu: (e) => `F.relu(${e})`,
     tanh: (e) => `torch.tanh(${e})`,
     sigmoid: (e) => `torch.sigmoid(${e})`,
-    leaky_relu: (e) => `F.leaky_relu(${e}, ${spec.alpha ?? 0.2})`,
+    leaky_relu: (e) => `F.leaky_relu(${e}, ${spec.fn === 'leaky_relu' ? spec.alpha : 0})`,
     elu: (e) => `F.elu(${e})`,
     gelu: (e) => `F.gelu(${e})`,
     softplus: (e) => `F.softplus(${e})`,
@@ -196,6 +196,20 @@ export const layers: Table = {
       linear = bias === 'None' ? y : `${y} + ${bias}.view(1, -1, 1, 1)`;
     }
     return { init, ...activate(node.attrs.activation, linear, ctx.variable(node.id), 4, node.id) };
+  },
+  avgpool: (node, ctx) => {
+    const x = ctx.variable(node.inputs[0]!);
+    const [top, left, bottom, right] = windowPads(node.attrs.padding, spatial(ctx, node.inputs[0]!), node.attrs.pool, node.attrs.stride);
+    const out = ctx.variable(node.id);
+    const window = `${tuple(node.attrs.pool)}, ${tuple(node.attrs.stride)}`;
+    if (top + left + bottom + right === 0) return { init: [], forward: [`${out} = F.avg_pool2d(${x}, ${window})`] };
+    // 'same' padding, perhaps uneven: TensorFlow averages over the cells inside the input only, so
+    // the mean of the zero-padded input over the mean of the padded ones.
+    const pad = `(${left}, ${right}, ${top}, ${bottom})`;
+    return {
+      init: [],
+      forward: [`${out} = F.avg_pool2d(F.pad(${x}, ${pad}), ${window}) / F.avg_pool2d(F.pad(torch.ones_like(${x}[:, :1]), ${pad}), ${window})`],
+    };
   },
   maxpool: (node, ctx) => {
     const x = ctx.variable(node.inputs[0]!);

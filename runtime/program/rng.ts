@@ -1,6 +1,7 @@
-// A small seeded PRNG (mulberry32-style over a 32-bit state) so that weights, shuffles and noise
-// depend only on the seed: the same seed gives the same run on the same backend. Its state is one
-// integer, which is what state.json stores for --resume.
+// The training's seeded PRNG (the runtime's mulberry32, runtime/random.ts) so that weights, shuffles
+// and noise depend only on the seed: the same seed gives the same run on the same backend. Its
+// state is one integer, which is what state.json stores for --resume.
+import { mulberry32Step } from '../random.js';
 
 export class Rng {
   private state: number;
@@ -21,11 +22,9 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const step = mulberry32Step(this.state);
+    this.state = step.state;
+    return step.value;
   }
 
   /** Standard normal, by Box–Muller (one value per call; simple beats fast here). */

@@ -2,7 +2,7 @@
 // weights, checked name by name and shape by shape against that IR.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateIR } from '../../ir/validate.js';
+import { validateIR } from '../../ir/schema-validation.js';
 import type { IRModel } from '../../ir/types.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { RunFileError } from '../runs/index.js';

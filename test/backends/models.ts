@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyzeFile } from '../../compiler/analyze.js';
 import type { IRModel, IRPhase } from '../../ir/types.js';
-import { validateIR } from '../../ir/validate.js';
+import { validateIR } from '../../ir/schema-validation.js';
 import { cpuFallbackKernel } from '../../runtime/kernels/cpu_fallback.js';
 import { computeObjective, termNames } from '../../runtime/objective/objective.js';
 import { createOptimizer } from '../../runtime/optim/optimizer.js';

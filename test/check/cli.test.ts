@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { validateIR } from '../../ir/validate.js';
+import { validateIR } from '../../ir/schema-validation.js';
 
 async function run(argv: string[], cwd: string) {
   let stdout = '';

@@ -6,19 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { SourceRange } from '../../grammar/ast.js';
 import { parseSource } from '../../grammar/index.js';
 import { aeLexer } from '../../grammar/tokens.js';
+import { mulberry32 } from '../../runtime/random.js';
 import { validSpecs } from './helpers.js';
 
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The runtime's seeded generator: a failing seed replays. */
+const random = mulberry32;
 
 const extras = ['{', '}', '(', ')', '[', ']', ',', '=', ':', '+', '*', '-', '/', '.', 'let', 'model', 'as', 'in', '"', '/*', '#', '1e', 'x', '\n'];
 

@@ -6,7 +6,7 @@ import { format } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { serializeIR } from '../../compiler/emit-ir.js';
-import { validateIR } from '../../ir/validate.js';
+import { validateIR } from '../../ir/schema-validation.js';
 import * as aePlugin from '../../compiler/format/plugin.js';
 import { repositoryRoot } from '../goldens/files.js';
 import { compileSpec, irSpecFiles } from '../goldens/ir.js';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateIR } from '../../ir/validate.js';
+import { validateIR } from '../../ir/schema-validation.js';
 import { createOptimizer } from '../../runtime/optim/optimizer.js';
 import { buildProgram } from '../../runtime/program/program.js';
 import { Rng } from '../../runtime/program/rng.js';

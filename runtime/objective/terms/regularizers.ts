@@ -1,7 +1,7 @@
 // Regularisers: gaussian KL (VAE), KL sparsity (sparse AE), weight decay, VQ codebook/commitment.
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRTerm } from '../../../ir/types.js';
-import { stopGradient } from '../../program/gradient.js';
+import { detach } from '../../kernels/detach.js';
 import type { TermFn } from '../context.js';
 import { reduce } from '../reduce.js';
 
@@ -52,7 +52,7 @@ export const vqLoss: TermFn<Term<'vq_loss'>> = (term, ctx) => {
   const encoded = ctx.value(node.inputs[0]!);
   const quantized = ctx.outputs.get(`${id}:quantized`);
   if (!quantized) throw new Error(`vq_loss(${id}): the quantiser did not run`);
-  const codebookTerm = reduce(tf.squaredDifference(stopGradient(encoded), quantized), term.options.reduce);
-  const commitTerm = reduce(tf.squaredDifference(encoded, stopGradient(quantized)), term.options.reduce);
+  const codebookTerm = reduce(tf.squaredDifference(detach(encoded), quantized), term.options.reduce);
+  const commitTerm = reduce(tf.squaredDifference(encoded, detach(quantized)), term.options.reduce);
   return tf.add(codebookTerm, tf.mul(commitTerm, term.options.commitment));
 };

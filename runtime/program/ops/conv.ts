@@ -2,21 +2,12 @@
 // to a convolution reads the same [kh, kw, a, b] tensor: conv2dTranspose's filter layout is
 // [kh, kw, outChannels, inChannels], which is exactly the mirrored convolution's kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec, Padding } from '../../../ir/types.js';
-import type { OpFn } from '../context.js';
+import type { Lowering } from '../context.js';
 import { applyActivation, leakyAlpha } from './activation.js';
 import { convLinear } from './conv-linear.js';
 import { withActivation } from './dense.js';
 
-interface ConvAttrs {
-  filters: number;
-  kernel: [number, number];
-  stride: [number, number];
-  padding: Padding;
-  activation: ActivationSpec;
-}
-
-export const conv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
+export const conv2d: Lowering<'conv2d'> = ([input], attrs, ctx) => {
   const x = input as tf.Tensor4D;
   const kernel = ctx.param('kernel').value as tf.Tensor4D;
   const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
@@ -39,7 +30,7 @@ export const conv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
   return withActivation(() => conv('linear'), attrs.activation, ctx, conv);
 };
 
-export const deconv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
+export const deconv2d: Lowering<'deconv2d'> = ([input], attrs, ctx) => {
   const x = input as tf.Tensor4D;
   const kernel = ctx.param('kernel').value as tf.Tensor4D;
   const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
@@ -60,19 +51,6 @@ export const deconv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
     const y = tf.conv2dTranspose(x, kernel, outputShape, attrs.stride, attrs.padding);
     return bias ? tf.add(y, bias) : y;
   };
-  return withActivation(linear, attrs.activation, ctx, (act) => {
-    const y = linear();
-    switch (act) {
-      case 'linear':
-        return y;
-      case 'relu':
-        return tf.relu(y);
-      case 'elu':
-        return tf.elu(y);
-      case 'sigmoid':
-        return tf.sigmoid(y);
-      case 'leakyrelu':
-        return tf.leakyRelu(y, leakyAlpha(attrs.activation));
-    }
-  });
+  // No fused transposed convolution in tfjs: the activation follows, in the one place it is applied.
+  return withActivation(linear, attrs.activation, ctx, () => applyActivation(linear(), attrs.activation));
 };

@@ -1,6 +1,7 @@
 // Validates an IR against ir/ir.schema.json, then as a graph (ir/graph.ts: references, unique ids,
 // shapes). The compiler checks every IR it writes and the runtime every IR it is handed; a bad IR is
-// rejected with the JSON path of its first error.
+// rejected with the JSON path of its first error. (The training loop's validation set is another
+// thing: runtime/train/validate.ts.)
 // Ajv is required on first use, not imported: loading it was a third of `ae check`'s start-up,
 // and `ae check` never validates (analyze.ts's `validateSchema: false`).
 import { createRequire } from 'node:module';
