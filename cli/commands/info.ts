@@ -52,4 +52,26 @@ export const commandInfo = {
     summary: 'draw samples above their reconstructions as a PNG grid',
     usage: `ae reconstruct RUN --data SRC [-n 16] -o grid.png ${backend}`,
   },
+  sample: {
+    name: 'sample',
+    summary: "decode draws from a run's latent prior (gaussian, vq, binary, one-hot)",
+    usage: `ae sample RUN [-n 16] [--seed S] [--temperature T] -o FILE.png|FILE.npy ${backend}`,
+  },
+  interpolate: {
+    name: 'interpolate',
+    summary: "decode the path between two inputs' codes (spherical for gaussian codes)",
+    usage: `ae interpolate RUN --data SRC --from i --to j [--steps 8] -o FILE.png|FILE.npy ${backend}`,
+  },
+  score: {
+    name: 'score',
+    summary: 'anomaly scores per sample, a threshold fitted on the training data, ROC AUC with labels',
+    usage:
+      `ae score RUN --data SRC [--by reconstruction|nelbo] [--contamination 0.1 | --threshold T] [--fit SRC] ` +
+      `[--labels FILE | --normal CLASSES] [--limit N] -o FILE.csv|FILE.npy ${backend}`,
+  },
+  search: {
+    name: 'search',
+    summary: 'exact k nearest neighbours by code distance, precision@k with labels',
+    usage: `ae search RUN --index SRC --query SRC [-k 10] [--metric euclidean|cosine|hamming] [--limit N] -o FILE.csv ${backend}`,
+  },
 } as const satisfies Record<string, CommandInfo>;

@@ -26,12 +26,15 @@ export async function trainRun(source: string, dataset: Dataset, options: { seed
 
 /**
  * Points near a curve in [0, 1]^width: x_d = sigmoid(a_d·s + b_d) + noise with s ~ N(0, 1), so the
- * data has one underlying factor, as a 1-D code can capture.
+ * data has one underlying factor, as a 1-D code can capture. Labels: 1 where s > 0.
  */
-export function curveDataset(count: number, width: number, seed = 3, noise = 0.02): Dataset {
-  const rng = new Rng(seed);
-  const a = Array.from({ length: width }, () => 2 * rng.normal());
-  const b = Array.from({ length: width }, () => rng.normal());
+export function curveDataset(count: number, width: number, options: { samplesSeed?: number; noise?: number } = {}): Dataset {
+  const curve = new Rng(3);
+  const a = Array.from({ length: width }, () => 2 * curve.normal());
+  const b = Array.from({ length: width }, () => curve.normal());
+  // Other samples from the same curve under another seed (held-out data).
+  const rng = options.samplesSeed === undefined ? curve : new Rng(options.samplesSeed);
+  const noise = options.noise ?? 0.02;
   const x = new Float32Array(count * width);
   const labels = new Int32Array(count);
   for (let n = 0; n < count; n++) {
