@@ -10,5 +10,5 @@ export { sample, drawPrior, codeUsage, hasPrior, type SampleOptions, type Sample
 export { interpolate, slerp, lerp, type InterpolateOptions, type Interpolation } from './interpolate.js';
 export { anomalyScores, fitThreshold, score, reconstructionTerms, type AnomalyResult, type ScoreBy, type ScoreOptions } from './score.js';
 export { rocAuc, averagePrecision } from './ranking-metrics.js';
-export { search, precisionAtK, type Neighbours, type SearchMetric, type SearchOptions } from './search.js';
+export { search, CodeIndex, precisionAtK, type Neighbours, type SearchMetric, type SearchOptions } from './search.js';
 export { corruptDataset, denoisingError, modelCorruption, parseCorruption, CORRUPTION_FORMS, type DenoisingError } from './corrupt.js';

@@ -1,9 +1,12 @@
-// Exact k-nearest-neighbour search by code distance. Distances come from matrix products on the
-// backend, ‖q‖² − 2 q·x + ‖x‖², one block of queries against one block of the index at a time (so
-// memory stays at queryBlock × indexBlock floats whatever the index size), each block reduced to its
-// k best with topk, the blocks' candidates merged with topk again. The k found are then re-measured
-// in float64, so the distances reported are exact, not the expansion's float32 rounding.
-// Hamming distance between {0, 1} codes is the squared euclidean distance, so it takes the same path.
+// Exact k-nearest-neighbour search by code distance. Ranking by ‖q − x‖² = ‖q‖² − 2 q·x + ‖x‖² is
+// ranking by 2 q·x − ‖x‖² (‖q‖² is the same for every x), which is one matrix product of the
+// augmented rows [2q, −1] and [x, ‖x‖²] on the backend. The index is stored transposed in blocks
+// ([width + 1, indexBlock]: tfjs-wasm's plain matMul is faster than its transposeB), and one block of
+// queries at a time is reduced to its k best per block with topk, then across blocks with topk again,
+// so memory stays at queryBlock × indexBlock floats whatever the index size. The k found are then
+// re-measured in float64, so the distances reported are exact, not float32 rounding of the expansion.
+// Hamming distance between {0, 1} codes is the squared euclidean distance, so it takes the same
+// path; cosine distance is ranked on unit rows by q·x alone.
 import * as tf from '@tensorflow/tfjs-core';
 import { tidyValue } from '../program/gradient.js';
 import type { TensorValues } from './infer.js';
@@ -30,62 +33,111 @@ export interface Neighbours {
 
 /** The `k` nearest codes of `index` to each code of `queries` (both [n, ...code shape]). */
 export function search(index: TensorValues, queries: TensorValues, options: SearchOptions): Neighbours {
-  const metric = options.metric ?? 'euclidean';
-  const n = index.shape[0]!;
-  const q = queries.shape[0]!;
-  const width = index.values.length / Math.max(n, 1);
-  const queryWidth = queries.values.length / Math.max(q, 1);
-  const { k } = options;
-  if (!Number.isInteger(k) || k < 1) throw new TaskError(`k must be a positive integer, got ${k}`);
-  if (k > n) throw new TaskError(`k = ${k} is larger than the index (${n} codes)`);
-  if (q > 0 && queryWidth !== width) throw new TaskError(`query codes have ${queryWidth} values but indexed codes have ${width}`);
-  if (metric === 'hamming') {
-    for (const values of [index.values, queries.values]) {
-      const bad = values.findIndex((v) => v !== 0 && v !== 1);
-      if (bad >= 0) throw new TaskError(`hamming distance compares binary codes; code ${Math.floor(bad / width)} holds ${values[bad]}`);
+  const codeIndex = new CodeIndex(index, options);
+  try {
+    return codeIndex.search(queries, options);
+  } finally {
+    codeIndex.dispose();
+  }
+}
+
+/** Indexed codes held on the backend, for many searches (an interactive session, a server). */
+export class CodeIndex {
+  readonly metric: SearchMetric;
+  readonly count: number;
+  readonly width: number;
+  private readonly data: Float32Array;
+  private readonly blocks: { codes: tf.Tensor2D; offset: number }[] = [];
+
+  constructor(index: TensorValues, options: { metric?: SearchMetric; indexBlock?: number } = {}) {
+    this.metric = options.metric ?? 'euclidean';
+    this.count = index.shape[0]!;
+    this.width = index.values.length / Math.max(this.count, 1);
+    if (this.metric === 'hamming') checkBinary(index.values, this.width);
+    this.data = this.metric === 'cosine' ? normalisedRows(index.values, this.width) : index.values;
+    const indexBlock = options.indexBlock ?? 32768;
+    if (!Number.isInteger(indexBlock) || indexBlock < 1) throw new TaskError(`the index block must be a positive integer, got ${indexBlock}`);
+    for (let offset = 0; offset < this.count; offset += indexBlock) {
+      const rows = Math.min(indexBlock, this.count - offset);
+      this.blocks.push({ codes: augmentedIndexBlock(this.data, offset, rows, this.width, this.metric !== 'cosine'), offset });
     }
   }
-  const indexData = metric === 'cosine' ? normalisedRows(index.values, width) : index.values;
-  const queryData = metric === 'cosine' ? normalisedRows(queries.values, width) : queries.values;
-  const queryBlock = options.queryBlock ?? 256;
-  const indexBlock = Math.max(options.indexBlock ?? 32768, k);
-  const blocks: { codes: tf.Tensor2D; norms: tf.Tensor2D; offset: number }[] = [];
-  for (let offset = 0; offset < n; offset += indexBlock) {
-    const rows = Math.min(indexBlock, n - offset);
-    const codes = tf.tensor2d(indexData.subarray(offset * width, (offset + rows) * width), [rows, width]);
-    // Cosine ranks by −q·x alone on unit rows (a zero row then sits at distance 1 from everything).
-    const norms = tf.tidy(() => (metric === 'cosine' ? tf.zeros([1, rows]) : tf.reshape(tf.sum(tf.square(codes), 1), [1, rows]))) as tf.Tensor2D;
-    blocks.push({ codes, norms, offset });
-  }
-  const indices = new Int32Array(q * k);
-  try {
+
+  search(queries: TensorValues, options: { k: number; queryBlock?: number }): Neighbours {
+    const { k } = options;
+    const q = queries.shape[0]!;
+    const width = this.width;
+    if (!Number.isInteger(k) || k < 1) throw new TaskError(`k must be a positive integer, got ${k}`);
+    if (k > this.count) throw new TaskError(`k = ${k} is larger than the index (${this.count} codes)`);
+    const queryWidth = queries.values.length / Math.max(q, 1);
+    if (q > 0 && queryWidth !== width) throw new TaskError(`query codes have ${queryWidth} values but indexed codes have ${width}`);
+    if (this.metric === 'hamming') checkBinary(queries.values, width);
+    const queryData = this.metric === 'cosine' ? normalisedRows(queries.values, width) : queries.values;
+    const queryBlock = options.queryBlock ?? 256;
+    const indices = new Int32Array(q * k);
     for (let start = 0; start < q; start += queryBlock) {
       const rows = Math.min(queryBlock, q - start);
-      const found = tidyValue(() => {
-        const query = tf.tensor2d(queryData.subarray(start * width, (start + rows) * width), [rows, width]);
-        const queryNorms = tf.sum(tf.square(query), 1, true);
-        const candidateScores: tf.Tensor[] = [];
-        const candidateIds: tf.Tensor[] = [];
-        for (const block of blocks) {
-          const products = tf.matMul(query, block.codes, false, true);
-          const squared = tf.add(tf.sub(queryNorms, tf.mul(products, 2)), block.norms);
-          const best = tf.topk(tf.neg(squared), Math.min(k, block.codes.shape[0]));
-          candidateScores.push(best.values);
-          candidateIds.push(tf.add(best.indices, block.offset));
-        }
-        if (blocks.length === 1) return candidateIds[0]!.dataSync() as Int32Array;
-        const scores = tf.concat(candidateScores, 1);
-        const ids = tf.concat(candidateIds, 1);
-        const merged = tf.topk(scores, k);
-        return tf.gatherND(ids, tf.stack([tf.reshape(tf.tile(tf.reshape(tf.range(0, rows, 1, 'int32'), [rows, 1]), [1, k]), [-1]), tf.reshape(merged.indices, [-1])], 1)).dataSync() as Int32Array;
-      });
-      indices.set(found, start * k);
+      indices.set(this.searchBlock(augmentedQueries(queryData, start, rows, width), rows, k), start * k);
     }
-  } finally {
-    for (const block of blocks) tf.dispose([block.codes, block.norms]);
+    const distances = remeasure(indices, this.data, queryData, width, k, this.metric);
+    return { k, queries: q, indices, distances };
   }
-  const distances = remeasure(indices, indexData, queryData, width, k, metric);
-  return { k, queries: q, indices, distances };
+
+  /** One block of queries: each index block's k best by topk, then the best k of those. */
+  private searchBlock(augmented: Float32Array, rows: number, k: number): Int32Array {
+    return tidyValue(() => {
+      const query = tf.tensor2d(augmented, [rows, this.width + 1]);
+      const candidateScores: tf.Tensor[] = [];
+      const candidateIds: tf.Tensor[] = [];
+      for (const block of this.blocks) {
+        const best = tf.topk(tf.matMul(query, block.codes), Math.min(k, block.codes.shape[1]));
+        candidateScores.push(best.values);
+        candidateIds.push(tf.add(best.indices, block.offset));
+      }
+      if (this.blocks.length === 1) return candidateIds[0]!.dataSync() as Int32Array;
+      const merged = tf.topk(tf.concat(candidateScores, 1), k);
+      // Row r's ids at row r's merged positions, by gatherND on (row, position) pairs: tfjs-wasm
+      // 4.22's gather with batchDims = 1 reads out of bounds.
+      const rowOf = tf.reshape(tf.tile(tf.reshape(tf.range(0, rows, 1, 'int32'), [rows, 1]), [1, k]), [-1]);
+      const pairs = tf.stack([rowOf, tf.reshape(merged.indices, [-1])], 1);
+      return tf.gatherND(tf.concat(candidateIds, 1), pairs).dataSync() as Int32Array;
+    });
+  }
+
+  dispose(): void {
+    for (const block of this.blocks) block.codes.dispose();
+    this.blocks.length = 0;
+  }
+}
+
+function checkBinary(values: Float32Array, width: number): void {
+  const bad = values.findIndex((v) => v !== 0 && v !== 1);
+  if (bad >= 0) throw new TaskError(`hamming distance compares binary codes; code ${Math.floor(bad / width)} holds ${values[bad]}`);
+}
+
+/** Index rows [x, ‖x‖²] (or [x, 0] for cosine), transposed: [width + 1, rows]. */
+function augmentedIndexBlock(values: Float32Array, offset: number, rows: number, width: number, withNorms: boolean): tf.Tensor2D {
+  const out = new Float32Array((width + 1) * rows);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let d = 0; d < width; d++) {
+      const v = values[(offset + r) * width + d]!;
+      out[d * rows + r] = v;
+      norm += v * v;
+    }
+    out[width * rows + r] = withNorms ? norm : 0;
+  }
+  return tf.tensor2d(out, [width + 1, rows]);
+}
+
+/** Query rows [2q, −1]: their product with [x, ‖x‖²] is ‖q‖² − ‖q − x‖², larger for nearer x. */
+function augmentedQueries(values: Float32Array, start: number, rows: number, width: number): Float32Array {
+  const out = new Float32Array(rows * (width + 1));
+  for (let r = 0; r < rows; r++) {
+    for (let d = 0; d < width; d++) out[r * (width + 1) + d] = 2 * values[(start + r) * width + d]!;
+    out[r * (width + 1) + width] = -1;
+  }
+  return out;
 }
 
 /** Exact distances of the found neighbours, and their order fixed where float32 rounding swapped two. */
