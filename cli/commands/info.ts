@@ -40,7 +40,7 @@ export const commandInfo = {
   eval: {
     name: 'eval',
     summary: "evaluate a trained run: the objective's loss and the reconstruction mse",
-    usage: `ae eval RUN [--data SRC] [--limit N] [--format text|json] ${backend}`,
+    usage: `ae eval RUN [--data SRC] [--limit N] [--corrupt | --corruption gaussian:STD|mask:RATE|salt_pepper:RATE] [--seed S] [--format text|json] ${backend}`,
   },
   encode: {
     name: 'encode',
@@ -49,8 +49,8 @@ export const commandInfo = {
   },
   reconstruct: {
     name: 'reconstruct',
-    summary: 'draw samples above their reconstructions as a PNG grid',
-    usage: `ae reconstruct RUN --data SRC [-n 16] -o grid.png ${backend}`,
+    summary: 'draw samples above their reconstructions as a PNG grid, or write the reconstructions as .npy',
+    usage: `ae reconstruct RUN --data SRC [-n 16] [--corrupt | --corruption gaussian:STD|mask:RATE|salt_pepper:RATE] [--seed S] -o grid.png|recon.npy ${backend}`,
   },
   sample: {
     name: 'sample',
