@@ -26,4 +26,5 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.interpolate, async () => (await import('./interpolate.js')).interpolateCommand),
   lazy(commandInfo.score, async () => (await import('./score.js')).scoreCommand),
   lazy(commandInfo.search, async () => (await import('./search.js')).searchCommand),
+  lazy(commandInfo.plot, async () => (await import('./plot.js')).plotCommand),
 ];

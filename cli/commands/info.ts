@@ -74,4 +74,9 @@ export const commandInfo = {
     summary: 'exact k nearest neighbours by code distance, precision@k with labels',
     usage: `ae search RUN --index SRC --query SRC [-k 10] [--metric euclidean|cosine|hamming] [--limit N] -o FILE.csv ${backend}`,
   },
+  plot: {
+    name: 'plot',
+    summary: "draw a run's training curves, or a 2-D map of its codes (--latent), as SVG",
+    usage: `ae plot RUN [-o curves.svg]\n       ae plot RUN --latent [--data SRC] [--limit 5000] [-o latent.svg] ${backend}`,
+  },
 } as const satisfies Record<string, CommandInfo>;
