@@ -17,7 +17,7 @@ function cli(cwd: string) {
 
 const MODEL = `model LATENT_NAME {
   input x: [16] in [0, 1]
-  encoder { dense(32, act = tanh) }
+  encoder { dense(32, act = tanh), dense(WIDTH) }
   latent z = LATENT
   decoder { dense(32, act = tanh), dense(16) }
   output x_hat = sigmoid
@@ -29,7 +29,9 @@ const MODEL = `model LATENT_NAME {
 let cwd = '';
 
 async function trainCli(name: string, latent: string, loss: string): Promise<void> {
-  writeFileSync(join(cwd, `${name}.ae`), MODEL.replace('LATENT_NAME', name).replace('LATENT', latent).replace('LOSS', loss));
+  // A vq latent quantises 4-wide vectors; the others take the 32 tanh units as they are.
+  const source = MODEL.replace('LATENT_NAME', name).replace('LATENT', latent).replace('LOSS', loss);
+  writeFileSync(join(cwd, `${name}.ae`), latent.startsWith('vq') ? source.replace('WIDTH', '4') : source.replace(', dense(WIDTH)', ''));
   const train = cli(cwd);
   expect(await train.run('train', `${name}.ae`, '--data', 'train.npy', '--backend', 'cpu', '--out', name)).toBe(0);
 }
@@ -74,6 +76,21 @@ describe('ae sample and interpolate', () => {
     expect(await deterministic.run('sample', 'ae', '-n', '4', '-o', 'no.npy', '--backend', 'cpu')).toBe(1);
     expect(deterministic.out.stderr).toMatch(/^ae sample: latent 'z' of 'ae' is deterministic \(dense\): it has no prior to sample from; decode between the codes of real inputs with interpolate instead$/m);
     expect(existsSync(join(cwd, 'no.npy'))).toBe(false);
+  });
+
+  it("records a vq run's code usage at the end of training and samples codebook entries by it", async () => {
+    await trainCli('vq', 'vq(codes = 8, dim = 4)', 'mse(x_hat, x) + vq_loss(z)');
+    const usage = JSON.parse(readFileSync(join(cwd, 'vq', 'code-usage.json'), 'utf8'));
+    expect(usage).toMatchObject({ data: 'train.npy', samples: 400 });
+    expect(usage.counts).toHaveLength(8);
+    expect(usage.counts.reduce((a: number, b: number) => a + b, 0)).toBe(400);
+    const sample = cli(cwd);
+    expect(await sample.run('sample', 'vq', '-n', '6', '-o', 'vq.npy', '--backend', 'cpu')).toBe(0);
+    expect(readNpyFile('vq.npy').shape).toEqual([6, 16]);
+    expect(sample.out.stderr).toContain('wrote 6 samples from the vq prior of vq to vq.npy');
+    const hot = cli(cwd);
+    expect(await hot.run('sample', 'vq', '-n', '6', '--temperature', '2', '-o', 'vq.npy', '--backend', 'cpu')).toBe(1);
+    expect(hot.out.stderr).toContain("ae sample: a temperature scales a gaussian prior; latent 'z' is vq");
   });
 
   it('interpolates between two rows, ends included', async () => {
