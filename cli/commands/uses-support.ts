@@ -15,9 +15,10 @@ import { UsageError, type CliIO } from '../io.js';
 
 export const CODE_USAGE_FILE = 'code-usage.json';
 
-/** The data the run was trained on: its first phase's `data`, else the --data it was trained with. */
+/** The data the run was trained on: the --data it was trained with (which replaced the phases'
+ *  data), else its first phase's `data`. */
 export async function trainingData(run: { dir: string; ir: IRModel }, io: CliIO, what: string, options: { labels?: boolean } = {}): Promise<Dataset> {
-  const source: DataSource | string | undefined = run.ir.phases.find((p) => p.data !== undefined)?.data ?? (await trainedWith(run.dir));
+  const source: DataSource | string | undefined = (await trainedWith(run.dir)) ?? run.ir.phases.find((p) => p.data !== undefined)?.data;
   if (source === undefined) throw new UsageError(`the run names no training data for ${what}; pass it with --fit SRC`);
   return loadData(run.ir, source, io, options);
 }
