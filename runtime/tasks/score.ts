@@ -4,13 +4,14 @@
 // term's value), or for a gaussian code the negative ELBO at the code's mean: the reconstruction
 // terms summed over the sample plus KL(q(z|x) || N(0, I)) summed over the code.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRTerm } from '../../ir/types.js';
+import type { IRTerm } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { termContext } from '../objective/objective.js';
 import { bceElements, mseElements } from '../objective/terms/reconstruction.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import { batchInputs, batchStarts, modelInputs } from '../train/batches.js';
+import { evaluationObjective } from './infer.js';
 import { latentKind, latentName, latentNode } from './latent.js';
 import { TaskError } from './task-error.js';
 
@@ -19,11 +20,10 @@ export type ScoreBy = 'reconstruction' | 'nelbo';
 type ReconstructionTerm = Extract<IRTerm, { fn: 'mse' | 'bce' }>;
 
 /** The terms of the objective `ae eval` reports that compare the reconstruction with its target. */
-export function reconstructionTerms(ir: IRModel): ReconstructionTerm[] {
-  const { reconstruction, target, named } = ir.outputs;
+export function reconstructionTerms(program: Program): ReconstructionTerm[] {
+  const { reconstruction, target, named } = program.ir.outputs;
   const is = (arg: string | undefined, id: string): boolean => arg === id || (arg !== undefined && named[arg] === id);
-  const objective = ir.objective.length > 0 ? ir.objective : (ir.phases[ir.phases.length - 1]?.objective ?? []);
-  const found = objective.filter(
+  const found = evaluationObjective(program).filter(
     (t): t is ReconstructionTerm => (t.fn === 'mse' || t.fn === 'bce') && is(t.args[0], reconstruction) && is(t.args[1], target),
   );
   if (found.length === 0) {
@@ -40,7 +40,7 @@ export function anomalyScores(program: Program, dataset: Dataset, options: { by?
   if (by === 'nelbo' && latentKind(ir) !== 'gaussian') {
     throw new TaskError(`the negative ELBO needs a gaussian latent; latent '${latentName(ir)}' of '${ir.model}' is ${latentKind(ir)} (score by reconstruction)`);
   }
-  const terms = reconstructionTerms(ir);
+  const terms = reconstructionTerms(program);
   const inputs = modelInputs(ir);
   const batch = options.batch ?? 256;
   const scores = new Float32Array(dataset.count);
