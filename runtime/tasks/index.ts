@@ -6,7 +6,7 @@ export { imageLayout, writeReconstructionGrid, type ImageLayout } from './recons
 export { TaskError } from './task-error.js';
 export { latentKind, latentName, latentShape, type LatentKind } from './latent.js';
 export { decode, decoderNodes } from './decode.js';
-export { sample, drawPrior, codeUsage, hasPrior, type SampleOptions, type Samples } from './sample.js';
+export { sample, drawPrior, codeUsage, type SampleOptions, type Samples } from './sample.js';
 export { interpolate, slerp, lerp, type InterpolateOptions, type Interpolation } from './interpolate.js';
 export { anomalyScores, fitThreshold, score, reconstructionTerms, type AnomalyResult, type ScoreBy, type ScoreOptions } from './score.js';
 export { rocAuc, averagePrecision } from './ranking-metrics.js';

@@ -2,7 +2,6 @@
 // trained towards: N(0, I) for a gaussian code (scaled by a temperature, as pythae and Glow do), the
 // codebook entries at the frequency the encoder used them for a vq code (a VQ-VAE without a learned
 // prior), fair coin bits for a binary code and a uniform category for a one-hot code.
-import type { IRModel } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import type { Program } from '../program/program.js';
 import { Rng } from '../program/rng.js';
@@ -99,9 +98,4 @@ export function codeUsage(program: Program, dataset: Dataset): Int32Array {
   const counts = new Int32Array(node.attrs.codes);
   for (const code of indices.values) counts[code]!++;
   return counts;
-}
-
-/** Whether a model's codes can be drawn (`ae sample`) or only interpolated. */
-export function hasPrior(ir: IRModel): boolean {
-  return latentKind(ir) !== 'deterministic';
 }

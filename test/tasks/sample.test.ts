@@ -80,7 +80,7 @@ describe('sample', () => {
     run.program.dispose();
   });
 
-  it('rejects a temperature on a code that is not gaussian, and a bad count', async () => {
+  it('rejects a count below 1 and a temperature that is not positive', () => {
     expect(() => drawPrior(vae.program, { count: 0 })).toThrow(/positive integer, got 0/);
     expect(() => drawPrior(vae.program, { count: 2, temperature: -1 })).toThrow(/positive number, got -1/);
   });
