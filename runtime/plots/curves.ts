@@ -60,12 +60,19 @@ function panel(points: Point[], title: string, phases: readonly string[]): Recor
   };
 }
 
+/** A one-term objective records its term beside the loss with the same values: no second panel. */
+function repeatsTheLoss(metrics: readonly Point[], losses: readonly Point[]): boolean {
+  if (new Set(metrics.map((p) => p.series)).size !== 1 || !metrics[0]!.series.startsWith('training ')) return false;
+  const loss = new Map(losses.filter((p) => p.series === 'training loss').map((p) => [`${p.phase}/${p.epoch}`, p.value]));
+  return metrics.every((p) => loss.get(`${p.phase}/${p.epoch}`) === p.value);
+}
+
 /** The curves of a run's metrics: losses on top, the other recorded numbers below when there are any. */
 export function curvesSpec(records: readonly MetricsRecord[], title: string): ChartSpec {
   const { losses, metrics } = curvePoints(records);
   const phases = [...new Set(records.map((r) => r.phase))]; // in training order
   const panels = [panel(losses, 'loss', phases)];
-  if (metrics.length > 0) panels.push(panel(metrics, 'value', phases));
+  if (metrics.length > 0 && !repeatsTheLoss(metrics, losses)) panels.push(panel(metrics, 'value', phases));
   const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, vconcat: panels, resolve: { scale: { color: 'independent' } }, config: CHART_CONFIG };
   return spec as unknown as ChartSpec;
 }
