@@ -45,15 +45,7 @@ export function corruptDataset(ir: IRModel, dataset: Dataset, nodes: readonly IR
   const corruption = buildProgram({ ...ir, parameters: [], nodes: [...nodes] }, { seed });
   try {
     const last = nodes[nodes.length - 1]!.id;
-    const rng = new Rng(seed);
-    const out = new Float32Array(dataset.x.length);
-    const width = dataset.x.length / Math.max(dataset.count, 1);
-    const batch = 256;
-    for (let start = 0; start < dataset.count; start += batch) {
-      const size = Math.min(batch, dataset.count - start);
-      const slice: Dataset = { ...dataset, count: size, x: dataset.x.subarray(start * width, (start + size) * width), labels: undefined };
-      out.set(collectOutput(corruption, slice, last, { training: true, rng }).values, start * width);
-    }
+    const out = collectOutput(corruption, dataset, last, { training: true, rng: new Rng(seed) }).values;
     return { ...dataset, name: `${dataset.name} (corrupted)`, x: out };
   } finally {
     corruption.dispose();
