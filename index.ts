@@ -1,8 +1,8 @@
 // aelang as a library: the same pipeline the `ae` command runs, for programs that embed it.
-// Text → diagnostics and IR (compiler), IR → a trained run (runtime), a run → codes and
-// reconstructions (tasks). Each stage can be used on its own: an IR written by `ae compile` can be
-// validated and trained here without the compiler. `aelang/compiler` is the first stage alone,
-// without TensorFlow.js.
+// Text → diagnostics and IR (compiler), IR → a trained run (runtime), a run → codes,
+// reconstructions, samples, anomaly scores, neighbours and plots (tasks). Each stage can be used on
+// its own: an IR written by `ae compile` can be validated and trained here without the compiler.
+// `aelang/compiler` is the first stage alone, without TensorFlow.js.
 import { currentSelection } from './runtime/backends/selection.js';
 import { selectBackend } from './runtime/backends/index.js';
 import { train as trainInRunDir, type TrainOptions, type TrainResult } from './runtime/train/train.js';
@@ -17,6 +17,15 @@ export { loadDataset, parseDataArgument, DataError, type Dataset } from './runti
 export { buildProgram, type Program } from './runtime/program/program.js';
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
+// ---- uses of a trained run (docs/uses.md)
+export {
+  sample, drawPrior, codeUsage, decode, interpolate, score, anomalyScores, fitThreshold, rocAuc, averagePrecision,
+  search, CodeIndex, precisionAtK, corruptDataset, modelCorruption, parseCorruption, denoisingError, fitPca, projectPca,
+  pcaReconstructionErrors, latentKind, TaskError,
+  type SampleOptions, type Samples, type InterpolateOptions, type Interpolation, type ScoreOptions, type AnomalyResult,
+  type SearchOptions, type SearchMetric, type Neighbours, type DenoisingError, type LatentKind, type Pca, type TensorValues,
+} from './runtime/tasks/index.js';
+export { curvesSpec, latentMapSpec, codeMap, renderSvg, writeRunCurves, type ChartSpec } from './runtime/plots/index.js';
 export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
 export { writeNpy, writeCsv } from './runtime/io/index.js';
 

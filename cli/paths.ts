@@ -28,7 +28,7 @@ export function checkSpecArgument(file: string, cwd: string, extensions: readonl
   const info = stat(path);
   const wanted = extensions.join(' or ');
   if (info?.isDirectory()) {
-    if (isRun(path)) throw new UsageError(`'${file}' is a run directory, not a ${wanted} file (commands that take RUN use it: eval, encode, reconstruct, export; train --resume continues it)`);
+    if (isRun(path)) throw new UsageError(`'${file}' is a run directory, not a ${wanted} file (commands that take RUN use it: eval, encode, reconstruct, sample, interpolate, score, search, plot, export; train --resume continues it)`);
     throw new UsageError(`'${file}' is a directory, not a ${wanted} file`);
   }
   if (!extensions.some((ext) => file.endsWith(ext))) throw new UsageError(`'${file}' is not a ${wanted} file (its extension is '${extname(file)}')`);

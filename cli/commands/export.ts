@@ -10,7 +10,7 @@ import { mnistFiles } from '../../runtime/data/mnist.js';
 import { ExportError, type ModelPart, type Weights } from '../../export/weights.js';
 import { readSafetensors } from '../../runtime/runs/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
-import { WEIGHTS_FILE } from '../../runtime/train/checkpoint.js';
+import { loadCheckpoint, WEIGHTS_FILE } from '../../runtime/train/checkpoint.js';
 import { IR_FILE } from '../../runtime/train/train.js';
 import type { DataSource, IRModel } from '../../ir/types.js';
 import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
@@ -41,7 +41,7 @@ export const exportCommand: Command = {
     return reportingUserErrors('export', io, async () => {
       const dir = resolve(io.cwd, runDir);
       const ir = await readIRFile(join(dir, IR_FILE));
-      const weights = await readWeights(join(dir, WEIGHTS_FILE));
+      const weights = await readWeights(dir);
       try {
         if (format === 'onnx') await writeOnnx(ir, weights, part, resolve(io.cwd, out));
         else await writePytorch(ir, weights, resolve(io.cwd, out), io);
@@ -56,8 +56,10 @@ export const exportCommand: Command = {
   },
 };
 
-async function readWeights(file: string): Promise<Weights> {
-  const { tensors } = await readSafetensors(file);
+/** The run's weights as `loadRun` reads them: its last checkpoint's, else a weights.safetensors beside
+ *  model.ir.json (a directory assembled by hand). */
+async function readWeights(dir: string): Promise<Weights> {
+  const tensors = (await loadCheckpoint(dir))?.weights ?? (await readSafetensors(join(dir, WEIGHTS_FILE))).tensors;
   return new Map(Object.entries(tensors).map(([id, t]) => [id, { shape: t.shape, values: Float32Array.from(t.data) }]));
 }
 

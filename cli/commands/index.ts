@@ -22,6 +22,11 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.eval, async () => (await import('./eval.js')).evalCommand),
   lazy(commandInfo.encode, async () => (await import('./encode.js')).encodeCommand),
   lazy(commandInfo.reconstruct, async () => (await import('./reconstruct.js')).reconstructCommand),
+  lazy(commandInfo.sample, async () => (await import('./sample.js')).sampleCommand),
+  lazy(commandInfo.interpolate, async () => (await import('./interpolate.js')).interpolateCommand),
+  lazy(commandInfo.score, async () => (await import('./score.js')).scoreCommand),
+  lazy(commandInfo.search, async () => (await import('./search.js')).searchCommand),
+  lazy(commandInfo.plot, async () => (await import('./plot.js')).plotCommand),
   lazy(commandInfo.export, async () => (await import('./export.js')).exportCommand),
   lazy(commandInfo.lsp, async () => (await import('./lsp.js')).lspCommand),
 ];

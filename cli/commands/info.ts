@@ -51,6 +51,22 @@ const limitOption = {
   limit: { type: 'string', value: 'N', default: 'every sample', description: 'use only the first N samples' },
 } as const satisfies OptionSpecs;
 
+/** Denoising: the inputs corrupted before the model sees them. */
+const corruptionOptions = {
+  corrupt: { type: 'boolean', description: "corrupt the inputs with the model's own corruption (`corrupt x with ...`)" },
+  corruption: {
+    type: 'string',
+    value: 'SPEC',
+    description: 'corrupt the inputs with SPEC instead: gaussian:STD, mask:RATE or salt_pepper:RATE (rates in [0, 1])',
+  },
+  seed: { type: 'string', value: 'N', default: '0', description: 'the seed of the corruption' },
+} as const satisfies OptionSpecs;
+
+/** `-o` of the commands that decode: a picture, or the values. */
+function imageOrArrayOut(what: string) {
+  return { type: 'string', short: 'o', value: 'FILE', description: `FILE.png: ${what} as images; FILE.npy: as an array; required` } as const;
+}
+
 export const commandInfo = {
   check: {
     name: 'check',
@@ -108,7 +124,7 @@ export const commandInfo = {
     summary: "evaluate a trained run: the objective's loss and the reconstruction mse",
     usage: 'ae eval RUN [options]',
     arguments: [RUN_DIR],
-    options: { ...dataOption, ...limitOption, ...formatOption, ...backendOptions },
+    options: { ...dataOption, ...limitOption, ...corruptionOptions, ...formatOption, ...backendOptions },
   },
   encode: {
     name: 'encode',
@@ -124,13 +140,14 @@ export const commandInfo = {
   },
   reconstruct: {
     name: 'reconstruct',
-    summary: 'draw samples above their reconstructions as a PNG grid',
-    usage: 'ae reconstruct RUN -o FILE.png [options]',
+    summary: 'draw samples above their reconstructions as a PNG grid, or write the reconstructions as .npy',
+    usage: 'ae reconstruct RUN -o FILE.png|FILE.npy [options]',
     arguments: [RUN_DIR],
     options: {
-      out: { type: 'string', short: 'o', value: 'FILE.png', description: 'where to write the grid; required' },
-      n: { type: 'string', short: 'n', value: 'N', default: '16', description: 'how many samples to draw' },
+      out: { type: 'string', short: 'o', value: 'FILE', description: 'FILE.png: a grid of originals above reconstructions; FILE.npy: the reconstructions as an array; required' },
+      n: { type: 'string', short: 'n', value: 'N', default: '16 for a .png, every sample for a .npy', description: 'how many samples to reconstruct' },
       ...dataOption,
+      ...corruptionOptions,
       ...backendOptions,
     },
   },
@@ -149,6 +166,109 @@ export const commandInfo = {
         default: 'model: input → reconstruction and code',
         description: 'export one half: encoder (input → code) or decoder (code → reconstruction); onnx only',
       },
+    },
+  },
+  sample: {
+    name: 'sample',
+    summary: "decode draws from a run's latent prior (gaussian, vq, binary, one-hot)",
+    usage: 'ae sample RUN -o FILE.png|FILE.npy [options]',
+    arguments: [RUN_DIR],
+    options: {
+      out: imageOrArrayOut('the samples'),
+      n: { type: 'string', short: 'n', value: 'N', default: '16', description: 'how many samples to draw' },
+      seed: { type: 'string', value: 'N', default: '0', description: 'the seed of the draws' },
+      temperature: {
+        type: 'string',
+        value: 'T',
+        default: '1',
+        description: 'scale a gaussian prior to N(0, T²I); lower values give more typical samples',
+      },
+      ...backendOptions,
+    },
+  },
+  interpolate: {
+    name: 'interpolate',
+    summary: "decode the path between two inputs' codes (spherical for gaussian codes)",
+    usage: 'ae interpolate RUN --from I --to J -o FILE.png|FILE.npy [options]',
+    arguments: [RUN_DIR],
+    options: {
+      out: imageOrArrayOut('the decoded path (a PNG row between the two inputs)'),
+      from: { type: 'string', value: 'I', description: 'the 0-based row of the data where the path starts; required' },
+      to: { type: 'string', value: 'J', description: 'the 0-based row of the data where the path ends; required' },
+      steps: { type: 'string', value: 'N', default: '8', description: 'how many points on the path, both ends included (at least 2)' },
+      ...dataOption,
+      ...backendOptions,
+    },
+  },
+  score: {
+    name: 'score',
+    summary: 'anomaly scores per sample, a threshold fitted on the training data, ROC AUC with labels',
+    usage: 'ae score RUN -o FILE.csv|FILE.npy [options]',
+    arguments: [RUN_DIR],
+    options: {
+      out: {
+        type: 'string',
+        short: 'o',
+        value: 'FILE',
+        description: 'FILE.csv: index, score and is_anomaly per sample; FILE.npy: the scores; required',
+      },
+      ...dataOption,
+      by: {
+        type: 'string',
+        value: 'SCORE',
+        choices: ['reconstruction', 'nelbo'],
+        default: 'reconstruction',
+        description: 'the score: the reconstruction error, or the negative ELBO (gaussian latents)',
+      },
+      contamination: {
+        type: 'string',
+        value: 'P',
+        default: '0.1',
+        description: 'the fraction of the fitting data the fitted threshold flags as anomalies',
+      },
+      threshold: { type: 'string', value: 'T', description: 'flag scores above T, instead of fitting a threshold' },
+      fit: { type: 'string', value: 'SRC', default: 'the data the run was trained on', description: 'fit the threshold on this data set' },
+      labels: { type: 'string', value: 'FILE', description: 'ground truth, 0 (normal) or 1 (anomaly) per sample (.npy, or one per line), for ROC AUC and average precision' },
+      normal: { type: 'string', value: 'CLASSES', description: 'ground truth from a labelled data set: these classes (like 0,1) are normal, the rest anomalies' },
+      ...limitOption,
+      ...backendOptions,
+    },
+  },
+  search: {
+    name: 'search',
+    summary: 'exact k nearest neighbours by code distance, precision@k with labels',
+    usage: 'ae search RUN --index SRC --query SRC -o FILE.csv [options]',
+    arguments: [RUN_DIR],
+    options: {
+      out: { type: 'string', short: 'o', value: 'FILE.csv', description: 'the neighbours: query, rank, index, distance (0-based); required' },
+      index: { type: 'string', value: 'SRC', description: 'the data set searched (docs/data.md); required' },
+      query: { type: 'string', value: 'SRC', description: 'the data set whose neighbours are found; required' },
+      k: { type: 'string', short: 'k', value: 'K', default: '10', description: 'neighbours per query' },
+      metric: {
+        type: 'string',
+        value: 'METRIC',
+        choices: ['euclidean', 'cosine', 'hamming'],
+        default: 'hamming for binary codes, else euclidean',
+        description: 'the code distance',
+      },
+      limit: { type: 'string', value: 'N', default: 'every query', description: 'use only the first N queries' },
+      ...backendOptions,
+    },
+  },
+  plot: {
+    name: 'plot',
+    summary: "draw a run's training curves, or a 2-D map of its codes (--latent), as SVG",
+    usage: 'ae plot RUN [options]\n       ae plot RUN --latent [options]',
+    arguments: [RUN_DIR],
+    options: {
+      out: { type: 'string', short: 'o', value: 'FILE.svg', default: 'curves.svg, or latent.svg with --latent, in RUN', description: 'where to write the plot' },
+      latent: {
+        type: 'boolean',
+        description: 'map the codes instead: the code itself when 2-wide, else its first two principal components, coloured by label',
+      },
+      data: { ...dataOption.data, description: `with --latent: ${dataOption.data.description}` },
+      limit: { type: 'string', value: 'N', default: '5000', description: 'with --latent: map only the first N samples' },
+      ...backendOptions,
     },
   },
   lsp: {

@@ -10,13 +10,15 @@ import { recordedBackend } from '../../runtime/train/overrides.js';
 import type { IRModel } from '../../ir/types.js';
 import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
-import { evaluate, imageLayout, writeReconstructionGrid } from '../../runtime/tasks/index.js';
+import { evaluate, imageLayout, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useBackend } from './run-support.js';
+import { hasCodebook, trainingData, writeCodeUsage } from './uses-support.js';
+import { writeRunCurves } from '../../runtime/plots/index.js';
 import { commandInfo } from './info.js';
 
 export const trainCommand: Command = {
@@ -66,6 +68,7 @@ export const trainCommand: Command = {
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
       try {
         await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
+        await recordUses(ir, result.program, runDir, io);
       } finally {
         result.program.dispose();
       }
@@ -91,6 +94,16 @@ async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: 
   if (layout === undefined) return;
   await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
   io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
+}
+
+/** What the uses read from a run: curves.svg to look at, and for a vq code its codebook usage (`ae sample`). */
+async function recordUses(ir: IRModel, program: Program, runDir: string, io: CliIO): Promise<void> {
+  const curves = await writeRunCurves(runDir, `${ir.model}: training curves`).catch((error: unknown) => {
+    if (error instanceof TaskError) return undefined; // no epoch ran (a resume of a finished run)
+    throw error;
+  });
+  if (curves !== undefined) io.stderr(`wrote ${curves} (training curves)\n`);
+  if (hasCodebook(ir)) await writeCodeUsage({ dir: runDir, program }, await trainingData({ dir: runDir, ir }, io, 'the codebook usage'), io);
 }
 
 /** Runs `work`; if it fails before writing anything into the run directory, the directory goes too. */

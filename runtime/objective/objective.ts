@@ -51,8 +51,22 @@ export function computeObjective(
   parameters: ParameterStore,
   outputs: ReadonlyMap<string, tf.Tensor>,
 ): ObjectiveValue {
+  const ctx = termContext(ir, parameters, outputs);
+  const names = termNames(objective, ir);
+  const values = objective.map((term, i) => {
+    const fn = terms[term.fn] as TermFn | undefined;
+    if (!fn) throw new Error(`objective: unknown term '${term.fn}'`);
+    return { name: names[i]!, weight: term.weight, value: fn(term, ctx) };
+  });
+  const weighted = values.map((t) => tf.mul(t.value, t.weight));
+  const total = (weighted.length === 0 ? tf.scalar(0) : tf.addN(weighted)) as tf.Scalar;
+  return { total, terms: values };
+}
+
+/** What term functions read: the forward outputs, looked up by node id, input or `as` name. */
+export function termContext(ir: IRModel, parameters: ParameterStore, outputs: ReadonlyMap<string, tf.Tensor>): TermContext {
   const nodes = new Map<string, IRNode>(ir.nodes.map((n) => [n.id, n]));
-  const ctx: TermContext = {
+  return {
     ir,
     parameters,
     outputs,
@@ -67,13 +81,4 @@ export function computeObjective(
       return node;
     },
   };
-  const names = termNames(objective, ir);
-  const values = objective.map((term, i) => {
-    const fn = terms[term.fn] as TermFn | undefined;
-    if (!fn) throw new Error(`objective: unknown term '${term.fn}'`);
-    return { name: names[i]!, weight: term.weight, value: fn(term, ctx) };
-  });
-  const weighted = values.map((t) => tf.mul(t.value, t.weight));
-  const total = (weighted.length === 0 ? tf.scalar(0) : tf.addN(weighted)) as tf.Scalar;
-  return { total, terms: values };
 }

@@ -5,6 +5,7 @@ import type { IRTerm } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
+import type { Rng } from '../program/rng.js';
 import { batchInputs, batchStarts, modelInputs } from '../train/batches.js';
 import { averageLoss } from '../train/validate.js';
 
@@ -13,8 +14,14 @@ export interface TensorValues {
   shape: number[];
 }
 
-/** One output node's values for the first `count` samples (all by default), concatenated. */
-export function collectOutput(program: Program, dataset: Dataset, nodeId: string, options: { batch?: number; count?: number } = {}): TensorValues {
+/** One output node's values for the first `count` samples (all by default), concatenated; in
+ *  inference mode unless `training` (corruptions use it to switch their noise on). */
+export function collectOutput(
+  program: Program,
+  dataset: Dataset,
+  nodeId: string,
+  options: { batch?: number; count?: number; training?: boolean; rng?: Rng } = {},
+): TensorValues {
   const inputs = modelInputs(program.ir);
   const batch = options.batch ?? 256;
   const count = Math.min(options.count ?? dataset.count, dataset.count);
@@ -23,7 +30,7 @@ export function collectOutput(program: Program, dataset: Dataset, nodeId: string
   for (const start of batchStarts(count, batch)) {
     const size = Math.min(batch, count - start);
     tidyValue(() => {
-      const outputs = program.forward(batchInputs(dataset, inputs, null, start, size), { training: false });
+      const outputs = program.forward(batchInputs(dataset, inputs, null, start, size), { training: options.training ?? false, ...(options.rng ? { rng: options.rng } : {}) });
       const value = outputs.get(nodeId);
       if (!value) throw new Error(`the model has no output '${nodeId}'`);
       sampleShape = value.shape.slice(1);

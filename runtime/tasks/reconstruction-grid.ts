@@ -28,7 +28,11 @@ export function imageLayout(input: IRInput): ImageLayout | undefined {
   return undefined;
 }
 
-/** Draws the first `count` samples and their reconstructions; returns how many were drawn. */
+/**
+ * Draws the first `count` samples and their reconstructions; with `corrupted` (a corrupted copy of
+ * `dataset`), three rows: the clean samples, the corrupted inputs, and what the model made of them.
+ * Returns how many were drawn.
+ */
 export async function writeReconstructionGrid(
   program: Program,
   input: IRInput,
@@ -36,12 +40,13 @@ export async function writeReconstructionGrid(
   dataset: Dataset,
   path: string,
   count: number,
+  corrupted?: Dataset,
 ): Promise<number> {
-  const result = reconstruct(program, dataset, { count });
+  const result = reconstruct(program, corrupted ?? dataset, { count });
   const size = layout.height * layout.width * layout.channels;
   const n = result.shape[0]!;
-  const originals = Array.from({ length: n }, (_, i) => dataset.x.slice(i * size, (i + 1) * size));
-  const reconstructions = Array.from({ length: n }, (_, i) => result.values.slice(i * size, (i + 1) * size));
-  await writeImageGrid(path, [originals, reconstructions], { ...layout, range: input.range ?? [0, 1] });
+  const row = (values: Float32Array) => Array.from({ length: n }, (_, i) => values.slice(i * size, (i + 1) * size));
+  const rows = corrupted ? [row(dataset.x), row(corrupted.x), row(result.values)] : [row(dataset.x), row(result.values)];
+  await writeImageGrid(path, rows, { ...layout, range: input.range ?? [0, 1] });
   return n;
 }

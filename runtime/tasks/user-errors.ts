@@ -4,9 +4,10 @@ import { BackendUnavailableError } from '../backends/errors.js';
 import { DataError } from '../data/errors.js';
 import { CheckpointError, RunFileError } from '../runs/errors.js';
 import { NonFiniteLossError, TrainingError } from '../train/errors.js';
+import { TaskError } from './task-error.js';
 
 export function userErrorMessage(error: unknown): string | undefined {
-  const known = [DataError, CheckpointError, RunFileError, NonFiniteLossError, TrainingError, BackendUnavailableError];
+  const known = [DataError, CheckpointError, RunFileError, NonFiniteLossError, TrainingError, BackendUnavailableError, TaskError];
   if (known.some((type) => error instanceof type)) return (error as Error).message;
   return undefined;
 }

@@ -44,7 +44,7 @@ describe('bin/ae.js', () => {
   it('lists the commands with --help', () => {
     const result = ae('--help');
     expect(result.code).toBe(0);
-    for (const command of ['check', 'fmt', 'compile', 'summary', 'train', 'eval', 'encode', 'reconstruct']) {
+    for (const command of ['check', 'fmt', 'compile', 'summary', 'train', 'eval', 'encode', 'reconstruct', 'sample', 'interpolate', 'score', 'search', 'plot']) {
       expect(result.stdout).toContain(`  ${command}`);
     }
   });

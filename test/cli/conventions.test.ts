@@ -148,6 +148,18 @@ describe('arguments that name the wrong thing: one line, exit 2, no stack trace'
     [['reconstruct', 'no-such-run', '-o', 'grid.png'], "no run directory 'no-such-run'"],
     [['encode', 'fake-run', '-o', 'codes.txt'], "-o needs a .npy or .csv file, got 'codes.txt'"],
     [['reconstruct', 'fake-run', '-o', 'nowhere/grid.png'], "the directory 'nowhere' does not exist"],
+    [['reconstruct', 'fake-run', '-o', 'grid.jpg'], "-o needs a .png or .npy file, got 'grid.jpg'"],
+    [['sample', 'tiny.ae', '-o', 'samples.png'], "'tiny.ae' is a file; RUN is a run directory written by `ae train`; train it first: ae train tiny.ae"],
+    [['sample', 'fake-run', '-o', 'samples.svg'], "-o needs a .png or .npy file, got 'samples.svg'"],
+    [['interpolate', 'fake-run', '--from', '0', '--to', '1', '-o', 'nowhere/path.npy'], "the directory 'nowhere' does not exist"],
+    [['score', 'no-such-run', '-o', 'scores.csv'], "no run directory 'no-such-run'"],
+    [['score', 'fake-run', '-o', 'scores.txt'], "-o needs a .csv or .npy file, got 'scores.txt'"],
+    [['score', 'fake-run', '--by', 'likelihood', '-o', 'scores.csv'], "option '--by' must be one of reconstruction, nelbo, got 'likelihood'"],
+    [['search', 'fake-run', '--index', 'mnist', '--query', 'mnist', '-o', 'fake-run'], "-o 'fake-run' is a directory; name a file in it"],
+    [['search', 'fake-run', '--metric', 'manhattan', '-o', 'n.csv'], "option '--metric' must be one of euclidean, cosine, hamming, got 'manhattan'"],
+    [['plot', '.', '-o', 'curves.svg'], "'.' is not a run directory"],
+    [['plot', 'fake-run', '-o', 'curves.png'], "-o needs a .svg file, got 'curves.png'"],
+    [['eval', 'fake-run', '--corruption'], "option '--corruption' needs a value"],
     [['train', 'tiny.ae', '--resume', 'tiny.ae'], "'tiny.ae' is a file; RUN is a run directory"],
     [['train', 'tiny.ae', '--epochs'], "option '--epochs' needs a value"],
     [['train', 'tiny.ae', '--epochs', '-3'], "option '--epochs' needs a value (a value starting with '-' is written --epochs=VALUE)"],
@@ -165,7 +177,7 @@ describe('arguments that name the wrong thing: one line, exit 2, no stack trace'
 });
 
 describe('training from the command line', () => {
-  it('--quiet drops the backend line and progress; run.json records every command-line option', async () => {
+  it('--quiet drops the backend line and progress; run.json records the setup options as overrides', async () => {
     const loud = await ae(['train', 'tiny.ae', '--data', 'synthetic:samples=16', '--epochs', '1', '--backend', 'cpu', '-o', 'loud']);
     expect(loud.code).toBe(0);
     expect(loud.stderr).toMatch(/^backend: cpu /m);
@@ -174,7 +186,10 @@ describe('training from the command line', () => {
     expect(quiet.stderr).not.toMatch(/backend:|train 1\/1/);
     expect(quiet.stderr).toMatch(/^trained tiny: 2 steps/m);
     const summary = JSON.parse(readFileSync(join(cwd, 'quiet', 'run.json'), 'utf8'));
-    expect(summary.overrides).toEqual({ data: 'synthetic:samples=16', epochs: 1, batch: 8, seed: 4, limit: 12, backend: 'cpu', out: 'quiet' });
+    // The setup flags are the run's overrides (--resume trains with them again); the backend is
+    // recorded beside them, and --out is the run directory itself.
+    expect(summary.overrides).toEqual({ data: 'synthetic:samples=16', epochs: 1, batch: 8, seed: 4, limit: 12 });
+    expect(summary.backend).toBe('cpu');
     expect(summary.seed).toBe(4);
   });
 });

@@ -9,10 +9,13 @@ type Term<F extends IRTerm['fn']> = Extract<IRTerm, { fn: F }>;
 
 const EPSILON = 1e-7;
 
-export const mse: TermFn<Term<'mse'>> = (term, ctx) => {
+export const mse: TermFn<Term<'mse'>> = (term, ctx) => reduce(mseElements(term, ctx), term.options.reduce);
+
+/** The squared error of every element, before reduction (anomaly scores reduce it per sample). */
+export function mseElements(term: Term<'mse'>, ctx: TermContext): tf.Tensor {
   const [a, b] = term.args.map((name) => ctx.value(name));
-  return reduce(tf.squaredDifference(a!, b!), term.options.reduce);
-};
+  return tf.squaredDifference(a!, b!);
+}
 
 export const l1: TermFn<Term<'l1'>> = (term, ctx) => reduce(tf.abs(ctx.value(term.args[0]!)), term.options.reduce);
 
@@ -23,18 +26,19 @@ export function logitsOf(id: string, ctx: TermContext): tf.Tensor {
   return ctx.outputs.get(`${id}:preactivation`) ?? ctx.value(id);
 }
 
-export const bce: TermFn<Term<'bce'>> = (term, ctx) => {
+export const bce: TermFn<Term<'bce'>> = (term, ctx) => reduce(bceElements(term, ctx), term.options.reduce);
+
+/** The binary cross-entropy of every element, before reduction. */
+export function bceElements(term: Term<'bce'>, ctx: TermContext): tf.Tensor {
   const target = ctx.value(term.args[1]!);
   if (term.options.fromLogits !== undefined) {
     // max(l, 0) - l·t + log(1 + exp(-|l|)): no overflow for any l.
     const l = logitsOf(term.options.fromLogits, ctx);
-    const loss = tf.add(tf.sub(tf.relu(l), tf.mul(l, target)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
-    return reduce(loss, term.options.reduce);
+    return tf.add(tf.sub(tf.relu(l), tf.mul(l, target)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
   }
   const p = tf.clipByValue(ctx.value(term.args[0]!), EPSILON, 1 - EPSILON);
-  const loss = tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))));
-  return reduce(loss, term.options.reduce);
-};
+  return tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))));
+}
 
 /** Categorical cross-entropy against integer labels [batch] (class indices). */
 export const crossEntropy: TermFn<Term<'cross_entropy'>> = (term, ctx) => {

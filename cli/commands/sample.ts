@@ -1,0 +1,47 @@
+// `ae sample RUN -n N [--seed S] [--temperature T] -o FILE.png|FILE.npy`: decoded draws from the
+// latent's prior (gaussian N(0, T²I), vq codes at their training frequency, fair bits, uniform one-hot).
+import { resolve } from 'node:path';
+import { latentKind, loadRun, sample } from '../../runtime/tasks/index.js';
+import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import type { Command } from '../command.js';
+import { checkRunArgument } from '../paths.js';
+import { EXIT_OK, UsageError } from '../io.js';
+import { reportingUserErrors, useBackend } from './run-support.js';
+import { commandInfo } from './info.js';
+import { gridRows, imageOrArrayOut, recordedCodeUsage, writeSamples } from './uses-support.js';
+
+export const sampleCommand: Command = {
+  ...commandInfo.sample,
+  async run(argv, io) {
+    const args = parseArgs(argv, commandInfo.sample.options);
+    if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
+    checkRunArgument(args.positionals[0]!, io.cwd);
+    const out = imageOrArrayOut(stringFlag(args, 'out'), io.cwd);
+    const count = integerFlag(args, 'n') ?? 16;
+    const seed = integerFlag(args, 'seed', { min: 0 }) ?? 0;
+    const temperatureText = stringFlag(args, 'temperature');
+    const temperature = temperatureText === undefined ? undefined : Number(temperatureText);
+    if (temperature !== undefined && !(temperature > 0 && Number.isFinite(temperature))) {
+      throw new UsageError(`option '--temperature' needs a positive number, got '${temperatureText}'`);
+    }
+    return reportingUserErrors('sample', io, async () => {
+      await useBackend(args, io);
+      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      try {
+        const kind = latentKind(run.ir);
+        const codeUsage = kind === 'vq' ? await recordedCodeUsage(run, io) : undefined;
+        const { samples } = sample(run.program, {
+          count,
+          seed,
+          ...(temperature !== undefined ? { temperature } : {}),
+          ...(codeUsage !== undefined ? { codeUsage } : {}),
+        });
+        await writeSamples(run.ir, out, samples, gridRows(samples, Math.ceil(Math.sqrt(count))), io);
+        io.stderr(`wrote ${count} samples from the ${kind} prior of ${run.ir.model} to ${out}\n`);
+        return EXIT_OK;
+      } finally {
+        run.program.dispose();
+      }
+    });
+  },
+};

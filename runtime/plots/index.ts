@@ -1,0 +1,6 @@
+// Plots of a run, as SVG: training curves and a 2-D map of the codes (Vega-Lite, rendered headless).
+export { renderSvg, type ChartSpec } from './render.js';
+export { curvesSpec, curvePoints, type MetricsRecord } from './curves.js';
+export { latentMapSpec, type LatentMap } from './latent-map.js';
+export { codeMap } from './latent-map.js';
+export { writeRunCurves, CURVES_FILE } from './run-curves.js';
