@@ -4,6 +4,7 @@
 // output in a directory that does not exist.
 import { statSync, type Stats } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
+import { isRefusal, readRegularFile } from '../compiler/resolve/source-files.js';
 import { UsageError } from './io.js';
 
 /** What `ae train` writes into a run; its presence is what makes a directory a run. */
@@ -61,4 +62,16 @@ export function checkParentDirectory(file: string, cwd: string, option: string):
   const info = stat(parent);
   if (!info) throw new UsageError(`${option} '${file}': the directory '${dirname(file)}' does not exist`);
   if (!info.isDirectory()) throw new UsageError(`${option} '${file}': '${dirname(file)}' is not a directory`);
+}
+
+/**
+ * The text of a spec file named on the command line. Only a regular file is read, opened without
+ * blocking (a FIFO given as FILE would otherwise wait forever for a writer); any other is misuse.
+ * The file may lie anywhere: its own imports are what the project root confines.
+ */
+export function readSpecFile(file: string, cwd: string, verb = 'read'): string {
+  const text = readRegularFile(resolve(cwd, file), '/');
+  if (text === undefined) throw new UsageError(`cannot ${verb} '${file}': no such file`);
+  if (isRefusal(text)) throw new UsageError(`cannot ${verb} '${file}': ${text.refused}`);
+  return text;
 }

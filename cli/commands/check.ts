@@ -1,12 +1,11 @@
 // `ae check FILE|DIR...`: parse and check (a directory: every .ae file below it), print diagnostics;
 // exit 1 when any file has an error.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman, renderJson } from '../../diagnostics/render.js';
 import { oneOfFlag, parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
+import { readSpecFile } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, readStdin, STDIN_NAME, UsageError, useColor } from '../io.js';
 import { commandInfo } from './info.js';
@@ -25,12 +24,7 @@ export const checkCommand: Command = {
         sources.set(STDIN_NAME, await readStdin(io));
         continue;
       }
-      try {
-        sources.set(file, await readFile(resolve(io.cwd, file), 'utf8'));
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read it';
-        throw new UsageError(`cannot check '${file}': ${reason}`);
-      }
+      sources.set(file, readSpecFile(file, io.cwd, 'check'));
     }
     const diagnostics: Diagnostic[] = [];
     // Imports resolve against the directory `ae` runs in. A file both checked and imported would

@@ -3,10 +3,11 @@
 // (with --write or --check only). Formatting goes through Prettier with the aelang
 // plugin, so the output is exactly `prettier --plugin aelang/prettier FILE`.
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
+import { readSpecFile } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
 import { formatAe } from '../../compiler/format/format.js';
@@ -63,13 +64,7 @@ async function readAll(files: readonly string[], io: CliIO): Promise<Source[]> {
   return Promise.all(
     files.map(async (file) => {
       if (file === '-') return { file: STDIN_NAME, path: file, text: await readStdin(io) };
-      const path = resolve(io.cwd, file);
-      try {
-        return { file, path, text: await readFile(path, 'utf8') };
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-        throw new UsageError(`cannot read '${file}': ${reason}`);
-      }
+      return { file, path: resolve(io.cwd, file), text: readSpecFile(file, io.cwd) };
     }),
   );
 }

@@ -35,6 +35,12 @@ const backendOptions = {
     default: 'auto: the first that loads of tensorflow, webgpu, wasm, cpu',
     description: 'the TensorFlow.js backend',
   },
+  threads: {
+    type: 'string',
+    value: 'N',
+    default: 'the AE_THREADS environment variable, else every core',
+    description: 'threads of the wasm backend (at most 8)',
+  },
   quiet: { type: 'boolean', short: 'q', description: 'do not print the backend line or training progress' },
 } as const satisfies OptionSpecs;
 

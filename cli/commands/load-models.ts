@@ -1,11 +1,10 @@
 // Shared by `ae compile` and `ae summary`: read one .ae file, analyse it, print its diagnostics to
 // stderr, and pick the requested model (or fail with exit 1 / misuse with exit 2).
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { analyzeSource, type Analysis } from '../../compiler/analyze.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
 import { readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
+import { readSpecFile } from '../paths.js';
 
 /** `file` may be `-`: the text comes from standard input. `color`: the command's --color. */
 export async function loadAnalysis(file: string, io: CliIO, model?: string, color?: string | boolean): Promise<Analysis | undefined> {
@@ -23,13 +22,7 @@ export async function loadAnalysis(file: string, io: CliIO, model?: string, colo
 /** The text of a .ae file argument, or of standard input for `-`. */
 export async function readSpec(file: string, io: CliIO): Promise<string> {
   if (file === '-') return readStdin(io);
-  try {
-    return await readFile(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : 'cannot read it';
-    throw new UsageError(`cannot read '${file}': ${reason}`);
-  }
+  return readSpecFile(file, io.cwd);
 }
 
 export function modelNames(analysis: Analysis): string[] {

@@ -9,7 +9,7 @@ import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { RUN_FILE } from '../../runtime/train/run-summary.js';
-import { oneOfFlag, type ParsedArgs } from '../args.js';
+import { integerFlag, oneOfFlag, type ParsedArgs } from '../args.js';
 import { loadAnalysis } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
@@ -19,7 +19,8 @@ export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] a
 export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
   const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
   const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const selection = await selectBackend(choice as BackendName | 'auto', log ? { log } : {});
+  const threads = integerFlag(args, 'threads', { min: 1 });
+  const selection = await selectBackend(choice as BackendName | 'auto', { ...(log ? { log } : {}), ...(threads !== undefined ? { threads } : {}) });
   return selection.name;
 }
 

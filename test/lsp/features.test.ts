@@ -286,7 +286,7 @@ describe('the command', () => {
     let stderr = '';
     const io = { stdout: () => {}, stderr: (t: string) => (stderr += t), isTTY: false, cwd: root };
     expect(await main(['lsp'], io)).toBe(2);
-    expect(stderr).toBe('ae lsp: the transport is required: --stdio\nusage: ae lsp --stdio\n');
+    expect(stderr).toBe("ae lsp: the transport is required: --stdio\nusage: ae lsp --stdio\nRun 'ae help lsp' for its options.\n");
     stderr = '';
     expect(await main(['lsp', '--stdio', '--tcp'], io)).toBe(2);
     expect(stderr).toContain("unknown option '--tcp'");
