@@ -112,7 +112,8 @@ export const layers: readonly Builtin[] = Object.entries(layerOps).map(([name, o
   name,
   kind: (activationNames as readonly string[]).includes(name) ? 'activation' : 'layer',
   parameters: fromArgs(op.signature.args),
-  doc: doc(name),
+  // The editor's own sentence where it says more; else the registry entry's doc line.
+  doc: doc(name, op.doc),
 }));
 
 export const activations: readonly Builtin[] = layers.filter((b) => b.kind === 'activation');

@@ -28,3 +28,15 @@ export function parameterCountsByNode(parameters: readonly IRParameter[]): Map<s
   }
   return counts;
 }
+
+/** Bytes in decimal units with three significant digits: `2.2 GB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${Number(value.toPrecision(3))} ${units[unit]}`;
+}

@@ -7,7 +7,7 @@
 // An estimate, not a bound: tfjs keeps temporaries too, so a model near the limit may still not fit.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { IRPhase, Optimizer } from '../../ir/types.js';
-import { formatBytes } from '../lints/parameter-count.js';
+import { formatBytes } from './count.js';
 import type { CheckedModel } from './model.js';
 
 const FLOAT_BYTES = 4;

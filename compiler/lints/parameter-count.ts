@@ -1,21 +1,11 @@
 // Proves the model fits: more than 500M parameters is 2 GB of float32 weights alone, before
 // gradients and optimizer state (Adam keeps two more copies), beyond what a tfjs process holds.
 import type { CheckedModel } from '../check/model.js';
+import { formatBytes } from '../check/count.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 
 export const MAX_PARAMETERS = 500_000_000;
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${Number(value.toPrecision(3))} ${units[unit]}`;
-}
 
 function check(model: CheckedModel): Diagnostic[] {
   const total = model.parameterCount.total;

@@ -26,7 +26,7 @@ async function run(bytes: Uint8Array, feeds: Record<string, { shape: number[]; v
 
 describe('ae export --format onnx', () => {
   it('covers decoders that run alone and decoders that do not', () => {
-    expect(models.length).toBe(70);
+    expect(models.length).toBe(71);
     expect(models.filter(({ ir }) => switchesUnpool(ir)).length).toBe(7);
   });
 

@@ -60,7 +60,7 @@ const npy = (path: string) => parseNpy(readFileSync(path), path);
 
 describe('ae export --format pytorch: model.py', () => {
   it('exports every spec model; train.py only where PyTorch training reproduces the objective and phases', () => {
-    expect(cases.length).toBe(70);
+    expect(cases.length).toBe(71);
     // cross_entropy needs the label inputs, contractive the runtime's closed-form Jacobian, greedy
     // phases the runtime's per-layer schedule: ae export says so and writes model.py alone.
     expect(withoutTrainPy.sort()).toEqual([

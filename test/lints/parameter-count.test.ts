@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parameterCount } from '../../compiler/lints/parameter-count.js';
+import { parameterCount } from '../../compiler/lints/parameter-count.js';
+import { formatBytes } from '../../compiler/check/count.js';
 import { codes, lint } from './run.js';
 
 describe('AE5007 parameter count too large', () => {
