@@ -19,7 +19,7 @@ export const INPUT_SHAPE: Record<Arch, number[]> = { hinton: [784], 'keras-conv'
 
 const LEARNING_RATE: Record<Arch, number> = { hinton: 1e-3, 'keras-conv': 1e-3, 'mnist-ae': 2e-3 };
 
-const act = (fn: ActivationSpec['fn']): ActivationSpec => ({ fn });
+const act = (fn: ActivationSpec['fn']): ActivationSpec => (fn === 'leaky_relu' ? { fn, alpha: 0.2 } : { fn });
 
 function bceObjective(logits: string): IRTerm[] {
   return [{ fn: 'bce', weight: 1, args: ['x_hat', 'x'], options: { reduce: 'mean', fromLogits: logits } }];

@@ -4,13 +4,14 @@
 // emitted only for models without errors and validated against the schema.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelDeclaration, SourceFile, SourceRange } from '../grammar/ast.js';
+import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
 import type { CheckedModel } from './check/model.js';
-import { DEFAULT_MAX_ERRORS, Reporter } from './check/reporter.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { emitIR } from './emit-ir.js';
 import type { IRModel, IRSourceLocation } from '../ir/types.js';
+import { planTraining } from '../ir/plan.js';
 import { validateIR } from '../ir/validate.js';
 import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
@@ -93,6 +94,11 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
     if (hasErrors(training.diagnostics) || resolveFailed || syntaxErrors.length > 0) continue;
     const ir = emitIR(model, training, { source: irSource });
+    const plan = planTraining(ir);
+    if (!plan.ok) {
+      later.push(unplannable(model, plan.phaseIndex, plan.message));
+      continue;
+    }
     if (options.validateSchema === false) {
       irs.push(ir);
       continue;
@@ -105,6 +111,15 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
   }
   const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
   return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };
+}
+
+/** AE4109 at the phase that cannot train (its `train` member, or the model's name for the default phase). */
+function unplannable(model: CheckedModel, phaseIndex: number, message: string): Diagnostic {
+  const trains = model.decl.members.filter((m): m is TrainMember => m.kind === 'TrainMember');
+  const at = trains[phaseIndex];
+  return diagnostic('AE4109', message, at ? (at.name ?? at).range : model.decl.name.range, {
+    notes: ['unfreeze a stage this phase should train, or give greedy pretraining an encoder mirrored by the decoder'],
+  });
 }
 
 /** Reads the file from disk (relative to `cwd`) and analyses it with its imports; throws if the file cannot be read. */

@@ -12,6 +12,10 @@
 //   (tfjs's conv2dTranspose layout), so a deconvolution tied to a convolution uses the same tensor
 //   untransposed, while a dense tied to a dense uses it transposed.
 
+import type { ActivationSpec } from './activation.js';
+import type { AttrsOf, Fields, Simplify } from './attributes.js';
+import type { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
+
 export const IR_VERSION = 1;
 
 export type Dimension = number | null;
@@ -26,39 +30,22 @@ export interface IRSourceLocation {
   endColumn: number;
 }
 
-export type Activation =
-  | 'linear'
-  | 'relu'
-  | 'tanh'
-  | 'sigmoid'
-  | 'leaky_relu'
-  | 'elu'
-  | 'gelu'
-  | 'softplus'
-  | 'softmax';
+export type { Activation, ActivationSpec } from './activation.js';
 
-export interface ActivationSpec {
-  fn: Activation;
-  /** Negative slope of leaky_relu (default 0.2). */
-  alpha?: number;
-}
+export const initializers = [
+  'glorot_uniform', // tanh, sigmoid, linear, softmax
+  'he_normal', // relu family
+  'zeros',
+  'ones',
+  'uniform_unit', // VQ codebooks: U(-1/K, 1/K)
+  'normal',
+] as const;
 
-export type Initializer =
-  | 'glorot_uniform' // tanh, sigmoid, linear, softmax
-  | 'he_normal' // relu family
-  | 'zeros'
-  | 'ones'
-  | 'uniform_unit' // VQ codebooks: U(-1/K, 1/K)
-  | 'normal';
+export type Initializer = (typeof initializers)[number];
 
-export type ParameterRole =
-  | 'kernel'
-  | 'bias'
-  | 'gamma'
-  | 'beta'
-  | 'moving_mean'
-  | 'moving_variance'
-  | 'codebook';
+export const parameterRoles = ['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'codebook'] as const;
+
+export type ParameterRole = (typeof parameterRoles)[number];
 
 export interface IRParameter {
   id: string;
@@ -87,8 +74,10 @@ export interface IRInput {
   classes?: number;
 }
 
-/** Where in the model a node sits; greedy pretraining and `freeze` select by stage. */
-export type Stage = 'corrupt' | 'encoder' | 'latent' | 'decoder' | 'output' | 'head';
+/** Where in the model a node sits (the node's `stage`); greedy pretraining and `freeze` select by it. */
+export const modelParts = ['corrupt', 'encoder', 'latent', 'decoder', 'output', 'head'] as const;
+
+export type ModelPart = (typeof modelParts)[number];
 
 interface NodeBase<Op extends string, Attrs> {
   id: string;
@@ -97,7 +86,7 @@ interface NodeBase<Op extends string, Attrs> {
   inputs: string[];
   attrs: Attrs;
   shape: Shape;
-  stage: Stage;
+  stage: ModelPart;
   /** Parameter ids this node reads, by role. */
   params?: Partial<Record<ParameterRole, string>>;
   /** The `as` name given in the source, if any. */
@@ -109,60 +98,26 @@ interface NodeBase<Op extends string, Attrs> {
 
 export type Padding = 'same' | 'valid';
 
-export type IRNode =
-  // ---- layers
-  | NodeBase<'dense', { units: number; activation: ActivationSpec; useBias: boolean }>
-  | NodeBase<
-      'conv2d',
-      { filters: number; kernel: [number, number]; stride: [number, number]; padding: Padding; activation: ActivationSpec }
-    >
-  | NodeBase<
-      'deconv2d',
-      { filters: number; kernel: [number, number]; stride: [number, number]; padding: Padding; activation: ActivationSpec }
-    >
-  /** Records switches (argmax positions) for an unpool that names it in `switchesFrom`. */
-  | NodeBase<'maxpool', { pool: [number, number]; stride: [number, number]; padding: Padding }>
-  | NodeBase<'unpool', { pool: [number, number]; mode: 'switches' | 'fill'; switchesFrom?: string }>
-  | NodeBase<'upsample', { factor: [number, number] }>
-  | NodeBase<'flatten', Record<string, never>>
-  | NodeBase<'reshape', { target: number[] }>
-  | NodeBase<'dropout', { rate: number }>
-  | NodeBase<'batchnorm', { momentum: number; epsilon: number }>
-  | NodeBase<'layernorm', { epsilon: number }>
-  | NodeBase<'activation', ActivationSpec>
-  // ---- latents (stochastic or quantising; `inference` says what runs outside training)
-  /** inputs [mean, logvar]; training: mean + exp(logvar / 2) * eps; inference: mean. */
-  | NodeBase<'gaussian_sample', Record<string, never>>
-  /** Nearest codebook vector, straight-through gradient; params.codebook is [codes, dim]. */
-  | NodeBase<'vector_quantize', { codes: number; dim: number; commitment: number }>
-  /** Bits in {0, 1} from logits (1 where sigmoid(logit) > 0.5, or a Bernoulli sample of it when
-   *  stochastic), with the sigmoid's gradient passed straight through. */
-  | NodeBase<'binarize', { stochastic: boolean }>
-  /** Gumbel-softmax in training, hard one-hot argmax in inference. */
-  | NodeBase<'gumbel_onehot', { temperature: number; hard: boolean }>
-  // ---- corruptions (training only; identity in inference; the objective's targets stay clean)
-  | NodeBase<'corrupt_gaussian', { std: number }>
-  | NodeBase<'corrupt_mask', { rate: number }>
-  | NodeBase<'corrupt_salt_pepper', { rate: number; low: number; high: number }>
-  | NodeBase<'corrupt_dropout', { rate: number }>
-  | NodeBase<'clip', { low: number; high: number }>;
+/** The attributes of each op, as ir/ops.ts declares them. */
+export type IRAttrs = { [Op in keyof typeof irOps]: (typeof irOps)[Op]['attrs'] extends Fields ? AttrsOf<(typeof irOps)[Op]['attrs']> : ActivationSpec };
 
-export type IROp = IRNode['op'];
+export type IROp = keyof IRAttrs;
+
+/** An op with its attributes, kept together (the compiler builds nodes from these). */
+export type IROpAttrs<Op extends IROp = IROp> = { [K in Op]: { op: K; attrs: IRAttrs[K] } }[Op];
+
+/** A node of op `Op` (every op when not narrowed). */
+export type IRNode<Op extends IROp = IROp> = { [K in Op]: NodeBase<K, IRAttrs[K]> }[Op];
 
 export type Reduction = 'mean' | 'sum';
 
+/** The options of each objective term, as ir/ops.ts declares them. */
+export type IRTermOptions = { [Fn in keyof typeof irTerms]: AttrsOf<(typeof irTerms)[Fn]['options']> };
+
+export type IRTermFn = keyof IRTermOptions;
+
 /** One term of the objective: `weight * fn(args...)`. Args are node ids or input names. */
-export type IRTerm =
-  | TermBase<'mse', { reduce: Reduction }>
-  | TermBase<'bce', { reduce: Reduction; fromLogits?: string }>
-  | TermBase<'cross_entropy', { reduce: Reduction; fromLogits?: string }>
-  | TermBase<'l1', { reduce: Reduction }>
-  | TermBase<'l2', { reduce: Reduction }>
-  | TermBase<'kl', { reduce: Reduction; mean: string; logvar: string }>
-  | TermBase<'kl_sparsity', { reduce: Reduction; rho: number }>
-  | TermBase<'contractive', { reduce: Reduction }>
-  | TermBase<'vq_loss', { reduce: Reduction; commitment: number }>
-  | TermBase<'weight_decay', { reduce: Reduction }>;
+export type IRTerm<Fn extends IRTermFn = IRTermFn> = { [K in Fn]: TermBase<K, IRTermOptions[K]> }[Fn];
 
 interface TermBase<Fn extends string, Options> {
   fn: Fn;
@@ -172,20 +127,9 @@ interface TermBase<Fn extends string, Options> {
   source?: IRSourceLocation;
 }
 
-// `fromLogits`: for bce on a sigmoid output (or cross_entropy on a softmax head), the id of the
-// pre-activation node, so the runtime computes the loss from logits, which is numerically stable.
+export type DataSource = { [K in keyof typeof irDataSources]: Simplify<{ kind: K } & AttrsOf<(typeof irDataSources)[K]>> }[keyof typeof irDataSources];
 
-export type DataSource =
-  | { kind: 'mnist'; split: 'train' | 'test' }
-  | { kind: 'idx'; images: string; labels?: string }
-  | { kind: 'csv'; path: string; label?: string }
-  | { kind: 'npy'; path: string; labels?: string }
-  | { kind: 'synthetic'; samples: number; seed: number; rank?: number; noise?: number };
-
-export type Optimizer =
-  | { kind: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }
-  | { kind: 'sgd'; lr: number; momentum: number; weightDecay: number }
-  | { kind: 'rmsprop'; lr: number; rho: number; momentum: number; epsilon: number; weightDecay: number };
+export type Optimizer = { [K in keyof typeof irOptimizers]: Simplify<{ kind: K } & AttrsOf<(typeof irOptimizers)[K]>> }[keyof typeof irOptimizers];
 
 export interface IRPhase {
   name: string;

@@ -4,7 +4,7 @@
 import type { ModelDeclaration, OutputMember } from '../../grammar/ast.js';
 import type { ActivationSpec, IRSourceLocation, Shape } from '../../ir/types.js';
 import type { SourceRange } from '../../grammar/ast.js';
-import { activationCall } from '../shapes/bind.js';
+import { activationCall } from './bind.js';
 import { activationNames, isActivation } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
@@ -18,7 +18,7 @@ import { collectMembers } from './members.js';
 import { buildMirror } from './mirror.js';
 import type { CheckedHead, CheckedModel } from './model.js';
 import { countParameters } from './count.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js';
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
 
@@ -171,9 +171,8 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   if (!activation) return finish();
   const outputId = graph.addNode({
     id: `output.${outputMember.name.name}`,
-    op: 'activation',
+    ir: { op: 'activation', attrs: { ...activation } },
     inputs: [decoded.id],
-    attrs: { ...activation },
     shape: decoded.shape,
     stage: 'output',
     at: outputMember,

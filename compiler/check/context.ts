@@ -3,9 +3,9 @@
 import type { ModelDeclaration } from '../../grammar/ast.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
-import type { BindContext } from '../shapes/bind.js';
+import type { BindContext } from './bind.js';
 import type { Graph } from './graph.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 
 export interface ModelContext {
   reporter: Reporter;

@@ -2,14 +2,14 @@
 // bound arguments. Blocks are expanded with their parameters bound lazily to the caller's
 // expressions; a block's `as` name goes to its last layer.
 import type { Call, Identifier, Layer, LayerCall } from '../../grammar/ast.js';
-import { bindArguments, type BindContext } from '../shapes/bind.js';
+import { bindArguments, type BindContext } from './bind.js';
 import { corruptionNames } from '../shapes/corruptions.js';
 import { layerNames, layerOp, type LayerOp } from '../shapes/layers.js';
 import { latentKinds } from '../shapes/latents.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import { fromFailedImport, type Env, type ParameterBinding, type ScopedBlock } from '../resolve/scope.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 
 export interface LayerInstance {
   opName: string;

@@ -2,10 +2,10 @@
 // through its op's declaration (shape rule, parameters, attrs); a shape error is reported at the
 // layer's call and the caller stops that part of the graph (later shapes would only echo it).
 import type { SourceRange } from '../../grammar/ast.js';
-import type { ActivationSpec, IRNode, IRParameter, IRSourceLocation, ParameterRole, Shape, Stage } from '../../ir/types.js';
+import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, ParameterRole, Shape, ModelPart } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
-import type { Located, Reporter } from './reporter.js';
+import type { Located, Reporter } from '../../diagnostics/reporter.js';
 import { formatShape } from '../shapes/dims.js';
 
 /** A parameter this node shares instead of owning: the stored one, seen transposed or not. */
@@ -34,14 +34,13 @@ export interface AddLayerRequest {
   op: LayerOp;
   args: BoundArgs;
   input: { id: string; shape: Shape };
-  stage: Stage;
+  stage: ModelPart;
   at: Located;
   file: string;
   name?: string;
   layer?: number;
   context?: ShapeContext;
   ties?: Partial<Record<ParameterRole, Tie>>;
-  extraAttrs?: Record<string, unknown>;
 }
 
 export class Graph {
@@ -64,11 +63,10 @@ export class Graph {
 
   addNode(node: {
     id: string;
-    op: IRNode['op'];
+    ir: IROpAttrs;
     inputs: string[];
-    attrs: Record<string, unknown>;
     shape: Shape;
-    stage: Stage;
+    stage: ModelPart;
     params?: Partial<Record<ParameterRole, string>>;
     name?: string;
     layer?: number;
@@ -78,18 +76,19 @@ export class Graph {
     const id = this.uniqueId(node.id);
     this.ids.add(id);
     const range = node.at === undefined ? undefined : 'range' in node.at ? node.at.range : node.at;
-    const built = {
-      id,
-      op: node.op,
-      inputs: node.inputs,
-      attrs: node.attrs,
+    // The key order (id, op, inputs, attrs, ...) keeps the JSON byte-identical; spreading the op
+    // and its attrs as one pair lets the type checker match them.
+    const keyOrder = { id, op: node.ir.op, inputs: node.inputs, attrs: node.ir.attrs };
+    const built: IRNode = {
+      ...keyOrder,
+      ...node.ir,
       shape: node.shape,
       stage: node.stage,
       ...(node.params && Object.keys(node.params).length ? { params: node.params } : {}),
       ...(node.name !== undefined ? { name: node.name } : {}),
       ...(node.layer !== undefined ? { layer: node.layer } : {}),
       ...(range && node.file !== undefined ? { source: this.locate(range, node.file) } : {}),
-    } as IRNode;
+    };
     this.nodes.push(built);
     return id;
   }
@@ -133,12 +132,10 @@ export class Graph {
     }
     const id = this.uniqueId(request.id);
     const params = this.addParameters(id, specs, request.ties);
-    const attrs = { ...op.attrs(input.shape, args), ...request.extraAttrs };
     this.addNode({
       id,
-      op: op.irOp,
+      ir: op.ir(input.shape, args, request.context),
       inputs: [input.id],
-      attrs,
       shape: result.shape,
       stage: request.stage,
       params,

@@ -1,7 +1,7 @@
 // Inputs (`[28, 28, 1] in [0, 1]`, `label(10)`) and their training-time corruptions.
 import type { CorruptMember, Expression, InputMember } from '../../grammar/ast.js';
 import type { IRInput, Shape } from '../../ir/types.js';
-import { bindArguments } from '../shapes/bind.js';
+import { bindArguments } from './bind.js';
 import { corruptionNames, corruptionOps } from '../shapes/corruptions.js';
 import { bindContext, type ModelContext } from './context.js';
 
@@ -118,11 +118,15 @@ export function buildCorruptions(ctx: ModelContext, corruptions: readonly Corrup
       }
       const args = bindArguments(op.signature, call, `\`${name}\``, bindContext(ctx));
       if (!args) return;
+      const problem = op.check?.(args);
+      if (problem) {
+        ctx.reporter.report('AE3009', call, problem, { file: ctx.file });
+        return;
+      }
       current = ctx.graph.addNode({
         id: `corrupt.${target.ir.name}.${index}.${name}`,
-        op: op.irOp,
+        ir: op.ir(args),
         inputs: [current],
-        attrs: op.attrs(args),
         shape: target.ir.shape,
         stage: 'corrupt',
         at: call,

@@ -12,7 +12,7 @@ import type {
   OutputMember,
   TrainMember,
 } from '../../grammar/ast.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 
 export interface ModelMembers {
   inputs: InputMember[];

@@ -5,7 +5,7 @@
 import type { DecoderMember, MirrorSpec } from '../../grammar/ast.js';
 import type { ActivationSpec, ParameterRole, Shape } from '../../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
-import { bindArguments } from '../shapes/bind.js';
+import { bindArguments } from './bind.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { layerOps } from '../shapes/layers.js';
 import { bool, type BoundArgs, type Signature } from '../shapes/signature.js';
@@ -76,7 +76,7 @@ export function buildMirror(
       at: step.of.at,
       file: step.of.file,
       ...(step.layer !== undefined ? { layer: step.layer } : {}),
-      ...(step.switchesOf ? { context: { switchesInput: step.switchesOf.inputShape }, extraAttrs: { switchesFrom: step.switchesOf.id } } : {}),
+      ...(step.switchesOf ? { context: { switches: { from: step.switchesOf.id, inputShape: step.switchesOf.inputShape } } } : {}),
       ties,
     });
     if (!added) return { last, ok: false };
@@ -119,70 +119,34 @@ export function tiedShapesAgree(stored: readonly number[], seen: readonly number
 function activationBefore(encoder: readonly BuiltLayer[], index: number): ActivationSpec {
   for (let j = index - 1; j >= 0; j--) {
     const layer = encoder[j]!;
-    if ((layer.op.weighted || layer.op.irOp === 'activation') && layer.activation) return layer.activation;
+    // Weighted layers and standalone activations have one (BuiltLayer.activation).
+    if (layer.activation) return layer.activation;
   }
   return LINEAR;
 }
 
 function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent): MirrorStep[] {
   const steps: MirrorStep[] = [];
+  const stepOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): MirrorStep | undefined => {
+    const rule = of.op.mirror?.({ args: of.args, inputShape: of.inputShape, act });
+    if (!rule) return undefined;
+    return {
+      opName: rule.op,
+      args: rule.args,
+      of,
+      expected: of.inputShape,
+      ...(rule.tieKernel ? { tieKernel: rule.tieKernel } : {}),
+      ...(rule.switches ? { switchesOf: of } : {}),
+      ...(layer !== undefined ? { layer } : {}),
+    };
+  };
   // The latent is the layer after the encoder's weighted layers (greedy pretraining's last step).
   const latentLayer = encoder.filter((l) => l.op.weighted).length;
-  if (latent.dense) {
-    const from = latent.dense.inputShape;
-    steps.push({
-      opName: 'dense',
-      args: { units: from[1]!, act: activationBefore(encoder, encoder.length), bias: true },
-      of: latent.dense,
-      expected: from,
-      tieKernel: { transpose: true },
-      layer: latentLayer,
-    });
-  }
+  const latentStep = latent.dense && stepOf(latent.dense, activationBefore(encoder, encoder.length), latentLayer);
+  if (latentStep) steps.push(latentStep);
   for (let i = encoder.length - 1; i >= 0; i--) {
-    const L = encoder[i]!;
-    const from = L.inputShape;
-    const layer = layers[i];
-    const act = activationBefore(encoder, i);
-    const base = { of: L, expected: from, ...(layer !== undefined ? { layer } : {}) };
-    switch (L.opName) {
-      case 'dense':
-        steps.push({ ...base, opName: 'dense', args: { units: from[1]!, act, bias: L.args.bias }, tieKernel: { transpose: true } });
-        break;
-      case 'conv2d':
-      case 'deconv2d':
-        steps.push({
-          ...base,
-          opName: L.opName === 'conv2d' ? 'deconv2d' : 'conv2d',
-          args: { filters: from[3]!, kernel: L.args.kernel, stride: L.args.stride, padding: L.args.padding, act, bias: L.args.bias },
-          tieKernel: { transpose: false },
-        });
-        break;
-      case 'maxpool':
-        steps.push({ ...base, opName: 'unpool', args: { pool: L.args.pool, mode: 'switches' }, switchesOf: L });
-        break;
-      case 'unpool':
-        steps.push({ ...base, opName: 'maxpool', args: { pool: L.args.pool, padding: 'valid' } });
-        break;
-      case 'upsample':
-        steps.push({ ...base, opName: 'maxpool', args: { pool: L.args.factor, padding: 'valid' } });
-        break;
-      case 'flatten':
-        steps.push({ ...base, opName: 'reshape', args: { target: from.slice(1) as number[] } });
-        break;
-      case 'reshape':
-        steps.push(from.length === 2 ? { ...base, opName: 'flatten', args: {} } : { ...base, opName: 'reshape', args: { target: from.slice(1) as number[] } });
-        break;
-      case 'dropout':
-      case 'batchnorm':
-      case 'layernorm':
-        steps.push({ ...base, opName: L.opName, args: L.args });
-        break;
-      default:
-        // Standalone activations move into the mirrored weighted layers (activationBefore).
-        break;
-    }
+    const step = stepOf(encoder[i]!, activationBefore(encoder, i), layers[i]);
+    if (step) steps.push(step);
   }
   return steps;
 }
-

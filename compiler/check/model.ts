@@ -13,9 +13,10 @@ import type {
 } from '../../grammar/ast.js';
 import type { ActivationSpec, IRInput, IRNode, IRParameter, Shape } from '../../ir/types.js';
 
-export type ConstantValue = number | string | boolean | ConstantValue[];
+import type { ConstantValue } from '../resolve/evaluate.js';
+import type { LatentKind } from '../shapes/latents.js';
 
-export type LatentKind = 'dense' | 'identity' | 'gaussian' | 'vq' | 'binary' | 'onehot';
+export type { ConstantValue, LatentKind };
 
 /** A tensor a loss or head may name: an input, the latent, the output, an `as` name, a head. */
 export interface NamedTensor {

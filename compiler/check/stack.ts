@@ -1,15 +1,16 @@
 // A sequence of layers (encoder, explicit decoder, head) added to the graph one after another.
 // Unpools with switches take them from the encoder's maxpools, innermost first; the first shape
 // error stops the sequence.
-import type { ActivationSpec, Shape, Stage } from '../../ir/types.js';
+import type { ActivationSpec, Shape, ModelPart } from '../../ir/types.js';
 import { LINEAR } from '../shapes/activations.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
+import type { ShapeContext } from '../shapes/layers.js';
 import type { ModelContext } from './context.js';
 import type { LayerInstance } from './expand.js';
 import type { BuiltLayer } from './graph.js';
 
 export interface StackOptions {
-  stage: Stage;
+  stage: ModelPart;
   idPrefix: string;
   input: { id: string; shape: Shape };
   /** Greedy pretraining's layer number for each instance. */
@@ -39,13 +40,11 @@ export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[
     const fused = instance.op.weighted ? instance.op.activation?.(args) : undefined;
     const split = options.splitLastActivation && isLast && fused !== undefined && fused.fn !== 'linear';
     if (split) args = { ...args, act: LINEAR };
-    let context: { switchesInput?: Shape } | undefined;
-    let extraAttrs: Record<string, unknown> | undefined;
+    let context: ShapeContext | undefined;
     if (instance.opName === 'unpool' && args.mode === 'switches') {
       const pool = takeSwitches(ctx, instance, last.shape, options.pools);
       if (!pool) return { built, last, ok: false };
-      context = { switchesInput: pool.inputShape };
-      extraAttrs = { switchesFrom: pool.id };
+      context = { switches: { from: pool.id, inputShape: pool.inputShape } };
     }
     const layerNumber = options.layers?.[index];
     const added = ctx.graph.addLayer({
@@ -60,7 +59,6 @@ export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[
       ...(instance.alias ? { name: instance.alias.name } : {}),
       ...(layerNumber !== undefined ? { layer: layerNumber } : {}),
       ...(context ? { context } : {}),
-      ...(extraAttrs ? { extraAttrs } : {}),
     });
     if (!added) return { built, last, ok: false };
     built.push(added);
@@ -73,9 +71,8 @@ export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[
     if (split) {
       const id = ctx.graph.addNode({
         id: `${options.idPrefix}.activation`,
-        op: 'activation',
+        ir: { op: 'activation', attrs: { ...fused } },
         inputs: [added.id],
-        attrs: { ...fused },
         shape: added.shape,
         stage: options.stage,
         at: instance.call,

@@ -5,7 +5,7 @@ import type { SourceRange } from '../../grammar/ast.js';
 import type { ActivationSpec, IRNode } from '../../ir/types.js';
 import { activationRange } from '../shapes/activations.js';
 import type { NamedTensor } from './model.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 
 /** Ops whose output has no useful gradient with respect to their input (argmax, sign). */
 const nonDifferentiable = new Set<IRNode['op']>(['vector_quantize', 'binarize']);

@@ -6,6 +6,7 @@ import { diagnostic, type RelatedLocation } from '../../diagnostics/diagnostic.j
 import type { LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
+import { contractivePath } from '../../ir/contractive-path.js';
 
 export interface TensorArgument {
   tensor: NamedTensor;
@@ -29,7 +30,7 @@ export function checkTermArguments(fn: LossName, args: TensorArgument[], context
     case 'vq_loss':
       return latentOptions(fn, args[0]!, context);
     case 'contractive':
-      return differentiable(args[0]!, args[1]!, context) ? {} : undefined;
+      return differentiable(args[0]!, args[1]!, context) && computable(args[0]!, args[1]!, context) ? {} : undefined;
     default:
       return {};
   }
@@ -102,7 +103,16 @@ function classesAgree(head: TensorArgument, labels: TensorArgument, context: Ter
     return false;
   }
   const classes = labels.tensor.classes;
-  if (classes === undefined) return sameShapes('cross_entropy', head, labels, context);
+  if (classes === undefined) {
+    // The runtime compares with class indices (one-hot), not with a tensor of probabilities.
+    context.diagnostics.push(
+      diagnostic('AE4015', `\`cross_entropy\` compares with class labels; \`${labels.tensor.name}\` is not a \`label(N)\` input`, labels.range, {
+        related: [declaredHere(labels.tensor, '')],
+        notes: ['declare the labels as `input y: label(N)`, or compare reconstructions with `bce` or `mse`'],
+      }),
+    );
+    return false;
+  }
   const width = head.tensor.shape[head.tensor.shape.length - 1];
   if (head.tensor.shape.length === 2 && (width === null || width === classes)) return true;
   context.diagnostics.push(
@@ -140,6 +150,20 @@ function latentOptions(fn: 'kl' | 'vq_loss', arg: TensorArgument, context: TermC
     }),
   );
   return undefined;
+}
+
+/** The contractive penalty's closed form needs dense layers from the input to the code (ir/contractive-path.ts). */
+function computable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
+  const nodes = new Map(context.model.nodes.map((n) => [n.id, n]));
+  const path = contractivePath(nodes, code.tensor.nodeId, input.tensor.name);
+  if (path.ok) return true;
+  context.diagnostics.push(
+    diagnostic('AE4014', `the contractive penalty of \`${code.tensor.name}\` cannot be computed: ${path.reason}`, code.range, {
+      related: [declaredHere(code.tensor, '')],
+      notes: [`\`contractive(z, x)\` needs \`z\` computed from \`x\` by dense layers${path.node ? ` (\`${path.node.id}\` is not one)` : ''}`],
+    }),
+  );
+  return false;
 }
 
 function differentiable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {

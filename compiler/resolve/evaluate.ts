@@ -2,12 +2,14 @@
 // included) and block parameters. Each `let` is evaluated once; a let defined through itself is
 // reported along its whole chain. Enum-like words (`same`, `relu`, `sum`) evaluate to their text.
 import type { Expression, LetDeclaration } from '../../grammar/ast.js';
-import type { ConstantValue } from '../check/model.js';
-import type { Reporter } from '../check/reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 import type { Env, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
+
+/** What a constant expression evaluates to. */
+export type ConstantValue = number | string | boolean | ConstantValue[];
 
 const PENDING = Symbol('pending');
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ImportDeclaration, SourceFile } from '../../grammar/ast.js';
-import type { Reporter } from '../check/reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 import { emptyScope, markFailedImport, type FileScope } from './scope.js';
 
 export interface ProgramHost {

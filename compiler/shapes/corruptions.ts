@@ -1,26 +1,30 @@
 // The corruptions of LANGUAGE.md section 6 (training only, the target stays clean): arguments and
 // IR attributes side by side. Every corruption keeps its input's shape.
-import type { IROp } from '../../ir/types.js';
+import type { IROpAttrs } from '../../ir/types.js';
 import { anyNumber, nonNegative, probability, type BoundArgs, type Signature } from './signature.js';
 
 export interface CorruptionOp {
+  doc: string;
   signature: Signature;
-  irOp: IROp;
-  attrs(args: BoundArgs): Record<string, unknown>;
+  /** The IR op and its attributes (typed by ir/ops.ts). */
+  ir(args: BoundArgs): IROpAttrs;
+  /** A problem with the arguments together (AE3009), beyond each argument's type. */
+  check?(args: BoundArgs): string | undefined;
 }
 
 export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.freeze({
   gaussian: {
+    doc: 'Adds Gaussian noise of standard deviation std.',
     signature: { name: 'gaussian', args: [{ name: 'std', type: nonNegative }] },
-    irOp: 'corrupt_gaussian',
-    attrs: (a) => ({ std: a.std }),
+    ir: (a) => ({ op: 'corrupt_gaussian', attrs: { std: a.std as number } }),
   },
   mask: {
+    doc: 'Zeroes each value with probability p.',
     signature: { name: 'mask', args: [{ name: 'p', type: probability }] },
-    irOp: 'corrupt_mask',
-    attrs: (a) => ({ rate: a.p }),
+    ir: (a) => ({ op: 'corrupt_mask', attrs: { rate: a.p as number } }),
   },
   salt_pepper: {
+    doc: 'Sets each value to low or high, each with probability p/2.',
     signature: {
       name: 'salt_pepper',
       args: [
@@ -29,15 +33,15 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
         { name: 'high', type: anyNumber, default: 1 },
       ],
     },
-    irOp: 'corrupt_salt_pepper',
-    attrs: (a) => ({ rate: a.p, low: a.low, high: a.high }),
+    ir: (a) => ({ op: 'corrupt_salt_pepper', attrs: { rate: a.p as number, low: a.low as number, high: a.high as number } }),
   },
   dropout: {
+    doc: 'Dropout with probability p on the input (kept values scaled by 1/(1-p)).',
     signature: { name: 'dropout', args: [{ name: 'p', type: probability }] },
-    irOp: 'corrupt_dropout',
-    attrs: (a) => ({ rate: a.p }),
+    ir: (a) => ({ op: 'corrupt_dropout', attrs: { rate: a.p as number } }),
   },
   clip: {
+    doc: 'Clips the corrupted input back into [low, high].',
     signature: {
       name: 'clip',
       args: [
@@ -45,8 +49,8 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
         { name: 'high', type: anyNumber },
       ],
     },
-    irOp: 'clip',
-    attrs: (a) => ({ low: a.low, high: a.high }),
+    ir: (a) => ({ op: 'clip', attrs: { low: a.low as number, high: a.high as number } }),
+    check: (a) => ((a.low as number) > (a.high as number) ? `\`clip\` needs low ≤ high, but gets [${a.low}, ${a.high}]` : undefined),
   },
 });
 

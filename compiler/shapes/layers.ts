@@ -1,7 +1,8 @@
-// Every layer op, declared once: its arguments (types, defaults) beside its shape rule, its
-// parameters and its IR attributes. The checker, the mirror, the summary and did-you-mean read this.
+// Every layer op, declared once: its arguments (types, defaults), shape rule, parameters and
+// initialisers, IR attributes (typed by ir/ops.ts), mirror rule and a one-line doc. The checker,
+// the mirror, the summary and did-you-mean read this; the runtime lowers the IR op it names.
 import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
-import type { ActivationSpec, Initializer, IROp, ParameterRole, Shape } from '../../ir/types.js';
+import type { ActivationSpec, Initializer, IRAttrs, IROpAttrs, ParameterRole, Shape } from '../../ir/types.js';
 import { activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
@@ -15,27 +16,51 @@ export interface ParamSpec {
   trainable: boolean;
 }
 
-/** Facts a rule may need beyond its input: the shape an unpool's switches came from. */
+/** Facts a rule may need beyond its input: the maxpool an unpool takes its switches from. */
 export interface ShapeContext {
-  switchesInput?: Shape;
+  switches?: { from: string; inputShape: Shape };
+}
+
+/** The layer that undoes one in `mirror(encoder)`, by LANGUAGE.md section 4. */
+export interface MirrorRule {
+  op: string;
+  args: BoundArgs;
+  /** Tied mirrors share the kernel (dense: transposed). */
+  tieKernel?: { transpose: boolean };
+  /** An unpool that takes its switches from the mirrored maxpool. */
+  switches?: boolean;
+}
+
+/** What a mirror rule knows of the layer it undoes. */
+export interface Mirrored {
+  args: BoundArgs;
+  /** The shape the layer read, which its mirror gives back. */
+  inputShape: Shape;
+  /** The activation the mirror takes: that of the nearest layer before with one, else linear. */
+  act: ActivationSpec;
 }
 
 export interface LayerOp {
+  doc: string;
   signature: Signature;
-  irOp: IROp;
   /** Has weights (dense, conv): counts as a layer for greedy pretraining and the mirror's activations. */
   weighted: boolean;
   infer(input: Shape, args: BoundArgs, context?: ShapeContext): ShapeResult;
   /** Parameters for a known input shape (never called after a shape error). */
   params(input: Shape, args: BoundArgs): ParamSpec[];
-  attrs(input: Shape, args: BoundArgs): Record<string, unknown>;
+  /** The IR op and its attributes (typed by ir/ops.ts) for a known input shape. */
+  ir(input: Shape, args: BoundArgs, context?: ShapeContext): IROpAttrs;
   /** The activation fused into the layer, if any. */
   activation?(args: BoundArgs): ActivationSpec;
+  /** Absent: the layer has no mirror of its own (a standalone activation moves into the mirrored
+   *  weighted layers, see compiler/check/mirror.ts). */
+  mirror?(layer: Mirrored): MirrorRule;
 }
 
 const fail = (code: DiagnosticCode, message: string): ShapeResult => ({ code, message });
 const act = (args: BoundArgs) => (args.act as ActivationSpec | undefined) ?? LINEAR;
 const padding = oneOf('same', 'valid');
+type Padding = IRAttrs['conv2d']['padding'];
 
 function needsFlat(name: string, input: Shape): ShapeResult | undefined {
   if (input.length === 2) return undefined;
@@ -54,8 +79,9 @@ function positiveSizes(name: string, input: Shape, out: Shape, how: string): Sha
   return { shape: out };
 }
 
-function convLike(name: 'conv2d' | 'deconv2d'): LayerOp {
+function convLike(name: 'conv2d' | 'deconv2d', doc: string): LayerOp {
   return {
+    doc,
     signature: {
       name,
       args: [
@@ -67,7 +93,6 @@ function convLike(name: 'conv2d' | 'deconv2d'): LayerOp {
         { name: 'bias', type: bool, default: true },
       ],
     },
-    irOp: name,
     weighted: true,
     infer(input, a) {
       const notImage = needsImage(name, input);
@@ -89,13 +114,46 @@ function convLike(name: 'conv2d' | 'deconv2d'): LayerOp {
       if (a.bias) specs.push({ role: 'bias', shape: [filters], init: 'zeros', trainable: true });
       return specs;
     },
-    attrs: (_input, a) => ({ filters: a.filters, kernel: a.kernel, stride: a.stride, padding: a.padding, activation: act(a) }),
+    ir(_input, a) {
+      const attrs = { filters: a.filters as number, kernel: a.kernel as [number, number], stride: a.stride as [number, number], padding: a.padding as Padding, activation: act(a) };
+      return name === 'conv2d' ? { op: 'conv2d', attrs } : { op: 'deconv2d', attrs };
+    },
     activation: act,
+    mirror: ({ args, inputShape, act }) => ({
+      op: name === 'conv2d' ? 'deconv2d' : 'conv2d',
+      args: { filters: inputShape[3]!, kernel: args.kernel!, stride: args.stride!, padding: args.padding!, act, bias: args.bias! },
+      tieKernel: { transpose: false },
+    }),
   };
 }
 
-function sameShapeOp(signature: Signature, irOp: IROp, attrs: LayerOp['attrs'], params: LayerOp['params'] = () => []): LayerOp {
-  return { signature, irOp, weighted: false, infer: (input) => ({ shape: input }), params, attrs };
+/** Pooling layers: windows of `pool` moved by `stride` (the pool when not given). */
+function poolSignature(name: string): Signature {
+  return {
+    name,
+    args: [
+      { name: 'pool', type: pair, default: [2, 2] },
+      { name: 'stride', type: pair, optional: true },
+      { name: 'padding', type: padding, default: 'valid' },
+    ],
+  };
+}
+
+function pooledShape(name: string, input: Shape, a: BoundArgs): ShapeResult {
+  const notImage = needsImage(name, input);
+  if (notImage) return notImage;
+  const [ph, pw] = a.pool as [number, number];
+  const [sh, sw] = (a.stride as [number, number] | undefined) ?? [ph, pw];
+  const p = a.padding as Padding;
+  const out: Shape = [null, windowOutput(input[1]!, ph, sh, p), windowOutput(input[2]!, pw, sw, p), input[3]!];
+  return positiveSizes(name, input, out, `with pool ${ph}x${pw}, padding ${p}`);
+}
+
+const poolAttrs = (a: BoundArgs) => ({ pool: a.pool as [number, number], stride: (a.stride ?? a.pool) as [number, number], padding: a.padding as Padding });
+
+/** A layer that keeps its input's shape and is its own mirror. */
+function sameShapeOp(doc: string, signature: Signature, ir: LayerOp['ir'], params: LayerOp['params'] = () => []): LayerOp {
+  return { doc, signature, weighted: false, infer: (input) => ({ shape: input }), params, ir, mirror: ({ args }) => ({ op: signature.name, args }) };
 }
 
 function normalisationParams(input: Shape, withStatistics: boolean): ParamSpec[] {
@@ -113,6 +171,7 @@ function normalisationParams(input: Shape, withStatistics: boolean): ParamSpec[]
 
 const layerTable: Record<string, LayerOp> = {
   dense: {
+    doc: 'Fully connected: x·W + b, then the activation.',
     signature: {
       name: 'dense',
       args: [
@@ -121,7 +180,6 @@ const layerTable: Record<string, LayerOp> = {
         { name: 'bias', type: bool, default: true },
       ],
     },
-    irOp: 'dense',
     weighted: true,
     infer: (input, a) => needsFlat('dense', input) ?? { shape: [null, a.units as number] },
     params(input, a) {
@@ -131,35 +189,32 @@ const layerTable: Record<string, LayerOp> = {
       if (a.bias) specs.push({ role: 'bias', shape: [a.units as number], init: 'zeros', trainable: true });
       return specs;
     },
-    attrs: (_input, a) => ({ units: a.units, activation: act(a), useBias: a.bias }),
+    ir: (_input, a) => ({ op: 'dense', attrs: { units: a.units as number, activation: act(a), useBias: a.bias as boolean } }),
     activation: act,
+    mirror: ({ args, inputShape, act }) => ({ op: 'dense', args: { units: inputShape[1]!, act, bias: args.bias! }, tieKernel: { transpose: true } }),
   },
-  conv2d: convLike('conv2d'),
-  deconv2d: convLike('deconv2d'),
+  conv2d: convLike('conv2d', '2-D convolution over an image [height, width, channels].'),
+  deconv2d: convLike('deconv2d', 'Transposed 2-D convolution (the mirror of conv2d).'),
   maxpool: {
-    signature: {
-      name: 'maxpool',
-      args: [
-        { name: 'pool', type: pair, default: [2, 2] },
-        { name: 'stride', type: pair, optional: true },
-        { name: 'padding', type: padding, default: 'valid' },
-      ],
-    },
-    irOp: 'maxpool',
+    doc: 'Maximum over each pool window (stride defaults to the pool).',
+    signature: poolSignature('maxpool'),
     weighted: false,
-    infer(input, a) {
-      const notImage = needsImage('maxpool', input);
-      if (notImage) return notImage;
-      const [ph, pw] = a.pool as [number, number];
-      const [sh, sw] = (a.stride as [number, number] | undefined) ?? [ph, pw];
-      const p = a.padding as 'same' | 'valid';
-      const out: Shape = [null, windowOutput(input[1]!, ph, sh, p), windowOutput(input[2]!, pw, sw, p), input[3]!];
-      return positiveSizes('maxpool', input, out, `with pool ${ph}x${pw}, padding ${p}`);
-    },
+    infer: (input, a) => pooledShape('maxpool', input, a),
     params: () => [],
-    attrs: (_input, a) => ({ pool: a.pool, stride: a.stride ?? a.pool, padding: a.padding }),
+    ir: (_input, a) => ({ op: 'maxpool', attrs: poolAttrs(a) }),
+    mirror: ({ args }) => ({ op: 'unpool', args: { pool: args.pool!, mode: 'switches' }, switches: true }),
+  },
+  avgpool: {
+    doc: 'Average over each pool window (stride defaults to the pool).',
+    signature: poolSignature('avgpool'),
+    weighted: false,
+    infer: (input, a) => pooledShape('avgpool', input, a),
+    params: () => [],
+    ir: (_input, a) => ({ op: 'avgpool', attrs: poolAttrs(a) }),
+    mirror: ({ args }) => ({ op: 'upsample', args: { factor: args.pool! } }),
   },
   unpool: {
+    doc: 'Undoes a maxpool: each value back where the maximum was (switches) or filling its window.',
     signature: {
       name: 'unpool',
       args: [
@@ -167,23 +222,30 @@ const layerTable: Record<string, LayerOp> = {
         { name: 'mode', type: oneOf('switches', 'fill'), default: 'switches' },
       ],
     },
-    irOp: 'unpool',
     weighted: false,
     infer(input, a, context) {
       const notImage = needsImage('unpool', input);
       if (notImage) return notImage;
       // With switches the values go back where the maxpool found them: its input's size, which
       // differs from k·n when the pooled size was odd.
-      if (a.mode === 'switches' && context?.switchesInput) return { shape: [null, ...context.switchesInput.slice(1, 3), input[3]!] };
+      if (a.mode === 'switches' && context?.switches) return { shape: [null, ...context.switches.inputShape.slice(1, 3), input[3]!] };
       const [ph, pw] = a.pool as [number, number];
       return { shape: [null, input[1]! === null ? null : input[1]! * ph, input[2]! === null ? null : input[2]! * pw, input[3]!] };
     },
     params: () => [],
-    attrs: (_input, a) => ({ pool: a.pool, mode: a.mode }),
+    ir: (_input, a, context) => ({
+      op: 'unpool',
+      attrs: {
+        pool: a.pool as [number, number],
+        mode: a.mode as 'switches' | 'fill',
+        ...(a.mode === 'switches' && context?.switches ? { switchesFrom: context.switches.from } : {}),
+      },
+    }),
+    mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.pool!, padding: 'valid' } }),
   },
   upsample: {
+    doc: 'Nearest-neighbour upsampling: each value repeated factor times along height and width.',
     signature: { name: 'upsample', args: [{ name: 'factor', type: pair, default: [2, 2] }] },
-    irOp: 'upsample',
     weighted: false,
     infer(input, a) {
       const notImage = needsImage('upsample', input);
@@ -192,19 +254,21 @@ const layerTable: Record<string, LayerOp> = {
       return { shape: [null, input[1]! === null ? null : input[1]! * fh, input[2]! === null ? null : input[2]! * fw, input[3]!] };
     },
     params: () => [],
-    attrs: (_input, a) => ({ factor: a.factor }),
+    ir: (_input, a) => ({ op: 'upsample', attrs: { factor: a.factor as [number, number] } }),
+    mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.factor!, padding: 'valid' } }),
   },
   flatten: {
+    doc: 'Flattens everything but the batch.',
     signature: { name: 'flatten', args: [] },
-    irOp: 'flatten',
     weighted: false,
     infer: (input) => ({ shape: [null, elementCount(input)] }),
     params: () => [],
-    attrs: () => ({}),
+    ir: () => ({ op: 'flatten', attrs: {} }),
+    mirror: ({ inputShape }) => ({ op: 'reshape', args: { target: inputShape.slice(1) as number[] } }),
   },
   reshape: {
+    doc: 'Reshapes to target (without the batch); one size may be -1.',
     signature: { name: 'reshape', args: [{ name: 'target', type: dims }] },
-    irOp: 'reshape',
     weighted: false,
     infer(input, a) {
       const target = a.target as number[];
@@ -221,15 +285,20 @@ const layerTable: Record<string, LayerOp> = {
       return { shape: [null, ...target] };
     },
     params: () => [],
-    attrs: (input, a) => {
+    ir: (input, a) => {
       const count = elementCount(input) ?? 0;
       const target = a.target as number[];
       const fixed = target.filter((d) => d !== -1).reduce((x, y) => x * y, 1);
-      return { target: target.map((d) => (d === -1 ? count / fixed : d)) };
+      return { op: 'reshape', attrs: { target: target.map((d) => (d === -1 ? count / fixed : d)) } };
     },
+    mirror: ({ inputShape }): MirrorRule => (inputShape.length === 2 ? { op: 'flatten', args: {} } : { op: 'reshape', args: { target: inputShape.slice(1) as number[] } }),
   },
-  dropout: sameShapeOp({ name: 'dropout', args: [{ name: 'p', type: probability }] }, 'dropout', (_i, a) => ({ rate: a.p })),
+  dropout: sameShapeOp('Dropout with probability p in training.', { name: 'dropout', args: [{ name: 'p', type: probability }] }, (_i, a) => ({
+    op: 'dropout',
+    attrs: { rate: a.p as number },
+  })),
   batchnorm: sameShapeOp(
+    'Batch normalisation over all axes but the last.',
     {
       name: 'batchnorm',
       args: [
@@ -237,24 +306,29 @@ const layerTable: Record<string, LayerOp> = {
         { name: 'epsilon', type: positive, default: 0.001 },
       ],
     },
-    'batchnorm',
-    (_i, a) => ({ momentum: a.momentum, epsilon: a.epsilon }),
+    (_i, a) => ({ op: 'batchnorm', attrs: { momentum: a.momentum as number, epsilon: a.epsilon as number } }),
     (input) => normalisationParams(input, true),
   ),
   layernorm: sameShapeOp(
+    'Layer normalisation over the last axis.',
     { name: 'layernorm', args: [{ name: 'epsilon', type: positive, default: 0.001 }] },
-    'layernorm',
-    (_i, a) => ({ epsilon: a.epsilon }),
+    (_i, a) => ({ op: 'layernorm', attrs: { epsilon: a.epsilon as number } }),
     (input) => normalisationParams(input, false),
   ),
 };
 
-// Every activation is also a layer of its own.
+// Every activation is also a layer of its own; it has no mirror of its own (see LayerOp.mirror).
 for (const fn of activationNames) {
   const args = fn === 'leaky_relu' ? [{ name: 'alpha', type: nonNegative, default: DEFAULT_LEAKY_ALPHA }] : [];
+  const spec = (a: BoundArgs): ActivationSpec => (fn === 'leaky_relu' ? { fn, alpha: a.alpha as number } : { fn });
   layerTable[fn] = {
-    ...sameShapeOp({ name: fn, args }, 'activation', (_i, a) => (fn === 'leaky_relu' ? { fn, alpha: a.alpha } : { fn })),
-    activation: (a) => (fn === 'leaky_relu' ? { fn, alpha: a.alpha as number } : { fn }),
+    doc: `The ${fn} activation on its own.`,
+    signature: { name: fn, args },
+    weighted: false,
+    infer: (input) => ({ shape: input }),
+    params: () => [],
+    ir: (_i, a) => ({ op: 'activation', attrs: spec(a) }),
+    activation: spec,
   };
 }
 
@@ -264,4 +338,3 @@ export const layerNames: readonly string[] = Object.freeze(Object.keys(layerTabl
 export function layerOp(name: string): LayerOp | undefined {
   return Object.prototype.hasOwnProperty.call(layerOps, name) ? layerOps[name] : undefined;
 }
-

@@ -16,6 +16,8 @@ export const objectiveCodes = {
   AE4011: { severity: 'error', title: 'loss argument shapes disagree' },
   AE4012: { severity: 'error', title: 'head and label class counts disagree' },
   AE4013: { severity: 'error', title: 'missing loss' },
+  AE4014: { severity: 'error', title: 'contractive penalty not computable' },
+  AE4015: { severity: 'error', title: 'cross_entropy target is not labels' },
   // ---- training phases (AE41xx)
   AE4101: { severity: 'error', title: 'unknown train setting' },
   AE4102: { severity: 'error', title: 'invalid train setting value' },
@@ -25,4 +27,5 @@ export const objectiveCodes = {
   AE4106: { severity: 'error', title: 'unknown option of a train setting' },
   AE4107: { severity: 'error', title: 'unknown freeze target' },
   AE4108: { severity: 'error', title: 'data does not fit the input' },
+  AE4109: { severity: 'error', title: 'phase cannot train' },
 } as const satisfies Record<`AE4${string}`, CatalogueEntry>;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelsRegisteredFor } from '../kernels/index.js';
 import { currentSelection } from './selection.js';
-import { isBackendName } from './names.js';
+import { isBackendName } from '../backend-names.js';
 import { loadedWasmModule } from './wasm.js';
 import { webgpuAdapterInfo } from './webgpu.js';
 

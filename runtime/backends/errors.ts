@@ -1,4 +1,4 @@
-import type { BackendName } from './names.js';
+import type { BackendName } from '../backend-names.js';
 
 /** An explicitly requested backend could not be loaded; `reason` says why (never a silent fallback). */
 export class BackendUnavailableError extends Error {

@@ -4,7 +4,7 @@ import { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.j
 import { probeCpu } from './cpu.js';
 import { BackendUnavailableError } from './errors.js';
 import { ensureGradientsRegistered } from './gradients.js';
-import { BACKENDS_BEST_FIRST, type BackendName } from './names.js';
+import { BACKENDS_BEST_FIRST, type BackendName } from '../backend-names.js';
 import type { BackendProbe, ProbeOutcome } from './probe.js';
 import { rememberSelection } from './selection.js';
 import { probeTensorflow } from './tensorflow.js';
@@ -12,7 +12,7 @@ import { probeWasm } from './wasm.js';
 import { probeWebgpu } from './webgpu.js';
 
 export { BackendUnavailableError } from './errors.js';
-export { BACKENDS_BEST_FIRST, isBackendName, type BackendName } from './names.js';
+export { BACKENDS_BEST_FIRST, isBackendName, type BackendName } from '../backend-names.js';
 export type { BackendProbe, ProbeOutcome } from './probe.js';
 export { describeBackend, type BackendDescription } from './describe.js';
 export { ensureGradientsRegistered } from './gradients.js';

@@ -1,4 +1,4 @@
-import type { BackendName } from './names.js';
+import type { BackendName } from '../backend-names.js';
 
 /** What selectBackend chose, kept for describe.ts (run.json). */
 export interface SelectionRecord {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName } from '../backends/names.js';
+import type { BackendName } from '../backend-names.js';
 import { cpuFallbackKernel } from './cpu_fallback.js';
 import { originalKernel, rememberOriginal } from './originals.js';
 import { resizeNearestNeighborGradFor } from './resize_nearest_neighbor_grad.js';

@@ -1,7 +1,7 @@
 // What an op function sees besides its inputs: its node, the mode, its parameters, randomness,
 // the other nodes' outputs (for switches), and a way to publish side outputs and state updates.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { IRNode, ParameterRole } from '../../ir/types.js';
+import type { IRAttrs, IRNode, IROp, ParameterRole } from '../../ir/types.js';
 import type { Rng } from './rng.js';
 
 export interface ParamView {
@@ -32,9 +32,11 @@ export interface OpContext {
   assign(role: ParameterRole, value: tf.Tensor): void;
 }
 
-export type OpFn<Attrs> = (inputs: tf.Tensor[], attrs: Attrs, ctx: OpContext) => tf.Tensor;
+/** How one op runs: its inputs' values and its attributes (typed by ir/ops.ts) to its output. */
+export type Lowering<Op extends IROp> = (inputs: tf.Tensor[], attrs: IRAttrs[Op], ctx: OpContext) => tf.Tensor;
 
-export type OpTable = { [K in IRNode['op']]: OpFn<Extract<IRNode, { op: K }>['attrs']> };
+/** One lowering per IR op: an op without one is a type error here. */
+export type LoweringTable = { [Op in IROp]: Lowering<Op> };
 
 export function sideKey(nodeId: string, name: string): string {
   return `${nodeId}:${name}`;

@@ -1,8 +1,8 @@
 // IR → tfjs: parameters as variables, and a forward pass that walks the nodes in their (topological)
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRNode, ParameterRole } from '../../ir/types.js';
-import { sideKey, type OpContext, type OpFn } from './context.js';
+import type { IRModel, IRNode, IROp, ParameterRole } from '../../ir/types.js';
+import { sideKey, type Lowering, type OpContext } from './context.js';
 import { ops } from './ops/index.js';
 import { ParameterStore } from './parameters.js';
 import { Rng } from './rng.js';
@@ -65,8 +65,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
           parameters.variables.get(parameters.storageId(paramId(node, role)))!.assign(value);
         },
       };
-      const op = ops[node.op] as OpFn<unknown>;
-      outputs.set(node.id, op(args, node.attrs, ctx));
+      outputs.set(node.id, lower(node, args, ctx));
     }
     return outputs;
   }
@@ -78,6 +77,12 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
     forward,
     dispose: () => parameters.dispose(),
   };
+}
+
+/** Runs `node` through its lowering (the lookup by op and the attrs' type agree for every op). */
+function lower<Op extends IROp>(node: IRNode<Op>, args: tf.Tensor[], ctx: OpContext): tf.Tensor {
+  const lowering: Lowering<Op> = ops[node.op];
+  return lowering(args, node.attrs, ctx);
 }
 
 function paramId(node: IRNode, role: ParameterRole): string {

@@ -1,6 +1,6 @@
 // The pipeline's folders import in one direction only (docs/architecture.md): leaves first
 // (diagnostics, ir), then grammar, compiler, runtime, and the tools on top. An import against that
-// direction fails here with the file and the specifier.
+// direction, or a cycle between two sub-folders, fails here with the file and the specifier.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,7 @@ function projectEdges(): Edge[] {
 }
 
 const topOf = (path: string) => path.split('/')[0]!;
+const folderOf = (path: string) => dirname(path);
 
 describe('import graph', () => {
   const edges = projectEdges();
@@ -64,5 +65,31 @@ describe('import graph', () => {
       .filter((e) => topOf(e.from) !== topOf(e.to) && !(allowed[topOf(e.from)] ?? []).includes(topOf(e.to)))
       .map((e) => `${e.from} imports ${e.specifier}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('no cycle between folders', () => {
+    const graph = new Map<string, Set<string>>();
+    for (const e of edges) {
+      const a = folderOf(e.from);
+      const b = folderOf(e.to);
+      if (a === b || b.startsWith(a + '/')) continue; // a folder may use its own sub-folders
+      if (!graph.has(a)) graph.set(a, new Set());
+      graph.get(a)!.add(b);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (node: string) => {
+      state.set(node, 'open');
+      stack.push(node);
+      for (const next of graph.get(node) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].join(' -> '));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(node, 'done');
+    };
+    for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
+    expect(cycles).toEqual([]);
   });
 });

@@ -17,8 +17,9 @@ import type {
   TrainMember,
   TrainSetting,
 } from '../../grammar/ast.js';
+import { activationSpec } from '../../compiler/shapes/activations.js';
 import type { CheckedHead, CheckedLatent, CheckedModel, ConstantValue, LatentKind, NamedTensor } from '../../compiler/check/model.js';
-import type { Activation, ActivationSpec, IRInput, IRParameter, Shape } from '../../ir/types.js';
+import type { Activation, ActivationSpec, IRInput, IRNode, IRParameter, Shape } from '../../ir/types.js';
 import { asCall, parseExpression } from './mini-parser.js';
 
 export interface ModelSpec {
@@ -174,7 +175,7 @@ export function buildModel(spec: ModelSpec): BuiltModel {
     const activationCall = asCall(parseExpression(act!, shift(at, name!.length + 3)));
     const decl: OutputMember = { kind: 'OutputMember', name: ident(name!, at), activation: activationCall, range: span(at, spec.output.length) };
     members.push(decl);
-    const activation: ActivationSpec = { fn: calleeName(activationCall) as Activation };
+    const activation: ActivationSpec = activationSpec(calleeName(activationCall) as Activation);
     const shape: Shape = reconstructed?.shape ?? [null];
     output = { name: name!, decl, activation, nodeId: 'output', shape };
     tensors.set(name!, {
@@ -243,7 +244,7 @@ export function buildModel(spec: ModelSpec): BuiltModel {
     name: modelName,
     decl: { kind: 'ModelDeclaration', name: ident(modelName, modelStart), members, range: { start: shift(modelStart, -6), end: shift(close, 1) } },
     inputs, ...(reconstructed ? { reconstructed } : {}), corruptions, ...(latent ? { latent } : {}), ...(output ? { output } : {}),
-    heads, tensors, layerNames, nodes: [], parameters: spec.parameters ?? [], evaluateConstant,
+    heads, tensors, layerNames, nodes: latentNodes(latent, inputs), parameters: spec.parameters ?? [], evaluateConstant,
     parameterCount: { total: spec.parameterCount ?? 1000, trainable: spec.parameterCount ?? 1000 },
   };
   return { model, text: lines.join('\n') + '\n', ...(loss ? { loss } : {}), trains };
@@ -260,7 +261,7 @@ function calleeName(call: Call): string {
 
 function activationOf(call: Call): ActivationSpec {
   const act = call.args.find((a) => a.name?.name === 'act')?.value;
-  return { fn: (act?.kind === 'NameRef' ? act.name : 'linear') as Activation };
+  return activationSpec((act?.kind === 'NameRef' ? act.name : 'linear') as Activation);
 }
 
 function firstNumber(call: Call): number | undefined {
@@ -305,4 +306,13 @@ export function mnistModel(overrides: ModelSpec = {}): BuiltModel {
     loss: 'mse(x_hat, x)',
     ...overrides,
   });
+}
+
+/** The IR nodes the objective's contractive check walks: a dense latent reads the tensor input
+ *  straight (the factory builds no encoder nodes; a dense encoder would only lengthen the chain). */
+function latentNodes(latent: CheckedLatent | undefined, inputs: CheckedModel['inputs']): IRNode[] {
+  const input = inputs.find((i) => i.ir.kind === 'tensor');
+  if (!latent || latent.kind !== 'dense' || !input) return [];
+  const attrs = { units: latent.width ?? 1, activation: latent.activation ?? activationSpec('linear'), useBias: true };
+  return [{ id: `latent.${latent.name}`, op: 'dense', inputs: [input.ir.name], attrs, shape: latent.shape, stage: 'latent' }];
 }

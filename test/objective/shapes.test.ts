@@ -30,7 +30,21 @@ describe('argument shapes agree (AE4011) and heads match their labels (AE4012)',
   });
 
   it('treats a linear head as logits', () => {
-    expect(lower('mse(x_hat, x) + cross_entropy(wide, wide)').terms[1]!.options).toEqual({ reduce: 'mean', fromLogits: 'head.wide' });
+    const built = buildModel({
+      inputs: ['x: [784] in [0, 1]', 'y: label(12)'],
+      encoder: 'dense(128, act = relu) as h',
+      latent: 'z = dense(32)',
+      output: 'x_hat = sigmoid',
+      heads: ['wide on z { dense(12) }'],
+      loss: 'mse(x_hat, x) + cross_entropy(wide, y)',
+    });
+    expect(lowerObjective(built.model, built.loss!).terms[1]!.options).toEqual({ reduce: 'mean', fromLogits: 'head.wide' });
+  });
+
+  it('rejects cross_entropy against a tensor that is not labels (AE4015), pointing at it', () => {
+    const { diagnostics } = lower('mse(x_hat, x) + cross_entropy(wide, wide)');
+    expect(codes(diagnostics)).toEqual(['AE4015 9:46']);
+    expect(diagnostics[0]!.message).toBe('`cross_entropy` compares with class labels; `wide` is not a `label(N)` input');
   });
 
   it('rejects a 12-wide head for label(10), pointing at the head with the label as related', () => {

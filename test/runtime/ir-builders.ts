@@ -22,7 +22,7 @@ export function param(
   return { id: `${node}.${role}`, node, role, shape, init, trainable: true, ...extra };
 }
 
-export const act = (fn: ActivationSpec['fn']): ActivationSpec => ({ fn });
+export const act = (fn: ActivationSpec['fn']): ActivationSpec => (fn === 'leaky_relu' ? { fn, alpha: 0.2 } : { fn });
 
 export function denseNode(
   id: string,

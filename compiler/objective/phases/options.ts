@@ -1,7 +1,7 @@
 // Binding the arguments of a setting's call (`adam(lr = 1e-3)`, `mnist(split = "test")`) to a
 // declared option list: positional in order, then named; unknown options get did-you-mean, values
 // are checked against their kind. Every data source, optimizer and schedule is one such list.
-import type { Argument, Call, Expression, SourceRange } from '../../../grammar/ast.js';
+import type { Argument, Expression, SourceRange } from '../../../grammar/ast.js';
 import type { CheckedModel } from '../../check/model.js';
 import { diagnostic, type Diagnostic } from '../../../diagnostics/diagnostic.js';
 import { constantNumber, unknownWord } from '../values.js';

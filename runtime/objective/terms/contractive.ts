@@ -8,7 +8,6 @@
 // sample is O(h²) memory per hidden width h: fine for MLP encoders of a few hundred units.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationSpec, IRNode, IRTerm } from '../../../ir/types.js';
-import { leakyAlpha } from '../../program/ops/activation.js';
 import type { TermContext, TermFn } from '../context.js';
 
 type Contractive = Extract<IRTerm, { fn: 'contractive' }>;
@@ -98,7 +97,7 @@ function derivative(h: tf.Tensor, spec: ActivationSpec): tf.Tensor {
     case 'relu':
       return tf.step(h);
     case 'leaky_relu': {
-      const alpha = leakyAlpha(spec);
+      const alpha = spec.alpha;
       return tf.add(alpha, tf.mul(1 - alpha, tf.step(h)));
     }
     case 'elu': {

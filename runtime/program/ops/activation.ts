@@ -1,7 +1,7 @@
 // Activation functions, as layers and as `act =` on dense/conv; fused into matMul/conv2d when tfjs can.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationSpec } from '../../../ir/types.js';
-import type { OpFn } from '../context.js';
+import type { Lowering } from '../context.js';
 
 type FusedActivation = 'linear' | 'relu' | 'elu' | 'sigmoid' | 'leakyrelu';
 
@@ -20,9 +20,9 @@ export function fusedActivation(spec: ActivationSpec): FusedActivation | undefin
   }
 }
 
-/** The IR's default negative slope (the compiler writes alpha out; a hand-written IR may omit it). */
-export function leakyAlpha(spec: ActivationSpec): number {
-  return spec.alpha ?? 0.2;
+/** The slope tfjs's fused leakyrelu takes (ignored by the other fused activations). */
+export function leakyAlpha(spec: ActivationSpec): number | undefined {
+  return spec.fn === 'leaky_relu' ? spec.alpha : undefined;
 }
 
 export function applyActivation(x: tf.Tensor, spec: ActivationSpec): tf.Tensor {
@@ -36,7 +36,7 @@ export function applyActivation(x: tf.Tensor, spec: ActivationSpec): tf.Tensor {
     case 'sigmoid':
       return tf.sigmoid(x);
     case 'leaky_relu':
-      return tf.leakyRelu(x, leakyAlpha(spec));
+      return tf.leakyRelu(x, spec.alpha);
     case 'elu':
       return tf.elu(x);
     case 'gelu':
@@ -46,11 +46,7 @@ export function applyActivation(x: tf.Tensor, spec: ActivationSpec): tf.Tensor {
       return tf.softplus(x);
     case 'softmax':
       return tf.softmax(x);
-    default: {
-      const unknown: never = spec.fn;
-      throw new Error(`unknown activation '${String(unknown)}'`);
-    }
   }
 }
 
-export const activation: OpFn<ActivationSpec> = ([x], attrs) => applyActivation(x!, attrs);
+export const activation: Lowering<'activation'> = ([x], attrs) => applyActivation(x!, attrs);

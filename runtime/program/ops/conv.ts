@@ -2,21 +2,12 @@
 // to a convolution reads the same [kh, kw, a, b] tensor: conv2dTranspose's filter layout is
 // [kh, kw, outChannels, inChannels], which is exactly the mirrored convolution's kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec, Padding } from '../../../ir/types.js';
-import type { OpFn } from '../context.js';
+import type { Lowering } from '../context.js';
 import { applyActivation, leakyAlpha } from './activation.js';
 import { convLinear } from './conv-linear.js';
 import { withActivation } from './dense.js';
 
-interface ConvAttrs {
-  filters: number;
-  kernel: [number, number];
-  stride: [number, number];
-  padding: Padding;
-  activation: ActivationSpec;
-}
-
-export const conv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
+export const conv2d: Lowering<'conv2d'> = ([input], attrs, ctx) => {
   const x = input as tf.Tensor4D;
   const kernel = ctx.param('kernel').value as tf.Tensor4D;
   const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;
@@ -39,7 +30,7 @@ export const conv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
   return withActivation(() => conv('linear'), attrs.activation, ctx, conv);
 };
 
-export const deconv2d: OpFn<ConvAttrs> = ([input], attrs, ctx) => {
+export const deconv2d: Lowering<'deconv2d'> = ([input], attrs, ctx) => {
   const x = input as tf.Tensor4D;
   const kernel = ctx.param('kernel').value as tf.Tensor4D;
   const bias = ctx.node.params?.bias ? ctx.param('bias').value : undefined;

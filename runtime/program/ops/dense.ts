@@ -4,11 +4,11 @@
 // arrives as the stored tensor of the layer it mirrors and is never copied.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationSpec } from '../../../ir/types.js';
-import type { OpContext, OpFn } from '../context.js';
+import type { Lowering, OpContext } from '../context.js';
 import { applyActivation, fusedActivation, leakyAlpha } from './activation.js';
 import { denseLinear } from './matmul.js';
 
-export const dense: OpFn<{ units: number; activation: ActivationSpec; useBias: boolean }> = ([input], attrs, ctx) => {
+export const dense: Lowering<'dense'> = ([input], attrs, ctx) => {
   const x = input!.rank === 2 ? (input as tf.Tensor2D) : tf.reshape(input!, [input!.shape[0]!, -1]) as tf.Tensor2D;
   const kernel = ctx.param('kernel');
   const bias = attrs.useBias ? ctx.param('bias').value : undefined;

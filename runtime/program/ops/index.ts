@@ -1,20 +1,21 @@
-// The lowering table: one function per IR op. The program loop looks ops up here; an op missing
-// from the table fails with its name.
-import type { OpTable } from '../context.js';
+// The lowering table: one function per IR op, keyed by ir/ops.ts's op names (a missing one does not
+// type-check). The program loop looks ops up here.
+import type { LoweringTable } from '../context.js';
 import { activation } from './activation.js';
 import { conv2d, deconv2d } from './conv.js';
 import { clip, corruptDropout, corruptGaussian, corruptMask, corruptSaltPepper } from './corrupt.js';
 import { dense } from './dense.js';
 import { binarize, gaussianSample, gumbelOnehot, vectorQuantize } from './latent.js';
 import { batchnorm, dropout, layernorm } from './normalize.js';
-import { maxpool, unpool, upsample } from './pool.js';
+import { avgpool, maxpool, unpool, upsample } from './pool.js';
 import { flatten, reshape } from './shape.js';
 
-export const ops: OpTable = {
+export const ops: LoweringTable = {
   dense,
   conv2d,
   deconv2d,
   maxpool,
+  avgpool,
   unpool,
   upsample,
   flatten,

@@ -2,12 +2,12 @@
 // vector_quantize the quantised vectors before the straight-through (`quantized`) and the code
 // indices (`codes`). In inference they are deterministic (mean, nearest code, hard bits, argmax).
 import * as tf from '@tensorflow/tfjs-core';
-import type { OpFn } from '../context.js';
+import type { Lowering } from '../context.js';
 import { straightThrough } from '../gradient.js';
 import { prepareCodebook, restartDeadCodes } from './vq-codebook.js';
 
 /** Reparameterised sample mean + exp(logvar / 2) · ε in training; the mean in inference. */
-export const gaussianSample: OpFn<Record<string, never>> = ([mean, logvar], _attrs, ctx) => {
+export const gaussianSample: Lowering<'gaussian_sample'> = ([mean, logvar], _attrs, ctx) => {
   if (!ctx.training) return mean!;
   const eps = tf.randomNormal(mean!.shape, 0, 1, 'float32', ctx.rng.nextSeed());
   return tf.add(mean!, tf.mul(tf.exp(tf.mul(logvar!, 0.5)), eps));
@@ -17,7 +17,7 @@ export const gaussianSample: OpFn<Record<string, never>> = ([mean, logvar], _att
  * Nearest codebook vector along the last axis; gradients pass straight through to the encoder. In
  * training the codebook is initialised from the first batch and dead codes restarted (vq-codebook.ts).
  */
-export const vectorQuantize: OpFn<{ codes: number; dim: number; commitment: number }> = ([z], attrs, ctx) => {
+export const vectorQuantize: Lowering<'vector_quantize'> = ([z], attrs, ctx) => {
   const input = z!;
   const flat = tf.reshape(input, [-1, attrs.dim]) as tf.Tensor2D;
   const stored = ctx.param('codebook').value;
@@ -41,7 +41,7 @@ export const vectorQuantize: OpFn<{ codes: number; dim: number; commitment: numb
  * Bits in {0, 1} from logits: in training Bernoulli(sigmoid(x)) when stochastic, else x > 0; the
  * gradient is that of sigmoid(x) (straight-through). In inference always x > 0.
  */
-export const binarize: OpFn<{ stochastic: boolean }> = ([x], attrs, ctx) => {
+export const binarize: Lowering<'binarize'> = ([x], attrs, ctx) => {
   const logits = x!;
   // tf.step, not tf.greater: comparisons have no gradient function, and these sit on the taped path.
   if (!ctx.training) return tf.step(logits);
@@ -53,7 +53,7 @@ export const binarize: OpFn<{ stochastic: boolean }> = ([x], attrs, ctx) => {
 };
 
 /** Gumbel-softmax over the last axis in training (hard: one-hot forward, soft gradient); argmax one-hot in inference. */
-export const gumbelOnehot: OpFn<{ temperature: number; hard: boolean }> = ([x], attrs, ctx) => {
+export const gumbelOnehot: Lowering<'gumbel_onehot'> = ([x], attrs, ctx) => {
   const logits = x!;
   const classes = logits.shape[logits.rank - 1]!;
   if (!ctx.training) return tf.oneHot(tf.argMax(logits, -1), classes, 1, 0, 'float32');

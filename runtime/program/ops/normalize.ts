@@ -1,14 +1,14 @@
 // Dropout, batch norm and layer norm. Batch norm uses the batch's moments in training and writes the
 // moving statistics (non-trainable parameters) through ctx.assign; in inference it reads them.
 import * as tf from '@tensorflow/tfjs-core';
-import type { OpFn } from '../context.js';
+import type { Lowering } from '../context.js';
 
-export const dropout: OpFn<{ rate: number }> = ([x], attrs, ctx) => {
+export const dropout: Lowering<'dropout'> = ([x], attrs, ctx) => {
   if (!ctx.training || attrs.rate <= 0) return x!;
   return tf.dropout(x!, attrs.rate, undefined, ctx.rng.nextSeed());
 };
 
-export const batchnorm: OpFn<{ momentum: number; epsilon: number }> = ([x], attrs, ctx) => {
+export const batchnorm: Lowering<'batchnorm'> = ([x], attrs, ctx) => {
   const input = x!;
   const axes = [...Array(input.rank - 1).keys()];
   const gamma = ctx.param('gamma').value;
@@ -32,7 +32,7 @@ export const batchnorm: OpFn<{ momentum: number; epsilon: number }> = ([x], attr
   );
 };
 
-export const layernorm: OpFn<{ epsilon: number }> = ([x], attrs, ctx) => {
+export const layernorm: Lowering<'layernorm'> = ([x], attrs, ctx) => {
   const input = x!;
   const { mean, variance } = tf.moments(input, -1, true);
   const normalized = tf.div(tf.sub(input, mean), tf.sqrt(tf.add(variance, attrs.epsilon)));

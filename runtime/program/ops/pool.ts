@@ -13,9 +13,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from '../../../ir/types.js';
 import { detach } from '../../kernels/detach.js';
-import type { OpFn } from '../context.js';
+import type { Lowering } from '../context.js';
 
-export const maxpool: OpFn<{ pool: [number, number]; stride: [number, number]; padding: Padding }> = (
+export const maxpool: Lowering<'maxpool'> = (
   [input],
   attrs,
   ctx,
@@ -34,7 +34,7 @@ export function switchesOf(x: tf.Tensor4D, pool: [number, number], padding: Padd
   return tf.reshape(tf.scatterND(positions, tf.ones([positions.shape[0]]), [x.size]), x.shape) as tf.Tensor4D;
 }
 
-export const unpool: OpFn<{ pool: [number, number]; mode: 'switches' | 'fill'; switchesFrom?: string }> = (
+export const unpool: Lowering<'unpool'> = (
   [input],
   attrs,
   ctx,
@@ -56,7 +56,9 @@ export const unpool: OpFn<{ pool: [number, number]; mode: 'switches' | 'fill'; s
   return fitWindows(tf.mul(windows, switches) as tf.Tensor4D, [seenHeight, seenWidth], [height, width]);
 };
 
-export const upsample: OpFn<{ factor: [number, number] }> = ([input], attrs) => repeat(input as tf.Tensor4D, attrs.factor);
+export const avgpool: Lowering<'avgpool'> = ([input], attrs) => tf.avgPool(input as tf.Tensor4D, attrs.pool, attrs.stride, attrs.padding);
+
+export const upsample: Lowering<'upsample'> = ([input], attrs) => repeat(input as tf.Tensor4D, attrs.factor);
 
 /** Each cell repeated factor × factor times (nearest-neighbour upsampling by an integer factor). */
 function repeat(x: tf.Tensor4D, [fh, fw]: [number, number]): tf.Tensor4D {

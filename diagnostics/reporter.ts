@@ -1,10 +1,10 @@
 // The one place checks hand problems to: `(code, node, message)` in, a ranged diagnostic out.
 // It caps the count (maxErrors) so a badly broken file does not drown the user, and it tags
 // diagnostics from imported files with their file.
-import type { SourceRange } from '../../grammar/ast.js';
-import { diagnostic, type Diagnostic, type DiagnosticOptions, type RelatedLocation } from '../../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
-import { closestMatch } from '../../diagnostics/suggest.js';
+import type { SourceRange } from './source-range.js';
+import { diagnostic, type Diagnostic, type DiagnosticOptions, type RelatedLocation } from './diagnostic.js';
+import type { DiagnosticCode } from './codes/index.js';
+import { closestMatch } from './suggest.js';
 
 /** Anything with a range: every AST node, or a bare range. */
 export type Located = { range: SourceRange } | SourceRange;

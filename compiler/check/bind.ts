@@ -1,12 +1,12 @@
 // Binds a call's arguments to an op's signature: positional in declaration order, then named;
 // unknown names get did-you-mean, values are checked against the declared type, defaults fill in.
 import type { Argument, Call, Expression } from '../../grammar/ast.js';
-import type { Reporter } from '../check/reporter.js';
+import type { Reporter } from '../../diagnostics/reporter.js';
 import type { ActivationSpec } from '../../ir/types.js';
 import { dereference, type ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
-import { activationNames, DEFAULT_LEAKY_ALPHA, isActivation } from './activations.js';
-import { describeType, type ArgSpec, type ArgType, type ArgValue, type BoundArgs, type Signature } from './signature.js';
+import { activationNames, activationSpec, DEFAULT_LEAKY_ALPHA, isActivation } from '../shapes/activations.js';
+import { describeType, type ArgSpec, type ArgType, type ArgValue, type BoundArgs, type Signature } from '../shapes/signature.js';
 
 export interface BindContext {
   evaluator: ConstantEvaluator;
@@ -175,8 +175,8 @@ export function activationOf(expr: Expression, ctx: BindContext): ActivationSpec
   const target = dereference(expr, ctx.env);
   const file = ctx.env.scope.file;
   const e = target.expr;
-  if (e.kind === 'StringLiteral' && isActivation(e.value)) return withDefaults({ fn: e.value });
-  if (e.kind === 'NameRef' && isActivation(e.name)) return withDefaults({ fn: e.name });
+  if (e.kind === 'StringLiteral' && isActivation(e.value)) return activationSpec(e.value);
+  if (e.kind === 'NameRef' && isActivation(e.name)) return activationSpec(e.name);
   if (e.kind === 'Call' && e.callee.kind === 'NameRef' && isActivation(e.callee.name)) {
     return activationCall(e, { ...ctx, env: target.env });
   }
@@ -207,10 +207,6 @@ export function activationCall(call: Call, ctx: BindContext): ActivationSpec | u
     return undefined;
   }
   return { fn };
-}
-
-function withDefaults(spec: ActivationSpec): ActivationSpec {
-  return spec.fn === 'leaky_relu' ? { fn: 'leaky_relu', alpha: DEFAULT_LEAKY_ALPHA } : spec;
 }
 
 export type { ArgType };

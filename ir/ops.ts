@@ -1,0 +1,87 @@
+// Every IR op and every objective term, declared once: its attributes (options) with their types and
+// a one-line doc. ir/types.ts derives the node and term types from these declarations, ir/schema.ts
+// the JSON schema, and the runtime's lowering table is keyed by the same op names, so an op without
+// a lowering is a type error. The compiler's registry (compiler/shapes/) fills these attributes in.
+import { activation, bool, int, number, oneOf, optional, pair, required, sizes, string, type Fields } from './attributes.js';
+
+const padding = oneOf('same', 'valid');
+const rate = number({ min: 0, exclusiveMax: 1 });
+const window = { pool: required(pair), stride: required(pair), padding: required(padding) } as const;
+const conv = {
+  filters: required(int(1)),
+  kernel: required(pair),
+  stride: required(pair),
+  padding: required(padding),
+  activation: required(activation),
+} as const;
+
+interface OpDeclaration {
+  doc: string;
+  /** The attributes, or 'activation': the node's attrs are an activation spec. */
+  attrs: Fields | 'activation';
+}
+
+export const irOps = {
+  // ---- layers
+  dense: { doc: 'x·kernel (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) } },
+  conv2d: { doc: '2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation.', attrs: conv },
+  deconv2d: { doc: 'Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation.', attrs: conv },
+  maxpool: { doc: 'Window maximum; records switches for an unpool that names it in switchesFrom.', attrs: window },
+  avgpool: { doc: 'Window average.', attrs: window },
+  unpool: {
+    doc: 'Undoes a maxpool: values back at the recorded switches, or each value filling its window.',
+    attrs: { pool: required(pair), mode: required(oneOf('switches', 'fill')), switchesFrom: optional(string, 'the maxpool whose switches this reads (mode switches)') },
+  },
+  upsample: { doc: 'Nearest-neighbour upsampling by an integer factor.', attrs: { factor: required(pair) } },
+  flatten: { doc: 'Keeps the batch, flattens the rest.', attrs: {} },
+  reshape: { doc: 'Reshapes to target (without the batch dimension).', attrs: { target: required(sizes) } },
+  dropout: { doc: 'Inverted dropout in training; the identity in inference.', attrs: { rate: required(rate) } },
+  batchnorm: { doc: 'Batch normalisation over all axes but the last; moving statistics for inference.', attrs: { momentum: required(rate), epsilon: required(number({ exclusiveMin: 0 })) } },
+  layernorm: { doc: 'Normalisation over the last axis.', attrs: { epsilon: required(number({ exclusiveMin: 0 })) } },
+  activation: { doc: 'An activation on its own.', attrs: 'activation' },
+  // ---- latents (stochastic or quantising; deterministic in inference)
+  gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {} },
+  vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },
+  binarize: { doc: 'Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient.', attrs: { stochastic: required(bool) } },
+  gumbel_onehot: { doc: 'Gumbel-softmax in training, argmax one-hot in inference.', attrs: { temperature: required(number({ exclusiveMin: 0 })), hard: required(bool) } },
+  // ---- corruptions (training only; the identity in inference; the objective's targets stay clean)
+  corrupt_gaussian: { doc: 'Adds N(0, std²) noise.', attrs: { std: required(number({ min: 0 })) } },
+  corrupt_mask: { doc: 'Zeroes each value with probability rate.', attrs: { rate: required(rate) } },
+  corrupt_salt_pepper: { doc: 'Sets each value to low or high, each with probability rate/2.', attrs: { rate: required(rate), low: required(number()), high: required(number()) } },
+  corrupt_dropout: { doc: 'Inverted dropout on the input.', attrs: { rate: required(rate) } },
+  clip: { doc: 'Clips a corrupted input back into [low, high].', attrs: { low: required(number()), high: required(number()) } },
+} as const satisfies Record<string, OpDeclaration>;
+
+const reduce = required(oneOf('mean', 'sum'));
+const fromLogits = optional(string, 'the pre-activation node: the loss is computed from logits');
+
+export const irTerms = {
+  mse: { doc: 'Mean squared error.', options: { reduce } },
+  bce: { doc: 'Binary cross-entropy.', options: { reduce, fromLogits } },
+  cross_entropy: { doc: 'Categorical cross-entropy against labels.', options: { reduce, fromLogits } },
+  l1: { doc: 'Mean absolute value.', options: { reduce } },
+  l2: { doc: 'Mean square.', options: { reduce } },
+  kl: { doc: 'KL divergence of a diagonal Gaussian from N(0, I).', options: { reduce, mean: required(string), logvar: required(string) } },
+  kl_sparsity: { doc: 'KL sparsity of mean activations towards rho.', options: { reduce, rho: required(number({ exclusiveMin: 0, exclusiveMax: 1 })) } },
+  contractive: { doc: 'Frobenius norm of the code’s Jacobian with respect to the input.', options: { reduce } },
+  vq_loss: { doc: 'VQ codebook and commitment loss.', options: { reduce, commitment: required(number({ min: 0 })) } },
+  weight_decay: { doc: 'Sum of squared kernels.', options: { reduce } },
+} as const satisfies Record<string, { doc: string; options: Fields }>;
+
+// ---- where training data comes from, and the optimisers (IRPhase's `data` and `optimizer`)
+export const irDataSources = {
+  mnist: { split: required(oneOf('train', 'test')) },
+  idx: { images: required(string), labels: optional(string) },
+  csv: { path: required(string), label: optional(string) },
+  npy: { path: required(string), labels: optional(string) },
+  synthetic: { samples: required(int(1)), seed: required(int()), rank: optional(int(1)), noise: optional(number({ min: 0 })) },
+} as const satisfies Record<string, Fields>;
+
+const lr = required(number({ exclusiveMin: 0 }));
+const nonNegative = required(number({ min: 0 }));
+
+export const irOptimizers = {
+  adam: { lr, beta1: nonNegative, beta2: nonNegative, epsilon: nonNegative, weightDecay: nonNegative },
+  sgd: { lr, momentum: nonNegative, weightDecay: nonNegative },
+  rmsprop: { lr, rho: nonNegative, momentum: nonNegative, epsilon: nonNegative, weightDecay: nonNegative },
+} as const satisfies Record<string, Fields>;

@@ -1,0 +1,229 @@
+// Builds ir/ir.schema.json (draft-07) from the declarations in ir/ops.ts and ir/types.ts. The
+// schema file is generated (`npm run gen:schema`) and committed; test/ir/schema-fresh.test.ts fails
+// when it is stale. Every object is closed (additionalProperties: false).
+import { activationNames } from './activation.js';
+import type { AttrType, Fields } from './attributes.js';
+import { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
+import { initializers, IR_VERSION, modelParts, parameterRoles } from './types.js';
+
+type Schema = { [key: string]: unknown };
+
+const ref = (name: string): Schema => ({ $ref: `#/definitions/${name}` });
+
+function closed(properties: Record<string, Schema>, required: string[] = []): Schema {
+  return { type: 'object', properties, additionalProperties: false, ...(required.length > 0 ? { required } : {}) };
+}
+
+function typeSchema(type: AttrType): Schema {
+  switch (type.kind) {
+    case 'int':
+      return { type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}) };
+    case 'number': {
+      const bounds: Schema = {};
+      if (type.min !== undefined) bounds.minimum = type.min;
+      if (type.exclusiveMin !== undefined) bounds.exclusiveMinimum = type.exclusiveMin;
+      if (type.exclusiveMax !== undefined) bounds.exclusiveMaximum = type.exclusiveMax;
+      return { type: 'number', ...bounds };
+    }
+    case 'bool':
+      return { type: 'boolean' };
+    case 'string':
+      return { type: 'string' };
+    case 'enum':
+      return { enum: [...type.values] };
+    case 'pair':
+      return { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 };
+    case 'sizes':
+      return { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 };
+    case 'activation':
+      return ref('activation');
+  }
+}
+
+function fieldsSchema(fields: Fields, head: Record<string, Schema> = {}, headRequired: string[] = []): Schema {
+  const properties: Record<string, Schema> = { ...head };
+  const required = [...headRequired];
+  for (const [name, field] of Object.entries(fields)) {
+    properties[name] = { ...typeSchema(field.type), ...(field.doc ? { description: field.doc } : {}) };
+    if (!field.optional) required.push(name);
+  }
+  return closed(properties, required);
+}
+
+/** One branch per `kind` (if kind is K then the object is K's), for data sources and optimisers. */
+function byKind(declarations: Record<string, Fields>): Schema {
+  const kinds = Object.keys(declarations);
+  return {
+    type: 'object',
+    required: ['kind'],
+    properties: { kind: { enum: kinds } },
+    allOf: kinds.map((kind) => ({
+      if: { properties: { kind: { const: kind } } },
+      then: fieldsSchema(declarations[kind]!, { kind: { const: kind } }, ['kind']),
+    })),
+  };
+}
+
+function nodeSchema(): Schema {
+  const ops = Object.keys(irOps) as (keyof typeof irOps)[];
+  return {
+    type: 'object',
+    required: ['op'],
+    properties: { op: { enum: ops } },
+    discriminator: { propertyName: 'op' },
+    oneOf: ops.map((op) =>
+      closed(
+        {
+          id: { type: 'string' },
+          op: { const: op, description: irOps[op].doc },
+          inputs: { type: 'array', items: { type: 'string' } },
+          attrs: ref(`attrs_${op}`),
+          shape: ref('shape'),
+          stage: { enum: [...modelParts] },
+          params: closed(Object.fromEntries(parameterRoles.map((role) => [role, { type: 'string' }]))),
+          name: { type: 'string' },
+          layer: { type: 'integer', minimum: 0 },
+          source: ref('source'),
+        },
+        ['id', 'op', 'inputs', 'attrs', 'shape', 'stage'],
+      ),
+    ),
+  };
+}
+
+function termSchema(): Schema {
+  const fns = Object.keys(irTerms) as (keyof typeof irTerms)[];
+  return {
+    ...closed(
+      {
+        fn: { enum: fns },
+        weight: { type: 'number' },
+        args: { type: 'array', items: { type: 'string' } },
+        options: { type: 'object' },
+        source: ref('source'),
+      },
+      ['fn', 'weight', 'args', 'options'],
+    ),
+    allOf: fns.map((fn) => ({
+      if: { properties: { fn: { const: fn } } },
+      then: { description: irTerms[fn].doc, properties: { options: fieldsSchema(irTerms[fn].options) } },
+    })),
+  };
+}
+
+const sourceLocation = closed(
+  {
+    file: { type: 'string' },
+    line: { type: 'integer', minimum: 1 },
+    column: { type: 'integer', minimum: 1 },
+    endLine: { type: 'integer', minimum: 1 },
+    endColumn: { type: 'integer', minimum: 1 },
+  },
+  ['line', 'column', 'endLine', 'endColumn'],
+);
+
+// leaky_relu always carries its slope (the runtime has no default of its own); the others take none.
+const activation: Schema = {
+  type: 'object',
+  required: ['fn'],
+  properties: { fn: { enum: [...activationNames] } },
+  if: { properties: { fn: { const: 'leaky_relu' } } },
+  then: closed({ fn: { const: 'leaky_relu' }, alpha: { type: 'number', minimum: 0, description: 'the negative slope' } }, ['fn', 'alpha']),
+  else: closed({ fn: { enum: activationNames.filter((fn) => fn !== 'leaky_relu') } }, ['fn']),
+};
+
+const phase = closed(
+  {
+    name: { type: 'string' },
+    data: ref('dataSource'),
+    validate: ref('dataSource'),
+    optimizer: ref('optimizer'),
+    epochs: { type: 'integer', minimum: 0 },
+    batch: { type: 'integer', minimum: 1 },
+    seed: { type: 'integer' },
+    schedule: closed({ kind: { const: 'greedy' }, epochs: { type: 'integer', minimum: 0 } }, ['kind', 'epochs']),
+    freeze: { type: 'array', items: { type: 'string' } },
+    earlyStop: closed({ patience: { type: 'integer', minimum: 0 }, minDelta: { type: 'number', minimum: 0 } }, ['patience', 'minDelta']),
+    objective: { type: 'array', items: ref('term') },
+  },
+  ['name', 'optimizer', 'epochs', 'batch', 'seed', 'freeze', 'objective'],
+);
+
+export function buildSchema(): Schema {
+  const attrs = Object.fromEntries(
+    Object.entries(irOps).map(([op, declaration]) => [
+      `attrs_${op}`,
+      declaration.attrs === 'activation' ? ref('activation') : fieldsSchema(declaration.attrs),
+    ]),
+  );
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://aelang.dev/ir.schema.json',
+    title: 'aelang graph IR',
+    description: 'The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.',
+    ...closed(
+      {
+        irVersion: { const: IR_VERSION },
+        model: { type: 'string' },
+        source: { type: 'string' },
+        inputs: { type: 'array', items: ref('input'), minItems: 1 },
+        parameters: { type: 'array', items: ref('parameter') },
+        nodes: { type: 'array', items: ref('node') },
+        outputs: closed(
+          {
+            reconstruction: { type: 'string' },
+            target: { type: 'string' },
+            latent: { type: 'string' },
+            named: { type: 'object', additionalProperties: { type: 'string' } },
+            heads: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+          ['reconstruction', 'target', 'latent', 'named', 'heads'],
+        ),
+        objective: { type: 'array', items: ref('term') },
+        // The compiler always plans at least one phase: the runtime has no default phase.
+        phases: { type: 'array', items: ref('phase'), minItems: 1 },
+      },
+      ['irVersion', 'model', 'inputs', 'parameters', 'nodes', 'outputs', 'objective', 'phases'],
+    ),
+    definitions: {
+      shape: { type: 'array', minItems: 1, items: [{ type: 'null' }], additionalItems: { type: ['integer', 'null'], minimum: 1 } },
+      activation,
+      source: sourceLocation,
+      parameter: closed(
+        {
+          id: { type: 'string' },
+          node: { type: 'string' },
+          role: { enum: [...parameterRoles] },
+          shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
+          init: { enum: [...initializers] },
+          trainable: { type: 'boolean' },
+          tiedTo: { type: 'string' },
+          transpose: { type: 'boolean' },
+        },
+        ['id', 'node', 'role', 'shape', 'init', 'trainable'],
+      ),
+      input: closed(
+        {
+          name: { type: 'string' },
+          kind: { enum: ['tensor', 'label'] },
+          shape: ref('shape'),
+          dtype: { enum: ['float32', 'int32'] },
+          range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+          classes: { type: 'integer', minimum: 2 },
+        },
+        ['name', 'kind', 'shape', 'dtype'],
+      ),
+      ...attrs,
+      node: nodeSchema(),
+      term: termSchema(),
+      dataSource: byKind(irDataSources),
+      optimizer: byKind(irOptimizers),
+      phase,
+    },
+  };
+}
+
+/** The schema as committed: two-space JSON with a final newline. */
+export function schemaText(): string {
+  return JSON.stringify(buildSchema(), null, 2) + '\n';
+}
