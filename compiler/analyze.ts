@@ -2,10 +2,10 @@
 // models and their IR out. Phases gate each other: parse → resolve (imports, constants, blocks) →
 // check each model (a model's errors never stop the next one) → objective, phases and lints → IR,
 // emitted only for models without errors and validated against the schema.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
+import { checkMemory, machineMemory } from './check/memory.js';
 import type { CheckedModel } from './check/model.js';
 import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -17,6 +17,7 @@ import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
 import { ConstantEvaluator } from './resolve/evaluate.js';
 import { ProgramBuilder } from './resolve/program.js';
+import { isInside, readRegularFile, type ImportRead } from './resolve/source-files.js';
 import { parseSource } from '../grammar/index.js';
 
 export interface AnalyzeOptions {
@@ -24,9 +25,15 @@ export interface AnalyzeOptions {
   readFile?: (file: string) => string | undefined;
   /** The working directory: imports are read and IR source paths written relative to it. */
   cwd?: string;
+  /** The project root (absolute, or relative to `cwd`): no import reads outside it. Default: the
+   *  directory of the file analysed. */
+  root?: string;
   maxErrors?: number;
   /** Only check this model (others are still parsed and resolved). */
   model?: string;
+  /** Bytes a model may need to train (compiler/check/memory.ts) before it is refused with AE3014;
+   *  default: this machine's memory. Infinity turns the check off. */
+  memoryLimit?: number;
   /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
    *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
    *  was most of the time `ae check` took beyond parsing. */
@@ -46,27 +53,34 @@ export interface Analysis {
 
 export function analyzeSource(text: string, file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
-  const read = options.readFile ?? ((f: string) => readFromDisk(path.resolve(cwd, f)));
+  const root = path.resolve(cwd, options.root ?? path.dirname(file));
+  const read: (f: string) => ImportRead = options.readFile ?? ((f: string) => readRegularFile(path.resolve(cwd, f), root));
   const sources = new Map<string, string>([[file, text]]);
-  const readFile = (f: string): string | undefined => {
+  const readFile = (f: string): ImportRead => {
     const imported = read(f);
-    if (imported !== undefined) sources.set(f, imported);
+    if (typeof imported === 'string') sources.set(f, imported);
     return imported;
+  };
+  const host = {
+    readFile,
+    insideRoot: (f: string) => isInside(root, path.resolve(cwd, f)),
+    root: path.relative(cwd, root).split(path.sep).join('/') || '.',
+    parse: parseSource,
   };
   const parsed = parseSource(text);
   const reporter = new Reporter(options.maxErrors ?? DEFAULT_MAX_ERRORS);
   const evaluator = new ConstantEvaluator(reporter);
-  const builder = new ProgramBuilder({ readFile, parse: parseSource }, reporter);
+  const builder = new ProgramBuilder(host, reporter);
   const scope = builder.build(file, parsed.ast);
   // Every constant once, in its own file, so a broken `let` is reported even when unused.
-  for (const fileScope of builder.allScopes) {
-    for (const decl of fileScope.ast.declarations) {
-      if (decl.kind === 'LetDeclaration' && !decl.recovered) {
-        const scoped = fileScope.lets.get(decl.name.name);
-        if (scoped?.decl === decl) evaluator.evaluateLet(scoped);
-      }
-    }
-  }
+  const lets = builder.allScopes.flatMap((fileScope) =>
+    fileScope.ast.declarations.flatMap((decl) => {
+      if (decl.kind !== 'LetDeclaration' || decl.recovered) return [];
+      const scoped = fileScope.lets.get(decl.name.name);
+      return scoped?.decl === decl ? [scoped] : [];
+    }),
+  );
+  evaluator.evaluateAll(lets);
   const resolveFailed = reporter.errors > 0;
   const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.range);
   const irSource = toIRPath(file, cwd);
@@ -92,7 +106,9 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     const training = lowerTraining(model);
     later.push(...training.diagnostics);
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
-    if (hasErrors(training.diagnostics) || resolveFailed || syntaxErrors.length > 0) continue;
+    const memory = checkMemory(model, training.phases, options.memoryLimit ?? machineMemory());
+    later.push(...memory);
+    if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
     const ir = emitIR(model, training, { source: irSource });
     const plan = planTraining(ir);
     if (!plan.ok) {
@@ -126,18 +142,9 @@ function unplannable(model: CheckedModel, phaseIndex: number, message: string): 
 export function analyzeFile(file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
   const absolute = path.resolve(cwd, file);
-  const text = readFromDisk(absolute);
-  if (text === undefined) throw new Error(`cannot read ${file} (looked for ${absolute})`);
+  const text = readRegularFile(absolute, path.dirname(absolute));
+  if (typeof text !== 'string') throw new Error(`cannot read ${file} (looked for ${absolute})${text ? `: ${text.refused}` : ''}`);
   return analyzeSource(text, file, options);
-}
-
-/** The file's text, or undefined when it is missing or unreadable. */
-function readFromDisk(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Relative to the working directory, `/`-separated: the same on every machine. */

@@ -9,13 +9,10 @@ export interface EmitOptions {
 }
 
 export function emitIR(model: CheckedModel, training: { objective: IRTerm[]; phases: IRPhase[] }, options: EmitOptions = {}): IRModel {
-  const named: Record<string, string> = {};
-  const heads: Record<string, string> = {};
-  for (const tensor of model.tensors.values()) {
-    if (tensor.origin === 'input') continue;
-    named[tensor.name] = tensor.nodeId;
-    if (tensor.origin === 'head') heads[tensor.name] = tensor.nodeId;
-  }
+  // Built from entries: a tensor the user named `__proto__` stays a key, not the object's prototype.
+  const tensors = [...model.tensors.values()].filter((tensor) => tensor.origin !== 'input');
+  const named: Record<string, string> = Object.fromEntries(tensors.map((tensor) => [tensor.name, tensor.nodeId]));
+  const heads: Record<string, string> = Object.fromEntries(tensors.filter((tensor) => tensor.origin === 'head').map((tensor) => [tensor.name, tensor.nodeId]));
   return {
     irVersion: IR_VERSION,
     model: model.name,

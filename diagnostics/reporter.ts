@@ -33,14 +33,19 @@ export class Reporter {
 
   report(code: DiagnosticCode, at: Located, message: string, options: DiagnosticOptions & { file?: string } = {}): void {
     const made = diagnostic(code, message, rangeOf(at), options);
-    const key = `${options.file ?? ''}:${made.range.start.offset}:${made.range.end.offset}:${code}:${message}`;
+    if (options.file !== undefined) made.file = options.file;
+    this.replay(made);
+  }
+
+  /** Adds a diagnostic made earlier (kept aside by another Reporter), counted and deduplicated. */
+  replay(made: Diagnostic): void {
+    const key = `${made.file ?? ''}:${made.range.start.offset}:${made.range.end.offset}:${made.code}:${made.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     if (made.severity === 'error') {
       if (this.full) return;
       this.errorCount++;
     }
-    if (options.file !== undefined) made.file = options.file;
     this.diagnostics.push(made);
   }
 

@@ -1,12 +1,18 @@
 // "Did you mean" for misspelt names, layers, activations and arguments.
 
+/** Names longer than this get no suggestion: nobody misspells a 64-character name by a typo, and
+ *  the distance costs the product of the lengths (a 16k-character name once took a minute). */
+export const MAX_SUGGESTED_LENGTH = 64;
+
 /** The closest candidate within a typo's distance of `name`, or undefined. */
 export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (candidate === name) continue;
+    // The distance is at least the difference in length: most candidates end here, unmeasured.
+    if (candidate === name || Math.abs(candidate.length - name.length) > limit) continue;
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance <= limit && distance < bestDistance) {
       best = candidate;

@@ -7,6 +7,7 @@ import { AstBuilder } from './build-ast/index.js';
 import type { DeclarationCstNode, FileCstNode } from './cst.js';
 import { aeParser } from './parser.js';
 import { LineMap } from './positions.js';
+import { limitNesting, MAX_NESTING, type NestingCut } from './nesting.js';
 import { lexDiagnostics, parseDiagnostics, unterminatedDiagnostics } from './syntax-errors.js';
 import { aeLexer, BlockComment, COMMENT_GROUP, UnterminatedBlockComment } from './tokens.js';
 
@@ -16,16 +17,20 @@ export interface ParseResult {
   comments: IToken[];
   lexErrors: ILexingError[];
   parseErrors: IRecognitionException[];
+  /** Places nested past MAX_NESTING, left out of the parse (grammar/nesting.ts). */
+  nestingCuts: NestingCut[];
 }
 
 /** Lex and parse; the CST is always present (possibly partial). */
 export function parse(text: string): ParseResult {
   const lexed = aeLexer.tokenize(text);
-  aeParser.input = lexed.tokens;
+  const limited = limitNesting(lexed.tokens);
+  aeParser.input = limited.tokens;
   const cst = aeParser.file() as FileCstNode;
   return {
     cst,
-    tokens: lexed.tokens,
+    tokens: limited.tokens,
+    nestingCuts: limited.cuts,
     comments: lexed.groups[COMMENT_GROUP] ?? [],
     lexErrors: lexed.errors,
     parseErrors: [...aeParser.errors],
@@ -49,11 +54,12 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);
+    const cut = (d: Diagnostic): boolean => parsed.nestingCuts.some((c) => d.range.start.offset >= c.keptFrom && d.range.start.offset <= c.resumedAt);
     const diagnostics = [
       ...lexDiagnostics(parsed.lexErrors, lines),
       ...unterminatedDiagnostics(parsed.tokens, parsed.comments, lines),
-      ...parseDiagnostics(parsed.parseErrors, parsed.tokens, lines, parsed.lexErrors),
-      ...built.diagnostics,
+      ...[...parseDiagnostics(parsed.parseErrors, parsed.tokens, lines, parsed.lexErrors), ...built.diagnostics].filter((d) => !cut(d)),
+      ...nestingDiagnostics(parsed.nestingCuts, lines),
     ];
     return { ast: built.ast, diagnostics: sortDiagnostics(diagnostics) };
   } catch (error) {
@@ -65,6 +71,14 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
       diagnostics: [diagnostic('AE1010', message, everything)],
     };
   }
+}
+
+function nestingDiagnostics(cuts: readonly NestingCut[], lines: LineMap): Diagnostic[] {
+  return cuts.map((cut) =>
+    diagnostic('AE1024', `nested more than ${MAX_NESTING} deep (brackets, signs and operators chained in one expression)`, lines.range(cut.token.startOffset, cut.end), {
+      notes: ['this part was not read; split it with `let` constants'],
+    }),
+  );
 }
 
 function commentNode(token: IToken, lines: LineMap): Comment {

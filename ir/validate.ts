@@ -1,10 +1,12 @@
-// Validates an IR against ir/ir.schema.json. The compiler checks every IR it writes and the
-// runtime every IR it is handed; a bad IR is rejected with the schema path of its first error.
+// Validates an IR against ir/ir.schema.json, then as a graph (ir/graph.ts: references, unique ids,
+// shapes). The compiler checks every IR it writes and the runtime every IR it is handed; a bad IR is
+// rejected with the JSON path of its first error.
 // Ajv is required on first use, not imported: loading it was a third of `ae check`'s start-up,
 // and `ae check` never validates (analyze.ts's `validateSchema: false`).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import schema from './ir.schema.json' with { type: 'json' };
+import { graphProblem } from './graph.js';
 import type { IRModel } from './types.js';
 
 let compiled: ValidateFunction | undefined;
@@ -21,7 +23,10 @@ export type IRValidation = { ok: true; ir: IRModel } | { ok: false; error: strin
 
 export function validateIR(json: unknown): IRValidation {
   const validate = validator();
-  if (validate(json)) return { ok: true, ir: json as IRModel };
+  if (validate(json)) {
+    const problem = graphProblem(json as IRModel);
+    return problem === undefined ? { ok: true, ir: json as IRModel } : { ok: false, error: problem };
+  }
   const first = validate.errors?.[0];
   if (!first) return { ok: false, error: 'invalid IR' };
   const at = first.instancePath === '' ? '/' : first.instancePath;

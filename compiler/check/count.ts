@@ -18,7 +18,13 @@ export function countParameters(parameters: readonly IRParameter[]): { total: nu
   return { total, trainable };
 }
 
-/** Parameters a node owns (tied ones count where they are stored). */
-export function nodeParameterCount(parameters: readonly IRParameter[], nodeId: string): number {
-  return parameters.filter((p) => p.node === nodeId && p.tiedTo === undefined).reduce((n, p) => n + parameterSize(p.shape), 0);
+/** Parameters each node owns (tied ones count where they are stored), in one pass: a lookup per
+ *  node over every parameter made `ae summary` quadratic in the layers. */
+export function parameterCountsByNode(parameters: readonly IRParameter[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of parameters) {
+    if (p.tiedTo !== undefined) continue;
+    counts.set(p.node, (counts.get(p.node) ?? 0) + parameterSize(p.shape));
+  }
+  return counts;
 }

@@ -29,14 +29,58 @@ export interface ExpandContext {
   reporter: Reporter;
 }
 
-/** Guards against `repeat 1e9 { ... }` exhausting memory. */
-const MAX_LAYERS = 10_000;
+/** Layers one encoder, decoder or head may expand to (docs/diagnostics.md, AE2022). Checked as the
+ *  expansion goes, before each `repeat` copies its body, so a file that would expand past it costs
+ *  no more than the limit: `repeat 3 { repeat 5000 { ... } }` and blocks that double at each level
+ *  stop there with an error instead of being built (or silently cut). */
+export const MAX_LAYERS = 10_000;
+
+/** Blocks calling blocks, deepest chain (docs/diagnostics.md, AE2021): expansion recurses per level. */
+export const MAX_BLOCK_DEPTH = 64;
+
+/** Block calls one member's expansion may make: blocks of empty blocks make no layers, but calls. */
+const MAX_BLOCK_CALLS = 10 * MAX_LAYERS;
+
+/** One member's expansion: layers and block calls made so far, and whether a limit stopped it. */
+interface Expansion {
+  ctx: ExpandContext;
+  /** The layer of the member itself (not of a block or repeat inside it) being expanded, and its
+   *  file: a limit is reported there, where the count the user can change is written. */
+  top?: { layer: Layer; file: string };
+  made: number;
+  calls: number;
+  stopped: boolean;
+}
 
 /** The instances, or undefined when one layer could not be resolved (already reported). */
-export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandContext, blocks: readonly ScopedBlock[] = []): LayerInstance[] | undefined {
+export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandContext): LayerInstance[] | undefined {
+  const expansion: Expansion = { ctx, made: 0, calls: 0, stopped: false };
+  return expandList(layers, env, expansion, []);
+}
+
+/** Counts `added` more layers; past the limit, reports it once at `at` and stops the expansion. */
+function makeLayers(expansion: Expansion, added: number): boolean {
+  if (expansion.stopped) return false;
+  if (expansion.made + added <= MAX_LAYERS) {
+    expansion.made += added;
+    return true;
+  }
+  expansion.stopped = true;
+  const { layer: at, file } = expansion.top!;
+  expansion.ctx.reporter.report('AE2022', at, `this expands to more than ${MAX_LAYERS.toLocaleString('en-US')} layers`, {
+    file,
+    notes: [`an encoder, decoder or head holds at most ${MAX_LAYERS.toLocaleString('en-US')} layers once its \`repeat\`s and blocks are expanded`],
+  });
+  return false;
+}
+
+function expandList(layers: readonly Layer[], env: Env, expansion: Expansion, blocks: readonly ScopedBlock[], level = 0): LayerInstance[] | undefined {
+  const { ctx } = expansion;
   const out: LayerInstance[] = [];
   let ok = true;
   for (const layer of layers) {
+    if (expansion.stopped) return undefined;
+    if (level === 0) expansion.top = { layer, file: env.scope.file };
     if (layer.recovered) {
       ok = false;
       continue;
@@ -53,7 +97,7 @@ export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandCont
         ok = false;
         continue;
       }
-      const body = expandLayers(layer.layers, env, ctx, blocks);
+      const body = expandList(layer.layers, env, expansion, blocks, level + 1);
       if (!body) {
         ok = false;
         continue;
@@ -68,18 +112,21 @@ export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandCont
           notes: ['a name names one layer: move that layer out of the `repeat`, or name a block call instead'],
         });
       }
+      // The body was counted once as it expanded; the copies are counted before they are made.
+      if (!makeLayers(expansion, (count - 1) * body.length)) return undefined;
       const unnamed = named.length ? body.map(({ alias: _alias, aliasFile: _file, ...rest }) => rest) : body;
-      for (let i = 0; i < count && out.length < MAX_LAYERS; i++) out.push(...(i === count - 1 ? body : unnamed));
+      for (let i = 0; i < count; i++) for (const instance of i === count - 1 ? body : unnamed) out.push(instance);
       continue;
     }
-    const expanded = expandCall(layer, env, ctx, blocks);
-    if (expanded) out.push(...expanded);
+    const expanded = expandCall(layer, env, expansion, blocks);
+    if (expanded) for (const instance of expanded) out.push(instance);
     else ok = false;
   }
   return ok ? out : undefined;
 }
 
-function expandCall(layer: LayerCall, env: Env, ctx: ExpandContext, blocks: readonly ScopedBlock[]): LayerInstance[] | undefined {
+function expandCall(layer: LayerCall, env: Env, expansion: Expansion, blocks: readonly ScopedBlock[]): LayerInstance[] | undefined {
+  const { ctx } = expansion;
   const { call } = layer;
   const file = env.scope.file;
   const bind: BindContext = { evaluator: ctx.evaluator, reporter: ctx.reporter, env };
@@ -88,11 +135,11 @@ function expandCall(layer: LayerCall, env: Env, ctx: ExpandContext, blocks: read
     const op = layerOp(callee.name);
     if (op) {
       const args = bindArguments(op.signature, call, `\`${callee.name}\``, bind);
-      if (!args) return undefined;
+      if (!args || !makeLayers(expansion, 1)) return undefined;
       return [{ opName: callee.name, op, args, call, file, ...(layer.alias ? { alias: layer.alias, aliasFile: file } : {}) }];
     }
     const block = env.scope.blocks.get(callee.name);
-    if (block) return expandBlock(block, layer, env, ctx, blocks);
+    if (block) return expandBlock(block, layer, env, expansion, blocks);
     if (fromFailedImport(env.scope, callee.name, false)) return undefined;
     const notes: string[] = [];
     if ((latentKinds as readonly string[]).includes(callee.name) || corruptionNames.includes(callee.name)) {
@@ -119,10 +166,11 @@ function expandCall(layer: LayerCall, env: Env, ctx: ExpandContext, blocks: read
     ctx.reporter.unknown('AE2013', callee.member, `\`${namespace.file}\` has no block \`${callee.member.name}\``, callee.member.name, namespace.blocks.keys(), { file });
     return undefined;
   }
-  return expandBlock(block, layer, env, ctx, blocks);
+  return expandBlock(block, layer, env, expansion, blocks);
 }
 
-function expandBlock(block: ScopedBlock, layer: LayerCall, env: Env, ctx: ExpandContext, blocks: readonly ScopedBlock[]): LayerInstance[] | undefined {
+function expandBlock(block: ScopedBlock, layer: LayerCall, env: Env, expansion: Expansion, blocks: readonly ScopedBlock[]): LayerInstance[] | undefined {
+  const { ctx } = expansion;
   const { call } = layer;
   const file = env.scope.file;
   const name = block.decl.name.name;
@@ -131,9 +179,22 @@ function expandBlock(block: ScopedBlock, layer: LayerCall, env: Env, ctx: Expand
     ctx.reporter.report('AE2012', call, `block \`${name}\` uses itself (${chain})`, { file });
     return undefined;
   }
+  if (blocks.length >= MAX_BLOCK_DEPTH) {
+    ctx.reporter.report('AE2021', call, `blocks call blocks more than ${MAX_BLOCK_DEPTH} deep here (${blocks[0]!.decl.name.name} → … → ${name})`, {
+      file,
+      notes: [`a chain of block calls may be at most ${MAX_BLOCK_DEPTH} deep`],
+    });
+    expansion.stopped = true;
+    return undefined;
+  }
+  if (++expansion.calls > MAX_BLOCK_CALLS) {
+    ctx.reporter.report('AE2022', call, `this expands through more than ${MAX_BLOCK_CALLS.toLocaleString('en-US')} block calls`, { file });
+    expansion.stopped = true;
+    return undefined;
+  }
   const params = bindBlockParameters(block, call, env, ctx);
   if (!params) return undefined;
-  const body = expandLayers(block.decl.layers, { scope: block.scope, params }, ctx, [...blocks, block]);
+  const body = expandList(block.decl.layers, { scope: block.scope, params }, expansion, [...blocks, block], 1);
   if (!body) return undefined;
   if (body.length === 0) return body;
   if (layer.alias) {
@@ -190,5 +251,6 @@ function bindBlockParameters(block: ScopedBlock, call: Call, env: Env, ctx: Expa
     });
     ok = false;
   }
+  if (ok) for (const binding of bound.values()) ctx.evaluator.prepareParameter(binding);
   return ok ? bound : undefined;
 }

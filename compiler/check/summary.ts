@@ -1,7 +1,7 @@
 // `ae summary`: a checked model as Keras's `model.summary()` shows it (text) or as JSON. Shapes are
 // written without the batch dimension.
 import type { CheckedModel } from './model.js';
-import { nodeParameterCount } from './count.js';
+import { parameterCountsByNode } from './count.js';
 import type { Shape } from '../../ir/types.js';
 import { formatShape } from '../shapes/dims.js';
 
@@ -19,6 +19,7 @@ const withoutBatch = (shape: Shape) => shape.slice(1);
 
 export function summarize(model: CheckedModel): ModelSummary {
   const latentTensor = model.latent ? model.tensors.get(model.latent.name) : undefined;
+  const owned = parameterCountsByNode(model.parameters);
   return {
     name: model.name,
     parameters: model.parameterCount.total,
@@ -30,7 +31,7 @@ export function summarize(model: CheckedModel): ModelSummary {
       name: n.name ?? n.id,
       op: n.op === 'activation' ? n.attrs.fn : n.op,
       shape: withoutBatch(n.shape),
-      parameters: nodeParameterCount(model.parameters, n.id),
+      parameters: owned.get(n.id) ?? 0,
     })),
   };
 }

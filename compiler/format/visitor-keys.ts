@@ -51,7 +51,7 @@ export function getVisitorKeys(node: unknown): string[] {
   const kind = (node as { kind?: Kind }).kind;
   // `early_stop(patience = 3)`: the name is the call's callee (one token), printed once, via the value.
   if (kind === 'TrainSetting' && (node as { shorthand?: true }).shorthand) return ['value'];
-  if (kind !== undefined && kind in visitorKeys) return [...visitorKeys[kind]];
+  if (kind !== undefined && Object.hasOwn(visitorKeys, kind)) return [...visitorKeys[kind]];
   if (node && typeof node === 'object' && 'low' in node && 'high' in node) return [...valueRangeKeys];
   return [];
 }

@@ -7,7 +7,7 @@ import type { LintRule } from './rule.js';
 export const MAX_PARAMETERS = 500_000_000;
 
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1000 && unit < units.length - 1) {

@@ -84,6 +84,18 @@ function scale(form: LinearForm, factor: number): LinearForm {
 }
 
 function linearizeBinary(operator: string, left: Expression, right: Expression, context: TermContext): LinearForm | undefined {
+  const form = combine(operator, left, right, context);
+  // Each factor may be finite and their product not (`1e308 * 10 * l1(h)`): refused here, at the
+  // expression, so no infinite weight reaches the IR.
+  if (form && ![form.constant, ...form.calls.map((c) => c.weight)].every(Number.isFinite)) {
+    const range = { start: left.range.start, end: right.range.end };
+    context.diagnostics.push(diagnostic('AE2023', 'this coefficient is too large (infinite as a 64-bit float)', range));
+    return undefined;
+  }
+  return form;
+}
+
+function combine(operator: string, left: Expression, right: Expression, context: TermContext): LinearForm | undefined {
   const a = linearize(left, context);
   const b = linearize(right, context);
   if (!a || !b) return undefined;

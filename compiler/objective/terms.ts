@@ -70,7 +70,7 @@ function lowerOptions(fn: LossName, named: readonly Argument[], context: TermCon
           unknownWord('AE4006', '`reduce` must be `mean` or `sum`', word ?? '', argument.value.range, ['mean', 'sum']),
         );
       }
-    } else if (key in signature.numbers) {
+    } else if (Object.hasOwn(signature.numbers, key)) {
       const value = constantNumber(context.model, argument.value);
       if (key === 'rho' && (value === undefined || value <= 0 || value >= 1)) {
         context.diagnostics.push(

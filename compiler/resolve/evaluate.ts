@@ -2,8 +2,9 @@
 // included) and block parameters. Each `let` is evaluated once; a let defined through itself is
 // reported along its whole chain. Enum-like words (`same`, `relu`, `sum`) evaluate to their text.
 import type { Expression, LetDeclaration } from '../../grammar/ast.js';
-import type { Reporter } from '../../diagnostics/reporter.js';
-import type { Env, ScopedLet } from './scope.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { Reporter } from '../../diagnostics/reporter.js';
+import type { Env, ParameterBinding, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
@@ -16,8 +17,11 @@ const PENDING = Symbol('pending');
 export class ConstantEvaluator {
   private readonly letValues = new Map<LetDeclaration, ConstantValue | undefined | typeof PENDING>();
   private readonly letStack: string[] = [];
+  /** Block parameters being evaluated: `block b(n = n)` comes back to one of them. */
+  private readonly openParameters = new Set<ParameterBinding>();
+  private readonly parameterValues = new Map<ParameterBinding, { value: ConstantValue | undefined; diagnostics: Diagnostic[] }>();
 
-  constructor(private readonly reporter: Reporter) {}
+  constructor(private reporter: Reporter) {}
 
   /** The value, or undefined (already reported when `report` is true). */
   evaluate(expr: Expression, env: Env, report = true): ConstantValue | undefined {
@@ -25,6 +29,7 @@ export class ConstantEvaluator {
     const file = env.scope.file;
     switch (expr.kind) {
       case 'NumberLiteral':
+        return this.finite(expr.value, expr, r, file);
       case 'StringLiteral':
       case 'BooleanLiteral':
         return expr.value;
@@ -38,7 +43,13 @@ export class ConstantEvaluator {
       }
       case 'NameRef': {
         const param = env.params?.get(expr.name);
-        if (param) return this.evaluate(param.expr, param.env, report);
+        if (param) {
+          if (this.openParameters.has(param)) {
+            r?.report('AE2011', expr, `block parameter \`${expr.name}\` is defined in terms of itself`, { file });
+            return undefined;
+          }
+          return this.evaluateParameter(param, report);
+        }
         const scoped = env.scope.lets.get(expr.name);
         if (scoped) return this.evaluateLet(scoped);
         if (knownWords.has(expr.name)) return expr.name;
@@ -89,21 +100,11 @@ export class ConstantEvaluator {
           r?.report('AE2014', typeof left !== 'number' ? expr.left : expr.right, `\`${expr.operator}\` needs numbers`, { file });
           return undefined;
         }
-        switch (expr.operator) {
-          case '+':
-            return left + right;
-          case '-':
-            return left - right;
-          case '*':
-            return left * right;
-          case '/':
-            if (right === 0) {
-              r?.report('AE2016', expr, 'division by zero', { file });
-              return undefined;
-            }
-            return left / right;
+        if (expr.operator === '/' && right === 0) {
+          r?.report('AE2016', expr, 'division by zero', { file });
+          return undefined;
         }
-        return undefined;
+        return this.finite(arithmetic(expr.operator, left, right), expr, r, file);
       }
       case 'Call': {
         // `let act = leaky_relu(0.1)`: an activation with its argument is a constant word; where
@@ -117,6 +118,87 @@ export class ConstantEvaluator {
         return undefined;
       }
     }
+  }
+
+  /** A number folding may hand on: never Infinity or NaN (the IR is JSON, and a layer of 1e309
+   *  units is no layer), reported where the number is written or made. */
+  private finite(value: number, at: Expression, r: Reporter | undefined, file: string): number | undefined {
+    if (Number.isFinite(value)) return value;
+    r?.report('AE2023', at, `this number is too large (it is ${value > 0 ? '' : '-'}infinite as a 64-bit float)`, {
+      file,
+      notes: ['numbers must lie within ±1.7976931348623157e308'],
+    });
+    return undefined;
+  }
+
+  /** Evaluates a block argument once, at the call, so that a parameter passed down a chain of
+   *  blocks is one look-up at each level rather than a walk back up the whole chain. What it would
+   *  report is kept with the value and reported where the parameter is used (as before: an argument
+   *  used only as a word, like `act = swish`, is reported by its user, not here). */
+  prepareParameter(param: ParameterBinding): void {
+    this.evaluateParameter(param, false);
+  }
+
+  private evaluateParameter(param: ParameterBinding, report: boolean): ConstantValue | undefined {
+    let known = this.parameterValues.get(param);
+    if (known === undefined) {
+      const collector = new Reporter(Infinity);
+      const outer = this.reporter;
+      this.reporter = collector;
+      this.openParameters.add(param);
+      try {
+        known = { value: this.evaluate(param.expr, param.env, true), diagnostics: collector.diagnostics };
+      } finally {
+        this.openParameters.delete(param);
+        this.reporter = outer;
+      }
+      this.parameterValues.set(param, known);
+    }
+    if (report) for (const d of known.diagnostics) this.reporter.replay(d);
+    return known.value;
+  }
+
+  /** Every let of `lets` once, dependencies first, so that evaluating one never recurses into
+   *  another (a chain of thousands of lets is as cheap as thousands of lets side by side). Cycles are
+   *  found by an explicit-stack walk and reported once each, at the first let of the cycle met in
+   *  source order, with the chain; every let on a cycle then has no value. */
+  evaluateAll(lets: readonly ScopedLet[]): void {
+    const state = new Map<LetDeclaration, 'open' | 'done'>();
+    const order: ScopedLet[] = [];
+    for (const root of lets) {
+      if (state.has(root.decl)) continue;
+      const path: { scoped: ScopedLet; next: ScopedLet[]; at: number }[] = [];
+      const enter = (scoped: ScopedLet): void => {
+        state.set(scoped.decl, 'open');
+        path.push({ scoped, next: letReferences(scoped), at: 0 });
+      };
+      enter(root);
+      while (path.length > 0) {
+        const top = path[path.length - 1]!;
+        const dependency = top.next[top.at++];
+        if (dependency === undefined) {
+          state.set(top.scoped.decl, 'done');
+          order.push(top.scoped);
+          path.pop();
+          continue;
+        }
+        const seen = state.get(dependency.decl);
+        if (seen === undefined) enter(dependency);
+        else if (seen === 'open') this.reportCycle(path.map((p) => p.scoped), dependency);
+      }
+    }
+    for (const scoped of order) this.evaluateLet(scoped);
+  }
+
+  private reportCycle(path: readonly ScopedLet[], closing: ScopedLet): void {
+    const start = path.findIndex((p) => p.decl === closing.decl);
+    const cycle = path.slice(start);
+    if (cycle.some((c) => this.letValues.has(c.decl))) return;
+    for (const member of cycle) this.letValues.set(member.decl, undefined);
+    const chain = [...cycle.map((c) => c.decl.name.name), closing.decl.name.name].join(' → ');
+    this.reporter.report('AE2011', closing.decl.name, `constant \`${closing.decl.name.name}\` is defined in terms of itself (${chain})`, {
+      file: closing.scope.file,
+    });
   }
 
   /** Each let once; errors are reported the first time, in the let's own file. */
@@ -138,6 +220,65 @@ export class ConstantEvaluator {
     this.letValues.set(scoped.decl, value);
     return value;
   }
+}
+
+function arithmetic(operator: '+' | '-' | '*' | '/', left: number, right: number): number {
+  switch (operator) {
+    case '+':
+      return left + right;
+    case '-':
+      return left - right;
+    case '*':
+      return left * right;
+    case '/':
+      return left / right;
+  }
+}
+
+/** The lets an expression of `scoped` reads, as evaluation would look them up (walked with an
+ *  explicit stack: the expression may be as deep as the nesting limit allows). */
+function letReferences(scoped: ScopedLet): ScopedLet[] {
+  const found: ScopedLet[] = [];
+  const pending: Expression[] = [scoped.decl.value];
+  const scope = scoped.scope;
+  while (pending.length > 0) {
+    const expr = pending.pop()!;
+    switch (expr.kind) {
+      case 'NameRef': {
+        const target = scope.lets.get(expr.name);
+        if (target) found.push(target);
+        break;
+      }
+      case 'MemberAccess': {
+        const namespace = expr.object.kind === 'NameRef' ? scope.namespaces.get(expr.object.name) : undefined;
+        const target = namespace?.lets.get(expr.member.name);
+        if (target) found.push(target);
+        break;
+      }
+      case 'ParenExpression':
+        pending.push(expr.expression);
+        break;
+      case 'ListExpression':
+        pending.push(...expr.elements);
+        break;
+      case 'IndexExpression':
+        pending.push(expr.index, expr.object);
+        break;
+      case 'UnaryExpression':
+        pending.push(expr.operand);
+        break;
+      case 'BinaryExpression':
+        pending.push(expr.right, expr.left);
+        break;
+      case 'Call':
+        // Only an activation's arguments are evaluated (see `evaluate`).
+        if (expr.callee.kind === 'NameRef' && isActivation(expr.callee.name)) pending.push(...expr.args.map((a) => a.value).reverse());
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
 }
 
 /** Follows block parameters to the expression they were bound to (for words like `act = a`). */

@@ -6,10 +6,16 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ImportDeclaration, SourceFile } from '../../grammar/ast.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { emptyScope, markFailedImport, type FileScope } from './scope.js';
+import { isRefusal, type ImportRead } from './source-files.js';
 
 export interface ProgramHost {
-  /** The text of a file (path as built from the importing file's path), or undefined when absent. */
-  readFile(file: string): string | undefined;
+  /** The text of a file (path as built from the importing file's path), undefined when absent, or
+   *  why it may not be read. */
+  readFile(file: string): ImportRead;
+  /** Whether a file (path as built from the importing file's path) is inside the project root. */
+  insideRoot(file: string): boolean;
+  /** The project root, as shown in messages. */
+  root: string;
   parse(text: string): { ast: SourceFile; diagnostics: Diagnostic[] };
 }
 
@@ -48,7 +54,17 @@ export class ProgramBuilder {
 
   private addImport(scope: FileScope, decl: ImportDeclaration): void {
     if (decl.recovered || decl.path.recovered) return;
-    const target = normalise(path.join(path.dirname(scope.file), decl.path.value));
+    const written = decl.path.value;
+    // Relative to the importing file; an absolute path is taken as it is.
+    const target = normalise(path.isAbsolute(written) ? written : path.join(path.dirname(scope.file), written));
+    if (!target.endsWith('.ae')) {
+      this.refuse(scope, decl, 'AE2025', `\`${written}\` is not an .ae file: only .ae files can be imported`);
+      return;
+    }
+    if (!this.host.insideRoot(target)) {
+      this.refuse(scope, decl, 'AE2024', `\`${written}\` is outside the project (${this.host.root}): imports stay inside the directory of the file being checked`);
+      return;
+    }
     const onStack = this.stack.findIndex((entry) => entry.file === target);
     if (onStack >= 0) {
       this.reportCycle(scope, decl, onStack);
@@ -58,6 +74,10 @@ export class ProgramBuilder {
     let imported = this.scopes.get(target);
     if (!imported) {
       const text = this.host.readFile(target);
+      if (isRefusal(text)) {
+        this.refuse(scope, decl, 'AE2025', `cannot import \`${written}\`: ${text.refused}`);
+        return;
+      }
       if (text === undefined) {
         this.reporter.report('AE2008', decl.path, `cannot find the imported file \`${decl.path.value}\` (looked for ${target})`, {
           file: scope.file,
@@ -81,6 +101,11 @@ export class ProgramBuilder {
     }
     for (const [name, scoped] of imported.lets) if (!scope.lets.has(name)) scope.lets.set(name, scoped);
     for (const [name, scoped] of imported.blocks) if (!scope.blocks.has(name)) scope.blocks.set(name, scoped);
+  }
+
+  private refuse(scope: FileScope, decl: ImportDeclaration, code: 'AE2024' | 'AE2025', message: string): void {
+    this.reporter.report(code, decl.path, message, { file: scope.file });
+    markFailedImport(scope, decl.alias?.name);
   }
 
   private reportCycle(scope: FileScope, closing: ImportDeclaration, from: number): void {

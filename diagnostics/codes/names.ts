@@ -22,4 +22,9 @@ export const namesCodes = {
   AE2018: { severity: 'error', title: 'invalid mirror' },
   AE2019: { severity: 'error', title: 'invalid value' },
   AE2020: { severity: 'error', title: 'argument out of range' },
+  AE2021: { severity: 'error', title: 'blocks nested too deeply' },
+  AE2022: { severity: 'error', title: 'too many layers' },
+  AE2023: { severity: 'error', title: 'number too large' },
+  AE2024: { severity: 'error', title: 'import outside the project' },
+  AE2025: { severity: 'error', title: 'import is not a regular .ae file' },
 } as const satisfies Record<`AE2${string}`, CatalogueEntry>;

@@ -15,4 +15,5 @@ export const shapesCodes = {
   AE3011: { severity: 'error', title: 'vq dimension mismatch' },
   AE3012: { severity: 'error', title: 'no input to reconstruct' },
   AE3013: { severity: 'error', title: 'parameter count overflows' },
+  AE3014: { severity: 'error', title: 'model too large for memory' },
 } as const satisfies Record<`AE3${string}`, CatalogueEntry>;

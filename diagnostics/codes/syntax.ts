@@ -20,4 +20,5 @@ export const syntaxCodes = {
   AE1021: { severity: 'error', title: 'second loss in a phase' },
   AE1022: { severity: 'error', title: 'unmatched closing bracket' },
   AE1023: { severity: 'error', title: 'unknown model member' },
+  AE1024: { severity: 'error', title: 'nested too deep' },
 } as const satisfies Record<`AE1${string}`, CatalogueEntry>;

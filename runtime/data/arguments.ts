@@ -13,7 +13,8 @@
 // relative ones against its `cwd` (pass the same directory to both). Here `cwd` only serves to look
 // at the first bytes of a file whose extension says nothing.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFileSync } from './read-file.js';
 import { resolve } from 'node:path';
 import type { DataSource } from '../../ir/types.js';
 import { DataError } from './errors.js';
@@ -84,7 +85,8 @@ function sniffFormat(path: string): FileFormat | undefined {
   const head = new Uint8Array(6);
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = openRegularFileSync(path);
+    if (fd === undefined) return undefined;
     const read = readSync(fd, head, 0, head.length, 0);
     if (read >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'idx';
     if (read >= 6 && head[0] === 0x93 && String.fromCharCode(...head.subarray(1, 6)) === 'NUMPY') return 'npy';

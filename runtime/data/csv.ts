@@ -1,7 +1,10 @@
-// CSV data: one sample per line, values separated by commas, an optional header row (the first line
-// is a header when any of its fields is not a number). A label column is chosen by header name or
-// by 0-based column index (`data.csv#label=digit`, `data.csv#label=0`); every other column is a
-// feature. Quoting is not supported: numeric data needs none. Errors name the 1-based line.
+// CSV data: one sample per line (LF, CRLF or CR), values separated by commas, an optional header
+// row. The first line is a header by a rule on its own fields, never because it failed to parse:
+// every field is a name or empty, and at least one is a name (a name: not a number, not NaN or
+// Inf, after surrounding quotes are removed). A label column is chosen by header name or by 0-based
+// column index (`data.csv#label=digit`, `data.csv#label=0`); every other column is a feature. A
+// field may be quoted (`"1.5"`); quotes holding commas are not supported: numeric data needs none.
+// Errors name the 1-based line.
 
 import { DataError } from './errors.js';
 import { readDataFile } from './read-file.js';
@@ -26,13 +29,13 @@ export async function readCsv(path: string, options: { limit?: number; label?: s
 }
 
 export function parseCsv(text: string, file: string, options: { limit?: number; label?: string } = {}): CsvTable {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   let lineIndex = 0;
   while (lineIndex < lines.length && lines[lineIndex].trim() === '') lineIndex++;
   if (lineIndex === lines.length) throw new DataError(`${file}: the CSV file is empty`);
 
   const firstFields = splitFields(lines[lineIndex]);
-  const hasHeader = firstFields.some((field) => !isNumber(field));
+  const hasHeader = isHeader(firstFields);
   const header = hasHeader ? firstFields : undefined;
   if (hasHeader) lineIndex++;
   const width = firstFields.length;
@@ -86,7 +89,18 @@ function findLabelColumn(label: string, header: string[] | undefined, width: num
 }
 
 function splitFields(line: string): string[] {
-  return line.split(',').map((field) => field.trim());
+  return line.split(',').map((field) => unquote(field.trim()));
+}
+
+function unquote(field: string): string {
+  return field.length >= 2 && field.startsWith('"') && field.endsWith('"') ? field.slice(1, -1).trim() : field;
+}
+
+/** The header rule (see the top of this file): `x,y,label` and `,a,b` are headers; `NaN,1`, `,1`,
+ *  `"1",2` and `x,1` are not (the last is a data row with a bad value, reported as such). */
+export function isHeader(fields: readonly string[]): boolean {
+  const isName = (field: string) => field !== '' && Number.isNaN(Number(field)) && !/^[+-]?(nan|inf|infinity)$/i.test(field);
+  return fields.some(isName) && fields.every((field) => field === '' || isName(field));
 }
 
 function isNumber(field: string): boolean {

@@ -66,7 +66,9 @@ export function resolveSampleShape(input: IRInput, raw: { file: string; sampleSh
 
 /** Checks the samples against the input and scales them into its range. */
 export function toDataset(name: string, raw: RawSamples, input: IRInput, where = 'sample 1'): Dataset {
+  if (raw.count === 0) throw new DataError(`${raw.file}: holds no samples; training and evaluation need at least one`);
   const sampleShape = resolveSampleShape(input, raw, where);
+  checkFinite(raw);
   const x = new Float32Array(raw.count * product(sampleShape));
   if (x.length !== raw.values.length) {
     throw new DataError(`${raw.file}: holds ${raw.values.length} values, expected ${raw.count} samples × ${product(sampleShape)}`);
@@ -96,16 +98,24 @@ function readsAsPixels(values: ArrayLike<number>, [low, high]: [number, number])
   return outside;
 }
 
+/** NaN or ±Infinity anywhere is refused before training, naming the file, the sample (1-based) and
+ *  the value's place in it: otherwise it would surface later as a NaN loss blamed on the learning rate. */
+function checkFinite(raw: RawSamples): void {
+  const values = raw.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) continue;
+    const size = product(raw.sampleShape);
+    throw new DataError(`${raw.file}: sample ${Math.floor(i / size) + 1} holds ${v} (value ${(i % size) + 1} of ${size}); the data must be finite`);
+  }
+}
+
 function checkInRange(raw: RawSamples, [low, high]: [number, number], inputName: string): void {
   let min = Infinity;
   let max = -Infinity;
   let firstOutside = -1;
   for (let i = 0; i < raw.values.length; i++) {
     const v = raw.values[i];
-    if (Number.isNaN(v)) {
-      const size = product(raw.sampleShape);
-      throw new DataError(`${raw.file}: sample ${Math.floor(i / size) + 1} holds NaN`);
-    }
     if (v < min) min = v;
     if (v > max) max = v;
     if (firstOutside < 0 && (v < low - RANGE_TOLERANCE || v > high + RANGE_TOLERANCE)) firstOutside = i;

@@ -4,6 +4,7 @@
 // the same numbers everywhere (runtime/random.ts). With a declared range the data set is mapped
 // affinely onto it (min → low, max → high); an affine map keeps the low-rank structure.
 
+import { totalmem } from 'node:os';
 import type { IRInput } from '../../ir/types.js';
 import { Random } from '../random.js';
 import type { Dataset } from './dataset.js';
@@ -32,6 +33,14 @@ export function generateSynthetic(options: SyntheticOptions, input: IRInput, lim
   if (!Number.isInteger(options.samples) || options.samples < 1) throw new DataError(`synthetic: samples must be a positive integer, got ${options.samples}`);
   if (!Number.isInteger(rank) || rank < 1) throw new DataError(`synthetic: rank must be a positive integer, got ${rank}`);
   if (!(noise >= 0)) throw new DataError(`synthetic: noise must be ≥ 0, got ${noise}`);
+  // Refused before anything is allocated or generated (every sample is generated, limit or not).
+  const values = options.samples * size;
+  if (values > maxSyntheticValues()) {
+    throw new DataError(
+      `synthetic: ${options.samples.toLocaleString('en-US')} samples × ${size.toLocaleString('en-US')} values is ${gigabytes(values * 4)} as float32, ` +
+        `more than this machine's memory (${gigabytes(totalmem())}) or a typed array (${MAX_ARRAY_LENGTH.toLocaleString('en-US')} values) holds; ask for fewer samples`,
+    );
+  }
 
   const random = new Random(options.seed);
   const basis = new Float64Array(rank * size);
@@ -57,6 +66,17 @@ export function generateSynthetic(options: SyntheticOptions, input: IRInput, lim
   }
   if (input.range) mapOntoRange(x, input.range, min, max);
   return { name: `synthetic(seed=${options.seed}, rank=${rank})`, count, sampleShape: [...sampleShape], x };
+}
+
+/** The longest Float32Array Node allocates (2^32 - 1 elements in V8 on 64-bit). */
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+
+function maxSyntheticValues(): number {
+  return Math.min(MAX_ARRAY_LENGTH, totalmem() / 4);
+}
+
+function gigabytes(bytes: number): string {
+  return `${Number((bytes / 1e9).toPrecision(3)).toLocaleString('en-US')} GB`;
 }
 
 /** min and max are over all samples, so a limit does not change the first samples' values. */

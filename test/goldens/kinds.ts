@@ -5,6 +5,7 @@ import { syntaxErrorGoldens } from './syntax-errors.js';
 import { checkGoldens } from './checks.js';
 import { irGoldens } from './ir.js';
 import { formatGoldens } from './format.js';
+import { fuzzGoldens } from '../fuzz/goldens.js';
 
 export interface GoldenCase {
   /** Absolute path of the golden file. */
@@ -17,4 +18,4 @@ export interface GoldenKind {
   cases(): GoldenCase[];
 }
 
-export const goldenKinds: readonly GoldenKind[] = [syntaxErrorGoldens, checkGoldens, irGoldens, formatGoldens];
+export const goldenKinds: readonly GoldenKind[] = [syntaxErrorGoldens, checkGoldens, irGoldens, formatGoldens, fuzzGoldens];

@@ -11,6 +11,8 @@ const codes = Object.keys(diagnosticCatalogue);
 const notRunnable: Record<string, string> = {
   AE2008: 'needs a file system without the imported file',
   AE2009: 'needs two files that import each other',
+  AE1024: 'needs a 65-deep expression; test/fuzz/totality.test.ts checks it',
+  AE2021: 'needs a chain of 65 blocks; test/fuzz/totality.test.ts checks it',
   AE3005: 'no model reaches it: mirror builds transposable kernels, and shape errors (AE3007) come first; test/check/tied.test.ts checks the guarantee',
 };
 

@@ -67,7 +67,7 @@ function applySettings(settings: TrainSetting[], draft: PhaseDraft, context: { m
       continue;
     }
     if (key === 'loss') continue; // the phase-local loss, lowered by lowerPhases
-    const handler = settingHandlers[key];
+    const handler = Object.hasOwn(settingHandlers, key) ? settingHandlers[key] : undefined;
     if (!handler) {
       context.diagnostics.push(
         unknownWord('AE4101', `unknown train setting \`${key}\``, key, setting.name.range, [...settingNames, 'loss'], [

@@ -26,7 +26,7 @@ export const optimizerNames = Object.keys(optimizers);
 export const defaultOptimizer: Optimizer = { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 };
 
 export function lowerOptimizer(call: CallLike, context: SettingContext): Optimizer | undefined {
-  if (!(call.name in optimizers)) {
+  if (!Object.hasOwn(optimizers, call.name)) {
     context.diagnostics.push(
       unknownWord('AE4105', `unknown optimizer \`${call.name}\``, call.name, call.nameRange, optimizerNames, [
         `optimizers: ${optimizerNames.join(', ')}`,

@@ -31,7 +31,7 @@ export const dataSourceNames = Object.keys(sources);
 
 /** `split` defaults to the role: `data` reads the training split, `validate` the test split. */
 export function lowerDataSource(call: CallLike, role: 'data' | 'validate', context: SettingContext): DataSource | undefined {
-  if (!(call.name in sources)) {
+  if (!Object.hasOwn(sources, call.name)) {
     context.diagnostics.push(
       unknownWord('AE4105', `unknown data source \`${call.name}\``, call.name, call.nameRange, dataSourceNames, [
         `data sources: ${dataSourceNames.join(', ')}`,

@@ -1,0 +1,68 @@
+// The cost of hostile input (issue 13): for each adversarial family of test/fuzz/families.ts, at the
+// size the issue reported trouble at (1x) and ten times it (10x), the time `ae check`, `ae summary`
+// and `ae fmt` take, run in this process through the CLI's own entry point on a file on disk. A
+// family is linear when 10x costs about ten times 1x (less, where a limit stops the work early);
+// every input under 1 MB must finish each command in under 2 s. Each figure is the median of
+// `--reps` runs (default 3), wall time with the process CPU time beside it (the machine may be
+// shared). Exits 1 when any input under 1 MB took over 2 s of CPU time.
+//
+//   node --import tsx bench/adversarial.ts [--reps 3] [--family NAME]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../cli/main.js';
+import { families } from '../test/fuzz/families.js';
+
+const LIMIT_MS = 2_000;
+const ONE_MB = 1 << 20;
+const commands = ['check', 'summary', 'fmt'] as const;
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const reps = Number(option('reps') ?? 3);
+const only = option('family');
+
+const dir = mkdtempSync(join(tmpdir(), 'aelang-adversarial-'));
+const silent = { stdout: () => {}, stderr: () => {}, isTTY: false, cwd: dir };
+
+async function time(command: string, file: string): Promise<{ wallMs: number; cpuMs: number; exit: number }> {
+  const runs: { wallMs: number; cpuMs: number; exit: number }[] = [];
+  for (let i = 0; i < reps; i++) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const exit = await main([command, file], silent);
+    const used = process.cpuUsage(cpu);
+    runs.push({ wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, exit });
+  }
+  runs.sort((a, b) => a.cpuMs - b.cpuMs);
+  return runs[Math.floor(runs.length / 2)]!;
+}
+
+let over = 0;
+try {
+  console.log(`median of ${reps}; wall ms (cpu ms) [exit]\n`);
+  console.log(['family', 'size', 'bytes', ...commands].map((h, i) => (i === 0 ? h.padEnd(34) : h.padStart(i < 3 ? 8 : 22))).join(''));
+  for (const family of families) {
+    if (only !== undefined && family.name !== only) continue;
+    for (const scale of [1, 10]) {
+      const n = family.base * scale;
+      const text = family.make(n);
+      const file = `${family.name.replace(/\W+/g, '-')}-${scale}x.ae`;
+      writeFileSync(join(dir, file), text);
+      const cells: string[] = [];
+      for (const command of commands) {
+        const { wallMs, cpuMs, exit } = await time(command, file);
+        if (text.length < ONE_MB && cpuMs > LIMIT_MS) over++;
+        cells.push(`${wallMs.toFixed(0)} (${cpuMs.toFixed(0)}) [${exit}]${cpuMs > LIMIT_MS ? '!' : ''}`.padStart(22));
+      }
+      console.log(`${family.name.padEnd(34)}${`${scale}x`.padStart(8)}${String(text.length).padStart(8)}${cells.join('')}`);
+    }
+  }
+  console.log(`\ninputs under 1 MB over ${LIMIT_MS} ms of CPU in a command: ${over}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exitCode = over > 0 ? 1 : 0;

@@ -1,0 +1,151 @@
+// The IR as a graph, beyond what the schema can say: every reference resolves (node inputs, the
+// parameters a node reads, `tiedTo`, the objective's arguments and `fromLogits`/`mean`/`logvar`,
+// `switchesFrom`, the outputs), ids are unique, nodes come after their inputs, and each weighted
+// node's parameters have the shapes its op and input imply. The runtime trusts all of this; an IR
+// written by hand or by another tool is refused here, with the JSON path of the first problem,
+// instead of crashing inside a kernel.
+import type { IRModel, IRNode, IRParameter, IRTerm, Shape } from './types.js';
+
+/** The first problem as `IR <json path>: <what>`, or undefined for a sound graph. */
+export function graphProblem(ir: IRModel): string | undefined {
+  try {
+    checkGraph(ir);
+    return undefined;
+  } catch (error) {
+    if (error instanceof GraphProblem) return `IR ${error.path}: ${error.message}`;
+    throw error;
+  }
+}
+
+class GraphProblem extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const fail = (path: string, message: string): never => {
+  throw new GraphProblem(path, message);
+};
+
+function checkGraph(ir: IRModel): void {
+  // Everything a node input or a term argument may name: model inputs, then nodes as they come.
+  const tensors = new Map<string, Shape>();
+  ir.inputs.forEach((input, i) => {
+    if (tensors.has(input.name)) fail(`/inputs/${i}/name`, `duplicate input name '${input.name}'`);
+    tensors.set(input.name, input.shape);
+  });
+  const parameters = new Map<string, IRParameter>();
+  ir.parameters.forEach((p, i) => {
+    if (parameters.has(p.id)) fail(`/parameters/${i}/id`, `duplicate parameter id '${p.id}'`);
+    parameters.set(p.id, p);
+  });
+  const nodes = new Map<string, IRNode>();
+  ir.nodes.forEach((node, i) => {
+    const at = `/nodes/${i}`;
+    if (nodes.has(node.id) || tensors.has(node.id)) fail(`${at}/id`, `duplicate id '${node.id}'`);
+    node.inputs.forEach((input, j) => {
+      if (!tensors.has(input)) fail(`${at}/inputs/${j}`, `'${input}' is not an input or an earlier node`);
+    });
+    for (const [role, id] of Object.entries(node.params ?? {})) {
+      const p = parameters.get(id!);
+      if (!p) fail(`${at}/params/${role}`, `no parameter '${id}'`);
+      else if (p.node !== node.id || p.role !== role) fail(`${at}/params/${role}`, `parameter '${id}' belongs to '${p.node}' as ${p.role}`);
+    }
+    checkShapes(node, node.inputs.map((input) => tensors.get(input)!), parameters, at);
+    if (node.op === 'unpool' && node.attrs.switchesFrom !== undefined && nodes.get(node.attrs.switchesFrom)?.op !== 'maxpool') {
+      fail(`${at}/attrs/switchesFrom`, `'${node.attrs.switchesFrom}' is not an earlier maxpool`);
+    }
+    nodes.set(node.id, node);
+    tensors.set(node.id, node.shape);
+  });
+  ir.parameters.forEach((p, i) => {
+    const at = `/parameters/${i}`;
+    const node = nodes.get(p.node);
+    if (!node) fail(`${at}/node`, `no node '${p.node}'`);
+    else if (node.params?.[p.role] !== p.id) fail(`${at}/node`, `node '${p.node}' does not read it as its ${p.role}`);
+    if (p.tiedTo === undefined) return;
+    const stored = parameters.get(p.tiedTo);
+    if (!stored) return fail(`${at}/tiedTo`, `no parameter '${p.tiedTo}'`);
+    if (stored.tiedTo !== undefined) fail(`${at}/tiedTo`, `'${p.tiedTo}' is itself tied: a tie names the stored parameter`);
+    const seen = p.transpose ? [...stored.shape].reverse() : stored.shape;
+    if (!sameShape(seen, p.shape)) fail(`${at}/shape`, `[${p.shape}] is not the tied parameter's [${seen}]${p.transpose ? ' (transposed)' : ''}`);
+  });
+  const tensor = (path: string, id: string): void => {
+    if (!tensors.has(id)) fail(path, `'${id}' is not an input or a node`);
+  };
+  const node = (path: string, id: string): void => {
+    if (!nodes.has(id)) fail(path, `'${id}' is not a node`);
+  };
+  const terms = (base: string, list: readonly IRTerm[]): void =>
+    list.forEach((term, i) => {
+      term.args.forEach((arg, j) => tensor(`${base}/${i}/args/${j}`, arg));
+      const options = term.options as { fromLogits?: string; mean?: string; logvar?: string };
+      for (const key of ['fromLogits', 'mean', 'logvar'] as const) if (options[key] !== undefined) node(`${base}/${i}/options/${key}`, options[key]);
+    });
+  terms('/objective', ir.objective);
+  ir.phases.forEach((phase, i) => terms(`/phases/${i}/objective`, phase.objective));
+  node('/outputs/reconstruction', ir.outputs.reconstruction);
+  tensor('/outputs/target', ir.outputs.target);
+  node('/outputs/latent', ir.outputs.latent);
+  for (const [name, id] of Object.entries(ir.outputs.named)) node(`/outputs/named/${name}`, id);
+  for (const [name, id] of Object.entries(ir.outputs.heads)) node(`/outputs/heads/${name}`, id);
+}
+
+function sameShape(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Ops whose output has their (first) input's shape. */
+const shapePreserving = new Set(['dropout', 'batchnorm', 'layernorm', 'activation', 'binarize', 'clip', 'corrupt_gaussian', 'corrupt_mask', 'corrupt_salt_pepper', 'corrupt_dropout', 'gaussian_sample', 'vector_quantize']);
+
+/** The node's shape against its input's, and its parameters' shapes against its op and input. */
+function checkShapes(node: IRNode, inputs: readonly Shape[], parameters: ReadonlyMap<string, IRParameter>, at: string): void {
+  const input = inputs[0];
+  if (input === undefined) return;
+  const expectParam = (role: string, shape: readonly number[]): void => {
+    const id = (node.params as Record<string, string | undefined> | undefined)?.[role];
+    const p = id === undefined ? undefined : parameters.get(id);
+    if (p && !sameShape(p.shape, shape)) fail(`${at}/params/${role}`, `parameter '${p.id}' has shape [${p.shape}], the ${node.op} needs [${shape}]`);
+  };
+  const expectShape = (shape: Shape): void => {
+    if (!sameShape(node.shape, shape)) fail(`${at}/shape`, `[${node.shape.map(String)}] is not what ${node.op} makes of [${input.map(String)}]: [${shape.map(String)}]`);
+  };
+  const last = input[input.length - 1];
+  switch (node.op) {
+    case 'dense':
+      if (input.length !== 2 || typeof input[1] !== 'number') return fail(`${at}/inputs/0`, `dense needs a flat input, got [${input.map(String)}]`);
+      expectShape([null, node.attrs.units]);
+      expectParam('kernel', [input[1], node.attrs.units]);
+      expectParam('bias', [node.attrs.units]);
+      return;
+    case 'conv2d':
+    case 'deconv2d': {
+      if (input.length !== 4 || typeof last !== 'number') return fail(`${at}/inputs/0`, `${node.op} needs an image input, got [${input.map(String)}]`);
+      const [kh, kw] = node.attrs.kernel;
+      const filters = node.attrs.filters;
+      expectParam('kernel', node.op === 'conv2d' ? [kh, kw, last, filters] : [kh, kw, filters, last]);
+      expectParam('bias', [filters]);
+      if (node.shape[node.shape.length - 1] !== filters) fail(`${at}/shape`, `the last dimension must be the ${filters} filters`);
+      return;
+    }
+    case 'batchnorm':
+    case 'layernorm':
+      if (typeof last === 'number') for (const role of ['gamma', 'beta', 'moving_mean', 'moving_variance']) expectParam(role, [last]);
+      expectShape(input);
+      return;
+    case 'vector_quantize':
+      expectParam('codebook', [node.attrs.codes, node.attrs.dim]);
+      expectShape(input);
+      return;
+    case 'flatten': {
+      const size = input.slice(1).reduce<number | null>((n, d) => (n === null || d === null ? null : n * d), 1);
+      expectShape([null, size]);
+      return;
+    }
+    default:
+      if (shapePreserving.has(node.op)) expectShape(input);
+  }
+}
