@@ -7,17 +7,20 @@
 //    conv 'valid', 16 → 14) and a 3×3 sigmoid conv back to 28×28×1.
 //  - mnist-ae: the README's main job (examples/mnist/mnist.ae): flatten, 784-256-64 relu, a linear
 //    16-wide code, the mirrored decoder (64, 256 relu, 784 linear) reshaped to 28×28×1, sigmoid.
-// All train with binary cross-entropy and Adam (lr 1e-3; the main job's 2e-3), like the originals.
+//  - tiny: a 16-3-16 linear autoencoder trained with mse: almost no arithmetic, so a step costs
+//    what the framework spends around its kernels.
+// The first three train with binary cross-entropy and Adam (lr 1e-3; the main job's 2e-3), like the
+// originals; bench/torch_peer.py builds the same four in PyTorch.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ActivationSpec, IRModel, IRNode, IRParameter, IRTerm, Padding } from '../ir/types.js';
 
-export type Arch = 'hinton' | 'keras-conv' | 'mnist-ae';
-export const ARCHS: readonly Arch[] = ['hinton', 'keras-conv', 'mnist-ae'];
+export type Arch = 'hinton' | 'keras-conv' | 'mnist-ae' | 'tiny';
+export const ARCHS: readonly Arch[] = ['hinton', 'keras-conv', 'mnist-ae', 'tiny'];
 
-export const INPUT_SHAPE: Record<Arch, number[]> = { hinton: [784], 'keras-conv': [28, 28, 1], 'mnist-ae': [28, 28, 1] };
+export const INPUT_SHAPE: Record<Arch, number[]> = { hinton: [784], 'keras-conv': [28, 28, 1], 'mnist-ae': [28, 28, 1], tiny: [16] };
 
-const LEARNING_RATE: Record<Arch, number> = { hinton: 1e-3, 'keras-conv': 1e-3, 'mnist-ae': 2e-3 };
+const LEARNING_RATE: Record<Arch, number> = { hinton: 1e-3, 'keras-conv': 1e-3, 'mnist-ae': 2e-3, tiny: 1e-3 };
 
 const act = (fn: ActivationSpec['fn']): ActivationSpec => (fn === 'leaky_relu' ? { fn, alpha: 0.2 } : { fn });
 
@@ -171,8 +174,28 @@ export function mnistAeIR(batch: number): IRModel {
   return model('mnist_ae', [28, 28, 1], parameters, nodes, 'logits', 'z', batch, LEARNING_RATE['mnist-ae']);
 }
 
+/** 16-3-16, both layers linear, mse against the input. */
+export function tinyIR(batch: number): IRModel {
+  const parameters = [...weights('z', [16, 3], 3), ...weights('decoder.out', [3, 16], 16)];
+  const dense = (id: string, input: string, units: number, stage: IRNode['stage']): IRNode => ({
+    id,
+    op: 'dense',
+    inputs: [input],
+    attrs: { units, activation: act('linear'), useBias: true },
+    shape: [null, units],
+    stage,
+    params: { kernel: `${id}.kernel`, bias: `${id}.bias` },
+  });
+  const nodes = [dense('z', 'x', 3, 'latent'), dense('decoder.out', 'z', 16, 'decoder')];
+  nodes.push({ id: 'x_hat', op: 'activation', inputs: ['decoder.out'], attrs: act('linear'), shape: [null, 16], stage: 'output' });
+  const ir = model('tiny', [16], parameters, nodes, 'decoder.out', 'z', batch);
+  const objective: IRTerm[] = [{ fn: 'mse', weight: 1, args: ['x_hat', 'x'], options: { reduce: 'mean' } }];
+  return { ...ir, objective, phases: ir.phases.map((phase) => ({ ...phase, objective })) };
+}
+
 export function aelangIR(arch: Arch, batch: number): IRModel {
   if (arch === 'hinton') return hintonIR(batch);
+  if (arch === 'tiny') return tinyIR(batch);
   return arch === 'keras-conv' ? kerasConvIR(batch) : mnistAeIR(batch);
 }
 
@@ -191,6 +214,9 @@ export function layersModel(arch: Arch): tfl.LayersModel {
         }),
       );
     });
+  } else if (arch === 'tiny') {
+    net.add(tfl.layers.dense({ units: 3, inputShape: [16] }));
+    net.add(tfl.layers.dense({ units: 16 }));
   } else if (arch === 'mnist-ae') {
     net.add(tfl.layers.flatten({ inputShape: [28, 28, 1] }));
     const widths = [...MNIST_AE_WIDTHS.slice(1), ...MNIST_AE_WIDTHS.slice(0, -1).reverse()];
@@ -213,6 +239,7 @@ export function layersModel(arch: Arch): tfl.LayersModel {
       }
     }
   }
-  net.compile({ optimizer: tf.train.adam(LEARNING_RATE[arch], 0.9, 0.999, 1e-7), loss: 'binaryCrossentropy' });
+  const loss = arch === 'tiny' ? 'meanSquaredError' : 'binaryCrossentropy';
+  net.compile({ optimizer: tf.train.adam(LEARNING_RATE[arch], 0.9, 0.999, 1e-7), loss });
   return net;
 }

@@ -1,67 +1,85 @@
-// Training throughput of aelang's runtime against tfjs-layers' model.fit, on the same architectures
-// (bench/train-models.ts), the same random data in [0, 1], the same loss (bce) and optimiser (Adam),
-// per backend, in one process.
+// Training throughput of aelang's runtime beside two peers doing the same work: tfjs-layers'
+// model.fit on the same tfjs backend, and PyTorch on the CPU (bench/torch_peer.py, Debian's
+// python3-torch with OpenBLAS). Same architectures (bench/train-models.ts), same seeded random data
+// in [0, 1], same loss and optimiser, same batch, and the SAME THREAD COUNT on every side.
 //
-//   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv,mnist-ae] [--backends cpu,wasm]
-//        [--samples N] [--batch 128] [--reps 3] [--json results.json]
+//   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv,mnist-ae,tiny]
+//        [--threads 1,2] [--backend wasm|cpu|webgpu] [--samples N] [--batch 128] [--reps 3]
+//        [--torch-device cpu|cuda] [--json out.json]
 //
-// The machine may be busy (other processes, a shared CI runner), so the two sides are measured
-// interleaved: after a warm-up of each (kernel set-up, first allocations), every repetition times
-// one epoch of `--samples` samples on each side, alternating which goes first, and the table shows
-// the medians: of each side's samples/s and of the per-repetition ratios (aelang / tfjs-layers).
-// `--samples` defaults per backend (the pure-JS cpu backend is ~50× slower than wasm).
+// `--threads` defaults to 1 and every core. The wasm backend fixes its thread count when it first
+// starts in a process, so each (thread count, repetition) runs the tfjs sides in a fresh child
+// process (`--child`); the PyTorch peer runs with torch.set_num_threads and OMP/OpenBLAS threads set
+// to the same count. Repetitions alternate which of the two processes goes first, and the table
+// shows medians. The peer reports the BLAS library it actually loaded; against Debian's reference
+// BLAS (torch without libopenblas0-pthread is ~10× slower on dense layers) no ratio is printed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../runtime/data/index.js';
-import { selectBackend, type BackendName } from '../runtime/backends/index.js';
+import { describeBackend, selectBackend, type BackendName } from '../runtime/backends/index.js';
 import { Random } from '../runtime/random.js';
 import { train } from '../runtime/train/train.js';
 import { ARCHS, INPUT_SHAPE, aelangIR, layersModel, type Arch } from './train-models.js';
 
 interface Settings {
   archs: Arch[];
-  backends: BackendName[];
-  samples?: number;
+  threads: number[];
+  backend: BackendName;
+  samples: Partial<Record<Arch, number>>;
   batch: number;
   reps: number;
   json?: string;
+  child: boolean;
+  /** Where the PyTorch peer runs: the CPU, or `cuda` beside the webgpu backend (bench/gpu/). */
+  torchDevice: 'cpu' | 'cuda';
 }
 
-interface Row {
-  arch: Arch;
-  backend: BackendName;
-  samples: number;
-  /** Median samples/s of each side, and the median and range of the per-repetition ratios. */
-  aelang: number | null;
-  layers: number | null;
-  ratio: number | null;
-  ratios: number[];
-  note?: string;
-}
+/** Debian's python3-torch lives in /usr/bin/python3; the GPU machine's CUDA torch elsewhere. */
+const PYTHON = process.env['AE_BENCH_PYTHON'] ?? '/usr/bin/python3';
 
-const DEFAULT_SAMPLES: Partial<Record<BackendName, number>> = { cpu: 256, wasm: 1024 };
+/** Samples per timed epoch: a few seconds of work each on one wasm thread. */
+const DEFAULT_SAMPLES: Record<Arch, number> = { hinton: 2048, 'keras-conv': 2048, 'mnist-ae': 8192, tiny: 20000 };
 
 function parseSettings(argv: string[]): Settings {
-  const settings: Settings = { archs: ['hinton', 'keras-conv'], backends: ['cpu', 'wasm'], batch: 128, reps: 3 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
+  const settings: Settings = {
+    archs: ['hinton', 'keras-conv', 'mnist-ae', 'tiny'],
+    threads: [...new Set([1, availableParallelism()])],
+    backend: 'wasm',
+    samples: {},
+    batch: 128,
+    reps: 3,
+    child: false,
+    torchDevice: 'cpu',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--child') {
+      settings.child = true;
+      continue;
+    }
+    const value = argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--archs') settings.archs = value.split(',') as Arch[];
-    else if (flag === '--backends') settings.backends = value.split(',') as BackendName[];
-    else if (flag === '--samples') settings.samples = Number(value);
+    else if (flag === '--threads') settings.threads = value.split(',').map(Number);
+    else if (flag === '--backend') settings.backend = value as BackendName;
+    else if (flag === '--samples') settings.samples = Object.fromEntries(ARCHS.map((a) => [a, Number(value)]));
     else if (flag === '--batch') settings.batch = Number(value);
     else if (flag === '--reps') settings.reps = Number(value);
     else if (flag === '--json') settings.json = value;
+    else if (flag === '--torch-device') settings.torchDevice = value as Settings['torchDevice'];
     else throw new Error(`unknown flag ${flag}`);
   }
   for (const arch of settings.archs) if (!ARCHS.includes(arch)) throw new Error(`unknown arch '${arch}' (${ARCHS.join(', ')})`);
+  for (const t of settings.threads) if (!Number.isInteger(t) || t < 1) throw new Error(`--threads takes whole numbers ≥ 1, got ${t}`);
   return settings;
 }
 
-/** Uniform random data in [0, 1], seeded: both sides train on the same numbers. */
+const samplesFor = (settings: Settings, arch: Arch) => settings.samples[arch] ?? DEFAULT_SAMPLES[arch];
+
+/** Uniform random data in [0, 1], seeded: both tfjs sides train on the same numbers. */
 function randomData(arch: Arch, samples: number): Dataset {
   const sampleShape = INPUT_SHAPE[arch];
   const size = sampleShape.reduce((a, b) => a * b, 1);
@@ -72,9 +90,9 @@ function randomData(arch: Arch, samples: number): Dataset {
 }
 
 /**
- * aelang's side: the TRAINER's public `train()` (the loop `ae train` runs: shuffled batches, one
- * variableGrads step per batch, Adam), one epoch on the in-memory data, from a fresh model. The
- * epoch's `seconds` excludes the checkpoint and metrics writes that follow it.
+ * aelang's side: the public `train()` (the loop `ae train` runs: shuffled batches, one step per
+ * batch, Adam), one epoch from a fresh model. The epoch's `seconds` excludes the checkpoint and
+ * metrics writes that follow it.
  */
 export async function trainAelang(arch: Arch, backend: BackendName, data: Dataset, batch: number): Promise<number> {
   const runDir = mkdtempSync(join(tmpdir(), 'aelang-bench-'));
@@ -94,126 +112,168 @@ export async function trainLayers(model: ReturnType<typeof layersModel>, x: tf.T
   return x.shape[0]! / ((performance.now() - started) / 1000);
 }
 
+interface TfjsRate {
+  arch: Arch;
+  aelang: number;
+  layers: number;
+}
+
+/** Child mode: after a warm-up of each side, one timed epoch per side and architecture. */
+async function childMain(settings: Settings): Promise<void> {
+  await selectBackend(settings.backend);
+  const backend = await describeBackend();
+  console.log(JSON.stringify({ backend: backend.backend, detail: backend.detail, tfjs: backend.tfjsVersion }));
+  for (const arch of settings.archs) {
+    const data = randomData(arch, samplesFor(settings, arch));
+    const warm = randomData(arch, settings.batch * 4);
+    const model = layersModel(arch);
+    const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
+    const warmX = tf.tensor(warm.x, [warm.count, ...warm.sampleShape]);
+    await trainLayers(model, warmX, settings.batch);
+    await trainAelang(arch, settings.backend, warm, settings.batch);
+    const aelang = await trainAelang(arch, settings.backend, data, settings.batch);
+    const layers = await trainLayers(model, x, settings.batch);
+    console.log(JSON.stringify({ arch, aelang, layers } satisfies TfjsRate));
+    tf.dispose([x, warmX]);
+    model.dispose();
+  }
+}
+
+interface TorchHeader {
+  torch: string;
+  device: string;
+  gpu: string | null;
+  threads: number;
+  interop_threads: number;
+  blas: { name: string; core?: string; config?: string; libraries: string[] };
+}
+
+function jsonLines(stdout: string): unknown[] {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+function runTfjs(settings: Settings, threads: number): { header: { detail: string; tfjs: string }; rates: TfjsRate[] } {
+  // execArgv keeps `--import tsx` when this runs from TypeScript, and is empty for the compiled kit.
+  const args = [...process.execArgv, import.meta.filename, '--child', '--backend', settings.backend, '--archs', settings.archs.join(','), '--batch', String(settings.batch)];
+  for (const arch of settings.archs) if (settings.samples[arch]) args.push('--samples', String(settings.samples[arch]));
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, AE_THREADS: String(threads) } });
+  if (result.status !== 0) {
+    const reason = result.stderr.split('\n').find((line) => /^\w*Error: /.test(line)) ?? result.stderr;
+    throw new Error(`the ${settings.backend} side at ${threads} thread(s) failed: ${reason}`);
+  }
+  const [header, ...rates] = jsonLines(result.stdout) as [{ detail: string; tfjs: string }, ...TfjsRate[]];
+  return { header, rates };
+}
+
+/**
+ * The PyTorch peer at `threads` threads. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which some machines
+ * set to keep old OpenBLAS builds correct, pin a slower kernel: they are dropped for the peer, which
+ * prints the core type OpenBLAS then picks.
+ */
+function runTorch(settings: Settings, threads: number): { header: TorchHeader; rates: Map<Arch, number> } | { missing: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  delete env['OPENBLAS_CORETYPE'];
+  delete env['OPENBLAS_L2_SIZE'];
+  const rates = new Map<Arch, number>();
+  let header: TorchHeader | undefined;
+  // One process per architecture: each gets its own sample count.
+  for (const arch of settings.archs) {
+    const args = [join(import.meta.dirname, 'torch_peer.py'), '--threads', String(threads), '--batch', String(settings.batch), '--reps', '1', '--archs', arch, '--samples', String(samplesFor(settings, arch))];
+    const result = spawnSync(PYTHON, [...args, '--device', settings.torchDevice], { encoding: 'utf8', env });
+    if (result.error || result.status !== 0) {
+      return { missing: `PyTorch peer not run: ${result.error?.message ?? result.stderr.trim().split('\n').at(-1)} (apt-get install python3-torch libopenblas0-pthread)` };
+    }
+    const [head, row] = jsonLines(result.stdout) as [TorchHeader, { arch: Arch; samplesPerSecond: number[] }];
+    header = head;
+    rates.set(arch, row.samplesPerSecond[0]!);
+  }
+  return { header: header!, rates };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function measure(arch: Arch, backend: BackendName, settings: Settings): Promise<Row> {
-  const samples = settings.samples ?? DEFAULT_SAMPLES[backend] ?? 1024;
-  const data = randomData(arch, samples);
-  const warmData = randomData(arch, settings.batch);
-  const model = layersModel(arch);
-  const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
-  const warm = tf.tensor(warmData.x, [warmData.count, ...warmData.sampleShape]);
-  try {
-    await trainLayers(model, warm, settings.batch);
-    await trainAelang(arch, backend, warmData, settings.batch);
-    const rates = { aelang: [] as number[], layers: [] as number[], ratios: [] as number[] };
-    for (let rep = 0; rep < settings.reps; rep++) {
-      let aelang: number;
-      let layers: number;
-      if (rep % 2 === 0) {
-        aelang = await trainAelang(arch, backend, data, settings.batch);
-        layers = await trainLayers(model, x, settings.batch);
-      } else {
-        layers = await trainLayers(model, x, settings.batch);
-        aelang = await trainAelang(arch, backend, data, settings.batch);
-      }
-      rates.aelang.push(aelang);
-      rates.layers.push(layers);
-      rates.ratios.push(aelang / layers);
-      console.error(`  ${arch} on ${backend}, rep ${rep + 1}/${settings.reps}: aelang ${aelang.toFixed(0)}, tfjs-layers ${layers.toFixed(0)} samples/s (${(aelang / layers).toFixed(2)}×)`);
-    }
-    return { arch, backend, samples, aelang: median(rates.aelang), layers: median(rates.layers), ratio: median(rates.ratios), ratios: rates.ratios };
-  } finally {
-    x.dispose();
-    warm.dispose();
-    model.dispose();
-  }
-}
-
-function printTable(rows: Row[]): void {
-  const header = ['arch', 'backend', 'aelang samples/s', 'tfjs-layers samples/s', 'ratio', 'ratio range'];
-  const rate = (r: number | null) => (r === null ? '—' : r.toFixed(r < 100 ? 1 : 0));
-  const lines = rows.map((r) => [
-    r.arch,
-    r.backend,
-    rate(r.aelang),
-    rate(r.layers),
-    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
-    r.ratios.length === 0 ? '—' : `${Math.min(...r.ratios).toFixed(2)}–${Math.max(...r.ratios).toFixed(2)}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
-  for (const r of rows) if (r.note) console.log(`\n${r.arch} on ${r.backend}: ${r.note}`);
+interface Row {
+  arch: Arch;
+  threads: number;
+  aelang: number[];
+  layers: number[];
+  torch: number[];
 }
 
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
+  if (settings.child) return childMain(settings);
   const rows: Row[] = [];
-  for (const backend of settings.backends) {
-    try {
-      const selection = await selectBackend(backend);
-      console.error(`backend ${backend}: ${selection.reason}`);
-    } catch (error) {
-      for (const arch of settings.archs) {
-        rows.push({ arch, backend, samples: 0, aelang: null, layers: null, ratio: null, ratios: [], note: `unavailable: ${(error as Error).message}` });
+  const headers: { threads: number; tfjs: string; torch?: TorchHeader; missing?: string }[] = [];
+  for (const threads of settings.threads) {
+    const byArch = new Map<Arch, Row>(settings.archs.map((arch) => [arch, { arch, threads, aelang: [], layers: [], torch: [] }]));
+    let tfjsDetail = '';
+    let torchHeader: TorchHeader | undefined;
+    let missing: string | undefined;
+    for (let rep = 0; rep < settings.reps; rep++) {
+      const order = rep % 2 === 0 ? ['tfjs', 'torch'] : ['torch', 'tfjs'];
+      for (const side of order) {
+        if (side === 'tfjs') {
+          const { header, rates } = runTfjs(settings, threads);
+          tfjsDetail = `tfjs ${header.tfjs} ${settings.backend} (${header.detail})`;
+          for (const r of rates) {
+            byArch.get(r.arch)!.aelang.push(r.aelang);
+            byArch.get(r.arch)!.layers.push(r.layers);
+          }
+        } else if (!missing) {
+          const peer = runTorch(settings, threads);
+          if ('missing' in peer) missing = peer.missing;
+          else {
+            torchHeader = peer.header;
+            for (const [arch, rate] of peer.rates) byArch.get(arch)!.torch.push(rate);
+          }
+        }
       }
-      continue;
+      console.error(`threads ${threads}: repetition ${rep + 1}/${settings.reps} done`);
     }
-    for (const arch of settings.archs) {
-      try {
-        rows.push(await measure(arch, backend, settings));
-      } catch (error) {
-        rows.push({ arch, backend, samples: 0, aelang: null, layers: null, ratio: null, ratios: [], note: `failed: ${(error as Error).message}` });
-      }
+    headers.push({ threads, tfjs: tfjsDetail, ...(torchHeader ? { torch: torchHeader } : {}), ...(missing ? { missing } : {}) });
+    rows.push(...byArch.values());
+  }
+  printReport(settings, headers, rows);
+  if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, headers, rows }, null, 2)}\n`);
+}
+
+function printReport(settings: Settings, headers: { threads: number; tfjs: string; torch?: TorchHeader; missing?: string }[], rows: Row[]): void {
+  console.log(`\ntraining throughput (samples/s): random data in [0, 1], batch ${settings.batch}, Adam; medians of ${settings.reps} repetitions of one epoch`);
+  for (const h of headers) {
+    console.log(`\n${h.threads} thread(s): ${h.tfjs}`);
+    if (h.missing) console.log(`  ${h.missing}`);
+    else if (h.torch) {
+      const blas = h.torch.blas;
+      if (h.torch.gpu) console.log(`  PyTorch ${h.torch.torch} on ${h.torch.gpu} (CUDA)`);
+      console.log(`  PyTorch ${h.torch.torch}, ${h.torch.threads} intra-op / ${h.torch.interop_threads} inter-op thread(s), BLAS: ${blas.name}${blas.core ? ` (core ${blas.core})` : ''} — ${blas.libraries.join(', ')}`);
     }
   }
-  console.log(`\ntraining throughput: random samples in [0, 1], batch ${settings.batch}, bce + Adam; medians of ${settings.reps} interleaved repetitions of one epoch`);
-  console.log(`(samples per epoch: ${settings.backends.map((b) => `${b} ${settings.samples ?? DEFAULT_SAMPLES[b] ?? 1024}`).join(', ')})\n`);
-  printTable(rows);
-  const torch = torchPeer(settings);
-  if (torch.length > 0) printTorchTable(torch, rows);
-  if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, rows, torch }, null, 2)}\n`);
-}
-
-interface TorchRow {
-  arch: string;
-  torch: string;
-  threads: number;
-  samplesPerSecond: number;
-}
-
-/**
- * The same architectures trained by PyTorch on the CPU (bench/torch_peer.py), when a Python with
- * torch is there (Debian's python3-torch: `apt-get install python3-torch`, in /usr/bin/python3).
- * A separate process, so it never competes with the tfjs runs for the cores.
- */
-function torchPeer(settings: Settings): TorchRow[] {
-  const archs = settings.archs.filter((a) => a === 'hinton' || a === 'keras-conv');
-  if (archs.length === 0) return [];
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const script = join(import.meta.dirname, 'torch_peer.py');
-    const samples = String(settings.samples ?? 1024);
-    const result = spawnSync(python, [script, '--samples', samples, '--batch', String(settings.batch), '--archs', archs.join(',')], { encoding: 'utf8' });
-    if (result.status === 0) return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TorchRow);
-  }
-  console.log('\n(PyTorch peer skipped: no python3 with torch; `apt-get install python3-torch` adds it)');
-  return [];
-}
-
-function printTorchTable(torch: TorchRow[], rows: Row[]): void {
-  console.log(`\nPyTorch ${torch[0]!.torch} on the CPU (${torch[0]!.threads} thread(s)), same architectures, data and loss:\n`);
-  for (const peer of torch) {
-    const ours = rows.filter((r) => r.arch === peer.arch && r.aelang !== null);
-    const ratios = ours.map((r) => `aelang ${r.backend} / torch ${(r.aelang! / peer.samplesPerSecond).toFixed(2)}×`).join(', ');
-    console.log(`  ${peer.arch.padEnd(10)}  torch ${peer.samplesPerSecond.toFixed(1)} samples/s  ${ratios}`);
+  const honest = (h?: { torch?: TorchHeader }) =>
+    h?.torch != null && (h.torch.device === 'cuda' || !['reference', 'none found'].includes(h.torch.blas.name));
+  const header = ['arch', 'threads', 'aelang', 'tfjs-layers', 'PyTorch', 'aelang/layers', 'aelang/PyTorch'];
+  const rate = (values: number[]) => (values.length === 0 ? '—' : median(values).toFixed(median(values) < 100 ? 1 : 0));
+  const lines = rows.map((r) => {
+    const h = headers.find((x) => x.threads === r.threads);
+    const torchRatio = r.torch.length === 0 ? '—' : honest(h) ? `${(median(r.aelang) / median(r.torch)).toFixed(2)}×` : 'refused';
+    return [r.arch, String(r.threads), rate(r.aelang), rate(r.layers), rate(r.torch), `${(median(r.aelang) / median(r.layers)).toFixed(2)}×`, torchRatio];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const line of lines) console.log(format(line));
+  if (headers.some((h) => h.torch && !honest(h))) {
+    console.log('\nNo ratio against PyTorch: it runs on the reference BLAS, ~10× slower than any real install. `apt-get install libopenblas0-pthread` and run again.');
   }
 }
 
-if (process.argv[1]?.endsWith('train-speed.ts')) await main();
+if (/train-speed\.[jt]s$/.test(process.argv[1] ?? '')) {
+  await main().catch((error: Error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  });
+}

@@ -8,7 +8,7 @@ import { BACKENDS_BEST_FIRST, type BackendName } from '../backend-names.js';
 import type { BackendProbe, ProbeOutcome } from './probe.js';
 import { rememberSelection } from './selection.js';
 import { probeTensorflow } from './tensorflow.js';
-import { probeWasm } from './wasm.js';
+import { probeWasm, wasmThreadCount } from './wasm.js';
 import { probeWebgpu } from './webgpu.js';
 
 export { BackendUnavailableError } from './errors.js';
@@ -16,20 +16,20 @@ export { BACKENDS_BEST_FIRST, isBackendName, type BackendName } from '../backend
 export type { BackendProbe, ProbeOutcome } from './probe.js';
 export { describeBackend, type BackendDescription } from './describe.js';
 export { ensureGradientsRegistered } from './gradients.js';
+export { wasmThreadCount } from './wasm.js';
 export { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.js';
 
-const DEFAULT_PROBES: Record<BackendName, BackendProbe> = {
-  tensorflow: probeTensorflow,
-  webgpu: probeWebgpu,
-  wasm: probeWasm,
-  cpu: probeCpu,
-};
+function defaultProbes(threads: number): Record<BackendName, BackendProbe> {
+  return { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: () => probeWasm(threads), cpu: probeCpu };
+}
 
 export interface SelectBackendOptions {
   /** Receives the one line saying which backend was taken and why better ones were skipped. */
   log?: (line: string) => void;
   /** Replace the real probes (tests simulate "package absent", "no adapter", "loads"). */
   probes?: Partial<Record<BackendName, BackendProbe>>;
+  /** Threads for the wasm backend; default `AE_THREADS`, else every core (see wasmThreadCount). */
+  threads?: number;
 }
 
 export interface BackendSelection {
@@ -53,7 +53,7 @@ export async function selectBackend(
   options: SelectBackendOptions = {},
 ): Promise<BackendSelection> {
   await ensureGradientsRegistered();
-  const probes = { ...DEFAULT_PROBES, ...options.probes };
+  const probes = { ...defaultProbes(wasmThreadCount(options.threads)), ...options.probes };
   const candidates = choice === 'auto' ? BACKENDS_BEST_FIRST : [choice];
   const skipped: { name: BackendName; why: string }[] = [];
 

@@ -13,8 +13,10 @@ const absent = (why: string): BackendProbe => async () => ({ ok: false, why });
 describe('selectBackend auto', () => {
   it('falls through tensorflow (absent) and webgpu (no adapter) to wasm, and says why in one line', async () => {
     const lines: string[] = [];
+    // The first wasm selection in this process fixes its thread count; later ones report it.
     const selection = await selectBackend('auto', {
       log: (line) => lines.push(line),
+      threads: 2,
       probes: {
         tensorflow: absent('@tensorflow/tfjs-node-gpu not installed'),
         webgpu: absent('no GPU adapter found'),
@@ -26,9 +28,9 @@ describe('selectBackend auto', () => {
       { name: 'tensorflow', why: '@tensorflow/tfjs-node-gpu not installed' },
       { name: 'webgpu', why: 'no GPU adapter found' },
     ]);
-    expect(selection.reason).toBe('SIMD, 1 thread; best available');
+    expect(selection.reason).toBe('SIMD, 2 threads; best available');
     expect(lines).toEqual([
-      'backend: wasm (SIMD, 1 thread) — tensorflow: @tensorflow/tfjs-node-gpu not installed; webgpu: no GPU adapter found',
+      'backend: wasm (SIMD, 2 threads) — tensorflow: @tensorflow/tfjs-node-gpu not installed; webgpu: no GPU adapter found',
     ]);
   });
 
@@ -41,7 +43,7 @@ describe('selectBackend auto', () => {
       { name: 'webgpu', why: '@tensorflow/tfjs-backend-webgpu and webgpu not installed' },
     ]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^backend: wasm \(SIMD, 1 thread\) — tensorflow: .*; webgpu: .*not installed$/);
+    expect(lines[0]).toMatch(/^backend: wasm \(SIMD, 2 threads\) — tensorflow: .*; webgpu: .*not installed$/);
   });
 
   it('skips a backend whose probe throws or which fails to initialise, and falls to cpu when wasm is gone too', async () => {
@@ -95,7 +97,7 @@ describe('selectBackend explicit', () => {
     expect((await selectBackend('wasm', { log: (l) => lines.push(l) })).name).toBe('wasm');
     expect(lines).toEqual([
       'backend: cpu (pure JS reference) — requested with --backend',
-      'backend: wasm (SIMD, 1 thread) — requested with --backend',
+      'backend: wasm (SIMD, 2 threads) — requested with --backend',
     ]);
   });
 });
@@ -137,13 +139,13 @@ describe('describeBackend (for run.json)', () => {
     const description = await describeBackend();
     expect(description).toEqual({
       backend: 'wasm',
-      detail: 'SIMD, 1 thread',
+      detail: 'SIMD, 2 threads',
       tfjsVersion: '4.22.0',
       addedKernels: [
         'Cast', 'ClipByValue', 'Conv2DBackpropFilter', 'Log1p', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot',
         'Reciprocal', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul',
       ],
-      wasm: { simd: true, threads: 1 },
+      wasm: { simd: true, threads: 2 },
     });
   });
 

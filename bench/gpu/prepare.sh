@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds .gpu/, everything the GPU machine (the `device` tool's NVIDIA H200) lacks for bench/gpu/run.sh,
+# HERE, on the development machine: that machine reaches no registry, has Python with CUDA PyTorch but
+# no project node_modules, and a carried tree is limited to 64 MiB. So this packs, xz-compressed:
+#   - the Vulkan loader packages Dawn needs (the device README's recipe),
+#   - the project compiled to JavaScript (no tsx there), benchmarks and conformance checks included,
+#   - the runtime's npm packages plus the optional webgpu peers (linux-x64 Dawn only, no source maps),
+#   - this machine's node binary.
+# Then, in ONE device call:  run(command="bash bench/gpu/run.sh", carry=[".gpu"], timeout_s=540)
+set -euo pipefail
+cd "$(git rev-parse --show-toplevel)"
+exclude=$(git rev-parse --git-path info/exclude); mkdir -p "$(dirname "$exclude")"
+grep -qx '/.gpu/' "$exclude" 2>/dev/null || echo '/.gpu/' >> "$exclude"
+rm -rf .gpu && mkdir -p .gpu/stage
+
+echo '== Vulkan loaders'
+mkdir -p /tmp/amd64/partial
+apt=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
+apt-get "${apt[@]}" update -qq
+(cd .gpu && apt-get "${apt[@]}" download -qq libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
+
+echo '== project, compiled'
+npx tsc -p tsconfig.json --noEmit false --outDir .gpu/stage/js --sourceMap false --declaration false
+# What the compiled scripts read beside themselves: the PyTorch peer, and the models the conformance check runs.
+cp bench/torch_peer.py .gpu/stage/js/bench/
+cp -r specs examples .gpu/stage/js/
+
+echo '== npm packages'
+version() { node -p "require('./package.json').$1['$2']"; }
+cat > .gpu/stage/package.json <<JSON
+{ "name": "aelang-gpu-kit", "private": true, "type": "module" }
+JSON
+packages=(
+  "@tensorflow/tfjs-core@$(version dependencies @tensorflow/tfjs-core)"
+  "@tensorflow/tfjs-backend-cpu@$(version dependencies @tensorflow/tfjs-backend-cpu)"
+  "@tensorflow/tfjs-backend-wasm@$(version dependencies @tensorflow/tfjs-backend-wasm)"
+  "@tensorflow/tfjs-layers@$(version dependencies @tensorflow/tfjs-layers)"
+  "@tensorflow/tfjs-backend-webgpu@$(version peerDependencies @tensorflow/tfjs-backend-webgpu)"
+  "webgpu@$(version peerDependencies webgpu)"
+  "ajv@$(version dependencies ajv)"
+)
+(cd .gpu/stage && npm install --no-audit --no-fund --no-save --ignore-scripts "${packages[@]}" >/dev/null)
+modules=.gpu/stage/node_modules
+rm -rf "$modules"/webgpu/dist/{darwin-universal,win32-x64,win32-arm64,linux-arm64}
+find "$modules" \( -name '*.map' -o -name '*.min.js' -o -name '*.es2017.js' -o -name '*.fesm.js' -o -name '*.d.ts' \) -delete
+
+echo '== node'
+cp "$(command -v node)" .gpu/stage/node
+
+tar -C .gpu/stage -cf - . | xz -T0 -9 > .gpu/kit.tar.xz
+rm -rf .gpu/stage
+du -sh .gpu/*.deb .gpu/kit.tar.xz | sort -h | tail -3
+total=$(du -sb .gpu | cut -f1)
+echo "carry .gpu: $((total / 1048576)) MiB (the limit for everything carried is 64 MiB)"
