@@ -1,25 +1,38 @@
 // aelang as a library: the same pipeline the `ae` command runs, for programs that embed it.
 // Text → diagnostics and IR (compiler), IR → a trained run (runtime), a run → codes and
 // reconstructions (tasks). Each stage can be used on its own: an IR written by `ae compile` can be
-// validated and trained here without the compiler.
+// validated and trained here without the compiler. `aelang/compiler` is the first stage alone,
+// without TensorFlow.js.
+import { currentSelection } from './runtime/backends/selection.js';
+import { selectBackend } from './runtime/backends/index.js';
+import { train as trainInRunDir, type TrainOptions, type TrainResult } from './runtime/train/train.js';
+import { loadRun as loadRunDir, type LoadedRun } from './runtime/tasks/index.js';
 
 // ---- compiler
-export { parseSource } from './grammar/index.js';
-export { analyzeSource, analyzeFile, type Analysis, type AnalyzeOptions } from './compiler/analyze.js';
-export type { Diagnostic, Severity, SuggestedFix, RelatedLocation } from './diagnostics/diagnostic.js';
-export { renderHuman, renderJson } from './diagnostics/render.js';
-export { diagnosticCatalogue, type DiagnosticCode } from './diagnostics/codes/index.js';
-export { serializeIR } from './compiler/emit-ir.js';
-export { validateIR } from './ir/validate.js';
-export type * from './ir/types.js';
-export { IR_VERSION } from './ir/types.js';
-export { formatAe, type FormatOptions } from './compiler/format/format.js';
+export * from './compiler.js';
 
 // ---- runtime
 export { selectBackend, describeBackend, BackendUnavailableError, type BackendName } from './runtime/backends/index.js';
 export { loadDataset, parseDataArgument, DataError, type Dataset } from './runtime/data/index.js';
 export { buildProgram, type Program } from './runtime/program/program.js';
-export { train, type TrainOptions, type TrainResult } from './runtime/train/train.js';
-export { loadRun, encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
+export type { TrainOptions, TrainResult } from './runtime/train/train.js';
+export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
 export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
 export { writeNpy, writeCsv } from './runtime/io/index.js';
+
+/** Trains `options.ir` into `options.runDir`, on the best available backend unless one was selected. */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const backend = await backendInUse();
+  return trainInRunDir({ ...options, backend: options.backend ?? backend });
+}
+
+/** Opens a trained run directory, on the best available backend unless one was selected. */
+export async function loadRun(dir: string): Promise<LoadedRun> {
+  await backendInUse();
+  return loadRunDir(dir);
+}
+
+/** A program that forgot selectBackend() would train on a backend without gradients registered. */
+async function backendInUse(): Promise<string> {
+  return (currentSelection() ?? (await selectBackend('auto'))).name;
+}

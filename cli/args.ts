@@ -1,59 +1,87 @@
-// A small, strict flag parser: unknown flags are misuse (exit 2), not silently ignored.
+// Command-line options. Each command declares its options once, in cli/commands/info.ts (type,
+// meaning, default); node:util's parseArgs parses them strictly (an unknown option is misuse, exit
+// 2), and `--help` is written from the same declarations (cli/help.ts), so help and parsing agree.
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { UsageError } from './io.js';
 
-export interface FlagSpec {
+export interface OptionSpec {
   /** Takes a value (`--epochs 5`, `--epochs=5`) or is a switch (`--write`). */
   type: 'string' | 'boolean';
   /** One-letter alias, without the dash (`o` for `--out`). */
   short?: string;
+  /** What the value is, in help: `N`, `FILE`, `DIR`. */
+  value?: string;
+  /** What the option does, for help. */
+  description: string;
+  /** What happens without it, for help; the command applies it. */
+  default?: string;
+  /** The values it accepts; anything else is misuse. */
+  choices?: readonly string[];
 }
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  color: {
+    type: 'string',
+    value: 'WHEN',
+    choices: ['auto', 'always', 'never'],
+    default: 'auto: when the output is a terminal and NO_COLOR is not set',
+    description: 'colour in diagnostics',
+  },
+  help: { type: 'boolean', short: 'h', description: 'show this help and exit' },
+} as const satisfies OptionSpecs;
 
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | boolean | undefined>;
 }
 
-export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec>): ParsedArgs {
-  const positionals: string[] = [];
-  const flags: ParsedArgs['flags'] = {};
-  const byShort = new Map(Object.entries(spec).flatMap(([name, s]) => (s.short ? [[s.short, name] as const] : [])));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const [rawName, inlineValue] = arg.startsWith('--') ? splitOnce(arg.slice(2), '=') : [arg.slice(1), undefined];
-    const name = arg.startsWith('--') ? rawName : byShort.get(rawName);
-    const flag = name === undefined ? undefined : spec[name];
-    if (name === undefined || flag === undefined) {
-      const known = Object.keys(spec).map((n) => `--${n}`).join(', ');
-      throw new UsageError(`unknown option '${arg}'${known ? ` (options: ${known})` : ''}`);
-    }
-    if (flag.type === 'boolean') {
-      if (inlineValue !== undefined) throw new UsageError(`option '--${name}' takes no value`);
-      flags[name] = true;
-      continue;
-    }
-    const value = inlineValue ?? argv[++i];
-    if (value === undefined) throw new UsageError(`option '--${name}' needs a value`);
-    flags[name] = value;
+export function parseArgs(argv: readonly string[], specs: OptionSpecs): ParsedArgs {
+  const all: OptionSpecs = { ...specs, ...COMMON_OPTIONS };
+  const options = Object.fromEntries(
+    Object.entries(all).map(([name, spec]) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+  );
+  let parsed;
+  try {
+    parsed = parseNodeArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(parseErrorMessage(error, all));
   }
-  return { positionals, flags };
+  const flags = parsed.values as ParsedArgs['flags'];
+  for (const [name, value] of Object.entries(flags)) {
+    const choices = all[name]?.choices;
+    if (choices && typeof value === 'string' && !choices.includes(value)) {
+      throw new UsageError(`option '--${name}' must be one of ${choices.join(', ')}, got '${value}'`);
+    }
+  }
+  return { positionals: parsed.positionals, flags };
 }
 
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+/** node:util's messages are written for programmers ("argument is ambiguous"); these for users. */
+function parseErrorMessage(error: unknown, specs: OptionSpecs): string {
+  const { code, message } = error as { code?: string; message: string };
+  const option = /'(?:-\w, )?(-{1,2}[^' ,]+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option '${option}' (options: ${Object.keys(specs).map((n) => `--${n}`).join(', ')})`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (message.includes('does not take an argument')) return `option '${option}' takes no value`;
+    if (message.includes('ambiguous')) return `option '${option}' needs a value (a value starting with '-' is written ${option}=VALUE)`;
+    return `option '${option}' needs a value`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return message;
+  throw error;
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const value = args.flags[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+export function booleanFlag(args: ParsedArgs, name: string): boolean {
+  return args.flags[name] === true;
 }
 
 /** An integer flag, at least `min` (default 1), with the flag's name in the error when it is not one. */
@@ -62,7 +90,7 @@ export function integerFlag(args: ParsedArgs, name: string, options: { min?: num
   if (raw === undefined) return undefined;
   const value = Number(raw);
   const min = options.min ?? 1;
-  if (!Number.isInteger(value) || value < min) {
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
     throw new UsageError(`option '--${name}' needs an integer ≥ ${min}, got '${raw}'`);
   }
   return value;

@@ -1,54 +1,55 @@
 // `ae`: the entry point. Dispatches to one command per file; turns misuse into exit 2 with usage.
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
-import { commands } from './commands/index.js';
-import type { CommandInfo } from './commands/info.js';
+import { commands, type CommandEntry } from './commands/index.js';
+import { commandHelp, overview } from './help.js';
+import { packageVersion } from './version.js';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(overview(commands));
-    return name === undefined ? EXIT_USAGE : 0;
+  if (name === undefined) {
+    io.stderr(overview(commands));
+    return EXIT_USAGE;
   }
-  if (name === '--version') {
+  if (name === '--help' || name === '-h') {
+    io.stdout(overview(commands));
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
     io.stdout(`${await packageVersion()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`ae: unknown command '${name}'\n\n${overview(commands)}`);
-    return EXIT_USAGE;
+  if (name === 'help') {
+    if (rest.length === 0) {
+      io.stdout(overview(commands));
+      return 0;
+    }
+    const command = find(rest[0]!, io);
+    if (!command) return EXIT_USAGE;
+    io.stdout(commandHelp(command));
+    return 0;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`usage: ${command.usage}\n`);
+  const command = find(name, io);
+  if (!command) return EXIT_USAGE;
+  // Before `--`, a help flag wins over everything else, so `ae train --help` works with any other
+  // arguments (even wrong ones).
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    io.stdout(commandHelp(command));
     return 0;
   }
   try {
     return await (await command.load()).run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`ae ${command.name}: ${error.message}\nusage: ${command.usage}\n`);
+      io.stderr(`ae ${command.name}: ${error.message}\nusage: ${command.usage}\nRun 'ae help ${command.name}' for its options.\n`);
       return EXIT_USAGE;
     }
     throw error;
   }
 }
 
-function overview(list: readonly CommandInfo[]): string {
-  const width = Math.max(...list.map((c) => c.name.length));
-  const lines = list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `usage: ae <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'ae <command> --help' for a command's options.\n`;
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const url = new URL('../../package.json', import.meta.url);
-  const fallback = new URL('../package.json', import.meta.url);
-  for (const candidate of [url, fallback]) {
-    try {
-      return JSON.parse(await readFile(candidate, 'utf8')).version as string;
-    } catch {
-      // dist/cli/main.js sits two levels below package.json, cli/main.ts one level.
-    }
-  }
-  return 'unknown';
+function find(name: string, io: CliIO): CommandEntry | undefined {
+  const command = commands.find((c) => c.name === name);
+  if (!command) io.stderr(`ae: unknown command '${name}'\n\n${overview(commands)}`);
+  return command;
 }

@@ -8,19 +8,23 @@ import { renderHuman, renderJson } from '../../diagnostics/render.js';
 import { oneOfFlag, parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
 import type { Command } from '../command.js';
-import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, readStdin, STDIN_NAME, UsageError, useColor } from '../io.js';
 import { commandInfo } from './info.js';
 
 export const checkCommand: Command = {
   ...commandInfo.check,
   async run(argv, io) {
-    const args = parseArgs(argv, { format: { type: 'string' } });
+    const args = parseArgs(argv, commandInfo.check.options);
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (args.positionals.length === 0) throw new UsageError('no FILE given');
     const { files } = await expandAeFiles(args.positionals, io.cwd);
     if (files.length === 0) throw new UsageError(`no .ae files in ${args.positionals.map((p) => `'${p}'`).join(', ')}`);
     const sources = new Map<string, string>();
     for (const file of files) {
+      if (file === '-') {
+        sources.set(STDIN_NAME, await readStdin(io));
+        continue;
+      }
       try {
         sources.set(file, await readFile(resolve(io.cwd, file), 'utf8'));
       } catch (error) {
@@ -44,7 +48,7 @@ export const checkCommand: Command = {
       }
     }
     if (format === 'json') io.stdout(renderJson(diagnostics));
-    else if (diagnostics.length > 0) io.stdout(renderHuman(diagnostics, texts, { color: io.isTTY }));
+    else if (diagnostics.length > 0) io.stdout(renderHuman(diagnostics, texts, { color: useColor(io, 'stdout', args.flags.color) }));
     return hasErrors(diagnostics) ? EXIT_INPUT_ERROR : EXIT_OK;
   },
 };

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serializeIR } from '../../compiler/emit-ir.js';
 import { parseArgs, stringFlag } from '../args.js';
+import { checkOutputFile, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { loadAnalysis, modelNames } from './load-models.js';
@@ -12,12 +13,15 @@ import { commandInfo } from './info.js';
 export const compileCommand: Command = {
   ...commandInfo.compile,
   async run(argv, io) {
-    const args = parseArgs(argv, { model: { type: 'string' }, out: { type: 'string', short: 'o' } });
+    const args = parseArgs(argv, commandInfo.compile.options);
     const [file, ...extra] = args.positionals;
     if (file === undefined) throw new UsageError('no FILE given');
     if (extra.length > 0) throw new UsageError(`one FILE at a time, got also '${extra.join("', '")}'`);
+    checkSpecArgument(file, io.cwd);
+    const out = stringFlag(args, 'out');
+    if (out !== undefined) checkOutputFile(out, io.cwd, ['.json']);
     const model = stringFlag(args, 'model');
-    const analysis = await loadAnalysis(file, io, model);
+    const analysis = await loadAnalysis(file, io, model, args.flags.color);
     if (!analysis) return EXIT_INPUT_ERROR;
     const names = modelNames(analysis);
     if (names.length === 0) {
@@ -30,7 +34,6 @@ export const compileCommand: Command = {
     const ir = analysis.irs[0];
     if (!ir) return EXIT_INPUT_ERROR;
     const text = serializeIR(ir);
-    const out = stringFlag(args, 'out');
     if (out === undefined) io.stdout(text);
     else await writeFile(resolve(io.cwd, out), text);
     return EXIT_OK;

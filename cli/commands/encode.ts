@@ -4,6 +4,7 @@ import { writeCsv, writeNpy } from '../../runtime/io/index.js';
 import { encode, loadRun } from '../../runtime/tasks/index.js';
 import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
+import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
 import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
 import { commandInfo } from './info.js';
@@ -11,11 +12,13 @@ import { commandInfo } from './info.js';
 export const encodeCommand: Command = {
   ...commandInfo.encode,
   async run(argv, io) {
-    const args = parseArgs(argv, { data: { type: 'string' }, out: { type: 'string', short: 'o' }, limit: { type: 'string' }, backend: { type: 'string' } });
+    const args = parseArgs(argv, commandInfo.encode.options);
     const out = stringFlag(args, 'out');
     const limit = integerFlag(args, 'limit');
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
-    if (out === undefined || !/\.(npy|csv)$/.test(out)) throw new UsageError('-o FILE.npy or -o FILE.csv is required');
+    checkRunArgument(args.positionals[0]!, io.cwd);
+    if (out === undefined) throw new UsageError('-o FILE.npy or -o FILE.csv is required');
+    checkOutputFile(out, io.cwd, ['.npy', '.csv']);
     return reportingUserErrors('encode', io, async () => {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));

@@ -4,6 +4,7 @@ import { evaluate, evaluationObjective, formatModelMetrics, loadRun, modelMetric
 import { formatLoss } from '../../runtime/train/progress.js';
 import { integerFlag, oneOfFlag, parseArgs } from '../args.js';
 import type { Command } from '../command.js';
+import { checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
 import { resolve } from 'node:path';
 import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
@@ -12,10 +13,11 @@ import { commandInfo } from './info.js';
 export const evalCommand: Command = {
   ...commandInfo.eval,
   async run(argv, io) {
-    const args = parseArgs(argv, { data: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' }, backend: { type: 'string' } });
+    const args = parseArgs(argv, commandInfo.eval.options);
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     const limit = integerFlag(args, 'limit');
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
+    checkRunArgument(args.positionals[0]!, io.cwd);
     return reportingUserErrors('eval', io, async () => {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
 import type { Command } from '../command.js';
-import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
 import { formatAe } from '../../compiler/format/format.js';
 import { parseSource } from '../../grammar/index.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -18,9 +18,10 @@ import { commandInfo } from './info.js';
 export const fmtCommand: Command = {
   ...commandInfo.fmt,
   async run(argv, io) {
-    const args = parseArgs(argv, { write: { type: 'boolean', short: 'w' }, check: { type: 'boolean' } });
+    const args = parseArgs(argv, commandInfo.fmt.options);
     if (args.positionals.length === 0) throw new UsageError('no files given');
     if (args.flags.write && args.flags.check) throw new UsageError("'--write' and '--check' cannot be combined");
+    if (args.flags.write && args.positionals.includes('-')) throw new UsageError("'--write' rewrites files; standard input ('-') is not one");
     const { files, directories } = await expandAeFiles(args.positionals, io.cwd);
     // Printing a whole tree's files one after another to stdout helps nobody.
     if (directories > 0 && !args.flags.write && !args.flags.check) throw new UsageError('a directory needs --write or --check');
@@ -30,7 +31,7 @@ export const fmtCommand: Command = {
     for (const { file, path, text } of sources) {
       const diagnostics = parseSource(text).diagnostics.filter((d) => d.severity === 'error');
       if (diagnostics.length > 0) {
-        io.stderr(renderSyntaxErrors(file, text, diagnostics, io.isTTY));
+        io.stderr(renderSyntaxErrors(file, text, diagnostics, useColor(io, 'stderr', args.flags.color)));
         exitCode = EXIT_INPUT_ERROR;
         continue;
       }
@@ -61,6 +62,7 @@ interface Source {
 async function readAll(files: readonly string[], io: CliIO): Promise<Source[]> {
   return Promise.all(
     files.map(async (file) => {
+      if (file === '-') return { file: STDIN_NAME, path: file, text: await readStdin(io) };
       const path = resolve(io.cwd, file);
       try {
         return { file, path, text: await readFile(path, 'utf8') };

@@ -22,4 +22,5 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.eval, async () => (await import('./eval.js')).evalCommand),
   lazy(commandInfo.encode, async () => (await import('./encode.js')).encodeCommand),
   lazy(commandInfo.reconstruct, async () => (await import('./reconstruct.js')).reconstructCommand),
+  lazy(commandInfo.export, async () => (await import('./export.js')).exportCommand),
 ];

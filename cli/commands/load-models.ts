@@ -5,24 +5,31 @@ import { resolve } from 'node:path';
 import { analyzeSource, type Analysis } from '../../compiler/analyze.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
-import type { CliIO } from '../io.js';
-import { UsageError } from '../io.js';
+import { readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
 
-export async function loadAnalysis(file: string, io: CliIO, model?: string): Promise<Analysis | undefined> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read it';
-    throw new UsageError(`cannot read '${file}': ${reason}`);
-  }
-  const analysis = analyzeSource(text, file, { cwd: io.cwd, ...(model !== undefined ? { model } : {}) });
-  if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: io.isTTY }));
+/** `file` may be `-`: the text comes from standard input. `color`: the command's --color. */
+export async function loadAnalysis(file: string, io: CliIO, model?: string, color?: string | boolean): Promise<Analysis | undefined> {
+  const text = await readSpec(file, io);
+  const name = file === '-' ? STDIN_NAME : file;
+  const analysis = analyzeSource(text, name, { cwd: io.cwd, ...(model !== undefined ? { model } : {}) });
+  if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: useColor(io, 'stderr', color) }));
   if (model !== undefined && !analysis.ast.declarations.some((d) => d.kind === 'ModelDeclaration' && d.name.name === model)) {
     const names = modelNames(analysis);
     throw new UsageError(`'${file}' has no model '${model}'${names.length ? ` (models: ${names.join(', ')})` : ''}`);
   }
   return hasErrors(analysis.diagnostics) ? undefined : analysis;
+}
+
+/** The text of a .ae file argument, or of standard input for `-`. */
+export async function readSpec(file: string, io: CliIO): Promise<string> {
+  if (file === '-') return readStdin(io);
+  try {
+    return await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : 'cannot read it';
+    throw new UsageError(`cannot read '${file}': ${reason}`);
+  }
 }
 
 export function modelNames(analysis: Analysis): string[] {

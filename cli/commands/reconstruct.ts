@@ -4,6 +4,7 @@ import { imageLayout, loadRun, writeReconstructionGrid } from '../../runtime/tas
 import { modelInputs } from '../../runtime/train/batches.js';
 import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
+import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
 import { commandInfo } from './info.js';
@@ -11,11 +12,13 @@ import { commandInfo } from './info.js';
 export const reconstructCommand: Command = {
   ...commandInfo.reconstruct,
   async run(argv, io) {
-    const args = parseArgs(argv, { data: { type: 'string' }, n: { type: 'string', short: 'n' }, out: { type: 'string', short: 'o' }, backend: { type: 'string' } });
+    const args = parseArgs(argv, commandInfo.reconstruct.options);
     const out = stringFlag(args, 'out');
     const count = integerFlag(args, 'n') ?? 16;
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
-    if (out === undefined || !out.endsWith('.png')) throw new UsageError('-o FILE.png is required');
+    checkRunArgument(args.positionals[0]!, io.cwd);
+    if (out === undefined) throw new UsageError('-o FILE.png is required');
+    checkOutputFile(out, io.cwd, ['.png']);
     return reportingUserErrors('reconstruct', io, async () => {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));

@@ -15,21 +15,22 @@ import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
-/** Selects the backend from --backend (default auto), logging the choice on stderr. */
+/** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet. */
 export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
   const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
-  const selection = await selectBackend(choice as BackendName | 'auto', { log: (line) => io.stderr(`${line}\n`) });
+  const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
+  const selection = await selectBackend(choice as BackendName | 'auto', log ? { log } : {});
   return selection.name;
 }
 
 /** A model from a `.ir.json` file or compiled from a `.ae` file (diagnostics printed on stderr). */
-export async function openModel(file: string, modelName: string | undefined, io: CliIO): Promise<IRModel | undefined> {
+export async function openModel(file: string, modelName: string | undefined, io: CliIO, color?: string | boolean): Promise<IRModel | undefined> {
   if (file.endsWith('.json')) {
     const ir = await readIRFile(resolve(io.cwd, file));
     if (modelName !== undefined && ir.model !== modelName) throw new UsageError(`${file} holds model '${ir.model}', not '${modelName}'`);
     return ir;
   }
-  const analysis = await loadAnalysis(file, io, modelName);
+  const analysis = await loadAnalysis(file, io, modelName, color);
   if (analysis === undefined) return undefined;
   if (analysis.irs.length === 0) {
     throw new UsageError(modelName ? `${file} has no model '${modelName}'` : `${file} defines no model`);

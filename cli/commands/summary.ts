@@ -1,6 +1,7 @@
 // `ae summary FILE [--model NAME] [--format text|json]`: layers, output shapes and parameter counts.
 import { renderSummaryJson, renderSummaryText } from '../../compiler/check/summary.js';
 import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
+import { checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { loadAnalysis } from './load-models.js';
@@ -9,12 +10,13 @@ import { commandInfo } from './info.js';
 export const summaryCommand: Command = {
   ...commandInfo.summary,
   async run(argv, io) {
-    const args = parseArgs(argv, { model: { type: 'string' }, format: { type: 'string' } });
+    const args = parseArgs(argv, commandInfo.summary.options);
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     const [file, ...extra] = args.positionals;
     if (file === undefined) throw new UsageError('no FILE given');
     if (extra.length > 0) throw new UsageError(`one FILE at a time, got also '${extra.join("', '")}'`);
-    const analysis = await loadAnalysis(file, io, stringFlag(args, 'model'));
+    checkSpecArgument(file, io.cwd);
+    const analysis = await loadAnalysis(file, io, stringFlag(args, 'model'), args.flags.color);
     if (!analysis) return EXIT_INPUT_ERROR;
     if (format === 'json') io.stdout(renderSummaryJson(analysis.models));
     else io.stdout(analysis.models.map(renderSummaryText).join('\n'));

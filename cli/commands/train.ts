@@ -11,7 +11,8 @@ import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
 import { evaluate, imageLayout, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { integerFlag, parseArgs, stringFlag, type ParsedArgs } from '../args.js';
+import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useBackend } from './run-support.js';
@@ -20,17 +21,7 @@ import { commandInfo } from './info.js';
 export const trainCommand: Command = {
   ...commandInfo.train,
   async run(argv, io) {
-    const args = parseArgs(argv, {
-      model: { type: 'string' },
-      data: { type: 'string' },
-      epochs: { type: 'string' },
-      batch: { type: 'string' },
-      limit: { type: 'string' },
-      backend: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string', short: 'o' },
-      resume: { type: 'string' },
-    });
+    const args = parseArgs(argv, commandInfo.train.options);
     const [file, ...extra] = args.positionals;
     if (extra.length > 0) throw new UsageError(`one FILE at a time, got ${args.positionals.length}`);
     const resumeDir = stringFlag(args, 'resume');
@@ -40,9 +31,11 @@ export const trainCommand: Command = {
     const batch = integerFlag(args, 'batch');
     const limit = integerFlag(args, 'limit');
     const seed = integerFlag(args, 'seed', { min: 0 });
+    if (file !== undefined) checkSpecArgument(file, io.cwd, ['.ae', '.ir.json']);
+    if (resumeDir !== undefined) checkRunArgument(resumeDir, io.cwd);
     return reportingUserErrors('train', io, async () => {
       const runIR = resumeDir === undefined ? undefined : await readIRFile(join(createRunDirectory(resumeDir, 'run', io.cwd, { resume: true }), IR_FILE));
-      const ir = file === undefined ? runIR : await openModel(file, stringFlag(args, 'model'), io);
+      const ir = file === undefined ? runIR : await openModel(file, stringFlag(args, 'model'), io, args.flags.color);
       if (ir === undefined) return EXIT_INPUT_ERROR;
       if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
         io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);
@@ -57,7 +50,8 @@ export const trainCommand: Command = {
           cwd: io.cwd,
           backend,
           resume: resumeDir !== undefined,
-          progress: { stderr: io.stderr, isTTY: io.isTTY },
+          progress: args.flags.quiet ? { stderr: () => {}, isTTY: false } : { stderr: io.stderr, isTTY: io.isTTY },
+          overrides: commandLineOverrides(args, { epochs, batch, limit, seed }),
           ...(seed !== undefined ? { seed } : {}),
           ...(epochs !== undefined ? { epochs } : {}),
           ...(batch !== undefined ? { batch } : {}),
@@ -105,6 +99,19 @@ async function removingIfEmpty<T>(runDir: string, work: () => Promise<T>): Promi
     if (readdirSync(runDir).length === 0) rmdirSync(runDir);
     throw error;
   }
+}
+
+/**
+ * The options given on the command line that change what is trained or where, for run.json: the
+ * integers as numbers, the rest as written. How the output looks (--color, --quiet) is left out.
+ */
+function commandLineOverrides(args: ParsedArgs, integers: Record<string, number | undefined>): Record<string, string | number> {
+  const overrides: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(args.flags)) {
+    if (typeof value !== 'string' || name === 'color') continue;
+    overrides[name] = integers[name] ?? value;
+  }
+  return overrides;
 }
 
 /** Enough for every MNIST test image, few enough to keep the final evaluation to seconds. */

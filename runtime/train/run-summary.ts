@@ -12,6 +12,8 @@ export interface RunSummary {
   seed: number;
   /** The --data argument the run trained on, when one replaced the phases' data. */
   data: string | null;
+  /** Every command-line option that changed the run (`{ epochs: 3, data: "mnist:test" }`); {} from the library. */
+  overrides: Record<string, string | number>;
   timings: { seconds: number; trainingSeconds: number; samplesPerSecond: number };
   steps: number;
   resumed: boolean;

@@ -41,6 +41,8 @@ export interface TrainOptions {
   validation?: Dataset;
   /** Continue the run in runDir from its last checkpoint. */
   resume?: boolean;
+  /** The command-line options the run was started with, recorded in run.json as `overrides`. */
+  overrides?: Record<string, string | number>;
   /** The backend's name for run.json (the caller selects it). */
   backend?: string;
   progress?: ProgressSink;
@@ -231,6 +233,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       backend: options.backend ?? tf.getBackend(),
       seed,
       data: options.data ?? null,
+      overrides: options.overrides ?? {},
       timings: { seconds: totalSeconds, trainingSeconds, samplesPerSecond },
       steps: state.step,
       resumed: options.resume === true,

@@ -23,7 +23,7 @@ export function ensureBuilt(probe: string): void {
   const sources = Math.max(...SOURCE_DIRS.map((dir) => newestSource(join(repositoryRoot, dir))));
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repositoryRoot, stdio: 'pipe' });
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repositoryRoot, stdio: 'pipe' });
   } catch (error) {
     // tsc still emits when a file elsewhere has a type error; only a missing output is fatal here.
     if (!existsSync(built)) throw error;

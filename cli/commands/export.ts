@@ -1,0 +1,103 @@
+// `ae export RUN --format onnx -o FILE.onnx` and `--format pytorch -o DIR`: a trained run for other
+// stacks (docs/export.md). The exporters (export/) read only the IR and plain weight arrays; this command reads them
+// from the run directory.
+import { mkdirSync, statSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { exportOnnx } from '../../export/onnx/index.js';
+import { exportPytorch, type DataFiles } from '../../export/pytorch/index.js';
+import { mnistFiles } from '../../runtime/data/mnist.js';
+import { ExportError, type ModelPart, type Weights } from '../../export/weights.js';
+import { readSafetensors } from '../../runtime/runs/index.js';
+import { readIRFile } from '../../runtime/tasks/load-run.js';
+import { WEIGHTS_FILE } from '../../runtime/train/checkpoint.js';
+import { IR_FILE } from '../../runtime/train/train.js';
+import type { DataSource, IRModel } from '../../ir/types.js';
+import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
+import { packageVersion } from '../version.js';
+import { checkOutputFile, checkParentDirectory, checkRunArgument } from '../paths.js';
+import { reportingUserErrors } from './run-support.js';
+import { commandInfo } from './info.js';
+
+export const exportCommand: Command = {
+  ...commandInfo.export,
+  async run(argv, io) {
+    const args = parseArgs(argv, commandInfo.export.options);
+    const format = oneOfFlag(args, 'format', ['onnx', 'pytorch'] as const);
+    const part = oneOfFlag(args, 'part', ['model', 'encoder', 'decoder'] as const) ?? 'model';
+    const out = stringFlag(args, 'out');
+    if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
+    const runDir = args.positionals[0]!;
+    checkRunArgument(runDir, io.cwd);
+    if (format === undefined) throw new UsageError('--format onnx or --format pytorch is required');
+    if (out === undefined) throw new UsageError(format === 'onnx' ? '-o FILE.onnx is required' : '-o DIR is required');
+    if (format === 'onnx') checkOutputFile(out, io.cwd, ['.onnx']);
+    else {
+      if (part !== 'model') throw new UsageError('--part is for --format onnx; the PyTorch module has forward (the model) and encode (the encoder)');
+      checkOutputDirectory(out, io.cwd);
+    }
+    return reportingUserErrors('export', io, async () => {
+      const dir = resolve(io.cwd, runDir);
+      const ir = await readIRFile(join(dir, IR_FILE));
+      const weights = await readWeights(join(dir, WEIGHTS_FILE));
+      try {
+        if (format === 'onnx') await writeOnnx(ir, weights, part, resolve(io.cwd, out));
+        else await writePytorch(ir, weights, resolve(io.cwd, out), io);
+      } catch (error) {
+        if (!(error instanceof ExportError)) throw error;
+        io.stderr(`ae export: ${ir.model} does not export to ${format === 'onnx' ? 'ONNX' : 'PyTorch'}: ${error.message}\n`);
+        return EXIT_INPUT_ERROR;
+      }
+      io.stderr(`wrote ${out}\n`);
+      return EXIT_OK;
+    });
+  },
+};
+
+async function readWeights(file: string): Promise<Weights> {
+  const { tensors } = await readSafetensors(file);
+  return new Map(Object.entries(tensors).map(([id, t]) => [id, { shape: t.shape, values: Float32Array.from(t.data) }]));
+}
+
+async function writeOnnx(ir: IRModel, weights: Weights, part: ModelPart, path: string): Promise<void> {
+  await writeFile(path, exportOnnx(ir, weights, { part, version: await packageVersion() }));
+}
+
+async function writePytorch(ir: IRModel, weights: Weights, dir: string, io: CliIO): Promise<void> {
+  const { files, noTrainPy } = exportPytorch(ir, weights, { version: await packageVersion(), dataFiles: (source) => dataFiles(source, io.cwd) });
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  if (noTrainPy !== undefined) {
+    await rm(join(dir, 'train.py'), { force: true }); // not one from an earlier export of another model
+    io.stderr(`ae export: no train.py: ${noTrainPy} (model.py and the weights are written)\n`);
+  }
+}
+
+/** Where train.py reads a data source: the files aelang reads, as absolute paths. */
+function dataFiles(source: DataSource, cwd: string): ReturnType<DataFiles> {
+  switch (source.kind) {
+    case 'mnist':
+      return { kind: 'idx', images: mnistFiles(source.split).images };
+    case 'idx':
+      return { kind: 'idx', images: resolve(cwd, source.images) };
+    case 'npy':
+      return { kind: 'npy', path: resolve(cwd, source.path) };
+    default:
+      return undefined; // csv and synthetic: train.py asks for --data
+  }
+}
+
+/** A directory for the PyTorch files: created when missing (its parent must exist), not a file. */
+function checkOutputDirectory(dir: string, cwd: string): void {
+  const path = resolve(cwd, dir);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+    if (!isDirectory) throw new UsageError(`-o '${dir}' is a file; --format pytorch writes a directory`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    checkParentDirectory(dir, cwd, '-o');
+    mkdirSync(path);
+  }
+}

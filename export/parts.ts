@@ -1,0 +1,51 @@
+// The nodes an inference graph needs: those the wanted outputs depend on, in IR (topological)
+// order, with the nodes that run only in training (corruptions, dropout) still listed: each
+// exporter turns them into the identity.
+import type { IRModel, IRNode } from '../ir/types.js';
+import { ExportError, type ModelPart } from './weights.js';
+
+export interface GraphPart {
+  /** The model input names, or the latent node id for the decoder alone. */
+  inputs: string[];
+  /** Output name → node id. */
+  outputs: { name: string; node: string }[];
+  nodes: IRNode[];
+}
+
+export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
+  const data = ir.inputs.find((i) => i.kind === 'tensor')?.name ?? ir.outputs.target;
+  const code = { name: 'code', node: ir.outputs.latent };
+  const reconstruction = { name: 'reconstruction', node: ir.outputs.reconstruction };
+  if (part === 'encoder') return { inputs: [data], outputs: [code], nodes: needed(ir, [code.node], new Set([data])) };
+  if (part === 'decoder') {
+    const nodes = needed(ir, [reconstruction.node], new Set([code.node]), false);
+    for (const node of nodes) {
+      const other = node.inputs.find((id) => id !== code.node && !nodes.some((n) => n.id === id));
+      if (other !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
+      if (node.op === 'unpool' && node.attrs.mode === 'switches') {
+        throw new ExportError(`the decoder cannot run alone: node '${node.id}' (unpool) needs the switches of encoder node '${node.attrs.switchesFrom}'`);
+      }
+    }
+    return { inputs: [code.node], outputs: [reconstruction], nodes };
+  }
+  return { inputs: [data], outputs: [reconstruction, code], nodes: needed(ir, [reconstruction.node, code.node], new Set([data])) };
+}
+
+/** `switches`: also what an unpool's maxpool needs (the decoder alone checks those itself). */
+function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>, switches = true): IRNode[] {
+  const byId = new Map(ir.nodes.map((n) => [n.id, n]));
+  const keep = new Set<string>();
+  const visit = (id: string): void => {
+    if (given.has(id) || keep.has(id)) return;
+    const node = byId.get(id);
+    if (!node) {
+      if (ir.inputs.some((i) => i.name === id)) throw new ExportError(`this part of the model reads the input '${id}', which it does not take`);
+      throw new ExportError(`unknown node '${id}'`);
+    }
+    keep.add(id);
+    node.inputs.forEach(visit);
+    if (switches && node.op === 'unpool' && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
+  };
+  wanted.forEach(visit);
+  return ir.nodes.filter((n) => keep.has(n.id));
+}

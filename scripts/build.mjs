@@ -1,0 +1,39 @@
+// `npm run build`: compile to dist/, then copy the hand-kept declaration files (grammar/cst.d.ts,
+// generated from the grammar) that tsc never emits but the emitted .d.ts files import, so the
+// published types resolve. `--clean` (the `prepare` script, before `npm pack` and after `npm ci`)
+// first empties dist/, so no output of a deleted source is published; plain builds leave it, as
+// tests may be reading dist/ meanwhile.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceFolders = ['diagnostics', 'grammar', 'ir', 'compiler', 'runtime', 'cli', 'lsp', 'export'];
+
+if (process.argv.includes('--clean')) rmSync(join(root, 'dist'), { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+
+for (const folder of sourceFolders) {
+  for (const file of declarationFiles(join(root, folder))) {
+    const target = join(root, 'dist', relative(root, file));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
+}
+
+function declarationFiles(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // a folder this checkout does not have
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return declarationFiles(path);
+    return entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}

@@ -1,0 +1,59 @@
+// ONNX export against the runtime: every model in specs/valid/ with random weights, run by
+// onnxruntime-node (its bundled CPU build), gives the runtime's reconstruction and code within 1e-5,
+// whole and by halves; a half that cannot run alone (a decoder unpooling by the encoder's switches)
+// fails with an ExportError naming the node and op.
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnx } from '../../export/onnx/index.js';
+import { ExportError } from '../../export/weights.js';
+import { selectBackend } from '../../runtime/backends/index.js';
+import { maxDifference, randomizedProgram, runtimeOutputs, sampleInput, specModels } from './models.js';
+
+const models = specModels();
+const switchesUnpool = (ir: (typeof models)[number]['ir']) => ir.nodes.find((n) => n.op === 'unpool' && n.attrs.mode === 'switches');
+
+beforeAll(async () => {
+  await selectBackend('cpu'); // the reference backend
+});
+
+async function run(bytes: Uint8Array, feeds: Record<string, { shape: number[]; values: Float32Array }>) {
+  const session = await ort.InferenceSession.create(bytes);
+  const tensors = Object.fromEntries(Object.entries(feeds).map(([name, v]) => [name, new ort.Tensor('float32', v.values, v.shape)]));
+  const results = await session.run(tensors);
+  await session.release();
+  return Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { values: t.data as Float32Array, shape: t.dims as number[] }]));
+}
+
+describe('ae export --format onnx', () => {
+  it('covers decoders that run alone and decoders that do not', () => {
+    expect(models.length).toBe(70);
+    expect(models.filter(({ ir }) => switchesUnpool(ir)).length).toBe(7);
+  });
+
+  it.each(models.map(({ file, ir }) => [`${file} ${ir.model}`, ir] as const))('%s: outputs equal the runtime’s within 1e-5', async (_name, ir) => {
+    const { program, weights } = randomizedProgram(ir);
+    try {
+      const input = sampleInput(ir, 3);
+      const expected = runtimeOutputs(program, input);
+      const whole = await run(exportOnnx(ir, weights), { [input.name]: input });
+      expect(whole.reconstruction!.shape).toEqual([3, ...ir.nodes.find((n) => n.id === ir.outputs.reconstruction)!.shape.slice(1)]);
+      expect(whole.code!.shape).toEqual(expected.codeShape);
+      expect(maxDifference(whole.reconstruction!.values, expected.reconstruction)).toBeLessThan(1e-5);
+      expect(maxDifference(whole.code!.values, expected.code)).toBeLessThan(1e-5);
+
+      const encoder = await run(exportOnnx(ir, weights, { part: 'encoder' }), { [input.name]: input });
+      expect(Object.keys(encoder)).toEqual(['code']);
+      expect(maxDifference(encoder.code!.values, expected.code)).toBeLessThan(1e-5);
+      const unpool = switchesUnpool(ir);
+      if (unpool?.op === 'unpool') {
+        const message = `the decoder cannot run alone: node '${unpool.id}' (unpool) needs the switches of encoder node '${unpool.attrs.switchesFrom}'`;
+        expect(() => exportOnnx(ir, weights, { part: 'decoder' })).toThrow(new ExportError(message));
+        return;
+      }
+      const decoder = await run(exportOnnx(ir, weights, { part: 'decoder' }), { code: { shape: expected.codeShape, values: expected.code } });
+      expect(maxDifference(decoder.reconstruction!.values, expected.reconstruction)).toBeLessThan(1e-5);
+    } finally {
+      program.dispose();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+# Runs exported PyTorch models on the inputs the test wrote: for each directory given, loads
+# model.py's load() and writes reconstruction.npy and code.npy (images back to NHWC, as aelang's),
+# and prints one JSON line with the module's parameter and buffer counts.
+import importlib.util
+import json
+import sys
+
+import numpy as np
+import torch
+
+for directory in sys.argv[1:]:
+    spec = importlib.util.spec_from_file_location(f'model_{abs(hash(directory))}', f'{directory}/model.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.load()
+    x = torch.from_numpy(np.load(f'{directory}/input.npy'))
+    if x.dim() == 4:
+        x = x.permute(0, 3, 1, 2)
+    with torch.no_grad():
+        reconstruction = model(x)
+        code = model.encode(x)
+    to_aelang = lambda t: (t.permute(0, 2, 3, 1) if t.dim() == 4 else t).contiguous().numpy()
+    np.save(f'{directory}/reconstruction.npy', to_aelang(reconstruction))
+    np.save(f'{directory}/code.npy', to_aelang(code))
+    stored = sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked'))
+    print(json.dumps({'directory': directory, 'parameters': len(list(model.parameters())), 'values': stored}))
