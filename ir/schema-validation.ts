@@ -2,28 +2,18 @@
 // shapes). The compiler checks every IR it writes and the runtime every IR it is handed; a bad IR is
 // rejected with the JSON path of its first error. (The training loop's validation set is another
 // thing: runtime/train/validate.ts.)
-// Ajv is required on first use, not imported: loading it was a third of `ae check`'s start-up,
-// and `ae check` never validates (analyze.ts's `validateSchema: false`).
-import { createRequire } from 'node:module';
-import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
-import schema from './ir.schema.json' with { type: 'json' };
+// The schema check is a generated module (ir/schema-validator.ts writes it), not Ajv compiling the
+// schema at start: that compile was ~1.8 s of every `ae train`.
+import type { ValidateFunction } from 'ajv';
 import { graphProblem } from './graph.js';
+import validateSchema from './schema-validator.generated.js';
 import type { IRModel } from './types.js';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  // Compiled once, on first use: compiling the schema costs far more than validating.
-  if (compiled) return compiled;
-  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
-  compiled = new Ajv({ allErrors: false, strict: true, strictTuples: false, discriminator: true }).compile(schema);
-  return compiled;
-}
+const validate = validateSchema as unknown as ValidateFunction;
 
 export type IRValidation = { ok: true; ir: IRModel } | { ok: false; error: string };
 
 export function validateIR(json: unknown): IRValidation {
-  const validate = validator();
   if (validate(json)) {
     const problem = graphProblem(json as IRModel);
     return problem === undefined ? { ok: true, ir: json as IRModel } : { ok: false, error: problem };

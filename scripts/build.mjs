@@ -1,8 +1,9 @@
 // `npm run build`: compile to dist/, then copy the hand-kept declaration files (grammar/cst.d.ts,
 // generated from the grammar) that tsc never emits but the emitted .d.ts files import, so the
-// published types resolve. `--clean` (the `prepare` script, before `npm pack` and after `npm ci`)
-// first empties dist/, so no output of a deleted source is published; plain builds leave it, as
-// tests may be reading dist/ meanwhile.
+// published types resolve, and the IR schema the package exports (`aelang/ir.schema.json`), which
+// no module imports (validation runs the validator generated from it). `--clean` (the `prepare`
+// script, before `npm pack` and after `npm ci`) first empties dist/, so no output of a deleted
+// source is published; plain builds leave it, as tests may be reading dist/ meanwhile.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -23,6 +24,8 @@ for (const folder of sourceFolders) {
     copyFileSync(file, target);
   }
 }
+
+copyFileSync(join(root, 'ir/ir.schema.json'), join(root, 'dist/ir/ir.schema.json'));
 
 function declarationFiles(dir) {
   let entries;

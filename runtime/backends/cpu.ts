@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
 import type { ProbeOutcome } from './probe.js';
 
 /** Pure-JS reference backend; always present (a hard dependency). */
 export async function probeCpu(): Promise<ProbeOutcome> {
-  await import('@tensorflow/tfjs-backend-cpu');
+  createRequire(import.meta.url)('@tensorflow/tfjs-backend-cpu'); // required: see gradients.ts
   return { ok: true, detail: 'pure JS reference' };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
 
 /**
  * tfjs-core's Node bundle registers no gradient functions: they live in
@@ -9,7 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export async function ensureGradientsRegistered(): Promise<void> {
   if (gradientsRegistered()) return;
-  await import('@tensorflow/tfjs-layers');
+  // Required, not imported: only its side effect is wanted, and import() first has Node scan the
+  // 1.5 MB CommonJS bundle for export names (~250 ms of `ae train`'s start, against ~50 ms).
+  createRequire(import.meta.url)('@tensorflow/tfjs-layers');
   if (!gradientsRegistered()) {
     throw new Error('tfjs gradient functions are not registered (importing @tensorflow/tfjs-layers did not register them)');
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
 import { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.js';
 import { probeCpu } from './cpu.js';
 import { BackendUnavailableError } from './errors.js';
@@ -18,6 +18,11 @@ export { describeBackend, type BackendDescription } from './describe.js';
 export { ensureGradientsRegistered } from './gradients.js';
 export { wasmThreadCount } from './wasm.js';
 export { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.js';
+
+// The cpu backend registers itself on load: the reference, and the host of the kernels other
+// backends borrow (kernels/cpu_fallback.ts). Required, as it is loaded only for that side effect
+// (see gradients.ts).
+createRequire(import.meta.url)('@tensorflow/tfjs-backend-cpu');
 
 function defaultProbes(threads: number): Record<BackendName, BackendProbe> {
   return { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: () => probeWasm(threads), cpu: probeCpu };

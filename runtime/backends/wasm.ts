@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { firstLine, resolvePackageFile } from './packages.js';
@@ -46,7 +47,8 @@ export function wasmThreadCount(requested?: number): number {
 export async function probeWasm(threads = 1): Promise<ProbeOutcome> {
   let packageMain: string;
   try {
-    const loaded = (await import(WASM_PACKAGE)) as WasmModule & { default?: WasmModule };
+    // Required, not imported: import() would first scan the CommonJS bundle for export names (~100 ms).
+    const loaded = createRequire(import.meta.url)(WASM_PACKAGE) as WasmModule & { default?: WasmModule };
     wasmModule = typeof loaded.setWasmPaths === 'function' ? loaded : loaded.default;
     if (wasmModule == null) return { ok: false, why: `${WASM_PACKAGE} has no setWasmPaths export` };
     packageMain = resolvePackageFile(WASM_PACKAGE);
