@@ -7,6 +7,7 @@ import { dereference, type ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
 import { activationNames, activationSpec, DEFAULT_LEAKY_ALPHA, isActivation } from '../shapes/activations.js';
 import { describeType, type ArgSpec, type ArgType, type ArgValue, type BoundArgs, type Signature } from '../shapes/signature.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface BindContext {
   evaluator: ConstantEvaluator;
@@ -41,7 +42,7 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
     const name = arg.name.name;
     if (!signature.args.some((a) => a.name === name)) {
       const missing = missingRequired(signature, call);
-      ctx.reporter.unknown('AE2005', arg.name, `${what} has no argument \`${name}\``, name, signature.args.map((a) => a.name), {
+      ctx.reporter.unknown('AE2005', arg.name, message('AE2005', { owner: what, name }), name, signature.args.map((a) => a.name), {
         file,
         notes: [
           ...(signature.args.length ? [`arguments: ${signature.args.map((a) => a.name).join(', ')}`] : []),
@@ -53,7 +54,7 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
       continue;
     }
     if (given.has(name)) {
-      ctx.reporter.report('AE2007', arg, `argument \`${name}\` given twice`, {
+      ctx.reporter.report('AE2007', arg, message('AE2007', { name }), {
         file,
         related: [{ message: 'first given here', range: given.get(name)!.range, file }],
       });

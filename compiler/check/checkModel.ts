@@ -21,6 +21,7 @@ import { countParameters } from './count.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js';
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface CheckShared {
   reporter: Reporter;
@@ -207,7 +208,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       continue;
     }
     if (on.classes !== undefined) {
-      shared.reporter.report('AE3002', head.on, `a head reads a float tensor, not the label \`${head.on.name}\``, { file });
+      shared.reporter.report('AE3002', head.on, message('AE3002', { layer: 'head', expected: 'a float tensor', actual: `the label \`${head.on.name}\`` }), { file });
       headsBuilt = false;
       continue;
     }

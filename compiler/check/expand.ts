@@ -10,6 +10,7 @@ import type { BoundArgs } from '../shapes/signature.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import { fromFailedImport, type Env, type ParameterBinding, type ScopedBlock } from '../resolve/scope.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface LayerInstance {
   opName: string;
@@ -68,7 +69,7 @@ function makeLayers(expansion: Expansion, added: number): boolean {
   }
   expansion.stopped = true;
   const { layer: at, file } = expansion.top!;
-  expansion.ctx.reporter.report('AE2022', at, `this expands to more than ${MAX_LAYERS.toLocaleString('en-US')} layers`, {
+  expansion.ctx.reporter.report('AE2022', at, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), {
     file,
     notes: [`an encoder, decoder or head holds at most ${MAX_LAYERS.toLocaleString('en-US')} layers once its \`repeat\`s and blocks are expanded`],
   });
@@ -164,7 +165,7 @@ function expandCall(layer: LayerCall, env: Env, expansion: Expansion, blocks: re
   }
   const block = namespace.blocks.get(callee.member.name);
   if (!block) {
-    ctx.reporter.unknown('AE2013', callee.member, `\`${namespace.file}\` has no block \`${callee.member.name}\``, callee.member.name, namespace.blocks.keys(), { file });
+    ctx.reporter.unknown('AE2013', callee.member, message('AE2013', { file: namespace.file, kind: 'block', name: callee.member.name }), callee.member.name, namespace.blocks.keys(), { file });
     return undefined;
   }
   return expandBlock(block, layer, env, expansion, blocks);
@@ -190,7 +191,7 @@ function expandBlock(block: ScopedBlock, layer: LayerCall, env: Env, expansion: 
   }
   if (++expansion.calls > MAX_BLOCK_CALLS) {
     const top = expansion.top!;
-    ctx.reporter.report('AE2022', top.layer, `this expands through more than ${MAX_BLOCK_CALLS.toLocaleString('en-US')} block calls`, { file: top.file });
+    ctx.reporter.report('AE2022', top.layer, message('AE2022', { limit: MAX_BLOCK_CALLS.toLocaleString('en-US'), what: 'block calls' }), { file: top.file });
     expansion.stopped = true;
     return undefined;
   }
@@ -230,12 +231,12 @@ function bindBlockParameters(block: ScopedBlock, call: Call, env: Env, ctx: Expa
     }
     const parameter = parameters.find((p) => p.name.name === arg.name!.name);
     if (!parameter) {
-      ctx.reporter.unknown('AE2005', arg.name, `block \`${name}\` has no parameter \`${arg.name.name}\``, arg.name.name, parameters.map((p) => p.name.name), { file });
+      ctx.reporter.unknown('AE2005', arg.name, message('AE2005', { owner: `block \`${name}\``, name: arg.name.name }), arg.name.name, parameters.map((p) => p.name.name), { file });
       ok = false;
       continue;
     }
     if (bound.has(parameter.name.name)) {
-      ctx.reporter.report('AE2007', arg, `argument \`${parameter.name.name}\` given twice`, { file });
+      ctx.reporter.report('AE2007', arg, message('AE2007', { name: parameter.name.name }), { file });
       ok = false;
       continue;
     }

@@ -125,7 +125,7 @@ export class Graph {
     const { op, args, input } = request;
     const result = op.infer(input.shape, args, request.context);
     if ('code' in result) {
-      this.reporter.report(result.code, request.at, result.message, { file: request.file });
+      this.reporter.report(result.code, request.at, result.message, { file: request.file, notes: result.notes ?? [] });
       return undefined;
     }
     const specs = op.params(input.shape, args);

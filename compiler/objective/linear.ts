@@ -7,6 +7,7 @@ import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { isLossName, lossNames, type LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { unknownWord } from './values.js';
+import { message } from '../../diagnostics/message.js';
 
 /** One loss call with the coefficient it is multiplied by. */
 export interface WeightedCall {
@@ -89,7 +90,7 @@ function linearizeBinary(operator: string, left: Expression, right: Expression, 
   // expression, so no infinite weight reaches the IR.
   if (form && ![form.constant, ...form.calls.map((c) => c.weight)].every(Number.isFinite)) {
     const range = { start: left.range.start, end: right.range.end };
-    context.diagnostics.push(diagnostic('AE2023', 'this coefficient is too large (infinite as a 64-bit float)', range));
+    context.diagnostics.push(diagnostic('AE2023', message('AE2023', { what: 'coefficient', value: 'infinite' }), range));
     return undefined;
   }
   return form;

@@ -11,6 +11,7 @@ import type { Env, ParameterBinding, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
+import { message } from '../../diagnostics/message.js';
 
 /** What a constant expression evaluates to. */
 export type ConstantValue = number | string | boolean | ConstantValue[];
@@ -73,7 +74,7 @@ export class ConstantEvaluator {
         }
         const scoped = namespace.lets.get(expr.member.name);
         if (scoped) return this.evaluateLet(scoped);
-        r?.unknown('AE2013', expr.member, `\`${namespace.file}\` has no constant \`${expr.member.name}\``, expr.member.name, namespace.lets.keys(), { file });
+        r?.unknown('AE2013', expr.member, message('AE2013', { file: namespace.file, kind: 'constant', name: expr.member.name }), expr.member.name, namespace.lets.keys(), { file });
         return undefined;
       }
       case 'IndexExpression': {
@@ -127,7 +128,7 @@ export class ConstantEvaluator {
    *  units is no layer), reported where the number is written or made. */
   private finite(value: number, at: Expression, r: Reporter | undefined, file: string): number | undefined {
     if (Number.isFinite(value)) return value;
-    r?.report('AE2023', at, `this number is too large (it is ${value > 0 ? '' : '-'}infinite as a 64-bit float)`, {
+    r?.report('AE2023', at, message('AE2023', { what: 'number', value: value > 0 ? 'infinite' : '-infinite' }), {
       file,
       notes: ['numbers must lie within ±1.7976931348623157e308'],
     });

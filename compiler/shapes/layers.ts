@@ -6,8 +6,9 @@ import type { ActivationSpec, Initializer, IRAttrs, IROpAttrs, ParameterRole, Sh
 import { activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
+import { message } from '../../diagnostics/message.js';
 
-export type ShapeResult = { shape: Shape } | { code: DiagnosticCode; message: string };
+export type ShapeResult = { shape: Shape } | { code: DiagnosticCode; message: string; notes?: string[] };
 
 export interface ParamSpec {
   role: ParameterRole;
@@ -57,19 +58,21 @@ export interface LayerOp {
   mirror?(layer: Mirrored): MirrorRule;
 }
 
-const fail = (code: DiagnosticCode, message: string): ShapeResult => ({ code, message });
+const fail = (code: DiagnosticCode, message: string, notes?: string[]): ShapeResult => ({ code, message, ...(notes ? { notes } : {}) });
 const act = (args: BoundArgs) => (args.act as ActivationSpec | undefined) ?? LINEAR;
 const padding = oneOf('same', 'valid');
 type Padding = IRAttrs['conv2d']['padding'];
 
 function needsFlat(name: string, input: Shape): ShapeResult | undefined {
   if (input.length === 2) return undefined;
-  return fail('AE3002', `\`${name}\` needs a flat input [n], but gets ${formatShape(input)}; add \`flatten\` before it`);
+  return fail('AE3002', message('AE3002', { layer: name, expected: 'a flat input [n]', actual: formatShape(input) }), [
+    'add `flatten` before it',
+  ]);
 }
 
 function needsImage(name: string, input: Shape): ShapeResult | undefined {
   if (input.length === 4) return undefined;
-  return fail('AE3002', `\`${name}\` needs an image [height, width, channels], but gets ${formatShape(input)}`);
+  return fail('AE3002', message('AE3002', { layer: name, expected: 'an image [height, width, channels]', actual: formatShape(input) }));
 }
 
 function positiveSizes(name: string, input: Shape, out: Shape, how: string): ShapeResult {
@@ -276,11 +279,11 @@ const layerTable: Record<string, LayerOp> = {
       const fixed = target.filter((d) => d !== -1).reduce((x, y) => x * y, 1);
       if (target.includes(-1)) {
         if (count === null) return { shape: [null, ...target.map((d) => (d === -1 ? null : d))] };
-        if (count % fixed !== 0) return fail('AE3004', `cannot reshape ${formatShape(input)} (${count} values) into [${target.join(', ')}]`);
+        if (count % fixed !== 0) return fail('AE3004', message('AE3004', { input: formatShape(input), count, target: `[${target.join(', ')}]`, reason: `${count} is not a multiple of ${fixed}` }));
         return { shape: [null, ...target.map((d) => (d === -1 ? count / fixed : d))] };
       }
       if (count !== null && count !== fixed) {
-        return fail('AE3004', `cannot reshape ${formatShape(input)} (${count} values) into [${target.join(', ')}] (${fixed} values)`);
+        return fail('AE3004', message('AE3004', { input: formatShape(input), count, target: `[${target.join(', ')}]`, reason: `that holds ${fixed} values` }));
       }
       return { shape: [null, ...target] };
     },

@@ -15,6 +15,13 @@ export const diagnosticCatalogue = Object.freeze({
   ...lintsCodes,
 }) as Readonly<Record<DiagnosticCode, CatalogueEntry>>;
 
+/** The entries with their literal types, so a template's placeholders are known to the compiler. */
+export type CatalogueEntries = typeof syntaxCodes &
+  typeof namesCodes &
+  typeof shapesCodes &
+  typeof objectiveCodes &
+  typeof lintsCodes;
+
 export type DiagnosticCode =
   | keyof typeof syntaxCodes
   | keyof typeof namesCodes

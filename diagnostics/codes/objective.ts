@@ -23,7 +23,7 @@ export const objectiveCodes = {
   AE4102: { severity: 'error', title: 'invalid train setting value' },
   AE4103: { severity: 'error', title: 'duplicate phase name' },
   AE4104: { severity: 'error', title: 'duplicate train setting' },
-  AE4105: { severity: 'error', title: 'unknown data source, optimizer or schedule' },
+  AE4105: { severity: 'error', title: 'unknown data source, optimizer or schedule', message: 'unknown {kind} `{name}`' },
   AE4106: { severity: 'error', title: 'unknown option of a train setting' },
   AE4107: { severity: 'error', title: 'unknown freeze target' },
   AE4108: { severity: 'error', title: 'data does not fit the input' },

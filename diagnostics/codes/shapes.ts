@@ -3,9 +3,9 @@ import type { CatalogueEntry } from './entry.js';
 
 export const shapesCodes = {
   AE3001: { severity: 'error', title: 'decoder output does not match the input' },
-  AE3002: { severity: 'error', title: 'layer does not fit its input shape' },
+  AE3002: { severity: 'error', title: 'layer does not fit its input shape', message: '`{layer}` needs {expected}, but gets {actual}' },
   AE3003: { severity: 'error', title: 'output size not a positive integer' },
-  AE3004: { severity: 'error', title: 'reshape changes the element count' },
+  AE3004: { severity: 'error', title: 'reshape changes the element count', message: 'cannot reshape {input} ({count} values) into {target}: {reason}' },
   AE3005: { severity: 'error', title: 'tied layers not transposable' },
   AE3006: { severity: 'error', title: 'unpool without maxpool switches' },
   AE3007: { severity: 'error', title: 'mirrored layer cannot restore its shape' },

@@ -36,7 +36,7 @@ describe('blocks', () => {
   it('reports arity, unknown parameters and missing arguments', () => {
     const a = analyze(withEncoder(down, 'down(1, 2, 3), down(c = 1, q = 2), down()'));
     expect(codes(a)).toEqual(['AE2006@7:24', 'AE2005@7:40', 'AE2006@7:48']);
-    expect(a.diagnostics[1]!.message).toBe('block `down` has no parameter `q`');
+    expect(a.diagnostics[1]!.message).toBe('block `down` has no argument `q`');
   });
 
   it('passes activations through parameters', () => {

@@ -4,6 +4,7 @@ import type { LrSchedule, Optimizer } from '../../../ir/types.js';
 import { lowerLrSchedule, scheduleArgument, withStartingRate } from './lr-schedules.js';
 import { unknownWord } from '../values.js';
 import { bindOptions, fraction, nonNegative, positive, type CallLike, type OptionSpec, type SettingContext } from './options.js';
+import { message } from '../../../diagnostics/message.js';
 
 const lr = (value: number): OptionSpec => ({ name: 'lr', kind: 'number', default: value, check: positive });
 const weightDecay: OptionSpec = { name: 'weight_decay', kind: 'number', default: 0, check: nonNegative };
@@ -35,7 +36,7 @@ export const defaultOptimizer: Optimizer = { kind: 'adam', lr: 1e-3, beta1: 0.9,
 export function lowerOptimizer(call: CallLike, context: SettingContext): { optimizer: Optimizer; lrSchedule?: LrSchedule } | undefined {
   if (!Object.hasOwn(optimizers, call.name)) {
     context.diagnostics.push(
-      unknownWord('AE4105', `unknown optimizer \`${call.name}\``, call.name, call.nameRange, optimizerNames, [
+      unknownWord('AE4105', message('AE4105', { kind: 'optimizer', name: call.name }), call.name, call.nameRange, optimizerNames, [
         `optimizers: ${optimizerNames.join(', ')}`,
       ]),
     );

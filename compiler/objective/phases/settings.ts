@@ -7,6 +7,7 @@ import { unknownWord } from '../values.js';
 import { asCall, bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type SettingContext } from './options.js';
 import { lowerDataSource } from './sources.js';
 import { lowerOptimizer } from './optimizers.js';
+import { message } from '../../../diagnostics/message.js';
 
 export type PhaseDraft = Omit<IRPhase, 'name' | 'objective'>;
 
@@ -64,7 +65,7 @@ export const settingHandlers: Readonly<Record<string, SettingHandler>> = Object.
     const call = asCall(value);
     if (!call) return needs('a schedule such as `greedy(epochs = 5)`', 'schedule', value, context);
     if (call.name !== 'greedy') {
-      context.diagnostics.push(unknownWord('AE4105', `unknown schedule \`${call.name}\``, call.name, call.nameRange, ['greedy']));
+      context.diagnostics.push(unknownWord('AE4105', message('AE4105', { kind: 'schedule', name: call.name }), call.name, call.nameRange, ['greedy']));
       return;
     }
     const options = bindOptions(call, [{ name: 'epochs', kind: 'number', check: positiveInteger }], context);

@@ -4,6 +4,7 @@ import { bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type Cal
 import { unknownWord } from '../values.js';
 import { diagnostic } from '../../../diagnostics/diagnostic.js';
 import { elementCount, formatShape } from '../../shapes/dims.js';
+import { message } from '../../../diagnostics/message.js';
 
 const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {
   mnist: [{ name: 'split', kind: 'string', words: ['train', 'test'] }],
@@ -38,7 +39,7 @@ export function dataSourceOptions(name: string): readonly OptionSpec[] | undefin
 export function lowerDataSource(call: CallLike, role: 'data' | 'validate', context: SettingContext): DataSource | undefined {
   if (!Object.hasOwn(sources, call.name)) {
     context.diagnostics.push(
-      unknownWord('AE4105', `unknown data source \`${call.name}\``, call.name, call.nameRange, dataSourceNames, [
+      unknownWord('AE4105', message('AE4105', { kind: 'data source', name: call.name }), call.name, call.nameRange, dataSourceNames, [
         `data sources: ${dataSourceNames.join(', ')}`,
       ]),
     );
