@@ -203,7 +203,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     }
     const on = names.tensors.get(head.on.name);
     if (!on) {
-      shared.reporter.unknown('AE2001', head.on, `unknown tensor \`${head.on.name}\``, head.on.name, names.tensors.keys(), { file });
+      shared.reporter.unknown('AE2001', head.on, message('AE2001', { kind: 'tensor', name: head.on.name }), head.on.name, names.tensors.keys(), { file });
       headsBuilt = false;
       continue;
     }

@@ -157,7 +157,7 @@ function expandCall(layer: LayerCall, env: Env, expansion: Expansion, blocks: re
     const at = callee.object;
     if (namespaceName !== undefined && fromFailedImport(env.scope, namespaceName, true)) return undefined;
     if (namespaceName !== undefined) {
-      ctx.reporter.unknown('AE2001', at, `unknown import \`${namespaceName}\``, namespaceName, env.scope.namespaces.keys(), { file });
+      ctx.reporter.unknown('AE2001', at, message('AE2001', { kind: 'import', name: namespaceName }), namespaceName, env.scope.namespaces.keys(), { file });
     } else {
       ctx.reporter.report('AE2003', callee, 'a layer is a name or `import.block`', { file });
     }

@@ -4,6 +4,7 @@ import type { IRInput, Shape } from '../../ir/types.js';
 import { bindArguments } from './bind.js';
 import { corruptionNames, corruptionOps } from '../shapes/corruptions.js';
 import { bindContext, type ModelContext } from './context.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface CheckedInputs {
   inputs: { decl: InputMember; ir: IRInput }[];
@@ -91,7 +92,7 @@ export function buildCorruptions(ctx: ModelContext, corruptions: readonly Corrup
     if (member.recovered) continue;
     const target = inputs.inputs.find((i) => i.ir.name === member.target.name);
     if (!target) {
-      ctx.reporter.unknown('AE2001', member.target, `\`${member.target.name}\` is not an input of this model`, member.target.name, entry.keys(), { file: ctx.file });
+      ctx.reporter.unknown('AE2001', member.target, message('AE2001', { kind: 'input', name: member.target.name }), member.target.name, entry.keys(), { file: ctx.file });
       continue;
     }
     if (target.ir.kind === 'label') {

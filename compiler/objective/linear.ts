@@ -54,7 +54,7 @@ export function linearize(expr: Expression, context: TermContext): LinearForm | 
       return constantOr(expr, context, () =>
         context.model.tensors.has(expr.name)
           ? diagnostic('AE4004', `\`${expr.name}\` is a tensor, not a loss term`, expr.range, { notes: [WEIGHTED_SUM] })
-          : unknownWord('AE2001', `unknown name \`${expr.name}\``, expr.name, expr.range, [...(context.model.constantNames ?? []), ...lossNames, ...context.model.tensors.keys()]),
+          : unknownWord('AE2001', message('AE2001', { kind: 'name', name: expr.name }), expr.name, expr.range, [...(context.model.constantNames ?? []), ...lossNames, ...context.model.tensors.keys()]),
       );
     case 'MissingExpression':
       return undefined;

@@ -9,6 +9,7 @@ import type { IRTerm, Reduction } from '../../ir/types.js';
 import { lossSignatures, type LossName } from './builtins.js';
 import { checkTermArguments, type TensorArgument } from './term-checks.js';
 import { constantNumber, splitArguments, unknownWord, wordOf } from './values.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface TermContext {
   model: CheckedModel;
@@ -107,7 +108,7 @@ function resolveTensor(expr: Expression, context: TermContext): NamedTensor | un
   const tensor = tensors.get(expr.name);
   if (tensor) return tensor;
   context.diagnostics.push(
-    unknownWord('AE2001', `unknown tensor \`${expr.name}\``, expr.name, expr.range, tensors.keys(), [
+    unknownWord('AE2001', message('AE2001', { kind: 'tensor', name: expr.name }), expr.name, expr.range, tensors.keys(), [
       'a loss names inputs, the latent, the output, `as` names of layers and heads',
     ]),
   );

@@ -49,7 +49,7 @@ export class ConstantEvaluator {
         const param = env.params?.get(expr.name);
         if (param) {
           if (this.openParameters.has(param)) {
-            r?.report('AE2011', expr, `block parameter \`${expr.name}\` is defined in terms of itself`, { file });
+            r?.report('AE2011', expr, message('AE2011', { what: 'block parameter', name: expr.name, chain: `${expr.name} → ${expr.name}` }), { file });
             return undefined;
           }
           return this.evaluateParameter(param, report);
@@ -62,7 +62,7 @@ export class ConstantEvaluator {
           return undefined;
         }
         if (expr.recovered || fromFailedImport(env.scope, expr.name, false)) return undefined;
-        r?.unknown('AE2001', expr, `unknown name \`${expr.name}\``, expr.name, visibleConstants(env), { file });
+        r?.unknown('AE2001', expr, message('AE2001', { kind: 'name', name: expr.name }), expr.name, visibleConstants(env), { file });
         return undefined;
       }
       case 'MemberAccess': {
@@ -200,7 +200,7 @@ export class ConstantEvaluator {
     if (cycle.some((c) => this.letValues.has(c.decl))) return;
     for (const member of cycle) this.letValues.set(member.decl, undefined);
     const chain = [...cycle.map((c) => c.decl.name.name), closing.decl.name.name].join(' → ');
-    this.reporter.report('AE2011', closing.decl.name, `constant \`${closing.decl.name.name}\` is defined in terms of itself (${chain})`, {
+    this.reporter.report('AE2011', closing.decl.name, message('AE2011', { what: 'constant', name: closing.decl.name.name, chain }), {
       file: closing.scope.file,
     });
   }
@@ -211,7 +211,7 @@ export class ConstantEvaluator {
     if (known === PENDING) {
       const start = this.letStack.indexOf(scoped.decl.name.name);
       const chain = [...this.letStack.slice(start < 0 ? 0 : start), scoped.decl.name.name].join(' → ');
-      this.reporter.report('AE2011', scoped.decl.name, `constant \`${scoped.decl.name.name}\` is defined in terms of itself (${chain})`, {
+      this.reporter.report('AE2011', scoped.decl.name, message('AE2011', { what: 'constant', name: scoped.decl.name.name, chain }), {
         file: scoped.scope.file,
       });
       return undefined;

@@ -2,7 +2,7 @@
 import type { CatalogueEntry } from './entry.js';
 
 export const namesCodes = {
-  AE2001: { severity: 'error', title: 'unknown name' },
+  AE2001: { severity: 'error', title: 'unknown name', message: 'unknown {kind} `{name}`' },
   AE2002: { severity: 'error', title: 'duplicate name' },
   AE2003: { severity: 'error', title: 'unknown layer' },
   AE2004: { severity: 'error', title: 'unknown activation' },
@@ -12,7 +12,7 @@ export const namesCodes = {
   AE2008: { severity: 'error', title: 'imported file not found' },
   AE2009: { severity: 'error', title: 'import cycle' },
   AE2010: { severity: 'error', title: 'not a constant' },
-  AE2011: { severity: 'error', title: 'constant defined in terms of itself' },
+  AE2011: { severity: 'error', title: 'constant defined in terms of itself', message: '{what} `{name}` is defined in terms of itself ({chain})' },
   AE2012: { severity: 'error', title: 'recursive block' },
   AE2013: { severity: 'error', title: 'unknown member of an import', message: '`{file}` has no {kind} `{name}`' },
   AE2014: { severity: 'error', title: 'wrong argument type' },

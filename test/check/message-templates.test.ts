@@ -12,7 +12,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** Codes still reported from more than one site with free text: the wording debt left to convert. */
 const FREE_TEXT_AT_SEVERAL_SITES = [
-  'AE1010', 'AE1016', 'AE2001', 'AE2002', 'AE2003', 'AE2004', 'AE2006', 'AE2010', 'AE2011', 'AE2014',
+  'AE1010', 'AE1016', 'AE2002', 'AE2003', 'AE2004', 'AE2006', 'AE2010', 'AE2014',
   'AE2015', 'AE2020', 'AE2025', 'AE3006', 'AE3007', 'AE3008', 'AE3009', 'AE3013', 'AE4004',
   'AE4005', 'AE4006', 'AE4009', 'AE4101', 'AE4102', 'AE4106', 'AE4108',
 ];
