@@ -2,12 +2,12 @@
 // unknown names get did-you-mean, values are checked against the declared type, defaults fill in.
 import type { Argument, Call, Expression } from '../../grammar/ast.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
+import { message } from '../../diagnostics/message.js';
 import type { ActivationSpec } from '../../ir/types.js';
 import { dereference, type ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
 import { activationNames, activationSpec, DEFAULT_LEAKY_ALPHA, isActivation } from '../shapes/activations.js';
 import { describeType, type ArgSpec, type ArgType, type ArgValue, type BoundArgs, type Signature } from '../shapes/signature.js';
-import { message } from '../../diagnostics/message.js';
 
 export interface BindContext {
   evaluator: ConstantEvaluator;

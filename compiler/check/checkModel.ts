@@ -19,9 +19,9 @@ import { buildMirror } from './mirror.js';
 import type { CheckedHead, CheckedModel } from './model.js';
 import { countParameters } from './count.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
+import { message } from '../../diagnostics/message.js';
 import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js';
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
-import { message } from '../../diagnostics/message.js';
 
 export interface CheckShared {
   reporter: Reporter;

@@ -4,10 +4,10 @@
 // the loss, or anything else non-linear is an error that says a loss is a weighted sum of terms.
 import type { Argument, Expression, SourceRange } from '../../grammar/ast.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { message } from '../../diagnostics/message.js';
 import { isLossName, lossNames, type LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { unknownWord } from './values.js';
-import { message } from '../../diagnostics/message.js';
 
 /** One loss call with the coefficient it is multiplied by. */
 export interface WeightedCall {

@@ -5,11 +5,11 @@
 import type { Argument, Expression, SourceRange } from '../../grammar/ast.js';
 import type { CheckedModel, NamedTensor } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { message } from '../../diagnostics/message.js';
 import type { IRTerm, Reduction } from '../../ir/types.js';
 import { lossSignatures, type LossName } from './builtins.js';
 import { checkTermArguments, type TensorArgument } from './term-checks.js';
 import { constantNumber, splitArguments, unknownWord, wordOf } from './values.js';
-import { message } from '../../diagnostics/message.js';
 
 export interface TermContext {
   model: CheckedModel;

@@ -7,11 +7,11 @@
 import type { Expression, LetDeclaration } from '../../grammar/ast.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { Reporter } from '../../diagnostics/reporter.js';
+import { message } from '../../diagnostics/message.js';
 import type { Env, ParameterBinding, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
-import { message } from '../../diagnostics/message.js';
 
 /** What a constant expression evaluates to. */
 export type ConstantValue = number | string | boolean | ConstantValue[];

@@ -2,11 +2,11 @@
 // initialisers, IR attributes (typed by ir/ops.ts), mirror rule and a one-line doc. The checker,
 // the mirror, the summary and did-you-mean read this; the runtime lowers the IR op it names.
 import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
+import { message } from '../../diagnostics/message.js';
 import type { ActivationSpec, Initializer, IRAttrs, IROpAttrs, ParameterRole, Shape } from '../../ir/types.js';
 import { activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
-import { message } from '../../diagnostics/message.js';
 
 export type ShapeResult = { shape: Shape } | { code: DiagnosticCode; message: string; notes?: string[] };
 

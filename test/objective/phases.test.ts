@@ -176,7 +176,8 @@ describe('phase errors', () => {
   it('rejects a bare call of any other setting, with a fix that writes it out', () => {
     const { diagnostics } = phasesOf([{ settings: ['adam(lr = 0.1)', 'epochs(5)', 'greedy(epochs = 2)', 'mnist(split = "test")', 'batch(a = 1)', 'foo(1)'] }]);
     expect(codes(diagnostics)).toEqual(['AE4101 7:5', 'AE4102 8:5', 'AE4101 9:5', 'AE4101 10:5', 'AE4102 11:5', 'AE4101 12:5']);
-    expect(diagnostics[0]!.message).toBe('`adam(...)` is not a train setting but a value of `optimizer`');
+    expect(diagnostics[0]!.message).toBe('unknown train setting `adam(...)`');
+    expect(diagnostics[0]!.notes[0]).toBe('`adam(...)` is a value of `optimizer`');
     expect(diagnostics.slice(0, 4).map((d) => d.fix?.edits.map((e) => `${e.range.start.column}-${e.range.end.column}:${e.newText}`))).toEqual([
       ['5-5:optimizer = '], ['11-12: = ', '13-14:'], ['5-5:schedule = '], ['5-5:data = '],
     ]);

@@ -5,6 +5,7 @@
 import type { Expression, TrainMember, TrainSetting } from '../../../grammar/ast.js';
 import type { CheckedModel } from '../../check/model.js';
 import { diagnostic, type Diagnostic } from '../../../diagnostics/diagnostic.js';
+import { message } from '../../../diagnostics/message.js';
 import type { IRPhase, IRTerm } from '../../../ir/types.js';
 import { lowerObjective } from '../lower-objective.js';
 import { unknownWord } from '../values.js';
@@ -70,7 +71,7 @@ function applySettings(settings: TrainSetting[], draft: PhaseDraft, context: { m
     const handler = Object.hasOwn(settingHandlers, key) ? settingHandlers[key] : undefined;
     if (!handler) {
       context.diagnostics.push(
-        unknownWord('AE4101', `unknown train setting \`${key}\``, key, setting.name.range, [...settingNames, 'loss'], [
+        unknownWord('AE4101', message('AE4101', { name: key }), key, setting.name.range, [...settingNames, 'loss'], [
           `settings: ${settingNames.join(', ')}, loss`,
         ]),
       );

@@ -4,6 +4,7 @@
 import type { Argument, Expression, SourceRange } from '../../../grammar/ast.js';
 import type { CheckedModel } from '../../check/model.js';
 import { diagnostic, type Diagnostic } from '../../../diagnostics/diagnostic.js';
+import { message } from '../../../diagnostics/message.js';
 import { constantNumber, unknownWord } from '../values.js';
 
 export type OptionValue = number | string | boolean;
@@ -54,14 +55,14 @@ export function bindOptions(call: CallLike, specs: readonly OptionSpec[], contex
     if (argument.name === undefined) {
       const spec = specs[index];
       if (spec) given.set(spec.name, argument);
-      else context.diagnostics.push(diagnostic('AE4106', `\`${call.name}\` takes at most ${specs.length} arguments`, argument.range));
+      else context.diagnostics.push(diagnostic('AE4106', message('AE4106', { owner: call.name, option: `argument ${index + 1} (it takes at most ${specs.length})` }), argument.range));
       return;
     }
     const key = argument.name.name;
     if (specs.some((s) => s.name === key)) given.set(key, argument);
     else {
       context.diagnostics.push(
-        unknownWord('AE4106', `\`${call.name}\` has no option \`${key}\``, key, argument.name.range, specs.map((s) => s.name), [
+        unknownWord('AE4106', message('AE4106', { owner: call.name, option: `option \`${key}\`` }), key, argument.name.range, specs.map((s) => s.name), [
           specs.length ? `\`${call.name}\` accepts ${specs.map((s) => `\`${s.name}\``).join(', ')}` : `\`${call.name}\` takes no options`,
         ]),
       );

@@ -2,12 +2,12 @@
 // value, reports what is wrong with it, and writes what it means into the phase being built.
 import type { Expression } from '../../../grammar/ast.js';
 import { diagnostic } from '../../../diagnostics/diagnostic.js';
+import { message } from '../../../diagnostics/message.js';
 import type { IRPhase } from '../../../ir/types.js';
 import { unknownWord } from '../values.js';
 import { asCall, bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type SettingContext } from './options.js';
 import { lowerDataSource } from './sources.js';
 import { lowerOptimizer } from './optimizers.js';
-import { message } from '../../../diagnostics/message.js';
 
 export type PhaseDraft = Omit<IRPhase, 'name' | 'objective'>;
 

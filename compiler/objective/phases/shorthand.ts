@@ -4,6 +4,7 @@
 // `adam(lr = 1e-3)` → `optimizer = adam(lr = 1e-3)`, `epochs(5)` → `epochs = 5`.
 import type { Call, TrainSetting } from '../../../grammar/ast.js';
 import { diagnostic, type Diagnostic, type TextEdit } from '../../../diagnostics/diagnostic.js';
+import { message } from '../../../diagnostics/message.js';
 import { dataSourceNames } from './sources.js';
 import { optimizerNames } from './optimizers.js';
 
@@ -25,8 +26,8 @@ export function checkShorthand(setting: TrainSetting & { value: Call }, knownSet
   if (shorthandSettings.has(name)) return undefined;
   const belongsTo = settingOfValue(name);
   if (belongsTo) {
-    return diagnostic('AE4101', `\`${name}(...)\` is not a train setting but a value of \`${belongsTo}\``, setting.name.range, {
-      notes: [`a train setting is written \`name = value\`: \`${belongsTo} = ${name}(...)\``],
+    return diagnostic('AE4101', message('AE4101', { name: `${name}(...)` }), setting.name.range, {
+      notes: [`\`${name}(...)\` is a value of \`${belongsTo}\``, `a train setting is written \`name = value\`: \`${belongsTo} = ${name}(...)\``],
       fix: { message: `insert \`${belongsTo} = \``, edits: [{ range: { start: setting.range.start, end: setting.range.start }, newText: `${belongsTo} = ` }] },
     });
   }

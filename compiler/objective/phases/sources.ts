@@ -3,8 +3,8 @@ import type { DataSource } from '../../../ir/types.js';
 import { bindOptions, nonNegative, nonNegativeInteger, positiveInteger, type CallLike, type OptionSpec, type SettingContext } from './options.js';
 import { unknownWord } from '../values.js';
 import { diagnostic } from '../../../diagnostics/diagnostic.js';
-import { elementCount, formatShape } from '../../shapes/dims.js';
 import { message } from '../../../diagnostics/message.js';
+import { elementCount, formatShape } from '../../shapes/dims.js';
 
 const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {
   mnist: [{ name: 'split', kind: 'string', words: ['train', 'test'] }],
