@@ -12,8 +12,9 @@ JSON line with the metrics.
 
 What this peer does as aelang's runtime does, on purpose (each is a choice of the model, not of the
 framework): Adam with epsilon 1e-7 and decoupled weight decay on kernels and codebooks; bce from
-the logits where aelang's IR says `fromLogits`; greedy pretraining as runtime/train/stages.ts plans it
-(layer l > 0 reconstructs its input code with mse, the code computed in inference mode); a VQ
+the logits where aelang's IR says `fromLogits`; greedy pretraining as ir/plan.ts plans it
+(layer l > 0 reconstructs its clean input code with mse, the code computed in inference mode, and
+reads it through the model's corruption chain less its clips, as Vincent et al. 2010 do); a VQ
 codebook initialised by k-means++ on the first batch and dead codes restarted every 50 steps
 (runtime/program/ops/vq-codebook.ts). What differs: the shuffling order and the noise draws (each
 side's own generator), and the kernels.
@@ -334,15 +335,20 @@ def stages(ir):
             enc = lambda n: n["stage"] in ("encoder", "latent")
             count = max(n["layer"] for n in ir["nodes"] if enc(n) and "layer" in n) + 1
             corrupt = [n for n in ir["nodes"] if n["stage"] == "corrupt"]
+            noise, clip_skips = corruption_chain(ir, corrupt)
             for layer in range(count):
                 enc_side = [n for n in ir["nodes"] if enc(n) and n.get("layer") == layer]
                 dec_side = [n for n in ir["nodes"] if n["stage"] == "decoder" and n.get("layer") == layer]
                 prefix = [] if layer == 0 else corrupt + [n for n in ir["nodes"] if enc(n) and "layer" in n and n["layer"] < layer]
-                chosen = corrupt + enc_side + dec_side + [n for n in ir["nodes"] if n["stage"] == "output"] if layer == 0 else enc_side + dec_side
+                code_id = None if layer == 0 else enc_side[0]["inputs"][0]
+                chosen = corrupt + enc_side + dec_side + [n for n in ir["nodes"] if n["stage"] == "output"] if layer == 0 else noise + enc_side + dec_side
                 ids = {n["id"] for n in chosen}
                 nodes = [n for n in ir["nodes"] if n["id"] in ids]
-                code_id = None if layer == 0 else enc_side[0]["inputs"][0]
                 rename = {} if dec_side[0]["inputs"][0] == enc_side[-1]["id"] else {dec_side[0]["inputs"][0]: enc_side[-1]["id"]}
+                if layer > 0 and noise:
+                    rename.update({c: code_id if to == ir["outputs"]["target"] else to for c, to in clip_skips.items()})
+                    rename[ir["outputs"]["target"]] = code_id
+                    rename[code_id] = noise[-1]["id"]
                 if layer == 0:
                     computed = {i["name"] for i in ir["inputs"]} | ids
                     reads = lambda t: t["args"] + [t["options"][k] for k in ("fromLogits", "mean", "logvar") if k in t["options"]]
@@ -354,6 +360,25 @@ def stages(ir):
             nodes = [n for n in ir["nodes"] if n["id"] not in frozen]
             planned.append(dict(phase=phase, epochs=phase["epochs"], objective=objective_terms, nodes=None, trainable_nodes=nodes))
     return planned
+
+
+def corruption_chain(ir, corrupt):
+    """ir/plan.ts's corruptionChain: the target input's corruption chain less its clips (which bound the
+    input's range, not a code's), and each clip a noise node reads, to what that clip reads."""
+    by_id = {n["id"]: n for n in corrupt}
+
+    def root(n):
+        read = n["inputs"][0]
+        return root(by_id[read]) if read in by_id else read
+
+    chain = [n for n in corrupt if root(n) == ir["outputs"]["target"]]
+    clip_reads = {n["id"]: n["inputs"][0] for n in chain if n["op"] == "clip"}
+
+    def past(i):
+        return past(clip_reads[i]) if i in clip_reads else i
+
+    noise = [n for n in chain if n["op"] != "clip"]
+    return noise, {n["inputs"][0]: past(n["inputs"][0]) for n in noise if n["inputs"][0] in clip_reads}
 
 
 def trainable(program, nodes, frozen_ids=()):

@@ -1,12 +1,15 @@
 // The training plan of an IR: its stages, in order. Each phase is one stage, except a phase with a
 // greedy schedule, which is one stage per encoder layer: layer l trains a shallow autoencoder, the
 // nodes of encoder layer l and their mirrors in the decoder (IR `layer` = l), fed with the code the
-// layers 0..l-1 compute (in inference mode, so frozen and uncorrupted). Layer 0 also runs the
-// corruptions and the output activation and uses the terms of the phase's objective over the nodes
-// it computes (the reconstruction's mse when none are); layer l > 0 reconstructs its input code
-// with mse. A stage updates the trainable parameters (storage ids) of its nodes that `freeze` does
-// not name. The compiler plans every IR it writes and reports a plan that cannot train (AE4109);
-// the runtime's stages are this plan.
+// layers 0..l-1 compute (in inference mode, so frozen and clean). Layer 0 also runs the output
+// activation and uses the terms of the phase's objective over the nodes it computes (the
+// reconstruction's mse when none are); layer l > 0 reconstructs its clean input code with mse.
+// Every layer denoises, as in Vincent et al. (2010): the model's corruption chain runs on each
+// layer's input (the model input for layer 0, the code below for layer l > 0; elementwise, so any
+// shape), in training only like every corruption. At l > 0 the chain leaves out `clip`, whose
+// bounds are the model input's range, not the code's. A stage updates the trainable parameters
+// (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
+// reports a plan that cannot train (AE4109); the runtime's stages are this plan.
 import { contractivePath } from './contractive-path.js';
 import type { IRModel, IRNode, IRPhase, IRTerm } from './types.js';
 
@@ -28,7 +31,12 @@ export interface GreedyPlan {
   nodes: IRNode[];
   /** The id of the input code (null for layer 0, which reads the model input). */
   codeId: string | null;
-  /** The mirror's first node reads the deeper decoder layer; here it reads this layer's code. */
+  /** The corruption nodes this layer's input goes through in training, in chain order (empty when
+   *  the model corrupts nothing). Layer l > 0 runs them on its code, through `rename`. */
+  corruption: string[];
+  /** The mirror's first node reads the deeper decoder layer; here it reads this layer's code. At
+   *  l > 0 the corruption chain reads the code instead of the model input, and the layer reads the
+   *  chain's end instead of the code. */
   rename: Map<string, string>;
 }
 
@@ -80,7 +88,7 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
   const layers = ir.nodes.filter((n) => isEncoder(n) && n.layer !== undefined).map((n) => n.layer!);
   if (layers.length === 0) return 'greedy pretraining needs encoder layers';
   const count = Math.max(...layers) + 1;
-  const corrupt = ir.nodes.filter((n) => n.stage === 'corrupt');
+  const corrupt = corruptionChain(ir);
   const stages: StagePlan[] = [];
   for (let layer = 0; layer < count; layer++) {
     const encoderSide = ir.nodes.filter((n) => isEncoder(n) && n.layer === layer);
@@ -88,13 +96,19 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
     if (encoderSide.length === 0 || decoderSide.length === 0) {
       return `greedy layer ${layer} needs encoder layers and their mirrors in the decoder (the decoder has ${decoderSide.length === 0 ? 'none for it' : 'no encoder layer to pair with'})`;
     }
-    const prefix = layer === 0 ? [] : [...corrupt, ...ir.nodes.filter((n) => isEncoder(n) && n.layer !== undefined && n.layer < layer)];
-    const chosen = new Set(layer === 0 ? [...corrupt, ...encoderSide, ...decoderSide, ...ir.nodes.filter((n) => n.stage === 'output')] : [...encoderSide, ...decoderSide]);
-    const nodes = ir.nodes.filter((n) => chosen.has(n));
+    const prefix = layer === 0 ? [] : [...corrupt.all, ...ir.nodes.filter((n) => isEncoder(n) && n.layer !== undefined && n.layer < layer)];
     const codeId = layer === 0 ? null : encoderSide[0]!.inputs[0]!;
+    const corruption = layer === 0 ? corrupt.all : corrupt.noise;
+    const chosen = new Set([...corruption, ...encoderSide, ...decoderSide, ...(layer === 0 ? ir.nodes.filter((n) => n.stage === 'output') : [])]);
+    const nodes = ir.nodes.filter((n) => chosen.has(n));
     const decoderInput = decoderSide[0]!.inputs[0]!;
     const layerCode = encoderSide[encoderSide.length - 1]!.id;
     const rename = new Map(decoderInput === layerCode ? [] : [[decoderInput, layerCode] as const]);
+    if (layer > 0 && corruption.length > 0) {
+      for (const [from, to] of corrupt.skipClips) rename.set(from, to === corrupt.input ? codeId! : to);
+      rename.set(corrupt.input, codeId!);
+      rename.set(codeId!, corruption[corruption.length - 1]!.id);
+    }
     const computed = new Set([...ir.inputs.map((i) => i.name), ...nodes.map((n) => n.id)]);
     const reads = (t: IRTerm) => termReads(ir, t).every((id) => computed.has(id) || computed.has(ir.outputs.named[id] ?? ''));
     const mse = (args: string[]): IRTerm => ({ fn: 'mse', weight: 1, args, options: { reduce: 'mean' } });
@@ -105,10 +119,38 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
       phaseIndex,
       objective: layerObjective,
       trainable: trainableIds(ir, nodes.filter((n) => !frozen.has(n.id)), frozen),
-      greedy: { layer, prefix, nodes, codeId, rename },
+      greedy: { layer, prefix, nodes, codeId, corruption: corruption.map((n) => n.id), rename },
     });
   }
   return stages;
+}
+
+interface CorruptionChain {
+  /** Every corruption node, in IR order. */
+  all: IRNode[];
+  /** The chain of the reconstruction's target (the input the encoder reads) without its clips. */
+  noise: IRNode[];
+  /** That target's name, which the chain's first node reads. */
+  input: string;
+  /** Each clip left out that a noise node reads, to what the clip reads (noise, or the input). */
+  skipClips: Map<string, string>;
+}
+
+function corruptionChain(ir: IRModel): CorruptionChain {
+  const all = ir.nodes.filter((n) => n.stage === 'corrupt');
+  const byId = new Map(all.map((n) => [n.id, n]));
+  const input = ir.outputs.target;
+  const rootOf = (n: IRNode): string => {
+    const read = n.inputs[0]!;
+    const below = byId.get(read);
+    return below ? rootOf(below) : read;
+  };
+  const chain = all.filter((n) => rootOf(n) === input);
+  const noise = chain.filter((n) => n.op !== 'clip');
+  const clipReads = new Map(chain.filter((n) => n.op === 'clip').map((n) => [n.id, n.inputs[0]!] as const));
+  const past = (id: string): string => (clipReads.has(id) ? past(clipReads.get(id)!) : id);
+  const skipClips = new Map(noise.filter((n) => clipReads.has(n.inputs[0]!)).map((n) => [n.inputs[0]!, past(n.inputs[0]!)] as const));
+  return { all, noise, input, skipClips };
 }
 
 /** Every id a term reads: its arguments, the nodes its options name, contractive's whole path. */
