@@ -53,9 +53,40 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     if (typeof planned === 'string') return fail(planned);
     const idle = planned.find((s) => s.trainable.length === 0);
     if (idle) return fail(`${idle.greedy ? `greedy layer ${idle.greedy.layer}` : 'it'} has nothing to train (every parameter it uses is frozen)`);
+    const reached = reachedStorage(ir, objective);
+    const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
+    if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
     stages.push(...planned);
   }
   return { ok: true, stages };
+}
+
+/**
+ * Storage ids of the parameters a gradient of `objective` reaches, walking back from each term's
+ * tensors through the nodes' inputs. A vq codebook is reached only by `vq_loss`: the quantiser
+ * passes other gradients straight through to its input. `weight_decay` reaches every parameter.
+ */
+function reachedStorage(ir: IRModel, objective: readonly IRTerm[]): Set<string> {
+  const byId = new Map(ir.parameters.map((p) => [p.id, p]));
+  const storage = (id: string) => byId.get(id)?.tiedTo ?? id;
+  if (objective.some((term) => term.fn === 'weight_decay')) return new Set(ir.parameters.map((p) => storage(p.id)));
+  const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
+  const reached = new Set<string>();
+  for (const term of objective) {
+    const seen = new Set<string>();
+    const pending = [...term.args];
+    while (pending.length > 0) {
+      const node = nodes.get(pending.pop()!);
+      if (!node || seen.has(node.id)) continue;
+      seen.add(node.id);
+      for (const [role, id] of Object.entries(node.params ?? {})) {
+        if (node.op === 'vector_quantize' && role === 'codebook' && term.fn !== 'vq_loss') continue;
+        reached.add(storage(id!));
+      }
+      pending.push(...node.inputs);
+    }
+  }
+  return reached;
 }
 
 function wholeModel(ir: IRModel, phase: IRPhase, phaseIndex: number, objective: IRTerm[], frozen: ReadonlySet<string>): StagePlan {
