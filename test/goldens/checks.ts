@@ -8,16 +8,21 @@ import { renderErrorBaseline } from '../../diagnostics/render.js';
 import type { GoldenKind } from './kinds.js';
 import { repositoryRoot, specFiles } from './files.js';
 
-export const checkGoldens: GoldenKind = {
-  name: 'checks',
-  cases: () =>
-    specFiles('checks').map((source) => ({
-      goldenPath: source.replace(/\.ae$/, '.errors.txt'),
-      produce: () => {
-        const text = readFileSync(source, 'utf8');
-        const file = relative(repositoryRoot, source).split('\\').join('/');
-        const analysis = analyzeSource(text, file, { cwd: repositoryRoot });
-        return renderErrorBaseline(text, analysis.diagnostics, { file, sources: analysis.sources });
-      },
-    })),
-};
+/** Every `specs/<folder>/*.ae` beside its `.errors.txt`: the whole pipeline's diagnostics as a baseline. */
+export function errorBaselineGoldens(name: string, folder: string): GoldenKind {
+  return {
+    name,
+    cases: () =>
+      specFiles(folder).map((source) => ({
+        goldenPath: source.replace(/\.ae$/, '.errors.txt'),
+        produce: () => {
+          const text = readFileSync(source, 'utf8');
+          const file = relative(repositoryRoot, source).split('\\').join('/');
+          const analysis = analyzeSource(text, file, { cwd: repositoryRoot });
+          return renderErrorBaseline(text, analysis.diagnostics, { file, sources: analysis.sources });
+        },
+      })),
+  };
+}
+
+export const checkGoldens = errorBaselineGoldens('checks', 'checks');
