@@ -9,10 +9,14 @@ export interface ExpandedFiles {
   files: string[];
   /** How many of the arguments were directories. */
   directories: number;
+  /** For each file found below a directory argument, that directory as written: the project root
+   *  its imports may not leave. */
+  roots: Map<string, string>;
 }
 
 export async function expandAeFiles(paths: readonly string[], cwd: string): Promise<ExpandedFiles> {
   const files: string[] = [];
+  const roots = new Map<string, string>();
   let directories = 0;
   for (const given of paths) {
     const info = await stat(resolve(cwd, given)).catch(() => undefined);
@@ -21,9 +25,12 @@ export async function expandAeFiles(paths: readonly string[], cwd: string): Prom
       continue;
     }
     directories++;
-    files.push(...(await aeFilesUnder(given, cwd)));
+    for (const file of await aeFilesUnder(given, cwd)) {
+      files.push(file);
+      if (!roots.has(file)) roots.set(file, given);
+    }
   }
-  return { files: [...new Set(files)], directories };
+  return { files: [...new Set(files)], directories, roots };
 }
 
 async function aeFilesUnder(dir: string, cwd: string): Promise<string[]> {

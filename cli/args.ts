@@ -99,3 +99,20 @@ export function oneOfFlag<T extends string>(args: ParsedArgs, name: string, choi
   }
   return raw as T;
 }
+
+const BYTE_UNITS = new Map([['', 1], ['b', 1], ['k', 1e3], ['kb', 1e3], ['m', 1e6], ['mb', 1e6], ['g', 1e9], ['gb', 1e9], ['t', 1e12], ['tb', 1e12]]);
+
+/** A size in bytes: `16G`, `512MB`, `2.5e10`, or `none` (no limit: Infinity). Units are decimal, as
+ *  the AE3014 message prints them. */
+export function bytesFlag(args: ParsedArgs, name: string): number | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  if (raw.trim().toLowerCase() === 'none') return Infinity;
+  const match = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = match ? BYTE_UNITS.get(match[2]!.toLowerCase()) : undefined;
+  const bytes = match && unit !== undefined ? Number(match[1]) * unit : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0) {
+    throw new UsageError(`option '--${name}' needs a size such as 16G, 512M or 2e10 bytes (or 'none'), got '${raw}'`);
+  }
+  return bytes;
+}

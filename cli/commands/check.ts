@@ -3,7 +3,7 @@
 import { analyzeSource } from '../../compiler/analyze.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman, renderJson } from '../../diagnostics/render.js';
-import { oneOfFlag, parseArgs } from '../args.js';
+import { bytesFlag, oneOfFlag, parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
 import { readSpecFile } from '../paths.js';
 import type { Command } from '../command.js';
@@ -16,7 +16,8 @@ export const checkCommand: Command = {
     const args = parseArgs(argv, commandInfo.check.options);
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (args.positionals.length === 0) throw new UsageError('no FILE given');
-    const { files } = await expandAeFiles(args.positionals, io.cwd);
+    const { files, roots } = await expandAeFiles(args.positionals, io.cwd);
+    const memoryLimit = bytesFlag(args, 'max-memory');
     if (files.length === 0) throw new UsageError(`no .ae files in ${args.positionals.map((p) => `'${p}'`).join(', ')}`);
     const sources = new Map<string, string>();
     for (const file of files) {
@@ -27,12 +28,19 @@ export const checkCommand: Command = {
       sources.set(file, readSpecFile(file, io.cwd, 'check'));
     }
     const diagnostics: Diagnostic[] = [];
-    // Imports resolve against the directory `ae` runs in. A file both checked and imported would
-    // report its problems twice; each diagnostic is kept once.
+    // Imports resolve against the importing file and may not leave its project: the directory named
+    // on the command line for the files found below it, else the file's own directory. A file both
+    // checked and imported would report its problems twice; each diagnostic is kept once.
     const seen = new Set<string>();
     const texts = new Map(sources);
     for (const [file, text] of sources) {
-      const analysis = analyzeSource(text, file, { cwd: io.cwd, validateSchema: false });
+      const root = roots.get(file);
+      const analysis = analyzeSource(text, file, {
+        cwd: io.cwd,
+        validateSchema: false,
+        ...(root !== undefined ? { root } : {}),
+        ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+      });
       for (const [read, readText] of analysis.sources) if (!texts.has(read)) texts.set(read, readText);
       for (const d of analysis.diagnostics) {
         const key = `${d.file}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;

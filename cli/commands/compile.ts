@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serializeIR } from '../../compiler/emit-ir.js';
-import { parseArgs, stringFlag } from '../args.js';
+import { bytesFlag, parseArgs, stringFlag } from '../args.js';
 import { checkOutputFile, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
@@ -21,7 +21,7 @@ export const compileCommand: Command = {
     const out = stringFlag(args, 'out');
     if (out !== undefined) checkOutputFile(out, io.cwd, ['.json']);
     const model = stringFlag(args, 'model');
-    const analysis = await loadAnalysis(file, io, model, args.flags.color);
+    const analysis = await loadAnalysis(file, io, { model, color: args.flags.color, memoryLimit: bytesFlag(args, 'max-memory') });
     if (!analysis) return EXIT_INPUT_ERROR;
     const names = modelNames(analysis);
     if (names.length === 0) {

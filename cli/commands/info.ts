@@ -53,6 +53,16 @@ const dataOption = {
   },
 } as const satisfies OptionSpecs;
 
+/** The memory a model may need to train (AE3014) before the compiler refuses it. */
+const memoryOption = {
+  'max-memory': {
+    type: 'string',
+    value: 'SIZE',
+    default: '16G (train: the smaller of 16G and this machine\'s memory)',
+    description: "refuse models that need more to train: 16G, 512M, 2e10 (bytes) or 'none'",
+  },
+} as const satisfies OptionSpecs;
+
 const limitOption = {
   limit: { type: 'string', value: 'N', default: 'every sample', description: 'use only the first N samples' },
 } as const satisfies OptionSpecs;
@@ -79,7 +89,7 @@ export const commandInfo = {
     summary: 'parse and check .ae files, reporting every problem',
     usage: 'ae check FILE|DIR... [options]',
     arguments: [['FILE|DIR', "a .ae file ('-' reads standard input), or a directory: every .ae file below it"]],
-    options: { ...formatOption },
+    options: { ...formatOption, ...memoryOption },
   },
   fmt: {
     name: 'fmt',
@@ -99,6 +109,7 @@ export const commandInfo = {
     options: {
       ...modelOption,
       out: { type: 'string', short: 'o', value: 'FILE.json', default: 'standard output', description: 'write the IR to this file' },
+      ...memoryOption,
     },
   },
   summary: {
@@ -106,7 +117,7 @@ export const commandInfo = {
     summary: "show a model's layers, shapes and parameter counts",
     usage: 'ae summary FILE [options]',
     arguments: [SPEC_FILE],
-    options: { ...modelOption, ...formatOption },
+    options: { ...modelOption, ...formatOption, ...memoryOption },
   },
   train: {
     name: 'train',
@@ -122,6 +133,7 @@ export const commandInfo = {
       seed: { type: 'string', value: 'N', default: "the model's seed", description: "the seed of the weights and every phase's shuffling and noise" },
       out: { type: 'string', short: 'o', value: 'DIR', default: 'runs/<model>-<date>-<time>', description: 'the run directory to create' },
       resume: { type: 'string', value: 'DIR', description: 'continue the run in DIR from its last checkpoint (FILE may be left out)' },
+      ...memoryOption,
       ...backendOptions,
     },
   },

@@ -6,11 +6,21 @@ import { renderHuman } from '../../diagnostics/render.js';
 import { readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
 import { readSpecFile } from '../paths.js';
 
-/** `file` may be `-`: the text comes from standard input. `color`: the command's --color. */
-export async function loadAnalysis(file: string, io: CliIO, model?: string, color?: string | boolean): Promise<Analysis | undefined> {
+export interface LoadOptions {
+  /** The model to check (--model). */
+  model?: string;
+  /** The command's --color. */
+  color?: string | boolean;
+  /** Bytes a model may need to train (--max-memory); the compiler's default when absent. */
+  memoryLimit?: number;
+}
+
+/** `file` may be `-`: the text comes from standard input. */
+export async function loadAnalysis(file: string, io: CliIO, options: LoadOptions = {}): Promise<Analysis | undefined> {
+  const { model, color, memoryLimit } = options;
   const text = await readSpec(file, io);
   const name = file === '-' ? STDIN_NAME : file;
-  const analysis = analyzeSource(text, name, { cwd: io.cwd, ...(model !== undefined ? { model } : {}) });
+  const analysis = analyzeSource(text, name, { cwd: io.cwd, ...(model !== undefined ? { model } : {}), ...(memoryLimit !== undefined ? { memoryLimit } : {}) });
   if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: useColor(io, 'stderr', color) }));
   if (model !== undefined && !analysis.ast.declarations.some((d) => d.kind === 'ModelDeclaration' && d.name.name === model)) {
     const names = modelNames(analysis);

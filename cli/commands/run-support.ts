@@ -10,7 +10,7 @@ import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { RUN_FILE } from '../../runtime/train/run-summary.js';
 import { integerFlag, oneOfFlag, type ParsedArgs } from '../args.js';
-import { loadAnalysis } from './load-models.js';
+import { loadAnalysis, type LoadOptions } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -25,13 +25,14 @@ export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
 }
 
 /** A model from a `.ir.json` file or compiled from a `.ae` file (diagnostics printed on stderr). */
-export async function openModel(file: string, modelName: string | undefined, io: CliIO, color?: string | boolean): Promise<IRModel | undefined> {
+export async function openModel(file: string, io: CliIO, options: LoadOptions = {}): Promise<IRModel | undefined> {
+  const modelName = options.model;
   if (file.endsWith('.json')) {
     const ir = await readIRFile(resolve(io.cwd, file));
     if (modelName !== undefined && ir.model !== modelName) throw new UsageError(`${file} holds model '${ir.model}', not '${modelName}'`);
     return ir;
   }
-  const analysis = await loadAnalysis(file, io, modelName, color);
+  const analysis = await loadAnalysis(file, io, options);
   if (analysis === undefined) return undefined;
   if (analysis.irs.length === 0) {
     throw new UsageError(modelName ? `${file} has no model '${modelName}'` : `${file} defines no model`);

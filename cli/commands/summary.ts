@@ -1,6 +1,6 @@
 // `ae summary FILE [--model NAME] [--format text|json]`: layers, output shapes and parameter counts.
 import { renderSummaryJson, renderSummaryText } from '../../compiler/check/summary.js';
-import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
+import { bytesFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import { checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
@@ -16,7 +16,7 @@ export const summaryCommand: Command = {
     if (file === undefined) throw new UsageError('no FILE given');
     if (extra.length > 0) throw new UsageError(`one FILE at a time, got also '${extra.join("', '")}'`);
     checkSpecArgument(file, io.cwd);
-    const analysis = await loadAnalysis(file, io, stringFlag(args, 'model'), args.flags.color);
+    const analysis = await loadAnalysis(file, io, { model: stringFlag(args, 'model'), color: args.flags.color, memoryLimit: bytesFlag(args, 'max-memory') });
     if (!analysis) return EXIT_INPUT_ERROR;
     if (format === 'json') io.stdout(renderSummaryJson(analysis.models));
     else io.stdout(analysis.models.map(renderSummaryText).join('\n'));

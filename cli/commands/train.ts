@@ -2,6 +2,8 @@
 import { readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { totalmem } from 'node:os';
+import { DEFAULT_MEMORY_LIMIT } from '../../compiler/check/memory.js';
 import { createRunDirectory } from '../../runtime/runs/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { formatLoss } from '../../runtime/train/progress.js';
@@ -12,7 +14,7 @@ import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
 import { evaluate, imageLayout, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { bytesFlag, integerFlag, parseArgs, stringFlag } from '../args.js';
 import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
@@ -38,7 +40,11 @@ export const trainCommand: Command = {
     if (resumeDir !== undefined) checkRunArgument(resumeDir, io.cwd);
     return reportingUserErrors('train', io, async () => {
       const runIR = resumeDir === undefined ? undefined : await readIRFile(join(createRunDirectory(resumeDir, 'run', io.cwd, { resume: true }), IR_FILE));
-      const ir = file === undefined ? runIR : await openModel(file, stringFlag(args, 'model'), io, args.flags.color);
+      const ir = file === undefined ? runIR : await openModel(file, io, {
+              model: stringFlag(args, 'model'),
+              color: args.flags.color,
+              memoryLimit: bytesFlag(args, 'max-memory') ?? Math.min(DEFAULT_MEMORY_LIMIT, totalmem()),
+            });
       if (ir === undefined) return EXIT_INPUT_ERROR;
       if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
         io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);

@@ -1,7 +1,7 @@
 // The memory a model needs to train, estimated before anything is allocated, and refused (AE3014)
 // when it exceeds the limit: 16 GB by default (a fixed figure, so that what compiles does not depend
-// on the machine compiling it; the runtime checks the machine it trains on), or what the caller
-// allows (Infinity: no limit). Float32 throughout:
+// on the machine compiling it; `ae train` also holds it to the memory of the machine it trains on),
+// or what the caller allows (`--max-memory`; Infinity: no limit). Float32 throughout:
 //   parameters × (value + gradient + optimizer slots)  +  batch × activations × 2 (forward values
 //   kept for the backward pass, and their gradients)  +  synthetic data held in memory.
 // An estimate, not a bound: tfjs keeps temporaries too, so a model near the limit may still not fit.
