@@ -62,7 +62,7 @@ export class ProgramBuilder {
       return;
     }
     if (!this.host.insideRoot(target)) {
-      this.refuse(scope, decl, 'AE2024', `\`${written}\` is outside the project (${this.host.root}): imports stay inside the project root (a directory given to ae check or the editor's workspace, else the checked file's own)`);
+      this.refuse(scope, decl, 'AE2024', `\`${written}\` is outside the project (${this.host.root}): imports stay inside the project root (the directory given to ae check, else the checked file's own)`);
       return;
     }
     const onStack = this.stack.findIndex((entry) => entry.file === target);
