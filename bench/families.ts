@@ -44,6 +44,7 @@ const FAMILIES: Family[] = [
   { name: 'stacked-denoising', file: 'examples/stacked-denoising/sdae.ae' },
   { name: 'conv-upsample', file: 'examples/convolutional/cae.ae', model: 'keras_cae' },
   { name: 'conv-switches', file: 'examples/convolutional/cae.ae', model: 'cae' },
+  { name: 'conv-classifier', file: 'examples/convolutional/cae.ae', model: 'cae_classifier' },
   { name: 'variational', file: 'examples/variational/vae.ae' },
   { name: 'sparse', file: 'examples/sparse/sparse.ae' },
   { name: 'contractive', file: 'examples/contractive/contractive.ae' },
