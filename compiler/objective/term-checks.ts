@@ -7,6 +7,7 @@ import type { LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { contractivePath } from '../../ir/contractive-path.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface TensorArgument {
   tensor: NamedTensor;
@@ -96,7 +97,7 @@ function readsDeclaredTensor(tensor: NamedTensor, context: TermContext): boolean
 function classesAgree(head: TensorArgument, labels: TensorArgument, context: TermContext): boolean {
   if (head.tensor.classes !== undefined) {
     context.diagnostics.push(
-      diagnostic('AE4005', `\`${head.tensor.name}\` is a label; \`cross_entropy\` takes the logits or probabilities first`, head.range, {
+      diagnostic('AE4005', message('AE4005', { argument: 'the first argument of `cross_entropy`', expected: 'logits or probabilities', actual: `\`${head.tensor.name}\` is a label` }), head.range, {
         notes: ['write `cross_entropy(head, labels)`'],
       }),
     );
@@ -169,7 +170,7 @@ function computable(code: TensorArgument, input: TensorArgument, context: TermCo
 function differentiable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
   if (input.tensor.origin !== 'input' || input.tensor.classes !== undefined) {
     context.diagnostics.push(
-      diagnostic('AE4009', `\`contractive\` differentiates with respect to a model input; \`${input.tensor.name}\` is not one`, input.range, {
+      diagnostic('AE4009', message('AE4009', { code: code.tensor.name, input: input.tensor.name, reason: `\`contractive\` differentiates with respect to a model input, and \`${input.tensor.name}\` is not one` }), input.range, {
         related: [declaredHere(input.tensor, '')],
       }),
     );
@@ -181,7 +182,7 @@ function differentiable(code: TensorArgument, input: TensorArgument, context: Te
   const afterCode = code.tensor.name === latent?.name || ['output', 'head'].includes(code.tensor.origin);
   const blocking = latent && afterCode && ['binary', 'onehot', 'vq'].includes(latent.kind) ? latent : undefined;
   context.diagnostics.push(
-    diagnostic('AE4009', `\`${code.tensor.name}\` does not depend differentiably on \`${input.tensor.name}\``, code.range, {
+    diagnostic('AE4009', message('AE4009', { code: code.tensor.name, input: input.tensor.name, reason: `\`${code.tensor.name}\` does not depend differentiably on it` }), code.range, {
       related: blocking
         ? [{ message: `the \`${blocking.kind}\` code is declared here`, range: blocking.decl.value.range }]
         : [declaredHere(code.tensor, '')],

@@ -67,19 +67,19 @@ function lowerOptions(fn: LossName, named: readonly Argument[], context: TermCon
       if (word === 'mean' || word === 'sum') reduce = word;
       else if (!argument.value.recovered) {
         context.diagnostics.push(
-          unknownWord('AE4006', '`reduce` must be `mean` or `sum`', word ?? '', argument.value.range, ['mean', 'sum']),
+          unknownWord('AE4006', message('AE4006', { option: 'reduce', fn, expected: '`mean` or `sum`' }), word ?? '', argument.value.range, ['mean', 'sum']),
         );
       }
     } else if (Object.hasOwn(signature.numbers, key)) {
       const value = constantNumber(context.model, argument.value);
       if (key === 'rho' && (value === undefined || value <= 0 || value >= 1)) {
         context.diagnostics.push(
-          diagnostic('AE4006', '`rho` must be a number strictly between 0 and 1', argument.value.range, {
+          diagnostic('AE4006', message('AE4006', { option: 'rho', fn, expected: 'a number strictly between 0 and 1' }), argument.value.range, {
             notes: ['rho is the target mean activation of each unit, e.g. `rho = 0.05`'],
           }),
         );
       } else if (value === undefined) {
-        context.diagnostics.push(diagnostic('AE4006', `\`${key}\` must be a constant number`, argument.value.range));
+        context.diagnostics.push(diagnostic('AE4006', message('AE4006', { option: key, fn, expected: 'a constant number' }), argument.value.range));
       } else numbers[key] = value;
     } else {
       const accepted = ['reduce', ...Object.keys(signature.numbers)];
@@ -99,7 +99,7 @@ function resolveTensor(expr: Expression, context: TermContext): NamedTensor | un
   const { tensors } = context.model;
   if (expr.kind !== 'NameRef') {
     context.diagnostics.push(
-      diagnostic('AE4005', 'a loss argument must name a tensor', expr.range, {
+      diagnostic('AE4005', message('AE4005', { argument: 'a loss argument', expected: 'the name of a tensor', actual: `this is ${describeExpression(expr)}` }), expr.range, {
         notes: [`tensors here: ${[...tensors.keys()].map((n) => `\`${n}\``).join(', ')}`],
       }),
     );
@@ -113,4 +113,20 @@ function resolveTensor(expr: Expression, context: TermContext): NamedTensor | un
     ]),
   );
   return undefined;
+}
+
+/** What a loss argument that names no tensor is, in words. */
+function describeExpression(expr: Expression): string {
+  switch (expr.kind) {
+    case 'NumberLiteral':
+      return 'a number';
+    case 'StringLiteral':
+      return 'a string';
+    case 'Call':
+      return 'a call';
+    case 'MemberAccess':
+      return 'a member of an import';
+    default:
+      return 'an expression';
+  }
 }

@@ -2,6 +2,7 @@
 // IR attributes side by side. Every corruption keeps its input's shape.
 import type { IROpAttrs } from '../../ir/types.js';
 import { anyNumber, nonNegative, probability, type BoundArgs, type Signature } from './signature.js';
+import type { MessageValues } from '../../diagnostics/message.js';
 
 export interface CorruptionOp {
   doc: string;
@@ -9,7 +10,7 @@ export interface CorruptionOp {
   /** The IR op and its attributes (typed by ir/ops.ts). */
   ir(args: BoundArgs): IROpAttrs;
   /** A problem with the arguments together (AE3009), beyond each argument's type. */
-  check?(args: BoundArgs): string | undefined;
+  check?(args: BoundArgs): MessageValues<'AE3009'> | undefined;
 }
 
 export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.freeze({
@@ -50,7 +51,7 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
       ],
     },
     ir: (a) => ({ op: 'clip', attrs: { low: a.low as number, high: a.high as number } }),
-    check: (a) => ((a.low as number) > (a.high as number) ? `\`clip\` needs low ≤ high, but gets [${a.low}, ${a.high}]` : undefined),
+    check: (a) => ((a.low as number) > (a.high as number) ? { what: 'the range of `clip`', expected: 'low ≤ high', actual: `[${a.low}, ${a.high}]` } : undefined),
   },
 });
 
