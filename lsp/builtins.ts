@@ -8,7 +8,7 @@ import { layerOps } from '../compiler/shapes/layers.js';
 import { latentSignatures } from '../compiler/shapes/latents.js';
 import type { ArgSpec, ArgValue } from '../compiler/shapes/signature.js';
 import { describeType } from '../compiler/shapes/signature.js';
-import { lossSignatures } from '../compiler/objective/builtins.js';
+import { describeOption, lossTerms } from '../compiler/objective/builtins.js';
 import { optimizerNames, optimizerOptions } from '../compiler/objective/phases/optimizers.js';
 import type { OptionSpec } from '../compiler/objective/phases/options.js';
 import { settingNames } from '../compiler/objective/phases/settings.js';
@@ -132,15 +132,15 @@ export const corruptions: readonly Builtin[] = Object.entries(corruptionOps).map
   doc: doc(`corruption ${name}`),
 }));
 
-export const losses: readonly Builtin[] = Object.entries(lossSignatures).map(([name, s]) => ({
+export const losses: readonly Builtin[] = Object.entries(lossTerms).map(([name, entry]) => ({
   name,
   kind: 'loss',
   parameters: [
-    ...s.tensors.map((t) => ({ name: t, type: 'a tensor name' })),
-    ...Object.entries(s.numbers).map(([n, d]) => ({ name: n, type: 'a number', ...(d !== undefined ? { default: String(d) } : {}) })),
-    { name: 'reduce', type: '`mean` or `sum`', default: 'mean' },
+    ...entry.tensors.map((t) => ({ name: t, type: 'a tensor name' })),
+    ...Object.entries(entry.options).map(([n, option]) => ({ name: n, type: describeOption(option.type), default: String(option.default) })),
+    { name: 'reduce', type: '`mean` or `sum`', default: entry.defaultReduce },
   ],
-  doc: `${s.summary[0]!.toUpperCase()}${s.summary.slice(1)}.`,
+  doc: entry.doc,
 }));
 
 export const optimizers: readonly Builtin[] = optimizerNames.map((name) => ({
