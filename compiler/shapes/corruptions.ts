@@ -15,17 +15,17 @@ export interface CorruptionOp {
 
 export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.freeze({
   gaussian: {
-    doc: 'Adds Gaussian noise of standard deviation std.',
+    doc: 'Adds Gaussian noise of standard deviation `std` (training only).',
     signature: { name: 'gaussian', args: [{ name: 'std', type: nonNegative }] },
     ir: (a) => ({ op: 'corrupt_gaussian', attrs: { std: a.std as number } }),
   },
   mask: {
-    doc: 'Zeroes each value with probability p.',
+    doc: 'Zeroes a fraction `p` of the inputs (training only).',
     signature: { name: 'mask', args: [{ name: 'p', type: probability }] },
     ir: (a) => ({ op: 'corrupt_mask', attrs: { rate: a.p as number } }),
   },
   salt_pepper: {
-    doc: 'Sets each value to low or high, each with probability p/2.',
+    doc: 'Sets a fraction `p` of the inputs to `low` or `high` (training only).',
     signature: {
       name: 'salt_pepper',
       args: [
@@ -37,7 +37,7 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
     ir: (a) => ({ op: 'corrupt_salt_pepper', attrs: { rate: a.p as number, low: a.low as number, high: a.high as number } }),
   },
   dropout: {
-    doc: 'Dropout with probability p on the input (kept values scaled by 1/(1-p)).',
+    doc: 'Dropout on the input, kept values scaled by 1/(1-p) (training only).',
     signature: { name: 'dropout', args: [{ name: 'p', type: probability }] },
     ir: (a) => ({ op: 'corrupt_dropout', attrs: { rate: a.p as number } }),
   },
