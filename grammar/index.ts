@@ -3,6 +3,7 @@
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, SourceFile } from './ast.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { message } from '../diagnostics/message.js';
 import { AstBuilder } from './build-ast/index.js';
 import type { DeclarationCstNode, FileCstNode } from './cst.js';
 import { aeParser } from './parser.js';
@@ -65,10 +66,10 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
   } catch (error) {
     // A bug in the front end must not take the caller down: report it where the user can see it.
     const everything = lines.range(0, 0);
-    const message = `internal error in the parser: ${error instanceof Error ? error.message : String(error)}`;
+    const found = `an internal error in the parser (${error instanceof Error ? error.message : String(error)})`;
     return {
       ast: { kind: 'SourceFile', declarations: [], comments: [], range: lines.range(0, text.length), recovered: true },
-      diagnostics: [diagnostic('AE1010', message, everything)],
+      diagnostics: [diagnostic('AE1010', message('AE1010', { expected: 'a file the parser can read', found }), everything)],
     };
   }
 }

@@ -1,7 +1,8 @@
 // Parse-error messages in the user's words: "expected `,` or `)` after an argument, found `act`",
-// never token-type dumps. Chevrotain asks this provider for the text of each error; the targeted
-// cases that need more context (unclosed braces, dangling operators) are refined afterwards in
-// grammar/syntax-errors.ts, which has the whole token stream.
+// never token-type dumps. Chevrotain asks this provider for the text of each error; it answers with
+// what was expected ("`,` or `)` after an argument"), and grammar/syntax-errors.ts, which has the
+// whole token stream, words the diagnostic from AE1010's template (or refines it: unclosed braces,
+// dangling operators).
 import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import { EOF } from './chevrotain.js';
 
@@ -20,15 +21,15 @@ export function describeTokenType(type: TokenType): string {
 
 /** What a rule is waiting for, in words, when a closing token is missing. */
 const closerExpectations: Record<string, Record<string, string>> = {
-  argumentList: { RParen: 'expected `,` or `)` after an argument' },
-  listExpression: { RBracket: 'expected `,` or `]` after a list item' },
-  blockDeclaration: { RParen: 'expected `,` or `)` after a parameter' },
-  layerBlock: { RCurly: 'expected a layer or `}`' },
-  modelDeclaration: { RCurly: 'expected a model member (`input`, `encoder`, `latent`, `decoder`, `output`, `loss`, `train`, …) or `}`' },
-  trainMember: { RCurly: 'expected a setting (`name = value`) or `}`' },
-  parenExpression: { RParen: 'expected `)` to close the parenthesis' },
-  indexSuffix: { RBracket: 'expected `]` after the index' },
-  labelType: { RParen: 'expected `)` after the number of classes' },
+  argumentList: { RParen: '`,` or `)` after an argument' },
+  listExpression: { RBracket: '`,` or `]` after a list item' },
+  blockDeclaration: { RParen: '`,` or `)` after a parameter' },
+  layerBlock: { RCurly: 'a layer or `}`' },
+  modelDeclaration: { RCurly: 'a model member (`input`, `encoder`, `latent`, `decoder`, `output`, `loss`, `train`, …) or `}`' },
+  trainMember: { RCurly: 'a setting (`name = value`) or `}`' },
+  parenExpression: { RParen: '`)` to close the parenthesis' },
+  indexSuffix: { RBracket: '`]` after the index' },
+  labelType: { RParen: '`)` after the number of classes' },
 };
 
 /** What a rule expects when it has no viable alternative. */
@@ -59,36 +60,37 @@ export function takeMismatchExpectation(): TokenType | undefined {
   return expected;
 }
 
+/** Each message is what was expected (`expected {expected}, found {found}` is AE1010's template,
+ *  filled in where the found token is known: grammar/syntax-errors.ts). */
 export const errorMessageProvider: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+  buildMismatchTokenMessage({ expected, previous, ruleName }) {
     pendingExpected = expected;
     const closer = closerExpectations[ruleName]?.[expected.name];
-    if (closer && !(previous && ['LParen', 'LBracket'].includes(previous.tokenType.name))) {
-      return `${closer}, found ${describeToken(actual)}`;
-    }
-    const after = previous && previous.image ? ` after ${describeToken(previous)}` : '';
-    return `expected ${describeTokenType(expected)}${after}, found ${describeToken(actual)}`;
+    if (closer && !(previous && ['LParen', 'LBracket'].includes(previous.tokenType.name))) return closer;
+    return `${describeTokenType(expected)}${after(previous)}`;
   },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `expected \`let\`, \`block\`, \`model\` or \`import\`, found ${describeToken(firstRedundant)}`;
+  buildNotAllInputParsedMessage() {
+    return ruleExpectations.declaration!;
   },
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, customUserDescription, ruleName }) {
+  buildNoViableAltMessage({ expectedPathsPerAlt, previous, customUserDescription, ruleName }) {
     const wanted =
       customUserDescription ??
       ruleExpectations[ruleName] ??
       joinAlternatives(expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0])).filter(isDefined));
-    const after = previous && previous.image ? ` after ${describeToken(previous)}` : '';
-    return `expected ${wanted}${after}, found ${describeToken(actual[0])}`;
+    return `${wanted}${after(previous)}`;
   },
-  buildEarlyExitMessage({ expectedIterationPaths, actual, previous, customUserDescription, ruleName }) {
+  buildEarlyExitMessage({ expectedIterationPaths, previous, customUserDescription, ruleName }) {
     const wanted =
       customUserDescription ??
       ruleExpectations[ruleName] ??
       joinAlternatives(expectedIterationPaths.map((path) => path[0]).filter(isDefined));
-    const after = previous && previous.image ? ` after ${describeToken(previous)}` : '';
-    return `expected ${wanted}${after}, found ${describeToken(actual[0])}`;
+    return `${wanted}${after(previous)}`;
   },
 };
+
+function after(previous: IToken | undefined): string {
+  return previous && previous.image ? ` after ${describeToken(previous)}` : '';
+}
 
 function joinAlternatives(types: TokenType[]): string {
   const words = [...new Set(types.map(describeTokenType))];

@@ -4,8 +4,9 @@
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import { EOF } from './chevrotain.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { message } from '../diagnostics/message.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { describeToken } from './messages.js';
+import { describeToken, expectationOfRule } from './messages.js';
 import type { LineMap } from './positions.js';
 import type { MismatchError } from './parser.js';
 import { isRealToken, tokenSpan } from './syntax-helpers.js';
@@ -125,17 +126,17 @@ function describeParseError(error: RecognitionError, brackets: BracketTracker, l
 
   if (!atEnd && previous && token.tokenType === t.Comma && previous.tokenType === t.Comma) {
     const extra = lines.range(token.startOffset, token.startOffset + 1);
-    return diagnostic('AE1010', 'extra `,`: there is nothing between these two commas', extra, {
+    return diagnostic('AE1010', message('AE1010', { expected: 'a value between these two commas', found: 'a second `,`' }), extra, {
       fix: { message: 'remove the extra `,`', edits: [{ range: extra, newText: '' }] },
     });
   }
 
   // A dangling operator: `mse(a, b) +` then nothing that can start an expression.
   if (previous && binaryOperators.has(previous.tokenType.name) && ['operand', 'expression'].includes(rule)) {
-    return diagnostic('AE1016', `\`${previous.image}\` needs an expression on its right, found ${describeToken(atEnd ? undefined : token)}`, lines.range(previous.startOffset, previous.startOffset + previous.image.length));
+    return diagnostic('AE1016', message('AE1016', { after: describeToken(previous), found: describeToken(atEnd ? undefined : token) }), lines.range(previous.startOffset, previous.startOffset + previous.image.length));
   }
   if (previous && ['operand', 'expression'].includes(rule)) {
-    return diagnostic('AE1016', `expected an expression after ${describeToken(previous)}, found ${describeToken(atEnd ? undefined : token)}`, tokenRange);
+    return diagnostic('AE1016', message('AE1016', { after: describeToken(previous), found: describeToken(atEnd ? undefined : token) }), tokenRange);
   }
 
   // A closing bracket is due: either the file ended or a new member/declaration started first.
@@ -161,12 +162,13 @@ function describeParseError(error: RecognitionError, brackets: BracketTracker, l
 
   if (rule === 'file' || rule === 'declaration') {
     const hint = !atEnd ? didYouMean(token.image, ['let', 'block', 'model', 'import']) : undefined;
-    return diagnostic('AE1010', `expected \`let\`, \`block\`, \`model\` or \`import\`, found ${describeToken(atEnd ? undefined : token)}`, tokenRange, {
+    return diagnostic('AE1010', message('AE1010', { expected: expectationOfRule('declaration')!, found: describeToken(atEnd ? undefined : token) }), tokenRange, {
       ...(hint ? { notes: [hint] } : {}),
     });
   }
   const related = opener ? [{ message: `the \`${opener.image}\` opened here`, range: lines.range(opener.startOffset, opener.startOffset + 1) }] : [];
-  return diagnostic('AE1010', error.message, tokenRange, { related });
+  // The message provider (grammar/messages.ts) made the exception's message what was expected.
+  return diagnostic('AE1010', message('AE1010', { expected: error.message, found: describeToken(atEnd ? undefined : token) }), tokenRange, { related });
 }
 
 function followsLexError(token: IToken, lexErrors: readonly ILexingError[], text: string): boolean {

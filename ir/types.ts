@@ -116,6 +116,9 @@ export type IRTermOptions = { [Fn in keyof typeof irTerms]: AttrsOf<(typeof irTe
 
 export type IRTermFn = keyof IRTermOptions;
 
+/** A term's function with its options, kept together (the compiler's loss registry builds these). */
+export type IRTermCall<Fn extends IRTermFn = IRTermFn> = { [K in Fn]: { fn: K; options: IRTermOptions[K] } }[Fn];
+
 /** One term of the objective: `weight * fn(args...)`. Args are node ids or input names. */
 export type IRTerm<Fn extends IRTermFn = IRTermFn> = { [K in Fn]: TermBase<K, IRTermOptions[K]> }[Fn];
 

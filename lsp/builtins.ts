@@ -1,14 +1,15 @@
 // What the editor says about the language's built-in words: each call's parameters come from the
 // compiler's own tables (layers, latents, corruptions, losses, optimizers, data sources, settings), so
-// completion and signature help always match what the checker accepts; the doc line is the one place
-// a sentence is added per word.
+// completion and signature help always match what the checker accepts. An op's doc line is its
+// registry entry's (compiler/shapes/, compiler/objective/builtins.ts); the words that are no op
+// (optimizers, data sources, settings, schedules) have theirs below.
 import { activationNames } from '../compiler/shapes/activations.js';
 import { corruptionOps } from '../compiler/shapes/corruptions.js';
 import { layerOps } from '../compiler/shapes/layers.js';
-import { latentSignatures } from '../compiler/shapes/latents.js';
+import { latentOps } from '../compiler/shapes/latents.js';
 import type { ArgSpec, ArgValue } from '../compiler/shapes/signature.js';
 import { describeType } from '../compiler/shapes/signature.js';
-import { lossSignatures } from '../compiler/objective/builtins.js';
+import { describeOption, lossTerms } from '../compiler/objective/builtins.js';
 import { optimizerNames, optimizerOptions } from '../compiler/objective/phases/optimizers.js';
 import type { OptionSpec } from '../compiler/objective/phases/options.js';
 import { settingNames } from '../compiler/objective/phases/settings.js';
@@ -31,38 +32,8 @@ export interface Builtin {
   doc: string;
 }
 
+/** The words that are not ops: their one-line docs live here (each op's is in its registry entry). */
 const docs: Record<string, string> = {
-  dense: 'Fully connected layer of `units` units; mirrored as a dense layer back to its input width.',
-  conv2d: '2-D convolution over an NHWC image; mirrored as `deconv2d` back to the input channels.',
-  deconv2d: 'Transposed convolution ("deconvolution"); mirrored as `conv2d`.',
-  maxpool: 'Max pooling; records where each maximum came from (the switches) for `unpool`.',
-  unpool: 'Undoes a `maxpool`: `switches` puts each value back where its maximum was, `fill` fills the window.',
-  upsample: 'Nearest-neighbour upsampling by `factor`; mirrored as `maxpool`.',
-  flatten: 'Flattens an image to a vector; mirrored as `reshape` back to the image.',
-  reshape: 'Reshapes to `target` (one size may be -1, inferred); mirrored as `flatten`.',
-  dropout: 'Zeroes a fraction `p` of values during training.',
-  batchnorm: 'Batch normalisation, with moving statistics for inference.',
-  layernorm: 'Layer normalisation over the last dimension.',
-  relu: 'max(0, x).',
-  tanh: 'Hyperbolic tangent, values in (-1, 1).',
-  sigmoid: 'Logistic function, values in (0, 1).',
-  leaky_relu: 'x for x > 0, alpha * x otherwise.',
-  elu: 'x for x > 0, exp(x) - 1 otherwise.',
-  gelu: 'Gaussian error linear unit.',
-  softplus: 'log(1 + exp(x)).',
-  softmax: 'Normalised exponentials over the last dimension (class probabilities).',
-  linear: 'The identity: no activation.',
-  'latent dense': 'Deterministic code of width `units`.',
-  'latent identity': "The encoder's output is the code (convolutional autoencoders).",
-  'latent gaussian': 'VAE code: mean and log-variance heads, a reparameterised sample in training, the mean in inference; pair with `kl(z)`.',
-  'latent vq': 'VQ-VAE codebook of `codes` vectors of width `dim`, nearest code with a straight-through gradient; pair with `vq_loss(z)`.',
-  'latent binary': 'Bits by a straight-through sign (or a Bernoulli sample when `stochastic`).',
-  'latent onehot': 'Gumbel-softmax one-hot code, for unsupervised clustering.',
-  'corruption gaussian': 'Adds Gaussian noise of standard deviation `std` (training only).',
-  'corruption mask': 'Zeroes a fraction `p` of the inputs (training only).',
-  'corruption salt_pepper': 'Sets a fraction `p` of the inputs to `low` or `high` (training only).',
-  'corruption dropout': 'Dropout on the input (training only).',
-  'corruption clip': 'Clips the corrupted input into [low, high].',
   adam: 'Adam optimiser with Keras defaults.',
   sgd: 'Stochastic gradient descent, optionally with momentum.',
   rmsprop: 'RMSprop optimiser.',
@@ -106,41 +77,40 @@ function fromOptions(options: readonly OptionSpec[]): BuiltinParameter[] {
   }));
 }
 
-const doc = (key: string, fallback = ''): string => docs[key] ?? fallback;
+const doc = (key: string): string => docs[key] ?? '';
 
 export const layers: readonly Builtin[] = Object.entries(layerOps).map(([name, op]) => ({
   name,
   kind: (activationNames as readonly string[]).includes(name) ? 'activation' : 'layer',
   parameters: fromArgs(op.signature.args),
-  // The editor's own sentence where it says more; else the registry entry's doc line.
-  doc: doc(name, op.doc),
+  doc: op.doc,
 }));
 
 export const activations: readonly Builtin[] = layers.filter((b) => b.kind === 'activation');
 
-export const latents: readonly Builtin[] = Object.entries(latentSignatures).map(([name, signature]) => ({
+export const latents: readonly Builtin[] = Object.entries(latentOps).map(([name, op]) => ({
   name,
   kind: 'latent',
-  parameters: fromArgs(signature.args),
-  doc: doc(`latent ${name}`),
+  parameters: fromArgs(op.signature.args),
+  doc: op.doc,
 }));
 
 export const corruptions: readonly Builtin[] = Object.entries(corruptionOps).map(([name, op]) => ({
   name,
   kind: 'corruption',
   parameters: fromArgs(op.signature.args),
-  doc: doc(`corruption ${name}`),
+  doc: op.doc,
 }));
 
-export const losses: readonly Builtin[] = Object.entries(lossSignatures).map(([name, s]) => ({
+export const losses: readonly Builtin[] = Object.entries(lossTerms).map(([name, entry]) => ({
   name,
   kind: 'loss',
   parameters: [
-    ...s.tensors.map((t) => ({ name: t, type: 'a tensor name' })),
-    ...Object.entries(s.numbers).map(([n, d]) => ({ name: n, type: 'a number', ...(d !== undefined ? { default: String(d) } : {}) })),
-    { name: 'reduce', type: '`mean` or `sum`', default: 'mean' },
+    ...entry.tensors.map((t) => ({ name: t, type: 'a tensor name' })),
+    ...Object.entries(entry.options).map(([n, option]) => ({ name: n, type: describeOption(option.type), default: String(option.default) })),
+    { name: 'reduce', type: '`mean` or `sum`', default: entry.defaultReduce },
   ],
-  doc: `${s.summary[0]!.toUpperCase()}${s.summary.slice(1)}.`,
+  doc: entry.doc,
 }));
 
 export const optimizers: readonly Builtin[] = optimizerNames.map((name) => ({

@@ -27,9 +27,8 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
     if (arg.name === undefined) {
       const spec = signature.args[position++];
       if (!spec) {
-        const count = signature.args.length;
-        const takes = count === 0 ? 'takes no arguments' : `takes at most ${count} argument${count === 1 ? '' : 's'}`;
-        ctx.reporter.report('AE2006', arg, `${what} ${takes}`, {
+        const given = call.args.filter((a) => a.name === undefined).length;
+        ctx.reporter.report('AE2006', arg, message('AE2006', { owner: what, expected: argumentCount(signature.args.length), actual: `gets ${given}` }), {
           file,
           notes: signature.args.length ? [`arguments: ${signature.args.map((a) => a.name).join(', ')}`] : [],
         });
@@ -71,7 +70,7 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
       if (spec.default === undefined) {
         ok = false;
         if (unknownNamed) continue;
-        ctx.reporter.report('AE2006', call, `${what} needs the argument \`${spec.name}\` (${describeType(spec.type)})`, { file });
+        ctx.reporter.report('AE2006', call, message('AE2006', { owner: what, expected: `the argument \`${spec.name}\` (${describeType(spec.type)})`, actual: 'it is not given' }), { file });
         ok = false;
       } else {
         bound[spec.name] = spec.default;
@@ -83,6 +82,11 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
     else bound[spec.name] = value;
   }
   return ok ? bound : undefined;
+}
+
+/** How many positional arguments something takes, in words: "no arguments", "at most 2 arguments". */
+export function argumentCount(count: number): string {
+  return count === 0 ? 'no arguments' : `at most ${count} argument${count === 1 ? '' : 's'}`;
 }
 
 /** Required arguments neither given by name nor covered by a positional one. */
@@ -102,7 +106,7 @@ export function convertArgument(expr: Expression, spec: ArgSpec, what: string, c
   if (value === undefined) return undefined;
   const file = ctx.env.scope.file;
   const wrong = () => {
-    ctx.reporter.report('AE2014', expr, `\`${spec.name}\` of ${what} must be ${describeType(type)}`, { file });
+    ctx.reporter.report('AE2014', expr, message('AE2014', { what: `\`${spec.name}\` of ${what}`, expected: describeType(type) }), { file });
     return undefined;
   };
   switch (type.kind) {
@@ -118,7 +122,7 @@ export function convertArgument(expr: Expression, spec: ArgSpec, what: string, c
       if (below || above || !Number.isFinite(value)) {
         const low = type.min === undefined ? '' : `${type.minExclusive ? '>' : '≥'} ${type.min}`;
         const high = type.max === undefined ? '' : `${type.maxExclusive ? '<' : '≤'} ${type.max}`;
-        ctx.reporter.report('AE2020', expr, `\`${spec.name}\` of ${what} must be ${[low, high].filter(Boolean).join(' and ')}, got ${value}`, { file });
+        ctx.reporter.report('AE2020', expr, message('AE2020', { what: `\`${spec.name}\` of ${what}`, expected: [low, high].filter(Boolean).join(' and '), value }), { file });
         return undefined;
       }
       return value;
@@ -134,7 +138,7 @@ export function convertArgument(expr: Expression, spec: ArgSpec, what: string, c
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number')) return wrong();
       const dimsOk = (value as number[]).every((v) => Number.isInteger(v) && (v >= 1 || v === -1));
       if (!dimsOk || (value as number[]).filter((v) => v === -1).length > 1) {
-        ctx.reporter.report('AE2020', expr, `\`${spec.name}\` of ${what} needs whole sizes ≥ 1 (at most one -1)`, { file });
+        ctx.reporter.report('AE2020', expr, message('AE2020', { what: `\`${spec.name}\` of ${what}`, expected: 'whole sizes ≥ 1 (at most one -1)', value: `[${(value as number[]).join(', ')}]` }), { file });
         return undefined;
       }
       return value as number[];
@@ -145,11 +149,11 @@ export function convertArgument(expr: Expression, spec: ArgSpec, what: string, c
 function wholeNumber(value: number, expr: Expression, spec: ArgSpec, min: number, what: string, ctx: BindContext): number | undefined {
   const file = ctx.env.scope.file;
   if (!Number.isInteger(value)) {
-    ctx.reporter.report('AE2015', expr, `\`${spec.name}\` of ${what} must be a whole number, but this is ${formatNumber(value)}`, { file });
+    ctx.reporter.report('AE2015', expr, message('AE2015', { what: `\`${spec.name}\` of ${what}`, value: formatNumber(value) }), { file });
     return undefined;
   }
   if (value < min) {
-    ctx.reporter.report('AE2020', expr, `\`${spec.name}\` of ${what} must be ≥ ${min}, got ${value}`, { file });
+    ctx.reporter.report('AE2020', expr, message('AE2020', { what: `\`${spec.name}\` of ${what}`, expected: `≥ ${min}`, value }), { file });
     return undefined;
   }
   return value;
@@ -183,12 +187,12 @@ export function activationOf(expr: Expression, ctx: BindContext): ActivationSpec
   }
   const name = e.kind === 'NameRef' ? e.name : e.kind === 'Call' && e.callee.kind === 'NameRef' ? e.callee.name : undefined;
   if (name !== undefined) {
-    ctx.reporter.unknown('AE2004', e.kind === 'Call' ? e.callee : e, `unknown activation \`${name}\``, name, activationNames, {
+    ctx.reporter.unknown('AE2004', e.kind === 'Call' ? e.callee : e, message('AE2004', { name }), name, activationNames, {
       file: target.env.scope.file,
       notes: [`activations: ${activationNames.join(', ')}`],
     });
   } else {
-    ctx.reporter.report('AE2014', expr, 'expected an activation', { file, notes: [`activations: ${activationNames.join(', ')}`] });
+    ctx.reporter.report('AE2014', expr, message('AE2014', { what: 'this value', expected: 'an activation' }), { file, notes: [`activations: ${activationNames.join(', ')}`] });
   }
   return undefined;
 }
@@ -204,7 +208,7 @@ export function activationCall(call: Call, ctx: BindContext): ActivationSpec | u
     return bound ? { fn, alpha: bound.alpha as number } : undefined;
   }
   if (call.args.length > 0) {
-    ctx.reporter.report('AE2006', call.args[0]!, `\`${fn}\` takes no arguments`, { file: ctx.env.scope.file });
+    ctx.reporter.report('AE2006', call.args[0]!, message('AE2006', { owner: `\`${fn}\``, expected: argumentCount(0), actual: `gets ${call.args.length}` }), { file: ctx.env.scope.file });
     return undefined;
   }
   return { fn };

@@ -22,6 +22,7 @@ import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
 import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js';
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
+import { writtenName } from '../resolve/written.js';
 
 export interface CheckShared {
   reporter: Reporter;
@@ -74,7 +75,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     fillTensorFacts(model, inputs.inputs.map((i) => i.ir.name));
     model.parameterCount = countParameters(graph.parameters);
     if (!Number.isSafeInteger(model.parameterCount.total)) {
-      shared.reporter.report('AE3013', decl.name, `\`${decl.name.name}\` has more parameters than can be counted exactly (2^53)`, {
+      shared.reporter.report('AE3013', decl.name, message('AE3013', { what: `model \`${decl.name.name}\``, things: 'parameters' }), {
         file,
         notes: ['make the layers fewer or smaller'],
       });
@@ -257,7 +258,7 @@ function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSp
   const call = member.activation;
   if (call.callee.kind === 'NameRef' && isActivation(call.callee.name)) return activationCall(call, bindContext(ctx));
   const name = call.callee.kind === 'NameRef' ? call.callee.name : '';
-  ctx.reporter.unknown('AE2004', call.callee, `unknown activation \`${name}\``, name, activationNames, {
+  ctx.reporter.unknown('AE2004', call.callee, message('AE2004', { name: writtenName(call.callee) }), name, activationNames, {
     file: ctx.file,
     notes: [`activations: ${activationNames.join(', ')}`],
   });

@@ -2,7 +2,7 @@
 // bound arguments. Blocks are expanded with their parameters bound lazily to the caller's
 // expressions; a block's `as` name goes to its last layer.
 import type { Call, Identifier, Layer, LayerCall } from '../../grammar/ast.js';
-import { bindArguments, type BindContext } from './bind.js';
+import { argumentCount, bindArguments, type BindContext } from './bind.js';
 import { corruptionNames } from '../shapes/corruptions.js';
 import { layerNames, layerOp, type LayerOp } from '../shapes/layers.js';
 import { latentKinds } from '../shapes/latents.js';
@@ -11,6 +11,7 @@ import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import { fromFailedImport, type Env, type ParameterBinding, type ScopedBlock } from '../resolve/scope.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
+import { writtenName } from '../resolve/written.js';
 
 export interface LayerInstance {
   opName: string;
@@ -94,8 +95,13 @@ function expandList(layers: readonly Layer[], env: Env, expansion: Expansion, bl
         continue;
       }
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_LAYERS) {
-        const code = typeof count === 'number' && !Number.isInteger(count) ? 'AE2015' : 'AE2020';
-        ctx.reporter.report(code, layer.count, `\`repeat\` needs a whole count between 1 and ${MAX_LAYERS}, got ${String(count)}`, { file: env.scope.file });
+        const what = 'the count of `repeat`';
+        if (typeof count === 'number' && !Number.isInteger(count)) {
+          ctx.reporter.report('AE2015', layer.count, message('AE2015', { what, value: count }), { file: env.scope.file });
+        } else {
+          const value = typeof count === 'number' ? String(count) : JSON.stringify(count);
+          ctx.reporter.report('AE2020', layer.count, message('AE2020', { what, expected: `a whole number from 1 to ${MAX_LAYERS}`, value }), { file: env.scope.file });
+        }
         ok = false;
         continue;
       }
@@ -109,7 +115,7 @@ function expandList(layers: readonly Layer[], env: Env, expansion: Expansion, bl
       const named = count > 1 ? body.filter((i) => i.alias) : [];
       for (const instance of named) {
         const alias = instance.alias!;
-        ctx.reporter.report('AE2002', alias, `\`${alias.name}\` is inside \`repeat ${count}\`, so it would name ${count} layers`, {
+        ctx.reporter.report('AE2002', alias, message('AE2002', { owner: `\`repeat ${count}\``, count, things: 'layers', name: alias.name }), {
           file: instance.aliasFile ?? env.scope.file,
           notes: ['a name names one layer: move that layer out of the `repeat`, or name a block call instead'],
         });
@@ -147,7 +153,7 @@ function expandCall(layer: LayerCall, env: Env, expansion: Expansion, blocks: re
     if ((latentKinds as readonly string[]).includes(callee.name) || corruptionNames.includes(callee.name)) {
       notes.push(`\`${callee.name}\` is a latent or corruption, not a layer`);
     }
-    ctx.reporter.unknown('AE2003', callee, `unknown layer \`${callee.name}\``, callee.name, [...layerNames, ...env.scope.blocks.keys()], { file, notes });
+    ctx.reporter.unknown('AE2003', callee, message('AE2003', { kind: 'layer', name: callee.name }), callee.name, [...layerNames, ...env.scope.blocks.keys()], { file, notes });
     return undefined;
   }
   // `lib.down(16)`: a block of an imported file.
@@ -159,7 +165,7 @@ function expandCall(layer: LayerCall, env: Env, expansion: Expansion, blocks: re
     if (namespaceName !== undefined) {
       ctx.reporter.unknown('AE2001', at, message('AE2001', { kind: 'import', name: namespaceName }), namespaceName, env.scope.namespaces.keys(), { file });
     } else {
-      ctx.reporter.report('AE2003', callee, 'a layer is a name or `import.block`', { file });
+      ctx.reporter.report('AE2003', callee, message('AE2003', { kind: 'layer', name: writtenName(callee) }), { file, notes: ['a layer is a name or `import.block`'] });
     }
     return undefined;
   }
@@ -219,7 +225,8 @@ function bindBlockParameters(block: ScopedBlock, call: Call, env: Env, ctx: Expa
     if (!arg.name) {
       const parameter = parameters[position++];
       if (!parameter) {
-        ctx.reporter.report('AE2006', arg, `block \`${name}\` takes ${parameters.length} argument${parameters.length === 1 ? '' : 's'}`, {
+        const given = call.args.filter((a) => !a.name).length;
+        ctx.reporter.report('AE2006', arg, message('AE2006', { owner: `block \`${name}\``, expected: argumentCount(parameters.length), actual: `gets ${given}` }), {
           file,
           related: [{ message: 'declared here', range: block.decl.name.range, file: block.scope.file }],
         });
@@ -248,7 +255,7 @@ function bindBlockParameters(block: ScopedBlock, call: Call, env: Env, ctx: Expa
       bound.set(parameter.name.name, { expr: parameter.default, env: { scope: block.scope, params: bound } });
       continue;
     }
-    ctx.reporter.report('AE2006', call, `block \`${name}\` needs the argument \`${parameter.name.name}\``, {
+    ctx.reporter.report('AE2006', call, message('AE2006', { owner: `block \`${name}\``, expected: `the argument \`${parameter.name.name}\``, actual: 'it is not given' }), {
       file,
       related: [{ message: 'declared here', range: parameter.range, file: block.scope.file }],
     });

@@ -7,6 +7,7 @@ import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { Located, Reporter } from '../../diagnostics/reporter.js';
 import { formatShape } from '../shapes/dims.js';
+import { message, type MessageValues } from '../../diagnostics/message.js';
 
 /** A parameter this node shares instead of owning: the stored one, seen transposed or not. */
 export interface Tie {
@@ -131,7 +132,7 @@ export class Graph {
     const specs = op.params(input.shape, args);
     const overflow = countOverflow(request.opName, result.shape, specs);
     if (overflow) {
-      this.reporter.report('AE3013', request.at, overflow, { file: request.file, notes: ['make the layer smaller'] });
+      this.reporter.report('AE3013', request.at, message('AE3013', { ...overflow }), { file: request.file, notes: ['make the layer smaller'] });
       return undefined;
     }
     const id = this.uniqueId(request.id);
@@ -165,15 +166,15 @@ export class Graph {
 
 /** Sizes past 2^53 cannot be counted exactly in a float64 (nor allocated): AE3013, before the lint
  *  about large models (AE5007) would print a rounded count. */
-function countOverflow(opName: string, shape: Shape, specs: readonly ParamSpec[]): string | undefined {
+function countOverflow(opName: string, shape: Shape, specs: readonly ParamSpec[]): MessageValues<'AE3013'> | undefined {
   const values = shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
   if (!Number.isSafeInteger(values)) {
-    return `\`${opName}\` here gives ${formatShape(shape)}: more values than can be counted exactly (2^53)`;
+    return { what: `the output of this \`${opName}\`, ${formatShape(shape)},`, things: 'values' };
   }
   for (const spec of specs) {
     const size = spec.shape.reduce((n, d) => n * d, 1);
     if (!Number.isSafeInteger(size)) {
-      return `the ${spec.role} of this \`${opName}\`, [${spec.shape.join(', ')}], has more values than can be counted exactly (2^53)`;
+      return { what: `the ${spec.role} of this \`${opName}\`, [${spec.shape.join(', ')}],`, things: 'values' };
     }
   }
   return undefined;

@@ -5,6 +5,7 @@ import { bindArguments } from './bind.js';
 import { corruptionNames, corruptionOps } from '../shapes/corruptions.js';
 import { bindContext, type ModelContext } from './context.js';
 import { message } from '../../diagnostics/message.js';
+import { writtenName } from '../resolve/written.js';
 
 export interface CheckedInputs {
   inputs: { decl: InputMember; ir: IRInput }[];
@@ -18,7 +19,7 @@ export function checkInputs(ctx: ModelContext, declared: readonly InputMember[])
     if (decl.recovered) continue;
     const first = seen.get(decl.name.name);
     if (first) {
-      ctx.reporter.report('AE2002', decl.name, `input \`${decl.name.name}\` is declared twice`, {
+      ctx.reporter.report('AE2002', decl.name, message('AE2002', { owner: `model \`${ctx.decl.name.name}\``, count: 'two', things: 'inputs', name: decl.name.name }), {
         file: ctx.file,
         related: [{ message: 'first declared here', range: first.name.range }],
       });
@@ -38,18 +39,18 @@ export function checkInputs(ctx: ModelContext, declared: readonly InputMember[])
 function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
   const type = decl.type;
   if (type.kind === 'LabelType') {
-    const classes = wholeAtLeast(ctx, type.classes, 2, 'a label needs a whole number of classes ≥ 2');
+    const classes = wholeAtLeast(ctx, type.classes, 2, 'the class count of a label');
     if (classes === undefined) return undefined;
     return { name: decl.name.name, kind: 'label', shape: [null], dtype: 'int32', classes };
   }
   const dims: number[] = [];
   for (const d of type.dimensions) {
-    const value = wholeAtLeast(ctx, d, 1, 'a dimension must be a whole number ≥ 1');
+    const value = wholeAtLeast(ctx, d, 1, 'a dimension');
     if (value === undefined) return undefined;
     dims.push(value);
   }
   if (dims.length === 0) {
-    ctx.reporter.report('AE3008', type, 'an input needs at least one dimension', { file: ctx.file });
+    ctx.reporter.report('AE3008', type, message('AE3008', { what: 'the shape of an input', expected: 'at least one dimension', actual: '[]' }), { file: ctx.file });
     return undefined;
   }
   let range: [number, number] | undefined;
@@ -58,7 +59,8 @@ function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
     const high = ctx.evaluator.evaluate(type.valueRange.high, ctx.env);
     if (low === undefined || high === undefined) return undefined;
     if (typeof low !== 'number' || typeof high !== 'number' || !(low < high)) {
-      ctx.reporter.report('AE3009', type.valueRange, 'a value range is `in [low, high]` with numbers low < high', { file: ctx.file });
+      const shown = (v: unknown) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+      ctx.reporter.report('AE3009', type.valueRange, message('AE3009', { what: 'the value range', expected: 'two numbers with low < high', actual: `[${shown(low)}, ${shown(high)}]` }), { file: ctx.file });
       return undefined;
     }
     range = [low, high];
@@ -67,19 +69,20 @@ function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
   return { name: decl.name.name, kind: 'tensor', shape, dtype: 'float32', ...(range ? { range } : {}) };
 }
 
-function wholeAtLeast(ctx: ModelContext, expr: Expression, min: number, message: string): number | undefined {
+/** `what` is the size being read, as a message names it ("a dimension"). */
+function wholeAtLeast(ctx: ModelContext, expr: Expression, min: number, what: string): number | undefined {
   const value = ctx.evaluator.evaluate(expr, ctx.env);
   if (value === undefined) return undefined;
   if (typeof value !== 'number') {
-    ctx.reporter.report('AE2014', expr, message, { file: ctx.file });
+    ctx.reporter.report('AE2014', expr, message('AE2014', { what, expected: `a whole number ≥ ${min}` }), { file: ctx.file });
     return undefined;
   }
   if (!Number.isInteger(value)) {
-    ctx.reporter.report('AE2015', expr, `${message}, but this is ${value}`, { file: ctx.file });
+    ctx.reporter.report('AE2015', expr, message('AE2015', { what, value }), { file: ctx.file });
     return undefined;
   }
   if (value < min) {
-    ctx.reporter.report('AE3008', expr, `${message}, got ${value}`, { file: ctx.file });
+    ctx.reporter.report('AE3008', expr, message('AE3008', { what, expected: `≥ ${min}`, actual: value }), { file: ctx.file });
     return undefined;
   }
   return value;
@@ -105,13 +108,16 @@ export function buildCorruptions(ctx: ModelContext, corruptions: readonly Corrup
     let current = entry.get(target.ir.name)!;
     member.chain.forEach((call, index) => {
       if (call.callee.kind !== 'NameRef') {
-        ctx.reporter.report('AE2003', call.callee, 'a corruption is one of: ' + corruptionNames.join(', '), { file: ctx.file });
+        ctx.reporter.report('AE2003', call.callee, message('AE2003', { kind: 'corruption', name: writtenName(call.callee) }), {
+          file: ctx.file,
+          notes: [`corruptions: ${corruptionNames.join(', ')}`],
+        });
         return;
       }
       const name = call.callee.name;
       const op = Object.prototype.hasOwnProperty.call(corruptionOps, name) ? corruptionOps[name] : undefined;
       if (!op) {
-        ctx.reporter.unknown('AE2003', call.callee, `unknown corruption \`${name}\``, name, corruptionNames, {
+        ctx.reporter.unknown('AE2003', call.callee, message('AE2003', { kind: 'corruption', name }), name, corruptionNames, {
           file: ctx.file,
           notes: [`corruptions: ${corruptionNames.join(', ')}`],
         });
@@ -121,7 +127,7 @@ export function buildCorruptions(ctx: ModelContext, corruptions: readonly Corrup
       if (!args) return;
       const problem = op.check?.(args);
       if (problem) {
-        ctx.reporter.report('AE3009', call, problem, { file: ctx.file });
+        ctx.reporter.report('AE3009', call, message('AE3009', { ...problem }), { file: ctx.file });
         return;
       }
       current = ctx.graph.addNode({

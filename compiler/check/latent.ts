@@ -8,6 +8,8 @@ import { bindArguments } from './bind.js';
 import { bindContext, type ModelContext } from './context.js';
 import type { BuiltLayer } from './graph.js';
 import type { CheckedLatent } from './model.js';
+import { message } from '../../diagnostics/message.js';
+import { writtenName } from '../resolve/written.js';
 
 export interface BuiltLatent {
   latent: CheckedLatent;
@@ -22,7 +24,7 @@ export function buildLatent(ctx: ModelContext, decl: LatentMember, input: { id: 
   const file = ctx.file;
   if (call.callee.kind !== 'NameRef' || !isLatentKind(call.callee.name)) {
     const name = call.callee.kind === 'NameRef' ? call.callee.name : '';
-    ctx.reporter.unknown('AE2003', call.callee, `unknown latent \`${name}\``, name, latentKinds, {
+    ctx.reporter.unknown('AE2003', call.callee, message('AE2003', { kind: 'latent', name: writtenName(call.callee) }), name, latentKinds, {
       file,
       notes: [`latents: ${latentKinds.join(', ')}`],
     });

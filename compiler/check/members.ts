@@ -13,6 +13,7 @@ import type {
   TrainMember,
 } from '../../grammar/ast.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface ModelMembers {
   inputs: InputMember[];
@@ -55,11 +56,11 @@ export function collectMembers(decl: ModelDeclaration, reporter: Reporter, file:
         const key = singleNames[member.kind];
         const first = singles[key];
         if (first) {
-          reporter.report('AE2002', member, `model \`${decl.name.name}\` has a second \`${key}\``, {
+          reporter.report('AE2002', member, message('AE2002', { owner: `model \`${decl.name.name}\``, count: 'two', things: 'members', name: key }), {
             file,
             related: [{ message: 'the first one', range: first.range }],
           });
-          reporter.report('AE2002', first, `model \`${decl.name.name}\` has another \`${key}\` later`, {
+          reporter.report('AE2002', first, message('AE2002', { owner: `model \`${decl.name.name}\``, count: 'two', things: 'members', name: key }), {
             file,
             related: [{ message: 'the other one', range: member.range }],
           });

@@ -13,6 +13,7 @@ import { bindContext, type ModelContext } from './context.js';
 import type { BuiltLayer, Tie } from './graph.js';
 import { recordsSwitches } from './stack.js';
 import type { BuiltLatent } from './latent.js';
+import { message } from '../../diagnostics/message.js';
 
 const mirrorSignature: Signature = { name: 'mirror', args: [{ name: 'tied', type: bool, default: false }] };
 
@@ -55,7 +56,7 @@ export function buildMirror(
   let last = code;
   for (const [index, step] of steps.entries()) {
     if (step.switchesOf && !recordsSwitches(step.switchesOf)) {
-      ctx.reporter.report('AE3007', step.of.at, 'the mirror of this `maxpool` is an `unpool` with its switches, which needs stride = pool (windows that do not overlap)', {
+      ctx.reporter.report('AE3007', step.of.at, message('AE3007', { op: 'maxpool', shape: formatShape(step.expected), reason: 'that takes an `unpool` with its switches, which needs stride = pool (windows that do not overlap)' }), {
         file: step.of.file,
         related: [{ message: 'mirrored here', range: decoder.range, file: ctx.file }],
         notes: ['drop the `stride` of this maxpool, or write the decoder out with `upsample(k)`'],
@@ -84,7 +85,7 @@ export function buildMirror(
       ctx.reporter.report(
         'AE3007',
         step.of.at,
-        `the mirror of this \`${step.of.opName}\` gives ${formatShape(added.shape)}, not its input shape ${formatShape(step.expected)}`,
+        message('AE3007', { op: step.of.opName, shape: formatShape(step.expected), reason: `it gives ${formatShape(added.shape)}` }),
         { file: step.of.file, related: [{ message: 'mirrored here', range: decoder.range, file: ctx.file }] },
       );
       return { last, ok: false };

@@ -8,6 +8,7 @@ import type { ShapeContext } from '../shapes/layers.js';
 import type { ModelContext } from './context.js';
 import type { LayerInstance } from './expand.js';
 import type { BuiltLayer } from './graph.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface StackOptions {
   stage: ModelPart;
@@ -97,7 +98,7 @@ function takeSwitches(ctx: ModelContext, instance: LayerInstance, shape: Shape, 
   const pool = pools?.[pools.length - 1];
   const fix = 'use `unpool(k, mode = fill)`, or pool with `maxpool(k)` in the encoder';
   if (!pool) {
-    ctx.reporter.report('AE3006', instance.call, '`unpool` needs switches from a `maxpool` in the encoder, and none is left', {
+    ctx.reporter.report('AE3006', instance.call, message('AE3006', { reason: 'every `maxpool` of the encoder that records them is undone already' }), {
       file: instance.file,
       notes: [fix],
     });
@@ -110,19 +111,19 @@ function takeSwitches(ctx: ModelContext, instance: LayerInstance, shape: Shape, 
       return h === w ? String(h) : `[${h}, ${w}]`;
     };
     // Switches are undone innermost first: the next unpool must match the last maxpool not yet undone.
-    const message = !samePool
-      ? `\`unpool(${size(instance.args.pool)})\` cannot use the switches of the innermost \`maxpool(${size(pool.args.pool)})\` not yet undone: unpool in reverse order, with the same size`
-      : `\`unpool\` on ${formatShape(shape)} cannot use the switches of the \`maxpool\` that produced ${formatShape(pool.shape)}`;
+    const reason = !samePool
+      ? `the innermost \`maxpool\` not yet undone is \`maxpool(${size(pool.args.pool)})\`, not \`maxpool(${size(instance.args.pool)})\` (unpool in reverse order, with the same size)`
+      : `it gets ${formatShape(shape)}, but the innermost \`maxpool\` not yet undone produced ${formatShape(pool.shape)}`;
     ctx.reporter.report(
       'AE3006',
       instance.call,
-      message,
+      message('AE3006', { reason }),
       { file: instance.file, related: [{ message: 'that maxpool', range: 'range' in pool.at ? pool.at.range : pool.at, file: pool.file }], notes: [fix] },
     );
     return undefined;
   }
   if (!recordsSwitches(pool)) {
-    ctx.reporter.report('AE3006', instance.call, '`unpool` with switches needs its `maxpool` to move by its own size (stride = pool): overlapping windows record no single place per value', {
+    ctx.reporter.report('AE3006', instance.call, message('AE3006', { reason: 'its `maxpool` does not move by its own size (stride = pool), so its windows record no single place per value' }), {
       file: instance.file,
       related: [{ message: 'that maxpool', range: 'range' in pool.at ? pool.at.range : pool.at, file: pool.file }],
       notes: [fix],

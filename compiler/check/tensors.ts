@@ -6,6 +6,7 @@ import type { ActivationSpec, IRNode } from '../../ir/types.js';
 import { activationRange } from '../shapes/activations.js';
 import type { NamedTensor } from './model.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
+import { message } from '../../diagnostics/message.js';
 
 /** Ops whose output has no useful gradient with respect to their input (argmax, sign). */
 const nonDifferentiable = new Set<IRNode['op']>(['vector_quantize', 'binarize']);
@@ -53,11 +54,11 @@ export class TensorNames {
   add(tensor: NamedTensor, at: { range: SourceRange }): boolean {
     const first = this.tensors.get(tensor.name);
     if (first) {
-      this.reporter.report('AE2002', at, `\`${tensor.name}\` already names ${describe(first)}`, {
+      this.reporter.report('AE2002', at, message('AE2002', { owner: 'the model', count: 'two', things: 'tensors', name: tensor.name }), {
         file: this.file,
-        related: [{ message: 'first named here', range: first.declaredAt }],
+        related: [{ message: `first named here: ${describe(first)}`, range: first.declaredAt }],
       });
-      this.reporter.report('AE2002', first.declaredAt, `\`${tensor.name}\` is named again later`, {
+      this.reporter.report('AE2002', first.declaredAt, message('AE2002', { owner: 'the model', count: 'two', things: 'tensors', name: tensor.name }), {
         file: this.file,
         related: [{ message: 'named again here', range: at.range }],
       });

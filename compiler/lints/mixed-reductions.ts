@@ -5,13 +5,9 @@ import type { Call, Expression } from '../../grammar/ast.js';
 import type { CheckedModel } from '../check/model.js';
 import { diagnostic, type Diagnostic, type TextEdit } from '../../diagnostics/diagnostic.js';
 import type { Reduction } from '../../ir/types.js';
-import { isLossName, lossSignatures, type LossName } from '../objective/builtins.js';
+import { isLossName, lossTerm } from '../objective/builtins.js';
 import type { LintRule } from './rule.js';
 import { lossExpressions, walk } from './usage.js';
-
-/** Terms computed per element of each sample, where `reduce` changes the scale. cross_entropy has one
- *  value per sample (mean and sum agree); kl_sparsity and weight_decay do not reduce over samples. */
-const PER_ELEMENT: ReadonlySet<LossName> = new Set<LossName>(['mse', 'bce', 'l1', 'l2', 'kl', 'vq_loss']);
 
 interface ReducedCall {
   call: Call;
@@ -23,11 +19,11 @@ interface ReducedCall {
 function reducedCalls(expression: Expression): ReducedCall[] {
   const calls: ReducedCall[] = [];
   for (const e of walk(expression)) {
-    if (e.kind !== 'Call' || e.callee.kind !== 'NameRef' || !isLossName(e.callee.name) || !PER_ELEMENT.has(e.callee.name)) continue;
+    if (e.kind !== 'Call' || e.callee.kind !== 'NameRef' || !isLossName(e.callee.name) || !lossTerm(e.callee.name).perElement) continue;
     const written = e.args.find((a) => a.name?.name === 'reduce')?.value;
     const word = written?.kind === 'NameRef' ? written.name : undefined;
     if (written && word !== 'mean' && word !== 'sum') continue; // AE4006 reports it
-    const reduce = (word as Reduction | undefined) ?? lossSignatures[e.callee.name].defaultReduce;
+    const reduce = (word as Reduction | undefined) ?? lossTerm(e.callee.name).defaultReduce;
     calls.push({ call: e, reduce, ...(written ? { written } : {}) });
   }
   return calls;

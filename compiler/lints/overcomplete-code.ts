@@ -2,7 +2,7 @@
 // needs a regulariser (l1, kl_sparsity, contractive, kl) or a corruption of the input.
 import type { CheckedModel } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { regularisingLosses } from '../objective/builtins.js';
+import { isLossName, lossTerm } from '../objective/builtins.js';
 import { elementCount } from '../shapes/dims.js';
 import type { LintContext, LintRule } from './rule.js';
 import { appendToLoss, usedLossFunctions } from './usage.js';
@@ -14,7 +14,7 @@ function check(model: CheckedModel, context: LintContext): Diagnostic[] {
   if (!latent || latent.width === null || !input || latent.kind === 'vq' || latent.kind === 'onehot') return [];
   const inputSize = elementCount(input.shape);
   if (inputSize === null || latent.width <= inputSize) return [];
-  if (model.corruptions.length > 0 || [...usedLossFunctions(model, context)].some((fn) => regularisingLosses.has(fn as never))) return [];
+  if (model.corruptions.length > 0 || [...usedLossFunctions(model, context)].some((fn) => isLossName(fn) && lossTerm(fn).regularisesCode)) return [];
   const penalty = `1e-4 * l1(${latent.name})`;
   return [
     diagnostic(

@@ -9,7 +9,7 @@ import { lowerPhases, phaseLoss } from './phases/lower-phases.js';
 
 export { lowerObjective } from './lower-objective.js';
 export { lowerPhases, phaseDefaults } from './phases/lower-phases.js';
-export { lossSignatures, lossNames, regularisingLosses } from './builtins.js';
+export { lossNames, lossTerms } from './builtins.js';
 
 export interface LoweredTraining {
   objective: IRTerm[];

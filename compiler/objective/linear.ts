@@ -8,6 +8,7 @@ import { message } from '../../diagnostics/message.js';
 import { isLossName, lossNames, type LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { unknownWord } from './values.js';
+import { writtenName } from '../resolve/written.js';
 
 /** One loss call with the coefficient it is multiplied by. */
 export interface WeightedCall {
@@ -53,7 +54,7 @@ export function linearize(expr: Expression, context: TermContext): LinearForm | 
       if (context.model.fromFailedImport?.(expr.name, false) && !context.model.tensors.has(expr.name)) return undefined;
       return constantOr(expr, context, () =>
         context.model.tensors.has(expr.name)
-          ? diagnostic('AE4004', `\`${expr.name}\` is a tensor, not a loss term`, expr.range, { notes: [WEIGHTED_SUM] })
+          ? diagnostic('AE4004', message('AE4004', { reason: `\`${expr.name}\` is a tensor, not a loss term` }), expr.range, { notes: [WEIGHTED_SUM] })
           : unknownWord('AE2001', message('AE2001', { kind: 'name', name: expr.name }), expr.name, expr.range, [...(context.model.constantNames ?? []), ...lossNames, ...context.model.tensors.keys()]),
       );
     case 'MissingExpression':
@@ -61,13 +62,11 @@ export function linearize(expr: Expression, context: TermContext): LinearForm | 
     case 'MemberAccess':
       if (expr.object.kind === 'NameRef' && context.model.fromFailedImport?.(expr.object.name, true)) return undefined;
       return constantOr(expr, context, () =>
-        diagnostic('AE2010', `\`${memberText(expr)}\` is not a constant`, expr.range, {
-          notes: ['a coefficient is a number, a `let` constant, or an imported one (`lib.beta`)'],
-        }),
+        diagnostic('AE2010', message('AE2010', { what: `\`${writtenName(expr)}\``, reason: 'a coefficient is a number, a `let` constant, or an imported one (`lib.beta`)' }), expr.range),
       );
     default:
       return constantOr(expr, context, () =>
-        diagnostic('AE4004', 'this is neither a loss term nor a constant coefficient', expr.range, { notes: [WEIGHTED_SUM] }),
+        diagnostic('AE4004', message('AE4004', { reason: 'this is neither a loss term nor a constant coefficient' }), expr.range, { notes: [WEIGHTED_SUM] }),
       );
   }
 }
@@ -106,7 +105,7 @@ function combine(operator: string, left: Expression, right: Expression, context:
       const other = form === a ? b : a;
       if (form.calls.length === 0 && form.constant !== 0 && other.calls.length > 0) {
         context.diagnostics.push(
-          diagnostic('AE4004', 'a constant added to the loss changes nothing that is trained', side.range, { notes: [WEIGHTED_SUM, 'remove it'] }),
+          diagnostic('AE4004', message('AE4004', { reason: 'a constant added to it changes nothing that is trained' }), side.range, { notes: [WEIGHTED_SUM, 'remove it'] }),
         );
         return undefined;
       }
@@ -117,23 +116,17 @@ function combine(operator: string, left: Expression, right: Expression, context:
     if (a.calls.length === 0) return scale(b, a.constant);
     if (b.calls.length === 0) return scale(a, b.constant);
     context.diagnostics.push(
-      diagnostic('AE4004', 'a loss term can be multiplied only by a constant, not by another term', right.range, { notes: [WEIGHTED_SUM] }),
+      diagnostic('AE4004', message('AE4004', { reason: 'a loss term can be multiplied only by a constant, not by another term' }), right.range, { notes: [WEIGHTED_SUM] }),
     );
     return undefined;
   }
   if (b.calls.length > 0) {
-    context.diagnostics.push(diagnostic('AE4004', 'a loss can be divided only by a constant, not by a term', right.range, { notes: [WEIGHTED_SUM] }));
+    context.diagnostics.push(diagnostic('AE4004', message('AE4004', { reason: 'a loss can be divided only by a constant, not by a term' }), right.range, { notes: [WEIGHTED_SUM] }));
     return undefined;
   }
   if (b.constant === 0) {
-    context.diagnostics.push(diagnostic('AE4004', 'division by zero in a loss coefficient', right.range));
+    context.diagnostics.push(diagnostic('AE4004', message('AE4004', { reason: 'a coefficient divides by zero' }), right.range));
     return undefined;
   }
   return scale(a, 1 / b.constant);
-}
-
-function memberText(expr: Expression): string {
-  if (expr.kind === 'NameRef') return expr.name;
-  if (expr.kind === 'MemberAccess') return `${memberText(expr.object)}.${expr.member.name}`;
-  return '…';
 }

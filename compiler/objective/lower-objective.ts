@@ -5,6 +5,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { IRTerm } from '../../ir/types.js';
 import { linearize } from './linear.js';
 import { lowerTermCall, type TermContext } from './terms.js';
+import { message } from '../../diagnostics/message.js';
 
 export function lowerObjective(model: CheckedModel, loss: Expression): { terms: IRTerm[]; diagnostics: Diagnostic[] } {
   const context: TermContext = { model, diagnostics: [] };
@@ -12,7 +13,7 @@ export function lowerObjective(model: CheckedModel, loss: Expression): { terms: 
   if (!form) return { terms: [], diagnostics: context.diagnostics };
   if (form.calls.length === 0) {
     context.diagnostics.push(
-      diagnostic('AE4004', 'the loss has no terms: it is a constant', loss.range, {
+      diagnostic('AE4004', message('AE4004', { reason: 'it has no terms, only a constant' }), loss.range, {
         notes: ['a loss is a weighted sum of terms, e.g. `mse(x_hat, x) + 0.1 * l1(z)`'],
       }),
     );

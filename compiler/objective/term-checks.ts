@@ -1,46 +1,24 @@
-// The per-function proofs of section 10 over resolved loss arguments, and the options they imply
-// (`fromLogits`, a gaussian latent's mean/logvar, a vq latent's commitment).
+// The proofs of section 10 over resolved loss arguments, and the options they imply (`fromLogits`,
+// a gaussian latent's mean/logvar, a vq latent's commitment). Each loss term's registry entry
+// (builtins.ts) says which of them it needs.
 import type { SourceRange } from '../../grammar/ast.js';
-import type { NamedTensor } from '../check/model.js';
+import type { CheckedLatent, NamedTensor } from '../check/model.js';
 import { diagnostic, type RelatedLocation } from '../../diagnostics/diagnostic.js';
-import type { LossName } from './builtins.js';
 import type { TermContext } from './terms.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { contractivePath } from '../../ir/contractive-path.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface TensorArgument {
   tensor: NamedTensor;
   range: SourceRange;
 }
 
-type Extras = Record<string, string | number>;
-
-/** Extra options for the term, or undefined when an error was reported. */
-export function checkTermArguments(fn: LossName, args: TensorArgument[], context: TermContext): Extras | undefined {
-  switch (fn) {
-    case 'mse':
-      return sameShapes(fn, args[0]!, args[1]!, context) ? {} : undefined;
-    case 'bce':
-      return sameShapes(fn, args[0]!, args[1]!, context) && targetInUnitRange(args[1]!, context)
-        ? logitsOf(args[0]!.tensor, 'sigmoid', context)
-        : undefined;
-    case 'cross_entropy':
-      return classesAgree(args[0]!, args[1]!, context) ? logitsOf(args[0]!.tensor, 'softmax', context) : undefined;
-    case 'kl':
-    case 'vq_loss':
-      return latentOptions(fn, args[0]!, context);
-    case 'contractive':
-      return differentiable(args[0]!, args[1]!, context) && computable(args[0]!, args[1]!, context) ? {} : undefined;
-    default:
-      return {};
-  }
-}
-
 function declaredHere(tensor: NamedTensor, what: string): RelatedLocation {
   return { message: `\`${tensor.name}\` is declared here${what}`, range: tensor.declaredAt };
 }
 
-function sameShapes(fn: LossName, a: TensorArgument, b: TensorArgument, context: TermContext): boolean {
+export function sameShapes(fn: string, a: TensorArgument, b: TensorArgument, context: TermContext): boolean {
   if (sameShape(a.tensor.shape, b.tensor.shape)) return true;
   context.diagnostics.push(
     diagnostic(
@@ -53,7 +31,7 @@ function sameShapes(fn: LossName, a: TensorArgument, b: TensorArgument, context:
   return false;
 }
 
-function targetInUnitRange(target: TensorArgument, context: TermContext): boolean {
+export function targetInUnitRange(target: TensorArgument, context: TermContext): boolean {
   const range = target.tensor.valueRange;
   if (range && range[0] >= 0 && range[1] <= 1) return true;
   const known = range ? `its values lie in [${range[0]}, ${range[1]}]` : 'its value range is not declared';
@@ -70,7 +48,7 @@ function targetInUnitRange(target: TensorArgument, context: TermContext): boolea
 }
 
 /** bce on a sigmoid (cross_entropy on a softmax) is computed from the logits before it, stably. */
-function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax', context: TermContext): Extras {
+export function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax', context: TermContext): { fromLogits?: string } {
   const fn = tensor.activation?.fn;
   if (fn === squash && tensor.preActivationNodeId && readsDeclaredTensor(tensor, context)) return { fromLogits: tensor.preActivationNodeId };
   // A linear head is its own logits (cross_entropy accepts logits or probabilities).
@@ -93,10 +71,10 @@ function readsDeclaredTensor(tensor: NamedTensor, context: TermContext): boolean
   return own !== 'sigmoid' && own !== 'softmax';
 }
 
-function classesAgree(head: TensorArgument, labels: TensorArgument, context: TermContext): boolean {
+export function classesAgree(head: TensorArgument, labels: TensorArgument, context: TermContext): boolean {
   if (head.tensor.classes !== undefined) {
     context.diagnostics.push(
-      diagnostic('AE4005', `\`${head.tensor.name}\` is a label; \`cross_entropy\` takes the logits or probabilities first`, head.range, {
+      diagnostic('AE4005', message('AE4005', { argument: 'the first argument of `cross_entropy`', expected: 'logits or probabilities', actual: `\`${head.tensor.name}\` is a label` }), head.range, {
         notes: ['write `cross_entropy(head, labels)`'],
       }),
     );
@@ -129,21 +107,26 @@ function classesAgree(head: TensorArgument, labels: TensorArgument, context: Ter
   return false;
 }
 
-function latentOptions(fn: 'kl' | 'vq_loss', arg: TensorArgument, context: TermContext): Extras | undefined {
+/** `kl` reads a gaussian latent's mean and log-variance. */
+export function gaussianOf(arg: TensorArgument, context: TermContext): { mean: string; logvar: string } | undefined {
+  const latent = latentOfKind('kl', 'gaussian', arg, context);
+  return latent && { mean: latent.meanNodeId ?? `latent.${latent.name}.mean`, logvar: latent.logvarNodeId ?? `latent.${latent.name}.logvar` };
+}
+
+/** `vq_loss` reads a vq latent's commitment weight. */
+export function vqOf(arg: TensorArgument, context: TermContext): { commitment: number } | undefined {
+  const latent = latentOfKind('vq_loss', 'vq', arg, context);
+  return latent && { commitment: latent.commitment ?? 0.25 };
+}
+
+function latentOfKind(fn: 'kl' | 'vq_loss', wanted: 'gaussian' | 'vq', arg: TensorArgument, context: TermContext): CheckedLatent | undefined {
   const latent = context.model.latent;
-  const wanted = fn === 'kl' ? 'gaussian' : 'vq';
-  if (latent && latent.name === arg.tensor.name && latent.kind === wanted) {
-    if (fn === 'vq_loss') return { commitment: latent.commitment ?? 0.25 };
-    return {
-      mean: latent.meanNodeId ?? `latent.${latent.name}.mean`,
-      logvar: latent.logvarNodeId ?? `latent.${latent.name}.logvar`,
-    };
-  }
+  if (latent && latent.name === arg.tensor.name && latent.kind === wanted) return latent;
   const isLatent = latent !== undefined && latent.name === arg.tensor.name;
   const what = isLatent ? `a \`${latent.kind}\` latent` : `not the latent`;
   const example = fn === 'kl' ? '`latent z = gaussian(k)`' : '`latent z = vq(codes = K, dim = D)`';
   context.diagnostics.push(
-    diagnostic('AE' + (fn === 'kl' ? '4007' : '4008') as 'AE4007' | 'AE4008',
+    diagnostic(fn === 'kl' ? 'AE4007' : 'AE4008',
       `\`${fn}\` applies only to a ${wanted} latent; \`${arg.tensor.name}\` is ${what}`, arg.range, {
       related: isLatent ? [{ message: 'the latent is declared here', range: latent.decl.value.range }] : [],
       notes: [`\`${fn}\` needs ${example}`],
@@ -153,7 +136,7 @@ function latentOptions(fn: 'kl' | 'vq_loss', arg: TensorArgument, context: TermC
 }
 
 /** The contractive penalty's closed form needs dense layers from the input to the code (ir/contractive-path.ts). */
-function computable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
+export function computable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
   const nodes = new Map(context.model.nodes.map((n) => [n.id, n]));
   const path = contractivePath(nodes, code.tensor.nodeId, input.tensor.name);
   if (path.ok) return true;
@@ -166,10 +149,10 @@ function computable(code: TensorArgument, input: TensorArgument, context: TermCo
   return false;
 }
 
-function differentiable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
+export function differentiable(code: TensorArgument, input: TensorArgument, context: TermContext): boolean {
   if (input.tensor.origin !== 'input' || input.tensor.classes !== undefined) {
     context.diagnostics.push(
-      diagnostic('AE4009', `\`contractive\` differentiates with respect to a model input; \`${input.tensor.name}\` is not one`, input.range, {
+      diagnostic('AE4009', message('AE4009', { code: code.tensor.name, input: input.tensor.name, reason: `\`contractive\` differentiates with respect to a model input, and \`${input.tensor.name}\` is not one` }), input.range, {
         related: [declaredHere(input.tensor, '')],
       }),
     );
@@ -181,7 +164,7 @@ function differentiable(code: TensorArgument, input: TensorArgument, context: Te
   const afterCode = code.tensor.name === latent?.name || ['output', 'head'].includes(code.tensor.origin);
   const blocking = latent && afterCode && ['binary', 'onehot', 'vq'].includes(latent.kind) ? latent : undefined;
   context.diagnostics.push(
-    diagnostic('AE4009', `\`${code.tensor.name}\` does not depend differentiably on \`${input.tensor.name}\``, code.range, {
+    diagnostic('AE4009', message('AE4009', { code: code.tensor.name, input: input.tensor.name, reason: `\`${code.tensor.name}\` does not depend differentiably on it` }), code.range, {
       related: blocking
         ? [{ message: `the \`${blocking.kind}\` code is declared here`, range: blocking.decl.value.range }]
         : [declaredHere(code.tensor, '')],

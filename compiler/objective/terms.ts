@@ -7,8 +7,8 @@ import type { CheckedModel, NamedTensor } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { message } from '../../diagnostics/message.js';
 import type { IRTerm, Reduction } from '../../ir/types.js';
-import { lossSignatures, type LossName } from './builtins.js';
-import { checkTermArguments, type TensorArgument } from './term-checks.js';
+import { describeOption, fitsOption, lossTerm, type LossName, type LossTerm } from './builtins.js';
+import type { TensorArgument } from './term-checks.js';
 import { constantNumber, splitArguments, unknownWord, wordOf } from './values.js';
 
 export interface TermContext {
@@ -23,66 +23,57 @@ export function lowerTermCall(
   callRange: SourceRange,
   context: TermContext,
 ): IRTerm | undefined {
-  const signature = lossSignatures[fn];
+  const entry = lossTerm(fn);
   const { positional, named } = splitArguments(args);
   const errorsBefore = context.diagnostics.length;
 
-  if (positional.length !== signature.tensors.length) {
-    const extra = positional[signature.tensors.length];
-    const list = signature.tensors.length === 0 ? 'no tensors' : `${signature.tensors.length} (${signature.tensors.join(', ')})`;
+  if (positional.length !== entry.tensors.length) {
+    const extra = positional[entry.tensors.length];
+    const list = entry.tensors.length === 0 ? 'no tensors' : `${entry.tensors.length} (${entry.tensors.join(', ')})`;
     context.diagnostics.push(
       diagnostic('AE4002', `\`${fn}\` takes ${list}, got ${positional.length}`, extra?.range ?? callRange, {
-        notes: [`\`${fn}\` is the ${signature.summary}`],
+        notes: [`\`${fn}(${entry.tensors.join(', ')})\`: ${entry.doc}`],
       }),
     );
   }
-  const options = lowerOptions(fn, named, context);
+  const { reduce, options } = lowerOptions(fn, entry, named, context);
   const tensors: TensorArgument[] = [];
-  for (const argument of positional.slice(0, signature.tensors.length)) {
+  for (const argument of positional.slice(0, entry.tensors.length)) {
     const tensor = resolveTensor(argument.value, context);
     if (tensor) tensors.push({ tensor, range: argument.value.range });
   }
-  if (context.diagnostics.length > errorsBefore || tensors.length !== signature.tensors.length) return undefined;
+  if (context.diagnostics.length > errorsBefore || tensors.length !== entry.tensors.length) return undefined;
 
-  const extras = checkTermArguments(fn, tensors, context);
-  if (extras === undefined) return undefined;
-  return {
-    fn,
-    weight: 1,
-    args: tensors.map((t) => t.tensor.nodeId),
-    options: { reduce: options.reduce, ...options.numbers, ...extras },
-    source: context.model.locate(callRange),
-  } as IRTerm;
+  const call = entry.ir({ tensors, reduce, options }, context);
+  if (call === undefined) return undefined;
+  // Assigned in the IR's key order: fn, weight, args, then the entry's options, then source.
+  return Object.assign({ fn, weight: 1, args: tensors.map((t) => t.tensor.nodeId) }, call, { source: context.model.locate(callRange) });
 }
 
-function lowerOptions(fn: LossName, named: readonly Argument[], context: TermContext) {
-  const signature = lossSignatures[fn];
-  let reduce: Reduction = signature.defaultReduce;
-  const numbers: Record<string, number> = {};
-  for (const [key, fallback] of Object.entries(signature.numbers)) if (fallback !== undefined) numbers[key] = fallback;
+/** `reduce` and the entry's numeric options, each from the call or its default. */
+function lowerOptions(fn: LossName, entry: LossTerm<LossName>, named: readonly Argument[], context: TermContext) {
+  let reduce: Reduction = entry.defaultReduce;
+  const options: Record<string, number> = Object.fromEntries(Object.entries(entry.options).map(([key, option]) => [key, option.default]));
   for (const argument of named) {
     const key = argument.name!.name;
+    const option = Object.hasOwn(entry.options, key) ? entry.options[key] : undefined;
     if (key === 'reduce') {
       const word = wordOf(argument.value);
       if (word === 'mean' || word === 'sum') reduce = word;
       else if (!argument.value.recovered) {
         context.diagnostics.push(
-          unknownWord('AE4006', '`reduce` must be `mean` or `sum`', word ?? '', argument.value.range, ['mean', 'sum']),
+          unknownWord('AE4006', message('AE4006', { option: 'reduce', fn, expected: '`mean` or `sum`' }), word ?? '', argument.value.range, ['mean', 'sum']),
         );
       }
-    } else if (Object.hasOwn(signature.numbers, key)) {
+    } else if (option) {
       const value = constantNumber(context.model, argument.value);
-      if (key === 'rho' && (value === undefined || value <= 0 || value >= 1)) {
+      if (value === undefined || !fitsOption(option.type, value)) {
         context.diagnostics.push(
-          diagnostic('AE4006', '`rho` must be a number strictly between 0 and 1', argument.value.range, {
-            notes: ['rho is the target mean activation of each unit, e.g. `rho = 0.05`'],
-          }),
+          diagnostic('AE4006', message('AE4006', { option: key, fn, expected: describeOption(option.type) }), argument.value.range, { notes: [option.doc] }),
         );
-      } else if (value === undefined) {
-        context.diagnostics.push(diagnostic('AE4006', `\`${key}\` must be a constant number`, argument.value.range));
-      } else numbers[key] = value;
+      } else options[key] = value;
     } else {
-      const accepted = ['reduce', ...Object.keys(signature.numbers)];
+      const accepted = ['reduce', ...Object.keys(entry.options)];
       context.diagnostics.push(
         unknownWord('AE4003', `\`${fn}\` has no option \`${key}\``, key, argument.name!.range, accepted, [
           `\`${fn}\` accepts ${accepted.map((a) => `\`${a}\``).join(', ')}`,
@@ -90,7 +81,7 @@ function lowerOptions(fn: LossName, named: readonly Argument[], context: TermCon
       );
     }
   }
-  return { reduce, numbers };
+  return { reduce, options };
 }
 
 /** A loss argument must name a tensor: an input, the latent, the output, an `as` name or a head. */
@@ -99,7 +90,7 @@ function resolveTensor(expr: Expression, context: TermContext): NamedTensor | un
   const { tensors } = context.model;
   if (expr.kind !== 'NameRef') {
     context.diagnostics.push(
-      diagnostic('AE4005', 'a loss argument must name a tensor', expr.range, {
+      diagnostic('AE4005', message('AE4005', { argument: 'a loss argument', expected: 'the name of a tensor', actual: `this is ${describeExpression(expr)}` }), expr.range, {
         notes: [`tensors here: ${[...tensors.keys()].map((n) => `\`${n}\``).join(', ')}`],
       }),
     );
@@ -113,4 +104,20 @@ function resolveTensor(expr: Expression, context: TermContext): NamedTensor | un
     ]),
   );
   return undefined;
+}
+
+/** What a loss argument that names no tensor is, in words. */
+function describeExpression(expr: Expression): string {
+  switch (expr.kind) {
+    case 'NumberLiteral':
+      return 'a number';
+    case 'StringLiteral':
+      return 'a string';
+    case 'Call':
+      return 'a call';
+    case 'MemberAccess':
+      return 'a member of an import';
+    default:
+      return 'an expression';
+  }
 }

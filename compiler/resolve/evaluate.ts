@@ -12,6 +12,7 @@ import type { Env, ParameterBinding, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
+import { writtenName } from './written.js';
 
 /** What a constant expression evaluates to. */
 export type ConstantValue = number | string | boolean | ConstantValue[];
@@ -58,7 +59,7 @@ export class ConstantEvaluator {
         if (scoped) return this.evaluateLet(scoped);
         if (knownWords.has(expr.name)) return expr.name;
         if (env.scope.namespaces.has(expr.name)) {
-          r?.report('AE2010', expr, `\`${expr.name}\` is an imported file, not a constant`, { file });
+          r?.report('AE2010', expr, message('AE2010', { what: `\`${expr.name}\``, reason: 'it is an imported file' }), { file });
           return undefined;
         }
         if (expr.recovered || fromFailedImport(env.scope, expr.name, false)) return undefined;
@@ -69,7 +70,7 @@ export class ConstantEvaluator {
         const namespace = expr.object.kind === 'NameRef' ? env.scope.namespaces.get(expr.object.name) : undefined;
         if (!namespace) {
           if (expr.object.kind === 'NameRef' && fromFailedImport(env.scope, expr.object.name, true)) return undefined;
-          r?.report('AE2010', expr, 'only members of imported files (`lib.code`) are constants', { file });
+          r?.report('AE2010', expr, message('AE2010', { what: `\`${writtenName(expr)}\``, reason: 'only members of imported files (`lib.code`) are constants' }), { file });
           return undefined;
         }
         const scoped = namespace.lets.get(expr.member.name);
@@ -82,7 +83,7 @@ export class ConstantEvaluator {
         const index = this.evaluate(expr.index, env, report);
         if (list === undefined || index === undefined) return undefined;
         if (!Array.isArray(list) || typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= list.length) {
-          r?.report('AE2010', expr, 'indexing needs a constant list and a whole index inside it', { file });
+          r?.report('AE2010', expr, message('AE2010', { what: 'this index', reason: 'indexing needs a constant list and a whole index inside it' }), { file });
           return undefined;
         }
         return list[index];
@@ -91,7 +92,7 @@ export class ConstantEvaluator {
         const value = this.evaluate(expr.operand, env, report);
         if (value === undefined) return undefined;
         if (typeof value !== 'number') {
-          r?.report('AE2014', expr.operand, `\`${expr.operator}\` needs a number`, { file });
+          r?.report('AE2014', expr.operand, message('AE2014', { what: `the operand of \`${expr.operator}\``, expected: 'a number' }), { file });
           return undefined;
         }
         return expr.operator === '-' ? -value : value;
@@ -101,7 +102,7 @@ export class ConstantEvaluator {
         const right = this.evaluate(expr.right, env, report);
         if (left === undefined || right === undefined) return undefined;
         if (typeof left !== 'number' || typeof right !== 'number') {
-          r?.report('AE2014', typeof left !== 'number' ? expr.left : expr.right, `\`${expr.operator}\` needs numbers`, { file });
+          r?.report('AE2014', typeof left !== 'number' ? expr.left : expr.right, message('AE2014', { what: `each operand of \`${expr.operator}\``, expected: 'a number' }), { file });
           return undefined;
         }
         if (expr.operator === '/' && right === 0) {
@@ -118,7 +119,7 @@ export class ConstantEvaluator {
           if (args.some((a) => a === undefined)) return undefined;
           return `${expr.callee.name}(${args.map(String).join(', ')})`;
         }
-        r?.report('AE2010', expr, 'a call is not a constant here', { file });
+        r?.report('AE2010', expr, message('AE2010', { what: 'this call', reason: 'the only calls with a constant value are activations, such as `leaky_relu(0.1)`' }), { file });
         return undefined;
       }
     }

@@ -7,6 +7,7 @@ import type { ImportDeclaration, SourceFile } from '../../grammar/ast.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { emptyScope, markFailedImport, type FileScope } from './scope.js';
 import { isRefusal, type ImportRead } from './source-files.js';
+import { message } from '../../diagnostics/message.js';
 
 export interface ProgramHost {
   /** The text of a file (path as built from the importing file's path), undefined when absent, or
@@ -58,7 +59,7 @@ export class ProgramBuilder {
     // Relative to the importing file; an absolute path is taken as it is.
     const target = normalise(path.isAbsolute(written) ? written : path.join(path.dirname(scope.file), written));
     if (!target.endsWith('.ae')) {
-      this.refuse(scope, decl, 'AE2025', `\`${written}\` is not an .ae file: only .ae files can be imported`);
+      this.refuse(scope, decl, 'AE2025', message('AE2025', { path: written, reason: 'only .ae files can be imported' }));
       return;
     }
     if (!this.host.insideRoot(target)) {
@@ -75,7 +76,7 @@ export class ProgramBuilder {
     if (!imported) {
       const text = this.host.readFile(target);
       if (isRefusal(text)) {
-        this.refuse(scope, decl, 'AE2025', `cannot import \`${written}\`: ${text.refused}`);
+        this.refuse(scope, decl, 'AE2025', message('AE2025', { path: written, reason: text.refused }));
         return;
       }
       if (text === undefined) {
@@ -93,7 +94,7 @@ export class ProgramBuilder {
     if (decl.alias) {
       const existing = scope.namespaces.get(decl.alias.name);
       if (existing) {
-        this.reporter.report('AE2002', decl.alias, `\`${decl.alias.name}\` already names an import`, { file: scope.file });
+        this.reporter.report('AE2002', decl.alias, message('AE2002', { owner: `\`${path.basename(scope.file)}\``, count: 'two', things: 'imports', name: decl.alias.name }), { file: scope.file });
         return;
       }
       scope.namespaces.set(decl.alias.name, imported);
@@ -140,7 +141,7 @@ export class ProgramBuilder {
         const what = decl.kind === 'LetDeclaration' ? 'constant' : 'block';
         const first = seen.get(decl.name.name);
         if (first) {
-          this.duplicate(scope, decl.name, `${what} \`${decl.name.name}\``, first.range, first.file);
+          this.duplicate(scope, decl.name, `${what}s`, first.range, first.file);
           continue;
         }
         seen.set(decl.name.name, { range: decl.name.range, file: scope.file });
@@ -152,7 +153,7 @@ export class ProgramBuilder {
       } else if (decl.kind === 'ModelDeclaration') {
         const first = seenModels.get(decl.name.name);
         if (first) {
-          this.duplicate(scope, decl.name, `model \`${decl.name.name}\``, first, scope.file);
+          this.duplicate(scope, decl.name, 'models', first, scope.file);
           continue;
         }
         seenModels.set(decl.name.name, decl.name.range);
@@ -167,7 +168,7 @@ export class ProgramBuilder {
     for (const parameter of decl.parameters) {
       const first = seen.get(parameter.name.name);
       if (first) {
-        this.reporter.report('AE2002', parameter.name, `block \`${decl.name.name}\` has two parameters named \`${parameter.name.name}\``, {
+        this.reporter.report('AE2002', parameter.name, message('AE2002', { owner: `block \`${decl.name.name}\``, count: 'two', things: 'parameters', name: parameter.name.name }), {
           file: scope.file,
           related: [{ message: 'first declared here', range: first }],
           notes: ['rename one of them'],
@@ -176,11 +177,12 @@ export class ProgramBuilder {
     }
   }
 
-  private duplicate(scope: FileScope, at: { range: import('../../grammar/ast.js').SourceRange }, what: string, first: import('../../grammar/ast.js').SourceRange, firstFile: string): void {
+  /** `things` is what the name names, in the plural ("constants"). */
+  private duplicate(scope: FileScope, at: { name: string; range: import('../../grammar/ast.js').SourceRange }, things: string, first: import('../../grammar/ast.js').SourceRange, firstFile: string): void {
     const related = { message: 'first defined here', range: first, ...(firstFile !== scope.file ? { file: firstFile } : {}) };
-    this.reporter.report('AE2002', at, `${what} is defined twice`, { file: scope.file, related: [related] });
+    this.reporter.report('AE2002', at, message('AE2002', { owner: `\`${path.basename(scope.file)}\``, count: 'two', things, name: at.name }), { file: scope.file, related: [related] });
     // Both places get a diagnostic, so an editor shows the conflict wherever the user is looking.
-    this.reporter.report('AE2002', first, `${what} is defined again later`, {
+    this.reporter.report('AE2002', first, message('AE2002', { owner: `\`${path.basename(scope.file)}\``, count: 'two', things, name: at.name }), {
       file: firstFile,
       related: [{ message: 'defined again here', range: at.range, ...(firstFile !== scope.file ? { file: scope.file } : {}) }],
     });

@@ -6,6 +6,19 @@ export { activationNames };
 
 export const DEFAULT_LEAKY_ALPHA = 0.2;
 
+/** Each activation's one-line doc (the layer of its own reads it; so do hover and completion). */
+export const activationDocs: Readonly<Record<Activation, string>> = Object.freeze({
+  relu: 'max(0, x).',
+  tanh: 'Hyperbolic tangent, values in (-1, 1).',
+  sigmoid: 'Logistic function, values in (0, 1).',
+  leaky_relu: 'x for x > 0, alpha * x otherwise.',
+  elu: 'x for x > 0, exp(x) - 1 otherwise.',
+  gelu: 'Gaussian error linear unit.',
+  softplus: 'log(1 + exp(x)).',
+  softmax: 'Normalised exponentials over the last dimension (class probabilities).',
+  linear: 'The identity: no activation.',
+});
+
 /** The spec of an activation written without arguments: leaky_relu takes the language's default slope. */
 export function activationSpec(fn: Activation): ActivationSpec {
   return fn === 'leaky_relu' ? { fn, alpha: DEFAULT_LEAKY_ALPHA } : { fn };

@@ -2,6 +2,7 @@
 // IR attributes side by side. Every corruption keeps its input's shape.
 import type { IROpAttrs } from '../../ir/types.js';
 import { anyNumber, nonNegative, probability, type BoundArgs, type Signature } from './signature.js';
+import type { MessageValues } from '../../diagnostics/message.js';
 
 export interface CorruptionOp {
   doc: string;
@@ -9,22 +10,22 @@ export interface CorruptionOp {
   /** The IR op and its attributes (typed by ir/ops.ts). */
   ir(args: BoundArgs): IROpAttrs;
   /** A problem with the arguments together (AE3009), beyond each argument's type. */
-  check?(args: BoundArgs): string | undefined;
+  check?(args: BoundArgs): MessageValues<'AE3009'> | undefined;
 }
 
 export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.freeze({
   gaussian: {
-    doc: 'Adds Gaussian noise of standard deviation std.',
+    doc: 'Adds Gaussian noise of standard deviation `std` (training only).',
     signature: { name: 'gaussian', args: [{ name: 'std', type: nonNegative }] },
     ir: (a) => ({ op: 'corrupt_gaussian', attrs: { std: a.std as number } }),
   },
   mask: {
-    doc: 'Zeroes each value with probability p.',
+    doc: 'Zeroes a fraction `p` of the inputs (training only).',
     signature: { name: 'mask', args: [{ name: 'p', type: probability }] },
     ir: (a) => ({ op: 'corrupt_mask', attrs: { rate: a.p as number } }),
   },
   salt_pepper: {
-    doc: 'Sets each value to low or high, each with probability p/2.',
+    doc: 'Sets a fraction `p` of the inputs to `low` or `high` (training only).',
     signature: {
       name: 'salt_pepper',
       args: [
@@ -36,7 +37,7 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
     ir: (a) => ({ op: 'corrupt_salt_pepper', attrs: { rate: a.p as number, low: a.low as number, high: a.high as number } }),
   },
   dropout: {
-    doc: 'Dropout with probability p on the input (kept values scaled by 1/(1-p)).',
+    doc: 'Dropout on the input, kept values scaled by 1/(1-p) (training only).',
     signature: { name: 'dropout', args: [{ name: 'p', type: probability }] },
     ir: (a) => ({ op: 'corrupt_dropout', attrs: { rate: a.p as number } }),
   },
@@ -50,7 +51,7 @@ export const corruptionOps: Readonly<Record<string, CorruptionOp>> = Object.free
       ],
     },
     ir: (a) => ({ op: 'clip', attrs: { low: a.low as number, high: a.high as number } }),
-    check: (a) => ((a.low as number) > (a.high as number) ? `\`clip\` needs low ≤ high, but gets [${a.low}, ${a.high}]` : undefined),
+    check: (a) => ((a.low as number) > (a.high as number) ? { what: 'the range of `clip`', expected: 'low ≤ high', actual: `[${a.low}, ${a.high}]` } : undefined),
   },
 });
 

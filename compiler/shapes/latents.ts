@@ -49,7 +49,7 @@ export interface LatentOp {
 
 export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
   dense: {
-    doc: 'A deterministic code: one dense layer.',
+    doc: 'Deterministic code of width `units`.',
     signature: {
       name: 'dense',
       args: [
@@ -64,12 +64,12 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
     },
   },
   identity: {
-    doc: 'The encoder output itself is the code.',
+    doc: "The encoder's output is the code (convolutional autoencoders).",
     signature: { name: 'identity', args: [] },
     build: (b) => ({ width: elementCount(b.input.shape), out: b.input }),
   },
   gaussian: {
-    doc: 'A VAE code: mean and log-variance heads and a reparameterised sample.',
+    doc: 'VAE code: mean and log-variance heads, a reparameterised sample in training, the mean in inference; pair with `kl(z)`.',
     signature: { name: 'gaussian', args: [{ name: 'units', type: int() }] },
     build(b, a) {
       const units = a.units as number;
@@ -81,7 +81,7 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
     },
   },
   vq: {
-    doc: 'A VQ-VAE code: the nearest of `codes` codebook vectors of size `dim`.',
+    doc: 'VQ-VAE codebook of `codes` vectors of width `dim`, nearest code with a straight-through gradient; pair with `vq_loss(z)`.',
     signature: {
       name: 'vq',
       args: [
@@ -108,7 +108,7 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
     },
   },
   binary: {
-    doc: 'Bits with a straight-through gradient (Bernoulli samples when stochastic).',
+    doc: 'Bits with a straight-through gradient (a Bernoulli sample when `stochastic`).',
     signature: {
       name: 'binary',
       args: [
@@ -126,7 +126,7 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
     },
   },
   onehot: {
-    doc: 'A categorical code: Gumbel-softmax in training, one-hot argmax in inference.',
+    doc: 'Gumbel-softmax one-hot code in training, the argmax one-hot in inference, for unsupervised clustering.',
     signature: {
       name: 'onehot',
       args: [

@@ -4,7 +4,7 @@
 import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
 import { message } from '../../diagnostics/message.js';
 import type { ActivationSpec, Initializer, IRAttrs, IROpAttrs, ParameterRole, Shape } from '../../ir/types.js';
-import { activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
+import { activationDocs, activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
 
@@ -174,7 +174,7 @@ function normalisationParams(input: Shape, withStatistics: boolean): ParamSpec[]
 
 const layerTable: Record<string, LayerOp> = {
   dense: {
-    doc: 'Fully connected: x·W + b, then the activation.',
+    doc: 'Fully connected layer of `units` units; mirrored as a dense layer back to its input width.',
     signature: {
       name: 'dense',
       args: [
@@ -196,10 +196,10 @@ const layerTable: Record<string, LayerOp> = {
     activation: act,
     mirror: ({ args, inputShape, act }) => ({ op: 'dense', args: { units: inputShape[1]!, act, bias: args.bias! }, tieKernel: { transpose: true } }),
   },
-  conv2d: convLike('conv2d', '2-D convolution over an image [height, width, channels].'),
-  deconv2d: convLike('deconv2d', 'Transposed 2-D convolution (the mirror of conv2d).'),
+  conv2d: convLike('conv2d', '2-D convolution over an NHWC image; mirrored as `deconv2d` back to the input channels.'),
+  deconv2d: convLike('deconv2d', 'Transposed convolution ("deconvolution"); mirrored as `conv2d`.'),
   maxpool: {
-    doc: 'Maximum over each pool window (stride defaults to the pool).',
+    doc: 'Max pooling (stride defaults to the pool); records where each maximum came from (the switches) for its mirror, an `unpool`.',
     signature: poolSignature('maxpool'),
     weighted: false,
     infer: (input, a) => pooledShape('maxpool', input, a),
@@ -208,7 +208,7 @@ const layerTable: Record<string, LayerOp> = {
     mirror: ({ args }) => ({ op: 'unpool', args: { pool: args.pool!, mode: 'switches' }, switches: true }),
   },
   avgpool: {
-    doc: 'Average over each pool window (stride defaults to the pool).',
+    doc: 'Average over each pool window (stride defaults to the pool); mirrored as `upsample`.',
     signature: poolSignature('avgpool'),
     weighted: false,
     infer: (input, a) => pooledShape('avgpool', input, a),
@@ -217,7 +217,7 @@ const layerTable: Record<string, LayerOp> = {
     mirror: ({ args }) => ({ op: 'upsample', args: { factor: args.pool! } }),
   },
   unpool: {
-    doc: 'Undoes a maxpool: each value back where the maximum was (switches) or filling its window.',
+    doc: 'Undoes a `maxpool`: `switches` puts each value back where its maximum was, `fill` fills the window.',
     signature: {
       name: 'unpool',
       args: [
@@ -247,7 +247,7 @@ const layerTable: Record<string, LayerOp> = {
     mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.pool!, padding: 'valid' } }),
   },
   upsample: {
-    doc: 'Nearest-neighbour upsampling: each value repeated factor times along height and width.',
+    doc: 'Nearest-neighbour upsampling by `factor`; mirrored as `maxpool`.',
     signature: { name: 'upsample', args: [{ name: 'factor', type: pair, default: [2, 2] }] },
     weighted: false,
     infer(input, a) {
@@ -261,7 +261,7 @@ const layerTable: Record<string, LayerOp> = {
     mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.factor!, padding: 'valid' } }),
   },
   flatten: {
-    doc: 'Flattens everything but the batch.',
+    doc: 'Flattens an image to a vector; mirrored as `reshape` back to the image.',
     signature: { name: 'flatten', args: [] },
     weighted: false,
     infer: (input) => ({ shape: [null, elementCount(input)] }),
@@ -270,7 +270,7 @@ const layerTable: Record<string, LayerOp> = {
     mirror: ({ inputShape }) => ({ op: 'reshape', args: { target: inputShape.slice(1) as number[] } }),
   },
   reshape: {
-    doc: 'Reshapes to target (without the batch); one size may be -1.',
+    doc: 'Reshapes to `target` (one size may be -1, inferred); mirrored as `flatten`.',
     signature: { name: 'reshape', args: [{ name: 'target', type: dims }] },
     weighted: false,
     infer(input, a) {
@@ -296,12 +296,12 @@ const layerTable: Record<string, LayerOp> = {
     },
     mirror: ({ inputShape }): MirrorRule => (inputShape.length === 2 ? { op: 'flatten', args: {} } : { op: 'reshape', args: { target: inputShape.slice(1) as number[] } }),
   },
-  dropout: sameShapeOp('Dropout with probability p in training.', { name: 'dropout', args: [{ name: 'p', type: probability }] }, (_i, a) => ({
+  dropout: sameShapeOp('Zeroes a fraction `p` of values during training.', { name: 'dropout', args: [{ name: 'p', type: probability }] }, (_i, a) => ({
     op: 'dropout',
     attrs: { rate: a.p as number },
   })),
   batchnorm: sameShapeOp(
-    'Batch normalisation over all axes but the last.',
+    'Batch normalisation, with moving statistics for inference.',
     {
       name: 'batchnorm',
       args: [
@@ -313,7 +313,7 @@ const layerTable: Record<string, LayerOp> = {
     (input) => normalisationParams(input, true),
   ),
   layernorm: sameShapeOp(
-    'Layer normalisation over the last axis.',
+    'Layer normalisation over the last dimension.',
     { name: 'layernorm', args: [{ name: 'epsilon', type: positive, default: 0.001 }] },
     (_i, a) => ({ op: 'layernorm', attrs: { epsilon: a.epsilon as number } }),
     (input) => normalisationParams(input, false),
@@ -325,7 +325,7 @@ for (const fn of activationNames) {
   const args = fn === 'leaky_relu' ? [{ name: 'alpha', type: nonNegative, default: DEFAULT_LEAKY_ALPHA }] : [];
   const spec = (a: BoundArgs): ActivationSpec => (fn === 'leaky_relu' ? { fn, alpha: a.alpha as number } : { fn });
   layerTable[fn] = {
-    doc: `The ${fn} activation on its own.`,
+    doc: activationDocs[fn],
     signature: { name: fn, args },
     weighted: false,
     infer: (input) => ({ shape: input }),

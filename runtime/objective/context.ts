@@ -1,7 +1,7 @@
 // What a term function sees: the forward outputs, the IR (for nodes and parameters), the program's
 // parameters (weight decay, contractive), and a resolver from argument names to tensors.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
+import type { IRModel, IRNode, IRTerm, IRTermFn } from '../../ir/types.js';
 import type { ParameterStore } from '../program/parameters.js';
 
 export interface TermContext {
@@ -13,4 +13,5 @@ export interface TermContext {
   node(id: string): IRNode;
 }
 
-export type TermFn<T extends IRTerm = IRTerm> = (term: T, ctx: TermContext) => tf.Scalar;
+/** Computes the (unweighted) value of one term of function `F`. */
+export type TermFn<F extends IRTermFn = IRTermFn> = (term: IRTerm<F>, ctx: TermContext) => tf.Scalar;

@@ -2,14 +2,15 @@
 // Returns the total and each term's (unweighted) value under a readable name, so a non-finite loss
 // can say which term went wrong.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
+import type { IRModel, IRNode, IRTerm, IRTermFn } from '../../ir/types.js';
 import type { ParameterStore } from '../program/parameters.js';
 import type { TermContext, TermFn } from './context.js';
 import { contractive } from './terms/contractive.js';
 import { bce, crossEntropy, l1, l2, mse } from './terms/reconstruction.js';
 import { kl, klSparsity, vqLoss, weightDecay } from './terms/regularizers.js';
 
-const terms: { [F in IRTerm['fn']]: TermFn<Extract<IRTerm, { fn: F }>> } = {
+/** Keyed by the term functions of ir/ops.ts: a term without its function here does not compile. */
+const terms: { [F in IRTermFn]: TermFn<F> } = {
   mse,
   bce,
   cross_entropy: crossEntropy,
@@ -53,14 +54,15 @@ export function computeObjective(
 ): ObjectiveValue {
   const ctx = termContext(ir, parameters, outputs);
   const names = termNames(objective, ir);
-  const values = objective.map((term, i) => {
-    const fn = terms[term.fn] as TermFn | undefined;
-    if (!fn) throw new Error(`objective: unknown term '${term.fn}'`);
-    return { name: names[i]!, weight: term.weight, value: fn(term, ctx) };
-  });
+  const values = objective.map((term, i) => ({ name: names[i]!, weight: term.weight, value: computeTerm(term, ctx) }));
   const weighted = values.map((t) => tf.mul(t.value, t.weight));
   const total = (weighted.length === 0 ? tf.scalar(0) : tf.addN(weighted)) as tf.Scalar;
   return { total, terms: values };
+}
+
+function computeTerm<F extends IRTermFn>(term: IRTerm<F>, ctx: TermContext): tf.Scalar {
+  const fn: TermFn<F> = terms[term.fn];
+  return fn(term, ctx);
 }
 
 /** What term functions read: the forward outputs, looked up by node id, input or `as` name. */

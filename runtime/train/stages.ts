@@ -3,7 +3,6 @@
 // refused with the plan's reason.
 import type { IRModel, IRPhase } from '../../ir/types.js';
 import { planTraining, type GreedyPlan, type StagePlan } from '../../ir/plan.js';
-import type { ParameterStore } from '../program/parameters.js';
 import { TrainingError } from './errors.js';
 
 export type GreedyLayer = GreedyPlan;
@@ -14,12 +13,13 @@ export interface Stage extends StagePlan {
   epochs: number;
 }
 
-/** `_parameters` is no longer read (the plan comes from the IR alone); train() still passes it. */
-export function planStages(ir: IRModel, phases: readonly IRPhase[], _parameters: ParameterStore, epochsOverride?: number): Stage[] {
-  const plan = planTraining(ir, phases);
+/** The stages of the IR's phases (the compiler emits at least one; the schema requires it). */
+export function planStages(ir: IRModel, epochsOverride?: number): Stage[] {
+  if (ir.phases.length === 0) throw new TrainingError('the IR has no training phase (an IR from `ae compile` always has one)');
+  const plan = planTraining(ir, ir.phases);
   if (!plan.ok) throw new TrainingError(plan.message);
   return plan.stages.map((stage) => {
-    const phase = phases[stage.phaseIndex]!;
+    const phase = ir.phases[stage.phaseIndex]!;
     const epochs = epochsOverride ?? (stage.greedy && phase.schedule ? phase.schedule.epochs : phase.epochs);
     return { ...stage, phase, epochs };
   });

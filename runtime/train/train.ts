@@ -4,7 +4,7 @@
 // a checkpoint at the end of every epoch.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataSource, IRModel, IRPhase } from '../../ir/types.js';
+import type { DataSource, IRModel } from '../../ir/types.js';
 import { loadDataset, type Dataset } from '../data/index.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
@@ -75,19 +75,9 @@ function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, over
   };
 }
 
-const DEFAULT_PHASE: Omit<IRPhase, 'objective'> = {
-  name: 'train',
-  optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
-  epochs: 10,
-  batch: 64,
-  seed: 0,
-  freeze: [],
-};
-
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { ir, runDir } = options;
   const files = options.files ?? nodeRunFiles;
-  const phases = ir.phases.length > 0 ? ir.phases : [{ ...DEFAULT_PHASE, objective: ir.objective }];
   let overrides = overridesOf(options);
   let checkpoint: Checkpoint | undefined;
   await removeTemporaryFiles(runDir, files);
@@ -101,12 +91,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw new TrainingError(`cannot resume ${runDir}: its checkpoint is in the format of an earlier aelang (state.json beside the weights); start a new run`);
     }
   }
-  const seed = overrides.seed ?? phases[0]!.seed;
+  const stages = planStages(ir, overrides.epochs);
+  const seed = overrides.seed ?? ir.phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
   const started = performance.now();
   try {
-    const stages = planStages(ir, phases, program.parameters, overrides.epochs);
     // Every stage's data is read and checked before anything is written or trained: a file that does
     // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
     const load = datasetLoader(inputs, options.cwd, overrides);

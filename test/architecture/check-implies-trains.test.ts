@@ -80,7 +80,7 @@ function trainsOneStep(ir: IRModel, origin: string, seed: number): string | unde
   try {
     const inputs = modelInputs(ir);
     const dataset = tinyDataset(ir, seed);
-    for (const stage of planStages(ir, ir.phases, program.parameters, 1)) {
+    for (const stage of planStages(ir, 1)) {
       if (stage.trainable.length === 0) return `${origin} (${ir.model}): stage ${stage.name} has nothing to train`;
       const optimizer = createOptimizer(stage.phase.optimizer, new Set());
       try {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyzeFile } from '../../compiler/analyze.js';
-import type { IRModel, IRPhase } from '../../ir/types.js';
+import type { IRModel } from '../../ir/types.js';
 import { validateIR } from '../../ir/schema-validation.js';
 import { cpuFallbackKernel } from '../../runtime/kernels/cpu_fallback.js';
 import { computeObjective, termNames } from '../../runtime/objective/objective.js';
@@ -86,16 +86,6 @@ export function shardOf(models: readonly ModelUnderTest[], shard: number, count:
   return shards[shard]!.models.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** What `ae train` runs for a model without phases (runtime/train/train.ts's default phase). */
-const DEFAULT_PHASE: Omit<IRPhase, 'objective'> = {
-  name: 'train',
-  optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 },
-  epochs: 1,
-  batch: 3,
-  seed: 0,
-  freeze: [],
-};
-
 /** One number array a pass produced, and what it is (for the report). */
 export interface Quantity {
   what: string;
@@ -172,7 +162,7 @@ function trainingPass(model: ModelUnderTest, stageIndex: number, stageName: stri
     run: (reference) => {
       const quantities = new Map<string, Quantity>();
       const program = perturbedProgram(model.ir);
-      const stage = stagesOf(model.ir, program)[stageIndex]!;
+      const stage = stagesOf(model.ir)[stageIndex]!;
       // As train.ts does: decoupled weight decay on kernels and codebooks only.
       const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
       const optimizer = createOptimizer(stage.phase.optimizer, decayed);
@@ -241,15 +231,14 @@ function inferencePass(model: ModelUnderTest): Pass {
   };
 }
 
-function stagesOf(ir: IRModel, program: Program): Stage[] {
-  const phases = ir.phases.length > 0 ? ir.phases : [{ ...DEFAULT_PHASE, objective: ir.objective }];
-  return planStages(ir, phases, program.parameters, 1);
+function stagesOf(ir: IRModel): Stage[] {
+  return planStages(ir, 1);
 }
 
 /** Every pass of a model: one per training stage (greedy layers included), and inference. */
 export function passesOf(model: ModelUnderTest): Pass[] {
   const program = buildProgram(model.ir, { seed: 1 });
-  const stageNames = stagesOf(model.ir, program).map((stage) => stage.name);
+  const stageNames = stagesOf(model.ir).map((stage) => stage.name);
   program.dispose();
   return [...stageNames.map((name, i) => trainingPass(model, i, name)), inferencePass(model)];
 }

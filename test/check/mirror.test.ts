@@ -63,7 +63,7 @@ describe('mirror', () => {
   it('a strided conv whose mirror cannot restore the size is reported at the encoder layer', () => {
     const a = analyze(source('[7, 7, 1]', 'conv2d(4, stride = 2)', 'identity'));
     expect(codes(a)).toEqual(['AE3007@3:13']);
-    expect(a.diagnostics[0]!.message).toBe('the mirror of this `conv2d` gives [8, 8, 1], not its input shape [7, 7, 1]');
+    expect(a.diagnostics[0]!.message).toBe('the mirror of this `conv2d` cannot restore its input shape [7, 7, 1]: it gives [8, 8, 1]');
     expect(a.diagnostics[0]!.related[0]!.range.start.line).toBe(5);
   });
 

@@ -51,7 +51,7 @@ model m {
   it('says an activation layer takes no arguments', () => {
     const a = analyze(base('  encoder { dense(64), relu(0.5) }\n  latent z = dense(8)\n  decoder { dense(784) }\n  output x_hat = sigmoid\n  loss = mse(x_hat, x)'));
     expect(codes(a)).toEqual(['AE2006@3:29']);
-    expect(a.diagnostics[0]!.message).toBe('`relu` takes no arguments');
+    expect(a.diagnostics[0]!.message).toBe('`relu` takes no arguments, but gets 1');
   });
 
   it('reports two block parameters of the same name', () => {
@@ -78,7 +78,7 @@ model m {
 `;
     const a = analyze(text);
     expect(codes(a)).toEqual(['AE3006@5:13']);
-    expect(a.diagnostics[0]!.message).toContain('`unpool(3)` cannot use the switches of the innermost `maxpool(2)`');
+    expect(a.diagnostics[0]!.message).toContain('the innermost `maxpool` not yet undone is `maxpool(2)`, not `maxpool(3)`');
     expect(a.diagnostics[0]!.related[0]!.range.start).toMatchObject({ line: 3, column: 60 });
   });
 

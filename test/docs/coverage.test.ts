@@ -2,7 +2,7 @@
 // built-in, optimizer, data source and train setting the compiler declares is documented, with
 // its arguments, in a table row of the page.
 import { describe, expect, it } from 'vitest';
-import { lossSignatures } from '../../compiler/objective/builtins.js';
+import { lossTerms } from '../../compiler/objective/builtins.js';
 import { optimizerNames } from '../../compiler/objective/phases/optimizers.js';
 import { settingNames } from '../../compiler/objective/phases/settings.js';
 import { dataSourceNames } from '../../compiler/objective/phases/sources.js';
@@ -51,7 +51,7 @@ describe('docs/language.md covers the compiler', () => {
   });
 
   it('documents every loss built-in with its options', () => {
-    const losses = Object.entries(lossSignatures).map(([name, s]) => [name, ['reduce', ...Object.keys(s.numbers)]] as [string, string[]]);
+    const losses = Object.entries(lossTerms).map(([name, entry]) => [name, ['reduce', ...Object.keys(entry.options)]] as [string, string[]]);
     expect(undocumented(losses)).toEqual([]);
   });
 

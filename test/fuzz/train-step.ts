@@ -30,7 +30,7 @@ export function trainOneStep(ir: IRModel): boolean {
   const rng = new Rng(2);
   const batch = 2;
   try {
-    for (const stage of planStages(ir, ir.phases, program.parameters)) {
+    for (const stage of planStages(ir)) {
       const optimizer = createOptimizer(stage.phase.optimizer, new Set());
       try {
         const result = tidyValue(() => {

@@ -21,7 +21,7 @@ describe('syntax errors', () => {
     const { ast, diagnostics } = parseSource(text);
     expect(brief(diagnostics)).toEqual([
       'AE1011 4:22 missing `,` between arguments',
-      'AE1016 9:24 `+` needs an expression on its right, found `}`',
+      'AE1016 9:24 expected an expression after `+`, found `}`',
     ]);
     expect(diagnostics[0]!.fix?.edits[0]).toMatchObject({ newText: ',', range: { start: { line: 4, column: 21 } } });
     expect(ast.declarations.map((d) => d.kind)).toEqual(['LetDeclaration', 'ModelDeclaration', 'LetDeclaration']);
@@ -71,7 +71,7 @@ describe('syntax errors', () => {
 
   it('reports a dangling operator at the end of the file at the operator', () => {
     expect(brief(parseSource('let t = mse(a, b) +').diagnostics)).toEqual([
-      'AE1016 1:19 `+` needs an expression on its right, found the end of the file',
+      'AE1016 1:19 expected an expression after `+`, found the end of the file',
     ]);
   });
 

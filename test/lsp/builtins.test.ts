@@ -1,7 +1,10 @@
 // Every built-in word the compiler accepts has a doc line for hover and completion, and its
 // parameters as the compiler declares them (the same tables, read by the editor).
 import { describe, expect, it } from 'vitest';
+import { lossTerms } from '../../compiler/objective/builtins.js';
+import { corruptionOps } from '../../compiler/shapes/corruptions.js';
 import { layerOps } from '../../compiler/shapes/layers.js';
+import { latentOps } from '../../compiler/shapes/latents.js';
 import { activations, corruptions, dataSources, latents, layers, losses, optimizers, settings, signatureLabel } from '../../lsp/builtins.js';
 
 describe('the editor knows every built-in', () => {
@@ -25,5 +28,16 @@ describe('the editor knows every built-in', () => {
     expect(signatureLabel(losses.find((b) => b.name === 'kl_sparsity')!)).toBe('kl_sparsity(activity, rho = 0.05, reduce = mean)');
     expect(signatureLabel(optimizers.find((b) => b.name === 'adam')!)).toBe('adam(lr = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weight_decay = 0)');
     expect(activations.map((b) => b.name)).toContain('leaky_relu');
+  });
+
+  it("shows each op's doc line from its registry entry, and kl's own reduce default", () => {
+    const docsOf = (table: readonly { name: string; doc: string }[]) => Object.fromEntries(table.map((b) => [b.name, b.doc]));
+    const registry = (ops: Record<string, { doc: string }>) => Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, op.doc]));
+    expect(docsOf(layers)).toEqual(registry(layerOps));
+    expect(docsOf(latents)).toEqual(registry(latentOps));
+    expect(docsOf(corruptions)).toEqual(registry(corruptionOps));
+    expect(docsOf(losses)).toEqual(registry(lossTerms));
+    expect(docsOf(activations).relu).toBe('max(0, x).');
+    expect(signatureLabel(losses.find((b) => b.name === 'kl')!)).toBe('kl(latent, reduce = sum)');
   });
 });

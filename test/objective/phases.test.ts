@@ -147,7 +147,7 @@ describe('phase errors', () => {
       },
     ]);
     expect(codes(diagnostics)).toEqual(['AE4102 7:46', 'AE4104 8:5', 'AE4104 9:5', 'AE4104 10:5', 'AE4104 11:5', 'AE4102 12:44']);
-    expect(diagnostics[0]!.message).toBe('`cosine` option `min` (0.01) must not exceed the starting rate 0.001');
+    expect(diagnostics[0]!.message).toBe('`cosine` option `min` (0.01) must be at most the starting rate 0.001');
     expect(diagnostics[5]!.message).toBe('`early_stop` option `restore_best` must be `true` or `false`');
     const separate = (setting: string) => codes(phasesOf([{ settings: [setting] }]).diagnostics);
     expect(separate('optimizer = sgd(lr = step(0.1))')).toEqual(['AE4102 7:26']);

@@ -31,10 +31,12 @@ const ir = mlpAutoencoder({
 });
 
 describe('greedy schedule', () => {
+  it('refuses an IR without a phase, which the compiler never emits', () => {
+    expect(() => planStages({ ...ir, phases: [] })).toThrow('the IR has no training phase');
+  });
+
   it('plans one shallow autoencoder per encoder layer, then the fine-tuning phase', () => {
-    const program = buildProgram(ir, { seed: 1 });
-    const stages = planStages(ir, ir.phases, program.parameters);
-    program.dispose();
+    const stages = planStages(ir);
     expect(stages.map((s) => s.name)).toEqual(['pretrain/layer0', 'pretrain/layer1', 'finetune']);
     const [layer0, layer1, finetune] = stages;
     expect(layer0!.greedy!.nodes.map((n) => n.id)).toEqual(['encoder.0', 'decoder.out', 'x_hat']);
@@ -70,9 +72,7 @@ describe('greedy schedule', () => {
 
   it('freeze keeps the named stages fixed', () => {
     const frozen = { ...ir, phases: [phase(objective, { freeze: ['encoder'] })] };
-    const program = buildProgram(frozen, { seed: 1 });
-    const [stage] = planStages(frozen, frozen.phases, program.parameters);
-    program.dispose();
+    const [stage] = planStages(frozen);
     expect(stage!.trainable.sort()).toEqual(['decoder.1.bias', 'decoder.1.kernel', 'decoder.out.bias', 'decoder.out.kernel', 'z.bias', 'z.kernel']);
   });
 });
@@ -94,9 +94,7 @@ describe('greedy schedule of a denoising model (Vincent et al. 2010: every layer
     });
   const denoising = model(corrupt);
   const layerStages = (m: IRModel): Stage[] => {
-    const program = buildProgram(m, { seed: 1 });
-    const stages = planStages(m, m.phases, program.parameters);
-    program.dispose();
+    const stages = planStages(m);
     return stages;
   };
 
@@ -128,7 +126,7 @@ describe('greedy schedule of a denoising model (Vincent et al. 2010: every layer
   /** Layer 1's stage forward on one batch: the code it reads, its target, and its code z. */
   function layer1Forward(m: IRModel, training: boolean, seed: number) {
     const program = buildProgram(m, { seed: 1 });
-    const greedy = planStages(m, m.phases, program.parameters)[1]!.greedy!;
+    const greedy = planStages(m)[1]!.greedy!;
     const values = tf.tidy(() => {
       const inputs = { x: tf.randomUniform([32, 8], 0, 1, 'float32', 7) };
       const given = codeFor(program, inputs, greedy);

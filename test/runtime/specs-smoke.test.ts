@@ -44,7 +44,7 @@ describe('golden IRs train', () => {
         }
         return out;
       };
-      for (const stage of planStages(ir, ir.phases, program.parameters)) {
+      for (const stage of planStages(ir)) {
         const optimizer = createOptimizer(stage.phase.optimizer, new Set());
         const result = tidyValue(() => {
           const x = inputs();

@@ -6,10 +6,11 @@ import type { Argument, Expression, NumberLiteral } from '../../../grammar/ast.j
 import { diagnostic } from '../../../diagnostics/diagnostic.js';
 import type { LrSchedule } from '../../../ir/types.js';
 import { asCall, bindOptions, nonNegative, nonNegativeInteger, positive, positiveInteger, type CallLike, type OptionSpec, type SettingContext } from './options.js';
+import { message } from '../../../diagnostics/message.js';
 
 const start: OptionSpec = { name: 'lr', kind: 'number', default: 'required', check: positive };
 const warmup: OptionSpec = { name: 'warmup', kind: 'number', default: 0, check: nonNegativeInteger };
-const factor: OptionSpec = { name: 'factor', kind: 'number', default: 0.1, check: (v) => (v > 0 && v < 1 ? undefined : 'must lie in (0, 1)') };
+const factor: OptionSpec = { name: 'factor', kind: 'number', default: 0.1, check: (v) => (v > 0 && v < 1 ? undefined : 'in (0, 1)') };
 
 const schedules: Record<LrSchedule['kind'], readonly OptionSpec[]> = {
   cosine: [start, { name: 'min', kind: 'number', default: 0, check: nonNegative }, warmup],
@@ -42,7 +43,7 @@ export function lowerLrSchedule(call: CallLike, context: SettingContext): { lr: 
   const minimum = options.min as number | undefined;
   if (minimum !== undefined && minimum > lr) {
     const written = call.args.find((a) => a.name?.name === 'min') ?? call.args[1];
-    context.diagnostics.push(diagnostic('AE4102', `\`${kind}\` option \`min\` (${minimum}) must not exceed the starting rate ${lr}`, written?.value.range ?? call.range));
+    context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${kind}\` option \`min\` (${minimum})`, expected: `at most the starting rate ${lr}` }), written?.value.range ?? call.range));
     return undefined;
   }
   const warm = options.warmup as number;

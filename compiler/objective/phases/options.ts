@@ -14,7 +14,7 @@ export interface OptionSpec {
   kind: 'number' | 'string' | 'boolean';
   /** Undefined: optional without a default. `required`: must be given. */
   default?: OptionValue | 'required';
-  /** A sentence saying what is wrong with the value, or undefined when it is fine. */
+  /** What the value must be ("greater than 0", AE4102's `{expected}`), or undefined when it is fine. */
   check?: (value: number) => string | undefined;
   /** Words accepted for a string option (written bare or quoted). */
   words?: readonly string[];
@@ -41,11 +41,11 @@ export function asCall(expr: Expression): CallLike | undefined {
   return undefined;
 }
 
-export const positive = (v: number) => (v > 0 ? undefined : 'must be greater than 0');
-export const nonNegative = (v: number) => (v >= 0 ? undefined : 'must not be negative');
-export const fraction = (v: number) => (v >= 0 && v < 1 ? undefined : 'must lie in [0, 1)');
-export const positiveInteger = (v: number) => (Number.isInteger(v) && v > 0 ? undefined : 'must be a positive integer');
-export const nonNegativeInteger = (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : 'must be a non-negative integer');
+export const positive = (v: number) => (v > 0 ? undefined : 'greater than 0');
+export const nonNegative = (v: number) => (v >= 0 ? undefined : 'at least 0');
+export const fraction = (v: number) => (v >= 0 && v < 1 ? undefined : 'in [0, 1)');
+export const positiveInteger = (v: number) => (Number.isInteger(v) && v > 0 ? undefined : 'a positive integer');
+export const nonNegativeInteger = (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : 'a non-negative integer');
 
 /** The bound options, or undefined after reporting an error. */
 export function bindOptions(call: CallLike, specs: readonly OptionSpec[], context: SettingContext): Record<string, OptionValue> | undefined {
@@ -73,7 +73,7 @@ export function bindOptions(call: CallLike, specs: readonly OptionSpec[], contex
     const argument = given.get(spec.name);
     if (!argument) {
       if (spec.default === 'required') {
-        context.diagnostics.push(diagnostic('AE4102', `\`${call.name}\` needs \`${spec.name}\``, call.range));
+        context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${call.name}\` option \`${spec.name}\``, expected: 'given' }), call.range));
       } else if (spec.default !== undefined) values[spec.name] = spec.default;
       continue;
     }
@@ -87,18 +87,18 @@ function bindValue(owner: string, spec: OptionSpec, expr: Expression, context: S
   if (expr.recovered) return undefined;
   if (spec.kind === 'boolean') {
     if (expr.kind === 'BooleanLiteral') return expr.value;
-    context.diagnostics.push(diagnostic('AE4102', `\`${owner}\` option \`${spec.name}\` must be \`true\` or \`false\``, expr.range));
+    context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${owner}\` option \`${spec.name}\``, expected: '`true` or `false`' }), expr.range));
     return undefined;
   }
   if (spec.kind === 'string') {
     const value = expr.kind === 'NameRef' && spec.words ? expr.name : context.model.evaluateConstant(expr);
     if (typeof value !== 'string') {
-      context.diagnostics.push(diagnostic('AE4102', `\`${owner}\` option \`${spec.name}\` must be a string`, expr.range));
+      context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${owner}\` option \`${spec.name}\``, expected: 'a string' }), expr.range));
       return undefined;
     }
     if (spec.words && !spec.words.includes(value)) {
       context.diagnostics.push(
-        unknownWord('AE4102', `\`${spec.name}\` must be one of ${spec.words.map((w) => `"${w}"`).join(', ')}`, value, expr.range, spec.words, [], (w) =>
+        unknownWord('AE4102', message('AE4102', { what: `\`${owner}\` option \`${spec.name}\``, expected: `one of ${spec.words.map((w) => `"${w}"`).join(', ')}` }), value, expr.range, spec.words, [], (w) =>
           expr.kind === 'StringLiteral' ? JSON.stringify(w) : w,
         ),
       );
@@ -107,8 +107,8 @@ function bindValue(owner: string, spec: OptionSpec, expr: Expression, context: S
     return value;
   }
   const value = constantNumber(context.model, expr);
-  const problem = value === undefined ? 'must be a constant number' : spec.check?.(value);
-  if (problem === undefined) return value;
-  context.diagnostics.push(diagnostic('AE4102', `\`${owner}\` option \`${spec.name}\` ${problem}`, expr.range));
+  const expected = value === undefined ? 'a constant number' : spec.check?.(value);
+  if (expected === undefined) return value;
+  context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${owner}\` option \`${spec.name}\``, expected }), expr.range));
   return undefined;
 }

@@ -14,7 +14,7 @@ export type PhaseDraft = Omit<IRPhase, 'name' | 'objective'>;
 type SettingHandler = (value: Expression, phase: PhaseDraft, context: SettingContext) => void;
 
 function needs(what: string, setting: string, value: Expression, context: SettingContext): void {
-  context.diagnostics.push(diagnostic('AE4102', `\`${setting}\` must be ${what}`, value.range));
+  context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${setting}\``, expected: what }), value.range));
 }
 
 function integerSetting(setting: 'epochs' | 'batch' | 'seed'): SettingHandler {
@@ -25,7 +25,7 @@ function integerSetting(setting: 'epochs' | 'batch' | 'seed'): SettingHandler {
     if (problem === undefined) phase[setting] = number as number;
     else {
       const got = typeof number === 'string' ? ` (got the string ${JSON.stringify(number)})` : '';
-      context.diagnostics.push(diagnostic('AE4102', `\`${setting}\` ${problem}${got}`, value.range));
+      context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: `\`${setting}\``, expected: `${problem}${got}` }), value.range));
     }
   };
 }

@@ -32,7 +32,7 @@ export function checkShorthand(setting: TrainSetting & { value: Call }, knownSet
     });
   }
   if (!knownSettings.includes(name)) return undefined;
-  return diagnostic('AE4102', `\`${name}\` is set with \`=\`, not called`, setting.value.range, {
+  return diagnostic('AE4102', message('AE4102', { what: `\`${name}\``, expected: 'set with `=`, not called' }), setting.value.range, {
     notes: [`write \`${name} = value\`; only ${[...shorthandSettings].map((s) => `\`${s}(...)\``).join(', ')} may stand alone`],
     ...unwrapFix(setting.value),
   });

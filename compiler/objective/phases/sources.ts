@@ -68,7 +68,7 @@ function mnistFits(call: CallLike, context: SettingContext): boolean {
   if (input && values !== null && values !== MNIST_VALUES) {
     const declared = model.inputs.find((i) => i.ir.name === input.name);
     context.diagnostics.push(
-      diagnostic('AE4108', `\`mnist\` gives 28x28 images (784 values), but \`${input.name}\` is ${formatShape(input.shape)} (${values} values)`, call.nameRange, {
+      diagnostic('AE4108', message('AE4108', { source: 'mnist', gives: '28x28 images (784 values)', input: input.name, declared: `${formatShape(input.shape)} (${values} values)` }), call.nameRange, {
         notes: [`declare \`input ${input.name}: [28, 28, 1] in [0, 1]\` (or [784]), or train on another data source`],
         ...(declared ? { related: [{ message: `\`${input.name}\` declared here`, range: declared.decl.range }] } : {}),
       }),
@@ -78,7 +78,7 @@ function mnistFits(call: CallLike, context: SettingContext): boolean {
   const label = model.inputs.find((i) => i.ir.classes !== undefined && i.ir.classes < MNIST_CLASSES);
   if (label) {
     context.diagnostics.push(
-      diagnostic('AE4108', `\`mnist\` has 10 classes, but \`${label.ir.name}\` is \`label(${label.ir.classes})\``, call.nameRange, {
+      diagnostic('AE4108', message('AE4108', { source: 'mnist', gives: '10 classes', input: label.ir.name, declared: `\`label(${label.ir.classes})\`` }), call.nameRange, {
         notes: [`declare \`input ${label.ir.name}: label(10)\``],
         related: [{ message: `\`${label.ir.name}\` declared here`, range: label.decl.range }],
       }),

@@ -7,10 +7,8 @@
 // corrupted, input); any other op (a convolution, say) is rejected with a clear error. The cost per
 // sample is O(h²) memory per hidden width h: fine for MLP encoders of a few hundred units.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec, IRNode, IRTerm } from '../../../ir/types.js';
+import type { ActivationSpec, IRNode } from '../../../ir/types.js';
 import type { TermContext, TermFn } from '../context.js';
-
-type Contractive = Extract<IRTerm, { fn: 'contractive' }>;
 
 const TRANSPARENT = new Set(['flatten', 'reshape', 'corrupt_gaussian', 'corrupt_mask', 'corrupt_salt_pepper', 'corrupt_dropout', 'clip']);
 
@@ -21,7 +19,7 @@ interface DenseLayer {
   slope: tf.Tensor2D;
 }
 
-export const contractive: TermFn<Contractive> = (term, ctx) => {
+export const contractive: TermFn<'contractive'> = (term, ctx) => {
   const [codeId, inputName] = term.args as [string, string];
   const layers = denseChain(codeId, inputName, ctx);
   const first = layers[0]!;

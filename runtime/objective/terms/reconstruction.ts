@@ -5,31 +5,29 @@ import type { IRTerm } from '../../../ir/types.js';
 import type { TermContext, TermFn } from '../context.js';
 import { reduce } from '../reduce.js';
 
-type Term<F extends IRTerm['fn']> = Extract<IRTerm, { fn: F }>;
-
 const EPSILON = 1e-7;
 
-export const mse: TermFn<Term<'mse'>> = (term, ctx) => reduce(mseElements(term, ctx), term.options.reduce);
+export const mse: TermFn<'mse'> = (term, ctx) => reduce(mseElements(term, ctx), term.options.reduce);
 
 /** The squared error of every element, before reduction (anomaly scores reduce it per sample). */
-export function mseElements(term: Term<'mse'>, ctx: TermContext): tf.Tensor {
+export function mseElements(term: IRTerm<'mse'>, ctx: TermContext): tf.Tensor {
   const [a, b] = term.args.map((name) => ctx.value(name));
   return tf.squaredDifference(a!, b!);
 }
 
-export const l1: TermFn<Term<'l1'>> = (term, ctx) => reduce(tf.abs(ctx.value(term.args[0]!)), term.options.reduce);
+export const l1: TermFn<'l1'> = (term, ctx) => reduce(tf.abs(ctx.value(term.args[0]!)), term.options.reduce);
 
-export const l2: TermFn<Term<'l2'>> = (term, ctx) => reduce(tf.square(ctx.value(term.args[0]!)), term.options.reduce);
+export const l2: TermFn<'l2'> = (term, ctx) => reduce(tf.square(ctx.value(term.args[0]!)), term.options.reduce);
 
 /** The logits behind `id`: its `preactivation` side output when it applied sigmoid/softmax itself. */
 export function logitsOf(id: string, ctx: TermContext): tf.Tensor {
   return ctx.outputs.get(`${id}:preactivation`) ?? ctx.value(id);
 }
 
-export const bce: TermFn<Term<'bce'>> = (term, ctx) => reduce(bceElements(term, ctx), term.options.reduce);
+export const bce: TermFn<'bce'> = (term, ctx) => reduce(bceElements(term, ctx), term.options.reduce);
 
 /** The binary cross-entropy of every element, before reduction. */
-export function bceElements(term: Term<'bce'>, ctx: TermContext): tf.Tensor {
+export function bceElements(term: IRTerm<'bce'>, ctx: TermContext): tf.Tensor {
   const target = ctx.value(term.args[1]!);
   if (term.options.fromLogits !== undefined) {
     // max(l, 0) - l·t + log(1 + exp(-|l|)): no overflow for any l.
@@ -41,7 +39,7 @@ export function bceElements(term: Term<'bce'>, ctx: TermContext): tf.Tensor {
 }
 
 /** Categorical cross-entropy against integer labels [batch] (class indices). */
-export const crossEntropy: TermFn<Term<'cross_entropy'>> = (term, ctx) => {
+export const crossEntropy: TermFn<'cross_entropy'> = (term, ctx) => {
   const labels = ctx.value(term.args[1]!);
   const logProbabilities =
     term.options.fromLogits !== undefined

@@ -1,14 +1,11 @@
 // Regularisers: gaussian KL (VAE), KL sparsity (sparse AE), weight decay, VQ codebook/commitment.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRTerm } from '../../../ir/types.js';
 import { detach } from '../../kernels/detach.js';
 import type { TermFn } from '../context.js';
 import { reduce } from '../reduce.js';
 
-type Term<F extends IRTerm['fn']> = Extract<IRTerm, { fn: F }>;
-
 /** KL(N(mean, exp(logvar)) || N(0, I)) = -½ (1 + logvar - mean² - exp(logvar)), per latent unit. */
-export const kl: TermFn<Term<'kl'>> = (term, ctx) => {
+export const kl: TermFn<'kl'> = (term, ctx) => {
   const mean = ctx.value(term.options.mean);
   const logvar = ctx.value(term.options.logvar);
   const perUnit = tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar)));
@@ -19,7 +16,7 @@ export const kl: TermFn<Term<'kl'>> = (term, ctx) => {
  * Σ_j KL(ρ || ρ̂_j) with ρ̂_j the batch-mean activation of unit j (activations in (0, 1)).
  * reduce = sum sums over units; mean averages over them.
  */
-export const klSparsity: TermFn<Term<'kl_sparsity'>> = (term, ctx) => {
+export const klSparsity: TermFn<'kl_sparsity'> = (term, ctx) => {
   const activations = ctx.value(term.args[0]!);
   const rho = term.options.rho;
   const rhoHat = tf.clipByValue(tf.mean(tf.reshape(activations, [activations.shape[0]!, -1]), 0), 1e-6, 1 - 1e-6);
@@ -31,7 +28,7 @@ export const klSparsity: TermFn<Term<'kl_sparsity'>> = (term, ctx) => {
 };
 
 /** Σ w² over every stored kernel (tied kernels once); mean divides by their element count. */
-export const weightDecay: TermFn<Term<'weight_decay'>> = (term, ctx) => {
+export const weightDecay: TermFn<'weight_decay'> = (term, ctx) => {
   const kernels = ctx.parameters.stored().filter((p) => p.role === 'kernel' && p.trainable);
   if (kernels.length === 0) return tf.scalar(0);
   const squares = kernels.map((p) => tf.sum(tf.square(ctx.parameters.variables.get(p.id)!)));
@@ -45,7 +42,7 @@ export const weightDecay: TermFn<Term<'weight_decay'>> = (term, ctx) => {
  * VQ-VAE: ‖sg(z_e) − z_q‖² (moves the codebook) + β‖z_e − sg(z_q)‖² (commits the encoder),
  * with z_e the quantiser's input and z_q its `quantized` side output.
  */
-export const vqLoss: TermFn<Term<'vq_loss'>> = (term, ctx) => {
+export const vqLoss: TermFn<'vq_loss'> = (term, ctx) => {
   const id = term.args[0]!;
   const node = ctx.node(id);
   if (node.op !== 'vector_quantize') throw new Error(`vq_loss(${id}): '${id}' is a ${node.op}, not a vq latent`);
