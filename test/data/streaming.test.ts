@@ -1,9 +1,10 @@
 // Data sets streamed from their files (docs/data.md, "Data larger than memory") against the same
 // files read whole: the same values and labels, the same batches in the same shuffled order, the
 // same training losses to the bit, the same errors, and no file left open afterwards.
-import { mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
 import type { IRInput } from '../../ir/types.js';
 import { closeDataset, encodeIdx, loadDataset, readSamples, type Dataset, type LoadOptions } from '../../runtime/data/index.js';
 import { encodeNpy } from '../../runtime/io/index.js';
@@ -133,6 +134,36 @@ describe('streamed data sets', () => {
       expect(losses[0]!.length).toBe(3);
       expect(losses[1]).toEqual(losses[0]);
     }
+  });
+
+  it('train the same from the command line with --stream always (through a spill file for CSV) and never, and refuse another value', async () => {
+    const dir = tempDir();
+    writeFiles(dir);
+    const objective = [mseTerm()];
+    const ir = mlpAutoencoder({ inputWidth: WIDTH, code: 2, output: 'sigmoid', objective, phases: [phase(objective, { epochs: 2, batch: 8, seed: 2 })] });
+    writeFileSync(join(dir, 'model.ir.json'), JSON.stringify(ir));
+    const stderr: string[] = [];
+    const io = { stdout: () => {}, stderr: (text: string) => void stderr.push(text), isTTY: false, cwd: dir };
+    const losses = [];
+    for (const when of ['never', 'always']) {
+      expect(await main(['train', 'model.ir.json', '--data', 'values.csv#label=label', '--backend', 'cpu', '--stream', when, '--out', when], io)).toBe(0);
+      losses.push(readFileSync(join(dir, when, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).loss));
+    }
+    expect(losses[0]).toHaveLength(2);
+    expect(losses[1]).toEqual(losses[0]);
+    // Streaming a CSV file needs a spill file: with no temporary directory, only --stream always fails.
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, 'missing');
+    try {
+      expect(await main(['train', 'model.ir.json', '--data', 'values.csv#label=label', '--backend', 'cpu', '--stream', 'always', '--out', 'no-tmp'], io)).toBe(1);
+      expect(stderr.join('')).toContain(`cannot create a spill file in ${join(dir, 'missing')} to stream the data set`);
+      expect(await main(['train', 'model.ir.json', '--data', 'values.csv#label=label', '--backend', 'cpu', '--stream', 'never', '--out', 'held'], io)).toBe(0);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(await main(['train', 'model.ir.json', '--data', 'values.csv', '--stream', 'sometimes'], io)).toBe(2);
+    expect(stderr.join('')).toContain("option '--stream' must be one of auto, always, never, got 'sometimes'");
   });
 
   it('name the file and sample of a value that is not finite, past the first read piece, and close the file', async () => {
