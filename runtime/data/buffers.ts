@@ -83,15 +83,7 @@ export class Float32Spool {
   }
 
   private spill(): void {
-    const path = join(tmpdir(), `aelang-spill-${process.pid}-${randomUUID()}.f32`);
-    try {
-      this.fd = openSync(path, 'wx+', 0o600);
-      unlinkSync(path);
-    } catch (error) {
-      if (this.fd !== undefined) closeSync(this.fd);
-      this.fd = undefined;
-      throw new DataError(`cannot create a spill file in ${tmpdir()} to stream the data set: ${(error as Error).message}`);
-    }
+    this.fd = openSpillFile();
     this.pending = new Float32Array(1 << 20);
     this.write(this.memory!.subarray(0, this.length));
     this.memory = undefined;
@@ -105,15 +97,34 @@ export class Float32Spool {
   }
 
   private write(values: Float32Array): void {
-    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    for (let done = 0; done < bytes.length; ) {
-      try {
-        done += writeSync(this.fd!, bytes, done, bytes.length - done, this.written + done);
-      } catch (error) {
-        throw new DataError(`cannot write the spill file in ${tmpdir()} to stream the data set: ${(error as Error).message}`);
-      }
+    writeSpill(this.fd!, new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.written);
+    this.written += values.byteLength;
+  }
+}
+
+/** A new spill file in the system's temporary directory, open for reading and writing, already
+ *  unlinked (see Float32Spool); the caller closes the descriptor. */
+export function openSpillFile(): number {
+  const path = join(tmpdir(), `aelang-spill-${process.pid}-${randomUUID()}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'wx+', 0o600);
+    unlinkSync(path);
+    return fd;
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    throw new DataError(`cannot create a spill file in ${tmpdir()} to stream the data set: ${(error as Error).message}`);
+  }
+}
+
+/** Writes all of `bytes` at `position` of a spill file. */
+export function writeSpill(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+    } catch (error) {
+      throw new DataError(`cannot write the spill file in ${tmpdir()} to stream the data set: ${(error as Error).message}`);
     }
-    this.written += bytes.length;
   }
 }
 

@@ -91,8 +91,9 @@ export interface IdxHeader {
 }
 
 /** Reads the header from the file's first bytes (`head`, at least IDX_HEADER_MAX of them when the
- *  file has that many) and checks it against the file's length. */
-export function parseIdxHeader(head: Uint8Array, file: string, fileLength: number): IdxHeader & { type: IdxType } {
+ *  file has that many) and checks it against the file's length, when that is known. */
+export function parseIdxHeader(head: Uint8Array, file: string, knownLength?: number): IdxHeader & { type: IdxType } {
+  const fileLength = knownLength ?? head.length;
   if (fileLength < 4) throw new DataError(`${file}: too short for an IDX header (${fileLength} bytes)`);
   if (head[0] !== 0 || head[1] !== 0) {
     throw new DataError(`${file}: not an IDX file (magic starts with 0x${hex(head[0])}${hex(head[1])}, expected 0x0000)`);
@@ -112,6 +113,8 @@ export function parseIdxHeader(head: Uint8Array, file: string, fileLength: numbe
   const shape: number[] = [];
   for (let d = 0; d < rank; d++) shape.push(view.getUint32(4 + 4 * d));
   const expectedBytes = headerBytes + product(shape) * type.bytes;
+  const element: ElementType = { dtype: type.dtype, bytes: type.bytes, littleEndian: false, read: type.read };
+  if (knownLength === undefined) return { dtype: type.dtype, shape, headerBytes, element, type };
   if (fileLength < expectedBytes) {
     throw new DataError(
       `${file}: truncated IDX file: shape ${formatShape(shape)} of ${type.dtype} needs ${expectedBytes} bytes, found ${fileLength}`,
@@ -122,7 +125,6 @@ export function parseIdxHeader(head: Uint8Array, file: string, fileLength: numbe
       `${file}: IDX file has ${fileLength - expectedBytes} bytes after the data (shape ${formatShape(shape)} of ${type.dtype} needs ${expectedBytes} bytes, found ${fileLength})`,
     );
   }
-  const element: ElementType = { dtype: type.dtype, bytes: type.bytes, littleEndian: false, read: type.read };
   return { dtype: type.dtype, shape, headerBytes, element, type };
 }
 

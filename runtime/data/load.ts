@@ -78,7 +78,7 @@ interface FileRef {
 async function loadArrays(name: string, data: FileRef, labels: FileRef | undefined, input: IRInput, options: LoadOptions, format: 'idx' | 'npy'): Promise<Dataset> {
   const { limit, labelsInput } = options;
   const read = format === 'idx' ? readIdx : readNpy;
-  const streamed = openStreamedArray(data.path, data.name, format, input, limit, streamThreshold(options.stream));
+  const streamed = await openStreamedArray(data.path, data.name, format, input, limit, streamThreshold(options.stream));
   let dataset: Dataset;
   let samplesTotal: number;
   if (streamed) {

@@ -3,6 +3,7 @@
 // same training losses to the bit, the same errors, and no file left open afterwards.
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { IRInput } from '../../ir/types.js';
@@ -40,6 +41,7 @@ function writeFiles(dir: string): void {
   const labels = Int32Array.from({ length: COUNT }, (_, i) => i % 3);
   writeFileSync(join(dir, 'pixels.idx'), encodeIdx(pixels, [COUNT, 2, 4], 'uint8'));
   writeFileSync(join(dir, 'values.idx'), encodeIdx(values, [COUNT, WIDTH], 'float32'));
+  writeFileSync(join(dir, 'values-idx.gz'), gzipSync(encodeIdx(values, [COUNT, WIDTH], 'float32')));
   writeFileSync(join(dir, 'shorts.idx'), encodeIdx(pixels, [COUNT, WIDTH], 'int16'));
   writeFileSync(join(dir, 'labels.idx'), encodeIdx(labels, [COUNT], 'uint8'));
   writeFileSync(join(dir, 'values.npy'), encodeNpy(values, [COUNT, WIDTH]));
@@ -57,6 +59,7 @@ function writeFiles(dir: string): void {
 const CASES: { source: string; input: IRInput; labels?: boolean }[] = [
   { source: 'pixels.idx,labels.idx', input: imageInput([2, 4, 1], [-1, 1]), labels: true },
   { source: 'values.idx', input: imageInput([WIDTH], [0, 1]) },
+  { source: 'values-idx.gz', input: imageInput([WIDTH], [0, 1]) },
   { source: 'shorts.idx', input: imageInput([WIDTH], [0, 1]) },
   { source: 'values.npy,labels.npy', input: imageInput([WIDTH]), labels: true },
   { source: 'pixels.npy', input: imageInput([WIDTH], [0, 1]) },
