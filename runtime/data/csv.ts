@@ -88,7 +88,7 @@ export async function readCsvRows(path: string, file: string, options: CsvOption
   try {
     await new Promise<void>((resolve, reject) => {
       input.on('error', (error) => reject(new DataError(`cannot read ${file}: ${fileErrorReason(error)}`)));
-      Papa.parse(input as unknown as File, { ...parserConfig(options, records, (error) => (failure ??= error)), complete: () => resolve() });
+      Papa.parse<string[], NodeJS.ReadableStream>(input, { ...parserConfig(options, records, (error) => (failure ??= error)), complete: () => resolve() });
     });
   } finally {
     input.destroy();
