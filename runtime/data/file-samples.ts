@@ -1,5 +1,5 @@
-// Samples streamed from a file of fixed-size records at a known offset (IDX, NPY, and the float32
-// spill file a large CSV is parsed into), read with positioned reads when a batch needs them and
+// Samples streamed from a file of fixed-size records at a known offset (IDX, NPY, and the spill files
+// a large CSV or gzipped IDX file becomes), read with positioned reads when a batch needs them and
 // scaled on the way out. Node has no mmap; positioned reads (pread) from the page cache are its
 // equivalent here: the kernel keeps the pages it has read cached while memory allows and drops them
 // when it does not, and the process itself holds only one read buffer.
@@ -48,10 +48,6 @@ export class FileSamples implements SampleStream {
     private readonly scaling: Scaling,
   ) {
     this.reader = new RecordReader(fd, file, layout);
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   readRange(start: number, count: number, out: Float32Array, offset: number): void {

@@ -10,7 +10,6 @@ export interface SampleStream {
   readRange(start: number, count: number, out: Float32Array, offset: number): void;
   /** Releases the file; reading afterwards is an error. Closing twice does nothing. */
   close(): void;
-  readonly closed: boolean;
 }
 
 /** Copies `size` samples into `out`: those `order` lists from `start` on, or with no order the
