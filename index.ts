@@ -13,7 +13,7 @@ export * from './compiler.js';
 
 // ---- runtime
 export { selectBackend, describeBackend, BackendUnavailableError, type BackendName } from './runtime/backends/index.js';
-export { loadDataset, parseDataArgument, DataError, type Dataset } from './runtime/data/index.js';
+export { loadDataset, parseDataArgument, DataError, sampleRange, readSamples, closeDataset, STREAM_ABOVE_BYTES, type Dataset, type InMemoryDataset, type StreamedDataset } from './runtime/data/index.js';
 export { buildProgram, type Program } from './runtime/program/program.js';
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { analyzeSource } from '../compiler/analyze.js';
 import type { IRModel, IRPhase } from '../ir/types.js';
 import { selectBackend, type BackendName } from '../runtime/backends/index.js';
-import { loadDataset, type Dataset } from '../runtime/data/index.js';
+import { loadDataset, sampleRange, type Dataset } from '../runtime/data/index.js';
 import { encodeNpy } from '../runtime/io/npy.js';
 import { buildProgram } from '../runtime/program/program.js';
 import { evaluate, evaluationObjective, modelMetrics, type ModelMetrics } from '../runtime/tasks/index.js';
@@ -135,7 +135,7 @@ function writeWork(dir: string, ir: IRModel, trainSet: Dataset, testSet: Dataset
   for (const [id, variable] of program.variables) writeFileSync(join(dir, 'init', `${id}.npy`), npy(variable.dataSync() as Float32Array, variable.shape));
   program.dispose();
   for (const [name, set] of [['train', trainSet], ['test', testSet]] as const) {
-    writeFileSync(join(dir, `${name}_x.npy`), npy(set.x, [set.count, ...set.sampleShape]));
+    writeFileSync(join(dir, `${name}_x.npy`), npy(sampleRange(set, 0, set.count), [set.count, ...set.sampleShape]));
     if (set.labels) writeFileSync(join(dir, `${name}_y.npy`), npy(set.labels, [set.count]));
   }
 }

@@ -9,7 +9,7 @@
 // steps — the reconstruction error depends only on that subspace, not on the individual vectors.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../runtime/backends/index.js';
-import { loadDataset } from '../runtime/data/index.js';
+import { loadDataset, sampleRange } from '../runtime/data/index.js';
 import type { IRInput } from '../ir/types.js';
 
 const PIXELS = 784;
@@ -22,10 +22,10 @@ async function main(): Promise<void> {
   const train = await loadDataset({ kind: 'mnist', split: 'train' }, input, { cwd: process.cwd() });
   const test = await loadDataset({ kind: 'mnist', split: 'test' }, input, { cwd: process.cwd() });
   const started = performance.now();
-  const { mean, covariance } = meanAndCovariance(train.x, train.count);
+  const { mean, covariance } = meanAndCovariance(sampleRange(train, 0, train.count), train.count);
   for (const k of codeWidths) {
     const basis = principalSubspace(covariance, k);
-    const mse = projectionError(test.x, test.count, mean, basis, k);
+    const mse = projectionError(sampleRange(test, 0, test.count), test.count, mean, basis, k);
     console.log(`PCA k=${k}: test MSE per pixel ${mse.toFixed(5)}`);
   }
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s on ${tf.getBackend()})`);

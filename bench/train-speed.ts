@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../runtime/data/index.js';
+import type { Dataset, InMemoryDataset } from '../runtime/data/index.js';
 import { describeBackend, selectBackend, type BackendName } from '../runtime/backends/index.js';
 import { Random } from '../runtime/random.js';
 import { train } from '../runtime/train/train.js';
@@ -80,7 +80,7 @@ function parseSettings(argv: string[]): Settings {
 const samplesFor = (settings: Settings, arch: Arch) => settings.samples[arch] ?? DEFAULT_SAMPLES[arch];
 
 /** Uniform random data in [0, 1], seeded: both tfjs sides train on the same numbers. */
-function randomData(arch: Arch, samples: number): Dataset {
+function randomData(arch: Arch, samples: number): InMemoryDataset {
   const sampleShape = INPUT_SHAPE[arch];
   const size = sampleShape.reduce((a, b) => a * b, 1);
   const random = new Random(1234);

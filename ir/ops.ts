@@ -72,7 +72,7 @@ export const irTerms = {
 export const irDataSources = {
   mnist: { split: required(oneOf('train', 'test')) },
   idx: { images: required(string), labels: optional(string) },
-  csv: { path: required(string), label: optional(string) },
+  csv: { path: required(string), label: optional(string), delimiter: optional(string) },
   npy: { path: required(string), labels: optional(string) },
   synthetic: { samples: required(int(1)), seed: required(int()), rank: optional(int(1)), noise: optional(number({ min: 0 })) },
 } as const satisfies Record<string, Fields>;

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
@@ -13722,7 +13722,7 @@ return errors === 0;
 }
 
 const schema87 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
-const schema88 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
+const schema88 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
 const schema90 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
 const schema91 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
 
@@ -14008,7 +14008,7 @@ return false;
 else {
 const _errs34 = errors;
 for(const key3 in data1){
-if(!(((key3 === "kind") || (key3 === "path")) || (key3 === "label"))){
+if(!((((key3 === "kind") || (key3 === "path")) || (key3 === "label")) || (key3 === "delimiter"))){
 validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definitions/dataSource/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -14050,6 +14050,19 @@ var valid11 = _errs38 === errors;
 else {
 var valid11 = true;
 }
+if(valid11){
+if(data1.delimiter !== undefined){
+const _errs40 = errors;
+if(typeof data1.delimiter !== "string"){
+validate23.errors = [{instancePath:instancePath+"/data/delimiter",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/delimiter/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs40 === errors;
+}
+else {
+var valid11 = true;
+}
+}
 }
 }
 }
@@ -14077,10 +14090,10 @@ return false;
 }
 var valid2 = _errs28 === errors;
 if(valid2){
-const _errs40 = errors;
-const _errs41 = errors;
-let valid12 = true;
 const _errs42 = errors;
+const _errs43 = errors;
+let valid12 = true;
+const _errs44 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.kind !== undefined){
 if("npy" !== data1.kind){
@@ -14095,19 +14108,19 @@ errors++;
 }
 }
 }
-var _valid3 = _errs42 === errors;
-errors = _errs41;
+var _valid3 = _errs44 === errors;
+errors = _errs43;
 if(vErrors !== null){
-if(_errs41){
-vErrors.length = _errs41;
+if(_errs43){
+vErrors.length = _errs43;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid3){
-const _errs44 = errors;
-if(errors === _errs44){
+const _errs46 = errors;
+if(errors === _errs46){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing4;
 if(((data1.kind === undefined) && (missing4 = "kind")) || ((data1.path === undefined) && (missing4 = "path"))){
@@ -14115,7 +14128,7 @@ validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definition
 return false;
 }
 else {
-const _errs46 = errors;
+const _errs48 = errors;
 for(const key4 in data1){
 if(!(((key4 === "kind") || (key4 === "path")) || (key4 === "labels"))){
 validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definitions/dataSource/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
@@ -14123,38 +14136,38 @@ return false;
 break;
 }
 }
-if(_errs46 === errors){
+if(_errs48 === errors){
 if(data1.kind !== undefined){
-const _errs47 = errors;
+const _errs49 = errors;
 if("npy" !== data1.kind){
 validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/allOf/3/then/properties/kind/const",keyword:"const",params:{allowedValue: "npy"},message:"must be equal to constant"}];
 return false;
 }
-var valid14 = _errs47 === errors;
+var valid14 = _errs49 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
 if(data1.path !== undefined){
-const _errs48 = errors;
+const _errs50 = errors;
 if(typeof data1.path !== "string"){
 validate23.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/definitions/dataSource/allOf/3/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs48 === errors;
+var valid14 = _errs50 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
 if(data1.labels !== undefined){
-const _errs50 = errors;
+const _errs52 = errors;
 if(typeof data1.labels !== "string"){
 validate23.errors = [{instancePath:instancePath+"/data/labels",schemaPath:"#/definitions/dataSource/allOf/3/then/properties/labels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs50 === errors;
+var valid14 = _errs52 === errors;
 }
 else {
 var valid14 = true;
@@ -14169,7 +14182,7 @@ validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definition
 return false;
 }
 }
-var _valid3 = _errs44 === errors;
+var _valid3 = _errs46 === errors;
 valid12 = _valid3;
 }
 if(!valid12){
@@ -14184,12 +14197,12 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid2 = _errs40 === errors;
+var valid2 = _errs42 === errors;
 if(valid2){
-const _errs52 = errors;
-const _errs53 = errors;
-let valid15 = true;
 const _errs54 = errors;
+const _errs55 = errors;
+let valid15 = true;
+const _errs56 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.kind !== undefined){
 if("synthetic" !== data1.kind){
@@ -14204,19 +14217,19 @@ errors++;
 }
 }
 }
-var _valid4 = _errs54 === errors;
-errors = _errs53;
+var _valid4 = _errs56 === errors;
+errors = _errs55;
 if(vErrors !== null){
-if(_errs53){
-vErrors.length = _errs53;
+if(_errs55){
+vErrors.length = _errs55;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid4){
-const _errs56 = errors;
-if(errors === _errs56){
+const _errs58 = errors;
+if(errors === _errs58){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing5;
 if((((data1.kind === undefined) && (missing5 = "kind")) || ((data1.samples === undefined) && (missing5 = "samples"))) || ((data1.seed === undefined) && (missing5 = "seed"))){
@@ -14224,7 +14237,7 @@ validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definition
 return false;
 }
 else {
-const _errs58 = errors;
+const _errs60 = errors;
 for(const key5 in data1){
 if(!(((((key5 === "kind") || (key5 === "samples")) || (key5 === "seed")) || (key5 === "rank")) || (key5 === "noise"))){
 validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definitions/dataSource/allOf/4/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
@@ -14232,46 +14245,33 @@ return false;
 break;
 }
 }
-if(_errs58 === errors){
+if(_errs60 === errors){
 if(data1.kind !== undefined){
-const _errs59 = errors;
+const _errs61 = errors;
 if("synthetic" !== data1.kind){
 validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/kind/const",keyword:"const",params:{allowedValue: "synthetic"},message:"must be equal to constant"}];
 return false;
 }
-var valid17 = _errs59 === errors;
+var valid17 = _errs61 === errors;
 }
 else {
 var valid17 = true;
 }
 if(valid17){
 if(data1.samples !== undefined){
-let data19 = data1.samples;
-const _errs60 = errors;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+let data20 = data1.samples;
+const _errs62 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
 validate23.errors = [{instancePath:instancePath+"/data/samples",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/samples/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs60){
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 < 1 || isNaN(data19)){
+if(errors === _errs62){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 1 || isNaN(data20)){
 validate23.errors = [{instancePath:instancePath+"/data/samples",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/samples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
-}
-var valid17 = _errs60 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data1.seed !== undefined){
-let data20 = data1.seed;
-const _errs62 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate23.errors = [{instancePath:instancePath+"/data/seed",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
 }
 var valid17 = _errs62 === errors;
 }
@@ -14279,20 +14279,12 @@ else {
 var valid17 = true;
 }
 if(valid17){
-if(data1.rank !== undefined){
-let data21 = data1.rank;
+if(data1.seed !== undefined){
+let data21 = data1.seed;
 const _errs64 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate23.errors = [{instancePath:instancePath+"/data/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate23.errors = [{instancePath:instancePath+"/data/seed",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-if(errors === _errs64){
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 1 || isNaN(data21)){
-validate23.errors = [{instancePath:instancePath+"/data/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
 }
 var valid17 = _errs64 === errors;
 }
@@ -14300,12 +14292,33 @@ else {
 var valid17 = true;
 }
 if(valid17){
-if(data1.noise !== undefined){
-let data22 = data1.noise;
+if(data1.rank !== undefined){
+let data22 = data1.rank;
 const _errs66 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate23.errors = [{instancePath:instancePath+"/data/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs66){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 0 || isNaN(data22)){
+if(data22 < 1 || isNaN(data22)){
+validate23.errors = [{instancePath:instancePath+"/data/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid17 = _errs66 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data1.noise !== undefined){
+let data23 = data1.noise;
+const _errs68 = errors;
+if(errors === _errs68){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
 validate23.errors = [{instancePath:instancePath+"/data/noise",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/noise/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -14315,7 +14328,7 @@ validate23.errors = [{instancePath:instancePath+"/data/noise",schemaPath:"#/defi
 return false;
 }
 }
-var valid17 = _errs66 === errors;
+var valid17 = _errs68 === errors;
 }
 else {
 var valid17 = true;
@@ -14332,7 +14345,7 @@ validate23.errors = [{instancePath:instancePath+"/data",schemaPath:"#/definition
 return false;
 }
 }
-var _valid4 = _errs56 === errors;
+var _valid4 = _errs58 === errors;
 valid15 = _valid4;
 }
 if(!valid15){
@@ -14347,7 +14360,7 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid2 = _errs52 === errors;
+var valid2 = _errs54 === errors;
 }
 }
 }
@@ -14361,8 +14374,8 @@ return false;
 }
 else {
 if(data1.kind !== undefined){
-let data23 = data1.kind;
-if(!(((((data23 === "mnist") || (data23 === "idx")) || (data23 === "csv")) || (data23 === "npy")) || (data23 === "synthetic"))){
+let data24 = data1.kind;
+if(!(((((data24 === "mnist") || (data24 === "idx")) || (data24 === "csv")) || (data24 === "npy")) || (data24 === "synthetic"))){
 validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema88.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -14381,16 +14394,16 @@ var valid0 = true;
 }
 if(valid0){
 if(data.validate !== undefined){
-let data24 = data.validate;
-const _errs69 = errors;
-const _errs70 = errors;
+let data25 = data.validate;
+const _errs71 = errors;
 const _errs72 = errors;
-const _errs73 = errors;
-let valid21 = true;
 const _errs74 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.kind !== undefined){
-if("mnist" !== data24.kind){
+const _errs75 = errors;
+let valid21 = true;
+const _errs76 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.kind !== undefined){
+if("mnist" !== data25.kind){
 const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
@@ -14402,55 +14415,55 @@ errors++;
 }
 }
 }
-var _valid5 = _errs74 === errors;
-errors = _errs73;
+var _valid5 = _errs76 === errors;
+errors = _errs75;
 if(vErrors !== null){
-if(_errs73){
-vErrors.length = _errs73;
+if(_errs75){
+vErrors.length = _errs75;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid5){
-const _errs76 = errors;
-if(errors === _errs76){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+const _errs78 = errors;
+if(errors === _errs78){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing7;
-if(((data24.kind === undefined) && (missing7 = "kind")) || ((data24.split === undefined) && (missing7 = "split"))){
+if(((data25.kind === undefined) && (missing7 = "kind")) || ((data25.split === undefined) && (missing7 = "split"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/0/then/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
 return false;
 }
 else {
-const _errs78 = errors;
-for(const key6 in data24){
+const _errs80 = errors;
+for(const key6 in data25){
 if(!((key6 === "kind") || (key6 === "split"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs78 === errors){
-if(data24.kind !== undefined){
-const _errs79 = errors;
-if("mnist" !== data24.kind){
+if(_errs80 === errors){
+if(data25.kind !== undefined){
+const _errs81 = errors;
+if("mnist" !== data25.kind){
 validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/kind/const",keyword:"const",params:{allowedValue: "mnist"},message:"must be equal to constant"}];
 return false;
 }
-var valid23 = _errs79 === errors;
+var valid23 = _errs81 === errors;
 }
 else {
 var valid23 = true;
 }
 if(valid23){
-if(data24.split !== undefined){
-let data27 = data24.split;
-const _errs80 = errors;
-if(!((data27 === "train") || (data27 === "test"))){
+if(data25.split !== undefined){
+let data28 = data25.split;
+const _errs82 = errors;
+if(!((data28 === "train") || (data28 === "test"))){
 validate23.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema88.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid23 = _errs80 === errors;
+var valid23 = _errs82 === errors;
 }
 else {
 var valid23 = true;
@@ -14464,7 +14477,7 @@ validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/defini
 return false;
 }
 }
-var _valid5 = _errs76 === errors;
+var _valid5 = _errs78 === errors;
 valid21 = _valid5;
 }
 if(!valid21){
@@ -14479,15 +14492,15 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid20 = _errs72 === errors;
+var valid20 = _errs74 === errors;
 if(valid20){
-const _errs81 = errors;
-const _errs82 = errors;
-let valid24 = true;
 const _errs83 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.kind !== undefined){
-if("idx" !== data24.kind){
+const _errs84 = errors;
+let valid24 = true;
+const _errs85 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.kind !== undefined){
+if("idx" !== data25.kind){
 const err12 = {};
 if(vErrors === null){
 vErrors = [err12];
@@ -14499,66 +14512,66 @@ errors++;
 }
 }
 }
-var _valid6 = _errs83 === errors;
-errors = _errs82;
+var _valid6 = _errs85 === errors;
+errors = _errs84;
 if(vErrors !== null){
-if(_errs82){
-vErrors.length = _errs82;
+if(_errs84){
+vErrors.length = _errs84;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid6){
-const _errs85 = errors;
-if(errors === _errs85){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+const _errs87 = errors;
+if(errors === _errs87){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing8;
-if(((data24.kind === undefined) && (missing8 = "kind")) || ((data24.images === undefined) && (missing8 = "images"))){
+if(((data25.kind === undefined) && (missing8 = "kind")) || ((data25.images === undefined) && (missing8 = "images"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/1/then/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
 return false;
 }
 else {
-const _errs87 = errors;
-for(const key7 in data24){
+const _errs89 = errors;
+for(const key7 in data25){
 if(!(((key7 === "kind") || (key7 === "images")) || (key7 === "labels"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs87 === errors){
-if(data24.kind !== undefined){
-const _errs88 = errors;
-if("idx" !== data24.kind){
+if(_errs89 === errors){
+if(data25.kind !== undefined){
+const _errs90 = errors;
+if("idx" !== data25.kind){
 validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/allOf/1/then/properties/kind/const",keyword:"const",params:{allowedValue: "idx"},message:"must be equal to constant"}];
 return false;
 }
-var valid26 = _errs88 === errors;
+var valid26 = _errs90 === errors;
 }
 else {
 var valid26 = true;
 }
 if(valid26){
-if(data24.images !== undefined){
-const _errs89 = errors;
-if(typeof data24.images !== "string"){
+if(data25.images !== undefined){
+const _errs91 = errors;
+if(typeof data25.images !== "string"){
 validate23.errors = [{instancePath:instancePath+"/validate/images",schemaPath:"#/definitions/dataSource/allOf/1/then/properties/images/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs89 === errors;
+var valid26 = _errs91 === errors;
 }
 else {
 var valid26 = true;
 }
 if(valid26){
-if(data24.labels !== undefined){
-const _errs91 = errors;
-if(typeof data24.labels !== "string"){
+if(data25.labels !== undefined){
+const _errs93 = errors;
+if(typeof data25.labels !== "string"){
 validate23.errors = [{instancePath:instancePath+"/validate/labels",schemaPath:"#/definitions/dataSource/allOf/1/then/properties/labels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs91 === errors;
+var valid26 = _errs93 === errors;
 }
 else {
 var valid26 = true;
@@ -14573,7 +14586,7 @@ validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/defini
 return false;
 }
 }
-var _valid6 = _errs85 === errors;
+var _valid6 = _errs87 === errors;
 valid24 = _valid6;
 }
 if(!valid24){
@@ -14588,15 +14601,15 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid20 = _errs81 === errors;
+var valid20 = _errs83 === errors;
 if(valid20){
-const _errs93 = errors;
-const _errs94 = errors;
-let valid27 = true;
 const _errs95 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.kind !== undefined){
-if("csv" !== data24.kind){
+const _errs96 = errors;
+let valid27 = true;
+const _errs97 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.kind !== undefined){
+if("csv" !== data25.kind){
 const err14 = {};
 if(vErrors === null){
 vErrors = [err14];
@@ -14608,69 +14621,82 @@ errors++;
 }
 }
 }
-var _valid7 = _errs95 === errors;
-errors = _errs94;
+var _valid7 = _errs97 === errors;
+errors = _errs96;
 if(vErrors !== null){
-if(_errs94){
-vErrors.length = _errs94;
+if(_errs96){
+vErrors.length = _errs96;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid7){
-const _errs97 = errors;
-if(errors === _errs97){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+const _errs99 = errors;
+if(errors === _errs99){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing9;
-if(((data24.kind === undefined) && (missing9 = "kind")) || ((data24.path === undefined) && (missing9 = "path"))){
+if(((data25.kind === undefined) && (missing9 = "kind")) || ((data25.path === undefined) && (missing9 = "path"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/2/then/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
 return false;
 }
 else {
-const _errs99 = errors;
-for(const key8 in data24){
-if(!(((key8 === "kind") || (key8 === "path")) || (key8 === "label"))){
+const _errs101 = errors;
+for(const key8 in data25){
+if(!((((key8 === "kind") || (key8 === "path")) || (key8 === "label")) || (key8 === "delimiter"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs99 === errors){
-if(data24.kind !== undefined){
-const _errs100 = errors;
-if("csv" !== data24.kind){
+if(_errs101 === errors){
+if(data25.kind !== undefined){
+const _errs102 = errors;
+if("csv" !== data25.kind){
 validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/kind/const",keyword:"const",params:{allowedValue: "csv"},message:"must be equal to constant"}];
 return false;
 }
-var valid29 = _errs100 === errors;
+var valid29 = _errs102 === errors;
 }
 else {
 var valid29 = true;
 }
 if(valid29){
-if(data24.path !== undefined){
-const _errs101 = errors;
-if(typeof data24.path !== "string"){
-validate23.errors = [{instancePath:instancePath+"/validate/path",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs101 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data24.label !== undefined){
+if(data25.path !== undefined){
 const _errs103 = errors;
-if(typeof data24.label !== "string"){
-validate23.errors = [{instancePath:instancePath+"/validate/label",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data25.path !== "string"){
+validate23.errors = [{instancePath:instancePath+"/validate/path",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid29 = _errs103 === errors;
 }
 else {
 var valid29 = true;
+}
+if(valid29){
+if(data25.label !== undefined){
+const _errs105 = errors;
+if(typeof data25.label !== "string"){
+validate23.errors = [{instancePath:instancePath+"/validate/label",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid29 = _errs105 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data25.delimiter !== undefined){
+const _errs107 = errors;
+if(typeof data25.delimiter !== "string"){
+validate23.errors = [{instancePath:instancePath+"/validate/delimiter",schemaPath:"#/definitions/dataSource/allOf/2/then/properties/delimiter/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid29 = _errs107 === errors;
+}
+else {
+var valid29 = true;
+}
 }
 }
 }
@@ -14682,7 +14708,7 @@ validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/defini
 return false;
 }
 }
-var _valid7 = _errs97 === errors;
+var _valid7 = _errs99 === errors;
 valid27 = _valid7;
 }
 if(!valid27){
@@ -14697,15 +14723,15 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid20 = _errs93 === errors;
+var valid20 = _errs95 === errors;
 if(valid20){
-const _errs105 = errors;
-const _errs106 = errors;
+const _errs109 = errors;
+const _errs110 = errors;
 let valid30 = true;
-const _errs107 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.kind !== undefined){
-if("npy" !== data24.kind){
+const _errs111 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.kind !== undefined){
+if("npy" !== data25.kind){
 const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
@@ -14717,66 +14743,66 @@ errors++;
 }
 }
 }
-var _valid8 = _errs107 === errors;
-errors = _errs106;
+var _valid8 = _errs111 === errors;
+errors = _errs110;
 if(vErrors !== null){
-if(_errs106){
-vErrors.length = _errs106;
+if(_errs110){
+vErrors.length = _errs110;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid8){
-const _errs109 = errors;
-if(errors === _errs109){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+const _errs113 = errors;
+if(errors === _errs113){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing10;
-if(((data24.kind === undefined) && (missing10 = "kind")) || ((data24.path === undefined) && (missing10 = "path"))){
+if(((data25.kind === undefined) && (missing10 = "kind")) || ((data25.path === undefined) && (missing10 = "path"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/3/then/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
 return false;
 }
 else {
-const _errs111 = errors;
-for(const key9 in data24){
+const _errs115 = errors;
+for(const key9 in data25){
 if(!(((key9 === "kind") || (key9 === "path")) || (key9 === "labels"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs111 === errors){
-if(data24.kind !== undefined){
-const _errs112 = errors;
-if("npy" !== data24.kind){
+if(_errs115 === errors){
+if(data25.kind !== undefined){
+const _errs116 = errors;
+if("npy" !== data25.kind){
 validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/allOf/3/then/properties/kind/const",keyword:"const",params:{allowedValue: "npy"},message:"must be equal to constant"}];
 return false;
 }
-var valid32 = _errs112 === errors;
+var valid32 = _errs116 === errors;
 }
 else {
 var valid32 = true;
 }
 if(valid32){
-if(data24.path !== undefined){
-const _errs113 = errors;
-if(typeof data24.path !== "string"){
+if(data25.path !== undefined){
+const _errs117 = errors;
+if(typeof data25.path !== "string"){
 validate23.errors = [{instancePath:instancePath+"/validate/path",schemaPath:"#/definitions/dataSource/allOf/3/then/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs113 === errors;
+var valid32 = _errs117 === errors;
 }
 else {
 var valid32 = true;
 }
 if(valid32){
-if(data24.labels !== undefined){
-const _errs115 = errors;
-if(typeof data24.labels !== "string"){
+if(data25.labels !== undefined){
+const _errs119 = errors;
+if(typeof data25.labels !== "string"){
 validate23.errors = [{instancePath:instancePath+"/validate/labels",schemaPath:"#/definitions/dataSource/allOf/3/then/properties/labels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs115 === errors;
+var valid32 = _errs119 === errors;
 }
 else {
 var valid32 = true;
@@ -14791,7 +14817,7 @@ validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/defini
 return false;
 }
 }
-var _valid8 = _errs109 === errors;
+var _valid8 = _errs113 === errors;
 valid30 = _valid8;
 }
 if(!valid30){
@@ -14806,15 +14832,15 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid20 = _errs105 === errors;
+var valid20 = _errs109 === errors;
 if(valid20){
-const _errs117 = errors;
-const _errs118 = errors;
+const _errs121 = errors;
+const _errs122 = errors;
 let valid33 = true;
-const _errs119 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.kind !== undefined){
-if("synthetic" !== data24.kind){
+const _errs123 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.kind !== undefined){
+if("synthetic" !== data25.kind){
 const err18 = {};
 if(vErrors === null){
 vErrors = [err18];
@@ -14826,92 +14852,58 @@ errors++;
 }
 }
 }
-var _valid9 = _errs119 === errors;
-errors = _errs118;
+var _valid9 = _errs123 === errors;
+errors = _errs122;
 if(vErrors !== null){
-if(_errs118){
-vErrors.length = _errs118;
+if(_errs122){
+vErrors.length = _errs122;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid9){
-const _errs121 = errors;
-if(errors === _errs121){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+const _errs125 = errors;
+if(errors === _errs125){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing11;
-if((((data24.kind === undefined) && (missing11 = "kind")) || ((data24.samples === undefined) && (missing11 = "samples"))) || ((data24.seed === undefined) && (missing11 = "seed"))){
+if((((data25.kind === undefined) && (missing11 = "kind")) || ((data25.samples === undefined) && (missing11 = "samples"))) || ((data25.seed === undefined) && (missing11 = "seed"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/4/then/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
 return false;
 }
 else {
-const _errs123 = errors;
-for(const key10 in data24){
+const _errs127 = errors;
+for(const key10 in data25){
 if(!(((((key10 === "kind") || (key10 === "samples")) || (key10 === "seed")) || (key10 === "rank")) || (key10 === "noise"))){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/allOf/4/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs123 === errors){
-if(data24.kind !== undefined){
-const _errs124 = errors;
-if("synthetic" !== data24.kind){
+if(_errs127 === errors){
+if(data25.kind !== undefined){
+const _errs128 = errors;
+if("synthetic" !== data25.kind){
 validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/kind/const",keyword:"const",params:{allowedValue: "synthetic"},message:"must be equal to constant"}];
 return false;
 }
-var valid35 = _errs124 === errors;
+var valid35 = _errs128 === errors;
 }
 else {
 var valid35 = true;
 }
 if(valid35){
-if(data24.samples !== undefined){
-let data42 = data24.samples;
-const _errs125 = errors;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-validate23.errors = [{instancePath:instancePath+"/validate/samples",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/samples/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs125){
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 < 1 || isNaN(data42)){
-validate23.errors = [{instancePath:instancePath+"/validate/samples",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/samples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid35 = _errs125 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data24.seed !== undefined){
-let data43 = data24.seed;
-const _errs127 = errors;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-validate23.errors = [{instancePath:instancePath+"/validate/seed",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid35 = _errs127 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data24.rank !== undefined){
-let data44 = data24.rank;
+if(data25.samples !== undefined){
+let data44 = data25.samples;
 const _errs129 = errors;
 if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-validate23.errors = [{instancePath:instancePath+"/validate/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate23.errors = [{instancePath:instancePath+"/validate/samples",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/samples/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs129){
 if((typeof data44 == "number") && (isFinite(data44))){
 if(data44 < 1 || isNaN(data44)){
-validate23.errors = [{instancePath:instancePath+"/validate/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate23.errors = [{instancePath:instancePath+"/validate/samples",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/samples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -14922,12 +14914,46 @@ else {
 var valid35 = true;
 }
 if(valid35){
-if(data24.noise !== undefined){
-let data45 = data24.noise;
+if(data25.seed !== undefined){
+let data45 = data25.seed;
 const _errs131 = errors;
-if(errors === _errs131){
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 0 || isNaN(data45)){
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+validate23.errors = [{instancePath:instancePath+"/validate/seed",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid35 = _errs131 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data25.rank !== undefined){
+let data46 = data25.rank;
+const _errs133 = errors;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+validate23.errors = [{instancePath:instancePath+"/validate/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs133){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 1 || isNaN(data46)){
+validate23.errors = [{instancePath:instancePath+"/validate/rank",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/rank/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid35 = _errs133 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data25.noise !== undefined){
+let data47 = data25.noise;
+const _errs135 = errors;
+if(errors === _errs135){
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 < 0 || isNaN(data47)){
 validate23.errors = [{instancePath:instancePath+"/validate/noise",schemaPath:"#/definitions/dataSource/allOf/4/then/properties/noise/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -14937,7 +14963,7 @@ validate23.errors = [{instancePath:instancePath+"/validate/noise",schemaPath:"#/
 return false;
 }
 }
-var valid35 = _errs131 === errors;
+var valid35 = _errs135 === errors;
 }
 else {
 var valid35 = true;
@@ -14954,7 +14980,7 @@ validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/defini
 return false;
 }
 }
-var _valid9 = _errs121 === errors;
+var _valid9 = _errs125 === errors;
 valid33 = _valid9;
 }
 if(!valid33){
@@ -14969,22 +14995,22 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid20 = _errs117 === errors;
+var valid20 = _errs121 === errors;
 }
 }
 }
 }
-if(errors === _errs70){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(errors === _errs72){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing12;
-if((data24.kind === undefined) && (missing12 = "kind")){
+if((data25.kind === undefined) && (missing12 = "kind")){
 validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/definitions/dataSource/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
 return false;
 }
 else {
-if(data24.kind !== undefined){
-let data46 = data24.kind;
-if(!(((((data46 === "mnist") || (data46 === "idx")) || (data46 === "csv")) || (data46 === "npy")) || (data46 === "synthetic"))){
+if(data25.kind !== undefined){
+let data48 = data25.kind;
+if(!(((((data48 === "mnist") || (data48 === "idx")) || (data48 === "csv")) || (data48 === "npy")) || (data48 === "synthetic"))){
 validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema88.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -14996,23 +15022,23 @@ validate23.errors = [{instancePath:instancePath+"/validate",schemaPath:"#/defini
 return false;
 }
 }
-var valid0 = _errs69 === errors;
+var valid0 = _errs71 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.optimizer !== undefined){
-let data47 = data.optimizer;
-const _errs134 = errors;
-const _errs135 = errors;
-const _errs137 = errors;
+let data49 = data.optimizer;
 const _errs138 = errors;
-let valid39 = true;
 const _errs139 = errors;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.kind !== undefined){
-if("adam" !== data47.kind){
+const _errs141 = errors;
+const _errs142 = errors;
+let valid39 = true;
+const _errs143 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.kind !== undefined){
+if("adam" !== data49.kind){
 const err20 = {};
 if(vErrors === null){
 vErrors = [err20];
@@ -15024,53 +15050,53 @@ errors++;
 }
 }
 }
-var _valid10 = _errs139 === errors;
-errors = _errs138;
+var _valid10 = _errs143 === errors;
+errors = _errs142;
 if(vErrors !== null){
-if(_errs138){
-vErrors.length = _errs138;
+if(_errs142){
+vErrors.length = _errs142;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid10){
-const _errs141 = errors;
-if(errors === _errs141){
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+const _errs145 = errors;
+if(errors === _errs145){
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 let missing13;
-if(((((((data47.kind === undefined) && (missing13 = "kind")) || ((data47.lr === undefined) && (missing13 = "lr"))) || ((data47.beta1 === undefined) && (missing13 = "beta1"))) || ((data47.beta2 === undefined) && (missing13 = "beta2"))) || ((data47.epsilon === undefined) && (missing13 = "epsilon"))) || ((data47.weightDecay === undefined) && (missing13 = "weightDecay"))){
+if(((((((data49.kind === undefined) && (missing13 = "kind")) || ((data49.lr === undefined) && (missing13 = "lr"))) || ((data49.beta1 === undefined) && (missing13 = "beta1"))) || ((data49.beta2 === undefined) && (missing13 = "beta2"))) || ((data49.epsilon === undefined) && (missing13 = "epsilon"))) || ((data49.weightDecay === undefined) && (missing13 = "weightDecay"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/allOf/0/then/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
 return false;
 }
 else {
-const _errs143 = errors;
-for(const key11 in data47){
+const _errs147 = errors;
+for(const key11 in data49){
 if(!((((((key11 === "kind") || (key11 === "lr")) || (key11 === "beta1")) || (key11 === "beta2")) || (key11 === "epsilon")) || (key11 === "weightDecay"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs143 === errors){
-if(data47.kind !== undefined){
-const _errs144 = errors;
-if("adam" !== data47.kind){
+if(_errs147 === errors){
+if(data49.kind !== undefined){
+const _errs148 = errors;
+if("adam" !== data49.kind){
 validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/kind/const",keyword:"const",params:{allowedValue: "adam"},message:"must be equal to constant"}];
 return false;
 }
-var valid41 = _errs144 === errors;
+var valid41 = _errs148 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
-if(data47.lr !== undefined){
-let data50 = data47.lr;
-const _errs145 = errors;
-if(errors === _errs145){
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 <= 0 || isNaN(data50)){
+if(data49.lr !== undefined){
+let data52 = data49.lr;
+const _errs149 = errors;
+if(errors === _errs149){
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 <= 0 || isNaN(data52)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/lr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -15080,18 +15106,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/lr",schemaPath:"#/de
 return false;
 }
 }
-var valid41 = _errs145 === errors;
+var valid41 = _errs149 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
-if(data47.beta1 !== undefined){
-let data51 = data47.beta1;
-const _errs147 = errors;
-if(errors === _errs147){
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 < 0 || isNaN(data51)){
+if(data49.beta1 !== undefined){
+let data53 = data49.beta1;
+const _errs151 = errors;
+if(errors === _errs151){
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 0 || isNaN(data53)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/beta1",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/beta1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15101,18 +15127,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/beta1",schemaPath:"#
 return false;
 }
 }
-var valid41 = _errs147 === errors;
+var valid41 = _errs151 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
-if(data47.beta2 !== undefined){
-let data52 = data47.beta2;
-const _errs149 = errors;
-if(errors === _errs149){
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 < 0 || isNaN(data52)){
+if(data49.beta2 !== undefined){
+let data54 = data49.beta2;
+const _errs153 = errors;
+if(errors === _errs153){
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 < 0 || isNaN(data54)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/beta2",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/beta2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15122,18 +15148,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/beta2",schemaPath:"#
 return false;
 }
 }
-var valid41 = _errs149 === errors;
+var valid41 = _errs153 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
-if(data47.epsilon !== undefined){
-let data53 = data47.epsilon;
-const _errs151 = errors;
-if(errors === _errs151){
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 < 0 || isNaN(data53)){
+if(data49.epsilon !== undefined){
+let data55 = data49.epsilon;
+const _errs155 = errors;
+if(errors === _errs155){
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 0 || isNaN(data55)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/epsilon",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15143,18 +15169,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/epsilon",schemaPath:
 return false;
 }
 }
-var valid41 = _errs151 === errors;
+var valid41 = _errs155 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
-if(data47.weightDecay !== undefined){
-let data54 = data47.weightDecay;
-const _errs153 = errors;
-if(errors === _errs153){
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 0 || isNaN(data54)){
+if(data49.weightDecay !== undefined){
+let data56 = data49.weightDecay;
+const _errs157 = errors;
+if(errors === _errs157){
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 0 || isNaN(data56)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15164,7 +15190,7 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/weightDecay",schemaP
 return false;
 }
 }
-var valid41 = _errs153 === errors;
+var valid41 = _errs157 === errors;
 }
 else {
 var valid41 = true;
@@ -15182,7 +15208,7 @@ validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/defin
 return false;
 }
 }
-var _valid10 = _errs141 === errors;
+var _valid10 = _errs145 === errors;
 valid39 = _valid10;
 }
 if(!valid39){
@@ -15197,15 +15223,15 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid38 = _errs137 === errors;
+var valid38 = _errs141 === errors;
 if(valid38){
-const _errs155 = errors;
-const _errs156 = errors;
+const _errs159 = errors;
+const _errs160 = errors;
 let valid42 = true;
-const _errs157 = errors;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.kind !== undefined){
-if("sgd" !== data47.kind){
+const _errs161 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.kind !== undefined){
+if("sgd" !== data49.kind){
 const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
@@ -15217,53 +15243,53 @@ errors++;
 }
 }
 }
-var _valid11 = _errs157 === errors;
-errors = _errs156;
+var _valid11 = _errs161 === errors;
+errors = _errs160;
 if(vErrors !== null){
-if(_errs156){
-vErrors.length = _errs156;
+if(_errs160){
+vErrors.length = _errs160;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid11){
-const _errs159 = errors;
-if(errors === _errs159){
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+const _errs163 = errors;
+if(errors === _errs163){
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 let missing14;
-if(((((data47.kind === undefined) && (missing14 = "kind")) || ((data47.lr === undefined) && (missing14 = "lr"))) || ((data47.momentum === undefined) && (missing14 = "momentum"))) || ((data47.weightDecay === undefined) && (missing14 = "weightDecay"))){
+if(((((data49.kind === undefined) && (missing14 = "kind")) || ((data49.lr === undefined) && (missing14 = "lr"))) || ((data49.momentum === undefined) && (missing14 = "momentum"))) || ((data49.weightDecay === undefined) && (missing14 = "weightDecay"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/allOf/1/then/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
 return false;
 }
 else {
-const _errs161 = errors;
-for(const key12 in data47){
+const _errs165 = errors;
+for(const key12 in data49){
 if(!((((key12 === "kind") || (key12 === "lr")) || (key12 === "momentum")) || (key12 === "weightDecay"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs161 === errors){
-if(data47.kind !== undefined){
-const _errs162 = errors;
-if("sgd" !== data47.kind){
+if(_errs165 === errors){
+if(data49.kind !== undefined){
+const _errs166 = errors;
+if("sgd" !== data49.kind){
 validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/kind/const",keyword:"const",params:{allowedValue: "sgd"},message:"must be equal to constant"}];
 return false;
 }
-var valid44 = _errs162 === errors;
+var valid44 = _errs166 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data47.lr !== undefined){
-let data57 = data47.lr;
-const _errs163 = errors;
-if(errors === _errs163){
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 <= 0 || isNaN(data57)){
+if(data49.lr !== undefined){
+let data59 = data49.lr;
+const _errs167 = errors;
+if(errors === _errs167){
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 <= 0 || isNaN(data59)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/lr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -15273,18 +15299,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/lr",schemaPath:"#/de
 return false;
 }
 }
-var valid44 = _errs163 === errors;
+var valid44 = _errs167 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data47.momentum !== undefined){
-let data58 = data47.momentum;
-const _errs165 = errors;
-if(errors === _errs165){
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 < 0 || isNaN(data58)){
+if(data49.momentum !== undefined){
+let data60 = data49.momentum;
+const _errs169 = errors;
+if(errors === _errs169){
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 0 || isNaN(data60)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/momentum",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15294,18 +15320,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/momentum",schemaPath
 return false;
 }
 }
-var valid44 = _errs165 === errors;
+var valid44 = _errs169 === errors;
 }
 else {
 var valid44 = true;
 }
 if(valid44){
-if(data47.weightDecay !== undefined){
-let data59 = data47.weightDecay;
-const _errs167 = errors;
-if(errors === _errs167){
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 0 || isNaN(data59)){
+if(data49.weightDecay !== undefined){
+let data61 = data49.weightDecay;
+const _errs171 = errors;
+if(errors === _errs171){
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 0 || isNaN(data61)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15315,7 +15341,7 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/weightDecay",schemaP
 return false;
 }
 }
-var valid44 = _errs167 === errors;
+var valid44 = _errs171 === errors;
 }
 else {
 var valid44 = true;
@@ -15331,7 +15357,7 @@ validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/defin
 return false;
 }
 }
-var _valid11 = _errs159 === errors;
+var _valid11 = _errs163 === errors;
 valid42 = _valid11;
 }
 if(!valid42){
@@ -15346,15 +15372,15 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid38 = _errs155 === errors;
+var valid38 = _errs159 === errors;
 if(valid38){
-const _errs169 = errors;
-const _errs170 = errors;
+const _errs173 = errors;
+const _errs174 = errors;
 let valid45 = true;
-const _errs171 = errors;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.kind !== undefined){
-if("rmsprop" !== data47.kind){
+const _errs175 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.kind !== undefined){
+if("rmsprop" !== data49.kind){
 const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
@@ -15366,53 +15392,53 @@ errors++;
 }
 }
 }
-var _valid12 = _errs171 === errors;
-errors = _errs170;
+var _valid12 = _errs175 === errors;
+errors = _errs174;
 if(vErrors !== null){
-if(_errs170){
-vErrors.length = _errs170;
+if(_errs174){
+vErrors.length = _errs174;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid12){
-const _errs173 = errors;
-if(errors === _errs173){
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+const _errs177 = errors;
+if(errors === _errs177){
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 let missing15;
-if(((((((data47.kind === undefined) && (missing15 = "kind")) || ((data47.lr === undefined) && (missing15 = "lr"))) || ((data47.rho === undefined) && (missing15 = "rho"))) || ((data47.momentum === undefined) && (missing15 = "momentum"))) || ((data47.epsilon === undefined) && (missing15 = "epsilon"))) || ((data47.weightDecay === undefined) && (missing15 = "weightDecay"))){
+if(((((((data49.kind === undefined) && (missing15 = "kind")) || ((data49.lr === undefined) && (missing15 = "lr"))) || ((data49.rho === undefined) && (missing15 = "rho"))) || ((data49.momentum === undefined) && (missing15 = "momentum"))) || ((data49.epsilon === undefined) && (missing15 = "epsilon"))) || ((data49.weightDecay === undefined) && (missing15 = "weightDecay"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/allOf/2/then/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
 return false;
 }
 else {
-const _errs175 = errors;
-for(const key13 in data47){
+const _errs179 = errors;
+for(const key13 in data49){
 if(!((((((key13 === "kind") || (key13 === "lr")) || (key13 === "rho")) || (key13 === "momentum")) || (key13 === "epsilon")) || (key13 === "weightDecay"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs175 === errors){
-if(data47.kind !== undefined){
-const _errs176 = errors;
-if("rmsprop" !== data47.kind){
+if(_errs179 === errors){
+if(data49.kind !== undefined){
+const _errs180 = errors;
+if("rmsprop" !== data49.kind){
 validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/kind/const",keyword:"const",params:{allowedValue: "rmsprop"},message:"must be equal to constant"}];
 return false;
 }
-var valid47 = _errs176 === errors;
+var valid47 = _errs180 === errors;
 }
 else {
 var valid47 = true;
 }
 if(valid47){
-if(data47.lr !== undefined){
-let data62 = data47.lr;
-const _errs177 = errors;
-if(errors === _errs177){
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 <= 0 || isNaN(data62)){
+if(data49.lr !== undefined){
+let data64 = data49.lr;
+const _errs181 = errors;
+if(errors === _errs181){
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 <= 0 || isNaN(data64)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/lr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -15422,18 +15448,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/lr",schemaPath:"#/de
 return false;
 }
 }
-var valid47 = _errs177 === errors;
+var valid47 = _errs181 === errors;
 }
 else {
 var valid47 = true;
 }
 if(valid47){
-if(data47.rho !== undefined){
-let data63 = data47.rho;
-const _errs179 = errors;
-if(errors === _errs179){
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < 0 || isNaN(data63)){
+if(data49.rho !== undefined){
+let data65 = data49.rho;
+const _errs183 = errors;
+if(errors === _errs183){
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 0 || isNaN(data65)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/rho",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/rho/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15443,18 +15469,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/rho",schemaPath:"#/d
 return false;
 }
 }
-var valid47 = _errs179 === errors;
+var valid47 = _errs183 === errors;
 }
 else {
 var valid47 = true;
 }
 if(valid47){
-if(data47.momentum !== undefined){
-let data64 = data47.momentum;
-const _errs181 = errors;
-if(errors === _errs181){
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 < 0 || isNaN(data64)){
+if(data49.momentum !== undefined){
+let data66 = data49.momentum;
+const _errs185 = errors;
+if(errors === _errs185){
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 < 0 || isNaN(data66)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/momentum",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15464,18 +15490,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/momentum",schemaPath
 return false;
 }
 }
-var valid47 = _errs181 === errors;
+var valid47 = _errs185 === errors;
 }
 else {
 var valid47 = true;
 }
 if(valid47){
-if(data47.epsilon !== undefined){
-let data65 = data47.epsilon;
-const _errs183 = errors;
-if(errors === _errs183){
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 < 0 || isNaN(data65)){
+if(data49.epsilon !== undefined){
+let data67 = data49.epsilon;
+const _errs187 = errors;
+if(errors === _errs187){
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 < 0 || isNaN(data67)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/epsilon",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15485,18 +15511,18 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/epsilon",schemaPath:
 return false;
 }
 }
-var valid47 = _errs183 === errors;
+var valid47 = _errs187 === errors;
 }
 else {
 var valid47 = true;
 }
 if(valid47){
-if(data47.weightDecay !== undefined){
-let data66 = data47.weightDecay;
-const _errs185 = errors;
-if(errors === _errs185){
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 < 0 || isNaN(data66)){
+if(data49.weightDecay !== undefined){
+let data68 = data49.weightDecay;
+const _errs189 = errors;
+if(errors === _errs189){
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 < 0 || isNaN(data68)){
 validate23.errors = [{instancePath:instancePath+"/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -15506,7 +15532,7 @@ validate23.errors = [{instancePath:instancePath+"/optimizer/weightDecay",schemaP
 return false;
 }
 }
-var valid47 = _errs185 === errors;
+var valid47 = _errs189 === errors;
 }
 else {
 var valid47 = true;
@@ -15524,7 +15550,7 @@ validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/defin
 return false;
 }
 }
-var _valid12 = _errs173 === errors;
+var _valid12 = _errs177 === errors;
 valid45 = _valid12;
 }
 if(!valid45){
@@ -15539,20 +15565,20 @@ errors++;
 validate23.errors = vErrors;
 return false;
 }
-var valid38 = _errs169 === errors;
+var valid38 = _errs173 === errors;
 }
 }
-if(errors === _errs135){
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(errors === _errs139){
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 let missing16;
-if((data47.kind === undefined) && (missing16 = "kind")){
+if((data49.kind === undefined) && (missing16 = "kind")){
 validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/definitions/optimizer/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
 return false;
 }
 else {
-if(data47.kind !== undefined){
-let data67 = data47.kind;
-if(!(((data67 === "adam") || (data67 === "sgd")) || (data67 === "rmsprop"))){
+if(data49.kind !== undefined){
+let data69 = data49.kind;
+if(!(((data69 === "adam") || (data69 === "sgd")) || (data69 === "rmsprop"))){
 validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema90.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -15564,23 +15590,23 @@ validate23.errors = [{instancePath:instancePath+"/optimizer",schemaPath:"#/defin
 return false;
 }
 }
-var valid0 = _errs134 === errors;
+var valid0 = _errs138 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.lrSchedule !== undefined){
-let data68 = data.lrSchedule;
-const _errs188 = errors;
-const _errs190 = errors;
+let data70 = data.lrSchedule;
+const _errs192 = errors;
+const _errs194 = errors;
 let valid50 = false;
 let passing0 = null;
-const _errs191 = errors;
-if(errors === _errs191){
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+const _errs195 = errors;
+if(errors === _errs195){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
 let missing17;
-if((((data68.kind === undefined) && (missing17 = "kind")) || ((data68.min === undefined) && (missing17 = "min"))) || ((data68.warmup === undefined) && (missing17 = "warmup"))){
+if((((data70.kind === undefined) && (missing17 = "kind")) || ((data70.min === undefined) && (missing17 = "min"))) || ((data70.warmup === undefined) && (missing17 = "warmup"))){
 const err26 = {instancePath:instancePath+"/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"};
 if(vErrors === null){
 vErrors = [err26];
@@ -15591,8 +15617,8 @@ vErrors.push(err26);
 errors++;
 }
 else {
-const _errs193 = errors;
-for(const key14 in data68){
+const _errs197 = errors;
+for(const key14 in data70){
 if(!(((key14 === "kind") || (key14 === "min")) || (key14 === "warmup"))){
 const err27 = {instancePath:instancePath+"/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -15605,10 +15631,10 @@ errors++;
 break;
 }
 }
-if(_errs193 === errors){
-if(data68.kind !== undefined){
-const _errs194 = errors;
-if("cosine" !== data68.kind){
+if(_errs197 === errors){
+if(data70.kind !== undefined){
+const _errs198 = errors;
+if("cosine" !== data70.kind){
 const err28 = {instancePath:instancePath+"/lrSchedule/kind",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "cosine"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err28];
@@ -15618,18 +15644,18 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid51 = _errs194 === errors;
+var valid51 = _errs198 === errors;
 }
 else {
 var valid51 = true;
 }
 if(valid51){
-if(data68.min !== undefined){
-let data70 = data68.min;
-const _errs195 = errors;
-if(errors === _errs195){
-if((typeof data70 == "number") && (isFinite(data70))){
-if(data70 < 0 || isNaN(data70)){
+if(data70.min !== undefined){
+let data72 = data70.min;
+const _errs199 = errors;
+if(errors === _errs199){
+if((typeof data72 == "number") && (isFinite(data72))){
+if(data72 < 0 || isNaN(data72)){
 const err29 = {instancePath:instancePath+"/lrSchedule/min",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/min/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err29];
@@ -15651,16 +15677,16 @@ vErrors.push(err30);
 errors++;
 }
 }
-var valid51 = _errs195 === errors;
+var valid51 = _errs199 === errors;
 }
 else {
 var valid51 = true;
 }
 if(valid51){
-if(data68.warmup !== undefined){
-let data71 = data68.warmup;
-const _errs197 = errors;
-if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
+if(data70.warmup !== undefined){
+let data73 = data70.warmup;
+const _errs201 = errors;
+if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
 const err31 = {instancePath:instancePath+"/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/warmup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err31];
@@ -15670,9 +15696,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(errors === _errs197){
-if((typeof data71 == "number") && (isFinite(data71))){
-if(data71 < 0 || isNaN(data71)){
+if(errors === _errs201){
+if((typeof data73 == "number") && (isFinite(data73))){
+if(data73 < 0 || isNaN(data73)){
 const err32 = {instancePath:instancePath+"/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/warmup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err32];
@@ -15684,7 +15710,7 @@ errors++;
 }
 }
 }
-var valid51 = _errs197 === errors;
+var valid51 = _errs201 === errors;
 }
 else {
 var valid51 = true;
@@ -15705,16 +15731,16 @@ vErrors.push(err33);
 errors++;
 }
 }
-var _valid13 = _errs191 === errors;
+var _valid13 = _errs195 === errors;
 if(_valid13){
 valid50 = true;
 passing0 = 0;
 }
-const _errs199 = errors;
-if(errors === _errs199){
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+const _errs203 = errors;
+if(errors === _errs203){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
 let missing18;
-if(((((data68.kind === undefined) && (missing18 = "kind")) || ((data68.every === undefined) && (missing18 = "every"))) || ((data68.factor === undefined) && (missing18 = "factor"))) || ((data68.warmup === undefined) && (missing18 = "warmup"))){
+if(((((data70.kind === undefined) && (missing18 = "kind")) || ((data70.every === undefined) && (missing18 = "every"))) || ((data70.factor === undefined) && (missing18 = "factor"))) || ((data70.warmup === undefined) && (missing18 = "warmup"))){
 const err34 = {instancePath:instancePath+"/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"};
 if(vErrors === null){
 vErrors = [err34];
@@ -15725,8 +15751,8 @@ vErrors.push(err34);
 errors++;
 }
 else {
-const _errs201 = errors;
-for(const key15 in data68){
+const _errs205 = errors;
+for(const key15 in data70){
 if(!((((key15 === "kind") || (key15 === "every")) || (key15 === "factor")) || (key15 === "warmup"))){
 const err35 = {instancePath:instancePath+"/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -15739,10 +15765,10 @@ errors++;
 break;
 }
 }
-if(_errs201 === errors){
-if(data68.kind !== undefined){
-const _errs202 = errors;
-if("step" !== data68.kind){
+if(_errs205 === errors){
+if(data70.kind !== undefined){
+const _errs206 = errors;
+if("step" !== data70.kind){
 const err36 = {instancePath:instancePath+"/lrSchedule/kind",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "step"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err36];
@@ -15752,16 +15778,16 @@ vErrors.push(err36);
 }
 errors++;
 }
-var valid52 = _errs202 === errors;
+var valid52 = _errs206 === errors;
 }
 else {
 var valid52 = true;
 }
 if(valid52){
-if(data68.every !== undefined){
-let data73 = data68.every;
-const _errs203 = errors;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
+if(data70.every !== undefined){
+let data75 = data70.every;
+const _errs207 = errors;
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
 const err37 = {instancePath:instancePath+"/lrSchedule/every",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/every/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
@@ -15771,9 +15797,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(errors === _errs203){
-if((typeof data73 == "number") && (isFinite(data73))){
-if(data73 < 1 || isNaN(data73)){
+if(errors === _errs207){
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 < 1 || isNaN(data75)){
 const err38 = {instancePath:instancePath+"/lrSchedule/every",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/every/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err38];
@@ -15785,18 +15811,18 @@ errors++;
 }
 }
 }
-var valid52 = _errs203 === errors;
+var valid52 = _errs207 === errors;
 }
 else {
 var valid52 = true;
 }
 if(valid52){
-if(data68.factor !== undefined){
-let data74 = data68.factor;
-const _errs205 = errors;
-if(errors === _errs205){
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 >= 1 || isNaN(data74)){
+if(data70.factor !== undefined){
+let data76 = data70.factor;
+const _errs209 = errors;
+if(errors === _errs209){
+if((typeof data76 == "number") && (isFinite(data76))){
+if(data76 >= 1 || isNaN(data76)){
 const err39 = {instancePath:instancePath+"/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err39];
@@ -15807,7 +15833,7 @@ vErrors.push(err39);
 errors++;
 }
 else {
-if(data74 <= 0 || isNaN(data74)){
+if(data76 <= 0 || isNaN(data76)){
 const err40 = {instancePath:instancePath+"/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err40];
@@ -15830,16 +15856,16 @@ vErrors.push(err41);
 errors++;
 }
 }
-var valid52 = _errs205 === errors;
+var valid52 = _errs209 === errors;
 }
 else {
 var valid52 = true;
 }
 if(valid52){
-if(data68.warmup !== undefined){
-let data75 = data68.warmup;
-const _errs207 = errors;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+if(data70.warmup !== undefined){
+let data77 = data70.warmup;
+const _errs211 = errors;
+if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
 const err42 = {instancePath:instancePath+"/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/warmup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err42];
@@ -15849,9 +15875,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(errors === _errs207){
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 < 0 || isNaN(data75)){
+if(errors === _errs211){
+if((typeof data77 == "number") && (isFinite(data77))){
+if(data77 < 0 || isNaN(data77)){
 const err43 = {instancePath:instancePath+"/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/warmup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err43];
@@ -15863,7 +15889,7 @@ errors++;
 }
 }
 }
-var valid52 = _errs207 === errors;
+var valid52 = _errs211 === errors;
 }
 else {
 var valid52 = true;
@@ -15885,7 +15911,7 @@ vErrors.push(err44);
 errors++;
 }
 }
-var _valid13 = _errs199 === errors;
+var _valid13 = _errs203 === errors;
 if(_valid13 && valid50){
 valid50 = false;
 passing0 = [passing0, 1];
@@ -15895,11 +15921,11 @@ if(_valid13){
 valid50 = true;
 passing0 = 1;
 }
-const _errs209 = errors;
-if(errors === _errs209){
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+const _errs213 = errors;
+if(errors === _errs213){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
 let missing19;
-if(((((((data68.kind === undefined) && (missing19 = "kind")) || ((data68.factor === undefined) && (missing19 = "factor"))) || ((data68.patience === undefined) && (missing19 = "patience"))) || ((data68.min === undefined) && (missing19 = "min"))) || ((data68.minDelta === undefined) && (missing19 = "minDelta"))) || ((data68.warmup === undefined) && (missing19 = "warmup"))){
+if(((((((data70.kind === undefined) && (missing19 = "kind")) || ((data70.factor === undefined) && (missing19 = "factor"))) || ((data70.patience === undefined) && (missing19 = "patience"))) || ((data70.min === undefined) && (missing19 = "min"))) || ((data70.minDelta === undefined) && (missing19 = "minDelta"))) || ((data70.warmup === undefined) && (missing19 = "warmup"))){
 const err45 = {instancePath:instancePath+"/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/2/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"};
 if(vErrors === null){
 vErrors = [err45];
@@ -15910,8 +15936,8 @@ vErrors.push(err45);
 errors++;
 }
 else {
-const _errs211 = errors;
-for(const key16 in data68){
+const _errs215 = errors;
+for(const key16 in data70){
 if(!((((((key16 === "kind") || (key16 === "factor")) || (key16 === "patience")) || (key16 === "min")) || (key16 === "minDelta")) || (key16 === "warmup"))){
 const err46 = {instancePath:instancePath+"/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -15924,10 +15950,10 @@ errors++;
 break;
 }
 }
-if(_errs211 === errors){
-if(data68.kind !== undefined){
-const _errs212 = errors;
-if("plateau" !== data68.kind){
+if(_errs215 === errors){
+if(data70.kind !== undefined){
+const _errs216 = errors;
+if("plateau" !== data70.kind){
 const err47 = {instancePath:instancePath+"/lrSchedule/kind",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/kind/const",keyword:"const",params:{allowedValue: "plateau"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err47];
@@ -15937,18 +15963,18 @@ vErrors.push(err47);
 }
 errors++;
 }
-var valid53 = _errs212 === errors;
+var valid53 = _errs216 === errors;
 }
 else {
 var valid53 = true;
 }
 if(valid53){
-if(data68.factor !== undefined){
-let data77 = data68.factor;
-const _errs213 = errors;
-if(errors === _errs213){
-if((typeof data77 == "number") && (isFinite(data77))){
-if(data77 >= 1 || isNaN(data77)){
+if(data70.factor !== undefined){
+let data79 = data70.factor;
+const _errs217 = errors;
+if(errors === _errs217){
+if((typeof data79 == "number") && (isFinite(data79))){
+if(data79 >= 1 || isNaN(data79)){
 const err48 = {instancePath:instancePath+"/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err48];
@@ -15959,7 +15985,7 @@ vErrors.push(err48);
 errors++;
 }
 else {
-if(data77 <= 0 || isNaN(data77)){
+if(data79 <= 0 || isNaN(data79)){
 const err49 = {instancePath:instancePath+"/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err49];
@@ -15982,16 +16008,16 @@ vErrors.push(err50);
 errors++;
 }
 }
-var valid53 = _errs213 === errors;
+var valid53 = _errs217 === errors;
 }
 else {
 var valid53 = true;
 }
 if(valid53){
-if(data68.patience !== undefined){
-let data78 = data68.patience;
-const _errs215 = errors;
-if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
+if(data70.patience !== undefined){
+let data80 = data70.patience;
+const _errs219 = errors;
+if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
 const err51 = {instancePath:instancePath+"/lrSchedule/patience",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
@@ -16001,9 +16027,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(errors === _errs215){
-if((typeof data78 == "number") && (isFinite(data78))){
-if(data78 < 1 || isNaN(data78)){
+if(errors === _errs219){
+if((typeof data80 == "number") && (isFinite(data80))){
+if(data80 < 1 || isNaN(data80)){
 const err52 = {instancePath:instancePath+"/lrSchedule/patience",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err52];
@@ -16015,18 +16041,18 @@ errors++;
 }
 }
 }
-var valid53 = _errs215 === errors;
+var valid53 = _errs219 === errors;
 }
 else {
 var valid53 = true;
 }
 if(valid53){
-if(data68.min !== undefined){
-let data79 = data68.min;
-const _errs217 = errors;
-if(errors === _errs217){
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 < 0 || isNaN(data79)){
+if(data70.min !== undefined){
+let data81 = data70.min;
+const _errs221 = errors;
+if(errors === _errs221){
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < 0 || isNaN(data81)){
 const err53 = {instancePath:instancePath+"/lrSchedule/min",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/min/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err53];
@@ -16048,18 +16074,18 @@ vErrors.push(err54);
 errors++;
 }
 }
-var valid53 = _errs217 === errors;
+var valid53 = _errs221 === errors;
 }
 else {
 var valid53 = true;
 }
 if(valid53){
-if(data68.minDelta !== undefined){
-let data80 = data68.minDelta;
-const _errs219 = errors;
-if(errors === _errs219){
-if((typeof data80 == "number") && (isFinite(data80))){
-if(data80 < 0 || isNaN(data80)){
+if(data70.minDelta !== undefined){
+let data82 = data70.minDelta;
+const _errs223 = errors;
+if(errors === _errs223){
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 < 0 || isNaN(data82)){
 const err55 = {instancePath:instancePath+"/lrSchedule/minDelta",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/minDelta/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
@@ -16081,16 +16107,16 @@ vErrors.push(err56);
 errors++;
 }
 }
-var valid53 = _errs219 === errors;
+var valid53 = _errs223 === errors;
 }
 else {
 var valid53 = true;
 }
 if(valid53){
-if(data68.warmup !== undefined){
-let data81 = data68.warmup;
-const _errs221 = errors;
-if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+if(data70.warmup !== undefined){
+let data83 = data70.warmup;
+const _errs225 = errors;
+if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
 const err57 = {instancePath:instancePath+"/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/warmup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
@@ -16100,9 +16126,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(errors === _errs221){
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 < 0 || isNaN(data81)){
+if(errors === _errs225){
+if((typeof data83 == "number") && (isFinite(data83))){
+if(data83 < 0 || isNaN(data83)){
 const err58 = {instancePath:instancePath+"/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/warmup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
@@ -16114,7 +16140,7 @@ errors++;
 }
 }
 }
-var valid53 = _errs221 === errors;
+var valid53 = _errs225 === errors;
 }
 else {
 var valid53 = true;
@@ -16138,7 +16164,7 @@ vErrors.push(err59);
 errors++;
 }
 }
-var _valid13 = _errs209 === errors;
+var _valid13 = _errs213 === errors;
 if(_valid13 && valid50){
 valid50 = false;
 passing0 = [passing0, 2];
@@ -16163,70 +16189,36 @@ validate23.errors = vErrors;
 return false;
 }
 else {
-errors = _errs190;
+errors = _errs194;
 if(vErrors !== null){
-if(_errs190){
-vErrors.length = _errs190;
+if(_errs194){
+vErrors.length = _errs194;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs188 === errors;
+var valid0 = _errs192 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.epochs !== undefined){
-let data82 = data.epochs;
-const _errs223 = errors;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+let data84 = data.epochs;
+const _errs227 = errors;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
 validate23.errors = [{instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs223){
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 < 0 || isNaN(data82)){
+if(errors === _errs227){
+if((typeof data84 == "number") && (isFinite(data84))){
+if(data84 < 0 || isNaN(data84)){
 validate23.errors = [{instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
-}
-var valid0 = _errs223 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.batch !== undefined){
-let data83 = data.batch;
-const _errs225 = errors;
-if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
-validate23.errors = [{instancePath:instancePath+"/batch",schemaPath:"#/properties/batch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs225){
-if((typeof data83 == "number") && (isFinite(data83))){
-if(data83 < 1 || isNaN(data83)){
-validate23.errors = [{instancePath:instancePath+"/batch",schemaPath:"#/properties/batch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs225 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.seed !== undefined){
-let data84 = data.seed;
-const _errs227 = errors;
-if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
-validate23.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
 }
 var valid0 = _errs227 === errors;
 }
@@ -16234,54 +16226,88 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.schedule !== undefined){
-let data85 = data.schedule;
+if(data.batch !== undefined){
+let data85 = data.batch;
 const _errs229 = errors;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+validate23.errors = [{instancePath:instancePath+"/batch",schemaPath:"#/properties/batch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs229){
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 < 1 || isNaN(data85)){
+validate23.errors = [{instancePath:instancePath+"/batch",schemaPath:"#/properties/batch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs229 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data86 = data.seed;
+const _errs231 = errors;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+validate23.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs231 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.schedule !== undefined){
+let data87 = data.schedule;
+const _errs233 = errors;
+if(errors === _errs233){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
 let missing20;
-if(((data85.kind === undefined) && (missing20 = "kind")) || ((data85.epochs === undefined) && (missing20 = "epochs"))){
+if(((data87.kind === undefined) && (missing20 = "kind")) || ((data87.epochs === undefined) && (missing20 = "epochs"))){
 validate23.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
 return false;
 }
 else {
-const _errs231 = errors;
-for(const key17 in data85){
+const _errs235 = errors;
+for(const key17 in data87){
 if(!((key17 === "kind") || (key17 === "epochs"))){
 validate23.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs231 === errors){
-if(data85.kind !== undefined){
-const _errs232 = errors;
-if("greedy" !== data85.kind){
+if(_errs235 === errors){
+if(data87.kind !== undefined){
+const _errs236 = errors;
+if("greedy" !== data87.kind){
 validate23.errors = [{instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/properties/kind/const",keyword:"const",params:{allowedValue: "greedy"},message:"must be equal to constant"}];
 return false;
 }
-var valid54 = _errs232 === errors;
+var valid54 = _errs236 === errors;
 }
 else {
 var valid54 = true;
 }
 if(valid54){
-if(data85.epochs !== undefined){
-let data87 = data85.epochs;
-const _errs233 = errors;
-if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+if(data87.epochs !== undefined){
+let data89 = data87.epochs;
+const _errs237 = errors;
+if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
 validate23.errors = [{instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs233){
-if((typeof data87 == "number") && (isFinite(data87))){
-if(data87 < 0 || isNaN(data87)){
+if(errors === _errs237){
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 < 0 || isNaN(data89)){
 validate23.errors = [{instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid54 = _errs233 === errors;
+var valid54 = _errs237 === errors;
 }
 else {
 var valid54 = true;
@@ -16295,26 +16321,26 @@ validate23.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs229 === errors;
+var valid0 = _errs233 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.freeze !== undefined){
-let data88 = data.freeze;
-const _errs235 = errors;
-if(errors === _errs235){
-if(Array.isArray(data88)){
+let data90 = data.freeze;
+const _errs239 = errors;
+if(errors === _errs239){
+if(Array.isArray(data90)){
 var valid55 = true;
-const len0 = data88.length;
+const len0 = data90.length;
 for(let i0=0; i0<len0; i0++){
-const _errs237 = errors;
-if(typeof data88[i0] !== "string"){
+const _errs241 = errors;
+if(typeof data90[i0] !== "string"){
 validate23.errors = [{instancePath:instancePath+"/freeze/" + i0,schemaPath:"#/properties/freeze/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid55 = _errs237 === errors;
+var valid55 = _errs241 === errors;
 if(!valid55){
 break;
 }
@@ -16325,59 +16351,59 @@ validate23.errors = [{instancePath:instancePath+"/freeze",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs235 === errors;
+var valid0 = _errs239 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.earlyStop !== undefined){
-let data90 = data.earlyStop;
-const _errs239 = errors;
-if(errors === _errs239){
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+let data92 = data.earlyStop;
+const _errs243 = errors;
+if(errors === _errs243){
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
 let missing21;
-if((((data90.patience === undefined) && (missing21 = "patience")) || ((data90.minDelta === undefined) && (missing21 = "minDelta"))) || ((data90.restoreBest === undefined) && (missing21 = "restoreBest"))){
+if((((data92.patience === undefined) && (missing21 = "patience")) || ((data92.minDelta === undefined) && (missing21 = "minDelta"))) || ((data92.restoreBest === undefined) && (missing21 = "restoreBest"))){
 validate23.errors = [{instancePath:instancePath+"/earlyStop",schemaPath:"#/properties/earlyStop/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
 return false;
 }
 else {
-const _errs241 = errors;
-for(const key18 in data90){
+const _errs245 = errors;
+for(const key18 in data92){
 if(!(((key18 === "patience") || (key18 === "minDelta")) || (key18 === "restoreBest"))){
 validate23.errors = [{instancePath:instancePath+"/earlyStop",schemaPath:"#/properties/earlyStop/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs241 === errors){
-if(data90.patience !== undefined){
-let data91 = data90.patience;
-const _errs242 = errors;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+if(_errs245 === errors){
+if(data92.patience !== undefined){
+let data93 = data92.patience;
+const _errs246 = errors;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
 validate23.errors = [{instancePath:instancePath+"/earlyStop/patience",schemaPath:"#/properties/earlyStop/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs242){
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 < 0 || isNaN(data91)){
+if(errors === _errs246){
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 < 0 || isNaN(data93)){
 validate23.errors = [{instancePath:instancePath+"/earlyStop/patience",schemaPath:"#/properties/earlyStop/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid56 = _errs242 === errors;
+var valid56 = _errs246 === errors;
 }
 else {
 var valid56 = true;
 }
 if(valid56){
-if(data90.minDelta !== undefined){
-let data92 = data90.minDelta;
-const _errs244 = errors;
-if(errors === _errs244){
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 < 0 || isNaN(data92)){
+if(data92.minDelta !== undefined){
+let data94 = data92.minDelta;
+const _errs248 = errors;
+if(errors === _errs248){
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 < 0 || isNaN(data94)){
 validate23.errors = [{instancePath:instancePath+"/earlyStop/minDelta",schemaPath:"#/properties/earlyStop/properties/minDelta/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -16387,19 +16413,19 @@ validate23.errors = [{instancePath:instancePath+"/earlyStop/minDelta",schemaPath
 return false;
 }
 }
-var valid56 = _errs244 === errors;
+var valid56 = _errs248 === errors;
 }
 else {
 var valid56 = true;
 }
 if(valid56){
-if(data90.restoreBest !== undefined){
-const _errs246 = errors;
-if(typeof data90.restoreBest !== "boolean"){
+if(data92.restoreBest !== undefined){
+const _errs250 = errors;
+if(typeof data92.restoreBest !== "boolean"){
 validate23.errors = [{instancePath:instancePath+"/earlyStop/restoreBest",schemaPath:"#/properties/earlyStop/properties/restoreBest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid56 = _errs246 === errors;
+var valid56 = _errs250 === errors;
 }
 else {
 var valid56 = true;
@@ -16414,26 +16440,26 @@ validate23.errors = [{instancePath:instancePath+"/earlyStop",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs239 === errors;
+var valid0 = _errs243 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.objective !== undefined){
-let data94 = data.objective;
-const _errs248 = errors;
-if(errors === _errs248){
-if(Array.isArray(data94)){
+let data96 = data.objective;
+const _errs252 = errors;
+if(errors === _errs252){
+if(Array.isArray(data96)){
 var valid57 = true;
-const len1 = data94.length;
+const len1 = data96.length;
 for(let i1=0; i1<len1; i1++){
-const _errs250 = errors;
-if(!(validate21(data94[i1], {instancePath:instancePath+"/objective/" + i1,parentData:data94,parentDataProperty:i1,rootData}))){
+const _errs254 = errors;
+if(!(validate21(data96[i1], {instancePath:instancePath+"/objective/" + i1,parentData:data96,parentDataProperty:i1,rootData}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
-var valid57 = _errs250 === errors;
+var valid57 = _errs254 === errors;
 if(!valid57){
 break;
 }
@@ -16444,7 +16470,7 @@ validate23.errors = [{instancePath:instancePath+"/objective",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs248 === errors;
+var valid0 = _errs252 === errors;
 }
 else {
 var valid0 = true;

@@ -130,6 +130,7 @@ export const commandInfo = {
       epochs: { type: 'string', value: 'N', default: "each phase's epochs", description: 'epochs per phase' },
       batch: { type: 'string', value: 'N', default: "each phase's batch", description: 'samples per step' },
       ...limitOption,
+      stream: { type: 'string', value: 'WHEN', choices: ['auto', 'always', 'never'], default: 'auto: files above 1 GiB of float32 samples', description: 'read data files from disk batch by batch instead of into memory (docs/data.md)' },
       seed: { type: 'string', value: 'N', default: "the model's seed", description: "the seed of the weights and every phase's shuffling and noise" },
       out: { type: 'string', short: 'o', value: 'DIR', default: 'runs/<model>-<date>-<time>', description: 'the run directory to create' },
       resume: { type: 'string', value: 'DIR', description: 'continue the run in DIR from its last checkpoint (FILE may be left out)' },

@@ -14,7 +14,7 @@ import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
 import { evaluate, imageLayout, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
-import { bytesFlag, integerFlag, parseArgs, stringFlag } from '../args.js';
+import { bytesFlag, integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
@@ -36,6 +36,7 @@ export const trainCommand: Command = {
     const batch = integerFlag(args, 'batch');
     const limit = integerFlag(args, 'limit');
     const seed = integerFlag(args, 'seed', { min: 0 });
+    const stream = oneOfFlag(args, 'stream', ['auto', 'always', 'never']);
     if (file !== undefined) checkSpecArgument(file, io.cwd, ['.ae', '.ir.json']);
     if (resumeDir !== undefined) checkRunArgument(resumeDir, io.cwd);
     return reportingUserErrors('train', io, async () => {
@@ -66,6 +67,7 @@ export const trainCommand: Command = {
           ...(epochs !== undefined ? { epochs } : {}),
           ...(batch !== undefined ? { batch } : {}),
           ...(limit !== undefined ? { limit } : {}),
+          ...(stream === 'always' || stream === 'never' ? { stream: stream === 'always' } : {}),
           ...(stringFlag(args, 'data') !== undefined ? { data: stringFlag(args, 'data')! } : {}),
         }),
       );

@@ -5,7 +5,9 @@
 //   synthetic[:samples=N,seed=S,rank=R,noise=F]   seeded low-rank Gaussian data (defaults 1000, 0)
 //   images.idx[,labels.idx]                 IDX files (*.idx, *-ubyte, *.gz; gzipped or not)
 //   data.npy[,labels.npy]                   NumPy arrays (float32, float64, uint8; C order)
-//   data.csv[#label=COLUMN]                 CSV, COLUMN a header name or a 0-based index
+//   data.csv[#label=COLUMN,delimiter=C]     CSV (either setting or both), COLUMN a header name or a
+//                                           0-based index, C one character or `tab` (default: a
+//                                           comma; a tab for *.tsv)
 //   idx:PATH / npy:PATH / csv:PATH          force the format of a file with another extension
 //
 // A file with an unknown extension is recognised by its first bytes (gzip, IDX or npy magic).
@@ -23,7 +25,7 @@ type FileFormat = 'idx' | 'npy' | 'csv';
 
 export const DATA_ARGUMENT_FORMS =
   'mnist, mnist:train, mnist:test, synthetic[:samples=N,seed=S,rank=R,noise=F], ' +
-  'images.idx[,labels.idx] (also *-ubyte, *.gz), data.npy[,labels.npy], data.csv[#label=COLUMN]';
+  'images.idx[,labels.idx] (also *-ubyte, *.gz), data.npy[,labels.npy], data.csv[#label=COLUMN,delimiter=C] (also *.tsv)';
 
 export function parseDataArgument(text: string, cwd: string): DataSource {
   const argument = text.trim();
@@ -35,7 +37,7 @@ export function parseDataArgument(text: string, cwd: string): DataSource {
 
   const forced = /^(idx|npy|csv):(.+)$/.exec(argument);
   const body = forced ? forced[2] : argument;
-  if (forced?.[1] === 'csv' || (!forced && /\.csv(#|$)/i.test(body))) return parseCsvArgument(body);
+  if (forced?.[1] === 'csv' || (!forced && /\.[ct]sv(#|$)/i.test(body))) return parseCsvArgument(body);
 
   const [data, labels, extra] = body.split(',');
   if (extra !== undefined) throw new DataError(`'${argument}': expected at most two files (data,labels)`);
@@ -47,12 +49,22 @@ export function parseDataArgument(text: string, cwd: string): DataSource {
   throw new DataError(`'${argument}': a CSV file takes its labels from a column (data.csv#label=COLUMN), not from a second file`);
 }
 
+/** `path#label=COLUMN,delimiter=C` with either setting or both; a delimiter is one character (a
+ *  comma too: `delimiter=,`) or a word such as `tab`, so it is read up to the next `,label=`. */
 function parseCsvArgument(body: string): DataSource {
-  const [path, fragment] = body.split('#', 2);
-  if (fragment === undefined) return { kind: 'csv', path };
-  const label = /^label=(.+)$/.exec(fragment)?.[1];
-  if (label === undefined) throw new DataError(`'${body}': expected '#label=COLUMN' after the CSV file, got '#${fragment}'`);
-  return { kind: 'csv', path, label };
+  const hash = body.indexOf('#');
+  const path = hash < 0 ? body : body.slice(0, hash);
+  if (hash < 0) return { kind: 'csv', path };
+  const fragment = body.slice(hash + 1);
+  const settings: { label?: string; delimiter?: string } = {};
+  const setting = /^(label|delimiter)=(.+?)(?:,(?=(?:label|delimiter)=)|$)/;
+  for (let rest = fragment; rest !== ''; ) {
+    const match = setting.exec(rest);
+    if (!match) throw new DataError(`'${body}': expected '#label=COLUMN', '#delimiter=C' or both after the CSV file, got '#${fragment}'`);
+    settings[match[1] as 'label' | 'delimiter'] = match[2];
+    rest = rest.slice(match[0].length);
+  }
+  return { kind: 'csv', path, ...settings };
 }
 
 function parseSynthetic(settings: string): DataSource {

@@ -8,19 +8,39 @@
 //   outside it are an error, except integer data that lies within 0..255 (a CSV of raw pixels),
 //   which is read as 8-bit pixel data. Without a declared range values stay as they are.
 // Silently min-max scaling arbitrary floats would hide a wrong file or a wrong range declaration.
+//
+// The rule needs facts about every value (is any outside the range? are all of them pixels?), so
+// it is split in two: a ValueScan gathers them in one pass, in chunks when a file is streamed, and
+// its Scaling then converts any sample on its own. A streamed data set and one held in memory are
+// checked by the same code, give the same messages and hold bit-identical values.
 
 import type { IRInput } from '../../ir/types.js';
 import { DataError, formatShape, product } from './errors.js';
+import type { SampleStream } from './samples.js';
 
-export interface Dataset {
+interface DatasetCommon {
   name: string;
   count: number;
   /** The input's shape without the batch dimension: [28, 28, 1]. */
   sampleShape: number[];
-  /** count × product(sampleShape) values, sample after sample, in the input's range. */
-  x: Float32Array;
   labels?: Int32Array;
 }
+
+/** Every sample in memory. */
+export interface InMemoryDataset extends DatasetCommon {
+  /** count × product(sampleShape) values, sample after sample, in the input's range. */
+  x: Float32Array;
+  stream?: never;
+}
+
+/** Samples read from a file when a batch needs them (a data set too large to hold; docs/data.md). */
+export interface StreamedDataset extends DatasetCommon {
+  stream: SampleStream;
+  x?: never;
+}
+
+/** Read samples through runtime/data/samples.ts (readSamples, sampleRange), which serves both kinds. */
+export type Dataset = InMemoryDataset | StreamedDataset;
 
 /** What a reader hands over: the samples as stored in the file. */
 export interface RawSamples {
@@ -65,65 +85,92 @@ export function resolveSampleShape(input: IRInput, raw: { file: string; sampleSh
 }
 
 /** Checks the samples against the input and scales them into its range. */
-export function toDataset(name: string, raw: RawSamples, input: IRInput, where = 'sample 1'): Dataset {
+export function toDataset(name: string, raw: RawSamples, input: IRInput, where = 'sample 1'): InMemoryDataset {
   if (raw.count === 0) throw new DataError(`${raw.file}: holds no samples; training and evaluation need at least one`);
   const sampleShape = resolveSampleShape(input, raw, where);
-  checkFinite(raw);
   const x = new Float32Array(raw.count * product(sampleShape));
   if (x.length !== raw.values.length) {
     throw new DataError(`${raw.file}: holds ${raw.values.length} values, expected ${raw.count} samples × ${product(sampleShape)}`);
   }
-  if (raw.kind === 'uint8' || (input.range && readsAsPixels(raw.values, input.range))) {
-    scalePixels(raw.values, x, input.range ?? [0, 1]);
+  let scaling: Scaling;
+  if (raw.kind === 'uint8') {
+    scaling = pixelScaling(input.range);
   } else {
-    if (input.range) checkInRange(raw, input.range, input.name);
-    for (let i = 0; i < x.length; i++) x[i] = raw.values[i];
+    const scan = new ValueScan(raw.file, x.length / raw.count, input.range);
+    scan.add(raw.values, raw.values.length);
+    scaling = scan.scaling(input.name);
   }
+  convertValues(raw.values, x.length, x, 0, scaling);
   return { name, count: raw.count, sampleShape, x };
 }
 
-function scalePixels(values: ArrayLike<number>, out: Float32Array, [low, high]: [number, number]): void {
-  const step = (high - low) / 255;
-  for (let i = 0; i < out.length; i++) out[i] = low + values[i] * step;
+/** How stored values become the input's float32 values: pixels map 0..255 linearly onto the
+ *  range (low + v·step); values are kept (rounded to float32). */
+export type Scaling = { kind: 'pixels'; low: number; step: number } | { kind: 'values' };
+
+export function pixelScaling([low, high]: [number, number] = [0, 1]): Scaling {
+  return { kind: 'pixels', low, step: (high - low) / 255 };
 }
 
-/** Integer data within 0..255 that does not fit the range as it is: raw pixels in a text file. */
-function readsAsPixels(values: ArrayLike<number>, [low, high]: [number, number]): boolean {
-  let outside = false;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || v > 255) return false;
-    if (v < low - RANGE_TOLERANCE || v > high + RANGE_TOLERANCE) outside = true;
-  }
-  return outside;
-}
-
-/** NaN or ±Infinity anywhere is refused before training, naming the file, the sample (1-based) and
- *  the value's place in it: otherwise it would surface later as a NaN loss blamed on the learning rate. */
-function checkFinite(raw: RawSamples): void {
-  const values = raw.values;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (Number.isFinite(v)) continue;
-    const size = product(raw.sampleShape);
-    throw new DataError(`${raw.file}: sample ${Math.floor(i / size) + 1} holds ${v} (value ${(i % size) + 1} of ${size}); the data must be finite`);
+/** Writes `length` converted values from `values` into `out` at `offset` (`out` may be `values`). */
+export function convertValues(values: ArrayLike<number>, length: number, out: Float32Array, offset: number, scaling: Scaling): void {
+  if (scaling.kind === 'pixels') {
+    const { low, step } = scaling;
+    for (let i = 0; i < length; i++) out[offset + i] = low + values[i]! * step;
+  } else {
+    for (let i = 0; i < length; i++) out[offset + i] = values[i]!;
   }
 }
 
-function checkInRange(raw: RawSamples, [low, high]: [number, number], inputName: string): void {
-  let min = Infinity;
-  let max = -Infinity;
-  let firstOutside = -1;
-  for (let i = 0; i < raw.values.length; i++) {
-    const v = raw.values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (firstOutside < 0 && (v < low - RANGE_TOLERANCE || v > high + RANGE_TOLERANCE)) firstOutside = i;
+/** Gathers, value after value (in as many calls as the reader likes), what the scaling rule needs:
+ *  the first value that is not finite (an error at once), the extremes, the first value outside the
+ *  declared range, and whether every value is an integer within 0..255. */
+export class ValueScan {
+  private seen = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private firstOutside = -1;
+  private allPixels = true;
+  private readonly low: number;
+  private readonly high: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly sampleSize: number,
+    private readonly range?: [number, number],
+  ) {
+    this.low = range ? range[0] - RANGE_TOLERANCE : -Infinity;
+    this.high = range ? range[1] + RANGE_TOLERANCE : Infinity;
   }
-  if (firstOutside >= 0) {
-    const sample = Math.floor(firstOutside / product(raw.sampleShape)) + 1;
+
+  /** NaN or ±Infinity anywhere is refused before training, naming the file, the sample (1-based) and
+   *  the value's place in it: otherwise it would surface later as a NaN loss blamed on the learning rate. */
+  add(values: ArrayLike<number>, length: number): void {
+    const { low, high } = this;
+    for (let i = 0; i < length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) {
+        const index = this.seen + i;
+        const size = this.sampleSize;
+        throw new DataError(`${this.file}: sample ${Math.floor(index / size) + 1} holds ${v} (value ${(index % size) + 1} of ${size}); the data must be finite`);
+      }
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+      if (this.firstOutside < 0 && (v < low || v > high)) this.firstOutside = this.seen + i;
+      if (this.allPixels && (!Number.isInteger(v) || v < 0 || v > 255)) this.allPixels = false;
+    }
+    this.seen += length;
+  }
+
+  /** The scaling the rule picks for every value added; values outside the range are an error,
+   *  unless they are all integers within 0..255 (raw pixels in a text file). */
+  scaling(inputName: string): Scaling {
+    if (!this.range || this.firstOutside < 0) return { kind: 'values' };
+    if (this.allPixels) return pixelScaling(this.range);
+    const [low, high] = this.range;
+    const sample = Math.floor(this.firstOutside / this.sampleSize) + 1;
     throw new DataError(
-      `${raw.file}: values lie in [${min}, ${max}] (first outside at sample ${sample}), outside the range ` +
+      `${this.file}: values lie in [${this.min}, ${this.max}] (first outside at sample ${sample}), outside the range ` +
         `[${low}, ${high}] declared by input '${inputName}'; rescale the data or declare the range it has`,
     );
   }

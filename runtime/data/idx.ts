@@ -4,12 +4,13 @@
 
 import { gunzipSync } from 'node:zlib';
 import { DataError, formatShape, product } from './errors.js';
+import type { ElementType } from './file-samples.js';
 import { readDataFile } from './read-file.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
-interface IdxType {
+export interface IdxType {
   code: number;
   dtype: IdxDtype;
   bytes: number;
@@ -60,35 +61,8 @@ export async function readIdx(path: string, options: { limit?: number; name?: st
 
 /** Parses an (already inflated) IDX file, reading the first `limit` items when given. */
 export function parseIdx(bytes: Uint8Array, file: string, limit?: number): IdxArray {
-  if (bytes.length < 4) throw new DataError(`${file}: too short for an IDX header (${bytes.length} bytes)`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DataError(`${file}: not an IDX file (magic starts with 0x${hex(bytes[0])}${hex(bytes[1])}, expected 0x0000)`);
-  }
-  const type = IDX_TYPES.find((t) => t.code === bytes[2]);
-  if (!type) {
-    const known = IDX_TYPES.map((t) => `0x${hex(t.code)} ${t.dtype}`).join(', ');
-    throw new DataError(`${file}: unknown IDX type code 0x${hex(bytes[2])} (known: ${known})`);
-  }
-  const rank = bytes[3];
-  if (rank === 0) throw new DataError(`${file}: IDX header declares 0 dimensions`);
-  const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) {
-    throw new DataError(`${file}: truncated IDX header: expected ${headerBytes} bytes for ${rank} dimensions, found ${bytes.length}`);
-  }
+  const { type, shape, headerBytes } = parseIdxHeader(bytes, file, bytes.length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const shape: number[] = [];
-  for (let d = 0; d < rank; d++) shape.push(view.getUint32(4 + 4 * d));
-  const expectedBytes = headerBytes + product(shape) * type.bytes;
-  if (bytes.length < expectedBytes) {
-    throw new DataError(
-      `${file}: truncated IDX file: shape ${formatShape(shape)} of ${type.dtype} needs ${expectedBytes} bytes, found ${bytes.length}`,
-    );
-  }
-  if (bytes.length > expectedBytes) {
-    throw new DataError(
-      `${file}: IDX file has ${bytes.length - expectedBytes} bytes after the data (shape ${formatShape(shape)} of ${type.dtype} needs ${expectedBytes} bytes, found ${bytes.length})`,
-    );
-  }
   const count = limit === undefined ? shape[0] : Math.min(limit, shape[0]);
   const length = count * product(shape.slice(1));
   let data: IdxValues;
@@ -102,6 +76,56 @@ export function parseIdx(bytes: Uint8Array, file: string, limit?: number): IdxAr
     for (let i = 0; i < length; i++) data[i] = type.read(view, headerBytes + i * type.bytes);
   }
   return { dtype: type.dtype, shape, count, data };
+}
+
+/** The most bytes an IDX header takes (255 dimensions). */
+export const IDX_HEADER_MAX = 4 + 4 * 255;
+
+export interface IdxHeader {
+  dtype: IdxDtype;
+  shape: number[];
+  /** Where the values start. */
+  headerBytes: number;
+  /** How to read one stored value (big-endian). */
+  element: ElementType;
+}
+
+/** Reads the header from the file's first bytes (`head`, at least IDX_HEADER_MAX of them when the
+ *  file has that many) and checks it against the file's length, when that is known. */
+export function parseIdxHeader(head: Uint8Array, file: string, knownLength?: number): IdxHeader & { type: IdxType } {
+  const fileLength = knownLength ?? head.length;
+  if (fileLength < 4) throw new DataError(`${file}: too short for an IDX header (${fileLength} bytes)`);
+  if (head[0] !== 0 || head[1] !== 0) {
+    throw new DataError(`${file}: not an IDX file (magic starts with 0x${hex(head[0])}${hex(head[1])}, expected 0x0000)`);
+  }
+  const type = IDX_TYPES.find((t) => t.code === head[2]);
+  if (!type) {
+    const known = IDX_TYPES.map((t) => `0x${hex(t.code)} ${t.dtype}`).join(', ');
+    throw new DataError(`${file}: unknown IDX type code 0x${hex(head[2])} (known: ${known})`);
+  }
+  const rank = head[3];
+  if (rank === 0) throw new DataError(`${file}: IDX header declares 0 dimensions`);
+  const headerBytes = 4 + 4 * rank;
+  if (fileLength < headerBytes) {
+    throw new DataError(`${file}: truncated IDX header: expected ${headerBytes} bytes for ${rank} dimensions, found ${fileLength}`);
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const shape: number[] = [];
+  for (let d = 0; d < rank; d++) shape.push(view.getUint32(4 + 4 * d));
+  const expectedBytes = headerBytes + product(shape) * type.bytes;
+  const element: ElementType = { dtype: type.dtype, bytes: type.bytes, littleEndian: false, read: type.read };
+  if (knownLength === undefined) return { dtype: type.dtype, shape, headerBytes, element, type };
+  if (fileLength < expectedBytes) {
+    throw new DataError(
+      `${file}: truncated IDX file: shape ${formatShape(shape)} of ${type.dtype} needs ${expectedBytes} bytes, found ${fileLength}`,
+    );
+  }
+  if (fileLength > expectedBytes) {
+    throw new DataError(
+      `${file}: IDX file has ${fileLength - expectedBytes} bytes after the data (shape ${formatShape(shape)} of ${type.dtype} needs ${expectedBytes} bytes, found ${fileLength})`,
+    );
+  }
+  return { dtype: type.dtype, shape, headerBytes, element, type };
 }
 
 /** Writes an IDX file's bytes (not gzipped); values are converted to `dtype`. */

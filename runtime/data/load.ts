@@ -4,12 +4,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { DataSource, IRInput } from '../../ir/types.js';
 import { parseDataArgument } from './arguments.js';
-import { readCsv } from './csv.js';
-import { toDataset, toLabels, type Dataset, type RawLabels } from './dataset.js';
+import { loadCsvDataset } from './csv-dataset.js';
+import { csvDelimiter } from './csv.js';
+import { toDataset, toLabels, type Dataset } from './dataset.js';
 import { DataError, formatShape } from './errors.js';
 import { readIdx } from './idx.js';
 import { mnistFiles } from './mnist.js';
 import { readNpy } from './npy.js';
+import { closeDataset } from './samples.js';
+import { openStreamedArray, streamThreshold } from './streamed.js';
 import { generateSynthetic } from './synthetic.js';
 
 export interface LoadOptions {
@@ -19,6 +22,10 @@ export interface LoadOptions {
   cwd: string;
   /** The model's label input, when it has one: labels are then required and checked against its classes. */
   labelsInput?: IRInput;
+  /** Read samples from the file batch by batch instead of holding them (true: every IDX, NPY and
+   *  CSV file; false: none). By default, files whose float32 samples exceed STREAM_ABOVE_BYTES.
+   *  A streamed data set holds its file open until closeDataset(). */
+  stream?: boolean;
 }
 
 export async function loadDataset(source: DataSource | string, input: IRInput, options: LoadOptions): Promise<Dataset> {
@@ -29,6 +36,7 @@ export async function loadDataset(source: DataSource | string, input: IRInput, o
   }
   const dataset = await loadSource(resolved, input, options);
   if (options.labelsInput && !dataset.labels) {
+    closeDataset(dataset);
     throw new DataError(`${dataset.name} has no labels, but input '${options.labelsInput.name}' needs them`);
   }
   return dataset;
@@ -41,23 +49,18 @@ async function loadSource(source: DataSource, input: IRInput, options: LoadOptio
     case 'mnist': {
       const files = mnistFiles(source.split);
       const name = `mnist:${source.split}`;
-      return loadArrays(name, { path: files.images, name }, { path: files.labels, name: `${name} labels` }, input, limit, labelsInput, 'idx');
+      return loadArrays(name, { path: files.images, name }, { path: files.labels, name: `${name} labels` }, input, options, 'idx');
     }
     case 'idx':
     case 'npy': {
       const file = source.kind === 'idx' ? source.images : source.path;
       const labels = source.labels === undefined ? undefined : { path: path(source.labels), name: source.labels };
-      return loadArrays(file, { path: path(file), name: file }, labels, input, limit, labelsInput, source.kind);
+      return loadArrays(file, { path: path(file), name: file }, labels, input, options, source.kind);
     }
     case 'csv': {
-      const table = await readCsv(path(source.path), { limit, label: source.label, name: source.path });
-      const raw = { file: source.path, kind: 'values' as const, count: table.count, sampleShape: [table.columns], values: table.values };
-      const dataset = toDataset(source.path, raw, input, `line ${table.firstDataLine}`);
-      if (table.labels) {
-        const labels: RawLabels = { file: `${source.path} column '${source.label}'`, total: table.count, values: table.labels };
-        dataset.labels = toLabels(labels, table.count, source.path, table.count, labelsInput);
-      }
-      return dataset;
+      const delimiter = csvDelimiter(source.delimiter, source.path, source.path);
+      const csv = { delimiter, ...(limit !== undefined ? { limit } : {}), ...(source.label !== undefined ? { label: source.label } : {}) };
+      return loadCsvDataset(path(source.path), source.path, csv, input, { labelsInput, streamAbove: streamThreshold(options.stream) });
     }
     case 'synthetic':
       return generateSynthetic(source, input, limit);
@@ -72,33 +75,39 @@ interface FileRef {
   name: string;
 }
 
-async function loadArrays(
-  name: string,
-  data: FileRef,
-  labels: FileRef | undefined,
-  input: IRInput,
-  limit: number | undefined,
-  labelsInput: IRInput | undefined,
-  format: 'idx' | 'npy',
-): Promise<Dataset> {
+async function loadArrays(name: string, data: FileRef, labels: FileRef | undefined, input: IRInput, options: LoadOptions, format: 'idx' | 'npy'): Promise<Dataset> {
+  const { limit, labelsInput } = options;
   const read = format === 'idx' ? readIdx : readNpy;
-  const array = await read(data.path, { limit, name: data.name });
-  if (array.shape.length === 0) throw new DataError(`${data.name}: holds a single value, not a list of samples`);
-  const raw = {
-    file: data.name,
-    kind: array.dtype === 'uint8' ? ('uint8' as const) : ('values' as const),
-    count: array.count,
-    sampleShape: array.shape.slice(1),
-    values: array.data,
-  };
-  const dataset = toDataset(name, raw, input);
-  if (labels) {
+  const streamed = await openStreamedArray(data.path, data.name, format, input, limit, streamThreshold(options.stream));
+  let dataset: Dataset;
+  let samplesTotal: number;
+  if (streamed) {
+    dataset = { ...streamed.dataset, name };
+    samplesTotal = streamed.total;
+  } else {
+    const array = await read(data.path, { limit, name: data.name });
+    if (array.shape.length === 0) throw new DataError(`${data.name}: holds a single value, not a list of samples`);
+    const raw = {
+      file: data.name,
+      kind: array.dtype === 'uint8' ? ('uint8' as const) : ('values' as const),
+      count: array.count,
+      sampleShape: array.shape.slice(1),
+      values: array.data,
+    };
+    dataset = toDataset(name, raw, input);
+    samplesTotal = array.shape[0];
+  }
+  if (!labels) return dataset;
+  try {
     const labelArray = await read(labels.path, { limit, name: labels.name });
     const perLabel = labelArray.shape.slice(1);
     if (labelArray.shape.length === 0 || perLabel.some((d) => d !== 1)) {
       throw new DataError(`${labels.name}: labels must be one class index per sample, shape [n], but the file holds ${formatShape(labelArray.shape)}`);
     }
-    dataset.labels = toLabels({ file: labels.name, total: labelArray.shape[0], values: labelArray.data }, array.shape[0], data.name, array.count, labelsInput);
+    dataset.labels = toLabels({ file: labels.name, total: labelArray.shape[0], values: labelArray.data }, samplesTotal, data.name, dataset.count, labelsInput);
+    return dataset;
+  } catch (error) {
+    closeDataset(dataset);
+    throw error;
   }
-  return dataset;
 }

@@ -4,6 +4,7 @@
 // C order; Fortran order is refused rather than silently transposed.
 
 import { DataError, product } from './errors.js';
+import type { ElementType } from './file-samples.js';
 import { readDataFile } from './read-file.js';
 
 export type NpyDtype = 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'int32' | 'int64';
@@ -20,7 +21,7 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-interface NpyType {
+export interface NpyType {
   dtype: NpyDtype;
   bytes: number;
   read(view: DataView, offset: number, littleEndian: boolean): number;
@@ -45,19 +46,52 @@ export async function readNpy(path: string, options: { limit?: number; name?: st
 }
 
 export function parseNpy(bytes: Uint8Array, file: string, limit?: number): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+  const { type, littleEndian, shape, dataStart } = parseNpyHeader(bytes, file, bytes.length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const items = shape.length === 0 ? 1 : shape[0];
+  const count = limit === undefined ? items : Math.min(limit, items);
+  const length = shape.length === 0 ? 1 : count * product(shape.slice(1));
+  const data = type.create(length);
+  for (let i = 0; i < length; i++) data[i] = type.read(view, dataStart + i * type.bytes, littleEndian);
+  return { dtype: type.dtype, shape, count, data };
+}
+
+/** The bytes before the header's own length is known (magic, version, length). */
+export const NPY_PREAMBLE = 12;
+
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** Where the values start. */
+  dataStart: number;
+  /** How to read one stored value. */
+  element: ElementType;
+}
+
+/** The header's length in bytes from the file's first NPY_PREAMBLE bytes (0 when too short to tell). */
+export function npyHeaderLength(head: Uint8Array): number {
+  if (head.length < 10) return 0;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (head[6] === 1) return 10 + view.getUint16(8, true);
+  return head.length < 12 ? 0 : 12 + view.getUint32(8, true);
+}
+
+/** Reads the header from the file's first bytes (`head`, the whole header when the file has it)
+ *  and checks the data's size against the file's length. */
+export function parseNpyHeader(head: Uint8Array, file: string, fileLength: number): NpyHeader & { type: NpyType; littleEndian: boolean } {
+  if (fileLength < 10 || head.length < 10 || MAGIC.some((b, i) => head[i] !== b)) {
     throw new DataError(`${file}: not a .npy file (missing the \\x93NUMPY magic)`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6];
-  if (major < 1 || major > 3) throw new DataError(`${file}: unsupported .npy version ${major}.${bytes[7]}`);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const major = head[6];
+  if (major < 1 || major > 3) throw new DataError(`${file}: unsupported .npy version ${major}.${head[7]}`);
   const lengthBytes = major === 1 ? 2 : 4;
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = 8 + lengthBytes + headerLength;
-  if (bytes.length < dataStart) {
-    throw new DataError(`${file}: truncated .npy header: expected ${dataStart} bytes, found ${bytes.length}`);
+  if (fileLength < dataStart || head.length < dataStart) {
+    throw new DataError(`${file}: truncated .npy header: expected ${dataStart} bytes, found ${Math.min(fileLength, head.length)}`);
   }
-  const header = new TextDecoder().decode(bytes.subarray(8 + lengthBytes, dataStart));
+  const header = new TextDecoder().decode(head.subarray(8 + lengthBytes, dataStart));
   const { descr, fortranOrder, shape } = parseHeader(header, file);
   if (fortranOrder) {
     throw new DataError(`${file}: the array is stored in Fortran order; save it in C order (np.ascontiguousarray) and retry`);
@@ -68,17 +102,12 @@ export function parseNpy(bytes: Uint8Array, file: string, limit?: number): NpyAr
     throw new DataError(`${file}: unsupported dtype '${descr}' (supported: float32, float64, uint8, and int8/16/32/64 for labels)`);
   }
   const littleEndian = match[1] !== '>';
-  const total = product(shape);
-  const expectedBytes = dataStart + total * type.bytes;
-  if (bytes.length < expectedBytes) {
-    throw new DataError(`${file}: truncated .npy data: shape (${shape.join(', ')}) of ${type.dtype} needs ${expectedBytes} bytes, found ${bytes.length}`);
+  const expectedBytes = dataStart + product(shape) * type.bytes;
+  if (fileLength < expectedBytes) {
+    throw new DataError(`${file}: truncated .npy data: shape (${shape.join(', ')}) of ${type.dtype} needs ${expectedBytes} bytes, found ${fileLength}`);
   }
-  const items = shape.length === 0 ? 1 : shape[0];
-  const count = limit === undefined ? items : Math.min(limit, items);
-  const length = shape.length === 0 ? 1 : count * product(shape.slice(1));
-  const data = type.create(length);
-  for (let i = 0; i < length; i++) data[i] = type.read(view, dataStart + i * type.bytes, littleEndian);
-  return { dtype: type.dtype, shape, count, data };
+  const element: ElementType = { dtype: type.dtype, bytes: type.bytes, littleEndian, read: (v, o) => type.read(v, o, littleEndian) };
+  return { dtype: type.dtype, shape, dataStart, element, type, littleEndian };
 }
 
 function parseHeader(header: string, file: string): { descr: string; fortranOrder: boolean; shape: number[] } {

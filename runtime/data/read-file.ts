@@ -25,6 +25,19 @@ export async function readDataFile(path: string, name: string): Promise<Uint8Arr
   }
 }
 
+/** A descriptor open for reading on the regular file `path`, and the file's size in bytes; the
+ *  caller closes it. */
+export function openDataFileSync(path: string, name: string): { fd: number; size: number } {
+  let fd: number | undefined;
+  try {
+    fd = openRegularFileSync(path);
+  } catch (error) {
+    throw new DataError(`cannot read ${name}: ${fileErrorReason(error)}`);
+  }
+  if (fd === undefined) throw new DataError(`cannot read ${name}: ${NOT_REGULAR}`);
+  return { fd, size: fstatSync(fd).size };
+}
+
 /** A descriptor open on `path` for reading when it is a regular file, else undefined. Never blocks;
  *  throws as openSync does when the path cannot be opened. */
 export function openRegularFileSync(path: string): number | undefined {

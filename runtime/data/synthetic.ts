@@ -7,7 +7,7 @@
 import { totalmem } from 'node:os';
 import type { IRInput } from '../../ir/types.js';
 import { Random } from '../random.js';
-import type { Dataset } from './dataset.js';
+import type { InMemoryDataset } from './dataset.js';
 import { DataError, formatShape, product } from './errors.js';
 
 export interface SyntheticOptions {
@@ -21,7 +21,7 @@ export interface SyntheticOptions {
 
 export const DEFAULT_SYNTHETIC_NOISE = 0.05;
 
-export function generateSynthetic(options: SyntheticOptions, input: IRInput, limit?: number): Dataset {
+export function generateSynthetic(options: SyntheticOptions, input: IRInput, limit?: number): InMemoryDataset {
   const declared = input.shape.slice(1);
   if (declared.some((d) => d === null)) {
     throw new DataError(`synthetic data needs a fully known input shape, but input '${input.name}' is ${formatShape(declared)}`);

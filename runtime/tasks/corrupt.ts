@@ -2,7 +2,7 @@
 // chain, run in training mode), or with a corruption named on the command line, then measure how
 // far the reconstruction of the corrupted input lies from the clean one.
 import type { IRModel, IRNode } from '../../ir/types.js';
-import type { Dataset } from '../data/index.js';
+import { sampleRange, type Dataset, type InMemoryDataset } from '../data/index.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { Rng } from '../program/rng.js';
 import { collectOutput, reconstruct } from './infer.js';
@@ -37,7 +37,7 @@ export function modelCorruption(ir: IRModel): IRNode[] {
 }
 
 /** A corrupted copy of `dataset`: `nodes` run in training mode (noise on), seeded. */
-export function corruptDataset(ir: IRModel, dataset: Dataset, nodes: readonly IRNode[], seed = 0): Dataset {
+export function corruptDataset(ir: IRModel, dataset: Dataset, nodes: readonly IRNode[], seed = 0): InMemoryDataset {
   if (nodes.length === 0) {
     throw new TaskError(`model '${ir.model}' corrupts nothing in training; name a corruption (${CORRUPTION_FORMS})`);
   }
@@ -46,7 +46,8 @@ export function corruptDataset(ir: IRModel, dataset: Dataset, nodes: readonly IR
   try {
     const last = nodes[nodes.length - 1]!.id;
     const out = collectOutput(corruption, dataset, last, { training: true, rng: new Rng(seed) }).values;
-    return { ...dataset, name: `${dataset.name} (corrupted)`, x: out };
+    const { name, count, sampleShape, labels } = dataset;
+    return { name: `${name} (corrupted)`, count, sampleShape, ...(labels ? { labels } : {}), x: out };
   } finally {
     corruption.dispose();
   }
@@ -65,11 +66,12 @@ export interface DenoisingError {
 export function denoisingError(program: Program, clean: Dataset, corrupted: Dataset): DenoisingError {
   const fromCorrupted = reconstruct(program, corrupted);
   const fromClean = reconstruct(program, clean);
+  const cleanValues = sampleRange(clean, 0, clean.count);
   return {
     samples: clean.count,
-    corrupted: meanSquared(corrupted.x, clean.x),
-    denoised: meanSquared(fromCorrupted.values, clean.x),
-    clean: meanSquared(fromClean.values, clean.x),
+    corrupted: meanSquared(sampleRange(corrupted, 0, corrupted.count), cleanValues),
+    denoised: meanSquared(fromCorrupted.values, cleanValues),
+    clean: meanSquared(fromClean.values, cleanValues),
   };
 }
 

@@ -1,7 +1,7 @@
 // Walking between two inputs in code space: encode both, decode the points between them. Gaussian
 // codes are interpolated on the sphere (slerp), because a straight line between two draws of
 // N(0, I) passes through the low-norm middle the decoder rarely saw; other codes on a straight line.
-import type { Dataset } from '../data/index.js';
+import { readSamples, type Dataset } from '../data/index.js';
 import type { Program } from '../program/program.js';
 import { decode } from './decode.js';
 import { encode, type TensorValues } from './infer.js';
@@ -32,10 +32,9 @@ export function interpolate(program: Program, dataset: Dataset, options: Interpo
       throw new TaskError(`${name} = ${index} is not a sample of ${dataset.name} (0-based rows 0..${dataset.count - 1})`);
     }
   }
-  const width = dataset.x.length / dataset.count;
+  const width = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(2 * width);
-  x.set(dataset.x.subarray(options.from * width, (options.from + 1) * width), 0);
-  x.set(dataset.x.subarray(options.to * width, (options.to + 1) * width), width);
+  readSamples(dataset, [options.from, options.to], 0, 2, x);
   const pair: Dataset = { name: dataset.name, count: 2, sampleShape: dataset.sampleShape, x };
   const ends = encode(program, pair);
   const size = ends.values.length / 2;

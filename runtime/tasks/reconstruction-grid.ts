@@ -1,7 +1,7 @@
 // Originals (top row) above their reconstructions, as a PNG: what `ae reconstruct` draws and what
 // `ae train` leaves in every run of an image model, so a person can see at once what was learned.
 import type { IRInput } from '../../ir/types.js';
-import type { Dataset } from '../data/index.js';
+import { sampleRange, type Dataset } from '../data/index.js';
 import { writeImageGrid } from '../images/index.js';
 import type { Program } from '../program/program.js';
 import { reconstruct } from './infer.js';
@@ -46,7 +46,8 @@ export async function writeReconstructionGrid(
   const size = layout.height * layout.width * layout.channels;
   const n = result.shape[0]!;
   const row = (values: Float32Array) => Array.from({ length: n }, (_, i) => values.slice(i * size, (i + 1) * size));
-  const rows = corrupted ? [row(dataset.x), row(corrupted.x), row(result.values)] : [row(dataset.x), row(result.values)];
+  const originals = row(sampleRange(dataset, 0, n));
+  const rows = corrupted ? [originals, row(sampleRange(corrupted, 0, n)), row(result.values)] : [originals, row(result.values)];
   await writeImageGrid(path, rows, { ...layout, range: input.range ?? [0, 1] });
   return n;
 }

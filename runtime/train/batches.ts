@@ -1,8 +1,8 @@
 // Turning a Dataset into batches: a shuffled order per epoch (from the seeded PRNG) and the model's
-// input tensors for a slice of that order.
+// input tensors for a slice of that order, read from memory or from the file of a streamed data set.
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRInput, IRModel } from '../../ir/types.js';
-import type { Dataset } from '../data/index.js';
+import { readSamples, type Dataset } from '../data/index.js';
 import { TrainingError } from './errors.js';
 
 export interface ModelInputs {
@@ -31,12 +31,9 @@ export function batchInputs(
 ): Record<string, tf.Tensor> {
   const width = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(size * width);
+  readSamples(dataset, order, start, size, x);
   const y = dataset.labels && inputs.labels ? new Int32Array(size) : undefined;
-  for (let i = 0; i < size; i++) {
-    const sample = order ? order[start + i]! : start + i;
-    x.set(dataset.x.subarray(sample * width, (sample + 1) * width), i * width);
-    if (y) y[i] = dataset.labels![sample]!;
-  }
+  for (let i = 0; y && i < size; i++) y[i] = dataset.labels![order ? order[start + i]! : start + i]!;
   const out: Record<string, tf.Tensor> = { [inputs.data.name]: tf.tensor(x, [size, ...dataset.sampleShape], 'float32') };
   if (y && inputs.labels) out[inputs.labels.name] = tf.tensor1d(y, 'int32');
   return out;

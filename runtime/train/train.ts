@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel } from '../../ir/types.js';
-import { loadDataset, type Dataset } from '../data/index.js';
+import { closeDataset, loadDataset, type Dataset } from '../data/index.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { modelInputs } from './batches.js';
@@ -34,7 +34,7 @@ export interface TrainOptions extends Overrides {
   /** The run directory (created by the caller); everything is written here. */
   runDir: string;
   cwd: string;
-  /** Data already in memory (tests), for every phase: training and validation. */
+  /** Data already loaded (tests), for every phase: training and validation. */
   dataset?: Dataset;
   validation?: Dataset;
   /** Continue the run in runDir from its last checkpoint, with the overrides run.json recorded. */
@@ -44,6 +44,10 @@ export interface TrainOptions extends Overrides {
   /** The backend's name for run.json (the caller selects it). */
   backend?: string;
   progress?: ProgressSink;
+  /** Stream data files batch by batch (true) or hold them (false); by default files larger than
+   *  STREAM_ABOVE_BYTES are streamed. Either way training sees the same numbers, so this is not an
+   *  override recorded in run.json. */
+  stream?: boolean;
 }
 
 export interface TrainResult {
@@ -56,10 +60,11 @@ export interface TrainResult {
   overrides: Overrides;
 }
 
-/** Loads each data source once per run (phases often share one). */
-function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, overrides: Overrides): (source: DataSource | string) => Promise<Dataset> {
+/** Loads each data source once per run (phases often share one); close() releases the files of
+ *  those streamed (runtime/data/samples.ts). */
+function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, overrides: Overrides, stream: boolean | undefined): { load: (source: DataSource | string) => Promise<Dataset>; close: () => Promise<void> } {
   const cache = new Map<string, Promise<Dataset>>();
-  return (source) => {
+  const load = (source: DataSource | string): Promise<Dataset> => {
     const key = JSON.stringify(source);
     if (!cache.has(key)) {
       cache.set(
@@ -68,11 +73,16 @@ function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, over
           cwd,
           ...(overrides.limit ? { limit: overrides.limit } : {}),
           ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
+          ...(stream !== undefined ? { stream } : {}),
         }),
       );
     }
     return cache.get(key)!;
   };
+  const close = async (): Promise<void> => {
+    for (const result of await Promise.allSettled(cache.values())) if (result.status === 'fulfilled') closeDataset(result.value);
+  };
+  return { load, close };
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -96,10 +106,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
   const started = performance.now();
+  const datasets = datasetLoader(inputs, options.cwd, overrides, options.stream);
   try {
     // Every stage's data is read and checked before anything is written or trained: a file that does
     // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
-    const load = datasetLoader(inputs, options.cwd, overrides);
+    const load = datasets.load;
     const dataOf = async (stage: Stage) => {
       const dataset = options.dataset ?? (await load(overrides.data ?? stage.phase.data ?? missingData(stage)));
       const validation = options.validation ?? (stage.phase.validate ? await load(stage.phase.validate) : undefined);
@@ -159,6 +170,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } catch (error) {
     program.dispose();
     throw error;
+  } finally {
+    await datasets.close();
   }
 }
 

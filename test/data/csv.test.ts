@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, loadDataset, parseCsv } from '../../runtime/data/index.js';
-import { imageInput, labelInput } from './inputs.js';
+import { imageInput, labelInput, valuesOf } from './inputs.js';
 import { useTempDir } from './temp-dir.js';
 
 describe('CSV reader', () => {
@@ -50,7 +50,7 @@ describe('CSV reader', () => {
     const data = await loadDataset('d.csv#label=digit', imageInput([2, 2, 1], [0, 1]), { cwd: dir, labelsInput: labelInput(3) });
     expect(data.count).toBe(2);
     expect(data.sampleShape).toEqual([2, 2, 1]);
-    expect(Array.from(data.x)).toEqual([0, 0.5, 1, 0.25, 1, 1, 0, 0]);
+    expect(Array.from(valuesOf(data))).toEqual([0, 0.5, 1, 0.25, 1, 1, 0, 0]);
     expect(Array.from(data.labels!)).toEqual([2, 0]);
   });
 
@@ -58,7 +58,7 @@ describe('CSV reader', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'px.csv'), 'a,b\n0,255\n51,102\n');
     const data = await loadDataset('px.csv', imageInput([2], [0, 1]), { cwd: dir });
-    expect(Array.from(data.x)).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
+    expect(Array.from(valuesOf(data))).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
   });
 
   it('names the first data line and both shapes when a row does not fit the input', async () => {

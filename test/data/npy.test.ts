@@ -3,22 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, loadDataset, parseNpy } from '../../runtime/data/index.js';
 import { encodeNpy } from '../../runtime/io/index.js';
-import { imageInput, labelInput } from './inputs.js';
+import { imageInput, labelInput, valuesOf } from './inputs.js';
+import { npyBytes } from './npy-bytes.js';
 import { useTempDir } from './temp-dir.js';
-
-/** Builds an .npy file the way NumPy does (v1.0, header padded so data starts at a multiple of 64). */
-function npyBytes(descr: string, shape: number[], body: Uint8Array, fortran = false): Uint8Array {
-  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  const dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${tuple}, }`;
-  const total = Math.ceil((10 + dict.length + 1) / 64) * 64;
-  const header = dict.padEnd(total - 11, ' ') + '\n';
-  const out = new Uint8Array(total + body.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(body, total);
-  return out;
-}
 
 const bytesOf = (array: Float32Array | Float64Array | Uint8Array | Int32Array): Uint8Array => new Uint8Array(array.buffer);
 
@@ -67,7 +54,7 @@ describe('npy reader', () => {
     writeFileSync(join(dir, 'y.npy'), npyBytes('<i8', [2], new Uint8Array(labels.buffer)));
     const data = await loadDataset('x.npy,y.npy', imageInput([2, 2, 1], [-1, 1]), { cwd: dir, labelsInput: labelInput(2) });
     expect(data.sampleShape).toEqual([2, 2, 1]);
-    expect(Array.from(data.x)).toEqual([-1, 1, 1, -1, -0.6, -0.6, -0.6, -0.6].map(Math.fround));
+    expect(Array.from(valuesOf(data))).toEqual([-1, 1, 1, -1, -0.6, -0.6, -0.6, -0.6].map(Math.fround));
     expect(Array.from(data.labels!)).toEqual([1, 0]);
   });
 

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataError, encodeIdx, loadDataset } from '../../runtime/data/index.js';
 import { encodeNpy } from '../../runtime/io/index.js';
-import { imageInput, labelInput } from './inputs.js';
+import { imageInput, labelInput, valuesOf } from './inputs.js';
 import { useTempDir } from './temp-dir.js';
 
 describe('data that does not fit the model', () => {
@@ -33,7 +33,7 @@ describe('data that does not fit the model', () => {
     writeFileSync(join(dir, 'x.idx.gz'), gzipSync(encodeIdx(new Array(2 * 784).fill(255), [2, 784], 'uint8')));
     const data = await loadDataset('x.idx.gz', imageInput([28, 28, 1], [0, 1]), { cwd: dir });
     expect(data.sampleShape).toEqual([28, 28, 1]);
-    expect(data.x.every((v) => v === 1)).toBe(true);
+    expect(valuesOf(data).every((v) => v === 1)).toBe(true);
     const open = await loadDataset('x.idx.gz', imageInput([null, 28, 1], [0, 1]), { cwd: dir });
     expect(open.sampleShape).toEqual([28, 28, 1]);
   });
@@ -68,7 +68,7 @@ describe('data that does not fit the model', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'x.idx'), encodeIdx([-1, -0.5, 0.5, 1], [2, 2], 'float32'));
     const data = await loadDataset('x.idx', imageInput([2], [-1, 1]), { cwd: dir });
-    expect(Array.from(data.x)).toEqual([-1, -0.5, 0.5, 1]);
+    expect(Array.from(valuesOf(data))).toEqual([-1, -0.5, 0.5, 1]);
     await expect(loadDataset('x.idx', imageInput([2], [-1, 1]), { cwd: dir, limit: 0 })).rejects.toThrow('positive integer');
   });
 });

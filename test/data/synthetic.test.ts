@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSynthetic, loadDataset } from '../../runtime/data/index.js';
 import { createRandom, mulberry32 } from '../../runtime/random.js';
-import { imageInput } from './inputs.js';
+import { imageInput, valuesOf } from './inputs.js';
 
 describe('seeded randomness', () => {
   it('gives the same sequence for the same seed and another for another seed', () => {
@@ -54,15 +54,15 @@ describe('synthetic data', () => {
     expect(Math.max(...all.x)).toBe(1);
     const first = await loadDataset({ kind: 'synthetic', samples: 50, seed: 5 }, input, { cwd: '.', limit: 10 });
     expect(first.count).toBe(10);
-    expect(Array.from(first.x)).toEqual(Array.from(all.x.subarray(0, 60)));
+    expect(Array.from(valuesOf(first))).toEqual(Array.from(all.x.subarray(0, 60)));
   });
 
   it('lies near a subspace of the given rank', () => {
     // Without noise, rank-1 data: every sample is a multiple of one direction (no range → no shift).
     const data = generateSynthetic({ samples: 20, seed: 9, rank: 1, noise: 0 }, imageInput([4]));
-    const direction = Array.from(data.x.subarray(0, 4));
+    const direction = Array.from(valuesOf(data).subarray(0, 4));
     for (let n = 1; n < 20; n++) {
-      const sample = Array.from(data.x.subarray(n * 4, n * 4 + 4));
+      const sample = Array.from(valuesOf(data).subarray(n * 4, n * 4 + 4));
       const ratio = sample[0] / direction[0];
       sample.forEach((v, j) => expect(v).toBeCloseTo(ratio * direction[j], 4));
     }

@@ -1,15 +1,15 @@
 // In-memory data sets for runtime tests (the DATA engineer's loaders are tested elsewhere).
-import type { Dataset } from '../../runtime/data/index.js';
+import type { InMemoryDataset } from '../../runtime/data/index.js';
 import { Rng } from '../../runtime/program/rng.js';
 
 /** Uniform samples in [0, 1). */
-export function uniformDataset(count: number, width: number, seed = 1): Dataset {
+export function uniformDataset(count: number, width: number, seed = 1): InMemoryDataset {
   const rng = new Rng(seed);
   return { name: 'uniform', count, sampleShape: [width], x: Float32Array.from({ length: count * width }, () => rng.next()) };
 }
 
 /** x = A·s + noise with s ~ N(0, I_rank): data on a `rank`-dimensional subspace of R^width. */
-export function lowRankDataset(count: number, width: number, rank: number, noise: number, seed = 7): Dataset {
+export function lowRankDataset(count: number, width: number, rank: number, noise: number, seed = 7): InMemoryDataset {
   const rng = new Rng(seed);
   const basis = Array.from({ length: width * rank }, () => rng.normal());
   const offset = Array.from({ length: width }, () => rng.normal());

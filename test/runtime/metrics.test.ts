@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { analyzeSource } from '../../compiler/analyze.js';
 import type { IRModel } from '../../ir/types.js';
-import type { Dataset } from '../../runtime/data/index.js';
+import type { InMemoryDataset } from '../../runtime/data/index.js';
 import { encodeNpy } from '../../runtime/io/index.js';
 import { tidyValue } from '../../runtime/program/gradient.js';
 import { buildProgram } from '../../runtime/program/program.js';
@@ -25,7 +25,7 @@ function compile(source: string): IRModel {
   return analysis.irs[0]!;
 }
 
-function dataset(count: number, width: number, classes?: number): Dataset {
+function dataset(count: number, width: number, classes?: number): InMemoryDataset {
   const rng = new Rng(11);
   return {
     name: 'random',
@@ -36,7 +36,7 @@ function dataset(count: number, width: number, classes?: number): Dataset {
   };
 }
 
-function forward(ir: IRModel, program: ReturnType<typeof buildProgram>, data: Dataset, ids: string[]): Float64Array[] {
+function forward(ir: IRModel, program: ReturnType<typeof buildProgram>, data: InMemoryDataset, ids: string[]): Float64Array[] {
   return tidyValue(() => {
     const inputs: Record<string, tf.Tensor> = { x: tf.tensor(data.x, [data.count, ...data.sampleShape]) };
     if (data.labels) inputs.y = tf.tensor1d(data.labels, 'int32');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
 import type { IRModel } from '../../ir/types.js';
-import type { Dataset } from '../../runtime/data/index.js';
+import type { Dataset, InMemoryDataset } from '../../runtime/data/index.js';
 import { Rng } from '../../runtime/program/rng.js';
 import { loadRun, type LoadedRun } from '../../runtime/tasks/index.js';
 import { train } from '../../runtime/train/train.js';
@@ -28,7 +28,7 @@ export async function trainRun(source: string, dataset: Dataset, options: { seed
  * Points near a curve in [0, 1]^width: x_d = sigmoid(a_d·s + b_d) + noise with s ~ N(0, 1), so the
  * data has one underlying factor, as a 1-D code can capture. Labels: 1 where s > 0.
  */
-export function curveDataset(count: number, width: number, options: { samplesSeed?: number; noise?: number } = {}): Dataset {
+export function curveDataset(count: number, width: number, options: { samplesSeed?: number; noise?: number } = {}): InMemoryDataset {
   const curve = new Rng(3);
   const a = Array.from({ length: width }, () => 2 * curve.normal());
   const b = Array.from({ length: width }, () => curve.normal());

@@ -15,6 +15,7 @@ const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {
   csv: [
     { name: 'path', kind: 'string', default: 'required' },
     { name: 'label', kind: 'string' },
+    { name: 'delimiter', kind: 'string' },
   ],
   npy: [
     { name: 'path', kind: 'string', default: 'required' },
