@@ -6,7 +6,7 @@ import { renderHuman } from '../../diagnostics/render.js';
 import { readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
 import { readSpecFile } from '../paths.js';
 
-export interface LoadOptions {
+export interface SpecLoadOptions {
   /** The model to check (--model). */
   model?: string;
   /** The command's --color. */
@@ -16,7 +16,7 @@ export interface LoadOptions {
 }
 
 /** `file` may be `-`: the text comes from standard input. */
-export async function loadAnalysis(file: string, io: CliIO, options: LoadOptions = {}): Promise<Analysis | undefined> {
+export async function loadAnalysis(file: string, io: CliIO, options: SpecLoadOptions = {}): Promise<Analysis | undefined> {
   const { model, color, memoryLimit } = options;
   const text = await readSpec(file, io);
   const name = file === '-' ? STDIN_NAME : file;

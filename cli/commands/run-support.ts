@@ -10,7 +10,7 @@ import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { RUN_FILE } from '../../runtime/train/run-summary.js';
 import { integerFlag, oneOfFlag, type ParsedArgs } from '../args.js';
-import { loadAnalysis, type LoadOptions } from './load-models.js';
+import { loadAnalysis, type SpecLoadOptions } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -25,7 +25,7 @@ export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
 }
 
 /** A model from a `.ir.json` file or compiled from a `.ae` file (diagnostics printed on stderr). */
-export async function openModel(file: string, io: CliIO, options: LoadOptions = {}): Promise<IRModel | undefined> {
+export async function openModel(file: string, io: CliIO, options: SpecLoadOptions = {}): Promise<IRModel | undefined> {
   const modelName = options.model;
   if (file.endsWith('.json')) {
     const ir = await readIRFile(resolve(io.cwd, file));
