@@ -1,7 +1,7 @@
 """The PyTorch peer of bench/families.ts: trains the same model on the same data and reports the
 same figures, computed the same way.
 
-    /usr/bin/python3 bench/families_peer.py WORKDIR --threads N
+    /usr/bin/python3 bench/families_peer.py WORKDIR --threads N [--seed S] [--replay]
 
 WORKDIR (written by families.ts) holds model.ir.json (aelang's IR: the architecture, the objective
 and the phases, with epochs and batch already set), init/<parameter>.npy (aelang's initial weights,
@@ -18,6 +18,10 @@ reads it through the model's corruption chain less its clips, as Vincent et al. 
 codebook initialised by k-means++ on the first batch and dead codes restarted every 50 steps
 (runtime/program/ops/vq-codebook.ts). What differs: the shuffling order and the noise draws (each
 side's own generator), and the kernels.
+
+With --replay (bench/lockstep.ts) the peer takes aelang's batch order of every epoch
+(replay_orders.npy) and aelang's reparameterisation draws (replay_noise.npy) instead of its own, and
+prints the loss of every step too: the two sides then do the same arithmetic, step by step.
 """
 import argparse
 import json
@@ -127,6 +131,19 @@ class Program:
                 self.storage[p["id"]] = torch.nn.Parameter(value, requires_grad=p["trainable"])
         self.generator = torch.Generator().manual_seed(seed)
         self.codebooks = {}
+        # With --replay: aelang's reparameterisation draws, consumed in the order aelang drew them.
+        self.replayed_noise = None
+        self.noise_used = 0
+
+    def standard_normal(self, shape):
+        if self.replayed_noise is None:
+            return torch.randn(shape, generator=self.generator)
+        count = int(np.prod(shape))
+        if self.noise_used + count > len(self.replayed_noise):
+            raise ValueError("the replayed noise ran out: aelang drew fewer values than this run asks for")
+        values = self.replayed_noise[self.noise_used : self.noise_used + count]
+        self.noise_used += count
+        return torch.from_numpy(values.reshape(shape))
 
     def storage_id(self, pid):
         p = self.params_by_id[pid]
@@ -201,7 +218,7 @@ class Program:
             mean, logvar = args
             if not training:
                 return mean
-            return mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=self.generator)
+            return mean + torch.exp(0.5 * logvar) * self.standard_normal(tuple(mean.shape))
         if op == "vector_quantize":
             codebook = self.param(node, "codebook")
             keeper = self.codebooks.setdefault(node["id"], Codebook(codebook, self.generator))
@@ -409,16 +426,24 @@ def batch_inputs(ir, x, y, index):
     return inputs
 
 
-def train(program, train_x, train_y, seed):
+def train(program, train_x, train_y, seed, orders=None):
+    """Trains every stage; returns the mean training loss of the last epoch (per sample, as aelang's
+    metrics.jsonl `loss`) and the loss of every step. `orders`: each epoch's sample order (--replay);
+    else the peer shuffles with its own generator."""
     ir = program.ir
+    last_epoch_loss = float("nan")
+    step_losses = []
     order_rng = np.random.default_rng(seed)
+    epochs_run = 0
     for stage in stages(ir):
         phase = stage["phase"]
         ids = trainable(program, stage["nodes"] if stage["nodes"] is not None else stage["trainable_nodes"])
         opt = optimizer_for(program, ids, phase["optimizer"])
         batch = phase["batch"]
         for _ in range(stage["epochs"]):
-            order = order_rng.permutation(len(train_x))
+            order = order_rng.permutation(len(train_x)) if orders is None else orders[epochs_run]
+            epochs_run += 1
+            loss_sum = 0.0
             for start in range(0, len(order), batch):
                 inputs = batch_inputs(ir, train_x, train_y, order[start : start + batch])
                 given = None
@@ -430,6 +455,10 @@ def train(program, train_x, train_y, seed):
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
+                step_losses.append(float(loss))
+                loss_sum += step_losses[-1] * len(order[start : start + batch])
+            last_epoch_loss = loss_sum / len(order)
+    return last_epoch_loss, step_losses
 
 
 def evaluate(program, test_x, test_y, eval_objective, seed):
@@ -497,6 +526,7 @@ def main():
     parser.add_argument("workdir")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--replay", action="store_true", help="train on aelang's batch orders and noise (replay_orders.npy, replay_noise.npy)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -508,11 +538,20 @@ def main():
     test_y = load_optional(os.path.join(args.workdir, "test_y.npy"))
     program = Program(ir, os.path.join(args.workdir, "init"), args.seed)
     started = time.perf_counter()
-    train(program, train_x, train_y, args.seed)
+    orders = None
+    if args.replay:
+        orders = np.load(os.path.join(args.workdir, "replay_orders.npy")).astype(np.int64)
+        program.replayed_noise = np.load(os.path.join(args.workdir, "replay_noise.npy")).astype(np.float32).reshape(-1)
+    train_loss, step_losses = train(program, train_x, train_y, args.seed, orders)
+    if args.replay and program.noise_used != len(program.replayed_noise):
+        raise ValueError(f"aelang drew {len(program.replayed_noise)} noise values, this run used {program.noise_used}")
     seconds = time.perf_counter() - started
     eval_objective = ir["objective"] or ir["phases"][-1]["objective"]
     result = evaluate(program, test_x, test_y, eval_objective, args.seed)
     result["train_seconds"] = seconds
+    result["train_loss"] = train_loss
+    if args.replay:
+        result["step_losses"] = step_losses
     print(json.dumps(result))
 
 

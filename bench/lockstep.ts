@@ -1,0 +1,195 @@
+// aelang and PyTorch in lockstep: the same model, initial weights and data as bench/families.ts, and
+// now also the same batch order of every epoch and the same reparameterisation noise (aelang's, replayed
+// by the peer). The two sides then do the same arithmetic step by step, so the loss of every step
+// can be compared: what is left between them is float32 rounding (different kernels, different
+// summation orders), which training amplifies slowly. A systematic difference (an optimiser detail, a
+// loss computed otherwise, a gradient) shows from the first steps instead.
+//
+//   nice -n 10 node --import tsx bench/lockstep.ts [--families variational,deep-tied,...] [--epochs 5]
+//        [--train-size 60000] [--test-size 10000] [--batch 128] [--threads 2] [--seed 1] [--json out.json]
+//
+// Models whose training draws other noise (corruption, dropout, stochastic codes, VQ codebook
+// restarts) are refused: only the Gaussian latent's draws are replayed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRModel } from '../ir/types.js';
+import { selectBackend } from '../runtime/backends/index.js';
+import type { Dataset } from '../runtime/data/index.js';
+import { createOptimizer } from '../runtime/optim/optimizer.js';
+import { tidyValue } from '../runtime/program/gradient.js';
+import { buildProgram } from '../runtime/program/program.js';
+import { deriveSeed, Rng } from '../runtime/program/rng.js';
+import { batchInputs, batchStarts, modelInputs } from '../runtime/train/batches.js';
+import { planStages } from '../runtime/train/stages.js';
+import { trainStep } from '../runtime/train/step.js';
+import { codeFor } from '../runtime/train/validate.js';
+import { benchIR, chooseFamilies, describePeer, flagValue, mnistSubsets, npy, runPeer, testFigures, writeWork, type Figures } from './peer/work.js';
+
+/** The training PRNG, keeping every seed it hands to a tfjs random op. */
+class RecordingRng extends Rng {
+  readonly seeds: number[] = [];
+
+  override nextSeed(): number {
+    const seed = super.nextSeed();
+    this.seeds.push(seed);
+    return seed;
+  }
+}
+
+interface AelangRun extends Figures {
+  stepLosses: number[];
+  /** The sample order of every epoch, stage after stage. */
+  orders: Int32Array[];
+  /** Every reparameterisation draw, in the order drawn. */
+  noise: Float32Array[];
+}
+
+/**
+ * runtime/train/loop.ts without its callbacks (the same stages, optimiser, per-epoch PRNG, order and
+ * steps, so the run is the one `train()` makes), keeping the orders and the noise for the peer.
+ */
+function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, seed: number): AelangRun {
+  const started = performance.now();
+  const program = buildProgram(ir, { seed });
+  const inputs = modelInputs(ir);
+  const stepLosses: number[] = [];
+  const orders: Int32Array[] = [];
+  const noise: Float32Array[] = [];
+  let lastEpochLoss = Number.NaN;
+  try {
+    for (const [index, stage] of planStages(ir).entries()) {
+      const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
+      const optimizer = createOptimizer(stage.phase.optimizer, decayed);
+      const gaussians = (stage.greedy?.nodes ?? ir.nodes).filter((n) => n.op === 'gaussian_sample');
+      try {
+        for (let epoch = 0; epoch < stage.epochs; epoch++) {
+          const rng = new RecordingRng(deriveSeed(seed, index, epoch));
+          const order = rng.permutation(trainSet.count);
+          orders.push(order);
+          let lossSum = 0;
+          for (const start of batchStarts(trainSet.count, stage.phase.batch)) {
+            const size = Math.min(stage.phase.batch, trainSet.count - start);
+            const drawn = rng.seeds.length;
+            const result = tidyValue(() => {
+              const batch = batchInputs(trainSet, inputs, order, start, size);
+              const given = stage.greedy ? codeFor(program, batch, stage.greedy) : undefined;
+              return trainStep({
+                program,
+                objective: stage.objective,
+                optimizer,
+                trainable: stage.trainable,
+                inputs: batch,
+                rng,
+                ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
+                ...(given ? { given } : {}),
+              });
+            });
+            if (result.nonFinite) throw new Error(`step ${stepLosses.length + 1}: ${result.nonFinite.term} is ${result.nonFinite.value}; the peer would not skip it`);
+            const seeds = rng.seeds.slice(drawn);
+            if (seeds.length !== gaussians.length) {
+              throw new Error(`a step drew ${seeds.length} random tensors where its Gaussian latents draw ${gaussians.length}: this model has other noise, which the replay does not carry`);
+            }
+            // tf.randomNormal with a seed is a pure function of it: the same values the op drew.
+            seeds.forEach((s, i) => noise.push(tf.tidy(() => tf.randomNormal([size, ...gaussians[i]!.shape.slice(1).map(Number)], 0, 1, 'float32', s).dataSync() as Float32Array)));
+            stepLosses.push(result.loss);
+            lossSum += result.loss * size;
+          }
+          lastEpochLoss = lossSum / trainSet.count;
+        }
+      } finally {
+        optimizer.dispose();
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { ...testFigures(program, testSet, seed), trainLoss: lastEpochLoss, seconds, stepLosses, orders, noise };
+  } finally {
+    program.dispose();
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const relative = (a: number, t: number) => Math.abs(a - t) / Math.max(Math.abs(t), 1e-12);
+
+/** How far the two loss curves are apart: at the first step, over the first 100 steps, and in the
+ *  mean of the last epoch's step losses. */
+function compare(a: number[], t: number[], stepsPerEpoch: number) {
+  if (a.length !== t.length) throw new Error(`aelang took ${a.length} steps, the peer ${t.length}`);
+  const differences = a.map((v, i) => relative(v, t[i]!));
+  const early = Math.min(100, a.length);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const lastA = mean(a.slice(-stepsPerEpoch));
+  const lastT = mean(t.slice(-stepsPerEpoch));
+  return { steps: a.length, first: differences[0]!, earlyMax: Math.max(...differences.slice(0, early)), lastA, lastT, lastRelative: relative(lastA, lastT) };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const value = (flag: string) => flagValue(argv, flag);
+  const work = {
+    epochs: Number(value('--epochs') ?? 5),
+    batch: Number(value('--batch') ?? 128),
+    seed: Number(value('--seed') ?? 1),
+  };
+  const trainSize = Number(value('--train-size') ?? 60000);
+  const testSize = Number(value('--test-size') ?? 10000);
+  const threads = Number(value('--threads') ?? 2);
+  const families = chooseFamilies(value('--families') ?? 'variational');
+  const peer = describePeer(threads);
+  const selection = await selectBackend('wasm', { threads });
+  console.error(`aelang: wasm (${selection.reason}); PyTorch: ${peer}`);
+  const dataFor = mnistSubsets();
+  const dir = mkdtempSync(join(tmpdir(), 'ae-lockstep-'));
+  const rows: string[][] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    for (const family of families) {
+      try {
+        const ir = benchIR(family, work);
+        const trainSet = await dataFor(ir, 'train', trainSize);
+        const testSet = await dataFor(ir, 'test', testSize);
+        const familyDir = join(dir, family.name);
+        writeWork(familyDir, ir, trainSet, testSet, work.seed);
+        const aelang = trainAelang(ir, trainSet, testSet, work.seed);
+        writeFileSync(join(familyDir, 'replay_orders.npy'), npy(concat(aelang.orders.map((o) => Float32Array.from(o))), [aelang.orders.length, trainSet.count]));
+        writeFileSync(join(familyDir, 'replay_noise.npy'), npy(concat(aelang.noise), [aelang.noise.reduce((n, p) => n + p.length, 0)]));
+        const torch = runPeer(familyDir, threads, work.seed, ['--replay']);
+        const c = compare(aelang.stepLosses, torch.stepLosses ?? [], Math.ceil(trainSet.count / work.batch));
+        const nelbo = aelang.nelbo === undefined ? '' : `${aelang.nelbo.toFixed(2)} / ${torch.nelbo?.toFixed(2)}`;
+        rows.push([
+          family.name,
+          String(c.steps),
+          c.first.toExponential(1),
+          c.earlyMax.toExponential(1),
+          `${c.lastA.toPrecision(6)} / ${c.lastT.toPrecision(6)} (${c.lastRelative.toExponential(1)})`,
+          `${aelang.perImage.toFixed(3)} / ${torch.perImage.toFixed(3)}`,
+          nelbo,
+        ]);
+        const { orders: _orders, noise: _noise, ...kept } = aelang;
+        results[family.name] = { aelang: kept, torch };
+      } catch (error) {
+        rows.push([family.name, `not run: ${(error as Error).message.split('\n')[0]}`, '', '', '', '', '']);
+      }
+      console.error(`${family.name}: ${rows.at(-1)!.join(' | ')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const header = ['family', 'steps', 'loss rel. Δ, step 1', 'max rel. Δ, first 100 steps', 'mean step loss, last epoch (rel. Δ)', 'test error / image', 'negative ELBO'];
+  console.log(`MNIST: first ${trainSize} training and ${testSize} test images; ${work.epochs} epochs, batch ${work.batch}, seed ${work.seed}; both sides ${threads} thread(s); same order and noise`);
+  console.log(`aelang wasm (${selection.reason}) / PyTorch (${peer}); each pair: aelang / PyTorch\n`);
+  console.log([header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n'));
+  if (value('--json')) writeFileSync(value('--json')!, `${JSON.stringify({ work, trainSize, testSize, threads, peer, results })}\n`);
+}
+
+await main();
