@@ -329,8 +329,10 @@ def term_value(term, program, out):
         h = out[node["id"]]
         fn_name = node["attrs"]["activation"]["fn"]
         slope = {"sigmoid": h * (1 - h), "tanh": 1 - h ** 2, "relu": (h > 0).float(), "linear": torch.ones_like(h)}[fn_name]
-        per_sample = (slope ** 2 * (program.param(node, "kernel") ** 2).sum(0)).sum(1)
-        return reduce(per_sample, o["reduce"])
+        kernel = program.param(node, "kernel")
+        per_sample = (slope ** 2 * (kernel ** 2).sum(0)).sum(1)
+        # `mean` averages over the Jacobian's entries (inputs × code units), as aelang does.
+        return per_sample.mean() if o["reduce"] == "sum" else per_sample.mean() / kernel.numel()
     if fn == "weight_decay":
         kernels = [p for p in program.ir["parameters"] if p["role"] == "kernel" and p["trainable"] and "tiedTo" not in p]
         total = sum((program.storage[p["id"]] ** 2).sum() for p in kernels)

@@ -137,10 +137,13 @@ export const lossTerms = Object.freeze({
     ir: ({ reduce, options }) => ({ fn: 'kl_sparsity', options: { reduce, rho: options.rho } }),
   }),
   contractive: term({
-    doc: 'Squared Frobenius norm of d code / d input.',
+    doc: 'Squared Frobenius norm of d code / d input, per sample, averaged over the batch.',
     tensors: ['code', 'input'],
     options: {},
-    defaultReduce: 'mean',
+    // The norm sums over the Jacobian's entries, as Rifai et al. (2011) weigh it (λ ≈ 1e-4):
+    // averaging over them instead divides the penalty by inputs × code units (50,176 for 784 → 64),
+    // which left `1e-4 * contractive(z, x)` regularising nothing.
+    defaultReduce: 'sum',
     perElement: false,
     regularisesCode: true,
     ir: ({ tensors: [code, input], reduce }, context) =>

@@ -25,8 +25,10 @@ describe('AE5008 loss mixes sum and mean reductions', () => {
     expect(lint(mixedReductions, { latent: 'z = gaussian(8)', loss: 'mse(x_hat, x) + kl(z, reduce = mean)' })).toEqual([]);
   });
 
-  it('ignores terms whose reduce is not over sample elements (cross_entropy, kl_sparsity, weight_decay)', () => {
+  it('ignores terms whose reduce is not over sample elements (cross_entropy, kl_sparsity, weight_decay, contractive)', () => {
     expect(lint(mixedReductions, { encoder: 'dense(64, act = sigmoid) as h', loss: 'mse(x_hat, x) + kl_sparsity(h, reduce = sum) + weight_decay(reduce = sum)' })).toEqual([]);
+    // contractive sums by default: the contractive example's `mse(x_hat, x) + 1e-4 * contractive(z, x)` stays quiet.
+    expect(lint(mixedReductions, { latent: 'z = dense(64, act = sigmoid)', loss: 'mse(x_hat, x) + 1e-4 * contractive(z, x)' })).toEqual([]);
   });
 
   it('checks each phase loss on its own', () => {

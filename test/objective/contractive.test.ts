@@ -15,6 +15,13 @@ describe('contractive(z, x) needs z differentiable from x (AE4009)', () => {
     expect(terms[1]).toMatchObject({ fn: 'contractive', weight: 1e-4, args: ['latent.z', 'x'] });
   });
 
+  it('sums the squared Jacobian over its entries by default (the Frobenius norm Rifai et al. weigh by 1e-4), and averages them when asked', () => {
+    const byDefault = lower('z = dense(64, act = sigmoid)', 'mse(x_hat, x) + 1e-4 * contractive(z, x)');
+    expect(byDefault.terms[1]!.options).toEqual({ reduce: 'sum' });
+    const averaged = lower('z = dense(64, act = sigmoid)', 'mse(x_hat, x) + 1e-4 * contractive(z, x, reduce = mean)');
+    expect(averaged.terms[1]!.options).toEqual({ reduce: 'mean' });
+  });
+
   it('rejects a binary code, pointing at it, with the latent as related', () => {
     const { diagnostics } = lower('z = binary(16)', 'mse(x_hat, x) + 1e-4 * contractive(z, x)');
     expect(codes(diagnostics)).toEqual(['AE4009 6:45']);
