@@ -6,6 +6,7 @@ import { resizeNearestNeighborGradFor } from './resize_nearest_neighbor_grad.js'
 import { TRAINING_KERNELS } from './training_kernels.js';
 import { conv2DBackpropFilterWasm } from './wasm/conv2d_backprop_filter.js';
 import { fusedMatMulWasm } from './wasm/fused_mat_mul.js';
+import { log1pWasm } from './wasm/log1p.js';
 import { maxPoolGradWasm } from './wasm/max_pool_grad.js';
 import { maxPoolWithArgmaxWasm } from './wasm/max_pool_with_argmax.js';
 import { oneHotWasm } from './wasm/one_hot.js';
@@ -24,7 +25,7 @@ const ADDED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
  */
 const REPLACED: Partial<Record<BackendName, tf.KernelConfig[]>> = {
   cpu: [resizeNearestNeighborGradFor('cpu')],
-  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm'), oneHotWasm, fusedMatMulWasm, ...VIA_CPU_WASM],
+  wasm: [maxPoolWithArgmaxWasm, maxPoolGradWasm, resizeNearestNeighborGradFor('wasm'), oneHotWasm, fusedMatMulWasm, log1pWasm, ...VIA_CPU_WASM],
 };
 
 /**

@@ -24,7 +24,7 @@ async function onBoth<T>(run: () => T): Promise<{ cpu: T; wasm: T }> {
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 
 describe('kernel registration', () => {
-  it('adds the two kernels wasm lacks and replaces the nine it computes wrongly (in some case); cpu gets its fix', () => {
+  it('adds the two kernels wasm lacks and replaces the eleven it computes wrongly (in some case); cpu gets its fix', () => {
     expect(kernelsRegisteredFor('wasm')).toEqual([
       'Cast',
       'ClipByValue',
@@ -32,9 +32,11 @@ describe('kernel registration', () => {
       'Log1p',
       'MaxPoolGrad',
       'MaxPoolWithArgmax',
+      'Mean',
       'OneHot',
       'Reciprocal',
       'ResizeNearestNeighborGrad',
+      'Sum',
       'UnsortedSegmentSum',
       '_FusedMatMul',
     ]);

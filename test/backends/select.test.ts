@@ -142,8 +142,8 @@ describe('describeBackend (for run.json)', () => {
       detail: 'SIMD, 2 threads',
       tfjsVersion: '4.22.0',
       addedKernels: [
-        'Cast', 'ClipByValue', 'Conv2DBackpropFilter', 'Log1p', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'OneHot',
-        'Reciprocal', 'ResizeNearestNeighborGrad', 'UnsortedSegmentSum', '_FusedMatMul',
+        'Cast', 'ClipByValue', 'Conv2DBackpropFilter', 'Log1p', 'MaxPoolGrad', 'MaxPoolWithArgmax', 'Mean', 'OneHot',
+        'Reciprocal', 'ResizeNearestNeighborGrad', 'Sum', 'UnsortedSegmentSum', '_FusedMatMul',
       ],
       wasm: { simd: true, threads: 2 },
     });

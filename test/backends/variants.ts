@@ -157,6 +157,16 @@ for (const [kernel, op] of Object.entries(REDUCTIONS))
     for (const keepDims of [false, true])
       for (const dtype of ['float32', 'int32'] as const)
         add(kernel, `${kernel} ${dtype} axis ${JSON.stringify(axis)} keepDims ${keepDims}`, (i) => op(make(i, dtype, [3, 5]), axis, keepDims));
+// Long reductions of similar values (a loss: the mean of a batch's bce terms near ln 2), where a
+// float32 accumulator drifts; and Log1p of small arguments (bce's log1p(exp(−|l|))), checked
+// relative to the value since a tolerance on the scale of 1 cannot see it.
+const nearLn2 = (i: Inputs, shape: number[]) => tf.add(Math.LN2, tf.mul(1e-4, i.float(shape)));
+add('Sum', 'sum of 100,352 values near ln 2', (i) => tf.sum(nearLn2(i, [128, 784])));
+add('Sum', 'sum over each image of [128, 28, 28, 1] near ln 2', (i) => tf.sum(nearLn2(i, [128, 28, 28, 1]), [1, 2, 3]));
+add('Mean', 'mean of [128, 28, 28, 1] near ln 2', (i) => tf.mean(nearLn2(i, [128, 28, 28, 1])));
+add('Log1p', 'log1p of 1e-2 … 1e-12, scaled to 1 by the exact value', () =>
+  tf.div(tf.log1p(tf.tensor1d([1e-2, 1e-4, 7e-4, 1e-6, 1e-8, 1e-12])), tf.tensor1d([1e-2, 1e-4, 7e-4, 1e-6, 1e-8, 1e-12].map(Math.log1p))),
+);
 for (const axes of [[0, 1, 2], [1, 2], [3], [0]]) {
   add('Mean', `moments over [${axes}] of [2,3,3,4]`, (i) => {
     const { mean, variance } = tf.moments(i.float([2, 3, 3, 4]), axes, true);

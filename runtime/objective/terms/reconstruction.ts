@@ -30,9 +30,10 @@ export const bce: TermFn<'bce'> = (term, ctx) => reduce(bceElements(term, ctx), 
 export function bceElements(term: IRTerm<'bce'>, ctx: TermContext): tf.Tensor {
   const target = ctx.value(term.args[1]!);
   if (term.options.fromLogits !== undefined) {
-    // max(l, 0) - l·t + log(1 + exp(-|l|)): no overflow for any l.
+    // max(l, 0) - l·t + log(1 + exp(-|l|)): no overflow for any l. The last term as softplus(-|l|),
+    // one kernel, accurate where exp(-|l|) is tiny (a confident pixel) on every backend.
     const l = logitsOf(term.options.fromLogits, ctx);
-    return tf.add(tf.sub(tf.relu(l), tf.mul(l, target)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
+    return tf.add(tf.sub(tf.relu(l), tf.mul(l, target)), tf.softplus(tf.neg(tf.abs(l))));
   }
   const p = tf.clipByValue(ctx.value(term.args[0]!), EPSILON, 1 - EPSILON);
   return tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))));
