@@ -17,19 +17,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel } from '../ir/types.js';
 import { selectBackend } from '../runtime/backends/index.js';
 import type { Dataset } from '../runtime/data/index.js';
-import { createOptimizer } from '../runtime/optim/optimizer.js';
-import { tidyValue } from '../runtime/program/gradient.js';
 import { buildProgram } from '../runtime/program/program.js';
 import { deriveSeed, Rng } from '../runtime/program/rng.js';
-import { batchInputs, batchStarts, modelInputs } from '../runtime/train/batches.js';
+import { modelInputs } from '../runtime/train/batches.js';
+import type { BatchLogs, Callback, EpochLogs, LoopContext } from '../runtime/train/callbacks/callback.js';
+import { runLoop } from '../runtime/train/loop.js';
 import { planStages } from '../runtime/train/stages.js';
-import { trainStep } from '../runtime/train/step.js';
-import { codeFor } from '../runtime/train/validate.js';
 import { benchIR, chooseFamilies, describePeer, flagValue, mnistSubsets, npy, runPeer, testFigures, writeWork, type Figures } from './peer/work.js';
 
-/** The training PRNG, keeping every seed it hands to a tfjs random op. */
+/** The epoch's PRNG, continued, keeping every seed it hands to a tfjs random op. */
 class RecordingRng extends Rng {
   readonly seeds: number[] = [];
+
+  constructor(private readonly inner: Rng) {
+    super(0);
+  }
+
+  // normal() and permutation() draw through next(): everything continues the loop's own stream.
+  override next(): number {
+    return this.inner.next();
+  }
+
+  override getState(): number {
+    return this.inner.getState();
+  }
 
   override nextSeed(): number {
     const seed = super.nextSeed();
@@ -38,71 +49,70 @@ class RecordingRng extends Rng {
   }
 }
 
+/**
+ * What the peer needs to replay a run: each epoch's order (recomputed from the seed as the loop
+ * draws it) and every reparameterisation draw (the loop's PRNG swapped for a recording one at the
+ * start of each epoch; tf.randomNormal with a seed is a pure function of it, so the draws are
+ * made again from the recorded seeds). Refuses a model that draws anything else.
+ */
+class Recorder implements Callback {
+  readonly stepLosses: number[] = [];
+  readonly orders: Int32Array[] = [];
+  readonly noise: Float32Array[] = [];
+  lastEpochLoss = Number.NaN;
+  private rng?: RecordingRng;
+
+  constructor(private readonly seed: number) {}
+
+  onEpochBegin(context: LoopContext): void {
+    this.orders.push(new Rng(deriveSeed(this.seed, context.stageIndex, context.epoch)).permutation(context.dataset.count));
+    this.rng = new RecordingRng(context.rng);
+    context.rng = this.rng;
+  }
+
+  onBatchEnd(context: LoopContext, logs: BatchLogs): void {
+    const { result, size } = logs;
+    if (result.nonFinite) throw new Error(`step ${this.stepLosses.length + 1}: ${result.nonFinite.term} is ${result.nonFinite.value}; the peer would not skip it`);
+    const gaussians = (context.stage.greedy?.nodes ?? context.program.ir.nodes).filter((n) => n.op === 'gaussian_sample');
+    const seeds = this.rng!.seeds.splice(0);
+    if (seeds.length !== gaussians.length) {
+      throw new Error(`a step drew ${seeds.length} random tensors where its Gaussian latents draw ${gaussians.length}: this model has other noise, which the replay does not carry`);
+    }
+    seeds.forEach((s, i) => this.noise.push(tf.tidy(() => tf.randomNormal([size, ...gaussians[i]!.shape.slice(1).map(Number)], 0, 1, 'float32', s).dataSync() as Float32Array)));
+    this.stepLosses.push(result.loss);
+  }
+
+  onEpochEnd(_context: LoopContext, logs: EpochLogs): void {
+    this.lastEpochLoss = logs.loss;
+  }
+}
+
 interface AelangRun extends Figures {
   stepLosses: number[];
-  /** The sample order of every epoch, stage after stage. */
   orders: Int32Array[];
-  /** Every reparameterisation draw, in the order drawn. */
   noise: Float32Array[];
 }
 
-/**
- * runtime/train/loop.ts without its callbacks (the same stages, optimiser, per-epoch PRNG, order and
- * steps, so the run is the one `train()` makes), keeping the orders and the noise for the peer.
- */
-function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, seed: number): AelangRun {
+/** The training loop `train()` runs (runtime/train/loop.ts), with the recorder as its only callback. */
+async function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, seed: number): Promise<AelangRun> {
   const started = performance.now();
   const program = buildProgram(ir, { seed });
-  const inputs = modelInputs(ir);
-  const stepLosses: number[] = [];
-  const orders: Int32Array[] = [];
-  const noise: Float32Array[] = [];
-  let lastEpochLoss = Number.NaN;
+  const recorder = new Recorder(seed);
   try {
-    for (const [index, stage] of planStages(ir).entries()) {
-      const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
-      const optimizer = createOptimizer(stage.phase.optimizer, decayed);
-      const gaussians = (stage.greedy?.nodes ?? ir.nodes).filter((n) => n.op === 'gaussian_sample');
-      try {
-        for (let epoch = 0; epoch < stage.epochs; epoch++) {
-          const rng = new RecordingRng(deriveSeed(seed, index, epoch));
-          const order = rng.permutation(trainSet.count);
-          orders.push(order);
-          let lossSum = 0;
-          for (const start of batchStarts(trainSet.count, stage.phase.batch)) {
-            const size = Math.min(stage.phase.batch, trainSet.count - start);
-            const drawn = rng.seeds.length;
-            const result = tidyValue(() => {
-              const batch = batchInputs(trainSet, inputs, order, start, size);
-              const given = stage.greedy ? codeFor(program, batch, stage.greedy) : undefined;
-              return trainStep({
-                program,
-                objective: stage.objective,
-                optimizer,
-                trainable: stage.trainable,
-                inputs: batch,
-                rng,
-                ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
-                ...(given ? { given } : {}),
-              });
-            });
-            if (result.nonFinite) throw new Error(`step ${stepLosses.length + 1}: ${result.nonFinite.term} is ${result.nonFinite.value}; the peer would not skip it`);
-            const seeds = rng.seeds.slice(drawn);
-            if (seeds.length !== gaussians.length) {
-              throw new Error(`a step drew ${seeds.length} random tensors where its Gaussian latents draw ${gaussians.length}: this model has other noise, which the replay does not carry`);
-            }
-            // tf.randomNormal with a seed is a pure function of it: the same values the op drew.
-            seeds.forEach((s, i) => noise.push(tf.tidy(() => tf.randomNormal([size, ...gaussians[i]!.shape.slice(1).map(Number)], 0, 1, 'float32', s).dataSync() as Float32Array)));
-            stepLosses.push(result.loss);
-            lossSum += result.loss * size;
-          }
-          lastEpochLoss = lossSum / trainSet.count;
-        }
-      } finally {
-        optimizer.dispose();
-      }
-    }
+    await runLoop(
+      {
+        program,
+        stages: planStages(ir),
+        inputs: modelInputs(ir),
+        seedOf: () => seed,
+        batchOf: (stage) => stage.phase.batch,
+        dataOf: async () => ({ dataset: trainSet }),
+        callbacks: [recorder],
+      },
+      { stage: 0, epoch: 0, step: 0 },
+    );
     const seconds = (performance.now() - started) / 1000;
+    const { stepLosses, orders, noise, lastEpochLoss } = recorder;
     return { ...testFigures(program, testSet, seed), trainLoss: lastEpochLoss, seconds, stepLosses, orders, noise };
   } finally {
     program.dispose();
@@ -160,7 +170,7 @@ async function main(): Promise<void> {
         const testSet = await dataFor(ir, 'test', testSize);
         const familyDir = join(dir, family.name);
         writeWork(familyDir, ir, trainSet, testSet, work.seed);
-        const aelang = trainAelang(ir, trainSet, testSet, work.seed);
+        const aelang = await trainAelang(ir, trainSet, testSet, work.seed);
         writeFileSync(join(familyDir, 'replay_orders.npy'), npy(concat(aelang.orders.map((o) => Float32Array.from(o))), [aelang.orders.length, trainSet.count]));
         writeFileSync(join(familyDir, 'replay_noise.npy'), npy(concat(aelang.noise), [aelang.noise.reduce((n, p) => n + p.length, 0)]));
         const torch = runPeer(familyDir, threads, work.seed, ['--replay']);
