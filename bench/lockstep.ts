@@ -18,6 +18,7 @@ import type { IRModel } from '../ir/types.js';
 import { selectBackend } from '../runtime/backends/index.js';
 import type { Dataset } from '../runtime/data/index.js';
 import { buildProgram } from '../runtime/program/program.js';
+import { concat } from '../runtime/tasks/decode.js';
 import { deriveSeed, Rng } from '../runtime/program/rng.js';
 import { modelInputs } from '../runtime/train/batches.js';
 import type { BatchLogs, Callback, EpochLogs, LoopContext } from '../runtime/train/callbacks/callback.js';
@@ -117,16 +118,6 @@ async function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, see
   } finally {
     program.dispose();
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 const relative = (a: number, t: number) => Math.abs(a - t) / Math.max(Math.abs(t), 1e-12);
