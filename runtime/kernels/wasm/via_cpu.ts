@@ -26,7 +26,13 @@ function reducedCount(args: KernelArgs): number {
 
 /** Reductions this long drift in a float32 accumulator (a sum of n similar values by up to ~n·2⁻²⁴). */
 const LONG_REDUCTION = 1024;
-const longFloatReduction = (args: KernelArgs) => inputDtype(args) === 'float32' && reducedCount(args) >= LONG_REDUCTION;
+
+/** A float32 Sum or Mean of many values to one number: how every loss and metric is reduced. */
+const longTotal = (args: KernelArgs) => {
+  const x = args.inputs['x'] as tf.TensorInfo;
+  const count = reducedCount(args);
+  return x.dtype === 'float32' && count >= LONG_REDUCTION && count === x.shape.reduce((a, b) => a * b, 1);
+};
 
 /**
  * tfjs-backend-wasm 4.22 kernels found wrong by test/backends/survey.test.ts, each with what it gives:
@@ -37,15 +43,16 @@ const longFloatReduction = (args: KernelArgs) => inputDtype(args) === 'float32' 
  * - Sum and Mean add float32 values into one float32 accumulator, so long reductions drift: the
  *   mean of the 100,352 bce terms of a 128-image batch at initialisation (values near ln 2) comes
  *   out 0.637999 where it is 0.638119 (1.9e-4 low; cpu and PyTorch agree on the latter), and every
- *   loss and metric the runtime reports is such a mean (found by bench/lockstep.ts). Reductions of
- *   1,024 or more values per output run on cpu, which adds in double precision; short ones (a
- *   bias gradient over a batch) stay on wasm.
+ *   loss and metric the runtime reports is such a mean (found by bench/lockstep.ts). Totals (a
+ *   reduction to one number) of 1,024 or more values run on cpu, which adds in double precision;
+ *   the rest stay on wasm: short ones are exact enough, and moving a conv layer's bias gradient
+ *   (a sum over batch × height × width per channel) to cpu made conv training 2.5× slower.
  * (Log1p, wrong on int32 and inaccurate on float32, has a kernel of its own: log1p.ts.)
  */
 export const VIA_CPU_WASM: tf.KernelConfig[] = [
   viaCpuWhen(tf.Cast, (args) => (args.attrs as unknown as tf.CastAttrs).dtype === 'bool' && inputDtype(args) !== 'bool'),
   viaCpuWhen(tf.ClipByValue, (args) => inputDtype(args) === 'int32'),
   viaCpuWhen(tf.Reciprocal, (args) => inputDtype(args) === 'int32'),
-  viaCpuWhen(tf.Sum, longFloatReduction),
-  viaCpuWhen(tf.Mean, longFloatReduction),
+  viaCpuWhen(tf.Sum, longTotal),
+  viaCpuWhen(tf.Mean, longTotal),
 ];
