@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { IRModel } from '../ir/types.js';
+import type { IRModel, IRNode } from '../ir/types.js';
 import { selectBackend } from '../runtime/backends/index.js';
 import type { Dataset } from '../runtime/data/index.js';
 import { buildProgram } from '../runtime/program/program.js';
@@ -62,8 +62,14 @@ class Recorder implements Callback {
   readonly noise: Float32Array[] = [];
   lastEpochLoss = Number.NaN;
   private rng?: RecordingRng;
+  /** The Gaussian latents the stage's steps run, in the order they draw. */
+  private gaussians: IRNode[] = [];
 
   constructor(private readonly seed: number) {}
+
+  onStageBegin(context: LoopContext): void {
+    this.gaussians = (context.stage.greedy?.nodes ?? context.program.ir.nodes).filter((n) => n.op === 'gaussian_sample');
+  }
 
   onEpochBegin(context: LoopContext): void {
     this.orders.push(new Rng(deriveSeed(this.seed, context.stageIndex, context.epoch)).permutation(context.dataset.count));
@@ -71,10 +77,10 @@ class Recorder implements Callback {
     context.rng = this.rng;
   }
 
-  onBatchEnd(context: LoopContext, logs: BatchLogs): void {
+  onBatchEnd(_context: LoopContext, logs: BatchLogs): void {
     const { result, size } = logs;
     if (result.nonFinite) throw new Error(`step ${this.stepLosses.length + 1}: ${result.nonFinite.term} is ${result.nonFinite.value}; the peer would not skip it`);
-    const gaussians = (context.stage.greedy?.nodes ?? context.program.ir.nodes).filter((n) => n.op === 'gaussian_sample');
+    const gaussians = this.gaussians;
     const seeds = this.rng!.seeds.splice(0);
     if (seeds.length !== gaussians.length) {
       throw new Error(`a step drew ${seeds.length} random tensors where its Gaussian latents draw ${gaussians.length}: this model has other noise, which the replay does not carry`);
