@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceFolders = ['diagnostics', 'grammar', 'ir', 'compiler', 'runtime', 'cli', 'lsp', 'export'];
+const sourceFolders = ['diagnostics', 'onnx', 'grammar', 'ir', 'compiler', 'runtime', 'cli', 'lsp', 'export'];
 
 if (process.argv.includes('--clean')) rmSync(join(root, 'dist'), { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

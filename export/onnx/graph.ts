@@ -2,7 +2,7 @@
 // aelang keeps images NHWC; ONNX's Conv, ConvTranspose, MaxPool, Resize and BatchNormalization
 // want NCHW. Each rank-4 value records which it is in, and a Transpose is inserted only where an
 // op needs the other one (once per value), so a chain of convolutions stays NCHW throughout.
-import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage } from './proto.js';
+import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage } from '../../onnx/proto.js';
 
 export type Layout = 'nhwc' | 'nchw' | 'plain';
 

@@ -7,7 +7,7 @@ import { selectPart } from '../parts.js';
 import { checkWeights, ExportError, type ModelPart, type Weights } from '../weights.js';
 import { OnnxGraph, type Value } from './graph.js';
 import { lowerings, type LoweringContext } from './ops.js';
-import { DataType, encodeModel, type ValueInfoMessage } from './proto.js';
+import { DataType, encodeModel, type ValueInfoMessage } from '../../onnx/proto.js';
 
 export const ONNX_OPSET = 17;
 const ONNX_IR_VERSION = 8;

@@ -6,7 +6,7 @@ import type { ActivationSpec, IRModel, IRNode, ParameterRole, Shape } from '../.
 import { transposedConvGeometry, windowPads as pads } from '../geometry.js';
 import { ExportError, storedParameter, type Weights } from '../weights.js';
 import { attr, type OnnxGraph, type Value } from './graph.js';
-import { DataType } from './proto.js';
+import { DataType } from '../../onnx/proto.js';
 
 export interface LoweringContext {
   graph: OnnxGraph;

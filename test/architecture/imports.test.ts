@@ -11,11 +11,12 @@ const root = resolve(import.meta.dirname, '../..');
 const allowed: Record<string, readonly string[]> = {
   diagnostics: [],
   ir: [],
+  onnx: [],
   grammar: ['diagnostics'],
   compiler: ['diagnostics', 'grammar', 'ir'],
-  runtime: ['ir'],
-  export: ['ir'],
-  cli: ['diagnostics', 'grammar', 'ir', 'compiler', 'runtime', 'export', 'lsp'],
+  runtime: ['ir', 'onnx'],
+  export: ['ir', 'onnx'],
+  cli: ['diagnostics', 'grammar', 'ir', 'onnx', 'compiler', 'runtime', 'export', 'lsp'],
   lsp: ['diagnostics', 'grammar', 'ir', 'compiler'],
 };
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { encode, loadRun, reconstruct } from '../../runtime/tasks/index.js';
 import { loadDataset, sampleRange } from '../../runtime/data/index.js';
-import { decodeModel } from '../../export/onnx/proto.js';
+import { decodeModel } from '../../onnx/proto.js';
 import { parseNpy } from '../../runtime/data/npy.js';
 import { encodeNpy } from '../../runtime/io/index.js';
 import { maxDifference } from './models.js';

@@ -1,0 +1,144 @@
+// A symbolic ONNX graph that can differentiate itself. Each value knows its shape (the batch
+// dimension null) and whether it depends on a trainable parameter; each primitive (primitives.ts)
+// emits its forward nodes and records its gradient rule, a vector-Jacobian product written with the
+// same primitives. `gradients` walks that tape backwards from a scalar, so the training step's
+// backward pass is more nodes of the same graph, and ONNX Runtime runs forward, backward and the
+// optimiser update in one `run`.
+import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from '../../../onnx/proto.js';
+
+export type Dim = number | null;
+
+export interface Sym {
+  readonly name: string;
+  readonly shape: readonly Dim[];
+  /** Depends on a value whose gradient is asked for: only these are differentiated through. */
+  readonly varying: boolean;
+}
+
+/** The gradient of each input of a primitive, given the gradient of its output (null: none). */
+export type GradientRule = (gradient: Sym) => (Sym | null)[];
+
+interface TapeEntry {
+  output: Sym;
+  inputs: readonly Sym[];
+  rule: GradientRule;
+}
+
+export const attr = {
+  int: (name: string, i: number): AttributeMessage => ({ name, type: AttributeType.INT, i }),
+  ints: (name: string, ints: readonly number[]): AttributeMessage => ({ name, type: AttributeType.INTS, ints: [...ints] }),
+  float: (name: string, f: number): AttributeMessage => ({ name, type: AttributeType.FLOAT, f }),
+};
+
+export class StepGraph {
+  readonly nodes: NodeMessage[] = [];
+  readonly initializers: TensorMessage[] = [];
+  readonly inputs: ValueInfoMessage[] = [];
+  readonly outputs: ValueInfoMessage[] = [];
+  private readonly tape: TapeEntry[] = [];
+  private readonly taken = new Set<string>();
+  private readonly scalars = new Map<number, Sym>();
+  private readonly int64Constants = new Map<string, Sym>();
+
+  private unique(base: string): string {
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}_${n}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  /** A graph input (a batch, a parameter, a noise draw, an optimiser scalar). */
+  input(name: string, shape: readonly Dim[], varying: boolean, elemType: number = DataType.FLOAT): Sym {
+    if (this.taken.has(name)) throw new Error(`step graph: input '${name}' declared twice`);
+    this.taken.add(name);
+    this.inputs.push(valueInfo(name, shape, elemType));
+    return { name, shape, varying };
+  }
+
+  /** Marks `value` as a graph output under `name`. */
+  output(name: string, value: Sym): void {
+    const out = this.unique(name);
+    this.nodes.push({ name: out, op_type: 'Identity', input: [value.name], output: [out], attribute: [] });
+    this.outputs.push(valueInfo(out, value.shape, DataType.FLOAT));
+  }
+
+  /** A float scalar constant, made once per value. */
+  scalar(value: number): Sym {
+    const known = this.scalars.get(value);
+    if (known) return known;
+    const name = this.unique(`const_${value}`);
+    this.initializers.push({ name, dims: [], data_type: DataType.FLOAT, raw_data: new Uint8Array(Float32Array.of(value).buffer) });
+    const sym = { name, shape: [], varying: false };
+    this.scalars.set(value, sym);
+    return sym;
+  }
+
+  /** A constant float tensor (a fixed matrix such as an identity). */
+  floats(base: string, shape: number[], values: Float32Array): Sym {
+    const name = this.unique(base);
+    this.initializers.push({ name, dims: shape, data_type: DataType.FLOAT, raw_data: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) });
+    return { name, shape, varying: false };
+  }
+
+  /** An int64 vector constant (axes, shapes), made once per value. */
+  int64s(values: readonly number[]): Sym {
+    const key = values.join(',');
+    const known = this.int64Constants.get(key);
+    if (known) return known;
+    const name = this.unique(`ints_${key.replace(/-/g, 'm').replace(/,/g, '_') || 'empty'}`);
+    this.initializers.push({ name, dims: [values.length], data_type: DataType.INT64, raw_data: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
+    const sym = { name, shape: [values.length], varying: false };
+    this.int64Constants.set(key, sym);
+    return sym;
+  }
+
+  /**
+   * Emits one ONNX node. With a rule and a varying input, the node joins the tape; without a rule a
+   * varying input is an error (a primitive that cannot be differentiated sits on a gradient path).
+   */
+  emit(op: string, inputs: readonly Sym[], shape: readonly Dim[], options: { attributes?: AttributeMessage[]; rule?: GradientRule; base?: string } = {}): Sym {
+    const name = this.unique(options.base ?? op.toLowerCase());
+    this.nodes.push({ name, op_type: op, input: inputs.map((i) => i.name), output: [name], attribute: options.attributes ?? [] });
+    const varying = options.rule !== undefined && inputs.some((i) => i.varying);
+    const output = { name, shape, varying };
+    if (varying) this.tape.push({ output, inputs, rule: options.rule! });
+    return output;
+  }
+
+  /** Like emit, for an op with no gradient (shapes, masks, noise): its output never varies. */
+  constant(op: string, inputs: readonly Sym[], shape: readonly Dim[], attributes: AttributeMessage[] = []): Sym {
+    const name = this.unique(op.toLowerCase());
+    this.nodes.push({ name, op_type: op, input: inputs.map((i) => i.name), output: [name], attribute: attributes });
+    return { name, shape, varying: false };
+  }
+
+  /**
+   * Reverse mode: the gradient of the scalar `loss` with respect to each of `wrt` (null where
+   * the loss does not depend on it). Gradients reaching a value twice are summed.
+   */
+  gradients(loss: Sym, wrt: readonly Sym[], add: (a: Sym, b: Sym) => Sym, ones: (like: Sym) => Sym): (Sym | null)[] {
+    const grads = new Map<string, Sym>([[loss.name, ones(loss)]]);
+    const accumulate = (value: Sym, gradient: Sym) => {
+      const known = grads.get(value.name);
+      grads.set(value.name, known ? add(known, gradient) : gradient);
+    };
+    // New tape entries made while differentiating (gradient rules use primitives) are not walked.
+    const entries = this.tape.slice();
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i]!;
+      const gradient = grads.get(entry.output.name);
+      if (!gradient) continue;
+      const inputGradients = entry.rule(gradient);
+      entry.inputs.forEach((input, k) => {
+        const g = inputGradients[k];
+        if (input.varying && g) accumulate(input, g);
+      });
+    }
+    return wrt.map((w) => grads.get(w.name) ?? null);
+  }
+}
+
+function valueInfo(name: string, shape: readonly Dim[], elemType: number): ValueInfoMessage {
+  const dim = shape.map((d) => (d === null ? { dim_param: 'batch' } : { dim_value: d }));
+  return { name, type: { tensor_type: { elem_type: elemType, shape: { dim } } } };
+}

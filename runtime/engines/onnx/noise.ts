@@ -1,0 +1,39 @@
+// The noise a training step feeds its graph, drawn as the tfjs lowering draws it: one seed from the
+// epoch's PRNG per stochastic node, in node order, into the same tfjs random op. So a step on ONNX
+// Runtime sees exactly the corruption, dropout and reparameterisation draws the tfjs engines see,
+// which is what lets the conformance tests and bench/lockstep.ts compare the two step by step.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../../program/rng.js';
+import type { NoiseInput } from './lower.js';
+
+/** The arrays for one step's noise inputs, by input name. */
+export function drawNoise(noise: readonly NoiseInput[], batch: number, rng: Rng): Map<string, Float32Array> {
+  const feeds = new Map<string, Float32Array>();
+  for (const input of noise) {
+    const shape = [batch, ...input.shape.slice(1).map((d) => d ?? 1)];
+    const seed = rng.nextSeed();
+    const arrays = tf.tidy(() => draw(input, shape, seed).map((t) => Float32Array.from(t.dataSync())));
+    input.inputs.forEach((name, i) => feeds.set(name, arrays[i]!));
+  }
+  return feeds;
+}
+
+function draw({ noise }: NoiseInput, shape: number[], seed: number): tf.Tensor[] {
+  switch (noise.kind) {
+    case 'normal':
+      return [tf.randomNormal(shape, 0, noise.std, 'float32', seed)];
+    case 'uniform':
+      return [tf.randomUniform(shape, 0, 1, 'float32', seed)];
+    case 'mask':
+      return [tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', seed), noise.rate), 'float32')];
+    case 'dropout':
+      // tf.dropout's own multiplier: floor(u + keep) / keep
+      return [tf.dropout(tf.ones(shape), noise.rate, undefined, seed)];
+    case 'salt_pepper': {
+      const u = tf.randomUniform(shape, 0, 1, 'float32', seed);
+      const low = tf.cast(tf.less(u, noise.rate / 2), 'float32');
+      const high = tf.cast(tf.logicalAnd(tf.greaterEqual(u, noise.rate / 2), tf.less(u, noise.rate)), 'float32');
+      return [tf.sub(1, tf.add(low, high)), low, high];
+    }
+  }
+}

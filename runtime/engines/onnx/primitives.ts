@@ -1,0 +1,246 @@
+// The primitives of the training-step graph: each emits its ONNX node(s) and its gradient rule,
+// written with these same primitives. Shapes are tracked statically (batch null), which is what
+// the broadcasting rules need to sum a gradient back to its input's shape.
+import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
+
+// ---------------------------------------------------------------- shapes
+
+function broadcastShape(a: readonly Dim[], b: readonly Dim[]): Dim[] {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    // a missing leading dimension broadcasts as 1 (not `?? 1`: null is the batch dimension)
+    const x = i < rank - a.length ? 1 : a[a.length - rank + i]!;
+    const y = i < rank - b.length ? 1 : b[b.length - rank + i]!;
+    out.push(x === 1 ? y : y === 1 ? x : x === null ? y : x);
+  }
+  return out;
+}
+
+/** Sums `gradient` (of broadcast shape `outShape`) back to `target`'s shape. */
+function unbroadcast(g: StepGraph, gradient: Sym, target: Sym): Sym {
+  const out = gradient.shape;
+  const lead = out.length - target.shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const t = i < lead ? undefined : target.shape[i - lead];
+    if (t === undefined || (t === 1 && out[i] !== 1)) axes.push(i);
+  }
+  if (axes.length === 0) return gradient;
+  const summed = g.emit('ReduceSum', [gradient, g.int64s(axes)], out.map((d, i) => (axes.includes(i) ? 1 : d)), { attributes: [attr.int('keepdims', 1)], rule: (dy) => [expandLike(g, dy, gradient)] });
+  if (lead === 0) return summed;
+  return reshape(g, summed, target.shape);
+}
+
+/** `value` expanded to the (runtime) shape of `like`. */
+function expandLike(g: StepGraph, value: Sym, like: Sym): Sym {
+  return g.emit('Expand', [value, shapeOf(g, like)], like.shape, { rule: (dy) => [unbroadcast(g, dy, value)] });
+}
+
+export function shapeOf(g: StepGraph, x: Sym): Sym {
+  return g.constant('Shape', [x], [x.shape.length]);
+}
+
+/** The batch size of `x` (its first dimension) as a float scalar. */
+export function batchSize(g: StepGraph, x: Sym): Sym {
+  const first = g.constant('Gather', [shapeOf(g, x), g.int64s([0])], [1], [attr.int('axis', 0)]);
+  return g.constant('Cast', [g.constant('Squeeze', [first], [])], [], [attr.int('to', 1)]);
+}
+
+/** Ones of `like`'s (runtime) shape: the gradient a loss starts from. */
+export function onesLike(g: StepGraph, like: Sym): Sym {
+  return g.constant('Expand', [g.scalar(1), shapeOf(g, like)], like.shape);
+}
+
+/** The number of elements of `x` as a float scalar. */
+function countOf(g: StepGraph, x: Sym): Sym {
+  return g.constant('Cast', [g.constant('Size', [x], [])], [], [attr.int('to', 1)]);
+}
+
+// ---------------------------------------------------------------- elementwise binary
+
+export function add(g: StepGraph, a: Sym, b: Sym): Sym {
+  return g.emit('Add', [a, b], broadcastShape(a.shape, b.shape), { rule: (dy) => [unbroadcast(g, dy, a), unbroadcast(g, dy, b)] });
+}
+
+export function sub(g: StepGraph, a: Sym, b: Sym): Sym {
+  return g.emit('Sub', [a, b], broadcastShape(a.shape, b.shape), { rule: (dy) => [unbroadcast(g, dy, a), b.varying ? unbroadcast(g, neg(g, dy), b) : null] });
+}
+
+export function mul(g: StepGraph, a: Sym, b: Sym): Sym {
+  return g.emit('Mul', [a, b], broadcastShape(a.shape, b.shape), {
+    rule: (dy) => [a.varying ? unbroadcast(g, mul(g, dy, b), a) : null, b.varying ? unbroadcast(g, mul(g, dy, a), b) : null],
+  });
+}
+
+export function div(g: StepGraph, a: Sym, b: Sym): Sym {
+  const out = g.emit('Div', [a, b], broadcastShape(a.shape, b.shape), {
+    // d(a/b)/db = -(a/b)/b
+    rule: (dy) => [a.varying ? unbroadcast(g, div(g, dy, b), a) : null, b.varying ? unbroadcast(g, neg(g, div(g, mul(g, dy, out), b)), b) : null],
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- elementwise unary
+
+export function neg(g: StepGraph, x: Sym): Sym {
+  return g.emit('Neg', [x], x.shape, { rule: (dy) => [neg(g, dy)] });
+}
+
+export function square(g: StepGraph, x: Sym): Sym {
+  return g.emit('Mul', [x, x], x.shape, { rule: (dy) => [mul(g, dy, mul(g, x, g.scalar(2)))], base: 'square' });
+}
+
+export function exp(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Exp', [x], x.shape, { rule: (dy) => [mul(g, dy, out)] });
+  return out;
+}
+
+export function log(g: StepGraph, x: Sym): Sym {
+  return g.emit('Log', [x], x.shape, { rule: (dy) => [div(g, dy, x)] });
+}
+
+export function abs(g: StepGraph, x: Sym): Sym {
+  return g.emit('Abs', [x], x.shape, { rule: (dy) => [mul(g, dy, g.constant('Sign', [x], x.shape))] });
+}
+
+/** 1 where `x` > 0, else 0 (no gradient). */
+function positive(g: StepGraph, x: Sym): Sym {
+  return g.constant('Cast', [g.constant('Greater', [x, g.scalar(0)], x.shape)], x.shape, [attr.int('to', 1)]);
+}
+
+export function relu(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Relu', [x], x.shape, { rule: (dy) => [mul(g, dy, positive(g, out))] });
+  return out;
+}
+
+export function sigmoid(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Sigmoid', [x], x.shape, { rule: (dy) => [mul(g, dy, mul(g, out, sub(g, g.scalar(1), out)))] });
+  return out;
+}
+
+export function tanh(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Tanh', [x], x.shape, { rule: (dy) => [mul(g, dy, sub(g, g.scalar(1), square(g, out)))] });
+  return out;
+}
+
+export function softplus(g: StepGraph, x: Sym): Sym {
+  return g.emit('Softplus', [x], x.shape, { rule: (dy) => [mul(g, dy, sigmoid(g, x))] });
+}
+
+export function leakyRelu(g: StepGraph, x: Sym, alpha: number): Sym {
+  return g.emit('LeakyRelu', [x], x.shape, {
+    attributes: [attr.float('alpha', alpha)],
+    // slope: 1 where x > 0, alpha elsewhere = alpha + (1 - alpha)·[x > 0]
+    rule: (dy) => [mul(g, dy, add(g, g.scalar(alpha), mul(g, positive(g, x), g.scalar(1 - alpha))))],
+  });
+}
+
+export function elu(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Elu', [x], x.shape, {
+    attributes: [attr.float('alpha', 1)],
+    // slope: 1 where x > 0, out + 1 elsewhere
+    rule: (dy) => {
+      const p = positive(g, x);
+      return [mul(g, dy, add(g, p, mul(g, sub(g, g.scalar(1), p), add(g, out, g.scalar(1)))))];
+    },
+  });
+  return out;
+}
+
+/** x·Φ(x), Φ through erf (as the tfjs runtime computes it); slope Φ(x) + x·φ(x). */
+export function gelu(g: StepGraph, x: Sym): Sym {
+  const cdf = g.constant('Mul', [g.constant('Add', [g.constant('Erf', [g.constant('Div', [x, g.scalar(Math.SQRT2)], x.shape)], x.shape), g.scalar(1)], x.shape), g.scalar(0.5)], x.shape);
+  return g.emit('Mul', [x, cdf], x.shape, {
+    base: 'gelu',
+    rule: (dy) => {
+      const density = g.constant('Mul', [g.constant('Exp', [g.constant('Mul', [g.constant('Mul', [x, x], x.shape), g.scalar(-0.5)], x.shape)], x.shape), g.scalar(1 / Math.sqrt(2 * Math.PI))], x.shape);
+      return [mul(g, dy, add(g, cdf, mul(g, x, density))), null];
+    },
+  });
+}
+
+/** Softmax over the last axis; its gradient y·(dy − Σ dy·y). */
+export function softmax(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Softmax', [x], x.shape, {
+    attributes: [attr.int('axis', -1)],
+    rule: (dy) => [mul(g, out, sub(g, dy, reduceSum(g, mul(g, dy, out), [-1], true)))],
+  });
+  return out;
+}
+
+/** Log-softmax over the last axis; its gradient dy − softmax(x)·Σ dy. */
+export function logSoftmax(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('LogSoftmax', [x], x.shape, {
+    attributes: [attr.int('axis', -1)],
+    rule: (dy) => [sub(g, dy, mul(g, exp(g, out), reduceSum(g, dy, [-1], true)))],
+  });
+  return out;
+}
+
+/** Clipped to [low, high]; the gradient passes where the value was inside. */
+export function clip(g: StepGraph, x: Sym, low: number, high: number): Sym {
+  return g.emit('Clip', [x, g.scalar(low), g.scalar(high)], x.shape, {
+    rule: (dy) => {
+      const inside = g.constant('Cast', [g.constant('And', [g.constant('GreaterOrEqual', [x, g.scalar(low)], x.shape), g.constant('LessOrEqual', [x, g.scalar(high)], x.shape)], x.shape)], x.shape, [attr.int('to', 1)]);
+      return [mul(g, dy, inside), null, null];
+    },
+  });
+}
+
+/** The value of `x` with no gradient (straight-through estimators). */
+export function stopGradient(g: StepGraph, x: Sym): Sym {
+  return g.constant('Identity', [x], x.shape);
+}
+
+// ---------------------------------------------------------------- products, reductions, shapes
+
+/** op(a)·op(b) for 2-D a, b, where op transposes when asked (ONNX Gemm, MLAS's kernel). */
+export function gemm(g: StepGraph, a: Sym, b: Sym, transA: boolean, transB: boolean): Sym {
+  const m = transA ? a.shape[1]! : a.shape[0]!;
+  const n = transB ? b.shape[0]! : b.shape[1]!;
+  const t = (flag: boolean) => (flag ? 1 : 0);
+  return g.emit('Gemm', [a, b], [m, n], {
+    attributes: [attr.int('transA', t(transA)), attr.int('transB', t(transB))],
+    rule: (dy) => [
+      // d op(a) = dy·op(b)ᵀ; d op(b) = op(a)ᵀ·dy, each transposed back where op transposed.
+      a.varying ? (transA ? gemm(g, b, dy, transB, true) : gemm(g, dy, b, false, !transB)) : null,
+      b.varying ? (transB ? gemm(g, dy, a, true, transA) : gemm(g, a, dy, !transA, false)) : null,
+    ],
+  });
+}
+
+/** Sum over `axes` (negative counts from the end), or over every axis when axes is empty. */
+export function reduceSum(g: StepGraph, x: Sym, axes: readonly number[], keepdims: boolean): Sym {
+  const rank = x.shape.length;
+  const all = axes.length === 0 ? x.shape.map((_, i) => i) : axes.map((a) => (a < 0 ? a + rank : a));
+  const kept = x.shape.map((d, i) => (all.includes(i) ? 1 : d));
+  const shape = keepdims ? kept : x.shape.filter((_, i) => !all.includes(i));
+  return g.emit('ReduceSum', [x, g.int64s(all)], shape, {
+    attributes: [attr.int('keepdims', keepdims ? 1 : 0)],
+    rule: (dy) => [expandLike(g, keepdims ? dy : reshape(g, dy, kept), x)],
+  });
+}
+
+/** The mean of every element (batch included) as a scalar. */
+export function meanAll(g: StepGraph, x: Sym): Sym {
+  return div(g, reduceSum(g, x, [], false), countOf(g, x));
+}
+
+/** Mean over the batch (axis 0) of a [batch, ...] value, keeping the rest. */
+export function meanOverBatch(g: StepGraph, x: Sym): Sym {
+  return div(g, reduceSum(g, x, [0], false), batchSize(g, x));
+}
+
+/** Reshapes to `shape`; a null (batch) dimension is copied from the input (ONNX's 0). */
+export function reshape(g: StepGraph, x: Sym, shape: readonly Dim[]): Sym {
+  const target = shape.map((d, i) => (d === null ? (x.shape[i] === null ? 0 : -1) : d));
+  return g.emit('Reshape', [x, g.int64s(target)], shape, { rule: (dy) => [g.emit('Reshape', [dy, shapeOf(g, x)], x.shape, { rule: (d2) => [reshape(g, d2, dy.shape)] })] });
+}
+
+/** [batch, ...] → [batch, product of the rest]. */
+export function flatten(g: StepGraph, x: Sym): Sym {
+  if (x.shape.length === 2) return x;
+  const width = x.shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  return reshape(g, x, [null, width]);
+}

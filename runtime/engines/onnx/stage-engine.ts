@@ -1,0 +1,156 @@
+// Training one stage on ONNX Runtime: the stage's step graph (step-graph.ts) in one session, one
+// `run` per step. The weights and optimiser slots live in typed arrays here between steps: each run
+// takes them in and gives the next ones back, which replace them (no copy, no graph rebuilt). A
+// step whose loss is not finite keeps the old ones, as the tfjs step refuses its update. The
+// program's tfjs variables (validation, checkpoints, every task) are brought up to date by sync().
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
+import type { Dataset } from '../../data/index.js';
+import { readSamples } from '../../data/samples.js';
+import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
+import type { Program } from '../../program/program.js';
+import type { Rng } from '../../program/rng.js';
+import type { TensorMap } from '../../runs/index.js';
+import { drawNoise } from './noise.js';
+import type { OnnxRuntime, OrtSession } from './runtime.js';
+import { buildStageGraph, type StageGraph } from './step-graph.js';
+import { STEP_SCALARS, stepScalars } from './update.js';
+
+export interface StageEngineSpec {
+  program: Program;
+  objective: readonly IRTerm[];
+  trainable: readonly string[];
+  optimizer: OptimizerSpec;
+  nodes?: readonly IRNode[];
+  prefix?: readonly IRNode[];
+  rename?: ReadonlyMap<string, string>;
+}
+
+export interface EngineStep {
+  loss: number;
+  terms: number[];
+  /** Index of the first non-finite term (-1: the total), when the step was refused. */
+  nonFinite?: number;
+}
+
+export class OnnxStageEngine {
+  private readonly state = new Map<string, Float32Array>();
+  private stepCount = 0;
+  private learningRate: number;
+
+  private constructor(
+    private readonly ort: OnnxRuntime,
+    private readonly session: OrtSession,
+    private readonly graph: StageGraph,
+    private readonly spec: StageEngineSpec,
+  ) {
+    this.learningRate = spec.optimizer.lr;
+    for (const p of graph.parameters) this.state.set(`param:${p.id}`, spec.program.variables.get(p.id)!.dataSync().slice() as Float32Array);
+    for (const id of graph.trainable) {
+      const size = this.state.get(`param:${id}`)!.length;
+      for (const slot of graph.slots) this.state.set(`slot:${id}/${slot}`, new Float32Array(size));
+    }
+  }
+
+  static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
+    const graph = buildStageGraph({ ir: spec.program.ir, ...spec });
+    const session = await ort.createSession(graph.model, threads);
+    return new OnnxStageEngine(ort, session, graph, spec);
+  }
+
+  /** One optimiser step on samples `order[start .. start + size)` of `dataset`. */
+  async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng): Promise<EngineStep> {
+    const { ir } = this.spec.program;
+    const { graph } = this;
+    const feeds: Record<string, unknown> = {};
+    const dataShape = [size, ...dataset.sampleShape];
+    const x = new Float32Array(dataShape.reduce((a, b) => a * b, 1));
+    readSamples(dataset, order, start, size, x);
+    feeds[graph.data] = this.ort.tensor(x, dataShape);
+    if (graph.labels) feeds[graph.labels.feed] = this.ort.tensor(oneHot(dataset, order, start, size, graph.labels.classes), [size, graph.labels.classes]);
+    for (const [name, values] of drawNoise(graph.noise, size, rng)) {
+      const input = graph.noise.find((n) => n.inputs.includes(name))!;
+      feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
+    }
+    for (const p of graph.parameters) feeds[`param:${p.id}`] = this.ort.tensor(this.state.get(`param:${p.id}`)!, p.shape);
+    for (const id of graph.trainable) {
+      const shape = ir.parameters.find((p) => p.id === id)!.shape;
+      for (const slot of graph.slots) feeds[`slot:${id}/${slot}`] = this.ort.tensor(this.state.get(`slot:${id}/${slot}`)!, shape);
+    }
+    const scalars = stepScalars(this.spec.optimizer, this.stepCount + 1, this.learningRate);
+    for (const name of STEP_SCALARS) feeds[`opt:${name}`] = this.ort.tensor(Float32Array.of(scalars[name]), []);
+
+    const out = await this.session.run(feeds);
+    const loss = out.get('loss')![0]!;
+    const terms = Array.from({ length: graph.termCount }, (_, i) => out.get(`term:${i}`)![0]!);
+    const bad = terms.findIndex((t) => !Number.isFinite(t));
+    if (bad >= 0 || !Number.isFinite(loss)) return { loss, terms, nonFinite: bad };
+    this.stepCount += 1;
+    for (const id of graph.trainable) {
+      this.state.set(`param:${id}`, out.get(`next:${id}`)!);
+      for (const slot of graph.slots) this.state.set(`slot:${id}/${slot}`, out.get(`next:${id}/${slot}`)!);
+    }
+    return { loss, terms };
+  }
+
+  /** Writes the trained weights into the program's variables. */
+  sync(): void {
+    for (const id of this.graph.trainable) {
+      const variable = this.spec.program.variables.get(id)!;
+      variable.assign(tf.tensor(this.state.get(`param:${id}`)!, variable.shape, 'float32'));
+    }
+  }
+
+  /** The stage's optimiser as the loop and checkpoints see it (its slots live in this engine). */
+  optimizer(): Optimizer {
+    const engine = this;
+    const { graph } = this;
+    return {
+      spec: this.spec.optimizer,
+      get step() {
+        return engine.stepCount;
+      },
+      get learningRate() {
+        return engine.learningRate;
+      },
+      set learningRate(value: number) {
+        engine.learningRate = value;
+      },
+      apply() {
+        throw new Error('the onnx engine updates its weights inside its step graph');
+      },
+      async state(): Promise<OptimizerState> {
+        const slots: TensorMap = {};
+        for (const id of graph.trainable) {
+          const shape = engine.spec.program.variables.get(id)!.shape;
+          for (const slot of graph.slots) slots[`${id}/${slot}`] = { dtype: 'F32', shape: [...shape], data: engine.state.get(`slot:${id}/${slot}`)!.slice() };
+        }
+        return { step: engine.stepCount, slots };
+      },
+      load(state: OptimizerState) {
+        for (const [key, stored] of Object.entries(state.slots)) {
+          const target = engine.state.get(`slot:${key}`);
+          if (!target) throw new Error(`optimizer state: slot '${key}' is not one this stage keeps`);
+          if (stored.data.length !== target.length) throw new Error(`optimizer state: slot '${key}' has ${stored.data.length} values, the parameter ${target.length}`);
+          engine.state.set(`slot:${key}`, Float32Array.from(stored.data as ArrayLike<number>));
+        }
+        engine.stepCount = state.step;
+      },
+      dispose() {},
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function oneHot(dataset: Dataset, order: Int32Array | null, start: number, size: number, classes: number): Float32Array {
+  const out = new Float32Array(size * classes);
+  for (let i = 0; i < size; i++) {
+    const label = dataset.labels![order ? order[start + i]! : start + i]!;
+    if (label >= 0 && label < classes) out[i * classes + label] = 1;
+  }
+  return out;
+}
+

@@ -1,0 +1,145 @@
+// The training-step graph of one stage: forward (the stage's nodes, a greedy layer's frozen prefix
+// in inference mode), the objective, the gradients of its total by the primitives' rules, and the
+// optimiser's update, as one ONNX model. Weights and optimiser slots go in as inputs and come out
+// updated; the runtime feeds them back, so nothing is rebuilt between steps.
+import type { IRModel, IRNode, IRParameter, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
+import { encodeModel } from '../../../onnx/proto.js';
+import { StepGraph, type Sym } from './graph.js';
+import { lowerNodes, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
+import * as p from './primitives.js';
+import { lowerTerm } from './terms.js';
+import { optimizerSlots, STEP_SCALARS, updateParameter, type StepScalar } from './update.js';
+
+export const ONNX_OPSET = 17;
+
+export interface StageGraphSpec {
+  ir: IRModel;
+  objective: readonly IRTerm[];
+  /** Storage ids this stage updates. */
+  trainable: readonly string[];
+  optimizer: OptimizerSpec;
+  /** The stage's nodes (default: all), in IR order. */
+  nodes?: readonly IRNode[];
+  /** A greedy layer: the nodes computing its input code, run in inference mode first. */
+  prefix?: readonly IRNode[];
+  rename?: ReadonlyMap<string, string>;
+}
+
+export interface StageGraph {
+  model: Uint8Array;
+  /** Graph input names. */
+  data: string;
+  /** The label input's one-hot feed, when a term reads labels. */
+  labels?: { input: string; feed: string; classes: number };
+  /** Stored parameters fed (`param:${id}`), and which of them come back updated (`next:${id}`). */
+  parameters: IRParameter[];
+  trainable: string[];
+  /** Slot names per trainable parameter (`slot:${id}/${slot}` in, `next:${id}/${slot}` out). */
+  slots: string[];
+  noise: NoiseInput[];
+  /** Outputs: `loss`, then `term:${i}` per objective term. */
+  termCount: number;
+}
+
+export function buildStageGraph(spec: StageGraphSpec): StageGraph {
+  const { ir } = spec;
+  const g = new StepGraph();
+  const dataInput = ir.inputs.find((i) => i.kind === 'tensor')!;
+  const labelInput = ir.inputs.find((i) => i.kind === 'label');
+  const trainable = new Set(spec.trainable);
+  const byId = new Map(ir.parameters.map((q) => [q.id, q]));
+  const storage = (id: string) => byId.get(byId.get(id)?.tiedTo ?? id)!;
+
+  const values = new Map<string, Sym>();
+  values.set(dataInput.name, g.input(dataInput.name, dataInput.shape, false));
+  const fed = new Map<string, Sym>();
+  const parameterInput = (stored: IRParameter): Sym => {
+    let sym = fed.get(stored.id);
+    if (!sym) {
+      sym = g.input(`param:${stored.id}`, stored.shape, trainable.has(stored.id));
+      fed.set(stored.id, sym);
+    }
+    return sym;
+  };
+  const noise: NoiseInput[] = [];
+  const env: ForwardEnv = {
+    g,
+    ir,
+    training: false,
+    values,
+    param: (node, role) => {
+      const id = node.params?.[role];
+      if (id === undefined) throw new Error(`node '${node.id}' (${node.op}) has no '${role}' parameter`);
+      const declared = byId.get(id)!;
+      return { value: parameterInput(storage(id)), transposed: declared.tiedTo !== undefined && declared.transpose === true };
+    },
+    noise: (node: IRNode, kind: NoiseKind, names = ['draw']) => {
+      const shape = values.get(node.inputs[0]!)?.shape ?? node.shape;
+      const inputs = names.map((name) => `noise:${node.id}:${name}`);
+      noise.push({ node: node.id, inputs, shape, noise: kind });
+      return inputs.map((name) => g.input(name, shape, false));
+    },
+  };
+  if (spec.prefix) lowerNodes(spec.prefix, env);
+  env.training = true;
+  lowerNodes(spec.nodes ?? ir.nodes, env, spec.rename);
+
+  let labels: StageGraph['labels'];
+  const termEnv = {
+    g,
+    ir,
+    value: (name: string) => {
+      const sym = values.get(name) ?? values.get(ir.outputs.named[name] ?? '') ?? values.get(ir.outputs.heads[name] ?? '');
+      if (!sym) throw new Error(`objective: '${name}' has no value in this stage`);
+      return sym;
+    },
+    logits: (id: string) => values.get(`${id}:preactivation`) ?? termEnv.value(id),
+    oneHot: (name: string) => {
+      if (!labelInput || labelInput.name !== name) throw new Error(`objective: '${name}' is not the label input`);
+      if (!labels) {
+        const classes = labelInput.classes!;
+        labels = { input: name, feed: `onehot:${name}`, classes };
+        values.set(labels.feed, g.input(labels.feed, [null, classes], false));
+      }
+      return values.get(labels.feed)!;
+    },
+    kernels: () => ir.parameters.filter((q) => q.tiedTo === undefined && q.role === 'kernel' && q.trainable).map(parameterInput),
+  };
+  const termValues = spec.objective.map((term) => lowerTerm(term, termEnv));
+  const total = termValues.map((value, i) => p.mul(g, value, g.scalar(spec.objective[i]!.weight))).reduce((a, b) => p.add(g, a, b));
+  g.output('loss', total);
+  termValues.forEach((value, i) => g.output(`term:${i}`, value));
+
+  const updated = [...fed.keys()].filter((id) => trainable.has(id));
+  const gradients = g.gradients(total, updated.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
+  const slots = optimizerSlots(spec.optimizer);
+  const scalars = Object.fromEntries(STEP_SCALARS.map((name) => [name, g.input(`opt:${name}`, [], false)])) as Record<StepScalar, Sym>;
+  updated.forEach((id, i) => {
+    const weight = fed.get(id)!;
+    const gradient = gradients[i] ?? g.constant('Mul', [weight, g.scalar(0)], weight.shape);
+    const slotInputs = slots.map((slot) => g.input(`slot:${id}/${slot}`, weight.shape, false));
+    const decayed = ['kernel', 'codebook'].includes(byId.get(id)!.role);
+    const next = updateParameter(g, spec.optimizer, { weight, gradient, slots: slotInputs, scalars, decayed });
+    g.output(`next:${id}`, next.weight);
+    next.slots.forEach((value, k) => g.output(`next:${id}/${slots[k]}`, value));
+  });
+
+  const model = encodeModel({
+    ir_version: 8,
+    producer_name: 'aelang',
+    producer_version: '',
+    doc_string: `${ir.model}: one training step`,
+    opset_import: [{ domain: '', version: ONNX_OPSET }],
+    graph: { name: `${ir.model}_step`, node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
+  });
+  return {
+    model,
+    data: dataInput.name,
+    ...(labels ? { labels } : {}),
+    parameters: [...fed.keys()].map((id) => byId.get(id)!),
+    trainable: updated,
+    slots,
+    noise,
+    termCount: termValues.length,
+  };
+}

@@ -1,0 +1,91 @@
+// The objective's terms in the step graph, as runtime/objective/ computes them on tfjs: the same
+// reductions (`mean` over every element; `sum` per sample, averaged over the batch), the same
+// clipping of probabilities and the same stable form of bce from logits.
+import type { IRModel, IRTerm, IRTermFn } from '../../../ir/types.js';
+import type { StepGraph, Sym } from './graph.js';
+import * as p from './primitives.js';
+
+const EPSILON = 1e-7;
+
+export interface TermEnv {
+  g: StepGraph;
+  ir: IRModel;
+  /** A node id, input name or `as`/output name → its value. */
+  value(name: string): Sym;
+  /** The logits behind `id` (its `preactivation` when it applied sigmoid/softmax itself). */
+  logits(id: string): Sym;
+  /** A label input as one-hot floats [batch, classes] (fed by the engine). */
+  oneHot(name: string): Sym;
+  /** Every stored trainable kernel, once each (tied kernels share one). */
+  kernels(): Sym[];
+}
+
+type Term<F extends IRTermFn> = (term: IRTerm<F>, env: TermEnv) => Sym;
+
+function reduce(g: StepGraph, elementwise: Sym, mode: 'mean' | 'sum'): Sym {
+  if (mode === 'mean') return p.meanAll(g, elementwise);
+  return p.div(g, p.reduceSum(g, elementwise, [], false), p.batchSize(g, elementwise));
+}
+
+const terms: { [F in IRTermFn]?: Term<F> } = {
+  mse: (term, { g, value }) => reduce(g, p.square(g, p.sub(g, value(term.args[0]!), value(term.args[1]!))), term.options.reduce),
+  l1: (term, { g, value }) => reduce(g, p.abs(g, value(term.args[0]!)), term.options.reduce),
+  l2: (term, { g, value }) => reduce(g, p.square(g, value(term.args[0]!)), term.options.reduce),
+  bce: (term, env) => {
+    const { g } = env;
+    const target = env.value(term.args[1]!);
+    if (term.options.fromLogits !== undefined) {
+      // max(l, 0) − l·t + softplus(−|l|): no overflow for any l
+      const l = env.logits(term.options.fromLogits);
+      const elements = p.add(g, p.sub(g, p.relu(g, l), p.mul(g, l, target)), p.softplus(g, p.neg(g, p.abs(g, l))));
+      return reduce(g, elements, term.options.reduce);
+    }
+    const q = p.clip(g, env.value(term.args[0]!), EPSILON, 1 - EPSILON);
+    const one = g.scalar(1);
+    const elements = p.neg(g, p.add(g, p.mul(g, target, p.log(g, q)), p.mul(g, p.sub(g, one, target), p.log(g, p.sub(g, one, q)))));
+    return reduce(g, elements, term.options.reduce);
+  },
+  cross_entropy: (term, env) => {
+    const { g } = env;
+    const logProbabilities = term.options.fromLogits !== undefined ? p.logSoftmax(g, env.logits(term.options.fromLogits)) : p.log(g, p.clip(g, env.value(term.args[0]!), EPSILON, 1));
+    const perSample = p.neg(g, p.reduceSum(g, p.mul(g, env.oneHot(term.args[1]!), logProbabilities), [-1], false));
+    return reduce(g, perSample, term.options.reduce);
+  },
+  kl: (term, { g, value }) => {
+    // −½ (1 + logvar − mean² − exp(logvar)) per latent unit
+    const mean = value(term.options.mean);
+    const logvar = value(term.options.logvar);
+    const inner = p.sub(g, p.sub(g, p.add(g, g.scalar(1), logvar), p.square(g, mean)), p.exp(g, logvar));
+    return reduce(g, p.mul(g, inner, g.scalar(-0.5)), term.options.reduce);
+  },
+  kl_sparsity: (term, { g, value }) => {
+    const rho = term.options.rho;
+    const rhoHat = p.clip(g, p.meanOverBatch(g, p.flatten(g, value(term.args[0]!))), 1e-6, 1 - 1e-6);
+    // ρ log(ρ/ρ̂) + (1−ρ) log((1−ρ)/(1−ρ̂)) per unit
+    const perUnit = p.add(
+      g,
+      p.mul(g, g.scalar(rho), p.log(g, p.div(g, g.scalar(rho), rhoHat))),
+      p.mul(g, g.scalar(1 - rho), p.log(g, p.div(g, g.scalar(1 - rho), p.sub(g, g.scalar(1), rhoHat)))),
+    );
+    return term.options.reduce === 'sum' ? p.reduceSum(g, perUnit, [], false) : p.meanAll(g, perUnit);
+  },
+  weight_decay: (term, { g, kernels }) => {
+    const all = kernels();
+    if (all.length === 0) return g.scalar(0);
+    const total = all.map((k) => p.reduceSum(g, p.square(g, k), [], false)).reduce((a, b) => p.add(g, a, b));
+    if (term.options.reduce === 'sum') return total;
+    const count = all.reduce((n, k) => n + k.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+    return p.div(g, total, g.scalar(count));
+  },
+};
+
+export function lowerTerm(term: IRTerm, env: TermEnv): Sym {
+  const lower = terms[term.fn] as Term<IRTermFn> | undefined;
+  if (!lower) throw new Error(`the onnx engine has no lowering for the loss term '${term.fn}'`);
+  return lower(term, env);
+}
+
+/** The term functions among `objective` this engine cannot lower yet. */
+export function unsupportedTerms(objective: readonly IRTerm[]): string[] {
+  return [...new Set(objective.filter((t) => !Object.hasOwn(terms, t.fn)).map((t) => t.fn))];
+}
