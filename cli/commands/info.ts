@@ -44,6 +44,18 @@ const backendOptions = {
   quiet: { type: 'boolean', short: 'q', description: 'do not print the backend line or training progress' },
 } as const satisfies OptionSpecs;
 
+/** `ae train` also trains on ONNX Runtime (runtime/engines/onnx/), the CPU default where it loads. */
+const trainBackendOptions = {
+  ...backendOptions,
+  backend: {
+    ...backendOptions.backend,
+    choices: ['auto', 'tensorflow', 'webgpu', 'onnx', 'wasm', 'cpu'],
+    default: 'auto: the first that loads of tensorflow, webgpu, onnx (for a model it trains), wasm, cpu',
+    description: 'the training engine: ONNX Runtime (onnx) or a TensorFlow.js backend; onnx evaluates and checkpoints through wasm',
+  },
+  threads: { ...backendOptions.threads, description: 'threads of ONNX Runtime and of the wasm backend (wasm: at most 8)' },
+} as const satisfies OptionSpecs;
+
 const dataOption = {
   data: {
     type: 'string',
@@ -135,7 +147,7 @@ export const commandInfo = {
       out: { type: 'string', short: 'o', value: 'DIR', default: 'runs/<model>-<date>-<time>', description: 'the run directory to create' },
       resume: { type: 'string', value: 'DIR', description: 'continue the run in DIR from its last checkpoint (FILE may be left out)' },
       ...memoryOption,
-      ...backendOptions,
+      ...trainBackendOptions,
     },
   },
   eval: {

@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DataSource, IRModel } from '../../ir/types.js';
-import { selectBackend, type BackendName } from '../../runtime/backends/index.js';
+import { BackendUnavailableError, selectBackend, wasmThreadCount, type BackendName } from '../../runtime/backends/index.js';
+import { loadOnnxRuntime, onnxEngine, unsupported } from '../../runtime/engines/onnx/index.js';
+import type { StageEngineFactory } from '../../runtime/train/engine.js';
 import { loadDataset, type Dataset } from '../../runtime/data/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
@@ -14,6 +16,45 @@ import { loadAnalysis, type SpecLoadOptions } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export const TRAIN_BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'onnx', 'wasm', 'cpu'] as const;
+
+export interface TrainingBackend {
+  /** What run.json records: 'onnx', or the tfjs backend's name. */
+  name: string;
+  /** The onnx engine, when training runs on ONNX Runtime. */
+  engine?: StageEngineFactory;
+}
+
+/**
+ * The training engine from --backend: `onnx` trains on ONNX Runtime (validation, checkpoints and
+ * tasks through tfjs's wasm backend), for a model whose every op and term it lowers. `auto` takes a
+ * GPU or native tfjs backend where one loads, else onnx where it loads and trains the model, else
+ * wasm, else cpu, and says in one line which and why the better ones were skipped.
+ */
+export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRModel): Promise<TrainingBackend> {
+  const choice = oneOfFlag(args, 'backend', TRAIN_BACKEND_CHOICES) ?? 'auto';
+  if (choice !== 'onnx' && choice !== 'auto') return { name: await useBackend(args, io) };
+  const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
+  const threads = wasmThreadCount(integerFlag(args, 'threads', { min: 1 }));
+  let tfjsLine = '';
+  const selection = await selectBackend(choice === 'onnx' ? 'wasm' : 'auto', { log: (line) => (tfjsLine = line), threads });
+  if (choice === 'auto' && selection.name !== 'wasm' && selection.name !== 'cpu') {
+    log?.(tfjsLine);
+    return { name: selection.name };
+  }
+  const loaded = await loadOnnxRuntime();
+  const why = loaded.ok ? unsupported(ir) : loaded.why;
+  if (why !== null || !loaded.ok) {
+    if (choice === 'onnx') throw new BackendUnavailableError('onnx', why ?? 'not loaded');
+    const skipped = `onnx: ${why}`;
+    log?.(tfjsLine.includes(' — ') ? `${tfjsLine}; ${skipped}` : `${tfjsLine} — ${skipped}`);
+    return { name: selection.name };
+  }
+  const passedOver = selection.skipped.map((s) => `${s.name}: ${s.why}`);
+  const how = choice === 'onnx' ? ['requested with --backend'] : passedOver;
+  log?.(`backend: onnx (${loaded.runtime.version}, ${threads} thread${threads === 1 ? '' : 's'}; validation and tasks on ${selection.name})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
+  return { name: 'onnx', engine: onnxEngine(loaded.runtime, threads) };
+}
 
 /** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet. */
 export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {

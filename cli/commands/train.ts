@@ -18,7 +18,7 @@ import { bytesFlag, integerFlag, oneOfFlag, parseArgs, stringFlag } from '../arg
 import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
-import { openModel, reportingUserErrors, useBackend } from './run-support.js';
+import { openModel, reportingUserErrors, useTrainingBackend } from './run-support.js';
 import { hasCodebook, trainingData, writeCodeUsage } from './uses-support.js';
 import { writeRunCurves } from '../../runtime/plots/index.js';
 import { commandInfo } from './info.js';
@@ -53,7 +53,8 @@ export const trainCommand: Command = {
       }
       // A resumed run continues on the backend it started on unless --backend says otherwise.
       const startedOn = resumeDir !== undefined && args.flags.backend === undefined ? await recordedBackend(resolve(io.cwd, resumeDir)) : undefined;
-      const backend = await useBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io);
+      const training = await useTrainingBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io, ir);
+      const backend = training.name;
       const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
       const result = await removingIfEmpty(runDir, () =>
         train({
@@ -61,6 +62,7 @@ export const trainCommand: Command = {
           runDir,
           cwd: io.cwd,
           backend,
+          ...(training.engine ? { engine: training.engine } : {}),
           resume: resumeDir !== undefined,
           progress: args.flags.quiet ? { stderr: () => {}, isTTY: false } : { stderr: io.stderr, isTTY: io.isTTY },
           ...(seed !== undefined ? { seed } : {}),

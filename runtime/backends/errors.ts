@@ -5,7 +5,7 @@ export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
 
   constructor(
-    readonly backend: BackendName,
+    readonly backend: BackendName | 'onnx',
     readonly reason: string,
   ) {
     super(`backend '${backend}' is not available: ${reason}`);

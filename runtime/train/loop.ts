@@ -8,6 +8,7 @@ import { deriveSeed, Rng } from '../program/rng.js';
 import { batchInputs, batchStarts, type ModelInputs } from './batches.js';
 import { each, type Callback, type EpochLogs, type LoopContext } from './callbacks/callback.js';
 import { TrainingError } from './errors.js';
+import type { StageEngine, StageEngineFactory } from './engine.js';
 import type { Stage } from './stages.js';
 import { trainStep } from './step.js';
 import { averageLoss, codeFor } from './validate.js';
@@ -21,6 +22,8 @@ export interface LoopSetup {
   batchOf: (stage: Stage) => number;
   dataOf: (stage: Stage) => Promise<{ dataset: Dataset; validation?: Dataset }>;
   callbacks: readonly Callback[];
+  /** Runs each stage's steps instead of the tfjs program (the onnx engine); absent: tfjs. */
+  engine?: StageEngineFactory;
 }
 
 /** Where the loop starts: a fresh run at stage 0, or a resumed run with its optimiser state. */
@@ -40,7 +43,8 @@ export async function runLoop(setup: LoopSetup, start: LoopStart): Promise<numbe
     const { dataset, validation } = await setup.dataOf(stage);
     if (stage.trainable.length === 0) throw new TrainingError(`stage '${stage.name}' has no trainable parameters (everything is frozen)`);
     const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
-    const optimizer = createOptimizer(stage.phase.optimizer, decayed);
+    const engine = setup.engine ? await setup.engine(stage, program) : undefined;
+    const optimizer = engine?.optimizer ?? createOptimizer(stage.phase.optimizer, decayed);
     const resuming = index === start.stage;
     if (resuming && start.optimizer) optimizer.load(start.optimizer, program.variables);
     const context: LoopContext = {
@@ -60,18 +64,19 @@ export async function runLoop(setup: LoopSetup, start: LoopStart): Promise<numbe
     try {
       await each(callbacks, (c) => c.onStageBegin?.(context));
       for (; context.epoch < stage.epochs && !context.stopStage; context.epoch++) {
-        await runEpoch(setup, context, validation);
+        await runEpoch(setup, context, validation, engine);
       }
       await each(callbacks, (c) => c.onStageEnd?.(context));
     } finally {
       optimizer.dispose();
+      await engine?.dispose();
     }
     step = context.step;
   }
   return step;
 }
 
-async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Dataset | undefined): Promise<void> {
+async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Dataset | undefined, engine: StageEngine | undefined): Promise<void> {
   const { program, callbacks, inputs } = setup;
   const { stage, dataset, batch } = context;
   const started = performance.now();
@@ -83,7 +88,7 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
   const termSums = new Map<string, number>();
   for (let b = 0; b < starts.length; b++) {
     const size = Math.min(batch, dataset.count - starts[b]!);
-    const result = tidyValue(() => {
+    const result = engine ? await engine.step(dataset, order, starts[b]!, size, context.rng) : tidyValue(() => {
       const batchTensors = batchInputs(dataset, inputs, order, starts[b]!, size);
       const given = stage.greedy ? codeFor(program, batchTensors, stage.greedy) : undefined;
       return trainStep({
@@ -97,6 +102,8 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
         ...(given ? { given } : {}),
       });
     });
+    // A refused step's callbacks (the loss guard's checkpoint) read the weights from the program.
+    if (engine && result.nonFinite) engine.sync();
     if (!result.nonFinite) {
       context.step += 1;
       lossSum += result.loss * size;
@@ -104,6 +111,7 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
     }
     await each(callbacks, (c) => c.onBatchEnd?.(context, { index: b + 1, batches: starts.length, size, result }));
   }
+  engine?.sync();
   const seconds = (performance.now() - started) / 1000;
   const loss = lossSum / dataset.count;
   const valLoss = validation

@@ -20,6 +20,7 @@ import { LossGuard } from './callbacks/loss-guard.js';
 import { ProgressReport } from './callbacks/progress-report.js';
 import type { ProgressSink } from './progress.js';
 import { assignWeights, CHECKPOINT_DIR, loadCheckpoint, recoverCheckpoint, STATE_FILE, WEIGHTS_FILE, type Checkpoint } from './checkpoint.js';
+import type { StageEngineFactory } from './engine.js';
 import { TrainingError } from './errors.js';
 import { runLoop, type LoopStart } from './loop.js';
 import { overridesOf, recordedOverrides, resumedOverrides, writeRunStart, type Overrides } from './overrides.js';
@@ -41,6 +42,8 @@ export interface TrainOptions extends Overrides {
   resume?: boolean;
   /** Where the run's files are written (tests inject faults here). */
   files?: RunFiles;
+  /** Runs the steps of every stage instead of the tfjs program (the onnx engine); absent: tfjs. */
+  engine?: StageEngineFactory;
   /** The backend's name for run.json (the caller selects it). */
   backend?: string;
   progress?: ProgressSink;
@@ -147,6 +150,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         batchOf: (stage) => overrides.batch ?? stage.phase.batch,
         dataOf,
         callbacks,
+        ...(options.engine ? { engine: options.engine } : {}),
       },
       start,
     );

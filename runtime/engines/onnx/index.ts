@@ -1,0 +1,53 @@
+// The onnx engine: trains each stage on ONNX Runtime (stage-engine.ts) where every op and term of
+// the model has a lowering here; `unsupported` says what is missing otherwise, and the caller
+// trains on tfjs.
+import type { IRModel } from '../../../ir/types.js';
+import { planTraining } from '../../../ir/plan.js';
+import { termNames } from '../../objective/objective.js';
+import type { StageEngineFactory } from '../../train/engine.js';
+import { unsupportedOps } from './lower.js';
+import { OnnxStageEngine } from './stage-engine.js';
+import type { OnnxRuntime } from './runtime.js';
+import { unsupportedTerms } from './terms.js';
+
+export { loadOnnxRuntime, type OnnxRuntime } from './runtime.js';
+
+/** Why the onnx engine cannot train `ir` (the ops and terms it has no lowering for), or null. */
+export function unsupported(ir: IRModel): string | null {
+  const plan = planTraining(ir);
+  const objectives = plan.ok ? plan.stages.map((s) => s.objective) : [ir.objective];
+  const ops = unsupportedOps(ir.nodes);
+  const terms = [...new Set(objectives.flatMap((o) => unsupportedTerms(o)))];
+  const missing = [...ops.map((op) => `the op '${op}'`), ...terms.map((t) => `the loss term '${t}'`)];
+  return missing.length === 0 ? null : `it does not train ${missing.join(', ')} yet`;
+}
+
+/** A stage engine per stage, on `threads` threads. */
+export function onnxEngine(runtime: OnnxRuntime, threads: number): StageEngineFactory {
+  return async (stage, program) => {
+    const engine = await OnnxStageEngine.create(
+      runtime,
+      {
+        program,
+        objective: stage.objective,
+        trainable: stage.trainable,
+        optimizer: stage.phase.optimizer,
+        ...(stage.greedy ? { nodes: stage.greedy.nodes, prefix: stage.greedy.prefix, rename: stage.greedy.rename } : {}),
+      },
+      threads,
+    );
+    const names = termNames(stage.objective, program.ir);
+    return {
+      optimizer: engine.optimizer(),
+      async step(dataset, order, start, size, rng) {
+        const result = await engine.step(dataset, order, start, size, rng);
+        const terms = Object.fromEntries(names.map((name, i) => [name, result.terms[i]!]));
+        if (result.nonFinite === undefined) return { loss: result.loss, terms };
+        const term = result.nonFinite >= 0 ? names[result.nonFinite]! : 'total';
+        return { loss: result.loss, terms, nonFinite: { term, value: result.nonFinite >= 0 ? result.terms[result.nonFinite]! : result.loss } };
+      },
+      sync: () => engine.sync(),
+      dispose: () => engine.dispose(),
+    };
+  };
+}
