@@ -31,8 +31,8 @@ export interface ForwardEnv {
   values: Map<string, Sym>;
   /** The stored tensor behind a node's parameter, and whether the node sees it transposed. */
   param(node: IRNode, role: ParameterRole): { value: Sym; transposed: boolean };
-  /** Declares the noise inputs of a stochastic node (in node order: the order of the draws). */
-  noise(node: IRNode, noise: NoiseKind, names?: string[]): Sym[];
+  /** Declares the noise inputs of a stochastic node shaped like `like` (in node order: the order of the draws). */
+  noise(node: IRNode, like: Sym, noise: NoiseKind, names?: string[]): Sym[];
 }
 
 type Lower<Op extends IROp> = (node: IRNode<Op>, args: Sym[], env: ForwardEnv) => Sym;
@@ -50,11 +50,11 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
   activation: (node, [x], env) => activation(env.g, x!, node.attrs),
   flatten: (_node, [x], env) => p.flatten(env.g, x!),
   reshape: (node, [x], env) => p.reshape(env.g, x!, [null, ...node.attrs.target]),
-  dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
+  dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, x!, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
   gaussian_sample: (node, [mean, logvar], env) => {
     if (!env.training) return mean!;
     const { g } = env;
-    const [eps] = env.noise(node, { kind: 'normal', std: 1 });
+    const [eps] = env.noise(node, mean!, { kind: 'normal', std: 1 });
     return p.add(g, mean!, p.mul(g, p.exp(g, p.mul(g, logvar!, g.scalar(0.5))), eps!));
   },
   binarize: (node, [x], env) => {
@@ -62,20 +62,20 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const bits = (threshold: Sym, value: Sym) => g.constant('Cast', [g.constant('Greater', [value, threshold], value.shape)], value.shape, [attr.int('to', 1)]);
     if (!env.training) return bits(g.scalar(0), x!);
     const probability = p.sigmoid(g, x!);
-    const hard = node.attrs.stochastic ? bits(env.noise(node, { kind: 'uniform' })[0]!, probability) : bits(g.scalar(0), x!);
+    const hard = node.attrs.stochastic ? bits(env.noise(node, x!, { kind: 'uniform' })[0]!, probability) : bits(g.scalar(0), x!);
     // straight-through: the value of the bits, the gradient of the probability
     return p.add(g, probability, p.stopGradient(g, p.sub(g, hard, probability)));
   },
-  corrupt_gaussian: (node, [x], env) => (env.training ? p.add(env.g, x!, env.noise(node, { kind: 'normal', std: node.attrs.std })[0]!) : x!),
-  corrupt_mask: (node, [x], env) => (env.training ? p.mul(env.g, x!, env.noise(node, { kind: 'mask', rate: node.attrs.rate })[0]!) : x!),
+  corrupt_gaussian: (node, [x], env) => (env.training ? p.add(env.g, x!, env.noise(node, x!, { kind: 'normal', std: node.attrs.std })[0]!) : x!),
+  corrupt_mask: (node, [x], env) => (env.training ? p.mul(env.g, x!, env.noise(node, x!, { kind: 'mask', rate: node.attrs.rate })[0]!) : x!),
   corrupt_salt_pepper: (node, [x], env) => {
     if (!env.training) return x!;
     const { g } = env;
     const noise = { kind: 'salt_pepper', rate: node.attrs.rate, low: node.attrs.low, high: node.attrs.high } as const;
-    const [keep, low, high] = env.noise(node, noise, ['keep', 'low', 'high']);
+    const [keep, low, high] = env.noise(node, x!, noise, ['keep', 'low', 'high']);
     return p.add(g, p.mul(g, x!, keep!), p.add(g, p.mul(g, low!, g.scalar(node.attrs.low)), p.mul(g, high!, g.scalar(node.attrs.high))));
   },
-  corrupt_dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
+  corrupt_dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, x!, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
   clip: (node, [x], env) => (env.training ? p.clip(env.g, x!, node.attrs.low, node.attrs.high) : x!),
 };
 

@@ -73,8 +73,8 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       const declared = byId.get(id)!;
       return { value: parameterInput(storage(id)), transposed: declared.tiedTo !== undefined && declared.transpose === true };
     },
-    noise: (node: IRNode, kind: NoiseKind, names = ['draw']) => {
-      const shape = values.get(node.inputs[0]!)?.shape ?? node.shape;
+    noise: (node: IRNode, like: Sym, kind: NoiseKind, names = ['draw']) => {
+      const shape = like.shape;
       const inputs = names.map((name) => `noise:${node.id}:${name}`);
       noise.push({ node: node.id, inputs, shape, noise: kind });
       return inputs.map((name) => g.input(name, shape, false));

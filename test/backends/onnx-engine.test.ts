@@ -1,0 +1,155 @@
+// The onnx engine against the tfjs cpu reference on every model of specs/ and examples/ it trains:
+// each stage (greedy layers included) takes three steps from the same perturbed weights, data and
+// noise seeds on both, and every step's loss and terms and every parameter after the steps are
+// compared (models.ts's tolerances). A disagreement names the model, the stage and the quantity.
+// The models' trajectories are taken with SGD with momentum: Adam's first steps are ±lr for any
+// gradient above float noise, so a gradient that is 0 up to rounding (a unit dead on all but one
+// sample) would move a weight by lr on one engine and not the other. Adam, RMSprop and weight
+// decay are compared on their own, on models whose gradients are not near 0.
+// Models with ops the engine does not lower yet are listed, and train on tfjs (run-support.ts).
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IRModel, Optimizer } from '../../ir/types.js';
+import { selectBackend } from '../../runtime/backends/index.js';
+import type { InMemoryDataset } from '../../runtime/data/index.js';
+import { loadOnnxRuntime, onnxEngine, unsupported, type OnnxRuntime } from '../../runtime/engines/onnx/index.js';
+import { createOptimizer } from '../../runtime/optim/optimizer.js';
+import { tidyValue } from '../../runtime/program/gradient.js';
+import { Rng } from '../../runtime/program/rng.js';
+import { planStages, type Stage } from '../../runtime/train/stages.js';
+import { trainStep } from '../../runtime/train/step.js';
+import { codeFor } from '../../runtime/train/validate.js';
+import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
+import { seededRandom } from './seeded.js';
+
+const BATCH = 8;
+const STEPS = 3;
+
+function seededDataset(ir: IRModel): InMemoryDataset {
+  const random = seededRandom(11);
+  const data = ir.inputs.find((i) => i.kind === 'tensor')!;
+  const label = ir.inputs.find((i) => i.kind === 'label');
+  const sampleShape = data.shape.slice(1) as number[];
+  const [low, high] = data.range ?? [0, 1];
+  const x = Float32Array.from({ length: BATCH * sampleShape.reduce((a, b) => a * b, 1) }, () => low + (high - low) * random());
+  const labels = label ? Int32Array.from({ length: BATCH }, () => Math.floor(random() * (label.classes ?? 2))) : undefined;
+  return { name: 'seeded', count: BATCH, sampleShape, x, ...(labels ? { labels } : {}) };
+}
+
+function record(into: Map<string, Quantity>, step: number, result: { loss: number; terms: Record<string, number> }): void {
+  into.set(`step ${step} loss`, { what: `loss at step ${step}`, values: [result.loss] });
+  for (const [name, value] of Object.entries(result.terms)) into.set(`step ${step} ${name}`, { what: `term ${name} at step ${step}`, values: [value] });
+}
+
+function recordWeights(into: Map<string, Quantity>, program: ReturnType<typeof perturbedProgram>, stage: Stage): void {
+  for (const id of stage.trainable) into.set(`after ${id}`, { what: `parameter ${id} after ${STEPS} steps`, values: Array.from(program.variables.get(id)!.dataSync()) });
+}
+
+/** Three tfjs steps on the cpu backend, as the loop takes them. */
+function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset): Map<string, Quantity> {
+  const quantities = new Map<string, Quantity>();
+  const program = perturbedProgram(ir);
+  const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
+  const optimizer = createOptimizer(stage.phase.optimizer, decayed);
+  try {
+    for (let step = 1; step <= STEPS; step++) {
+      const result = tidyValue(() => {
+        const data = ir.inputs.find((i) => i.kind === 'tensor')!;
+        const label = ir.inputs.find((i) => i.kind === 'label');
+        const inputs: Record<string, tf.Tensor> = { [data.name]: tf.tensor(dataset.x, [BATCH, ...dataset.sampleShape]) };
+        if (label && dataset.labels) inputs[label.name] = tf.tensor1d(dataset.labels, 'int32');
+        const given = stage.greedy ? codeFor(program, inputs, stage.greedy) : undefined;
+        return trainStep({
+          program,
+          objective: stage.objective,
+          optimizer,
+          trainable: stage.trainable,
+          inputs,
+          rng: new Rng(step),
+          ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
+          ...(given ? { given } : {}),
+        });
+      });
+      record(quantities, step, result);
+    }
+    recordWeights(quantities, program, stage);
+  } finally {
+    optimizer.dispose();
+    program.dispose();
+  }
+  return quantities;
+}
+
+async function onnxRun(runtime: OnnxRuntime, ir: IRModel, stage: Stage, dataset: InMemoryDataset): Promise<Map<string, Quantity>> {
+  const quantities = new Map<string, Quantity>();
+  const program = perturbedProgram(ir);
+  const engine = await onnxEngine(runtime, 1)(stage, program);
+  try {
+    for (let step = 1; step <= STEPS; step++) record(quantities, step, await engine.step(dataset, null, 0, BATCH, new Rng(step)));
+    engine.sync();
+    recordWeights(quantities, program, stage);
+  } finally {
+    await engine.dispose();
+    program.dispose();
+  }
+  return quantities;
+}
+
+const models = modelsUnderTest();
+const trained = models.filter((m) => unsupported(m.ir) === null);
+let runtime: OnnxRuntime;
+
+beforeAll(async () => {
+  const loaded = await loadOnnxRuntime();
+  if (!loaded.ok) throw new Error(`onnxruntime-node must load for these tests: ${loaded.why}`);
+  runtime = loaded.runtime;
+  await selectBackend('cpu');
+});
+
+afterAll(async () => {
+  await selectBackend('cpu');
+});
+
+describe('the onnx engine trains as the cpu reference does', () => {
+  it('trains the dense families of examples/ (the rest are named by unsupported())', () => {
+    const names = trained.map((m) => m.name).join(' ');
+    for (const example of ['mnist/mnist', 'basic/basic', 'deep/hinton2006', 'variational/vae', 'denoising/denoising', 'stacked-denoising/sdae', 'sparse/sparse', 'binary/binary', 'anomaly/anomaly']) {
+      expect(names).toContain(`examples/${example}.ae`);
+    }
+    for (const model of models.filter((m) => !trained.includes(m))) expect(unsupported(model.ir)).toMatch(/^it does not train (the op|the loss term) '/);
+  });
+
+  const momentum: Optimizer = { kind: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 0 };
+  const withOptimizer = (stage: Stage, optimizer: Optimizer): Stage => ({ ...stage, phase: { ...stage.phase, optimizer } });
+  const disagreements = async (ir: IRModel, stages: Stage[]): Promise<string[]> => {
+    const dataset = seededDataset(ir);
+    const lines: string[] = [];
+    for (const stage of stages) {
+      const reference = referenceRun(ir, stage, dataset);
+      const found = compareQuantities(await onnxRun(runtime, ir, stage, dataset), reference);
+      for (const d of found.slice(0, 3)) lines.push(`stage '${stage.name}' (${stage.phase.optimizer.kind}): ${d.what}: onnx ${d.actual}, cpu ${d.reference} at [${d.index}] (|Δ| ${d.maxAbs.toPrecision(3)} > ${d.bound.toPrecision(2)})`);
+    }
+    return lines;
+  };
+
+  for (const model of trained) {
+    it(model.name, async () => {
+      expect(await disagreements(model.ir, planStages(model.ir, 1).map((stage) => withOptimizer(stage, momentum)))).toEqual([]);
+    });
+  }
+
+  // epsilon 1e-3: a relu unit active on one sample has a gradient of ~1e-6, which Adam and RMSprop
+  // would turn into a step that rounding decides; with a larger epsilon their rules are compared.
+  const optimizers: Optimizer[] = [
+    { kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-3, weightDecay: 0.05 },
+    { kind: 'sgd', lr: 0.05, momentum: 0, weightDecay: 0.1 },
+    { kind: 'rmsprop', lr: 0.01, rho: 0.9, momentum: 0.5, epsilon: 1e-3, weightDecay: 0 },
+    { kind: 'rmsprop', lr: 0.01, rho: 0.9, momentum: 0, epsilon: 1e-3, weightDecay: 0.01 },
+  ];
+  for (const optimizer of optimizers) {
+    it(`updates as the tfjs optimiser does: ${JSON.stringify(optimizer)}`, async () => {
+      const basic = models.find((m) => m.name.includes('examples/basic/basic.ae'))!;
+      expect(await disagreements(basic.ir, planStages(basic.ir, 1).map((stage) => withOptimizer(stage, optimizer)))).toEqual([]);
+    });
+  }
+});

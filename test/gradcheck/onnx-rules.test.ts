@@ -1,0 +1,132 @@
+// Every gradient rule of the onnx engine's primitives (runtime/engines/onnx/primitives.ts) against
+// central finite differences, computed by ONNX Runtime itself: for each primitive, a small graph
+// L = Σ (y² + y) with y = primitive(inputs) gives L and the rule's gradients in one run, and the
+// directional derivative along seeded random directions is compared with (L(x + h·v) − L(x − h·v))
+// / 2h, as finite-differences.ts does for the tfjs models (the displacement actually taken after
+// rounding to float32, float64 sums). Inputs stay away from the kinks of relu, |·| and clip.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { StepGraph, type Dim, type Sym } from '../../runtime/engines/onnx/graph.js';
+import * as p from '../../runtime/engines/onnx/primitives.js';
+import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
+import { encodeModel } from '../../onnx/proto.js';
+import { seededRandom } from '../backends/seeded.js';
+
+interface InputSpec {
+  /** The declared shape (null: the batch dimension), and the shape fed. */
+  shape: Dim[];
+  fed: number[];
+  /** Values drawn in [low, high], kept at least `gap` from each kink (default: 0). */
+  low?: number;
+  high?: number;
+  gap?: number;
+  kinks?: number[];
+}
+
+interface Case {
+  name: string;
+  inputs: InputSpec[];
+  apply: (g: StepGraph, x: Sym[]) => Sym;
+}
+
+const B = 3;
+const batch = (n: number): InputSpec => ({ shape: [null, n], fed: [B, n] });
+const cases: Case[] = [
+  { name: 'add, broadcasting a bias', inputs: [batch(4), { shape: [4], fed: [4] }], apply: (g, [a, b]) => p.add(g, a!, b!) },
+  { name: 'sub, broadcasting a column', inputs: [batch(4), { shape: [null, 1], fed: [B, 1] }], apply: (g, [a, b]) => p.sub(g, a!, b!) },
+  { name: 'mul, broadcasting a scalar-like row', inputs: [batch(4), { shape: [1, 4], fed: [1, 4] }], apply: (g, [a, b]) => p.mul(g, a!, b!) },
+  { name: 'div', inputs: [batch(4), { ...batch(4), low: 0.5, high: 2 }], apply: (g, [a, b]) => p.div(g, a!, b!) },
+  { name: 'neg', inputs: [batch(4)], apply: (g, [a]) => p.neg(g, a!) },
+  { name: 'square', inputs: [batch(4)], apply: (g, [a]) => p.square(g, a!) },
+  { name: 'exp', inputs: [batch(4)], apply: (g, [a]) => p.exp(g, a!) },
+  { name: 'log', inputs: [{ ...batch(4), low: 0.5, high: 3 }], apply: (g, [a]) => p.log(g, a!) },
+  { name: 'abs', inputs: [{ ...batch(4), gap: 0.1 }], apply: (g, [a]) => p.abs(g, a!) },
+  { name: 'relu', inputs: [{ ...batch(4), gap: 0.1 }], apply: (g, [a]) => p.relu(g, a!) },
+  { name: 'sigmoid', inputs: [batch(4)], apply: (g, [a]) => p.sigmoid(g, a!) },
+  { name: 'tanh', inputs: [batch(4)], apply: (g, [a]) => p.tanh(g, a!) },
+  { name: 'softplus', inputs: [batch(4)], apply: (g, [a]) => p.softplus(g, a!) },
+  { name: 'leaky relu', inputs: [{ ...batch(4), gap: 0.1 }], apply: (g, [a]) => p.leakyRelu(g, a!, 0.2) },
+  { name: 'elu', inputs: [{ ...batch(4), gap: 0.1 }], apply: (g, [a]) => p.elu(g, a!) },
+  { name: 'gelu', inputs: [batch(4)], apply: (g, [a]) => p.gelu(g, a!) },
+  { name: 'softmax', inputs: [batch(5)], apply: (g, [a]) => p.softmax(g, a!) },
+  { name: 'log-softmax', inputs: [batch(5)], apply: (g, [a]) => p.logSoftmax(g, a!) },
+  { name: 'clip', inputs: [{ ...batch(6), low: -2, high: 2, gap: 0.1, kinks: [-0.5, 0.5] }], apply: (g, [a]) => p.clip(g, a!, -0.5, 0.5) },
+  { name: 'gemm', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, false) },
+  { name: 'gemm, b transposed (tied)', inputs: [batch(4), { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, true) },
+  { name: 'gemm, a transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, true, false) },
+  { name: 'gemm, both transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, true, true) },
+  { name: 'reduce-sum over the last axis, kept', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [-1], true) },
+  { name: 'reduce-sum over the batch', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [0], false) },
+  { name: 'mean of everything', inputs: [batch(4)], apply: (g, [a]) => p.meanAll(g, a!) },
+  { name: 'mean over the batch', inputs: [batch(4)], apply: (g, [a]) => p.meanOverBatch(g, a!) },
+  { name: 'reshape', inputs: [batch(6)], apply: (g, [a]) => p.reshape(g, a!, [null, 2, 3]) },
+  { name: 'flatten', inputs: [{ shape: [null, 2, 3], fed: [B, 2, 3] }], apply: (g, [a]) => p.flatten(g, a!) },
+];
+
+const STEP = 1e-2;
+const DIRECTIONS = 3;
+
+function draw(spec: InputSpec, random: () => number): Float32Array {
+  const size = spec.fed.reduce((a, b) => a * b, 1);
+  const [low, high] = [spec.low ?? -1, spec.high ?? 1];
+  return Float32Array.from({ length: size }, () => {
+    let v = low + (high - low) * random();
+    for (const kink of spec.gap === undefined ? [] : (spec.kinks ?? [0])) {
+      if (Math.abs(v - kink) < spec.gap!) v = v < kink ? v - spec.gap! : v + spec.gap!;
+    }
+    return v;
+  });
+}
+
+let runtime: OnnxRuntime;
+
+beforeAll(async () => {
+  const loaded = await loadOnnxRuntime();
+  if (!loaded.ok) throw new Error(`onnxruntime-node must load for these tests: ${loaded.why}`);
+  runtime = loaded.runtime;
+});
+
+describe('every gradient rule of the onnx engine matches finite differences', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const g = new StepGraph();
+      const inputs = c.inputs.map((spec, i) => g.input(`in${i}`, spec.shape, true));
+      const y = c.apply(g, inputs);
+      const loss = p.reduceSum(g, p.add(g, p.square(g, y), y), [], false);
+      g.output('loss', loss);
+      const grads = g.gradients(loss, inputs, (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
+      grads.forEach((gradient, i) => {
+        expect(gradient, `input ${i} has a gradient`).not.toBeNull();
+        g.output(`grad${i}`, gradient!);
+      });
+      const model = encodeModel({
+        ir_version: 8,
+        producer_name: 'aelang-test',
+        producer_version: '',
+        doc_string: c.name,
+        opset_import: [{ domain: '', version: 17 }],
+        graph: { name: 'check', node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
+      });
+      const session = await runtime.createSession(model, 1);
+      const random = seededRandom(5);
+      const values = c.inputs.map((spec) => draw(spec, random));
+      const run = async (xs: Float32Array[]) => session.run(Object.fromEntries(xs.map((x, i) => [`in${i}`, runtime.tensor(x, c.inputs[i]!.fed)])));
+      const at = await run(values);
+      const L = at.get('loss')![0]!;
+      for (let d = 0; d < DIRECTIONS; d++) {
+        const direction = values.map((x) => Float32Array.from(x, () => 2 * random() - 1));
+        const plus = values.map((x, i) => Float32Array.from(x, (v, k) => v + STEP * direction[i]![k]!));
+        const minus = values.map((x, i) => Float32Array.from(x, (v, k) => v - STEP * direction[i]![k]!));
+        // What the rule predicts for the displacement actually taken (after float32 rounding).
+        let analytic = 0;
+        values.forEach((x, i) => {
+          const gradient = at.get(`grad${i}`)!;
+          for (let k = 0; k < x.length; k++) analytic += gradient[k]! * (plus[i]![k]! - minus[i]![k]!);
+        });
+        const numeric = (await run(plus)).get('loss')![0]! - (await run(minus)).get('loss')![0]!;
+        const tolerance = 2e-3 * Math.abs(analytic) + 3e-6 * Math.abs(L) * 2 + 1e-6;
+        expect(Math.abs(numeric - analytic), `direction ${d}: L₊ − L₋ = ${numeric}, the rule gives ${analytic}`).toBeLessThanOrEqual(tolerance);
+      }
+      await session.release();
+    });
+  }
+});
