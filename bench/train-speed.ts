@@ -1,7 +1,8 @@
 // Training throughput of aelang's runtime beside two peers doing the same work: tfjs-layers'
 // model.fit on the same tfjs backend, and PyTorch on the CPU (bench/torch_peer.py, Debian's
-// python3-torch with OpenBLAS). Same architectures (bench/train-models.ts), same seeded random data
-// in [0, 1], same loss and optimiser, same batch, and the SAME THREAD COUNT on every side.
+// python3-torch with OpenBLAS). aelang trains twice: on its onnx engine (ONNX Runtime, the CPU
+// default) and on the tfjs backend. Same architectures (bench/train-models.ts), same seeded random
+// data in [0, 1], same loss and optimiser, same batch, and the SAME THREAD COUNT on every side.
 //
 //   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv,mnist-ae,tiny]
 //        [--threads 1,2] [--backend wasm|cpu|webgpu] [--samples N] [--batch 128] [--reps 3]
@@ -21,6 +22,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, InMemoryDataset } from '../runtime/data/index.js';
 import { describeBackend, selectBackend, type BackendName } from '../runtime/backends/index.js';
 import { Random } from '../runtime/random.js';
+import { loadOnnxRuntime, onnxEngine, unsupported } from '../runtime/engines/onnx/index.js';
+import type { StageEngineFactory } from '../runtime/train/engine.js';
 import { train } from '../runtime/train/train.js';
 import { ARCHS, INPUT_SHAPE, aelangIR, layersModel, type Arch } from './train-models.js';
 
@@ -94,10 +97,10 @@ function randomData(arch: Arch, samples: number): InMemoryDataset {
  * batch, Adam), one epoch from a fresh model. The epoch's `seconds` excludes the checkpoint and
  * metrics writes that follow it.
  */
-export async function trainAelang(arch: Arch, backend: BackendName, data: Dataset, batch: number): Promise<number> {
+export async function trainAelang(arch: Arch, backend: BackendName, data: Dataset, batch: number, engine?: StageEngineFactory): Promise<number> {
   const runDir = mkdtempSync(join(tmpdir(), 'aelang-bench-'));
   try {
-    const result = await train({ ir: aelangIR(arch, batch), runDir, cwd: process.cwd(), dataset: data, epochs: 1, batch, backend });
+    const result = await train({ ir: aelangIR(arch, batch), runDir, cwd: process.cwd(), dataset: data, epochs: 1, batch, backend, ...(engine ? { engine } : {}) });
     result.program.dispose();
     return data.count / result.metrics[result.metrics.length - 1]!.seconds;
   } finally {
@@ -114,6 +117,8 @@ export async function trainLayers(model: ReturnType<typeof layersModel>, x: tf.T
 
 interface TfjsRate {
   arch: Arch;
+  /** aelang on its onnx engine (absent where ONNX Runtime does not load or lower the model). */
+  onnx?: number;
   aelang: number;
   layers: number;
 }
@@ -122,18 +127,24 @@ interface TfjsRate {
 async function childMain(settings: Settings): Promise<void> {
   await selectBackend(settings.backend);
   const backend = await describeBackend();
-  console.log(JSON.stringify({ backend: backend.backend, detail: backend.detail, tfjs: backend.tfjsVersion }));
+  const ort = await loadOnnxRuntime();
+  const threads = Number(process.env['AE_THREADS']);
+  const onnx = ort.ok ? { version: ort.runtime.version, threads } : { missing: ort.why };
+  console.log(JSON.stringify({ backend: backend.backend, detail: backend.detail, tfjs: backend.tfjsVersion, onnx }));
   for (const arch of settings.archs) {
     const data = randomData(arch, samplesFor(settings, arch));
     const warm = randomData(arch, settings.batch * 4);
     const model = layersModel(arch);
     const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
     const warmX = tf.tensor(warm.x, [warm.count, ...warm.sampleShape]);
+    const engine = ort.ok && unsupported(aelangIR(arch, settings.batch)) === null ? onnxEngine(ort.runtime, threads) : undefined;
     await trainLayers(model, warmX, settings.batch);
     await trainAelang(arch, settings.backend, warm, settings.batch);
+    if (engine) await trainAelang(arch, settings.backend, warm, settings.batch, engine);
     const aelang = await trainAelang(arch, settings.backend, data, settings.batch);
+    const onnxRate = engine ? await trainAelang(arch, settings.backend, data, settings.batch, engine) : undefined;
     const layers = await trainLayers(model, x, settings.batch);
-    console.log(JSON.stringify({ arch, aelang, layers } satisfies TfjsRate));
+    console.log(JSON.stringify({ arch, aelang, layers, ...(onnxRate !== undefined ? { onnx: onnxRate } : {}) } satisfies TfjsRate));
     tf.dispose([x, warmX]);
     model.dispose();
   }
@@ -152,7 +163,13 @@ function jsonLines(stdout: string): unknown[] {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-function runTfjs(settings: Settings, threads: number): { header: { detail: string; tfjs: string }; rates: TfjsRate[] } {
+interface TfjsHeader {
+  detail: string;
+  tfjs: string;
+  onnx: { version: string; threads: number } | { missing: string };
+}
+
+function runTfjs(settings: Settings, threads: number): { header: TfjsHeader; rates: TfjsRate[] } {
   // execArgv keeps `--import tsx` when this runs from TypeScript, and is empty for the compiled kit.
   const args = [...process.execArgv, import.meta.filename, '--child', '--backend', settings.backend, '--archs', settings.archs.join(','), '--batch', String(settings.batch)];
   for (const arch of settings.archs) if (settings.samples[arch]) args.push('--samples', String(settings.samples[arch]));
@@ -161,7 +178,7 @@ function runTfjs(settings: Settings, threads: number): { header: { detail: strin
     const reason = result.stderr.split('\n').find((line) => /^\w*Error: /.test(line)) ?? result.stderr;
     throw new Error(`the ${settings.backend} side at ${threads} thread(s) failed: ${reason}`);
   }
-  const [header, ...rates] = jsonLines(result.stdout) as [{ detail: string; tfjs: string }, ...TfjsRate[]];
+  const [header, ...rates] = jsonLines(result.stdout) as [TfjsHeader, ...TfjsRate[]];
   return { header, rates };
 }
 
@@ -199,6 +216,7 @@ function median(values: number[]): number {
 interface Row {
   arch: Arch;
   threads: number;
+  onnx: number[];
   aelang: number[];
   layers: number[];
   torch: number[];
@@ -208,10 +226,11 @@ async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   if (settings.child) return childMain(settings);
   const rows: Row[] = [];
-  const headers: { threads: number; tfjs: string; torch?: TorchHeader; missing?: string }[] = [];
+  const headers: Header[] = [];
   for (const threads of settings.threads) {
-    const byArch = new Map<Arch, Row>(settings.archs.map((arch) => [arch, { arch, threads, aelang: [], layers: [], torch: [] }]));
+    const byArch = new Map<Arch, Row>(settings.archs.map((arch) => [arch, { arch, threads, onnx: [], aelang: [], layers: [], torch: [] }]));
     let tfjsDetail = '';
+    let onnxDetail = '';
     let torchHeader: TorchHeader | undefined;
     let missing: string | undefined;
     for (let rep = 0; rep < settings.reps; rep++) {
@@ -220,7 +239,9 @@ async function main(): Promise<void> {
         if (side === 'tfjs') {
           const { header, rates } = runTfjs(settings, threads);
           tfjsDetail = `tfjs ${header.tfjs} ${settings.backend} (${header.detail})`;
+          onnxDetail = 'missing' in header.onnx ? `onnx engine not run: ${header.onnx.missing}` : `onnx engine: ${header.onnx.version}, ${header.onnx.threads} intra-op thread(s)`;
           for (const r of rates) {
+            if (r.onnx !== undefined) byArch.get(r.arch)!.onnx.push(r.onnx);
             byArch.get(r.arch)!.aelang.push(r.aelang);
             byArch.get(r.arch)!.layers.push(r.layers);
           }
@@ -235,17 +256,25 @@ async function main(): Promise<void> {
       }
       console.error(`threads ${threads}: repetition ${rep + 1}/${settings.reps} done`);
     }
-    headers.push({ threads, tfjs: tfjsDetail, ...(torchHeader ? { torch: torchHeader } : {}), ...(missing ? { missing } : {}) });
+    headers.push({ threads, tfjs: tfjsDetail, onnx: onnxDetail, ...(torchHeader ? { torch: torchHeader } : {}), ...(missing ? { missing } : {}) });
     rows.push(...byArch.values());
   }
   printReport(settings, headers, rows);
   if (settings.json) writeFileSync(settings.json, `${JSON.stringify({ settings, headers, rows }, null, 2)}\n`);
 }
 
-function printReport(settings: Settings, headers: { threads: number; tfjs: string; torch?: TorchHeader; missing?: string }[], rows: Row[]): void {
+interface Header {
+  threads: number;
+  tfjs: string;
+  onnx: string;
+  torch?: TorchHeader;
+  missing?: string;
+}
+
+function printReport(settings: Settings, headers: Header[], rows: Row[]): void {
   console.log(`\ntraining throughput (samples/s): random data in [0, 1], batch ${settings.batch}, Adam; medians of ${settings.reps} repetitions of one epoch`);
   for (const h of headers) {
-    console.log(`\n${h.threads} thread(s): ${h.tfjs}`);
+    console.log(`\n${h.threads} thread(s): ${h.onnx}; ${h.tfjs}`);
     if (h.missing) console.log(`  ${h.missing}`);
     else if (h.torch) {
       const blas = h.torch.blas;
@@ -255,12 +284,12 @@ function printReport(settings: Settings, headers: { threads: number; tfjs: strin
   }
   const honest = (h?: { torch?: TorchHeader }) =>
     h?.torch != null && (h.torch.device === 'cuda' || !['reference', 'none found'].includes(h.torch.blas.name));
-  const header = ['arch', 'threads', 'aelang', 'tfjs-layers', 'PyTorch', 'aelang/layers', 'aelang/PyTorch'];
+  const header = ['arch', 'threads', 'aelang onnx', `aelang ${settings.backend}`, 'tfjs-layers', 'PyTorch', 'onnx/PyTorch', `${settings.backend}/PyTorch`];
   const rate = (values: number[]) => (values.length === 0 ? '—' : median(values).toFixed(median(values) < 100 ? 1 : 0));
   const lines = rows.map((r) => {
     const h = headers.find((x) => x.threads === r.threads);
-    const torchRatio = r.torch.length === 0 ? '—' : honest(h) ? `${(median(r.aelang) / median(r.torch)).toFixed(2)}×` : 'refused';
-    return [r.arch, String(r.threads), rate(r.aelang), rate(r.layers), rate(r.torch), `${(median(r.aelang) / median(r.layers)).toFixed(2)}×`, torchRatio];
+    const ratio = (side: number[]) => (side.length === 0 || r.torch.length === 0 ? '—' : honest(h) ? `${(median(side) / median(r.torch)).toFixed(2)}×` : 'refused');
+    return [r.arch, String(r.threads), rate(r.onnx), rate(r.aelang), rate(r.layers), rate(r.torch), ratio(r.onnx), ratio(r.aelang)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -3,7 +3,7 @@
 // mean in inference) pass their input through. Weights are initializers in aelang's layouts, turned
 // into ONNX's by Transpose nodes, one per stored tensor and layout: a tied pair reads one initializer.
 import type { ActivationSpec, IRModel, IRNode, ParameterRole, Shape } from '../../ir/types.js';
-import { transposedConvGeometry, windowPads as pads } from '../geometry.js';
+import { transposedConvGeometry, windowPads as pads } from '../../onnx/geometry.js';
 import { ExportError, storedParameter, type Weights } from '../weights.js';
 import { attr, type OnnxGraph, type Value } from './graph.js';
 import { DataType } from '../../onnx/proto.js';

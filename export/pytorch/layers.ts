@@ -5,7 +5,7 @@
 // dense weights keep aelang's feature order. A tied layer owns only its bias and reads the kernel of
 // the layer it mirrors: one parameter, used twice.
 import type { ActivationSpec, IRModel, IRNode, ParameterRole } from '../../ir/types.js';
-import { transposedConvGeometry, windowPads } from '../geometry.js';
+import { transposedConvGeometry, windowPads } from '../../onnx/geometry.js';
 import { ExportError, storedParameter, type WeightTensor, type Weights } from '../weights.js';
 import { permute } from './tensors.js';
 

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StepGraph, type Dim, type Sym } from '../../runtime/engines/onnx/graph.js';
 import * as p from '../../runtime/engines/onnx/primitives.js';
+import * as sp from '../../runtime/engines/onnx/spatial.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
 import { encodeModel } from '../../onnx/proto.js';
 import { seededRandom } from '../backends/seeded.js';
@@ -20,6 +21,8 @@ interface InputSpec {
   high?: number;
   gap?: number;
   kinks?: number[];
+  /** Every value apart from every other by more than two steps (max pooling: no switch moves). */
+  distinct?: boolean;
 }
 
 interface Case {
@@ -60,6 +63,30 @@ const cases: Case[] = [
   { name: 'mean over the batch', inputs: [batch(4)], apply: (g, [a]) => p.meanOverBatch(g, a!) },
   { name: 'reshape', inputs: [batch(6)], apply: (g, [a]) => p.reshape(g, a!, [null, 2, 3]) },
   { name: 'flatten', inputs: [{ shape: [null, 2, 3], fed: [B, 2, 3] }], apply: (g, [a]) => p.flatten(g, a!) },
+  { name: 'transpose', inputs: [{ shape: [null, 2, 3, 4], fed: [B, 2, 3, 4] }], apply: (g, [a]) => sp.transpose(g, a!, [0, 3, 1, 2]) },
+  ...[
+    { strides: [1, 1], pads: [1, 1, 1, 1], size: 5 },
+    { strides: [2, 2], pads: [0, 0, 1, 1], size: 6 },
+    { strides: [2, 1], pads: [0, 1, 0, 1], size: 7 },
+  ].flatMap(({ strides, pads, size }): Case[] => {
+    const window = { kernel: [3, 3] as [number, number], strides: strides as [number, number], pads: pads as sp.Pads };
+    const image = { shape: [null, 2, size, size], fed: [B, 2, size, size] };
+    const out = (n: number, k: number, s: number, a: number, b: number) => Math.floor((n + a + b - k) / s) + 1;
+    const [oh, ow] = [out(size, 3, strides[0]!, pads[0]!, pads[2]!), out(size, 3, strides[1]!, pads[1]!, pads[3]!)];
+    return [
+      { name: `conv, strides ${strides}, pads ${pads}`, inputs: [image, { shape: [3, 2, 3, 3], fed: [3, 2, 3, 3] }], apply: (g, [x, w]) => sp.conv(g, x!, w!, window) },
+      {
+        name: `transposed conv, strides ${strides}, pads ${pads}`,
+        inputs: [{ shape: [null, 3, oh, ow], fed: [B, 3, oh, ow] }, { shape: [3, 2, 3, 3], fed: [3, 2, 3, 3] }],
+        apply: (g, [x, w]) => sp.convTranspose(g, x!, w!, window, [size, size]),
+      },
+    ];
+  }),
+  { name: 'max pool', inputs: [{ shape: [null, 2, 4, 4], fed: [B, 2, 4, 4], distinct: true }], apply: (g, [a]) => sp.maxPool(g, a!, { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }).y },
+  { name: 'max pool, overlapping windows, padded', inputs: [{ shape: [null, 1, 5, 5], fed: [B, 1, 5, 5], distinct: true }], apply: (g, [a]) => sp.maxPool(g, a!, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }).y },
+  { name: 'crop', inputs: [{ shape: [null, 2, 5, 5], fed: [B, 2, 5, 5] }], apply: (g, [a]) => sp.cropSpatial(g, a!, [1, 0], [3, 4]) },
+  { name: 'pad', inputs: [{ shape: [null, 2, 3, 3], fed: [B, 2, 3, 3] }], apply: (g, [a]) => sp.padSpatial(g, a!, [0, 1, 2, 0]) },
+  { name: 'nearest upsampling', inputs: [{ shape: [null, 2, 3, 3], fed: [B, 2, 3, 3] }], apply: (g, [a]) => sp.repeatSpatial(g, a!, [2, 3]) },
 ];
 
 const STEP = 1e-2;
@@ -67,6 +94,15 @@ const DIRECTIONS = 3;
 
 function draw(spec: InputSpec, random: () => number): Float32Array {
   const size = spec.fed.reduce((a, b) => a * b, 1);
+  if (spec.distinct) {
+    // a shuffled ladder with rungs 5 steps apart
+    const ladder = Float32Array.from({ length: size }, (_, i) => (i - size / 2) * 5 * STEP);
+    for (let i = size - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [ladder[i], ladder[j]] = [ladder[j]!, ladder[i]!];
+    }
+    return ladder;
+  }
   const [low, high] = [spec.low ?? -1, spec.high ?? 1];
   return Float32Array.from({ length: size }, () => {
     let v = low + (high - low) * random();
@@ -104,7 +140,7 @@ describe('every gradient rule of the onnx engine matches finite differences', ()
         producer_version: '',
         doc_string: c.name,
         opset_import: [{ domain: '', version: 17 }],
-        graph: { name: 'check', node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
+        graph: { name: 'check', node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
       });
       const session = await runtime.createSession(model, 1);
       const random = seededRandom(5);

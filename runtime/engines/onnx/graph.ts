@@ -39,6 +39,7 @@ export class StepGraph {
   private readonly taken = new Set<string>();
   private readonly scalars = new Map<number, Sym>();
   private readonly int64Constants = new Map<string, Sym>();
+  private readonly renamed = new Map<string, string>();
 
   private unique(base: string): string {
     let name = base;
@@ -55,11 +56,23 @@ export class StepGraph {
     return { name, shape, varying };
   }
 
-  /** Marks `value` as a graph output under `name`. */
+  /**
+   * Marks `value` as a graph output under `name`: the node computing it is renamed (see
+   * `finish`), as an Identity would copy it at every step (1.2 ms for one Adam slot of MNIST's
+   * first layer); a graph input or a value already output goes through an Identity.
+   */
   output(name: string, value: Sym): void {
     const out = this.unique(name);
-    this.nodes.push({ name: out, op_type: 'Identity', input: [value.name], output: [out], attribute: [] });
+    const producer = this.nodes.find((n) => n.output[0] === value.name);
+    if (producer && !this.renamed.has(value.name)) this.renamed.set(value.name, out);
+    else this.nodes.push({ name: out, op_type: 'Identity', input: [value.name], output: [out], attribute: [] });
     this.outputs.push(valueInfo(out, value.shape, DataType.FLOAT));
+  }
+
+  /** The nodes with the outputs' renames applied (call once the graph is complete). */
+  finish(): NodeMessage[] {
+    const rename = (name: string) => this.renamed.get(name) ?? name;
+    return this.nodes.map((n) => ({ ...n, input: n.input.map(rename), output: n.output.map(rename) }));
   }
 
   /** A float scalar constant, made once per value. */
@@ -103,6 +116,14 @@ export class StepGraph {
     const output = { name, shape, varying };
     if (varying) this.tape.push({ output, inputs, rule: options.rule! });
     return output;
+  }
+
+  /** Like emit, for an op with a second output that has no gradient (MaxPool's indices). */
+  emitWithSecond(op: string, inputs: readonly Sym[], shapes: [readonly Dim[], readonly Dim[]], options: { attributes?: AttributeMessage[]; rule?: GradientRule; base?: string }): [Sym, Sym] {
+    const first = this.emit(op, inputs, shapes[0], options);
+    const second = this.unique(`${first.name}:second`);
+    this.nodes[this.nodes.length - 1]!.output.push(second);
+    return [first, { name: second, shape: shapes[1], varying: false }];
   }
 
   /** Like emit, for an op with no gradient (shapes, masks, noise): its output never varies. */

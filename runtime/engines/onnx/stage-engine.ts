@@ -1,7 +1,7 @@
 // Training one stage on ONNX Runtime: the stage's step graph (step-graph.ts) in one session, one
-// `run` per step. The weights and optimiser slots live in typed arrays here between steps: each run
-// takes them in and gives the next ones back, which replace them (no copy, no graph rebuilt). A
-// step whose loss is not finite keeps the old ones, as the tfjs step refuses its update. The
+// `run` per step, then the optimiser's update (update.ts) in place. The weights and optimiser
+// slots live in typed arrays here between steps, fed to each run as they are (no graph rebuilt).
+// A step whose loss is not finite is not applied, as the tfjs step refuses its update. The
 // program's tfjs variables (validation, checkpoints, every task) are brought up to date by sync().
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
@@ -14,7 +14,7 @@ import type { TensorMap } from '../../runs/index.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
-import { STEP_SCALARS, stepScalars } from './update.js';
+import { applyUpdate, optimizerSlots } from './update.js';
 
 export interface StageEngineSpec {
   program: Program;
@@ -35,6 +35,11 @@ export interface EngineStep {
 
 export class OnnxStageEngine {
   private readonly state = new Map<string, Float32Array>();
+  private readonly slotNames: string[];
+  /** Per trainable parameter: its shape, weights, slots and whether weight decay applies. */
+  private readonly updates: { id: string; shape: number[]; weight: Float32Array; slots: Float32Array[]; decayed: boolean }[];
+  /** The feeds that do not change between steps: the parameters' tensors over their arrays. */
+  private readonly parameterFeeds: Record<string, unknown> = {};
   private stepCount = 0;
   private learningRate: number;
 
@@ -45,11 +50,22 @@ export class OnnxStageEngine {
     private readonly spec: StageEngineSpec,
   ) {
     this.learningRate = spec.optimizer.lr;
-    for (const p of graph.parameters) this.state.set(`param:${p.id}`, spec.program.variables.get(p.id)!.dataSync().slice() as Float32Array);
-    for (const id of graph.trainable) {
-      const size = this.state.get(`param:${id}`)!.length;
-      for (const slot of graph.slots) this.state.set(`slot:${id}/${slot}`, new Float32Array(size));
+    this.slotNames = optimizerSlots(spec.optimizer);
+    for (const p of graph.parameters) {
+      const values = Float32Array.from(spec.program.variables.get(p.id)!.dataSync() as Float32Array);
+      this.state.set(`param:${p.id}`, values);
+      this.parameterFeeds[`param:${p.id}`] = ort.tensor(values, p.shape);
     }
+    this.updates = graph.trainable.map((id) => {
+      const parameter = graph.parameters.find((p) => p.id === id)!;
+      const weight = this.state.get(`param:${id}`)!;
+      const slots = this.slotNames.map((slot) => {
+        const values = new Float32Array(weight.length);
+        this.state.set(`slot:${id}/${slot}`, values);
+        return values;
+      });
+      return { id, shape: parameter.shape, weight, slots, decayed: ['kernel', 'codebook'].includes(parameter.role) };
+    });
   }
 
   static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
@@ -60,9 +76,8 @@ export class OnnxStageEngine {
 
   /** One optimiser step on samples `order[start .. start + size)` of `dataset`. */
   async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng): Promise<EngineStep> {
-    const { ir } = this.spec.program;
     const { graph } = this;
-    const feeds: Record<string, unknown> = {};
+    const feeds: Record<string, unknown> = { ...this.parameterFeeds };
     const dataShape = [size, ...dataset.sampleShape];
     const x = new Float32Array(dataShape.reduce((a, b) => a * b, 1));
     readSamples(dataset, order, start, size, x);
@@ -72,24 +87,13 @@ export class OnnxStageEngine {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
-    for (const p of graph.parameters) feeds[`param:${p.id}`] = this.ort.tensor(this.state.get(`param:${p.id}`)!, p.shape);
-    for (const id of graph.trainable) {
-      const shape = ir.parameters.find((p) => p.id === id)!.shape;
-      for (const slot of graph.slots) feeds[`slot:${id}/${slot}`] = this.ort.tensor(this.state.get(`slot:${id}/${slot}`)!, shape);
-    }
-    const scalars = stepScalars(this.spec.optimizer, this.stepCount + 1, this.learningRate);
-    for (const name of STEP_SCALARS) feeds[`opt:${name}`] = this.ort.tensor(Float32Array.of(scalars[name]), []);
-
     const out = await this.session.run(feeds);
     const loss = out.get('loss')![0]!;
     const terms = Array.from({ length: graph.termCount }, (_, i) => out.get(`term:${i}`)![0]!);
     const bad = terms.findIndex((t) => !Number.isFinite(t));
     if (bad >= 0 || !Number.isFinite(loss)) return { loss, terms, nonFinite: bad };
     this.stepCount += 1;
-    for (const id of graph.trainable) {
-      this.state.set(`param:${id}`, out.get(`next:${id}`)!);
-      for (const slot of graph.slots) this.state.set(`slot:${id}/${slot}`, out.get(`next:${id}/${slot}`)!);
-    }
+    for (const update of this.updates) applyUpdate(this.spec.optimizer, this.stepCount, this.learningRate, { ...update, gradient: out.get(`grad:${update.id}`)! });
     return { loss, terms };
   }
 
@@ -121,9 +125,8 @@ export class OnnxStageEngine {
       },
       async state(): Promise<OptimizerState> {
         const slots: TensorMap = {};
-        for (const id of graph.trainable) {
-          const shape = engine.spec.program.variables.get(id)!.shape;
-          for (const slot of graph.slots) slots[`${id}/${slot}`] = { dtype: 'F32', shape: [...shape], data: engine.state.get(`slot:${id}/${slot}`)!.slice() };
+        for (const update of engine.updates) {
+          engine.slotNames.forEach((slot, k) => (slots[`${update.id}/${slot}`] = { dtype: 'F32', shape: [...update.shape], data: update.slots[k]!.slice() }));
         }
         return { step: engine.stepCount, slots };
       },
@@ -132,7 +135,7 @@ export class OnnxStageEngine {
           const target = engine.state.get(`slot:${key}`);
           if (!target) throw new Error(`optimizer state: slot '${key}' is not one this stage keeps`);
           if (stored.data.length !== target.length) throw new Error(`optimizer state: slot '${key}' has ${stored.data.length} values, the parameter ${target.length}`);
-          engine.state.set(`slot:${key}`, Float32Array.from(stored.data as ArrayLike<number>));
+          target.set(stored.data as ArrayLike<number>);
         }
         engine.stepCount = state.step;
       },

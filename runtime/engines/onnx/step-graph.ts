@@ -1,14 +1,14 @@
 // The training-step graph of one stage: forward (the stage's nodes, a greedy layer's frozen prefix
-// in inference mode), the objective, the gradients of its total by the primitives' rules, and the
-// optimiser's update, as one ONNX model. Weights and optimiser slots go in as inputs and come out
-// updated; the runtime feeds them back, so nothing is rebuilt between steps.
-import type { IRModel, IRNode, IRParameter, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
+// in inference mode), the objective, and the gradients of its total by the primitives' rules, as
+// one ONNX model. The weights go in as inputs, the loss, the terms and the gradients come out; the
+// engine applies the optimiser's update (update.ts) and feeds the weights back, so nothing is
+// rebuilt between steps.
+import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
 import { lowerNodes, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
 import * as p from './primitives.js';
 import { lowerTerm } from './terms.js';
-import { optimizerSlots, STEP_SCALARS, updateParameter, type StepScalar } from './update.js';
 
 export const ONNX_OPSET = 17;
 
@@ -17,7 +17,6 @@ export interface StageGraphSpec {
   objective: readonly IRTerm[];
   /** Storage ids this stage updates. */
   trainable: readonly string[];
-  optimizer: OptimizerSpec;
   /** The stage's nodes (default: all), in IR order. */
   nodes?: readonly IRNode[];
   /** A greedy layer: the nodes computing its input code, run in inference mode first. */
@@ -31,11 +30,9 @@ export interface StageGraph {
   data: string;
   /** The label input's one-hot feed, when a term reads labels. */
   labels?: { input: string; feed: string; classes: number };
-  /** Stored parameters fed (`param:${id}`), and which of them come back updated (`next:${id}`). */
+  /** Stored parameters fed (`param:${id}`), and those whose gradient comes out (`grad:${id}`). */
   parameters: IRParameter[];
   trainable: string[];
-  /** Slot names per trainable parameter (`slot:${id}/${slot}` in, `next:${id}/${slot}` out). */
-  slots: string[];
   noise: NoiseInput[];
   /** Outputs: `loss`, then `term:${i}` per objective term. */
   termCount: number;
@@ -112,16 +109,10 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
 
   const updated = [...fed.keys()].filter((id) => trainable.has(id));
   const gradients = g.gradients(total, updated.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
-  const slots = optimizerSlots(spec.optimizer);
-  const scalars = Object.fromEntries(STEP_SCALARS.map((name) => [name, g.input(`opt:${name}`, [], false)])) as Record<StepScalar, Sym>;
   updated.forEach((id, i) => {
     const weight = fed.get(id)!;
-    const gradient = gradients[i] ?? g.constant('Mul', [weight, g.scalar(0)], weight.shape);
-    const slotInputs = slots.map((slot) => g.input(`slot:${id}/${slot}`, weight.shape, false));
-    const decayed = ['kernel', 'codebook'].includes(byId.get(id)!.role);
-    const next = updateParameter(g, spec.optimizer, { weight, gradient, slots: slotInputs, scalars, decayed });
-    g.output(`next:${id}`, next.weight);
-    next.slots.forEach((value, k) => g.output(`next:${id}/${slots[k]}`, value));
+    // a parameter the loss does not reach (a frozen path's tied storage) gets a zero gradient
+    g.output(`grad:${id}`, gradients[i] ?? g.constant('Mul', [weight, g.scalar(0)], weight.shape));
   });
 
   const model = encodeModel({
@@ -130,7 +121,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     producer_version: '',
     doc_string: `${ir.model}: one training step`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
-    graph: { name: `${ir.model}_step`, node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
+    graph: { name: `${ir.model}_step`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
   });
   return {
     model,
@@ -138,7 +129,6 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     ...(labels ? { labels } : {}),
     parameters: [...fed.keys()].map((id) => byId.get(id)!),
     trainable: updated,
-    slots,
     noise,
     termCount: termValues.length,
   };

@@ -1,5 +1,5 @@
-// Window geometry as the runtime (tfjs) computes it, for exporters to frameworks that want the
-// padding spelled out.
+// Window geometry as the runtime (tfjs) computes it, for the onnx engine and the exporters, whose
+// frameworks want the padding spelled out.
 import type { Padding } from '../ir/types.js';
 
 /** [top, left, bottom, right]: 'same' splits the total padding with the extra cell at the end. */
