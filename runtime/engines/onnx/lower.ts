@@ -5,7 +5,7 @@
 // supported by this engine; `unsupportedOps` names it and the runtime trains on tfjs instead.
 import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../../ir/types.js';
 import { transposedConvGeometry, windowPads } from '../../../onnx/geometry.js';
-import type { Dim, StepGraph, Sym } from './graph.js';
+import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
 import * as p from './primitives.js';
 import * as s from './spatial.js';
 
@@ -15,7 +15,7 @@ export type NoiseKind =
   | { kind: 'mask'; rate: number } // masking noise: multiplied (1 kept, 0 zeroed)
   | { kind: 'salt_pepper'; rate: number; low: number; high: number } // keep, low and high masks
   | { kind: 'dropout'; rate: number } // inverted-dropout multiplier (0 or 1/(1 − rate))
-  | { kind: 'uniform' }; // stochastic bits: u in [0, 1)
+  | { kind: 'uniform'; low: number }; // stochastic bits (u in [0, 1)), Gumbel noise (u in [1e-10, 1))
 
 export interface NoiseInput {
   node: string;
@@ -35,6 +35,8 @@ export interface ForwardEnv {
   param(node: IRNode, role: ParameterRole): { value: Sym; transposed: boolean };
   /** Declares the noise inputs of a stochastic node shaped like `like` (in node order: the order of the draws). */
   noise(node: IRNode, like: Sym, noise: NoiseKind, names?: string[]): Sym[];
+  /** A new value of a non-trainable parameter the forward pass writes (batch-norm moving statistics). */
+  assign(node: IRNode, role: ParameterRole, value: Sym): void;
 }
 
 type Lower<Op extends IROp> = (node: IRNode<Op>, args: Sym[], env: ForwardEnv) => Sym;
@@ -91,6 +93,51 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const kept = p.mul(g, fitWindows(g, full, [h * ph, w * pw], seen), switches);
     return s.toNHWC(g, fitWindows(g, kept, seen, target));
   },
+  avgpool: (node, [x], env) => {
+    const { g } = env;
+    const { pool, stride, padding } = node.attrs;
+    const pads = windowPads(padding, spatial(x!), pool, stride);
+    return s.toNHWC(g, s.averagePool(g, s.toNCHW(g, x!), { kernel: pool, strides: stride, pads }));
+  },
+  batchnorm: (node, [x], env) => {
+    const { g } = env;
+    const axes = x!.shape.slice(0, -1).map((_, i) => i);
+    const gamma = env.param(node, 'gamma').value;
+    const beta = env.param(node, 'beta').value;
+    const movingMean = env.param(node, 'moving_mean').value;
+    const movingVariance = env.param(node, 'moving_variance').value;
+    const normalise = (mean: Sym, variance: Sym) => p.add(g, p.mul(g, p.div(g, p.sub(g, x!, mean), p.sqrt(g, p.add(g, variance, g.scalar(node.attrs.epsilon)))), gamma), beta);
+    if (!env.training) return normalise(movingMean, movingVariance);
+    // the batch's moments over every axis but the channels (tf.moments), and the moving averages
+    const mean = p.meanKeep(g, x!, axes);
+    const variance = p.meanKeep(g, p.square(g, p.sub(g, x!, mean)), axes);
+    const flat = (v: Sym) => p.reshape(g, v, [v.shape[v.shape.length - 1]!]);
+    const m = node.attrs.momentum;
+    env.assign(node, 'moving_mean', p.add(g, p.mul(g, movingMean, g.scalar(m)), p.mul(g, p.stopGradient(g, flat(mean)), g.scalar(1 - m))));
+    env.assign(node, 'moving_variance', p.add(g, p.mul(g, movingVariance, g.scalar(m)), p.mul(g, p.stopGradient(g, flat(variance)), g.scalar(1 - m))));
+    return normalise(mean, variance);
+  },
+  layernorm: (node, [x], env) => {
+    const { g } = env;
+    const mean = p.meanKeep(g, x!, [-1]);
+    const centred = p.sub(g, x!, mean);
+    const variance = p.meanKeep(g, p.square(g, centred), [-1]);
+    let y = p.div(g, centred, p.sqrt(g, p.add(g, variance, g.scalar(node.attrs.epsilon))));
+    if (node.params?.gamma) y = p.mul(g, y, env.param(node, 'gamma').value);
+    if (node.params?.beta) y = p.add(g, y, env.param(node, 'beta').value);
+    return y;
+  },
+  gumbel_onehot: (node, [x], env) => {
+    const { g } = env;
+    const classes = x!.shape[x!.shape.length - 1] as number;
+    const oneHotOf = (v: Sym) => g.constant('OneHot', [g.constant('ArgMax', [v], v.shape.slice(0, -1), [attr.int('axis', -1), attr.int('keepdims', 0)]), g.int64s([classes]), g.floats('onehot_values', [2], Float32Array.of(0, 1))], v.shape, [attr.int('axis', -1)]);
+    if (!env.training) return oneHotOf(x!);
+    const [u] = env.noise(node, x!, { kind: 'uniform', low: 1e-10 });
+    const gumbel = g.constant('Neg', [g.constant('Log', [g.constant('Neg', [g.constant('Log', [u!], x!.shape)], x!.shape)], x!.shape)], x!.shape);
+    const soft = p.softmax(g, p.div(g, p.add(g, x!, gumbel), g.scalar(node.attrs.temperature)));
+    if (!node.attrs.hard) return soft;
+    return p.add(g, soft, p.stopGradient(g, p.sub(g, oneHotOf(soft), soft)));
+  },
   upsample: (node, [x], env) => s.toNHWC(env.g, s.repeatSpatial(env.g, s.toNCHW(env.g, x!), node.attrs.factor)),
   flatten: (_node, [x], env) => p.flatten(env.g, x!),
   reshape: (node, [x], env) => p.reshape(env.g, x!, [null, ...node.attrs.target]),
@@ -106,7 +153,7 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     if (!env.training) return p.positive(g, x!);
     const probability = p.sigmoid(g, x!);
     // stochastic: 1 where p > u, as tf.step(p − u)
-    const hard = node.attrs.stochastic ? p.positive(g, g.constant('Sub', [probability, env.noise(node, x!, { kind: 'uniform' })[0]!], x!.shape)) : p.positive(g, x!);
+    const hard = node.attrs.stochastic ? p.positive(g, g.constant('Sub', [probability, env.noise(node, x!, { kind: 'uniform', low: 0 })[0]!], x!.shape)) : p.positive(g, x!);
     // straight-through: the value of the bits, the gradient of the probability
     return p.add(g, probability, p.stopGradient(g, p.sub(g, hard, probability)));
   },

@@ -23,7 +23,7 @@ function draw({ noise }: NoiseInput, shape: number[], seed: number): tf.Tensor[]
     case 'normal':
       return [tf.randomNormal(shape, 0, noise.std, 'float32', seed)];
     case 'uniform':
-      return [tf.randomUniform(shape, 0, 1, 'float32', seed)];
+      return [tf.randomUniform(shape, noise.low, 1, 'float32', seed)];
     case 'mask':
       return [tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', seed), noise.rate), 'float32')];
     case 'dropout':

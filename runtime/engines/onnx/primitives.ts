@@ -96,6 +96,11 @@ export function exp(g: StepGraph, x: Sym): Sym {
   return out;
 }
 
+export function sqrt(g: StepGraph, x: Sym): Sym {
+  const out: Sym = g.emit('Sqrt', [x], x.shape, { rule: (dy) => [div(g, mul(g, dy, g.scalar(0.5)), out)] });
+  return out;
+}
+
 export function log(g: StepGraph, x: Sym): Sym {
   return g.emit('Log', [x], x.shape, { rule: (dy) => [div(g, dy, x)] });
 }
@@ -231,6 +236,16 @@ export function reduceSum(g: StepGraph, x: Sym, axes: readonly number[], keepdim
 /** The mean of every element (batch included) as a scalar. */
 export function meanAll(g: StepGraph, x: Sym): Sym {
   return div(g, reduceSum(g, x, [], false), countOf(g, x));
+}
+
+/** Mean over `axes` (negative counts from the end), kept as size-1 dimensions; every size known but the batch's. */
+export function meanKeep(g: StepGraph, x: Sym, axes: readonly number[]): Sym {
+  const rank = x.shape.length;
+  const all = axes.map((a) => (a < 0 ? a + rank : a));
+  const summed = reduceSum(g, x, all, true);
+  const known = all.filter((a) => x.shape[a] !== null).reduce((n, a) => n * (x.shape[a] as number), 1);
+  const count = all.some((a) => x.shape[a] === null) ? mul(g, batchSize(g, x), g.scalar(known)) : g.scalar(known);
+  return div(g, summed, count);
 }
 
 /** Mean over the batch (axis 0) of a [batch, ...] value, keeping the rest. */

@@ -87,6 +87,35 @@ export function maxPool(g: StepGraph, x: Sym, window: Window): { y: Sym; indices
   return { y, indices };
 }
 
+/**
+ * Average pooling of x [N, C, H, W] over the cells inside the input (padding not counted, as tfjs
+ * and TensorFlow do). Its gradient spreads each output's gradient, divided by its cell count, over
+ * its window: a transposed convolution with a kernel of ones, one group per channel.
+ */
+export function averagePool(g: StepGraph, x: Sym, window: Window): Sym {
+  const [, c, h, wd] = x.shape as [Dim, number, number, number];
+  const [kh, kw] = window.kernel;
+  const oh = outputSize(h, kh, window.strides[0], window.pads[0], window.pads[2]);
+  const ow = outputSize(wd, kw, window.strides[1], window.pads[1], window.pads[3]);
+  const counts = new Float32Array(oh * ow);
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      const rows = Math.min(i * window.strides[0] - window.pads[0] + kh, h) - Math.max(i * window.strides[0] - window.pads[0], 0);
+      const cols = Math.min(j * window.strides[1] - window.pads[1] + kw, wd) - Math.max(j * window.strides[1] - window.pads[1], 0);
+      counts[i * ow + j] = 1 / (rows * cols);
+    }
+  }
+  return g.emit('AveragePool', [x], [x.shape[0]!, c, oh, ow], {
+    attributes: [attr.ints('kernel_shape', window.kernel), attr.ints('strides', window.strides), attr.ints('pads', ONNX_PADS(window.pads)), attr.int('count_include_pad', 0)],
+    rule: (dy) => {
+      const scaled = g.constant('Mul', [dy, g.floats('avgpool_counts', [1, 1, oh, ow], counts)], dy.shape);
+      const ones = g.floats('avgpool_ones', [c, 1, kh, kw], new Float32Array(c * kh * kw).fill(1));
+      const outputPadding = [0, 1].map((axis) => [h, wd][axis]! - (window.strides[axis]! * ([oh, ow][axis]! - 1) + window.kernel[axis]! - window.pads[axis]! - window.pads[axis + 2]!));
+      return [g.constant('ConvTranspose', [scaled, ones], x.shape, [attr.ints('kernel_shape', window.kernel), attr.ints('strides', window.strides), attr.ints('pads', ONNX_PADS(window.pads)), attr.ints('output_padding', outputPadding), attr.int('group', c)])];
+    },
+  });
+}
+
 /** `values` added into zeros shaped like `like` at the flat positions `indices` (same shapes as values). */
 export function scatterFlat(g: StepGraph, values: Sym, indices: Sym, like: Sym): Sym {
   const size = g.constant('Reshape', [g.constant('Size', [like], []), g.int64s([1])], [1]);

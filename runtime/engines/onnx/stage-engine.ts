@@ -88,6 +88,8 @@ export class OnnxStageEngine {
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
     const out = await this.session.run(feeds);
+    // the forward pass's writes (moving statistics) happen whatever the loss, as on tfjs
+    for (const id of graph.assigned) this.state.get(`param:${id}`)!.set(out.get(`assign:${id}`)!);
     const loss = out.get('loss')![0]!;
     const terms = Array.from({ length: graph.termCount }, (_, i) => out.get(`term:${i}`)![0]!);
     const bad = terms.findIndex((t) => !Number.isFinite(t));
@@ -99,7 +101,7 @@ export class OnnxStageEngine {
 
   /** Writes the trained weights into the program's variables. */
   sync(): void {
-    for (const id of this.graph.trainable) {
+    for (const id of [...this.graph.trainable, ...this.graph.assigned]) {
       const variable = this.spec.program.variables.get(id)!;
       variable.assign(tf.tensor(this.state.get(`param:${id}`)!, variable.shape, 'float32'));
     }

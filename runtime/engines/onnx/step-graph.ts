@@ -33,6 +33,8 @@ export interface StageGraph {
   /** Stored parameters fed (`param:${id}`), and those whose gradient comes out (`grad:${id}`). */
   parameters: IRParameter[];
   trainable: string[];
+  /** Non-trainable parameters the forward pass writes (`assign:${id}` out): moving statistics. */
+  assigned: string[];
   noise: NoiseInput[];
   /** Outputs: `loss`, then `term:${i}` per objective term. */
   termCount: number;
@@ -59,6 +61,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     return sym;
   };
   const noise: NoiseInput[] = [];
+  const assigned = new Map<string, Sym>();
   const env: ForwardEnv = {
     g,
     ir,
@@ -75,6 +78,11 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       const inputs = names.map((name) => `noise:${node.id}:${name}`);
       noise.push({ node: node.id, inputs, shape, noise: kind });
       return inputs.map((name) => g.input(name, shape, false));
+    },
+    assign: (node, role, value) => {
+      const id = node.params?.[role];
+      if (id === undefined) throw new Error(`node '${node.id}' (${node.op}) has no '${role}' parameter`);
+      assigned.set(storage(id).id, value);
     },
   };
   if (spec.prefix) lowerNodes(spec.prefix, env);
@@ -115,6 +123,8 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     g.output(`grad:${id}`, gradients[i] ?? g.constant('Mul', [weight, g.scalar(0)], weight.shape));
   });
 
+  for (const [id, value] of assigned) g.output(`assign:${id}`, value);
+
   const model = encodeModel({
     ir_version: 8,
     producer_name: 'aelang',
@@ -129,6 +139,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     ...(labels ? { labels } : {}),
     parameters: [...fed.keys()].map((id) => byId.get(id)!),
     trainable: updated,
+    assigned: [...assigned.keys()],
     noise,
     termCount: termValues.length,
   };
