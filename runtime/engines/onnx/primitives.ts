@@ -253,9 +253,10 @@ export function meanOverBatch(g: StepGraph, x: Sym): Sym {
   return div(g, reduceSum(g, x, [0], false), batchSize(g, x));
 }
 
-/** Reshapes to `shape`; a null (batch) dimension is copied from the input (ONNX's 0). */
+/** Reshapes to `shape`, whose one null dimension (the batch, or the batch merged with others) takes what is left. */
 export function reshape(g: StepGraph, x: Sym, shape: readonly Dim[]): Sym {
-  const target = shape.map((d, i) => (d === null ? (x.shape[i] === null ? 0 : -1) : d));
+  if (shape.filter((d) => d === null).length > 1) throw new Error(`reshape to [${shape.join(', ')}]: more than one unknown dimension`);
+  const target = shape.map((d) => d ?? -1);
   return g.emit('Reshape', [x, g.int64s(target)], shape, { rule: (dy) => [g.emit('Reshape', [dy, shapeOf(g, x)], x.shape, { rule: (d2) => [reshape(g, d2, dy.shape)] })] });
 }
 

@@ -8,6 +8,7 @@ import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
 import { lowerNodes, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
 import * as p from './primitives.js';
+import { transpose } from './spatial.js';
 import { lowerTerm } from './terms.js';
 
 export const ONNX_OPSET = 17;
@@ -109,6 +110,10 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       return values.get(labels.feed)!;
     },
     kernels: () => ir.parameters.filter((q) => q.tiedTo === undefined && q.role === 'kernel' && q.trainable).map(parameterInput),
+    kernel: (node: IRNode) => {
+      const { value, transposed } = env.param(node, 'kernel');
+      return transposed ? transpose(g, value, [1, 0]) : value;
+    },
   };
   const termValues = spec.objective.map((term) => lowerTerm(term, termEnv));
   const total = termValues.map((value, i) => p.mul(g, value, g.scalar(spec.objective[i]!.weight))).reduce((a, b) => p.add(g, a, b));

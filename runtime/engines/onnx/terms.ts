@@ -1,7 +1,8 @@
 // The objective's terms in the step graph, as runtime/objective/ computes them on tfjs: the same
 // reductions (`mean` over every element; `sum` per sample, averaged over the batch), the same
 // clipping of probabilities and the same stable form of bce from logits.
-import type { IRModel, IRTerm, IRTermFn } from '../../../ir/types.js';
+import type { IRModel, IRNode, IRTerm, IRTermFn } from '../../../ir/types.js';
+import { contractive } from './contractive.js';
 import type { StepGraph, Sym } from './graph.js';
 import * as p from './primitives.js';
 
@@ -18,6 +19,8 @@ export interface TermEnv {
   oneHot(name: string): Sym;
   /** Every stored trainable kernel, once each (tied kernels share one). */
   kernels(): Sym[];
+  /** A dense node's kernel as the node sees it ([in, out]; a tied kernel transposed). */
+  kernel(node: IRNode): Sym;
 }
 
 type Term<F extends IRTermFn> = (term: IRTerm<F>, env: TermEnv) => Sym;
@@ -71,6 +74,7 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
     );
     return term.options.reduce === 'sum' ? p.reduceSum(g, perUnit, [], false) : p.meanAll(g, perUnit);
   },
+  contractive,
   weight_decay: (term, { g, kernels }) => {
     const all = kernels();
     if (all.length === 0) return g.scalar(0);
