@@ -6,7 +6,12 @@
 // loss computed otherwise, a gradient) shows from the first steps instead.
 //
 //   nice -n 10 node --import tsx bench/lockstep.ts [--families variational,deep-tied,...] [--epochs 5]
-//        [--train-size 60000] [--test-size 10000] [--batch 128] [--threads 2] [--seed 1] [--json out.json]
+//        [--train-size 60000] [--test-size 10000] [--batch 128] [--threads 2] [--seed 1]
+//        [--engine onnx|wasm] [--json out.json]
+//
+// --engine: aelang's steps on its onnx engine (ONNX Runtime, the CPU default; the default here too)
+// or on tfjs's wasm backend. The onnx engine draws its noise from the same PRNG, so the replay is
+// the same either way.
 //
 // Models whose training draws other noise (corruption, dropout, stochastic codes, VQ codebook
 // restarts) are refused: only the Gaussian latent's draws are replayed.
@@ -16,6 +21,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode } from '../ir/types.js';
 import { selectBackend } from '../runtime/backends/index.js';
+import { loadOnnxRuntime, onnxEngine, unsupported } from '../runtime/engines/onnx/index.js';
+import type { StageEngineFactory } from '../runtime/train/engine.js';
 import type { Dataset } from '../runtime/data/index.js';
 import { buildProgram } from '../runtime/program/program.js';
 import { concat } from '../runtime/tasks/decode.js';
@@ -101,7 +108,7 @@ interface AelangRun extends Figures {
 }
 
 /** The training loop `train()` runs (runtime/train/loop.ts), with the recorder as its only callback. */
-async function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, seed: number): Promise<AelangRun> {
+async function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, seed: number, engine?: StageEngineFactory): Promise<AelangRun> {
   const started = performance.now();
   const program = buildProgram(ir, { seed });
   const recorder = new Recorder(seed);
@@ -115,6 +122,7 @@ async function trainAelang(ir: IRModel, trainSet: Dataset, testSet: Dataset, see
         batchOf: (stage) => stage.phase.batch,
         dataOf: async () => ({ dataset: trainSet }),
         callbacks: [recorder],
+        ...(engine ? { engine } : {}),
       },
       { stage: 0, epoch: 0, step: 0 },
     );
@@ -154,7 +162,12 @@ async function main(): Promise<void> {
   const families = chooseFamilies(value('--families') ?? 'variational');
   const peer = describePeer(threads);
   const selection = await selectBackend('wasm', { threads });
-  console.error(`aelang: wasm (${selection.reason}); PyTorch: ${peer}`);
+  const engineName = value('--engine') ?? 'onnx';
+  if (engineName !== 'onnx' && engineName !== 'wasm') throw new Error(`--engine takes onnx or wasm, not ${engineName}`);
+  const ort = engineName === 'onnx' ? await loadOnnxRuntime() : undefined;
+  if (ort && !ort.ok) throw new Error(`--engine onnx: ${ort.why}`);
+  const aelangSide = ort?.ok ? `onnx (${ort.runtime.version}, ${threads} thread(s))` : `wasm (${selection.reason})`;
+  console.error(`aelang: ${aelangSide}; PyTorch: ${peer}`);
   const dataFor = mnistSubsets();
   const dir = mkdtempSync(join(tmpdir(), 'ae-lockstep-'));
   const rows: string[][] = [];
@@ -167,7 +180,9 @@ async function main(): Promise<void> {
         const testSet = await dataFor(ir, 'test', testSize);
         const familyDir = join(dir, family.name);
         writeWork(familyDir, ir, trainSet, testSet, work.seed);
-        const aelang = await trainAelang(ir, trainSet, testSet, work.seed);
+        const why = ort?.ok ? unsupported(ir) : null;
+        if (why) throw new Error(`the onnx engine: ${why} (run with --engine wasm)`);
+        const aelang = await trainAelang(ir, trainSet, testSet, work.seed, ort?.ok ? onnxEngine(ort.runtime, threads) : undefined);
         writeFileSync(join(familyDir, 'replay_orders.npy'), npy(concat(aelang.orders.map((o) => Float32Array.from(o))), [aelang.orders.length, trainSet.count]));
         writeFileSync(join(familyDir, 'replay_noise.npy'), npy(concat(aelang.noise), [aelang.noise.reduce((n, p) => n + p.length, 0)]));
         const torch = runPeer(familyDir, threads, work.seed, ['--replay']);
@@ -194,7 +209,7 @@ async function main(): Promise<void> {
   }
   const header = ['family', 'steps', 'loss rel. Δ, step 1', 'max rel. Δ, first 100 steps', 'mean step loss, last epoch (rel. Δ)', 'test error / image', 'negative ELBO'];
   console.log(`MNIST: first ${trainSize} training and ${testSize} test images; ${work.epochs} epochs, batch ${work.batch}, seed ${work.seed}; both sides ${threads} thread(s); same order and noise`);
-  console.log(`aelang wasm (${selection.reason}) / PyTorch (${peer}); each pair: aelang / PyTorch\n`);
+  console.log(`aelang ${aelangSide} / PyTorch (${peer}); each pair: aelang / PyTorch\n`);
   console.log([header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n'));
   if (value('--json')) writeFileSync(value('--json')!, `${JSON.stringify({ work, trainSize, testSize, threads, peer, results })}\n`);
 }
