@@ -15,6 +15,8 @@ export * from './compiler.js';
 export { selectBackend, describeBackend, BackendUnavailableError, type BackendName } from './runtime/backends/index.js';
 export { loadDataset, parseDataArgument, DataError, sampleRange, readSamples, closeDataset, STREAM_ABOVE_BYTES, type Dataset, type InMemoryDataset, type StreamedDataset } from './runtime/data/index.js';
 export { buildProgram, type Program } from './runtime/program/program.js';
+export { loadOnnxRuntime, onnxEngine, unsupported as onnxUnsupported, type OnnxRuntime } from './runtime/engines/onnx/index.js';
+export type { StageEngine, StageEngineFactory } from './runtime/train/engine.js';
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
 // ---- uses of a trained run (docs/uses.md)

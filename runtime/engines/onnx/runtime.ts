@@ -35,7 +35,10 @@ async function load(): Promise<LoadOutcome> {
     version = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const why = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'onnxruntime-node is not installed' : `onnxruntime-node does not load (${(error as Error).message.split('\n')[0]})`;
+    const why =
+      code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+        ? "onnxruntime-node is not installed (npm drops it when its install script cannot download GPU providers: add 'onnxruntime-node-install=skip' to the project's .npmrc and install again)"
+        : `onnxruntime-node does not load (${(error as Error).message.split('\n')[0]})`;
     return { ok: false, why };
   }
   const runtime: OnnxRuntime = {
