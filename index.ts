@@ -31,7 +31,7 @@ export { writeNpy, writeCsv } from './runtime/io/index.js';
 
 // ---- export
 export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/index.js';
-export { exportPytorch, type PytorchExport, type PytorchExportOptions, type DataFiles } from './export/pytorch/index.js';
+export { exportPytorch, type PytorchExport, type PytorchExportOptions } from './export/pytorch/index.js';
 export { ExportError, type Weights, type WeightTensor, type ModelPart } from './export/weights.js';
 
 /** Trains `options.ir` into `options.runDir`, on the best available backend unless one was selected. */
