@@ -187,6 +187,32 @@ export const commandInfo = {
       },
     },
   },
+  import: {
+    name: 'import',
+    summary: 'make a run of weights trained outside aelang (train.py of a PyTorch export)',
+    usage: 'ae import RESULT -o RUN [options]',
+    arguments: [['RESULT', "train.py's result (trained.safetensors, in aelang's parameter ids), or the export directory holding it"]],
+    options: {
+      out: { type: 'string', short: 'o', value: 'RUN', description: 'the run directory to create (it must not exist, or be empty); required' },
+      ir: { type: 'string', value: 'FILE', default: 'model.ir.json beside RESULT (ae export writes it)', description: "the model's IR" },
+    },
+  },
+  serve: {
+    name: 'serve',
+    summary: 'serve a run over HTTP: JSON endpoints for encode, reconstruct, score and sample',
+    usage: 'ae serve RUN [options]',
+    arguments: [RUN_DIR],
+    options: {
+      port: { type: 'string', value: 'N', default: '8080 (0: any free port)', description: 'the TCP port to listen on' },
+      host: { type: 'string', value: 'HOST', default: '127.0.0.1 (this machine only)', description: 'the address to listen on' },
+      'max-body': { type: 'string', value: 'BYTES', default: '10485760 (10 MiB)', description: 'the largest request body accepted (larger: 413)' },
+      'max-batch': { type: 'string', value: 'N', default: '1024', description: 'the most samples one request may send' },
+      fit: { type: 'string', value: 'SRC', default: 'the data the run was trained on', description: "the data /score's anomaly threshold is fitted on, as ae score fits it" },
+      contamination: { type: 'string', value: 'P', default: '0.1', description: 'the fraction of the fitting data the threshold flags' },
+      threshold: { type: 'string', value: 'T', description: 'flag scores above T, instead of fitting a threshold' },
+      ...backendOptions,
+    },
+  },
   sample: {
     name: 'sample',
     summary: "decode draws from a run's latent prior (gaussian, vq, binary, one-hot)",
