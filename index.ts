@@ -28,6 +28,8 @@ export {
 export { curvesSpec, latentMapSpec, codeMap, renderSvg, writeRunCurves, type ChartSpec } from './runtime/plots/index.js';
 export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
 export { writeNpy, writeCsv } from './runtime/io/index.js';
+export { serveModel, type ServeOptions, type ModelServer } from './runtime/serve/server.js';
+export { importRun, type ImportedRun } from './runtime/import/import-run.js';
 
 // ---- export
 export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/index.js';
