@@ -16,6 +16,8 @@ export { selectBackend, describeBackend, BackendUnavailableError, type BackendNa
 export { loadDataset, parseDataArgument, DataError, sampleRange, readSamples, closeDataset, STREAM_ABOVE_BYTES, type Dataset, type InMemoryDataset, type StreamedDataset } from './runtime/data/index.js';
 export { buildProgram, type Program } from './runtime/program/program.js';
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
+export type { TrainCallbacks, TrainBeginInfo, StepInfo, TrainEndInfo } from './runtime/train/callbacks/user-callbacks.js';
+export type { MetricsLine } from './runtime/train/callbacks/metrics-log.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
 // ---- uses of a trained run (docs/uses.md)
 export {
@@ -29,6 +31,7 @@ export { curvesSpec, latentMapSpec, codeMap, renderSvg, writeRunCurves, type Cha
 export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
 export { writeNpy, writeCsv } from './runtime/io/index.js';
 export { serveModel, type ServeOptions, type ModelServer } from './runtime/serve/server.js';
+export { openLogs, LOG_KINDS, type ExperimentLog, type LogKind } from './runtime/logs/experiment-log.js';
 export { importRun, type ImportedRun } from './runtime/import/import-run.js';
 
 // ---- export

@@ -134,6 +134,8 @@ export const commandInfo = {
       seed: { type: 'string', value: 'N', default: "the model's seed", description: "the seed of the weights and every phase's shuffling and noise" },
       out: { type: 'string', short: 'o', value: 'DIR', default: 'runs/<model>-<date>-<time>', description: 'the run directory to create' },
       resume: { type: 'string', value: 'DIR', description: 'continue the run in DIR from its last checkpoint (FILE may be left out)' },
+      log: { type: 'string', value: 'KINDS', description: 'also log to tensorboard, csv and/or mlflow (a comma list): per-step and per-epoch scalars, hyperparameters, the reconstruction grid' },
+      'log-dir': { type: 'string', value: 'DIR', default: 'the run directory\'s logs/', description: 'where --log writes: DIR/tensorboard/<run>/, DIR/csv/<run>/, DIR/mlruns/' },
       ...memoryOption,
       ...backendOptions,
     },
