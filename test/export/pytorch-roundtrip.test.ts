@@ -103,6 +103,13 @@ describe('PyTorch round trip', () => {
     const after = await evalLoss('imported');
     expect(maxDifference([after.loss], [epoch!.held_out_loss!])).toBeLessThan(1e-5);
 
+    // ae score on the imported run: per-sample reconstruction scores whose mean is that loss.
+    const scored = await ae('score', 'imported', '--data', 'held-out.csv', '--limit', '40', '--threshold', '0.05', '-o', 'scores.npy', '--backend', 'cpu', '--quiet');
+    expect(scored.code, scored.stderr).toBe(0);
+    const scores = parseNpy(readFileSync(join(cwd, 'scores.npy')), 'scores.npy').data;
+    expect(scores).toHaveLength(40);
+    expect(maxDifference([Array.from(scores).reduce((a, b) => a + b, 0) / 40], [epoch!.held_out_loss!])).toBeLessThan(1e-5);
+
     expect((await ae('encode', 'imported', '--data', 'held-out.csv', '-o', 'codes.npy', '--backend', 'cpu', '--quiet')).code).toBe(0);
     execFileSync(PYTHON, [join(import.meta.dirname, 'encode-pytorch.py'), join(cwd, 'torch'), join(cwd, 'torch', 'trained.safetensors'), join(cwd, 'held-out.csv'), join(cwd, 'torch-codes.npy')], { encoding: 'utf8' });
     const ours = parseNpy(readFileSync(join(cwd, 'codes.npy')), 'codes.npy');
