@@ -148,6 +148,18 @@ describe('serveModel', () => {
 });
 
 describe('ae serve', () => {
+  it.each([
+    [['serve', 'run', '--port', '70000'], "option '--port' needs a port 0..65535, got 70000"],
+    [['serve', 'run', '--threshold', '0.1', '--fit', 'synthetic'], '--threshold is used as given; --fit and --contamination fit one instead'],
+    [['serve', 'tiny.ae'], "'tiny.ae' is a file; RUN is a run directory"],
+    [['serve', 'run', '--max-body', '0'], "option '--max-body' needs an integer ≥ 1, got '0'"],
+  ])('ae %j is misuse', async (argv, message) => {
+    const out = { stderr: '' };
+    const code = await main(argv, { stdout: () => {}, stderr: (t) => void (out.stderr += t), isTTY: false, cwd });
+    expect(code).toBe(2);
+    expect(out.stderr).toContain(message);
+  });
+
   it('fits the threshold on the training data as ae score does, serves on loopback and stops on SIGTERM', async () => {
     const entry = join(import.meta.dirname, 'cli-entry.ts');
     // From the repository, where `--import tsx` resolves; the run by its absolute path.
