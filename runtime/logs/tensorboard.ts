@@ -56,7 +56,7 @@ export class TensorBoardLog implements ExperimentLog {
     const image: Field[] = [
       { n: 1, varint: height },
       { n: 2, varint: width },
-      { n: 3, varint: colorType === 0 ? 1 : colorType === 2 ? 3 : 4 },
+      { n: 3, varint: ({ 0: 1, 4: 2, 2: 3, 6: 4 } as Record<number, number>)[colorType] ?? 3 }, // PNG colour type → channels
       { n: 4, bytes: png },
     ];
     this.summary([[{ n: 1, bytes: tag }, { n: 4, bytes: image }]], step);
