@@ -18,6 +18,8 @@ export { buildProgram, type Program } from './runtime/program/program.js';
 export { loadOnnxRuntime, onnxEngine, unsupported as onnxUnsupported, type OnnxRuntime } from './runtime/engines/onnx/index.js';
 export type { StageEngine, StageEngineFactory } from './runtime/train/engine.js';
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
+export type { TrainCallbacks, TrainBeginInfo, StepInfo, TrainEndInfo } from './runtime/train/callbacks/user-callbacks.js';
+export type { MetricsLine } from './runtime/train/callbacks/metrics-log.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
 // ---- uses of a trained run (docs/uses.md)
 export {
@@ -30,10 +32,13 @@ export {
 export { curvesSpec, latentMapSpec, codeMap, renderSvg, writeRunCurves, type ChartSpec } from './runtime/plots/index.js';
 export { encodeSafetensors, decodeSafetensors, CheckpointError } from './runtime/runs/index.js';
 export { writeNpy, writeCsv } from './runtime/io/index.js';
+export { serveModel, type ServeOptions, type ModelServer } from './runtime/serve/server.js';
+export { openLogs, LOG_KINDS, type ExperimentLog, type LogKind } from './runtime/logs/experiment-log.js';
+export { importRun, type ImportedRun } from './runtime/import/import-run.js';
 
 // ---- export
 export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/index.js';
-export { exportPytorch, type PytorchExport, type PytorchExportOptions, type DataFiles } from './export/pytorch/index.js';
+export { exportPytorch, type PytorchExport, type PytorchExportOptions } from './export/pytorch/index.js';
 export { ExportError, type Weights, type WeightTensor, type ModelPart } from './export/weights.js';
 
 /** Trains `options.ir` into `options.runDir`, on the best available backend unless one was selected. */

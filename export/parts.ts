@@ -16,7 +16,11 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
   const data = ir.inputs.find((i) => i.kind === 'tensor')?.name ?? ir.outputs.target;
   const code = { name: 'code', node: ir.outputs.latent };
   const reconstruction = { name: 'reconstruction', node: ir.outputs.reconstruction };
-  if (part === 'encoder') return { inputs: [data], outputs: [code], nodes: needed(ir, [code.node], new Set([data])) };
+  // A gaussian code (a VAE) also gives its posterior's mean and log-variance: the code itself is the
+  // mean at inference, and a caller that samples, or scores by the ELBO, needs both.
+  const moments = gaussianMoments(ir);
+  const encoded = [code, ...moments];
+  if (part === 'encoder') return { inputs: [data], outputs: encoded, nodes: needed(ir, encoded.map((o) => o.node), new Set([data])) };
   if (part === 'decoder') {
     const nodes = needed(ir, [reconstruction.node], new Set([code.node]), false);
     for (const node of nodes) {
@@ -28,7 +32,19 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
     }
     return { inputs: [code.node], outputs: [reconstruction], nodes };
   }
-  return { inputs: [data], outputs: [reconstruction, code], nodes: needed(ir, [reconstruction.node, code.node], new Set([data])) };
+  const outputs = [reconstruction, ...encoded];
+  return { inputs: [data], outputs, nodes: needed(ir, outputs.map((o) => o.node), new Set([data])) };
+}
+
+/** The mean and log-variance nodes of a gaussian latent, as outputs `mean` and `log_variance`. */
+export function gaussianMoments(ir: IRModel): { name: string; node: string }[] {
+  const latent = ir.nodes.find((n) => n.id === ir.outputs.latent);
+  if (latent?.op !== 'gaussian_sample') return [];
+  const [mean, logvar] = latent.inputs as [string, string];
+  return [
+    { name: 'mean', node: mean },
+    { name: 'log_variance', node: logvar },
+  ];
 }
 
 /** `switches`: also what an unpool's maxpool needs (the decoder alone checks those itself). */

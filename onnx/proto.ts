@@ -14,8 +14,10 @@ const schema = {
             doc_string: { type: 'string', id: 6 },
             graph: { type: 'GraphProto', id: 7 },
             opset_import: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
+            metadata_props: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
           },
         },
+        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
         OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
         GraphProto: {
           fields: {
@@ -114,6 +116,7 @@ export interface ModelMessage {
   producer_version: string;
   doc_string: string;
   opset_import: { domain: string; version: number }[];
+  metadata_props?: { key: string; value: string }[];
   graph: { name: string; node: NodeMessage[]; initializer: TensorMessage[]; input: ValueInfoMessage[]; output: ValueInfoMessage[] };
 }
 

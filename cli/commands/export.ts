@@ -5,14 +5,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exportOnnx } from '../../export/onnx/index.js';
-import { exportPytorch, type DataFiles } from '../../export/pytorch/index.js';
-import { mnistFiles } from '../../runtime/data/mnist.js';
+import { exportPytorch } from '../../export/pytorch/index.js';
 import { ExportError, type ModelPart, type Weights } from '../../export/weights.js';
 import { readSafetensors } from '../../runtime/runs/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { loadCheckpoint, WEIGHTS_FILE } from '../../runtime/train/checkpoint.js';
 import { IR_FILE } from '../../runtime/train/train.js';
-import type { DataSource, IRModel } from '../../ir/types.js';
+import type { IRModel } from '../../ir/types.js';
 import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
@@ -68,25 +67,11 @@ async function writeOnnx(ir: IRModel, weights: Weights, part: ModelPart, path: s
 }
 
 async function writePytorch(ir: IRModel, weights: Weights, dir: string, io: CliIO): Promise<void> {
-  const { files, noTrainPy } = exportPytorch(ir, weights, { version: await packageVersion(), dataFiles: (source) => dataFiles(source, io.cwd) });
+  const { files, noTrainPy } = exportPytorch(ir, weights, { version: await packageVersion() });
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
   if (noTrainPy !== undefined) {
     await rm(join(dir, 'train.py'), { force: true }); // not one from an earlier export of another model
     io.stderr(`ae export: no train.py: ${noTrainPy} (model.py and the weights are written)\n`);
-  }
-}
-
-/** Where train.py reads a data source: the files aelang reads, as absolute paths. */
-function dataFiles(source: DataSource, cwd: string): ReturnType<DataFiles> {
-  switch (source.kind) {
-    case 'mnist':
-      return { kind: 'idx', images: mnistFiles(source.split).images };
-    case 'idx':
-      return { kind: 'idx', images: resolve(cwd, source.images) };
-    case 'npy':
-      return { kind: 'npy', path: resolve(cwd, source.path) };
-    default:
-      return undefined; // csv and synthetic: train.py asks for --data
   }
 }
 

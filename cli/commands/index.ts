@@ -28,5 +28,7 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.search, async () => (await import('./search.js')).searchCommand),
   lazy(commandInfo.plot, async () => (await import('./plot.js')).plotCommand),
   lazy(commandInfo.export, async () => (await import('./export.js')).exportCommand),
+  lazy(commandInfo.import, async () => (await import('./import.js')).importCommand),
+  lazy(commandInfo.serve, async () => (await import('./serve.js')).serveCommand),
   lazy(commandInfo.lsp, async () => (await import('./lsp.js')).lspCommand),
 ];

@@ -1,5 +1,5 @@
 // `ae train FILE`: compile (or read) the model, pick a backend, train it into a run directory.
-import { readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { totalmem } from 'node:os';
@@ -22,6 +22,7 @@ import { openModel, reportingUserErrors, useTrainingBackend } from './run-suppor
 import { hasCodebook, trainingData, writeCodeUsage } from './uses-support.js';
 import { writeRunCurves } from '../../runtime/plots/index.js';
 import { commandInfo } from './info.js';
+import { closeTrainLogs, logKinds, openTrainLogs, removeLogsIfAlone } from './train-logs.js';
 
 export const trainCommand: Command = {
   ...commandInfo.train,
@@ -39,6 +40,7 @@ export const trainCommand: Command = {
     const stream = oneOfFlag(args, 'stream', ['auto', 'always', 'never']);
     if (file !== undefined) checkSpecArgument(file, io.cwd, ['.ae', '.ir.json']);
     if (resumeDir !== undefined) checkRunArgument(resumeDir, io.cwd);
+    const logs = logKinds(args);
     return reportingUserErrors('train', io, async () => {
       const runIR = resumeDir === undefined ? undefined : await readIRFile(join(createRunDirectory(resumeDir, 'run', io.cwd, { resume: true }), IR_FILE));
       const ir = file === undefined ? runIR : await openModel(file, io, {
@@ -56,8 +58,10 @@ export const trainCommand: Command = {
       const training = await useTrainingBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io, ir);
       const backend = training.name;
       const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
+      const experimentLogs = openTrainLogs(logs, args, io.cwd, runDir);
       const result = await removingIfEmpty(runDir, () =>
         train({
+          callbacks: experimentLogs,
           ir,
           runDir,
           cwd: io.cwd,
@@ -71,6 +75,10 @@ export const trainCommand: Command = {
           ...(limit !== undefined ? { limit } : {}),
           ...(stream === 'always' || stream === 'never' ? { stream: stream === 'always' } : {}),
           ...(stringFlag(args, 'data') !== undefined ? { data: stringFlag(args, 'data')! } : {}),
+        }).catch(async (error: unknown) => {
+          await closeTrainLogs(experimentLogs, undefined, 0, true);
+          await removeLogsIfAlone(runDir);
+          throw error;
         }),
       );
       const last = result.metrics[result.metrics.length - 1];
@@ -79,6 +87,8 @@ export const trainCommand: Command = {
       try {
         await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
         await recordUses(ir, result.program, runDir, io);
+        const grid = existsSync(join(runDir, GRID_FILE)) ? join(runDir, GRID_FILE) : undefined;
+        for (const where of await closeTrainLogs(experimentLogs, grid, result.steps, false)) io.stderr(`wrote the ${where}\n`);
       } finally {
         result.program.dispose();
       }

@@ -1,11 +1,13 @@
 // IR + trained weights → an ONNX model (opset 17): the inference graph, taking the model's input in
 // aelang's layout (images NHWC) and giving `reconstruction` and `code` (or one of them, for
 // `part: 'encoder' | 'decoder'`), in aelang's layout too, so the same arrays go in and come out as
-// with `ae encode` / `ae reconstruct`.
+// with `ae encode` / `ae reconstruct`; a gaussian code adds `mean` and `log_variance`. The file's
+// metadata_props describe the input (shape, range, scaling), the code and each output (metadata.ts).
 import type { IRModel, Shape } from '../../ir/types.js';
 import { selectPart } from '../parts.js';
 import { checkWeights, ExportError, type ModelPart, type Weights } from '../weights.js';
 import { OnnxGraph, type Value } from './graph.js';
+import { onnxMetadata } from './metadata.js';
 import { lowerings, type LoweringContext } from './ops.js';
 import { DataType, encodeModel, type ValueInfoMessage } from '../../onnx/proto.js';
 
@@ -49,6 +51,7 @@ export function exportOnnx(ir: IRModel, weights: Weights, options: OnnxExportOpt
     producer_version: options.version ?? '',
     doc_string: `${ir.model}${options.part && options.part !== 'model' ? ` (${options.part})` : ''}, exported by aelang`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
+    metadata_props: onnxMetadata(ir, options.part ?? 'model', part, options.version),
     graph: { name: ir.model, node: graph.nodes, initializer: graph.initializers, input: inputs, output: outputs },
   });
 }

@@ -7,7 +7,6 @@
 import type { ActivationSpec, IRModel, IRNode, ParameterRole } from '../../ir/types.js';
 import { transposedConvGeometry, windowPads } from '../../onnx/geometry.js';
 import { ExportError, storedParameter, type WeightTensor, type Weights } from '../weights.js';
-import { permute } from './tensors.js';
 
 export interface PyLowering {
   /** Lines of `__init__` (module attributes and parameters). */
@@ -29,8 +28,9 @@ export interface PyContext {
   attribute(id: string): string;
   rank(id: string): number;
   shape(id: string): (number | null)[];
-  /** Records a tensor of the state_dict. */
-  state(key: string, tensor: WeightTensor): void;
+  /** Records a tensor of the state_dict: the aelang parameter `id` it holds, with its axes
+   *  reordered by `perm` (result axis i is aelang's axis perm[i]; none: the same layout). */
+  state(key: string, id: string, perm?: number[]): void;
   /** Maxpools an unpool reads switches from: the indices' variable, the size they index, and the
    *  offset of the maxpool's input in it (an uneven padding done by F.pad). */
   switches: Map<string, { variable: string; size: [number, number]; offset: [number, number] }>;
@@ -59,7 +59,7 @@ const tuple = (pair: readonly number[]) => `(${pair.join(', ')})`;
 function kernel(node: IRNode, ctx: PyContext, perm: number[]): { own: boolean; expression: string; transposed: boolean } {
   const { stored, transposed } = storedParameter(ctx.ir, node, 'kernel');
   const owner = stored.node;
-  if (owner === node.id) ctx.state(`${ctx.attribute(node.id)}.weight`, permute(tensorOf(ctx, stored.id), perm));
+  if (owner === node.id) ctx.state(`${ctx.attribute(node.id)}.weight`, stored.id, perm);
   return { own: owner === node.id, expression: `self.${ctx.attribute(owner)}.weight`, transposed };
 }
 
@@ -67,14 +67,14 @@ function kernel(node: IRNode, ctx: PyContext, perm: number[]): { own: boolean; e
 function tiedBias(node: IRNode, ctx: PyContext, init: string[]): string {
   if (!has(node, 'bias')) return 'None';
   const name = `${ctx.attribute(node.id)}_bias`;
-  const bias = tensorOf(ctx, storedParameter(ctx.ir, node, 'bias').stored.id);
-  init.push(`self.${name} = nn.Parameter(torch.zeros(${bias.shape[0]}))`);
-  ctx.state(name, bias);
+  const id = storedParameter(ctx.ir, node, 'bias').stored.id;
+  init.push(`self.${name} = nn.Parameter(torch.zeros(${tensorOf(ctx, id).shape[0]}))`);
+  ctx.state(name, id);
   return `self.${name}`;
 }
 
 function ownBias(node: IRNode, ctx: PyContext): void {
-  if (has(node, 'bias')) ctx.state(`${ctx.attribute(node.id)}.bias`, tensorOf(ctx, storedParameter(ctx.ir, node, 'bias').stored.id));
+  if (has(node, 'bias')) ctx.state(`${ctx.attribute(node.id)}.bias`, storedParameter(ctx.ir, node, 'bias').stored.id);
 }
 
 /** The activation applied to `linear`, as lines assigning `out`; sigmoid and softmax keep their logits. */
@@ -264,7 +264,7 @@ export const layers: Table = {
     const attribute = ctx.attribute(node.id);
     const channels = node.shape[node.shape.length - 1];
     const roles = { gamma: 'weight', beta: 'bias', moving_mean: 'running_mean', moving_variance: 'running_var' } as const;
-    for (const [role, key] of Object.entries(roles)) ctx.state(`${attribute}.${key}`, tensorOf(ctx, storedParameter(ctx.ir, node, role as ParameterRole).stored.id));
+    for (const [role, key] of Object.entries(roles)) ctx.state(`${attribute}.${key}`, storedParameter(ctx.ir, node, role as ParameterRole).stored.id);
     // aelang: moving = m·moving + (1 − m)·batch; PyTorch's momentum is the batch's share.
     return {
       init: [`self.${attribute} = nn.BatchNorm${rank === 4 ? '2' : '1'}d(${channels}, eps=${node.attrs.epsilon}, momentum=${+(1 - node.attrs.momentum).toFixed(12)})`],
@@ -276,8 +276,8 @@ export const layers: Table = {
     if (affine !== has(node, 'beta')) throw new ExportError(`node '${node.id}' (layernorm) with only one of gamma and beta does not export to PyTorch`);
     const attribute = ctx.attribute(node.id);
     if (affine) {
-      ctx.state(`${attribute}.weight`, tensorOf(ctx, storedParameter(ctx.ir, node, 'gamma').stored.id));
-      ctx.state(`${attribute}.bias`, tensorOf(ctx, storedParameter(ctx.ir, node, 'beta').stored.id));
+      ctx.state(`${attribute}.weight`, storedParameter(ctx.ir, node, 'gamma').stored.id);
+      ctx.state(`${attribute}.bias`, storedParameter(ctx.ir, node, 'beta').stored.id);
     }
     const x = node.inputs[0]!;
     const normalized = ctx.rank(x) === 4 ? `self.${attribute}(${channelsLast(ctx, x)})${NHWC_TO_NCHW}` : `self.${attribute}(${ctx.variable(x)})`;
@@ -293,8 +293,9 @@ export const layers: Table = {
   },
   vector_quantize: (node, ctx) => {
     const attribute = `${ctx.attribute(node.id)}_codebook`;
-    const codebook = tensorOf(ctx, storedParameter(ctx.ir, node, 'codebook').stored.id);
-    ctx.state(attribute, codebook);
+    const codebookId = storedParameter(ctx.ir, node, 'codebook').stored.id;
+    const codebook = tensorOf(ctx, codebookId);
+    ctx.state(attribute, codebookId);
     const z = node.inputs[0]!;
     const out = ctx.variable(node.id);
     const image = ctx.rank(z) === 4;

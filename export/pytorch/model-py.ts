@@ -5,6 +5,7 @@ import type { IRModel, Shape } from '../../ir/types.js';
 import { selectPart } from '../parts.js';
 import { ExportError, type WeightTensor, type Weights } from '../weights.js';
 import { HELPERS, layers, type PyContext, type PyLowering } from './layers.js';
+import { permute } from './tensors.js';
 
 const PYTHON_KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self'.split(' '));
 
@@ -24,6 +25,9 @@ export interface ModelCode {
   className: string;
   /** The weights under their state_dict keys, in PyTorch layouts. */
   state: Map<string, WeightTensor>;
+  /** Each state_dict key's aelang parameter id, and the axes that take its PyTorch layout back to
+   *  aelang's (result axis i is PyTorch's axis toAelang[i]). */
+  layout: Map<string, { id: string; toAelang: number[] }>;
   /** Whether the module has decode(z). */
   decodes: boolean;
 }
@@ -31,6 +35,7 @@ export interface ModelCode {
 export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCode {
   const shapes = new Map<string, Shape>([...ir.inputs.map((i) => [i.name, i.shape] as const), ...ir.nodes.map((n) => [n.id, n.shape] as const)]);
   const state = new Map<string, WeightTensor>();
+  const layout = new Map<string, { id: string; toAelang: number[] }>();
   const ctx: PyContext = {
     ir,
     weights,
@@ -38,7 +43,13 @@ export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCod
     attribute: pythonName,
     rank: (id) => shapes.get(id)?.length ?? 2,
     shape: (id) => shapes.get(id) ?? [],
-    state: (key, tensor) => void state.set(key, tensor),
+    state: (key, id, perm) => {
+      const tensor = weights.get(id);
+      if (!tensor) throw new ExportError(`the weights have no tensor '${id}'`);
+      const axes = perm ?? tensor.shape.map((_, axis) => axis);
+      state.set(key, perm ? permute(tensor, perm) : tensor);
+      layout.set(key, { id, toAelang: axes.map((_, axis) => axes.indexOf(axis)) });
+    },
     switches: new Map(),
   };
   const lowered = new Map<string, PyLowering>();
@@ -109,6 +120,11 @@ from torch import nn
 
 INPUT_SHAPE = ${JSON.stringify(image ? [data.shape[3], data.shape[1], data.shape[2]] : data.shape.slice(1))}  # one sample${image ? ', channels first' : ''}
 INPUT_RANGE = ${data.range ? JSON.stringify(data.range) : 'None'}
+# Each state_dict tensor's aelang parameter id, and the axes that take it back to aelang's layout:
+# trained weights return to aelang under these ids (aelang_tensors, save_aelang; then \`ae import\`).
+AELANG_PARAMETERS = {
+${[...layout].map(([key, { id, toAelang }]) => `    ${JSON.stringify(key)}: (${JSON.stringify(id)}, ${JSON.stringify(toAelang)}),`).join('\n')}
+}
 ${helpers.length ? `\n\n${helpers.join('\n\n\n')}\n` : ''}
 
 class ${name}(nn.Module):
@@ -121,31 +137,80 @@ ${indent(init)}
 ${methods.join('\n\n')}
 
 
-def read_safetensors(path):
-    """The tensors of a safetensors file: an 8-byte little-endian header size, a JSON header, the data."""
+def read_safetensors(path, metadata=False):
+    """The tensors of a safetensors file: an 8-byte little-endian header size, a JSON header, the data
+    (and the header's __metadata__ with metadata=True)."""
     with open(path, 'rb') as f:
         data = f.read()
     size = int.from_bytes(data[:8], 'little')
     header = json.loads(data[8 : 8 + size])
-    header.pop('__metadata__', None)
+    meta = header.pop('__metadata__', None) or {}
     dtypes = {'F32': np.float32, 'F64': np.float64, 'I32': np.int32, 'I64': np.int64}
     tensors = {}
     for name, info in header.items():
         begin, end = info['data_offsets']
         array = np.frombuffer(data, dtype=dtypes[info['dtype']], count=(end - begin) // np.dtype(dtypes[info['dtype']]).itemsize, offset=8 + size + begin)
         tensors[name] = torch.from_numpy(array.reshape(info['shape']).copy())
-    return tensors
+    return (tensors, meta) if metadata else tensors
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Writes float32 tensors (name → array) as safetensors, sorted by name, through a temporary file
+    renamed into place (a crash leaves the old file or the new one)."""
+    names = sorted(tensors)
+    arrays = [np.ascontiguousarray(np.asarray(tensors[name], dtype='<f4')) for name in names]
+    header, offset = {}, 0
+    if metadata:
+        header['__metadata__'] = {str(k): str(v) for k, v in metadata.items()}
+    for name, array in zip(names, arrays):
+        header[name] = {'dtype': 'F32', 'shape': list(array.shape), 'data_offsets': [offset, offset + array.nbytes]}
+        offset += array.nbytes
+    encoded = json.dumps(header).encode()
+    encoded += b' ' * (-len(encoded) % 8)
+    temporary = f'{path}.{os.getpid()}.tmp'
+    with open(temporary, 'wb') as f:
+        f.write(len(encoded).to_bytes(8, 'little'))
+        f.write(encoded)
+        for array in arrays:
+            f.write(array.tobytes())
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
+
+
+def aelang_tensors(model):
+    """The module's weights under aelang's parameter ids, in aelang's layouts (float32 arrays)."""
+    state = model.state_dict()
+    return {key_id: state[key].detach().cpu().permute(*axes).contiguous().numpy() for key, (key_id, axes) in AELANG_PARAMETERS.items()}
+
+
+def save_aelang(model, path, **metadata):
+    """Writes the weights as aelang stores them, for \`ae import\`."""
+    write_safetensors(path, aelang_tensors(model), {'format': 'aelang', 'model': ${JSON.stringify(ir.model)}, **metadata})
+
+
+def from_aelang(tensors):
+    """A state_dict from tensors under aelang's parameter ids and layouts."""
+    state = {}
+    for key, (key_id, axes) in AELANG_PARAMETERS.items():
+        if key_id not in tensors:
+            raise ValueError(f'no tensor {key_id!r} (aelang parameter of {key})')
+        state[key] = tensors[key_id].permute(*[axes.index(axis) for axis in range(len(axes))]).contiguous()
+    return state
 
 
 def load(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'weights.safetensors')):
-    """The model with the trained weights, in eval mode."""
+    """The model with the weights of \`path\` (this directory's, or train.py's result in aelang's
+    format), in eval mode."""
     model = ${name}()
-    tensors = read_safetensors(path)
+    tensors, metadata = read_safetensors(path, metadata=True)
+    if metadata.get('format') == 'aelang':
+        tensors = from_aelang(tensors)
     missing = [k for k in model.state_dict() if k not in tensors and not k.endswith('num_batches_tracked')]
     if missing:
         raise ValueError(f'{path} has no tensor for {", ".join(missing)}')
     model.load_state_dict(tensors, strict=False)
     return model.eval()
 `;
-  return { source, className: name, state, decodes: decoder !== undefined };
+  return { source, className: name, state, layout, decodes: decoder !== undefined };
 }

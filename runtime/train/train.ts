@@ -18,6 +18,7 @@ import { METRICS_FILE, MetricsLog, type MetricsLine } from './callbacks/metrics-
 import { ModelFigures } from './callbacks/model-figures.js';
 import { LossGuard } from './callbacks/loss-guard.js';
 import { ProgressReport } from './callbacks/progress-report.js';
+import { hyperparameters, UserCallbacks, type TrainCallbacks } from './callbacks/user-callbacks.js';
 import type { ProgressSink } from './progress.js';
 import { assignWeights, CHECKPOINT_DIR, loadCheckpoint, recoverCheckpoint, STATE_FILE, WEIGHTS_FILE, type Checkpoint } from './checkpoint.js';
 import type { StageEngineFactory } from './engine.js';
@@ -51,6 +52,9 @@ export interface TrainOptions extends Overrides {
    *  STREAM_ABOVE_BYTES are streamed. Either way training sees the same numbers, so this is not an
    *  override recorded in run.json. */
   stream?: boolean;
+  /** The caller's callbacks (onTrainBegin, onStageBegin, onStepEnd, onEpochEnd, onTrainEnd), called
+   *  in order after the run's own; experiment logs (runtime/logs/) are such callbacks. */
+  callbacks?: readonly TrainCallbacks[];
 }
 
 export interface TrainResult {
@@ -129,7 +133,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const lrScheduler = new LrScheduler();
     const stateful: Callback[] = [lossGuard, earlyStopping, lrScheduler];
     const checkpointer = new Checkpointer(runDir, { seed, seedOverride: overrides.seed ?? null }, stateful, () => metrics.lines.length, files);
+    const user = options.callbacks ?? [];
     const callbacks: Callback[] = [lossGuard, timing, new ModelFigures(), metrics, new ProgressReport(progress), earlyStopping, lrScheduler, checkpointer];
+    if (user.length > 0) callbacks.push(new UserCallbacks(user, metrics.lines));
     let start: LoopStart = { stage: 0, epoch: 0, step: 0 };
     if (checkpoint) {
       assignWeights(program, checkpoint.weights, join(runDir, CHECKPOINT_DIR, WEIGHTS_FILE));
@@ -141,6 +147,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await writeJsonAtomic(join(runDir, IR_FILE), ir, files);
       if (files.exists(join(runDir, METRICS_FILE))) await writeFileAtomic(join(runDir, METRICS_FILE), '', files);
     }
+    const begin = { model: ir.model, runDir, hyperparameters: hyperparameters(ir, { ...overrides }), stages: stages.map((s) => ({ name: s.name, epochs: s.epochs })), step: start.step };
+    for (const c of user) await c.onTrainBegin?.(begin);
     const steps = await runLoop(
       {
         program,
@@ -154,6 +162,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       },
       start,
     );
+    for (const c of user) await c.onTrainEnd?.({ steps, metrics: [...metrics.lines] });
     const totalSeconds = (performance.now() - started) / 1000;
     await writeRunSummary(
       runDir,

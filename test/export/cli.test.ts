@@ -98,7 +98,7 @@ describe('ae export', () => {
   it('--format pytorch writes model.py, train.py and the weights, giving the run’s outputs within 1e-5', async () => {
     requireTorch();
     expect(await ae('export', 'run', '--format', 'pytorch', '-o', 'torch')).toEqual({ code: 0, stdout: '', stderr: 'wrote torch\n' });
-    expect(readdirSync(join(cwd, 'torch')).sort()).toEqual(['model.py', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(join(cwd, 'torch')).sort()).toEqual(['model.ir.json', 'model.py', 'train.py', 'weights.safetensors']);
     const run = await loadRun(join(cwd, 'run'));
     try {
       const data = await loadDataset('synthetic:samples=4,seed=5', run.ir.inputs[0]!, { cwd });

@@ -42,7 +42,9 @@ describe('ae export --format onnx', () => {
       expect(maxDifference(whole.code!.values, expected.code)).toBeLessThan(1e-5);
 
       const encoder = await run(exportOnnx(ir, weights, { part: 'encoder' }), { [input.name]: input });
-      expect(Object.keys(encoder)).toEqual(['code']);
+      const gaussian = ir.nodes.find((n) => n.id === ir.outputs.latent)?.op === 'gaussian_sample';
+      expect(Object.keys(encoder)).toEqual(gaussian ? ['code', 'mean', 'log_variance'] : ['code']);
+      expect(Object.keys(whole)).toEqual(gaussian ? ['reconstruction', 'code', 'mean', 'log_variance'] : ['reconstruction', 'code']);
       expect(maxDifference(encoder.code!.values, expected.code)).toBeLessThan(1e-5);
       const unpool = switchesUnpool(ir);
       if (unpool?.op === 'unpool') {

@@ -38,7 +38,7 @@ beforeAll(async () => {
     try {
       const dir = join(work, String(index));
       mkdirSync(dir);
-      const { files, noTrainPy } = exportPytorch(ir, weights, { dataFiles: () => undefined });
+      const { files, noTrainPy } = exportPytorch(ir, weights);
       if (noTrainPy !== undefined) withoutTrainPy.push(`${ir.model}: ${noTrainPy}`);
       expect(files['train.py'] === undefined).toBe(noTrainPy !== undefined);
       writeFileSync(join(dir, 'model.py'), files['model.py']);
