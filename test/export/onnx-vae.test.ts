@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../export/onnx/index.js';
-import { decodeModel } from '../../export/onnx/proto.js';
+import { decodeModel } from '../../onnx/proto.js';
 import { selectBackend } from '../../runtime/backends/index.js';
 import { drawPrior, decode } from '../../runtime/tasks/index.js';
 import { maxDifference, randomizedProgram, sampleInput, specModels } from './models.js';
