@@ -3,6 +3,7 @@
 // (test/playground/browser-bundle.test.ts): grammar/chevrotain.ts loads Chevrotain's single-file
 // bundle through Node's `createRequire`, so in a browser bundle grammar/chevrotain-browser.ts, which
 // imports the package like any module, takes its place.
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metafile, Plugin } from 'esbuild';
@@ -26,7 +27,7 @@ export function nodeImports(metafile: Metafile): string[] {
   const found: string[] = [];
   for (const [file, input] of Object.entries(metafile.inputs)) {
     for (const imported of input.imports) {
-      if (imported.path.startsWith('node:') || imported.external) found.push(`${file} imports ${imported.path}`);
+      if (imported.path.startsWith('node:') || isBuiltin(imported.path)) found.push(`${file} imports ${imported.path}`);
     }
   }
   return found;

@@ -29,4 +29,5 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.plot, async () => (await import('./plot.js')).plotCommand),
   lazy(commandInfo.export, async () => (await import('./export.js')).exportCommand),
   lazy(commandInfo.lsp, async () => (await import('./lsp.js')).lspCommand),
+  lazy(commandInfo.playground, async () => (await import('./playground.js')).playgroundCommand),
 ];
