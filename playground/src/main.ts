@@ -164,6 +164,19 @@ async function start(): Promise<void> {
     if (example) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: example.text } });
   });
   modelSelect.addEventListener('change', () => latest && showSummary(latest.analysis));
+  // A link opened in the same tab changes only the fragment: show the model it holds.
+  window.addEventListener('hashchange', async () => {
+    const encoded = encodedFromHash(location.hash);
+    if (!encoded) return;
+    try {
+      const text = await decodeSpec(encoded);
+      if (text !== view.state.doc.toString()) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      select.value = '';
+      notice.textContent = '';
+    } catch (error) {
+      notice.textContent = `the link's model could not be read (${(error as Error).message})`;
+    }
+  });
 
   element('share').addEventListener('click', async () => {
     const link = await shareLink(view.state.doc.toString(), location);

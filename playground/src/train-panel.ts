@@ -37,6 +37,10 @@ interface PanelState {
   program?: Program;
   ir?: IRModel;
   error?: string;
+  /** The test images last reconstructed and their reconstructions (the browser test compares a
+   *  downloaded run's with them). */
+  shownInputs?: number[];
+  shown?: number[];
   done: boolean;
 }
 
@@ -148,6 +152,8 @@ async function showModel(program: Program, ir: IRModel, test: InMemoryDataset, c
   const x = tf.tensor(test.x.subarray(0, count * width), [count, ...test.sampleShape], 'float32');
   const values = program.forward({ [inputName]: x }, { training: false });
   const reconstruction = await values.get(ir.outputs.reconstruction)!.data();
+  panel.shownInputs = Array.from(test.x.subarray(0, count * width));
+  panel.shown = Array.from(reconstruction);
   drawReconstructions(element('reconstructions'), test.x.subarray(0, count * width), reconstruction as Float32Array, test.sampleShape, count, ir.inputs[0]?.range);
   const latent = values.get(ir.outputs.latent);
   const map = element<HTMLCanvasElement>('latent-map');

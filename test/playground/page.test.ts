@@ -1,0 +1,211 @@
+// The playground in a real browser: Debian's chromium, headless, driven by playwright-core, opening
+// the built page (npm run build:playground) from `ae playground`'s server on 127.0.0.1. A broken
+// model from a link shows `ae check`'s diagnostic at its line with its code; the quick fix clears
+// it; hover and the summary show the checker's shapes and counts; a tiny model trains, its loss
+// falls, reconstructions appear, and the downloaded run loads in Node with the same numbers and in
+// `ae eval`. Screenshots and the measured sizes and timings go to .tmp/playground-test/.
+// Skips (saying why) only where no chromium is installed: CI installs it (`apt-get install chromium`).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servePlayground } from '../../cli/commands/playground.js';
+import { main } from '../../cli/main.js';
+import { analyzeSource } from '../../compiler/analyze.js';
+import { renderSummaryText } from '../../compiler/check/summary.js';
+import { buildPlayground } from '../../scripts/build-playground.js';
+import { selectBackend } from '../../runtime/backends/index.js';
+import { loadRun } from '../../runtime/tasks/load-run.js';
+import { repoRoot } from '../../scripts/browser-bundle.js';
+
+const CHROMIUM = process.env.AE_CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`test/playground/page.test.ts: SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium, or set AE_CHROMIUM)`);
+
+const OUT = join(repoRoot, '.tmp', 'playground-test');
+
+const TINY = `model tiny {
+  input x: [784] in [0, 1]
+  encoder { dense(16, act = relu) }
+  latent z = dense(2)
+  decoder = mirror(encoder)
+  output x_hat = sigmoid
+  loss = bce(x_hat, x)
+  train {
+    optimizer = adam(lr = 1e-2)
+    batch = 100
+  }
+}
+`;
+const BROKEN = TINY.replace('dense(16', 'denes(16'); // AE2003 at line 3, with a did-you-mean fix
+
+/** The fragment the page writes, computed here with zlib: the page's codec is deflate-raw + base64url. */
+const linkFor = (text: string) => `#code=${deflateRawSync(Buffer.from(text)).toString('base64url')}`;
+
+const measured: Record<string, unknown> = {};
+
+describe.skipIf(!hasChromium)('the playground in chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let server: Server;
+  let url = '';
+
+  beforeAll(async () => {
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    const built = await buildPlayground();
+    measured.scriptBytes = built.scriptBytes;
+    measured.scriptGzipBytes = built.scriptGzipBytes;
+    ({ server, url } = await servePlayground(built.outDir, 0));
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    writeFileSync(join(OUT, 'measurements.json'), `${JSON.stringify(measured, null, 2)}\n`);
+    console.log(`playground measurements (.tmp/playground-test/measurements.json): ${JSON.stringify(measured)}`);
+  });
+
+  const problems = () => page.$$eval('#problems li[data-code]', (items) => items.map((li) => ({ code: li.getAttribute('data-code'), line: Number(li.getAttribute('data-line')), column: Number(li.getAttribute('data-column')), text: li.textContent ?? '' })));
+  const editorText = () => page.evaluate(() => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString());
+
+  it('a broken model from a link shows ae check’s diagnostic at its line with its code; the quick fix clears it', async () => {
+    const expected = analyzeSource(BROKEN, 'model.ae', { cwd: tmpdir(), validateSchema: false }).diagnostics;
+    expect(expected.map((d) => d.code)).toEqual(['AE2003']);
+    await page.goto(`${url}${linkFor(BROKEN)}`);
+    await page.waitForFunction(() => (window as unknown as { aePlayground?: unknown }).aePlayground !== undefined);
+    measured.firstDiagnosticsMs = Math.round(await page.evaluate(() => (window as unknown as { aePlayground: { stats: { firstDiagnosticsMs: number } } }).aePlayground.stats.firstDiagnosticsMs));
+    expect(await editorText()).toBe(BROKEN);
+    const shown = await problems();
+    expect(shown.map(({ code, line, column }) => ({ code, line, column }))).toEqual(expected.map((d) => ({ code: d.code, line: d.range.start.line, column: d.range.start.column })));
+    expect(shown[0]!.text).toContain(expected[0]!.message);
+    // The editor underlines the same range (line 3) and marks the line in the gutter.
+    const underlined = await page.$$eval('.cm-lintRange-error', (spans) => spans.map((s) => s.textContent));
+    expect(underlined).toEqual(['denes']);
+    await page.screenshot({ path: join(OUT, '1-broken-link.png') });
+
+    await page.click('#problems li button.fix');
+    await page.waitForFunction(() => document.querySelector('#problems li.clean') !== null);
+    expect(await editorText()).toBe(TINY);
+    expect(await page.$$('.cm-lintRange-error')).toHaveLength(0);
+    await page.screenshot({ path: join(OUT, '2-fixed.png') });
+  });
+
+  it('shows ae summary’s table, and hover gives a layer’s shape and parameter count', async () => {
+    const model = analyzeSource(TINY, 'model.ae', { cwd: tmpdir() }).models[0]!;
+    expect(await page.$eval('#summary', (pre) => pre.textContent)).toBe(renderSummaryText(model));
+    const at = TINY.indexOf('dense(16') + 2;
+    const box = await page.evaluate((pos) => {
+      const view = (window as unknown as { aePlayground: { view: { coordsAtPos(p: number): { left: number; top: number; bottom: number } } } }).aePlayground.view;
+      return view.coordsAtPos(pos);
+    }, at);
+    await page.mouse.move(box.left + 1, (box.top + box.bottom) / 2);
+    const tooltip = await page.waitForSelector('.cm-tooltip-hover', { timeout: 5000 });
+    // dense(16) on 784 inputs (784·16 weights + 16 biases), and the decoder's dense its mirror made.
+    expect(await tooltip.innerText()).toBe('dense (encoder) → [16], 12,560 parameters\ndense (decoder) → [784], 13,328 parameters');
+    await page.screenshot({ path: join(OUT, '3-hover.png') });
+    await page.mouse.move(5, 5);
+  });
+
+  it('shares the model by link and as an ae command', async () => {
+    await page.click('#share');
+    const hash = await page.evaluate(() => location.hash);
+    expect(inflateRawSync(Buffer.from(hash.replace('#code=', ''), 'base64url')).toString()).toBe(TINY);
+    await page.click('#copy-command');
+    const command = await page.$eval('#notice', (n) => (n as HTMLElement).dataset.copied ?? '');
+    expect(command).toBe(`cat > model.ae <<'AE_SPEC'\n${TINY}AE_SPEC\nae check model.ae && ae train model.ae\n`);
+  });
+
+  it('lists every example of examples/, and measures typing on the convolutional one', async () => {
+    const files = readdirSync(join(repoRoot, 'examples')).flatMap((dir) => (existsSync(join(repoRoot, 'examples', dir)) && !dir.includes('.') ? readdirSync(join(repoRoot, 'examples', dir)).filter((f) => f.endsWith('.ae')).map((f) => `${dir}/${f}`) : []));
+    const options = await page.$$eval('#examples option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
+    expect(options.sort()).toEqual(files.sort());
+    const conv = 'convolutional/cae.ae';
+    await page.selectOption('#examples', conv);
+    await page.waitForFunction(() => document.querySelector('#problems li') !== null);
+    expect(await editorText()).toBe(readFileSync(join(repoRoot, 'examples', conv), 'utf8'));
+    // Type a comment at the end, one key every 60 ms, and time each edit to its diagnostics on screen.
+    await page.evaluate(() => {
+      const playground = (window as unknown as { aePlayground: { view: { state: { doc: { length: number } }; dispatch(t: unknown): void; focus(): void }; stats: { editToDiagnosticsMs: number[] } } }).aePlayground;
+      playground.view.dispatch({ selection: { anchor: playground.view.state.doc.length } });
+      playground.view.focus();
+      playground.stats.editToDiagnosticsMs.length = 0;
+    });
+    await page.keyboard.type('// typed', { delay: 60 });
+    await page.waitForTimeout(300);
+    const latencies = await page.evaluate(() => (window as unknown as { aePlayground: { stats: { editToDiagnosticsMs: number[] } } }).aePlayground.stats.editToDiagnosticsMs);
+    expect(latencies.length).toBeGreaterThan(0);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    measured.typingLatencyConvMs = { edits: latencies.length, median: Math.round(sorted[Math.floor(sorted.length / 2)]!), max: Math.round(sorted.at(-1)!) };
+    expect((await problems()).map((p) => p.code)).toEqual(analyzeSource(`${readFileSync(join(repoRoot, 'examples', conv), 'utf8')}// typed`, 'model.ae', { cwd: tmpdir(), validateSchema: false }).diagnostics.map((d) => d.code));
+  });
+
+  it('trains a tiny model: the loss falls, reconstructions appear, and the downloaded run loads with the same numbers', async () => {
+    // A new link in the same tab changes only the fragment: the page loads the model it holds.
+    await page.goto(`${url}${linkFor(TINY)}`);
+    await page.waitForFunction((text) => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString() === text, TINY);
+    await page.waitForFunction(() => (window as unknown as { aeTraining?: unknown }).aeTraining !== undefined);
+    await page.fill('#epochs', '2');
+    const started = Date.now();
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { aeTraining: { done: boolean } }).aeTraining.done, null, { timeout: 90_000 });
+    const state = await page.evaluate(() => {
+      const t = (window as unknown as { aeTraining: { losses: number[]; epochs: unknown[]; backend: string; error?: string; shown?: number[] } }).aeTraining;
+      return { losses: t.losses, epochs: t.epochs.length, backend: t.backend, error: t.error, shown: t.shown };
+    });
+    measured.training = { backend: state.backend, steps: state.losses.length, seconds: (Date.now() - started) / 1000, firstLoss: state.losses[0], lastLoss: state.losses.at(-1) };
+    expect(state.error).toBeUndefined();
+    expect(state.epochs).toBe(2);
+    expect(state.losses).toHaveLength(40); // 2000 images, batch 100, 2 epochs
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(state.losses.slice(-5))).toBeLessThan(0.8 * mean(state.losses.slice(0, 5)));
+    expect(await page.$$('#reconstructions canvas')).toHaveLength(16); // 8 test images over their reconstructions
+    expect(await page.$eval('#reconstructions', (r) => (r as HTMLElement).dataset.epochsShown)).toBe('2');
+    expect(await page.$eval('#latent-map', (c) => (c as HTMLCanvasElement).hidden)).toBe(false);
+    await page.screenshot({ path: join(OUT, '4-trained.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const dir = mkdtempSync(join(tmpdir(), 'ae-playground-run-'));
+    try {
+      const archive = join(dir, download.suggestedFilename());
+      await download.saveAs(archive);
+      execFileSync('tar', ['xf', archive, '-C', dir]);
+      const runDir = join(dir, 'tiny-playground');
+      // The run's reconstruction of the page's 8 test images, in Node, from the downloaded weights.
+      await selectBackend('cpu');
+      const run = await loadRun(runDir);
+      const images = await page.evaluate(() => (window as unknown as { aeTraining: { shownInputs: number[] } }).aeTraining.shownInputs);
+      const x = tf.tensor(images, [8, 784]);
+      const outputs = run.program.forward({ x }, { training: false });
+      const ours = Array.from(await outputs.get(run.ir.outputs.reconstruction)!.data());
+      for (const t of outputs.values()) t.dispose();
+      x.dispose();
+      run.program.dispose();
+      expect(state.shown).toHaveLength(8 * 784);
+      const worst = Math.max(...ours.map((v, i) => Math.abs(v - state.shown![i]!)));
+      measured.downloadedRunMaxDifference = worst;
+      expect(worst).toBeLessThan(1e-4);
+      // And `ae eval` reads the run.
+      let stdout = '';
+      const code = await main(['eval', runDir, '--data', 'mnist:test', '--limit', '200', '--backend', 'cpu', '--quiet'], {
+        stdout: (t) => void (stdout += t),
+        stderr: () => undefined,
+        isTTY: false,
+        cwd: dir,
+      });
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/loss/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
