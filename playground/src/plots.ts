@@ -37,16 +37,29 @@ export function drawReconstructions(
 ): void {
   const width = sampleShape.reduce((a, b) => a * b, 1);
   const [low, high] = range ?? rangeOf(inputs);
-  // A flat sample with a square number of values (784) is drawn as the square image it was.
-  const side = Math.round(Math.sqrt(width));
-  const image =
-    sampleShape.length >= 2 ? { h: sampleShape[0]!, w: sampleShape[1]!, c: sampleShape[2] ?? 1 } : side * side === width ? { h: side, w: side, c: 1 } : { h: 1, w: width, c: 1 };
+  const image = imageShape(sampleShape, width);
   const canvases: HTMLCanvasElement[] = [];
   for (const values of [inputs, outputs]) {
     for (let k = 0; k < count; k++) canvases.push(picture(values.subarray(k * width, (k + 1) * width), image, low, high));
   }
   host.replaceChildren(...canvases);
   host.dataset.epochsShown = String(Number(host.dataset.epochsShown ?? 0) + 1);
+}
+
+/** One row of generated samples. */
+export function drawSamples(host: HTMLElement, values: Float32Array, sampleShape: number[], count: number, range: [number, number] | undefined): void {
+  const width = sampleShape.reduce((a, b) => a * b, 1);
+  const [low, high] = range ?? rangeOf(values);
+  const image = imageShape(sampleShape, width);
+  host.replaceChildren(...Array.from({ length: count }, (_, k) => picture(values.subarray(k * width, (k + 1) * width), image, low, high)));
+  host.dataset.epochsShown = String(Number(host.dataset.epochsShown ?? 0) + 1);
+}
+
+/** A flat sample with a square number of values (784) is drawn as the square image it was. */
+function imageShape(sampleShape: number[], width: number): { h: number; w: number; c: number } {
+  const side = Math.round(Math.sqrt(width));
+  if (sampleShape.length >= 2) return { h: sampleShape[0]!, w: sampleShape[1]!, c: sampleShape[2] ?? 1 };
+  return side * side === width ? { h: side, w: side, c: 1 } : { h: 1, w: width, c: 1 };
 }
 
 function picture(values: Float32Array, image: { h: number; w: number; c: number }, low: number, high: number): HTMLCanvasElement {

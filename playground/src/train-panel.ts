@@ -13,12 +13,14 @@ import { toDataset, type InMemoryDataset, type RawSamples } from '../../runtime/
 import { registerMissingKernels } from '../../runtime/kernels/index.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';
 import { encodeSafetensors } from '../../runtime/runs/safetensors.js';
+import { latentKind } from '../../runtime/tasks/latent.js';
+import { sample } from '../../runtime/tasks/sample.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import type { Callback, LoopContext } from '../../runtime/train/callbacks/callback.js';
 import { weightTensors } from '../../runtime/train/checkpoint.js';
 import { runLoop } from '../../runtime/train/loop.js';
 import { planStages } from '../../runtime/train/stages.js';
-import { drawLatentMap, drawLoss, drawReconstructions } from './plots.js';
+import { drawLatentMap, drawLoss, drawReconstructions, drawSamples } from './plots.js';
 import { tarArchive } from './tar.js';
 
 type IRSource = () => { ir: IRModel; text: string } | { error: string };
@@ -169,6 +171,18 @@ async function showModel(program: Program, ir: IRModel, test: InMemoryDataset, c
   }
   for (const t of values.values()) t.dispose();
   x.dispose();
+  showSamples(program, ir, test);
+}
+
+/** For a code with a prior (gaussian, binary, one-hot), 8 codes drawn from it and decoded: what the
+ *  model generates (`ae sample`). The same draws every epoch, so the pictures show the model change. */
+function showSamples(program: Program, ir: IRModel, test: InMemoryDataset): void {
+  const host = element('samples');
+  const kind = latentKind(ir);
+  host.hidden = kind === 'deterministic' || kind === 'vq'; // vq samples need the codes' usage on the data
+  if (host.hidden) return;
+  const { samples } = sample(program, { count: SHOWN, seed: 0 });
+  drawSamples(host, samples.values, test.sampleShape, SHOWN, ir.inputs[0]?.range);
 }
 
 interface MnistManifest {

@@ -42,6 +42,16 @@ const TINY = `model tiny {
   }
 }
 `;
+const VAE = `model tinyvae {
+  input x: [784] in [0, 1]
+  encoder { dense(32, act = relu) }
+  latent z = gaussian(2)
+  decoder { dense(32, act = relu), dense(784) }
+  output x_hat = sigmoid
+  loss = bce(x_hat, x, reduce = sum) + kl(z)
+  train { batch = 100 }
+}
+`;
 const BROKEN = TINY.replace('dense(16', 'denes(16'); // AE2003 at line 3, with a did-you-mean fix
 
 /** The fragment the page writes, computed here with zlib: the page's codec is deflate-raw + base64url. */
@@ -208,4 +218,24 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
+
+  it('draws samples of a VAE after each epoch, and the stop button ends training mid-epoch', async () => {
+    await page.goto(`${url}${linkFor(VAE)}`);
+    await page.waitForFunction((text) => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString() === text, VAE);
+    expect(await page.$eval('#samples', (s) => (s as HTMLElement).hidden)).toBe(true); // the tiny AE's code had no prior
+    await page.fill('#epochs', '50');
+    await page.click('#train');
+    // One epoch is 20 steps: wait into the second, then stop.
+    await page.waitForFunction(() => (window as unknown as { aeTraining: { losses: number[] } }).aeTraining.losses.length >= 25, null, { timeout: 60_000 });
+    await page.click('#stop');
+    await page.waitForFunction(() => (window as unknown as { aeTraining: { done: boolean } }).aeTraining.done, null, { timeout: 30_000 });
+    const steps = await page.evaluate(() => (window as unknown as { aeTraining: { losses: number[] } }).aeTraining.losses.length);
+    expect(steps).toBeGreaterThanOrEqual(25);
+    expect(steps).toBeLessThan(40); // stopped inside the second epoch, not at the end of 50
+    expect(await page.locator('#train-status').innerText()).toBe(`Stopped after ${steps} steps: loss ${(await page.evaluate(() => (window as unknown as { aeTraining: { losses: number[] } }).aeTraining.losses.at(-1)!)).toFixed(4)}`);
+    expect(await page.$eval('#samples', (s) => (s as HTMLElement).hidden)).toBe(false);
+    expect(await page.$$('#samples canvas')).toHaveLength(8);
+    expect(await page.$eval('#samples', (s) => (s as HTMLElement).dataset.epochsShown)).toBe('1');
+    await page.screenshot({ path: join(OUT, '5-vae-stopped.png') });
+  }, 120_000);
 });
