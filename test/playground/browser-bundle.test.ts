@@ -3,12 +3,14 @@
 // named below whose job is Node's (the disk, build-time generators). A new `node:` import in any
 // other file fails here with the importing file's name.
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
+import fc from 'fast-check';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { browserSeams, nodeImports, repoRoot } from '../../scripts/browser-bundle.js';
 import { analyzeWithHost } from '../../compiler/analyze-source.js';
 import { memoryHost } from '../../compiler/resolve/memory-host.js';
+import { importTarget, normalise } from '../../compiler/resolve/import-paths.js';
 
 /** Files that are Node's by design, with why; the browser reaches their work another way. */
 const nodeOnly: Record<string, string> = {
@@ -80,5 +82,37 @@ describe('the in-memory host', () => {
       const found = analysis.diagnostics.find((d) => d.code === code);
       expect(found?.range.start).toMatchObject({ line: 1, column: 8 });
     }
+  });
+});
+
+describe('import paths without node:path', () => {
+  // The compiler's own path arithmetic must name the files node:path named before it (on POSIX).
+  const segment = fc.constantFrom('a', 'b', 'lib', '.', '..', '', 'x.ae');
+  const paths = fc.tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 6 })).map(([absolute, parts]) => `${absolute ? '/' : ''}${parts.join('/')}`);
+
+  it('normalise is path.posix.normalize, without a trailing slash', () => {
+    fc.assert(
+      fc.property(paths, (file) => {
+        const expected = posix.normalize(file);
+        expect(normalise(file)).toBe(expected.length > 1 && expected.endsWith('/') ? expected.slice(0, -1) : expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an import is joined to its importer’s directory as path.join did; an absolute one is kept', () => {
+    fc.assert(
+      // An importer is a file: a path ending in a name.
+      fc.property(paths.map((dir) => `${dir}/main.ae`), paths, (importer, written) => {
+        const expected = posix.normalize(posix.isAbsolute(written) ? written : posix.join(posix.dirname(importer), written));
+        expect(importTarget(importer, written)).toBe(expected.length > 1 && expected.endsWith('/') ? expected.slice(0, -1) : expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads a Windows path’s separators as /', () => {
+    expect(normalise('lib\\sub\\..\\x.ae')).toBe('lib/x.ae');
+    expect(importTarget('C:\\project\\main.ae', 'lib/x.ae')).toBe('C:/project/lib/x.ae');
   });
 });
