@@ -236,16 +236,17 @@ function setUpDrop(): void {
 }
 
 export async function useCsv(name: string, text: Promise<string>): Promise<void> {
-  const lines = (await text).split(/\r?\n/).filter((line) => line.trim() !== '');
-  const rows = lines.map((line) => line.split(',').map((cell) => Number(cell.trim())));
-  if (rows.length > 0 && rows[0]!.some((v) => Number.isNaN(v))) rows.shift();
-  const bad = rows.findIndex((row) => row.some((v) => !Number.isFinite(v)) || row.length !== rows[0]!.length);
-  if (rows.length < 2 || bad >= 0) {
-    status(`${name}: ${rows.length < 2 ? 'needs at least two rows of numbers' : `row ${bad + 1} is not ${rows[0]!.length} numbers`}`);
+  // Keep each row's line number in the file, for the message about a bad one.
+  const lines = (await text).split(/\r?\n/).map((line, i) => ({ line: i + 1, cells: line.split(',').map((cell) => cell.trim()) })).filter((row) => row.cells.join('') !== '');
+  if (lines.length > 0 && lines[0]!.cells.some((cell) => Number.isNaN(Number(cell)))) lines.shift(); // a header
+  const width = lines[0]?.cells.length ?? 0;
+  const bad = lines.find((row) => row.cells.length !== width || row.cells.some((cell) => cell === '' || !Number.isFinite(Number(cell))));
+  if (lines.length < 2 || bad) {
+    status(`${name}: ${bad ? `line ${bad.line} is not ${width} numbers (${bad.cells.length} cells: ${bad.cells.join(',').slice(0, 40)})` : 'needs at least two rows of numbers'}`);
     return;
   }
-  dropped = { name, rows };
-  element('data-source').textContent = `Data: ${name}, ${rows.length} rows of ${rows[0]!.length} values (the last tenth held out for the pictures).`;
+  dropped = { name, rows: lines.map((row) => row.cells.map(Number)) };
+  element('data-source').textContent = `Data: ${name}, ${lines.length} rows of ${width} values (the last tenth held out for the pictures).`;
 }
 
 async function downloadRun(): Promise<void> {

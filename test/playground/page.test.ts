@@ -52,6 +52,19 @@ const VAE = `model tinyvae {
   train { batch = 100 }
 }
 `;
+const CSV_MODEL = `model points {
+  input x: [6] in [0, 1]
+  encoder { dense(4, act = tanh) }
+  latent z = dense(2)
+  decoder = mirror(encoder)
+  output x_hat = sigmoid
+  loss = mse(x_hat, x)
+  train {
+    optimizer = adam(lr = 1e-2)
+    batch = 20
+  }
+}
+`;
 const BROKEN = TINY.replace('dense(16', 'denes(16'); // AE2003 at line 3, with a did-you-mean fix
 
 /** The fragment the page writes, computed here with zlib: the page's codec is deflate-raw + base64url. */
@@ -238,4 +251,35 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
     expect(await page.$eval('#samples', (s) => (s as HTMLElement).dataset.epochsShown)).toBe('1');
     await page.screenshot({ path: join(OUT, '5-vae-stopped.png') });
   }, 120_000);
+
+  it('trains on a CSV dropped on the page, and says which row of a bad one is wrong', async () => {
+    await page.goto(`${url}${linkFor(CSV_MODEL)}`);
+    await page.waitForFunction((text) => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString() === text, CSV_MODEL);
+    const drop = (name: string, text: string) =>
+      page.evaluate(([n, t]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([t!], n!, { type: 'text/csv' }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, [name, text]);
+    await drop('bad.csv', 'a,b,c\n0.1,0.2,0.3\n0.4,0.5\n');
+    await page.waitForFunction(() => document.querySelector('#train-status')?.textContent !== '');
+    expect(await page.locator('#train-status').innerText()).toBe('bad.csv: line 3 is not 3 numbers (2 cells: 0.4,0.5)');
+    // 200 points on a curve in [0, 1]^6, with a header row; the last 20 are held out.
+    const rows = Array.from({ length: 200 }, (_, i) => Array.from({ length: 6 }, (_, j) => (0.5 + 0.4 * Math.sin((i / 200) * 6.283 * (j + 1))).toFixed(4)).join(','));
+    await drop('points.csv', `${['a', 'b', 'c', 'd', 'e', 'f'].join(',')}\n${rows.join('\n')}\n`);
+    await page.waitForFunction(() => document.querySelector('#data-source')?.textContent?.includes('points.csv'));
+    expect(await page.locator('#data-source').innerText()).toBe('Data: points.csv, 200 rows of 6 values (the last tenth held out for the pictures).');
+    await page.fill('#epochs', '3');
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { aeTraining: { done: boolean } }).aeTraining.done, null, { timeout: 60_000 });
+    const state = await page.evaluate(() => {
+      const t = (window as unknown as { aeTraining: { losses: number[]; error?: string; shownInputs?: number[] } }).aeTraining;
+      return { losses: t.losses, error: t.error, shownInputs: t.shownInputs };
+    });
+    expect(state.error).toBeUndefined();
+    expect(state.losses).toHaveLength(27); // 180 rows, batch 20, 3 epochs
+    // The pictures show the held-out rows: the first of them is row 181 of the file.
+    expect(state.shownInputs!.slice(0, 6).map((v) => v.toFixed(4))).toEqual(rows[180]!.split(','));
+    expect(await page.$$('#reconstructions canvas')).toHaveLength(16);
+  }, 90_000);
 });
