@@ -90,7 +90,10 @@ export async function buildPlayground(): Promise<{ outDir: string; scriptBytes: 
     sourcemap: false,
     metafile: true,
     logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      AELANG_VERSION: JSON.stringify(JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version),
+    },
     plugins: [browserSeams, nodeStubs],
   });
   const leaks = nodeImports(result.metafile);

@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { exportOnnx } from '../../export/onnx/index.js';
 import type { IRModel } from '../../ir/types.js';
 import { toDataset, type InMemoryDataset, type RawSamples } from '../../runtime/data/dataset.js';
 import { registerMissingKernels } from '../../runtime/kernels/index.js';
@@ -58,6 +59,8 @@ export function setUpTraining(options: { currentIR: IRSource }): void {
     panel.stop = true;
   });
   download.addEventListener('click', () => void downloadRun());
+  const onnx = element<HTMLButtonElement>('download-onnx');
+  onnx.addEventListener('click', () => void downloadOnnx());
   setUpDrop();
   (window as unknown as { aeTraining: PanelState }).aeTraining = panel;
 }
@@ -96,6 +99,7 @@ async function train(currentIR: IRSource, trainButton: HTMLButtonElement, stopBu
   trainButton.disabled = true;
   stopButton.disabled = false;
   download.disabled = true;
+  element<HTMLButtonElement>('download-onnx').disabled = true;
   try {
     panel.backend = await useBackend(element<HTMLSelectElement>('backend').value);
     status(`Loading data (backend ${panel.backend})…`);
@@ -144,6 +148,7 @@ async function train(currentIR: IRSource, trainButton: HTMLButtonElement, stopBu
     trainButton.disabled = false;
     stopButton.disabled = true;
     download.disabled = panel.program === undefined || panel.losses.length === 0;
+    element<HTMLButtonElement>('download-onnx').disabled = download.disabled;
   }
 }
 
@@ -259,9 +264,28 @@ async function downloadRun(): Promise<void> {
     { name: `${folder}/model.ir.json`, data: irBytes },
     { name: `${folder}/weights.safetensors`, data: weights },
   ]);
+  save(archive, `${folder}.tar`, 'application/x-tar');
+}
+
+declare const AELANG_VERSION: string; // the package's version, written in by the build
+
+/** The trained model as ONNX, the file `ae export RUN --format onnx` writes for the downloaded run. */
+async function downloadOnnx(): Promise<void> {
+  const { program, ir } = panel;
+  if (!program || !ir) return;
+  const tensors = await weightTensors(program);
+  const weights = new Map(Object.entries(tensors).map(([id, t]) => [id, { shape: t.shape, values: Float32Array.from(t.data) }]));
+  try {
+    save(exportOnnx(ir, weights, { part: 'model', version: AELANG_VERSION }), `${ir.model}.onnx`, 'application/octet-stream');
+  } catch (error) {
+    status(`Cannot export to ONNX: ${(error as Error).message}`);
+  }
+}
+
+function save(bytes: Uint8Array, name: string, type: string): void {
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([archive as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' }));
-  link.download = `${folder}.tar`;
+  link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }

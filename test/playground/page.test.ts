@@ -141,9 +141,13 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
 
   it('shares the model by link and as an ae command', async () => {
     await page.click('#share');
+    // The link is written once the spec is compressed (CompressionStream is asynchronous).
+    await page.waitForFunction(() => (document.getElementById('notice') as HTMLElement).dataset.copied?.startsWith('http'));
     const hash = await page.evaluate(() => location.hash);
+    expect(await page.$eval('#notice', (n) => (n as HTMLElement).dataset.copied)).toBe(`${url}${hash}`);
     expect(inflateRawSync(Buffer.from(hash.replace('#code=', ''), 'base64url')).toString()).toBe(TINY);
     await page.click('#copy-command');
+    await page.waitForFunction(() => (document.getElementById('notice') as HTMLElement).dataset.copied?.startsWith('cat > '));
     const command = await page.$eval('#notice', (n) => (n as HTMLElement).dataset.copied ?? '');
     expect(command).toBe(`cat > model.ae <<'AE_SPEC'\n${TINY}AE_SPEC\nae check model.ae && ae train model.ae\n`);
   });
@@ -175,7 +179,7 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
   it('trains a tiny model: the loss falls, reconstructions appear, and the downloaded run loads with the same numbers', async () => {
     // A new link in the same tab changes only the fragment: the page loads the model it holds.
     await page.goto(`${url}${linkFor(TINY)}`);
-    await page.waitForFunction((text) => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString() === text, TINY);
+    await page.waitForFunction((text) => (window as unknown as { aePlayground?: { view: { state: { doc: { toString(): string } } } } }).aePlayground?.view.state.doc.toString() === text, TINY);
     await page.waitForFunction(() => (window as unknown as { aeTraining?: unknown }).aeTraining !== undefined);
     await page.fill('#epochs', '2');
     const started = Date.now();
@@ -227,6 +231,15 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
       });
       expect(code).toBe(0);
       expect(stdout).toMatch(/loss/);
+      // The page's ONNX is the file `ae export` writes for the downloaded run, byte for byte.
+      const [onnx] = await Promise.all([page.waitForEvent('download'), page.click('#download-onnx')]);
+      expect(onnx.suggestedFilename()).toBe('tiny.onnx');
+      await onnx.saveAs(join(dir, 'page.onnx'));
+      const exported = await main(['export', runDir, '--format', 'onnx', '-o', join(dir, 'cli.onnx')], { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd: dir });
+      expect(exported).toBe(0);
+      const pageOnnx = readFileSync(join(dir, 'page.onnx'));
+      expect(pageOnnx.length).toBeGreaterThan(25_000 * 4); // the weights are in it
+      expect(pageOnnx.equals(readFileSync(join(dir, 'cli.onnx')))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -234,7 +247,7 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
 
   it('draws samples of a VAE after each epoch, and the stop button ends training mid-epoch', async () => {
     await page.goto(`${url}${linkFor(VAE)}`);
-    await page.waitForFunction((text) => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString() === text, VAE);
+    await page.waitForFunction((text) => (window as unknown as { aePlayground?: { view: { state: { doc: { toString(): string } } } } }).aePlayground?.view.state.doc.toString() === text, VAE);
     expect(await page.$eval('#samples', (s) => (s as HTMLElement).hidden)).toBe(true); // the tiny AE's code had no prior
     await page.fill('#epochs', '50');
     await page.click('#train');
@@ -254,7 +267,7 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
 
   it('trains on a CSV dropped on the page, and says which row of a bad one is wrong', async () => {
     await page.goto(`${url}${linkFor(CSV_MODEL)}`);
-    await page.waitForFunction((text) => (window as unknown as { aePlayground: { view: { state: { doc: { toString(): string } } } } }).aePlayground.view.state.doc.toString() === text, CSV_MODEL);
+    await page.waitForFunction((text) => (window as unknown as { aePlayground?: { view: { state: { doc: { toString(): string } } } } }).aePlayground?.view.state.doc.toString() === text, CSV_MODEL);
     const drop = (name: string, text: string) =>
       page.evaluate(([n, t]) => {
         const transfer = new DataTransfer();
