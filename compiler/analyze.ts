@@ -1,26 +1,13 @@
-// The driver the CLI and the language server call: text in; AST, every diagnostic, the checked
-// models and their IR out. Phases gate each other: parse → resolve (imports, constants, blocks) →
-// check each model (a model's errors never stop the next one) → objective, phases and lints → IR,
-// emitted only for models without errors and validated against the schema.
+// The compiler's driver on the disk: `analyzeSource` reads imports as regular `.ae` files inside the
+// project root (resolve/source-files.ts), relative to the working directory. The driver itself,
+// with no file access of its own, is analyze-source.ts.
 import path from 'node:path';
-import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
-import { checkModel } from './check/checkModel.js';
-import { checkMemory, DEFAULT_MEMORY_LIMIT } from './check/memory.js';
-import type { CheckedModel } from './check/model.js';
-import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { emitIR } from './emit-ir.js';
-import type { IRModel, IRSourceLocation } from '../ir/types.js';
-import { planTraining } from '../ir/plan.js';
-import { validateIR } from '../ir/schema-validation.js';
-import { runLints } from './lints/index.js';
-import { lowerTraining } from './objective/index.js';
-import { ConstantEvaluator } from './resolve/evaluate.js';
-import { ProgramBuilder } from './resolve/program.js';
+import { analyzeWithHost, type Analysis, type CheckOptions, type SourceHost } from './analyze-source.js';
 import { isInside, readRegularFile, type ImportRead } from './resolve/source-files.js';
-import { parseSource } from '../grammar/index.js';
 
-export interface AnalyzeOptions {
+export type { Analysis, CheckOptions, SourceHost } from './analyze-source.js';
+
+export interface AnalyzeOptions extends CheckOptions {
   /** Reads an imported file (path built from the importing file's path): its text, undefined when
    *  absent, or why it may not be read; default: regular files on disk inside `root`, from `cwd`. */
   readFile?: (file: string) => ImportRead;
@@ -29,114 +16,18 @@ export interface AnalyzeOptions {
   /** The project root (absolute, or relative to `cwd`): no import reads outside it. Default: the
    *  directory of the file analysed. */
   root?: string;
-  maxErrors?: number;
-  /** Only check this model (others are still parsed and resolved). */
-  model?: string;
-  /** Bytes a model may need to train (compiler/check/memory.ts) before it is refused with AE3014;
-   *  default 16 GB. Infinity turns the check off. */
-  memoryLimit?: number;
-  /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
-   *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
-   *  was most of the time `ae check` took beyond parsing. */
-  validateSchema?: boolean;
-}
-
-export interface Analysis {
-  ast: SourceFile;
-  diagnostics: Diagnostic[];
-  models: CheckedModel[];
-  /** One IR per model that checked without errors, in source order. */
-  irs: IRModel[];
-  /** The text of every file read, keyed like `Diagnostic.file`: the file itself and each import
-   *  that could be read, so a renderer can show the line of a diagnostic inside an import. */
-  sources: Map<string, string>;
 }
 
 export function analyzeSource(text: string, file: string, options: AnalyzeOptions = {}): Analysis {
   const cwd = options.cwd ?? process.cwd();
   const root = path.resolve(cwd, options.root ?? path.dirname(file));
-  const read: (f: string) => ImportRead = options.readFile ?? ((f: string) => readRegularFile(path.resolve(cwd, f), root));
-  const sources = new Map<string, string>([[file, text]]);
-  const readFile = (f: string): ImportRead => {
-    const imported = read(f);
-    if (typeof imported === 'string') sources.set(f, imported);
-    return imported;
-  };
-  const host = {
-    readFile,
+  const host: SourceHost = {
+    readFile: options.readFile ?? ((f: string) => readRegularFile(path.resolve(cwd, f), root)),
     insideRoot: (f: string) => isInside(root, path.resolve(cwd, f)),
     root: path.relative(cwd, root).split(path.sep).join('/') || '.',
-    parse: parseSource,
+    irPath: (f: string) => toIRPath(f, cwd),
   };
-  const parsed = parseSource(text);
-  const reporter = new Reporter(options.maxErrors ?? DEFAULT_MAX_ERRORS);
-  const evaluator = new ConstantEvaluator(reporter);
-  const builder = new ProgramBuilder(host, reporter);
-  const scope = builder.build(file, parsed.ast);
-  // Every constant once, in its own file, so a broken `let` is reported even when unused.
-  const lets = builder.allScopes.flatMap((fileScope) =>
-    fileScope.ast.declarations.flatMap((decl) => {
-      if (decl.kind !== 'LetDeclaration' || decl.recovered) return [];
-      const scoped = fileScope.lets.get(decl.name.name);
-      return scoped?.decl === decl ? [scoped] : [];
-    }),
-  );
-  evaluator.evaluateAll(lets);
-  const resolveFailed = reporter.errors > 0;
-  const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.range);
-  const irSource = toIRPath(file, cwd);
-  const locate = (range: SourceRange, where: string): IRSourceLocation => ({
-    file: where === file ? irSource : toIRPath(where, cwd),
-    line: range.start.line,
-    column: range.start.column,
-    endLine: range.end.line,
-    endColumn: range.end.column,
-  });
-
-  const models: CheckedModel[] = [];
-  const irs: IRModel[] = [];
-  const later: Diagnostic[] = [];
-  for (const decl of scope.models) {
-    if (options.model !== undefined && decl.name.name !== options.model) continue;
-    // A model with a syntax error inside is not checked: its tree is a guess.
-    if (decl.recovered || syntaxErrors.some((r) => contains(decl, r))) continue;
-    if (reporter.full) break;
-    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate });
-    models.push(model);
-    if (errors > 0 || incomplete) continue;
-    const training = lowerTraining(model);
-    later.push(...training.diagnostics);
-    later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
-    const memory = checkMemory(model, training.phases, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
-    later.push(...memory);
-    if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
-    const ir = emitIR(model, training, { source: irSource });
-    const plan = planTraining(ir);
-    if (!plan.ok) {
-      later.push(unplannable(model, plan.phaseIndex, plan.message));
-      continue;
-    }
-    if (options.validateSchema === false) {
-      irs.push(ir);
-      continue;
-    }
-    // The object as built; if it fails, the JSON it serialises to (which drops undefined keys) decides.
-    const direct = validateIR(ir);
-    const valid = direct.ok ? direct : validateIR(JSON.parse(JSON.stringify(ir)));
-    if (!valid.ok) throw new Error(`internal error: the IR of model \`${model.name}\` does not match the schema: ${valid.error}`);
-    irs.push(ir);
-  }
-  const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
-  return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };
-}
-
-/** AE4109 at the phase that cannot train (its `train` member, or the model's name for the default phase). */
-function unplannable(model: CheckedModel, phaseIndex: number, message: string): Diagnostic {
-  const trains = model.decl.members.filter((m): m is TrainMember => m.kind === 'TrainMember');
-  const at = trains[phaseIndex];
-  return diagnostic('AE4109', message, at ? (at.name ?? at).range : model.decl.name.range, {
-    notes: ['unfreeze a stage this phase should train, or give greedy pretraining an encoder mirrored by the decoder'],
-  });
+  return analyzeWithHost(text, file, host, options);
 }
 
 /** Reads the file from disk (relative to `cwd`) and analyses it with its imports; throws if the file cannot be read. */
@@ -152,8 +43,4 @@ export function analyzeFile(file: string, options: AnalyzeOptions = {}): Analysi
 function toIRPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, path.resolve(cwd, file));
   return relative.split(path.sep).join('/');
-}
-
-function contains(decl: ModelDeclaration, range: SourceRange): boolean {
-  return range.start.offset >= decl.range.start.offset && range.start.offset < decl.range.end.offset;
 }

@@ -31,4 +31,5 @@ export const commands: readonly CommandEntry[] = [
   lazy(commandInfo.import, async () => (await import('./import.js')).importCommand),
   lazy(commandInfo.serve, async () => (await import('./serve.js')).serveCommand),
   lazy(commandInfo.lsp, async () => (await import('./lsp.js')).lspCommand),
+  lazy(commandInfo.playground, async () => (await import('./playground.js')).playgroundCommand),
 ];

@@ -340,4 +340,14 @@ export const commandInfo = {
       stdio: { type: 'boolean', description: 'speak LSP over standard input and output (the only transport; required)' },
     },
   },
+  playground: {
+    name: 'playground',
+    summary: 'serve the playground (editor, diagnostics, training in the browser) on 127.0.0.1',
+    usage: 'ae playground [--port N] [--dir DIR]',
+    arguments: [],
+    options: {
+      port: { type: 'string', value: 'N', default: '8000', description: 'the port to listen on (0: any free port)' },
+      dir: { type: 'string', value: 'DIR', default: "the package's dist/playground", description: 'the built playground to serve (npm run build:playground)' },
+    },
+  },
 } as const satisfies Record<string, CommandInfo>;

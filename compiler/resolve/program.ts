@@ -1,12 +1,12 @@
 // Builds the file scopes of a program: the entry file and, through `import`, the files it names
 // (relative to the importing file). Reports missing files at the import string, cycles at every
 // import along the cycle, and duplicate names at the second place with the first as related.
-import path from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ImportDeclaration, SourceFile } from '../../grammar/ast.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { emptyScope, markFailedImport, type FileScope } from './scope.js';
-import { isRefusal, type ImportRead } from './source-files.js';
+import { isRefusal, type ImportRead } from './import-read.js';
+import { basename, importTarget, normalise } from './import-paths.js';
 import { message } from '../../diagnostics/message.js';
 
 export interface ProgramHost {
@@ -57,7 +57,7 @@ export class ProgramBuilder {
     if (decl.recovered || decl.path.recovered) return;
     const written = decl.path.value;
     // Relative to the importing file; an absolute path is taken as it is.
-    const target = normalise(path.isAbsolute(written) ? written : path.join(path.dirname(scope.file), written));
+    const target = importTarget(scope.file, written);
     if (!target.endsWith('.ae')) {
       this.refuse(scope, decl, 'AE2025', message('AE2025', { path: written, reason: 'only .ae files can be imported' }));
       return;
@@ -94,7 +94,7 @@ export class ProgramBuilder {
     if (decl.alias) {
       const existing = scope.namespaces.get(decl.alias.name);
       if (existing) {
-        this.reporter.report('AE2002', decl.alias, message('AE2002', { owner: `\`${path.basename(scope.file)}\``, count: 'two', things: 'imports', name: decl.alias.name }), { file: scope.file });
+        this.reporter.report('AE2002', decl.alias, message('AE2002', { owner: `\`${basename(scope.file)}\``, count: 'two', things: 'imports', name: decl.alias.name }), { file: scope.file });
         return;
       }
       scope.namespaces.set(decl.alias.name, imported);
@@ -111,7 +111,7 @@ export class ProgramBuilder {
 
   private reportCycle(scope: FileScope, closing: ImportDeclaration, from: number): void {
     const files = [...this.stack.slice(from).map((e) => e.file), this.stack[from]!.file];
-    const chain = files.map((f) => path.basename(f)).join(' → ');
+    const chain = files.map((f) => basename(f)).join(' → ');
     const imports: OpenImport[] = this.stack.slice(from, -1).map((e) => ({ file: e.file, decl: e.via! }));
     imports.push({ file: scope.file, decl: closing });
     for (const { file, decl } of imports) {
@@ -180,16 +180,13 @@ export class ProgramBuilder {
   /** `things` is what the name names, in the plural ("constants"). */
   private duplicate(scope: FileScope, at: { name: string; range: import('../../grammar/ast.js').SourceRange }, things: string, first: import('../../grammar/ast.js').SourceRange, firstFile: string): void {
     const related = { message: 'first defined here', range: first, ...(firstFile !== scope.file ? { file: firstFile } : {}) };
-    this.reporter.report('AE2002', at, message('AE2002', { owner: `\`${path.basename(scope.file)}\``, count: 'two', things, name: at.name }), { file: scope.file, related: [related] });
+    this.reporter.report('AE2002', at, message('AE2002', { owner: `\`${basename(scope.file)}\``, count: 'two', things, name: at.name }), { file: scope.file, related: [related] });
     // Both places get a diagnostic, so an editor shows the conflict wherever the user is looking.
-    this.reporter.report('AE2002', first, message('AE2002', { owner: `\`${path.basename(scope.file)}\``, count: 'two', things, name: at.name }), {
+    this.reporter.report('AE2002', first, message('AE2002', { owner: `\`${basename(scope.file)}\``, count: 'two', things, name: at.name }), {
       file: firstFile,
       related: [{ message: 'defined again here', range: at.range, ...(firstFile !== scope.file ? { file: scope.file } : {}) }],
     });
   }
 }
 
-/** Paths as `/`-separated, normalised text, so `./lib.ae` and `lib.ae` are one file. */
-export function normalise(file: string): string {
-  return path.normalize(file).split(path.sep).join('/');
-}
+export { normalise } from './import-paths.js';

@@ -4,17 +4,9 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
-/** Why an import was not read (shown to the user; never the file's contents). */
-export interface ImportRefusal {
-  refused: string;
-}
+import type { ImportRead } from './import-read.js';
 
-/** A file's text, undefined when there is no such file, or the reason it may not be read. */
-export type ImportRead = string | undefined | ImportRefusal;
-
-export function isRefusal(read: ImportRead): read is ImportRefusal {
-  return typeof read === 'object';
-}
+export { isRefusal, type ImportRead, type ImportRefusal } from './import-read.js';
 
 /** Whether `file` lies inside `root` (both absolute), by path: `root/../x` is outside. */
 export function isInside(root: string, file: string): boolean {

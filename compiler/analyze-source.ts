@@ -1,0 +1,142 @@
+// The driver the CLI, the language server and the playground call: text in; AST, every diagnostic,
+// the checked models and their IR out. Phases gate each other: parse → resolve (imports, constants,
+// blocks) → check each model (a model's errors never stop the next one) → objective, phases and
+// lints → IR, emitted only for models without errors and validated against the schema.
+// Files are reached only through a `SourceHost`, so this module imports nothing from Node: the
+// disk host is in analyze.ts, an in-memory file set (the browser's) in resolve/memory-host.ts.
+import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
+import { checkModel } from './check/checkModel.js';
+import { checkMemory, DEFAULT_MEMORY_LIMIT } from './check/memory.js';
+import type { CheckedModel } from './check/model.js';
+import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { emitIR } from './emit-ir.js';
+import type { IRModel, IRSourceLocation } from '../ir/types.js';
+import { planTraining } from '../ir/plan.js';
+import { validateIR } from '../ir/schema-validation.js';
+import { runLints } from './lints/index.js';
+import { lowerTraining } from './objective/index.js';
+import { ConstantEvaluator } from './resolve/evaluate.js';
+import { ProgramBuilder } from './resolve/program.js';
+import type { ImportRead } from './resolve/import-read.js';
+import { parseSource } from '../grammar/index.js';
+
+/** Where the files of a program come from. Paths are as the compiler builds them: the analysed
+ *  file's name, and imports joined to their importer's directory (`/`-separated, normalised). */
+export interface SourceHost {
+  /** The text of a file, undefined when absent, or why it may not be read. */
+  readFile(file: string): ImportRead;
+  /** Whether a file may be imported (it lies inside the project root). */
+  insideRoot(file: string): boolean;
+  /** The project root, as shown in messages. */
+  root: string;
+  /** A file's name as written into the IR's source locations (the same on every machine). */
+  irPath(file: string): string;
+}
+
+export interface CheckOptions {
+  maxErrors?: number;
+  /** Only check this model (others are still parsed and resolved). */
+  model?: string;
+  /** Bytes a model may need to train (compiler/check/memory.ts) before it is refused with AE3014;
+   *  default 16 GB. Infinity turns the check off. */
+  memoryLimit?: number;
+  /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
+   *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
+   *  was most of the time `ae check` took beyond parsing. */
+  validateSchema?: boolean;
+}
+
+export interface Analysis {
+  ast: SourceFile;
+  diagnostics: Diagnostic[];
+  models: CheckedModel[];
+  /** One IR per model that checked without errors, in source order. */
+  irs: IRModel[];
+  /** The text of every file read, keyed like `Diagnostic.file`: the file itself and each import
+   *  that could be read, so a renderer can show the line of a diagnostic inside an import. */
+  sources: Map<string, string>;
+}
+
+export function analyzeWithHost(text: string, file: string, source: SourceHost, options: CheckOptions = {}): Analysis {
+  const sources = new Map<string, string>([[file, text]]);
+  const readFile = (f: string): ImportRead => {
+    const imported = source.readFile(f);
+    if (typeof imported === 'string') sources.set(f, imported);
+    return imported;
+  };
+  const host = { readFile, insideRoot: (f: string) => source.insideRoot(f), root: source.root, parse: parseSource };
+  const parsed = parseSource(text);
+  const reporter = new Reporter(options.maxErrors ?? DEFAULT_MAX_ERRORS);
+  const evaluator = new ConstantEvaluator(reporter);
+  const builder = new ProgramBuilder(host, reporter);
+  const scope = builder.build(file, parsed.ast);
+  // Every constant once, in its own file, so a broken `let` is reported even when unused.
+  const lets = builder.allScopes.flatMap((fileScope) =>
+    fileScope.ast.declarations.flatMap((decl) => {
+      if (decl.kind !== 'LetDeclaration' || decl.recovered) return [];
+      const scoped = fileScope.lets.get(decl.name.name);
+      return scoped?.decl === decl ? [scoped] : [];
+    }),
+  );
+  evaluator.evaluateAll(lets);
+  const resolveFailed = reporter.errors > 0;
+  const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.range);
+  const irSource = source.irPath(file);
+  const locate = (range: SourceRange, where: string): IRSourceLocation => ({
+    file: where === file ? irSource : source.irPath(where),
+    line: range.start.line,
+    column: range.start.column,
+    endLine: range.end.line,
+    endColumn: range.end.column,
+  });
+
+  const models: CheckedModel[] = [];
+  const irs: IRModel[] = [];
+  const later: Diagnostic[] = [];
+  for (const decl of scope.models) {
+    if (options.model !== undefined && decl.name.name !== options.model) continue;
+    // A model with a syntax error inside is not checked: its tree is a guess.
+    if (decl.recovered || syntaxErrors.some((r) => contains(decl, r))) continue;
+    if (reporter.full) break;
+    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate });
+    models.push(model);
+    if (errors > 0 || incomplete) continue;
+    const training = lowerTraining(model);
+    later.push(...training.diagnostics);
+    later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
+    const memory = checkMemory(model, training.phases, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    later.push(...memory);
+    if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
+    const ir = emitIR(model, training, { source: irSource });
+    const plan = planTraining(ir);
+    if (!plan.ok) {
+      later.push(unplannable(model, plan.phaseIndex, plan.message));
+      continue;
+    }
+    if (options.validateSchema === false) {
+      irs.push(ir);
+      continue;
+    }
+    // The object as built; if it fails, the JSON it serialises to (which drops undefined keys) decides.
+    const direct = validateIR(ir);
+    const valid = direct.ok ? direct : validateIR(JSON.parse(JSON.stringify(ir)));
+    if (!valid.ok) throw new Error(`internal error: the IR of model \`${model.name}\` does not match the schema: ${valid.error}`);
+    irs.push(ir);
+  }
+  const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
+  return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };
+}
+
+/** AE4109 at the phase that cannot train (its `train` member, or the model's name for the default phase). */
+function unplannable(model: CheckedModel, phaseIndex: number, message: string): Diagnostic {
+  const trains = model.decl.members.filter((m): m is TrainMember => m.kind === 'TrainMember');
+  const at = trains[phaseIndex];
+  return diagnostic('AE4109', message, at ? (at.name ?? at).range : model.decl.name.range, {
+    notes: ['unfreeze a stage this phase should train, or give greedy pretraining an encoder mirrored by the decoder'],
+  });
+}
+
+function contains(decl: ModelDeclaration, range: SourceRange): boolean {
+  return range.start.offset >= decl.range.start.offset && range.start.offset < decl.range.end.offset;
+}
