@@ -4,6 +4,7 @@ import { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.j
 import { probeCpu } from './cpu.js';
 import { BackendUnavailableError } from './errors.js';
 import { ensureGradientsRegistered } from './gradients.js';
+import { silenceCpuBanner } from './cpu.js';
 import { BACKENDS_BEST_FIRST, type BackendName } from '../backend-names.js';
 import type { BackendProbe, ProbeOutcome } from './probe.js';
 import { rememberSelection } from './selection.js';
@@ -23,6 +24,7 @@ export { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.j
 // backends borrow (kernels/cpu_fallback.ts). Required, as it is loaded only for that side effect
 // (see gradients.ts).
 createRequire(import.meta.url)('@tensorflow/tfjs-backend-cpu');
+silenceCpuBanner();
 
 function defaultProbes(threads: number): Record<BackendName, BackendProbe> {
   return { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: () => probeWasm(threads), cpu: probeCpu };
