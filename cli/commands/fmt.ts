@@ -10,7 +10,7 @@ import { expandAeFiles } from '../ae-files.js';
 import { readSpecFile } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
-import { formatAe } from '../../compiler/format/format.js';
+import { formatAe, FormatterUnavailableError } from '../../compiler/format/format.js';
 import { parseSource } from '../../grammar/index.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
@@ -36,7 +36,14 @@ export const fmtCommand: Command = {
         exitCode = EXIT_INPUT_ERROR;
         continue;
       }
-      const formatted = await formatAe(text);
+      let formatted: string;
+      try {
+        formatted = await formatAe(text);
+      } catch (error) {
+        if (!(error instanceof FormatterUnavailableError)) throw error;
+        io.stderr(`ae fmt: ${error.message}\n`);
+        return EXIT_INPUT_ERROR;
+      }
       if (args.flags.check) {
         if (formatted !== text) {
           io.stdout(`${file}\n`);
