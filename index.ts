@@ -7,6 +7,7 @@ import { currentSelection } from './runtime/backends/selection.js';
 import { selectBackend } from './runtime/backends/index.js';
 import { train as trainInRunDir, type TrainOptions, type TrainResult } from './runtime/train/train.js';
 import { loadRun as loadRunDir, type LoadedRun } from './runtime/tasks/index.js';
+import { mkdir } from 'node:fs/promises';
 
 // ---- compiler
 export * from './compiler.js';
@@ -16,6 +17,8 @@ export { selectBackend, describeBackend, BackendUnavailableError, type BackendNa
 export { loadDataset, parseDataArgument, DataError, sampleRange, readSamples, closeDataset, STREAM_ABOVE_BYTES, type Dataset, type InMemoryDataset, type StreamedDataset } from './runtime/data/index.js';
 export { buildProgram, type Program } from './runtime/program/program.js';
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
+export { TrainingError, NonFiniteLossError, LossExplodedError } from './runtime/train/errors.js';
+export { RunFileError } from './runtime/runs/errors.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
 // ---- uses of a trained run (docs/uses.md)
 export {
@@ -34,8 +37,12 @@ export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/in
 export { exportPytorch, type PytorchExport, type PytorchExportOptions, type DataFiles } from './export/pytorch/index.js';
 export { ExportError, type Weights, type WeightTensor, type ModelPart } from './export/weights.js';
 
-/** Trains `options.ir` into `options.runDir`, on the best available backend unless one was selected. */
+/**
+ * Trains `options.ir` into `options.runDir` (made, with its parents, if missing), on the best
+ * available backend unless one was selected.
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  await mkdir(options.runDir, { recursive: true });
   const backend = await backendInUse();
   return trainInRunDir({ ...options, backend: options.backend ?? backend });
 }

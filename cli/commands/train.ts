@@ -47,6 +47,12 @@ export const trainCommand: Command = {
               memoryLimit: bytesFlag(args, 'max-memory') ?? Math.min(DEFAULT_MEMORY_LIMIT, totalmem()),
             });
       if (ir === undefined) return EXIT_INPUT_ERROR;
+      // Said here in the command's words (the library's TrainingError names train()'s options).
+      const bare = resumeDir === undefined && stringFlag(args, 'data') === undefined ? ir.phases.find((phase) => phase.data === undefined) : undefined;
+      if (bare) {
+        io.stderr(`ae train: phase '${bare.name}' has no data: pass --data SRC or set data = ... in its train block\n`);
+        return EXIT_INPUT_ERROR;
+      }
       if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
         io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);
         return EXIT_INPUT_ERROR;

@@ -17,8 +17,12 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** A run that cannot train as asked; `code` says which way (NO_DATA, or TRAINING_FAILED for the rest). */
 export class TrainingError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: 'NO_DATA' | 'TRAINING_FAILED' = 'TRAINING_FAILED',
+  ) {
     super(message);
     this.name = 'TrainingError';
   }
