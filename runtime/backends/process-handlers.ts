@@ -5,16 +5,19 @@
 // listeners a backend adds while it initialises are taken off again.
 
 const EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+type Listener = (...args: unknown[]) => void;
+/** Typed once for both events (Node's overloads take one literal event name at a time). */
+const listeners = (event: (typeof EVENTS)[number]) => process.listeners(event as 'uncaughtException') as unknown as Listener[];
 
 /** Runs `fn`, then removes the process listeners of EVENTS that were added while it ran. */
 export async function keepingProcessHandlers<T>(fn: () => Promise<T>): Promise<T> {
-  const before = new Map(EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  const before = new Map(EVENTS.map((event) => [event, new Set(listeners(event))]));
   try {
     return await fn();
   } finally {
     for (const event of EVENTS) {
-      for (const listener of process.listeners(event)) {
-        if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+      for (const listener of listeners(event)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
       }
     }
   }
