@@ -99,6 +99,7 @@ export const commandInfo = {
     options: {
       write: { type: 'boolean', short: 'w', default: 'print the formatted text', description: 'rewrite the files in place' },
       check: { type: 'boolean', description: 'list the files that are not formatted; exit 1 if any' },
+      ...formatOption,
     },
   },
   compile: {
@@ -134,6 +135,7 @@ export const commandInfo = {
       seed: { type: 'string', value: 'N', default: "the model's seed", description: "the seed of the weights and every phase's shuffling and noise" },
       out: { type: 'string', short: 'o', value: 'DIR', default: 'runs/<model>-<date>-<time>', description: 'the run directory to create' },
       resume: { type: 'string', value: 'DIR', description: 'continue the run in DIR from its last checkpoint (FILE may be left out)' },
+      ...formatOption,
       ...memoryOption,
       ...backendOptions,
     },
@@ -250,6 +252,7 @@ export const commandInfo = {
       labels: { type: 'string', value: 'FILE', description: 'ground truth, 0 (normal) or 1 (anomaly) per sample (.npy, or one per line), for ROC AUC and average precision' },
       normal: { type: 'string', value: 'CLASSES', description: 'ground truth from a labelled data set: these classes (like 0,1) are normal, the rest anomalies' },
       ...limitOption,
+      ...formatOption,
       ...backendOptions,
     },
   },
@@ -271,6 +274,7 @@ export const commandInfo = {
         description: 'the code distance',
       },
       limit: { type: 'string', value: 'N', default: 'every query', description: 'use only the first N queries' },
+      ...formatOption,
       ...backendOptions,
     },
   },
