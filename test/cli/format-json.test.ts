@@ -1,6 +1,7 @@
 // `--format json` on the commands that print results (check, summary and eval have their own
-// tests): train, score, search and fmt --check print one JSON object on stdout, which parses and
-// carries the numbers the text output shows.
+// tests): train, score, search and fmt --check print one JSON object on stdout instead of their
+// text; encode, reconstruct, sample, interpolate and plot, which report on stderr what they wrote,
+// also print it on stdout as one JSON object.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +19,10 @@ async function ae(...argv: string[]) {
 const MODEL = `model tiny {
   input x: [8] in [0, 1]
   encoder { dense(4, act = tanh) }
-  latent z = dense(2)
-  decoder = mirror(encoder)
+  latent z = gaussian(2)
+  decoder { dense(4, act = tanh), dense(8) }
   output x_hat = sigmoid
-  loss = bce(x_hat, x)
+  loss = bce(x_hat, x) + kl(z)
   train { data = synthetic(samples = 32, seed = 1)  epochs = 2  batch = 16 }
 }
 `;
@@ -42,7 +43,7 @@ describe('--format json', () => {
   it('ae train: the run, its steps, last losses and the held-out numbers', () => {
     expect(trained).toMatchObject({ model: 'tiny', run: join(cwd, 'run'), backend: 'cpu', steps: 4, epochs: 2, val_loss: null, stoppedEarly: [] });
     expect(trained.loss).toBeGreaterThan(0.3);
-    expect(trained.loss).toBeLessThan(1.5);
+    expect(trained.loss).toBeLessThan(3);
     expect(trained.heldOut).toMatchObject({ split: 'training', samples: 32 });
     expect((trained.heldOut as { mse: number }).mse).toBeGreaterThan(0);
   });
@@ -60,6 +61,28 @@ describe('--format json', () => {
     const parsed = JSON.parse(result.stdout);
     expect(parsed).toMatchObject({ model: 'tiny', queries: 5, index: 30, k: 3, metric: 'euclidean', out: join(cwd, 'nn.csv') });
     expect(parsed.seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('ae encode, reconstruct, sample and interpolate: what they wrote, and where', async () => {
+    const json = async (...argv: string[]) => {
+      const result = await ae(...argv, '--backend', 'cpu', '--format', 'json');
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/^wrote /m); // the text report stays on stderr
+      return JSON.parse(result.stdout);
+    };
+    expect(await json('encode', 'run', '--data', 'synthetic:samples=12', '-o', 'codes.npy')).toMatchObject({ model: 'tiny', codes: 12, shape: [2], out: join(cwd, 'codes.npy') });
+    expect(await json('reconstruct', 'run', '--data', 'synthetic:samples=6', '-o', 'rec.npy')).toMatchObject({ model: 'tiny', reconstructions: 6, shape: [8], corrupted: false, out: join(cwd, 'rec.npy') });
+    expect(await json('sample', 'run', '-n', '5', '--seed', '3', '-o', 'samples.npy')).toEqual({ model: 'tiny', prior: 'gaussian', samples: 5, seed: 3, out: join(cwd, 'samples.npy') });
+    expect(await json('interpolate', 'run', '--data', 'synthetic:samples=4', '--from', '0', '--to', '3', '--steps', '4', '-o', 'path.npy')).toMatchObject({ model: 'tiny', from: 0, to: 3, steps: 4, path: 'spherical', out: join(cwd, 'path.npy') });
+  });
+
+  it('ae plot: the curves or the latent map it drew', async () => {
+    const curves = await ae('plot', 'run', '--format', 'json');
+    expect(curves.code).toBe(0);
+    expect(JSON.parse(curves.stdout)).toEqual({ plot: 'curves', out: join(cwd, 'run', 'curves.svg') });
+    const map = await ae('plot', 'run', '--latent', '--data', 'synthetic:samples=10', '--backend', 'cpu', '--format', 'json');
+    expect(map.code).toBe(0);
+    expect(JSON.parse(map.stdout)).toMatchObject({ plot: 'latent', model: 'tiny', codes: 10, labelled: false, out: join(cwd, 'run', 'latent.svg') });
   });
 
   it('ae fmt --check: the files checked, not formatted, and not parsed', async () => {
