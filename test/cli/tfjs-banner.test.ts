@@ -21,7 +21,7 @@ beforeAll(() => {
     join(cwd, 'tiny.ae'),
     'model tiny {\n  input x: [8] in [0, 1]\n  encoder { dense(4, act = tanh) }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x)\n  train { data = synthetic(samples = 16, seed = 1)  epochs = 1  batch = 16 }\n}\n',
   );
-});
+}, 300_000); // a stale dist/ is rebuilt first (tsc: minutes on a busy 2-core machine)
 
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 

@@ -47,7 +47,7 @@ beforeAll(() => {
   bin = join(work, 'bin');
   mkdirSync(bin);
   symlinkSync(join(root, 'bin/ae.js'), join(bin, 'ae'));
-});
+}, 300_000); // a stale dist/ is rebuilt first (tsc: minutes on a busy 2-core machine)
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -23,7 +23,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'aelang-require-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(root, join(dir, 'node_modules/aelang'), 'dir');
-});
+}, 300_000); // a stale dist/ is rebuilt first (tsc: minutes on a busy 2-core machine)
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
