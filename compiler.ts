@@ -10,4 +10,4 @@ export { serializeIR } from './compiler/emit-ir.js';
 export { validateIR } from './ir/schema-validation.js';
 export type * from './ir/types.js';
 export { IR_VERSION } from './ir/types.js';
-export { formatAe, type FormatOptions } from './compiler/format/format.js';
+export { formatAe, FormatterUnavailableError, type FormatOptions } from './compiler/format/format.js';

@@ -7,6 +7,7 @@ import { currentSelection } from './runtime/backends/selection.js';
 import { selectBackend } from './runtime/backends/index.js';
 import { train as trainInRunDir, type TrainOptions, type TrainResult } from './runtime/train/train.js';
 import { loadRun as loadRunDir, type LoadedRun } from './runtime/tasks/index.js';
+import { mkdir } from 'node:fs/promises';
 
 // ---- compiler
 export * from './compiler.js';
@@ -20,6 +21,8 @@ export type { StageEngine, StageEngineFactory } from './runtime/train/engine.js'
 export type { TrainOptions, TrainResult } from './runtime/train/train.js';
 export type { TrainCallbacks, TrainBeginInfo, StepInfo, TrainEndInfo } from './runtime/train/callbacks/user-callbacks.js';
 export type { MetricsLine } from './runtime/train/callbacks/metrics-log.js';
+export { TrainingError, NonFiniteLossError, LossExplodedError } from './runtime/train/errors.js';
+export { RunFileError } from './runtime/runs/errors.js';
 export { encode, reconstruct, evaluate, type LoadedRun, type Evaluation } from './runtime/tasks/index.js';
 // ---- uses of a trained run (docs/uses.md)
 export {
@@ -41,8 +44,12 @@ export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export/onnx/in
 export { exportPytorch, type PytorchExport, type PytorchExportOptions } from './export/pytorch/index.js';
 export { ExportError, type Weights, type WeightTensor, type ModelPart } from './export/weights.js';
 
-/** Trains `options.ir` into `options.runDir`, on the best available backend unless one was selected. */
+/**
+ * Trains `options.ir` into `options.runDir` (made, with its parents, if missing), on the best
+ * available backend unless one was selected.
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  await mkdir(options.runDir, { recursive: true });
   const backend = await backendInUse();
   return trainInRunDir({ ...options, backend: options.backend ?? backend });
 }

@@ -27,7 +27,7 @@ export const COMMON_OPTIONS = {
     type: 'string',
     value: 'WHEN',
     choices: ['auto', 'always', 'never'],
-    default: 'auto: when the output is a terminal and NO_COLOR is not set',
+    default: 'auto: when the output is a terminal and NO_COLOR is not set, or FORCE_COLOR is',
     description: 'colour in diagnostics',
   },
   help: { type: 'boolean', short: 'h', description: 'show this help and exit' },

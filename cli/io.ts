@@ -6,7 +6,7 @@ export interface CliIO {
   isTTY: boolean;
   /** Whether stdout is a terminal (colour on stdout); absent: it is not. */
   stdoutIsTTY?: boolean;
-  /** The environment (NO_COLOR); absent: empty. */
+  /** The environment (NO_COLOR, FORCE_COLOR); absent: empty. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Reads all of standard input, for a FILE given as `-`; absent: there is none. */
   readStdin?(): Promise<string>;
@@ -22,13 +22,16 @@ export const EXIT_USAGE = 2;
 export class UsageError extends Error {}
 
 /**
- * Whether to colour what goes to `stream`: `--color always|never` decides; otherwise (auto) only a
- * terminal gets colour, and never when NO_COLOR is set to anything but the empty string
- * (https://no-color.org: an explicit command-line choice overrides it).
+ * Whether to colour what goes to `stream`: `--color always|never` decides; otherwise (auto)
+ * FORCE_COLOR does as Node reads it (empty, 1, 2, 3 or true: colour, even off a terminal and over
+ * NO_COLOR; any other value: none); then never when NO_COLOR is set to anything but the empty
+ * string (https://no-color.org: an explicit command-line choice overrides it); else only a terminal.
  */
 export function useColor(io: CliIO, stream: 'stdout' | 'stderr', choice: string | boolean | undefined): boolean {
   if (choice === 'always') return true;
   if (choice === 'never') return false;
+  const force = io.env?.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
   if (io.env?.NO_COLOR) return false;
   return stream === 'stdout' ? io.stdoutIsTTY === true : io.isTTY;
 }

@@ -26,6 +26,8 @@ for (const folder of sourceFolders) {
 }
 
 copyFileSync(join(root, 'ir/ir.schema.json'), join(root, 'dist/ir/ir.schema.json'));
+// tfjs-core's gradient table, bundled (scripts/gradient-table.mjs): plain JavaScript tsc does not copy.
+copyFileSync(join(root, 'runtime/backends/tfjs-gradients.generated.cjs'), join(root, 'dist/runtime/backends/tfjs-gradients.generated.cjs'));
 
 function declarationFiles(dir) {
   let entries;

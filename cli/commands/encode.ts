@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { writeCsv, writeNpy } from '../../runtime/io/index.js';
 import { encode, loadRun } from '../../runtime/tasks/index.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
@@ -13,6 +13,7 @@ export const encodeCommand: Command = {
   ...commandInfo.encode,
   async run(argv, io) {
     const args = parseArgs(argv, commandInfo.encode.options);
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     const out = stringFlag(args, 'out');
     const limit = integerFlag(args, 'limit');
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
@@ -30,6 +31,7 @@ export const encodeCommand: Command = {
         if (out.endsWith('.npy')) await writeNpy(path, codes.values, codes.shape);
         else await writeCsv(path, codes.values, flatShape, Array.from({ length: flatShape[1]! }, (_, i) => `z${i}`));
         io.stderr(`wrote ${codes.shape[0]} codes of shape [${codes.shape.slice(1).join(', ')}] to ${out}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, codes: codes.shape[0], shape: codes.shape.slice(1), out: path })}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

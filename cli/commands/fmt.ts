@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from '../args.js';
+import { oneOfFlag, parseArgs } from '../args.js';
 import { expandAeFiles } from '../ae-files.js';
 import { readSpecFile } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
-import { formatAe } from '../../compiler/format/format.js';
+import { formatAe, FormatterUnavailableError } from '../../compiler/format/format.js';
 import { parseSource } from '../../grammar/index.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
@@ -22,6 +22,8 @@ export const fmtCommand: Command = {
     const args = parseArgs(argv, commandInfo.fmt.options);
     if (args.positionals.length === 0) throw new UsageError('no files given');
     if (args.flags.write && args.flags.check) throw new UsageError("'--write' and '--check' cannot be combined");
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
+    if (format === 'json' && !args.flags.check) throw new UsageError('--format json reports what --check finds; add --check');
     if (args.flags.write && args.positionals.includes('-')) throw new UsageError("'--write' rewrites files; standard input ('-') is not one");
     const { files, directories } = await expandAeFiles(args.positionals, io.cwd);
     // Printing a whole tree's files one after another to stdout helps nobody.
@@ -29,17 +31,28 @@ export const fmtCommand: Command = {
     if (files.length === 0) throw new UsageError(`no .ae files in ${args.positionals.map((p) => `'${p}'`).join(', ')}`);
     const sources = await readAll(files, io);
     let exitCode = EXIT_OK;
+    const unformatted: string[] = [];
+    const unparsed: string[] = [];
     for (const { file, path, text } of sources) {
       const diagnostics = parseSource(text).diagnostics.filter((d) => d.severity === 'error');
       if (diagnostics.length > 0) {
         io.stderr(renderSyntaxErrors(file, text, diagnostics, useColor(io, 'stderr', args.flags.color)));
+        unparsed.push(file);
         exitCode = EXIT_INPUT_ERROR;
         continue;
       }
-      const formatted = await formatAe(text);
+      let formatted: string;
+      try {
+        formatted = await formatAe(text);
+      } catch (error) {
+        if (!(error instanceof FormatterUnavailableError)) throw error;
+        io.stderr(`ae fmt: ${error.message}\n`);
+        return EXIT_INPUT_ERROR;
+      }
       if (args.flags.check) {
         if (formatted !== text) {
-          io.stdout(`${file}\n`);
+          if (format === 'text') io.stdout(`${file}\n`);
+          unformatted.push(file);
           exitCode = EXIT_INPUT_ERROR;
         }
       } else if (args.flags.write) {
@@ -48,6 +61,7 @@ export const fmtCommand: Command = {
         io.stdout(formatted);
       }
     }
+    if (format === 'json') io.stdout(`${JSON.stringify({ checked: sources.length, unformatted, unparsed })}\n`);
     return exitCode;
   },
 };

@@ -2,7 +2,7 @@
 // between two inputs' codes (spherical for gaussian codes), drawn between the two inputs.
 import { resolve } from 'node:path';
 import { interpolate, latentKind, loadRun } from '../../runtime/tasks/index.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
@@ -14,6 +14,7 @@ export const interpolateCommand: Command = {
   ...commandInfo.interpolate,
   async run(argv, io) {
     const args = parseArgs(argv, commandInfo.interpolate.options);
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
     checkRunArgument(args.positionals[0]!, io.cwd);
     const out = imageOrArrayOut(stringFlag(args, 'out'), io.cwd);
@@ -33,6 +34,7 @@ export const interpolateCommand: Command = {
         await writeSamples(run.ir, out, result.samples, [row], io);
         const how = latentKind(run.ir) === 'gaussian' ? 'spherical' : 'linear';
         io.stderr(`wrote ${steps} decoded points on the ${how} path from row ${from} to row ${to} of ${dataset.name} to ${out}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, from, to, steps, path: how, out: resolve(io.cwd, out) })}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

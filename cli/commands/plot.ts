@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { codeMap, latentMapSpec, renderSvg, writeRunCurves } from '../../runtime/plots/index.js';
 import { writeFileAtomic } from '../../runtime/runs/index.js';
 import { encode, latentName, loadRun } from '../../runtime/tasks/index.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
@@ -19,6 +19,7 @@ export const plotCommand: Command = {
   ...commandInfo.plot,
   async run(argv, io) {
     const args = parseArgs(argv, commandInfo.plot.options);
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
     checkRunArgument(args.positionals[0]!, io.cwd);
     const out = stringFlag(args, 'out');
@@ -33,6 +34,7 @@ export const plotCommand: Command = {
       if (!latent) {
         const written = await writeRunCurves(runDir, `${args.positionals[0]}: training curves`, out !== undefined ? resolve(io.cwd, out) : undefined);
         io.stderr(`wrote the training curves to ${written}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ plot: 'curves', out: written })}\n`);
         return EXIT_OK;
       }
       await useBackend(args, io);
@@ -44,6 +46,7 @@ export const plotCommand: Command = {
         const path = out !== undefined ? resolve(io.cwd, out) : join(runDir, 'latent.svg');
         await writeFileAtomic(path, await renderSvg(latentMapSpec(map, `${run.ir.model}: codes of ${dataset.name} (${dataset.count} samples)`)));
         io.stderr(`wrote the map of ${dataset.count} codes${dataset.labels ? ', coloured by label,' : ''} to ${path}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ plot: 'latent', model: run.ir.model, data: dataset.name, codes: dataset.count, labelled: dataset.labels !== undefined, out: path })}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { writeNpy } from '../../runtime/io/index.js';
 import { corruptDataset, imageLayout, loadRun, modelCorruption, parseCorruption, reconstruct, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
@@ -16,6 +16,7 @@ export const reconstructCommand: Command = {
   ...commandInfo.reconstruct,
   async run(argv, io) {
     const args = parseArgs(argv, commandInfo.reconstruct.options);
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     const out = stringFlag(args, 'out');
     const n = integerFlag(args, 'n');
     const seed = integerFlag(args, 'seed', { min: 0 }) ?? 0;
@@ -39,6 +40,7 @@ export const reconstructCommand: Command = {
           const result = reconstruct(run.program, corrupted ?? dataset);
           await writeNpy(resolve(io.cwd, out), result.values, result.shape);
           io.stderr(`wrote ${result.shape[0]} reconstructions${how} of shape [${result.shape.slice(1).join(', ')}] to ${out}\n`);
+          if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, reconstructions: result.shape[0], shape: result.shape.slice(1), corrupted: corrupted !== undefined, out: resolve(io.cwd, out) })}\n`);
           return EXIT_OK;
         }
         const layout = imageLayout(input);
@@ -49,6 +51,7 @@ export const reconstructCommand: Command = {
         const drawn = await writeReconstructionGrid(run.program, input, layout, dataset, resolve(io.cwd, out), count!, corrupted);
         const rows = corrupted ? 'originals, their corrupted inputs and the reconstructions' : 'originals and reconstructions';
         io.stderr(`wrote ${drawn} ${rows}${how} to ${out}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, reconstructions: drawn, corrupted: corrupted !== undefined, out: resolve(io.cwd, out) })}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

@@ -2,7 +2,7 @@
 // latent's prior (gaussian N(0, T²I), vq codes at their training frequency, fair bits, uniform one-hot).
 import { resolve } from 'node:path';
 import { latentKind, loadRun, sample } from '../../runtime/tasks/index.js';
-import { integerFlag, parseArgs, stringFlag } from '../args.js';
+import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
@@ -14,6 +14,7 @@ export const sampleCommand: Command = {
   ...commandInfo.sample,
   async run(argv, io) {
     const args = parseArgs(argv, commandInfo.sample.options);
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
     checkRunArgument(args.positionals[0]!, io.cwd);
     const out = imageOrArrayOut(stringFlag(args, 'out'), io.cwd);
@@ -38,6 +39,7 @@ export const sampleCommand: Command = {
         });
         await writeSamples(run.ir, out, samples, gridRows(samples, Math.ceil(Math.sqrt(count))), io);
         io.stderr(`wrote ${count} samples from the ${kind} prior of ${run.ir.model} to ${out}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, prior: kind, samples: count, seed, out: resolve(io.cwd, out) })}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

@@ -33,6 +33,7 @@ export const scoreCommand: Command = {
     const normal = parseClasses(stringFlag(args, 'normal'));
     if (labelsFile !== undefined && normal !== undefined) throw new UsageError('give --labels FILE or --normal CLASSES, not both');
     const limit = integerFlag(args, 'limit');
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     return reportingUserErrors('score', io, async () => {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
@@ -57,11 +58,15 @@ export const scoreCommand: Command = {
         }
         const flagged = result.isAnomaly.reduce((a, b) => a + b, 0);
         const fitted = fit ? ` (fitted on ${fit.name} at contamination ${contamination ?? 0.1})` : '';
-        io.stdout(`${run.ir.model} on ${dataset.name} (${n} samples), score = ${by}\n`);
-        io.stdout(`  threshold ${formatNumber(result.threshold)}${fitted}: ${flagged} anomalies (${((100 * flagged) / n).toFixed(1)}%)\n`);
         const truth = labelsFile !== undefined ? await readAnomalyLabels(resolve(io.cwd, labelsFile), labelsFile, n) : normal ? anomaliesFromClasses(dataset.labels, dataset.name, normal) : undefined;
-        if (truth) {
-          io.stdout(`  ROC AUC ${rocAuc(result.scores, truth).toFixed(4)}\n  average precision ${averagePrecision(result.scores, truth).toFixed(4)}\n`);
+        const quality = truth ? { rocAuc: rocAuc(result.scores, truth), averagePrecision: averagePrecision(result.scores, truth) } : undefined;
+        if (format === 'json') {
+          const fitting = fit ? { fittedOn: fit.name, contamination: contamination ?? 0.1 } : {};
+          io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, samples: n, by, threshold: result.threshold, ...fitting, anomalies: flagged, ...(quality ?? {}), out: path })}\n`);
+        } else {
+          io.stdout(`${run.ir.model} on ${dataset.name} (${n} samples), score = ${by}\n`);
+          io.stdout(`  threshold ${formatNumber(result.threshold)}${fitted}: ${flagged} anomalies (${((100 * flagged) / n).toFixed(1)}%)\n`);
+          if (quality) io.stdout(`  ROC AUC ${quality.rocAuc.toFixed(4)}\n  average precision ${quality.averagePrecision.toFixed(4)}\n`);
         }
         io.stderr(`wrote ${n} scores to ${out}\n`);
         return EXIT_OK;

@@ -28,6 +28,7 @@ export const searchCommand: Command = {
     const k = integerFlag(args, 'k') ?? 10;
     const chosen = oneOfFlag(args, 'metric', ['euclidean', 'cosine', 'hamming'] as const);
     const limit = integerFlag(args, 'limit');
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     return reportingUserErrors('search', io, async () => {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
@@ -46,8 +47,14 @@ export const searchCommand: Command = {
         const table = new Float32Array(rows * 4);
         for (let r = 0; r < rows; r++) table.set([Math.floor(r / k), r % k, neighbours.indices[r]!, neighbours.distances[r]!], r * 4);
         await writeFileAtomic(resolve(io.cwd, out), formatCsv(table, [rows, 4], ['query', 'rank', 'index', 'distance']));
-        io.stdout(`${queries.count} queries from ${queries.name} against ${index.count} codes of ${index.name}, k = ${k}, ${metric} (${seconds.toFixed(2)} s)\n`);
-        if (index.labels && queries.labels) io.stdout(`  precision@${k} ${precisionAtK(neighbours, index.labels, queries.labels).toFixed(4)}\n`);
+        const precision = index.labels && queries.labels ? precisionAtK(neighbours, index.labels, queries.labels) : undefined;
+        if (format === 'json') {
+          const summary = { model: run.ir.model, queries: queries.count, queryData: queries.name, index: index.count, indexData: index.name, k, metric, seconds, ...(precision !== undefined ? { precisionAtK: precision } : {}), out: resolve(io.cwd, out) };
+          io.stdout(`${JSON.stringify(summary)}\n`);
+        } else {
+          io.stdout(`${queries.count} queries from ${queries.name} against ${index.count} codes of ${index.name}, k = ${k}, ${metric} (${seconds.toFixed(2)} s)\n`);
+          if (precision !== undefined) io.stdout(`  precision@${k} ${precision.toFixed(4)}\n`);
+        }
         io.stderr(`wrote ${rows} neighbours to ${out}\n`);
         return EXIT_OK;
       } finally {

@@ -38,6 +38,7 @@ export const trainCommand: Command = {
     const limit = integerFlag(args, 'limit');
     const seed = integerFlag(args, 'seed', { min: 0 });
     const stream = oneOfFlag(args, 'stream', ['auto', 'always', 'never']);
+    const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     if (file !== undefined) checkSpecArgument(file, io.cwd, ['.ae', '.ir.json']);
     if (resumeDir !== undefined) checkRunArgument(resumeDir, io.cwd);
     const logs = logKinds(args);
@@ -49,6 +50,12 @@ export const trainCommand: Command = {
               memoryLimit: bytesFlag(args, 'max-memory') ?? Math.min(DEFAULT_MEMORY_LIMIT, totalmem()),
             });
       if (ir === undefined) return EXIT_INPUT_ERROR;
+      // Said here in the command's words (the library's TrainingError names train()'s options).
+      const bare = resumeDir === undefined && stringFlag(args, 'data') === undefined ? ir.phases.find((phase) => phase.data === undefined) : undefined;
+      if (bare) {
+        io.stderr(`ae train: phase '${bare.name}' has no data: pass --data SRC or set data = ... in its train block\n`);
+        return EXIT_INPUT_ERROR;
+      }
       if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
         io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);
         return EXIT_INPUT_ERROR;
@@ -84,15 +91,32 @@ export const trainCommand: Command = {
       const last = result.metrics[result.metrics.length - 1];
       const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
+      let heldOut: HeldOut | undefined;
       try {
-        await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
+        heldOut = await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
         await recordUses(ir, result.program, runDir, io);
         const grid = existsSync(join(runDir, GRID_FILE)) ? join(runDir, GRID_FILE) : undefined;
         for (const where of await closeTrainLogs(experimentLogs, grid, result.steps, false)) io.stderr(`wrote the ${where}\n`);
       } finally {
         result.program.dispose();
       }
-      io.stdout(`${runDir}\n`);
+      if (format === 'json') {
+        const summary = {
+          model: ir.model,
+          run: runDir,
+          backend,
+          steps: result.steps,
+          epochs: result.metrics.length,
+          loss: last?.loss ?? null,
+          val_loss: last?.val_loss ?? null,
+          samplesPerSecond: result.samplesPerSecond,
+          stoppedEarly: result.stoppedEarly,
+          ...(heldOut ? { heldOut } : {}),
+        };
+        io.stdout(`${JSON.stringify(summary)}\n`);
+      } else {
+        io.stdout(`${runDir}\n`);
+      }
       return EXIT_OK;
     });
   },
@@ -102,18 +126,29 @@ export const trainCommand: Command = {
  * After training: the reconstruction error on held-out data (the last phase's `validate`, else the
  * training data) in the input's own scale, and, for image inputs, `reconstructions.png` in the run.
  */
-async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined): Promise<void> {
+interface HeldOut {
+  /** Which data the numbers are of: the last phase's validation data, else its training data. */
+  split: 'validation' | 'training';
+  data: string;
+  samples: number;
+  loss: number;
+  mse: number;
+}
+
+async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined): Promise<HeldOut | undefined> {
   const phase = ir.phases[ir.phases.length - 1];
   const source = phase?.validate ?? dataFlag ?? phase?.data;
-  if (source === undefined) return;
+  if (source === undefined) return undefined;
   const { data: input, labels } = modelInputs(ir);
   const dataset = await loadDataset(source, input, { cwd: io.cwd, limit: HELD_OUT_LIMIT, ...(labels ? { labelsInput: labels } : {}) });
   const evaluation = evaluate(program, dataset);
   io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
+  const heldOut: HeldOut = { split: phase?.validate ? 'validation' : 'training', data: dataset.name, samples: evaluation.samples, loss: evaluation.loss, mse: evaluation.mse };
   const layout = imageLayout(input);
-  if (layout === undefined) return;
+  if (layout === undefined) return heldOut;
   await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
   io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
+  return heldOut;
 }
 
 /** What the uses read from a run: curves.svg to look at, and for a vq code its codebook usage (`ae sample`). */

@@ -11,7 +11,9 @@ export const languages: SupportLanguage[] = [
     name: 'aelang',
     parsers: ['aelang'],
     extensions: ['.ae'],
-    vscodeLanguageIds: ['aelang'],
+    // The VS Code extension's language id (editor/vscode/package.json), so Prettier's VS Code
+    // extension formats .ae files with this plugin.
+    vscodeLanguageIds: ['ae'],
   },
 ];
 

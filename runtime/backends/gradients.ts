@@ -4,17 +4,16 @@ import { createRequire } from 'node:module';
 /**
  * tfjs-core's Node bundle registers no gradient functions: they live in
  * `@tensorflow/tfjs-core/dist/register_all_gradients.js`, an ES module with extensionless relative
- * imports that Node cannot load. tfjs-layers' Node bundle carries the same gradient table (same
- * 4.22 sources) and registers it into tfjs-core's global gradient registry on import, so that is
- * how the runtime gets `tf.grad`/`tf.variableGrads` working on every backend.
+ * imports that Node cannot load. `tfjs-gradients.generated.cjs` is that same table bundled into
+ * one CommonJS file (scripts/gradient-table.mjs writes it); requiring it registers every gradient
+ * tfjs-core defines into tfjs-core's global gradient registry, for every backend. (tfjs-layers did
+ * the same on import, at 31 MB installed.)
  */
-export async function ensureGradientsRegistered(): Promise<void> {
+export function ensureGradientsRegistered(): void {
   if (gradientsRegistered()) return;
-  // Required, not imported: only its side effect is wanted, and import() first has Node scan the
-  // 1.5 MB CommonJS bundle for export names (~250 ms of `ae train`'s start, against ~50 ms).
-  createRequire(import.meta.url)('@tensorflow/tfjs-layers');
+  createRequire(import.meta.url)('./tfjs-gradients.generated.cjs');
   if (!gradientsRegistered()) {
-    throw new Error('tfjs gradient functions are not registered (importing @tensorflow/tfjs-layers did not register them)');
+    throw new Error('tfjs gradient functions are not registered (loading tfjs-gradients.generated.cjs did not register them)');
   }
 }
 

@@ -4,6 +4,8 @@ import { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.j
 import { probeCpu } from './cpu.js';
 import { BackendUnavailableError } from './errors.js';
 import { ensureGradientsRegistered } from './gradients.js';
+import { silenceCpuBanner } from './cpu.js';
+import { keepingProcessHandlers } from './process-handlers.js';
 import { BACKENDS_BEST_FIRST, type BackendName } from '../backend-names.js';
 import type { BackendProbe, ProbeOutcome } from './probe.js';
 import { rememberSelection } from './selection.js';
@@ -23,6 +25,7 @@ export { kernelsRegisteredFor, registerMissingKernels } from '../kernels/index.j
 // backends borrow (kernels/cpu_fallback.ts). Required, as it is loaded only for that side effect
 // (see gradients.ts).
 createRequire(import.meta.url)('@tensorflow/tfjs-backend-cpu');
+silenceCpuBanner();
 
 function defaultProbes(threads: number): Record<BackendName, BackendProbe> {
   return { tensorflow: probeTensorflow, webgpu: probeWebgpu, wasm: () => probeWasm(threads), cpu: probeCpu };
@@ -63,7 +66,7 @@ export async function selectBackend(
   const skipped: { name: BackendName; why: string }[] = [];
 
   for (const name of candidates) {
-    const outcome = await activate(name, probes[name]);
+    const outcome = await keepingProcessHandlers(() => activate(name, probes[name]));
     if (!outcome.ok) {
       if (choice !== 'auto') throw new BackendUnavailableError(name, outcome.why);
       skipped.push({ name, why: outcome.why });

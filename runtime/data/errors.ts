@@ -4,6 +4,7 @@
  * names the file, the row or sample (1-based; for CSV the line number) and both shapes.
  */
 export class DataError extends Error {
+  readonly code = 'DATA_INVALID';
   constructor(message: string) {
     super(message);
     this.name = 'DataError';

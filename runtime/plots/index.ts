@@ -1,4 +1,4 @@
-// Plots of a run, as SVG: training curves and a 2-D map of the codes (Vega-Lite, rendered headless).
+// Plots of a run, as SVG: training curves and a 2-D map of the codes (Vega-Lite specs, drawn to SVG by svg.ts).
 export { renderSvg, type ChartSpec } from './render.js';
 export { curvesSpec, curvePoints, type MetricsRecord } from './curves.js';
 export { latentMapSpec, type LatentMap } from './latent-map.js';

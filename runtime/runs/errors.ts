@@ -1,5 +1,6 @@
 /** A checkpoint that cannot be read back: names the file and, where it applies, the tensor. */
 export class CheckpointError extends Error {
+  readonly code = 'CHECKPOINT_DAMAGED';
   constructor(message: string) {
     super(message);
     this.name = 'CheckpointError';
@@ -8,6 +9,7 @@ export class CheckpointError extends Error {
 
 /** A run directory or run file that cannot be created or read. */
 export class RunFileError extends Error {
+  readonly code = 'RUN_FILE';
   constructor(message: string, options?: { cause: unknown }) {
     super(message, options);
     this.name = 'RunFileError';

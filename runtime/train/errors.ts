@@ -2,6 +2,7 @@
 
 /** The loss (or one of its terms) became NaN or ±Infinity; the step was not applied. */
 export class NonFiniteLossError extends Error {
+  readonly code = 'LOSS_NOT_FINITE';
   constructor(
     readonly phase: string,
     readonly epoch: number,
@@ -17,8 +18,12 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** A run that cannot train as asked; `code` says which way (NO_DATA, LOSS_EXPLODED, or TRAINING_FAILED for the rest). */
 export class TrainingError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: 'NO_DATA' | 'LOSS_EXPLODED' | 'TRAINING_FAILED' = 'TRAINING_FAILED',
+  ) {
     super(message);
     this.name = 'TrainingError';
   }
@@ -36,6 +41,7 @@ export class LossExplodedError extends TrainingError {
     super(
       `the loss exploded to ${value.toExponential(3)} at step ${step} (phase '${phase}', epoch ${epoch}), over 1e6 times its first value ` +
         `${first.toExponential(3)}; training stopped, and the checkpoint of the last completed epoch (if any) is kept (try a smaller learning rate)`,
+      'LOSS_EXPLODED',
     );
     this.name = 'LossExplodedError';
   }

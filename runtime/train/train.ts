@@ -208,7 +208,7 @@ function resumePoint(checkpoint: Checkpoint, stages: readonly Stage[], seed: num
 }
 
 function missingData(stage: Stage): never {
-  throw new TrainingError(`phase '${stage.phase.name}' has no data: pass --data or set data = ... in its train block`);
+  throw new TrainingError(`phase '${stage.phase.name}' has no data: set data = ... in its train block, or give train() a data source (options.data, e.g. 'npy:x.npy') or a loaded options.dataset`, 'NO_DATA');
 }
 
 /**

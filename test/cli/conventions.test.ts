@@ -98,6 +98,13 @@ describe('colour', () => {
     expect((await check({}, '--color=always')).stdout).toContain(ESC);
   });
 
+  it('honours FORCE_COLOR as Node does: colour off a terminal and over NO_COLOR; 0 or false: none', async () => {
+    for (const value of ['1', '2', '3', 'true', '']) expect((await check({ stdoutIsTTY: false, env: { FORCE_COLOR: value } })).stdout, value).toContain(ESC);
+    expect((await check({ stdoutIsTTY: false, env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).toContain(ESC);
+    for (const value of ['0', 'false']) expect((await check({ stdoutIsTTY: true, env: { FORCE_COLOR: value } })).stdout, value).not.toContain(ESC);
+    expect((await check({ stdoutIsTTY: false, env: { FORCE_COLOR: '1' } }, '--color', 'never')).stdout).not.toContain(ESC);
+  });
+
   it('colours diagnostics on stderr by stderr’s terminal', async () => {
     const toTerminal = await ae(['compile', 'broken.ae'], { isTTY: true, stdoutIsTTY: false });
     expect(toTerminal.code).toBe(1);

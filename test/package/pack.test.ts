@@ -149,4 +149,38 @@ describe('the packed package', () => {
     const { stdout } = await sh(process.execPath, ['compile.mjs'], project);
     expect(Number(stdout.trim())).toBeGreaterThanOrEqual(4);
   });
+
+  it('installs without the packages it no longer needs at run time, prettier (an optional peer) included', async () => {
+    const { readdirSync } = await import('node:fs');
+    const installed = readdirSync(join(project, 'node_modules'));
+    const tensorflow = readdirSync(join(project, 'node_modules/@tensorflow'));
+    expect(installed.filter((name) => ['vega', 'vega-lite', 'ajv', 'prettier'].includes(name))).toEqual([]);
+    expect(tensorflow).not.toContain('tfjs-layers');
+  });
+
+  it('loads every export but the Prettier plugin with require() from a .cjs file, without prettier', async () => {
+    writeFileSync(
+      join(project, 'use.cjs'),
+      [
+        "const { analyzeSource, formatAe } = require('aelang');",
+        "const { validateIR } = require('aelang/compiler');",
+        "const schema = require('aelang/ir.schema.json');",
+        "const { version } = require('aelang/package.json');",
+        "const ir = analyzeSource('model m { input x: [4]\\n encoder { dense(2) }\\n latent z = dense(2)\\n decoder = mirror(encoder)\\n output x_hat = linear\\n loss = mse(x_hat, x) }', 'm.ae').irs[0];",
+        "formatAe('model m {}').catch((e) => console.log(JSON.stringify({ valid: validateIR(ir).ok, schema: schema.title, version, error: e.name, code: e.code })));",
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await sh(process.execPath, ['use.cjs'], project);
+    expect(JSON.parse(stdout)).toEqual({ valid: true, schema: 'aelang graph IR', version, error: 'FormatterUnavailableError', code: 'PRETTIER_MISSING' });
+  });
+
+  it('ae fmt says Prettier is missing and how to install it', async () => {
+    const result = await attempt(join(project, 'node_modules/.bin/ae'), ['fmt', 'good.ae'], project);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "ae fmt: formatting .ae files needs Prettier 3, an optional peer dependency of aelang: install it beside aelang ('npm install --save-dev prettier')\n",
+    });
+  });
 });

@@ -123,7 +123,7 @@ describe('ae train and ae plot', () => {
     expect(words).toContain('1');
     expect(words.some((w) => /^z: principal component 1 \(\d+% of the variance\)$/.test(w))).toBe(true);
     expect(words.some((w) => /^z: principal component 2 \(\d+% of the variance\)$/.test(w))).toBe(true);
-    expect((svg.match(/<path[^>]*transform="translate\([^"]*\)"[^>]*d="M[^"]*A/g) ?? []).length).toBeGreaterThanOrEqual(200);
+    expect((svg.match(/<circle [^>]*fill-opacity="0.6"/g) ?? []).length).toBe(200);
     const [label0, label1, label2] = pixelsOf(svg, CATEGORY10);
     expect(label0).toBeGreaterThan(100);
     expect(label1).toBeGreaterThan(100);
