@@ -130,6 +130,24 @@ describe('the packed package', () => {
     expect(loss).toBeLessThan(1.5);
   });
 
+  it("trains on the onnx engine in a project whose .npmrc skips onnxruntime-node's install script", async () => {
+    // Without that line the script fetches GPU providers from outside the registry; where it cannot,
+    // npm drops the optional package and aelang trains on wasm (the project above installed so).
+    const onnxProject = join(work, 'consumer-onnx');
+    await sh('mkdir', ['-p', onnxProject], work);
+    writeFileSync(join(onnxProject, 'package.json'), JSON.stringify({ name: 'consumer-onnx', private: true, type: 'module' }));
+    writeFileSync(join(onnxProject, '.npmrc'), 'onnxruntime-node-install=skip\n');
+    await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)], onnxProject);
+    writeFileSync(
+      join(onnxProject, 'tiny.ae'),
+      'model tiny { input x: [8] in [0, 1]\n encoder { dense(4, act = tanh) }\n latent z = dense(2)\n decoder = mirror(encoder)\n output x_hat = sigmoid\n loss = bce(x_hat, x)\n train { data = synthetic(samples = 32, seed = 1)  epochs = 1  batch = 16 } }\n',
+    );
+    const result = await attempt(join(onnxProject, 'node_modules/.bin/ae'), ['train', 'tiny.ae', '--out', 'run', '--threads', '1'], onnxProject);
+    expect(result.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread; /m);
+    expect(result.stderr).toMatch(/trained tiny: 2 steps, .* on onnx/);
+    expect(result.code).toBe(0);
+  }, 180_000);
+
   it('loads the compiler subpath without TensorFlow.js', async () => {
     writeFileSync(
       join(project, 'refuse-tfjs.mjs'),
