@@ -8,6 +8,7 @@ import type { ActivationSpec, IRModel, IRNode, ParameterRole } from '../../ir/ty
 import { transposedConvGeometry, windowPads } from '../geometry.js';
 import { ExportError, storedParameter, type WeightTensor, type Weights } from '../weights.js';
 import { permute } from './tensors.js';
+import { sequenceLayers, type PyHelpers } from './sequences.js';
 
 export interface PyLowering {
   /** Lines of `__init__` (module attributes and parameters). */
@@ -125,7 +126,10 @@ function spatial(ctx: PyContext, id: string): [number, number] {
   return [s[1] as number, s[2] as number];
 }
 
+const imageLayers = {} as PyHelpers['image'];
+
 export const layers: Table = {
+  ...sequenceLayers({ tensorOf, kernel, tiedBias, ownBias, activate, image: imageLayers }),
   dense: (node, ctx) => {
     const x = node.inputs[0]!;
     const rank = ctx.rank(x);
@@ -349,6 +353,7 @@ export const layers: Table = {
     return { init: [], forward: [`${ctx.variable(node.id)} = ${x}.clamp(${node.attrs.low}, ${node.attrs.high}) if self.training else ${x}`] };
   },
 };
+Object.assign(imageLayers, { maxpool: layers.maxpool, avgpool: layers.avgpool, unpool: layers.unpool, upsample: layers.upsample });
 
 export const HELPERS: Record<string, string> = {
   quantize: `def quantize(z, codebook):
