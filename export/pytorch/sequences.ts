@@ -92,8 +92,10 @@ export function sequenceLayers(h: PyHelpers) {
     const channels = ctx.shape(node.inputs[0]!)[2];
     const out = ctx.variable(node.id);
     const all = `self.${attribute}(${ctx.variable(node.inputs[0]!)})[0]`;
+    const layer = `self.${attribute} = nn.${kind === 'lstm' ? 'LSTM' : 'GRU'}(${channels}, ${node.attrs.units}, batch_first=True)`;
     return {
-      init: [`self.${attribute} = nn.${kind === 'lstm' ? 'LSTM' : 'GRU'}(${channels}, ${node.attrs.units}, batch_first=True)`],
+      // Keras's LSTM has no recurrent bias: PyTorch's stays at zero, out of training.
+      init: kind === 'lstm' ? [layer, `self.${attribute}.bias_hh_l0.requires_grad_(False)`] : [layer],
       forward: [`${out} = ${all}${node.attrs.sequences ? '' : '[:, -1]'}`],
     };
   };
