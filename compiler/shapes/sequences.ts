@@ -83,7 +83,7 @@ function recurrent(name: 'lstm' | 'gru', gates: number, doc: string): LayerOp {
       ],
     },
     weighted: true,
-    tieRefusal: `a \`${name}\` reads its steps forwards with a recurrent kernel of its own, so no layer of its mirror can share its weights`,
+    tieRefusal: 'it reads its steps in order with a recurrent kernel of its own, so no layer of its mirror can share its weights',
     infer(input, a) {
       const notSequence = needsSequence(name, input);
       if (notSequence) return notSequence;

@@ -146,7 +146,7 @@ describe('sequence diagnostics', () => {
 }`);
     expect(codes(analysis)).toEqual(['AE3020@3:36']);
     const d = analysis.diagnostics[0]!;
-    expect(d.message).toBe('`mirror(encoder, tied = true)` cannot tie this `gru`: a `gru` reads its steps forwards with a recurrent kernel of its own, so no layer of its mirror can share its weights');
+    expect(d.message).toBe('`mirror(encoder, tied = true)` cannot tie this `gru`: it reads its steps in order with a recurrent kernel of its own, so no layer of its mirror can share its weights');
     expect(d.related?.[0]?.range.start.line).toBe(5);
   });
 
