@@ -96,6 +96,19 @@ describe('gru', () => {
   });
 });
 
+describe('a one-step sequence', () => {
+  it.each(['lstm(3)', 'gru(3, sequences = true)'])('%s differentiates (tfjs’s unstack gradient needs two outputs)', (layer) => {
+    const ir = recurrentModel(layer, 1, 2);
+    const program = buildProgram(ir, { seed: 2 });
+    const s = tf.tensor([[[0.5, -1]], [[2, 1]]]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(program.forward({ s }, { training: true }).get(ir.outputs.reconstruction)!) as tf.Scalar);
+    const kernel = grads[program.variables.get(`encoder.0.${layer.split('(')[0]}.kernel`)!.name]!;
+    expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
+    expect(Array.from(kernel.dataSync()).some((g) => g !== 0)).toBe(true);
+    program.dispose();
+  });
+});
+
 describe('a 512-step window', () => {
   it('trains with every step’s tensors released: memory stays the same across steps', () => {
     const ir = compile(`model long {

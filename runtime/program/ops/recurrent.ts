@@ -12,6 +12,9 @@ function projectSteps(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor | und
   const [batch, steps, channels] = x.shape;
   let projected: tf.Tensor = tf.matMul(tf.reshape(x, [batch * steps, channels]) as tf.Tensor2D, kernel);
   if (bias) projected = tf.add(projected, bias);
+  // One step: a reshape, not unstack, whose gradient tfjs computes only for two outputs or more
+  // (with one it hands stack() a tensor where it wants a list).
+  if (steps === 1) return [projected as tf.Tensor2D];
   return tf.unstack(tf.reshape(projected, [batch, steps, kernel.shape[1]]), 1) as tf.Tensor2D[];
 }
 
