@@ -26,8 +26,8 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
     for (const node of nodes) {
       const other = node.inputs.find((id) => id !== code.node && !nodes.some((n) => n.id === id));
       if (other !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
-      if (node.op === 'unpool' && node.attrs.mode === 'switches') {
-        throw new ExportError(`the decoder cannot run alone: node '${node.id}' (unpool) needs the switches of encoder node '${node.attrs.switchesFrom}'`);
+      if ((node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.mode === 'switches') {
+        throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) needs the switches of encoder node '${node.attrs.switchesFrom}'`);
       }
     }
     return { inputs: [code.node], outputs: [reconstruction], nodes };
@@ -60,7 +60,7 @@ function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>, switc
     }
     keep.add(id);
     node.inputs.forEach(visit);
-    if (switches && node.op === 'unpool' && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
+    if (switches && (node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
   };
   wanted.forEach(visit);
   return ir.nodes.filter((n) => keep.has(n.id));

@@ -15,6 +15,16 @@ const conv = {
   activation: required(activation),
 } as const;
 
+const conv1d = {
+  filters: required(int(1)),
+  kernel: required(int(1)),
+  stride: required(int(1)),
+  padding: required(padding),
+  activation: required(activation),
+} as const;
+const window1d = { pool: required(int(1)), stride: required(int(1)), padding: required(padding) } as const;
+const recurrent = { units: required(int(1)), sequences: required(bool) } as const;
+
 interface OpDeclaration {
   doc: string;
   /** The attributes, or 'activation': the node's attrs are an activation spec. */
@@ -39,6 +49,20 @@ export const irOps = {
   batchnorm: { doc: 'Batch normalisation over all axes but the last; moving statistics for inference.', attrs: { momentum: required(rate), epsilon: required(number({ exclusiveMin: 0 })) } },
   layernorm: { doc: 'Normalisation over the last axis.', attrs: { epsilon: required(number({ exclusiveMin: 0 })) } },
   activation: { doc: 'An activation on its own.', attrs: 'activation' },
+  // ---- sequences ([batch, steps, channels], Keras's NWC; see docs/language.md's sequences section)
+  conv1d: { doc: '1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation.', attrs: conv1d },
+  deconv1d: { doc: 'Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation.', attrs: conv1d },
+  maxpool1d: { doc: 'Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom.', attrs: window1d },
+  avgpool1d: { doc: 'Window average over the steps.', attrs: window1d },
+  unpool1d: {
+    doc: 'Undoes a maxpool1d: values back at the recorded switches, or each value filling its window.',
+    attrs: { pool: required(int(1)), mode: required(oneOf('switches', 'fill')), switchesFrom: optional(string, 'the maxpool1d whose switches this reads (mode switches)') },
+  },
+  upsample1d: { doc: 'Each step repeated factor times.', attrs: { factor: required(int(1)) } },
+  lstm: { doc: 'LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s.', attrs: recurrent },
+  gru: { doc: 'GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s.', attrs: recurrent },
+  repeat_vector: { doc: 'Repeats a vector [n] over `steps` steps: [steps, n].', attrs: { steps: required(int(1)) } },
+  dense_per_step: { doc: 'The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) } },
   // ---- latents (stochastic or quantising; deterministic in inference)
   gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {} },
   vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },
@@ -72,7 +96,13 @@ export const irTerms = {
 export const irDataSources = {
   mnist: { split: required(oneOf('train', 'test')) },
   idx: { images: required(string), labels: optional(string) },
-  csv: { path: required(string), label: optional(string), delimiter: optional(string) },
+  csv: {
+    path: required(string),
+    label: optional(string),
+    delimiter: optional(string),
+    window: optional(int(1), 'cut the series (rows = steps) into windows of this many steps'),
+    stride: optional(int(1), 'steps between the starts of two windows (with window)'),
+  },
   npy: { path: required(string), labels: optional(string) },
   synthetic: { samples: required(int(1)), seed: required(int()), rank: optional(int(1)), noise: optional(number({ min: 0 })) },
 } as const satisfies Record<string, Fields>;

@@ -43,7 +43,7 @@ export const initializers = [
 
 export type Initializer = (typeof initializers)[number];
 
-export const parameterRoles = ['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'codebook'] as const;
+export const parameterRoles = ['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'codebook', 'recurrent_kernel'] as const;
 
 export type ParameterRole = (typeof parameterRoles)[number];
 

@@ -6,7 +6,7 @@ import type { DataSource, IRModel } from '../../ir/types.js';
 import { BackendUnavailableError, selectBackend, wasmThreadCount, type BackendName } from '../../runtime/backends/index.js';
 import { loadOnnxRuntime, onnxEngine, unsupported } from '../../runtime/engines/onnx/index.js';
 import type { StageEngineFactory } from '../../runtime/train/engine.js';
-import { loadDataset, type Dataset } from '../../runtime/data/index.js';
+import { loadDataset, recordedSeries, type Dataset } from '../../runtime/data/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
@@ -95,10 +95,12 @@ export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArg
   const source = typeof flag === 'string' ? flag : (fromPhases ?? (await trainedOn(run.dir)));
   if (source === undefined) throw new UsageError('the run names no data set; pass --data SRC');
   const inputs = modelInputs(ir);
+  const series = await recordedSeries(run.dir);
   return loadDataset(source, inputs.data, {
     cwd: io.cwd,
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.labels && inputs.labels ? { labelsInput: inputs.labels } : {}),
+    ...(series ? { series } : {}),
   });
 }
 

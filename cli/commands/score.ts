@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { readNpy } from '../../runtime/data/index.js';
 import { formatCsv, writeNpy } from '../../runtime/io/index.js';
 import { writeFileAtomic } from '../../runtime/runs/index.js';
-import { averagePrecision, loadRun, rocAuc, score, TaskError } from '../../runtime/tasks/index.js';
+import { averagePrecision, loadRun, rocAuc, score, stepScores, TaskError } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
@@ -41,7 +41,7 @@ export const scoreCommand: Command = {
         const dataset = await dataFor(run, args, io, limit !== undefined ? { limit } : {});
         const fitSource = stringFlag(args, 'fit');
         const fit =
-          threshold !== undefined ? undefined : fitSource !== undefined ? await loadData(run.ir, fitSource, io) : await trainingData(run, io, 'fitting the threshold');
+          threshold !== undefined ? undefined : fitSource !== undefined ? await loadData(run.ir, fitSource, io, { runDir: run.dir }) : await trainingData(run, io, 'fitting the threshold');
         const result = score(run.program, dataset, {
           by,
           ...(fit ? { fit } : {}),
@@ -56,6 +56,19 @@ export const scoreCommand: Command = {
           for (let i = 0; i < n; i++) table.set([i, result.scores[i]!, result.isAnomaly[i]!], i * 3);
           await writeFileAtomic(path, formatCsv(table, [n, 3], ['index', 'score', 'is_anomaly']));
         }
+        // Windows of a series: each row's score too, beside the windows' (which part is anomalous).
+        const steps = dataset.series ? stepScores(run.program, dataset) : undefined;
+        const stepsOut = steps ? out.replace(/\.(csv|npy)$/, '.steps.$1') : undefined;
+        if (steps && stepsOut) {
+          const rows = steps.perRow.length;
+          const stepsPath = resolve(io.cwd, stepsOut);
+          if (stepsOut.endsWith('.npy')) await writeNpy(stepsPath, steps.perRow, [rows]);
+          else {
+            const table = new Float32Array(rows * 2);
+            for (let i = 0; i < rows; i++) table.set([i, steps.perRow[i]!], i * 2);
+            await writeFileAtomic(stepsPath, formatCsv(table, [rows, 2], ['step', 'score']));
+          }
+        }
         const flagged = result.isAnomaly.reduce((a, b) => a + b, 0);
         const fitted = fit ? ` (fitted on ${fit.name} at contamination ${contamination ?? 0.1})` : '';
         const truth = labelsFile !== undefined ? await readAnomalyLabels(resolve(io.cwd, labelsFile), labelsFile, n) : normal ? anomaliesFromClasses(dataset.labels, dataset.name, normal) : undefined;
@@ -69,6 +82,7 @@ export const scoreCommand: Command = {
           if (quality) io.stdout(`  ROC AUC ${quality.rocAuc.toFixed(4)}\n  average precision ${quality.averagePrecision.toFixed(4)}\n`);
         }
         io.stderr(`wrote ${n} scores to ${out}\n`);
+        if (steps) io.stderr(`wrote ${steps.perRow.length} per-step scores (one per row of the series) to ${stepsOut}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

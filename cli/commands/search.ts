@@ -38,8 +38,8 @@ export const searchCommand: Command = {
         if (metric === 'hamming' && kind !== 'binary') {
           throw new TaskError(`hamming distance compares binary codes; latent '${latentName(run.ir)}' is ${kind} (use euclidean or cosine)`);
         }
-        const index = await loadData(run.ir, indexSource, io);
-        const queries = await loadData(run.ir, querySource, io, limit !== undefined ? { limit } : {});
+        const index = await loadData(run.ir, indexSource, io, { runDir: run.dir });
+        const queries = await loadData(run.ir, querySource, io, { runDir: run.dir, ...(limit !== undefined ? { limit } : {}) });
         const started = performance.now();
         const neighbours = search(encode(run.program, index), encode(run.program, queries), { k, metric });
         const seconds = (performance.now() - started) / 1000;

@@ -1,7 +1,7 @@
 // The graph under construction: nodes in topological order with their parameters. A layer is added
 // through its op's declaration (shape rule, parameters, attrs); a shape error is reported at the
 // layer's call and the caller stops that part of the graph (later shapes would only echo it).
-import type { SourceRange } from '../../grammar/ast.js';
+import type { Call, SourceRange } from '../../grammar/ast.js';
 import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, ParameterRole, Shape, ModelPart } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
@@ -126,7 +126,8 @@ export class Graph {
     const { op, args, input } = request;
     const result = op.infer(input.shape, args, request.context);
     if ('code' in result) {
-      this.reporter.report(result.code, request.at, result.message, { file: request.file, notes: result.notes ?? [] });
+      const fix = result.appendArgument && appendArgumentFix(request.at, result.appendArgument);
+      this.reporter.report(result.code, request.at, result.message, { file: request.file, notes: result.notes ?? [], ...(fix ? { fix } : {}) });
       return undefined;
     }
     const specs = op.params(input.shape, args);
@@ -162,6 +163,17 @@ export class Graph {
       file: request.file,
     };
   }
+}
+
+/** A fix adding `text` as the last argument of the call at `at` (when it is a call written with parentheses). */
+function appendArgumentFix(at: Located, argument: { text: string; message: string }) {
+  if (!('kind' in at) || (at as { kind: string }).kind !== 'Call') return undefined;
+  const call = at as unknown as Call;
+  if (!call.hasParens) return undefined;
+  // Just before the closing parenthesis: the call's range ends after it.
+  const end = { ...call.range.end, offset: call.range.end.offset - 1, column: call.range.end.column - 1 };
+  const newText = call.args.length > 0 ? `, ${argument.text}` : argument.text;
+  return { message: argument.message, edits: [{ range: { start: end, end }, newText }] };
 }
 
 /** Sizes past 2^53 cannot be counted exactly in a float64 (nor allocated): AE3013, before the lint

@@ -21,7 +21,8 @@ interface MirrorStep {
   opName: string;
   args: BoundArgs;
   of: BuiltLayer;
-  expected: Shape;
+  /** The shape it must give: the mirrored layer's input; absent for the first steps of a rule of several. */
+  expected?: Shape;
   tieKernel?: { transpose: boolean };
   switchesOf?: BuiltLayer;
   layer?: number;
@@ -52,11 +53,23 @@ export function buildMirror(
   const args = bindArguments(mirrorSignature, { kind: 'Call', callee: spec.source, args: spec.args, hasParens: true, range: spec.range }, '`mirror`', bindContext(ctx));
   if (!args) return fail;
   const tied = args.tied as boolean;
+  if (tied) {
+    // A layer whose weights no mirror can share: refused where it is written, not silently untied.
+    const refused = encoder.find((layer) => layer.op.tieRefusal);
+    if (refused) {
+      ctx.reporter.report('AE3020', refused.at, message('AE3020', { op: refused.opName, reason: refused.op.tieRefusal! }), {
+        file: refused.file,
+        related: [{ message: 'tied here', range: spec.range, file: ctx.file }],
+        notes: ['write `mirror(encoder)` (untied), or the decoder out'],
+      });
+      return fail;
+    }
+  }
   const steps = planMirror(encoder, encoderLayers, latent);
   let last = code;
   for (const [index, step] of steps.entries()) {
     if (step.switchesOf && !recordsSwitches(step.switchesOf)) {
-      ctx.reporter.report('AE3007', step.of.at, message('AE3007', { op: 'maxpool', shape: formatShape(step.expected), reason: 'that takes an `unpool` with its switches, which needs stride = pool (windows that do not overlap)' }), {
+      ctx.reporter.report('AE3007', step.of.at, message('AE3007', { op: 'maxpool', shape: formatShape(step.of.inputShape), reason: 'that takes an `unpool` with its switches, which needs stride = pool (windows that do not overlap)' }), {
         file: step.of.file,
         related: [{ message: 'mirrored here', range: decoder.range, file: ctx.file }],
         notes: ['drop the `stride` of this maxpool, or write the decoder out with `upsample(k)`'],
@@ -81,7 +94,7 @@ export function buildMirror(
       ties,
     });
     if (!added) return { last, ok: false };
-    if (!sameShape(added.shape, step.expected)) {
+    if (step.expected && !sameShape(added.shape, step.expected)) {
       ctx.reporter.report(
         'AE3007',
         step.of.at,
@@ -128,26 +141,26 @@ function activationBefore(encoder: readonly BuiltLayer[], index: number): Activa
 
 function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent): MirrorStep[] {
   const steps: MirrorStep[] = [];
-  const stepOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): MirrorStep | undefined => {
-    const rule = of.op.mirror?.({ args: of.args, inputShape: of.inputShape, act });
-    if (!rule) return undefined;
-    return {
+  const stepsOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): MirrorStep[] => {
+    const found = of.op.mirror?.({ args: of.args, inputShape: of.inputShape, act });
+    if (!found) return [];
+    const rules = Array.isArray(found) ? found : [found];
+    return rules.map((rule, index) => ({
       opName: rule.op,
       args: rule.args,
       of,
-      expected: of.inputShape,
+      // Only the last layer of a rule gives the mirrored layer's input shape back.
+      ...(index === rules.length - 1 ? { expected: of.inputShape } : {}),
       ...(rule.tieKernel ? { tieKernel: rule.tieKernel } : {}),
       ...(rule.switches ? { switchesOf: of } : {}),
       ...(layer !== undefined ? { layer } : {}),
-    };
+    }));
   };
   // The latent is the layer after the encoder's weighted layers (greedy pretraining's last step).
   const latentLayer = encoder.filter((l) => l.op.weighted).length;
-  const latentStep = latent.dense && stepOf(latent.dense, activationBefore(encoder, encoder.length), latentLayer);
-  if (latentStep) steps.push(latentStep);
+  if (latent.dense) steps.push(...stepsOf(latent.dense, activationBefore(encoder, encoder.length), latentLayer));
   for (let i = encoder.length - 1; i >= 0; i--) {
-    const step = stepOf(encoder[i]!, activationBefore(encoder, i), layers[i]);
-    if (step) steps.push(step);
+    steps.push(...stepsOf(encoder[i]!, activationBefore(encoder, i), layers[i]));
   }
   return steps;
 }

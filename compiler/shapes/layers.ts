@@ -7,8 +7,17 @@ import type { ActivationSpec, Initializer, IRAttrs, IROpAttrs, ParameterRole, Sh
 import { activationDocs, activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
+import { needsSequence, sequenceLayers } from './sequences.js';
 
-export type ShapeResult = { shape: Shape } | { code: DiagnosticCode; message: string; notes?: string[] };
+export type ShapeResult =
+  | { shape: Shape }
+  | {
+      code: DiagnosticCode;
+      message: string;
+      notes?: string[];
+      /** A fix that appends this argument to the call (`per_step = true`). */
+      appendArgument?: { text: string; message: string };
+    };
 
 export interface ParamSpec {
   role: ParameterRole;
@@ -54,8 +63,11 @@ export interface LayerOp {
   /** The activation fused into the layer, if any. */
   activation?(args: BoundArgs): ActivationSpec;
   /** Absent: the layer has no mirror of its own (a standalone activation moves into the mirrored
-   *  weighted layers, see compiler/check/mirror.ts). */
-  mirror?(layer: Mirrored): MirrorRule;
+   *  weighted layers, see compiler/check/mirror.ts). Several rules: layers run in that order, the
+   *  last giving the input shape back (a recurrent layer: repeat_vector, itself, a per-step dense). */
+  mirror?(layer: Mirrored): MirrorRule | MirrorRule[];
+  /** Why `mirror(encoder, tied = true)` cannot share this layer's weights (a located error). */
+  tieRefusal?: string;
 }
 
 const fail = (code: DiagnosticCode, message: string, notes?: string[]): ShapeResult => ({ code, message, ...(notes ? { notes } : {}) });
@@ -65,9 +77,11 @@ type Padding = IRAttrs['conv2d']['padding'];
 
 function needsFlat(name: string, input: Shape): ShapeResult | undefined {
   if (input.length === 2) return undefined;
-  return fail('AE3002', message('AE3002', { layer: name, expected: 'a flat input [n]', actual: formatShape(input) }), [
-    'add `flatten` before it',
+  const failure = fail('AE3002', message('AE3002', { layer: name, expected: 'a flat input [n]', actual: formatShape(input) }), [
+    input.length === 3 ? 'add `per_step = true` to apply it to every step ([t, c] → [t, n]), or `flatten` before it' : 'add `flatten` before it',
   ]);
+  // On a sequence the likely intent is the per-step dense (LANGUAGE.md section 10): offered as a fix.
+  return input.length === 3 && name === 'dense' ? { ...failure, appendArgument: { text: 'per_step = true', message: 'apply it to every step' } } : failure;
 }
 
 function needsImage(name: string, input: Shape): ShapeResult | undefined {
@@ -142,7 +156,24 @@ function poolSignature(name: string): Signature {
   };
 }
 
+/** On a sequence a window is one size `k` (a pair [k, k] as bound): [k, j] with j ≠ k is refused. */
+function steps(name: string, what: string, input: Shape, value: unknown): number | ShapeResult {
+  const [k, j] = value as [number, number];
+  if (k === j) return k;
+  return fail('AE3002', message('AE3002', { layer: name, expected: `one ${what} size k on a sequence`, actual: `[${k}, ${j}] on ${formatShape(input)}` }), [`write \`${name}(${k})\``]);
+}
+
+function pooledSequence(name: string, input: Shape, a: BoundArgs): ShapeResult {
+  const pool = steps(name, 'pool', input, a.pool);
+  if (typeof pool !== 'number') return pool;
+  const stride = steps(name, 'stride', input, a.stride ?? a.pool);
+  if (typeof stride !== 'number') return stride;
+  const p = a.padding as Padding;
+  return positiveSizes(name, input, [null, windowOutput(input[1]!, pool, stride, p), input[2]!], `with pool ${pool}, padding ${p}`);
+}
+
 function pooledShape(name: string, input: Shape, a: BoundArgs): ShapeResult {
+  if (input.length === 3) return pooledSequence(name, input, a);
   const notImage = needsImage(name, input);
   if (notImage) return notImage;
   const [ph, pw] = a.pool as [number, number];
@@ -153,6 +184,7 @@ function pooledShape(name: string, input: Shape, a: BoundArgs): ShapeResult {
 }
 
 const poolAttrs = (a: BoundArgs) => ({ pool: a.pool as [number, number], stride: (a.stride ?? a.pool) as [number, number], padding: a.padding as Padding });
+const poolAttrs1d = (a: BoundArgs) => ({ pool: (a.pool as number[])[0]!, stride: ((a.stride ?? a.pool) as number[])[0]!, padding: a.padding as Padding });
 
 /** A layer that keeps its input's shape and is its own mirror. */
 function sameShapeOp(doc: string, signature: Signature, ir: LayerOp['ir'], params: LayerOp['params'] = () => []): LayerOp {
@@ -181,20 +213,32 @@ const layerTable: Record<string, LayerOp> = {
         { name: 'units', type: int() },
         { name: 'act', type: activation, default: LINEAR },
         { name: 'bias', type: bool, default: true },
+        // On a sequence [t, c]: one kernel [c, units] for every step (Keras's TimeDistributed(Dense)).
+        { name: 'per_step', type: bool, default: false },
       ],
     },
     weighted: true,
-    infer: (input, a) => needsFlat('dense', input) ?? { shape: [null, a.units as number] },
+    infer(input, a) {
+      if (a.per_step) return needsSequence('dense', input) ?? { shape: [null, input[1]!, a.units as number] };
+      return needsFlat('dense', input) ?? { shape: [null, a.units as number] };
+    },
     params(input, a) {
       const specs: ParamSpec[] = [
-        { role: 'kernel', shape: [input[1] ?? 0, a.units as number], init: kernelInitializerFor(act(a)), trainable: true },
+        { role: 'kernel', shape: [lastDim(input) ?? 0, a.units as number], init: kernelInitializerFor(act(a)), trainable: true },
       ];
       if (a.bias) specs.push({ role: 'bias', shape: [a.units as number], init: 'zeros', trainable: true });
       return specs;
     },
-    ir: (_input, a) => ({ op: 'dense', attrs: { units: a.units as number, activation: act(a), useBias: a.bias as boolean } }),
+    ir: (_input, a) => {
+      const attrs = { units: a.units as number, activation: act(a), useBias: a.bias as boolean };
+      return a.per_step ? { op: 'dense_per_step', attrs } : { op: 'dense', attrs };
+    },
     activation: act,
-    mirror: ({ args, inputShape, act }) => ({ op: 'dense', args: { units: inputShape[1]!, act, bias: args.bias! }, tieKernel: { transpose: true } }),
+    mirror: ({ args, inputShape, act }) => ({
+      op: 'dense',
+      args: { units: lastDim(inputShape)!, act, bias: args.bias!, per_step: args.per_step! },
+      tieKernel: { transpose: true },
+    }),
   },
   conv2d: convLike('conv2d', '2-D convolution over an NHWC image; mirrored as `deconv2d` back to the input channels.'),
   deconv2d: convLike('deconv2d', 'Transposed convolution ("deconvolution"); mirrored as `conv2d`.'),
@@ -204,7 +248,7 @@ const layerTable: Record<string, LayerOp> = {
     weighted: false,
     infer: (input, a) => pooledShape('maxpool', input, a),
     params: () => [],
-    ir: (_input, a) => ({ op: 'maxpool', attrs: poolAttrs(a) }),
+    ir: (input, a) => (input.length === 3 ? { op: 'maxpool1d', attrs: poolAttrs1d(a) } : { op: 'maxpool', attrs: poolAttrs(a) }),
     mirror: ({ args }) => ({ op: 'unpool', args: { pool: args.pool!, mode: 'switches' }, switches: true }),
   },
   avgpool: {
@@ -213,7 +257,7 @@ const layerTable: Record<string, LayerOp> = {
     weighted: false,
     infer: (input, a) => pooledShape('avgpool', input, a),
     params: () => [],
-    ir: (_input, a) => ({ op: 'avgpool', attrs: poolAttrs(a) }),
+    ir: (input, a) => (input.length === 3 ? { op: 'avgpool1d', attrs: poolAttrs1d(a) } : { op: 'avgpool', attrs: poolAttrs(a) }),
     mirror: ({ args }) => ({ op: 'upsample', args: { factor: args.pool! } }),
   },
   unpool: {
@@ -227,6 +271,12 @@ const layerTable: Record<string, LayerOp> = {
     },
     weighted: false,
     infer(input, a, context) {
+      if (input.length === 3) {
+        const k = steps('unpool', 'pool', input, a.pool);
+        if (typeof k !== 'number') return k;
+        if (a.mode === 'switches' && context?.switches) return { shape: [null, context.switches.inputShape[1]!, input[2]!] };
+        return { shape: [null, input[1]! === null ? null : input[1]! * k, input[2]!] };
+      }
       const notImage = needsImage('unpool', input);
       if (notImage) return notImage;
       // With switches the values go back where the maxpool found them: its input's size, which
@@ -236,7 +286,14 @@ const layerTable: Record<string, LayerOp> = {
       return { shape: [null, input[1]! === null ? null : input[1]! * ph, input[2]! === null ? null : input[2]! * pw, input[3]!] };
     },
     params: () => [],
-    ir: (_input, a, context) => ({
+    ir: (input, a, context) => (input.length === 3 ? {
+      op: 'unpool1d',
+      attrs: {
+        pool: (a.pool as number[])[0]!,
+        mode: a.mode as 'switches' | 'fill',
+        ...(a.mode === 'switches' && context?.switches ? { switchesFrom: context.switches.from } : {}),
+      },
+    } : {
       op: 'unpool',
       attrs: {
         pool: a.pool as [number, number],
@@ -251,13 +308,18 @@ const layerTable: Record<string, LayerOp> = {
     signature: { name: 'upsample', args: [{ name: 'factor', type: pair, default: [2, 2] }] },
     weighted: false,
     infer(input, a) {
+      if (input.length === 3) {
+        const k = steps('upsample', 'factor', input, a.factor);
+        if (typeof k !== 'number') return k;
+        return { shape: [null, input[1]! === null ? null : input[1]! * k, input[2]!] };
+      }
       const notImage = needsImage('upsample', input);
       if (notImage) return notImage;
       const [fh, fw] = a.factor as [number, number];
       return { shape: [null, input[1]! === null ? null : input[1]! * fh, input[2]! === null ? null : input[2]! * fw, input[3]!] };
     },
     params: () => [],
-    ir: (_input, a) => ({ op: 'upsample', attrs: { factor: a.factor as [number, number] } }),
+    ir: (input, a) => (input.length === 3 ? { op: 'upsample1d', attrs: { factor: (a.factor as number[])[0]! } } : { op: 'upsample', attrs: { factor: a.factor as [number, number] } }),
     mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.factor!, padding: 'valid' } }),
   },
   flatten: {
@@ -319,6 +381,8 @@ const layerTable: Record<string, LayerOp> = {
     (input) => normalisationParams(input, false),
   ),
 };
+
+Object.assign(layerTable, sequenceLayers);
 
 // Every activation is also a layer of its own; it has no mirror of its own (see LayerOp.mirror).
 for (const fn of activationNames) {

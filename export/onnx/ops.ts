@@ -7,6 +7,7 @@ import { transposedConvGeometry, windowPads as pads } from '../../onnx/geometry.
 import { ExportError, storedParameter, type Weights } from '../weights.js';
 import { attr, type OnnxGraph, type Value } from './graph.js';
 import { DataType } from '../../onnx/proto.js';
+import { sequenceLowerings } from './sequences.js';
 
 export interface LoweringContext {
   graph: OnnxGraph;
@@ -89,7 +90,10 @@ function rankOf(ctx: LoweringContext, id: string): number {
 
 const passThrough = <N extends IRNode>(_node: N, [x]: Value[]): Value => x!;
 
+const imageLowerings = {} as Pick<LoweringTable, 'maxpool' | 'avgpool' | 'unpool' | 'upsample'>;
+
 export const lowerings: LoweringTable = {
+  ...sequenceLowerings(activation, imageLowerings),
   dense: (node, [x], ctx) => {
     const g = ctx.graph;
     const kernel = weight(ctx, 'kernel');
@@ -231,6 +235,7 @@ export const lowerings: LoweringTable = {
   corrupt_dropout: passThrough,
   clip: passThrough,
 };
+Object.assign(imageLowerings, { maxpool: lowerings.maxpool, avgpool: lowerings.avgpool, unpool: lowerings.unpool, upsample: lowerings.upsample });
 
 /** Nearest-neighbour upsampling by an integer factor (floor(i / f): the runtime's half-pixel index). */
 function repeat(ctx: LoweringContext, x: Value, [fh, fw]: [number, number]): string {

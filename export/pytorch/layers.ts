@@ -7,6 +7,8 @@
 import type { ActivationSpec, IRModel, IRNode, ParameterRole } from '../../ir/types.js';
 import { transposedConvGeometry, windowPads } from '../../onnx/geometry.js';
 import { ExportError, storedParameter, type WeightTensor, type Weights } from '../weights.js';
+import { permute } from './tensors.js';
+import { sequenceLayers, type PyHelpers } from './sequences.js';
 
 export interface PyLowering {
   /** Lines of `__init__` (module attributes and parameters). */
@@ -31,6 +33,9 @@ export interface PyContext {
   /** Records a tensor of the state_dict: the aelang parameter `id` it holds, with its axes
    *  reordered by `perm` (result axis i is aelang's axis perm[i]; none: the same layout). */
   state(key: string, id: string, perm?: number[]): void;
+  /** A weight computed from stored ones (a recurrent layer's gates reordered): exported, but with
+   *  no layout back to one aelang parameter, so `ae import` refuses a result holding it. */
+  computedState(key: string, tensor: WeightTensor): void;
   /** Maxpools an unpool reads switches from: the indices' variable, the size they index, and the
    *  offset of the maxpool's input in it (an uneven padding done by F.pad). */
   switches: Map<string, { variable: string; size: [number, number]; offset: [number, number] }>;
@@ -125,7 +130,10 @@ function spatial(ctx: PyContext, id: string): [number, number] {
   return [s[1] as number, s[2] as number];
 }
 
+const imageLayers = {} as PyHelpers['image'];
+
 export const layers: Table = {
+  ...sequenceLayers({ tensorOf, kernel, tiedBias, ownBias, activate, image: imageLayers }),
   dense: (node, ctx) => {
     const x = node.inputs[0]!;
     const rank = ctx.rank(x);
@@ -350,6 +358,7 @@ export const layers: Table = {
     return { init: [], forward: [`${ctx.variable(node.id)} = ${x}.clamp(${node.attrs.low}, ${node.attrs.high}) if self.training else ${x}`] };
   },
 };
+Object.assign(imageLayers, { maxpool: layers.maxpool, avgpool: layers.avgpool, unpool: layers.unpool, upsample: layers.upsample });
 
 export const HELPERS: Record<string, string> = {
   quantize: `def quantize(z, codebook):

@@ -50,6 +50,7 @@ export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCod
       state.set(key, perm ? permute(tensor, perm) : tensor);
       layout.set(key, { id, toAelang: axes.map((_, axis) => axes.indexOf(axis)) });
     },
+    computedState: (key, tensor) => state.set(key, tensor),
     switches: new Map(),
   };
   const lowered = new Map<string, PyLowering>();

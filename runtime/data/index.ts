@@ -10,3 +10,4 @@ export { readNpy, parseNpy, type NpyArray, type NpyDtype } from './npy.js';
 export { readCsv, parseCsv, type CsvTable, type CsvOptions } from './csv.js';
 export { mnistFiles, MNIST_COUNTS, type MnistSplit } from './mnist.js';
 export { generateSynthetic, type SyntheticOptions } from './synthetic.js';
+export { SERIES_FILE, recordedSeries, type ChannelStatistics, type RecordedSeries, type SeriesWindows } from './windows.js';

@@ -14,6 +14,7 @@ import { readNpy } from './npy.js';
 import { closeDataset } from './samples.js';
 import { openStreamedArray, streamThreshold } from './streamed.js';
 import { generateSynthetic } from './synthetic.js';
+import { loadCsvWindows, type RecordedSeries } from './windows.js';
 
 export interface LoadOptions {
   /** Take the first N samples. */
@@ -26,6 +27,9 @@ export interface LoadOptions {
    *  CSV file; false: none). By default, files whose float32 samples exceed STREAM_ABOVE_BYTES.
    *  A streamed data set holds its file open until closeDataset(). */
   stream?: boolean;
+  /** The training series' windows (a run's record): a CSV read without `window` is cut as it was,
+   *  and every series is standardised with its statistics; absent: a series' own statistics. */
+  series?: RecordedSeries;
 }
 
 export async function loadDataset(source: DataSource | string, input: IRInput, options: LoadOptions): Promise<Dataset> {
@@ -59,6 +63,13 @@ async function loadSource(source: DataSource, input: IRInput, options: LoadOptio
     }
     case 'csv': {
       const delimiter = csvDelimiter(source.delimiter, source.path, source.path);
+      const window = source.window ?? options.series?.window;
+      if (window !== undefined) {
+        const rows = { delimiter, ...(source.label !== undefined ? { label: source.label } : {}) };
+        const stride = source.stride ?? (source.window === undefined ? options.series?.stride : undefined) ?? 1;
+        const windows = { window, stride, ...(limit !== undefined ? { limit } : {}), ...(options.series ? { statistics: options.series.statistics } : {}) };
+        return loadCsvWindows(path(source.path), source.path, rows, input, windows);
+      }
       const csv = { delimiter, ...(limit !== undefined ? { limit } : {}), ...(source.label !== undefined ? { label: source.label } : {}) };
       return loadCsvDataset(path(source.path), source.path, csv, input, { labelsInput, streamAbove: streamThreshold(options.stream) });
     }

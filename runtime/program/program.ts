@@ -100,7 +100,7 @@ function paramId(node: IRNode, role: ParameterRole): string {
 function wantedSideOutputs(ir: IRModel): Set<string> {
   const wanted = new Set<string>();
   for (const node of ir.nodes) {
-    if (node.op === 'unpool' && node.attrs.mode === 'switches' && node.attrs.switchesFrom !== undefined) {
+    if ((node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.mode === 'switches' && node.attrs.switchesFrom !== undefined) {
       wanted.add(sideKey(node.attrs.switchesFrom, 'switches'));
     }
   }

@@ -14,3 +14,4 @@ export { rocAuc, averagePrecision } from './ranking-metrics.js';
 export { search, CodeIndex, precisionAtK, type Neighbours, type SearchMetric, type SearchOptions } from './search.js';
 export { corruptDataset, denoisingError, modelCorruption, parseCorruption, CORRUPTION_FORMS, type DenoisingError } from './corrupt.js';
 export { fitPca, projectPca, pcaReconstructionErrors, type Pca } from './pca.js';
+export { stepScores, type StepScores } from './step-scores.js';

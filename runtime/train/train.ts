@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel } from '../../ir/types.js';
 import { closeDataset, loadDataset, type Dataset } from '../data/index.js';
 import { buildProgram, type Program } from '../program/program.js';
+import { SERIES_FILE, type SeriesWindows } from '../data/windows.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { modelInputs } from './batches.js';
 import type { Callback } from './callbacks/callback.js';
@@ -69,27 +70,37 @@ export interface TrainResult {
 
 /** Loads each data source once per run (phases often share one); close() releases the files of
  *  those streamed (runtime/data/samples.ts). */
-function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, overrides: Overrides, stream: boolean | undefined): { load: (source: DataSource | string) => Promise<Dataset>; close: () => Promise<void> } {
+function datasetLoader(
+  inputs: ReturnType<typeof modelInputs>,
+  cwd: string,
+  overrides: Overrides,
+  stream: boolean | undefined,
+): { load: (source: DataSource | string) => Promise<Dataset>; close: () => Promise<void>; series: () => SeriesWindows | undefined } {
   const cache = new Map<string, Promise<Dataset>>();
+  // Windows of a series are standardised with the first series read (the first phase's training
+  // data, read first): its validation data and later phases' data use the same scale.
+  let series: SeriesWindows | undefined;
   const load = (source: DataSource | string): Promise<Dataset> => {
     const key = JSON.stringify(source);
     if (!cache.has(key)) {
-      cache.set(
-        key,
-        loadDataset(source, inputs.data, {
-          cwd,
-          ...(overrides.limit ? { limit: overrides.limit } : {}),
-          ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
-          ...(stream !== undefined ? { stream } : {}),
-        }),
-      );
+      const loading = loadDataset(source, inputs.data, {
+        cwd,
+        ...(overrides.limit ? { limit: overrides.limit } : {}),
+        ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
+        ...(stream !== undefined ? { stream } : {}),
+        ...(series ? { series } : {}),
+      }).then((dataset) => {
+        series ??= dataset.series;
+        return dataset;
+      });
+      cache.set(key, loading);
     }
     return cache.get(key)!;
   };
   const close = async (): Promise<void> => {
     for (const result of await Promise.allSettled(cache.values())) if (result.status === 'fulfilled') closeDataset(result.value);
   };
-  return { load, close };
+  return { load, close, series: () => series };
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -145,6 +156,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // A new run, or one killed before its first checkpoint, which starts again from the beginning.
       await writeRunStart(runDir, { model: ir.model, backend: options.backend ?? tf.getBackend(), overrides }, files);
       await writeJsonAtomic(join(runDir, IR_FILE), ir, files);
+      const series = datasets.series();
+      if (series) await writeJsonAtomic(join(runDir, SERIES_FILE), series, files);
       if (files.exists(join(runDir, METRICS_FILE))) await writeFileAtomic(join(runDir, METRICS_FILE), '', files);
     }
     const begin = { model: ir.model, runDir, hyperparameters: hyperparameters(ir, { ...overrides }), stages: stages.map((s) => ({ name: s.name, epochs: s.epochs })), step: start.step };

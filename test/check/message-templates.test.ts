@@ -52,7 +52,7 @@ describe('message templates', () => {
 
   it('finds the report sites', () => {
     expect(sites.length).toBeGreaterThan(100);
-    expect(sites.filter((s) => s.code === 'AE3002').map((s) => s.where)).toHaveLength(3);
+    expect(sites.filter((s) => s.code === 'AE3002').map((s) => s.where)).toHaveLength(4);
   });
 
   it('a templated code is worded only by message() with its own code', () => {

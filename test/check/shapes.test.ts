@@ -74,7 +74,7 @@ describe('arguments and shapes in source', () => {
     ['dense(64, act = relu)', []],
     ['dense(64, act = rleu)', ['AE2004@3:29']],
     ['dense(64, ac = relu)', ['AE2005@3:23']],
-    ['dense(64, relu, true, 3)', ['AE2006@3:35']],
+    ['dense(64, relu, true, false, 3)', ['AE2006@3:42']],
     ['dense()', ['AE2006@3:13']],
     ['dense(64, units = 3)', ['AE2007@3:23']],
     ['dense(64.5)', ['AE2015@3:19']],

@@ -10,7 +10,7 @@ import { selectBackend } from '../../runtime/backends/index.js';
 import { maxDifference, randomizedProgram, runtimeOutputs, sampleInput, specModels } from './models.js';
 
 const models = specModels();
-const switchesUnpool = (ir: (typeof models)[number]['ir']) => ir.nodes.find((n) => n.op === 'unpool' && n.attrs.mode === 'switches');
+const switchesUnpool = (ir: (typeof models)[number]['ir']) => ir.nodes.find((n) => (n.op === 'unpool' || n.op === 'unpool1d') && n.attrs.mode === 'switches');
 
 beforeAll(async () => {
   await selectBackend('cpu'); // the reference backend
@@ -26,8 +26,8 @@ async function run(bytes: Uint8Array, feeds: Record<string, { shape: number[]; v
 
 describe('ae export --format onnx', () => {
   it('covers decoders that run alone and decoders that do not', () => {
-    expect(models.length).toBe(71);
-    expect(models.filter(({ ir }) => switchesUnpool(ir)).length).toBe(7);
+    expect(models.length).toBe(75);
+    expect(models.filter(({ ir }) => switchesUnpool(ir)).length).toBe(8);
   });
 
   it.each(models.map(({ file, ir }) => [`${file} ${ir.model}`, ir] as const))('%s: outputs equal the runtime’s within 1e-5', async (_name, ir) => {
@@ -47,8 +47,8 @@ describe('ae export --format onnx', () => {
       expect(Object.keys(whole)).toEqual(gaussian ? ['reconstruction', 'code', 'mean', 'log_variance'] : ['reconstruction', 'code']);
       expect(maxDifference(encoder.code!.values, expected.code)).toBeLessThan(1e-5);
       const unpool = switchesUnpool(ir);
-      if (unpool?.op === 'unpool') {
-        const message = `the decoder cannot run alone: node '${unpool.id}' (unpool) needs the switches of encoder node '${unpool.attrs.switchesFrom}'`;
+      if (unpool?.op === 'unpool' || unpool?.op === 'unpool1d') {
+        const message = `the decoder cannot run alone: node '${unpool.id}' (${unpool.op}) needs the switches of encoder node '${unpool.attrs.switchesFrom}'`;
         expect(() => exportOnnx(ir, weights, { part: 'decoder' })).toThrow(new ExportError(message));
         return;
       }

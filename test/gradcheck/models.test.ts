@@ -98,6 +98,31 @@ const MODELS: Record<string, string> = {
     output x_hat = sigmoid
     loss = vq_loss(z)
   }`,
+  'sequences: conv1d, lstm over the steps, repeat_vector, lstm with sequences, per-step dense': `model m {
+    input s: [5, 2] in [-1, 1]
+    encoder { conv1d(3, kernel = 3, act = tanh), lstm(3) }
+    latent z = dense(2)
+    decoder { repeat_vector(5), lstm(3, sequences = true), dense(2, per_step = true) }
+    output s_hat = linear
+    loss = mse(s_hat, s, reduce = sum) + l2(z, reduce = sum)
+  }`,
+  'sequences: strided conv1d and gru mirrored (repeat_vector, gru, per-step dense, deconv1d)': `model m {
+    input s: [6, 2] in [-1, 1]
+    encoder { conv1d(3, kernel = 3, stride = 2, act = elu), gru(3) }
+    latent z = dense(2, act = tanh)
+    decoder = mirror(encoder)
+    output s_hat = linear
+    loss = mse(s_hat, s, reduce = sum)
+  }`,
+  'sequences: max pooling over steps, tied deconv1d, switch and fill unpooling, upsampling, average pooling': `model m {
+    input s: [8, 2] in [-1, 1]
+    encoder { conv1d(3, kernel = 3, act = tanh), maxpool(2), conv1d(2, kernel = 3, padding = valid, act = tanh), avgpool(2) }
+    latent z = identity
+    decoder = mirror(encoder, tied = true)
+    output s_hat = linear
+    head up on z { upsample(2), unpool(2, mode = fill), gru(2, sequences = true) }
+    loss = mse(s_hat, s, reduce = sum) + l2(up, reduce = sum)
+  }`,
   'corruptions (fixed noise): gaussian, mask, salt and pepper, clip': `model m {
     input x: [6] in [0, 1]
     corrupt x with gaussian(std = 0.1) then mask(p = 0.2) then salt_pepper(p = 0.2) then clip(0, 1)

@@ -80,7 +80,7 @@ afterAll(async () => {
 describe('hover', () => {
   it("shows a layer's output shape and parameter count, and the decoder layer mirrored from it", async () => {
     const text = await hoverAt(at(mainText, 'dense(256', 2));
-    expect(text).toContain('dense(units, act = linear, bias = true)');
+    expect(text).toContain('dense(units, act = linear, bias = true, per_step = false)');
     expect(text).toContain('Fully connected layer');
     expect(text).toContain('**dense** (encoder, `hidden`) → `[256]`, 200,960 parameters');
     expect(text).toContain('**dense** (decoder) → `[784]`, 201,488 parameters');
@@ -103,6 +103,26 @@ describe('hover', () => {
     expect(await hoverAt(at(mainText, 'l1(hidden)', 4))).toContain('layer name `hidden` → `[256]`');
     expect(await hoverAt(at(mainText, 'mse(', 1))).toContain('Mean squared error.');
     expect(await hoverAt(at(mainText, 'latent z = identity', 12))).toContain("The encoder's output is the code");
+  });
+});
+
+describe('hover on sequences', () => {
+  it('shows [t, c] shapes and Keras parameter counts for sequence layers', async () => {
+    const text = 'model seq {\n  input s: [64, 3]\n  encoder { conv1d(16, kernel = 5, act = relu), lstm(32) }\n  latent z = dense(8)\n  decoder = mirror(encoder)\n  output s_hat = linear\n  loss = mse(s_hat, s)\n}\n';
+    const uri = client.uri(`scratch${scratch++}.ae`, root);
+    await client.open(uri, text);
+    const hover = async (needle: string) =>
+      ((await request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(text, needle, 1) }))?.contents as { value: string } | undefined)?.value ?? '';
+    const conv = await hover('conv1d(');
+    expect(conv).toContain('**conv1d** (encoder) → `[64, 16]`, 256 parameters');
+    expect(conv).toContain('**deconv1d** (decoder) → `[64, 3]`, 243 parameters');
+    const lstm = await hover('lstm(');
+    expect(lstm).toContain('**lstm** (encoder) → `[32]`, 6,272 parameters');
+    // Its mirror: repeat_vector over the 64 steps, an lstm on [64, 32] (4·(32·(32 + 32) + 32)), a per-step dense back to 16.
+    expect(lstm).toContain('**repeat_vector** (decoder) → `[64, 32]`, 0 parameters');
+    expect(lstm).toContain('**lstm** (decoder) → `[64, 32]`, 8,320 parameters');
+    expect(lstm).toContain('**dense_per_step** (decoder) → `[64, 16]`, 528 parameters');
+    await client.close(uri);
   });
 });
 
@@ -138,7 +158,7 @@ describe('completion', () => {
 describe('signature help', () => {
   it('shows the parameters of the layer being called, the current one active', async () => {
     const help = await request<SignatureHelp>('textDocument/signatureHelp', { textDocument: { uri: mainUri }, position: at(mainText, 'dense(256, act', 11) });
-    expect(help.signatures[0]!.label).toBe('dense(units, act = linear, bias = true)');
+    expect(help.signatures[0]!.label).toBe('dense(units, act = linear, bias = true, per_step = false)');
     expect(help.activeParameter).toBe(1);
     const [start, end] = help.signatures[0]!.parameters![1]!.label as [number, number];
     expect(help.signatures[0]!.label.slice(start, end)).toBe('act = linear');

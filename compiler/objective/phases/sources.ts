@@ -16,6 +16,9 @@ const sources: Record<DataSource['kind'], readonly OptionSpec[]> = {
     { name: 'path', kind: 'string', default: 'required' },
     { name: 'label', kind: 'string' },
     { name: 'delimiter', kind: 'string' },
+    // A series (rows = steps, columns = channels) cut into windows of `window` steps, `stride` apart.
+    { name: 'window', kind: 'number', check: positiveInteger },
+    { name: 'stride', kind: 'number', check: positiveInteger },
   ],
   npy: [
     { name: 'path', kind: 'string', default: 'required' },
@@ -53,7 +56,32 @@ export function lowerDataSource(call: CallLike, role: 'data' | 'validate', conte
     if (!mnistFits(call, context)) return undefined;
     return { kind, split: (options.split ?? (role === 'data' ? 'train' : 'test')) as 'train' | 'test' };
   }
+  if (kind === 'csv' && !windowsFit(call, options, context)) return undefined;
   return { kind, ...options } as DataSource;
+}
+
+/** `csv(..., window = t)` gives [t, c] windows: the input must be a sequence of t steps. */
+function windowsFit(call: CallLike, options: Record<string, unknown>, context: SettingContext): boolean {
+  const window = options.window as number | undefined;
+  if (window === undefined) {
+    if (options.stride === undefined) return true;
+    context.diagnostics.push(diagnostic('AE4102', message('AE4102', { what: '`csv` option `stride`', expected: 'given with `window` (the steps between two windows)' }), call.range));
+    return false;
+  }
+  if (context.diagnostics.some((d) => d.code === 'AE4108')) return false;
+  const input = context.model.reconstructed;
+  if (!input) return true;
+  const steps = input.shape.length === 3 ? input.shape[1] : undefined;
+  if (steps === window || steps === null) return true;
+  const declared = context.model.inputs.find((i) => i.ir.name === input.name);
+  const channels = input.shape.length === 3 ? input.shape[2] : 'c';
+  context.diagnostics.push(
+    diagnostic('AE4108', message('AE4108', { source: 'csv', gives: `windows of ${window} steps`, input: input.name, declared: `${formatShape(input.shape)}` }), call.range, {
+      notes: [steps === undefined ? `a window is a sequence: declare \`input ${input.name}: [${window}, c]\`` : `declare \`input ${input.name}: [${window}, ${channels}]\`, or read \`window = ${steps}\``],
+      ...(declared ? { related: [{ message: `\`${input.name}\` declared here`, range: declared.decl.range }] } : {}),
+    }),
+  );
+  return false;
 }
 
 /** MNIST's shape is known before any file is read: 28x28 grey images (784 values), 10 classes. */

@@ -9,6 +9,9 @@ import { binarize, gaussianSample, gumbelOnehot, vectorQuantize } from './latent
 import { batchnorm, dropout, layernorm } from './normalize.js';
 import { avgpool, maxpool, unpool, upsample } from './pool.js';
 import { flatten, reshape } from './shape.js';
+import { conv1d, deconv1d } from './conv1d.js';
+import { gru, lstm } from './recurrent.js';
+import { avgpool1d, densePerStep, maxpool1d, repeatVector, unpool1d, upsample1d } from './sequence.js';
 
 export const ops: LoweringTable = {
   dense,
@@ -33,4 +36,14 @@ export const ops: LoweringTable = {
   corrupt_salt_pepper: corruptSaltPepper,
   corrupt_dropout: corruptDropout,
   clip,
+  conv1d,
+  deconv1d,
+  maxpool1d,
+  avgpool1d,
+  unpool1d,
+  upsample1d,
+  lstm,
+  gru,
+  repeat_vector: repeatVector,
+  dense_per_step: densePerStep,
 };
