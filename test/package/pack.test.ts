@@ -49,7 +49,7 @@ beforeAll(async () => {
   // --prefer-offline: tarballs come from the cache; package metadata (never cached by `npm ci`,
   // which reads the lockfile) from the registry when it is not cached.
   await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename), '@types/node@20'], project);
-}, 180_000);
+}, 400_000); // npm install: minutes on a loaded 2-core machine
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -146,7 +146,7 @@ describe('the packed package', () => {
     expect(result.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread; /m);
     expect(result.stderr).toMatch(/trained tiny: 2 steps, .* on onnx/);
     expect(result.code).toBe(0);
-  }, 180_000);
+  }, 400_000); // npm install: minutes on a loaded 2-core machine
 
   it('loads the compiler subpath without TensorFlow.js', async () => {
     writeFileSync(
