@@ -64,6 +64,9 @@ export function add(g: StepGraph, a: Sym, b: Sym): Sym {
 }
 
 export function sub(g: StepGraph, a: Sym, b: Sym): Sym {
+  // c − x as (−x) + c: ONNX Runtime's Sub broadcasts a scalar on the left element by element (1.7 ms
+  // of an 8 ms MNIST step for sigmoid's 1 − y), Neg and a scalar on the right are vectorised
+  if (a.shape.length === 0 && b.shape.length > 0) return add(g, neg(g, b), a);
   return g.emit('Sub', [a, b], broadcastShape(a.shape, b.shape), { rule: (dy) => [unbroadcast(g, dy, a), b.varying ? unbroadcast(g, neg(g, dy), b) : null] });
 }
 
