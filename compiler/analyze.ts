@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
+import { LayerBudget } from './check/expand.js';
 import { checkMemory, DEFAULT_MEMORY_LIMIT } from './check/memory.js';
 import type { CheckedModel } from './check/model.js';
 import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
@@ -93,6 +94,7 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     endColumn: range.end.column,
   });
 
+  const layerBudget = new LayerBudget();
   const models: CheckedModel[] = [];
   const irs: IRModel[] = [];
   const later: Diagnostic[] = [];
@@ -101,7 +103,7 @@ export function analyzeSource(text: string, file: string, options: AnalyzeOption
     // A model with a syntax error inside is not checked: its tree is a guess.
     if (decl.recovered || syntaxErrors.some((r) => contains(decl, r))) continue;
     if (reporter.full) break;
-    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate });
+    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate, layerBudget });
     models.push(model);
     if (errors > 0 || incomplete) continue;
     const training = lowerTraining(model);

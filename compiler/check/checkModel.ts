@@ -10,7 +10,7 @@ import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import { fromFailedImport, visibleConstants, type Env } from '../resolve/scope.js';
 import { bindContext, type ModelContext } from './context.js';
-import { expandLayers } from './expand.js';
+import { expandLayers, layerLimitNote, MAX_LAYERS, type LayerBudget } from './expand.js';
 import { Graph, type BuiltLayer } from './graph.js';
 import { buildCorruptions, checkInputs } from './inputs.js';
 import { buildLatent } from './latent.js';
@@ -28,6 +28,8 @@ export interface CheckShared {
   reporter: Reporter;
   evaluator: ConstantEvaluator;
   locate: (range: SourceRange, file: string) => IRSourceLocation;
+  /** One per analysis: the models of a file expand to MAX_LAYERS layers in all. */
+  layerBudget: LayerBudget;
 }
 
 export interface CheckedModelResult {
@@ -43,7 +45,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const errorsBefore = shared.reporter.errors;
   const file = env.scope.file;
   const graph = new Graph(shared.reporter, shared.locate);
-  const ctx: ModelContext = { reporter: shared.reporter, evaluator: shared.evaluator, env, graph, decl, file };
+  const ctx: ModelContext = { reporter: shared.reporter, evaluator: shared.evaluator, env, graph, decl, file, layerBudget: shared.layerBudget };
   const members = collectMembers(decl, shared.reporter, file);
   const inputs = checkInputs(ctx, members.inputs);
   const names = new TensorNames(shared.reporter, file);
@@ -104,6 +106,16 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   // ---- encoder
   const encoderInstances = expandLayers(members.encoder?.layers ?? [], env, ctx) ?? undefined;
   if (!encoderInstances) return finish();
+  // A mirror copies the encoder's layers: charged now, before the encoder's graph is built, so a
+  // mirrored encoder at the limit is refused at once rather than after building half of it.
+  const decoderMirrors = members.decoder?.mirror !== undefined && !members.decoder.recovered;
+  if (decoderMirrors && !shared.layerBudget.take(encoderInstances.length)) {
+    shared.reporter.report('AE2022', members.decoder!.mirror!, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), {
+      file,
+      notes: [layerLimitNote, `this mirror copies the encoder's ${encoderInstances.length.toLocaleString('en-US')} layers`],
+    });
+    return finish();
+  }
   const encoderLayers = encoderLayerNumbers(encoderInstances);
   const pools: BuiltLayer[] = [];
   const encoder = buildStack(ctx, encoderInstances, {
