@@ -132,6 +132,17 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const weightedEncoderLayers = encoderInstances.filter((i) => i.op.weighted).length;
   const latent = buildLatent(ctx, members.latent, encoder.last, weightedEncoderLayers);
   if (!latent) return finish();
+  // `identity` on an empty encoder makes the code the input itself: there is no code node for the
+  // IR to name (it once failed the schema after a clean check), and nothing is compressed.
+  const latentInput = inputs.inputs.find((i) => i.ir.name === latent.out.id);
+  if (latentInput) {
+    shared.reporter.report('AE3015', members.latent.value, message('AE3015', { latent: members.latent.name.name, input: latentInput.ir.name }), {
+      file,
+      related: [{ message: 'the encoder, with no layer', range: (members.encoder ?? decl.name).range }],
+      notes: ['give the encoder a layer, or make the latent a layer of its own (`latent z = dense(32)`)'],
+    });
+    return finish();
+  }
   model.latent = latent.latent;
   names.add(
     {
