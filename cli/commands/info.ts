@@ -53,6 +53,11 @@ const dataOption = {
   },
 } as const satisfies OptionSpecs;
 
+/** Outputs are not written through a symbolic link, nor out of the working directory through one. */
+const forceOption = {
+  force: { type: 'boolean', description: 'write even where -o is a symbolic link (replacing the link) or leads out of the working directory through one' },
+} as const;
+
 /** The memory a model may need to train (AE3014) before the compiler refuses it. */
 const memoryOption = {
   'max-memory': {
@@ -109,6 +114,7 @@ export const commandInfo = {
     options: {
       ...modelOption,
       out: { type: 'string', short: 'o', value: 'FILE.json', default: 'standard output', description: 'write the IR to this file' },
+      ...forceOption,
       ...memoryOption,
     },
   },
@@ -185,6 +191,7 @@ export const commandInfo = {
         default: 'model: input → reconstruction and code',
         description: 'export one half: encoder (input → code) or decoder (code → reconstruction); onnx only',
       },
+      ...forceOption,
     },
   },
   sample: {
