@@ -87,3 +87,20 @@ describe('names of Object.prototype as inputs', () => {
     }
   });
 });
+
+describe('a subtracted loss term', () => {
+  const loss = (objective: string) => model(`  encoder { dense(4) }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = ${objective}`);
+
+  it('is AE4016 at the term: `mse(x_hat, x) - l2(z)` is unbounded below', () => {
+    const analysis = analyze(loss('mse(x_hat, x) - l2(z)'));
+    expect(codes(analysis)).toEqual(['AE4016@7:26']);
+    expect(analysis.diagnostics[0]!.message).toBe('`l2` is subtracted (its weight is -1): the loss has no lower bound, so training would make this term as large as it can');
+    expect(analysis.irs).toEqual([]);
+  });
+
+  it('sums the weights of one call written twice, and leaves positive weights alone', () => {
+    expect(codes(analyze(loss('mse(x_hat, x) + 0.5 * l2(z) - 0.25 * l2(z)')))).toEqual([]);
+    expect(codes(analyze(loss('mse(x_hat, x) + 0.5 * l2(z) - 0.75 * l2(z)')))).toEqual(['AE4016@7:32']);
+    expect(codes(analyze(loss('-(-mse(x_hat, x))')))).toEqual([]);
+  });
+});
