@@ -44,10 +44,15 @@ export const MAX_LAYERS = 10_000;
 /** The layers a file's check has expanded so far (one per analysis, shared by its models). */
 export class LayerBudget {
   used = 0;
+  /** A take did not fit: nothing more is expanded in this file (not even to check names). */
+  spent = false;
 
   /** Takes `added` layers if they fit. */
   take(added: number): boolean {
-    if (this.used + added > MAX_LAYERS) return false;
+    if (this.used + added > MAX_LAYERS) {
+      this.spent = true;
+      return false;
+    }
     this.used += added;
     return true;
   }
