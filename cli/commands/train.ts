@@ -12,7 +12,7 @@ import { recordedBackend } from '../../runtime/train/overrides.js';
 import type { IRModel } from '../../ir/types.js';
 import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
-import { evaluate, imageLayout, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
+import { evaluate, imageLayout, isPicture, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { bytesFlag, integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import { checkRunArgument, checkSpecArgument } from '../paths.js';
@@ -72,10 +72,13 @@ export const trainCommand: Command = {
         }),
       );
       const last = result.metrics[result.metrics.length - 1];
-      const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
+      // --limit cuts the validation data too: said here, so that this val_loss and the held-out
+      // figure below (on up to HELD_OUT_LIMIT samples) do not silently disagree.
+      const limitedValidation = result.overrides.limit !== undefined ? ` (validation limited to ${result.overrides.limit} samples by --limit)` : '';
+      const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}${limitedValidation}` : ''}` : '';
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
       try {
-        await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
+        await reportHeldOut(ir, result.program, runDir, io, result.overrides.data, result.overrides.limit);
         await recordUses(ir, result.program, runDir, io);
       } finally {
         result.program.dispose();
@@ -90,16 +93,17 @@ export const trainCommand: Command = {
  * After training: the reconstruction error on held-out data (the last phase's `validate`, else the
  * training data) in the input's own scale, and, for image inputs, `reconstructions.png` in the run.
  */
-async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined): Promise<void> {
+async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined, limit: number | undefined): Promise<void> {
   const phase = ir.phases[ir.phases.length - 1];
   const source = phase?.validate ?? dataFlag ?? phase?.data;
   if (source === undefined) return;
   const { data: input, labels } = modelInputs(ir);
   const dataset = await loadDataset(source, input, { cwd: io.cwd, limit: HELD_OUT_LIMIT, ...(labels ? { labelsInput: labels } : {}) });
   const evaluation = evaluate(program, dataset);
-  io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
+  const limitNote = limit !== undefined && evaluation.samples > limit ? `, not limited by --limit` : '';
+  io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples${limitNote}): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
   const layout = imageLayout(input);
-  if (layout === undefined) return;
+  if (layout === undefined || !isPicture(layout)) return;
   await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
   io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
 }
