@@ -38,7 +38,7 @@ const backendOptions = {
   threads: {
     type: 'string',
     value: 'N',
-    default: 'the AE_THREADS environment variable, else every core',
+    default: 'the AE_THREADS environment variable, else every core (train: one for a model under a million multiply-adds per sample)',
     description: 'threads of the wasm backend (at most 8)',
   },
   quiet: { type: 'boolean', short: 'q', description: 'do not print the backend line or training progress' },

@@ -15,11 +15,14 @@ import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
-/** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet. */
-export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
+/** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet.
+ *  `defaultThreads` (train's, from the model's size) applies when neither --threads nor
+ *  AE_THREADS says. */
+export async function useBackend(args: ParsedArgs, io: CliIO, options: { defaultThreads?: number } = {}): Promise<string> {
   const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
   const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const threads = integerFlag(args, 'threads', { min: 1 });
+  const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
+  const threads = integerFlag(args, 'threads', { min: 1 }) ?? (fromEnvironment ? undefined : options.defaultThreads);
   const selection = await selectBackend(choice as BackendName | 'auto', { ...(log ? { log } : {}), ...(threads !== undefined ? { threads } : {}) });
   return selection.name;
 }

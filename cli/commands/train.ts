@@ -19,6 +19,7 @@ import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useBackend } from './run-support.js';
+import { defaultThreads } from '../../runtime/train/threads.js';
 import { hasCodebook, trainingData, writeCodeUsage } from './uses-support.js';
 import { writeRunCurves } from '../../runtime/plots/index.js';
 import { commandInfo } from './info.js';
@@ -53,7 +54,7 @@ export const trainCommand: Command = {
       }
       // A resumed run continues on the backend it started on unless --backend says otherwise.
       const startedOn = resumeDir !== undefined && args.flags.backend === undefined ? await recordedBackend(resolve(io.cwd, resumeDir)) : undefined;
-      const backend = await useBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io);
+      const backend = await useBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io, { defaultThreads: defaultThreads(ir) });
       const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
       const result = await removingIfEmpty(runDir, () =>
         train({
