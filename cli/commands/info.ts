@@ -158,6 +158,7 @@ export const commandInfo = {
     arguments: [RUN_DIR],
     options: {
       out: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the codes: FILE.npy (shape [samples, ...code]) or FILE.csv (one row per sample); required' },
+      codes: { type: 'boolean', description: "write code indices instead of vectors: a vq latent's codebook index at each position, a onehot latent's cluster" },
       ...dataOption,
       ...limitOption,
       ...backendOptions,
