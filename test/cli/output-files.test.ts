@@ -95,6 +95,35 @@ describe('writeOutputFiles on a full disk', () => {
   });
 });
 
+/** A run directory assembled by hand from `source`'s IR and weights of `fill` (one NaN where asked). */
+async function handRun(name: string, source: string, nanIn?: number): Promise<IRModel> {
+  writeFileSync(join(cwd, `${name}.ae`), source);
+  expect((await ae('compile', `${name}.ae`, '-o', `${name}.json`)).code).toBe(0);
+  const ir = JSON.parse(readFileSync(join(cwd, `${name}.json`), 'utf8')) as IRModel;
+  const run = join(cwd, name);
+  mkdirSync(run);
+  writeFileSync(join(run, 'model.ir.json'), JSON.stringify(ir));
+  const tensors = Object.fromEntries(
+    ir.parameters.map((p, index) => {
+      const data = new Float32Array(p.shape.reduce((a, b) => a * b, 1)).fill(0.1);
+      if (index === nanIn) data[1] = Number.NaN;
+      return [p.id, { dtype: 'F32' as const, shape: [...p.shape], data }];
+    }),
+  );
+  writeFileSync(join(run, 'weights.safetensors'), encodeSafetensors(tensors));
+  return ir;
+}
+
+describe('ae export --format pytorch without a train.py', () => {
+  it('says on stderr why train.py is not written (a contractive loss), and writes model.py and the weights', async () => {
+    await handRun('cae', MODEL.replace('loss = bce(x_hat, x)', 'loss = bce(x_hat, x) + 1e-4 * contractive(z, x)'));
+    const result = await ae('export', 'cae', '--format', 'pytorch', '-o', 'cae-torch');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^ae export: no train\.py: .*contractive.* \(model\.py and the weights are written\)\nwrote cae-torch\n$/);
+    expect(readdirSync(join(cwd, 'cae-torch')).sort()).toEqual(['model.py', 'weights.safetensors']);
+  });
+});
+
 describe('ae export of non-finite weights', () => {
   it('refuses weights with a NaN, writing nothing', async () => {
     expect((await ae('compile', 'm.ae', '-o', 'ir.json')).code).toBe(0);
