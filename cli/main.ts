@@ -1,5 +1,5 @@
 // `ae`: the entry point. Dispatches to one command per file; turns misuse into exit 2 with usage.
-import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
+import { EXIT_INPUT_ERROR, EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { commands, type CommandEntry } from './commands/index.js';
 import { commandHelp, overview } from './help.js';
 import { packageVersion } from './version.js';
@@ -44,7 +44,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr(`ae ${command.name}: ${error.message}\nusage: ${command.usage}\nRun 'ae help ${command.name}' for its options.\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    // Whatever a command did not foresee is still one line, never a stack trace (AE_DEBUG=1 shows it).
+    const text = error instanceof Error ? error.message : String(error);
+    io.stderr(`ae ${command.name}: error: ${text.split('\n')[0]}\n`);
+    if (io.env?.AE_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return EXIT_INPUT_ERROR;
   }
 }
 

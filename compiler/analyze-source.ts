@@ -6,6 +6,7 @@
 // disk host is in analyze.ts, an in-memory file set (the browser's) in resolve/memory-host.ts.
 import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
+import { LayerBudget } from './check/expand.js';
 import { checkMemory, DEFAULT_MEMORY_LIMIT } from './check/memory.js';
 import type { CheckedModel } from './check/model.js';
 import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
@@ -91,6 +92,7 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
     endColumn: range.end.column,
   });
 
+  const layerBudget = new LayerBudget();
   const models: CheckedModel[] = [];
   const irs: IRModel[] = [];
   const later: Diagnostic[] = [];
@@ -99,9 +101,14 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
     // A model with a syntax error inside is not checked: its tree is a guess.
     if (decl.recovered || syntaxErrors.some((r) => contains(decl, r))) continue;
     if (reporter.full) break;
-    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate });
+    const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate, layerBudget });
     models.push(model);
-    if (errors > 0 || incomplete) continue;
+    if (errors > 0 || incomplete) {
+      // The loss and train settings still have their own mistakes reported (issue 22), those that
+      // do not depend on the parts that failed: a cascade of "unknown tensor" would not help.
+      later.push(...lowerTraining(model).diagnostics.filter((d) => independentOfModel.has(d.code)));
+      continue;
+    }
     const training = lowerTraining(model);
     later.push(...training.diagnostics);
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
@@ -127,6 +134,11 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
   const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
   return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };
 }
+
+/** Codes of the loss and the train settings that a model's own errors cannot cause: unknown loss
+ *  functions and options, unknown or repeated train settings, optimisers, data sources and options. */
+// (Numbers, not code strings: this is a filter, not a place that reports them.)
+const independentOfModel: ReadonlySet<string> = new Set([4001, 4003, 4016, 4101, 4102, 4103, 4104, 4105, 4106].map((n) => `AE${n}`));
 
 /** AE4109 at the phase that cannot train (its `train` member, or the model's name for the default phase). */
 function unplannable(model: CheckedModel, phaseIndex: number, message: string): Diagnostic {

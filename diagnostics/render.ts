@@ -48,7 +48,14 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   return [...count('error', 'error'), ...count('warning', 'warning'), ...count('info', 'note')].join(', ');
 }
 
-/** The first line of the range under a gutter, and carets under the range (at least one). */
+/** The widest excerpt of a source line shown: a one-line file of 32 KB once printed its whole line
+ *  under each of its thousands of errors (and ran out of string length). */
+export const MAX_EXCERPT_COLUMNS = 120;
+/** How much of a long line is kept before the caret, for context. */
+const CONTEXT_BEFORE = 40;
+
+/** The first line of the range under a gutter, and carets under the range (at least one). A line
+ *  over MAX_EXCERPT_COLUMNS is cut to a window around the caret, with `…` where it was cut. */
 function excerpt(source: string | undefined, range: SourceRange, paint: (s: string) => string): string[] {
   if (source === undefined) return [];
   const lineText = sourceLines(source)[range.start.line - 1];
@@ -57,9 +64,14 @@ function excerpt(source: string | undefined, range: SourceRange, paint: (s: stri
   const pad = ' '.repeat(gutter.length);
   const startColumn = range.start.column;
   const endColumn = range.end.line === range.start.line ? range.end.column : lineText.length + 1;
-  const width = Math.max(1, endColumn - startColumn);
-  const shown = lineText.replace(/\t/g, ' ');
-  return [`${pad} |`, `${gutter} | ${shown}`, `${pad} | ${' '.repeat(startColumn - 1)}${paint('^'.repeat(width))}`];
+  const from = lineText.length <= MAX_EXCERPT_COLUMNS ? 0 : Math.max(0, Math.min(startColumn - 1 - CONTEXT_BEFORE, lineText.length - MAX_EXCERPT_COLUMNS));
+  const to = Math.min(lineText.length, from + MAX_EXCERPT_COLUMNS);
+  const before = from > 0 ? '…' : '';
+  const after = to < lineText.length ? '…' : '';
+  const shown = before + lineText.slice(from, to).replace(/\t/g, ' ') + after;
+  const caretAt = startColumn - 1 - from + before.length;
+  const width = Math.max(1, Math.min(endColumn, to + 1) - startColumn);
+  return [`${pad} |`, `${gutter} | ${shown}`, `${pad} | ${' '.repeat(caretAt)}${paint('^'.repeat(width))}`];
 }
 
 /** The last source split into lines: every diagnostic of a file shows a line of it, and splitting

@@ -6,8 +6,9 @@ import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/dia
 import { message } from '../diagnostics/message.js';
 import { AstBuilder } from './build-ast/index.js';
 import type { DeclarationCstNode, FileCstNode } from './cst.js';
-import { aeParser } from './parser.js';
+import { aeParser, ParseBudgetSpent, PARSE_ERROR_BUDGET } from './parser.js';
 import { LineMap } from './positions.js';
+import { capSyntaxErrors, MAX_SYNTAX_ERRORS } from './syntax-cap.js';
 import { limitNesting, MAX_NESTING, type NestingCut } from './nesting.js';
 import { lexDiagnostics, parseDiagnostics, unterminatedDiagnostics } from './syntax-errors.js';
 import { aeLexer, BlockComment, COMMENT_GROUP, UnterminatedBlockComment } from './tokens.js';
@@ -20,6 +21,8 @@ export interface ParseResult {
   parseErrors: IRecognitionException[];
   /** Places nested past MAX_NESTING, left out of the parse (grammar/nesting.ts). */
   nestingCuts: NestingCut[];
+  /** Where the parser stopped reading after PARSE_ERROR_BUDGET errors (a token), if it did. */
+  stoppedAt?: IToken;
 }
 
 /** Lex and parse; the CST is always present (possibly partial). */
@@ -27,14 +30,35 @@ export function parse(text: string): ParseResult {
   const lexed = aeLexer.tokenize(text);
   const limited = limitNesting(lexed.tokens);
   aeParser.input = limited.tokens;
-  const cst = aeParser.file() as FileCstNode;
+  // Chevrotain's recognition errors are Errors, and capturing each one's stack trace was most of
+  // the time a file full of syntax errors took; nobody reads those traces.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  aeParser.completedDeclarations = [];
+  aeParser.savedErrors = 0;
+  let cst: FileCstNode;
+  let stoppedAt: IToken | undefined;
+  try {
+    cst = aeParser.file() as FileCstNode;
+  } catch (error) {
+    // The error budget was spent (grammar/parser.ts): the tree is the declarations completed so
+    // far, and the stop is reported instead of the rest (grammar/syntax-cap.ts).
+    if (!(error instanceof ParseBudgetSpent)) throw error;
+    stoppedAt = error.token;
+    cst = { name: 'file', children: { declaration: aeParser.completedDeclarations } } as FileCstNode;
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+    aeParser.completedDeclarations = [];
+  }
+  const parseErrors = [...aeParser.errors];
   return {
     cst,
     tokens: limited.tokens,
     nestingCuts: limited.cuts,
     comments: lexed.groups[COMMENT_GROUP] ?? [],
     lexErrors: lexed.errors,
-    parseErrors: [...aeParser.errors],
+    parseErrors,
+    ...(stoppedAt ? { stoppedAt } : {}),
   };
 }
 
@@ -56,13 +80,25 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);
     const cut = (d: Diagnostic): boolean => parsed.nestingCuts.some((c) => d.range.start.offset >= c.keptFrom && d.range.start.offset <= c.resumedAt);
+    // Lex errors are in source order: past the first MAX_SYNTAX_ERRORS none can be shown, so a
+    // megabyte of stray characters is counted, not made into half a million diagnostics.
+    const lexShown = parsed.lexErrors.slice(0, MAX_SYNTAX_ERRORS);
+    const unmadeLex = parsed.lexErrors[MAX_SYNTAX_ERRORS];
     const diagnostics = [
-      ...lexDiagnostics(parsed.lexErrors, lines),
+      ...lexDiagnostics(lexShown, lines),
       ...unterminatedDiagnostics(parsed.tokens, parsed.comments, lines),
       ...[...parseDiagnostics(parsed.parseErrors, parsed.tokens, lines, parsed.lexErrors), ...built.diagnostics].filter((d) => !cut(d)),
       ...nestingDiagnostics(parsed.nestingCuts, lines),
     ];
-    return { ast: built.ast, diagnostics: sortDiagnostics(diagnostics) };
+    const capped = capSyntaxErrors(
+      {
+        sorted: sortDiagnostics(diagnostics),
+        unmade: { count: parsed.lexErrors.length - lexShown.length, firstOffset: unmadeLex?.offset ?? 0 },
+        ...(parsed.stoppedAt ? { stopped: { offset: parsed.stoppedAt.startOffset, errors: PARSE_ERROR_BUDGET } } : {}),
+      },
+      lines,
+    );
+    return { ast: built.ast, diagnostics: capped };
   } catch (error) {
     // A bug in the front end must not take the caller down: report it where the user can see it.
     const everything = lines.range(0, 0);

@@ -32,13 +32,40 @@ const chaining = [t.Plus, t.Minus, t.Star, t.Slash, t.Dot];
 const operandStarts = [t.Identifier, t.NumberLiteral, t.StringLiteral, t.True, t.False, t.ReferableKeyword];
 const operandEnds = [...operandStarts, ...closers];
 
-const isAny = (token: IToken, types: readonly TokenType[]): boolean => types.some((type) => tokenMatcher(token, type));
+/** What a token type is to the nesting count, worked out once per type: tokenMatcher (which knows
+ *  the token categories) for every class of every token was most of this pass's time. */
+interface TokenClass {
+  opener: boolean;
+  closer: boolean;
+  chaining: boolean;
+  operandStart: boolean;
+  operandEnd: boolean;
+  separator: boolean;
+}
+const classes = new Map<TokenType, TokenClass>();
+
+function classOf(token: IToken): TokenClass {
+  let known = classes.get(token.tokenType);
+  if (known === undefined) {
+    const isAny = (types: readonly TokenType[]): boolean => types.some((type) => tokenMatcher(token, type));
+    known = {
+      opener: isAny(openers),
+      closer: isAny(closers),
+      chaining: isAny(chaining),
+      operandStart: isAny(operandStarts),
+      operandEnd: isAny(operandEnds),
+      separator: isSeparator(token),
+    };
+    classes.set(token.tokenType, known);
+  }
+  return known;
+}
 
 /** `,`, `=`, `:` and the keywords that begin a declaration or member (not `true` or `encoder`,
  *  which are operands). */
 function isSeparator(token: IToken): boolean {
   if (tokenMatcher(token, t.Comma) || tokenMatcher(token, t.Binder)) return true;
-  return tokenMatcher(token, t.Keyword) && !isAny(token, operandStarts);
+  return tokenMatcher(token, t.Keyword) && !operandStarts.some((type) => tokenMatcher(token, type));
 }
 
 /** The tokens within the limit, and one cut per place that went past it. Linear in the tokens. */
@@ -48,7 +75,6 @@ export function limitNesting(tokens: readonly IToken[], limit = MAX_NESTING): { 
   // Operators chained in each open bracket (index 0: outside every bracket), and their sum.
   const chains: number[] = [0];
   let chained = 0;
-  let previous: IToken | undefined;
   // While cutting: brackets opened inside the cut, and the cut being extended.
   let cut: NestingCut | undefined;
   let cutDepth = 0;
@@ -59,36 +85,38 @@ export function limitNesting(tokens: readonly IToken[], limit = MAX_NESTING): { 
   };
   const depth = (): number => chains.length - 1 + chained;
 
+  let previousClass: TokenClass | undefined;
   for (const token of tokens) {
-    const newItem = isSeparator(token) || (isAny(token, operandStarts) && previous !== undefined && isAny(previous, operandEnds));
+    const kind = classOf(token);
+    const newItem = kind.separator || (kind.operandStart && previousClass !== undefined && previousClass.operandEnd);
     if (cut) {
-      if (isAny(token, openers)) cutDepth++;
-      else if (isAny(token, closers) && cutDepth > 0) cutDepth--;
-      else if (isAny(token, closers) || (newItem && cutDepth === 0)) {
+      if (kind.opener) cutDepth++;
+      else if (kind.closer && cutDepth > 0) cutDepth--;
+      else if (kind.closer || (newItem && cutDepth === 0)) {
         cut.resumedAt = token.startOffset;
         cut = undefined;
       }
       if (cut) {
         cut.end = token.startOffset + token.image.length;
-        previous = token;
+        previousClass = kind;
         continue;
       }
     }
     if (newItem) resetChain();
-    if (isAny(token, openers)) {
+    if (kind.opener) {
       chains.push(0);
-    } else if (isAny(token, closers)) {
+    } else if (kind.closer) {
       if (chains.length > 1) chained -= chains.pop()!;
       chains[chains.length - 1]!++;
       chained++;
-    } else if (isAny(token, chaining)) {
+    } else if (kind.chaining) {
       chains[chains.length - 1]!++;
       chained++;
     }
     // A closer is always kept (it only ends what its opener began); the next step past it is cut.
-    if (depth() > limit && !isAny(token, closers)) {
+    if (depth() > limit && !kind.closer) {
       // Undo this token's step and leave it out with the rest of its item.
-      const opener = isAny(token, openers);
+      const opener = kind.opener;
       if (opener) chains.pop();
       else {
         chains[chains.length - 1]!--;
@@ -98,11 +126,11 @@ export function limitNesting(tokens: readonly IToken[], limit = MAX_NESTING): { 
       cut = { token, end: token.startOffset + token.image.length, keptFrom: last ? last.startOffset : 0, resumedAt: Infinity };
       cutDepth = opener ? 1 : 0;
       cuts.push(cut);
-      previous = token;
+      previousClass = kind;
       continue;
     }
     kept.push(token);
-    previous = token;
+    previousClass = kind;
   }
   return { tokens: kept, cuts };
 }

@@ -6,6 +6,7 @@
 import type { CstNode, IOrAlt, IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { CstParser } from './chevrotain.js';
 import * as t from './tokens.js';
+import type { DeclarationCstNode } from './cst.js';
 import { errorMessageProvider, takeMismatchExpectation } from './messages.js';
 
 type Alternatives = IOrAlt<unknown>[];
@@ -18,6 +19,20 @@ export interface MismatchError extends IRecognitionException {
 /** Chevrotain's (untyped) hook that records each recognition error. */
 interface ErrorSaver {
   SAVE_ERROR(error: IRecognitionException): IRecognitionException;
+}
+
+/** How many recognition errors the parser collects before it stops reading: error recovery costs
+ *  tens of microseconds an error, and nobody reads the thousandth. Ten times the errors shown
+ *  (grammar/syntax-cap.ts), so that cascades and duplicates filtered out later still leave the
+ *  first hundred real ones. */
+export const PARSE_ERROR_BUDGET = 1_000;
+
+/** Thrown when the budget is spent. Not a recognition exception, so Chevrotain's recovery lets it
+ *  out of every rule; parse() catches it and keeps the declarations completed before it. */
+export class ParseBudgetSpent extends Error {
+  constructor(readonly token: IToken) {
+    super('too many syntax errors');
+  }
 }
 
 export class AeParser extends CstParser {
@@ -55,10 +70,18 @@ export class AeParser extends CstParser {
    *  the parser's cost was the garbage collector copying that CST around). Unset: a full CST. */
   declarationSink: ((node: CstNode) => void) | undefined = undefined;
 
+  /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
+   *  and the errors saved; both emptied by parse() before each parse. */
+  completedDeclarations: DeclarationCstNode[] = [];
+  savedErrors = 0;
+
   file = this.RULE('file', () => {
     this.MANY(() => {
       const node = this.SUBRULE(this.declaration);
-      this.ACTION(() => this.declarationSink?.(node));
+      this.ACTION(() => {
+        this.declarationSink?.(node);
+        this.completedDeclarations.push(node as DeclarationCstNode);
+      });
     });
   });
 
@@ -428,7 +451,9 @@ export class AeParser extends CstParser {
   SAVE_ERROR(error: IRecognitionException): IRecognitionException {
     const expected = takeMismatchExpectation();
     if (expected !== undefined && error.name === 'MismatchedTokenException') (error as MismatchError).expectedTokenType = expected;
-    return (CstParser.prototype as unknown as ErrorSaver).SAVE_ERROR.call(this, error);
+    const saved = (CstParser.prototype as unknown as ErrorSaver).SAVE_ERROR.call(this, error);
+    if (++this.savedErrors >= PARSE_ERROR_BUDGET) throw new ParseBudgetSpent(error.token);
+    return saved;
   }
 
   /** The token before the current one; the message provider quotes it ("after `+`"). */

@@ -194,4 +194,11 @@ export const aeLexer: InstanceType<typeof Lexer> = new OffsetLexer(allTokens, {
   positionTracking: 'onlyOffset',
   // Every pattern is optimisable (first-character dispatch); fail loudly if a new one is not.
   ensureOptimizations: true,
+  // The message of a lex error is never read (grammar/syntax-errors.ts words its own from the
+  // offset), and building Chevrotain's for each of a megabyte of stray characters was most of the
+  // lexer's time on such a file.
+  errorMessageProvider: {
+    buildUnexpectedCharactersMessage: () => 'unexpected character',
+    buildUnableToPopLexerModeMessage: () => 'unable to pop a lexer mode',
+  },
 });

@@ -134,6 +134,10 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
     const nodes = ir.nodes.filter((n) => chosen.has(n));
     const decoderInput = decoderSide[0]!.inputs[0]!;
     const layerCode = encoderSide[encoderSide.length - 1]!.id;
+    // The twin must undo the layer: read its code, give back its input. A written decoder that is
+    // not the encoder's mirror once passed here and failed in tfjs ("inner shapes (6) and (3)").
+    const mismatch = twinMismatch(ir, encoderSide, decoderSide);
+    if (mismatch) return `greedy layer ${layer}: ${mismatch}; write the decoder as the encoder's mirror (or \`decoder = mirror(encoder)\`)`;
     const rename = new Map(decoderInput === layerCode ? [] : [[decoderInput, layerCode] as const]);
     if (layer > 0 && corruption.length > 0) {
       for (const [from, to] of corrupt.skipClips) rename.set(from, to === corrupt.input ? codeId! : to);
@@ -154,6 +158,19 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
     });
   }
   return stages;
+}
+
+/** Why a greedy layer's decoder twin does not map the layer's code back to the layer's input. */
+function twinMismatch(ir: IRModel, encoderSide: readonly IRNode[], decoderSide: readonly IRNode[]): string | undefined {
+  const shapes = new Map<string, readonly (number | null)[]>([...ir.inputs.map((i) => [i.name, i.shape] as const), ...ir.nodes.map((n) => [n.id, n.shape] as const)]);
+  const text = (shape: readonly (number | null)[] | undefined) => (shape ? `[${shape.slice(1).join(', ')}]` : 'an unknown shape');
+  const layerIn = shapes.get(encoderSide[0]!.inputs[0]!);
+  const code = encoderSide[encoderSide.length - 1]!.shape;
+  const twinIn = shapes.get(decoderSide[0]!.inputs[0]!);
+  const twinOut = decoderSide[decoderSide.length - 1]!.shape;
+  const same = (a: readonly (number | null)[] | undefined, b: readonly (number | null)[] | undefined) => a !== undefined && b !== undefined && a.join() === b.join();
+  if (same(twinIn, code) && same(twinOut, layerIn)) return undefined;
+  return `its decoder twin maps ${text(twinIn)} to ${text(twinOut)}, but must map the layer's code ${text(code)} back to its input ${text(layerIn)}`;
 }
 
 interface CorruptionChain {

@@ -1,10 +1,10 @@
 // `ae compile FILE [--model NAME] [-o OUT]`: the model's IR as JSON (stdout by default).
 // A file with several models needs --model: the runtime reads one model per IR file.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serializeIR } from '../../compiler/emit-ir.js';
 import { bytesFlag, parseArgs, stringFlag } from '../args.js';
 import { checkOutputFile, checkSpecArgument } from '../paths.js';
+import { OutputError, writeOutputFiles } from '../output-files.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { loadAnalysis, modelNames } from './load-models.js';
@@ -34,8 +34,17 @@ export const compileCommand: Command = {
     const ir = analysis.irs[0];
     if (!ir) return EXIT_INPUT_ERROR;
     const text = serializeIR(ir);
-    if (out === undefined) io.stdout(text);
-    else await writeFile(resolve(io.cwd, out), text);
+    if (out === undefined) {
+      io.stdout(text);
+      return EXIT_OK;
+    }
+    try {
+      await writeOutputFiles([{ shown: out, path: resolve(io.cwd, out), data: text }], { cwd: io.cwd, force: args.flags.force === true });
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      io.stderr(`ae compile: ${error.message}\n`);
+      return EXIT_INPUT_ERROR;
+    }
     return EXIT_OK;
   },
 };

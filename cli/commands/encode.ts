@@ -1,7 +1,7 @@
 // `ae encode RUN --data SRC -o FILE.npy|FILE.csv`: the latent code of every sample.
 import { resolve } from 'node:path';
 import { writeCsv, writeNpy } from '../../runtime/io/index.js';
-import { encode, loadRun } from '../../runtime/tasks/index.js';
+import { encode, encodeCodes, loadRun } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
@@ -25,12 +25,13 @@ export const encodeCommand: Command = {
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
       try {
         const dataset = await dataFor(run, args, io, limit !== undefined ? { limit } : {});
-        const codes = encode(run.program, dataset);
+        const indices = args.flags.codes === true;
+        const codes = indices ? encodeCodes(run.program, dataset) : encode(run.program, dataset);
         const flatShape = [codes.shape[0]!, codes.shape.slice(1).reduce((a, b) => a * b, 1)];
         const path = resolve(io.cwd, out);
         if (out.endsWith('.npy')) await writeNpy(path, codes.values, codes.shape);
-        else await writeCsv(path, codes.values, flatShape, Array.from({ length: flatShape[1]! }, (_, i) => `z${i}`));
-        io.stderr(`wrote ${codes.shape[0]} codes of shape [${codes.shape.slice(1).join(', ')}] to ${out}\n`);
+        else await writeCsv(path, codes.values, flatShape, Array.from({ length: flatShape[1]! }, (_, i) => (indices ? `code${i}` : `z${i}`)));
+        io.stderr(`wrote ${codes.shape[0]} ${indices ? 'code indices' : 'codes'} of shape [${codes.shape.slice(1).join(', ')}] to ${out}\n`);
         if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, data: dataset.name, codes: codes.shape[0], shape: codes.shape.slice(1), out: path })}\n`);
         return EXIT_OK;
       } finally {

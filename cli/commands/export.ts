@@ -2,7 +2,7 @@
 // stacks (docs/export.md). The exporters (export/) take only the IR and plain weight arrays; this
 // command reads those from the run directory.
 import { mkdirSync, statSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exportOnnx } from '../../export/onnx/index.js';
 import { exportPytorch } from '../../export/pytorch/index.js';
@@ -17,6 +17,7 @@ import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { packageVersion } from '../version.js';
 import { checkOutputFile, checkParentDirectory, checkRunArgument } from '../paths.js';
+import { OutputError, writeOutputFiles, type OutputOptions } from '../output-files.js';
 import { reportingUserErrors } from './run-support.js';
 import { commandInfo } from './info.js';
 
@@ -41,10 +42,20 @@ export const exportCommand: Command = {
       const dir = resolve(io.cwd, runDir);
       const ir = await readIRFile(join(dir, IR_FILE));
       const weights = await readWeights(dir);
+      const nonFinite = nonFiniteWeight(weights);
+      if (nonFinite) {
+        io.stderr(`ae export: the weights of ${ir.model} are not finite (${nonFinite}); nothing was written (\`ae eval\` refuses them too: retrain, or resume from an earlier checkpoint)\n`);
+        return EXIT_INPUT_ERROR;
+      }
+      const output = { cwd: io.cwd, force: args.flags.force === true };
       try {
-        if (format === 'onnx') await writeOnnx(ir, weights, part, resolve(io.cwd, out));
-        else await writePytorch(ir, weights, resolve(io.cwd, out), io);
+        if (format === 'onnx') await writeOnnx(ir, weights, part, out, output);
+        else await writePytorch(ir, weights, out, io, output);
       } catch (error) {
+        if (error instanceof OutputError) {
+          io.stderr(`ae export: ${error.message}\n`);
+          return EXIT_INPUT_ERROR;
+        }
         if (!(error instanceof ExportError)) throw error;
         io.stderr(`ae export: ${ir.model} does not export to ${format === 'onnx' ? 'ONNX' : 'PyTorch'}: ${error.message}\n`);
         return EXIT_INPUT_ERROR;
@@ -62,13 +73,27 @@ async function readWeights(dir: string): Promise<Weights> {
   return new Map(Object.entries(tensors).map(([id, t]) => [id, { shape: t.shape, values: Float32Array.from(t.data) }]));
 }
 
-async function writeOnnx(ir: IRModel, weights: Weights, part: ModelPart, path: string): Promise<void> {
-  await writeFile(path, exportOnnx(ir, weights, { part, version: await packageVersion() }));
+/** The first weight that is NaN or infinite, as `id[index] = value`: such a file would load and
+ *  then compute NaN everywhere, so it is not written. */
+function nonFiniteWeight(weights: Weights): string | undefined {
+  for (const [id, { values }] of weights) {
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return `${id}[${i}] is ${values[i]}`;
+  }
+  return undefined;
 }
 
-async function writePytorch(ir: IRModel, weights: Weights, dir: string, io: CliIO): Promise<void> {
+async function writeOnnx(ir: IRModel, weights: Weights, part: ModelPart, out: string, output: OutputOptions): Promise<void> {
+  const data = exportOnnx(ir, weights, { part, version: await packageVersion() });
+  await writeOutputFiles([{ shown: out, path: resolve(output.cwd, out), data }], output);
+}
+
+async function writePytorch(ir: IRModel, weights: Weights, out: string, io: CliIO, output: OutputOptions): Promise<void> {
   const { files, noTrainPy } = exportPytorch(ir, weights, { version: await packageVersion() });
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  const dir = resolve(io.cwd, out);
+  await writeOutputFiles(
+    Object.entries(files).map(([name, data]) => ({ shown: join(out, name), path: join(dir, name), data })),
+    output,
+  );
   if (noTrainPy !== undefined) {
     await rm(join(dir, 'train.py'), { force: true }); // not one from an earlier export of another model
     io.stderr(`ae export: no train.py: ${noTrainPy} (model.py and the weights are written)\n`);

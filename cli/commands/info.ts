@@ -38,7 +38,7 @@ const backendOptions = {
   threads: {
     type: 'string',
     value: 'N',
-    default: 'the AE_THREADS environment variable, else every core',
+    default: 'the AE_THREADS environment variable, else every core (train: one for a model under a million multiply-adds per sample)',
     description: 'threads of the wasm backend (at most 8)',
   },
   quiet: { type: 'boolean', short: 'q', description: 'do not print the backend line or training progress' },
@@ -64,6 +64,11 @@ const dataOption = {
     description: 'the data set: mnist:test, idx:FILE, csv:FILE, npy:FILE, synthetic:samples=N (docs/data.md)',
   },
 } as const satisfies OptionSpecs;
+
+/** Outputs are not written through a symbolic link, nor out of the working directory through one. */
+const forceOption = {
+  force: { type: 'boolean', description: 'write even where -o is a symbolic link (replacing the link) or leads out of the working directory through one' },
+} as const;
 
 /** The memory a model may need to train (AE3014) before the compiler refuses it. */
 const memoryOption = {
@@ -122,6 +127,7 @@ export const commandInfo = {
     options: {
       ...modelOption,
       out: { type: 'string', short: 'o', value: 'FILE.json', default: 'standard output', description: 'write the IR to this file' },
+      ...forceOption,
       ...memoryOption,
     },
   },
@@ -168,6 +174,7 @@ export const commandInfo = {
     arguments: [RUN_DIR],
     options: {
       out: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the codes: FILE.npy (shape [samples, ...code]) or FILE.csv (one row per sample); required' },
+      codes: { type: 'boolean', description: "write code indices instead of vectors: a vq latent's codebook index at each position, a onehot latent's cluster" },
       ...dataOption,
       ...limitOption,
       ...formatOption,
@@ -203,6 +210,7 @@ export const commandInfo = {
         default: 'model: input → reconstruction and code',
         description: 'export one half: encoder (input → code) or decoder (code → reconstruction); onnx only',
       },
+      ...forceOption,
     },
   },
   import: {

@@ -31,11 +31,12 @@ export interface TrainingBackend {
  * GPU or native tfjs backend where one loads, else onnx where it loads and trains the model, else
  * wasm, else cpu, and says in one line which and why the better ones were skipped.
  */
-export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRModel): Promise<TrainingBackend> {
+export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRModel, options: { defaultThreads?: number } = {}): Promise<TrainingBackend> {
   const choice = oneOfFlag(args, 'backend', TRAIN_BACKEND_CHOICES) ?? 'auto';
-  if (choice !== 'onnx' && choice !== 'auto') return { name: await useBackend(args, io) };
+  if (choice !== 'onnx' && choice !== 'auto') return { name: await useBackend(args, io, options) };
   const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const threads = wasmThreadCount(integerFlag(args, 'threads', { min: 1 }));
+  const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
+  const threads = wasmThreadCount(integerFlag(args, 'threads', { min: 1 }) ?? (fromEnvironment ? undefined : options.defaultThreads));
   let tfjsLine = '';
   const selection = await selectBackend(choice === 'onnx' ? 'wasm' : 'auto', { log: (line) => (tfjsLine = line), threads });
   if (choice === 'auto' && selection.name !== 'wasm' && selection.name !== 'cpu') {
@@ -56,11 +57,14 @@ export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRMode
   return { name: 'onnx', engine: onnxEngine(loaded.runtime, threads) };
 }
 
-/** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet. */
-export async function useBackend(args: ParsedArgs, io: CliIO): Promise<string> {
+/** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet.
+ *  `defaultThreads` (train's, from the model's size) applies when neither --threads nor
+ *  AE_THREADS says. */
+export async function useBackend(args: ParsedArgs, io: CliIO, options: { defaultThreads?: number } = {}): Promise<string> {
   const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
   const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const threads = integerFlag(args, 'threads', { min: 1 });
+  const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
+  const threads = integerFlag(args, 'threads', { min: 1 }) ?? (fromEnvironment ? undefined : options.defaultThreads);
   const selection = await selectBackend(choice as BackendName | 'auto', { ...(log ? { log } : {}), ...(threads !== undefined ? { threads } : {}) });
   return selection.name;
 }

@@ -12,13 +12,14 @@ import { recordedBackend } from '../../runtime/train/overrides.js';
 import type { IRModel } from '../../ir/types.js';
 import { loadDataset } from '../../runtime/data/index.js';
 import type { Program } from '../../runtime/program/program.js';
-import { evaluate, imageLayout, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
+import { evaluate, imageLayout, isPicture, TaskError, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { bytesFlag, integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import { checkRunArgument, checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useTrainingBackend } from './run-support.js';
+import { defaultThreads } from '../../runtime/train/threads.js';
 import { hasCodebook, trainingData, writeCodeUsage } from './uses-support.js';
 import { writeRunCurves } from '../../runtime/plots/index.js';
 import { commandInfo } from './info.js';
@@ -62,7 +63,7 @@ export const trainCommand: Command = {
       }
       // A resumed run continues on the backend it started on unless --backend says otherwise.
       const startedOn = resumeDir !== undefined && args.flags.backend === undefined ? await recordedBackend(resolve(io.cwd, resumeDir)) : undefined;
-      const training = await useTrainingBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io, ir);
+      const training = await useTrainingBackend(startedOn ? { ...args, flags: { ...args.flags, backend: startedOn } } : args, io, ir, { defaultThreads: defaultThreads(ir) });
       const backend = training.name;
       const runDir = createRunDirectory(resumeDir ?? stringFlag(args, 'out'), ir.model, io.cwd, { resume: resumeDir !== undefined });
       const experimentLogs = openTrainLogs(logs, args, io.cwd, runDir);
@@ -89,11 +90,14 @@ export const trainCommand: Command = {
         }),
       );
       const last = result.metrics[result.metrics.length - 1];
-      const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}` : ''}` : '';
+      // --limit cuts the validation data too: said here, so that this val_loss and the held-out
+      // figure below (on up to HELD_OUT_LIMIT samples) do not silently disagree.
+      const limitedValidation = result.overrides.limit !== undefined ? ` (validation limited to ${result.overrides.limit} samples by --limit)` : '';
+      const loss = last ? ` loss ${formatLoss(last.loss)}${last.val_loss !== null ? ` val_loss ${formatLoss(last.val_loss)}${limitedValidation}` : ''}` : '';
       io.stderr(`trained ${ir.model}: ${result.steps} steps,${loss}, ${result.samplesPerSecond.toFixed(0)} samples/s on ${backend}\n`);
       let heldOut: HeldOut | undefined;
       try {
-        heldOut = await reportHeldOut(ir, result.program, runDir, io, result.overrides.data);
+        heldOut = await reportHeldOut(ir, result.program, runDir, io, result.overrides.data, result.overrides.limit);
         await recordUses(ir, result.program, runDir, io);
         const grid = existsSync(join(runDir, GRID_FILE)) ? join(runDir, GRID_FILE) : undefined;
         for (const where of await closeTrainLogs(experimentLogs, grid, result.steps, false)) io.stderr(`wrote the ${where}\n`);
@@ -135,17 +139,18 @@ interface HeldOut {
   mse: number;
 }
 
-async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined): Promise<HeldOut | undefined> {
+async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: CliIO, dataFlag: string | undefined, limit: number | undefined): Promise<HeldOut | undefined> {
   const phase = ir.phases[ir.phases.length - 1];
   const source = phase?.validate ?? dataFlag ?? phase?.data;
   if (source === undefined) return undefined;
   const { data: input, labels } = modelInputs(ir);
   const dataset = await loadDataset(source, input, { cwd: io.cwd, limit: HELD_OUT_LIMIT, ...(labels ? { labelsInput: labels } : {}) });
   const evaluation = evaluate(program, dataset);
-  io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
+  const limitNote = limit !== undefined && evaluation.samples > limit ? `, not limited by --limit` : '';
+  io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples${limitNote}): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
   const heldOut: HeldOut = { split: phase?.validate ? 'validation' : 'training', data: dataset.name, samples: evaluation.samples, loss: evaluation.loss, mse: evaluation.mse };
   const layout = imageLayout(input);
-  if (layout === undefined) return heldOut;
+  if (layout === undefined || !isPicture(layout)) return heldOut;
   await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
   io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
   return heldOut;

@@ -10,10 +10,10 @@ import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import { fromFailedImport, visibleConstants, type Env } from '../resolve/scope.js';
 import { bindContext, type ModelContext } from './context.js';
-import { expandLayers } from './expand.js';
+import { expandLayers, layerLimitNote, MAX_LAYERS, type LayerBudget } from './expand.js';
 import { Graph, type BuiltLayer } from './graph.js';
 import { buildCorruptions, checkInputs } from './inputs.js';
-import { buildLatent } from './latent.js';
+import { buildLatent, checkLatentNames } from './latent.js';
 import { collectMembers } from './members.js';
 import { buildMirror } from './mirror.js';
 import type { CheckedHead, CheckedModel } from './model.js';
@@ -28,6 +28,8 @@ export interface CheckShared {
   reporter: Reporter;
   evaluator: ConstantEvaluator;
   locate: (range: SourceRange, file: string) => IRSourceLocation;
+  /** One per analysis: the models of a file expand to MAX_LAYERS layers in all. */
+  layerBudget: LayerBudget;
 }
 
 export interface CheckedModelResult {
@@ -43,7 +45,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const errorsBefore = shared.reporter.errors;
   const file = env.scope.file;
   const graph = new Graph(shared.reporter, shared.locate);
-  const ctx: ModelContext = { reporter: shared.reporter, evaluator: shared.evaluator, env, graph, decl, file };
+  const ctx: ModelContext = { reporter: shared.reporter, evaluator: shared.evaluator, env, graph, decl, file, layerBudget: shared.layerBudget };
   const members = collectMembers(decl, shared.reporter, file);
   const inputs = checkInputs(ctx, members.inputs);
   const names = new TensorNames(shared.reporter, file);
@@ -83,6 +85,23 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     return { model, errors: shared.reporter.errors - errorsBefore, incomplete: !complete || !headsBuilt };
   };
 
+  // Independent mistakes are all reported in one run (issue 22): when one part fails, the parts after
+  // it that cannot be built without it still have their names and arguments checked, which needs
+  // no shapes (a misspelt `gausian` is not hidden behind a shape error in the encoder).
+  const finishAfter = (failed: 'encoder' | 'latent' | 'decoder' | 'output'): CheckedModelResult => {
+    const order = ['encoder', 'latent', 'decoder', 'output'] as const;
+    const after = (part: (typeof order)[number]) => order.indexOf(part) > order.indexOf(failed);
+    // Layers are expanded (to check their names) only while the file's layer budget lasts.
+    const expand = (layers: Parameters<typeof expandLayers>[0]) => void (shared.layerBudget.spent || expandLayers(layers, env, ctx));
+    if (after('latent') && members.latent) checkLatentNames(ctx, members.latent);
+    const decoder = members.decoder;
+    if (after('decoder') && decoder && !decoder.recovered && !decoder.mirror) expand(decoder.layers ?? []);
+    if (after('output') && members.output && !members.output.recovered) outputActivation(ctx, members.output);
+    for (const head of members.heads) if (!head.recovered) expand(head.layers);
+    headsBuilt = false;
+    return finish();
+  };
+
   for (const input of inputs.inputs) {
     names.add(
       {
@@ -103,7 +122,17 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
 
   // ---- encoder
   const encoderInstances = expandLayers(members.encoder?.layers ?? [], env, ctx) ?? undefined;
-  if (!encoderInstances) return finish();
+  if (!encoderInstances) return finishAfter('encoder');
+  // A mirror copies the encoder's layers: charged now, before the encoder's graph is built, so a
+  // mirrored encoder at the limit is refused at once rather than after building half of it.
+  const decoderMirrors = members.decoder?.mirror !== undefined && !members.decoder.recovered;
+  if (decoderMirrors && !shared.layerBudget.take(encoderInstances.length)) {
+    shared.reporter.report('AE2022', members.decoder!.mirror!, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), {
+      file,
+      notes: [layerLimitNote, `this mirror copies the encoder's ${encoderInstances.length.toLocaleString('en-US')} layers`],
+    });
+    return finish();
+  }
   const encoderLayers = encoderLayerNumbers(encoderInstances);
   const pools: BuiltLayer[] = [];
   const encoder = buildStack(ctx, encoderInstances, {
@@ -114,12 +143,23 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     pools,
   });
   addLayerNames(model, names, encoder.built, encoderInstances);
-  if (!encoder.ok) return finish();
+  if (!encoder.ok) return finishAfter('encoder');
 
   // ---- latent
   const weightedEncoderLayers = encoderInstances.filter((i) => i.op.weighted).length;
   const latent = buildLatent(ctx, members.latent, encoder.last, weightedEncoderLayers);
-  if (!latent) return finish();
+  if (!latent) return finishAfter('latent');
+  // `identity` on an empty encoder makes the code the input itself: there is no code node for the
+  // IR to name (it once failed the schema after a clean check), and nothing is compressed.
+  const latentInput = inputs.inputs.find((i) => i.ir.name === latent.out.id);
+  if (latentInput) {
+    shared.reporter.report('AE3015', members.latent.value, message('AE3015', { latent: members.latent.name.name, input: latentInput.ir.name }), {
+      file,
+      related: [{ message: 'the encoder, with no layer', range: (members.encoder ?? decl.name).range }],
+      notes: ['give the encoder a layer, or make the latent a layer of its own (`latent z = dense(32)`)'],
+    });
+    return finishAfter('latent');
+  }
   model.latent = latent.latent;
   names.add(
     {
@@ -136,15 +176,15 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
 
   // ---- decoder
   const decoderMember = members.decoder;
-  if (!decoderMember || decoderMember.recovered) return finish();
+  if (!decoderMember || decoderMember.recovered) return finishAfter('decoder');
   let decoded: { id: string; shape: Shape };
   if (decoderMember.mirror) {
     const mirrored = buildMirror(ctx, decoderMember, decoderMember.mirror, encoder.built, encoderLayers, latent, latent.out);
-    if (!mirrored.ok) return finish();
+    if (!mirrored.ok) return finishAfter('decoder');
     decoded = mirrored.last;
   } else {
     const instances = expandLayers(decoderMember.layers ?? [], env, ctx);
-    if (!instances) return finish();
+    if (!instances) return finishAfter('decoder');
     const decoder = buildStack(ctx, instances, {
       stage: 'decoder',
       idPrefix: 'decoder',
@@ -153,7 +193,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       pools,
     });
     addLayerNames(model, names, decoder.built, instances);
-    if (!decoder.ok) return finish();
+    if (!decoder.ok) return finishAfter('decoder');
     decoded = decoder.last;
   }
   if (!sameShape(decoded.shape, target.shape)) {
@@ -164,14 +204,14 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       `the decoder gives ${formatShape(decoded.shape)}, but it must reconstruct \`${target.name}\` of ${formatShape(target.shape)}`,
       { file, related: [{ message: `\`${target.name}\` declared here`, range: input.decl.range }] },
     );
-    return finish();
+    return finishAfter('decoder');
   }
 
   // ---- output
   const outputMember = members.output;
-  if (!outputMember || outputMember.recovered) return finish();
+  if (!outputMember || outputMember.recovered) return finishAfter('output');
   const activation = outputActivation(ctx, outputMember);
-  if (!activation) return finish();
+  if (!activation) return finishAfter('output');
   const outputId = graph.addNode({
     id: `output.${outputMember.name.name}`,
     ir: { op: 'activation', attrs: { ...activation } },

@@ -5,6 +5,7 @@ import type { ConstantEvaluator } from '../resolve/evaluate.js';
 import type { Env } from '../resolve/scope.js';
 import type { BindContext } from './bind.js';
 import type { Graph } from './graph.js';
+import type { LayerBudget } from './expand.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 
 export interface ModelContext {
@@ -15,6 +16,8 @@ export interface ModelContext {
   decl: ModelDeclaration;
   /** The model's file, as shown to people. */
   file: string;
+  /** The layers the file's models may still expand to (shared by every model of the analysis). */
+  layerBudget: LayerBudget;
 }
 
 export function bindContext(ctx: ModelContext): BindContext {

@@ -29,13 +29,37 @@ export interface LayerInstance {
 export interface ExpandContext {
   evaluator: ConstantEvaluator;
   reporter: Reporter;
+  layerBudget: LayerBudget;
 }
 
-/** Layers one encoder, decoder or head may expand to (docs/diagnostics.md, AE2022). Checked as the
- *  expansion goes, before each `repeat` copies its body, so a file that would expand past it costs
- *  no more than the limit: `repeat 3 { repeat 5000 { ... } }` and blocks that double at each level
- *  stop there with an error instead of being built (or silently cut). */
+/** Layers the models of one file may expand to in all: encoders, heads, written decoders, and the
+ *  layers each mirror copies (docs/diagnostics.md, AE2022). Checked as the expansion goes, before
+ *  each `repeat` copies its body and before a mirror is built, so a file that would expand past it
+ *  costs no more than the limit: `repeat 100 { repeat 100 { ... } }` under a mirror, nested
+ *  repeats and blocks that double at each level stop there with an error instead of being built
+ *  (or silently cut). One budget per file, not per member: a few hundred bytes of models each at
+ *  a per-member limit once cost seconds (issue 22). */
 export const MAX_LAYERS = 10_000;
+
+/** The layers a file's check has expanded so far (one per analysis, shared by its models). */
+export class LayerBudget {
+  used = 0;
+  /** A take did not fit: nothing more is expanded in this file (not even to check names). */
+  spent = false;
+
+  /** Takes `added` layers if they fit. */
+  take(added: number): boolean {
+    if (this.used + added > MAX_LAYERS) {
+      this.spent = true;
+      return false;
+    }
+    this.used += added;
+    return true;
+  }
+}
+
+/** The note every AE2022 for layers carries. */
+export const layerLimitNote = `the models of a file hold at most ${MAX_LAYERS.toLocaleString('en-US')} layers in all once their \`repeat\`s, blocks and mirrors are expanded`;
 
 /** Blocks calling blocks, deepest chain (docs/diagnostics.md, AE2021): expansion recurses per level. */
 export const MAX_BLOCK_DEPTH = 64;
@@ -64,16 +88,13 @@ export function expandLayers(layers: readonly Layer[], env: Env, ctx: ExpandCont
  *  expanded and stops the expansion. */
 function makeLayers(expansion: Expansion, added: number): boolean {
   if (expansion.stopped) return false;
-  if (expansion.made + added <= MAX_LAYERS) {
+  if (expansion.ctx.layerBudget.take(added)) {
     expansion.made += added;
     return true;
   }
   expansion.stopped = true;
   const { layer: at, file } = expansion.top!;
-  expansion.ctx.reporter.report('AE2022', at, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), {
-    file,
-    notes: [`an encoder, decoder or head holds at most ${MAX_LAYERS.toLocaleString('en-US')} layers once its \`repeat\`s and blocks are expanded`],
-  });
+  expansion.ctx.reporter.report('AE2022', at, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), { file, notes: [layerLimitNote] });
   return false;
 }
 

@@ -3,7 +3,7 @@
 import type { LatentMember } from '../../grammar/ast.js';
 import type { Shape } from '../../ir/types.js';
 import { layerOps } from '../shapes/layers.js';
-import { isLatentKind, latentKinds, latentOps, type LatentBuilder } from '../shapes/latents.js';
+import { isLatentKind, latentKinds, latentOps, type LatentBuilder, type LatentKind } from '../shapes/latents.js';
 import { bindArguments } from './bind.js';
 import { bindContext, type ModelContext } from './context.js';
 import type { BuiltLayer } from './graph.js';
@@ -19,18 +19,29 @@ export interface BuiltLatent {
   dense?: BuiltLayer;
 }
 
+/** The latent's kind and arguments only, for a model whose encoder failed (no shape to build on). */
+export function checkLatentNames(ctx: ModelContext, decl: LatentMember): void {
+  const call = decl.value;
+  const kind = latentKindOf(ctx, call);
+  if (kind !== undefined) bindArguments(latentOps[kind].signature, call, `latent \`${kind}\``, bindContext(ctx));
+}
+
+/** The latent's kind; reports AE2003 (with did-you-mean) when its callee is none. */
+function latentKindOf(ctx: ModelContext, call: LatentMember['value']): LatentKind | undefined {
+  if (call.callee.kind === 'NameRef' && isLatentKind(call.callee.name)) return call.callee.name;
+  const name = call.callee.kind === 'NameRef' ? call.callee.name : '';
+  ctx.reporter.unknown('AE2003', call.callee, message('AE2003', { kind: 'latent', name: writtenName(call.callee) }), name, latentKinds, {
+    file: ctx.file,
+    notes: [`latents: ${latentKinds.join(', ')}`],
+  });
+  return undefined;
+}
+
 export function buildLatent(ctx: ModelContext, decl: LatentMember, input: { id: string; shape: Shape }, layer: number): BuiltLatent | undefined {
   const call = decl.value;
   const file = ctx.file;
-  if (call.callee.kind !== 'NameRef' || !isLatentKind(call.callee.name)) {
-    const name = call.callee.kind === 'NameRef' ? call.callee.name : '';
-    ctx.reporter.unknown('AE2003', call.callee, message('AE2003', { kind: 'latent', name: writtenName(call.callee) }), name, latentKinds, {
-      file,
-      notes: [`latents: ${latentKinds.join(', ')}`],
-    });
-    return undefined;
-  }
-  const kind = call.callee.name;
+  const kind = latentKindOf(ctx, call);
+  if (kind === undefined) return undefined;
   const op = latentOps[kind];
   const args = bindArguments(op.signature, call, `latent \`${kind}\``, bindContext(ctx));
   if (!args) return undefined;

@@ -52,6 +52,7 @@ export function linearize(expr: Expression, context: TermContext): LinearForm | 
         return { constant: 0, calls: [{ weight: 1, fn: expr.name, args: [], range: expr.range, calleeRange: expr.range }] };
       }
       if (context.model.fromFailedImport?.(expr.name, false) && !context.model.tensors.has(expr.name)) return undefined;
+      if (!context.model.tensors.has(expr.name) && context.model.constantNames?.includes(expr.name)) return constantWeight(expr.name, expr, context);
       return constantOr(expr, context, () =>
         context.model.tensors.has(expr.name)
           ? diagnostic('AE4004', message('AE4004', { reason: `\`${expr.name}\` is a tensor, not a loss term` }), expr.range, { notes: [WEIGHTED_SUM] })
@@ -76,6 +77,20 @@ function constantOr(expr: Expression, context: TermContext, report: () => Return
   const value = context.model.evaluateConstant(expr);
   if (typeof value === 'number' && Number.isFinite(value)) return { constant: value, calls: [] };
   context.diagnostics.push(report());
+  return undefined;
+}
+
+/** A `let` used as a coefficient: its number; nothing when the let is in error (reported at the
+ *  let); AE2014 naming what it holds otherwise (`let h = tanh` then `h * l1(z)` was "unknown name
+ *  `h`", with a did-you-mean to another constant). */
+function constantWeight(name: string, expr: Expression, context: TermContext): LinearForm | undefined {
+  const value = context.model.evaluateConstant(expr);
+  if (typeof value === 'number' && Number.isFinite(value)) return { constant: value, calls: [] };
+  if (value === undefined) return undefined;
+  const holds = typeof value === 'string' ? `the activation \`${value}\`` : Array.isArray(value) ? 'a list' : `\`${String(value)}\``;
+  context.diagnostics.push(
+    diagnostic('AE2014', message('AE2014', { what: `\`${name}\`, a loss weight,`, expected: `a number, but it holds ${holds}` }), expr.range, { notes: [WEIGHTED_SUM] }),
+  );
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { Expression } from '../../grammar/ast.js';
 import type { CheckedModel } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { IRTerm } from '../../ir/types.js';
-import { linearize } from './linear.js';
+import { linearize, type WeightedCall } from './linear.js';
 import { lowerTermCall, type TermContext } from './terms.js';
 import { message } from '../../diagnostics/message.js';
 
@@ -19,11 +19,33 @@ export function lowerObjective(model: CheckedModel, loss: Expression): { terms: 
     );
     return { terms: [], diagnostics: context.diagnostics };
   }
+  context.diagnostics.push(...subtractedTerms(form.calls));
   const terms: IRTerm[] = [];
   for (const call of form.calls) {
     const term = lowerTermCall(call.fn, call.args, call.range, context);
     if (term) terms.push({ ...term, weight: call.weight });
   }
   // A term that failed leaves the objective incomplete: hand back none rather than a wrong one.
-  return { terms: terms.length === form.calls.length ? terms : [], diagnostics: context.diagnostics };
+  const failed = terms.length !== form.calls.length || context.diagnostics.some((d) => d.severity === 'error');
+  return { terms: failed ? [] : terms, diagnostics: context.diagnostics };
+}
+
+/** AE4016 for each term whose weights add up below zero (the same call written twice counts once):
+ *  every term grows without bound as the model likes, so subtracting one makes the loss unbounded
+ *  below, and training maximises that term instead of fitting anything. */
+function subtractedTerms(calls: readonly WeightedCall[]): Diagnostic[] {
+  const byCall = new Map<string, { first: WeightedCall; weight: number }>();
+  for (const call of calls) {
+    const key = `${call.fn}(${JSON.stringify(call.args, (name, value) => (name === 'range' ? undefined : value))})`;
+    const seen = byCall.get(key);
+    if (seen) seen.weight += call.weight;
+    else byCall.set(key, { first: call, weight: call.weight });
+  }
+  return [...byCall.values()]
+    .filter(({ weight }) => weight < 0)
+    .map(({ first, weight }) =>
+      diagnostic('AE4016', message('AE4016', { term: first.fn, weight: String(weight) }), first.range, {
+        notes: ['a loss term is minimised: to penalise less, give it a smaller positive weight (`mse(x_hat, x) + 0.01 * l2(z)`)'],
+      }),
+    );
 }

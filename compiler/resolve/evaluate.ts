@@ -115,6 +115,19 @@ export class ConstantEvaluator {
         // `let act = leaky_relu(0.1)`: an activation with its argument is a constant word; where
         // it is used as `act = act`, the binder follows the let back to the call (dereference).
         if (expr.callee.kind === 'NameRef' && isActivation(expr.callee.name)) {
+          // Only leaky_relu takes an argument (its slope): `let beta = linear(0, 4)` (a warm-up the
+          // language does not have) is reported here, at the let, not where `beta` is used.
+          if (expr.callee.name !== 'leaky_relu' && expr.args.length > 0) {
+            r?.report('AE2006', expr.args[0]!, message('AE2006', { owner: `the activation \`${expr.callee.name}\``, expected: 'no arguments', actual: `gets ${expr.args.length}` }), {
+              file,
+              notes: [
+                expr.callee.name === 'linear'
+                  ? '`linear` is the identity activation, not a schedule: a loss weight is one number for the whole run'
+                  : 'only `leaky_relu` takes an argument (its slope)',
+              ],
+            });
+            return undefined;
+          }
           const args = expr.args.map((a) => this.evaluate(a.value, env, report));
           if (args.some((a) => a === undefined)) return undefined;
           return `${expr.callee.name}(${args.map(String).join(', ')})`;

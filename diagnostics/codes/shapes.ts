@@ -16,6 +16,7 @@ export const shapesCodes = {
   AE3012: { severity: 'error', title: 'no input to reconstruct' },
   AE3013: { severity: 'error', title: 'parameter count overflows', message: '{what} has more {things} than can be counted exactly (2^53)' },
   AE3014: { severity: 'error', title: 'model too large for memory' },
+  AE3015: { severity: 'error', title: 'latent is the input itself', message: 'the latent `{latent}` is the input `{input}` unchanged: the encoder has no layer and the latent adds none' },
   // Sequences (LANGUAGE.md section 10): from AE3020, leaving AE3015–AE3019 to the tables' codes.
   AE3020: { severity: 'error', title: 'layer cannot be tied', message: '`mirror(encoder, tied = true)` cannot tie this `{op}`: {reason}' },
 } as const satisfies Record<`AE3${string}`, CatalogueEntry>;

@@ -21,4 +21,5 @@ export const syntaxCodes = {
   AE1022: { severity: 'error', title: 'unmatched closing bracket' },
   AE1023: { severity: 'error', title: 'unknown model member' },
   AE1024: { severity: 'error', title: 'nested too deep' },
+  AE1025: { severity: 'error', title: 'too many syntax errors' },
 } as const satisfies Record<`AE1${string}`, CatalogueEntry>;

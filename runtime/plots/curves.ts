@@ -22,7 +22,7 @@ interface Point {
 
 /** Fields that are not curves: the step counter, timings, and the learning rate (a setting the
  *  trainer records, not a measurement of the model). */
-const NOT_CURVES = new Set(['phase', 'epoch', 'step', 'seconds', 'lr', 'loss', 'val_loss', 'terms']);
+const NOT_CURVES = new Set(['phase', 'epoch', 'step', 'seconds', 'lr', 'loss', 'val_loss', 'terms', 'metrics']);
 
 export function curvePoints(records: readonly MetricsRecord[]): { losses: Point[]; metrics: Point[] } {
   const losses: Point[] = [];
@@ -35,8 +35,25 @@ export function curvePoints(records: readonly MetricsRecord[]): { losses: Point[
     for (const [name, value] of Object.entries(r)) {
       if (!NOT_CURVES.has(name) && typeof value === 'number' && Number.isFinite(value)) metrics.push({ ...at, series: name.replace(/^val_/, 'validation '), value });
     }
+    // The family's figures (head accuracy, negative ELBO, codebook perplexity), nested under
+    // `metrics` with the data set they were computed on (`metrics.data`).
+    if (typeof r.metrics === 'object' && r.metrics !== null) {
+      const figures = r.metrics as Record<string, unknown>;
+      const on = typeof figures.data === 'string' ? ` (${figures.data})` : '';
+      for (const [series, value] of nestedNumbers(figures, [])) metrics.push({ ...at, series: `${series}${on}`, value });
+    }
   }
   return { losses, metrics };
+}
+
+/** Every finite number below `value`, named by its path (`heads h accuracy`); a codebook's size is
+ *  a constant, not a curve. */
+function nestedNumbers(value: Record<string, unknown>, path: string[]): Array<[string, number]> {
+  return Object.entries(value).flatMap(([key, inner]): Array<[string, number]> => {
+    if (typeof inner === 'number') return Number.isFinite(inner) && key !== 'size' ? [[[...path, key].join(' ').replace(/^heads /, 'head '), inner]] : [];
+    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) return nestedNumbers(inner as Record<string, unknown>, [...path, key]);
+    return [];
+  });
 }
 
 function panel(points: Point[], title: string, phases: readonly string[]): Record<string, unknown> {

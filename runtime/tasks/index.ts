@@ -2,9 +2,10 @@
 export { loadRun, readIRFile, type LoadedRun } from './load-run.js';
 export { collectOutput, encode, evaluate, evaluationObjective, reconstruct, type Evaluation, type TensorValues } from './infer.js';
 export { userErrorMessage } from './user-errors.js';
-export { imageLayout, writeReconstructionGrid, type ImageLayout } from './reconstruction-grid.js';
+export { imageLayout, isPicture, writeReconstructionGrid, type ImageLayout } from './reconstruction-grid.js';
 export { codebookMetrics, formatModelMetrics, modelMetrics, type CodebookMetrics, type HeadMetrics, type ModelMetrics } from '../train/model-metrics.js';
 export { TaskError } from './task-error.js';
+export { encodeCodes } from './codes.js';
 export { latentKind, latentName, latentShape, type LatentKind } from './latent.js';
 export { decode, decoderNodes } from './decode.js';
 export { sample, drawPrior, codeUsage, type SampleOptions, type Samples } from './sample.js';

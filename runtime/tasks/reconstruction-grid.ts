@@ -28,6 +28,16 @@ export function imageLayout(input: IRInput): ImageLayout | undefined {
   return undefined;
 }
 
+/** The narrowest side worth drawing unasked (train's reconstructions.png): a 4-column table once
+ *  made a 2×2 grey "image", and a [128, 1] signal a 128×1 strip, neither showing anything (issue 22).
+ *  Where a PNG is asked for (`ae sample -o x.png`), any layout is drawn. */
+export const MIN_IMAGE_SIDE = 8;
+
+/** Whether a layout shows a picture rather than a table or a signal. */
+export function isPicture(layout: ImageLayout): boolean {
+  return layout.height >= MIN_IMAGE_SIDE && layout.width >= MIN_IMAGE_SIDE;
+}
+
 /**
  * Draws the first `count` samples and their reconstructions; with `corrupted` (a corrupted copy of
  * `dataset`), three rows: the clean samples, the corrupted inputs, and what the model made of them.

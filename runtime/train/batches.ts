@@ -34,7 +34,10 @@ export function batchInputs(
   readSamples(dataset, order, start, size, x);
   const y = dataset.labels && inputs.labels ? new Int32Array(size) : undefined;
   for (let i = 0; y && i < size; i++) y[i] = dataset.labels![order ? order[start + i]! : start + i]!;
-  const out: Record<string, tf.Tensor> = { [inputs.data.name]: tf.tensor(x, [size, ...dataset.sampleShape], 'float32') };
+  // Keyed by input names, which may be any name (`__proto__` too): no prototype, so every name is
+  // an own key (assigning `__proto__` on a plain object replaced its prototype and lost the labels).
+  const out: Record<string, tf.Tensor> = Object.create(null);
+  out[inputs.data.name] = tf.tensor(x, [size, ...dataset.sampleShape], 'float32');
   if (y && inputs.labels) out[inputs.labels.name] = tf.tensor1d(y, 'int32');
   return out;
 }

@@ -117,7 +117,9 @@ function checkpointDir(dir: string, files: RunFiles): string | undefined {
 export async function loadCheckpoint(dir: string, files: RunFiles = nodeRunFiles): Promise<Checkpoint | undefined> {
   const at = checkpointDir(dir, files);
   if (at === undefined) return undefined;
-  const { files: sums, ...state } = await readJsonFile<TrainState & { files: Record<string, string> }>(join(at, STATE_FILE));
+  const raw = await readJsonFile<unknown>(join(at, STATE_FILE));
+  checkState(raw, join(at, STATE_FILE));
+  const { files: sums, ...state } = raw as TrainState & { files: Record<string, string> };
   const read = async (name: string) => {
     const path = join(at, name);
     let bytes: Uint8Array;
@@ -141,6 +143,31 @@ export async function loadCheckpoint(dir: string, files: RunFiles = nodeRunFiles
     optimizer: { step: Number(optimizer.metadata.step ?? state.step), slots: optimizer.tensors },
     callbacks: callbacks.tensors,
   };
+}
+
+/** state.json is the one file no checksum covers (it holds the others'): every field is checked
+ *  before it is trusted. An `"epoch": -3` once resumed and wrote epochs -2, -1, 0 into metrics.jsonl. */
+function checkState(raw: unknown, path: string): void {
+  const fail = (what: string): never => {
+    throw new CheckpointError(`${path}: ${what}; the checkpoint cannot be resumed`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('it is not a JSON object');
+  const state = raw as Record<string, unknown>;
+  const count = (key: string) => {
+    const value = state[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(`\`${key}\` must be a whole number of at least 0, got ${JSON.stringify(value) ?? 'nothing'}`);
+  };
+  for (const key of ['stage', 'epoch', 'step', 'metricsLines']) count(key);
+  for (const key of ['seed', 'rng']) {
+    if (typeof state[key] !== 'number' || !Number.isSafeInteger(state[key])) fail(`\`${key}\` must be a whole number, got ${JSON.stringify(state[key]) ?? 'nothing'}`);
+  }
+  if (state.seedOverride !== null && (typeof state.seedOverride !== 'number' || !Number.isSafeInteger(state.seedOverride))) {
+    fail(`\`seedOverride\` must be a whole number or null, got ${JSON.stringify(state.seedOverride) ?? 'nothing'}`);
+  }
+  if (typeof state.stageName !== 'string') fail(`\`stageName\` must be a string, got ${JSON.stringify(state.stageName) ?? 'nothing'}`);
+  if (typeof state.stoppedEarly !== 'boolean') fail(`\`stoppedEarly\` must be true or false, got ${JSON.stringify(state.stoppedEarly) ?? 'nothing'}`);
+  const files = state.files;
+  if (typeof files !== 'object' || files === null || Object.values(files).some((sum) => typeof sum !== 'string')) fail('`files` must map each file to its SHA-256');
 }
 
 /** Copies a checkpoint's tensors into the program's variables, checking every name and shape first. */

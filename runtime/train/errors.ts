@@ -9,10 +9,16 @@ export class NonFiniteLossError extends Error {
     readonly step: number,
     readonly term: string,
     readonly value: number,
+    /** No update had been applied in this run yet (and it did not resume): the data and the initial
+     *  weights give the non-finite value, so a smaller learning rate cannot help. */
+    readonly beforeAnyUpdate = false,
   ) {
     super(
-      `the loss became ${value} at step ${step} (phase '${phase}', epoch ${epoch}): term ${term} is not finite; ` +
-        `training stopped and the last good weights were kept (try a smaller learning rate)`,
+      beforeAnyUpdate
+        ? `the loss is ${value} at step ${step} (phase '${phase}', epoch ${epoch}), before any update: term ${term} is not finite ` +
+            `on the data and the initial weights; check the data for NaN, infinite or out-of-range values (training stopped, nothing was learned)`
+        : `the loss became ${value} at step ${step} (phase '${phase}', epoch ${epoch}): term ${term} is not finite; ` +
+            `training stopped and the last good weights were kept (try a smaller learning rate)`,
     );
     this.name = 'NonFiniteLossError';
   }

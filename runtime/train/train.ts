@@ -209,6 +209,9 @@ function resumePoint(checkpoint: Checkpoint, stages: readonly Stage[], seed: num
   if (current === undefined || state.stageName !== current.name) {
     throw new TrainingError(`cannot resume: the run stopped in stage '${state.stageName}', which this model does not have at position ${state.stage + 1}`);
   }
+  if (state.epoch > current.epochs) {
+    throw new TrainingError(`cannot resume: the checkpoint says ${state.epoch} epochs of stage '${state.stageName}' ran, but it has ${current.epochs}`);
+  }
   if (state.stoppedEarly || state.epoch >= current.epochs) return { stage: state.stage + 1, epoch: 0, step: state.step };
   for (const callback of stateful) {
     const key = callback.stateKey!;

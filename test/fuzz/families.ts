@@ -45,5 +45,9 @@ export const families: readonly Family[] = [
   },
   { name: 'broken lines', base: 1_000, make: (n) => Array.from({ length: n }, (_, i) => `let x${i} = = ) ${i}\n`).join('') + model('dense(4)') },
   { name: 'long name', base: 1_600, make: (n) => model(`dense(${'q'.repeat(n)})`) },
+  // Issue 22's: syntax errors by the thousand, a long line of them, and a repeat under a mirror.
+  { name: 'broken let lines', base: 20_000, make: (n) => 'let = @\n'.repeat(n) },
+  { name: 'stray characters on one line', base: 16_000, make: (n) => '@ '.repeat(n) },
+  { name: 'repeat of repeat under a mirror', base: 100, make: (n) => model(`repeat ${n} { repeat 100 { dense(4) } }`) },
   { name: 'many models', base: 100, make: (n) => Array.from({ length: n }, (_, i) => model('dense(4)').replace('model m', `model m${i}`)).join('') },
 ];

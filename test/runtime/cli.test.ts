@@ -25,6 +25,21 @@ beforeAll(() => {
   writeFileSync(join(cwd, 'model.ir.json'), JSON.stringify(ir));
 });
 
+describe('ae train --limit with validation data', () => {
+  it('says the per-epoch validation was limited, and that the held-out figure was not (issue 22)', async () => {
+    writeFileSync(
+      join(cwd, 'limited.ae'),
+      'model m {\n  input x: [16] in [0, 1]\n  encoder { dense(4) }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = mse(x_hat, x)\n' +
+        '  train { data = npy("x.npy"), validate = npy("x.npy"), epochs = 1, batch = 8 }\n}\n',
+    );
+    const train = cli(cwd);
+    const code = await train.run('train', 'limited.ae', '--backend', 'cpu', '--out', 'limited-run', '--limit', '16', '--quiet');
+    expect(code).toBe(0);
+    expect(train.out.stderr).toMatch(/trained m: 2 steps, loss \S+ val_loss \S+ \(validation limited to 16 samples by --limit\)/);
+    expect(train.out.stderr).toMatch(/validation data \(\S+, 40 samples, not limited by --limit\): loss /);
+  });
+});
+
 describe('ae train and the run tasks', () => {
   it('trains into --out, then evaluates, encodes and reconstructs the run', async () => {
     const train = cli(cwd);

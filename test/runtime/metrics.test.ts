@@ -132,6 +132,32 @@ describe('modelMetrics', () => {
   });
 });
 
+describe('onehot cluster usage (issue 22)', () => {
+  it('counts each sample in the cluster of its largest code unit, as a codebook is counted', () => {
+    const ir = compile(`model c {
+      input x: [4] in [0, 1]
+      encoder { dense(3) }
+      latent z = onehot(5)
+      decoder = mirror(encoder)
+      output x_hat = sigmoid
+      loss = mse(x_hat, x)
+    }`);
+    const program = buildProgram(ir, { seed: 3 });
+    const data = dataset(30, 4);
+    const [codes] = forward(ir, program, data, [ir.outputs.latent]);
+    const hits = new Array<number>(5).fill(0);
+    for (let i = 0; i < data.count; i++) {
+      const row = Array.from(codes!.subarray(i * 5, (i + 1) * 5));
+      hits[row.indexOf(Math.max(...row))]! += 1;
+    }
+    const p = hits.filter((h) => h > 0).map((h) => h / data.count);
+    const metrics = modelMetrics(program, data, ir.objective, { batch: 7 });
+    expect(metrics.clusters).toEqual({ perplexity: expect.closeTo(Math.exp(-p.reduce((s, v) => s + v * Math.log(v), 0)), 10), used: p.length, size: 5 });
+    expect(formatModelMetrics(metrics, String).at(-1)).toBe(`clusters ${p.length}/5 used, perplexity ${metrics.clusters!.perplexity.toFixed(1)}`);
+    program.dispose();
+  });
+});
+
 describe('metrics.jsonl', () => {
   it('logs the figures each epoch, on the first training samples without a validation set', async () => {
     const ir = compile(`model q {

@@ -82,7 +82,8 @@ describe('train', () => {
     const error = await train({ ir: model({ lr: 1e30, epochs: 5 }), runDir: dir, cwd: dir, dataset: data }).catch((e) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect(error.term).toBe('mse(x_hat, x)');
-    expect(error.message).toMatch(/at step \d+ \(phase 'train', epoch \d\): term mse\(x_hat, x\) is not finite/);
+    expect(error.message).toMatch(/at step \d+ \(phase 'train', epoch \d\): term mse\(x_hat, x\) is not finite; .*\(try a smaller learning rate\)$/);
+    expect(error.beforeAnyUpdate).toBe(false);
     const saved = await weights(dir);
     for (const values of Object.values(saved)) expect(values.every(Number.isFinite)).toBe(true);
     const state = JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'));
@@ -97,6 +98,12 @@ describe('train', () => {
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect(error.step).toBe(1);
     expect(error.term).toBe('mse(x_hat, x)');
+    // Step 1's loss comes before any update: the data is at fault, not the learning rate (issue 22).
+    expect(error.beforeAnyUpdate).toBe(true);
+    expect(error.message).toBe(
+      "the loss is NaN at step 1 (phase 'train', epoch 1), before any update: term mse(x_hat, x) is not finite on the data and the initial weights; " +
+        'check the data for NaN, infinite or out-of-range values (training stopped, nothing was learned)',
+    );
   });
 
   it('resumes with the optimizer state: 2 + 2 epochs equal 4 epochs exactly', async () => {
@@ -128,6 +135,32 @@ describe('train', () => {
 });
 
 describe('resume', () => {
+  it('checks every field of state.json before trusting it (an epoch of -3 once resumed into epochs -2, -1, 0)', async () => {
+    const dir = tempDir();
+    (await train({ ir: model({ epochs: 2 }), runDir: dir, cwd: dir, dataset: data })).program.dispose();
+    const path = join(dir, 'checkpoint', 'state.json');
+    const good = JSON.parse(readFileSync(path, 'utf8'));
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ epoch: -3 }, '`epoch` must be a whole number of at least 0, got -3'],
+      [{ epoch: 1.5 }, '`epoch` must be a whole number of at least 0, got 1.5'],
+      [{ step: '9' }, '`step` must be a whole number of at least 0, got "9"'],
+      [{ stage: null }, '`stage` must be a whole number of at least 0, got null'],
+      [{ rng: 1e300 }, '`rng` must be a whole number, got 1e+300'],
+      [{ stoppedEarly: 'no' }, '`stoppedEarly` must be true or false, got "no"'],
+      [{ files: [1] }, '`files` must map each file to its SHA-256'],
+    ];
+    for (const [change, why] of cases) {
+      writeFileSync(path, JSON.stringify({ ...good, ...change }));
+      await expect(train({ ir: model({ epochs: 4 }), runDir: dir, cwd: dir, dataset: data, resume: true, epochs: 4 }), why).rejects.toThrow(
+        `${path}: ${why}; the checkpoint cannot be resumed`,
+      );
+    }
+    writeFileSync(path, JSON.stringify({ ...good, epoch: 7 }));
+    await expect(train({ ir: model({ epochs: 4 }), runDir: dir, cwd: dir, dataset: data, resume: true, epochs: 4 })).rejects.toThrow(
+      "cannot resume: the checkpoint says 7 epochs of stage 'train' ran, but it has 4",
+    );
+  });
+
   it('refuses a run in the earlier format (state.json beside the weights) instead of restarting it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'state.json'), '{"stage":0,"epoch":1}');

@@ -48,6 +48,25 @@ describe('training curves', () => {
     expect(metrics.find((p) => p.series === 'validation mse' && p.epoch === 2)?.value).toBeCloseTo(0.3, 12);
   });
 
+  it('draws the family figures nested under `metrics` (head accuracy, negative ELBO, codebook perplexity), named with their data', () => {
+    const figures = (epoch: number) => ({
+      data: 'mnist:test',
+      heads: { digit: { accuracy: 0.5 + epoch / 10, loss: 1 / epoch } },
+      nelbo: 100 / epoch,
+      codebook: { perplexity: 3 * epoch, used: 4, size: 16 },
+    });
+    const lines = [1, 2].map((epoch) => ({ phase: 'train', epoch, step: epoch, loss: 1 / epoch, seconds: 1, metrics: figures(epoch) }));
+    const { metrics } = curvePoints(lines);
+    expect([...new Set(metrics.map((p) => p.series))]).toEqual([
+      'head digit accuracy (mnist:test)',
+      'head digit loss (mnist:test)',
+      'nelbo (mnist:test)',
+      'codebook perplexity (mnist:test)',
+      'codebook used (mnist:test)',
+    ]);
+    expect(metrics.filter((p) => p.series === 'head digit accuracy (mnist:test)').map((p) => p.value)).toEqual([0.6, 0.7]);
+  });
+
   it('draws each phase with its series in their colours, axes and legend named', async () => {
     const svg = await renderSvg(curvesSpec(records, 'a run'));
     const words = texts(svg);

@@ -16,6 +16,8 @@ export class LossGuard implements Callback {
   /** The stage's first finite loss. */
   private first: number | null = null;
   private restored: number | null | undefined;
+  /** Whether weights have changed in this run: a step applied, or a checkpoint resumed. */
+  private updated = false;
 
   /** `saveLastGood`: writes a checkpoint of the weights in memory, mid-epoch. */
   constructor(private readonly saveLastGood: (context: LoopContext) => Promise<void>) {}
@@ -26,6 +28,7 @@ export class LossGuard implements Callback {
 
   restore(state: unknown): void {
     this.restored = (state as { first: number | null } | undefined)?.first ?? null;
+    this.updated = true;
   }
 
   onStageBegin(): void {
@@ -37,8 +40,9 @@ export class LossGuard implements Callback {
     const { result } = logs;
     if (result.nonFinite) {
       await this.saveLastGood(context);
-      throw new NonFiniteLossError(context.stage.name, context.epoch + 1, context.step + 1, result.nonFinite.term, result.nonFinite.value);
+      throw new NonFiniteLossError(context.stage.name, context.epoch + 1, context.step + 1, result.nonFinite.term, result.nonFinite.value, !this.updated);
     }
+    this.updated = true;
     if (this.first === null) {
       this.first = result.loss;
       return;
