@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
@@ -12496,7 +12496,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
+const schema85 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13496,7 +13496,7 @@ return false;
 else {
 const _errs103 = errors;
 for(const key10 in data){
-if(!(((((key10 === "fn") || (key10 === "weight")) || (key10 === "args")) || (key10 === "options")) || (key10 === "source"))){
+if(!((((((key10 === "fn") || (key10 === "weight")) || (key10 === "schedule")) || (key10 === "args")) || (key10 === "options")) || (key10 === "source"))){
 validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -13529,21 +13529,388 @@ else {
 var valid41 = true;
 }
 if(valid41){
-if(data.args !== undefined){
-let data38 = data.args;
+if(data.schedule !== undefined){
+let data38 = data.schedule;
 const _errs107 = errors;
-if(errors === _errs107){
-if(Array.isArray(data38)){
-var valid42 = true;
-const len0 = data38.length;
-for(let i0=0; i0<len0; i0++){
+const _errs108 = errors;
+let valid42 = false;
+let passing0 = null;
 const _errs109 = errors;
-if(typeof data38[i0] !== "string"){
+if(errors === _errs109){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing11;
+if(((((data38.kind === undefined) && (missing11 = "kind")) || ((data38.from === undefined) && (missing11 = "from"))) || ((data38.to === undefined) && (missing11 = "to"))) || ((data38.epochs === undefined) && (missing11 = "epochs"))){
+const err20 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+const _errs111 = errors;
+for(const key11 in data38){
+if(!((((key11 === "kind") || (key11 === "from")) || (key11 === "to")) || (key11 === "epochs"))){
+const err21 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+}
+if(_errs111 === errors){
+if(data38.kind !== undefined){
+const _errs112 = errors;
+if("ramp" !== data38.kind){
+const err22 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "ramp"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid43 = _errs112 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data38.from !== undefined){
+let data40 = data38.from;
+const _errs113 = errors;
+if(!((typeof data40 == "number") && (isFinite(data40)))){
+const err23 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/0/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid43 = _errs113 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data38.to !== undefined){
+let data41 = data38.to;
+const _errs115 = errors;
+if(!((typeof data41 == "number") && (isFinite(data41)))){
+const err24 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/0/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var valid43 = _errs115 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data38.epochs !== undefined){
+let data42 = data38.epochs;
+const _errs117 = errors;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err25 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(errors === _errs117){
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 < 1 || isNaN(data42)){
+const err26 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+var valid43 = _errs117 === errors;
+}
+else {
+var valid43 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid10 = _errs109 === errors;
+if(_valid10){
+valid42 = true;
+passing0 = 0;
+}
+const _errs119 = errors;
+if(errors === _errs119){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing12;
+if((((((data38.kind === undefined) && (missing12 = "kind")) || ((data38.from === undefined) && (missing12 = "from"))) || ((data38.to === undefined) && (missing12 = "to"))) || ((data38.period === undefined) && (missing12 = "period"))) || ((data38.ramp === undefined) && (missing12 = "ramp"))){
+const err28 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+const _errs121 = errors;
+for(const key12 in data38){
+if(!(((((key12 === "kind") || (key12 === "from")) || (key12 === "to")) || (key12 === "period")) || (key12 === "ramp"))){
+const err29 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+break;
+}
+}
+if(_errs121 === errors){
+if(data38.kind !== undefined){
+const _errs122 = errors;
+if("cyclic" !== data38.kind){
+const err30 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "cyclic"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+var valid44 = _errs122 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data38.from !== undefined){
+let data44 = data38.from;
+const _errs123 = errors;
+if(!((typeof data44 == "number") && (isFinite(data44)))){
+const err31 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/1/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var valid44 = _errs123 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data38.to !== undefined){
+let data45 = data38.to;
+const _errs125 = errors;
+if(!((typeof data45 == "number") && (isFinite(data45)))){
+const err32 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/1/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var valid44 = _errs125 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data38.period !== undefined){
+let data46 = data38.period;
+const _errs127 = errors;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err33 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(errors === _errs127){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 2 || isNaN(data46)){
+const err34 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+var valid44 = _errs127 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data38.ramp !== undefined){
+let data47 = data38.ramp;
+const _errs129 = errors;
+if(errors === _errs129){
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 1 || isNaN(data47)){
+const err35 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+if(data47 <= 0 || isNaN(data47)){
+const err36 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+var valid44 = _errs129 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+var _valid10 = _errs119 === errors;
+if(_valid10 && valid42){
+valid42 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid10){
+valid42 = true;
+passing0 = 1;
+}
+}
+if(!valid42){
+const err39 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+validate21.errors = vErrors;
+return false;
+}
+else {
+errors = _errs108;
+if(vErrors !== null){
+if(_errs108){
+vErrors.length = _errs108;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid41 = _errs107 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data.args !== undefined){
+let data48 = data.args;
+const _errs131 = errors;
+if(errors === _errs131){
+if(Array.isArray(data48)){
+var valid45 = true;
+const len0 = data48.length;
+for(let i0=0; i0<len0; i0++){
+const _errs133 = errors;
+if(typeof data48[i0] !== "string"){
 validate21.errors = [{instancePath:instancePath+"/args/" + i0,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid42 = _errs109 === errors;
-if(!valid42){
+var valid45 = _errs133 === errors;
+if(!valid45){
 break;
 }
 }
@@ -13553,140 +13920,140 @@ validate21.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties
 return false;
 }
 }
-var valid41 = _errs107 === errors;
+var valid41 = _errs131 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
 if(data.options !== undefined){
-let data40 = data.options;
-const _errs111 = errors;
-if(!(data40 && typeof data40 == "object" && !Array.isArray(data40))){
+let data50 = data.options;
+const _errs135 = errors;
+if(!(data50 && typeof data50 == "object" && !Array.isArray(data50))){
 validate21.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid41 = _errs111 === errors;
+var valid41 = _errs135 === errors;
 }
 else {
 var valid41 = true;
 }
 if(valid41){
 if(data.source !== undefined){
-let data41 = data.source;
-const _errs113 = errors;
-const _errs114 = errors;
-if(errors === _errs114){
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-let missing11;
-if(((((data41.line === undefined) && (missing11 = "line")) || ((data41.column === undefined) && (missing11 = "column"))) || ((data41.endLine === undefined) && (missing11 = "endLine"))) || ((data41.endColumn === undefined) && (missing11 = "endColumn"))){
-validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+let data51 = data.source;
+const _errs137 = errors;
+const _errs138 = errors;
+if(errors === _errs138){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing13;
+if(((((data51.line === undefined) && (missing13 = "line")) || ((data51.column === undefined) && (missing13 = "column"))) || ((data51.endLine === undefined) && (missing13 = "endLine"))) || ((data51.endColumn === undefined) && (missing13 = "endColumn"))){
+validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
 return false;
 }
 else {
-const _errs116 = errors;
-for(const key11 in data41){
-if(!(((((key11 === "file") || (key11 === "line")) || (key11 === "column")) || (key11 === "endLine")) || (key11 === "endColumn"))){
-validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+const _errs140 = errors;
+for(const key13 in data51){
+if(!(((((key13 === "file") || (key13 === "line")) || (key13 === "column")) || (key13 === "endLine")) || (key13 === "endColumn"))){
+validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs116 === errors){
-if(data41.file !== undefined){
-const _errs117 = errors;
-if(typeof data41.file !== "string"){
+if(_errs140 === errors){
+if(data51.file !== undefined){
+const _errs141 = errors;
+if(typeof data51.file !== "string"){
 validate21.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid44 = _errs117 === errors;
+var valid47 = _errs141 === errors;
 }
 else {
-var valid44 = true;
+var valid47 = true;
 }
-if(valid44){
-if(data41.line !== undefined){
-let data43 = data41.line;
-const _errs119 = errors;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+if(valid47){
+if(data51.line !== undefined){
+let data53 = data51.line;
+const _errs143 = errors;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
 validate21.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs119){
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 < 1 || isNaN(data43)){
+if(errors === _errs143){
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 1 || isNaN(data53)){
 validate21.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs119 === errors;
+var valid47 = _errs143 === errors;
 }
 else {
-var valid44 = true;
+var valid47 = true;
 }
-if(valid44){
-if(data41.column !== undefined){
-let data44 = data41.column;
-const _errs121 = errors;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+if(valid47){
+if(data51.column !== undefined){
+let data54 = data51.column;
+const _errs145 = errors;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
 validate21.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs121){
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 1 || isNaN(data44)){
+if(errors === _errs145){
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 < 1 || isNaN(data54)){
 validate21.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs121 === errors;
+var valid47 = _errs145 === errors;
 }
 else {
-var valid44 = true;
+var valid47 = true;
 }
-if(valid44){
-if(data41.endLine !== undefined){
-let data45 = data41.endLine;
-const _errs123 = errors;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+if(valid47){
+if(data51.endLine !== undefined){
+let data55 = data51.endLine;
+const _errs147 = errors;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
 validate21.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs123){
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 1 || isNaN(data45)){
+if(errors === _errs147){
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 1 || isNaN(data55)){
 validate21.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs123 === errors;
+var valid47 = _errs147 === errors;
 }
 else {
-var valid44 = true;
+var valid47 = true;
 }
-if(valid44){
-if(data41.endColumn !== undefined){
-let data46 = data41.endColumn;
-const _errs125 = errors;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+if(valid47){
+if(data51.endColumn !== undefined){
+let data56 = data51.endColumn;
+const _errs149 = errors;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
 validate21.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs125){
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 1 || isNaN(data46)){
+if(errors === _errs149){
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 1 || isNaN(data56)){
 validate21.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs125 === errors;
+var valid47 = _errs149 === errors;
 }
 else {
-var valid44 = true;
+var valid47 = true;
 }
 }
 }
@@ -13700,10 +14067,11 @@ validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid41 = _errs113 === errors;
+var valid41 = _errs137 === errors;
 }
 else {
 var valid41 = true;
+}
 }
 }
 }

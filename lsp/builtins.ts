@@ -14,6 +14,7 @@ import { optimizerNames, optimizerOptions } from '../compiler/objective/phases/o
 import type { OptionSpec } from '../compiler/objective/phases/options.js';
 import { settingNames } from '../compiler/objective/phases/settings.js';
 import { dataSourceNames, dataSourceOptions } from '../compiler/objective/phases/sources.js';
+import { scheduleDoc, scheduleNames } from '../compiler/resolve/schedules.js';
 
 export type BuiltinKind = 'layer' | 'activation' | 'latent' | 'corruption' | 'loss' | 'optimizer' | 'data source' | 'setting' | 'schedule';
 
@@ -129,6 +130,17 @@ export const dataSources: readonly Builtin[] = dataSourceNames.map((name) => ({
 
 export const settings: readonly Builtin[] = settingNames.map((name) => ({ name, kind: 'setting', parameters: [], doc: doc(`setting ${name}`) }));
 
+/** Loss coefficients that change per epoch: `ramp(0, 1, epochs = 10) * kl(z)`. */
+export const coefficientSchedules: readonly Builtin[] = scheduleNames.map((name) => {
+  const { doc: line, args } = scheduleDoc(name);
+  return {
+    name,
+    kind: 'schedule',
+    parameters: args.map((a) => ({ name: a.name, type: a.expected, ...(a.default !== undefined ? { default: String(a.default) } : {}) })),
+    doc: `Loss coefficient schedule: ${line}.`,
+  };
+});
+
 export const schedules: readonly Builtin[] = [
   { name: 'greedy', kind: 'schedule', parameters: [{ name: 'epochs', type: 'a positive integer' }], doc: doc('greedy') },
 ];
@@ -161,7 +173,7 @@ export function lookupBuiltin(name: string, site: CallSite): Builtin | undefined
     layer: [layers, [mirror]],
     latent: [latents],
     corruption: [corruptions],
-    loss: [losses],
+    loss: [losses, coefficientSchedules],
     train: [optimizers, dataSources, schedules, [earlyStop], settings],
     output: [activations],
   };

@@ -65,6 +65,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     parameters: graph.parameters,
     locate: (range) => shared.locate(range, file),
     evaluateConstant: (expr) => shared.evaluator.evaluate(expr, env, false),
+    evaluateCoefficient: (expr) => shared.evaluator.evaluateCollecting(expr, env),
     constantNames: visibleConstants(env),
     fromFailedImport: (name, namespaced) => fromFailedImport(env.scope, name, namespaced),
     parameterCount: { total: 0, trainable: 0 },

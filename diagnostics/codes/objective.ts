@@ -18,6 +18,7 @@ export const objectiveCodes = {
   AE4013: { severity: 'error', title: 'missing loss' },
   AE4014: { severity: 'error', title: 'contractive penalty not computable' },
   AE4015: { severity: 'error', title: 'cross_entropy target is not labels' },
+  AE4016: { severity: 'error', title: 'invalid coefficient schedule', message: '`{fn}`: {problem}' },
   // ---- training phases (AE41xx)
   AE4101: { severity: 'error', title: 'unknown train setting', message: 'unknown train setting `{name}`' },
   AE4102: { severity: 'error', title: 'invalid train setting value', message: '{what} must be {expected}' },
