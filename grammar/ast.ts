@@ -176,6 +176,8 @@ export interface EncoderMember extends NodeBase {
   kind: 'EncoderMember';
   /** The keyword's range, for diagnostics about the encoder as a whole. */
   keyword: SourceRange;
+  /** `encoder on x, y { ... }`: the tensors it reads, concatenated; absent: the reconstructed input. */
+  reads?: NameRef[];
   layers: Layer[];
 }
 
@@ -183,6 +185,8 @@ export interface EncoderMember extends NodeBase {
 export interface DecoderMember extends NodeBase {
   kind: 'DecoderMember';
   keyword: SourceRange;
+  /** `decoder on z, y { ... }`: the code and the conditions it reads, concatenated; absent: the code. */
+  reads?: NameRef[];
   layers?: Layer[];
   mirror?: MirrorSpec;
 }

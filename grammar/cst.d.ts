@@ -183,7 +183,19 @@ export interface EncoderMemberCstNode extends CstNode {
 
 export type EncoderMemberCstChildren = {
   Encoder: IToken[];
+  readsClause?: ReadsClauseCstNode[];
   layerBlock: LayerBlockCstNode[];
+};
+
+export interface ReadsClauseCstNode extends CstNode {
+  name: "readsClause";
+  children: ReadsClauseCstChildren;
+}
+
+export type ReadsClauseCstChildren = {
+  On: IToken[];
+  reference: (ReferenceCstNode)[];
+  Comma?: IToken[];
 };
 
 export interface DecoderMemberCstNode extends CstNode {
@@ -193,6 +205,7 @@ export interface DecoderMemberCstNode extends CstNode {
 
 export type DecoderMemberCstChildren = {
   Decoder: IToken[];
+  readsClause?: ReadsClauseCstNode[];
   layerBlock?: LayerBlockCstNode[];
   Binder?: IToken[];
   Mirror?: IToken[];
@@ -452,6 +465,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   labelType(children: LabelTypeCstChildren, param?: IN): OUT;
   corruptMember(children: CorruptMemberCstChildren, param?: IN): OUT;
   encoderMember(children: EncoderMemberCstChildren, param?: IN): OUT;
+  readsClause(children: ReadsClauseCstChildren, param?: IN): OUT;
   decoderMember(children: DecoderMemberCstChildren, param?: IN): OUT;
   latentMember(children: LatentMemberCstChildren, param?: IN): OUT;
   outputMember(children: OutputMemberCstChildren, param?: IN): OUT;

@@ -198,11 +198,23 @@ export class AeParser extends CstParser {
 
   encoderMember = this.RULE('encoderMember', () => {
     this.CONSUME(t.Encoder);
+    this.OPTION(() => this.SUBRULE(this.readsClause));
     this.SUBRULE(this.layerBlock);
+  });
+
+  /** `on x, y` after `encoder`/`decoder`: the tensors it reads, concatenated (a conditional model). */
+  readsClause = this.RULE('readsClause', () => {
+    this.CONSUME(t.On);
+    this.SUBRULE(this.reference);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.reference);
+    });
   });
 
   decoderMember = this.RULE('decoderMember', () => {
     this.CONSUME(t.Decoder);
+    this.OPTION(() => this.SUBRULE(this.readsClause));
     this.OR((this.decoderAlts ??= [
       { ALT: () => this.SUBRULE(this.layerBlock) },
       {

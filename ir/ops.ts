@@ -39,6 +39,9 @@ export const irOps = {
   batchnorm: { doc: 'Batch normalisation over all axes but the last; moving statistics for inference.', attrs: { momentum: required(rate), epsilon: required(number({ exclusiveMin: 0 })) } },
   layernorm: { doc: 'Normalisation over the last axis.', attrs: { epsilon: required(number({ exclusiveMin: 0 })) } },
   activation: { doc: 'An activation on its own.', attrs: 'activation' },
+  // ---- conditional models (`encoder on x, y`, `decoder on z, y`)
+  one_hot: { doc: 'Class indices of a label input → one-hot float vectors of `depth` classes.', attrs: { depth: required(int(1)) } },
+  concat: { doc: 'Concatenates its inputs along the last axis (what a conditional encoder or decoder reads).', attrs: {} },
   // ---- latents (stochastic or quantising; deterministic in inference)
   gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {} },
   vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","one_hot","concat","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
@@ -205,7 +205,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
+const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","one_hot","concat","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
 const schema19 = {"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]};
 const schema28 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
 const schema31 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
@@ -217,15 +217,17 @@ const schema46 = {"type":"object","properties":{"rate":{"type":"number","minimum
 const schema49 = {"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]};
 const schema52 = {"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]};
 const schema17 = {"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}};
-const schema58 = {"type":"object","properties":{},"additionalProperties":false};
-const schema61 = {"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]};
-const schema64 = {"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]};
-const schema67 = {"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]};
-const schema70 = {"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]};
-const schema73 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
-const schema76 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]};
+const schema58 = {"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]};
+const schema61 = {"type":"object","properties":{},"additionalProperties":false};
+const schema64 = {"type":"object","properties":{},"additionalProperties":false};
+const schema67 = {"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]};
+const schema70 = {"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]};
+const schema73 = {"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]};
+const schema76 = {"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]};
 const schema79 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
-const schema82 = {"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]};
+const schema82 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]};
+const schema85 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
+const schema88 = {"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]};
 const schema16 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1177,7 +1179,7 @@ else {
 if(data.op !== undefined){
 let data0 = data.op;
 const _errs2 = errors;
-if(!((((((((((((((((((((((data0 === "dense") || (data0 === "conv2d")) || (data0 === "deconv2d")) || (data0 === "maxpool")) || (data0 === "avgpool")) || (data0 === "unpool")) || (data0 === "upsample")) || (data0 === "flatten")) || (data0 === "reshape")) || (data0 === "dropout")) || (data0 === "batchnorm")) || (data0 === "layernorm")) || (data0 === "activation")) || (data0 === "gaussian_sample")) || (data0 === "vector_quantize")) || (data0 === "binarize")) || (data0 === "gumbel_onehot")) || (data0 === "corrupt_gaussian")) || (data0 === "corrupt_mask")) || (data0 === "corrupt_salt_pepper")) || (data0 === "corrupt_dropout")) || (data0 === "clip"))){
+if(!((((((((((((((((((((((((data0 === "dense") || (data0 === "conv2d")) || (data0 === "deconv2d")) || (data0 === "maxpool")) || (data0 === "avgpool")) || (data0 === "unpool")) || (data0 === "upsample")) || (data0 === "flatten")) || (data0 === "reshape")) || (data0 === "dropout")) || (data0 === "batchnorm")) || (data0 === "layernorm")) || (data0 === "activation")) || (data0 === "one_hot")) || (data0 === "concat")) || (data0 === "gaussian_sample")) || (data0 === "vector_quantize")) || (data0 === "binarize")) || (data0 === "gumbel_onehot")) || (data0 === "corrupt_gaussian")) || (data0 === "corrupt_mask")) || (data0 === "corrupt_salt_pepper")) || (data0 === "corrupt_dropout")) || (data0 === "clip"))){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/properties/op/enum",keyword:"enum",params:{allowedValues: schema15.properties.op.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -7942,7 +7944,7 @@ return false;
 }
 }
 }
-else if(tag0 === "gaussian_sample"){
+else if(tag0 === "one_hot"){
 const _errs789 = errors;
 if(errors === _errs789){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7975,8 +7977,8 @@ var valid150 = true;
 if(valid150){
 if(data.op !== undefined){
 const _errs794 = errors;
-if("gaussian_sample" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/13/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
+if("one_hot" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/13/properties/op/const",keyword:"const",params:{allowedValue: "one_hot"},message:"must be equal to constant"}];
 return false;
 }
 var valid150 = _errs794 === errors;
@@ -8021,14 +8023,42 @@ const _errs799 = errors;
 const _errs800 = errors;
 if(errors === _errs800){
 if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
+let missing39;
+if((data357.depth === undefined) && (missing39 = "depth")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+const _errs802 = errors;
 for(const key51 in data357){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"}];
+if(!(key51 === "depth")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
+if(_errs802 === errors){
+if(data357.depth !== undefined){
+let data358 = data357.depth;
+const _errs803 = errors;
+if(!(((typeof data358 == "number") && (!(data358 % 1) && !isNaN(data358))) && (isFinite(data358)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/depth",schemaPath:"#/definitions/attrs_one_hot/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs803){
+if((typeof data358 == "number") && (isFinite(data358))){
+if(data358 < 1 || isNaN(data358)){
+validate13.errors = [{instancePath:instancePath+"/attrs/depth",schemaPath:"#/definitions/attrs_one_hot/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+}
+}
+}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8039,44 +8069,44 @@ var valid150 = true;
 }
 if(valid150){
 if(data.shape !== undefined){
-let data358 = data.shape;
-const _errs803 = errors;
-const _errs804 = errors;
-if(errors === _errs804){
-if(Array.isArray(data358)){
-if(data358.length < 1){
+let data359 = data.shape;
+const _errs805 = errors;
+const _errs806 = errors;
+if(errors === _errs806){
+if(Array.isArray(data359)){
+if(data359.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len47 = data358.length;
-var valid154 = len47 <= 1;
-if(!valid154){
+const len47 = data359.length;
+var valid155 = len47 <= 1;
+if(!valid155){
 for(let i34=1; i34<len47; i34++){
-let data359 = data358[i34];
-const _errs806 = errors;
-if((!(((typeof data359 == "number") && (!(data359 % 1) && !isNaN(data359))) && (isFinite(data359)))) && (data359 !== null)){
+let data360 = data359[i34];
+const _errs808 = errors;
+if((!(((typeof data360 == "number") && (!(data360 % 1) && !isNaN(data360))) && (isFinite(data360)))) && (data360 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i34,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs806){
-if((typeof data359 == "number") && (isFinite(data359))){
-if(data359 < 1 || isNaN(data359)){
+if(errors === _errs808){
+if((typeof data360 == "number") && (isFinite(data360))){
+if(data360 < 1 || isNaN(data360)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i34,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid154 = _errs806 === errors;
-if(!valid154){
+var valid155 = _errs808 === errors;
+if(!valid155){
 break;
 }
 }
 }
-if(valid154){
-const len48 = data358.length;
+if(valid155){
+const len48 = data359.length;
 if(len48 > 0){
-if(data358[0] !== null){
+if(data359[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -8089,121 +8119,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid150 = _errs803 === errors;
+var valid150 = _errs805 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.stage !== undefined){
-let data361 = data.stage;
-const _errs810 = errors;
-if(!((((((data361 === "corrupt") || (data361 === "encoder")) || (data361 === "latent")) || (data361 === "decoder")) || (data361 === "output")) || (data361 === "head"))){
+let data362 = data.stage;
+const _errs812 = errors;
+if(!((((((data362 === "corrupt") || (data362 === "encoder")) || (data362 === "latent")) || (data362 === "decoder")) || (data362 === "output")) || (data362 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/13/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[13].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid150 = _errs810 === errors;
+var valid150 = _errs812 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.params !== undefined){
-let data362 = data.params;
-const _errs811 = errors;
-if(errors === _errs811){
-if(data362 && typeof data362 == "object" && !Array.isArray(data362)){
+let data363 = data.params;
 const _errs813 = errors;
-for(const key52 in data362){
+if(errors === _errs813){
+if(data363 && typeof data363 == "object" && !Array.isArray(data363)){
+const _errs815 = errors;
+for(const key52 in data363){
 if(!(((((((key52 === "kernel") || (key52 === "bias")) || (key52 === "gamma")) || (key52 === "beta")) || (key52 === "moving_mean")) || (key52 === "moving_variance")) || (key52 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/13/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs813 === errors){
-if(data362.kernel !== undefined){
-const _errs814 = errors;
-if(typeof data362.kernel !== "string"){
+if(_errs815 === errors){
+if(data363.kernel !== undefined){
+const _errs816 = errors;
+if(typeof data363.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/13/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs814 === errors;
+var valid157 = _errs816 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
-if(valid156){
-if(data362.bias !== undefined){
-const _errs816 = errors;
-if(typeof data362.bias !== "string"){
+if(valid157){
+if(data363.bias !== undefined){
+const _errs818 = errors;
+if(typeof data363.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/13/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs816 === errors;
+var valid157 = _errs818 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
-if(valid156){
-if(data362.gamma !== undefined){
-const _errs818 = errors;
-if(typeof data362.gamma !== "string"){
+if(valid157){
+if(data363.gamma !== undefined){
+const _errs820 = errors;
+if(typeof data363.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/13/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs818 === errors;
+var valid157 = _errs820 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
-if(valid156){
-if(data362.beta !== undefined){
-const _errs820 = errors;
-if(typeof data362.beta !== "string"){
+if(valid157){
+if(data363.beta !== undefined){
+const _errs822 = errors;
+if(typeof data363.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/13/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs820 === errors;
+var valid157 = _errs822 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
-if(valid156){
-if(data362.moving_mean !== undefined){
-const _errs822 = errors;
-if(typeof data362.moving_mean !== "string"){
+if(valid157){
+if(data363.moving_mean !== undefined){
+const _errs824 = errors;
+if(typeof data363.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/13/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs822 === errors;
+var valid157 = _errs824 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
-if(valid156){
-if(data362.moving_variance !== undefined){
-const _errs824 = errors;
-if(typeof data362.moving_variance !== "string"){
+if(valid157){
+if(data363.moving_variance !== undefined){
+const _errs826 = errors;
+if(typeof data363.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/13/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs824 === errors;
+var valid157 = _errs826 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
-if(valid156){
-if(data362.codebook !== undefined){
-const _errs826 = errors;
-if(typeof data362.codebook !== "string"){
+if(valid157){
+if(data363.codebook !== undefined){
+const _errs828 = errors;
+if(typeof data363.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/13/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid156 = _errs826 === errors;
+var valid157 = _errs828 === errors;
 }
 else {
-var valid156 = true;
+var valid157 = true;
 }
 }
 }
@@ -8218,38 +8248,17 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/13
 return false;
 }
 }
-var valid150 = _errs811 === errors;
+var valid150 = _errs813 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.name !== undefined){
-const _errs828 = errors;
+const _errs830 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/13/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid150 = _errs828 === errors;
-}
-else {
-var valid150 = true;
-}
-if(valid150){
-if(data.layer !== undefined){
-let data371 = data.layer;
-const _errs830 = errors;
-if(!(((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371))) && (isFinite(data371)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs830){
-if((typeof data371 == "number") && (isFinite(data371))){
-if(data371 < 0 || isNaN(data371)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
 }
 var valid150 = _errs830 === errors;
 }
@@ -8257,121 +8266,142 @@ else {
 var valid150 = true;
 }
 if(valid150){
-if(data.source !== undefined){
-let data372 = data.source;
+if(data.layer !== undefined){
+let data372 = data.layer;
 const _errs832 = errors;
-const _errs833 = errors;
-if(errors === _errs833){
-if(data372 && typeof data372 == "object" && !Array.isArray(data372)){
-let missing39;
-if(((((data372.line === undefined) && (missing39 = "line")) || ((data372.column === undefined) && (missing39 = "column"))) || ((data372.endLine === undefined) && (missing39 = "endLine"))) || ((data372.endColumn === undefined) && (missing39 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+if(!(((typeof data372 == "number") && (!(data372 % 1) && !isNaN(data372))) && (isFinite(data372)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs832){
+if((typeof data372 == "number") && (isFinite(data372))){
+if(data372 < 0 || isNaN(data372)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid150 = _errs832 === errors;
+}
+else {
+var valid150 = true;
+}
+if(valid150){
+if(data.source !== undefined){
+let data373 = data.source;
+const _errs834 = errors;
+const _errs835 = errors;
+if(errors === _errs835){
+if(data373 && typeof data373 == "object" && !Array.isArray(data373)){
+let missing40;
+if(((((data373.line === undefined) && (missing40 = "line")) || ((data373.column === undefined) && (missing40 = "column"))) || ((data373.endLine === undefined) && (missing40 = "endLine"))) || ((data373.endColumn === undefined) && (missing40 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
 return false;
 }
 else {
-const _errs835 = errors;
-for(const key53 in data372){
+const _errs837 = errors;
+for(const key53 in data373){
 if(!(((((key53 === "file") || (key53 === "line")) || (key53 === "column")) || (key53 === "endLine")) || (key53 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs835 === errors){
-if(data372.file !== undefined){
-const _errs836 = errors;
-if(typeof data372.file !== "string"){
+if(_errs837 === errors){
+if(data373.file !== undefined){
+const _errs838 = errors;
+if(typeof data373.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid158 = _errs836 === errors;
+var valid159 = _errs838 === errors;
 }
 else {
-var valid158 = true;
+var valid159 = true;
 }
-if(valid158){
-if(data372.line !== undefined){
-let data374 = data372.line;
-const _errs838 = errors;
-if(!(((typeof data374 == "number") && (!(data374 % 1) && !isNaN(data374))) && (isFinite(data374)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs838){
-if((typeof data374 == "number") && (isFinite(data374))){
-if(data374 < 1 || isNaN(data374)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid158 = _errs838 === errors;
-}
-else {
-var valid158 = true;
-}
-if(valid158){
-if(data372.column !== undefined){
-let data375 = data372.column;
+if(valid159){
+if(data373.line !== undefined){
+let data375 = data373.line;
 const _errs840 = errors;
 if(!(((typeof data375 == "number") && (!(data375 % 1) && !isNaN(data375))) && (isFinite(data375)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs840){
 if((typeof data375 == "number") && (isFinite(data375))){
 if(data375 < 1 || isNaN(data375)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid158 = _errs840 === errors;
+var valid159 = _errs840 === errors;
 }
 else {
-var valid158 = true;
+var valid159 = true;
 }
-if(valid158){
-if(data372.endLine !== undefined){
-let data376 = data372.endLine;
+if(valid159){
+if(data373.column !== undefined){
+let data376 = data373.column;
 const _errs842 = errors;
 if(!(((typeof data376 == "number") && (!(data376 % 1) && !isNaN(data376))) && (isFinite(data376)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs842){
 if((typeof data376 == "number") && (isFinite(data376))){
 if(data376 < 1 || isNaN(data376)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid158 = _errs842 === errors;
+var valid159 = _errs842 === errors;
 }
 else {
-var valid158 = true;
+var valid159 = true;
 }
-if(valid158){
-if(data372.endColumn !== undefined){
-let data377 = data372.endColumn;
+if(valid159){
+if(data373.endLine !== undefined){
+let data377 = data373.endLine;
 const _errs844 = errors;
 if(!(((typeof data377 == "number") && (!(data377 % 1) && !isNaN(data377))) && (isFinite(data377)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs844){
 if((typeof data377 == "number") && (isFinite(data377))){
 if(data377 < 1 || isNaN(data377)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid159 = _errs844 === errors;
+}
+else {
+var valid159 = true;
+}
+if(valid159){
+if(data373.endColumn !== undefined){
+let data378 = data373.endColumn;
+const _errs846 = errors;
+if(!(((typeof data378 == "number") && (!(data378 % 1) && !isNaN(data378))) && (isFinite(data378)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs846){
+if((typeof data378 == "number") && (isFinite(data378))){
+if(data378 < 1 || isNaN(data378)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid158 = _errs844 === errors;
+var valid159 = _errs846 === errors;
 }
 else {
-var valid158 = true;
+var valid159 = true;
 }
 }
 }
@@ -8385,7 +8415,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid150 = _errs832 === errors;
+var valid150 = _errs834 === errors;
 }
 else {
 var valid150 = true;
@@ -8408,17 +8438,17 @@ return false;
 }
 }
 }
-else if(tag0 === "vector_quantize"){
-const _errs846 = errors;
-if(errors === _errs846){
+else if(tag0 === "concat"){
+const _errs848 = errors;
+if(errors === _errs848){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing40;
-if(((((((data.id === undefined) && (missing40 = "id")) || ((data.op === undefined) && (missing40 = "op"))) || ((data.inputs === undefined) && (missing40 = "inputs"))) || ((data.attrs === undefined) && (missing40 = "attrs"))) || ((data.shape === undefined) && (missing40 = "shape"))) || ((data.stage === undefined) && (missing40 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+let missing41;
+if(((((((data.id === undefined) && (missing41 = "id")) || ((data.op === undefined) && (missing41 = "op"))) || ((data.inputs === undefined) && (missing41 = "inputs"))) || ((data.attrs === undefined) && (missing41 = "attrs"))) || ((data.shape === undefined) && (missing41 = "shape"))) || ((data.stage === undefined) && (missing41 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
 return false;
 }
 else {
-const _errs848 = errors;
+const _errs850 = errors;
 for(const key54 in data){
 if(!(func2.call(schema15.oneOf[14].properties, key54))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/14/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties"}];
@@ -8426,46 +8456,46 @@ return false;
 break;
 }
 }
-if(_errs848 === errors){
+if(_errs850 === errors){
 if(data.id !== undefined){
-const _errs849 = errors;
+const _errs851 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/14/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid160 = _errs849 === errors;
+var valid161 = _errs851 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.op !== undefined){
-const _errs851 = errors;
-if("vector_quantize" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/14/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
+const _errs853 = errors;
+if("concat" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/14/properties/op/const",keyword:"const",params:{allowedValue: "concat"},message:"must be equal to constant"}];
 return false;
 }
-var valid160 = _errs851 === errors;
+var valid161 = _errs853 === errors;
 }
 else {
-var valid160 = true;
-}
-if(valid160){
-if(data.inputs !== undefined){
-let data380 = data.inputs;
-const _errs852 = errors;
-if(errors === _errs852){
-if(Array.isArray(data380)){
 var valid161 = true;
-const len49 = data380.length;
-for(let i35=0; i35<len49; i35++){
+}
+if(valid161){
+if(data.inputs !== undefined){
+let data381 = data.inputs;
 const _errs854 = errors;
-if(typeof data380[i35] !== "string"){
+if(errors === _errs854){
+if(Array.isArray(data381)){
+var valid162 = true;
+const len49 = data381.length;
+for(let i35=0; i35<len49; i35++){
+const _errs856 = errors;
+if(typeof data381[i35] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i35,schemaPath:"#/oneOf/14/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid161 = _errs854 === errors;
-if(!valid161){
+var valid162 = _errs856 === errors;
+if(!valid162){
 break;
 }
 }
@@ -8475,150 +8505,74 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/14
 return false;
 }
 }
-var valid160 = _errs852 === errors;
+var valid161 = _errs854 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.attrs !== undefined){
-let data382 = data.attrs;
-const _errs856 = errors;
-const _errs857 = errors;
-if(errors === _errs857){
-if(data382 && typeof data382 == "object" && !Array.isArray(data382)){
-let missing41;
-if((((data382.codes === undefined) && (missing41 = "codes")) || ((data382.dim === undefined) && (missing41 = "dim"))) || ((data382.commitment === undefined) && (missing41 = "commitment"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
-return false;
-}
-else {
+let data383 = data.attrs;
+const _errs858 = errors;
 const _errs859 = errors;
-for(const key55 in data382){
-if(!(((key55 === "codes") || (key55 === "dim")) || (key55 === "commitment"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties"}];
+if(errors === _errs859){
+if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
+for(const key55 in data383){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_concat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs859 === errors){
-if(data382.codes !== undefined){
-let data383 = data382.codes;
-const _errs860 = errors;
-if(!(((typeof data383 == "number") && (!(data383 % 1) && !isNaN(data383))) && (isFinite(data383)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs860){
-if((typeof data383 == "number") && (isFinite(data383))){
-if(data383 < 2 || isNaN(data383)){
-validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_concat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-}
-var valid163 = _errs860 === errors;
+var valid161 = _errs858 === errors;
 }
 else {
-var valid163 = true;
+var valid161 = true;
 }
-if(valid163){
-if(data382.dim !== undefined){
-let data384 = data382.dim;
-const _errs862 = errors;
-if(!(((typeof data384 == "number") && (!(data384 % 1) && !isNaN(data384))) && (isFinite(data384)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs862){
-if((typeof data384 == "number") && (isFinite(data384))){
-if(data384 < 1 || isNaN(data384)){
-validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid163 = _errs862 === errors;
-}
-else {
-var valid163 = true;
-}
-if(valid163){
-if(data382.commitment !== undefined){
-let data385 = data382.commitment;
-const _errs864 = errors;
-if(errors === _errs864){
-if((typeof data385 == "number") && (isFinite(data385))){
-if(data385 < 0 || isNaN(data385)){
-validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid163 = _errs864 === errors;
-}
-else {
-var valid163 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid160 = _errs856 === errors;
-}
-else {
-var valid160 = true;
-}
-if(valid160){
+if(valid161){
 if(data.shape !== undefined){
-let data386 = data.shape;
-const _errs866 = errors;
-const _errs867 = errors;
-if(errors === _errs867){
-if(Array.isArray(data386)){
-if(data386.length < 1){
+let data384 = data.shape;
+const _errs862 = errors;
+const _errs863 = errors;
+if(errors === _errs863){
+if(Array.isArray(data384)){
+if(data384.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len50 = data386.length;
+const len50 = data384.length;
 var valid165 = len50 <= 1;
 if(!valid165){
 for(let i36=1; i36<len50; i36++){
-let data387 = data386[i36];
-const _errs869 = errors;
-if((!(((typeof data387 == "number") && (!(data387 % 1) && !isNaN(data387))) && (isFinite(data387)))) && (data387 !== null)){
+let data385 = data384[i36];
+const _errs865 = errors;
+if((!(((typeof data385 == "number") && (!(data385 % 1) && !isNaN(data385))) && (isFinite(data385)))) && (data385 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i36,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs869){
-if((typeof data387 == "number") && (isFinite(data387))){
-if(data387 < 1 || isNaN(data387)){
+if(errors === _errs865){
+if((typeof data385 == "number") && (isFinite(data385))){
+if(data385 < 1 || isNaN(data385)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i36,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid165 = _errs869 === errors;
+var valid165 = _errs865 === errors;
 if(!valid165){
 break;
 }
 }
 }
 if(valid165){
-const len51 = data386.length;
+const len51 = data384.length;
 if(len51 > 0){
-if(data386[0] !== null){
+if(data384[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -8631,43 +8585,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid160 = _errs866 === errors;
+var valid161 = _errs862 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.stage !== undefined){
-let data389 = data.stage;
-const _errs873 = errors;
-if(!((((((data389 === "corrupt") || (data389 === "encoder")) || (data389 === "latent")) || (data389 === "decoder")) || (data389 === "output")) || (data389 === "head"))){
+let data387 = data.stage;
+const _errs869 = errors;
+if(!((((((data387 === "corrupt") || (data387 === "encoder")) || (data387 === "latent")) || (data387 === "decoder")) || (data387 === "output")) || (data387 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/14/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[14].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid160 = _errs873 === errors;
+var valid161 = _errs869 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.params !== undefined){
-let data390 = data.params;
-const _errs874 = errors;
-if(errors === _errs874){
-if(data390 && typeof data390 == "object" && !Array.isArray(data390)){
-const _errs876 = errors;
-for(const key56 in data390){
+let data388 = data.params;
+const _errs870 = errors;
+if(errors === _errs870){
+if(data388 && typeof data388 == "object" && !Array.isArray(data388)){
+const _errs872 = errors;
+for(const key56 in data388){
 if(!(((((((key56 === "kernel") || (key56 === "bias")) || (key56 === "gamma")) || (key56 === "beta")) || (key56 === "moving_mean")) || (key56 === "moving_variance")) || (key56 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/14/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs876 === errors){
-if(data390.kernel !== undefined){
-const _errs877 = errors;
-if(typeof data390.kernel !== "string"){
+if(_errs872 === errors){
+if(data388.kernel !== undefined){
+const _errs873 = errors;
+if(typeof data388.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/14/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid167 = _errs873 === errors;
+}
+else {
+var valid167 = true;
+}
+if(valid167){
+if(data388.bias !== undefined){
+const _errs875 = errors;
+if(typeof data388.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/14/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid167 = _errs875 === errors;
+}
+else {
+var valid167 = true;
+}
+if(valid167){
+if(data388.gamma !== undefined){
+const _errs877 = errors;
+if(typeof data388.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/14/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid167 = _errs877 === errors;
@@ -8676,10 +8654,10 @@ else {
 var valid167 = true;
 }
 if(valid167){
-if(data390.bias !== undefined){
+if(data388.beta !== undefined){
 const _errs879 = errors;
-if(typeof data390.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/14/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data388.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/14/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid167 = _errs879 === errors;
@@ -8688,10 +8666,10 @@ else {
 var valid167 = true;
 }
 if(valid167){
-if(data390.gamma !== undefined){
+if(data388.moving_mean !== undefined){
 const _errs881 = errors;
-if(typeof data390.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/14/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data388.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/14/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid167 = _errs881 === errors;
@@ -8700,10 +8678,10 @@ else {
 var valid167 = true;
 }
 if(valid167){
-if(data390.beta !== undefined){
+if(data388.moving_variance !== undefined){
 const _errs883 = errors;
-if(typeof data390.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/14/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data388.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/14/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid167 = _errs883 === errors;
@@ -8712,37 +8690,13 @@ else {
 var valid167 = true;
 }
 if(valid167){
-if(data390.moving_mean !== undefined){
+if(data388.codebook !== undefined){
 const _errs885 = errors;
-if(typeof data390.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/14/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid167 = _errs885 === errors;
-}
-else {
-var valid167 = true;
-}
-if(valid167){
-if(data390.moving_variance !== undefined){
-const _errs887 = errors;
-if(typeof data390.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/14/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid167 = _errs887 === errors;
-}
-else {
-var valid167 = true;
-}
-if(valid167){
-if(data390.codebook !== undefined){
-const _errs889 = errors;
-if(typeof data390.codebook !== "string"){
+if(typeof data388.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/14/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid167 = _errs889 === errors;
+var valid167 = _errs885 === errors;
 }
 else {
 var valid167 = true;
@@ -8760,71 +8714,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/14
 return false;
 }
 }
-var valid160 = _errs874 === errors;
+var valid161 = _errs870 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.name !== undefined){
-const _errs891 = errors;
+const _errs887 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/14/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid160 = _errs891 === errors;
+var valid161 = _errs887 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.layer !== undefined){
-let data399 = data.layer;
-const _errs893 = errors;
-if(!(((typeof data399 == "number") && (!(data399 % 1) && !isNaN(data399))) && (isFinite(data399)))){
+let data397 = data.layer;
+const _errs889 = errors;
+if(!(((typeof data397 == "number") && (!(data397 % 1) && !isNaN(data397))) && (isFinite(data397)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/14/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs893){
-if((typeof data399 == "number") && (isFinite(data399))){
-if(data399 < 0 || isNaN(data399)){
+if(errors === _errs889){
+if((typeof data397 == "number") && (isFinite(data397))){
+if(data397 < 0 || isNaN(data397)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/14/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid160 = _errs893 === errors;
+var valid161 = _errs889 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
-if(valid160){
+if(valid161){
 if(data.source !== undefined){
-let data400 = data.source;
-const _errs895 = errors;
-const _errs896 = errors;
-if(errors === _errs896){
-if(data400 && typeof data400 == "object" && !Array.isArray(data400)){
+let data398 = data.source;
+const _errs891 = errors;
+const _errs892 = errors;
+if(errors === _errs892){
+if(data398 && typeof data398 == "object" && !Array.isArray(data398)){
 let missing42;
-if(((((data400.line === undefined) && (missing42 = "line")) || ((data400.column === undefined) && (missing42 = "column"))) || ((data400.endLine === undefined) && (missing42 = "endLine"))) || ((data400.endColumn === undefined) && (missing42 = "endColumn"))){
+if(((((data398.line === undefined) && (missing42 = "line")) || ((data398.column === undefined) && (missing42 = "column"))) || ((data398.endLine === undefined) && (missing42 = "endLine"))) || ((data398.endColumn === undefined) && (missing42 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
 return false;
 }
 else {
-const _errs898 = errors;
-for(const key57 in data400){
+const _errs894 = errors;
+for(const key57 in data398){
 if(!(((((key57 === "file") || (key57 === "line")) || (key57 === "column")) || (key57 === "endLine")) || (key57 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs898 === errors){
-if(data400.file !== undefined){
-const _errs899 = errors;
-if(typeof data400.file !== "string"){
+if(_errs894 === errors){
+if(data398.file !== undefined){
+const _errs895 = errors;
+if(typeof data398.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid169 = _errs895 === errors;
+}
+else {
+var valid169 = true;
+}
+if(valid169){
+if(data398.line !== undefined){
+let data400 = data398.line;
+const _errs897 = errors;
+if(!(((typeof data400 == "number") && (!(data400 % 1) && !isNaN(data400))) && (isFinite(data400)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs897){
+if((typeof data400 == "number") && (isFinite(data400))){
+if(data400 < 1 || isNaN(data400)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid169 = _errs897 === errors;
+}
+else {
+var valid169 = true;
+}
+if(valid169){
+if(data398.column !== undefined){
+let data401 = data398.column;
+const _errs899 = errors;
+if(!(((typeof data401 == "number") && (!(data401 % 1) && !isNaN(data401))) && (isFinite(data401)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs899){
+if((typeof data401 == "number") && (isFinite(data401))){
+if(data401 < 1 || isNaN(data401)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid169 = _errs899 === errors;
 }
@@ -8832,17 +8828,17 @@ else {
 var valid169 = true;
 }
 if(valid169){
-if(data400.line !== undefined){
-let data402 = data400.line;
+if(data398.endLine !== undefined){
+let data402 = data398.endLine;
 const _errs901 = errors;
 if(!(((typeof data402 == "number") && (!(data402 % 1) && !isNaN(data402))) && (isFinite(data402)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs901){
 if((typeof data402 == "number") && (isFinite(data402))){
 if(data402 < 1 || isNaN(data402)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8853,64 +8849,22 @@ else {
 var valid169 = true;
 }
 if(valid169){
-if(data400.column !== undefined){
-let data403 = data400.column;
+if(data398.endColumn !== undefined){
+let data403 = data398.endColumn;
 const _errs903 = errors;
 if(!(((typeof data403 == "number") && (!(data403 % 1) && !isNaN(data403))) && (isFinite(data403)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs903){
 if((typeof data403 == "number") && (isFinite(data403))){
 if(data403 < 1 || isNaN(data403)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid169 = _errs903 === errors;
-}
-else {
-var valid169 = true;
-}
-if(valid169){
-if(data400.endLine !== undefined){
-let data404 = data400.endLine;
-const _errs905 = errors;
-if(!(((typeof data404 == "number") && (!(data404 % 1) && !isNaN(data404))) && (isFinite(data404)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs905){
-if((typeof data404 == "number") && (isFinite(data404))){
-if(data404 < 1 || isNaN(data404)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid169 = _errs905 === errors;
-}
-else {
-var valid169 = true;
-}
-if(valid169){
-if(data400.endColumn !== undefined){
-let data405 = data400.endColumn;
-const _errs907 = errors;
-if(!(((typeof data405 == "number") && (!(data405 % 1) && !isNaN(data405))) && (isFinite(data405)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs907){
-if((typeof data405 == "number") && (isFinite(data405))){
-if(data405 < 1 || isNaN(data405)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid169 = _errs907 === errors;
+var valid169 = _errs903 === errors;
 }
 else {
 var valid169 = true;
@@ -8927,10 +8881,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid160 = _errs895 === errors;
+var valid161 = _errs891 === errors;
 }
 else {
-var valid160 = true;
+var valid161 = true;
 }
 }
 }
@@ -8950,9 +8904,9 @@ return false;
 }
 }
 }
-else if(tag0 === "binarize"){
-const _errs909 = errors;
-if(errors === _errs909){
+else if(tag0 === "gaussian_sample"){
+const _errs905 = errors;
+if(errors === _errs905){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing43;
 if(((((((data.id === undefined) && (missing43 = "id")) || ((data.op === undefined) && (missing43 = "op"))) || ((data.inputs === undefined) && (missing43 = "inputs"))) || ((data.attrs === undefined) && (missing43 = "attrs"))) || ((data.shape === undefined) && (missing43 = "shape"))) || ((data.stage === undefined) && (missing43 = "stage"))){
@@ -8960,7 +8914,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"req
 return false;
 }
 else {
-const _errs911 = errors;
+const _errs907 = errors;
 for(const key58 in data){
 if(!(func2.call(schema15.oneOf[15].properties, key58))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/15/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties"}];
@@ -8968,45 +8922,45 @@ return false;
 break;
 }
 }
-if(_errs911 === errors){
+if(_errs907 === errors){
 if(data.id !== undefined){
-const _errs912 = errors;
+const _errs908 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/15/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid171 = _errs912 === errors;
+var valid171 = _errs908 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.op !== undefined){
-const _errs914 = errors;
-if("binarize" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/15/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
+const _errs910 = errors;
+if("gaussian_sample" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/15/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
 return false;
 }
-var valid171 = _errs914 === errors;
+var valid171 = _errs910 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.inputs !== undefined){
-let data408 = data.inputs;
-const _errs915 = errors;
-if(errors === _errs915){
-if(Array.isArray(data408)){
+let data406 = data.inputs;
+const _errs911 = errors;
+if(errors === _errs911){
+if(Array.isArray(data406)){
 var valid172 = true;
-const len52 = data408.length;
+const len52 = data406.length;
 for(let i37=0; i37<len52; i37++){
-const _errs917 = errors;
-if(typeof data408[i37] !== "string"){
+const _errs913 = errors;
+if(typeof data406[i37] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i37,schemaPath:"#/oneOf/15/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid172 = _errs917 === errors;
+var valid172 = _errs913 === errors;
 if(!valid172){
 break;
 }
@@ -9017,92 +8971,74 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/15
 return false;
 }
 }
-var valid171 = _errs915 === errors;
+var valid171 = _errs911 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.attrs !== undefined){
-let data410 = data.attrs;
-const _errs919 = errors;
-const _errs920 = errors;
-if(errors === _errs920){
-if(data410 && typeof data410 == "object" && !Array.isArray(data410)){
-let missing44;
-if((data410.stochastic === undefined) && (missing44 = "stochastic")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
-return false;
-}
-else {
-const _errs922 = errors;
-for(const key59 in data410){
-if(!(key59 === "stochastic")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties"}];
+let data408 = data.attrs;
+const _errs915 = errors;
+const _errs916 = errors;
+if(errors === _errs916){
+if(data408 && typeof data408 == "object" && !Array.isArray(data408)){
+for(const key59 in data408){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs922 === errors){
-if(data410.stochastic !== undefined){
-if(typeof data410.stochastic !== "boolean"){
-validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-}
-}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid171 = _errs919 === errors;
+var valid171 = _errs915 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.shape !== undefined){
-let data412 = data.shape;
-const _errs925 = errors;
-const _errs926 = errors;
-if(errors === _errs926){
-if(Array.isArray(data412)){
-if(data412.length < 1){
+let data409 = data.shape;
+const _errs919 = errors;
+const _errs920 = errors;
+if(errors === _errs920){
+if(Array.isArray(data409)){
+if(data409.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len53 = data412.length;
-var valid176 = len53 <= 1;
-if(!valid176){
+const len53 = data409.length;
+var valid175 = len53 <= 1;
+if(!valid175){
 for(let i38=1; i38<len53; i38++){
-let data413 = data412[i38];
-const _errs928 = errors;
-if((!(((typeof data413 == "number") && (!(data413 % 1) && !isNaN(data413))) && (isFinite(data413)))) && (data413 !== null)){
+let data410 = data409[i38];
+const _errs922 = errors;
+if((!(((typeof data410 == "number") && (!(data410 % 1) && !isNaN(data410))) && (isFinite(data410)))) && (data410 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i38,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs928){
-if((typeof data413 == "number") && (isFinite(data413))){
-if(data413 < 1 || isNaN(data413)){
+if(errors === _errs922){
+if((typeof data410 == "number") && (isFinite(data410))){
+if(data410 < 1 || isNaN(data410)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i38,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid176 = _errs928 === errors;
-if(!valid176){
+var valid175 = _errs922 === errors;
+if(!valid175){
 break;
 }
 }
 }
-if(valid176){
-const len54 = data412.length;
+if(valid175){
+const len54 = data409.length;
 if(len54 > 0){
-if(data412[0] !== null){
+if(data409[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -9115,121 +9051,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid171 = _errs925 === errors;
+var valid171 = _errs919 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.stage !== undefined){
-let data415 = data.stage;
-const _errs932 = errors;
-if(!((((((data415 === "corrupt") || (data415 === "encoder")) || (data415 === "latent")) || (data415 === "decoder")) || (data415 === "output")) || (data415 === "head"))){
+let data412 = data.stage;
+const _errs926 = errors;
+if(!((((((data412 === "corrupt") || (data412 === "encoder")) || (data412 === "latent")) || (data412 === "decoder")) || (data412 === "output")) || (data412 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/15/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[15].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid171 = _errs932 === errors;
+var valid171 = _errs926 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.params !== undefined){
-let data416 = data.params;
-const _errs933 = errors;
-if(errors === _errs933){
-if(data416 && typeof data416 == "object" && !Array.isArray(data416)){
-const _errs935 = errors;
-for(const key60 in data416){
+let data413 = data.params;
+const _errs927 = errors;
+if(errors === _errs927){
+if(data413 && typeof data413 == "object" && !Array.isArray(data413)){
+const _errs929 = errors;
+for(const key60 in data413){
 if(!(((((((key60 === "kernel") || (key60 === "bias")) || (key60 === "gamma")) || (key60 === "beta")) || (key60 === "moving_mean")) || (key60 === "moving_variance")) || (key60 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/15/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs935 === errors){
-if(data416.kernel !== undefined){
-const _errs936 = errors;
-if(typeof data416.kernel !== "string"){
+if(_errs929 === errors){
+if(data413.kernel !== undefined){
+const _errs930 = errors;
+if(typeof data413.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/15/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs936 === errors;
+var valid177 = _errs930 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
-if(valid178){
-if(data416.bias !== undefined){
-const _errs938 = errors;
-if(typeof data416.bias !== "string"){
+if(valid177){
+if(data413.bias !== undefined){
+const _errs932 = errors;
+if(typeof data413.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/15/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs938 === errors;
+var valid177 = _errs932 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
-if(valid178){
-if(data416.gamma !== undefined){
-const _errs940 = errors;
-if(typeof data416.gamma !== "string"){
+if(valid177){
+if(data413.gamma !== undefined){
+const _errs934 = errors;
+if(typeof data413.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/15/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs940 === errors;
+var valid177 = _errs934 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
-if(valid178){
-if(data416.beta !== undefined){
-const _errs942 = errors;
-if(typeof data416.beta !== "string"){
+if(valid177){
+if(data413.beta !== undefined){
+const _errs936 = errors;
+if(typeof data413.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/15/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs942 === errors;
+var valid177 = _errs936 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
-if(valid178){
-if(data416.moving_mean !== undefined){
-const _errs944 = errors;
-if(typeof data416.moving_mean !== "string"){
+if(valid177){
+if(data413.moving_mean !== undefined){
+const _errs938 = errors;
+if(typeof data413.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/15/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs944 === errors;
+var valid177 = _errs938 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
-if(valid178){
-if(data416.moving_variance !== undefined){
-const _errs946 = errors;
-if(typeof data416.moving_variance !== "string"){
+if(valid177){
+if(data413.moving_variance !== undefined){
+const _errs940 = errors;
+if(typeof data413.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/15/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs946 === errors;
+var valid177 = _errs940 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
-if(valid178){
-if(data416.codebook !== undefined){
-const _errs948 = errors;
-if(typeof data416.codebook !== "string"){
+if(valid177){
+if(data413.codebook !== undefined){
+const _errs942 = errors;
+if(typeof data413.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/15/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid178 = _errs948 === errors;
+var valid177 = _errs942 === errors;
 }
 else {
-var valid178 = true;
+var valid177 = true;
 }
 }
 }
@@ -9244,160 +9180,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/15
 return false;
 }
 }
-var valid171 = _errs933 === errors;
+var valid171 = _errs927 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.name !== undefined){
-const _errs950 = errors;
+const _errs944 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/15/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid171 = _errs950 === errors;
+var valid171 = _errs944 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.layer !== undefined){
-let data425 = data.layer;
-const _errs952 = errors;
-if(!(((typeof data425 == "number") && (!(data425 % 1) && !isNaN(data425))) && (isFinite(data425)))){
+let data422 = data.layer;
+const _errs946 = errors;
+if(!(((typeof data422 == "number") && (!(data422 % 1) && !isNaN(data422))) && (isFinite(data422)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs952){
-if((typeof data425 == "number") && (isFinite(data425))){
-if(data425 < 0 || isNaN(data425)){
+if(errors === _errs946){
+if((typeof data422 == "number") && (isFinite(data422))){
+if(data422 < 0 || isNaN(data422)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid171 = _errs952 === errors;
+var valid171 = _errs946 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.source !== undefined){
-let data426 = data.source;
-const _errs954 = errors;
-const _errs955 = errors;
-if(errors === _errs955){
-if(data426 && typeof data426 == "object" && !Array.isArray(data426)){
-let missing45;
-if(((((data426.line === undefined) && (missing45 = "line")) || ((data426.column === undefined) && (missing45 = "column"))) || ((data426.endLine === undefined) && (missing45 = "endLine"))) || ((data426.endColumn === undefined) && (missing45 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+let data423 = data.source;
+const _errs948 = errors;
+const _errs949 = errors;
+if(errors === _errs949){
+if(data423 && typeof data423 == "object" && !Array.isArray(data423)){
+let missing44;
+if(((((data423.line === undefined) && (missing44 = "line")) || ((data423.column === undefined) && (missing44 = "column"))) || ((data423.endLine === undefined) && (missing44 = "endLine"))) || ((data423.endColumn === undefined) && (missing44 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
 return false;
 }
 else {
-const _errs957 = errors;
-for(const key61 in data426){
+const _errs951 = errors;
+for(const key61 in data423){
 if(!(((((key61 === "file") || (key61 === "line")) || (key61 === "column")) || (key61 === "endLine")) || (key61 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs957 === errors){
-if(data426.file !== undefined){
-const _errs958 = errors;
-if(typeof data426.file !== "string"){
+if(_errs951 === errors){
+if(data423.file !== undefined){
+const _errs952 = errors;
+if(typeof data423.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid180 = _errs958 === errors;
+var valid179 = _errs952 === errors;
 }
 else {
-var valid180 = true;
+var valid179 = true;
 }
-if(valid180){
-if(data426.line !== undefined){
-let data428 = data426.line;
-const _errs960 = errors;
-if(!(((typeof data428 == "number") && (!(data428 % 1) && !isNaN(data428))) && (isFinite(data428)))){
+if(valid179){
+if(data423.line !== undefined){
+let data425 = data423.line;
+const _errs954 = errors;
+if(!(((typeof data425 == "number") && (!(data425 % 1) && !isNaN(data425))) && (isFinite(data425)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs960){
-if((typeof data428 == "number") && (isFinite(data428))){
-if(data428 < 1 || isNaN(data428)){
+if(errors === _errs954){
+if((typeof data425 == "number") && (isFinite(data425))){
+if(data425 < 1 || isNaN(data425)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid180 = _errs960 === errors;
+var valid179 = _errs954 === errors;
 }
 else {
-var valid180 = true;
+var valid179 = true;
 }
-if(valid180){
-if(data426.column !== undefined){
-let data429 = data426.column;
-const _errs962 = errors;
-if(!(((typeof data429 == "number") && (!(data429 % 1) && !isNaN(data429))) && (isFinite(data429)))){
+if(valid179){
+if(data423.column !== undefined){
+let data426 = data423.column;
+const _errs956 = errors;
+if(!(((typeof data426 == "number") && (!(data426 % 1) && !isNaN(data426))) && (isFinite(data426)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs962){
-if((typeof data429 == "number") && (isFinite(data429))){
-if(data429 < 1 || isNaN(data429)){
+if(errors === _errs956){
+if((typeof data426 == "number") && (isFinite(data426))){
+if(data426 < 1 || isNaN(data426)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid180 = _errs962 === errors;
+var valid179 = _errs956 === errors;
 }
 else {
-var valid180 = true;
+var valid179 = true;
 }
-if(valid180){
-if(data426.endLine !== undefined){
-let data430 = data426.endLine;
-const _errs964 = errors;
-if(!(((typeof data430 == "number") && (!(data430 % 1) && !isNaN(data430))) && (isFinite(data430)))){
+if(valid179){
+if(data423.endLine !== undefined){
+let data427 = data423.endLine;
+const _errs958 = errors;
+if(!(((typeof data427 == "number") && (!(data427 % 1) && !isNaN(data427))) && (isFinite(data427)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs964){
-if((typeof data430 == "number") && (isFinite(data430))){
-if(data430 < 1 || isNaN(data430)){
+if(errors === _errs958){
+if((typeof data427 == "number") && (isFinite(data427))){
+if(data427 < 1 || isNaN(data427)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid180 = _errs964 === errors;
+var valid179 = _errs958 === errors;
 }
 else {
-var valid180 = true;
+var valid179 = true;
 }
-if(valid180){
-if(data426.endColumn !== undefined){
-let data431 = data426.endColumn;
-const _errs966 = errors;
-if(!(((typeof data431 == "number") && (!(data431 % 1) && !isNaN(data431))) && (isFinite(data431)))){
+if(valid179){
+if(data423.endColumn !== undefined){
+let data428 = data423.endColumn;
+const _errs960 = errors;
+if(!(((typeof data428 == "number") && (!(data428 % 1) && !isNaN(data428))) && (isFinite(data428)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs966){
-if((typeof data431 == "number") && (isFinite(data431))){
-if(data431 < 1 || isNaN(data431)){
+if(errors === _errs960){
+if((typeof data428 == "number") && (isFinite(data428))){
+if(data428 < 1 || isNaN(data428)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid180 = _errs966 === errors;
+var valid179 = _errs960 === errors;
 }
 else {
-var valid180 = true;
+var valid179 = true;
 }
 }
 }
@@ -9411,7 +9347,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid171 = _errs954 === errors;
+var valid171 = _errs948 === errors;
 }
 else {
 var valid171 = true;
@@ -9434,17 +9370,17 @@ return false;
 }
 }
 }
-else if(tag0 === "gumbel_onehot"){
-const _errs968 = errors;
-if(errors === _errs968){
+else if(tag0 === "vector_quantize"){
+const _errs962 = errors;
+if(errors === _errs962){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing46;
-if(((((((data.id === undefined) && (missing46 = "id")) || ((data.op === undefined) && (missing46 = "op"))) || ((data.inputs === undefined) && (missing46 = "inputs"))) || ((data.attrs === undefined) && (missing46 = "attrs"))) || ((data.shape === undefined) && (missing46 = "shape"))) || ((data.stage === undefined) && (missing46 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
+let missing45;
+if(((((((data.id === undefined) && (missing45 = "id")) || ((data.op === undefined) && (missing45 = "op"))) || ((data.inputs === undefined) && (missing45 = "inputs"))) || ((data.attrs === undefined) && (missing45 = "attrs"))) || ((data.shape === undefined) && (missing45 = "shape"))) || ((data.stage === undefined) && (missing45 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
 return false;
 }
 else {
-const _errs970 = errors;
+const _errs964 = errors;
 for(const key62 in data){
 if(!(func2.call(schema15.oneOf[16].properties, key62))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties"}];
@@ -9452,46 +9388,46 @@ return false;
 break;
 }
 }
-if(_errs970 === errors){
+if(_errs964 === errors){
 if(data.id !== undefined){
-const _errs971 = errors;
+const _errs965 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/16/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid182 = _errs971 === errors;
+var valid181 = _errs965 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.op !== undefined){
-const _errs973 = errors;
-if("gumbel_onehot" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/16/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
+const _errs967 = errors;
+if("vector_quantize" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/16/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
 return false;
 }
-var valid182 = _errs973 === errors;
+var valid181 = _errs967 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.inputs !== undefined){
-let data434 = data.inputs;
-const _errs974 = errors;
-if(errors === _errs974){
-if(Array.isArray(data434)){
-var valid183 = true;
-const len55 = data434.length;
+let data431 = data.inputs;
+const _errs968 = errors;
+if(errors === _errs968){
+if(Array.isArray(data431)){
+var valid182 = true;
+const len55 = data431.length;
 for(let i39=0; i39<len55; i39++){
-const _errs976 = errors;
-if(typeof data434[i39] !== "string"){
+const _errs970 = errors;
+if(typeof data431[i39] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i39,schemaPath:"#/oneOf/16/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid183 = _errs976 === errors;
-if(!valid183){
+var valid182 = _errs970 === errors;
+if(!valid182){
 break;
 }
 }
@@ -9501,119 +9437,150 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/16
 return false;
 }
 }
-var valid182 = _errs974 === errors;
+var valid181 = _errs968 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.attrs !== undefined){
-let data436 = data.attrs;
-const _errs978 = errors;
-const _errs979 = errors;
-if(errors === _errs979){
-if(data436 && typeof data436 == "object" && !Array.isArray(data436)){
-let missing47;
-if(((data436.temperature === undefined) && (missing47 = "temperature")) || ((data436.hard === undefined) && (missing47 = "hard"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
+let data433 = data.attrs;
+const _errs972 = errors;
+const _errs973 = errors;
+if(errors === _errs973){
+if(data433 && typeof data433 == "object" && !Array.isArray(data433)){
+let missing46;
+if((((data433.codes === undefined) && (missing46 = "codes")) || ((data433.dim === undefined) && (missing46 = "dim"))) || ((data433.commitment === undefined) && (missing46 = "commitment"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
 return false;
 }
 else {
-const _errs981 = errors;
-for(const key63 in data436){
-if(!((key63 === "temperature") || (key63 === "hard"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties"}];
+const _errs975 = errors;
+for(const key63 in data433){
+if(!(((key63 === "codes") || (key63 === "dim")) || (key63 === "commitment"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs981 === errors){
-if(data436.temperature !== undefined){
-let data437 = data436.temperature;
-const _errs982 = errors;
-if(errors === _errs982){
-if((typeof data437 == "number") && (isFinite(data437))){
-if(data437 <= 0 || isNaN(data437)){
-validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+if(_errs975 === errors){
+if(data433.codes !== undefined){
+let data434 = data433.codes;
+const _errs976 = errors;
+if(!(((typeof data434 == "number") && (!(data434 % 1) && !isNaN(data434))) && (isFinite(data434)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs976){
+if((typeof data434 == "number") && (isFinite(data434))){
+if(data434 < 2 || isNaN(data434)){
+validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+var valid184 = _errs976 === errors;
+}
+else {
+var valid184 = true;
+}
+if(valid184){
+if(data433.dim !== undefined){
+let data435 = data433.dim;
+const _errs978 = errors;
+if(!(((typeof data435 == "number") && (!(data435 % 1) && !isNaN(data435))) && (isFinite(data435)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs978){
+if((typeof data435 == "number") && (isFinite(data435))){
+if(data435 < 1 || isNaN(data435)){
+validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid184 = _errs978 === errors;
+}
+else {
+var valid184 = true;
+}
+if(valid184){
+if(data433.commitment !== undefined){
+let data436 = data433.commitment;
+const _errs980 = errors;
+if(errors === _errs980){
+if((typeof data436 == "number") && (isFinite(data436))){
+if(data436 < 0 || isNaN(data436)){
+validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid185 = _errs982 === errors;
+var valid184 = _errs980 === errors;
 }
 else {
-var valid185 = true;
+var valid184 = true;
 }
-if(valid185){
-if(data436.hard !== undefined){
-const _errs984 = errors;
-if(typeof data436.hard !== "boolean"){
-validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid185 = _errs984 === errors;
-}
-else {
-var valid185 = true;
 }
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid182 = _errs978 === errors;
+var valid181 = _errs972 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.shape !== undefined){
-let data439 = data.shape;
-const _errs986 = errors;
-const _errs987 = errors;
-if(errors === _errs987){
-if(Array.isArray(data439)){
-if(data439.length < 1){
+let data437 = data.shape;
+const _errs982 = errors;
+const _errs983 = errors;
+if(errors === _errs983){
+if(Array.isArray(data437)){
+if(data437.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len56 = data439.length;
-var valid187 = len56 <= 1;
-if(!valid187){
+const len56 = data437.length;
+var valid186 = len56 <= 1;
+if(!valid186){
 for(let i40=1; i40<len56; i40++){
-let data440 = data439[i40];
-const _errs989 = errors;
-if((!(((typeof data440 == "number") && (!(data440 % 1) && !isNaN(data440))) && (isFinite(data440)))) && (data440 !== null)){
+let data438 = data437[i40];
+const _errs985 = errors;
+if((!(((typeof data438 == "number") && (!(data438 % 1) && !isNaN(data438))) && (isFinite(data438)))) && (data438 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i40,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs989){
-if((typeof data440 == "number") && (isFinite(data440))){
-if(data440 < 1 || isNaN(data440)){
+if(errors === _errs985){
+if((typeof data438 == "number") && (isFinite(data438))){
+if(data438 < 1 || isNaN(data438)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i40,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid187 = _errs989 === errors;
-if(!valid187){
+var valid186 = _errs985 === errors;
+if(!valid186){
 break;
 }
 }
 }
-if(valid187){
-const len57 = data439.length;
+if(valid186){
+const len57 = data437.length;
 if(len57 > 0){
-if(data439[0] !== null){
+if(data437[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -9626,121 +9593,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid182 = _errs986 === errors;
+var valid181 = _errs982 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.stage !== undefined){
-let data442 = data.stage;
-const _errs993 = errors;
-if(!((((((data442 === "corrupt") || (data442 === "encoder")) || (data442 === "latent")) || (data442 === "decoder")) || (data442 === "output")) || (data442 === "head"))){
+let data440 = data.stage;
+const _errs989 = errors;
+if(!((((((data440 === "corrupt") || (data440 === "encoder")) || (data440 === "latent")) || (data440 === "decoder")) || (data440 === "output")) || (data440 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/16/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[16].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid182 = _errs993 === errors;
+var valid181 = _errs989 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.params !== undefined){
-let data443 = data.params;
-const _errs994 = errors;
-if(errors === _errs994){
-if(data443 && typeof data443 == "object" && !Array.isArray(data443)){
-const _errs996 = errors;
-for(const key64 in data443){
+let data441 = data.params;
+const _errs990 = errors;
+if(errors === _errs990){
+if(data441 && typeof data441 == "object" && !Array.isArray(data441)){
+const _errs992 = errors;
+for(const key64 in data441){
 if(!(((((((key64 === "kernel") || (key64 === "bias")) || (key64 === "gamma")) || (key64 === "beta")) || (key64 === "moving_mean")) || (key64 === "moving_variance")) || (key64 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/16/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs996 === errors){
-if(data443.kernel !== undefined){
-const _errs997 = errors;
-if(typeof data443.kernel !== "string"){
+if(_errs992 === errors){
+if(data441.kernel !== undefined){
+const _errs993 = errors;
+if(typeof data441.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/16/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs997 === errors;
+var valid188 = _errs993 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
-if(valid189){
-if(data443.bias !== undefined){
-const _errs999 = errors;
-if(typeof data443.bias !== "string"){
+if(valid188){
+if(data441.bias !== undefined){
+const _errs995 = errors;
+if(typeof data441.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/16/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs999 === errors;
+var valid188 = _errs995 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
-if(valid189){
-if(data443.gamma !== undefined){
-const _errs1001 = errors;
-if(typeof data443.gamma !== "string"){
+if(valid188){
+if(data441.gamma !== undefined){
+const _errs997 = errors;
+if(typeof data441.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/16/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs1001 === errors;
+var valid188 = _errs997 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
-if(valid189){
-if(data443.beta !== undefined){
-const _errs1003 = errors;
-if(typeof data443.beta !== "string"){
+if(valid188){
+if(data441.beta !== undefined){
+const _errs999 = errors;
+if(typeof data441.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/16/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs1003 === errors;
+var valid188 = _errs999 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
-if(valid189){
-if(data443.moving_mean !== undefined){
-const _errs1005 = errors;
-if(typeof data443.moving_mean !== "string"){
+if(valid188){
+if(data441.moving_mean !== undefined){
+const _errs1001 = errors;
+if(typeof data441.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/16/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs1005 === errors;
+var valid188 = _errs1001 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
-if(valid189){
-if(data443.moving_variance !== undefined){
-const _errs1007 = errors;
-if(typeof data443.moving_variance !== "string"){
+if(valid188){
+if(data441.moving_variance !== undefined){
+const _errs1003 = errors;
+if(typeof data441.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/16/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs1007 === errors;
+var valid188 = _errs1003 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
-if(valid189){
-if(data443.codebook !== undefined){
-const _errs1009 = errors;
-if(typeof data443.codebook !== "string"){
+if(valid188){
+if(data441.codebook !== undefined){
+const _errs1005 = errors;
+if(typeof data441.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/16/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid189 = _errs1009 === errors;
+var valid188 = _errs1005 === errors;
 }
 else {
-var valid189 = true;
+var valid188 = true;
 }
 }
 }
@@ -9755,160 +9722,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/16
 return false;
 }
 }
-var valid182 = _errs994 === errors;
+var valid181 = _errs990 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.name !== undefined){
-const _errs1011 = errors;
+const _errs1007 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/16/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid182 = _errs1011 === errors;
+var valid181 = _errs1007 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.layer !== undefined){
-let data452 = data.layer;
-const _errs1013 = errors;
-if(!(((typeof data452 == "number") && (!(data452 % 1) && !isNaN(data452))) && (isFinite(data452)))){
+let data450 = data.layer;
+const _errs1009 = errors;
+if(!(((typeof data450 == "number") && (!(data450 % 1) && !isNaN(data450))) && (isFinite(data450)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1013){
-if((typeof data452 == "number") && (isFinite(data452))){
-if(data452 < 0 || isNaN(data452)){
+if(errors === _errs1009){
+if((typeof data450 == "number") && (isFinite(data450))){
+if(data450 < 0 || isNaN(data450)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid182 = _errs1013 === errors;
+var valid181 = _errs1009 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
-if(valid182){
+if(valid181){
 if(data.source !== undefined){
-let data453 = data.source;
-const _errs1015 = errors;
-const _errs1016 = errors;
-if(errors === _errs1016){
-if(data453 && typeof data453 == "object" && !Array.isArray(data453)){
-let missing48;
-if(((((data453.line === undefined) && (missing48 = "line")) || ((data453.column === undefined) && (missing48 = "column"))) || ((data453.endLine === undefined) && (missing48 = "endLine"))) || ((data453.endColumn === undefined) && (missing48 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing48},message:"must have required property '"+missing48+"'"}];
+let data451 = data.source;
+const _errs1011 = errors;
+const _errs1012 = errors;
+if(errors === _errs1012){
+if(data451 && typeof data451 == "object" && !Array.isArray(data451)){
+let missing47;
+if(((((data451.line === undefined) && (missing47 = "line")) || ((data451.column === undefined) && (missing47 = "column"))) || ((data451.endLine === undefined) && (missing47 = "endLine"))) || ((data451.endColumn === undefined) && (missing47 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
 return false;
 }
 else {
-const _errs1018 = errors;
-for(const key65 in data453){
+const _errs1014 = errors;
+for(const key65 in data451){
 if(!(((((key65 === "file") || (key65 === "line")) || (key65 === "column")) || (key65 === "endLine")) || (key65 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1018 === errors){
-if(data453.file !== undefined){
-const _errs1019 = errors;
-if(typeof data453.file !== "string"){
+if(_errs1014 === errors){
+if(data451.file !== undefined){
+const _errs1015 = errors;
+if(typeof data451.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid191 = _errs1019 === errors;
+var valid190 = _errs1015 === errors;
 }
 else {
-var valid191 = true;
+var valid190 = true;
 }
-if(valid191){
-if(data453.line !== undefined){
-let data455 = data453.line;
-const _errs1021 = errors;
-if(!(((typeof data455 == "number") && (!(data455 % 1) && !isNaN(data455))) && (isFinite(data455)))){
+if(valid190){
+if(data451.line !== undefined){
+let data453 = data451.line;
+const _errs1017 = errors;
+if(!(((typeof data453 == "number") && (!(data453 % 1) && !isNaN(data453))) && (isFinite(data453)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1021){
-if((typeof data455 == "number") && (isFinite(data455))){
-if(data455 < 1 || isNaN(data455)){
+if(errors === _errs1017){
+if((typeof data453 == "number") && (isFinite(data453))){
+if(data453 < 1 || isNaN(data453)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid191 = _errs1021 === errors;
+var valid190 = _errs1017 === errors;
 }
 else {
-var valid191 = true;
+var valid190 = true;
 }
-if(valid191){
-if(data453.column !== undefined){
-let data456 = data453.column;
-const _errs1023 = errors;
-if(!(((typeof data456 == "number") && (!(data456 % 1) && !isNaN(data456))) && (isFinite(data456)))){
+if(valid190){
+if(data451.column !== undefined){
+let data454 = data451.column;
+const _errs1019 = errors;
+if(!(((typeof data454 == "number") && (!(data454 % 1) && !isNaN(data454))) && (isFinite(data454)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1023){
-if((typeof data456 == "number") && (isFinite(data456))){
-if(data456 < 1 || isNaN(data456)){
+if(errors === _errs1019){
+if((typeof data454 == "number") && (isFinite(data454))){
+if(data454 < 1 || isNaN(data454)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid191 = _errs1023 === errors;
+var valid190 = _errs1019 === errors;
 }
 else {
-var valid191 = true;
+var valid190 = true;
 }
-if(valid191){
-if(data453.endLine !== undefined){
-let data457 = data453.endLine;
-const _errs1025 = errors;
-if(!(((typeof data457 == "number") && (!(data457 % 1) && !isNaN(data457))) && (isFinite(data457)))){
+if(valid190){
+if(data451.endLine !== undefined){
+let data455 = data451.endLine;
+const _errs1021 = errors;
+if(!(((typeof data455 == "number") && (!(data455 % 1) && !isNaN(data455))) && (isFinite(data455)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1025){
-if((typeof data457 == "number") && (isFinite(data457))){
-if(data457 < 1 || isNaN(data457)){
+if(errors === _errs1021){
+if((typeof data455 == "number") && (isFinite(data455))){
+if(data455 < 1 || isNaN(data455)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid191 = _errs1025 === errors;
+var valid190 = _errs1021 === errors;
 }
 else {
-var valid191 = true;
+var valid190 = true;
 }
-if(valid191){
-if(data453.endColumn !== undefined){
-let data458 = data453.endColumn;
-const _errs1027 = errors;
-if(!(((typeof data458 == "number") && (!(data458 % 1) && !isNaN(data458))) && (isFinite(data458)))){
+if(valid190){
+if(data451.endColumn !== undefined){
+let data456 = data451.endColumn;
+const _errs1023 = errors;
+if(!(((typeof data456 == "number") && (!(data456 % 1) && !isNaN(data456))) && (isFinite(data456)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1027){
-if((typeof data458 == "number") && (isFinite(data458))){
-if(data458 < 1 || isNaN(data458)){
+if(errors === _errs1023){
+if((typeof data456 == "number") && (isFinite(data456))){
+if(data456 < 1 || isNaN(data456)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid191 = _errs1027 === errors;
+var valid190 = _errs1023 === errors;
 }
 else {
-var valid191 = true;
+var valid190 = true;
 }
 }
 }
@@ -9922,10 +9889,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid182 = _errs1015 === errors;
+var valid181 = _errs1011 === errors;
 }
 else {
-var valid182 = true;
+var valid181 = true;
 }
 }
 }
@@ -9945,17 +9912,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_gaussian"){
-const _errs1029 = errors;
-if(errors === _errs1029){
+else if(tag0 === "binarize"){
+const _errs1025 = errors;
+if(errors === _errs1025){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing49;
-if(((((((data.id === undefined) && (missing49 = "id")) || ((data.op === undefined) && (missing49 = "op"))) || ((data.inputs === undefined) && (missing49 = "inputs"))) || ((data.attrs === undefined) && (missing49 = "attrs"))) || ((data.shape === undefined) && (missing49 = "shape"))) || ((data.stage === undefined) && (missing49 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
+let missing48;
+if(((((((data.id === undefined) && (missing48 = "id")) || ((data.op === undefined) && (missing48 = "op"))) || ((data.inputs === undefined) && (missing48 = "inputs"))) || ((data.attrs === undefined) && (missing48 = "attrs"))) || ((data.shape === undefined) && (missing48 = "shape"))) || ((data.stage === undefined) && (missing48 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"required",params:{missingProperty: missing48},message:"must have required property '"+missing48+"'"}];
 return false;
 }
 else {
-const _errs1031 = errors;
+const _errs1027 = errors;
 for(const key66 in data){
 if(!(func2.call(schema15.oneOf[17].properties, key66))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties"}];
@@ -9963,46 +9930,46 @@ return false;
 break;
 }
 }
-if(_errs1031 === errors){
+if(_errs1027 === errors){
 if(data.id !== undefined){
-const _errs1032 = errors;
+const _errs1028 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/17/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid193 = _errs1032 === errors;
+var valid192 = _errs1028 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.op !== undefined){
-const _errs1034 = errors;
-if("corrupt_gaussian" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/17/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
+const _errs1030 = errors;
+if("binarize" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/17/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
 return false;
 }
-var valid193 = _errs1034 === errors;
+var valid192 = _errs1030 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.inputs !== undefined){
-let data461 = data.inputs;
-const _errs1035 = errors;
-if(errors === _errs1035){
-if(Array.isArray(data461)){
-var valid194 = true;
-const len58 = data461.length;
+let data459 = data.inputs;
+const _errs1031 = errors;
+if(errors === _errs1031){
+if(Array.isArray(data459)){
+var valid193 = true;
+const len58 = data459.length;
 for(let i41=0; i41<len58; i41++){
-const _errs1037 = errors;
-if(typeof data461[i41] !== "string"){
+const _errs1033 = errors;
+if(typeof data459[i41] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i41,schemaPath:"#/oneOf/17/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid194 = _errs1037 === errors;
-if(!valid194){
+var valid193 = _errs1033 === errors;
+if(!valid193){
 break;
 }
 }
@@ -10012,102 +9979,92 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/17
 return false;
 }
 }
-var valid193 = _errs1035 === errors;
+var valid192 = _errs1031 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.attrs !== undefined){
-let data463 = data.attrs;
-const _errs1039 = errors;
-const _errs1040 = errors;
-if(errors === _errs1040){
-if(data463 && typeof data463 == "object" && !Array.isArray(data463)){
-let missing50;
-if((data463.std === undefined) && (missing50 = "std")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
+let data461 = data.attrs;
+const _errs1035 = errors;
+const _errs1036 = errors;
+if(errors === _errs1036){
+if(data461 && typeof data461 == "object" && !Array.isArray(data461)){
+let missing49;
+if((data461.stochastic === undefined) && (missing49 = "stochastic")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
 return false;
 }
 else {
-const _errs1042 = errors;
-for(const key67 in data463){
-if(!(key67 === "std")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties"}];
+const _errs1038 = errors;
+for(const key67 in data461){
+if(!(key67 === "stochastic")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1042 === errors){
-if(data463.std !== undefined){
-let data464 = data463.std;
-const _errs1043 = errors;
-if(errors === _errs1043){
-if((typeof data464 == "number") && (isFinite(data464))){
-if(data464 < 0 || isNaN(data464)){
-validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(_errs1038 === errors){
+if(data461.stochastic !== undefined){
+if(typeof data461.stochastic !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 }
 }
-}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid193 = _errs1039 === errors;
+var valid192 = _errs1035 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.shape !== undefined){
-let data465 = data.shape;
-const _errs1045 = errors;
-const _errs1046 = errors;
-if(errors === _errs1046){
-if(Array.isArray(data465)){
-if(data465.length < 1){
+let data463 = data.shape;
+const _errs1041 = errors;
+const _errs1042 = errors;
+if(errors === _errs1042){
+if(Array.isArray(data463)){
+if(data463.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len59 = data465.length;
-var valid198 = len59 <= 1;
-if(!valid198){
+const len59 = data463.length;
+var valid197 = len59 <= 1;
+if(!valid197){
 for(let i42=1; i42<len59; i42++){
-let data466 = data465[i42];
-const _errs1048 = errors;
-if((!(((typeof data466 == "number") && (!(data466 % 1) && !isNaN(data466))) && (isFinite(data466)))) && (data466 !== null)){
+let data464 = data463[i42];
+const _errs1044 = errors;
+if((!(((typeof data464 == "number") && (!(data464 % 1) && !isNaN(data464))) && (isFinite(data464)))) && (data464 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i42,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1048){
-if((typeof data466 == "number") && (isFinite(data466))){
-if(data466 < 1 || isNaN(data466)){
+if(errors === _errs1044){
+if((typeof data464 == "number") && (isFinite(data464))){
+if(data464 < 1 || isNaN(data464)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i42,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid198 = _errs1048 === errors;
-if(!valid198){
+var valid197 = _errs1044 === errors;
+if(!valid197){
 break;
 }
 }
 }
-if(valid198){
-const len60 = data465.length;
+if(valid197){
+const len60 = data463.length;
 if(len60 > 0){
-if(data465[0] !== null){
+if(data463[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -10120,121 +10077,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid193 = _errs1045 === errors;
+var valid192 = _errs1041 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.stage !== undefined){
-let data468 = data.stage;
-const _errs1052 = errors;
-if(!((((((data468 === "corrupt") || (data468 === "encoder")) || (data468 === "latent")) || (data468 === "decoder")) || (data468 === "output")) || (data468 === "head"))){
+let data466 = data.stage;
+const _errs1048 = errors;
+if(!((((((data466 === "corrupt") || (data466 === "encoder")) || (data466 === "latent")) || (data466 === "decoder")) || (data466 === "output")) || (data466 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/17/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[17].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid193 = _errs1052 === errors;
+var valid192 = _errs1048 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.params !== undefined){
-let data469 = data.params;
-const _errs1053 = errors;
-if(errors === _errs1053){
-if(data469 && typeof data469 == "object" && !Array.isArray(data469)){
-const _errs1055 = errors;
-for(const key68 in data469){
+let data467 = data.params;
+const _errs1049 = errors;
+if(errors === _errs1049){
+if(data467 && typeof data467 == "object" && !Array.isArray(data467)){
+const _errs1051 = errors;
+for(const key68 in data467){
 if(!(((((((key68 === "kernel") || (key68 === "bias")) || (key68 === "gamma")) || (key68 === "beta")) || (key68 === "moving_mean")) || (key68 === "moving_variance")) || (key68 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/17/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1055 === errors){
-if(data469.kernel !== undefined){
-const _errs1056 = errors;
-if(typeof data469.kernel !== "string"){
+if(_errs1051 === errors){
+if(data467.kernel !== undefined){
+const _errs1052 = errors;
+if(typeof data467.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/17/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1056 === errors;
+var valid199 = _errs1052 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
-if(valid200){
-if(data469.bias !== undefined){
-const _errs1058 = errors;
-if(typeof data469.bias !== "string"){
+if(valid199){
+if(data467.bias !== undefined){
+const _errs1054 = errors;
+if(typeof data467.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/17/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1058 === errors;
+var valid199 = _errs1054 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
-if(valid200){
-if(data469.gamma !== undefined){
-const _errs1060 = errors;
-if(typeof data469.gamma !== "string"){
+if(valid199){
+if(data467.gamma !== undefined){
+const _errs1056 = errors;
+if(typeof data467.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/17/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1060 === errors;
+var valid199 = _errs1056 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
-if(valid200){
-if(data469.beta !== undefined){
-const _errs1062 = errors;
-if(typeof data469.beta !== "string"){
+if(valid199){
+if(data467.beta !== undefined){
+const _errs1058 = errors;
+if(typeof data467.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/17/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1062 === errors;
+var valid199 = _errs1058 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
-if(valid200){
-if(data469.moving_mean !== undefined){
-const _errs1064 = errors;
-if(typeof data469.moving_mean !== "string"){
+if(valid199){
+if(data467.moving_mean !== undefined){
+const _errs1060 = errors;
+if(typeof data467.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/17/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1064 === errors;
+var valid199 = _errs1060 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
-if(valid200){
-if(data469.moving_variance !== undefined){
-const _errs1066 = errors;
-if(typeof data469.moving_variance !== "string"){
+if(valid199){
+if(data467.moving_variance !== undefined){
+const _errs1062 = errors;
+if(typeof data467.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/17/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1066 === errors;
+var valid199 = _errs1062 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
-if(valid200){
-if(data469.codebook !== undefined){
-const _errs1068 = errors;
-if(typeof data469.codebook !== "string"){
+if(valid199){
+if(data467.codebook !== undefined){
+const _errs1064 = errors;
+if(typeof data467.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/17/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid200 = _errs1068 === errors;
+var valid199 = _errs1064 === errors;
 }
 else {
-var valid200 = true;
+var valid199 = true;
 }
 }
 }
@@ -10249,160 +10206,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/17
 return false;
 }
 }
-var valid193 = _errs1053 === errors;
+var valid192 = _errs1049 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.name !== undefined){
-const _errs1070 = errors;
+const _errs1066 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/17/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid193 = _errs1070 === errors;
+var valid192 = _errs1066 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.layer !== undefined){
-let data478 = data.layer;
-const _errs1072 = errors;
-if(!(((typeof data478 == "number") && (!(data478 % 1) && !isNaN(data478))) && (isFinite(data478)))){
+let data476 = data.layer;
+const _errs1068 = errors;
+if(!(((typeof data476 == "number") && (!(data476 % 1) && !isNaN(data476))) && (isFinite(data476)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/17/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1072){
-if((typeof data478 == "number") && (isFinite(data478))){
-if(data478 < 0 || isNaN(data478)){
+if(errors === _errs1068){
+if((typeof data476 == "number") && (isFinite(data476))){
+if(data476 < 0 || isNaN(data476)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/17/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid193 = _errs1072 === errors;
+var valid192 = _errs1068 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
-if(valid193){
+if(valid192){
 if(data.source !== undefined){
-let data479 = data.source;
-const _errs1074 = errors;
-const _errs1075 = errors;
-if(errors === _errs1075){
-if(data479 && typeof data479 == "object" && !Array.isArray(data479)){
-let missing51;
-if(((((data479.line === undefined) && (missing51 = "line")) || ((data479.column === undefined) && (missing51 = "column"))) || ((data479.endLine === undefined) && (missing51 = "endLine"))) || ((data479.endColumn === undefined) && (missing51 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing51},message:"must have required property '"+missing51+"'"}];
+let data477 = data.source;
+const _errs1070 = errors;
+const _errs1071 = errors;
+if(errors === _errs1071){
+if(data477 && typeof data477 == "object" && !Array.isArray(data477)){
+let missing50;
+if(((((data477.line === undefined) && (missing50 = "line")) || ((data477.column === undefined) && (missing50 = "column"))) || ((data477.endLine === undefined) && (missing50 = "endLine"))) || ((data477.endColumn === undefined) && (missing50 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
 return false;
 }
 else {
-const _errs1077 = errors;
-for(const key69 in data479){
+const _errs1073 = errors;
+for(const key69 in data477){
 if(!(((((key69 === "file") || (key69 === "line")) || (key69 === "column")) || (key69 === "endLine")) || (key69 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1077 === errors){
-if(data479.file !== undefined){
-const _errs1078 = errors;
-if(typeof data479.file !== "string"){
+if(_errs1073 === errors){
+if(data477.file !== undefined){
+const _errs1074 = errors;
+if(typeof data477.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid202 = _errs1078 === errors;
+var valid201 = _errs1074 === errors;
 }
 else {
-var valid202 = true;
+var valid201 = true;
 }
-if(valid202){
-if(data479.line !== undefined){
-let data481 = data479.line;
-const _errs1080 = errors;
-if(!(((typeof data481 == "number") && (!(data481 % 1) && !isNaN(data481))) && (isFinite(data481)))){
+if(valid201){
+if(data477.line !== undefined){
+let data479 = data477.line;
+const _errs1076 = errors;
+if(!(((typeof data479 == "number") && (!(data479 % 1) && !isNaN(data479))) && (isFinite(data479)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1080){
-if((typeof data481 == "number") && (isFinite(data481))){
-if(data481 < 1 || isNaN(data481)){
+if(errors === _errs1076){
+if((typeof data479 == "number") && (isFinite(data479))){
+if(data479 < 1 || isNaN(data479)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid202 = _errs1080 === errors;
+var valid201 = _errs1076 === errors;
 }
 else {
-var valid202 = true;
+var valid201 = true;
 }
-if(valid202){
-if(data479.column !== undefined){
-let data482 = data479.column;
-const _errs1082 = errors;
-if(!(((typeof data482 == "number") && (!(data482 % 1) && !isNaN(data482))) && (isFinite(data482)))){
+if(valid201){
+if(data477.column !== undefined){
+let data480 = data477.column;
+const _errs1078 = errors;
+if(!(((typeof data480 == "number") && (!(data480 % 1) && !isNaN(data480))) && (isFinite(data480)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1082){
-if((typeof data482 == "number") && (isFinite(data482))){
-if(data482 < 1 || isNaN(data482)){
+if(errors === _errs1078){
+if((typeof data480 == "number") && (isFinite(data480))){
+if(data480 < 1 || isNaN(data480)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid202 = _errs1082 === errors;
+var valid201 = _errs1078 === errors;
 }
 else {
-var valid202 = true;
+var valid201 = true;
 }
-if(valid202){
-if(data479.endLine !== undefined){
-let data483 = data479.endLine;
-const _errs1084 = errors;
-if(!(((typeof data483 == "number") && (!(data483 % 1) && !isNaN(data483))) && (isFinite(data483)))){
+if(valid201){
+if(data477.endLine !== undefined){
+let data481 = data477.endLine;
+const _errs1080 = errors;
+if(!(((typeof data481 == "number") && (!(data481 % 1) && !isNaN(data481))) && (isFinite(data481)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1084){
-if((typeof data483 == "number") && (isFinite(data483))){
-if(data483 < 1 || isNaN(data483)){
+if(errors === _errs1080){
+if((typeof data481 == "number") && (isFinite(data481))){
+if(data481 < 1 || isNaN(data481)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid202 = _errs1084 === errors;
+var valid201 = _errs1080 === errors;
 }
 else {
-var valid202 = true;
+var valid201 = true;
 }
-if(valid202){
-if(data479.endColumn !== undefined){
-let data484 = data479.endColumn;
-const _errs1086 = errors;
-if(!(((typeof data484 == "number") && (!(data484 % 1) && !isNaN(data484))) && (isFinite(data484)))){
+if(valid201){
+if(data477.endColumn !== undefined){
+let data482 = data477.endColumn;
+const _errs1082 = errors;
+if(!(((typeof data482 == "number") && (!(data482 % 1) && !isNaN(data482))) && (isFinite(data482)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1086){
-if((typeof data484 == "number") && (isFinite(data484))){
-if(data484 < 1 || isNaN(data484)){
+if(errors === _errs1082){
+if((typeof data482 == "number") && (isFinite(data482))){
+if(data482 < 1 || isNaN(data482)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid202 = _errs1086 === errors;
+var valid201 = _errs1082 === errors;
 }
 else {
-var valid202 = true;
+var valid201 = true;
 }
 }
 }
@@ -10416,10 +10373,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid193 = _errs1074 === errors;
+var valid192 = _errs1070 === errors;
 }
 else {
-var valid193 = true;
+var valid192 = true;
 }
 }
 }
@@ -10439,17 +10396,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_mask"){
-const _errs1088 = errors;
-if(errors === _errs1088){
+else if(tag0 === "gumbel_onehot"){
+const _errs1084 = errors;
+if(errors === _errs1084){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing52;
-if(((((((data.id === undefined) && (missing52 = "id")) || ((data.op === undefined) && (missing52 = "op"))) || ((data.inputs === undefined) && (missing52 = "inputs"))) || ((data.attrs === undefined) && (missing52 = "attrs"))) || ((data.shape === undefined) && (missing52 = "shape"))) || ((data.stage === undefined) && (missing52 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
+let missing51;
+if(((((((data.id === undefined) && (missing51 = "id")) || ((data.op === undefined) && (missing51 = "op"))) || ((data.inputs === undefined) && (missing51 = "inputs"))) || ((data.attrs === undefined) && (missing51 = "attrs"))) || ((data.shape === undefined) && (missing51 = "shape"))) || ((data.stage === undefined) && (missing51 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"required",params:{missingProperty: missing51},message:"must have required property '"+missing51+"'"}];
 return false;
 }
 else {
-const _errs1090 = errors;
+const _errs1086 = errors;
 for(const key70 in data){
 if(!(func2.call(schema15.oneOf[18].properties, key70))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties"}];
@@ -10457,46 +10414,46 @@ return false;
 break;
 }
 }
-if(_errs1090 === errors){
+if(_errs1086 === errors){
 if(data.id !== undefined){
-const _errs1091 = errors;
+const _errs1087 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/18/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid204 = _errs1091 === errors;
+var valid203 = _errs1087 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.op !== undefined){
-const _errs1093 = errors;
-if("corrupt_mask" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/18/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
+const _errs1089 = errors;
+if("gumbel_onehot" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/18/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
 return false;
 }
-var valid204 = _errs1093 === errors;
+var valid203 = _errs1089 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.inputs !== undefined){
-let data487 = data.inputs;
-const _errs1094 = errors;
-if(errors === _errs1094){
-if(Array.isArray(data487)){
-var valid205 = true;
-const len61 = data487.length;
+let data485 = data.inputs;
+const _errs1090 = errors;
+if(errors === _errs1090){
+if(Array.isArray(data485)){
+var valid204 = true;
+const len61 = data485.length;
 for(let i43=0; i43<len61; i43++){
-const _errs1096 = errors;
-if(typeof data487[i43] !== "string"){
+const _errs1092 = errors;
+if(typeof data485[i43] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i43,schemaPath:"#/oneOf/18/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid205 = _errs1096 === errors;
-if(!valid205){
+var valid204 = _errs1092 === errors;
+if(!valid204){
 break;
 }
 }
@@ -10506,108 +10463,119 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/18
 return false;
 }
 }
-var valid204 = _errs1094 === errors;
+var valid203 = _errs1090 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.attrs !== undefined){
-let data489 = data.attrs;
-const _errs1098 = errors;
-const _errs1099 = errors;
-if(errors === _errs1099){
-if(data489 && typeof data489 == "object" && !Array.isArray(data489)){
-let missing53;
-if((data489.rate === undefined) && (missing53 = "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
+let data487 = data.attrs;
+const _errs1094 = errors;
+const _errs1095 = errors;
+if(errors === _errs1095){
+if(data487 && typeof data487 == "object" && !Array.isArray(data487)){
+let missing52;
+if(((data487.temperature === undefined) && (missing52 = "temperature")) || ((data487.hard === undefined) && (missing52 = "hard"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
 return false;
 }
 else {
-const _errs1101 = errors;
-for(const key71 in data489){
-if(!(key71 === "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties"}];
+const _errs1097 = errors;
+for(const key71 in data487){
+if(!((key71 === "temperature") || (key71 === "hard"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1101 === errors){
-if(data489.rate !== undefined){
-let data490 = data489.rate;
-const _errs1102 = errors;
-if(errors === _errs1102){
-if((typeof data490 == "number") && (isFinite(data490))){
-if(data490 < 0 || isNaN(data490)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-else {
-if(data490 >= 1 || isNaN(data490)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+if(_errs1097 === errors){
+if(data487.temperature !== undefined){
+let data488 = data487.temperature;
+const _errs1098 = errors;
+if(errors === _errs1098){
+if((typeof data488 == "number") && (isFinite(data488))){
+if(data488 <= 0 || isNaN(data488)){
+validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
-}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
+var valid206 = _errs1098 === errors;
+}
+else {
+var valid206 = true;
+}
+if(valid206){
+if(data487.hard !== undefined){
+const _errs1100 = errors;
+if(typeof data487.hard !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid206 = _errs1100 === errors;
+}
+else {
+var valid206 = true;
+}
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid204 = _errs1098 === errors;
+var valid203 = _errs1094 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.shape !== undefined){
-let data491 = data.shape;
-const _errs1104 = errors;
-const _errs1105 = errors;
-if(errors === _errs1105){
-if(Array.isArray(data491)){
-if(data491.length < 1){
+let data490 = data.shape;
+const _errs1102 = errors;
+const _errs1103 = errors;
+if(errors === _errs1103){
+if(Array.isArray(data490)){
+if(data490.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len62 = data491.length;
-var valid209 = len62 <= 1;
-if(!valid209){
+const len62 = data490.length;
+var valid208 = len62 <= 1;
+if(!valid208){
 for(let i44=1; i44<len62; i44++){
-let data492 = data491[i44];
-const _errs1107 = errors;
-if((!(((typeof data492 == "number") && (!(data492 % 1) && !isNaN(data492))) && (isFinite(data492)))) && (data492 !== null)){
+let data491 = data490[i44];
+const _errs1105 = errors;
+if((!(((typeof data491 == "number") && (!(data491 % 1) && !isNaN(data491))) && (isFinite(data491)))) && (data491 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i44,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1107){
-if((typeof data492 == "number") && (isFinite(data492))){
-if(data492 < 1 || isNaN(data492)){
+if(errors === _errs1105){
+if((typeof data491 == "number") && (isFinite(data491))){
+if(data491 < 1 || isNaN(data491)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i44,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid209 = _errs1107 === errors;
-if(!valid209){
+var valid208 = _errs1105 === errors;
+if(!valid208){
 break;
 }
 }
 }
-if(valid209){
-const len63 = data491.length;
+if(valid208){
+const len63 = data490.length;
 if(len63 > 0){
-if(data491[0] !== null){
+if(data490[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -10620,121 +10588,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid204 = _errs1104 === errors;
+var valid203 = _errs1102 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.stage !== undefined){
-let data494 = data.stage;
-const _errs1111 = errors;
-if(!((((((data494 === "corrupt") || (data494 === "encoder")) || (data494 === "latent")) || (data494 === "decoder")) || (data494 === "output")) || (data494 === "head"))){
+let data493 = data.stage;
+const _errs1109 = errors;
+if(!((((((data493 === "corrupt") || (data493 === "encoder")) || (data493 === "latent")) || (data493 === "decoder")) || (data493 === "output")) || (data493 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/18/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[18].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid204 = _errs1111 === errors;
+var valid203 = _errs1109 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.params !== undefined){
-let data495 = data.params;
+let data494 = data.params;
+const _errs1110 = errors;
+if(errors === _errs1110){
+if(data494 && typeof data494 == "object" && !Array.isArray(data494)){
 const _errs1112 = errors;
-if(errors === _errs1112){
-if(data495 && typeof data495 == "object" && !Array.isArray(data495)){
-const _errs1114 = errors;
-for(const key72 in data495){
+for(const key72 in data494){
 if(!(((((((key72 === "kernel") || (key72 === "bias")) || (key72 === "gamma")) || (key72 === "beta")) || (key72 === "moving_mean")) || (key72 === "moving_variance")) || (key72 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/18/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1114 === errors){
-if(data495.kernel !== undefined){
-const _errs1115 = errors;
-if(typeof data495.kernel !== "string"){
+if(_errs1112 === errors){
+if(data494.kernel !== undefined){
+const _errs1113 = errors;
+if(typeof data494.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/18/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1115 === errors;
+var valid210 = _errs1113 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
-if(valid211){
-if(data495.bias !== undefined){
-const _errs1117 = errors;
-if(typeof data495.bias !== "string"){
+if(valid210){
+if(data494.bias !== undefined){
+const _errs1115 = errors;
+if(typeof data494.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/18/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1117 === errors;
+var valid210 = _errs1115 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
-if(valid211){
-if(data495.gamma !== undefined){
-const _errs1119 = errors;
-if(typeof data495.gamma !== "string"){
+if(valid210){
+if(data494.gamma !== undefined){
+const _errs1117 = errors;
+if(typeof data494.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/18/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1119 === errors;
+var valid210 = _errs1117 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
-if(valid211){
-if(data495.beta !== undefined){
-const _errs1121 = errors;
-if(typeof data495.beta !== "string"){
+if(valid210){
+if(data494.beta !== undefined){
+const _errs1119 = errors;
+if(typeof data494.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/18/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1121 === errors;
+var valid210 = _errs1119 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
-if(valid211){
-if(data495.moving_mean !== undefined){
-const _errs1123 = errors;
-if(typeof data495.moving_mean !== "string"){
+if(valid210){
+if(data494.moving_mean !== undefined){
+const _errs1121 = errors;
+if(typeof data494.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/18/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1123 === errors;
+var valid210 = _errs1121 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
-if(valid211){
-if(data495.moving_variance !== undefined){
-const _errs1125 = errors;
-if(typeof data495.moving_variance !== "string"){
+if(valid210){
+if(data494.moving_variance !== undefined){
+const _errs1123 = errors;
+if(typeof data494.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/18/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1125 === errors;
+var valid210 = _errs1123 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
-if(valid211){
-if(data495.codebook !== undefined){
-const _errs1127 = errors;
-if(typeof data495.codebook !== "string"){
+if(valid210){
+if(data494.codebook !== undefined){
+const _errs1125 = errors;
+if(typeof data494.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/18/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid211 = _errs1127 === errors;
+var valid210 = _errs1125 === errors;
 }
 else {
-var valid211 = true;
+var valid210 = true;
 }
 }
 }
@@ -10749,160 +10717,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/18
 return false;
 }
 }
-var valid204 = _errs1112 === errors;
+var valid203 = _errs1110 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.name !== undefined){
-const _errs1129 = errors;
+const _errs1127 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/18/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid204 = _errs1129 === errors;
+var valid203 = _errs1127 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.layer !== undefined){
-let data504 = data.layer;
-const _errs1131 = errors;
-if(!(((typeof data504 == "number") && (!(data504 % 1) && !isNaN(data504))) && (isFinite(data504)))){
+let data503 = data.layer;
+const _errs1129 = errors;
+if(!(((typeof data503 == "number") && (!(data503 % 1) && !isNaN(data503))) && (isFinite(data503)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/18/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1131){
-if((typeof data504 == "number") && (isFinite(data504))){
-if(data504 < 0 || isNaN(data504)){
+if(errors === _errs1129){
+if((typeof data503 == "number") && (isFinite(data503))){
+if(data503 < 0 || isNaN(data503)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/18/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid204 = _errs1131 === errors;
+var valid203 = _errs1129 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
-if(valid204){
+if(valid203){
 if(data.source !== undefined){
-let data505 = data.source;
-const _errs1133 = errors;
-const _errs1134 = errors;
-if(errors === _errs1134){
-if(data505 && typeof data505 == "object" && !Array.isArray(data505)){
-let missing54;
-if(((((data505.line === undefined) && (missing54 = "line")) || ((data505.column === undefined) && (missing54 = "column"))) || ((data505.endLine === undefined) && (missing54 = "endLine"))) || ((data505.endColumn === undefined) && (missing54 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing54},message:"must have required property '"+missing54+"'"}];
+let data504 = data.source;
+const _errs1131 = errors;
+const _errs1132 = errors;
+if(errors === _errs1132){
+if(data504 && typeof data504 == "object" && !Array.isArray(data504)){
+let missing53;
+if(((((data504.line === undefined) && (missing53 = "line")) || ((data504.column === undefined) && (missing53 = "column"))) || ((data504.endLine === undefined) && (missing53 = "endLine"))) || ((data504.endColumn === undefined) && (missing53 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
 return false;
 }
 else {
-const _errs1136 = errors;
-for(const key73 in data505){
+const _errs1134 = errors;
+for(const key73 in data504){
 if(!(((((key73 === "file") || (key73 === "line")) || (key73 === "column")) || (key73 === "endLine")) || (key73 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1136 === errors){
-if(data505.file !== undefined){
-const _errs1137 = errors;
-if(typeof data505.file !== "string"){
+if(_errs1134 === errors){
+if(data504.file !== undefined){
+const _errs1135 = errors;
+if(typeof data504.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid213 = _errs1137 === errors;
+var valid212 = _errs1135 === errors;
 }
 else {
-var valid213 = true;
+var valid212 = true;
 }
-if(valid213){
-if(data505.line !== undefined){
-let data507 = data505.line;
-const _errs1139 = errors;
-if(!(((typeof data507 == "number") && (!(data507 % 1) && !isNaN(data507))) && (isFinite(data507)))){
+if(valid212){
+if(data504.line !== undefined){
+let data506 = data504.line;
+const _errs1137 = errors;
+if(!(((typeof data506 == "number") && (!(data506 % 1) && !isNaN(data506))) && (isFinite(data506)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1139){
-if((typeof data507 == "number") && (isFinite(data507))){
-if(data507 < 1 || isNaN(data507)){
+if(errors === _errs1137){
+if((typeof data506 == "number") && (isFinite(data506))){
+if(data506 < 1 || isNaN(data506)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid213 = _errs1139 === errors;
+var valid212 = _errs1137 === errors;
 }
 else {
-var valid213 = true;
+var valid212 = true;
 }
-if(valid213){
-if(data505.column !== undefined){
-let data508 = data505.column;
-const _errs1141 = errors;
-if(!(((typeof data508 == "number") && (!(data508 % 1) && !isNaN(data508))) && (isFinite(data508)))){
+if(valid212){
+if(data504.column !== undefined){
+let data507 = data504.column;
+const _errs1139 = errors;
+if(!(((typeof data507 == "number") && (!(data507 % 1) && !isNaN(data507))) && (isFinite(data507)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1141){
-if((typeof data508 == "number") && (isFinite(data508))){
-if(data508 < 1 || isNaN(data508)){
+if(errors === _errs1139){
+if((typeof data507 == "number") && (isFinite(data507))){
+if(data507 < 1 || isNaN(data507)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid213 = _errs1141 === errors;
+var valid212 = _errs1139 === errors;
 }
 else {
-var valid213 = true;
+var valid212 = true;
 }
-if(valid213){
-if(data505.endLine !== undefined){
-let data509 = data505.endLine;
-const _errs1143 = errors;
-if(!(((typeof data509 == "number") && (!(data509 % 1) && !isNaN(data509))) && (isFinite(data509)))){
+if(valid212){
+if(data504.endLine !== undefined){
+let data508 = data504.endLine;
+const _errs1141 = errors;
+if(!(((typeof data508 == "number") && (!(data508 % 1) && !isNaN(data508))) && (isFinite(data508)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1143){
-if((typeof data509 == "number") && (isFinite(data509))){
-if(data509 < 1 || isNaN(data509)){
+if(errors === _errs1141){
+if((typeof data508 == "number") && (isFinite(data508))){
+if(data508 < 1 || isNaN(data508)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid213 = _errs1143 === errors;
+var valid212 = _errs1141 === errors;
 }
 else {
-var valid213 = true;
+var valid212 = true;
 }
-if(valid213){
-if(data505.endColumn !== undefined){
-let data510 = data505.endColumn;
-const _errs1145 = errors;
-if(!(((typeof data510 == "number") && (!(data510 % 1) && !isNaN(data510))) && (isFinite(data510)))){
+if(valid212){
+if(data504.endColumn !== undefined){
+let data509 = data504.endColumn;
+const _errs1143 = errors;
+if(!(((typeof data509 == "number") && (!(data509 % 1) && !isNaN(data509))) && (isFinite(data509)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1145){
-if((typeof data510 == "number") && (isFinite(data510))){
-if(data510 < 1 || isNaN(data510)){
+if(errors === _errs1143){
+if((typeof data509 == "number") && (isFinite(data509))){
+if(data509 < 1 || isNaN(data509)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid213 = _errs1145 === errors;
+var valid212 = _errs1143 === errors;
 }
 else {
-var valid213 = true;
+var valid212 = true;
 }
 }
 }
@@ -10916,10 +10884,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid204 = _errs1133 === errors;
+var valid203 = _errs1131 === errors;
 }
 else {
-var valid204 = true;
+var valid203 = true;
 }
 }
 }
@@ -10939,17 +10907,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_salt_pepper"){
-const _errs1147 = errors;
-if(errors === _errs1147){
+else if(tag0 === "corrupt_gaussian"){
+const _errs1145 = errors;
+if(errors === _errs1145){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing55;
-if(((((((data.id === undefined) && (missing55 = "id")) || ((data.op === undefined) && (missing55 = "op"))) || ((data.inputs === undefined) && (missing55 = "inputs"))) || ((data.attrs === undefined) && (missing55 = "attrs"))) || ((data.shape === undefined) && (missing55 = "shape"))) || ((data.stage === undefined) && (missing55 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
+let missing54;
+if(((((((data.id === undefined) && (missing54 = "id")) || ((data.op === undefined) && (missing54 = "op"))) || ((data.inputs === undefined) && (missing54 = "inputs"))) || ((data.attrs === undefined) && (missing54 = "attrs"))) || ((data.shape === undefined) && (missing54 = "shape"))) || ((data.stage === undefined) && (missing54 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"required",params:{missingProperty: missing54},message:"must have required property '"+missing54+"'"}];
 return false;
 }
 else {
-const _errs1149 = errors;
+const _errs1147 = errors;
 for(const key74 in data){
 if(!(func2.call(schema15.oneOf[19].properties, key74))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/19/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key74},message:"must NOT have additional properties"}];
@@ -10957,46 +10925,46 @@ return false;
 break;
 }
 }
-if(_errs1149 === errors){
+if(_errs1147 === errors){
 if(data.id !== undefined){
-const _errs1150 = errors;
+const _errs1148 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/19/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid215 = _errs1150 === errors;
+var valid214 = _errs1148 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.op !== undefined){
-const _errs1152 = errors;
-if("corrupt_salt_pepper" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/19/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
+const _errs1150 = errors;
+if("corrupt_gaussian" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/19/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
 return false;
 }
-var valid215 = _errs1152 === errors;
+var valid214 = _errs1150 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.inputs !== undefined){
-let data513 = data.inputs;
-const _errs1153 = errors;
-if(errors === _errs1153){
-if(Array.isArray(data513)){
-var valid216 = true;
-const len64 = data513.length;
+let data512 = data.inputs;
+const _errs1151 = errors;
+if(errors === _errs1151){
+if(Array.isArray(data512)){
+var valid215 = true;
+const len64 = data512.length;
 for(let i45=0; i45<len64; i45++){
-const _errs1155 = errors;
-if(typeof data513[i45] !== "string"){
+const _errs1153 = errors;
+if(typeof data512[i45] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i45,schemaPath:"#/oneOf/19/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid216 = _errs1155 === errors;
-if(!valid216){
+var valid215 = _errs1153 === errors;
+if(!valid215){
 break;
 }
 }
@@ -11006,140 +10974,102 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/19
 return false;
 }
 }
-var valid215 = _errs1153 === errors;
+var valid214 = _errs1151 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.attrs !== undefined){
-let data515 = data.attrs;
-const _errs1157 = errors;
-const _errs1158 = errors;
-if(errors === _errs1158){
-if(data515 && typeof data515 == "object" && !Array.isArray(data515)){
-let missing56;
-if((((data515.rate === undefined) && (missing56 = "rate")) || ((data515.low === undefined) && (missing56 = "low"))) || ((data515.high === undefined) && (missing56 = "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing56},message:"must have required property '"+missing56+"'"}];
+let data514 = data.attrs;
+const _errs1155 = errors;
+const _errs1156 = errors;
+if(errors === _errs1156){
+if(data514 && typeof data514 == "object" && !Array.isArray(data514)){
+let missing55;
+if((data514.std === undefined) && (missing55 = "std")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
 return false;
 }
 else {
-const _errs1160 = errors;
-for(const key75 in data515){
-if(!(((key75 === "rate") || (key75 === "low")) || (key75 === "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties"}];
+const _errs1158 = errors;
+for(const key75 in data514){
+if(!(key75 === "std")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1160 === errors){
-if(data515.rate !== undefined){
-let data516 = data515.rate;
-const _errs1161 = errors;
-if(errors === _errs1161){
-if((typeof data516 == "number") && (isFinite(data516))){
-if(data516 < 0 || isNaN(data516)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-else {
-if(data516 >= 1 || isNaN(data516)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+if(_errs1158 === errors){
+if(data514.std !== undefined){
+let data515 = data514.std;
+const _errs1159 = errors;
+if(errors === _errs1159){
+if((typeof data515 == "number") && (isFinite(data515))){
+if(data515 < 0 || isNaN(data515)){
+validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
-}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid218 = _errs1161 === errors;
-}
-else {
-var valid218 = true;
-}
-if(valid218){
-if(data515.low !== undefined){
-let data517 = data515.low;
-const _errs1163 = errors;
-if(!((typeof data517 == "number") && (isFinite(data517)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid218 = _errs1163 === errors;
-}
-else {
-var valid218 = true;
-}
-if(valid218){
-if(data515.high !== undefined){
-let data518 = data515.high;
-const _errs1165 = errors;
-if(!((typeof data518 == "number") && (isFinite(data518)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid218 = _errs1165 === errors;
-}
-else {
-var valid218 = true;
-}
-}
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid215 = _errs1157 === errors;
+var valid214 = _errs1155 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.shape !== undefined){
-let data519 = data.shape;
-const _errs1167 = errors;
-const _errs1168 = errors;
-if(errors === _errs1168){
-if(Array.isArray(data519)){
-if(data519.length < 1){
+let data516 = data.shape;
+const _errs1161 = errors;
+const _errs1162 = errors;
+if(errors === _errs1162){
+if(Array.isArray(data516)){
+if(data516.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len65 = data519.length;
-var valid220 = len65 <= 1;
-if(!valid220){
+const len65 = data516.length;
+var valid219 = len65 <= 1;
+if(!valid219){
 for(let i46=1; i46<len65; i46++){
-let data520 = data519[i46];
-const _errs1170 = errors;
-if((!(((typeof data520 == "number") && (!(data520 % 1) && !isNaN(data520))) && (isFinite(data520)))) && (data520 !== null)){
+let data517 = data516[i46];
+const _errs1164 = errors;
+if((!(((typeof data517 == "number") && (!(data517 % 1) && !isNaN(data517))) && (isFinite(data517)))) && (data517 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i46,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1170){
-if((typeof data520 == "number") && (isFinite(data520))){
-if(data520 < 1 || isNaN(data520)){
+if(errors === _errs1164){
+if((typeof data517 == "number") && (isFinite(data517))){
+if(data517 < 1 || isNaN(data517)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i46,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid220 = _errs1170 === errors;
-if(!valid220){
+var valid219 = _errs1164 === errors;
+if(!valid219){
 break;
 }
 }
 }
-if(valid220){
-const len66 = data519.length;
+if(valid219){
+const len66 = data516.length;
 if(len66 > 0){
-if(data519[0] !== null){
+if(data516[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -11152,121 +11082,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid215 = _errs1167 === errors;
+var valid214 = _errs1161 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.stage !== undefined){
-let data522 = data.stage;
-const _errs1174 = errors;
-if(!((((((data522 === "corrupt") || (data522 === "encoder")) || (data522 === "latent")) || (data522 === "decoder")) || (data522 === "output")) || (data522 === "head"))){
+let data519 = data.stage;
+const _errs1168 = errors;
+if(!((((((data519 === "corrupt") || (data519 === "encoder")) || (data519 === "latent")) || (data519 === "decoder")) || (data519 === "output")) || (data519 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/19/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[19].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid215 = _errs1174 === errors;
+var valid214 = _errs1168 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.params !== undefined){
-let data523 = data.params;
-const _errs1175 = errors;
-if(errors === _errs1175){
-if(data523 && typeof data523 == "object" && !Array.isArray(data523)){
-const _errs1177 = errors;
-for(const key76 in data523){
+let data520 = data.params;
+const _errs1169 = errors;
+if(errors === _errs1169){
+if(data520 && typeof data520 == "object" && !Array.isArray(data520)){
+const _errs1171 = errors;
+for(const key76 in data520){
 if(!(((((((key76 === "kernel") || (key76 === "bias")) || (key76 === "gamma")) || (key76 === "beta")) || (key76 === "moving_mean")) || (key76 === "moving_variance")) || (key76 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/19/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1177 === errors){
-if(data523.kernel !== undefined){
-const _errs1178 = errors;
-if(typeof data523.kernel !== "string"){
+if(_errs1171 === errors){
+if(data520.kernel !== undefined){
+const _errs1172 = errors;
+if(typeof data520.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/19/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1178 === errors;
+var valid221 = _errs1172 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
-if(valid222){
-if(data523.bias !== undefined){
-const _errs1180 = errors;
-if(typeof data523.bias !== "string"){
+if(valid221){
+if(data520.bias !== undefined){
+const _errs1174 = errors;
+if(typeof data520.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/19/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1180 === errors;
+var valid221 = _errs1174 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
-if(valid222){
-if(data523.gamma !== undefined){
-const _errs1182 = errors;
-if(typeof data523.gamma !== "string"){
+if(valid221){
+if(data520.gamma !== undefined){
+const _errs1176 = errors;
+if(typeof data520.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/19/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1182 === errors;
+var valid221 = _errs1176 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
-if(valid222){
-if(data523.beta !== undefined){
-const _errs1184 = errors;
-if(typeof data523.beta !== "string"){
+if(valid221){
+if(data520.beta !== undefined){
+const _errs1178 = errors;
+if(typeof data520.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/19/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1184 === errors;
+var valid221 = _errs1178 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
-if(valid222){
-if(data523.moving_mean !== undefined){
-const _errs1186 = errors;
-if(typeof data523.moving_mean !== "string"){
+if(valid221){
+if(data520.moving_mean !== undefined){
+const _errs1180 = errors;
+if(typeof data520.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/19/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1186 === errors;
+var valid221 = _errs1180 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
-if(valid222){
-if(data523.moving_variance !== undefined){
-const _errs1188 = errors;
-if(typeof data523.moving_variance !== "string"){
+if(valid221){
+if(data520.moving_variance !== undefined){
+const _errs1182 = errors;
+if(typeof data520.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/19/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1188 === errors;
+var valid221 = _errs1182 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
-if(valid222){
-if(data523.codebook !== undefined){
-const _errs1190 = errors;
-if(typeof data523.codebook !== "string"){
+if(valid221){
+if(data520.codebook !== undefined){
+const _errs1184 = errors;
+if(typeof data520.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/19/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid222 = _errs1190 === errors;
+var valid221 = _errs1184 === errors;
 }
 else {
-var valid222 = true;
+var valid221 = true;
 }
 }
 }
@@ -11281,160 +11211,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/19
 return false;
 }
 }
-var valid215 = _errs1175 === errors;
+var valid214 = _errs1169 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.name !== undefined){
-const _errs1192 = errors;
+const _errs1186 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/19/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid215 = _errs1192 === errors;
+var valid214 = _errs1186 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.layer !== undefined){
-let data532 = data.layer;
-const _errs1194 = errors;
-if(!(((typeof data532 == "number") && (!(data532 % 1) && !isNaN(data532))) && (isFinite(data532)))){
+let data529 = data.layer;
+const _errs1188 = errors;
+if(!(((typeof data529 == "number") && (!(data529 % 1) && !isNaN(data529))) && (isFinite(data529)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/19/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1194){
-if((typeof data532 == "number") && (isFinite(data532))){
-if(data532 < 0 || isNaN(data532)){
+if(errors === _errs1188){
+if((typeof data529 == "number") && (isFinite(data529))){
+if(data529 < 0 || isNaN(data529)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/19/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid215 = _errs1194 === errors;
+var valid214 = _errs1188 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
-if(valid215){
+if(valid214){
 if(data.source !== undefined){
-let data533 = data.source;
-const _errs1196 = errors;
-const _errs1197 = errors;
-if(errors === _errs1197){
-if(data533 && typeof data533 == "object" && !Array.isArray(data533)){
-let missing57;
-if(((((data533.line === undefined) && (missing57 = "line")) || ((data533.column === undefined) && (missing57 = "column"))) || ((data533.endLine === undefined) && (missing57 = "endLine"))) || ((data533.endColumn === undefined) && (missing57 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing57},message:"must have required property '"+missing57+"'"}];
+let data530 = data.source;
+const _errs1190 = errors;
+const _errs1191 = errors;
+if(errors === _errs1191){
+if(data530 && typeof data530 == "object" && !Array.isArray(data530)){
+let missing56;
+if(((((data530.line === undefined) && (missing56 = "line")) || ((data530.column === undefined) && (missing56 = "column"))) || ((data530.endLine === undefined) && (missing56 = "endLine"))) || ((data530.endColumn === undefined) && (missing56 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing56},message:"must have required property '"+missing56+"'"}];
 return false;
 }
 else {
-const _errs1199 = errors;
-for(const key77 in data533){
+const _errs1193 = errors;
+for(const key77 in data530){
 if(!(((((key77 === "file") || (key77 === "line")) || (key77 === "column")) || (key77 === "endLine")) || (key77 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key77},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1199 === errors){
-if(data533.file !== undefined){
-const _errs1200 = errors;
-if(typeof data533.file !== "string"){
+if(_errs1193 === errors){
+if(data530.file !== undefined){
+const _errs1194 = errors;
+if(typeof data530.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid224 = _errs1200 === errors;
+var valid223 = _errs1194 === errors;
 }
 else {
-var valid224 = true;
+var valid223 = true;
 }
-if(valid224){
-if(data533.line !== undefined){
-let data535 = data533.line;
-const _errs1202 = errors;
-if(!(((typeof data535 == "number") && (!(data535 % 1) && !isNaN(data535))) && (isFinite(data535)))){
+if(valid223){
+if(data530.line !== undefined){
+let data532 = data530.line;
+const _errs1196 = errors;
+if(!(((typeof data532 == "number") && (!(data532 % 1) && !isNaN(data532))) && (isFinite(data532)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1202){
-if((typeof data535 == "number") && (isFinite(data535))){
-if(data535 < 1 || isNaN(data535)){
+if(errors === _errs1196){
+if((typeof data532 == "number") && (isFinite(data532))){
+if(data532 < 1 || isNaN(data532)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid224 = _errs1202 === errors;
+var valid223 = _errs1196 === errors;
 }
 else {
-var valid224 = true;
+var valid223 = true;
 }
-if(valid224){
-if(data533.column !== undefined){
-let data536 = data533.column;
-const _errs1204 = errors;
-if(!(((typeof data536 == "number") && (!(data536 % 1) && !isNaN(data536))) && (isFinite(data536)))){
+if(valid223){
+if(data530.column !== undefined){
+let data533 = data530.column;
+const _errs1198 = errors;
+if(!(((typeof data533 == "number") && (!(data533 % 1) && !isNaN(data533))) && (isFinite(data533)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1204){
-if((typeof data536 == "number") && (isFinite(data536))){
-if(data536 < 1 || isNaN(data536)){
+if(errors === _errs1198){
+if((typeof data533 == "number") && (isFinite(data533))){
+if(data533 < 1 || isNaN(data533)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid224 = _errs1204 === errors;
+var valid223 = _errs1198 === errors;
 }
 else {
-var valid224 = true;
+var valid223 = true;
 }
-if(valid224){
-if(data533.endLine !== undefined){
-let data537 = data533.endLine;
-const _errs1206 = errors;
-if(!(((typeof data537 == "number") && (!(data537 % 1) && !isNaN(data537))) && (isFinite(data537)))){
+if(valid223){
+if(data530.endLine !== undefined){
+let data534 = data530.endLine;
+const _errs1200 = errors;
+if(!(((typeof data534 == "number") && (!(data534 % 1) && !isNaN(data534))) && (isFinite(data534)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1206){
-if((typeof data537 == "number") && (isFinite(data537))){
-if(data537 < 1 || isNaN(data537)){
+if(errors === _errs1200){
+if((typeof data534 == "number") && (isFinite(data534))){
+if(data534 < 1 || isNaN(data534)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid224 = _errs1206 === errors;
+var valid223 = _errs1200 === errors;
 }
 else {
-var valid224 = true;
+var valid223 = true;
 }
-if(valid224){
-if(data533.endColumn !== undefined){
-let data538 = data533.endColumn;
-const _errs1208 = errors;
-if(!(((typeof data538 == "number") && (!(data538 % 1) && !isNaN(data538))) && (isFinite(data538)))){
+if(valid223){
+if(data530.endColumn !== undefined){
+let data535 = data530.endColumn;
+const _errs1202 = errors;
+if(!(((typeof data535 == "number") && (!(data535 % 1) && !isNaN(data535))) && (isFinite(data535)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1208){
-if((typeof data538 == "number") && (isFinite(data538))){
-if(data538 < 1 || isNaN(data538)){
+if(errors === _errs1202){
+if((typeof data535 == "number") && (isFinite(data535))){
+if(data535 < 1 || isNaN(data535)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid224 = _errs1208 === errors;
+var valid223 = _errs1202 === errors;
 }
 else {
-var valid224 = true;
+var valid223 = true;
 }
 }
 }
@@ -11448,10 +11378,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid215 = _errs1196 === errors;
+var valid214 = _errs1190 === errors;
 }
 else {
-var valid215 = true;
+var valid214 = true;
 }
 }
 }
@@ -11471,17 +11401,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_dropout"){
-const _errs1210 = errors;
-if(errors === _errs1210){
+else if(tag0 === "corrupt_mask"){
+const _errs1204 = errors;
+if(errors === _errs1204){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing58;
-if(((((((data.id === undefined) && (missing58 = "id")) || ((data.op === undefined) && (missing58 = "op"))) || ((data.inputs === undefined) && (missing58 = "inputs"))) || ((data.attrs === undefined) && (missing58 = "attrs"))) || ((data.shape === undefined) && (missing58 = "shape"))) || ((data.stage === undefined) && (missing58 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"required",params:{missingProperty: missing58},message:"must have required property '"+missing58+"'"}];
+let missing57;
+if(((((((data.id === undefined) && (missing57 = "id")) || ((data.op === undefined) && (missing57 = "op"))) || ((data.inputs === undefined) && (missing57 = "inputs"))) || ((data.attrs === undefined) && (missing57 = "attrs"))) || ((data.shape === undefined) && (missing57 = "shape"))) || ((data.stage === undefined) && (missing57 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"required",params:{missingProperty: missing57},message:"must have required property '"+missing57+"'"}];
 return false;
 }
 else {
-const _errs1212 = errors;
+const _errs1206 = errors;
 for(const key78 in data){
 if(!(func2.call(schema15.oneOf[20].properties, key78))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key78},message:"must NOT have additional properties"}];
@@ -11489,46 +11419,46 @@ return false;
 break;
 }
 }
-if(_errs1212 === errors){
+if(_errs1206 === errors){
 if(data.id !== undefined){
-const _errs1213 = errors;
+const _errs1207 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/20/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid226 = _errs1213 === errors;
+var valid225 = _errs1207 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.op !== undefined){
-const _errs1215 = errors;
-if("corrupt_dropout" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/20/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
+const _errs1209 = errors;
+if("corrupt_mask" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/20/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
 return false;
 }
-var valid226 = _errs1215 === errors;
+var valid225 = _errs1209 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.inputs !== undefined){
-let data541 = data.inputs;
-const _errs1216 = errors;
-if(errors === _errs1216){
-if(Array.isArray(data541)){
-var valid227 = true;
-const len67 = data541.length;
+let data538 = data.inputs;
+const _errs1210 = errors;
+if(errors === _errs1210){
+if(Array.isArray(data538)){
+var valid226 = true;
+const len67 = data538.length;
 for(let i47=0; i47<len67; i47++){
-const _errs1218 = errors;
-if(typeof data541[i47] !== "string"){
+const _errs1212 = errors;
+if(typeof data538[i47] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i47,schemaPath:"#/oneOf/20/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid227 = _errs1218 === errors;
-if(!valid227){
+var valid226 = _errs1212 === errors;
+if(!valid226){
 break;
 }
 }
@@ -11538,108 +11468,108 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/20
 return false;
 }
 }
-var valid226 = _errs1216 === errors;
+var valid225 = _errs1210 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.attrs !== undefined){
-let data543 = data.attrs;
-const _errs1220 = errors;
-const _errs1221 = errors;
-if(errors === _errs1221){
-if(data543 && typeof data543 == "object" && !Array.isArray(data543)){
-let missing59;
-if((data543.rate === undefined) && (missing59 = "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing59},message:"must have required property '"+missing59+"'"}];
+let data540 = data.attrs;
+const _errs1214 = errors;
+const _errs1215 = errors;
+if(errors === _errs1215){
+if(data540 && typeof data540 == "object" && !Array.isArray(data540)){
+let missing58;
+if((data540.rate === undefined) && (missing58 = "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing58},message:"must have required property '"+missing58+"'"}];
 return false;
 }
 else {
-const _errs1223 = errors;
-for(const key79 in data543){
+const _errs1217 = errors;
+for(const key79 in data540){
 if(!(key79 === "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1223 === errors){
-if(data543.rate !== undefined){
-let data544 = data543.rate;
-const _errs1224 = errors;
-if(errors === _errs1224){
-if((typeof data544 == "number") && (isFinite(data544))){
-if(data544 < 0 || isNaN(data544)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(_errs1217 === errors){
+if(data540.rate !== undefined){
+let data541 = data540.rate;
+const _errs1218 = errors;
+if(errors === _errs1218){
+if((typeof data541 == "number") && (isFinite(data541))){
+if(data541 < 0 || isNaN(data541)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 else {
-if(data544 >= 1 || isNaN(data544)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
-return false;
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(data541 >= 1 || isNaN(data541)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
 }
 }
-}
-}
-}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid226 = _errs1220 === errors;
+}
+}
+}
 }
 else {
-var valid226 = true;
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-if(valid226){
+}
+var valid225 = _errs1214 === errors;
+}
+else {
+var valid225 = true;
+}
+if(valid225){
 if(data.shape !== undefined){
-let data545 = data.shape;
-const _errs1226 = errors;
-const _errs1227 = errors;
-if(errors === _errs1227){
-if(Array.isArray(data545)){
-if(data545.length < 1){
+let data542 = data.shape;
+const _errs1220 = errors;
+const _errs1221 = errors;
+if(errors === _errs1221){
+if(Array.isArray(data542)){
+if(data542.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len68 = data545.length;
-var valid231 = len68 <= 1;
-if(!valid231){
+const len68 = data542.length;
+var valid230 = len68 <= 1;
+if(!valid230){
 for(let i48=1; i48<len68; i48++){
-let data546 = data545[i48];
-const _errs1229 = errors;
-if((!(((typeof data546 == "number") && (!(data546 % 1) && !isNaN(data546))) && (isFinite(data546)))) && (data546 !== null)){
+let data543 = data542[i48];
+const _errs1223 = errors;
+if((!(((typeof data543 == "number") && (!(data543 % 1) && !isNaN(data543))) && (isFinite(data543)))) && (data543 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i48,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1229){
-if((typeof data546 == "number") && (isFinite(data546))){
-if(data546 < 1 || isNaN(data546)){
+if(errors === _errs1223){
+if((typeof data543 == "number") && (isFinite(data543))){
+if(data543 < 1 || isNaN(data543)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i48,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid231 = _errs1229 === errors;
-if(!valid231){
+var valid230 = _errs1223 === errors;
+if(!valid230){
 break;
 }
 }
 }
-if(valid231){
-const len69 = data545.length;
+if(valid230){
+const len69 = data542.length;
 if(len69 > 0){
-if(data545[0] !== null){
+if(data542[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -11652,121 +11582,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid226 = _errs1226 === errors;
+var valid225 = _errs1220 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.stage !== undefined){
-let data548 = data.stage;
-const _errs1233 = errors;
-if(!((((((data548 === "corrupt") || (data548 === "encoder")) || (data548 === "latent")) || (data548 === "decoder")) || (data548 === "output")) || (data548 === "head"))){
+let data545 = data.stage;
+const _errs1227 = errors;
+if(!((((((data545 === "corrupt") || (data545 === "encoder")) || (data545 === "latent")) || (data545 === "decoder")) || (data545 === "output")) || (data545 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/20/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[20].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid226 = _errs1233 === errors;
+var valid225 = _errs1227 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.params !== undefined){
-let data549 = data.params;
-const _errs1234 = errors;
-if(errors === _errs1234){
-if(data549 && typeof data549 == "object" && !Array.isArray(data549)){
-const _errs1236 = errors;
-for(const key80 in data549){
+let data546 = data.params;
+const _errs1228 = errors;
+if(errors === _errs1228){
+if(data546 && typeof data546 == "object" && !Array.isArray(data546)){
+const _errs1230 = errors;
+for(const key80 in data546){
 if(!(((((((key80 === "kernel") || (key80 === "bias")) || (key80 === "gamma")) || (key80 === "beta")) || (key80 === "moving_mean")) || (key80 === "moving_variance")) || (key80 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/20/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key80},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1236 === errors){
-if(data549.kernel !== undefined){
-const _errs1237 = errors;
-if(typeof data549.kernel !== "string"){
+if(_errs1230 === errors){
+if(data546.kernel !== undefined){
+const _errs1231 = errors;
+if(typeof data546.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/20/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1237 === errors;
+var valid232 = _errs1231 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
-if(valid233){
-if(data549.bias !== undefined){
-const _errs1239 = errors;
-if(typeof data549.bias !== "string"){
+if(valid232){
+if(data546.bias !== undefined){
+const _errs1233 = errors;
+if(typeof data546.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/20/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1239 === errors;
+var valid232 = _errs1233 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
-if(valid233){
-if(data549.gamma !== undefined){
-const _errs1241 = errors;
-if(typeof data549.gamma !== "string"){
+if(valid232){
+if(data546.gamma !== undefined){
+const _errs1235 = errors;
+if(typeof data546.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/20/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1241 === errors;
+var valid232 = _errs1235 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
-if(valid233){
-if(data549.beta !== undefined){
-const _errs1243 = errors;
-if(typeof data549.beta !== "string"){
+if(valid232){
+if(data546.beta !== undefined){
+const _errs1237 = errors;
+if(typeof data546.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/20/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1243 === errors;
+var valid232 = _errs1237 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
-if(valid233){
-if(data549.moving_mean !== undefined){
-const _errs1245 = errors;
-if(typeof data549.moving_mean !== "string"){
+if(valid232){
+if(data546.moving_mean !== undefined){
+const _errs1239 = errors;
+if(typeof data546.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/20/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1245 === errors;
+var valid232 = _errs1239 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
-if(valid233){
-if(data549.moving_variance !== undefined){
-const _errs1247 = errors;
-if(typeof data549.moving_variance !== "string"){
+if(valid232){
+if(data546.moving_variance !== undefined){
+const _errs1241 = errors;
+if(typeof data546.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/20/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1247 === errors;
+var valid232 = _errs1241 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
-if(valid233){
-if(data549.codebook !== undefined){
-const _errs1249 = errors;
-if(typeof data549.codebook !== "string"){
+if(valid232){
+if(data546.codebook !== undefined){
+const _errs1243 = errors;
+if(typeof data546.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/20/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid233 = _errs1249 === errors;
+var valid232 = _errs1243 === errors;
 }
 else {
-var valid233 = true;
+var valid232 = true;
 }
 }
 }
@@ -11781,160 +11711,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/20
 return false;
 }
 }
-var valid226 = _errs1234 === errors;
+var valid225 = _errs1228 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.name !== undefined){
-const _errs1251 = errors;
+const _errs1245 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/20/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid226 = _errs1251 === errors;
+var valid225 = _errs1245 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.layer !== undefined){
-let data558 = data.layer;
-const _errs1253 = errors;
-if(!(((typeof data558 == "number") && (!(data558 % 1) && !isNaN(data558))) && (isFinite(data558)))){
+let data555 = data.layer;
+const _errs1247 = errors;
+if(!(((typeof data555 == "number") && (!(data555 % 1) && !isNaN(data555))) && (isFinite(data555)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/20/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1253){
-if((typeof data558 == "number") && (isFinite(data558))){
-if(data558 < 0 || isNaN(data558)){
+if(errors === _errs1247){
+if((typeof data555 == "number") && (isFinite(data555))){
+if(data555 < 0 || isNaN(data555)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/20/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid226 = _errs1253 === errors;
+var valid225 = _errs1247 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
-if(valid226){
+if(valid225){
 if(data.source !== undefined){
-let data559 = data.source;
-const _errs1255 = errors;
-const _errs1256 = errors;
-if(errors === _errs1256){
-if(data559 && typeof data559 == "object" && !Array.isArray(data559)){
-let missing60;
-if(((((data559.line === undefined) && (missing60 = "line")) || ((data559.column === undefined) && (missing60 = "column"))) || ((data559.endLine === undefined) && (missing60 = "endLine"))) || ((data559.endColumn === undefined) && (missing60 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing60},message:"must have required property '"+missing60+"'"}];
+let data556 = data.source;
+const _errs1249 = errors;
+const _errs1250 = errors;
+if(errors === _errs1250){
+if(data556 && typeof data556 == "object" && !Array.isArray(data556)){
+let missing59;
+if(((((data556.line === undefined) && (missing59 = "line")) || ((data556.column === undefined) && (missing59 = "column"))) || ((data556.endLine === undefined) && (missing59 = "endLine"))) || ((data556.endColumn === undefined) && (missing59 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing59},message:"must have required property '"+missing59+"'"}];
 return false;
 }
 else {
-const _errs1258 = errors;
-for(const key81 in data559){
+const _errs1252 = errors;
+for(const key81 in data556){
 if(!(((((key81 === "file") || (key81 === "line")) || (key81 === "column")) || (key81 === "endLine")) || (key81 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key81},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1258 === errors){
-if(data559.file !== undefined){
-const _errs1259 = errors;
-if(typeof data559.file !== "string"){
+if(_errs1252 === errors){
+if(data556.file !== undefined){
+const _errs1253 = errors;
+if(typeof data556.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid235 = _errs1259 === errors;
+var valid234 = _errs1253 === errors;
 }
 else {
-var valid235 = true;
+var valid234 = true;
 }
-if(valid235){
-if(data559.line !== undefined){
-let data561 = data559.line;
-const _errs1261 = errors;
-if(!(((typeof data561 == "number") && (!(data561 % 1) && !isNaN(data561))) && (isFinite(data561)))){
+if(valid234){
+if(data556.line !== undefined){
+let data558 = data556.line;
+const _errs1255 = errors;
+if(!(((typeof data558 == "number") && (!(data558 % 1) && !isNaN(data558))) && (isFinite(data558)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1261){
-if((typeof data561 == "number") && (isFinite(data561))){
-if(data561 < 1 || isNaN(data561)){
+if(errors === _errs1255){
+if((typeof data558 == "number") && (isFinite(data558))){
+if(data558 < 1 || isNaN(data558)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid235 = _errs1261 === errors;
+var valid234 = _errs1255 === errors;
 }
 else {
-var valid235 = true;
+var valid234 = true;
 }
-if(valid235){
-if(data559.column !== undefined){
-let data562 = data559.column;
-const _errs1263 = errors;
-if(!(((typeof data562 == "number") && (!(data562 % 1) && !isNaN(data562))) && (isFinite(data562)))){
+if(valid234){
+if(data556.column !== undefined){
+let data559 = data556.column;
+const _errs1257 = errors;
+if(!(((typeof data559 == "number") && (!(data559 % 1) && !isNaN(data559))) && (isFinite(data559)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1263){
-if((typeof data562 == "number") && (isFinite(data562))){
-if(data562 < 1 || isNaN(data562)){
+if(errors === _errs1257){
+if((typeof data559 == "number") && (isFinite(data559))){
+if(data559 < 1 || isNaN(data559)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid235 = _errs1263 === errors;
+var valid234 = _errs1257 === errors;
 }
 else {
-var valid235 = true;
+var valid234 = true;
 }
-if(valid235){
-if(data559.endLine !== undefined){
-let data563 = data559.endLine;
-const _errs1265 = errors;
-if(!(((typeof data563 == "number") && (!(data563 % 1) && !isNaN(data563))) && (isFinite(data563)))){
+if(valid234){
+if(data556.endLine !== undefined){
+let data560 = data556.endLine;
+const _errs1259 = errors;
+if(!(((typeof data560 == "number") && (!(data560 % 1) && !isNaN(data560))) && (isFinite(data560)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1265){
-if((typeof data563 == "number") && (isFinite(data563))){
-if(data563 < 1 || isNaN(data563)){
+if(errors === _errs1259){
+if((typeof data560 == "number") && (isFinite(data560))){
+if(data560 < 1 || isNaN(data560)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid235 = _errs1265 === errors;
+var valid234 = _errs1259 === errors;
 }
 else {
-var valid235 = true;
+var valid234 = true;
 }
-if(valid235){
-if(data559.endColumn !== undefined){
-let data564 = data559.endColumn;
-const _errs1267 = errors;
-if(!(((typeof data564 == "number") && (!(data564 % 1) && !isNaN(data564))) && (isFinite(data564)))){
+if(valid234){
+if(data556.endColumn !== undefined){
+let data561 = data556.endColumn;
+const _errs1261 = errors;
+if(!(((typeof data561 == "number") && (!(data561 % 1) && !isNaN(data561))) && (isFinite(data561)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1267){
-if((typeof data564 == "number") && (isFinite(data564))){
-if(data564 < 1 || isNaN(data564)){
+if(errors === _errs1261){
+if((typeof data561 == "number") && (isFinite(data561))){
+if(data561 < 1 || isNaN(data561)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid235 = _errs1267 === errors;
+var valid234 = _errs1261 === errors;
 }
 else {
-var valid235 = true;
+var valid234 = true;
 }
 }
 }
@@ -11948,10 +11878,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid226 = _errs1255 === errors;
+var valid225 = _errs1249 === errors;
 }
 else {
-var valid226 = true;
+var valid225 = true;
 }
 }
 }
@@ -11971,17 +11901,17 @@ return false;
 }
 }
 }
-else if(tag0 === "clip"){
-const _errs1269 = errors;
-if(errors === _errs1269){
+else if(tag0 === "corrupt_salt_pepper"){
+const _errs1263 = errors;
+if(errors === _errs1263){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing61;
-if(((((((data.id === undefined) && (missing61 = "id")) || ((data.op === undefined) && (missing61 = "op"))) || ((data.inputs === undefined) && (missing61 = "inputs"))) || ((data.attrs === undefined) && (missing61 = "attrs"))) || ((data.shape === undefined) && (missing61 = "shape"))) || ((data.stage === undefined) && (missing61 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"required",params:{missingProperty: missing61},message:"must have required property '"+missing61+"'"}];
+let missing60;
+if(((((((data.id === undefined) && (missing60 = "id")) || ((data.op === undefined) && (missing60 = "op"))) || ((data.inputs === undefined) && (missing60 = "inputs"))) || ((data.attrs === undefined) && (missing60 = "attrs"))) || ((data.shape === undefined) && (missing60 = "shape"))) || ((data.stage === undefined) && (missing60 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"required",params:{missingProperty: missing60},message:"must have required property '"+missing60+"'"}];
 return false;
 }
 else {
-const _errs1271 = errors;
+const _errs1265 = errors;
 for(const key82 in data){
 if(!(func2.call(schema15.oneOf[21].properties, key82))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key82},message:"must NOT have additional properties"}];
@@ -11989,46 +11919,46 @@ return false;
 break;
 }
 }
-if(_errs1271 === errors){
+if(_errs1265 === errors){
 if(data.id !== undefined){
-const _errs1272 = errors;
+const _errs1266 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/21/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid237 = _errs1272 === errors;
+var valid236 = _errs1266 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.op !== undefined){
-const _errs1274 = errors;
-if("clip" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/21/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
+const _errs1268 = errors;
+if("corrupt_salt_pepper" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/21/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
 return false;
 }
-var valid237 = _errs1274 === errors;
+var valid236 = _errs1268 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.inputs !== undefined){
-let data567 = data.inputs;
-const _errs1275 = errors;
-if(errors === _errs1275){
-if(Array.isArray(data567)){
-var valid238 = true;
-const len70 = data567.length;
+let data564 = data.inputs;
+const _errs1269 = errors;
+if(errors === _errs1269){
+if(Array.isArray(data564)){
+var valid237 = true;
+const len70 = data564.length;
 for(let i49=0; i49<len70; i49++){
-const _errs1277 = errors;
-if(typeof data567[i49] !== "string"){
+const _errs1271 = errors;
+if(typeof data564[i49] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i49,schemaPath:"#/oneOf/21/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid238 = _errs1277 === errors;
-if(!valid238){
+var valid237 = _errs1271 === errors;
+if(!valid237){
 break;
 }
 }
@@ -12038,112 +11968,140 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/21
 return false;
 }
 }
-var valid237 = _errs1275 === errors;
+var valid236 = _errs1269 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.attrs !== undefined){
-let data569 = data.attrs;
-const _errs1279 = errors;
-const _errs1280 = errors;
-if(errors === _errs1280){
-if(data569 && typeof data569 == "object" && !Array.isArray(data569)){
-let missing62;
-if(((data569.low === undefined) && (missing62 = "low")) || ((data569.high === undefined) && (missing62 = "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing62},message:"must have required property '"+missing62+"'"}];
+let data566 = data.attrs;
+const _errs1273 = errors;
+const _errs1274 = errors;
+if(errors === _errs1274){
+if(data566 && typeof data566 == "object" && !Array.isArray(data566)){
+let missing61;
+if((((data566.rate === undefined) && (missing61 = "rate")) || ((data566.low === undefined) && (missing61 = "low"))) || ((data566.high === undefined) && (missing61 = "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing61},message:"must have required property '"+missing61+"'"}];
 return false;
 }
 else {
-const _errs1282 = errors;
-for(const key83 in data569){
-if(!((key83 === "low") || (key83 === "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties"}];
+const _errs1276 = errors;
+for(const key83 in data566){
+if(!(((key83 === "rate") || (key83 === "low")) || (key83 === "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1282 === errors){
-if(data569.low !== undefined){
-let data570 = data569.low;
-const _errs1283 = errors;
-if(!((typeof data570 == "number") && (isFinite(data570)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(_errs1276 === errors){
+if(data566.rate !== undefined){
+let data567 = data566.rate;
+const _errs1277 = errors;
+if(errors === _errs1277){
+if((typeof data567 == "number") && (isFinite(data567))){
+if(data567 < 0 || isNaN(data567)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
-var valid240 = _errs1283 === errors;
-}
 else {
-var valid240 = true;
-}
-if(valid240){
-if(data569.high !== undefined){
-let data571 = data569.high;
-const _errs1285 = errors;
-if(!((typeof data571 == "number") && (isFinite(data571)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid240 = _errs1285 === errors;
-}
-else {
-var valid240 = true;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(data567 >= 1 || isNaN(data567)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
 }
-var valid237 = _errs1279 === errors;
 }
 else {
-var valid237 = true;
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
-if(valid237){
+}
+var valid239 = _errs1277 === errors;
+}
+else {
+var valid239 = true;
+}
+if(valid239){
+if(data566.low !== undefined){
+let data568 = data566.low;
+const _errs1279 = errors;
+if(!((typeof data568 == "number") && (isFinite(data568)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid239 = _errs1279 === errors;
+}
+else {
+var valid239 = true;
+}
+if(valid239){
+if(data566.high !== undefined){
+let data569 = data566.high;
+const _errs1281 = errors;
+if(!((typeof data569 == "number") && (isFinite(data569)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid239 = _errs1281 === errors;
+}
+else {
+var valid239 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid236 = _errs1273 === errors;
+}
+else {
+var valid236 = true;
+}
+if(valid236){
 if(data.shape !== undefined){
-let data572 = data.shape;
-const _errs1287 = errors;
-const _errs1288 = errors;
-if(errors === _errs1288){
-if(Array.isArray(data572)){
-if(data572.length < 1){
+let data570 = data.shape;
+const _errs1283 = errors;
+const _errs1284 = errors;
+if(errors === _errs1284){
+if(Array.isArray(data570)){
+if(data570.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len71 = data572.length;
-var valid242 = len71 <= 1;
-if(!valid242){
+const len71 = data570.length;
+var valid241 = len71 <= 1;
+if(!valid241){
 for(let i50=1; i50<len71; i50++){
-let data573 = data572[i50];
-const _errs1290 = errors;
-if((!(((typeof data573 == "number") && (!(data573 % 1) && !isNaN(data573))) && (isFinite(data573)))) && (data573 !== null)){
+let data571 = data570[i50];
+const _errs1286 = errors;
+if((!(((typeof data571 == "number") && (!(data571 % 1) && !isNaN(data571))) && (isFinite(data571)))) && (data571 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i50,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1290){
-if((typeof data573 == "number") && (isFinite(data573))){
-if(data573 < 1 || isNaN(data573)){
+if(errors === _errs1286){
+if((typeof data571 == "number") && (isFinite(data571))){
+if(data571 < 1 || isNaN(data571)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i50,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid242 = _errs1290 === errors;
-if(!valid242){
+var valid241 = _errs1286 === errors;
+if(!valid241){
 break;
 }
 }
 }
-if(valid242){
-const len72 = data572.length;
+if(valid241){
+const len72 = data570.length;
 if(len72 > 0){
-if(data572[0] !== null){
+if(data570[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -12156,121 +12114,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid237 = _errs1287 === errors;
+var valid236 = _errs1283 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.stage !== undefined){
-let data575 = data.stage;
-const _errs1294 = errors;
-if(!((((((data575 === "corrupt") || (data575 === "encoder")) || (data575 === "latent")) || (data575 === "decoder")) || (data575 === "output")) || (data575 === "head"))){
+let data573 = data.stage;
+const _errs1290 = errors;
+if(!((((((data573 === "corrupt") || (data573 === "encoder")) || (data573 === "latent")) || (data573 === "decoder")) || (data573 === "output")) || (data573 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/21/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[21].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid237 = _errs1294 === errors;
+var valid236 = _errs1290 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.params !== undefined){
-let data576 = data.params;
-const _errs1295 = errors;
-if(errors === _errs1295){
-if(data576 && typeof data576 == "object" && !Array.isArray(data576)){
-const _errs1297 = errors;
-for(const key84 in data576){
+let data574 = data.params;
+const _errs1291 = errors;
+if(errors === _errs1291){
+if(data574 && typeof data574 == "object" && !Array.isArray(data574)){
+const _errs1293 = errors;
+for(const key84 in data574){
 if(!(((((((key84 === "kernel") || (key84 === "bias")) || (key84 === "gamma")) || (key84 === "beta")) || (key84 === "moving_mean")) || (key84 === "moving_variance")) || (key84 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/21/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key84},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1297 === errors){
-if(data576.kernel !== undefined){
-const _errs1298 = errors;
-if(typeof data576.kernel !== "string"){
+if(_errs1293 === errors){
+if(data574.kernel !== undefined){
+const _errs1294 = errors;
+if(typeof data574.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/21/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1298 === errors;
+var valid243 = _errs1294 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
-if(valid244){
-if(data576.bias !== undefined){
-const _errs1300 = errors;
-if(typeof data576.bias !== "string"){
+if(valid243){
+if(data574.bias !== undefined){
+const _errs1296 = errors;
+if(typeof data574.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/21/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1300 === errors;
+var valid243 = _errs1296 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
-if(valid244){
-if(data576.gamma !== undefined){
-const _errs1302 = errors;
-if(typeof data576.gamma !== "string"){
+if(valid243){
+if(data574.gamma !== undefined){
+const _errs1298 = errors;
+if(typeof data574.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/21/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1302 === errors;
+var valid243 = _errs1298 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
-if(valid244){
-if(data576.beta !== undefined){
-const _errs1304 = errors;
-if(typeof data576.beta !== "string"){
+if(valid243){
+if(data574.beta !== undefined){
+const _errs1300 = errors;
+if(typeof data574.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/21/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1304 === errors;
+var valid243 = _errs1300 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
-if(valid244){
-if(data576.moving_mean !== undefined){
-const _errs1306 = errors;
-if(typeof data576.moving_mean !== "string"){
+if(valid243){
+if(data574.moving_mean !== undefined){
+const _errs1302 = errors;
+if(typeof data574.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/21/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1306 === errors;
+var valid243 = _errs1302 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
-if(valid244){
-if(data576.moving_variance !== undefined){
-const _errs1308 = errors;
-if(typeof data576.moving_variance !== "string"){
+if(valid243){
+if(data574.moving_variance !== undefined){
+const _errs1304 = errors;
+if(typeof data574.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/21/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1308 === errors;
+var valid243 = _errs1304 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
-if(valid244){
-if(data576.codebook !== undefined){
-const _errs1310 = errors;
-if(typeof data576.codebook !== "string"){
+if(valid243){
+if(data574.codebook !== undefined){
+const _errs1306 = errors;
+if(typeof data574.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/21/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid244 = _errs1310 === errors;
+var valid243 = _errs1306 === errors;
 }
 else {
-var valid244 = true;
+var valid243 = true;
 }
 }
 }
@@ -12285,160 +12243,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/21
 return false;
 }
 }
-var valid237 = _errs1295 === errors;
+var valid236 = _errs1291 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.name !== undefined){
-const _errs1312 = errors;
+const _errs1308 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/21/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid237 = _errs1312 === errors;
+var valid236 = _errs1308 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.layer !== undefined){
-let data585 = data.layer;
-const _errs1314 = errors;
-if(!(((typeof data585 == "number") && (!(data585 % 1) && !isNaN(data585))) && (isFinite(data585)))){
+let data583 = data.layer;
+const _errs1310 = errors;
+if(!(((typeof data583 == "number") && (!(data583 % 1) && !isNaN(data583))) && (isFinite(data583)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/21/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1314){
-if((typeof data585 == "number") && (isFinite(data585))){
-if(data585 < 0 || isNaN(data585)){
+if(errors === _errs1310){
+if((typeof data583 == "number") && (isFinite(data583))){
+if(data583 < 0 || isNaN(data583)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/21/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid237 = _errs1314 === errors;
+var valid236 = _errs1310 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
-if(valid237){
+if(valid236){
 if(data.source !== undefined){
-let data586 = data.source;
-const _errs1316 = errors;
-const _errs1317 = errors;
-if(errors === _errs1317){
-if(data586 && typeof data586 == "object" && !Array.isArray(data586)){
-let missing63;
-if(((((data586.line === undefined) && (missing63 = "line")) || ((data586.column === undefined) && (missing63 = "column"))) || ((data586.endLine === undefined) && (missing63 = "endLine"))) || ((data586.endColumn === undefined) && (missing63 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing63},message:"must have required property '"+missing63+"'"}];
+let data584 = data.source;
+const _errs1312 = errors;
+const _errs1313 = errors;
+if(errors === _errs1313){
+if(data584 && typeof data584 == "object" && !Array.isArray(data584)){
+let missing62;
+if(((((data584.line === undefined) && (missing62 = "line")) || ((data584.column === undefined) && (missing62 = "column"))) || ((data584.endLine === undefined) && (missing62 = "endLine"))) || ((data584.endColumn === undefined) && (missing62 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing62},message:"must have required property '"+missing62+"'"}];
 return false;
 }
 else {
-const _errs1319 = errors;
-for(const key85 in data586){
+const _errs1315 = errors;
+for(const key85 in data584){
 if(!(((((key85 === "file") || (key85 === "line")) || (key85 === "column")) || (key85 === "endLine")) || (key85 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key85},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1319 === errors){
-if(data586.file !== undefined){
-const _errs1320 = errors;
-if(typeof data586.file !== "string"){
+if(_errs1315 === errors){
+if(data584.file !== undefined){
+const _errs1316 = errors;
+if(typeof data584.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid246 = _errs1320 === errors;
+var valid245 = _errs1316 === errors;
 }
 else {
-var valid246 = true;
+var valid245 = true;
 }
-if(valid246){
-if(data586.line !== undefined){
-let data588 = data586.line;
-const _errs1322 = errors;
-if(!(((typeof data588 == "number") && (!(data588 % 1) && !isNaN(data588))) && (isFinite(data588)))){
+if(valid245){
+if(data584.line !== undefined){
+let data586 = data584.line;
+const _errs1318 = errors;
+if(!(((typeof data586 == "number") && (!(data586 % 1) && !isNaN(data586))) && (isFinite(data586)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1322){
-if((typeof data588 == "number") && (isFinite(data588))){
-if(data588 < 1 || isNaN(data588)){
+if(errors === _errs1318){
+if((typeof data586 == "number") && (isFinite(data586))){
+if(data586 < 1 || isNaN(data586)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid246 = _errs1322 === errors;
+var valid245 = _errs1318 === errors;
 }
 else {
-var valid246 = true;
+var valid245 = true;
 }
-if(valid246){
-if(data586.column !== undefined){
-let data589 = data586.column;
-const _errs1324 = errors;
-if(!(((typeof data589 == "number") && (!(data589 % 1) && !isNaN(data589))) && (isFinite(data589)))){
+if(valid245){
+if(data584.column !== undefined){
+let data587 = data584.column;
+const _errs1320 = errors;
+if(!(((typeof data587 == "number") && (!(data587 % 1) && !isNaN(data587))) && (isFinite(data587)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1324){
-if((typeof data589 == "number") && (isFinite(data589))){
-if(data589 < 1 || isNaN(data589)){
+if(errors === _errs1320){
+if((typeof data587 == "number") && (isFinite(data587))){
+if(data587 < 1 || isNaN(data587)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid246 = _errs1324 === errors;
+var valid245 = _errs1320 === errors;
 }
 else {
-var valid246 = true;
+var valid245 = true;
 }
-if(valid246){
-if(data586.endLine !== undefined){
-let data590 = data586.endLine;
-const _errs1326 = errors;
-if(!(((typeof data590 == "number") && (!(data590 % 1) && !isNaN(data590))) && (isFinite(data590)))){
+if(valid245){
+if(data584.endLine !== undefined){
+let data588 = data584.endLine;
+const _errs1322 = errors;
+if(!(((typeof data588 == "number") && (!(data588 % 1) && !isNaN(data588))) && (isFinite(data588)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1326){
-if((typeof data590 == "number") && (isFinite(data590))){
-if(data590 < 1 || isNaN(data590)){
+if(errors === _errs1322){
+if((typeof data588 == "number") && (isFinite(data588))){
+if(data588 < 1 || isNaN(data588)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid246 = _errs1326 === errors;
+var valid245 = _errs1322 === errors;
 }
 else {
-var valid246 = true;
+var valid245 = true;
 }
-if(valid246){
-if(data586.endColumn !== undefined){
-let data591 = data586.endColumn;
-const _errs1328 = errors;
-if(!(((typeof data591 == "number") && (!(data591 % 1) && !isNaN(data591))) && (isFinite(data591)))){
+if(valid245){
+if(data584.endColumn !== undefined){
+let data589 = data584.endColumn;
+const _errs1324 = errors;
+if(!(((typeof data589 == "number") && (!(data589 % 1) && !isNaN(data589))) && (isFinite(data589)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1328){
-if((typeof data591 == "number") && (isFinite(data591))){
-if(data591 < 1 || isNaN(data591)){
+if(errors === _errs1324){
+if((typeof data589 == "number") && (isFinite(data589))){
+if(data589 < 1 || isNaN(data589)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid246 = _errs1328 === errors;
+var valid245 = _errs1324 === errors;
 }
 else {
-var valid246 = true;
+var valid245 = true;
 }
 }
 }
@@ -12452,10 +12410,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid237 = _errs1316 === errors;
+var valid236 = _errs1312 === errors;
 }
 else {
-var valid237 = true;
+var valid236 = true;
 }
 }
 }
@@ -12471,6 +12429,1010 @@ var valid237 = true;
 }
 else {
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "corrupt_dropout"){
+const _errs1326 = errors;
+if(errors === _errs1326){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing63;
+if(((((((data.id === undefined) && (missing63 = "id")) || ((data.op === undefined) && (missing63 = "op"))) || ((data.inputs === undefined) && (missing63 = "inputs"))) || ((data.attrs === undefined) && (missing63 = "attrs"))) || ((data.shape === undefined) && (missing63 = "shape"))) || ((data.stage === undefined) && (missing63 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/required",keyword:"required",params:{missingProperty: missing63},message:"must have required property '"+missing63+"'"}];
+return false;
+}
+else {
+const _errs1328 = errors;
+for(const key86 in data){
+if(!(func2.call(schema15.oneOf[22].properties, key86))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key86},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1328 === errors){
+if(data.id !== undefined){
+const _errs1329 = errors;
+if(typeof data.id !== "string"){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/22/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid247 = _errs1329 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.op !== undefined){
+const _errs1331 = errors;
+if("corrupt_dropout" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/22/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
+return false;
+}
+var valid247 = _errs1331 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.inputs !== undefined){
+let data592 = data.inputs;
+const _errs1332 = errors;
+if(errors === _errs1332){
+if(Array.isArray(data592)){
+var valid248 = true;
+const len73 = data592.length;
+for(let i51=0; i51<len73; i51++){
+const _errs1334 = errors;
+if(typeof data592[i51] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i51,schemaPath:"#/oneOf/22/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid248 = _errs1334 === errors;
+if(!valid248){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/22/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid247 = _errs1332 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.attrs !== undefined){
+let data594 = data.attrs;
+const _errs1336 = errors;
+const _errs1337 = errors;
+if(errors === _errs1337){
+if(data594 && typeof data594 == "object" && !Array.isArray(data594)){
+let missing64;
+if((data594.rate === undefined) && (missing64 = "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing64},message:"must have required property '"+missing64+"'"}];
+return false;
+}
+else {
+const _errs1339 = errors;
+for(const key87 in data594){
+if(!(key87 === "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key87},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1339 === errors){
+if(data594.rate !== undefined){
+let data595 = data594.rate;
+const _errs1340 = errors;
+if(errors === _errs1340){
+if((typeof data595 == "number") && (isFinite(data595))){
+if(data595 < 0 || isNaN(data595)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+else {
+if(data595 >= 1 || isNaN(data595)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+return false;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid247 = _errs1336 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.shape !== undefined){
+let data596 = data.shape;
+const _errs1342 = errors;
+const _errs1343 = errors;
+if(errors === _errs1343){
+if(Array.isArray(data596)){
+if(data596.length < 1){
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len74 = data596.length;
+var valid252 = len74 <= 1;
+if(!valid252){
+for(let i52=1; i52<len74; i52++){
+let data597 = data596[i52];
+const _errs1345 = errors;
+if((!(((typeof data597 == "number") && (!(data597 % 1) && !isNaN(data597))) && (isFinite(data597)))) && (data597 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i52,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs1345){
+if((typeof data597 == "number") && (isFinite(data597))){
+if(data597 < 1 || isNaN(data597)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i52,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid252 = _errs1345 === errors;
+if(!valid252){
+break;
+}
+}
+}
+if(valid252){
+const len75 = data596.length;
+if(len75 > 0){
+if(data596[0] !== null){
+validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid247 = _errs1342 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.stage !== undefined){
+let data599 = data.stage;
+const _errs1349 = errors;
+if(!((((((data599 === "corrupt") || (data599 === "encoder")) || (data599 === "latent")) || (data599 === "decoder")) || (data599 === "output")) || (data599 === "head"))){
+validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/22/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[22].properties.stage.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid247 = _errs1349 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.params !== undefined){
+let data600 = data.params;
+const _errs1350 = errors;
+if(errors === _errs1350){
+if(data600 && typeof data600 == "object" && !Array.isArray(data600)){
+const _errs1352 = errors;
+for(const key88 in data600){
+if(!(((((((key88 === "kernel") || (key88 === "bias")) || (key88 === "gamma")) || (key88 === "beta")) || (key88 === "moving_mean")) || (key88 === "moving_variance")) || (key88 === "codebook"))){
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/22/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1352 === errors){
+if(data600.kernel !== undefined){
+const _errs1353 = errors;
+if(typeof data600.kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/22/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1353 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data600.bias !== undefined){
+const _errs1355 = errors;
+if(typeof data600.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/22/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1355 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data600.gamma !== undefined){
+const _errs1357 = errors;
+if(typeof data600.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/22/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1357 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data600.beta !== undefined){
+const _errs1359 = errors;
+if(typeof data600.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/22/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1359 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data600.moving_mean !== undefined){
+const _errs1361 = errors;
+if(typeof data600.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/22/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1361 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data600.moving_variance !== undefined){
+const _errs1363 = errors;
+if(typeof data600.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/22/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1363 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data600.codebook !== undefined){
+const _errs1365 = errors;
+if(typeof data600.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/22/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid254 = _errs1365 === errors;
+}
+else {
+var valid254 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/22/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid247 = _errs1350 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.name !== undefined){
+const _errs1367 = errors;
+if(typeof data.name !== "string"){
+validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/22/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid247 = _errs1367 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.layer !== undefined){
+let data609 = data.layer;
+const _errs1369 = errors;
+if(!(((typeof data609 == "number") && (!(data609 % 1) && !isNaN(data609))) && (isFinite(data609)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/22/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1369){
+if((typeof data609 == "number") && (isFinite(data609))){
+if(data609 < 0 || isNaN(data609)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/22/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid247 = _errs1369 === errors;
+}
+else {
+var valid247 = true;
+}
+if(valid247){
+if(data.source !== undefined){
+let data610 = data.source;
+const _errs1371 = errors;
+const _errs1372 = errors;
+if(errors === _errs1372){
+if(data610 && typeof data610 == "object" && !Array.isArray(data610)){
+let missing65;
+if(((((data610.line === undefined) && (missing65 = "line")) || ((data610.column === undefined) && (missing65 = "column"))) || ((data610.endLine === undefined) && (missing65 = "endLine"))) || ((data610.endColumn === undefined) && (missing65 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing65},message:"must have required property '"+missing65+"'"}];
+return false;
+}
+else {
+const _errs1374 = errors;
+for(const key89 in data610){
+if(!(((((key89 === "file") || (key89 === "line")) || (key89 === "column")) || (key89 === "endLine")) || (key89 === "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key89},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1374 === errors){
+if(data610.file !== undefined){
+const _errs1375 = errors;
+if(typeof data610.file !== "string"){
+validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid256 = _errs1375 === errors;
+}
+else {
+var valid256 = true;
+}
+if(valid256){
+if(data610.line !== undefined){
+let data612 = data610.line;
+const _errs1377 = errors;
+if(!(((typeof data612 == "number") && (!(data612 % 1) && !isNaN(data612))) && (isFinite(data612)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1377){
+if((typeof data612 == "number") && (isFinite(data612))){
+if(data612 < 1 || isNaN(data612)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid256 = _errs1377 === errors;
+}
+else {
+var valid256 = true;
+}
+if(valid256){
+if(data610.column !== undefined){
+let data613 = data610.column;
+const _errs1379 = errors;
+if(!(((typeof data613 == "number") && (!(data613 % 1) && !isNaN(data613))) && (isFinite(data613)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1379){
+if((typeof data613 == "number") && (isFinite(data613))){
+if(data613 < 1 || isNaN(data613)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid256 = _errs1379 === errors;
+}
+else {
+var valid256 = true;
+}
+if(valid256){
+if(data610.endLine !== undefined){
+let data614 = data610.endLine;
+const _errs1381 = errors;
+if(!(((typeof data614 == "number") && (!(data614 % 1) && !isNaN(data614))) && (isFinite(data614)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1381){
+if((typeof data614 == "number") && (isFinite(data614))){
+if(data614 < 1 || isNaN(data614)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid256 = _errs1381 === errors;
+}
+else {
+var valid256 = true;
+}
+if(valid256){
+if(data610.endColumn !== undefined){
+let data615 = data610.endColumn;
+const _errs1383 = errors;
+if(!(((typeof data615 == "number") && (!(data615 % 1) && !isNaN(data615))) && (isFinite(data615)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1383){
+if((typeof data615 == "number") && (isFinite(data615))){
+if(data615 < 1 || isNaN(data615)){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid256 = _errs1383 === errors;
+}
+else {
+var valid256 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid247 = _errs1371 === errors;
+}
+else {
+var valid247 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "clip"){
+const _errs1385 = errors;
+if(errors === _errs1385){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing66;
+if(((((((data.id === undefined) && (missing66 = "id")) || ((data.op === undefined) && (missing66 = "op"))) || ((data.inputs === undefined) && (missing66 = "inputs"))) || ((data.attrs === undefined) && (missing66 = "attrs"))) || ((data.shape === undefined) && (missing66 = "shape"))) || ((data.stage === undefined) && (missing66 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/required",keyword:"required",params:{missingProperty: missing66},message:"must have required property '"+missing66+"'"}];
+return false;
+}
+else {
+const _errs1387 = errors;
+for(const key90 in data){
+if(!(func2.call(schema15.oneOf[23].properties, key90))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key90},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1387 === errors){
+if(data.id !== undefined){
+const _errs1388 = errors;
+if(typeof data.id !== "string"){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/23/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid258 = _errs1388 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.op !== undefined){
+const _errs1390 = errors;
+if("clip" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/23/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
+return false;
+}
+var valid258 = _errs1390 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.inputs !== undefined){
+let data618 = data.inputs;
+const _errs1391 = errors;
+if(errors === _errs1391){
+if(Array.isArray(data618)){
+var valid259 = true;
+const len76 = data618.length;
+for(let i53=0; i53<len76; i53++){
+const _errs1393 = errors;
+if(typeof data618[i53] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i53,schemaPath:"#/oneOf/23/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid259 = _errs1393 === errors;
+if(!valid259){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/23/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid258 = _errs1391 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.attrs !== undefined){
+let data620 = data.attrs;
+const _errs1395 = errors;
+const _errs1396 = errors;
+if(errors === _errs1396){
+if(data620 && typeof data620 == "object" && !Array.isArray(data620)){
+let missing67;
+if(((data620.low === undefined) && (missing67 = "low")) || ((data620.high === undefined) && (missing67 = "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing67},message:"must have required property '"+missing67+"'"}];
+return false;
+}
+else {
+const _errs1398 = errors;
+for(const key91 in data620){
+if(!((key91 === "low") || (key91 === "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1398 === errors){
+if(data620.low !== undefined){
+let data621 = data620.low;
+const _errs1399 = errors;
+if(!((typeof data621 == "number") && (isFinite(data621)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid261 = _errs1399 === errors;
+}
+else {
+var valid261 = true;
+}
+if(valid261){
+if(data620.high !== undefined){
+let data622 = data620.high;
+const _errs1401 = errors;
+if(!((typeof data622 == "number") && (isFinite(data622)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid261 = _errs1401 === errors;
+}
+else {
+var valid261 = true;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid258 = _errs1395 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.shape !== undefined){
+let data623 = data.shape;
+const _errs1403 = errors;
+const _errs1404 = errors;
+if(errors === _errs1404){
+if(Array.isArray(data623)){
+if(data623.length < 1){
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len77 = data623.length;
+var valid263 = len77 <= 1;
+if(!valid263){
+for(let i54=1; i54<len77; i54++){
+let data624 = data623[i54];
+const _errs1406 = errors;
+if((!(((typeof data624 == "number") && (!(data624 % 1) && !isNaN(data624))) && (isFinite(data624)))) && (data624 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs1406){
+if((typeof data624 == "number") && (isFinite(data624))){
+if(data624 < 1 || isNaN(data624)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid263 = _errs1406 === errors;
+if(!valid263){
+break;
+}
+}
+}
+if(valid263){
+const len78 = data623.length;
+if(len78 > 0){
+if(data623[0] !== null){
+validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid258 = _errs1403 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.stage !== undefined){
+let data626 = data.stage;
+const _errs1410 = errors;
+if(!((((((data626 === "corrupt") || (data626 === "encoder")) || (data626 === "latent")) || (data626 === "decoder")) || (data626 === "output")) || (data626 === "head"))){
+validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/23/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[23].properties.stage.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid258 = _errs1410 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.params !== undefined){
+let data627 = data.params;
+const _errs1411 = errors;
+if(errors === _errs1411){
+if(data627 && typeof data627 == "object" && !Array.isArray(data627)){
+const _errs1413 = errors;
+for(const key92 in data627){
+if(!(((((((key92 === "kernel") || (key92 === "bias")) || (key92 === "gamma")) || (key92 === "beta")) || (key92 === "moving_mean")) || (key92 === "moving_variance")) || (key92 === "codebook"))){
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key92},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1413 === errors){
+if(data627.kernel !== undefined){
+const _errs1414 = errors;
+if(typeof data627.kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/23/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1414 === errors;
+}
+else {
+var valid265 = true;
+}
+if(valid265){
+if(data627.bias !== undefined){
+const _errs1416 = errors;
+if(typeof data627.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/23/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1416 === errors;
+}
+else {
+var valid265 = true;
+}
+if(valid265){
+if(data627.gamma !== undefined){
+const _errs1418 = errors;
+if(typeof data627.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/23/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1418 === errors;
+}
+else {
+var valid265 = true;
+}
+if(valid265){
+if(data627.beta !== undefined){
+const _errs1420 = errors;
+if(typeof data627.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/23/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1420 === errors;
+}
+else {
+var valid265 = true;
+}
+if(valid265){
+if(data627.moving_mean !== undefined){
+const _errs1422 = errors;
+if(typeof data627.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/23/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1422 === errors;
+}
+else {
+var valid265 = true;
+}
+if(valid265){
+if(data627.moving_variance !== undefined){
+const _errs1424 = errors;
+if(typeof data627.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/23/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1424 === errors;
+}
+else {
+var valid265 = true;
+}
+if(valid265){
+if(data627.codebook !== undefined){
+const _errs1426 = errors;
+if(typeof data627.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/23/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid265 = _errs1426 === errors;
+}
+else {
+var valid265 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid258 = _errs1411 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.name !== undefined){
+const _errs1428 = errors;
+if(typeof data.name !== "string"){
+validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/23/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid258 = _errs1428 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.layer !== undefined){
+let data636 = data.layer;
+const _errs1430 = errors;
+if(!(((typeof data636 == "number") && (!(data636 % 1) && !isNaN(data636))) && (isFinite(data636)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1430){
+if((typeof data636 == "number") && (isFinite(data636))){
+if(data636 < 0 || isNaN(data636)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid258 = _errs1430 === errors;
+}
+else {
+var valid258 = true;
+}
+if(valid258){
+if(data.source !== undefined){
+let data637 = data.source;
+const _errs1432 = errors;
+const _errs1433 = errors;
+if(errors === _errs1433){
+if(data637 && typeof data637 == "object" && !Array.isArray(data637)){
+let missing68;
+if(((((data637.line === undefined) && (missing68 = "line")) || ((data637.column === undefined) && (missing68 = "column"))) || ((data637.endLine === undefined) && (missing68 = "endLine"))) || ((data637.endColumn === undefined) && (missing68 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing68},message:"must have required property '"+missing68+"'"}];
+return false;
+}
+else {
+const _errs1435 = errors;
+for(const key93 in data637){
+if(!(((((key93 === "file") || (key93 === "line")) || (key93 === "column")) || (key93 === "endLine")) || (key93 === "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key93},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1435 === errors){
+if(data637.file !== undefined){
+const _errs1436 = errors;
+if(typeof data637.file !== "string"){
+validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid267 = _errs1436 === errors;
+}
+else {
+var valid267 = true;
+}
+if(valid267){
+if(data637.line !== undefined){
+let data639 = data637.line;
+const _errs1438 = errors;
+if(!(((typeof data639 == "number") && (!(data639 % 1) && !isNaN(data639))) && (isFinite(data639)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1438){
+if((typeof data639 == "number") && (isFinite(data639))){
+if(data639 < 1 || isNaN(data639)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid267 = _errs1438 === errors;
+}
+else {
+var valid267 = true;
+}
+if(valid267){
+if(data637.column !== undefined){
+let data640 = data637.column;
+const _errs1440 = errors;
+if(!(((typeof data640 == "number") && (!(data640 % 1) && !isNaN(data640))) && (isFinite(data640)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1440){
+if((typeof data640 == "number") && (isFinite(data640))){
+if(data640 < 1 || isNaN(data640)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid267 = _errs1440 === errors;
+}
+else {
+var valid267 = true;
+}
+if(valid267){
+if(data637.endLine !== undefined){
+let data641 = data637.endLine;
+const _errs1442 = errors;
+if(!(((typeof data641 == "number") && (!(data641 % 1) && !isNaN(data641))) && (isFinite(data641)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1442){
+if((typeof data641 == "number") && (isFinite(data641))){
+if(data641 < 1 || isNaN(data641)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid267 = _errs1442 === errors;
+}
+else {
+var valid267 = true;
+}
+if(valid267){
+if(data637.endColumn !== undefined){
+let data642 = data637.endColumn;
+const _errs1444 = errors;
+if(!(((typeof data642 == "number") && (!(data642 % 1) && !isNaN(data642))) && (isFinite(data642)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1444){
+if((typeof data642 == "number") && (isFinite(data642))){
+if(data642 < 1 || isNaN(data642)){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid267 = _errs1444 === errors;
+}
+else {
+var valid267 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid258 = _errs1432 === errors;
+}
+else {
+var valid258 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12496,7 +13458,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
+const schema91 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12555,7 +13517,7 @@ if(_errs8 === errors){
 if(data1.reduce !== undefined){
 let data2 = data1.reduce;
 if(!((data2 === "mean") || (data2 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/0/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[0].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/0/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[0].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -12641,7 +13603,7 @@ if(data4.reduce !== undefined){
 let data5 = data4.reduce;
 const _errs18 = errors;
 if(!((data5 === "mean") || (data5 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/1/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[1].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/1/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[1].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs18 === errors;
@@ -12744,7 +13706,7 @@ if(data8.reduce !== undefined){
 let data9 = data8.reduce;
 const _errs29 = errors;
 if(!((data9 === "mean") || (data9 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/2/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[2].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/2/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[2].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid12 = _errs29 === errors;
@@ -12846,7 +13808,7 @@ if(_errs39 === errors){
 if(data12.reduce !== undefined){
 let data13 = data12.reduce;
 if(!((data13 === "mean") || (data13 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/3/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[3].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/3/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[3].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -12931,7 +13893,7 @@ if(_errs48 === errors){
 if(data15.reduce !== undefined){
 let data16 = data15.reduce;
 if(!((data16 === "mean") || (data16 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/4/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[4].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/4/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[4].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -13017,7 +13979,7 @@ if(data18.reduce !== undefined){
 let data19 = data18.reduce;
 const _errs58 = errors;
 if(!((data19 === "mean") || (data19 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/5/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[5].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/5/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[5].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid24 = _errs58 === errors;
@@ -13133,7 +14095,7 @@ if(data23.reduce !== undefined){
 let data24 = data23.reduce;
 const _errs71 = errors;
 if(!((data24 === "mean") || (data24 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/6/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[6].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/6/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[6].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid28 = _errs71 === errors;
@@ -13250,7 +14212,7 @@ if(_errs81 === errors){
 if(data27.reduce !== undefined){
 let data28 = data27.reduce;
 if(!((data28 === "mean") || (data28 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/7/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[7].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/7/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[7].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -13336,7 +14298,7 @@ if(data30.reduce !== undefined){
 let data31 = data30.reduce;
 const _errs91 = errors;
 if(!((data31 === "mean") || (data31 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/8/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[8].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/8/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[8].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid36 = _errs91 === errors;
@@ -13447,7 +14409,7 @@ if(_errs101 === errors){
 if(data34.reduce !== undefined){
 let data35 = data34.reduce;
 if(!((data35 === "mean") || (data35 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/9/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema85.allOf[9].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/9/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[9].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -13507,7 +14469,7 @@ if(data.fn !== undefined){
 let data36 = data.fn;
 const _errs104 = errors;
 if(!((((((((((data36 === "mse") || (data36 === "bce")) || (data36 === "cross_entropy")) || (data36 === "l1")) || (data36 === "l2")) || (data36 === "kl")) || (data36 === "kl_sparsity")) || (data36 === "contractive")) || (data36 === "vq_loss")) || (data36 === "weight_decay"))){
-validate21.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema85.properties.fn.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema91.properties.fn.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid41 = _errs104 === errors;
@@ -14089,10 +15051,10 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
-const schema88 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
-const schema90 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
-const schema91 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
+const schema93 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
+const schema94 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
+const schema96 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
+const schema97 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14107,7 +15069,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema87.properties, key0))){
+if(!(func2.call(schema93.properties, key0))){
 validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -14193,7 +15155,7 @@ if(data1.split !== undefined){
 let data4 = data1.split;
 const _errs15 = errors;
 if(!((data4 === "train") || (data4 === "test"))){
-validate23.errors = [{instancePath:instancePath+"/data/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema88.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/data/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema94.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid5 = _errs15 === errors;
@@ -14744,7 +15706,7 @@ else {
 if(data1.kind !== undefined){
 let data24 = data1.kind;
 if(!(((((data24 === "mnist") || (data24 === "idx")) || (data24 === "csv")) || (data24 === "npy")) || (data24 === "synthetic"))){
-validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema88.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema94.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -14828,7 +15790,7 @@ if(data25.split !== undefined){
 let data28 = data25.split;
 const _errs82 = errors;
 if(!((data28 === "train") || (data28 === "test"))){
-validate23.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema88.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema94.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid23 = _errs82 === errors;
@@ -15379,7 +16341,7 @@ else {
 if(data25.kind !== undefined){
 let data48 = data25.kind;
 if(!(((((data48 === "mnist") || (data48 === "idx")) || (data48 === "csv")) || (data48 === "npy")) || (data48 === "synthetic"))){
-validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema88.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema94.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -15947,7 +16909,7 @@ else {
 if(data49.kind !== undefined){
 let data69 = data49.kind;
 if(!(((data69 === "adam") || (data69 === "sgd")) || (data69 === "rmsprop"))){
-validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema90.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema96.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }

@@ -15,6 +15,7 @@ import { Graph, type BuiltLayer } from './graph.js';
 import { buildCorruptions, checkInputs } from './inputs.js';
 import { buildLatent } from './latent.js';
 import { collectMembers } from './members.js';
+import { buildReads, readableInputs } from './reads.js';
 import { buildMirror } from './mirror.js';
 import type { CheckedHead, CheckedModel } from './model.js';
 import { countParameters } from './count.js';
@@ -103,6 +104,9 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   if (!target || !members.latent) return finish();
 
   // ---- encoder
+  const readable = readableInputs(inputs.inputs, entries);
+  const encoderInput = buildReads(ctx, 'encoder', members.encoder?.reads, readable, { name: target.name, tensor: readable.get(target.name)! });
+  if (!encoderInput) return finish();
   const encoderInstances = expandLayers(members.encoder?.layers ?? [], env, ctx) ?? undefined;
   if (!encoderInstances) return finish();
   const encoderLayers = encoderLayerNumbers(encoderInstances);
@@ -110,7 +114,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const encoder = buildStack(ctx, encoderInstances, {
     stage: 'encoder',
     idPrefix: 'encoder',
-    input: { id: entries.get(target.name) ?? target.name, shape: target.shape },
+    input: encoderInput,
     layers: encoderLayers,
     pools,
   });
@@ -139,8 +143,12 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const decoderMember = members.decoder;
   if (!decoderMember || decoderMember.recovered) return finish();
   let decoded: { id: string; shape: Shape };
+  const decoderInput = buildReads(ctx, 'decoder', decoderMember.reads, readable, { name: latent.latent.name, tensor: latent.out });
+  if (!decoderInput) return finish();
   if (decoderMember.mirror) {
-    const mirrored = buildMirror(ctx, decoderMember, decoderMember.mirror, encoder.built, encoderLayers, latent, latent.out);
+    // A conditional encoder's first layer reads more than the input: its mirror maps back to the input alone.
+    const reconstructs = members.encoder?.reads ? target.shape : undefined;
+    const mirrored = buildMirror(ctx, decoderMember, decoderMember.mirror, encoder.built, encoderLayers, latent, decoderInput, reconstructs);
     if (!mirrored.ok) return finish();
     decoded = mirrored.last;
   } else {
@@ -149,7 +157,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     const decoder = buildStack(ctx, instances, {
       stage: 'decoder',
       idPrefix: 'decoder',
-      input: latent.out,
+      input: decoderInput,
       layers: decoderLayerNumbers(instances),
       pools,
     });

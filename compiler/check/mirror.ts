@@ -40,6 +40,9 @@ export function buildMirror(
   encoderLayers: readonly number[],
   latent: BuiltLatent,
   code: { id: string; shape: Shape },
+  /** The shape the first encoder layer's mirror restores when that layer reads more than the
+   *  reconstructed input (`encoder on x, y`): the input's alone. */
+  reconstructs?: Shape,
 ): MirroredDecoder {
   const fail = { last: code, ok: false };
   if (spec.source.name !== 'encoder') {
@@ -52,7 +55,7 @@ export function buildMirror(
   const args = bindArguments(mirrorSignature, { kind: 'Call', callee: spec.source, args: spec.args, hasParens: true, range: spec.range }, '`mirror`', bindContext(ctx));
   if (!args) return fail;
   const tied = args.tied as boolean;
-  const steps = planMirror(encoder, encoderLayers, latent);
+  const steps = planMirror(encoder, encoderLayers, latent, reconstructs);
   let last = code;
   for (const [index, step] of steps.entries()) {
     if (step.switchesOf && !recordsSwitches(step.switchesOf)) {
@@ -126,16 +129,17 @@ function activationBefore(encoder: readonly BuiltLayer[], index: number): Activa
   return LINEAR;
 }
 
-function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent): MirrorStep[] {
+function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent, reconstructs?: Shape): MirrorStep[] {
   const steps: MirrorStep[] = [];
   const stepOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): MirrorStep | undefined => {
-    const rule = of.op.mirror?.({ args: of.args, inputShape: of.inputShape, act });
+    const inputShape = reconstructs && of === encoder[0] ? reconstructs : of.inputShape;
+    const rule = of.op.mirror?.({ args: of.args, inputShape, act });
     if (!rule) return undefined;
     return {
       opName: rule.op,
       args: rule.args,
       of,
-      expected: of.inputShape,
+      expected: inputShape,
       ...(rule.tieKernel ? { tieKernel: rule.tieKernel } : {}),
       ...(rule.switches ? { switchesOf: of } : {}),
       ...(layer !== undefined ? { layer } : {}),

@@ -76,6 +76,7 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
   corruptMember(ctx: cst.CorruptMemberCstChildren, node?: CstNode) { return members.corruptMember(this.b, ctx, node); }
   encoderMember(ctx: cst.EncoderMemberCstChildren, node?: CstNode) { return members.encoderMember(this.b, ctx, node); }
   decoderMember(ctx: cst.DecoderMemberCstChildren, node?: CstNode) { return members.decoderMember(this.b, ctx, node); }
+  readsClause(ctx: cst.ReadsClauseCstChildren) { return members.readsOf(this.b, { name: 'readsClause', children: ctx } as cst.ReadsClauseCstNode); }
   latentMember(ctx: cst.LatentMemberCstChildren, node?: CstNode) { return members.latentMember(this.b, ctx, node); }
   outputMember(ctx: cst.OutputMemberCstChildren, node?: CstNode) { return members.outputMember(this.b, ctx, node); }
   headMember(ctx: cst.HeadMemberCstChildren, node?: CstNode) { return members.headMember(this.b, ctx, node); }

@@ -69,9 +69,11 @@ export function corruptMember(b: BuildContext, ctx: cst.CorruptMemberCstChildren
 export function encoderMember(b: BuildContext, ctx: cst.EncoderMemberCstChildren, node?: CstNode): ast.EncoderMember {
   const keyword = first(ctx.Encoder);
   const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
+  const reads = readsOf(b, first(ctx.readsClause));
   return {
     kind: 'EncoderMember',
     keyword: b.range(keywordSpan),
+    ...(reads ? { reads } : {}),
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, keywordSpan.start)),
     ...b.recoveredFlag(node),
@@ -82,12 +84,20 @@ export function decoderMember(b: BuildContext, ctx: cst.DecoderMemberCstChildren
   const keyword = first(ctx.Decoder);
   const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
   const span = b.spanOf(node, keywordSpan.start);
-  const base = { kind: 'DecoderMember' as const, keyword: b.range(keywordSpan), range: b.range(span), ...b.recoveredFlag(node) };
+  const reads = readsOf(b, first(ctx.readsClause));
+  const base = { kind: 'DecoderMember' as const, keyword: b.range(keywordSpan), ...(reads ? { reads } : {}), range: b.range(span), ...b.recoveredFlag(node) };
   const layerBlock = first(ctx.layerBlock);
   if (layerBlock) return { ...base, layers: layersOf(b, layerBlock) };
   if (!first(ctx.Mirror)) return { ...base, layers: [], recovered: true };
   expectEquals(b, first(ctx.Binder), 'before `mirror`');
   return { ...base, mirror: mirrorSpec(b, ctx, span) };
+}
+
+/** The names of `on x, y`, or undefined without the clause. */
+export function readsOf(b: BuildContext, node: cst.ReadsClauseCstNode | undefined): ast.NameRef[] | undefined {
+  if (!node) return undefined;
+  const onEnd = b.after(first(node.children.On));
+  return (node.children.reference ?? []).map((r) => reference(b, r.children, onEnd));
 }
 
 /** `mirror(encoder, tied = true)`: the first positional argument names what is mirrored. */

@@ -3,6 +3,7 @@
 import type { LoweringTable } from '../context.js';
 import { activation } from './activation.js';
 import { conv2d, deconv2d } from './conv.js';
+import { concat, oneHot } from './condition.js';
 import { clip, corruptDropout, corruptGaussian, corruptMask, corruptSaltPepper } from './corrupt.js';
 import { dense } from './dense.js';
 import { binarize, gaussianSample, gumbelOnehot, vectorQuantize } from './latent.js';
@@ -24,6 +25,8 @@ export const ops: LoweringTable = {
   batchnorm,
   layernorm,
   activation,
+  one_hot: oneHot,
+  concat,
   gaussian_sample: gaussianSample,
   vector_quantize: vectorQuantize,
   binarize,
