@@ -159,10 +159,23 @@ export interface LabelType extends NodeBase {
   classes: Expression;
 }
 
+/** `table(amount, hour, merchant: category(40))`: named columns, read by name from a CSV header. */
+export interface TableType extends NodeBase {
+  kind: 'TableType';
+  columns: TableColumn[];
+}
+
+/** `amount` (numeric) or `merchant: category(40)` (categorical: `category` is the call). */
+export interface TableColumn extends NodeBase {
+  kind: 'TableColumn';
+  name: Identifier;
+  category?: Call;
+}
+
 export interface InputMember extends NodeBase {
   kind: 'InputMember';
   name: Identifier;
-  type: TensorType | LabelType;
+  type: TensorType | LabelType | TableType;
 }
 
 /** `corrupt x with gaussian(std = 0.5) then clip(0, 1)`. */
@@ -305,6 +318,8 @@ export type AstNode =
   | TrainSetting
   | TensorType
   | LabelType
+  | TableType
+  | TableColumn
   | BlockParameter
   | Layer
   | Argument

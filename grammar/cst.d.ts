@@ -137,6 +137,7 @@ export type InputMemberCstChildren = {
   name: NameCstNode[];
   Binder: IToken[];
   tensorType?: TensorTypeCstNode[];
+  tableType?: TableTypeCstNode[];
   labelType?: LabelTypeCstNode[];
 };
 
@@ -149,6 +150,30 @@ export type TensorTypeCstChildren = {
   dimensions: ListExpressionCstNode[];
   In?: IToken[];
   valueRange?: ListExpressionCstNode[];
+};
+
+export interface TableTypeCstNode extends CstNode {
+  name: "tableType";
+  children: TableTypeCstChildren;
+}
+
+export type TableTypeCstChildren = {
+  tableWord: IToken[];
+  LParen: IToken[];
+  tableColumn: (TableColumnCstNode)[];
+  Comma?: IToken[];
+  RParen: IToken[];
+};
+
+export interface TableColumnCstNode extends CstNode {
+  name: "tableColumn";
+  children: TableColumnCstChildren;
+}
+
+export type TableColumnCstChildren = {
+  name: NameCstNode[];
+  Binder?: IToken[];
+  call?: CallCstNode[];
 };
 
 export interface LabelTypeCstNode extends CstNode {
@@ -462,6 +487,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   unknownMember(children: UnknownMemberCstChildren, param?: IN): OUT;
   inputMember(children: InputMemberCstChildren, param?: IN): OUT;
   tensorType(children: TensorTypeCstChildren, param?: IN): OUT;
+  tableType(children: TableTypeCstChildren, param?: IN): OUT;
+  tableColumn(children: TableColumnCstChildren, param?: IN): OUT;
   labelType(children: LabelTypeCstChildren, param?: IN): OUT;
   corruptMember(children: CorruptMemberCstChildren, param?: IN): OUT;
   encoderMember(children: EncoderMemberCstChildren, param?: IN): OUT;

@@ -164,6 +164,8 @@ export class AeParser extends CstParser {
     this.CONSUME(t.Binder);
     this.OR((this.inputTypeAlts ??= [
       { ALT: () => this.SUBRULE(this.tensorType) },
+      // `table(amount)` and `label(classes)` are the same tokens: the word decides.
+      { GATE: () => this.LA(1).image === 'table', ALT: () => this.SUBRULE(this.tableType) },
       { ALT: () => this.SUBRULE(this.labelType) },
     ]));
   });
@@ -173,6 +175,28 @@ export class AeParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(t.In);
       this.SUBRULE2(this.listExpression, { LABEL: 'valueRange' });
+    });
+  });
+
+  /** `table(amount, hour, merchant: category(40))`: a row of named columns, numeric or categorical.
+   *  `table` is not a keyword either; the input rule picks this form by the word. */
+  tableType = this.RULE('tableType', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'tableWord' });
+    this.CONSUME(t.LParen);
+    this.SUBRULE(this.tableColumn);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.tableColumn);
+    });
+    this.CONSUME(t.RParen);
+  });
+
+  /** `amount` (numeric) or `merchant: category(40)`. */
+  tableColumn = this.RULE('tableColumn', () => {
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(t.Binder);
+      this.SUBRULE(this.call);
     });
   });
 

@@ -4,10 +4,10 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","one_hot","concat","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
-const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
+const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
 const schema13 = {"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -23,7 +23,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "name") || (key0 === "kind")) || (key0 === "shape")) || (key0 === "dtype")) || (key0 === "range")) || (key0 === "classes"))){
+if(!(((((((key0 === "name") || (key0 === "kind")) || (key0 === "shape")) || (key0 === "dtype")) || (key0 === "range")) || (key0 === "classes")) || (key0 === "columns"))){
 validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -45,7 +45,7 @@ if(valid0){
 if(data.kind !== undefined){
 let data1 = data.kind;
 const _errs4 = errors;
-if(!((data1 === "tensor") || (data1 === "label"))){
+if(!(((data1 === "tensor") || (data1 === "label")) || (data1 === "table"))){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -188,6 +188,98 @@ var valid0 = _errs17 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.columns !== undefined){
+let data9 = data.columns;
+const _errs19 = errors;
+if(errors === _errs19){
+if(Array.isArray(data9)){
+if(data9.length < 1){
+validate11.errors = [{instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid5 = true;
+const len3 = data9.length;
+for(let i2=0; i2<len3; i2++){
+let data10 = data9[i2];
+const _errs21 = errors;
+if(errors === _errs21){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing1;
+if((data10.name === undefined) && (missing1 = "name")){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2,schemaPath:"#/properties/columns/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs23 = errors;
+for(const key1 in data10){
+if(!((key1 === "name") || (key1 === "levels"))){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2,schemaPath:"#/properties/columns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data10.name !== undefined){
+const _errs24 = errors;
+if(typeof data10.name !== "string"){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2+"/name",schemaPath:"#/properties/columns/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data10.levels !== undefined){
+let data12 = data10.levels;
+const _errs26 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2+"/levels",schemaPath:"#/properties/columns/items/properties/levels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs26){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 2 || isNaN(data12)){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2+"/levels",schemaPath:"#/properties/columns/items/properties/levels/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2,schemaPath:"#/properties/columns/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+if(!valid5){
+break;
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -205,7 +297,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","one_hot","concat","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
+const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
 const schema19 = {"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]};
 const schema28 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
 const schema31 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
@@ -219,15 +311,16 @@ const schema52 = {"type":"object","properties":{"epsilon":{"type":"number","excl
 const schema17 = {"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}};
 const schema58 = {"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]};
 const schema61 = {"type":"object","properties":{},"additionalProperties":false};
-const schema64 = {"type":"object","properties":{},"additionalProperties":false};
-const schema67 = {"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]};
-const schema70 = {"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]};
-const schema73 = {"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]};
-const schema76 = {"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]};
-const schema79 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
-const schema82 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]};
-const schema85 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
-const schema88 = {"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]};
+const schema64 = {"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]};
+const schema67 = {"type":"object","properties":{},"additionalProperties":false};
+const schema70 = {"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]};
+const schema73 = {"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]};
+const schema76 = {"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]};
+const schema79 = {"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]};
+const schema82 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
+const schema85 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]};
+const schema88 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
+const schema91 = {"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]};
 const schema16 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1179,7 +1272,7 @@ else {
 if(data.op !== undefined){
 let data0 = data.op;
 const _errs2 = errors;
-if(!((((((((((((((((((((((((data0 === "dense") || (data0 === "conv2d")) || (data0 === "deconv2d")) || (data0 === "maxpool")) || (data0 === "avgpool")) || (data0 === "unpool")) || (data0 === "upsample")) || (data0 === "flatten")) || (data0 === "reshape")) || (data0 === "dropout")) || (data0 === "batchnorm")) || (data0 === "layernorm")) || (data0 === "activation")) || (data0 === "one_hot")) || (data0 === "concat")) || (data0 === "gaussian_sample")) || (data0 === "vector_quantize")) || (data0 === "binarize")) || (data0 === "gumbel_onehot")) || (data0 === "corrupt_gaussian")) || (data0 === "corrupt_mask")) || (data0 === "corrupt_salt_pepper")) || (data0 === "corrupt_dropout")) || (data0 === "clip"))){
+if(!(((((((((((((((((((((((((data0 === "dense") || (data0 === "conv2d")) || (data0 === "deconv2d")) || (data0 === "maxpool")) || (data0 === "avgpool")) || (data0 === "unpool")) || (data0 === "upsample")) || (data0 === "flatten")) || (data0 === "reshape")) || (data0 === "dropout")) || (data0 === "batchnorm")) || (data0 === "layernorm")) || (data0 === "activation")) || (data0 === "one_hot")) || (data0 === "concat")) || (data0 === "table_output")) || (data0 === "gaussian_sample")) || (data0 === "vector_quantize")) || (data0 === "binarize")) || (data0 === "gumbel_onehot")) || (data0 === "corrupt_gaussian")) || (data0 === "corrupt_mask")) || (data0 === "corrupt_salt_pepper")) || (data0 === "corrupt_dropout")) || (data0 === "clip"))){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/properties/op/enum",keyword:"enum",params:{allowedValues: schema15.properties.op.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -8904,7 +8997,7 @@ return false;
 }
 }
 }
-else if(tag0 === "gaussian_sample"){
+else if(tag0 === "table_output"){
 const _errs905 = errors;
 if(errors === _errs905){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8937,8 +9030,8 @@ var valid171 = true;
 if(valid171){
 if(data.op !== undefined){
 const _errs910 = errors;
-if("gaussian_sample" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/15/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
+if("table_output" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/15/properties/op/const",keyword:"const",params:{allowedValue: "table_output"},message:"must be equal to constant"}];
 return false;
 }
 var valid171 = _errs910 === errors;
@@ -8983,14 +9076,66 @@ const _errs915 = errors;
 const _errs916 = errors;
 if(errors === _errs916){
 if(data408 && typeof data408 == "object" && !Array.isArray(data408)){
+let missing44;
+if((data408.columns === undefined) && (missing44 = "columns")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+return false;
+}
+else {
+const _errs918 = errors;
 for(const key59 in data408){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties"}];
+if(!(key59 === "columns")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
+if(_errs918 === errors){
+if(data408.columns !== undefined){
+let data409 = data408.columns;
+const _errs919 = errors;
+if(errors === _errs919){
+if(Array.isArray(data409)){
+if(data409.length < 1){
+validate13.errors = [{instancePath:instancePath+"/attrs/columns",schemaPath:"#/definitions/attrs_table_output/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+var valid175 = true;
+const len53 = data409.length;
+for(let i38=0; i38<len53; i38++){
+let data410 = data409[i38];
+const _errs921 = errors;
+if(!(((typeof data410 == "number") && (!(data410 % 1) && !isNaN(data410))) && (isFinite(data410)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/columns/" + i38,schemaPath:"#/definitions/attrs_table_output/properties/columns/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs921){
+if((typeof data410 == "number") && (isFinite(data410))){
+if(data410 < 1 || isNaN(data410)){
+validate13.errors = [{instancePath:instancePath+"/attrs/columns/" + i38,schemaPath:"#/definitions/attrs_table_output/properties/columns/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid175 = _errs921 === errors;
+if(!valid175){
+break;
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/columns",schemaPath:"#/definitions/attrs_table_output/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9001,44 +9146,44 @@ var valid171 = true;
 }
 if(valid171){
 if(data.shape !== undefined){
-let data409 = data.shape;
-const _errs919 = errors;
-const _errs920 = errors;
-if(errors === _errs920){
-if(Array.isArray(data409)){
-if(data409.length < 1){
+let data411 = data.shape;
+const _errs923 = errors;
+const _errs924 = errors;
+if(errors === _errs924){
+if(Array.isArray(data411)){
+if(data411.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len53 = data409.length;
-var valid175 = len53 <= 1;
-if(!valid175){
-for(let i38=1; i38<len53; i38++){
-let data410 = data409[i38];
-const _errs922 = errors;
-if((!(((typeof data410 == "number") && (!(data410 % 1) && !isNaN(data410))) && (isFinite(data410)))) && (data410 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i38,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len54 = data411.length;
+var valid177 = len54 <= 1;
+if(!valid177){
+for(let i39=1; i39<len54; i39++){
+let data412 = data411[i39];
+const _errs926 = errors;
+if((!(((typeof data412 == "number") && (!(data412 % 1) && !isNaN(data412))) && (isFinite(data412)))) && (data412 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i39,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs922){
-if((typeof data410 == "number") && (isFinite(data410))){
-if(data410 < 1 || isNaN(data410)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i38,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs926){
+if((typeof data412 == "number") && (isFinite(data412))){
+if(data412 < 1 || isNaN(data412)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i39,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid175 = _errs922 === errors;
-if(!valid175){
+var valid177 = _errs926 === errors;
+if(!valid177){
 break;
 }
 }
 }
-if(valid175){
-const len54 = data409.length;
-if(len54 > 0){
-if(data409[0] !== null){
+if(valid177){
+const len55 = data411.length;
+if(len55 > 0){
+if(data411[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -9051,121 +9196,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid171 = _errs919 === errors;
+var valid171 = _errs923 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.stage !== undefined){
-let data412 = data.stage;
-const _errs926 = errors;
-if(!((((((data412 === "corrupt") || (data412 === "encoder")) || (data412 === "latent")) || (data412 === "decoder")) || (data412 === "output")) || (data412 === "head"))){
+let data414 = data.stage;
+const _errs930 = errors;
+if(!((((((data414 === "corrupt") || (data414 === "encoder")) || (data414 === "latent")) || (data414 === "decoder")) || (data414 === "output")) || (data414 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/15/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[15].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid171 = _errs926 === errors;
+var valid171 = _errs930 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.params !== undefined){
-let data413 = data.params;
-const _errs927 = errors;
-if(errors === _errs927){
-if(data413 && typeof data413 == "object" && !Array.isArray(data413)){
-const _errs929 = errors;
-for(const key60 in data413){
+let data415 = data.params;
+const _errs931 = errors;
+if(errors === _errs931){
+if(data415 && typeof data415 == "object" && !Array.isArray(data415)){
+const _errs933 = errors;
+for(const key60 in data415){
 if(!(((((((key60 === "kernel") || (key60 === "bias")) || (key60 === "gamma")) || (key60 === "beta")) || (key60 === "moving_mean")) || (key60 === "moving_variance")) || (key60 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/15/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs929 === errors){
-if(data413.kernel !== undefined){
-const _errs930 = errors;
-if(typeof data413.kernel !== "string"){
+if(_errs933 === errors){
+if(data415.kernel !== undefined){
+const _errs934 = errors;
+if(typeof data415.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/15/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs930 === errors;
+var valid179 = _errs934 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
-if(valid177){
-if(data413.bias !== undefined){
-const _errs932 = errors;
-if(typeof data413.bias !== "string"){
+if(valid179){
+if(data415.bias !== undefined){
+const _errs936 = errors;
+if(typeof data415.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/15/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs932 === errors;
+var valid179 = _errs936 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
-if(valid177){
-if(data413.gamma !== undefined){
-const _errs934 = errors;
-if(typeof data413.gamma !== "string"){
+if(valid179){
+if(data415.gamma !== undefined){
+const _errs938 = errors;
+if(typeof data415.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/15/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs934 === errors;
+var valid179 = _errs938 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
-if(valid177){
-if(data413.beta !== undefined){
-const _errs936 = errors;
-if(typeof data413.beta !== "string"){
+if(valid179){
+if(data415.beta !== undefined){
+const _errs940 = errors;
+if(typeof data415.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/15/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs936 === errors;
+var valid179 = _errs940 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
-if(valid177){
-if(data413.moving_mean !== undefined){
-const _errs938 = errors;
-if(typeof data413.moving_mean !== "string"){
+if(valid179){
+if(data415.moving_mean !== undefined){
+const _errs942 = errors;
+if(typeof data415.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/15/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs938 === errors;
+var valid179 = _errs942 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
-if(valid177){
-if(data413.moving_variance !== undefined){
-const _errs940 = errors;
-if(typeof data413.moving_variance !== "string"){
+if(valid179){
+if(data415.moving_variance !== undefined){
+const _errs944 = errors;
+if(typeof data415.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/15/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs940 === errors;
+var valid179 = _errs944 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
-if(valid177){
-if(data413.codebook !== undefined){
-const _errs942 = errors;
-if(typeof data413.codebook !== "string"){
+if(valid179){
+if(data415.codebook !== undefined){
+const _errs946 = errors;
+if(typeof data415.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/15/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid177 = _errs942 === errors;
+var valid179 = _errs946 === errors;
 }
 else {
-var valid177 = true;
+var valid179 = true;
 }
 }
 }
@@ -9180,160 +9325,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/15
 return false;
 }
 }
-var valid171 = _errs927 === errors;
+var valid171 = _errs931 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.name !== undefined){
-const _errs944 = errors;
+const _errs948 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/15/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid171 = _errs944 === errors;
+var valid171 = _errs948 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.layer !== undefined){
-let data422 = data.layer;
-const _errs946 = errors;
-if(!(((typeof data422 == "number") && (!(data422 % 1) && !isNaN(data422))) && (isFinite(data422)))){
+let data424 = data.layer;
+const _errs950 = errors;
+if(!(((typeof data424 == "number") && (!(data424 % 1) && !isNaN(data424))) && (isFinite(data424)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs946){
-if((typeof data422 == "number") && (isFinite(data422))){
-if(data422 < 0 || isNaN(data422)){
+if(errors === _errs950){
+if((typeof data424 == "number") && (isFinite(data424))){
+if(data424 < 0 || isNaN(data424)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid171 = _errs946 === errors;
+var valid171 = _errs950 === errors;
 }
 else {
 var valid171 = true;
 }
 if(valid171){
 if(data.source !== undefined){
-let data423 = data.source;
-const _errs948 = errors;
-const _errs949 = errors;
-if(errors === _errs949){
-if(data423 && typeof data423 == "object" && !Array.isArray(data423)){
-let missing44;
-if(((((data423.line === undefined) && (missing44 = "line")) || ((data423.column === undefined) && (missing44 = "column"))) || ((data423.endLine === undefined) && (missing44 = "endLine"))) || ((data423.endColumn === undefined) && (missing44 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+let data425 = data.source;
+const _errs952 = errors;
+const _errs953 = errors;
+if(errors === _errs953){
+if(data425 && typeof data425 == "object" && !Array.isArray(data425)){
+let missing45;
+if(((((data425.line === undefined) && (missing45 = "line")) || ((data425.column === undefined) && (missing45 = "column"))) || ((data425.endLine === undefined) && (missing45 = "endLine"))) || ((data425.endColumn === undefined) && (missing45 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
 return false;
 }
 else {
-const _errs951 = errors;
-for(const key61 in data423){
+const _errs955 = errors;
+for(const key61 in data425){
 if(!(((((key61 === "file") || (key61 === "line")) || (key61 === "column")) || (key61 === "endLine")) || (key61 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs951 === errors){
-if(data423.file !== undefined){
-const _errs952 = errors;
-if(typeof data423.file !== "string"){
+if(_errs955 === errors){
+if(data425.file !== undefined){
+const _errs956 = errors;
+if(typeof data425.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid179 = _errs952 === errors;
+var valid181 = _errs956 === errors;
 }
 else {
-var valid179 = true;
+var valid181 = true;
 }
-if(valid179){
-if(data423.line !== undefined){
-let data425 = data423.line;
-const _errs954 = errors;
-if(!(((typeof data425 == "number") && (!(data425 % 1) && !isNaN(data425))) && (isFinite(data425)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs954){
-if((typeof data425 == "number") && (isFinite(data425))){
-if(data425 < 1 || isNaN(data425)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid179 = _errs954 === errors;
-}
-else {
-var valid179 = true;
-}
-if(valid179){
-if(data423.column !== undefined){
-let data426 = data423.column;
-const _errs956 = errors;
-if(!(((typeof data426 == "number") && (!(data426 % 1) && !isNaN(data426))) && (isFinite(data426)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs956){
-if((typeof data426 == "number") && (isFinite(data426))){
-if(data426 < 1 || isNaN(data426)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid179 = _errs956 === errors;
-}
-else {
-var valid179 = true;
-}
-if(valid179){
-if(data423.endLine !== undefined){
-let data427 = data423.endLine;
+if(valid181){
+if(data425.line !== undefined){
+let data427 = data425.line;
 const _errs958 = errors;
 if(!(((typeof data427 == "number") && (!(data427 % 1) && !isNaN(data427))) && (isFinite(data427)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs958){
 if((typeof data427 == "number") && (isFinite(data427))){
 if(data427 < 1 || isNaN(data427)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid179 = _errs958 === errors;
+var valid181 = _errs958 === errors;
 }
 else {
-var valid179 = true;
+var valid181 = true;
 }
-if(valid179){
-if(data423.endColumn !== undefined){
-let data428 = data423.endColumn;
+if(valid181){
+if(data425.column !== undefined){
+let data428 = data425.column;
 const _errs960 = errors;
 if(!(((typeof data428 == "number") && (!(data428 % 1) && !isNaN(data428))) && (isFinite(data428)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs960){
 if((typeof data428 == "number") && (isFinite(data428))){
 if(data428 < 1 || isNaN(data428)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid181 = _errs960 === errors;
+}
+else {
+var valid181 = true;
+}
+if(valid181){
+if(data425.endLine !== undefined){
+let data429 = data425.endLine;
+const _errs962 = errors;
+if(!(((typeof data429 == "number") && (!(data429 % 1) && !isNaN(data429))) && (isFinite(data429)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs962){
+if((typeof data429 == "number") && (isFinite(data429))){
+if(data429 < 1 || isNaN(data429)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid181 = _errs962 === errors;
+}
+else {
+var valid181 = true;
+}
+if(valid181){
+if(data425.endColumn !== undefined){
+let data430 = data425.endColumn;
+const _errs964 = errors;
+if(!(((typeof data430 == "number") && (!(data430 % 1) && !isNaN(data430))) && (isFinite(data430)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs964){
+if((typeof data430 == "number") && (isFinite(data430))){
+if(data430 < 1 || isNaN(data430)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid179 = _errs960 === errors;
+var valid181 = _errs964 === errors;
 }
 else {
-var valid179 = true;
+var valid181 = true;
 }
 }
 }
@@ -9347,7 +9492,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid171 = _errs948 === errors;
+var valid171 = _errs952 === errors;
 }
 else {
 var valid171 = true;
@@ -9370,17 +9515,17 @@ return false;
 }
 }
 }
-else if(tag0 === "vector_quantize"){
-const _errs962 = errors;
-if(errors === _errs962){
+else if(tag0 === "gaussian_sample"){
+const _errs966 = errors;
+if(errors === _errs966){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing45;
-if(((((((data.id === undefined) && (missing45 = "id")) || ((data.op === undefined) && (missing45 = "op"))) || ((data.inputs === undefined) && (missing45 = "inputs"))) || ((data.attrs === undefined) && (missing45 = "attrs"))) || ((data.shape === undefined) && (missing45 = "shape"))) || ((data.stage === undefined) && (missing45 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+let missing46;
+if(((((((data.id === undefined) && (missing46 = "id")) || ((data.op === undefined) && (missing46 = "op"))) || ((data.inputs === undefined) && (missing46 = "inputs"))) || ((data.attrs === undefined) && (missing46 = "attrs"))) || ((data.shape === undefined) && (missing46 = "shape"))) || ((data.stage === undefined) && (missing46 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
 return false;
 }
 else {
-const _errs964 = errors;
+const _errs968 = errors;
 for(const key62 in data){
 if(!(func2.call(schema15.oneOf[16].properties, key62))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties"}];
@@ -9388,46 +9533,46 @@ return false;
 break;
 }
 }
-if(_errs964 === errors){
+if(_errs968 === errors){
 if(data.id !== undefined){
-const _errs965 = errors;
+const _errs969 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/16/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid181 = _errs965 === errors;
+var valid183 = _errs969 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.op !== undefined){
-const _errs967 = errors;
-if("vector_quantize" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/16/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
+const _errs971 = errors;
+if("gaussian_sample" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/16/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
 return false;
 }
-var valid181 = _errs967 === errors;
+var valid183 = _errs971 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.inputs !== undefined){
-let data431 = data.inputs;
-const _errs968 = errors;
-if(errors === _errs968){
-if(Array.isArray(data431)){
-var valid182 = true;
-const len55 = data431.length;
-for(let i39=0; i39<len55; i39++){
-const _errs970 = errors;
-if(typeof data431[i39] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i39,schemaPath:"#/oneOf/16/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data433 = data.inputs;
+const _errs972 = errors;
+if(errors === _errs972){
+if(Array.isArray(data433)){
+var valid184 = true;
+const len56 = data433.length;
+for(let i40=0; i40<len56; i40++){
+const _errs974 = errors;
+if(typeof data433[i40] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i40,schemaPath:"#/oneOf/16/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid182 = _errs970 === errors;
-if(!valid182){
+var valid184 = _errs974 === errors;
+if(!valid184){
 break;
 }
 }
@@ -9437,150 +9582,74 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/16
 return false;
 }
 }
-var valid181 = _errs968 === errors;
+var valid183 = _errs972 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.attrs !== undefined){
-let data433 = data.attrs;
-const _errs972 = errors;
-const _errs973 = errors;
-if(errors === _errs973){
-if(data433 && typeof data433 == "object" && !Array.isArray(data433)){
-let missing46;
-if((((data433.codes === undefined) && (missing46 = "codes")) || ((data433.dim === undefined) && (missing46 = "dim"))) || ((data433.commitment === undefined) && (missing46 = "commitment"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
-return false;
-}
-else {
-const _errs975 = errors;
-for(const key63 in data433){
-if(!(((key63 === "codes") || (key63 === "dim")) || (key63 === "commitment"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties"}];
+let data435 = data.attrs;
+const _errs976 = errors;
+const _errs977 = errors;
+if(errors === _errs977){
+if(data435 && typeof data435 == "object" && !Array.isArray(data435)){
+for(const key63 in data435){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs975 === errors){
-if(data433.codes !== undefined){
-let data434 = data433.codes;
-const _errs976 = errors;
-if(!(((typeof data434 == "number") && (!(data434 % 1) && !isNaN(data434))) && (isFinite(data434)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs976){
-if((typeof data434 == "number") && (isFinite(data434))){
-if(data434 < 2 || isNaN(data434)){
-validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-}
-var valid184 = _errs976 === errors;
+var valid183 = _errs976 === errors;
 }
 else {
-var valid184 = true;
+var valid183 = true;
 }
-if(valid184){
-if(data433.dim !== undefined){
-let data435 = data433.dim;
-const _errs978 = errors;
-if(!(((typeof data435 == "number") && (!(data435 % 1) && !isNaN(data435))) && (isFinite(data435)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs978){
-if((typeof data435 == "number") && (isFinite(data435))){
-if(data435 < 1 || isNaN(data435)){
-validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid184 = _errs978 === errors;
-}
-else {
-var valid184 = true;
-}
-if(valid184){
-if(data433.commitment !== undefined){
-let data436 = data433.commitment;
-const _errs980 = errors;
-if(errors === _errs980){
-if((typeof data436 == "number") && (isFinite(data436))){
-if(data436 < 0 || isNaN(data436)){
-validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid184 = _errs980 === errors;
-}
-else {
-var valid184 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid181 = _errs972 === errors;
-}
-else {
-var valid181 = true;
-}
-if(valid181){
+if(valid183){
 if(data.shape !== undefined){
-let data437 = data.shape;
-const _errs982 = errors;
-const _errs983 = errors;
-if(errors === _errs983){
-if(Array.isArray(data437)){
-if(data437.length < 1){
+let data436 = data.shape;
+const _errs980 = errors;
+const _errs981 = errors;
+if(errors === _errs981){
+if(Array.isArray(data436)){
+if(data436.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len56 = data437.length;
-var valid186 = len56 <= 1;
-if(!valid186){
-for(let i40=1; i40<len56; i40++){
-let data438 = data437[i40];
-const _errs985 = errors;
-if((!(((typeof data438 == "number") && (!(data438 % 1) && !isNaN(data438))) && (isFinite(data438)))) && (data438 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i40,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len57 = data436.length;
+var valid187 = len57 <= 1;
+if(!valid187){
+for(let i41=1; i41<len57; i41++){
+let data437 = data436[i41];
+const _errs983 = errors;
+if((!(((typeof data437 == "number") && (!(data437 % 1) && !isNaN(data437))) && (isFinite(data437)))) && (data437 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i41,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs985){
-if((typeof data438 == "number") && (isFinite(data438))){
-if(data438 < 1 || isNaN(data438)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i40,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs983){
+if((typeof data437 == "number") && (isFinite(data437))){
+if(data437 < 1 || isNaN(data437)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i41,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid186 = _errs985 === errors;
-if(!valid186){
+var valid187 = _errs983 === errors;
+if(!valid187){
 break;
 }
 }
 }
-if(valid186){
-const len57 = data437.length;
-if(len57 > 0){
-if(data437[0] !== null){
+if(valid187){
+const len58 = data436.length;
+if(len58 > 0){
+if(data436[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -9593,121 +9662,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid181 = _errs982 === errors;
+var valid183 = _errs980 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.stage !== undefined){
-let data440 = data.stage;
-const _errs989 = errors;
-if(!((((((data440 === "corrupt") || (data440 === "encoder")) || (data440 === "latent")) || (data440 === "decoder")) || (data440 === "output")) || (data440 === "head"))){
+let data439 = data.stage;
+const _errs987 = errors;
+if(!((((((data439 === "corrupt") || (data439 === "encoder")) || (data439 === "latent")) || (data439 === "decoder")) || (data439 === "output")) || (data439 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/16/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[16].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid181 = _errs989 === errors;
+var valid183 = _errs987 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.params !== undefined){
-let data441 = data.params;
+let data440 = data.params;
+const _errs988 = errors;
+if(errors === _errs988){
+if(data440 && typeof data440 == "object" && !Array.isArray(data440)){
 const _errs990 = errors;
-if(errors === _errs990){
-if(data441 && typeof data441 == "object" && !Array.isArray(data441)){
-const _errs992 = errors;
-for(const key64 in data441){
+for(const key64 in data440){
 if(!(((((((key64 === "kernel") || (key64 === "bias")) || (key64 === "gamma")) || (key64 === "beta")) || (key64 === "moving_mean")) || (key64 === "moving_variance")) || (key64 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/16/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs992 === errors){
-if(data441.kernel !== undefined){
-const _errs993 = errors;
-if(typeof data441.kernel !== "string"){
+if(_errs990 === errors){
+if(data440.kernel !== undefined){
+const _errs991 = errors;
+if(typeof data440.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/16/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs993 === errors;
+var valid189 = _errs991 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
-if(valid188){
-if(data441.bias !== undefined){
-const _errs995 = errors;
-if(typeof data441.bias !== "string"){
+if(valid189){
+if(data440.bias !== undefined){
+const _errs993 = errors;
+if(typeof data440.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/16/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs995 === errors;
+var valid189 = _errs993 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
-if(valid188){
-if(data441.gamma !== undefined){
-const _errs997 = errors;
-if(typeof data441.gamma !== "string"){
+if(valid189){
+if(data440.gamma !== undefined){
+const _errs995 = errors;
+if(typeof data440.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/16/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs997 === errors;
+var valid189 = _errs995 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
-if(valid188){
-if(data441.beta !== undefined){
-const _errs999 = errors;
-if(typeof data441.beta !== "string"){
+if(valid189){
+if(data440.beta !== undefined){
+const _errs997 = errors;
+if(typeof data440.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/16/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs999 === errors;
+var valid189 = _errs997 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
-if(valid188){
-if(data441.moving_mean !== undefined){
-const _errs1001 = errors;
-if(typeof data441.moving_mean !== "string"){
+if(valid189){
+if(data440.moving_mean !== undefined){
+const _errs999 = errors;
+if(typeof data440.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/16/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs1001 === errors;
+var valid189 = _errs999 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
-if(valid188){
-if(data441.moving_variance !== undefined){
-const _errs1003 = errors;
-if(typeof data441.moving_variance !== "string"){
+if(valid189){
+if(data440.moving_variance !== undefined){
+const _errs1001 = errors;
+if(typeof data440.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/16/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs1003 === errors;
+var valid189 = _errs1001 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
-if(valid188){
-if(data441.codebook !== undefined){
-const _errs1005 = errors;
-if(typeof data441.codebook !== "string"){
+if(valid189){
+if(data440.codebook !== undefined){
+const _errs1003 = errors;
+if(typeof data440.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/16/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid188 = _errs1005 === errors;
+var valid189 = _errs1003 === errors;
 }
 else {
-var valid188 = true;
+var valid189 = true;
 }
 }
 }
@@ -9722,160 +9791,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/16
 return false;
 }
 }
-var valid181 = _errs990 === errors;
+var valid183 = _errs988 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.name !== undefined){
-const _errs1007 = errors;
+const _errs1005 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/16/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid181 = _errs1007 === errors;
+var valid183 = _errs1005 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.layer !== undefined){
-let data450 = data.layer;
-const _errs1009 = errors;
-if(!(((typeof data450 == "number") && (!(data450 % 1) && !isNaN(data450))) && (isFinite(data450)))){
+let data449 = data.layer;
+const _errs1007 = errors;
+if(!(((typeof data449 == "number") && (!(data449 % 1) && !isNaN(data449))) && (isFinite(data449)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1009){
-if((typeof data450 == "number") && (isFinite(data450))){
-if(data450 < 0 || isNaN(data450)){
+if(errors === _errs1007){
+if((typeof data449 == "number") && (isFinite(data449))){
+if(data449 < 0 || isNaN(data449)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid181 = _errs1009 === errors;
+var valid183 = _errs1007 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
-if(valid181){
+if(valid183){
 if(data.source !== undefined){
-let data451 = data.source;
-const _errs1011 = errors;
-const _errs1012 = errors;
-if(errors === _errs1012){
-if(data451 && typeof data451 == "object" && !Array.isArray(data451)){
+let data450 = data.source;
+const _errs1009 = errors;
+const _errs1010 = errors;
+if(errors === _errs1010){
+if(data450 && typeof data450 == "object" && !Array.isArray(data450)){
 let missing47;
-if(((((data451.line === undefined) && (missing47 = "line")) || ((data451.column === undefined) && (missing47 = "column"))) || ((data451.endLine === undefined) && (missing47 = "endLine"))) || ((data451.endColumn === undefined) && (missing47 = "endColumn"))){
+if(((((data450.line === undefined) && (missing47 = "line")) || ((data450.column === undefined) && (missing47 = "column"))) || ((data450.endLine === undefined) && (missing47 = "endLine"))) || ((data450.endColumn === undefined) && (missing47 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
 return false;
 }
 else {
-const _errs1014 = errors;
-for(const key65 in data451){
+const _errs1012 = errors;
+for(const key65 in data450){
 if(!(((((key65 === "file") || (key65 === "line")) || (key65 === "column")) || (key65 === "endLine")) || (key65 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1014 === errors){
-if(data451.file !== undefined){
-const _errs1015 = errors;
-if(typeof data451.file !== "string"){
+if(_errs1012 === errors){
+if(data450.file !== undefined){
+const _errs1013 = errors;
+if(typeof data450.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid190 = _errs1015 === errors;
+var valid191 = _errs1013 === errors;
 }
 else {
-var valid190 = true;
+var valid191 = true;
 }
-if(valid190){
-if(data451.line !== undefined){
-let data453 = data451.line;
-const _errs1017 = errors;
-if(!(((typeof data453 == "number") && (!(data453 % 1) && !isNaN(data453))) && (isFinite(data453)))){
+if(valid191){
+if(data450.line !== undefined){
+let data452 = data450.line;
+const _errs1015 = errors;
+if(!(((typeof data452 == "number") && (!(data452 % 1) && !isNaN(data452))) && (isFinite(data452)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1017){
-if((typeof data453 == "number") && (isFinite(data453))){
-if(data453 < 1 || isNaN(data453)){
+if(errors === _errs1015){
+if((typeof data452 == "number") && (isFinite(data452))){
+if(data452 < 1 || isNaN(data452)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid190 = _errs1017 === errors;
+var valid191 = _errs1015 === errors;
 }
 else {
-var valid190 = true;
+var valid191 = true;
 }
-if(valid190){
-if(data451.column !== undefined){
-let data454 = data451.column;
-const _errs1019 = errors;
-if(!(((typeof data454 == "number") && (!(data454 % 1) && !isNaN(data454))) && (isFinite(data454)))){
+if(valid191){
+if(data450.column !== undefined){
+let data453 = data450.column;
+const _errs1017 = errors;
+if(!(((typeof data453 == "number") && (!(data453 % 1) && !isNaN(data453))) && (isFinite(data453)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1019){
-if((typeof data454 == "number") && (isFinite(data454))){
-if(data454 < 1 || isNaN(data454)){
+if(errors === _errs1017){
+if((typeof data453 == "number") && (isFinite(data453))){
+if(data453 < 1 || isNaN(data453)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid190 = _errs1019 === errors;
+var valid191 = _errs1017 === errors;
 }
 else {
-var valid190 = true;
+var valid191 = true;
 }
-if(valid190){
-if(data451.endLine !== undefined){
-let data455 = data451.endLine;
-const _errs1021 = errors;
-if(!(((typeof data455 == "number") && (!(data455 % 1) && !isNaN(data455))) && (isFinite(data455)))){
+if(valid191){
+if(data450.endLine !== undefined){
+let data454 = data450.endLine;
+const _errs1019 = errors;
+if(!(((typeof data454 == "number") && (!(data454 % 1) && !isNaN(data454))) && (isFinite(data454)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1021){
-if((typeof data455 == "number") && (isFinite(data455))){
-if(data455 < 1 || isNaN(data455)){
+if(errors === _errs1019){
+if((typeof data454 == "number") && (isFinite(data454))){
+if(data454 < 1 || isNaN(data454)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid190 = _errs1021 === errors;
+var valid191 = _errs1019 === errors;
 }
 else {
-var valid190 = true;
+var valid191 = true;
 }
-if(valid190){
-if(data451.endColumn !== undefined){
-let data456 = data451.endColumn;
-const _errs1023 = errors;
-if(!(((typeof data456 == "number") && (!(data456 % 1) && !isNaN(data456))) && (isFinite(data456)))){
+if(valid191){
+if(data450.endColumn !== undefined){
+let data455 = data450.endColumn;
+const _errs1021 = errors;
+if(!(((typeof data455 == "number") && (!(data455 % 1) && !isNaN(data455))) && (isFinite(data455)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1023){
-if((typeof data456 == "number") && (isFinite(data456))){
-if(data456 < 1 || isNaN(data456)){
+if(errors === _errs1021){
+if((typeof data455 == "number") && (isFinite(data455))){
+if(data455 < 1 || isNaN(data455)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid190 = _errs1023 === errors;
+var valid191 = _errs1021 === errors;
 }
 else {
-var valid190 = true;
+var valid191 = true;
 }
 }
 }
@@ -9889,10 +9958,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid181 = _errs1011 === errors;
+var valid183 = _errs1009 === errors;
 }
 else {
-var valid181 = true;
+var valid183 = true;
 }
 }
 }
@@ -9912,9 +9981,9 @@ return false;
 }
 }
 }
-else if(tag0 === "binarize"){
-const _errs1025 = errors;
-if(errors === _errs1025){
+else if(tag0 === "vector_quantize"){
+const _errs1023 = errors;
+if(errors === _errs1023){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing48;
 if(((((((data.id === undefined) && (missing48 = "id")) || ((data.op === undefined) && (missing48 = "op"))) || ((data.inputs === undefined) && (missing48 = "inputs"))) || ((data.attrs === undefined) && (missing48 = "attrs"))) || ((data.shape === undefined) && (missing48 = "shape"))) || ((data.stage === undefined) && (missing48 = "stage"))){
@@ -9922,7 +9991,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"req
 return false;
 }
 else {
-const _errs1027 = errors;
+const _errs1025 = errors;
 for(const key66 in data){
 if(!(func2.call(schema15.oneOf[17].properties, key66))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties"}];
@@ -9930,46 +9999,46 @@ return false;
 break;
 }
 }
-if(_errs1027 === errors){
+if(_errs1025 === errors){
 if(data.id !== undefined){
-const _errs1028 = errors;
+const _errs1026 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/17/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid192 = _errs1028 === errors;
+var valid193 = _errs1026 === errors;
 }
 else {
-var valid192 = true;
-}
-if(valid192){
-if(data.op !== undefined){
-const _errs1030 = errors;
-if("binarize" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/17/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
-return false;
-}
-var valid192 = _errs1030 === errors;
-}
-else {
-var valid192 = true;
-}
-if(valid192){
-if(data.inputs !== undefined){
-let data459 = data.inputs;
-const _errs1031 = errors;
-if(errors === _errs1031){
-if(Array.isArray(data459)){
 var valid193 = true;
-const len58 = data459.length;
-for(let i41=0; i41<len58; i41++){
-const _errs1033 = errors;
-if(typeof data459[i41] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i41,schemaPath:"#/oneOf/17/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid193){
+if(data.op !== undefined){
+const _errs1028 = errors;
+if("vector_quantize" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/17/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
 return false;
 }
-var valid193 = _errs1033 === errors;
-if(!valid193){
+var valid193 = _errs1028 === errors;
+}
+else {
+var valid193 = true;
+}
+if(valid193){
+if(data.inputs !== undefined){
+let data458 = data.inputs;
+const _errs1029 = errors;
+if(errors === _errs1029){
+if(Array.isArray(data458)){
+var valid194 = true;
+const len59 = data458.length;
+for(let i42=0; i42<len59; i42++){
+const _errs1031 = errors;
+if(typeof data458[i42] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i42,schemaPath:"#/oneOf/17/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid194 = _errs1031 === errors;
+if(!valid194){
 break;
 }
 }
@@ -9979,92 +10048,150 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/17
 return false;
 }
 }
-var valid192 = _errs1031 === errors;
+var valid193 = _errs1029 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
-if(valid192){
+if(valid193){
 if(data.attrs !== undefined){
-let data461 = data.attrs;
-const _errs1035 = errors;
-const _errs1036 = errors;
-if(errors === _errs1036){
-if(data461 && typeof data461 == "object" && !Array.isArray(data461)){
+let data460 = data.attrs;
+const _errs1033 = errors;
+const _errs1034 = errors;
+if(errors === _errs1034){
+if(data460 && typeof data460 == "object" && !Array.isArray(data460)){
 let missing49;
-if((data461.stochastic === undefined) && (missing49 = "stochastic")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
+if((((data460.codes === undefined) && (missing49 = "codes")) || ((data460.dim === undefined) && (missing49 = "dim"))) || ((data460.commitment === undefined) && (missing49 = "commitment"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
 return false;
 }
 else {
-const _errs1038 = errors;
-for(const key67 in data461){
-if(!(key67 === "stochastic")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties"}];
+const _errs1036 = errors;
+for(const key67 in data460){
+if(!(((key67 === "codes") || (key67 === "dim")) || (key67 === "commitment"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1038 === errors){
-if(data461.stochastic !== undefined){
-if(typeof data461.stochastic !== "boolean"){
-validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(_errs1036 === errors){
+if(data460.codes !== undefined){
+let data461 = data460.codes;
+const _errs1037 = errors;
+if(!(((typeof data461 == "number") && (!(data461 % 1) && !isNaN(data461))) && (isFinite(data461)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1037){
+if((typeof data461 == "number") && (isFinite(data461))){
+if(data461 < 2 || isNaN(data461)){
+validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
 }
-}
+var valid196 = _errs1037 === errors;
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+var valid196 = true;
+}
+if(valid196){
+if(data460.dim !== undefined){
+let data462 = data460.dim;
+const _errs1039 = errors;
+if(!(((typeof data462 == "number") && (!(data462 % 1) && !isNaN(data462))) && (isFinite(data462)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1039){
+if((typeof data462 == "number") && (isFinite(data462))){
+if(data462 < 1 || isNaN(data462)){
+validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
-var valid192 = _errs1035 === errors;
+}
+var valid196 = _errs1039 === errors;
 }
 else {
-var valid192 = true;
+var valid196 = true;
 }
-if(valid192){
-if(data.shape !== undefined){
-let data463 = data.shape;
+if(valid196){
+if(data460.commitment !== undefined){
+let data463 = data460.commitment;
 const _errs1041 = errors;
-const _errs1042 = errors;
-if(errors === _errs1042){
-if(Array.isArray(data463)){
-if(data463.length < 1){
+if(errors === _errs1041){
+if((typeof data463 == "number") && (isFinite(data463))){
+if(data463 < 0 || isNaN(data463)){
+validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid196 = _errs1041 === errors;
+}
+else {
+var valid196 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid193 = _errs1033 === errors;
+}
+else {
+var valid193 = true;
+}
+if(valid193){
+if(data.shape !== undefined){
+let data464 = data.shape;
+const _errs1043 = errors;
+const _errs1044 = errors;
+if(errors === _errs1044){
+if(Array.isArray(data464)){
+if(data464.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len59 = data463.length;
-var valid197 = len59 <= 1;
-if(!valid197){
-for(let i42=1; i42<len59; i42++){
-let data464 = data463[i42];
-const _errs1044 = errors;
-if((!(((typeof data464 == "number") && (!(data464 % 1) && !isNaN(data464))) && (isFinite(data464)))) && (data464 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i42,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len60 = data464.length;
+var valid198 = len60 <= 1;
+if(!valid198){
+for(let i43=1; i43<len60; i43++){
+let data465 = data464[i43];
+const _errs1046 = errors;
+if((!(((typeof data465 == "number") && (!(data465 % 1) && !isNaN(data465))) && (isFinite(data465)))) && (data465 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i43,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1044){
-if((typeof data464 == "number") && (isFinite(data464))){
-if(data464 < 1 || isNaN(data464)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i42,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1046){
+if((typeof data465 == "number") && (isFinite(data465))){
+if(data465 < 1 || isNaN(data465)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i43,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid197 = _errs1044 === errors;
-if(!valid197){
+var valid198 = _errs1046 === errors;
+if(!valid198){
 break;
 }
 }
 }
-if(valid197){
-const len60 = data463.length;
-if(len60 > 0){
-if(data463[0] !== null){
+if(valid198){
+const len61 = data464.length;
+if(len61 > 0){
+if(data464[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -10077,121 +10204,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid192 = _errs1041 === errors;
+var valid193 = _errs1043 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
-if(valid192){
+if(valid193){
 if(data.stage !== undefined){
-let data466 = data.stage;
-const _errs1048 = errors;
-if(!((((((data466 === "corrupt") || (data466 === "encoder")) || (data466 === "latent")) || (data466 === "decoder")) || (data466 === "output")) || (data466 === "head"))){
+let data467 = data.stage;
+const _errs1050 = errors;
+if(!((((((data467 === "corrupt") || (data467 === "encoder")) || (data467 === "latent")) || (data467 === "decoder")) || (data467 === "output")) || (data467 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/17/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[17].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid192 = _errs1048 === errors;
+var valid193 = _errs1050 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
-if(valid192){
+if(valid193){
 if(data.params !== undefined){
-let data467 = data.params;
-const _errs1049 = errors;
-if(errors === _errs1049){
-if(data467 && typeof data467 == "object" && !Array.isArray(data467)){
+let data468 = data.params;
 const _errs1051 = errors;
-for(const key68 in data467){
+if(errors === _errs1051){
+if(data468 && typeof data468 == "object" && !Array.isArray(data468)){
+const _errs1053 = errors;
+for(const key68 in data468){
 if(!(((((((key68 === "kernel") || (key68 === "bias")) || (key68 === "gamma")) || (key68 === "beta")) || (key68 === "moving_mean")) || (key68 === "moving_variance")) || (key68 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/17/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1051 === errors){
-if(data467.kernel !== undefined){
-const _errs1052 = errors;
-if(typeof data467.kernel !== "string"){
+if(_errs1053 === errors){
+if(data468.kernel !== undefined){
+const _errs1054 = errors;
+if(typeof data468.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/17/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1052 === errors;
+var valid200 = _errs1054 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
-if(valid199){
-if(data467.bias !== undefined){
-const _errs1054 = errors;
-if(typeof data467.bias !== "string"){
+if(valid200){
+if(data468.bias !== undefined){
+const _errs1056 = errors;
+if(typeof data468.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/17/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1054 === errors;
+var valid200 = _errs1056 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
-if(valid199){
-if(data467.gamma !== undefined){
-const _errs1056 = errors;
-if(typeof data467.gamma !== "string"){
+if(valid200){
+if(data468.gamma !== undefined){
+const _errs1058 = errors;
+if(typeof data468.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/17/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1056 === errors;
+var valid200 = _errs1058 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
-if(valid199){
-if(data467.beta !== undefined){
-const _errs1058 = errors;
-if(typeof data467.beta !== "string"){
+if(valid200){
+if(data468.beta !== undefined){
+const _errs1060 = errors;
+if(typeof data468.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/17/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1058 === errors;
+var valid200 = _errs1060 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
-if(valid199){
-if(data467.moving_mean !== undefined){
-const _errs1060 = errors;
-if(typeof data467.moving_mean !== "string"){
+if(valid200){
+if(data468.moving_mean !== undefined){
+const _errs1062 = errors;
+if(typeof data468.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/17/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1060 === errors;
+var valid200 = _errs1062 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
-if(valid199){
-if(data467.moving_variance !== undefined){
-const _errs1062 = errors;
-if(typeof data467.moving_variance !== "string"){
+if(valid200){
+if(data468.moving_variance !== undefined){
+const _errs1064 = errors;
+if(typeof data468.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/17/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1062 === errors;
+var valid200 = _errs1064 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
-if(valid199){
-if(data467.codebook !== undefined){
-const _errs1064 = errors;
-if(typeof data467.codebook !== "string"){
+if(valid200){
+if(data468.codebook !== undefined){
+const _errs1066 = errors;
+if(typeof data468.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/17/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid199 = _errs1064 === errors;
+var valid200 = _errs1066 === errors;
 }
 else {
-var valid199 = true;
+var valid200 = true;
 }
 }
 }
@@ -10206,160 +10333,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/17
 return false;
 }
 }
-var valid192 = _errs1049 === errors;
+var valid193 = _errs1051 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
-if(valid192){
+if(valid193){
 if(data.name !== undefined){
-const _errs1066 = errors;
+const _errs1068 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/17/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid192 = _errs1066 === errors;
+var valid193 = _errs1068 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
-if(valid192){
+if(valid193){
 if(data.layer !== undefined){
-let data476 = data.layer;
-const _errs1068 = errors;
-if(!(((typeof data476 == "number") && (!(data476 % 1) && !isNaN(data476))) && (isFinite(data476)))){
+let data477 = data.layer;
+const _errs1070 = errors;
+if(!(((typeof data477 == "number") && (!(data477 % 1) && !isNaN(data477))) && (isFinite(data477)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/17/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1068){
-if((typeof data476 == "number") && (isFinite(data476))){
-if(data476 < 0 || isNaN(data476)){
+if(errors === _errs1070){
+if((typeof data477 == "number") && (isFinite(data477))){
+if(data477 < 0 || isNaN(data477)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/17/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid192 = _errs1068 === errors;
+var valid193 = _errs1070 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
-if(valid192){
+if(valid193){
 if(data.source !== undefined){
-let data477 = data.source;
-const _errs1070 = errors;
-const _errs1071 = errors;
-if(errors === _errs1071){
-if(data477 && typeof data477 == "object" && !Array.isArray(data477)){
+let data478 = data.source;
+const _errs1072 = errors;
+const _errs1073 = errors;
+if(errors === _errs1073){
+if(data478 && typeof data478 == "object" && !Array.isArray(data478)){
 let missing50;
-if(((((data477.line === undefined) && (missing50 = "line")) || ((data477.column === undefined) && (missing50 = "column"))) || ((data477.endLine === undefined) && (missing50 = "endLine"))) || ((data477.endColumn === undefined) && (missing50 = "endColumn"))){
+if(((((data478.line === undefined) && (missing50 = "line")) || ((data478.column === undefined) && (missing50 = "column"))) || ((data478.endLine === undefined) && (missing50 = "endLine"))) || ((data478.endColumn === undefined) && (missing50 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
 return false;
 }
 else {
-const _errs1073 = errors;
-for(const key69 in data477){
+const _errs1075 = errors;
+for(const key69 in data478){
 if(!(((((key69 === "file") || (key69 === "line")) || (key69 === "column")) || (key69 === "endLine")) || (key69 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1073 === errors){
-if(data477.file !== undefined){
-const _errs1074 = errors;
-if(typeof data477.file !== "string"){
+if(_errs1075 === errors){
+if(data478.file !== undefined){
+const _errs1076 = errors;
+if(typeof data478.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid201 = _errs1074 === errors;
+var valid202 = _errs1076 === errors;
 }
 else {
-var valid201 = true;
+var valid202 = true;
 }
-if(valid201){
-if(data477.line !== undefined){
-let data479 = data477.line;
-const _errs1076 = errors;
-if(!(((typeof data479 == "number") && (!(data479 % 1) && !isNaN(data479))) && (isFinite(data479)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1076){
-if((typeof data479 == "number") && (isFinite(data479))){
-if(data479 < 1 || isNaN(data479)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid201 = _errs1076 === errors;
-}
-else {
-var valid201 = true;
-}
-if(valid201){
-if(data477.column !== undefined){
-let data480 = data477.column;
+if(valid202){
+if(data478.line !== undefined){
+let data480 = data478.line;
 const _errs1078 = errors;
 if(!(((typeof data480 == "number") && (!(data480 % 1) && !isNaN(data480))) && (isFinite(data480)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1078){
 if((typeof data480 == "number") && (isFinite(data480))){
 if(data480 < 1 || isNaN(data480)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid201 = _errs1078 === errors;
+var valid202 = _errs1078 === errors;
 }
 else {
-var valid201 = true;
+var valid202 = true;
 }
-if(valid201){
-if(data477.endLine !== undefined){
-let data481 = data477.endLine;
+if(valid202){
+if(data478.column !== undefined){
+let data481 = data478.column;
 const _errs1080 = errors;
 if(!(((typeof data481 == "number") && (!(data481 % 1) && !isNaN(data481))) && (isFinite(data481)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1080){
 if((typeof data481 == "number") && (isFinite(data481))){
 if(data481 < 1 || isNaN(data481)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid201 = _errs1080 === errors;
+var valid202 = _errs1080 === errors;
 }
 else {
-var valid201 = true;
+var valid202 = true;
 }
-if(valid201){
-if(data477.endColumn !== undefined){
-let data482 = data477.endColumn;
+if(valid202){
+if(data478.endLine !== undefined){
+let data482 = data478.endLine;
 const _errs1082 = errors;
 if(!(((typeof data482 == "number") && (!(data482 % 1) && !isNaN(data482))) && (isFinite(data482)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1082){
 if((typeof data482 == "number") && (isFinite(data482))){
 if(data482 < 1 || isNaN(data482)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid202 = _errs1082 === errors;
+}
+else {
+var valid202 = true;
+}
+if(valid202){
+if(data478.endColumn !== undefined){
+let data483 = data478.endColumn;
+const _errs1084 = errors;
+if(!(((typeof data483 == "number") && (!(data483 % 1) && !isNaN(data483))) && (isFinite(data483)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1084){
+if((typeof data483 == "number") && (isFinite(data483))){
+if(data483 < 1 || isNaN(data483)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid201 = _errs1082 === errors;
+var valid202 = _errs1084 === errors;
 }
 else {
-var valid201 = true;
+var valid202 = true;
 }
 }
 }
@@ -10373,10 +10500,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid192 = _errs1070 === errors;
+var valid193 = _errs1072 === errors;
 }
 else {
-var valid192 = true;
+var valid193 = true;
 }
 }
 }
@@ -10396,9 +10523,9 @@ return false;
 }
 }
 }
-else if(tag0 === "gumbel_onehot"){
-const _errs1084 = errors;
-if(errors === _errs1084){
+else if(tag0 === "binarize"){
+const _errs1086 = errors;
+if(errors === _errs1086){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing51;
 if(((((((data.id === undefined) && (missing51 = "id")) || ((data.op === undefined) && (missing51 = "op"))) || ((data.inputs === undefined) && (missing51 = "inputs"))) || ((data.attrs === undefined) && (missing51 = "attrs"))) || ((data.shape === undefined) && (missing51 = "shape"))) || ((data.stage === undefined) && (missing51 = "stage"))){
@@ -10406,7 +10533,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"req
 return false;
 }
 else {
-const _errs1086 = errors;
+const _errs1088 = errors;
 for(const key70 in data){
 if(!(func2.call(schema15.oneOf[18].properties, key70))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties"}];
@@ -10414,46 +10541,46 @@ return false;
 break;
 }
 }
-if(_errs1086 === errors){
+if(_errs1088 === errors){
 if(data.id !== undefined){
-const _errs1087 = errors;
+const _errs1089 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/18/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid203 = _errs1087 === errors;
+var valid204 = _errs1089 === errors;
 }
 else {
-var valid203 = true;
-}
-if(valid203){
-if(data.op !== undefined){
-const _errs1089 = errors;
-if("gumbel_onehot" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/18/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
-return false;
-}
-var valid203 = _errs1089 === errors;
-}
-else {
-var valid203 = true;
-}
-if(valid203){
-if(data.inputs !== undefined){
-let data485 = data.inputs;
-const _errs1090 = errors;
-if(errors === _errs1090){
-if(Array.isArray(data485)){
 var valid204 = true;
-const len61 = data485.length;
-for(let i43=0; i43<len61; i43++){
-const _errs1092 = errors;
-if(typeof data485[i43] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i43,schemaPath:"#/oneOf/18/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid204){
+if(data.op !== undefined){
+const _errs1091 = errors;
+if("binarize" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/18/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
 return false;
 }
-var valid204 = _errs1092 === errors;
-if(!valid204){
+var valid204 = _errs1091 === errors;
+}
+else {
+var valid204 = true;
+}
+if(valid204){
+if(data.inputs !== undefined){
+let data486 = data.inputs;
+const _errs1092 = errors;
+if(errors === _errs1092){
+if(Array.isArray(data486)){
+var valid205 = true;
+const len62 = data486.length;
+for(let i44=0; i44<len62; i44++){
+const _errs1094 = errors;
+if(typeof data486[i44] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i44,schemaPath:"#/oneOf/18/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid205 = _errs1094 === errors;
+if(!valid205){
 break;
 }
 }
@@ -10463,80 +10590,53 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/18
 return false;
 }
 }
-var valid203 = _errs1090 === errors;
+var valid204 = _errs1092 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
-if(valid203){
+if(valid204){
 if(data.attrs !== undefined){
-let data487 = data.attrs;
-const _errs1094 = errors;
-const _errs1095 = errors;
-if(errors === _errs1095){
-if(data487 && typeof data487 == "object" && !Array.isArray(data487)){
+let data488 = data.attrs;
+const _errs1096 = errors;
+const _errs1097 = errors;
+if(errors === _errs1097){
+if(data488 && typeof data488 == "object" && !Array.isArray(data488)){
 let missing52;
-if(((data487.temperature === undefined) && (missing52 = "temperature")) || ((data487.hard === undefined) && (missing52 = "hard"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
+if((data488.stochastic === undefined) && (missing52 = "stochastic")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
 return false;
 }
 else {
-const _errs1097 = errors;
-for(const key71 in data487){
-if(!((key71 === "temperature") || (key71 === "hard"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties"}];
+const _errs1099 = errors;
+for(const key71 in data488){
+if(!(key71 === "stochastic")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1097 === errors){
-if(data487.temperature !== undefined){
-let data488 = data487.temperature;
-const _errs1098 = errors;
-if(errors === _errs1098){
-if((typeof data488 == "number") && (isFinite(data488))){
-if(data488 <= 0 || isNaN(data488)){
-validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+if(_errs1099 === errors){
+if(data488.stochastic !== undefined){
+if(typeof data488.stochastic !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
+}
+}
+}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid206 = _errs1098 === errors;
+var valid204 = _errs1096 === errors;
 }
 else {
-var valid206 = true;
+var valid204 = true;
 }
-if(valid206){
-if(data487.hard !== undefined){
-const _errs1100 = errors;
-if(typeof data487.hard !== "boolean"){
-validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid206 = _errs1100 === errors;
-}
-else {
-var valid206 = true;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid203 = _errs1094 === errors;
-}
-else {
-var valid203 = true;
-}
-if(valid203){
+if(valid204){
 if(data.shape !== undefined){
 let data490 = data.shape;
 const _errs1102 = errors;
@@ -10548,33 +10648,33 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 else {
-const len62 = data490.length;
-var valid208 = len62 <= 1;
-if(!valid208){
-for(let i44=1; i44<len62; i44++){
-let data491 = data490[i44];
+const len63 = data490.length;
+var valid209 = len63 <= 1;
+if(!valid209){
+for(let i45=1; i45<len63; i45++){
+let data491 = data490[i45];
 const _errs1105 = errors;
 if((!(((typeof data491 == "number") && (!(data491 % 1) && !isNaN(data491))) && (isFinite(data491)))) && (data491 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i44,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+validate13.errors = [{instancePath:instancePath+"/shape/" + i45,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
 if(errors === _errs1105){
 if((typeof data491 == "number") && (isFinite(data491))){
 if(data491 < 1 || isNaN(data491)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i44,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/shape/" + i45,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid208 = _errs1105 === errors;
-if(!valid208){
+var valid209 = _errs1105 === errors;
+if(!valid209){
 break;
 }
 }
 }
-if(valid208){
-const len63 = data490.length;
-if(len63 > 0){
+if(valid209){
+const len64 = data490.length;
+if(len64 > 0){
 if(data490[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
@@ -10588,12 +10688,12 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid203 = _errs1102 === errors;
+var valid204 = _errs1102 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
-if(valid203){
+if(valid204){
 if(data.stage !== undefined){
 let data493 = data.stage;
 const _errs1109 = errors;
@@ -10601,12 +10701,12 @@ if(!((((((data493 === "corrupt") || (data493 === "encoder")) || (data493 === "la
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/18/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[18].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid203 = _errs1109 === errors;
+var valid204 = _errs1109 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
-if(valid203){
+if(valid204){
 if(data.params !== undefined){
 let data494 = data.params;
 const _errs1110 = errors;
@@ -10627,82 +10727,82 @@ if(typeof data494.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/18/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1113 === errors;
+var valid211 = _errs1113 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
-if(valid210){
+if(valid211){
 if(data494.bias !== undefined){
 const _errs1115 = errors;
 if(typeof data494.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/18/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1115 === errors;
+var valid211 = _errs1115 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
-if(valid210){
+if(valid211){
 if(data494.gamma !== undefined){
 const _errs1117 = errors;
 if(typeof data494.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/18/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1117 === errors;
+var valid211 = _errs1117 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
-if(valid210){
+if(valid211){
 if(data494.beta !== undefined){
 const _errs1119 = errors;
 if(typeof data494.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/18/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1119 === errors;
+var valid211 = _errs1119 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
-if(valid210){
+if(valid211){
 if(data494.moving_mean !== undefined){
 const _errs1121 = errors;
 if(typeof data494.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/18/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1121 === errors;
+var valid211 = _errs1121 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
-if(valid210){
+if(valid211){
 if(data494.moving_variance !== undefined){
 const _errs1123 = errors;
 if(typeof data494.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/18/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1123 === errors;
+var valid211 = _errs1123 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
-if(valid210){
+if(valid211){
 if(data494.codebook !== undefined){
 const _errs1125 = errors;
 if(typeof data494.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/18/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid210 = _errs1125 === errors;
+var valid211 = _errs1125 === errors;
 }
 else {
-var valid210 = true;
+var valid211 = true;
 }
 }
 }
@@ -10717,24 +10817,24 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/18
 return false;
 }
 }
-var valid203 = _errs1110 === errors;
+var valid204 = _errs1110 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
-if(valid203){
+if(valid204){
 if(data.name !== undefined){
 const _errs1127 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/18/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid203 = _errs1127 === errors;
+var valid204 = _errs1127 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
-if(valid203){
+if(valid204){
 if(data.layer !== undefined){
 let data503 = data.layer;
 const _errs1129 = errors;
@@ -10750,12 +10850,12 @@ return false;
 }
 }
 }
-var valid203 = _errs1129 === errors;
+var valid204 = _errs1129 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
-if(valid203){
+if(valid204){
 if(data.source !== undefined){
 let data504 = data.source;
 const _errs1131 = errors;
@@ -10783,12 +10883,12 @@ if(typeof data504.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid212 = _errs1135 === errors;
+var valid213 = _errs1135 === errors;
 }
 else {
-var valid212 = true;
+var valid213 = true;
 }
-if(valid212){
+if(valid213){
 if(data504.line !== undefined){
 let data506 = data504.line;
 const _errs1137 = errors;
@@ -10804,12 +10904,12 @@ return false;
 }
 }
 }
-var valid212 = _errs1137 === errors;
+var valid213 = _errs1137 === errors;
 }
 else {
-var valid212 = true;
+var valid213 = true;
 }
-if(valid212){
+if(valid213){
 if(data504.column !== undefined){
 let data507 = data504.column;
 const _errs1139 = errors;
@@ -10825,12 +10925,12 @@ return false;
 }
 }
 }
-var valid212 = _errs1139 === errors;
+var valid213 = _errs1139 === errors;
 }
 else {
-var valid212 = true;
+var valid213 = true;
 }
-if(valid212){
+if(valid213){
 if(data504.endLine !== undefined){
 let data508 = data504.endLine;
 const _errs1141 = errors;
@@ -10846,12 +10946,12 @@ return false;
 }
 }
 }
-var valid212 = _errs1141 === errors;
+var valid213 = _errs1141 === errors;
 }
 else {
-var valid212 = true;
+var valid213 = true;
 }
-if(valid212){
+if(valid213){
 if(data504.endColumn !== undefined){
 let data509 = data504.endColumn;
 const _errs1143 = errors;
@@ -10867,10 +10967,10 @@ return false;
 }
 }
 }
-var valid212 = _errs1143 === errors;
+var valid213 = _errs1143 === errors;
 }
 else {
-var valid212 = true;
+var valid213 = true;
 }
 }
 }
@@ -10884,10 +10984,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid203 = _errs1131 === errors;
+var valid204 = _errs1131 === errors;
 }
 else {
-var valid203 = true;
+var valid204 = true;
 }
 }
 }
@@ -10907,7 +11007,7 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_gaussian"){
+else if(tag0 === "gumbel_onehot"){
 const _errs1145 = errors;
 if(errors === _errs1145){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10932,39 +11032,39 @@ if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/19/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid214 = _errs1148 === errors;
+var valid215 = _errs1148 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.op !== undefined){
 const _errs1150 = errors;
-if("corrupt_gaussian" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/19/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
+if("gumbel_onehot" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/19/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
 return false;
 }
-var valid214 = _errs1150 === errors;
+var valid215 = _errs1150 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.inputs !== undefined){
 let data512 = data.inputs;
 const _errs1151 = errors;
 if(errors === _errs1151){
 if(Array.isArray(data512)){
-var valid215 = true;
-const len64 = data512.length;
-for(let i45=0; i45<len64; i45++){
+var valid216 = true;
+const len65 = data512.length;
+for(let i46=0; i46<len65; i46++){
 const _errs1153 = errors;
-if(typeof data512[i45] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i45,schemaPath:"#/oneOf/19/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data512[i46] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i46,schemaPath:"#/oneOf/19/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid215 = _errs1153 === errors;
-if(!valid215){
+var valid216 = _errs1153 === errors;
+if(!valid216){
 break;
 }
 }
@@ -10974,12 +11074,12 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/19
 return false;
 }
 }
-var valid214 = _errs1151 === errors;
+var valid215 = _errs1151 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.attrs !== undefined){
 let data514 = data.attrs;
 const _errs1155 = errors;
@@ -10987,89 +11087,106 @@ const _errs1156 = errors;
 if(errors === _errs1156){
 if(data514 && typeof data514 == "object" && !Array.isArray(data514)){
 let missing55;
-if((data514.std === undefined) && (missing55 = "std")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
+if(((data514.temperature === undefined) && (missing55 = "temperature")) || ((data514.hard === undefined) && (missing55 = "hard"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
 return false;
 }
 else {
 const _errs1158 = errors;
 for(const key75 in data514){
-if(!(key75 === "std")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties"}];
+if(!((key75 === "temperature") || (key75 === "hard"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1158 === errors){
-if(data514.std !== undefined){
-let data515 = data514.std;
+if(data514.temperature !== undefined){
+let data515 = data514.temperature;
 const _errs1159 = errors;
 if(errors === _errs1159){
 if((typeof data515 == "number") && (isFinite(data515))){
-if(data515 < 0 || isNaN(data515)){
-validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data515 <= 0 || isNaN(data515)){
+validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-}
-}
-}
+var valid218 = _errs1159 === errors;
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
+var valid218 = true;
 }
-}
-var valid214 = _errs1155 === errors;
-}
-else {
-var valid214 = true;
-}
-if(valid214){
-if(data.shape !== undefined){
-let data516 = data.shape;
+if(valid218){
+if(data514.hard !== undefined){
 const _errs1161 = errors;
-const _errs1162 = errors;
-if(errors === _errs1162){
-if(Array.isArray(data516)){
-if(data516.length < 1){
+if(typeof data514.hard !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid218 = _errs1161 === errors;
+}
+else {
+var valid218 = true;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid215 = _errs1155 === errors;
+}
+else {
+var valid215 = true;
+}
+if(valid215){
+if(data.shape !== undefined){
+let data517 = data.shape;
+const _errs1163 = errors;
+const _errs1164 = errors;
+if(errors === _errs1164){
+if(Array.isArray(data517)){
+if(data517.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len65 = data516.length;
-var valid219 = len65 <= 1;
-if(!valid219){
-for(let i46=1; i46<len65; i46++){
-let data517 = data516[i46];
-const _errs1164 = errors;
-if((!(((typeof data517 == "number") && (!(data517 % 1) && !isNaN(data517))) && (isFinite(data517)))) && (data517 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i46,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len66 = data517.length;
+var valid220 = len66 <= 1;
+if(!valid220){
+for(let i47=1; i47<len66; i47++){
+let data518 = data517[i47];
+const _errs1166 = errors;
+if((!(((typeof data518 == "number") && (!(data518 % 1) && !isNaN(data518))) && (isFinite(data518)))) && (data518 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i47,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1164){
-if((typeof data517 == "number") && (isFinite(data517))){
-if(data517 < 1 || isNaN(data517)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i46,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1166){
+if((typeof data518 == "number") && (isFinite(data518))){
+if(data518 < 1 || isNaN(data518)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i47,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid219 = _errs1164 === errors;
-if(!valid219){
+var valid220 = _errs1166 === errors;
+if(!valid220){
 break;
 }
 }
 }
-if(valid219){
-const len66 = data516.length;
-if(len66 > 0){
-if(data516[0] !== null){
+if(valid220){
+const len67 = data517.length;
+if(len67 > 0){
+if(data517[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -11082,121 +11199,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid214 = _errs1161 === errors;
+var valid215 = _errs1163 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.stage !== undefined){
-let data519 = data.stage;
-const _errs1168 = errors;
-if(!((((((data519 === "corrupt") || (data519 === "encoder")) || (data519 === "latent")) || (data519 === "decoder")) || (data519 === "output")) || (data519 === "head"))){
+let data520 = data.stage;
+const _errs1170 = errors;
+if(!((((((data520 === "corrupt") || (data520 === "encoder")) || (data520 === "latent")) || (data520 === "decoder")) || (data520 === "output")) || (data520 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/19/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[19].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid214 = _errs1168 === errors;
+var valid215 = _errs1170 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.params !== undefined){
-let data520 = data.params;
-const _errs1169 = errors;
-if(errors === _errs1169){
-if(data520 && typeof data520 == "object" && !Array.isArray(data520)){
+let data521 = data.params;
 const _errs1171 = errors;
-for(const key76 in data520){
+if(errors === _errs1171){
+if(data521 && typeof data521 == "object" && !Array.isArray(data521)){
+const _errs1173 = errors;
+for(const key76 in data521){
 if(!(((((((key76 === "kernel") || (key76 === "bias")) || (key76 === "gamma")) || (key76 === "beta")) || (key76 === "moving_mean")) || (key76 === "moving_variance")) || (key76 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/19/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1171 === errors){
-if(data520.kernel !== undefined){
-const _errs1172 = errors;
-if(typeof data520.kernel !== "string"){
+if(_errs1173 === errors){
+if(data521.kernel !== undefined){
+const _errs1174 = errors;
+if(typeof data521.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/19/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1172 === errors;
+var valid222 = _errs1174 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
-if(valid221){
-if(data520.bias !== undefined){
-const _errs1174 = errors;
-if(typeof data520.bias !== "string"){
+if(valid222){
+if(data521.bias !== undefined){
+const _errs1176 = errors;
+if(typeof data521.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/19/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1174 === errors;
+var valid222 = _errs1176 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
-if(valid221){
-if(data520.gamma !== undefined){
-const _errs1176 = errors;
-if(typeof data520.gamma !== "string"){
+if(valid222){
+if(data521.gamma !== undefined){
+const _errs1178 = errors;
+if(typeof data521.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/19/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1176 === errors;
+var valid222 = _errs1178 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
-if(valid221){
-if(data520.beta !== undefined){
-const _errs1178 = errors;
-if(typeof data520.beta !== "string"){
+if(valid222){
+if(data521.beta !== undefined){
+const _errs1180 = errors;
+if(typeof data521.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/19/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1178 === errors;
+var valid222 = _errs1180 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
-if(valid221){
-if(data520.moving_mean !== undefined){
-const _errs1180 = errors;
-if(typeof data520.moving_mean !== "string"){
+if(valid222){
+if(data521.moving_mean !== undefined){
+const _errs1182 = errors;
+if(typeof data521.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/19/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1180 === errors;
+var valid222 = _errs1182 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
-if(valid221){
-if(data520.moving_variance !== undefined){
-const _errs1182 = errors;
-if(typeof data520.moving_variance !== "string"){
+if(valid222){
+if(data521.moving_variance !== undefined){
+const _errs1184 = errors;
+if(typeof data521.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/19/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1182 === errors;
+var valid222 = _errs1184 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
-if(valid221){
-if(data520.codebook !== undefined){
-const _errs1184 = errors;
-if(typeof data520.codebook !== "string"){
+if(valid222){
+if(data521.codebook !== undefined){
+const _errs1186 = errors;
+if(typeof data521.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/19/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid221 = _errs1184 === errors;
+var valid222 = _errs1186 === errors;
 }
 else {
-var valid221 = true;
+var valid222 = true;
 }
 }
 }
@@ -11211,160 +11328,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/19
 return false;
 }
 }
-var valid214 = _errs1169 === errors;
+var valid215 = _errs1171 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.name !== undefined){
-const _errs1186 = errors;
+const _errs1188 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/19/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid214 = _errs1186 === errors;
+var valid215 = _errs1188 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.layer !== undefined){
-let data529 = data.layer;
-const _errs1188 = errors;
-if(!(((typeof data529 == "number") && (!(data529 % 1) && !isNaN(data529))) && (isFinite(data529)))){
+let data530 = data.layer;
+const _errs1190 = errors;
+if(!(((typeof data530 == "number") && (!(data530 % 1) && !isNaN(data530))) && (isFinite(data530)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/19/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1188){
-if((typeof data529 == "number") && (isFinite(data529))){
-if(data529 < 0 || isNaN(data529)){
+if(errors === _errs1190){
+if((typeof data530 == "number") && (isFinite(data530))){
+if(data530 < 0 || isNaN(data530)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/19/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid214 = _errs1188 === errors;
+var valid215 = _errs1190 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
-if(valid214){
+if(valid215){
 if(data.source !== undefined){
-let data530 = data.source;
-const _errs1190 = errors;
-const _errs1191 = errors;
-if(errors === _errs1191){
-if(data530 && typeof data530 == "object" && !Array.isArray(data530)){
+let data531 = data.source;
+const _errs1192 = errors;
+const _errs1193 = errors;
+if(errors === _errs1193){
+if(data531 && typeof data531 == "object" && !Array.isArray(data531)){
 let missing56;
-if(((((data530.line === undefined) && (missing56 = "line")) || ((data530.column === undefined) && (missing56 = "column"))) || ((data530.endLine === undefined) && (missing56 = "endLine"))) || ((data530.endColumn === undefined) && (missing56 = "endColumn"))){
+if(((((data531.line === undefined) && (missing56 = "line")) || ((data531.column === undefined) && (missing56 = "column"))) || ((data531.endLine === undefined) && (missing56 = "endLine"))) || ((data531.endColumn === undefined) && (missing56 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing56},message:"must have required property '"+missing56+"'"}];
 return false;
 }
 else {
-const _errs1193 = errors;
-for(const key77 in data530){
+const _errs1195 = errors;
+for(const key77 in data531){
 if(!(((((key77 === "file") || (key77 === "line")) || (key77 === "column")) || (key77 === "endLine")) || (key77 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key77},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1193 === errors){
-if(data530.file !== undefined){
-const _errs1194 = errors;
-if(typeof data530.file !== "string"){
+if(_errs1195 === errors){
+if(data531.file !== undefined){
+const _errs1196 = errors;
+if(typeof data531.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid223 = _errs1194 === errors;
+var valid224 = _errs1196 === errors;
 }
 else {
-var valid223 = true;
+var valid224 = true;
 }
-if(valid223){
-if(data530.line !== undefined){
-let data532 = data530.line;
-const _errs1196 = errors;
-if(!(((typeof data532 == "number") && (!(data532 % 1) && !isNaN(data532))) && (isFinite(data532)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1196){
-if((typeof data532 == "number") && (isFinite(data532))){
-if(data532 < 1 || isNaN(data532)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid223 = _errs1196 === errors;
-}
-else {
-var valid223 = true;
-}
-if(valid223){
-if(data530.column !== undefined){
-let data533 = data530.column;
+if(valid224){
+if(data531.line !== undefined){
+let data533 = data531.line;
 const _errs1198 = errors;
 if(!(((typeof data533 == "number") && (!(data533 % 1) && !isNaN(data533))) && (isFinite(data533)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1198){
 if((typeof data533 == "number") && (isFinite(data533))){
 if(data533 < 1 || isNaN(data533)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid223 = _errs1198 === errors;
+var valid224 = _errs1198 === errors;
 }
 else {
-var valid223 = true;
+var valid224 = true;
 }
-if(valid223){
-if(data530.endLine !== undefined){
-let data534 = data530.endLine;
+if(valid224){
+if(data531.column !== undefined){
+let data534 = data531.column;
 const _errs1200 = errors;
 if(!(((typeof data534 == "number") && (!(data534 % 1) && !isNaN(data534))) && (isFinite(data534)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1200){
 if((typeof data534 == "number") && (isFinite(data534))){
 if(data534 < 1 || isNaN(data534)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid223 = _errs1200 === errors;
+var valid224 = _errs1200 === errors;
 }
 else {
-var valid223 = true;
+var valid224 = true;
 }
-if(valid223){
-if(data530.endColumn !== undefined){
-let data535 = data530.endColumn;
+if(valid224){
+if(data531.endLine !== undefined){
+let data535 = data531.endLine;
 const _errs1202 = errors;
 if(!(((typeof data535 == "number") && (!(data535 % 1) && !isNaN(data535))) && (isFinite(data535)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1202){
 if((typeof data535 == "number") && (isFinite(data535))){
 if(data535 < 1 || isNaN(data535)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid224 = _errs1202 === errors;
+}
+else {
+var valid224 = true;
+}
+if(valid224){
+if(data531.endColumn !== undefined){
+let data536 = data531.endColumn;
+const _errs1204 = errors;
+if(!(((typeof data536 == "number") && (!(data536 % 1) && !isNaN(data536))) && (isFinite(data536)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1204){
+if((typeof data536 == "number") && (isFinite(data536))){
+if(data536 < 1 || isNaN(data536)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid223 = _errs1202 === errors;
+var valid224 = _errs1204 === errors;
 }
 else {
-var valid223 = true;
+var valid224 = true;
 }
 }
 }
@@ -11378,10 +11495,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid214 = _errs1190 === errors;
+var valid215 = _errs1192 === errors;
 }
 else {
-var valid214 = true;
+var valid215 = true;
 }
 }
 }
@@ -11401,9 +11518,9 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_mask"){
-const _errs1204 = errors;
-if(errors === _errs1204){
+else if(tag0 === "corrupt_gaussian"){
+const _errs1206 = errors;
+if(errors === _errs1206){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing57;
 if(((((((data.id === undefined) && (missing57 = "id")) || ((data.op === undefined) && (missing57 = "op"))) || ((data.inputs === undefined) && (missing57 = "inputs"))) || ((data.attrs === undefined) && (missing57 = "attrs"))) || ((data.shape === undefined) && (missing57 = "shape"))) || ((data.stage === undefined) && (missing57 = "stage"))){
@@ -11411,7 +11528,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"req
 return false;
 }
 else {
-const _errs1206 = errors;
+const _errs1208 = errors;
 for(const key78 in data){
 if(!(func2.call(schema15.oneOf[20].properties, key78))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key78},message:"must NOT have additional properties"}];
@@ -11419,46 +11536,46 @@ return false;
 break;
 }
 }
-if(_errs1206 === errors){
+if(_errs1208 === errors){
 if(data.id !== undefined){
-const _errs1207 = errors;
+const _errs1209 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/20/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid225 = _errs1207 === errors;
+var valid226 = _errs1209 === errors;
 }
 else {
-var valid225 = true;
-}
-if(valid225){
-if(data.op !== undefined){
-const _errs1209 = errors;
-if("corrupt_mask" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/20/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
-return false;
-}
-var valid225 = _errs1209 === errors;
-}
-else {
-var valid225 = true;
-}
-if(valid225){
-if(data.inputs !== undefined){
-let data538 = data.inputs;
-const _errs1210 = errors;
-if(errors === _errs1210){
-if(Array.isArray(data538)){
 var valid226 = true;
-const len67 = data538.length;
-for(let i47=0; i47<len67; i47++){
-const _errs1212 = errors;
-if(typeof data538[i47] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i47,schemaPath:"#/oneOf/20/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid226){
+if(data.op !== undefined){
+const _errs1211 = errors;
+if("corrupt_gaussian" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/20/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
 return false;
 }
-var valid226 = _errs1212 === errors;
-if(!valid226){
+var valid226 = _errs1211 === errors;
+}
+else {
+var valid226 = true;
+}
+if(valid226){
+if(data.inputs !== undefined){
+let data539 = data.inputs;
+const _errs1212 = errors;
+if(errors === _errs1212){
+if(Array.isArray(data539)){
+var valid227 = true;
+const len68 = data539.length;
+for(let i48=0; i48<len68; i48++){
+const _errs1214 = errors;
+if(typeof data539[i48] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i48,schemaPath:"#/oneOf/20/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid227 = _errs1214 === errors;
+if(!valid227){
 break;
 }
 }
@@ -11468,108 +11585,102 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/20
 return false;
 }
 }
-var valid225 = _errs1210 === errors;
+var valid226 = _errs1212 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
-if(valid225){
+if(valid226){
 if(data.attrs !== undefined){
-let data540 = data.attrs;
-const _errs1214 = errors;
-const _errs1215 = errors;
-if(errors === _errs1215){
-if(data540 && typeof data540 == "object" && !Array.isArray(data540)){
+let data541 = data.attrs;
+const _errs1216 = errors;
+const _errs1217 = errors;
+if(errors === _errs1217){
+if(data541 && typeof data541 == "object" && !Array.isArray(data541)){
 let missing58;
-if((data540.rate === undefined) && (missing58 = "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing58},message:"must have required property '"+missing58+"'"}];
+if((data541.std === undefined) && (missing58 = "std")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing58},message:"must have required property '"+missing58+"'"}];
 return false;
 }
 else {
-const _errs1217 = errors;
-for(const key79 in data540){
-if(!(key79 === "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties"}];
+const _errs1219 = errors;
+for(const key79 in data541){
+if(!(key79 === "std")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1217 === errors){
-if(data540.rate !== undefined){
-let data541 = data540.rate;
-const _errs1218 = errors;
-if(errors === _errs1218){
-if((typeof data541 == "number") && (isFinite(data541))){
-if(data541 < 0 || isNaN(data541)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-else {
-if(data541 >= 1 || isNaN(data541)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
-return false;
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid225 = _errs1214 === errors;
-}
-else {
-var valid225 = true;
-}
-if(valid225){
-if(data.shape !== undefined){
-let data542 = data.shape;
+if(_errs1219 === errors){
+if(data541.std !== undefined){
+let data542 = data541.std;
 const _errs1220 = errors;
-const _errs1221 = errors;
-if(errors === _errs1221){
-if(Array.isArray(data542)){
-if(data542.length < 1){
+if(errors === _errs1220){
+if((typeof data542 == "number") && (isFinite(data542))){
+if(data542 < 0 || isNaN(data542)){
+validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid226 = _errs1216 === errors;
+}
+else {
+var valid226 = true;
+}
+if(valid226){
+if(data.shape !== undefined){
+let data543 = data.shape;
+const _errs1222 = errors;
+const _errs1223 = errors;
+if(errors === _errs1223){
+if(Array.isArray(data543)){
+if(data543.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len68 = data542.length;
-var valid230 = len68 <= 1;
-if(!valid230){
-for(let i48=1; i48<len68; i48++){
-let data543 = data542[i48];
-const _errs1223 = errors;
-if((!(((typeof data543 == "number") && (!(data543 % 1) && !isNaN(data543))) && (isFinite(data543)))) && (data543 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i48,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len69 = data543.length;
+var valid231 = len69 <= 1;
+if(!valid231){
+for(let i49=1; i49<len69; i49++){
+let data544 = data543[i49];
+const _errs1225 = errors;
+if((!(((typeof data544 == "number") && (!(data544 % 1) && !isNaN(data544))) && (isFinite(data544)))) && (data544 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i49,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1223){
-if((typeof data543 == "number") && (isFinite(data543))){
-if(data543 < 1 || isNaN(data543)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i48,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1225){
+if((typeof data544 == "number") && (isFinite(data544))){
+if(data544 < 1 || isNaN(data544)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i49,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid230 = _errs1223 === errors;
-if(!valid230){
+var valid231 = _errs1225 === errors;
+if(!valid231){
 break;
 }
 }
 }
-if(valid230){
-const len69 = data542.length;
-if(len69 > 0){
-if(data542[0] !== null){
+if(valid231){
+const len70 = data543.length;
+if(len70 > 0){
+if(data543[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -11582,121 +11693,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid225 = _errs1220 === errors;
+var valid226 = _errs1222 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
-if(valid225){
+if(valid226){
 if(data.stage !== undefined){
-let data545 = data.stage;
-const _errs1227 = errors;
-if(!((((((data545 === "corrupt") || (data545 === "encoder")) || (data545 === "latent")) || (data545 === "decoder")) || (data545 === "output")) || (data545 === "head"))){
+let data546 = data.stage;
+const _errs1229 = errors;
+if(!((((((data546 === "corrupt") || (data546 === "encoder")) || (data546 === "latent")) || (data546 === "decoder")) || (data546 === "output")) || (data546 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/20/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[20].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid225 = _errs1227 === errors;
+var valid226 = _errs1229 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
-if(valid225){
+if(valid226){
 if(data.params !== undefined){
-let data546 = data.params;
-const _errs1228 = errors;
-if(errors === _errs1228){
-if(data546 && typeof data546 == "object" && !Array.isArray(data546)){
+let data547 = data.params;
 const _errs1230 = errors;
-for(const key80 in data546){
+if(errors === _errs1230){
+if(data547 && typeof data547 == "object" && !Array.isArray(data547)){
+const _errs1232 = errors;
+for(const key80 in data547){
 if(!(((((((key80 === "kernel") || (key80 === "bias")) || (key80 === "gamma")) || (key80 === "beta")) || (key80 === "moving_mean")) || (key80 === "moving_variance")) || (key80 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/20/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key80},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1230 === errors){
-if(data546.kernel !== undefined){
-const _errs1231 = errors;
-if(typeof data546.kernel !== "string"){
+if(_errs1232 === errors){
+if(data547.kernel !== undefined){
+const _errs1233 = errors;
+if(typeof data547.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/20/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1231 === errors;
+var valid233 = _errs1233 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
-if(valid232){
-if(data546.bias !== undefined){
-const _errs1233 = errors;
-if(typeof data546.bias !== "string"){
+if(valid233){
+if(data547.bias !== undefined){
+const _errs1235 = errors;
+if(typeof data547.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/20/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1233 === errors;
+var valid233 = _errs1235 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
-if(valid232){
-if(data546.gamma !== undefined){
-const _errs1235 = errors;
-if(typeof data546.gamma !== "string"){
+if(valid233){
+if(data547.gamma !== undefined){
+const _errs1237 = errors;
+if(typeof data547.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/20/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1235 === errors;
+var valid233 = _errs1237 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
-if(valid232){
-if(data546.beta !== undefined){
-const _errs1237 = errors;
-if(typeof data546.beta !== "string"){
+if(valid233){
+if(data547.beta !== undefined){
+const _errs1239 = errors;
+if(typeof data547.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/20/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1237 === errors;
+var valid233 = _errs1239 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
-if(valid232){
-if(data546.moving_mean !== undefined){
-const _errs1239 = errors;
-if(typeof data546.moving_mean !== "string"){
+if(valid233){
+if(data547.moving_mean !== undefined){
+const _errs1241 = errors;
+if(typeof data547.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/20/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1239 === errors;
+var valid233 = _errs1241 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
-if(valid232){
-if(data546.moving_variance !== undefined){
-const _errs1241 = errors;
-if(typeof data546.moving_variance !== "string"){
+if(valid233){
+if(data547.moving_variance !== undefined){
+const _errs1243 = errors;
+if(typeof data547.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/20/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1241 === errors;
+var valid233 = _errs1243 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
-if(valid232){
-if(data546.codebook !== undefined){
-const _errs1243 = errors;
-if(typeof data546.codebook !== "string"){
+if(valid233){
+if(data547.codebook !== undefined){
+const _errs1245 = errors;
+if(typeof data547.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/20/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid232 = _errs1243 === errors;
+var valid233 = _errs1245 === errors;
 }
 else {
-var valid232 = true;
+var valid233 = true;
 }
 }
 }
@@ -11711,160 +11822,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/20
 return false;
 }
 }
-var valid225 = _errs1228 === errors;
+var valid226 = _errs1230 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
-if(valid225){
+if(valid226){
 if(data.name !== undefined){
-const _errs1245 = errors;
+const _errs1247 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/20/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid225 = _errs1245 === errors;
+var valid226 = _errs1247 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
-if(valid225){
+if(valid226){
 if(data.layer !== undefined){
-let data555 = data.layer;
-const _errs1247 = errors;
-if(!(((typeof data555 == "number") && (!(data555 % 1) && !isNaN(data555))) && (isFinite(data555)))){
+let data556 = data.layer;
+const _errs1249 = errors;
+if(!(((typeof data556 == "number") && (!(data556 % 1) && !isNaN(data556))) && (isFinite(data556)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/20/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1247){
-if((typeof data555 == "number") && (isFinite(data555))){
-if(data555 < 0 || isNaN(data555)){
+if(errors === _errs1249){
+if((typeof data556 == "number") && (isFinite(data556))){
+if(data556 < 0 || isNaN(data556)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/20/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid225 = _errs1247 === errors;
+var valid226 = _errs1249 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
-if(valid225){
+if(valid226){
 if(data.source !== undefined){
-let data556 = data.source;
-const _errs1249 = errors;
-const _errs1250 = errors;
-if(errors === _errs1250){
-if(data556 && typeof data556 == "object" && !Array.isArray(data556)){
+let data557 = data.source;
+const _errs1251 = errors;
+const _errs1252 = errors;
+if(errors === _errs1252){
+if(data557 && typeof data557 == "object" && !Array.isArray(data557)){
 let missing59;
-if(((((data556.line === undefined) && (missing59 = "line")) || ((data556.column === undefined) && (missing59 = "column"))) || ((data556.endLine === undefined) && (missing59 = "endLine"))) || ((data556.endColumn === undefined) && (missing59 = "endColumn"))){
+if(((((data557.line === undefined) && (missing59 = "line")) || ((data557.column === undefined) && (missing59 = "column"))) || ((data557.endLine === undefined) && (missing59 = "endLine"))) || ((data557.endColumn === undefined) && (missing59 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing59},message:"must have required property '"+missing59+"'"}];
 return false;
 }
 else {
-const _errs1252 = errors;
-for(const key81 in data556){
+const _errs1254 = errors;
+for(const key81 in data557){
 if(!(((((key81 === "file") || (key81 === "line")) || (key81 === "column")) || (key81 === "endLine")) || (key81 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key81},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1252 === errors){
-if(data556.file !== undefined){
-const _errs1253 = errors;
-if(typeof data556.file !== "string"){
+if(_errs1254 === errors){
+if(data557.file !== undefined){
+const _errs1255 = errors;
+if(typeof data557.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid234 = _errs1253 === errors;
+var valid235 = _errs1255 === errors;
 }
 else {
-var valid234 = true;
+var valid235 = true;
 }
-if(valid234){
-if(data556.line !== undefined){
-let data558 = data556.line;
-const _errs1255 = errors;
-if(!(((typeof data558 == "number") && (!(data558 % 1) && !isNaN(data558))) && (isFinite(data558)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1255){
-if((typeof data558 == "number") && (isFinite(data558))){
-if(data558 < 1 || isNaN(data558)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid234 = _errs1255 === errors;
-}
-else {
-var valid234 = true;
-}
-if(valid234){
-if(data556.column !== undefined){
-let data559 = data556.column;
+if(valid235){
+if(data557.line !== undefined){
+let data559 = data557.line;
 const _errs1257 = errors;
 if(!(((typeof data559 == "number") && (!(data559 % 1) && !isNaN(data559))) && (isFinite(data559)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1257){
 if((typeof data559 == "number") && (isFinite(data559))){
 if(data559 < 1 || isNaN(data559)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid234 = _errs1257 === errors;
+var valid235 = _errs1257 === errors;
 }
 else {
-var valid234 = true;
+var valid235 = true;
 }
-if(valid234){
-if(data556.endLine !== undefined){
-let data560 = data556.endLine;
+if(valid235){
+if(data557.column !== undefined){
+let data560 = data557.column;
 const _errs1259 = errors;
 if(!(((typeof data560 == "number") && (!(data560 % 1) && !isNaN(data560))) && (isFinite(data560)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1259){
 if((typeof data560 == "number") && (isFinite(data560))){
 if(data560 < 1 || isNaN(data560)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid234 = _errs1259 === errors;
+var valid235 = _errs1259 === errors;
 }
 else {
-var valid234 = true;
+var valid235 = true;
 }
-if(valid234){
-if(data556.endColumn !== undefined){
-let data561 = data556.endColumn;
+if(valid235){
+if(data557.endLine !== undefined){
+let data561 = data557.endLine;
 const _errs1261 = errors;
 if(!(((typeof data561 == "number") && (!(data561 % 1) && !isNaN(data561))) && (isFinite(data561)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1261){
 if((typeof data561 == "number") && (isFinite(data561))){
 if(data561 < 1 || isNaN(data561)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid235 = _errs1261 === errors;
+}
+else {
+var valid235 = true;
+}
+if(valid235){
+if(data557.endColumn !== undefined){
+let data562 = data557.endColumn;
+const _errs1263 = errors;
+if(!(((typeof data562 == "number") && (!(data562 % 1) && !isNaN(data562))) && (isFinite(data562)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1263){
+if((typeof data562 == "number") && (isFinite(data562))){
+if(data562 < 1 || isNaN(data562)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid234 = _errs1261 === errors;
+var valid235 = _errs1263 === errors;
 }
 else {
-var valid234 = true;
+var valid235 = true;
 }
 }
 }
@@ -11878,10 +11989,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid225 = _errs1249 === errors;
+var valid226 = _errs1251 === errors;
 }
 else {
-var valid225 = true;
+var valid226 = true;
 }
 }
 }
@@ -11901,9 +12012,9 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_salt_pepper"){
-const _errs1263 = errors;
-if(errors === _errs1263){
+else if(tag0 === "corrupt_mask"){
+const _errs1265 = errors;
+if(errors === _errs1265){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing60;
 if(((((((data.id === undefined) && (missing60 = "id")) || ((data.op === undefined) && (missing60 = "op"))) || ((data.inputs === undefined) && (missing60 = "inputs"))) || ((data.attrs === undefined) && (missing60 = "attrs"))) || ((data.shape === undefined) && (missing60 = "shape"))) || ((data.stage === undefined) && (missing60 = "stage"))){
@@ -11911,7 +12022,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"req
 return false;
 }
 else {
-const _errs1265 = errors;
+const _errs1267 = errors;
 for(const key82 in data){
 if(!(func2.call(schema15.oneOf[21].properties, key82))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key82},message:"must NOT have additional properties"}];
@@ -11919,46 +12030,46 @@ return false;
 break;
 }
 }
-if(_errs1265 === errors){
+if(_errs1267 === errors){
 if(data.id !== undefined){
-const _errs1266 = errors;
+const _errs1268 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/21/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid236 = _errs1266 === errors;
+var valid237 = _errs1268 === errors;
 }
 else {
-var valid236 = true;
-}
-if(valid236){
-if(data.op !== undefined){
-const _errs1268 = errors;
-if("corrupt_salt_pepper" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/21/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
-return false;
-}
-var valid236 = _errs1268 === errors;
-}
-else {
-var valid236 = true;
-}
-if(valid236){
-if(data.inputs !== undefined){
-let data564 = data.inputs;
-const _errs1269 = errors;
-if(errors === _errs1269){
-if(Array.isArray(data564)){
 var valid237 = true;
-const len70 = data564.length;
-for(let i49=0; i49<len70; i49++){
-const _errs1271 = errors;
-if(typeof data564[i49] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i49,schemaPath:"#/oneOf/21/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid237){
+if(data.op !== undefined){
+const _errs1270 = errors;
+if("corrupt_mask" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/21/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
 return false;
 }
-var valid237 = _errs1271 === errors;
-if(!valid237){
+var valid237 = _errs1270 === errors;
+}
+else {
+var valid237 = true;
+}
+if(valid237){
+if(data.inputs !== undefined){
+let data565 = data.inputs;
+const _errs1271 = errors;
+if(errors === _errs1271){
+if(Array.isArray(data565)){
+var valid238 = true;
+const len71 = data565.length;
+for(let i50=0; i50<len71; i50++){
+const _errs1273 = errors;
+if(typeof data565[i50] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i50,schemaPath:"#/oneOf/21/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid238 = _errs1273 === errors;
+if(!valid238){
 break;
 }
 }
@@ -11968,140 +12079,108 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/21
 return false;
 }
 }
-var valid236 = _errs1269 === errors;
+var valid237 = _errs1271 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
-if(valid236){
+if(valid237){
 if(data.attrs !== undefined){
-let data566 = data.attrs;
-const _errs1273 = errors;
-const _errs1274 = errors;
-if(errors === _errs1274){
-if(data566 && typeof data566 == "object" && !Array.isArray(data566)){
+let data567 = data.attrs;
+const _errs1275 = errors;
+const _errs1276 = errors;
+if(errors === _errs1276){
+if(data567 && typeof data567 == "object" && !Array.isArray(data567)){
 let missing61;
-if((((data566.rate === undefined) && (missing61 = "rate")) || ((data566.low === undefined) && (missing61 = "low"))) || ((data566.high === undefined) && (missing61 = "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing61},message:"must have required property '"+missing61+"'"}];
+if((data567.rate === undefined) && (missing61 = "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing61},message:"must have required property '"+missing61+"'"}];
 return false;
 }
 else {
-const _errs1276 = errors;
-for(const key83 in data566){
-if(!(((key83 === "rate") || (key83 === "low")) || (key83 === "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties"}];
+const _errs1278 = errors;
+for(const key83 in data567){
+if(!(key83 === "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1276 === errors){
-if(data566.rate !== undefined){
-let data567 = data566.rate;
-const _errs1277 = errors;
-if(errors === _errs1277){
-if((typeof data567 == "number") && (isFinite(data567))){
-if(data567 < 0 || isNaN(data567)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-else {
-if(data567 >= 1 || isNaN(data567)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
-return false;
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid239 = _errs1277 === errors;
-}
-else {
-var valid239 = true;
-}
-if(valid239){
-if(data566.low !== undefined){
-let data568 = data566.low;
+if(_errs1278 === errors){
+if(data567.rate !== undefined){
+let data568 = data567.rate;
 const _errs1279 = errors;
-if(!((typeof data568 == "number") && (isFinite(data568)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(errors === _errs1279){
+if((typeof data568 == "number") && (isFinite(data568))){
+if(data568 < 0 || isNaN(data568)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
-var valid239 = _errs1279 === errors;
-}
 else {
-var valid239 = true;
-}
-if(valid239){
-if(data566.high !== undefined){
-let data569 = data566.high;
-const _errs1281 = errors;
-if(!((typeof data569 == "number") && (isFinite(data569)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid239 = _errs1281 === errors;
-}
-else {
-var valid239 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(data568 >= 1 || isNaN(data568)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
 }
-var valid236 = _errs1273 === errors;
 }
 else {
-var valid236 = true;
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
-if(valid236){
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid237 = _errs1275 === errors;
+}
+else {
+var valid237 = true;
+}
+if(valid237){
 if(data.shape !== undefined){
-let data570 = data.shape;
-const _errs1283 = errors;
-const _errs1284 = errors;
-if(errors === _errs1284){
-if(Array.isArray(data570)){
-if(data570.length < 1){
+let data569 = data.shape;
+const _errs1281 = errors;
+const _errs1282 = errors;
+if(errors === _errs1282){
+if(Array.isArray(data569)){
+if(data569.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len71 = data570.length;
-var valid241 = len71 <= 1;
-if(!valid241){
-for(let i50=1; i50<len71; i50++){
-let data571 = data570[i50];
-const _errs1286 = errors;
-if((!(((typeof data571 == "number") && (!(data571 % 1) && !isNaN(data571))) && (isFinite(data571)))) && (data571 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i50,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len72 = data569.length;
+var valid242 = len72 <= 1;
+if(!valid242){
+for(let i51=1; i51<len72; i51++){
+let data570 = data569[i51];
+const _errs1284 = errors;
+if((!(((typeof data570 == "number") && (!(data570 % 1) && !isNaN(data570))) && (isFinite(data570)))) && (data570 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i51,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1286){
-if((typeof data571 == "number") && (isFinite(data571))){
-if(data571 < 1 || isNaN(data571)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i50,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1284){
+if((typeof data570 == "number") && (isFinite(data570))){
+if(data570 < 1 || isNaN(data570)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i51,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid241 = _errs1286 === errors;
-if(!valid241){
+var valid242 = _errs1284 === errors;
+if(!valid242){
 break;
 }
 }
 }
-if(valid241){
-const len72 = data570.length;
-if(len72 > 0){
-if(data570[0] !== null){
+if(valid242){
+const len73 = data569.length;
+if(len73 > 0){
+if(data569[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -12114,121 +12193,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid236 = _errs1283 === errors;
+var valid237 = _errs1281 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
-if(valid236){
+if(valid237){
 if(data.stage !== undefined){
-let data573 = data.stage;
-const _errs1290 = errors;
-if(!((((((data573 === "corrupt") || (data573 === "encoder")) || (data573 === "latent")) || (data573 === "decoder")) || (data573 === "output")) || (data573 === "head"))){
+let data572 = data.stage;
+const _errs1288 = errors;
+if(!((((((data572 === "corrupt") || (data572 === "encoder")) || (data572 === "latent")) || (data572 === "decoder")) || (data572 === "output")) || (data572 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/21/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[21].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid236 = _errs1290 === errors;
+var valid237 = _errs1288 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
-if(valid236){
+if(valid237){
 if(data.params !== undefined){
-let data574 = data.params;
+let data573 = data.params;
+const _errs1289 = errors;
+if(errors === _errs1289){
+if(data573 && typeof data573 == "object" && !Array.isArray(data573)){
 const _errs1291 = errors;
-if(errors === _errs1291){
-if(data574 && typeof data574 == "object" && !Array.isArray(data574)){
-const _errs1293 = errors;
-for(const key84 in data574){
+for(const key84 in data573){
 if(!(((((((key84 === "kernel") || (key84 === "bias")) || (key84 === "gamma")) || (key84 === "beta")) || (key84 === "moving_mean")) || (key84 === "moving_variance")) || (key84 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/21/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key84},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1293 === errors){
-if(data574.kernel !== undefined){
-const _errs1294 = errors;
-if(typeof data574.kernel !== "string"){
+if(_errs1291 === errors){
+if(data573.kernel !== undefined){
+const _errs1292 = errors;
+if(typeof data573.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/21/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1294 === errors;
+var valid244 = _errs1292 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
-if(valid243){
-if(data574.bias !== undefined){
-const _errs1296 = errors;
-if(typeof data574.bias !== "string"){
+if(valid244){
+if(data573.bias !== undefined){
+const _errs1294 = errors;
+if(typeof data573.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/21/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1296 === errors;
+var valid244 = _errs1294 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
-if(valid243){
-if(data574.gamma !== undefined){
-const _errs1298 = errors;
-if(typeof data574.gamma !== "string"){
+if(valid244){
+if(data573.gamma !== undefined){
+const _errs1296 = errors;
+if(typeof data573.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/21/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1298 === errors;
+var valid244 = _errs1296 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
-if(valid243){
-if(data574.beta !== undefined){
-const _errs1300 = errors;
-if(typeof data574.beta !== "string"){
+if(valid244){
+if(data573.beta !== undefined){
+const _errs1298 = errors;
+if(typeof data573.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/21/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1300 === errors;
+var valid244 = _errs1298 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
-if(valid243){
-if(data574.moving_mean !== undefined){
-const _errs1302 = errors;
-if(typeof data574.moving_mean !== "string"){
+if(valid244){
+if(data573.moving_mean !== undefined){
+const _errs1300 = errors;
+if(typeof data573.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/21/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1302 === errors;
+var valid244 = _errs1300 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
-if(valid243){
-if(data574.moving_variance !== undefined){
-const _errs1304 = errors;
-if(typeof data574.moving_variance !== "string"){
+if(valid244){
+if(data573.moving_variance !== undefined){
+const _errs1302 = errors;
+if(typeof data573.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/21/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1304 === errors;
+var valid244 = _errs1302 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
-if(valid243){
-if(data574.codebook !== undefined){
-const _errs1306 = errors;
-if(typeof data574.codebook !== "string"){
+if(valid244){
+if(data573.codebook !== undefined){
+const _errs1304 = errors;
+if(typeof data573.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/21/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid243 = _errs1306 === errors;
+var valid244 = _errs1304 === errors;
 }
 else {
-var valid243 = true;
+var valid244 = true;
 }
 }
 }
@@ -12243,160 +12322,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/21
 return false;
 }
 }
-var valid236 = _errs1291 === errors;
+var valid237 = _errs1289 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
-if(valid236){
+if(valid237){
 if(data.name !== undefined){
-const _errs1308 = errors;
+const _errs1306 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/21/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid236 = _errs1308 === errors;
+var valid237 = _errs1306 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
-if(valid236){
+if(valid237){
 if(data.layer !== undefined){
-let data583 = data.layer;
-const _errs1310 = errors;
-if(!(((typeof data583 == "number") && (!(data583 % 1) && !isNaN(data583))) && (isFinite(data583)))){
+let data582 = data.layer;
+const _errs1308 = errors;
+if(!(((typeof data582 == "number") && (!(data582 % 1) && !isNaN(data582))) && (isFinite(data582)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/21/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1310){
-if((typeof data583 == "number") && (isFinite(data583))){
-if(data583 < 0 || isNaN(data583)){
+if(errors === _errs1308){
+if((typeof data582 == "number") && (isFinite(data582))){
+if(data582 < 0 || isNaN(data582)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/21/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid236 = _errs1310 === errors;
+var valid237 = _errs1308 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
-if(valid236){
+if(valid237){
 if(data.source !== undefined){
-let data584 = data.source;
-const _errs1312 = errors;
-const _errs1313 = errors;
-if(errors === _errs1313){
-if(data584 && typeof data584 == "object" && !Array.isArray(data584)){
+let data583 = data.source;
+const _errs1310 = errors;
+const _errs1311 = errors;
+if(errors === _errs1311){
+if(data583 && typeof data583 == "object" && !Array.isArray(data583)){
 let missing62;
-if(((((data584.line === undefined) && (missing62 = "line")) || ((data584.column === undefined) && (missing62 = "column"))) || ((data584.endLine === undefined) && (missing62 = "endLine"))) || ((data584.endColumn === undefined) && (missing62 = "endColumn"))){
+if(((((data583.line === undefined) && (missing62 = "line")) || ((data583.column === undefined) && (missing62 = "column"))) || ((data583.endLine === undefined) && (missing62 = "endLine"))) || ((data583.endColumn === undefined) && (missing62 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing62},message:"must have required property '"+missing62+"'"}];
 return false;
 }
 else {
-const _errs1315 = errors;
-for(const key85 in data584){
+const _errs1313 = errors;
+for(const key85 in data583){
 if(!(((((key85 === "file") || (key85 === "line")) || (key85 === "column")) || (key85 === "endLine")) || (key85 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key85},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1315 === errors){
-if(data584.file !== undefined){
-const _errs1316 = errors;
-if(typeof data584.file !== "string"){
+if(_errs1313 === errors){
+if(data583.file !== undefined){
+const _errs1314 = errors;
+if(typeof data583.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid245 = _errs1316 === errors;
+var valid246 = _errs1314 === errors;
 }
 else {
-var valid245 = true;
+var valid246 = true;
 }
-if(valid245){
-if(data584.line !== undefined){
-let data586 = data584.line;
-const _errs1318 = errors;
-if(!(((typeof data586 == "number") && (!(data586 % 1) && !isNaN(data586))) && (isFinite(data586)))){
+if(valid246){
+if(data583.line !== undefined){
+let data585 = data583.line;
+const _errs1316 = errors;
+if(!(((typeof data585 == "number") && (!(data585 % 1) && !isNaN(data585))) && (isFinite(data585)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1318){
-if((typeof data586 == "number") && (isFinite(data586))){
-if(data586 < 1 || isNaN(data586)){
+if(errors === _errs1316){
+if((typeof data585 == "number") && (isFinite(data585))){
+if(data585 < 1 || isNaN(data585)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid245 = _errs1318 === errors;
+var valid246 = _errs1316 === errors;
 }
 else {
-var valid245 = true;
+var valid246 = true;
 }
-if(valid245){
-if(data584.column !== undefined){
-let data587 = data584.column;
-const _errs1320 = errors;
-if(!(((typeof data587 == "number") && (!(data587 % 1) && !isNaN(data587))) && (isFinite(data587)))){
+if(valid246){
+if(data583.column !== undefined){
+let data586 = data583.column;
+const _errs1318 = errors;
+if(!(((typeof data586 == "number") && (!(data586 % 1) && !isNaN(data586))) && (isFinite(data586)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1320){
-if((typeof data587 == "number") && (isFinite(data587))){
-if(data587 < 1 || isNaN(data587)){
+if(errors === _errs1318){
+if((typeof data586 == "number") && (isFinite(data586))){
+if(data586 < 1 || isNaN(data586)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid245 = _errs1320 === errors;
+var valid246 = _errs1318 === errors;
 }
 else {
-var valid245 = true;
+var valid246 = true;
 }
-if(valid245){
-if(data584.endLine !== undefined){
-let data588 = data584.endLine;
-const _errs1322 = errors;
-if(!(((typeof data588 == "number") && (!(data588 % 1) && !isNaN(data588))) && (isFinite(data588)))){
+if(valid246){
+if(data583.endLine !== undefined){
+let data587 = data583.endLine;
+const _errs1320 = errors;
+if(!(((typeof data587 == "number") && (!(data587 % 1) && !isNaN(data587))) && (isFinite(data587)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1322){
-if((typeof data588 == "number") && (isFinite(data588))){
-if(data588 < 1 || isNaN(data588)){
+if(errors === _errs1320){
+if((typeof data587 == "number") && (isFinite(data587))){
+if(data587 < 1 || isNaN(data587)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid245 = _errs1322 === errors;
+var valid246 = _errs1320 === errors;
 }
 else {
-var valid245 = true;
+var valid246 = true;
 }
-if(valid245){
-if(data584.endColumn !== undefined){
-let data589 = data584.endColumn;
-const _errs1324 = errors;
-if(!(((typeof data589 == "number") && (!(data589 % 1) && !isNaN(data589))) && (isFinite(data589)))){
+if(valid246){
+if(data583.endColumn !== undefined){
+let data588 = data583.endColumn;
+const _errs1322 = errors;
+if(!(((typeof data588 == "number") && (!(data588 % 1) && !isNaN(data588))) && (isFinite(data588)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1324){
-if((typeof data589 == "number") && (isFinite(data589))){
-if(data589 < 1 || isNaN(data589)){
+if(errors === _errs1322){
+if((typeof data588 == "number") && (isFinite(data588))){
+if(data588 < 1 || isNaN(data588)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid245 = _errs1324 === errors;
+var valid246 = _errs1322 === errors;
 }
 else {
-var valid245 = true;
+var valid246 = true;
 }
 }
 }
@@ -12410,10 +12489,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid236 = _errs1312 === errors;
+var valid237 = _errs1310 === errors;
 }
 else {
-var valid236 = true;
+var valid237 = true;
 }
 }
 }
@@ -12433,9 +12512,9 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_dropout"){
-const _errs1326 = errors;
-if(errors === _errs1326){
+else if(tag0 === "corrupt_salt_pepper"){
+const _errs1324 = errors;
+if(errors === _errs1324){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing63;
 if(((((((data.id === undefined) && (missing63 = "id")) || ((data.op === undefined) && (missing63 = "op"))) || ((data.inputs === undefined) && (missing63 = "inputs"))) || ((data.attrs === undefined) && (missing63 = "attrs"))) || ((data.shape === undefined) && (missing63 = "shape"))) || ((data.stage === undefined) && (missing63 = "stage"))){
@@ -12443,7 +12522,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/required",keyword:"req
 return false;
 }
 else {
-const _errs1328 = errors;
+const _errs1326 = errors;
 for(const key86 in data){
 if(!(func2.call(schema15.oneOf[22].properties, key86))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key86},message:"must NOT have additional properties"}];
@@ -12451,46 +12530,46 @@ return false;
 break;
 }
 }
-if(_errs1328 === errors){
+if(_errs1326 === errors){
 if(data.id !== undefined){
-const _errs1329 = errors;
+const _errs1327 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/22/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid247 = _errs1329 === errors;
+var valid248 = _errs1327 === errors;
 }
 else {
-var valid247 = true;
-}
-if(valid247){
-if(data.op !== undefined){
-const _errs1331 = errors;
-if("corrupt_dropout" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/22/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
-return false;
-}
-var valid247 = _errs1331 === errors;
-}
-else {
-var valid247 = true;
-}
-if(valid247){
-if(data.inputs !== undefined){
-let data592 = data.inputs;
-const _errs1332 = errors;
-if(errors === _errs1332){
-if(Array.isArray(data592)){
 var valid248 = true;
-const len73 = data592.length;
-for(let i51=0; i51<len73; i51++){
-const _errs1334 = errors;
-if(typeof data592[i51] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i51,schemaPath:"#/oneOf/22/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid248){
+if(data.op !== undefined){
+const _errs1329 = errors;
+if("corrupt_salt_pepper" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/22/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
 return false;
 }
-var valid248 = _errs1334 === errors;
-if(!valid248){
+var valid248 = _errs1329 === errors;
+}
+else {
+var valid248 = true;
+}
+if(valid248){
+if(data.inputs !== undefined){
+let data591 = data.inputs;
+const _errs1330 = errors;
+if(errors === _errs1330){
+if(Array.isArray(data591)){
+var valid249 = true;
+const len74 = data591.length;
+for(let i52=0; i52<len74; i52++){
+const _errs1332 = errors;
+if(typeof data591[i52] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i52,schemaPath:"#/oneOf/22/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid249 = _errs1332 === errors;
+if(!valid249){
 break;
 }
 }
@@ -12500,108 +12579,140 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/22
 return false;
 }
 }
-var valid247 = _errs1332 === errors;
+var valid248 = _errs1330 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
-if(valid247){
+if(valid248){
 if(data.attrs !== undefined){
-let data594 = data.attrs;
-const _errs1336 = errors;
-const _errs1337 = errors;
-if(errors === _errs1337){
-if(data594 && typeof data594 == "object" && !Array.isArray(data594)){
+let data593 = data.attrs;
+const _errs1334 = errors;
+const _errs1335 = errors;
+if(errors === _errs1335){
+if(data593 && typeof data593 == "object" && !Array.isArray(data593)){
 let missing64;
-if((data594.rate === undefined) && (missing64 = "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing64},message:"must have required property '"+missing64+"'"}];
+if((((data593.rate === undefined) && (missing64 = "rate")) || ((data593.low === undefined) && (missing64 = "low"))) || ((data593.high === undefined) && (missing64 = "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing64},message:"must have required property '"+missing64+"'"}];
 return false;
 }
 else {
-const _errs1339 = errors;
-for(const key87 in data594){
-if(!(key87 === "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key87},message:"must NOT have additional properties"}];
+const _errs1337 = errors;
+for(const key87 in data593){
+if(!(((key87 === "rate") || (key87 === "low")) || (key87 === "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key87},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1339 === errors){
-if(data594.rate !== undefined){
-let data595 = data594.rate;
+if(_errs1337 === errors){
+if(data593.rate !== undefined){
+let data594 = data593.rate;
+const _errs1338 = errors;
+if(errors === _errs1338){
+if((typeof data594 == "number") && (isFinite(data594))){
+if(data594 < 0 || isNaN(data594)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+else {
+if(data594 >= 1 || isNaN(data594)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+return false;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid251 = _errs1338 === errors;
+}
+else {
+var valid251 = true;
+}
+if(valid251){
+if(data593.low !== undefined){
+let data595 = data593.low;
 const _errs1340 = errors;
-if(errors === _errs1340){
-if((typeof data595 == "number") && (isFinite(data595))){
-if(data595 < 0 || isNaN(data595)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(!((typeof data595 == "number") && (isFinite(data595)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-else {
-if(data595 >= 1 || isNaN(data595)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
-return false;
-}
-}
+var valid251 = _errs1340 === errors;
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
+var valid251 = true;
 }
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid247 = _errs1336 === errors;
-}
-else {
-var valid247 = true;
-}
-if(valid247){
-if(data.shape !== undefined){
-let data596 = data.shape;
+if(valid251){
+if(data593.high !== undefined){
+let data596 = data593.high;
 const _errs1342 = errors;
-const _errs1343 = errors;
-if(errors === _errs1343){
-if(Array.isArray(data596)){
-if(data596.length < 1){
+if(!((typeof data596 == "number") && (isFinite(data596)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid251 = _errs1342 === errors;
+}
+else {
+var valid251 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid248 = _errs1334 === errors;
+}
+else {
+var valid248 = true;
+}
+if(valid248){
+if(data.shape !== undefined){
+let data597 = data.shape;
+const _errs1344 = errors;
+const _errs1345 = errors;
+if(errors === _errs1345){
+if(Array.isArray(data597)){
+if(data597.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len74 = data596.length;
-var valid252 = len74 <= 1;
-if(!valid252){
-for(let i52=1; i52<len74; i52++){
-let data597 = data596[i52];
-const _errs1345 = errors;
-if((!(((typeof data597 == "number") && (!(data597 % 1) && !isNaN(data597))) && (isFinite(data597)))) && (data597 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i52,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len75 = data597.length;
+var valid253 = len75 <= 1;
+if(!valid253){
+for(let i53=1; i53<len75; i53++){
+let data598 = data597[i53];
+const _errs1347 = errors;
+if((!(((typeof data598 == "number") && (!(data598 % 1) && !isNaN(data598))) && (isFinite(data598)))) && (data598 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i53,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1345){
-if((typeof data597 == "number") && (isFinite(data597))){
-if(data597 < 1 || isNaN(data597)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i52,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1347){
+if((typeof data598 == "number") && (isFinite(data598))){
+if(data598 < 1 || isNaN(data598)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i53,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid252 = _errs1345 === errors;
-if(!valid252){
+var valid253 = _errs1347 === errors;
+if(!valid253){
 break;
 }
 }
 }
-if(valid252){
-const len75 = data596.length;
-if(len75 > 0){
-if(data596[0] !== null){
+if(valid253){
+const len76 = data597.length;
+if(len76 > 0){
+if(data597[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -12614,121 +12725,121 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid247 = _errs1342 === errors;
+var valid248 = _errs1344 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
-if(valid247){
+if(valid248){
 if(data.stage !== undefined){
-let data599 = data.stage;
-const _errs1349 = errors;
-if(!((((((data599 === "corrupt") || (data599 === "encoder")) || (data599 === "latent")) || (data599 === "decoder")) || (data599 === "output")) || (data599 === "head"))){
+let data600 = data.stage;
+const _errs1351 = errors;
+if(!((((((data600 === "corrupt") || (data600 === "encoder")) || (data600 === "latent")) || (data600 === "decoder")) || (data600 === "output")) || (data600 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/22/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[22].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid247 = _errs1349 === errors;
+var valid248 = _errs1351 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
-if(valid247){
+if(valid248){
 if(data.params !== undefined){
-let data600 = data.params;
-const _errs1350 = errors;
-if(errors === _errs1350){
-if(data600 && typeof data600 == "object" && !Array.isArray(data600)){
+let data601 = data.params;
 const _errs1352 = errors;
-for(const key88 in data600){
+if(errors === _errs1352){
+if(data601 && typeof data601 == "object" && !Array.isArray(data601)){
+const _errs1354 = errors;
+for(const key88 in data601){
 if(!(((((((key88 === "kernel") || (key88 === "bias")) || (key88 === "gamma")) || (key88 === "beta")) || (key88 === "moving_mean")) || (key88 === "moving_variance")) || (key88 === "codebook"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/22/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1352 === errors){
-if(data600.kernel !== undefined){
-const _errs1353 = errors;
-if(typeof data600.kernel !== "string"){
+if(_errs1354 === errors){
+if(data601.kernel !== undefined){
+const _errs1355 = errors;
+if(typeof data601.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/22/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1353 === errors;
+var valid255 = _errs1355 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
-if(valid254){
-if(data600.bias !== undefined){
-const _errs1355 = errors;
-if(typeof data600.bias !== "string"){
+if(valid255){
+if(data601.bias !== undefined){
+const _errs1357 = errors;
+if(typeof data601.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/22/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1355 === errors;
+var valid255 = _errs1357 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
-if(valid254){
-if(data600.gamma !== undefined){
-const _errs1357 = errors;
-if(typeof data600.gamma !== "string"){
+if(valid255){
+if(data601.gamma !== undefined){
+const _errs1359 = errors;
+if(typeof data601.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/22/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1357 === errors;
+var valid255 = _errs1359 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
-if(valid254){
-if(data600.beta !== undefined){
-const _errs1359 = errors;
-if(typeof data600.beta !== "string"){
+if(valid255){
+if(data601.beta !== undefined){
+const _errs1361 = errors;
+if(typeof data601.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/22/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1359 === errors;
+var valid255 = _errs1361 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
-if(valid254){
-if(data600.moving_mean !== undefined){
-const _errs1361 = errors;
-if(typeof data600.moving_mean !== "string"){
+if(valid255){
+if(data601.moving_mean !== undefined){
+const _errs1363 = errors;
+if(typeof data601.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/22/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1361 === errors;
+var valid255 = _errs1363 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
-if(valid254){
-if(data600.moving_variance !== undefined){
-const _errs1363 = errors;
-if(typeof data600.moving_variance !== "string"){
+if(valid255){
+if(data601.moving_variance !== undefined){
+const _errs1365 = errors;
+if(typeof data601.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/22/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1363 === errors;
+var valid255 = _errs1365 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
-if(valid254){
-if(data600.codebook !== undefined){
-const _errs1365 = errors;
-if(typeof data600.codebook !== "string"){
+if(valid255){
+if(data601.codebook !== undefined){
+const _errs1367 = errors;
+if(typeof data601.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/22/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1365 === errors;
+var valid255 = _errs1367 === errors;
 }
 else {
-var valid254 = true;
+var valid255 = true;
 }
 }
 }
@@ -12743,160 +12854,160 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/22
 return false;
 }
 }
-var valid247 = _errs1350 === errors;
+var valid248 = _errs1352 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
-if(valid247){
+if(valid248){
 if(data.name !== undefined){
-const _errs1367 = errors;
+const _errs1369 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/22/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid247 = _errs1367 === errors;
+var valid248 = _errs1369 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
-if(valid247){
+if(valid248){
 if(data.layer !== undefined){
-let data609 = data.layer;
-const _errs1369 = errors;
-if(!(((typeof data609 == "number") && (!(data609 % 1) && !isNaN(data609))) && (isFinite(data609)))){
+let data610 = data.layer;
+const _errs1371 = errors;
+if(!(((typeof data610 == "number") && (!(data610 % 1) && !isNaN(data610))) && (isFinite(data610)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/22/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1369){
-if((typeof data609 == "number") && (isFinite(data609))){
-if(data609 < 0 || isNaN(data609)){
+if(errors === _errs1371){
+if((typeof data610 == "number") && (isFinite(data610))){
+if(data610 < 0 || isNaN(data610)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/22/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid247 = _errs1369 === errors;
+var valid248 = _errs1371 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
-if(valid247){
+if(valid248){
 if(data.source !== undefined){
-let data610 = data.source;
-const _errs1371 = errors;
-const _errs1372 = errors;
-if(errors === _errs1372){
-if(data610 && typeof data610 == "object" && !Array.isArray(data610)){
+let data611 = data.source;
+const _errs1373 = errors;
+const _errs1374 = errors;
+if(errors === _errs1374){
+if(data611 && typeof data611 == "object" && !Array.isArray(data611)){
 let missing65;
-if(((((data610.line === undefined) && (missing65 = "line")) || ((data610.column === undefined) && (missing65 = "column"))) || ((data610.endLine === undefined) && (missing65 = "endLine"))) || ((data610.endColumn === undefined) && (missing65 = "endColumn"))){
+if(((((data611.line === undefined) && (missing65 = "line")) || ((data611.column === undefined) && (missing65 = "column"))) || ((data611.endLine === undefined) && (missing65 = "endLine"))) || ((data611.endColumn === undefined) && (missing65 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing65},message:"must have required property '"+missing65+"'"}];
 return false;
 }
 else {
-const _errs1374 = errors;
-for(const key89 in data610){
+const _errs1376 = errors;
+for(const key89 in data611){
 if(!(((((key89 === "file") || (key89 === "line")) || (key89 === "column")) || (key89 === "endLine")) || (key89 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key89},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1374 === errors){
-if(data610.file !== undefined){
-const _errs1375 = errors;
-if(typeof data610.file !== "string"){
+if(_errs1376 === errors){
+if(data611.file !== undefined){
+const _errs1377 = errors;
+if(typeof data611.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid256 = _errs1375 === errors;
+var valid257 = _errs1377 === errors;
 }
 else {
-var valid256 = true;
+var valid257 = true;
 }
-if(valid256){
-if(data610.line !== undefined){
-let data612 = data610.line;
-const _errs1377 = errors;
-if(!(((typeof data612 == "number") && (!(data612 % 1) && !isNaN(data612))) && (isFinite(data612)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1377){
-if((typeof data612 == "number") && (isFinite(data612))){
-if(data612 < 1 || isNaN(data612)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid256 = _errs1377 === errors;
-}
-else {
-var valid256 = true;
-}
-if(valid256){
-if(data610.column !== undefined){
-let data613 = data610.column;
+if(valid257){
+if(data611.line !== undefined){
+let data613 = data611.line;
 const _errs1379 = errors;
 if(!(((typeof data613 == "number") && (!(data613 % 1) && !isNaN(data613))) && (isFinite(data613)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1379){
 if((typeof data613 == "number") && (isFinite(data613))){
 if(data613 < 1 || isNaN(data613)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid256 = _errs1379 === errors;
+var valid257 = _errs1379 === errors;
 }
 else {
-var valid256 = true;
+var valid257 = true;
 }
-if(valid256){
-if(data610.endLine !== undefined){
-let data614 = data610.endLine;
+if(valid257){
+if(data611.column !== undefined){
+let data614 = data611.column;
 const _errs1381 = errors;
 if(!(((typeof data614 == "number") && (!(data614 % 1) && !isNaN(data614))) && (isFinite(data614)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1381){
 if((typeof data614 == "number") && (isFinite(data614))){
 if(data614 < 1 || isNaN(data614)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid256 = _errs1381 === errors;
+var valid257 = _errs1381 === errors;
 }
 else {
-var valid256 = true;
+var valid257 = true;
 }
-if(valid256){
-if(data610.endColumn !== undefined){
-let data615 = data610.endColumn;
+if(valid257){
+if(data611.endLine !== undefined){
+let data615 = data611.endLine;
 const _errs1383 = errors;
 if(!(((typeof data615 == "number") && (!(data615 % 1) && !isNaN(data615))) && (isFinite(data615)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1383){
 if((typeof data615 == "number") && (isFinite(data615))){
 if(data615 < 1 || isNaN(data615)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid257 = _errs1383 === errors;
+}
+else {
+var valid257 = true;
+}
+if(valid257){
+if(data611.endColumn !== undefined){
+let data616 = data611.endColumn;
+const _errs1385 = errors;
+if(!(((typeof data616 == "number") && (!(data616 % 1) && !isNaN(data616))) && (isFinite(data616)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1385){
+if((typeof data616 == "number") && (isFinite(data616))){
+if(data616 < 1 || isNaN(data616)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid256 = _errs1383 === errors;
+var valid257 = _errs1385 === errors;
 }
 else {
-var valid256 = true;
+var valid257 = true;
 }
 }
 }
@@ -12910,10 +13021,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid247 = _errs1371 === errors;
+var valid248 = _errs1373 === errors;
 }
 else {
-var valid247 = true;
+var valid248 = true;
 }
 }
 }
@@ -12933,9 +13044,9 @@ return false;
 }
 }
 }
-else if(tag0 === "clip"){
-const _errs1385 = errors;
-if(errors === _errs1385){
+else if(tag0 === "corrupt_dropout"){
+const _errs1387 = errors;
+if(errors === _errs1387){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing66;
 if(((((((data.id === undefined) && (missing66 = "id")) || ((data.op === undefined) && (missing66 = "op"))) || ((data.inputs === undefined) && (missing66 = "inputs"))) || ((data.attrs === undefined) && (missing66 = "attrs"))) || ((data.shape === undefined) && (missing66 = "shape"))) || ((data.stage === undefined) && (missing66 = "stage"))){
@@ -12943,7 +13054,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/required",keyword:"req
 return false;
 }
 else {
-const _errs1387 = errors;
+const _errs1389 = errors;
 for(const key90 in data){
 if(!(func2.call(schema15.oneOf[23].properties, key90))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key90},message:"must NOT have additional properties"}];
@@ -12951,46 +13062,46 @@ return false;
 break;
 }
 }
-if(_errs1387 === errors){
+if(_errs1389 === errors){
 if(data.id !== undefined){
-const _errs1388 = errors;
+const _errs1390 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/23/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid258 = _errs1388 === errors;
+var valid259 = _errs1390 === errors;
 }
 else {
-var valid258 = true;
-}
-if(valid258){
-if(data.op !== undefined){
-const _errs1390 = errors;
-if("clip" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/23/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
-return false;
-}
-var valid258 = _errs1390 === errors;
-}
-else {
-var valid258 = true;
-}
-if(valid258){
-if(data.inputs !== undefined){
-let data618 = data.inputs;
-const _errs1391 = errors;
-if(errors === _errs1391){
-if(Array.isArray(data618)){
 var valid259 = true;
-const len76 = data618.length;
-for(let i53=0; i53<len76; i53++){
-const _errs1393 = errors;
-if(typeof data618[i53] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i53,schemaPath:"#/oneOf/23/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid259){
+if(data.op !== undefined){
+const _errs1392 = errors;
+if("corrupt_dropout" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/23/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
 return false;
 }
-var valid259 = _errs1393 === errors;
-if(!valid259){
+var valid259 = _errs1392 === errors;
+}
+else {
+var valid259 = true;
+}
+if(valid259){
+if(data.inputs !== undefined){
+let data619 = data.inputs;
+const _errs1393 = errors;
+if(errors === _errs1393){
+if(Array.isArray(data619)){
+var valid260 = true;
+const len77 = data619.length;
+for(let i54=0; i54<len77; i54++){
+const _errs1395 = errors;
+if(typeof data619[i54] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i54,schemaPath:"#/oneOf/23/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid260 = _errs1395 === errors;
+if(!valid260){
 break;
 }
 }
@@ -13000,73 +13111,69 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/23
 return false;
 }
 }
-var valid258 = _errs1391 === errors;
+var valid259 = _errs1393 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
-if(valid258){
+if(valid259){
 if(data.attrs !== undefined){
-let data620 = data.attrs;
-const _errs1395 = errors;
-const _errs1396 = errors;
-if(errors === _errs1396){
-if(data620 && typeof data620 == "object" && !Array.isArray(data620)){
+let data621 = data.attrs;
+const _errs1397 = errors;
+const _errs1398 = errors;
+if(errors === _errs1398){
+if(data621 && typeof data621 == "object" && !Array.isArray(data621)){
 let missing67;
-if(((data620.low === undefined) && (missing67 = "low")) || ((data620.high === undefined) && (missing67 = "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing67},message:"must have required property '"+missing67+"'"}];
+if((data621.rate === undefined) && (missing67 = "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing67},message:"must have required property '"+missing67+"'"}];
 return false;
 }
 else {
-const _errs1398 = errors;
-for(const key91 in data620){
-if(!((key91 === "low") || (key91 === "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties"}];
+const _errs1400 = errors;
+for(const key91 in data621){
+if(!(key91 === "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1398 === errors){
-if(data620.low !== undefined){
-let data621 = data620.low;
-const _errs1399 = errors;
-if(!((typeof data621 == "number") && (isFinite(data621)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid261 = _errs1399 === errors;
-}
-else {
-var valid261 = true;
-}
-if(valid261){
-if(data620.high !== undefined){
-let data622 = data620.high;
+if(_errs1400 === errors){
+if(data621.rate !== undefined){
+let data622 = data621.rate;
 const _errs1401 = errors;
-if(!((typeof data622 == "number") && (isFinite(data622)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(errors === _errs1401){
+if((typeof data622 == "number") && (isFinite(data622))){
+if(data622 < 0 || isNaN(data622)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
-var valid261 = _errs1401 === errors;
-}
 else {
-var valid261 = true;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(data622 >= 1 || isNaN(data622)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
 }
-var valid258 = _errs1395 === errors;
 }
 else {
-var valid258 = true;
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
-if(valid258){
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid259 = _errs1397 === errors;
+}
+else {
+var valid259 = true;
+}
+if(valid259){
 if(data.shape !== undefined){
 let data623 = data.shape;
 const _errs1403 = errors;
@@ -13078,33 +13185,33 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 else {
-const len77 = data623.length;
-var valid263 = len77 <= 1;
-if(!valid263){
-for(let i54=1; i54<len77; i54++){
-let data624 = data623[i54];
+const len78 = data623.length;
+var valid264 = len78 <= 1;
+if(!valid264){
+for(let i55=1; i55<len78; i55++){
+let data624 = data623[i55];
 const _errs1406 = errors;
 if((!(((typeof data624 == "number") && (!(data624 % 1) && !isNaN(data624))) && (isFinite(data624)))) && (data624 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+validate13.errors = [{instancePath:instancePath+"/shape/" + i55,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
 if(errors === _errs1406){
 if((typeof data624 == "number") && (isFinite(data624))){
 if(data624 < 1 || isNaN(data624)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/shape/" + i55,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid263 = _errs1406 === errors;
-if(!valid263){
+var valid264 = _errs1406 === errors;
+if(!valid264){
 break;
 }
 }
 }
-if(valid263){
-const len78 = data623.length;
-if(len78 > 0){
+if(valid264){
+const len79 = data623.length;
+if(len79 > 0){
 if(data623[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
@@ -13118,12 +13225,12 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid258 = _errs1403 === errors;
+var valid259 = _errs1403 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
-if(valid258){
+if(valid259){
 if(data.stage !== undefined){
 let data626 = data.stage;
 const _errs1410 = errors;
@@ -13131,12 +13238,12 @@ if(!((((((data626 === "corrupt") || (data626 === "encoder")) || (data626 === "la
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/23/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[23].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid258 = _errs1410 === errors;
+var valid259 = _errs1410 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
-if(valid258){
+if(valid259){
 if(data.params !== undefined){
 let data627 = data.params;
 const _errs1411 = errors;
@@ -13157,82 +13264,82 @@ if(typeof data627.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/23/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1414 === errors;
+var valid266 = _errs1414 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
-if(valid265){
+if(valid266){
 if(data627.bias !== undefined){
 const _errs1416 = errors;
 if(typeof data627.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/23/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1416 === errors;
+var valid266 = _errs1416 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
-if(valid265){
+if(valid266){
 if(data627.gamma !== undefined){
 const _errs1418 = errors;
 if(typeof data627.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/23/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1418 === errors;
+var valid266 = _errs1418 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
-if(valid265){
+if(valid266){
 if(data627.beta !== undefined){
 const _errs1420 = errors;
 if(typeof data627.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/23/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1420 === errors;
+var valid266 = _errs1420 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
-if(valid265){
+if(valid266){
 if(data627.moving_mean !== undefined){
 const _errs1422 = errors;
 if(typeof data627.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/23/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1422 === errors;
+var valid266 = _errs1422 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
-if(valid265){
+if(valid266){
 if(data627.moving_variance !== undefined){
 const _errs1424 = errors;
 if(typeof data627.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/23/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1424 === errors;
+var valid266 = _errs1424 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
-if(valid265){
+if(valid266){
 if(data627.codebook !== undefined){
 const _errs1426 = errors;
 if(typeof data627.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/23/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1426 === errors;
+var valid266 = _errs1426 === errors;
 }
 else {
-var valid265 = true;
+var valid266 = true;
 }
 }
 }
@@ -13247,24 +13354,24 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23
 return false;
 }
 }
-var valid258 = _errs1411 === errors;
+var valid259 = _errs1411 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
-if(valid258){
+if(valid259){
 if(data.name !== undefined){
 const _errs1428 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/23/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid258 = _errs1428 === errors;
+var valid259 = _errs1428 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
-if(valid258){
+if(valid259){
 if(data.layer !== undefined){
 let data636 = data.layer;
 const _errs1430 = errors;
@@ -13280,12 +13387,12 @@ return false;
 }
 }
 }
-var valid258 = _errs1430 === errors;
+var valid259 = _errs1430 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
-if(valid258){
+if(valid259){
 if(data.source !== undefined){
 let data637 = data.source;
 const _errs1432 = errors;
@@ -13313,12 +13420,12 @@ if(typeof data637.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid267 = _errs1436 === errors;
+var valid268 = _errs1436 === errors;
 }
 else {
-var valid267 = true;
+var valid268 = true;
 }
-if(valid267){
+if(valid268){
 if(data637.line !== undefined){
 let data639 = data637.line;
 const _errs1438 = errors;
@@ -13334,12 +13441,12 @@ return false;
 }
 }
 }
-var valid267 = _errs1438 === errors;
+var valid268 = _errs1438 === errors;
 }
 else {
-var valid267 = true;
+var valid268 = true;
 }
-if(valid267){
+if(valid268){
 if(data637.column !== undefined){
 let data640 = data637.column;
 const _errs1440 = errors;
@@ -13355,12 +13462,12 @@ return false;
 }
 }
 }
-var valid267 = _errs1440 === errors;
+var valid268 = _errs1440 === errors;
 }
 else {
-var valid267 = true;
+var valid268 = true;
 }
-if(valid267){
+if(valid268){
 if(data637.endLine !== undefined){
 let data641 = data637.endLine;
 const _errs1442 = errors;
@@ -13376,12 +13483,12 @@ return false;
 }
 }
 }
-var valid267 = _errs1442 === errors;
+var valid268 = _errs1442 === errors;
 }
 else {
-var valid267 = true;
+var valid268 = true;
 }
-if(valid267){
+if(valid268){
 if(data637.endColumn !== undefined){
 let data642 = data637.endColumn;
 const _errs1444 = errors;
@@ -13397,10 +13504,10 @@ return false;
 }
 }
 }
-var valid267 = _errs1444 === errors;
+var valid268 = _errs1444 === errors;
 }
 else {
-var valid267 = true;
+var valid268 = true;
 }
 }
 }
@@ -13414,10 +13521,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid258 = _errs1432 === errors;
+var valid259 = _errs1432 === errors;
 }
 else {
-var valid258 = true;
+var valid259 = true;
 }
 }
 }
@@ -13433,6 +13540,510 @@ var valid258 = true;
 }
 else {
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "clip"){
+const _errs1446 = errors;
+if(errors === _errs1446){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing69;
+if(((((((data.id === undefined) && (missing69 = "id")) || ((data.op === undefined) && (missing69 = "op"))) || ((data.inputs === undefined) && (missing69 = "inputs"))) || ((data.attrs === undefined) && (missing69 = "attrs"))) || ((data.shape === undefined) && (missing69 = "shape"))) || ((data.stage === undefined) && (missing69 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/required",keyword:"required",params:{missingProperty: missing69},message:"must have required property '"+missing69+"'"}];
+return false;
+}
+else {
+const _errs1448 = errors;
+for(const key94 in data){
+if(!(func2.call(schema15.oneOf[24].properties, key94))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key94},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1448 === errors){
+if(data.id !== undefined){
+const _errs1449 = errors;
+if(typeof data.id !== "string"){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/24/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid270 = _errs1449 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.op !== undefined){
+const _errs1451 = errors;
+if("clip" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/24/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
+return false;
+}
+var valid270 = _errs1451 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.inputs !== undefined){
+let data645 = data.inputs;
+const _errs1452 = errors;
+if(errors === _errs1452){
+if(Array.isArray(data645)){
+var valid271 = true;
+const len80 = data645.length;
+for(let i56=0; i56<len80; i56++){
+const _errs1454 = errors;
+if(typeof data645[i56] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i56,schemaPath:"#/oneOf/24/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid271 = _errs1454 === errors;
+if(!valid271){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/24/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid270 = _errs1452 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.attrs !== undefined){
+let data647 = data.attrs;
+const _errs1456 = errors;
+const _errs1457 = errors;
+if(errors === _errs1457){
+if(data647 && typeof data647 == "object" && !Array.isArray(data647)){
+let missing70;
+if(((data647.low === undefined) && (missing70 = "low")) || ((data647.high === undefined) && (missing70 = "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing70},message:"must have required property '"+missing70+"'"}];
+return false;
+}
+else {
+const _errs1459 = errors;
+for(const key95 in data647){
+if(!((key95 === "low") || (key95 === "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key95},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1459 === errors){
+if(data647.low !== undefined){
+let data648 = data647.low;
+const _errs1460 = errors;
+if(!((typeof data648 == "number") && (isFinite(data648)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid273 = _errs1460 === errors;
+}
+else {
+var valid273 = true;
+}
+if(valid273){
+if(data647.high !== undefined){
+let data649 = data647.high;
+const _errs1462 = errors;
+if(!((typeof data649 == "number") && (isFinite(data649)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid273 = _errs1462 === errors;
+}
+else {
+var valid273 = true;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid270 = _errs1456 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.shape !== undefined){
+let data650 = data.shape;
+const _errs1464 = errors;
+const _errs1465 = errors;
+if(errors === _errs1465){
+if(Array.isArray(data650)){
+if(data650.length < 1){
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len81 = data650.length;
+var valid275 = len81 <= 1;
+if(!valid275){
+for(let i57=1; i57<len81; i57++){
+let data651 = data650[i57];
+const _errs1467 = errors;
+if((!(((typeof data651 == "number") && (!(data651 % 1) && !isNaN(data651))) && (isFinite(data651)))) && (data651 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i57,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs1467){
+if((typeof data651 == "number") && (isFinite(data651))){
+if(data651 < 1 || isNaN(data651)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i57,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid275 = _errs1467 === errors;
+if(!valid275){
+break;
+}
+}
+}
+if(valid275){
+const len82 = data650.length;
+if(len82 > 0){
+if(data650[0] !== null){
+validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid270 = _errs1464 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.stage !== undefined){
+let data653 = data.stage;
+const _errs1471 = errors;
+if(!((((((data653 === "corrupt") || (data653 === "encoder")) || (data653 === "latent")) || (data653 === "decoder")) || (data653 === "output")) || (data653 === "head"))){
+validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/24/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[24].properties.stage.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid270 = _errs1471 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.params !== undefined){
+let data654 = data.params;
+const _errs1472 = errors;
+if(errors === _errs1472){
+if(data654 && typeof data654 == "object" && !Array.isArray(data654)){
+const _errs1474 = errors;
+for(const key96 in data654){
+if(!(((((((key96 === "kernel") || (key96 === "bias")) || (key96 === "gamma")) || (key96 === "beta")) || (key96 === "moving_mean")) || (key96 === "moving_variance")) || (key96 === "codebook"))){
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/24/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key96},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1474 === errors){
+if(data654.kernel !== undefined){
+const _errs1475 = errors;
+if(typeof data654.kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/24/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1475 === errors;
+}
+else {
+var valid277 = true;
+}
+if(valid277){
+if(data654.bias !== undefined){
+const _errs1477 = errors;
+if(typeof data654.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/24/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1477 === errors;
+}
+else {
+var valid277 = true;
+}
+if(valid277){
+if(data654.gamma !== undefined){
+const _errs1479 = errors;
+if(typeof data654.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/24/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1479 === errors;
+}
+else {
+var valid277 = true;
+}
+if(valid277){
+if(data654.beta !== undefined){
+const _errs1481 = errors;
+if(typeof data654.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/24/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1481 === errors;
+}
+else {
+var valid277 = true;
+}
+if(valid277){
+if(data654.moving_mean !== undefined){
+const _errs1483 = errors;
+if(typeof data654.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/24/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1483 === errors;
+}
+else {
+var valid277 = true;
+}
+if(valid277){
+if(data654.moving_variance !== undefined){
+const _errs1485 = errors;
+if(typeof data654.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/24/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1485 === errors;
+}
+else {
+var valid277 = true;
+}
+if(valid277){
+if(data654.codebook !== undefined){
+const _errs1487 = errors;
+if(typeof data654.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/24/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid277 = _errs1487 === errors;
+}
+else {
+var valid277 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/24/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid270 = _errs1472 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.name !== undefined){
+const _errs1489 = errors;
+if(typeof data.name !== "string"){
+validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/24/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid270 = _errs1489 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.layer !== undefined){
+let data663 = data.layer;
+const _errs1491 = errors;
+if(!(((typeof data663 == "number") && (!(data663 % 1) && !isNaN(data663))) && (isFinite(data663)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/24/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1491){
+if((typeof data663 == "number") && (isFinite(data663))){
+if(data663 < 0 || isNaN(data663)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/24/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid270 = _errs1491 === errors;
+}
+else {
+var valid270 = true;
+}
+if(valid270){
+if(data.source !== undefined){
+let data664 = data.source;
+const _errs1493 = errors;
+const _errs1494 = errors;
+if(errors === _errs1494){
+if(data664 && typeof data664 == "object" && !Array.isArray(data664)){
+let missing71;
+if(((((data664.line === undefined) && (missing71 = "line")) || ((data664.column === undefined) && (missing71 = "column"))) || ((data664.endLine === undefined) && (missing71 = "endLine"))) || ((data664.endColumn === undefined) && (missing71 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing71},message:"must have required property '"+missing71+"'"}];
+return false;
+}
+else {
+const _errs1496 = errors;
+for(const key97 in data664){
+if(!(((((key97 === "file") || (key97 === "line")) || (key97 === "column")) || (key97 === "endLine")) || (key97 === "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key97},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1496 === errors){
+if(data664.file !== undefined){
+const _errs1497 = errors;
+if(typeof data664.file !== "string"){
+validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid279 = _errs1497 === errors;
+}
+else {
+var valid279 = true;
+}
+if(valid279){
+if(data664.line !== undefined){
+let data666 = data664.line;
+const _errs1499 = errors;
+if(!(((typeof data666 == "number") && (!(data666 % 1) && !isNaN(data666))) && (isFinite(data666)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1499){
+if((typeof data666 == "number") && (isFinite(data666))){
+if(data666 < 1 || isNaN(data666)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid279 = _errs1499 === errors;
+}
+else {
+var valid279 = true;
+}
+if(valid279){
+if(data664.column !== undefined){
+let data667 = data664.column;
+const _errs1501 = errors;
+if(!(((typeof data667 == "number") && (!(data667 % 1) && !isNaN(data667))) && (isFinite(data667)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1501){
+if((typeof data667 == "number") && (isFinite(data667))){
+if(data667 < 1 || isNaN(data667)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid279 = _errs1501 === errors;
+}
+else {
+var valid279 = true;
+}
+if(valid279){
+if(data664.endLine !== undefined){
+let data668 = data664.endLine;
+const _errs1503 = errors;
+if(!(((typeof data668 == "number") && (!(data668 % 1) && !isNaN(data668))) && (isFinite(data668)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1503){
+if((typeof data668 == "number") && (isFinite(data668))){
+if(data668 < 1 || isNaN(data668)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid279 = _errs1503 === errors;
+}
+else {
+var valid279 = true;
+}
+if(valid279){
+if(data664.endColumn !== undefined){
+let data669 = data664.endColumn;
+const _errs1505 = errors;
+if(!(((typeof data669 == "number") && (!(data669 % 1) && !isNaN(data669))) && (isFinite(data669)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1505){
+if((typeof data669 == "number") && (isFinite(data669))){
+if(data669 < 1 || isNaN(data669)){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid279 = _errs1505 === errors;
+}
+else {
+var valid279 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid270 = _errs1493 === errors;
+}
+else {
+var valid270 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13458,7 +14069,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema91 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
+const schema94 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13517,7 +14128,7 @@ if(_errs8 === errors){
 if(data1.reduce !== undefined){
 let data2 = data1.reduce;
 if(!((data2 === "mean") || (data2 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/0/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[0].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/0/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[0].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -13603,7 +14214,7 @@ if(data4.reduce !== undefined){
 let data5 = data4.reduce;
 const _errs18 = errors;
 if(!((data5 === "mean") || (data5 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/1/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[1].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/1/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[1].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs18 === errors;
@@ -13706,7 +14317,7 @@ if(data8.reduce !== undefined){
 let data9 = data8.reduce;
 const _errs29 = errors;
 if(!((data9 === "mean") || (data9 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/2/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[2].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/2/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[2].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid12 = _errs29 === errors;
@@ -13808,7 +14419,7 @@ if(_errs39 === errors){
 if(data12.reduce !== undefined){
 let data13 = data12.reduce;
 if(!((data13 === "mean") || (data13 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/3/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[3].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/3/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[3].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -13893,7 +14504,7 @@ if(_errs48 === errors){
 if(data15.reduce !== undefined){
 let data16 = data15.reduce;
 if(!((data16 === "mean") || (data16 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/4/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[4].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/4/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[4].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -13979,7 +14590,7 @@ if(data18.reduce !== undefined){
 let data19 = data18.reduce;
 const _errs58 = errors;
 if(!((data19 === "mean") || (data19 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/5/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[5].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/5/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[5].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid24 = _errs58 === errors;
@@ -14095,7 +14706,7 @@ if(data23.reduce !== undefined){
 let data24 = data23.reduce;
 const _errs71 = errors;
 if(!((data24 === "mean") || (data24 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/6/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[6].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/6/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[6].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid28 = _errs71 === errors;
@@ -14212,7 +14823,7 @@ if(_errs81 === errors){
 if(data27.reduce !== undefined){
 let data28 = data27.reduce;
 if(!((data28 === "mean") || (data28 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/7/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[7].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/7/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[7].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -14298,7 +14909,7 @@ if(data30.reduce !== undefined){
 let data31 = data30.reduce;
 const _errs91 = errors;
 if(!((data31 === "mean") || (data31 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/8/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[8].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/8/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[8].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid36 = _errs91 === errors;
@@ -14409,7 +15020,7 @@ if(_errs101 === errors){
 if(data34.reduce !== undefined){
 let data35 = data34.reduce;
 if(!((data35 === "mean") || (data35 === "sum"))){
-validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/9/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema91.allOf[9].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/9/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[9].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -14439,6 +15050,156 @@ validate21.errors = vErrors;
 return false;
 }
 var valid0 = _errs94 === errors;
+if(valid0){
+const _errs103 = errors;
+const _errs104 = errors;
+let valid41 = true;
+const _errs105 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.fn !== undefined){
+if("reconstruction" !== data.fn){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+var _valid10 = _errs105 === errors;
+errors = _errs104;
+if(vErrors !== null){
+if(_errs104){
+vErrors.length = _errs104;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs107 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.options !== undefined){
+let data37 = data.options;
+const _errs108 = errors;
+if(errors === _errs108){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing10;
+if((((data37.reduce === undefined) && (missing10 = "reduce")) || ((data37.columns === undefined) && (missing10 = "columns"))) || ((data37.fromLogits === undefined) && (missing10 = "fromLogits"))){
+validate21.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/10/then/properties/options/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+const _errs110 = errors;
+for(const key10 in data37){
+if(!(((key10 === "reduce") || (key10 === "columns")) || (key10 === "fromLogits"))){
+validate21.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/10/then/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs110 === errors){
+if(data37.reduce !== undefined){
+let data38 = data37.reduce;
+const _errs111 = errors;
+if(!((data38 === "mean") || (data38 === "sum"))){
+validate21.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/10/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema94.allOf[10].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid44 = _errs111 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data37.columns !== undefined){
+let data39 = data37.columns;
+const _errs112 = errors;
+if(errors === _errs112){
+if(Array.isArray(data39)){
+if(data39.length < 1){
+validate21.errors = [{instancePath:instancePath+"/options/columns",schemaPath:"#/allOf/10/then/properties/options/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid45 = true;
+const len0 = data39.length;
+for(let i0=0; i0<len0; i0++){
+let data40 = data39[i0];
+const _errs114 = errors;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+validate21.errors = [{instancePath:instancePath+"/options/columns/" + i0,schemaPath:"#/allOf/10/then/properties/options/properties/columns/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs114){
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 1 || isNaN(data40)){
+validate21.errors = [{instancePath:instancePath+"/options/columns/" + i0,schemaPath:"#/allOf/10/then/properties/options/properties/columns/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid45 = _errs114 === errors;
+if(!valid45){
+break;
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/options/columns",schemaPath:"#/allOf/10/then/properties/options/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid44 = _errs112 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data37.fromLogits !== undefined){
+const _errs116 = errors;
+if(typeof data37.fromLogits !== "string"){
+validate21.errors = [{instancePath:instancePath+"/options/fromLogits",schemaPath:"#/allOf/10/then/properties/options/properties/fromLogits/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid44 = _errs116 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/10/then/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+var _valid10 = _errs107 === errors;
+valid41 = _valid10;
+}
+if(!valid41){
+const err21 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+validate21.errors = vErrors;
+return false;
+}
+var valid0 = _errs103 === errors;
+}
 }
 }
 }
@@ -14450,87 +15211,59 @@ var valid0 = _errs94 === errors;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if(((((data.fn === undefined) && (missing10 = "fn")) || ((data.weight === undefined) && (missing10 = "weight"))) || ((data.args === undefined) && (missing10 = "args"))) || ((data.options === undefined) && (missing10 = "options"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+let missing11;
+if(((((data.fn === undefined) && (missing11 = "fn")) || ((data.weight === undefined) && (missing11 = "weight"))) || ((data.args === undefined) && (missing11 = "args"))) || ((data.options === undefined) && (missing11 = "options"))){
+validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
 return false;
 }
 else {
-const _errs103 = errors;
-for(const key10 in data){
-if(!((((((key10 === "fn") || (key10 === "weight")) || (key10 === "schedule")) || (key10 === "args")) || (key10 === "options")) || (key10 === "source"))){
-validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+const _errs118 = errors;
+for(const key11 in data){
+if(!((((((key11 === "fn") || (key11 === "weight")) || (key11 === "schedule")) || (key11 === "args")) || (key11 === "options")) || (key11 === "source"))){
+validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs103 === errors){
+if(_errs118 === errors){
 if(data.fn !== undefined){
-let data36 = data.fn;
-const _errs104 = errors;
-if(!((((((((((data36 === "mse") || (data36 === "bce")) || (data36 === "cross_entropy")) || (data36 === "l1")) || (data36 === "l2")) || (data36 === "kl")) || (data36 === "kl_sparsity")) || (data36 === "contractive")) || (data36 === "vq_loss")) || (data36 === "weight_decay"))){
-validate21.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema91.properties.fn.enum},message:"must be equal to one of the allowed values"}];
+let data42 = data.fn;
+const _errs119 = errors;
+if(!(((((((((((data42 === "mse") || (data42 === "bce")) || (data42 === "cross_entropy")) || (data42 === "l1")) || (data42 === "l2")) || (data42 === "kl")) || (data42 === "kl_sparsity")) || (data42 === "contractive")) || (data42 === "vq_loss")) || (data42 === "weight_decay")) || (data42 === "reconstruction"))){
+validate21.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema94.properties.fn.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid41 = _errs104 === errors;
+var valid46 = _errs119 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.weight !== undefined){
-let data37 = data.weight;
-const _errs105 = errors;
-if(!((typeof data37 == "number") && (isFinite(data37)))){
+let data43 = data.weight;
+const _errs120 = errors;
+if(!((typeof data43 == "number") && (isFinite(data43)))){
 validate21.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid41 = _errs105 === errors;
+var valid46 = _errs120 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.schedule !== undefined){
-let data38 = data.schedule;
-const _errs107 = errors;
-const _errs108 = errors;
-let valid42 = false;
+let data44 = data.schedule;
+const _errs122 = errors;
+const _errs123 = errors;
+let valid47 = false;
 let passing0 = null;
-const _errs109 = errors;
-if(errors === _errs109){
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-let missing11;
-if(((((data38.kind === undefined) && (missing11 = "kind")) || ((data38.from === undefined) && (missing11 = "from"))) || ((data38.to === undefined) && (missing11 = "to"))) || ((data38.epochs === undefined) && (missing11 = "epochs"))){
-const err20 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-else {
-const _errs111 = errors;
-for(const key11 in data38){
-if(!((((key11 === "kind") || (key11 === "from")) || (key11 === "to")) || (key11 === "epochs"))){
-const err21 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-break;
-}
-}
-if(_errs111 === errors){
-if(data38.kind !== undefined){
-const _errs112 = errors;
-if("ramp" !== data38.kind){
-const err22 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "ramp"},message:"must be equal to constant"};
+const _errs124 = errors;
+if(errors === _errs124){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing12;
+if(((((data44.kind === undefined) && (missing12 = "kind")) || ((data44.from === undefined) && (missing12 = "from"))) || ((data44.to === undefined) && (missing12 = "to"))) || ((data44.epochs === undefined) && (missing12 = "epochs"))){
+const err22 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -14539,17 +15272,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-var valid43 = _errs112 === errors;
-}
 else {
-var valid43 = true;
-}
-if(valid43){
-if(data38.from !== undefined){
-let data40 = data38.from;
-const _errs113 = errors;
-if(!((typeof data40 == "number") && (isFinite(data40)))){
-const err23 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/0/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs126 = errors;
+for(const key12 in data44){
+if(!((((key12 === "kind") || (key12 === "from")) || (key12 === "to")) || (key12 === "epochs"))){
+const err23 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -14557,18 +15284,14 @@ else {
 vErrors.push(err23);
 }
 errors++;
+break;
 }
-var valid43 = _errs113 === errors;
 }
-else {
-var valid43 = true;
-}
-if(valid43){
-if(data38.to !== undefined){
-let data41 = data38.to;
-const _errs115 = errors;
-if(!((typeof data41 == "number") && (isFinite(data41)))){
-const err24 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/0/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(_errs126 === errors){
+if(data44.kind !== undefined){
+const _errs127 = errors;
+if("ramp" !== data44.kind){
+const err24 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "ramp"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -14577,17 +15300,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-var valid43 = _errs115 === errors;
+var valid48 = _errs127 === errors;
 }
 else {
-var valid43 = true;
+var valid48 = true;
 }
-if(valid43){
-if(data38.epochs !== undefined){
-let data42 = data38.epochs;
-const _errs117 = errors;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err25 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(valid48){
+if(data44.from !== undefined){
+let data46 = data44.from;
+const _errs128 = errors;
+if(!((typeof data46 == "number") && (isFinite(data46)))){
+const err25 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/0/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -14596,10 +15319,17 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(errors === _errs117){
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 < 1 || isNaN(data42)){
-const err26 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid48 = _errs128 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data44.to !== undefined){
+let data47 = data44.to;
+const _errs130 = errors;
+if(!((typeof data47 == "number") && (isFinite(data47)))){
+const err26 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/0/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -14608,21 +15338,17 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-var valid43 = _errs117 === errors;
+var valid48 = _errs130 === errors;
 }
 else {
-var valid43 = true;
+var valid48 = true;
 }
-}
-}
-}
-}
-}
-}
-else {
-const err27 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(valid48){
+if(data44.epochs !== undefined){
+let data48 = data44.epochs;
+const _errs132 = errors;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err27 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -14631,18 +15357,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-var _valid10 = _errs109 === errors;
-if(_valid10){
-valid42 = true;
-passing0 = 0;
-}
-const _errs119 = errors;
-if(errors === _errs119){
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-let missing12;
-if((((((data38.kind === undefined) && (missing12 = "kind")) || ((data38.from === undefined) && (missing12 = "from"))) || ((data38.to === undefined) && (missing12 = "to"))) || ((data38.period === undefined) && (missing12 = "period"))) || ((data38.ramp === undefined) && (missing12 = "ramp"))){
-const err28 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
+if(errors === _errs132){
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 < 1 || isNaN(data48)){
+const err28 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -14651,11 +15369,21 @@ vErrors.push(err28);
 }
 errors++;
 }
+}
+}
+var valid48 = _errs132 === errors;
+}
 else {
-const _errs121 = errors;
-for(const key12 in data38){
-if(!(((((key12 === "kind") || (key12 === "from")) || (key12 === "to")) || (key12 === "period")) || (key12 === "ramp"))){
-const err29 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+var valid48 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -14663,14 +15391,19 @@ else {
 vErrors.push(err29);
 }
 errors++;
-break;
 }
 }
-if(_errs121 === errors){
-if(data38.kind !== undefined){
-const _errs122 = errors;
-if("cyclic" !== data38.kind){
-const err30 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "cyclic"},message:"must be equal to constant"};
+var _valid11 = _errs124 === errors;
+if(_valid11){
+valid47 = true;
+passing0 = 0;
+}
+const _errs134 = errors;
+if(errors === _errs134){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing13;
+if((((((data44.kind === undefined) && (missing13 = "kind")) || ((data44.from === undefined) && (missing13 = "from"))) || ((data44.to === undefined) && (missing13 = "to"))) || ((data44.period === undefined) && (missing13 = "period"))) || ((data44.ramp === undefined) && (missing13 = "ramp"))){
+const err30 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -14679,17 +15412,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid44 = _errs122 === errors;
-}
 else {
-var valid44 = true;
-}
-if(valid44){
-if(data38.from !== undefined){
-let data44 = data38.from;
-const _errs123 = errors;
-if(!((typeof data44 == "number") && (isFinite(data44)))){
-const err31 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/1/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs136 = errors;
+for(const key13 in data44){
+if(!(((((key13 === "kind") || (key13 === "from")) || (key13 === "to")) || (key13 === "period")) || (key13 === "ramp"))){
+const err31 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -14697,18 +15424,14 @@ else {
 vErrors.push(err31);
 }
 errors++;
+break;
 }
-var valid44 = _errs123 === errors;
 }
-else {
-var valid44 = true;
-}
-if(valid44){
-if(data38.to !== undefined){
-let data45 = data38.to;
-const _errs125 = errors;
-if(!((typeof data45 == "number") && (isFinite(data45)))){
-const err32 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/1/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(_errs136 === errors){
+if(data44.kind !== undefined){
+const _errs137 = errors;
+if("cyclic" !== data44.kind){
+const err32 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "cyclic"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -14717,17 +15440,17 @@ vErrors.push(err32);
 }
 errors++;
 }
-var valid44 = _errs125 === errors;
+var valid49 = _errs137 === errors;
 }
 else {
-var valid44 = true;
+var valid49 = true;
 }
-if(valid44){
-if(data38.period !== undefined){
-let data46 = data38.period;
-const _errs127 = errors;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err33 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(valid49){
+if(data44.from !== undefined){
+let data50 = data44.from;
+const _errs138 = errors;
+if(!((typeof data50 == "number") && (isFinite(data50)))){
+const err33 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/1/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -14736,10 +15459,17 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(errors === _errs127){
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 2 || isNaN(data46)){
-const err34 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+var valid49 = _errs138 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data44.to !== undefined){
+let data51 = data44.to;
+const _errs140 = errors;
+if(!((typeof data51 == "number") && (isFinite(data51)))){
+const err34 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/1/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -14748,21 +15478,17 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-}
-var valid44 = _errs127 === errors;
+var valid49 = _errs140 === errors;
 }
 else {
-var valid44 = true;
+var valid49 = true;
 }
-if(valid44){
-if(data38.ramp !== undefined){
-let data47 = data38.ramp;
-const _errs129 = errors;
-if(errors === _errs129){
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 1 || isNaN(data47)){
-const err35 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(valid49){
+if(data44.period !== undefined){
+let data52 = data44.period;
+const _errs142 = errors;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err35 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -14771,9 +15497,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-else {
-if(data47 <= 0 || isNaN(data47)){
-const err36 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(errors === _errs142){
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 2 || isNaN(data52)){
+const err36 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -14784,8 +15511,19 @@ errors++;
 }
 }
 }
+var valid49 = _errs142 === errors;
+}
 else {
-const err37 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var valid49 = true;
+}
+if(valid49){
+if(data44.ramp !== undefined){
+let data53 = data44.ramp;
+const _errs144 = errors;
+if(errors === _errs144){
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 1 || isNaN(data53)){
+const err37 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -14794,21 +15532,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-var valid44 = _errs129 === errors;
-}
 else {
-var valid44 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data53 <= 0 || isNaN(data53)){
+const err38 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -14818,19 +15544,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-var _valid10 = _errs119 === errors;
-if(_valid10 && valid42){
-valid42 = false;
-passing0 = [passing0, 1];
 }
 else {
-if(_valid10){
-valid42 = true;
-passing0 = 1;
-}
-}
-if(!valid42){
-const err39 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err39 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -14838,41 +15554,86 @@ else {
 vErrors.push(err39);
 }
 errors++;
+}
+}
+var valid49 = _errs144 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+var _valid11 = _errs134 === errors;
+if(_valid11 && valid47){
+valid47 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid11){
+valid47 = true;
+passing0 = 1;
+}
+}
+if(!valid47){
+const err41 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
 validate21.errors = vErrors;
 return false;
 }
 else {
-errors = _errs108;
+errors = _errs123;
 if(vErrors !== null){
-if(_errs108){
-vErrors.length = _errs108;
+if(_errs123){
+vErrors.length = _errs123;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid41 = _errs107 === errors;
+var valid46 = _errs122 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.args !== undefined){
-let data48 = data.args;
-const _errs131 = errors;
-if(errors === _errs131){
-if(Array.isArray(data48)){
-var valid45 = true;
-const len0 = data48.length;
-for(let i0=0; i0<len0; i0++){
-const _errs133 = errors;
-if(typeof data48[i0] !== "string"){
-validate21.errors = [{instancePath:instancePath+"/args/" + i0,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data54 = data.args;
+const _errs146 = errors;
+if(errors === _errs146){
+if(Array.isArray(data54)){
+var valid50 = true;
+const len1 = data54.length;
+for(let i1=0; i1<len1; i1++){
+const _errs148 = errors;
+if(typeof data54[i1] !== "string"){
+validate21.errors = [{instancePath:instancePath+"/args/" + i1,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid45 = _errs133 === errors;
-if(!valid45){
+var valid50 = _errs148 === errors;
+if(!valid50){
 break;
 }
 }
@@ -14882,140 +15643,140 @@ validate21.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties
 return false;
 }
 }
-var valid41 = _errs131 === errors;
+var valid46 = _errs146 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.options !== undefined){
-let data50 = data.options;
-const _errs135 = errors;
-if(!(data50 && typeof data50 == "object" && !Array.isArray(data50))){
+let data56 = data.options;
+const _errs150 = errors;
+if(!(data56 && typeof data56 == "object" && !Array.isArray(data56))){
 validate21.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid41 = _errs135 === errors;
+var valid46 = _errs150 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.source !== undefined){
-let data51 = data.source;
-const _errs137 = errors;
-const _errs138 = errors;
-if(errors === _errs138){
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-let missing13;
-if(((((data51.line === undefined) && (missing13 = "line")) || ((data51.column === undefined) && (missing13 = "column"))) || ((data51.endLine === undefined) && (missing13 = "endLine"))) || ((data51.endColumn === undefined) && (missing13 = "endColumn"))){
-validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+let data57 = data.source;
+const _errs152 = errors;
+const _errs153 = errors;
+if(errors === _errs153){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing14;
+if(((((data57.line === undefined) && (missing14 = "line")) || ((data57.column === undefined) && (missing14 = "column"))) || ((data57.endLine === undefined) && (missing14 = "endLine"))) || ((data57.endColumn === undefined) && (missing14 = "endColumn"))){
+validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
 return false;
 }
 else {
-const _errs140 = errors;
-for(const key13 in data51){
-if(!(((((key13 === "file") || (key13 === "line")) || (key13 === "column")) || (key13 === "endLine")) || (key13 === "endColumn"))){
-validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+const _errs155 = errors;
+for(const key14 in data57){
+if(!(((((key14 === "file") || (key14 === "line")) || (key14 === "column")) || (key14 === "endLine")) || (key14 === "endColumn"))){
+validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs140 === errors){
-if(data51.file !== undefined){
-const _errs141 = errors;
-if(typeof data51.file !== "string"){
+if(_errs155 === errors){
+if(data57.file !== undefined){
+const _errs156 = errors;
+if(typeof data57.file !== "string"){
 validate21.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid47 = _errs141 === errors;
+var valid52 = _errs156 === errors;
 }
 else {
-var valid47 = true;
+var valid52 = true;
 }
-if(valid47){
-if(data51.line !== undefined){
-let data53 = data51.line;
-const _errs143 = errors;
-if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+if(valid52){
+if(data57.line !== undefined){
+let data59 = data57.line;
+const _errs158 = errors;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
 validate21.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs143){
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 < 1 || isNaN(data53)){
+if(errors === _errs158){
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 1 || isNaN(data59)){
 validate21.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid47 = _errs143 === errors;
+var valid52 = _errs158 === errors;
 }
 else {
-var valid47 = true;
+var valid52 = true;
 }
-if(valid47){
-if(data51.column !== undefined){
-let data54 = data51.column;
-const _errs145 = errors;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+if(valid52){
+if(data57.column !== undefined){
+let data60 = data57.column;
+const _errs160 = errors;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
 validate21.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs145){
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 1 || isNaN(data54)){
+if(errors === _errs160){
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 1 || isNaN(data60)){
 validate21.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid47 = _errs145 === errors;
+var valid52 = _errs160 === errors;
 }
 else {
-var valid47 = true;
+var valid52 = true;
 }
-if(valid47){
-if(data51.endLine !== undefined){
-let data55 = data51.endLine;
-const _errs147 = errors;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+if(valid52){
+if(data57.endLine !== undefined){
+let data61 = data57.endLine;
+const _errs162 = errors;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
 validate21.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs147){
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 1 || isNaN(data55)){
+if(errors === _errs162){
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 1 || isNaN(data61)){
 validate21.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid47 = _errs147 === errors;
+var valid52 = _errs162 === errors;
 }
 else {
-var valid47 = true;
+var valid52 = true;
 }
-if(valid47){
-if(data51.endColumn !== undefined){
-let data56 = data51.endColumn;
-const _errs149 = errors;
-if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+if(valid52){
+if(data57.endColumn !== undefined){
+let data62 = data57.endColumn;
+const _errs164 = errors;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
 validate21.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs149){
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 < 1 || isNaN(data56)){
+if(errors === _errs164){
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
 validate21.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid47 = _errs149 === errors;
+var valid52 = _errs164 === errors;
 }
 else {
-var valid47 = true;
+var valid52 = true;
 }
 }
 }
@@ -15029,10 +15790,10 @@ validate21.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid41 = _errs137 === errors;
+var valid46 = _errs152 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
 }
 }
@@ -15051,10 +15812,10 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema93 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
-const schema94 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
-const schema96 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
-const schema97 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
+const schema96 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
+const schema97 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
+const schema99 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
+const schema100 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15069,7 +15830,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema93.properties, key0))){
+if(!(func2.call(schema96.properties, key0))){
 validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -15155,7 +15916,7 @@ if(data1.split !== undefined){
 let data4 = data1.split;
 const _errs15 = errors;
 if(!((data4 === "train") || (data4 === "test"))){
-validate23.errors = [{instancePath:instancePath+"/data/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema94.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/data/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema97.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid5 = _errs15 === errors;
@@ -15706,7 +16467,7 @@ else {
 if(data1.kind !== undefined){
 let data24 = data1.kind;
 if(!(((((data24 === "mnist") || (data24 === "idx")) || (data24 === "csv")) || (data24 === "npy")) || (data24 === "synthetic"))){
-validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema94.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema97.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -15790,7 +16551,7 @@ if(data25.split !== undefined){
 let data28 = data25.split;
 const _errs82 = errors;
 if(!((data28 === "train") || (data28 === "test"))){
-validate23.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema94.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema97.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid23 = _errs82 === errors;
@@ -16341,7 +17102,7 @@ else {
 if(data25.kind !== undefined){
 let data48 = data25.kind;
 if(!(((((data48 === "mnist") || (data48 === "idx")) || (data48 === "csv")) || (data48 === "npy")) || (data48 === "synthetic"))){
-validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema94.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema97.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -16909,7 +17670,7 @@ else {
 if(data49.kind !== undefined){
 let data69 = data49.kind;
 if(!(((data69 === "adam") || (data69 === "sgd")) || (data69 === "rmsprop"))){
-validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema96.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate23.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema99.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }

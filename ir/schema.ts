@@ -246,11 +246,17 @@ export function buildSchema(): Schema {
       input: closed(
         {
           name: { type: 'string' },
-          kind: { enum: ['tensor', 'label'] },
+          kind: { enum: ['tensor', 'label', 'table'] },
           shape: ref('shape'),
           dtype: { enum: ['float32', 'int32'] },
           range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
           classes: { type: 'integer', minimum: 2 },
+          columns: {
+            type: 'array',
+            minItems: 1,
+            items: closed({ name: { type: 'string' }, levels: { type: 'integer', minimum: 2 } }, ['name']),
+            description: 'A table: its columns in order, numeric (no levels) or categorical.',
+          },
         },
         ['name', 'kind', 'shape', 'dtype'],
       ),

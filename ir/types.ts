@@ -63,15 +63,25 @@ export interface IRParameter {
   transpose?: boolean;
 }
 
+/** A column of a table input: numeric (standardised) or categorical with `levels` levels (one-hot). */
+export interface IRTableColumn {
+  name: string;
+  levels?: number;
+}
+
 export interface IRInput {
   name: string;
-  kind: 'tensor' | 'label';
+  /** `table`: a row of named columns, fed as one float vector (numeric columns standardised with the
+   *  training data's statistics, categorical ones one-hot over their levels, in column order). */
+  kind: 'tensor' | 'label' | 'table';
   shape: Shape;
   dtype: 'float32' | 'int32';
   /** Declared value range (`in [0, 1]`); data is scaled into it. */
   range?: [number, number];
   /** For labels: the number of classes. */
   classes?: number;
+  /** For tables: the columns, in order (the shape's width is the numeric count plus every level count). */
+  columns?: IRTableColumn[];
 }
 
 /** Where in the model a node sits (the node's `stage`); greedy pretraining and `freeze` select by it. */

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DataSource, IRModel } from '../../ir/types.js';
 import { selectBackend, type BackendName } from '../../runtime/backends/index.js';
-import { loadDataset, type Dataset } from '../../runtime/data/index.js';
+import { loadDataset, type Dataset, type TableEncoding } from '../../runtime/data/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
@@ -47,7 +47,7 @@ export async function openModel(file: string, io: CliIO, options: SpecLoadOption
  * The data a task runs on: --data, else the first phase that names data (its validation data, else
  * its training data), else the --data the run was trained with (recorded in run.json).
  */
-export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
+export async function dataFor(run: { dir: string; ir: IRModel; table?: TableEncoding }, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
   const { ir } = run;
   const flag = args.flags.data;
   const fromPhases = ir.phases.map((p) => p.validate ?? p.data).find((s): s is DataSource => s !== undefined);
@@ -58,6 +58,7 @@ export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArg
     cwd: io.cwd,
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.labels && inputs.labels ? { labelsInput: inputs.labels } : {}),
+    ...(run.table ? { tableEncoding: run.table } : {}),
   });
 }
 

@@ -2,7 +2,8 @@
 // the output activation, heads, and the names a loss may use. A shape error stops the parts that
 // depend on it (never the next model); what was built is still returned for the lints.
 import type { ModelDeclaration, OutputMember } from '../../grammar/ast.js';
-import type { ActivationSpec, IRSourceLocation, Shape } from '../../ir/types.js';
+import type { ActivationSpec, IRInput, IRSourceLocation, Shape } from '../../ir/types.js';
+import { LINEAR } from '../shapes/activations.js';
 import type { SourceRange } from '../../grammar/ast.js';
 import { activationCall } from './bind.js';
 import { activationNames, isActivation } from '../shapes/activations.js';
@@ -179,11 +180,13 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   // ---- output
   const outputMember = members.output;
   if (!outputMember || outputMember.recovered) return finish();
-  const activation = outputActivation(ctx, outputMember);
+  const table = isTableOutput(outputMember) ? tableOutputColumns(ctx, outputMember, target) : undefined;
+  if (isTableOutput(outputMember) && !table) return finish();
+  const activation = table ? LINEAR : outputActivation(ctx, outputMember);
   if (!activation) return finish();
   const outputId = graph.addNode({
     id: `output.${outputMember.name.name}`,
-    ir: { op: 'activation', attrs: { ...activation } },
+    ir: table ? { op: 'table_output', attrs: { columns: table } } : { op: 'activation', attrs: { ...activation } },
     inputs: [decoded.id],
     shape: decoded.shape,
     stage: 'output',
@@ -261,6 +264,22 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     );
   }
   return finish(true);
+}
+
+/** `output x_hat = table`: a table's per-column outputs (see ir/ops.ts `table_output`). */
+function isTableOutput(member: OutputMember): boolean {
+  const call = member.activation;
+  return call.callee.kind === 'NameRef' && call.callee.name === 'table' && call.args.length === 0;
+}
+
+/** Each column's width, when the reconstructed input is a table (AE3017 otherwise). */
+function tableOutputColumns(ctx: ModelContext, member: OutputMember, target: IRInput): number[] | undefined {
+  if (target.kind === 'table' && target.columns) return target.columns.map((c) => c.levels ?? 1);
+  ctx.reporter.report('AE3017', member.activation, message('AE3017', { input: target.name }), {
+    file: ctx.file,
+    notes: ['`output x_hat = table` reconstructs a `table(...)` input column by column; for a tensor input, name an activation (`sigmoid`, `linear`, ...)'],
+  });
+  return undefined;
 }
 
 function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSpec | undefined {

@@ -9,7 +9,7 @@ import type { PrintChild, PrinterTable } from './print-types.js';
 
 const { group, indent, line } = builders;
 
-type MemberKind = ModelMember['kind'] | 'TensorType' | 'LabelType' | 'MirrorSpec' | 'TrainSetting';
+type MemberKind = ModelMember['kind'] | 'TensorType' | 'LabelType' | 'TableType' | 'TableColumn' | 'MirrorSpec' | 'TrainSetting';
 
 export const memberPrinters: PrinterTable<MemberKind> = {
   InputMember: (path, _options, print) => ['input ', print('name'), ': ', print('type')],
@@ -20,6 +20,8 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     return group([dimensions, ' in ', printDelimitedList('[', bounds, ']')]);
   },
   LabelType: (path, _options, print) => ['label(', print('classes'), ')'],
+  TableType: (path, _options, print) => printDelimitedList('table(', path.map(print, 'columns'), ')'),
+  TableColumn: (path, _options, print) => (path.node.category ? [print('name'), ': ', print('category')] : print('name')),
   CorruptMember: (path, _options, print) => {
     const [first, ...rest] = path.map(print, 'chain');
     return group(['corrupt ', print('target'), ' with ', first ?? '', indent(rest.map((call) => [line, 'then ', call]))]);

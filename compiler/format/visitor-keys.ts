@@ -15,6 +15,8 @@ export const visitorKeys: Readonly<Record<Kind, readonly string[]>> = {
   InputMember: ['name', 'type'],
   TensorType: ['dimensions', 'valueRange'],
   LabelType: ['classes'],
+  TableType: ['columns'],
+  TableColumn: ['name', 'category'],
   CorruptMember: ['target', 'chain'],
   EncoderMember: ['reads', 'layers'],
   DecoderMember: ['reads', 'layers', 'mirror'],

@@ -86,6 +86,8 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
 
   tensorType(ctx: cst.TensorTypeCstChildren, node?: CstNode) { return types.tensorType(this.b, ctx, node); }
   labelType(ctx: cst.LabelTypeCstChildren, node?: CstNode) { return types.labelType(this.b, ctx, node); }
+  tableType(ctx: cst.TableTypeCstChildren, node?: CstNode) { return types.tableType(this.b, ctx, node); }
+  tableColumn(ctx: cst.TableColumnCstChildren, node?: CstNode) { return types.tableColumn(this.b, ctx, node); }
 
   layerBlock(ctx: cst.LayerBlockCstChildren) { return layers.layerBlock(this.b, ctx); }
   layer(ctx: cst.LayerCstChildren) { return layers.layer(this.b, ctx); }

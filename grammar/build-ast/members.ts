@@ -11,7 +11,7 @@ import { argumentList, expressionOr } from './expressions.js';
 import { call, callOr, layersOf } from './layers.js';
 import { nameOr, reference } from './names.js';
 import { trainMember } from './train.js';
-import { labelType, tensorType } from './types.js';
+import { labelType, tableType, tensorType } from './types.js';
 
 const memberKeywords = ['input', 'corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', 'loss', 'train'];
 
@@ -51,12 +51,15 @@ export function inputMember(b: BuildContext, ctx: cst.InputMemberCstChildren, no
   expectColon(b, binder);
   const tensorNode = first(ctx.tensorType);
   const labelNode = first(ctx.labelType);
+  const tableNode = first(ctx.tableType);
   const fallback = b.after(first(ctx.Input), binder) || name.range.end.offset;
-  const type: ast.TensorType | ast.LabelType = tensorNode
+  const type: ast.InputMember['type'] = tensorNode
     ? tensorType(b, tensorNode.children, tensorNode)
-    : labelNode
-      ? labelType(b, labelNode.children, labelNode)
-      : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
+    : tableNode
+      ? tableType(b, tableNode.children, tableNode)
+      : labelNode
+        ? labelType(b, labelNode.children, labelNode)
+        : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
   return { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)), ...b.recoveredFlag(node) };
 }
 

@@ -17,6 +17,7 @@
 import type { IRInput } from '../../ir/types.js';
 import { DataError, formatShape, product } from './errors.js';
 import type { SampleStream } from './samples.js';
+import type { TableEncoding } from './table.js';
 
 interface DatasetCommon {
   name: string;
@@ -24,6 +25,8 @@ interface DatasetCommon {
   /** The input's shape without the batch dimension: [28, 28, 1]. */
   sampleShape: number[];
   labels?: Int32Array;
+  /** A table's rows: how they were encoded (fitted on this data, or the training data's). */
+  table?: TableEncoding;
 }
 
 /** Every sample in memory. */

@@ -14,6 +14,7 @@ import { readNpy } from './npy.js';
 import { closeDataset } from './samples.js';
 import { openStreamedArray, streamThreshold } from './streamed.js';
 import { generateSynthetic } from './synthetic.js';
+import { loadTableCsv, type TableEncoding } from './table.js';
 
 export interface LoadOptions {
   /** Take the first N samples. */
@@ -26,11 +27,16 @@ export interface LoadOptions {
    *  CSV file; false: none). By default, files whose float32 samples exceed STREAM_ABOVE_BYTES.
    *  A streamed data set holds its file open until closeDataset(). */
   stream?: boolean;
+  /** A table input's encoding fitted on the training data; without it a table is fitted on this data. */
+  tableEncoding?: TableEncoding;
 }
 
 export async function loadDataset(source: DataSource | string, input: IRInput, options: LoadOptions): Promise<Dataset> {
   const resolved = typeof source === 'string' ? parseDataArgument(source, options.cwd) : source;
   const { limit } = options;
+  if (input.kind === 'table' && resolved.kind !== 'csv') {
+    throw new DataError(`input '${input.name}' is a table: its rows are read by column name from a CSV file (csv("path")), not from ${resolved.kind} data`);
+  }
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new DataError(`the sample limit must be a positive integer, got ${limit}`);
   }
@@ -59,6 +65,9 @@ async function loadSource(source: DataSource, input: IRInput, options: LoadOptio
     }
     case 'csv': {
       const delimiter = csvDelimiter(source.delimiter, source.path, source.path);
+      if (input.kind === 'table') {
+        return loadTableCsv(path(source.path), source.path, input, { delimiter, ...(limit !== undefined ? { limit } : {}), ...(options.tableEncoding ? { encoding: options.tableEncoding } : {}) });
+      }
       const csv = { delimiter, ...(limit !== undefined ? { limit } : {}), ...(source.label !== undefined ? { label: source.label } : {}) };
       return loadCsvDataset(path(source.path), source.path, csv, input, { labelsInput, streamAbove: streamThreshold(options.stream) });
     }

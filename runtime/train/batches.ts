@@ -14,7 +14,8 @@ export interface ModelInputs {
 
 /** The model's one tensor input and optional label input (the runtime feeds one data set). */
 export function modelInputs(ir: IRModel): ModelInputs {
-  const tensors = ir.inputs.filter((i) => i.kind === 'tensor');
+  // A table is fed as its encoded row, a float vector like any tensor input.
+  const tensors = ir.inputs.filter((i) => i.kind !== 'label');
   const labels = ir.inputs.filter((i) => i.kind === 'label');
   if (tensors.length !== 1) {
     throw new TrainingError(`the runtime feeds models with one tensor input; '${ir.model}' has ${tensors.length}`);

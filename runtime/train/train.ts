@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel } from '../../ir/types.js';
-import { closeDataset, loadDataset, type Dataset } from '../data/index.js';
+import { closeDataset, loadDataset, TABLE_ENCODING_FILE, type Dataset } from '../data/index.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { modelInputs } from './batches.js';
@@ -62,19 +62,30 @@ export interface TrainResult {
 
 /** Loads each data source once per run (phases often share one); close() releases the files of
  *  those streamed (runtime/data/samples.ts). */
-function datasetLoader(inputs: ReturnType<typeof modelInputs>, cwd: string, overrides: Overrides, stream: boolean | undefined): { load: (source: DataSource | string) => Promise<Dataset>; close: () => Promise<void> } {
+function datasetLoader(
+  inputs: ReturnType<typeof modelInputs>,
+  cwd: string,
+  overrides: Overrides,
+  stream: boolean | undefined,
+  tableFittedOn: DataSource | string | undefined,
+): { load: (source: DataSource | string) => Promise<Dataset>; close: () => Promise<void> } {
   const cache = new Map<string, Promise<Dataset>>();
   const load = (source: DataSource | string): Promise<Dataset> => {
     const key = JSON.stringify(source);
     if (!cache.has(key)) {
+      // A table's other data sets are encoded as its training data was (statistics, levels).
+      const fitted = inputs.data.kind === 'table' && tableFittedOn !== undefined && key !== JSON.stringify(tableFittedOn) ? load(tableFittedOn) : undefined;
+      const options = {
+        cwd,
+        ...(overrides.limit ? { limit: overrides.limit } : {}),
+        ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
+        ...(stream !== undefined ? { stream } : {}),
+      };
       cache.set(
         key,
-        loadDataset(source, inputs.data, {
-          cwd,
-          ...(overrides.limit ? { limit: overrides.limit } : {}),
-          ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
-          ...(stream !== undefined ? { stream } : {}),
-        }),
+        fitted
+          ? fitted.then((training) => loadDataset(source, inputs.data, { ...options, ...(training.table ? { tableEncoding: training.table } : {}) }))
+          : loadDataset(source, inputs.data, options),
       );
     }
     return cache.get(key)!;
@@ -106,7 +117,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
   const started = performance.now();
-  const datasets = datasetLoader(inputs, options.cwd, overrides, options.stream);
+  const datasets = datasetLoader(inputs, options.cwd, overrides, options.stream, overrides.data ?? stages[0]!.phase.data);
   try {
     // Every stage's data is read and checked before anything is written or trained: a file that does
     // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
@@ -136,6 +147,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // A new run, or one killed before its first checkpoint, which starts again from the beginning.
       await writeRunStart(runDir, { model: ir.model, backend: options.backend ?? tf.getBackend(), overrides }, files);
       await writeJsonAtomic(join(runDir, IR_FILE), ir, files);
+      // A table's encoding, fitted on the training data, is what every later use reads rows with.
+      const table = (await dataOf(stages[0]!)).dataset.table;
+      if (table) await writeJsonAtomic(join(runDir, TABLE_ENCODING_FILE), table, files);
       if (files.exists(join(runDir, METRICS_FILE))) await writeFileAtomic(join(runDir, METRICS_FILE), '', files);
     }
     const steps = await runLoop(
