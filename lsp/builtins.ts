@@ -166,7 +166,23 @@ const mirror: Builtin = {
 
 /** Where a call is written decides which table its name is looked up in (`gaussian` is a latent
  *  after `latent z =` and a corruption after `with`). */
-export type CallSite = 'layer' | 'latent' | 'corruption' | 'loss' | 'train' | 'output';
+export type CallSite = 'layer' | 'latent' | 'corruption' | 'loss' | 'train' | 'output' | 'input';
+
+/** The words of a table input and output (`table(a, m: category(40))`, `output x_hat = table`). */
+const tableWords: readonly Builtin[] = [
+  {
+    name: 'category',
+    kind: 'layer',
+    parameters: [{ name: 'levels', type: 'a whole number ≥ 2' }],
+    doc: "A table's categorical column with `levels` levels: one-hot for the encoder, a softmax over its levels in a `table` output; the levels are learned from the training data.",
+  },
+];
+const tableOutput: Builtin = {
+  name: 'table',
+  kind: 'activation',
+  parameters: [],
+  doc: "Each column of a table input its own output: the identity for a numeric column, a softmax over a categorical column's levels; its loss is `reconstruction(x_hat, x)`.",
+};
 
 export function lookupBuiltin(name: string, site: CallSite): Builtin | undefined {
   const tables: Record<CallSite, readonly (readonly Builtin[])[]> = {
@@ -175,7 +191,8 @@ export function lookupBuiltin(name: string, site: CallSite): Builtin | undefined
     corruption: [corruptions],
     loss: [losses, coefficientSchedules],
     train: [optimizers, dataSources, schedules, [earlyStop], settings],
-    output: [activations],
+    output: [activations, [tableOutput]],
+    input: [tableWords],
   };
   for (const table of tables[site]) {
     const found = table.find((b) => b.name === name);

@@ -46,4 +46,9 @@ describe('the editor knows every built-in', () => {
     expect(signatureLabel(lookupBuiltin('cyclic', 'loss')!)).toBe('cyclic(from, to, period, ramp = 0.5)');
     expect(lookupBuiltin('cyclic', 'loss')!.doc).toContain('Fu et al. 2019');
   });
+
+  it('knows the words of a table input and output', () => {
+    expect(signatureLabel(lookupBuiltin('category', 'input')!)).toBe('category(levels)');
+    expect(lookupBuiltin('table', 'output')!.doc).toContain('reconstruction(x_hat, x)');
+  });
 });
