@@ -10,4 +10,4 @@ export { readNpy, parseNpy, type NpyArray, type NpyDtype } from './npy.js';
 export { readCsv, parseCsv, type CsvTable, type CsvOptions } from './csv.js';
 export { mnistFiles, MNIST_COUNTS, type MnistSplit } from './mnist.js';
 export { generateSynthetic, type SyntheticOptions } from './synthetic.js';
-export { TABLE_ENCODING_FILE, encodedColumns, type TableEncoding } from './table.js';
+export { TABLE_ENCODING_FILE, type TableEncoding } from './table.js';

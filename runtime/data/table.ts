@@ -41,8 +41,9 @@ export async function loadTableCsv(
   } catch (error) {
     throw new DataError(`cannot read ${file}: ${fileErrorReason(error)}`);
   }
-  const raw = parseTable(text, file, columnsOf(input), options);
-  const table = options.encoding ?? fitTable(raw, columnsOf(input));
+  const columns = columnsOf(input);
+  const raw = parseTable(text, file, columns, options);
+  const table = options.encoding ?? fitTable(raw, columns);
   const x = encodeTable(raw, table);
   return { name: file, count: raw.fields.length, sampleShape: [x.length / raw.fields.length], x, table };
 }
@@ -95,7 +96,7 @@ export function fitTable(raw: RawTable, columns: readonly IRTableColumn[]): Tabl
   return {
     columns: columns.map((column, c) => {
       if (column.levels === undefined) {
-        const values = raw.fields.map((row, r) => numberAt(raw, r, c, column.name, row[c]!));
+        const values = raw.fields.map((row, r) => numberAt(raw, r, column.name, row[c]!));
         const mean = values.reduce((a, b) => a + b, 0) / values.length;
         const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
         // A constant column is centred, not divided by zero.
@@ -129,7 +130,7 @@ export function encodeTable(raw: RawTable, encoding: TableEncoding): Float32Arra
         x[offset + index] = 1;
         offset += column.levels.length;
       } else {
-        x[offset] = (numberAt(raw, r, c, column.name, row[c]!) - column.mean) / column.std;
+        x[offset] = (numberAt(raw, r, column.name, row[c]!) - column.mean) / column.std;
         offset += 1;
       }
     });
@@ -137,13 +138,8 @@ export function encodeTable(raw: RawTable, encoding: TableEncoding): Float32Arra
   return x;
 }
 
-function numberAt(raw: RawTable, r: number, _c: number, name: string, field: string): number {
+function numberAt(raw: RawTable, r: number, name: string, field: string): number {
   const value = Number(field);
   if (!Number.isFinite(value)) throw new DataError(`${raw.file}: line ${raw.lines[r]}: column '${name}' is numeric, but holds '${field}'`);
   return value;
-}
-
-/** The columns' names and widths in the encoded row, for per-column scores. */
-export function encodedColumns(encoding: TableEncoding): { name: string; width: number }[] {
-  return encoding.columns.map((c) => ({ name: c.name, width: 'levels' in c ? c.levels.length : 1 }));
 }
