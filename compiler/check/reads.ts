@@ -56,7 +56,7 @@ export function buildReads(
     seen.add(ref.name);
     const shape = tensor.classes !== undefined ? [null, tensor.classes] : tensor.shape;
     if (shape.length !== 2) {
-      ctx.reporter.report('AE3015', ref, message('AE3015', { member: `${stage} on`, name: ref.name, shape: formatShape(shape) }), {
+      ctx.reporter.report('AE3018', ref, message('AE3018', { member: `${stage} on`, name: ref.name, shape: formatShape(shape) }), {
         file,
         notes: ['what a conditional encoder or decoder reads is concatenated per sample: vectors `[n]` and labels (one-hot); flatten an image input first, e.g. declare it `[784]`'],
       });

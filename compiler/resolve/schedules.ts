@@ -91,7 +91,7 @@ export function bindSchedule(
     if (!arg) {
       if (argument.default !== undefined) values[argument.name] = argument.default;
       else if (!misnamed) {
-        reporter?.report('AE4016', call, message('AE4016', { fn, problem: `\`${argument.name}\` is not given (${argument.expected})` }), { file, notes: [`\`${scheduleDoc(fn).signature}\`: ${signatures[fn].doc}`] });
+        reporter?.report('AE4019', call, message('AE4019', { fn, problem: `\`${argument.name}\` is not given (${argument.expected})` }), { file, notes: [`\`${scheduleDoc(fn).signature}\`: ${signatures[fn].doc}`] });
       }
       ok &&= argument.default !== undefined;
       continue;
@@ -100,7 +100,7 @@ export function bindSchedule(
     if (value === undefined) ok = false;
     else if (typeof value !== 'number' || !argument.check(value)) {
       const shown = typeof value === 'number' ? String(value) : isScheduleConstant(value) ? 'a schedule' : JSON.stringify(value);
-      reporter?.report('AE4016', arg.value, message('AE4016', { fn, problem: `\`${argument.name}\` must be ${argument.expected}, got ${shown}` }), { file });
+      reporter?.report('AE4019', arg.value, message('AE4019', { fn, problem: `\`${argument.name}\` must be ${argument.expected}, got ${shown}` }), { file });
       ok = false;
     } else values[argument.name] = value;
   }

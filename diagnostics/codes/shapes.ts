@@ -16,7 +16,7 @@ export const shapesCodes = {
   AE3012: { severity: 'error', title: 'no input to reconstruct' },
   AE3013: { severity: 'error', title: 'parameter count overflows', message: '{what} has more {things} than can be counted exactly (2^53)' },
   AE3014: { severity: 'error', title: 'model too large for memory' },
-  AE3015: { severity: 'error', title: 'conditional read is not a vector', message: '`{member}` reads `{name}` of {shape}, which cannot be concatenated with the rest' },
+  AE3018: { severity: 'error', title: 'conditional read is not a vector', message: '`{member}` reads `{name}` of {shape}, which cannot be concatenated with the rest' },
   AE3016: { severity: 'error', title: 'conditional decoder does not read the code first', message: 'a conditional decoder reads the code `{name}` first' },
   AE3017: { severity: 'error', title: 'table output without a table input', message: '`output ... = table` reconstructs a table, but `{input}` is not one' },
 } as const satisfies Record<`AE3${string}`, CatalogueEntry>;

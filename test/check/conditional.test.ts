@@ -79,9 +79,9 @@ describe('conditional reads refused', () => {
     expect(analysis.diagnostics[0]!.fix?.edits[0]!.newText).toBe('z, y');
   });
 
-  it('AE3015 for an image beside a label', () => {
+  it('AE3018 for an image beside a label', () => {
     const analysis = analyze(cvae('encoder on x, y { flatten }', 'decoder { dense(12), reshape([2, 2, 3]) }', '[2, 2, 3] in [0, 1]'));
-    expect(codes(analysis)).toEqual(['AE3015@4:14']);
+    expect(codes(analysis)).toEqual(['AE3018@4:14']);
     expect(analysis.diagnostics[0]!.message).toBe('`encoder on` reads `x` of [2, 2, 3], which cannot be concatenated with the rest');
   });
 

@@ -1,6 +1,6 @@
 // Coefficient schedules in the loss: `ramp(...)` and `cyclic(...)` planned into the IR term's
 // `schedule` (ends scaled and shifted by constant arithmetic), held by lets, and refused with a
-// located AE4016 / AE4004 when they cannot be a coefficient.
+// located AE4019 / AE4004 when they cannot be a coefficient.
 import { describe, expect, it } from 'vitest';
 import { analyze, codes } from '../check/helpers.js';
 import { objectiveAtEpoch, scheduleValue } from '../../ir/schedule.js';
@@ -66,15 +66,15 @@ describe('schedules refused', () => {
   };
 
   it('a ramp of 0 epochs, at the argument', () => {
-    expect(errors('bce(x_hat, x) + ramp(0, 1, epochs = 0) * kl(z)')).toEqual(['AE4016@7:46 `ramp`: `epochs` must be a whole number of epochs ≥ 1, got 0']);
+    expect(errors('bce(x_hat, x) + ramp(0, 1, epochs = 0) * kl(z)')).toEqual(['AE4019@7:46 `ramp`: `epochs` must be a whole number of epochs ≥ 1, got 0']);
   });
 
   it('a ramp without its epochs, at the call', () => {
-    expect(errors('bce(x_hat, x) + ramp(0, 1) * kl(z)')).toEqual(['AE4016@7:26 `ramp`: `epochs` is not given (a whole number of epochs ≥ 1)']);
+    expect(errors('bce(x_hat, x) + ramp(0, 1) * kl(z)')).toEqual(['AE4019@7:26 `ramp`: `epochs` is not given (a whole number of epochs ≥ 1)']);
   });
 
   it('a cyclic period of 1 and a ramp fraction outside (0, 1]', () => {
-    expect(errors('bce(x_hat, x) + cyclic(0, 1, period = 1, ramp = 1.5) * kl(z)').map((e) => e.slice(0, 13))).toEqual(['AE4016@7:48 `', 'AE4016@7:58 `']);
+    expect(errors('bce(x_hat, x) + cyclic(0, 1, period = 1, ramp = 1.5) * kl(z)').map((e) => e.slice(0, 13))).toEqual(['AE4019@7:48 `', 'AE4019@7:58 `']);
   });
 
   it('an unknown argument, with did-you-mean', () => {
@@ -84,7 +84,7 @@ describe('schedules refused', () => {
   });
 
   it('a bad argument in a let is reported at the let', () => {
-    expect(errors('bce(x_hat, x) + beta * kl(z)', 'let beta = ramp(0, 1, epochs = 2.5)\n').map((e) => e.slice(0, 11))).toEqual(['AE4016@1:32']);
+    expect(errors('bce(x_hat, x) + beta * kl(z)', 'let beta = ramp(0, 1, epochs = 2.5)\n').map((e) => e.slice(0, 11))).toEqual(['AE4019@1:32']);
   });
 
   it('two schedules multiplied or added, a schedule dividing, a schedule alone or added to the loss', () => {
