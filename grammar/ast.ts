@@ -159,10 +159,23 @@ export interface LabelType extends NodeBase {
   classes: Expression;
 }
 
+/** `table(amount, hour, merchant: category(40))`: named columns, read by name from a CSV header. */
+export interface TableType extends NodeBase {
+  kind: 'TableType';
+  columns: TableColumn[];
+}
+
+/** `amount` (numeric) or `merchant: category(40)` (categorical: `category` is the call). */
+export interface TableColumn extends NodeBase {
+  kind: 'TableColumn';
+  name: Identifier;
+  category?: Call;
+}
+
 export interface InputMember extends NodeBase {
   kind: 'InputMember';
   name: Identifier;
-  type: TensorType | LabelType;
+  type: TensorType | LabelType | TableType;
 }
 
 /** `corrupt x with gaussian(std = 0.5) then clip(0, 1)`. */
@@ -176,6 +189,8 @@ export interface EncoderMember extends NodeBase {
   kind: 'EncoderMember';
   /** The keyword's range, for diagnostics about the encoder as a whole. */
   keyword: SourceRange;
+  /** `encoder on x, y { ... }`: the tensors it reads, concatenated; absent: the reconstructed input. */
+  reads?: NameRef[];
   layers: Layer[];
 }
 
@@ -183,6 +198,8 @@ export interface EncoderMember extends NodeBase {
 export interface DecoderMember extends NodeBase {
   kind: 'DecoderMember';
   keyword: SourceRange;
+  /** `decoder on z, y { ... }`: the code and the conditions it reads, concatenated; absent: the code. */
+  reads?: NameRef[];
   layers?: Layer[];
   mirror?: MirrorSpec;
 }
@@ -301,6 +318,8 @@ export type AstNode =
   | TrainSetting
   | TensorType
   | LabelType
+  | TableType
+  | TableColumn
   | BlockParameter
   | Layer
   | Argument

@@ -137,6 +137,7 @@ export type InputMemberCstChildren = {
   name: NameCstNode[];
   Binder: IToken[];
   tensorType?: TensorTypeCstNode[];
+  tableType?: TableTypeCstNode[];
   labelType?: LabelTypeCstNode[];
 };
 
@@ -149,6 +150,30 @@ export type TensorTypeCstChildren = {
   dimensions: ListExpressionCstNode[];
   In?: IToken[];
   valueRange?: ListExpressionCstNode[];
+};
+
+export interface TableTypeCstNode extends CstNode {
+  name: "tableType";
+  children: TableTypeCstChildren;
+}
+
+export type TableTypeCstChildren = {
+  tableWord: IToken[];
+  LParen: IToken[];
+  tableColumn: (TableColumnCstNode)[];
+  Comma?: IToken[];
+  RParen: IToken[];
+};
+
+export interface TableColumnCstNode extends CstNode {
+  name: "tableColumn";
+  children: TableColumnCstChildren;
+}
+
+export type TableColumnCstChildren = {
+  name: NameCstNode[];
+  Binder?: IToken[];
+  call?: CallCstNode[];
 };
 
 export interface LabelTypeCstNode extends CstNode {
@@ -183,7 +208,19 @@ export interface EncoderMemberCstNode extends CstNode {
 
 export type EncoderMemberCstChildren = {
   Encoder: IToken[];
+  readsClause?: ReadsClauseCstNode[];
   layerBlock: LayerBlockCstNode[];
+};
+
+export interface ReadsClauseCstNode extends CstNode {
+  name: "readsClause";
+  children: ReadsClauseCstChildren;
+}
+
+export type ReadsClauseCstChildren = {
+  On: IToken[];
+  reference: (ReferenceCstNode)[];
+  Comma?: IToken[];
 };
 
 export interface DecoderMemberCstNode extends CstNode {
@@ -193,6 +230,7 @@ export interface DecoderMemberCstNode extends CstNode {
 
 export type DecoderMemberCstChildren = {
   Decoder: IToken[];
+  readsClause?: ReadsClauseCstNode[];
   layerBlock?: LayerBlockCstNode[];
   Binder?: IToken[];
   Mirror?: IToken[];
@@ -449,9 +487,12 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   unknownMember(children: UnknownMemberCstChildren, param?: IN): OUT;
   inputMember(children: InputMemberCstChildren, param?: IN): OUT;
   tensorType(children: TensorTypeCstChildren, param?: IN): OUT;
+  tableType(children: TableTypeCstChildren, param?: IN): OUT;
+  tableColumn(children: TableColumnCstChildren, param?: IN): OUT;
   labelType(children: LabelTypeCstChildren, param?: IN): OUT;
   corruptMember(children: CorruptMemberCstChildren, param?: IN): OUT;
   encoderMember(children: EncoderMemberCstChildren, param?: IN): OUT;
+  readsClause(children: ReadsClauseCstChildren, param?: IN): OUT;
   decoderMember(children: DecoderMemberCstChildren, param?: IN): OUT;
   latentMember(children: LatentMemberCstChildren, param?: IN): OUT;
   outputMember(children: OutputMemberCstChildren, param?: IN): OUT;

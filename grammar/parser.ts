@@ -187,6 +187,8 @@ export class AeParser extends CstParser {
     this.CONSUME(t.Binder);
     this.OR((this.inputTypeAlts ??= [
       { ALT: () => this.SUBRULE(this.tensorType) },
+      // `table(amount)` and `label(classes)` are the same tokens: the word decides.
+      { GATE: () => this.LA(1).image === 'table', ALT: () => this.SUBRULE(this.tableType) },
       { ALT: () => this.SUBRULE(this.labelType) },
     ]));
   });
@@ -196,6 +198,28 @@ export class AeParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(t.In);
       this.SUBRULE2(this.listExpression, { LABEL: 'valueRange' });
+    });
+  });
+
+  /** `table(amount, hour, merchant: category(40))`: a row of named columns, numeric or categorical.
+   *  `table` is not a keyword either; the input rule picks this form by the word. */
+  tableType = this.RULE('tableType', () => {
+    this.CONSUME(t.Identifier, { LABEL: 'tableWord' });
+    this.CONSUME(t.LParen);
+    this.SUBRULE(this.tableColumn);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.tableColumn);
+    });
+    this.CONSUME(t.RParen);
+  });
+
+  /** `amount` (numeric) or `merchant: category(40)`. */
+  tableColumn = this.RULE('tableColumn', () => {
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(t.Binder);
+      this.SUBRULE(this.call);
     });
   });
 
@@ -221,11 +245,23 @@ export class AeParser extends CstParser {
 
   encoderMember = this.RULE('encoderMember', () => {
     this.CONSUME(t.Encoder);
+    this.OPTION(() => this.SUBRULE(this.readsClause));
     this.SUBRULE(this.layerBlock);
+  });
+
+  /** `on x, y` after `encoder`/`decoder`: the tensors it reads, concatenated (a conditional model). */
+  readsClause = this.RULE('readsClause', () => {
+    this.CONSUME(t.On);
+    this.SUBRULE(this.reference);
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.SUBRULE2(this.reference);
+    });
   });
 
   decoderMember = this.RULE('decoderMember', () => {
     this.CONSUME(t.Decoder);
+    this.OPTION(() => this.SUBRULE(this.readsClause));
     this.OR((this.decoderAlts ??= [
       { ALT: () => this.SUBRULE(this.layerBlock) },
       {

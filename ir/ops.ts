@@ -63,6 +63,14 @@ export const irOps = {
   gru: { doc: 'GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s.', attrs: recurrent },
   repeat_vector: { doc: 'Repeats a vector [n] over `steps` steps: [steps, n].', attrs: { steps: required(int(1)) } },
   dense_per_step: { doc: 'The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) } },
+  // ---- conditional models (`encoder on x, y`, `decoder on z, y`)
+  one_hot: { doc: 'Class indices of a label input → one-hot float vectors of `depth` classes.', attrs: { depth: required(int(1)) } },
+  concat: { doc: 'Concatenates its inputs along the last axis (what a conditional encoder or decoder reads).', attrs: {} },
+  // ---- tables (`input x: table(...)`, `output x_hat = table`)
+  table_output: {
+    doc: "A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels.",
+    attrs: { columns: required(sizes, "each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one") },
+  },
   // ---- latents (stochastic or quantising; deterministic in inference)
   gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {} },
   vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },
@@ -90,6 +98,14 @@ export const irTerms = {
   contractive: { doc: 'Frobenius norm of the code’s Jacobian with respect to the input.', options: { reduce } },
   vq_loss: { doc: 'VQ codebook and commitment loss.', options: { reduce, commitment: required(number({ min: 0 })) } },
   weight_decay: { doc: 'Sum of squared kernels.', options: { reduce } },
+  reconstruction: {
+    doc: "A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.",
+    options: {
+      reduce,
+      columns: required(sizes, "each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"),
+      fromLogits: required(string, 'the node before the table output: categorical columns are read as logits'),
+    },
+  },
 } as const satisfies Record<string, { doc: string; options: Fields }>;
 
 // ---- where training data comes from, and the optimisers (IRPhase's `data` and `optimizer`)

@@ -4,10 +4,10 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool1d whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool1d whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
-const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
+const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
 const schema13 = {"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -23,7 +23,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "name") || (key0 === "kind")) || (key0 === "shape")) || (key0 === "dtype")) || (key0 === "range")) || (key0 === "classes"))){
+if(!(((((((key0 === "name") || (key0 === "kind")) || (key0 === "shape")) || (key0 === "dtype")) || (key0 === "range")) || (key0 === "classes")) || (key0 === "columns"))){
 validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -45,7 +45,7 @@ if(valid0){
 if(data.kind !== undefined){
 let data1 = data.kind;
 const _errs4 = errors;
-if(!((data1 === "tensor") || (data1 === "label"))){
+if(!(((data1 === "tensor") || (data1 === "label")) || (data1 === "table"))){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -188,6 +188,98 @@ var valid0 = _errs17 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.columns !== undefined){
+let data9 = data.columns;
+const _errs19 = errors;
+if(errors === _errs19){
+if(Array.isArray(data9)){
+if(data9.length < 1){
+validate11.errors = [{instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid5 = true;
+const len3 = data9.length;
+for(let i2=0; i2<len3; i2++){
+let data10 = data9[i2];
+const _errs21 = errors;
+if(errors === _errs21){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing1;
+if((data10.name === undefined) && (missing1 = "name")){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2,schemaPath:"#/properties/columns/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs23 = errors;
+for(const key1 in data10){
+if(!((key1 === "name") || (key1 === "levels"))){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2,schemaPath:"#/properties/columns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data10.name !== undefined){
+const _errs24 = errors;
+if(typeof data10.name !== "string"){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2+"/name",schemaPath:"#/properties/columns/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data10.levels !== undefined){
+let data12 = data10.levels;
+const _errs26 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2+"/levels",schemaPath:"#/properties/columns/items/properties/levels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs26){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 2 || isNaN(data12)){
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2+"/levels",schemaPath:"#/properties/columns/items/properties/levels/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/columns/" + i2,schemaPath:"#/properties/columns/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+if(!valid5){
+break;
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/columns",schemaPath:"#/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -205,7 +297,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
+const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
 const schema19 = {"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]};
 const schema28 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
 const schema31 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
@@ -224,15 +316,18 @@ const schema75 = {"type":"object","properties":{"factor":{"type":"integer","mini
 const schema78 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]};
 const schema81 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]};
 const schema84 = {"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]};
-const schema91 = {"type":"object","properties":{},"additionalProperties":false};
-const schema94 = {"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]};
-const schema97 = {"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]};
-const schema100 = {"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]};
-const schema103 = {"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]};
-const schema106 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
-const schema109 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]};
-const schema112 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
-const schema115 = {"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]};
+const schema91 = {"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]};
+const schema94 = {"type":"object","properties":{},"additionalProperties":false};
+const schema97 = {"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]};
+const schema100 = {"type":"object","properties":{},"additionalProperties":false};
+const schema103 = {"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]};
+const schema106 = {"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]};
+const schema109 = {"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]};
+const schema112 = {"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]};
+const schema115 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
+const schema118 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]};
+const schema121 = {"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]};
+const schema124 = {"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]};
 const schema16 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2000,7 +2095,7 @@ else {
 if(data.op !== undefined){
 let data0 = data.op;
 const _errs2 = errors;
-if(!((((((((((((((((((((((((((((((((data0 === "dense") || (data0 === "conv2d")) || (data0 === "deconv2d")) || (data0 === "maxpool")) || (data0 === "avgpool")) || (data0 === "unpool")) || (data0 === "upsample")) || (data0 === "flatten")) || (data0 === "reshape")) || (data0 === "dropout")) || (data0 === "batchnorm")) || (data0 === "layernorm")) || (data0 === "activation")) || (data0 === "conv1d")) || (data0 === "deconv1d")) || (data0 === "maxpool1d")) || (data0 === "avgpool1d")) || (data0 === "unpool1d")) || (data0 === "upsample1d")) || (data0 === "lstm")) || (data0 === "gru")) || (data0 === "repeat_vector")) || (data0 === "dense_per_step")) || (data0 === "gaussian_sample")) || (data0 === "vector_quantize")) || (data0 === "binarize")) || (data0 === "gumbel_onehot")) || (data0 === "corrupt_gaussian")) || (data0 === "corrupt_mask")) || (data0 === "corrupt_salt_pepper")) || (data0 === "corrupt_dropout")) || (data0 === "clip"))){
+if(!(((((((((((((((((((((((((((((((((((data0 === "dense") || (data0 === "conv2d")) || (data0 === "deconv2d")) || (data0 === "maxpool")) || (data0 === "avgpool")) || (data0 === "unpool")) || (data0 === "upsample")) || (data0 === "flatten")) || (data0 === "reshape")) || (data0 === "dropout")) || (data0 === "batchnorm")) || (data0 === "layernorm")) || (data0 === "activation")) || (data0 === "conv1d")) || (data0 === "deconv1d")) || (data0 === "maxpool1d")) || (data0 === "avgpool1d")) || (data0 === "unpool1d")) || (data0 === "upsample1d")) || (data0 === "lstm")) || (data0 === "gru")) || (data0 === "repeat_vector")) || (data0 === "dense_per_step")) || (data0 === "one_hot")) || (data0 === "concat")) || (data0 === "table_output")) || (data0 === "gaussian_sample")) || (data0 === "vector_quantize")) || (data0 === "binarize")) || (data0 === "gumbel_onehot")) || (data0 === "corrupt_gaussian")) || (data0 === "corrupt_mask")) || (data0 === "corrupt_salt_pepper")) || (data0 === "corrupt_dropout")) || (data0 === "clip"))){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/properties/op/enum",keyword:"enum",params:{allowedValues: schema15.properties.op.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -14032,7 +14127,7 @@ return false;
 }
 }
 }
-else if(tag0 === "gaussian_sample"){
+else if(tag0 === "one_hot"){
 const _errs1423 = errors;
 if(errors === _errs1423){
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -14065,8 +14160,8 @@ var valid254 = true;
 if(valid254){
 if(data.op !== undefined){
 const _errs1428 = errors;
-if("gaussian_sample" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/23/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
+if("one_hot" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/23/properties/op/const",keyword:"const",params:{allowedValue: "one_hot"},message:"must be equal to constant"}];
 return false;
 }
 var valid254 = _errs1428 === errors;
@@ -14111,14 +14206,42 @@ const _errs1433 = errors;
 const _errs1434 = errors;
 if(errors === _errs1434){
 if(data645 && typeof data645 == "object" && !Array.isArray(data645)){
+let missing66;
+if((data645.depth === undefined) && (missing66 = "depth")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/required",keyword:"required",params:{missingProperty: missing66},message:"must have required property '"+missing66+"'"}];
+return false;
+}
+else {
+const _errs1436 = errors;
 for(const key88 in data645){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties"}];
+if(!(key88 === "depth")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
+if(_errs1436 === errors){
+if(data645.depth !== undefined){
+let data646 = data645.depth;
+const _errs1437 = errors;
+if(!(((typeof data646 == "number") && (!(data646 % 1) && !isNaN(data646))) && (isFinite(data646)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/depth",schemaPath:"#/definitions/attrs_one_hot/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1437){
+if((typeof data646 == "number") && (isFinite(data646))){
+if(data646 < 1 || isNaN(data646)){
+validate13.errors = [{instancePath:instancePath+"/attrs/depth",schemaPath:"#/definitions/attrs_one_hot/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+}
+}
+}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14129,44 +14252,44 @@ var valid254 = true;
 }
 if(valid254){
 if(data.shape !== undefined){
-let data646 = data.shape;
-const _errs1437 = errors;
-const _errs1438 = errors;
-if(errors === _errs1438){
-if(Array.isArray(data646)){
-if(data646.length < 1){
+let data647 = data.shape;
+const _errs1439 = errors;
+const _errs1440 = errors;
+if(errors === _errs1440){
+if(Array.isArray(data647)){
+if(data647.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len77 = data646.length;
-var valid258 = len77 <= 1;
-if(!valid258){
+const len77 = data647.length;
+var valid259 = len77 <= 1;
+if(!valid259){
 for(let i54=1; i54<len77; i54++){
-let data647 = data646[i54];
-const _errs1440 = errors;
-if((!(((typeof data647 == "number") && (!(data647 % 1) && !isNaN(data647))) && (isFinite(data647)))) && (data647 !== null)){
+let data648 = data647[i54];
+const _errs1442 = errors;
+if((!(((typeof data648 == "number") && (!(data648 % 1) && !isNaN(data648))) && (isFinite(data648)))) && (data648 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1440){
-if((typeof data647 == "number") && (isFinite(data647))){
-if(data647 < 1 || isNaN(data647)){
+if(errors === _errs1442){
+if((typeof data648 == "number") && (isFinite(data648))){
+if(data648 < 1 || isNaN(data648)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid258 = _errs1440 === errors;
-if(!valid258){
+var valid259 = _errs1442 === errors;
+if(!valid259){
 break;
 }
 }
 }
-if(valid258){
-const len78 = data646.length;
+if(valid259){
+const len78 = data647.length;
 if(len78 > 0){
-if(data646[0] !== null){
+if(data647[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -14179,133 +14302,133 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid254 = _errs1437 === errors;
+var valid254 = _errs1439 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.stage !== undefined){
-let data649 = data.stage;
-const _errs1444 = errors;
-if(!((((((data649 === "corrupt") || (data649 === "encoder")) || (data649 === "latent")) || (data649 === "decoder")) || (data649 === "output")) || (data649 === "head"))){
+let data650 = data.stage;
+const _errs1446 = errors;
+if(!((((((data650 === "corrupt") || (data650 === "encoder")) || (data650 === "latent")) || (data650 === "decoder")) || (data650 === "output")) || (data650 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/23/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[23].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid254 = _errs1444 === errors;
+var valid254 = _errs1446 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.params !== undefined){
-let data650 = data.params;
-const _errs1445 = errors;
-if(errors === _errs1445){
-if(data650 && typeof data650 == "object" && !Array.isArray(data650)){
+let data651 = data.params;
 const _errs1447 = errors;
-for(const key89 in data650){
+if(errors === _errs1447){
+if(data651 && typeof data651 == "object" && !Array.isArray(data651)){
+const _errs1449 = errors;
+for(const key89 in data651){
 if(!((((((((key89 === "kernel") || (key89 === "bias")) || (key89 === "gamma")) || (key89 === "beta")) || (key89 === "moving_mean")) || (key89 === "moving_variance")) || (key89 === "codebook")) || (key89 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key89},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1447 === errors){
-if(data650.kernel !== undefined){
-const _errs1448 = errors;
-if(typeof data650.kernel !== "string"){
+if(_errs1449 === errors){
+if(data651.kernel !== undefined){
+const _errs1450 = errors;
+if(typeof data651.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/23/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1448 === errors;
+var valid261 = _errs1450 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.bias !== undefined){
-const _errs1450 = errors;
-if(typeof data650.bias !== "string"){
+if(valid261){
+if(data651.bias !== undefined){
+const _errs1452 = errors;
+if(typeof data651.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/23/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1450 === errors;
+var valid261 = _errs1452 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.gamma !== undefined){
-const _errs1452 = errors;
-if(typeof data650.gamma !== "string"){
+if(valid261){
+if(data651.gamma !== undefined){
+const _errs1454 = errors;
+if(typeof data651.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/23/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1452 === errors;
+var valid261 = _errs1454 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.beta !== undefined){
-const _errs1454 = errors;
-if(typeof data650.beta !== "string"){
+if(valid261){
+if(data651.beta !== undefined){
+const _errs1456 = errors;
+if(typeof data651.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/23/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1454 === errors;
+var valid261 = _errs1456 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.moving_mean !== undefined){
-const _errs1456 = errors;
-if(typeof data650.moving_mean !== "string"){
+if(valid261){
+if(data651.moving_mean !== undefined){
+const _errs1458 = errors;
+if(typeof data651.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/23/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1456 === errors;
+var valid261 = _errs1458 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.moving_variance !== undefined){
-const _errs1458 = errors;
-if(typeof data650.moving_variance !== "string"){
+if(valid261){
+if(data651.moving_variance !== undefined){
+const _errs1460 = errors;
+if(typeof data651.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/23/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1458 === errors;
+var valid261 = _errs1460 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.codebook !== undefined){
-const _errs1460 = errors;
-if(typeof data650.codebook !== "string"){
+if(valid261){
+if(data651.codebook !== undefined){
+const _errs1462 = errors;
+if(typeof data651.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/23/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1460 === errors;
+var valid261 = _errs1462 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
-if(valid260){
-if(data650.recurrent_kernel !== undefined){
-const _errs1462 = errors;
-if(typeof data650.recurrent_kernel !== "string"){
+if(valid261){
+if(data651.recurrent_kernel !== undefined){
+const _errs1464 = errors;
+if(typeof data651.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/23/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid260 = _errs1462 === errors;
+var valid261 = _errs1464 === errors;
 }
 else {
-var valid260 = true;
+var valid261 = true;
 }
 }
 }
@@ -14321,38 +14444,17 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23
 return false;
 }
 }
-var valid254 = _errs1445 === errors;
+var valid254 = _errs1447 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.name !== undefined){
-const _errs1464 = errors;
+const _errs1466 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/23/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid254 = _errs1464 === errors;
-}
-else {
-var valid254 = true;
-}
-if(valid254){
-if(data.layer !== undefined){
-let data660 = data.layer;
-const _errs1466 = errors;
-if(!(((typeof data660 == "number") && (!(data660 % 1) && !isNaN(data660))) && (isFinite(data660)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1466){
-if((typeof data660 == "number") && (isFinite(data660))){
-if(data660 < 0 || isNaN(data660)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
 }
 var valid254 = _errs1466 === errors;
 }
@@ -14360,121 +14462,142 @@ else {
 var valid254 = true;
 }
 if(valid254){
-if(data.source !== undefined){
-let data661 = data.source;
+if(data.layer !== undefined){
+let data661 = data.layer;
 const _errs1468 = errors;
-const _errs1469 = errors;
-if(errors === _errs1469){
-if(data661 && typeof data661 == "object" && !Array.isArray(data661)){
-let missing66;
-if(((((data661.line === undefined) && (missing66 = "line")) || ((data661.column === undefined) && (missing66 = "column"))) || ((data661.endLine === undefined) && (missing66 = "endLine"))) || ((data661.endColumn === undefined) && (missing66 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing66},message:"must have required property '"+missing66+"'"}];
+if(!(((typeof data661 == "number") && (!(data661 % 1) && !isNaN(data661))) && (isFinite(data661)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1468){
+if((typeof data661 == "number") && (isFinite(data661))){
+if(data661 < 0 || isNaN(data661)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid254 = _errs1468 === errors;
+}
+else {
+var valid254 = true;
+}
+if(valid254){
+if(data.source !== undefined){
+let data662 = data.source;
+const _errs1470 = errors;
+const _errs1471 = errors;
+if(errors === _errs1471){
+if(data662 && typeof data662 == "object" && !Array.isArray(data662)){
+let missing67;
+if(((((data662.line === undefined) && (missing67 = "line")) || ((data662.column === undefined) && (missing67 = "column"))) || ((data662.endLine === undefined) && (missing67 = "endLine"))) || ((data662.endColumn === undefined) && (missing67 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing67},message:"must have required property '"+missing67+"'"}];
 return false;
 }
 else {
-const _errs1471 = errors;
-for(const key90 in data661){
+const _errs1473 = errors;
+for(const key90 in data662){
 if(!(((((key90 === "file") || (key90 === "line")) || (key90 === "column")) || (key90 === "endLine")) || (key90 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key90},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1471 === errors){
-if(data661.file !== undefined){
-const _errs1472 = errors;
-if(typeof data661.file !== "string"){
+if(_errs1473 === errors){
+if(data662.file !== undefined){
+const _errs1474 = errors;
+if(typeof data662.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid262 = _errs1472 === errors;
+var valid263 = _errs1474 === errors;
 }
 else {
-var valid262 = true;
+var valid263 = true;
 }
-if(valid262){
-if(data661.line !== undefined){
-let data663 = data661.line;
-const _errs1474 = errors;
-if(!(((typeof data663 == "number") && (!(data663 % 1) && !isNaN(data663))) && (isFinite(data663)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1474){
-if((typeof data663 == "number") && (isFinite(data663))){
-if(data663 < 1 || isNaN(data663)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid262 = _errs1474 === errors;
-}
-else {
-var valid262 = true;
-}
-if(valid262){
-if(data661.column !== undefined){
-let data664 = data661.column;
+if(valid263){
+if(data662.line !== undefined){
+let data664 = data662.line;
 const _errs1476 = errors;
 if(!(((typeof data664 == "number") && (!(data664 % 1) && !isNaN(data664))) && (isFinite(data664)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1476){
 if((typeof data664 == "number") && (isFinite(data664))){
 if(data664 < 1 || isNaN(data664)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid262 = _errs1476 === errors;
+var valid263 = _errs1476 === errors;
 }
 else {
-var valid262 = true;
+var valid263 = true;
 }
-if(valid262){
-if(data661.endLine !== undefined){
-let data665 = data661.endLine;
+if(valid263){
+if(data662.column !== undefined){
+let data665 = data662.column;
 const _errs1478 = errors;
 if(!(((typeof data665 == "number") && (!(data665 % 1) && !isNaN(data665))) && (isFinite(data665)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1478){
 if((typeof data665 == "number") && (isFinite(data665))){
 if(data665 < 1 || isNaN(data665)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid262 = _errs1478 === errors;
+var valid263 = _errs1478 === errors;
 }
 else {
-var valid262 = true;
+var valid263 = true;
 }
-if(valid262){
-if(data661.endColumn !== undefined){
-let data666 = data661.endColumn;
+if(valid263){
+if(data662.endLine !== undefined){
+let data666 = data662.endLine;
 const _errs1480 = errors;
 if(!(((typeof data666 == "number") && (!(data666 % 1) && !isNaN(data666))) && (isFinite(data666)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1480){
 if((typeof data666 == "number") && (isFinite(data666))){
 if(data666 < 1 || isNaN(data666)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid263 = _errs1480 === errors;
+}
+else {
+var valid263 = true;
+}
+if(valid263){
+if(data662.endColumn !== undefined){
+let data667 = data662.endColumn;
+const _errs1482 = errors;
+if(!(((typeof data667 == "number") && (!(data667 % 1) && !isNaN(data667))) && (isFinite(data667)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1482){
+if((typeof data667 == "number") && (isFinite(data667))){
+if(data667 < 1 || isNaN(data667)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid262 = _errs1480 === errors;
+var valid263 = _errs1482 === errors;
 }
 else {
-var valid262 = true;
+var valid263 = true;
 }
 }
 }
@@ -14488,7 +14611,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid254 = _errs1468 === errors;
+var valid254 = _errs1470 === errors;
 }
 else {
 var valid254 = true;
@@ -14511,17 +14634,17 @@ return false;
 }
 }
 }
-else if(tag0 === "vector_quantize"){
-const _errs1482 = errors;
-if(errors === _errs1482){
+else if(tag0 === "concat"){
+const _errs1484 = errors;
+if(errors === _errs1484){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing67;
-if(((((((data.id === undefined) && (missing67 = "id")) || ((data.op === undefined) && (missing67 = "op"))) || ((data.inputs === undefined) && (missing67 = "inputs"))) || ((data.attrs === undefined) && (missing67 = "attrs"))) || ((data.shape === undefined) && (missing67 = "shape"))) || ((data.stage === undefined) && (missing67 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/required",keyword:"required",params:{missingProperty: missing67},message:"must have required property '"+missing67+"'"}];
+let missing68;
+if(((((((data.id === undefined) && (missing68 = "id")) || ((data.op === undefined) && (missing68 = "op"))) || ((data.inputs === undefined) && (missing68 = "inputs"))) || ((data.attrs === undefined) && (missing68 = "attrs"))) || ((data.shape === undefined) && (missing68 = "shape"))) || ((data.stage === undefined) && (missing68 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/required",keyword:"required",params:{missingProperty: missing68},message:"must have required property '"+missing68+"'"}];
 return false;
 }
 else {
-const _errs1484 = errors;
+const _errs1486 = errors;
 for(const key91 in data){
 if(!(func2.call(schema15.oneOf[24].properties, key91))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties"}];
@@ -14529,46 +14652,46 @@ return false;
 break;
 }
 }
-if(_errs1484 === errors){
+if(_errs1486 === errors){
 if(data.id !== undefined){
-const _errs1485 = errors;
+const _errs1487 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/24/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid264 = _errs1485 === errors;
+var valid265 = _errs1487 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.op !== undefined){
-const _errs1487 = errors;
-if("vector_quantize" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/24/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
+const _errs1489 = errors;
+if("concat" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/24/properties/op/const",keyword:"const",params:{allowedValue: "concat"},message:"must be equal to constant"}];
 return false;
 }
-var valid264 = _errs1487 === errors;
+var valid265 = _errs1489 === errors;
 }
 else {
-var valid264 = true;
-}
-if(valid264){
-if(data.inputs !== undefined){
-let data669 = data.inputs;
-const _errs1488 = errors;
-if(errors === _errs1488){
-if(Array.isArray(data669)){
 var valid265 = true;
-const len79 = data669.length;
-for(let i55=0; i55<len79; i55++){
+}
+if(valid265){
+if(data.inputs !== undefined){
+let data670 = data.inputs;
 const _errs1490 = errors;
-if(typeof data669[i55] !== "string"){
+if(errors === _errs1490){
+if(Array.isArray(data670)){
+var valid266 = true;
+const len79 = data670.length;
+for(let i55=0; i55<len79; i55++){
+const _errs1492 = errors;
+if(typeof data670[i55] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i55,schemaPath:"#/oneOf/24/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1490 === errors;
-if(!valid265){
+var valid266 = _errs1492 === errors;
+if(!valid266){
 break;
 }
 }
@@ -14578,150 +14701,74 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/24
 return false;
 }
 }
-var valid264 = _errs1488 === errors;
+var valid265 = _errs1490 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.attrs !== undefined){
-let data671 = data.attrs;
-const _errs1492 = errors;
-const _errs1493 = errors;
-if(errors === _errs1493){
-if(data671 && typeof data671 == "object" && !Array.isArray(data671)){
-let missing68;
-if((((data671.codes === undefined) && (missing68 = "codes")) || ((data671.dim === undefined) && (missing68 = "dim"))) || ((data671.commitment === undefined) && (missing68 = "commitment"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing68},message:"must have required property '"+missing68+"'"}];
-return false;
-}
-else {
+let data672 = data.attrs;
+const _errs1494 = errors;
 const _errs1495 = errors;
-for(const key92 in data671){
-if(!(((key92 === "codes") || (key92 === "dim")) || (key92 === "commitment"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key92},message:"must NOT have additional properties"}];
+if(errors === _errs1495){
+if(data672 && typeof data672 == "object" && !Array.isArray(data672)){
+for(const key92 in data672){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_concat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key92},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1495 === errors){
-if(data671.codes !== undefined){
-let data672 = data671.codes;
-const _errs1496 = errors;
-if(!(((typeof data672 == "number") && (!(data672 % 1) && !isNaN(data672))) && (isFinite(data672)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1496){
-if((typeof data672 == "number") && (isFinite(data672))){
-if(data672 < 2 || isNaN(data672)){
-validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_concat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-}
-var valid267 = _errs1496 === errors;
+var valid265 = _errs1494 === errors;
 }
 else {
-var valid267 = true;
+var valid265 = true;
 }
-if(valid267){
-if(data671.dim !== undefined){
-let data673 = data671.dim;
-const _errs1498 = errors;
-if(!(((typeof data673 == "number") && (!(data673 % 1) && !isNaN(data673))) && (isFinite(data673)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1498){
-if((typeof data673 == "number") && (isFinite(data673))){
-if(data673 < 1 || isNaN(data673)){
-validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid267 = _errs1498 === errors;
-}
-else {
-var valid267 = true;
-}
-if(valid267){
-if(data671.commitment !== undefined){
-let data674 = data671.commitment;
-const _errs1500 = errors;
-if(errors === _errs1500){
-if((typeof data674 == "number") && (isFinite(data674))){
-if(data674 < 0 || isNaN(data674)){
-validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid267 = _errs1500 === errors;
-}
-else {
-var valid267 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid264 = _errs1492 === errors;
-}
-else {
-var valid264 = true;
-}
-if(valid264){
+if(valid265){
 if(data.shape !== undefined){
-let data675 = data.shape;
-const _errs1502 = errors;
-const _errs1503 = errors;
-if(errors === _errs1503){
-if(Array.isArray(data675)){
-if(data675.length < 1){
+let data673 = data.shape;
+const _errs1498 = errors;
+const _errs1499 = errors;
+if(errors === _errs1499){
+if(Array.isArray(data673)){
+if(data673.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len80 = data675.length;
+const len80 = data673.length;
 var valid269 = len80 <= 1;
 if(!valid269){
 for(let i56=1; i56<len80; i56++){
-let data676 = data675[i56];
-const _errs1505 = errors;
-if((!(((typeof data676 == "number") && (!(data676 % 1) && !isNaN(data676))) && (isFinite(data676)))) && (data676 !== null)){
+let data674 = data673[i56];
+const _errs1501 = errors;
+if((!(((typeof data674 == "number") && (!(data674 % 1) && !isNaN(data674))) && (isFinite(data674)))) && (data674 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i56,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1505){
-if((typeof data676 == "number") && (isFinite(data676))){
-if(data676 < 1 || isNaN(data676)){
+if(errors === _errs1501){
+if((typeof data674 == "number") && (isFinite(data674))){
+if(data674 < 1 || isNaN(data674)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i56,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid269 = _errs1505 === errors;
+var valid269 = _errs1501 === errors;
 if(!valid269){
 break;
 }
 }
 }
 if(valid269){
-const len81 = data675.length;
+const len81 = data673.length;
 if(len81 > 0){
-if(data675[0] !== null){
+if(data673[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -14734,43 +14781,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid264 = _errs1502 === errors;
+var valid265 = _errs1498 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.stage !== undefined){
-let data678 = data.stage;
-const _errs1509 = errors;
-if(!((((((data678 === "corrupt") || (data678 === "encoder")) || (data678 === "latent")) || (data678 === "decoder")) || (data678 === "output")) || (data678 === "head"))){
+let data676 = data.stage;
+const _errs1505 = errors;
+if(!((((((data676 === "corrupt") || (data676 === "encoder")) || (data676 === "latent")) || (data676 === "decoder")) || (data676 === "output")) || (data676 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/24/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[24].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid264 = _errs1509 === errors;
+var valid265 = _errs1505 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.params !== undefined){
-let data679 = data.params;
-const _errs1510 = errors;
-if(errors === _errs1510){
-if(data679 && typeof data679 == "object" && !Array.isArray(data679)){
-const _errs1512 = errors;
-for(const key93 in data679){
+let data677 = data.params;
+const _errs1506 = errors;
+if(errors === _errs1506){
+if(data677 && typeof data677 == "object" && !Array.isArray(data677)){
+const _errs1508 = errors;
+for(const key93 in data677){
 if(!((((((((key93 === "kernel") || (key93 === "bias")) || (key93 === "gamma")) || (key93 === "beta")) || (key93 === "moving_mean")) || (key93 === "moving_variance")) || (key93 === "codebook")) || (key93 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/24/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key93},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1512 === errors){
-if(data679.kernel !== undefined){
-const _errs1513 = errors;
-if(typeof data679.kernel !== "string"){
+if(_errs1508 === errors){
+if(data677.kernel !== undefined){
+const _errs1509 = errors;
+if(typeof data677.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/24/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid271 = _errs1509 === errors;
+}
+else {
+var valid271 = true;
+}
+if(valid271){
+if(data677.bias !== undefined){
+const _errs1511 = errors;
+if(typeof data677.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/24/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid271 = _errs1511 === errors;
+}
+else {
+var valid271 = true;
+}
+if(valid271){
+if(data677.gamma !== undefined){
+const _errs1513 = errors;
+if(typeof data677.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/24/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1513 === errors;
@@ -14779,10 +14850,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data679.bias !== undefined){
+if(data677.beta !== undefined){
 const _errs1515 = errors;
-if(typeof data679.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/24/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data677.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/24/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1515 === errors;
@@ -14791,10 +14862,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data679.gamma !== undefined){
+if(data677.moving_mean !== undefined){
 const _errs1517 = errors;
-if(typeof data679.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/24/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data677.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/24/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1517 === errors;
@@ -14803,10 +14874,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data679.beta !== undefined){
+if(data677.moving_variance !== undefined){
 const _errs1519 = errors;
-if(typeof data679.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/24/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data677.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/24/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1519 === errors;
@@ -14815,10 +14886,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data679.moving_mean !== undefined){
+if(data677.codebook !== undefined){
 const _errs1521 = errors;
-if(typeof data679.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/24/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data677.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/24/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1521 === errors;
@@ -14827,37 +14898,13 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data679.moving_variance !== undefined){
+if(data677.recurrent_kernel !== undefined){
 const _errs1523 = errors;
-if(typeof data679.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/24/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid271 = _errs1523 === errors;
-}
-else {
-var valid271 = true;
-}
-if(valid271){
-if(data679.codebook !== undefined){
-const _errs1525 = errors;
-if(typeof data679.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/24/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid271 = _errs1525 === errors;
-}
-else {
-var valid271 = true;
-}
-if(valid271){
-if(data679.recurrent_kernel !== undefined){
-const _errs1527 = errors;
-if(typeof data679.recurrent_kernel !== "string"){
+if(typeof data677.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/24/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid271 = _errs1527 === errors;
+var valid271 = _errs1523 === errors;
 }
 else {
 var valid271 = true;
@@ -14876,71 +14923,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/24
 return false;
 }
 }
-var valid264 = _errs1510 === errors;
+var valid265 = _errs1506 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.name !== undefined){
-const _errs1529 = errors;
+const _errs1525 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/24/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid264 = _errs1529 === errors;
+var valid265 = _errs1525 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.layer !== undefined){
-let data689 = data.layer;
-const _errs1531 = errors;
-if(!(((typeof data689 == "number") && (!(data689 % 1) && !isNaN(data689))) && (isFinite(data689)))){
+let data687 = data.layer;
+const _errs1527 = errors;
+if(!(((typeof data687 == "number") && (!(data687 % 1) && !isNaN(data687))) && (isFinite(data687)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/24/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1531){
-if((typeof data689 == "number") && (isFinite(data689))){
-if(data689 < 0 || isNaN(data689)){
+if(errors === _errs1527){
+if((typeof data687 == "number") && (isFinite(data687))){
+if(data687 < 0 || isNaN(data687)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/24/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid264 = _errs1531 === errors;
+var valid265 = _errs1527 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
-if(valid264){
+if(valid265){
 if(data.source !== undefined){
-let data690 = data.source;
-const _errs1533 = errors;
-const _errs1534 = errors;
-if(errors === _errs1534){
-if(data690 && typeof data690 == "object" && !Array.isArray(data690)){
+let data688 = data.source;
+const _errs1529 = errors;
+const _errs1530 = errors;
+if(errors === _errs1530){
+if(data688 && typeof data688 == "object" && !Array.isArray(data688)){
 let missing69;
-if(((((data690.line === undefined) && (missing69 = "line")) || ((data690.column === undefined) && (missing69 = "column"))) || ((data690.endLine === undefined) && (missing69 = "endLine"))) || ((data690.endColumn === undefined) && (missing69 = "endColumn"))){
+if(((((data688.line === undefined) && (missing69 = "line")) || ((data688.column === undefined) && (missing69 = "column"))) || ((data688.endLine === undefined) && (missing69 = "endLine"))) || ((data688.endColumn === undefined) && (missing69 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing69},message:"must have required property '"+missing69+"'"}];
 return false;
 }
 else {
-const _errs1536 = errors;
-for(const key94 in data690){
+const _errs1532 = errors;
+for(const key94 in data688){
 if(!(((((key94 === "file") || (key94 === "line")) || (key94 === "column")) || (key94 === "endLine")) || (key94 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key94},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1536 === errors){
-if(data690.file !== undefined){
-const _errs1537 = errors;
-if(typeof data690.file !== "string"){
+if(_errs1532 === errors){
+if(data688.file !== undefined){
+const _errs1533 = errors;
+if(typeof data688.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid273 = _errs1533 === errors;
+}
+else {
+var valid273 = true;
+}
+if(valid273){
+if(data688.line !== undefined){
+let data690 = data688.line;
+const _errs1535 = errors;
+if(!(((typeof data690 == "number") && (!(data690 % 1) && !isNaN(data690))) && (isFinite(data690)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1535){
+if((typeof data690 == "number") && (isFinite(data690))){
+if(data690 < 1 || isNaN(data690)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid273 = _errs1535 === errors;
+}
+else {
+var valid273 = true;
+}
+if(valid273){
+if(data688.column !== undefined){
+let data691 = data688.column;
+const _errs1537 = errors;
+if(!(((typeof data691 == "number") && (!(data691 % 1) && !isNaN(data691))) && (isFinite(data691)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1537){
+if((typeof data691 == "number") && (isFinite(data691))){
+if(data691 < 1 || isNaN(data691)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid273 = _errs1537 === errors;
 }
@@ -14948,17 +15037,17 @@ else {
 var valid273 = true;
 }
 if(valid273){
-if(data690.line !== undefined){
-let data692 = data690.line;
+if(data688.endLine !== undefined){
+let data692 = data688.endLine;
 const _errs1539 = errors;
 if(!(((typeof data692 == "number") && (!(data692 % 1) && !isNaN(data692))) && (isFinite(data692)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1539){
 if((typeof data692 == "number") && (isFinite(data692))){
 if(data692 < 1 || isNaN(data692)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -14969,64 +15058,22 @@ else {
 var valid273 = true;
 }
 if(valid273){
-if(data690.column !== undefined){
-let data693 = data690.column;
+if(data688.endColumn !== undefined){
+let data693 = data688.endColumn;
 const _errs1541 = errors;
 if(!(((typeof data693 == "number") && (!(data693 % 1) && !isNaN(data693))) && (isFinite(data693)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1541){
 if((typeof data693 == "number") && (isFinite(data693))){
 if(data693 < 1 || isNaN(data693)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid273 = _errs1541 === errors;
-}
-else {
-var valid273 = true;
-}
-if(valid273){
-if(data690.endLine !== undefined){
-let data694 = data690.endLine;
-const _errs1543 = errors;
-if(!(((typeof data694 == "number") && (!(data694 % 1) && !isNaN(data694))) && (isFinite(data694)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1543){
-if((typeof data694 == "number") && (isFinite(data694))){
-if(data694 < 1 || isNaN(data694)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid273 = _errs1543 === errors;
-}
-else {
-var valid273 = true;
-}
-if(valid273){
-if(data690.endColumn !== undefined){
-let data695 = data690.endColumn;
-const _errs1545 = errors;
-if(!(((typeof data695 == "number") && (!(data695 % 1) && !isNaN(data695))) && (isFinite(data695)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1545){
-if((typeof data695 == "number") && (isFinite(data695))){
-if(data695 < 1 || isNaN(data695)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid273 = _errs1545 === errors;
+var valid273 = _errs1541 === errors;
 }
 else {
 var valid273 = true;
@@ -15043,10 +15090,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid264 = _errs1533 === errors;
+var valid265 = _errs1529 === errors;
 }
 else {
-var valid264 = true;
+var valid265 = true;
 }
 }
 }
@@ -15066,9 +15113,9 @@ return false;
 }
 }
 }
-else if(tag0 === "binarize"){
-const _errs1547 = errors;
-if(errors === _errs1547){
+else if(tag0 === "table_output"){
+const _errs1543 = errors;
+if(errors === _errs1543){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing70;
 if(((((((data.id === undefined) && (missing70 = "id")) || ((data.op === undefined) && (missing70 = "op"))) || ((data.inputs === undefined) && (missing70 = "inputs"))) || ((data.attrs === undefined) && (missing70 = "attrs"))) || ((data.shape === undefined) && (missing70 = "shape"))) || ((data.stage === undefined) && (missing70 = "stage"))){
@@ -15076,7 +15123,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/25/required",keyword:"req
 return false;
 }
 else {
-const _errs1549 = errors;
+const _errs1545 = errors;
 for(const key95 in data){
 if(!(func2.call(schema15.oneOf[25].properties, key95))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/25/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key95},message:"must NOT have additional properties"}];
@@ -15084,45 +15131,45 @@ return false;
 break;
 }
 }
-if(_errs1549 === errors){
+if(_errs1545 === errors){
 if(data.id !== undefined){
-const _errs1550 = errors;
+const _errs1546 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/25/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid275 = _errs1550 === errors;
+var valid275 = _errs1546 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.op !== undefined){
-const _errs1552 = errors;
-if("binarize" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/25/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
+const _errs1548 = errors;
+if("table_output" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/25/properties/op/const",keyword:"const",params:{allowedValue: "table_output"},message:"must be equal to constant"}];
 return false;
 }
-var valid275 = _errs1552 === errors;
+var valid275 = _errs1548 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.inputs !== undefined){
-let data698 = data.inputs;
-const _errs1553 = errors;
-if(errors === _errs1553){
-if(Array.isArray(data698)){
+let data696 = data.inputs;
+const _errs1549 = errors;
+if(errors === _errs1549){
+if(Array.isArray(data696)){
 var valid276 = true;
-const len82 = data698.length;
+const len82 = data696.length;
 for(let i57=0; i57<len82; i57++){
-const _errs1555 = errors;
-if(typeof data698[i57] !== "string"){
+const _errs1551 = errors;
+if(typeof data696[i57] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i57,schemaPath:"#/oneOf/25/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid276 = _errs1555 === errors;
+var valid276 = _errs1551 === errors;
 if(!valid276){
 break;
 }
@@ -15133,92 +15180,126 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/25
 return false;
 }
 }
-var valid275 = _errs1553 === errors;
+var valid275 = _errs1549 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.attrs !== undefined){
-let data700 = data.attrs;
-const _errs1557 = errors;
-const _errs1558 = errors;
-if(errors === _errs1558){
-if(data700 && typeof data700 == "object" && !Array.isArray(data700)){
+let data698 = data.attrs;
+const _errs1553 = errors;
+const _errs1554 = errors;
+if(errors === _errs1554){
+if(data698 && typeof data698 == "object" && !Array.isArray(data698)){
 let missing71;
-if((data700.stochastic === undefined) && (missing71 = "stochastic")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing71},message:"must have required property '"+missing71+"'"}];
+if((data698.columns === undefined) && (missing71 = "columns")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/required",keyword:"required",params:{missingProperty: missing71},message:"must have required property '"+missing71+"'"}];
 return false;
 }
 else {
-const _errs1560 = errors;
-for(const key96 in data700){
-if(!(key96 === "stochastic")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key96},message:"must NOT have additional properties"}];
+const _errs1556 = errors;
+for(const key96 in data698){
+if(!(key96 === "columns")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key96},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1560 === errors){
-if(data700.stochastic !== undefined){
-if(typeof data700.stochastic !== "boolean"){
-validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(_errs1556 === errors){
+if(data698.columns !== undefined){
+let data699 = data698.columns;
+const _errs1557 = errors;
+if(errors === _errs1557){
+if(Array.isArray(data699)){
+if(data699.length < 1){
+validate13.errors = [{instancePath:instancePath+"/attrs/columns",schemaPath:"#/definitions/attrs_table_output/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
+}
+else {
+var valid279 = true;
+const len83 = data699.length;
+for(let i58=0; i58<len83; i58++){
+let data700 = data699[i58];
+const _errs1559 = errors;
+if(!(((typeof data700 == "number") && (!(data700 % 1) && !isNaN(data700))) && (isFinite(data700)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/columns/" + i58,schemaPath:"#/definitions/attrs_table_output/properties/columns/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1559){
+if((typeof data700 == "number") && (isFinite(data700))){
+if(data700 < 1 || isNaN(data700)){
+validate13.errors = [{instancePath:instancePath+"/attrs/columns/" + i58,schemaPath:"#/definitions/attrs_table_output/properties/columns/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid279 = _errs1559 === errors;
+if(!valid279){
+break;
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/columns",schemaPath:"#/definitions/attrs_table_output/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid275 = _errs1557 === errors;
+var valid275 = _errs1553 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.shape !== undefined){
-let data702 = data.shape;
-const _errs1563 = errors;
-const _errs1564 = errors;
-if(errors === _errs1564){
-if(Array.isArray(data702)){
-if(data702.length < 1){
+let data701 = data.shape;
+const _errs1561 = errors;
+const _errs1562 = errors;
+if(errors === _errs1562){
+if(Array.isArray(data701)){
+if(data701.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len83 = data702.length;
-var valid280 = len83 <= 1;
-if(!valid280){
-for(let i58=1; i58<len83; i58++){
-let data703 = data702[i58];
-const _errs1566 = errors;
-if((!(((typeof data703 == "number") && (!(data703 % 1) && !isNaN(data703))) && (isFinite(data703)))) && (data703 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i58,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+const len84 = data701.length;
+var valid281 = len84 <= 1;
+if(!valid281){
+for(let i59=1; i59<len84; i59++){
+let data702 = data701[i59];
+const _errs1564 = errors;
+if((!(((typeof data702 == "number") && (!(data702 % 1) && !isNaN(data702))) && (isFinite(data702)))) && (data702 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i59,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1566){
-if((typeof data703 == "number") && (isFinite(data703))){
-if(data703 < 1 || isNaN(data703)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i58,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1564){
+if((typeof data702 == "number") && (isFinite(data702))){
+if(data702 < 1 || isNaN(data702)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i59,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid280 = _errs1566 === errors;
-if(!valid280){
+var valid281 = _errs1564 === errors;
+if(!valid281){
 break;
 }
 }
 }
-if(valid280){
-const len84 = data702.length;
-if(len84 > 0){
-if(data702[0] !== null){
+if(valid281){
+const len85 = data701.length;
+if(len85 > 0){
+if(data701[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -15231,133 +15312,133 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid275 = _errs1563 === errors;
+var valid275 = _errs1561 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.stage !== undefined){
-let data705 = data.stage;
-const _errs1570 = errors;
-if(!((((((data705 === "corrupt") || (data705 === "encoder")) || (data705 === "latent")) || (data705 === "decoder")) || (data705 === "output")) || (data705 === "head"))){
+let data704 = data.stage;
+const _errs1568 = errors;
+if(!((((((data704 === "corrupt") || (data704 === "encoder")) || (data704 === "latent")) || (data704 === "decoder")) || (data704 === "output")) || (data704 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/25/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[25].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid275 = _errs1570 === errors;
+var valid275 = _errs1568 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.params !== undefined){
-let data706 = data.params;
+let data705 = data.params;
+const _errs1569 = errors;
+if(errors === _errs1569){
+if(data705 && typeof data705 == "object" && !Array.isArray(data705)){
 const _errs1571 = errors;
-if(errors === _errs1571){
-if(data706 && typeof data706 == "object" && !Array.isArray(data706)){
-const _errs1573 = errors;
-for(const key97 in data706){
+for(const key97 in data705){
 if(!((((((((key97 === "kernel") || (key97 === "bias")) || (key97 === "gamma")) || (key97 === "beta")) || (key97 === "moving_mean")) || (key97 === "moving_variance")) || (key97 === "codebook")) || (key97 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/25/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key97},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1573 === errors){
-if(data706.kernel !== undefined){
-const _errs1574 = errors;
-if(typeof data706.kernel !== "string"){
+if(_errs1571 === errors){
+if(data705.kernel !== undefined){
+const _errs1572 = errors;
+if(typeof data705.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/25/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1574 === errors;
+var valid283 = _errs1572 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.bias !== undefined){
-const _errs1576 = errors;
-if(typeof data706.bias !== "string"){
+if(valid283){
+if(data705.bias !== undefined){
+const _errs1574 = errors;
+if(typeof data705.bias !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/25/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1576 === errors;
+var valid283 = _errs1574 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.gamma !== undefined){
-const _errs1578 = errors;
-if(typeof data706.gamma !== "string"){
+if(valid283){
+if(data705.gamma !== undefined){
+const _errs1576 = errors;
+if(typeof data705.gamma !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/25/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1578 === errors;
+var valid283 = _errs1576 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.beta !== undefined){
-const _errs1580 = errors;
-if(typeof data706.beta !== "string"){
+if(valid283){
+if(data705.beta !== undefined){
+const _errs1578 = errors;
+if(typeof data705.beta !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/25/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1580 === errors;
+var valid283 = _errs1578 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.moving_mean !== undefined){
-const _errs1582 = errors;
-if(typeof data706.moving_mean !== "string"){
+if(valid283){
+if(data705.moving_mean !== undefined){
+const _errs1580 = errors;
+if(typeof data705.moving_mean !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/25/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1582 === errors;
+var valid283 = _errs1580 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.moving_variance !== undefined){
-const _errs1584 = errors;
-if(typeof data706.moving_variance !== "string"){
+if(valid283){
+if(data705.moving_variance !== undefined){
+const _errs1582 = errors;
+if(typeof data705.moving_variance !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/25/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1584 === errors;
+var valid283 = _errs1582 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.codebook !== undefined){
-const _errs1586 = errors;
-if(typeof data706.codebook !== "string"){
+if(valid283){
+if(data705.codebook !== undefined){
+const _errs1584 = errors;
+if(typeof data705.codebook !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/25/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1586 === errors;
+var valid283 = _errs1584 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
-if(valid282){
-if(data706.recurrent_kernel !== undefined){
-const _errs1588 = errors;
-if(typeof data706.recurrent_kernel !== "string"){
+if(valid283){
+if(data705.recurrent_kernel !== undefined){
+const _errs1586 = errors;
+if(typeof data705.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/25/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid282 = _errs1588 === errors;
+var valid283 = _errs1586 === errors;
 }
 else {
-var valid282 = true;
+var valid283 = true;
 }
 }
 }
@@ -15373,17 +15454,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/25
 return false;
 }
 }
-var valid275 = _errs1571 === errors;
+var valid275 = _errs1569 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.name !== undefined){
-const _errs1590 = errors;
+const _errs1588 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/25/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid275 = _errs1588 === errors;
+}
+else {
+var valid275 = true;
+}
+if(valid275){
+if(data.layer !== undefined){
+let data715 = data.layer;
+const _errs1590 = errors;
+if(!(((typeof data715 == "number") && (!(data715 % 1) && !isNaN(data715))) && (isFinite(data715)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/25/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1590){
+if((typeof data715 == "number") && (isFinite(data715))){
+if(data715 < 0 || isNaN(data715)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/25/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid275 = _errs1590 === errors;
 }
@@ -15391,142 +15493,121 @@ else {
 var valid275 = true;
 }
 if(valid275){
-if(data.layer !== undefined){
-let data716 = data.layer;
-const _errs1592 = errors;
-if(!(((typeof data716 == "number") && (!(data716 % 1) && !isNaN(data716))) && (isFinite(data716)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/25/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1592){
-if((typeof data716 == "number") && (isFinite(data716))){
-if(data716 < 0 || isNaN(data716)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/25/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid275 = _errs1592 === errors;
-}
-else {
-var valid275 = true;
-}
-if(valid275){
 if(data.source !== undefined){
-let data717 = data.source;
-const _errs1594 = errors;
-const _errs1595 = errors;
-if(errors === _errs1595){
-if(data717 && typeof data717 == "object" && !Array.isArray(data717)){
+let data716 = data.source;
+const _errs1592 = errors;
+const _errs1593 = errors;
+if(errors === _errs1593){
+if(data716 && typeof data716 == "object" && !Array.isArray(data716)){
 let missing72;
-if(((((data717.line === undefined) && (missing72 = "line")) || ((data717.column === undefined) && (missing72 = "column"))) || ((data717.endLine === undefined) && (missing72 = "endLine"))) || ((data717.endColumn === undefined) && (missing72 = "endColumn"))){
+if(((((data716.line === undefined) && (missing72 = "line")) || ((data716.column === undefined) && (missing72 = "column"))) || ((data716.endLine === undefined) && (missing72 = "endLine"))) || ((data716.endColumn === undefined) && (missing72 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing72},message:"must have required property '"+missing72+"'"}];
 return false;
 }
 else {
-const _errs1597 = errors;
-for(const key98 in data717){
+const _errs1595 = errors;
+for(const key98 in data716){
 if(!(((((key98 === "file") || (key98 === "line")) || (key98 === "column")) || (key98 === "endLine")) || (key98 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key98},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1597 === errors){
-if(data717.file !== undefined){
-const _errs1598 = errors;
-if(typeof data717.file !== "string"){
+if(_errs1595 === errors){
+if(data716.file !== undefined){
+const _errs1596 = errors;
+if(typeof data716.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid284 = _errs1598 === errors;
+var valid285 = _errs1596 === errors;
 }
 else {
-var valid284 = true;
+var valid285 = true;
 }
-if(valid284){
-if(data717.line !== undefined){
-let data719 = data717.line;
-const _errs1600 = errors;
-if(!(((typeof data719 == "number") && (!(data719 % 1) && !isNaN(data719))) && (isFinite(data719)))){
+if(valid285){
+if(data716.line !== undefined){
+let data718 = data716.line;
+const _errs1598 = errors;
+if(!(((typeof data718 == "number") && (!(data718 % 1) && !isNaN(data718))) && (isFinite(data718)))){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1600){
-if((typeof data719 == "number") && (isFinite(data719))){
-if(data719 < 1 || isNaN(data719)){
+if(errors === _errs1598){
+if((typeof data718 == "number") && (isFinite(data718))){
+if(data718 < 1 || isNaN(data718)){
 validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid284 = _errs1600 === errors;
+var valid285 = _errs1598 === errors;
 }
 else {
-var valid284 = true;
+var valid285 = true;
 }
-if(valid284){
-if(data717.column !== undefined){
-let data720 = data717.column;
-const _errs1602 = errors;
-if(!(((typeof data720 == "number") && (!(data720 % 1) && !isNaN(data720))) && (isFinite(data720)))){
+if(valid285){
+if(data716.column !== undefined){
+let data719 = data716.column;
+const _errs1600 = errors;
+if(!(((typeof data719 == "number") && (!(data719 % 1) && !isNaN(data719))) && (isFinite(data719)))){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1602){
-if((typeof data720 == "number") && (isFinite(data720))){
-if(data720 < 1 || isNaN(data720)){
+if(errors === _errs1600){
+if((typeof data719 == "number") && (isFinite(data719))){
+if(data719 < 1 || isNaN(data719)){
 validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid284 = _errs1602 === errors;
+var valid285 = _errs1600 === errors;
 }
 else {
-var valid284 = true;
+var valid285 = true;
 }
-if(valid284){
-if(data717.endLine !== undefined){
-let data721 = data717.endLine;
-const _errs1604 = errors;
-if(!(((typeof data721 == "number") && (!(data721 % 1) && !isNaN(data721))) && (isFinite(data721)))){
+if(valid285){
+if(data716.endLine !== undefined){
+let data720 = data716.endLine;
+const _errs1602 = errors;
+if(!(((typeof data720 == "number") && (!(data720 % 1) && !isNaN(data720))) && (isFinite(data720)))){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1604){
-if((typeof data721 == "number") && (isFinite(data721))){
-if(data721 < 1 || isNaN(data721)){
+if(errors === _errs1602){
+if((typeof data720 == "number") && (isFinite(data720))){
+if(data720 < 1 || isNaN(data720)){
 validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid284 = _errs1604 === errors;
+var valid285 = _errs1602 === errors;
 }
 else {
-var valid284 = true;
+var valid285 = true;
 }
-if(valid284){
-if(data717.endColumn !== undefined){
-let data722 = data717.endColumn;
-const _errs1606 = errors;
-if(!(((typeof data722 == "number") && (!(data722 % 1) && !isNaN(data722))) && (isFinite(data722)))){
+if(valid285){
+if(data716.endColumn !== undefined){
+let data721 = data716.endColumn;
+const _errs1604 = errors;
+if(!(((typeof data721 == "number") && (!(data721 % 1) && !isNaN(data721))) && (isFinite(data721)))){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1606){
-if((typeof data722 == "number") && (isFinite(data722))){
-if(data722 < 1 || isNaN(data722)){
+if(errors === _errs1604){
+if((typeof data721 == "number") && (isFinite(data721))){
+if(data721 < 1 || isNaN(data721)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid284 = _errs1606 === errors;
+var valid285 = _errs1604 === errors;
 }
 else {
-var valid284 = true;
+var valid285 = true;
 }
 }
 }
@@ -15540,7 +15621,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid275 = _errs1594 === errors;
+var valid275 = _errs1592 === errors;
 }
 else {
 var valid275 = true;
@@ -15563,9 +15644,9 @@ return false;
 }
 }
 }
-else if(tag0 === "gumbel_onehot"){
-const _errs1608 = errors;
-if(errors === _errs1608){
+else if(tag0 === "gaussian_sample"){
+const _errs1606 = errors;
+if(errors === _errs1606){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing73;
 if(((((((data.id === undefined) && (missing73 = "id")) || ((data.op === undefined) && (missing73 = "op"))) || ((data.inputs === undefined) && (missing73 = "inputs"))) || ((data.attrs === undefined) && (missing73 = "attrs"))) || ((data.shape === undefined) && (missing73 = "shape"))) || ((data.stage === undefined) && (missing73 = "stage"))){
@@ -15573,7 +15654,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/26/required",keyword:"req
 return false;
 }
 else {
-const _errs1610 = errors;
+const _errs1608 = errors;
 for(const key99 in data){
 if(!(func2.call(schema15.oneOf[26].properties, key99))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/26/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key99},message:"must NOT have additional properties"}];
@@ -15581,46 +15662,46 @@ return false;
 break;
 }
 }
-if(_errs1610 === errors){
+if(_errs1608 === errors){
 if(data.id !== undefined){
-const _errs1611 = errors;
+const _errs1609 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/26/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid286 = _errs1611 === errors;
+var valid287 = _errs1609 === errors;
 }
 else {
-var valid286 = true;
-}
-if(valid286){
-if(data.op !== undefined){
-const _errs1613 = errors;
-if("gumbel_onehot" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/26/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
-return false;
-}
-var valid286 = _errs1613 === errors;
-}
-else {
-var valid286 = true;
-}
-if(valid286){
-if(data.inputs !== undefined){
-let data725 = data.inputs;
-const _errs1614 = errors;
-if(errors === _errs1614){
-if(Array.isArray(data725)){
 var valid287 = true;
-const len85 = data725.length;
-for(let i59=0; i59<len85; i59++){
-const _errs1616 = errors;
-if(typeof data725[i59] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i59,schemaPath:"#/oneOf/26/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid287){
+if(data.op !== undefined){
+const _errs1611 = errors;
+if("gaussian_sample" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/26/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
 return false;
 }
-var valid287 = _errs1616 === errors;
-if(!valid287){
+var valid287 = _errs1611 === errors;
+}
+else {
+var valid287 = true;
+}
+if(valid287){
+if(data.inputs !== undefined){
+let data724 = data.inputs;
+const _errs1612 = errors;
+if(errors === _errs1612){
+if(Array.isArray(data724)){
+var valid288 = true;
+const len86 = data724.length;
+for(let i60=0; i60<len86; i60++){
+const _errs1614 = errors;
+if(typeof data724[i60] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i60,schemaPath:"#/oneOf/26/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid288 = _errs1614 === errors;
+if(!valid288){
 break;
 }
 }
@@ -15630,119 +15711,74 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/26
 return false;
 }
 }
-var valid286 = _errs1614 === errors;
+var valid287 = _errs1612 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
-if(valid286){
+if(valid287){
 if(data.attrs !== undefined){
-let data727 = data.attrs;
-const _errs1618 = errors;
-const _errs1619 = errors;
-if(errors === _errs1619){
-if(data727 && typeof data727 == "object" && !Array.isArray(data727)){
-let missing74;
-if(((data727.temperature === undefined) && (missing74 = "temperature")) || ((data727.hard === undefined) && (missing74 = "hard"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing74},message:"must have required property '"+missing74+"'"}];
-return false;
-}
-else {
-const _errs1621 = errors;
-for(const key100 in data727){
-if(!((key100 === "temperature") || (key100 === "hard"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key100},message:"must NOT have additional properties"}];
+let data726 = data.attrs;
+const _errs1616 = errors;
+const _errs1617 = errors;
+if(errors === _errs1617){
+if(data726 && typeof data726 == "object" && !Array.isArray(data726)){
+for(const key100 in data726){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key100},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1621 === errors){
-if(data727.temperature !== undefined){
-let data728 = data727.temperature;
-const _errs1622 = errors;
-if(errors === _errs1622){
-if((typeof data728 == "number") && (isFinite(data728))){
-if(data728 <= 0 || isNaN(data728)){
-validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid289 = _errs1622 === errors;
+var valid287 = _errs1616 === errors;
 }
 else {
-var valid289 = true;
+var valid287 = true;
 }
-if(valid289){
-if(data727.hard !== undefined){
-const _errs1624 = errors;
-if(typeof data727.hard !== "boolean"){
-validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid289 = _errs1624 === errors;
-}
-else {
-var valid289 = true;
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid286 = _errs1618 === errors;
-}
-else {
-var valid286 = true;
-}
-if(valid286){
+if(valid287){
 if(data.shape !== undefined){
-let data730 = data.shape;
-const _errs1626 = errors;
-const _errs1627 = errors;
-if(errors === _errs1627){
-if(Array.isArray(data730)){
-if(data730.length < 1){
+let data727 = data.shape;
+const _errs1620 = errors;
+const _errs1621 = errors;
+if(errors === _errs1621){
+if(Array.isArray(data727)){
+if(data727.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len86 = data730.length;
-var valid291 = len86 <= 1;
+const len87 = data727.length;
+var valid291 = len87 <= 1;
 if(!valid291){
-for(let i60=1; i60<len86; i60++){
-let data731 = data730[i60];
-const _errs1629 = errors;
-if((!(((typeof data731 == "number") && (!(data731 % 1) && !isNaN(data731))) && (isFinite(data731)))) && (data731 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i60,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+for(let i61=1; i61<len87; i61++){
+let data728 = data727[i61];
+const _errs1623 = errors;
+if((!(((typeof data728 == "number") && (!(data728 % 1) && !isNaN(data728))) && (isFinite(data728)))) && (data728 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i61,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1629){
-if((typeof data731 == "number") && (isFinite(data731))){
-if(data731 < 1 || isNaN(data731)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i60,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1623){
+if((typeof data728 == "number") && (isFinite(data728))){
+if(data728 < 1 || isNaN(data728)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i61,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid291 = _errs1629 === errors;
+var valid291 = _errs1623 === errors;
 if(!valid291){
 break;
 }
 }
 }
 if(valid291){
-const len87 = data730.length;
-if(len87 > 0){
-if(data730[0] !== null){
+const len88 = data727.length;
+if(len88 > 0){
+if(data727[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -15755,43 +15791,79 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid286 = _errs1626 === errors;
+var valid287 = _errs1620 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
-if(valid286){
+if(valid287){
 if(data.stage !== undefined){
-let data733 = data.stage;
-const _errs1633 = errors;
-if(!((((((data733 === "corrupt") || (data733 === "encoder")) || (data733 === "latent")) || (data733 === "decoder")) || (data733 === "output")) || (data733 === "head"))){
+let data730 = data.stage;
+const _errs1627 = errors;
+if(!((((((data730 === "corrupt") || (data730 === "encoder")) || (data730 === "latent")) || (data730 === "decoder")) || (data730 === "output")) || (data730 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/26/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[26].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid286 = _errs1633 === errors;
+var valid287 = _errs1627 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
-if(valid286){
+if(valid287){
 if(data.params !== undefined){
-let data734 = data.params;
-const _errs1634 = errors;
-if(errors === _errs1634){
-if(data734 && typeof data734 == "object" && !Array.isArray(data734)){
-const _errs1636 = errors;
-for(const key101 in data734){
+let data731 = data.params;
+const _errs1628 = errors;
+if(errors === _errs1628){
+if(data731 && typeof data731 == "object" && !Array.isArray(data731)){
+const _errs1630 = errors;
+for(const key101 in data731){
 if(!((((((((key101 === "kernel") || (key101 === "bias")) || (key101 === "gamma")) || (key101 === "beta")) || (key101 === "moving_mean")) || (key101 === "moving_variance")) || (key101 === "codebook")) || (key101 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/26/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key101},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1636 === errors){
-if(data734.kernel !== undefined){
-const _errs1637 = errors;
-if(typeof data734.kernel !== "string"){
+if(_errs1630 === errors){
+if(data731.kernel !== undefined){
+const _errs1631 = errors;
+if(typeof data731.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/26/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid293 = _errs1631 === errors;
+}
+else {
+var valid293 = true;
+}
+if(valid293){
+if(data731.bias !== undefined){
+const _errs1633 = errors;
+if(typeof data731.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/26/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid293 = _errs1633 === errors;
+}
+else {
+var valid293 = true;
+}
+if(valid293){
+if(data731.gamma !== undefined){
+const _errs1635 = errors;
+if(typeof data731.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/26/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid293 = _errs1635 === errors;
+}
+else {
+var valid293 = true;
+}
+if(valid293){
+if(data731.beta !== undefined){
+const _errs1637 = errors;
+if(typeof data731.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/26/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1637 === errors;
@@ -15800,10 +15872,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data734.bias !== undefined){
+if(data731.moving_mean !== undefined){
 const _errs1639 = errors;
-if(typeof data734.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/26/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data731.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/26/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1639 === errors;
@@ -15812,10 +15884,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data734.gamma !== undefined){
+if(data731.moving_variance !== undefined){
 const _errs1641 = errors;
-if(typeof data734.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/26/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data731.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/26/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1641 === errors;
@@ -15824,10 +15896,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data734.beta !== undefined){
+if(data731.codebook !== undefined){
 const _errs1643 = errors;
-if(typeof data734.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/26/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data731.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/26/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1643 === errors;
@@ -15836,49 +15908,13 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data734.moving_mean !== undefined){
+if(data731.recurrent_kernel !== undefined){
 const _errs1645 = errors;
-if(typeof data734.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/26/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid293 = _errs1645 === errors;
-}
-else {
-var valid293 = true;
-}
-if(valid293){
-if(data734.moving_variance !== undefined){
-const _errs1647 = errors;
-if(typeof data734.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/26/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid293 = _errs1647 === errors;
-}
-else {
-var valid293 = true;
-}
-if(valid293){
-if(data734.codebook !== undefined){
-const _errs1649 = errors;
-if(typeof data734.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/26/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid293 = _errs1649 === errors;
-}
-else {
-var valid293 = true;
-}
-if(valid293){
-if(data734.recurrent_kernel !== undefined){
-const _errs1651 = errors;
-if(typeof data734.recurrent_kernel !== "string"){
+if(typeof data731.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/26/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid293 = _errs1651 === errors;
+var valid293 = _errs1645 === errors;
 }
 else {
 var valid293 = true;
@@ -15897,71 +15933,134 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/26
 return false;
 }
 }
-var valid286 = _errs1634 === errors;
+var valid287 = _errs1628 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
-if(valid286){
+if(valid287){
 if(data.name !== undefined){
-const _errs1653 = errors;
+const _errs1647 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/26/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid286 = _errs1653 === errors;
+var valid287 = _errs1647 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
-if(valid286){
+if(valid287){
 if(data.layer !== undefined){
-let data744 = data.layer;
-const _errs1655 = errors;
-if(!(((typeof data744 == "number") && (!(data744 % 1) && !isNaN(data744))) && (isFinite(data744)))){
+let data741 = data.layer;
+const _errs1649 = errors;
+if(!(((typeof data741 == "number") && (!(data741 % 1) && !isNaN(data741))) && (isFinite(data741)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/26/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1655){
-if((typeof data744 == "number") && (isFinite(data744))){
-if(data744 < 0 || isNaN(data744)){
+if(errors === _errs1649){
+if((typeof data741 == "number") && (isFinite(data741))){
+if(data741 < 0 || isNaN(data741)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/26/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid286 = _errs1655 === errors;
+var valid287 = _errs1649 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
-if(valid286){
+if(valid287){
 if(data.source !== undefined){
-let data745 = data.source;
-const _errs1657 = errors;
-const _errs1658 = errors;
-if(errors === _errs1658){
-if(data745 && typeof data745 == "object" && !Array.isArray(data745)){
-let missing75;
-if(((((data745.line === undefined) && (missing75 = "line")) || ((data745.column === undefined) && (missing75 = "column"))) || ((data745.endLine === undefined) && (missing75 = "endLine"))) || ((data745.endColumn === undefined) && (missing75 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing75},message:"must have required property '"+missing75+"'"}];
+let data742 = data.source;
+const _errs1651 = errors;
+const _errs1652 = errors;
+if(errors === _errs1652){
+if(data742 && typeof data742 == "object" && !Array.isArray(data742)){
+let missing74;
+if(((((data742.line === undefined) && (missing74 = "line")) || ((data742.column === undefined) && (missing74 = "column"))) || ((data742.endLine === undefined) && (missing74 = "endLine"))) || ((data742.endColumn === undefined) && (missing74 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing74},message:"must have required property '"+missing74+"'"}];
 return false;
 }
 else {
-const _errs1660 = errors;
-for(const key102 in data745){
+const _errs1654 = errors;
+for(const key102 in data742){
 if(!(((((key102 === "file") || (key102 === "line")) || (key102 === "column")) || (key102 === "endLine")) || (key102 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key102},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1660 === errors){
-if(data745.file !== undefined){
-const _errs1661 = errors;
-if(typeof data745.file !== "string"){
+if(_errs1654 === errors){
+if(data742.file !== undefined){
+const _errs1655 = errors;
+if(typeof data742.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid295 = _errs1655 === errors;
+}
+else {
+var valid295 = true;
+}
+if(valid295){
+if(data742.line !== undefined){
+let data744 = data742.line;
+const _errs1657 = errors;
+if(!(((typeof data744 == "number") && (!(data744 % 1) && !isNaN(data744))) && (isFinite(data744)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1657){
+if((typeof data744 == "number") && (isFinite(data744))){
+if(data744 < 1 || isNaN(data744)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid295 = _errs1657 === errors;
+}
+else {
+var valid295 = true;
+}
+if(valid295){
+if(data742.column !== undefined){
+let data745 = data742.column;
+const _errs1659 = errors;
+if(!(((typeof data745 == "number") && (!(data745 % 1) && !isNaN(data745))) && (isFinite(data745)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1659){
+if((typeof data745 == "number") && (isFinite(data745))){
+if(data745 < 1 || isNaN(data745)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid295 = _errs1659 === errors;
+}
+else {
+var valid295 = true;
+}
+if(valid295){
+if(data742.endLine !== undefined){
+let data746 = data742.endLine;
+const _errs1661 = errors;
+if(!(((typeof data746 == "number") && (!(data746 % 1) && !isNaN(data746))) && (isFinite(data746)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1661){
+if((typeof data746 == "number") && (isFinite(data746))){
+if(data746 < 1 || isNaN(data746)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid295 = _errs1661 === errors;
 }
@@ -15969,85 +16068,22 @@ else {
 var valid295 = true;
 }
 if(valid295){
-if(data745.line !== undefined){
-let data747 = data745.line;
+if(data742.endColumn !== undefined){
+let data747 = data742.endColumn;
 const _errs1663 = errors;
 if(!(((typeof data747 == "number") && (!(data747 % 1) && !isNaN(data747))) && (isFinite(data747)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1663){
 if((typeof data747 == "number") && (isFinite(data747))){
 if(data747 < 1 || isNaN(data747)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid295 = _errs1663 === errors;
-}
-else {
-var valid295 = true;
-}
-if(valid295){
-if(data745.column !== undefined){
-let data748 = data745.column;
-const _errs1665 = errors;
-if(!(((typeof data748 == "number") && (!(data748 % 1) && !isNaN(data748))) && (isFinite(data748)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1665){
-if((typeof data748 == "number") && (isFinite(data748))){
-if(data748 < 1 || isNaN(data748)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid295 = _errs1665 === errors;
-}
-else {
-var valid295 = true;
-}
-if(valid295){
-if(data745.endLine !== undefined){
-let data749 = data745.endLine;
-const _errs1667 = errors;
-if(!(((typeof data749 == "number") && (!(data749 % 1) && !isNaN(data749))) && (isFinite(data749)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1667){
-if((typeof data749 == "number") && (isFinite(data749))){
-if(data749 < 1 || isNaN(data749)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid295 = _errs1667 === errors;
-}
-else {
-var valid295 = true;
-}
-if(valid295){
-if(data745.endColumn !== undefined){
-let data750 = data745.endColumn;
-const _errs1669 = errors;
-if(!(((typeof data750 == "number") && (!(data750 % 1) && !isNaN(data750))) && (isFinite(data750)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1669){
-if((typeof data750 == "number") && (isFinite(data750))){
-if(data750 < 1 || isNaN(data750)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid295 = _errs1669 === errors;
+var valid295 = _errs1663 === errors;
 }
 else {
 var valid295 = true;
@@ -16064,10 +16100,10 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid286 = _errs1657 === errors;
+var valid287 = _errs1651 === errors;
 }
 else {
-var valid286 = true;
+var valid287 = true;
 }
 }
 }
@@ -16087,17 +16123,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_gaussian"){
-const _errs1671 = errors;
-if(errors === _errs1671){
+else if(tag0 === "vector_quantize"){
+const _errs1665 = errors;
+if(errors === _errs1665){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing76;
-if(((((((data.id === undefined) && (missing76 = "id")) || ((data.op === undefined) && (missing76 = "op"))) || ((data.inputs === undefined) && (missing76 = "inputs"))) || ((data.attrs === undefined) && (missing76 = "attrs"))) || ((data.shape === undefined) && (missing76 = "shape"))) || ((data.stage === undefined) && (missing76 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/27/required",keyword:"required",params:{missingProperty: missing76},message:"must have required property '"+missing76+"'"}];
+let missing75;
+if(((((((data.id === undefined) && (missing75 = "id")) || ((data.op === undefined) && (missing75 = "op"))) || ((data.inputs === undefined) && (missing75 = "inputs"))) || ((data.attrs === undefined) && (missing75 = "attrs"))) || ((data.shape === undefined) && (missing75 = "shape"))) || ((data.stage === undefined) && (missing75 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/27/required",keyword:"required",params:{missingProperty: missing75},message:"must have required property '"+missing75+"'"}];
 return false;
 }
 else {
-const _errs1673 = errors;
+const _errs1667 = errors;
 for(const key103 in data){
 if(!(func2.call(schema15.oneOf[27].properties, key103))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/27/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key103},message:"must NOT have additional properties"}];
@@ -16105,45 +16141,45 @@ return false;
 break;
 }
 }
-if(_errs1673 === errors){
+if(_errs1667 === errors){
 if(data.id !== undefined){
-const _errs1674 = errors;
+const _errs1668 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/27/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid297 = _errs1674 === errors;
+var valid297 = _errs1668 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.op !== undefined){
-const _errs1676 = errors;
-if("corrupt_gaussian" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/27/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
+const _errs1670 = errors;
+if("vector_quantize" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/27/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
 return false;
 }
-var valid297 = _errs1676 === errors;
+var valid297 = _errs1670 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.inputs !== undefined){
-let data753 = data.inputs;
-const _errs1677 = errors;
-if(errors === _errs1677){
-if(Array.isArray(data753)){
+let data750 = data.inputs;
+const _errs1671 = errors;
+if(errors === _errs1671){
+if(Array.isArray(data750)){
 var valid298 = true;
-const len88 = data753.length;
-for(let i61=0; i61<len88; i61++){
-const _errs1679 = errors;
-if(typeof data753[i61] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i61,schemaPath:"#/oneOf/27/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const len89 = data750.length;
+for(let i62=0; i62<len89; i62++){
+const _errs1673 = errors;
+if(typeof data750[i62] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i62,schemaPath:"#/oneOf/27/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid298 = _errs1679 === errors;
+var valid298 = _errs1673 === errors;
 if(!valid298){
 break;
 }
@@ -16154,46 +16190,94 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/27
 return false;
 }
 }
-var valid297 = _errs1677 === errors;
+var valid297 = _errs1671 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.attrs !== undefined){
-let data755 = data.attrs;
-const _errs1681 = errors;
-const _errs1682 = errors;
-if(errors === _errs1682){
-if(data755 && typeof data755 == "object" && !Array.isArray(data755)){
-let missing77;
-if((data755.std === undefined) && (missing77 = "std")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing77},message:"must have required property '"+missing77+"'"}];
+let data752 = data.attrs;
+const _errs1675 = errors;
+const _errs1676 = errors;
+if(errors === _errs1676){
+if(data752 && typeof data752 == "object" && !Array.isArray(data752)){
+let missing76;
+if((((data752.codes === undefined) && (missing76 = "codes")) || ((data752.dim === undefined) && (missing76 = "dim"))) || ((data752.commitment === undefined) && (missing76 = "commitment"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing76},message:"must have required property '"+missing76+"'"}];
 return false;
 }
 else {
-const _errs1684 = errors;
-for(const key104 in data755){
-if(!(key104 === "std")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key104},message:"must NOT have additional properties"}];
+const _errs1678 = errors;
+for(const key104 in data752){
+if(!(((key104 === "codes") || (key104 === "dim")) || (key104 === "commitment"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key104},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1684 === errors){
-if(data755.std !== undefined){
-let data756 = data755.std;
-const _errs1685 = errors;
-if(errors === _errs1685){
-if((typeof data756 == "number") && (isFinite(data756))){
-if(data756 < 0 || isNaN(data756)){
-validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(_errs1678 === errors){
+if(data752.codes !== undefined){
+let data753 = data752.codes;
+const _errs1679 = errors;
+if(!(((typeof data753 == "number") && (!(data753 % 1) && !isNaN(data753))) && (isFinite(data753)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1679){
+if((typeof data753 == "number") && (isFinite(data753))){
+if(data753 < 2 || isNaN(data753)){
+validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+var valid300 = _errs1679 === errors;
+}
+else {
+var valid300 = true;
+}
+if(valid300){
+if(data752.dim !== undefined){
+let data754 = data752.dim;
+const _errs1681 = errors;
+if(!(((typeof data754 == "number") && (!(data754 % 1) && !isNaN(data754))) && (isFinite(data754)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1681){
+if((typeof data754 == "number") && (isFinite(data754))){
+if(data754 < 1 || isNaN(data754)){
+validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid300 = _errs1681 === errors;
+}
+else {
+var valid300 = true;
+}
+if(valid300){
+if(data752.commitment !== undefined){
+let data755 = data752.commitment;
+const _errs1683 = errors;
+if(errors === _errs1683){
+if((typeof data755 == "number") && (isFinite(data755))){
+if(data755 < 0 || isNaN(data755)){
+validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
+}
+}
+var valid300 = _errs1683 === errors;
+}
+else {
+var valid300 = true;
 }
 }
 }
@@ -16201,55 +16285,55 @@ return false;
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid297 = _errs1681 === errors;
+var valid297 = _errs1675 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.shape !== undefined){
-let data757 = data.shape;
-const _errs1687 = errors;
-const _errs1688 = errors;
-if(errors === _errs1688){
-if(Array.isArray(data757)){
-if(data757.length < 1){
+let data756 = data.shape;
+const _errs1685 = errors;
+const _errs1686 = errors;
+if(errors === _errs1686){
+if(Array.isArray(data756)){
+if(data756.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len89 = data757.length;
-var valid302 = len89 <= 1;
+const len90 = data756.length;
+var valid302 = len90 <= 1;
 if(!valid302){
-for(let i62=1; i62<len89; i62++){
-let data758 = data757[i62];
-const _errs1690 = errors;
-if((!(((typeof data758 == "number") && (!(data758 % 1) && !isNaN(data758))) && (isFinite(data758)))) && (data758 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i62,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+for(let i63=1; i63<len90; i63++){
+let data757 = data756[i63];
+const _errs1688 = errors;
+if((!(((typeof data757 == "number") && (!(data757 % 1) && !isNaN(data757))) && (isFinite(data757)))) && (data757 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i63,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1690){
-if((typeof data758 == "number") && (isFinite(data758))){
-if(data758 < 1 || isNaN(data758)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i62,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1688){
+if((typeof data757 == "number") && (isFinite(data757))){
+if(data757 < 1 || isNaN(data757)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i63,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid302 = _errs1690 === errors;
+var valid302 = _errs1688 === errors;
 if(!valid302){
 break;
 }
 }
 }
 if(valid302){
-const len90 = data757.length;
-if(len90 > 0){
-if(data757[0] !== null){
+const len91 = data756.length;
+if(len91 > 0){
+if(data756[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -16262,43 +16346,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid297 = _errs1687 === errors;
+var valid297 = _errs1685 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.stage !== undefined){
-let data760 = data.stage;
-const _errs1694 = errors;
-if(!((((((data760 === "corrupt") || (data760 === "encoder")) || (data760 === "latent")) || (data760 === "decoder")) || (data760 === "output")) || (data760 === "head"))){
+let data759 = data.stage;
+const _errs1692 = errors;
+if(!((((((data759 === "corrupt") || (data759 === "encoder")) || (data759 === "latent")) || (data759 === "decoder")) || (data759 === "output")) || (data759 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/27/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[27].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid297 = _errs1694 === errors;
+var valid297 = _errs1692 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.params !== undefined){
-let data761 = data.params;
+let data760 = data.params;
+const _errs1693 = errors;
+if(errors === _errs1693){
+if(data760 && typeof data760 == "object" && !Array.isArray(data760)){
 const _errs1695 = errors;
-if(errors === _errs1695){
-if(data761 && typeof data761 == "object" && !Array.isArray(data761)){
-const _errs1697 = errors;
-for(const key105 in data761){
+for(const key105 in data760){
 if(!((((((((key105 === "kernel") || (key105 === "bias")) || (key105 === "gamma")) || (key105 === "beta")) || (key105 === "moving_mean")) || (key105 === "moving_variance")) || (key105 === "codebook")) || (key105 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/27/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key105},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1697 === errors){
-if(data761.kernel !== undefined){
-const _errs1698 = errors;
-if(typeof data761.kernel !== "string"){
+if(_errs1695 === errors){
+if(data760.kernel !== undefined){
+const _errs1696 = errors;
+if(typeof data760.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/27/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid304 = _errs1696 === errors;
+}
+else {
+var valid304 = true;
+}
+if(valid304){
+if(data760.bias !== undefined){
+const _errs1698 = errors;
+if(typeof data760.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/27/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1698 === errors;
@@ -16307,10 +16403,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data761.bias !== undefined){
+if(data760.gamma !== undefined){
 const _errs1700 = errors;
-if(typeof data761.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/27/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data760.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/27/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1700 === errors;
@@ -16319,10 +16415,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data761.gamma !== undefined){
+if(data760.beta !== undefined){
 const _errs1702 = errors;
-if(typeof data761.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/27/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data760.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/27/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1702 === errors;
@@ -16331,10 +16427,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data761.beta !== undefined){
+if(data760.moving_mean !== undefined){
 const _errs1704 = errors;
-if(typeof data761.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/27/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data760.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/27/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1704 === errors;
@@ -16343,10 +16439,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data761.moving_mean !== undefined){
+if(data760.moving_variance !== undefined){
 const _errs1706 = errors;
-if(typeof data761.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/27/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data760.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/27/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1706 === errors;
@@ -16355,10 +16451,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data761.moving_variance !== undefined){
+if(data760.codebook !== undefined){
 const _errs1708 = errors;
-if(typeof data761.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/27/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data760.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/27/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1708 === errors;
@@ -16367,25 +16463,13 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data761.codebook !== undefined){
+if(data760.recurrent_kernel !== undefined){
 const _errs1710 = errors;
-if(typeof data761.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/27/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid304 = _errs1710 === errors;
-}
-else {
-var valid304 = true;
-}
-if(valid304){
-if(data761.recurrent_kernel !== undefined){
-const _errs1712 = errors;
-if(typeof data761.recurrent_kernel !== "string"){
+if(typeof data760.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/27/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid304 = _errs1712 === errors;
+var valid304 = _errs1710 === errors;
 }
 else {
 var valid304 = true;
@@ -16404,17 +16488,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/27
 return false;
 }
 }
-var valid297 = _errs1695 === errors;
+var valid297 = _errs1693 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.name !== undefined){
-const _errs1714 = errors;
+const _errs1712 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/27/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid297 = _errs1712 === errors;
+}
+else {
+var valid297 = true;
+}
+if(valid297){
+if(data.layer !== undefined){
+let data770 = data.layer;
+const _errs1714 = errors;
+if(!(((typeof data770 == "number") && (!(data770 % 1) && !isNaN(data770))) && (isFinite(data770)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/27/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1714){
+if((typeof data770 == "number") && (isFinite(data770))){
+if(data770 < 0 || isNaN(data770)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/27/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid297 = _errs1714 === errors;
 }
@@ -16422,53 +16527,53 @@ else {
 var valid297 = true;
 }
 if(valid297){
-if(data.layer !== undefined){
-let data771 = data.layer;
-const _errs1716 = errors;
-if(!(((typeof data771 == "number") && (!(data771 % 1) && !isNaN(data771))) && (isFinite(data771)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/27/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1716){
-if((typeof data771 == "number") && (isFinite(data771))){
-if(data771 < 0 || isNaN(data771)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/27/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid297 = _errs1716 === errors;
-}
-else {
-var valid297 = true;
-}
-if(valid297){
 if(data.source !== undefined){
-let data772 = data.source;
-const _errs1718 = errors;
-const _errs1719 = errors;
-if(errors === _errs1719){
-if(data772 && typeof data772 == "object" && !Array.isArray(data772)){
-let missing78;
-if(((((data772.line === undefined) && (missing78 = "line")) || ((data772.column === undefined) && (missing78 = "column"))) || ((data772.endLine === undefined) && (missing78 = "endLine"))) || ((data772.endColumn === undefined) && (missing78 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing78},message:"must have required property '"+missing78+"'"}];
+let data771 = data.source;
+const _errs1716 = errors;
+const _errs1717 = errors;
+if(errors === _errs1717){
+if(data771 && typeof data771 == "object" && !Array.isArray(data771)){
+let missing77;
+if(((((data771.line === undefined) && (missing77 = "line")) || ((data771.column === undefined) && (missing77 = "column"))) || ((data771.endLine === undefined) && (missing77 = "endLine"))) || ((data771.endColumn === undefined) && (missing77 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing77},message:"must have required property '"+missing77+"'"}];
 return false;
 }
 else {
-const _errs1721 = errors;
-for(const key106 in data772){
+const _errs1719 = errors;
+for(const key106 in data771){
 if(!(((((key106 === "file") || (key106 === "line")) || (key106 === "column")) || (key106 === "endLine")) || (key106 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key106},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1721 === errors){
-if(data772.file !== undefined){
-const _errs1722 = errors;
-if(typeof data772.file !== "string"){
+if(_errs1719 === errors){
+if(data771.file !== undefined){
+const _errs1720 = errors;
+if(typeof data771.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid306 = _errs1720 === errors;
+}
+else {
+var valid306 = true;
+}
+if(valid306){
+if(data771.line !== undefined){
+let data773 = data771.line;
+const _errs1722 = errors;
+if(!(((typeof data773 == "number") && (!(data773 % 1) && !isNaN(data773))) && (isFinite(data773)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1722){
+if((typeof data773 == "number") && (isFinite(data773))){
+if(data773 < 1 || isNaN(data773)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid306 = _errs1722 === errors;
 }
@@ -16476,17 +16581,17 @@ else {
 var valid306 = true;
 }
 if(valid306){
-if(data772.line !== undefined){
-let data774 = data772.line;
+if(data771.column !== undefined){
+let data774 = data771.column;
 const _errs1724 = errors;
 if(!(((typeof data774 == "number") && (!(data774 % 1) && !isNaN(data774))) && (isFinite(data774)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1724){
 if((typeof data774 == "number") && (isFinite(data774))){
 if(data774 < 1 || isNaN(data774)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -16497,17 +16602,17 @@ else {
 var valid306 = true;
 }
 if(valid306){
-if(data772.column !== undefined){
-let data775 = data772.column;
+if(data771.endLine !== undefined){
+let data775 = data771.endLine;
 const _errs1726 = errors;
 if(!(((typeof data775 == "number") && (!(data775 % 1) && !isNaN(data775))) && (isFinite(data775)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1726){
 if((typeof data775 == "number") && (isFinite(data775))){
 if(data775 < 1 || isNaN(data775)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -16518,43 +16623,22 @@ else {
 var valid306 = true;
 }
 if(valid306){
-if(data772.endLine !== undefined){
-let data776 = data772.endLine;
+if(data771.endColumn !== undefined){
+let data776 = data771.endColumn;
 const _errs1728 = errors;
 if(!(((typeof data776 == "number") && (!(data776 % 1) && !isNaN(data776))) && (isFinite(data776)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1728){
 if((typeof data776 == "number") && (isFinite(data776))){
 if(data776 < 1 || isNaN(data776)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid306 = _errs1728 === errors;
-}
-else {
-var valid306 = true;
-}
-if(valid306){
-if(data772.endColumn !== undefined){
-let data777 = data772.endColumn;
-const _errs1730 = errors;
-if(!(((typeof data777 == "number") && (!(data777 % 1) && !isNaN(data777))) && (isFinite(data777)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1730){
-if((typeof data777 == "number") && (isFinite(data777))){
-if(data777 < 1 || isNaN(data777)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid306 = _errs1730 === errors;
+var valid306 = _errs1728 === errors;
 }
 else {
 var valid306 = true;
@@ -16571,7 +16655,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid297 = _errs1718 === errors;
+var valid297 = _errs1716 === errors;
 }
 else {
 var valid297 = true;
@@ -16594,17 +16678,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_mask"){
-const _errs1732 = errors;
-if(errors === _errs1732){
+else if(tag0 === "binarize"){
+const _errs1730 = errors;
+if(errors === _errs1730){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing79;
-if(((((((data.id === undefined) && (missing79 = "id")) || ((data.op === undefined) && (missing79 = "op"))) || ((data.inputs === undefined) && (missing79 = "inputs"))) || ((data.attrs === undefined) && (missing79 = "attrs"))) || ((data.shape === undefined) && (missing79 = "shape"))) || ((data.stage === undefined) && (missing79 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/28/required",keyword:"required",params:{missingProperty: missing79},message:"must have required property '"+missing79+"'"}];
+let missing78;
+if(((((((data.id === undefined) && (missing78 = "id")) || ((data.op === undefined) && (missing78 = "op"))) || ((data.inputs === undefined) && (missing78 = "inputs"))) || ((data.attrs === undefined) && (missing78 = "attrs"))) || ((data.shape === undefined) && (missing78 = "shape"))) || ((data.stage === undefined) && (missing78 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/28/required",keyword:"required",params:{missingProperty: missing78},message:"must have required property '"+missing78+"'"}];
 return false;
 }
 else {
-const _errs1734 = errors;
+const _errs1732 = errors;
 for(const key107 in data){
 if(!(func2.call(schema15.oneOf[28].properties, key107))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/28/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key107},message:"must NOT have additional properties"}];
@@ -16612,11 +16696,23 @@ return false;
 break;
 }
 }
-if(_errs1734 === errors){
+if(_errs1732 === errors){
 if(data.id !== undefined){
-const _errs1735 = errors;
+const _errs1733 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/28/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid308 = _errs1733 === errors;
+}
+else {
+var valid308 = true;
+}
+if(valid308){
+if(data.op !== undefined){
+const _errs1735 = errors;
+if("binarize" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/28/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
 return false;
 }
 var valid308 = _errs1735 === errors;
@@ -16625,32 +16721,20 @@ else {
 var valid308 = true;
 }
 if(valid308){
-if(data.op !== undefined){
-const _errs1737 = errors;
-if("corrupt_mask" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/28/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
-return false;
-}
-var valid308 = _errs1737 === errors;
-}
-else {
-var valid308 = true;
-}
-if(valid308){
 if(data.inputs !== undefined){
-let data780 = data.inputs;
-const _errs1738 = errors;
-if(errors === _errs1738){
-if(Array.isArray(data780)){
+let data779 = data.inputs;
+const _errs1736 = errors;
+if(errors === _errs1736){
+if(Array.isArray(data779)){
 var valid309 = true;
-const len91 = data780.length;
-for(let i63=0; i63<len91; i63++){
-const _errs1740 = errors;
-if(typeof data780[i63] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i63,schemaPath:"#/oneOf/28/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const len92 = data779.length;
+for(let i64=0; i64<len92; i64++){
+const _errs1738 = errors;
+if(typeof data779[i64] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i64,schemaPath:"#/oneOf/28/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid309 = _errs1740 === errors;
+var valid309 = _errs1738 === errors;
 if(!valid309){
 break;
 }
@@ -16661,108 +16745,92 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/28
 return false;
 }
 }
-var valid308 = _errs1738 === errors;
+var valid308 = _errs1736 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.attrs !== undefined){
-let data782 = data.attrs;
-const _errs1742 = errors;
-const _errs1743 = errors;
-if(errors === _errs1743){
-if(data782 && typeof data782 == "object" && !Array.isArray(data782)){
-let missing80;
-if((data782.rate === undefined) && (missing80 = "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing80},message:"must have required property '"+missing80+"'"}];
+let data781 = data.attrs;
+const _errs1740 = errors;
+const _errs1741 = errors;
+if(errors === _errs1741){
+if(data781 && typeof data781 == "object" && !Array.isArray(data781)){
+let missing79;
+if((data781.stochastic === undefined) && (missing79 = "stochastic")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing79},message:"must have required property '"+missing79+"'"}];
 return false;
 }
 else {
-const _errs1745 = errors;
-for(const key108 in data782){
-if(!(key108 === "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key108},message:"must NOT have additional properties"}];
+const _errs1743 = errors;
+for(const key108 in data781){
+if(!(key108 === "stochastic")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key108},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1745 === errors){
-if(data782.rate !== undefined){
-let data783 = data782.rate;
-const _errs1746 = errors;
-if(errors === _errs1746){
-if((typeof data783 == "number") && (isFinite(data783))){
-if(data783 < 0 || isNaN(data783)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(_errs1743 === errors){
+if(data781.stochastic !== undefined){
+if(typeof data781.stochastic !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
-}
-else {
-if(data783 >= 1 || isNaN(data783)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
-return false;
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
 }
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid308 = _errs1742 === errors;
+var valid308 = _errs1740 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.shape !== undefined){
-let data784 = data.shape;
-const _errs1748 = errors;
-const _errs1749 = errors;
-if(errors === _errs1749){
-if(Array.isArray(data784)){
-if(data784.length < 1){
+let data783 = data.shape;
+const _errs1746 = errors;
+const _errs1747 = errors;
+if(errors === _errs1747){
+if(Array.isArray(data783)){
+if(data783.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len92 = data784.length;
-var valid313 = len92 <= 1;
+const len93 = data783.length;
+var valid313 = len93 <= 1;
 if(!valid313){
-for(let i64=1; i64<len92; i64++){
-let data785 = data784[i64];
-const _errs1751 = errors;
-if((!(((typeof data785 == "number") && (!(data785 % 1) && !isNaN(data785))) && (isFinite(data785)))) && (data785 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i64,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+for(let i65=1; i65<len93; i65++){
+let data784 = data783[i65];
+const _errs1749 = errors;
+if((!(((typeof data784 == "number") && (!(data784 % 1) && !isNaN(data784))) && (isFinite(data784)))) && (data784 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i65,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1751){
-if((typeof data785 == "number") && (isFinite(data785))){
-if(data785 < 1 || isNaN(data785)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i64,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1749){
+if((typeof data784 == "number") && (isFinite(data784))){
+if(data784 < 1 || isNaN(data784)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i65,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid313 = _errs1751 === errors;
+var valid313 = _errs1749 === errors;
 if(!valid313){
 break;
 }
 }
 }
 if(valid313){
-const len93 = data784.length;
-if(len93 > 0){
-if(data784[0] !== null){
+const len94 = data783.length;
+if(len94 > 0){
+if(data783[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -16775,43 +16843,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid308 = _errs1748 === errors;
+var valid308 = _errs1746 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.stage !== undefined){
-let data787 = data.stage;
-const _errs1755 = errors;
-if(!((((((data787 === "corrupt") || (data787 === "encoder")) || (data787 === "latent")) || (data787 === "decoder")) || (data787 === "output")) || (data787 === "head"))){
+let data786 = data.stage;
+const _errs1753 = errors;
+if(!((((((data786 === "corrupt") || (data786 === "encoder")) || (data786 === "latent")) || (data786 === "decoder")) || (data786 === "output")) || (data786 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/28/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[28].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid308 = _errs1755 === errors;
+var valid308 = _errs1753 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.params !== undefined){
-let data788 = data.params;
+let data787 = data.params;
+const _errs1754 = errors;
+if(errors === _errs1754){
+if(data787 && typeof data787 == "object" && !Array.isArray(data787)){
 const _errs1756 = errors;
-if(errors === _errs1756){
-if(data788 && typeof data788 == "object" && !Array.isArray(data788)){
-const _errs1758 = errors;
-for(const key109 in data788){
+for(const key109 in data787){
 if(!((((((((key109 === "kernel") || (key109 === "bias")) || (key109 === "gamma")) || (key109 === "beta")) || (key109 === "moving_mean")) || (key109 === "moving_variance")) || (key109 === "codebook")) || (key109 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/28/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key109},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1758 === errors){
-if(data788.kernel !== undefined){
-const _errs1759 = errors;
-if(typeof data788.kernel !== "string"){
+if(_errs1756 === errors){
+if(data787.kernel !== undefined){
+const _errs1757 = errors;
+if(typeof data787.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/28/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid315 = _errs1757 === errors;
+}
+else {
+var valid315 = true;
+}
+if(valid315){
+if(data787.bias !== undefined){
+const _errs1759 = errors;
+if(typeof data787.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/28/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1759 === errors;
@@ -16820,10 +16900,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data788.bias !== undefined){
+if(data787.gamma !== undefined){
 const _errs1761 = errors;
-if(typeof data788.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/28/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data787.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/28/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1761 === errors;
@@ -16832,10 +16912,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data788.gamma !== undefined){
+if(data787.beta !== undefined){
 const _errs1763 = errors;
-if(typeof data788.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/28/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data787.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/28/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1763 === errors;
@@ -16844,10 +16924,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data788.beta !== undefined){
+if(data787.moving_mean !== undefined){
 const _errs1765 = errors;
-if(typeof data788.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/28/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data787.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/28/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1765 === errors;
@@ -16856,10 +16936,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data788.moving_mean !== undefined){
+if(data787.moving_variance !== undefined){
 const _errs1767 = errors;
-if(typeof data788.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/28/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data787.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/28/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1767 === errors;
@@ -16868,10 +16948,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data788.moving_variance !== undefined){
+if(data787.codebook !== undefined){
 const _errs1769 = errors;
-if(typeof data788.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/28/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data787.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/28/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1769 === errors;
@@ -16880,25 +16960,13 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data788.codebook !== undefined){
+if(data787.recurrent_kernel !== undefined){
 const _errs1771 = errors;
-if(typeof data788.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/28/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid315 = _errs1771 === errors;
-}
-else {
-var valid315 = true;
-}
-if(valid315){
-if(data788.recurrent_kernel !== undefined){
-const _errs1773 = errors;
-if(typeof data788.recurrent_kernel !== "string"){
+if(typeof data787.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/28/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid315 = _errs1773 === errors;
+var valid315 = _errs1771 === errors;
 }
 else {
 var valid315 = true;
@@ -16917,17 +16985,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/28
 return false;
 }
 }
-var valid308 = _errs1756 === errors;
+var valid308 = _errs1754 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.name !== undefined){
-const _errs1775 = errors;
+const _errs1773 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/28/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid308 = _errs1773 === errors;
+}
+else {
+var valid308 = true;
+}
+if(valid308){
+if(data.layer !== undefined){
+let data797 = data.layer;
+const _errs1775 = errors;
+if(!(((typeof data797 == "number") && (!(data797 % 1) && !isNaN(data797))) && (isFinite(data797)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/28/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1775){
+if((typeof data797 == "number") && (isFinite(data797))){
+if(data797 < 0 || isNaN(data797)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/28/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid308 = _errs1775 === errors;
 }
@@ -16935,53 +17024,53 @@ else {
 var valid308 = true;
 }
 if(valid308){
-if(data.layer !== undefined){
-let data798 = data.layer;
-const _errs1777 = errors;
-if(!(((typeof data798 == "number") && (!(data798 % 1) && !isNaN(data798))) && (isFinite(data798)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/28/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1777){
-if((typeof data798 == "number") && (isFinite(data798))){
-if(data798 < 0 || isNaN(data798)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/28/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid308 = _errs1777 === errors;
-}
-else {
-var valid308 = true;
-}
-if(valid308){
 if(data.source !== undefined){
-let data799 = data.source;
-const _errs1779 = errors;
-const _errs1780 = errors;
-if(errors === _errs1780){
-if(data799 && typeof data799 == "object" && !Array.isArray(data799)){
-let missing81;
-if(((((data799.line === undefined) && (missing81 = "line")) || ((data799.column === undefined) && (missing81 = "column"))) || ((data799.endLine === undefined) && (missing81 = "endLine"))) || ((data799.endColumn === undefined) && (missing81 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing81},message:"must have required property '"+missing81+"'"}];
+let data798 = data.source;
+const _errs1777 = errors;
+const _errs1778 = errors;
+if(errors === _errs1778){
+if(data798 && typeof data798 == "object" && !Array.isArray(data798)){
+let missing80;
+if(((((data798.line === undefined) && (missing80 = "line")) || ((data798.column === undefined) && (missing80 = "column"))) || ((data798.endLine === undefined) && (missing80 = "endLine"))) || ((data798.endColumn === undefined) && (missing80 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing80},message:"must have required property '"+missing80+"'"}];
 return false;
 }
 else {
-const _errs1782 = errors;
-for(const key110 in data799){
+const _errs1780 = errors;
+for(const key110 in data798){
 if(!(((((key110 === "file") || (key110 === "line")) || (key110 === "column")) || (key110 === "endLine")) || (key110 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key110},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1782 === errors){
-if(data799.file !== undefined){
-const _errs1783 = errors;
-if(typeof data799.file !== "string"){
+if(_errs1780 === errors){
+if(data798.file !== undefined){
+const _errs1781 = errors;
+if(typeof data798.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid317 = _errs1781 === errors;
+}
+else {
+var valid317 = true;
+}
+if(valid317){
+if(data798.line !== undefined){
+let data800 = data798.line;
+const _errs1783 = errors;
+if(!(((typeof data800 == "number") && (!(data800 % 1) && !isNaN(data800))) && (isFinite(data800)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1783){
+if((typeof data800 == "number") && (isFinite(data800))){
+if(data800 < 1 || isNaN(data800)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid317 = _errs1783 === errors;
 }
@@ -16989,17 +17078,17 @@ else {
 var valid317 = true;
 }
 if(valid317){
-if(data799.line !== undefined){
-let data801 = data799.line;
+if(data798.column !== undefined){
+let data801 = data798.column;
 const _errs1785 = errors;
 if(!(((typeof data801 == "number") && (!(data801 % 1) && !isNaN(data801))) && (isFinite(data801)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1785){
 if((typeof data801 == "number") && (isFinite(data801))){
 if(data801 < 1 || isNaN(data801)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -17010,17 +17099,17 @@ else {
 var valid317 = true;
 }
 if(valid317){
-if(data799.column !== undefined){
-let data802 = data799.column;
+if(data798.endLine !== undefined){
+let data802 = data798.endLine;
 const _errs1787 = errors;
 if(!(((typeof data802 == "number") && (!(data802 % 1) && !isNaN(data802))) && (isFinite(data802)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1787){
 if((typeof data802 == "number") && (isFinite(data802))){
 if(data802 < 1 || isNaN(data802)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -17031,43 +17120,22 @@ else {
 var valid317 = true;
 }
 if(valid317){
-if(data799.endLine !== undefined){
-let data803 = data799.endLine;
+if(data798.endColumn !== undefined){
+let data803 = data798.endColumn;
 const _errs1789 = errors;
 if(!(((typeof data803 == "number") && (!(data803 % 1) && !isNaN(data803))) && (isFinite(data803)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1789){
 if((typeof data803 == "number") && (isFinite(data803))){
 if(data803 < 1 || isNaN(data803)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid317 = _errs1789 === errors;
-}
-else {
-var valid317 = true;
-}
-if(valid317){
-if(data799.endColumn !== undefined){
-let data804 = data799.endColumn;
-const _errs1791 = errors;
-if(!(((typeof data804 == "number") && (!(data804 % 1) && !isNaN(data804))) && (isFinite(data804)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1791){
-if((typeof data804 == "number") && (isFinite(data804))){
-if(data804 < 1 || isNaN(data804)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid317 = _errs1791 === errors;
+var valid317 = _errs1789 === errors;
 }
 else {
 var valid317 = true;
@@ -17084,7 +17152,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid308 = _errs1779 === errors;
+var valid308 = _errs1777 === errors;
 }
 else {
 var valid308 = true;
@@ -17107,17 +17175,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_salt_pepper"){
-const _errs1793 = errors;
-if(errors === _errs1793){
+else if(tag0 === "gumbel_onehot"){
+const _errs1791 = errors;
+if(errors === _errs1791){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing82;
-if(((((((data.id === undefined) && (missing82 = "id")) || ((data.op === undefined) && (missing82 = "op"))) || ((data.inputs === undefined) && (missing82 = "inputs"))) || ((data.attrs === undefined) && (missing82 = "attrs"))) || ((data.shape === undefined) && (missing82 = "shape"))) || ((data.stage === undefined) && (missing82 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/29/required",keyword:"required",params:{missingProperty: missing82},message:"must have required property '"+missing82+"'"}];
+let missing81;
+if(((((((data.id === undefined) && (missing81 = "id")) || ((data.op === undefined) && (missing81 = "op"))) || ((data.inputs === undefined) && (missing81 = "inputs"))) || ((data.attrs === undefined) && (missing81 = "attrs"))) || ((data.shape === undefined) && (missing81 = "shape"))) || ((data.stage === undefined) && (missing81 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/29/required",keyword:"required",params:{missingProperty: missing81},message:"must have required property '"+missing81+"'"}];
 return false;
 }
 else {
-const _errs1795 = errors;
+const _errs1793 = errors;
 for(const key111 in data){
 if(!(func2.call(schema15.oneOf[29].properties, key111))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/29/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key111},message:"must NOT have additional properties"}];
@@ -17125,11 +17193,23 @@ return false;
 break;
 }
 }
-if(_errs1795 === errors){
+if(_errs1793 === errors){
 if(data.id !== undefined){
-const _errs1796 = errors;
+const _errs1794 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/29/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid319 = _errs1794 === errors;
+}
+else {
+var valid319 = true;
+}
+if(valid319){
+if(data.op !== undefined){
+const _errs1796 = errors;
+if("gumbel_onehot" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/29/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
 return false;
 }
 var valid319 = _errs1796 === errors;
@@ -17138,32 +17218,20 @@ else {
 var valid319 = true;
 }
 if(valid319){
-if(data.op !== undefined){
-const _errs1798 = errors;
-if("corrupt_salt_pepper" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/29/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
-return false;
-}
-var valid319 = _errs1798 === errors;
-}
-else {
-var valid319 = true;
-}
-if(valid319){
 if(data.inputs !== undefined){
-let data807 = data.inputs;
-const _errs1799 = errors;
-if(errors === _errs1799){
-if(Array.isArray(data807)){
+let data806 = data.inputs;
+const _errs1797 = errors;
+if(errors === _errs1797){
+if(Array.isArray(data806)){
 var valid320 = true;
-const len94 = data807.length;
-for(let i65=0; i65<len94; i65++){
-const _errs1801 = errors;
-if(typeof data807[i65] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i65,schemaPath:"#/oneOf/29/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const len95 = data806.length;
+for(let i66=0; i66<len95; i66++){
+const _errs1799 = errors;
+if(typeof data806[i66] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i66,schemaPath:"#/oneOf/29/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid320 = _errs1801 === errors;
+var valid320 = _errs1799 === errors;
 if(!valid320){
 break;
 }
@@ -17174,140 +17242,119 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/29
 return false;
 }
 }
-var valid319 = _errs1799 === errors;
+var valid319 = _errs1797 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.attrs !== undefined){
-let data809 = data.attrs;
-const _errs1803 = errors;
-const _errs1804 = errors;
-if(errors === _errs1804){
-if(data809 && typeof data809 == "object" && !Array.isArray(data809)){
-let missing83;
-if((((data809.rate === undefined) && (missing83 = "rate")) || ((data809.low === undefined) && (missing83 = "low"))) || ((data809.high === undefined) && (missing83 = "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing83},message:"must have required property '"+missing83+"'"}];
+let data808 = data.attrs;
+const _errs1801 = errors;
+const _errs1802 = errors;
+if(errors === _errs1802){
+if(data808 && typeof data808 == "object" && !Array.isArray(data808)){
+let missing82;
+if(((data808.temperature === undefined) && (missing82 = "temperature")) || ((data808.hard === undefined) && (missing82 = "hard"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing82},message:"must have required property '"+missing82+"'"}];
 return false;
 }
 else {
-const _errs1806 = errors;
-for(const key112 in data809){
-if(!(((key112 === "rate") || (key112 === "low")) || (key112 === "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key112},message:"must NOT have additional properties"}];
+const _errs1804 = errors;
+for(const key112 in data808){
+if(!((key112 === "temperature") || (key112 === "hard"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key112},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1806 === errors){
-if(data809.rate !== undefined){
-let data810 = data809.rate;
+if(_errs1804 === errors){
+if(data808.temperature !== undefined){
+let data809 = data808.temperature;
+const _errs1805 = errors;
+if(errors === _errs1805){
+if((typeof data809 == "number") && (isFinite(data809))){
+if(data809 <= 0 || isNaN(data809)){
+validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid322 = _errs1805 === errors;
+}
+else {
+var valid322 = true;
+}
+if(valid322){
+if(data808.hard !== undefined){
 const _errs1807 = errors;
-if(errors === _errs1807){
-if((typeof data810 == "number") && (isFinite(data810))){
-if(data810 < 0 || isNaN(data810)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(typeof data808.hard !== "boolean"){
+validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
-}
-else {
-if(data810 >= 1 || isNaN(data810)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
-return false;
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
 }
 var valid322 = _errs1807 === errors;
 }
 else {
 var valid322 = true;
 }
-if(valid322){
-if(data809.low !== undefined){
-let data811 = data809.low;
-const _errs1809 = errors;
-if(!((typeof data811 == "number") && (isFinite(data811)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid322 = _errs1809 === errors;
-}
-else {
-var valid322 = true;
-}
-if(valid322){
-if(data809.high !== undefined){
-let data812 = data809.high;
-const _errs1811 = errors;
-if(!((typeof data812 == "number") && (isFinite(data812)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid322 = _errs1811 === errors;
-}
-else {
-var valid322 = true;
-}
-}
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid319 = _errs1803 === errors;
+var valid319 = _errs1801 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.shape !== undefined){
-let data813 = data.shape;
-const _errs1813 = errors;
-const _errs1814 = errors;
-if(errors === _errs1814){
-if(Array.isArray(data813)){
-if(data813.length < 1){
+let data811 = data.shape;
+const _errs1809 = errors;
+const _errs1810 = errors;
+if(errors === _errs1810){
+if(Array.isArray(data811)){
+if(data811.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len95 = data813.length;
-var valid324 = len95 <= 1;
+const len96 = data811.length;
+var valid324 = len96 <= 1;
 if(!valid324){
-for(let i66=1; i66<len95; i66++){
-let data814 = data813[i66];
-const _errs1816 = errors;
-if((!(((typeof data814 == "number") && (!(data814 % 1) && !isNaN(data814))) && (isFinite(data814)))) && (data814 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i66,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+for(let i67=1; i67<len96; i67++){
+let data812 = data811[i67];
+const _errs1812 = errors;
+if((!(((typeof data812 == "number") && (!(data812 % 1) && !isNaN(data812))) && (isFinite(data812)))) && (data812 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i67,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1816){
-if((typeof data814 == "number") && (isFinite(data814))){
-if(data814 < 1 || isNaN(data814)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i66,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1812){
+if((typeof data812 == "number") && (isFinite(data812))){
+if(data812 < 1 || isNaN(data812)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i67,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid324 = _errs1816 === errors;
+var valid324 = _errs1812 === errors;
 if(!valid324){
 break;
 }
 }
 }
 if(valid324){
-const len96 = data813.length;
-if(len96 > 0){
-if(data813[0] !== null){
+const len97 = data811.length;
+if(len97 > 0){
+if(data811[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -17320,43 +17367,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid319 = _errs1813 === errors;
+var valid319 = _errs1809 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.stage !== undefined){
-let data816 = data.stage;
-const _errs1820 = errors;
-if(!((((((data816 === "corrupt") || (data816 === "encoder")) || (data816 === "latent")) || (data816 === "decoder")) || (data816 === "output")) || (data816 === "head"))){
+let data814 = data.stage;
+const _errs1816 = errors;
+if(!((((((data814 === "corrupt") || (data814 === "encoder")) || (data814 === "latent")) || (data814 === "decoder")) || (data814 === "output")) || (data814 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/29/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[29].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid319 = _errs1820 === errors;
+var valid319 = _errs1816 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.params !== undefined){
-let data817 = data.params;
-const _errs1821 = errors;
-if(errors === _errs1821){
-if(data817 && typeof data817 == "object" && !Array.isArray(data817)){
-const _errs1823 = errors;
-for(const key113 in data817){
+let data815 = data.params;
+const _errs1817 = errors;
+if(errors === _errs1817){
+if(data815 && typeof data815 == "object" && !Array.isArray(data815)){
+const _errs1819 = errors;
+for(const key113 in data815){
 if(!((((((((key113 === "kernel") || (key113 === "bias")) || (key113 === "gamma")) || (key113 === "beta")) || (key113 === "moving_mean")) || (key113 === "moving_variance")) || (key113 === "codebook")) || (key113 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/29/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key113},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1823 === errors){
-if(data817.kernel !== undefined){
-const _errs1824 = errors;
-if(typeof data817.kernel !== "string"){
+if(_errs1819 === errors){
+if(data815.kernel !== undefined){
+const _errs1820 = errors;
+if(typeof data815.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/29/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid326 = _errs1820 === errors;
+}
+else {
+var valid326 = true;
+}
+if(valid326){
+if(data815.bias !== undefined){
+const _errs1822 = errors;
+if(typeof data815.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/29/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid326 = _errs1822 === errors;
+}
+else {
+var valid326 = true;
+}
+if(valid326){
+if(data815.gamma !== undefined){
+const _errs1824 = errors;
+if(typeof data815.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/29/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1824 === errors;
@@ -17365,10 +17436,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data817.bias !== undefined){
+if(data815.beta !== undefined){
 const _errs1826 = errors;
-if(typeof data817.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/29/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data815.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/29/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1826 === errors;
@@ -17377,10 +17448,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data817.gamma !== undefined){
+if(data815.moving_mean !== undefined){
 const _errs1828 = errors;
-if(typeof data817.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/29/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data815.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/29/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1828 === errors;
@@ -17389,10 +17460,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data817.beta !== undefined){
+if(data815.moving_variance !== undefined){
 const _errs1830 = errors;
-if(typeof data817.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/29/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data815.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/29/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1830 === errors;
@@ -17401,10 +17472,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data817.moving_mean !== undefined){
+if(data815.codebook !== undefined){
 const _errs1832 = errors;
-if(typeof data817.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/29/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data815.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/29/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1832 === errors;
@@ -17413,37 +17484,13 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data817.moving_variance !== undefined){
+if(data815.recurrent_kernel !== undefined){
 const _errs1834 = errors;
-if(typeof data817.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/29/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid326 = _errs1834 === errors;
-}
-else {
-var valid326 = true;
-}
-if(valid326){
-if(data817.codebook !== undefined){
-const _errs1836 = errors;
-if(typeof data817.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/29/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid326 = _errs1836 === errors;
-}
-else {
-var valid326 = true;
-}
-if(valid326){
-if(data817.recurrent_kernel !== undefined){
-const _errs1838 = errors;
-if(typeof data817.recurrent_kernel !== "string"){
+if(typeof data815.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/29/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid326 = _errs1838 === errors;
+var valid326 = _errs1834 === errors;
 }
 else {
 var valid326 = true;
@@ -17462,71 +17509,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/29
 return false;
 }
 }
-var valid319 = _errs1821 === errors;
+var valid319 = _errs1817 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.name !== undefined){
-const _errs1840 = errors;
+const _errs1836 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/29/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid319 = _errs1840 === errors;
+var valid319 = _errs1836 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.layer !== undefined){
-let data827 = data.layer;
-const _errs1842 = errors;
-if(!(((typeof data827 == "number") && (!(data827 % 1) && !isNaN(data827))) && (isFinite(data827)))){
+let data825 = data.layer;
+const _errs1838 = errors;
+if(!(((typeof data825 == "number") && (!(data825 % 1) && !isNaN(data825))) && (isFinite(data825)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/29/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1842){
-if((typeof data827 == "number") && (isFinite(data827))){
-if(data827 < 0 || isNaN(data827)){
+if(errors === _errs1838){
+if((typeof data825 == "number") && (isFinite(data825))){
+if(data825 < 0 || isNaN(data825)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/29/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid319 = _errs1842 === errors;
+var valid319 = _errs1838 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.source !== undefined){
-let data828 = data.source;
-const _errs1844 = errors;
-const _errs1845 = errors;
-if(errors === _errs1845){
-if(data828 && typeof data828 == "object" && !Array.isArray(data828)){
-let missing84;
-if(((((data828.line === undefined) && (missing84 = "line")) || ((data828.column === undefined) && (missing84 = "column"))) || ((data828.endLine === undefined) && (missing84 = "endLine"))) || ((data828.endColumn === undefined) && (missing84 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing84},message:"must have required property '"+missing84+"'"}];
+let data826 = data.source;
+const _errs1840 = errors;
+const _errs1841 = errors;
+if(errors === _errs1841){
+if(data826 && typeof data826 == "object" && !Array.isArray(data826)){
+let missing83;
+if(((((data826.line === undefined) && (missing83 = "line")) || ((data826.column === undefined) && (missing83 = "column"))) || ((data826.endLine === undefined) && (missing83 = "endLine"))) || ((data826.endColumn === undefined) && (missing83 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing83},message:"must have required property '"+missing83+"'"}];
 return false;
 }
 else {
-const _errs1847 = errors;
-for(const key114 in data828){
+const _errs1843 = errors;
+for(const key114 in data826){
 if(!(((((key114 === "file") || (key114 === "line")) || (key114 === "column")) || (key114 === "endLine")) || (key114 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key114},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1847 === errors){
-if(data828.file !== undefined){
-const _errs1848 = errors;
-if(typeof data828.file !== "string"){
+if(_errs1843 === errors){
+if(data826.file !== undefined){
+const _errs1844 = errors;
+if(typeof data826.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid328 = _errs1844 === errors;
+}
+else {
+var valid328 = true;
+}
+if(valid328){
+if(data826.line !== undefined){
+let data828 = data826.line;
+const _errs1846 = errors;
+if(!(((typeof data828 == "number") && (!(data828 % 1) && !isNaN(data828))) && (isFinite(data828)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1846){
+if((typeof data828 == "number") && (isFinite(data828))){
+if(data828 < 1 || isNaN(data828)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid328 = _errs1846 === errors;
+}
+else {
+var valid328 = true;
+}
+if(valid328){
+if(data826.column !== undefined){
+let data829 = data826.column;
+const _errs1848 = errors;
+if(!(((typeof data829 == "number") && (!(data829 % 1) && !isNaN(data829))) && (isFinite(data829)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1848){
+if((typeof data829 == "number") && (isFinite(data829))){
+if(data829 < 1 || isNaN(data829)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid328 = _errs1848 === errors;
 }
@@ -17534,17 +17623,17 @@ else {
 var valid328 = true;
 }
 if(valid328){
-if(data828.line !== undefined){
-let data830 = data828.line;
+if(data826.endLine !== undefined){
+let data830 = data826.endLine;
 const _errs1850 = errors;
 if(!(((typeof data830 == "number") && (!(data830 % 1) && !isNaN(data830))) && (isFinite(data830)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1850){
 if((typeof data830 == "number") && (isFinite(data830))){
 if(data830 < 1 || isNaN(data830)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -17555,64 +17644,22 @@ else {
 var valid328 = true;
 }
 if(valid328){
-if(data828.column !== undefined){
-let data831 = data828.column;
+if(data826.endColumn !== undefined){
+let data831 = data826.endColumn;
 const _errs1852 = errors;
 if(!(((typeof data831 == "number") && (!(data831 % 1) && !isNaN(data831))) && (isFinite(data831)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1852){
 if((typeof data831 == "number") && (isFinite(data831))){
 if(data831 < 1 || isNaN(data831)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid328 = _errs1852 === errors;
-}
-else {
-var valid328 = true;
-}
-if(valid328){
-if(data828.endLine !== undefined){
-let data832 = data828.endLine;
-const _errs1854 = errors;
-if(!(((typeof data832 == "number") && (!(data832 % 1) && !isNaN(data832))) && (isFinite(data832)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1854){
-if((typeof data832 == "number") && (isFinite(data832))){
-if(data832 < 1 || isNaN(data832)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid328 = _errs1854 === errors;
-}
-else {
-var valid328 = true;
-}
-if(valid328){
-if(data828.endColumn !== undefined){
-let data833 = data828.endColumn;
-const _errs1856 = errors;
-if(!(((typeof data833 == "number") && (!(data833 % 1) && !isNaN(data833))) && (isFinite(data833)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1856){
-if((typeof data833 == "number") && (isFinite(data833))){
-if(data833 < 1 || isNaN(data833)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid328 = _errs1856 === errors;
+var valid328 = _errs1852 === errors;
 }
 else {
 var valid328 = true;
@@ -17629,7 +17676,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid319 = _errs1844 === errors;
+var valid319 = _errs1840 === errors;
 }
 else {
 var valid319 = true;
@@ -17652,17 +17699,17 @@ return false;
 }
 }
 }
-else if(tag0 === "corrupt_dropout"){
-const _errs1858 = errors;
-if(errors === _errs1858){
+else if(tag0 === "corrupt_gaussian"){
+const _errs1854 = errors;
+if(errors === _errs1854){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing85;
-if(((((((data.id === undefined) && (missing85 = "id")) || ((data.op === undefined) && (missing85 = "op"))) || ((data.inputs === undefined) && (missing85 = "inputs"))) || ((data.attrs === undefined) && (missing85 = "attrs"))) || ((data.shape === undefined) && (missing85 = "shape"))) || ((data.stage === undefined) && (missing85 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/30/required",keyword:"required",params:{missingProperty: missing85},message:"must have required property '"+missing85+"'"}];
+let missing84;
+if(((((((data.id === undefined) && (missing84 = "id")) || ((data.op === undefined) && (missing84 = "op"))) || ((data.inputs === undefined) && (missing84 = "inputs"))) || ((data.attrs === undefined) && (missing84 = "attrs"))) || ((data.shape === undefined) && (missing84 = "shape"))) || ((data.stage === undefined) && (missing84 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/30/required",keyword:"required",params:{missingProperty: missing84},message:"must have required property '"+missing84+"'"}];
 return false;
 }
 else {
-const _errs1860 = errors;
+const _errs1856 = errors;
 for(const key115 in data){
 if(!(func2.call(schema15.oneOf[30].properties, key115))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/30/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key115},message:"must NOT have additional properties"}];
@@ -17670,45 +17717,45 @@ return false;
 break;
 }
 }
-if(_errs1860 === errors){
+if(_errs1856 === errors){
 if(data.id !== undefined){
-const _errs1861 = errors;
+const _errs1857 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/30/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid330 = _errs1861 === errors;
+var valid330 = _errs1857 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.op !== undefined){
-const _errs1863 = errors;
-if("corrupt_dropout" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/30/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
+const _errs1859 = errors;
+if("corrupt_gaussian" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/30/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
 return false;
 }
-var valid330 = _errs1863 === errors;
+var valid330 = _errs1859 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.inputs !== undefined){
-let data836 = data.inputs;
-const _errs1864 = errors;
-if(errors === _errs1864){
-if(Array.isArray(data836)){
+let data834 = data.inputs;
+const _errs1860 = errors;
+if(errors === _errs1860){
+if(Array.isArray(data834)){
 var valid331 = true;
-const len97 = data836.length;
-for(let i67=0; i67<len97; i67++){
-const _errs1866 = errors;
-if(typeof data836[i67] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i67,schemaPath:"#/oneOf/30/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const len98 = data834.length;
+for(let i68=0; i68<len98; i68++){
+const _errs1862 = errors;
+if(typeof data834[i68] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i68,schemaPath:"#/oneOf/30/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid331 = _errs1866 === errors;
+var valid331 = _errs1862 === errors;
 if(!valid331){
 break;
 }
@@ -17719,51 +17766,45 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/30
 return false;
 }
 }
-var valid330 = _errs1864 === errors;
+var valid330 = _errs1860 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.attrs !== undefined){
-let data838 = data.attrs;
-const _errs1868 = errors;
-const _errs1869 = errors;
-if(errors === _errs1869){
-if(data838 && typeof data838 == "object" && !Array.isArray(data838)){
-let missing86;
-if((data838.rate === undefined) && (missing86 = "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing86},message:"must have required property '"+missing86+"'"}];
+let data836 = data.attrs;
+const _errs1864 = errors;
+const _errs1865 = errors;
+if(errors === _errs1865){
+if(data836 && typeof data836 == "object" && !Array.isArray(data836)){
+let missing85;
+if((data836.std === undefined) && (missing85 = "std")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing85},message:"must have required property '"+missing85+"'"}];
 return false;
 }
 else {
-const _errs1871 = errors;
-for(const key116 in data838){
-if(!(key116 === "rate")){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key116},message:"must NOT have additional properties"}];
+const _errs1867 = errors;
+for(const key116 in data836){
+if(!(key116 === "std")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key116},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1871 === errors){
-if(data838.rate !== undefined){
-let data839 = data838.rate;
-const _errs1872 = errors;
-if(errors === _errs1872){
-if((typeof data839 == "number") && (isFinite(data839))){
-if(data839 < 0 || isNaN(data839)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-else {
-if(data839 >= 1 || isNaN(data839)){
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+if(_errs1867 === errors){
+if(data836.std !== undefined){
+let data837 = data836.std;
+const _errs1868 = errors;
+if(errors === _errs1868){
+if((typeof data837 == "number") && (isFinite(data837))){
+if(data837 < 0 || isNaN(data837)){
+validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
-}
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -17772,55 +17813,55 @@ return false;
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid330 = _errs1868 === errors;
+var valid330 = _errs1864 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.shape !== undefined){
-let data840 = data.shape;
-const _errs1874 = errors;
-const _errs1875 = errors;
-if(errors === _errs1875){
-if(Array.isArray(data840)){
-if(data840.length < 1){
+let data838 = data.shape;
+const _errs1870 = errors;
+const _errs1871 = errors;
+if(errors === _errs1871){
+if(Array.isArray(data838)){
+if(data838.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len98 = data840.length;
-var valid335 = len98 <= 1;
+const len99 = data838.length;
+var valid335 = len99 <= 1;
 if(!valid335){
-for(let i68=1; i68<len98; i68++){
-let data841 = data840[i68];
-const _errs1877 = errors;
-if((!(((typeof data841 == "number") && (!(data841 % 1) && !isNaN(data841))) && (isFinite(data841)))) && (data841 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i68,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+for(let i69=1; i69<len99; i69++){
+let data839 = data838[i69];
+const _errs1873 = errors;
+if((!(((typeof data839 == "number") && (!(data839 % 1) && !isNaN(data839))) && (isFinite(data839)))) && (data839 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i69,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1877){
-if((typeof data841 == "number") && (isFinite(data841))){
-if(data841 < 1 || isNaN(data841)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i68,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1873){
+if((typeof data839 == "number") && (isFinite(data839))){
+if(data839 < 1 || isNaN(data839)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i69,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid335 = _errs1877 === errors;
+var valid335 = _errs1873 === errors;
 if(!valid335){
 break;
 }
 }
 }
 if(valid335){
-const len99 = data840.length;
-if(len99 > 0){
-if(data840[0] !== null){
+const len100 = data838.length;
+if(len100 > 0){
+if(data838[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -17833,43 +17874,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid330 = _errs1874 === errors;
+var valid330 = _errs1870 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.stage !== undefined){
-let data843 = data.stage;
-const _errs1881 = errors;
-if(!((((((data843 === "corrupt") || (data843 === "encoder")) || (data843 === "latent")) || (data843 === "decoder")) || (data843 === "output")) || (data843 === "head"))){
+let data841 = data.stage;
+const _errs1877 = errors;
+if(!((((((data841 === "corrupt") || (data841 === "encoder")) || (data841 === "latent")) || (data841 === "decoder")) || (data841 === "output")) || (data841 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/30/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[30].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid330 = _errs1881 === errors;
+var valid330 = _errs1877 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.params !== undefined){
-let data844 = data.params;
-const _errs1882 = errors;
-if(errors === _errs1882){
-if(data844 && typeof data844 == "object" && !Array.isArray(data844)){
-const _errs1884 = errors;
-for(const key117 in data844){
+let data842 = data.params;
+const _errs1878 = errors;
+if(errors === _errs1878){
+if(data842 && typeof data842 == "object" && !Array.isArray(data842)){
+const _errs1880 = errors;
+for(const key117 in data842){
 if(!((((((((key117 === "kernel") || (key117 === "bias")) || (key117 === "gamma")) || (key117 === "beta")) || (key117 === "moving_mean")) || (key117 === "moving_variance")) || (key117 === "codebook")) || (key117 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/30/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key117},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1884 === errors){
-if(data844.kernel !== undefined){
-const _errs1885 = errors;
-if(typeof data844.kernel !== "string"){
+if(_errs1880 === errors){
+if(data842.kernel !== undefined){
+const _errs1881 = errors;
+if(typeof data842.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/30/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid337 = _errs1881 === errors;
+}
+else {
+var valid337 = true;
+}
+if(valid337){
+if(data842.bias !== undefined){
+const _errs1883 = errors;
+if(typeof data842.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/30/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid337 = _errs1883 === errors;
+}
+else {
+var valid337 = true;
+}
+if(valid337){
+if(data842.gamma !== undefined){
+const _errs1885 = errors;
+if(typeof data842.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/30/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1885 === errors;
@@ -17878,10 +17943,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data844.bias !== undefined){
+if(data842.beta !== undefined){
 const _errs1887 = errors;
-if(typeof data844.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/30/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data842.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/30/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1887 === errors;
@@ -17890,10 +17955,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data844.gamma !== undefined){
+if(data842.moving_mean !== undefined){
 const _errs1889 = errors;
-if(typeof data844.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/30/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data842.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/30/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1889 === errors;
@@ -17902,10 +17967,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data844.beta !== undefined){
+if(data842.moving_variance !== undefined){
 const _errs1891 = errors;
-if(typeof data844.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/30/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data842.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/30/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1891 === errors;
@@ -17914,10 +17979,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data844.moving_mean !== undefined){
+if(data842.codebook !== undefined){
 const _errs1893 = errors;
-if(typeof data844.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/30/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data842.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/30/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1893 === errors;
@@ -17926,37 +17991,13 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data844.moving_variance !== undefined){
+if(data842.recurrent_kernel !== undefined){
 const _errs1895 = errors;
-if(typeof data844.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/30/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid337 = _errs1895 === errors;
-}
-else {
-var valid337 = true;
-}
-if(valid337){
-if(data844.codebook !== undefined){
-const _errs1897 = errors;
-if(typeof data844.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/30/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid337 = _errs1897 === errors;
-}
-else {
-var valid337 = true;
-}
-if(valid337){
-if(data844.recurrent_kernel !== undefined){
-const _errs1899 = errors;
-if(typeof data844.recurrent_kernel !== "string"){
+if(typeof data842.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/30/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid337 = _errs1899 === errors;
+var valid337 = _errs1895 === errors;
 }
 else {
 var valid337 = true;
@@ -17975,71 +18016,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/30
 return false;
 }
 }
-var valid330 = _errs1882 === errors;
+var valid330 = _errs1878 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.name !== undefined){
-const _errs1901 = errors;
+const _errs1897 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/30/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid330 = _errs1901 === errors;
+var valid330 = _errs1897 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.layer !== undefined){
-let data854 = data.layer;
-const _errs1903 = errors;
-if(!(((typeof data854 == "number") && (!(data854 % 1) && !isNaN(data854))) && (isFinite(data854)))){
+let data852 = data.layer;
+const _errs1899 = errors;
+if(!(((typeof data852 == "number") && (!(data852 % 1) && !isNaN(data852))) && (isFinite(data852)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/30/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1903){
-if((typeof data854 == "number") && (isFinite(data854))){
-if(data854 < 0 || isNaN(data854)){
+if(errors === _errs1899){
+if((typeof data852 == "number") && (isFinite(data852))){
+if(data852 < 0 || isNaN(data852)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/30/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid330 = _errs1903 === errors;
+var valid330 = _errs1899 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.source !== undefined){
-let data855 = data.source;
-const _errs1905 = errors;
-const _errs1906 = errors;
-if(errors === _errs1906){
-if(data855 && typeof data855 == "object" && !Array.isArray(data855)){
-let missing87;
-if(((((data855.line === undefined) && (missing87 = "line")) || ((data855.column === undefined) && (missing87 = "column"))) || ((data855.endLine === undefined) && (missing87 = "endLine"))) || ((data855.endColumn === undefined) && (missing87 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing87},message:"must have required property '"+missing87+"'"}];
+let data853 = data.source;
+const _errs1901 = errors;
+const _errs1902 = errors;
+if(errors === _errs1902){
+if(data853 && typeof data853 == "object" && !Array.isArray(data853)){
+let missing86;
+if(((((data853.line === undefined) && (missing86 = "line")) || ((data853.column === undefined) && (missing86 = "column"))) || ((data853.endLine === undefined) && (missing86 = "endLine"))) || ((data853.endColumn === undefined) && (missing86 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing86},message:"must have required property '"+missing86+"'"}];
 return false;
 }
 else {
-const _errs1908 = errors;
-for(const key118 in data855){
+const _errs1904 = errors;
+for(const key118 in data853){
 if(!(((((key118 === "file") || (key118 === "line")) || (key118 === "column")) || (key118 === "endLine")) || (key118 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key118},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1908 === errors){
-if(data855.file !== undefined){
-const _errs1909 = errors;
-if(typeof data855.file !== "string"){
+if(_errs1904 === errors){
+if(data853.file !== undefined){
+const _errs1905 = errors;
+if(typeof data853.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid339 = _errs1905 === errors;
+}
+else {
+var valid339 = true;
+}
+if(valid339){
+if(data853.line !== undefined){
+let data855 = data853.line;
+const _errs1907 = errors;
+if(!(((typeof data855 == "number") && (!(data855 % 1) && !isNaN(data855))) && (isFinite(data855)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1907){
+if((typeof data855 == "number") && (isFinite(data855))){
+if(data855 < 1 || isNaN(data855)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid339 = _errs1907 === errors;
+}
+else {
+var valid339 = true;
+}
+if(valid339){
+if(data853.column !== undefined){
+let data856 = data853.column;
+const _errs1909 = errors;
+if(!(((typeof data856 == "number") && (!(data856 % 1) && !isNaN(data856))) && (isFinite(data856)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1909){
+if((typeof data856 == "number") && (isFinite(data856))){
+if(data856 < 1 || isNaN(data856)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid339 = _errs1909 === errors;
 }
@@ -18047,17 +18130,17 @@ else {
 var valid339 = true;
 }
 if(valid339){
-if(data855.line !== undefined){
-let data857 = data855.line;
+if(data853.endLine !== undefined){
+let data857 = data853.endLine;
 const _errs1911 = errors;
 if(!(((typeof data857 == "number") && (!(data857 % 1) && !isNaN(data857))) && (isFinite(data857)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1911){
 if((typeof data857 == "number") && (isFinite(data857))){
 if(data857 < 1 || isNaN(data857)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -18068,64 +18151,22 @@ else {
 var valid339 = true;
 }
 if(valid339){
-if(data855.column !== undefined){
-let data858 = data855.column;
+if(data853.endColumn !== undefined){
+let data858 = data853.endColumn;
 const _errs1913 = errors;
 if(!(((typeof data858 == "number") && (!(data858 % 1) && !isNaN(data858))) && (isFinite(data858)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1913){
 if((typeof data858 == "number") && (isFinite(data858))){
 if(data858 < 1 || isNaN(data858)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid339 = _errs1913 === errors;
-}
-else {
-var valid339 = true;
-}
-if(valid339){
-if(data855.endLine !== undefined){
-let data859 = data855.endLine;
-const _errs1915 = errors;
-if(!(((typeof data859 == "number") && (!(data859 % 1) && !isNaN(data859))) && (isFinite(data859)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1915){
-if((typeof data859 == "number") && (isFinite(data859))){
-if(data859 < 1 || isNaN(data859)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid339 = _errs1915 === errors;
-}
-else {
-var valid339 = true;
-}
-if(valid339){
-if(data855.endColumn !== undefined){
-let data860 = data855.endColumn;
-const _errs1917 = errors;
-if(!(((typeof data860 == "number") && (!(data860 % 1) && !isNaN(data860))) && (isFinite(data860)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1917){
-if((typeof data860 == "number") && (isFinite(data860))){
-if(data860 < 1 || isNaN(data860)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid339 = _errs1917 === errors;
+var valid339 = _errs1913 === errors;
 }
 else {
 var valid339 = true;
@@ -18142,7 +18183,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid330 = _errs1905 === errors;
+var valid330 = _errs1901 === errors;
 }
 else {
 var valid330 = true;
@@ -18165,17 +18206,17 @@ return false;
 }
 }
 }
-else if(tag0 === "clip"){
-const _errs1919 = errors;
-if(errors === _errs1919){
+else if(tag0 === "corrupt_mask"){
+const _errs1915 = errors;
+if(errors === _errs1915){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing88;
-if(((((((data.id === undefined) && (missing88 = "id")) || ((data.op === undefined) && (missing88 = "op"))) || ((data.inputs === undefined) && (missing88 = "inputs"))) || ((data.attrs === undefined) && (missing88 = "attrs"))) || ((data.shape === undefined) && (missing88 = "shape"))) || ((data.stage === undefined) && (missing88 = "stage"))){
-validate13.errors = [{instancePath,schemaPath:"#/oneOf/31/required",keyword:"required",params:{missingProperty: missing88},message:"must have required property '"+missing88+"'"}];
+let missing87;
+if(((((((data.id === undefined) && (missing87 = "id")) || ((data.op === undefined) && (missing87 = "op"))) || ((data.inputs === undefined) && (missing87 = "inputs"))) || ((data.attrs === undefined) && (missing87 = "attrs"))) || ((data.shape === undefined) && (missing87 = "shape"))) || ((data.stage === undefined) && (missing87 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/31/required",keyword:"required",params:{missingProperty: missing87},message:"must have required property '"+missing87+"'"}];
 return false;
 }
 else {
-const _errs1921 = errors;
+const _errs1917 = errors;
 for(const key119 in data){
 if(!(func2.call(schema15.oneOf[31].properties, key119))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/31/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key119},message:"must NOT have additional properties"}];
@@ -18183,45 +18224,45 @@ return false;
 break;
 }
 }
-if(_errs1921 === errors){
+if(_errs1917 === errors){
 if(data.id !== undefined){
-const _errs1922 = errors;
+const _errs1918 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/31/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid341 = _errs1922 === errors;
+var valid341 = _errs1918 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.op !== undefined){
-const _errs1924 = errors;
-if("clip" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/31/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
+const _errs1920 = errors;
+if("corrupt_mask" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/31/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
 return false;
 }
-var valid341 = _errs1924 === errors;
+var valid341 = _errs1920 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.inputs !== undefined){
-let data863 = data.inputs;
-const _errs1925 = errors;
-if(errors === _errs1925){
-if(Array.isArray(data863)){
+let data861 = data.inputs;
+const _errs1921 = errors;
+if(errors === _errs1921){
+if(Array.isArray(data861)){
 var valid342 = true;
-const len100 = data863.length;
-for(let i69=0; i69<len100; i69++){
-const _errs1927 = errors;
-if(typeof data863[i69] !== "string"){
-validate13.errors = [{instancePath:instancePath+"/inputs/" + i69,schemaPath:"#/oneOf/31/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const len101 = data861.length;
+for(let i70=0; i70<len101; i70++){
+const _errs1923 = errors;
+if(typeof data861[i70] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i70,schemaPath:"#/oneOf/31/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid342 = _errs1927 === errors;
+var valid342 = _errs1923 === errors;
 if(!valid342){
 break;
 }
@@ -18232,112 +18273,108 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/31
 return false;
 }
 }
-var valid341 = _errs1925 === errors;
+var valid341 = _errs1921 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.attrs !== undefined){
-let data865 = data.attrs;
-const _errs1929 = errors;
-const _errs1930 = errors;
-if(errors === _errs1930){
-if(data865 && typeof data865 == "object" && !Array.isArray(data865)){
-let missing89;
-if(((data865.low === undefined) && (missing89 = "low")) || ((data865.high === undefined) && (missing89 = "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing89},message:"must have required property '"+missing89+"'"}];
+let data863 = data.attrs;
+const _errs1925 = errors;
+const _errs1926 = errors;
+if(errors === _errs1926){
+if(data863 && typeof data863 == "object" && !Array.isArray(data863)){
+let missing88;
+if((data863.rate === undefined) && (missing88 = "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing88},message:"must have required property '"+missing88+"'"}];
 return false;
 }
 else {
-const _errs1932 = errors;
-for(const key120 in data865){
-if(!((key120 === "low") || (key120 === "high"))){
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key120},message:"must NOT have additional properties"}];
+const _errs1928 = errors;
+for(const key120 in data863){
+if(!(key120 === "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key120},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1932 === errors){
-if(data865.low !== undefined){
-let data866 = data865.low;
-const _errs1933 = errors;
-if(!((typeof data866 == "number") && (isFinite(data866)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(_errs1928 === errors){
+if(data863.rate !== undefined){
+let data864 = data863.rate;
+const _errs1929 = errors;
+if(errors === _errs1929){
+if((typeof data864 == "number") && (isFinite(data864))){
+if(data864 < 0 || isNaN(data864)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
-var valid344 = _errs1933 === errors;
-}
 else {
-var valid344 = true;
-}
-if(valid344){
-if(data865.high !== undefined){
-let data867 = data865.high;
-const _errs1935 = errors;
-if(!((typeof data867 == "number") && (isFinite(data867)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(data864 >= 1 || isNaN(data864)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
-var valid344 = _errs1935 === errors;
+}
 }
 else {
-var valid344 = true;
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
 }
 }
 }
 }
 }
 else {
-validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid341 = _errs1929 === errors;
+var valid341 = _errs1925 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.shape !== undefined){
-let data868 = data.shape;
-const _errs1937 = errors;
-const _errs1938 = errors;
-if(errors === _errs1938){
-if(Array.isArray(data868)){
-if(data868.length < 1){
+let data865 = data.shape;
+const _errs1931 = errors;
+const _errs1932 = errors;
+if(errors === _errs1932){
+if(Array.isArray(data865)){
+if(data865.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len101 = data868.length;
-var valid346 = len101 <= 1;
+const len102 = data865.length;
+var valid346 = len102 <= 1;
 if(!valid346){
-for(let i70=1; i70<len101; i70++){
-let data869 = data868[i70];
-const _errs1940 = errors;
-if((!(((typeof data869 == "number") && (!(data869 % 1) && !isNaN(data869))) && (isFinite(data869)))) && (data869 !== null)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i70,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+for(let i71=1; i71<len102; i71++){
+let data866 = data865[i71];
+const _errs1934 = errors;
+if((!(((typeof data866 == "number") && (!(data866 % 1) && !isNaN(data866))) && (isFinite(data866)))) && (data866 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i71,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1940){
-if((typeof data869 == "number") && (isFinite(data869))){
-if(data869 < 1 || isNaN(data869)){
-validate13.errors = [{instancePath:instancePath+"/shape/" + i70,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs1934){
+if((typeof data866 == "number") && (isFinite(data866))){
+if(data866 < 1 || isNaN(data866)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i71,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid346 = _errs1940 === errors;
+var valid346 = _errs1934 === errors;
 if(!valid346){
 break;
 }
 }
 }
 if(valid346){
-const len102 = data868.length;
-if(len102 > 0){
-if(data868[0] !== null){
+const len103 = data865.length;
+if(len103 > 0){
+if(data865[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -18350,43 +18387,79 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid341 = _errs1937 === errors;
+var valid341 = _errs1931 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.stage !== undefined){
-let data871 = data.stage;
-const _errs1944 = errors;
-if(!((((((data871 === "corrupt") || (data871 === "encoder")) || (data871 === "latent")) || (data871 === "decoder")) || (data871 === "output")) || (data871 === "head"))){
+let data868 = data.stage;
+const _errs1938 = errors;
+if(!((((((data868 === "corrupt") || (data868 === "encoder")) || (data868 === "latent")) || (data868 === "decoder")) || (data868 === "output")) || (data868 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/31/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[31].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid341 = _errs1944 === errors;
+var valid341 = _errs1938 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.params !== undefined){
-let data872 = data.params;
-const _errs1945 = errors;
-if(errors === _errs1945){
-if(data872 && typeof data872 == "object" && !Array.isArray(data872)){
-const _errs1947 = errors;
-for(const key121 in data872){
+let data869 = data.params;
+const _errs1939 = errors;
+if(errors === _errs1939){
+if(data869 && typeof data869 == "object" && !Array.isArray(data869)){
+const _errs1941 = errors;
+for(const key121 in data869){
 if(!((((((((key121 === "kernel") || (key121 === "bias")) || (key121 === "gamma")) || (key121 === "beta")) || (key121 === "moving_mean")) || (key121 === "moving_variance")) || (key121 === "codebook")) || (key121 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/31/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key121},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1947 === errors){
-if(data872.kernel !== undefined){
-const _errs1948 = errors;
-if(typeof data872.kernel !== "string"){
+if(_errs1941 === errors){
+if(data869.kernel !== undefined){
+const _errs1942 = errors;
+if(typeof data869.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/31/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid348 = _errs1942 === errors;
+}
+else {
+var valid348 = true;
+}
+if(valid348){
+if(data869.bias !== undefined){
+const _errs1944 = errors;
+if(typeof data869.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/31/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid348 = _errs1944 === errors;
+}
+else {
+var valid348 = true;
+}
+if(valid348){
+if(data869.gamma !== undefined){
+const _errs1946 = errors;
+if(typeof data869.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/31/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid348 = _errs1946 === errors;
+}
+else {
+var valid348 = true;
+}
+if(valid348){
+if(data869.beta !== undefined){
+const _errs1948 = errors;
+if(typeof data869.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/31/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1948 === errors;
@@ -18395,10 +18468,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data872.bias !== undefined){
+if(data869.moving_mean !== undefined){
 const _errs1950 = errors;
-if(typeof data872.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/31/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data869.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/31/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1950 === errors;
@@ -18407,10 +18480,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data872.gamma !== undefined){
+if(data869.moving_variance !== undefined){
 const _errs1952 = errors;
-if(typeof data872.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/31/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data869.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/31/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1952 === errors;
@@ -18419,10 +18492,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data872.beta !== undefined){
+if(data869.codebook !== undefined){
 const _errs1954 = errors;
-if(typeof data872.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/31/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data869.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/31/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1954 === errors;
@@ -18431,49 +18504,13 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data872.moving_mean !== undefined){
+if(data869.recurrent_kernel !== undefined){
 const _errs1956 = errors;
-if(typeof data872.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/31/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid348 = _errs1956 === errors;
-}
-else {
-var valid348 = true;
-}
-if(valid348){
-if(data872.moving_variance !== undefined){
-const _errs1958 = errors;
-if(typeof data872.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/31/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid348 = _errs1958 === errors;
-}
-else {
-var valid348 = true;
-}
-if(valid348){
-if(data872.codebook !== undefined){
-const _errs1960 = errors;
-if(typeof data872.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/31/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid348 = _errs1960 === errors;
-}
-else {
-var valid348 = true;
-}
-if(valid348){
-if(data872.recurrent_kernel !== undefined){
-const _errs1962 = errors;
-if(typeof data872.recurrent_kernel !== "string"){
+if(typeof data869.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/31/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid348 = _errs1962 === errors;
+var valid348 = _errs1956 === errors;
 }
 else {
 var valid348 = true;
@@ -18492,71 +18529,134 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/31
 return false;
 }
 }
-var valid341 = _errs1945 === errors;
+var valid341 = _errs1939 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.name !== undefined){
-const _errs1964 = errors;
+const _errs1958 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/31/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid341 = _errs1964 === errors;
+var valid341 = _errs1958 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.layer !== undefined){
-let data882 = data.layer;
-const _errs1966 = errors;
-if(!(((typeof data882 == "number") && (!(data882 % 1) && !isNaN(data882))) && (isFinite(data882)))){
+let data879 = data.layer;
+const _errs1960 = errors;
+if(!(((typeof data879 == "number") && (!(data879 % 1) && !isNaN(data879))) && (isFinite(data879)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/31/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1966){
-if((typeof data882 == "number") && (isFinite(data882))){
-if(data882 < 0 || isNaN(data882)){
+if(errors === _errs1960){
+if((typeof data879 == "number") && (isFinite(data879))){
+if(data879 < 0 || isNaN(data879)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/31/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid341 = _errs1966 === errors;
+var valid341 = _errs1960 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.source !== undefined){
-let data883 = data.source;
-const _errs1968 = errors;
-const _errs1969 = errors;
-if(errors === _errs1969){
-if(data883 && typeof data883 == "object" && !Array.isArray(data883)){
-let missing90;
-if(((((data883.line === undefined) && (missing90 = "line")) || ((data883.column === undefined) && (missing90 = "column"))) || ((data883.endLine === undefined) && (missing90 = "endLine"))) || ((data883.endColumn === undefined) && (missing90 = "endColumn"))){
-validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing90},message:"must have required property '"+missing90+"'"}];
+let data880 = data.source;
+const _errs1962 = errors;
+const _errs1963 = errors;
+if(errors === _errs1963){
+if(data880 && typeof data880 == "object" && !Array.isArray(data880)){
+let missing89;
+if(((((data880.line === undefined) && (missing89 = "line")) || ((data880.column === undefined) && (missing89 = "column"))) || ((data880.endLine === undefined) && (missing89 = "endLine"))) || ((data880.endColumn === undefined) && (missing89 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing89},message:"must have required property '"+missing89+"'"}];
 return false;
 }
 else {
-const _errs1971 = errors;
-for(const key122 in data883){
+const _errs1965 = errors;
+for(const key122 in data880){
 if(!(((((key122 === "file") || (key122 === "line")) || (key122 === "column")) || (key122 === "endLine")) || (key122 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key122},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1971 === errors){
-if(data883.file !== undefined){
-const _errs1972 = errors;
-if(typeof data883.file !== "string"){
+if(_errs1965 === errors){
+if(data880.file !== undefined){
+const _errs1966 = errors;
+if(typeof data880.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid350 = _errs1966 === errors;
+}
+else {
+var valid350 = true;
+}
+if(valid350){
+if(data880.line !== undefined){
+let data882 = data880.line;
+const _errs1968 = errors;
+if(!(((typeof data882 == "number") && (!(data882 % 1) && !isNaN(data882))) && (isFinite(data882)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1968){
+if((typeof data882 == "number") && (isFinite(data882))){
+if(data882 < 1 || isNaN(data882)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid350 = _errs1968 === errors;
+}
+else {
+var valid350 = true;
+}
+if(valid350){
+if(data880.column !== undefined){
+let data883 = data880.column;
+const _errs1970 = errors;
+if(!(((typeof data883 == "number") && (!(data883 % 1) && !isNaN(data883))) && (isFinite(data883)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1970){
+if((typeof data883 == "number") && (isFinite(data883))){
+if(data883 < 1 || isNaN(data883)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid350 = _errs1970 === errors;
+}
+else {
+var valid350 = true;
+}
+if(valid350){
+if(data880.endLine !== undefined){
+let data884 = data880.endLine;
+const _errs1972 = errors;
+if(!(((typeof data884 == "number") && (!(data884 % 1) && !isNaN(data884))) && (isFinite(data884)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1972){
+if((typeof data884 == "number") && (isFinite(data884))){
+if(data884 < 1 || isNaN(data884)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid350 = _errs1972 === errors;
 }
@@ -18564,85 +18664,22 @@ else {
 var valid350 = true;
 }
 if(valid350){
-if(data883.line !== undefined){
-let data885 = data883.line;
+if(data880.endColumn !== undefined){
+let data885 = data880.endColumn;
 const _errs1974 = errors;
 if(!(((typeof data885 == "number") && (!(data885 % 1) && !isNaN(data885))) && (isFinite(data885)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1974){
 if((typeof data885 == "number") && (isFinite(data885))){
 if(data885 < 1 || isNaN(data885)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid350 = _errs1974 === errors;
-}
-else {
-var valid350 = true;
-}
-if(valid350){
-if(data883.column !== undefined){
-let data886 = data883.column;
-const _errs1976 = errors;
-if(!(((typeof data886 == "number") && (!(data886 % 1) && !isNaN(data886))) && (isFinite(data886)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1976){
-if((typeof data886 == "number") && (isFinite(data886))){
-if(data886 < 1 || isNaN(data886)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid350 = _errs1976 === errors;
-}
-else {
-var valid350 = true;
-}
-if(valid350){
-if(data883.endLine !== undefined){
-let data887 = data883.endLine;
-const _errs1978 = errors;
-if(!(((typeof data887 == "number") && (!(data887 % 1) && !isNaN(data887))) && (isFinite(data887)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1978){
-if((typeof data887 == "number") && (isFinite(data887))){
-if(data887 < 1 || isNaN(data887)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid350 = _errs1978 === errors;
-}
-else {
-var valid350 = true;
-}
-if(valid350){
-if(data883.endColumn !== undefined){
-let data888 = data883.endColumn;
-const _errs1980 = errors;
-if(!(((typeof data888 == "number") && (!(data888 % 1) && !isNaN(data888))) && (isFinite(data888)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1980){
-if((typeof data888 == "number") && (isFinite(data888))){
-if(data888 < 1 || isNaN(data888)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid350 = _errs1980 === errors;
+var valid350 = _errs1974 === errors;
 }
 else {
 var valid350 = true;
@@ -18659,7 +18696,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid341 = _errs1968 === errors;
+var valid341 = _errs1962 === errors;
 }
 else {
 var valid341 = true;
@@ -18678,6 +18715,1581 @@ var valid341 = true;
 }
 else {
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/31/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "corrupt_salt_pepper"){
+const _errs1976 = errors;
+if(errors === _errs1976){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing90;
+if(((((((data.id === undefined) && (missing90 = "id")) || ((data.op === undefined) && (missing90 = "op"))) || ((data.inputs === undefined) && (missing90 = "inputs"))) || ((data.attrs === undefined) && (missing90 = "attrs"))) || ((data.shape === undefined) && (missing90 = "shape"))) || ((data.stage === undefined) && (missing90 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/32/required",keyword:"required",params:{missingProperty: missing90},message:"must have required property '"+missing90+"'"}];
+return false;
+}
+else {
+const _errs1978 = errors;
+for(const key123 in data){
+if(!(func2.call(schema15.oneOf[32].properties, key123))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/32/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key123},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1978 === errors){
+if(data.id !== undefined){
+const _errs1979 = errors;
+if(typeof data.id !== "string"){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/32/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid352 = _errs1979 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.op !== undefined){
+const _errs1981 = errors;
+if("corrupt_salt_pepper" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/32/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
+return false;
+}
+var valid352 = _errs1981 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.inputs !== undefined){
+let data888 = data.inputs;
+const _errs1982 = errors;
+if(errors === _errs1982){
+if(Array.isArray(data888)){
+var valid353 = true;
+const len104 = data888.length;
+for(let i72=0; i72<len104; i72++){
+const _errs1984 = errors;
+if(typeof data888[i72] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i72,schemaPath:"#/oneOf/32/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid353 = _errs1984 === errors;
+if(!valid353){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/32/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid352 = _errs1982 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.attrs !== undefined){
+let data890 = data.attrs;
+const _errs1986 = errors;
+const _errs1987 = errors;
+if(errors === _errs1987){
+if(data890 && typeof data890 == "object" && !Array.isArray(data890)){
+let missing91;
+if((((data890.rate === undefined) && (missing91 = "rate")) || ((data890.low === undefined) && (missing91 = "low"))) || ((data890.high === undefined) && (missing91 = "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing91},message:"must have required property '"+missing91+"'"}];
+return false;
+}
+else {
+const _errs1989 = errors;
+for(const key124 in data890){
+if(!(((key124 === "rate") || (key124 === "low")) || (key124 === "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key124},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1989 === errors){
+if(data890.rate !== undefined){
+let data891 = data890.rate;
+const _errs1990 = errors;
+if(errors === _errs1990){
+if((typeof data891 == "number") && (isFinite(data891))){
+if(data891 < 0 || isNaN(data891)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+else {
+if(data891 >= 1 || isNaN(data891)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+return false;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid355 = _errs1990 === errors;
+}
+else {
+var valid355 = true;
+}
+if(valid355){
+if(data890.low !== undefined){
+let data892 = data890.low;
+const _errs1992 = errors;
+if(!((typeof data892 == "number") && (isFinite(data892)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid355 = _errs1992 === errors;
+}
+else {
+var valid355 = true;
+}
+if(valid355){
+if(data890.high !== undefined){
+let data893 = data890.high;
+const _errs1994 = errors;
+if(!((typeof data893 == "number") && (isFinite(data893)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid355 = _errs1994 === errors;
+}
+else {
+var valid355 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid352 = _errs1986 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.shape !== undefined){
+let data894 = data.shape;
+const _errs1996 = errors;
+const _errs1997 = errors;
+if(errors === _errs1997){
+if(Array.isArray(data894)){
+if(data894.length < 1){
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len105 = data894.length;
+var valid357 = len105 <= 1;
+if(!valid357){
+for(let i73=1; i73<len105; i73++){
+let data895 = data894[i73];
+const _errs1999 = errors;
+if((!(((typeof data895 == "number") && (!(data895 % 1) && !isNaN(data895))) && (isFinite(data895)))) && (data895 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i73,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs1999){
+if((typeof data895 == "number") && (isFinite(data895))){
+if(data895 < 1 || isNaN(data895)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i73,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid357 = _errs1999 === errors;
+if(!valid357){
+break;
+}
+}
+}
+if(valid357){
+const len106 = data894.length;
+if(len106 > 0){
+if(data894[0] !== null){
+validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid352 = _errs1996 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.stage !== undefined){
+let data897 = data.stage;
+const _errs2003 = errors;
+if(!((((((data897 === "corrupt") || (data897 === "encoder")) || (data897 === "latent")) || (data897 === "decoder")) || (data897 === "output")) || (data897 === "head"))){
+validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/32/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[32].properties.stage.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid352 = _errs2003 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.params !== undefined){
+let data898 = data.params;
+const _errs2004 = errors;
+if(errors === _errs2004){
+if(data898 && typeof data898 == "object" && !Array.isArray(data898)){
+const _errs2006 = errors;
+for(const key125 in data898){
+if(!((((((((key125 === "kernel") || (key125 === "bias")) || (key125 === "gamma")) || (key125 === "beta")) || (key125 === "moving_mean")) || (key125 === "moving_variance")) || (key125 === "codebook")) || (key125 === "recurrent_kernel"))){
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/32/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key125},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2006 === errors){
+if(data898.kernel !== undefined){
+const _errs2007 = errors;
+if(typeof data898.kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/32/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2007 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.bias !== undefined){
+const _errs2009 = errors;
+if(typeof data898.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/32/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2009 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.gamma !== undefined){
+const _errs2011 = errors;
+if(typeof data898.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/32/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2011 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.beta !== undefined){
+const _errs2013 = errors;
+if(typeof data898.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/32/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2013 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.moving_mean !== undefined){
+const _errs2015 = errors;
+if(typeof data898.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/32/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2015 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.moving_variance !== undefined){
+const _errs2017 = errors;
+if(typeof data898.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/32/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2017 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.codebook !== undefined){
+const _errs2019 = errors;
+if(typeof data898.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/32/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2019 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data898.recurrent_kernel !== undefined){
+const _errs2021 = errors;
+if(typeof data898.recurrent_kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/32/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2021 === errors;
+}
+else {
+var valid359 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/32/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid352 = _errs2004 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.name !== undefined){
+const _errs2023 = errors;
+if(typeof data.name !== "string"){
+validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/32/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid352 = _errs2023 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.layer !== undefined){
+let data908 = data.layer;
+const _errs2025 = errors;
+if(!(((typeof data908 == "number") && (!(data908 % 1) && !isNaN(data908))) && (isFinite(data908)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/32/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2025){
+if((typeof data908 == "number") && (isFinite(data908))){
+if(data908 < 0 || isNaN(data908)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/32/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid352 = _errs2025 === errors;
+}
+else {
+var valid352 = true;
+}
+if(valid352){
+if(data.source !== undefined){
+let data909 = data.source;
+const _errs2027 = errors;
+const _errs2028 = errors;
+if(errors === _errs2028){
+if(data909 && typeof data909 == "object" && !Array.isArray(data909)){
+let missing92;
+if(((((data909.line === undefined) && (missing92 = "line")) || ((data909.column === undefined) && (missing92 = "column"))) || ((data909.endLine === undefined) && (missing92 = "endLine"))) || ((data909.endColumn === undefined) && (missing92 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing92},message:"must have required property '"+missing92+"'"}];
+return false;
+}
+else {
+const _errs2030 = errors;
+for(const key126 in data909){
+if(!(((((key126 === "file") || (key126 === "line")) || (key126 === "column")) || (key126 === "endLine")) || (key126 === "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key126},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2030 === errors){
+if(data909.file !== undefined){
+const _errs2031 = errors;
+if(typeof data909.file !== "string"){
+validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid361 = _errs2031 === errors;
+}
+else {
+var valid361 = true;
+}
+if(valid361){
+if(data909.line !== undefined){
+let data911 = data909.line;
+const _errs2033 = errors;
+if(!(((typeof data911 == "number") && (!(data911 % 1) && !isNaN(data911))) && (isFinite(data911)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2033){
+if((typeof data911 == "number") && (isFinite(data911))){
+if(data911 < 1 || isNaN(data911)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid361 = _errs2033 === errors;
+}
+else {
+var valid361 = true;
+}
+if(valid361){
+if(data909.column !== undefined){
+let data912 = data909.column;
+const _errs2035 = errors;
+if(!(((typeof data912 == "number") && (!(data912 % 1) && !isNaN(data912))) && (isFinite(data912)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2035){
+if((typeof data912 == "number") && (isFinite(data912))){
+if(data912 < 1 || isNaN(data912)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid361 = _errs2035 === errors;
+}
+else {
+var valid361 = true;
+}
+if(valid361){
+if(data909.endLine !== undefined){
+let data913 = data909.endLine;
+const _errs2037 = errors;
+if(!(((typeof data913 == "number") && (!(data913 % 1) && !isNaN(data913))) && (isFinite(data913)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2037){
+if((typeof data913 == "number") && (isFinite(data913))){
+if(data913 < 1 || isNaN(data913)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid361 = _errs2037 === errors;
+}
+else {
+var valid361 = true;
+}
+if(valid361){
+if(data909.endColumn !== undefined){
+let data914 = data909.endColumn;
+const _errs2039 = errors;
+if(!(((typeof data914 == "number") && (!(data914 % 1) && !isNaN(data914))) && (isFinite(data914)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2039){
+if((typeof data914 == "number") && (isFinite(data914))){
+if(data914 < 1 || isNaN(data914)){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid361 = _errs2039 === errors;
+}
+else {
+var valid361 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid352 = _errs2027 === errors;
+}
+else {
+var valid352 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/32/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "corrupt_dropout"){
+const _errs2041 = errors;
+if(errors === _errs2041){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing93;
+if(((((((data.id === undefined) && (missing93 = "id")) || ((data.op === undefined) && (missing93 = "op"))) || ((data.inputs === undefined) && (missing93 = "inputs"))) || ((data.attrs === undefined) && (missing93 = "attrs"))) || ((data.shape === undefined) && (missing93 = "shape"))) || ((data.stage === undefined) && (missing93 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/33/required",keyword:"required",params:{missingProperty: missing93},message:"must have required property '"+missing93+"'"}];
+return false;
+}
+else {
+const _errs2043 = errors;
+for(const key127 in data){
+if(!(func2.call(schema15.oneOf[33].properties, key127))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/33/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key127},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2043 === errors){
+if(data.id !== undefined){
+const _errs2044 = errors;
+if(typeof data.id !== "string"){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/33/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid363 = _errs2044 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.op !== undefined){
+const _errs2046 = errors;
+if("corrupt_dropout" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/33/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
+return false;
+}
+var valid363 = _errs2046 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.inputs !== undefined){
+let data917 = data.inputs;
+const _errs2047 = errors;
+if(errors === _errs2047){
+if(Array.isArray(data917)){
+var valid364 = true;
+const len107 = data917.length;
+for(let i74=0; i74<len107; i74++){
+const _errs2049 = errors;
+if(typeof data917[i74] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i74,schemaPath:"#/oneOf/33/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid364 = _errs2049 === errors;
+if(!valid364){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/33/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid363 = _errs2047 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.attrs !== undefined){
+let data919 = data.attrs;
+const _errs2051 = errors;
+const _errs2052 = errors;
+if(errors === _errs2052){
+if(data919 && typeof data919 == "object" && !Array.isArray(data919)){
+let missing94;
+if((data919.rate === undefined) && (missing94 = "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing94},message:"must have required property '"+missing94+"'"}];
+return false;
+}
+else {
+const _errs2054 = errors;
+for(const key128 in data919){
+if(!(key128 === "rate")){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key128},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2054 === errors){
+if(data919.rate !== undefined){
+let data920 = data919.rate;
+const _errs2055 = errors;
+if(errors === _errs2055){
+if((typeof data920 == "number") && (isFinite(data920))){
+if(data920 < 0 || isNaN(data920)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+else {
+if(data920 >= 1 || isNaN(data920)){
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
+return false;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid363 = _errs2051 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.shape !== undefined){
+let data921 = data.shape;
+const _errs2057 = errors;
+const _errs2058 = errors;
+if(errors === _errs2058){
+if(Array.isArray(data921)){
+if(data921.length < 1){
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len108 = data921.length;
+var valid368 = len108 <= 1;
+if(!valid368){
+for(let i75=1; i75<len108; i75++){
+let data922 = data921[i75];
+const _errs2060 = errors;
+if((!(((typeof data922 == "number") && (!(data922 % 1) && !isNaN(data922))) && (isFinite(data922)))) && (data922 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i75,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs2060){
+if((typeof data922 == "number") && (isFinite(data922))){
+if(data922 < 1 || isNaN(data922)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i75,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid368 = _errs2060 === errors;
+if(!valid368){
+break;
+}
+}
+}
+if(valid368){
+const len109 = data921.length;
+if(len109 > 0){
+if(data921[0] !== null){
+validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid363 = _errs2057 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.stage !== undefined){
+let data924 = data.stage;
+const _errs2064 = errors;
+if(!((((((data924 === "corrupt") || (data924 === "encoder")) || (data924 === "latent")) || (data924 === "decoder")) || (data924 === "output")) || (data924 === "head"))){
+validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/33/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[33].properties.stage.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid363 = _errs2064 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.params !== undefined){
+let data925 = data.params;
+const _errs2065 = errors;
+if(errors === _errs2065){
+if(data925 && typeof data925 == "object" && !Array.isArray(data925)){
+const _errs2067 = errors;
+for(const key129 in data925){
+if(!((((((((key129 === "kernel") || (key129 === "bias")) || (key129 === "gamma")) || (key129 === "beta")) || (key129 === "moving_mean")) || (key129 === "moving_variance")) || (key129 === "codebook")) || (key129 === "recurrent_kernel"))){
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/33/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key129},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2067 === errors){
+if(data925.kernel !== undefined){
+const _errs2068 = errors;
+if(typeof data925.kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/33/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2068 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.bias !== undefined){
+const _errs2070 = errors;
+if(typeof data925.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/33/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2070 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.gamma !== undefined){
+const _errs2072 = errors;
+if(typeof data925.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/33/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2072 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.beta !== undefined){
+const _errs2074 = errors;
+if(typeof data925.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/33/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2074 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.moving_mean !== undefined){
+const _errs2076 = errors;
+if(typeof data925.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/33/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2076 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.moving_variance !== undefined){
+const _errs2078 = errors;
+if(typeof data925.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/33/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2078 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.codebook !== undefined){
+const _errs2080 = errors;
+if(typeof data925.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/33/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2080 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data925.recurrent_kernel !== undefined){
+const _errs2082 = errors;
+if(typeof data925.recurrent_kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/33/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2082 === errors;
+}
+else {
+var valid370 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/33/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid363 = _errs2065 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.name !== undefined){
+const _errs2084 = errors;
+if(typeof data.name !== "string"){
+validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/33/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid363 = _errs2084 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.layer !== undefined){
+let data935 = data.layer;
+const _errs2086 = errors;
+if(!(((typeof data935 == "number") && (!(data935 % 1) && !isNaN(data935))) && (isFinite(data935)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/33/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2086){
+if((typeof data935 == "number") && (isFinite(data935))){
+if(data935 < 0 || isNaN(data935)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/33/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid363 = _errs2086 === errors;
+}
+else {
+var valid363 = true;
+}
+if(valid363){
+if(data.source !== undefined){
+let data936 = data.source;
+const _errs2088 = errors;
+const _errs2089 = errors;
+if(errors === _errs2089){
+if(data936 && typeof data936 == "object" && !Array.isArray(data936)){
+let missing95;
+if(((((data936.line === undefined) && (missing95 = "line")) || ((data936.column === undefined) && (missing95 = "column"))) || ((data936.endLine === undefined) && (missing95 = "endLine"))) || ((data936.endColumn === undefined) && (missing95 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing95},message:"must have required property '"+missing95+"'"}];
+return false;
+}
+else {
+const _errs2091 = errors;
+for(const key130 in data936){
+if(!(((((key130 === "file") || (key130 === "line")) || (key130 === "column")) || (key130 === "endLine")) || (key130 === "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key130},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2091 === errors){
+if(data936.file !== undefined){
+const _errs2092 = errors;
+if(typeof data936.file !== "string"){
+validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid372 = _errs2092 === errors;
+}
+else {
+var valid372 = true;
+}
+if(valid372){
+if(data936.line !== undefined){
+let data938 = data936.line;
+const _errs2094 = errors;
+if(!(((typeof data938 == "number") && (!(data938 % 1) && !isNaN(data938))) && (isFinite(data938)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2094){
+if((typeof data938 == "number") && (isFinite(data938))){
+if(data938 < 1 || isNaN(data938)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid372 = _errs2094 === errors;
+}
+else {
+var valid372 = true;
+}
+if(valid372){
+if(data936.column !== undefined){
+let data939 = data936.column;
+const _errs2096 = errors;
+if(!(((typeof data939 == "number") && (!(data939 % 1) && !isNaN(data939))) && (isFinite(data939)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2096){
+if((typeof data939 == "number") && (isFinite(data939))){
+if(data939 < 1 || isNaN(data939)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid372 = _errs2096 === errors;
+}
+else {
+var valid372 = true;
+}
+if(valid372){
+if(data936.endLine !== undefined){
+let data940 = data936.endLine;
+const _errs2098 = errors;
+if(!(((typeof data940 == "number") && (!(data940 % 1) && !isNaN(data940))) && (isFinite(data940)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2098){
+if((typeof data940 == "number") && (isFinite(data940))){
+if(data940 < 1 || isNaN(data940)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid372 = _errs2098 === errors;
+}
+else {
+var valid372 = true;
+}
+if(valid372){
+if(data936.endColumn !== undefined){
+let data941 = data936.endColumn;
+const _errs2100 = errors;
+if(!(((typeof data941 == "number") && (!(data941 % 1) && !isNaN(data941))) && (isFinite(data941)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2100){
+if((typeof data941 == "number") && (isFinite(data941))){
+if(data941 < 1 || isNaN(data941)){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid372 = _errs2100 === errors;
+}
+else {
+var valid372 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid363 = _errs2088 === errors;
+}
+else {
+var valid363 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/33/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "clip"){
+const _errs2102 = errors;
+if(errors === _errs2102){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing96;
+if(((((((data.id === undefined) && (missing96 = "id")) || ((data.op === undefined) && (missing96 = "op"))) || ((data.inputs === undefined) && (missing96 = "inputs"))) || ((data.attrs === undefined) && (missing96 = "attrs"))) || ((data.shape === undefined) && (missing96 = "shape"))) || ((data.stage === undefined) && (missing96 = "stage"))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/34/required",keyword:"required",params:{missingProperty: missing96},message:"must have required property '"+missing96+"'"}];
+return false;
+}
+else {
+const _errs2104 = errors;
+for(const key131 in data){
+if(!(func2.call(schema15.oneOf[34].properties, key131))){
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/34/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key131},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2104 === errors){
+if(data.id !== undefined){
+const _errs2105 = errors;
+if(typeof data.id !== "string"){
+validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/34/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid374 = _errs2105 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.op !== undefined){
+const _errs2107 = errors;
+if("clip" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/34/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
+return false;
+}
+var valid374 = _errs2107 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.inputs !== undefined){
+let data944 = data.inputs;
+const _errs2108 = errors;
+if(errors === _errs2108){
+if(Array.isArray(data944)){
+var valid375 = true;
+const len110 = data944.length;
+for(let i76=0; i76<len110; i76++){
+const _errs2110 = errors;
+if(typeof data944[i76] !== "string"){
+validate13.errors = [{instancePath:instancePath+"/inputs/" + i76,schemaPath:"#/oneOf/34/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid375 = _errs2110 === errors;
+if(!valid375){
+break;
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/34/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid374 = _errs2108 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.attrs !== undefined){
+let data946 = data.attrs;
+const _errs2112 = errors;
+const _errs2113 = errors;
+if(errors === _errs2113){
+if(data946 && typeof data946 == "object" && !Array.isArray(data946)){
+let missing97;
+if(((data946.low === undefined) && (missing97 = "low")) || ((data946.high === undefined) && (missing97 = "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing97},message:"must have required property '"+missing97+"'"}];
+return false;
+}
+else {
+const _errs2115 = errors;
+for(const key132 in data946){
+if(!((key132 === "low") || (key132 === "high"))){
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key132},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2115 === errors){
+if(data946.low !== undefined){
+let data947 = data946.low;
+const _errs2116 = errors;
+if(!((typeof data947 == "number") && (isFinite(data947)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid377 = _errs2116 === errors;
+}
+else {
+var valid377 = true;
+}
+if(valid377){
+if(data946.high !== undefined){
+let data948 = data946.high;
+const _errs2118 = errors;
+if(!((typeof data948 == "number") && (isFinite(data948)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid377 = _errs2118 === errors;
+}
+else {
+var valid377 = true;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid374 = _errs2112 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.shape !== undefined){
+let data949 = data.shape;
+const _errs2120 = errors;
+const _errs2121 = errors;
+if(errors === _errs2121){
+if(Array.isArray(data949)){
+if(data949.length < 1){
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len111 = data949.length;
+var valid379 = len111 <= 1;
+if(!valid379){
+for(let i77=1; i77<len111; i77++){
+let data950 = data949[i77];
+const _errs2123 = errors;
+if((!(((typeof data950 == "number") && (!(data950 % 1) && !isNaN(data950))) && (isFinite(data950)))) && (data950 !== null)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i77,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs2123){
+if((typeof data950 == "number") && (isFinite(data950))){
+if(data950 < 1 || isNaN(data950)){
+validate13.errors = [{instancePath:instancePath+"/shape/" + i77,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid379 = _errs2123 === errors;
+if(!valid379){
+break;
+}
+}
+}
+if(valid379){
+const len112 = data949.length;
+if(len112 > 0){
+if(data949[0] !== null){
+validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid374 = _errs2120 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.stage !== undefined){
+let data952 = data.stage;
+const _errs2127 = errors;
+if(!((((((data952 === "corrupt") || (data952 === "encoder")) || (data952 === "latent")) || (data952 === "decoder")) || (data952 === "output")) || (data952 === "head"))){
+validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/34/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[34].properties.stage.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid374 = _errs2127 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.params !== undefined){
+let data953 = data.params;
+const _errs2128 = errors;
+if(errors === _errs2128){
+if(data953 && typeof data953 == "object" && !Array.isArray(data953)){
+const _errs2130 = errors;
+for(const key133 in data953){
+if(!((((((((key133 === "kernel") || (key133 === "bias")) || (key133 === "gamma")) || (key133 === "beta")) || (key133 === "moving_mean")) || (key133 === "moving_variance")) || (key133 === "codebook")) || (key133 === "recurrent_kernel"))){
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/34/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key133},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2130 === errors){
+if(data953.kernel !== undefined){
+const _errs2131 = errors;
+if(typeof data953.kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/34/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2131 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.bias !== undefined){
+const _errs2133 = errors;
+if(typeof data953.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/34/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2133 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.gamma !== undefined){
+const _errs2135 = errors;
+if(typeof data953.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/34/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2135 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.beta !== undefined){
+const _errs2137 = errors;
+if(typeof data953.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/34/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2137 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.moving_mean !== undefined){
+const _errs2139 = errors;
+if(typeof data953.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/34/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2139 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.moving_variance !== undefined){
+const _errs2141 = errors;
+if(typeof data953.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/34/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2141 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.codebook !== undefined){
+const _errs2143 = errors;
+if(typeof data953.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/34/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2143 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data953.recurrent_kernel !== undefined){
+const _errs2145 = errors;
+if(typeof data953.recurrent_kernel !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/34/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2145 === errors;
+}
+else {
+var valid381 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/34/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid374 = _errs2128 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.name !== undefined){
+const _errs2147 = errors;
+if(typeof data.name !== "string"){
+validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/34/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid374 = _errs2147 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.layer !== undefined){
+let data963 = data.layer;
+const _errs2149 = errors;
+if(!(((typeof data963 == "number") && (!(data963 % 1) && !isNaN(data963))) && (isFinite(data963)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/34/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2149){
+if((typeof data963 == "number") && (isFinite(data963))){
+if(data963 < 0 || isNaN(data963)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/34/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid374 = _errs2149 === errors;
+}
+else {
+var valid374 = true;
+}
+if(valid374){
+if(data.source !== undefined){
+let data964 = data.source;
+const _errs2151 = errors;
+const _errs2152 = errors;
+if(errors === _errs2152){
+if(data964 && typeof data964 == "object" && !Array.isArray(data964)){
+let missing98;
+if(((((data964.line === undefined) && (missing98 = "line")) || ((data964.column === undefined) && (missing98 = "column"))) || ((data964.endLine === undefined) && (missing98 = "endLine"))) || ((data964.endColumn === undefined) && (missing98 = "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing98},message:"must have required property '"+missing98+"'"}];
+return false;
+}
+else {
+const _errs2154 = errors;
+for(const key134 in data964){
+if(!(((((key134 === "file") || (key134 === "line")) || (key134 === "column")) || (key134 === "endLine")) || (key134 === "endColumn"))){
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key134},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs2154 === errors){
+if(data964.file !== undefined){
+const _errs2155 = errors;
+if(typeof data964.file !== "string"){
+validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid383 = _errs2155 === errors;
+}
+else {
+var valid383 = true;
+}
+if(valid383){
+if(data964.line !== undefined){
+let data966 = data964.line;
+const _errs2157 = errors;
+if(!(((typeof data966 == "number") && (!(data966 % 1) && !isNaN(data966))) && (isFinite(data966)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2157){
+if((typeof data966 == "number") && (isFinite(data966))){
+if(data966 < 1 || isNaN(data966)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid383 = _errs2157 === errors;
+}
+else {
+var valid383 = true;
+}
+if(valid383){
+if(data964.column !== undefined){
+let data967 = data964.column;
+const _errs2159 = errors;
+if(!(((typeof data967 == "number") && (!(data967 % 1) && !isNaN(data967))) && (isFinite(data967)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2159){
+if((typeof data967 == "number") && (isFinite(data967))){
+if(data967 < 1 || isNaN(data967)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid383 = _errs2159 === errors;
+}
+else {
+var valid383 = true;
+}
+if(valid383){
+if(data964.endLine !== undefined){
+let data968 = data964.endLine;
+const _errs2161 = errors;
+if(!(((typeof data968 == "number") && (!(data968 % 1) && !isNaN(data968))) && (isFinite(data968)))){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2161){
+if((typeof data968 == "number") && (isFinite(data968))){
+if(data968 < 1 || isNaN(data968)){
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid383 = _errs2161 === errors;
+}
+else {
+var valid383 = true;
+}
+if(valid383){
+if(data964.endColumn !== undefined){
+let data969 = data964.endColumn;
+const _errs2163 = errors;
+if(!(((typeof data969 == "number") && (!(data969 % 1) && !isNaN(data969))) && (isFinite(data969)))){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2163){
+if((typeof data969 == "number") && (isFinite(data969))){
+if(data969 < 1 || isNaN(data969)){
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid383 = _errs2163 === errors;
+}
+else {
+var valid383 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid374 = _errs2151 === errors;
+}
+else {
+var valid374 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/oneOf/34/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18703,7 +20315,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema118 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay"]},"weight":{"type":"number"},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
+const schema127 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18762,7 +20374,7 @@ if(_errs8 === errors){
 if(data1.reduce !== undefined){
 let data2 = data1.reduce;
 if(!((data2 === "mean") || (data2 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/0/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[0].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/0/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[0].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -18848,7 +20460,7 @@ if(data4.reduce !== undefined){
 let data5 = data4.reduce;
 const _errs18 = errors;
 if(!((data5 === "mean") || (data5 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/1/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[1].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/1/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[1].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs18 === errors;
@@ -18951,7 +20563,7 @@ if(data8.reduce !== undefined){
 let data9 = data8.reduce;
 const _errs29 = errors;
 if(!((data9 === "mean") || (data9 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/2/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[2].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/2/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[2].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid12 = _errs29 === errors;
@@ -19053,7 +20665,7 @@ if(_errs39 === errors){
 if(data12.reduce !== undefined){
 let data13 = data12.reduce;
 if(!((data13 === "mean") || (data13 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/3/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[3].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/3/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[3].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -19138,7 +20750,7 @@ if(_errs48 === errors){
 if(data15.reduce !== undefined){
 let data16 = data15.reduce;
 if(!((data16 === "mean") || (data16 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/4/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[4].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/4/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[4].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -19224,7 +20836,7 @@ if(data18.reduce !== undefined){
 let data19 = data18.reduce;
 const _errs58 = errors;
 if(!((data19 === "mean") || (data19 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/5/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[5].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/5/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[5].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid24 = _errs58 === errors;
@@ -19340,7 +20952,7 @@ if(data23.reduce !== undefined){
 let data24 = data23.reduce;
 const _errs71 = errors;
 if(!((data24 === "mean") || (data24 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/6/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[6].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/6/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[6].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid28 = _errs71 === errors;
@@ -19457,7 +21069,7 @@ if(_errs81 === errors){
 if(data27.reduce !== undefined){
 let data28 = data27.reduce;
 if(!((data28 === "mean") || (data28 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/7/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[7].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/7/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[7].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -19543,7 +21155,7 @@ if(data30.reduce !== undefined){
 let data31 = data30.reduce;
 const _errs91 = errors;
 if(!((data31 === "mean") || (data31 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/8/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[8].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/8/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[8].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid36 = _errs91 === errors;
@@ -19654,7 +21266,7 @@ if(_errs101 === errors){
 if(data34.reduce !== undefined){
 let data35 = data34.reduce;
 if(!((data35 === "mean") || (data35 === "sum"))){
-validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/9/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema118.allOf[9].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/9/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[9].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -19684,6 +21296,156 @@ validate27.errors = vErrors;
 return false;
 }
 var valid0 = _errs94 === errors;
+if(valid0){
+const _errs103 = errors;
+const _errs104 = errors;
+let valid41 = true;
+const _errs105 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.fn !== undefined){
+if("reconstruction" !== data.fn){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+var _valid10 = _errs105 === errors;
+errors = _errs104;
+if(vErrors !== null){
+if(_errs104){
+vErrors.length = _errs104;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs107 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.options !== undefined){
+let data37 = data.options;
+const _errs108 = errors;
+if(errors === _errs108){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing10;
+if((((data37.reduce === undefined) && (missing10 = "reduce")) || ((data37.columns === undefined) && (missing10 = "columns"))) || ((data37.fromLogits === undefined) && (missing10 = "fromLogits"))){
+validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/10/then/properties/options/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+const _errs110 = errors;
+for(const key10 in data37){
+if(!(((key10 === "reduce") || (key10 === "columns")) || (key10 === "fromLogits"))){
+validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/10/then/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs110 === errors){
+if(data37.reduce !== undefined){
+let data38 = data37.reduce;
+const _errs111 = errors;
+if(!((data38 === "mean") || (data38 === "sum"))){
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/10/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[10].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid44 = _errs111 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data37.columns !== undefined){
+let data39 = data37.columns;
+const _errs112 = errors;
+if(errors === _errs112){
+if(Array.isArray(data39)){
+if(data39.length < 1){
+validate27.errors = [{instancePath:instancePath+"/options/columns",schemaPath:"#/allOf/10/then/properties/options/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid45 = true;
+const len0 = data39.length;
+for(let i0=0; i0<len0; i0++){
+let data40 = data39[i0];
+const _errs114 = errors;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+validate27.errors = [{instancePath:instancePath+"/options/columns/" + i0,schemaPath:"#/allOf/10/then/properties/options/properties/columns/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs114){
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 1 || isNaN(data40)){
+validate27.errors = [{instancePath:instancePath+"/options/columns/" + i0,schemaPath:"#/allOf/10/then/properties/options/properties/columns/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid45 = _errs114 === errors;
+if(!valid45){
+break;
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/options/columns",schemaPath:"#/allOf/10/then/properties/options/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid44 = _errs112 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data37.fromLogits !== undefined){
+const _errs116 = errors;
+if(typeof data37.fromLogits !== "string"){
+validate27.errors = [{instancePath:instancePath+"/options/fromLogits",schemaPath:"#/allOf/10/then/properties/options/properties/fromLogits/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid44 = _errs116 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/10/then/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+var _valid10 = _errs107 === errors;
+valid41 = _valid10;
+}
+if(!valid41){
+const err21 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+validate27.errors = vErrors;
+return false;
+}
+var valid0 = _errs103 === errors;
+}
 }
 }
 }
@@ -19695,62 +21457,429 @@ var valid0 = _errs94 === errors;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if(((((data.fn === undefined) && (missing10 = "fn")) || ((data.weight === undefined) && (missing10 = "weight"))) || ((data.args === undefined) && (missing10 = "args"))) || ((data.options === undefined) && (missing10 = "options"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+let missing11;
+if(((((data.fn === undefined) && (missing11 = "fn")) || ((data.weight === undefined) && (missing11 = "weight"))) || ((data.args === undefined) && (missing11 = "args"))) || ((data.options === undefined) && (missing11 = "options"))){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
 return false;
 }
 else {
-const _errs103 = errors;
-for(const key10 in data){
-if(!(((((key10 === "fn") || (key10 === "weight")) || (key10 === "args")) || (key10 === "options")) || (key10 === "source"))){
-validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+const _errs118 = errors;
+for(const key11 in data){
+if(!((((((key11 === "fn") || (key11 === "weight")) || (key11 === "schedule")) || (key11 === "args")) || (key11 === "options")) || (key11 === "source"))){
+validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs103 === errors){
+if(_errs118 === errors){
 if(data.fn !== undefined){
-let data36 = data.fn;
-const _errs104 = errors;
-if(!((((((((((data36 === "mse") || (data36 === "bce")) || (data36 === "cross_entropy")) || (data36 === "l1")) || (data36 === "l2")) || (data36 === "kl")) || (data36 === "kl_sparsity")) || (data36 === "contractive")) || (data36 === "vq_loss")) || (data36 === "weight_decay"))){
-validate27.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema118.properties.fn.enum},message:"must be equal to one of the allowed values"}];
+let data42 = data.fn;
+const _errs119 = errors;
+if(!(((((((((((data42 === "mse") || (data42 === "bce")) || (data42 === "cross_entropy")) || (data42 === "l1")) || (data42 === "l2")) || (data42 === "kl")) || (data42 === "kl_sparsity")) || (data42 === "contractive")) || (data42 === "vq_loss")) || (data42 === "weight_decay")) || (data42 === "reconstruction"))){
+validate27.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema127.properties.fn.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid41 = _errs104 === errors;
+var valid46 = _errs119 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.weight !== undefined){
-let data37 = data.weight;
-const _errs105 = errors;
-if(!((typeof data37 == "number") && (isFinite(data37)))){
+let data43 = data.weight;
+const _errs120 = errors;
+if(!((typeof data43 == "number") && (isFinite(data43)))){
 validate27.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid41 = _errs105 === errors;
+var valid46 = _errs120 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
-if(data.args !== undefined){
-let data38 = data.args;
-const _errs107 = errors;
-if(errors === _errs107){
-if(Array.isArray(data38)){
-var valid42 = true;
-const len0 = data38.length;
-for(let i0=0; i0<len0; i0++){
-const _errs109 = errors;
-if(typeof data38[i0] !== "string"){
-validate27.errors = [{instancePath:instancePath+"/args/" + i0,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid46){
+if(data.schedule !== undefined){
+let data44 = data.schedule;
+const _errs122 = errors;
+const _errs123 = errors;
+let valid47 = false;
+let passing0 = null;
+const _errs124 = errors;
+if(errors === _errs124){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing12;
+if(((((data44.kind === undefined) && (missing12 = "kind")) || ((data44.from === undefined) && (missing12 = "from"))) || ((data44.to === undefined) && (missing12 = "to"))) || ((data44.epochs === undefined) && (missing12 = "epochs"))){
+const err22 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+const _errs126 = errors;
+for(const key12 in data44){
+if(!((((key12 === "kind") || (key12 === "from")) || (key12 === "to")) || (key12 === "epochs"))){
+const err23 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+break;
+}
+}
+if(_errs126 === errors){
+if(data44.kind !== undefined){
+const _errs127 = errors;
+if("ramp" !== data44.kind){
+const err24 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "ramp"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var valid48 = _errs127 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data44.from !== undefined){
+let data46 = data44.from;
+const _errs128 = errors;
+if(!((typeof data46 == "number") && (isFinite(data46)))){
+const err25 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/0/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var valid48 = _errs128 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data44.to !== undefined){
+let data47 = data44.to;
+const _errs130 = errors;
+if(!((typeof data47 == "number") && (isFinite(data47)))){
+const err26 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/0/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var valid48 = _errs130 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data44.epochs !== undefined){
+let data48 = data44.epochs;
+const _errs132 = errors;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err27 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(errors === _errs132){
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 < 1 || isNaN(data48)){
+const err28 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+var valid48 = _errs132 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+var _valid11 = _errs124 === errors;
+if(_valid11){
+valid47 = true;
+passing0 = 0;
+}
+const _errs134 = errors;
+if(errors === _errs134){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing13;
+if((((((data44.kind === undefined) && (missing13 = "kind")) || ((data44.from === undefined) && (missing13 = "from"))) || ((data44.to === undefined) && (missing13 = "to"))) || ((data44.period === undefined) && (missing13 = "period"))) || ((data44.ramp === undefined) && (missing13 = "ramp"))){
+const err30 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+const _errs136 = errors;
+for(const key13 in data44){
+if(!(((((key13 === "kind") || (key13 === "from")) || (key13 === "to")) || (key13 === "period")) || (key13 === "ramp"))){
+const err31 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+break;
+}
+}
+if(_errs136 === errors){
+if(data44.kind !== undefined){
+const _errs137 = errors;
+if("cyclic" !== data44.kind){
+const err32 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "cyclic"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var valid49 = _errs137 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data44.from !== undefined){
+let data50 = data44.from;
+const _errs138 = errors;
+if(!((typeof data50 == "number") && (isFinite(data50)))){
+const err33 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/1/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var valid49 = _errs138 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data44.to !== undefined){
+let data51 = data44.to;
+const _errs140 = errors;
+if(!((typeof data51 == "number") && (isFinite(data51)))){
+const err34 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/1/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var valid49 = _errs140 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data44.period !== undefined){
+let data52 = data44.period;
+const _errs142 = errors;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err35 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(errors === _errs142){
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 2 || isNaN(data52)){
+const err36 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+var valid49 = _errs142 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data44.ramp !== undefined){
+let data53 = data44.ramp;
+const _errs144 = errors;
+if(errors === _errs144){
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 1 || isNaN(data53)){
+const err37 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+else {
+if(data53 <= 0 || isNaN(data53)){
+const err38 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+var valid49 = _errs144 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+var _valid11 = _errs134 === errors;
+if(_valid11 && valid47){
+valid47 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid11){
+valid47 = true;
+passing0 = 1;
+}
+}
+if(!valid47){
+const err41 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+validate27.errors = vErrors;
 return false;
 }
-var valid42 = _errs109 === errors;
-if(!valid42){
+else {
+errors = _errs123;
+if(vErrors !== null){
+if(_errs123){
+vErrors.length = _errs123;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid46 = _errs122 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data.args !== undefined){
+let data54 = data.args;
+const _errs146 = errors;
+if(errors === _errs146){
+if(Array.isArray(data54)){
+var valid50 = true;
+const len1 = data54.length;
+for(let i1=0; i1<len1; i1++){
+const _errs148 = errors;
+if(typeof data54[i1] !== "string"){
+validate27.errors = [{instancePath:instancePath+"/args/" + i1,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid50 = _errs148 === errors;
+if(!valid50){
 break;
 }
 }
@@ -19760,140 +21889,140 @@ validate27.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties
 return false;
 }
 }
-var valid41 = _errs107 === errors;
+var valid46 = _errs146 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.options !== undefined){
-let data40 = data.options;
-const _errs111 = errors;
-if(!(data40 && typeof data40 == "object" && !Array.isArray(data40))){
+let data56 = data.options;
+const _errs150 = errors;
+if(!(data56 && typeof data56 == "object" && !Array.isArray(data56))){
 validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid41 = _errs111 === errors;
+var valid46 = _errs150 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
 }
-if(valid41){
+if(valid46){
 if(data.source !== undefined){
-let data41 = data.source;
-const _errs113 = errors;
-const _errs114 = errors;
-if(errors === _errs114){
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-let missing11;
-if(((((data41.line === undefined) && (missing11 = "line")) || ((data41.column === undefined) && (missing11 = "column"))) || ((data41.endLine === undefined) && (missing11 = "endLine"))) || ((data41.endColumn === undefined) && (missing11 = "endColumn"))){
-validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+let data57 = data.source;
+const _errs152 = errors;
+const _errs153 = errors;
+if(errors === _errs153){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing14;
+if(((((data57.line === undefined) && (missing14 = "line")) || ((data57.column === undefined) && (missing14 = "column"))) || ((data57.endLine === undefined) && (missing14 = "endLine"))) || ((data57.endColumn === undefined) && (missing14 = "endColumn"))){
+validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
 return false;
 }
 else {
-const _errs116 = errors;
-for(const key11 in data41){
-if(!(((((key11 === "file") || (key11 === "line")) || (key11 === "column")) || (key11 === "endLine")) || (key11 === "endColumn"))){
-validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+const _errs155 = errors;
+for(const key14 in data57){
+if(!(((((key14 === "file") || (key14 === "line")) || (key14 === "column")) || (key14 === "endLine")) || (key14 === "endColumn"))){
+validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs116 === errors){
-if(data41.file !== undefined){
-const _errs117 = errors;
-if(typeof data41.file !== "string"){
+if(_errs155 === errors){
+if(data57.file !== undefined){
+const _errs156 = errors;
+if(typeof data57.file !== "string"){
 validate27.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid44 = _errs117 === errors;
+var valid52 = _errs156 === errors;
 }
 else {
-var valid44 = true;
+var valid52 = true;
 }
-if(valid44){
-if(data41.line !== undefined){
-let data43 = data41.line;
-const _errs119 = errors;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+if(valid52){
+if(data57.line !== undefined){
+let data59 = data57.line;
+const _errs158 = errors;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
 validate27.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs119){
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 < 1 || isNaN(data43)){
+if(errors === _errs158){
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 1 || isNaN(data59)){
 validate27.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs119 === errors;
+var valid52 = _errs158 === errors;
 }
 else {
-var valid44 = true;
+var valid52 = true;
 }
-if(valid44){
-if(data41.column !== undefined){
-let data44 = data41.column;
-const _errs121 = errors;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+if(valid52){
+if(data57.column !== undefined){
+let data60 = data57.column;
+const _errs160 = errors;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
 validate27.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs121){
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 1 || isNaN(data44)){
+if(errors === _errs160){
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 1 || isNaN(data60)){
 validate27.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs121 === errors;
+var valid52 = _errs160 === errors;
 }
 else {
-var valid44 = true;
+var valid52 = true;
 }
-if(valid44){
-if(data41.endLine !== undefined){
-let data45 = data41.endLine;
-const _errs123 = errors;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+if(valid52){
+if(data57.endLine !== undefined){
+let data61 = data57.endLine;
+const _errs162 = errors;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
 validate27.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs123){
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 1 || isNaN(data45)){
+if(errors === _errs162){
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 1 || isNaN(data61)){
 validate27.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs123 === errors;
+var valid52 = _errs162 === errors;
 }
 else {
-var valid44 = true;
+var valid52 = true;
 }
-if(valid44){
-if(data41.endColumn !== undefined){
-let data46 = data41.endColumn;
-const _errs125 = errors;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+if(valid52){
+if(data57.endColumn !== undefined){
+let data62 = data57.endColumn;
+const _errs164 = errors;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
 validate27.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs125){
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 1 || isNaN(data46)){
+if(errors === _errs164){
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
 validate27.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid44 = _errs125 === errors;
+var valid52 = _errs164 === errors;
 }
 else {
-var valid44 = true;
+var valid52 = true;
 }
 }
 }
@@ -19907,10 +22036,11 @@ validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid41 = _errs113 === errors;
+var valid46 = _errs152 === errors;
 }
 else {
-var valid41 = true;
+var valid46 = true;
+}
 }
 }
 }
@@ -19928,10 +22058,10 @@ validate27.errors = vErrors;
 return errors === 0;
 }
 
-const schema120 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
-const schema121 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
-const schema123 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
-const schema124 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
+const schema129 = {"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]};
+const schema130 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]};
+const schema132 = {"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]};
+const schema133 = {"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -19946,7 +22076,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema120.properties, key0))){
+if(!(func2.call(schema129.properties, key0))){
 validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -20032,7 +22162,7 @@ if(data1.split !== undefined){
 let data4 = data1.split;
 const _errs15 = errors;
 if(!((data4 === "train") || (data4 === "test"))){
-validate29.errors = [{instancePath:instancePath+"/data/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema121.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
+validate29.errors = [{instancePath:instancePath+"/data/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema130.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid5 = _errs15 === errors;
@@ -20627,7 +22757,7 @@ else {
 if(data1.kind !== undefined){
 let data26 = data1.kind;
 if(!(((((data26 === "mnist") || (data26 === "idx")) || (data26 === "csv")) || (data26 === "npy")) || (data26 === "synthetic"))){
-validate29.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema121.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate29.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema130.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -20711,7 +22841,7 @@ if(data27.split !== undefined){
 let data30 = data27.split;
 const _errs86 = errors;
 if(!((data30 === "train") || (data30 === "test"))){
-validate29.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema121.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
+validate29.errors = [{instancePath:instancePath+"/validate/split",schemaPath:"#/definitions/dataSource/allOf/0/then/properties/split/enum",keyword:"enum",params:{allowedValues: schema130.allOf[0].then.properties.split.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid23 = _errs86 === errors;
@@ -21306,7 +23436,7 @@ else {
 if(data27.kind !== undefined){
 let data52 = data27.kind;
 if(!(((((data52 === "mnist") || (data52 === "idx")) || (data52 === "csv")) || (data52 === "npy")) || (data52 === "synthetic"))){
-validate29.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema121.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate29.errors = [{instancePath:instancePath+"/validate/kind",schemaPath:"#/definitions/dataSource/properties/kind/enum",keyword:"enum",params:{allowedValues: schema130.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -21874,7 +24004,7 @@ else {
 if(data53.kind !== undefined){
 let data73 = data53.kind;
 if(!(((data73 === "adam") || (data73 === "sgd")) || (data73 === "rmsprop"))){
-validate29.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema123.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+validate29.errors = [{instancePath:instancePath+"/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema132.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }

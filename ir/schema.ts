@@ -98,6 +98,7 @@ function termSchema(): Schema {
       {
         fn: { enum: fns },
         weight: { type: 'number' },
+        schedule: coefficientSchedule,
         args: { type: 'array', items: { type: 'string' } },
         options: { type: 'object' },
         source: ref('source'),
@@ -130,6 +131,18 @@ const activation: Schema = {
   if: { properties: { fn: { const: 'leaky_relu' } } },
   then: closed({ fn: { const: 'leaky_relu' }, alpha: { type: 'number', minimum: 0, description: 'the negative slope' } }, ['fn', 'alpha']),
   else: closed({ fn: { enum: activationNames.filter((fn) => fn !== 'leaky_relu') } }, ['fn']),
+};
+
+// A loss coefficient that changes epoch by epoch (ir/schedule.ts).
+const coefficientSchedule: Schema = {
+  description: 'A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).',
+  oneOf: [
+    closed({ kind: { const: 'ramp' }, from: { type: 'number' }, to: { type: 'number' }, epochs: { type: 'integer', minimum: 1 } }, ['kind', 'from', 'to', 'epochs']),
+    closed(
+      { kind: { const: 'cyclic' }, from: { type: 'number' }, to: { type: 'number' }, period: { type: 'integer', minimum: 2 }, ramp: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+      ['kind', 'from', 'to', 'period', 'ramp'],
+    ),
+  ],
 };
 
 // How the learning rate moves epoch by epoch from the optimizer's lr (runtime/train/callbacks/lr-scheduler.ts).
@@ -233,11 +246,17 @@ export function buildSchema(): Schema {
       input: closed(
         {
           name: { type: 'string' },
-          kind: { enum: ['tensor', 'label'] },
+          kind: { enum: ['tensor', 'label', 'table'] },
           shape: ref('shape'),
           dtype: { enum: ['float32', 'int32'] },
           range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
           classes: { type: 'integer', minimum: 2 },
+          columns: {
+            type: 'array',
+            minItems: 1,
+            items: closed({ name: { type: 'string' }, levels: { type: 'integer', minimum: 2 } }, ['name']),
+            description: 'A table: its columns in order, numeric (no levels) or categorical.',
+          },
         },
         ['name', 'kind', 'shape', 'dtype'],
       ),

@@ -63,15 +63,25 @@ export interface IRParameter {
   transpose?: boolean;
 }
 
+/** A column of a table input: numeric (standardised) or categorical with `levels` levels (one-hot). */
+export interface IRTableColumn {
+  name: string;
+  levels?: number;
+}
+
 export interface IRInput {
   name: string;
-  kind: 'tensor' | 'label';
+  /** `table`: a row of named columns, fed as one float vector (numeric columns standardised with the
+   *  training data's statistics, categorical ones one-hot over their levels, in column order). */
+  kind: 'tensor' | 'label' | 'table';
   shape: Shape;
   dtype: 'float32' | 'int32';
   /** Declared value range (`in [0, 1]`); data is scaled into it. */
   range?: [number, number];
   /** For labels: the number of classes. */
   classes?: number;
+  /** For tables: the columns, in order (the shape's width is the numeric count plus every level count). */
+  columns?: IRTableColumn[];
 }
 
 /** Where in the model a node sits (the node's `stage`); greedy pretraining and `freeze` select by it. */
@@ -124,11 +134,24 @@ export type IRTerm<Fn extends IRTermFn = IRTermFn> = { [K in Fn]: TermBase<K, IR
 
 interface TermBase<Fn extends string, Options> {
   fn: Fn;
+  /** The coefficient; with a `schedule`, the value the schedule reaches (ramp's `to`, cyclic's
+   *  peak), which tasks that do not train (eval, score, exports) use. */
   weight: number;
+  /** A coefficient that changes per epoch (`ramp(0, 1, epochs = 10) * kl(z)`); absent: `weight` throughout. */
+  schedule?: IRSchedule;
   args: string[];
   options: Options;
   source?: IRSourceLocation;
 }
+
+/**
+ * A loss coefficient that changes from epoch to epoch of its stage (epoch e counted from 0), from
+ * `ramp(...)` or `cyclic(...)` in the loss (ir/schedule.ts computes it). `ramp`: from + (to −
+ * from)·min(e / epochs, 1), so epoch 0 uses `from` and epoch `epochs` onwards `to` (KL warm-up).
+ * `cyclic` (cyclical annealing, Fu et al. 2019): every `period` epochs the same ramp from `from` to
+ * `to` over the first `ramp` fraction of the period, then `to` for the rest of it.
+ */
+export type IRSchedule = { kind: 'ramp'; from: number; to: number; epochs: number } | { kind: 'cyclic'; from: number; to: number; period: number; ramp: number };
 
 export type DataSource = { [K in keyof typeof irDataSources]: Simplify<{ kind: K } & AttrsOf<(typeof irDataSources)[K]>> }[keyof typeof irDataSources];
 

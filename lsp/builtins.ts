@@ -14,6 +14,7 @@ import { optimizerNames, optimizerOptions } from '../compiler/objective/phases/o
 import type { OptionSpec } from '../compiler/objective/phases/options.js';
 import { settingNames } from '../compiler/objective/phases/settings.js';
 import { dataSourceNames, dataSourceOptions } from '../compiler/objective/phases/sources.js';
+import { scheduleDoc, scheduleNames } from '../compiler/resolve/schedules.js';
 
 export type BuiltinKind = 'layer' | 'activation' | 'latent' | 'corruption' | 'loss' | 'optimizer' | 'data source' | 'setting' | 'schedule';
 
@@ -129,6 +130,17 @@ export const dataSources: readonly Builtin[] = dataSourceNames.map((name) => ({
 
 export const settings: readonly Builtin[] = settingNames.map((name) => ({ name, kind: 'setting', parameters: [], doc: doc(`setting ${name}`) }));
 
+/** Loss coefficients that change per epoch: `ramp(0, 1, epochs = 10) * kl(z)`. */
+export const coefficientSchedules: readonly Builtin[] = scheduleNames.map((name) => {
+  const { doc: line, args } = scheduleDoc(name);
+  return {
+    name,
+    kind: 'schedule',
+    parameters: args.map((a) => ({ name: a.name, type: a.expected, ...(a.default !== undefined ? { default: String(a.default) } : {}) })),
+    doc: `Loss coefficient schedule: ${line}.`,
+  };
+});
+
 export const schedules: readonly Builtin[] = [
   { name: 'greedy', kind: 'schedule', parameters: [{ name: 'epochs', type: 'a positive integer' }], doc: doc('greedy') },
 ];
@@ -154,16 +166,33 @@ const mirror: Builtin = {
 
 /** Where a call is written decides which table its name is looked up in (`gaussian` is a latent
  *  after `latent z =` and a corruption after `with`). */
-export type CallSite = 'layer' | 'latent' | 'corruption' | 'loss' | 'train' | 'output';
+export type CallSite = 'layer' | 'latent' | 'corruption' | 'loss' | 'train' | 'output' | 'input';
+
+/** The words of a table input and output (`table(a, m: category(40))`, `output x_hat = table`). */
+const tableWords: readonly Builtin[] = [
+  {
+    name: 'category',
+    kind: 'layer',
+    parameters: [{ name: 'levels', type: 'a whole number ≥ 2' }],
+    doc: "A table's categorical column with `levels` levels: one-hot for the encoder, a softmax over its levels in a `table` output; the levels are learned from the training data.",
+  },
+];
+const tableOutput: Builtin = {
+  name: 'table',
+  kind: 'activation',
+  parameters: [],
+  doc: "Each column of a table input its own output: the identity for a numeric column, a softmax over a categorical column's levels; its loss is `reconstruction(x_hat, x)`.",
+};
 
 export function lookupBuiltin(name: string, site: CallSite): Builtin | undefined {
   const tables: Record<CallSite, readonly (readonly Builtin[])[]> = {
     layer: [layers, [mirror]],
     latent: [latents],
     corruption: [corruptions],
-    loss: [losses],
+    loss: [losses, coefficientSchedules],
     train: [optimizers, dataSources, schedules, [earlyStop], settings],
-    output: [activations],
+    output: [activations, [tableOutput]],
+    input: [tableWords],
   };
   for (const table of tables[site]) {
     const found = table.find((b) => b.name === name);

@@ -78,6 +78,8 @@ function siteOf(ancestors: AstNode[], call: Call): CallSite {
         return 'corruption';
       case 'OutputMember':
         return 'output';
+      case 'InputMember':
+        return 'input';
       case 'TrainSetting':
         return 'train';
       case 'LossMember':

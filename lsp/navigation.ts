@@ -189,6 +189,7 @@ class Resolver {
     switch (member.kind) {
       case 'InputMember':
         if (member.type.kind === 'LabelType') this.expression(member.type.classes, env);
+        else if (member.type.kind === 'TableType') member.type.columns.forEach((c) => c.category?.args.forEach((a) => this.expression(a.value, env)));
         else {
           member.type.dimensions.forEach((d) => this.expression(d, env));
           if (member.type.valueRange) {

@@ -22,12 +22,13 @@ export const interpolateCommand: Command = {
     const to = integerFlag(args, 'to', { min: 0 });
     if (from === undefined || to === undefined) throw new UsageError('--from i and --to j (0-based rows of --data) are required');
     const steps = integerFlag(args, 'steps', { min: 2 }) ?? 8;
+    const condition = integerFlag(args, 'condition', { min: 0 });
     return reportingUserErrors('interpolate', io, async () => {
       await useBackend(args, io);
       const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
       try {
         const dataset = await dataFor(run, args, io, { limit: Math.max(from, to) + 1 });
-        const result = interpolate(run.program, dataset, { from, to, steps });
+        const result = interpolate(run.program, dataset, { from, to, steps, ...(condition !== undefined ? { condition } : {}) });
         const size = result.ends.values.length / 2;
         const path = Array.from({ length: steps }, (_, s) => result.samples.values.slice(s * size, (s + 1) * size));
         const row = [result.ends.values.slice(0, size), ...path, result.ends.values.slice(size)];

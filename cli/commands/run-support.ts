@@ -6,7 +6,7 @@ import type { DataSource, IRModel } from '../../ir/types.js';
 import { BackendUnavailableError, selectBackend, wasmThreadCount, type BackendName } from '../../runtime/backends/index.js';
 import { loadOnnxRuntime, onnxEngine, unsupported } from '../../runtime/engines/onnx/index.js';
 import type { StageEngineFactory } from '../../runtime/train/engine.js';
-import { loadDataset, recordedSeries, type Dataset } from '../../runtime/data/index.js';
+import { loadDataset, recordedSeries, type Dataset, type TableEncoding } from '../../runtime/data/index.js';
 import { readIRFile } from '../../runtime/tasks/load-run.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
@@ -92,7 +92,7 @@ export async function openModel(file: string, io: CliIO, options: SpecLoadOption
  * The data a task runs on: --data, else the first phase that names data (its validation data, else
  * its training data), else the --data the run was trained with (recorded in run.json).
  */
-export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
+export async function dataFor(run: { dir: string; ir: IRModel; table?: TableEncoding }, args: ParsedArgs, io: CliIO, options: { labels?: boolean; limit?: number }): Promise<Dataset> {
   const { ir } = run;
   const flag = args.flags.data;
   const fromPhases = ir.phases.map((p) => p.validate ?? p.data).find((s): s is DataSource => s !== undefined);
@@ -105,6 +105,7 @@ export async function dataFor(run: { dir: string; ir: IRModel }, args: ParsedArg
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.labels && inputs.labels ? { labelsInput: inputs.labels } : {}),
     ...(series ? { series } : {}),
+    ...(run.table ? { tableEncoding: run.table } : {}),
   });
 }
 

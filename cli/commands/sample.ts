@@ -20,6 +20,7 @@ export const sampleCommand: Command = {
     const out = imageOrArrayOut(stringFlag(args, 'out'), io.cwd);
     const count = integerFlag(args, 'n') ?? 16;
     const seed = integerFlag(args, 'seed', { min: 0 }) ?? 0;
+    const condition = integerFlag(args, 'condition', { min: 0 });
     const temperatureText = stringFlag(args, 'temperature');
     const temperature = temperatureText === undefined ? undefined : Number(temperatureText);
     if (temperature !== undefined && !(temperature > 0 && Number.isFinite(temperature))) {
@@ -36,10 +37,12 @@ export const sampleCommand: Command = {
           seed,
           ...(temperature !== undefined ? { temperature } : {}),
           ...(codeUsage !== undefined ? { codeUsage } : {}),
+          ...(condition !== undefined ? { condition } : {}),
         });
         await writeSamples(run.ir, out, samples, gridRows(samples, Math.ceil(Math.sqrt(count))), io);
-        io.stderr(`wrote ${count} samples from the ${kind} prior of ${run.ir.model} to ${out}\n`);
-        if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, prior: kind, samples: count, seed, out: resolve(io.cwd, out) })}\n`);
+        const as = condition !== undefined ? ` as class ${condition}` : '';
+        io.stderr(`wrote ${count} samples from the ${kind} prior of ${run.ir.model}${as} to ${out}\n`);
+        if (format === 'json') io.stdout(`${JSON.stringify({ model: run.ir.model, prior: kind, samples: count, seed, out: resolve(io.cwd, out), ...(condition !== undefined ? { condition } : {}) })}\n`);
         return EXIT_OK;
       } finally {
         run.program.dispose();

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { readNpy } from '../../runtime/data/index.js';
 import { formatCsv, writeNpy } from '../../runtime/io/index.js';
 import { writeFileAtomic } from '../../runtime/runs/index.js';
-import { averagePrecision, loadRun, rocAuc, score, stepScores, TaskError } from '../../runtime/tasks/index.js';
+import { averagePrecision, columnContributions, loadRun, rocAuc, score, stepScores, TaskError } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
@@ -41,7 +41,7 @@ export const scoreCommand: Command = {
         const dataset = await dataFor(run, args, io, limit !== undefined ? { limit } : {});
         const fitSource = stringFlag(args, 'fit');
         const fit =
-          threshold !== undefined ? undefined : fitSource !== undefined ? await loadData(run.ir, fitSource, io, { runDir: run.dir }) : await trainingData(run, io, 'fitting the threshold');
+          threshold !== undefined ? undefined : fitSource !== undefined ? await loadData(run.ir, fitSource, io, { runDir: run.dir, ...(run.table ? { table: run.table } : {}) }) : await trainingData(run, io, 'fitting the threshold');
         const result = score(run.program, dataset, {
           by,
           ...(fit ? { fit } : {}),
@@ -52,9 +52,16 @@ export const scoreCommand: Command = {
         const n = result.scores.length;
         if (out.endsWith('.npy')) await writeNpy(path, result.scores, [n]);
         else {
-          const table = new Float32Array(n * 3);
-          for (let i = 0; i < n; i++) table.set([i, result.scores[i]!, result.isAnomaly[i]!], i * 3);
-          await writeFileAtomic(path, formatCsv(table, [n, 3], ['index', 'score', 'is_anomaly']));
+          // A table model also says which columns made each score: one column of loss per table column.
+          const contributions = run.table ? columnContributions(run.program, dataset) : undefined;
+          const extra = contributions?.columns ?? [];
+          const width = 3 + extra.length;
+          const table = new Float32Array(n * width);
+          for (let i = 0; i < n; i++) {
+            table.set([i, result.scores[i]!, result.isAnomaly[i]!], i * width);
+            if (contributions) table.set(contributions.values.subarray(i * extra.length, (i + 1) * extra.length), i * width + 3);
+          }
+          await writeFileAtomic(path, formatCsv(table, [n, width], ['index', 'score', 'is_anomaly', ...extra]));
         }
         // Windows of a series: each row's score too, beside the windows' (which part is anomalous).
         const steps = dataset.series ? stepScores(run.program, dataset) : undefined;

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DataSource, IRModel } from '../../ir/types.js';
-import { loadDataset, recordedSeries, type Dataset } from '../../runtime/data/index.js';
+import { loadDataset, recordedSeries, type Dataset, type TableEncoding } from '../../runtime/data/index.js';
 import { writeImageGrid } from '../../runtime/images/index.js';
 import { writeNpy } from '../../runtime/io/index.js';
 import { writeJsonAtomic } from '../../runtime/runs/index.js';
@@ -18,14 +18,15 @@ export const CODE_USAGE_FILE = 'code-usage.json';
 
 /** The data the run was trained on: the --data it was trained with (which replaced the phases'
  *  data), else its first phase's `data`. */
-export async function trainingData(run: { dir: string; ir: IRModel }, io: CliIO, what: string, options: { labels?: boolean } = {}): Promise<Dataset> {
+export async function trainingData(run: { dir: string; ir: IRModel; table?: TableEncoding }, io: CliIO, what: string, options: { labels?: boolean } = {}): Promise<Dataset> {
   const source: DataSource | string | undefined = (await trainedWith(run.dir)) ?? run.ir.phases.find((p) => p.data !== undefined)?.data;
   if (source === undefined) throw new UsageError(`the run names no training data for ${what}; pass it with --fit SRC`);
-  return loadData(run.ir, source, io, { ...options, runDir: run.dir });
+  return loadData(run.ir, source, io, { ...options, runDir: run.dir, ...(run.table ? { table: run.table } : {}) });
 }
 
-/** `runDir`: the run whose recorded series statistics standardise windows (a series model's). */
-export async function loadData(ir: IRModel, source: DataSource | string, io: CliIO, options: { labels?: boolean; limit?: number; runDir?: string } = {}): Promise<Dataset> {
+/** `runDir`: the run whose recorded series statistics standardise windows (a series model's);
+ *  `table`: the run's table encoding, which reads a table's rows as its training data was read. */
+export async function loadData(ir: IRModel, source: DataSource | string, io: CliIO, options: { labels?: boolean; limit?: number; runDir?: string; table?: TableEncoding } = {}): Promise<Dataset> {
   const inputs = modelInputs(ir);
   const series = options.runDir === undefined ? undefined : await recordedSeries(options.runDir);
   return loadDataset(source, inputs.data, {
@@ -33,6 +34,8 @@ export async function loadData(ir: IRModel, source: DataSource | string, io: Cli
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.labels && inputs.labels ? { labelsInput: inputs.labels } : {}),
     ...(series ? { series } : {}),
+    // A table's rows are read as its training data was (the run's table.json).
+    ...(options.table ? { tableEncoding: options.table } : {}),
   });
 }
 

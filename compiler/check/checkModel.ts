@@ -2,7 +2,8 @@
 // the output activation, heads, and the names a loss may use. A shape error stops the parts that
 // depend on it (never the next model); what was built is still returned for the lints.
 import type { ModelDeclaration, OutputMember } from '../../grammar/ast.js';
-import type { ActivationSpec, IRSourceLocation, Shape } from '../../ir/types.js';
+import type { ActivationSpec, IRInput, IRSourceLocation, Shape } from '../../ir/types.js';
+import { LINEAR } from '../shapes/activations.js';
 import type { SourceRange } from '../../grammar/ast.js';
 import { activationCall } from './bind.js';
 import { activationNames, isActivation } from '../shapes/activations.js';
@@ -15,6 +16,7 @@ import { Graph, type BuiltLayer } from './graph.js';
 import { buildCorruptions, checkInputs } from './inputs.js';
 import { buildLatent, checkLatentNames } from './latent.js';
 import { collectMembers } from './members.js';
+import { buildReads, readableInputs } from './reads.js';
 import { buildMirror } from './mirror.js';
 import type { CheckedHead, CheckedModel } from './model.js';
 import { countParameters } from './count.js';
@@ -67,6 +69,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     parameters: graph.parameters,
     locate: (range) => shared.locate(range, file),
     evaluateConstant: (expr) => shared.evaluator.evaluate(expr, env, false),
+    evaluateCoefficient: (expr) => shared.evaluator.evaluateCollecting(expr, env),
     constantNames: visibleConstants(env),
     fromFailedImport: (name, namespaced) => fromFailedImport(env.scope, name, namespaced),
     parameterCount: { total: 0, trainable: 0 },
@@ -121,6 +124,9 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   if (!target || !members.latent) return finish();
 
   // ---- encoder
+  const readable = readableInputs(inputs.inputs, entries);
+  const encoderInput = buildReads(ctx, 'encoder', members.encoder?.reads, readable, { name: target.name, tensor: readable.get(target.name)! });
+  if (!encoderInput) return finish();
   const encoderInstances = expandLayers(members.encoder?.layers ?? [], env, ctx) ?? undefined;
   if (!encoderInstances) return finishAfter('encoder');
   // A mirror copies the encoder's layers: charged now, before the encoder's graph is built, so a
@@ -138,7 +144,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const encoder = buildStack(ctx, encoderInstances, {
     stage: 'encoder',
     idPrefix: 'encoder',
-    input: { id: entries.get(target.name) ?? target.name, shape: target.shape },
+    input: encoderInput,
     layers: encoderLayers,
     pools,
   });
@@ -178,8 +184,12 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   const decoderMember = members.decoder;
   if (!decoderMember || decoderMember.recovered) return finishAfter('decoder');
   let decoded: { id: string; shape: Shape };
+  const decoderInput = buildReads(ctx, 'decoder', decoderMember.reads, readable, { name: latent.latent.name, tensor: latent.out });
+  if (!decoderInput) return finish();
   if (decoderMember.mirror) {
-    const mirrored = buildMirror(ctx, decoderMember, decoderMember.mirror, encoder.built, encoderLayers, latent, latent.out);
+    // A conditional encoder's first layer reads more than the input: its mirror maps back to the input alone.
+    const reconstructs = members.encoder?.reads ? target.shape : undefined;
+    const mirrored = buildMirror(ctx, decoderMember, decoderMember.mirror, encoder.built, encoderLayers, latent, decoderInput, reconstructs);
     if (!mirrored.ok) return finishAfter('decoder');
     decoded = mirrored.last;
   } else {
@@ -188,7 +198,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     const decoder = buildStack(ctx, instances, {
       stage: 'decoder',
       idPrefix: 'decoder',
-      input: latent.out,
+      input: decoderInput,
       layers: decoderLayerNumbers(instances),
       pools,
     });
@@ -210,11 +220,13 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   // ---- output
   const outputMember = members.output;
   if (!outputMember || outputMember.recovered) return finishAfter('output');
-  const activation = outputActivation(ctx, outputMember);
+  const table = isTableOutput(outputMember) ? tableOutputColumns(ctx, outputMember, target) : undefined;
+  if (isTableOutput(outputMember) && !table) return finishAfter('output');
+  const activation = table ? LINEAR : outputActivation(ctx, outputMember);
   if (!activation) return finishAfter('output');
   const outputId = graph.addNode({
     id: `output.${outputMember.name.name}`,
-    ir: { op: 'activation', attrs: { ...activation } },
+    ir: table ? { op: 'table_output', attrs: { columns: table } } : { op: 'activation', attrs: { ...activation } },
     inputs: [decoded.id],
     shape: decoded.shape,
     stage: 'output',
@@ -292,6 +304,22 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     );
   }
   return finish(true);
+}
+
+/** `output x_hat = table`: a table's per-column outputs (see ir/ops.ts `table_output`). */
+function isTableOutput(member: OutputMember): boolean {
+  const call = member.activation;
+  return call.callee.kind === 'NameRef' && call.callee.name === 'table' && call.args.length === 0;
+}
+
+/** Each column's width, when the reconstructed input is a table (AE3017 otherwise). */
+function tableOutputColumns(ctx: ModelContext, member: OutputMember, target: IRInput): number[] | undefined {
+  if (target.kind === 'table' && target.columns) return target.columns.map((c) => c.levels ?? 1);
+  ctx.reporter.report('AE3017', member.activation, message('AE3017', { input: target.name }), {
+    file: ctx.file,
+    notes: ['`output x_hat = table` reconstructs a `table(...)` input column by column; for a tensor input, name an activation (`sigmoid`, `linear`, ...)'],
+  });
+  return undefined;
 }
 
 function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSpec | undefined {

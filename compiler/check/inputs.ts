@@ -1,6 +1,6 @@
 // Inputs (`[28, 28, 1] in [0, 1]`, `label(10)`) and their training-time corruptions.
-import type { CorruptMember, Expression, InputMember } from '../../grammar/ast.js';
-import type { IRInput, Shape } from '../../ir/types.js';
+import type { CorruptMember, Expression, InputMember, TableColumn, TableType } from '../../grammar/ast.js';
+import type { IRInput, IRTableColumn, Shape } from '../../ir/types.js';
 import { bindArguments } from './bind.js';
 import { corruptionNames, corruptionOps } from '../shapes/corruptions.js';
 import { bindContext, type ModelContext } from './context.js';
@@ -29,7 +29,7 @@ export function checkInputs(ctx: ModelContext, declared: readonly InputMember[])
     const ir = inputType(ctx, decl);
     if (ir) inputs.push({ decl, ir });
   }
-  const reconstructed = inputs.find((i) => i.ir.kind === 'tensor')?.ir;
+  const reconstructed = inputs.find((i) => i.ir.kind !== 'label')?.ir;
   if (!reconstructed && declared.length > 0 && inputs.length === declared.length) {
     ctx.reporter.report('AE3012', ctx.decl.name, `model \`${ctx.decl.name.name}\` has no tensor input to reconstruct (only labels)`, { file: ctx.file });
   }
@@ -43,6 +43,7 @@ function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
     if (classes === undefined) return undefined;
     return { name: decl.name.name, kind: 'label', shape: [null], dtype: 'int32', classes };
   }
+  if (type.kind === 'TableType') return tableInput(ctx, decl.name.name, type);
   const dims: number[] = [];
   for (const d of type.dimensions) {
     const value = wholeAtLeast(ctx, d, 1, 'a dimension');
@@ -67,6 +68,44 @@ function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
   }
   const shape: Shape = [null, ...dims];
   return { name: decl.name.name, kind: 'tensor', shape, dtype: 'float32', ...(range ? { range } : {}) };
+}
+
+/** `table(amount, merchant: category(40))`: each column once, a categorical one with a whole
+ *  level count ≥ 2; the input is the encoded row, one slot per numeric column and one per level. */
+function tableInput(ctx: ModelContext, name: string, type: TableType): IRInput | undefined {
+  const columns: IRTableColumn[] = [];
+  const seen = new Map<string, TableColumn>();
+  let ok = true;
+  for (const column of type.columns) {
+    if (column.recovered) return undefined;
+    const first = seen.get(column.name.name);
+    if (first) {
+      ctx.reporter.report('AE2002', column.name, message('AE2002', { owner: `table \`${name}\``, count: 'two', things: 'columns', name: column.name.name }), {
+        file: ctx.file,
+        related: [{ message: 'first declared here', range: first.name.range }],
+      });
+      ok = false;
+      continue;
+    }
+    seen.set(column.name.name, column);
+    if (!column.category) {
+      columns.push({ name: column.name.name });
+      continue;
+    }
+    const call = column.category;
+    const isCategory = call.callee.kind === 'NameRef' && call.callee.name === 'category' && call.args.length === 1 && call.args[0]!.name === undefined;
+    if (!isCategory) {
+      ctx.reporter.report('AE2014', call, message('AE2014', { what: `the type of column \`${column.name.name}\``, expected: '`category(levels)` (or nothing, for a numeric column)' }), { file: ctx.file });
+      ok = false;
+      continue;
+    }
+    const levels = wholeAtLeast(ctx, call.args[0]!.value, 2, `the level count of column \`${column.name.name}\``);
+    if (levels === undefined) ok = false;
+    else columns.push({ name: column.name.name, levels });
+  }
+  if (!ok) return undefined;
+  const width = columns.reduce((sum, c) => sum + (c.levels ?? 1), 0);
+  return { name, kind: 'table', shape: [null, width], dtype: 'float32', columns };
 }
 
 /** `what` is the size being read, as a message names it ("a dimension"). */

@@ -41,6 +41,9 @@ export function buildMirror(
   encoderLayers: readonly number[],
   latent: BuiltLatent,
   code: { id: string; shape: Shape },
+  /** The shape the first encoder layer's mirror restores when that layer reads more than the
+   *  reconstructed input (`encoder on x, y`): the input's alone. */
+  reconstructs?: Shape,
 ): MirroredDecoder {
   const fail = { last: code, ok: false };
   if (spec.source.name !== 'encoder') {
@@ -65,7 +68,7 @@ export function buildMirror(
       return fail;
     }
   }
-  const steps = planMirror(encoder, encoderLayers, latent);
+  const steps = planMirror(encoder, encoderLayers, latent, reconstructs);
   let last = code;
   for (const [index, step] of steps.entries()) {
     if (step.switchesOf && !recordsSwitches(step.switchesOf)) {
@@ -139,10 +142,12 @@ function activationBefore(encoder: readonly BuiltLayer[], index: number): Activa
   return LINEAR;
 }
 
-function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent): MirrorStep[] {
+function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent, reconstructs?: Shape): MirrorStep[] {
   const steps: MirrorStep[] = [];
   const stepsOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): MirrorStep[] => {
-    const found = of.op.mirror?.({ args: of.args, inputShape: of.inputShape, act });
+    // a conditional encoder's first layer maps back to the input alone, not the input and condition
+    const inputShape = reconstructs && of === encoder[0] ? reconstructs : of.inputShape;
+    const found = of.op.mirror?.({ args: of.args, inputShape, act });
     if (!found) return [];
     const rules = Array.isArray(found) ? found : [found];
     return rules.map((rule, index) => ({
@@ -150,7 +155,7 @@ function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], l
       args: rule.args,
       of,
       // Only the last layer of a rule gives the mirrored layer's input shape back.
-      ...(index === rules.length - 1 ? { expected: of.inputShape } : {}),
+      ...(index === rules.length - 1 ? { expected: inputShape } : {}),
       ...(rule.tieKernel ? { tieKernel: rule.tieKernel } : {}),
       ...(rule.switches ? { switchesOf: of } : {}),
       ...(layer !== undefined ? { layer } : {}),

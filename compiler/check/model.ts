@@ -14,6 +14,7 @@ import type {
 import type { ActivationSpec, IRInput, IRNode, IRParameter, IRSourceLocation, Shape } from '../../ir/types.js';
 
 import type { ConstantValue } from '../resolve/evaluate.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LatentKind } from '../shapes/latents.js';
 
 export type { ConstantValue, LatentKind };
@@ -89,6 +90,9 @@ export interface CheckedModel {
   /** Evaluates a constant expression (numbers, arithmetic, `let` names incl. imported ones, strings,
    *  booleans). Returns undefined when it is not constant; the caller reports that in its own words. */
   evaluateConstant(expr: Expression): ConstantValue | undefined;
+  /** Evaluates a loss coefficient, handing back what it would report (a schedule's bad argument)
+   *  for the objective to report with its own diagnostics. */
+  evaluateCoefficient?(expr: Expression): { value: ConstantValue | undefined; diagnostics: Diagnostic[] };
   /** The constants visible to the model (its file's lets, plainly imported ones, import names), for
    *  did-you-mean on a misspelt coefficient. */
   constantNames?: readonly string[];

@@ -9,7 +9,7 @@ import type { PrintChild, PrinterTable } from './print-types.js';
 
 const { group, indent, line } = builders;
 
-type MemberKind = ModelMember['kind'] | 'TensorType' | 'LabelType' | 'MirrorSpec' | 'TrainSetting';
+type MemberKind = ModelMember['kind'] | 'TensorType' | 'LabelType' | 'TableType' | 'TableColumn' | 'MirrorSpec' | 'TrainSetting';
 
 export const memberPrinters: PrinterTable<MemberKind> = {
   InputMember: (path, _options, print) => ['input ', print('name'), ': ', print('type')],
@@ -20,15 +20,17 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     return group([dimensions, ' in ', printDelimitedList('[', bounds, ']')]);
   },
   LabelType: (path, _options, print) => ['label(', print('classes'), ')'],
+  TableType: (path, _options, print) => printDelimitedList('table(', path.map(print, 'columns'), ')'),
+  TableColumn: (path, _options, print) => (path.node.category ? [print('name'), ': ', print('category')] : print('name')),
   CorruptMember: (path, _options, print) => {
     const [first, ...rest] = path.map(print, 'chain');
     return group(['corrupt ', print('target'), ' with ', first ?? '', indent(rest.map((call) => [line, 'then ', call]))]);
   },
-  EncoderMember: (path, options, print) => ['encoder ', printBracedBody(path, options, printItems(path, print, 'layers'))],
+  EncoderMember: (path, options, print) => ['encoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers'))],
   DecoderMember: (path, options, print) =>
     path.node.mirror
-      ? ['decoder = ', print('mirror')]
-      : ['decoder ', printBracedBody(path, options, printItems(path, print, 'layers'))],
+      ? ['decoder ', printReads(path, print), '= ', print('mirror')]
+      : ['decoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers'))],
   MirrorSpec: (path, _options, print) => ['mirror', printDelimitedList('(', [print('source'), ...path.map(print, 'args')], ')')],
   LatentMember: (path, _options, print) => ['latent ', print('name'), ' = ', print('value')],
   OutputMember: (path, _options, print) => ['output ', print('name'), ' = ', print('activation')],
@@ -48,6 +50,13 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     printBracedBody(path, options, trainItems(path, print)),
   ],
 };
+
+/** `on x, y ` of a conditional encoder or decoder (nothing without the clause). */
+function printReads(path: AstPath<ModelMember>, print: PrintChild): Doc {
+  const node = path.node as { reads?: unknown[] };
+  if (!node.reads || node.reads.length === 0) return '';
+  return ['on ', builders.join(', ', path.map(print, 'reads' as never)), ' '];
+}
 
 /** Settings and the phase-local loss live in two fields but print in the order the user wrote them. */
 function trainItems(path: AstPath<TrainMember>, print: PrintChild): PrintedItem[] {

@@ -15,6 +15,7 @@ import {
   vqOf,
   type TensorArgument,
 } from './term-checks.js';
+import { notOnTable, tableReconstruction } from './table-checks.js';
 import type { TermContext } from './terms.js';
 
 export type LossName = IRTermFn;
@@ -67,7 +68,9 @@ export const lossTerms = Object.freeze({
     perElement: true,
     regularisesCode: false,
     ir: ({ tensors: [prediction, target], reduce }, context) =>
-      sameShapes('mse', prediction, target, context) ? { fn: 'mse', options: { reduce } } : undefined,
+      notOnTable('mse', prediction, target, { start: prediction.range.start, end: target.range.end }, context) && sameShapes('mse', prediction, target, context)
+        ? { fn: 'mse', options: { reduce } }
+        : undefined,
   }),
   bce: term({
     doc: 'Binary cross-entropy.',
@@ -77,7 +80,9 @@ export const lossTerms = Object.freeze({
     perElement: true,
     regularisesCode: false,
     ir: ({ tensors: [prediction, target], reduce }, context) =>
-      sameShapes('bce', prediction, target, context) && targetInUnitRange(target, context)
+      notOnTable('bce', prediction, target, { start: prediction.range.start, end: target.range.end }, context) &&
+      sameShapes('bce', prediction, target, context) &&
+      targetInUnitRange(target, context)
         ? { fn: 'bce', options: { reduce, ...logitsOf(prediction.tensor, 'sigmoid', context) } }
         : undefined,
   }),
@@ -159,6 +164,20 @@ export const lossTerms = Object.freeze({
     ir: ({ tensors: [latent], reduce }, context) => {
       const vq = vqOf(latent, context);
       return vq && { fn: 'vq_loss', options: { reduce, ...vq } };
+    },
+  }),
+  reconstruction: term({
+    doc: "A table's per-column loss: mse on each numeric column, cross-entropy on each categorical one, summed.",
+    tensors: ['prediction', 'target'],
+    options: {},
+    // Summed over the columns of each sample (averaged over the batch): a negative log-likelihood
+    // over mixed columns, the anomaly score of a row.
+    defaultReduce: 'sum',
+    perElement: false,
+    regularisesCode: false,
+    ir: ({ tensors: [prediction, target], reduce }, context) => {
+      const table = tableReconstruction(prediction, target, context);
+      return table && { fn: 'reconstruction', options: { reduce, ...table } };
     },
   }),
   weight_decay: term({

@@ -11,6 +11,14 @@ export function lowerObjective(model: CheckedModel, loss: Expression): { terms: 
   const context: TermContext = { model, diagnostics: [] };
   const form = linearize(loss, context);
   if (!form) return { terms: [], diagnostics: context.diagnostics };
+  if (form.calls.length === 0 && form.schedule) {
+    context.diagnostics.push(
+      diagnostic('AE4004', message('AE4004', { reason: 'a schedule on its own has no term to weigh' }), loss.range, {
+        notes: ['a schedule multiplies a term: `ramp(0, 1, epochs = 10) * kl(z)`'],
+      }),
+    );
+    return { terms: [], diagnostics: context.diagnostics };
+  }
   if (form.calls.length === 0) {
     context.diagnostics.push(
       diagnostic('AE4004', message('AE4004', { reason: 'it has no terms, only a constant' }), loss.range, {
@@ -23,7 +31,10 @@ export function lowerObjective(model: CheckedModel, loss: Expression): { terms: 
   const terms: IRTerm[] = [];
   for (const call of form.calls) {
     const term = lowerTermCall(call.fn, call.args, call.range, context);
-    if (term) terms.push({ ...term, weight: call.weight });
+    if (!term) continue;
+    // Key order as the IR writes it: fn, weight, schedule, then the rest.
+    const { fn, weight: _unweighted, ...rest } = term;
+    terms.push({ fn, weight: call.weight, ...(call.schedule ? { schedule: call.schedule } : {}), ...rest } as IRTerm);
   }
   // A term that failed leaves the objective incomplete: hand back none rather than a wrong one.
   const failed = terms.length !== form.calls.length || context.diagnostics.some((d) => d.severity === 'error');

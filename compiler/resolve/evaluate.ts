@@ -13,9 +13,11 @@ import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
 import { isActivation } from '../shapes/activations.js';
 import { writtenName } from './written.js';
+import { bindSchedule, isScheduleName, type ScheduleConstant } from './schedules.js';
 
-/** What a constant expression evaluates to. */
-export type ConstantValue = number | string | boolean | ConstantValue[];
+/** What a constant expression evaluates to: a coefficient schedule (`ramp(0, 1, epochs = 10)`) is
+ *  a constant too, usable only as a loss coefficient (anything else expects a number and says so). */
+export type ConstantValue = number | string | boolean | ConstantValue[] | ScheduleConstant;
 
 const PENDING = Symbol('pending');
 
@@ -132,9 +134,25 @@ export class ConstantEvaluator {
           if (args.some((a) => a === undefined)) return undefined;
           return `${expr.callee.name}(${args.map(String).join(', ')})`;
         }
-        r?.report('AE2010', expr, message('AE2010', { what: 'this call', reason: 'the only calls with a constant value are activations, such as `leaky_relu(0.1)`' }), { file });
+        if (expr.callee.kind === 'NameRef' && isScheduleName(expr.callee.name)) {
+          return bindSchedule(expr, expr.callee.name, (value) => this.evaluate(value, env, report), r, file);
+        }
+        r?.report('AE2010', expr, message('AE2010', { what: 'this call', reason: 'the only calls with a constant value are activations, such as `leaky_relu(0.1)`, and coefficient schedules, `ramp(...)` and `cyclic(...)`' }), { file });
         return undefined;
       }
+    }
+  }
+
+  /** The value, with what evaluating it reports kept aside rather than reported (a loss coefficient
+   *  is reported by the objective, with its other diagnostics). */
+  evaluateCollecting(expr: Expression, env: Env): { value: ConstantValue | undefined; diagnostics: Diagnostic[] } {
+    const collector = new Reporter(Infinity);
+    const outer = this.reporter;
+    this.reporter = collector;
+    try {
+      return { value: this.evaluate(expr, env, true), diagnostics: collector.diagnostics };
+    } finally {
+      this.reporter = outer;
     }
   }
 
@@ -289,8 +307,8 @@ function letReferences(scoped: ScopedLet): ScopedLet[] {
         pending.push(expr.right, expr.left);
         break;
       case 'Call':
-        // Only an activation's arguments are evaluated (see `evaluate`).
-        if (expr.callee.kind === 'NameRef' && isActivation(expr.callee.name)) pending.push(...expr.args.map((a) => a.value).reverse());
+        // Only an activation's and a schedule's arguments are evaluated (see `evaluate`).
+        if (expr.callee.kind === 'NameRef' && (isActivation(expr.callee.name) || isScheduleName(expr.callee.name))) pending.push(...expr.args.map((a) => a.value).reverse());
         break;
       default:
         break;

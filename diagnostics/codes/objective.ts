@@ -19,6 +19,9 @@ export const objectiveCodes = {
   AE4014: { severity: 'error', title: 'contractive penalty not computable' },
   AE4015: { severity: 'error', title: 'cross_entropy target is not labels' },
   AE4016: { severity: 'error', title: 'loss term subtracted', message: '`{term}` is subtracted (its weight is {weight}): the loss has no lower bound, so training would make this term as large as it can' },
+  AE4019: { severity: 'error', title: 'invalid coefficient schedule', message: '`{fn}`: {problem}' },
+  AE4017: { severity: 'error', title: 'element-wise loss on a table output', message: '`{fn}` on the table output `{name}` treats its categorical columns as numbers' },
+  AE4018: { severity: 'error', title: 'reconstruction without a table', message: '`reconstruction` compares a table output with its table input, but {problem}' },
   // ---- training phases (AE41xx)
   AE4101: { severity: 'error', title: 'unknown train setting', message: 'unknown train setting `{name}`' },
   AE4102: { severity: 'error', title: 'invalid train setting value', message: '{what} must be {expected}' },

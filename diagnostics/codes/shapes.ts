@@ -19,4 +19,7 @@ export const shapesCodes = {
   AE3015: { severity: 'error', title: 'latent is the input itself', message: 'the latent `{latent}` is the input `{input}` unchanged: the encoder has no layer and the latent adds none' },
   // Sequences (LANGUAGE.md section 10): from AE3020, leaving AE3015–AE3019 to the tables' codes.
   AE3020: { severity: 'error', title: 'layer cannot be tied', message: '`mirror(encoder, tied = true)` cannot tie this `{op}`: {reason}' },
+  AE3018: { severity: 'error', title: 'conditional read is not a vector', message: '`{member}` reads `{name}` of {shape}, which cannot be concatenated with the rest' },
+  AE3016: { severity: 'error', title: 'conditional decoder does not read the code first', message: 'a conditional decoder reads the code `{name}` first' },
+  AE3017: { severity: 'error', title: 'table output without a table input', message: '`output ... = table` reconstructs a table, but `{input}` is not one' },
 } as const satisfies Record<`AE3${string}`, CatalogueEntry>;

@@ -183,6 +183,16 @@ export const lowerings: LoweringTable = {
     return { name: g.add('Reshape', [g.nhwc(x!), shape], node.id), layout: node.attrs.target.length === 3 ? 'nhwc' : 'plain' };
   },
   dropout: passThrough,
+  one_hot: (node, [labels], ctx) => {
+    const g = ctx.graph;
+    const depth = g.int64s(`${node.id}.depth`, [node.attrs.depth]);
+    const values = g.floats(`${node.id}.values`, [2], [0, 1]);
+    return { name: g.add('OneHot', [labels!.name, depth, values], node.id, [attr.int('axis', -1)]), layout: 'plain' };
+  },
+  table_output: (node) => {
+    throw new ExportError(`node '${node.id}': a table output does not export to ONNX (its input needs the run's column statistics and levels)`);
+  },
+  concat: (node, inputs, ctx) => ({ name: ctx.graph.add('Concat', inputs.map((v) => v.name), node.id, [attr.int('axis', -1)]), layout: 'plain' }),
   batchnorm: (node, [x], ctx) => {
     const g = ctx.graph;
     const input = rankOf(ctx, node.inputs[0]!) === 4 ? g.nchw(x!) : x!.name;

@@ -262,6 +262,13 @@ export const layers: Table = {
     const out = target.length === 3 ? `${source}.reshape(-1, ${target.join(', ')})${NHWC_TO_NCHW}` : `${source}.reshape(-1, ${target.join(', ')})`;
     return { init: [], forward: [`${ctx.variable(node.id)} = ${out}`] };
   },
+  one_hot: (node, ctx) => ({ init: [], forward: [`${ctx.variable(node.id)} = F.one_hot(${ctx.variable(node.inputs[0]!)}.long(), ${node.attrs.depth}).float()`] }),
+  table_output: (node, ctx) => {
+    const slices = `torch.split(${ctx.variable(node.inputs[0]!)}, [${node.attrs.columns.join(', ')}], dim=-1)`;
+    const widths = `[${node.attrs.columns.join(', ')}]`;
+    return { init: [], forward: [`${ctx.variable(node.id)} = torch.cat([s if w == 1 else torch.softmax(s, -1) for s, w in zip(${slices}, ${widths})], dim=-1)`] };
+  },
+  concat: (node, ctx) => ({ init: [], forward: [`${ctx.variable(node.id)} = torch.cat([${node.inputs.map((id) => ctx.variable(id)).join(', ')}], dim=-1)`] }),
   dropout: (node, ctx) => ({
     init: [`self.${ctx.attribute(node.id)} = nn.Dropout(${node.attrs.rate})`],
     forward: [`${ctx.variable(node.id)} = self.${ctx.attribute(node.id)}(${ctx.variable(node.inputs[0]!)})`],

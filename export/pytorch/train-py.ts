@@ -42,6 +42,8 @@ function termCode(term: IRTerm, ir: IRModel): string {
   const mode = JSON.stringify(term.options.reduce);
   const [a, b] = term.args as [string, string];
   switch (term.fn) {
+    case 'reconstruction':
+      throw new ExportError("a table's reconstruction loss does not export to train.py (its data needs the run's column statistics and levels)");
     case 'mse':
       return `reduce((${v(a)} - ${v(b)}) ** 2, ${mode})`;
     case 'l1':
@@ -107,6 +109,9 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
     if (!objectives.has(key)) {
       const index = objectives.size;
       objectives.set(key, index);
+      // A coefficient that changes per epoch (ramp, cyclic) would train as its final weight here.
+      const scheduled = phase.objective.find((t) => t.schedule);
+      if (scheduled) throw new ExportError(`the coefficient schedule (${scheduled.schedule!.kind}) of ${scheduled.fn}(${scheduled.args.join(', ')}) does not export to PyTorch`);
       const lines = phase.objective.map((t) => `    total = total + ${t.weight} * ${termCode(t, ir)}  # ${t.fn}(${t.args.join(', ')})`);
       functions.push(`def objective_${index}(model, v):\n    total = 0.0\n${lines.join('\n')}\n    return total`);
     }

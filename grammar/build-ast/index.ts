@@ -76,6 +76,7 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
   corruptMember(ctx: cst.CorruptMemberCstChildren, node?: CstNode) { return members.corruptMember(this.b, ctx, node); }
   encoderMember(ctx: cst.EncoderMemberCstChildren, node?: CstNode) { return members.encoderMember(this.b, ctx, node); }
   decoderMember(ctx: cst.DecoderMemberCstChildren, node?: CstNode) { return members.decoderMember(this.b, ctx, node); }
+  readsClause(ctx: cst.ReadsClauseCstChildren) { return members.readsOf(this.b, { name: 'readsClause', children: ctx } as cst.ReadsClauseCstNode); }
   latentMember(ctx: cst.LatentMemberCstChildren, node?: CstNode) { return members.latentMember(this.b, ctx, node); }
   outputMember(ctx: cst.OutputMemberCstChildren, node?: CstNode) { return members.outputMember(this.b, ctx, node); }
   headMember(ctx: cst.HeadMemberCstChildren, node?: CstNode) { return members.headMember(this.b, ctx, node); }
@@ -85,6 +86,8 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
 
   tensorType(ctx: cst.TensorTypeCstChildren, node?: CstNode) { return types.tensorType(this.b, ctx, node); }
   labelType(ctx: cst.LabelTypeCstChildren, node?: CstNode) { return types.labelType(this.b, ctx, node); }
+  tableType(ctx: cst.TableTypeCstChildren, node?: CstNode) { return types.tableType(this.b, ctx, node); }
+  tableColumn(ctx: cst.TableColumnCstChildren, node?: CstNode) { return types.tableColumn(this.b, ctx, node); }
 
   layerBlock(ctx: cst.LayerBlockCstChildren) { return layers.layerBlock(this.b, ctx); }
   layer(ctx: cst.LayerCstChildren) { return layers.layer(this.b, ctx); }

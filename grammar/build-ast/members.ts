@@ -11,7 +11,7 @@ import { argumentList, expressionOr } from './expressions.js';
 import { call, callOr, layersOf } from './layers.js';
 import { nameOr, reference } from './names.js';
 import { trainMember } from './train.js';
-import { labelType, tensorType } from './types.js';
+import { labelType, tableType, tensorType } from './types.js';
 
 const memberKeywords = ['input', 'corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', 'loss', 'train'];
 
@@ -51,12 +51,15 @@ export function inputMember(b: BuildContext, ctx: cst.InputMemberCstChildren, no
   expectColon(b, binder);
   const tensorNode = first(ctx.tensorType);
   const labelNode = first(ctx.labelType);
+  const tableNode = first(ctx.tableType);
   const fallback = b.after(first(ctx.Input), binder) || name.range.end.offset;
-  const type: ast.TensorType | ast.LabelType = tensorNode
+  const type: ast.InputMember['type'] = tensorNode
     ? tensorType(b, tensorNode.children, tensorNode)
-    : labelNode
-      ? labelType(b, labelNode.children, labelNode)
-      : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
+    : tableNode
+      ? tableType(b, tableNode.children, tableNode)
+      : labelNode
+        ? labelType(b, labelNode.children, labelNode)
+        : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
   return { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)), ...b.recoveredFlag(node) };
 }
 
@@ -69,9 +72,11 @@ export function corruptMember(b: BuildContext, ctx: cst.CorruptMemberCstChildren
 export function encoderMember(b: BuildContext, ctx: cst.EncoderMemberCstChildren, node?: CstNode): ast.EncoderMember {
   const keyword = first(ctx.Encoder);
   const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
+  const reads = readsOf(b, first(ctx.readsClause));
   return {
     kind: 'EncoderMember',
     keyword: b.range(keywordSpan),
+    ...(reads ? { reads } : {}),
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, keywordSpan.start)),
     ...b.recoveredFlag(node),
@@ -82,12 +87,20 @@ export function decoderMember(b: BuildContext, ctx: cst.DecoderMemberCstChildren
   const keyword = first(ctx.Decoder);
   const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
   const span = b.spanOf(node, keywordSpan.start);
-  const base = { kind: 'DecoderMember' as const, keyword: b.range(keywordSpan), range: b.range(span), ...b.recoveredFlag(node) };
+  const reads = readsOf(b, first(ctx.readsClause));
+  const base = { kind: 'DecoderMember' as const, keyword: b.range(keywordSpan), ...(reads ? { reads } : {}), range: b.range(span), ...b.recoveredFlag(node) };
   const layerBlock = first(ctx.layerBlock);
   if (layerBlock) return { ...base, layers: layersOf(b, layerBlock) };
   if (!first(ctx.Mirror)) return { ...base, layers: [], recovered: true };
   expectEquals(b, first(ctx.Binder), 'before `mirror`');
   return { ...base, mirror: mirrorSpec(b, ctx, span) };
+}
+
+/** The names of `on x, y`, or undefined without the clause. */
+export function readsOf(b: BuildContext, node: cst.ReadsClauseCstNode | undefined): ast.NameRef[] | undefined {
+  if (!node) return undefined;
+  const onEnd = b.after(first(node.children.On));
+  return (node.children.reference ?? []).map((r) => reference(b, r.children, onEnd));
 }
 
 /** `mirror(encoder, tied = true)`: the first positional argument names what is mirrored. */

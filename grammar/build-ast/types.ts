@@ -1,4 +1,4 @@
-// Builds an input's type: a tensor type `[dims] in [low, high]` or `label(classes)`.
+// Builds an input's type: a tensor type `[dims] in [low, high]`, `label(classes)` or `table(columns)`.
 import type { CstNode } from 'chevrotain';
 import type * as ast from '../ast.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
@@ -6,6 +6,15 @@ import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';
 import { expressionOr, listExpression } from './expressions.js';
+import { call } from './layers.js';
+import { nameOr } from './names.js';
+import { expectColon } from './checks.js';
+import type { IToken } from 'chevrotain';
+
+/** `merchant: category(40)` is written with `:` (a `=` there is reported with its fix, as for inputs). */
+function expectColonIfAny(b: BuildContext, binder: IToken | undefined): void {
+  if (binder) expectColon(b, binder);
+}
 
 export function tensorType(b: BuildContext, ctx: cst.TensorTypeCstChildren, node?: CstNode): ast.TensorType {
   const dimensionsNode = first(ctx.dimensions);
@@ -47,4 +56,18 @@ export function labelType(b: BuildContext, ctx: cst.LabelTypeCstChildren, node?:
   }
   const classes = expressionOr(b, first(ctx.expression), b.after(word, first(ctx.LParen)));
   return { kind: 'LabelType', classes, range: b.range(b.spanOf(node, classes.range.start.offset, classes)), ...b.recoveredFlag(node) };
+}
+
+export function tableType(b: BuildContext, ctx: cst.TableTypeCstChildren, node?: CstNode): ast.TableType {
+  const columns = (ctx.tableColumn ?? []).map((c) => tableColumn(b, c.children, c));
+  const fallback = cstSpan(node)?.start ?? 0;
+  return { kind: 'TableType', columns, range: b.range(b.spanOf(node, fallback)), ...b.recoveredFlag(node) };
+}
+
+export function tableColumn(b: BuildContext, ctx: cst.TableColumnCstChildren, node?: CstNode): ast.TableColumn {
+  const name = nameOr(b, first(ctx.name), cstSpan(node)?.start ?? 0);
+  expectColonIfAny(b, first(ctx.Binder));
+  const categoryNode = first(ctx.call);
+  const category = categoryNode ? call(b, categoryNode.children, categoryNode) : undefined;
+  return { kind: 'TableColumn', name, ...(category ? { category } : {}), range: b.range(b.spanOf(node, name.range.start.offset, name)), ...b.recoveredFlag(node) };
 }

@@ -18,6 +18,7 @@ import type { IRInput } from '../../ir/types.js';
 import { DataError, formatShape, product } from './errors.js';
 import type { SampleStream } from './samples.js';
 import type { SeriesWindows } from './windows.js';
+import type { TableEncoding } from './table.js';
 
 interface DatasetCommon {
   name: string;
@@ -27,6 +28,8 @@ interface DatasetCommon {
   labels?: Int32Array;
   /** Windows of a series (`csv(..., window = t)`): how they were cut and standardised. */
   series?: SeriesWindows;
+  /** A table's rows: how they were encoded (fitted on this data, or the training data's). */
+  table?: TableEncoding;
 }
 
 /** Every sample in memory. */

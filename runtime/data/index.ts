@@ -11,3 +11,4 @@ export { readCsv, parseCsv, type CsvTable, type CsvOptions } from './csv.js';
 export { mnistFiles, MNIST_COUNTS, type MnistSplit } from './mnist.js';
 export { generateSynthetic, type SyntheticOptions } from './synthetic.js';
 export { SERIES_FILE, recordedSeries, type ChannelStatistics, type RecordedSeries, type SeriesWindows } from './windows.js';
+export { TABLE_ENCODING_FILE, type TableEncoding } from './table.js';

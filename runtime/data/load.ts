@@ -15,6 +15,7 @@ import { closeDataset } from './samples.js';
 import { openStreamedArray, streamThreshold } from './streamed.js';
 import { generateSynthetic } from './synthetic.js';
 import { loadCsvWindows, type RecordedSeries } from './windows.js';
+import { loadTableCsv, type TableEncoding } from './table.js';
 
 export interface LoadOptions {
   /** Take the first N samples. */
@@ -30,11 +31,16 @@ export interface LoadOptions {
   /** The training series' windows (a run's record): a CSV read without `window` is cut as it was,
    *  and every series is standardised with its statistics; absent: a series' own statistics. */
   series?: RecordedSeries;
+  /** A table input's encoding fitted on the training data; without it a table is fitted on this data. */
+  tableEncoding?: TableEncoding;
 }
 
 export async function loadDataset(source: DataSource | string, input: IRInput, options: LoadOptions): Promise<Dataset> {
   const resolved = typeof source === 'string' ? parseDataArgument(source, options.cwd) : source;
   const { limit } = options;
+  if (input.kind === 'table' && resolved.kind !== 'csv') {
+    throw new DataError(`input '${input.name}' is a table: its rows are read by column name from a CSV file (csv("path")), not from ${resolved.kind} data`);
+  }
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new DataError(`the sample limit must be a positive integer, got ${limit}`);
   }
@@ -63,6 +69,9 @@ async function loadSource(source: DataSource, input: IRInput, options: LoadOptio
     }
     case 'csv': {
       const delimiter = csvDelimiter(source.delimiter, source.path, source.path);
+      if (input.kind === 'table') {
+        return loadTableCsv(path(source.path), source.path, input, { delimiter, ...(limit !== undefined ? { limit } : {}), ...(options.tableEncoding ? { encoding: options.tableEncoding } : {}) });
+      }
       const window = source.window ?? options.series?.window;
       if (window !== undefined) {
         const rows = { delimiter, ...(source.label !== undefined ? { label: source.label } : {}) };

@@ -8,6 +8,7 @@ import type { TermContext, TermFn } from './context.js';
 import { contractive } from './terms/contractive.js';
 import { bce, crossEntropy, l1, l2, mse } from './terms/reconstruction.js';
 import { kl, klSparsity, vqLoss, weightDecay } from './terms/regularizers.js';
+import { reconstruction } from './terms/table.js';
 
 /** Keyed by the term functions of ir/ops.ts: a term without its function here does not compile. */
 const terms: { [F in IRTermFn]: TermFn<F> } = {
@@ -21,6 +22,7 @@ const terms: { [F in IRTermFn]: TermFn<F> } = {
   contractive,
   vq_loss: vqLoss,
   weight_decay: weightDecay,
+  reconstruction,
 };
 
 export interface ObjectiveValue {

@@ -7,11 +7,13 @@ import type { Program } from '../program/program.js';
 import type { TensorValues } from './infer.js';
 import { latentName } from './latent.js';
 import { TaskError } from './task-error.js';
+import { conditionInputs, decoderConditions } from './condition.js';
 
 /** The nodes that turn the code into the reconstruction, in IR order; an error if they read anything
  *  else (an unpool that needs the encoder's pooling switches cannot decode a code on its own). */
 export function decoderNodes(ir: IRModel): IRNode[] {
-  const known = new Set([ir.outputs.latent]);
+  // A conditional decoder also reads its conditions (model inputs), which decode() supplies.
+  const known = new Set([ir.outputs.latent, ...decoderConditions(ir).map((input) => input.name)]);
   const start = ir.nodes.findIndex((n) => n.id === ir.outputs.latent);
   const nodes: IRNode[] = [];
   for (const node of ir.nodes.slice(start + 1)) {
@@ -32,10 +34,12 @@ export function decoderNodes(ir: IRModel): IRNode[] {
   return nodes;
 }
 
-/** Decodes `codes` ([n, ...latent shape]) in inference mode, batch by batch. */
-export function decode(program: Program, codes: TensorValues, options: { batch?: number } = {}): TensorValues {
+/** Decodes `codes` ([n, ...latent shape]) in inference mode, batch by batch; a conditional
+ *  decoder's label takes the class `condition` for every code (required exactly when it has one). */
+export function decode(program: Program, codes: TensorValues, options: { batch?: number; condition?: number } = {}): TensorValues {
   const { ir } = program;
   const nodes = decoderNodes(ir);
+  tf.dispose(Object.values(conditionInputs(ir, options.condition, 0)));
   const batch = options.batch ?? 256;
   const count = codes.shape[0]!;
   const codeSize = codes.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -45,7 +49,7 @@ export function decode(program: Program, codes: TensorValues, options: { batch?:
     const size = Math.min(batch, count - start);
     tidyValue(() => {
       const code = tf.tensor(codes.values.subarray(start * codeSize, (start + size) * codeSize), [size, ...codes.shape.slice(1)], 'float32');
-      const outputs = program.forward({}, { training: false, nodes, given: new Map([[ir.outputs.latent, code]]) });
+      const outputs = program.forward(conditionInputs(ir, options.condition, size), { training: false, nodes, given: new Map([[ir.outputs.latent, code]]) });
       const value = outputs.get(ir.outputs.reconstruction)!;
       sampleShape = value.shape.slice(1);
       parts.push(value.dataSync() as Float32Array);

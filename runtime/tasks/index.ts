@@ -10,7 +10,7 @@ export { latentKind, latentName, latentShape, type LatentKind } from './latent.j
 export { decode, decoderNodes } from './decode.js';
 export { sample, drawPrior, codeUsage, type SampleOptions, type Samples } from './sample.js';
 export { interpolate, slerp, lerp, type InterpolateOptions, type Interpolation } from './interpolate.js';
-export { anomalyScores, fitThreshold, score, reconstructionTerms, type AnomalyResult, type ScoreBy, type ScoreOptions } from './score.js';
+export { anomalyScores, columnContributions, fitThreshold, score, reconstructionTerms, type AnomalyResult, type ScoreBy, type ScoreOptions } from './score.js';
 export { rocAuc, averagePrecision } from './ranking-metrics.js';
 export { search, CodeIndex, precisionAtK, type Neighbours, type SearchMetric, type SearchOptions } from './search.js';
 export { corruptDataset, denoisingError, modelCorruption, parseCorruption, CORRUPTION_FORMS, type DenoisingError } from './corrupt.js';

@@ -1,7 +1,9 @@
 // Walking between two inputs in code space: encode both, decode the points between them. Gaussian
 // codes are interpolated on the sphere (slerp), because a straight line between two draws of
 // N(0, I) passes through the low-norm middle the decoder rarely saw; other codes on a straight line.
+import * as tf from '@tensorflow/tfjs-core';
 import { readSamples, type Dataset } from '../data/index.js';
+import { conditionInputs } from './condition.js';
 import type { Program } from '../program/program.js';
 import { decode } from './decode.js';
 import { encode, type TensorValues } from './infer.js';
@@ -15,6 +17,8 @@ export interface InterpolateOptions {
   steps?: number;
   /** Default: spherical for gaussian codes, linear otherwise. */
   path?: 'linear' | 'spherical';
+  /** A conditional model's class to decode the path as (its decoder's label). */
+  condition?: number;
 }
 
 export interface Interpolation {
@@ -32,10 +36,14 @@ export function interpolate(program: Program, dataset: Dataset, options: Interpo
       throw new TaskError(`${name} = ${index} is not a sample of ${dataset.name} (0-based rows 0..${dataset.count - 1})`);
     }
   }
+  // A missing condition is reported before anything is encoded.
+  tf.dispose(Object.values(conditionInputs(program.ir, options.condition, 0)));
   const width = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(2 * width);
   readSamples(dataset, [options.from, options.to], 0, 2, x);
-  const pair: Dataset = { name: dataset.name, count: 2, sampleShape: dataset.sampleShape, x };
+  // A conditional encoder reads each end's own label.
+  const labels = dataset.labels ? Int32Array.of(dataset.labels[options.from]!, dataset.labels[options.to]!) : undefined;
+  const pair: Dataset = { name: dataset.name, count: 2, sampleShape: dataset.sampleShape, x, ...(labels ? { labels } : {}) };
   const ends = encode(program, pair);
   const size = ends.values.length / 2;
   const a = ends.values.subarray(0, size);
@@ -44,7 +52,7 @@ export function interpolate(program: Program, dataset: Dataset, options: Interpo
   const values = new Float32Array(steps * size);
   for (let s = 0; s < steps; s++) values.set(spherical ? slerp(a, b, s / (steps - 1)) : lerp(a, b, s / (steps - 1)), s * size);
   const codes = { values, shape: [steps, ...ends.shape.slice(1)] };
-  return { ends: { values: x, shape: [2, ...dataset.sampleShape] }, codes, samples: decode(program, codes) };
+  return { ends: { values: x, shape: [2, ...dataset.sampleShape] }, codes, samples: decode(program, codes, options.condition !== undefined ? { condition: options.condition } : {}) };
 }
 
 export function lerp(a: ArrayLike<number>, b: ArrayLike<number>, t: number): Float32Array {

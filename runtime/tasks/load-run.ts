@@ -9,11 +9,14 @@ import { RunFileError } from '../runs/index.js';
 import { loadWeights } from '../train/checkpoint.js';
 import { IR_FILE } from '../train/train.js';
 import { fileErrorReason } from '../file-error-reason.js';
+import { TABLE_ENCODING_FILE, type TableEncoding } from '../data/index.js';
 
 export interface LoadedRun {
   dir: string;
   ir: IRModel;
   program: Program;
+  /** A table model's encoding of rows, fitted on its training data (table.json). */
+  table?: TableEncoding;
 }
 
 /** Reads and validates an IR JSON file; a bad IR is an error naming the file and the schema path. */
@@ -44,5 +47,16 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     program.dispose();
     throw error;
   }
-  return { dir, ir, program };
+  const table = ir.inputs.some((i) => i.kind === 'table') ? await readTableEncoding(dir) : undefined;
+  return { dir, ir, program, ...(table ? { table } : {}) };
+}
+
+/** table.json: without it a table run cannot read rows as it was trained on them. */
+async function readTableEncoding(dir: string): Promise<TableEncoding> {
+  const file = join(dir, TABLE_ENCODING_FILE);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as TableEncoding;
+  } catch (error) {
+    throw new RunFileError(`cannot read ${file} (the table's column statistics and levels from training): ${fileErrorReason(error)}`);
+  }
 }

@@ -2,7 +2,9 @@
 // trained towards: N(0, I) for a gaussian code (scaled by a temperature, as pythae and Glow do), the
 // codebook entries at the frequency the encoder used them for a vq code (a VQ-VAE without a learned
 // prior), fair coin bits for a binary code and a uniform category for a one-hot code.
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/index.js';
+import { conditionInputs } from './condition.js';
 import type { Program } from '../program/program.js';
 import { Rng } from '../program/rng.js';
 import { decode } from './decode.js';
@@ -18,6 +20,8 @@ export interface SampleOptions {
   /** VQ codes only: how often each codebook entry was used on the training data (see codeUsage). */
   codeUsage?: ArrayLike<number>;
   batch?: number;
+  /** A conditional model's class to generate (its decoder's label). */
+  condition?: number;
 }
 
 export interface Samples {
@@ -27,8 +31,11 @@ export interface Samples {
 
 /** Draws `count` codes from the prior and decodes them. */
 export function sample(program: Program, options: SampleOptions): Samples {
+  // A missing condition is reported before any drawing.
+  tf.dispose(Object.values(conditionInputs(program.ir, options.condition, 0)));
   const codes = drawPrior(program, options);
-  return { codes, samples: decode(program, codes, options.batch !== undefined ? { batch: options.batch } : {}) };
+  const decoding = { ...(options.batch !== undefined ? { batch: options.batch } : {}), ...(options.condition !== undefined ? { condition: options.condition } : {}) };
+  return { codes, samples: decode(program, codes, decoding) };
 }
 
 /** `count` codes from the latent's prior, [count, ...latent shape]. */

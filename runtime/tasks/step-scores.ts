@@ -3,6 +3,7 @@
 // channels, weighted as in the objective), then each row of the series scored by the mean of its
 // steps' errors over every window that covers it. Rows no window covers (the tail a stride skips)
 // score NaN.
+import type { IRTerm } from '../../ir/types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/index.js';
 import { termContext } from '../objective/objective.js';
@@ -24,7 +25,8 @@ export function stepScores(program: Program, dataset: Dataset, options: { batch?
   const series = dataset.series;
   if (!series) throw new TaskError(`${dataset.name} is not windows of a series; per-step scores need csv(..., window = t)`);
   const { window, stride, steps } = series;
-  const terms = reconstructionTerms(program);
+  // a series' terms are mse or bce (a table's reconstruction term reads no windows)
+  const terms = reconstructionTerms(program).filter((t): t is IRTerm<'mse' | 'bce'> => t.fn === 'mse' || t.fn === 'bce');
   const inputs = modelInputs(program.ir);
   const batch = options.batch ?? 256;
   const perWindowStep = new Float32Array(dataset.count * window);

@@ -8,6 +8,7 @@ import { TaskError } from './task-error.js';
 
 export function userErrorMessage(error: unknown): string | undefined {
   const known = [DataError, CheckpointError, RunFileError, NonFiniteLossError, TrainingError, BackendUnavailableError, TaskError];
+  if (error instanceof TaskError && error.code.startsWith('AE6')) return `error ${error.code}: ${error.message}`;
   if (known.some((type) => error instanceof type)) return (error as Error).message;
   return undefined;
 }

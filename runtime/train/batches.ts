@@ -8,17 +8,22 @@ import { TrainingError } from './errors.js';
 export interface ModelInputs {
   data: IRInput;
   labels?: IRInput;
+  /** A node reads the labels (a conditional encoder or decoder), not only the loss: every batch needs them. */
+  labelsConditionNodes?: boolean;
 }
 
 /** The model's one tensor input and optional label input (the runtime feeds one data set). */
 export function modelInputs(ir: IRModel): ModelInputs {
-  const tensors = ir.inputs.filter((i) => i.kind === 'tensor');
+  // A table is fed as its encoded row, a float vector like any tensor input.
+  const tensors = ir.inputs.filter((i) => i.kind !== 'label');
   const labels = ir.inputs.filter((i) => i.kind === 'label');
   if (tensors.length !== 1) {
     throw new TrainingError(`the runtime feeds models with one tensor input; '${ir.model}' has ${tensors.length}`);
   }
   if (labels.length > 1) throw new TrainingError(`'${ir.model}' has ${labels.length} label inputs; at most one is supported`);
-  return { data: tensors[0]!, ...(labels[0] ? { labels: labels[0] } : {}) };
+  const label = labels[0];
+  const conditions = label !== undefined && ir.nodes.some((node) => node.inputs.includes(label.name));
+  return { data: tensors[0]!, ...(label ? { labels: label } : {}), ...(conditions ? { labelsConditionNodes: true } : {}) };
 }
 
 /** The input tensors for samples `order[start .. start + size)`. */
@@ -29,6 +34,9 @@ export function batchInputs(
   start: number,
   size: number,
 ): Record<string, tf.Tensor> {
+  if (inputs.labelsConditionNodes && !dataset.labels) {
+    throw new TrainingError(`the model reads the label '${inputs.labels!.name}' as a condition (\`on ..., ${inputs.labels!.name}\`), but ${dataset.name} has no labels`);
+  }
   const width = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(size * width);
   readSamples(dataset, order, start, size, x);

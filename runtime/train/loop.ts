@@ -1,6 +1,7 @@
 // The loop itself: stages in order, epochs, shuffled batches from the seeded PRNG, one optimiser step
 // per batch, validation at the end of every epoch. Everything else a run does happens in callbacks.
 import type { Dataset } from '../data/index.js';
+import type { IRModel, IRTerm } from '../../ir/types.js';
 import { createOptimizer, type OptimizerState } from '../optim/optimizer.js';
 import type { Program } from '../program/program.js';
 import { tidyValue } from '../program/gradient.js';
@@ -12,6 +13,8 @@ import type { StageEngine, StageEngineFactory } from './engine.js';
 import type { Stage } from './stages.js';
 import { trainStep } from './step.js';
 import { averageLoss, codeFor } from './validate.js';
+import { objectiveAtEpoch } from '../../ir/schedule.js';
+import { termNames } from '../objective/objective.js';
 
 export interface LoopSetup {
   program: Program;
@@ -86,6 +89,9 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
   await each(callbacks, (c) => c.onEpochBegin?.(context, starts.length));
   let lossSum = 0;
   const termSums = new Map<string, number>();
+  // Scheduled coefficients (`ramp(0, 1, epochs = 10) * kl(z)`) take this epoch's value for the
+  // whole epoch, training and validation alike.
+  const objective = objectiveAtEpoch(stage.objective, context.epoch);
   for (let b = 0; b < starts.length; b++) {
     const size = Math.min(batch, dataset.count - starts[b]!);
     const result = engine ? await engine.step(dataset, order, starts[b]!, size, context.rng) : tidyValue(() => {
@@ -93,7 +99,7 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
       const given = stage.greedy ? codeFor(program, batchTensors, stage.greedy) : undefined;
       return trainStep({
         program,
-        objective: stage.objective,
+        objective,
         optimizer: context.optimizer,
         trainable: stage.trainable,
         inputs: batchTensors,
@@ -115,9 +121,26 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
   const seconds = (performance.now() - started) / 1000;
   const loss = lossSum / dataset.count;
   const valLoss = validation
-    ? averageLoss(program, validation, inputs, { objective: stage.objective, batch, ...(stage.greedy ? { greedy: stage.greedy } : {}) }).loss
+    ? averageLoss(program, validation, inputs, { objective, batch, ...(stage.greedy ? { greedy: stage.greedy } : {}) }).loss
     : undefined;
   const terms = Object.fromEntries([...termSums].map(([name, sum]) => [name, sum / dataset.count]));
-  const logs: EpochLogs = { loss, terms, seconds, samples: dataset.count, monitored: valLoss ?? loss, ...(valLoss !== undefined ? { valLoss } : {}) };
+  const coefficients = scheduledCoefficients(objective, program.ir);
+  const logs: EpochLogs = {
+    loss,
+    terms,
+    seconds,
+    samples: dataset.count,
+    monitored: valLoss ?? loss,
+    ...(valLoss !== undefined ? { valLoss } : {}),
+    ...(coefficients ? { coefficients } : {}),
+  };
   await each(callbacks, (c) => c.onEpochEnd?.(context, logs));
+}
+
+/** The epoch's value of each scheduled coefficient, by the term's name in `terms`; undefined when
+ *  no term is scheduled. */
+function scheduledCoefficients(objective: readonly IRTerm[], ir: IRModel): Record<string, number> | undefined {
+  const names = termNames(objective, ir);
+  const scheduled = objective.flatMap((term, i) => (term.schedule ? [[names[i]!, term.weight] as const] : []));
+  return scheduled.length > 0 ? Object.fromEntries(scheduled) : undefined;
 }

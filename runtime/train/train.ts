@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel } from '../../ir/types.js';
-import { closeDataset, loadDataset, type Dataset } from '../data/index.js';
+import { closeDataset, loadDataset, TABLE_ENCODING_FILE, type Dataset } from '../data/index.js';
 import { buildProgram, type Program } from '../program/program.js';
 import { SERIES_FILE, type SeriesWindows } from '../data/windows.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
@@ -75,6 +75,7 @@ function datasetLoader(
   cwd: string,
   overrides: Overrides,
   stream: boolean | undefined,
+  tableFittedOn: DataSource | string | undefined,
 ): { load: (source: DataSource | string) => Promise<Dataset>; close: () => Promise<void>; series: () => SeriesWindows | undefined } {
   const cache = new Map<string, Promise<Dataset>>();
   // Windows of a series are standardised with the first series read (the first phase's training
@@ -83,13 +84,20 @@ function datasetLoader(
   const load = (source: DataSource | string): Promise<Dataset> => {
     const key = JSON.stringify(source);
     if (!cache.has(key)) {
-      const loading = loadDataset(source, inputs.data, {
+      // A table's other data sets are encoded as its training data was (statistics, levels).
+      const fitted = inputs.data.kind === 'table' && tableFittedOn !== undefined && key !== JSON.stringify(tableFittedOn) ? load(tableFittedOn) : undefined;
+      const options = {
         cwd,
         ...(overrides.limit ? { limit: overrides.limit } : {}),
         ...(inputs.labels ? { labelsInput: inputs.labels } : {}),
         ...(stream !== undefined ? { stream } : {}),
         ...(series ? { series } : {}),
-      }).then((dataset) => {
+      };
+      const loading = (
+        fitted
+          ? fitted.then((training) => loadDataset(source, inputs.data, { ...options, ...(training.table ? { tableEncoding: training.table } : {}) }))
+          : loadDataset(source, inputs.data, options)
+      ).then((dataset) => {
         series ??= dataset.series;
         return dataset;
       });
@@ -124,7 +132,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
   const started = performance.now();
-  const datasets = datasetLoader(inputs, options.cwd, overrides, options.stream);
+  const datasets = datasetLoader(inputs, options.cwd, overrides, options.stream, overrides.data ?? stages[0]!.phase.data);
   try {
     // Every stage's data is read and checked before anything is written or trained: a file that does
     // not fit the input fails now, leaving no half-made run, not after an earlier phase has trained.
@@ -158,6 +166,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await writeJsonAtomic(join(runDir, IR_FILE), ir, files);
       const series = datasets.series();
       if (series) await writeJsonAtomic(join(runDir, SERIES_FILE), series, files);
+      // A table's encoding, fitted on the training data, is what every later use reads rows with.
+      const table = (await dataOf(stages[0]!)).dataset.table;
+      if (table) await writeJsonAtomic(join(runDir, TABLE_ENCODING_FILE), table, files);
       if (files.exists(join(runDir, METRICS_FILE))) await writeFileAtomic(join(runDir, METRICS_FILE), '', files);
     }
     const begin = { model: ir.model, runDir, hyperparameters: hyperparameters(ir, { ...overrides }), stages: stages.map((s) => ({ name: s.name, epochs: s.epochs })), step: start.step };

@@ -53,7 +53,7 @@ const withoutSources = (ir: IRModel): string => JSON.stringify(ir, (key, value) 
 /** Two samples in the input's range (labels below their class count). */
 function tinyDataset(ir: IRModel, seed: number): Dataset {
   const rng = new Rng(seed);
-  const input = ir.inputs.find((i) => i.kind === 'tensor')!;
+  const input = ir.inputs.find((i) => i.kind !== 'label')!;
   const sampleShape = input.shape.slice(1).map((d) => d ?? 1);
   const width = sampleShape.reduce((a, b) => a * b, 1);
   const [low, high] = input.range ?? [0, 1];

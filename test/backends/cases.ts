@@ -123,6 +123,12 @@ export const OP_CASES: OpCase[] = [
   { name: 'unpool by fill', inputs: [{ shape: [2, 2, 3, 3] }], run: (x) => unpoolByFill(t4(x), 2) },
   { name: 'upsample (resizeNearestNeighbor)', inputs: [{ shape: [2, 3, 3, 2] }], run: (x) => tf.image.resizeNearestNeighbor(t4(x), [6, 6]) },
   { name: 'reshape', inputs: [{ shape: [2, 12] }], run: (x) => tf.reshape(x, [2, 2, 3, 2]) },
+  // A conditional encoder/decoder (`encoder on x, y`): the label one-hot, concatenated after the input.
+  {
+    name: 'concat (last axis) with a one-hot label',
+    inputs: [{ shape: [3, 4] }, { shape: [3], kind: { ints: 5 }, grad: false }],
+    run: (x, y) => tf.concat([x, tf.cast(tf.oneHot(tf.cast(y, 'int32'), 5), 'float32')], -1),
+  },
   // regularisation and normalisation
   { name: 'dropout (seeded)', inputs: [{ shape: [4, 8] }], run: (x) => tf.dropout(x, 0.3, undefined, 17) },
   { name: 'batchnorm (moments over batch)', inputs: [{ shape: [6, 4] }, { shape: [4] }, { shape: [4] }], run: (x, g, b) => batchNormByMoments(x, g, b, [0]) },

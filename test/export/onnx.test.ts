@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../export/onnx/index.js';
 import { ExportError } from '../../export/weights.js';
 import { selectBackend } from '../../runtime/backends/index.js';
-import { maxDifference, randomizedProgram, runtimeOutputs, sampleInput, specModels } from './models.js';
+import { maxDifference, notExportable, randomizedProgram, runtimeOutputs, sampleInput, specModels } from './models.js';
 
 const models = specModels();
 const switchesUnpool = (ir: (typeof models)[number]['ir']) => ir.nodes.find((n) => (n.op === 'unpool' || n.op === 'unpool1d') && n.attrs.mode === 'switches');
@@ -24,9 +24,27 @@ async function run(bytes: Uint8Array, feeds: Record<string, { shape: number[]; v
   return Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { values: t.data as Float32Array, shape: t.dims as number[] }]));
 }
 
+describe('models the exporters refuse', () => {
+  it('refuses a conditional model and a table model with an ExportError naming why', () => {
+    const refused = specModels({ exportable: false }).filter(({ ir }) => notExportable(ir));
+    expect(refused.map(({ file }) => file)).toEqual(['conditional.ir.json', 'table.ir.json']);
+    const messages = refused.map(({ ir }) => {
+      try {
+        exportOnnx(ir, randomizedProgram(ir).weights);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ExportError);
+        return (error as Error).message;
+      }
+      return 'exported';
+    });
+    expect(messages[0]).toBe("this part of the model reads the input 'y', which it does not take");
+    expect(messages[1]).toMatch(/^node 'output.x_hat': a table output does not export to ONNX/);
+  });
+});
+
 describe('ae export --format onnx', () => {
   it('covers decoders that run alone and decoders that do not', () => {
-    expect(models.length).toBe(75);
+    expect(models.length).toBe(76);
     expect(models.filter(({ ir }) => switchesUnpool(ir)).length).toBe(8);
   });
 

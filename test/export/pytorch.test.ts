@@ -70,9 +70,10 @@ const npy = (path: string) => parseNpy(readFileSync(path), path);
 
 describe('ae export --format pytorch: model.py', () => {
   it('exports every spec model; train.py only where PyTorch training reproduces the objective and phases', () => {
-    expect(cases.length).toBe(75);
+    expect(cases.length).toBe(76);
     // cross_entropy needs the label inputs, contractive the runtime's closed-form Jacobian, greedy
-    // phases the runtime's per-layer schedule: ae export says so and writes model.py alone.
+    // phases the runtime's per-layer schedule, a coefficient schedule the runtime's epochs: ae
+    // export says so and writes model.py alone.
     expect(withoutTrainPy.sort()).toEqual([
       'contract: the objective term contractive(latent.z, x) does not export to PyTorch',
       'contractive_ae: the objective term contractive(latent.z, x) does not export to PyTorch',
@@ -84,6 +85,7 @@ describe('ae export --format pytorch: model.py', () => {
       'recon_head: the objective term cross_entropy(head.critic.0.dense, y) does not export to PyTorch',
       "sdae: phase 'pretrain' is greedy layer-wise pretraining, which does not export to PyTorch",
       'semi: the objective term cross_entropy(head.digits.activation, y) does not export to PyTorch',
+      'warm_vae: the coefficient schedule (ramp) of kl(latent.z) does not export to PyTorch',
     ]);
   });
 

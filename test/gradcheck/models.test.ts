@@ -90,6 +90,23 @@ const MODELS: Record<string, string> = {
     head logits on h { dense(3) }
     loss = bce(x_hat, x) + cross_entropy(soft, y) + 0.5 * cross_entropy(logits, y)
   }`,
+  'conditional encoder and decoder (one-hot label, concatenation), mirrored': `model m {
+    input x: [4] in [0, 1]
+    input y: label(3)
+    encoder on x, y { dense(3, act = tanh) }
+    latent z = gaussian(2)
+    decoder on z, y = mirror(encoder)
+    output x_hat = sigmoid
+    loss = bce(x_hat, x, reduce = sum) + kl(z)
+  }`,
+  'table input, per-column table output (softmax per categorical column), reconstruction (sum and mean)': `model m {
+    input x: table(amount, merchant: category(3), hour)
+    encoder { dense(3, act = tanh) }
+    latent z = dense(2)
+    decoder = mirror(encoder)
+    output x_hat = table
+    loss = reconstruction(x_hat, x) + 0.5 * reconstruction(x_hat, x, reduce = mean)
+  }`,
   'vq_loss (codebook and commitment; the codes do not move under the step)': `model m {
     input x: [4] in [0, 1]
     encoder { dense(3, act = tanh) }

@@ -14,6 +14,8 @@ const notRunnable: Record<string, string> = {
   AE1024: 'needs a 65-deep expression; test/fuzz/totality.test.ts checks it',
   AE1025: 'needs over 100 syntax errors; test/grammar/syntax-cap.test.ts checks it',
   AE2021: 'needs a chain of 65 blocks; test/fuzz/totality.test.ts checks it',
+  AE6001: 'reported by `ae sample`/`ae interpolate` on a trained run; test/runtime/conditional.test.ts checks it',
+  AE6002: 'reported by `ae sample`/`ae interpolate` on a trained run; test/runtime/conditional.test.ts checks it',
   AE3005: 'no model reaches it: mirror builds transposable kernels, and shape errors (AE3007) come first; test/check/tied.test.ts checks the guarantee',
 };
 

@@ -5,7 +5,7 @@ import { lossTerms } from '../../compiler/objective/builtins.js';
 import { corruptionOps } from '../../compiler/shapes/corruptions.js';
 import { layerOps } from '../../compiler/shapes/layers.js';
 import { latentOps } from '../../compiler/shapes/latents.js';
-import { activations, corruptions, dataSources, latents, layers, losses, optimizers, settings, signatureLabel } from '../../lsp/builtins.js';
+import { activations, corruptions, dataSources, latents, layers, lookupBuiltin, losses, optimizers, settings, signatureLabel } from '../../lsp/builtins.js';
 
 describe('the editor knows every built-in', () => {
   it.each([
@@ -39,5 +39,16 @@ describe('the editor knows every built-in', () => {
     expect(docsOf(losses)).toEqual(registry(lossTerms));
     expect(docsOf(activations).relu).toBe('max(0, x).');
     expect(signatureLabel(losses.find((b) => b.name === 'kl')!)).toBe('kl(latent, reduce = sum)');
+  });
+
+  it('knows the loss coefficient schedules, in a loss and in a let', () => {
+    expect(signatureLabel(lookupBuiltin('ramp', 'loss')!)).toBe('ramp(from, to, epochs)');
+    expect(signatureLabel(lookupBuiltin('cyclic', 'loss')!)).toBe('cyclic(from, to, period, ramp = 0.5)');
+    expect(lookupBuiltin('cyclic', 'loss')!.doc).toContain('Fu et al. 2019');
+  });
+
+  it('knows the words of a table input and output', () => {
+    expect(signatureLabel(lookupBuiltin('category', 'input')!)).toBe('category(levels)');
+    expect(lookupBuiltin('table', 'output')!.doc).toContain('reconstruction(x_hat, x)');
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { IRPhase, LrSchedule } from '../../ir/types.js';
+import type { IRPhase, IRTerm, LrSchedule } from '../../ir/types.js';
 import { createOptimizer } from '../../runtime/optim/optimizer.js';
 import { plateauStep } from '../../runtime/optim/lr-schedule.js';
 import { decodeSafetensors } from '../../runtime/runs/index.js';
@@ -109,5 +109,25 @@ describe('early stopping restores the best weights', () => {
     const stopped = await run(early(false));
     const last = await run({ epochs: stopped.lines.length, optimizer: adam(0.3) });
     expect(stopped.weights).toEqual(last.weights);
+  });
+});
+
+describe('loss coefficient schedules', () => {
+  it('applies a ramp per epoch, to training and validation, and records it in metrics.jsonl', async () => {
+    const objective: IRTerm[] = [mseTerm(), { fn: 'l1', weight: 1, schedule: { kind: 'ramp', from: 0, to: 1, epochs: 2 }, args: ['z'], options: { reduce: 'mean' } }];
+    const ir = mlpAutoencoder({ inputWidth: 8, hidden: [6], code: 3, output: 'sigmoid', objective, phases: [phase(objective, { batch: 8, seed: 4, epochs: 3 })] });
+    const dir = mkdtempSync(join(tmpdir(), 'ae-coef-'));
+    const result = await train({ ir, runDir: dir, cwd: dir, dataset: data, validation: held });
+    result.program.dispose();
+    type Line = { loss: number; terms: Record<string, number>; coefficients?: Record<string, number> };
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.map((l) => l.coefficients)).toEqual([{ 'l1(z)': 0 }, { 'l1(z)': 0.5 }, { 'l1(z)': 1 }]);
+    // The epoch's loss is its terms weighted by that epoch's coefficient.
+    for (const line of lines) expect(line.loss).toBeCloseTo(line.terms['mse(x_hat, x)']! + line.coefficients!['l1(z)']! * line.terms['l1(z)']!, 5);
+  });
+
+  it('writes no coefficients for a loss without a schedule', async () => {
+    const { lines } = await run({ epochs: 1 });
+    expect(lines[0]).not.toHaveProperty('coefficients');
   });
 });

@@ -78,6 +78,15 @@ describe('ae sample and interpolate', () => {
     expect(existsSync(join(cwd, 'no.npy'))).toBe(false);
   });
 
+  it('reads --condition and prints a condition error with its code', async () => {
+    const conditioned = cli(cwd);
+    expect(await conditioned.run('sample', 'vae', '-n', '4', '--condition', '1', '-o', 'cond.npy', '--backend', 'cpu')).toBe(1);
+    expect(conditioned.out.stderr).toMatch(/^ae sample: error AE6002: 'vae' has no condition \(its decoder reads only the code\), so --condition 1 means nothing$/m);
+    expect(existsSync(join(cwd, 'cond.npy'))).toBe(false);
+    const negative = cli(cwd);
+    expect(await negative.run('sample', 'vae', '--condition', '-1', '-o', 'cond.npy')).toBe(2);
+  });
+
   it("records a vq run's code usage at the end of training and samples codebook entries by it", async () => {
     await trainCli('vq', 'vq(codes = 8, dim = 4)', 'mse(x_hat, x) + vq_loss(z)');
     const usage = JSON.parse(readFileSync(join(cwd, 'vq', 'code-usage.json'), 'utf8'));

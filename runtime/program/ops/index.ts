@@ -3,6 +3,8 @@
 import type { LoweringTable } from '../context.js';
 import { activation } from './activation.js';
 import { conv2d, deconv2d } from './conv.js';
+import { concat, oneHot } from './condition.js';
+import { tableOutput } from './table.js';
 import { clip, corruptDropout, corruptGaussian, corruptMask, corruptSaltPepper } from './corrupt.js';
 import { dense } from './dense.js';
 import { binarize, gaussianSample, gumbelOnehot, vectorQuantize } from './latent.js';
@@ -27,6 +29,9 @@ export const ops: LoweringTable = {
   batchnorm,
   layernorm,
   activation,
+  one_hot: oneHot,
+  concat,
+  table_output: tableOutput,
   gaussian_sample: gaussianSample,
   vector_quantize: vectorQuantize,
   binarize,

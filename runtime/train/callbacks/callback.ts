@@ -50,6 +50,8 @@ export interface EpochLogs {
   samples: number;
   /** What the stage monitors: the validation loss when it has validation data, else the loss. */
   monitored: number;
+  /** The epoch's scheduled loss coefficients, by term name (absent when none is scheduled). */
+  coefficients?: Record<string, number>;
   /** The family's figures (model-figures.ts), for the callbacks after that one. */
   figures?: EpochFigures;
 }

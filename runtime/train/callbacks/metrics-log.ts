@@ -15,6 +15,9 @@ export interface MetricsLine {
   val_loss: number | null;
   /** The learning rate of the epoch (it changes only under an lr schedule). */
   lr: number;
+  /** The epoch's value of each scheduled loss coefficient (`ramp(...)`, `cyclic(...)`), by the
+   *  term's name as in `terms`; absent when the loss has none. */
+  coefficients?: Record<string, number>;
   seconds: number;
   /** The family's figures (model-metrics.ts) on the validation set, or the first samples of the
    *  training set without one; absent in greedy stages and for models with none. */
@@ -37,6 +40,7 @@ export class MetricsLog implements Callback {
       terms: logs.terms,
       val_loss: logs.valLoss ?? null,
       lr: context.optimizer.learningRate,
+      ...(logs.coefficients ? { coefficients: logs.coefficients } : {}),
       seconds: logs.seconds,
       ...(logs.figures ? { metrics: logs.figures } : {}),
     };
