@@ -94,7 +94,7 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
   const objective = objectiveAtEpoch(stage.objective, context.epoch);
   for (let b = 0; b < starts.length; b++) {
     const size = Math.min(batch, dataset.count - starts[b]!);
-    const result = engine ? await engine.step(dataset, order, starts[b]!, size, context.rng) : tidyValue(() => {
+    const result = engine ? await engine.step(dataset, order, starts[b]!, size, context.rng, objective) : tidyValue(() => {
       const batchTensors = batchInputs(dataset, inputs, order, starts[b]!, size);
       const given = stage.greedy ? codeFor(program, batchTensors, stage.greedy) : undefined;
       return trainStep({

@@ -85,7 +85,7 @@ async function onnxRun(runtime: OnnxRuntime, ir: IRModel, stage: Stage, dataset:
   const program = perturbedProgram(ir);
   const engine = await onnxEngine(runtime, 1)(stage, program);
   try {
-    for (let step = 1; step <= STEPS; step++) record(quantities, step, await engine.step(dataset, null, 0, BATCH, new Rng(step)));
+    for (let step = 1; step <= STEPS; step++) record(quantities, step, await engine.step(dataset, null, 0, BATCH, new Rng(step), stage.objective));
     engine.sync();
     recordWeights(quantities, program, stage);
   } finally {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { IRModel } from '../../ir/types.js';
+import type { IRModel, IRTerm } from '../../ir/types.js';
 import { loadOnnxRuntime, onnxEngine } from '../../runtime/engines/onnx/index.js';
 import { encodeNpy } from '../../runtime/io/index.js';
 import { decodeSafetensors } from '../../runtime/runs/index.js';
@@ -86,6 +86,19 @@ describe('train() on the onnx engine', () => {
     (await train({ ir: model({ epochs: 4 }), runDir: mixed, cwd: mixed, dataset: data, epochs: 2 })).program.dispose();
     (await train({ ir: model({ epochs: 4 }), runDir: mixed, cwd: mixed, dataset: data, engine, resume: true, epochs: 4 })).program.dispose();
     expectClose(weights(mixed), weights(cpu), 1e-5);
+  });
+
+  it('feeds scheduled coefficients per epoch: a ramped l1 trains as on cpu, epoch by epoch', async () => {
+    const objective: IRTerm[] = [mseTerm(), { fn: 'l1', weight: 1, schedule: { kind: 'ramp', from: 0, to: 1, epochs: 2 }, args: ['z'], options: { reduce: 'mean' } }];
+    const ir = mlpAutoencoder({ inputWidth: 8, hidden: [6], code: 3, output: 'sigmoid', objective, phases: [phase(objective, { batch: 8, seed: 4, epochs: 3 })] });
+    const [onnx, cpu] = [tempDir(), tempDir()];
+    const a = await train({ ir, runDir: onnx, cwd: onnx, dataset: data, engine });
+    const b = await train({ ir, runDir: cpu, cwd: cpu, dataset: data });
+    a.program.dispose();
+    b.program.dispose();
+    expect(a.metrics.map((m) => m.coefficients)).toEqual([{ 'l1(z)': 0 }, { 'l1(z)': 0.5 }, { 'l1(z)': 1 }]);
+    a.metrics.forEach((m, i) => expect(m.loss).toBeCloseTo(b.metrics[i]!.loss, 6));
+    expectClose(weights(onnx), weights(cpu), 1e-5);
   });
 
   it('stops on a non-finite loss, names the term, and keeps the last good weights', async () => {

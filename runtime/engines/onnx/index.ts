@@ -39,8 +39,8 @@ export function onnxEngine(runtime: OnnxRuntime, threads: number): StageEngineFa
     const names = termNames(stage.objective, program.ir);
     return {
       optimizer: engine.optimizer(),
-      async step(dataset, order, start, size, rng) {
-        const result = await engine.step(dataset, order, start, size, rng);
+      async step(dataset, order, start, size, rng, objective) {
+        const result = await engine.step(dataset, order, start, size, rng, objective.map((t) => t.weight));
         const terms = Object.fromEntries(names.map((name, i) => [name, result.terms[i]!]));
         if (result.nonFinite === undefined) return { loss: result.loss, terms };
         const term = result.nonFinite >= 0 ? names[result.nonFinite]! : 'total';

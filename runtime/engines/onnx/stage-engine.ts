@@ -74,8 +74,9 @@ export class OnnxStageEngine {
     return new OnnxStageEngine(ort, session, graph, spec);
   }
 
-  /** One optimiser step on samples `order[start .. start + size)` of `dataset`. */
-  async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng): Promise<EngineStep> {
+  /** One optimiser step on samples `order[start .. start + size)` of `dataset`, with the terms'
+   *  weights of this epoch (`weights`, in objective order; scheduled coefficients change). */
+  async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng, weights: readonly number[] = this.spec.objective.map((t) => t.weight)): Promise<EngineStep> {
     const { graph } = this;
     const feeds: Record<string, unknown> = { ...this.parameterFeeds };
     const dataShape = [size, ...dataset.sampleShape];
@@ -87,6 +88,7 @@ export class OnnxStageEngine {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
+    weights.forEach((weight, i) => (feeds[`weight:${i}`] = this.ort.tensor(Float32Array.of(weight), [])));
     const out = await this.session.run(feeds);
     // the forward pass's writes (moving statistics) happen whatever the loss, as on tfjs
     for (const id of graph.assigned) this.state.get(`param:${id}`)!.set(out.get(`assign:${id}`)!);

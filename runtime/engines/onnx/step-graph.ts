@@ -116,7 +116,8 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     },
   };
   const termValues = spec.objective.map((term) => lowerTerm(term, termEnv));
-  const total = termValues.map((value, i) => p.mul(g, value, g.scalar(spec.objective[i]!.weight))).reduce((a, b) => p.add(g, a, b));
+  // each term's weight is fed (`weight:${i}`): a scheduled coefficient changes from epoch to epoch
+  const total = termValues.map((value, i) => p.mul(g, value, g.input(`weight:${i}`, [], false))).reduce((a, b) => p.add(g, a, b));
   g.output('loss', total);
   termValues.forEach((value, i) => g.output(`term:${i}`, value));
 
