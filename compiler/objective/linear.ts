@@ -98,12 +98,13 @@ function constantOr(expr: Expression, context: TermContext, report: () => Return
   return undefined;
 }
 
-/** A `let` used as a coefficient: its number; nothing when the let is in error (reported at the
+/** A `let` used as a coefficient: its number or schedule; nothing when the let is in error (reported at the
  *  let); AE2014 naming what it holds otherwise (`let h = tanh` then `h * l1(z)` was "unknown name
  *  `h`", with a did-you-mean to another constant). */
 function constantWeight(name: string, expr: Expression, context: TermContext): LinearForm | undefined {
   const value = context.model.evaluateConstant(expr);
   if (typeof value === 'number' && Number.isFinite(value)) return { constant: value, calls: [] };
+  if (isScheduleConstant(value)) return { constant: 0, schedule: value.schedule, calls: [] };
   if (value === undefined) return undefined;
   const holds = typeof value === 'string' ? `the activation \`${value}\`` : Array.isArray(value) ? 'a list' : `\`${String(value)}\``;
   context.diagnostics.push(

@@ -120,7 +120,7 @@ describe('ae export --format pytorch without a train.py', () => {
     const result = await ae('export', 'cae', '--format', 'pytorch', '-o', 'cae-torch');
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^ae export: no train\.py: .*contractive.* \(model\.py and the weights are written\)\nwrote cae-torch\n$/);
-    expect(readdirSync(join(cwd, 'cae-torch')).sort()).toEqual(['model.py', 'weights.safetensors']);
+    expect(readdirSync(join(cwd, 'cae-torch')).sort()).toEqual(['model.ir.json', 'model.py', 'weights.safetensors']);
   });
 });
 

@@ -14,12 +14,13 @@ import type { MetricsLine } from '../../runtime/train/callbacks/metrics-log.js';
 import type { StepInfo, TrainBeginInfo } from '../../runtime/train/callbacks/user-callbacks.js';
 import { PYTHON } from '../export/python.js';
 
-// 24 samples, batch 8: 3 steps an epoch, 2 epochs; a [4, 4, 1] image input, so the run draws a grid.
+// 24 samples, batch 8: 3 steps an epoch, 2 epochs; an [8, 8, 1] image input (the smallest `ae train`
+// draws as a picture), so the run draws a grid.
 const MODEL = `model tiny_image {
-  input x: [4, 4, 1] in [0, 1]
+  input x: [8, 8, 1] in [0, 1]
   encoder { flatten, dense(6, act = tanh) }
   latent z = dense(2)
-  decoder { dense(16), reshape([4, 4, 1]) }
+  decoder { dense(64), reshape([8, 8, 1]) }
   output x_hat = sigmoid
   loss = mse(x_hat, x)
   train { data = synthetic(samples = 24, seed = 4), epochs = 2, batch = 8, optimizer = adam(lr = 0.01) }

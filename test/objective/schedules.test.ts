@@ -31,9 +31,10 @@ describe('schedules in the IR', () => {
   });
 
   it('scales and shifts a schedule by constant arithmetic, on either side and through a let', () => {
-    const terms = objective('bce(x_hat, x) + 0.5 * beta * kl(z) - (1 + cyclic(0, 1, period = 4)) * 2 * l1(z)', 'let beta = ramp(0, 4, epochs = 5)\n');
+    // subtracted, and multiplied by a negative constant: a positive weight (a negative one would be AE4016)
+    const terms = objective('bce(x_hat, x) + 0.5 * beta * kl(z) - (1 + cyclic(0, 1, period = 4)) * -2 * l1(z)', 'let beta = ramp(0, 4, epochs = 5)\n');
     expect(terms[1]).toEqual({ fn: 'kl', weight: 2, schedule: { kind: 'ramp', from: 0, to: 2, epochs: 5 } });
-    expect(terms[2]).toEqual({ fn: 'l1', weight: -4, schedule: { kind: 'cyclic', from: -2, to: -4, period: 4, ramp: 0.5 } });
+    expect(terms[2]).toEqual({ fn: 'l1', weight: 4, schedule: { kind: 'cyclic', from: 2, to: 4, period: 4, ramp: 0.5 } });
   });
 
   it('writes an IR the schema accepts', () => {
