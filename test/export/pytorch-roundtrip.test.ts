@@ -41,9 +41,10 @@ interface Line {
   processes?: number;
   wrote?: string;
 }
+// torchrun's --tee interleaves the processes' lines: `[default1]:{…}` can follow `[default0]:{…}` on one line.
 const lines = (stdout: string): Line[] =>
   stdout
-    .split('\n')
+    .split(/\n|(?=\[default\d+\]:)/)
     .filter((l) => /^(\[default\d+\]:)?\{/.test(l))
     .map((l) => JSON.parse(l.slice(l.indexOf('{'))));
 
