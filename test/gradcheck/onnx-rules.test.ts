@@ -54,6 +54,11 @@ const cases: Case[] = [
   { name: 'gelu', inputs: [batch(4)], apply: (g, [a]) => p.gelu(g, a!) },
   { name: 'softmax', inputs: [batch(5)], apply: (g, [a]) => p.softmax(g, a!) },
   { name: 'log-softmax', inputs: [batch(5)], apply: (g, [a]) => p.logSoftmax(g, a!) },
+  {
+    name: 'binary cross-entropy of logits (its own rule; the targets a constant)',
+    inputs: [{ ...batch(4), low: -3, high: 3 }],
+    apply: (g, [l]) => p.bceWithLogits(g, l!, g.floats('targets', [B, 4], Float32Array.from({ length: B * 4 }, (_, i) => (i * 7) % 10 / 9))),
+  },
   { name: 'clip', inputs: [{ ...batch(6), low: -2, high: 2, gap: 0.1, kinks: [-0.5, 0.5] }], apply: (g, [a]) => p.clip(g, a!, -0.5, 0.5) },
   { name: 'gemm', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, false) },
   { name: 'gemm, b transposed (tied)', inputs: [batch(4), { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, true) },

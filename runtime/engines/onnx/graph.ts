@@ -134,6 +134,17 @@ export class StepGraph {
   }
 
   /**
+   * `value`, computed by untaped nodes from `inputs`, with `rule` as its gradient (a custom
+   * gradient, as tf.customGrad): a composite whose own rule is cheaper than its parts' together.
+   */
+  withGradient(value: Sym, inputs: readonly Sym[], rule: GradientRule): Sym {
+    if (!inputs.some((i) => i.varying)) return value;
+    const output = { ...value, varying: true };
+    this.tape.push({ output, inputs, rule });
+    return output;
+  }
+
+  /**
    * Reverse mode: the gradient of the scalar `loss` with respect to each of `wrt` (null where
    * the loss does not depend on it). Gradients reaching a value twice are summed.
    */

@@ -190,6 +190,19 @@ export function logSoftmax(g: StepGraph, x: Sym): Sym {
   return out;
 }
 
+/**
+ * Binary cross-entropy of logits `l` against targets `t`, elementwise: max(l, 0) − l·t +
+ * softplus(−|l|), with no overflow for any l; softplus(−|l|) as −log σ(|l|) (ONNX Runtime's
+ * Softplus runs element by element, Sigmoid and Log are vectorised; both lose exp(−|l|) below 6e-8
+ * the same way in float32). Its gradient is its own rule, σ(l) − t: three passes over the output
+ * instead of the eight its parts' rules take.
+ */
+export function bceWithLogits(g: StepGraph, l: Sym, t: Sym): Sym {
+  const c = (op: string, inputs: Sym[]) => g.constant(op, inputs, l.shape);
+  const value = c('Add', [c('Sub', [c('Relu', [l]), c('Mul', [l, t])]), c('Neg', [c('Log', [c('Sigmoid', [c('Abs', [l])])])])]);
+  return g.withGradient(value, [l], (dy) => [mul(g, dy, sub(g, sigmoid(g, l), t))]);
+}
+
 /** Clipped to [low, high]; the gradient passes where the value was inside (bounds included, as tfjs). */
 export function clip(g: StepGraph, x: Sym, low: number, high: number): Sym {
   return g.emit('Clip', [x, g.scalar(low), g.scalar(high)], x.shape, {
