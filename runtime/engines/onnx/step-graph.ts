@@ -121,12 +121,13 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   g.output('loss', total);
   termValues.forEach((value, i) => g.output(`term:${i}`, value));
 
-  const updated = [...fed.keys()].filter((id) => trainable.has(id));
-  const gradients = g.gradients(total, updated.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
-  updated.forEach((id, i) => {
-    const weight = fed.get(id)!;
-    // a parameter the loss does not reach (a frozen path's tied storage) gets a zero gradient
-    g.output(`grad:${id}`, gradients[i] ?? g.constant('Mul', [weight, g.scalar(0)], weight.shape));
+  const candidates = [...fed.keys()].filter((id) => trainable.has(id));
+  const gradients = g.gradients(total, candidates.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
+  // A parameter the loss does not reach gets no gradient and no update (no weight decay either), as
+  // tfjs's variableGrads leaves it out of the optimiser's step.
+  const updated = candidates.filter((_, i) => gradients[i] !== null);
+  candidates.forEach((id, i) => {
+    if (gradients[i]) g.output(`grad:${id}`, gradients[i]!);
   });
 
   for (const [id, value] of assigned) g.output(`assign:${id}`, value);
