@@ -1,12 +1,12 @@
 // `ae encode RUN --data SRC -o FILE.npy|FILE.csv`: the latent code of every sample.
 import { resolve } from 'node:path';
 import { writeCsv, writeNpy } from '../../runtime/io/index.js';
-import { encode, encodeCodes, loadRun } from '../../runtime/tasks/index.js';
+import { encode, encodeCodes } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
-import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { dataFor, reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 
 export const encodeCommand: Command = {
@@ -21,8 +21,7 @@ export const encodeCommand: Command = {
     if (out === undefined) throw new UsageError('-o FILE.npy or -o FILE.csv is required');
     checkOutputFile(out, io.cwd, ['.npy', '.csv']);
     return reportingUserErrors('encode', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const dataset = await dataFor(run, args, io, limit !== undefined ? { limit } : {});
         const indices = args.flags.codes === true;

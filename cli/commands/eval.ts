@@ -19,7 +19,7 @@ import type { Command } from '../command.js';
 import { checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
 import { resolve } from 'node:path';
-import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { dataFor, reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 
 export const evalCommand: Command = {
@@ -34,8 +34,7 @@ export const evalCommand: Command = {
     if (args.positionals.length !== 1) throw new UsageError('give one RUN directory');
     checkRunArgument(args.positionals[0]!, io.cwd);
     return reportingUserErrors('eval', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const dataset = await dataFor(run, args, io, { labels: true, ...(limit !== undefined ? { limit } : {}) });
         const result = evaluate(run.program, dataset);

@@ -1,12 +1,12 @@
 // `ae interpolate RUN --data SRC --from i --to j [--steps n] -o FILE.png|.npy`: the decoded path
 // between two inputs' codes (spherical for gaussian codes), drawn between the two inputs.
 import { resolve } from 'node:path';
-import { interpolate, latentKind, loadRun } from '../../runtime/tasks/index.js';
+import { interpolate, latentKind } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
-import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { dataFor, reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 import { imageOrArrayOut, writeSamples } from './uses-support.js';
 
@@ -24,8 +24,7 @@ export const interpolateCommand: Command = {
     const steps = integerFlag(args, 'steps', { min: 2 }) ?? 8;
     const condition = integerFlag(args, 'condition', { min: 0 });
     return reportingUserErrors('interpolate', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const dataset = await dataFor(run, args, io, { limit: Math.max(from, to) + 1 });
         const result = interpolate(run.program, dataset, { from, to, steps, ...(condition !== undefined ? { condition } : {}) });

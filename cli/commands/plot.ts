@@ -4,12 +4,12 @@
 import { join, resolve } from 'node:path';
 import { codeMap, latentMapSpec, renderSvg, writeRunCurves } from '../../runtime/plots/index.js';
 import { writeFileAtomic } from '../../runtime/runs/index.js';
-import { encode, latentName, loadRun } from '../../runtime/tasks/index.js';
+import { encode, latentName } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
-import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { dataFor, reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 
 /** Enough points to see the clusters, few enough for an SVG that opens at once. */
@@ -37,8 +37,7 @@ export const plotCommand: Command = {
         if (format === 'json') io.stdout(`${JSON.stringify({ plot: 'curves', out: written })}\n`);
         return EXIT_OK;
       }
-      await useBackend(args, io);
-      const run = await loadRun(runDir);
+      const run = await loadRunOnBackend(args, io, runDir);
       try {
         const dataset = await dataFor(run, args, io, { limit });
         const codes = encode(run.program, dataset);

@@ -3,13 +3,13 @@
 // model reconstructs corrupted inputs (denoising) and the grid shows clean, corrupted, reconstructed.
 import { resolve } from 'node:path';
 import { writeNpy } from '../../runtime/io/index.js';
-import { corruptDataset, imageLayout, loadRun, modelCorruption, parseCorruption, reconstruct, writeReconstructionGrid } from '../../runtime/tasks/index.js';
+import { corruptDataset, imageLayout, modelCorruption, parseCorruption, reconstruct, writeReconstructionGrid } from '../../runtime/tasks/index.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
-import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { dataFor, reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 
 export const reconstructCommand: Command = {
@@ -27,8 +27,7 @@ export const reconstructCommand: Command = {
     const spec = stringFlag(args, 'corruption');
     const corrupting = args.flags.corrupt === true || spec !== undefined;
     return reportingUserErrors('reconstruct', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const input = modelInputs(run.ir).data;
         // A picture shows 16 samples unless -n says otherwise; an array holds every sample.

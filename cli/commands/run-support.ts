@@ -4,25 +4,34 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DataSource, IRModel } from '../../ir/types.js';
 import { BackendUnavailableError, selectBackend, wasmThreadCount, type BackendName } from '../../runtime/backends/index.js';
-import { loadOnnxRuntime, onnxEngine, unsupported } from '../../runtime/engines/onnx/index.js';
+import { loadOnnxRuntime, onnxEngine, onnxInference, unsupported, unsupportedInference, type OnnxRuntime } from '../../runtime/engines/onnx/index.js';
+import type { InferenceDelegate, Program } from '../../runtime/program/program.js';
 import type { StageEngineFactory } from '../../runtime/train/engine.js';
 import { loadDataset, recordedSeries, type Dataset, type TableEncoding } from '../../runtime/data/index.js';
-import { readIRFile } from '../../runtime/tasks/load-run.js';
+import { loadRun, readIRFile, type LoadedRun } from '../../runtime/tasks/load-run.js';
+import { defaultThreads } from '../../runtime/train/threads.js';
 import { userErrorMessage } from '../../runtime/tasks/user-errors.js';
 import { modelInputs } from '../../runtime/train/batches.js';
 import { RUN_FILE } from '../../runtime/train/run-summary.js';
+import { IR_FILE } from '../../runtime/train/train.js';
 import { integerFlag, oneOfFlag, type ParsedArgs } from '../args.js';
 import { loadAnalysis, type SpecLoadOptions } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export const TRAIN_BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'onnx', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'onnx', 'wasm', 'cpu'] as const;
 
 export interface TrainingBackend {
   /** What run.json records: 'onnx', or the tfjs backend's name. */
   name: string;
   /** The onnx engine, when training runs on ONNX Runtime. */
   engine?: StageEngineFactory;
+  /** The onnx engine's inference passes (validation, the figures), when it runs them. */
+  inference?: (program: Program) => InferenceDelegate;
+}
+
+/** Why the onnx engine cannot run `ir`'s inference passes on `runtime`, or null. */
+function noInference(ir: IRModel, runtime: OnnxRuntime): string | null {
+  return unsupportedInference(ir) ?? runtime.noSyncSession;
 }
 
 /**
@@ -32,7 +41,7 @@ export interface TrainingBackend {
  * wasm, else cpu, and says in one line which and why the better ones were skipped.
  */
 export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRModel, options: { defaultThreads?: number } = {}): Promise<TrainingBackend> {
-  const choice = oneOfFlag(args, 'backend', TRAIN_BACKEND_CHOICES) ?? 'auto';
+  const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
   if (choice !== 'onnx' && choice !== 'auto') return { name: await useBackend(args, io, options) };
   const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
   const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
@@ -53,8 +62,49 @@ export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRMode
   }
   const passedOver = selection.skipped.map((s) => `${s.name}: ${s.why}`);
   const how = choice === 'onnx' ? ['requested with --backend'] : passedOver;
-  log?.(`backend: onnx (${loaded.runtime.version}, ${threads} thread${threads === 1 ? '' : 's'}; validation and tasks on ${selection.name})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
-  return { name: 'onnx', engine: onnxEngine(loaded.runtime, threads) };
+  const notInferring = noInference(ir, loaded.runtime);
+  const rest = notInferring === null ? '' : `; validation and tasks on ${selection.name}: ${notInferring}`;
+  log?.(`backend: onnx (${loaded.runtime.version}, ${threads} thread${threads === 1 ? '' : 's'}${rest})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
+  return { name: 'onnx', engine: onnxEngine(loaded.runtime, threads), ...(notInferring === null ? { inference: onnxInference(loaded.runtime, threads) } : {}) };
+}
+
+/**
+ * A trained run, its inference passes (every task) on the backend from --backend: `auto` takes a
+ * GPU or native tfjs backend where one loads, else ONNX Runtime where it loads and runs the
+ * model's ops, else wasm, else cpu; one line on stderr says which and why. tfjs always holds the
+ * weights (and runs what the onnx engine does not: sampling's noise, plots' arithmetic).
+ */
+export async function loadRunOnBackend(args: ParsedArgs, io: CliIO, dir: string): Promise<LoadedRun> {
+  const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
+  if (choice !== 'onnx' && choice !== 'auto') {
+    await useBackend(args, io);
+    return loadRun(dir);
+  }
+  const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
+  const ir = await readIRFile(join(dir, IR_FILE));
+  const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
+  const threads = wasmThreadCount(integerFlag(args, 'threads', { min: 1 }) ?? (fromEnvironment ? undefined : defaultThreads(ir)));
+  let tfjsLine = '';
+  const selection = await selectBackend(choice === 'onnx' ? 'wasm' : 'auto', { log: (line) => (tfjsLine = line), threads });
+  const run = await loadRun(dir);
+  if (choice === 'auto' && selection.name !== 'wasm' && selection.name !== 'cpu') {
+    log?.(tfjsLine);
+    return run;
+  }
+  const loaded = await loadOnnxRuntime();
+  const why = loaded.ok ? noInference(run.ir, loaded.runtime) : loaded.why;
+  if (why !== null || !loaded.ok) {
+    if (choice === 'onnx') {
+      run.program.dispose();
+      throw new BackendUnavailableError('onnx', why ?? 'not loaded');
+    }
+    log?.(tfjsLine.includes(' — ') ? `${tfjsLine}; onnx: ${why}` : `${tfjsLine} — onnx: ${why}`);
+    return run;
+  }
+  run.program.delegateInference(onnxInference(loaded.runtime, threads)(run.program));
+  const passedOver = choice === 'onnx' ? ['requested with --backend'] : selection.skipped.map((s) => `${s.name}: ${s.why}`);
+  log?.(`backend: onnx (${loaded.runtime.version}, ${threads} thread${threads === 1 ? '' : 's'}; weights held by tfjs ${selection.name})${passedOver.length > 0 ? ` — ${passedOver.join('; ')}` : ''}`);
+  return run;
 }
 
 /** Selects the backend from --backend (default auto), logging the choice on stderr unless --quiet.

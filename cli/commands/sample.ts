@@ -1,12 +1,12 @@
 // `ae sample RUN -n N [--seed S] [--temperature T] -o FILE.png|FILE.npy`: decoded draws from the
 // latent's prior (gaussian N(0, T²I), vq codes at their training frequency, fair bits, uniform one-hot).
 import { resolve } from 'node:path';
-import { latentKind, loadRun, sample } from '../../runtime/tasks/index.js';
+import { latentKind, sample } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
-import { reportingUserErrors, useBackend } from './run-support.js';
+import { reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 import { gridRows, imageOrArrayOut, recordedCodeUsage, writeSamples } from './uses-support.js';
 
@@ -27,8 +27,7 @@ export const sampleCommand: Command = {
       throw new UsageError(`option '--temperature' needs a positive number, got '${temperatureText}'`);
     }
     return reportingUserErrors('sample', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const kind = latentKind(run.ir);
         const codeUsage = kind === 'vq' ? await recordedCodeUsage(run, io) : undefined;

@@ -6,12 +6,12 @@ import { resolve } from 'node:path';
 import { readNpy } from '../../runtime/data/index.js';
 import { formatCsv, writeNpy } from '../../runtime/io/index.js';
 import { writeFileAtomic } from '../../runtime/runs/index.js';
-import { averagePrecision, columnContributions, loadRun, rocAuc, score, stepScores, TaskError } from '../../runtime/tasks/index.js';
+import { averagePrecision, columnContributions, rocAuc, score, stepScores, TaskError } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
-import { dataFor, reportingUserErrors, useBackend } from './run-support.js';
+import { dataFor, reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 import { loadData, trainingData } from './uses-support.js';
 
@@ -35,8 +35,7 @@ export const scoreCommand: Command = {
     const limit = integerFlag(args, 'limit');
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     return reportingUserErrors('score', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const dataset = await dataFor(run, args, io, limit !== undefined ? { limit } : {});
         const fitSource = stringFlag(args, 'fit');

@@ -4,12 +4,12 @@
 import { resolve } from 'node:path';
 import { formatCsv } from '../../runtime/io/index.js';
 import { writeFileAtomic } from '../../runtime/runs/index.js';
-import { encode, latentKind, latentName, loadRun, precisionAtK, search, TaskError } from '../../runtime/tasks/index.js';
+import { encode, latentKind, latentName, precisionAtK, search, TaskError } from '../../runtime/tasks/index.js';
 import { integerFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { checkOutputFile, checkRunArgument } from '../paths.js';
 import { EXIT_OK, UsageError } from '../io.js';
-import { reportingUserErrors, useBackend } from './run-support.js';
+import { reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 import { loadData } from './uses-support.js';
 
@@ -30,8 +30,7 @@ export const searchCommand: Command = {
     const limit = integerFlag(args, 'limit');
     const format = oneOfFlag(args, 'format', ['text', 'json'] as const) ?? 'text';
     return reportingUserErrors('search', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         const kind = latentKind(run.ir);
         const metric = chosen ?? (kind === 'binary' ? 'hamming' : 'euclidean');

@@ -3,13 +3,13 @@
 // finds it: --threshold as given, else fitted on --fit or the run's training data at
 // --contamination (default 0.1), once, at start.
 import { resolve } from 'node:path';
-import { fitThreshold, anomalyScores, latentKind, loadRun } from '../../runtime/tasks/index.js';
+import { fitThreshold, anomalyScores, latentKind } from '../../runtime/tasks/index.js';
 import { DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY, serveModel } from '../../runtime/serve/server.js';
 import { integerFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_OK, UsageError } from '../io.js';
 import { checkRunArgument } from '../paths.js';
-import { reportingUserErrors, useBackend } from './run-support.js';
+import { reportingUserErrors, loadRunOnBackend } from './run-support.js';
 import { commandInfo } from './info.js';
 import { loadData, recordedCodeUsage, trainingData } from './uses-support.js';
 
@@ -28,8 +28,7 @@ export const serveCommand: Command = {
     const contamination = numberFlag(stringFlag(args, 'contamination'), 'contamination');
     if (threshold !== undefined && (contamination !== undefined || stringFlag(args, 'fit') !== undefined)) throw new UsageError('--threshold is used as given; --fit and --contamination fit one instead');
     return reportingUserErrors('serve', io, async () => {
-      await useBackend(args, io);
-      const run = await loadRun(resolve(io.cwd, args.positionals[0]!));
+      const run = await loadRunOnBackend(args, io, resolve(io.cwd, args.positionals[0]!));
       try {
         let found = threshold;
         let from = 'given with --threshold';

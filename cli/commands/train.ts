@@ -75,6 +75,7 @@ export const trainCommand: Command = {
           cwd: io.cwd,
           backend,
           ...(training.engine ? { engine: training.engine } : {}),
+          ...(training.inference ? { inference: training.inference } : {}),
           resume: resumeDir !== undefined,
           progress: args.flags.quiet ? { stderr: () => {}, isTTY: false } : { stderr: io.stderr, isTTY: io.isTTY },
           ...(seed !== undefined ? { seed } : {}),

@@ -23,6 +23,13 @@ export interface ForwardOptions {
   rename?: ReadonlyMap<string, string>;
 }
 
+/** Runs the program's inference-mode passes elsewhere (the onnx engine, runtime/engines/onnx/):
+ *  the same values by the same keys, from the program's current weights. */
+export interface InferenceDelegate {
+  forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
+  dispose(): void;
+}
+
 export interface Program {
   readonly ir: IRModel;
   readonly parameters: ParameterStore;
@@ -30,6 +37,8 @@ export interface Program {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** Every node's output by id, model inputs by name, and side outputs as `${id}:${name}`. */
   forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
+  /** From now on, inference-mode passes without renames run on `delegate` (undefined: on tfjs). */
+  delegateInference(delegate: InferenceDelegate | undefined): void;
   dispose(): void;
 }
 
@@ -43,7 +52,10 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
   const defaultRng = new Rng(options.seed ^ 0x5eed);
   const wanted = wantedSideOutputs(ir);
 
+  let delegate: InferenceDelegate | undefined;
+
   function forward(inputs: Record<string, tf.Tensor>, opts: ForwardOptions): Map<string, tf.Tensor> {
+    if (delegate && !opts.training && !opts.rename) return delegate.forward(inputs, opts);
     const outputs = new Map<string, tf.Tensor>(Object.entries(inputs));
     for (const [key, value] of opts.given ?? []) outputs.set(key, value);
     const rng = opts.rng ?? defaultRng;
@@ -80,7 +92,14 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
     parameters,
     variables: parameters.variables,
     forward,
-    dispose: () => parameters.dispose(),
+    delegateInference: (next) => {
+      delegate?.dispose();
+      delegate = next;
+    },
+    dispose: () => {
+      delegate?.dispose();
+      parameters.dispose();
+    },
   };
 }
 

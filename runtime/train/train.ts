@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSource, IRModel } from '../../ir/types.js';
 import { closeDataset, loadDataset, TABLE_ENCODING_FILE, type Dataset } from '../data/index.js';
-import { buildProgram, type Program } from '../program/program.js';
+import { buildProgram, type InferenceDelegate, type Program } from '../program/program.js';
 import { SERIES_FILE, type SeriesWindows } from '../data/windows.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { modelInputs } from './batches.js';
@@ -46,6 +46,9 @@ export interface TrainOptions extends Overrides {
   files?: RunFiles;
   /** Runs the steps of every stage instead of the tfjs program (the onnx engine); absent: tfjs. */
   engine?: StageEngineFactory;
+  /** Runs the inference passes (validation, the final evaluation, the figures) instead of the
+   *  tfjs program (the onnx engine); absent: tfjs. */
+  inference?: (program: Program) => InferenceDelegate;
   /** The backend's name for run.json (the caller selects it). */
   backend?: string;
   progress?: ProgressSink;
@@ -131,6 +134,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const seed = overrides.seed ?? ir.phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
+  if (options.inference) program.delegateInference(options.inference(program));
   const started = performance.now();
   const datasets = datasetLoader(inputs, options.cwd, overrides, options.stream, overrides.data ?? stages[0]!.phase.data);
   try {

@@ -130,8 +130,18 @@ describe('ae train --backend', () => {
     );
     const auto = cli(cwd);
     expect(await auto.run('train', 'dense.ae', '--data', 'x.npy', '--out', 'auto', '--threads', '1')).toBe(0);
-    expect(auto.out.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread; validation and tasks on wasm\) — tensorflow: /m);
+    expect(auto.out.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread\) — tensorflow: /m);
     expect(JSON.parse(readFileSync(join(cwd, 'auto', 'run.json'), 'utf8'))).toMatchObject({ backend: 'onnx' });
+
+    // the tasks take the onnx engine too, with the numbers the wasm backend gives
+    const onnxEval = cli(cwd);
+    expect(await onnxEval.run('eval', 'auto', '--data', 'x.npy', '--format', 'json')).toBe(0);
+    expect(onnxEval.out.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread; weights held by tfjs wasm\) — tensorflow: /m);
+    const wasmEval = cli(cwd);
+    expect(await wasmEval.run('eval', 'auto', '--data', 'x.npy', '--format', 'json', '--backend', 'wasm')).toBe(0);
+    const [onnxFigures, wasmFigures] = [onnxEval, wasmEval].map((c) => JSON.parse(c.out.stdout) as { loss: number; mse: number });
+    expect(onnxFigures!.loss).toBeCloseTo(wasmFigures!.loss, 5);
+    expect(onnxFigures!.mse).toBeCloseTo(wasmFigures!.mse, 6);
 
     const asked = cli(cwd);
     expect(await asked.run('train', 'dense.ae', '--data', 'x.npy', '--out', 'asked', '--backend', 'onnx', '--threads', '1')).toBe(0);

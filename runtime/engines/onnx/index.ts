@@ -4,7 +4,9 @@
 import type { IRModel } from '../../../ir/types.js';
 import { planTraining } from '../../../ir/plan.js';
 import { termNames } from '../../objective/objective.js';
+import type { InferenceDelegate, Program } from '../../program/program.js';
 import type { StageEngineFactory } from '../../train/engine.js';
+import { OnnxInference } from './inference.js';
 import { unsupportedOps } from './lower.js';
 import { OnnxStageEngine } from './stage-engine.js';
 import type { OnnxRuntime } from './runtime.js';
@@ -20,6 +22,17 @@ export function unsupported(ir: IRModel): string | null {
   const terms = [...new Set(objectives.flatMap((o) => unsupportedTerms(o)))];
   const missing = [...ops.map((op) => `the op '${op}'`), ...terms.map((t) => `the loss term '${t}'`)];
   return missing.length === 0 ? null : `it does not train ${missing.join(', ')} yet`;
+}
+
+/** Why the onnx engine cannot run `ir`'s inference passes (the tasks, validation), or null. */
+export function unsupportedInference(ir: IRModel): string | null {
+  const ops = unsupportedOps(ir.nodes);
+  return ops.length === 0 ? null : `it does not run ${ops.map((op) => `the op '${op}'`).join(', ')} yet`;
+}
+
+/** Hands `program`'s inference passes to ONNX Runtime on `threads` threads. */
+export function onnxInference(runtime: OnnxRuntime, threads: number): (program: Program) => InferenceDelegate {
+  return (program) => new OnnxInference(runtime, program, threads);
 }
 
 /** A stage engine per stage, on `threads` threads. */

@@ -11,11 +11,22 @@ export interface OrtSession {
   release(): Promise<void>;
 }
 
+/** A session whose run returns at once (the tasks' forward passes are synchronous, as tfjs's are). */
+export interface SyncOrtSession {
+  /** One run; the named outputs' values and shapes. */
+  run(feeds: Record<string, unknown>): Map<string, { data: Float32Array; dims: number[] }>;
+  release(): void;
+}
+
 export interface OnnxRuntime {
   /** e.g. "onnxruntime-node 1.30.0". */
   readonly version: string;
   tensor(values: Float32Array, shape: readonly number[]): unknown;
   createSession(model: Uint8Array, threads: number): Promise<OrtSession>;
+  /** Why this onnxruntime-node offers no synchronous session, or null. */
+  readonly noSyncSession: string | null;
+  /** A synchronous session, or why this onnxruntime-node offers none. */
+  createSyncSession(model: Uint8Array, threads: number): SyncOrtSession | string;
 }
 
 export type LoadOutcome = { ok: true; runtime: OnnxRuntime } | { ok: false; why: string };
@@ -41,16 +52,26 @@ async function load(): Promise<LoadOutcome> {
         : `onnxruntime-node does not load (${(error as Error).message.split('\n')[0]})`;
     return { ok: false, why };
   }
+  const native = nativeBinding();
   const runtime: OnnxRuntime = {
     version: `onnxruntime-node ${version}`,
+    noSyncSession: typeof native === 'string' ? native : null,
+    createSyncSession(model, threads) {
+      if (typeof native === 'string') return native;
+      const session = new native.InferenceSession();
+      session.loadModel(model.buffer, model.byteOffset, model.byteLength, sessionOptions(threads));
+      const fetches = Object.fromEntries(session.outputMetadata.map((m) => [m.name, null]));
+      return {
+        run(feeds) {
+          const results = session.run(feeds, fetches, {});
+          return new Map(Object.entries(results).map(([name, tensor]) => [name, { data: tensor.data as Float32Array, dims: tensor.dims.map(Number) }]));
+        },
+        release: () => session.dispose(),
+      };
+    },
     tensor: (values, shape) => new ort.Tensor('float32', values, [...shape]),
     async createSession(model, threads) {
-      const session = await ort.InferenceSession.create(model, {
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      });
+      const session = await ort.InferenceSession.create(model, sessionOptions(threads));
       return {
         async run(feeds) {
           const results = await session.run(feeds as Parameters<typeof session.run>[0]);
@@ -61,4 +82,35 @@ async function load(): Promise<LoadOutcome> {
     },
   };
   return { ok: true, runtime };
+}
+
+function sessionOptions(threads: number) {
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
+}
+
+interface NativeSession {
+  loadModel(buffer: ArrayBufferLike, offset: number, length: number, options: object): void;
+  readonly outputMetadata: { name: string }[];
+  run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, { data: unknown; dims: readonly (number | bigint)[] }>;
+  dispose(): void;
+}
+
+/**
+ * onnxruntime-node's native session, whose `run` is synchronous (the package's own `run` wraps it
+ * in a Promise resolved on the next turn of the event loop). It is not the package's public API, so
+ * every use is checked here and by the conformance tests; a version without it gives the reason,
+ * and the tasks run on tfjs.
+ */
+function nativeBinding(): { InferenceSession: new () => NativeSession } | string {
+  try {
+    const module = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as {
+      binding?: { InferenceSession?: new () => NativeSession };
+      initOrt?: () => void;
+    };
+    if (typeof module.initOrt !== 'function' || typeof module.binding?.InferenceSession !== 'function') return 'this onnxruntime-node has no synchronous session';
+    module.initOrt();
+    return { InferenceSession: module.binding.InferenceSession };
+  } catch (error) {
+    return `onnxruntime-node's native session does not load (${(error as Error).message.split('\n')[0]})`;
+  }
 }

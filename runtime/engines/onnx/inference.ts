@@ -1,0 +1,85 @@
+// The program's inference-mode passes on ONNX Runtime: every task (eval, encode, reconstruct,
+// score, sample, interpolate, search) and the validation during training call the program's
+// forward pass, which hands them here (Program.delegateInference). One session per set of nodes
+// and feeds, built on first use; the weights are read from the program's variables, so a pass
+// always sees the current ones (validation after an epoch on the onnx stage engine, which syncs).
+import * as tf from '@tensorflow/tfjs-core';
+import type { IRNode } from '../../../ir/types.js';
+import type { ForwardOptions, InferenceDelegate, Program } from '../../program/program.js';
+import { buildInferenceGraph, type InferenceGraph } from './inference-graph.js';
+import type { OnnxRuntime, SyncOrtSession } from './runtime.js';
+
+interface Compiled {
+  graph: InferenceGraph;
+  session: SyncOrtSession;
+}
+
+export class OnnxInference implements InferenceDelegate {
+  private readonly compiled = new Map<string, Compiled>();
+  /** Each parameter's values as last read, by the variable's data (an assignment replaces it). */
+  private readonly weights = new Map<string, { data: object; values: Float32Array }>();
+
+  constructor(
+    private readonly runtime: OnnxRuntime,
+    private readonly program: Program,
+    private readonly threads: number,
+  ) {}
+
+  forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor> {
+    const nodes = options.nodes ?? this.program.ir.nodes;
+    const fed = [...Object.entries(inputs), ...(options.given ?? [])];
+    const { graph, session } = this.compile(nodes, fed);
+    const feeds: Record<string, unknown> = {};
+    for (const [name, tensor] of fed) feeds[name] = this.runtime.tensor(floats(tensor), tensor.shape);
+    for (const parameter of graph.parameters) feeds[`param:${parameter.id}`] = this.runtime.tensor(this.weightsOf(parameter.id), parameter.shape);
+    const results = session.run(feeds);
+    const outputs = new Map<string, tf.Tensor>(fed);
+    for (const [key, source] of graph.values) {
+      if ('same' in source) outputs.set(key, outputs.get(source.same)!);
+      else {
+        const { data, dims } = results.get(source.output)!;
+        outputs.set(key, tf.tensor(data, dims));
+      }
+    }
+    return outputs;
+  }
+
+  dispose(): void {
+    for (const { session } of this.compiled.values()) session.release();
+    this.compiled.clear();
+    this.weights.clear();
+  }
+
+  private compile(nodes: readonly IRNode[], fed: [string, tf.Tensor][]): Compiled {
+    const key = `${nodes.map((n) => n.id).join(',')}|${fed.map(([name, t]) => `${name}:${t.rank}`).join(',')}`;
+    let compiled = this.compiled.get(key);
+    if (!compiled) {
+      const graph = buildInferenceGraph({
+        ir: this.program.ir,
+        ...(nodes !== this.program.ir.nodes ? { nodes } : {}),
+        feeds: fed.map(([name, tensor]) => ({ name, shape: [null, ...tensor.shape.slice(1)] })),
+      });
+      const session = this.runtime.createSyncSession(graph.model, this.threads);
+      if (typeof session === 'string') throw new Error(session);
+      compiled = { graph, session };
+      this.compiled.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  private weightsOf(id: string): Float32Array {
+    const variable = this.program.variables.get(id)!;
+    const data = variable.dataId as object;
+    const known = this.weights.get(id);
+    if (known?.data === data) return known.values;
+    const values = variable.dataSync() as Float32Array;
+    this.weights.set(id, { data, values });
+    return values;
+  }
+}
+
+/** A fed tensor's values as floats (a label input's class indices included). */
+function floats(tensor: tf.Tensor): Float32Array {
+  const values = tensor.dataSync();
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+}

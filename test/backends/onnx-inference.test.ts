@@ -1,0 +1,102 @@
+// The onnx engine's inference passes (every task and the validation during training run through
+// them) against the tfjs cpu reference, on every model of specs/ and examples/ whose ops it lowers:
+// the whole model from a batch, and the decoder from given codes (what sample and interpolate run).
+// Every node's value and every side output the reference publishes (the logits a loss reads) must
+// agree (models.ts's tolerances); a disagreement names the model, the pass and the value.
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IRModel } from '../../ir/types.js';
+import { selectBackend } from '../../runtime/backends/index.js';
+import { loadOnnxRuntime, onnxInference, unsupportedInference, type OnnxRuntime } from '../../runtime/engines/onnx/index.js';
+import { tidyValue } from '../../runtime/program/gradient.js';
+import type { ForwardOptions, Program } from '../../runtime/program/program.js';
+import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
+import { seededRandom } from './seeded.js';
+
+const BATCH = 3;
+let runtime: OnnxRuntime;
+const models = modelsUnderTest();
+
+beforeAll(async () => {
+  const loaded = await loadOnnxRuntime();
+  if (!loaded.ok) throw new Error(loaded.why);
+  runtime = loaded.runtime;
+  await selectBackend('cpu');
+});
+
+afterAll(async () => {
+  await selectBackend('cpu');
+});
+
+function batchOf(ir: IRModel): Record<string, tf.Tensor> {
+  const random = seededRandom(5);
+  const inputs: Record<string, tf.Tensor> = {};
+  for (const input of ir.inputs) {
+    const sample = input.shape.slice(1) as number[];
+    if (input.kind === 'label') inputs[input.name] = tf.tensor1d(Int32Array.from({ length: BATCH }, () => Math.floor(random() * (input.classes ?? 2))), 'int32');
+    else {
+      const [low, high] = input.range ?? [0, 1];
+      inputs[input.name] = tf.tensor(Float32Array.from({ length: BATCH * sample.reduce((a, b) => a * b, 1) }, () => low + (high - low) * random()), [BATCH, ...sample]);
+    }
+  }
+  return inputs;
+}
+
+function valuesOf(outputs: Map<string, tf.Tensor>, keys: Iterable<string>): Map<string, Quantity> {
+  return new Map([...keys].map((key) => [key, { what: `value '${key}'`, values: Array.from(outputs.get(key)!.dataSync()) }]));
+}
+
+/** The reference's values on cpu, then the same pass through the onnx delegate. */
+function bothWays(program: Program, inputs: Record<string, tf.Tensor>, options: ForwardOptions): { reference: Map<string, Quantity>; onnx: Map<string, Quantity>; keys: string[] } {
+  return tidyValue(() => {
+    const expected = program.forward(inputs, options);
+    const keys = [...expected.keys()].filter((key) => !Object.hasOwn(inputs, key) && !options.given?.has(key) && !key.endsWith(':switches'));
+    const reference = valuesOf(expected, keys);
+    program.delegateInference(onnxInference(runtime, 1)(program));
+    try {
+      const actual = program.forward(inputs, options);
+      const onnx = new Map([...valuesOf(actual, keys.filter((k) => actual.has(k)))]);
+      return { reference, onnx, keys };
+    } finally {
+      program.delegateInference(undefined);
+    }
+  });
+}
+
+describe('the onnx engine infers as the cpu reference does', () => {
+  const lowered = models.filter((m) => unsupportedInference(m.ir) === null);
+
+  it('covers the models whose ops it lowers', () => {
+    expect(lowered.length).toBeGreaterThan(60);
+  });
+
+  for (const model of lowered) {
+    it(model.name, () => {
+      const program = perturbedProgram(model.ir);
+      try {
+        const inputs = batchOf(model.ir);
+        const whole = bothWays(program, inputs, { training: false });
+        expect(whole.keys).toEqual(expect.arrayContaining(model.ir.nodes.map((n) => n.id)));
+        const problems = compareQuantities(whole.onnx, whole.reference).map((d) => `inference: ${d.what} [${d.index}] ${d.actual} vs ${d.reference}`);
+
+        // the decoder from given codes: what `ae sample` and `ae interpolate` run
+        const latent = model.ir.nodes.findIndex((n) => n.id === model.ir.outputs.latent);
+        const decoder = model.ir.nodes.slice(latent + 1).filter((n) => n.stage === 'decoder' || n.stage === 'output');
+        // (a decoder that reads an encoder's pooling switches cannot decode a given code)
+        const switches = decoder.some((n) => 'switchesFrom' in n.attrs && n.attrs.switchesFrom !== undefined);
+        const external = [...new Set(decoder.flatMap((n) => n.inputs))].filter((id) => !decoder.some((n) => n.id === id));
+        if (decoder.length > 0 && !switches && external.length === 1 && external[0] === model.ir.outputs.latent) {
+          const code = tf.tidy(() => program.forward(inputs, { training: false }).get(model.ir.outputs.latent)!.clone());
+          const given = new Map([[model.ir.outputs.latent, code]]);
+          const decoded = bothWays(program, {}, { training: false, nodes: decoder, given });
+          problems.push(...compareQuantities(decoded.onnx, decoded.reference).map((d) => `decoding: ${d.what} [${d.index}] ${d.actual} vs ${d.reference}`));
+          code.dispose();
+        }
+        expect(problems).toEqual([]);
+        tf.dispose(Object.values(inputs));
+      } finally {
+        program.dispose();
+      }
+    });
+  }
+});
