@@ -12,7 +12,7 @@ import { OnnxStageEngine } from './stage-engine.js';
 import type { OnnxRuntime } from './runtime.js';
 import { unsupportedTerms } from './terms.js';
 
-export { loadOnnxRuntime, type OnnxRuntime } from './runtime.js';
+export { loadOnnxRuntime, type OnnxProvider, type OnnxRuntime } from './runtime.js';
 
 /** Why the onnx engine cannot train `ir` (the ops and terms it has no lowering for), or null. */
 export function unsupported(ir: IRModel): string | null {
