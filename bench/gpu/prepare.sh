@@ -24,11 +24,12 @@ echo '== project, compiled'
 npx tsc -p tsconfig.json --noEmit false --outDir .gpu/stage/js --sourceMap false --declaration false
 # What the compiled scripts read beside themselves: the PyTorch peer, and the models the conformance check runs.
 cp bench/torch_peer.py .gpu/stage/js/bench/
+cp runtime/backends/tfjs-gradients.generated.cjs .gpu/stage/js/runtime/backends/
 cp -r specs examples .gpu/stage/js/
 
 echo '== npm packages'
-# The version package.json pins, wherever it lists the package.
-version() { node -p "const p = require('./package.json'); [p.dependencies, p.devDependencies, p.optionalDependencies, p.peerDependencies].map((d) => d?.['$1']).find(Boolean)"; }
+# The version the lockfile installs here, or (a peer not installed here) the one package.json names.
+version() { node -p "const p = require('./package.json'); require('./package-lock.json').packages['node_modules/$1']?.version ?? p.peerDependencies['$1']"; }
 cat > .gpu/stage/package.json <<JSON
 { "name": "aelang-gpu-kit", "private": true, "type": "module" }
 JSON
