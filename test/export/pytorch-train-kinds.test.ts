@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { exportPytorch } from '../../export/pytorch/index.js';
 import { scheduleValue } from '../../ir/schedule.js';
+import { decodeModel } from '../../onnx/proto.js';
 import type { IRModel } from '../../ir/types.js';
 import { readSafetensors } from '../../runtime/runs/index.js';
 import { loadCheckpoint } from '../../runtime/train/checkpoint.js';
@@ -94,6 +95,17 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+describe('ae export of a table run', () => {
+  it('records the run’s row encoding in model.py and in the ONNX metadata', async () => {
+    const table = JSON.parse(readFileSync(join(cwd, 'run-table', 'table.json'), 'utf8')) as { columns: unknown[] };
+    const modelPy = readFileSync(join(cwd, 'torch-run-table', 'model.py'), 'utf8');
+    expect(modelPy).toContain(`TABLE = {"columns": [{"name": "amount", "mean": ${(table.columns[0] as { mean: number }).mean}, `);
+    expect(await ae('export', 'run-table', '--format', 'onnx', '-o', 'table.onnx')).toMatchObject({ code: 0 });
+    const meta = Object.fromEntries((decodeModel(readFileSync(join(cwd, 'table.onnx'))).metadata_props ?? []).map((p) => [p.key, p.value]));
+    expect(JSON.parse(meta['aelang.input.encoding']!)).toEqual(table);
+  });
+});
 
 describe('train.py of a table model', () => {
   it('reads rows by column name with the run’s encoding, and the imported run gives PyTorch’s loss', async () => {
