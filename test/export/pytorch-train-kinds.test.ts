@@ -13,7 +13,7 @@ import { main } from '../../cli/main.js';
 import { exportPytorch } from '../../export/pytorch/index.js';
 import { scheduleValue } from '../../ir/schedule.js';
 import { decodeModel } from '../../onnx/proto.js';
-import type { IRModel } from '../../ir/types.js';
+import type { IRModel, IRSchedule } from '../../ir/types.js';
 import { readSafetensors } from '../../runtime/runs/index.js';
 import { loadCheckpoint } from '../../runtime/train/checkpoint.js';
 import { encodeNpy } from '../../runtime/io/index.js';
@@ -172,6 +172,20 @@ describe('train.py of a conditional VAE with a KL warm-up', () => {
     expect(scheduleValue(ramp, 1)).toBe(0.5);
     expect(maxDifference([second!.held_out_loss!], [after.terms['bce(x_hat, x)']! + 0.5 * after.terms['kl(z)']!])).toBeLessThan(1e-5);
   }, 180_000);
+
+  it('computes ramp and cyclic coefficients as ir/schedule.ts does, epoch by epoch', () => {
+    const trainPy = readFileSync(join(cwd, 'torch-run-cvae', 'train.py'), 'utf8');
+    const coefficient = trainPy.slice(trainPy.indexOf('def coefficient('), trainPy.indexOf('\n\n\n', trainPy.indexOf('def coefficient(')));
+    const schedules: IRSchedule[] = [
+      { kind: 'ramp', from: 0, to: 1, epochs: 3 },
+      { kind: 'ramp', from: 2, to: 0.5, epochs: 4 },
+      { kind: 'cyclic', from: 0, to: 1, period: 4, ramp: 0.5 },
+      { kind: 'cyclic', from: 0.1, to: 0.7, period: 3, ramp: 1 },
+    ];
+    const script = `import json\n${coefficient}\nprint(json.dumps([[coefficient(s, e) for e in range(10)] for s in json.loads(${JSON.stringify(JSON.stringify(schedules))})]))`;
+    const python = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as number[][];
+    expect(python).toEqual(schedules.map((s) => Array.from({ length: 10 }, (_, e) => scheduleValue(s, e))));
+  });
 
   it('refuses data without labels, naming the label input', () => {
     let message = '';
