@@ -127,6 +127,7 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
       optimizer_index: ir.phases.indexOf(phase),
       weight_decay: phase.optimizer.weightDecay,
       lr: phase.optimizer.lr,
+      lr_schedule: phase.lrSchedule ?? null,
       decayed: decayedKeys,
       epochs: phase.epochs,
       batch: phase.batch,
@@ -157,6 +158,7 @@ import csv
 import gzip
 import json
 import os
+import math
 import re
 
 import numpy as np
@@ -206,6 +208,29 @@ def coefficient(schedule, epoch):
     else:
         progress = (epoch % schedule['period']) / schedule['period'] / schedule['ramp']
     return schedule['from'] + (schedule['to'] - schedule['from']) * min(progress, 1)
+
+
+def epoch_rate(schedule, base, epoch, epochs):
+    """The learning rate of a phase's epoch (0-based) under its lr schedule, as aelang computes it
+    (runtime/optim/lr-schedule.ts): a linear warm-up, then cosine or step; plateau's rate after its
+    warm-up is carried by plateau_step."""
+    if epoch < schedule['warmup']:
+        return base * (epoch + 1) / (schedule['warmup'] + 1)
+    t = epoch - schedule['warmup']
+    if schedule['kind'] == 'step':
+        return base * math.pow(schedule['factor'], t // schedule['every'])
+    span = max(1, epochs - schedule['warmup'])
+    return schedule['min'] + (base - schedule['min']) * (1 + math.cos(math.pi * t / span)) / 2
+
+
+def plateau_step(schedule, state, loss):
+    """(lr, best, wait) after an epoch past the warm-up whose monitored loss is \`loss\`."""
+    lr, best, wait = state
+    if best is None or loss < best - schedule['minDelta']:
+        return lr, loss, 0
+    if wait + 1 < schedule['patience']:
+        return lr, best, wait + 1
+    return max(lr * schedule['factor'], schedule['min']), best, 0
 
 
 def kl_sparsity(activations, rho, mode):
@@ -341,10 +366,18 @@ def main():
         best, waited = held_out_loss(model, objective, held_out, device, 0), 0
         if rank == 0:
             print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': best, 'held_out_samples': len(held_out[0])}), flush=True)
-        for epoch in range(1, (args.epochs or phase['epochs']) + 1):
+        epochs = args.epochs or phase['epochs']
+        schedule = phase['lr_schedule']
+        plateau = (phase['lr'], None, 0)
+        for epoch in range(1, epochs + 1):
             if sampler is not None:
                 sampler.set_epoch(epoch)
             (net.module if distributed else net).epoch = epoch - 1
+            lr = phase['lr']
+            if schedule is not None:
+                lr = plateau[0] if schedule['kind'] == 'plateau' and epoch - 1 >= schedule['warmup'] else epoch_rate(schedule, phase['lr'], epoch - 1, epochs)
+            for group in optimizer.param_groups:
+                group['lr'] = lr
             total = torch.zeros(2, dtype=torch.float64, device=device)
             for batch in loader:
                 batch = [t.to(device) for t in batch]
@@ -353,15 +386,21 @@ def main():
                 loss.backward()
                 with torch.no_grad():  # decoupled weight decay, as aelang applies it
                     for p in decayed:
-                        p.mul_(1 - phase['lr'] * phase['weight_decay'])
+                        p.mul_(1 - lr * phase['weight_decay'])
                 optimizer.step()
                 total += torch.tensor([loss.item() * len(batch[0]), len(batch[0])], dtype=torch.float64, device=device)
             if distributed:
                 dist.all_reduce(total)
             current = held_out_loss(model, objective, held_out, device, epoch - 1)
+            train_loss = (total[0] / total[1]).item()
             if rank == 0:
-                line = {'phase': phase['name'], 'epoch': epoch, 'train_loss': (total[0] / total[1]).item(), 'held_out_loss': current, 'processes': world}
+                line = {'phase': phase['name'], 'epoch': epoch, 'train_loss': train_loss, 'held_out_loss': current, 'processes': world}
+                if schedule is not None:
+                    line['lr'] = lr
                 print(json.dumps(line), flush=True)
+            if schedule is not None and schedule['kind'] == 'plateau' and epoch - 1 >= schedule['warmup']:
+                # aelang monitors the validation loss, or without validation data the training loss
+                plateau = plateau_step(schedule, plateau, current if validate else train_loss)
             stop = phase['early_stop']
             if stop is not None:
                 if current < best - stop['min_delta']:

@@ -3,7 +3,8 @@
 // weight ramps (the label read beside the data; each epoch's coefficient as ir/schedule.ts gives it).
 // Each tiny run is trained by `ae train`, exported, trained by train.py and brought back with
 // `ae import`: train.py's held-out loss before training is aelang's loss of the run, and its loss
-// after the last epoch is aelang's loss of the imported run, within 1e-5.
+// after the last epoch is aelang's loss of the imported run, within 1e-5. The table model's learning
+// rate warms up and then anneals (cosine): train.py's rate of each epoch is the one `ae train` used.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { main } from '../../cli/main.js';
 import { exportPytorch } from '../../export/pytorch/index.js';
 import { scheduleValue } from '../../ir/schedule.js';
 import { decodeModel } from '../../onnx/proto.js';
-import type { IRModel, IRSchedule } from '../../ir/types.js';
+import type { IRModel, IRSchedule, LrSchedule } from '../../ir/types.js';
+import { epochRate, plateauStep, type PlateauState } from '../../runtime/optim/lr-schedule.js';
 import { readSafetensors } from '../../runtime/runs/index.js';
 import { loadCheckpoint } from '../../runtime/train/checkpoint.js';
 import { encodeNpy } from '../../runtime/io/index.js';
@@ -27,7 +29,7 @@ const TABLE = `model tiny_table {
   decoder = mirror(encoder)
   output x_hat = table
   loss = reconstruction(x_hat, x)
-  train { data = csv("rows.csv"), epochs = 1, batch = 8, optimizer = adam(lr = 0.05) }
+  train { data = csv("rows.csv"), epochs = 3, batch = 8, optimizer = adam(lr = cosine(0.05, min = 0.001, warmup = 1)) }
 }
 `;
 
@@ -110,7 +112,13 @@ describe('ae export of a table run', () => {
 describe('train.py of a table model', () => {
   it('reads rows by column name with the run’s encoding, and the imported run gives PyTorch’s loss', async () => {
     const before = await evaluate('run-table', 'rows.csv');
-    const [start, epoch, wrote] = lines(python('torch-run-table', ['train.py', '--data', '../rows.csv', '--epochs', '1']));
+    const [start, ...rest] = lines(python('torch-run-table', ['train.py', '--data', '../rows.csv']));
+    const [epoch, wrote] = rest.slice(-2);
+    // Each epoch's learning rate is the one ae train used (metrics.jsonl), warm-up then cosine.
+    const rates = readFileSync(join(cwd, 'run-table', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { lr: number }).lr);
+    expect(rates).toHaveLength(3);
+    expect(rates[0]).toBeCloseTo(0.025, 12);
+    expect(maxDifference(rest.slice(0, 3).map((l) => (l as { lr?: number }).lr!), rates)).toBeLessThan(1e-12);
     expect(start).toMatchObject({ phase: 'train', epoch: 0, held_out_samples: 40 });
     expect(maxDifference([start!.held_out_loss!], [before.loss])).toBeLessThan(1e-5);
     expect(wrote).toEqual({ wrote: 'trained.safetensors' });
@@ -185,6 +193,37 @@ describe('train.py of a conditional VAE with a KL warm-up', () => {
     const script = `import json\n${coefficient}\nprint(json.dumps([[coefficient(s, e) for e in range(10)] for s in json.loads(${JSON.stringify(JSON.stringify(schedules))})]))`;
     const python = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as number[][];
     expect(python).toEqual(schedules.map((s) => Array.from({ length: 10 }, (_, e) => scheduleValue(s, e))));
+  });
+
+  it('computes cosine, step and plateau learning rates as runtime/optim/lr-schedule.ts does', () => {
+    const trainPy = readFileSync(join(cwd, 'torch-run-cvae', 'train.py'), 'utf8');
+    const functionOf = (name: string) => trainPy.slice(trainPy.indexOf(`def ${name}(`), trainPy.indexOf('\n\n\n', trainPy.indexOf(`def ${name}(`)));
+    const timed: Exclude<LrSchedule, { kind: 'plateau' }>[] = [
+      { kind: 'cosine', min: 1e-5, warmup: 0 },
+      { kind: 'cosine', min: 0, warmup: 2 },
+      { kind: 'step', every: 2, factor: 0.5, warmup: 1 },
+      { kind: 'step', every: 3, factor: 0.1, warmup: 0 },
+    ];
+    const plateau: Extract<LrSchedule, { kind: 'plateau' }> = { kind: 'plateau', factor: 0.5, patience: 2, min: 0.01, minDelta: 0.05, warmup: 0 };
+    const losses = [1, 0.9, 0.88, 0.87, 0.7, 0.69, 0.69, 0.68, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+    const script = [
+      'import json, math',
+      functionOf('epoch_rate'),
+      functionOf('plateau_step'),
+      `timed = [[epoch_rate(s, 0.1, e, 8) for e in range(8)] for s in json.loads(${JSON.stringify(JSON.stringify(timed))})]`,
+      `state, rates = (0.1, None, 0), []`,
+      `for loss in json.loads(${JSON.stringify(JSON.stringify(losses))}):`,
+      `    state = plateau_step(json.loads(${JSON.stringify(JSON.stringify(plateau))}), state, loss)`,
+      `    rates.append(state[0])`,
+      'print(json.dumps([timed, rates]))',
+    ].join('\n');
+    const [pythonTimed, pythonPlateau] = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as [number[][], number[]];
+    const ours = timed.map((s) => Array.from({ length: 8 }, (_, e) => epochRate(s, 0.1, e, 8)));
+    ours.forEach((rates, i) => expect(maxDifference(pythonTimed[i]!, rates)).toBeLessThan(1e-15));
+    let state: PlateauState = { lr: 0.1, best: null, wait: 0 };
+    const plateauRates = losses.map((loss) => (state = plateauStep(plateau, state, loss)).lr);
+    expect(pythonPlateau).toEqual(plateauRates);
+    expect(new Set(plateauRates).size).toBeGreaterThan(2); // the rate did drop, twice or more
   });
 
   it('refuses data without labels, naming the label input', () => {
