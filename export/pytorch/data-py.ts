@@ -4,7 +4,7 @@
 // numbers `ae train` and `ae eval` see; the labels a conditional model reads (a CSV's label column,
 // `data.npy,labels.npy`, `images.idx,labels.idx`) checked as runtime/data/dataset.ts checks them; a
 // table's rows read by column name and encoded as runtime/data/table.ts encodes them. Needs
-// INPUT_RANGE, SAMPLE_SHAPE, LABELS and TABLE_COLUMNS from the file around it.
+// INPUT_RANGE, SAMPLE_SHAPE, LABEL_CLASSES and TABLE_COLUMNS from the file around it.
 export const DATA_PY = String.raw`
 RANGE_TOLERANCE = 1e-6
 
@@ -129,7 +129,7 @@ def read_samples(text, limit=None, labelled=False, table=None):
     if not labelled:
         return x, None, table
     if labels is None:
-        raise DataError(f"{path} has no labels, but input '{next(iter(LABELS))}' needs them (data.csv#label=COLUMN, data.npy,labels.npy or images.idx,labels.idx)")
+        raise DataError(f"{path} has no labels, but input '{next(iter(LABEL_CLASSES))}' needs them (data.csv#label=COLUMN, data.npy,labels.npy or images.idx,labels.idx)")
     return x, check_labels(labels, total, len(x), settings.get('labels') or path), table
 
 
@@ -137,7 +137,7 @@ def check_labels(labels, total, count, name):
     """Class indices below the label input's class count, one per sample (runtime/data/dataset.ts)."""
     if len(labels) != total:
         raise DataError(f'{name}: holds {len(labels)} labels but the data holds {total} samples')
-    (input_name, classes), = LABELS.items()
+    (input_name, classes), = LABEL_CLASSES.items()
     out = np.zeros(count, dtype=np.int64)
     for i in range(count):
         label = labels[i]

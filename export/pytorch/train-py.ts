@@ -76,7 +76,11 @@ function termCode(term: IRTerm, ir: IRModel): string {
       const quantized = v(`${a}:quantized`);
       return `reduce((${encoded}.detach() - ${quantized}) ** 2, ${mode}) + ${term.options.commitment} * reduce((${encoded} - ${quantized}.detach()) ** 2, ${mode})`;
     }
-    case 'cross_entropy':
+    case 'cross_entropy': {
+      // The labels as class indices against the head's log-probabilities (from its logits when it has them).
+      const logProbabilities = term.options.fromLogits !== undefined ? `torch.log_softmax(v.get(${JSON.stringify(`${term.options.fromLogits}:preactivation`)}, ${v(term.options.fromLogits)}), -1)` : `torch.log(${v(a)}.clamp(1e-7, 1))`;
+      return `cross_entropy(${logProbabilities}, ${v(b)}, ${mode})`;
+    }
     case 'contractive':
       throw new ExportError(`the objective term ${term.fn}(${term.args.join(', ')}) does not export to PyTorch`);
   }
@@ -136,7 +140,9 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
       early_stop: phase.earlyStop ? { patience: phase.earlyStop.patience, min_delta: phase.earlyStop.minDelta } : null,
     };
   });
-  if (model.labels.length > 1) throw new ExportError(`the model reads ${model.labels.length} label inputs (${model.labels.join(', ')}); train.py reads one label per sample`);
+  // The label input train.py reads beside the data (as ae train does, whenever the model has one).
+  const labelInputs = ir.inputs.filter((i) => i.kind === 'label');
+  if (labelInputs.length > 1) throw new ExportError(`the model has ${labelInputs.length} label inputs (${labelInputs.map((i) => i.name).join(', ')}); train.py reads one label per sample`);
   const data = dataInput(ir);
   const optimizers = ir.phases.map((p, i) => `    if index == ${i}:\n        return ${optimizerCode(p.optimizer)}`).join('\n');
   return `#!/usr/bin/env python3
@@ -173,6 +179,7 @@ from torch.utils.data.distributed import DistributedSampler
 from model import INPUT_RANGE, LABELS, TABLE, TABLE_COLUMNS, ${model.className}, load, save_aelang
 
 SAMPLE_SHAPE = ${py(data.shape.slice(1))}  # aelang's layout (images NHWC); the model takes NCHW
+LABEL_CLASSES = ${py(Object.fromEntries(labelInputs.map((i) => [i.name, i.classes])))}  # the label input read with the data, and its class count
 PHASES = [
 ${phases.map((p) => `    ${py(p)},`).join('\n')}
 ]
@@ -190,6 +197,13 @@ def bce_with_logits(logits, target, mode):
 def bce(p, target, mode):
     p = p.clamp(1e-7, 1 - 1e-7)
     return reduce(-(target * torch.log(p) + (1 - target) * torch.log(1 - p)), mode)
+
+
+def cross_entropy(log_probabilities, labels, mode):
+    """Each sample's cross-entropy against its class index."""
+    classes = log_probabilities.shape[-1]
+    one_hot = F.one_hot(labels.reshape(-1).long(), classes).to(log_probabilities.dtype)
+    return reduce(-(one_hot * log_probabilities.reshape(-1, classes)).sum(-1), mode)
 
 
 def table_reconstruction(logits, target, widths, mode):
@@ -259,7 +273,16 @@ class Objective(nn.Module):
         self.epoch = 0  # the phase's epoch, 0-based: scheduled coefficients take its value
 
     def forward(self, x, *labels):
-        return self.objective(self.model, self.model.values(x, *labels), self.epoch)
+        return self.objective(self.model, values_of(self.model, x, *labels), self.epoch)
+
+
+def values_of(model, x, *labels):
+    """What the objective reads: every value of the model (given the labels its layers read) and
+    the labels by input name."""
+    named = dict(zip(LABEL_CLASSES, labels))
+    values = model.values(x, *[named[name] for name in LABELS])
+    values.update(named)
+    return values
 
 
 def to_model_layout(x):
@@ -300,8 +323,8 @@ def source_for(phase, given, key):
 def read_inputs(source, limit, table):
     """The model's inputs from a data argument: [x] or, for a conditional model, [x, labels]; and
     the table encoding its rows were read with."""
-    x, labels, table = read_samples(source, limit, labelled=bool(LABELS), table=table)
-    return [to_model_layout(x)] + ([torch.from_numpy(labels)] if LABELS else []), table
+    x, labels, table = read_samples(source, limit, labelled=bool(LABEL_CLASSES), table=table)
+    return [to_model_layout(x)] + ([torch.from_numpy(labels)] if LABEL_CLASSES else []), table
 
 
 @torch.no_grad()
@@ -311,7 +334,7 @@ def held_out_loss(model, objective, inputs, device, epoch):
     count = len(inputs[0])
     for start in range(0, count, 512):
         batch = [t[start : start + 512].to(device) for t in inputs]
-        total += objective(model, model.values(*batch), epoch).item() * len(batch[0])
+        total += objective(model, values_of(model, *batch), epoch).item() * len(batch[0])
     model.train()
     return total / count
 

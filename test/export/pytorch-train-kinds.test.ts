@@ -45,6 +45,19 @@ const CVAE = `model tiny_cvae {
 }
 `;
 
+const HEAD = `model tiny_head {
+  input x: [4]
+  input y: label(3)
+  encoder { dense(6, act = tanh) as hidden }
+  latent z = dense(2)
+  decoder { dense(6, act = tanh), dense(4) }
+  output x_hat = linear
+  head cls on hidden { dense(3, act = softmax) }
+  loss = mse(x_hat, x) + cross_entropy(cls, y)
+  train { data = csv("labelled.csv", label = "kind"), epochs = 1, batch = 8, optimizer = adam(lr = 0.05) }
+}
+`;
+
 let cwd = '';
 async function ae(...argv: string[]) {
   const out = { stdout: '', stderr: '' };
@@ -89,7 +102,10 @@ beforeAll(async () => {
   writeFileSync(join(cwd, 'held-labels.npy'), encodeNpy(labels(24), [24]));
   writeFileSync(join(cwd, 'table.ae'), TABLE);
   writeFileSync(join(cwd, 'cvae.ae'), CVAE);
-  for (const [file, run] of [['table.ae', 'run-table'], ['cvae.ae', 'run-cvae']] as const) {
+  writeFileSync(join(cwd, 'head.ae'), HEAD);
+  const labelled = Array.from({ length: 32 }, () => `${[0, 1, 2, 3].map(() => (next() * 2 - 1).toFixed(3)).join(',')},${Math.floor(next() * 3)}`);
+  writeFileSync(join(cwd, 'labelled.csv'), `a,b,c,d,kind\n${labelled.join('\n')}\n`);
+  for (const [file, run] of [['table.ae', 'run-table'], ['cvae.ae', 'run-cvae'], ['head.ae', 'run-head']] as const) {
     const trained = await ae('train', file, '--backend', 'cpu', '-o', run, '--quiet');
     expect(trained.code, trained.stderr).toBe(0);
     const exported = await ae('export', run, '--format', 'pytorch', '-o', `torch-${run}`);
@@ -235,4 +251,19 @@ describe('train.py of a conditional VAE with a KL warm-up', () => {
     }
     expect(message).toContain("train.py: ../train.npy has no labels, but input 'y' needs them");
   });
+});
+
+describe('train.py of a classifier head', () => {
+  it('reads the CSV’s label column for cross_entropy, and the imported run gives PyTorch’s loss', async () => {
+    const before = await evaluate('run-head', 'labelled.csv#label=kind');
+    expect(before.terms['cross_entropy(cls, y)']).toBeGreaterThan(0.5);
+    const [start, epoch, wrote] = lines(python('torch-run-head', ['train.py', '--data', '../labelled.csv#label=kind', '--epochs', '1']));
+    expect(wrote).toEqual({ wrote: 'trained.safetensors' });
+    expect(maxDifference([start!.held_out_loss!], [before.loss])).toBeLessThan(1e-5);
+    const imported = await ae('import', 'torch-run-head', '-o', 'imported-head');
+    expect(imported.code, imported.stderr).toBe(0);
+    const after = await evaluate('imported-head', 'labelled.csv#label=kind');
+    expect(Math.abs(after.loss - before.loss)).toBeGreaterThan(1e-3);
+    expect(maxDifference([after.loss], [epoch!.held_out_loss!])).toBeLessThan(1e-5);
+  }, 120_000);
 });

@@ -74,20 +74,14 @@ const npy = (path: string) => parseNpy(readFileSync(path), path);
 describe('ae export --format pytorch: model.py', () => {
   it('exports every spec model; train.py only where PyTorch training reproduces the objective and phases', () => {
     expect(cases.length).toBe(79);
-    // cross_entropy needs the label inputs, contractive the runtime's closed-form Jacobian, greedy
-    // phases the runtime's per-layer schedule: ae export says so and writes model.py alone.
-    // Coefficient schedules, tables and conditional models get train.py (pytorch-train-kinds.test.ts).
+    // contractive needs the runtime's closed-form Jacobian, greedy phases the runtime's per-layer
+    // schedule: ae export says so and writes model.py alone. Coefficient schedules, tables,
+    // conditional models and cross_entropy heads get train.py (pytorch-train-kinds.test.ts).
     expect(withoutTrainPy.sort()).toEqual([
       'contract: the objective term contractive(latent.z, x) does not export to PyTorch',
       'contractive_ae: the objective term contractive(latent.z, x) does not export to PyTorch',
-      'finetune: the objective term cross_entropy(head.classify.0.dense, y) does not export to PyTorch',
       "greedy_then_tune: phase 'pretrain' is greedy layer-wise pretraining, which does not export to PyTorch",
-      'iris_like: the objective term cross_entropy(head.cls.activation, species) does not export to PyTorch',
-      'label_first: the objective term cross_entropy(head.guess.activation, y) does not export to PyTorch',
-      'probe: the objective term cross_entropy(head.linear_probe.activation, y) does not export to PyTorch',
-      'recon_head: the objective term cross_entropy(head.critic.0.dense, y) does not export to PyTorch',
       "sdae: phase 'pretrain' is greedy layer-wise pretraining, which does not export to PyTorch",
-      'semi: the objective term cross_entropy(head.digits.activation, y) does not export to PyTorch',
     ]);
   });
 
