@@ -138,7 +138,7 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
       batch: phase.batch,
       seed: phase.seed,
       freeze: frozenKeys(ir, phase, model),
-      early_stop: phase.earlyStop ? { patience: phase.earlyStop.patience, min_delta: phase.earlyStop.minDelta } : null,
+      early_stop: phase.earlyStop ? { patience: phase.earlyStop.patience, min_delta: phase.earlyStop.minDelta, restore_best: phase.earlyStop.restoreBest } : null,
     };
   });
   // The label input train.py reads beside the data (as ae train does, whenever the model has one).
@@ -320,9 +320,10 @@ def main():
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = make_optimizer(phase['optimizer_index'], params)
         decayed = [p for name, p in model.named_parameters() if name in phase['decayed'] and p.requires_grad]
-        best, waited = held_out_loss(model, objective, held_out, device, 0), 0
+        start = held_out_loss(model, objective, held_out, device, 0)
         if rank == 0:
-            print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': best, 'held_out_samples': len(held_out[0])}), flush=True)
+            print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': start, 'held_out_samples': len(held_out[0])}), flush=True)
+        best, waited, best_state = None, 0, None
         epochs = args.epochs or phase['epochs']
         schedule = phase['lr_schedule']
         plateau = (phase['lr'], None, 0)
@@ -355,17 +356,28 @@ def main():
                 if schedule is not None:
                     line['lr'] = lr
                 print(json.dumps(line), flush=True)
+            # aelang monitors the validation loss, or without validation data the training loss
+            monitored = current if validate else train_loss
             if schedule is not None and schedule['kind'] == 'plateau' and epoch - 1 >= schedule['warmup']:
-                # aelang monitors the validation loss, or without validation data the training loss
-                plateau = plateau_step(schedule, plateau, current if validate else train_loss)
+                plateau = plateau_step(schedule, plateau, monitored)
             stop = phase['early_stop']
             if stop is not None:
-                if current < best - stop['min_delta']:
-                    best, waited = current, 0
+                # as aelang's early stopping: the first epoch sets the best; restore_best ends the
+                # phase, stopped or not, with the weights of its best epoch
+                improved = best is None or monitored < best - stop['min_delta']
+                if improved:
+                    best, waited = monitored, 0
+                    if stop['restore_best']:
+                        best_state = {k: t.detach().clone() for k, t in model.state_dict().items()}
                 else:
                     waited += 1
-                    if waited >= stop['patience']:
-                        break
+                last = waited >= stop['patience'] or epoch == epochs
+                if last and stop['restore_best'] and not improved and best_state is not None:
+                    model.load_state_dict(best_state)
+                    if rank == 0:
+                        print(json.dumps({'phase': phase['name'], 'restored_epoch': epoch - waited, 'held_out_loss': held_out_loss(model, objective, held_out, device, epoch - 1)}), flush=True)
+                if waited >= stop['patience']:
+                    break
     if rank == 0:
         extra = {'table': json.dumps(table)} if table is not None else {}
         save_aelang(model, args.out, trained_by='train.py', processes=world, from_scratch=args.from_scratch, **extra)

@@ -58,6 +58,19 @@ const HEAD = `model tiny_head {
 }
 `;
 
+// min_delta so large that no epoch after the first improves: train.py stops after the second and
+// restores the first's weights, as ae train would.
+const STOPPED = `model tiny_stopped {
+  input x: [6] in [0, 1]
+  encoder { dense(5, act = tanh) }
+  latent z = dense(3)
+  decoder { dense(5, act = tanh), dense(6) }
+  output x_hat = sigmoid
+  loss = mse(x_hat, x)
+  train { data = npy("train.npy"), epochs = 5, batch = 8, optimizer = adam(lr = 0.05), early_stop(patience = 1, min_delta = 1e9) }
+}
+`;
+
 let cwd = '';
 async function ae(...argv: string[]) {
   const out = { stdout: '', stderr: '' };
@@ -103,9 +116,10 @@ beforeAll(async () => {
   writeFileSync(join(cwd, 'table.ae'), TABLE);
   writeFileSync(join(cwd, 'cvae.ae'), CVAE);
   writeFileSync(join(cwd, 'head.ae'), HEAD);
+  writeFileSync(join(cwd, 'stopped.ae'), STOPPED);
   const labelled = Array.from({ length: 32 }, () => `${[0, 1, 2, 3].map(() => (next() * 2 - 1).toFixed(3)).join(',')},${Math.floor(next() * 3)}`);
   writeFileSync(join(cwd, 'labelled.csv'), `a,b,c,d,kind\n${labelled.join('\n')}\n`);
-  for (const [file, run] of [['table.ae', 'run-table'], ['cvae.ae', 'run-cvae'], ['head.ae', 'run-head']] as const) {
+  for (const [file, run] of [['table.ae', 'run-table'], ['cvae.ae', 'run-cvae'], ['head.ae', 'run-head'], ['stopped.ae', 'run-stopped']] as const) {
     const trained = await ae('train', file, '--backend', 'cpu', '-o', run, '--quiet');
     expect(trained.code, trained.stderr).toBe(0);
     const exported = await ae('export', run, '--format', 'pytorch', '-o', `torch-${run}`);
@@ -265,5 +279,20 @@ describe('train.py of a classifier head', () => {
     const after = await evaluate('imported-head', 'labelled.csv#label=kind');
     expect(Math.abs(after.loss - before.loss)).toBeGreaterThan(1e-3);
     expect(maxDifference([after.loss], [epoch!.held_out_loss!])).toBeLessThan(1e-5);
+  }, 120_000);
+});
+
+describe('train.py with early stopping', () => {
+  it('stops when the monitored loss stops improving and ends with the best epoch’s weights', async () => {
+    const out = lines(python('torch-run-stopped', ['train.py', '--data', '../train.npy']));
+    expect(out.map((l) => (l as { epoch?: number }).epoch)).toEqual([0, 1, 2, undefined, undefined]);
+    const [, first, second, restored, wrote] = out as (Line & { restored_epoch?: number })[];
+    expect(restored).toMatchObject({ phase: 'train', restored_epoch: 1 });
+    expect(maxDifference([restored!.held_out_loss!], [first!.held_out_loss!])).toBeLessThan(1e-6);
+    expect(Math.abs(second!.held_out_loss! - first!.held_out_loss!)).toBeGreaterThan(1e-4);
+    expect(wrote).toEqual({ wrote: 'trained.safetensors' });
+    const imported = await ae('import', 'torch-run-stopped', '-o', 'imported-stopped');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(maxDifference([(await evaluate('imported-stopped', 'train.npy')).loss], [first!.held_out_loss!])).toBeLessThan(1e-5);
   }, 120_000);
 });
