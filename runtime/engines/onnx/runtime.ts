@@ -22,11 +22,12 @@ export interface OnnxRuntime {
   /** e.g. "onnxruntime-node 1.30.0". */
   readonly version: string;
   tensor(values: Float32Array, shape: readonly number[]): unknown;
-  createSession(model: Uint8Array, threads: number): Promise<OrtSession>;
+  /** `nodes`: the graph's node count (a large graph is not optimised: see sessionOptions). */
+  createSession(model: Uint8Array, threads: number, nodes?: number): Promise<OrtSession>;
   /** Why this onnxruntime-node offers no synchronous session, or null. */
   readonly noSyncSession: string | null;
   /** A synchronous session, or why this onnxruntime-node offers none. */
-  createSyncSession(model: Uint8Array, threads: number): SyncOrtSession | string;
+  createSyncSession(model: Uint8Array, threads: number, nodes?: number): SyncOrtSession | string;
 }
 
 export type LoadOutcome = { ok: true; runtime: OnnxRuntime } | { ok: false; why: string };
@@ -56,10 +57,10 @@ async function load(): Promise<LoadOutcome> {
   const runtime: OnnxRuntime = {
     version: `onnxruntime-node ${version}`,
     noSyncSession: typeof native === 'string' ? native : null,
-    createSyncSession(model, threads) {
+    createSyncSession(model, threads, nodes = 0) {
       if (typeof native === 'string') return native;
       const session = new native.InferenceSession();
-      session.loadModel(model.buffer, model.byteOffset, model.byteLength, sessionOptions(threads));
+      session.loadModel(model.buffer, model.byteOffset, model.byteLength, sessionOptions(threads, nodes));
       const fetches = Object.fromEntries(session.outputMetadata.map((m) => [m.name, null]));
       return {
         run(feeds) {
@@ -70,8 +71,8 @@ async function load(): Promise<LoadOutcome> {
       };
     },
     tensor: (values, shape) => new ort.Tensor('float32', values, [...shape]),
-    async createSession(model, threads) {
-      const session = await ort.InferenceSession.create(model, sessionOptions(threads));
+    async createSession(model, threads, nodes = 0) {
+      const session = await ort.InferenceSession.create(model, sessionOptions(threads, nodes));
       return {
         async run(feeds) {
           const results = await session.run(feeds as Parameters<typeof session.run>[0]);
@@ -84,8 +85,17 @@ async function load(): Promise<LoadOutcome> {
   return { ok: true, runtime };
 }
 
-function sessionOptions(threads: number) {
-  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
+/**
+ * Graphs up to this many nodes are optimised ('all': fusions, the transpose optimiser that cancels
+ * the NCHW/NHWC pairs between convolutions); a larger one, an RNN unrolled over many steps, is not:
+ * the optimisers' passes grow faster than the graph (the sensors LSTM's step graph over 128 steps,
+ * 12k nodes: 7 s to a session unoptimised, 23 s at 'extended', for the same step time).
+ */
+export const OPTIMISED_NODES = 5000;
+
+function sessionOptions(threads: number, nodes: number) {
+  const graphOptimizationLevel = nodes > OPTIMISED_NODES ? 'disabled' : 'all';
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel } as const;
 }
 
 interface NativeSession {
