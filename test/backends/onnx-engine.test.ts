@@ -21,13 +21,15 @@ import { trainStep } from '../../runtime/train/step.js';
 import { codeFor } from '../../runtime/train/validate.js';
 import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
 import { seededRandom } from './seeded.js';
+import { analyzeSource } from '../../compiler/analyze.js';
+import { buildStageGraph } from '../../runtime/engines/onnx/step-graph.js';
 
 const BATCH = 4;
 const STEPS = 3;
 
 function seededDataset(ir: IRModel): InMemoryDataset {
   const random = seededRandom(11);
-  const data = ir.inputs.find((i) => i.kind === 'tensor')!;
+  const data = ir.inputs.find((i) => i.kind !== 'label')!;
   const label = ir.inputs.find((i) => i.kind === 'label');
   const sampleShape = data.shape.slice(1) as number[];
   const [low, high] = data.range ?? [0, 1];
@@ -54,7 +56,7 @@ function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset): Map<
   try {
     for (let step = 1; step <= STEPS; step++) {
       const result = tidyValue(() => {
-        const data = ir.inputs.find((i) => i.kind === 'tensor')!;
+        const data = ir.inputs.find((i) => i.kind !== 'label')!;
         const label = ir.inputs.find((i) => i.kind === 'label');
         const inputs: Record<string, tf.Tensor> = { [data.name]: tf.tensor(dataset.x, [BATCH, ...dataset.sampleShape]) };
         if (label && dataset.labels) inputs[label.name] = tf.tensor1d(dataset.labels, 'int32');
@@ -152,4 +154,50 @@ describe('the onnx engine trains as the cpu reference does', () => {
       expect(await disagreements(basic.ir, planStages(basic.ir, 1).map((stage) => withOptimizer(stage, optimizer)))).toEqual([]);
     });
   }
+});
+
+describe('recurrent step graphs', () => {
+  // The sensors example's LSTM autoencoder over a window of `steps`: conv1d, lstm, dense, repeat_vector, lstm (every state), dense per step.
+  const windowModel = (steps: number) => {
+    const source = `model s {
+  input s: [${steps}, 3]
+  encoder { conv1d(4, kernel = 3, act = relu), lstm(5) }
+  latent z = dense(2)
+  decoder { repeat_vector(${steps}), lstm(5, sequences = true), dense(3, per_step = true) }
+  output s_hat = linear
+  loss = mse(s_hat, s)
+  train { epochs = 1 }
+}`;
+    const analysis = analyzeSource(source, 'window.ae');
+    expect(analysis.irs, JSON.stringify(analysis.diagnostics)).toHaveLength(1);
+    return analysis.irs[0]!;
+  };
+  const stepGraph = (steps: number) => {
+    const ir = windowModel(steps);
+    const stage = planStages(ir, 1)[0]!;
+    return buildStageGraph({ ir, objective: stage.objective, trainable: stage.trainable });
+  };
+
+  it('grow linearly with the window (the same nodes for every step, forward and backward)', () => {
+    const [a, b, c] = [16, 32, 64].map((steps) => stepGraph(steps).nodeCount);
+    expect(c! - b!).toBe(2 * (b! - a!));
+    expect((b! - a!) / 16).toBeLessThan(100);
+  });
+
+  it('train a 512-step window', async () => {
+    const ir = windowModel(512);
+    const stage = planStages(ir, 1)[0]!;
+    const program = perturbedProgram(ir);
+    const before = Array.from(program.variables.get(stage.trainable[0]!)!.dataSync());
+    const engine = await onnxEngine(runtime, 1)(stage, program);
+    try {
+      const result = await engine.step(seededDataset(ir), null, 0, BATCH, new Rng(1), stage.objective);
+      expect(Number.isFinite(result.loss) && result.loss > 0).toBe(true);
+      engine.sync();
+      expect(Array.from(program.variables.get(stage.trainable[0]!)!.dataSync())).not.toEqual(before);
+    } finally {
+      await engine.dispose();
+      program.dispose();
+    }
+  }, 300_000);
 });

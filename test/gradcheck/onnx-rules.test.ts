@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StepGraph, type Dim, type Sym } from '../../runtime/engines/onnx/graph.js';
 import * as p from '../../runtime/engines/onnx/primitives.js';
 import * as sp from '../../runtime/engines/onnx/spatial.js';
+import * as ax from '../../runtime/engines/onnx/axes.js';
+import * as rnn from '../../runtime/engines/onnx/recurrent.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
+import { withValueInfo } from '../../runtime/engines/onnx/shapes.js';
 import { encodeModel } from '../../onnx/proto.js';
 import { seededRandom } from '../backends/seeded.js';
 
@@ -96,6 +99,29 @@ const cases: Case[] = [
   { name: 'crop', inputs: [{ shape: [null, 2, 5, 5], fed: [B, 2, 5, 5] }], apply: (g, [a]) => sp.cropSpatial(g, a!, [1, 0], [3, 4]) },
   { name: 'pad', inputs: [{ shape: [null, 2, 3, 3], fed: [B, 2, 3, 3] }], apply: (g, [a]) => sp.padSpatial(g, a!, [0, 1, 2, 0]) },
   { name: 'nearest upsampling', inputs: [{ shape: [null, 2, 3, 3], fed: [B, 2, 3, 3] }], apply: (g, [a]) => sp.repeatSpatial(g, a!, [2, 3]) },
+  // the sequence primitives: one piece left out (its gradient the zeros split fills in), pieces reordered
+  { name: 'split, a piece unused', inputs: [batch(7)], apply: (g, [a]) => ax.concat(g, (([x, , z]) => [p.mul(g, z!, g.scalar(3)), x!])(ax.split(g, a!, -1, [2, 1, 4])), -1) },
+  { name: 'concat along the last axis', inputs: [batch(2), batch(3)], apply: (g, [a, b]) => ax.concat(g, [p.tanh(g, a!), b!], -1) },
+  { name: 'concat along the steps', inputs: [{ shape: [null, 2, 3], fed: [B, 2, 3] }, { shape: [null, 1, 3], fed: [B, 1, 3] }], apply: (g, [a, b]) => ax.concat(g, [b!, a!], 1) },
+  { name: 'unstack, then stack reversed', inputs: [{ shape: [null, 4, 3], fed: [B, 4, 3] }], apply: (g, [a]) => ax.stack(g, ax.unstack(g, a!, 1).reverse(), 1) },
+  { name: 'repeat along an axis', inputs: [{ shape: [null, 1, 3], fed: [B, 1, 3] }], apply: (g, [a]) => ax.repeatAxis(g, a!, 1, 4) },
+  ...[false, true].flatMap((sequences): Case[] => {
+    const units = 2;
+    const x = { shape: [null, 3, 2], fed: [B, 3, 2] };
+    const weight = (rows: number, gates: number) => ({ shape: [rows, gates * units], fed: [rows, gates * units] });
+    return [
+      {
+        name: `lstm over 3 steps${sequences ? ', every state' : ''}`,
+        inputs: [x, weight(2, 4), weight(units, 4), { shape: [4 * units], fed: [4 * units] }],
+        apply: (g, [input, kernel, recurrent, bias]) => rnn.lstm(g, input!, units, sequences, { kernel: kernel!, recurrent: recurrent!, bias: bias! }),
+      },
+      {
+        name: `gru over 3 steps${sequences ? ', every state' : ''}`,
+        inputs: [x, weight(2, 3), weight(units, 3), { shape: [2, 3 * units], fed: [2, 3 * units] }],
+        apply: (g, [input, kernel, recurrent, bias]) => rnn.gru(g, input!, units, sequences, { kernel: kernel!, recurrent: recurrent!, bias: bias! }),
+      },
+    ];
+  }),
 ];
 
 const STEP = 1e-2;
@@ -143,14 +169,15 @@ describe('every gradient rule of the onnx engine matches finite differences', ()
         expect(gradient, `input ${i} has a gradient`).not.toBeNull();
         g.output(`grad${i}`, gradient!);
       });
-      const model = encodeModel({
+      // with the shapes the primitives record (a wrong one fails the run: ONNX Runtime plans by them)
+      const model = withValueInfo(encodeModel({
         ir_version: 8,
         producer_name: 'aelang-test',
         producer_version: '',
         doc_string: c.name,
         opset_import: [{ domain: '', version: 17 }],
         graph: { name: 'check', node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
-      });
+      }), g.valueInfo());
       const session = await runtime.createSession(model, 1);
       const random = seededRandom(5);
       const values = c.inputs.map((spec) => draw(spec, random));

@@ -6,6 +6,7 @@ import type { IRModel, IRNode, IRParameter } from '../../../ir/types.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Dim, type Sym } from './graph.js';
 import { lowerNodes, type ForwardEnv } from './lower.js';
+import { withValueInfo } from './shapes.js';
 import { ONNX_OPSET } from './step-graph.js';
 
 export interface InferenceGraphSpec {
@@ -25,6 +26,7 @@ export interface InferenceGraph {
    * that passes a value through unchanged in inference, such as a corruption) another value's key.
    */
   values: Map<string, { output: string } | { same: string }>;
+  nodeCount: number;
 }
 
 export function buildInferenceGraph(spec: InferenceGraphSpec): InferenceGraph {
@@ -77,13 +79,13 @@ export function buildInferenceGraph(spec: InferenceGraphSpec): InferenceGraph {
     served.set(key, { output });
   }
 
-  const model = encodeModel({
+  const model = withValueInfo(encodeModel({
     ir_version: 8,
     producer_name: 'aelang',
     producer_version: '',
     doc_string: `${ir.model}: inference`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     graph: { name: `${ir.model}_inference`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
-  });
-  return { model, parameters: [...fedParameters.keys()].map((id) => byId.get(id)!), values: served };
+  }), g.valueInfo());
+  return { model, parameters: [...fedParameters.keys()].map((id) => byId.get(id)!), values: served, nodeCount: g.nodes.length };
 }

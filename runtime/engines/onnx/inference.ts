@@ -59,7 +59,7 @@ export class OnnxInference implements InferenceDelegate {
         ...(nodes !== this.program.ir.nodes ? { nodes } : {}),
         feeds: fed.map(([name, tensor]) => ({ name, shape: [null, ...tensor.shape.slice(1)] })),
       });
-      const session = this.runtime.createSyncSession(graph.model, this.threads);
+      const session = this.runtime.createSyncSession(graph.model, this.threads, graph.nodeCount);
       if (typeof session === 'string') throw new Error(session);
       compiled = { graph, session };
       this.compiled.set(key, compiled);

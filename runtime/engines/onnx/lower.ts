@@ -6,7 +6,9 @@
 import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../../ir/types.js';
 import { transposedConvGeometry, windowPads } from '../../../onnx/geometry.js';
 import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
+import { concat, repeatAxis, split } from './axes.js';
 import * as p from './primitives.js';
+import { gru, lstm } from './recurrent.js';
 import * as s from './spatial.js';
 
 /** What a node's noise input holds (noise.ts computes it from the same tfjs draw as the tfjs path). */
@@ -168,7 +170,84 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
   },
   corrupt_dropout: (node, [x], env) => (env.training && node.attrs.rate > 0 ? p.mul(env.g, x!, env.noise(node, x!, { kind: 'dropout', rate: node.attrs.rate })[0]!) : x!),
   clip: (node, [x], env) => (env.training ? p.clip(env.g, x!, node.attrs.low, node.attrs.high) : x!),
+  // The sequence ops. The 1-D convolutions and pools are the 2-D lowerings on [batch, steps, 1,
+  // channels] with windows [k, 1] (the tfjs lowering runs its pools so), so maxpool1d records its
+  // switches and unpool1d reads them exactly as maxpool and unpool do.
+  conv1d: (node, [x], env) => asImageOp(node, 'conv2d', { ...node.attrs, kernel: [node.attrs.kernel, 1], stride: [node.attrs.stride, 1] }, [x!], env, true),
+  deconv1d: (node, [x], env) => asImageOp(node, 'deconv2d', { ...node.attrs, kernel: [node.attrs.kernel, 1], stride: [node.attrs.stride, 1] }, [x!], env, true),
+  maxpool1d: (node, [x, ...rest], env) => asImageOp(node, 'maxpool', { pool: [node.attrs.pool, 1], stride: [node.attrs.stride, 1], padding: node.attrs.padding }, [x!, ...rest], env),
+  avgpool1d: (node, [x], env) => asImageOp(node, 'avgpool', { pool: [node.attrs.pool, 1], stride: [node.attrs.stride, 1], padding: node.attrs.padding }, [x!], env),
+  unpool1d: (node, [x, ...rest], env) => {
+    const { pool, mode, switchesFrom } = node.attrs;
+    return asImageOp(node, 'unpool', { pool: [pool, 1], mode, ...(switchesFrom !== undefined ? { switchesFrom } : {}) }, [x!, ...rest], env);
+  },
+  upsample1d: (node, [x], env) => asImageOp(node, 'upsample', { factor: [node.attrs.factor, 1] }, [x!], env),
+  repeat_vector: (node, [x], env) => repeatAxis(env.g, p.reshape(env.g, x!, [null, 1, x!.shape[1]!]), 1, node.attrs.steps),
+  dense_per_step: (node, [x], env) => {
+    const { g } = env;
+    const [, steps, channels] = x!.shape as [null, number, number];
+    const kernel = env.param(node, 'kernel');
+    let linear = p.gemm(g, p.reshape(g, x!, [null, channels]), kernel.value, false, kernel.transposed);
+    if (node.attrs.useBias) linear = p.add(g, linear, env.param(node, 'bias').value);
+    linear = p.reshape(g, linear, [null, steps, node.attrs.units], false);
+    if (node.attrs.activation.fn === 'sigmoid' || node.attrs.activation.fn === 'softmax') env.values.set(`${node.id}:preactivation`, linear);
+    return activation(g, linear, node.attrs.activation);
+  },
+  lstm: (node, [x], env) => lstm(env.g, x!, node.attrs.units, node.attrs.sequences, recurrentWeights(node, env)),
+  gru: (node, [x], env) => gru(env.g, x!, node.attrs.units, node.attrs.sequences, recurrentWeights(node, env)),
+  // What a conditional encoder or decoder reads: a label's one-hot (no gradient: an input) and the
+  // concatenation of its inputs along the last axis.
+  one_hot: (node, [labels], env) => oneHot(env.g, labels!, node.attrs.depth),
+  concat: (_node, args, env) => concat(env.g, args, -1),
+  // A table's reconstruction: numeric slots as they are, a softmax over each categorical column's.
+  table_output: (node, [x], env) => {
+    const { g } = env;
+    const { columns } = node.attrs;
+    return concat(g, split(g, x!, -1, columns).map((slice, i) => (columns[i] === 1 ? slice : p.softmax(g, slice))), -1);
+  },
 };
+
+/**
+ * A 1-D node lowered as its 2-D counterpart `op` with `attrs`: its sequence inputs [batch, steps,
+ * channels] as images [batch, steps, 1, channels], its own shape likewise, a kernel [k, a, b] as
+ * [k, 1, a, b] (`kernel`), and what it produces (its value, published logits) back as sequences.
+ */
+function asImageOp<Op extends IROp>(node: IRNode, op: Op, attrs: IRNode<Op>['attrs'], args: Sym[], env: ForwardEnv, kernel = false): Sym {
+  const { g } = env;
+  const asImage = (v: Sym) => (v.shape.length === 3 ? p.reshape(g, v, [v.shape[0]!, v.shape[1]!, 1, v.shape[2]!]) : v);
+  const asSequence = (v: Sym) => p.reshape(g, v, [v.shape[0]!, v.shape[1]!, v.shape[3]!]);
+  const [, steps, channels] = node.shape as [null, number, number];
+  const image = { ...node, op, attrs, shape: [null, steps, 1, channels] } as unknown as IRNode<Op>;
+  const imageEnv: ForwardEnv = !kernel
+    ? env
+    : {
+        ...env,
+        param: (n, role) => {
+          const found = env.param(n, role);
+          if (role !== 'kernel') return found;
+          const [k, a, b] = found.value.shape as [number, number, number];
+          return { ...found, value: p.reshape(g, found.value, [k, 1, a, b]) };
+        },
+      };
+  const y = (lowerings[op] as Lower<Op>)(image, args.map(asImage), imageEnv);
+  const logits = env.values.get(`${node.id}:preactivation`);
+  if (logits && logits.shape.length === 4) env.values.set(`${node.id}:preactivation`, asSequence(logits));
+  return asSequence(y);
+}
+
+function recurrentWeights(node: IRNode<'lstm' | 'gru'>, env: ForwardEnv) {
+  return { kernel: env.param(node, 'kernel').value, recurrent: env.param(node, 'recurrent_kernel').value, bias: env.param(node, 'bias').value };
+}
+
+/**
+ * Class indices (fed as floats [batch]) as one-hot rows of `depth`, as tf.oneHot: an index outside
+ * [0, depth) gives a row of zeros. A comparison with the constant row 0 … depth − 1; no gradient.
+ */
+export function oneHot(g: StepGraph, labels: Sym, depth: number): Sym {
+  const column = g.constant('Reshape', [labels, g.int64s([-1, 1])], [labels.shape[0]!, 1]);
+  const classes = g.floats('classes', [1, depth], Float32Array.from({ length: depth }, (_, i) => i));
+  return g.constant('Cast', [g.constant('Equal', [column, classes], [labels.shape[0]!, depth])], [labels.shape[0]!, depth], [attr.int('to', 1)]);
+}
 
 /** A [N, H, W, C] value's spatial size. */
 function spatial(x: Sym): [number, number] {

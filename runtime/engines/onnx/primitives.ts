@@ -34,7 +34,26 @@ function unbroadcast(g: StepGraph, gradient: Sym, target: Sym): Sym {
 
 /** `value` expanded to the (runtime) shape of `like`. */
 function expandLike(g: StepGraph, value: Sym, like: Sym): Sym {
-  return g.emit('Expand', [value, shapeOf(g, like)], like.shape, { rule: (dy) => [unbroadcast(g, dy, value)] });
+  return g.emit('Expand', [value, staticShape(g, value, like) ?? shapeOf(g, like)], like.shape, { rule: (dy) => [unbroadcast(g, dy, value)] });
+}
+
+/**
+ * `like`'s shape as a constant that Expand can broadcast `value` to, where `value` already holds
+ * each of like's unknown dimensions (the batch as 1, broadcast away); else null. A constant shape
+ * lets ONNX Runtime infer the result's shape, and its memory planner reuse buffers only between
+ * values of known shape: with a Shape node per expand, an unrolled LSTM's session took minutes.
+ */
+function staticShape(g: StepGraph, value: Sym, like: Sym): Sym | null {
+  const lead = like.shape.length - value.shape.length;
+  if (lead < 0) return null;
+  const target: number[] = [];
+  for (let i = 0; i < like.shape.length; i++) {
+    const d = like.shape[i];
+    if (d !== null) target.push(d!);
+    else if (i >= lead && value.shape[i - lead] === null) target.push(1);
+    else return null;
+  }
+  return g.int64s(target);
 }
 
 export function shapeOf(g: StepGraph, x: Sym): Sym {
@@ -270,10 +289,17 @@ export function meanOverBatch(g: StepGraph, x: Sym): Sym {
 }
 
 /** Reshapes to `shape`, whose one null dimension (the batch, or the batch merged with others) takes what is left. */
-export function reshape(g: StepGraph, x: Sym, shape: readonly Dim[]): Sym {
+export function reshape(g: StepGraph, x: Sym, shape: readonly Dim[], merged?: boolean): Sym {
   if (shape.filter((d) => d === null).length > 1) throw new Error(`reshape to [${shape.join(', ')}]: more than one unknown dimension`);
   const target = shape.map((d) => d ?? -1);
-  return g.emit('Reshape', [x, g.int64s(target)], shape, { rule: (dy) => [g.emit('Reshape', [dy, shapeOf(g, x)], x.shape, { rule: (d2) => [reshape(g, d2, dy.shape)] })] });
+  // the unknown dimension stays the batch where the known ones hold every other element (the
+  // caller says so where it splits a merged batch back: [batch·steps, u] → [batch, steps, u])
+  const known = (dims: readonly Dim[]) => dims.reduce<number>((n, d) => n * (d ?? 1), 1);
+  merged ??= shape.includes(null) && (x.merged === true || known(x.shape) !== known(shape));
+  // the gradient reshapes back, to a constant shape where x has one unknown dimension at most (see staticShape)
+  const back = (dy: Sym) =>
+    x.shape.filter((d) => d === null).length <= 1 ? reshape(g, dy, x.shape, x.merged === true) : g.emit('Reshape', [dy, shapeOf(g, x)], x.shape, { rule: (d2) => [reshape(g, d2, dy.shape, dy.merged === true)], merged: true });
+  return g.emit('Reshape', [x, g.int64s(target)], shape, { rule: (dy) => [back(dy)], merged });
 }
 
 /** [batch, ...] → [batch, product of the rest]. */

@@ -32,11 +32,12 @@ export interface OnnxRuntime {
   /** Why no session opens on this runtime's provider (no GPU adapter, no Vulkan loader), or null. */
   unavailable(): Promise<string | null>;
   tensor(values: Float32Array, shape: readonly number[]): unknown;
-  createSession(model: Uint8Array, threads: number): Promise<OrtSession>;
+  /** `nodes`: the graph's node count (a large graph is not optimised: see sessionOptions). */
+  createSession(model: Uint8Array, threads: number, nodes?: number): Promise<OrtSession>;
   /** Why this onnxruntime-node offers no synchronous session, or null. */
   readonly noSyncSession: string | null;
   /** A synchronous session, or why this onnxruntime-node offers none. */
-  createSyncSession(model: Uint8Array, threads: number): SyncOrtSession | string;
+  createSyncSession(model: Uint8Array, threads: number, nodes?: number): SyncOrtSession | string;
 }
 
 export type LoadOutcome = { ok: true; runtime: OnnxRuntime } | { ok: false; why: string };
@@ -67,7 +68,7 @@ async function load(): Promise<LoadOutcome> {
 
 function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRuntime {
   const native = nativeBinding();
-  const sessionOptions = (threads: number) => optionsFor(provider, threads);
+  const sessionOptions = (threads: number, nodes = 0) => optionsFor(provider, threads, nodes);
   const runtime: OnnxRuntime = {
     version,
     provider,
@@ -82,10 +83,10 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
       }
     },
     noSyncSession: typeof native === 'string' ? native : null,
-    createSyncSession(model, threads) {
+    createSyncSession(model, threads, nodes = 0) {
       if (typeof native === 'string') return native;
       const session = new native.InferenceSession();
-      session.loadModel(model.buffer, model.byteOffset, model.byteLength, sessionOptions(threads));
+      session.loadModel(model.buffer, model.byteOffset, model.byteLength, sessionOptions(threads, nodes));
       const fetches = Object.fromEntries(session.outputMetadata.map((m) => [m.name, null]));
       return {
         run(feeds) {
@@ -96,8 +97,8 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
       };
     },
     tensor: (values, shape) => new ort.Tensor('float32', values, [...shape]),
-    async createSession(model, threads) {
-      const session = await ort.InferenceSession.create(model, sessionOptions(threads));
+    async createSession(model, threads, nodes = 0) {
+      const session = await ort.InferenceSession.create(model, sessionOptions(threads, nodes));
       return {
         async run(feeds) {
           const results = await session.run(feeds as Parameters<typeof session.run>[0]);
@@ -110,8 +111,17 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
   return runtime;
 }
 
-function optionsFor(provider: OnnxProvider, threads: number) {
-  return { executionProviders: [provider], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
+/**
+ * Graphs up to this many nodes are optimised ('all': fusions, the transpose optimiser that cancels
+ * the NCHW/NHWC pairs between convolutions); a larger one, an RNN unrolled over many steps, is not:
+ * the optimisers' passes grow faster than the graph (the sensors LSTM's step graph over 128 steps,
+ * 12k nodes: 7 s to a session unoptimised, 23 s at 'extended', for the same step time).
+ */
+export const OPTIMISED_NODES = 5000;
+
+function optionsFor(provider: OnnxProvider, threads: number, nodes: number) {
+  const graphOptimizationLevel = nodes > OPTIMISED_NODES ? 'disabled' : 'all';
+  return { executionProviders: [provider], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel } as const;
 }
 
 /** The smallest model a provider must run: y = x + x over a float vector. */

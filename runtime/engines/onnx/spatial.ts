@@ -120,13 +120,13 @@ export function averagePool(g: StepGraph, x: Sym, window: Window): Sym {
 export function scatterFlat(g: StepGraph, values: Sym, indices: Sym, like: Sym): Sym {
   const size = g.constant('Reshape', [g.constant('Size', [like], []), g.int64s([1])], [1]);
   const zeros = g.constant('ConstantOfShape', [size], [null]);
-  const flatValues = g.emit('Reshape', [values, g.int64s([-1])], [null], { rule: (dy) => [g.emit('Reshape', [dy, shapeOf(g, values)], values.shape)] });
+  const flatValues = g.emit('Reshape', [values, g.int64s([-1])], [null], { rule: (dy) => [g.emit('Reshape', [dy, shapeOf(g, values)], values.shape)], merged: true });
   const flatIndices = g.constant('Reshape', [indices, g.int64s([-1])], [null]);
   const scattered = g.emit('ScatterElements', [zeros, flatIndices, flatValues], [null], {
     attributes: [{ name: 'reduction', type: 3, s: new TextEncoder().encode('add') }],
     rule: (dy) => [null, null, g.constant('GatherElements', [dy, flatIndices], [null])],
   });
-  return g.emit('Reshape', [scattered, shapeOf(g, like)], like.shape, { rule: (dy) => [g.emit('Reshape', [dy, g.int64s([-1])], [null]), null] });
+  return g.emit('Reshape', [scattered, shapeOf(g, like)], like.shape, { rule: (dy) => [g.emit('Reshape', [dy, g.int64s([-1])], [null], { merged: true }), null] });
 }
 
 /** Slices [begin, begin + size) on axes 2 and 3 (NCHW spatial); the gradient pads it back. */

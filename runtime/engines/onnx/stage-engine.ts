@@ -70,7 +70,7 @@ export class OnnxStageEngine {
 
   static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
     const graph = buildStageGraph({ ir: spec.program.ir, ...spec });
-    const session = await ort.createSession(graph.model, threads);
+    const session = await ort.createSession(graph.model, threads, graph.nodeCount);
     return new OnnxStageEngine(ort, session, graph, spec);
   }
 
@@ -83,7 +83,7 @@ export class OnnxStageEngine {
     const x = new Float32Array(dataShape.reduce((a, b) => a * b, 1));
     readSamples(dataset, order, start, size, x);
     feeds[graph.data] = this.ort.tensor(x, dataShape);
-    if (graph.labels) feeds[graph.labels.feed] = this.ort.tensor(oneHot(dataset, order, start, size, graph.labels.classes), [size, graph.labels.classes]);
+    if (graph.labels) feeds[graph.labels] = this.ort.tensor(labelsOf(dataset, order, start, size), [size]);
     for (const [name, values] of drawNoise(graph.noise, size, rng)) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
@@ -152,12 +152,10 @@ export class OnnxStageEngine {
   }
 }
 
-function oneHot(dataset: Dataset, order: Int32Array | null, start: number, size: number, classes: number): Float32Array {
-  const out = new Float32Array(size * classes);
-  for (let i = 0; i < size; i++) {
-    const label = dataset.labels![order ? order[start + i]! : start + i]!;
-    if (label >= 0 && label < classes) out[i * classes + label] = 1;
-  }
+/** The batch's class indices as floats (the graph compares them with 0 … classes − 1). */
+function labelsOf(dataset: Dataset, order: Int32Array | null, start: number, size: number): Float32Array {
+  if (!dataset.labels) throw new Error(`the data set '${dataset.name}' has no labels, which this model reads`);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = dataset.labels[order ? order[start + i]! : start + i]!;
   return out;
 }
-

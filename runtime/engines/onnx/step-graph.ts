@@ -6,8 +6,9 @@
 import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
-import { lowerNodes, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
+import { lowerNodes, oneHot, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
 import * as p from './primitives.js';
+import { withValueInfo } from './shapes.js';
 import { transpose } from './spatial.js';
 import { lowerTerm } from './terms.js';
 
@@ -29,8 +30,8 @@ export interface StageGraph {
   model: Uint8Array;
   /** Graph input names. */
   data: string;
-  /** The label input's one-hot feed, when a term reads labels. */
-  labels?: { input: string; feed: string; classes: number };
+  /** The label input, fed as class indices (floats [batch]) when a node or term reads it. */
+  labels?: string;
   /** Stored parameters fed (`param:${id}`), and those whose gradient comes out (`grad:${id}`). */
   parameters: IRParameter[];
   trainable: string[];
@@ -39,12 +40,13 @@ export interface StageGraph {
   noise: NoiseInput[];
   /** Outputs: `loss`, then `term:${i}` per objective term. */
   termCount: number;
+  nodeCount: number;
 }
 
 export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const { ir } = spec;
   const g = new StepGraph();
-  const dataInput = ir.inputs.find((i) => i.kind === 'tensor')!;
+  const dataInput = ir.inputs.find((i) => i.kind !== 'label')!;
   const labelInput = ir.inputs.find((i) => i.kind === 'label');
   const trainable = new Set(spec.trainable);
   const byId = new Map(ir.parameters.map((q) => [q.id, q]));
@@ -86,11 +88,13 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       assigned.set(storage(id).id, value);
     },
   };
+  const stageNodes = [...(spec.prefix ?? []), ...(spec.nodes ?? ir.nodes)];
+  const labels = labelInput && (stageNodes.some((n) => n.inputs.includes(labelInput.name)) || spec.objective.some((t) => t.args.includes(labelInput.name))) ? labelInput.name : undefined;
+  if (labels) values.set(labels, g.input(labels, [null], false));
   if (spec.prefix) lowerNodes(spec.prefix, env);
   env.training = true;
   lowerNodes(spec.nodes ?? ir.nodes, env, spec.rename);
 
-  let labels: StageGraph['labels'];
   const termEnv = {
     g,
     ir,
@@ -100,14 +104,9 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       return sym;
     },
     logits: (id: string) => values.get(`${id}:preactivation`) ?? termEnv.value(id),
-    oneHot: (name: string) => {
-      if (!labelInput || labelInput.name !== name) throw new Error(`objective: '${name}' is not the label input`);
-      if (!labels) {
-        const classes = labelInput.classes!;
-        labels = { input: name, feed: `onehot:${name}`, classes };
-        values.set(labels.feed, g.input(labels.feed, [null, classes], false));
-      }
-      return values.get(labels.feed)!;
+    oneHot: (name: string, classes: number) => {
+      if (!labels || labels !== name) throw new Error(`objective: '${name}' is not the label input`);
+      return oneHot(g, values.get(labels)!, classes);
     },
     kernels: () => ir.parameters.filter((q) => q.tiedTo === undefined && q.role === 'kernel' && q.trainable).map(parameterInput),
     kernel: (node: IRNode) => {
@@ -132,14 +131,14 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
 
   for (const [id, value] of assigned) g.output(`assign:${id}`, value);
 
-  const model = encodeModel({
+  const model = withValueInfo(encodeModel({
     ir_version: 8,
     producer_name: 'aelang',
     producer_version: '',
     doc_string: `${ir.model}: one training step`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     graph: { name: `${ir.model}_step`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
-  });
+  }), g.valueInfo());
   return {
     model,
     data: dataInput.name,
@@ -149,5 +148,6 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     assigned: [...assigned.keys()],
     noise,
     termCount: termValues.length,
+    nodeCount: g.nodes.length,
   };
 }

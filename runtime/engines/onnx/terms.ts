@@ -2,6 +2,7 @@
 // reductions (`mean` over every element; `sum` per sample, averaged over the batch), the same
 // clipping of probabilities and the same stable form of bce from logits.
 import type { IRModel, IRNode, IRTerm, IRTermFn } from '../../../ir/types.js';
+import { concat, split } from './axes.js';
 import { contractive } from './contractive.js';
 import type { StepGraph, Sym } from './graph.js';
 import * as p from './primitives.js';
@@ -15,8 +16,8 @@ export interface TermEnv {
   value(name: string): Sym;
   /** The logits behind `id` (its `preactivation` when it applied sigmoid/softmax itself). */
   logits(id: string): Sym;
-  /** A label input as one-hot floats [batch, classes] (fed by the engine). */
-  oneHot(name: string): Sym;
+  /** A label input as one-hot floats [batch, classes]. */
+  oneHot(name: string, classes: number): Sym;
   /** Every stored trainable kernel, once each (tied kernels share one). */
   kernels(): Sym[];
   /** A dense node's kernel as the node sees it ([in, out]; a tied kernel transposed). */
@@ -49,7 +50,8 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
   cross_entropy: (term, env) => {
     const { g } = env;
     const logProbabilities = term.options.fromLogits !== undefined ? p.logSoftmax(g, env.logits(term.options.fromLogits)) : p.log(g, p.clip(g, env.value(term.args[0]!), EPSILON, 1));
-    const perSample = p.neg(g, p.reduceSum(g, p.mul(g, env.oneHot(term.args[1]!), logProbabilities), [-1], false));
+    const classes = logProbabilities.shape[logProbabilities.shape.length - 1] as number;
+    const perSample = p.neg(g, p.reduceSum(g, p.mul(g, env.oneHot(term.args[1]!, classes), logProbabilities), [-1], false));
     return reduce(g, perSample, term.options.reduce);
   },
   kl: (term, { g, value }) => {
@@ -71,6 +73,18 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
     return term.options.reduce === 'sum' ? p.reduceSum(g, perUnit, [], false) : p.meanAll(g, perUnit);
   },
   contractive,
+  // A table: per column the squared error of a numeric slot, the cross-entropy of a categorical
+  // column's logits against its one-hot target, [batch, columns]; read from the node `fromLogits`
+  // names itself (not its published logits), as the tfjs term reads it.
+  reconstruction: (term, { g, value }) => {
+    const { columns, fromLogits } = term.options;
+    const logits = split(g, value(fromLogits), -1, columns);
+    const targets = split(g, value(term.args[1]!), -1, columns);
+    const losses = columns.map((width, i) =>
+      width === 1 ? p.square(g, p.sub(g, logits[i]!, targets[i]!)) : p.neg(g, p.reduceSum(g, p.mul(g, targets[i]!, p.logSoftmax(g, logits[i]!)), [-1], true)),
+    );
+    return reduce(g, concat(g, losses, -1), term.options.reduce);
+  },
   weight_decay: (term, { g, kernels }) => {
     const all = kernels();
     if (all.length === 0) return g.scalar(0);
