@@ -2,6 +2,7 @@
 // order, with the nodes that run only in training (corruptions, dropout) still listed: each
 // exporter turns them into the identity.
 import type { IRModel, IRNode } from '../ir/types.js';
+import { parseRef } from '../ir/outputs.js';
 import { ExportError, type ModelPart } from './weights.js';
 
 export interface GraphPart {
@@ -25,10 +26,10 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
     const nodes = needed(ir, [reconstruction.node], new Set([code.node]), false);
     for (const node of nodes) {
       const other = node.inputs.find((id) => id !== code.node && !nodes.some((n) => n.id === id));
-      if (other !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
-      if ((node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.mode === 'switches') {
-        throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) needs the switches of encoder node '${node.attrs.switchesFrom}'`);
-      }
+      if (other === undefined) continue;
+      const { node: from, output } = parseRef(other);
+      if (output !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) needs the ${output} of encoder node '${from}'`);
+      throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
     }
     return { inputs: [code.node], outputs: [reconstruction], nodes };
   }
@@ -59,8 +60,12 @@ function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>, switc
       throw new ExportError(`unknown node '${id}'`);
     }
     keep.add(id);
-    node.inputs.forEach(visit);
-    if (switches && (node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
+    // A named output (an unpool's `<maxpool>:switches`) needs its node, except for the decoder alone.
+    for (const input of node.inputs) {
+      const { node: from, output } = parseRef(input);
+      if (output === undefined) visit(input);
+      else if (switches) visit(from);
+    }
   };
   wanted.forEach(visit);
   return ir.nodes.filter((n) => keep.has(n.id));

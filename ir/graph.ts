@@ -1,9 +1,12 @@
 // The IR as a graph, beyond what the schema can say: every reference resolves (node inputs, the
 // parameters a node reads, `tiedTo`, the objective's arguments and `fromLogits`/`mean`/`logvar`,
-// `switchesFrom`, the outputs), ids are unique, nodes come after their inputs, and each weighted
+// the outputs), a reference to a named output (`pool:switches`, ir/outputs.ts) names one its node's
+// op declares and has, each node has the inputs its op declares, ids are unique, nodes come after their inputs, and each weighted
 // node's parameters have the shapes its op and input imply. The runtime trusts all of this; an IR
 // written by hand or by another tool is refused here, with the JSON path of the first problem,
 // instead of crashing inside a kernel.
+import { irOps, type InputDeclaration } from './ops.js';
+import { declaredOutputs, hasOutput, missingOutputReason, outputRef, outputShape, parseRef } from './outputs.js';
 import type { IRModel, IRNode, IRParameter, IRTerm, Shape } from './types.js';
 
 /** The first problem as `IR <json path>: <what>`, or undefined for a sound graph. */
@@ -47,19 +50,21 @@ function checkGraph(ir: IRModel): void {
     const at = `/nodes/${i}`;
     if (nodes.has(node.id) || tensors.has(node.id)) fail(`${at}/id`, `duplicate id '${node.id}'`);
     node.inputs.forEach((input, j) => {
-      if (!tensors.has(input)) fail(`${at}/inputs/${j}`, `'${input}' is not an input or an earlier node`);
+      if (!tensors.has(input)) fail(`${at}/inputs/${j}`, unknownTensor(input, nodes, 'an input or an earlier node'));
     });
+    checkInputs(node, at);
     for (const [role, id] of Object.entries(node.params ?? {})) {
       const p = parameters.get(id!);
       if (!p) fail(`${at}/params/${role}`, `no parameter '${id}'`);
       else if (p.node !== node.id || p.role !== role) fail(`${at}/params/${role}`, `parameter '${id}' belongs to '${p.node}' as ${p.role}`);
     }
     checkShapes(node, node.inputs.map((input) => tensors.get(input)!), parameters, at);
-    if (node.op === 'unpool' && node.attrs.switchesFrom !== undefined && nodes.get(node.attrs.switchesFrom)?.op !== 'maxpool') {
-      fail(`${at}/attrs/switchesFrom`, `'${node.attrs.switchesFrom}' is not an earlier maxpool`);
-    }
+    if (node.id.includes(':')) fail(`${at}/id`, `'${node.id}' contains ':', which separates a node from its named output`);
     nodes.set(node.id, node);
     tensors.set(node.id, node.shape);
+    for (const name of Object.keys(declaredOutputs(node.op))) {
+      if (hasOutput(node, name)) tensors.set(outputRef(node.id, name), outputShape(node, name, tensors.get(node.inputs[0] ?? '')));
+    }
   });
   ir.parameters.forEach((p, i) => {
     const at = `/parameters/${i}`;
@@ -74,7 +79,7 @@ function checkGraph(ir: IRModel): void {
     if (!sameShape(seen, p.shape)) fail(`${at}/shape`, `[${p.shape}] is not the tied parameter's [${seen}]${p.transpose ? ' (transposed)' : ''}`);
   });
   const tensor = (path: string, id: string): void => {
-    if (!tensors.has(id)) fail(path, `'${id}' is not an input or a node`);
+    if (!tensors.has(id)) fail(path, unknownTensor(id, nodes, 'an input or a node'));
   };
   const node = (path: string, id: string): void => {
     if (!nodes.has(id)) fail(path, `'${id}' is not a node`);
@@ -83,7 +88,8 @@ function checkGraph(ir: IRModel): void {
     list.forEach((term, i) => {
       term.args.forEach((arg, j) => tensor(`${base}/${i}/args/${j}`, arg));
       const options = term.options as { fromLogits?: string; mean?: string; logvar?: string };
-      for (const key of ['fromLogits', 'mean', 'logvar'] as const) if (options[key] !== undefined) node(`${base}/${i}/options/${key}`, options[key]);
+      if (options.fromLogits !== undefined) tensor(`${base}/${i}/options/fromLogits`, options.fromLogits);
+      for (const key of ['mean', 'logvar'] as const) if (options[key] !== undefined) node(`${base}/${i}/options/${key}`, options[key]);
     });
   terms('/objective', ir.objective);
   ir.phases.forEach((phase, i) => terms(`/phases/${i}/objective`, phase.objective));
@@ -92,6 +98,31 @@ function checkGraph(ir: IRModel): void {
   node('/outputs/latent', ir.outputs.latent);
   for (const [name, id] of Object.entries(ir.outputs.named)) node(`/outputs/named/${name}`, id);
   for (const [name, id] of Object.entries(ir.outputs.heads)) node(`/outputs/heads/${name}`, id);
+}
+
+/** What is wrong with a reference that resolves to nothing. */
+function unknownTensor(ref: string, nodes: ReadonlyMap<string, IRNode>, what: string): string {
+  const { node: id, output } = parseRef(ref);
+  const node = nodes.get(id);
+  if (output === undefined || node === undefined) return `'${ref}' is not ${what}`;
+  return `'${ref}' names no output of '${id}': ${missingOutputReason(node, output)}`;
+}
+
+/** The node's inputs against its op's declaration: how many, and which must be a named output. */
+function checkInputs(node: IRNode, at: string): void {
+  const declared: readonly InputDeclaration[] = (irOps[node.op] as { inputs?: readonly InputDeclaration[] }).inputs ?? [{ name: 'x' }];
+  const variadic = declared.some((d) => d.variadic);
+  const least = declared.filter((d) => !d.optional).length;
+  const most = variadic ? Infinity : declared.length;
+  if (node.inputs.length < least || node.inputs.length > most) {
+    const count = least === most ? `${least}` : most === Infinity ? `at least ${least}` : `${least} to ${most}`;
+    fail(`${at}/inputs`, `a ${node.op} reads ${count} input${least === 1 && most === 1 ? '' : 's'} (${declared.map((d) => d.name).join(', ')}), not ${node.inputs.length}`);
+  }
+  declared.forEach((d, j) => {
+    const input = node.inputs[j];
+    if (input === undefined || d.reads === undefined) return;
+    if (parseRef(input).output !== d.reads) fail(`${at}/inputs/${j}`, `the ${node.op}'s ${d.name} input must be the \`${d.reads}\` output of a node, not '${input}'`);
+  });
 }
 
 function sameShape(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {

@@ -25,22 +25,57 @@ const conv1d = {
 const window1d = { pool: required(int(1)), stride: required(int(1)), padding: required(padding) } as const;
 const recurrent = { units: required(int(1)), sequences: required(bool) } as const;
 
+/**
+ * An input of an op, in order. `reads`: the input must be that named output of an earlier node
+ * (`<node id>:<output>`, ir/outputs.ts), not a plain value. `optional` inputs come last; a
+ * `variadic` input takes one or more values.
+ */
+export interface InputDeclaration {
+  name: string;
+  doc?: string;
+  reads?: string;
+  optional?: boolean;
+  variadic?: boolean;
+}
+
+/**
+ * A named output besides the node's value, which other nodes and terms read as `<node id>:<name>`.
+ * `shape`: that of the node's (first) input, of its value, or of its input without the last axis.
+ * `when`: the output exists only for some attributes: `squashes` (the activation is sigmoid or
+ * softmax: the logits before it), `disjoint-windows` (stride = pool: the switches of an unpool).
+ */
+export interface OutputDeclaration {
+  doc: string;
+  shape: 'input' | 'value' | 'input-without-last';
+  dtype?: 'int32';
+  when?: 'squashes' | 'disjoint-windows';
+}
+
 interface OpDeclaration {
   doc: string;
   /** The attributes, or 'activation': the node's attrs are an activation spec. */
   attrs: Fields | 'activation';
+  /** Absent: one input, `x`. */
+  inputs?: readonly InputDeclaration[];
+  /** The named outputs (the value, read by the node's id, is not listed). */
+  outputs?: Readonly<Record<string, OutputDeclaration>>;
 }
+
+const logits = { logits: { doc: 'the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)', shape: 'value', when: 'squashes' } } as const;
+const switches = { switches: { doc: "a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)", shape: 'input', when: 'disjoint-windows' } } as const;
+const unpoolInputs = [{ name: 'x' }, { name: 'switches', reads: 'switches', optional: true, doc: 'the switches of the maxpool this undoes (mode switches)' }] as const;
 
 export const irOps = {
   // ---- layers
-  dense: { doc: 'x·kernel (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) } },
-  conv2d: { doc: '2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation.', attrs: conv },
-  deconv2d: { doc: 'Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation.', attrs: conv },
-  maxpool: { doc: 'Window maximum; records switches for an unpool that names it in switchesFrom.', attrs: window },
+  dense: { doc: 'x·kernel (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) }, outputs: logits },
+  conv2d: { doc: '2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation.', attrs: conv, outputs: logits },
+  deconv2d: { doc: 'Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation.', attrs: conv, outputs: logits },
+  maxpool: { doc: 'Window maximum; with stride = pool also its switches, which an unpool reads.', attrs: window, outputs: switches },
   avgpool: { doc: 'Window average.', attrs: window },
   unpool: {
     doc: 'Undoes a maxpool: values back at the recorded switches, or each value filling its window.',
-    attrs: { pool: required(pair), mode: required(oneOf('switches', 'fill')), switchesFrom: optional(string, 'the maxpool whose switches this reads (mode switches)') },
+    attrs: { pool: required(pair), mode: required(oneOf('switches', 'fill')) },
+    inputs: unpoolInputs,
   },
   upsample: { doc: 'Nearest-neighbour upsampling by an integer factor.', attrs: { factor: required(pair) } },
   flatten: { doc: 'Keeps the batch, flattens the rest.', attrs: {} },
@@ -50,30 +85,42 @@ export const irOps = {
   layernorm: { doc: 'Normalisation over the last axis.', attrs: { epsilon: required(number({ exclusiveMin: 0 })) } },
   activation: { doc: 'An activation on its own.', attrs: 'activation' },
   // ---- sequences ([batch, steps, channels], Keras's NWC; see docs/language.md's sequences section)
-  conv1d: { doc: '1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation.', attrs: conv1d },
-  deconv1d: { doc: 'Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation.', attrs: conv1d },
-  maxpool1d: { doc: 'Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom.', attrs: window1d },
+  conv1d: { doc: '1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation.', attrs: conv1d, outputs: logits },
+  deconv1d: { doc: 'Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation.', attrs: conv1d, outputs: logits },
+  maxpool1d: { doc: 'Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads.', attrs: window1d, outputs: switches },
   avgpool1d: { doc: 'Window average over the steps.', attrs: window1d },
   unpool1d: {
     doc: 'Undoes a maxpool1d: values back at the recorded switches, or each value filling its window.',
-    attrs: { pool: required(int(1)), mode: required(oneOf('switches', 'fill')), switchesFrom: optional(string, 'the maxpool1d whose switches this reads (mode switches)') },
+    attrs: { pool: required(int(1)), mode: required(oneOf('switches', 'fill')) },
+    inputs: unpoolInputs,
   },
   upsample1d: { doc: 'Each step repeated factor times.', attrs: { factor: required(int(1)) } },
   lstm: { doc: 'LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s.', attrs: recurrent },
   gru: { doc: 'GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s.', attrs: recurrent },
   repeat_vector: { doc: 'Repeats a vector [n] over `steps` steps: [steps, n].', attrs: { steps: required(int(1)) } },
-  dense_per_step: { doc: 'The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) } },
+  dense_per_step: {
+    doc: 'The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation.',
+    attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) },
+    outputs: logits,
+  },
   // ---- conditional models (`encoder on x, y`, `decoder on z, y`)
   one_hot: { doc: 'Class indices of a label input → one-hot float vectors of `depth` classes.', attrs: { depth: required(int(1)) } },
-  concat: { doc: 'Concatenates its inputs along the last axis (what a conditional encoder or decoder reads).', attrs: {} },
+  concat: { doc: 'Concatenates its inputs along the last axis (what a conditional encoder or decoder reads).', attrs: {}, inputs: [{ name: 'values', variadic: true }] },
   // ---- tables (`input x: table(...)`, `output x_hat = table`)
   table_output: {
     doc: "A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels.",
     attrs: { columns: required(sizes, "each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one") },
   },
   // ---- latents (stochastic or quantising; deterministic in inference)
-  gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {} },
-  vector_quantize: { doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.', attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) } },
+  gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {}, inputs: [{ name: 'mean' }, { name: 'logvar' }] },
+  vector_quantize: {
+    doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.',
+    attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) },
+    outputs: {
+      codes: { doc: 'the index of the nearest codebook vector at each position', shape: 'input-without-last', dtype: 'int32' },
+      quantized: { doc: 'the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)', shape: 'input' },
+    },
+  },
   binarize: { doc: 'Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient.', attrs: { stochastic: required(bool) } },
   gumbel_onehot: { doc: 'Gumbel-softmax in training, argmax one-hot in inference.', attrs: { temperature: required(number({ exclusiveMin: 0 })), hard: required(bool) } },
   // ---- corruptions (training only; the identity in inference; the objective's targets stay clean)
@@ -85,7 +132,7 @@ export const irOps = {
 } as const satisfies Record<string, OpDeclaration>;
 
 const reduce = required(oneOf('mean', 'sum'));
-const fromLogits = optional(string, 'the pre-activation node: the loss is computed from logits');
+const fromLogits = optional(string, 'the logits (a node, or its `logits` output): the loss is computed from them');
 
 export const irTerms = {
   mse: { doc: 'Mean squared error.', options: { reduce } },
@@ -96,7 +143,7 @@ export const irTerms = {
   kl: { doc: 'KL divergence of a diagonal Gaussian from N(0, I).', options: { reduce, mean: required(string), logvar: required(string) } },
   kl_sparsity: { doc: 'KL sparsity of mean activations towards rho.', options: { reduce, rho: required(number({ exclusiveMin: 0, exclusiveMax: 1 })) } },
   contractive: { doc: 'Frobenius norm of the code’s Jacobian with respect to the input.', options: { reduce } },
-  vq_loss: { doc: 'VQ codebook and commitment loss.', options: { reduce, commitment: required(number({ min: 0 })) } },
+  vq_loss: { doc: "VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].", options: { reduce, commitment: required(number({ min: 0 })) } },
   weight_decay: { doc: 'Sum of squared kernels.', options: { reduce } },
   reconstruction: {
     doc: "A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.",

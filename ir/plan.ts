@@ -11,6 +11,7 @@
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
 // reports a plan that cannot train (AE4109); the runtime's stages are this plan.
 import { contractivePath } from './contractive-path.js';
+import { parseRef } from './outputs.js';
 import type { IRModel, IRNode, IRPhase, IRTerm } from './types.js';
 
 export interface StagePlan {
@@ -74,7 +75,8 @@ function reachedStorage(ir: IRModel, objective: readonly IRTerm[]): Set<string> 
   const reached = new Set<string>();
   for (const term of objective) {
     const seen = new Set<string>();
-    const pending = [...term.args];
+    // A term reading a named output (vq_loss's `quantized`) reaches back through its node.
+    const pending = term.args.map((arg) => parseRef(arg).node);
     while (pending.length > 0) {
       const node = nodes.get(pending.pop()!);
       if (!node || seen.has(node.id)) continue;
@@ -201,8 +203,13 @@ function corruptionChain(ir: IRModel): CorruptionChain {
   return { all, noise, input, skipClips };
 }
 
-/** Every id a term reads: its arguments, the nodes its options name, contractive's whole path. */
+/** Every id a term reads (a named output as its node): its arguments, the nodes and outputs its
+ *  options name, contractive's whole path. */
 function termReads(ir: IRModel, term: IRTerm): string[] {
+  return termReferences(ir, term).map((ref) => parseRef(ref).node);
+}
+
+function termReferences(ir: IRModel, term: IRTerm): string[] {
   const reads = [...term.args];
   if ('fromLogits' in term.options && term.options.fromLogits) reads.push(term.options.fromLogits);
   if (term.fn === 'kl') reads.push(term.options.mean, term.options.logvar);

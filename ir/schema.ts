@@ -3,7 +3,7 @@
 // when it is stale. Every object is closed (additionalProperties: false).
 import { activationNames } from './activation.js';
 import type { AttrType, Fields } from './attributes.js';
-import { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
+import { irDataSources, irOps, irOptimizers, irTerms, type InputDeclaration, type OutputDeclaration } from './ops.js';
 import { initializers, IR_VERSION, modelParts, parameterRoles } from './types.js';
 
 type Schema = { [key: string]: unknown };
@@ -75,8 +75,8 @@ function nodeSchema(): Schema {
       closed(
         {
           id: { type: 'string' },
-          op: { const: op, description: irOps[op].doc },
-          inputs: { type: 'array', items: { type: 'string' } },
+          op: { const: op, description: opDescription(op) },
+          inputs: { type: 'array', items: { type: 'string' }, description: inputsDescription(op) },
           attrs: ref(`attrs_${op}`),
           shape: ref('shape'),
           stage: { enum: [...modelParts] },
@@ -89,6 +89,19 @@ function nodeSchema(): Schema {
       ),
     ),
   };
+}
+
+/** The op's doc line, and its named outputs (read as `<node id>:<name>`, ir/outputs.ts). */
+function opDescription(op: keyof typeof irOps): string {
+  const outputs = Object.entries((irOps[op] as { outputs?: Record<string, OutputDeclaration> }).outputs ?? {});
+  return outputs.length === 0 ? irOps[op].doc : `${irOps[op].doc} Named outputs: ${outputs.map(([name, o]) => `\`${name}\`, ${o.doc}`).join('; ')}.`;
+}
+
+/** The op's inputs in order, as ir/ops.ts declares them (ir/graph.ts checks them). */
+function inputsDescription(op: keyof typeof irOps): string {
+  const inputs: readonly InputDeclaration[] = (irOps[op] as { inputs?: readonly InputDeclaration[] }).inputs ?? [{ name: 'x' }];
+  const one = (d: InputDeclaration) => `${d.name}${d.variadic ? '...' : ''}${d.optional ? '?' : ''}${d.reads ? ` (the \`${d.reads}\` output of a node)` : ''}`;
+  return `[${inputs.map(one).join(', ')}]`;
 }
 
 function termSchema(): Schema {

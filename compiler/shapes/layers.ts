@@ -286,20 +286,13 @@ const layerTable: Record<string, LayerOp> = {
       return { shape: [null, input[1]! === null ? null : input[1]! * ph, input[2]! === null ? null : input[2]! * pw, input[3]!] };
     },
     params: () => [],
-    ir: (input, a, context) => (input.length === 3 ? {
+    // With switches the node also reads the maxpool's `switches` output (compiler/check/graph.ts).
+    ir: (input, a) => (input.length === 3 ? {
       op: 'unpool1d',
-      attrs: {
-        pool: (a.pool as number[])[0]!,
-        mode: a.mode as 'switches' | 'fill',
-        ...(a.mode === 'switches' && context?.switches ? { switchesFrom: context.switches.from } : {}),
-      },
+      attrs: { pool: (a.pool as number[])[0]!, mode: a.mode as 'switches' | 'fill' },
     } : {
       op: 'unpool',
-      attrs: {
-        pool: a.pool as [number, number],
-        mode: a.mode as 'switches' | 'fill',
-        ...(a.mode === 'switches' && context?.switches ? { switchesFrom: context.switches.from } : {}),
-      },
+      attrs: { pool: a.pool as [number, number], mode: a.mode as 'switches' | 'fill' },
     }),
     mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.pool!, padding: 'valid' } }),
   },

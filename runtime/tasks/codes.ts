@@ -2,6 +2,7 @@
 // than the vectors the decoder reads: a vq latent's codebook indices (one per position of its grid),
 // a onehot latent's cluster (the argmax of its units). Other latents have no discrete code.
 import * as tf from '@tensorflow/tfjs-core';
+import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import type { Program } from '../program/program.js';
 import { collectOutput, type TensorValues } from './infer.js';
@@ -11,7 +12,7 @@ import { TaskError } from './task-error.js';
 export function encodeCodes(program: Program, dataset: Dataset): TensorValues {
   const { ir } = program;
   const node = latentNode(ir);
-  if (node.op === 'vector_quantize') return collectOutput(program, dataset, `${node.id}:codes`);
+  if (node.op === 'vector_quantize') return collectOutput(program, dataset, outputOf(node, 'codes'));
   if (node.op === 'gumbel_onehot') {
     const onehot = collectOutput(program, dataset, node.id);
     const classes = onehot.shape.at(-1)!;

@@ -3,6 +3,7 @@
 // codebook entries at the frequency the encoder used them for a vq code (a VQ-VAE without a learned
 // prior), fair coin bits for a binary code and a uniform category for a one-hot code.
 import * as tf from '@tensorflow/tfjs-core';
+import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import { conditionInputs } from './condition.js';
 import type { Program } from '../program/program.js';
@@ -101,7 +102,7 @@ export function codeUsage(program: Program, dataset: Dataset): Int32Array {
   const { ir } = program;
   const node = latentNode(ir);
   if (node.op !== 'vector_quantize') throw new TaskError(`latent '${latentName(ir)}' of '${ir.model}' is ${latentKind(ir)}, not vq: it has no codebook`);
-  const indices = collectOutput(program, dataset, `${node.id}:codes`);
+  const indices = collectOutput(program, dataset, outputOf(node, 'codes'));
   const counts = new Int32Array(node.attrs.codes);
   for (const code of indices.values) counts[code]!++;
   return counts;

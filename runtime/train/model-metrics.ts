@@ -5,6 +5,7 @@
 // (callbacks/model-figures.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
+import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import { computeObjective } from '../objective/objective.js';
 import { tidyValue } from '../program/gradient.js';
@@ -142,7 +143,7 @@ export function modelMetrics(program: Program, dataset: Dataset, objective: read
         const sampled = program.forward(batchTensors, { training: false, nodes: decoding, given });
         nelboSampled += computeObjective(likelihood, ir, program.parameters, sampled).total.dataSync()[0]! * size + kl;
       }
-      if (vq && hits) for (const code of outputs.get(`${vq.id}:codes`)!.dataSync()) hits[code]! += 1;
+      if (vq && hits) for (const code of outputs.get(outputOf(vq, 'codes'))!.dataSync()) hits[code]! += 1;
       if (onehot && clusterHits) for (const cluster of tf.argMax(outputs.get(onehot.id)!, -1).dataSync()) clusterHits[cluster]! += 1;
     });
   }

@@ -39,16 +39,12 @@ export const weightDecay: TermFn<'weight_decay'> = (term, ctx) => {
 };
 
 /**
- * VQ-VAE: ‖sg(z_e) − z_q‖² (moves the codebook) + β‖z_e − sg(z_q)‖² (commits the encoder),
- * with z_e the quantiser's input and z_q its `quantized` side output.
+ * VQ-VAE: ‖sg(z_e) − z_q‖² (moves the codebook) + β‖z_e − sg(z_q)‖² (commits the encoder), with
+ * args [z_e, z_q]: the quantiser's input and its `quantized` output.
  */
 export const vqLoss: TermFn<'vq_loss'> = (term, ctx) => {
-  const id = term.args[0]!;
-  const node = ctx.node(id);
-  if (node.op !== 'vector_quantize') throw new Error(`vq_loss(${id}): '${id}' is a ${node.op}, not a vq latent`);
-  const encoded = ctx.value(node.inputs[0]!);
-  const quantized = ctx.outputs.get(`${id}:quantized`);
-  if (!quantized) throw new Error(`vq_loss(${id}): the quantiser did not run`);
+  const encoded = ctx.value(term.args[0]!);
+  const quantized = ctx.value(term.args[1]!);
   const codebookTerm = reduce(tf.squaredDifference(detach(encoded), quantized), term.options.reduce);
   const commitTerm = reduce(tf.squaredDifference(encoded, detach(quantized)), term.options.reduce);
   return tf.add(codebookTerm, tf.mul(commitTerm, term.options.commitment));
