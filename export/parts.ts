@@ -2,6 +2,7 @@
 // order, with the nodes that run only in training (corruptions, dropout) still listed: each
 // exporter turns them into the identity.
 import type { IRModel, IRNode } from '../ir/types.js';
+import { asLatent } from '../ir/op-rules.js';
 import { parseRef } from '../ir/outputs.js';
 import { ExportError, type ModelPart } from './weights.js';
 
@@ -39,8 +40,8 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
 
 /** The mean and log-variance nodes of a gaussian latent, as outputs `mean` and `log_variance`. */
 export function gaussianMoments(ir: IRModel): { name: string; node: string }[] {
-  const latent = ir.nodes.find((n) => n.id === ir.outputs.latent);
-  if (latent?.op !== 'gaussian_sample') return [];
+  const latent = asLatent(ir.nodes.find((n) => n.id === ir.outputs.latent), 'gaussian');
+  if (!latent) return [];
   const [mean, logvar] = latent.inputs as [string, string];
   return [
     { name: 'mean', node: mean },

@@ -2,7 +2,7 @@
 // a one-line doc. ir/types.ts derives the node and term types from these declarations, ir/schema.ts
 // the JSON schema, and the runtime's lowering table is keyed by the same op names, so an op without
 // a lowering is a type error. The compiler's registry (compiler/shapes/) fills these attributes in.
-import { activation, bool, int, number, oneOf, optional, pair, required, sizes, string, type Fields } from './attributes.js';
+import { activation, bool, int, number, oneOf, optional, pair, required, sizes, string, tensor, type Fields } from './attributes.js';
 
 const padding = oneOf('same', 'valid');
 const rate = number({ min: 0, exclusiveMax: 1 });
@@ -51,8 +51,40 @@ export interface OutputDeclaration {
   when?: 'squashes' | 'disjoint-windows';
 }
 
+/**
+ * What general code (the checker, the plan, the tasks, the engines' drivers) may ask of an op, so
+ * that none of it names ops (test/architecture/op-switches.test.ts). Absent: false.
+ */
+export interface OpTraits {
+  /** Its output has its (first) input's shape (ir/graph.ts checks it). */
+  sameShape?: boolean;
+  /** Draws noise in training, from the runtime's seeded PRNG. */
+  stochastic?: boolean;
+  /** Runs only in training; the identity in inference (corruptions, dropout). */
+  trainingOnly?: boolean;
+  /** A corruption of the model input: `noise`, or the `clip` back into the input's range (which a
+   *  greedy layer above the first leaves out: its code has no such range). */
+  corruption?: 'noise' | 'clip';
+  /** The code this latent op makes: what the tasks can do with it (sample, codes, Hamming...). */
+  latent?: 'gaussian' | 'vq' | 'binary' | 'one-hot';
+  /** No useful gradient reaches its input (argmax, sign); `when-hard`: only with attrs.hard. */
+  blocksGradient?: true | 'when-hard';
+  /** Its values' bounds: [0, 1] (`unit`), or its attrs' [low, high] (`attrs`). */
+  range?: 'unit' | 'attrs';
+  /** Its Jacobian with respect to its input, for the contractive penalty's closed form
+   *  (ir/contractive-path.ts): `identity` up to a reshape, `dense` (kernel, then its activation),
+   *  `activation` (elementwise). */
+  jacobian?: 'identity' | 'dense' | 'activation';
+  /** A parameter role that only this term's gradient trains (a vq codebook: vq_loss; the quantiser
+   *  passes every other gradient straight through to its input). */
+  trainedOnlyBy?: { role: 'codebook'; term: 'vq_loss' };
+  /** The output of a table model (per column: identity or softmax). */
+  tableOutput?: boolean;
+}
+
 interface OpDeclaration {
   doc: string;
+  traits?: OpTraits;
   /** The attributes, or 'activation': the node's attrs are an activation spec. */
   attrs: Fields | 'activation';
   /** Absent: one input, `x`. */
@@ -67,7 +99,7 @@ const unpoolInputs = [{ name: 'x' }, { name: 'switches', reads: 'switches', opti
 
 export const irOps = {
   // ---- layers
-  dense: { doc: 'x·kernel (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) }, outputs: logits },
+  dense: { traits: { jacobian: 'dense' }, doc: 'x·kernel (+ bias), then the activation.', attrs: { units: required(int(1)), activation: required(activation), useBias: required(bool) }, outputs: logits },
   conv2d: { doc: '2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation.', attrs: conv, outputs: logits },
   deconv2d: { doc: 'Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation.', attrs: conv, outputs: logits },
   maxpool: { doc: 'Window maximum; with stride = pool also its switches, which an unpool reads.', attrs: window, outputs: switches },
@@ -78,12 +110,12 @@ export const irOps = {
     inputs: unpoolInputs,
   },
   upsample: { doc: 'Nearest-neighbour upsampling by an integer factor.', attrs: { factor: required(pair) } },
-  flatten: { doc: 'Keeps the batch, flattens the rest.', attrs: {} },
-  reshape: { doc: 'Reshapes to target (without the batch dimension).', attrs: { target: required(sizes) } },
-  dropout: { doc: 'Inverted dropout in training; the identity in inference.', attrs: { rate: required(rate) } },
-  batchnorm: { doc: 'Batch normalisation over all axes but the last; moving statistics for inference.', attrs: { momentum: required(rate), epsilon: required(number({ exclusiveMin: 0 })) } },
-  layernorm: { doc: 'Normalisation over the last axis.', attrs: { epsilon: required(number({ exclusiveMin: 0 })) } },
-  activation: { doc: 'An activation on its own.', attrs: 'activation' },
+  flatten: { traits: { jacobian: 'identity' }, doc: 'Keeps the batch, flattens the rest.', attrs: {} },
+  reshape: { traits: { jacobian: 'identity' }, doc: 'Reshapes to target (without the batch dimension).', attrs: { target: required(sizes) } },
+  dropout: { traits: { sameShape: true, stochastic: true, trainingOnly: true }, doc: 'Inverted dropout in training; the identity in inference.', attrs: { rate: required(rate) } },
+  batchnorm: { traits: { sameShape: true }, doc: 'Batch normalisation over all axes but the last; moving statistics for inference.', attrs: { momentum: required(rate), epsilon: required(number({ exclusiveMin: 0 })) } },
+  layernorm: { traits: { sameShape: true }, doc: 'Normalisation over the last axis.', attrs: { epsilon: required(number({ exclusiveMin: 0 })) } },
+  activation: { traits: { sameShape: true, jacobian: 'activation' }, doc: 'An activation on its own.', attrs: 'activation' },
   // ---- sequences ([batch, steps, channels], Keras's NWC; see docs/language.md's sequences section)
   conv1d: { doc: '1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation.', attrs: conv1d, outputs: logits },
   deconv1d: { doc: 'Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation.', attrs: conv1d, outputs: logits },
@@ -107,13 +139,13 @@ export const irOps = {
   one_hot: { doc: 'Class indices of a label input → one-hot float vectors of `depth` classes.', attrs: { depth: required(int(1)) } },
   concat: { doc: 'Concatenates its inputs along the last axis (what a conditional encoder or decoder reads).', attrs: {}, inputs: [{ name: 'values', variadic: true }] },
   // ---- tables (`input x: table(...)`, `output x_hat = table`)
-  table_output: {
+  table_output: { traits: { tableOutput: true },
     doc: "A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels.",
     attrs: { columns: required(sizes, "each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one") },
   },
   // ---- latents (stochastic or quantising; deterministic in inference)
-  gaussian_sample: { doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {}, inputs: [{ name: 'mean' }, { name: 'logvar' }] },
-  vector_quantize: {
+  gaussian_sample: { traits: { sameShape: true, stochastic: true, latent: 'gaussian' }, doc: 'inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean.', attrs: {}, inputs: [{ name: 'mean' }, { name: 'logvar' }] },
+  vector_quantize: { traits: { sameShape: true, latent: 'vq', blocksGradient: true, trainedOnlyBy: { role: 'codebook', term: 'vq_loss' } },
     doc: 'Nearest codebook vector ([codes, dim]), straight-through gradient.',
     attrs: { codes: required(int(2)), dim: required(int(1)), commitment: required(number({ min: 0 })) },
     outputs: {
@@ -121,39 +153,54 @@ export const irOps = {
       quantized: { doc: 'the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)', shape: 'input' },
     },
   },
-  binarize: { doc: 'Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient.', attrs: { stochastic: required(bool) } },
-  gumbel_onehot: { doc: 'Gumbel-softmax in training, argmax one-hot in inference.', attrs: { temperature: required(number({ exclusiveMin: 0 })), hard: required(bool) } },
+  binarize: { traits: { sameShape: true, stochastic: true, latent: 'binary', blocksGradient: true, range: 'unit' }, doc: 'Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient.', attrs: { stochastic: required(bool) } },
+  gumbel_onehot: { traits: { stochastic: true, latent: 'one-hot', blocksGradient: 'when-hard', range: 'unit' }, doc: 'Gumbel-softmax in training, argmax one-hot in inference.', attrs: { temperature: required(number({ exclusiveMin: 0 })), hard: required(bool) } },
   // ---- corruptions (training only; the identity in inference; the objective's targets stay clean)
-  corrupt_gaussian: { doc: 'Adds N(0, std²) noise.', attrs: { std: required(number({ min: 0 })) } },
-  corrupt_mask: { doc: 'Zeroes each value with probability rate.', attrs: { rate: required(rate) } },
-  corrupt_salt_pepper: { doc: 'Sets each value to low or high, each with probability rate/2.', attrs: { rate: required(rate), low: required(number()), high: required(number()) } },
-  corrupt_dropout: { doc: 'Inverted dropout on the input.', attrs: { rate: required(rate) } },
-  clip: { doc: 'Clips a corrupted input back into [low, high].', attrs: { low: required(number()), high: required(number()) } },
+  corrupt_gaussian: { traits: { sameShape: true, stochastic: true, trainingOnly: true, corruption: 'noise', jacobian: 'identity' }, doc: 'Adds N(0, std²) noise.', attrs: { std: required(number({ min: 0 })) } },
+  corrupt_mask: { traits: { sameShape: true, stochastic: true, trainingOnly: true, corruption: 'noise', jacobian: 'identity' }, doc: 'Zeroes each value with probability rate.', attrs: { rate: required(rate) } },
+  corrupt_salt_pepper: { traits: { sameShape: true, stochastic: true, trainingOnly: true, corruption: 'noise', jacobian: 'identity' }, doc: 'Sets each value to low or high, each with probability rate/2.', attrs: { rate: required(rate), low: required(number()), high: required(number()) } },
+  corrupt_dropout: { traits: { sameShape: true, stochastic: true, trainingOnly: true, corruption: 'noise', jacobian: 'identity' }, doc: 'Inverted dropout on the input.', attrs: { rate: required(rate) } },
+  clip: { traits: { sameShape: true, trainingOnly: true, corruption: 'clip', range: 'attrs', jacobian: 'identity' }, doc: 'Clips a corrupted input back into [low, high].', attrs: { low: required(number()), high: required(number()) } },
 } as const satisfies Record<string, OpDeclaration>;
 
 const reduce = required(oneOf('mean', 'sum'));
-const fromLogits = optional(string, 'the logits (a node, or its `logits` output): the loss is computed from them');
+const fromLogits = optional(tensor, 'the logits (a node, or its `logits` output): the loss is computed from them');
+
+/** What general code may ask of a term (as OpTraits for ops). Absent: false. */
+export interface TermTraits {
+  /** Compares a prediction with its target element by element (the reconstruction likelihood). */
+  elementwise?: boolean;
+  /** A head's loss against class labels (accuracy is reported for it). */
+  classification?: boolean;
+  /** Its gradient reaches every parameter (weight decay). */
+  reachesAllParameters?: boolean;
+  /** It reads every node on the contractive path from its code to its input (ir/contractive-path.ts). */
+  readsContractivePath?: boolean;
+  /** A table's loss, one value per column of each row. */
+  perColumn?: boolean;
+}
 
 export const irTerms = {
-  mse: { doc: 'Mean squared error.', options: { reduce } },
-  bce: { doc: 'Binary cross-entropy.', options: { reduce, fromLogits } },
-  cross_entropy: { doc: 'Categorical cross-entropy against labels.', options: { reduce, fromLogits } },
+  mse: { traits: { elementwise: true }, doc: 'Mean squared error.', options: { reduce } },
+  bce: { traits: { elementwise: true }, doc: 'Binary cross-entropy.', options: { reduce, fromLogits } },
+  cross_entropy: { traits: { classification: true }, doc: 'Categorical cross-entropy against labels.', options: { reduce, fromLogits } },
   l1: { doc: 'Mean absolute value.', options: { reduce } },
   l2: { doc: 'Mean square.', options: { reduce } },
-  kl: { doc: 'KL divergence of a diagonal Gaussian from N(0, I).', options: { reduce, mean: required(string), logvar: required(string) } },
+  kl: { doc: 'KL divergence of a diagonal Gaussian from N(0, I).', options: { reduce, mean: required(tensor), logvar: required(tensor) } },
   kl_sparsity: { doc: 'KL sparsity of mean activations towards rho.', options: { reduce, rho: required(number({ exclusiveMin: 0, exclusiveMax: 1 })) } },
-  contractive: { doc: 'Frobenius norm of the code’s Jacobian with respect to the input.', options: { reduce } },
+  contractive: { traits: { readsContractivePath: true }, doc: 'Frobenius norm of the code’s Jacobian with respect to the input.', options: { reduce } },
   vq_loss: { doc: "VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].", options: { reduce, commitment: required(number({ min: 0 })) } },
-  weight_decay: { doc: 'Sum of squared kernels.', options: { reduce } },
+  weight_decay: { traits: { reachesAllParameters: true }, doc: 'Sum of squared kernels.', options: { reduce } },
   reconstruction: {
+    traits: { perColumn: true },
     doc: "A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.",
     options: {
       reduce,
       columns: required(sizes, "each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"),
-      fromLogits: required(string, 'the node before the table output: categorical columns are read as logits'),
+      fromLogits: required(tensor, 'the node before the table output: categorical columns are read as logits'),
     },
   },
-} as const satisfies Record<string, { doc: string; options: Fields }>;
+} as const satisfies Record<string, { doc: string; options: Fields; traits?: TermTraits }>;
 
 // ---- where training data comes from, and the optimisers (IRPhase's `data` and `optimizer`)
 export const irDataSources = {

@@ -11,6 +11,7 @@
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
 // reports a plan that cannot train (AE4109); the runtime's stages are this plan.
 import { contractivePath } from './contractive-path.js';
+import { opTraits, termTensors, termTraits } from './op-rules.js';
 import { parseRef } from './outputs.js';
 import type { IRModel, IRNode, IRPhase, IRTerm } from './types.js';
 
@@ -70,7 +71,7 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
 function reachedStorage(ir: IRModel, objective: readonly IRTerm[]): Set<string> {
   const byId = new Map(ir.parameters.map((p) => [p.id, p]));
   const storage = (id: string) => byId.get(id)?.tiedTo ?? id;
-  if (objective.some((term) => term.fn === 'weight_decay')) return new Set(ir.parameters.map((p) => storage(p.id)));
+  if (objective.some((term) => termTraits(term.fn).reachesAllParameters)) return new Set(ir.parameters.map((p) => storage(p.id)));
   const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
   const reached = new Set<string>();
   for (const term of objective) {
@@ -82,7 +83,8 @@ function reachedStorage(ir: IRModel, objective: readonly IRTerm[]): Set<string> 
       if (!node || seen.has(node.id)) continue;
       seen.add(node.id);
       for (const [role, id] of Object.entries(node.params ?? {})) {
-        if (node.op === 'vector_quantize' && role === 'codebook' && term.fn !== 'vq_loss') continue;
+        const only = opTraits(node.op).trainedOnlyBy;
+        if (only && only.role === role && only.term !== term.fn) continue;
         reached.add(storage(id!));
       }
       pending.push(...node.inputs);
@@ -196,8 +198,9 @@ function corruptionChain(ir: IRModel): CorruptionChain {
     return below ? rootOf(below) : read;
   };
   const chain = all.filter((n) => rootOf(n) === input);
-  const noise = chain.filter((n) => n.op !== 'clip');
-  const clipReads = new Map(chain.filter((n) => n.op === 'clip').map((n) => [n.id, n.inputs[0]!] as const));
+  const isClip = (n: IRNode) => opTraits(n.op).corruption === 'clip';
+  const noise = chain.filter((n) => !isClip(n));
+  const clipReads = new Map(chain.filter(isClip).map((n) => [n.id, n.inputs[0]!] as const));
   const past = (id: string): string => (clipReads.has(id) ? past(clipReads.get(id)!) : id);
   const skipClips = new Map(noise.filter((n) => clipReads.has(n.inputs[0]!)).map((n) => [n.inputs[0]!, past(n.inputs[0]!)] as const));
   return { all, noise, input, skipClips };
@@ -210,10 +213,8 @@ function termReads(ir: IRModel, term: IRTerm): string[] {
 }
 
 function termReferences(ir: IRModel, term: IRTerm): string[] {
-  const reads = [...term.args];
-  if ('fromLogits' in term.options && term.options.fromLogits) reads.push(term.options.fromLogits);
-  if (term.fn === 'kl') reads.push(term.options.mean, term.options.logvar);
-  if (term.fn === 'contractive') {
+  const reads = termTensors(term);
+  if (termTraits(term.fn).readsContractivePath) {
     const path = contractivePath(new Map(ir.nodes.map((n) => [n.id, n])), term.args[0]!, term.args[1]!);
     if (path.ok) reads.push(...path.reads);
   }

@@ -14,30 +14,28 @@ function closed(properties: Record<string, Schema>, required: string[] = []): Sc
   return { type: 'object', properties, additionalProperties: false, ...(required.length > 0 ? { required } : {}) };
 }
 
-function typeSchema(type: AttrType): Schema {
-  switch (type.kind) {
-    case 'int':
-      return { type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}) };
-    case 'number': {
-      const bounds: Schema = {};
-      if (type.min !== undefined) bounds.minimum = type.min;
-      if (type.exclusiveMin !== undefined) bounds.exclusiveMinimum = type.exclusiveMin;
-      if (type.exclusiveMax !== undefined) bounds.exclusiveMaximum = type.exclusiveMax;
-      return { type: 'number', ...bounds };
-    }
-    case 'bool':
-      return { type: 'boolean' };
-    case 'string':
-      return { type: 'string' };
-    case 'enum':
-      return { enum: [...type.values] };
-    case 'pair':
-      return { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 };
-    case 'sizes':
-      return { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 };
-    case 'activation':
-      return ref('activation');
-  }
+/** Each attribute type's schema, keyed by its kind. */
+const typeSchemas: { [K in AttrType['kind']]: (type: Extract<AttrType, { kind: K }>) => Schema } = {
+  int: (type) => ({ type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}) }),
+  number: (type) => {
+    const bounds: Schema = {};
+    if (type.min !== undefined) bounds.minimum = type.min;
+    if (type.exclusiveMin !== undefined) bounds.exclusiveMinimum = type.exclusiveMin;
+    if (type.exclusiveMax !== undefined) bounds.exclusiveMaximum = type.exclusiveMax;
+    return { type: 'number', ...bounds };
+  },
+  bool: () => ({ type: 'boolean' }),
+  string: () => ({ type: 'string' }),
+  // a reference ir/graph.ts resolves (an input, a node, or `<node id>:<output>`)
+  tensor: () => ({ type: 'string' }),
+  enum: (type) => ({ enum: [...type.values] }),
+  pair: () => ({ type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 }),
+  sizes: () => ({ type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }),
+  activation: () => ref('activation'),
+};
+
+function typeSchema<K extends AttrType['kind']>(type: Extract<AttrType, { kind: K }>): Schema {
+  return (typeSchemas[type.kind as K] as (type: Extract<AttrType, { kind: K }>) => Schema)(type);
 }
 
 function fieldsSchema(fields: Fields, head: Record<string, Schema> = {}, headRequired: string[] = []): Schema {

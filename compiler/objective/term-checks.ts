@@ -8,6 +8,7 @@ import type { TermContext } from './terms.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { contractivePath } from '../../ir/contractive-path.js';
 import { logitsOf as logitsRef, outputOf } from '../../ir/outputs.js';
+import { asLatent } from '../../ir/op-rules.js';
 import { message } from '../../diagnostics/message.js';
 
 export interface TensorArgument {
@@ -121,19 +122,25 @@ export function gaussianOf(arg: TensorArgument, context: TermContext): { mean: s
 /** `vq_loss` reads a vq latent's commitment weight, and the quantiser's input and `quantized` output. */
 export function vqOf(arg: TensorArgument, context: TermContext): { commitment: number; args: [string, string] } | undefined {
   const latent = latentOfKind('vq_loss', 'vq', arg, context);
-  const node = latent && context.model.nodes.find((n) => n.id === arg.tensor.nodeId);
-  if (node?.op !== 'vector_quantize') return undefined;
+  const node = asLatent(latent && context.model.nodes.find((n) => n.id === arg.tensor.nodeId), 'vq');
+  if (!node) return undefined;
   return { commitment: latent!.commitment ?? 0.25, args: [node.inputs[0]!, outputOf(node, 'quantized')] };
 }
 
-function latentOfKind(fn: 'kl' | 'vq_loss', wanted: 'gaussian' | 'vq', arg: TensorArgument, context: TermContext): CheckedLatent | undefined {
+/** What a latent term says when its argument is not the latent it needs. */
+const latentTerms = {
+  kl: { code: 'AE4007', example: '`latent z = gaussian(k)`' },
+  vq_loss: { code: 'AE4008', example: '`latent z = vq(codes = K, dim = D)`' },
+} as const;
+
+function latentOfKind(fn: keyof typeof latentTerms, wanted: 'gaussian' | 'vq', arg: TensorArgument, context: TermContext): CheckedLatent | undefined {
   const latent = context.model.latent;
   if (latent && latent.name === arg.tensor.name && latent.kind === wanted) return latent;
   const isLatent = latent !== undefined && latent.name === arg.tensor.name;
   const what = isLatent ? `a \`${latent.kind}\` latent` : `not the latent`;
-  const example = fn === 'kl' ? '`latent z = gaussian(k)`' : '`latent z = vq(codes = K, dim = D)`';
+  const { code, example } = latentTerms[fn];
   context.diagnostics.push(
-    diagnostic(fn === 'kl' ? 'AE4007' : 'AE4008',
+    diagnostic(code,
       `\`${fn}\` applies only to a ${wanted} latent; \`${arg.tensor.name}\` is ${what}`, arg.range, {
       related: isLatent ? [{ message: 'the latent is declared here', range: latent.decl.value.range }] : [],
       notes: [`\`${fn}\` needs ${example}`],

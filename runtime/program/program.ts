@@ -2,6 +2,7 @@
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode, IROp, ParameterRole } from '../../ir/types.js';
+import { termTensors } from '../../ir/op-rules.js';
 import { outputRef, parseRef } from '../../ir/outputs.js';
 import type { Lowering, OpContext } from './context.js';
 import { ops } from './ops/index.js';
@@ -101,7 +102,6 @@ function paramId(node: IRNode, role: ParameterRole): string {
 /** The named outputs a node or an objective term of the IR reads (costly ones are made only then). */
 function readOutputs(ir: IRModel): Set<string> {
   const terms = [...ir.objective, ...ir.phases.flatMap((p) => p.objective)];
-  const options = terms.flatMap((t) => Object.values(t.options).filter((v): v is string => typeof v === 'string'));
-  const reads = [...ir.nodes.flatMap((n) => n.inputs), ...terms.flatMap((t) => t.args), ...options];
+  const reads = [...ir.nodes.flatMap((n) => n.inputs), ...terms.flatMap(termTensors)];
   return new Set(reads.filter((ref) => parseRef(ref).output !== undefined));
 }

@@ -5,6 +5,7 @@
 // (callbacks/model-figures.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
+import { activationOf, asLatent, termTraits } from '../../ir/op-rules.js';
 import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import { computeObjective } from '../objective/objective.js';
@@ -48,7 +49,7 @@ function labelledHeads(ir: IRModel, objective: readonly IRTerm[]): [string, stri
   const labels = ir.inputs.filter((i) => i.kind === 'label');
   const out: [string, string, string][] = [];
   for (const [name, nodeId] of Object.entries(ir.outputs.heads)) {
-    const written = objective.find((t) => t.fn === 'cross_entropy' && (t.args[0] === nodeId || t.args[0] === name))?.args[1];
+    const written = objective.find((t) => termTraits(t.fn).classification === true && (t.args[0] === nodeId || t.args[0] === name))?.args[1];
     const width = ir.nodes.find((n) => n.id === nodeId)?.shape.at(-1);
     const label = written ?? labels.find((l) => l.classes === width)?.name;
     if (label !== undefined) out.push([name, nodeId, label]);
@@ -57,9 +58,7 @@ function labelledHeads(ir: IRModel, objective: readonly IRTerm[]): [string, stri
 }
 
 function isProbabilities(node: IRNode | undefined): boolean {
-  if (!node) return false;
-  if (node.op === 'activation') return node.attrs.fn === 'softmax';
-  return 'activation' in node.attrs && node.attrs.activation.fn === 'softmax';
+  return activationOf(node)?.fn === 'softmax';
 }
 
 /** Every term of the model's objectives, for finding which label a head is trained against. */
@@ -71,7 +70,7 @@ function allTerms(ir: IRModel): IRTerm[] {
 function reconstructionTerms(ir: IRModel, objective: readonly IRTerm[]): IRTerm[] {
   const { reconstruction } = ir.outputs;
   const named = Object.entries(ir.outputs.named).filter(([, id]) => id === reconstruction).map(([name]) => name);
-  return objective.filter((t) => (t.fn === 'mse' || t.fn === 'bce') && (t.args[0] === reconstruction || named.includes(t.args[0]!)));
+  return objective.filter((t) => termTraits(t.fn).elementwise === true && (t.args[0] === reconstruction || named.includes(t.args[0]!)));
 }
 
 /** Σ over units of KL(N(m, e^v) ‖ N(0, 1)) for each row, summed over the rows. */
@@ -88,10 +87,10 @@ export function modelMetrics(program: Program, dataset: Dataset, objective: read
   const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
   const latent = nodes.get(ir.outputs.latent);
   const heads = dataset.labels && inputs.labels ? labelledHeads(ir, allTerms(ir)) : [];
-  const gaussian = latent?.op === 'gaussian_sample' ? latent : undefined;
+  const gaussian = asLatent(latent, 'gaussian');
   const likelihood = gaussian ? reconstructionTerms(ir, objective) : [];
-  const vq = latent?.op === 'vector_quantize' ? latent : undefined;
-  const onehot = latent?.op === 'gumbel_onehot' ? latent : undefined;
+  const vq = asLatent(latent, 'vq');
+  const onehot = asLatent(latent, 'one-hot');
   const decoding = ir.nodes.filter((n) => n.stage === 'decoder' || n.stage === 'output');
   const rng = new Rng(options.seed ?? 0x51ab);
   // Nothing this model's family reports: no pass over the data (training calls this every epoch).
