@@ -9,6 +9,7 @@ import type { Dataset } from '../data/index.js';
 import { termContext } from '../objective/objective.js';
 import { termTraits } from '../../ir/op-rules.js';
 import { elementsOf, hasElements } from '../objective/elements.js';
+import { gaussianKlPerUnit } from '../objective/terms/regularizers.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import { batchInputs, batchStarts, modelInputs } from '../train/batches.js';
@@ -86,7 +87,7 @@ function gaussianKl(program: Program, outputs: ReadonlyMap<string, tf.Tensor>, s
   const [meanId, logvarId] = latentNode(program.ir).inputs;
   const mean = tf.reshape(outputs.get(meanId!)!, [size, -1]);
   const logvar = tf.reshape(outputs.get(logvarId!)!, [size, -1]);
-  return tf.sum(tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar))), 1);
+  return tf.sum(gaussianKlPerUnit(mean, logvar), 1);
 }
 
 /**

@@ -9,6 +9,7 @@ import { activationOf, asLatent, termTraits } from '../../ir/op-rules.js';
 import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import { computeObjective } from '../objective/objective.js';
+import { gaussianKlPerUnit } from '../objective/terms/regularizers.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import { Rng } from '../program/rng.js';
@@ -74,10 +75,8 @@ function reconstructionTerms(ir: IRModel, objective: readonly IRTerm[]): IRTerm[
 }
 
 /** Σ over units of KL(N(m, e^v) ‖ N(0, 1)) for each row, summed over the rows. */
-function klSum(mean: Float32Array, logvar: Float32Array): number {
-  let total = 0;
-  for (let i = 0; i < mean.length; i++) total += -0.5 * (1 + logvar[i]! - mean[i]! * mean[i]! - Math.exp(logvar[i]!));
-  return total;
+function klSum(mean: tf.Tensor, logvar: tf.Tensor): number {
+  return tf.sum(gaussianKlPerUnit(mean, logvar)).dataSync()[0]!;
 }
 
 export function modelMetrics(program: Program, dataset: Dataset, objective: readonly IRTerm[], options: { batch?: number; seed?: number } = {}): ModelMetrics {
@@ -132,7 +131,7 @@ export function modelMetrics(program: Program, dataset: Dataset, objective: read
         const [meanId, logvarId] = gaussian.inputs as [string, string];
         const mean = outputs.get(meanId)!;
         const logvar = outputs.get(logvarId)!;
-        const kl = klSum(mean.dataSync() as Float32Array, logvar.dataSync() as Float32Array);
+        const kl = klSum(mean, logvar);
         const atMean = computeObjective(likelihood, ir, program.parameters, outputs).total.dataSync()[0]!;
         nelbo += atMean * size + kl;
         const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', rng.nextSeed());

@@ -4,13 +4,15 @@ import { detach } from '../../kernels/detach.js';
 import type { TermFn } from '../context.js';
 import { reduce } from '../reduce.js';
 
-/** KL(N(mean, exp(logvar)) || N(0, I)) = -½ (1 + logvar - mean² - exp(logvar)), per latent unit. */
-export const kl: TermFn<'kl'> = (term, ctx) => {
-  const mean = ctx.value(term.options.mean);
-  const logvar = ctx.value(term.options.logvar);
-  const perUnit = tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar)));
-  return reduce(perUnit, term.options.reduce);
-};
+/**
+ * KL(N(mean, exp(logvar)) || N(0, I)) = -½ (1 + logvar - mean² - exp(logvar)), per latent unit: the
+ * one place the runtime writes it (the kl term, the negative-ELBO score and the NELBO metric).
+ */
+export function gaussianKlPerUnit(mean: tf.Tensor, logvar: tf.Tensor): tf.Tensor {
+  return tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar)));
+}
+
+export const kl: TermFn<'kl'> = (term, ctx) => reduce(gaussianKlPerUnit(ctx.value(term.options.mean), ctx.value(term.options.logvar)), term.options.reduce);
 
 /**
  * Σ_j KL(ρ || ρ̂_j) with ρ̂_j the batch-mean activation of unit j (activations in (0, 1)).
