@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode } from '../ir/types.js';
+import { latentKindOf } from '../ir/op-rules.js';
 import { selectBackend } from '../runtime/backends/index.js';
 import { loadOnnxRuntime, onnxEngine, unsupported } from '../runtime/engines/onnx/index.js';
 import type { StageEngineFactory } from '../runtime/train/engine.js';
@@ -75,7 +76,7 @@ class Recorder implements Callback {
   constructor(private readonly seed: number) {}
 
   onStageBegin(context: LoopContext): void {
-    this.gaussians = (context.stage.greedy?.nodes ?? context.program.ir.nodes).filter((n) => n.op === 'gaussian_sample');
+    this.gaussians = (context.stage.greedy?.nodes ?? context.program.ir.nodes).filter((n) => latentKindOf(n) === 'gaussian');
   }
 
   onEpochBegin(context: LoopContext): void {

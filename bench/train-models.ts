@@ -31,7 +31,7 @@ function bceObjective(logits: string): IRTerm[] {
 function model(name: string, inputShape: number[], parameters: IRParameter[], nodes: IRNode[], logits: string, latent: string, batch: number, lr = 1e-3): IRModel {
   const objective = bceObjective(logits);
   return {
-    irVersion: 1,
+    irVersion: 2,
     model: name,
     inputs: [{ name: 'x', kind: 'tensor', shape: [null, ...inputShape], dtype: 'float32', range: [0, 1] }],
     parameters,

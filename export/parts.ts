@@ -3,6 +3,8 @@
 // exporter turns them into the identity. A conditional model's label inputs (`encoder on x, y`,
 // `decoder on z, y`) are inputs of the parts that read them, after the data (or the code).
 import type { IRInput, IRModel, IRNode } from '../ir/types.js';
+import { asLatent } from '../ir/op-rules.js';
+import { parseRef } from '../ir/outputs.js';
 import { ExportError, type ModelPart } from './weights.js';
 
 export interface GraphPart {
@@ -39,10 +41,10 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
     const nodes = needed(ir, [reconstruction.node], new Set([code.node, ...labels]), false);
     for (const node of nodes) {
       const other = node.inputs.find((id) => id !== code.node && !labels.includes(id) && !nodes.some((n) => n.id === id));
-      if (other !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
-      if ((node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.mode === 'switches') {
-        throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) needs the switches of encoder node '${node.attrs.switchesFrom}'`);
-      }
+      if (other === undefined) continue;
+      const { node: from, output } = parseRef(other);
+      if (output !== undefined) throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) needs the ${output} of encoder node '${from}'`);
+      throw new ExportError(`the decoder cannot run alone: node '${node.id}' (${node.op}) reads '${other}' from the encoder side`);
     }
     return { inputs: withLabels(code.node, nodes), outputs: [reconstruction], nodes };
   }
@@ -53,8 +55,8 @@ export function selectPart(ir: IRModel, part: ModelPart): GraphPart {
 
 /** The mean and log-variance nodes of a gaussian latent, as outputs `mean` and `log_variance`. */
 export function gaussianMoments(ir: IRModel): { name: string; node: string }[] {
-  const latent = ir.nodes.find((n) => n.id === ir.outputs.latent);
-  if (latent?.op !== 'gaussian_sample') return [];
+  const latent = asLatent(ir.nodes.find((n) => n.id === ir.outputs.latent), 'gaussian');
+  if (!latent) return [];
   const [mean, logvar] = latent.inputs as [string, string];
   return [
     { name: 'mean', node: mean },
@@ -74,8 +76,12 @@ function needed(ir: IRModel, wanted: string[], given: ReadonlySet<string>, switc
       throw new ExportError(`unknown node '${id}'`);
     }
     keep.add(id);
-    node.inputs.forEach(visit);
-    if (switches && (node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.switchesFrom !== undefined) visit(node.attrs.switchesFrom);
+    // A named output (an unpool's `<maxpool>:switches`) needs its node, except for the decoder alone.
+    for (const input of node.inputs) {
+      const { node: from, output } = parseRef(input);
+      if (output === undefined) visit(input);
+      else if (switches) visit(from);
+    }
   };
   wanted.forEach(visit);
   return ir.nodes.filter((n) => keep.has(n.id));

@@ -12,7 +12,7 @@ export function asImageNode(node: IRNode): IRNode {
     case 'avgpool1d':
       return { ...node, op: node.op === 'maxpool1d' ? 'maxpool' : 'avgpool', attrs: { pool: [node.attrs.pool, 1], stride: [node.attrs.stride, 1], padding: node.attrs.padding }, shape } as IRNode;
     case 'unpool1d':
-      return { ...node, op: 'unpool', attrs: { pool: [node.attrs.pool, 1], mode: node.attrs.mode, ...(node.attrs.switchesFrom !== undefined ? { switchesFrom: node.attrs.switchesFrom } : {}) }, shape } as IRNode;
+      return { ...node, op: 'unpool', attrs: { pool: [node.attrs.pool, 1], mode: node.attrs.mode }, shape } as IRNode;
     case 'upsample1d':
       return { ...node, op: 'upsample', attrs: { factor: [node.attrs.factor, 1] }, shape } as IRNode;
     default:

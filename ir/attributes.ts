@@ -8,6 +8,8 @@ export type AttrType =
   | { kind: 'number'; min?: number; exclusiveMin?: number; exclusiveMax?: number }
   | { kind: 'bool' }
   | { kind: 'string' }
+  /** A tensor a term reads: a model input, a node, or a node's named output (`<id>:<output>`). */
+  | { kind: 'tensor' }
   | { kind: 'enum'; values: readonly string[] }
   /** `[h, w]`, whole numbers ≥ 1. */
   | { kind: 'pair' }
@@ -27,6 +29,7 @@ export const int = (min?: number) => ({ kind: 'int', ...(min !== undefined ? { m
 export const number = (bounds: { min?: number; exclusiveMin?: number; exclusiveMax?: number } = {}) => ({ kind: 'number', ...bounds }) as const;
 export const bool = { kind: 'bool' } as const;
 export const string = { kind: 'string' } as const;
+export const tensor = { kind: 'tensor' } as const;
 export const oneOf = <const V extends readonly string[]>(...values: V) => ({ kind: 'enum', values }) as const;
 export const pair = { kind: 'pair' } as const;
 export const sizes = { kind: 'sizes' } as const;
@@ -39,7 +42,7 @@ export type ValueOf<T extends AttrType> = T extends { kind: 'int' | 'number' }
   ? number
   : T extends { kind: 'bool' }
     ? boolean
-    : T extends { kind: 'string' }
+    : T extends { kind: 'string' | 'tensor' }
       ? string
       : T extends { kind: 'enum'; values: readonly (infer V)[] }
         ? V

@@ -1,10 +1,14 @@
 // The IR as a graph, beyond what the schema can say: every reference resolves (node inputs, the
-// parameters a node reads, `tiedTo`, the objective's arguments and `fromLogits`/`mean`/`logvar`,
-// `switchesFrom`, the outputs), ids are unique, nodes come after their inputs, and each weighted
+// parameters a node reads, `tiedTo`, the objective's arguments and `tensor` options (fromLogits, mean, logvar),
+// the outputs), a reference to a named output (`pool:switches`, ir/outputs.ts) names one its node's
+// op declares and has, each node has the inputs its op declares, ids are unique, nodes come after their inputs, and each weighted
 // node's parameters have the shapes its op and input imply. The runtime trusts all of this; an IR
 // written by hand or by another tool is refused here, with the JSON path of the first problem,
 // instead of crashing inside a kernel.
-import type { IRModel, IRNode, IRParameter, IRTerm, Shape } from './types.js';
+import { irOps, type InputDeclaration } from './ops.js';
+import { declaredOutputs, hasOutput, missingOutputReason, outputRef, outputShape, parseRef } from './outputs.js';
+import { opTraits, parameterShapes, tensorOptionNames } from './op-rules.js';
+import type { IRAttrs, IRModel, IRNode, IROp, IRParameter, IRTerm, ParameterRole, Shape } from './types.js';
 
 /** The first problem as `IR <json path>: <what>`, or undefined for a sound graph. */
 export function graphProblem(ir: IRModel): string | undefined {
@@ -47,19 +51,21 @@ function checkGraph(ir: IRModel): void {
     const at = `/nodes/${i}`;
     if (nodes.has(node.id) || tensors.has(node.id)) fail(`${at}/id`, `duplicate id '${node.id}'`);
     node.inputs.forEach((input, j) => {
-      if (!tensors.has(input)) fail(`${at}/inputs/${j}`, `'${input}' is not an input or an earlier node`);
+      if (!tensors.has(input)) fail(`${at}/inputs/${j}`, unknownTensor(input, nodes, 'an input or an earlier node'));
     });
+    checkInputs(node, at);
     for (const [role, id] of Object.entries(node.params ?? {})) {
       const p = parameters.get(id!);
       if (!p) fail(`${at}/params/${role}`, `no parameter '${id}'`);
       else if (p.node !== node.id || p.role !== role) fail(`${at}/params/${role}`, `parameter '${id}' belongs to '${p.node}' as ${p.role}`);
     }
     checkShapes(node, node.inputs.map((input) => tensors.get(input)!), parameters, at);
-    if (node.op === 'unpool' && node.attrs.switchesFrom !== undefined && nodes.get(node.attrs.switchesFrom)?.op !== 'maxpool') {
-      fail(`${at}/attrs/switchesFrom`, `'${node.attrs.switchesFrom}' is not an earlier maxpool`);
-    }
+    if (node.id.includes(':')) fail(`${at}/id`, `'${node.id}' contains ':', which separates a node from its named output`);
     nodes.set(node.id, node);
     tensors.set(node.id, node.shape);
+    for (const name of Object.keys(declaredOutputs(node.op))) {
+      if (hasOutput(node, name)) tensors.set(outputRef(node.id, name), outputShape(node, name, tensors.get(node.inputs[0] ?? '')));
+    }
   });
   ir.parameters.forEach((p, i) => {
     const at = `/parameters/${i}`;
@@ -74,7 +80,7 @@ function checkGraph(ir: IRModel): void {
     if (!sameShape(seen, p.shape)) fail(`${at}/shape`, `[${p.shape}] is not the tied parameter's [${seen}]${p.transpose ? ' (transposed)' : ''}`);
   });
   const tensor = (path: string, id: string): void => {
-    if (!tensors.has(id)) fail(path, `'${id}' is not an input or a node`);
+    if (!tensors.has(id)) fail(path, unknownTensor(id, nodes, 'an input or a node'));
   };
   const node = (path: string, id: string): void => {
     if (!nodes.has(id)) fail(path, `'${id}' is not a node`);
@@ -82,8 +88,8 @@ function checkGraph(ir: IRModel): void {
   const terms = (base: string, list: readonly IRTerm[]): void =>
     list.forEach((term, i) => {
       term.args.forEach((arg, j) => tensor(`${base}/${i}/args/${j}`, arg));
-      const options = term.options as { fromLogits?: string; mean?: string; logvar?: string };
-      for (const key of ['fromLogits', 'mean', 'logvar'] as const) if (options[key] !== undefined) node(`${base}/${i}/options/${key}`, options[key]);
+      const options = term.options as Record<string, unknown>;
+      for (const key of tensorOptionNames(term.fn)) if (typeof options[key] === 'string') tensor(`${base}/${i}/options/${key}`, options[key]);
     });
   terms('/objective', ir.objective);
   ir.phases.forEach((phase, i) => terms(`/phases/${i}/objective`, phase.objective));
@@ -94,58 +100,60 @@ function checkGraph(ir: IRModel): void {
   for (const [name, id] of Object.entries(ir.outputs.heads)) node(`/outputs/heads/${name}`, id);
 }
 
+/** What is wrong with a reference that resolves to nothing. */
+function unknownTensor(ref: string, nodes: ReadonlyMap<string, IRNode>, what: string): string {
+  const { node: id, output } = parseRef(ref);
+  const node = nodes.get(id);
+  if (output === undefined || node === undefined) return `'${ref}' is not ${what}`;
+  return `'${ref}' names no output of '${id}': ${missingOutputReason(node, output)}`;
+}
+
+/** The node's inputs against its op's declaration: how many, and which must be a named output. */
+function checkInputs(node: IRNode, at: string): void {
+  const declared: readonly InputDeclaration[] = (irOps[node.op] as { inputs?: readonly InputDeclaration[] }).inputs ?? [{ name: 'x' }];
+  const variadic = declared.some((d) => d.variadic);
+  const least = declared.filter((d) => !d.optional).length;
+  const most = variadic ? Infinity : declared.length;
+  if (node.inputs.length < least || node.inputs.length > most) {
+    const count = least === most ? `${least}` : most === Infinity ? `at least ${least}` : `${least} to ${most}`;
+    fail(`${at}/inputs`, `a ${node.op} reads ${count} input${least === 1 && most === 1 ? '' : 's'} (${declared.map((d) => d.name).join(', ')}), not ${node.inputs.length}`);
+  }
+  declared.forEach((d, j) => {
+    const input = node.inputs[j];
+    if (input === undefined || d.reads === undefined) return;
+    if (parseRef(input).output !== d.reads) fail(`${at}/inputs/${j}`, `the ${node.op}'s ${d.name} input must be the \`${d.reads}\` output of a node, not '${input}'`);
+  });
+}
+
 function sameShape(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Ops whose output has their (first) input's shape. */
-const shapePreserving = new Set(['dropout', 'batchnorm', 'layernorm', 'activation', 'binarize', 'clip', 'corrupt_gaussian', 'corrupt_mask', 'corrupt_salt_pepper', 'corrupt_dropout', 'gaussian_sample', 'vector_quantize']);
-
-/** The node's shape against its input's, and its parameters' shapes against its op and input. */
+/** The node's shape against its input's, and its parameters' shapes against its op and input, by the
+ *  registry's rules (ir/op-rules.ts: the parameter rule the compiler uses too; ir/ops.ts's traits). */
 function checkShapes(node: IRNode, inputs: readonly Shape[], parameters: ReadonlyMap<string, IRParameter>, at: string): void {
   const input = inputs[0];
   if (input === undefined) return;
-  const expectParam = (role: string, shape: readonly number[]): void => {
-    const id = (node.params as Record<string, string | undefined> | undefined)?.[role];
-    const p = id === undefined ? undefined : parameters.get(id);
-    if (p && !sameShape(p.shape, shape)) fail(`${at}/params/${role}`, `parameter '${p.id}' has shape [${p.shape}], the ${node.op} needs [${shape}]`);
-  };
-  const expectShape = (shape: Shape): void => {
-    if (!sameShape(node.shape, shape)) fail(`${at}/shape`, `[${node.shape.map(String)}] is not what ${node.op} makes of [${input.map(String)}]: [${shape.map(String)}]`);
-  };
+  const expected = outputRules[node.op]?.(node.attrs as never, input) ?? (opTraits(node.op).sameShape ? input : undefined);
+  if (expected && !(expected.length === node.shape.length && expected.every((d, i) => d === undefined || d === node.shape[i]))) {
+    const text = (shape: readonly (number | null | undefined)[]) => `[${shape.map((d) => (d === undefined ? '_' : String(d)))}]`;
+    fail(`${at}/shape`, `${text(node.shape)} is not what ${node.op} makes of ${text(input)}: ${text(expected)}`);
+  }
   const last = input[input.length - 1];
-  switch (node.op) {
-    case 'dense':
-      if (input.length !== 2 || typeof input[1] !== 'number') return fail(`${at}/inputs/0`, `dense needs a flat input, got [${input.map(String)}]`);
-      expectShape([null, node.attrs.units]);
-      expectParam('kernel', [input[1], node.attrs.units]);
-      expectParam('bias', [node.attrs.units]);
-      return;
-    case 'conv2d':
-    case 'deconv2d': {
-      if (input.length !== 4 || typeof last !== 'number') return fail(`${at}/inputs/0`, `${node.op} needs an image input, got [${input.map(String)}]`);
-      const [kh, kw] = node.attrs.kernel;
-      const filters = node.attrs.filters;
-      expectParam('kernel', node.op === 'conv2d' ? [kh, kw, last, filters] : [kh, kw, filters, last]);
-      expectParam('bias', [filters]);
-      if (node.shape[node.shape.length - 1] !== filters) fail(`${at}/shape`, `the last dimension must be the ${filters} filters`);
-      return;
-    }
-    case 'batchnorm':
-    case 'layernorm':
-      if (typeof last === 'number') for (const role of ['gamma', 'beta', 'moving_mean', 'moving_variance']) expectParam(role, [last]);
-      expectShape(input);
-      return;
-    case 'vector_quantize':
-      expectParam('codebook', [node.attrs.codes, node.attrs.dim]);
-      expectShape(input);
-      return;
-    case 'flatten': {
-      const size = input.slice(1).reduce<number | null>((n, d) => (n === null || d === null ? null : n * d), 1);
-      expectShape([null, size]);
-      return;
-    }
-    default:
-      if (shapePreserving.has(node.op)) expectShape(input);
+  if (typeof last !== 'number') return;
+  const shapes = parameterShapes(node.op, node.attrs as never, last);
+  for (const [role, id] of Object.entries(node.params ?? {})) {
+    const p = parameters.get(id!);
+    const shape = shapes[role as ParameterRole];
+    if (p && shape && !sameShape(p.shape, shape)) fail(`${at}/params/${role}`, `parameter '${p.id}' has shape [${p.shape}], the ${node.op} needs [${shape}]`);
   }
 }
+
+/** The shape an op makes of its input, where it is known without the windows' arithmetic (`undefined`
+ *  dimensions are not checked). Ops with the `sameShape` trait give back their input's shape. */
+const outputRules: { [Op in IROp]?: (attrs: IRAttrs[Op], input: Shape) => (number | null | undefined)[] } = {
+  dense: (a) => [null, a.units],
+  conv2d: (a, input) => [...input.slice(0, -1).map(() => undefined), a.filters],
+  deconv2d: (a, input) => [...input.slice(0, -1).map(() => undefined), a.filters],
+  flatten: (_a, input) => [null, input.slice(1).reduce<number | null>((n, d) => (n === null || d === null ? null : n * d), 1)],
+};

@@ -11,6 +11,8 @@
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
 // reports a plan that cannot train (AE4109); the runtime's stages are this plan.
 import { contractivePath } from './contractive-path.js';
+import { opTraits, termTensors, termTraits } from './op-rules.js';
+import { parseRef } from './outputs.js';
 import type { IRModel, IRNode, IRPhase, IRStage, IRTerm } from './types.js';
 
 export interface StagePlan {
@@ -129,18 +131,20 @@ export function stagesOf(ir: IRModel): TrainingPlan {
 function reachedStorage(ir: IRModel, objective: readonly IRTerm[]): Set<string> {
   const byId = new Map(ir.parameters.map((p) => [p.id, p]));
   const storage = (id: string) => byId.get(id)?.tiedTo ?? id;
-  if (objective.some((term) => term.fn === 'weight_decay')) return new Set(ir.parameters.map((p) => storage(p.id)));
+  if (objective.some((term) => termTraits(term.fn).reachesAllParameters)) return new Set(ir.parameters.map((p) => storage(p.id)));
   const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
   const reached = new Set<string>();
   for (const term of objective) {
     const seen = new Set<string>();
-    const pending = [...term.args];
+    // A term reading a named output (vq_loss's `quantized`) reaches back through its node.
+    const pending = term.args.map((arg) => parseRef(arg).node);
     while (pending.length > 0) {
       const node = nodes.get(pending.pop()!);
       if (!node || seen.has(node.id)) continue;
       seen.add(node.id);
       for (const [role, id] of Object.entries(node.params ?? {})) {
-        if (node.op === 'vector_quantize' && role === 'codebook' && term.fn !== 'vq_loss') continue;
+        const only = opTraits(node.op).trainedOnlyBy;
+        if (only && only.role === role && only.term !== term.fn) continue;
         reached.add(storage(id!));
       }
       pending.push(...node.inputs);
@@ -254,19 +258,23 @@ function corruptionChain(ir: IRModel): CorruptionChain {
     return below ? rootOf(below) : read;
   };
   const chain = all.filter((n) => rootOf(n) === input);
-  const noise = chain.filter((n) => n.op !== 'clip');
-  const clipReads = new Map(chain.filter((n) => n.op === 'clip').map((n) => [n.id, n.inputs[0]!] as const));
+  const isClip = (n: IRNode) => opTraits(n.op).corruption === 'clip';
+  const noise = chain.filter((n) => !isClip(n));
+  const clipReads = new Map(chain.filter(isClip).map((n) => [n.id, n.inputs[0]!] as const));
   const past = (id: string): string => (clipReads.has(id) ? past(clipReads.get(id)!) : id);
   const skipClips = new Map(noise.filter((n) => clipReads.has(n.inputs[0]!)).map((n) => [n.inputs[0]!, past(n.inputs[0]!)] as const));
   return { all, noise, input, skipClips };
 }
 
-/** Every id a term reads: its arguments, the nodes its options name, contractive's whole path. */
+/** Every id a term reads (a named output as its node): its arguments, the nodes and outputs its
+ *  options name, contractive's whole path. */
 function termReads(ir: IRModel, term: IRTerm): string[] {
-  const reads = [...term.args];
-  if ('fromLogits' in term.options && term.options.fromLogits) reads.push(term.options.fromLogits);
-  if (term.fn === 'kl') reads.push(term.options.mean, term.options.logvar);
-  if (term.fn === 'contractive') {
+  return termReferences(ir, term).map((ref) => parseRef(ref).node);
+}
+
+function termReferences(ir: IRModel, term: IRTerm): string[] {
+  const reads = termTensors(term);
+  if (termTraits(term.fn).readsContractivePath) {
     const path = contractivePath(new Map(ir.nodes.map((n) => [n.id, n])), term.args[0]!, term.args[1]!);
     if (path.ok) reads.push(...path.reads);
   }

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":1},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1},"plan":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool1d whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]},"stage":{"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"}},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":2},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1},"plan":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; with stride = pool also its switches, which an unpool reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[values...]"},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"},"description":"[mean, logvar]"},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient. Named outputs: `codes`, the index of the nearest codebook vector at each position; `quantized`, the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]},"stage":{"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"}},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
@@ -297,11 +297,11 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; records switches for an unpool that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; records switches for an unpool1d that names it in switchesFrom."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"}},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
+const schema15 = {"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; with stride = pool also its switches, which an unpool reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[values...]"},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"},"description":"[mean, logvar]"},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient. Named outputs: `codes`, the index of the nearest codebook vector at each position; `quantized`, the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]};
 const schema19 = {"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]};
 const schema28 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
 const schema31 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
-const schema34 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]};
+const schema34 = {"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]};
 const schema37 = {"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]};
 const schema40 = {"type":"object","properties":{},"additionalProperties":false};
 const schema43 = {"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]};
@@ -311,7 +311,7 @@ const schema52 = {"type":"object","properties":{"epsilon":{"type":"number","excl
 const schema17 = {"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}};
 const schema66 = {"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
 const schema69 = {"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]};
-const schema72 = {"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]},"switchesFrom":{"type":"string","description":"the maxpool1d whose switches this reads (mode switches)"}},"additionalProperties":false,"required":["pool","mode"]};
+const schema72 = {"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]};
 const schema75 = {"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]};
 const schema78 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]};
 const schema81 = {"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]};
@@ -4812,7 +4812,7 @@ return false;
 else {
 const _errs320 = errors;
 for(const key18 in data145){
-if(!(((key18 === "pool") || (key18 === "mode")) || (key18 === "switchesFrom"))){
+if(!((key18 === "pool") || (key18 === "mode"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_unpool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -4882,19 +4882,6 @@ var valid59 = _errs325 === errors;
 else {
 var valid59 = true;
 }
-if(valid59){
-if(data145.switchesFrom !== undefined){
-const _errs326 = errors;
-if(typeof data145.switchesFrom !== "string"){
-validate13.errors = [{instancePath:instancePath+"/attrs/switchesFrom",schemaPath:"#/definitions/attrs_unpool/properties/switchesFrom/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid59 = _errs326 === errors;
-}
-else {
-var valid59 = true;
-}
-}
 }
 }
 }
@@ -4911,44 +4898,44 @@ var valid56 = true;
 }
 if(valid56){
 if(data.shape !== undefined){
-let data150 = data.shape;
-const _errs328 = errors;
-const _errs329 = errors;
-if(errors === _errs329){
-if(Array.isArray(data150)){
-if(data150.length < 1){
+let data149 = data.shape;
+const _errs326 = errors;
+const _errs327 = errors;
+if(errors === _errs327){
+if(Array.isArray(data149)){
+if(data149.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len21 = data150.length;
+const len21 = data149.length;
 var valid62 = len21 <= 1;
 if(!valid62){
 for(let i16=1; i16<len21; i16++){
-let data151 = data150[i16];
-const _errs331 = errors;
-if((!(((typeof data151 == "number") && (!(data151 % 1) && !isNaN(data151))) && (isFinite(data151)))) && (data151 !== null)){
+let data150 = data149[i16];
+const _errs329 = errors;
+if((!(((typeof data150 == "number") && (!(data150 % 1) && !isNaN(data150))) && (isFinite(data150)))) && (data150 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i16,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs331){
-if((typeof data151 == "number") && (isFinite(data151))){
-if(data151 < 1 || isNaN(data151)){
+if(errors === _errs329){
+if((typeof data150 == "number") && (isFinite(data150))){
+if(data150 < 1 || isNaN(data150)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i16,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid62 = _errs331 === errors;
+var valid62 = _errs329 === errors;
 if(!valid62){
 break;
 }
 }
 }
 if(valid62){
-const len22 = data150.length;
+const len22 = data149.length;
 if(len22 > 0){
-if(data150[0] !== null){
+if(data149[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -4961,43 +4948,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid56 = _errs328 === errors;
+var valid56 = _errs326 === errors;
 }
 else {
 var valid56 = true;
 }
 if(valid56){
 if(data.stage !== undefined){
-let data153 = data.stage;
-const _errs335 = errors;
-if(!((((((data153 === "corrupt") || (data153 === "encoder")) || (data153 === "latent")) || (data153 === "decoder")) || (data153 === "output")) || (data153 === "head"))){
+let data152 = data.stage;
+const _errs333 = errors;
+if(!((((((data152 === "corrupt") || (data152 === "encoder")) || (data152 === "latent")) || (data152 === "decoder")) || (data152 === "output")) || (data152 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/5/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[5].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid56 = _errs335 === errors;
+var valid56 = _errs333 === errors;
 }
 else {
 var valid56 = true;
 }
 if(valid56){
 if(data.params !== undefined){
-let data154 = data.params;
+let data153 = data.params;
+const _errs334 = errors;
+if(errors === _errs334){
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
 const _errs336 = errors;
-if(errors === _errs336){
-if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
-const _errs338 = errors;
-for(const key19 in data154){
+for(const key19 in data153){
 if(!((((((((key19 === "kernel") || (key19 === "bias")) || (key19 === "gamma")) || (key19 === "beta")) || (key19 === "moving_mean")) || (key19 === "moving_variance")) || (key19 === "codebook")) || (key19 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/5/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs338 === errors){
-if(data154.kernel !== undefined){
-const _errs339 = errors;
-if(typeof data154.kernel !== "string"){
+if(_errs336 === errors){
+if(data153.kernel !== undefined){
+const _errs337 = errors;
+if(typeof data153.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/5/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid64 = _errs337 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+if(data153.bias !== undefined){
+const _errs339 = errors;
+if(typeof data153.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/5/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid64 = _errs339 === errors;
@@ -5006,10 +5005,10 @@ else {
 var valid64 = true;
 }
 if(valid64){
-if(data154.bias !== undefined){
+if(data153.gamma !== undefined){
 const _errs341 = errors;
-if(typeof data154.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/5/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data153.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/5/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid64 = _errs341 === errors;
@@ -5018,10 +5017,10 @@ else {
 var valid64 = true;
 }
 if(valid64){
-if(data154.gamma !== undefined){
+if(data153.beta !== undefined){
 const _errs343 = errors;
-if(typeof data154.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/5/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data153.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/5/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid64 = _errs343 === errors;
@@ -5030,10 +5029,10 @@ else {
 var valid64 = true;
 }
 if(valid64){
-if(data154.beta !== undefined){
+if(data153.moving_mean !== undefined){
 const _errs345 = errors;
-if(typeof data154.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/5/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data153.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/5/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid64 = _errs345 === errors;
@@ -5042,10 +5041,10 @@ else {
 var valid64 = true;
 }
 if(valid64){
-if(data154.moving_mean !== undefined){
+if(data153.moving_variance !== undefined){
 const _errs347 = errors;
-if(typeof data154.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/5/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data153.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/5/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid64 = _errs347 === errors;
@@ -5054,10 +5053,10 @@ else {
 var valid64 = true;
 }
 if(valid64){
-if(data154.moving_variance !== undefined){
+if(data153.codebook !== undefined){
 const _errs349 = errors;
-if(typeof data154.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/5/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data153.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/5/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid64 = _errs349 === errors;
@@ -5066,25 +5065,13 @@ else {
 var valid64 = true;
 }
 if(valid64){
-if(data154.codebook !== undefined){
+if(data153.recurrent_kernel !== undefined){
 const _errs351 = errors;
-if(typeof data154.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/5/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid64 = _errs351 === errors;
-}
-else {
-var valid64 = true;
-}
-if(valid64){
-if(data154.recurrent_kernel !== undefined){
-const _errs353 = errors;
-if(typeof data154.recurrent_kernel !== "string"){
+if(typeof data153.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/5/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid64 = _errs353 === errors;
+var valid64 = _errs351 === errors;
 }
 else {
 var valid64 = true;
@@ -5103,17 +5090,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/5/
 return false;
 }
 }
-var valid56 = _errs336 === errors;
+var valid56 = _errs334 === errors;
 }
 else {
 var valid56 = true;
 }
 if(valid56){
 if(data.name !== undefined){
-const _errs355 = errors;
+const _errs353 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/5/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid56 = _errs353 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data.layer !== undefined){
+let data163 = data.layer;
+const _errs355 = errors;
+if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/5/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs355){
+if((typeof data163 == "number") && (isFinite(data163))){
+if(data163 < 0 || isNaN(data163)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/5/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid56 = _errs355 === errors;
 }
@@ -5121,53 +5129,53 @@ else {
 var valid56 = true;
 }
 if(valid56){
-if(data.layer !== undefined){
-let data164 = data.layer;
-const _errs357 = errors;
-if(!(((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164))) && (isFinite(data164)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/5/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs357){
-if((typeof data164 == "number") && (isFinite(data164))){
-if(data164 < 0 || isNaN(data164)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/5/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid56 = _errs357 === errors;
-}
-else {
-var valid56 = true;
-}
-if(valid56){
 if(data.source !== undefined){
-let data165 = data.source;
-const _errs359 = errors;
-const _errs360 = errors;
-if(errors === _errs360){
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+let data164 = data.source;
+const _errs357 = errors;
+const _errs358 = errors;
+if(errors === _errs358){
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
 let missing15;
-if(((((data165.line === undefined) && (missing15 = "line")) || ((data165.column === undefined) && (missing15 = "column"))) || ((data165.endLine === undefined) && (missing15 = "endLine"))) || ((data165.endColumn === undefined) && (missing15 = "endColumn"))){
+if(((((data164.line === undefined) && (missing15 = "line")) || ((data164.column === undefined) && (missing15 = "column"))) || ((data164.endLine === undefined) && (missing15 = "endLine"))) || ((data164.endColumn === undefined) && (missing15 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
 return false;
 }
 else {
-const _errs362 = errors;
-for(const key20 in data165){
+const _errs360 = errors;
+for(const key20 in data164){
 if(!(((((key20 === "file") || (key20 === "line")) || (key20 === "column")) || (key20 === "endLine")) || (key20 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs362 === errors){
-if(data165.file !== undefined){
-const _errs363 = errors;
-if(typeof data165.file !== "string"){
+if(_errs360 === errors){
+if(data164.file !== undefined){
+const _errs361 = errors;
+if(typeof data164.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid66 = _errs361 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data164.line !== undefined){
+let data166 = data164.line;
+const _errs363 = errors;
+if(!(((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166))) && (isFinite(data166)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs363){
+if((typeof data166 == "number") && (isFinite(data166))){
+if(data166 < 1 || isNaN(data166)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid66 = _errs363 === errors;
 }
@@ -5175,17 +5183,17 @@ else {
 var valid66 = true;
 }
 if(valid66){
-if(data165.line !== undefined){
-let data167 = data165.line;
+if(data164.column !== undefined){
+let data167 = data164.column;
 const _errs365 = errors;
 if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs365){
 if((typeof data167 == "number") && (isFinite(data167))){
 if(data167 < 1 || isNaN(data167)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5196,17 +5204,17 @@ else {
 var valid66 = true;
 }
 if(valid66){
-if(data165.column !== undefined){
-let data168 = data165.column;
+if(data164.endLine !== undefined){
+let data168 = data164.endLine;
 const _errs367 = errors;
 if(!(((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168))) && (isFinite(data168)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs367){
 if((typeof data168 == "number") && (isFinite(data168))){
 if(data168 < 1 || isNaN(data168)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5217,43 +5225,22 @@ else {
 var valid66 = true;
 }
 if(valid66){
-if(data165.endLine !== undefined){
-let data169 = data165.endLine;
+if(data164.endColumn !== undefined){
+let data169 = data164.endColumn;
 const _errs369 = errors;
 if(!(((typeof data169 == "number") && (!(data169 % 1) && !isNaN(data169))) && (isFinite(data169)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs369){
 if((typeof data169 == "number") && (isFinite(data169))){
 if(data169 < 1 || isNaN(data169)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid66 = _errs369 === errors;
-}
-else {
-var valid66 = true;
-}
-if(valid66){
-if(data165.endColumn !== undefined){
-let data170 = data165.endColumn;
-const _errs371 = errors;
-if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs371){
-if((typeof data170 == "number") && (isFinite(data170))){
-if(data170 < 1 || isNaN(data170)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid66 = _errs371 === errors;
+var valid66 = _errs369 === errors;
 }
 else {
 var valid66 = true;
@@ -5270,7 +5257,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid56 = _errs359 === errors;
+var valid56 = _errs357 === errors;
 }
 else {
 var valid56 = true;
@@ -5294,8 +5281,8 @@ return false;
 }
 }
 else if(tag0 === "upsample"){
-const _errs373 = errors;
-if(errors === _errs373){
+const _errs371 = errors;
+if(errors === _errs371){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing16;
 if(((((((data.id === undefined) && (missing16 = "id")) || ((data.op === undefined) && (missing16 = "op"))) || ((data.inputs === undefined) && (missing16 = "inputs"))) || ((data.attrs === undefined) && (missing16 = "attrs"))) || ((data.shape === undefined) && (missing16 = "shape"))) || ((data.stage === undefined) && (missing16 = "stage"))){
@@ -5303,7 +5290,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/6/required",keyword:"requ
 return false;
 }
 else {
-const _errs375 = errors;
+const _errs373 = errors;
 for(const key21 in data){
 if(!(func2.call(schema15.oneOf[6].properties, key21))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/6/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
@@ -5311,11 +5298,23 @@ return false;
 break;
 }
 }
-if(_errs375 === errors){
+if(_errs373 === errors){
 if(data.id !== undefined){
-const _errs376 = errors;
+const _errs374 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/6/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs374 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data.op !== undefined){
+const _errs376 = errors;
+if("upsample" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/6/properties/op/const",keyword:"const",params:{allowedValue: "upsample"},message:"must be equal to constant"}];
 return false;
 }
 var valid68 = _errs376 === errors;
@@ -5324,32 +5323,20 @@ else {
 var valid68 = true;
 }
 if(valid68){
-if(data.op !== undefined){
-const _errs378 = errors;
-if("upsample" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/6/properties/op/const",keyword:"const",params:{allowedValue: "upsample"},message:"must be equal to constant"}];
-return false;
-}
-var valid68 = _errs378 === errors;
-}
-else {
-var valid68 = true;
-}
-if(valid68){
 if(data.inputs !== undefined){
-let data173 = data.inputs;
-const _errs379 = errors;
-if(errors === _errs379){
-if(Array.isArray(data173)){
+let data172 = data.inputs;
+const _errs377 = errors;
+if(errors === _errs377){
+if(Array.isArray(data172)){
 var valid69 = true;
-const len23 = data173.length;
+const len23 = data172.length;
 for(let i17=0; i17<len23; i17++){
-const _errs381 = errors;
-if(typeof data173[i17] !== "string"){
+const _errs379 = errors;
+if(typeof data172[i17] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i17,schemaPath:"#/oneOf/6/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid69 = _errs381 === errors;
+var valid69 = _errs379 === errors;
 if(!valid69){
 break;
 }
@@ -5360,66 +5347,66 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/6/
 return false;
 }
 }
-var valid68 = _errs379 === errors;
+var valid68 = _errs377 === errors;
 }
 else {
 var valid68 = true;
 }
 if(valid68){
 if(data.attrs !== undefined){
-let data175 = data.attrs;
-const _errs383 = errors;
-const _errs384 = errors;
-if(errors === _errs384){
-if(data175 && typeof data175 == "object" && !Array.isArray(data175)){
+let data174 = data.attrs;
+const _errs381 = errors;
+const _errs382 = errors;
+if(errors === _errs382){
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
 let missing17;
-if((data175.factor === undefined) && (missing17 = "factor")){
+if((data174.factor === undefined) && (missing17 = "factor")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_upsample/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
 return false;
 }
 else {
-const _errs386 = errors;
-for(const key22 in data175){
+const _errs384 = errors;
+for(const key22 in data174){
 if(!(key22 === "factor")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_upsample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs386 === errors){
-if(data175.factor !== undefined){
-let data176 = data175.factor;
-const _errs387 = errors;
-if(errors === _errs387){
-if(Array.isArray(data176)){
-if(data176.length > 2){
+if(_errs384 === errors){
+if(data174.factor !== undefined){
+let data175 = data174.factor;
+const _errs385 = errors;
+if(errors === _errs385){
+if(Array.isArray(data175)){
+if(data175.length > 2){
 validate13.errors = [{instancePath:instancePath+"/attrs/factor",schemaPath:"#/definitions/attrs_upsample/properties/factor/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"}];
 return false;
 }
 else {
-if(data176.length < 2){
+if(data175.length < 2){
 validate13.errors = [{instancePath:instancePath+"/attrs/factor",schemaPath:"#/definitions/attrs_upsample/properties/factor/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"}];
 return false;
 }
 else {
 var valid72 = true;
-const len24 = data176.length;
+const len24 = data175.length;
 for(let i18=0; i18<len24; i18++){
-let data177 = data176[i18];
-const _errs389 = errors;
-if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
+let data176 = data175[i18];
+const _errs387 = errors;
+if(!(((typeof data176 == "number") && (!(data176 % 1) && !isNaN(data176))) && (isFinite(data176)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/factor/" + i18,schemaPath:"#/definitions/attrs_upsample/properties/factor/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs389){
-if((typeof data177 == "number") && (isFinite(data177))){
-if(data177 < 1 || isNaN(data177)){
+if(errors === _errs387){
+if((typeof data176 == "number") && (isFinite(data176))){
+if(data176 < 1 || isNaN(data176)){
 validate13.errors = [{instancePath:instancePath+"/attrs/factor/" + i18,schemaPath:"#/definitions/attrs_upsample/properties/factor/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid72 = _errs389 === errors;
+var valid72 = _errs387 === errors;
 if(!valid72){
 break;
 }
@@ -5441,51 +5428,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid68 = _errs383 === errors;
+var valid68 = _errs381 === errors;
 }
 else {
 var valid68 = true;
 }
 if(valid68){
 if(data.shape !== undefined){
-let data178 = data.shape;
-const _errs391 = errors;
-const _errs392 = errors;
-if(errors === _errs392){
-if(Array.isArray(data178)){
-if(data178.length < 1){
+let data177 = data.shape;
+const _errs389 = errors;
+const _errs390 = errors;
+if(errors === _errs390){
+if(Array.isArray(data177)){
+if(data177.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len25 = data178.length;
+const len25 = data177.length;
 var valid74 = len25 <= 1;
 if(!valid74){
 for(let i19=1; i19<len25; i19++){
-let data179 = data178[i19];
-const _errs394 = errors;
-if((!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))) && (data179 !== null)){
+let data178 = data177[i19];
+const _errs392 = errors;
+if((!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))) && (data178 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i19,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs394){
-if((typeof data179 == "number") && (isFinite(data179))){
-if(data179 < 1 || isNaN(data179)){
+if(errors === _errs392){
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 < 1 || isNaN(data178)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i19,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid74 = _errs394 === errors;
+var valid74 = _errs392 === errors;
 if(!valid74){
 break;
 }
 }
 }
 if(valid74){
-const len26 = data178.length;
+const len26 = data177.length;
 if(len26 > 0){
-if(data178[0] !== null){
+if(data177[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -5498,43 +5485,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid68 = _errs391 === errors;
+var valid68 = _errs389 === errors;
 }
 else {
 var valid68 = true;
 }
 if(valid68){
 if(data.stage !== undefined){
-let data181 = data.stage;
-const _errs398 = errors;
-if(!((((((data181 === "corrupt") || (data181 === "encoder")) || (data181 === "latent")) || (data181 === "decoder")) || (data181 === "output")) || (data181 === "head"))){
+let data180 = data.stage;
+const _errs396 = errors;
+if(!((((((data180 === "corrupt") || (data180 === "encoder")) || (data180 === "latent")) || (data180 === "decoder")) || (data180 === "output")) || (data180 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/6/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[6].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid68 = _errs398 === errors;
+var valid68 = _errs396 === errors;
 }
 else {
 var valid68 = true;
 }
 if(valid68){
 if(data.params !== undefined){
-let data182 = data.params;
+let data181 = data.params;
+const _errs397 = errors;
+if(errors === _errs397){
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
 const _errs399 = errors;
-if(errors === _errs399){
-if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
-const _errs401 = errors;
-for(const key23 in data182){
+for(const key23 in data181){
 if(!((((((((key23 === "kernel") || (key23 === "bias")) || (key23 === "gamma")) || (key23 === "beta")) || (key23 === "moving_mean")) || (key23 === "moving_variance")) || (key23 === "codebook")) || (key23 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/6/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs401 === errors){
-if(data182.kernel !== undefined){
-const _errs402 = errors;
-if(typeof data182.kernel !== "string"){
+if(_errs399 === errors){
+if(data181.kernel !== undefined){
+const _errs400 = errors;
+if(typeof data181.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/6/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid76 = _errs400 === errors;
+}
+else {
+var valid76 = true;
+}
+if(valid76){
+if(data181.bias !== undefined){
+const _errs402 = errors;
+if(typeof data181.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/6/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid76 = _errs402 === errors;
@@ -5543,10 +5542,10 @@ else {
 var valid76 = true;
 }
 if(valid76){
-if(data182.bias !== undefined){
+if(data181.gamma !== undefined){
 const _errs404 = errors;
-if(typeof data182.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/6/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data181.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/6/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid76 = _errs404 === errors;
@@ -5555,10 +5554,10 @@ else {
 var valid76 = true;
 }
 if(valid76){
-if(data182.gamma !== undefined){
+if(data181.beta !== undefined){
 const _errs406 = errors;
-if(typeof data182.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/6/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data181.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/6/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid76 = _errs406 === errors;
@@ -5567,10 +5566,10 @@ else {
 var valid76 = true;
 }
 if(valid76){
-if(data182.beta !== undefined){
+if(data181.moving_mean !== undefined){
 const _errs408 = errors;
-if(typeof data182.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/6/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data181.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/6/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid76 = _errs408 === errors;
@@ -5579,10 +5578,10 @@ else {
 var valid76 = true;
 }
 if(valid76){
-if(data182.moving_mean !== undefined){
+if(data181.moving_variance !== undefined){
 const _errs410 = errors;
-if(typeof data182.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/6/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data181.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/6/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid76 = _errs410 === errors;
@@ -5591,10 +5590,10 @@ else {
 var valid76 = true;
 }
 if(valid76){
-if(data182.moving_variance !== undefined){
+if(data181.codebook !== undefined){
 const _errs412 = errors;
-if(typeof data182.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/6/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data181.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/6/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid76 = _errs412 === errors;
@@ -5603,25 +5602,13 @@ else {
 var valid76 = true;
 }
 if(valid76){
-if(data182.codebook !== undefined){
+if(data181.recurrent_kernel !== undefined){
 const _errs414 = errors;
-if(typeof data182.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/6/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid76 = _errs414 === errors;
-}
-else {
-var valid76 = true;
-}
-if(valid76){
-if(data182.recurrent_kernel !== undefined){
-const _errs416 = errors;
-if(typeof data182.recurrent_kernel !== "string"){
+if(typeof data181.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/6/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid76 = _errs416 === errors;
+var valid76 = _errs414 === errors;
 }
 else {
 var valid76 = true;
@@ -5640,17 +5627,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/6/
 return false;
 }
 }
-var valid68 = _errs399 === errors;
+var valid68 = _errs397 === errors;
 }
 else {
 var valid68 = true;
 }
 if(valid68){
 if(data.name !== undefined){
-const _errs418 = errors;
+const _errs416 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/6/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid68 = _errs416 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data.layer !== undefined){
+let data191 = data.layer;
+const _errs418 = errors;
+if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/6/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs418){
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 < 0 || isNaN(data191)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/6/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid68 = _errs418 === errors;
 }
@@ -5658,53 +5666,53 @@ else {
 var valid68 = true;
 }
 if(valid68){
-if(data.layer !== undefined){
-let data192 = data.layer;
-const _errs420 = errors;
-if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/6/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs420){
-if((typeof data192 == "number") && (isFinite(data192))){
-if(data192 < 0 || isNaN(data192)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/6/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid68 = _errs420 === errors;
-}
-else {
-var valid68 = true;
-}
-if(valid68){
 if(data.source !== undefined){
-let data193 = data.source;
-const _errs422 = errors;
-const _errs423 = errors;
-if(errors === _errs423){
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+let data192 = data.source;
+const _errs420 = errors;
+const _errs421 = errors;
+if(errors === _errs421){
+if(data192 && typeof data192 == "object" && !Array.isArray(data192)){
 let missing18;
-if(((((data193.line === undefined) && (missing18 = "line")) || ((data193.column === undefined) && (missing18 = "column"))) || ((data193.endLine === undefined) && (missing18 = "endLine"))) || ((data193.endColumn === undefined) && (missing18 = "endColumn"))){
+if(((((data192.line === undefined) && (missing18 = "line")) || ((data192.column === undefined) && (missing18 = "column"))) || ((data192.endLine === undefined) && (missing18 = "endLine"))) || ((data192.endColumn === undefined) && (missing18 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
 return false;
 }
 else {
-const _errs425 = errors;
-for(const key24 in data193){
+const _errs423 = errors;
+for(const key24 in data192){
 if(!(((((key24 === "file") || (key24 === "line")) || (key24 === "column")) || (key24 === "endLine")) || (key24 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs425 === errors){
-if(data193.file !== undefined){
-const _errs426 = errors;
-if(typeof data193.file !== "string"){
+if(_errs423 === errors){
+if(data192.file !== undefined){
+const _errs424 = errors;
+if(typeof data192.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid78 = _errs424 === errors;
+}
+else {
+var valid78 = true;
+}
+if(valid78){
+if(data192.line !== undefined){
+let data194 = data192.line;
+const _errs426 = errors;
+if(!(((typeof data194 == "number") && (!(data194 % 1) && !isNaN(data194))) && (isFinite(data194)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs426){
+if((typeof data194 == "number") && (isFinite(data194))){
+if(data194 < 1 || isNaN(data194)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid78 = _errs426 === errors;
 }
@@ -5712,17 +5720,17 @@ else {
 var valid78 = true;
 }
 if(valid78){
-if(data193.line !== undefined){
-let data195 = data193.line;
+if(data192.column !== undefined){
+let data195 = data192.column;
 const _errs428 = errors;
 if(!(((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195))) && (isFinite(data195)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs428){
 if((typeof data195 == "number") && (isFinite(data195))){
 if(data195 < 1 || isNaN(data195)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5733,17 +5741,17 @@ else {
 var valid78 = true;
 }
 if(valid78){
-if(data193.column !== undefined){
-let data196 = data193.column;
+if(data192.endLine !== undefined){
+let data196 = data192.endLine;
 const _errs430 = errors;
 if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs430){
 if((typeof data196 == "number") && (isFinite(data196))){
 if(data196 < 1 || isNaN(data196)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5754,43 +5762,22 @@ else {
 var valid78 = true;
 }
 if(valid78){
-if(data193.endLine !== undefined){
-let data197 = data193.endLine;
+if(data192.endColumn !== undefined){
+let data197 = data192.endColumn;
 const _errs432 = errors;
 if(!(((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197))) && (isFinite(data197)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs432){
 if((typeof data197 == "number") && (isFinite(data197))){
 if(data197 < 1 || isNaN(data197)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid78 = _errs432 === errors;
-}
-else {
-var valid78 = true;
-}
-if(valid78){
-if(data193.endColumn !== undefined){
-let data198 = data193.endColumn;
-const _errs434 = errors;
-if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs434){
-if((typeof data198 == "number") && (isFinite(data198))){
-if(data198 < 1 || isNaN(data198)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid78 = _errs434 === errors;
+var valid78 = _errs432 === errors;
 }
 else {
 var valid78 = true;
@@ -5807,7 +5794,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid68 = _errs422 === errors;
+var valid68 = _errs420 === errors;
 }
 else {
 var valid68 = true;
@@ -5831,8 +5818,8 @@ return false;
 }
 }
 else if(tag0 === "flatten"){
-const _errs436 = errors;
-if(errors === _errs436){
+const _errs434 = errors;
+if(errors === _errs434){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing19;
 if(((((((data.id === undefined) && (missing19 = "id")) || ((data.op === undefined) && (missing19 = "op"))) || ((data.inputs === undefined) && (missing19 = "inputs"))) || ((data.attrs === undefined) && (missing19 = "attrs"))) || ((data.shape === undefined) && (missing19 = "shape"))) || ((data.stage === undefined) && (missing19 = "stage"))){
@@ -5840,7 +5827,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/7/required",keyword:"requ
 return false;
 }
 else {
-const _errs438 = errors;
+const _errs436 = errors;
 for(const key25 in data){
 if(!(func2.call(schema15.oneOf[7].properties, key25))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/7/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"}];
@@ -5848,11 +5835,23 @@ return false;
 break;
 }
 }
-if(_errs438 === errors){
+if(_errs436 === errors){
 if(data.id !== undefined){
-const _errs439 = errors;
+const _errs437 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/7/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid80 = _errs437 === errors;
+}
+else {
+var valid80 = true;
+}
+if(valid80){
+if(data.op !== undefined){
+const _errs439 = errors;
+if("flatten" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/7/properties/op/const",keyword:"const",params:{allowedValue: "flatten"},message:"must be equal to constant"}];
 return false;
 }
 var valid80 = _errs439 === errors;
@@ -5861,32 +5860,20 @@ else {
 var valid80 = true;
 }
 if(valid80){
-if(data.op !== undefined){
-const _errs441 = errors;
-if("flatten" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/7/properties/op/const",keyword:"const",params:{allowedValue: "flatten"},message:"must be equal to constant"}];
-return false;
-}
-var valid80 = _errs441 === errors;
-}
-else {
-var valid80 = true;
-}
-if(valid80){
 if(data.inputs !== undefined){
-let data201 = data.inputs;
-const _errs442 = errors;
-if(errors === _errs442){
-if(Array.isArray(data201)){
+let data200 = data.inputs;
+const _errs440 = errors;
+if(errors === _errs440){
+if(Array.isArray(data200)){
 var valid81 = true;
-const len27 = data201.length;
+const len27 = data200.length;
 for(let i20=0; i20<len27; i20++){
-const _errs444 = errors;
-if(typeof data201[i20] !== "string"){
+const _errs442 = errors;
+if(typeof data200[i20] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i20,schemaPath:"#/oneOf/7/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid81 = _errs444 === errors;
+var valid81 = _errs442 === errors;
 if(!valid81){
 break;
 }
@@ -5897,19 +5884,19 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/7/
 return false;
 }
 }
-var valid80 = _errs442 === errors;
+var valid80 = _errs440 === errors;
 }
 else {
 var valid80 = true;
 }
 if(valid80){
 if(data.attrs !== undefined){
-let data203 = data.attrs;
-const _errs446 = errors;
-const _errs447 = errors;
-if(errors === _errs447){
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-for(const key26 in data203){
+let data202 = data.attrs;
+const _errs444 = errors;
+const _errs445 = errors;
+if(errors === _errs445){
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+for(const key26 in data202){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_flatten/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5920,51 +5907,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid80 = _errs446 === errors;
+var valid80 = _errs444 === errors;
 }
 else {
 var valid80 = true;
 }
 if(valid80){
 if(data.shape !== undefined){
-let data204 = data.shape;
-const _errs450 = errors;
-const _errs451 = errors;
-if(errors === _errs451){
-if(Array.isArray(data204)){
-if(data204.length < 1){
+let data203 = data.shape;
+const _errs448 = errors;
+const _errs449 = errors;
+if(errors === _errs449){
+if(Array.isArray(data203)){
+if(data203.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len28 = data204.length;
+const len28 = data203.length;
 var valid84 = len28 <= 1;
 if(!valid84){
 for(let i21=1; i21<len28; i21++){
-let data205 = data204[i21];
-const _errs453 = errors;
-if((!(((typeof data205 == "number") && (!(data205 % 1) && !isNaN(data205))) && (isFinite(data205)))) && (data205 !== null)){
+let data204 = data203[i21];
+const _errs451 = errors;
+if((!(((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204))) && (isFinite(data204)))) && (data204 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i21,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs453){
-if((typeof data205 == "number") && (isFinite(data205))){
-if(data205 < 1 || isNaN(data205)){
+if(errors === _errs451){
+if((typeof data204 == "number") && (isFinite(data204))){
+if(data204 < 1 || isNaN(data204)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i21,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid84 = _errs453 === errors;
+var valid84 = _errs451 === errors;
 if(!valid84){
 break;
 }
 }
 }
 if(valid84){
-const len29 = data204.length;
+const len29 = data203.length;
 if(len29 > 0){
-if(data204[0] !== null){
+if(data203[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -5977,43 +5964,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid80 = _errs450 === errors;
+var valid80 = _errs448 === errors;
 }
 else {
 var valid80 = true;
 }
 if(valid80){
 if(data.stage !== undefined){
-let data207 = data.stage;
-const _errs457 = errors;
-if(!((((((data207 === "corrupt") || (data207 === "encoder")) || (data207 === "latent")) || (data207 === "decoder")) || (data207 === "output")) || (data207 === "head"))){
+let data206 = data.stage;
+const _errs455 = errors;
+if(!((((((data206 === "corrupt") || (data206 === "encoder")) || (data206 === "latent")) || (data206 === "decoder")) || (data206 === "output")) || (data206 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/7/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[7].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid80 = _errs457 === errors;
+var valid80 = _errs455 === errors;
 }
 else {
 var valid80 = true;
 }
 if(valid80){
 if(data.params !== undefined){
-let data208 = data.params;
+let data207 = data.params;
+const _errs456 = errors;
+if(errors === _errs456){
+if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
 const _errs458 = errors;
-if(errors === _errs458){
-if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
-const _errs460 = errors;
-for(const key27 in data208){
+for(const key27 in data207){
 if(!((((((((key27 === "kernel") || (key27 === "bias")) || (key27 === "gamma")) || (key27 === "beta")) || (key27 === "moving_mean")) || (key27 === "moving_variance")) || (key27 === "codebook")) || (key27 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/7/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs460 === errors){
-if(data208.kernel !== undefined){
-const _errs461 = errors;
-if(typeof data208.kernel !== "string"){
+if(_errs458 === errors){
+if(data207.kernel !== undefined){
+const _errs459 = errors;
+if(typeof data207.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/7/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid86 = _errs459 === errors;
+}
+else {
+var valid86 = true;
+}
+if(valid86){
+if(data207.bias !== undefined){
+const _errs461 = errors;
+if(typeof data207.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/7/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid86 = _errs461 === errors;
@@ -6022,10 +6021,10 @@ else {
 var valid86 = true;
 }
 if(valid86){
-if(data208.bias !== undefined){
+if(data207.gamma !== undefined){
 const _errs463 = errors;
-if(typeof data208.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/7/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data207.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/7/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid86 = _errs463 === errors;
@@ -6034,10 +6033,10 @@ else {
 var valid86 = true;
 }
 if(valid86){
-if(data208.gamma !== undefined){
+if(data207.beta !== undefined){
 const _errs465 = errors;
-if(typeof data208.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/7/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data207.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/7/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid86 = _errs465 === errors;
@@ -6046,10 +6045,10 @@ else {
 var valid86 = true;
 }
 if(valid86){
-if(data208.beta !== undefined){
+if(data207.moving_mean !== undefined){
 const _errs467 = errors;
-if(typeof data208.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/7/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data207.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/7/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid86 = _errs467 === errors;
@@ -6058,10 +6057,10 @@ else {
 var valid86 = true;
 }
 if(valid86){
-if(data208.moving_mean !== undefined){
+if(data207.moving_variance !== undefined){
 const _errs469 = errors;
-if(typeof data208.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/7/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data207.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/7/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid86 = _errs469 === errors;
@@ -6070,10 +6069,10 @@ else {
 var valid86 = true;
 }
 if(valid86){
-if(data208.moving_variance !== undefined){
+if(data207.codebook !== undefined){
 const _errs471 = errors;
-if(typeof data208.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/7/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data207.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/7/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid86 = _errs471 === errors;
@@ -6082,25 +6081,13 @@ else {
 var valid86 = true;
 }
 if(valid86){
-if(data208.codebook !== undefined){
+if(data207.recurrent_kernel !== undefined){
 const _errs473 = errors;
-if(typeof data208.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/7/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid86 = _errs473 === errors;
-}
-else {
-var valid86 = true;
-}
-if(valid86){
-if(data208.recurrent_kernel !== undefined){
-const _errs475 = errors;
-if(typeof data208.recurrent_kernel !== "string"){
+if(typeof data207.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/7/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid86 = _errs475 === errors;
+var valid86 = _errs473 === errors;
 }
 else {
 var valid86 = true;
@@ -6119,17 +6106,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/7/
 return false;
 }
 }
-var valid80 = _errs458 === errors;
+var valid80 = _errs456 === errors;
 }
 else {
 var valid80 = true;
 }
 if(valid80){
 if(data.name !== undefined){
-const _errs477 = errors;
+const _errs475 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/7/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid80 = _errs475 === errors;
+}
+else {
+var valid80 = true;
+}
+if(valid80){
+if(data.layer !== undefined){
+let data217 = data.layer;
+const _errs477 = errors;
+if(!(((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217))) && (isFinite(data217)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/7/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs477){
+if((typeof data217 == "number") && (isFinite(data217))){
+if(data217 < 0 || isNaN(data217)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/7/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid80 = _errs477 === errors;
 }
@@ -6137,53 +6145,53 @@ else {
 var valid80 = true;
 }
 if(valid80){
-if(data.layer !== undefined){
-let data218 = data.layer;
-const _errs479 = errors;
-if(!(((typeof data218 == "number") && (!(data218 % 1) && !isNaN(data218))) && (isFinite(data218)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/7/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs479){
-if((typeof data218 == "number") && (isFinite(data218))){
-if(data218 < 0 || isNaN(data218)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/7/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid80 = _errs479 === errors;
-}
-else {
-var valid80 = true;
-}
-if(valid80){
 if(data.source !== undefined){
-let data219 = data.source;
-const _errs481 = errors;
-const _errs482 = errors;
-if(errors === _errs482){
-if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+let data218 = data.source;
+const _errs479 = errors;
+const _errs480 = errors;
+if(errors === _errs480){
+if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
 let missing20;
-if(((((data219.line === undefined) && (missing20 = "line")) || ((data219.column === undefined) && (missing20 = "column"))) || ((data219.endLine === undefined) && (missing20 = "endLine"))) || ((data219.endColumn === undefined) && (missing20 = "endColumn"))){
+if(((((data218.line === undefined) && (missing20 = "line")) || ((data218.column === undefined) && (missing20 = "column"))) || ((data218.endLine === undefined) && (missing20 = "endLine"))) || ((data218.endColumn === undefined) && (missing20 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
 return false;
 }
 else {
-const _errs484 = errors;
-for(const key28 in data219){
+const _errs482 = errors;
+for(const key28 in data218){
 if(!(((((key28 === "file") || (key28 === "line")) || (key28 === "column")) || (key28 === "endLine")) || (key28 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs484 === errors){
-if(data219.file !== undefined){
-const _errs485 = errors;
-if(typeof data219.file !== "string"){
+if(_errs482 === errors){
+if(data218.file !== undefined){
+const _errs483 = errors;
+if(typeof data218.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid88 = _errs483 === errors;
+}
+else {
+var valid88 = true;
+}
+if(valid88){
+if(data218.line !== undefined){
+let data220 = data218.line;
+const _errs485 = errors;
+if(!(((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220))) && (isFinite(data220)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs485){
+if((typeof data220 == "number") && (isFinite(data220))){
+if(data220 < 1 || isNaN(data220)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid88 = _errs485 === errors;
 }
@@ -6191,17 +6199,17 @@ else {
 var valid88 = true;
 }
 if(valid88){
-if(data219.line !== undefined){
-let data221 = data219.line;
+if(data218.column !== undefined){
+let data221 = data218.column;
 const _errs487 = errors;
 if(!(((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221))) && (isFinite(data221)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs487){
 if((typeof data221 == "number") && (isFinite(data221))){
 if(data221 < 1 || isNaN(data221)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6212,17 +6220,17 @@ else {
 var valid88 = true;
 }
 if(valid88){
-if(data219.column !== undefined){
-let data222 = data219.column;
+if(data218.endLine !== undefined){
+let data222 = data218.endLine;
 const _errs489 = errors;
 if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs489){
 if((typeof data222 == "number") && (isFinite(data222))){
 if(data222 < 1 || isNaN(data222)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6233,43 +6241,22 @@ else {
 var valid88 = true;
 }
 if(valid88){
-if(data219.endLine !== undefined){
-let data223 = data219.endLine;
+if(data218.endColumn !== undefined){
+let data223 = data218.endColumn;
 const _errs491 = errors;
 if(!(((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223))) && (isFinite(data223)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs491){
 if((typeof data223 == "number") && (isFinite(data223))){
 if(data223 < 1 || isNaN(data223)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid88 = _errs491 === errors;
-}
-else {
-var valid88 = true;
-}
-if(valid88){
-if(data219.endColumn !== undefined){
-let data224 = data219.endColumn;
-const _errs493 = errors;
-if(!(((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224))) && (isFinite(data224)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs493){
-if((typeof data224 == "number") && (isFinite(data224))){
-if(data224 < 1 || isNaN(data224)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid88 = _errs493 === errors;
+var valid88 = _errs491 === errors;
 }
 else {
 var valid88 = true;
@@ -6286,7 +6273,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid80 = _errs481 === errors;
+var valid80 = _errs479 === errors;
 }
 else {
 var valid80 = true;
@@ -6310,8 +6297,8 @@ return false;
 }
 }
 else if(tag0 === "reshape"){
-const _errs495 = errors;
-if(errors === _errs495){
+const _errs493 = errors;
+if(errors === _errs493){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing21;
 if(((((((data.id === undefined) && (missing21 = "id")) || ((data.op === undefined) && (missing21 = "op"))) || ((data.inputs === undefined) && (missing21 = "inputs"))) || ((data.attrs === undefined) && (missing21 = "attrs"))) || ((data.shape === undefined) && (missing21 = "shape"))) || ((data.stage === undefined) && (missing21 = "stage"))){
@@ -6319,7 +6306,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/8/required",keyword:"requ
 return false;
 }
 else {
-const _errs497 = errors;
+const _errs495 = errors;
 for(const key29 in data){
 if(!(func2.call(schema15.oneOf[8].properties, key29))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/8/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"}];
@@ -6327,11 +6314,23 @@ return false;
 break;
 }
 }
-if(_errs497 === errors){
+if(_errs495 === errors){
 if(data.id !== undefined){
-const _errs498 = errors;
+const _errs496 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/8/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid90 = _errs496 === errors;
+}
+else {
+var valid90 = true;
+}
+if(valid90){
+if(data.op !== undefined){
+const _errs498 = errors;
+if("reshape" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/8/properties/op/const",keyword:"const",params:{allowedValue: "reshape"},message:"must be equal to constant"}];
 return false;
 }
 var valid90 = _errs498 === errors;
@@ -6340,32 +6339,20 @@ else {
 var valid90 = true;
 }
 if(valid90){
-if(data.op !== undefined){
-const _errs500 = errors;
-if("reshape" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/8/properties/op/const",keyword:"const",params:{allowedValue: "reshape"},message:"must be equal to constant"}];
-return false;
-}
-var valid90 = _errs500 === errors;
-}
-else {
-var valid90 = true;
-}
-if(valid90){
 if(data.inputs !== undefined){
-let data227 = data.inputs;
-const _errs501 = errors;
-if(errors === _errs501){
-if(Array.isArray(data227)){
+let data226 = data.inputs;
+const _errs499 = errors;
+if(errors === _errs499){
+if(Array.isArray(data226)){
 var valid91 = true;
-const len30 = data227.length;
+const len30 = data226.length;
 for(let i22=0; i22<len30; i22++){
-const _errs503 = errors;
-if(typeof data227[i22] !== "string"){
+const _errs501 = errors;
+if(typeof data226[i22] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i22,schemaPath:"#/oneOf/8/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid91 = _errs503 === errors;
+var valid91 = _errs501 === errors;
 if(!valid91){
 break;
 }
@@ -6376,61 +6363,61 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/8/
 return false;
 }
 }
-var valid90 = _errs501 === errors;
+var valid90 = _errs499 === errors;
 }
 else {
 var valid90 = true;
 }
 if(valid90){
 if(data.attrs !== undefined){
-let data229 = data.attrs;
-const _errs505 = errors;
-const _errs506 = errors;
-if(errors === _errs506){
-if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
+let data228 = data.attrs;
+const _errs503 = errors;
+const _errs504 = errors;
+if(errors === _errs504){
+if(data228 && typeof data228 == "object" && !Array.isArray(data228)){
 let missing22;
-if((data229.target === undefined) && (missing22 = "target")){
+if((data228.target === undefined) && (missing22 = "target")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_reshape/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
 return false;
 }
 else {
-const _errs508 = errors;
-for(const key30 in data229){
+const _errs506 = errors;
+for(const key30 in data228){
 if(!(key30 === "target")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_reshape/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs508 === errors){
-if(data229.target !== undefined){
-let data230 = data229.target;
-const _errs509 = errors;
-if(errors === _errs509){
-if(Array.isArray(data230)){
-if(data230.length < 1){
+if(_errs506 === errors){
+if(data228.target !== undefined){
+let data229 = data228.target;
+const _errs507 = errors;
+if(errors === _errs507){
+if(Array.isArray(data229)){
+if(data229.length < 1){
 validate13.errors = [{instancePath:instancePath+"/attrs/target",schemaPath:"#/definitions/attrs_reshape/properties/target/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
 var valid94 = true;
-const len31 = data230.length;
+const len31 = data229.length;
 for(let i23=0; i23<len31; i23++){
-let data231 = data230[i23];
-const _errs511 = errors;
-if(!(((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231))) && (isFinite(data231)))){
+let data230 = data229[i23];
+const _errs509 = errors;
+if(!(((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230))) && (isFinite(data230)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/target/" + i23,schemaPath:"#/definitions/attrs_reshape/properties/target/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs511){
-if((typeof data231 == "number") && (isFinite(data231))){
-if(data231 < 1 || isNaN(data231)){
+if(errors === _errs509){
+if((typeof data230 == "number") && (isFinite(data230))){
+if(data230 < 1 || isNaN(data230)){
 validate13.errors = [{instancePath:instancePath+"/attrs/target/" + i23,schemaPath:"#/definitions/attrs_reshape/properties/target/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid94 = _errs511 === errors;
+var valid94 = _errs509 === errors;
 if(!valid94){
 break;
 }
@@ -6451,51 +6438,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid90 = _errs505 === errors;
+var valid90 = _errs503 === errors;
 }
 else {
 var valid90 = true;
 }
 if(valid90){
 if(data.shape !== undefined){
-let data232 = data.shape;
-const _errs513 = errors;
-const _errs514 = errors;
-if(errors === _errs514){
-if(Array.isArray(data232)){
-if(data232.length < 1){
+let data231 = data.shape;
+const _errs511 = errors;
+const _errs512 = errors;
+if(errors === _errs512){
+if(Array.isArray(data231)){
+if(data231.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len32 = data232.length;
+const len32 = data231.length;
 var valid96 = len32 <= 1;
 if(!valid96){
 for(let i24=1; i24<len32; i24++){
-let data233 = data232[i24];
-const _errs516 = errors;
-if((!(((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233))) && (isFinite(data233)))) && (data233 !== null)){
+let data232 = data231[i24];
+const _errs514 = errors;
+if((!(((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232))) && (isFinite(data232)))) && (data232 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i24,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs516){
-if((typeof data233 == "number") && (isFinite(data233))){
-if(data233 < 1 || isNaN(data233)){
+if(errors === _errs514){
+if((typeof data232 == "number") && (isFinite(data232))){
+if(data232 < 1 || isNaN(data232)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i24,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid96 = _errs516 === errors;
+var valid96 = _errs514 === errors;
 if(!valid96){
 break;
 }
 }
 }
 if(valid96){
-const len33 = data232.length;
+const len33 = data231.length;
 if(len33 > 0){
-if(data232[0] !== null){
+if(data231[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -6508,43 +6495,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid90 = _errs513 === errors;
+var valid90 = _errs511 === errors;
 }
 else {
 var valid90 = true;
 }
 if(valid90){
 if(data.stage !== undefined){
-let data235 = data.stage;
-const _errs520 = errors;
-if(!((((((data235 === "corrupt") || (data235 === "encoder")) || (data235 === "latent")) || (data235 === "decoder")) || (data235 === "output")) || (data235 === "head"))){
+let data234 = data.stage;
+const _errs518 = errors;
+if(!((((((data234 === "corrupt") || (data234 === "encoder")) || (data234 === "latent")) || (data234 === "decoder")) || (data234 === "output")) || (data234 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/8/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[8].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid90 = _errs520 === errors;
+var valid90 = _errs518 === errors;
 }
 else {
 var valid90 = true;
 }
 if(valid90){
 if(data.params !== undefined){
-let data236 = data.params;
+let data235 = data.params;
+const _errs519 = errors;
+if(errors === _errs519){
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
 const _errs521 = errors;
-if(errors === _errs521){
-if(data236 && typeof data236 == "object" && !Array.isArray(data236)){
-const _errs523 = errors;
-for(const key31 in data236){
+for(const key31 in data235){
 if(!((((((((key31 === "kernel") || (key31 === "bias")) || (key31 === "gamma")) || (key31 === "beta")) || (key31 === "moving_mean")) || (key31 === "moving_variance")) || (key31 === "codebook")) || (key31 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/8/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs523 === errors){
-if(data236.kernel !== undefined){
-const _errs524 = errors;
-if(typeof data236.kernel !== "string"){
+if(_errs521 === errors){
+if(data235.kernel !== undefined){
+const _errs522 = errors;
+if(typeof data235.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/8/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid98 = _errs522 === errors;
+}
+else {
+var valid98 = true;
+}
+if(valid98){
+if(data235.bias !== undefined){
+const _errs524 = errors;
+if(typeof data235.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/8/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid98 = _errs524 === errors;
@@ -6553,10 +6552,10 @@ else {
 var valid98 = true;
 }
 if(valid98){
-if(data236.bias !== undefined){
+if(data235.gamma !== undefined){
 const _errs526 = errors;
-if(typeof data236.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/8/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data235.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/8/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid98 = _errs526 === errors;
@@ -6565,10 +6564,10 @@ else {
 var valid98 = true;
 }
 if(valid98){
-if(data236.gamma !== undefined){
+if(data235.beta !== undefined){
 const _errs528 = errors;
-if(typeof data236.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/8/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data235.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/8/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid98 = _errs528 === errors;
@@ -6577,10 +6576,10 @@ else {
 var valid98 = true;
 }
 if(valid98){
-if(data236.beta !== undefined){
+if(data235.moving_mean !== undefined){
 const _errs530 = errors;
-if(typeof data236.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/8/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data235.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/8/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid98 = _errs530 === errors;
@@ -6589,10 +6588,10 @@ else {
 var valid98 = true;
 }
 if(valid98){
-if(data236.moving_mean !== undefined){
+if(data235.moving_variance !== undefined){
 const _errs532 = errors;
-if(typeof data236.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/8/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data235.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/8/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid98 = _errs532 === errors;
@@ -6601,10 +6600,10 @@ else {
 var valid98 = true;
 }
 if(valid98){
-if(data236.moving_variance !== undefined){
+if(data235.codebook !== undefined){
 const _errs534 = errors;
-if(typeof data236.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/8/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data235.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/8/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid98 = _errs534 === errors;
@@ -6613,25 +6612,13 @@ else {
 var valid98 = true;
 }
 if(valid98){
-if(data236.codebook !== undefined){
+if(data235.recurrent_kernel !== undefined){
 const _errs536 = errors;
-if(typeof data236.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/8/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid98 = _errs536 === errors;
-}
-else {
-var valid98 = true;
-}
-if(valid98){
-if(data236.recurrent_kernel !== undefined){
-const _errs538 = errors;
-if(typeof data236.recurrent_kernel !== "string"){
+if(typeof data235.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/8/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid98 = _errs538 === errors;
+var valid98 = _errs536 === errors;
 }
 else {
 var valid98 = true;
@@ -6650,17 +6637,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/8/
 return false;
 }
 }
-var valid90 = _errs521 === errors;
+var valid90 = _errs519 === errors;
 }
 else {
 var valid90 = true;
 }
 if(valid90){
 if(data.name !== undefined){
-const _errs540 = errors;
+const _errs538 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/8/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid90 = _errs538 === errors;
+}
+else {
+var valid90 = true;
+}
+if(valid90){
+if(data.layer !== undefined){
+let data245 = data.layer;
+const _errs540 = errors;
+if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/8/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs540){
+if((typeof data245 == "number") && (isFinite(data245))){
+if(data245 < 0 || isNaN(data245)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/8/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid90 = _errs540 === errors;
 }
@@ -6668,53 +6676,53 @@ else {
 var valid90 = true;
 }
 if(valid90){
-if(data.layer !== undefined){
-let data246 = data.layer;
-const _errs542 = errors;
-if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/8/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs542){
-if((typeof data246 == "number") && (isFinite(data246))){
-if(data246 < 0 || isNaN(data246)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/8/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid90 = _errs542 === errors;
-}
-else {
-var valid90 = true;
-}
-if(valid90){
 if(data.source !== undefined){
-let data247 = data.source;
-const _errs544 = errors;
-const _errs545 = errors;
-if(errors === _errs545){
-if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
+let data246 = data.source;
+const _errs542 = errors;
+const _errs543 = errors;
+if(errors === _errs543){
+if(data246 && typeof data246 == "object" && !Array.isArray(data246)){
 let missing23;
-if(((((data247.line === undefined) && (missing23 = "line")) || ((data247.column === undefined) && (missing23 = "column"))) || ((data247.endLine === undefined) && (missing23 = "endLine"))) || ((data247.endColumn === undefined) && (missing23 = "endColumn"))){
+if(((((data246.line === undefined) && (missing23 = "line")) || ((data246.column === undefined) && (missing23 = "column"))) || ((data246.endLine === undefined) && (missing23 = "endLine"))) || ((data246.endColumn === undefined) && (missing23 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
 return false;
 }
 else {
-const _errs547 = errors;
-for(const key32 in data247){
+const _errs545 = errors;
+for(const key32 in data246){
 if(!(((((key32 === "file") || (key32 === "line")) || (key32 === "column")) || (key32 === "endLine")) || (key32 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs547 === errors){
-if(data247.file !== undefined){
-const _errs548 = errors;
-if(typeof data247.file !== "string"){
+if(_errs545 === errors){
+if(data246.file !== undefined){
+const _errs546 = errors;
+if(typeof data246.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid100 = _errs546 === errors;
+}
+else {
+var valid100 = true;
+}
+if(valid100){
+if(data246.line !== undefined){
+let data248 = data246.line;
+const _errs548 = errors;
+if(!(((typeof data248 == "number") && (!(data248 % 1) && !isNaN(data248))) && (isFinite(data248)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs548){
+if((typeof data248 == "number") && (isFinite(data248))){
+if(data248 < 1 || isNaN(data248)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid100 = _errs548 === errors;
 }
@@ -6722,17 +6730,17 @@ else {
 var valid100 = true;
 }
 if(valid100){
-if(data247.line !== undefined){
-let data249 = data247.line;
+if(data246.column !== undefined){
+let data249 = data246.column;
 const _errs550 = errors;
 if(!(((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249))) && (isFinite(data249)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs550){
 if((typeof data249 == "number") && (isFinite(data249))){
 if(data249 < 1 || isNaN(data249)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6743,17 +6751,17 @@ else {
 var valid100 = true;
 }
 if(valid100){
-if(data247.column !== undefined){
-let data250 = data247.column;
+if(data246.endLine !== undefined){
+let data250 = data246.endLine;
 const _errs552 = errors;
 if(!(((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250))) && (isFinite(data250)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs552){
 if((typeof data250 == "number") && (isFinite(data250))){
 if(data250 < 1 || isNaN(data250)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6764,43 +6772,22 @@ else {
 var valid100 = true;
 }
 if(valid100){
-if(data247.endLine !== undefined){
-let data251 = data247.endLine;
+if(data246.endColumn !== undefined){
+let data251 = data246.endColumn;
 const _errs554 = errors;
 if(!(((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251))) && (isFinite(data251)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs554){
 if((typeof data251 == "number") && (isFinite(data251))){
 if(data251 < 1 || isNaN(data251)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid100 = _errs554 === errors;
-}
-else {
-var valid100 = true;
-}
-if(valid100){
-if(data247.endColumn !== undefined){
-let data252 = data247.endColumn;
-const _errs556 = errors;
-if(!(((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252))) && (isFinite(data252)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs556){
-if((typeof data252 == "number") && (isFinite(data252))){
-if(data252 < 1 || isNaN(data252)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid100 = _errs556 === errors;
+var valid100 = _errs554 === errors;
 }
 else {
 var valid100 = true;
@@ -6817,7 +6804,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid90 = _errs544 === errors;
+var valid90 = _errs542 === errors;
 }
 else {
 var valid90 = true;
@@ -6841,8 +6828,8 @@ return false;
 }
 }
 else if(tag0 === "dropout"){
-const _errs558 = errors;
-if(errors === _errs558){
+const _errs556 = errors;
+if(errors === _errs556){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing24;
 if(((((((data.id === undefined) && (missing24 = "id")) || ((data.op === undefined) && (missing24 = "op"))) || ((data.inputs === undefined) && (missing24 = "inputs"))) || ((data.attrs === undefined) && (missing24 = "attrs"))) || ((data.shape === undefined) && (missing24 = "shape"))) || ((data.stage === undefined) && (missing24 = "stage"))){
@@ -6850,7 +6837,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/9/required",keyword:"requ
 return false;
 }
 else {
-const _errs560 = errors;
+const _errs558 = errors;
 for(const key33 in data){
 if(!(func2.call(schema15.oneOf[9].properties, key33))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/9/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"}];
@@ -6858,11 +6845,23 @@ return false;
 break;
 }
 }
-if(_errs560 === errors){
+if(_errs558 === errors){
 if(data.id !== undefined){
-const _errs561 = errors;
+const _errs559 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/9/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid102 = _errs559 === errors;
+}
+else {
+var valid102 = true;
+}
+if(valid102){
+if(data.op !== undefined){
+const _errs561 = errors;
+if("dropout" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/9/properties/op/const",keyword:"const",params:{allowedValue: "dropout"},message:"must be equal to constant"}];
 return false;
 }
 var valid102 = _errs561 === errors;
@@ -6871,32 +6870,20 @@ else {
 var valid102 = true;
 }
 if(valid102){
-if(data.op !== undefined){
-const _errs563 = errors;
-if("dropout" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/9/properties/op/const",keyword:"const",params:{allowedValue: "dropout"},message:"must be equal to constant"}];
-return false;
-}
-var valid102 = _errs563 === errors;
-}
-else {
-var valid102 = true;
-}
-if(valid102){
 if(data.inputs !== undefined){
-let data255 = data.inputs;
-const _errs564 = errors;
-if(errors === _errs564){
-if(Array.isArray(data255)){
+let data254 = data.inputs;
+const _errs562 = errors;
+if(errors === _errs562){
+if(Array.isArray(data254)){
 var valid103 = true;
-const len34 = data255.length;
+const len34 = data254.length;
 for(let i25=0; i25<len34; i25++){
-const _errs566 = errors;
-if(typeof data255[i25] !== "string"){
+const _errs564 = errors;
+if(typeof data254[i25] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i25,schemaPath:"#/oneOf/9/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid103 = _errs566 === errors;
+var valid103 = _errs564 === errors;
 if(!valid103){
 break;
 }
@@ -6907,44 +6894,44 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/9/
 return false;
 }
 }
-var valid102 = _errs564 === errors;
+var valid102 = _errs562 === errors;
 }
 else {
 var valid102 = true;
 }
 if(valid102){
 if(data.attrs !== undefined){
-let data257 = data.attrs;
-const _errs568 = errors;
-const _errs569 = errors;
-if(errors === _errs569){
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+let data256 = data.attrs;
+const _errs566 = errors;
+const _errs567 = errors;
+if(errors === _errs567){
+if(data256 && typeof data256 == "object" && !Array.isArray(data256)){
 let missing25;
-if((data257.rate === undefined) && (missing25 = "rate")){
+if((data256.rate === undefined) && (missing25 = "rate")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_dropout/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
 return false;
 }
 else {
-const _errs571 = errors;
-for(const key34 in data257){
+const _errs569 = errors;
+for(const key34 in data256){
 if(!(key34 === "rate")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs571 === errors){
-if(data257.rate !== undefined){
-let data258 = data257.rate;
-const _errs572 = errors;
-if(errors === _errs572){
-if((typeof data258 == "number") && (isFinite(data258))){
-if(data258 < 0 || isNaN(data258)){
+if(_errs569 === errors){
+if(data256.rate !== undefined){
+let data257 = data256.rate;
+const _errs570 = errors;
+if(errors === _errs570){
+if((typeof data257 == "number") && (isFinite(data257))){
+if(data257 < 0 || isNaN(data257)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 else {
-if(data258 >= 1 || isNaN(data258)){
+if(data257 >= 1 || isNaN(data257)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
@@ -6964,51 +6951,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid102 = _errs568 === errors;
+var valid102 = _errs566 === errors;
 }
 else {
 var valid102 = true;
 }
 if(valid102){
 if(data.shape !== undefined){
-let data259 = data.shape;
-const _errs574 = errors;
-const _errs575 = errors;
-if(errors === _errs575){
-if(Array.isArray(data259)){
-if(data259.length < 1){
+let data258 = data.shape;
+const _errs572 = errors;
+const _errs573 = errors;
+if(errors === _errs573){
+if(Array.isArray(data258)){
+if(data258.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len35 = data259.length;
+const len35 = data258.length;
 var valid107 = len35 <= 1;
 if(!valid107){
 for(let i26=1; i26<len35; i26++){
-let data260 = data259[i26];
-const _errs577 = errors;
-if((!(((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260))) && (isFinite(data260)))) && (data260 !== null)){
+let data259 = data258[i26];
+const _errs575 = errors;
+if((!(((typeof data259 == "number") && (!(data259 % 1) && !isNaN(data259))) && (isFinite(data259)))) && (data259 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i26,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs577){
-if((typeof data260 == "number") && (isFinite(data260))){
-if(data260 < 1 || isNaN(data260)){
+if(errors === _errs575){
+if((typeof data259 == "number") && (isFinite(data259))){
+if(data259 < 1 || isNaN(data259)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i26,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid107 = _errs577 === errors;
+var valid107 = _errs575 === errors;
 if(!valid107){
 break;
 }
 }
 }
 if(valid107){
-const len36 = data259.length;
+const len36 = data258.length;
 if(len36 > 0){
-if(data259[0] !== null){
+if(data258[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -7021,43 +7008,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid102 = _errs574 === errors;
+var valid102 = _errs572 === errors;
 }
 else {
 var valid102 = true;
 }
 if(valid102){
 if(data.stage !== undefined){
-let data262 = data.stage;
-const _errs581 = errors;
-if(!((((((data262 === "corrupt") || (data262 === "encoder")) || (data262 === "latent")) || (data262 === "decoder")) || (data262 === "output")) || (data262 === "head"))){
+let data261 = data.stage;
+const _errs579 = errors;
+if(!((((((data261 === "corrupt") || (data261 === "encoder")) || (data261 === "latent")) || (data261 === "decoder")) || (data261 === "output")) || (data261 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/9/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[9].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid102 = _errs581 === errors;
+var valid102 = _errs579 === errors;
 }
 else {
 var valid102 = true;
 }
 if(valid102){
 if(data.params !== undefined){
-let data263 = data.params;
+let data262 = data.params;
+const _errs580 = errors;
+if(errors === _errs580){
+if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
 const _errs582 = errors;
-if(errors === _errs582){
-if(data263 && typeof data263 == "object" && !Array.isArray(data263)){
-const _errs584 = errors;
-for(const key35 in data263){
+for(const key35 in data262){
 if(!((((((((key35 === "kernel") || (key35 === "bias")) || (key35 === "gamma")) || (key35 === "beta")) || (key35 === "moving_mean")) || (key35 === "moving_variance")) || (key35 === "codebook")) || (key35 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/9/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs584 === errors){
-if(data263.kernel !== undefined){
-const _errs585 = errors;
-if(typeof data263.kernel !== "string"){
+if(_errs582 === errors){
+if(data262.kernel !== undefined){
+const _errs583 = errors;
+if(typeof data262.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/9/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid109 = _errs583 === errors;
+}
+else {
+var valid109 = true;
+}
+if(valid109){
+if(data262.bias !== undefined){
+const _errs585 = errors;
+if(typeof data262.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/9/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid109 = _errs585 === errors;
@@ -7066,10 +7065,10 @@ else {
 var valid109 = true;
 }
 if(valid109){
-if(data263.bias !== undefined){
+if(data262.gamma !== undefined){
 const _errs587 = errors;
-if(typeof data263.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/9/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data262.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/9/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid109 = _errs587 === errors;
@@ -7078,10 +7077,10 @@ else {
 var valid109 = true;
 }
 if(valid109){
-if(data263.gamma !== undefined){
+if(data262.beta !== undefined){
 const _errs589 = errors;
-if(typeof data263.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/9/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data262.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/9/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid109 = _errs589 === errors;
@@ -7090,10 +7089,10 @@ else {
 var valid109 = true;
 }
 if(valid109){
-if(data263.beta !== undefined){
+if(data262.moving_mean !== undefined){
 const _errs591 = errors;
-if(typeof data263.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/9/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data262.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/9/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid109 = _errs591 === errors;
@@ -7102,10 +7101,10 @@ else {
 var valid109 = true;
 }
 if(valid109){
-if(data263.moving_mean !== undefined){
+if(data262.moving_variance !== undefined){
 const _errs593 = errors;
-if(typeof data263.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/9/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data262.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/9/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid109 = _errs593 === errors;
@@ -7114,10 +7113,10 @@ else {
 var valid109 = true;
 }
 if(valid109){
-if(data263.moving_variance !== undefined){
+if(data262.codebook !== undefined){
 const _errs595 = errors;
-if(typeof data263.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/9/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data262.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/9/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid109 = _errs595 === errors;
@@ -7126,25 +7125,13 @@ else {
 var valid109 = true;
 }
 if(valid109){
-if(data263.codebook !== undefined){
+if(data262.recurrent_kernel !== undefined){
 const _errs597 = errors;
-if(typeof data263.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/9/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid109 = _errs597 === errors;
-}
-else {
-var valid109 = true;
-}
-if(valid109){
-if(data263.recurrent_kernel !== undefined){
-const _errs599 = errors;
-if(typeof data263.recurrent_kernel !== "string"){
+if(typeof data262.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/9/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid109 = _errs599 === errors;
+var valid109 = _errs597 === errors;
 }
 else {
 var valid109 = true;
@@ -7163,17 +7150,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/9/
 return false;
 }
 }
-var valid102 = _errs582 === errors;
+var valid102 = _errs580 === errors;
 }
 else {
 var valid102 = true;
 }
 if(valid102){
 if(data.name !== undefined){
-const _errs601 = errors;
+const _errs599 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/9/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid102 = _errs599 === errors;
+}
+else {
+var valid102 = true;
+}
+if(valid102){
+if(data.layer !== undefined){
+let data272 = data.layer;
+const _errs601 = errors;
+if(!(((typeof data272 == "number") && (!(data272 % 1) && !isNaN(data272))) && (isFinite(data272)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/9/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs601){
+if((typeof data272 == "number") && (isFinite(data272))){
+if(data272 < 0 || isNaN(data272)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/9/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid102 = _errs601 === errors;
 }
@@ -7181,53 +7189,53 @@ else {
 var valid102 = true;
 }
 if(valid102){
-if(data.layer !== undefined){
-let data273 = data.layer;
-const _errs603 = errors;
-if(!(((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273))) && (isFinite(data273)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/9/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs603){
-if((typeof data273 == "number") && (isFinite(data273))){
-if(data273 < 0 || isNaN(data273)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/9/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid102 = _errs603 === errors;
-}
-else {
-var valid102 = true;
-}
-if(valid102){
 if(data.source !== undefined){
-let data274 = data.source;
-const _errs605 = errors;
-const _errs606 = errors;
-if(errors === _errs606){
-if(data274 && typeof data274 == "object" && !Array.isArray(data274)){
+let data273 = data.source;
+const _errs603 = errors;
+const _errs604 = errors;
+if(errors === _errs604){
+if(data273 && typeof data273 == "object" && !Array.isArray(data273)){
 let missing26;
-if(((((data274.line === undefined) && (missing26 = "line")) || ((data274.column === undefined) && (missing26 = "column"))) || ((data274.endLine === undefined) && (missing26 = "endLine"))) || ((data274.endColumn === undefined) && (missing26 = "endColumn"))){
+if(((((data273.line === undefined) && (missing26 = "line")) || ((data273.column === undefined) && (missing26 = "column"))) || ((data273.endLine === undefined) && (missing26 = "endLine"))) || ((data273.endColumn === undefined) && (missing26 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
 return false;
 }
 else {
-const _errs608 = errors;
-for(const key36 in data274){
+const _errs606 = errors;
+for(const key36 in data273){
 if(!(((((key36 === "file") || (key36 === "line")) || (key36 === "column")) || (key36 === "endLine")) || (key36 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs608 === errors){
-if(data274.file !== undefined){
-const _errs609 = errors;
-if(typeof data274.file !== "string"){
+if(_errs606 === errors){
+if(data273.file !== undefined){
+const _errs607 = errors;
+if(typeof data273.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid111 = _errs607 === errors;
+}
+else {
+var valid111 = true;
+}
+if(valid111){
+if(data273.line !== undefined){
+let data275 = data273.line;
+const _errs609 = errors;
+if(!(((typeof data275 == "number") && (!(data275 % 1) && !isNaN(data275))) && (isFinite(data275)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs609){
+if((typeof data275 == "number") && (isFinite(data275))){
+if(data275 < 1 || isNaN(data275)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid111 = _errs609 === errors;
 }
@@ -7235,17 +7243,17 @@ else {
 var valid111 = true;
 }
 if(valid111){
-if(data274.line !== undefined){
-let data276 = data274.line;
+if(data273.column !== undefined){
+let data276 = data273.column;
 const _errs611 = errors;
 if(!(((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276))) && (isFinite(data276)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs611){
 if((typeof data276 == "number") && (isFinite(data276))){
 if(data276 < 1 || isNaN(data276)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7256,17 +7264,17 @@ else {
 var valid111 = true;
 }
 if(valid111){
-if(data274.column !== undefined){
-let data277 = data274.column;
+if(data273.endLine !== undefined){
+let data277 = data273.endLine;
 const _errs613 = errors;
 if(!(((typeof data277 == "number") && (!(data277 % 1) && !isNaN(data277))) && (isFinite(data277)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs613){
 if((typeof data277 == "number") && (isFinite(data277))){
 if(data277 < 1 || isNaN(data277)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7277,43 +7285,22 @@ else {
 var valid111 = true;
 }
 if(valid111){
-if(data274.endLine !== undefined){
-let data278 = data274.endLine;
+if(data273.endColumn !== undefined){
+let data278 = data273.endColumn;
 const _errs615 = errors;
 if(!(((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278))) && (isFinite(data278)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs615){
 if((typeof data278 == "number") && (isFinite(data278))){
 if(data278 < 1 || isNaN(data278)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid111 = _errs615 === errors;
-}
-else {
-var valid111 = true;
-}
-if(valid111){
-if(data274.endColumn !== undefined){
-let data279 = data274.endColumn;
-const _errs617 = errors;
-if(!(((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279))) && (isFinite(data279)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs617){
-if((typeof data279 == "number") && (isFinite(data279))){
-if(data279 < 1 || isNaN(data279)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid111 = _errs617 === errors;
+var valid111 = _errs615 === errors;
 }
 else {
 var valid111 = true;
@@ -7330,7 +7317,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid102 = _errs605 === errors;
+var valid102 = _errs603 === errors;
 }
 else {
 var valid102 = true;
@@ -7354,8 +7341,8 @@ return false;
 }
 }
 else if(tag0 === "batchnorm"){
-const _errs619 = errors;
-if(errors === _errs619){
+const _errs617 = errors;
+if(errors === _errs617){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing27;
 if(((((((data.id === undefined) && (missing27 = "id")) || ((data.op === undefined) && (missing27 = "op"))) || ((data.inputs === undefined) && (missing27 = "inputs"))) || ((data.attrs === undefined) && (missing27 = "attrs"))) || ((data.shape === undefined) && (missing27 = "shape"))) || ((data.stage === undefined) && (missing27 = "stage"))){
@@ -7363,7 +7350,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/10/required",keyword:"req
 return false;
 }
 else {
-const _errs621 = errors;
+const _errs619 = errors;
 for(const key37 in data){
 if(!(func2.call(schema15.oneOf[10].properties, key37))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/10/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"}];
@@ -7371,11 +7358,23 @@ return false;
 break;
 }
 }
-if(_errs621 === errors){
+if(_errs619 === errors){
 if(data.id !== undefined){
-const _errs622 = errors;
+const _errs620 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/10/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid113 = _errs620 === errors;
+}
+else {
+var valid113 = true;
+}
+if(valid113){
+if(data.op !== undefined){
+const _errs622 = errors;
+if("batchnorm" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/10/properties/op/const",keyword:"const",params:{allowedValue: "batchnorm"},message:"must be equal to constant"}];
 return false;
 }
 var valid113 = _errs622 === errors;
@@ -7384,32 +7383,20 @@ else {
 var valid113 = true;
 }
 if(valid113){
-if(data.op !== undefined){
-const _errs624 = errors;
-if("batchnorm" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/10/properties/op/const",keyword:"const",params:{allowedValue: "batchnorm"},message:"must be equal to constant"}];
-return false;
-}
-var valid113 = _errs624 === errors;
-}
-else {
-var valid113 = true;
-}
-if(valid113){
 if(data.inputs !== undefined){
-let data282 = data.inputs;
-const _errs625 = errors;
-if(errors === _errs625){
-if(Array.isArray(data282)){
+let data281 = data.inputs;
+const _errs623 = errors;
+if(errors === _errs623){
+if(Array.isArray(data281)){
 var valid114 = true;
-const len37 = data282.length;
+const len37 = data281.length;
 for(let i27=0; i27<len37; i27++){
-const _errs627 = errors;
-if(typeof data282[i27] !== "string"){
+const _errs625 = errors;
+if(typeof data281[i27] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i27,schemaPath:"#/oneOf/10/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid114 = _errs627 === errors;
+var valid114 = _errs625 === errors;
 if(!valid114){
 break;
 }
@@ -7420,44 +7407,44 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/10
 return false;
 }
 }
-var valid113 = _errs625 === errors;
+var valid113 = _errs623 === errors;
 }
 else {
 var valid113 = true;
 }
 if(valid113){
 if(data.attrs !== undefined){
-let data284 = data.attrs;
-const _errs629 = errors;
-const _errs630 = errors;
-if(errors === _errs630){
-if(data284 && typeof data284 == "object" && !Array.isArray(data284)){
+let data283 = data.attrs;
+const _errs627 = errors;
+const _errs628 = errors;
+if(errors === _errs628){
+if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
 let missing28;
-if(((data284.momentum === undefined) && (missing28 = "momentum")) || ((data284.epsilon === undefined) && (missing28 = "epsilon"))){
+if(((data283.momentum === undefined) && (missing28 = "momentum")) || ((data283.epsilon === undefined) && (missing28 = "epsilon"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_batchnorm/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
 return false;
 }
 else {
-const _errs632 = errors;
-for(const key38 in data284){
+const _errs630 = errors;
+for(const key38 in data283){
 if(!((key38 === "momentum") || (key38 === "epsilon"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_batchnorm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs632 === errors){
-if(data284.momentum !== undefined){
-let data285 = data284.momentum;
-const _errs633 = errors;
-if(errors === _errs633){
-if((typeof data285 == "number") && (isFinite(data285))){
-if(data285 < 0 || isNaN(data285)){
+if(_errs630 === errors){
+if(data283.momentum !== undefined){
+let data284 = data283.momentum;
+const _errs631 = errors;
+if(errors === _errs631){
+if((typeof data284 == "number") && (isFinite(data284))){
+if(data284 < 0 || isNaN(data284)){
 validate13.errors = [{instancePath:instancePath+"/attrs/momentum",schemaPath:"#/definitions/attrs_batchnorm/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 else {
-if(data285 >= 1 || isNaN(data285)){
+if(data284 >= 1 || isNaN(data284)){
 validate13.errors = [{instancePath:instancePath+"/attrs/momentum",schemaPath:"#/definitions/attrs_batchnorm/properties/momentum/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
@@ -7468,18 +7455,18 @@ validate13.errors = [{instancePath:instancePath+"/attrs/momentum",schemaPath:"#/
 return false;
 }
 }
-var valid116 = _errs633 === errors;
+var valid116 = _errs631 === errors;
 }
 else {
 var valid116 = true;
 }
 if(valid116){
-if(data284.epsilon !== undefined){
-let data286 = data284.epsilon;
-const _errs635 = errors;
-if(errors === _errs635){
-if((typeof data286 == "number") && (isFinite(data286))){
-if(data286 <= 0 || isNaN(data286)){
+if(data283.epsilon !== undefined){
+let data285 = data283.epsilon;
+const _errs633 = errors;
+if(errors === _errs633){
+if((typeof data285 == "number") && (isFinite(data285))){
+if(data285 <= 0 || isNaN(data285)){
 validate13.errors = [{instancePath:instancePath+"/attrs/epsilon",schemaPath:"#/definitions/attrs_batchnorm/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -7489,7 +7476,7 @@ validate13.errors = [{instancePath:instancePath+"/attrs/epsilon",schemaPath:"#/d
 return false;
 }
 }
-var valid116 = _errs635 === errors;
+var valid116 = _errs633 === errors;
 }
 else {
 var valid116 = true;
@@ -7503,51 +7490,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid113 = _errs629 === errors;
+var valid113 = _errs627 === errors;
 }
 else {
 var valid113 = true;
 }
 if(valid113){
 if(data.shape !== undefined){
-let data287 = data.shape;
-const _errs637 = errors;
-const _errs638 = errors;
-if(errors === _errs638){
-if(Array.isArray(data287)){
-if(data287.length < 1){
+let data286 = data.shape;
+const _errs635 = errors;
+const _errs636 = errors;
+if(errors === _errs636){
+if(Array.isArray(data286)){
+if(data286.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len38 = data287.length;
+const len38 = data286.length;
 var valid118 = len38 <= 1;
 if(!valid118){
 for(let i28=1; i28<len38; i28++){
-let data288 = data287[i28];
-const _errs640 = errors;
-if((!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))) && (data288 !== null)){
+let data287 = data286[i28];
+const _errs638 = errors;
+if((!(((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287))) && (isFinite(data287)))) && (data287 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i28,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs640){
-if((typeof data288 == "number") && (isFinite(data288))){
-if(data288 < 1 || isNaN(data288)){
+if(errors === _errs638){
+if((typeof data287 == "number") && (isFinite(data287))){
+if(data287 < 1 || isNaN(data287)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i28,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid118 = _errs640 === errors;
+var valid118 = _errs638 === errors;
 if(!valid118){
 break;
 }
 }
 }
 if(valid118){
-const len39 = data287.length;
+const len39 = data286.length;
 if(len39 > 0){
-if(data287[0] !== null){
+if(data286[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -7560,43 +7547,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid113 = _errs637 === errors;
+var valid113 = _errs635 === errors;
 }
 else {
 var valid113 = true;
 }
 if(valid113){
 if(data.stage !== undefined){
-let data290 = data.stage;
-const _errs644 = errors;
-if(!((((((data290 === "corrupt") || (data290 === "encoder")) || (data290 === "latent")) || (data290 === "decoder")) || (data290 === "output")) || (data290 === "head"))){
+let data289 = data.stage;
+const _errs642 = errors;
+if(!((((((data289 === "corrupt") || (data289 === "encoder")) || (data289 === "latent")) || (data289 === "decoder")) || (data289 === "output")) || (data289 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/10/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[10].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid113 = _errs644 === errors;
+var valid113 = _errs642 === errors;
 }
 else {
 var valid113 = true;
 }
 if(valid113){
 if(data.params !== undefined){
-let data291 = data.params;
+let data290 = data.params;
+const _errs643 = errors;
+if(errors === _errs643){
+if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
 const _errs645 = errors;
-if(errors === _errs645){
-if(data291 && typeof data291 == "object" && !Array.isArray(data291)){
-const _errs647 = errors;
-for(const key39 in data291){
+for(const key39 in data290){
 if(!((((((((key39 === "kernel") || (key39 === "bias")) || (key39 === "gamma")) || (key39 === "beta")) || (key39 === "moving_mean")) || (key39 === "moving_variance")) || (key39 === "codebook")) || (key39 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/10/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs647 === errors){
-if(data291.kernel !== undefined){
-const _errs648 = errors;
-if(typeof data291.kernel !== "string"){
+if(_errs645 === errors){
+if(data290.kernel !== undefined){
+const _errs646 = errors;
+if(typeof data290.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/10/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid120 = _errs646 === errors;
+}
+else {
+var valid120 = true;
+}
+if(valid120){
+if(data290.bias !== undefined){
+const _errs648 = errors;
+if(typeof data290.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/10/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid120 = _errs648 === errors;
@@ -7605,10 +7604,10 @@ else {
 var valid120 = true;
 }
 if(valid120){
-if(data291.bias !== undefined){
+if(data290.gamma !== undefined){
 const _errs650 = errors;
-if(typeof data291.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/10/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data290.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/10/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid120 = _errs650 === errors;
@@ -7617,10 +7616,10 @@ else {
 var valid120 = true;
 }
 if(valid120){
-if(data291.gamma !== undefined){
+if(data290.beta !== undefined){
 const _errs652 = errors;
-if(typeof data291.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/10/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data290.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/10/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid120 = _errs652 === errors;
@@ -7629,10 +7628,10 @@ else {
 var valid120 = true;
 }
 if(valid120){
-if(data291.beta !== undefined){
+if(data290.moving_mean !== undefined){
 const _errs654 = errors;
-if(typeof data291.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/10/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data290.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/10/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid120 = _errs654 === errors;
@@ -7641,10 +7640,10 @@ else {
 var valid120 = true;
 }
 if(valid120){
-if(data291.moving_mean !== undefined){
+if(data290.moving_variance !== undefined){
 const _errs656 = errors;
-if(typeof data291.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/10/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data290.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/10/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid120 = _errs656 === errors;
@@ -7653,10 +7652,10 @@ else {
 var valid120 = true;
 }
 if(valid120){
-if(data291.moving_variance !== undefined){
+if(data290.codebook !== undefined){
 const _errs658 = errors;
-if(typeof data291.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/10/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data290.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/10/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid120 = _errs658 === errors;
@@ -7665,25 +7664,13 @@ else {
 var valid120 = true;
 }
 if(valid120){
-if(data291.codebook !== undefined){
+if(data290.recurrent_kernel !== undefined){
 const _errs660 = errors;
-if(typeof data291.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/10/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid120 = _errs660 === errors;
-}
-else {
-var valid120 = true;
-}
-if(valid120){
-if(data291.recurrent_kernel !== undefined){
-const _errs662 = errors;
-if(typeof data291.recurrent_kernel !== "string"){
+if(typeof data290.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/10/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid120 = _errs662 === errors;
+var valid120 = _errs660 === errors;
 }
 else {
 var valid120 = true;
@@ -7702,17 +7689,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/10
 return false;
 }
 }
-var valid113 = _errs645 === errors;
+var valid113 = _errs643 === errors;
 }
 else {
 var valid113 = true;
 }
 if(valid113){
 if(data.name !== undefined){
-const _errs664 = errors;
+const _errs662 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/10/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid113 = _errs662 === errors;
+}
+else {
+var valid113 = true;
+}
+if(valid113){
+if(data.layer !== undefined){
+let data300 = data.layer;
+const _errs664 = errors;
+if(!(((typeof data300 == "number") && (!(data300 % 1) && !isNaN(data300))) && (isFinite(data300)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/10/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs664){
+if((typeof data300 == "number") && (isFinite(data300))){
+if(data300 < 0 || isNaN(data300)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/10/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid113 = _errs664 === errors;
 }
@@ -7720,53 +7728,53 @@ else {
 var valid113 = true;
 }
 if(valid113){
-if(data.layer !== undefined){
-let data301 = data.layer;
-const _errs666 = errors;
-if(!(((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301))) && (isFinite(data301)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/10/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs666){
-if((typeof data301 == "number") && (isFinite(data301))){
-if(data301 < 0 || isNaN(data301)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/10/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid113 = _errs666 === errors;
-}
-else {
-var valid113 = true;
-}
-if(valid113){
 if(data.source !== undefined){
-let data302 = data.source;
-const _errs668 = errors;
-const _errs669 = errors;
-if(errors === _errs669){
-if(data302 && typeof data302 == "object" && !Array.isArray(data302)){
+let data301 = data.source;
+const _errs666 = errors;
+const _errs667 = errors;
+if(errors === _errs667){
+if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
 let missing29;
-if(((((data302.line === undefined) && (missing29 = "line")) || ((data302.column === undefined) && (missing29 = "column"))) || ((data302.endLine === undefined) && (missing29 = "endLine"))) || ((data302.endColumn === undefined) && (missing29 = "endColumn"))){
+if(((((data301.line === undefined) && (missing29 = "line")) || ((data301.column === undefined) && (missing29 = "column"))) || ((data301.endLine === undefined) && (missing29 = "endLine"))) || ((data301.endColumn === undefined) && (missing29 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
 return false;
 }
 else {
-const _errs671 = errors;
-for(const key40 in data302){
+const _errs669 = errors;
+for(const key40 in data301){
 if(!(((((key40 === "file") || (key40 === "line")) || (key40 === "column")) || (key40 === "endLine")) || (key40 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs671 === errors){
-if(data302.file !== undefined){
-const _errs672 = errors;
-if(typeof data302.file !== "string"){
+if(_errs669 === errors){
+if(data301.file !== undefined){
+const _errs670 = errors;
+if(typeof data301.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid122 = _errs670 === errors;
+}
+else {
+var valid122 = true;
+}
+if(valid122){
+if(data301.line !== undefined){
+let data303 = data301.line;
+const _errs672 = errors;
+if(!(((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303))) && (isFinite(data303)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs672){
+if((typeof data303 == "number") && (isFinite(data303))){
+if(data303 < 1 || isNaN(data303)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid122 = _errs672 === errors;
 }
@@ -7774,17 +7782,17 @@ else {
 var valid122 = true;
 }
 if(valid122){
-if(data302.line !== undefined){
-let data304 = data302.line;
+if(data301.column !== undefined){
+let data304 = data301.column;
 const _errs674 = errors;
 if(!(((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304))) && (isFinite(data304)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs674){
 if((typeof data304 == "number") && (isFinite(data304))){
 if(data304 < 1 || isNaN(data304)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7795,17 +7803,17 @@ else {
 var valid122 = true;
 }
 if(valid122){
-if(data302.column !== undefined){
-let data305 = data302.column;
+if(data301.endLine !== undefined){
+let data305 = data301.endLine;
 const _errs676 = errors;
 if(!(((typeof data305 == "number") && (!(data305 % 1) && !isNaN(data305))) && (isFinite(data305)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs676){
 if((typeof data305 == "number") && (isFinite(data305))){
 if(data305 < 1 || isNaN(data305)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7816,43 +7824,22 @@ else {
 var valid122 = true;
 }
 if(valid122){
-if(data302.endLine !== undefined){
-let data306 = data302.endLine;
+if(data301.endColumn !== undefined){
+let data306 = data301.endColumn;
 const _errs678 = errors;
 if(!(((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306))) && (isFinite(data306)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs678){
 if((typeof data306 == "number") && (isFinite(data306))){
 if(data306 < 1 || isNaN(data306)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid122 = _errs678 === errors;
-}
-else {
-var valid122 = true;
-}
-if(valid122){
-if(data302.endColumn !== undefined){
-let data307 = data302.endColumn;
-const _errs680 = errors;
-if(!(((typeof data307 == "number") && (!(data307 % 1) && !isNaN(data307))) && (isFinite(data307)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs680){
-if((typeof data307 == "number") && (isFinite(data307))){
-if(data307 < 1 || isNaN(data307)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid122 = _errs680 === errors;
+var valid122 = _errs678 === errors;
 }
 else {
 var valid122 = true;
@@ -7869,7 +7856,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid113 = _errs668 === errors;
+var valid113 = _errs666 === errors;
 }
 else {
 var valid113 = true;
@@ -7893,8 +7880,8 @@ return false;
 }
 }
 else if(tag0 === "layernorm"){
-const _errs682 = errors;
-if(errors === _errs682){
+const _errs680 = errors;
+if(errors === _errs680){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing30;
 if(((((((data.id === undefined) && (missing30 = "id")) || ((data.op === undefined) && (missing30 = "op"))) || ((data.inputs === undefined) && (missing30 = "inputs"))) || ((data.attrs === undefined) && (missing30 = "attrs"))) || ((data.shape === undefined) && (missing30 = "shape"))) || ((data.stage === undefined) && (missing30 = "stage"))){
@@ -7902,7 +7889,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/11/required",keyword:"req
 return false;
 }
 else {
-const _errs684 = errors;
+const _errs682 = errors;
 for(const key41 in data){
 if(!(func2.call(schema15.oneOf[11].properties, key41))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/11/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"}];
@@ -7910,11 +7897,23 @@ return false;
 break;
 }
 }
-if(_errs684 === errors){
+if(_errs682 === errors){
 if(data.id !== undefined){
-const _errs685 = errors;
+const _errs683 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/11/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid124 = _errs683 === errors;
+}
+else {
+var valid124 = true;
+}
+if(valid124){
+if(data.op !== undefined){
+const _errs685 = errors;
+if("layernorm" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/11/properties/op/const",keyword:"const",params:{allowedValue: "layernorm"},message:"must be equal to constant"}];
 return false;
 }
 var valid124 = _errs685 === errors;
@@ -7923,32 +7922,20 @@ else {
 var valid124 = true;
 }
 if(valid124){
-if(data.op !== undefined){
-const _errs687 = errors;
-if("layernorm" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/11/properties/op/const",keyword:"const",params:{allowedValue: "layernorm"},message:"must be equal to constant"}];
-return false;
-}
-var valid124 = _errs687 === errors;
-}
-else {
-var valid124 = true;
-}
-if(valid124){
 if(data.inputs !== undefined){
-let data310 = data.inputs;
-const _errs688 = errors;
-if(errors === _errs688){
-if(Array.isArray(data310)){
+let data309 = data.inputs;
+const _errs686 = errors;
+if(errors === _errs686){
+if(Array.isArray(data309)){
 var valid125 = true;
-const len40 = data310.length;
+const len40 = data309.length;
 for(let i29=0; i29<len40; i29++){
-const _errs690 = errors;
-if(typeof data310[i29] !== "string"){
+const _errs688 = errors;
+if(typeof data309[i29] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i29,schemaPath:"#/oneOf/11/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid125 = _errs690 === errors;
+var valid125 = _errs688 === errors;
 if(!valid125){
 break;
 }
@@ -7959,39 +7946,39 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/11
 return false;
 }
 }
-var valid124 = _errs688 === errors;
+var valid124 = _errs686 === errors;
 }
 else {
 var valid124 = true;
 }
 if(valid124){
 if(data.attrs !== undefined){
-let data312 = data.attrs;
-const _errs692 = errors;
-const _errs693 = errors;
-if(errors === _errs693){
-if(data312 && typeof data312 == "object" && !Array.isArray(data312)){
+let data311 = data.attrs;
+const _errs690 = errors;
+const _errs691 = errors;
+if(errors === _errs691){
+if(data311 && typeof data311 == "object" && !Array.isArray(data311)){
 let missing31;
-if((data312.epsilon === undefined) && (missing31 = "epsilon")){
+if((data311.epsilon === undefined) && (missing31 = "epsilon")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_layernorm/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
 return false;
 }
 else {
-const _errs695 = errors;
-for(const key42 in data312){
+const _errs693 = errors;
+for(const key42 in data311){
 if(!(key42 === "epsilon")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_layernorm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs695 === errors){
-if(data312.epsilon !== undefined){
-let data313 = data312.epsilon;
-const _errs696 = errors;
-if(errors === _errs696){
-if((typeof data313 == "number") && (isFinite(data313))){
-if(data313 <= 0 || isNaN(data313)){
+if(_errs693 === errors){
+if(data311.epsilon !== undefined){
+let data312 = data311.epsilon;
+const _errs694 = errors;
+if(errors === _errs694){
+if((typeof data312 == "number") && (isFinite(data312))){
+if(data312 <= 0 || isNaN(data312)){
 validate13.errors = [{instancePath:instancePath+"/attrs/epsilon",schemaPath:"#/definitions/attrs_layernorm/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -8010,51 +7997,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid124 = _errs692 === errors;
+var valid124 = _errs690 === errors;
 }
 else {
 var valid124 = true;
 }
 if(valid124){
 if(data.shape !== undefined){
-let data314 = data.shape;
-const _errs698 = errors;
-const _errs699 = errors;
-if(errors === _errs699){
-if(Array.isArray(data314)){
-if(data314.length < 1){
+let data313 = data.shape;
+const _errs696 = errors;
+const _errs697 = errors;
+if(errors === _errs697){
+if(Array.isArray(data313)){
+if(data313.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len41 = data314.length;
+const len41 = data313.length;
 var valid129 = len41 <= 1;
 if(!valid129){
 for(let i30=1; i30<len41; i30++){
-let data315 = data314[i30];
-const _errs701 = errors;
-if((!(((typeof data315 == "number") && (!(data315 % 1) && !isNaN(data315))) && (isFinite(data315)))) && (data315 !== null)){
+let data314 = data313[i30];
+const _errs699 = errors;
+if((!(((typeof data314 == "number") && (!(data314 % 1) && !isNaN(data314))) && (isFinite(data314)))) && (data314 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i30,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs701){
-if((typeof data315 == "number") && (isFinite(data315))){
-if(data315 < 1 || isNaN(data315)){
+if(errors === _errs699){
+if((typeof data314 == "number") && (isFinite(data314))){
+if(data314 < 1 || isNaN(data314)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i30,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid129 = _errs701 === errors;
+var valid129 = _errs699 === errors;
 if(!valid129){
 break;
 }
 }
 }
 if(valid129){
-const len42 = data314.length;
+const len42 = data313.length;
 if(len42 > 0){
-if(data314[0] !== null){
+if(data313[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -8067,43 +8054,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid124 = _errs698 === errors;
+var valid124 = _errs696 === errors;
 }
 else {
 var valid124 = true;
 }
 if(valid124){
 if(data.stage !== undefined){
-let data317 = data.stage;
-const _errs705 = errors;
-if(!((((((data317 === "corrupt") || (data317 === "encoder")) || (data317 === "latent")) || (data317 === "decoder")) || (data317 === "output")) || (data317 === "head"))){
+let data316 = data.stage;
+const _errs703 = errors;
+if(!((((((data316 === "corrupt") || (data316 === "encoder")) || (data316 === "latent")) || (data316 === "decoder")) || (data316 === "output")) || (data316 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/11/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[11].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid124 = _errs705 === errors;
+var valid124 = _errs703 === errors;
 }
 else {
 var valid124 = true;
 }
 if(valid124){
 if(data.params !== undefined){
-let data318 = data.params;
+let data317 = data.params;
+const _errs704 = errors;
+if(errors === _errs704){
+if(data317 && typeof data317 == "object" && !Array.isArray(data317)){
 const _errs706 = errors;
-if(errors === _errs706){
-if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
-const _errs708 = errors;
-for(const key43 in data318){
+for(const key43 in data317){
 if(!((((((((key43 === "kernel") || (key43 === "bias")) || (key43 === "gamma")) || (key43 === "beta")) || (key43 === "moving_mean")) || (key43 === "moving_variance")) || (key43 === "codebook")) || (key43 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/11/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs708 === errors){
-if(data318.kernel !== undefined){
-const _errs709 = errors;
-if(typeof data318.kernel !== "string"){
+if(_errs706 === errors){
+if(data317.kernel !== undefined){
+const _errs707 = errors;
+if(typeof data317.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/11/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid131 = _errs707 === errors;
+}
+else {
+var valid131 = true;
+}
+if(valid131){
+if(data317.bias !== undefined){
+const _errs709 = errors;
+if(typeof data317.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/11/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid131 = _errs709 === errors;
@@ -8112,10 +8111,10 @@ else {
 var valid131 = true;
 }
 if(valid131){
-if(data318.bias !== undefined){
+if(data317.gamma !== undefined){
 const _errs711 = errors;
-if(typeof data318.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/11/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data317.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/11/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid131 = _errs711 === errors;
@@ -8124,10 +8123,10 @@ else {
 var valid131 = true;
 }
 if(valid131){
-if(data318.gamma !== undefined){
+if(data317.beta !== undefined){
 const _errs713 = errors;
-if(typeof data318.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/11/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data317.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/11/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid131 = _errs713 === errors;
@@ -8136,10 +8135,10 @@ else {
 var valid131 = true;
 }
 if(valid131){
-if(data318.beta !== undefined){
+if(data317.moving_mean !== undefined){
 const _errs715 = errors;
-if(typeof data318.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/11/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data317.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/11/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid131 = _errs715 === errors;
@@ -8148,10 +8147,10 @@ else {
 var valid131 = true;
 }
 if(valid131){
-if(data318.moving_mean !== undefined){
+if(data317.moving_variance !== undefined){
 const _errs717 = errors;
-if(typeof data318.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/11/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data317.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/11/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid131 = _errs717 === errors;
@@ -8160,10 +8159,10 @@ else {
 var valid131 = true;
 }
 if(valid131){
-if(data318.moving_variance !== undefined){
+if(data317.codebook !== undefined){
 const _errs719 = errors;
-if(typeof data318.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/11/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data317.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/11/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid131 = _errs719 === errors;
@@ -8172,25 +8171,13 @@ else {
 var valid131 = true;
 }
 if(valid131){
-if(data318.codebook !== undefined){
+if(data317.recurrent_kernel !== undefined){
 const _errs721 = errors;
-if(typeof data318.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/11/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid131 = _errs721 === errors;
-}
-else {
-var valid131 = true;
-}
-if(valid131){
-if(data318.recurrent_kernel !== undefined){
-const _errs723 = errors;
-if(typeof data318.recurrent_kernel !== "string"){
+if(typeof data317.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/11/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid131 = _errs723 === errors;
+var valid131 = _errs721 === errors;
 }
 else {
 var valid131 = true;
@@ -8209,17 +8196,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/11
 return false;
 }
 }
-var valid124 = _errs706 === errors;
+var valid124 = _errs704 === errors;
 }
 else {
 var valid124 = true;
 }
 if(valid124){
 if(data.name !== undefined){
-const _errs725 = errors;
+const _errs723 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/11/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid124 = _errs723 === errors;
+}
+else {
+var valid124 = true;
+}
+if(valid124){
+if(data.layer !== undefined){
+let data327 = data.layer;
+const _errs725 = errors;
+if(!(((typeof data327 == "number") && (!(data327 % 1) && !isNaN(data327))) && (isFinite(data327)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/11/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs725){
+if((typeof data327 == "number") && (isFinite(data327))){
+if(data327 < 0 || isNaN(data327)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/11/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid124 = _errs725 === errors;
 }
@@ -8227,53 +8235,53 @@ else {
 var valid124 = true;
 }
 if(valid124){
-if(data.layer !== undefined){
-let data328 = data.layer;
-const _errs727 = errors;
-if(!(((typeof data328 == "number") && (!(data328 % 1) && !isNaN(data328))) && (isFinite(data328)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/11/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs727){
-if((typeof data328 == "number") && (isFinite(data328))){
-if(data328 < 0 || isNaN(data328)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/11/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid124 = _errs727 === errors;
-}
-else {
-var valid124 = true;
-}
-if(valid124){
 if(data.source !== undefined){
-let data329 = data.source;
-const _errs729 = errors;
-const _errs730 = errors;
-if(errors === _errs730){
-if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
+let data328 = data.source;
+const _errs727 = errors;
+const _errs728 = errors;
+if(errors === _errs728){
+if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
 let missing32;
-if(((((data329.line === undefined) && (missing32 = "line")) || ((data329.column === undefined) && (missing32 = "column"))) || ((data329.endLine === undefined) && (missing32 = "endLine"))) || ((data329.endColumn === undefined) && (missing32 = "endColumn"))){
+if(((((data328.line === undefined) && (missing32 = "line")) || ((data328.column === undefined) && (missing32 = "column"))) || ((data328.endLine === undefined) && (missing32 = "endLine"))) || ((data328.endColumn === undefined) && (missing32 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
 return false;
 }
 else {
-const _errs732 = errors;
-for(const key44 in data329){
+const _errs730 = errors;
+for(const key44 in data328){
 if(!(((((key44 === "file") || (key44 === "line")) || (key44 === "column")) || (key44 === "endLine")) || (key44 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs732 === errors){
-if(data329.file !== undefined){
-const _errs733 = errors;
-if(typeof data329.file !== "string"){
+if(_errs730 === errors){
+if(data328.file !== undefined){
+const _errs731 = errors;
+if(typeof data328.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid133 = _errs731 === errors;
+}
+else {
+var valid133 = true;
+}
+if(valid133){
+if(data328.line !== undefined){
+let data330 = data328.line;
+const _errs733 = errors;
+if(!(((typeof data330 == "number") && (!(data330 % 1) && !isNaN(data330))) && (isFinite(data330)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs733){
+if((typeof data330 == "number") && (isFinite(data330))){
+if(data330 < 1 || isNaN(data330)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid133 = _errs733 === errors;
 }
@@ -8281,17 +8289,17 @@ else {
 var valid133 = true;
 }
 if(valid133){
-if(data329.line !== undefined){
-let data331 = data329.line;
+if(data328.column !== undefined){
+let data331 = data328.column;
 const _errs735 = errors;
 if(!(((typeof data331 == "number") && (!(data331 % 1) && !isNaN(data331))) && (isFinite(data331)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs735){
 if((typeof data331 == "number") && (isFinite(data331))){
 if(data331 < 1 || isNaN(data331)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8302,17 +8310,17 @@ else {
 var valid133 = true;
 }
 if(valid133){
-if(data329.column !== undefined){
-let data332 = data329.column;
+if(data328.endLine !== undefined){
+let data332 = data328.endLine;
 const _errs737 = errors;
 if(!(((typeof data332 == "number") && (!(data332 % 1) && !isNaN(data332))) && (isFinite(data332)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs737){
 if((typeof data332 == "number") && (isFinite(data332))){
 if(data332 < 1 || isNaN(data332)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8323,43 +8331,22 @@ else {
 var valid133 = true;
 }
 if(valid133){
-if(data329.endLine !== undefined){
-let data333 = data329.endLine;
+if(data328.endColumn !== undefined){
+let data333 = data328.endColumn;
 const _errs739 = errors;
 if(!(((typeof data333 == "number") && (!(data333 % 1) && !isNaN(data333))) && (isFinite(data333)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs739){
 if((typeof data333 == "number") && (isFinite(data333))){
 if(data333 < 1 || isNaN(data333)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid133 = _errs739 === errors;
-}
-else {
-var valid133 = true;
-}
-if(valid133){
-if(data329.endColumn !== undefined){
-let data334 = data329.endColumn;
-const _errs741 = errors;
-if(!(((typeof data334 == "number") && (!(data334 % 1) && !isNaN(data334))) && (isFinite(data334)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs741){
-if((typeof data334 == "number") && (isFinite(data334))){
-if(data334 < 1 || isNaN(data334)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid133 = _errs741 === errors;
+var valid133 = _errs739 === errors;
 }
 else {
 var valid133 = true;
@@ -8376,7 +8363,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid124 = _errs729 === errors;
+var valid124 = _errs727 === errors;
 }
 else {
 var valid124 = true;
@@ -8400,8 +8387,8 @@ return false;
 }
 }
 else if(tag0 === "activation"){
-const _errs743 = errors;
-if(errors === _errs743){
+const _errs741 = errors;
+if(errors === _errs741){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing33;
 if(((((((data.id === undefined) && (missing33 = "id")) || ((data.op === undefined) && (missing33 = "op"))) || ((data.inputs === undefined) && (missing33 = "inputs"))) || ((data.attrs === undefined) && (missing33 = "attrs"))) || ((data.shape === undefined) && (missing33 = "shape"))) || ((data.stage === undefined) && (missing33 = "stage"))){
@@ -8409,7 +8396,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/12/required",keyword:"req
 return false;
 }
 else {
-const _errs745 = errors;
+const _errs743 = errors;
 for(const key45 in data){
 if(!(func2.call(schema15.oneOf[12].properties, key45))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/12/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"}];
@@ -8417,11 +8404,23 @@ return false;
 break;
 }
 }
-if(_errs745 === errors){
+if(_errs743 === errors){
 if(data.id !== undefined){
-const _errs746 = errors;
+const _errs744 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/12/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid135 = _errs744 === errors;
+}
+else {
+var valid135 = true;
+}
+if(valid135){
+if(data.op !== undefined){
+const _errs746 = errors;
+if("activation" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/12/properties/op/const",keyword:"const",params:{allowedValue: "activation"},message:"must be equal to constant"}];
 return false;
 }
 var valid135 = _errs746 === errors;
@@ -8430,32 +8429,20 @@ else {
 var valid135 = true;
 }
 if(valid135){
-if(data.op !== undefined){
-const _errs748 = errors;
-if("activation" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/12/properties/op/const",keyword:"const",params:{allowedValue: "activation"},message:"must be equal to constant"}];
-return false;
-}
-var valid135 = _errs748 === errors;
-}
-else {
-var valid135 = true;
-}
-if(valid135){
 if(data.inputs !== undefined){
-let data337 = data.inputs;
-const _errs749 = errors;
-if(errors === _errs749){
-if(Array.isArray(data337)){
+let data336 = data.inputs;
+const _errs747 = errors;
+if(errors === _errs747){
+if(Array.isArray(data336)){
 var valid136 = true;
-const len43 = data337.length;
+const len43 = data336.length;
 for(let i31=0; i31<len43; i31++){
-const _errs751 = errors;
-if(typeof data337[i31] !== "string"){
+const _errs749 = errors;
+if(typeof data336[i31] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i31,schemaPath:"#/oneOf/12/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid136 = _errs751 === errors;
+var valid136 = _errs749 === errors;
 if(!valid136){
 break;
 }
@@ -8466,22 +8453,22 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/12
 return false;
 }
 }
-var valid135 = _errs749 === errors;
+var valid135 = _errs747 === errors;
 }
 else {
 var valid135 = true;
 }
 if(valid135){
 if(data.attrs !== undefined){
-let data339 = data.attrs;
-const _errs753 = errors;
+let data338 = data.attrs;
+const _errs751 = errors;
+const _errs752 = errors;
 const _errs754 = errors;
-const _errs756 = errors;
 let valid138 = true;
-const _errs757 = errors;
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
-if(data339.fn !== undefined){
-if("leaky_relu" !== data339.fn){
+const _errs755 = errors;
+if(data338 && typeof data338 == "object" && !Array.isArray(data338)){
+if(data338.fn !== undefined){
+if("leaky_relu" !== data338.fn){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -8493,11 +8480,11 @@ errors++;
 }
 }
 }
-var _valid0 = _errs757 === errors;
-errors = _errs756;
+var _valid0 = _errs755 === errors;
+errors = _errs754;
 if(vErrors !== null){
-if(_errs756){
-vErrors.length = _errs756;
+if(_errs754){
+vErrors.length = _errs754;
 }
 else {
 vErrors = null;
@@ -8505,42 +8492,42 @@ vErrors = null;
 }
 let ifClause0;
 if(_valid0){
-const _errs759 = errors;
-if(errors === _errs759){
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
+const _errs757 = errors;
+if(errors === _errs757){
+if(data338 && typeof data338 == "object" && !Array.isArray(data338)){
 let missing34;
-if(((data339.fn === undefined) && (missing34 = "fn")) || ((data339.alpha === undefined) && (missing34 = "alpha"))){
+if(((data338.fn === undefined) && (missing34 = "fn")) || ((data338.alpha === undefined) && (missing34 = "alpha"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_activation/then/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
 return false;
 }
 else {
-const _errs761 = errors;
-for(const key46 in data339){
+const _errs759 = errors;
+for(const key46 in data338){
 if(!((key46 === "fn") || (key46 === "alpha"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_activation/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs761 === errors){
-if(data339.fn !== undefined){
-const _errs762 = errors;
-if("leaky_relu" !== data339.fn){
+if(_errs759 === errors){
+if(data338.fn !== undefined){
+const _errs760 = errors;
+if("leaky_relu" !== data338.fn){
 validate13.errors = [{instancePath:instancePath+"/attrs/fn",schemaPath:"#/definitions/attrs_activation/then/properties/fn/const",keyword:"const",params:{allowedValue: "leaky_relu"},message:"must be equal to constant"}];
 return false;
 }
-var valid140 = _errs762 === errors;
+var valid140 = _errs760 === errors;
 }
 else {
 var valid140 = true;
 }
 if(valid140){
-if(data339.alpha !== undefined){
-let data342 = data339.alpha;
-const _errs763 = errors;
-if(errors === _errs763){
-if((typeof data342 == "number") && (isFinite(data342))){
-if(data342 < 0 || isNaN(data342)){
+if(data338.alpha !== undefined){
+let data341 = data338.alpha;
+const _errs761 = errors;
+if(errors === _errs761){
+if((typeof data341 == "number") && (isFinite(data341))){
+if(data341 < 0 || isNaN(data341)){
 validate13.errors = [{instancePath:instancePath+"/attrs/alpha",schemaPath:"#/definitions/attrs_activation/then/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -8550,7 +8537,7 @@ validate13.errors = [{instancePath:instancePath+"/attrs/alpha",schemaPath:"#/def
 return false;
 }
 }
-var valid140 = _errs763 === errors;
+var valid140 = _errs761 === errors;
 }
 else {
 var valid140 = true;
@@ -8564,32 +8551,32 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var _valid0 = _errs759 === errors;
+var _valid0 = _errs757 === errors;
 valid138 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs765 = errors;
-if(errors === _errs765){
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
+const _errs763 = errors;
+if(errors === _errs763){
+if(data338 && typeof data338 == "object" && !Array.isArray(data338)){
 let missing35;
-if((data339.fn === undefined) && (missing35 = "fn")){
+if((data338.fn === undefined) && (missing35 = "fn")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_activation/else/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
 return false;
 }
 else {
-const _errs767 = errors;
-for(const key47 in data339){
+const _errs765 = errors;
+for(const key47 in data338){
 if(!(key47 === "fn")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_activation/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs767 === errors){
-if(data339.fn !== undefined){
-let data343 = data339.fn;
-if(!((((((((data343 === "relu") || (data343 === "tanh")) || (data343 === "sigmoid")) || (data343 === "elu")) || (data343 === "gelu")) || (data343 === "softplus")) || (data343 === "softmax")) || (data343 === "linear"))){
+if(_errs765 === errors){
+if(data338.fn !== undefined){
+let data342 = data338.fn;
+if(!((((((((data342 === "relu") || (data342 === "tanh")) || (data342 === "sigmoid")) || (data342 === "elu")) || (data342 === "gelu")) || (data342 === "softplus")) || (data342 === "softmax")) || (data342 === "linear"))){
 validate13.errors = [{instancePath:instancePath+"/attrs/fn",schemaPath:"#/definitions/attrs_activation/else/properties/fn/enum",keyword:"enum",params:{allowedValues: schema17.else.properties.fn.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -8602,7 +8589,7 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var _valid0 = _errs765 === errors;
+var _valid0 = _errs763 === errors;
 valid138 = _valid0;
 ifClause0 = "else";
 }
@@ -8618,17 +8605,17 @@ errors++;
 validate13.errors = vErrors;
 return false;
 }
-if(errors === _errs754){
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
+if(errors === _errs752){
+if(data338 && typeof data338 == "object" && !Array.isArray(data338)){
 let missing36;
-if((data339.fn === undefined) && (missing36 = "fn")){
+if((data338.fn === undefined) && (missing36 = "fn")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_activation/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
 return false;
 }
 else {
-if(data339.fn !== undefined){
-let data344 = data339.fn;
-if(!(((((((((data344 === "relu") || (data344 === "tanh")) || (data344 === "sigmoid")) || (data344 === "leaky_relu")) || (data344 === "elu")) || (data344 === "gelu")) || (data344 === "softplus")) || (data344 === "softmax")) || (data344 === "linear"))){
+if(data338.fn !== undefined){
+let data343 = data338.fn;
+if(!(((((((((data343 === "relu") || (data343 === "tanh")) || (data343 === "sigmoid")) || (data343 === "leaky_relu")) || (data343 === "elu")) || (data343 === "gelu")) || (data343 === "softplus")) || (data343 === "softmax")) || (data343 === "linear"))){
 validate13.errors = [{instancePath:instancePath+"/attrs/fn",schemaPath:"#/definitions/attrs_activation/properties/fn/enum",keyword:"enum",params:{allowedValues: schema17.properties.fn.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -8640,51 +8627,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid135 = _errs753 === errors;
+var valid135 = _errs751 === errors;
 }
 else {
 var valid135 = true;
 }
 if(valid135){
 if(data.shape !== undefined){
-let data345 = data.shape;
-const _errs770 = errors;
-const _errs771 = errors;
-if(errors === _errs771){
-if(Array.isArray(data345)){
-if(data345.length < 1){
+let data344 = data.shape;
+const _errs768 = errors;
+const _errs769 = errors;
+if(errors === _errs769){
+if(Array.isArray(data344)){
+if(data344.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len44 = data345.length;
+const len44 = data344.length;
 var valid144 = len44 <= 1;
 if(!valid144){
 for(let i32=1; i32<len44; i32++){
-let data346 = data345[i32];
-const _errs773 = errors;
-if((!(((typeof data346 == "number") && (!(data346 % 1) && !isNaN(data346))) && (isFinite(data346)))) && (data346 !== null)){
+let data345 = data344[i32];
+const _errs771 = errors;
+if((!(((typeof data345 == "number") && (!(data345 % 1) && !isNaN(data345))) && (isFinite(data345)))) && (data345 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i32,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs773){
-if((typeof data346 == "number") && (isFinite(data346))){
-if(data346 < 1 || isNaN(data346)){
+if(errors === _errs771){
+if((typeof data345 == "number") && (isFinite(data345))){
+if(data345 < 1 || isNaN(data345)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i32,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid144 = _errs773 === errors;
+var valid144 = _errs771 === errors;
 if(!valid144){
 break;
 }
 }
 }
 if(valid144){
-const len45 = data345.length;
+const len45 = data344.length;
 if(len45 > 0){
-if(data345[0] !== null){
+if(data344[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -8697,43 +8684,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid135 = _errs770 === errors;
+var valid135 = _errs768 === errors;
 }
 else {
 var valid135 = true;
 }
 if(valid135){
 if(data.stage !== undefined){
-let data348 = data.stage;
-const _errs777 = errors;
-if(!((((((data348 === "corrupt") || (data348 === "encoder")) || (data348 === "latent")) || (data348 === "decoder")) || (data348 === "output")) || (data348 === "head"))){
+let data347 = data.stage;
+const _errs775 = errors;
+if(!((((((data347 === "corrupt") || (data347 === "encoder")) || (data347 === "latent")) || (data347 === "decoder")) || (data347 === "output")) || (data347 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/12/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[12].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid135 = _errs777 === errors;
+var valid135 = _errs775 === errors;
 }
 else {
 var valid135 = true;
 }
 if(valid135){
 if(data.params !== undefined){
-let data349 = data.params;
+let data348 = data.params;
+const _errs776 = errors;
+if(errors === _errs776){
+if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
 const _errs778 = errors;
-if(errors === _errs778){
-if(data349 && typeof data349 == "object" && !Array.isArray(data349)){
-const _errs780 = errors;
-for(const key48 in data349){
+for(const key48 in data348){
 if(!((((((((key48 === "kernel") || (key48 === "bias")) || (key48 === "gamma")) || (key48 === "beta")) || (key48 === "moving_mean")) || (key48 === "moving_variance")) || (key48 === "codebook")) || (key48 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/12/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs780 === errors){
-if(data349.kernel !== undefined){
-const _errs781 = errors;
-if(typeof data349.kernel !== "string"){
+if(_errs778 === errors){
+if(data348.kernel !== undefined){
+const _errs779 = errors;
+if(typeof data348.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/12/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid146 = _errs779 === errors;
+}
+else {
+var valid146 = true;
+}
+if(valid146){
+if(data348.bias !== undefined){
+const _errs781 = errors;
+if(typeof data348.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/12/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid146 = _errs781 === errors;
@@ -8742,10 +8741,10 @@ else {
 var valid146 = true;
 }
 if(valid146){
-if(data349.bias !== undefined){
+if(data348.gamma !== undefined){
 const _errs783 = errors;
-if(typeof data349.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/12/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data348.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/12/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid146 = _errs783 === errors;
@@ -8754,10 +8753,10 @@ else {
 var valid146 = true;
 }
 if(valid146){
-if(data349.gamma !== undefined){
+if(data348.beta !== undefined){
 const _errs785 = errors;
-if(typeof data349.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/12/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data348.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/12/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid146 = _errs785 === errors;
@@ -8766,10 +8765,10 @@ else {
 var valid146 = true;
 }
 if(valid146){
-if(data349.beta !== undefined){
+if(data348.moving_mean !== undefined){
 const _errs787 = errors;
-if(typeof data349.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/12/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data348.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/12/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid146 = _errs787 === errors;
@@ -8778,10 +8777,10 @@ else {
 var valid146 = true;
 }
 if(valid146){
-if(data349.moving_mean !== undefined){
+if(data348.moving_variance !== undefined){
 const _errs789 = errors;
-if(typeof data349.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/12/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data348.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/12/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid146 = _errs789 === errors;
@@ -8790,10 +8789,10 @@ else {
 var valid146 = true;
 }
 if(valid146){
-if(data349.moving_variance !== undefined){
+if(data348.codebook !== undefined){
 const _errs791 = errors;
-if(typeof data349.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/12/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data348.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/12/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid146 = _errs791 === errors;
@@ -8802,25 +8801,13 @@ else {
 var valid146 = true;
 }
 if(valid146){
-if(data349.codebook !== undefined){
+if(data348.recurrent_kernel !== undefined){
 const _errs793 = errors;
-if(typeof data349.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/12/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid146 = _errs793 === errors;
-}
-else {
-var valid146 = true;
-}
-if(valid146){
-if(data349.recurrent_kernel !== undefined){
-const _errs795 = errors;
-if(typeof data349.recurrent_kernel !== "string"){
+if(typeof data348.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/12/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid146 = _errs795 === errors;
+var valid146 = _errs793 === errors;
 }
 else {
 var valid146 = true;
@@ -8839,17 +8826,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/12
 return false;
 }
 }
-var valid135 = _errs778 === errors;
+var valid135 = _errs776 === errors;
 }
 else {
 var valid135 = true;
 }
 if(valid135){
 if(data.name !== undefined){
-const _errs797 = errors;
+const _errs795 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/12/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid135 = _errs795 === errors;
+}
+else {
+var valid135 = true;
+}
+if(valid135){
+if(data.layer !== undefined){
+let data358 = data.layer;
+const _errs797 = errors;
+if(!(((typeof data358 == "number") && (!(data358 % 1) && !isNaN(data358))) && (isFinite(data358)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/12/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs797){
+if((typeof data358 == "number") && (isFinite(data358))){
+if(data358 < 0 || isNaN(data358)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/12/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid135 = _errs797 === errors;
 }
@@ -8857,53 +8865,53 @@ else {
 var valid135 = true;
 }
 if(valid135){
-if(data.layer !== undefined){
-let data359 = data.layer;
-const _errs799 = errors;
-if(!(((typeof data359 == "number") && (!(data359 % 1) && !isNaN(data359))) && (isFinite(data359)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/12/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs799){
-if((typeof data359 == "number") && (isFinite(data359))){
-if(data359 < 0 || isNaN(data359)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/12/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid135 = _errs799 === errors;
-}
-else {
-var valid135 = true;
-}
-if(valid135){
 if(data.source !== undefined){
-let data360 = data.source;
-const _errs801 = errors;
-const _errs802 = errors;
-if(errors === _errs802){
-if(data360 && typeof data360 == "object" && !Array.isArray(data360)){
+let data359 = data.source;
+const _errs799 = errors;
+const _errs800 = errors;
+if(errors === _errs800){
+if(data359 && typeof data359 == "object" && !Array.isArray(data359)){
 let missing37;
-if(((((data360.line === undefined) && (missing37 = "line")) || ((data360.column === undefined) && (missing37 = "column"))) || ((data360.endLine === undefined) && (missing37 = "endLine"))) || ((data360.endColumn === undefined) && (missing37 = "endColumn"))){
+if(((((data359.line === undefined) && (missing37 = "line")) || ((data359.column === undefined) && (missing37 = "column"))) || ((data359.endLine === undefined) && (missing37 = "endLine"))) || ((data359.endColumn === undefined) && (missing37 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
 return false;
 }
 else {
-const _errs804 = errors;
-for(const key49 in data360){
+const _errs802 = errors;
+for(const key49 in data359){
 if(!(((((key49 === "file") || (key49 === "line")) || (key49 === "column")) || (key49 === "endLine")) || (key49 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs804 === errors){
-if(data360.file !== undefined){
-const _errs805 = errors;
-if(typeof data360.file !== "string"){
+if(_errs802 === errors){
+if(data359.file !== undefined){
+const _errs803 = errors;
+if(typeof data359.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid148 = _errs803 === errors;
+}
+else {
+var valid148 = true;
+}
+if(valid148){
+if(data359.line !== undefined){
+let data361 = data359.line;
+const _errs805 = errors;
+if(!(((typeof data361 == "number") && (!(data361 % 1) && !isNaN(data361))) && (isFinite(data361)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs805){
+if((typeof data361 == "number") && (isFinite(data361))){
+if(data361 < 1 || isNaN(data361)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid148 = _errs805 === errors;
 }
@@ -8911,17 +8919,17 @@ else {
 var valid148 = true;
 }
 if(valid148){
-if(data360.line !== undefined){
-let data362 = data360.line;
+if(data359.column !== undefined){
+let data362 = data359.column;
 const _errs807 = errors;
 if(!(((typeof data362 == "number") && (!(data362 % 1) && !isNaN(data362))) && (isFinite(data362)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs807){
 if((typeof data362 == "number") && (isFinite(data362))){
 if(data362 < 1 || isNaN(data362)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8932,17 +8940,17 @@ else {
 var valid148 = true;
 }
 if(valid148){
-if(data360.column !== undefined){
-let data363 = data360.column;
+if(data359.endLine !== undefined){
+let data363 = data359.endLine;
 const _errs809 = errors;
 if(!(((typeof data363 == "number") && (!(data363 % 1) && !isNaN(data363))) && (isFinite(data363)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs809){
 if((typeof data363 == "number") && (isFinite(data363))){
 if(data363 < 1 || isNaN(data363)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8953,43 +8961,22 @@ else {
 var valid148 = true;
 }
 if(valid148){
-if(data360.endLine !== undefined){
-let data364 = data360.endLine;
+if(data359.endColumn !== undefined){
+let data364 = data359.endColumn;
 const _errs811 = errors;
 if(!(((typeof data364 == "number") && (!(data364 % 1) && !isNaN(data364))) && (isFinite(data364)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs811){
 if((typeof data364 == "number") && (isFinite(data364))){
 if(data364 < 1 || isNaN(data364)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid148 = _errs811 === errors;
-}
-else {
-var valid148 = true;
-}
-if(valid148){
-if(data360.endColumn !== undefined){
-let data365 = data360.endColumn;
-const _errs813 = errors;
-if(!(((typeof data365 == "number") && (!(data365 % 1) && !isNaN(data365))) && (isFinite(data365)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs813){
-if((typeof data365 == "number") && (isFinite(data365))){
-if(data365 < 1 || isNaN(data365)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid148 = _errs813 === errors;
+var valid148 = _errs811 === errors;
 }
 else {
 var valid148 = true;
@@ -9006,7 +8993,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid135 = _errs801 === errors;
+var valid135 = _errs799 === errors;
 }
 else {
 var valid135 = true;
@@ -9030,8 +9017,8 @@ return false;
 }
 }
 else if(tag0 === "conv1d"){
-const _errs815 = errors;
-if(errors === _errs815){
+const _errs813 = errors;
+if(errors === _errs813){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing38;
 if(((((((data.id === undefined) && (missing38 = "id")) || ((data.op === undefined) && (missing38 = "op"))) || ((data.inputs === undefined) && (missing38 = "inputs"))) || ((data.attrs === undefined) && (missing38 = "attrs"))) || ((data.shape === undefined) && (missing38 = "shape"))) || ((data.stage === undefined) && (missing38 = "stage"))){
@@ -9039,7 +9026,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/13/required",keyword:"req
 return false;
 }
 else {
-const _errs817 = errors;
+const _errs815 = errors;
 for(const key50 in data){
 if(!(func2.call(schema15.oneOf[13].properties, key50))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/13/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"}];
@@ -9047,11 +9034,23 @@ return false;
 break;
 }
 }
-if(_errs817 === errors){
+if(_errs815 === errors){
 if(data.id !== undefined){
-const _errs818 = errors;
+const _errs816 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/13/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid150 = _errs816 === errors;
+}
+else {
+var valid150 = true;
+}
+if(valid150){
+if(data.op !== undefined){
+const _errs818 = errors;
+if("conv1d" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/13/properties/op/const",keyword:"const",params:{allowedValue: "conv1d"},message:"must be equal to constant"}];
 return false;
 }
 var valid150 = _errs818 === errors;
@@ -9060,32 +9059,20 @@ else {
 var valid150 = true;
 }
 if(valid150){
-if(data.op !== undefined){
-const _errs820 = errors;
-if("conv1d" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/13/properties/op/const",keyword:"const",params:{allowedValue: "conv1d"},message:"must be equal to constant"}];
-return false;
-}
-var valid150 = _errs820 === errors;
-}
-else {
-var valid150 = true;
-}
-if(valid150){
 if(data.inputs !== undefined){
-let data368 = data.inputs;
-const _errs821 = errors;
-if(errors === _errs821){
-if(Array.isArray(data368)){
+let data367 = data.inputs;
+const _errs819 = errors;
+if(errors === _errs819){
+if(Array.isArray(data367)){
 var valid151 = true;
-const len46 = data368.length;
+const len46 = data367.length;
 for(let i33=0; i33<len46; i33++){
-const _errs823 = errors;
-if(typeof data368[i33] !== "string"){
+const _errs821 = errors;
+if(typeof data367[i33] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i33,schemaPath:"#/oneOf/13/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid151 = _errs823 === errors;
+var valid151 = _errs821 === errors;
 if(!valid151){
 break;
 }
@@ -9096,63 +9083,63 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/13
 return false;
 }
 }
-var valid150 = _errs821 === errors;
+var valid150 = _errs819 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.attrs !== undefined){
-const _errs825 = errors;
+const _errs823 = errors;
 if(!(validate20(data.attrs, {instancePath:instancePath+"/attrs",parentData:data,parentDataProperty:"attrs",rootData}))){
 vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
-var valid150 = _errs825 === errors;
+var valid150 = _errs823 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.shape !== undefined){
-let data371 = data.shape;
-const _errs826 = errors;
-const _errs827 = errors;
-if(errors === _errs827){
-if(Array.isArray(data371)){
-if(data371.length < 1){
+let data370 = data.shape;
+const _errs824 = errors;
+const _errs825 = errors;
+if(errors === _errs825){
+if(Array.isArray(data370)){
+if(data370.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len47 = data371.length;
+const len47 = data370.length;
 var valid153 = len47 <= 1;
 if(!valid153){
 for(let i34=1; i34<len47; i34++){
-let data372 = data371[i34];
-const _errs829 = errors;
-if((!(((typeof data372 == "number") && (!(data372 % 1) && !isNaN(data372))) && (isFinite(data372)))) && (data372 !== null)){
+let data371 = data370[i34];
+const _errs827 = errors;
+if((!(((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371))) && (isFinite(data371)))) && (data371 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i34,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs829){
-if((typeof data372 == "number") && (isFinite(data372))){
-if(data372 < 1 || isNaN(data372)){
+if(errors === _errs827){
+if((typeof data371 == "number") && (isFinite(data371))){
+if(data371 < 1 || isNaN(data371)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i34,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid153 = _errs829 === errors;
+var valid153 = _errs827 === errors;
 if(!valid153){
 break;
 }
 }
 }
 if(valid153){
-const len48 = data371.length;
+const len48 = data370.length;
 if(len48 > 0){
-if(data371[0] !== null){
+if(data370[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -9165,43 +9152,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid150 = _errs826 === errors;
+var valid150 = _errs824 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.stage !== undefined){
-let data374 = data.stage;
-const _errs833 = errors;
-if(!((((((data374 === "corrupt") || (data374 === "encoder")) || (data374 === "latent")) || (data374 === "decoder")) || (data374 === "output")) || (data374 === "head"))){
+let data373 = data.stage;
+const _errs831 = errors;
+if(!((((((data373 === "corrupt") || (data373 === "encoder")) || (data373 === "latent")) || (data373 === "decoder")) || (data373 === "output")) || (data373 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/13/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[13].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid150 = _errs833 === errors;
+var valid150 = _errs831 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.params !== undefined){
-let data375 = data.params;
+let data374 = data.params;
+const _errs832 = errors;
+if(errors === _errs832){
+if(data374 && typeof data374 == "object" && !Array.isArray(data374)){
 const _errs834 = errors;
-if(errors === _errs834){
-if(data375 && typeof data375 == "object" && !Array.isArray(data375)){
-const _errs836 = errors;
-for(const key51 in data375){
+for(const key51 in data374){
 if(!((((((((key51 === "kernel") || (key51 === "bias")) || (key51 === "gamma")) || (key51 === "beta")) || (key51 === "moving_mean")) || (key51 === "moving_variance")) || (key51 === "codebook")) || (key51 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/13/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs836 === errors){
-if(data375.kernel !== undefined){
-const _errs837 = errors;
-if(typeof data375.kernel !== "string"){
+if(_errs834 === errors){
+if(data374.kernel !== undefined){
+const _errs835 = errors;
+if(typeof data374.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/13/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid155 = _errs835 === errors;
+}
+else {
+var valid155 = true;
+}
+if(valid155){
+if(data374.bias !== undefined){
+const _errs837 = errors;
+if(typeof data374.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/13/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid155 = _errs837 === errors;
@@ -9210,10 +9209,10 @@ else {
 var valid155 = true;
 }
 if(valid155){
-if(data375.bias !== undefined){
+if(data374.gamma !== undefined){
 const _errs839 = errors;
-if(typeof data375.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/13/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data374.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/13/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid155 = _errs839 === errors;
@@ -9222,10 +9221,10 @@ else {
 var valid155 = true;
 }
 if(valid155){
-if(data375.gamma !== undefined){
+if(data374.beta !== undefined){
 const _errs841 = errors;
-if(typeof data375.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/13/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data374.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/13/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid155 = _errs841 === errors;
@@ -9234,10 +9233,10 @@ else {
 var valid155 = true;
 }
 if(valid155){
-if(data375.beta !== undefined){
+if(data374.moving_mean !== undefined){
 const _errs843 = errors;
-if(typeof data375.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/13/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data374.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/13/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid155 = _errs843 === errors;
@@ -9246,10 +9245,10 @@ else {
 var valid155 = true;
 }
 if(valid155){
-if(data375.moving_mean !== undefined){
+if(data374.moving_variance !== undefined){
 const _errs845 = errors;
-if(typeof data375.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/13/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data374.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/13/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid155 = _errs845 === errors;
@@ -9258,10 +9257,10 @@ else {
 var valid155 = true;
 }
 if(valid155){
-if(data375.moving_variance !== undefined){
+if(data374.codebook !== undefined){
 const _errs847 = errors;
-if(typeof data375.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/13/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data374.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/13/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid155 = _errs847 === errors;
@@ -9270,25 +9269,13 @@ else {
 var valid155 = true;
 }
 if(valid155){
-if(data375.codebook !== undefined){
+if(data374.recurrent_kernel !== undefined){
 const _errs849 = errors;
-if(typeof data375.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/13/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid155 = _errs849 === errors;
-}
-else {
-var valid155 = true;
-}
-if(valid155){
-if(data375.recurrent_kernel !== undefined){
-const _errs851 = errors;
-if(typeof data375.recurrent_kernel !== "string"){
+if(typeof data374.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/13/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid155 = _errs851 === errors;
+var valid155 = _errs849 === errors;
 }
 else {
 var valid155 = true;
@@ -9307,17 +9294,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/13
 return false;
 }
 }
-var valid150 = _errs834 === errors;
+var valid150 = _errs832 === errors;
 }
 else {
 var valid150 = true;
 }
 if(valid150){
 if(data.name !== undefined){
-const _errs853 = errors;
+const _errs851 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/13/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid150 = _errs851 === errors;
+}
+else {
+var valid150 = true;
+}
+if(valid150){
+if(data.layer !== undefined){
+let data384 = data.layer;
+const _errs853 = errors;
+if(!(((typeof data384 == "number") && (!(data384 % 1) && !isNaN(data384))) && (isFinite(data384)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs853){
+if((typeof data384 == "number") && (isFinite(data384))){
+if(data384 < 0 || isNaN(data384)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid150 = _errs853 === errors;
 }
@@ -9325,53 +9333,53 @@ else {
 var valid150 = true;
 }
 if(valid150){
-if(data.layer !== undefined){
-let data385 = data.layer;
-const _errs855 = errors;
-if(!(((typeof data385 == "number") && (!(data385 % 1) && !isNaN(data385))) && (isFinite(data385)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs855){
-if((typeof data385 == "number") && (isFinite(data385))){
-if(data385 < 0 || isNaN(data385)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/13/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid150 = _errs855 === errors;
-}
-else {
-var valid150 = true;
-}
-if(valid150){
 if(data.source !== undefined){
-let data386 = data.source;
-const _errs857 = errors;
-const _errs858 = errors;
-if(errors === _errs858){
-if(data386 && typeof data386 == "object" && !Array.isArray(data386)){
+let data385 = data.source;
+const _errs855 = errors;
+const _errs856 = errors;
+if(errors === _errs856){
+if(data385 && typeof data385 == "object" && !Array.isArray(data385)){
 let missing39;
-if(((((data386.line === undefined) && (missing39 = "line")) || ((data386.column === undefined) && (missing39 = "column"))) || ((data386.endLine === undefined) && (missing39 = "endLine"))) || ((data386.endColumn === undefined) && (missing39 = "endColumn"))){
+if(((((data385.line === undefined) && (missing39 = "line")) || ((data385.column === undefined) && (missing39 = "column"))) || ((data385.endLine === undefined) && (missing39 = "endLine"))) || ((data385.endColumn === undefined) && (missing39 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
 return false;
 }
 else {
-const _errs860 = errors;
-for(const key52 in data386){
+const _errs858 = errors;
+for(const key52 in data385){
 if(!(((((key52 === "file") || (key52 === "line")) || (key52 === "column")) || (key52 === "endLine")) || (key52 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs860 === errors){
-if(data386.file !== undefined){
-const _errs861 = errors;
-if(typeof data386.file !== "string"){
+if(_errs858 === errors){
+if(data385.file !== undefined){
+const _errs859 = errors;
+if(typeof data385.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid157 = _errs859 === errors;
+}
+else {
+var valid157 = true;
+}
+if(valid157){
+if(data385.line !== undefined){
+let data387 = data385.line;
+const _errs861 = errors;
+if(!(((typeof data387 == "number") && (!(data387 % 1) && !isNaN(data387))) && (isFinite(data387)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs861){
+if((typeof data387 == "number") && (isFinite(data387))){
+if(data387 < 1 || isNaN(data387)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid157 = _errs861 === errors;
 }
@@ -9379,17 +9387,17 @@ else {
 var valid157 = true;
 }
 if(valid157){
-if(data386.line !== undefined){
-let data388 = data386.line;
+if(data385.column !== undefined){
+let data388 = data385.column;
 const _errs863 = errors;
 if(!(((typeof data388 == "number") && (!(data388 % 1) && !isNaN(data388))) && (isFinite(data388)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs863){
 if((typeof data388 == "number") && (isFinite(data388))){
 if(data388 < 1 || isNaN(data388)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9400,17 +9408,17 @@ else {
 var valid157 = true;
 }
 if(valid157){
-if(data386.column !== undefined){
-let data389 = data386.column;
+if(data385.endLine !== undefined){
+let data389 = data385.endLine;
 const _errs865 = errors;
 if(!(((typeof data389 == "number") && (!(data389 % 1) && !isNaN(data389))) && (isFinite(data389)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs865){
 if((typeof data389 == "number") && (isFinite(data389))){
 if(data389 < 1 || isNaN(data389)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9421,43 +9429,22 @@ else {
 var valid157 = true;
 }
 if(valid157){
-if(data386.endLine !== undefined){
-let data390 = data386.endLine;
+if(data385.endColumn !== undefined){
+let data390 = data385.endColumn;
 const _errs867 = errors;
 if(!(((typeof data390 == "number") && (!(data390 % 1) && !isNaN(data390))) && (isFinite(data390)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs867){
 if((typeof data390 == "number") && (isFinite(data390))){
 if(data390 < 1 || isNaN(data390)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid157 = _errs867 === errors;
-}
-else {
-var valid157 = true;
-}
-if(valid157){
-if(data386.endColumn !== undefined){
-let data391 = data386.endColumn;
-const _errs869 = errors;
-if(!(((typeof data391 == "number") && (!(data391 % 1) && !isNaN(data391))) && (isFinite(data391)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs869){
-if((typeof data391 == "number") && (isFinite(data391))){
-if(data391 < 1 || isNaN(data391)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid157 = _errs869 === errors;
+var valid157 = _errs867 === errors;
 }
 else {
 var valid157 = true;
@@ -9474,7 +9461,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid150 = _errs857 === errors;
+var valid150 = _errs855 === errors;
 }
 else {
 var valid150 = true;
@@ -9498,8 +9485,8 @@ return false;
 }
 }
 else if(tag0 === "deconv1d"){
-const _errs871 = errors;
-if(errors === _errs871){
+const _errs869 = errors;
+if(errors === _errs869){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing40;
 if(((((((data.id === undefined) && (missing40 = "id")) || ((data.op === undefined) && (missing40 = "op"))) || ((data.inputs === undefined) && (missing40 = "inputs"))) || ((data.attrs === undefined) && (missing40 = "attrs"))) || ((data.shape === undefined) && (missing40 = "shape"))) || ((data.stage === undefined) && (missing40 = "stage"))){
@@ -9507,7 +9494,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"req
 return false;
 }
 else {
-const _errs873 = errors;
+const _errs871 = errors;
 for(const key53 in data){
 if(!(func2.call(schema15.oneOf[14].properties, key53))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/14/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties"}];
@@ -9515,11 +9502,23 @@ return false;
 break;
 }
 }
-if(_errs873 === errors){
+if(_errs871 === errors){
 if(data.id !== undefined){
-const _errs874 = errors;
+const _errs872 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/14/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid159 = _errs872 === errors;
+}
+else {
+var valid159 = true;
+}
+if(valid159){
+if(data.op !== undefined){
+const _errs874 = errors;
+if("deconv1d" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/14/properties/op/const",keyword:"const",params:{allowedValue: "deconv1d"},message:"must be equal to constant"}];
 return false;
 }
 var valid159 = _errs874 === errors;
@@ -9528,32 +9527,20 @@ else {
 var valid159 = true;
 }
 if(valid159){
-if(data.op !== undefined){
-const _errs876 = errors;
-if("deconv1d" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/14/properties/op/const",keyword:"const",params:{allowedValue: "deconv1d"},message:"must be equal to constant"}];
-return false;
-}
-var valid159 = _errs876 === errors;
-}
-else {
-var valid159 = true;
-}
-if(valid159){
 if(data.inputs !== undefined){
-let data394 = data.inputs;
-const _errs877 = errors;
-if(errors === _errs877){
-if(Array.isArray(data394)){
+let data393 = data.inputs;
+const _errs875 = errors;
+if(errors === _errs875){
+if(Array.isArray(data393)){
 var valid160 = true;
-const len49 = data394.length;
+const len49 = data393.length;
 for(let i35=0; i35<len49; i35++){
-const _errs879 = errors;
-if(typeof data394[i35] !== "string"){
+const _errs877 = errors;
+if(typeof data393[i35] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i35,schemaPath:"#/oneOf/14/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid160 = _errs879 === errors;
+var valid160 = _errs877 === errors;
 if(!valid160){
 break;
 }
@@ -9564,63 +9551,63 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/14
 return false;
 }
 }
-var valid159 = _errs877 === errors;
+var valid159 = _errs875 === errors;
 }
 else {
 var valid159 = true;
 }
 if(valid159){
 if(data.attrs !== undefined){
-const _errs881 = errors;
+const _errs879 = errors;
 if(!(validate22(data.attrs, {instancePath:instancePath+"/attrs",parentData:data,parentDataProperty:"attrs",rootData}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-var valid159 = _errs881 === errors;
+var valid159 = _errs879 === errors;
 }
 else {
 var valid159 = true;
 }
 if(valid159){
 if(data.shape !== undefined){
-let data397 = data.shape;
-const _errs882 = errors;
-const _errs883 = errors;
-if(errors === _errs883){
-if(Array.isArray(data397)){
-if(data397.length < 1){
+let data396 = data.shape;
+const _errs880 = errors;
+const _errs881 = errors;
+if(errors === _errs881){
+if(Array.isArray(data396)){
+if(data396.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len50 = data397.length;
+const len50 = data396.length;
 var valid162 = len50 <= 1;
 if(!valid162){
 for(let i36=1; i36<len50; i36++){
-let data398 = data397[i36];
-const _errs885 = errors;
-if((!(((typeof data398 == "number") && (!(data398 % 1) && !isNaN(data398))) && (isFinite(data398)))) && (data398 !== null)){
+let data397 = data396[i36];
+const _errs883 = errors;
+if((!(((typeof data397 == "number") && (!(data397 % 1) && !isNaN(data397))) && (isFinite(data397)))) && (data397 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i36,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs885){
-if((typeof data398 == "number") && (isFinite(data398))){
-if(data398 < 1 || isNaN(data398)){
+if(errors === _errs883){
+if((typeof data397 == "number") && (isFinite(data397))){
+if(data397 < 1 || isNaN(data397)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i36,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid162 = _errs885 === errors;
+var valid162 = _errs883 === errors;
 if(!valid162){
 break;
 }
 }
 }
 if(valid162){
-const len51 = data397.length;
+const len51 = data396.length;
 if(len51 > 0){
-if(data397[0] !== null){
+if(data396[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -9633,43 +9620,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid159 = _errs882 === errors;
+var valid159 = _errs880 === errors;
 }
 else {
 var valid159 = true;
 }
 if(valid159){
 if(data.stage !== undefined){
-let data400 = data.stage;
-const _errs889 = errors;
-if(!((((((data400 === "corrupt") || (data400 === "encoder")) || (data400 === "latent")) || (data400 === "decoder")) || (data400 === "output")) || (data400 === "head"))){
+let data399 = data.stage;
+const _errs887 = errors;
+if(!((((((data399 === "corrupt") || (data399 === "encoder")) || (data399 === "latent")) || (data399 === "decoder")) || (data399 === "output")) || (data399 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/14/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[14].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid159 = _errs889 === errors;
+var valid159 = _errs887 === errors;
 }
 else {
 var valid159 = true;
 }
 if(valid159){
 if(data.params !== undefined){
-let data401 = data.params;
+let data400 = data.params;
+const _errs888 = errors;
+if(errors === _errs888){
+if(data400 && typeof data400 == "object" && !Array.isArray(data400)){
 const _errs890 = errors;
-if(errors === _errs890){
-if(data401 && typeof data401 == "object" && !Array.isArray(data401)){
-const _errs892 = errors;
-for(const key54 in data401){
+for(const key54 in data400){
 if(!((((((((key54 === "kernel") || (key54 === "bias")) || (key54 === "gamma")) || (key54 === "beta")) || (key54 === "moving_mean")) || (key54 === "moving_variance")) || (key54 === "codebook")) || (key54 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/14/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs892 === errors){
-if(data401.kernel !== undefined){
-const _errs893 = errors;
-if(typeof data401.kernel !== "string"){
+if(_errs890 === errors){
+if(data400.kernel !== undefined){
+const _errs891 = errors;
+if(typeof data400.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/14/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid164 = _errs891 === errors;
+}
+else {
+var valid164 = true;
+}
+if(valid164){
+if(data400.bias !== undefined){
+const _errs893 = errors;
+if(typeof data400.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/14/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid164 = _errs893 === errors;
@@ -9678,10 +9677,10 @@ else {
 var valid164 = true;
 }
 if(valid164){
-if(data401.bias !== undefined){
+if(data400.gamma !== undefined){
 const _errs895 = errors;
-if(typeof data401.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/14/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data400.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/14/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid164 = _errs895 === errors;
@@ -9690,10 +9689,10 @@ else {
 var valid164 = true;
 }
 if(valid164){
-if(data401.gamma !== undefined){
+if(data400.beta !== undefined){
 const _errs897 = errors;
-if(typeof data401.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/14/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data400.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/14/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid164 = _errs897 === errors;
@@ -9702,10 +9701,10 @@ else {
 var valid164 = true;
 }
 if(valid164){
-if(data401.beta !== undefined){
+if(data400.moving_mean !== undefined){
 const _errs899 = errors;
-if(typeof data401.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/14/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data400.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/14/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid164 = _errs899 === errors;
@@ -9714,10 +9713,10 @@ else {
 var valid164 = true;
 }
 if(valid164){
-if(data401.moving_mean !== undefined){
+if(data400.moving_variance !== undefined){
 const _errs901 = errors;
-if(typeof data401.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/14/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data400.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/14/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid164 = _errs901 === errors;
@@ -9726,10 +9725,10 @@ else {
 var valid164 = true;
 }
 if(valid164){
-if(data401.moving_variance !== undefined){
+if(data400.codebook !== undefined){
 const _errs903 = errors;
-if(typeof data401.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/14/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data400.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/14/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid164 = _errs903 === errors;
@@ -9738,25 +9737,13 @@ else {
 var valid164 = true;
 }
 if(valid164){
-if(data401.codebook !== undefined){
+if(data400.recurrent_kernel !== undefined){
 const _errs905 = errors;
-if(typeof data401.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/14/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid164 = _errs905 === errors;
-}
-else {
-var valid164 = true;
-}
-if(valid164){
-if(data401.recurrent_kernel !== undefined){
-const _errs907 = errors;
-if(typeof data401.recurrent_kernel !== "string"){
+if(typeof data400.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/14/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid164 = _errs907 === errors;
+var valid164 = _errs905 === errors;
 }
 else {
 var valid164 = true;
@@ -9775,17 +9762,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/14
 return false;
 }
 }
-var valid159 = _errs890 === errors;
+var valid159 = _errs888 === errors;
 }
 else {
 var valid159 = true;
 }
 if(valid159){
 if(data.name !== undefined){
-const _errs909 = errors;
+const _errs907 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/14/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid159 = _errs907 === errors;
+}
+else {
+var valid159 = true;
+}
+if(valid159){
+if(data.layer !== undefined){
+let data410 = data.layer;
+const _errs909 = errors;
+if(!(((typeof data410 == "number") && (!(data410 % 1) && !isNaN(data410))) && (isFinite(data410)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/14/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs909){
+if((typeof data410 == "number") && (isFinite(data410))){
+if(data410 < 0 || isNaN(data410)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/14/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid159 = _errs909 === errors;
 }
@@ -9793,53 +9801,53 @@ else {
 var valid159 = true;
 }
 if(valid159){
-if(data.layer !== undefined){
-let data411 = data.layer;
-const _errs911 = errors;
-if(!(((typeof data411 == "number") && (!(data411 % 1) && !isNaN(data411))) && (isFinite(data411)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/14/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs911){
-if((typeof data411 == "number") && (isFinite(data411))){
-if(data411 < 0 || isNaN(data411)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/14/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid159 = _errs911 === errors;
-}
-else {
-var valid159 = true;
-}
-if(valid159){
 if(data.source !== undefined){
-let data412 = data.source;
-const _errs913 = errors;
-const _errs914 = errors;
-if(errors === _errs914){
-if(data412 && typeof data412 == "object" && !Array.isArray(data412)){
+let data411 = data.source;
+const _errs911 = errors;
+const _errs912 = errors;
+if(errors === _errs912){
+if(data411 && typeof data411 == "object" && !Array.isArray(data411)){
 let missing41;
-if(((((data412.line === undefined) && (missing41 = "line")) || ((data412.column === undefined) && (missing41 = "column"))) || ((data412.endLine === undefined) && (missing41 = "endLine"))) || ((data412.endColumn === undefined) && (missing41 = "endColumn"))){
+if(((((data411.line === undefined) && (missing41 = "line")) || ((data411.column === undefined) && (missing41 = "column"))) || ((data411.endLine === undefined) && (missing41 = "endLine"))) || ((data411.endColumn === undefined) && (missing41 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
 return false;
 }
 else {
-const _errs916 = errors;
-for(const key55 in data412){
+const _errs914 = errors;
+for(const key55 in data411){
 if(!(((((key55 === "file") || (key55 === "line")) || (key55 === "column")) || (key55 === "endLine")) || (key55 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs916 === errors){
-if(data412.file !== undefined){
-const _errs917 = errors;
-if(typeof data412.file !== "string"){
+if(_errs914 === errors){
+if(data411.file !== undefined){
+const _errs915 = errors;
+if(typeof data411.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid166 = _errs915 === errors;
+}
+else {
+var valid166 = true;
+}
+if(valid166){
+if(data411.line !== undefined){
+let data413 = data411.line;
+const _errs917 = errors;
+if(!(((typeof data413 == "number") && (!(data413 % 1) && !isNaN(data413))) && (isFinite(data413)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs917){
+if((typeof data413 == "number") && (isFinite(data413))){
+if(data413 < 1 || isNaN(data413)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid166 = _errs917 === errors;
 }
@@ -9847,17 +9855,17 @@ else {
 var valid166 = true;
 }
 if(valid166){
-if(data412.line !== undefined){
-let data414 = data412.line;
+if(data411.column !== undefined){
+let data414 = data411.column;
 const _errs919 = errors;
 if(!(((typeof data414 == "number") && (!(data414 % 1) && !isNaN(data414))) && (isFinite(data414)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs919){
 if((typeof data414 == "number") && (isFinite(data414))){
 if(data414 < 1 || isNaN(data414)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9868,17 +9876,17 @@ else {
 var valid166 = true;
 }
 if(valid166){
-if(data412.column !== undefined){
-let data415 = data412.column;
+if(data411.endLine !== undefined){
+let data415 = data411.endLine;
 const _errs921 = errors;
 if(!(((typeof data415 == "number") && (!(data415 % 1) && !isNaN(data415))) && (isFinite(data415)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs921){
 if((typeof data415 == "number") && (isFinite(data415))){
 if(data415 < 1 || isNaN(data415)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9889,43 +9897,22 @@ else {
 var valid166 = true;
 }
 if(valid166){
-if(data412.endLine !== undefined){
-let data416 = data412.endLine;
+if(data411.endColumn !== undefined){
+let data416 = data411.endColumn;
 const _errs923 = errors;
 if(!(((typeof data416 == "number") && (!(data416 % 1) && !isNaN(data416))) && (isFinite(data416)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs923){
 if((typeof data416 == "number") && (isFinite(data416))){
 if(data416 < 1 || isNaN(data416)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid166 = _errs923 === errors;
-}
-else {
-var valid166 = true;
-}
-if(valid166){
-if(data412.endColumn !== undefined){
-let data417 = data412.endColumn;
-const _errs925 = errors;
-if(!(((typeof data417 == "number") && (!(data417 % 1) && !isNaN(data417))) && (isFinite(data417)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs925){
-if((typeof data417 == "number") && (isFinite(data417))){
-if(data417 < 1 || isNaN(data417)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid166 = _errs925 === errors;
+var valid166 = _errs923 === errors;
 }
 else {
 var valid166 = true;
@@ -9942,7 +9929,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid159 = _errs913 === errors;
+var valid159 = _errs911 === errors;
 }
 else {
 var valid159 = true;
@@ -9966,8 +9953,8 @@ return false;
 }
 }
 else if(tag0 === "maxpool1d"){
-const _errs927 = errors;
-if(errors === _errs927){
+const _errs925 = errors;
+if(errors === _errs925){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing42;
 if(((((((data.id === undefined) && (missing42 = "id")) || ((data.op === undefined) && (missing42 = "op"))) || ((data.inputs === undefined) && (missing42 = "inputs"))) || ((data.attrs === undefined) && (missing42 = "attrs"))) || ((data.shape === undefined) && (missing42 = "shape"))) || ((data.stage === undefined) && (missing42 = "stage"))){
@@ -9975,7 +9962,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"req
 return false;
 }
 else {
-const _errs929 = errors;
+const _errs927 = errors;
 for(const key56 in data){
 if(!(func2.call(schema15.oneOf[15].properties, key56))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/15/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties"}];
@@ -9983,11 +9970,23 @@ return false;
 break;
 }
 }
-if(_errs929 === errors){
+if(_errs927 === errors){
 if(data.id !== undefined){
-const _errs930 = errors;
+const _errs928 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/15/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid168 = _errs928 === errors;
+}
+else {
+var valid168 = true;
+}
+if(valid168){
+if(data.op !== undefined){
+const _errs930 = errors;
+if("maxpool1d" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/15/properties/op/const",keyword:"const",params:{allowedValue: "maxpool1d"},message:"must be equal to constant"}];
 return false;
 }
 var valid168 = _errs930 === errors;
@@ -9996,32 +9995,20 @@ else {
 var valid168 = true;
 }
 if(valid168){
-if(data.op !== undefined){
-const _errs932 = errors;
-if("maxpool1d" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/15/properties/op/const",keyword:"const",params:{allowedValue: "maxpool1d"},message:"must be equal to constant"}];
-return false;
-}
-var valid168 = _errs932 === errors;
-}
-else {
-var valid168 = true;
-}
-if(valid168){
 if(data.inputs !== undefined){
-let data420 = data.inputs;
-const _errs933 = errors;
-if(errors === _errs933){
-if(Array.isArray(data420)){
+let data419 = data.inputs;
+const _errs931 = errors;
+if(errors === _errs931){
+if(Array.isArray(data419)){
 var valid169 = true;
-const len52 = data420.length;
+const len52 = data419.length;
 for(let i37=0; i37<len52; i37++){
-const _errs935 = errors;
-if(typeof data420[i37] !== "string"){
+const _errs933 = errors;
+if(typeof data419[i37] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i37,schemaPath:"#/oneOf/15/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid169 = _errs935 === errors;
+var valid169 = _errs933 === errors;
 if(!valid169){
 break;
 }
@@ -10032,44 +10019,65 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/15
 return false;
 }
 }
-var valid168 = _errs933 === errors;
+var valid168 = _errs931 === errors;
 }
 else {
 var valid168 = true;
 }
 if(valid168){
 if(data.attrs !== undefined){
-let data422 = data.attrs;
-const _errs937 = errors;
-const _errs938 = errors;
-if(errors === _errs938){
-if(data422 && typeof data422 == "object" && !Array.isArray(data422)){
+let data421 = data.attrs;
+const _errs935 = errors;
+const _errs936 = errors;
+if(errors === _errs936){
+if(data421 && typeof data421 == "object" && !Array.isArray(data421)){
 let missing43;
-if((((data422.pool === undefined) && (missing43 = "pool")) || ((data422.stride === undefined) && (missing43 = "stride"))) || ((data422.padding === undefined) && (missing43 = "padding"))){
+if((((data421.pool === undefined) && (missing43 = "pool")) || ((data421.stride === undefined) && (missing43 = "stride"))) || ((data421.padding === undefined) && (missing43 = "padding"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_maxpool1d/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
 return false;
 }
 else {
-const _errs940 = errors;
-for(const key57 in data422){
+const _errs938 = errors;
+for(const key57 in data421){
 if(!(((key57 === "pool") || (key57 === "stride")) || (key57 === "padding"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_maxpool1d/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs940 === errors){
-if(data422.pool !== undefined){
-let data423 = data422.pool;
+if(_errs938 === errors){
+if(data421.pool !== undefined){
+let data422 = data421.pool;
+const _errs939 = errors;
+if(!(((typeof data422 == "number") && (!(data422 % 1) && !isNaN(data422))) && (isFinite(data422)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_maxpool1d/properties/pool/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs939){
+if((typeof data422 == "number") && (isFinite(data422))){
+if(data422 < 1 || isNaN(data422)){
+validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_maxpool1d/properties/pool/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid171 = _errs939 === errors;
+}
+else {
+var valid171 = true;
+}
+if(valid171){
+if(data421.stride !== undefined){
+let data423 = data421.stride;
 const _errs941 = errors;
 if(!(((typeof data423 == "number") && (!(data423 % 1) && !isNaN(data423))) && (isFinite(data423)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_maxpool1d/properties/pool/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_maxpool1d/properties/stride/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs941){
 if((typeof data423 == "number") && (isFinite(data423))){
 if(data423 < 1 || isNaN(data423)){
-validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_maxpool1d/properties/pool/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_maxpool1d/properties/stride/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10080,35 +10088,14 @@ else {
 var valid171 = true;
 }
 if(valid171){
-if(data422.stride !== undefined){
-let data424 = data422.stride;
+if(data421.padding !== undefined){
+let data424 = data421.padding;
 const _errs943 = errors;
-if(!(((typeof data424 == "number") && (!(data424 % 1) && !isNaN(data424))) && (isFinite(data424)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_maxpool1d/properties/stride/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs943){
-if((typeof data424 == "number") && (isFinite(data424))){
-if(data424 < 1 || isNaN(data424)){
-validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_maxpool1d/properties/stride/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid171 = _errs943 === errors;
-}
-else {
-var valid171 = true;
-}
-if(valid171){
-if(data422.padding !== undefined){
-let data425 = data422.padding;
-const _errs945 = errors;
-if(!((data425 === "same") || (data425 === "valid"))){
+if(!((data424 === "same") || (data424 === "valid"))){
 validate13.errors = [{instancePath:instancePath+"/attrs/padding",schemaPath:"#/definitions/attrs_maxpool1d/properties/padding/enum",keyword:"enum",params:{allowedValues: schema66.properties.padding.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid171 = _errs945 === errors;
+var valid171 = _errs943 === errors;
 }
 else {
 var valid171 = true;
@@ -10123,51 +10110,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid168 = _errs937 === errors;
+var valid168 = _errs935 === errors;
 }
 else {
 var valid168 = true;
 }
 if(valid168){
 if(data.shape !== undefined){
-let data426 = data.shape;
-const _errs946 = errors;
-const _errs947 = errors;
-if(errors === _errs947){
-if(Array.isArray(data426)){
-if(data426.length < 1){
+let data425 = data.shape;
+const _errs944 = errors;
+const _errs945 = errors;
+if(errors === _errs945){
+if(Array.isArray(data425)){
+if(data425.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len53 = data426.length;
+const len53 = data425.length;
 var valid173 = len53 <= 1;
 if(!valid173){
 for(let i38=1; i38<len53; i38++){
-let data427 = data426[i38];
-const _errs949 = errors;
-if((!(((typeof data427 == "number") && (!(data427 % 1) && !isNaN(data427))) && (isFinite(data427)))) && (data427 !== null)){
+let data426 = data425[i38];
+const _errs947 = errors;
+if((!(((typeof data426 == "number") && (!(data426 % 1) && !isNaN(data426))) && (isFinite(data426)))) && (data426 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i38,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs949){
-if((typeof data427 == "number") && (isFinite(data427))){
-if(data427 < 1 || isNaN(data427)){
+if(errors === _errs947){
+if((typeof data426 == "number") && (isFinite(data426))){
+if(data426 < 1 || isNaN(data426)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i38,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid173 = _errs949 === errors;
+var valid173 = _errs947 === errors;
 if(!valid173){
 break;
 }
 }
 }
 if(valid173){
-const len54 = data426.length;
+const len54 = data425.length;
 if(len54 > 0){
-if(data426[0] !== null){
+if(data425[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -10180,43 +10167,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid168 = _errs946 === errors;
+var valid168 = _errs944 === errors;
 }
 else {
 var valid168 = true;
 }
 if(valid168){
 if(data.stage !== undefined){
-let data429 = data.stage;
-const _errs953 = errors;
-if(!((((((data429 === "corrupt") || (data429 === "encoder")) || (data429 === "latent")) || (data429 === "decoder")) || (data429 === "output")) || (data429 === "head"))){
+let data428 = data.stage;
+const _errs951 = errors;
+if(!((((((data428 === "corrupt") || (data428 === "encoder")) || (data428 === "latent")) || (data428 === "decoder")) || (data428 === "output")) || (data428 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/15/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[15].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid168 = _errs953 === errors;
+var valid168 = _errs951 === errors;
 }
 else {
 var valid168 = true;
 }
 if(valid168){
 if(data.params !== undefined){
-let data430 = data.params;
+let data429 = data.params;
+const _errs952 = errors;
+if(errors === _errs952){
+if(data429 && typeof data429 == "object" && !Array.isArray(data429)){
 const _errs954 = errors;
-if(errors === _errs954){
-if(data430 && typeof data430 == "object" && !Array.isArray(data430)){
-const _errs956 = errors;
-for(const key58 in data430){
+for(const key58 in data429){
 if(!((((((((key58 === "kernel") || (key58 === "bias")) || (key58 === "gamma")) || (key58 === "beta")) || (key58 === "moving_mean")) || (key58 === "moving_variance")) || (key58 === "codebook")) || (key58 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/15/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs956 === errors){
-if(data430.kernel !== undefined){
-const _errs957 = errors;
-if(typeof data430.kernel !== "string"){
+if(_errs954 === errors){
+if(data429.kernel !== undefined){
+const _errs955 = errors;
+if(typeof data429.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/15/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid175 = _errs955 === errors;
+}
+else {
+var valid175 = true;
+}
+if(valid175){
+if(data429.bias !== undefined){
+const _errs957 = errors;
+if(typeof data429.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/15/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid175 = _errs957 === errors;
@@ -10225,10 +10224,10 @@ else {
 var valid175 = true;
 }
 if(valid175){
-if(data430.bias !== undefined){
+if(data429.gamma !== undefined){
 const _errs959 = errors;
-if(typeof data430.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/15/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data429.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/15/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid175 = _errs959 === errors;
@@ -10237,10 +10236,10 @@ else {
 var valid175 = true;
 }
 if(valid175){
-if(data430.gamma !== undefined){
+if(data429.beta !== undefined){
 const _errs961 = errors;
-if(typeof data430.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/15/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data429.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/15/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid175 = _errs961 === errors;
@@ -10249,10 +10248,10 @@ else {
 var valid175 = true;
 }
 if(valid175){
-if(data430.beta !== undefined){
+if(data429.moving_mean !== undefined){
 const _errs963 = errors;
-if(typeof data430.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/15/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data429.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/15/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid175 = _errs963 === errors;
@@ -10261,10 +10260,10 @@ else {
 var valid175 = true;
 }
 if(valid175){
-if(data430.moving_mean !== undefined){
+if(data429.moving_variance !== undefined){
 const _errs965 = errors;
-if(typeof data430.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/15/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data429.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/15/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid175 = _errs965 === errors;
@@ -10273,10 +10272,10 @@ else {
 var valid175 = true;
 }
 if(valid175){
-if(data430.moving_variance !== undefined){
+if(data429.codebook !== undefined){
 const _errs967 = errors;
-if(typeof data430.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/15/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data429.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/15/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid175 = _errs967 === errors;
@@ -10285,25 +10284,13 @@ else {
 var valid175 = true;
 }
 if(valid175){
-if(data430.codebook !== undefined){
+if(data429.recurrent_kernel !== undefined){
 const _errs969 = errors;
-if(typeof data430.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/15/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid175 = _errs969 === errors;
-}
-else {
-var valid175 = true;
-}
-if(valid175){
-if(data430.recurrent_kernel !== undefined){
-const _errs971 = errors;
-if(typeof data430.recurrent_kernel !== "string"){
+if(typeof data429.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/15/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid175 = _errs971 === errors;
+var valid175 = _errs969 === errors;
 }
 else {
 var valid175 = true;
@@ -10322,17 +10309,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/15
 return false;
 }
 }
-var valid168 = _errs954 === errors;
+var valid168 = _errs952 === errors;
 }
 else {
 var valid168 = true;
 }
 if(valid168){
 if(data.name !== undefined){
-const _errs973 = errors;
+const _errs971 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/15/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid168 = _errs971 === errors;
+}
+else {
+var valid168 = true;
+}
+if(valid168){
+if(data.layer !== undefined){
+let data439 = data.layer;
+const _errs973 = errors;
+if(!(((typeof data439 == "number") && (!(data439 % 1) && !isNaN(data439))) && (isFinite(data439)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs973){
+if((typeof data439 == "number") && (isFinite(data439))){
+if(data439 < 0 || isNaN(data439)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid168 = _errs973 === errors;
 }
@@ -10340,53 +10348,53 @@ else {
 var valid168 = true;
 }
 if(valid168){
-if(data.layer !== undefined){
-let data440 = data.layer;
-const _errs975 = errors;
-if(!(((typeof data440 == "number") && (!(data440 % 1) && !isNaN(data440))) && (isFinite(data440)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs975){
-if((typeof data440 == "number") && (isFinite(data440))){
-if(data440 < 0 || isNaN(data440)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/15/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid168 = _errs975 === errors;
-}
-else {
-var valid168 = true;
-}
-if(valid168){
 if(data.source !== undefined){
-let data441 = data.source;
-const _errs977 = errors;
-const _errs978 = errors;
-if(errors === _errs978){
-if(data441 && typeof data441 == "object" && !Array.isArray(data441)){
+let data440 = data.source;
+const _errs975 = errors;
+const _errs976 = errors;
+if(errors === _errs976){
+if(data440 && typeof data440 == "object" && !Array.isArray(data440)){
 let missing44;
-if(((((data441.line === undefined) && (missing44 = "line")) || ((data441.column === undefined) && (missing44 = "column"))) || ((data441.endLine === undefined) && (missing44 = "endLine"))) || ((data441.endColumn === undefined) && (missing44 = "endColumn"))){
+if(((((data440.line === undefined) && (missing44 = "line")) || ((data440.column === undefined) && (missing44 = "column"))) || ((data440.endLine === undefined) && (missing44 = "endLine"))) || ((data440.endColumn === undefined) && (missing44 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
 return false;
 }
 else {
-const _errs980 = errors;
-for(const key59 in data441){
+const _errs978 = errors;
+for(const key59 in data440){
 if(!(((((key59 === "file") || (key59 === "line")) || (key59 === "column")) || (key59 === "endLine")) || (key59 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs980 === errors){
-if(data441.file !== undefined){
-const _errs981 = errors;
-if(typeof data441.file !== "string"){
+if(_errs978 === errors){
+if(data440.file !== undefined){
+const _errs979 = errors;
+if(typeof data440.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid177 = _errs979 === errors;
+}
+else {
+var valid177 = true;
+}
+if(valid177){
+if(data440.line !== undefined){
+let data442 = data440.line;
+const _errs981 = errors;
+if(!(((typeof data442 == "number") && (!(data442 % 1) && !isNaN(data442))) && (isFinite(data442)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs981){
+if((typeof data442 == "number") && (isFinite(data442))){
+if(data442 < 1 || isNaN(data442)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid177 = _errs981 === errors;
 }
@@ -10394,17 +10402,17 @@ else {
 var valid177 = true;
 }
 if(valid177){
-if(data441.line !== undefined){
-let data443 = data441.line;
+if(data440.column !== undefined){
+let data443 = data440.column;
 const _errs983 = errors;
 if(!(((typeof data443 == "number") && (!(data443 % 1) && !isNaN(data443))) && (isFinite(data443)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs983){
 if((typeof data443 == "number") && (isFinite(data443))){
 if(data443 < 1 || isNaN(data443)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10415,17 +10423,17 @@ else {
 var valid177 = true;
 }
 if(valid177){
-if(data441.column !== undefined){
-let data444 = data441.column;
+if(data440.endLine !== undefined){
+let data444 = data440.endLine;
 const _errs985 = errors;
 if(!(((typeof data444 == "number") && (!(data444 % 1) && !isNaN(data444))) && (isFinite(data444)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs985){
 if((typeof data444 == "number") && (isFinite(data444))){
 if(data444 < 1 || isNaN(data444)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10436,43 +10444,22 @@ else {
 var valid177 = true;
 }
 if(valid177){
-if(data441.endLine !== undefined){
-let data445 = data441.endLine;
+if(data440.endColumn !== undefined){
+let data445 = data440.endColumn;
 const _errs987 = errors;
 if(!(((typeof data445 == "number") && (!(data445 % 1) && !isNaN(data445))) && (isFinite(data445)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs987){
 if((typeof data445 == "number") && (isFinite(data445))){
 if(data445 < 1 || isNaN(data445)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid177 = _errs987 === errors;
-}
-else {
-var valid177 = true;
-}
-if(valid177){
-if(data441.endColumn !== undefined){
-let data446 = data441.endColumn;
-const _errs989 = errors;
-if(!(((typeof data446 == "number") && (!(data446 % 1) && !isNaN(data446))) && (isFinite(data446)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs989){
-if((typeof data446 == "number") && (isFinite(data446))){
-if(data446 < 1 || isNaN(data446)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid177 = _errs989 === errors;
+var valid177 = _errs987 === errors;
 }
 else {
 var valid177 = true;
@@ -10489,7 +10476,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid168 = _errs977 === errors;
+var valid168 = _errs975 === errors;
 }
 else {
 var valid168 = true;
@@ -10513,8 +10500,8 @@ return false;
 }
 }
 else if(tag0 === "avgpool1d"){
-const _errs991 = errors;
-if(errors === _errs991){
+const _errs989 = errors;
+if(errors === _errs989){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing45;
 if(((((((data.id === undefined) && (missing45 = "id")) || ((data.op === undefined) && (missing45 = "op"))) || ((data.inputs === undefined) && (missing45 = "inputs"))) || ((data.attrs === undefined) && (missing45 = "attrs"))) || ((data.shape === undefined) && (missing45 = "shape"))) || ((data.stage === undefined) && (missing45 = "stage"))){
@@ -10522,7 +10509,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"req
 return false;
 }
 else {
-const _errs993 = errors;
+const _errs991 = errors;
 for(const key60 in data){
 if(!(func2.call(schema15.oneOf[16].properties, key60))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/16/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties"}];
@@ -10530,11 +10517,23 @@ return false;
 break;
 }
 }
-if(_errs993 === errors){
+if(_errs991 === errors){
 if(data.id !== undefined){
-const _errs994 = errors;
+const _errs992 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/16/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid179 = _errs992 === errors;
+}
+else {
+var valid179 = true;
+}
+if(valid179){
+if(data.op !== undefined){
+const _errs994 = errors;
+if("avgpool1d" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/16/properties/op/const",keyword:"const",params:{allowedValue: "avgpool1d"},message:"must be equal to constant"}];
 return false;
 }
 var valid179 = _errs994 === errors;
@@ -10543,32 +10542,20 @@ else {
 var valid179 = true;
 }
 if(valid179){
-if(data.op !== undefined){
-const _errs996 = errors;
-if("avgpool1d" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/16/properties/op/const",keyword:"const",params:{allowedValue: "avgpool1d"},message:"must be equal to constant"}];
-return false;
-}
-var valid179 = _errs996 === errors;
-}
-else {
-var valid179 = true;
-}
-if(valid179){
 if(data.inputs !== undefined){
-let data449 = data.inputs;
-const _errs997 = errors;
-if(errors === _errs997){
-if(Array.isArray(data449)){
+let data448 = data.inputs;
+const _errs995 = errors;
+if(errors === _errs995){
+if(Array.isArray(data448)){
 var valid180 = true;
-const len55 = data449.length;
+const len55 = data448.length;
 for(let i39=0; i39<len55; i39++){
-const _errs999 = errors;
-if(typeof data449[i39] !== "string"){
+const _errs997 = errors;
+if(typeof data448[i39] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i39,schemaPath:"#/oneOf/16/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid180 = _errs999 === errors;
+var valid180 = _errs997 === errors;
 if(!valid180){
 break;
 }
@@ -10579,44 +10566,65 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/16
 return false;
 }
 }
-var valid179 = _errs997 === errors;
+var valid179 = _errs995 === errors;
 }
 else {
 var valid179 = true;
 }
 if(valid179){
 if(data.attrs !== undefined){
-let data451 = data.attrs;
-const _errs1001 = errors;
-const _errs1002 = errors;
-if(errors === _errs1002){
-if(data451 && typeof data451 == "object" && !Array.isArray(data451)){
+let data450 = data.attrs;
+const _errs999 = errors;
+const _errs1000 = errors;
+if(errors === _errs1000){
+if(data450 && typeof data450 == "object" && !Array.isArray(data450)){
 let missing46;
-if((((data451.pool === undefined) && (missing46 = "pool")) || ((data451.stride === undefined) && (missing46 = "stride"))) || ((data451.padding === undefined) && (missing46 = "padding"))){
+if((((data450.pool === undefined) && (missing46 = "pool")) || ((data450.stride === undefined) && (missing46 = "stride"))) || ((data450.padding === undefined) && (missing46 = "padding"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_avgpool1d/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
 return false;
 }
 else {
-const _errs1004 = errors;
-for(const key61 in data451){
+const _errs1002 = errors;
+for(const key61 in data450){
 if(!(((key61 === "pool") || (key61 === "stride")) || (key61 === "padding"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_avgpool1d/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1004 === errors){
-if(data451.pool !== undefined){
-let data452 = data451.pool;
+if(_errs1002 === errors){
+if(data450.pool !== undefined){
+let data451 = data450.pool;
+const _errs1003 = errors;
+if(!(((typeof data451 == "number") && (!(data451 % 1) && !isNaN(data451))) && (isFinite(data451)))){
+validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_avgpool1d/properties/pool/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1003){
+if((typeof data451 == "number") && (isFinite(data451))){
+if(data451 < 1 || isNaN(data451)){
+validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_avgpool1d/properties/pool/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid182 = _errs1003 === errors;
+}
+else {
+var valid182 = true;
+}
+if(valid182){
+if(data450.stride !== undefined){
+let data452 = data450.stride;
 const _errs1005 = errors;
 if(!(((typeof data452 == "number") && (!(data452 % 1) && !isNaN(data452))) && (isFinite(data452)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_avgpool1d/properties/pool/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_avgpool1d/properties/stride/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1005){
 if((typeof data452 == "number") && (isFinite(data452))){
 if(data452 < 1 || isNaN(data452)){
-validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_avgpool1d/properties/pool/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_avgpool1d/properties/stride/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10627,35 +10635,14 @@ else {
 var valid182 = true;
 }
 if(valid182){
-if(data451.stride !== undefined){
-let data453 = data451.stride;
+if(data450.padding !== undefined){
+let data453 = data450.padding;
 const _errs1007 = errors;
-if(!(((typeof data453 == "number") && (!(data453 % 1) && !isNaN(data453))) && (isFinite(data453)))){
-validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_avgpool1d/properties/stride/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1007){
-if((typeof data453 == "number") && (isFinite(data453))){
-if(data453 < 1 || isNaN(data453)){
-validate13.errors = [{instancePath:instancePath+"/attrs/stride",schemaPath:"#/definitions/attrs_avgpool1d/properties/stride/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid182 = _errs1007 === errors;
-}
-else {
-var valid182 = true;
-}
-if(valid182){
-if(data451.padding !== undefined){
-let data454 = data451.padding;
-const _errs1009 = errors;
-if(!((data454 === "same") || (data454 === "valid"))){
+if(!((data453 === "same") || (data453 === "valid"))){
 validate13.errors = [{instancePath:instancePath+"/attrs/padding",schemaPath:"#/definitions/attrs_avgpool1d/properties/padding/enum",keyword:"enum",params:{allowedValues: schema69.properties.padding.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid182 = _errs1009 === errors;
+var valid182 = _errs1007 === errors;
 }
 else {
 var valid182 = true;
@@ -10670,51 +10657,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid179 = _errs1001 === errors;
+var valid179 = _errs999 === errors;
 }
 else {
 var valid179 = true;
 }
 if(valid179){
 if(data.shape !== undefined){
-let data455 = data.shape;
-const _errs1010 = errors;
-const _errs1011 = errors;
-if(errors === _errs1011){
-if(Array.isArray(data455)){
-if(data455.length < 1){
+let data454 = data.shape;
+const _errs1008 = errors;
+const _errs1009 = errors;
+if(errors === _errs1009){
+if(Array.isArray(data454)){
+if(data454.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len56 = data455.length;
+const len56 = data454.length;
 var valid184 = len56 <= 1;
 if(!valid184){
 for(let i40=1; i40<len56; i40++){
-let data456 = data455[i40];
-const _errs1013 = errors;
-if((!(((typeof data456 == "number") && (!(data456 % 1) && !isNaN(data456))) && (isFinite(data456)))) && (data456 !== null)){
+let data455 = data454[i40];
+const _errs1011 = errors;
+if((!(((typeof data455 == "number") && (!(data455 % 1) && !isNaN(data455))) && (isFinite(data455)))) && (data455 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i40,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1013){
-if((typeof data456 == "number") && (isFinite(data456))){
-if(data456 < 1 || isNaN(data456)){
+if(errors === _errs1011){
+if((typeof data455 == "number") && (isFinite(data455))){
+if(data455 < 1 || isNaN(data455)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i40,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid184 = _errs1013 === errors;
+var valid184 = _errs1011 === errors;
 if(!valid184){
 break;
 }
 }
 }
 if(valid184){
-const len57 = data455.length;
+const len57 = data454.length;
 if(len57 > 0){
-if(data455[0] !== null){
+if(data454[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -10727,43 +10714,55 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid179 = _errs1010 === errors;
+var valid179 = _errs1008 === errors;
 }
 else {
 var valid179 = true;
 }
 if(valid179){
 if(data.stage !== undefined){
-let data458 = data.stage;
-const _errs1017 = errors;
-if(!((((((data458 === "corrupt") || (data458 === "encoder")) || (data458 === "latent")) || (data458 === "decoder")) || (data458 === "output")) || (data458 === "head"))){
+let data457 = data.stage;
+const _errs1015 = errors;
+if(!((((((data457 === "corrupt") || (data457 === "encoder")) || (data457 === "latent")) || (data457 === "decoder")) || (data457 === "output")) || (data457 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/16/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[16].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid179 = _errs1017 === errors;
+var valid179 = _errs1015 === errors;
 }
 else {
 var valid179 = true;
 }
 if(valid179){
 if(data.params !== undefined){
-let data459 = data.params;
+let data458 = data.params;
+const _errs1016 = errors;
+if(errors === _errs1016){
+if(data458 && typeof data458 == "object" && !Array.isArray(data458)){
 const _errs1018 = errors;
-if(errors === _errs1018){
-if(data459 && typeof data459 == "object" && !Array.isArray(data459)){
-const _errs1020 = errors;
-for(const key62 in data459){
+for(const key62 in data458){
 if(!((((((((key62 === "kernel") || (key62 === "bias")) || (key62 === "gamma")) || (key62 === "beta")) || (key62 === "moving_mean")) || (key62 === "moving_variance")) || (key62 === "codebook")) || (key62 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/16/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1020 === errors){
-if(data459.kernel !== undefined){
-const _errs1021 = errors;
-if(typeof data459.kernel !== "string"){
+if(_errs1018 === errors){
+if(data458.kernel !== undefined){
+const _errs1019 = errors;
+if(typeof data458.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/16/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid186 = _errs1019 === errors;
+}
+else {
+var valid186 = true;
+}
+if(valid186){
+if(data458.bias !== undefined){
+const _errs1021 = errors;
+if(typeof data458.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/16/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid186 = _errs1021 === errors;
@@ -10772,10 +10771,10 @@ else {
 var valid186 = true;
 }
 if(valid186){
-if(data459.bias !== undefined){
+if(data458.gamma !== undefined){
 const _errs1023 = errors;
-if(typeof data459.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/16/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data458.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/16/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid186 = _errs1023 === errors;
@@ -10784,10 +10783,10 @@ else {
 var valid186 = true;
 }
 if(valid186){
-if(data459.gamma !== undefined){
+if(data458.beta !== undefined){
 const _errs1025 = errors;
-if(typeof data459.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/16/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data458.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/16/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid186 = _errs1025 === errors;
@@ -10796,10 +10795,10 @@ else {
 var valid186 = true;
 }
 if(valid186){
-if(data459.beta !== undefined){
+if(data458.moving_mean !== undefined){
 const _errs1027 = errors;
-if(typeof data459.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/16/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data458.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/16/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid186 = _errs1027 === errors;
@@ -10808,10 +10807,10 @@ else {
 var valid186 = true;
 }
 if(valid186){
-if(data459.moving_mean !== undefined){
+if(data458.moving_variance !== undefined){
 const _errs1029 = errors;
-if(typeof data459.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/16/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data458.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/16/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid186 = _errs1029 === errors;
@@ -10820,10 +10819,10 @@ else {
 var valid186 = true;
 }
 if(valid186){
-if(data459.moving_variance !== undefined){
+if(data458.codebook !== undefined){
 const _errs1031 = errors;
-if(typeof data459.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/16/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data458.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/16/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid186 = _errs1031 === errors;
@@ -10832,25 +10831,13 @@ else {
 var valid186 = true;
 }
 if(valid186){
-if(data459.codebook !== undefined){
+if(data458.recurrent_kernel !== undefined){
 const _errs1033 = errors;
-if(typeof data459.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/16/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid186 = _errs1033 === errors;
-}
-else {
-var valid186 = true;
-}
-if(valid186){
-if(data459.recurrent_kernel !== undefined){
-const _errs1035 = errors;
-if(typeof data459.recurrent_kernel !== "string"){
+if(typeof data458.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/16/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid186 = _errs1035 === errors;
+var valid186 = _errs1033 === errors;
 }
 else {
 var valid186 = true;
@@ -10869,17 +10856,38 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/16
 return false;
 }
 }
-var valid179 = _errs1018 === errors;
+var valid179 = _errs1016 === errors;
 }
 else {
 var valid179 = true;
 }
 if(valid179){
 if(data.name !== undefined){
-const _errs1037 = errors;
+const _errs1035 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/16/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid179 = _errs1035 === errors;
+}
+else {
+var valid179 = true;
+}
+if(valid179){
+if(data.layer !== undefined){
+let data468 = data.layer;
+const _errs1037 = errors;
+if(!(((typeof data468 == "number") && (!(data468 % 1) && !isNaN(data468))) && (isFinite(data468)))){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1037){
+if((typeof data468 == "number") && (isFinite(data468))){
+if(data468 < 0 || isNaN(data468)){
+validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid179 = _errs1037 === errors;
 }
@@ -10887,53 +10895,53 @@ else {
 var valid179 = true;
 }
 if(valid179){
-if(data.layer !== undefined){
-let data469 = data.layer;
-const _errs1039 = errors;
-if(!(((typeof data469 == "number") && (!(data469 % 1) && !isNaN(data469))) && (isFinite(data469)))){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1039){
-if((typeof data469 == "number") && (isFinite(data469))){
-if(data469 < 0 || isNaN(data469)){
-validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/16/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid179 = _errs1039 === errors;
-}
-else {
-var valid179 = true;
-}
-if(valid179){
 if(data.source !== undefined){
-let data470 = data.source;
-const _errs1041 = errors;
-const _errs1042 = errors;
-if(errors === _errs1042){
-if(data470 && typeof data470 == "object" && !Array.isArray(data470)){
+let data469 = data.source;
+const _errs1039 = errors;
+const _errs1040 = errors;
+if(errors === _errs1040){
+if(data469 && typeof data469 == "object" && !Array.isArray(data469)){
 let missing47;
-if(((((data470.line === undefined) && (missing47 = "line")) || ((data470.column === undefined) && (missing47 = "column"))) || ((data470.endLine === undefined) && (missing47 = "endLine"))) || ((data470.endColumn === undefined) && (missing47 = "endColumn"))){
+if(((((data469.line === undefined) && (missing47 = "line")) || ((data469.column === undefined) && (missing47 = "column"))) || ((data469.endLine === undefined) && (missing47 = "endLine"))) || ((data469.endColumn === undefined) && (missing47 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
 return false;
 }
 else {
-const _errs1044 = errors;
-for(const key63 in data470){
+const _errs1042 = errors;
+for(const key63 in data469){
 if(!(((((key63 === "file") || (key63 === "line")) || (key63 === "column")) || (key63 === "endLine")) || (key63 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1044 === errors){
-if(data470.file !== undefined){
-const _errs1045 = errors;
-if(typeof data470.file !== "string"){
+if(_errs1042 === errors){
+if(data469.file !== undefined){
+const _errs1043 = errors;
+if(typeof data469.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid188 = _errs1043 === errors;
+}
+else {
+var valid188 = true;
+}
+if(valid188){
+if(data469.line !== undefined){
+let data471 = data469.line;
+const _errs1045 = errors;
+if(!(((typeof data471 == "number") && (!(data471 % 1) && !isNaN(data471))) && (isFinite(data471)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1045){
+if((typeof data471 == "number") && (isFinite(data471))){
+if(data471 < 1 || isNaN(data471)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid188 = _errs1045 === errors;
 }
@@ -10941,17 +10949,17 @@ else {
 var valid188 = true;
 }
 if(valid188){
-if(data470.line !== undefined){
-let data472 = data470.line;
+if(data469.column !== undefined){
+let data472 = data469.column;
 const _errs1047 = errors;
 if(!(((typeof data472 == "number") && (!(data472 % 1) && !isNaN(data472))) && (isFinite(data472)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1047){
 if((typeof data472 == "number") && (isFinite(data472))){
 if(data472 < 1 || isNaN(data472)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10962,17 +10970,17 @@ else {
 var valid188 = true;
 }
 if(valid188){
-if(data470.column !== undefined){
-let data473 = data470.column;
+if(data469.endLine !== undefined){
+let data473 = data469.endLine;
 const _errs1049 = errors;
 if(!(((typeof data473 == "number") && (!(data473 % 1) && !isNaN(data473))) && (isFinite(data473)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1049){
 if((typeof data473 == "number") && (isFinite(data473))){
 if(data473 < 1 || isNaN(data473)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10983,43 +10991,22 @@ else {
 var valid188 = true;
 }
 if(valid188){
-if(data470.endLine !== undefined){
-let data474 = data470.endLine;
+if(data469.endColumn !== undefined){
+let data474 = data469.endColumn;
 const _errs1051 = errors;
 if(!(((typeof data474 == "number") && (!(data474 % 1) && !isNaN(data474))) && (isFinite(data474)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1051){
 if((typeof data474 == "number") && (isFinite(data474))){
 if(data474 < 1 || isNaN(data474)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid188 = _errs1051 === errors;
-}
-else {
-var valid188 = true;
-}
-if(valid188){
-if(data470.endColumn !== undefined){
-let data475 = data470.endColumn;
-const _errs1053 = errors;
-if(!(((typeof data475 == "number") && (!(data475 % 1) && !isNaN(data475))) && (isFinite(data475)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1053){
-if((typeof data475 == "number") && (isFinite(data475))){
-if(data475 < 1 || isNaN(data475)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid188 = _errs1053 === errors;
+var valid188 = _errs1051 === errors;
 }
 else {
 var valid188 = true;
@@ -11036,7 +11023,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid179 = _errs1041 === errors;
+var valid179 = _errs1039 === errors;
 }
 else {
 var valid179 = true;
@@ -11060,8 +11047,8 @@ return false;
 }
 }
 else if(tag0 === "unpool1d"){
-const _errs1055 = errors;
-if(errors === _errs1055){
+const _errs1053 = errors;
+if(errors === _errs1053){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing48;
 if(((((((data.id === undefined) && (missing48 = "id")) || ((data.op === undefined) && (missing48 = "op"))) || ((data.inputs === undefined) && (missing48 = "inputs"))) || ((data.attrs === undefined) && (missing48 = "attrs"))) || ((data.shape === undefined) && (missing48 = "shape"))) || ((data.stage === undefined) && (missing48 = "stage"))){
@@ -11069,7 +11056,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"req
 return false;
 }
 else {
-const _errs1057 = errors;
+const _errs1055 = errors;
 for(const key64 in data){
 if(!(func2.call(schema15.oneOf[17].properties, key64))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/17/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties"}];
@@ -11077,11 +11064,23 @@ return false;
 break;
 }
 }
-if(_errs1057 === errors){
+if(_errs1055 === errors){
 if(data.id !== undefined){
-const _errs1058 = errors;
+const _errs1056 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/17/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid190 = _errs1056 === errors;
+}
+else {
+var valid190 = true;
+}
+if(valid190){
+if(data.op !== undefined){
+const _errs1058 = errors;
+if("unpool1d" !== data.op){
+validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/17/properties/op/const",keyword:"const",params:{allowedValue: "unpool1d"},message:"must be equal to constant"}];
 return false;
 }
 var valid190 = _errs1058 === errors;
@@ -11090,32 +11089,20 @@ else {
 var valid190 = true;
 }
 if(valid190){
-if(data.op !== undefined){
-const _errs1060 = errors;
-if("unpool1d" !== data.op){
-validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/17/properties/op/const",keyword:"const",params:{allowedValue: "unpool1d"},message:"must be equal to constant"}];
-return false;
-}
-var valid190 = _errs1060 === errors;
-}
-else {
-var valid190 = true;
-}
-if(valid190){
 if(data.inputs !== undefined){
-let data478 = data.inputs;
-const _errs1061 = errors;
-if(errors === _errs1061){
-if(Array.isArray(data478)){
+let data477 = data.inputs;
+const _errs1059 = errors;
+if(errors === _errs1059){
+if(Array.isArray(data477)){
 var valid191 = true;
-const len58 = data478.length;
+const len58 = data477.length;
 for(let i41=0; i41<len58; i41++){
-const _errs1063 = errors;
-if(typeof data478[i41] !== "string"){
+const _errs1061 = errors;
+if(typeof data477[i41] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i41,schemaPath:"#/oneOf/17/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid191 = _errs1063 === errors;
+var valid191 = _errs1061 === errors;
 if(!valid191){
 break;
 }
@@ -11126,78 +11113,65 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/17
 return false;
 }
 }
-var valid190 = _errs1061 === errors;
+var valid190 = _errs1059 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.attrs !== undefined){
-let data480 = data.attrs;
-const _errs1065 = errors;
-const _errs1066 = errors;
-if(errors === _errs1066){
-if(data480 && typeof data480 == "object" && !Array.isArray(data480)){
+let data479 = data.attrs;
+const _errs1063 = errors;
+const _errs1064 = errors;
+if(errors === _errs1064){
+if(data479 && typeof data479 == "object" && !Array.isArray(data479)){
 let missing49;
-if(((data480.pool === undefined) && (missing49 = "pool")) || ((data480.mode === undefined) && (missing49 = "mode"))){
+if(((data479.pool === undefined) && (missing49 = "pool")) || ((data479.mode === undefined) && (missing49 = "mode"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_unpool1d/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
 return false;
 }
 else {
-const _errs1068 = errors;
-for(const key65 in data480){
-if(!(((key65 === "pool") || (key65 === "mode")) || (key65 === "switchesFrom"))){
+const _errs1066 = errors;
+for(const key65 in data479){
+if(!((key65 === "pool") || (key65 === "mode"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_unpool1d/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1068 === errors){
-if(data480.pool !== undefined){
-let data481 = data480.pool;
-const _errs1069 = errors;
-if(!(((typeof data481 == "number") && (!(data481 % 1) && !isNaN(data481))) && (isFinite(data481)))){
+if(_errs1066 === errors){
+if(data479.pool !== undefined){
+let data480 = data479.pool;
+const _errs1067 = errors;
+if(!(((typeof data480 == "number") && (!(data480 % 1) && !isNaN(data480))) && (isFinite(data480)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_unpool1d/properties/pool/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1069){
-if((typeof data481 == "number") && (isFinite(data481))){
-if(data481 < 1 || isNaN(data481)){
+if(errors === _errs1067){
+if((typeof data480 == "number") && (isFinite(data480))){
+if(data480 < 1 || isNaN(data480)){
 validate13.errors = [{instancePath:instancePath+"/attrs/pool",schemaPath:"#/definitions/attrs_unpool1d/properties/pool/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
+var valid193 = _errs1067 === errors;
+}
+else {
+var valid193 = true;
+}
+if(valid193){
+if(data479.mode !== undefined){
+let data481 = data479.mode;
+const _errs1069 = errors;
+if(!((data481 === "switches") || (data481 === "fill"))){
+validate13.errors = [{instancePath:instancePath+"/attrs/mode",schemaPath:"#/definitions/attrs_unpool1d/properties/mode/enum",keyword:"enum",params:{allowedValues: schema72.properties.mode.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
 var valid193 = _errs1069 === errors;
 }
 else {
 var valid193 = true;
-}
-if(valid193){
-if(data480.mode !== undefined){
-let data482 = data480.mode;
-const _errs1071 = errors;
-if(!((data482 === "switches") || (data482 === "fill"))){
-validate13.errors = [{instancePath:instancePath+"/attrs/mode",schemaPath:"#/definitions/attrs_unpool1d/properties/mode/enum",keyword:"enum",params:{allowedValues: schema72.properties.mode.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid193 = _errs1071 === errors;
-}
-else {
-var valid193 = true;
-}
-if(valid193){
-if(data480.switchesFrom !== undefined){
-const _errs1072 = errors;
-if(typeof data480.switchesFrom !== "string"){
-validate13.errors = [{instancePath:instancePath+"/attrs/switchesFrom",schemaPath:"#/definitions/attrs_unpool1d/properties/switchesFrom/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid193 = _errs1072 === errors;
-}
-else {
-var valid193 = true;
-}
 }
 }
 }
@@ -11208,51 +11182,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid190 = _errs1065 === errors;
+var valid190 = _errs1063 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.shape !== undefined){
-let data484 = data.shape;
-const _errs1074 = errors;
-const _errs1075 = errors;
-if(errors === _errs1075){
-if(Array.isArray(data484)){
-if(data484.length < 1){
+let data482 = data.shape;
+const _errs1070 = errors;
+const _errs1071 = errors;
+if(errors === _errs1071){
+if(Array.isArray(data482)){
+if(data482.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len59 = data484.length;
+const len59 = data482.length;
 var valid195 = len59 <= 1;
 if(!valid195){
 for(let i42=1; i42<len59; i42++){
-let data485 = data484[i42];
-const _errs1077 = errors;
-if((!(((typeof data485 == "number") && (!(data485 % 1) && !isNaN(data485))) && (isFinite(data485)))) && (data485 !== null)){
+let data483 = data482[i42];
+const _errs1073 = errors;
+if((!(((typeof data483 == "number") && (!(data483 % 1) && !isNaN(data483))) && (isFinite(data483)))) && (data483 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i42,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1077){
-if((typeof data485 == "number") && (isFinite(data485))){
-if(data485 < 1 || isNaN(data485)){
+if(errors === _errs1073){
+if((typeof data483 == "number") && (isFinite(data483))){
+if(data483 < 1 || isNaN(data483)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i42,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid195 = _errs1077 === errors;
+var valid195 = _errs1073 === errors;
 if(!valid195){
 break;
 }
 }
 }
 if(valid195){
-const len60 = data484.length;
+const len60 = data482.length;
 if(len60 > 0){
-if(data484[0] !== null){
+if(data482[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -11265,43 +11239,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid190 = _errs1074 === errors;
+var valid190 = _errs1070 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.stage !== undefined){
-let data487 = data.stage;
-const _errs1081 = errors;
-if(!((((((data487 === "corrupt") || (data487 === "encoder")) || (data487 === "latent")) || (data487 === "decoder")) || (data487 === "output")) || (data487 === "head"))){
+let data485 = data.stage;
+const _errs1077 = errors;
+if(!((((((data485 === "corrupt") || (data485 === "encoder")) || (data485 === "latent")) || (data485 === "decoder")) || (data485 === "output")) || (data485 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/17/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[17].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid190 = _errs1081 === errors;
+var valid190 = _errs1077 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.params !== undefined){
-let data488 = data.params;
-const _errs1082 = errors;
-if(errors === _errs1082){
-if(data488 && typeof data488 == "object" && !Array.isArray(data488)){
-const _errs1084 = errors;
-for(const key66 in data488){
+let data486 = data.params;
+const _errs1078 = errors;
+if(errors === _errs1078){
+if(data486 && typeof data486 == "object" && !Array.isArray(data486)){
+const _errs1080 = errors;
+for(const key66 in data486){
 if(!((((((((key66 === "kernel") || (key66 === "bias")) || (key66 === "gamma")) || (key66 === "beta")) || (key66 === "moving_mean")) || (key66 === "moving_variance")) || (key66 === "codebook")) || (key66 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/17/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1084 === errors){
-if(data488.kernel !== undefined){
-const _errs1085 = errors;
-if(typeof data488.kernel !== "string"){
+if(_errs1080 === errors){
+if(data486.kernel !== undefined){
+const _errs1081 = errors;
+if(typeof data486.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/17/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid197 = _errs1081 === errors;
+}
+else {
+var valid197 = true;
+}
+if(valid197){
+if(data486.bias !== undefined){
+const _errs1083 = errors;
+if(typeof data486.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/17/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid197 = _errs1083 === errors;
+}
+else {
+var valid197 = true;
+}
+if(valid197){
+if(data486.gamma !== undefined){
+const _errs1085 = errors;
+if(typeof data486.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/17/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid197 = _errs1085 === errors;
@@ -11310,10 +11308,10 @@ else {
 var valid197 = true;
 }
 if(valid197){
-if(data488.bias !== undefined){
+if(data486.beta !== undefined){
 const _errs1087 = errors;
-if(typeof data488.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/17/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data486.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/17/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid197 = _errs1087 === errors;
@@ -11322,10 +11320,10 @@ else {
 var valid197 = true;
 }
 if(valid197){
-if(data488.gamma !== undefined){
+if(data486.moving_mean !== undefined){
 const _errs1089 = errors;
-if(typeof data488.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/17/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data486.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/17/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid197 = _errs1089 === errors;
@@ -11334,10 +11332,10 @@ else {
 var valid197 = true;
 }
 if(valid197){
-if(data488.beta !== undefined){
+if(data486.moving_variance !== undefined){
 const _errs1091 = errors;
-if(typeof data488.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/17/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data486.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/17/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid197 = _errs1091 === errors;
@@ -11346,10 +11344,10 @@ else {
 var valid197 = true;
 }
 if(valid197){
-if(data488.moving_mean !== undefined){
+if(data486.codebook !== undefined){
 const _errs1093 = errors;
-if(typeof data488.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/17/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data486.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/17/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid197 = _errs1093 === errors;
@@ -11358,37 +11356,13 @@ else {
 var valid197 = true;
 }
 if(valid197){
-if(data488.moving_variance !== undefined){
+if(data486.recurrent_kernel !== undefined){
 const _errs1095 = errors;
-if(typeof data488.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/17/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid197 = _errs1095 === errors;
-}
-else {
-var valid197 = true;
-}
-if(valid197){
-if(data488.codebook !== undefined){
-const _errs1097 = errors;
-if(typeof data488.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/17/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid197 = _errs1097 === errors;
-}
-else {
-var valid197 = true;
-}
-if(valid197){
-if(data488.recurrent_kernel !== undefined){
-const _errs1099 = errors;
-if(typeof data488.recurrent_kernel !== "string"){
+if(typeof data486.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/17/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid197 = _errs1099 === errors;
+var valid197 = _errs1095 === errors;
 }
 else {
 var valid197 = true;
@@ -11407,71 +11381,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/17
 return false;
 }
 }
-var valid190 = _errs1082 === errors;
+var valid190 = _errs1078 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.name !== undefined){
-const _errs1101 = errors;
+const _errs1097 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/17/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid190 = _errs1101 === errors;
+var valid190 = _errs1097 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.layer !== undefined){
-let data498 = data.layer;
-const _errs1103 = errors;
-if(!(((typeof data498 == "number") && (!(data498 % 1) && !isNaN(data498))) && (isFinite(data498)))){
+let data496 = data.layer;
+const _errs1099 = errors;
+if(!(((typeof data496 == "number") && (!(data496 % 1) && !isNaN(data496))) && (isFinite(data496)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/17/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1103){
-if((typeof data498 == "number") && (isFinite(data498))){
-if(data498 < 0 || isNaN(data498)){
+if(errors === _errs1099){
+if((typeof data496 == "number") && (isFinite(data496))){
+if(data496 < 0 || isNaN(data496)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/17/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid190 = _errs1103 === errors;
+var valid190 = _errs1099 === errors;
 }
 else {
 var valid190 = true;
 }
 if(valid190){
 if(data.source !== undefined){
-let data499 = data.source;
-const _errs1105 = errors;
-const _errs1106 = errors;
-if(errors === _errs1106){
-if(data499 && typeof data499 == "object" && !Array.isArray(data499)){
+let data497 = data.source;
+const _errs1101 = errors;
+const _errs1102 = errors;
+if(errors === _errs1102){
+if(data497 && typeof data497 == "object" && !Array.isArray(data497)){
 let missing50;
-if(((((data499.line === undefined) && (missing50 = "line")) || ((data499.column === undefined) && (missing50 = "column"))) || ((data499.endLine === undefined) && (missing50 = "endLine"))) || ((data499.endColumn === undefined) && (missing50 = "endColumn"))){
+if(((((data497.line === undefined) && (missing50 = "line")) || ((data497.column === undefined) && (missing50 = "column"))) || ((data497.endLine === undefined) && (missing50 = "endLine"))) || ((data497.endColumn === undefined) && (missing50 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
 return false;
 }
 else {
-const _errs1108 = errors;
-for(const key67 in data499){
+const _errs1104 = errors;
+for(const key67 in data497){
 if(!(((((key67 === "file") || (key67 === "line")) || (key67 === "column")) || (key67 === "endLine")) || (key67 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1108 === errors){
-if(data499.file !== undefined){
-const _errs1109 = errors;
-if(typeof data499.file !== "string"){
+if(_errs1104 === errors){
+if(data497.file !== undefined){
+const _errs1105 = errors;
+if(typeof data497.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid199 = _errs1105 === errors;
+}
+else {
+var valid199 = true;
+}
+if(valid199){
+if(data497.line !== undefined){
+let data499 = data497.line;
+const _errs1107 = errors;
+if(!(((typeof data499 == "number") && (!(data499 % 1) && !isNaN(data499))) && (isFinite(data499)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1107){
+if((typeof data499 == "number") && (isFinite(data499))){
+if(data499 < 1 || isNaN(data499)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid199 = _errs1107 === errors;
+}
+else {
+var valid199 = true;
+}
+if(valid199){
+if(data497.column !== undefined){
+let data500 = data497.column;
+const _errs1109 = errors;
+if(!(((typeof data500 == "number") && (!(data500 % 1) && !isNaN(data500))) && (isFinite(data500)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1109){
+if((typeof data500 == "number") && (isFinite(data500))){
+if(data500 < 1 || isNaN(data500)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid199 = _errs1109 === errors;
 }
@@ -11479,17 +11495,17 @@ else {
 var valid199 = true;
 }
 if(valid199){
-if(data499.line !== undefined){
-let data501 = data499.line;
+if(data497.endLine !== undefined){
+let data501 = data497.endLine;
 const _errs1111 = errors;
 if(!(((typeof data501 == "number") && (!(data501 % 1) && !isNaN(data501))) && (isFinite(data501)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1111){
 if((typeof data501 == "number") && (isFinite(data501))){
 if(data501 < 1 || isNaN(data501)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11500,64 +11516,22 @@ else {
 var valid199 = true;
 }
 if(valid199){
-if(data499.column !== undefined){
-let data502 = data499.column;
+if(data497.endColumn !== undefined){
+let data502 = data497.endColumn;
 const _errs1113 = errors;
 if(!(((typeof data502 == "number") && (!(data502 % 1) && !isNaN(data502))) && (isFinite(data502)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1113){
 if((typeof data502 == "number") && (isFinite(data502))){
 if(data502 < 1 || isNaN(data502)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid199 = _errs1113 === errors;
-}
-else {
-var valid199 = true;
-}
-if(valid199){
-if(data499.endLine !== undefined){
-let data503 = data499.endLine;
-const _errs1115 = errors;
-if(!(((typeof data503 == "number") && (!(data503 % 1) && !isNaN(data503))) && (isFinite(data503)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1115){
-if((typeof data503 == "number") && (isFinite(data503))){
-if(data503 < 1 || isNaN(data503)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid199 = _errs1115 === errors;
-}
-else {
-var valid199 = true;
-}
-if(valid199){
-if(data499.endColumn !== undefined){
-let data504 = data499.endColumn;
-const _errs1117 = errors;
-if(!(((typeof data504 == "number") && (!(data504 % 1) && !isNaN(data504))) && (isFinite(data504)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1117){
-if((typeof data504 == "number") && (isFinite(data504))){
-if(data504 < 1 || isNaN(data504)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid199 = _errs1117 === errors;
+var valid199 = _errs1113 === errors;
 }
 else {
 var valid199 = true;
@@ -11574,7 +11548,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid190 = _errs1105 === errors;
+var valid190 = _errs1101 === errors;
 }
 else {
 var valid190 = true;
@@ -11598,8 +11572,8 @@ return false;
 }
 }
 else if(tag0 === "upsample1d"){
-const _errs1119 = errors;
-if(errors === _errs1119){
+const _errs1115 = errors;
+if(errors === _errs1115){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing51;
 if(((((((data.id === undefined) && (missing51 = "id")) || ((data.op === undefined) && (missing51 = "op"))) || ((data.inputs === undefined) && (missing51 = "inputs"))) || ((data.attrs === undefined) && (missing51 = "attrs"))) || ((data.shape === undefined) && (missing51 = "shape"))) || ((data.stage === undefined) && (missing51 = "stage"))){
@@ -11607,7 +11581,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"req
 return false;
 }
 else {
-const _errs1121 = errors;
+const _errs1117 = errors;
 for(const key68 in data){
 if(!(func2.call(schema15.oneOf[18].properties, key68))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/18/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties"}];
@@ -11615,45 +11589,45 @@ return false;
 break;
 }
 }
-if(_errs1121 === errors){
+if(_errs1117 === errors){
 if(data.id !== undefined){
-const _errs1122 = errors;
+const _errs1118 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/18/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid201 = _errs1122 === errors;
+var valid201 = _errs1118 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.op !== undefined){
-const _errs1124 = errors;
+const _errs1120 = errors;
 if("upsample1d" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/18/properties/op/const",keyword:"const",params:{allowedValue: "upsample1d"},message:"must be equal to constant"}];
 return false;
 }
-var valid201 = _errs1124 === errors;
+var valid201 = _errs1120 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.inputs !== undefined){
-let data507 = data.inputs;
-const _errs1125 = errors;
-if(errors === _errs1125){
-if(Array.isArray(data507)){
+let data505 = data.inputs;
+const _errs1121 = errors;
+if(errors === _errs1121){
+if(Array.isArray(data505)){
 var valid202 = true;
-const len61 = data507.length;
+const len61 = data505.length;
 for(let i43=0; i43<len61; i43++){
-const _errs1127 = errors;
-if(typeof data507[i43] !== "string"){
+const _errs1123 = errors;
+if(typeof data505[i43] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i43,schemaPath:"#/oneOf/18/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid202 = _errs1127 === errors;
+var valid202 = _errs1123 === errors;
 if(!valid202){
 break;
 }
@@ -11664,43 +11638,43 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/18
 return false;
 }
 }
-var valid201 = _errs1125 === errors;
+var valid201 = _errs1121 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.attrs !== undefined){
-let data509 = data.attrs;
-const _errs1129 = errors;
-const _errs1130 = errors;
-if(errors === _errs1130){
-if(data509 && typeof data509 == "object" && !Array.isArray(data509)){
+let data507 = data.attrs;
+const _errs1125 = errors;
+const _errs1126 = errors;
+if(errors === _errs1126){
+if(data507 && typeof data507 == "object" && !Array.isArray(data507)){
 let missing52;
-if((data509.factor === undefined) && (missing52 = "factor")){
+if((data507.factor === undefined) && (missing52 = "factor")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_upsample1d/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
 return false;
 }
 else {
-const _errs1132 = errors;
-for(const key69 in data509){
+const _errs1128 = errors;
+for(const key69 in data507){
 if(!(key69 === "factor")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_upsample1d/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1132 === errors){
-if(data509.factor !== undefined){
-let data510 = data509.factor;
-const _errs1133 = errors;
-if(!(((typeof data510 == "number") && (!(data510 % 1) && !isNaN(data510))) && (isFinite(data510)))){
+if(_errs1128 === errors){
+if(data507.factor !== undefined){
+let data508 = data507.factor;
+const _errs1129 = errors;
+if(!(((typeof data508 == "number") && (!(data508 % 1) && !isNaN(data508))) && (isFinite(data508)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/factor",schemaPath:"#/definitions/attrs_upsample1d/properties/factor/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1133){
-if((typeof data510 == "number") && (isFinite(data510))){
-if(data510 < 1 || isNaN(data510)){
+if(errors === _errs1129){
+if((typeof data508 == "number") && (isFinite(data508))){
+if(data508 < 1 || isNaN(data508)){
 validate13.errors = [{instancePath:instancePath+"/attrs/factor",schemaPath:"#/definitions/attrs_upsample1d/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
@@ -11715,51 +11689,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid201 = _errs1129 === errors;
+var valid201 = _errs1125 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.shape !== undefined){
-let data511 = data.shape;
-const _errs1135 = errors;
-const _errs1136 = errors;
-if(errors === _errs1136){
-if(Array.isArray(data511)){
-if(data511.length < 1){
+let data509 = data.shape;
+const _errs1131 = errors;
+const _errs1132 = errors;
+if(errors === _errs1132){
+if(Array.isArray(data509)){
+if(data509.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len62 = data511.length;
+const len62 = data509.length;
 var valid206 = len62 <= 1;
 if(!valid206){
 for(let i44=1; i44<len62; i44++){
-let data512 = data511[i44];
-const _errs1138 = errors;
-if((!(((typeof data512 == "number") && (!(data512 % 1) && !isNaN(data512))) && (isFinite(data512)))) && (data512 !== null)){
+let data510 = data509[i44];
+const _errs1134 = errors;
+if((!(((typeof data510 == "number") && (!(data510 % 1) && !isNaN(data510))) && (isFinite(data510)))) && (data510 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i44,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1138){
-if((typeof data512 == "number") && (isFinite(data512))){
-if(data512 < 1 || isNaN(data512)){
+if(errors === _errs1134){
+if((typeof data510 == "number") && (isFinite(data510))){
+if(data510 < 1 || isNaN(data510)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i44,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid206 = _errs1138 === errors;
+var valid206 = _errs1134 === errors;
 if(!valid206){
 break;
 }
 }
 }
 if(valid206){
-const len63 = data511.length;
+const len63 = data509.length;
 if(len63 > 0){
-if(data511[0] !== null){
+if(data509[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -11772,43 +11746,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid201 = _errs1135 === errors;
+var valid201 = _errs1131 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.stage !== undefined){
-let data514 = data.stage;
-const _errs1142 = errors;
-if(!((((((data514 === "corrupt") || (data514 === "encoder")) || (data514 === "latent")) || (data514 === "decoder")) || (data514 === "output")) || (data514 === "head"))){
+let data512 = data.stage;
+const _errs1138 = errors;
+if(!((((((data512 === "corrupt") || (data512 === "encoder")) || (data512 === "latent")) || (data512 === "decoder")) || (data512 === "output")) || (data512 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/18/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[18].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid201 = _errs1142 === errors;
+var valid201 = _errs1138 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.params !== undefined){
-let data515 = data.params;
-const _errs1143 = errors;
-if(errors === _errs1143){
-if(data515 && typeof data515 == "object" && !Array.isArray(data515)){
-const _errs1145 = errors;
-for(const key70 in data515){
+let data513 = data.params;
+const _errs1139 = errors;
+if(errors === _errs1139){
+if(data513 && typeof data513 == "object" && !Array.isArray(data513)){
+const _errs1141 = errors;
+for(const key70 in data513){
 if(!((((((((key70 === "kernel") || (key70 === "bias")) || (key70 === "gamma")) || (key70 === "beta")) || (key70 === "moving_mean")) || (key70 === "moving_variance")) || (key70 === "codebook")) || (key70 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/18/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1145 === errors){
-if(data515.kernel !== undefined){
-const _errs1146 = errors;
-if(typeof data515.kernel !== "string"){
+if(_errs1141 === errors){
+if(data513.kernel !== undefined){
+const _errs1142 = errors;
+if(typeof data513.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/18/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid208 = _errs1142 === errors;
+}
+else {
+var valid208 = true;
+}
+if(valid208){
+if(data513.bias !== undefined){
+const _errs1144 = errors;
+if(typeof data513.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/18/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid208 = _errs1144 === errors;
+}
+else {
+var valid208 = true;
+}
+if(valid208){
+if(data513.gamma !== undefined){
+const _errs1146 = errors;
+if(typeof data513.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/18/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid208 = _errs1146 === errors;
@@ -11817,10 +11815,10 @@ else {
 var valid208 = true;
 }
 if(valid208){
-if(data515.bias !== undefined){
+if(data513.beta !== undefined){
 const _errs1148 = errors;
-if(typeof data515.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/18/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data513.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/18/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid208 = _errs1148 === errors;
@@ -11829,10 +11827,10 @@ else {
 var valid208 = true;
 }
 if(valid208){
-if(data515.gamma !== undefined){
+if(data513.moving_mean !== undefined){
 const _errs1150 = errors;
-if(typeof data515.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/18/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data513.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/18/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid208 = _errs1150 === errors;
@@ -11841,10 +11839,10 @@ else {
 var valid208 = true;
 }
 if(valid208){
-if(data515.beta !== undefined){
+if(data513.moving_variance !== undefined){
 const _errs1152 = errors;
-if(typeof data515.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/18/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data513.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/18/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid208 = _errs1152 === errors;
@@ -11853,10 +11851,10 @@ else {
 var valid208 = true;
 }
 if(valid208){
-if(data515.moving_mean !== undefined){
+if(data513.codebook !== undefined){
 const _errs1154 = errors;
-if(typeof data515.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/18/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data513.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/18/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid208 = _errs1154 === errors;
@@ -11865,37 +11863,13 @@ else {
 var valid208 = true;
 }
 if(valid208){
-if(data515.moving_variance !== undefined){
+if(data513.recurrent_kernel !== undefined){
 const _errs1156 = errors;
-if(typeof data515.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/18/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid208 = _errs1156 === errors;
-}
-else {
-var valid208 = true;
-}
-if(valid208){
-if(data515.codebook !== undefined){
-const _errs1158 = errors;
-if(typeof data515.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/18/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid208 = _errs1158 === errors;
-}
-else {
-var valid208 = true;
-}
-if(valid208){
-if(data515.recurrent_kernel !== undefined){
-const _errs1160 = errors;
-if(typeof data515.recurrent_kernel !== "string"){
+if(typeof data513.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/18/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid208 = _errs1160 === errors;
+var valid208 = _errs1156 === errors;
 }
 else {
 var valid208 = true;
@@ -11914,71 +11888,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/18
 return false;
 }
 }
-var valid201 = _errs1143 === errors;
+var valid201 = _errs1139 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.name !== undefined){
-const _errs1162 = errors;
+const _errs1158 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/18/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid201 = _errs1162 === errors;
+var valid201 = _errs1158 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.layer !== undefined){
-let data525 = data.layer;
-const _errs1164 = errors;
-if(!(((typeof data525 == "number") && (!(data525 % 1) && !isNaN(data525))) && (isFinite(data525)))){
+let data523 = data.layer;
+const _errs1160 = errors;
+if(!(((typeof data523 == "number") && (!(data523 % 1) && !isNaN(data523))) && (isFinite(data523)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/18/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1164){
-if((typeof data525 == "number") && (isFinite(data525))){
-if(data525 < 0 || isNaN(data525)){
+if(errors === _errs1160){
+if((typeof data523 == "number") && (isFinite(data523))){
+if(data523 < 0 || isNaN(data523)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/18/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid201 = _errs1164 === errors;
+var valid201 = _errs1160 === errors;
 }
 else {
 var valid201 = true;
 }
 if(valid201){
 if(data.source !== undefined){
-let data526 = data.source;
-const _errs1166 = errors;
-const _errs1167 = errors;
-if(errors === _errs1167){
-if(data526 && typeof data526 == "object" && !Array.isArray(data526)){
+let data524 = data.source;
+const _errs1162 = errors;
+const _errs1163 = errors;
+if(errors === _errs1163){
+if(data524 && typeof data524 == "object" && !Array.isArray(data524)){
 let missing53;
-if(((((data526.line === undefined) && (missing53 = "line")) || ((data526.column === undefined) && (missing53 = "column"))) || ((data526.endLine === undefined) && (missing53 = "endLine"))) || ((data526.endColumn === undefined) && (missing53 = "endColumn"))){
+if(((((data524.line === undefined) && (missing53 = "line")) || ((data524.column === undefined) && (missing53 = "column"))) || ((data524.endLine === undefined) && (missing53 = "endLine"))) || ((data524.endColumn === undefined) && (missing53 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
 return false;
 }
 else {
-const _errs1169 = errors;
-for(const key71 in data526){
+const _errs1165 = errors;
+for(const key71 in data524){
 if(!(((((key71 === "file") || (key71 === "line")) || (key71 === "column")) || (key71 === "endLine")) || (key71 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1169 === errors){
-if(data526.file !== undefined){
-const _errs1170 = errors;
-if(typeof data526.file !== "string"){
+if(_errs1165 === errors){
+if(data524.file !== undefined){
+const _errs1166 = errors;
+if(typeof data524.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid210 = _errs1166 === errors;
+}
+else {
+var valid210 = true;
+}
+if(valid210){
+if(data524.line !== undefined){
+let data526 = data524.line;
+const _errs1168 = errors;
+if(!(((typeof data526 == "number") && (!(data526 % 1) && !isNaN(data526))) && (isFinite(data526)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1168){
+if((typeof data526 == "number") && (isFinite(data526))){
+if(data526 < 1 || isNaN(data526)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid210 = _errs1168 === errors;
+}
+else {
+var valid210 = true;
+}
+if(valid210){
+if(data524.column !== undefined){
+let data527 = data524.column;
+const _errs1170 = errors;
+if(!(((typeof data527 == "number") && (!(data527 % 1) && !isNaN(data527))) && (isFinite(data527)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1170){
+if((typeof data527 == "number") && (isFinite(data527))){
+if(data527 < 1 || isNaN(data527)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid210 = _errs1170 === errors;
 }
@@ -11986,17 +12002,17 @@ else {
 var valid210 = true;
 }
 if(valid210){
-if(data526.line !== undefined){
-let data528 = data526.line;
+if(data524.endLine !== undefined){
+let data528 = data524.endLine;
 const _errs1172 = errors;
 if(!(((typeof data528 == "number") && (!(data528 % 1) && !isNaN(data528))) && (isFinite(data528)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1172){
 if((typeof data528 == "number") && (isFinite(data528))){
 if(data528 < 1 || isNaN(data528)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12007,64 +12023,22 @@ else {
 var valid210 = true;
 }
 if(valid210){
-if(data526.column !== undefined){
-let data529 = data526.column;
+if(data524.endColumn !== undefined){
+let data529 = data524.endColumn;
 const _errs1174 = errors;
 if(!(((typeof data529 == "number") && (!(data529 % 1) && !isNaN(data529))) && (isFinite(data529)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1174){
 if((typeof data529 == "number") && (isFinite(data529))){
 if(data529 < 1 || isNaN(data529)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid210 = _errs1174 === errors;
-}
-else {
-var valid210 = true;
-}
-if(valid210){
-if(data526.endLine !== undefined){
-let data530 = data526.endLine;
-const _errs1176 = errors;
-if(!(((typeof data530 == "number") && (!(data530 % 1) && !isNaN(data530))) && (isFinite(data530)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1176){
-if((typeof data530 == "number") && (isFinite(data530))){
-if(data530 < 1 || isNaN(data530)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid210 = _errs1176 === errors;
-}
-else {
-var valid210 = true;
-}
-if(valid210){
-if(data526.endColumn !== undefined){
-let data531 = data526.endColumn;
-const _errs1178 = errors;
-if(!(((typeof data531 == "number") && (!(data531 % 1) && !isNaN(data531))) && (isFinite(data531)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1178){
-if((typeof data531 == "number") && (isFinite(data531))){
-if(data531 < 1 || isNaN(data531)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid210 = _errs1178 === errors;
+var valid210 = _errs1174 === errors;
 }
 else {
 var valid210 = true;
@@ -12081,7 +12055,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid201 = _errs1166 === errors;
+var valid201 = _errs1162 === errors;
 }
 else {
 var valid201 = true;
@@ -12105,8 +12079,8 @@ return false;
 }
 }
 else if(tag0 === "lstm"){
-const _errs1180 = errors;
-if(errors === _errs1180){
+const _errs1176 = errors;
+if(errors === _errs1176){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing54;
 if(((((((data.id === undefined) && (missing54 = "id")) || ((data.op === undefined) && (missing54 = "op"))) || ((data.inputs === undefined) && (missing54 = "inputs"))) || ((data.attrs === undefined) && (missing54 = "attrs"))) || ((data.shape === undefined) && (missing54 = "shape"))) || ((data.stage === undefined) && (missing54 = "stage"))){
@@ -12114,7 +12088,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"req
 return false;
 }
 else {
-const _errs1182 = errors;
+const _errs1178 = errors;
 for(const key72 in data){
 if(!(func2.call(schema15.oneOf[19].properties, key72))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/19/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties"}];
@@ -12122,45 +12096,45 @@ return false;
 break;
 }
 }
-if(_errs1182 === errors){
+if(_errs1178 === errors){
 if(data.id !== undefined){
-const _errs1183 = errors;
+const _errs1179 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/19/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid212 = _errs1183 === errors;
+var valid212 = _errs1179 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.op !== undefined){
-const _errs1185 = errors;
+const _errs1181 = errors;
 if("lstm" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/19/properties/op/const",keyword:"const",params:{allowedValue: "lstm"},message:"must be equal to constant"}];
 return false;
 }
-var valid212 = _errs1185 === errors;
+var valid212 = _errs1181 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.inputs !== undefined){
-let data534 = data.inputs;
-const _errs1186 = errors;
-if(errors === _errs1186){
-if(Array.isArray(data534)){
+let data532 = data.inputs;
+const _errs1182 = errors;
+if(errors === _errs1182){
+if(Array.isArray(data532)){
 var valid213 = true;
-const len64 = data534.length;
+const len64 = data532.length;
 for(let i45=0; i45<len64; i45++){
-const _errs1188 = errors;
-if(typeof data534[i45] !== "string"){
+const _errs1184 = errors;
+if(typeof data532[i45] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i45,schemaPath:"#/oneOf/19/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid213 = _errs1188 === errors;
+var valid213 = _errs1184 === errors;
 if(!valid213){
 break;
 }
@@ -12171,61 +12145,61 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/19
 return false;
 }
 }
-var valid212 = _errs1186 === errors;
+var valid212 = _errs1182 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.attrs !== undefined){
-let data536 = data.attrs;
-const _errs1190 = errors;
-const _errs1191 = errors;
-if(errors === _errs1191){
-if(data536 && typeof data536 == "object" && !Array.isArray(data536)){
+let data534 = data.attrs;
+const _errs1186 = errors;
+const _errs1187 = errors;
+if(errors === _errs1187){
+if(data534 && typeof data534 == "object" && !Array.isArray(data534)){
 let missing55;
-if(((data536.units === undefined) && (missing55 = "units")) || ((data536.sequences === undefined) && (missing55 = "sequences"))){
+if(((data534.units === undefined) && (missing55 = "units")) || ((data534.sequences === undefined) && (missing55 = "sequences"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_lstm/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
 return false;
 }
 else {
-const _errs1193 = errors;
-for(const key73 in data536){
+const _errs1189 = errors;
+for(const key73 in data534){
 if(!((key73 === "units") || (key73 === "sequences"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_lstm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1193 === errors){
-if(data536.units !== undefined){
-let data537 = data536.units;
-const _errs1194 = errors;
-if(!(((typeof data537 == "number") && (!(data537 % 1) && !isNaN(data537))) && (isFinite(data537)))){
+if(_errs1189 === errors){
+if(data534.units !== undefined){
+let data535 = data534.units;
+const _errs1190 = errors;
+if(!(((typeof data535 == "number") && (!(data535 % 1) && !isNaN(data535))) && (isFinite(data535)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/units",schemaPath:"#/definitions/attrs_lstm/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1194){
-if((typeof data537 == "number") && (isFinite(data537))){
-if(data537 < 1 || isNaN(data537)){
+if(errors === _errs1190){
+if((typeof data535 == "number") && (isFinite(data535))){
+if(data535 < 1 || isNaN(data535)){
 validate13.errors = [{instancePath:instancePath+"/attrs/units",schemaPath:"#/definitions/attrs_lstm/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid215 = _errs1194 === errors;
+var valid215 = _errs1190 === errors;
 }
 else {
 var valid215 = true;
 }
 if(valid215){
-if(data536.sequences !== undefined){
-const _errs1196 = errors;
-if(typeof data536.sequences !== "boolean"){
+if(data534.sequences !== undefined){
+const _errs1192 = errors;
+if(typeof data534.sequences !== "boolean"){
 validate13.errors = [{instancePath:instancePath+"/attrs/sequences",schemaPath:"#/definitions/attrs_lstm/properties/sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid215 = _errs1196 === errors;
+var valid215 = _errs1192 === errors;
 }
 else {
 var valid215 = true;
@@ -12239,51 +12213,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid212 = _errs1190 === errors;
+var valid212 = _errs1186 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.shape !== undefined){
-let data539 = data.shape;
-const _errs1198 = errors;
-const _errs1199 = errors;
-if(errors === _errs1199){
-if(Array.isArray(data539)){
-if(data539.length < 1){
+let data537 = data.shape;
+const _errs1194 = errors;
+const _errs1195 = errors;
+if(errors === _errs1195){
+if(Array.isArray(data537)){
+if(data537.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len65 = data539.length;
+const len65 = data537.length;
 var valid217 = len65 <= 1;
 if(!valid217){
 for(let i46=1; i46<len65; i46++){
-let data540 = data539[i46];
-const _errs1201 = errors;
-if((!(((typeof data540 == "number") && (!(data540 % 1) && !isNaN(data540))) && (isFinite(data540)))) && (data540 !== null)){
+let data538 = data537[i46];
+const _errs1197 = errors;
+if((!(((typeof data538 == "number") && (!(data538 % 1) && !isNaN(data538))) && (isFinite(data538)))) && (data538 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i46,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1201){
-if((typeof data540 == "number") && (isFinite(data540))){
-if(data540 < 1 || isNaN(data540)){
+if(errors === _errs1197){
+if((typeof data538 == "number") && (isFinite(data538))){
+if(data538 < 1 || isNaN(data538)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i46,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid217 = _errs1201 === errors;
+var valid217 = _errs1197 === errors;
 if(!valid217){
 break;
 }
 }
 }
 if(valid217){
-const len66 = data539.length;
+const len66 = data537.length;
 if(len66 > 0){
-if(data539[0] !== null){
+if(data537[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -12296,43 +12270,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid212 = _errs1198 === errors;
+var valid212 = _errs1194 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.stage !== undefined){
-let data542 = data.stage;
-const _errs1205 = errors;
-if(!((((((data542 === "corrupt") || (data542 === "encoder")) || (data542 === "latent")) || (data542 === "decoder")) || (data542 === "output")) || (data542 === "head"))){
+let data540 = data.stage;
+const _errs1201 = errors;
+if(!((((((data540 === "corrupt") || (data540 === "encoder")) || (data540 === "latent")) || (data540 === "decoder")) || (data540 === "output")) || (data540 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/19/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[19].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid212 = _errs1205 === errors;
+var valid212 = _errs1201 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.params !== undefined){
-let data543 = data.params;
-const _errs1206 = errors;
-if(errors === _errs1206){
-if(data543 && typeof data543 == "object" && !Array.isArray(data543)){
-const _errs1208 = errors;
-for(const key74 in data543){
+let data541 = data.params;
+const _errs1202 = errors;
+if(errors === _errs1202){
+if(data541 && typeof data541 == "object" && !Array.isArray(data541)){
+const _errs1204 = errors;
+for(const key74 in data541){
 if(!((((((((key74 === "kernel") || (key74 === "bias")) || (key74 === "gamma")) || (key74 === "beta")) || (key74 === "moving_mean")) || (key74 === "moving_variance")) || (key74 === "codebook")) || (key74 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/19/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key74},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1208 === errors){
-if(data543.kernel !== undefined){
-const _errs1209 = errors;
-if(typeof data543.kernel !== "string"){
+if(_errs1204 === errors){
+if(data541.kernel !== undefined){
+const _errs1205 = errors;
+if(typeof data541.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/19/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid219 = _errs1205 === errors;
+}
+else {
+var valid219 = true;
+}
+if(valid219){
+if(data541.bias !== undefined){
+const _errs1207 = errors;
+if(typeof data541.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/19/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid219 = _errs1207 === errors;
+}
+else {
+var valid219 = true;
+}
+if(valid219){
+if(data541.gamma !== undefined){
+const _errs1209 = errors;
+if(typeof data541.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/19/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid219 = _errs1209 === errors;
@@ -12341,10 +12339,10 @@ else {
 var valid219 = true;
 }
 if(valid219){
-if(data543.bias !== undefined){
+if(data541.beta !== undefined){
 const _errs1211 = errors;
-if(typeof data543.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/19/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data541.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/19/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid219 = _errs1211 === errors;
@@ -12353,10 +12351,10 @@ else {
 var valid219 = true;
 }
 if(valid219){
-if(data543.gamma !== undefined){
+if(data541.moving_mean !== undefined){
 const _errs1213 = errors;
-if(typeof data543.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/19/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data541.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/19/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid219 = _errs1213 === errors;
@@ -12365,10 +12363,10 @@ else {
 var valid219 = true;
 }
 if(valid219){
-if(data543.beta !== undefined){
+if(data541.moving_variance !== undefined){
 const _errs1215 = errors;
-if(typeof data543.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/19/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data541.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/19/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid219 = _errs1215 === errors;
@@ -12377,10 +12375,10 @@ else {
 var valid219 = true;
 }
 if(valid219){
-if(data543.moving_mean !== undefined){
+if(data541.codebook !== undefined){
 const _errs1217 = errors;
-if(typeof data543.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/19/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data541.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/19/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid219 = _errs1217 === errors;
@@ -12389,37 +12387,13 @@ else {
 var valid219 = true;
 }
 if(valid219){
-if(data543.moving_variance !== undefined){
+if(data541.recurrent_kernel !== undefined){
 const _errs1219 = errors;
-if(typeof data543.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/19/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid219 = _errs1219 === errors;
-}
-else {
-var valid219 = true;
-}
-if(valid219){
-if(data543.codebook !== undefined){
-const _errs1221 = errors;
-if(typeof data543.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/19/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid219 = _errs1221 === errors;
-}
-else {
-var valid219 = true;
-}
-if(valid219){
-if(data543.recurrent_kernel !== undefined){
-const _errs1223 = errors;
-if(typeof data543.recurrent_kernel !== "string"){
+if(typeof data541.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/19/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid219 = _errs1223 === errors;
+var valid219 = _errs1219 === errors;
 }
 else {
 var valid219 = true;
@@ -12438,71 +12412,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/19
 return false;
 }
 }
-var valid212 = _errs1206 === errors;
+var valid212 = _errs1202 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.name !== undefined){
-const _errs1225 = errors;
+const _errs1221 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/19/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid212 = _errs1225 === errors;
+var valid212 = _errs1221 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.layer !== undefined){
-let data553 = data.layer;
-const _errs1227 = errors;
-if(!(((typeof data553 == "number") && (!(data553 % 1) && !isNaN(data553))) && (isFinite(data553)))){
+let data551 = data.layer;
+const _errs1223 = errors;
+if(!(((typeof data551 == "number") && (!(data551 % 1) && !isNaN(data551))) && (isFinite(data551)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/19/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1227){
-if((typeof data553 == "number") && (isFinite(data553))){
-if(data553 < 0 || isNaN(data553)){
+if(errors === _errs1223){
+if((typeof data551 == "number") && (isFinite(data551))){
+if(data551 < 0 || isNaN(data551)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/19/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid212 = _errs1227 === errors;
+var valid212 = _errs1223 === errors;
 }
 else {
 var valid212 = true;
 }
 if(valid212){
 if(data.source !== undefined){
-let data554 = data.source;
-const _errs1229 = errors;
-const _errs1230 = errors;
-if(errors === _errs1230){
-if(data554 && typeof data554 == "object" && !Array.isArray(data554)){
+let data552 = data.source;
+const _errs1225 = errors;
+const _errs1226 = errors;
+if(errors === _errs1226){
+if(data552 && typeof data552 == "object" && !Array.isArray(data552)){
 let missing56;
-if(((((data554.line === undefined) && (missing56 = "line")) || ((data554.column === undefined) && (missing56 = "column"))) || ((data554.endLine === undefined) && (missing56 = "endLine"))) || ((data554.endColumn === undefined) && (missing56 = "endColumn"))){
+if(((((data552.line === undefined) && (missing56 = "line")) || ((data552.column === undefined) && (missing56 = "column"))) || ((data552.endLine === undefined) && (missing56 = "endLine"))) || ((data552.endColumn === undefined) && (missing56 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing56},message:"must have required property '"+missing56+"'"}];
 return false;
 }
 else {
-const _errs1232 = errors;
-for(const key75 in data554){
+const _errs1228 = errors;
+for(const key75 in data552){
 if(!(((((key75 === "file") || (key75 === "line")) || (key75 === "column")) || (key75 === "endLine")) || (key75 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1232 === errors){
-if(data554.file !== undefined){
-const _errs1233 = errors;
-if(typeof data554.file !== "string"){
+if(_errs1228 === errors){
+if(data552.file !== undefined){
+const _errs1229 = errors;
+if(typeof data552.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid221 = _errs1229 === errors;
+}
+else {
+var valid221 = true;
+}
+if(valid221){
+if(data552.line !== undefined){
+let data554 = data552.line;
+const _errs1231 = errors;
+if(!(((typeof data554 == "number") && (!(data554 % 1) && !isNaN(data554))) && (isFinite(data554)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1231){
+if((typeof data554 == "number") && (isFinite(data554))){
+if(data554 < 1 || isNaN(data554)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid221 = _errs1231 === errors;
+}
+else {
+var valid221 = true;
+}
+if(valid221){
+if(data552.column !== undefined){
+let data555 = data552.column;
+const _errs1233 = errors;
+if(!(((typeof data555 == "number") && (!(data555 % 1) && !isNaN(data555))) && (isFinite(data555)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1233){
+if((typeof data555 == "number") && (isFinite(data555))){
+if(data555 < 1 || isNaN(data555)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid221 = _errs1233 === errors;
 }
@@ -12510,17 +12526,17 @@ else {
 var valid221 = true;
 }
 if(valid221){
-if(data554.line !== undefined){
-let data556 = data554.line;
+if(data552.endLine !== undefined){
+let data556 = data552.endLine;
 const _errs1235 = errors;
 if(!(((typeof data556 == "number") && (!(data556 % 1) && !isNaN(data556))) && (isFinite(data556)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1235){
 if((typeof data556 == "number") && (isFinite(data556))){
 if(data556 < 1 || isNaN(data556)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12531,64 +12547,22 @@ else {
 var valid221 = true;
 }
 if(valid221){
-if(data554.column !== undefined){
-let data557 = data554.column;
+if(data552.endColumn !== undefined){
+let data557 = data552.endColumn;
 const _errs1237 = errors;
 if(!(((typeof data557 == "number") && (!(data557 % 1) && !isNaN(data557))) && (isFinite(data557)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1237){
 if((typeof data557 == "number") && (isFinite(data557))){
 if(data557 < 1 || isNaN(data557)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid221 = _errs1237 === errors;
-}
-else {
-var valid221 = true;
-}
-if(valid221){
-if(data554.endLine !== undefined){
-let data558 = data554.endLine;
-const _errs1239 = errors;
-if(!(((typeof data558 == "number") && (!(data558 % 1) && !isNaN(data558))) && (isFinite(data558)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1239){
-if((typeof data558 == "number") && (isFinite(data558))){
-if(data558 < 1 || isNaN(data558)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid221 = _errs1239 === errors;
-}
-else {
-var valid221 = true;
-}
-if(valid221){
-if(data554.endColumn !== undefined){
-let data559 = data554.endColumn;
-const _errs1241 = errors;
-if(!(((typeof data559 == "number") && (!(data559 % 1) && !isNaN(data559))) && (isFinite(data559)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1241){
-if((typeof data559 == "number") && (isFinite(data559))){
-if(data559 < 1 || isNaN(data559)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid221 = _errs1241 === errors;
+var valid221 = _errs1237 === errors;
 }
 else {
 var valid221 = true;
@@ -12605,7 +12579,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid212 = _errs1229 === errors;
+var valid212 = _errs1225 === errors;
 }
 else {
 var valid212 = true;
@@ -12629,8 +12603,8 @@ return false;
 }
 }
 else if(tag0 === "gru"){
-const _errs1243 = errors;
-if(errors === _errs1243){
+const _errs1239 = errors;
+if(errors === _errs1239){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing57;
 if(((((((data.id === undefined) && (missing57 = "id")) || ((data.op === undefined) && (missing57 = "op"))) || ((data.inputs === undefined) && (missing57 = "inputs"))) || ((data.attrs === undefined) && (missing57 = "attrs"))) || ((data.shape === undefined) && (missing57 = "shape"))) || ((data.stage === undefined) && (missing57 = "stage"))){
@@ -12638,7 +12612,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"req
 return false;
 }
 else {
-const _errs1245 = errors;
+const _errs1241 = errors;
 for(const key76 in data){
 if(!(func2.call(schema15.oneOf[20].properties, key76))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/20/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties"}];
@@ -12646,45 +12620,45 @@ return false;
 break;
 }
 }
-if(_errs1245 === errors){
+if(_errs1241 === errors){
 if(data.id !== undefined){
-const _errs1246 = errors;
+const _errs1242 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/20/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid223 = _errs1246 === errors;
+var valid223 = _errs1242 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.op !== undefined){
-const _errs1248 = errors;
+const _errs1244 = errors;
 if("gru" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/20/properties/op/const",keyword:"const",params:{allowedValue: "gru"},message:"must be equal to constant"}];
 return false;
 }
-var valid223 = _errs1248 === errors;
+var valid223 = _errs1244 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.inputs !== undefined){
-let data562 = data.inputs;
-const _errs1249 = errors;
-if(errors === _errs1249){
-if(Array.isArray(data562)){
+let data560 = data.inputs;
+const _errs1245 = errors;
+if(errors === _errs1245){
+if(Array.isArray(data560)){
 var valid224 = true;
-const len67 = data562.length;
+const len67 = data560.length;
 for(let i47=0; i47<len67; i47++){
-const _errs1251 = errors;
-if(typeof data562[i47] !== "string"){
+const _errs1247 = errors;
+if(typeof data560[i47] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i47,schemaPath:"#/oneOf/20/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid224 = _errs1251 === errors;
+var valid224 = _errs1247 === errors;
 if(!valid224){
 break;
 }
@@ -12695,61 +12669,61 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/20
 return false;
 }
 }
-var valid223 = _errs1249 === errors;
+var valid223 = _errs1245 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.attrs !== undefined){
-let data564 = data.attrs;
-const _errs1253 = errors;
-const _errs1254 = errors;
-if(errors === _errs1254){
-if(data564 && typeof data564 == "object" && !Array.isArray(data564)){
+let data562 = data.attrs;
+const _errs1249 = errors;
+const _errs1250 = errors;
+if(errors === _errs1250){
+if(data562 && typeof data562 == "object" && !Array.isArray(data562)){
 let missing58;
-if(((data564.units === undefined) && (missing58 = "units")) || ((data564.sequences === undefined) && (missing58 = "sequences"))){
+if(((data562.units === undefined) && (missing58 = "units")) || ((data562.sequences === undefined) && (missing58 = "sequences"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gru/required",keyword:"required",params:{missingProperty: missing58},message:"must have required property '"+missing58+"'"}];
 return false;
 }
 else {
-const _errs1256 = errors;
-for(const key77 in data564){
+const _errs1252 = errors;
+for(const key77 in data562){
 if(!((key77 === "units") || (key77 === "sequences"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gru/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key77},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1256 === errors){
-if(data564.units !== undefined){
-let data565 = data564.units;
-const _errs1257 = errors;
-if(!(((typeof data565 == "number") && (!(data565 % 1) && !isNaN(data565))) && (isFinite(data565)))){
+if(_errs1252 === errors){
+if(data562.units !== undefined){
+let data563 = data562.units;
+const _errs1253 = errors;
+if(!(((typeof data563 == "number") && (!(data563 % 1) && !isNaN(data563))) && (isFinite(data563)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/units",schemaPath:"#/definitions/attrs_gru/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1257){
-if((typeof data565 == "number") && (isFinite(data565))){
-if(data565 < 1 || isNaN(data565)){
+if(errors === _errs1253){
+if((typeof data563 == "number") && (isFinite(data563))){
+if(data563 < 1 || isNaN(data563)){
 validate13.errors = [{instancePath:instancePath+"/attrs/units",schemaPath:"#/definitions/attrs_gru/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid226 = _errs1257 === errors;
+var valid226 = _errs1253 === errors;
 }
 else {
 var valid226 = true;
 }
 if(valid226){
-if(data564.sequences !== undefined){
-const _errs1259 = errors;
-if(typeof data564.sequences !== "boolean"){
+if(data562.sequences !== undefined){
+const _errs1255 = errors;
+if(typeof data562.sequences !== "boolean"){
 validate13.errors = [{instancePath:instancePath+"/attrs/sequences",schemaPath:"#/definitions/attrs_gru/properties/sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid226 = _errs1259 === errors;
+var valid226 = _errs1255 === errors;
 }
 else {
 var valid226 = true;
@@ -12763,51 +12737,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid223 = _errs1253 === errors;
+var valid223 = _errs1249 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.shape !== undefined){
-let data567 = data.shape;
-const _errs1261 = errors;
-const _errs1262 = errors;
-if(errors === _errs1262){
-if(Array.isArray(data567)){
-if(data567.length < 1){
+let data565 = data.shape;
+const _errs1257 = errors;
+const _errs1258 = errors;
+if(errors === _errs1258){
+if(Array.isArray(data565)){
+if(data565.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len68 = data567.length;
+const len68 = data565.length;
 var valid228 = len68 <= 1;
 if(!valid228){
 for(let i48=1; i48<len68; i48++){
-let data568 = data567[i48];
-const _errs1264 = errors;
-if((!(((typeof data568 == "number") && (!(data568 % 1) && !isNaN(data568))) && (isFinite(data568)))) && (data568 !== null)){
+let data566 = data565[i48];
+const _errs1260 = errors;
+if((!(((typeof data566 == "number") && (!(data566 % 1) && !isNaN(data566))) && (isFinite(data566)))) && (data566 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i48,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1264){
-if((typeof data568 == "number") && (isFinite(data568))){
-if(data568 < 1 || isNaN(data568)){
+if(errors === _errs1260){
+if((typeof data566 == "number") && (isFinite(data566))){
+if(data566 < 1 || isNaN(data566)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i48,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid228 = _errs1264 === errors;
+var valid228 = _errs1260 === errors;
 if(!valid228){
 break;
 }
 }
 }
 if(valid228){
-const len69 = data567.length;
+const len69 = data565.length;
 if(len69 > 0){
-if(data567[0] !== null){
+if(data565[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -12820,43 +12794,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid223 = _errs1261 === errors;
+var valid223 = _errs1257 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.stage !== undefined){
-let data570 = data.stage;
-const _errs1268 = errors;
-if(!((((((data570 === "corrupt") || (data570 === "encoder")) || (data570 === "latent")) || (data570 === "decoder")) || (data570 === "output")) || (data570 === "head"))){
+let data568 = data.stage;
+const _errs1264 = errors;
+if(!((((((data568 === "corrupt") || (data568 === "encoder")) || (data568 === "latent")) || (data568 === "decoder")) || (data568 === "output")) || (data568 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/20/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[20].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid223 = _errs1268 === errors;
+var valid223 = _errs1264 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.params !== undefined){
-let data571 = data.params;
-const _errs1269 = errors;
-if(errors === _errs1269){
-if(data571 && typeof data571 == "object" && !Array.isArray(data571)){
-const _errs1271 = errors;
-for(const key78 in data571){
+let data569 = data.params;
+const _errs1265 = errors;
+if(errors === _errs1265){
+if(data569 && typeof data569 == "object" && !Array.isArray(data569)){
+const _errs1267 = errors;
+for(const key78 in data569){
 if(!((((((((key78 === "kernel") || (key78 === "bias")) || (key78 === "gamma")) || (key78 === "beta")) || (key78 === "moving_mean")) || (key78 === "moving_variance")) || (key78 === "codebook")) || (key78 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/20/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key78},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1271 === errors){
-if(data571.kernel !== undefined){
-const _errs1272 = errors;
-if(typeof data571.kernel !== "string"){
+if(_errs1267 === errors){
+if(data569.kernel !== undefined){
+const _errs1268 = errors;
+if(typeof data569.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/20/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid230 = _errs1268 === errors;
+}
+else {
+var valid230 = true;
+}
+if(valid230){
+if(data569.bias !== undefined){
+const _errs1270 = errors;
+if(typeof data569.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/20/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid230 = _errs1270 === errors;
+}
+else {
+var valid230 = true;
+}
+if(valid230){
+if(data569.gamma !== undefined){
+const _errs1272 = errors;
+if(typeof data569.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/20/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid230 = _errs1272 === errors;
@@ -12865,10 +12863,10 @@ else {
 var valid230 = true;
 }
 if(valid230){
-if(data571.bias !== undefined){
+if(data569.beta !== undefined){
 const _errs1274 = errors;
-if(typeof data571.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/20/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data569.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/20/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid230 = _errs1274 === errors;
@@ -12877,10 +12875,10 @@ else {
 var valid230 = true;
 }
 if(valid230){
-if(data571.gamma !== undefined){
+if(data569.moving_mean !== undefined){
 const _errs1276 = errors;
-if(typeof data571.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/20/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data569.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/20/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid230 = _errs1276 === errors;
@@ -12889,10 +12887,10 @@ else {
 var valid230 = true;
 }
 if(valid230){
-if(data571.beta !== undefined){
+if(data569.moving_variance !== undefined){
 const _errs1278 = errors;
-if(typeof data571.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/20/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data569.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/20/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid230 = _errs1278 === errors;
@@ -12901,10 +12899,10 @@ else {
 var valid230 = true;
 }
 if(valid230){
-if(data571.moving_mean !== undefined){
+if(data569.codebook !== undefined){
 const _errs1280 = errors;
-if(typeof data571.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/20/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data569.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/20/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid230 = _errs1280 === errors;
@@ -12913,37 +12911,13 @@ else {
 var valid230 = true;
 }
 if(valid230){
-if(data571.moving_variance !== undefined){
+if(data569.recurrent_kernel !== undefined){
 const _errs1282 = errors;
-if(typeof data571.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/20/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid230 = _errs1282 === errors;
-}
-else {
-var valid230 = true;
-}
-if(valid230){
-if(data571.codebook !== undefined){
-const _errs1284 = errors;
-if(typeof data571.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/20/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid230 = _errs1284 === errors;
-}
-else {
-var valid230 = true;
-}
-if(valid230){
-if(data571.recurrent_kernel !== undefined){
-const _errs1286 = errors;
-if(typeof data571.recurrent_kernel !== "string"){
+if(typeof data569.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/20/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid230 = _errs1286 === errors;
+var valid230 = _errs1282 === errors;
 }
 else {
 var valid230 = true;
@@ -12962,71 +12936,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/20
 return false;
 }
 }
-var valid223 = _errs1269 === errors;
+var valid223 = _errs1265 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.name !== undefined){
-const _errs1288 = errors;
+const _errs1284 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/20/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid223 = _errs1288 === errors;
+var valid223 = _errs1284 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.layer !== undefined){
-let data581 = data.layer;
-const _errs1290 = errors;
-if(!(((typeof data581 == "number") && (!(data581 % 1) && !isNaN(data581))) && (isFinite(data581)))){
+let data579 = data.layer;
+const _errs1286 = errors;
+if(!(((typeof data579 == "number") && (!(data579 % 1) && !isNaN(data579))) && (isFinite(data579)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/20/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1290){
-if((typeof data581 == "number") && (isFinite(data581))){
-if(data581 < 0 || isNaN(data581)){
+if(errors === _errs1286){
+if((typeof data579 == "number") && (isFinite(data579))){
+if(data579 < 0 || isNaN(data579)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/20/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid223 = _errs1290 === errors;
+var valid223 = _errs1286 === errors;
 }
 else {
 var valid223 = true;
 }
 if(valid223){
 if(data.source !== undefined){
-let data582 = data.source;
-const _errs1292 = errors;
-const _errs1293 = errors;
-if(errors === _errs1293){
-if(data582 && typeof data582 == "object" && !Array.isArray(data582)){
+let data580 = data.source;
+const _errs1288 = errors;
+const _errs1289 = errors;
+if(errors === _errs1289){
+if(data580 && typeof data580 == "object" && !Array.isArray(data580)){
 let missing59;
-if(((((data582.line === undefined) && (missing59 = "line")) || ((data582.column === undefined) && (missing59 = "column"))) || ((data582.endLine === undefined) && (missing59 = "endLine"))) || ((data582.endColumn === undefined) && (missing59 = "endColumn"))){
+if(((((data580.line === undefined) && (missing59 = "line")) || ((data580.column === undefined) && (missing59 = "column"))) || ((data580.endLine === undefined) && (missing59 = "endLine"))) || ((data580.endColumn === undefined) && (missing59 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing59},message:"must have required property '"+missing59+"'"}];
 return false;
 }
 else {
-const _errs1295 = errors;
-for(const key79 in data582){
+const _errs1291 = errors;
+for(const key79 in data580){
 if(!(((((key79 === "file") || (key79 === "line")) || (key79 === "column")) || (key79 === "endLine")) || (key79 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1295 === errors){
-if(data582.file !== undefined){
-const _errs1296 = errors;
-if(typeof data582.file !== "string"){
+if(_errs1291 === errors){
+if(data580.file !== undefined){
+const _errs1292 = errors;
+if(typeof data580.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid232 = _errs1292 === errors;
+}
+else {
+var valid232 = true;
+}
+if(valid232){
+if(data580.line !== undefined){
+let data582 = data580.line;
+const _errs1294 = errors;
+if(!(((typeof data582 == "number") && (!(data582 % 1) && !isNaN(data582))) && (isFinite(data582)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1294){
+if((typeof data582 == "number") && (isFinite(data582))){
+if(data582 < 1 || isNaN(data582)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid232 = _errs1294 === errors;
+}
+else {
+var valid232 = true;
+}
+if(valid232){
+if(data580.column !== undefined){
+let data583 = data580.column;
+const _errs1296 = errors;
+if(!(((typeof data583 == "number") && (!(data583 % 1) && !isNaN(data583))) && (isFinite(data583)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1296){
+if((typeof data583 == "number") && (isFinite(data583))){
+if(data583 < 1 || isNaN(data583)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid232 = _errs1296 === errors;
 }
@@ -13034,17 +13050,17 @@ else {
 var valid232 = true;
 }
 if(valid232){
-if(data582.line !== undefined){
-let data584 = data582.line;
+if(data580.endLine !== undefined){
+let data584 = data580.endLine;
 const _errs1298 = errors;
 if(!(((typeof data584 == "number") && (!(data584 % 1) && !isNaN(data584))) && (isFinite(data584)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1298){
 if((typeof data584 == "number") && (isFinite(data584))){
 if(data584 < 1 || isNaN(data584)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -13055,64 +13071,22 @@ else {
 var valid232 = true;
 }
 if(valid232){
-if(data582.column !== undefined){
-let data585 = data582.column;
+if(data580.endColumn !== undefined){
+let data585 = data580.endColumn;
 const _errs1300 = errors;
 if(!(((typeof data585 == "number") && (!(data585 % 1) && !isNaN(data585))) && (isFinite(data585)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1300){
 if((typeof data585 == "number") && (isFinite(data585))){
 if(data585 < 1 || isNaN(data585)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid232 = _errs1300 === errors;
-}
-else {
-var valid232 = true;
-}
-if(valid232){
-if(data582.endLine !== undefined){
-let data586 = data582.endLine;
-const _errs1302 = errors;
-if(!(((typeof data586 == "number") && (!(data586 % 1) && !isNaN(data586))) && (isFinite(data586)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1302){
-if((typeof data586 == "number") && (isFinite(data586))){
-if(data586 < 1 || isNaN(data586)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid232 = _errs1302 === errors;
-}
-else {
-var valid232 = true;
-}
-if(valid232){
-if(data582.endColumn !== undefined){
-let data587 = data582.endColumn;
-const _errs1304 = errors;
-if(!(((typeof data587 == "number") && (!(data587 % 1) && !isNaN(data587))) && (isFinite(data587)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1304){
-if((typeof data587 == "number") && (isFinite(data587))){
-if(data587 < 1 || isNaN(data587)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid232 = _errs1304 === errors;
+var valid232 = _errs1300 === errors;
 }
 else {
 var valid232 = true;
@@ -13129,7 +13103,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid223 = _errs1292 === errors;
+var valid223 = _errs1288 === errors;
 }
 else {
 var valid223 = true;
@@ -13153,8 +13127,8 @@ return false;
 }
 }
 else if(tag0 === "repeat_vector"){
-const _errs1306 = errors;
-if(errors === _errs1306){
+const _errs1302 = errors;
+if(errors === _errs1302){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing60;
 if(((((((data.id === undefined) && (missing60 = "id")) || ((data.op === undefined) && (missing60 = "op"))) || ((data.inputs === undefined) && (missing60 = "inputs"))) || ((data.attrs === undefined) && (missing60 = "attrs"))) || ((data.shape === undefined) && (missing60 = "shape"))) || ((data.stage === undefined) && (missing60 = "stage"))){
@@ -13162,7 +13136,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"req
 return false;
 }
 else {
-const _errs1308 = errors;
+const _errs1304 = errors;
 for(const key80 in data){
 if(!(func2.call(schema15.oneOf[21].properties, key80))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/21/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key80},message:"must NOT have additional properties"}];
@@ -13170,45 +13144,45 @@ return false;
 break;
 }
 }
-if(_errs1308 === errors){
+if(_errs1304 === errors){
 if(data.id !== undefined){
-const _errs1309 = errors;
+const _errs1305 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/21/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid234 = _errs1309 === errors;
+var valid234 = _errs1305 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.op !== undefined){
-const _errs1311 = errors;
+const _errs1307 = errors;
 if("repeat_vector" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/21/properties/op/const",keyword:"const",params:{allowedValue: "repeat_vector"},message:"must be equal to constant"}];
 return false;
 }
-var valid234 = _errs1311 === errors;
+var valid234 = _errs1307 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.inputs !== undefined){
-let data590 = data.inputs;
-const _errs1312 = errors;
-if(errors === _errs1312){
-if(Array.isArray(data590)){
+let data588 = data.inputs;
+const _errs1308 = errors;
+if(errors === _errs1308){
+if(Array.isArray(data588)){
 var valid235 = true;
-const len70 = data590.length;
+const len70 = data588.length;
 for(let i49=0; i49<len70; i49++){
-const _errs1314 = errors;
-if(typeof data590[i49] !== "string"){
+const _errs1310 = errors;
+if(typeof data588[i49] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i49,schemaPath:"#/oneOf/21/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid235 = _errs1314 === errors;
+var valid235 = _errs1310 === errors;
 if(!valid235){
 break;
 }
@@ -13219,43 +13193,43 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/21
 return false;
 }
 }
-var valid234 = _errs1312 === errors;
+var valid234 = _errs1308 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.attrs !== undefined){
-let data592 = data.attrs;
-const _errs1316 = errors;
-const _errs1317 = errors;
-if(errors === _errs1317){
-if(data592 && typeof data592 == "object" && !Array.isArray(data592)){
+let data590 = data.attrs;
+const _errs1312 = errors;
+const _errs1313 = errors;
+if(errors === _errs1313){
+if(data590 && typeof data590 == "object" && !Array.isArray(data590)){
 let missing61;
-if((data592.steps === undefined) && (missing61 = "steps")){
+if((data590.steps === undefined) && (missing61 = "steps")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_repeat_vector/required",keyword:"required",params:{missingProperty: missing61},message:"must have required property '"+missing61+"'"}];
 return false;
 }
 else {
-const _errs1319 = errors;
-for(const key81 in data592){
+const _errs1315 = errors;
+for(const key81 in data590){
 if(!(key81 === "steps")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_repeat_vector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key81},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1319 === errors){
-if(data592.steps !== undefined){
-let data593 = data592.steps;
-const _errs1320 = errors;
-if(!(((typeof data593 == "number") && (!(data593 % 1) && !isNaN(data593))) && (isFinite(data593)))){
+if(_errs1315 === errors){
+if(data590.steps !== undefined){
+let data591 = data590.steps;
+const _errs1316 = errors;
+if(!(((typeof data591 == "number") && (!(data591 % 1) && !isNaN(data591))) && (isFinite(data591)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/steps",schemaPath:"#/definitions/attrs_repeat_vector/properties/steps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1320){
-if((typeof data593 == "number") && (isFinite(data593))){
-if(data593 < 1 || isNaN(data593)){
+if(errors === _errs1316){
+if((typeof data591 == "number") && (isFinite(data591))){
+if(data591 < 1 || isNaN(data591)){
 validate13.errors = [{instancePath:instancePath+"/attrs/steps",schemaPath:"#/definitions/attrs_repeat_vector/properties/steps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
@@ -13270,51 +13244,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid234 = _errs1316 === errors;
+var valid234 = _errs1312 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.shape !== undefined){
-let data594 = data.shape;
-const _errs1322 = errors;
-const _errs1323 = errors;
-if(errors === _errs1323){
-if(Array.isArray(data594)){
-if(data594.length < 1){
+let data592 = data.shape;
+const _errs1318 = errors;
+const _errs1319 = errors;
+if(errors === _errs1319){
+if(Array.isArray(data592)){
+if(data592.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len71 = data594.length;
+const len71 = data592.length;
 var valid239 = len71 <= 1;
 if(!valid239){
 for(let i50=1; i50<len71; i50++){
-let data595 = data594[i50];
-const _errs1325 = errors;
-if((!(((typeof data595 == "number") && (!(data595 % 1) && !isNaN(data595))) && (isFinite(data595)))) && (data595 !== null)){
+let data593 = data592[i50];
+const _errs1321 = errors;
+if((!(((typeof data593 == "number") && (!(data593 % 1) && !isNaN(data593))) && (isFinite(data593)))) && (data593 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i50,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1325){
-if((typeof data595 == "number") && (isFinite(data595))){
-if(data595 < 1 || isNaN(data595)){
+if(errors === _errs1321){
+if((typeof data593 == "number") && (isFinite(data593))){
+if(data593 < 1 || isNaN(data593)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i50,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid239 = _errs1325 === errors;
+var valid239 = _errs1321 === errors;
 if(!valid239){
 break;
 }
 }
 }
 if(valid239){
-const len72 = data594.length;
+const len72 = data592.length;
 if(len72 > 0){
-if(data594[0] !== null){
+if(data592[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -13327,43 +13301,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid234 = _errs1322 === errors;
+var valid234 = _errs1318 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.stage !== undefined){
-let data597 = data.stage;
-const _errs1329 = errors;
-if(!((((((data597 === "corrupt") || (data597 === "encoder")) || (data597 === "latent")) || (data597 === "decoder")) || (data597 === "output")) || (data597 === "head"))){
+let data595 = data.stage;
+const _errs1325 = errors;
+if(!((((((data595 === "corrupt") || (data595 === "encoder")) || (data595 === "latent")) || (data595 === "decoder")) || (data595 === "output")) || (data595 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/21/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[21].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid234 = _errs1329 === errors;
+var valid234 = _errs1325 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.params !== undefined){
-let data598 = data.params;
-const _errs1330 = errors;
-if(errors === _errs1330){
-if(data598 && typeof data598 == "object" && !Array.isArray(data598)){
-const _errs1332 = errors;
-for(const key82 in data598){
+let data596 = data.params;
+const _errs1326 = errors;
+if(errors === _errs1326){
+if(data596 && typeof data596 == "object" && !Array.isArray(data596)){
+const _errs1328 = errors;
+for(const key82 in data596){
 if(!((((((((key82 === "kernel") || (key82 === "bias")) || (key82 === "gamma")) || (key82 === "beta")) || (key82 === "moving_mean")) || (key82 === "moving_variance")) || (key82 === "codebook")) || (key82 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/21/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key82},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1332 === errors){
-if(data598.kernel !== undefined){
-const _errs1333 = errors;
-if(typeof data598.kernel !== "string"){
+if(_errs1328 === errors){
+if(data596.kernel !== undefined){
+const _errs1329 = errors;
+if(typeof data596.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/21/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid241 = _errs1329 === errors;
+}
+else {
+var valid241 = true;
+}
+if(valid241){
+if(data596.bias !== undefined){
+const _errs1331 = errors;
+if(typeof data596.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/21/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid241 = _errs1331 === errors;
+}
+else {
+var valid241 = true;
+}
+if(valid241){
+if(data596.gamma !== undefined){
+const _errs1333 = errors;
+if(typeof data596.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/21/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid241 = _errs1333 === errors;
@@ -13372,10 +13370,10 @@ else {
 var valid241 = true;
 }
 if(valid241){
-if(data598.bias !== undefined){
+if(data596.beta !== undefined){
 const _errs1335 = errors;
-if(typeof data598.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/21/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data596.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/21/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid241 = _errs1335 === errors;
@@ -13384,10 +13382,10 @@ else {
 var valid241 = true;
 }
 if(valid241){
-if(data598.gamma !== undefined){
+if(data596.moving_mean !== undefined){
 const _errs1337 = errors;
-if(typeof data598.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/21/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data596.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/21/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid241 = _errs1337 === errors;
@@ -13396,10 +13394,10 @@ else {
 var valid241 = true;
 }
 if(valid241){
-if(data598.beta !== undefined){
+if(data596.moving_variance !== undefined){
 const _errs1339 = errors;
-if(typeof data598.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/21/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data596.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/21/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid241 = _errs1339 === errors;
@@ -13408,10 +13406,10 @@ else {
 var valid241 = true;
 }
 if(valid241){
-if(data598.moving_mean !== undefined){
+if(data596.codebook !== undefined){
 const _errs1341 = errors;
-if(typeof data598.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/21/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data596.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/21/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid241 = _errs1341 === errors;
@@ -13420,37 +13418,13 @@ else {
 var valid241 = true;
 }
 if(valid241){
-if(data598.moving_variance !== undefined){
+if(data596.recurrent_kernel !== undefined){
 const _errs1343 = errors;
-if(typeof data598.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/21/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid241 = _errs1343 === errors;
-}
-else {
-var valid241 = true;
-}
-if(valid241){
-if(data598.codebook !== undefined){
-const _errs1345 = errors;
-if(typeof data598.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/21/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid241 = _errs1345 === errors;
-}
-else {
-var valid241 = true;
-}
-if(valid241){
-if(data598.recurrent_kernel !== undefined){
-const _errs1347 = errors;
-if(typeof data598.recurrent_kernel !== "string"){
+if(typeof data596.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/21/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid241 = _errs1347 === errors;
+var valid241 = _errs1343 === errors;
 }
 else {
 var valid241 = true;
@@ -13469,71 +13443,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/21
 return false;
 }
 }
-var valid234 = _errs1330 === errors;
+var valid234 = _errs1326 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.name !== undefined){
-const _errs1349 = errors;
+const _errs1345 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/21/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid234 = _errs1349 === errors;
+var valid234 = _errs1345 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.layer !== undefined){
-let data608 = data.layer;
-const _errs1351 = errors;
-if(!(((typeof data608 == "number") && (!(data608 % 1) && !isNaN(data608))) && (isFinite(data608)))){
+let data606 = data.layer;
+const _errs1347 = errors;
+if(!(((typeof data606 == "number") && (!(data606 % 1) && !isNaN(data606))) && (isFinite(data606)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/21/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1351){
-if((typeof data608 == "number") && (isFinite(data608))){
-if(data608 < 0 || isNaN(data608)){
+if(errors === _errs1347){
+if((typeof data606 == "number") && (isFinite(data606))){
+if(data606 < 0 || isNaN(data606)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/21/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid234 = _errs1351 === errors;
+var valid234 = _errs1347 === errors;
 }
 else {
 var valid234 = true;
 }
 if(valid234){
 if(data.source !== undefined){
-let data609 = data.source;
-const _errs1353 = errors;
-const _errs1354 = errors;
-if(errors === _errs1354){
-if(data609 && typeof data609 == "object" && !Array.isArray(data609)){
+let data607 = data.source;
+const _errs1349 = errors;
+const _errs1350 = errors;
+if(errors === _errs1350){
+if(data607 && typeof data607 == "object" && !Array.isArray(data607)){
 let missing62;
-if(((((data609.line === undefined) && (missing62 = "line")) || ((data609.column === undefined) && (missing62 = "column"))) || ((data609.endLine === undefined) && (missing62 = "endLine"))) || ((data609.endColumn === undefined) && (missing62 = "endColumn"))){
+if(((((data607.line === undefined) && (missing62 = "line")) || ((data607.column === undefined) && (missing62 = "column"))) || ((data607.endLine === undefined) && (missing62 = "endLine"))) || ((data607.endColumn === undefined) && (missing62 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing62},message:"must have required property '"+missing62+"'"}];
 return false;
 }
 else {
-const _errs1356 = errors;
-for(const key83 in data609){
+const _errs1352 = errors;
+for(const key83 in data607){
 if(!(((((key83 === "file") || (key83 === "line")) || (key83 === "column")) || (key83 === "endLine")) || (key83 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1356 === errors){
-if(data609.file !== undefined){
-const _errs1357 = errors;
-if(typeof data609.file !== "string"){
+if(_errs1352 === errors){
+if(data607.file !== undefined){
+const _errs1353 = errors;
+if(typeof data607.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid243 = _errs1353 === errors;
+}
+else {
+var valid243 = true;
+}
+if(valid243){
+if(data607.line !== undefined){
+let data609 = data607.line;
+const _errs1355 = errors;
+if(!(((typeof data609 == "number") && (!(data609 % 1) && !isNaN(data609))) && (isFinite(data609)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1355){
+if((typeof data609 == "number") && (isFinite(data609))){
+if(data609 < 1 || isNaN(data609)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid243 = _errs1355 === errors;
+}
+else {
+var valid243 = true;
+}
+if(valid243){
+if(data607.column !== undefined){
+let data610 = data607.column;
+const _errs1357 = errors;
+if(!(((typeof data610 == "number") && (!(data610 % 1) && !isNaN(data610))) && (isFinite(data610)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1357){
+if((typeof data610 == "number") && (isFinite(data610))){
+if(data610 < 1 || isNaN(data610)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid243 = _errs1357 === errors;
 }
@@ -13541,17 +13557,17 @@ else {
 var valid243 = true;
 }
 if(valid243){
-if(data609.line !== undefined){
-let data611 = data609.line;
+if(data607.endLine !== undefined){
+let data611 = data607.endLine;
 const _errs1359 = errors;
 if(!(((typeof data611 == "number") && (!(data611 % 1) && !isNaN(data611))) && (isFinite(data611)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1359){
 if((typeof data611 == "number") && (isFinite(data611))){
 if(data611 < 1 || isNaN(data611)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -13562,64 +13578,22 @@ else {
 var valid243 = true;
 }
 if(valid243){
-if(data609.column !== undefined){
-let data612 = data609.column;
+if(data607.endColumn !== undefined){
+let data612 = data607.endColumn;
 const _errs1361 = errors;
 if(!(((typeof data612 == "number") && (!(data612 % 1) && !isNaN(data612))) && (isFinite(data612)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1361){
 if((typeof data612 == "number") && (isFinite(data612))){
 if(data612 < 1 || isNaN(data612)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid243 = _errs1361 === errors;
-}
-else {
-var valid243 = true;
-}
-if(valid243){
-if(data609.endLine !== undefined){
-let data613 = data609.endLine;
-const _errs1363 = errors;
-if(!(((typeof data613 == "number") && (!(data613 % 1) && !isNaN(data613))) && (isFinite(data613)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1363){
-if((typeof data613 == "number") && (isFinite(data613))){
-if(data613 < 1 || isNaN(data613)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid243 = _errs1363 === errors;
-}
-else {
-var valid243 = true;
-}
-if(valid243){
-if(data609.endColumn !== undefined){
-let data614 = data609.endColumn;
-const _errs1365 = errors;
-if(!(((typeof data614 == "number") && (!(data614 % 1) && !isNaN(data614))) && (isFinite(data614)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1365){
-if((typeof data614 == "number") && (isFinite(data614))){
-if(data614 < 1 || isNaN(data614)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid243 = _errs1365 === errors;
+var valid243 = _errs1361 === errors;
 }
 else {
 var valid243 = true;
@@ -13636,7 +13610,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid234 = _errs1353 === errors;
+var valid234 = _errs1349 === errors;
 }
 else {
 var valid234 = true;
@@ -13660,8 +13634,8 @@ return false;
 }
 }
 else if(tag0 === "dense_per_step"){
-const _errs1367 = errors;
-if(errors === _errs1367){
+const _errs1363 = errors;
+if(errors === _errs1363){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing63;
 if(((((((data.id === undefined) && (missing63 = "id")) || ((data.op === undefined) && (missing63 = "op"))) || ((data.inputs === undefined) && (missing63 = "inputs"))) || ((data.attrs === undefined) && (missing63 = "attrs"))) || ((data.shape === undefined) && (missing63 = "shape"))) || ((data.stage === undefined) && (missing63 = "stage"))){
@@ -13669,7 +13643,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/required",keyword:"req
 return false;
 }
 else {
-const _errs1369 = errors;
+const _errs1365 = errors;
 for(const key84 in data){
 if(!(func2.call(schema15.oneOf[22].properties, key84))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/22/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key84},message:"must NOT have additional properties"}];
@@ -13677,45 +13651,45 @@ return false;
 break;
 }
 }
-if(_errs1369 === errors){
+if(_errs1365 === errors){
 if(data.id !== undefined){
-const _errs1370 = errors;
+const _errs1366 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/22/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid245 = _errs1370 === errors;
+var valid245 = _errs1366 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.op !== undefined){
-const _errs1372 = errors;
+const _errs1368 = errors;
 if("dense_per_step" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/22/properties/op/const",keyword:"const",params:{allowedValue: "dense_per_step"},message:"must be equal to constant"}];
 return false;
 }
-var valid245 = _errs1372 === errors;
+var valid245 = _errs1368 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.inputs !== undefined){
-let data617 = data.inputs;
-const _errs1373 = errors;
-if(errors === _errs1373){
-if(Array.isArray(data617)){
+let data615 = data.inputs;
+const _errs1369 = errors;
+if(errors === _errs1369){
+if(Array.isArray(data615)){
 var valid246 = true;
-const len73 = data617.length;
+const len73 = data615.length;
 for(let i51=0; i51<len73; i51++){
-const _errs1375 = errors;
-if(typeof data617[i51] !== "string"){
+const _errs1371 = errors;
+if(typeof data615[i51] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i51,schemaPath:"#/oneOf/22/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid246 = _errs1375 === errors;
+var valid246 = _errs1371 === errors;
 if(!valid246){
 break;
 }
@@ -13726,63 +13700,63 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/22
 return false;
 }
 }
-var valid245 = _errs1373 === errors;
+var valid245 = _errs1369 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.attrs !== undefined){
-const _errs1377 = errors;
+const _errs1373 = errors;
 if(!(validate24(data.attrs, {instancePath:instancePath+"/attrs",parentData:data,parentDataProperty:"attrs",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
-var valid245 = _errs1377 === errors;
+var valid245 = _errs1373 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.shape !== undefined){
-let data620 = data.shape;
-const _errs1378 = errors;
-const _errs1379 = errors;
-if(errors === _errs1379){
-if(Array.isArray(data620)){
-if(data620.length < 1){
+let data618 = data.shape;
+const _errs1374 = errors;
+const _errs1375 = errors;
+if(errors === _errs1375){
+if(Array.isArray(data618)){
+if(data618.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len74 = data620.length;
+const len74 = data618.length;
 var valid248 = len74 <= 1;
 if(!valid248){
 for(let i52=1; i52<len74; i52++){
-let data621 = data620[i52];
-const _errs1381 = errors;
-if((!(((typeof data621 == "number") && (!(data621 % 1) && !isNaN(data621))) && (isFinite(data621)))) && (data621 !== null)){
+let data619 = data618[i52];
+const _errs1377 = errors;
+if((!(((typeof data619 == "number") && (!(data619 % 1) && !isNaN(data619))) && (isFinite(data619)))) && (data619 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i52,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1381){
-if((typeof data621 == "number") && (isFinite(data621))){
-if(data621 < 1 || isNaN(data621)){
+if(errors === _errs1377){
+if((typeof data619 == "number") && (isFinite(data619))){
+if(data619 < 1 || isNaN(data619)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i52,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid248 = _errs1381 === errors;
+var valid248 = _errs1377 === errors;
 if(!valid248){
 break;
 }
 }
 }
 if(valid248){
-const len75 = data620.length;
+const len75 = data618.length;
 if(len75 > 0){
-if(data620[0] !== null){
+if(data618[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -13795,43 +13769,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid245 = _errs1378 === errors;
+var valid245 = _errs1374 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.stage !== undefined){
-let data623 = data.stage;
-const _errs1385 = errors;
-if(!((((((data623 === "corrupt") || (data623 === "encoder")) || (data623 === "latent")) || (data623 === "decoder")) || (data623 === "output")) || (data623 === "head"))){
+let data621 = data.stage;
+const _errs1381 = errors;
+if(!((((((data621 === "corrupt") || (data621 === "encoder")) || (data621 === "latent")) || (data621 === "decoder")) || (data621 === "output")) || (data621 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/22/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[22].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid245 = _errs1385 === errors;
+var valid245 = _errs1381 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.params !== undefined){
-let data624 = data.params;
-const _errs1386 = errors;
-if(errors === _errs1386){
-if(data624 && typeof data624 == "object" && !Array.isArray(data624)){
-const _errs1388 = errors;
-for(const key85 in data624){
+let data622 = data.params;
+const _errs1382 = errors;
+if(errors === _errs1382){
+if(data622 && typeof data622 == "object" && !Array.isArray(data622)){
+const _errs1384 = errors;
+for(const key85 in data622){
 if(!((((((((key85 === "kernel") || (key85 === "bias")) || (key85 === "gamma")) || (key85 === "beta")) || (key85 === "moving_mean")) || (key85 === "moving_variance")) || (key85 === "codebook")) || (key85 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/22/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key85},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1388 === errors){
-if(data624.kernel !== undefined){
-const _errs1389 = errors;
-if(typeof data624.kernel !== "string"){
+if(_errs1384 === errors){
+if(data622.kernel !== undefined){
+const _errs1385 = errors;
+if(typeof data622.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/22/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid250 = _errs1385 === errors;
+}
+else {
+var valid250 = true;
+}
+if(valid250){
+if(data622.bias !== undefined){
+const _errs1387 = errors;
+if(typeof data622.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/22/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid250 = _errs1387 === errors;
+}
+else {
+var valid250 = true;
+}
+if(valid250){
+if(data622.gamma !== undefined){
+const _errs1389 = errors;
+if(typeof data622.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/22/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid250 = _errs1389 === errors;
@@ -13840,10 +13838,10 @@ else {
 var valid250 = true;
 }
 if(valid250){
-if(data624.bias !== undefined){
+if(data622.beta !== undefined){
 const _errs1391 = errors;
-if(typeof data624.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/22/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data622.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/22/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid250 = _errs1391 === errors;
@@ -13852,10 +13850,10 @@ else {
 var valid250 = true;
 }
 if(valid250){
-if(data624.gamma !== undefined){
+if(data622.moving_mean !== undefined){
 const _errs1393 = errors;
-if(typeof data624.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/22/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data622.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/22/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid250 = _errs1393 === errors;
@@ -13864,10 +13862,10 @@ else {
 var valid250 = true;
 }
 if(valid250){
-if(data624.beta !== undefined){
+if(data622.moving_variance !== undefined){
 const _errs1395 = errors;
-if(typeof data624.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/22/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data622.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/22/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid250 = _errs1395 === errors;
@@ -13876,10 +13874,10 @@ else {
 var valid250 = true;
 }
 if(valid250){
-if(data624.moving_mean !== undefined){
+if(data622.codebook !== undefined){
 const _errs1397 = errors;
-if(typeof data624.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/22/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data622.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/22/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid250 = _errs1397 === errors;
@@ -13888,37 +13886,13 @@ else {
 var valid250 = true;
 }
 if(valid250){
-if(data624.moving_variance !== undefined){
+if(data622.recurrent_kernel !== undefined){
 const _errs1399 = errors;
-if(typeof data624.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/22/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid250 = _errs1399 === errors;
-}
-else {
-var valid250 = true;
-}
-if(valid250){
-if(data624.codebook !== undefined){
-const _errs1401 = errors;
-if(typeof data624.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/22/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid250 = _errs1401 === errors;
-}
-else {
-var valid250 = true;
-}
-if(valid250){
-if(data624.recurrent_kernel !== undefined){
-const _errs1403 = errors;
-if(typeof data624.recurrent_kernel !== "string"){
+if(typeof data622.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/22/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid250 = _errs1403 === errors;
+var valid250 = _errs1399 === errors;
 }
 else {
 var valid250 = true;
@@ -13937,71 +13911,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/22
 return false;
 }
 }
-var valid245 = _errs1386 === errors;
+var valid245 = _errs1382 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.name !== undefined){
-const _errs1405 = errors;
+const _errs1401 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/22/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid245 = _errs1405 === errors;
+var valid245 = _errs1401 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.layer !== undefined){
-let data634 = data.layer;
-const _errs1407 = errors;
-if(!(((typeof data634 == "number") && (!(data634 % 1) && !isNaN(data634))) && (isFinite(data634)))){
+let data632 = data.layer;
+const _errs1403 = errors;
+if(!(((typeof data632 == "number") && (!(data632 % 1) && !isNaN(data632))) && (isFinite(data632)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/22/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1407){
-if((typeof data634 == "number") && (isFinite(data634))){
-if(data634 < 0 || isNaN(data634)){
+if(errors === _errs1403){
+if((typeof data632 == "number") && (isFinite(data632))){
+if(data632 < 0 || isNaN(data632)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/22/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid245 = _errs1407 === errors;
+var valid245 = _errs1403 === errors;
 }
 else {
 var valid245 = true;
 }
 if(valid245){
 if(data.source !== undefined){
-let data635 = data.source;
-const _errs1409 = errors;
-const _errs1410 = errors;
-if(errors === _errs1410){
-if(data635 && typeof data635 == "object" && !Array.isArray(data635)){
+let data633 = data.source;
+const _errs1405 = errors;
+const _errs1406 = errors;
+if(errors === _errs1406){
+if(data633 && typeof data633 == "object" && !Array.isArray(data633)){
 let missing64;
-if(((((data635.line === undefined) && (missing64 = "line")) || ((data635.column === undefined) && (missing64 = "column"))) || ((data635.endLine === undefined) && (missing64 = "endLine"))) || ((data635.endColumn === undefined) && (missing64 = "endColumn"))){
+if(((((data633.line === undefined) && (missing64 = "line")) || ((data633.column === undefined) && (missing64 = "column"))) || ((data633.endLine === undefined) && (missing64 = "endLine"))) || ((data633.endColumn === undefined) && (missing64 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing64},message:"must have required property '"+missing64+"'"}];
 return false;
 }
 else {
-const _errs1412 = errors;
-for(const key86 in data635){
+const _errs1408 = errors;
+for(const key86 in data633){
 if(!(((((key86 === "file") || (key86 === "line")) || (key86 === "column")) || (key86 === "endLine")) || (key86 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key86},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1412 === errors){
-if(data635.file !== undefined){
-const _errs1413 = errors;
-if(typeof data635.file !== "string"){
+if(_errs1408 === errors){
+if(data633.file !== undefined){
+const _errs1409 = errors;
+if(typeof data633.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid252 = _errs1409 === errors;
+}
+else {
+var valid252 = true;
+}
+if(valid252){
+if(data633.line !== undefined){
+let data635 = data633.line;
+const _errs1411 = errors;
+if(!(((typeof data635 == "number") && (!(data635 % 1) && !isNaN(data635))) && (isFinite(data635)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1411){
+if((typeof data635 == "number") && (isFinite(data635))){
+if(data635 < 1 || isNaN(data635)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid252 = _errs1411 === errors;
+}
+else {
+var valid252 = true;
+}
+if(valid252){
+if(data633.column !== undefined){
+let data636 = data633.column;
+const _errs1413 = errors;
+if(!(((typeof data636 == "number") && (!(data636 % 1) && !isNaN(data636))) && (isFinite(data636)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1413){
+if((typeof data636 == "number") && (isFinite(data636))){
+if(data636 < 1 || isNaN(data636)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid252 = _errs1413 === errors;
 }
@@ -14009,17 +14025,17 @@ else {
 var valid252 = true;
 }
 if(valid252){
-if(data635.line !== undefined){
-let data637 = data635.line;
+if(data633.endLine !== undefined){
+let data637 = data633.endLine;
 const _errs1415 = errors;
 if(!(((typeof data637 == "number") && (!(data637 % 1) && !isNaN(data637))) && (isFinite(data637)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1415){
 if((typeof data637 == "number") && (isFinite(data637))){
 if(data637 < 1 || isNaN(data637)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -14030,64 +14046,22 @@ else {
 var valid252 = true;
 }
 if(valid252){
-if(data635.column !== undefined){
-let data638 = data635.column;
+if(data633.endColumn !== undefined){
+let data638 = data633.endColumn;
 const _errs1417 = errors;
 if(!(((typeof data638 == "number") && (!(data638 % 1) && !isNaN(data638))) && (isFinite(data638)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1417){
 if((typeof data638 == "number") && (isFinite(data638))){
 if(data638 < 1 || isNaN(data638)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid252 = _errs1417 === errors;
-}
-else {
-var valid252 = true;
-}
-if(valid252){
-if(data635.endLine !== undefined){
-let data639 = data635.endLine;
-const _errs1419 = errors;
-if(!(((typeof data639 == "number") && (!(data639 % 1) && !isNaN(data639))) && (isFinite(data639)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1419){
-if((typeof data639 == "number") && (isFinite(data639))){
-if(data639 < 1 || isNaN(data639)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid252 = _errs1419 === errors;
-}
-else {
-var valid252 = true;
-}
-if(valid252){
-if(data635.endColumn !== undefined){
-let data640 = data635.endColumn;
-const _errs1421 = errors;
-if(!(((typeof data640 == "number") && (!(data640 % 1) && !isNaN(data640))) && (isFinite(data640)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1421){
-if((typeof data640 == "number") && (isFinite(data640))){
-if(data640 < 1 || isNaN(data640)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid252 = _errs1421 === errors;
+var valid252 = _errs1417 === errors;
 }
 else {
 var valid252 = true;
@@ -14104,7 +14078,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid245 = _errs1409 === errors;
+var valid245 = _errs1405 === errors;
 }
 else {
 var valid245 = true;
@@ -14128,8 +14102,8 @@ return false;
 }
 }
 else if(tag0 === "one_hot"){
-const _errs1423 = errors;
-if(errors === _errs1423){
+const _errs1419 = errors;
+if(errors === _errs1419){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing65;
 if(((((((data.id === undefined) && (missing65 = "id")) || ((data.op === undefined) && (missing65 = "op"))) || ((data.inputs === undefined) && (missing65 = "inputs"))) || ((data.attrs === undefined) && (missing65 = "attrs"))) || ((data.shape === undefined) && (missing65 = "shape"))) || ((data.stage === undefined) && (missing65 = "stage"))){
@@ -14137,7 +14111,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/required",keyword:"req
 return false;
 }
 else {
-const _errs1425 = errors;
+const _errs1421 = errors;
 for(const key87 in data){
 if(!(func2.call(schema15.oneOf[23].properties, key87))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/23/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key87},message:"must NOT have additional properties"}];
@@ -14145,45 +14119,45 @@ return false;
 break;
 }
 }
-if(_errs1425 === errors){
+if(_errs1421 === errors){
 if(data.id !== undefined){
-const _errs1426 = errors;
+const _errs1422 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/23/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1426 === errors;
+var valid254 = _errs1422 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.op !== undefined){
-const _errs1428 = errors;
+const _errs1424 = errors;
 if("one_hot" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/23/properties/op/const",keyword:"const",params:{allowedValue: "one_hot"},message:"must be equal to constant"}];
 return false;
 }
-var valid254 = _errs1428 === errors;
+var valid254 = _errs1424 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.inputs !== undefined){
-let data643 = data.inputs;
-const _errs1429 = errors;
-if(errors === _errs1429){
-if(Array.isArray(data643)){
+let data641 = data.inputs;
+const _errs1425 = errors;
+if(errors === _errs1425){
+if(Array.isArray(data641)){
 var valid255 = true;
-const len76 = data643.length;
+const len76 = data641.length;
 for(let i53=0; i53<len76; i53++){
-const _errs1431 = errors;
-if(typeof data643[i53] !== "string"){
+const _errs1427 = errors;
+if(typeof data641[i53] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i53,schemaPath:"#/oneOf/23/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid255 = _errs1431 === errors;
+var valid255 = _errs1427 === errors;
 if(!valid255){
 break;
 }
@@ -14194,43 +14168,43 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/23
 return false;
 }
 }
-var valid254 = _errs1429 === errors;
+var valid254 = _errs1425 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.attrs !== undefined){
-let data645 = data.attrs;
-const _errs1433 = errors;
-const _errs1434 = errors;
-if(errors === _errs1434){
-if(data645 && typeof data645 == "object" && !Array.isArray(data645)){
+let data643 = data.attrs;
+const _errs1429 = errors;
+const _errs1430 = errors;
+if(errors === _errs1430){
+if(data643 && typeof data643 == "object" && !Array.isArray(data643)){
 let missing66;
-if((data645.depth === undefined) && (missing66 = "depth")){
+if((data643.depth === undefined) && (missing66 = "depth")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/required",keyword:"required",params:{missingProperty: missing66},message:"must have required property '"+missing66+"'"}];
 return false;
 }
 else {
-const _errs1436 = errors;
-for(const key88 in data645){
+const _errs1432 = errors;
+for(const key88 in data643){
 if(!(key88 === "depth")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_one_hot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1436 === errors){
-if(data645.depth !== undefined){
-let data646 = data645.depth;
-const _errs1437 = errors;
-if(!(((typeof data646 == "number") && (!(data646 % 1) && !isNaN(data646))) && (isFinite(data646)))){
+if(_errs1432 === errors){
+if(data643.depth !== undefined){
+let data644 = data643.depth;
+const _errs1433 = errors;
+if(!(((typeof data644 == "number") && (!(data644 % 1) && !isNaN(data644))) && (isFinite(data644)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/depth",schemaPath:"#/definitions/attrs_one_hot/properties/depth/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1437){
-if((typeof data646 == "number") && (isFinite(data646))){
-if(data646 < 1 || isNaN(data646)){
+if(errors === _errs1433){
+if((typeof data644 == "number") && (isFinite(data644))){
+if(data644 < 1 || isNaN(data644)){
 validate13.errors = [{instancePath:instancePath+"/attrs/depth",schemaPath:"#/definitions/attrs_one_hot/properties/depth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
@@ -14245,51 +14219,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid254 = _errs1433 === errors;
+var valid254 = _errs1429 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.shape !== undefined){
-let data647 = data.shape;
-const _errs1439 = errors;
-const _errs1440 = errors;
-if(errors === _errs1440){
-if(Array.isArray(data647)){
-if(data647.length < 1){
+let data645 = data.shape;
+const _errs1435 = errors;
+const _errs1436 = errors;
+if(errors === _errs1436){
+if(Array.isArray(data645)){
+if(data645.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len77 = data647.length;
+const len77 = data645.length;
 var valid259 = len77 <= 1;
 if(!valid259){
 for(let i54=1; i54<len77; i54++){
-let data648 = data647[i54];
-const _errs1442 = errors;
-if((!(((typeof data648 == "number") && (!(data648 % 1) && !isNaN(data648))) && (isFinite(data648)))) && (data648 !== null)){
+let data646 = data645[i54];
+const _errs1438 = errors;
+if((!(((typeof data646 == "number") && (!(data646 % 1) && !isNaN(data646))) && (isFinite(data646)))) && (data646 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1442){
-if((typeof data648 == "number") && (isFinite(data648))){
-if(data648 < 1 || isNaN(data648)){
+if(errors === _errs1438){
+if((typeof data646 == "number") && (isFinite(data646))){
+if(data646 < 1 || isNaN(data646)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i54,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid259 = _errs1442 === errors;
+var valid259 = _errs1438 === errors;
 if(!valid259){
 break;
 }
 }
 }
 if(valid259){
-const len78 = data647.length;
+const len78 = data645.length;
 if(len78 > 0){
-if(data647[0] !== null){
+if(data645[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -14302,43 +14276,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid254 = _errs1439 === errors;
+var valid254 = _errs1435 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.stage !== undefined){
-let data650 = data.stage;
-const _errs1446 = errors;
-if(!((((((data650 === "corrupt") || (data650 === "encoder")) || (data650 === "latent")) || (data650 === "decoder")) || (data650 === "output")) || (data650 === "head"))){
+let data648 = data.stage;
+const _errs1442 = errors;
+if(!((((((data648 === "corrupt") || (data648 === "encoder")) || (data648 === "latent")) || (data648 === "decoder")) || (data648 === "output")) || (data648 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/23/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[23].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid254 = _errs1446 === errors;
+var valid254 = _errs1442 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.params !== undefined){
-let data651 = data.params;
-const _errs1447 = errors;
-if(errors === _errs1447){
-if(data651 && typeof data651 == "object" && !Array.isArray(data651)){
-const _errs1449 = errors;
-for(const key89 in data651){
+let data649 = data.params;
+const _errs1443 = errors;
+if(errors === _errs1443){
+if(data649 && typeof data649 == "object" && !Array.isArray(data649)){
+const _errs1445 = errors;
+for(const key89 in data649){
 if(!((((((((key89 === "kernel") || (key89 === "bias")) || (key89 === "gamma")) || (key89 === "beta")) || (key89 === "moving_mean")) || (key89 === "moving_variance")) || (key89 === "codebook")) || (key89 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key89},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1449 === errors){
-if(data651.kernel !== undefined){
-const _errs1450 = errors;
-if(typeof data651.kernel !== "string"){
+if(_errs1445 === errors){
+if(data649.kernel !== undefined){
+const _errs1446 = errors;
+if(typeof data649.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/23/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid261 = _errs1446 === errors;
+}
+else {
+var valid261 = true;
+}
+if(valid261){
+if(data649.bias !== undefined){
+const _errs1448 = errors;
+if(typeof data649.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/23/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid261 = _errs1448 === errors;
+}
+else {
+var valid261 = true;
+}
+if(valid261){
+if(data649.gamma !== undefined){
+const _errs1450 = errors;
+if(typeof data649.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/23/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid261 = _errs1450 === errors;
@@ -14347,10 +14345,10 @@ else {
 var valid261 = true;
 }
 if(valid261){
-if(data651.bias !== undefined){
+if(data649.beta !== undefined){
 const _errs1452 = errors;
-if(typeof data651.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/23/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data649.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/23/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid261 = _errs1452 === errors;
@@ -14359,10 +14357,10 @@ else {
 var valid261 = true;
 }
 if(valid261){
-if(data651.gamma !== undefined){
+if(data649.moving_mean !== undefined){
 const _errs1454 = errors;
-if(typeof data651.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/23/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data649.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/23/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid261 = _errs1454 === errors;
@@ -14371,10 +14369,10 @@ else {
 var valid261 = true;
 }
 if(valid261){
-if(data651.beta !== undefined){
+if(data649.moving_variance !== undefined){
 const _errs1456 = errors;
-if(typeof data651.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/23/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data649.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/23/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid261 = _errs1456 === errors;
@@ -14383,10 +14381,10 @@ else {
 var valid261 = true;
 }
 if(valid261){
-if(data651.moving_mean !== undefined){
+if(data649.codebook !== undefined){
 const _errs1458 = errors;
-if(typeof data651.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/23/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data649.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/23/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid261 = _errs1458 === errors;
@@ -14395,37 +14393,13 @@ else {
 var valid261 = true;
 }
 if(valid261){
-if(data651.moving_variance !== undefined){
+if(data649.recurrent_kernel !== undefined){
 const _errs1460 = errors;
-if(typeof data651.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/23/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid261 = _errs1460 === errors;
-}
-else {
-var valid261 = true;
-}
-if(valid261){
-if(data651.codebook !== undefined){
-const _errs1462 = errors;
-if(typeof data651.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/23/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid261 = _errs1462 === errors;
-}
-else {
-var valid261 = true;
-}
-if(valid261){
-if(data651.recurrent_kernel !== undefined){
-const _errs1464 = errors;
-if(typeof data651.recurrent_kernel !== "string"){
+if(typeof data649.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/23/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid261 = _errs1464 === errors;
+var valid261 = _errs1460 === errors;
 }
 else {
 var valid261 = true;
@@ -14444,71 +14418,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/23
 return false;
 }
 }
-var valid254 = _errs1447 === errors;
+var valid254 = _errs1443 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.name !== undefined){
-const _errs1466 = errors;
+const _errs1462 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/23/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid254 = _errs1466 === errors;
+var valid254 = _errs1462 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.layer !== undefined){
-let data661 = data.layer;
-const _errs1468 = errors;
-if(!(((typeof data661 == "number") && (!(data661 % 1) && !isNaN(data661))) && (isFinite(data661)))){
+let data659 = data.layer;
+const _errs1464 = errors;
+if(!(((typeof data659 == "number") && (!(data659 % 1) && !isNaN(data659))) && (isFinite(data659)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1468){
-if((typeof data661 == "number") && (isFinite(data661))){
-if(data661 < 0 || isNaN(data661)){
+if(errors === _errs1464){
+if((typeof data659 == "number") && (isFinite(data659))){
+if(data659 < 0 || isNaN(data659)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/23/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid254 = _errs1468 === errors;
+var valid254 = _errs1464 === errors;
 }
 else {
 var valid254 = true;
 }
 if(valid254){
 if(data.source !== undefined){
-let data662 = data.source;
-const _errs1470 = errors;
-const _errs1471 = errors;
-if(errors === _errs1471){
-if(data662 && typeof data662 == "object" && !Array.isArray(data662)){
+let data660 = data.source;
+const _errs1466 = errors;
+const _errs1467 = errors;
+if(errors === _errs1467){
+if(data660 && typeof data660 == "object" && !Array.isArray(data660)){
 let missing67;
-if(((((data662.line === undefined) && (missing67 = "line")) || ((data662.column === undefined) && (missing67 = "column"))) || ((data662.endLine === undefined) && (missing67 = "endLine"))) || ((data662.endColumn === undefined) && (missing67 = "endColumn"))){
+if(((((data660.line === undefined) && (missing67 = "line")) || ((data660.column === undefined) && (missing67 = "column"))) || ((data660.endLine === undefined) && (missing67 = "endLine"))) || ((data660.endColumn === undefined) && (missing67 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing67},message:"must have required property '"+missing67+"'"}];
 return false;
 }
 else {
-const _errs1473 = errors;
-for(const key90 in data662){
+const _errs1469 = errors;
+for(const key90 in data660){
 if(!(((((key90 === "file") || (key90 === "line")) || (key90 === "column")) || (key90 === "endLine")) || (key90 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key90},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1473 === errors){
-if(data662.file !== undefined){
-const _errs1474 = errors;
-if(typeof data662.file !== "string"){
+if(_errs1469 === errors){
+if(data660.file !== undefined){
+const _errs1470 = errors;
+if(typeof data660.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid263 = _errs1470 === errors;
+}
+else {
+var valid263 = true;
+}
+if(valid263){
+if(data660.line !== undefined){
+let data662 = data660.line;
+const _errs1472 = errors;
+if(!(((typeof data662 == "number") && (!(data662 % 1) && !isNaN(data662))) && (isFinite(data662)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1472){
+if((typeof data662 == "number") && (isFinite(data662))){
+if(data662 < 1 || isNaN(data662)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid263 = _errs1472 === errors;
+}
+else {
+var valid263 = true;
+}
+if(valid263){
+if(data660.column !== undefined){
+let data663 = data660.column;
+const _errs1474 = errors;
+if(!(((typeof data663 == "number") && (!(data663 % 1) && !isNaN(data663))) && (isFinite(data663)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1474){
+if((typeof data663 == "number") && (isFinite(data663))){
+if(data663 < 1 || isNaN(data663)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid263 = _errs1474 === errors;
 }
@@ -14516,17 +14532,17 @@ else {
 var valid263 = true;
 }
 if(valid263){
-if(data662.line !== undefined){
-let data664 = data662.line;
+if(data660.endLine !== undefined){
+let data664 = data660.endLine;
 const _errs1476 = errors;
 if(!(((typeof data664 == "number") && (!(data664 % 1) && !isNaN(data664))) && (isFinite(data664)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1476){
 if((typeof data664 == "number") && (isFinite(data664))){
 if(data664 < 1 || isNaN(data664)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -14537,64 +14553,22 @@ else {
 var valid263 = true;
 }
 if(valid263){
-if(data662.column !== undefined){
-let data665 = data662.column;
+if(data660.endColumn !== undefined){
+let data665 = data660.endColumn;
 const _errs1478 = errors;
 if(!(((typeof data665 == "number") && (!(data665 % 1) && !isNaN(data665))) && (isFinite(data665)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1478){
 if((typeof data665 == "number") && (isFinite(data665))){
 if(data665 < 1 || isNaN(data665)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid263 = _errs1478 === errors;
-}
-else {
-var valid263 = true;
-}
-if(valid263){
-if(data662.endLine !== undefined){
-let data666 = data662.endLine;
-const _errs1480 = errors;
-if(!(((typeof data666 == "number") && (!(data666 % 1) && !isNaN(data666))) && (isFinite(data666)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1480){
-if((typeof data666 == "number") && (isFinite(data666))){
-if(data666 < 1 || isNaN(data666)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid263 = _errs1480 === errors;
-}
-else {
-var valid263 = true;
-}
-if(valid263){
-if(data662.endColumn !== undefined){
-let data667 = data662.endColumn;
-const _errs1482 = errors;
-if(!(((typeof data667 == "number") && (!(data667 % 1) && !isNaN(data667))) && (isFinite(data667)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1482){
-if((typeof data667 == "number") && (isFinite(data667))){
-if(data667 < 1 || isNaN(data667)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid263 = _errs1482 === errors;
+var valid263 = _errs1478 === errors;
 }
 else {
 var valid263 = true;
@@ -14611,7 +14585,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid254 = _errs1470 === errors;
+var valid254 = _errs1466 === errors;
 }
 else {
 var valid254 = true;
@@ -14635,8 +14609,8 @@ return false;
 }
 }
 else if(tag0 === "concat"){
-const _errs1484 = errors;
-if(errors === _errs1484){
+const _errs1480 = errors;
+if(errors === _errs1480){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing68;
 if(((((((data.id === undefined) && (missing68 = "id")) || ((data.op === undefined) && (missing68 = "op"))) || ((data.inputs === undefined) && (missing68 = "inputs"))) || ((data.attrs === undefined) && (missing68 = "attrs"))) || ((data.shape === undefined) && (missing68 = "shape"))) || ((data.stage === undefined) && (missing68 = "stage"))){
@@ -14644,7 +14618,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/required",keyword:"req
 return false;
 }
 else {
-const _errs1486 = errors;
+const _errs1482 = errors;
 for(const key91 in data){
 if(!(func2.call(schema15.oneOf[24].properties, key91))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties"}];
@@ -14652,45 +14626,45 @@ return false;
 break;
 }
 }
-if(_errs1486 === errors){
+if(_errs1482 === errors){
 if(data.id !== undefined){
-const _errs1487 = errors;
+const _errs1483 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/24/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1487 === errors;
+var valid265 = _errs1483 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.op !== undefined){
-const _errs1489 = errors;
+const _errs1485 = errors;
 if("concat" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/24/properties/op/const",keyword:"const",params:{allowedValue: "concat"},message:"must be equal to constant"}];
 return false;
 }
-var valid265 = _errs1489 === errors;
+var valid265 = _errs1485 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.inputs !== undefined){
-let data670 = data.inputs;
-const _errs1490 = errors;
-if(errors === _errs1490){
-if(Array.isArray(data670)){
+let data668 = data.inputs;
+const _errs1486 = errors;
+if(errors === _errs1486){
+if(Array.isArray(data668)){
 var valid266 = true;
-const len79 = data670.length;
+const len79 = data668.length;
 for(let i55=0; i55<len79; i55++){
-const _errs1492 = errors;
-if(typeof data670[i55] !== "string"){
+const _errs1488 = errors;
+if(typeof data668[i55] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i55,schemaPath:"#/oneOf/24/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid266 = _errs1492 === errors;
+var valid266 = _errs1488 === errors;
 if(!valid266){
 break;
 }
@@ -14701,19 +14675,19 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/24
 return false;
 }
 }
-var valid265 = _errs1490 === errors;
+var valid265 = _errs1486 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.attrs !== undefined){
-let data672 = data.attrs;
-const _errs1494 = errors;
-const _errs1495 = errors;
-if(errors === _errs1495){
-if(data672 && typeof data672 == "object" && !Array.isArray(data672)){
-for(const key92 in data672){
+let data670 = data.attrs;
+const _errs1490 = errors;
+const _errs1491 = errors;
+if(errors === _errs1491){
+if(data670 && typeof data670 == "object" && !Array.isArray(data670)){
+for(const key92 in data670){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_concat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key92},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -14724,51 +14698,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid265 = _errs1494 === errors;
+var valid265 = _errs1490 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.shape !== undefined){
-let data673 = data.shape;
-const _errs1498 = errors;
-const _errs1499 = errors;
-if(errors === _errs1499){
-if(Array.isArray(data673)){
-if(data673.length < 1){
+let data671 = data.shape;
+const _errs1494 = errors;
+const _errs1495 = errors;
+if(errors === _errs1495){
+if(Array.isArray(data671)){
+if(data671.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len80 = data673.length;
+const len80 = data671.length;
 var valid269 = len80 <= 1;
 if(!valid269){
 for(let i56=1; i56<len80; i56++){
-let data674 = data673[i56];
-const _errs1501 = errors;
-if((!(((typeof data674 == "number") && (!(data674 % 1) && !isNaN(data674))) && (isFinite(data674)))) && (data674 !== null)){
+let data672 = data671[i56];
+const _errs1497 = errors;
+if((!(((typeof data672 == "number") && (!(data672 % 1) && !isNaN(data672))) && (isFinite(data672)))) && (data672 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i56,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1501){
-if((typeof data674 == "number") && (isFinite(data674))){
-if(data674 < 1 || isNaN(data674)){
+if(errors === _errs1497){
+if((typeof data672 == "number") && (isFinite(data672))){
+if(data672 < 1 || isNaN(data672)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i56,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid269 = _errs1501 === errors;
+var valid269 = _errs1497 === errors;
 if(!valid269){
 break;
 }
 }
 }
 if(valid269){
-const len81 = data673.length;
+const len81 = data671.length;
 if(len81 > 0){
-if(data673[0] !== null){
+if(data671[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -14781,43 +14755,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid265 = _errs1498 === errors;
+var valid265 = _errs1494 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.stage !== undefined){
-let data676 = data.stage;
-const _errs1505 = errors;
-if(!((((((data676 === "corrupt") || (data676 === "encoder")) || (data676 === "latent")) || (data676 === "decoder")) || (data676 === "output")) || (data676 === "head"))){
+let data674 = data.stage;
+const _errs1501 = errors;
+if(!((((((data674 === "corrupt") || (data674 === "encoder")) || (data674 === "latent")) || (data674 === "decoder")) || (data674 === "output")) || (data674 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/24/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[24].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid265 = _errs1505 === errors;
+var valid265 = _errs1501 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.params !== undefined){
-let data677 = data.params;
-const _errs1506 = errors;
-if(errors === _errs1506){
-if(data677 && typeof data677 == "object" && !Array.isArray(data677)){
-const _errs1508 = errors;
-for(const key93 in data677){
+let data675 = data.params;
+const _errs1502 = errors;
+if(errors === _errs1502){
+if(data675 && typeof data675 == "object" && !Array.isArray(data675)){
+const _errs1504 = errors;
+for(const key93 in data675){
 if(!((((((((key93 === "kernel") || (key93 === "bias")) || (key93 === "gamma")) || (key93 === "beta")) || (key93 === "moving_mean")) || (key93 === "moving_variance")) || (key93 === "codebook")) || (key93 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/24/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key93},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1508 === errors){
-if(data677.kernel !== undefined){
-const _errs1509 = errors;
-if(typeof data677.kernel !== "string"){
+if(_errs1504 === errors){
+if(data675.kernel !== undefined){
+const _errs1505 = errors;
+if(typeof data675.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/24/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid271 = _errs1505 === errors;
+}
+else {
+var valid271 = true;
+}
+if(valid271){
+if(data675.bias !== undefined){
+const _errs1507 = errors;
+if(typeof data675.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/24/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid271 = _errs1507 === errors;
+}
+else {
+var valid271 = true;
+}
+if(valid271){
+if(data675.gamma !== undefined){
+const _errs1509 = errors;
+if(typeof data675.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/24/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1509 === errors;
@@ -14826,10 +14824,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data677.bias !== undefined){
+if(data675.beta !== undefined){
 const _errs1511 = errors;
-if(typeof data677.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/24/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data675.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/24/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1511 === errors;
@@ -14838,10 +14836,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data677.gamma !== undefined){
+if(data675.moving_mean !== undefined){
 const _errs1513 = errors;
-if(typeof data677.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/24/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data675.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/24/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1513 === errors;
@@ -14850,10 +14848,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data677.beta !== undefined){
+if(data675.moving_variance !== undefined){
 const _errs1515 = errors;
-if(typeof data677.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/24/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data675.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/24/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1515 === errors;
@@ -14862,10 +14860,10 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data677.moving_mean !== undefined){
+if(data675.codebook !== undefined){
 const _errs1517 = errors;
-if(typeof data677.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/24/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data675.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/24/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid271 = _errs1517 === errors;
@@ -14874,37 +14872,13 @@ else {
 var valid271 = true;
 }
 if(valid271){
-if(data677.moving_variance !== undefined){
+if(data675.recurrent_kernel !== undefined){
 const _errs1519 = errors;
-if(typeof data677.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/24/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid271 = _errs1519 === errors;
-}
-else {
-var valid271 = true;
-}
-if(valid271){
-if(data677.codebook !== undefined){
-const _errs1521 = errors;
-if(typeof data677.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/24/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid271 = _errs1521 === errors;
-}
-else {
-var valid271 = true;
-}
-if(valid271){
-if(data677.recurrent_kernel !== undefined){
-const _errs1523 = errors;
-if(typeof data677.recurrent_kernel !== "string"){
+if(typeof data675.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/24/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid271 = _errs1523 === errors;
+var valid271 = _errs1519 === errors;
 }
 else {
 var valid271 = true;
@@ -14923,71 +14897,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/24
 return false;
 }
 }
-var valid265 = _errs1506 === errors;
+var valid265 = _errs1502 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.name !== undefined){
-const _errs1525 = errors;
+const _errs1521 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/24/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid265 = _errs1525 === errors;
+var valid265 = _errs1521 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.layer !== undefined){
-let data687 = data.layer;
-const _errs1527 = errors;
-if(!(((typeof data687 == "number") && (!(data687 % 1) && !isNaN(data687))) && (isFinite(data687)))){
+let data685 = data.layer;
+const _errs1523 = errors;
+if(!(((typeof data685 == "number") && (!(data685 % 1) && !isNaN(data685))) && (isFinite(data685)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/24/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1527){
-if((typeof data687 == "number") && (isFinite(data687))){
-if(data687 < 0 || isNaN(data687)){
+if(errors === _errs1523){
+if((typeof data685 == "number") && (isFinite(data685))){
+if(data685 < 0 || isNaN(data685)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/24/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid265 = _errs1527 === errors;
+var valid265 = _errs1523 === errors;
 }
 else {
 var valid265 = true;
 }
 if(valid265){
 if(data.source !== undefined){
-let data688 = data.source;
-const _errs1529 = errors;
-const _errs1530 = errors;
-if(errors === _errs1530){
-if(data688 && typeof data688 == "object" && !Array.isArray(data688)){
+let data686 = data.source;
+const _errs1525 = errors;
+const _errs1526 = errors;
+if(errors === _errs1526){
+if(data686 && typeof data686 == "object" && !Array.isArray(data686)){
 let missing69;
-if(((((data688.line === undefined) && (missing69 = "line")) || ((data688.column === undefined) && (missing69 = "column"))) || ((data688.endLine === undefined) && (missing69 = "endLine"))) || ((data688.endColumn === undefined) && (missing69 = "endColumn"))){
+if(((((data686.line === undefined) && (missing69 = "line")) || ((data686.column === undefined) && (missing69 = "column"))) || ((data686.endLine === undefined) && (missing69 = "endLine"))) || ((data686.endColumn === undefined) && (missing69 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing69},message:"must have required property '"+missing69+"'"}];
 return false;
 }
 else {
-const _errs1532 = errors;
-for(const key94 in data688){
+const _errs1528 = errors;
+for(const key94 in data686){
 if(!(((((key94 === "file") || (key94 === "line")) || (key94 === "column")) || (key94 === "endLine")) || (key94 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key94},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1532 === errors){
-if(data688.file !== undefined){
-const _errs1533 = errors;
-if(typeof data688.file !== "string"){
+if(_errs1528 === errors){
+if(data686.file !== undefined){
+const _errs1529 = errors;
+if(typeof data686.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid273 = _errs1529 === errors;
+}
+else {
+var valid273 = true;
+}
+if(valid273){
+if(data686.line !== undefined){
+let data688 = data686.line;
+const _errs1531 = errors;
+if(!(((typeof data688 == "number") && (!(data688 % 1) && !isNaN(data688))) && (isFinite(data688)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1531){
+if((typeof data688 == "number") && (isFinite(data688))){
+if(data688 < 1 || isNaN(data688)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid273 = _errs1531 === errors;
+}
+else {
+var valid273 = true;
+}
+if(valid273){
+if(data686.column !== undefined){
+let data689 = data686.column;
+const _errs1533 = errors;
+if(!(((typeof data689 == "number") && (!(data689 % 1) && !isNaN(data689))) && (isFinite(data689)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1533){
+if((typeof data689 == "number") && (isFinite(data689))){
+if(data689 < 1 || isNaN(data689)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid273 = _errs1533 === errors;
 }
@@ -14995,17 +15011,17 @@ else {
 var valid273 = true;
 }
 if(valid273){
-if(data688.line !== undefined){
-let data690 = data688.line;
+if(data686.endLine !== undefined){
+let data690 = data686.endLine;
 const _errs1535 = errors;
 if(!(((typeof data690 == "number") && (!(data690 % 1) && !isNaN(data690))) && (isFinite(data690)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1535){
 if((typeof data690 == "number") && (isFinite(data690))){
 if(data690 < 1 || isNaN(data690)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -15016,64 +15032,22 @@ else {
 var valid273 = true;
 }
 if(valid273){
-if(data688.column !== undefined){
-let data691 = data688.column;
+if(data686.endColumn !== undefined){
+let data691 = data686.endColumn;
 const _errs1537 = errors;
 if(!(((typeof data691 == "number") && (!(data691 % 1) && !isNaN(data691))) && (isFinite(data691)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1537){
 if((typeof data691 == "number") && (isFinite(data691))){
 if(data691 < 1 || isNaN(data691)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid273 = _errs1537 === errors;
-}
-else {
-var valid273 = true;
-}
-if(valid273){
-if(data688.endLine !== undefined){
-let data692 = data688.endLine;
-const _errs1539 = errors;
-if(!(((typeof data692 == "number") && (!(data692 % 1) && !isNaN(data692))) && (isFinite(data692)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1539){
-if((typeof data692 == "number") && (isFinite(data692))){
-if(data692 < 1 || isNaN(data692)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid273 = _errs1539 === errors;
-}
-else {
-var valid273 = true;
-}
-if(valid273){
-if(data688.endColumn !== undefined){
-let data693 = data688.endColumn;
-const _errs1541 = errors;
-if(!(((typeof data693 == "number") && (!(data693 % 1) && !isNaN(data693))) && (isFinite(data693)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1541){
-if((typeof data693 == "number") && (isFinite(data693))){
-if(data693 < 1 || isNaN(data693)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid273 = _errs1541 === errors;
+var valid273 = _errs1537 === errors;
 }
 else {
 var valid273 = true;
@@ -15090,7 +15064,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid265 = _errs1529 === errors;
+var valid265 = _errs1525 === errors;
 }
 else {
 var valid265 = true;
@@ -15114,8 +15088,8 @@ return false;
 }
 }
 else if(tag0 === "table_output"){
-const _errs1543 = errors;
-if(errors === _errs1543){
+const _errs1539 = errors;
+if(errors === _errs1539){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing70;
 if(((((((data.id === undefined) && (missing70 = "id")) || ((data.op === undefined) && (missing70 = "op"))) || ((data.inputs === undefined) && (missing70 = "inputs"))) || ((data.attrs === undefined) && (missing70 = "attrs"))) || ((data.shape === undefined) && (missing70 = "shape"))) || ((data.stage === undefined) && (missing70 = "stage"))){
@@ -15123,7 +15097,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/25/required",keyword:"req
 return false;
 }
 else {
-const _errs1545 = errors;
+const _errs1541 = errors;
 for(const key95 in data){
 if(!(func2.call(schema15.oneOf[25].properties, key95))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/25/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key95},message:"must NOT have additional properties"}];
@@ -15131,45 +15105,45 @@ return false;
 break;
 }
 }
-if(_errs1545 === errors){
+if(_errs1541 === errors){
 if(data.id !== undefined){
-const _errs1546 = errors;
+const _errs1542 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/25/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid275 = _errs1546 === errors;
+var valid275 = _errs1542 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.op !== undefined){
-const _errs1548 = errors;
+const _errs1544 = errors;
 if("table_output" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/25/properties/op/const",keyword:"const",params:{allowedValue: "table_output"},message:"must be equal to constant"}];
 return false;
 }
-var valid275 = _errs1548 === errors;
+var valid275 = _errs1544 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.inputs !== undefined){
-let data696 = data.inputs;
-const _errs1549 = errors;
-if(errors === _errs1549){
-if(Array.isArray(data696)){
+let data694 = data.inputs;
+const _errs1545 = errors;
+if(errors === _errs1545){
+if(Array.isArray(data694)){
 var valid276 = true;
-const len82 = data696.length;
+const len82 = data694.length;
 for(let i57=0; i57<len82; i57++){
-const _errs1551 = errors;
-if(typeof data696[i57] !== "string"){
+const _errs1547 = errors;
+if(typeof data694[i57] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i57,schemaPath:"#/oneOf/25/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid276 = _errs1551 === errors;
+var valid276 = _errs1547 === errors;
 if(!valid276){
 break;
 }
@@ -15180,61 +15154,61 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/25
 return false;
 }
 }
-var valid275 = _errs1549 === errors;
+var valid275 = _errs1545 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.attrs !== undefined){
-let data698 = data.attrs;
-const _errs1553 = errors;
-const _errs1554 = errors;
-if(errors === _errs1554){
-if(data698 && typeof data698 == "object" && !Array.isArray(data698)){
+let data696 = data.attrs;
+const _errs1549 = errors;
+const _errs1550 = errors;
+if(errors === _errs1550){
+if(data696 && typeof data696 == "object" && !Array.isArray(data696)){
 let missing71;
-if((data698.columns === undefined) && (missing71 = "columns")){
+if((data696.columns === undefined) && (missing71 = "columns")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/required",keyword:"required",params:{missingProperty: missing71},message:"must have required property '"+missing71+"'"}];
 return false;
 }
 else {
-const _errs1556 = errors;
-for(const key96 in data698){
+const _errs1552 = errors;
+for(const key96 in data696){
 if(!(key96 === "columns")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_table_output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key96},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1556 === errors){
-if(data698.columns !== undefined){
-let data699 = data698.columns;
-const _errs1557 = errors;
-if(errors === _errs1557){
-if(Array.isArray(data699)){
-if(data699.length < 1){
+if(_errs1552 === errors){
+if(data696.columns !== undefined){
+let data697 = data696.columns;
+const _errs1553 = errors;
+if(errors === _errs1553){
+if(Array.isArray(data697)){
+if(data697.length < 1){
 validate13.errors = [{instancePath:instancePath+"/attrs/columns",schemaPath:"#/definitions/attrs_table_output/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
 var valid279 = true;
-const len83 = data699.length;
+const len83 = data697.length;
 for(let i58=0; i58<len83; i58++){
-let data700 = data699[i58];
-const _errs1559 = errors;
-if(!(((typeof data700 == "number") && (!(data700 % 1) && !isNaN(data700))) && (isFinite(data700)))){
+let data698 = data697[i58];
+const _errs1555 = errors;
+if(!(((typeof data698 == "number") && (!(data698 % 1) && !isNaN(data698))) && (isFinite(data698)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/columns/" + i58,schemaPath:"#/definitions/attrs_table_output/properties/columns/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1559){
-if((typeof data700 == "number") && (isFinite(data700))){
-if(data700 < 1 || isNaN(data700)){
+if(errors === _errs1555){
+if((typeof data698 == "number") && (isFinite(data698))){
+if(data698 < 1 || isNaN(data698)){
 validate13.errors = [{instancePath:instancePath+"/attrs/columns/" + i58,schemaPath:"#/definitions/attrs_table_output/properties/columns/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid279 = _errs1559 === errors;
+var valid279 = _errs1555 === errors;
 if(!valid279){
 break;
 }
@@ -15255,51 +15229,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid275 = _errs1553 === errors;
+var valid275 = _errs1549 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.shape !== undefined){
-let data701 = data.shape;
-const _errs1561 = errors;
-const _errs1562 = errors;
-if(errors === _errs1562){
-if(Array.isArray(data701)){
-if(data701.length < 1){
+let data699 = data.shape;
+const _errs1557 = errors;
+const _errs1558 = errors;
+if(errors === _errs1558){
+if(Array.isArray(data699)){
+if(data699.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len84 = data701.length;
+const len84 = data699.length;
 var valid281 = len84 <= 1;
 if(!valid281){
 for(let i59=1; i59<len84; i59++){
-let data702 = data701[i59];
-const _errs1564 = errors;
-if((!(((typeof data702 == "number") && (!(data702 % 1) && !isNaN(data702))) && (isFinite(data702)))) && (data702 !== null)){
+let data700 = data699[i59];
+const _errs1560 = errors;
+if((!(((typeof data700 == "number") && (!(data700 % 1) && !isNaN(data700))) && (isFinite(data700)))) && (data700 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i59,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1564){
-if((typeof data702 == "number") && (isFinite(data702))){
-if(data702 < 1 || isNaN(data702)){
+if(errors === _errs1560){
+if((typeof data700 == "number") && (isFinite(data700))){
+if(data700 < 1 || isNaN(data700)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i59,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid281 = _errs1564 === errors;
+var valid281 = _errs1560 === errors;
 if(!valid281){
 break;
 }
 }
 }
 if(valid281){
-const len85 = data701.length;
+const len85 = data699.length;
 if(len85 > 0){
-if(data701[0] !== null){
+if(data699[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -15312,43 +15286,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid275 = _errs1561 === errors;
+var valid275 = _errs1557 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.stage !== undefined){
-let data704 = data.stage;
-const _errs1568 = errors;
-if(!((((((data704 === "corrupt") || (data704 === "encoder")) || (data704 === "latent")) || (data704 === "decoder")) || (data704 === "output")) || (data704 === "head"))){
+let data702 = data.stage;
+const _errs1564 = errors;
+if(!((((((data702 === "corrupt") || (data702 === "encoder")) || (data702 === "latent")) || (data702 === "decoder")) || (data702 === "output")) || (data702 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/25/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[25].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid275 = _errs1568 === errors;
+var valid275 = _errs1564 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.params !== undefined){
-let data705 = data.params;
-const _errs1569 = errors;
-if(errors === _errs1569){
-if(data705 && typeof data705 == "object" && !Array.isArray(data705)){
-const _errs1571 = errors;
-for(const key97 in data705){
+let data703 = data.params;
+const _errs1565 = errors;
+if(errors === _errs1565){
+if(data703 && typeof data703 == "object" && !Array.isArray(data703)){
+const _errs1567 = errors;
+for(const key97 in data703){
 if(!((((((((key97 === "kernel") || (key97 === "bias")) || (key97 === "gamma")) || (key97 === "beta")) || (key97 === "moving_mean")) || (key97 === "moving_variance")) || (key97 === "codebook")) || (key97 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/25/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key97},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1571 === errors){
-if(data705.kernel !== undefined){
-const _errs1572 = errors;
-if(typeof data705.kernel !== "string"){
+if(_errs1567 === errors){
+if(data703.kernel !== undefined){
+const _errs1568 = errors;
+if(typeof data703.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/25/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid283 = _errs1568 === errors;
+}
+else {
+var valid283 = true;
+}
+if(valid283){
+if(data703.bias !== undefined){
+const _errs1570 = errors;
+if(typeof data703.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/25/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid283 = _errs1570 === errors;
+}
+else {
+var valid283 = true;
+}
+if(valid283){
+if(data703.gamma !== undefined){
+const _errs1572 = errors;
+if(typeof data703.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/25/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid283 = _errs1572 === errors;
@@ -15357,10 +15355,10 @@ else {
 var valid283 = true;
 }
 if(valid283){
-if(data705.bias !== undefined){
+if(data703.beta !== undefined){
 const _errs1574 = errors;
-if(typeof data705.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/25/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data703.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/25/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid283 = _errs1574 === errors;
@@ -15369,10 +15367,10 @@ else {
 var valid283 = true;
 }
 if(valid283){
-if(data705.gamma !== undefined){
+if(data703.moving_mean !== undefined){
 const _errs1576 = errors;
-if(typeof data705.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/25/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data703.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/25/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid283 = _errs1576 === errors;
@@ -15381,10 +15379,10 @@ else {
 var valid283 = true;
 }
 if(valid283){
-if(data705.beta !== undefined){
+if(data703.moving_variance !== undefined){
 const _errs1578 = errors;
-if(typeof data705.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/25/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data703.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/25/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid283 = _errs1578 === errors;
@@ -15393,10 +15391,10 @@ else {
 var valid283 = true;
 }
 if(valid283){
-if(data705.moving_mean !== undefined){
+if(data703.codebook !== undefined){
 const _errs1580 = errors;
-if(typeof data705.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/25/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data703.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/25/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid283 = _errs1580 === errors;
@@ -15405,37 +15403,13 @@ else {
 var valid283 = true;
 }
 if(valid283){
-if(data705.moving_variance !== undefined){
+if(data703.recurrent_kernel !== undefined){
 const _errs1582 = errors;
-if(typeof data705.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/25/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid283 = _errs1582 === errors;
-}
-else {
-var valid283 = true;
-}
-if(valid283){
-if(data705.codebook !== undefined){
-const _errs1584 = errors;
-if(typeof data705.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/25/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid283 = _errs1584 === errors;
-}
-else {
-var valid283 = true;
-}
-if(valid283){
-if(data705.recurrent_kernel !== undefined){
-const _errs1586 = errors;
-if(typeof data705.recurrent_kernel !== "string"){
+if(typeof data703.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/25/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid283 = _errs1586 === errors;
+var valid283 = _errs1582 === errors;
 }
 else {
 var valid283 = true;
@@ -15454,71 +15428,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/25
 return false;
 }
 }
-var valid275 = _errs1569 === errors;
+var valid275 = _errs1565 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.name !== undefined){
-const _errs1588 = errors;
+const _errs1584 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/25/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid275 = _errs1588 === errors;
+var valid275 = _errs1584 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.layer !== undefined){
-let data715 = data.layer;
-const _errs1590 = errors;
-if(!(((typeof data715 == "number") && (!(data715 % 1) && !isNaN(data715))) && (isFinite(data715)))){
+let data713 = data.layer;
+const _errs1586 = errors;
+if(!(((typeof data713 == "number") && (!(data713 % 1) && !isNaN(data713))) && (isFinite(data713)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/25/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1590){
-if((typeof data715 == "number") && (isFinite(data715))){
-if(data715 < 0 || isNaN(data715)){
+if(errors === _errs1586){
+if((typeof data713 == "number") && (isFinite(data713))){
+if(data713 < 0 || isNaN(data713)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/25/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid275 = _errs1590 === errors;
+var valid275 = _errs1586 === errors;
 }
 else {
 var valid275 = true;
 }
 if(valid275){
 if(data.source !== undefined){
-let data716 = data.source;
-const _errs1592 = errors;
-const _errs1593 = errors;
-if(errors === _errs1593){
-if(data716 && typeof data716 == "object" && !Array.isArray(data716)){
+let data714 = data.source;
+const _errs1588 = errors;
+const _errs1589 = errors;
+if(errors === _errs1589){
+if(data714 && typeof data714 == "object" && !Array.isArray(data714)){
 let missing72;
-if(((((data716.line === undefined) && (missing72 = "line")) || ((data716.column === undefined) && (missing72 = "column"))) || ((data716.endLine === undefined) && (missing72 = "endLine"))) || ((data716.endColumn === undefined) && (missing72 = "endColumn"))){
+if(((((data714.line === undefined) && (missing72 = "line")) || ((data714.column === undefined) && (missing72 = "column"))) || ((data714.endLine === undefined) && (missing72 = "endLine"))) || ((data714.endColumn === undefined) && (missing72 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing72},message:"must have required property '"+missing72+"'"}];
 return false;
 }
 else {
-const _errs1595 = errors;
-for(const key98 in data716){
+const _errs1591 = errors;
+for(const key98 in data714){
 if(!(((((key98 === "file") || (key98 === "line")) || (key98 === "column")) || (key98 === "endLine")) || (key98 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key98},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1595 === errors){
-if(data716.file !== undefined){
-const _errs1596 = errors;
-if(typeof data716.file !== "string"){
+if(_errs1591 === errors){
+if(data714.file !== undefined){
+const _errs1592 = errors;
+if(typeof data714.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid285 = _errs1592 === errors;
+}
+else {
+var valid285 = true;
+}
+if(valid285){
+if(data714.line !== undefined){
+let data716 = data714.line;
+const _errs1594 = errors;
+if(!(((typeof data716 == "number") && (!(data716 % 1) && !isNaN(data716))) && (isFinite(data716)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1594){
+if((typeof data716 == "number") && (isFinite(data716))){
+if(data716 < 1 || isNaN(data716)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid285 = _errs1594 === errors;
+}
+else {
+var valid285 = true;
+}
+if(valid285){
+if(data714.column !== undefined){
+let data717 = data714.column;
+const _errs1596 = errors;
+if(!(((typeof data717 == "number") && (!(data717 % 1) && !isNaN(data717))) && (isFinite(data717)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1596){
+if((typeof data717 == "number") && (isFinite(data717))){
+if(data717 < 1 || isNaN(data717)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid285 = _errs1596 === errors;
 }
@@ -15526,17 +15542,17 @@ else {
 var valid285 = true;
 }
 if(valid285){
-if(data716.line !== undefined){
-let data718 = data716.line;
+if(data714.endLine !== undefined){
+let data718 = data714.endLine;
 const _errs1598 = errors;
 if(!(((typeof data718 == "number") && (!(data718 % 1) && !isNaN(data718))) && (isFinite(data718)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1598){
 if((typeof data718 == "number") && (isFinite(data718))){
 if(data718 < 1 || isNaN(data718)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -15547,64 +15563,22 @@ else {
 var valid285 = true;
 }
 if(valid285){
-if(data716.column !== undefined){
-let data719 = data716.column;
+if(data714.endColumn !== undefined){
+let data719 = data714.endColumn;
 const _errs1600 = errors;
 if(!(((typeof data719 == "number") && (!(data719 % 1) && !isNaN(data719))) && (isFinite(data719)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1600){
 if((typeof data719 == "number") && (isFinite(data719))){
 if(data719 < 1 || isNaN(data719)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid285 = _errs1600 === errors;
-}
-else {
-var valid285 = true;
-}
-if(valid285){
-if(data716.endLine !== undefined){
-let data720 = data716.endLine;
-const _errs1602 = errors;
-if(!(((typeof data720 == "number") && (!(data720 % 1) && !isNaN(data720))) && (isFinite(data720)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1602){
-if((typeof data720 == "number") && (isFinite(data720))){
-if(data720 < 1 || isNaN(data720)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid285 = _errs1602 === errors;
-}
-else {
-var valid285 = true;
-}
-if(valid285){
-if(data716.endColumn !== undefined){
-let data721 = data716.endColumn;
-const _errs1604 = errors;
-if(!(((typeof data721 == "number") && (!(data721 % 1) && !isNaN(data721))) && (isFinite(data721)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1604){
-if((typeof data721 == "number") && (isFinite(data721))){
-if(data721 < 1 || isNaN(data721)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid285 = _errs1604 === errors;
+var valid285 = _errs1600 === errors;
 }
 else {
 var valid285 = true;
@@ -15621,7 +15595,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid275 = _errs1592 === errors;
+var valid275 = _errs1588 === errors;
 }
 else {
 var valid275 = true;
@@ -15645,8 +15619,8 @@ return false;
 }
 }
 else if(tag0 === "gaussian_sample"){
-const _errs1606 = errors;
-if(errors === _errs1606){
+const _errs1602 = errors;
+if(errors === _errs1602){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing73;
 if(((((((data.id === undefined) && (missing73 = "id")) || ((data.op === undefined) && (missing73 = "op"))) || ((data.inputs === undefined) && (missing73 = "inputs"))) || ((data.attrs === undefined) && (missing73 = "attrs"))) || ((data.shape === undefined) && (missing73 = "shape"))) || ((data.stage === undefined) && (missing73 = "stage"))){
@@ -15654,7 +15628,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/26/required",keyword:"req
 return false;
 }
 else {
-const _errs1608 = errors;
+const _errs1604 = errors;
 for(const key99 in data){
 if(!(func2.call(schema15.oneOf[26].properties, key99))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/26/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key99},message:"must NOT have additional properties"}];
@@ -15662,45 +15636,45 @@ return false;
 break;
 }
 }
-if(_errs1608 === errors){
+if(_errs1604 === errors){
 if(data.id !== undefined){
-const _errs1609 = errors;
+const _errs1605 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/26/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid287 = _errs1609 === errors;
+var valid287 = _errs1605 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.op !== undefined){
-const _errs1611 = errors;
+const _errs1607 = errors;
 if("gaussian_sample" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/26/properties/op/const",keyword:"const",params:{allowedValue: "gaussian_sample"},message:"must be equal to constant"}];
 return false;
 }
-var valid287 = _errs1611 === errors;
+var valid287 = _errs1607 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.inputs !== undefined){
-let data724 = data.inputs;
-const _errs1612 = errors;
-if(errors === _errs1612){
-if(Array.isArray(data724)){
+let data722 = data.inputs;
+const _errs1608 = errors;
+if(errors === _errs1608){
+if(Array.isArray(data722)){
 var valid288 = true;
-const len86 = data724.length;
+const len86 = data722.length;
 for(let i60=0; i60<len86; i60++){
-const _errs1614 = errors;
-if(typeof data724[i60] !== "string"){
+const _errs1610 = errors;
+if(typeof data722[i60] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i60,schemaPath:"#/oneOf/26/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid288 = _errs1614 === errors;
+var valid288 = _errs1610 === errors;
 if(!valid288){
 break;
 }
@@ -15711,19 +15685,19 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/26
 return false;
 }
 }
-var valid287 = _errs1612 === errors;
+var valid287 = _errs1608 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.attrs !== undefined){
-let data726 = data.attrs;
-const _errs1616 = errors;
-const _errs1617 = errors;
-if(errors === _errs1617){
-if(data726 && typeof data726 == "object" && !Array.isArray(data726)){
-for(const key100 in data726){
+let data724 = data.attrs;
+const _errs1612 = errors;
+const _errs1613 = errors;
+if(errors === _errs1613){
+if(data724 && typeof data724 == "object" && !Array.isArray(data724)){
+for(const key100 in data724){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gaussian_sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key100},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -15734,51 +15708,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid287 = _errs1616 === errors;
+var valid287 = _errs1612 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.shape !== undefined){
-let data727 = data.shape;
-const _errs1620 = errors;
-const _errs1621 = errors;
-if(errors === _errs1621){
-if(Array.isArray(data727)){
-if(data727.length < 1){
+let data725 = data.shape;
+const _errs1616 = errors;
+const _errs1617 = errors;
+if(errors === _errs1617){
+if(Array.isArray(data725)){
+if(data725.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len87 = data727.length;
+const len87 = data725.length;
 var valid291 = len87 <= 1;
 if(!valid291){
 for(let i61=1; i61<len87; i61++){
-let data728 = data727[i61];
-const _errs1623 = errors;
-if((!(((typeof data728 == "number") && (!(data728 % 1) && !isNaN(data728))) && (isFinite(data728)))) && (data728 !== null)){
+let data726 = data725[i61];
+const _errs1619 = errors;
+if((!(((typeof data726 == "number") && (!(data726 % 1) && !isNaN(data726))) && (isFinite(data726)))) && (data726 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i61,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1623){
-if((typeof data728 == "number") && (isFinite(data728))){
-if(data728 < 1 || isNaN(data728)){
+if(errors === _errs1619){
+if((typeof data726 == "number") && (isFinite(data726))){
+if(data726 < 1 || isNaN(data726)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i61,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid291 = _errs1623 === errors;
+var valid291 = _errs1619 === errors;
 if(!valid291){
 break;
 }
 }
 }
 if(valid291){
-const len88 = data727.length;
+const len88 = data725.length;
 if(len88 > 0){
-if(data727[0] !== null){
+if(data725[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -15791,43 +15765,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid287 = _errs1620 === errors;
+var valid287 = _errs1616 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.stage !== undefined){
-let data730 = data.stage;
-const _errs1627 = errors;
-if(!((((((data730 === "corrupt") || (data730 === "encoder")) || (data730 === "latent")) || (data730 === "decoder")) || (data730 === "output")) || (data730 === "head"))){
+let data728 = data.stage;
+const _errs1623 = errors;
+if(!((((((data728 === "corrupt") || (data728 === "encoder")) || (data728 === "latent")) || (data728 === "decoder")) || (data728 === "output")) || (data728 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/26/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[26].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid287 = _errs1627 === errors;
+var valid287 = _errs1623 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.params !== undefined){
-let data731 = data.params;
-const _errs1628 = errors;
-if(errors === _errs1628){
-if(data731 && typeof data731 == "object" && !Array.isArray(data731)){
-const _errs1630 = errors;
-for(const key101 in data731){
+let data729 = data.params;
+const _errs1624 = errors;
+if(errors === _errs1624){
+if(data729 && typeof data729 == "object" && !Array.isArray(data729)){
+const _errs1626 = errors;
+for(const key101 in data729){
 if(!((((((((key101 === "kernel") || (key101 === "bias")) || (key101 === "gamma")) || (key101 === "beta")) || (key101 === "moving_mean")) || (key101 === "moving_variance")) || (key101 === "codebook")) || (key101 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/26/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key101},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1630 === errors){
-if(data731.kernel !== undefined){
-const _errs1631 = errors;
-if(typeof data731.kernel !== "string"){
+if(_errs1626 === errors){
+if(data729.kernel !== undefined){
+const _errs1627 = errors;
+if(typeof data729.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/26/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid293 = _errs1627 === errors;
+}
+else {
+var valid293 = true;
+}
+if(valid293){
+if(data729.bias !== undefined){
+const _errs1629 = errors;
+if(typeof data729.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/26/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid293 = _errs1629 === errors;
+}
+else {
+var valid293 = true;
+}
+if(valid293){
+if(data729.gamma !== undefined){
+const _errs1631 = errors;
+if(typeof data729.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/26/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1631 === errors;
@@ -15836,10 +15834,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data731.bias !== undefined){
+if(data729.beta !== undefined){
 const _errs1633 = errors;
-if(typeof data731.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/26/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data729.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/26/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1633 === errors;
@@ -15848,10 +15846,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data731.gamma !== undefined){
+if(data729.moving_mean !== undefined){
 const _errs1635 = errors;
-if(typeof data731.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/26/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data729.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/26/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1635 === errors;
@@ -15860,10 +15858,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data731.beta !== undefined){
+if(data729.moving_variance !== undefined){
 const _errs1637 = errors;
-if(typeof data731.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/26/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data729.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/26/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1637 === errors;
@@ -15872,10 +15870,10 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data731.moving_mean !== undefined){
+if(data729.codebook !== undefined){
 const _errs1639 = errors;
-if(typeof data731.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/26/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data729.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/26/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid293 = _errs1639 === errors;
@@ -15884,37 +15882,13 @@ else {
 var valid293 = true;
 }
 if(valid293){
-if(data731.moving_variance !== undefined){
+if(data729.recurrent_kernel !== undefined){
 const _errs1641 = errors;
-if(typeof data731.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/26/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid293 = _errs1641 === errors;
-}
-else {
-var valid293 = true;
-}
-if(valid293){
-if(data731.codebook !== undefined){
-const _errs1643 = errors;
-if(typeof data731.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/26/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid293 = _errs1643 === errors;
-}
-else {
-var valid293 = true;
-}
-if(valid293){
-if(data731.recurrent_kernel !== undefined){
-const _errs1645 = errors;
-if(typeof data731.recurrent_kernel !== "string"){
+if(typeof data729.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/26/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid293 = _errs1645 === errors;
+var valid293 = _errs1641 === errors;
 }
 else {
 var valid293 = true;
@@ -15933,71 +15907,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/26
 return false;
 }
 }
-var valid287 = _errs1628 === errors;
+var valid287 = _errs1624 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.name !== undefined){
-const _errs1647 = errors;
+const _errs1643 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/26/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid287 = _errs1647 === errors;
+var valid287 = _errs1643 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.layer !== undefined){
-let data741 = data.layer;
-const _errs1649 = errors;
-if(!(((typeof data741 == "number") && (!(data741 % 1) && !isNaN(data741))) && (isFinite(data741)))){
+let data739 = data.layer;
+const _errs1645 = errors;
+if(!(((typeof data739 == "number") && (!(data739 % 1) && !isNaN(data739))) && (isFinite(data739)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/26/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1649){
-if((typeof data741 == "number") && (isFinite(data741))){
-if(data741 < 0 || isNaN(data741)){
+if(errors === _errs1645){
+if((typeof data739 == "number") && (isFinite(data739))){
+if(data739 < 0 || isNaN(data739)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/26/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid287 = _errs1649 === errors;
+var valid287 = _errs1645 === errors;
 }
 else {
 var valid287 = true;
 }
 if(valid287){
 if(data.source !== undefined){
-let data742 = data.source;
-const _errs1651 = errors;
-const _errs1652 = errors;
-if(errors === _errs1652){
-if(data742 && typeof data742 == "object" && !Array.isArray(data742)){
+let data740 = data.source;
+const _errs1647 = errors;
+const _errs1648 = errors;
+if(errors === _errs1648){
+if(data740 && typeof data740 == "object" && !Array.isArray(data740)){
 let missing74;
-if(((((data742.line === undefined) && (missing74 = "line")) || ((data742.column === undefined) && (missing74 = "column"))) || ((data742.endLine === undefined) && (missing74 = "endLine"))) || ((data742.endColumn === undefined) && (missing74 = "endColumn"))){
+if(((((data740.line === undefined) && (missing74 = "line")) || ((data740.column === undefined) && (missing74 = "column"))) || ((data740.endLine === undefined) && (missing74 = "endLine"))) || ((data740.endColumn === undefined) && (missing74 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing74},message:"must have required property '"+missing74+"'"}];
 return false;
 }
 else {
-const _errs1654 = errors;
-for(const key102 in data742){
+const _errs1650 = errors;
+for(const key102 in data740){
 if(!(((((key102 === "file") || (key102 === "line")) || (key102 === "column")) || (key102 === "endLine")) || (key102 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key102},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1654 === errors){
-if(data742.file !== undefined){
-const _errs1655 = errors;
-if(typeof data742.file !== "string"){
+if(_errs1650 === errors){
+if(data740.file !== undefined){
+const _errs1651 = errors;
+if(typeof data740.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid295 = _errs1651 === errors;
+}
+else {
+var valid295 = true;
+}
+if(valid295){
+if(data740.line !== undefined){
+let data742 = data740.line;
+const _errs1653 = errors;
+if(!(((typeof data742 == "number") && (!(data742 % 1) && !isNaN(data742))) && (isFinite(data742)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1653){
+if((typeof data742 == "number") && (isFinite(data742))){
+if(data742 < 1 || isNaN(data742)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid295 = _errs1653 === errors;
+}
+else {
+var valid295 = true;
+}
+if(valid295){
+if(data740.column !== undefined){
+let data743 = data740.column;
+const _errs1655 = errors;
+if(!(((typeof data743 == "number") && (!(data743 % 1) && !isNaN(data743))) && (isFinite(data743)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1655){
+if((typeof data743 == "number") && (isFinite(data743))){
+if(data743 < 1 || isNaN(data743)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid295 = _errs1655 === errors;
 }
@@ -16005,17 +16021,17 @@ else {
 var valid295 = true;
 }
 if(valid295){
-if(data742.line !== undefined){
-let data744 = data742.line;
+if(data740.endLine !== undefined){
+let data744 = data740.endLine;
 const _errs1657 = errors;
 if(!(((typeof data744 == "number") && (!(data744 % 1) && !isNaN(data744))) && (isFinite(data744)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1657){
 if((typeof data744 == "number") && (isFinite(data744))){
 if(data744 < 1 || isNaN(data744)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -16026,64 +16042,22 @@ else {
 var valid295 = true;
 }
 if(valid295){
-if(data742.column !== undefined){
-let data745 = data742.column;
+if(data740.endColumn !== undefined){
+let data745 = data740.endColumn;
 const _errs1659 = errors;
 if(!(((typeof data745 == "number") && (!(data745 % 1) && !isNaN(data745))) && (isFinite(data745)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1659){
 if((typeof data745 == "number") && (isFinite(data745))){
 if(data745 < 1 || isNaN(data745)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid295 = _errs1659 === errors;
-}
-else {
-var valid295 = true;
-}
-if(valid295){
-if(data742.endLine !== undefined){
-let data746 = data742.endLine;
-const _errs1661 = errors;
-if(!(((typeof data746 == "number") && (!(data746 % 1) && !isNaN(data746))) && (isFinite(data746)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1661){
-if((typeof data746 == "number") && (isFinite(data746))){
-if(data746 < 1 || isNaN(data746)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid295 = _errs1661 === errors;
-}
-else {
-var valid295 = true;
-}
-if(valid295){
-if(data742.endColumn !== undefined){
-let data747 = data742.endColumn;
-const _errs1663 = errors;
-if(!(((typeof data747 == "number") && (!(data747 % 1) && !isNaN(data747))) && (isFinite(data747)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1663){
-if((typeof data747 == "number") && (isFinite(data747))){
-if(data747 < 1 || isNaN(data747)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid295 = _errs1663 === errors;
+var valid295 = _errs1659 === errors;
 }
 else {
 var valid295 = true;
@@ -16100,7 +16074,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid287 = _errs1651 === errors;
+var valid287 = _errs1647 === errors;
 }
 else {
 var valid287 = true;
@@ -16124,8 +16098,8 @@ return false;
 }
 }
 else if(tag0 === "vector_quantize"){
-const _errs1665 = errors;
-if(errors === _errs1665){
+const _errs1661 = errors;
+if(errors === _errs1661){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing75;
 if(((((((data.id === undefined) && (missing75 = "id")) || ((data.op === undefined) && (missing75 = "op"))) || ((data.inputs === undefined) && (missing75 = "inputs"))) || ((data.attrs === undefined) && (missing75 = "attrs"))) || ((data.shape === undefined) && (missing75 = "shape"))) || ((data.stage === undefined) && (missing75 = "stage"))){
@@ -16133,7 +16107,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/27/required",keyword:"req
 return false;
 }
 else {
-const _errs1667 = errors;
+const _errs1663 = errors;
 for(const key103 in data){
 if(!(func2.call(schema15.oneOf[27].properties, key103))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/27/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key103},message:"must NOT have additional properties"}];
@@ -16141,45 +16115,45 @@ return false;
 break;
 }
 }
-if(_errs1667 === errors){
+if(_errs1663 === errors){
 if(data.id !== undefined){
-const _errs1668 = errors;
+const _errs1664 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/27/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid297 = _errs1668 === errors;
+var valid297 = _errs1664 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.op !== undefined){
-const _errs1670 = errors;
+const _errs1666 = errors;
 if("vector_quantize" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/27/properties/op/const",keyword:"const",params:{allowedValue: "vector_quantize"},message:"must be equal to constant"}];
 return false;
 }
-var valid297 = _errs1670 === errors;
+var valid297 = _errs1666 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.inputs !== undefined){
-let data750 = data.inputs;
-const _errs1671 = errors;
-if(errors === _errs1671){
-if(Array.isArray(data750)){
+let data748 = data.inputs;
+const _errs1667 = errors;
+if(errors === _errs1667){
+if(Array.isArray(data748)){
 var valid298 = true;
-const len89 = data750.length;
+const len89 = data748.length;
 for(let i62=0; i62<len89; i62++){
-const _errs1673 = errors;
-if(typeof data750[i62] !== "string"){
+const _errs1669 = errors;
+if(typeof data748[i62] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i62,schemaPath:"#/oneOf/27/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid298 = _errs1673 === errors;
+var valid298 = _errs1669 === errors;
 if(!valid298){
 break;
 }
@@ -16190,81 +16164,81 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/27
 return false;
 }
 }
-var valid297 = _errs1671 === errors;
+var valid297 = _errs1667 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.attrs !== undefined){
-let data752 = data.attrs;
-const _errs1675 = errors;
-const _errs1676 = errors;
-if(errors === _errs1676){
-if(data752 && typeof data752 == "object" && !Array.isArray(data752)){
+let data750 = data.attrs;
+const _errs1671 = errors;
+const _errs1672 = errors;
+if(errors === _errs1672){
+if(data750 && typeof data750 == "object" && !Array.isArray(data750)){
 let missing76;
-if((((data752.codes === undefined) && (missing76 = "codes")) || ((data752.dim === undefined) && (missing76 = "dim"))) || ((data752.commitment === undefined) && (missing76 = "commitment"))){
+if((((data750.codes === undefined) && (missing76 = "codes")) || ((data750.dim === undefined) && (missing76 = "dim"))) || ((data750.commitment === undefined) && (missing76 = "commitment"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/required",keyword:"required",params:{missingProperty: missing76},message:"must have required property '"+missing76+"'"}];
 return false;
 }
 else {
-const _errs1678 = errors;
-for(const key104 in data752){
+const _errs1674 = errors;
+for(const key104 in data750){
 if(!(((key104 === "codes") || (key104 === "dim")) || (key104 === "commitment"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_vector_quantize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key104},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1678 === errors){
-if(data752.codes !== undefined){
-let data753 = data752.codes;
-const _errs1679 = errors;
-if(!(((typeof data753 == "number") && (!(data753 % 1) && !isNaN(data753))) && (isFinite(data753)))){
+if(_errs1674 === errors){
+if(data750.codes !== undefined){
+let data751 = data750.codes;
+const _errs1675 = errors;
+if(!(((typeof data751 == "number") && (!(data751 % 1) && !isNaN(data751))) && (isFinite(data751)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1679){
-if((typeof data753 == "number") && (isFinite(data753))){
-if(data753 < 2 || isNaN(data753)){
+if(errors === _errs1675){
+if((typeof data751 == "number") && (isFinite(data751))){
+if(data751 < 2 || isNaN(data751)){
 validate13.errors = [{instancePath:instancePath+"/attrs/codes",schemaPath:"#/definitions/attrs_vector_quantize/properties/codes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
 }
-var valid300 = _errs1679 === errors;
+var valid300 = _errs1675 === errors;
 }
 else {
 var valid300 = true;
 }
 if(valid300){
-if(data752.dim !== undefined){
-let data754 = data752.dim;
-const _errs1681 = errors;
-if(!(((typeof data754 == "number") && (!(data754 % 1) && !isNaN(data754))) && (isFinite(data754)))){
+if(data750.dim !== undefined){
+let data752 = data750.dim;
+const _errs1677 = errors;
+if(!(((typeof data752 == "number") && (!(data752 % 1) && !isNaN(data752))) && (isFinite(data752)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1681){
-if((typeof data754 == "number") && (isFinite(data754))){
-if(data754 < 1 || isNaN(data754)){
+if(errors === _errs1677){
+if((typeof data752 == "number") && (isFinite(data752))){
+if(data752 < 1 || isNaN(data752)){
 validate13.errors = [{instancePath:instancePath+"/attrs/dim",schemaPath:"#/definitions/attrs_vector_quantize/properties/dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid300 = _errs1681 === errors;
+var valid300 = _errs1677 === errors;
 }
 else {
 var valid300 = true;
 }
 if(valid300){
-if(data752.commitment !== undefined){
-let data755 = data752.commitment;
-const _errs1683 = errors;
-if(errors === _errs1683){
-if((typeof data755 == "number") && (isFinite(data755))){
-if(data755 < 0 || isNaN(data755)){
+if(data750.commitment !== undefined){
+let data753 = data750.commitment;
+const _errs1679 = errors;
+if(errors === _errs1679){
+if((typeof data753 == "number") && (isFinite(data753))){
+if(data753 < 0 || isNaN(data753)){
 validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"#/definitions/attrs_vector_quantize/properties/commitment/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -16274,7 +16248,7 @@ validate13.errors = [{instancePath:instancePath+"/attrs/commitment",schemaPath:"
 return false;
 }
 }
-var valid300 = _errs1683 === errors;
+var valid300 = _errs1679 === errors;
 }
 else {
 var valid300 = true;
@@ -16289,51 +16263,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid297 = _errs1675 === errors;
+var valid297 = _errs1671 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.shape !== undefined){
-let data756 = data.shape;
-const _errs1685 = errors;
-const _errs1686 = errors;
-if(errors === _errs1686){
-if(Array.isArray(data756)){
-if(data756.length < 1){
+let data754 = data.shape;
+const _errs1681 = errors;
+const _errs1682 = errors;
+if(errors === _errs1682){
+if(Array.isArray(data754)){
+if(data754.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len90 = data756.length;
+const len90 = data754.length;
 var valid302 = len90 <= 1;
 if(!valid302){
 for(let i63=1; i63<len90; i63++){
-let data757 = data756[i63];
-const _errs1688 = errors;
-if((!(((typeof data757 == "number") && (!(data757 % 1) && !isNaN(data757))) && (isFinite(data757)))) && (data757 !== null)){
+let data755 = data754[i63];
+const _errs1684 = errors;
+if((!(((typeof data755 == "number") && (!(data755 % 1) && !isNaN(data755))) && (isFinite(data755)))) && (data755 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i63,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1688){
-if((typeof data757 == "number") && (isFinite(data757))){
-if(data757 < 1 || isNaN(data757)){
+if(errors === _errs1684){
+if((typeof data755 == "number") && (isFinite(data755))){
+if(data755 < 1 || isNaN(data755)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i63,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid302 = _errs1688 === errors;
+var valid302 = _errs1684 === errors;
 if(!valid302){
 break;
 }
 }
 }
 if(valid302){
-const len91 = data756.length;
+const len91 = data754.length;
 if(len91 > 0){
-if(data756[0] !== null){
+if(data754[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -16346,43 +16320,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid297 = _errs1685 === errors;
+var valid297 = _errs1681 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.stage !== undefined){
-let data759 = data.stage;
-const _errs1692 = errors;
-if(!((((((data759 === "corrupt") || (data759 === "encoder")) || (data759 === "latent")) || (data759 === "decoder")) || (data759 === "output")) || (data759 === "head"))){
+let data757 = data.stage;
+const _errs1688 = errors;
+if(!((((((data757 === "corrupt") || (data757 === "encoder")) || (data757 === "latent")) || (data757 === "decoder")) || (data757 === "output")) || (data757 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/27/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[27].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid297 = _errs1692 === errors;
+var valid297 = _errs1688 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.params !== undefined){
-let data760 = data.params;
-const _errs1693 = errors;
-if(errors === _errs1693){
-if(data760 && typeof data760 == "object" && !Array.isArray(data760)){
-const _errs1695 = errors;
-for(const key105 in data760){
+let data758 = data.params;
+const _errs1689 = errors;
+if(errors === _errs1689){
+if(data758 && typeof data758 == "object" && !Array.isArray(data758)){
+const _errs1691 = errors;
+for(const key105 in data758){
 if(!((((((((key105 === "kernel") || (key105 === "bias")) || (key105 === "gamma")) || (key105 === "beta")) || (key105 === "moving_mean")) || (key105 === "moving_variance")) || (key105 === "codebook")) || (key105 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/27/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key105},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1695 === errors){
-if(data760.kernel !== undefined){
-const _errs1696 = errors;
-if(typeof data760.kernel !== "string"){
+if(_errs1691 === errors){
+if(data758.kernel !== undefined){
+const _errs1692 = errors;
+if(typeof data758.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/27/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid304 = _errs1692 === errors;
+}
+else {
+var valid304 = true;
+}
+if(valid304){
+if(data758.bias !== undefined){
+const _errs1694 = errors;
+if(typeof data758.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/27/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid304 = _errs1694 === errors;
+}
+else {
+var valid304 = true;
+}
+if(valid304){
+if(data758.gamma !== undefined){
+const _errs1696 = errors;
+if(typeof data758.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/27/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1696 === errors;
@@ -16391,10 +16389,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data760.bias !== undefined){
+if(data758.beta !== undefined){
 const _errs1698 = errors;
-if(typeof data760.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/27/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data758.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/27/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1698 === errors;
@@ -16403,10 +16401,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data760.gamma !== undefined){
+if(data758.moving_mean !== undefined){
 const _errs1700 = errors;
-if(typeof data760.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/27/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data758.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/27/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1700 === errors;
@@ -16415,10 +16413,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data760.beta !== undefined){
+if(data758.moving_variance !== undefined){
 const _errs1702 = errors;
-if(typeof data760.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/27/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data758.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/27/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1702 === errors;
@@ -16427,10 +16425,10 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data760.moving_mean !== undefined){
+if(data758.codebook !== undefined){
 const _errs1704 = errors;
-if(typeof data760.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/27/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data758.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/27/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid304 = _errs1704 === errors;
@@ -16439,37 +16437,13 @@ else {
 var valid304 = true;
 }
 if(valid304){
-if(data760.moving_variance !== undefined){
+if(data758.recurrent_kernel !== undefined){
 const _errs1706 = errors;
-if(typeof data760.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/27/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid304 = _errs1706 === errors;
-}
-else {
-var valid304 = true;
-}
-if(valid304){
-if(data760.codebook !== undefined){
-const _errs1708 = errors;
-if(typeof data760.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/27/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid304 = _errs1708 === errors;
-}
-else {
-var valid304 = true;
-}
-if(valid304){
-if(data760.recurrent_kernel !== undefined){
-const _errs1710 = errors;
-if(typeof data760.recurrent_kernel !== "string"){
+if(typeof data758.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/27/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid304 = _errs1710 === errors;
+var valid304 = _errs1706 === errors;
 }
 else {
 var valid304 = true;
@@ -16488,71 +16462,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/27
 return false;
 }
 }
-var valid297 = _errs1693 === errors;
+var valid297 = _errs1689 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.name !== undefined){
-const _errs1712 = errors;
+const _errs1708 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/27/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid297 = _errs1712 === errors;
+var valid297 = _errs1708 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.layer !== undefined){
-let data770 = data.layer;
-const _errs1714 = errors;
-if(!(((typeof data770 == "number") && (!(data770 % 1) && !isNaN(data770))) && (isFinite(data770)))){
+let data768 = data.layer;
+const _errs1710 = errors;
+if(!(((typeof data768 == "number") && (!(data768 % 1) && !isNaN(data768))) && (isFinite(data768)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/27/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1714){
-if((typeof data770 == "number") && (isFinite(data770))){
-if(data770 < 0 || isNaN(data770)){
+if(errors === _errs1710){
+if((typeof data768 == "number") && (isFinite(data768))){
+if(data768 < 0 || isNaN(data768)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/27/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid297 = _errs1714 === errors;
+var valid297 = _errs1710 === errors;
 }
 else {
 var valid297 = true;
 }
 if(valid297){
 if(data.source !== undefined){
-let data771 = data.source;
-const _errs1716 = errors;
-const _errs1717 = errors;
-if(errors === _errs1717){
-if(data771 && typeof data771 == "object" && !Array.isArray(data771)){
+let data769 = data.source;
+const _errs1712 = errors;
+const _errs1713 = errors;
+if(errors === _errs1713){
+if(data769 && typeof data769 == "object" && !Array.isArray(data769)){
 let missing77;
-if(((((data771.line === undefined) && (missing77 = "line")) || ((data771.column === undefined) && (missing77 = "column"))) || ((data771.endLine === undefined) && (missing77 = "endLine"))) || ((data771.endColumn === undefined) && (missing77 = "endColumn"))){
+if(((((data769.line === undefined) && (missing77 = "line")) || ((data769.column === undefined) && (missing77 = "column"))) || ((data769.endLine === undefined) && (missing77 = "endLine"))) || ((data769.endColumn === undefined) && (missing77 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing77},message:"must have required property '"+missing77+"'"}];
 return false;
 }
 else {
-const _errs1719 = errors;
-for(const key106 in data771){
+const _errs1715 = errors;
+for(const key106 in data769){
 if(!(((((key106 === "file") || (key106 === "line")) || (key106 === "column")) || (key106 === "endLine")) || (key106 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key106},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1719 === errors){
-if(data771.file !== undefined){
-const _errs1720 = errors;
-if(typeof data771.file !== "string"){
+if(_errs1715 === errors){
+if(data769.file !== undefined){
+const _errs1716 = errors;
+if(typeof data769.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid306 = _errs1716 === errors;
+}
+else {
+var valid306 = true;
+}
+if(valid306){
+if(data769.line !== undefined){
+let data771 = data769.line;
+const _errs1718 = errors;
+if(!(((typeof data771 == "number") && (!(data771 % 1) && !isNaN(data771))) && (isFinite(data771)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1718){
+if((typeof data771 == "number") && (isFinite(data771))){
+if(data771 < 1 || isNaN(data771)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid306 = _errs1718 === errors;
+}
+else {
+var valid306 = true;
+}
+if(valid306){
+if(data769.column !== undefined){
+let data772 = data769.column;
+const _errs1720 = errors;
+if(!(((typeof data772 == "number") && (!(data772 % 1) && !isNaN(data772))) && (isFinite(data772)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1720){
+if((typeof data772 == "number") && (isFinite(data772))){
+if(data772 < 1 || isNaN(data772)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid306 = _errs1720 === errors;
 }
@@ -16560,17 +16576,17 @@ else {
 var valid306 = true;
 }
 if(valid306){
-if(data771.line !== undefined){
-let data773 = data771.line;
+if(data769.endLine !== undefined){
+let data773 = data769.endLine;
 const _errs1722 = errors;
 if(!(((typeof data773 == "number") && (!(data773 % 1) && !isNaN(data773))) && (isFinite(data773)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1722){
 if((typeof data773 == "number") && (isFinite(data773))){
 if(data773 < 1 || isNaN(data773)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -16581,64 +16597,22 @@ else {
 var valid306 = true;
 }
 if(valid306){
-if(data771.column !== undefined){
-let data774 = data771.column;
+if(data769.endColumn !== undefined){
+let data774 = data769.endColumn;
 const _errs1724 = errors;
 if(!(((typeof data774 == "number") && (!(data774 % 1) && !isNaN(data774))) && (isFinite(data774)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1724){
 if((typeof data774 == "number") && (isFinite(data774))){
 if(data774 < 1 || isNaN(data774)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid306 = _errs1724 === errors;
-}
-else {
-var valid306 = true;
-}
-if(valid306){
-if(data771.endLine !== undefined){
-let data775 = data771.endLine;
-const _errs1726 = errors;
-if(!(((typeof data775 == "number") && (!(data775 % 1) && !isNaN(data775))) && (isFinite(data775)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1726){
-if((typeof data775 == "number") && (isFinite(data775))){
-if(data775 < 1 || isNaN(data775)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid306 = _errs1726 === errors;
-}
-else {
-var valid306 = true;
-}
-if(valid306){
-if(data771.endColumn !== undefined){
-let data776 = data771.endColumn;
-const _errs1728 = errors;
-if(!(((typeof data776 == "number") && (!(data776 % 1) && !isNaN(data776))) && (isFinite(data776)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1728){
-if((typeof data776 == "number") && (isFinite(data776))){
-if(data776 < 1 || isNaN(data776)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid306 = _errs1728 === errors;
+var valid306 = _errs1724 === errors;
 }
 else {
 var valid306 = true;
@@ -16655,7 +16629,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid297 = _errs1716 === errors;
+var valid297 = _errs1712 === errors;
 }
 else {
 var valid297 = true;
@@ -16679,8 +16653,8 @@ return false;
 }
 }
 else if(tag0 === "binarize"){
-const _errs1730 = errors;
-if(errors === _errs1730){
+const _errs1726 = errors;
+if(errors === _errs1726){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing78;
 if(((((((data.id === undefined) && (missing78 = "id")) || ((data.op === undefined) && (missing78 = "op"))) || ((data.inputs === undefined) && (missing78 = "inputs"))) || ((data.attrs === undefined) && (missing78 = "attrs"))) || ((data.shape === undefined) && (missing78 = "shape"))) || ((data.stage === undefined) && (missing78 = "stage"))){
@@ -16688,7 +16662,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/28/required",keyword:"req
 return false;
 }
 else {
-const _errs1732 = errors;
+const _errs1728 = errors;
 for(const key107 in data){
 if(!(func2.call(schema15.oneOf[28].properties, key107))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/28/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key107},message:"must NOT have additional properties"}];
@@ -16696,45 +16670,45 @@ return false;
 break;
 }
 }
-if(_errs1732 === errors){
+if(_errs1728 === errors){
 if(data.id !== undefined){
-const _errs1733 = errors;
+const _errs1729 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/28/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid308 = _errs1733 === errors;
+var valid308 = _errs1729 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.op !== undefined){
-const _errs1735 = errors;
+const _errs1731 = errors;
 if("binarize" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/28/properties/op/const",keyword:"const",params:{allowedValue: "binarize"},message:"must be equal to constant"}];
 return false;
 }
-var valid308 = _errs1735 === errors;
+var valid308 = _errs1731 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.inputs !== undefined){
-let data779 = data.inputs;
-const _errs1736 = errors;
-if(errors === _errs1736){
-if(Array.isArray(data779)){
+let data777 = data.inputs;
+const _errs1732 = errors;
+if(errors === _errs1732){
+if(Array.isArray(data777)){
 var valid309 = true;
-const len92 = data779.length;
+const len92 = data777.length;
 for(let i64=0; i64<len92; i64++){
-const _errs1738 = errors;
-if(typeof data779[i64] !== "string"){
+const _errs1734 = errors;
+if(typeof data777[i64] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i64,schemaPath:"#/oneOf/28/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid309 = _errs1738 === errors;
+var valid309 = _errs1734 === errors;
 if(!valid309){
 break;
 }
@@ -16745,35 +16719,35 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/28
 return false;
 }
 }
-var valid308 = _errs1736 === errors;
+var valid308 = _errs1732 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.attrs !== undefined){
-let data781 = data.attrs;
-const _errs1740 = errors;
-const _errs1741 = errors;
-if(errors === _errs1741){
-if(data781 && typeof data781 == "object" && !Array.isArray(data781)){
+let data779 = data.attrs;
+const _errs1736 = errors;
+const _errs1737 = errors;
+if(errors === _errs1737){
+if(data779 && typeof data779 == "object" && !Array.isArray(data779)){
 let missing79;
-if((data781.stochastic === undefined) && (missing79 = "stochastic")){
+if((data779.stochastic === undefined) && (missing79 = "stochastic")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/required",keyword:"required",params:{missingProperty: missing79},message:"must have required property '"+missing79+"'"}];
 return false;
 }
 else {
-const _errs1743 = errors;
-for(const key108 in data781){
+const _errs1739 = errors;
+for(const key108 in data779){
 if(!(key108 === "stochastic")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_binarize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key108},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1743 === errors){
-if(data781.stochastic !== undefined){
-if(typeof data781.stochastic !== "boolean"){
+if(_errs1739 === errors){
+if(data779.stochastic !== undefined){
+if(typeof data779.stochastic !== "boolean"){
 validate13.errors = [{instancePath:instancePath+"/attrs/stochastic",schemaPath:"#/definitions/attrs_binarize/properties/stochastic/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
@@ -16786,51 +16760,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid308 = _errs1740 === errors;
+var valid308 = _errs1736 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.shape !== undefined){
-let data783 = data.shape;
-const _errs1746 = errors;
-const _errs1747 = errors;
-if(errors === _errs1747){
-if(Array.isArray(data783)){
-if(data783.length < 1){
+let data781 = data.shape;
+const _errs1742 = errors;
+const _errs1743 = errors;
+if(errors === _errs1743){
+if(Array.isArray(data781)){
+if(data781.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len93 = data783.length;
+const len93 = data781.length;
 var valid313 = len93 <= 1;
 if(!valid313){
 for(let i65=1; i65<len93; i65++){
-let data784 = data783[i65];
-const _errs1749 = errors;
-if((!(((typeof data784 == "number") && (!(data784 % 1) && !isNaN(data784))) && (isFinite(data784)))) && (data784 !== null)){
+let data782 = data781[i65];
+const _errs1745 = errors;
+if((!(((typeof data782 == "number") && (!(data782 % 1) && !isNaN(data782))) && (isFinite(data782)))) && (data782 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i65,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1749){
-if((typeof data784 == "number") && (isFinite(data784))){
-if(data784 < 1 || isNaN(data784)){
+if(errors === _errs1745){
+if((typeof data782 == "number") && (isFinite(data782))){
+if(data782 < 1 || isNaN(data782)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i65,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid313 = _errs1749 === errors;
+var valid313 = _errs1745 === errors;
 if(!valid313){
 break;
 }
 }
 }
 if(valid313){
-const len94 = data783.length;
+const len94 = data781.length;
 if(len94 > 0){
-if(data783[0] !== null){
+if(data781[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -16843,43 +16817,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid308 = _errs1746 === errors;
+var valid308 = _errs1742 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.stage !== undefined){
-let data786 = data.stage;
-const _errs1753 = errors;
-if(!((((((data786 === "corrupt") || (data786 === "encoder")) || (data786 === "latent")) || (data786 === "decoder")) || (data786 === "output")) || (data786 === "head"))){
+let data784 = data.stage;
+const _errs1749 = errors;
+if(!((((((data784 === "corrupt") || (data784 === "encoder")) || (data784 === "latent")) || (data784 === "decoder")) || (data784 === "output")) || (data784 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/28/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[28].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid308 = _errs1753 === errors;
+var valid308 = _errs1749 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.params !== undefined){
-let data787 = data.params;
-const _errs1754 = errors;
-if(errors === _errs1754){
-if(data787 && typeof data787 == "object" && !Array.isArray(data787)){
-const _errs1756 = errors;
-for(const key109 in data787){
+let data785 = data.params;
+const _errs1750 = errors;
+if(errors === _errs1750){
+if(data785 && typeof data785 == "object" && !Array.isArray(data785)){
+const _errs1752 = errors;
+for(const key109 in data785){
 if(!((((((((key109 === "kernel") || (key109 === "bias")) || (key109 === "gamma")) || (key109 === "beta")) || (key109 === "moving_mean")) || (key109 === "moving_variance")) || (key109 === "codebook")) || (key109 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/28/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key109},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1756 === errors){
-if(data787.kernel !== undefined){
-const _errs1757 = errors;
-if(typeof data787.kernel !== "string"){
+if(_errs1752 === errors){
+if(data785.kernel !== undefined){
+const _errs1753 = errors;
+if(typeof data785.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/28/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid315 = _errs1753 === errors;
+}
+else {
+var valid315 = true;
+}
+if(valid315){
+if(data785.bias !== undefined){
+const _errs1755 = errors;
+if(typeof data785.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/28/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid315 = _errs1755 === errors;
+}
+else {
+var valid315 = true;
+}
+if(valid315){
+if(data785.gamma !== undefined){
+const _errs1757 = errors;
+if(typeof data785.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/28/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1757 === errors;
@@ -16888,10 +16886,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data787.bias !== undefined){
+if(data785.beta !== undefined){
 const _errs1759 = errors;
-if(typeof data787.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/28/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data785.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/28/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1759 === errors;
@@ -16900,10 +16898,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data787.gamma !== undefined){
+if(data785.moving_mean !== undefined){
 const _errs1761 = errors;
-if(typeof data787.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/28/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data785.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/28/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1761 === errors;
@@ -16912,10 +16910,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data787.beta !== undefined){
+if(data785.moving_variance !== undefined){
 const _errs1763 = errors;
-if(typeof data787.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/28/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data785.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/28/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1763 === errors;
@@ -16924,10 +16922,10 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data787.moving_mean !== undefined){
+if(data785.codebook !== undefined){
 const _errs1765 = errors;
-if(typeof data787.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/28/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data785.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/28/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid315 = _errs1765 === errors;
@@ -16936,37 +16934,13 @@ else {
 var valid315 = true;
 }
 if(valid315){
-if(data787.moving_variance !== undefined){
+if(data785.recurrent_kernel !== undefined){
 const _errs1767 = errors;
-if(typeof data787.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/28/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid315 = _errs1767 === errors;
-}
-else {
-var valid315 = true;
-}
-if(valid315){
-if(data787.codebook !== undefined){
-const _errs1769 = errors;
-if(typeof data787.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/28/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid315 = _errs1769 === errors;
-}
-else {
-var valid315 = true;
-}
-if(valid315){
-if(data787.recurrent_kernel !== undefined){
-const _errs1771 = errors;
-if(typeof data787.recurrent_kernel !== "string"){
+if(typeof data785.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/28/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid315 = _errs1771 === errors;
+var valid315 = _errs1767 === errors;
 }
 else {
 var valid315 = true;
@@ -16985,71 +16959,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/28
 return false;
 }
 }
-var valid308 = _errs1754 === errors;
+var valid308 = _errs1750 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.name !== undefined){
-const _errs1773 = errors;
+const _errs1769 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/28/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid308 = _errs1773 === errors;
+var valid308 = _errs1769 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.layer !== undefined){
-let data797 = data.layer;
-const _errs1775 = errors;
-if(!(((typeof data797 == "number") && (!(data797 % 1) && !isNaN(data797))) && (isFinite(data797)))){
+let data795 = data.layer;
+const _errs1771 = errors;
+if(!(((typeof data795 == "number") && (!(data795 % 1) && !isNaN(data795))) && (isFinite(data795)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/28/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1775){
-if((typeof data797 == "number") && (isFinite(data797))){
-if(data797 < 0 || isNaN(data797)){
+if(errors === _errs1771){
+if((typeof data795 == "number") && (isFinite(data795))){
+if(data795 < 0 || isNaN(data795)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/28/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid308 = _errs1775 === errors;
+var valid308 = _errs1771 === errors;
 }
 else {
 var valid308 = true;
 }
 if(valid308){
 if(data.source !== undefined){
-let data798 = data.source;
-const _errs1777 = errors;
-const _errs1778 = errors;
-if(errors === _errs1778){
-if(data798 && typeof data798 == "object" && !Array.isArray(data798)){
+let data796 = data.source;
+const _errs1773 = errors;
+const _errs1774 = errors;
+if(errors === _errs1774){
+if(data796 && typeof data796 == "object" && !Array.isArray(data796)){
 let missing80;
-if(((((data798.line === undefined) && (missing80 = "line")) || ((data798.column === undefined) && (missing80 = "column"))) || ((data798.endLine === undefined) && (missing80 = "endLine"))) || ((data798.endColumn === undefined) && (missing80 = "endColumn"))){
+if(((((data796.line === undefined) && (missing80 = "line")) || ((data796.column === undefined) && (missing80 = "column"))) || ((data796.endLine === undefined) && (missing80 = "endLine"))) || ((data796.endColumn === undefined) && (missing80 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing80},message:"must have required property '"+missing80+"'"}];
 return false;
 }
 else {
-const _errs1780 = errors;
-for(const key110 in data798){
+const _errs1776 = errors;
+for(const key110 in data796){
 if(!(((((key110 === "file") || (key110 === "line")) || (key110 === "column")) || (key110 === "endLine")) || (key110 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key110},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1780 === errors){
-if(data798.file !== undefined){
-const _errs1781 = errors;
-if(typeof data798.file !== "string"){
+if(_errs1776 === errors){
+if(data796.file !== undefined){
+const _errs1777 = errors;
+if(typeof data796.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid317 = _errs1777 === errors;
+}
+else {
+var valid317 = true;
+}
+if(valid317){
+if(data796.line !== undefined){
+let data798 = data796.line;
+const _errs1779 = errors;
+if(!(((typeof data798 == "number") && (!(data798 % 1) && !isNaN(data798))) && (isFinite(data798)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1779){
+if((typeof data798 == "number") && (isFinite(data798))){
+if(data798 < 1 || isNaN(data798)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid317 = _errs1779 === errors;
+}
+else {
+var valid317 = true;
+}
+if(valid317){
+if(data796.column !== undefined){
+let data799 = data796.column;
+const _errs1781 = errors;
+if(!(((typeof data799 == "number") && (!(data799 % 1) && !isNaN(data799))) && (isFinite(data799)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1781){
+if((typeof data799 == "number") && (isFinite(data799))){
+if(data799 < 1 || isNaN(data799)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid317 = _errs1781 === errors;
 }
@@ -17057,17 +17073,17 @@ else {
 var valid317 = true;
 }
 if(valid317){
-if(data798.line !== undefined){
-let data800 = data798.line;
+if(data796.endLine !== undefined){
+let data800 = data796.endLine;
 const _errs1783 = errors;
 if(!(((typeof data800 == "number") && (!(data800 % 1) && !isNaN(data800))) && (isFinite(data800)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1783){
 if((typeof data800 == "number") && (isFinite(data800))){
 if(data800 < 1 || isNaN(data800)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -17078,64 +17094,22 @@ else {
 var valid317 = true;
 }
 if(valid317){
-if(data798.column !== undefined){
-let data801 = data798.column;
+if(data796.endColumn !== undefined){
+let data801 = data796.endColumn;
 const _errs1785 = errors;
 if(!(((typeof data801 == "number") && (!(data801 % 1) && !isNaN(data801))) && (isFinite(data801)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1785){
 if((typeof data801 == "number") && (isFinite(data801))){
 if(data801 < 1 || isNaN(data801)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid317 = _errs1785 === errors;
-}
-else {
-var valid317 = true;
-}
-if(valid317){
-if(data798.endLine !== undefined){
-let data802 = data798.endLine;
-const _errs1787 = errors;
-if(!(((typeof data802 == "number") && (!(data802 % 1) && !isNaN(data802))) && (isFinite(data802)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1787){
-if((typeof data802 == "number") && (isFinite(data802))){
-if(data802 < 1 || isNaN(data802)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid317 = _errs1787 === errors;
-}
-else {
-var valid317 = true;
-}
-if(valid317){
-if(data798.endColumn !== undefined){
-let data803 = data798.endColumn;
-const _errs1789 = errors;
-if(!(((typeof data803 == "number") && (!(data803 % 1) && !isNaN(data803))) && (isFinite(data803)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1789){
-if((typeof data803 == "number") && (isFinite(data803))){
-if(data803 < 1 || isNaN(data803)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid317 = _errs1789 === errors;
+var valid317 = _errs1785 === errors;
 }
 else {
 var valid317 = true;
@@ -17152,7 +17126,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid308 = _errs1777 === errors;
+var valid308 = _errs1773 === errors;
 }
 else {
 var valid308 = true;
@@ -17176,8 +17150,8 @@ return false;
 }
 }
 else if(tag0 === "gumbel_onehot"){
-const _errs1791 = errors;
-if(errors === _errs1791){
+const _errs1787 = errors;
+if(errors === _errs1787){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing81;
 if(((((((data.id === undefined) && (missing81 = "id")) || ((data.op === undefined) && (missing81 = "op"))) || ((data.inputs === undefined) && (missing81 = "inputs"))) || ((data.attrs === undefined) && (missing81 = "attrs"))) || ((data.shape === undefined) && (missing81 = "shape"))) || ((data.stage === undefined) && (missing81 = "stage"))){
@@ -17185,7 +17159,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/29/required",keyword:"req
 return false;
 }
 else {
-const _errs1793 = errors;
+const _errs1789 = errors;
 for(const key111 in data){
 if(!(func2.call(schema15.oneOf[29].properties, key111))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/29/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key111},message:"must NOT have additional properties"}];
@@ -17193,45 +17167,45 @@ return false;
 break;
 }
 }
-if(_errs1793 === errors){
+if(_errs1789 === errors){
 if(data.id !== undefined){
-const _errs1794 = errors;
+const _errs1790 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/29/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid319 = _errs1794 === errors;
+var valid319 = _errs1790 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.op !== undefined){
-const _errs1796 = errors;
+const _errs1792 = errors;
 if("gumbel_onehot" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/29/properties/op/const",keyword:"const",params:{allowedValue: "gumbel_onehot"},message:"must be equal to constant"}];
 return false;
 }
-var valid319 = _errs1796 === errors;
+var valid319 = _errs1792 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.inputs !== undefined){
-let data806 = data.inputs;
-const _errs1797 = errors;
-if(errors === _errs1797){
-if(Array.isArray(data806)){
+let data804 = data.inputs;
+const _errs1793 = errors;
+if(errors === _errs1793){
+if(Array.isArray(data804)){
 var valid320 = true;
-const len95 = data806.length;
+const len95 = data804.length;
 for(let i66=0; i66<len95; i66++){
-const _errs1799 = errors;
-if(typeof data806[i66] !== "string"){
+const _errs1795 = errors;
+if(typeof data804[i66] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i66,schemaPath:"#/oneOf/29/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid320 = _errs1799 === errors;
+var valid320 = _errs1795 === errors;
 if(!valid320){
 break;
 }
@@ -17242,39 +17216,39 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/29
 return false;
 }
 }
-var valid319 = _errs1797 === errors;
+var valid319 = _errs1793 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.attrs !== undefined){
-let data808 = data.attrs;
-const _errs1801 = errors;
-const _errs1802 = errors;
-if(errors === _errs1802){
-if(data808 && typeof data808 == "object" && !Array.isArray(data808)){
+let data806 = data.attrs;
+const _errs1797 = errors;
+const _errs1798 = errors;
+if(errors === _errs1798){
+if(data806 && typeof data806 == "object" && !Array.isArray(data806)){
 let missing82;
-if(((data808.temperature === undefined) && (missing82 = "temperature")) || ((data808.hard === undefined) && (missing82 = "hard"))){
+if(((data806.temperature === undefined) && (missing82 = "temperature")) || ((data806.hard === undefined) && (missing82 = "hard"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/required",keyword:"required",params:{missingProperty: missing82},message:"must have required property '"+missing82+"'"}];
 return false;
 }
 else {
-const _errs1804 = errors;
-for(const key112 in data808){
+const _errs1800 = errors;
+for(const key112 in data806){
 if(!((key112 === "temperature") || (key112 === "hard"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_gumbel_onehot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key112},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1804 === errors){
-if(data808.temperature !== undefined){
-let data809 = data808.temperature;
-const _errs1805 = errors;
-if(errors === _errs1805){
-if((typeof data809 == "number") && (isFinite(data809))){
-if(data809 <= 0 || isNaN(data809)){
+if(_errs1800 === errors){
+if(data806.temperature !== undefined){
+let data807 = data806.temperature;
+const _errs1801 = errors;
+if(errors === _errs1801){
+if((typeof data807 == "number") && (isFinite(data807))){
+if(data807 <= 0 || isNaN(data807)){
 validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/temperature/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -17284,19 +17258,19 @@ validate13.errors = [{instancePath:instancePath+"/attrs/temperature",schemaPath:
 return false;
 }
 }
-var valid322 = _errs1805 === errors;
+var valid322 = _errs1801 === errors;
 }
 else {
 var valid322 = true;
 }
 if(valid322){
-if(data808.hard !== undefined){
-const _errs1807 = errors;
-if(typeof data808.hard !== "boolean"){
+if(data806.hard !== undefined){
+const _errs1803 = errors;
+if(typeof data806.hard !== "boolean"){
 validate13.errors = [{instancePath:instancePath+"/attrs/hard",schemaPath:"#/definitions/attrs_gumbel_onehot/properties/hard/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid322 = _errs1807 === errors;
+var valid322 = _errs1803 === errors;
 }
 else {
 var valid322 = true;
@@ -17310,51 +17284,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid319 = _errs1801 === errors;
+var valid319 = _errs1797 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.shape !== undefined){
-let data811 = data.shape;
-const _errs1809 = errors;
-const _errs1810 = errors;
-if(errors === _errs1810){
-if(Array.isArray(data811)){
-if(data811.length < 1){
+let data809 = data.shape;
+const _errs1805 = errors;
+const _errs1806 = errors;
+if(errors === _errs1806){
+if(Array.isArray(data809)){
+if(data809.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len96 = data811.length;
+const len96 = data809.length;
 var valid324 = len96 <= 1;
 if(!valid324){
 for(let i67=1; i67<len96; i67++){
-let data812 = data811[i67];
-const _errs1812 = errors;
-if((!(((typeof data812 == "number") && (!(data812 % 1) && !isNaN(data812))) && (isFinite(data812)))) && (data812 !== null)){
+let data810 = data809[i67];
+const _errs1808 = errors;
+if((!(((typeof data810 == "number") && (!(data810 % 1) && !isNaN(data810))) && (isFinite(data810)))) && (data810 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i67,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1812){
-if((typeof data812 == "number") && (isFinite(data812))){
-if(data812 < 1 || isNaN(data812)){
+if(errors === _errs1808){
+if((typeof data810 == "number") && (isFinite(data810))){
+if(data810 < 1 || isNaN(data810)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i67,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid324 = _errs1812 === errors;
+var valid324 = _errs1808 === errors;
 if(!valid324){
 break;
 }
 }
 }
 if(valid324){
-const len97 = data811.length;
+const len97 = data809.length;
 if(len97 > 0){
-if(data811[0] !== null){
+if(data809[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -17367,43 +17341,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid319 = _errs1809 === errors;
+var valid319 = _errs1805 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.stage !== undefined){
-let data814 = data.stage;
-const _errs1816 = errors;
-if(!((((((data814 === "corrupt") || (data814 === "encoder")) || (data814 === "latent")) || (data814 === "decoder")) || (data814 === "output")) || (data814 === "head"))){
+let data812 = data.stage;
+const _errs1812 = errors;
+if(!((((((data812 === "corrupt") || (data812 === "encoder")) || (data812 === "latent")) || (data812 === "decoder")) || (data812 === "output")) || (data812 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/29/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[29].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid319 = _errs1816 === errors;
+var valid319 = _errs1812 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.params !== undefined){
-let data815 = data.params;
-const _errs1817 = errors;
-if(errors === _errs1817){
-if(data815 && typeof data815 == "object" && !Array.isArray(data815)){
-const _errs1819 = errors;
-for(const key113 in data815){
+let data813 = data.params;
+const _errs1813 = errors;
+if(errors === _errs1813){
+if(data813 && typeof data813 == "object" && !Array.isArray(data813)){
+const _errs1815 = errors;
+for(const key113 in data813){
 if(!((((((((key113 === "kernel") || (key113 === "bias")) || (key113 === "gamma")) || (key113 === "beta")) || (key113 === "moving_mean")) || (key113 === "moving_variance")) || (key113 === "codebook")) || (key113 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/29/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key113},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1819 === errors){
-if(data815.kernel !== undefined){
-const _errs1820 = errors;
-if(typeof data815.kernel !== "string"){
+if(_errs1815 === errors){
+if(data813.kernel !== undefined){
+const _errs1816 = errors;
+if(typeof data813.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/29/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid326 = _errs1816 === errors;
+}
+else {
+var valid326 = true;
+}
+if(valid326){
+if(data813.bias !== undefined){
+const _errs1818 = errors;
+if(typeof data813.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/29/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid326 = _errs1818 === errors;
+}
+else {
+var valid326 = true;
+}
+if(valid326){
+if(data813.gamma !== undefined){
+const _errs1820 = errors;
+if(typeof data813.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/29/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1820 === errors;
@@ -17412,10 +17410,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data815.bias !== undefined){
+if(data813.beta !== undefined){
 const _errs1822 = errors;
-if(typeof data815.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/29/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data813.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/29/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1822 === errors;
@@ -17424,10 +17422,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data815.gamma !== undefined){
+if(data813.moving_mean !== undefined){
 const _errs1824 = errors;
-if(typeof data815.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/29/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data813.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/29/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1824 === errors;
@@ -17436,10 +17434,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data815.beta !== undefined){
+if(data813.moving_variance !== undefined){
 const _errs1826 = errors;
-if(typeof data815.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/29/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data813.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/29/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1826 === errors;
@@ -17448,10 +17446,10 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data815.moving_mean !== undefined){
+if(data813.codebook !== undefined){
 const _errs1828 = errors;
-if(typeof data815.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/29/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data813.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/29/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid326 = _errs1828 === errors;
@@ -17460,37 +17458,13 @@ else {
 var valid326 = true;
 }
 if(valid326){
-if(data815.moving_variance !== undefined){
+if(data813.recurrent_kernel !== undefined){
 const _errs1830 = errors;
-if(typeof data815.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/29/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid326 = _errs1830 === errors;
-}
-else {
-var valid326 = true;
-}
-if(valid326){
-if(data815.codebook !== undefined){
-const _errs1832 = errors;
-if(typeof data815.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/29/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid326 = _errs1832 === errors;
-}
-else {
-var valid326 = true;
-}
-if(valid326){
-if(data815.recurrent_kernel !== undefined){
-const _errs1834 = errors;
-if(typeof data815.recurrent_kernel !== "string"){
+if(typeof data813.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/29/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid326 = _errs1834 === errors;
+var valid326 = _errs1830 === errors;
 }
 else {
 var valid326 = true;
@@ -17509,71 +17483,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/29
 return false;
 }
 }
-var valid319 = _errs1817 === errors;
+var valid319 = _errs1813 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.name !== undefined){
-const _errs1836 = errors;
+const _errs1832 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/29/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid319 = _errs1836 === errors;
+var valid319 = _errs1832 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.layer !== undefined){
-let data825 = data.layer;
-const _errs1838 = errors;
-if(!(((typeof data825 == "number") && (!(data825 % 1) && !isNaN(data825))) && (isFinite(data825)))){
+let data823 = data.layer;
+const _errs1834 = errors;
+if(!(((typeof data823 == "number") && (!(data823 % 1) && !isNaN(data823))) && (isFinite(data823)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/29/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1838){
-if((typeof data825 == "number") && (isFinite(data825))){
-if(data825 < 0 || isNaN(data825)){
+if(errors === _errs1834){
+if((typeof data823 == "number") && (isFinite(data823))){
+if(data823 < 0 || isNaN(data823)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/29/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid319 = _errs1838 === errors;
+var valid319 = _errs1834 === errors;
 }
 else {
 var valid319 = true;
 }
 if(valid319){
 if(data.source !== undefined){
-let data826 = data.source;
-const _errs1840 = errors;
-const _errs1841 = errors;
-if(errors === _errs1841){
-if(data826 && typeof data826 == "object" && !Array.isArray(data826)){
+let data824 = data.source;
+const _errs1836 = errors;
+const _errs1837 = errors;
+if(errors === _errs1837){
+if(data824 && typeof data824 == "object" && !Array.isArray(data824)){
 let missing83;
-if(((((data826.line === undefined) && (missing83 = "line")) || ((data826.column === undefined) && (missing83 = "column"))) || ((data826.endLine === undefined) && (missing83 = "endLine"))) || ((data826.endColumn === undefined) && (missing83 = "endColumn"))){
+if(((((data824.line === undefined) && (missing83 = "line")) || ((data824.column === undefined) && (missing83 = "column"))) || ((data824.endLine === undefined) && (missing83 = "endLine"))) || ((data824.endColumn === undefined) && (missing83 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing83},message:"must have required property '"+missing83+"'"}];
 return false;
 }
 else {
-const _errs1843 = errors;
-for(const key114 in data826){
+const _errs1839 = errors;
+for(const key114 in data824){
 if(!(((((key114 === "file") || (key114 === "line")) || (key114 === "column")) || (key114 === "endLine")) || (key114 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key114},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1843 === errors){
-if(data826.file !== undefined){
-const _errs1844 = errors;
-if(typeof data826.file !== "string"){
+if(_errs1839 === errors){
+if(data824.file !== undefined){
+const _errs1840 = errors;
+if(typeof data824.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid328 = _errs1840 === errors;
+}
+else {
+var valid328 = true;
+}
+if(valid328){
+if(data824.line !== undefined){
+let data826 = data824.line;
+const _errs1842 = errors;
+if(!(((typeof data826 == "number") && (!(data826 % 1) && !isNaN(data826))) && (isFinite(data826)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1842){
+if((typeof data826 == "number") && (isFinite(data826))){
+if(data826 < 1 || isNaN(data826)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid328 = _errs1842 === errors;
+}
+else {
+var valid328 = true;
+}
+if(valid328){
+if(data824.column !== undefined){
+let data827 = data824.column;
+const _errs1844 = errors;
+if(!(((typeof data827 == "number") && (!(data827 % 1) && !isNaN(data827))) && (isFinite(data827)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1844){
+if((typeof data827 == "number") && (isFinite(data827))){
+if(data827 < 1 || isNaN(data827)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid328 = _errs1844 === errors;
 }
@@ -17581,17 +17597,17 @@ else {
 var valid328 = true;
 }
 if(valid328){
-if(data826.line !== undefined){
-let data828 = data826.line;
+if(data824.endLine !== undefined){
+let data828 = data824.endLine;
 const _errs1846 = errors;
 if(!(((typeof data828 == "number") && (!(data828 % 1) && !isNaN(data828))) && (isFinite(data828)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1846){
 if((typeof data828 == "number") && (isFinite(data828))){
 if(data828 < 1 || isNaN(data828)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -17602,64 +17618,22 @@ else {
 var valid328 = true;
 }
 if(valid328){
-if(data826.column !== undefined){
-let data829 = data826.column;
+if(data824.endColumn !== undefined){
+let data829 = data824.endColumn;
 const _errs1848 = errors;
 if(!(((typeof data829 == "number") && (!(data829 % 1) && !isNaN(data829))) && (isFinite(data829)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1848){
 if((typeof data829 == "number") && (isFinite(data829))){
 if(data829 < 1 || isNaN(data829)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid328 = _errs1848 === errors;
-}
-else {
-var valid328 = true;
-}
-if(valid328){
-if(data826.endLine !== undefined){
-let data830 = data826.endLine;
-const _errs1850 = errors;
-if(!(((typeof data830 == "number") && (!(data830 % 1) && !isNaN(data830))) && (isFinite(data830)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1850){
-if((typeof data830 == "number") && (isFinite(data830))){
-if(data830 < 1 || isNaN(data830)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid328 = _errs1850 === errors;
-}
-else {
-var valid328 = true;
-}
-if(valid328){
-if(data826.endColumn !== undefined){
-let data831 = data826.endColumn;
-const _errs1852 = errors;
-if(!(((typeof data831 == "number") && (!(data831 % 1) && !isNaN(data831))) && (isFinite(data831)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1852){
-if((typeof data831 == "number") && (isFinite(data831))){
-if(data831 < 1 || isNaN(data831)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid328 = _errs1852 === errors;
+var valid328 = _errs1848 === errors;
 }
 else {
 var valid328 = true;
@@ -17676,7 +17650,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid319 = _errs1840 === errors;
+var valid319 = _errs1836 === errors;
 }
 else {
 var valid319 = true;
@@ -17700,8 +17674,8 @@ return false;
 }
 }
 else if(tag0 === "corrupt_gaussian"){
-const _errs1854 = errors;
-if(errors === _errs1854){
+const _errs1850 = errors;
+if(errors === _errs1850){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing84;
 if(((((((data.id === undefined) && (missing84 = "id")) || ((data.op === undefined) && (missing84 = "op"))) || ((data.inputs === undefined) && (missing84 = "inputs"))) || ((data.attrs === undefined) && (missing84 = "attrs"))) || ((data.shape === undefined) && (missing84 = "shape"))) || ((data.stage === undefined) && (missing84 = "stage"))){
@@ -17709,7 +17683,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/30/required",keyword:"req
 return false;
 }
 else {
-const _errs1856 = errors;
+const _errs1852 = errors;
 for(const key115 in data){
 if(!(func2.call(schema15.oneOf[30].properties, key115))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/30/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key115},message:"must NOT have additional properties"}];
@@ -17717,45 +17691,45 @@ return false;
 break;
 }
 }
-if(_errs1856 === errors){
+if(_errs1852 === errors){
 if(data.id !== undefined){
-const _errs1857 = errors;
+const _errs1853 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/30/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid330 = _errs1857 === errors;
+var valid330 = _errs1853 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.op !== undefined){
-const _errs1859 = errors;
+const _errs1855 = errors;
 if("corrupt_gaussian" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/30/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_gaussian"},message:"must be equal to constant"}];
 return false;
 }
-var valid330 = _errs1859 === errors;
+var valid330 = _errs1855 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.inputs !== undefined){
-let data834 = data.inputs;
-const _errs1860 = errors;
-if(errors === _errs1860){
-if(Array.isArray(data834)){
+let data832 = data.inputs;
+const _errs1856 = errors;
+if(errors === _errs1856){
+if(Array.isArray(data832)){
 var valid331 = true;
-const len98 = data834.length;
+const len98 = data832.length;
 for(let i68=0; i68<len98; i68++){
-const _errs1862 = errors;
-if(typeof data834[i68] !== "string"){
+const _errs1858 = errors;
+if(typeof data832[i68] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i68,schemaPath:"#/oneOf/30/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid331 = _errs1862 === errors;
+var valid331 = _errs1858 === errors;
 if(!valid331){
 break;
 }
@@ -17766,39 +17740,39 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/30
 return false;
 }
 }
-var valid330 = _errs1860 === errors;
+var valid330 = _errs1856 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.attrs !== undefined){
-let data836 = data.attrs;
-const _errs1864 = errors;
-const _errs1865 = errors;
-if(errors === _errs1865){
-if(data836 && typeof data836 == "object" && !Array.isArray(data836)){
+let data834 = data.attrs;
+const _errs1860 = errors;
+const _errs1861 = errors;
+if(errors === _errs1861){
+if(data834 && typeof data834 == "object" && !Array.isArray(data834)){
 let missing85;
-if((data836.std === undefined) && (missing85 = "std")){
+if((data834.std === undefined) && (missing85 = "std")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/required",keyword:"required",params:{missingProperty: missing85},message:"must have required property '"+missing85+"'"}];
 return false;
 }
 else {
-const _errs1867 = errors;
-for(const key116 in data836){
+const _errs1863 = errors;
+for(const key116 in data834){
 if(!(key116 === "std")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_gaussian/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key116},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1867 === errors){
-if(data836.std !== undefined){
-let data837 = data836.std;
-const _errs1868 = errors;
-if(errors === _errs1868){
-if((typeof data837 == "number") && (isFinite(data837))){
-if(data837 < 0 || isNaN(data837)){
+if(_errs1863 === errors){
+if(data834.std !== undefined){
+let data835 = data834.std;
+const _errs1864 = errors;
+if(errors === _errs1864){
+if((typeof data835 == "number") && (isFinite(data835))){
+if(data835 < 0 || isNaN(data835)){
 validate13.errors = [{instancePath:instancePath+"/attrs/std",schemaPath:"#/definitions/attrs_corrupt_gaussian/properties/std/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -17817,51 +17791,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid330 = _errs1864 === errors;
+var valid330 = _errs1860 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.shape !== undefined){
-let data838 = data.shape;
-const _errs1870 = errors;
-const _errs1871 = errors;
-if(errors === _errs1871){
-if(Array.isArray(data838)){
-if(data838.length < 1){
+let data836 = data.shape;
+const _errs1866 = errors;
+const _errs1867 = errors;
+if(errors === _errs1867){
+if(Array.isArray(data836)){
+if(data836.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len99 = data838.length;
+const len99 = data836.length;
 var valid335 = len99 <= 1;
 if(!valid335){
 for(let i69=1; i69<len99; i69++){
-let data839 = data838[i69];
-const _errs1873 = errors;
-if((!(((typeof data839 == "number") && (!(data839 % 1) && !isNaN(data839))) && (isFinite(data839)))) && (data839 !== null)){
+let data837 = data836[i69];
+const _errs1869 = errors;
+if((!(((typeof data837 == "number") && (!(data837 % 1) && !isNaN(data837))) && (isFinite(data837)))) && (data837 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i69,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1873){
-if((typeof data839 == "number") && (isFinite(data839))){
-if(data839 < 1 || isNaN(data839)){
+if(errors === _errs1869){
+if((typeof data837 == "number") && (isFinite(data837))){
+if(data837 < 1 || isNaN(data837)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i69,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid335 = _errs1873 === errors;
+var valid335 = _errs1869 === errors;
 if(!valid335){
 break;
 }
 }
 }
 if(valid335){
-const len100 = data838.length;
+const len100 = data836.length;
 if(len100 > 0){
-if(data838[0] !== null){
+if(data836[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -17874,43 +17848,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid330 = _errs1870 === errors;
+var valid330 = _errs1866 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.stage !== undefined){
-let data841 = data.stage;
-const _errs1877 = errors;
-if(!((((((data841 === "corrupt") || (data841 === "encoder")) || (data841 === "latent")) || (data841 === "decoder")) || (data841 === "output")) || (data841 === "head"))){
+let data839 = data.stage;
+const _errs1873 = errors;
+if(!((((((data839 === "corrupt") || (data839 === "encoder")) || (data839 === "latent")) || (data839 === "decoder")) || (data839 === "output")) || (data839 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/30/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[30].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid330 = _errs1877 === errors;
+var valid330 = _errs1873 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.params !== undefined){
-let data842 = data.params;
-const _errs1878 = errors;
-if(errors === _errs1878){
-if(data842 && typeof data842 == "object" && !Array.isArray(data842)){
-const _errs1880 = errors;
-for(const key117 in data842){
+let data840 = data.params;
+const _errs1874 = errors;
+if(errors === _errs1874){
+if(data840 && typeof data840 == "object" && !Array.isArray(data840)){
+const _errs1876 = errors;
+for(const key117 in data840){
 if(!((((((((key117 === "kernel") || (key117 === "bias")) || (key117 === "gamma")) || (key117 === "beta")) || (key117 === "moving_mean")) || (key117 === "moving_variance")) || (key117 === "codebook")) || (key117 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/30/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key117},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1880 === errors){
-if(data842.kernel !== undefined){
-const _errs1881 = errors;
-if(typeof data842.kernel !== "string"){
+if(_errs1876 === errors){
+if(data840.kernel !== undefined){
+const _errs1877 = errors;
+if(typeof data840.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/30/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid337 = _errs1877 === errors;
+}
+else {
+var valid337 = true;
+}
+if(valid337){
+if(data840.bias !== undefined){
+const _errs1879 = errors;
+if(typeof data840.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/30/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid337 = _errs1879 === errors;
+}
+else {
+var valid337 = true;
+}
+if(valid337){
+if(data840.gamma !== undefined){
+const _errs1881 = errors;
+if(typeof data840.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/30/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1881 === errors;
@@ -17919,10 +17917,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data842.bias !== undefined){
+if(data840.beta !== undefined){
 const _errs1883 = errors;
-if(typeof data842.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/30/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data840.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/30/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1883 === errors;
@@ -17931,10 +17929,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data842.gamma !== undefined){
+if(data840.moving_mean !== undefined){
 const _errs1885 = errors;
-if(typeof data842.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/30/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data840.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/30/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1885 === errors;
@@ -17943,10 +17941,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data842.beta !== undefined){
+if(data840.moving_variance !== undefined){
 const _errs1887 = errors;
-if(typeof data842.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/30/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data840.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/30/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1887 === errors;
@@ -17955,10 +17953,10 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data842.moving_mean !== undefined){
+if(data840.codebook !== undefined){
 const _errs1889 = errors;
-if(typeof data842.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/30/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data840.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/30/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid337 = _errs1889 === errors;
@@ -17967,37 +17965,13 @@ else {
 var valid337 = true;
 }
 if(valid337){
-if(data842.moving_variance !== undefined){
+if(data840.recurrent_kernel !== undefined){
 const _errs1891 = errors;
-if(typeof data842.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/30/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid337 = _errs1891 === errors;
-}
-else {
-var valid337 = true;
-}
-if(valid337){
-if(data842.codebook !== undefined){
-const _errs1893 = errors;
-if(typeof data842.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/30/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid337 = _errs1893 === errors;
-}
-else {
-var valid337 = true;
-}
-if(valid337){
-if(data842.recurrent_kernel !== undefined){
-const _errs1895 = errors;
-if(typeof data842.recurrent_kernel !== "string"){
+if(typeof data840.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/30/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid337 = _errs1895 === errors;
+var valid337 = _errs1891 === errors;
 }
 else {
 var valid337 = true;
@@ -18016,71 +17990,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/30
 return false;
 }
 }
-var valid330 = _errs1878 === errors;
+var valid330 = _errs1874 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.name !== undefined){
-const _errs1897 = errors;
+const _errs1893 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/30/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid330 = _errs1897 === errors;
+var valid330 = _errs1893 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.layer !== undefined){
-let data852 = data.layer;
-const _errs1899 = errors;
-if(!(((typeof data852 == "number") && (!(data852 % 1) && !isNaN(data852))) && (isFinite(data852)))){
+let data850 = data.layer;
+const _errs1895 = errors;
+if(!(((typeof data850 == "number") && (!(data850 % 1) && !isNaN(data850))) && (isFinite(data850)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/30/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1899){
-if((typeof data852 == "number") && (isFinite(data852))){
-if(data852 < 0 || isNaN(data852)){
+if(errors === _errs1895){
+if((typeof data850 == "number") && (isFinite(data850))){
+if(data850 < 0 || isNaN(data850)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/30/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid330 = _errs1899 === errors;
+var valid330 = _errs1895 === errors;
 }
 else {
 var valid330 = true;
 }
 if(valid330){
 if(data.source !== undefined){
-let data853 = data.source;
-const _errs1901 = errors;
-const _errs1902 = errors;
-if(errors === _errs1902){
-if(data853 && typeof data853 == "object" && !Array.isArray(data853)){
+let data851 = data.source;
+const _errs1897 = errors;
+const _errs1898 = errors;
+if(errors === _errs1898){
+if(data851 && typeof data851 == "object" && !Array.isArray(data851)){
 let missing86;
-if(((((data853.line === undefined) && (missing86 = "line")) || ((data853.column === undefined) && (missing86 = "column"))) || ((data853.endLine === undefined) && (missing86 = "endLine"))) || ((data853.endColumn === undefined) && (missing86 = "endColumn"))){
+if(((((data851.line === undefined) && (missing86 = "line")) || ((data851.column === undefined) && (missing86 = "column"))) || ((data851.endLine === undefined) && (missing86 = "endLine"))) || ((data851.endColumn === undefined) && (missing86 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing86},message:"must have required property '"+missing86+"'"}];
 return false;
 }
 else {
-const _errs1904 = errors;
-for(const key118 in data853){
+const _errs1900 = errors;
+for(const key118 in data851){
 if(!(((((key118 === "file") || (key118 === "line")) || (key118 === "column")) || (key118 === "endLine")) || (key118 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key118},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1904 === errors){
-if(data853.file !== undefined){
-const _errs1905 = errors;
-if(typeof data853.file !== "string"){
+if(_errs1900 === errors){
+if(data851.file !== undefined){
+const _errs1901 = errors;
+if(typeof data851.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid339 = _errs1901 === errors;
+}
+else {
+var valid339 = true;
+}
+if(valid339){
+if(data851.line !== undefined){
+let data853 = data851.line;
+const _errs1903 = errors;
+if(!(((typeof data853 == "number") && (!(data853 % 1) && !isNaN(data853))) && (isFinite(data853)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1903){
+if((typeof data853 == "number") && (isFinite(data853))){
+if(data853 < 1 || isNaN(data853)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid339 = _errs1903 === errors;
+}
+else {
+var valid339 = true;
+}
+if(valid339){
+if(data851.column !== undefined){
+let data854 = data851.column;
+const _errs1905 = errors;
+if(!(((typeof data854 == "number") && (!(data854 % 1) && !isNaN(data854))) && (isFinite(data854)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1905){
+if((typeof data854 == "number") && (isFinite(data854))){
+if(data854 < 1 || isNaN(data854)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid339 = _errs1905 === errors;
 }
@@ -18088,17 +18104,17 @@ else {
 var valid339 = true;
 }
 if(valid339){
-if(data853.line !== undefined){
-let data855 = data853.line;
+if(data851.endLine !== undefined){
+let data855 = data851.endLine;
 const _errs1907 = errors;
 if(!(((typeof data855 == "number") && (!(data855 % 1) && !isNaN(data855))) && (isFinite(data855)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1907){
 if((typeof data855 == "number") && (isFinite(data855))){
 if(data855 < 1 || isNaN(data855)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -18109,64 +18125,22 @@ else {
 var valid339 = true;
 }
 if(valid339){
-if(data853.column !== undefined){
-let data856 = data853.column;
+if(data851.endColumn !== undefined){
+let data856 = data851.endColumn;
 const _errs1909 = errors;
 if(!(((typeof data856 == "number") && (!(data856 % 1) && !isNaN(data856))) && (isFinite(data856)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1909){
 if((typeof data856 == "number") && (isFinite(data856))){
 if(data856 < 1 || isNaN(data856)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid339 = _errs1909 === errors;
-}
-else {
-var valid339 = true;
-}
-if(valid339){
-if(data853.endLine !== undefined){
-let data857 = data853.endLine;
-const _errs1911 = errors;
-if(!(((typeof data857 == "number") && (!(data857 % 1) && !isNaN(data857))) && (isFinite(data857)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1911){
-if((typeof data857 == "number") && (isFinite(data857))){
-if(data857 < 1 || isNaN(data857)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid339 = _errs1911 === errors;
-}
-else {
-var valid339 = true;
-}
-if(valid339){
-if(data853.endColumn !== undefined){
-let data858 = data853.endColumn;
-const _errs1913 = errors;
-if(!(((typeof data858 == "number") && (!(data858 % 1) && !isNaN(data858))) && (isFinite(data858)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1913){
-if((typeof data858 == "number") && (isFinite(data858))){
-if(data858 < 1 || isNaN(data858)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid339 = _errs1913 === errors;
+var valid339 = _errs1909 === errors;
 }
 else {
 var valid339 = true;
@@ -18183,7 +18157,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid330 = _errs1901 === errors;
+var valid330 = _errs1897 === errors;
 }
 else {
 var valid330 = true;
@@ -18207,8 +18181,8 @@ return false;
 }
 }
 else if(tag0 === "corrupt_mask"){
-const _errs1915 = errors;
-if(errors === _errs1915){
+const _errs1911 = errors;
+if(errors === _errs1911){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing87;
 if(((((((data.id === undefined) && (missing87 = "id")) || ((data.op === undefined) && (missing87 = "op"))) || ((data.inputs === undefined) && (missing87 = "inputs"))) || ((data.attrs === undefined) && (missing87 = "attrs"))) || ((data.shape === undefined) && (missing87 = "shape"))) || ((data.stage === undefined) && (missing87 = "stage"))){
@@ -18216,7 +18190,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/31/required",keyword:"req
 return false;
 }
 else {
-const _errs1917 = errors;
+const _errs1913 = errors;
 for(const key119 in data){
 if(!(func2.call(schema15.oneOf[31].properties, key119))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/31/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key119},message:"must NOT have additional properties"}];
@@ -18224,45 +18198,45 @@ return false;
 break;
 }
 }
-if(_errs1917 === errors){
+if(_errs1913 === errors){
 if(data.id !== undefined){
-const _errs1918 = errors;
+const _errs1914 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/31/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid341 = _errs1918 === errors;
+var valid341 = _errs1914 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.op !== undefined){
-const _errs1920 = errors;
+const _errs1916 = errors;
 if("corrupt_mask" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/31/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_mask"},message:"must be equal to constant"}];
 return false;
 }
-var valid341 = _errs1920 === errors;
+var valid341 = _errs1916 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.inputs !== undefined){
-let data861 = data.inputs;
-const _errs1921 = errors;
-if(errors === _errs1921){
-if(Array.isArray(data861)){
+let data859 = data.inputs;
+const _errs1917 = errors;
+if(errors === _errs1917){
+if(Array.isArray(data859)){
 var valid342 = true;
-const len101 = data861.length;
+const len101 = data859.length;
 for(let i70=0; i70<len101; i70++){
-const _errs1923 = errors;
-if(typeof data861[i70] !== "string"){
+const _errs1919 = errors;
+if(typeof data859[i70] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i70,schemaPath:"#/oneOf/31/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid342 = _errs1923 === errors;
+var valid342 = _errs1919 === errors;
 if(!valid342){
 break;
 }
@@ -18273,44 +18247,44 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/31
 return false;
 }
 }
-var valid341 = _errs1921 === errors;
+var valid341 = _errs1917 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.attrs !== undefined){
-let data863 = data.attrs;
-const _errs1925 = errors;
-const _errs1926 = errors;
-if(errors === _errs1926){
-if(data863 && typeof data863 == "object" && !Array.isArray(data863)){
+let data861 = data.attrs;
+const _errs1921 = errors;
+const _errs1922 = errors;
+if(errors === _errs1922){
+if(data861 && typeof data861 == "object" && !Array.isArray(data861)){
 let missing88;
-if((data863.rate === undefined) && (missing88 = "rate")){
+if((data861.rate === undefined) && (missing88 = "rate")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/required",keyword:"required",params:{missingProperty: missing88},message:"must have required property '"+missing88+"'"}];
 return false;
 }
 else {
-const _errs1928 = errors;
-for(const key120 in data863){
+const _errs1924 = errors;
+for(const key120 in data861){
 if(!(key120 === "rate")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_mask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key120},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1928 === errors){
-if(data863.rate !== undefined){
-let data864 = data863.rate;
-const _errs1929 = errors;
-if(errors === _errs1929){
-if((typeof data864 == "number") && (isFinite(data864))){
-if(data864 < 0 || isNaN(data864)){
+if(_errs1924 === errors){
+if(data861.rate !== undefined){
+let data862 = data861.rate;
+const _errs1925 = errors;
+if(errors === _errs1925){
+if((typeof data862 == "number") && (isFinite(data862))){
+if(data862 < 0 || isNaN(data862)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 else {
-if(data864 >= 1 || isNaN(data864)){
+if(data862 >= 1 || isNaN(data862)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_mask/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
@@ -18330,51 +18304,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid341 = _errs1925 === errors;
+var valid341 = _errs1921 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.shape !== undefined){
-let data865 = data.shape;
-const _errs1931 = errors;
-const _errs1932 = errors;
-if(errors === _errs1932){
-if(Array.isArray(data865)){
-if(data865.length < 1){
+let data863 = data.shape;
+const _errs1927 = errors;
+const _errs1928 = errors;
+if(errors === _errs1928){
+if(Array.isArray(data863)){
+if(data863.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len102 = data865.length;
+const len102 = data863.length;
 var valid346 = len102 <= 1;
 if(!valid346){
 for(let i71=1; i71<len102; i71++){
-let data866 = data865[i71];
-const _errs1934 = errors;
-if((!(((typeof data866 == "number") && (!(data866 % 1) && !isNaN(data866))) && (isFinite(data866)))) && (data866 !== null)){
+let data864 = data863[i71];
+const _errs1930 = errors;
+if((!(((typeof data864 == "number") && (!(data864 % 1) && !isNaN(data864))) && (isFinite(data864)))) && (data864 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i71,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1934){
-if((typeof data866 == "number") && (isFinite(data866))){
-if(data866 < 1 || isNaN(data866)){
+if(errors === _errs1930){
+if((typeof data864 == "number") && (isFinite(data864))){
+if(data864 < 1 || isNaN(data864)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i71,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid346 = _errs1934 === errors;
+var valid346 = _errs1930 === errors;
 if(!valid346){
 break;
 }
 }
 }
 if(valid346){
-const len103 = data865.length;
+const len103 = data863.length;
 if(len103 > 0){
-if(data865[0] !== null){
+if(data863[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -18387,43 +18361,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid341 = _errs1931 === errors;
+var valid341 = _errs1927 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.stage !== undefined){
-let data868 = data.stage;
-const _errs1938 = errors;
-if(!((((((data868 === "corrupt") || (data868 === "encoder")) || (data868 === "latent")) || (data868 === "decoder")) || (data868 === "output")) || (data868 === "head"))){
+let data866 = data.stage;
+const _errs1934 = errors;
+if(!((((((data866 === "corrupt") || (data866 === "encoder")) || (data866 === "latent")) || (data866 === "decoder")) || (data866 === "output")) || (data866 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/31/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[31].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid341 = _errs1938 === errors;
+var valid341 = _errs1934 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.params !== undefined){
-let data869 = data.params;
-const _errs1939 = errors;
-if(errors === _errs1939){
-if(data869 && typeof data869 == "object" && !Array.isArray(data869)){
-const _errs1941 = errors;
-for(const key121 in data869){
+let data867 = data.params;
+const _errs1935 = errors;
+if(errors === _errs1935){
+if(data867 && typeof data867 == "object" && !Array.isArray(data867)){
+const _errs1937 = errors;
+for(const key121 in data867){
 if(!((((((((key121 === "kernel") || (key121 === "bias")) || (key121 === "gamma")) || (key121 === "beta")) || (key121 === "moving_mean")) || (key121 === "moving_variance")) || (key121 === "codebook")) || (key121 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/31/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key121},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1941 === errors){
-if(data869.kernel !== undefined){
-const _errs1942 = errors;
-if(typeof data869.kernel !== "string"){
+if(_errs1937 === errors){
+if(data867.kernel !== undefined){
+const _errs1938 = errors;
+if(typeof data867.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/31/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid348 = _errs1938 === errors;
+}
+else {
+var valid348 = true;
+}
+if(valid348){
+if(data867.bias !== undefined){
+const _errs1940 = errors;
+if(typeof data867.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/31/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid348 = _errs1940 === errors;
+}
+else {
+var valid348 = true;
+}
+if(valid348){
+if(data867.gamma !== undefined){
+const _errs1942 = errors;
+if(typeof data867.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/31/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1942 === errors;
@@ -18432,10 +18430,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data869.bias !== undefined){
+if(data867.beta !== undefined){
 const _errs1944 = errors;
-if(typeof data869.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/31/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data867.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/31/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1944 === errors;
@@ -18444,10 +18442,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data869.gamma !== undefined){
+if(data867.moving_mean !== undefined){
 const _errs1946 = errors;
-if(typeof data869.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/31/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data867.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/31/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1946 === errors;
@@ -18456,10 +18454,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data869.beta !== undefined){
+if(data867.moving_variance !== undefined){
 const _errs1948 = errors;
-if(typeof data869.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/31/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data867.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/31/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1948 === errors;
@@ -18468,10 +18466,10 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data869.moving_mean !== undefined){
+if(data867.codebook !== undefined){
 const _errs1950 = errors;
-if(typeof data869.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/31/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data867.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/31/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid348 = _errs1950 === errors;
@@ -18480,37 +18478,13 @@ else {
 var valid348 = true;
 }
 if(valid348){
-if(data869.moving_variance !== undefined){
+if(data867.recurrent_kernel !== undefined){
 const _errs1952 = errors;
-if(typeof data869.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/31/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid348 = _errs1952 === errors;
-}
-else {
-var valid348 = true;
-}
-if(valid348){
-if(data869.codebook !== undefined){
-const _errs1954 = errors;
-if(typeof data869.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/31/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid348 = _errs1954 === errors;
-}
-else {
-var valid348 = true;
-}
-if(valid348){
-if(data869.recurrent_kernel !== undefined){
-const _errs1956 = errors;
-if(typeof data869.recurrent_kernel !== "string"){
+if(typeof data867.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/31/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid348 = _errs1956 === errors;
+var valid348 = _errs1952 === errors;
 }
 else {
 var valid348 = true;
@@ -18529,71 +18503,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/31
 return false;
 }
 }
-var valid341 = _errs1939 === errors;
+var valid341 = _errs1935 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.name !== undefined){
-const _errs1958 = errors;
+const _errs1954 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/31/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid341 = _errs1958 === errors;
+var valid341 = _errs1954 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.layer !== undefined){
-let data879 = data.layer;
-const _errs1960 = errors;
-if(!(((typeof data879 == "number") && (!(data879 % 1) && !isNaN(data879))) && (isFinite(data879)))){
+let data877 = data.layer;
+const _errs1956 = errors;
+if(!(((typeof data877 == "number") && (!(data877 % 1) && !isNaN(data877))) && (isFinite(data877)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/31/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs1960){
-if((typeof data879 == "number") && (isFinite(data879))){
-if(data879 < 0 || isNaN(data879)){
+if(errors === _errs1956){
+if((typeof data877 == "number") && (isFinite(data877))){
+if(data877 < 0 || isNaN(data877)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/31/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid341 = _errs1960 === errors;
+var valid341 = _errs1956 === errors;
 }
 else {
 var valid341 = true;
 }
 if(valid341){
 if(data.source !== undefined){
-let data880 = data.source;
-const _errs1962 = errors;
-const _errs1963 = errors;
-if(errors === _errs1963){
-if(data880 && typeof data880 == "object" && !Array.isArray(data880)){
+let data878 = data.source;
+const _errs1958 = errors;
+const _errs1959 = errors;
+if(errors === _errs1959){
+if(data878 && typeof data878 == "object" && !Array.isArray(data878)){
 let missing89;
-if(((((data880.line === undefined) && (missing89 = "line")) || ((data880.column === undefined) && (missing89 = "column"))) || ((data880.endLine === undefined) && (missing89 = "endLine"))) || ((data880.endColumn === undefined) && (missing89 = "endColumn"))){
+if(((((data878.line === undefined) && (missing89 = "line")) || ((data878.column === undefined) && (missing89 = "column"))) || ((data878.endLine === undefined) && (missing89 = "endLine"))) || ((data878.endColumn === undefined) && (missing89 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing89},message:"must have required property '"+missing89+"'"}];
 return false;
 }
 else {
-const _errs1965 = errors;
-for(const key122 in data880){
+const _errs1961 = errors;
+for(const key122 in data878){
 if(!(((((key122 === "file") || (key122 === "line")) || (key122 === "column")) || (key122 === "endLine")) || (key122 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key122},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1965 === errors){
-if(data880.file !== undefined){
-const _errs1966 = errors;
-if(typeof data880.file !== "string"){
+if(_errs1961 === errors){
+if(data878.file !== undefined){
+const _errs1962 = errors;
+if(typeof data878.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid350 = _errs1962 === errors;
+}
+else {
+var valid350 = true;
+}
+if(valid350){
+if(data878.line !== undefined){
+let data880 = data878.line;
+const _errs1964 = errors;
+if(!(((typeof data880 == "number") && (!(data880 % 1) && !isNaN(data880))) && (isFinite(data880)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1964){
+if((typeof data880 == "number") && (isFinite(data880))){
+if(data880 < 1 || isNaN(data880)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid350 = _errs1964 === errors;
+}
+else {
+var valid350 = true;
+}
+if(valid350){
+if(data878.column !== undefined){
+let data881 = data878.column;
+const _errs1966 = errors;
+if(!(((typeof data881 == "number") && (!(data881 % 1) && !isNaN(data881))) && (isFinite(data881)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1966){
+if((typeof data881 == "number") && (isFinite(data881))){
+if(data881 < 1 || isNaN(data881)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid350 = _errs1966 === errors;
 }
@@ -18601,17 +18617,17 @@ else {
 var valid350 = true;
 }
 if(valid350){
-if(data880.line !== undefined){
-let data882 = data880.line;
+if(data878.endLine !== undefined){
+let data882 = data878.endLine;
 const _errs1968 = errors;
 if(!(((typeof data882 == "number") && (!(data882 % 1) && !isNaN(data882))) && (isFinite(data882)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1968){
 if((typeof data882 == "number") && (isFinite(data882))){
 if(data882 < 1 || isNaN(data882)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -18622,64 +18638,22 @@ else {
 var valid350 = true;
 }
 if(valid350){
-if(data880.column !== undefined){
-let data883 = data880.column;
+if(data878.endColumn !== undefined){
+let data883 = data878.endColumn;
 const _errs1970 = errors;
 if(!(((typeof data883 == "number") && (!(data883 % 1) && !isNaN(data883))) && (isFinite(data883)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1970){
 if((typeof data883 == "number") && (isFinite(data883))){
 if(data883 < 1 || isNaN(data883)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid350 = _errs1970 === errors;
-}
-else {
-var valid350 = true;
-}
-if(valid350){
-if(data880.endLine !== undefined){
-let data884 = data880.endLine;
-const _errs1972 = errors;
-if(!(((typeof data884 == "number") && (!(data884 % 1) && !isNaN(data884))) && (isFinite(data884)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1972){
-if((typeof data884 == "number") && (isFinite(data884))){
-if(data884 < 1 || isNaN(data884)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid350 = _errs1972 === errors;
-}
-else {
-var valid350 = true;
-}
-if(valid350){
-if(data880.endColumn !== undefined){
-let data885 = data880.endColumn;
-const _errs1974 = errors;
-if(!(((typeof data885 == "number") && (!(data885 % 1) && !isNaN(data885))) && (isFinite(data885)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1974){
-if((typeof data885 == "number") && (isFinite(data885))){
-if(data885 < 1 || isNaN(data885)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid350 = _errs1974 === errors;
+var valid350 = _errs1970 === errors;
 }
 else {
 var valid350 = true;
@@ -18696,7 +18670,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid341 = _errs1962 === errors;
+var valid341 = _errs1958 === errors;
 }
 else {
 var valid341 = true;
@@ -18720,8 +18694,8 @@ return false;
 }
 }
 else if(tag0 === "corrupt_salt_pepper"){
-const _errs1976 = errors;
-if(errors === _errs1976){
+const _errs1972 = errors;
+if(errors === _errs1972){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing90;
 if(((((((data.id === undefined) && (missing90 = "id")) || ((data.op === undefined) && (missing90 = "op"))) || ((data.inputs === undefined) && (missing90 = "inputs"))) || ((data.attrs === undefined) && (missing90 = "attrs"))) || ((data.shape === undefined) && (missing90 = "shape"))) || ((data.stage === undefined) && (missing90 = "stage"))){
@@ -18729,7 +18703,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/32/required",keyword:"req
 return false;
 }
 else {
-const _errs1978 = errors;
+const _errs1974 = errors;
 for(const key123 in data){
 if(!(func2.call(schema15.oneOf[32].properties, key123))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/32/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key123},message:"must NOT have additional properties"}];
@@ -18737,45 +18711,45 @@ return false;
 break;
 }
 }
-if(_errs1978 === errors){
+if(_errs1974 === errors){
 if(data.id !== undefined){
-const _errs1979 = errors;
+const _errs1975 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/32/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid352 = _errs1979 === errors;
+var valid352 = _errs1975 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.op !== undefined){
-const _errs1981 = errors;
+const _errs1977 = errors;
 if("corrupt_salt_pepper" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/32/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_salt_pepper"},message:"must be equal to constant"}];
 return false;
 }
-var valid352 = _errs1981 === errors;
+var valid352 = _errs1977 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.inputs !== undefined){
-let data888 = data.inputs;
-const _errs1982 = errors;
-if(errors === _errs1982){
-if(Array.isArray(data888)){
+let data886 = data.inputs;
+const _errs1978 = errors;
+if(errors === _errs1978){
+if(Array.isArray(data886)){
 var valid353 = true;
-const len104 = data888.length;
+const len104 = data886.length;
 for(let i72=0; i72<len104; i72++){
-const _errs1984 = errors;
-if(typeof data888[i72] !== "string"){
+const _errs1980 = errors;
+if(typeof data886[i72] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i72,schemaPath:"#/oneOf/32/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid353 = _errs1984 === errors;
+var valid353 = _errs1980 === errors;
 if(!valid353){
 break;
 }
@@ -18786,44 +18760,44 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/32
 return false;
 }
 }
-var valid352 = _errs1982 === errors;
+var valid352 = _errs1978 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.attrs !== undefined){
-let data890 = data.attrs;
-const _errs1986 = errors;
-const _errs1987 = errors;
-if(errors === _errs1987){
-if(data890 && typeof data890 == "object" && !Array.isArray(data890)){
+let data888 = data.attrs;
+const _errs1982 = errors;
+const _errs1983 = errors;
+if(errors === _errs1983){
+if(data888 && typeof data888 == "object" && !Array.isArray(data888)){
 let missing91;
-if((((data890.rate === undefined) && (missing91 = "rate")) || ((data890.low === undefined) && (missing91 = "low"))) || ((data890.high === undefined) && (missing91 = "high"))){
+if((((data888.rate === undefined) && (missing91 = "rate")) || ((data888.low === undefined) && (missing91 = "low"))) || ((data888.high === undefined) && (missing91 = "high"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/required",keyword:"required",params:{missingProperty: missing91},message:"must have required property '"+missing91+"'"}];
 return false;
 }
 else {
-const _errs1989 = errors;
-for(const key124 in data890){
+const _errs1985 = errors;
+for(const key124 in data888){
 if(!(((key124 === "rate") || (key124 === "low")) || (key124 === "high"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key124},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs1989 === errors){
-if(data890.rate !== undefined){
-let data891 = data890.rate;
-const _errs1990 = errors;
-if(errors === _errs1990){
-if((typeof data891 == "number") && (isFinite(data891))){
-if(data891 < 0 || isNaN(data891)){
+if(_errs1985 === errors){
+if(data888.rate !== undefined){
+let data889 = data888.rate;
+const _errs1986 = errors;
+if(errors === _errs1986){
+if((typeof data889 == "number") && (isFinite(data889))){
+if(data889 < 0 || isNaN(data889)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 else {
-if(data891 >= 1 || isNaN(data891)){
+if(data889 >= 1 || isNaN(data889)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
@@ -18834,33 +18808,33 @@ validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/defi
 return false;
 }
 }
-var valid355 = _errs1990 === errors;
+var valid355 = _errs1986 === errors;
 }
 else {
 var valid355 = true;
 }
 if(valid355){
-if(data890.low !== undefined){
-let data892 = data890.low;
-const _errs1992 = errors;
-if(!((typeof data892 == "number") && (isFinite(data892)))){
+if(data888.low !== undefined){
+let data890 = data888.low;
+const _errs1988 = errors;
+if(!((typeof data890 == "number") && (isFinite(data890)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid355 = _errs1992 === errors;
+var valid355 = _errs1988 === errors;
 }
 else {
 var valid355 = true;
 }
 if(valid355){
-if(data890.high !== undefined){
-let data893 = data890.high;
-const _errs1994 = errors;
-if(!((typeof data893 == "number") && (isFinite(data893)))){
+if(data888.high !== undefined){
+let data891 = data888.high;
+const _errs1990 = errors;
+if(!((typeof data891 == "number") && (isFinite(data891)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_corrupt_salt_pepper/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid355 = _errs1994 === errors;
+var valid355 = _errs1990 === errors;
 }
 else {
 var valid355 = true;
@@ -18875,51 +18849,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid352 = _errs1986 === errors;
+var valid352 = _errs1982 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.shape !== undefined){
-let data894 = data.shape;
-const _errs1996 = errors;
-const _errs1997 = errors;
-if(errors === _errs1997){
-if(Array.isArray(data894)){
-if(data894.length < 1){
+let data892 = data.shape;
+const _errs1992 = errors;
+const _errs1993 = errors;
+if(errors === _errs1993){
+if(Array.isArray(data892)){
+if(data892.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len105 = data894.length;
+const len105 = data892.length;
 var valid357 = len105 <= 1;
 if(!valid357){
 for(let i73=1; i73<len105; i73++){
-let data895 = data894[i73];
-const _errs1999 = errors;
-if((!(((typeof data895 == "number") && (!(data895 % 1) && !isNaN(data895))) && (isFinite(data895)))) && (data895 !== null)){
+let data893 = data892[i73];
+const _errs1995 = errors;
+if((!(((typeof data893 == "number") && (!(data893 % 1) && !isNaN(data893))) && (isFinite(data893)))) && (data893 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i73,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs1999){
-if((typeof data895 == "number") && (isFinite(data895))){
-if(data895 < 1 || isNaN(data895)){
+if(errors === _errs1995){
+if((typeof data893 == "number") && (isFinite(data893))){
+if(data893 < 1 || isNaN(data893)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i73,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid357 = _errs1999 === errors;
+var valid357 = _errs1995 === errors;
 if(!valid357){
 break;
 }
 }
 }
 if(valid357){
-const len106 = data894.length;
+const len106 = data892.length;
 if(len106 > 0){
-if(data894[0] !== null){
+if(data892[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -18932,43 +18906,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid352 = _errs1996 === errors;
+var valid352 = _errs1992 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.stage !== undefined){
-let data897 = data.stage;
-const _errs2003 = errors;
-if(!((((((data897 === "corrupt") || (data897 === "encoder")) || (data897 === "latent")) || (data897 === "decoder")) || (data897 === "output")) || (data897 === "head"))){
+let data895 = data.stage;
+const _errs1999 = errors;
+if(!((((((data895 === "corrupt") || (data895 === "encoder")) || (data895 === "latent")) || (data895 === "decoder")) || (data895 === "output")) || (data895 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/32/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[32].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid352 = _errs2003 === errors;
+var valid352 = _errs1999 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.params !== undefined){
-let data898 = data.params;
-const _errs2004 = errors;
-if(errors === _errs2004){
-if(data898 && typeof data898 == "object" && !Array.isArray(data898)){
-const _errs2006 = errors;
-for(const key125 in data898){
+let data896 = data.params;
+const _errs2000 = errors;
+if(errors === _errs2000){
+if(data896 && typeof data896 == "object" && !Array.isArray(data896)){
+const _errs2002 = errors;
+for(const key125 in data896){
 if(!((((((((key125 === "kernel") || (key125 === "bias")) || (key125 === "gamma")) || (key125 === "beta")) || (key125 === "moving_mean")) || (key125 === "moving_variance")) || (key125 === "codebook")) || (key125 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/32/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key125},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2006 === errors){
-if(data898.kernel !== undefined){
-const _errs2007 = errors;
-if(typeof data898.kernel !== "string"){
+if(_errs2002 === errors){
+if(data896.kernel !== undefined){
+const _errs2003 = errors;
+if(typeof data896.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/32/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2003 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data896.bias !== undefined){
+const _errs2005 = errors;
+if(typeof data896.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/32/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid359 = _errs2005 === errors;
+}
+else {
+var valid359 = true;
+}
+if(valid359){
+if(data896.gamma !== undefined){
+const _errs2007 = errors;
+if(typeof data896.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/32/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid359 = _errs2007 === errors;
@@ -18977,10 +18975,10 @@ else {
 var valid359 = true;
 }
 if(valid359){
-if(data898.bias !== undefined){
+if(data896.beta !== undefined){
 const _errs2009 = errors;
-if(typeof data898.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/32/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data896.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/32/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid359 = _errs2009 === errors;
@@ -18989,10 +18987,10 @@ else {
 var valid359 = true;
 }
 if(valid359){
-if(data898.gamma !== undefined){
+if(data896.moving_mean !== undefined){
 const _errs2011 = errors;
-if(typeof data898.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/32/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data896.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/32/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid359 = _errs2011 === errors;
@@ -19001,10 +18999,10 @@ else {
 var valid359 = true;
 }
 if(valid359){
-if(data898.beta !== undefined){
+if(data896.moving_variance !== undefined){
 const _errs2013 = errors;
-if(typeof data898.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/32/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data896.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/32/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid359 = _errs2013 === errors;
@@ -19013,10 +19011,10 @@ else {
 var valid359 = true;
 }
 if(valid359){
-if(data898.moving_mean !== undefined){
+if(data896.codebook !== undefined){
 const _errs2015 = errors;
-if(typeof data898.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/32/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data896.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/32/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid359 = _errs2015 === errors;
@@ -19025,37 +19023,13 @@ else {
 var valid359 = true;
 }
 if(valid359){
-if(data898.moving_variance !== undefined){
+if(data896.recurrent_kernel !== undefined){
 const _errs2017 = errors;
-if(typeof data898.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/32/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid359 = _errs2017 === errors;
-}
-else {
-var valid359 = true;
-}
-if(valid359){
-if(data898.codebook !== undefined){
-const _errs2019 = errors;
-if(typeof data898.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/32/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid359 = _errs2019 === errors;
-}
-else {
-var valid359 = true;
-}
-if(valid359){
-if(data898.recurrent_kernel !== undefined){
-const _errs2021 = errors;
-if(typeof data898.recurrent_kernel !== "string"){
+if(typeof data896.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/32/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid359 = _errs2021 === errors;
+var valid359 = _errs2017 === errors;
 }
 else {
 var valid359 = true;
@@ -19074,71 +19048,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/32
 return false;
 }
 }
-var valid352 = _errs2004 === errors;
+var valid352 = _errs2000 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.name !== undefined){
-const _errs2023 = errors;
+const _errs2019 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/32/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid352 = _errs2023 === errors;
+var valid352 = _errs2019 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.layer !== undefined){
-let data908 = data.layer;
-const _errs2025 = errors;
-if(!(((typeof data908 == "number") && (!(data908 % 1) && !isNaN(data908))) && (isFinite(data908)))){
+let data906 = data.layer;
+const _errs2021 = errors;
+if(!(((typeof data906 == "number") && (!(data906 % 1) && !isNaN(data906))) && (isFinite(data906)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/32/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs2025){
-if((typeof data908 == "number") && (isFinite(data908))){
-if(data908 < 0 || isNaN(data908)){
+if(errors === _errs2021){
+if((typeof data906 == "number") && (isFinite(data906))){
+if(data906 < 0 || isNaN(data906)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/32/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid352 = _errs2025 === errors;
+var valid352 = _errs2021 === errors;
 }
 else {
 var valid352 = true;
 }
 if(valid352){
 if(data.source !== undefined){
-let data909 = data.source;
-const _errs2027 = errors;
-const _errs2028 = errors;
-if(errors === _errs2028){
-if(data909 && typeof data909 == "object" && !Array.isArray(data909)){
+let data907 = data.source;
+const _errs2023 = errors;
+const _errs2024 = errors;
+if(errors === _errs2024){
+if(data907 && typeof data907 == "object" && !Array.isArray(data907)){
 let missing92;
-if(((((data909.line === undefined) && (missing92 = "line")) || ((data909.column === undefined) && (missing92 = "column"))) || ((data909.endLine === undefined) && (missing92 = "endLine"))) || ((data909.endColumn === undefined) && (missing92 = "endColumn"))){
+if(((((data907.line === undefined) && (missing92 = "line")) || ((data907.column === undefined) && (missing92 = "column"))) || ((data907.endLine === undefined) && (missing92 = "endLine"))) || ((data907.endColumn === undefined) && (missing92 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing92},message:"must have required property '"+missing92+"'"}];
 return false;
 }
 else {
-const _errs2030 = errors;
-for(const key126 in data909){
+const _errs2026 = errors;
+for(const key126 in data907){
 if(!(((((key126 === "file") || (key126 === "line")) || (key126 === "column")) || (key126 === "endLine")) || (key126 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key126},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2030 === errors){
-if(data909.file !== undefined){
-const _errs2031 = errors;
-if(typeof data909.file !== "string"){
+if(_errs2026 === errors){
+if(data907.file !== undefined){
+const _errs2027 = errors;
+if(typeof data907.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid361 = _errs2027 === errors;
+}
+else {
+var valid361 = true;
+}
+if(valid361){
+if(data907.line !== undefined){
+let data909 = data907.line;
+const _errs2029 = errors;
+if(!(((typeof data909 == "number") && (!(data909 % 1) && !isNaN(data909))) && (isFinite(data909)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2029){
+if((typeof data909 == "number") && (isFinite(data909))){
+if(data909 < 1 || isNaN(data909)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid361 = _errs2029 === errors;
+}
+else {
+var valid361 = true;
+}
+if(valid361){
+if(data907.column !== undefined){
+let data910 = data907.column;
+const _errs2031 = errors;
+if(!(((typeof data910 == "number") && (!(data910 % 1) && !isNaN(data910))) && (isFinite(data910)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2031){
+if((typeof data910 == "number") && (isFinite(data910))){
+if(data910 < 1 || isNaN(data910)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid361 = _errs2031 === errors;
 }
@@ -19146,17 +19162,17 @@ else {
 var valid361 = true;
 }
 if(valid361){
-if(data909.line !== undefined){
-let data911 = data909.line;
+if(data907.endLine !== undefined){
+let data911 = data907.endLine;
 const _errs2033 = errors;
 if(!(((typeof data911 == "number") && (!(data911 % 1) && !isNaN(data911))) && (isFinite(data911)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2033){
 if((typeof data911 == "number") && (isFinite(data911))){
 if(data911 < 1 || isNaN(data911)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -19167,64 +19183,22 @@ else {
 var valid361 = true;
 }
 if(valid361){
-if(data909.column !== undefined){
-let data912 = data909.column;
+if(data907.endColumn !== undefined){
+let data912 = data907.endColumn;
 const _errs2035 = errors;
 if(!(((typeof data912 == "number") && (!(data912 % 1) && !isNaN(data912))) && (isFinite(data912)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2035){
 if((typeof data912 == "number") && (isFinite(data912))){
 if(data912 < 1 || isNaN(data912)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid361 = _errs2035 === errors;
-}
-else {
-var valid361 = true;
-}
-if(valid361){
-if(data909.endLine !== undefined){
-let data913 = data909.endLine;
-const _errs2037 = errors;
-if(!(((typeof data913 == "number") && (!(data913 % 1) && !isNaN(data913))) && (isFinite(data913)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2037){
-if((typeof data913 == "number") && (isFinite(data913))){
-if(data913 < 1 || isNaN(data913)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid361 = _errs2037 === errors;
-}
-else {
-var valid361 = true;
-}
-if(valid361){
-if(data909.endColumn !== undefined){
-let data914 = data909.endColumn;
-const _errs2039 = errors;
-if(!(((typeof data914 == "number") && (!(data914 % 1) && !isNaN(data914))) && (isFinite(data914)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2039){
-if((typeof data914 == "number") && (isFinite(data914))){
-if(data914 < 1 || isNaN(data914)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid361 = _errs2039 === errors;
+var valid361 = _errs2035 === errors;
 }
 else {
 var valid361 = true;
@@ -19241,7 +19215,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid352 = _errs2027 === errors;
+var valid352 = _errs2023 === errors;
 }
 else {
 var valid352 = true;
@@ -19265,8 +19239,8 @@ return false;
 }
 }
 else if(tag0 === "corrupt_dropout"){
-const _errs2041 = errors;
-if(errors === _errs2041){
+const _errs2037 = errors;
+if(errors === _errs2037){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing93;
 if(((((((data.id === undefined) && (missing93 = "id")) || ((data.op === undefined) && (missing93 = "op"))) || ((data.inputs === undefined) && (missing93 = "inputs"))) || ((data.attrs === undefined) && (missing93 = "attrs"))) || ((data.shape === undefined) && (missing93 = "shape"))) || ((data.stage === undefined) && (missing93 = "stage"))){
@@ -19274,7 +19248,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/33/required",keyword:"req
 return false;
 }
 else {
-const _errs2043 = errors;
+const _errs2039 = errors;
 for(const key127 in data){
 if(!(func2.call(schema15.oneOf[33].properties, key127))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/33/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key127},message:"must NOT have additional properties"}];
@@ -19282,45 +19256,45 @@ return false;
 break;
 }
 }
-if(_errs2043 === errors){
+if(_errs2039 === errors){
 if(data.id !== undefined){
-const _errs2044 = errors;
+const _errs2040 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/33/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid363 = _errs2044 === errors;
+var valid363 = _errs2040 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.op !== undefined){
-const _errs2046 = errors;
+const _errs2042 = errors;
 if("corrupt_dropout" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/33/properties/op/const",keyword:"const",params:{allowedValue: "corrupt_dropout"},message:"must be equal to constant"}];
 return false;
 }
-var valid363 = _errs2046 === errors;
+var valid363 = _errs2042 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.inputs !== undefined){
-let data917 = data.inputs;
-const _errs2047 = errors;
-if(errors === _errs2047){
-if(Array.isArray(data917)){
+let data915 = data.inputs;
+const _errs2043 = errors;
+if(errors === _errs2043){
+if(Array.isArray(data915)){
 var valid364 = true;
-const len107 = data917.length;
+const len107 = data915.length;
 for(let i74=0; i74<len107; i74++){
-const _errs2049 = errors;
-if(typeof data917[i74] !== "string"){
+const _errs2045 = errors;
+if(typeof data915[i74] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i74,schemaPath:"#/oneOf/33/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid364 = _errs2049 === errors;
+var valid364 = _errs2045 === errors;
 if(!valid364){
 break;
 }
@@ -19331,44 +19305,44 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/33
 return false;
 }
 }
-var valid363 = _errs2047 === errors;
+var valid363 = _errs2043 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.attrs !== undefined){
-let data919 = data.attrs;
-const _errs2051 = errors;
-const _errs2052 = errors;
-if(errors === _errs2052){
-if(data919 && typeof data919 == "object" && !Array.isArray(data919)){
+let data917 = data.attrs;
+const _errs2047 = errors;
+const _errs2048 = errors;
+if(errors === _errs2048){
+if(data917 && typeof data917 == "object" && !Array.isArray(data917)){
 let missing94;
-if((data919.rate === undefined) && (missing94 = "rate")){
+if((data917.rate === undefined) && (missing94 = "rate")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/required",keyword:"required",params:{missingProperty: missing94},message:"must have required property '"+missing94+"'"}];
 return false;
 }
 else {
-const _errs2054 = errors;
-for(const key128 in data919){
+const _errs2050 = errors;
+for(const key128 in data917){
 if(!(key128 === "rate")){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_corrupt_dropout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key128},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2054 === errors){
-if(data919.rate !== undefined){
-let data920 = data919.rate;
-const _errs2055 = errors;
-if(errors === _errs2055){
-if((typeof data920 == "number") && (isFinite(data920))){
-if(data920 < 0 || isNaN(data920)){
+if(_errs2050 === errors){
+if(data917.rate !== undefined){
+let data918 = data917.rate;
+const _errs2051 = errors;
+if(errors === _errs2051){
+if((typeof data918 == "number") && (isFinite(data918))){
+if(data918 < 0 || isNaN(data918)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 else {
-if(data920 >= 1 || isNaN(data920)){
+if(data918 >= 1 || isNaN(data918)){
 validate13.errors = [{instancePath:instancePath+"/attrs/rate",schemaPath:"#/definitions/attrs_corrupt_dropout/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"}];
 return false;
 }
@@ -19388,51 +19362,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid363 = _errs2051 === errors;
+var valid363 = _errs2047 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.shape !== undefined){
-let data921 = data.shape;
-const _errs2057 = errors;
-const _errs2058 = errors;
-if(errors === _errs2058){
-if(Array.isArray(data921)){
-if(data921.length < 1){
+let data919 = data.shape;
+const _errs2053 = errors;
+const _errs2054 = errors;
+if(errors === _errs2054){
+if(Array.isArray(data919)){
+if(data919.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len108 = data921.length;
+const len108 = data919.length;
 var valid368 = len108 <= 1;
 if(!valid368){
 for(let i75=1; i75<len108; i75++){
-let data922 = data921[i75];
-const _errs2060 = errors;
-if((!(((typeof data922 == "number") && (!(data922 % 1) && !isNaN(data922))) && (isFinite(data922)))) && (data922 !== null)){
+let data920 = data919[i75];
+const _errs2056 = errors;
+if((!(((typeof data920 == "number") && (!(data920 % 1) && !isNaN(data920))) && (isFinite(data920)))) && (data920 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i75,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs2060){
-if((typeof data922 == "number") && (isFinite(data922))){
-if(data922 < 1 || isNaN(data922)){
+if(errors === _errs2056){
+if((typeof data920 == "number") && (isFinite(data920))){
+if(data920 < 1 || isNaN(data920)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i75,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid368 = _errs2060 === errors;
+var valid368 = _errs2056 === errors;
 if(!valid368){
 break;
 }
 }
 }
 if(valid368){
-const len109 = data921.length;
+const len109 = data919.length;
 if(len109 > 0){
-if(data921[0] !== null){
+if(data919[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -19445,43 +19419,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid363 = _errs2057 === errors;
+var valid363 = _errs2053 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.stage !== undefined){
-let data924 = data.stage;
-const _errs2064 = errors;
-if(!((((((data924 === "corrupt") || (data924 === "encoder")) || (data924 === "latent")) || (data924 === "decoder")) || (data924 === "output")) || (data924 === "head"))){
+let data922 = data.stage;
+const _errs2060 = errors;
+if(!((((((data922 === "corrupt") || (data922 === "encoder")) || (data922 === "latent")) || (data922 === "decoder")) || (data922 === "output")) || (data922 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/33/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[33].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid363 = _errs2064 === errors;
+var valid363 = _errs2060 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.params !== undefined){
-let data925 = data.params;
-const _errs2065 = errors;
-if(errors === _errs2065){
-if(data925 && typeof data925 == "object" && !Array.isArray(data925)){
-const _errs2067 = errors;
-for(const key129 in data925){
+let data923 = data.params;
+const _errs2061 = errors;
+if(errors === _errs2061){
+if(data923 && typeof data923 == "object" && !Array.isArray(data923)){
+const _errs2063 = errors;
+for(const key129 in data923){
 if(!((((((((key129 === "kernel") || (key129 === "bias")) || (key129 === "gamma")) || (key129 === "beta")) || (key129 === "moving_mean")) || (key129 === "moving_variance")) || (key129 === "codebook")) || (key129 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/33/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key129},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2067 === errors){
-if(data925.kernel !== undefined){
-const _errs2068 = errors;
-if(typeof data925.kernel !== "string"){
+if(_errs2063 === errors){
+if(data923.kernel !== undefined){
+const _errs2064 = errors;
+if(typeof data923.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/33/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2064 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data923.bias !== undefined){
+const _errs2066 = errors;
+if(typeof data923.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/33/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid370 = _errs2066 === errors;
+}
+else {
+var valid370 = true;
+}
+if(valid370){
+if(data923.gamma !== undefined){
+const _errs2068 = errors;
+if(typeof data923.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/33/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid370 = _errs2068 === errors;
@@ -19490,10 +19488,10 @@ else {
 var valid370 = true;
 }
 if(valid370){
-if(data925.bias !== undefined){
+if(data923.beta !== undefined){
 const _errs2070 = errors;
-if(typeof data925.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/33/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data923.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/33/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid370 = _errs2070 === errors;
@@ -19502,10 +19500,10 @@ else {
 var valid370 = true;
 }
 if(valid370){
-if(data925.gamma !== undefined){
+if(data923.moving_mean !== undefined){
 const _errs2072 = errors;
-if(typeof data925.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/33/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data923.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/33/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid370 = _errs2072 === errors;
@@ -19514,10 +19512,10 @@ else {
 var valid370 = true;
 }
 if(valid370){
-if(data925.beta !== undefined){
+if(data923.moving_variance !== undefined){
 const _errs2074 = errors;
-if(typeof data925.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/33/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data923.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/33/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid370 = _errs2074 === errors;
@@ -19526,10 +19524,10 @@ else {
 var valid370 = true;
 }
 if(valid370){
-if(data925.moving_mean !== undefined){
+if(data923.codebook !== undefined){
 const _errs2076 = errors;
-if(typeof data925.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/33/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data923.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/33/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid370 = _errs2076 === errors;
@@ -19538,37 +19536,13 @@ else {
 var valid370 = true;
 }
 if(valid370){
-if(data925.moving_variance !== undefined){
+if(data923.recurrent_kernel !== undefined){
 const _errs2078 = errors;
-if(typeof data925.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/33/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid370 = _errs2078 === errors;
-}
-else {
-var valid370 = true;
-}
-if(valid370){
-if(data925.codebook !== undefined){
-const _errs2080 = errors;
-if(typeof data925.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/33/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid370 = _errs2080 === errors;
-}
-else {
-var valid370 = true;
-}
-if(valid370){
-if(data925.recurrent_kernel !== undefined){
-const _errs2082 = errors;
-if(typeof data925.recurrent_kernel !== "string"){
+if(typeof data923.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/33/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid370 = _errs2082 === errors;
+var valid370 = _errs2078 === errors;
 }
 else {
 var valid370 = true;
@@ -19587,71 +19561,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/33
 return false;
 }
 }
-var valid363 = _errs2065 === errors;
+var valid363 = _errs2061 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.name !== undefined){
-const _errs2084 = errors;
+const _errs2080 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/33/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid363 = _errs2084 === errors;
+var valid363 = _errs2080 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.layer !== undefined){
-let data935 = data.layer;
-const _errs2086 = errors;
-if(!(((typeof data935 == "number") && (!(data935 % 1) && !isNaN(data935))) && (isFinite(data935)))){
+let data933 = data.layer;
+const _errs2082 = errors;
+if(!(((typeof data933 == "number") && (!(data933 % 1) && !isNaN(data933))) && (isFinite(data933)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/33/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs2086){
-if((typeof data935 == "number") && (isFinite(data935))){
-if(data935 < 0 || isNaN(data935)){
+if(errors === _errs2082){
+if((typeof data933 == "number") && (isFinite(data933))){
+if(data933 < 0 || isNaN(data933)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/33/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid363 = _errs2086 === errors;
+var valid363 = _errs2082 === errors;
 }
 else {
 var valid363 = true;
 }
 if(valid363){
 if(data.source !== undefined){
-let data936 = data.source;
-const _errs2088 = errors;
-const _errs2089 = errors;
-if(errors === _errs2089){
-if(data936 && typeof data936 == "object" && !Array.isArray(data936)){
+let data934 = data.source;
+const _errs2084 = errors;
+const _errs2085 = errors;
+if(errors === _errs2085){
+if(data934 && typeof data934 == "object" && !Array.isArray(data934)){
 let missing95;
-if(((((data936.line === undefined) && (missing95 = "line")) || ((data936.column === undefined) && (missing95 = "column"))) || ((data936.endLine === undefined) && (missing95 = "endLine"))) || ((data936.endColumn === undefined) && (missing95 = "endColumn"))){
+if(((((data934.line === undefined) && (missing95 = "line")) || ((data934.column === undefined) && (missing95 = "column"))) || ((data934.endLine === undefined) && (missing95 = "endLine"))) || ((data934.endColumn === undefined) && (missing95 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing95},message:"must have required property '"+missing95+"'"}];
 return false;
 }
 else {
-const _errs2091 = errors;
-for(const key130 in data936){
+const _errs2087 = errors;
+for(const key130 in data934){
 if(!(((((key130 === "file") || (key130 === "line")) || (key130 === "column")) || (key130 === "endLine")) || (key130 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key130},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2091 === errors){
-if(data936.file !== undefined){
-const _errs2092 = errors;
-if(typeof data936.file !== "string"){
+if(_errs2087 === errors){
+if(data934.file !== undefined){
+const _errs2088 = errors;
+if(typeof data934.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid372 = _errs2088 === errors;
+}
+else {
+var valid372 = true;
+}
+if(valid372){
+if(data934.line !== undefined){
+let data936 = data934.line;
+const _errs2090 = errors;
+if(!(((typeof data936 == "number") && (!(data936 % 1) && !isNaN(data936))) && (isFinite(data936)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2090){
+if((typeof data936 == "number") && (isFinite(data936))){
+if(data936 < 1 || isNaN(data936)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid372 = _errs2090 === errors;
+}
+else {
+var valid372 = true;
+}
+if(valid372){
+if(data934.column !== undefined){
+let data937 = data934.column;
+const _errs2092 = errors;
+if(!(((typeof data937 == "number") && (!(data937 % 1) && !isNaN(data937))) && (isFinite(data937)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2092){
+if((typeof data937 == "number") && (isFinite(data937))){
+if(data937 < 1 || isNaN(data937)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid372 = _errs2092 === errors;
 }
@@ -19659,17 +19675,17 @@ else {
 var valid372 = true;
 }
 if(valid372){
-if(data936.line !== undefined){
-let data938 = data936.line;
+if(data934.endLine !== undefined){
+let data938 = data934.endLine;
 const _errs2094 = errors;
 if(!(((typeof data938 == "number") && (!(data938 % 1) && !isNaN(data938))) && (isFinite(data938)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2094){
 if((typeof data938 == "number") && (isFinite(data938))){
 if(data938 < 1 || isNaN(data938)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -19680,64 +19696,22 @@ else {
 var valid372 = true;
 }
 if(valid372){
-if(data936.column !== undefined){
-let data939 = data936.column;
+if(data934.endColumn !== undefined){
+let data939 = data934.endColumn;
 const _errs2096 = errors;
 if(!(((typeof data939 == "number") && (!(data939 % 1) && !isNaN(data939))) && (isFinite(data939)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2096){
 if((typeof data939 == "number") && (isFinite(data939))){
 if(data939 < 1 || isNaN(data939)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid372 = _errs2096 === errors;
-}
-else {
-var valid372 = true;
-}
-if(valid372){
-if(data936.endLine !== undefined){
-let data940 = data936.endLine;
-const _errs2098 = errors;
-if(!(((typeof data940 == "number") && (!(data940 % 1) && !isNaN(data940))) && (isFinite(data940)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2098){
-if((typeof data940 == "number") && (isFinite(data940))){
-if(data940 < 1 || isNaN(data940)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid372 = _errs2098 === errors;
-}
-else {
-var valid372 = true;
-}
-if(valid372){
-if(data936.endColumn !== undefined){
-let data941 = data936.endColumn;
-const _errs2100 = errors;
-if(!(((typeof data941 == "number") && (!(data941 % 1) && !isNaN(data941))) && (isFinite(data941)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2100){
-if((typeof data941 == "number") && (isFinite(data941))){
-if(data941 < 1 || isNaN(data941)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid372 = _errs2100 === errors;
+var valid372 = _errs2096 === errors;
 }
 else {
 var valid372 = true;
@@ -19754,7 +19728,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid363 = _errs2088 === errors;
+var valid363 = _errs2084 === errors;
 }
 else {
 var valid363 = true;
@@ -19778,8 +19752,8 @@ return false;
 }
 }
 else if(tag0 === "clip"){
-const _errs2102 = errors;
-if(errors === _errs2102){
+const _errs2098 = errors;
+if(errors === _errs2098){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing96;
 if(((((((data.id === undefined) && (missing96 = "id")) || ((data.op === undefined) && (missing96 = "op"))) || ((data.inputs === undefined) && (missing96 = "inputs"))) || ((data.attrs === undefined) && (missing96 = "attrs"))) || ((data.shape === undefined) && (missing96 = "shape"))) || ((data.stage === undefined) && (missing96 = "stage"))){
@@ -19787,7 +19761,7 @@ validate13.errors = [{instancePath,schemaPath:"#/oneOf/34/required",keyword:"req
 return false;
 }
 else {
-const _errs2104 = errors;
+const _errs2100 = errors;
 for(const key131 in data){
 if(!(func2.call(schema15.oneOf[34].properties, key131))){
 validate13.errors = [{instancePath,schemaPath:"#/oneOf/34/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key131},message:"must NOT have additional properties"}];
@@ -19795,45 +19769,45 @@ return false;
 break;
 }
 }
-if(_errs2104 === errors){
+if(_errs2100 === errors){
 if(data.id !== undefined){
-const _errs2105 = errors;
+const _errs2101 = errors;
 if(typeof data.id !== "string"){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/oneOf/34/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid374 = _errs2105 === errors;
+var valid374 = _errs2101 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.op !== undefined){
-const _errs2107 = errors;
+const _errs2103 = errors;
 if("clip" !== data.op){
 validate13.errors = [{instancePath:instancePath+"/op",schemaPath:"#/oneOf/34/properties/op/const",keyword:"const",params:{allowedValue: "clip"},message:"must be equal to constant"}];
 return false;
 }
-var valid374 = _errs2107 === errors;
+var valid374 = _errs2103 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.inputs !== undefined){
-let data944 = data.inputs;
-const _errs2108 = errors;
-if(errors === _errs2108){
-if(Array.isArray(data944)){
+let data942 = data.inputs;
+const _errs2104 = errors;
+if(errors === _errs2104){
+if(Array.isArray(data942)){
 var valid375 = true;
-const len110 = data944.length;
+const len110 = data942.length;
 for(let i76=0; i76<len110; i76++){
-const _errs2110 = errors;
-if(typeof data944[i76] !== "string"){
+const _errs2106 = errors;
+if(typeof data942[i76] !== "string"){
 validate13.errors = [{instancePath:instancePath+"/inputs/" + i76,schemaPath:"#/oneOf/34/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid375 = _errs2110 === errors;
+var valid375 = _errs2106 === errors;
 if(!valid375){
 break;
 }
@@ -19844,54 +19818,54 @@ validate13.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/oneOf/34
 return false;
 }
 }
-var valid374 = _errs2108 === errors;
+var valid374 = _errs2104 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.attrs !== undefined){
-let data946 = data.attrs;
-const _errs2112 = errors;
-const _errs2113 = errors;
-if(errors === _errs2113){
-if(data946 && typeof data946 == "object" && !Array.isArray(data946)){
+let data944 = data.attrs;
+const _errs2108 = errors;
+const _errs2109 = errors;
+if(errors === _errs2109){
+if(data944 && typeof data944 == "object" && !Array.isArray(data944)){
 let missing97;
-if(((data946.low === undefined) && (missing97 = "low")) || ((data946.high === undefined) && (missing97 = "high"))){
+if(((data944.low === undefined) && (missing97 = "low")) || ((data944.high === undefined) && (missing97 = "high"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/required",keyword:"required",params:{missingProperty: missing97},message:"must have required property '"+missing97+"'"}];
 return false;
 }
 else {
-const _errs2115 = errors;
-for(const key132 in data946){
+const _errs2111 = errors;
+for(const key132 in data944){
 if(!((key132 === "low") || (key132 === "high"))){
 validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitions/attrs_clip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key132},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2115 === errors){
-if(data946.low !== undefined){
-let data947 = data946.low;
-const _errs2116 = errors;
-if(!((typeof data947 == "number") && (isFinite(data947)))){
+if(_errs2111 === errors){
+if(data944.low !== undefined){
+let data945 = data944.low;
+const _errs2112 = errors;
+if(!((typeof data945 == "number") && (isFinite(data945)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/low",schemaPath:"#/definitions/attrs_clip/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid377 = _errs2116 === errors;
+var valid377 = _errs2112 === errors;
 }
 else {
 var valid377 = true;
 }
 if(valid377){
-if(data946.high !== undefined){
-let data948 = data946.high;
-const _errs2118 = errors;
-if(!((typeof data948 == "number") && (isFinite(data948)))){
+if(data944.high !== undefined){
+let data946 = data944.high;
+const _errs2114 = errors;
+if(!((typeof data946 == "number") && (isFinite(data946)))){
 validate13.errors = [{instancePath:instancePath+"/attrs/high",schemaPath:"#/definitions/attrs_clip/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid377 = _errs2118 === errors;
+var valid377 = _errs2114 === errors;
 }
 else {
 var valid377 = true;
@@ -19905,51 +19879,51 @@ validate13.errors = [{instancePath:instancePath+"/attrs",schemaPath:"#/definitio
 return false;
 }
 }
-var valid374 = _errs2112 === errors;
+var valid374 = _errs2108 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.shape !== undefined){
-let data949 = data.shape;
-const _errs2120 = errors;
-const _errs2121 = errors;
-if(errors === _errs2121){
-if(Array.isArray(data949)){
-if(data949.length < 1){
+let data947 = data.shape;
+const _errs2116 = errors;
+const _errs2117 = errors;
+if(errors === _errs2117){
+if(Array.isArray(data947)){
+if(data947.length < 1){
 validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-const len111 = data949.length;
+const len111 = data947.length;
 var valid379 = len111 <= 1;
 if(!valid379){
 for(let i77=1; i77<len111; i77++){
-let data950 = data949[i77];
-const _errs2123 = errors;
-if((!(((typeof data950 == "number") && (!(data950 % 1) && !isNaN(data950))) && (isFinite(data950)))) && (data950 !== null)){
+let data948 = data947[i77];
+const _errs2119 = errors;
+if((!(((typeof data948 == "number") && (!(data948 % 1) && !isNaN(data948))) && (isFinite(data948)))) && (data948 !== null)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i77,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
 return false;
 }
-if(errors === _errs2123){
-if((typeof data950 == "number") && (isFinite(data950))){
-if(data950 < 1 || isNaN(data950)){
+if(errors === _errs2119){
+if((typeof data948 == "number") && (isFinite(data948))){
+if(data948 < 1 || isNaN(data948)){
 validate13.errors = [{instancePath:instancePath+"/shape/" + i77,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid379 = _errs2123 === errors;
+var valid379 = _errs2119 === errors;
 if(!valid379){
 break;
 }
 }
 }
 if(valid379){
-const len112 = data949.length;
+const len112 = data947.length;
 if(len112 > 0){
-if(data949[0] !== null){
+if(data947[0] !== null){
 validate13.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
 return false;
 }
@@ -19962,43 +19936,67 @@ validate13.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitio
 return false;
 }
 }
-var valid374 = _errs2120 === errors;
+var valid374 = _errs2116 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.stage !== undefined){
-let data952 = data.stage;
-const _errs2127 = errors;
-if(!((((((data952 === "corrupt") || (data952 === "encoder")) || (data952 === "latent")) || (data952 === "decoder")) || (data952 === "output")) || (data952 === "head"))){
+let data950 = data.stage;
+const _errs2123 = errors;
+if(!((((((data950 === "corrupt") || (data950 === "encoder")) || (data950 === "latent")) || (data950 === "decoder")) || (data950 === "output")) || (data950 === "head"))){
 validate13.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/oneOf/34/properties/stage/enum",keyword:"enum",params:{allowedValues: schema15.oneOf[34].properties.stage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid374 = _errs2127 === errors;
+var valid374 = _errs2123 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.params !== undefined){
-let data953 = data.params;
-const _errs2128 = errors;
-if(errors === _errs2128){
-if(data953 && typeof data953 == "object" && !Array.isArray(data953)){
-const _errs2130 = errors;
-for(const key133 in data953){
+let data951 = data.params;
+const _errs2124 = errors;
+if(errors === _errs2124){
+if(data951 && typeof data951 == "object" && !Array.isArray(data951)){
+const _errs2126 = errors;
+for(const key133 in data951){
 if(!((((((((key133 === "kernel") || (key133 === "bias")) || (key133 === "gamma")) || (key133 === "beta")) || (key133 === "moving_mean")) || (key133 === "moving_variance")) || (key133 === "codebook")) || (key133 === "recurrent_kernel"))){
 validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/34/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key133},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2130 === errors){
-if(data953.kernel !== undefined){
-const _errs2131 = errors;
-if(typeof data953.kernel !== "string"){
+if(_errs2126 === errors){
+if(data951.kernel !== undefined){
+const _errs2127 = errors;
+if(typeof data951.kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/kernel",schemaPath:"#/oneOf/34/properties/params/properties/kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2127 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data951.bias !== undefined){
+const _errs2129 = errors;
+if(typeof data951.bias !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/34/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid381 = _errs2129 === errors;
+}
+else {
+var valid381 = true;
+}
+if(valid381){
+if(data951.gamma !== undefined){
+const _errs2131 = errors;
+if(typeof data951.gamma !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/34/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid381 = _errs2131 === errors;
@@ -20007,10 +20005,10 @@ else {
 var valid381 = true;
 }
 if(valid381){
-if(data953.bias !== undefined){
+if(data951.beta !== undefined){
 const _errs2133 = errors;
-if(typeof data953.bias !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/bias",schemaPath:"#/oneOf/34/properties/params/properties/bias/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data951.beta !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/34/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid381 = _errs2133 === errors;
@@ -20019,10 +20017,10 @@ else {
 var valid381 = true;
 }
 if(valid381){
-if(data953.gamma !== undefined){
+if(data951.moving_mean !== undefined){
 const _errs2135 = errors;
-if(typeof data953.gamma !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/gamma",schemaPath:"#/oneOf/34/properties/params/properties/gamma/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data951.moving_mean !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/34/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid381 = _errs2135 === errors;
@@ -20031,10 +20029,10 @@ else {
 var valid381 = true;
 }
 if(valid381){
-if(data953.beta !== undefined){
+if(data951.moving_variance !== undefined){
 const _errs2137 = errors;
-if(typeof data953.beta !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/beta",schemaPath:"#/oneOf/34/properties/params/properties/beta/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data951.moving_variance !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/34/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid381 = _errs2137 === errors;
@@ -20043,10 +20041,10 @@ else {
 var valid381 = true;
 }
 if(valid381){
-if(data953.moving_mean !== undefined){
+if(data951.codebook !== undefined){
 const _errs2139 = errors;
-if(typeof data953.moving_mean !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_mean",schemaPath:"#/oneOf/34/properties/params/properties/moving_mean/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data951.codebook !== "string"){
+validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/34/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid381 = _errs2139 === errors;
@@ -20055,37 +20053,13 @@ else {
 var valid381 = true;
 }
 if(valid381){
-if(data953.moving_variance !== undefined){
+if(data951.recurrent_kernel !== undefined){
 const _errs2141 = errors;
-if(typeof data953.moving_variance !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/moving_variance",schemaPath:"#/oneOf/34/properties/params/properties/moving_variance/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid381 = _errs2141 === errors;
-}
-else {
-var valid381 = true;
-}
-if(valid381){
-if(data953.codebook !== undefined){
-const _errs2143 = errors;
-if(typeof data953.codebook !== "string"){
-validate13.errors = [{instancePath:instancePath+"/params/codebook",schemaPath:"#/oneOf/34/properties/params/properties/codebook/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid381 = _errs2143 === errors;
-}
-else {
-var valid381 = true;
-}
-if(valid381){
-if(data953.recurrent_kernel !== undefined){
-const _errs2145 = errors;
-if(typeof data953.recurrent_kernel !== "string"){
+if(typeof data951.recurrent_kernel !== "string"){
 validate13.errors = [{instancePath:instancePath+"/params/recurrent_kernel",schemaPath:"#/oneOf/34/properties/params/properties/recurrent_kernel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid381 = _errs2145 === errors;
+var valid381 = _errs2141 === errors;
 }
 else {
 var valid381 = true;
@@ -20104,71 +20078,113 @@ validate13.errors = [{instancePath:instancePath+"/params",schemaPath:"#/oneOf/34
 return false;
 }
 }
-var valid374 = _errs2128 === errors;
+var valid374 = _errs2124 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.name !== undefined){
-const _errs2147 = errors;
+const _errs2143 = errors;
 if(typeof data.name !== "string"){
 validate13.errors = [{instancePath:instancePath+"/name",schemaPath:"#/oneOf/34/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid374 = _errs2147 === errors;
+var valid374 = _errs2143 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.layer !== undefined){
-let data963 = data.layer;
-const _errs2149 = errors;
-if(!(((typeof data963 == "number") && (!(data963 % 1) && !isNaN(data963))) && (isFinite(data963)))){
+let data961 = data.layer;
+const _errs2145 = errors;
+if(!(((typeof data961 == "number") && (!(data961 % 1) && !isNaN(data961))) && (isFinite(data961)))){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/34/properties/layer/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs2149){
-if((typeof data963 == "number") && (isFinite(data963))){
-if(data963 < 0 || isNaN(data963)){
+if(errors === _errs2145){
+if((typeof data961 == "number") && (isFinite(data961))){
+if(data961 < 0 || isNaN(data961)){
 validate13.errors = [{instancePath:instancePath+"/layer",schemaPath:"#/oneOf/34/properties/layer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid374 = _errs2149 === errors;
+var valid374 = _errs2145 === errors;
 }
 else {
 var valid374 = true;
 }
 if(valid374){
 if(data.source !== undefined){
-let data964 = data.source;
-const _errs2151 = errors;
-const _errs2152 = errors;
-if(errors === _errs2152){
-if(data964 && typeof data964 == "object" && !Array.isArray(data964)){
+let data962 = data.source;
+const _errs2147 = errors;
+const _errs2148 = errors;
+if(errors === _errs2148){
+if(data962 && typeof data962 == "object" && !Array.isArray(data962)){
 let missing98;
-if(((((data964.line === undefined) && (missing98 = "line")) || ((data964.column === undefined) && (missing98 = "column"))) || ((data964.endLine === undefined) && (missing98 = "endLine"))) || ((data964.endColumn === undefined) && (missing98 = "endColumn"))){
+if(((((data962.line === undefined) && (missing98 = "line")) || ((data962.column === undefined) && (missing98 = "column"))) || ((data962.endLine === undefined) && (missing98 = "endLine"))) || ((data962.endColumn === undefined) && (missing98 = "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing98},message:"must have required property '"+missing98+"'"}];
 return false;
 }
 else {
-const _errs2154 = errors;
-for(const key134 in data964){
+const _errs2150 = errors;
+for(const key134 in data962){
 if(!(((((key134 === "file") || (key134 === "line")) || (key134 === "column")) || (key134 === "endLine")) || (key134 === "endColumn"))){
 validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key134},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs2154 === errors){
-if(data964.file !== undefined){
-const _errs2155 = errors;
-if(typeof data964.file !== "string"){
+if(_errs2150 === errors){
+if(data962.file !== undefined){
+const _errs2151 = errors;
+if(typeof data962.file !== "string"){
 validate13.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid383 = _errs2151 === errors;
+}
+else {
+var valid383 = true;
+}
+if(valid383){
+if(data962.line !== undefined){
+let data964 = data962.line;
+const _errs2153 = errors;
+if(!(((typeof data964 == "number") && (!(data964 % 1) && !isNaN(data964))) && (isFinite(data964)))){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2153){
+if((typeof data964 == "number") && (isFinite(data964))){
+if(data964 < 1 || isNaN(data964)){
+validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid383 = _errs2153 === errors;
+}
+else {
+var valid383 = true;
+}
+if(valid383){
+if(data962.column !== undefined){
+let data965 = data962.column;
+const _errs2155 = errors;
+if(!(((typeof data965 == "number") && (!(data965 % 1) && !isNaN(data965))) && (isFinite(data965)))){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2155){
+if((typeof data965 == "number") && (isFinite(data965))){
+if(data965 < 1 || isNaN(data965)){
+validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
 }
 var valid383 = _errs2155 === errors;
 }
@@ -20176,17 +20192,17 @@ else {
 var valid383 = true;
 }
 if(valid383){
-if(data964.line !== undefined){
-let data966 = data964.line;
+if(data962.endLine !== undefined){
+let data966 = data962.endLine;
 const _errs2157 = errors;
 if(!(((typeof data966 == "number") && (!(data966 % 1) && !isNaN(data966))) && (isFinite(data966)))){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2157){
 if((typeof data966 == "number") && (isFinite(data966))){
 if(data966 < 1 || isNaN(data966)){
-validate13.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -20197,64 +20213,22 @@ else {
 var valid383 = true;
 }
 if(valid383){
-if(data964.column !== undefined){
-let data967 = data964.column;
+if(data962.endColumn !== undefined){
+let data967 = data962.endColumn;
 const _errs2159 = errors;
 if(!(((typeof data967 == "number") && (!(data967 % 1) && !isNaN(data967))) && (isFinite(data967)))){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2159){
 if((typeof data967 == "number") && (isFinite(data967))){
 if(data967 < 1 || isNaN(data967)){
-validate13.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid383 = _errs2159 === errors;
-}
-else {
-var valid383 = true;
-}
-if(valid383){
-if(data964.endLine !== undefined){
-let data968 = data964.endLine;
-const _errs2161 = errors;
-if(!(((typeof data968 == "number") && (!(data968 % 1) && !isNaN(data968))) && (isFinite(data968)))){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2161){
-if((typeof data968 == "number") && (isFinite(data968))){
-if(data968 < 1 || isNaN(data968)){
-validate13.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid383 = _errs2161 === errors;
-}
-else {
-var valid383 = true;
-}
-if(valid383){
-if(data964.endColumn !== undefined){
-let data969 = data964.endColumn;
-const _errs2163 = errors;
-if(!(((typeof data969 == "number") && (!(data969 % 1) && !isNaN(data969))) && (isFinite(data969)))){
-validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2163){
-if((typeof data969 == "number") && (isFinite(data969))){
-if(data969 < 1 || isNaN(data969)){
 validate13.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid383 = _errs2163 === errors;
+var valid383 = _errs2159 === errors;
 }
 else {
 var valid383 = true;
@@ -20271,7 +20245,7 @@ validate13.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid374 = _errs2151 === errors;
+var valid374 = _errs2147 === errors;
 }
 else {
 var valid374 = true;
@@ -20315,7 +20289,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema127 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the pre-activation node: the loss is computed from logits"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]};
+const schema127 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -25285,8 +25259,8 @@ break;
 if(_errs1 === errors){
 if(data.irVersion !== undefined){
 const _errs2 = errors;
-if(1 !== data.irVersion){
-validate10.errors = [{instancePath:instancePath+"/irVersion",schemaPath:"#/properties/irVersion/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"}];
+if(2 !== data.irVersion){
+validate10.errors = [{instancePath:instancePath+"/irVersion",schemaPath:"#/properties/irVersion/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs2 === errors;

@@ -3,7 +3,7 @@
 // when it is stale. Every object is closed (additionalProperties: false).
 import { activationNames } from './activation.js';
 import type { AttrType, Fields } from './attributes.js';
-import { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
+import { irDataSources, irOps, irOptimizers, irTerms, type InputDeclaration, type OutputDeclaration } from './ops.js';
 import { initializers, IR_VERSION, modelParts, parameterRoles } from './types.js';
 
 type Schema = { [key: string]: unknown };
@@ -14,30 +14,28 @@ function closed(properties: Record<string, Schema>, required: string[] = []): Sc
   return { type: 'object', properties, additionalProperties: false, ...(required.length > 0 ? { required } : {}) };
 }
 
-function typeSchema(type: AttrType): Schema {
-  switch (type.kind) {
-    case 'int':
-      return { type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}) };
-    case 'number': {
-      const bounds: Schema = {};
-      if (type.min !== undefined) bounds.minimum = type.min;
-      if (type.exclusiveMin !== undefined) bounds.exclusiveMinimum = type.exclusiveMin;
-      if (type.exclusiveMax !== undefined) bounds.exclusiveMaximum = type.exclusiveMax;
-      return { type: 'number', ...bounds };
-    }
-    case 'bool':
-      return { type: 'boolean' };
-    case 'string':
-      return { type: 'string' };
-    case 'enum':
-      return { enum: [...type.values] };
-    case 'pair':
-      return { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 };
-    case 'sizes':
-      return { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 };
-    case 'activation':
-      return ref('activation');
-  }
+/** Each attribute type's schema, keyed by its kind. */
+const typeSchemas: { [K in AttrType['kind']]: (type: Extract<AttrType, { kind: K }>) => Schema } = {
+  int: (type) => ({ type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}) }),
+  number: (type) => {
+    const bounds: Schema = {};
+    if (type.min !== undefined) bounds.minimum = type.min;
+    if (type.exclusiveMin !== undefined) bounds.exclusiveMinimum = type.exclusiveMin;
+    if (type.exclusiveMax !== undefined) bounds.exclusiveMaximum = type.exclusiveMax;
+    return { type: 'number', ...bounds };
+  },
+  bool: () => ({ type: 'boolean' }),
+  string: () => ({ type: 'string' }),
+  // a reference ir/graph.ts resolves (an input, a node, or `<node id>:<output>`)
+  tensor: () => ({ type: 'string' }),
+  enum: (type) => ({ enum: [...type.values] }),
+  pair: () => ({ type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 }),
+  sizes: () => ({ type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }),
+  activation: () => ref('activation'),
+};
+
+function typeSchema<K extends AttrType['kind']>(type: Extract<AttrType, { kind: K }>): Schema {
+  return (typeSchemas[type.kind as K] as (type: Extract<AttrType, { kind: K }>) => Schema)(type);
 }
 
 function fieldsSchema(fields: Fields, head: Record<string, Schema> = {}, headRequired: string[] = []): Schema {
@@ -75,8 +73,8 @@ function nodeSchema(): Schema {
       closed(
         {
           id: { type: 'string' },
-          op: { const: op, description: irOps[op].doc },
-          inputs: { type: 'array', items: { type: 'string' } },
+          op: { const: op, description: opDescription(op) },
+          inputs: { type: 'array', items: { type: 'string' }, description: inputsDescription(op) },
           attrs: ref(`attrs_${op}`),
           shape: ref('shape'),
           stage: { enum: [...modelParts] },
@@ -89,6 +87,19 @@ function nodeSchema(): Schema {
       ),
     ),
   };
+}
+
+/** The op's doc line, and its named outputs (read as `<node id>:<name>`, ir/outputs.ts). */
+function opDescription(op: keyof typeof irOps): string {
+  const outputs = Object.entries((irOps[op] as { outputs?: Record<string, OutputDeclaration> }).outputs ?? {});
+  return outputs.length === 0 ? irOps[op].doc : `${irOps[op].doc} Named outputs: ${outputs.map(([name, o]) => `\`${name}\`, ${o.doc}`).join('; ')}.`;
+}
+
+/** The op's inputs in order, as ir/ops.ts declares them (ir/graph.ts checks them). */
+function inputsDescription(op: keyof typeof irOps): string {
+  const inputs: readonly InputDeclaration[] = (irOps[op] as { inputs?: readonly InputDeclaration[] }).inputs ?? [{ name: 'x' }];
+  const one = (d: InputDeclaration) => `${d.name}${d.variadic ? '...' : ''}${d.optional ? '?' : ''}${d.reads ? ` (the \`${d.reads}\` output of a node)` : ''}`;
+  return `[${inputs.map(one).join(', ')}]`;
 }
 
 function termSchema(): Schema {

@@ -16,7 +16,7 @@ import type { ActivationSpec } from './activation.js';
 import type { AttrsOf, Fields, Simplify } from './attributes.js';
 import type { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
 
-export const IR_VERSION = 1;
+export const IR_VERSION = 2;
 
 export type Dimension = number | null;
 export type Shape = Dimension[];
@@ -92,7 +92,7 @@ export type ModelPart = (typeof modelParts)[number];
 interface NodeBase<Op extends string, Attrs> {
   id: string;
   op: Op;
-  /** Ids of input nodes or model inputs, in order. */
+  /** Ids of input nodes or model inputs, in order, as ir/ops.ts declares the op's inputs; a named output of a node is `<node id>:<output>` (ir/outputs.ts). */
   inputs: string[];
   attrs: Attrs;
   shape: Shape;

@@ -11,6 +11,7 @@ import type { FileScope, ScopedLet } from '../compiler/resolve/scope.js';
 import { formatShape } from '../compiler/shapes/dims.js';
 import type { AstNode, Call, Position } from '../grammar/ast.js';
 import type { IRNode, IRSourceLocation } from '../ir/types.js';
+import { displayOp } from '../ir/op-rules.js';
 import { lookupBuiltin, signatureLabel, type CallSite } from './builtins.js';
 import { toLspRange } from './convert.js';
 import { occurrenceAt, type DeclaredSymbol } from './navigation.js';
@@ -108,7 +109,7 @@ function layerFacts(model: CheckedModel, snapshot: Snapshot, offset: number, roo
 function nodeLine(model: CheckedModel, node: IRNode): string {
   const params = (parameterCountsByNode(model.parameters).get(node.id) ?? 0);
   const tied = model.parameters.some((p) => p.node === node.id && p.tiedTo !== undefined);
-  const op = node.op === 'activation' ? node.attrs.fn : node.op;
+  const op = displayOp(node);
   return `**${op}** (${node.stage}${node.name ? `, \`${node.name}\`` : ''}) → \`${formatShape(node.shape)}\`, ${thousands(params)} parameters${tied ? ' (tied weight shared)' : ''}`;
 }
 

@@ -7,6 +7,7 @@ import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import type { Located, Reporter } from '../../diagnostics/reporter.js';
 import { formatShape } from '../shapes/dims.js';
+import { outputRef } from '../../ir/outputs.js';
 import { message, type MessageValues } from '../../diagnostics/message.js';
 
 /** A parameter this node shares instead of owning: the stored one, seen transposed or not. */
@@ -141,7 +142,8 @@ export class Graph {
     this.addNode({
       id,
       ir: op.ir(input.shape, args, request.context),
-      inputs: [input.id],
+      // An unpool with switches reads them as its second input, the maxpool's named output.
+      inputs: [input.id, ...(request.context?.switches ? [outputRef(request.context.switches.from, 'switches')] : [])],
       shape: result.shape,
       stage: request.stage,
       params,

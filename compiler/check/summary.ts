@@ -3,6 +3,7 @@
 import type { CheckedModel } from './model.js';
 import { parameterCountsByNode } from './count.js';
 import type { Shape } from '../../ir/types.js';
+import { displayOp } from '../../ir/op-rules.js';
 import { formatShape } from '../shapes/dims.js';
 
 export interface ModelSummary {
@@ -29,7 +30,7 @@ export function summarize(model: CheckedModel): ModelSummary {
     output: model.output ? { name: model.output.name, shape: withoutBatch(model.output.shape) } : null,
     layers: model.nodes.map((n) => ({
       name: n.name ?? n.id,
-      op: n.op === 'activation' ? n.attrs.fn : n.op,
+      op: displayOp(n),
       shape: withoutBatch(n.shape),
       parameters: owned.get(n.id) ?? 0,
     })),

@@ -4,18 +4,16 @@
 import type { SourceRange } from '../../grammar/ast.js';
 import type { ActivationSpec, IRNode } from '../../ir/types.js';
 import { activationRange } from '../shapes/activations.js';
+import { activationOf, blocksGradient, opValueRange } from '../../ir/op-rules.js';
 import type { NamedTensor } from './model.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
-
-/** Ops whose output has no useful gradient with respect to their input (argmax, sign). */
-const nonDifferentiable = new Set<IRNode['op']>(['vector_quantize', 'binarize']);
 
 /** For every node, the model inputs it depends on through differentiable ops. */
 export function differentiableInputs(nodes: readonly IRNode[], inputNames: readonly string[]): Map<string, ReadonlySet<string>> {
   const from = new Map<string, ReadonlySet<string>>(inputNames.map((n) => [n, new Set([n])]));
   for (const node of nodes) {
-    if (nonDifferentiable.has(node.op) || (node.op === 'gumbel_onehot' && node.attrs.hard)) {
+    if (blocksGradient(node)) {
       from.set(node.id, new Set());
       continue;
     }
@@ -28,18 +26,13 @@ export function differentiableInputs(nodes: readonly IRNode[], inputNames: reado
 
 /** The activation a node applies: fused into a layer, or an activation node. */
 export function nodeActivation(node: IRNode | undefined): ActivationSpec | undefined {
-  if (!node) return undefined;
-  if (node.op === 'activation') return node.attrs;
-  if ('activation' in node.attrs) return (node.attrs as { activation: ActivationSpec }).activation;
-  return undefined;
+  return activationOf(node);
 }
 
 /** Known bounds of a node's values. */
 export function nodeValueRange(node: IRNode | undefined): [number, number] | undefined {
   if (!node) return undefined;
-  if (node.op === 'binarize' || node.op === 'gumbel_onehot') return [0, 1];
-  if (node.op === 'clip') return [node.attrs.low, node.attrs.high];
-  return activationRange(nodeActivation(node));
+  return opValueRange(node) ?? activationRange(nodeActivation(node));
 }
 
 export class TensorNames {

@@ -7,6 +7,7 @@ import type { CheckedModel } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ActivationSpec, IRNode } from '../../ir/types.js';
 import type { LintRule } from './rule.js';
+import { activationOf } from '../../ir/op-rules.js';
 
 /** Ops that move values without changing them: an activation before them is still the last one. */
 const SHAPE_ONLY: ReadonlySet<IRNode['op']> = new Set<IRNode['op']>(['reshape', 'flatten', 'dropout']);
@@ -16,10 +17,7 @@ function decoderActivation(model: CheckedModel, outputId: string): ActivationSpe
   const nodes = new Map(model.nodes.map((n) => [n.id, n]));
   let node = nodes.get(nodes.get(outputId)?.inputs[0] ?? '');
   while (node && SHAPE_ONLY.has(node.op)) node = nodes.get(node.inputs[0] ?? '');
-  if (!node) return undefined;
-  if (node.op === 'activation') return node.attrs;
-  if ('activation' in node.attrs) return node.attrs.activation;
-  return undefined;
+  return activationOf(node);
 }
 
 /** The decoder's last written layer that is not shape-only (looking inside a trailing `repeat`). */

@@ -6,9 +6,15 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
 import { lossCalls } from './usage.js';
 
+/** Why the order of the prediction and the target matters, for each loss this lint reads. */
+const whyOrderMatters = {
+  mse: 'mse is symmetric, but the order names the prediction for `fromLogits`, metrics and reports',
+  bce: 'bce(p, t) takes log(p): with the data as p the output is pushed to 0 or 1 and the model learns nothing useful',
+} as const;
+
 function check(model: CheckedModel): Diagnostic[] {
   const warnings: Diagnostic[] = [];
-  for (const fn of ['mse', 'bce'] as const) {
+  for (const fn of Object.keys(whyOrderMatters) as (keyof typeof whyOrderMatters)[]) {
     for (const call of lossCalls(model, fn)) {
       const [first, second] = call.args.filter((a) => a.name === undefined).map((a) => a.value);
       if (first?.kind !== 'NameRef' || second?.kind !== 'NameRef') continue;
@@ -18,11 +24,7 @@ function check(model: CheckedModel): Diagnostic[] {
       warnings.push(
         diagnostic('AE5009', `\`${fn}(${first.name}, ${second.name})\` has the target first: \`${fn}\` takes the prediction, then the target`, call.range, {
           related: [{ message: `\`${second.name}\` is the model's output`, range: output.declaredAt }],
-          notes: [
-            fn === 'bce'
-              ? 'bce(p, t) takes log(p): with the data as p the output is pushed to 0 or 1 and the model learns nothing useful'
-              : 'mse is symmetric, but the order names the prediction for `fromLogits`, metrics and reports',
-          ],
+          notes: [whyOrderMatters[fn]],
           fix: {
             message: `write \`${fn}(${second.name}, ${first.name})\``,
             edits: [

@@ -48,8 +48,9 @@ export interface LossTerm<Fn extends LossName, Tensors extends readonly string[]
   perElement: boolean;
   /** Keeps a code from learning the identity (the overcomplete-code lint). */
   regularisesCode: boolean;
-  /** The IR options after proving what section 10 asks of the arguments; undefined after reporting. */
-  ir(call: LossCall<Tensors, Options>, context: TermContext): IRTermCall<Fn> | undefined;
+  /** The IR options after proving what section 10 asks of the arguments; undefined after reporting.
+   *  `args`, when given, replaces the tensors' node ids (vq_loss reads the quantiser's edges). */
+  ir(call: LossCall<Tensors, Options>, context: TermContext): (IRTermCall<Fn> & { args?: string[] }) | undefined;
 }
 
 /** Declares one entry, inferring its tensor names and option names from what is written. */
@@ -163,7 +164,7 @@ export const lossTerms = Object.freeze({
     regularisesCode: false,
     ir: ({ tensors: [latent], reduce }, context) => {
       const vq = vqOf(latent, context);
-      return vq && { fn: 'vq_loss', options: { reduce, ...vq } };
+      return vq && { fn: 'vq_loss', args: vq.args, options: { reduce, commitment: vq.commitment } };
     },
   }),
   reconstruction: term({

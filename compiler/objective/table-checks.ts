@@ -5,13 +5,14 @@
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { message } from '../../diagnostics/message.js';
 import type { IRNode } from '../../ir/types.js';
+import { opTraits } from '../../ir/op-rules.js';
 import type { TensorArgument } from './term-checks.js';
 import type { TermContext } from './terms.js';
 
 /** The `table_output` node a tensor is, if it is one. */
 function tableOutput(argument: TensorArgument, context: TermContext): IRNode<'table_output'> | undefined {
   const node = context.model.nodes.find((n) => n.id === argument.tensor.nodeId);
-  return node?.op === 'table_output' ? (node as IRNode<'table_output'>) : undefined;
+  return node && opTraits(node.op).tableOutput ? (node as IRNode<'table_output'>) : undefined;
 }
 
 /** `mse`/`bce` must not read a table output. */

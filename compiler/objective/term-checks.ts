@@ -7,6 +7,8 @@ import { diagnostic, type RelatedLocation } from '../../diagnostics/diagnostic.j
 import type { TermContext } from './terms.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { contractivePath } from '../../ir/contractive-path.js';
+import { logitsOf as logitsRef, outputOf } from '../../ir/outputs.js';
+import { asLatent } from '../../ir/op-rules.js';
 import { message } from '../../diagnostics/message.js';
 
 export interface TensorArgument {
@@ -47,10 +49,14 @@ export function targetInUnitRange(target: TensorArgument, context: TermContext):
   return false;
 }
 
-/** bce on a sigmoid (cross_entropy on a softmax) is computed from the logits before it, stably. */
+/** bce on a sigmoid (cross_entropy on a softmax) is computed from the logits before it, stably: the
+ *  value of a linear node before the squash, or the `logits` output of a node that squashes itself. */
 export function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax', context: TermContext): { fromLogits?: string } {
   const fn = tensor.activation?.fn;
-  if (fn === squash && tensor.preActivationNodeId && readsDeclaredTensor(tensor, context)) return { fromLogits: tensor.preActivationNodeId };
+  if (fn === squash && tensor.preActivationNodeId && readsDeclaredTensor(tensor, context)) {
+    const node = context.model.nodes.find((n) => n.id === tensor.preActivationNodeId);
+    return { fromLogits: node ? logitsRef(node) : tensor.preActivationNodeId };
+  }
   // A linear head is its own logits (cross_entropy accepts logits or probabilities).
   if (squash === 'softmax' && (fn === 'linear' || (fn === undefined && tensor.valueRange === undefined))) {
     return { fromLogits: tensor.nodeId };
@@ -59,8 +65,8 @@ export function logitsOf(tensor: NamedTensor, squash: 'sigmoid' | 'softmax', con
 }
 
 /**
- * The runtime reads `fromLogits: id` as the `preactivation` side output of `id` when `id` applies a
- * sigmoid/softmax itself, else as `id`'s value. An `output` activation's logits are the value of the
+ * `fromLogits` is the `logits` output of a node that applies a sigmoid/softmax itself, else a
+ * node's value (ir/outputs.ts's logitsOf). An `output` activation's logits are the value of the
  * node before it; when that node squashes too (AE5010), its preactivation would be a different
  * tensor from the declared output, so the loss then reads the output itself.
  */
@@ -113,20 +119,28 @@ export function gaussianOf(arg: TensorArgument, context: TermContext): { mean: s
   return latent && { mean: latent.meanNodeId ?? `latent.${latent.name}.mean`, logvar: latent.logvarNodeId ?? `latent.${latent.name}.logvar` };
 }
 
-/** `vq_loss` reads a vq latent's commitment weight. */
-export function vqOf(arg: TensorArgument, context: TermContext): { commitment: number } | undefined {
+/** `vq_loss` reads a vq latent's commitment weight, and the quantiser's input and `quantized` output. */
+export function vqOf(arg: TensorArgument, context: TermContext): { commitment: number; args: [string, string] } | undefined {
   const latent = latentOfKind('vq_loss', 'vq', arg, context);
-  return latent && { commitment: latent.commitment ?? 0.25 };
+  const node = asLatent(latent && context.model.nodes.find((n) => n.id === arg.tensor.nodeId), 'vq');
+  if (!node) return undefined;
+  return { commitment: latent!.commitment ?? 0.25, args: [node.inputs[0]!, outputOf(node, 'quantized')] };
 }
 
-function latentOfKind(fn: 'kl' | 'vq_loss', wanted: 'gaussian' | 'vq', arg: TensorArgument, context: TermContext): CheckedLatent | undefined {
+/** What a latent term says when its argument is not the latent it needs. */
+const latentTerms = {
+  kl: { code: 'AE4007', example: '`latent z = gaussian(k)`' },
+  vq_loss: { code: 'AE4008', example: '`latent z = vq(codes = K, dim = D)`' },
+} as const;
+
+function latentOfKind(fn: keyof typeof latentTerms, wanted: 'gaussian' | 'vq', arg: TensorArgument, context: TermContext): CheckedLatent | undefined {
   const latent = context.model.latent;
   if (latent && latent.name === arg.tensor.name && latent.kind === wanted) return latent;
   const isLatent = latent !== undefined && latent.name === arg.tensor.name;
   const what = isLatent ? `a \`${latent.kind}\` latent` : `not the latent`;
-  const example = fn === 'kl' ? '`latent z = gaussian(k)`' : '`latent z = vq(codes = K, dim = D)`';
+  const { code, example } = latentTerms[fn];
   context.diagnostics.push(
-    diagnostic(fn === 'kl' ? 'AE4007' : 'AE4008',
+    diagnostic(code,
       `\`${fn}\` applies only to a ${wanted} latent; \`${arg.tensor.name}\` is ${what}`, arg.range, {
       related: isLatent ? [{ message: 'the latent is declared here', range: latent.decl.value.range }] : [],
       notes: [`\`${fn}\` needs ${example}`],

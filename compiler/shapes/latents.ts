@@ -7,6 +7,7 @@ import { LINEAR } from './activations.js';
 import { elementCount, formatShape, lastDim } from './dims.js';
 import type { ParamSpec } from './layers.js';
 import { activation, bool, int, nonNegative, positive, type BoundArgs, type Signature } from './signature.js';
+import { ruleParams } from './rule-params.js';
 
 export type LatentKind = 'dense' | 'identity' | 'gaussian' | 'vq' | 'binary' | 'onehot';
 
@@ -102,8 +103,8 @@ export const latentOps: Readonly<Record<LatentKind, LatentOp>> = Object.freeze({
         ]);
         return undefined;
       }
-      const codebook: ParamSpec = { role: 'codebook', shape: [codes, dim], init: 'uniform_unit', trainable: true };
-      const out = b.node({ op: 'vector_quantize', attrs: { codes, dim, commitment } }, [b.input.id], b.input.shape, [codebook]);
+      const ir = { op: 'vector_quantize', attrs: { codes, dim, commitment } } as const;
+      const out = b.node(ir, [b.input.id], b.input.shape, ruleParams(ir, b.input.shape, { codebook: 'uniform_unit' }));
       return { width: dim, out, codes, commitment };
     },
   },

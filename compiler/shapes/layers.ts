@@ -8,6 +8,7 @@ import { activationDocs, activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializer
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
 import { needsSequence, sequenceLayers } from './sequences.js';
+import { ruleParams } from './rule-params.js';
 
 export type ShapeResult =
   | { shape: Shape }
@@ -122,14 +123,8 @@ function convLike(name: 'conv2d' | 'deconv2d', doc: string): LayerOp {
       return positiveSizes(name, input, out, `with kernel ${kh}x${kw}, stride ${sh}x${sw}, padding ${p}`);
     },
     params(input, a) {
-      const [kh, kw] = a.kernel as [number, number];
-      const inChannels = lastDim(input) ?? 0;
-      const filters = a.filters as number;
-      // conv2d kernels are [kh, kw, in, out]; deconv2d kernels [kh, kw, out, in] (see ir/types.ts).
-      const kernel = name === 'conv2d' ? [kh, kw, inChannels, filters] : [kh, kw, filters, inChannels];
-      const specs: ParamSpec[] = [{ role: 'kernel', shape: kernel, init: kernelInitializerFor(act(a)), trainable: true }];
-      if (a.bias) specs.push({ role: 'bias', shape: [filters], init: 'zeros', trainable: true });
-      return specs;
+      // conv2d kernels are [kh, kw, in, out]; deconv2d kernels [kh, kw, out, in] (ir/op-rules.ts).
+      return ruleParams(this.ir(input, a), input, { kernel: kernelInitializerFor(act(a)), ...(a.bias ? { bias: 'zeros' as const } : {}) });
     },
     ir(_input, a) {
       const attrs = { filters: a.filters as number, kernel: a.kernel as [number, number], stride: a.stride as [number, number], padding: a.padding as Padding, activation: act(a) };
@@ -191,17 +186,9 @@ function sameShapeOp(doc: string, signature: Signature, ir: LayerOp['ir'], param
   return { doc, signature, weighted: false, infer: (input) => ({ shape: input }), params, ir, mirror: ({ args }) => ({ op: signature.name, args }) };
 }
 
-function normalisationParams(input: Shape, withStatistics: boolean): ParamSpec[] {
-  const channels = lastDim(input) ?? 0;
-  const specs: ParamSpec[] = [
-    { role: 'gamma', shape: [channels], init: 'ones', trainable: true },
-    { role: 'beta', shape: [channels], init: 'zeros', trainable: true },
-  ];
-  if (withStatistics) {
-    specs.push({ role: 'moving_mean', shape: [channels], init: 'zeros', trainable: false });
-    specs.push({ role: 'moving_variance', shape: [channels], init: 'ones', trainable: false });
-  }
-  return specs;
+function normalisationParams(ir: IROpAttrs, input: Shape, withStatistics: boolean): ParamSpec[] {
+  const statistics = { moving_mean: { init: 'zeros', trainable: false }, moving_variance: { init: 'ones', trainable: false } } as const;
+  return ruleParams(ir, input, { gamma: 'ones', beta: 'zeros', ...(withStatistics ? statistics : {}) });
 }
 
 const layerTable: Record<string, LayerOp> = {
@@ -223,11 +210,7 @@ const layerTable: Record<string, LayerOp> = {
       return needsFlat('dense', input) ?? { shape: [null, a.units as number] };
     },
     params(input, a) {
-      const specs: ParamSpec[] = [
-        { role: 'kernel', shape: [lastDim(input) ?? 0, a.units as number], init: kernelInitializerFor(act(a)), trainable: true },
-      ];
-      if (a.bias) specs.push({ role: 'bias', shape: [a.units as number], init: 'zeros', trainable: true });
-      return specs;
+      return ruleParams(this.ir(input, a), input, { kernel: kernelInitializerFor(act(a)), ...(a.bias ? { bias: 'zeros' as const } : {}) });
     },
     ir: (_input, a) => {
       const attrs = { units: a.units as number, activation: act(a), useBias: a.bias as boolean };
@@ -286,20 +269,13 @@ const layerTable: Record<string, LayerOp> = {
       return { shape: [null, input[1]! === null ? null : input[1]! * ph, input[2]! === null ? null : input[2]! * pw, input[3]!] };
     },
     params: () => [],
-    ir: (input, a, context) => (input.length === 3 ? {
+    // With switches the node also reads the maxpool's `switches` output (compiler/check/graph.ts).
+    ir: (input, a) => (input.length === 3 ? {
       op: 'unpool1d',
-      attrs: {
-        pool: (a.pool as number[])[0]!,
-        mode: a.mode as 'switches' | 'fill',
-        ...(a.mode === 'switches' && context?.switches ? { switchesFrom: context.switches.from } : {}),
-      },
+      attrs: { pool: (a.pool as number[])[0]!, mode: a.mode as 'switches' | 'fill' },
     } : {
       op: 'unpool',
-      attrs: {
-        pool: a.pool as [number, number],
-        mode: a.mode as 'switches' | 'fill',
-        ...(a.mode === 'switches' && context?.switches ? { switchesFrom: context.switches.from } : {}),
-      },
+      attrs: { pool: a.pool as [number, number], mode: a.mode as 'switches' | 'fill' },
     }),
     mirror: ({ args }) => ({ op: 'maxpool', args: { pool: args.pool!, padding: 'valid' } }),
   },
@@ -372,13 +348,13 @@ const layerTable: Record<string, LayerOp> = {
       ],
     },
     (_i, a) => ({ op: 'batchnorm', attrs: { momentum: a.momentum as number, epsilon: a.epsilon as number } }),
-    (input) => normalisationParams(input, true),
+    (input, a) => normalisationParams({ op: 'batchnorm', attrs: { momentum: a.momentum as number, epsilon: a.epsilon as number } }, input, true),
   ),
   layernorm: sameShapeOp(
     'Layer normalisation over the last dimension.',
     { name: 'layernorm', args: [{ name: 'epsilon', type: positive, default: 0.001 }] },
     (_i, a) => ({ op: 'layernorm', attrs: { epsilon: a.epsilon as number } }),
-    (input) => normalisationParams(input, false),
+    (input, a) => normalisationParams({ op: 'layernorm', attrs: { epsilon: a.epsilon as number } }, input, false),
   ),
 };
 

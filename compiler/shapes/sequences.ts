@@ -9,6 +9,7 @@ import { kernelInitializerFor, LINEAR } from './activations.js';
 import { formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import type { LayerOp, MirrorRule, ParamSpec, ShapeResult } from './layers.js';
 import { activation, bool, int, oneOf, type BoundArgs } from './signature.js';
+import { ruleParams } from './rule-params.js';
 
 const act = (args: BoundArgs) => (args.act as ActivationSpec | undefined) ?? LINEAR;
 
@@ -49,14 +50,9 @@ function conv1dLike(name: 'conv1d' | 'deconv1d', doc: string): LayerOp {
       return positiveLength(name, input, [null, size(input[1]!, k, s, p), a.filters as number], `with kernel ${k}, stride ${s}, padding ${p}`);
     },
     params(input, a) {
-      const channels = lastDim(input) ?? 0;
-      const filters = a.filters as number;
       // conv1d kernels are [k, in, out] (Keras's Conv1D); deconv1d kernels [k, out, in], so a
-      // deconv1d mirroring a conv1d reads the very same tensor (as conv2d ↔ deconv2d).
-      const kernel = name === 'conv1d' ? [a.kernel as number, channels, filters] : [a.kernel as number, filters, channels];
-      const specs: ParamSpec[] = [{ role: 'kernel', shape: kernel, init: kernelInitializerFor(act(a)), trainable: true }];
-      if (a.bias) specs.push({ role: 'bias', shape: [filters], init: 'zeros', trainable: true });
-      return specs;
+      // deconv1d mirroring a conv1d reads the very same tensor (as conv2d ↔ deconv2d; ir/op-rules.ts).
+      return ruleParams(this.ir(input, a), input, { kernel: kernelInitializerFor(act(a)), ...(a.bias ? { bias: 'zeros' as const } : {}) });
     },
     ir(_input, a) {
       const attrs = { filters: a.filters as number, kernel: a.kernel as number, stride: a.stride as number, padding: a.padding as 'same' | 'valid', activation: act(a) };
@@ -91,15 +87,9 @@ function recurrent(name: 'lstm' | 'gru', gates: number, doc: string): LayerOp {
       return { shape: a.sequences ? [null, input[1]!, units] : [null, units] };
     },
     params(input, a) {
-      const units = a.units as number;
-      const channels = lastDim(input) ?? 0;
       // Keras initialises the recurrent kernel orthogonally; aelang draws it Glorot-uniform
-      // (docs/language.md says so): the shapes, hence the counts, are Keras's.
-      return [
-        { role: 'kernel', shape: [channels, gates * units], init: 'glorot_uniform', trainable: true },
-        { role: 'recurrent_kernel', shape: [units, gates * units], init: 'glorot_uniform', trainable: true },
-        { role: 'bias', shape: name === 'gru' ? [2, gates * units] : [gates * units], init: 'zeros', trainable: true },
-      ];
+      // (docs/language.md says so): the shapes (ir/op-rules.ts), hence the counts, are Keras's.
+      return ruleParams(this.ir(input, a), input, { kernel: 'glorot_uniform', recurrent_kernel: 'glorot_uniform', bias: 'zeros' });
     },
     ir: (_input, a) => ({ op: name, attrs: { units: a.units as number, sequences: a.sequences as boolean } }),
     // Back to the steps it read: a code becomes a sequence again (repeat_vector), the same recurrent

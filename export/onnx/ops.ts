@@ -3,6 +3,7 @@
 // mean in inference) pass their input through. Weights are initializers in aelang's layouts, turned
 // into ONNX's by Transpose nodes, one per stored tensor and layout: a tied pair reads one initializer.
 import type { ActivationSpec, IRModel, IRNode, ParameterRole, Shape } from '../../ir/types.js';
+import { outputOf, parseRef } from '../../ir/outputs.js';
 import { transposedConvGeometry, windowPads as pads } from '../../onnx/geometry.js';
 import { ExportError, storedParameter, type Weights } from '../weights.js';
 import { attr, type OnnxGraph, type Value } from './graph.js';
@@ -140,7 +141,7 @@ export const lowerings: LoweringTable = {
       attr.ints('strides', node.attrs.stride),
       attr.ints('pads', pads(node.attrs.padding, spatial(ctx, node.inputs[0]!), node.attrs.pool, node.attrs.stride)),
     ];
-    const read = ctx.ir.nodes.some((n) => n.op === 'unpool' && n.attrs.mode === 'switches' && n.attrs.switchesFrom === node.id);
+    const read = ctx.ir.nodes.some((n) => n.inputs.includes(outputOf(node, 'switches')));
     if (!read) return { name: g.add('MaxPool', [input], node.id, attributes), layout: 'nchw' };
     // The switches: where each window's (first) maximum sits, as MaxPool's Indices output.
     const y = g.unique(node.id);
@@ -163,9 +164,10 @@ export const lowerings: LoweringTable = {
     if (node.attrs.mode === 'switches') {
       // Each value back where its window's maximum was (MaxUnpool over the maxpool's input shape),
       // then fitted to this node's shape as the runtime does.
-      const pool = ctx.ir.nodes.find((n) => n.id === node.attrs.switchesFrom);
-      const recorded = ctx.switches.get(node.attrs.switchesFrom ?? '');
-      if (pool?.op !== 'maxpool' || !recorded) throw new ExportError(`node '${node.id}' (unpool): maxpool '${node.attrs.switchesFrom}' recorded no switches`);
+      const from = parseRef(node.inputs[1] ?? '').node;
+      const pool = ctx.ir.nodes.find((n) => n.id === from) as IRNode<'maxpool'> | undefined;
+      const recorded = ctx.switches.get(from);
+      if (!pool || !recorded) throw new ExportError(`node '${node.id}' (unpool): reads no recorded switches ('${node.inputs[1]}')`);
       const g = ctx.graph;
       const shape = g.add('Shape', [recorded.input], `${node.id}.shape`);
       const placed = g.add('MaxUnpool', [g.nchw(x!), recorded.indices, shape], `${node.id}.placed`, [attr.ints('kernel_shape', pool.attrs.pool), attr.ints('strides', pool.attrs.stride)]);

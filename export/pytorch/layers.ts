@@ -5,6 +5,7 @@
 // dense weights keep aelang's feature order. A tied layer owns only its bias and reads the kernel of
 // the layer it mirrors: one parameter, used twice.
 import type { ActivationSpec, IRModel, IRNode, ParameterRole } from '../../ir/types.js';
+import { outputOf, outputRef, parseRef } from '../../ir/outputs.js';
 import { transposedConvGeometry, windowPads } from '../../onnx/geometry.js';
 import { ExportError, storedParameter, type WeightTensor, type Weights } from '../weights.js';
 import { permute } from './tensors.js';
@@ -100,7 +101,7 @@ function activate(spec: ActivationSpec, linear: string, out: string, rank: numbe
     softmax: (e) => `torch.softmax(${e}, dim=${channelAxis})`,
   };
   if (spec.fn === 'sigmoid' || spec.fn === 'softmax') {
-    return { forward: [`${out}_logits = ${linear}`, `${out} = ${wrap[spec.fn](`${out}_logits`)}`], side: { [`${id}:preactivation`]: `${out}_logits` } };
+    return { forward: [`${out}_logits = ${linear}`, `${out} = ${wrap[spec.fn](`${out}_logits`)}`], side: { [outputRef(id, 'logits')]: `${out}_logits` } };
   }
   return { forward: [`${out} = ${wrap[spec.fn](linear)}`] };
 }
@@ -230,7 +231,7 @@ export const layers: Table = {
     const input = simple ? x : `F.pad(${x}, (${left}, ${right}, ${top}, ${bottom}), value=float('-inf'))`;
     const padding = simple && top + left > 0 ? `, padding=${tuple([top, left])}` : '';
     const out = ctx.variable(node.id);
-    const read = ctx.ir.nodes.some((n) => n.op === 'unpool' && n.attrs.mode === 'switches' && n.attrs.switchesFrom === node.id);
+    const read = ctx.ir.nodes.some((n) => n.inputs.includes(outputOf(node, 'switches')));
     if (!read) return { init: [], forward: [`${out} = F.max_pool2d(${input}, ${tuple(node.attrs.pool)}, ${tuple(node.attrs.stride)}${padding})`] };
     // The switches: where each window's (first) maximum sits, for the unpool that mirrors this layer.
     const size: [number, number] = simple ? seen : [seen[0] + top + bottom, seen[1] + left + right];
@@ -241,9 +242,10 @@ export const layers: Table = {
     const [h, w] = spatial(ctx, node.inputs[0]!);
     const to: [number, number] = [node.shape[1] as number, node.shape[2] as number];
     if (node.attrs.mode === 'switches') {
-      const pool = ctx.ir.nodes.find((n) => n.id === node.attrs.switchesFrom);
-      const recorded = ctx.switches.get(node.attrs.switchesFrom ?? '');
-      if (pool?.op !== 'maxpool' || !recorded) throw new ExportError(`node '${node.id}' (unpool): maxpool '${node.attrs.switchesFrom}' recorded no switches`);
+      const from = parseRef(node.inputs[1] ?? '').node;
+      const pool = ctx.ir.nodes.find((n) => n.id === from) as IRNode<'maxpool'> | undefined;
+      const recorded = ctx.switches.get(from);
+      if (!pool || !recorded) throw new ExportError(`node '${node.id}' (unpool): reads no recorded switches ('${node.inputs[1]}')`);
       const seen = spatial(ctx, pool.inputs[0]!);
       let placed = `F.max_unpool2d(${ctx.variable(node.inputs[0]!)}, ${recorded.variable}, ${tuple(pool.attrs.pool)}, ${tuple(pool.attrs.stride)}, output_size=${tuple(recorded.size)})`;
       const [top, left] = recorded.offset;
@@ -323,7 +325,7 @@ export const layers: Table = {
     return {
       init: [`self.${attribute} = nn.Parameter(torch.zeros(${codebook.shape.join(', ')}))`],
       forward: lines,
-      side: { [`${node.id}:quantized`]: `${out}_quantized` },
+      side: { [outputOf(node, 'quantized')]: `${out}_quantized` },
       helpers: ['quantize'],
     };
   },

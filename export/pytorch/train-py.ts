@@ -55,10 +55,7 @@ function termCode(term: IRTerm, ir: IRModel): string {
     case 'l2':
       return `reduce(${v(a)} ** 2, ${mode})`;
     case 'bce':
-      if (term.options.fromLogits !== undefined) {
-        const id = term.options.fromLogits;
-        return `bce_with_logits(v.get(${JSON.stringify(`${id}:preactivation`)}, ${v(id)}), ${v(b)}, ${mode})`;
-      }
+      if (term.options.fromLogits !== undefined) return `bce_with_logits(${v(term.options.fromLogits)}, ${v(b)}, ${mode})`;
       return `bce(${v(a)}, ${v(b)}, ${mode})`;
     case 'kl':
       return `reduce(-0.5 * (1 + ${v(term.options.logvar)} - ${v(term.options.mean)} ** 2 - torch.exp(${v(term.options.logvar)})), ${mode})`;
@@ -71,15 +68,14 @@ function termCode(term: IRTerm, ir: IRModel): string {
       return term.options.reduce === 'sum' ? `(${total})` : `(${total}) / ${kernels.map((k) => `${k}.numel()`).join(' + ')}`;
     }
     case 'vq_loss': {
-      const node = ir.nodes.find((n) => n.id === a);
-      if (node?.op !== 'vector_quantize') throw new ExportError(`vq_loss(${a}): '${a}' is not a vq latent`);
-      const encoded = v(node.inputs[0]!);
-      const quantized = v(`${a}:quantized`);
+      // args: the quantiser's input and its `quantized` output
+      const encoded = v(a);
+      const quantized = v(b);
       return `reduce((${encoded}.detach() - ${quantized}) ** 2, ${mode}) + ${term.options.commitment} * reduce((${encoded} - ${quantized}.detach()) ** 2, ${mode})`;
     }
     case 'cross_entropy': {
       // The labels as class indices against the head's log-probabilities (from its logits when it has them).
-      const logProbabilities = term.options.fromLogits !== undefined ? `torch.log_softmax(v.get(${JSON.stringify(`${term.options.fromLogits}:preactivation`)}, ${v(term.options.fromLogits)}), -1)` : `torch.log(${v(a)}.clamp(1e-7, 1))`;
+      const logProbabilities = term.options.fromLogits !== undefined ? `torch.log_softmax(${v(term.options.fromLogits)}, -1)` : `torch.log(${v(a)}.clamp(1e-7, 1))`;
       return `cross_entropy(${logProbabilities}, ${v(b)}, ${mode})`;
     }
     case 'contractive':

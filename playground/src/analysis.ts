@@ -10,6 +10,7 @@ import { renderSummaryText } from '../../compiler/check/summary.js';
 import { formatShape } from '../../compiler/shapes/dims.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { IRNode, IRSourceLocation } from '../../ir/types.js';
+import { displayOp } from '../../ir/op-rules.js';
 import { LineMap } from '../../grammar/index.js';
 
 /** The name the editor's text has: diagnostics and the IR's source locations use it. */
@@ -53,7 +54,7 @@ export function hoverFacts(analysis: Analysis, text: string, offset: number): st
 
 function nodeLine(model: CheckedModel, node: IRNode): string {
   const params = parameterCountsByNode(model.parameters).get(node.id) ?? 0;
-  const op = node.op === 'activation' ? node.attrs.fn : node.op;
+  const op = displayOp(node);
   return `${op} (${node.stage}${node.name ? `, ${node.name}` : ''}) → ${formatShape(node.shape)}, ${thousands(params)} parameters`;
 }
 

@@ -19,16 +19,16 @@ export interface OpContext {
   param(role: ParameterRole): ParamView;
   /** Seeds for tfjs random ops, drawn from the program's PRNG so runs repeat exactly. */
   rng: Rng;
-  /** Outputs computed so far, including side outputs `${nodeId}:${name}`. */
+  /** Outputs computed so far, including named outputs by reference (ir/outputs.ts). */
   outputs: ReadonlyMap<string, tf.Tensor>;
-  /** Publishes a side output as `${node.id}:${name}` (switches, quantised codes, logits...). */
+  /** Publishes the named output `name` its op declares in ir/ops.ts (switches, codes, logits...). */
   side(name: string, value: tf.Tensor): void;
   /**
    * Whether input `index` depends on a parameter, i.e. needs a gradient (false for the model's
    * input, corruptions of it, and values given from outside the forward pass).
    */
   dependsOnParameters(index: number): boolean;
-  /** Whether another node reads this node's side output `name` (switches cost work: skip unread ones). */
+  /** Whether a node or term reads this node's named output `name` (switches cost work: skip unread ones). */
   wants(name: string): boolean;
   /** Non-trainable state written by the forward pass (batch-norm moving statistics). */
   assign(role: ParameterRole, value: tf.Tensor): void;
@@ -39,7 +39,3 @@ export type Lowering<Op extends IROp> = (inputs: tf.Tensor[], attrs: IRAttrs[Op]
 
 /** One lowering per IR op: an op without one is a type error here. */
 export type LoweringTable = { [Op in IROp]: Lowering<Op> };
-
-export function sideKey(nodeId: string, name: string): string {
-  return `${nodeId}:${name}`;
-}

@@ -2,7 +2,9 @@
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode, IROp, ParameterRole } from '../../ir/types.js';
-import { sideKey, type Lowering, type OpContext } from './context.js';
+import { termTensors } from '../../ir/op-rules.js';
+import { outputRef, parseRef } from '../../ir/outputs.js';
+import type { Lowering, OpContext } from './context.js';
 import { ops } from './ops/index.js';
 import { ParameterStore } from './parameters.js';
 import { Rng } from './rng.js';
@@ -35,7 +37,8 @@ export interface Program {
   readonly parameters: ParameterStore;
   /** Storage variables by parameter id (tied parameters share their target's). */
   readonly variables: ReadonlyMap<string, tf.Variable>;
-  /** Every node's output by id, model inputs by name, and side outputs as `${id}:${name}`. */
+  /** Every node's output by id, model inputs by name, and named outputs by their reference
+   *  (`<node id>:<output>`, ir/outputs.ts). */
   forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
   /** From now on, inference-mode passes without renames run on `delegate` (undefined: on tfjs). */
   delegateInference(delegate: InferenceDelegate | undefined): void;
@@ -50,7 +53,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
   }
   const parameters = new ParameterStore(ir.parameters, options.seed);
   const defaultRng = new Rng(options.seed ^ 0x5eed);
-  const wanted = wantedSideOutputs(ir);
+  const wanted = readOutputs(ir);
 
   let delegate: InferenceDelegate | undefined;
 
@@ -75,9 +78,9 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
         rng,
         outputs,
         param: (role) => parameters.view(paramId(node, role)),
-        side: (name, value) => outputs.set(sideKey(node.id, name), value),
+        side: (name, value) => outputs.set(outputRef(node.id, name), value),
         dependsOnParameters: (index) => varying.has(reads[index] ?? ''),
-        wants: (name) => wanted.has(sideKey(node.id, name)),
+        wants: (name) => wanted.has(outputRef(node.id, name)),
         assign: (role: ParameterRole, value) => {
           parameters.variables.get(parameters.storageId(paramId(node, role)))!.assign(value);
         },
@@ -115,13 +118,9 @@ function paramId(node: IRNode, role: ParameterRole): string {
   return id;
 }
 
-/** Side outputs some node reads (objective terms read theirs straight from the outputs map). */
-function wantedSideOutputs(ir: IRModel): Set<string> {
-  const wanted = new Set<string>();
-  for (const node of ir.nodes) {
-    if ((node.op === 'unpool' || node.op === 'unpool1d') && node.attrs.mode === 'switches' && node.attrs.switchesFrom !== undefined) {
-      wanted.add(sideKey(node.attrs.switchesFrom, 'switches'));
-    }
-  }
-  return wanted;
+/** The named outputs a node or an objective term of the IR reads (costly ones are made only then). */
+function readOutputs(ir: IRModel): Set<string> {
+  const terms = [...ir.objective, ...ir.phases.flatMap((p) => p.objective)];
+  const reads = [...ir.nodes.flatMap((n) => n.inputs), ...terms.flatMap(termTensors)];
+  return new Set(reads.filter((ref) => parseRef(ref).output !== undefined));
 }

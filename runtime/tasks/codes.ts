@@ -2,6 +2,8 @@
 // than the vectors the decoder reads: a vq latent's codebook indices (one per position of its grid),
 // a onehot latent's cluster (the argmax of its units). Other latents have no discrete code.
 import * as tf from '@tensorflow/tfjs-core';
+import { asLatent } from '../../ir/op-rules.js';
+import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import type { Program } from '../program/program.js';
 import { collectOutput, type TensorValues } from './infer.js';
@@ -11,8 +13,9 @@ import { TaskError } from './task-error.js';
 export function encodeCodes(program: Program, dataset: Dataset): TensorValues {
   const { ir } = program;
   const node = latentNode(ir);
-  if (node.op === 'vector_quantize') return collectOutput(program, dataset, `${node.id}:codes`);
-  if (node.op === 'gumbel_onehot') {
+  const vq = asLatent(node, 'vq');
+  if (vq) return collectOutput(program, dataset, outputOf(vq, 'codes'));
+  if (latentKind(ir) === 'one-hot') {
     const onehot = collectOutput(program, dataset, node.id);
     const classes = onehot.shape.at(-1)!;
     const clusters = tf.tidy(() => tf.argMax(tf.tensor(onehot.values, [onehot.values.length / classes, classes]), -1).dataSync());

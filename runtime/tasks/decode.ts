@@ -19,11 +19,8 @@ export function decoderNodes(ir: IRModel): IRNode[] {
   for (const node of ir.nodes.slice(start + 1)) {
     if (node.stage !== 'decoder' && node.stage !== 'output') continue;
     const foreign = node.inputs.find((id) => !known.has(id));
-    const switches = node.op === 'unpool' ? node.attrs.switchesFrom : undefined;
-    if (foreign !== undefined || switches !== undefined) {
-      throw new TaskError(
-        `the decoder of '${ir.model}' cannot run from a code alone: node '${node.id}' reads '${switches ?? foreign}' from the encoder`,
-      );
+    if (foreign !== undefined) {
+      throw new TaskError(`the decoder of '${ir.model}' cannot run from a code alone: node '${node.id}' reads '${foreign}' from the encoder`);
     }
     known.add(node.id);
     nodes.push(node);

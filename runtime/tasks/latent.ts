@@ -1,6 +1,7 @@
 // What kind of code a model has, which decides what the uses can do with it: a gaussian code has
 // a prior to sample and a sphere to interpolate on, a vq code a codebook, a binary code Hamming
 // distances; a deterministic (dense) code has no prior at all.
+import { latentKindOf } from '../../ir/op-rules.js';
 import type { IRModel, IRNode } from '../../ir/types.js';
 import { TaskError } from './task-error.js';
 
@@ -12,19 +13,9 @@ export function latentNode(ir: IRModel): IRNode {
   return node;
 }
 
+/** The latent op's `latent` trait (ir/ops.ts), or deterministic. */
 export function latentKind(ir: IRModel): LatentKind {
-  switch (latentNode(ir).op) {
-    case 'gaussian_sample':
-      return 'gaussian';
-    case 'vector_quantize':
-      return 'vq';
-    case 'binarize':
-      return 'binary';
-    case 'gumbel_onehot':
-      return 'one-hot';
-    default:
-      return 'deterministic';
-  }
+  return latentKindOf(latentNode(ir)) ?? 'deterministic';
 }
 
 /** The latent's name as the user wrote it (`z`), for messages. */

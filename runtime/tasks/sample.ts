@@ -3,6 +3,8 @@
 // codebook entries at the frequency the encoder used them for a vq code (a VQ-VAE without a learned
 // prior), fair coin bits for a binary code and a uniform category for a one-hot code.
 import * as tf from '@tensorflow/tfjs-core';
+import { asLatent } from '../../ir/op-rules.js';
+import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import { conditionInputs } from './condition.js';
 import type { Program } from '../program/program.js';
@@ -73,8 +75,8 @@ export function drawPrior(program: Program, options: SampleOptions): TensorValue
 
 function fillFromCodebook(program: Program, values: Float32Array, rng: Rng, usage: ArrayLike<number> | undefined): void {
   const { ir } = program;
-  const node = latentNode(ir);
-  if (node.op !== 'vector_quantize') return;
+  const node = asLatent(latentNode(ir), 'vq');
+  if (!node) return;
   const { codes, dim } = node.attrs;
   if (usage === undefined) throw new TaskError(`sampling vq latent '${latentName(ir)}' needs its codebook usage on the training data (codeUsage)`);
   if (usage.length !== codes) throw new TaskError(`the code usage counts ${usage.length} codes, but latent '${latentName(ir)}' has ${codes}`);
@@ -99,9 +101,9 @@ function fillFromCodebook(program: Program, values: Float32Array, rng: Rng, usag
 /** How many times each codebook entry is the nearest code over `dataset` (vq latents). */
 export function codeUsage(program: Program, dataset: Dataset): Int32Array {
   const { ir } = program;
-  const node = latentNode(ir);
-  if (node.op !== 'vector_quantize') throw new TaskError(`latent '${latentName(ir)}' of '${ir.model}' is ${latentKind(ir)}, not vq: it has no codebook`);
-  const indices = collectOutput(program, dataset, `${node.id}:codes`);
+  const node = asLatent(latentNode(ir), 'vq');
+  if (!node) throw new TaskError(`latent '${latentName(ir)}' of '${ir.model}' is ${latentKind(ir)}, not vq: it has no codebook`);
+  const indices = collectOutput(program, dataset, outputOf(node, 'codes'));
   const counts = new Int32Array(node.attrs.codes);
   for (const code of indices.values) counts[code]!++;
   return counts;

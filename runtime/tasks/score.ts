@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IRTerm } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { termContext } from '../objective/objective.js';
-import { bceElements, mseElements } from '../objective/terms/reconstruction.js';
-import { columnLosses } from '../objective/terms/table.js';
+import { termTraits } from '../../ir/op-rules.js';
+import { elementsOf, hasElements } from '../objective/elements.js';
+import { gaussianKlPerUnit } from '../objective/terms/regularizers.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import { batchInputs, batchStarts, modelInputs } from '../train/batches.js';
@@ -18,15 +19,12 @@ import { TaskError } from './task-error.js';
 
 export type ScoreBy = 'reconstruction' | 'nelbo';
 
-type ReconstructionTerm = Extract<IRTerm, { fn: 'mse' | 'bce' | 'reconstruction' }>;
-
-/** The terms of the objective `ae eval` reports that compare the reconstruction with its target. */
-export function reconstructionTerms(program: Program): ReconstructionTerm[] {
+/** The terms of the objective `ae eval` reports that compare the reconstruction with its target
+ *  (terms with a value per element, runtime/objective/elements.ts). */
+export function reconstructionTerms(program: Program): IRTerm[] {
   const { reconstruction, target, named } = program.ir.outputs;
   const is = (arg: string | undefined, id: string): boolean => arg === id || (arg !== undefined && named[arg] === id);
-  const found = evaluationObjective(program).filter(
-    (t): t is ReconstructionTerm => (t.fn === 'mse' || t.fn === 'bce' || t.fn === 'reconstruction') && is(t.args[0], reconstruction) && is(t.args[1], target),
-  );
+  const found = evaluationObjective(program).filter((t) => hasElements(t) && is(t.args[0], reconstruction) && is(t.args[1], target));
   if (found.length === 0) {
     // A model trained on another loss (a head's cross-entropy) is still scored by how well it reconstructs.
     return [{ fn: 'mse', weight: 1, args: [reconstruction, target], options: { reduce: 'mean' } }];
@@ -51,9 +49,7 @@ export function anomalyScores(program: Program, dataset: Dataset, options: { by?
       const outputs = program.forward(batchInputs(dataset, inputs, null, start, size), { training: false });
       const ctx = termContext(ir, program.parameters, outputs);
       const perSample = terms.map((term) => {
-        // A table's term is per column already: its columns' losses are the sample's elements.
-        const elements = term.fn === 'reconstruction' ? columnLosses(term, ctx) : term.fn === 'mse' ? mseElements(term, ctx) : bceElements(term, ctx);
-        const flat = tf.reshape(elements, [size, -1]);
+        const flat = tf.reshape(elementsOf(term, ctx), [size, -1]);
         const reduced = by === 'nelbo' || term.options.reduce === 'sum' ? tf.sum(flat, 1) : tf.mean(flat, 1);
         return tf.mul(reduced, by === 'nelbo' ? 1 : term.weight);
       });
@@ -69,7 +65,7 @@ export function anomalyScores(program: Program, dataset: Dataset, options: { by?
  *  as the score weighs them, so a row's contributions sum to its reconstruction score. */
 export function columnContributions(program: Program, dataset: Dataset, options: { batch?: number } = {}): { columns: string[]; values: Float32Array } {
   const { ir } = program;
-  const term = reconstructionTerms(program).find((t): t is IRTerm<'reconstruction'> => t.fn === 'reconstruction');
+  const term = reconstructionTerms(program).find((t): t is IRTerm<'reconstruction'> => termTraits(t.fn).perColumn === true);
   const table = ir.inputs.find((i) => i.kind === 'table');
   if (!term || !table?.columns) throw new TaskError(`'${ir.model}' is not scored per column: only a table model's reconstruction(x_hat, x) is`);
   const columns = table.columns.map((c) => c.name);
@@ -81,7 +77,7 @@ export function columnContributions(program: Program, dataset: Dataset, options:
     const size = Math.min(batch, dataset.count - start);
     tidyValue(() => {
       const outputs = program.forward(batchInputs(dataset, inputs, null, start, size), { training: false });
-      values.set(tf.mul(columnLosses(term, termContext(ir, program.parameters, outputs)), scale).dataSync() as Float32Array, start * columns.length);
+      values.set(tf.mul(elementsOf(term, termContext(ir, program.parameters, outputs)), scale).dataSync() as Float32Array, start * columns.length);
     });
   }
   return { columns, values };
@@ -91,7 +87,7 @@ function gaussianKl(program: Program, outputs: ReadonlyMap<string, tf.Tensor>, s
   const [meanId, logvarId] = latentNode(program.ir).inputs;
   const mean = tf.reshape(outputs.get(meanId!)!, [size, -1]);
   const logvar = tf.reshape(outputs.get(logvarId!)!, [size, -1]);
-  return tf.sum(tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar))), 1);
+  return tf.sum(gaussianKlPerUnit(mean, logvar), 1);
 }
 
 /**

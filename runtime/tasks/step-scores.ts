@@ -7,7 +7,8 @@ import type { IRTerm } from '../../ir/types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/index.js';
 import { termContext } from '../objective/objective.js';
-import { bceElements, mseElements } from '../objective/terms/reconstruction.js';
+import { termTraits } from '../../ir/op-rules.js';
+import { elementsOf } from '../objective/elements.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import { batchInputs, batchStarts, modelInputs } from '../train/batches.js';
@@ -26,7 +27,7 @@ export function stepScores(program: Program, dataset: Dataset, options: { batch?
   if (!series) throw new TaskError(`${dataset.name} is not windows of a series; per-step scores need csv(..., window = t)`);
   const { window, stride, steps } = series;
   // a series' terms are mse or bce (a table's reconstruction term reads no windows)
-  const terms = reconstructionTerms(program).filter((t): t is IRTerm<'mse' | 'bce'> => t.fn === 'mse' || t.fn === 'bce');
+  const terms = reconstructionTerms(program).filter((t) => termTraits(t.fn).elementwise === true);
   const inputs = modelInputs(program.ir);
   const batch = options.batch ?? 256;
   const perWindowStep = new Float32Array(dataset.count * window);
@@ -36,7 +37,7 @@ export function stepScores(program: Program, dataset: Dataset, options: { batch?
       const outputs = program.forward(batchInputs(dataset, inputs, null, start, size), { training: false });
       const ctx = termContext(program.ir, program.parameters, outputs);
       const perStep = terms.map((term) => {
-        const elements = term.fn === 'mse' ? mseElements(term, ctx) : bceElements(term, ctx);
+        const elements = elementsOf(term, ctx);
         // [size, t, c] → [size, t]: the channels of one step together.
         return tf.mul(tf.mean(tf.reshape(elements, [size, window, -1]), 2), term.weight);
       });

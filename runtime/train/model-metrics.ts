@@ -5,8 +5,11 @@
 // (callbacks/model-figures.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRModel, IRNode, IRTerm } from '../../ir/types.js';
+import { activationOf, asLatent, termTraits } from '../../ir/op-rules.js';
+import { outputOf } from '../../ir/outputs.js';
 import type { Dataset } from '../data/index.js';
 import { computeObjective } from '../objective/objective.js';
+import { gaussianKlPerUnit } from '../objective/terms/regularizers.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import { Rng } from '../program/rng.js';
@@ -47,7 +50,7 @@ function labelledHeads(ir: IRModel, objective: readonly IRTerm[]): [string, stri
   const labels = ir.inputs.filter((i) => i.kind === 'label');
   const out: [string, string, string][] = [];
   for (const [name, nodeId] of Object.entries(ir.outputs.heads)) {
-    const written = objective.find((t) => t.fn === 'cross_entropy' && (t.args[0] === nodeId || t.args[0] === name))?.args[1];
+    const written = objective.find((t) => termTraits(t.fn).classification === true && (t.args[0] === nodeId || t.args[0] === name))?.args[1];
     const width = ir.nodes.find((n) => n.id === nodeId)?.shape.at(-1);
     const label = written ?? labels.find((l) => l.classes === width)?.name;
     if (label !== undefined) out.push([name, nodeId, label]);
@@ -56,9 +59,7 @@ function labelledHeads(ir: IRModel, objective: readonly IRTerm[]): [string, stri
 }
 
 function isProbabilities(node: IRNode | undefined): boolean {
-  if (!node) return false;
-  if (node.op === 'activation') return node.attrs.fn === 'softmax';
-  return 'activation' in node.attrs && node.attrs.activation.fn === 'softmax';
+  return activationOf(node)?.fn === 'softmax';
 }
 
 /** Every term of the model's objectives, for finding which label a head is trained against. */
@@ -70,14 +71,12 @@ function allTerms(ir: IRModel): IRTerm[] {
 function reconstructionTerms(ir: IRModel, objective: readonly IRTerm[]): IRTerm[] {
   const { reconstruction } = ir.outputs;
   const named = Object.entries(ir.outputs.named).filter(([, id]) => id === reconstruction).map(([name]) => name);
-  return objective.filter((t) => (t.fn === 'mse' || t.fn === 'bce') && (t.args[0] === reconstruction || named.includes(t.args[0]!)));
+  return objective.filter((t) => termTraits(t.fn).elementwise === true && (t.args[0] === reconstruction || named.includes(t.args[0]!)));
 }
 
 /** Σ over units of KL(N(m, e^v) ‖ N(0, 1)) for each row, summed over the rows. */
-function klSum(mean: Float32Array, logvar: Float32Array): number {
-  let total = 0;
-  for (let i = 0; i < mean.length; i++) total += -0.5 * (1 + logvar[i]! - mean[i]! * mean[i]! - Math.exp(logvar[i]!));
-  return total;
+function klSum(mean: tf.Tensor, logvar: tf.Tensor): number {
+  return tf.sum(gaussianKlPerUnit(mean, logvar)).dataSync()[0]!;
 }
 
 export function modelMetrics(program: Program, dataset: Dataset, objective: readonly IRTerm[], options: { batch?: number; seed?: number } = {}): ModelMetrics {
@@ -87,10 +86,10 @@ export function modelMetrics(program: Program, dataset: Dataset, objective: read
   const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
   const latent = nodes.get(ir.outputs.latent);
   const heads = dataset.labels && inputs.labels ? labelledHeads(ir, allTerms(ir)) : [];
-  const gaussian = latent?.op === 'gaussian_sample' ? latent : undefined;
+  const gaussian = asLatent(latent, 'gaussian');
   const likelihood = gaussian ? reconstructionTerms(ir, objective) : [];
-  const vq = latent?.op === 'vector_quantize' ? latent : undefined;
-  const onehot = latent?.op === 'gumbel_onehot' ? latent : undefined;
+  const vq = asLatent(latent, 'vq');
+  const onehot = asLatent(latent, 'one-hot');
   const decoding = ir.nodes.filter((n) => n.stage === 'decoder' || n.stage === 'output');
   const rng = new Rng(options.seed ?? 0x51ab);
   // Nothing this model's family reports: no pass over the data (training calls this every epoch).
@@ -132,7 +131,7 @@ export function modelMetrics(program: Program, dataset: Dataset, objective: read
         const [meanId, logvarId] = gaussian.inputs as [string, string];
         const mean = outputs.get(meanId)!;
         const logvar = outputs.get(logvarId)!;
-        const kl = klSum(mean.dataSync() as Float32Array, logvar.dataSync() as Float32Array);
+        const kl = klSum(mean, logvar);
         const atMean = computeObjective(likelihood, ir, program.parameters, outputs).total.dataSync()[0]!;
         nelbo += atMean * size + kl;
         const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', rng.nextSeed());
@@ -142,7 +141,7 @@ export function modelMetrics(program: Program, dataset: Dataset, objective: read
         const sampled = program.forward(batchTensors, { training: false, nodes: decoding, given });
         nelboSampled += computeObjective(likelihood, ir, program.parameters, sampled).total.dataSync()[0]! * size + kl;
       }
-      if (vq && hits) for (const code of outputs.get(`${vq.id}:codes`)!.dataSync()) hits[code]! += 1;
+      if (vq && hits) for (const code of outputs.get(outputOf(vq, 'codes'))!.dataSync()) hits[code]! += 1;
       if (onehot && clusterHits) for (const cluster of tf.argMax(outputs.get(onehot.id)!, -1).dataSync()) clusterHits[cluster]! += 1;
     });
   }

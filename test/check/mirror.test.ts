@@ -7,7 +7,8 @@ const describeNode = (n: IRNode): string => {
   const a = n.attrs as Record<string, unknown>;
   const act = a.activation ? `:${(a.activation as { fn: string }).fn}` : '';
   const size = a.units ?? a.filters ?? (a.target ? JSON.stringify(a.target) : '');
-  return `${n.op}${size === '' ? '' : `(${String(size)})`}${act}${a.switchesFrom ? `<${String(a.switchesFrom)}>` : ''}`;
+  const switches = n.inputs[1]?.endsWith(':switches') ? `<${n.inputs[1].slice(0, -':switches'.length)}>` : '';
+  return `${n.op}${size === '' ? '' : `(${String(size)})`}${act}${switches}`;
 };
 const decoder = (text: string) => onlyModel(text).nodes.filter((n) => n.stage === 'decoder').map(describeNode);
 const source = (input: string, encoder: string, latent: string, mirror = 'mirror(encoder)', output = 'sigmoid') =>
@@ -87,8 +88,8 @@ describe('explicit decoders and unpool switches', () => {
 
   it('unpools take the switches of the encoder maxpools, innermost first', () => {
     const m = onlyModel(cae('unpool(2), conv2d(4), unpool(2), conv2d(1)'));
-    const unpools = m.nodes.filter((n) => n.op === 'unpool').map((n) => (n.attrs as { switchesFrom?: string }).switchesFrom);
-    expect(unpools).toEqual(['encoder.3.maxpool', 'encoder.1.maxpool']);
+    const unpools = m.nodes.filter((n) => n.op === 'unpool').map((n) => n.inputs[1]);
+    expect(unpools).toEqual(['encoder.3.maxpool:switches', 'encoder.1.maxpool:switches']);
   });
 
   it('an unpool with no maxpool left to take switches from is an error; fill mode needs none', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { validateIR } from '../../ir/schema-validation.js';
-import type { IRModel } from '../../ir/types.js';
+import type { IRModel, IRNode } from '../../ir/types.js';
 import { useTempDir } from '../data/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -44,9 +44,36 @@ describe('IR graph validation', () => {
     expect(tied).toBeGreaterThanOrEqual(0);
     expect(problem(broken('cae.ir.json', (ir) => (ir.parameters[tied]!.tiedTo = 'gone')))).toBe(`IR /parameters/${tied}/tiedTo: no parameter 'gone'`);
     const logits = broken('cae.ir.json', (ir) => ((ir.objective[0]!.options as { fromLogits?: string }).fromLogits = 'gone'));
-    expect(problem(logits)).toBe("IR /objective/0/options/fromLogits: 'gone' is not a node");
+    expect(problem(logits)).toBe("IR /objective/0/options/fromLogits: 'gone' is not an input or a node");
     expect(problem(broken('cae.ir.json', (ir) => (ir.outputs.latent = 'gone')))).toBe("IR /outputs/latent: 'gone' is not a node");
     expect(problem(broken('cae.ir.json', (ir) => (ir.objective[0]!.args[1] = 'gone')))).toBe("IR /objective/0/args/1: 'gone' is not an input or a node");
+  });
+
+  it('checks a named output against the op that declares it, and the inputs an op reads', () => {
+    const unpool = nodeIndex(golden('cae.ir.json'), 'unpool');
+    const switches = golden('cae.ir.json').nodes[unpool]!.inputs[1]!;
+    expect(switches).toMatch(/^encoder\.\d\.maxpool:switches$/);
+    const pool = switches.split(':')[0]!;
+    const wrongOutput = broken('cae.ir.json', (ir) => (ir.nodes[unpool]!.inputs[1] = `${pool}:codes`));
+    expect(problem(wrongOutput)).toBe(`IR /nodes/${unpool}/inputs/1: '${pool}:codes' names no output of '${pool}': a maxpool has no output 'codes' (it has switches)`);
+    const conv = golden('cae.ir.json').nodes.find((n) => n.op === 'conv2d')!.id;
+    const noLogits = broken('cae.ir.json', (ir) => (ir.nodes[unpool]!.inputs[1] = `${conv}:logits`));
+    expect(problem(noLogits)).toBe(`IR /nodes/${unpool}/inputs/1: '${conv}:logits' names no output of '${conv}': its activation is not sigmoid or softmax, so it has no logits`);
+    const value = broken('cae.ir.json', (ir) => (ir.nodes[unpool]!.inputs[1] = pool));
+    expect(problem(value)).toBe(`IR /nodes/${unpool}/inputs/1: the unpool's switches input must be the \`switches\` output of a node, not '${pool}'`);
+    const overlapping = broken('cae.ir.json', (ir) => {
+      const node = ir.nodes.find((n) => n.id === pool) as IRNode<'maxpool'>;
+      node.attrs.stride = [1, 1];
+    });
+    expect(problem(overlapping)).toMatch(/its windows overlap \(stride ≠ pool\), so it records no switches$/);
+    const extra = broken('cae.ir.json', (ir) => ir.nodes[unpool]!.inputs.push('x'));
+    expect(problem(extra)).toBe(`IR /nodes/${unpool}/inputs: a unpool reads 1 to 2 inputs (x, switches), not 3`);
+    const vq = golden('vqvae.ir.json');
+    expect(problem(vq)).toBe('ok');
+    const term = vq.objective.findIndex((t) => t.fn === 'vq_loss');
+    expect(problem(broken('vqvae.ir.json', (ir) => (ir.objective[term]!.args[1] = 'latent.z:quantised')))).toBe(
+      `IR /objective/${term}/args/1: 'latent.z:quantised' names no output of 'latent.z': a vector_quantize has no output 'quantised' (it has codes, quantized)`,
+    );
   });
 
   it('refuses parameters whose shape the node cannot use, and node shapes its op does not make', () => {

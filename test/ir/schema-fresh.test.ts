@@ -57,7 +57,7 @@ describe('ir/ir.schema.json', () => {
 
 describe('the IR carries every value the runtime uses', () => {
   const leaky = {
-    irVersion: 1,
+    irVersion: 2,
     model: 'M',
     inputs: [{ name: 'x', kind: 'tensor', shape: [null, 2], dtype: 'float32' }],
     parameters: [],

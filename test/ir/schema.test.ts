@@ -68,7 +68,7 @@ describe('IR schema', () => {
   it('writes two-space JSON with a final newline', () => {
     const text = compileSpec(goldens[0]!.source);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text.split('\n')[1]).toBe('  "irVersion": 1,');
+    expect(text.split('\n')[1]).toBe('  "irVersion": 2,');
     expect(serializeIR([])).toBe('[]\n');
   });
 });

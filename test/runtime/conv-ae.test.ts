@@ -44,8 +44,8 @@ function convAutoencoder(grow: Grow, size: number): IRModel {
       : {
           id: 'grow',
           op: 'unpool',
-          inputs: ['mid'],
-          attrs: { pool: [2, 2], mode: grow === 'unpool-fill' ? 'fill' : 'switches', ...(grow === 'unpool-switches' ? { switchesFrom: 'z' } : {}) },
+          inputs: grow === 'unpool-switches' ? ['mid', 'z:switches'] : ['mid'],
+          attrs: { pool: [2, 2], mode: grow === 'unpool-fill' ? 'fill' : 'switches' },
           shape: [null, grown, grown, 2],
           stage: 'decoder',
         };
@@ -59,7 +59,7 @@ function convAutoencoder(grow: Grow, size: number): IRModel {
   ];
   const objective: IRTerm[] = [{ fn: 'bce', weight: 1, args: ['x_hat', 'x'], options: { reduce: 'sum', fromLogits: 'decoder.out' } }];
   return {
-    irVersion: 1,
+    irVersion: 2,
     model: `conv_${grow}`,
     inputs: [{ name: 'x', kind: 'tensor', shape: [null, size, size, 1], dtype: 'float32', range: [0, 1] }],
     parameters,

@@ -126,7 +126,7 @@ export function mlpAutoencoder(o: MlpOptions): IRModel {
   nodes.push({ id: 'x_hat', op: 'activation', inputs: [prev], attrs: act(o.output ?? 'linear'), shape: [null, o.inputWidth], stage: 'output' } as IRNode);
   const objective = o.objective ?? [mseTerm()];
   return {
-    irVersion: 1,
+    irVersion: 2,
     model: 'mlp',
     inputs: [{ name: 'x', kind: 'tensor', shape: [null, o.inputWidth], dtype: 'float32', range: o.range ?? [0, 1] }],
     parameters,
@@ -160,7 +160,7 @@ export function singleNode(
   const n = { id: 'n', op, inputs: ['x', ...extraInputs.map((i) => i.name)], attrs, shape: outputShape, stage: 'encoder', params: refs } as IRNode;
   return {
     ir: {
-      irVersion: 1,
+      irVersion: 2,
       model: 'single',
       inputs: [
         { name: 'x', kind: 'tensor', shape: inputShape, dtype: 'float32' },

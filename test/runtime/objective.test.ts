@@ -112,7 +112,7 @@ describe('regularisers', () => {
       nodes: [{ id: 'q', op: 'vector_quantize', inputs: ['e'], attrs: { codes: 2, dim: 2, commitment: 0.25 }, shape: [null, 2], stage: 'latent' }] as IRNode[],
     } as IRModel;
     const program = buildProgram({ ...ir, parameters: [] }, { seed: 1 });
-    const term: IRTerm = { fn: 'vq_loss', weight: 1, args: ['q'], options: { reduce: 'sum', commitment: 0.25 } };
+    const term: IRTerm = { fn: 'vq_loss', weight: 1, args: ['e', 'q:quantized'], options: { reduce: 'sum', commitment: 0.25 } };
     const sq = 0.01 + 0.04;
     expect(termValue(term, { e: ze, 'q:quantized': zq, q: zq }, program)).toBeCloseTo(sq * 1.25, 5);
     const [gradE, gradQ] = tf.grads((e: tf.Tensor, q: tf.Tensor) =>

@@ -66,13 +66,13 @@ describe('dense', () => {
         bias: { shape: [2], values: bias },
       }),
     );
-    close(run(program, tf.tensor2d(x, [3, 4])).get('n:preactivation')!.dataSync(), reference((v) => v));
+    close(run(program, tf.tensor2d(x, [3, 4])).get('n:logits')!.dataSync(), reference((v) => v));
   });
 });
 
 describe('tied parameters', () => {
   const ir: IRModel = {
-    irVersion: 1,
+    irVersion: 2,
     model: 'tied',
     inputs: [{ name: 'x', kind: 'tensor', shape: [null, 3], dtype: 'float32' }],
     parameters: [
@@ -187,13 +187,13 @@ describe('maxpool, unpool, upsample', () => {
 
   function poolThenUnpool(mode: 'switches' | 'fill'): IRModel {
     return {
-      irVersion: 1,
+      irVersion: 2,
       model: 'pool',
       inputs: [{ name: 'x', kind: 'tensor', shape: [null, 4, 4, 2], dtype: 'float32' }],
       parameters: [],
       nodes: [
         { id: 'p', op: 'maxpool', inputs: ['x'], attrs: pool, shape: [null, 2, 2, 2], stage: 'encoder' },
-        { id: 'u', op: 'unpool', inputs: ['p'], attrs: { pool: [2, 2], mode, ...(mode === 'switches' ? { switchesFrom: 'p' } : {}) }, shape: [null, 4, 4, 2], stage: 'decoder' },
+        { id: 'u', op: 'unpool', inputs: mode === 'switches' ? ['p', 'p:switches'] : ['p'], attrs: { pool: [2, 2], mode }, shape: [null, 4, 4, 2], stage: 'decoder' },
       ] as IRNode[],
       outputs: { reconstruction: 'u', target: 'x', latent: 'p', named: {}, heads: {} },
       objective: [],

@@ -50,20 +50,9 @@ export function contractive(term: IRTerm<'contractive'>, env: ContractiveEnv): S
 
 /** The dense layers from the input to the code, first first (the path the compiler checked). */
 function denseChain(codeId: string, inputName: string, env: ContractiveEnv): DenseLayer[] {
-  const nodes = new Map(env.ir.nodes.map((n) => [n.id, n]));
-  const path = contractivePath(nodes, codeId, inputName);
+  const path = contractivePath(new Map(env.ir.nodes.map((n) => [n.id, n])), codeId, inputName);
   if (!path.ok) throw new Error(`contractive(${codeId}, ${inputName}): ${path.reason}`);
-  const layers: DenseLayer[] = [];
-  for (let i = 0; i < path.reads.length; i++) {
-    const node = nodes.get(path.reads[i]!)!;
-    if (node.op !== 'dense' && node.op !== 'activation') continue;
-    // an activation node reads a linear dense (the next read); a dense carries its own activation
-    const dense = node.op === 'activation' ? nodes.get(path.reads[++i]!)! : node;
-    const spec: ActivationSpec = node.op === 'activation' ? node.attrs : (dense as IRNode<'dense'>).attrs.activation;
-    const h = p.flatten(env.g, env.value(node.id));
-    layers.unshift({ kernel: env.kernel(dense), slope: derivative(env.g, h, spec) });
-  }
-  return layers;
+  return path.layers.map(({ dense, activation, output }) => ({ kernel: env.kernel(dense), slope: derivative(env.g, p.flatten(env.g, env.value(output)), activation) }));
 }
 
 /** f'(a) written with the output h = f(a); piecewise slopes are constants of the tape, as on tfjs. */

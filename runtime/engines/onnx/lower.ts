@@ -4,6 +4,7 @@
 // lowering uses), so both engines see the same draws. An op without an entry here is not yet
 // supported by this engine; `unsupportedOps` names it and the runtime trains on tfjs instead.
 import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../../ir/types.js';
+import { hasOutput, outputOf, outputRef } from '../../../ir/outputs.js';
 import { transposedConvGeometry, windowPads } from '../../../onnx/geometry.js';
 import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
 import { concat, repeatAxis, split } from './axes.js';
@@ -49,8 +50,8 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const kernel = env.param(node, 'kernel');
     let linear = p.gemm(g, p.flatten(g, x!), kernel.value, false, kernel.transposed);
     if (node.attrs.useBias) linear = p.add(g, linear, env.param(node, 'bias').value);
-    // Sigmoid and softmax publish their logits, for a loss term with `fromLogits` (as on tfjs).
-    if (node.attrs.activation.fn === 'sigmoid' || node.attrs.activation.fn === 'softmax') env.values.set(`${node.id}:preactivation`, linear);
+    // Sigmoid and softmax publish their `logits` output, which a loss's `fromLogits` reads (as on tfjs).
+    if (hasOutput(node, 'logits')) env.values.set(outputOf(node, 'logits'), linear);
     return activation(g, linear, node.attrs.activation);
   },
   activation: (node, [x], env) => activation(env.g, x!, node.attrs),
@@ -76,20 +77,19 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const { pool, stride, padding } = node.attrs;
     const input = s.toNCHW(g, x!);
     const { y, indices } = s.maxPool(g, input, { kernel: pool, strides: stride, pads: windowPads(padding, spatial(x!), pool, stride) });
-    // an unpool naming this maxpool reads its switches: 1 at each window's first maximum
-    const disjoint = stride[0] === pool[0] && stride[1] === pool[1];
-    if (disjoint) env.values.set(`${node.id}:switches`, s.scatterFlat(g, g.constant('Expand', [g.scalar(1), p.shapeOf(g, y)], y.shape), indices, input));
+    // the `switches` output an unpool reads: 1 at each window's first maximum (kept NCHW, as the
+    // unpool lowering below uses it)
+    if (hasOutput(node, 'switches')) env.values.set(outputOf(node, 'switches'), s.scatterFlat(g, g.constant('Expand', [g.scalar(1), p.shapeOf(g, y)], y.shape), indices, input));
     return s.toNHWC(g, y);
   },
-  unpool: (node, [v], env) => {
+  unpool: (node, [v, switches], env) => {
     const { g } = env;
     const [, h, w] = v!.shape as [Dim, number, number];
     const [ph, pw] = node.attrs.pool;
     const target: [number, number] = [node.shape[1] as number, node.shape[2] as number];
     const full = s.repeatSpatial(g, s.toNCHW(g, v!), [ph, pw]);
     if (node.attrs.mode === 'fill') return s.toNHWC(g, fitWindows(g, full, [h * ph, w * pw], target));
-    const switches = env.values.get(`${node.attrs.switchesFrom}:switches`);
-    if (!switches) throw new Error(`unpool '${node.id}': maxpool '${node.attrs.switchesFrom}' recorded no switches (it needs stride = pool)`);
+    if (!switches) throw new Error(`unpool '${node.id}' has mode switches but reads no maxpool's switches`);
     // the windows cover the maxpool's (padded) input: crop them to it, keep each max, fit to our shape
     const seen: [number, number] = [switches.shape[2] as number, switches.shape[3] as number];
     const kept = p.mul(g, fitWindows(g, full, [h * ph, w * pw], seen), switches);
@@ -178,8 +178,8 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
   maxpool1d: (node, [x, ...rest], env) => asImageOp(node, 'maxpool', { pool: [node.attrs.pool, 1], stride: [node.attrs.stride, 1], padding: node.attrs.padding }, [x!, ...rest], env),
   avgpool1d: (node, [x], env) => asImageOp(node, 'avgpool', { pool: [node.attrs.pool, 1], stride: [node.attrs.stride, 1], padding: node.attrs.padding }, [x!], env),
   unpool1d: (node, [x, ...rest], env) => {
-    const { pool, mode, switchesFrom } = node.attrs;
-    return asImageOp(node, 'unpool', { pool: [pool, 1], mode, ...(switchesFrom !== undefined ? { switchesFrom } : {}) }, [x!, ...rest], env);
+    const { pool, mode } = node.attrs;
+    return asImageOp(node, 'unpool', { pool: [pool, 1], mode }, [x!, ...rest], env);
   },
   upsample1d: (node, [x], env) => asImageOp(node, 'upsample', { factor: [node.attrs.factor, 1] }, [x!], env),
   repeat_vector: (node, [x], env) => repeatAxis(env.g, p.reshape(env.g, x!, [null, 1, x!.shape[1]!]), 1, node.attrs.steps),
@@ -190,7 +190,7 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     let linear = p.gemm(g, p.reshape(g, x!, [null, channels]), kernel.value, false, kernel.transposed);
     if (node.attrs.useBias) linear = p.add(g, linear, env.param(node, 'bias').value);
     linear = p.reshape(g, linear, [null, steps, node.attrs.units], false);
-    if (node.attrs.activation.fn === 'sigmoid' || node.attrs.activation.fn === 'softmax') env.values.set(`${node.id}:preactivation`, linear);
+    if (hasOutput(node, 'logits')) env.values.set(outputOf(node, 'logits'), linear);
     return activation(g, linear, node.attrs.activation);
   },
   lstm: (node, [x], env) => lstm(env.g, x!, node.attrs.units, node.attrs.sequences, recurrentWeights(node, env)),
@@ -230,8 +230,9 @@ function asImageOp<Op extends IROp>(node: IRNode, op: Op, attrs: IRNode<Op>['att
         },
       };
   const y = (lowerings[op] as Lower<Op>)(image, args.map(asImage), imageEnv);
-  const logits = env.values.get(`${node.id}:preactivation`);
-  if (logits && logits.shape.length === 4) env.values.set(`${node.id}:preactivation`, asSequence(logits));
+  const published = hasOutput(image as IRNode, 'logits') ? outputRef(node.id, 'logits') : undefined;
+  const logits = published === undefined ? undefined : env.values.get(published);
+  if (published !== undefined && logits && logits.shape.length === 4) env.values.set(published, asSequence(logits));
   return asSequence(y);
 }
 
@@ -257,7 +258,7 @@ function spatial(x: Sym): [number, number] {
 /** The conv's bias (over the channels, last in NHWC) and activation, logits published as dense's. */
 function withBias(node: IRNode<'conv2d' | 'deconv2d'>, y: Sym, env: ForwardEnv, spec: ActivationSpec): Sym {
   const linear = node.params?.bias ? p.add(env.g, y, env.param(node, 'bias').value) : y;
-  if (spec.fn === 'sigmoid' || spec.fn === 'softmax') env.values.set(`${node.id}:preactivation`, linear);
+  if (hasOutput(node, 'logits')) env.values.set(outputOf(node, 'logits'), linear);
   return activation(env.g, linear, spec);
 }
 

@@ -103,7 +103,6 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       if (!sym) throw new Error(`objective: '${name}' has no value in this stage`);
       return sym;
     },
-    logits: (id: string) => values.get(`${id}:preactivation`) ?? termEnv.value(id),
     oneHot: (name: string, classes: number) => {
       if (!labels || labels !== name) throw new Error(`objective: '${name}' is not the label input`);
       return oneHot(g, values.get(labels)!, classes);

@@ -14,8 +14,6 @@ export interface TermEnv {
   ir: IRModel;
   /** A node id, input name or `as`/output name → its value. */
   value(name: string): Sym;
-  /** The logits behind `id` (its `preactivation` when it applied sigmoid/softmax itself). */
-  logits(id: string): Sym;
   /** A label input as one-hot floats [batch, classes]. */
   oneHot(name: string, classes: number): Sym;
   /** Every stored trainable kernel, once each (tied kernels share one). */
@@ -39,7 +37,7 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
     const { g } = env;
     const target = env.value(term.args[1]!);
     if (term.options.fromLogits !== undefined) {
-      const l = env.logits(term.options.fromLogits);
+      const l = env.value(term.options.fromLogits);
       return reduce(g, p.bceWithLogits(g, l, target), term.options.reduce);
     }
     const q = p.clip(g, env.value(term.args[0]!), EPSILON, 1 - EPSILON);
@@ -49,7 +47,7 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
   },
   cross_entropy: (term, env) => {
     const { g } = env;
-    const logProbabilities = term.options.fromLogits !== undefined ? p.logSoftmax(g, env.logits(term.options.fromLogits)) : p.log(g, p.clip(g, env.value(term.args[0]!), EPSILON, 1));
+    const logProbabilities = term.options.fromLogits !== undefined ? p.logSoftmax(g, env.value(term.options.fromLogits)) : p.log(g, p.clip(g, env.value(term.args[0]!), EPSILON, 1));
     const classes = logProbabilities.shape[logProbabilities.shape.length - 1] as number;
     const perSample = p.neg(g, p.reduceSum(g, p.mul(g, env.oneHot(term.args[1]!, classes), logProbabilities), [-1], false));
     return reduce(g, perSample, term.options.reduce);

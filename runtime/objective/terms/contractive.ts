@@ -4,13 +4,13 @@
 //   Gram matrix: G_1 = W_1ᵀ W_1, G_l = W_lᵀ (D_{l-1} G_{l-1} D_{l-1}) W_l, ‖J‖² = Σ_j d_{n,j}² G_n,jj.
 // One layer is the classic closed form Σ_j f'(a_j)² Σ_i W_ij². Between the layers only reshapes,
 // corruptions and clips may sit (the Jacobian is then taken with respect to the flattened, possibly
-// corrupted, input); any other op (a convolution, say) is rejected with a clear error. The cost per
+// corrupted, input); any other op (a convolution, say) is rejected with a clear error. The path is
+// ir/contractive-path.ts's, which the compiler checked and the ONNX engine's term walks too. The cost per
 // sample is O(h²) memory per hidden width h: fine for MLP encoders of a few hundred units.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationSpec, IRNode } from '../../../ir/types.js';
+import { contractivePath } from '../../../ir/contractive-path.js';
+import type { ActivationSpec } from '../../../ir/types.js';
 import type { TermContext, TermFn } from '../context.js';
-
-const TRANSPARENT = new Set(['flatten', 'reshape', 'corrupt_gaussian', 'corrupt_mask', 'corrupt_salt_pepper', 'corrupt_dropout', 'clip']);
 
 interface DenseLayer {
   /** The kernel as this layer sees it, [in, out]. */
@@ -44,40 +44,16 @@ export const contractive: TermFn<'contractive'> = (term, ctx) => {
   return tf.div(total, first.kernel.shape[0] * units) as tf.Scalar;
 };
 
-/** The dense layers from `inputName` to `codeId`, first layer first. */
+/** The dense layers from `inputName` to `codeId`, first layer first (ir/contractive-path.ts). */
 function denseChain(codeId: string, inputName: string, ctx: TermContext): DenseLayer[] {
-  const layers: DenseLayer[] = [];
-  let id = codeId;
-  for (;;) {
-    if (id === inputName) break;
-    const node = ctx.node(id);
-    if (TRANSPARENT.has(node.op)) {
-      id = node.inputs[0]!;
-      continue;
-    }
-    const { dense, activation, output } = denseWithActivation(node, ctx);
-    if (!dense) {
-      throw new Error(
-        `contractive(${codeId}, ${inputName}): the runtime computes the penalty exactly for dense layers only; '${node.id}' is a ${node.op}`,
-      );
-    }
+  const path = contractivePath(new Map(ctx.ir.nodes.map((n) => [n.id, n])), codeId, inputName);
+  if (!path.ok) throw new Error(`contractive(${codeId}, ${inputName}): ${path.reason}`);
+  return path.layers.map(({ dense, activation, output }) => {
     const view = ctx.parameters.view(dense.params!.kernel!);
     const kernel = (view.transposed ? tf.transpose(view.value) : view.value) as tf.Tensor2D;
     const h = ctx.value(output);
-    layers.unshift({ kernel, slope: tf.reshape(derivative(h, activation), [h.shape[0]!, -1]) as tf.Tensor2D });
-    id = dense.inputs[0]!;
-  }
-  if (layers.length === 0) throw new Error(`contractive(${codeId}, ${inputName}): the code does not depend on the input through a dense layer`);
-  return layers;
-}
-
-function denseWithActivation(node: IRNode, ctx: TermContext): { dense?: IRNode & { op: 'dense' }; activation: ActivationSpec; output: string } {
-  if (node.op === 'dense') return { dense: node, activation: node.attrs.activation, output: node.id };
-  if (node.op === 'activation') {
-    const inner = ctx.node(node.inputs[0]!);
-    if (inner.op === 'dense' && inner.attrs.activation.fn === 'linear') return { dense: inner, activation: node.attrs, output: node.id };
-  }
-  return { activation: { fn: 'linear' }, output: node.id };
+    return { kernel, slope: tf.reshape(derivative(h, activation), [h.shape[0]!, -1]) as tf.Tensor2D };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Reconstruction terms: mse, l1/l2 activity penalties, binary and categorical cross-entropy.
-// With `fromLogits`, bce and cross_entropy read the pre-activation tensor and use the stable forms.
+// With `fromLogits` (a node's value, or its `logits` output when it squashes itself), bce and
+// cross_entropy read the logits and use the stable forms.
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRTerm } from '../../../ir/types.js';
 import type { TermContext, TermFn } from '../context.js';
@@ -19,10 +20,6 @@ export const l1: TermFn<'l1'> = (term, ctx) => reduce(tf.abs(ctx.value(term.args
 
 export const l2: TermFn<'l2'> = (term, ctx) => reduce(tf.square(ctx.value(term.args[0]!)), term.options.reduce);
 
-/** The logits behind `id`: its `preactivation` side output when it applied sigmoid/softmax itself. */
-export function logitsOf(id: string, ctx: TermContext): tf.Tensor {
-  return ctx.outputs.get(`${id}:preactivation`) ?? ctx.value(id);
-}
 
 export const bce: TermFn<'bce'> = (term, ctx) => reduce(bceElements(term, ctx), term.options.reduce);
 
@@ -32,7 +29,7 @@ export function bceElements(term: IRTerm<'bce'>, ctx: TermContext): tf.Tensor {
   if (term.options.fromLogits !== undefined) {
     // max(l, 0) - l·t + log(1 + exp(-|l|)): no overflow for any l. The last term as softplus(-|l|),
     // one kernel, accurate where exp(-|l|) is tiny (a confident pixel) on every backend.
-    const l = logitsOf(term.options.fromLogits, ctx);
+    const l = ctx.value(term.options.fromLogits);
     return tf.add(tf.sub(tf.relu(l), tf.mul(l, target)), tf.softplus(tf.neg(tf.abs(l))));
   }
   const p = tf.clipByValue(ctx.value(term.args[0]!), EPSILON, 1 - EPSILON);
@@ -44,7 +41,7 @@ export const crossEntropy: TermFn<'cross_entropy'> = (term, ctx) => {
   const labels = ctx.value(term.args[1]!);
   const logProbabilities =
     term.options.fromLogits !== undefined
-      ? tf.logSoftmax(logitsOf(term.options.fromLogits, ctx))
+      ? tf.logSoftmax(ctx.value(term.options.fromLogits))
       : tf.log(tf.clipByValue(ctx.value(term.args[0]!), EPSILON, 1));
   const classes = logProbabilities.shape[logProbabilities.rank - 1]!;
   const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), 'int32'), classes, 1, 0, 'float32');

@@ -4,13 +4,15 @@ import { detach } from '../../kernels/detach.js';
 import type { TermFn } from '../context.js';
 import { reduce } from '../reduce.js';
 
-/** KL(N(mean, exp(logvar)) || N(0, I)) = -½ (1 + logvar - mean² - exp(logvar)), per latent unit. */
-export const kl: TermFn<'kl'> = (term, ctx) => {
-  const mean = ctx.value(term.options.mean);
-  const logvar = ctx.value(term.options.logvar);
-  const perUnit = tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar)));
-  return reduce(perUnit, term.options.reduce);
-};
+/**
+ * KL(N(mean, exp(logvar)) || N(0, I)) = -½ (1 + logvar - mean² - exp(logvar)), per latent unit: the
+ * one place the runtime writes it (the kl term, the negative-ELBO score and the NELBO metric).
+ */
+export function gaussianKlPerUnit(mean: tf.Tensor, logvar: tf.Tensor): tf.Tensor {
+  return tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logvar), tf.square(mean)), tf.exp(logvar)));
+}
+
+export const kl: TermFn<'kl'> = (term, ctx) => reduce(gaussianKlPerUnit(ctx.value(term.options.mean), ctx.value(term.options.logvar)), term.options.reduce);
 
 /**
  * Σ_j KL(ρ || ρ̂_j) with ρ̂_j the batch-mean activation of unit j (activations in (0, 1)).
@@ -39,16 +41,12 @@ export const weightDecay: TermFn<'weight_decay'> = (term, ctx) => {
 };
 
 /**
- * VQ-VAE: ‖sg(z_e) − z_q‖² (moves the codebook) + β‖z_e − sg(z_q)‖² (commits the encoder),
- * with z_e the quantiser's input and z_q its `quantized` side output.
+ * VQ-VAE: ‖sg(z_e) − z_q‖² (moves the codebook) + β‖z_e − sg(z_q)‖² (commits the encoder), with
+ * args [z_e, z_q]: the quantiser's input and its `quantized` output.
  */
 export const vqLoss: TermFn<'vq_loss'> = (term, ctx) => {
-  const id = term.args[0]!;
-  const node = ctx.node(id);
-  if (node.op !== 'vector_quantize') throw new Error(`vq_loss(${id}): '${id}' is a ${node.op}, not a vq latent`);
-  const encoded = ctx.value(node.inputs[0]!);
-  const quantized = ctx.outputs.get(`${id}:quantized`);
-  if (!quantized) throw new Error(`vq_loss(${id}): the quantiser did not run`);
+  const encoded = ctx.value(term.args[0]!);
+  const quantized = ctx.value(term.args[1]!);
   const codebookTerm = reduce(tf.squaredDifference(detach(encoded), quantized), term.options.reduce);
   const commitTerm = reduce(tf.squaredDifference(encoded, detach(quantized)), term.options.reduce);
   return tf.add(codebookTerm, tf.mul(commitTerm, term.options.commitment));

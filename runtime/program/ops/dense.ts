@@ -33,8 +33,8 @@ export const dense: Lowering<'dense'> = ([input], attrs, ctx) => {
 
 /**
  * Runs the fused form when tfjs fuses the activation, else linear + activation. Sigmoid and softmax
- * always run separately and publish their input as the side output `preactivation`, so that an
- * objective with `fromLogits` naming this node finds the logits.
+ * always run separately and publish their input as the named output `logits` (ir/ops.ts), which
+ * a loss term's `fromLogits` reads.
  */
 export function withActivation(
   linear: () => tf.Tensor,
@@ -44,7 +44,7 @@ export function withActivation(
 ): tf.Tensor {
   if (spec.fn === 'sigmoid' || spec.fn === 'softmax') {
     const logits = linear();
-    ctx.side('preactivation', logits);
+    ctx.side('logits', logits);
     return applyActivation(logits, spec);
   }
   const act = fusedActivation(spec);

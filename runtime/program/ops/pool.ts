@@ -4,7 +4,7 @@
 // - upsample and unpool(fill) are tf.image.resizeNearestNeighbor by an integer factor (what
 //   tfjs-layers' UpSampling2D runs), with half-pixel centres, where each output cell's source
 //   index floor((i + ½) / f) is exact whatever the factor.
-// - Switches are recorded only for a maxpool some unpool names in `switchesFrom` (ctx.wants): the
+// - Switches are recorded only for a maxpool whose `switches` output an unpool reads (ctx.wants): the
 //   positions of each window's first maximum from maxPoolWithArgmax, turned into a 0/1 mask over the
 //   maxpool's input by a scatter of ones. Positions are constants on the tape (detached), so the
 //   unpool's gradient is that of upsample × mask. This needs stride = pool (non-overlapping
@@ -35,7 +35,7 @@ export function switchesOf(x: tf.Tensor4D, pool: [number, number], padding: Padd
 }
 
 export const unpool: Lowering<'unpool'> = (
-  [input],
+  [input, recorded],
   attrs,
   ctx,
 ) => {
@@ -45,11 +45,8 @@ export const unpool: Lowering<'unpool'> = (
   const [, height, width] = ctx.node.shape as [null, number, number, number];
   const full = repeat(v, [ph, pw]);
   if (attrs.mode === 'fill') return fitWindows(full, [h * ph, w * pw], [height, width]);
-  if (!attrs.switchesFrom) throw new Error(`unpool '${ctx.node.id}' has mode switches but no switchesFrom`);
-  const switches = ctx.outputs.get(`${attrs.switchesFrom}:switches`) as tf.Tensor4D | undefined;
-  if (!switches) {
-    throw new Error(`unpool '${ctx.node.id}': maxpool '${attrs.switchesFrom}' recorded no switches (it needs stride = pool)`);
-  }
+  if (!recorded) throw new Error(`unpool '${ctx.node.id}' has mode switches but reads no maxpool's switches`);
+  const switches = recorded as tf.Tensor4D;
   // The windows cover the maxpool's (padded) input: crop them to it, keep each max, fit to our shape.
   const [, seenHeight, seenWidth] = switches.shape;
   const windows = fitWindows(full, [h * ph, w * pw], [seenHeight, seenWidth]);

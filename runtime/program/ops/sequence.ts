@@ -32,10 +32,11 @@ export const densePerStep: Lowering<'dense_per_step'> = ([input], attrs, ctx) =>
 const asImage = (x: tf.Tensor): tf.Tensor4D => tf.reshape(x, [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!]) as tf.Tensor4D;
 const asSequence = (x: tf.Tensor): tf.Tensor3D => tf.reshape(x, [x.shape[0]!, x.shape[1]!, x.shape[3]!]) as tf.Tensor3D;
 
-/** The op context with this node's shape as an image [t, 1, c] (what the image lowerings read). */
+/** The op context with this node's shape as an image [t, 1, c] (what the image lowerings read); a
+ *  named output (maxpool1d's switches) goes out as a sequence, the shape ir/ops.ts declares. */
 function imageContext(ctx: OpContext): OpContext {
   const [, steps, channels] = ctx.node.shape;
-  return { ...ctx, node: { ...ctx.node, shape: [null, steps!, 1, channels!] } as IRNode };
+  return { ...ctx, node: { ...ctx.node, shape: [null, steps!, 1, channels!] } as IRNode, side: (name, value) => ctx.side(name, asSequence(value)) };
 }
 
 export const maxpool1d: Lowering<'maxpool1d'> = ([x], a, ctx) =>
@@ -44,7 +45,7 @@ export const maxpool1d: Lowering<'maxpool1d'> = ([x], a, ctx) =>
 export const avgpool1d: Lowering<'avgpool1d'> = ([x], a, ctx) =>
   asSequence(avgpool([asImage(x!)], { pool: [a.pool, 1], stride: [a.stride, 1], padding: a.padding }, imageContext(ctx)));
 
-export const unpool1d: Lowering<'unpool1d'> = ([x], a, ctx) =>
-  asSequence(unpool([asImage(x!)], { pool: [a.pool, 1], mode: a.mode, ...(a.switchesFrom !== undefined ? { switchesFrom: a.switchesFrom } : {}) }, imageContext(ctx)));
+export const unpool1d: Lowering<'unpool1d'> = ([x, switches], a, ctx) =>
+  asSequence(unpool([asImage(x!), ...(switches ? [asImage(switches)] : [])], { pool: [a.pool, 1], mode: a.mode }, imageContext(ctx)));
 
 export const upsample1d: Lowering<'upsample1d'> = ([x], a, ctx) => asSequence(upsample([asImage(x!)], { factor: [a.factor, 1] }, imageContext(ctx)));
