@@ -6,8 +6,8 @@
 import { message } from '../../diagnostics/message.js';
 import type { ActivationSpec, Shape } from '../../ir/types.js';
 import { kernelInitializerFor, LINEAR } from './activations.js';
-import { formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
-import type { LayerOp, MirrorRule, ParamSpec, ShapeResult } from './layers.js';
+import { formatShape, transposedOutput, windowOutput } from './dims.js';
+import type { LayerOp, MirrorRule, ShapeResult } from './layers.js';
 import { activation, bool, int, oneOf, type BoundArgs } from './signature.js';
 import { ruleParams } from './rule-params.js';
 

@@ -3,7 +3,6 @@
 // channels, weighted as in the objective), then each row of the series scored by the mean of its
 // steps' errors over every window that covers it. Rows no window covers (the tail a stride skips)
 // score NaN.
-import type { IRTerm } from '../../ir/types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/index.js';
 import { termContext } from '../objective/objective.js';
