@@ -3,9 +3,11 @@
 // - 1 → 2: named outputs became edges (ir/outputs.ts). An unpool's `switchesFrom: <maxpool>`
 //   attribute is now its second input `<maxpool>:switches`; a term's `fromLogits: <node>` that
 //   squashes itself (the v1 runtime read its hidden `preactivation`) is now `<node>:logits`; and
-//   `vq_loss(<vq>)` reads `[<vq's input>, <vq>:quantized]`.
+//   `vq_loss(<vq>)` reads `[<vq's input>, <vq>:quantized]`. The training plan, which version 2
+//   writes into the IR, is the one the compiler writes for the upgraded model.
 import { logitsOf, outputRef } from './outputs.js';
-import type { IRNode } from './types.js';
+import { planTraining, writtenPlan } from './plan.js';
+import type { IRModel, IRNode } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,7 +39,19 @@ function upgradeFrom1(v1: Json): Json {
   };
   const objective = (list: unknown) => (Array.isArray(list) ? list.map(term) : list);
   const phases = Array.isArray(v1.phases) ? v1.phases.map((p) => (isObject(p) ? { ...p, objective: objective(p.objective) } : p)) : v1.phases;
-  return { ...v1, irVersion: 2, nodes, objective: objective(v1.objective), phases };
+  const v2 = { ...v1, irVersion: 2, nodes, objective: objective(v1.objective), phases };
+  return { ...v2, ...planOf(v2) };
+}
+
+/** `{ plan }` for an upgraded IR the compiler would have planned; nothing for one it would not
+ *  (the schema, or the runtime's stages, then say what is wrong with it). */
+function planOf(ir: Json): { plan?: unknown } {
+  try {
+    const plan = planTraining(ir as unknown as IRModel);
+    return plan.ok ? { plan: writtenPlan(plan.stages) } : {};
+  } catch {
+    return {};
+  }
 }
 
 function isObject(value: unknown): value is Json {

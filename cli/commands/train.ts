@@ -57,9 +57,7 @@ export const trainCommand: Command = {
         io.stderr(`ae train: phase '${bare.name}' has no data: pass --data SRC or set data = ... in its train block\n`);
         return EXIT_INPUT_ERROR;
       }
-      // (a run written before the plan was in the IR trains the plan the IR derives: the same one)
-      const compiled = runIR !== undefined && runIR.plan === undefined ? { ...ir, plan: undefined } : ir;
-      if (runIR !== undefined && !isDeepStrictEqual(withoutSource(compiled), withoutSource(runIR))) {
+      if (runIR !== undefined && !isDeepStrictEqual(withoutSource(ir), withoutSource(runIR))) {
         io.stderr(`ae train: cannot resume: ${file} no longer compiles to the model in ${resumeDir}/${IR_FILE} (train the changed model into a new run without --resume)\n`);
         return EXIT_INPUT_ERROR;
       }

@@ -309,10 +309,15 @@ export function mnistModel(overrides: ModelSpec = {}): BuiltModel {
   });
 }
 
-/** The IR nodes the objective's contractive check walks: a dense latent reads the tensor input
- *  straight (the factory builds no encoder nodes; a dense encoder would only lengthen the chain). */
+/** The IR nodes the objective reads: a dense latent, which the contractive check walks, and a vq
+ *  latent, whose input and `quantized` output vq_loss reads, each reading the tensor input straight
+ *  (the factory builds no encoder nodes; a dense encoder would only lengthen the chain). */
 function latentNodes(latent: CheckedLatent | undefined, inputs: CheckedModel['inputs']): IRNode[] {
   const input = inputs.find((i) => i.ir.kind === 'tensor');
+  if (latent?.kind === 'vq' && input) {
+    const attrs = { codes: latent.codes ?? 2, dim: latent.width ?? 1, commitment: latent.commitment ?? 0.25 };
+    return [{ id: `latent.${latent.name}`, op: 'vector_quantize', inputs: [input.ir.name], attrs, shape: latent.shape, stage: 'latent' }];
+  }
   if (!latent || latent.kind !== 'dense' || !input) return [];
   const attrs = { units: latent.width ?? 1, activation: latent.activation ?? activationSpec('linear'), useBias: true };
   return [{ id: `latent.${latent.name}`, op: 'dense', inputs: [input.ir.name], attrs, shape: latent.shape, stage: 'latent' }];

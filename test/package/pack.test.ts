@@ -143,7 +143,7 @@ describe('the packed package', () => {
       'model tiny { input x: [8] in [0, 1]\n encoder { dense(4, act = tanh) }\n latent z = dense(2)\n decoder = mirror(encoder)\n output x_hat = sigmoid\n loss = bce(x_hat, x)\n train { data = synthetic(samples = 32, seed = 1)  epochs = 1  batch = 16 } }\n',
     );
     const result = await attempt(join(onnxProject, 'node_modules/.bin/ae'), ['train', 'tiny.ae', '--out', 'run', '--threads', '1'], onnxProject);
-    expect(result.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread; /m);
+    expect(result.stderr).toMatch(/^backend: onnx \(onnxruntime-node \d+\.\d+\.\d+, 1 thread\) — /m);
     expect(result.stderr).toMatch(/trained tiny: 2 steps, .* on onnx/);
     expect(result.code).toBe(0);
   }, 400_000); // npm install: minutes on a loaded 2-core machine
