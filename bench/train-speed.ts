@@ -5,7 +5,7 @@
 // data in [0, 1], same loss and optimiser, same batch, and the SAME THREAD COUNT on every side.
 //
 //   node --import tsx bench/train-speed.ts [--archs hinton,keras-conv,mnist-ae,tiny]
-//        [--threads 1,2] [--backend wasm|cpu|webgpu] [--samples N] [--batch 128] [--reps 3]
+//        [--threads 1,2] [--backend wasm|cpu|webgpu] [--onnx-provider cpu|webgpu] [--samples N] [--batch 128] [--reps 3]
 //        [--torch-device cpu|cuda] [--json out.json]
 //
 // `--threads` defaults to 1 and every core. The wasm backend fixes its thread count when it first
@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, InMemoryDataset } from '../runtime/data/index.js';
 import { describeBackend, selectBackend, type BackendName } from '../runtime/backends/index.js';
 import { Random } from '../runtime/random.js';
-import { loadOnnxRuntime, onnxEngine, unsupported } from '../runtime/engines/onnx/index.js';
+import { loadOnnxRuntime, onnxEngine, unsupported, type OnnxProvider } from '../runtime/engines/onnx/index.js';
 import type { StageEngineFactory } from '../runtime/train/engine.js';
 import { train } from '../runtime/train/train.js';
 import { ARCHS, INPUT_SHAPE, aelangIR, layersModel, type Arch } from './train-models.js';
@@ -38,6 +38,8 @@ interface Settings {
   child: boolean;
   /** Where the PyTorch peer runs: the CPU, or `cuda` beside the webgpu backend (bench/gpu/). */
   torchDevice: 'cpu' | 'cuda';
+  /** Where the onnx engine runs: ONNX Runtime's CPU kernels, or its WebGPU provider (bench/gpu/). */
+  onnxProvider: OnnxProvider;
 }
 
 /** Debian's python3-torch lives in /usr/bin/python3; the GPU machine's CUDA torch elsewhere. */
@@ -56,6 +58,7 @@ function parseSettings(argv: string[]): Settings {
     reps: 3,
     child: false,
     torchDevice: 'cpu',
+    onnxProvider: 'cpu',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -73,6 +76,7 @@ function parseSettings(argv: string[]): Settings {
     else if (flag === '--reps') settings.reps = Number(value);
     else if (flag === '--json') settings.json = value;
     else if (flag === '--torch-device') settings.torchDevice = value as Settings['torchDevice'];
+    else if (flag === '--onnx-provider') settings.onnxProvider = value as OnnxProvider;
     else throw new Error(`unknown flag ${flag}`);
   }
   for (const arch of settings.archs) if (!ARCHS.includes(arch)) throw new Error(`unknown arch '${arch}' (${ARCHS.join(', ')})`);
@@ -127,9 +131,11 @@ interface TfjsRate {
 async function childMain(settings: Settings): Promise<void> {
   await selectBackend(settings.backend);
   const backend = await describeBackend();
-  const ort = await loadOnnxRuntime();
+  const loaded = await loadOnnxRuntime();
+  const ort = loaded.ok ? { ok: true as const, runtime: loaded.runtime.on(settings.onnxProvider) } : loaded;
+  const unavailable = ort.ok ? await ort.runtime.unavailable() : ort.why;
   const threads = Number(process.env['AE_THREADS']);
-  const onnx = ort.ok ? { version: ort.runtime.version, threads } : { missing: ort.why };
+  const onnx = ort.ok && unavailable === null ? { version: `${ort.runtime.version} ${ort.runtime.provider}`, threads } : { missing: unavailable ?? 'not loaded' };
   console.log(JSON.stringify({ backend: backend.backend, detail: backend.detail, tfjs: backend.tfjsVersion, onnx }));
   for (const arch of settings.archs) {
     const data = randomData(arch, samplesFor(settings, arch));
@@ -137,7 +143,7 @@ async function childMain(settings: Settings): Promise<void> {
     const model = layersModel(arch);
     const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
     const warmX = tf.tensor(warm.x, [warm.count, ...warm.sampleShape]);
-    const engine = ort.ok && unsupported(aelangIR(arch, settings.batch)) === null ? onnxEngine(ort.runtime, threads) : undefined;
+    const engine = ort.ok && unavailable === null && unsupported(aelangIR(arch, settings.batch)) === null ? onnxEngine(ort.runtime, threads) : undefined;
     await trainLayers(model, warmX, settings.batch);
     await trainAelang(arch, settings.backend, warm, settings.batch);
     if (engine) await trainAelang(arch, settings.backend, warm, settings.batch, engine);
@@ -171,7 +177,7 @@ interface TfjsHeader {
 
 function runTfjs(settings: Settings, threads: number): { header: TfjsHeader; rates: TfjsRate[] } {
   // execArgv keeps `--import tsx` when this runs from TypeScript, and is empty for the compiled kit.
-  const args = [...process.execArgv, import.meta.filename, '--child', '--backend', settings.backend, '--archs', settings.archs.join(','), '--batch', String(settings.batch)];
+  const args = [...process.execArgv, import.meta.filename, '--child', '--backend', settings.backend, '--onnx-provider', settings.onnxProvider, '--archs', settings.archs.join(','), '--batch', String(settings.batch)];
   for (const arch of settings.archs) if (settings.samples[arch]) args.push('--samples', String(settings.samples[arch]));
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, AE_THREADS: String(threads) } });
   if (result.status !== 0) {

@@ -13,7 +13,7 @@ import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { emitIR } from './emit-ir.js';
 import type { IRModel, IRSourceLocation } from '../ir/types.js';
-import { planTraining } from '../ir/plan.js';
+import { planTraining, writtenPlan } from '../ir/plan.js';
 import { validateIR } from '../ir/schema-validation.js';
 import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
@@ -115,12 +115,14 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
     const memory = checkMemory(model, training.phases, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     later.push(...memory);
     if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
-    const ir = emitIR(model, training, { source: irSource });
-    const plan = planTraining(ir);
+    const emitted = emitIR(model, training, { source: irSource });
+    const plan = planTraining(emitted);
     if (!plan.ok) {
       later.push(unplannable(model, plan.phaseIndex, plan.message));
       continue;
     }
+    // The plan goes into the IR: the runtime trains it as written.
+    const ir = { ...emitted, plan: writtenPlan(plan.stages) };
     if (options.validateSchema === false) {
       irs.push(ir);
       continue;

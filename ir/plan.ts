@@ -11,7 +11,7 @@
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
 // reports a plan that cannot train (AE4109); the runtime's stages are this plan.
 import { contractivePath } from './contractive-path.js';
-import type { IRModel, IRNode, IRPhase, IRTerm } from './types.js';
+import type { IRModel, IRNode, IRPhase, IRStage, IRTerm } from './types.js';
 
 export interface StagePlan {
   /** `pretrain`, or `pretrain/layer1` for a greedy layer. */
@@ -57,6 +57,66 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
     if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
     stages.push(...planned);
+  }
+  return { ok: true, stages };
+}
+
+/** The plan as the IR writes it (`plan`): nodes by id, renames as an object. */
+export function writtenPlan(stages: readonly StagePlan[]): IRStage[] {
+  return stages.map((stage) => ({
+    name: stage.name,
+    phase: stage.phaseIndex,
+    objective: stage.objective,
+    trainable: stage.trainable,
+    ...(stage.greedy
+      ? {
+          greedy: {
+            layer: stage.greedy.layer,
+            prefix: stage.greedy.prefix.map((n) => n.id),
+            nodes: stage.greedy.nodes.map((n) => n.id),
+            code: stage.greedy.codeId,
+            corruption: stage.greedy.corruption,
+            rename: Object.fromEntries(stage.greedy.rename),
+          },
+        }
+      : {}),
+  }));
+}
+
+/**
+ * The stages an IR trains: the plan the compiler wrote into it, read back (every id it names must
+ * be a node, a parameter or an input of the IR), or, for an IR built by hand without one, the plan
+ * derived here as the compiler derives it.
+ */
+export function stagesOf(ir: IRModel): TrainingPlan {
+  if (ir.plan === undefined) return planTraining(ir);
+  const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
+  const parameters = new Set(ir.parameters.map((p) => p.id));
+  const values = new Set([...nodes.keys(), ...ir.inputs.map((i) => i.name)]);
+  const stages: StagePlan[] = [];
+  for (const [index, written] of ir.plan.entries()) {
+    const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex: Math.min(written.phase, ir.phases.length - 1), message: `plan stage ${index} (\`${written.name}\`): ${message}` });
+    if (written.phase >= ir.phases.length) return fail(`phase ${written.phase} does not exist (the IR has ${ir.phases.length})`);
+    const unknownParameter = written.trainable.find((id) => !parameters.has(id));
+    if (unknownParameter !== undefined) return fail(`'${unknownParameter}' is not a parameter`);
+    let greedy: GreedyPlan | undefined;
+    if (written.greedy) {
+      const w = written.greedy;
+      const named = [...w.prefix, ...w.nodes, ...w.corruption];
+      const unknownNode = named.find((id) => !nodes.has(id));
+      if (unknownNode !== undefined) return fail(`'${unknownNode}' is not a node`);
+      const unknownValue = [...(w.code === null ? [] : [w.code]), ...Object.keys(w.rename), ...Object.values(w.rename)].find((id) => !values.has(id));
+      if (unknownValue !== undefined) return fail(`'${unknownValue}' is not a node or an input`);
+      greedy = {
+        layer: w.layer,
+        prefix: w.prefix.map((id) => nodes.get(id)!),
+        nodes: w.nodes.map((id) => nodes.get(id)!),
+        codeId: w.code,
+        corruption: w.corruption,
+        rename: new Map(Object.entries(w.rename)),
+      };
+    }
+    stages.push({ name: written.name, phaseIndex: written.phase, objective: written.objective, trainable: written.trainable, ...(greedy ? { greedy } : {}) });
   }
   return { ok: true, stages };
 }

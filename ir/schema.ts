@@ -190,6 +190,29 @@ const phase = closed(
   ['name', 'optimizer', 'epochs', 'batch', 'seed', 'freeze', 'objective'],
 );
 
+const ids = { type: 'array', items: { type: 'string' } } as const;
+
+const stage = closed(
+  {
+    name: { type: 'string' },
+    phase: { type: 'integer', minimum: 0 },
+    objective: { type: 'array', items: ref('term'), minItems: 1 },
+    trainable: { ...ids, minItems: 1 },
+    greedy: closed(
+      {
+        layer: { type: 'integer', minimum: 0 },
+        prefix: ids,
+        nodes: { ...ids, minItems: 1 },
+        code: { type: ['string', 'null'] },
+        corruption: ids,
+        rename: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      ['layer', 'prefix', 'nodes', 'code', 'corruption', 'rename'],
+    ),
+  },
+  ['name', 'phase', 'objective', 'trainable'],
+);
+
 export function buildSchema(): Schema {
   const attrs = Object.fromEntries(
     Object.entries(irOps).map(([op, declaration]) => [
@@ -223,6 +246,8 @@ export function buildSchema(): Schema {
         objective: { type: 'array', items: ref('term') },
         // The compiler always plans at least one phase: the runtime has no default phase.
         phases: { type: 'array', items: ref('phase'), minItems: 1 },
+        // The training plan the compiler writes (ir/plan.ts); the runtime trains it as written.
+        plan: { type: 'array', items: ref('stage'), minItems: 1 },
       },
       ['irVersion', 'model', 'inputs', 'parameters', 'nodes', 'outputs', 'objective', 'phases'],
     ),
@@ -267,6 +292,7 @@ export function buildSchema(): Schema {
       optimizer: byKind(irOptimizers),
       lrSchedule,
       phase,
+      stage,
     },
   };
 }

@@ -189,6 +189,36 @@ export interface IRPhase {
   objective: IRTerm[];
 }
 
+/**
+ * One stage of the training plan the compiler writes (ir/plan.ts): a phase, or one layer of a
+ * phase's greedy schedule. The runtime trains the stages in order and plans nothing itself.
+ */
+export interface IRStage {
+  /** `pretrain`, or `pretrain/layer1` for a greedy layer. */
+  name: string;
+  /** Index into `phases`: its data, optimiser, epochs, batch, seed. */
+  phase: number;
+  /** The stage's loss with its coefficients (a greedy layer above the first: mse of its code). */
+  objective: IRTerm[];
+  /** Storage parameter ids the stage updates; every other parameter stays as it is. */
+  trainable: string[];
+  /** A greedy layer: the shallow autoencoder it trains, and what feeds it. */
+  greedy?: {
+    layer: number;
+    /** Nodes computing the layer's input code, run in inference mode (frozen and clean). */
+    prefix: string[];
+    /** The layer's nodes and their mirrors, in IR order. */
+    nodes: string[];
+    /** The input code's id (null for layer 0, which reads the model input). */
+    code: string | null;
+    /** The corruption nodes the layer's input goes through in training, in chain order. */
+    corruption: string[];
+    /** Reads served by another id: the mirror's first node reads this layer's code, and above
+     *  layer 0 the corruption chain reads the code and the layer reads the chain's end. */
+    rename: Record<string, string>;
+  };
+}
+
 export interface IRModel {
   irVersion: typeof IR_VERSION;
   model: string;
@@ -209,4 +239,7 @@ export interface IRModel {
   };
   objective: IRTerm[];
   phases: IRPhase[];
+  /** The training plan, written by the compiler; absent in an IR built by hand, where
+   *  `stagesOf` (ir/plan.ts) derives it. */
+  plan?: IRStage[];
 }

@@ -8,7 +8,8 @@ import { exportOnnx } from '../../export/onnx/index.js';
 import { exportPytorch } from '../../export/pytorch/index.js';
 import { ExportError, type ModelPart, type Weights } from '../../export/weights.js';
 import { readSafetensors } from '../../runtime/runs/index.js';
-import { readIRFile } from '../../runtime/tasks/load-run.js';
+import { readIRFile, readTableEncoding } from '../../runtime/tasks/load-run.js';
+import type { TableEncoding } from '../../export/table.js';
 import { loadCheckpoint, WEIGHTS_FILE } from '../../runtime/train/checkpoint.js';
 import { IR_FILE } from '../../runtime/train/train.js';
 import type { IRModel } from '../../ir/types.js';
@@ -42,6 +43,8 @@ export const exportCommand: Command = {
       const dir = resolve(io.cwd, runDir);
       const ir = await readIRFile(join(dir, IR_FILE));
       const weights = await readWeights(dir);
+      // A table run's row encoding (table.json), which the exported files record.
+      const table = ir.inputs.some((i) => i.kind === 'table') ? await readTableEncoding(dir) : undefined;
       const nonFinite = nonFiniteWeight(weights);
       if (nonFinite) {
         io.stderr(`ae export: the weights of ${ir.model} are not finite (${nonFinite}); nothing was written (\`ae eval\` refuses them too: retrain, or resume from an earlier checkpoint)\n`);
@@ -49,8 +52,8 @@ export const exportCommand: Command = {
       }
       const output = { cwd: io.cwd, force: args.flags.force === true };
       try {
-        if (format === 'onnx') await writeOnnx(ir, weights, part, out, output);
-        else await writePytorch(ir, weights, out, io, output);
+        if (format === 'onnx') await writeOnnx(ir, weights, part, out, output, table);
+        else await writePytorch(ir, weights, out, io, output, table);
       } catch (error) {
         if (error instanceof OutputError) {
           io.stderr(`ae export: ${error.message}\n`);
@@ -82,13 +85,13 @@ function nonFiniteWeight(weights: Weights): string | undefined {
   return undefined;
 }
 
-async function writeOnnx(ir: IRModel, weights: Weights, part: ModelPart, out: string, output: OutputOptions): Promise<void> {
-  const data = exportOnnx(ir, weights, { part, version: await packageVersion() });
+async function writeOnnx(ir: IRModel, weights: Weights, part: ModelPart, out: string, output: OutputOptions, table?: TableEncoding): Promise<void> {
+  const data = exportOnnx(ir, weights, { part, version: await packageVersion(), ...(table ? { table } : {}) });
   await writeOutputFiles([{ shown: out, path: resolve(output.cwd, out), data }], output);
 }
 
-async function writePytorch(ir: IRModel, weights: Weights, out: string, io: CliIO, output: OutputOptions): Promise<void> {
-  const { files, noTrainPy } = exportPytorch(ir, weights, { version: await packageVersion() });
+async function writePytorch(ir: IRModel, weights: Weights, out: string, io: CliIO, output: OutputOptions, table?: TableEncoding): Promise<void> {
+  const { files, noTrainPy } = exportPytorch(ir, weights, { version: await packageVersion(), ...(table ? { table } : {}) });
   const dir = resolve(io.cwd, out);
   await writeOutputFiles(
     Object.entries(files).map(([name, data]) => ({ shown: join(out, name), path: join(dir, name), data })),

@@ -26,34 +26,28 @@ const modelOption = {
   model: { type: 'string', value: 'NAME', default: 'the only model in FILE', description: 'the model to use when FILE defines several' },
 } as const satisfies OptionSpecs;
 
-/** Commands that run TensorFlow.js. */
+/** Commands that run a model: on ONNX Runtime (runtime/engines/onnx/), the CPU default where it
+ *  loads, or on TensorFlow.js. */
 const backendOptions = {
   backend: {
     type: 'string',
     value: 'NAME',
-    choices: ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'],
-    default: 'auto: the first that loads of tensorflow, webgpu, wasm, cpu',
-    description: 'the TensorFlow.js backend',
+    choices: ['auto', 'tensorflow', 'webgpu', 'onnx', 'onnx-webgpu', 'wasm', 'cpu'],
+    default: 'auto: the first that loads of tensorflow, webgpu, onnx (for a model it runs), wasm, cpu',
+    description: "the engine: ONNX Runtime on the CPU (onnx) or on its experimental WebGPU provider (onnx-webgpu, only when asked), or a TensorFlow.js backend; onnx holds the weights in tfjs's wasm",
   },
   threads: {
     type: 'string',
     value: 'N',
-    default: 'the AE_THREADS environment variable, else every core (train: one for a model under a million multiply-adds per sample)',
-    description: 'threads of the wasm backend (at most 8)',
+    default: 'the AE_THREADS environment variable, else one for a model under a million multiply-adds per sample and every core above',
+    description: 'threads of ONNX Runtime and of the wasm backend (wasm: at most 8)',
   },
   quiet: { type: 'boolean', short: 'q', description: 'do not print the backend line or training progress' },
 } as const satisfies OptionSpecs;
 
-/** `ae train` also trains on ONNX Runtime (runtime/engines/onnx/), the CPU default where it loads. */
 const trainBackendOptions = {
   ...backendOptions,
-  backend: {
-    ...backendOptions.backend,
-    choices: ['auto', 'tensorflow', 'webgpu', 'onnx', 'wasm', 'cpu'],
-    default: 'auto: the first that loads of tensorflow, webgpu, onnx (for a model it trains), wasm, cpu',
-    description: 'the training engine: ONNX Runtime (onnx) or a TensorFlow.js backend; onnx evaluates and checkpoints through wasm',
-  },
-  threads: { ...backendOptions.threads, description: 'threads of ONNX Runtime and of the wasm backend (wasm: at most 8)' },
+  backend: { ...backendOptions.backend, default: 'auto: the first that loads of tensorflow, webgpu, onnx (for a model it trains), wasm, cpu' },
 } as const satisfies OptionSpecs;
 
 const dataOption = {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DataSource, IRModel } from '../../ir/types.js';
 import { BackendUnavailableError, selectBackend, wasmThreadCount, type BackendName } from '../../runtime/backends/index.js';
-import { loadOnnxRuntime, onnxEngine, onnxInference, unsupported, unsupportedInference, type OnnxRuntime } from '../../runtime/engines/onnx/index.js';
+import { loadOnnxRuntime, onnxEngine, onnxInference, unsupported, unsupportedInference, type OnnxProvider, type OnnxRuntime } from '../../runtime/engines/onnx/index.js';
 import type { InferenceDelegate, Program } from '../../runtime/program/program.js';
 import type { StageEngineFactory } from '../../runtime/train/engine.js';
 import { loadDataset, recordedSeries, type Dataset, type TableEncoding } from '../../runtime/data/index.js';
@@ -18,7 +18,7 @@ import { integerFlag, oneOfFlag, type ParsedArgs } from '../args.js';
 import { loadAnalysis, type SpecLoadOptions } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'onnx', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'onnx', 'onnx-webgpu', 'wasm', 'cpu'] as const;
 
 export interface TrainingBackend {
   /** What run.json records: 'onnx', or the tfjs backend's name. */
@@ -29,43 +29,62 @@ export interface TrainingBackend {
   inference?: (program: Program) => InferenceDelegate;
 }
 
-/** Why the onnx engine cannot run `ir`'s inference passes on `runtime`, or null. */
-function noInference(ir: IRModel, runtime: OnnxRuntime): string | null {
-  return unsupportedInference(ir) ?? runtime.noSyncSession;
+/** The backends that run the onnx engine: ONNX Runtime's CPU kernels, or its WebGPU provider
+ *  (never taken by `auto`: experimental upstream, and a GPU is taken by tfjs's webgpu first). */
+const ONNX_CHOICES = { onnx: 'cpu', 'onnx-webgpu': 'webgpu' } as const satisfies Record<string, OnnxProvider>;
+
+type OnnxChoice = keyof typeof ONNX_CHOICES;
+
+const isOnnx = (choice: string): choice is OnnxChoice => Object.hasOwn(ONNX_CHOICES, choice);
+
+/**
+ * ONNX Runtime on the provider `choice` names (`auto`: the CPU), for training `ir` or for its
+ * inference passes; or why not: it does not load, the provider does not start, or it lacks an op.
+ */
+async function onnxFor(choice: OnnxChoice | 'auto', ir: IRModel, purpose: 'train' | 'infer'): Promise<{ runtime: OnnxRuntime; noInference: string | null } | { why: string }> {
+  const loaded = await loadOnnxRuntime();
+  if (!loaded.ok) return { why: loaded.why };
+  const runtime = loaded.runtime.on(choice === 'auto' ? 'cpu' : ONNX_CHOICES[choice]);
+  const noInference = unsupportedInference(ir) ?? runtime.noSyncSession;
+  const why = (purpose === 'train' ? unsupported(ir) : noInference) ?? (runtime.provider === 'cpu' ? null : await runtime.unavailable());
+  return why === null ? { runtime, noInference } : { why };
+}
+
+/** `onnxruntime-node 1.30.0, 1 thread` or `onnxruntime-node 1.30.0, WebGPU`. */
+function describeOnnx(runtime: OnnxRuntime, threads: number): string {
+  return `${runtime.version}, ${runtime.provider === 'webgpu' ? 'WebGPU' : `${threads} thread${threads === 1 ? '' : 's'}`}`;
 }
 
 /**
- * The training engine from --backend: `onnx` trains on ONNX Runtime (validation, checkpoints and
- * tasks through tfjs's wasm backend), for a model whose every op and term it lowers. `auto` takes a
- * GPU or native tfjs backend where one loads, else onnx where it loads and trains the model, else
- * wasm, else cpu, and says in one line which and why the better ones were skipped.
+ * The training engine from --backend: `onnx` trains on ONNX Runtime's CPU kernels and
+ * `onnx-webgpu` on its WebGPU provider (validation and tasks too where the engine runs every op;
+ * tfjs's wasm backend holds the weights), for a model whose every op and term it lowers. `auto`
+ * takes a GPU or native tfjs backend where one loads, else onnx where it loads and trains the
+ * model, else wasm, else cpu, and says in one line which and why the better ones were skipped.
  */
 export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRModel, options: { defaultThreads?: number } = {}): Promise<TrainingBackend> {
   const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
-  if (choice !== 'onnx' && choice !== 'auto') return { name: await useBackend(args, io, options) };
+  if (!isOnnx(choice) && choice !== 'auto') return { name: await useBackend(args, io, options) };
   const log = args.flags.quiet === true ? undefined : (line: string) => io.stderr(`${line}\n`);
   const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
   const threads = wasmThreadCount(integerFlag(args, 'threads', { min: 1 }) ?? (fromEnvironment ? undefined : options.defaultThreads));
   let tfjsLine = '';
-  const selection = await selectBackend(choice === 'onnx' ? 'wasm' : 'auto', { log: (line) => (tfjsLine = line), threads });
+  const selection = await selectBackend(choice === 'auto' ? 'auto' : 'wasm', { log: (line) => (tfjsLine = line), threads });
   if (choice === 'auto' && selection.name !== 'wasm' && selection.name !== 'cpu') {
     log?.(tfjsLine);
     return { name: selection.name };
   }
-  const loaded = await loadOnnxRuntime();
-  const why = loaded.ok ? unsupported(ir) : loaded.why;
-  if (why !== null || !loaded.ok) {
-    if (choice === 'onnx') throw new BackendUnavailableError('onnx', why ?? 'not loaded');
-    const skipped = `onnx: ${why}`;
-    log?.(tfjsLine.includes(' — ') ? `${tfjsLine}; ${skipped}` : `${tfjsLine} — ${skipped}`);
+  const onnx = await onnxFor(choice, ir, 'train');
+  if ('why' in onnx) {
+    if (choice !== 'auto') throw new BackendUnavailableError(choice, onnx.why);
+    log?.(tfjsLine.includes(' — ') ? `${tfjsLine}; onnx: ${onnx.why}` : `${tfjsLine} — onnx: ${onnx.why}`);
     return { name: selection.name };
   }
-  const passedOver = selection.skipped.map((s) => `${s.name}: ${s.why}`);
-  const how = choice === 'onnx' ? ['requested with --backend'] : passedOver;
-  const notInferring = noInference(ir, loaded.runtime);
-  const rest = notInferring === null ? '' : `; validation and tasks on ${selection.name}: ${notInferring}`;
-  log?.(`backend: onnx (${loaded.runtime.version}, ${threads} thread${threads === 1 ? '' : 's'}${rest})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
-  return { name: 'onnx', engine: onnxEngine(loaded.runtime, threads), ...(notInferring === null ? { inference: onnxInference(loaded.runtime, threads) } : {}) };
+  const name = choice === 'auto' ? 'onnx' : choice;
+  const how = choice === 'auto' ? selection.skipped.map((s) => `${s.name}: ${s.why}`) : ['requested with --backend'];
+  const rest = onnx.noInference === null ? '' : `; validation and tasks on ${selection.name}: ${onnx.noInference}`;
+  log?.(`backend: ${name} (${describeOnnx(onnx.runtime, threads)}${rest})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
+  return { name, engine: onnxEngine(onnx.runtime, threads), ...(onnx.noInference === null ? { inference: onnxInference(onnx.runtime, threads) } : {}) };
 }
 
 /**
@@ -76,7 +95,7 @@ export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRMode
  */
 export async function loadRunOnBackend(args: ParsedArgs, io: CliIO, dir: string): Promise<LoadedRun> {
   const choice = oneOfFlag(args, 'backend', BACKEND_CHOICES) ?? 'auto';
-  if (choice !== 'onnx' && choice !== 'auto') {
+  if (!isOnnx(choice) && choice !== 'auto') {
     await useBackend(args, io);
     return loadRun(dir);
   }
@@ -85,25 +104,21 @@ export async function loadRunOnBackend(args: ParsedArgs, io: CliIO, dir: string)
   const fromEnvironment = process.env['AE_THREADS'] ?? io.env?.['AE_THREADS'];
   const threads = wasmThreadCount(integerFlag(args, 'threads', { min: 1 }) ?? (fromEnvironment ? undefined : defaultThreads(ir)));
   let tfjsLine = '';
-  const selection = await selectBackend(choice === 'onnx' ? 'wasm' : 'auto', { log: (line) => (tfjsLine = line), threads });
-  const run = await loadRun(dir);
+  const selection = await selectBackend(choice === 'auto' ? 'auto' : 'wasm', { log: (line) => (tfjsLine = line), threads });
   if (choice === 'auto' && selection.name !== 'wasm' && selection.name !== 'cpu') {
     log?.(tfjsLine);
-    return run;
+    return loadRun(dir);
   }
-  const loaded = await loadOnnxRuntime();
-  const why = loaded.ok ? noInference(run.ir, loaded.runtime) : loaded.why;
-  if (why !== null || !loaded.ok) {
-    if (choice === 'onnx') {
-      run.program.dispose();
-      throw new BackendUnavailableError('onnx', why ?? 'not loaded');
-    }
-    log?.(tfjsLine.includes(' — ') ? `${tfjsLine}; onnx: ${why}` : `${tfjsLine} — onnx: ${why}`);
-    return run;
+  const onnx = await onnxFor(choice, ir, 'infer');
+  if ('why' in onnx) {
+    if (choice !== 'auto') throw new BackendUnavailableError(choice, onnx.why);
+    log?.(tfjsLine.includes(' — ') ? `${tfjsLine}; onnx: ${onnx.why}` : `${tfjsLine} — onnx: ${onnx.why}`);
+    return loadRun(dir);
   }
-  run.program.delegateInference(onnxInference(loaded.runtime, threads)(run.program));
-  const passedOver = choice === 'onnx' ? ['requested with --backend'] : selection.skipped.map((s) => `${s.name}: ${s.why}`);
-  log?.(`backend: onnx (${loaded.runtime.version}, ${threads} thread${threads === 1 ? '' : 's'}; weights held by tfjs ${selection.name})${passedOver.length > 0 ? ` — ${passedOver.join('; ')}` : ''}`);
+  const run = await loadRun(dir);
+  run.program.delegateInference(onnxInference(onnx.runtime, threads)(run.program));
+  const how = choice === 'auto' ? selection.skipped.map((s) => `${s.name}: ${s.why}`) : ['requested with --backend'];
+  log?.(`backend: ${choice === 'auto' ? 'onnx' : choice} (${describeOnnx(onnx.runtime, threads)}; weights held by tfjs ${selection.name})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
   return run;
 }
 

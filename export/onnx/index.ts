@@ -1,10 +1,13 @@
 // IR + trained weights → an ONNX model (opset 17): the inference graph, taking the model's input in
 // aelang's layout (images NHWC) and giving `reconstruction` and `code` (or one of them, for
 // `part: 'encoder' | 'decoder'`), in aelang's layout too, so the same arrays go in and come out as
-// with `ae encode` / `ae reconstruct`; a gaussian code adds `mean` and `log_variance`. The file's
+// with `ae encode` / `ae reconstruct`; a gaussian code adds `mean` and `log_variance`. A table's
+// input is its encoded row (as aelang feeds the encoder); a conditional model's label is a second
+// input (int64 class indices). The file's
 // metadata_props describe the input (shape, range, scaling), the code and each output (metadata.ts).
 import type { IRModel, Shape } from '../../ir/types.js';
 import { selectPart } from '../parts.js';
+import type { TableEncoding } from '../table.js';
 import { checkWeights, ExportError, type ModelPart, type Weights } from '../weights.js';
 import { OnnxGraph, type Value } from './graph.js';
 import { onnxMetadata } from './metadata.js';
@@ -18,6 +21,8 @@ export interface OnnxExportOptions {
   part?: ModelPart;
   /** Recorded as the producer version. */
   version?: string;
+  /** A table model's row encoding (the run's table.json), recorded in the metadata. */
+  table?: TableEncoding;
 }
 
 export function exportOnnx(ir: IRModel, weights: Weights, options: OnnxExportOptions = {}): Uint8Array {
@@ -28,10 +33,12 @@ export function exportOnnx(ir: IRModel, weights: Weights, options: OnnxExportOpt
   const values = new Map<string, Value>();
   const switches = new Map<string, { indices: string; input: string }>();
   const inputs: ValueInfoMessage[] = part.inputs.map((id) => {
-    const name = part.inputs.length === 1 && id === ir.outputs.latent ? 'code' : id;
+    const name = id === ir.outputs.latent ? 'code' : id;
     graph.reserve(name);
     values.set(id, { name, layout: shapes.get(id)?.length === 4 ? 'nhwc' : 'plain' });
-    return valueInfo(name, shapes.get(id)!);
+    // A label is a class index per sample, int64 as ONNX's indices are (OneHot reads it as it is).
+    const label = ir.inputs.some((i) => i.name === id && i.kind === 'label');
+    return valueInfo(name, shapes.get(id)!, label ? DataType.INT64 : DataType.FLOAT);
   });
   for (const node of part.nodes) {
     const lower = lowerings[node.op] as (node: unknown, inputs: Value[], ctx: LoweringContext) => Value;
@@ -51,12 +58,12 @@ export function exportOnnx(ir: IRModel, weights: Weights, options: OnnxExportOpt
     producer_version: options.version ?? '',
     doc_string: `${ir.model}${options.part && options.part !== 'model' ? ` (${options.part})` : ''}, exported by aelang`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
-    metadata_props: onnxMetadata(ir, options.part ?? 'model', part, options.version),
+    metadata_props: onnxMetadata(ir, options.part ?? 'model', part, options.version, options.table),
     graph: { name: ir.model, node: graph.nodes, initializer: graph.initializers, input: inputs, output: outputs },
   });
 }
 
-function valueInfo(name: string, shape: Shape): ValueInfoMessage {
+function valueInfo(name: string, shape: Shape, type: number = DataType.FLOAT): ValueInfoMessage {
   const dim = shape.map((d) => (d === null ? { dim_param: 'batch' } : { dim_value: d }));
-  return { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim } } } };
+  return { name, type: { tensor_type: { elem_type: type, shape: { dim } } } };
 }

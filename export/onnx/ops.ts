@@ -189,8 +189,15 @@ export const lowerings: LoweringTable = {
     const values = g.floats(`${node.id}.values`, [2], [0, 1]);
     return { name: g.add('OneHot', [labels!.name, depth, values], node.id, [attr.int('axis', -1)]), layout: 'plain' };
   },
-  table_output: (node) => {
-    throw new ExportError(`node '${node.id}': a table output does not export to ONNX (its input needs the run's column statistics and levels)`);
+  table_output: (node, [logits], ctx) => {
+    // Numeric slots as they are, a softmax over each categorical column's slots (runtime/program/ops/table.ts).
+    const g = ctx.graph;
+    const widths = node.attrs.columns;
+    if (widths.every((w) => w === 1)) return { name: g.add('Identity', [logits!.name], node.id), layout: 'plain' };
+    const slices = widths.map((_, i) => g.unique(`${node.id}.column${i}`));
+    g.nodes.push({ name: g.unique(`${node.id}.split`), op_type: 'Split', input: [logits!.name, g.int64s(`${node.id}.widths`, widths)], output: slices, attribute: [attr.int('axis', -1)] });
+    const columns = slices.map((slice, i) => (widths[i] === 1 ? slice : g.add('Softmax', [slice], `${slice}.softmax`, [attr.int('axis', -1)])));
+    return { name: g.add('Concat', columns, node.id, [attr.int('axis', -1)]), layout: 'plain' };
   },
   concat: (node, inputs, ctx) => ({ name: ctx.graph.add('Concat', inputs.map((v) => v.name), node.id, [attr.int('axis', -1)]), layout: 'plain' }),
   batchnorm: (node, [x], ctx) => {

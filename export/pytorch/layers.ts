@@ -33,9 +33,12 @@ export interface PyContext {
   /** Records a tensor of the state_dict: the aelang parameter `id` it holds, with its axes
    *  reordered by `perm` (result axis i is aelang's axis perm[i]; none: the same layout). */
   state(key: string, id: string, perm?: number[]): void;
-  /** A weight computed from stored ones (a recurrent layer's gates reordered): exported, but with
-   *  no layout back to one aelang parameter, so `ae import` refuses a result holding it. */
+  /** A weight computed from stored ones (a recurrent layer's gates reordered): exported, with its
+   *  way back to aelang's layout given by `recurrentLayout`. */
   computedState(key: string, tensor: WeightTensor): void;
+  /** A recurrent layer's module attribute and the aelang parameters its computed weights come from,
+   *  so model.py can take them back to aelang's layout (AELANG_RECURRENT). */
+  recurrentLayout?(attribute: string, kind: 'lstm' | 'gru', ids: { kernel: string; recurrent_kernel: string; bias: string }): void;
   /** Maxpools an unpool reads switches from: the indices' variable, the size they index, and the
    *  offset of the maxpool's input in it (an uneven padding done by F.pad). */
   switches: Map<string, { variable: string; size: [number, number]; offset: [number, number] }>;

@@ -1,8 +1,11 @@
 // DIR/model.py: the model as an nn.Module (encode, decode when the decoder needs only the code,
 // forward, and `values` for the objective in train.py), and load() reading DIR/weights.safetensors
-// with torch and numpy only.
-import type { IRModel, Shape } from '../../ir/types.js';
-import { selectPart } from '../parts.js';
+// with torch and numpy only. A conditional model's methods take the label (class indices) after the
+// data or the code, where their part reads it; a table model's input is its encoded row.
+import type { IRInput, IRModel, Shape } from '../../ir/types.js';
+import { dataInput, selectPart } from '../parts.js';
+import { GATE_ORDER } from '../recurrent.js';
+import { checkTableEncoding, type TableEncoding } from '../table.js';
 import { ExportError, type WeightTensor, type Weights } from '../weights.js';
 import { HELPERS, layers, type PyContext, type PyLowering } from './layers.js';
 import { permute } from './tensors.js';
@@ -30,12 +33,21 @@ export interface ModelCode {
   layout: Map<string, { id: string; toAelang: number[] }>;
   /** Whether the module has decode(z). */
   decodes: boolean;
+  /** The label inputs `values` (and so the objective) takes after the data, by aelang name. */
+  labels: string[];
 }
 
-export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCode {
+/** A recurrent layer's weights as aelang stores them (Keras's gate order and layout). */
+export interface RecurrentLayout {
+  kind: 'lstm' | 'gru';
+  ids: { kernel: string; recurrent_kernel: string; bias: string };
+}
+
+export function modelPy(ir: IRModel, weights: Weights, header: string, table?: TableEncoding): ModelCode {
   const shapes = new Map<string, Shape>([...ir.inputs.map((i) => [i.name, i.shape] as const), ...ir.nodes.map((n) => [n.id, n.shape] as const)]);
   const state = new Map<string, WeightTensor>();
   const layout = new Map<string, { id: string; toAelang: number[] }>();
+  const recurrent = new Map<string, RecurrentLayout>();
   const ctx: PyContext = {
     ir,
     weights,
@@ -51,6 +63,7 @@ export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCod
       layout.set(key, { id, toAelang: axes.map((_, axis) => axes.indexOf(axis)) });
     },
     computedState: (key, tensor) => state.set(key, tensor),
+    recurrentLayout: (attribute, kind, ids) => recurrent.set(attribute, { kind, ids }),
     switches: new Map(),
   };
   const lowered = new Map<string, PyLowering>();
@@ -59,15 +72,19 @@ export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCod
     if (!lower) throw new ExportError(`node '${node.id}': op '${node.op}' does not export to PyTorch`);
     lowered.set(node.id, lower(node, ctx));
   }
-  const data = ir.inputs.find((i) => i.kind === 'tensor')!;
+  const data = dataInput(ir);
   const x = pythonName(data.name);
+  // The labels a part's nodes read, as that method's arguments after the data (or the code).
+  const labelInputs = ir.inputs.filter((i) => i.kind === 'label').map((i) => i.name);
+  const labelsOf = (nodes: { inputs: string[] }[]) => labelInputs.filter((label) => nodes.some((n) => n.inputs.includes(label)));
+  const args = (first: string, nodes: { inputs: string[] }[]) => [first, ...labelsOf(nodes).map(pythonName)].join(', ');
   const code = pythonName(ir.outputs.latent);
   const recon = pythonName(ir.outputs.reconstruction);
   const linesOf = (ids: { id: string }[]) => ids.flatMap(({ id }) => lowered.get(id)!.forward);
   const indent = (lines: string[], depth = 2) => lines.map((l) => `${'    '.repeat(depth)}${l}`).join('\n');
 
   const encoder = selectPart(ir, 'encoder').nodes;
-  let decoder: { id: string }[] | undefined;
+  let decoder: IRModel['nodes'] | undefined;
   try {
     decoder = selectPart(ir, 'decoder').nodes;
   } catch (error) {
@@ -75,34 +92,36 @@ export function modelPy(ir: IRModel, weights: Weights, header: string): ModelCod
   }
   const everything = ir.nodes;
   const side = Object.assign({}, ...ir.nodes.map((n) => lowered.get(n.id)!.side ?? {})) as Record<string, string>;
-  const named = [...ir.inputs.filter((i) => i.kind === 'tensor').map((i) => [i.name, pythonName(i.name)]), ...ir.nodes.map((n) => [n.id, pythonName(n.id)]), ...Object.entries(side)];
+  const named = [...ir.inputs.filter((i) => i.kind !== 'label' || labelsOf(everything).includes(i.name)).map((i) => [i.name, pythonName(i.name)]), ...ir.nodes.map((n) => [n.id, pythonName(n.id)]), ...Object.entries(side)];
   const helpers = [...new Set(ir.nodes.flatMap((n) => lowered.get(n.id)!.helpers ?? []))].map((h) => HELPERS[h]!);
   const image = data.shape.length === 4;
-  const inputDoc = image ? `x: [batch, ${data.shape[3]}, ${data.shape[1]}, ${data.shape[2]}] (NCHW)` : `x: [batch, ${data.shape.slice(1).join(', ')}]`;
+  const labelDoc = labelInputs.map((l) => `, ${pythonName(l)}: [batch] class indices`).join('');
+  const inputDoc = `${image ? `x: [batch, ${data.shape[3]}, ${data.shape[1]}, ${data.shape[2]}] (NCHW)` : data.kind === 'table' ? `x: [batch, ${data.shape[1]}] (rows encoded as TABLE says)` : `x: [batch, ${data.shape.slice(1).join(', ')}]`}${labelDoc}`;
+  const whole = selectPart(ir, 'model').nodes;
   const name = className(ir.model);
 
   const methods = [
-    `    def encode(self, ${x}):
+    `    def encode(self, ${args(x, encoder)}):
         """The code of ${inputDoc}."""
 ${indent(linesOf(encoder))}
         return ${code}`,
     ...(decoder
       ? [
-          `    def decode(self, ${code}):
+          `    def decode(self, ${args(code, decoder)}):
         """The reconstruction of a code."""
 ${indent(linesOf(decoder))}
         return ${recon}`,
-          `    def forward(self, ${x}):
+          `    def forward(self, ${args(x, whole)}):
         """The reconstruction of ${inputDoc}."""
-        return self.decode(self.encode(${x}))`,
+        return self.decode(${[`self.encode(${args(x, encoder)})`, ...labelsOf(decoder).map(pythonName)].join(', ')})`,
         ]
       : [
-          `    def forward(self, ${x}):
+          `    def forward(self, ${args(x, whole)}):
         """The reconstruction of ${inputDoc}."""
-${indent(linesOf(selectPart(ir, 'model').nodes))}
+${indent(linesOf(whole))}
         return ${recon}`,
         ]),
-    `    def values(self, ${x}):
+    `    def values(self, ${args(x, everything)}):
         """Every layer's output by its aelang id (and logits, quantized codes), for the objective."""
 ${indent(linesOf(everything))}
         return {
@@ -121,10 +140,20 @@ from torch import nn
 
 INPUT_SHAPE = ${JSON.stringify(image ? [data.shape[3], data.shape[1], data.shape[2]] : data.shape.slice(1))}  # one sample${image ? ', channels first' : ''}
 INPUT_RANGE = ${data.range ? JSON.stringify(data.range) : 'None'}
+# Label inputs (class counts) the model reads beside its data: the methods take them after x (or z).
+LABELS = ${pyValue(Object.fromEntries(labelsOf(everything).map((l) => [l, ir.inputs.find((i) => i.name === l)!.classes])))}
+${tableConstants(data, table)}
 # Each state_dict tensor's aelang parameter id, and the axes that take it back to aelang's layout:
 # trained weights return to aelang under these ids (aelang_tensors, save_aelang; then \`ae import\`).
 AELANG_PARAMETERS = {
 ${[...layout].map(([key, { id, toAelang }]) => `    ${JSON.stringify(key)}: (${JSON.stringify(id)}, ${JSON.stringify(toAelang)}),`).join('\n')}
+}
+# Recurrent layers: nn.LSTM / nn.GRU hold gate-major weights in PyTorch's gate order; aelang keeps
+# Keras's (kernel [in, G*units], recurrent_kernel [units, G*units], LSTM gates i, f, c, o, GRU z, r,
+# h; LSTM bias [4*units], GRU bias [2, 3*units] = input, recurrent). ORDER[b] is the Keras gate of
+# PyTorch's gate block b.
+AELANG_RECURRENT = {
+${[...recurrent].map(([attribute, r]) => `    ${JSON.stringify(attribute)}: (${JSON.stringify(r.kind)}, ${JSON.stringify(GATE_ORDER.pytorch[r.kind])}, ${pyValue(r.ids)}),`).join('\n')}
 }
 ${helpers.length ? `\n\n${helpers.join('\n\n\n')}\n` : ''}
 
@@ -179,10 +208,30 @@ def write_safetensors(path, tensors, metadata=None):
     os.replace(temporary, path)
 
 
+def keras_gates(matrix, order):
+    """A PyTorch gate-major matrix [G*units, n] as Keras's [n, G*units] in Keras's gate order."""
+    blocks = matrix.chunk(len(order), 0)
+    return torch.cat([blocks[order.index(gate)] for gate in range(len(order))], 0).t()
+
+
+def torch_gates(matrix, order):
+    """A Keras matrix [n, G*units] as PyTorch's gate-major [G*units, n] in PyTorch's gate order."""
+    blocks = matrix.t().chunk(len(order), 0)
+    return torch.cat([blocks[gate] for gate in order], 0)
+
+
 def aelang_tensors(model):
     """The module's weights under aelang's parameter ids, in aelang's layouts (float32 arrays)."""
     state = model.state_dict()
-    return {key_id: state[key].detach().cpu().permute(*axes).contiguous().numpy() for key, (key_id, axes) in AELANG_PARAMETERS.items()}
+    tensors = {key_id: state[key].detach().cpu().permute(*axes).contiguous() for key, (key_id, axes) in AELANG_PARAMETERS.items()}
+    for name, (kind, order, ids) in AELANG_RECURRENT.items():
+        weight = lambda key: state[f'{name}.{key}'].detach().cpu()
+        tensors[ids['kernel']] = keras_gates(weight('weight_ih_l0'), order)
+        tensors[ids['recurrent_kernel']] = keras_gates(weight('weight_hh_l0'), order)
+        biases = [keras_gates(weight(key)[:, None], order)[0] for key in ('bias_ih_l0', 'bias_hh_l0')]
+        # Keras's LSTM adds one bias where PyTorch adds two; its GRU keeps both (reset after).
+        tensors[ids['bias']] = biases[0] + biases[1] if kind == 'lstm' else torch.stack(biases)
+    return {key_id: tensor.contiguous().numpy() for key_id, tensor in tensors.items()}
 
 
 def save_aelang(model, path, **metadata):
@@ -197,6 +246,15 @@ def from_aelang(tensors):
         if key_id not in tensors:
             raise ValueError(f'no tensor {key_id!r} (aelang parameter of {key})')
         state[key] = tensors[key_id].permute(*[axes.index(axis) for axis in range(len(axes))]).contiguous()
+    for name, (kind, order, ids) in AELANG_RECURRENT.items():
+        missing = [i for i in ids.values() if i not in tensors]
+        if missing:
+            raise ValueError(f'no tensor {missing[0]!r} (aelang parameter of {name})')
+        state[f'{name}.weight_ih_l0'] = torch_gates(tensors[ids['kernel']], order)
+        state[f'{name}.weight_hh_l0'] = torch_gates(tensors[ids['recurrent_kernel']], order)
+        bias = tensors[ids['bias']]
+        rows = [bias, torch.zeros_like(bias)] if kind == 'lstm' else [bias[0], bias[1]]
+        state[f'{name}.bias_ih_l0'], state[f'{name}.bias_hh_l0'] = (torch_gates(row[None, :], order)[:, 0].contiguous() for row in rows)
     return state
 
 
@@ -213,5 +271,24 @@ def load(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'weights.
     model.load_state_dict(tensors, strict=False)
     return model.eval()
 `;
-  return { source, className: name, state, layout, decodes: decoder !== undefined };
+  return { source, className: name, state, layout, decodes: decoder !== undefined, labels: labelsOf(everything) };
+}
+
+/** A JSON-like value as a Python literal. */
+export function pyValue(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (Array.isArray(value)) return `[${value.map(pyValue).join(', ')}]`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pyValue(v)}`).join(', ')}}`;
+  return JSON.stringify(value);
+}
+
+/** A table model's columns and, when the run's is known, its row encoding (table.json). */
+function tableConstants(data: IRInput, table: TableEncoding | undefined): string {
+  if (data.kind !== 'table') return 'TABLE_COLUMNS = None\nTABLE = None';
+  if (table) checkTableEncoding(data, table);
+  return `# The table's columns, and how a CSV row becomes the encoded row x: each numeric column (v - mean) / std,
+# each categorical one one-hot over its levels (the run's table.json${table ? '' : '; None: fitted on the training data by train.py, as ae train fits it'}).
+TABLE_COLUMNS = ${pyValue(data.columns)}
+TABLE = ${table ? pyValue(table) : 'None'}`;
 }

@@ -89,6 +89,8 @@ export function sequenceLayers(h: PyHelpers) {
     const recurrentBias = kind === 'lstm' ? new Float32Array(gates) : gateBias(bias.subarray(gates), order);
     ctx.computedState(`${attribute}.bias_ih_l0`, { shape: [gates], values: inputBias });
     ctx.computedState(`${attribute}.bias_hh_l0`, { shape: [gates], values: recurrentBias });
+    const id = (role: 'kernel' | 'recurrent_kernel' | 'bias') => storedParameter(ctx.ir, node, role).stored.id;
+    ctx.recurrentLayout?.(attribute, kind, { kernel: id('kernel'), recurrent_kernel: id('recurrent_kernel'), bias: id('bias') });
     const channels = ctx.shape(node.inputs[0]!)[2];
     const out = ctx.variable(node.id);
     const all = `self.${attribute}(${ctx.variable(node.inputs[0]!)})[0]`;

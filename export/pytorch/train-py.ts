@@ -1,10 +1,14 @@
 // DIR/train.py: trains the model (from the run's weights, or from scratch) with the objective and phases of its .ae file, as one
 // process or under torchrun with DistributedDataParallel (gloo on CPU, nccl on GPUs) and a
 // DistributedSampler: each process takes batch / processes samples per step, so a step sees the
-// phase's batch across all of them.
+// phase's batch across all of them. A scheduled coefficient (ramp, cyclic) takes each epoch's value
+// as ir/schedule.ts computes it; a conditional model's labels come with its data; a table model's
+// rows are read by column name and encoded with the run's encoding (the table's reconstruction loss).
 import type { DataSource, IRModel, IRPhase, IRTerm, Optimizer } from '../../ir/types.js';
 import { ExportError } from '../weights.js';
 import { DATA_PY } from './data-py.js';
+import { OBJECTIVE_PY } from './objective-py.js';
+import { dataInput } from '../parts.js';
 import { pythonName, type ModelCode } from './model-py.js';
 
 /** The `--data` argument (as `ae` reads it) that stands for a phase's data source, and whether
@@ -43,7 +47,7 @@ function termCode(term: IRTerm, ir: IRModel): string {
   const [a, b] = term.args as [string, string];
   switch (term.fn) {
     case 'reconstruction':
-      throw new ExportError("a table's reconstruction loss does not export to train.py (its data needs the run's column statistics and levels)");
+      return `table_reconstruction(${v(term.options.fromLogits)}, ${v(b)}, ${py(term.options.columns)}, ${mode})`;
     case 'mse':
       return `reduce((${v(a)} - ${v(b)}) ** 2, ${mode})`;
     case 'l1':
@@ -73,7 +77,11 @@ function termCode(term: IRTerm, ir: IRModel): string {
       const quantized = v(`${a}:quantized`);
       return `reduce((${encoded}.detach() - ${quantized}) ** 2, ${mode}) + ${term.options.commitment} * reduce((${encoded} - ${quantized}.detach()) ** 2, ${mode})`;
     }
-    case 'cross_entropy':
+    case 'cross_entropy': {
+      // The labels as class indices against the head's log-probabilities (from its logits when it has them).
+      const logProbabilities = term.options.fromLogits !== undefined ? `torch.log_softmax(v.get(${JSON.stringify(`${term.options.fromLogits}:preactivation`)}, ${v(term.options.fromLogits)}), -1)` : `torch.log(${v(a)}.clamp(1e-7, 1))`;
+      return `cross_entropy(${logProbabilities}, ${v(b)}, ${mode})`;
+    }
     case 'contractive':
       throw new ExportError(`the objective term ${term.fn}(${term.args.join(', ')}) does not export to PyTorch`);
   }
@@ -109,11 +117,10 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
     if (!objectives.has(key)) {
       const index = objectives.size;
       objectives.set(key, index);
-      // A coefficient that changes per epoch (ramp, cyclic) would train as its final weight here.
-      const scheduled = phase.objective.find((t) => t.schedule);
-      if (scheduled) throw new ExportError(`the coefficient schedule (${scheduled.schedule!.kind}) of ${scheduled.fn}(${scheduled.args.join(', ')}) does not export to PyTorch`);
-      const lines = phase.objective.map((t) => `    total = total + ${t.weight} * ${termCode(t, ir)}  # ${t.fn}(${t.args.join(', ')})`);
-      functions.push(`def objective_${index}(model, v):\n    total = 0.0\n${lines.join('\n')}\n    return total`);
+      // A scheduled coefficient (ramp, cyclic) takes its value at the phase's epoch (0-based).
+      const coefficient = (t: IRTerm) => (t.schedule ? `coefficient(${py(t.schedule)}, epoch)` : String(t.weight));
+      const lines = phase.objective.map((t) => `    total = total + ${coefficient(t)} * ${termCode(t, ir)}  # ${t.fn}(${t.args.join(', ')})`);
+      functions.push(`def objective_${index}(model, v, epoch=0):\n    total = 0.0\n${lines.join('\n')}\n    return total`);
     }
     const decayed = phase.optimizer.weightDecay > 0 ? ir.parameters.filter((p) => (p.role === 'kernel' || p.role === 'codebook') && p.tiedTo === undefined) : [];
     const decayedKeys = [...model.state.keys()].filter((k) => decayed.some((p) => k === `${pythonName(p.node)}.weight` || k === `${pythonName(p.node)}_codebook`));
@@ -125,15 +132,19 @@ export function trainPy(ir: IRModel, model: ModelCode, options: { header: string
       optimizer_index: ir.phases.indexOf(phase),
       weight_decay: phase.optimizer.weightDecay,
       lr: phase.optimizer.lr,
+      lr_schedule: phase.lrSchedule ?? null,
       decayed: decayedKeys,
       epochs: phase.epochs,
       batch: phase.batch,
       seed: phase.seed,
       freeze: frozenKeys(ir, phase, model),
-      early_stop: phase.earlyStop ? { patience: phase.earlyStop.patience, min_delta: phase.earlyStop.minDelta } : null,
+      early_stop: phase.earlyStop ? { patience: phase.earlyStop.patience, min_delta: phase.earlyStop.minDelta, restore_best: phase.earlyStop.restoreBest } : null,
     };
   });
-  const data = ir.inputs.find((i) => i.kind === 'tensor')!;
+  // The label input train.py reads beside the data (as ae train does, whenever the model has one).
+  const labelInputs = ir.inputs.filter((i) => i.kind === 'label');
+  if (labelInputs.length > 1) throw new ExportError(`the model has ${labelInputs.length} label inputs (${labelInputs.map((i) => i.name).join(', ')}); train.py reads one label per sample`);
+  const data = dataInput(ir);
   const optimizers = ir.phases.map((p, i) => `    if index == ${i}:\n        return ${optimizerCode(p.optimizer)}`).join('\n');
   return `#!/usr/bin/env python3
 ${options.header}
@@ -154,6 +165,7 @@ import csv
 import gzip
 import json
 import os
+import math
 import re
 
 import numpy as np
@@ -165,33 +177,15 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
-from model import INPUT_RANGE, ${model.className}, load, save_aelang
+from model import INPUT_RANGE, LABELS, TABLE, TABLE_COLUMNS, ${model.className}, load, save_aelang
 
 SAMPLE_SHAPE = ${py(data.shape.slice(1))}  # aelang's layout (images NHWC); the model takes NCHW
+LABEL_CLASSES = ${py(Object.fromEntries(labelInputs.map((i) => [i.name, i.classes])))}  # the label input read with the data, and its class count
 PHASES = [
 ${phases.map((p) => `    ${py(p)},`).join('\n')}
 ]
 ${DATA_PY}
-
-def reduce(elementwise, mode):
-    """mean: over every element; sum: over each sample's elements, averaged over the batch."""
-    return elementwise.mean() if mode == 'mean' else elementwise.sum() / elementwise.shape[0]
-
-
-def bce_with_logits(logits, target, mode):
-    return reduce(F.relu(logits) - logits * target + torch.log1p(torch.exp(-logits.abs())), mode)
-
-
-def bce(p, target, mode):
-    p = p.clamp(1e-7, 1 - 1e-7)
-    return reduce(-(target * torch.log(p) + (1 - target) * torch.log(1 - p)), mode)
-
-
-def kl_sparsity(activations, rho, mode):
-    rho_hat = activations.flatten(1).mean(0).clamp(1e-6, 1 - 1e-6)
-    per_unit = rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
-    return per_unit.sum() if mode == 'sum' else per_unit.mean()
-
+${OBJECTIVE_PY}
 
 ${functions.join('\n\n\n')}
 
@@ -210,9 +204,19 @@ class Objective(nn.Module):
         super().__init__()
         self.model = model
         self.objective = objective
+        self.epoch = 0  # the phase's epoch, 0-based: scheduled coefficients take its value
 
-    def forward(self, x):
-        return self.objective(self.model, self.model.values(x))
+    def forward(self, x, *labels):
+        return self.objective(self.model, values_of(self.model, x, *labels), self.epoch)
+
+
+def values_of(model, x, *labels):
+    """What the objective reads: every value of the model (given the labels its layers read) and
+    the labels by input name."""
+    named = dict(zip(LABEL_CLASSES, labels))
+    values = model.values(x, *[named[name] for name in LABELS])
+    values.update(named)
+    return values
 
 
 def to_model_layout(x):
@@ -250,15 +254,23 @@ def source_for(phase, given, key):
     raise SystemExit(f"phase {phase['name']} trains on {recorded['argument']}, which train.py does not read on its own: pass --data SRC (a CSV, NPY or IDX file)")
 
 
+def read_inputs(source, limit, table):
+    """The model's inputs from a data argument: [x] or, for a conditional model, [x, labels]; and
+    the table encoding its rows were read with."""
+    x, labels, table = read_samples(source, limit, labelled=bool(LABEL_CLASSES), table=table)
+    return [to_model_layout(x)] + ([torch.from_numpy(labels)] if LABEL_CLASSES else []), table
+
+
 @torch.no_grad()
-def held_out_loss(model, objective, x, device):
+def held_out_loss(model, objective, inputs, device, epoch):
     model.eval()
     total = 0.0
-    for start in range(0, len(x), 512):
-        batch = x[start : start + 512].to(device)
-        total += objective(model, model.values(batch)).item() * len(batch)
+    count = len(inputs[0])
+    for start in range(0, count, 512):
+        batch = [t[start : start + 512].to(device) for t in inputs]
+        total += objective(model, values_of(model, *batch), epoch).item() * len(batch[0])
     model.train()
-    return total / len(x)
+    return total / count
 
 
 def main():
@@ -284,14 +296,15 @@ def main():
 
     torch.manual_seed(PHASES[0]['seed'] if PHASES else 0)
     model = (${model.className}() if args.from_scratch else load()).to(device).train()
+    table = TABLE  # a table's row encoding: the run's, else fitted on the first phase's rows
     for phase in PHASES:
         source = source_for(phase, data_of(phase), 'data')
         if source is None:
             raise SystemExit(f"phase {phase['name']} names no data: pass --data SRC")
         try:
-            x = to_model_layout(read_source(source, args.limit))
+            inputs, table = read_inputs(source, args.limit, table)
             validate = source_for(phase, validate_of(phase), 'validate')
-            held_out = to_model_layout(read_source(validate, args.limit)) if validate else x[:1024]
+            held_out = read_inputs(validate, args.limit, table)[0] if validate else [t[:1024] for t in inputs]
         except (DataError, OSError) as error:
             raise SystemExit(f'train.py: {error}') from None
         objective = OBJECTIVES[phase['objective']]
@@ -300,46 +313,74 @@ def main():
         net = Objective(model, objective)
         if distributed:
             net = DistributedDataParallel(net, device_ids=[device.index] if cuda else None)
-        dataset = TensorDataset(x)
+        dataset = TensorDataset(*inputs)
         sampler = DistributedSampler(dataset, shuffle=True, seed=phase['seed']) if distributed else None
         generator = torch.Generator().manual_seed(phase['seed'])
         loader = DataLoader(dataset, batch_size=max(1, phase['batch'] // world), sampler=sampler, shuffle=sampler is None, generator=generator)
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = make_optimizer(phase['optimizer_index'], params)
         decayed = [p for name, p in model.named_parameters() if name in phase['decayed'] and p.requires_grad]
-        best, waited = held_out_loss(model, objective, held_out, device), 0
+        start = held_out_loss(model, objective, held_out, device, 0)
         if rank == 0:
-            print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': best, 'held_out_samples': len(held_out)}), flush=True)
-        for epoch in range(1, (args.epochs or phase['epochs']) + 1):
+            print(json.dumps({'phase': phase['name'], 'epoch': 0, 'held_out_loss': start, 'held_out_samples': len(held_out[0])}), flush=True)
+        best, waited, best_state = None, 0, None
+        epochs = args.epochs or phase['epochs']
+        schedule = phase['lr_schedule']
+        plateau = (phase['lr'], None, 0)
+        for epoch in range(1, epochs + 1):
             if sampler is not None:
                 sampler.set_epoch(epoch)
+            (net.module if distributed else net).epoch = epoch - 1
+            lr = phase['lr']
+            if schedule is not None:
+                lr = plateau[0] if schedule['kind'] == 'plateau' and epoch - 1 >= schedule['warmup'] else epoch_rate(schedule, phase['lr'], epoch - 1, epochs)
+            for group in optimizer.param_groups:
+                group['lr'] = lr
             total = torch.zeros(2, dtype=torch.float64, device=device)
-            for (batch,) in loader:
-                batch = batch.to(device)
-                loss = net(batch)
+            for batch in loader:
+                batch = [t.to(device) for t in batch]
+                loss = net(*batch)
                 optimizer.zero_grad()
                 loss.backward()
                 with torch.no_grad():  # decoupled weight decay, as aelang applies it
                     for p in decayed:
-                        p.mul_(1 - phase['lr'] * phase['weight_decay'])
+                        p.mul_(1 - lr * phase['weight_decay'])
                 optimizer.step()
-                total += torch.tensor([loss.item() * len(batch), len(batch)], dtype=torch.float64, device=device)
+                total += torch.tensor([loss.item() * len(batch[0]), len(batch[0])], dtype=torch.float64, device=device)
             if distributed:
                 dist.all_reduce(total)
-            current = held_out_loss(model, objective, held_out, device)
+            current = held_out_loss(model, objective, held_out, device, epoch - 1)
+            train_loss = (total[0] / total[1]).item()
             if rank == 0:
-                line = {'phase': phase['name'], 'epoch': epoch, 'train_loss': (total[0] / total[1]).item(), 'held_out_loss': current, 'processes': world}
+                line = {'phase': phase['name'], 'epoch': epoch, 'train_loss': train_loss, 'held_out_loss': current, 'processes': world}
+                if schedule is not None:
+                    line['lr'] = lr
                 print(json.dumps(line), flush=True)
+            # aelang monitors the validation loss, or without validation data the training loss
+            monitored = current if validate else train_loss
+            if schedule is not None and schedule['kind'] == 'plateau' and epoch - 1 >= schedule['warmup']:
+                plateau = plateau_step(schedule, plateau, monitored)
             stop = phase['early_stop']
             if stop is not None:
-                if current < best - stop['min_delta']:
-                    best, waited = current, 0
+                # as aelang's early stopping: the first epoch sets the best; restore_best ends the
+                # phase, stopped or not, with the weights of its best epoch
+                improved = best is None or monitored < best - stop['min_delta']
+                if improved:
+                    best, waited = monitored, 0
+                    if stop['restore_best']:
+                        best_state = {k: t.detach().clone() for k, t in model.state_dict().items()}
                 else:
                     waited += 1
-                    if waited >= stop['patience']:
-                        break
+                last = waited >= stop['patience'] or epoch == epochs
+                if last and stop['restore_best'] and not improved and best_state is not None:
+                    model.load_state_dict(best_state)
+                    if rank == 0:
+                        print(json.dumps({'phase': phase['name'], 'restored_epoch': epoch - waited, 'held_out_loss': held_out_loss(model, objective, held_out, device, epoch - 1)}), flush=True)
+                if waited >= stop['patience']:
+                    break
     if rank == 0:
-        save_aelang(model, args.out, trained_by='train.py', processes=world, from_scratch=args.from_scratch)
+        extra = {'table': json.dumps(table)} if table is not None else {}
+        save_aelang(model, args.out, trained_by='train.py', processes=world, from_scratch=args.from_scratch, **extra)
         print(json.dumps({'wrote': args.out}), flush=True)
     if distributed:
         dist.destroy_process_group()

@@ -6,7 +6,7 @@ export class BackendUnavailableError extends Error {
   readonly code = 'BACKEND_UNAVAILABLE';
 
   constructor(
-    readonly backend: BackendName | 'onnx',
+    readonly backend: BackendName | 'onnx' | 'onnx-webgpu',
     readonly reason: string,
   ) {
     super(`backend '${backend}' is not available: ${reason}`);

@@ -3,6 +3,9 @@
 // `ae train` writes (checkpoint/ with weights, an empty optimizer state, state.json with checksums),
 // so `ae eval`, `encode`, `score`, `serve` and the library's loadRun open it like any run. Every
 // stored parameter of the IR must be there with its shape, float32 and finite; nothing else may be.
+// Recurrent layers arrive in Keras's gate order (model.py's aelang_tensors reorders PyTorch's). A
+// table model's row encoding comes in the file's metadata (`table`, written by train.py) and
+// becomes the run's table.json.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { IRModel } from '../../ir/types.js';
@@ -10,6 +13,7 @@ import { CheckpointError, encodeSafetensors, nodeRunFiles, readSafetensors, writ
 import { CALLBACKS_FILE, CHECKPOINT_DIR, checkFinite, OPTIMIZER_FILE, STATE_FILE, WEIGHTS_FILE, type TrainState } from '../train/checkpoint.js';
 import { planStages } from '../train/stages.js';
 import { IR_FILE } from '../train/train.js';
+import { TABLE_ENCODING_FILE, type TableEncoding } from '../data/index.js';
 
 export interface ImportedRun {
   /** Stored parameters and their values' count. */
@@ -42,6 +46,7 @@ export async function importRun(ir: IRModel, weightsFile: string, runDir: string
     throw new CheckpointError(`${weightsFile} holds weights of model '${metadata.model}', not '${ir.model}'`);
   }
   checkImportedWeights(ir, tensors, weightsFile);
+  const table = ir.inputs.find((i) => i.kind === 'table') ? importedTable(ir, metadata, weightsFile) : undefined;
   const optimizer = ir.phases[ir.phases.length - 1]!.optimizer.kind;
   const blobs: Record<string, Uint8Array> = {
     [WEIGHTS_FILE]: encodeSafetensors(tensors, { format: 'pt', model: ir.model }),
@@ -72,7 +77,34 @@ export async function importRun(ir: IRModel, weightsFile: string, runDir: string
   await files.syncDirectory(staging);
   await files.rename(staging, join(runDir, CHECKPOINT_DIR));
   await files.syncDirectory(runDir);
+  if (table) await writeJsonAtomic(join(runDir, TABLE_ENCODING_FILE), table, files);
   await writeJsonAtomic(join(runDir, IR_FILE), ir, files);
   const values = Object.values(tensors).reduce((n, t) => n + t.data.length, 0);
   return { parameters: Object.keys(tensors).length, values, metadata };
+}
+
+/** The row encoding a table model's weights were trained with, from the file's `table` metadata,
+ *  checked against the IR's columns (names, kinds and level counts, in order). */
+function importedTable(ir: IRModel, metadata: Record<string, string>, file: string): TableEncoding {
+  const input = ir.inputs.find((i) => i.kind === 'table')!;
+  if (metadata.table === undefined) throw new CheckpointError(`${file}: model '${ir.model}' reads a table, but the file records no row encoding (metadata 'table', which train.py writes)`);
+  let table: TableEncoding;
+  try {
+    table = JSON.parse(metadata.table) as TableEncoding;
+  } catch {
+    throw new CheckpointError(`${file}: the metadata 'table' is not JSON`);
+  }
+  const columns = input.columns ?? [];
+  const encoded = Array.isArray(table?.columns) ? table.columns : [];
+  if (encoded.length !== columns.length) throw new CheckpointError(`${file}: the row encoding has ${encoded.length} columns, input '${input.name}' has ${columns.length}`);
+  columns.forEach((column, i) => {
+    const c = encoded[i]! as { name?: unknown; mean?: unknown; std?: unknown; levels?: unknown };
+    const fits =
+      c.name === column.name &&
+      (column.levels === undefined
+        ? typeof c.mean === 'number' && Number.isFinite(c.mean) && typeof c.std === 'number' && c.std > 0 && Number.isFinite(c.std)
+        : Array.isArray(c.levels) && c.levels.length === column.levels && c.levels.every((l) => typeof l === 'string'));
+    if (!fits) throw new CheckpointError(`${file}: the row encoding's column ${i + 1} does not fit input '${input.name}' (column '${column.name}', ${column.levels === undefined ? 'numeric: a mean and a positive std' : `${column.levels} levels`})`);
+  });
+  return table;
 }

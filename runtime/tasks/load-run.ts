@@ -52,7 +52,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
 }
 
 /** table.json: without it a table run cannot read rows as it was trained on them. */
-async function readTableEncoding(dir: string): Promise<TableEncoding> {
+export async function readTableEncoding(dir: string): Promise<TableEncoding> {
   const file = join(dir, TABLE_ENCODING_FILE);
   try {
     return JSON.parse(await readFile(file, 'utf8')) as TableEncoding;

@@ -1,32 +1,43 @@
 // The models the export tests run: every model of the IR goldens in specs/valid/, with its trained
 // parameters replaced by seeded random values (biases and batch-norm statistics are not zero or one,
-// so every weight shows in the outputs), and the runtime's own inference outputs to compare with.
+// so every weight shows in the outputs), and the runtime's own inference outputs to compare with
+// (a conditional model's labels fed beside its data, a table's rows encoded as aelang encodes them).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { analyzeFile } from '../../compiler/analyze.js';
 import type { IRModel } from '../../ir/types.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';
 import type { Weights } from '../../export/weights.js';
 
 export const specsDir = join(import.meta.dirname, '../../specs/valid');
 
-/** Models the exporters refuse by design, with a clear ExportError (onnx.test.ts checks it): a
- *  conditional model reads a label beside its data input, and a table's input is a row encoded with
- *  the run's column statistics, which an exported graph does not carry. */
-export function notExportable(ir: IRModel): boolean {
-  return ir.inputs.some((i) => i.kind === 'table') || ir.nodes.some((n) => n.op === 'one_hot');
-}
-
-export function specModels(options: { exportable?: boolean } = { exportable: true }): { file: string; ir: IRModel }[] {
+export function specModels(): { file: string; ir: IRModel }[] {
   return readdirSync(specsDir)
     .filter((f) => f.endsWith('.ir.json'))
     .sort()
     .flatMap((file) => {
       const json = JSON.parse(readFileSync(join(specsDir, file), 'utf8')) as IRModel | IRModel[];
       return (Array.isArray(json) ? json : [json]).map((ir) => ({ file, ir }));
-    })
-    .filter(({ ir }) => !options.exportable || !notExportable(ir));
+    });
 }
+
+/** The models of examples/ that are conditional or tables (the spec corpus has one of each; the
+ *  examples may differ in layers), compiled from their .ae files. */
+export function exampleModels(): { file: string; ir: IRModel }[] {
+  const root = join(import.meta.dirname, '../../examples');
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ae'))
+    .sort()
+    .flatMap((file) => analyzeFile(join(root, file), { cwd: join(root, '..') }).irs.map((ir) => ({ file: `examples/${file}`, ir })))
+    .filter(({ ir }) => conditional(ir) || table(ir));
+}
+
+/** A conditional model: one that reads a label input beside its data (`encoder on x, y`). */
+export const conditional = (ir: IRModel): boolean => ir.inputs.some((i) => i.kind === 'label') && ir.nodes.some((n) => n.op === 'one_hot');
+
+/** A table model: its input is a row of named columns, fed encoded (`input x: table(...)`). */
+export const table = (ir: IRModel): boolean => ir.inputs.some((i) => i.kind === 'table');
 
 /** A small deterministic PRNG (mulberry32), so failures repeat. */
 export function random(seed: number): () => number {
@@ -57,20 +68,52 @@ export function randomizedProgram(ir: IRModel, seed = 7): { program: Program; we
   return { program, weights };
 }
 
-/** `count` samples for the model's data input, uniform in its declared range (default [0, 1]). */
-export function sampleInput(ir: IRModel, count: number, seed = 3): { name: string; shape: number[]; values: Float32Array } {
+export interface Feed {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+  /** A label input: class indices (whole numbers in `values`). */
+  label?: boolean;
+}
+
+/** `count` samples for the model's data input: uniform in its declared range (default [0, 1]), or
+ *  for a table rows as aelang encodes them (a standardised value per numeric column, one-hot levels). */
+export function sampleInput(ir: IRModel, count: number, seed = 3): Feed {
   const input = ir.inputs.find((i) => i.kind !== 'label')!;
   const shape = [count, ...(input.shape.slice(1) as number[])];
-  const [low, high] = input.range ?? [0, 1];
   const next = random(seed);
+  if (input.kind === 'table') {
+    const values = new Float32Array(shape[0]! * shape[1]!);
+    let at = 0;
+    for (let r = 0; r < count; r++) {
+      for (const column of input.columns!) {
+        if (column.levels === undefined) values[at++] = (next() - 0.5) * 4;
+        else {
+          values[at + Math.floor(next() * column.levels)] = 1;
+          at += column.levels;
+        }
+      }
+    }
+    return { name: input.name, shape, values };
+  }
+  const [low, high] = input.range ?? [0, 1];
   const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => low + (high - low) * next());
   return { name: input.name, shape, values };
 }
 
+/** `count` class indices for each label input, every class shown where count allows. */
+export function sampleLabels(ir: IRModel, count: number, seed = 5): Feed[] {
+  const next = random(seed);
+  return ir.inputs
+    .filter((i) => i.kind === 'label' && ir.nodes.some((n) => n.inputs.includes(i.name)))
+    .map((i) => ({ name: i.name, shape: [count], values: Float32Array.from({ length: count }, (_, n) => (n < i.classes! ? n : Math.floor(next() * i.classes!))), label: true }));
+}
+
 /** The runtime's inference outputs: the reconstruction and the code. */
-export function runtimeOutputs(program: Program, input: { name: string; shape: number[]; values: Float32Array }): { reconstruction: Float32Array; code: Float32Array; codeShape: number[] } {
+export function runtimeOutputs(program: Program, input: Feed, labels: Feed[] = []): { reconstruction: Float32Array; code: Float32Array; codeShape: number[] } {
   return tf.tidy(() => {
-    const outputs = program.forward({ [input.name]: tf.tensor(input.values, input.shape) }, { training: false });
+    const feeds = Object.fromEntries([input, ...labels].map((f) => [f.name, f.label ? tf.tensor(Int32Array.from(f.values), f.shape, 'int32') : tf.tensor(f.values, f.shape)]));
+    const outputs = program.forward(feeds, { training: false });
     const code = outputs.get(program.ir.outputs.latent)!;
     return {
       reconstruction: outputs.get(program.ir.outputs.reconstruction)!.dataSync() as Float32Array,

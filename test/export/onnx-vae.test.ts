@@ -104,3 +104,44 @@ describe('ONNX metadata', () => {
     expect((await ort.InferenceSession.create(bytes)).outputNames).toEqual(['code']);
   });
 });
+
+describe('ONNX metadata of a table and a conditional model', () => {
+  const payments = specModels().find(({ ir }) => ir.model === 'payments')!.ir;
+  const cvae = specModels().find(({ ir }) => ir.model === 'cvae')!.ir;
+  const levels = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+  const encoding = {
+    columns: [
+      { name: 'amount', mean: 52.5, std: 20.25 },
+      { name: 'hour', mean: 12, std: 6.5 },
+      { name: 'merchant', levels: levels(40, 'm') },
+      { name: 'country', levels: levels(12, 'c') },
+    ],
+  };
+
+  it('records the table’s columns and the run’s encoding of rows', () => {
+    const { program, weights } = randomizedProgram(payments);
+    program.dispose();
+    const meta = metadata(exportOnnx(payments, weights, { table: encoding }));
+    expect(JSON.parse(meta['aelang.input.encoding']!)).toEqual(encoding);
+    expect(JSON.parse(meta['aelang.input.columns']!)).toEqual(payments.inputs[0]!.columns);
+    expect(meta['aelang.input.layout']).toBe('table row, encoded: amount (numeric: (v - mean) / std), hour (numeric: (v - mean) / std), merchant (one-hot over 40 levels), country (one-hot over 12 levels)');
+    expect(meta['aelang.input.shape']).toBe('[54]');
+  });
+
+  it('refuses an encoding of other columns, naming the column', () => {
+    const { program, weights } = randomizedProgram(payments);
+    program.dispose();
+    const wrong = { columns: [...encoding.columns.slice(0, 3), { name: 'country', levels: levels(11, 'c') }] };
+    expect(() => exportOnnx(payments, weights, { table: wrong })).toThrow("the table encoding's column 'country' has 11 levels, the model declares category(12)");
+  });
+
+  it('names the label input of each part that reads it', () => {
+    const { program, weights } = randomizedProgram(cvae);
+    program.dispose();
+    for (const part of ['model', 'encoder', 'decoder'] as const) {
+      const meta = metadata(exportOnnx(cvae, weights, { part }));
+      expect(meta['aelang.inputs']).toBe(part === 'decoder' ? '["code","y"]' : '["x","y"]');
+      expect(meta['aelang.input.y']).toBe('the condition: class indices 0..9, int64, shape [batch]');
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // PyTorch export against the runtime, run by Debian's /usr/bin/python3 with python3-torch (`.ci/run`
 // installs it): model.py's load() gives the runtime's reconstruction and code within 1e-5 for every
 // model in specs/valid/ with random weights, with tied layers sharing one parameter; train.py is
-// checked in pytorch-train.test.ts.
+// checked in pytorch-train.test.ts. A conditional model's methods take the label where their part
+// reads it; a table model takes its encoded row.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +14,10 @@ import { selectBackend } from '../../runtime/backends/index.js';
 import { parseNpy } from '../../runtime/data/npy.js';
 import { encodeNpy } from '../../runtime/io/index.js';
 import { PYTHON, requireTorch } from './python.js';
-import { maxDifference, randomizedProgram, runtimeOutputs, sampleInput, specModels } from './models.js';
+import { exampleModels, maxDifference, randomizedProgram, runtimeOutputs, sampleInput, sampleLabels, specModels } from './models.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ae-pytorch-'));
-const models = specModels();
+const models = [...specModels(), ...exampleModels()];
 
 interface Case {
   name: string;
@@ -44,7 +45,9 @@ beforeAll(async () => {
       writeFileSync(join(dir, 'model.py'), files['model.py']);
       writeFileSync(join(dir, 'weights.safetensors'), files['weights.safetensors']);
       const input = sampleInput(ir, 3);
+      const labels = sampleLabels(ir, 3);
       writeFileSync(join(dir, 'input.npy'), encodeNpy(input.values, input.shape));
+      for (const label of labels) writeFileSync(join(dir, `label-${label.name}.npy`), encodeNpy(label.values, label.shape));
       const stored = ir.parameters.filter((p) => p.tiedTo === undefined);
       // nn.LSTM and nn.GRU hold two bias tensors where aelang (Keras) holds one: the GRU's [2, 3u]
       // split in two, and for the LSTM a recurrent bias of 4u zeros besides (frozen).
@@ -53,7 +56,7 @@ beforeAll(async () => {
       cases.push({
         name,
         dir,
-        expected: runtimeOutputs(program, input),
+        expected: runtimeOutputs(program, input, labels),
         stored: stored.filter((p) => p.trainable).length + recurrent.length,
         storedValues: stored.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) + extraValues,
       });
@@ -70,22 +73,15 @@ const npy = (path: string) => parseNpy(readFileSync(path), path);
 
 describe('ae export --format pytorch: model.py', () => {
   it('exports every spec model; train.py only where PyTorch training reproduces the objective and phases', () => {
-    expect(cases.length).toBe(76);
-    // cross_entropy needs the label inputs, contractive the runtime's closed-form Jacobian, greedy
-    // phases the runtime's per-layer schedule, a coefficient schedule the runtime's epochs: ae
-    // export says so and writes model.py alone.
+    expect(cases.length).toBe(79);
+    // contractive needs the runtime's closed-form Jacobian, greedy phases the runtime's per-layer
+    // schedule: ae export says so and writes model.py alone. Coefficient schedules, tables,
+    // conditional models and cross_entropy heads get train.py (pytorch-train-kinds.test.ts).
     expect(withoutTrainPy.sort()).toEqual([
       'contract: the objective term contractive(latent.z, x) does not export to PyTorch',
       'contractive_ae: the objective term contractive(latent.z, x) does not export to PyTorch',
-      'finetune: the objective term cross_entropy(head.classify.0.dense, y) does not export to PyTorch',
       "greedy_then_tune: phase 'pretrain' is greedy layer-wise pretraining, which does not export to PyTorch",
-      'iris_like: the objective term cross_entropy(head.cls.activation, species) does not export to PyTorch',
-      'label_first: the objective term cross_entropy(head.guess.activation, y) does not export to PyTorch',
-      'probe: the objective term cross_entropy(head.linear_probe.activation, y) does not export to PyTorch',
-      'recon_head: the objective term cross_entropy(head.critic.0.dense, y) does not export to PyTorch',
       "sdae: phase 'pretrain' is greedy layer-wise pretraining, which does not export to PyTorch",
-      'semi: the objective term cross_entropy(head.digits.activation, y) does not export to PyTorch',
-      'warm_vae: the coefficient schedule (ramp) of kl(latent.z) does not export to PyTorch',
     ]);
   });
 

@@ -1,7 +1,9 @@
 # Runs exported PyTorch models on the inputs the test wrote: for each directory given, loads
 # model.py's load() and writes reconstruction.npy and code.npy (images back to NHWC, as aelang's),
-# and prints one JSON line with the module's parameter and buffer counts.
+# and prints one JSON line with the module's parameter and buffer counts. A conditional model's
+# labels (label-NAME.npy, class indices) go to each method that takes them, by argument name.
 import importlib.util
+import inspect
 import json
 import sys
 
@@ -16,9 +18,11 @@ for directory in sys.argv[1:]:
     x = torch.from_numpy(np.load(f'{directory}/input.npy'))
     if x.dim() == 4:
         x = x.permute(0, 3, 1, 2)
+    labels = {name: torch.from_numpy(np.load(f'{directory}/label-{name}.npy')) for name in module.LABELS}
+    call = lambda method: method(x, *[labels[name] for name in list(inspect.signature(method).parameters)[1:]])
     with torch.no_grad():
-        reconstruction = model(x)
-        code = model.encode(x)
+        reconstruction = call(model.forward)
+        code = call(model.encode)
     to_aelang = lambda t: (t.permute(0, 2, 3, 1) if t.dim() == 4 else t).contiguous().numpy()
     np.save(f'{directory}/reconstruction.npy', to_aelang(reconstruction))
     np.save(f'{directory}/code.npy', to_aelang(code))

@@ -2,7 +2,7 @@
 // the model has a lowering here; `unsupported` says what is missing otherwise, and the caller
 // trains on tfjs.
 import type { IRModel } from '../../../ir/types.js';
-import { planTraining } from '../../../ir/plan.js';
+import { stagesOf } from '../../../ir/plan.js';
 import { termNames } from '../../objective/objective.js';
 import type { InferenceDelegate, Program } from '../../program/program.js';
 import type { StageEngineFactory } from '../../train/engine.js';
@@ -12,11 +12,11 @@ import { OnnxStageEngine } from './stage-engine.js';
 import type { OnnxRuntime } from './runtime.js';
 import { unsupportedTerms } from './terms.js';
 
-export { loadOnnxRuntime, type OnnxRuntime } from './runtime.js';
+export { loadOnnxRuntime, type OnnxProvider, type OnnxRuntime } from './runtime.js';
 
 /** Why the onnx engine cannot train `ir` (the ops and terms it has no lowering for), or null. */
 export function unsupported(ir: IRModel): string | null {
-  const plan = planTraining(ir);
+  const plan = stagesOf(ir);
   const objectives = plan.ok ? plan.stages.map((s) => s.objective) : [ir.objective];
   const ops = unsupportedOps(ir.nodes);
   const terms = [...new Set(objectives.flatMap((o) => unsupportedTerms(o)))];

@@ -2,6 +2,7 @@
 // dependency (its CPU build ships inside its npm package), so a machine where it did not install
 // or does not load trains on tfjs instead, and says why.
 import { createRequire } from 'node:module';
+import { DataType, encodeModel } from '../../../onnx/proto.js';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -18,9 +19,18 @@ export interface SyncOrtSession {
   release(): void;
 }
 
+/** Where ONNX Runtime runs the graphs: its CPU kernels (MLAS), or its WebGPU execution provider
+ *  (Dawn over Vulkan, compiled into onnxruntime-node's linux-x64 build; experimental upstream). */
+export type OnnxProvider = 'cpu' | 'webgpu';
+
 export interface OnnxRuntime {
   /** e.g. "onnxruntime-node 1.30.0". */
   readonly version: string;
+  readonly provider: OnnxProvider;
+  /** The same runtime, its sessions on `provider`. */
+  on(provider: OnnxProvider): OnnxRuntime;
+  /** Why no session opens on this runtime's provider (no GPU adapter, no Vulkan loader), or null. */
+  unavailable(): Promise<string | null>;
   tensor(values: Float32Array, shape: readonly number[]): unknown;
   /** `nodes`: the graph's node count (a large graph is not optimised: see sessionOptions). */
   createSession(model: Uint8Array, threads: number, nodes?: number): Promise<OrtSession>;
@@ -53,9 +63,25 @@ async function load(): Promise<LoadOutcome> {
         : `onnxruntime-node does not load (${(error as Error).message.split('\n')[0]})`;
     return { ok: false, why };
   }
+  return { ok: true, runtime: runtimeOn('cpu', ort, `onnxruntime-node ${version}`) };
+}
+
+function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRuntime {
   const native = nativeBinding();
+  const sessionOptions = (threads: number, nodes = 0) => optionsFor(provider, threads, nodes);
   const runtime: OnnxRuntime = {
-    version: `onnxruntime-node ${version}`,
+    version,
+    provider,
+    on: (other) => (other === provider ? runtime : runtimeOn(other, ort, version)),
+    async unavailable() {
+      try {
+        const session = await ort.InferenceSession.create(identityModel(), sessionOptions(1));
+        await session.release();
+        return null;
+      } catch (error) {
+        return `ONNX Runtime's ${provider} provider does not start (${firstLine(error)})`;
+      }
+    },
     noSyncSession: typeof native === 'string' ? native : null,
     createSyncSession(model, threads, nodes = 0) {
       if (typeof native === 'string') return native;
@@ -82,7 +108,7 @@ async function load(): Promise<LoadOutcome> {
       };
     },
   };
-  return { ok: true, runtime };
+  return runtime;
 }
 
 /**
@@ -93,9 +119,28 @@ async function load(): Promise<LoadOutcome> {
  */
 export const OPTIMISED_NODES = 5000;
 
-function sessionOptions(threads: number, nodes: number) {
+function optionsFor(provider: OnnxProvider, threads: number, nodes: number) {
   const graphOptimizationLevel = nodes > OPTIMISED_NODES ? 'disabled' : 'all';
-  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel } as const;
+  return { executionProviders: [provider], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel } as const;
+}
+
+/** The smallest model a provider must run: y = x + x over a float vector. */
+function identityModel(): Uint8Array {
+  const value = (name: string) => ({ name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [{ dim_value: 4 }] } } } });
+  return encodeModel({
+    ir_version: 8,
+    producer_name: 'aelang',
+    producer_version: '',
+    doc_string: 'provider probe',
+    opset_import: [{ domain: '', version: 17 }],
+    graph: { name: 'probe', node: [{ name: 'add', op_type: 'Add', input: ['x', 'x'], output: ['y'], attribute: [] }], initializer: [], input: [value('x')], output: [value('y')] },
+  });
+}
+
+/** An error's first line, without ONNX Runtime's source path prefix. */
+function firstLine(error: unknown): string {
+  const line = ((error as Error).message ?? String(error)).split('\n')[0]!;
+  return line.replace(/^\S+\.cc:\d+ \S+ /, '').replace(/^.*? was false\. /, '');
 }
 
 interface NativeSession {
