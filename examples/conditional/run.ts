@@ -5,13 +5,13 @@
 // images bounds what this agreement can show.
 //
 //   node --import tsx examples/conditional/run.ts [--epochs 10] [--limit N] [--per-digit 100] [--backend wasm]
-//                                                 [--run DIR] [--peer] [--peer-threads 1]
+//                                                 [--run DIR] [--peer] [--peer-threads 1] [--classifier FILE]
 // (--limit trains the CVAE on the first N training images only; the classifier always sees all.
 // --run DIR samples an already trained run instead of training one. --peer also trains the same
 // CVAE in PyTorch, bench/conditional_peer.py, on the same images, and reads its samples with the same
 // classifier, so both agreement figures come from one classifier and one counting.)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     run: { type: 'string' },
     peer: { type: 'boolean', default: false },
     'peer-threads': { type: 'string', default: '1' },
+    classifier: { type: 'string' },
   },
 });
 const epochs = Number(values.epochs);
@@ -71,7 +72,16 @@ const logits = (x: tf.Tensor2D) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, 
 const optimizer = tf.train.adam(1e-3);
 started = performance.now();
 const shuffler = new Rng(7); // the classifier's batch order is seeded too: every run reads with the same classifier
-for (let epoch = 0; epoch < 3; epoch++) {
+const weights = [w1, b1, w2, b2];
+// --classifier FILE keeps the trained classifier (its four weights' float32 values, in order), so a
+// later run (say `--run DIR` of a CVAE trained since) reads its samples with the very same one.
+const cached = values.classifier !== undefined && existsSync(values.classifier) ? new Float32Array(new Uint8Array(readFileSync(values.classifier)).buffer) : undefined;
+if (cached) {
+  let at = 0;
+  for (const w of weights) w.assign(tf.tensor(cached.subarray(at, (at += w.size)), w.shape));
+  if (at !== cached.length) throw new Error(`${values.classifier}: ${cached.length} values, the classifier has ${at}`);
+}
+for (let epoch = 0; epoch < (cached ? 0 : 3); epoch++) {
   const order = shuffled(trainSet.count, shuffler);
   for (let start = 0; start < trainSet.count; start += 128) {
     const rows = Array.from(order.slice(start, start + 128));
@@ -85,7 +95,13 @@ const classify = (x: Float32Array, count: number): Int32Array =>
   tf.tidy(() => tf.argMax(logits(tf.tensor2d(x, [count, 784])), 1).dataSync() as Int32Array);
 const testPredictions = classify(pixels(testSet), testSet.count);
 const testAccuracy = testPredictions.reduce((n, p, i) => n + (p === testSet.labels![i] ? 1 : 0), 0) / testSet.count;
-console.log(`classifier: 3 epochs in ${((performance.now() - started) / 1000).toFixed(0)} s; test accuracy ${(100 * testAccuracy).toFixed(2)} %`);
+if (values.classifier !== undefined && !cached) {
+  const all = new Float32Array(weights.reduce((n, w) => n + w.size, 0));
+  let at = 0;
+  for (const w of weights) all.set(w.dataSync() as Float32Array, (at += w.size) - w.size);
+  writeFileSync(values.classifier, new Uint8Array(all.buffer));
+}
+console.log(`classifier: ${cached ? `read from ${values.classifier}` : `3 epochs in ${((performance.now() - started) / 1000).toFixed(0)} s`}; test accuracy ${(100 * testAccuracy).toFixed(2)} %`);
 
 // ---- generate each digit and ask the classifier which digit it sees
 /** Counts the samples (`perDigit` of each digit, in digit order) that the classifier reads as asked. */
