@@ -7,8 +7,8 @@ agreement figures are computed by the same code.
 
 WORKDIR holds train_x.npy ([n, 784] in [0, 1]), train_y.npy and test_x.npy, test_y.npy (labels as
 float32). The model: the image and its one-hot label concatenated, 794-512-256 relu, a 16-wide
-Gaussian code (mean and log-variance from two linear layers), the code and the one-hot label
-concatenated, 26-256-512 relu, 784 logits, sigmoid. Loss: binary cross-entropy summed over the
+(`--latent`) Gaussian code (mean and log-variance from two linear layers), the code and the one-hot label
+concatenated, (16 + 10)-256-512 relu, 784 logits, sigmoid. Loss: binary cross-entropy summed over the
 pixels plus w · KL(q(z|x,y) ‖ N(0, I)) summed over the code, both averaged over the batch, with
 w = min((epoch - 1) / 3, 1) (`ramp(0, 1, epochs = 3)`, epochs from 1); Adam (lr 1e-3, eps 1e-7),
 batch 128, reshuffled every epoch; He-normal kernels before a relu, Glorot-uniform otherwise, zero
@@ -42,12 +42,12 @@ def dense(fan_in, units, before_relu):
 
 
 class CVAE(nn.Module):
-    def __init__(self):
+    def __init__(self, latent):
         super().__init__()
         self.encoder = nn.Sequential(dense(794, 512, True), nn.ReLU(), dense(512, 256, True), nn.ReLU())
-        self.mean = dense(256, 16, False)
-        self.logvar = dense(256, 16, False)
-        self.decoder = nn.Sequential(dense(26, 256, True), nn.ReLU(), dense(256, 512, True), nn.ReLU(), dense(512, 784, False))
+        self.mean = dense(256, latent, False)
+        self.logvar = dense(256, latent, False)
+        self.decoder = nn.Sequential(dense(latent + 10, 256, True), nn.ReLU(), dense(256, 512, True), nn.ReLU(), dense(512, 784, False))
 
     def decode(self, z, y):
         return self.decoder(torch.cat([z, F.one_hot(y, 10).float()], dim=1))
@@ -69,6 +69,7 @@ def main():
     parser.add_argument("--per-digit", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--latent", type=int, default=16, help="the code's width (cvae.ae: 16; cvae_2d: 2)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -76,7 +77,7 @@ def main():
     load = lambda name: torch.from_numpy(np.load(os.path.join(args.workdir, name)))
     train_x, train_y = load("train_x.npy"), load("train_y.npy").long()
     test_x, test_y = load("test_x.npy"), load("test_y.npy").long()
-    model = CVAE()
+    model = CVAE(args.latent)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     started = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
@@ -98,7 +99,7 @@ def main():
                           "val_loss": (bce + weight * kl).mean().item(), "seconds": time.perf_counter() - started}), flush=True)
     with torch.no_grad():
         bce, kl = model.losses(test_x, test_y, sampled=False)
-        samples = torch.cat([torch.sigmoid(model.decode(torch.randn(args.per_digit, 16), torch.full((args.per_digit,), d)))
+        samples = torch.cat([torch.sigmoid(model.decode(torch.randn(args.per_digit, args.latent), torch.full((args.per_digit,), d)))
                              for d in range(10)])
     np.save(os.path.join(args.workdir, "samples.npy"), samples.numpy().astype(np.float32))
     print(json.dumps({"test_nelbo": (bce + kl).mean().item(), "test_bce": bce.mean().item(), "test_kl": kl.mean().item(),

@@ -5,7 +5,7 @@
 // images bounds what this agreement can show.
 //
 //   node --import tsx examples/conditional/run.ts [--epochs 10] [--limit N] [--per-digit 100] [--backend wasm]
-//                                                 [--run DIR] [--peer] [--peer-threads 1] [--classifier FILE]
+//                                                 [--run DIR] [--peer] [--peer-threads 1] [--classifier FILE] [--model cvae|cvae_2d]
 // (--limit trains the CVAE on the first N training images only; the classifier always sees all.
 // --run DIR samples an already trained run instead of training one. --peer also trains the same
 // CVAE in PyTorch, bench/conditional_peer.py, on the same images, and reads its samples with the same
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     peer: { type: 'boolean', default: false },
     'peer-threads': { type: 'string', default: '1' },
     classifier: { type: 'string' },
+    model: { type: 'string', default: 'cvae' },
   },
 });
 const epochs = Number(values.epochs);
@@ -42,7 +43,9 @@ const perDigit = Number(values['per-digit']);
 await selectBackend(values.backend as BackendName, { log: (line) => console.log(line) });
 
 const analysis = analyzeSource(readFileSync(new URL('./cvae.ae', import.meta.url), 'utf8'), 'examples/conditional/cvae.ae');
-const ir = analysis.irs[0]!;
+const ir = analysis.irs.find((m) => m.model === values.model) ?? analysis.irs[0]!;
+if (ir.model !== values.model) throw new Error(`cvae.ae has no model '${values.model}'`);
+const latentWidth = ir.nodes.find((n) => n.id === `${ir.outputs.latent}.mean`)!.shape.at(-1)!;
 const image = ir.inputs.find((i) => i.kind === 'tensor')!;
 const label = ir.inputs.find((i) => i.kind === 'label')!;
 const trainSet = await loadDataset({ kind: 'mnist', split: 'train' }, image, { cwd: process.cwd(), labelsInput: label });
@@ -128,7 +131,7 @@ if (values.peer) {
   await writeNpy(join(work, 'test_x.npy'), pixels(testSet), [testSet.count, 784]);
   await writeNpy(join(work, 'test_y.npy'), Float32Array.from(testSet.labels!), [testSet.count]);
   started = performance.now();
-  const peerArgs = ['bench/conditional_peer.py', work, '--epochs', String(epochs), '--per-digit', String(perDigit), '--threads', values['peer-threads']!, '--seed', values.seed!];
+  const peerArgs = ['bench/conditional_peer.py', work, '--epochs', String(epochs), '--per-digit', String(perDigit), '--threads', values['peer-threads']!, '--seed', values.seed!, '--latent', String(latentWidth)];
   const output = execFileSync('/usr/bin/python3', peerArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   for (const line of output.trim().split('\n')) console.log(`pytorch ${line}`);
   const peerSamples = readNpyFloat32(join(work, 'samples.npy'));
