@@ -59,9 +59,9 @@ async function trainCvae() {
   const runDir = mkdtempSync(join(tmpdir(), 'ae-cvae-'));
   const trained = await train({ ir, runDir, cwd: process.cwd(), epochs, seed: Number(values.seed), ...(limit !== undefined ? { limit } : {}) });
   for (const line of trained.metrics) {
-    console.log(`cvae epoch ${line.epoch}: kl weight ${line.coefficients?.['kl(z)']?.toFixed(2)}, loss ${line.loss.toFixed(1)}, val_loss ${line.val_loss?.toFixed(1)}, test negative ELBO ${(line.metrics as { nelbo?: number } | undefined)?.nelbo?.toFixed(1)}`);
+    console.log(`${ir.model} epoch ${line.epoch}: kl weight ${line.coefficients?.['kl(z)']?.toFixed(2)}, loss ${line.loss.toFixed(1)}, val_loss ${line.val_loss?.toFixed(1)}, test negative ELBO ${(line.metrics as { nelbo?: number } | undefined)?.nelbo?.toFixed(1)}`);
   }
-  console.log(`cvae: ${epochs} epochs on ${limit ?? trainSet.count} images in ${((performance.now() - started) / 1000).toFixed(0)} s into ${runDir} (nats per image)`);
+  console.log(`${ir.model}: ${epochs} epochs on ${limit ?? trainSet.count} images in ${((performance.now() - started) / 1000).toFixed(0)} s into ${runDir} (nats per image)`);
   return trained.program;
 }
 
