@@ -1,5 +1,6 @@
 // `npm run fuzz:typed -- --count N [--seed S] [--time-limit MS] [--no-train] [--summary FILE]
-// [--findings DIR]`: the generative fuzzer's long run. Checks N typed inputs (typed/generate.ts)
+// [--findings DIR] [--stop-at ISO-TIME]`: the generative fuzzer's long run (--stop-at ends it early,
+// at that wall-clock time, reporting the inputs done). Checks N typed inputs (typed/generate.ts)
 // against every property of typed/properties.ts, with one training step on the tfjs cpu backend
 // for each clean IR, and prints (and with --summary writes) the counts. Each failing input is
 // minimised while it fails the same way and written to DIR (default .tmp/fuzz-typed/) as
@@ -23,6 +24,8 @@ const firstSeed = Number(option('seed') ?? 1);
 const timeLimitMs = Number(option('time-limit') ?? 1_000);
 const train = !args.includes('--no-train');
 const summaryFile = option('summary');
+const stopAt = option('stop-at') === undefined ? Infinity : Date.parse(option('stop-at')!);
+if (Number.isNaN(stopAt)) throw new Error(`--stop-at takes a time such as 2026-12-07T00:40Z, not ${option('stop-at')}`);
 const findings = resolve(option('findings') ?? join(repositoryRoot, '.tmp', 'fuzz-typed'));
 for (const [name, value] of [['count', count], ['seed', firstSeed], ['time-limit', timeLimitMs]] as const) {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} takes a whole number, not ${option(name)}`);
@@ -51,7 +54,8 @@ const summary = (done: number): string =>
     `slowest input: seed ${slowest.seed}, ${slowest.cpuMs.toFixed(0)} ms CPU (${slowest.ms.toFixed(0)} ms wall); total ${((performance.now() - started) / 1000).toFixed(0)} s`,
   ].join('\n');
 
-for (let seed = firstSeed; seed < firstSeed + count; seed++) {
+let done = 0;
+for (let seed = firstSeed; seed < firstSeed + count && Date.now() < stopAt; seed++) {
   const input = typedInput(seed);
   const options = { timeLimitMs, ...(train ? { train: trainOneStep } : {}) };
   const outcome = await checkTyped(input.text, options);
@@ -70,14 +74,14 @@ for (let seed = firstSeed; seed < firstSeed + count; seed++) {
     writeFileSync(file, `// typed fuzz seed ${seed} (${input.origin}): ${kind}: ${message.split('\n')[0]!.slice(0, 200)}\n${small}`);
     report(`  minimised to ${small.length} characters: ${file}`);
   }
-  const done = seed - firstSeed + 1;
+  done = seed - firstSeed + 1;
   if (done % 1_000 === 0) {
     console.log(`${done} inputs, ${clean} clean, ${trained} IRs trained, failures ${JSON.stringify(failures)}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
     if (summaryFile) writeFileSync(summaryFile, `${summary(done)}\n(running)\n${lines.join('\n')}\n`);
   }
 }
 
-const text = summary(count);
+const text = `${summary(done)}${done < count ? `\nstopped at ${new Date().toISOString()} (--stop-at), ${count - done} of the ${count} inputs not run` : ''}`;
 console.log(text);
 if (summaryFile) writeFileSync(summaryFile, `${text}\n${lines.join('\n')}\n`);
 process.exitCode = Object.values(failures).some((n) => n > 0) ? 1 : 0;
