@@ -75,6 +75,7 @@ function termCode(term: IRTerm, ir: IRModel): string {
     }
     case 'cross_entropy':
     case 'contractive':
+    case 'usage_kl':
       throw new ExportError(`the objective term ${term.fn}(${term.args.join(', ')}) does not export to PyTorch`);
   }
 }

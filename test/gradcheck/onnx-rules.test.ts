@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StepGraph, type Dim, type Sym } from '../../runtime/engines/onnx/graph.js';
 import * as p from '../../runtime/engines/onnx/primitives.js';
 import * as sp from '../../runtime/engines/onnx/spatial.js';
+import { usageKl } from '../../runtime/engines/onnx/terms.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
 import { encodeModel } from '../../onnx/proto.js';
 import { seededRandom } from '../backends/seeded.js';
@@ -96,6 +97,9 @@ const cases: Case[] = [
   { name: 'crop', inputs: [{ shape: [null, 2, 5, 5], fed: [B, 2, 5, 5] }], apply: (g, [a]) => sp.cropSpatial(g, a!, [1, 0], [3, 4]) },
   { name: 'pad', inputs: [{ shape: [null, 2, 3, 3], fed: [B, 2, 3, 3] }], apply: (g, [a]) => sp.padSpatial(g, a!, [0, 1, 2, 0]) },
   { name: 'nearest upsampling', inputs: [{ shape: [null, 2, 3, 3], fed: [B, 2, 3, 3] }], apply: (g, [a]) => sp.repeatSpatial(g, a!, [2, 3]) },
+  // The usage_kl term (runtime/engines/onnx/terms.ts): KL of the batch-mean softmax from uniform.
+  { name: 'usage_kl of onehot logits, summed over clusters', inputs: [{ ...batch(5), low: -2, high: 2 }], apply: (g, [a]) => usageKl(g, a!, 'sum') },
+  { name: 'usage_kl of onehot logits, mean over clusters', inputs: [{ ...batch(4), low: -2, high: 2 }], apply: (g, [a]) => usageKl(g, a!, 'mean') },
 ];
 
 const STEP = 1e-2;
