@@ -47,10 +47,10 @@ describe('the generative fuzzer', () => {
     expect(mutations.size).toBeGreaterThanOrEqual(8);
   });
 
-  it('covers the language: every input kind, latent, decoder form and schedule appears in 300 programs', () => {
+  it('covers the language: every input kind, latent, decoder form and schedule appears in 600 programs', () => {
     const random = mulberry32(7);
-    const texts = Array.from({ length: 300 }, () => typedProgram(random)).join('\n');
-    for (const form of ['table(', 'input x: [4, ', 'label(', 'conv2d(', 'conv1d(', 'lstm(', 'gru(', 'repeat_vector(', 'per_step = true', 'gaussian(', 'binary(', 'onehot(', 'vq(', 'identity', 'mirror(encoder, tied = true)', 'encoder on x, y', 'decoder on z, y', 'head ', 'corrupt x with', ' then clip(0, 1)', 'kl(z', 'vq_loss(z)', 'kl_sparsity(', 'contractive(z, x)', 'ramp(', 'cyclic(', 'schedule = greedy', 'freeze = [', 'repeat ', '/*', '//']) {
+    const texts = Array.from({ length: 600 }, () => typedProgram(random)).join('\n');
+    for (const form of ['table(', 'input x: [4, ', 'label(', 'conv2d(', 'conv1d(', 'lstm(', 'gru(', 'repeat_vector(', 'per_step = true', 'gaussian(', 'binary(', 'onehot(', 'vq(', 'identity', 'mirror(encoder, tied = true)', 'encoder on x, y', 'decoder on z, y', 'head ', 'corrupt x with', ' then clip(0, 1)', 'kl(z', 'vq_loss(z)', 'usage_kl(z', 'kl_sparsity(', 'contractive(z, x)', 'ramp(', 'cyclic(', 'schedule = greedy', 'freeze = [', 'repeat ', '/*', '//']) {
       expect(texts, form).toContain(form);
     }
   });

@@ -63,6 +63,26 @@ describe('the term', () => {
   });
 });
 
+describe('its gradient', () => {
+  it('matches central finite differences (tfjs autodiff of the term)', () => {
+    const ctxFor = (logits: tf.Tensor) => ({ node: () => ({ id: 'z', op: 'gumbel_onehot', inputs: ['logits'] }) as unknown as IRNode, value: () => logits }) as unknown as TermContext;
+    const term = { fn: 'usage_kl', weight: 1, args: ['z'], options: { reduce: 'sum' } } as unknown as IRTerm<'usage_kl'>;
+    const at = [[0.3, -1.2, 0.8, 0.1], [1.5, 0.2, -0.4, -0.9], [0.0, 0.7, 0.6, -1.1]];
+    const gradient = tf.grad((x: tf.Tensor) => usageKl(term, ctxFor(x)))(tf.tensor2d(at)).arraySync() as number[][];
+    const f = (values: number[][]) => usageKl(term, ctxFor(tf.tensor2d(values))).dataSync()[0]!;
+    const h = 1e-2;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 4; j++) {
+        const plus = at.map((row) => [...row]);
+        const minus = at.map((row) => [...row]);
+        plus[i]![j]! += h;
+        minus[i]![j]! -= h;
+        expect(gradient[i]![j]!).toBeCloseTo((f(plus) - f(minus)) / (2 * h), 3);
+      }
+    }
+  });
+});
+
 describe('against collapse', () => {
   /** 256 samples around 8 random corners of [0, 1]^8. */
   function clusteredData(): Float32Array {

@@ -315,6 +315,7 @@ class ModelWriter {
     const coefficient = (): string => w.pick(['', '0.1 * ', '1e-3 * ', '3 * ', 'ramp(0, 1, epochs = 2) * ', 'cyclic(0, 0.5, period = 4, ramp = 0.5) * ', '(1 / 2) * ']);
     if (latentKind === 'gaussian' && w.chance(0.85)) terms.push(`${coefficient()}kl(z${w.chance(0.2) ? ', reduce = sum' : ''})`);
     if (latentKind === 'vq') terms.push('vq_loss(z)');
+    if (latentKind === 'onehot' && w.chance(0.5)) terms.push(`${coefficient()}usage_kl(z${w.chance(0.2) ? ', reduce = mean' : ''})`);
     if (w.chance(0.2)) terms.push(`${coefficient()}${w.pick(['l1', 'l2'])}(z)`);
     const sigmoidNamed = encoder.named.filter((n) => n.sigmoid && n.flat);
     if (sigmoidNamed.length > 0 && w.chance(0.6)) terms.push(`${coefficient()}kl_sparsity(${w.pick(sigmoidNamed).name}, rho = ${w.pick(['0.05', '0.1'])})`);
