@@ -36,15 +36,24 @@ function printNode(path: AstPath<AstNode>, options: ParserOptions<AstNode>, prin
 function printLeavesDirectly(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): PrintChild {
   return (selector) => {
     const child = typeof selector === 'string' ? (path.node as unknown as Record<string, unknown>)[selector] : selector === (path as unknown) ? path.node : undefined;
-    const text = child === options.cursorNode ? undefined : leafText(child);
+    const text = leafText(child, options.cursorNode);
     return text ?? print(selector);
   };
 }
 
-function leafText(node: unknown): string | undefined {
-  if (!node || typeof node !== 'object' || (node as { comments?: unknown[] }).comments?.length) return undefined;
+/** The text of a name, a literal, or a call of a name with no arguments (`b1()`, `flatten`, also as
+ *  a layer without `as`), when neither it nor any part of it carries a comment or the cursor. */
+function leafText(node: unknown, cursor: unknown): string | undefined {
+  if (!node || typeof node !== 'object' || node === cursor || (node as { comments?: unknown[] }).comments?.length) return undefined;
   const leaf = node as AstNode;
   switch (leaf.kind) {
+    case 'LayerCall':
+      return leaf.alias ? undefined : leafText(leaf.call, cursor);
+    case 'Call': {
+      if (leaf.args.length > 0 || leaf.callee.kind !== 'NameRef') return undefined;
+      const callee = leafText(leaf.callee, cursor);
+      return callee === undefined ? undefined : leaf.hasParens ? `${callee}()` : callee;
+    }
     case 'Identifier':
     case 'NameRef':
       return leaf.name;
