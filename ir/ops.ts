@@ -200,6 +200,10 @@ export const irTerms = {
       fromLogits: required(tensor, 'the node before the table output: categorical columns are read as logits'),
     },
   },
+  usage_kl: {
+    doc: "KL of a onehot latent's batch-mean soft assignment (the softmax of its logits, the gumbel_onehot node's input) from the uniform distribution over its clusters.",
+    options: { reduce },
+  },
 } as const satisfies Record<string, { doc: string; options: Fields; traits?: TermTraits }>;
 
 // ---- where training data comes from, and the optimisers (IRPhase's `data` and `optimizer`)

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":2},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1},"plan":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; with stride = pool also its switches, which an unpool reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[values...]"},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"},"description":"[mean, logvar]"},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient. Named outputs: `codes`, the index of the nearest codebook vector at each position; `quantized`, the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]},"stage":{"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"}},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":2},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1},"plan":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; with stride = pool also its switches, which an unpool reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[values...]"},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"},"description":"[mean, logvar]"},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient. Named outputs: `codes`, the index of the nearest codebook vector at each position; `quantized`, the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction","usage_kl"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}},{"if":{"properties":{"fn":{"const":"usage_kl"}}},"then":{"description":"KL of a onehot latent's batch-mean soft assignment (the softmax of its logits, the gumbel_onehot node's input) from the uniform distribution over its clusters.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]},"stage":{"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"}},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
@@ -20289,7 +20289,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema127 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}}]};
+const schema127 = {"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction","usage_kl"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}},{"if":{"properties":{"fn":{"const":"usage_kl"}}},"then":{"description":"KL of a onehot latent's batch-mean soft assignment (the softmax of its logits, the gumbel_onehot node's input) from the uniform distribution over its clusters.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21419,6 +21419,92 @@ validate27.errors = vErrors;
 return false;
 }
 var valid0 = _errs103 === errors;
+if(valid0){
+const _errs118 = errors;
+const _errs119 = errors;
+let valid46 = true;
+const _errs120 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.fn !== undefined){
+if("usage_kl" !== data.fn){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+var _valid11 = _errs120 === errors;
+errors = _errs119;
+if(vErrors !== null){
+if(_errs119){
+vErrors.length = _errs119;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid11){
+const _errs122 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.options !== undefined){
+let data43 = data.options;
+const _errs123 = errors;
+if(errors === _errs123){
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+let missing11;
+if((data43.reduce === undefined) && (missing11 = "reduce")){
+validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/11/then/properties/options/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+const _errs125 = errors;
+for(const key11 in data43){
+if(!(key11 === "reduce")){
+validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/11/then/properties/options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs125 === errors){
+if(data43.reduce !== undefined){
+let data44 = data43.reduce;
+if(!((data44 === "mean") || (data44 === "sum"))){
+validate27.errors = [{instancePath:instancePath+"/options/reduce",schemaPath:"#/allOf/11/then/properties/options/properties/reduce/enum",keyword:"enum",params:{allowedValues: schema127.allOf[11].then.properties.options.properties.reduce.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/allOf/11/then/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+}
+var _valid11 = _errs122 === errors;
+valid46 = _valid11;
+}
+if(!valid46){
+const err23 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+validate27.errors = vErrors;
+return false;
+}
+var valid0 = _errs118 === errors;
+}
 }
 }
 }
@@ -21431,87 +21517,59 @@ var valid0 = _errs103 === errors;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing11;
-if(((((data.fn === undefined) && (missing11 = "fn")) || ((data.weight === undefined) && (missing11 = "weight"))) || ((data.args === undefined) && (missing11 = "args"))) || ((data.options === undefined) && (missing11 = "options"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+let missing12;
+if(((((data.fn === undefined) && (missing12 = "fn")) || ((data.weight === undefined) && (missing12 = "weight"))) || ((data.args === undefined) && (missing12 = "args"))) || ((data.options === undefined) && (missing12 = "options"))){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
 return false;
 }
 else {
-const _errs118 = errors;
-for(const key11 in data){
-if(!((((((key11 === "fn") || (key11 === "weight")) || (key11 === "schedule")) || (key11 === "args")) || (key11 === "options")) || (key11 === "source"))){
-validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+const _errs127 = errors;
+for(const key12 in data){
+if(!((((((key12 === "fn") || (key12 === "weight")) || (key12 === "schedule")) || (key12 === "args")) || (key12 === "options")) || (key12 === "source"))){
+validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs118 === errors){
+if(_errs127 === errors){
 if(data.fn !== undefined){
-let data42 = data.fn;
-const _errs119 = errors;
-if(!(((((((((((data42 === "mse") || (data42 === "bce")) || (data42 === "cross_entropy")) || (data42 === "l1")) || (data42 === "l2")) || (data42 === "kl")) || (data42 === "kl_sparsity")) || (data42 === "contractive")) || (data42 === "vq_loss")) || (data42 === "weight_decay")) || (data42 === "reconstruction"))){
+let data45 = data.fn;
+const _errs128 = errors;
+if(!((((((((((((data45 === "mse") || (data45 === "bce")) || (data45 === "cross_entropy")) || (data45 === "l1")) || (data45 === "l2")) || (data45 === "kl")) || (data45 === "kl_sparsity")) || (data45 === "contractive")) || (data45 === "vq_loss")) || (data45 === "weight_decay")) || (data45 === "reconstruction")) || (data45 === "usage_kl"))){
 validate27.errors = [{instancePath:instancePath+"/fn",schemaPath:"#/properties/fn/enum",keyword:"enum",params:{allowedValues: schema127.properties.fn.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid46 = _errs119 === errors;
+var valid50 = _errs128 === errors;
 }
 else {
-var valid46 = true;
+var valid50 = true;
 }
-if(valid46){
+if(valid50){
 if(data.weight !== undefined){
-let data43 = data.weight;
-const _errs120 = errors;
-if(!((typeof data43 == "number") && (isFinite(data43)))){
+let data46 = data.weight;
+const _errs129 = errors;
+if(!((typeof data46 == "number") && (isFinite(data46)))){
 validate27.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
-var valid46 = _errs120 === errors;
+var valid50 = _errs129 === errors;
 }
 else {
-var valid46 = true;
+var valid50 = true;
 }
-if(valid46){
+if(valid50){
 if(data.schedule !== undefined){
-let data44 = data.schedule;
-const _errs122 = errors;
-const _errs123 = errors;
-let valid47 = false;
+let data47 = data.schedule;
+const _errs131 = errors;
+const _errs132 = errors;
+let valid51 = false;
 let passing0 = null;
-const _errs124 = errors;
-if(errors === _errs124){
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-let missing12;
-if(((((data44.kind === undefined) && (missing12 = "kind")) || ((data44.from === undefined) && (missing12 = "from"))) || ((data44.to === undefined) && (missing12 = "to"))) || ((data44.epochs === undefined) && (missing12 = "epochs"))){
-const err22 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-else {
-const _errs126 = errors;
-for(const key12 in data44){
-if(!((((key12 === "kind") || (key12 === "from")) || (key12 === "to")) || (key12 === "epochs"))){
-const err23 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-break;
-}
-}
-if(_errs126 === errors){
-if(data44.kind !== undefined){
-const _errs127 = errors;
-if("ramp" !== data44.kind){
-const err24 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "ramp"},message:"must be equal to constant"};
+const _errs133 = errors;
+if(errors === _errs133){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing13;
+if(((((data47.kind === undefined) && (missing13 = "kind")) || ((data47.from === undefined) && (missing13 = "from"))) || ((data47.to === undefined) && (missing13 = "to"))) || ((data47.epochs === undefined) && (missing13 = "epochs"))){
+const err24 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -21520,17 +21578,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-var valid48 = _errs127 === errors;
-}
 else {
-var valid48 = true;
-}
-if(valid48){
-if(data44.from !== undefined){
-let data46 = data44.from;
-const _errs128 = errors;
-if(!((typeof data46 == "number") && (isFinite(data46)))){
-const err25 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/0/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs135 = errors;
+for(const key13 in data47){
+if(!((((key13 === "kind") || (key13 === "from")) || (key13 === "to")) || (key13 === "epochs"))){
+const err25 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -21538,18 +21590,14 @@ else {
 vErrors.push(err25);
 }
 errors++;
+break;
 }
-var valid48 = _errs128 === errors;
 }
-else {
-var valid48 = true;
-}
-if(valid48){
-if(data44.to !== undefined){
-let data47 = data44.to;
-const _errs130 = errors;
-if(!((typeof data47 == "number") && (isFinite(data47)))){
-const err26 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/0/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(_errs135 === errors){
+if(data47.kind !== undefined){
+const _errs136 = errors;
+if("ramp" !== data47.kind){
+const err26 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "ramp"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -21558,17 +21606,17 @@ vErrors.push(err26);
 }
 errors++;
 }
-var valid48 = _errs130 === errors;
+var valid52 = _errs136 === errors;
 }
 else {
-var valid48 = true;
+var valid52 = true;
 }
-if(valid48){
-if(data44.epochs !== undefined){
-let data48 = data44.epochs;
-const _errs132 = errors;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err27 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(valid52){
+if(data47.from !== undefined){
+let data49 = data47.from;
+const _errs137 = errors;
+if(!((typeof data49 == "number") && (isFinite(data49)))){
+const err27 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/0/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -21577,10 +21625,17 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(errors === _errs132){
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 < 1 || isNaN(data48)){
-const err28 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid52 = _errs137 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data47.to !== undefined){
+let data50 = data47.to;
+const _errs139 = errors;
+if(!((typeof data50 == "number") && (isFinite(data50)))){
+const err28 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/0/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -21589,21 +21644,17 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-var valid48 = _errs132 === errors;
+var valid52 = _errs139 === errors;
 }
 else {
-var valid48 = true;
+var valid52 = true;
 }
-}
-}
-}
-}
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(valid52){
+if(data47.epochs !== undefined){
+let data51 = data47.epochs;
+const _errs141 = errors;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err29 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -21612,18 +21663,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-var _valid11 = _errs124 === errors;
-if(_valid11){
-valid47 = true;
-passing0 = 0;
-}
-const _errs134 = errors;
-if(errors === _errs134){
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-let missing13;
-if((((((data44.kind === undefined) && (missing13 = "kind")) || ((data44.from === undefined) && (missing13 = "from"))) || ((data44.to === undefined) && (missing13 = "to"))) || ((data44.period === undefined) && (missing13 = "period"))) || ((data44.ramp === undefined) && (missing13 = "ramp"))){
-const err30 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"};
+if(errors === _errs141){
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 < 1 || isNaN(data51)){
+const err30 = {instancePath:instancePath+"/schedule/epochs",schemaPath:"#/properties/schedule/oneOf/0/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -21632,11 +21675,21 @@ vErrors.push(err30);
 }
 errors++;
 }
+}
+}
+var valid52 = _errs141 === errors;
+}
 else {
-const _errs136 = errors;
-for(const key13 in data44){
-if(!(((((key13 === "kind") || (key13 === "from")) || (key13 === "to")) || (key13 === "period")) || (key13 === "ramp"))){
-const err31 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+var valid52 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -21644,14 +21697,19 @@ else {
 vErrors.push(err31);
 }
 errors++;
-break;
 }
 }
-if(_errs136 === errors){
-if(data44.kind !== undefined){
-const _errs137 = errors;
-if("cyclic" !== data44.kind){
-const err32 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "cyclic"},message:"must be equal to constant"};
+var _valid12 = _errs133 === errors;
+if(_valid12){
+valid51 = true;
+passing0 = 0;
+}
+const _errs143 = errors;
+if(errors === _errs143){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing14;
+if((((((data47.kind === undefined) && (missing14 = "kind")) || ((data47.from === undefined) && (missing14 = "from"))) || ((data47.to === undefined) && (missing14 = "to"))) || ((data47.period === undefined) && (missing14 = "period"))) || ((data47.ramp === undefined) && (missing14 = "ramp"))){
+const err32 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -21660,17 +21718,11 @@ vErrors.push(err32);
 }
 errors++;
 }
-var valid49 = _errs137 === errors;
-}
 else {
-var valid49 = true;
-}
-if(valid49){
-if(data44.from !== undefined){
-let data50 = data44.from;
-const _errs138 = errors;
-if(!((typeof data50 == "number") && (isFinite(data50)))){
-const err33 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/1/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs145 = errors;
+for(const key14 in data47){
+if(!(((((key14 === "kind") || (key14 === "from")) || (key14 === "to")) || (key14 === "period")) || (key14 === "ramp"))){
+const err33 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -21678,18 +21730,14 @@ else {
 vErrors.push(err33);
 }
 errors++;
+break;
 }
-var valid49 = _errs138 === errors;
 }
-else {
-var valid49 = true;
-}
-if(valid49){
-if(data44.to !== undefined){
-let data51 = data44.to;
-const _errs140 = errors;
-if(!((typeof data51 == "number") && (isFinite(data51)))){
-const err34 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/1/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(_errs145 === errors){
+if(data47.kind !== undefined){
+const _errs146 = errors;
+if("cyclic" !== data47.kind){
+const err34 = {instancePath:instancePath+"/schedule/kind",schemaPath:"#/properties/schedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "cyclic"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -21698,17 +21746,17 @@ vErrors.push(err34);
 }
 errors++;
 }
-var valid49 = _errs140 === errors;
+var valid53 = _errs146 === errors;
 }
 else {
-var valid49 = true;
+var valid53 = true;
 }
-if(valid49){
-if(data44.period !== undefined){
-let data52 = data44.period;
-const _errs142 = errors;
-if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-const err35 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(valid53){
+if(data47.from !== undefined){
+let data53 = data47.from;
+const _errs147 = errors;
+if(!((typeof data53 == "number") && (isFinite(data53)))){
+const err35 = {instancePath:instancePath+"/schedule/from",schemaPath:"#/properties/schedule/oneOf/1/properties/from/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -21717,10 +21765,17 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(errors === _errs142){
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 < 2 || isNaN(data52)){
-const err36 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+var valid53 = _errs147 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data47.to !== undefined){
+let data54 = data47.to;
+const _errs149 = errors;
+if(!((typeof data54 == "number") && (isFinite(data54)))){
+const err36 = {instancePath:instancePath+"/schedule/to",schemaPath:"#/properties/schedule/oneOf/1/properties/to/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -21729,21 +21784,17 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-}
-var valid49 = _errs142 === errors;
+var valid53 = _errs149 === errors;
 }
 else {
-var valid49 = true;
+var valid53 = true;
 }
-if(valid49){
-if(data44.ramp !== undefined){
-let data53 = data44.ramp;
-const _errs144 = errors;
-if(errors === _errs144){
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 > 1 || isNaN(data53)){
-const err37 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(valid53){
+if(data47.period !== undefined){
+let data55 = data47.period;
+const _errs151 = errors;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err37 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -21752,9 +21803,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-else {
-if(data53 <= 0 || isNaN(data53)){
-const err38 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(errors === _errs151){
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 2 || isNaN(data55)){
+const err38 = {instancePath:instancePath+"/schedule/period",schemaPath:"#/properties/schedule/oneOf/1/properties/period/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -21765,8 +21817,19 @@ errors++;
 }
 }
 }
+var valid53 = _errs151 === errors;
+}
 else {
-const err39 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var valid53 = true;
+}
+if(valid53){
+if(data47.ramp !== undefined){
+let data56 = data47.ramp;
+const _errs153 = errors;
+if(errors === _errs153){
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 1 || isNaN(data56)){
+const err39 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -21775,21 +21838,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-var valid49 = _errs144 === errors;
-}
 else {
-var valid49 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56 <= 0 || isNaN(data56)){
+const err40 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -21799,19 +21850,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-var _valid11 = _errs134 === errors;
-if(_valid11 && valid47){
-valid47 = false;
-passing0 = [passing0, 1];
 }
 else {
-if(_valid11){
-valid47 = true;
-passing0 = 1;
-}
-}
-if(!valid47){
-const err41 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err41 = {instancePath:instancePath+"/schedule/ramp",schemaPath:"#/properties/schedule/oneOf/1/properties/ramp/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -21819,41 +21860,86 @@ else {
 vErrors.push(err41);
 }
 errors++;
+}
+}
+var valid53 = _errs153 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+var _valid12 = _errs143 === errors;
+if(_valid12 && valid51){
+valid51 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid12){
+valid51 = true;
+passing0 = 1;
+}
+}
+if(!valid51){
+const err43 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
 validate27.errors = vErrors;
 return false;
 }
 else {
-errors = _errs123;
+errors = _errs132;
 if(vErrors !== null){
-if(_errs123){
-vErrors.length = _errs123;
+if(_errs132){
+vErrors.length = _errs132;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid46 = _errs122 === errors;
+var valid50 = _errs131 === errors;
 }
 else {
-var valid46 = true;
-}
-if(valid46){
-if(data.args !== undefined){
-let data54 = data.args;
-const _errs146 = errors;
-if(errors === _errs146){
-if(Array.isArray(data54)){
 var valid50 = true;
-const len1 = data54.length;
+}
+if(valid50){
+if(data.args !== undefined){
+let data57 = data.args;
+const _errs155 = errors;
+if(errors === _errs155){
+if(Array.isArray(data57)){
+var valid54 = true;
+const len1 = data57.length;
 for(let i1=0; i1<len1; i1++){
-const _errs148 = errors;
-if(typeof data54[i1] !== "string"){
+const _errs157 = errors;
+if(typeof data57[i1] !== "string"){
 validate27.errors = [{instancePath:instancePath+"/args/" + i1,schemaPath:"#/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid50 = _errs148 === errors;
-if(!valid50){
+var valid54 = _errs157 === errors;
+if(!valid54){
 break;
 }
 }
@@ -21863,140 +21949,140 @@ validate27.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties
 return false;
 }
 }
-var valid46 = _errs146 === errors;
+var valid50 = _errs155 === errors;
 }
 else {
-var valid46 = true;
+var valid50 = true;
 }
-if(valid46){
+if(valid50){
 if(data.options !== undefined){
-let data56 = data.options;
-const _errs150 = errors;
-if(!(data56 && typeof data56 == "object" && !Array.isArray(data56))){
+let data59 = data.options;
+const _errs159 = errors;
+if(!(data59 && typeof data59 == "object" && !Array.isArray(data59))){
 validate27.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid46 = _errs150 === errors;
+var valid50 = _errs159 === errors;
 }
 else {
-var valid46 = true;
+var valid50 = true;
 }
-if(valid46){
+if(valid50){
 if(data.source !== undefined){
-let data57 = data.source;
-const _errs152 = errors;
-const _errs153 = errors;
-if(errors === _errs153){
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-let missing14;
-if(((((data57.line === undefined) && (missing14 = "line")) || ((data57.column === undefined) && (missing14 = "column"))) || ((data57.endLine === undefined) && (missing14 = "endLine"))) || ((data57.endColumn === undefined) && (missing14 = "endColumn"))){
-validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+let data60 = data.source;
+const _errs161 = errors;
+const _errs162 = errors;
+if(errors === _errs162){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+let missing15;
+if(((((data60.line === undefined) && (missing15 = "line")) || ((data60.column === undefined) && (missing15 = "column"))) || ((data60.endLine === undefined) && (missing15 = "endLine"))) || ((data60.endColumn === undefined) && (missing15 = "endColumn"))){
+validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
 return false;
 }
 else {
-const _errs155 = errors;
-for(const key14 in data57){
-if(!(((((key14 === "file") || (key14 === "line")) || (key14 === "column")) || (key14 === "endLine")) || (key14 === "endColumn"))){
-validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+const _errs164 = errors;
+for(const key15 in data60){
+if(!(((((key15 === "file") || (key15 === "line")) || (key15 === "column")) || (key15 === "endLine")) || (key15 === "endColumn"))){
+validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definitions/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs155 === errors){
-if(data57.file !== undefined){
-const _errs156 = errors;
-if(typeof data57.file !== "string"){
+if(_errs164 === errors){
+if(data60.file !== undefined){
+const _errs165 = errors;
+if(typeof data60.file !== "string"){
 validate27.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/definitions/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid52 = _errs156 === errors;
+var valid56 = _errs165 === errors;
 }
 else {
-var valid52 = true;
+var valid56 = true;
 }
-if(valid52){
-if(data57.line !== undefined){
-let data59 = data57.line;
-const _errs158 = errors;
-if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+if(valid56){
+if(data60.line !== undefined){
+let data62 = data60.line;
+const _errs167 = errors;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
 validate27.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs158){
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 1 || isNaN(data59)){
+if(errors === _errs167){
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
 validate27.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/definitions/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid52 = _errs158 === errors;
+var valid56 = _errs167 === errors;
 }
 else {
-var valid52 = true;
+var valid56 = true;
 }
-if(valid52){
-if(data57.column !== undefined){
-let data60 = data57.column;
-const _errs160 = errors;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+if(valid56){
+if(data60.column !== undefined){
+let data63 = data60.column;
+const _errs169 = errors;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
 validate27.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs160){
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 1 || isNaN(data60)){
+if(errors === _errs169){
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 < 1 || isNaN(data63)){
 validate27.errors = [{instancePath:instancePath+"/source/column",schemaPath:"#/definitions/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid52 = _errs160 === errors;
+var valid56 = _errs169 === errors;
 }
 else {
-var valid52 = true;
+var valid56 = true;
 }
-if(valid52){
-if(data57.endLine !== undefined){
-let data61 = data57.endLine;
-const _errs162 = errors;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+if(valid56){
+if(data60.endLine !== undefined){
+let data64 = data60.endLine;
+const _errs171 = errors;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
 validate27.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs162){
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 < 1 || isNaN(data61)){
+if(errors === _errs171){
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 1 || isNaN(data64)){
 validate27.errors = [{instancePath:instancePath+"/source/endLine",schemaPath:"#/definitions/source/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid52 = _errs162 === errors;
+var valid56 = _errs171 === errors;
 }
 else {
-var valid52 = true;
+var valid56 = true;
 }
-if(valid52){
-if(data57.endColumn !== undefined){
-let data62 = data57.endColumn;
-const _errs164 = errors;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+if(valid56){
+if(data60.endColumn !== undefined){
+let data65 = data60.endColumn;
+const _errs173 = errors;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
 validate27.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs164){
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 1 || isNaN(data62)){
+if(errors === _errs173){
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 1 || isNaN(data65)){
 validate27.errors = [{instancePath:instancePath+"/source/endColumn",schemaPath:"#/definitions/source/properties/endColumn/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid52 = _errs164 === errors;
+var valid56 = _errs173 === errors;
 }
 else {
-var valid52 = true;
+var valid56 = true;
 }
 }
 }
@@ -22010,10 +22096,10 @@ validate27.errors = [{instancePath:instancePath+"/source",schemaPath:"#/definiti
 return false;
 }
 }
-var valid46 = _errs152 === errors;
+var valid50 = _errs161 === errors;
 }
 else {
-var valid46 = true;
+var valid50 = true;
 }
 }
 }

@@ -34,7 +34,8 @@ export const fmtCommand: Command = {
     const unformatted: string[] = [];
     const unparsed: string[] = [];
     for (const { file, path, text } of sources) {
-      const diagnostics = parseSource(text).diagnostics.filter((d) => d.severity === 'error');
+      const parsed = parseSource(text);
+      const diagnostics = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (diagnostics.length > 0) {
         io.stderr(renderSyntaxErrors(file, text, diagnostics, useColor(io, 'stderr', args.flags.color)));
         unparsed.push(file);
@@ -43,7 +44,7 @@ export const fmtCommand: Command = {
       }
       let formatted: string;
       try {
-        formatted = await formatAe(text);
+        formatted = await formatAe(text, { parsed: parsed.ast });
       } catch (error) {
         if (!(error instanceof FormatterUnavailableError)) throw error;
         io.stderr(`ae fmt: ${error.message}\n`);

@@ -21,7 +21,7 @@ import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { openModel, reportingUserErrors, useTrainingBackend } from './run-support.js';
 import { defaultThreads } from '../../runtime/train/threads.js';
 import { hasCodebook, trainingData, writeCodeUsage } from './uses-support.js';
-import { writeRunCurves } from '../../runtime/plots/index.js';
+import { RECONSTRUCTION_LINES_FILE, writeReconstructionLines, writeRunCurves } from '../../runtime/plots/index.js';
 import { commandInfo } from './info.js';
 import { closeTrainLogs, logKinds, openTrainLogs, removeLogsIfAlone } from './train-logs.js';
 
@@ -151,9 +151,13 @@ async function reportHeldOut(ir: IRModel, program: Program, runDir: string, io: 
   io.stderr(`${phase?.validate ? 'validation' : 'training'} data (${dataset.name}, ${evaluation.samples} samples${limitNote}): loss ${formatLoss(evaluation.loss)}, mse ${formatLoss(evaluation.mse)} per element\n`);
   const heldOut: HeldOut = { split: phase?.validate ? 'validation' : 'training', data: dataset.name, samples: evaluation.samples, loss: evaluation.loss, mse: evaluation.mse };
   const layout = imageLayout(input);
-  if (layout === undefined || !isPicture(layout)) return heldOut;
-  await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
-  io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
+  if (layout !== undefined && isPicture(layout)) {
+    await writeReconstructionGrid(program, input, layout, dataset, join(runDir, GRID_FILE), 16);
+    io.stderr(`wrote ${join(runDir, GRID_FILE)} (originals above reconstructions)\n`);
+  } else if (await writeReconstructionLines(program, input, dataset, runDir)) {
+    // A vector or a sequence window: line plots, original against reconstruction.
+    io.stderr(`wrote ${join(runDir, RECONSTRUCTION_LINES_FILE)} (originals and reconstructions as lines)\n`);
+  }
   return heldOut;
 }
 

@@ -29,7 +29,7 @@ const bracketed: Partial<Record<AstNode['kind'], { open: string; contents: (node
 };
 
 /** Containers whose children are separated by line breaks (when broken): Prettier's choice stands. */
-const listLike = new Set<AstNode['kind']>(['SourceFile', 'ListExpression', 'TensorType', 'BinaryExpression']);
+const listLike = new Set<AstNode['kind']>(['SourceFile', 'ListExpression', 'TensorType', 'TableType', 'BinaryExpression']);
 
 /** Nodes that begin a line of their own (or of a broken list): where a displaced comment lands. */
 const lineItems = new Set<AstNode['kind']>([

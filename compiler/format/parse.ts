@@ -19,7 +19,18 @@ export class AeSyntaxError extends SyntaxError {
   }
 }
 
+/** A tree parsed by the caller (format.ts's `parsed`), for the next parse of exactly its text. */
+let handedOver: { text: string; ast: SourceFile } | undefined;
+
+export function handOver(text: string, ast: SourceFile): void {
+  handedOver = { text, ast };
+}
+
 export function parseForFormatting(text: string): SourceFile {
+  // Taken once: Prettier attaches comments to the tree, so a second format of the text parses again.
+  const given = handedOver;
+  handedOver = undefined;
+  if (given && given.text === text) return given.ast;
   const { ast, diagnostics } = parseSource(text);
   const firstError = diagnostics.find((d) => d.severity === 'error');
   if (firstError) {

@@ -2,8 +2,8 @@
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from 'prettier/doc';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { joinLines, printBracedBody, printDelimitedList, printItems } from './layout.js';
-import { printDanglingComments } from './print-comments.js';
+import { joinLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
 const { hardline } = builders;
@@ -19,7 +19,14 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     return [dangling, separator, declarations, hardline];
   },
   ImportDeclaration: (path, _options, print) => ['import ', print('path'), path.node.alias ? [' as ', print('alias')] : ''],
-  LetDeclaration: (path, _options, print) => ['let ', print('name'), ' = ', print('value')],
+  LetDeclaration: (path, options, print) => {
+    const prefix = ['let ', print('name'), ' = '];
+    const value = print('value');
+    // A let starts its line at column 0; with no comment of its own around it, a line that fits is
+    // printed as one string (layout.ts, wholeLineIfFlat).
+    const line = hasComments(path.node) ? undefined : wholeLineIfFlat(prefix, value, options);
+    return line ?? [prefix, value];
+  },
   BlockDeclaration: (path, options, print) => [
     'block ',
     print('name'),

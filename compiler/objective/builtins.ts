@@ -16,6 +16,7 @@ import {
   type TensorArgument,
 } from './term-checks.js';
 import { notOnTable, tableReconstruction } from './table-checks.js';
+import { onehotOf } from './usage-checks.js';
 import type { TermContext } from './terms.js';
 
 export type LossName = IRTermFn;
@@ -189,6 +190,17 @@ export const lossTerms = Object.freeze({
     perElement: false,
     regularisesCode: false,
     ir: ({ reduce }) => ({ fn: 'weight_decay', options: { reduce } }),
+  }),
+  usage_kl: term({
+    doc: "KL of a onehot latent's batch-mean soft assignment from uniform: spreads the use of its clusters (against collapse).",
+    tensors: ['latent'],
+    options: {},
+    // The KL sums over the clusters (log k when the batch uses one cluster, 0 when it uses all
+    // alike); `mean` divides it by k.
+    defaultReduce: 'sum',
+    perElement: false,
+    regularisesCode: false,
+    ir: ({ tensors: [latent], reduce }, context) => (onehotOf(latent, context) ? { fn: 'usage_kl', options: { reduce } } : undefined),
   }),
 });
 

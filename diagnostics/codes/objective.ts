@@ -22,6 +22,7 @@ export const objectiveCodes = {
   AE4019: { severity: 'error', title: 'invalid coefficient schedule', message: '`{fn}`: {problem}' },
   AE4017: { severity: 'error', title: 'element-wise loss on a table output', message: '`{fn}` on the table output `{name}` treats its categorical columns as numbers' },
   AE4018: { severity: 'error', title: 'reconstruction without a table', message: '`reconstruction` compares a table output with its table input, but {problem}' },
+  AE4020: { severity: 'error', title: 'usage_kl on a non-onehot latent' },
   // ---- training phases (AE41xx)
   AE4101: { severity: 'error', title: 'unknown train setting', message: 'unknown train setting `{name}`' },
   AE4102: { severity: 'error', title: 'invalid train setting value', message: '{what} must be {expected}' },

@@ -79,6 +79,7 @@ function termCode(term: IRTerm, ir: IRModel): string {
       return `cross_entropy(${logProbabilities}, ${v(b)}, ${mode})`;
     }
     case 'contractive':
+    case 'usage_kl':
       throw new ExportError(`the objective term ${term.fn}(${term.args.join(', ')}) does not export to PyTorch`);
   }
 }

@@ -22,6 +22,8 @@ export const termElements: { [F in IRTermFn]: Elements<F> | undefined } = {
   contractive: undefined,
   vq_loss: undefined,
   weight_decay: undefined,
+  // a batch's cluster usage, not a sample's
+  usage_kl: undefined,
 };
 
 /** Whether `term` has elements (see termElements). */

@@ -9,6 +9,7 @@ import { contractive } from './terms/contractive.js';
 import { bce, crossEntropy, l1, l2, mse } from './terms/reconstruction.js';
 import { kl, klSparsity, vqLoss, weightDecay } from './terms/regularizers.js';
 import { reconstruction } from './terms/table.js';
+import { usageKl } from './terms/usage.js';
 
 /** Keyed by the term functions of ir/ops.ts: a term without its function here does not compile. */
 const terms: { [F in IRTermFn]: TermFn<F> } = {
@@ -23,6 +24,7 @@ const terms: { [F in IRTermFn]: TermFn<F> } = {
   vq_loss: vqLoss,
   weight_decay: weightDecay,
   reconstruction,
+  usage_kl: usageKl,
 };
 
 export interface ObjectiveValue {

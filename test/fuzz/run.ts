@@ -1,4 +1,5 @@
-// `npm run fuzz -- --count N [--seed S] [--time-limit MS] [--no-train]`: the long fuzzing run.
+// `npm run fuzz -- --count N [--seed S] [--time-limit MS] [--no-train] [--summary FILE]
+// [--stop-at ISO-TIME]`: the long fuzzing run (--stop-at ends it early, at that wall-clock time).
 // Checks N inputs (test/fuzz/generate.ts) against the properties (test/fuzz/properties.ts), with one
 // training step on cpu for each clean IR, and prints the counts. Each failure is minimised and
 // written to specs/fuzz/<kind>-<seed>.ae with a comment saying what failed; its golden
@@ -21,6 +22,11 @@ const count = option('count', 1_000);
 const firstSeed = option('seed', 1);
 const timeLimitMs = option('time-limit', 2_000);
 const train = !args.includes('--no-train');
+const summaryAt = args.indexOf('--summary');
+const summaryFile = summaryAt >= 0 ? args[summaryAt + 1] : undefined;
+const stopAtIndex = args.indexOf('--stop-at');
+const stopAt = stopAtIndex >= 0 ? Date.parse(args[stopAtIndex + 1] ?? '') : Infinity;
+if (Number.isNaN(stopAt)) throw new Error(`--stop-at takes a time such as 2026-12-07T00:40Z, not ${args[stopAtIndex + 1]}`);
 
 if (train) await useCpuBackend();
 const corpus = seedTexts(repositoryRoot);
@@ -35,7 +41,10 @@ const trainer = (ir: Parameters<typeof trainOneStep>[0]) => {
   else skipped++;
 };
 
-for (let seed = firstSeed; seed < firstSeed + count; seed++) {
+let done = 0;
+const findings: string[] = [];
+for (let seed = firstSeed; seed < firstSeed + count && Date.now() < stopAt; seed++) {
+  done++;
   const input = fuzzInput(seed, corpus);
   const outcome = await checkInput(input.text, { timeLimitMs, ...(train ? { train: trainer } : {}) });
   if (outcome.clean) clean++;
@@ -44,6 +53,7 @@ for (let seed = firstSeed; seed < firstSeed + count; seed++) {
     const { kind, message } = outcome.failure;
     failures[kind]++;
     console.log(`seed ${seed} (${input.origin}): ${kind}: ${message.split('\n')[0]}`);
+    findings.push(`seed ${seed} (${input.origin}): ${kind}: ${message.split('\n')[0]}`);
     // Over-time inputs are not minimised by re-running them hundreds of times; the rest are.
     const small =
       kind === 'over-time'
@@ -55,17 +65,21 @@ for (let seed = firstSeed; seed < firstSeed + count; seed++) {
   }
   if ((seed - firstSeed + 1) % 1_000 === 0) {
     const done = seed - firstSeed + 1;
-    console.log(`${done} inputs, ${clean} clean, ${trained} IRs trained, failures ${JSON.stringify(failures)}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const progress = `${done} inputs, ${clean} clean, ${trained} IRs trained, failures ${JSON.stringify(failures)}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
+    console.log(progress);
+    if (summaryFile) writeFileSync(summaryFile, `(running) ${progress}\n${findings.join('\n')}\n`);
   }
 }
 
 const total = Object.values(failures).reduce((a, b) => a + b, 0);
-console.log(
+const summary = (): string =>
   [
-    `inputs: ${count} (seeds ${firstSeed}..${firstSeed + count - 1}), time limit ${timeLimitMs} ms`,
+    `inputs: ${done} (seeds ${firstSeed}..${firstSeed + done - 1}), time limit ${timeLimitMs} ms${done < count ? `; stopped at ${new Date().toISOString()} (--stop-at), ${count - done} of ${count} not run` : ''}`,
     `checked clean: ${clean}; IRs of clean files trained one step: ${trained}${train ? '' : ' (training off)'}; too large to step: ${skipped}`,
     `exceptions: ${failures.exception}; over the time limit: ${failures['over-time']}; schema failures: ${failures.schema}; ranges outside the file: ${failures.range}; runtime exceptions: ${failures.runtime}`,
     `slowest input: seed ${slowest.seed}, ${slowest.cpuMs.toFixed(0)} ms CPU (${slowest.ms.toFixed(0)} ms wall); total ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  ].join('\n'),
-);
+    ...findings,
+  ].join('\n');
+console.log(summary());
+if (summaryFile) writeFileSync(summaryFile, `${summary()}\n`);
 process.exitCode = total > 0 ? 1 : 0;

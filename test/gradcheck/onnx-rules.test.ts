@@ -10,6 +10,7 @@ import * as p from '../../runtime/engines/onnx/primitives.js';
 import * as sp from '../../runtime/engines/onnx/spatial.js';
 import * as ax from '../../runtime/engines/onnx/axes.js';
 import * as rnn from '../../runtime/engines/onnx/recurrent.js';
+import { usageKl } from '../../runtime/engines/onnx/terms.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
 import { withValueInfo } from '../../runtime/engines/onnx/shapes.js';
 import { encodeModel } from '../../onnx/proto.js';
@@ -122,6 +123,9 @@ const cases: Case[] = [
       },
     ];
   }),
+  // The usage_kl term (runtime/engines/onnx/terms.ts): KL of the batch-mean softmax from uniform.
+  { name: 'usage_kl of onehot logits, summed over clusters', inputs: [{ ...batch(5), low: -2, high: 2 }], apply: (g, [a]) => usageKl(g, a!, 'sum') },
+  { name: 'usage_kl of onehot logits, mean over clusters', inputs: [{ ...batch(4), low: -2, high: 2 }], apply: (g, [a]) => usageKl(g, a!, 'mean') },
 ];
 
 const STEP = 1e-2;

@@ -91,7 +91,20 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
     const count = all.reduce((n, k) => n + k.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
     return p.div(g, total, g.scalar(count));
   },
+  usage_kl: (term, { g, ir, value }) => {
+    const node = ir.nodes.find((n) => n.id === term.args[0]);
+    if (node?.op !== 'gumbel_onehot') throw new Error(`usage_kl(${term.args[0]}): not a onehot latent`);
+    return usageKl(g, value(node.inputs[0]!), term.options.reduce);
+  },
 };
+
+/** usage_kl as runtime/objective/terms/usage.ts computes it: KL(mean softmax over the batch ‖ uniform). */
+export function usageKl(g: StepGraph, logits: Sym, mode: 'mean' | 'sum'): Sym {
+  const k = logits.shape[logits.shape.length - 1] as number;
+  const mean = p.meanOverBatch(g, p.softmax(g, logits.shape.length === 2 ? logits : p.reshape(g, logits, [null, k])));
+  const perCluster = p.mul(g, mean, p.log(g, p.mul(g, p.clip(g, mean, 1e-12, 1), g.scalar(k))));
+  return mode === 'sum' ? p.reduceSum(g, perCluster, [], false) : p.meanAll(g, perCluster);
+}
 
 export function lowerTerm(term: IRTerm, env: TermEnv): Sym {
   const lower = terms[term.fn] as Term<IRTermFn> | undefined;

@@ -10,8 +10,10 @@ import { reduce } from '../reduce.js';
 /** Each column's loss per sample, [batch, columns]. */
 export function columnLosses(term: IRTerm<'reconstruction'>, ctx: TermContext): tf.Tensor2D {
   const { columns, fromLogits } = term.options;
-  const logits = tf.split(ctx.value(fromLogits), columns, -1);
-  const targets = tf.split(ctx.value(term.args[1]!), columns, -1);
+  // One column is not split (tfjs's gradient of a one-way split throws; see ops/table.ts).
+  const split = (t: tf.Tensor): tf.Tensor[] => (columns.length === 1 ? [t] : tf.split(t, columns, -1));
+  const logits = split(ctx.value(fromLogits));
+  const targets = split(ctx.value(term.args[1]!));
   const losses = columns.map((width, i) =>
     width === 1
       ? tf.squeeze(tf.squaredDifference(logits[i]!, targets[i]!), [1])

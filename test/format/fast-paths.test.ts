@@ -1,0 +1,46 @@
+// The formatter's fast paths for large files (issue 22: `ae fmt` on 1 MB in under 1 s): a let that
+// fits is printed as one string, a body of plain items without an `indent`, names and literals
+// without Prettier's print, and `ae fmt` hands its parse to the plugin. Each must print exactly what
+// the general path prints; these are the edges where they could differ.
+import { format } from 'prettier';
+import { describe, expect, it } from 'vitest';
+import { formatAe } from '../../compiler/format/format.js';
+import plugin from '../../compiler/format/plugin.js';
+import { parseSource } from '../../grammar/index.js';
+
+describe('the formatter fast paths', () => {
+  it('keeps a let of exactly the print width on one line and breaks one a column longer', async () => {
+    const fits = `let a = ${'1 + '.repeat(22)}1234\n`;
+    expect(fits.length - 1).toBe(100);
+    expect(await formatAe(fits)).toBe(fits);
+    const over = `let a = ${'1 + '.repeat(22)}12345\n`;
+    expect(await formatAe(over)).toBe(`let a = ${'1 +\n  '.repeat(22)}12345\n`);
+  });
+
+  it('measures wide characters as Prettier does (two columns each)', async () => {
+    const text = `let a = f("${'漢'.repeat(44)}", 1)\n`;
+    expect(await formatAe(text)).toBe(`let a = f(\n  "${'漢'.repeat(44)}",\n  1\n)\n`);
+  });
+
+  it('leaves a let with a comment of its own to the general path', async () => {
+    expect(await formatAe('/* c */ let a = 1 + 2\nlet b = 3 // d\n')).toBe('/* c */ let a = 1 + 2\nlet b = 3 // d\n');
+  });
+
+  it('indents a body of plain items with tabs when asked, as the general path does', async () => {
+    const text = 'block b() { c() d() }\nblock c() { dense(4, act = relu) }\n';
+    const options = { parser: 'aelang', plugins: [plugin], useTabs: true };
+    expect(await format(text, options)).toBe('block b() {\n\tc()\n\td()\n}\n\nblock c() {\n\tdense(4, act = relu)\n}\n');
+  });
+
+  it('keeps blank lines between plain items and nested bodies indented', async () => {
+    const text = 'block b() {\n  c()\n\n\n  d()\n  repeat 2 { e() f() }\n}\n';
+    expect(await formatAe(text)).toBe('block b() {\n  c()\n\n  d()\n  repeat 2 {\n    e()\n    f()\n  }\n}\n');
+  });
+
+  it('formats a tree handed over by the caller as it formats the text, and parses again for a second format', async () => {
+    const text = 'let  a=1\nblock b ( ) { c ( ) } // x\n';
+    const expected = await formatAe(text);
+    expect(await formatAe(text, { parsed: parseSource(text).ast })).toBe(expected);
+    expect(await formatAe(text)).toBe(expected);
+  });
+});
