@@ -73,7 +73,7 @@ const npy = (path: string) => parseNpy(readFileSync(path), path);
 
 describe('ae export --format pytorch: model.py', () => {
   it('exports every spec model; train.py only where PyTorch training reproduces the objective and phases', () => {
-    expect(cases.length).toBe(79);
+    expect(cases.length).toBe(81);
     // contractive needs the runtime's closed-form Jacobian, greedy phases the runtime's per-layer
     // schedule: ae export says so and writes model.py alone. Coefficient schedules, tables,
     // conditional models and cross_entropy heads get train.py (pytorch-train-kinds.test.ts).
