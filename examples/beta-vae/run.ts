@@ -6,19 +6,30 @@
 // (code dimensions whose posterior mean varies over the test images by more than 0.01, Burda et
 // al. 2016: the rest have collapsed to the prior and carry nothing).
 //
-//   node --import tsx examples/beta-vae/run.ts [--epochs 6] [--limit 20000] [--backend wasm] [--seed 1]
+//   node --import tsx examples/beta-vae/run.ts [--epochs 6] [--limit 20000] [--backend wasm] [--seed 1] [--peer]
+//
+// --peer also trains the same two models in PyTorch (bench/beta_vae_peer.py) on the same images
+// (the first --limit training images, the 10,000 test images) and prints its rows beside these.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { selectBackend, type BackendName } from '../../runtime/backends/index.js';
-import { loadDataset } from '../../runtime/data/index.js';
+import { loadDataset, type Dataset } from '../../runtime/data/index.js';
+import { writeNpy } from '../../runtime/io/index.js';
 import { collectOutput } from '../../runtime/tasks/index.js';
 import { train } from '../../runtime/train/train.js';
 
 const { values } = parseArgs({
-  options: { epochs: { type: 'string', default: '6' }, limit: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, seed: { type: 'string', default: '1' } },
+  options: {
+    epochs: { type: 'string', default: '6' },
+    limit: { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    seed: { type: 'string', default: '1' },
+    peer: { type: 'boolean', default: false },
+  },
 });
 await selectBackend(values.backend as BackendName, { log: (line) => console.log(line) });
 const analysis = analyzeSource(readFileSync(new URL('./beta-vae.ae', import.meta.url), 'utf8'), 'examples/beta-vae/beta-vae.ae');
@@ -57,6 +68,25 @@ for (const ir of analysis.irs) {
   console.log(`${ir.model}: trained in ${((performance.now() - started) / 1000).toFixed(0)} s into ${runDir}; KL per unit ${Array.from(klPerUnit, (k) => k.toFixed(2)).join(' ')}`);
   rows.push(`| ${ir.model} | ${nelbo.toFixed(1)} | ${(nelbo - kl).toFixed(1)} | ${kl.toFixed(1)} | ${active} of ${width} |`);
   trained.program.dispose();
+}
+if (values.peer) {
+  // The same images handed over as .npy: the first --limit training images, every test image.
+  const input = analysis.irs[0]!.inputs[0]!;
+  const images = (set: Dataset) => {
+    if (!set.x) throw new Error(`${set.name} is streamed, not held`);
+    return set.x;
+  };
+  const trainSet = await loadDataset({ kind: 'mnist', split: 'train' }, input, { cwd: process.cwd() });
+  const testSet = await loadDataset({ kind: 'mnist', split: 'test' }, input, { cwd: process.cwd() });
+  const count = Math.min(limit ?? trainSet.count, trainSet.count);
+  const work = mkdtempSync(join(tmpdir(), 'ae-beta-vae-peer-'));
+  await writeNpy(join(work, 'train_x.npy'), images(trainSet).subarray(0, count * 784), [count, 784]);
+  await writeNpy(join(work, 'test_x.npy'), images(testSet), [testSet.count, 784]);
+  const output = execFileSync('/usr/bin/python3', ['bench/beta_vae_peer.py', work, '--epochs', values.epochs!, '--seed', values.seed!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  for (const line of output.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)) {
+    if ('peer' in line) console.log(`PyTorch peer: ${JSON.stringify(line.peer)}`);
+    else rows.push(`| ${String(line.model)} (PyTorch) | ${(line.nelbo as number).toFixed(1)} | ${(line.bce as number).toFixed(1)} | ${(line.kl as number).toFixed(1)} | ${String(line.active)} of ${String(line.width)} |`);
+  }
 }
 console.log('\n| model | negative ELBO (β = 1) | reconstruction (bce) | KL | active units |\n| --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
