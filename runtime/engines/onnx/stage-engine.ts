@@ -7,11 +7,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
-import { readSamples } from '../../data/samples.js';
 import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
 import type { Rng } from '../../program/rng.js';
 import type { TensorMap } from '../../runs/index.js';
+import { batchFeeds } from './batch-feeds.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
@@ -87,12 +87,7 @@ export class OnnxStageEngine {
    *  weights of this epoch (`weights`, in objective order; scheduled coefficients change). */
   async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng, weights: readonly number[] = this.spec.objective.map((t) => t.weight)): Promise<EngineStep> {
     const { graph } = this;
-    const feeds: Record<string, unknown> = { ...this.parameterFeeds };
-    const dataShape = [size, ...dataset.sampleShape];
-    const x = new Float32Array(dataShape.reduce((a, b) => a * b, 1));
-    readSamples(dataset, order, start, size, x);
-    feeds[graph.data] = this.ort.tensor(x, dataShape);
-    if (graph.labels) feeds[graph.labels] = this.ort.tensor(labelsOf(dataset, order, start, size), [size]);
+    const feeds: Record<string, unknown> = { ...this.parameterFeeds, ...batchFeeds(this.ort, graph, dataset, order, start, size) };
     for (const [name, values] of drawNoise(graph.noise, size, rng)) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
@@ -159,12 +154,4 @@ export class OnnxStageEngine {
   async dispose(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** The batch's class indices as floats (the graph compares them with 0 … classes − 1). */
-function labelsOf(dataset: Dataset, order: Int32Array | null, start: number, size: number): Float32Array {
-  if (!dataset.labels) throw new Error(`the data set '${dataset.name}' has no labels, which this model reads`);
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = dataset.labels[order ? order[start + i]! : start + i]!;
-  return out;
 }

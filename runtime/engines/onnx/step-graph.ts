@@ -24,6 +24,10 @@ export interface StageGraphSpec {
   /** A greedy layer: the nodes computing its input code, run in inference mode first. */
   prefix?: readonly IRNode[];
   rename?: ReadonlyMap<string, string>;
+  /** The objective's value in inference mode only (validation, `ae eval`): no noise, no moving
+   *  statistics written, no gradients; the reconstruction's summed squared error comes out too
+   *  (`squared`). */
+  evaluation?: boolean;
 }
 
 export interface StageGraph {
@@ -92,7 +96,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const labels = labelInput && (stageNodes.some((n) => n.inputs.includes(labelInput.name)) || spec.objective.some((t) => t.args.includes(labelInput.name))) ? labelInput.name : undefined;
   if (labels) values.set(labels, g.input(labels, [null], false));
   if (spec.prefix) lowerNodes(spec.prefix, env);
-  env.training = true;
+  env.training = !spec.evaluation;
   lowerNodes(spec.nodes ?? ir.nodes, env, spec.rename);
 
   const termEnv = {
@@ -118,9 +122,13 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const total = termValues.map((value, i) => p.mul(g, value, g.input(`weight:${i}`, [], false))).reduce((a, b) => p.add(g, a, b));
   g.output('loss', total);
   termValues.forEach((value, i) => g.output(`term:${i}`, value));
+  if (spec.evaluation) {
+    const error = p.square(g, p.sub(g, termEnv.value(ir.outputs.reconstruction), termEnv.value(ir.outputs.target)));
+    g.output('squared', p.reduceSum(g, error, error.shape.map((_, axis) => axis), false));
+  }
 
-  const candidates = [...fed.keys()].filter((id) => trainable.has(id));
-  const gradients = g.gradients(total, candidates.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
+  const candidates = spec.evaluation ? [] : [...fed.keys()].filter((id) => trainable.has(id));
+  const gradients = candidates.length === 0 ? [] : g.gradients(total, candidates.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
   // A parameter the loss does not reach gets no gradient and no update (no weight decay either), as
   // tfjs's variableGrads leaves it out of the optimiser's step.
   const updated = candidates.filter((_, i) => gradients[i] !== null);
@@ -134,7 +142,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     ir_version: 8,
     producer_name: 'aelang',
     producer_version: '',
-    doc_string: `${ir.model}: one training step`,
+    doc_string: `${ir.model}: ${spec.evaluation ? 'the objective in inference mode' : 'one training step'}`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     graph: { name: `${ir.model}_step`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
   }), g.valueInfo());
