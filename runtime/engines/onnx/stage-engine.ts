@@ -11,6 +11,7 @@ import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
 import type { Rng } from '../../program/rng.js';
 import type { TensorMap } from '../../runs/index.js';
+import { CodebookUpkeep } from './codebooks.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
@@ -40,6 +41,7 @@ export class OnnxStageEngine {
   private readonly updates: { id: string; shape: number[]; weight: Float32Array; slots: Float32Array[]; decayed: boolean }[];
   /** The feeds that do not change between steps: the parameters' tensors over their arrays. */
   private readonly parameterFeeds: Record<string, unknown> = {};
+  private readonly codebooks: CodebookUpkeep;
   private stepCount = 0;
   private learningRate: number;
 
@@ -66,6 +68,7 @@ export class OnnxStageEngine {
       });
       return { id, shape: parameter.shape, weight, slots, decayed: ['kernel', 'codebook'].includes(parameter.role) };
     });
+    this.codebooks = new CodebookUpkeep(graph, spec.program, (id) => this.state.get(`param:${id}`)!);
   }
 
   static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
@@ -84,12 +87,16 @@ export class OnnxStageEngine {
     readSamples(dataset, order, start, size, x);
     feeds[graph.data] = this.ort.tensor(x, dataShape);
     if (graph.labels) feeds[graph.labels] = this.ort.tensor(labelsOf(dataset, order, start, size), [size]);
-    for (const [name, values] of drawNoise(graph.noise, size, rng)) {
+    const noise = drawNoise(graph.noise, size, rng);
+    for (const [name, values] of noise.feeds) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
     weights.forEach((weight, i) => (feeds[`weight:${i}`] = this.ort.tensor(Float32Array.of(weight), [])));
-    const out = await this.session.run(feeds);
+    // a codebook seeded from this batch's encoder outputs is fed (in place) to a second run
+    const out = await this.codebooks.seed(await this.session.run(feeds), noise.codebookSeeds, () => this.session.run(feeds));
+    // dead codes move inside the forward pass on tfjs: before the update, whatever the loss
+    this.codebooks.restart(out, noise.codebookSeeds);
     // the forward pass's writes (moving statistics) happen whatever the loss, as on tfjs
     for (const id of graph.assigned) this.state.get(`param:${id}`)!.set(out.get(`assign:${id}`)!);
     const loss = out.get('loss')![0]!;
@@ -103,7 +110,7 @@ export class OnnxStageEngine {
 
   /** Writes the trained weights into the program's variables. */
   sync(): void {
-    for (const id of [...this.graph.trainable, ...this.graph.assigned]) {
+    for (const id of new Set([...this.graph.trainable, ...this.graph.assigned, ...this.codebooks.parameters])) {
       const variable = this.spec.program.variables.get(id)!;
       variable.assign(tf.tensor(this.state.get(`param:${id}`)!, variable.shape, 'float32'));
     }
