@@ -4,7 +4,6 @@
 // order by noise.ts where the tfjs lowering draws them) and the same array functions. The step
 // graph gives each vq node's codes and the vectors it quantised; the engine's codebook array (the
 // one its parameter feed reads) is changed in place.
-import type { IRNode } from '../../../ir/types.js';
 import type { Program } from '../../program/program.js';
 import { codebookState, countUses, moveDeadCodes, seedCodebook, type CodebookState } from '../../program/ops/vq-codebook.js';
 import type { StageGraph } from './step-graph.js';
@@ -22,13 +21,12 @@ export class CodebookUpkeep {
   private readonly books: Codebook[];
 
   constructor(graph: StageGraph, program: Program, arrays: (parameter: string) => Float32Array) {
-    const nodes = new Map(program.ir.nodes.map((n) => [n.id, n as IRNode<'vector_quantize'>]));
     this.books = graph.codebooks.map(({ node, parameter, dim }) => ({
       node,
       parameter,
       dim,
       values: arrays(parameter),
-      state: codebookState(program.variables.get(parameter)!, nodes.get(node)!.attrs.codes),
+      state: codebookState(program.variables.get(parameter)!, program.variables.get(parameter)!.shape[0]!),
     }));
   }
 

@@ -4,6 +4,7 @@
 // engine applies the optimiser's update (update.ts) and feeds the weights back, so nothing is
 // rebuilt between steps.
 import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
+import { asLatent } from '../../../ir/op-rules.js';
 import { outputOf } from '../../../ir/outputs.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
@@ -133,7 +134,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   });
 
   for (const [id, value] of assigned) g.output(`assign:${id}`, value);
-  const codebooks = (spec.nodes ?? ir.nodes).filter((n): n is IRNode<'vector_quantize'> => n.op === 'vector_quantize').map((node) => {
+  const codebooks = (spec.nodes ?? ir.nodes).flatMap((n) => asLatent(n, 'vq') ?? []).map((node) => {
     const input = spec.rename?.get(node.inputs[0]!) ?? node.inputs[0]!;
     g.output(`codes:${node.id}`, values.get(outputOf(node, 'codes'))!);
     g.output(`encoded:${node.id}`, values.get(input)!);
