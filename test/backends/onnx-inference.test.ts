@@ -12,6 +12,7 @@ import { loadOnnxRuntime, onnxInference, unsupportedInference, type OnnxRuntime 
 import { tidyValue } from '../../runtime/program/gradient.js';
 import type { InMemoryDataset } from '../../runtime/data/dataset.js';
 import type { ForwardOptions, Program } from '../../runtime/program/program.js';
+import { codeUsage, encodeCodes, reconstruct, sample } from '../../runtime/tasks/index.js';
 import { evaluate, evaluationObjective } from '../../runtime/tasks/infer.js';
 import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
 import { seededRandom } from './seeded.js';
@@ -131,6 +132,50 @@ describe('the onnx engine infers as the cpu reference does', () => {
         problems.push(...evaluationProblems(program, inputs));
         expect(problems).toEqual([]);
         tf.dispose(Object.values(inputs));
+      } finally {
+        program.dispose();
+      }
+    });
+  }
+});
+
+describe('the vq tasks on the onnx engine give the cpu reference’s numbers', () => {
+  // `ae encode --codes`, `ae reconstruct` and `ae sample` on each vq model (dense and conv codes):
+  // the code indices (int32, as on tfjs, exactly equal), the reconstructions, the code usage a
+  // sample draws by and the decoded samples.
+  const vqModels = models.filter((m) => m.ir.nodes.find((n) => n.id === m.ir.outputs.latent)?.op === 'vector_quantize');
+
+  it('covers the vq models of specs/ and examples/', () => {
+    expect(vqModels.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const model of vqModels) {
+    it(model.name, () => {
+      const program = perturbedProgram(model.ir);
+      try {
+        const data = model.ir.inputs.find((i) => i.kind !== 'label')!;
+        const x = batchOf(model.ir)[data.name]!;
+        const dataset = { name: 'seeded', count: BATCH, sampleShape: x.shape.slice(1), x: x.dataSync() as Float32Array };
+        const tasks = () => {
+          const usage = codeUsage(program, dataset);
+          return { codes: encodeCodes(program, dataset), reconstruction: reconstruct(program, dataset), usage, samples: sample(program, { count: 4, seed: 3, codeUsage: usage }).samples };
+        };
+        const onCpu = tasks();
+        program.delegateInference(onnxInference(runtime, 1)(program));
+        const node = model.ir.nodes.find((n) => n.id === model.ir.outputs.latent)!;
+        const published = tf.tidy(() => program.forward({ [data.name]: x }, { training: false }).get(`${node.id}:codes`)!.dtype);
+        const onOnnx = tasks();
+        program.delegateInference(undefined);
+        expect(published).toBe('int32');
+        expect(Array.from(onOnnx.codes.values)).toEqual(Array.from(onCpu.codes.values));
+        expect(onOnnx.codes.shape).toEqual(onCpu.codes.shape);
+        expect(Array.from(onOnnx.usage)).toEqual(Array.from(onCpu.usage));
+        const problems = compareQuantities(
+          new Map([['reconstruction', { what: 'reconstruction', values: Array.from(onOnnx.reconstruction.values) }], ['samples', { what: 'samples', values: Array.from(onOnnx.samples.values) }]]),
+          new Map([['reconstruction', { what: 'reconstruction', values: Array.from(onCpu.reconstruction.values) }], ['samples', { what: 'samples', values: Array.from(onCpu.samples.values) }]]),
+        );
+        expect(problems.map((d) => `${d.what} [${d.index}] ${d.actual} vs ${d.reference}`)).toEqual([]);
+        x.dispose();
       } finally {
         program.dispose();
       }

@@ -44,7 +44,7 @@ export class OnnxInference implements InferenceDelegate {
       if ('same' in source) outputs.set(key, outputs.get(source.same)!);
       else {
         const { data, dims } = results.get(source.output)!;
-        outputs.set(key, tf.tensor(data, dims));
+        outputs.set(key, graph.integers.has(key) ? tf.tensor(Int32Array.from(data), dims, 'int32') : tf.tensor(data, dims));
       }
     }
     return outputs;

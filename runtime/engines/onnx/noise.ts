@@ -6,20 +6,34 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../program/rng.js';
 import type { NoiseInput } from './lower.js';
 
-/** The arrays for one step's noise inputs, by input name. */
-export function drawNoise(noise: readonly NoiseInput[], batch: number, rng: Rng): Map<string, Float32Array> {
+export interface StepNoise {
+  /** The arrays for the noise inputs, by input name. */
+  feeds: Map<string, Float32Array>;
+  /** A vq node's codebook seeds (seeding, restarts), by node id, drawn where the tfjs lowering draws them. */
+  codebookSeeds: Map<string, [number, number]>;
+}
+
+/** One step's noise, in node order. */
+export function drawNoise(noise: readonly NoiseInput[], batch: number, rng: Rng): StepNoise {
   const feeds = new Map<string, Float32Array>();
+  const codebookSeeds = new Map<string, [number, number]>();
   for (const input of noise) {
     const shape = [batch, ...input.shape.slice(1).map((d) => d ?? 1)];
     const seed = rng.nextSeed();
+    if (input.noise.kind === 'codebook') {
+      codebookSeeds.set(input.node, [seed, rng.nextSeed()]);
+      continue;
+    }
     const arrays = tf.tidy(() => draw(input, shape, seed).map((t) => Float32Array.from(t.dataSync())));
     input.inputs.forEach((name, i) => feeds.set(name, arrays[i]!));
   }
-  return feeds;
+  return { feeds, codebookSeeds };
 }
 
 function draw({ noise }: NoiseInput, shape: number[], seed: number): tf.Tensor[] {
   switch (noise.kind) {
+    case 'codebook':
+      return [];
     case 'normal':
       return [tf.randomNormal(shape, 0, noise.std, 'float32', seed)];
     case 'uniform':

@@ -12,6 +12,7 @@ import type { Program } from '../../program/program.js';
 import type { Rng } from '../../program/rng.js';
 import type { TensorMap } from '../../runs/index.js';
 import { batchFeeds } from './batch-feeds.js';
+import { CodebookUpkeep } from './codebooks.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
@@ -44,6 +45,7 @@ export class OnnxStageEngine {
   /** The outputs the run writes in place: each trainable parameter's gradient. */
   private readonly gradientOutputs: Record<string, unknown> = {};
   private readonly arena: UpdateArena;
+  private readonly codebooks: CodebookUpkeep;
   private stepCount = 0;
   private learningRate: number;
 
@@ -75,6 +77,7 @@ export class OnnxStageEngine {
       });
       return { id, shape: parameter.shape, weight, gradient, slots, decayed: ['kernel', 'codebook'].includes(parameter.role) };
     });
+    this.codebooks = new CodebookUpkeep(graph, spec.program, (id) => this.state.get(`param:${id}`)!);
   }
 
   static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
@@ -88,12 +91,17 @@ export class OnnxStageEngine {
   async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng, weights: readonly number[] = this.spec.objective.map((t) => t.weight)): Promise<EngineStep> {
     const { graph } = this;
     const feeds: Record<string, unknown> = { ...this.parameterFeeds, ...batchFeeds(this.ort, graph, dataset, order, start, size) };
-    for (const [name, values] of drawNoise(graph.noise, size, rng)) {
+    const noise = drawNoise(graph.noise, size, rng);
+    for (const [name, values] of noise.feeds) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
     weights.forEach((weight, i) => (feeds[`weight:${i}`] = this.ort.tensor(Float32Array.of(weight), [])));
-    const out = await this.session.run(feeds, this.gradientOutputs);
+    const run = () => this.session.run(feeds, this.gradientOutputs);
+    // a codebook seeded from this batch's encoder outputs is fed (in place) to a second run
+    const out = await this.codebooks.seed(await run(), noise.codebookSeeds, run);
+    // dead codes move inside the forward pass on tfjs: before the update, whatever the loss
+    this.codebooks.restart(out, noise.codebookSeeds);
     // the forward pass's writes (moving statistics) happen whatever the loss, as on tfjs
     for (const id of graph.assigned) this.state.get(`param:${id}`)!.set(out.get(`assign:${id}`)!);
     const loss = out.get('loss')![0]!;
@@ -107,7 +115,7 @@ export class OnnxStageEngine {
 
   /** Writes the trained weights into the program's variables. */
   sync(): void {
-    for (const id of [...this.graph.trainable, ...this.graph.assigned]) {
+    for (const id of new Set([...this.graph.trainable, ...this.graph.assigned, ...this.codebooks.parameters])) {
       const variable = this.spec.program.variables.get(id)!;
       variable.assign(tf.tensor(this.state.get(`param:${id}`)!, variable.shape, 'float32'));
     }

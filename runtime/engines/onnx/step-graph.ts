@@ -4,6 +4,8 @@
 // engine applies the optimiser's update (update.ts) and feeds the weights back, so nothing is
 // rebuilt between steps.
 import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
+import { asLatent } from '../../../ir/op-rules.js';
+import { outputOf } from '../../../ir/outputs.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
 import { lowerNodes, oneHot, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
@@ -42,6 +44,9 @@ export interface StageGraph {
   /** Non-trainable parameters the forward pass writes (`assign:${id}` out): moving statistics. */
   assigned: string[];
   noise: NoiseInput[];
+  /** The stage's vq nodes, whose codebook upkeep (codebooks.ts) reads `codes:${node}` (one code per
+   *  vector, floats) and `encoded:${node}` (the vectors quantised) each step. */
+  codebooks: { node: string; parameter: string; dim: number }[];
   /** Outputs: `loss`, then `term:${i}` per objective term. */
   termCount: number;
   nodeCount: number;
@@ -137,6 +142,12 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   });
 
   for (const [id, value] of assigned) g.output(`assign:${id}`, value);
+  const codebooks = (spec.nodes ?? ir.nodes).flatMap((n) => asLatent(n, 'vq') ?? []).map((node) => {
+    const input = spec.rename?.get(node.inputs[0]!) ?? node.inputs[0]!;
+    g.output(`codes:${node.id}`, values.get(outputOf(node, 'codes'))!);
+    g.output(`encoded:${node.id}`, values.get(input)!);
+    return { node: node.id, parameter: storage(node.params!.codebook!).id, dim: node.attrs.dim };
+  });
 
   const model = withValueInfo(encodeModel({
     ir_version: 8,
@@ -154,6 +165,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     trainable: updated,
     assigned: [...assigned.keys()],
     noise,
+    codebooks,
     termCount: termValues.length,
     nodeCount: g.nodes.length,
   };
