@@ -38,7 +38,7 @@ export interface EngineStep {
 export class OnnxStageEngine {
   private readonly state = new Map<string, Float32Array>();
   private readonly slotNames: string[];
-  /** Per trainable parameter: its shape, weights, slots and whether weight decay applies. */
+  /** Per trainable parameter: its shape, weights, gradient, slots and whether weight decay applies. */
   private readonly updates: { id: string; shape: number[]; weight: Float32Array; gradient: Float32Array; slots: Float32Array[]; decayed: boolean }[];
   /** The feeds that do not change between steps: the parameters' tensors over their arrays. */
   private readonly parameterFeeds: Record<string, unknown> = {};
