@@ -111,6 +111,16 @@ const cases: Case[] = [
       },
     ];
   }),
+  // stride 1 with fewer output channels than input ones: the kernel gradient with the roles swapped
+  ...[
+    { pads: [1, 1, 1, 1] as sp.Pads, size: 5 },
+    { pads: [0, 0, 0, 0] as sp.Pads, size: 6 },
+    { pads: [0, 1, 1, 0] as sp.Pads, size: 4 },
+  ].map(({ pads, size }): Case => ({
+    name: `conv to fewer channels, pads ${pads}`,
+    inputs: [{ shape: [null, 3, size, size], fed: [B, 3, size, size] }, { shape: [1, 3, 3, 2], fed: [1, 3, 3, 2] }],
+    apply: (g, [x, w]) => sp.conv(g, x!, w!, { kernel: [3, 2], strides: [1, 1], pads }),
+  })),
   { name: 'max pool', inputs: [{ shape: [null, 2, 4, 4], fed: [B, 2, 4, 4], distinct: true }], apply: (g, [a]) => sp.maxPool(g, a!, { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }).y },
   { name: 'max pool, overlapping windows, padded', inputs: [{ shape: [null, 1, 5, 5], fed: [B, 1, 5, 5], distinct: true }], apply: (g, [a]) => sp.maxPool(g, a!, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }).y },
   { name: 'average pool, padded (padding not counted)', inputs: [{ shape: [null, 2, 5, 5], fed: [B, 2, 5, 5] }], apply: (g, [a]) => sp.averagePool(g, a!, { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1] }) },
