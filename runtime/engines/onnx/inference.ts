@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IRNode, IRTerm } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
 import type { DelegatedEvaluation, EvaluatedLayer, ForwardOptions, InferenceDelegate, Program } from '../../program/program.js';
-import { batchFeeds } from './batch-feeds.js';
+import { BatchFeeds } from './batch-feeds.js';
 import { buildInferenceGraph, type InferenceGraph } from './inference-graph.js';
 import type { OnnxRuntime, SyncOrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
@@ -60,9 +60,10 @@ export class OnnxInference implements InferenceDelegate {
     for (const parameter of graph.parameters) fixed[`param:${parameter.id}`] = this.runtime.tensor(this.weightsOf(parameter.id), parameter.shape);
     objective.forEach((term, i) => (fixed[`weight:${i}`] = this.runtime.tensor(Float32Array.of(term.weight), [])));
     const sums: DelegatedEvaluation = { loss: 0, terms: objective.map(() => 0), squared: 0 };
+    const batches = new BatchFeeds(this.runtime, graph);
     for (let start = 0; start < dataset.count; start += batch) {
       const size = Math.min(batch, dataset.count - start);
-      const out = session.run({ ...fixed, ...batchFeeds(this.runtime, graph, dataset, null, start, size) });
+      const out = session.run({ ...fixed, ...batches.of(dataset, null, start, size) });
       sums.loss += out.get('loss')!.data[0]! * size;
       sums.terms.forEach((_, i) => (sums.terms[i]! += out.get(`term:${i}`)!.data[0]! * size));
       sums.squared += out.get('squared')?.data[0] ?? 0;

@@ -11,7 +11,7 @@ import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
 import type { Rng } from '../../program/rng.js';
 import type { TensorMap } from '../../runs/index.js';
-import { batchFeeds } from './batch-feeds.js';
+import { BatchFeeds } from './batch-feeds.js';
 import { CodebookUpkeep } from './codebooks.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
@@ -46,6 +46,7 @@ export class OnnxStageEngine {
   private readonly gradientOutputs: Record<string, unknown> = {};
   private readonly arena: UpdateArena;
   private readonly codebooks: CodebookUpkeep;
+  private readonly batches: BatchFeeds;
   private stepCount = 0;
   private learningRate: number;
 
@@ -78,6 +79,7 @@ export class OnnxStageEngine {
       return { id, shape: parameter.shape, weight, gradient, slots, decayed: ['kernel', 'codebook'].includes(parameter.role) };
     });
     this.codebooks = new CodebookUpkeep(graph, spec.program, (id) => this.state.get(`param:${id}`)!);
+    this.batches = new BatchFeeds(ort, graph);
   }
 
   static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
@@ -90,7 +92,7 @@ export class OnnxStageEngine {
    *  weights of this epoch (`weights`, in objective order; scheduled coefficients change). */
   async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng, weights: readonly number[] = this.spec.objective.map((t) => t.weight)): Promise<EngineStep> {
     const { graph } = this;
-    const feeds: Record<string, unknown> = { ...this.parameterFeeds, ...batchFeeds(this.ort, graph, dataset, order, start, size) };
+    const feeds: Record<string, unknown> = { ...this.parameterFeeds, ...this.batches.of(dataset, order, start, size) };
     const noise = drawNoise(graph.noise, size, rng);
     for (const [name, values] of noise.feeds) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
