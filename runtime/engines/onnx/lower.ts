@@ -78,10 +78,11 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const { g } = env;
     const { pool, stride, padding } = node.attrs;
     const input = s.toNCHW(g, x!);
-    const { y, indices } = s.maxPool(g, input, { kernel: pool, strides: stride, pads: windowPads(padding, spatial(x!), pool, stride) });
-    // the `switches` output an unpool reads: 1 at each window's first maximum (kept NCHW, as the
-    // unpool lowering below uses it)
-    if (hasOutput(node, 'switches')) env.values.set(outputOf(node, 'switches'), s.scatterFlat(g, g.constant('Expand', [g.scalar(1), p.shapeOf(g, y)], y.shape), indices, input));
+    const window = { kernel: pool, strides: stride, pads: windowPads(padding, spatial(x!), pool, stride) };
+    const { y, indices } = s.maxPool(g, input, window);
+    // the `switches` output an unpool reads (its windows are disjoint): 1 at each window's first
+    // maximum (kept NCHW, as the unpool lowering below uses it)
+    if (hasOutput(node, 'switches')) env.values.set(outputOf(node, 'switches'), s.unpoolAt(g, g.constant('Expand', [g.scalar(1), p.shapeOf(g, y)], y.shape), indices, input, window));
     return s.toNHWC(g, y);
   },
   unpool: (node, [v, switches], env) => {
