@@ -9,11 +9,15 @@
 // shape), in training only like every corruption. At l > 0 the chain leaves out `clip`, whose
 // bounds are the model input's range, not the code's. A stage updates the trainable parameters
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
-// reports a plan that cannot train (AE4109); the runtime's stages are this plan.
+// reports a plan that cannot train (AE4109); the runtime's stages are this plan. Each stage also
+// carries the noise its forward pass draws (ir/noise.ts) and its optimiser update
+// (ir/stage-update.ts), written beside its structure so that the engines derive neither.
 import { contractivePath } from './contractive-path.js';
+import { checkNoise, stageNoise, type IRNoise } from './noise.js';
 import { opTraits, termTensors, termTraits } from './op-rules.js';
 import { parseRef } from './outputs.js';
-import type { IRModel, IRNode, IRPhase, IRStage, IRTerm } from './types.js';
+import { checkUpdate, stageUpdate } from './stage-update.js';
+import type { IRModel, IRNode, IRPhase, IRStage, IRStageUpdate, IRTerm } from './types.js';
 
 export interface StagePlan {
   /** `pretrain`, or `pretrain/layer1` for a greedy layer. */
@@ -23,6 +27,13 @@ export interface StagePlan {
   /** Storage parameter ids this stage updates (never empty). */
   trainable: string[];
   greedy?: GreedyPlan;
+}
+
+/** A stage with what it draws and how it updates its parameters: what the engines train. */
+export interface PlannedStage extends StagePlan {
+  /** The draws of its forward pass in training, in the order their seeds are drawn. */
+  noise: IRNoise[];
+  update: IRStageUpdate;
 }
 
 export interface GreedyPlan {
@@ -42,10 +53,10 @@ export interface GreedyPlan {
   rename: Map<string, string>;
 }
 
-export type TrainingPlan = { ok: true; stages: StagePlan[] } | { ok: false; phaseIndex: number; message: string };
+export type TrainingPlan = { ok: true; stages: PlannedStage[] } | { ok: false; phaseIndex: number; message: string };
 
 export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases): TrainingPlan {
-  const stages: StagePlan[] = [];
+  const stages: PlannedStage[] = [];
   for (const [phaseIndex, phase] of phases.entries()) {
     const objective = phase.objective.length > 0 ? phase.objective : ir.objective;
     const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex, message: `phase \`${phase.name}\`: ${message}` });
@@ -58,13 +69,18 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     const reached = reachedStorage(ir, objective);
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
     if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
-    stages.push(...planned);
+    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage), update: stageUpdate(ir, phase, stage.trainable) })));
   }
   return { ok: true, stages };
 }
 
+/** The draws of a stage: a greedy layer's nodes through its renames, or the whole model. */
+function derivedNoise(ir: IRModel, stage: StagePlan): IRNoise[] {
+  return stage.greedy ? stageNoise(ir, stage.greedy.nodes, stage.greedy.rename) : stageNoise(ir, ir.nodes);
+}
+
 /** The plan as the IR writes it (`plan`): nodes by id, renames as an object. */
-export function writtenPlan(stages: readonly StagePlan[]): IRStage[] {
+export function writtenPlan(stages: readonly PlannedStage[]): IRStage[] {
   return stages.map((stage) => ({
     name: stage.name,
     phase: stage.phaseIndex,
@@ -82,20 +98,23 @@ export function writtenPlan(stages: readonly StagePlan[]): IRStage[] {
           },
         }
       : {}),
+    noise: stage.noise,
+    update: stage.update,
   }));
 }
 
 /**
  * The stages an IR trains: the plan the compiler wrote into it, read back (every id it names must
  * be a node, a parameter or an input of the IR), or, for an IR built by hand without one, the plan
- * derived here as the compiler derives it.
+ * derived here as the compiler derives it. A plan written before stages carried their noise and
+ * update (an IR of the previous compiler) gets them derived; written ones must fit the stage.
  */
 export function stagesOf(ir: IRModel): TrainingPlan {
   if (ir.plan === undefined) return planTraining(ir);
   const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
   const parameters = new Set(ir.parameters.map((p) => p.id));
   const values = new Set([...nodes.keys(), ...ir.inputs.map((i) => i.name)]);
-  const stages: StagePlan[] = [];
+  const stages: PlannedStage[] = [];
   for (const [index, written] of ir.plan.entries()) {
     const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex: Math.min(written.phase, ir.phases.length - 1), message: `plan stage ${index} (\`${written.name}\`): ${message}` });
     if (written.phase >= ir.phases.length) return fail(`phase ${written.phase} does not exist (the IR has ${ir.phases.length})`);
@@ -118,7 +137,13 @@ export function stagesOf(ir: IRModel): TrainingPlan {
         rename: new Map(Object.entries(w.rename)),
       };
     }
-    stages.push({ name: written.name, phaseIndex: written.phase, objective: written.objective, trainable: written.trainable, ...(greedy ? { greedy } : {}) });
+    const stage: StagePlan = { name: written.name, phaseIndex: written.phase, objective: written.objective, trainable: written.trainable, ...(greedy ? { greedy } : {}) };
+    const derived = derivedNoise(ir, stage);
+    const badNoise = written.noise && checkNoise(written.noise, derived, ir);
+    if (badNoise) return fail(badNoise);
+    const badUpdate = written.update && checkUpdate(written.update, written.trainable);
+    if (badUpdate) return fail(badUpdate);
+    stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable) });
   }
   return { ok: true, stages };
 }

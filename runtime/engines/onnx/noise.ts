@@ -1,13 +1,24 @@
-// The noise a training step feeds its graph, drawn as the tfjs lowering draws it: one seed from the
-// epoch's PRNG per stochastic node, in node order, into the same tfjs random op. So a step on ONNX
-// Runtime sees exactly the corruption, dropout and reparameterisation draws the tfjs engines see,
-// which is what lets the conformance tests and bench/lockstep.ts compare the two step by step.
+// The noise a training step feeds its graph: the stage plan's draws (ir/noise.ts), one seed from the
+// epoch's PRNG per draw in the plan's order, into the same tfjs random op the tfjs program runs. So
+// a step on ONNX Runtime sees exactly the corruption, dropout and reparameterisation draws the tfjs
+// engines see, which is what lets the conformance tests and bench/lockstep.ts compare the two step
+// by step.
 import * as tf from '@tensorflow/tfjs-core';
+import type { NoiseDistribution } from '../../../ir/noise.js';
 import type { Rng } from '../../program/rng.js';
-import type { NoiseInput } from './lower.js';
+import type { Dim } from './graph.js';
+
+/** A draw the step graph reads: the plan's entry, shaped as the graph's value. */
+export interface FedNoise {
+  node: string;
+  /** The graph inputs it fills (salt-and-pepper fills three masks). */
+  inputs: string[];
+  shape: readonly Dim[];
+  distribution: NoiseDistribution;
+}
 
 /** The arrays for one step's noise inputs, by input name. */
-export function drawNoise(noise: readonly NoiseInput[], batch: number, rng: Rng): Map<string, Float32Array> {
+export function drawNoise(noise: readonly FedNoise[], batch: number, rng: Rng): Map<string, Float32Array> {
   const feeds = new Map<string, Float32Array>();
   for (const input of noise) {
     const shape = [batch, ...input.shape.slice(1).map((d) => d ?? 1)];
@@ -18,7 +29,7 @@ export function drawNoise(noise: readonly NoiseInput[], batch: number, rng: Rng)
   return feeds;
 }
 
-function draw({ noise }: NoiseInput, shape: number[], seed: number): tf.Tensor[] {
+function draw({ distribution: noise }: FedNoise, shape: number[], seed: number): tf.Tensor[] {
   switch (noise.kind) {
     case 'normal':
       return [tf.randomNormal(shape, 0, noise.std, 'float32', seed)];

@@ -3,7 +3,9 @@
 // slots live in typed arrays here between steps, fed to each run as they are (no graph rebuilt).
 // A step whose loss is not finite is not applied, as the tfjs step refuses its update. The
 // program's tfjs variables (validation, checkpoints, every task) are brought up to date by sync().
+// The noise and the update are the stage plan's (ir/noise.ts, ir/stage-update.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import type { IRNoise } from '../../../ir/noise.js';
 import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
 import { readSamples } from '../../data/samples.js';
@@ -21,6 +23,10 @@ export interface StageEngineSpec {
   objective: readonly IRTerm[];
   trainable: readonly string[];
   optimizer: OptimizerSpec;
+  /** Storage ids weight decay applies to (the plan's `update.decayed`). */
+  decayed: readonly string[];
+  /** The stage's draws (the plan's `noise`; default: derived from the graph). */
+  noise?: readonly IRNoise[];
   nodes?: readonly IRNode[];
   prefix?: readonly IRNode[];
   rename?: ReadonlyMap<string, string>;
@@ -51,6 +57,7 @@ export class OnnxStageEngine {
   ) {
     this.learningRate = spec.optimizer.lr;
     this.slotNames = optimizerSlots(spec.optimizer);
+    const decayed = new Set(spec.decayed);
     for (const p of graph.parameters) {
       const values = Float32Array.from(spec.program.variables.get(p.id)!.dataSync() as Float32Array);
       this.state.set(`param:${p.id}`, values);
@@ -64,7 +71,7 @@ export class OnnxStageEngine {
         this.state.set(`slot:${id}/${slot}`, values);
         return values;
       });
-      return { id, shape: parameter.shape, weight, slots, decayed: ['kernel', 'codebook'].includes(parameter.role) };
+      return { id, shape: parameter.shape, weight, slots, decayed: decayed.has(id) };
     });
   }
 
