@@ -141,7 +141,7 @@ export function stagesOf(ir: IRModel): TrainingPlan {
     const derived = derivedNoise(ir, stage);
     const badNoise = written.noise && checkNoise(written.noise, derived, ir);
     if (badNoise) return fail(badNoise);
-    const badUpdate = written.update && checkUpdate(written.update, written.trainable);
+    const badUpdate = written.update && checkUpdate(written.update, parameters);
     if (badUpdate) return fail(badUpdate);
     stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable) });
   }

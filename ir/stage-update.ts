@@ -23,8 +23,9 @@ const hyperparameters: { [K in Optimizer['kind']]: readonly string[] } = {
   rmsprop: ['lr', 'rho', 'momentum', 'epsilon', 'weightDecay'],
 };
 
-/** Why a written update cannot be applied by a stage training `trainable`, or undefined. */
-export function checkUpdate(update: IRStageUpdate, trainable: readonly string[]): string | undefined {
+/** Why a written update cannot be applied, or undefined. Weight decay must name parameters of the
+ *  IR (`parameters`); it applies to those the stage trains (an edited `trainable` may drop some). */
+export function checkUpdate(update: IRStageUpdate, parameters: ReadonlySet<string>): string | undefined {
   const optimizer = update.optimizer as Optimizer | undefined;
   const names = optimizer ? hyperparameters[optimizer.kind] : undefined;
   if (!optimizer || !names) return `'${String(optimizer?.kind)}' is not an optimizer (one of ${Object.keys(hyperparameters).join(', ')})`;
@@ -36,8 +37,7 @@ export function checkUpdate(update: IRStageUpdate, trainable: readonly string[])
   if (negative) return `the optimizer's ${negative} ${String(values[negative])} is negative`;
   const extra = Object.keys(optimizer).find((key) => key !== 'kind' && !names.includes(key));
   if (extra) return `${optimizer.kind} has no hyperparameter '${extra}' (it has ${names.join(', ')})`;
-  const trained = new Set(trainable);
-  const outside = update.decayed.find((id) => !trained.has(id));
-  if (outside !== undefined) return `weight decay names '${outside}', which the stage does not train`;
+  const outside = update.decayed.find((id) => !parameters.has(id));
+  if (outside !== undefined) return `weight decay names '${outside}', which is not a parameter`;
   return undefined;
 }

@@ -232,7 +232,7 @@ export interface IRStage {
  */
 export interface IRStageUpdate {
   optimizer: Optimizer;
-  /** Storage ids (among the stage's trainable ones) that weight decay applies to. */
+  /** Storage ids weight decay applies to (when the stage trains them). */
   decayed: string[];
   /** Absent: the optimizer's `lr` throughout. */
   lrSchedule?: LrSchedule;
