@@ -212,7 +212,7 @@ const stage = closed(
     greedy: closed(
       {
         layer: { type: 'integer', minimum: 0 },
-        prefix: ids,
+        prefix: { ...ids, description: "the nodes computing the layer's input code beyond the layer below's prefix (layer l runs both)" },
         nodes: { ...ids, minItems: 1 },
         code: { type: ['string', 'null'] },
         corruption: ids,

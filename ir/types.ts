@@ -206,7 +206,8 @@ export interface IRStage {
   /** A greedy layer: the shallow autoencoder it trains, and what feeds it. */
   greedy?: {
     layer: number;
-    /** Nodes computing the layer's input code, run in inference mode (frozen and clean). */
+    /** Nodes computing the layer's input code, run in inference mode (frozen and clean), beyond
+     *  those of the layer below's prefix (layer l runs both; the prefix grows by layer l − 1). */
     prefix: string[];
     /** The layer's nodes and their mirrors, in IR order. */
     nodes: string[];

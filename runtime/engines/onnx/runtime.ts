@@ -7,8 +7,9 @@ import { DataType, encodeModel } from '../../../onnx/proto.js';
 type Ort = typeof import('onnxruntime-node');
 
 export interface OrtSession {
-  /** One run; outputs by name as float arrays (owned by the caller from then on). */
-  run(feeds: Record<string, unknown>): Promise<Map<string, Float32Array>>;
+  /** One run; outputs by name as float arrays (owned by the caller from then on). `into`: outputs
+   *  written in place, into the tensors given (their arrays hold the values after the run). */
+  run(feeds: Record<string, unknown>, into?: Record<string, unknown>): Promise<Map<string, Float32Array>>;
   release(): Promise<void>;
 }
 
@@ -99,9 +100,11 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
     tensor: (values, shape) => new ort.Tensor('float32', values, [...shape]),
     async createSession(model, threads, nodes = 0) {
       const session = await ort.InferenceSession.create(model, sessionOptions(threads, nodes));
+      const fetchAll = Object.fromEntries(session.outputNames.map((name) => [name, null]));
       return {
-        async run(feeds) {
-          const results = await session.run(feeds as Parameters<typeof session.run>[0]);
+        async run(feeds, into = {}) {
+          type Fetches = Parameters<typeof session.run>[1];
+          const results = await session.run(feeds as Parameters<typeof session.run>[0], { ...fetchAll, ...into } as Fetches);
           return new Map(Object.entries(results).map(([name, tensor]) => [name, tensor.data as Float32Array]));
         },
         release: () => session.release(),

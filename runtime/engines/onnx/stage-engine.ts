@@ -1,6 +1,7 @@
 // Training one stage on ONNX Runtime: the stage's step graph (step-graph.ts) in one session, one
-// `run` per step, then the optimiser's update (update.ts) in place. The weights and optimiser
-// slots live in typed arrays here between steps, fed to each run as they are (no graph rebuilt).
+// `run` per step, then the optimiser's update (update.ts) in place. The weights, the optimiser
+// slots and the gradients live in one arena between steps: the weights are fed to each run as they
+// are, the gradients written there by the run as preallocated outputs (no graph rebuilt, no copy).
 // A step whose loss is not finite is not applied, as the tfjs step refuses its update. The
 // program's tfjs variables (validation, checkpoints, every task) are brought up to date by sync().
 // The noise and the update are the stage plan's (ir/noise.ts, ir/stage-update.ts).
@@ -16,7 +17,7 @@ import type { TensorMap } from '../../runs/index.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
-import { applyUpdate, optimizerSlots } from './update.js';
+import { optimizerSlots, UpdateArena } from './update.js';
 
 export interface StageEngineSpec {
   program: Program;
@@ -43,9 +44,12 @@ export class OnnxStageEngine {
   private readonly state = new Map<string, Float32Array>();
   private readonly slotNames: string[];
   /** Per trainable parameter: its shape, weights, slots and whether weight decay applies. */
-  private readonly updates: { id: string; shape: number[]; weight: Float32Array; slots: Float32Array[]; decayed: boolean }[];
+  private readonly updates: { id: string; shape: number[]; weight: Float32Array; gradient: Float32Array; slots: Float32Array[]; decayed: boolean }[];
   /** The feeds that do not change between steps: the parameters' tensors over their arrays. */
   private readonly parameterFeeds: Record<string, unknown> = {};
+  /** The outputs the run writes in place: each trainable parameter's gradient. */
+  private readonly gradientOutputs: Record<string, unknown> = {};
+  private readonly arena: UpdateArena;
   private stepCount = 0;
   private learningRate: number;
 
@@ -58,20 +62,25 @@ export class OnnxStageEngine {
     this.learningRate = spec.optimizer.lr;
     this.slotNames = optimizerSlots(spec.optimizer);
     const decayed = new Set(spec.decayed);
+    const size = (id: string) => graph.parameters.find((p) => p.id === id)!.shape.reduce((a, b) => a * b, 1);
+    this.arena = new UpdateArena([...graph.parameters.map((p) => size(p.id)), ...graph.trainable.flatMap((id) => Array<number>(this.slotNames.length + 1).fill(size(id)))]);
     for (const p of graph.parameters) {
-      const values = Float32Array.from(spec.program.variables.get(p.id)!.dataSync() as Float32Array);
+      const values = this.arena.take(size(p.id));
+      values.set(spec.program.variables.get(p.id)!.dataSync() as Float32Array);
       this.state.set(`param:${p.id}`, values);
       this.parameterFeeds[`param:${p.id}`] = ort.tensor(values, p.shape);
     }
     this.updates = graph.trainable.map((id) => {
       const parameter = graph.parameters.find((p) => p.id === id)!;
       const weight = this.state.get(`param:${id}`)!;
+      const gradient = this.arena.take(weight.length);
+      this.gradientOutputs[`grad:${id}`] = ort.tensor(gradient, parameter.shape);
       const slots = this.slotNames.map((slot) => {
-        const values = new Float32Array(weight.length);
+        const values = this.arena.take(weight.length);
         this.state.set(`slot:${id}/${slot}`, values);
         return values;
       });
-      return { id, shape: parameter.shape, weight, slots, decayed: decayed.has(id) };
+      return { id, shape: parameter.shape, weight, gradient, slots, decayed: decayed.has(id) };
     });
   }
 
@@ -96,7 +105,7 @@ export class OnnxStageEngine {
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
     weights.forEach((weight, i) => (feeds[`weight:${i}`] = this.ort.tensor(Float32Array.of(weight), [])));
-    const out = await this.session.run(feeds);
+    const out = await this.session.run(feeds, this.gradientOutputs);
     // the forward pass's writes (moving statistics) happen whatever the loss, as on tfjs
     for (const id of graph.assigned) this.state.get(`param:${id}`)!.set(out.get(`assign:${id}`)!);
     const loss = out.get('loss')![0]!;
@@ -104,7 +113,7 @@ export class OnnxStageEngine {
     const bad = terms.findIndex((t) => !Number.isFinite(t));
     if (bad >= 0 || !Number.isFinite(loss)) return { loss, terms, nonFinite: bad };
     this.stepCount += 1;
-    for (const update of this.updates) applyUpdate(this.spec.optimizer, this.stepCount, this.learningRate, { ...update, gradient: out.get(`grad:${update.id}`)! });
+    for (const update of this.updates) this.arena.apply(this.spec.optimizer, this.stepCount, this.learningRate, update);
     return { loss, terms };
   }
 
