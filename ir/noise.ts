@@ -7,7 +7,7 @@
 // with: an edited plan trains with its own values. Which nodes draw, their inputs' names and shapes
 // follow from the graph; `checkNoise` refuses a plan that says otherwise.
 import { opTraits } from './op-rules.js';
-import type { IRModel, IRNode, IROp, Shape } from './types.js';
+import type { Dimension, IRModel, IRNode, IROp, Shape } from './types.js';
 
 /**
  * What one node's noise inputs hold. `normal`: N(0, std²), added. `uniform`: u in [low, 1)
@@ -59,12 +59,17 @@ function ruleOf<Op extends IROp>(node: IRNode<Op>): ReturnType<NoiseRule<Op>> {
   return rule ? rule(node) : null;
 }
 
+/** Every value's shape by id (inputs and nodes): built once per IR, for `stageNoise`. */
+export function shapeLookup(ir: IRModel): ReadonlyMap<string, readonly Dimension[]> {
+  return new Map<string, readonly Dimension[]>([...ir.inputs.map((i) => [i.name, i.shape] as const), ...ir.nodes.map((n) => [n.id, n.shape] as const)]);
+}
+
 /**
  * The draws of a stage that runs `nodes` in training, reads served as `rename` says (a greedy
- * layer's corruption chain reads its code): one entry per drawing node, in node order.
+ * layer's corruption chain reads its code): one entry per drawing node, in node order. `shapes`:
+ * shapeLookup(ir), passed in where many stages are planned (a deep greedy schedule).
  */
-export function stageNoise(ir: IRModel, nodes: readonly IRNode[], rename?: ReadonlyMap<string, string>): IRNoise[] {
-  const shapes = new Map<string, Shape>([...ir.inputs.map((i) => [i.name, i.shape] as const), ...ir.nodes.map((n) => [n.id, n.shape] as const)]);
+export function stageNoise(ir: IRModel, nodes: readonly IRNode[], rename?: ReadonlyMap<string, string>, shapes: ReadonlyMap<string, readonly Dimension[]> = shapeLookup(ir)): IRNoise[] {
   const draws: IRNoise[] = [];
   for (const node of nodes) {
     const rule = ruleOf(node);
@@ -98,8 +103,7 @@ function badParameters(d: NoiseDistribution): string | undefined {
  * draw (as `derived`, from the graph), each with its op's distribution and parameters that can be
  * drawn, the inputs and shape the graph gives it. The order is the plan's own.
  */
-export function checkNoise(written: readonly IRNoise[], derived: readonly IRNoise[], ir: IRModel): string | undefined {
-  const nodes = new Set(ir.nodes.map((n) => n.id));
+export function checkNoise(written: readonly IRNoise[], derived: readonly IRNoise[], nodes: ReadonlySet<string> | ReadonlyMap<string, unknown>): string | undefined {
   const expected = new Map(derived.map((d) => [d.node, d]));
   const seen = new Set<string>();
   for (const [index, draw] of written.entries()) {

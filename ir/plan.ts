@@ -13,10 +13,10 @@
 // carries the noise its forward pass draws (ir/noise.ts) and its optimiser update
 // (ir/stage-update.ts), written beside its structure so that the engines derive neither.
 import { contractivePath } from './contractive-path.js';
-import { checkNoise, stageNoise, type IRNoise } from './noise.js';
+import { checkNoise, shapeLookup, stageNoise, type IRNoise } from './noise.js';
 import { opTraits, termTensors, termTraits } from './op-rules.js';
 import { parseRef } from './outputs.js';
-import { checkUpdate, stageUpdate } from './stage-update.js';
+import { checkUpdate, parameterRoles, stageUpdate } from './stage-update.js';
 import type { IRModel, IRNode, IRPhase, IRStage, IRStageUpdate, IRTerm } from './types.js';
 
 export interface StagePlan {
@@ -57,6 +57,7 @@ export type TrainingPlan = { ok: true; stages: PlannedStage[] } | { ok: false; p
 
 export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases): TrainingPlan {
   const stages: PlannedStage[] = [];
+  const lookups = planLookups(ir);
   for (const [phaseIndex, phase] of phases.entries()) {
     const objective = phase.objective.length > 0 ? phase.objective : ir.objective;
     const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex, message: `phase \`${phase.name}\`: ${message}` });
@@ -69,14 +70,25 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     const reached = reachedStorage(ir, objective);
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
     if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
-    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage), update: stageUpdate(ir, phase, stage.trainable) })));
+    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage, lookups), update: stageUpdate(ir, phase, stage.trainable, lookups.roles) })));
   }
   return { ok: true, stages };
 }
 
+/** What deriving each stage's noise and update looks up, built once per IR (a greedy schedule
+ *  plans a stage per layer: rebuilding these per stage would be quadratic in the layers). */
+interface PlanLookups {
+  shapes: ReturnType<typeof shapeLookup>;
+  roles: ReturnType<typeof parameterRoles>;
+}
+
+function planLookups(ir: IRModel): PlanLookups {
+  return { shapes: shapeLookup(ir), roles: parameterRoles(ir) };
+}
+
 /** The draws of a stage: a greedy layer's nodes through its renames, or the whole model. */
-function derivedNoise(ir: IRModel, stage: StagePlan): IRNoise[] {
-  return stage.greedy ? stageNoise(ir, stage.greedy.nodes, stage.greedy.rename) : stageNoise(ir, ir.nodes);
+function derivedNoise(ir: IRModel, stage: StagePlan, lookups: PlanLookups): IRNoise[] {
+  return stage.greedy ? stageNoise(ir, stage.greedy.nodes, stage.greedy.rename, lookups.shapes) : stageNoise(ir, ir.nodes, undefined, lookups.shapes);
 }
 
 /** The plan as the IR writes it (`plan`): nodes by id, renames as an object, and a greedy layer's
@@ -126,6 +138,7 @@ export function stagesOf(ir: IRModel): TrainingPlan {
   const parameters = new Set(ir.parameters.map((p) => p.id));
   const values = new Set([...nodes.keys(), ...ir.inputs.map((i) => i.name)]);
   const stages: PlannedStage[] = [];
+  const lookups = planLookups(ir);
   for (const [index, written] of ir.plan.entries()) {
     const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex: Math.min(written.phase, ir.phases.length - 1), message: `plan stage ${index} (\`${written.name}\`): ${message}` });
     if (written.phase >= ir.phases.length) return fail(`phase ${written.phase} does not exist (the IR has ${ir.phases.length})`);
@@ -153,12 +166,12 @@ export function stagesOf(ir: IRModel): TrainingPlan {
       };
     }
     const stage: StagePlan = { name: written.name, phaseIndex: written.phase, objective: written.objective, trainable: written.trainable, ...(greedy ? { greedy } : {}) };
-    const derived = derivedNoise(ir, stage);
-    const badNoise = written.noise && checkNoise(written.noise, derived, ir);
+    const derived = derivedNoise(ir, stage, lookups);
+    const badNoise = written.noise && checkNoise(written.noise, derived, nodes);
     if (badNoise) return fail(badNoise);
     const badUpdate = written.update && checkUpdate(written.update, parameters);
     if (badUpdate) return fail(badUpdate);
-    stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable) });
+    stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable, lookups.roles) });
   }
   return { ok: true, stages };
 }

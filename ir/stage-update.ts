@@ -7,9 +7,14 @@ import type { IRModel, IRPhase, IRStageUpdate, Optimizer } from './types.js';
 /** Roles weight decay applies to. */
 const DECAYED_ROLES: ReadonlySet<string> = new Set(['kernel', 'codebook']);
 
-/** The update a stage of `phase` that trains `trainable` (storage ids) applies. */
-export function stageUpdate(ir: IRModel, phase: IRPhase, trainable: readonly string[]): IRStageUpdate {
-  const roles = new Map(ir.parameters.map((p) => [p.id, p.role]));
+/** Every parameter's role by id: built once per IR, for `stageUpdate`. */
+export function parameterRoles(ir: IRModel): ReadonlyMap<string, string> {
+  return new Map(ir.parameters.map((p) => [p.id, p.role]));
+}
+
+/** The update a stage of `phase` that trains `trainable` (storage ids) applies; `roles`:
+ *  parameterRoles(ir), passed in where many stages are planned. */
+export function stageUpdate(ir: IRModel, phase: IRPhase, trainable: readonly string[], roles: ReadonlyMap<string, string> = parameterRoles(ir)): IRStageUpdate {
   return {
     optimizer: { ...phase.optimizer },
     decayed: trainable.filter((id) => DECAYED_ROLES.has(roles.get(id) ?? '')),
