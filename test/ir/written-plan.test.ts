@@ -218,7 +218,7 @@ describe("each stage's noise and optimiser update in the plan", () => {
 });
 
 describe('`ae train` trains the noise and the update the plan writes', () => {
-  const model = (rate: number, lr: number, decay: number) => `model m {
+  const model = (rate: number, lr: number | string, decay: number) => `model m {
   input x: [12] in [0, 1]
   corrupt x with mask(p = ${rate})
   encoder { dense(8, act = relu) }
@@ -239,7 +239,7 @@ describe('`ae train` trains the noise and the update the plan writes', () => {
     return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, Array.from(t.data)]));
   };
 
-  it.each(['cpu', 'onnx'])('on %s: an IR whose plan says mask rate 0.5, lr 0.02, weight decay 0.1 trains as the model written with them', async (backend) => {
+  it.each(['cpu', 'onnx'])('on %s: an IR whose plan says mask rate 0.5, lr 0.02 halved every epoch, weight decay 0.1 trains as the model written with them', async (backend) => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'x.npy'), encodeNpy(uniformDataset(32, 12, 5).x, [32, 12]));
     const written = compile(model(0.3, 0.01, 0));
@@ -247,9 +247,10 @@ describe('`ae train` trains the noise and the update the plan writes', () => {
     const stage = edited.plan![0]!;
     stage.noise![0]!.distribution = { kind: 'mask', rate: 0.5 };
     stage.update!.optimizer = { ...stage.update!.optimizer, lr: 0.02, weightDecay: 0.1 };
+    stage.update!.lrSchedule = { kind: 'step', every: 1, factor: 0.5, warmup: 0 };
     writeFileSync(join(cwd, 'written.ir.json'), JSON.stringify(written));
     writeFileSync(join(cwd, 'edited.ir.json'), JSON.stringify(edited));
-    writeFileSync(join(cwd, 'source.ae'), model(0.5, 0.02, 0.1));
+    writeFileSync(join(cwd, 'source.ae'), model(0.5, 'step(0.02, every = 1, factor = 0.5)', 0.1));
     let stderr = '';
     const io = { stdout: () => {}, stderr: (s: string) => (stderr += s), isTTY: false, cwd };
     for (const [file, out] of [['written.ir.json', 'written'], ['edited.ir.json', 'edited'], ['source.ae', 'source']] as const) {
