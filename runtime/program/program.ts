@@ -2,7 +2,8 @@
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
 import { stageNoise, type IRNoise, type NoiseDistribution } from '../../ir/noise.js';
-import type { IRModel, IRNode, IROp, ParameterRole } from '../../ir/types.js';
+import type { IRModel, IRNode, IROp, IRTerm, ParameterRole } from '../../ir/types.js';
+import type { Dataset } from '../data/index.js';
 import { termTensors } from '../../ir/op-rules.js';
 import { outputRef, parseRef } from '../../ir/outputs.js';
 import type { Lowering, OpContext } from './context.js';
@@ -33,7 +34,20 @@ export interface ForwardOptions {
  *  the same values by the same keys, from the program's current weights. */
 export interface InferenceDelegate {
   forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
+  /** The whole model's `objective` over `dataset` in inference mode, `batch` samples at a time,
+   *  without handing tensors back (validation, `ae eval`); undefined where it cannot. */
+  evaluate?(dataset: Dataset, objective: readonly IRTerm[], batch: number): DelegatedEvaluation | undefined;
   dispose(): void;
+}
+
+/** Sums over a data set: the loss and each term weighted by batch size, the reconstruction's
+ *  squared error over all its elements. */
+export interface DelegatedEvaluation {
+  /** Σ batch loss × batch size. */
+  loss: number;
+  /** Per term, in objective order, Σ value × batch size. */
+  terms: number[];
+  squared: number;
 }
 
 export interface Program {
@@ -46,6 +60,9 @@ export interface Program {
   forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
   /** From now on, inference-mode passes without renames run on `delegate` (undefined: on tfjs). */
   delegateInference(delegate: InferenceDelegate | undefined): void;
+  /** The delegate's evaluation of `objective` over `dataset` (InferenceDelegate.evaluate), or
+   *  undefined: no delegate, or one that cannot (the caller evaluates on tfjs). */
+  evaluateDelegated(dataset: Dataset, objective: readonly IRTerm[], batch: number): DelegatedEvaluation | undefined;
   dispose(): void;
 }
 
@@ -105,6 +122,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
     parameters,
     variables: parameters.variables,
     forward,
+    evaluateDelegated: (dataset, objective, batch) => delegate?.evaluate?.(dataset, objective, batch),
     delegateInference: (next) => {
       delegate?.dispose();
       delegate = next;

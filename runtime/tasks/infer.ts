@@ -2,7 +2,9 @@
 // nearest codes): the latent codes, the reconstructions, and the evaluation numbers.
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRTerm } from '../../ir/types.js';
+import { product } from '../data/errors.js';
 import type { Dataset } from '../data/index.js';
+import { termNames } from '../objective/objective.js';
 import { tidyValue } from '../program/gradient.js';
 import type { Program } from '../program/program.js';
 import type { Rng } from '../program/rng.js';
@@ -74,6 +76,12 @@ export function evaluate(program: Program, dataset: Dataset, options: { batch?: 
   const inputs = modelInputs(program.ir);
   const batch = options.batch ?? 256;
   const objective = evaluationObjective(program);
+  const delegated = program.evaluateDelegated(dataset, objective, batch);
+  if (delegated) {
+    const names = termNames(objective, program.ir);
+    const terms = Object.fromEntries(names.map((name, i) => [name, delegated.terms[i]! / dataset.count]));
+    return { samples: dataset.count, loss: delegated.loss / dataset.count, mse: delegated.squared / (dataset.count * product(dataset.sampleShape)), terms };
+  }
   const { loss, terms } = averageLoss(program, dataset, inputs, { objective, batch });
   const { reconstruction, target } = program.ir.outputs;
   let squared = 0;

@@ -8,7 +8,8 @@ import type { DataSource, IRModel } from '../../ir/types.js';
 import { closeDataset, loadDataset, TABLE_ENCODING_FILE, type Dataset } from '../data/index.js';
 import { buildProgram, type InferenceDelegate, type Program } from '../program/program.js';
 import { SERIES_FILE, type SeriesWindows } from '../data/windows.js';
-import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
+import { CheckpointError, nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
+import { restoreCodebookStates } from '../program/ops/vq-codebook.js';
 import { modelInputs } from './batches.js';
 import type { Callback } from './callbacks/callback.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
@@ -162,6 +163,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let start: LoopStart = { stage: 0, epoch: 0, step: 0 };
     if (checkpoint) {
       assignWeights(program, checkpoint.weights, join(runDir, CHECKPOINT_DIR, WEIGHTS_FILE));
+      restoreCodebookStates(program.variables, checkpoint.state.codebooks, (what) => {
+        throw new CheckpointError(`${join(runDir, CHECKPOINT_DIR, STATE_FILE)}: ${what}; the checkpoint cannot be resumed`);
+      });
       start = resumePoint(checkpoint, stages, seed, stateful);
       metrics.lines.push(...(await resumeMetrics(runDir, checkpoint.state.metricsLines, files)));
     } else {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRTerm } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
-import { computeObjective } from '../objective/objective.js';
+import { computeObjective, termNames } from '../objective/objective.js';
 import type { Program } from '../program/program.js';
 import { batchInputs, batchStarts, type ModelInputs } from './batches.js';
 import type { GreedyLayer } from './stages.js';
@@ -16,6 +16,11 @@ export interface ValidationOptions {
 }
 
 export function averageLoss(program: Program, dataset: Dataset, inputs: ModelInputs, options: ValidationOptions): { loss: number; terms: Record<string, number> } {
+  const delegated = options.greedy ? undefined : program.evaluateDelegated(dataset, options.objective, options.batch);
+  if (delegated) {
+    const names = termNames(options.objective, program.ir);
+    return { loss: delegated.loss / dataset.count, terms: Object.fromEntries(names.map((name, i) => [name, delegated.terms[i]! / dataset.count])) };
+  }
   let total = 0;
   const termTotals = new Map<string, number>();
   for (const start of batchStarts(dataset.count, options.batch)) {

@@ -23,6 +23,8 @@ import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } f
 import { seededRandom } from './seeded.js';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { buildStageGraph } from '../../runtime/engines/onnx/step-graph.js';
+import { buildProgram, type Program } from '../../runtime/program/program.js';
+import { RESTART_WINDOW } from '../../runtime/program/ops/vq-codebook.js';
 
 const BATCH = 4;
 const STEPS = 3;
@@ -47,17 +49,25 @@ function recordWeights(into: Map<string, Quantity>, program: ReturnType<typeof p
   for (const id of stage.trainable) into.set(`after ${id}`, { what: `parameter ${id} after ${STEPS} steps`, values: Array.from(program.variables.get(id)!.dataSync()) });
 }
 
+/** How many steps, from which weights (default: perturbed, seed 1), and a look at the weights after each step. */
+interface RunOptions {
+  steps?: number;
+  program?: (ir: IRModel) => Program;
+  afterStep?: (step: number, program: Program) => void;
+}
+
 /** Three tfjs steps on the cpu backend, as the loop takes them. */
-function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset): Map<string, Quantity> {
+function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset, options: RunOptions = {}): Map<string, Quantity> {
   const quantities = new Map<string, Quantity>();
-  const program = perturbedProgram(ir);
+  const program = (options.program ?? perturbedProgram)(ir);
+  const batch = dataset.count;
   const optimizer = createOptimizer(stage.update.optimizer, new Set(stage.update.decayed));
   try {
-    for (let step = 1; step <= STEPS; step++) {
+    for (let step = 1; step <= (options.steps ?? STEPS); step++) {
       const result = tidyValue(() => {
         const data = ir.inputs.find((i) => i.kind !== 'label')!;
         const label = ir.inputs.find((i) => i.kind === 'label');
-        const inputs: Record<string, tf.Tensor> = { [data.name]: tf.tensor(dataset.x, [BATCH, ...dataset.sampleShape]) };
+        const inputs: Record<string, tf.Tensor> = { [data.name]: tf.tensor(dataset.x, [batch, ...dataset.sampleShape]) };
         if (label && dataset.labels) inputs[label.name] = tf.tensor1d(dataset.labels, 'int32');
         const given = stage.greedy ? codeFor(program, inputs, stage.greedy) : undefined;
         return trainStep({
@@ -73,6 +83,7 @@ function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset): Map<
         });
       });
       record(quantities, step, result);
+      options.afterStep?.(step, program);
     }
     recordWeights(quantities, program, stage);
   } finally {
@@ -82,12 +93,18 @@ function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset): Map<
   return quantities;
 }
 
-async function onnxRun(runtime: OnnxRuntime, ir: IRModel, stage: Stage, dataset: InMemoryDataset): Promise<Map<string, Quantity>> {
+async function onnxRun(runtime: OnnxRuntime, ir: IRModel, stage: Stage, dataset: InMemoryDataset, options: RunOptions = {}): Promise<Map<string, Quantity>> {
   const quantities = new Map<string, Quantity>();
-  const program = perturbedProgram(ir);
+  const program = (options.program ?? perturbedProgram)(ir);
   const engine = await onnxEngine(runtime, 1)(stage, program);
   try {
-    for (let step = 1; step <= STEPS; step++) record(quantities, step, await engine.step(dataset, null, 0, BATCH, new Rng(step), stage.objective));
+    for (let step = 1; step <= (options.steps ?? STEPS); step++) {
+      record(quantities, step, await engine.step(dataset, null, 0, dataset.count, new Rng(step), stage.objective));
+      if (options.afterStep) {
+        engine.sync();
+        options.afterStep(step, program);
+      }
+    }
     engine.sync();
     recordWeights(quantities, program, stage);
   } finally {
@@ -201,4 +218,42 @@ describe('recurrent step graphs', () => {
       program.dispose();
     }
   }, 300_000);
+});
+
+describe('vq codebook upkeep, step by step', () => {
+  // A fresh codebook (at its initial values: seeded from the first batch) and a batch of two
+  // patterns only: k-means++ gives two codes and copies, the copies never win a tie, and at step
+  // RESTART_WINDOW the dead ones move onto vectors of the batch. Both engines, every step compared.
+  const source = `model v {
+  input x: [6]
+  encoder { dense(8, act = tanh), dense(3) }
+  latent z = vq(codes = 6, dim = 3, commitment = 0.5)
+  decoder = mirror(encoder)
+  output x_hat = linear
+  loss = mse(x_hat, x) + vq_loss(z)
+  train { epochs = 1, optimizer = sgd(lr = 0.05, momentum = 0.9) }
+}`;
+  const patterns = [[0.9, 0.1, 0.8, 0.2, 0.7, 0.3], [0.1, 0.9, 0.2, 0.6, 0.3, 0.8]];
+  const dataset: InMemoryDataset = { name: 'two patterns', count: 6, sampleShape: [6], x: Float32Array.from({ length: 36 }, (_, i) => patterns[Math.floor(i / 6) % 2]![i % 6]!) };
+  const steps = RESTART_WINDOW + 2;
+
+  it(`seeds the codebook and restarts its dead codes at step ${RESTART_WINDOW} as the cpu reference does`, async () => {
+    const analysis = analyzeSource(source, 'v.ae');
+    const ir = analysis.irs[0]!;
+    const stage = planStages(ir, 1)[0]!;
+    const codebookId = ir.parameters.find((q) => q.role === 'codebook')!.id;
+    const fresh = (model: IRModel) => buildProgram(model, { seed: 1 });
+    const snapshots: number[][] = [];
+    const afterStep = (step: number, program: Program) => {
+      if ([1, RESTART_WINDOW - 1, RESTART_WINDOW].includes(step)) snapshots.push(Array.from(program.variables.get(codebookId)!.dataSync()));
+    };
+    const reference = referenceRun(ir, stage, dataset, { steps, program: fresh });
+    const found = compareQuantities(await onnxRun(runtime, ir, stage, dataset, { steps, program: fresh, afterStep }), reference);
+    expect(found.slice(0, 3).map((d) => `${d.what}: onnx ${d.actual}, cpu ${d.reference} at [${d.index}]`)).toEqual([]);
+    // on the engine: the rows no vector chose did not move from step 1 to step 49, and moved at step 50
+    const [first, before, after] = snapshots.map((values) => Array.from({ length: 6 }, (_, c) => values.slice(c * 3, c * 3 + 3).join()));
+    const dead = first!.map((row, c) => (row === before![c] ? c : -1)).filter((c) => c >= 0);
+    expect(dead.length).toBeGreaterThanOrEqual(2);
+    for (const c of dead) expect(after![c], `code ${c}`).not.toBe(before![c]);
+  }, 60_000);
 });

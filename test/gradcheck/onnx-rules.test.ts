@@ -11,6 +11,7 @@ import * as sp from '../../runtime/engines/onnx/spatial.js';
 import * as ax from '../../runtime/engines/onnx/axes.js';
 import * as rnn from '../../runtime/engines/onnx/recurrent.js';
 import { usageKl } from '../../runtime/engines/onnx/terms.js';
+import { quantise, vqLoss } from '../../runtime/engines/onnx/vq.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
 import { withValueInfo } from '../../runtime/engines/onnx/shapes.js';
 import { encodeModel } from '../../onnx/proto.js';
@@ -27,16 +28,33 @@ interface InputSpec {
   kinks?: number[];
   /** Every value apart from every other by more than two steps (max pooling: no switch moves). */
   distinct?: boolean;
+  /** These values, not drawn (a codebook whose nearest codes no step of the check changes). */
+  values?: Float32Array;
 }
 
 interface Case {
   name: string;
   inputs: InputSpec[];
   apply: (g: StepGraph, x: Sym[]) => Sym;
+  /**
+   * Per input, what the finite difference is in units of the rule's gradient (default 1): a
+   * stop-gradient splits one finite difference between terms, each rule taking its share.
+   */
+  share?: number[];
 }
 
 const B = 3;
 const batch = (n: number): InputSpec => ({ shape: [null, n], fed: [B, n] });
+
+// VQ: 4 codes of 3 dimensions, far apart, and vectors each within 0.1 of one of them, so no step of
+// the check (at most ~0.02 per value) changes a nearest code: the lookup is differentiable there.
+const CODEBOOK = Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1, -1, -1, -1);
+const codebookInput: InputSpec = { shape: [4, 3], fed: [4, 3], values: CODEBOOK };
+function nearCodes(count: number): Float32Array {
+  const random = seededRandom(17);
+  return Float32Array.from({ length: count * 3 }, (_, i) => CODEBOOK[((Math.floor(i / 3) * 7) % 4) * 3 + (i % 3)]! + 0.2 * (random() - 0.5));
+}
+const BETA = 0.25;
 const cases: Case[] = [
   { name: 'add, broadcasting a bias', inputs: [batch(4), { shape: [4], fed: [4] }], apply: (g, [a, b]) => p.add(g, a!, b!) },
   { name: 'sub, broadcasting a column', inputs: [batch(4), { shape: [null, 1], fed: [B, 1] }], apply: (g, [a, b]) => p.sub(g, a!, b!) },
@@ -125,6 +143,19 @@ const cases: Case[] = [
   }),
   // The usage_kl term (runtime/engines/onnx/terms.ts): KL of the batch-mean softmax from uniform.
   { name: 'usage_kl of onehot logits, summed over clusters', inputs: [{ ...batch(5), low: -2, high: 2 }], apply: (g, [a]) => usageKl(g, a!, 'sum') },
+  // VQ (runtime/engines/onnx/vq.ts): the codebook's gradient is the one-hot product's; ArgMin has none.
+  { name: 'vq lookup of the nearest codes (one-hot × codebook), the codebook', inputs: [codebookInput], apply: (g, [c]) => quantise(g, g.floats('z', [B, 3], nearCodes(B)), c!, false).quantized },
+  { name: 'vq lookup over a grid of vectors (rank 4)', inputs: [codebookInput], apply: (g, [c]) => quantise(g, g.floats('z', [B, 2, 2, 3], nearCodes(B * 4)), c!, true).quantized },
+  // vq_loss = ‖sg(z) − q‖² + β‖z − sg(q)‖²: both terms have the value ‖z − q‖², so the finite
+  // difference in the codebook is (1 + β) times the rule's (the first term's), in z (1 + β)/β times
+  // (the commitment's); sg on the wrong side, or none, breaks the ratio.
+  { name: 'vq_loss (mean), the codebook: 1 + β shares of the finite difference', inputs: [codebookInput], share: [1 + BETA], apply: (g, [c]) => vqLoss(g, g.floats('z', [B, 3], nearCodes(B)), quantise(g, g.floats('z', [B, 3], nearCodes(B)), c!, true).quantized, BETA, (e) => p.meanAll(g, e)) },
+  {
+    name: 'vq_loss (sum), the encoder: (1 + β)/β shares of the finite difference',
+    inputs: [{ shape: [null, 2, 3], fed: [B, 2, 3], values: nearCodes(B * 2) }],
+    share: [(1 + BETA) / BETA],
+    apply: (g, [z]) => vqLoss(g, z!, quantise(g, z!, g.floats('codebook', [4, 3], CODEBOOK), true).quantized, BETA, (e) => p.div(g, p.reduceSum(g, e, [], false), p.batchSize(g, e))),
+  },
   { name: 'usage_kl of onehot logits, mean over clusters', inputs: [{ ...batch(4), low: -2, high: 2 }], apply: (g, [a]) => usageKl(g, a!, 'mean') },
 ];
 
@@ -133,6 +164,7 @@ const DIRECTIONS = 3;
 
 function draw(spec: InputSpec, random: () => number): Float32Array {
   const size = spec.fed.reduce((a, b) => a * b, 1);
+  if (spec.values) return spec.values.slice();
   if (spec.distinct) {
     // a shuffled ladder with rungs 5 steps apart
     const ladder = Float32Array.from({ length: size }, (_, i) => (i - size / 2) * 5 * STEP);
@@ -196,7 +228,7 @@ describe('every gradient rule of the onnx engine matches finite differences', ()
         let analytic = 0;
         values.forEach((x, i) => {
           const gradient = at.get(`grad${i}`)!;
-          for (let k = 0; k < x.length; k++) analytic += gradient[k]! * (plus[i]![k]! - minus[i]![k]!);
+          for (let k = 0; k < x.length; k++) analytic += (c.share?.[i] ?? 1) * gradient[k]! * (plus[i]![k]! - minus[i]![k]!);
         });
         const numeric = (await run(plus)).get('loss')![0]! - (await run(minus)).get('loss')![0]!;
         const tolerance = 2e-3 * Math.abs(analytic) + 3e-6 * Math.abs(L) * 2 + 1e-6;

@@ -3,6 +3,7 @@
 // output as a graph output, as the tfjs program's forward pass returns them. The tasks (eval,
 // encode, reconstruct, score, sample, search) and the validation during training run through it.
 import type { IRModel, IRNode, IRParameter } from '../../../ir/types.js';
+import { declaredOutputs, outputRef } from '../../../ir/outputs.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Dim, type Sym } from './graph.js';
 import { lowerNodes, type ForwardEnv } from './lower.js';
@@ -26,6 +27,8 @@ export interface InferenceGraph {
    * that passes a value through unchanged in inference, such as a corruption) another value's key.
    */
   values: Map<string, { output: string } | { same: string }>;
+  /** The keys whose values are integers (a vq's codes: int32 as on tfjs), computed as floats. */
+  integers: Set<string>;
   nodeCount: number;
 }
 
@@ -87,5 +90,6 @@ export function buildInferenceGraph(spec: InferenceGraphSpec): InferenceGraph {
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     graph: { name: `${ir.model}_inference`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
   }), g.valueInfo());
-  return { model, parameters: [...fedParameters.keys()].map((id) => byId.get(id)!), values: served, nodeCount: g.nodes.length };
+  const integers = new Set((spec.nodes ?? ir.nodes).flatMap((node) => Object.entries(declaredOutputs(node.op)).filter(([name, d]) => d.dtype === 'int32' && served.has(outputRef(node.id, name))).map(([name]) => outputRef(node.id, name))));
+  return { model, parameters: [...fedParameters.keys()].map((id) => byId.get(id)!), values: served, integers, nodeCount: g.nodes.length };
 }

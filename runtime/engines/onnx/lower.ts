@@ -11,6 +11,7 @@ import { concat, repeatAxis, split } from './axes.js';
 import * as p from './primitives.js';
 import { gru, lstm } from './recurrent.js';
 import * as s from './spatial.js';
+import { quantise } from './vq.js';
 
 /** What a node's noise input holds (noise.ts computes it from the same tfjs draw as the tfjs path). */
 export type NoiseKind =
@@ -18,7 +19,8 @@ export type NoiseKind =
   | { kind: 'mask'; rate: number } // masking noise: multiplied (1 kept, 0 zeroed)
   | { kind: 'salt_pepper'; rate: number; low: number; high: number } // keep, low and high masks
   | { kind: 'dropout'; rate: number } // inverted-dropout multiplier (0 or 1/(1 − rate))
-  | { kind: 'uniform'; low: number }; // stochastic bits (u in [0, 1)), Gumbel noise (u in [1e-10, 1))
+  | { kind: 'uniform'; low: number } // stochastic bits (u in [0, 1)), Gumbel noise (u in [1e-10, 1))
+  | { kind: 'codebook' }; // a vq's codebook upkeep: no input, the two seeds the tfjs lowering draws (seeding, restarts)
 
 export interface NoiseInput {
   node: string;
@@ -149,6 +151,14 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const { g } = env;
     const [eps] = env.noise(node, mean!, { kind: 'normal', std: 1 });
     return p.add(g, mean!, p.mul(g, p.exp(g, p.mul(g, logvar!, g.scalar(0.5))), eps!));
+  },
+  vector_quantize: (node, [z], env) => {
+    // in training the two seeds of the codebook's upkeep (codebooks.ts) are drawn here, in node order
+    if (env.training) env.noise(node, z!, { kind: 'codebook' }, []);
+    const q = quantise(env.g, z!, env.param(node, 'codebook').value, env.training);
+    env.values.set(outputOf(node, 'codes'), q.codes);
+    env.values.set(outputOf(node, 'quantized'), q.quantized);
+    return q.value;
   },
   binarize: (node, [x], env) => {
     const { g } = env;

@@ -1,8 +1,9 @@
 // The noise a training step feeds its graph: the stage plan's draws (ir/noise.ts), one seed from the
-// epoch's PRNG per draw in the plan's order, into the same tfjs random op the tfjs program runs. So
-// a step on ONNX Runtime sees exactly the corruption, dropout and reparameterisation draws the tfjs
-// engines see, which is what lets the conformance tests and bench/lockstep.ts compare the two step
-// by step.
+// epoch's PRNG per draw in the plan's order, into the same tfjs random op the tfjs program runs,
+// then each vq node's two codebook-upkeep seeds in node order, as the tfjs lowering draws them
+// during its pass. So a step on ONNX Runtime sees exactly the corruption, dropout and
+// reparameterisation draws the tfjs engines see, which is what lets the conformance tests and
+// bench/lockstep.ts compare the two step by step.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NoiseDistribution } from '../../../ir/noise.js';
 import type { Rng } from '../../program/rng.js';
@@ -17,16 +18,26 @@ export interface FedNoise {
   distribution: NoiseDistribution;
 }
 
-/** The arrays for one step's noise inputs, by input name. */
-export function drawNoise(noise: readonly FedNoise[], batch: number, rng: Rng): Map<string, Float32Array> {
+export interface StepNoise {
+  /** The arrays for the noise inputs, by input name. */
+  feeds: Map<string, Float32Array>;
+  /** A vq node's codebook seeds (seeding, restarts), by node id, drawn where the tfjs lowering draws them. */
+  codebookSeeds: Map<string, [number, number]>;
+}
+
+/** One step's noise: the plan's draws in its order, then the vq nodes' upkeep seeds (`upkeep`, in
+ *  node order). */
+export function drawNoise(noise: readonly FedNoise[], upkeep: readonly string[], batch: number, rng: Rng): StepNoise {
   const feeds = new Map<string, Float32Array>();
+  const codebookSeeds = new Map<string, [number, number]>();
   for (const input of noise) {
     const shape = [batch, ...input.shape.slice(1).map((d) => d ?? 1)];
     const seed = rng.nextSeed();
     const arrays = tf.tidy(() => draw(input, shape, seed).map((t) => Float32Array.from(t.dataSync())));
     input.inputs.forEach((name, i) => feeds.set(name, arrays[i]!));
   }
-  return feeds;
+  for (const node of upkeep) codebookSeeds.set(node, [rng.nextSeed(), rng.nextSeed()]);
+  return { feeds, codebookSeeds };
 }
 
 function draw({ distribution: noise }: FedNoise, shape: number[], seed: number): tf.Tensor[] {

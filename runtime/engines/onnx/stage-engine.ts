@@ -9,11 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IRNoise } from '../../../ir/noise.js';
 import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
-import { readSamples } from '../../data/samples.js';
 import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
 import type { Rng } from '../../program/rng.js';
 import type { TensorMap } from '../../runs/index.js';
+import { batchFeeds } from './batch-feeds.js';
+import { CodebookUpkeep } from './codebooks.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
 import { buildStageGraph, type StageGraph } from './step-graph.js';
@@ -43,13 +44,14 @@ export interface EngineStep {
 export class OnnxStageEngine {
   private readonly state = new Map<string, Float32Array>();
   private readonly slotNames: string[];
-  /** Per trainable parameter: its shape, weights, slots and whether weight decay applies. */
+  /** Per trainable parameter: its shape, weights, gradient, slots and whether weight decay applies. */
   private readonly updates: { id: string; shape: number[]; weight: Float32Array; gradient: Float32Array; slots: Float32Array[]; decayed: boolean }[];
   /** The feeds that do not change between steps: the parameters' tensors over their arrays. */
   private readonly parameterFeeds: Record<string, unknown> = {};
   /** The outputs the run writes in place: each trainable parameter's gradient. */
   private readonly gradientOutputs: Record<string, unknown> = {};
   private readonly arena: UpdateArena;
+  private readonly codebooks: CodebookUpkeep;
   private stepCount = 0;
   private learningRate: number;
 
@@ -82,6 +84,7 @@ export class OnnxStageEngine {
       });
       return { id, shape: parameter.shape, weight, gradient, slots, decayed: decayed.has(id) };
     });
+    this.codebooks = new CodebookUpkeep(graph, spec.program, (id) => this.state.get(`param:${id}`)!);
   }
 
   static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
@@ -94,18 +97,18 @@ export class OnnxStageEngine {
    *  weights of this epoch (`weights`, in objective order; scheduled coefficients change). */
   async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng, weights: readonly number[] = this.spec.objective.map((t) => t.weight)): Promise<EngineStep> {
     const { graph } = this;
-    const feeds: Record<string, unknown> = { ...this.parameterFeeds };
-    const dataShape = [size, ...dataset.sampleShape];
-    const x = new Float32Array(dataShape.reduce((a, b) => a * b, 1));
-    readSamples(dataset, order, start, size, x);
-    feeds[graph.data] = this.ort.tensor(x, dataShape);
-    if (graph.labels) feeds[graph.labels] = this.ort.tensor(labelsOf(dataset, order, start, size), [size]);
-    for (const [name, values] of drawNoise(graph.noise, size, rng)) {
+    const feeds: Record<string, unknown> = { ...this.parameterFeeds, ...batchFeeds(this.ort, graph, dataset, order, start, size) };
+    const noise = drawNoise(graph.noise, graph.upkeep, size, rng);
+    for (const [name, values] of noise.feeds) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);
     }
     weights.forEach((weight, i) => (feeds[`weight:${i}`] = this.ort.tensor(Float32Array.of(weight), [])));
-    const out = await this.session.run(feeds, this.gradientOutputs);
+    const run = () => this.session.run(feeds, this.gradientOutputs);
+    // a codebook seeded from this batch's encoder outputs is fed (in place) to a second run
+    const out = await this.codebooks.seed(await run(), noise.codebookSeeds, run);
+    // dead codes move inside the forward pass on tfjs: before the update, whatever the loss
+    this.codebooks.restart(out, noise.codebookSeeds);
     // the forward pass's writes (moving statistics) happen whatever the loss, as on tfjs
     for (const id of graph.assigned) this.state.get(`param:${id}`)!.set(out.get(`assign:${id}`)!);
     const loss = out.get('loss')![0]!;
@@ -119,7 +122,7 @@ export class OnnxStageEngine {
 
   /** Writes the trained weights into the program's variables. */
   sync(): void {
-    for (const id of [...this.graph.trainable, ...this.graph.assigned]) {
+    for (const id of new Set([...this.graph.trainable, ...this.graph.assigned, ...this.codebooks.parameters])) {
       const variable = this.spec.program.variables.get(id)!;
       variable.assign(tf.tensor(this.state.get(`param:${id}`)!, variable.shape, 'float32'));
     }
@@ -166,12 +169,4 @@ export class OnnxStageEngine {
   async dispose(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** The batch's class indices as floats (the graph compares them with 0 … classes − 1). */
-function labelsOf(dataset: Dataset, order: Int32Array | null, start: number, size: number): Float32Array {
-  if (!dataset.labels) throw new Error(`the data set '${dataset.name}' has no labels, which this model reads`);
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = dataset.labels[order ? order[start + i]! : start + i]!;
-  return out;
 }

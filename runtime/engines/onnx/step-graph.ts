@@ -6,6 +6,8 @@
 // parameters are the plan's, whatever the nodes' attributes say.
 import { stageNoise, type IRNoise } from '../../../ir/noise.js';
 import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
+import { asLatent } from '../../../ir/op-rules.js';
+import { outputOf } from '../../../ir/outputs.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
 import { lowerNodes, oneHot, type ForwardEnv, type NoiseKind } from './lower.js';
@@ -27,6 +29,10 @@ export interface StageGraphSpec {
   /** A greedy layer: the nodes computing its input code, run in inference mode first. */
   prefix?: readonly IRNode[];
   rename?: ReadonlyMap<string, string>;
+  /** The objective's value in inference mode only (validation, `ae eval`): no noise, no moving
+   *  statistics written, no gradients; the reconstruction's summed squared error comes out too
+   *  (`squared`). */
+  evaluation?: boolean;
   /** The stage's draws as its plan writes them (default: derived from the graph, ir/noise.ts). */
   noise?: readonly IRNoise[];
 }
@@ -42,7 +48,14 @@ export interface StageGraph {
   trainable: string[];
   /** Non-trainable parameters the forward pass writes (`assign:${id}` out): moving statistics. */
   assigned: string[];
+  /** The plan's draws, in the plan's order (the order their seeds are drawn in). */
   noise: FedNoise[];
+  /** The vq nodes whose codebook upkeep draws two seeds in training, in node order (after the
+   *  plan's draws, as on tfjs). */
+  upkeep: string[];
+  /** The stage's vq nodes, whose codebook upkeep (codebooks.ts) reads `codes:${node}` (one code per
+   *  vector, floats) and `encoded:${node}` (the vectors quantised) each step. */
+  codebooks: { node: string; parameter: string; dim: number }[];
   /** Outputs: `loss`, then `term:${i}` per objective term. */
   termCount: number;
   nodeCount: number;
@@ -68,8 +81,9 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     }
     return sym;
   };
-  const planned = new Map((spec.noise ?? stageNoise(ir, spec.nodes ?? ir.nodes, spec.rename)).map((d) => [d.node, d]));
+  const planned = new Map(spec.evaluation ? [] : (spec.noise ?? stageNoise(ir, spec.nodes ?? ir.nodes, spec.rename)).map((d) => [d.node, d]));
   const noise: FedNoise[] = [];
+  const upkeep: string[] = [];
   const assigned = new Map<string, Sym>();
   const env: ForwardEnv = {
     g,
@@ -84,6 +98,10 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     },
     // the lowering says which draw a node reads; the plan gives its parameters and input names
     noise: (node: IRNode, like: Sym, kind: NoiseKind, names = ['draw']) => {
+      if (kind.kind === 'codebook') {
+        upkeep.push(node.id);
+        return [];
+      }
       const draw = planned.get(node.id);
       if (!draw || draw.distribution.kind !== kind.kind || draw.inputs.length !== names.length) {
         throw new Error(`node '${node.id}' (${node.op}) draws '${kind.kind}' noise into ${names.length} input(s), which the stage's plan does not give it`);
@@ -102,7 +120,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const labels = labelInput && (stageNodes.some((n) => n.inputs.includes(labelInput.name)) || spec.objective.some((t) => t.args.includes(labelInput.name))) ? labelInput.name : undefined;
   if (labels) values.set(labels, g.input(labels, [null], false));
   if (spec.prefix) lowerNodes(spec.prefix, env);
-  env.training = true;
+  env.training = !spec.evaluation;
   lowerNodes(spec.nodes ?? ir.nodes, env, spec.rename);
   // every planned draw takes a seed, so each must be read (the tfjs program draws them all too)
   const unread = [...planned.keys()].find((id) => !noise.some((n) => n.node === id));
@@ -131,9 +149,13 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const total = termValues.map((value, i) => p.mul(g, value, g.input(`weight:${i}`, [], false))).reduce((a, b) => p.add(g, a, b));
   g.output('loss', total);
   termValues.forEach((value, i) => g.output(`term:${i}`, value));
+  if (spec.evaluation) {
+    const error = p.square(g, p.sub(g, termEnv.value(ir.outputs.reconstruction), termEnv.value(ir.outputs.target)));
+    g.output('squared', p.reduceSum(g, error, error.shape.map((_, axis) => axis), false));
+  }
 
-  const candidates = [...fed.keys()].filter((id) => trainable.has(id));
-  const gradients = g.gradients(total, candidates.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
+  const candidates = spec.evaluation ? [] : [...fed.keys()].filter((id) => trainable.has(id));
+  const gradients = candidates.length === 0 ? [] : g.gradients(total, candidates.map((id) => fed.get(id)!), (a, b) => p.add(g, a, b), (like) => p.onesLike(g, like));
   // A parameter the loss does not reach gets no gradient and no update (no weight decay either), as
   // tfjs's variableGrads leaves it out of the optimiser's step.
   const updated = candidates.filter((_, i) => gradients[i] !== null);
@@ -142,12 +164,18 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   });
 
   for (const [id, value] of assigned) g.output(`assign:${id}`, value);
+  const codebooks = (spec.nodes ?? ir.nodes).flatMap((n) => asLatent(n, 'vq') ?? []).map((node) => {
+    const input = spec.rename?.get(node.inputs[0]!) ?? node.inputs[0]!;
+    g.output(`codes:${node.id}`, values.get(outputOf(node, 'codes'))!);
+    g.output(`encoded:${node.id}`, values.get(input)!);
+    return { node: node.id, parameter: storage(node.params!.codebook!).id, dim: node.attrs.dim };
+  });
 
   const model = withValueInfo(encodeModel({
     ir_version: 8,
     producer_name: 'aelang',
     producer_version: '',
-    doc_string: `${ir.model}: one training step`,
+    doc_string: `${ir.model}: ${spec.evaluation ? 'the objective in inference mode' : 'one training step'}`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     graph: { name: `${ir.model}_step`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
   }), g.valueInfo());
@@ -160,6 +188,8 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     assigned: [...assigned.keys()],
     // fed in the plan's order, which is the order the seeds are drawn in
     noise: [...planned.keys()].flatMap((id) => noise.filter((n) => n.node === id)),
+    upkeep,
+    codebooks,
     termCount: termValues.length,
     nodeCount: g.nodes.length,
   };

@@ -6,6 +6,7 @@ import { concat, split } from './axes.js';
 import { contractive } from './contractive.js';
 import type { StepGraph, Sym } from './graph.js';
 import * as p from './primitives.js';
+import { vqLoss } from './vq.js';
 
 const EPSILON = 1e-7;
 
@@ -71,6 +72,7 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
     return term.options.reduce === 'sum' ? p.reduceSum(g, perUnit, [], false) : p.meanAll(g, perUnit);
   },
   contractive,
+  vq_loss: (term, { g, value }) => vqLoss(g, value(term.args[0]!), value(term.args[1]!), term.options.commitment, (elementwise) => reduce(g, elementwise, term.options.reduce)),
   // A table: per column the squared error of a numeric slot, the cross-entropy of a categorical
   // column's logits against its one-hot target, [batch, columns]; read from the node `fromLogits`
   // names itself (not its published logits), as the tfjs term reads it.

@@ -6,8 +6,11 @@
 //     values (every entry within 1/K) is replaced by k-means++ seeds drawn from the encoder's outputs;
 //   - dead-code restarts: a code chosen by no vector for RESTART_WINDOW training steps is moved onto
 //     a random encoder output of the current batch.
-// The state (usage counts) lives beside the codebook variable for the life of the program; a resumed
-// run's codebook is trained already, so it is not re-initialised.
+// The state (usage counts) lives beside the codebook variable for the life of the program, keyed by
+// that variable, whichever engine trains it: the tfjs lowering (latent.ts) and the onnx engine
+// (runtime/engines/onnx/codebooks.ts) call the same array functions below with the same seeds, so
+// both move the same codes to the same vectors. Checkpoints carry it (codebookStates), so a resumed
+// run restarts the codes an uninterrupted one would.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.js';
 
@@ -16,7 +19,7 @@ export const RESTART_WINDOW = 50;
 /** k-means++ seeding reads at most this many vectors of the first batch (conv codes have many). */
 const MAX_SEED_VECTORS = 4096;
 
-interface CodebookState {
+export interface CodebookState {
   initialised: boolean;
   hits: Float64Array;
   steps: number;
@@ -25,13 +28,28 @@ interface CodebookState {
   lastSeed?: number;
 }
 
-const states = new WeakMap<tf.Tensor, CodebookState>();
+const states = new WeakMap<object, CodebookState>();
+
+/** The upkeep state of the codebook stored in `variable` (made on first use). */
+export function codebookState(variable: object, codes: number): CodebookState {
+  let state = states.get(variable);
+  if (!state) {
+    state = { initialised: false, hits: new Float64Array(codes), steps: 0 };
+    states.set(variable, state);
+  }
+  return state;
+}
 
 /** True while every entry is within the U(-1/K, 1/K) initialiser's bound: never trained. */
 function atInitialValues(codebook: Float32Array, codes: number): boolean {
   const bound = 1 / codes + 1e-7;
   for (const v of codebook) if (Math.abs(v) > bound) return false;
   return true;
+}
+
+/** Whether `seedCodebook` would replace this codebook (first use, still at its initial values). */
+export function needsSeeding(state: CodebookState, codebook: Float32Array, codes: number): boolean {
+  return !state.initialised && atInitialValues(codebook, codes);
 }
 
 /**
@@ -73,56 +91,120 @@ export function kmeansPlusPlus(vectors: Float32Array, dim: number, k: number, rn
   return centres;
 }
 
-/** Before quantising a training batch: the codebook to use (initialised from `flat` on first use). */
-export function prepareCodebook(codebook: tf.Tensor, flat: tf.Tensor2D, seed: number, assign: (v: tf.Tensor) => void): void {
-  const [codes, dim] = codebook.shape as [number, number];
-  let state = states.get(codebook);
-  if (!state) {
-    state = { initialised: false, hits: new Float64Array(codes), steps: 0 };
-    states.set(codebook, state);
-  }
-  if (state.initialised) return;
+/**
+ * Before quantising a training batch: marks the codebook initialised and, on its first use while
+ * still at its initial values, writes k-means++ seeds drawn from `flat` (the batch's vectors, rows
+ * of `dim`) into `codebook` in place. Returns whether it did.
+ */
+export function seedCodebook(state: CodebookState, codebook: Float32Array, flat: Float32Array, dim: number, seed: number): boolean {
+  const codes = codebook.length / dim;
+  if (state.initialised) return false;
   state.initialised = true;
-  if (!atInitialValues(codebook.dataSync() as Float32Array, codes)) return;
+  if (!atInitialValues(codebook, codes)) return false;
   const rng = new Rng(seed);
-  const rows = flat.shape[0];
+  const rows = flat.length / dim;
   const take = Math.min(rows, MAX_SEED_VECTORS);
   const order = rng.permutation(rows).subarray(0, take);
-  const all = flat.dataSync() as Float32Array;
   const sample = new Float32Array(take * dim);
-  order.forEach((row, i) => sample.set(all.subarray(row * dim, (row + 1) * dim), i * dim));
-  assign(tf.tensor2d(kmeansPlusPlus(sample, dim, codes, rng), [codes, dim]));
+  order.forEach((row, i) => sample.set(flat.subarray(row * dim, (row + 1) * dim), i * dim));
+  codebook.set(kmeansPlusPlus(sample, dim, codes, rng));
+  return true;
 }
 
 /**
- * After quantising a training batch: counts each code's uses; every RESTART_WINDOW steps, moves the
- * codes no vector chose onto distinct random vectors of this batch. Returns how many it moved.
- * `seed` is drawn from the step's randomness; a repeated seed is the same step replayed.
+ * After quantising a training batch: counts each code's uses (`chosen`); at the end of every
+ * RESTART_WINDOW steps, the codes no vector chose in it (else null). `seed` is drawn from the
+ * step's randomness; a repeated seed is the same step replayed, not counted again.
  */
-export function restartDeadCodes(codebook: tf.Tensor, flat: tf.Tensor2D, chosen: tf.Tensor, seed: number, assign: (v: tf.Tensor) => void): number {
-  const state = states.get(codebook);
-  if (!state || state.lastSeed === seed) return 0;
+export function countUses(state: CodebookState, chosen: ArrayLike<number>, seed: number): number[] | null {
+  if (state.lastSeed === seed) return null;
   state.lastSeed = seed;
-  for (const code of chosen.dataSync()) state.hits[code]! += 1;
+  for (let i = 0; i < chosen.length; i++) state.hits[chosen[i]!]! += 1;
   state.steps += 1;
-  if (state.steps < RESTART_WINDOW) return 0;
+  if (state.steps < RESTART_WINDOW) return null;
   const dead: number[] = [];
   state.hits.forEach((hits, code) => hits === 0 && dead.push(code));
   state.hits.fill(0);
   state.steps = 0;
-  if (dead.length === 0) return 0;
-  const [, dim] = codebook.shape as [number, number];
-  const values = (codebook.dataSync() as Float32Array).slice();
-  const vectors = flat.dataSync() as Float32Array;
-  const rows = flat.shape[0];
+  return dead;
+}
+
+/** Moves the `dead` codes of `codebook` onto distinct random rows of `flat` (the batch's vectors), in place. */
+export function moveDeadCodes(codebook: Float32Array, flat: Float32Array, dead: readonly number[], dim: number, seed: number): void {
+  const rows = flat.length / dim;
   const rng = new Rng(seed);
   const order = rng.permutation(rows);
   dead.forEach((code, i) => {
     const row = order[i % rows]!;
-    values.set(vectors.subarray(row * dim, (row + 1) * dim), code * dim);
+    codebook.set(flat.subarray(row * dim, (row + 1) * dim), code * dim);
     // More dead codes than vectors: the copies of one vector are split apart by a little noise.
-    if (i >= rows) for (let j = 0; j < dim; j++) values[code * dim + j]! += 1e-3 * rng.normal();
+    if (i >= rows) for (let j = 0; j < dim; j++) codebook[code * dim + j]! += 1e-3 * rng.normal();
   });
-  assign(tf.tensor2d(values, [codebook.shape[0]!, dim]));
+}
+
+/** Before quantising a training batch on tfjs: the codebook to use (initialised from `flat` on first use). */
+export function prepareCodebook(codebook: tf.Tensor, flat: tf.Tensor2D, seed: number, assign: (v: tf.Tensor) => void): void {
+  const [codes, dim] = codebook.shape as [number, number];
+  const state = codebookState(codebook, codes);
+  if (state.initialised) return;
+  const values = (codebook.dataSync() as Float32Array).slice();
+  if (seedCodebook(state, values, flat.dataSync() as Float32Array, dim, seed)) assign(tf.tensor2d(values, [codes, dim]));
+}
+
+/**
+ * After quantising a training batch on tfjs: counts the uses and, every RESTART_WINDOW steps, moves
+ * the dead codes (countUses, moveDeadCodes). Returns how many it moved.
+ */
+export function restartDeadCodes(codebook: tf.Tensor, flat: tf.Tensor2D, chosen: tf.Tensor, seed: number, assign: (v: tf.Tensor) => void): number {
+  const state = states.get(codebook);
+  if (!state) return 0;
+  const dead = countUses(state, chosen.dataSync() as ArrayLike<number>, seed);
+  if (!dead || dead.length === 0) return 0;
+  const [codes, dim] = codebook.shape as [number, number];
+  const values = (codebook.dataSync() as Float32Array).slice();
+  moveDeadCodes(values, flat.dataSync() as Float32Array, dead, dim, seed);
+  assign(tf.tensor2d(values, [codes, dim]));
   return dead.length;
+}
+
+/** What a checkpoint stores of one codebook's upkeep (state.json, under `codebooks`). */
+export interface StoredCodebookState {
+  initialised: boolean;
+  steps: number;
+  lastSeed: number | null;
+  hits: number[];
+}
+
+/** The upkeep state of every codebook among `variables` that has one, by parameter id. */
+export function codebookStates(variables: ReadonlyMap<string, object>): Record<string, StoredCodebookState> {
+  const out: Record<string, StoredCodebookState> = {};
+  for (const [id, variable] of variables) {
+    const state = states.get(variable);
+    if (state) out[id] = { initialised: state.initialised, steps: state.steps, lastSeed: state.lastSeed ?? null, hits: Array.from(state.hits) };
+  }
+  return out;
+}
+
+/** Puts back what codebookStates stored (a resumed run); `fail` reports a malformed entry. */
+export function restoreCodebookStates(variables: ReadonlyMap<string, tf.Variable>, stored: unknown, fail: (what: string) => never): void {
+  if (stored === undefined) return; // a checkpoint of an aelang before codebook states were kept
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) fail('`codebooks` must be an object');
+  for (const [id, raw] of Object.entries(stored as Record<string, unknown>)) {
+    const variable = variables.get(id);
+    const s = raw as Partial<StoredCodebookState> | null;
+    if (!variable || variable.rank !== 2) fail(`\`codebooks\` names '${id}', not a codebook of this model`);
+    const codes = variable.shape[0]!;
+    const valid =
+      s !== null &&
+      typeof s === 'object' &&
+      typeof s.initialised === 'boolean' &&
+      Number.isSafeInteger(s.steps) &&
+      s.steps! >= 0 &&
+      (s.lastSeed === null || Number.isSafeInteger(s.lastSeed)) &&
+      Array.isArray(s.hits) &&
+      s.hits.length === codes &&
+      s.hits.every((h) => Number.isSafeInteger(h) && h >= 0);
+    if (!valid) fail(`\`codebooks.${id}\` is not a codebook state of ${codes} codes`);
+    states.set(variable, { initialised: s.initialised!, steps: s.steps!, hits: Float64Array.from(s.hits!), ...(s.lastSeed !== null ? { lastSeed: s.lastSeed! } : {}) });
+  }
 }

@@ -1,5 +1,6 @@
 // A checkpoint at the end of every epoch: the weights, the optimiser's state and where training
 // stands (with the state of every callback that has one), so --resume continues exactly.
+import { codebookStates } from '../../program/ops/vq-codebook.js';
 import { nodeRunFiles, type RunFiles, type TensorMap } from '../../runs/index.js';
 import { saveCheckpoint, type TrainState } from '../checkpoint.js';
 import type { Callback, LoopContext } from './callback.js';
@@ -30,6 +31,9 @@ export class Checkpointer implements Callback {
       metricsLines: this.metricsLines(),
       ...Object.fromEntries(this.stateful.map((c) => [c.stateKey!, c.state!()])),
     };
+    // vq codebooks' usage counts (vq-codebook.ts): a resumed run restarts the codes this one would
+    const codebooks = codebookStates(context.program.variables);
+    if (Object.keys(codebooks).length > 0) state.codebooks = codebooks;
     const callbacks: TensorMap = {};
     for (const callback of this.stateful) {
       for (const [name, t] of Object.entries((await callback.tensors?.()) ?? {})) callbacks[`${callback.stateKey}/${name}`] = t;
