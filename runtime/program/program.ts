@@ -34,14 +34,23 @@ export interface ForwardOptions {
  *  the same values by the same keys, from the program's current weights. */
 export interface InferenceDelegate {
   forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor>;
-  /** The whole model's `objective` over `dataset` in inference mode, `batch` samples at a time,
-   *  without handing tensors back (validation, `ae eval`); undefined where it cannot. */
-  evaluate?(dataset: Dataset, objective: readonly IRTerm[], batch: number): DelegatedEvaluation | undefined;
+  /** `objective` over `dataset` in inference mode, `batch` samples at a time, without handing
+   *  tensors back (validation, `ae eval`): the whole model's, or a greedy layer's; undefined where
+   *  it cannot. */
+  evaluate?(dataset: Dataset, objective: readonly IRTerm[], batch: number, layer?: EvaluatedLayer): DelegatedEvaluation | undefined;
   dispose(): void;
 }
 
+/** A greedy layer evaluated alone: its nodes, fed by its prefix (in inference mode), through its
+ *  renames (ir/plan.ts's GreedyPlan). */
+export interface EvaluatedLayer {
+  nodes: readonly IRNode[];
+  prefix: readonly IRNode[];
+  rename: ReadonlyMap<string, string>;
+}
+
 /** Sums over a data set: the loss and each term weighted by batch size, the reconstruction's
- *  squared error over all its elements. */
+ *  squared error over all its elements (the whole model's only: 0 for a greedy layer). */
 export interface DelegatedEvaluation {
   /** Σ batch loss × batch size. */
   loss: number;
@@ -62,7 +71,7 @@ export interface Program {
   delegateInference(delegate: InferenceDelegate | undefined): void;
   /** The delegate's evaluation of `objective` over `dataset` (InferenceDelegate.evaluate), or
    *  undefined: no delegate, or one that cannot (the caller evaluates on tfjs). */
-  evaluateDelegated(dataset: Dataset, objective: readonly IRTerm[], batch: number): DelegatedEvaluation | undefined;
+  evaluateDelegated(dataset: Dataset, objective: readonly IRTerm[], batch: number, layer?: EvaluatedLayer): DelegatedEvaluation | undefined;
   dispose(): void;
 }
 
@@ -122,7 +131,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
     parameters,
     variables: parameters.variables,
     forward,
-    evaluateDelegated: (dataset, objective, batch) => delegate?.evaluate?.(dataset, objective, batch),
+    evaluateDelegated: (dataset, objective, batch, layer) => delegate?.evaluate?.(dataset, objective, batch, layer),
     delegateInference: (next) => {
       delegate?.dispose();
       delegate = next;

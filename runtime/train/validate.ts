@@ -16,7 +16,7 @@ export interface ValidationOptions {
 }
 
 export function averageLoss(program: Program, dataset: Dataset, inputs: ModelInputs, options: ValidationOptions): { loss: number; terms: Record<string, number> } {
-  const delegated = options.greedy ? undefined : program.evaluateDelegated(dataset, options.objective, options.batch);
+  const delegated = program.evaluateDelegated(dataset, options.objective, options.batch, options.greedy);
   if (delegated) {
     const names = termNames(options.objective, program.ir);
     return { loss: delegated.loss / dataset.count, terms: Object.fromEntries(names.map((name, i) => [name, delegated.terms[i]! / dataset.count])) };

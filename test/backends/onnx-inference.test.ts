@@ -14,6 +14,9 @@ import type { InMemoryDataset } from '../../runtime/data/dataset.js';
 import type { ForwardOptions, Program } from '../../runtime/program/program.js';
 import { codeUsage, encodeCodes, reconstruct, sample } from '../../runtime/tasks/index.js';
 import { evaluate, evaluationObjective } from '../../runtime/tasks/infer.js';
+import { modelInputs } from '../../runtime/train/batches.js';
+import { planStages } from '../../runtime/train/stages.js';
+import { averageLoss } from '../../runtime/train/validate.js';
 import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
 import { seededRandom } from './seeded.js';
 
@@ -80,19 +83,24 @@ function datasetOf(ir: IRModel, inputs: Record<string, tf.Tensor>): InMemoryData
   };
 }
 
-/** `ae eval`'s figures (and so validation's loss) over the batch, batches of two: the onnx
- *  engine's evaluation graph against the objective computed on cpu. */
+/** `ae eval`'s figures and each greedy layer's validation loss over the batch, batches of two: the
+ *  onnx engine's evaluation graphs against the objective computed on cpu. */
 function evaluationProblems(program: Program, inputs: Record<string, tf.Tensor>): string[] {
   const dataset = datasetOf(program.ir, inputs);
+  const layers = planStages(program.ir).filter((stage) => stage.greedy);
+  const layerLoss = () => layers.map((stage) => averageLoss(program, dataset, modelInputs(program.ir), { objective: stage.objective, batch: 2, greedy: stage.greedy! }).loss);
   const reference = evaluate(program, dataset, { batch: 2 });
+  const referenceLayers = layerLoss();
   program.delegateInference(onnxInference(runtime, 1)(program));
   try {
     if (!program.evaluateDelegated(dataset, evaluationObjective(program), 2)) return ['evaluation: not delegated'];
+    if (layers.some((stage) => !program.evaluateDelegated(dataset, stage.objective, 2, stage.greedy))) return ['greedy validation: not delegated'];
     const actual = evaluate(program, dataset, { batch: 2 });
     const figures: [string, number, number][] = [
       ['loss', actual.loss, reference.loss],
       ['mse', actual.mse, reference.mse],
       ...Object.entries(reference.terms).map(([name, value]): [string, number, number] => [`term ${name}`, actual.terms[name] ?? NaN, value]),
+      ...layerLoss().map((loss, i): [string, number, number] => [`${layers[i]!.name} validation loss`, loss, referenceLayers[i]!]),
     ];
     return figures.filter(([, a, r]) => !(Math.abs(a - r) <= 1e-4 * Math.max(1, Math.abs(r)))).map(([what, a, r]) => `evaluation: ${what} ${a} vs ${r}`);
   } finally {

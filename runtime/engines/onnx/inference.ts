@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IRNode, IRTerm } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
-import type { DelegatedEvaluation, ForwardOptions, InferenceDelegate, Program } from '../../program/program.js';
+import type { DelegatedEvaluation, EvaluatedLayer, ForwardOptions, InferenceDelegate, Program } from '../../program/program.js';
 import { batchFeeds } from './batch-feeds.js';
 import { buildInferenceGraph, type InferenceGraph } from './inference-graph.js';
 import type { OnnxRuntime, SyncOrtSession } from './runtime.js';
@@ -20,7 +20,7 @@ interface Compiled {
 
 export class OnnxInference implements InferenceDelegate {
   private readonly compiled = new Map<string, Compiled>();
-  /** Evaluation graphs by objective (its terms without their weights, which are fed). */
+  /** Evaluation graphs by objective (its terms without their weights, which are fed) and layer. */
   private readonly evaluations = new Map<string, { graph: StageGraph; session: SyncOrtSession }>();
   /** Each parameter's values as last read, by the variable's data (an assignment replaces it). */
   private readonly weights = new Map<string, { data: object; values: Float32Array }>();
@@ -53,9 +53,9 @@ export class OnnxInference implements InferenceDelegate {
   // The loss of every batch in one run that hands back only numbers: validation through the forward
   // pass copied every node's value out and computed the terms on tfjs, 2.4 s an epoch for the
   // README's main job against 4 s of training.
-  evaluate(dataset: Dataset, objective: readonly IRTerm[], batch: number): DelegatedEvaluation | undefined {
+  evaluate(dataset: Dataset, objective: readonly IRTerm[], batch: number, layer?: EvaluatedLayer): DelegatedEvaluation | undefined {
     if (unsupportedTerms(objective).length > 0) return undefined;
-    const { graph, session } = this.evaluation(objective);
+    const { graph, session } = this.evaluation(objective, layer);
     const fixed: Record<string, unknown> = {};
     for (const parameter of graph.parameters) fixed[`param:${parameter.id}`] = this.runtime.tensor(this.weightsOf(parameter.id), parameter.shape);
     objective.forEach((term, i) => (fixed[`weight:${i}`] = this.runtime.tensor(Float32Array.of(term.weight), [])));
@@ -65,7 +65,7 @@ export class OnnxInference implements InferenceDelegate {
       const out = session.run({ ...fixed, ...batchFeeds(this.runtime, graph, dataset, null, start, size) });
       sums.loss += out.get('loss')!.data[0]! * size;
       sums.terms.forEach((_, i) => (sums.terms[i]! += out.get(`term:${i}`)!.data[0]! * size));
-      sums.squared += out.get('squared')!.data[0]!;
+      sums.squared += out.get('squared')?.data[0] ?? 0;
     }
     return sums;
   }
@@ -94,11 +94,11 @@ export class OnnxInference implements InferenceDelegate {
     return compiled;
   }
 
-  private evaluation(objective: readonly IRTerm[]): { graph: StageGraph; session: SyncOrtSession } {
-    const key = JSON.stringify(objective.map(({ weight: _, source: __, ...term }) => term));
+  private evaluation(objective: readonly IRTerm[], layer: EvaluatedLayer | undefined): { graph: StageGraph; session: SyncOrtSession } {
+    const key = JSON.stringify([objective.map(({ weight: _, source: __, ...term }) => term), layer?.nodes.map((n) => n.id)]);
     let compiled = this.evaluations.get(key);
     if (!compiled) {
-      const graph = buildStageGraph({ ir: this.program.ir, objective, trainable: [], evaluation: true });
+      const graph = buildStageGraph({ ir: this.program.ir, objective, trainable: [], evaluation: true, ...(layer ? { nodes: layer.nodes, prefix: layer.prefix, rename: layer.rename } : {}) });
       const session = this.runtime.createSyncSession(graph.model, this.threads, graph.nodeCount);
       if (typeof session === 'string') throw new Error(session);
       compiled = { graph, session };

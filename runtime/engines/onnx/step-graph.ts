@@ -30,8 +30,8 @@ export interface StageGraphSpec {
   prefix?: readonly IRNode[];
   rename?: ReadonlyMap<string, string>;
   /** The objective's value in inference mode only (validation, `ae eval`): no noise, no moving
-   *  statistics written, no gradients; the reconstruction's summed squared error comes out too
-   *  (`squared`). */
+   *  statistics written, no gradients; for the whole model, the reconstruction's summed squared
+   *  error comes out too (`squared`). */
   evaluation?: boolean;
   /** The stage's draws as its plan writes them (default: derived from the graph, ir/noise.ts). */
   noise?: readonly IRNoise[];
@@ -149,7 +149,7 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const total = termValues.map((value, i) => p.mul(g, value, g.input(`weight:${i}`, [], false))).reduce((a, b) => p.add(g, a, b));
   g.output('loss', total);
   termValues.forEach((value, i) => g.output(`term:${i}`, value));
-  if (spec.evaluation) {
+  if (spec.evaluation && !spec.nodes) {
     const error = p.square(g, p.sub(g, termEnv.value(ir.outputs.reconstruction), termEnv.value(ir.outputs.target)));
     g.output('squared', p.reduceSum(g, error, error.shape.map((_, axis) => axis), false));
   }
