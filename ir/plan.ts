@@ -9,11 +9,15 @@
 // shape), in training only like every corruption. At l > 0 the chain leaves out `clip`, whose
 // bounds are the model input's range, not the code's. A stage updates the trainable parameters
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
-// reports a plan that cannot train (AE4109); the runtime's stages are this plan.
+// reports a plan that cannot train (AE4109); the runtime's stages are this plan. Each stage also
+// carries the noise its forward pass draws (ir/noise.ts) and its optimiser update
+// (ir/stage-update.ts), written beside its structure so that the engines derive neither.
 import { contractivePath } from './contractive-path.js';
+import { checkNoise, shapeLookup, stageNoise, type IRNoise } from './noise.js';
 import { opTraits, termTensors, termTraits } from './op-rules.js';
 import { parseRef } from './outputs.js';
-import type { IRModel, IRNode, IRPhase, IRStage, IRTerm } from './types.js';
+import { checkUpdate, parameterRoles, stageUpdate } from './stage-update.js';
+import type { IRModel, IRNode, IRPhase, IRStage, IRStageUpdate, IRTerm } from './types.js';
 
 export interface StagePlan {
   /** `pretrain`, or `pretrain/layer1` for a greedy layer. */
@@ -23,6 +27,13 @@ export interface StagePlan {
   /** Storage parameter ids this stage updates (never empty). */
   trainable: string[];
   greedy?: GreedyPlan;
+}
+
+/** A stage with what it draws and how it updates its parameters: what the engines train. */
+export interface PlannedStage extends StagePlan {
+  /** The draws of its forward pass in training, in the order their seeds are drawn. */
+  noise: IRNoise[];
+  update: IRStageUpdate;
 }
 
 export interface GreedyPlan {
@@ -42,10 +53,11 @@ export interface GreedyPlan {
   rename: Map<string, string>;
 }
 
-export type TrainingPlan = { ok: true; stages: StagePlan[] } | { ok: false; phaseIndex: number; message: string };
+export type TrainingPlan = { ok: true; stages: PlannedStage[] } | { ok: false; phaseIndex: number; message: string };
 
 export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases): TrainingPlan {
-  const stages: StagePlan[] = [];
+  const stages: PlannedStage[] = [];
+  const lookups = planLookups(ir);
   for (const [phaseIndex, phase] of phases.entries()) {
     const objective = phase.objective.length > 0 ? phase.objective : ir.objective;
     const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex, message: `phase \`${phase.name}\`: ${message}` });
@@ -58,15 +70,31 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     const reached = reachedStorage(ir, objective);
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
     if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
-    stages.push(...planned);
+    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage, lookups), update: stageUpdate(ir, phase, stage.trainable, lookups.roles) })));
   }
   return { ok: true, stages };
+}
+
+/** What deriving each stage's noise and update looks up, built once per IR (a greedy schedule
+ *  plans a stage per layer: rebuilding these per stage would be quadratic in the layers). */
+interface PlanLookups {
+  shapes: ReturnType<typeof shapeLookup>;
+  roles: ReturnType<typeof parameterRoles>;
+}
+
+function planLookups(ir: IRModel): PlanLookups {
+  return { shapes: shapeLookup(ir), roles: parameterRoles(ir) };
+}
+
+/** The draws of a stage: a greedy layer's nodes through its renames, or the whole model. */
+function derivedNoise(ir: IRModel, stage: StagePlan, lookups: PlanLookups): IRNoise[] {
+  return stage.greedy ? stageNoise(ir, stage.greedy.nodes, stage.greedy.rename, lookups.shapes) : stageNoise(ir, ir.nodes, undefined, lookups.shapes);
 }
 
 /** The plan as the IR writes it (`plan`): nodes by id, renames as an object, and a greedy layer's
  *  prefix as what it adds to the layer below's (whole prefixes would make the IR quadratic in the
  *  number of layers). */
-export function writtenPlan(stages: readonly StagePlan[]): IRStage[] {
+export function writtenPlan(stages: readonly PlannedStage[]): IRStage[] {
   return stages.map((stage, index) => ({
     name: stage.name,
     phase: stage.phaseIndex,
@@ -84,6 +112,8 @@ export function writtenPlan(stages: readonly StagePlan[]): IRStage[] {
           },
         }
       : {}),
+    noise: stage.noise,
+    update: stage.update,
   }));
 }
 
@@ -98,7 +128,8 @@ function belowOf<S extends { phase?: number; phaseIndex?: number; greedy?: { lay
 /**
  * The stages an IR trains: the plan the compiler wrote into it, read back (every id it names must
  * be a node, a parameter or an input of the IR), or, for an IR built by hand without one, the plan
- * derived here as the compiler derives it.
+ * derived here as the compiler derives it. A plan written before stages carried their noise and
+ * update (an IR of the previous compiler) gets them derived; written ones must fit the stage.
  */
 export function stagesOf(ir: IRModel): TrainingPlan {
   if (ir.plan === undefined) return planTraining(ir);
@@ -106,7 +137,8 @@ export function stagesOf(ir: IRModel): TrainingPlan {
   const position = new Map(ir.nodes.map((n, i) => [n, i]));
   const parameters = new Set(ir.parameters.map((p) => p.id));
   const values = new Set([...nodes.keys(), ...ir.inputs.map((i) => i.name)]);
-  const stages: StagePlan[] = [];
+  const stages: PlannedStage[] = [];
+  const lookups = planLookups(ir);
   for (const [index, written] of ir.plan.entries()) {
     const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex: Math.min(written.phase, ir.phases.length - 1), message: `plan stage ${index} (\`${written.name}\`): ${message}` });
     if (written.phase >= ir.phases.length) return fail(`phase ${written.phase} does not exist (the IR has ${ir.phases.length})`);
@@ -133,7 +165,13 @@ export function stagesOf(ir: IRModel): TrainingPlan {
         rename: new Map(Object.entries(w.rename)),
       };
     }
-    stages.push({ name: written.name, phaseIndex: written.phase, objective: written.objective, trainable: written.trainable, ...(greedy ? { greedy } : {}) });
+    const stage: StagePlan = { name: written.name, phaseIndex: written.phase, objective: written.objective, trainable: written.trainable, ...(greedy ? { greedy } : {}) };
+    const derived = derivedNoise(ir, stage, lookups);
+    const badNoise = written.noise && checkNoise(written.noise, derived, nodes);
+    if (badNoise) return fail(badNoise);
+    const badUpdate = written.update && checkUpdate(written.update, parameters);
+    if (badUpdate) return fail(badUpdate);
+    stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable, lookups.roles) });
   }
   return { ok: true, stages };
 }

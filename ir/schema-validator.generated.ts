@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":2},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1},"plan":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; with stride = pool also its switches, which an unpool reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[values...]"},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"},"description":"[mean, logvar]"},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient. Named outputs: `codes`, the index of the nearest codebook vector at each position; `quantized`, the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction","usage_kl"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}},{"if":{"properties":{"fn":{"const":"usage_kl"}}},"then":{"description":"KL of a onehot latent's batch-mean soft assignment (the softmax of its logits, the gumbel_onehot node's input) from the uniform distribution over its clusters.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]},"stage":{"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"},"description":"the nodes computing the layer's input code beyond the layer below's prefix (layer l runs both)"},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aelang.dev/ir.schema.json","title":"aelang graph IR","description":"The contract between the compiler and the runtime (ir/types.ts). Generated from ir/ops.ts by `npm run gen:schema`: do not edit.","type":"object","properties":{"irVersion":{"const":2},"model":{"type":"string"},"source":{"type":"string"},"inputs":{"type":"array","items":{"$ref":"#/definitions/input"},"minItems":1},"parameters":{"type":"array","items":{"$ref":"#/definitions/parameter"}},"nodes":{"type":"array","items":{"$ref":"#/definitions/node"}},"outputs":{"type":"object","properties":{"reconstruction":{"type":"string"},"target":{"type":"string"},"latent":{"type":"string"},"named":{"type":"object","additionalProperties":{"type":"string"}},"heads":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["reconstruction","target","latent","named","heads"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}},"phases":{"type":"array","items":{"$ref":"#/definitions/phase"},"minItems":1},"plan":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1}},"additionalProperties":false,"required":["irVersion","model","inputs","parameters","nodes","outputs","objective","phases"],"definitions":{"shape":{"type":"array","minItems":1,"items":[{"type":"null"}],"additionalItems":{"type":["integer","null"],"minimum":1}},"activation":{"type":"object","required":["fn"],"properties":{"fn":{"enum":["relu","tanh","sigmoid","leaky_relu","elu","gelu","softplus","softmax","linear"]}},"if":{"properties":{"fn":{"const":"leaky_relu"}}},"then":{"type":"object","properties":{"fn":{"const":"leaky_relu"},"alpha":{"type":"number","minimum":0,"description":"the negative slope"}},"additionalProperties":false,"required":["fn","alpha"]},"else":{"type":"object","properties":{"fn":{"enum":["relu","tanh","sigmoid","elu","gelu","softplus","softmax","linear"]}},"additionalProperties":false,"required":["fn"]}},"source":{"type":"object","properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"endLine":{"type":"integer","minimum":1},"endColumn":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["line","column","endLine","endColumn"]},"parameter":{"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]},"input":{"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]},"attrs_dense":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_conv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv2d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"stride":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool":{"type":"object","properties":{"pool":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample":{"type":"object","properties":{"factor":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2}},"additionalProperties":false,"required":["factor"]},"attrs_flatten":{"type":"object","properties":{},"additionalProperties":false},"attrs_reshape":{"type":"object","properties":{"target":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"additionalProperties":false,"required":["target"]},"attrs_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_batchnorm":{"type":"object","properties":{"momentum":{"type":"number","minimum":0,"exclusiveMaximum":1},"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["momentum","epsilon"]},"attrs_layernorm":{"type":"object","properties":{"epsilon":{"type":"number","exclusiveMinimum":0}},"additionalProperties":false,"required":["epsilon"]},"attrs_activation":{"$ref":"#/definitions/activation"},"attrs_conv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_deconv1d":{"type":"object","properties":{"filters":{"type":"integer","minimum":1},"kernel":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]},"activation":{"$ref":"#/definitions/activation"}},"additionalProperties":false,"required":["filters","kernel","stride","padding","activation"]},"attrs_maxpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_avgpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"stride":{"type":"integer","minimum":1},"padding":{"enum":["same","valid"]}},"additionalProperties":false,"required":["pool","stride","padding"]},"attrs_unpool1d":{"type":"object","properties":{"pool":{"type":"integer","minimum":1},"mode":{"enum":["switches","fill"]}},"additionalProperties":false,"required":["pool","mode"]},"attrs_upsample1d":{"type":"object","properties":{"factor":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["factor"]},"attrs_lstm":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_gru":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"sequences":{"type":"boolean"}},"additionalProperties":false,"required":["units","sequences"]},"attrs_repeat_vector":{"type":"object","properties":{"steps":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["steps"]},"attrs_dense_per_step":{"type":"object","properties":{"units":{"type":"integer","minimum":1},"activation":{"$ref":"#/definitions/activation"},"useBias":{"type":"boolean"}},"additionalProperties":false,"required":["units","activation","useBias"]},"attrs_one_hot":{"type":"object","properties":{"depth":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["depth"]},"attrs_concat":{"type":"object","properties":{},"additionalProperties":false},"attrs_table_output":{"type":"object","properties":{"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row: 1 for a numeric column, its level count (≥ 2) for a categorical one"}},"additionalProperties":false,"required":["columns"]},"attrs_gaussian_sample":{"type":"object","properties":{},"additionalProperties":false},"attrs_vector_quantize":{"type":"object","properties":{"codes":{"type":"integer","minimum":2},"dim":{"type":"integer","minimum":1},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["codes","dim","commitment"]},"attrs_binarize":{"type":"object","properties":{"stochastic":{"type":"boolean"}},"additionalProperties":false,"required":["stochastic"]},"attrs_gumbel_onehot":{"type":"object","properties":{"temperature":{"type":"number","exclusiveMinimum":0},"hard":{"type":"boolean"}},"additionalProperties":false,"required":["temperature","hard"]},"attrs_corrupt_gaussian":{"type":"object","properties":{"std":{"type":"number","minimum":0}},"additionalProperties":false,"required":["std"]},"attrs_corrupt_mask":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_corrupt_salt_pepper":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1},"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["rate","low","high"]},"attrs_corrupt_dropout":{"type":"object","properties":{"rate":{"type":"number","minimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["rate"]},"attrs_clip":{"type":"object","properties":{"low":{"type":"number"},"high":{"type":"number"}},"additionalProperties":false,"required":["low","high"]},"node":{"type":"object","required":["op"],"properties":{"op":{"enum":["dense","conv2d","deconv2d","maxpool","avgpool","unpool","upsample","flatten","reshape","dropout","batchnorm","layernorm","activation","conv1d","deconv1d","maxpool1d","avgpool1d","unpool1d","upsample1d","lstm","gru","repeat_vector","dense_per_step","one_hot","concat","table_output","gaussian_sample","vector_quantize","binarize","gumbel_onehot","corrupt_gaussian","corrupt_mask","corrupt_salt_pepper","corrupt_dropout","clip"]}},"discriminator":{"propertyName":"op"},"oneOf":[{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense","description":"x·kernel (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv2d","description":"2-D convolution, kernel [kh, kw, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv2d","description":"Transposed 2-D convolution, kernel [kh, kw, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv2d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool","description":"Window maximum; with stride = pool also its switches, which an unpool reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool","description":"Window average."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool","description":"Undoes a maxpool: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample","description":"Nearest-neighbour upsampling by an integer factor."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"flatten","description":"Keeps the batch, flattens the rest."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_flatten"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"reshape","description":"Reshapes to target (without the batch dimension)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_reshape"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dropout","description":"Inverted dropout in training; the identity in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"batchnorm","description":"Batch normalisation over all axes but the last; moving statistics for inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_batchnorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"layernorm","description":"Normalisation over the last axis."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_layernorm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"activation","description":"An activation on its own."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_activation"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"conv1d","description":"1-D convolution over the steps, kernel [k, in, out] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_conv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"deconv1d","description":"Transposed 1-D convolution, kernel [k, out, in] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_deconv1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"maxpool1d","description":"Window maximum over the steps; with stride = pool also its switches, which an unpool1d reads. Named outputs: `switches`, a 0/1 mask over the input at each window's first maximum, which an unpool reads (stride = pool only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_maxpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"avgpool1d","description":"Window average over the steps."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_avgpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"unpool1d","description":"Undoes a maxpool1d: values back at the recorded switches, or each value filling its window."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x, switches? (the `switches` output of a node)]"},"attrs":{"$ref":"#/definitions/attrs_unpool1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"upsample1d","description":"Each step repeated factor times."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_upsample1d"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"lstm","description":"LSTM over the steps (Keras gates i, f, c, o; kernel [in, 4u], recurrent_kernel [u, 4u], bias [4u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_lstm"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gru","description":"GRU over the steps (Keras gates z, r, h, reset after; kernel [in, 3u], recurrent_kernel [u, 3u], bias [2, 3u]); the last state, or every step’s."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gru"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"repeat_vector","description":"Repeats a vector [n] over `steps` steps: [steps, n]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_repeat_vector"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"dense_per_step","description":"The same dense layer on every step: [t, c]·kernel [c, units] (+ bias), then the activation. Named outputs: `logits`, the pre-activation, which bce/cross_entropy read as logits (sigmoid and softmax only)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_dense_per_step"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"one_hot","description":"Class indices of a label input → one-hot float vectors of `depth` classes."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_one_hot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"concat","description":"Concatenates its inputs along the last axis (what a conditional encoder or decoder reads)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[values...]"},"attrs":{"$ref":"#/definitions/attrs_concat"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"table_output","description":"A table's reconstruction: per column, the identity on a numeric column's slot and a softmax over a categorical column's levels."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_table_output"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gaussian_sample","description":"inputs [mean, logvar]; training: mean + exp(logvar / 2)·ε; inference: mean."},"inputs":{"type":"array","items":{"type":"string"},"description":"[mean, logvar]"},"attrs":{"$ref":"#/definitions/attrs_gaussian_sample"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"vector_quantize","description":"Nearest codebook vector ([codes, dim]), straight-through gradient. Named outputs: `codes`, the index of the nearest codebook vector at each position; `quantized`, the nearest codebook vectors, without the straight-through (what vq_loss compares with its input)."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_vector_quantize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"binarize","description":"Bits from logits (sigmoid > 0.5, or a Bernoulli sample when stochastic), sigmoid gradient."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_binarize"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"gumbel_onehot","description":"Gumbel-softmax in training, argmax one-hot in inference."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_gumbel_onehot"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_gaussian","description":"Adds N(0, std²) noise."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_gaussian"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_mask","description":"Zeroes each value with probability rate."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_mask"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_salt_pepper","description":"Sets each value to low or high, each with probability rate/2."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_salt_pepper"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"corrupt_dropout","description":"Inverted dropout on the input."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_corrupt_dropout"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]},{"type":"object","properties":{"id":{"type":"string"},"op":{"const":"clip","description":"Clips a corrupted input back into [low, high]."},"inputs":{"type":"array","items":{"type":"string"},"description":"[x]"},"attrs":{"$ref":"#/definitions/attrs_clip"},"shape":{"$ref":"#/definitions/shape"},"stage":{"enum":["corrupt","encoder","latent","decoder","output","head"]},"params":{"type":"object","properties":{"kernel":{"type":"string"},"bias":{"type":"string"},"gamma":{"type":"string"},"beta":{"type":"string"},"moving_mean":{"type":"string"},"moving_variance":{"type":"string"},"codebook":{"type":"string"},"recurrent_kernel":{"type":"string"}},"additionalProperties":false},"name":{"type":"string"},"layer":{"type":"integer","minimum":0},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["id","op","inputs","attrs","shape","stage"]}]},"term":{"type":"object","properties":{"fn":{"enum":["mse","bce","cross_entropy","l1","l2","kl","kl_sparsity","contractive","vq_loss","weight_decay","reconstruction","usage_kl"]},"weight":{"type":"number"},"schedule":{"description":"A coefficient that changes per epoch of its stage: a linear ramp from `from` to `to` over `epochs` epochs, or that ramp repeated every `period` epochs over its first `ramp` fraction (cyclical annealing).","oneOf":[{"type":"object","properties":{"kind":{"const":"ramp"},"from":{"type":"number"},"to":{"type":"number"},"epochs":{"type":"integer","minimum":1}},"additionalProperties":false,"required":["kind","from","to","epochs"]},{"type":"object","properties":{"kind":{"const":"cyclic"},"from":{"type":"number"},"to":{"type":"number"},"period":{"type":"integer","minimum":2},"ramp":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false,"required":["kind","from","to","period","ramp"]}]},"args":{"type":"array","items":{"type":"string"}},"options":{"type":"object"},"source":{"$ref":"#/definitions/source"}},"additionalProperties":false,"required":["fn","weight","args","options"],"allOf":[{"if":{"properties":{"fn":{"const":"mse"}}},"then":{"description":"Mean squared error.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"bce"}}},"then":{"description":"Binary cross-entropy.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"cross_entropy"}}},"then":{"description":"Categorical cross-entropy against labels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"fromLogits":{"type":"string","description":"the logits (a node, or its `logits` output): the loss is computed from them"}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l1"}}},"then":{"description":"Mean absolute value.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"l2"}}},"then":{"description":"Mean square.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"kl"}}},"then":{"description":"KL divergence of a diagonal Gaussian from N(0, I).","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"mean":{"type":"string"},"logvar":{"type":"string"}},"additionalProperties":false,"required":["reduce","mean","logvar"]}}}},{"if":{"properties":{"fn":{"const":"kl_sparsity"}}},"then":{"description":"KL sparsity of mean activations towards rho.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"rho":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1}},"additionalProperties":false,"required":["reduce","rho"]}}}},{"if":{"properties":{"fn":{"const":"contractive"}}},"then":{"description":"Frobenius norm of the code’s Jacobian with respect to the input.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"vq_loss"}}},"then":{"description":"VQ codebook and commitment loss; args [the quantiser's input, its `quantized` output].","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"commitment":{"type":"number","minimum":0}},"additionalProperties":false,"required":["reduce","commitment"]}}}},{"if":{"properties":{"fn":{"const":"weight_decay"}}},"then":{"description":"Sum of squared kernels.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}},{"if":{"properties":{"fn":{"const":"reconstruction"}}},"then":{"description":"A table's per-column loss: squared error on each numeric column, cross-entropy on each categorical one, summed over the columns.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]},"columns":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"description":"each column's width in the encoded row (1 numeric, ≥ 2 categorical levels)"},"fromLogits":{"type":"string","description":"the node before the table output: categorical columns are read as logits"}},"additionalProperties":false,"required":["reduce","columns","fromLogits"]}}}},{"if":{"properties":{"fn":{"const":"usage_kl"}}},"then":{"description":"KL of a onehot latent's batch-mean soft assignment (the softmax of its logits, the gumbel_onehot node's input) from the uniform distribution over its clusters.","properties":{"options":{"type":"object","properties":{"reduce":{"enum":["mean","sum"]}},"additionalProperties":false,"required":["reduce"]}}}}]},"dataSource":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["mnist","idx","csv","npy","synthetic"]}},"allOf":[{"if":{"properties":{"kind":{"const":"mnist"}}},"then":{"type":"object","properties":{"kind":{"const":"mnist"},"split":{"enum":["train","test"]}},"additionalProperties":false,"required":["kind","split"]}},{"if":{"properties":{"kind":{"const":"idx"}}},"then":{"type":"object","properties":{"kind":{"const":"idx"},"images":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","images"]}},{"if":{"properties":{"kind":{"const":"csv"}}},"then":{"type":"object","properties":{"kind":{"const":"csv"},"path":{"type":"string"},"label":{"type":"string"},"delimiter":{"type":"string"},"window":{"type":"integer","minimum":1,"description":"cut the series (rows = steps) into windows of this many steps"},"stride":{"type":"integer","minimum":1,"description":"steps between the starts of two windows (with window)"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"npy"}}},"then":{"type":"object","properties":{"kind":{"const":"npy"},"path":{"type":"string"},"labels":{"type":"string"}},"additionalProperties":false,"required":["kind","path"]}},{"if":{"properties":{"kind":{"const":"synthetic"}}},"then":{"type":"object","properties":{"kind":{"const":"synthetic"},"samples":{"type":"integer","minimum":1},"seed":{"type":"integer"},"rank":{"type":"integer","minimum":1},"noise":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","samples","seed"]}}]},"optimizer":{"type":"object","required":["kind"],"properties":{"kind":{"enum":["adam","sgd","rmsprop"]}},"allOf":[{"if":{"properties":{"kind":{"const":"adam"}}},"then":{"type":"object","properties":{"kind":{"const":"adam"},"lr":{"type":"number","exclusiveMinimum":0},"beta1":{"type":"number","minimum":0},"beta2":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","beta1","beta2","epsilon","weightDecay"]}},{"if":{"properties":{"kind":{"const":"sgd"}}},"then":{"type":"object","properties":{"kind":{"const":"sgd"},"lr":{"type":"number","exclusiveMinimum":0},"momentum":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","momentum","weightDecay"]}},{"if":{"properties":{"kind":{"const":"rmsprop"}}},"then":{"type":"object","properties":{"kind":{"const":"rmsprop"},"lr":{"type":"number","exclusiveMinimum":0},"rho":{"type":"number","minimum":0},"momentum":{"type":"number","minimum":0},"epsilon":{"type":"number","minimum":0},"weightDecay":{"type":"number","minimum":0}},"additionalProperties":false,"required":["kind","lr","rho","momentum","epsilon","weightDecay"]}}]},"lrSchedule":{"description":"How the learning rate changes epoch by epoch from the optimizer's lr: warmup epochs rise linearly to it, then cosine annealing to min, a step decay by factor every `every` epochs, or a reduction by factor on a plateau of the monitored loss.","oneOf":[{"type":"object","properties":{"kind":{"const":"cosine"},"min":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","min","warmup"]},{"type":"object","properties":{"kind":{"const":"step"},"every":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","every","factor","warmup"]},{"type":"object","properties":{"kind":{"const":"plateau"},"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":1},"min":{"type":"number","minimum":0},"minDelta":{"type":"number","minimum":0},"warmup":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","factor","patience","min","minDelta","warmup"]}]},"phase":{"type":"object","properties":{"name":{"type":"string"},"data":{"$ref":"#/definitions/dataSource"},"validate":{"$ref":"#/definitions/dataSource"},"optimizer":{"$ref":"#/definitions/optimizer"},"lrSchedule":{"$ref":"#/definitions/lrSchedule"},"epochs":{"type":"integer","minimum":0},"batch":{"type":"integer","minimum":1},"seed":{"type":"integer"},"schedule":{"type":"object","properties":{"kind":{"const":"greedy"},"epochs":{"type":"integer","minimum":0}},"additionalProperties":false,"required":["kind","epochs"]},"freeze":{"type":"array","items":{"type":"string"}},"earlyStop":{"type":"object","properties":{"patience":{"type":"integer","minimum":0},"minDelta":{"type":"number","minimum":0},"restoreBest":{"type":"boolean"}},"additionalProperties":false,"required":["patience","minDelta","restoreBest"]},"objective":{"type":"array","items":{"$ref":"#/definitions/term"}}},"additionalProperties":false,"required":["name","optimizer","epochs","batch","seed","freeze","objective"]},"stage":{"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"},"description":"the nodes computing the layer's input code beyond the layer below's prefix (layer l runs both)"},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]},"noise":{"type":"array","items":{"$ref":"#/definitions/noise"}},"update":{"type":"object","properties":{"optimizer":{"$ref":"#/definitions/optimizer"},"decayed":{"type":"array","items":{"type":"string"}},"lrSchedule":{"$ref":"#/definitions/lrSchedule"}},"additionalProperties":false,"required":["optimizer","decayed"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]},"noise":{"type":"object","properties":{"node":{"type":"string"},"inputs":{"type":"array","items":{"type":"string"},"minItems":1},"distribution":{"oneOf":[{"type":"object","properties":{"kind":{"const":"normal"},"std":{"type":"number"}},"additionalProperties":false,"required":["kind","std"]},{"type":"object","properties":{"kind":{"const":"uniform"},"low":{"type":"number"}},"additionalProperties":false,"required":["kind","low"]},{"type":"object","properties":{"kind":{"const":"mask"},"rate":{"type":"number"}},"additionalProperties":false,"required":["kind","rate"]},{"type":"object","properties":{"kind":{"const":"dropout"},"rate":{"type":"number"}},"additionalProperties":false,"required":["kind","rate"]},{"type":"object","properties":{"kind":{"const":"salt_pepper"},"rate":{"type":"number"}},"additionalProperties":false,"required":["kind","rate"]}]},"shape":{"$ref":"#/definitions/shape"}},"additionalProperties":false,"required":["node","inputs","distribution","shape"]}}};
 const schema14 = {"type":"object","properties":{"id":{"type":"string"},"node":{"type":"string"},"role":{"enum":["kernel","bias","gamma","beta","moving_mean","moving_variance","codebook","recurrent_kernel"]},"shape":{"type":"array","items":{"type":"integer","minimum":0}},"init":{"enum":["glorot_uniform","he_normal","zeros","ones","uniform_unit","normal"]},"trainable":{"type":"boolean"},"tiedTo":{"type":"string"},"transpose":{"type":"boolean"}},"additionalProperties":false,"required":["id","node","role","shape","init","trainable"]};
 const func2 = Object.prototype.hasOwnProperty;
 const schema12 = {"type":"object","properties":{"name":{"type":"string"},"kind":{"enum":["tensor","label","table"]},"shape":{"$ref":"#/definitions/shape"},"dtype":{"enum":["float32","int32"]},"range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"classes":{"type":"integer","minimum":2},"columns":{"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"type":"string"},"levels":{"type":"integer","minimum":2}},"additionalProperties":false,"required":["name"]},"description":"A table: its columns in order, numeric (no levels) or categorical."}},"additionalProperties":false,"required":["name","kind","shape","dtype"]};
@@ -24983,7 +24983,637 @@ validate29.errors = vErrors;
 return errors === 0;
 }
 
-const schema134 = {"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"},"description":"the nodes computing the layer's input code beyond the layer below's prefix (layer l runs both)"},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]};
+const schema134 = {"type":"object","properties":{"name":{"type":"string"},"phase":{"type":"integer","minimum":0},"objective":{"type":"array","items":{"$ref":"#/definitions/term"},"minItems":1},"trainable":{"type":"array","items":{"type":"string"},"minItems":1},"greedy":{"type":"object","properties":{"layer":{"type":"integer","minimum":0},"prefix":{"type":"array","items":{"type":"string"},"description":"the nodes computing the layer's input code beyond the layer below's prefix (layer l runs both)"},"nodes":{"type":"array","items":{"type":"string"},"minItems":1},"code":{"type":["string","null"]},"corruption":{"type":"array","items":{"type":"string"}},"rename":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false,"required":["layer","prefix","nodes","code","corruption","rename"]},"noise":{"type":"array","items":{"$ref":"#/definitions/noise"}},"update":{"type":"object","properties":{"optimizer":{"$ref":"#/definitions/optimizer"},"decayed":{"type":"array","items":{"type":"string"}},"lrSchedule":{"$ref":"#/definitions/lrSchedule"}},"additionalProperties":false,"required":["optimizer","decayed"]}},"additionalProperties":false,"required":["name","phase","objective","trainable"]};
+const schema135 = {"type":"object","properties":{"node":{"type":"string"},"inputs":{"type":"array","items":{"type":"string"},"minItems":1},"distribution":{"oneOf":[{"type":"object","properties":{"kind":{"const":"normal"},"std":{"type":"number"}},"additionalProperties":false,"required":["kind","std"]},{"type":"object","properties":{"kind":{"const":"uniform"},"low":{"type":"number"}},"additionalProperties":false,"required":["kind","low"]},{"type":"object","properties":{"kind":{"const":"mask"},"rate":{"type":"number"}},"additionalProperties":false,"required":["kind","rate"]},{"type":"object","properties":{"kind":{"const":"dropout"},"rate":{"type":"number"}},"additionalProperties":false,"required":["kind","rate"]},{"type":"object","properties":{"kind":{"const":"salt_pepper"},"rate":{"type":"number"}},"additionalProperties":false,"required":["kind","rate"]}]},"shape":{"$ref":"#/definitions/shape"}},"additionalProperties":false,"required":["node","inputs","distribution","shape"]};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.node === undefined) && (missing0 = "node")) || ((data.inputs === undefined) && (missing0 = "inputs"))) || ((data.distribution === undefined) && (missing0 = "distribution"))) || ((data.shape === undefined) && (missing0 = "shape"))){
+validate34.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "node") || (key0 === "inputs")) || (key0 === "distribution")) || (key0 === "shape"))){
+validate34.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.node !== undefined){
+const _errs2 = errors;
+if(typeof data.node !== "string"){
+validate34.errors = [{instancePath:instancePath+"/node",schemaPath:"#/properties/node/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inputs !== undefined){
+let data1 = data.inputs;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate34.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(typeof data1[i0] !== "string"){
+validate34.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.distribution !== undefined){
+let data3 = data.distribution;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+let passing0 = null;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if(((data3.kind === undefined) && (missing1 = "kind")) || ((data3.std === undefined) && (missing1 = "std"))){
+const err0 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+const _errs12 = errors;
+for(const key1 in data3){
+if(!((key1 === "kind") || (key1 === "std"))){
+const err1 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+break;
+}
+}
+if(_errs12 === errors){
+if(data3.kind !== undefined){
+const _errs13 = errors;
+if("normal" !== data3.kind){
+const err2 = {instancePath:instancePath+"/distribution/kind",schemaPath:"#/properties/distribution/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "normal"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data3.std !== undefined){
+let data5 = data3.std;
+const _errs14 = errors;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err3 = {instancePath:instancePath+"/distribution/std",schemaPath:"#/properties/distribution/oneOf/0/properties/std/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs10 === errors;
+if(_valid0){
+valid2 = true;
+passing0 = 0;
+}
+const _errs16 = errors;
+if(errors === _errs16){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing2;
+if(((data3.kind === undefined) && (missing2 = "kind")) || ((data3.low === undefined) && (missing2 = "low"))){
+const err5 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+const _errs18 = errors;
+for(const key2 in data3){
+if(!((key2 === "kind") || (key2 === "low"))){
+const err6 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+break;
+}
+}
+if(_errs18 === errors){
+if(data3.kind !== undefined){
+const _errs19 = errors;
+if("uniform" !== data3.kind){
+const err7 = {instancePath:instancePath+"/distribution/kind",schemaPath:"#/properties/distribution/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "uniform"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.low !== undefined){
+let data7 = data3.low;
+const _errs20 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+const err8 = {instancePath:instancePath+"/distribution/low",schemaPath:"#/properties/distribution/oneOf/1/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid2){
+valid2 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid2 = true;
+passing0 = 1;
+}
+const _errs22 = errors;
+if(errors === _errs22){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing3;
+if(((data3.kind === undefined) && (missing3 = "kind")) || ((data3.rate === undefined) && (missing3 = "rate"))){
+const err10 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/2/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+const _errs24 = errors;
+for(const key3 in data3){
+if(!((key3 === "kind") || (key3 === "rate"))){
+const err11 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+break;
+}
+}
+if(_errs24 === errors){
+if(data3.kind !== undefined){
+const _errs25 = errors;
+if("mask" !== data3.kind){
+const err12 = {instancePath:instancePath+"/distribution/kind",schemaPath:"#/properties/distribution/oneOf/2/properties/kind/const",keyword:"const",params:{allowedValue: "mask"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid5 = _errs25 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data3.rate !== undefined){
+let data9 = data3.rate;
+const _errs26 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+const err13 = {instancePath:instancePath+"/distribution/rate",schemaPath:"#/properties/distribution/oneOf/2/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid5 = _errs26 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid0 = _errs22 === errors;
+if(_valid0 && valid2){
+valid2 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid2 = true;
+passing0 = 2;
+}
+const _errs28 = errors;
+if(errors === _errs28){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing4;
+if(((data3.kind === undefined) && (missing4 = "kind")) || ((data3.rate === undefined) && (missing4 = "rate"))){
+const err15 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/3/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+const _errs30 = errors;
+for(const key4 in data3){
+if(!((key4 === "kind") || (key4 === "rate"))){
+const err16 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+break;
+}
+}
+if(_errs30 === errors){
+if(data3.kind !== undefined){
+const _errs31 = errors;
+if("dropout" !== data3.kind){
+const err17 = {instancePath:instancePath+"/distribution/kind",schemaPath:"#/properties/distribution/oneOf/3/properties/kind/const",keyword:"const",params:{allowedValue: "dropout"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid6 = _errs31 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data3.rate !== undefined){
+let data11 = data3.rate;
+const _errs32 = errors;
+if(!((typeof data11 == "number") && (isFinite(data11)))){
+const err18 = {instancePath:instancePath+"/distribution/rate",schemaPath:"#/properties/distribution/oneOf/3/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var _valid0 = _errs28 === errors;
+if(_valid0 && valid2){
+valid2 = false;
+passing0 = [passing0, 3];
+}
+else {
+if(_valid0){
+valid2 = true;
+passing0 = 3;
+}
+const _errs34 = errors;
+if(errors === _errs34){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing5;
+if(((data3.kind === undefined) && (missing5 = "kind")) || ((data3.rate === undefined) && (missing5 = "rate"))){
+const err20 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/4/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+const _errs36 = errors;
+for(const key5 in data3){
+if(!((key5 === "kind") || (key5 === "rate"))){
+const err21 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/4/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+}
+if(_errs36 === errors){
+if(data3.kind !== undefined){
+const _errs37 = errors;
+if("salt_pepper" !== data3.kind){
+const err22 = {instancePath:instancePath+"/distribution/kind",schemaPath:"#/properties/distribution/oneOf/4/properties/kind/const",keyword:"const",params:{allowedValue: "salt_pepper"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid7 = _errs37 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data3.rate !== undefined){
+let data13 = data3.rate;
+const _errs38 = errors;
+if(!((typeof data13 == "number") && (isFinite(data13)))){
+const err23 = {instancePath:instancePath+"/distribution/rate",schemaPath:"#/properties/distribution/oneOf/4/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid0 = _errs34 === errors;
+if(_valid0 && valid2){
+valid2 = false;
+passing0 = [passing0, 4];
+}
+else {
+if(_valid0){
+valid2 = true;
+passing0 = 4;
+}
+}
+}
+}
+}
+if(!valid2){
+const err25 = {instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+validate34.errors = vErrors;
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shape !== undefined){
+let data14 = data.shape;
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(Array.isArray(data14)){
+if(data14.length < 1){
+validate34.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+const len1 = data14.length;
+var valid9 = len1 <= 1;
+if(!valid9){
+for(let i1=1; i1<len1; i1++){
+let data15 = data14[i1];
+const _errs43 = errors;
+if((!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))) && (data15 !== null)){
+validate34.errors = [{instancePath:instancePath+"/shape/" + i1,schemaPath:"#/definitions/shape/additionalItems/type",keyword:"type",params:{type: schema13.additionalItems.type},message:"must be integer,null"}];
+return false;
+}
+if(errors === _errs43){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 1 || isNaN(data15)){
+validate34.errors = [{instancePath:instancePath+"/shape/" + i1,schemaPath:"#/definitions/shape/additionalItems/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid9 = _errs43 === errors;
+if(!valid9){
+break;
+}
+}
+}
+if(valid9){
+const len2 = data14.length;
+if(len2 > 0){
+if(data14[0] !== null){
+validate34.errors = [{instancePath:instancePath+"/shape/0",schemaPath:"#/definitions/shape/items/0/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/shape",schemaPath:"#/definitions/shape/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -24998,7 +25628,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((key0 === "name") || (key0 === "phase")) || (key0 === "objective")) || (key0 === "trainable")) || (key0 === "greedy"))){
+if(!(((((((key0 === "name") || (key0 === "phase")) || (key0 === "objective")) || (key0 === "trainable")) || (key0 === "greedy")) || (key0 === "noise")) || (key0 === "update"))){
 validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -25304,6 +25934,1280 @@ var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.noise !== undefined){
+let data17 = data.noise;
+const _errs37 = errors;
+if(errors === _errs37){
+if(Array.isArray(data17)){
+var valid8 = true;
+const len5 = data17.length;
+for(let i5=0; i5<len5; i5++){
+const _errs39 = errors;
+if(!(validate34(data17[i5], {instancePath:instancePath+"/noise/" + i5,parentData:data17,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var valid8 = _errs39 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/noise",schemaPath:"#/properties/noise/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.update !== undefined){
+let data19 = data.update;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing2;
+if(((data19.optimizer === undefined) && (missing2 = "optimizer")) || ((data19.decayed === undefined) && (missing2 = "decayed"))){
+validate32.errors = [{instancePath:instancePath+"/update",schemaPath:"#/properties/update/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs42 = errors;
+for(const key3 in data19){
+if(!(((key3 === "optimizer") || (key3 === "decayed")) || (key3 === "lrSchedule"))){
+validate32.errors = [{instancePath:instancePath+"/update",schemaPath:"#/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data19.optimizer !== undefined){
+let data20 = data19.optimizer;
+const _errs43 = errors;
+const _errs44 = errors;
+const _errs46 = errors;
+const _errs47 = errors;
+let valid12 = true;
+const _errs48 = errors;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.kind !== undefined){
+if("adam" !== data20.kind){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs48 === errors;
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs50 = errors;
+if(errors === _errs50){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing3;
+if(((((((data20.kind === undefined) && (missing3 = "kind")) || ((data20.lr === undefined) && (missing3 = "lr"))) || ((data20.beta1 === undefined) && (missing3 = "beta1"))) || ((data20.beta2 === undefined) && (missing3 = "beta2"))) || ((data20.epsilon === undefined) && (missing3 = "epsilon"))) || ((data20.weightDecay === undefined) && (missing3 = "weightDecay"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/0/then/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs52 = errors;
+for(const key4 in data20){
+if(!((((((key4 === "kind") || (key4 === "lr")) || (key4 === "beta1")) || (key4 === "beta2")) || (key4 === "epsilon")) || (key4 === "weightDecay"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs52 === errors){
+if(data20.kind !== undefined){
+const _errs53 = errors;
+if("adam" !== data20.kind){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/kind",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/kind/const",keyword:"const",params:{allowedValue: "adam"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs53 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.lr !== undefined){
+let data23 = data20.lr;
+const _errs54 = errors;
+if(errors === _errs54){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 <= 0 || isNaN(data23)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/lr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/lr/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid14 = _errs54 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.beta1 !== undefined){
+let data24 = data20.beta1;
+const _errs56 = errors;
+if(errors === _errs56){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 < 0 || isNaN(data24)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/beta1",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/beta1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/beta1",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/beta1/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid14 = _errs56 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.beta2 !== undefined){
+let data25 = data20.beta2;
+const _errs58 = errors;
+if(errors === _errs58){
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 0 || isNaN(data25)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/beta2",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/beta2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/beta2",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/beta2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid14 = _errs58 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.epsilon !== undefined){
+let data26 = data20.epsilon;
+const _errs60 = errors;
+if(errors === _errs60){
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 0 || isNaN(data26)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/epsilon",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/epsilon",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid14 = _errs60 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.weightDecay !== undefined){
+let data27 = data20.weightDecay;
+const _errs62 = errors;
+if(errors === _errs62){
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 < 0 || isNaN(data27)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/0/then/properties/weightDecay/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid14 = _errs62 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/0/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs50 === errors;
+valid12 = _valid0;
+}
+if(!valid12){
+const err1 = {instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate32.errors = vErrors;
+return false;
+}
+var valid11 = _errs46 === errors;
+if(valid11){
+const _errs64 = errors;
+const _errs65 = errors;
+let valid15 = true;
+const _errs66 = errors;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.kind !== undefined){
+if("sgd" !== data20.kind){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs66 === errors;
+errors = _errs65;
+if(vErrors !== null){
+if(_errs65){
+vErrors.length = _errs65;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs68 = errors;
+if(errors === _errs68){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing4;
+if(((((data20.kind === undefined) && (missing4 = "kind")) || ((data20.lr === undefined) && (missing4 = "lr"))) || ((data20.momentum === undefined) && (missing4 = "momentum"))) || ((data20.weightDecay === undefined) && (missing4 = "weightDecay"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/1/then/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+const _errs70 = errors;
+for(const key5 in data20){
+if(!((((key5 === "kind") || (key5 === "lr")) || (key5 === "momentum")) || (key5 === "weightDecay"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs70 === errors){
+if(data20.kind !== undefined){
+const _errs71 = errors;
+if("sgd" !== data20.kind){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/kind",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/kind/const",keyword:"const",params:{allowedValue: "sgd"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs71 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data20.lr !== undefined){
+let data30 = data20.lr;
+const _errs72 = errors;
+if(errors === _errs72){
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 <= 0 || isNaN(data30)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/lr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/lr/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid17 = _errs72 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data20.momentum !== undefined){
+let data31 = data20.momentum;
+const _errs74 = errors;
+if(errors === _errs74){
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 < 0 || isNaN(data31)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/momentum",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/momentum",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid17 = _errs74 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data20.weightDecay !== undefined){
+let data32 = data20.weightDecay;
+const _errs76 = errors;
+if(errors === _errs76){
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 < 0 || isNaN(data32)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/1/then/properties/weightDecay/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid17 = _errs76 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/1/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid1 = _errs68 === errors;
+valid15 = _valid1;
+}
+if(!valid15){
+const err3 = {instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate32.errors = vErrors;
+return false;
+}
+var valid11 = _errs64 === errors;
+if(valid11){
+const _errs78 = errors;
+const _errs79 = errors;
+let valid18 = true;
+const _errs80 = errors;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.kind !== undefined){
+if("rmsprop" !== data20.kind){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs80 === errors;
+errors = _errs79;
+if(vErrors !== null){
+if(_errs79){
+vErrors.length = _errs79;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs82 = errors;
+if(errors === _errs82){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing5;
+if(((((((data20.kind === undefined) && (missing5 = "kind")) || ((data20.lr === undefined) && (missing5 = "lr"))) || ((data20.rho === undefined) && (missing5 = "rho"))) || ((data20.momentum === undefined) && (missing5 = "momentum"))) || ((data20.epsilon === undefined) && (missing5 = "epsilon"))) || ((data20.weightDecay === undefined) && (missing5 = "weightDecay"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/2/then/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+const _errs84 = errors;
+for(const key6 in data20){
+if(!((((((key6 === "kind") || (key6 === "lr")) || (key6 === "rho")) || (key6 === "momentum")) || (key6 === "epsilon")) || (key6 === "weightDecay"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs84 === errors){
+if(data20.kind !== undefined){
+const _errs85 = errors;
+if("rmsprop" !== data20.kind){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/kind",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/kind/const",keyword:"const",params:{allowedValue: "rmsprop"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs85 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data20.lr !== undefined){
+let data35 = data20.lr;
+const _errs86 = errors;
+if(errors === _errs86){
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 <= 0 || isNaN(data35)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/lr/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/lr",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/lr/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid20 = _errs86 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data20.rho !== undefined){
+let data36 = data20.rho;
+const _errs88 = errors;
+if(errors === _errs88){
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 0 || isNaN(data36)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/rho",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/rho/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/rho",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/rho/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid20 = _errs88 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data20.momentum !== undefined){
+let data37 = data20.momentum;
+const _errs90 = errors;
+if(errors === _errs90){
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 0 || isNaN(data37)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/momentum",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/momentum",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid20 = _errs90 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data20.epsilon !== undefined){
+let data38 = data20.epsilon;
+const _errs92 = errors;
+if(errors === _errs92){
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 0 || isNaN(data38)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/epsilon",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/epsilon",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid20 = _errs92 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data20.weightDecay !== undefined){
+let data39 = data20.weightDecay;
+const _errs94 = errors;
+if(errors === _errs94){
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 0 || isNaN(data39)){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/weightDecay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/weightDecay",schemaPath:"#/definitions/optimizer/allOf/2/then/properties/weightDecay/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid20 = _errs94 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/2/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid2 = _errs82 === errors;
+valid18 = _valid2;
+}
+if(!valid18){
+const err5 = {instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate32.errors = vErrors;
+return false;
+}
+var valid11 = _errs78 === errors;
+}
+}
+if(errors === _errs44){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing6;
+if((data20.kind === undefined) && (missing6 = "kind")){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data20.kind !== undefined){
+let data40 = data20.kind;
+if(!(((data40 === "adam") || (data40 === "sgd")) || (data40 === "rmsprop"))){
+validate32.errors = [{instancePath:instancePath+"/update/optimizer/kind",schemaPath:"#/definitions/optimizer/properties/kind/enum",keyword:"enum",params:{allowedValues: schema132.properties.kind.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/optimizer",schemaPath:"#/definitions/optimizer/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs43 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.decayed !== undefined){
+let data41 = data19.decayed;
+const _errs97 = errors;
+if(errors === _errs97){
+if(Array.isArray(data41)){
+var valid22 = true;
+const len6 = data41.length;
+for(let i6=0; i6<len6; i6++){
+const _errs99 = errors;
+if(typeof data41[i6] !== "string"){
+validate32.errors = [{instancePath:instancePath+"/update/decayed/" + i6,schemaPath:"#/properties/update/properties/decayed/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs99 === errors;
+if(!valid22){
+break;
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update/decayed",schemaPath:"#/properties/update/properties/decayed/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid9 = _errs97 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.lrSchedule !== undefined){
+let data43 = data19.lrSchedule;
+const _errs101 = errors;
+const _errs103 = errors;
+let valid24 = false;
+let passing0 = null;
+const _errs104 = errors;
+if(errors === _errs104){
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+let missing7;
+if((((data43.kind === undefined) && (missing7 = "kind")) || ((data43.min === undefined) && (missing7 = "min"))) || ((data43.warmup === undefined) && (missing7 = "warmup"))){
+const err6 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/0/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+const _errs106 = errors;
+for(const key7 in data43){
+if(!(((key7 === "kind") || (key7 === "min")) || (key7 === "warmup"))){
+const err7 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+break;
+}
+}
+if(_errs106 === errors){
+if(data43.kind !== undefined){
+const _errs107 = errors;
+if("cosine" !== data43.kind){
+const err8 = {instancePath:instancePath+"/update/lrSchedule/kind",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/kind/const",keyword:"const",params:{allowedValue: "cosine"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid25 = _errs107 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data43.min !== undefined){
+let data45 = data43.min;
+const _errs108 = errors;
+if(errors === _errs108){
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
+const err9 = {instancePath:instancePath+"/update/lrSchedule/min",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/min/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/update/lrSchedule/min",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid25 = _errs108 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data43.warmup !== undefined){
+let data46 = data43.warmup;
+const _errs110 = errors;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err11 = {instancePath:instancePath+"/update/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/warmup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(errors === _errs110){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 0 || isNaN(data46)){
+const err12 = {instancePath:instancePath+"/update/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/0/properties/warmup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+var valid25 = _errs110 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid3 = _errs104 === errors;
+if(_valid3){
+valid24 = true;
+passing0 = 0;
+}
+const _errs112 = errors;
+if(errors === _errs112){
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+let missing8;
+if(((((data43.kind === undefined) && (missing8 = "kind")) || ((data43.every === undefined) && (missing8 = "every"))) || ((data43.factor === undefined) && (missing8 = "factor"))) || ((data43.warmup === undefined) && (missing8 = "warmup"))){
+const err14 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/1/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+const _errs114 = errors;
+for(const key8 in data43){
+if(!((((key8 === "kind") || (key8 === "every")) || (key8 === "factor")) || (key8 === "warmup"))){
+const err15 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+break;
+}
+}
+if(_errs114 === errors){
+if(data43.kind !== undefined){
+const _errs115 = errors;
+if("step" !== data43.kind){
+const err16 = {instancePath:instancePath+"/update/lrSchedule/kind",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/kind/const",keyword:"const",params:{allowedValue: "step"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid26 = _errs115 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data43.every !== undefined){
+let data48 = data43.every;
+const _errs116 = errors;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err17 = {instancePath:instancePath+"/update/lrSchedule/every",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/every/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(errors === _errs116){
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 < 1 || isNaN(data48)){
+const err18 = {instancePath:instancePath+"/update/lrSchedule/every",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/every/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+var valid26 = _errs116 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data43.factor !== undefined){
+let data49 = data43.factor;
+const _errs118 = errors;
+if(errors === _errs118){
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 >= 1 || isNaN(data49)){
+const err19 = {instancePath:instancePath+"/update/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+if(data49 <= 0 || isNaN(data49)){
+const err20 = {instancePath:instancePath+"/update/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/update/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var valid26 = _errs118 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data43.warmup !== undefined){
+let data50 = data43.warmup;
+const _errs120 = errors;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err22 = {instancePath:instancePath+"/update/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/warmup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(errors === _errs120){
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 0 || isNaN(data50)){
+const err23 = {instancePath:instancePath+"/update/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/1/properties/warmup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+var valid26 = _errs120 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid3 = _errs112 === errors;
+if(_valid3 && valid24){
+valid24 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid3){
+valid24 = true;
+passing0 = 1;
+}
+const _errs122 = errors;
+if(errors === _errs122){
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+let missing9;
+if(((((((data43.kind === undefined) && (missing9 = "kind")) || ((data43.factor === undefined) && (missing9 = "factor"))) || ((data43.patience === undefined) && (missing9 = "patience"))) || ((data43.min === undefined) && (missing9 = "min"))) || ((data43.minDelta === undefined) && (missing9 = "minDelta"))) || ((data43.warmup === undefined) && (missing9 = "warmup"))){
+const err25 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/2/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+const _errs124 = errors;
+for(const key9 in data43){
+if(!((((((key9 === "kind") || (key9 === "factor")) || (key9 === "patience")) || (key9 === "min")) || (key9 === "minDelta")) || (key9 === "warmup"))){
+const err26 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+break;
+}
+}
+if(_errs124 === errors){
+if(data43.kind !== undefined){
+const _errs125 = errors;
+if("plateau" !== data43.kind){
+const err27 = {instancePath:instancePath+"/update/lrSchedule/kind",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/kind/const",keyword:"const",params:{allowedValue: "plateau"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var valid27 = _errs125 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data43.factor !== undefined){
+let data52 = data43.factor;
+const _errs126 = errors;
+if(errors === _errs126){
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 >= 1 || isNaN(data52)){
+const err28 = {instancePath:instancePath+"/update/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+if(data52 <= 0 || isNaN(data52)){
+const err29 = {instancePath:instancePath+"/update/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/update/lrSchedule/factor",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+var valid27 = _errs126 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data43.patience !== undefined){
+let data53 = data43.patience;
+const _errs128 = errors;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err31 = {instancePath:instancePath+"/update/lrSchedule/patience",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(errors === _errs128){
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 1 || isNaN(data53)){
+const err32 = {instancePath:instancePath+"/update/lrSchedule/patience",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+var valid27 = _errs128 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data43.min !== undefined){
+let data54 = data43.min;
+const _errs130 = errors;
+if(errors === _errs130){
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 < 0 || isNaN(data54)){
+const err33 = {instancePath:instancePath+"/update/lrSchedule/min",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/min/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/update/lrSchedule/min",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var valid27 = _errs130 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data43.minDelta !== undefined){
+let data55 = data43.minDelta;
+const _errs132 = errors;
+if(errors === _errs132){
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 0 || isNaN(data55)){
+const err35 = {instancePath:instancePath+"/update/lrSchedule/minDelta",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/minDelta/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/update/lrSchedule/minDelta",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/minDelta/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+var valid27 = _errs132 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data43.warmup !== undefined){
+let data56 = data43.warmup;
+const _errs134 = errors;
+if(!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))){
+const err37 = {instancePath:instancePath+"/update/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/warmup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(errors === _errs134){
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 0 || isNaN(data56)){
+const err38 = {instancePath:instancePath+"/update/lrSchedule/warmup",schemaPath:"#/definitions/lrSchedule/oneOf/2/properties/warmup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+var valid27 = _errs134 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+var _valid3 = _errs122 === errors;
+if(_valid3 && valid24){
+valid24 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid3){
+valid24 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid24){
+const err40 = {instancePath:instancePath+"/update/lrSchedule",schemaPath:"#/definitions/lrSchedule/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+validate32.errors = vErrors;
+return false;
+}
+else {
+errors = _errs103;
+if(vErrors !== null){
+if(_errs103){
+vErrors.length = _errs103;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid9 = _errs101 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/update",schemaPath:"#/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }

@@ -220,8 +220,30 @@ const stage = closed(
       },
       ['layer', 'prefix', 'nodes', 'code', 'corruption', 'rename'],
     ),
+    // Optional: an IR written before stages carried them gets them derived (ir/plan.ts stagesOf),
+    // which also checks their values against the graph.
+    noise: { type: 'array', items: ref('noise') },
+    update: closed({ optimizer: ref('optimizer'), decayed: ids, lrSchedule: ref('lrSchedule') }, ['optimizer', 'decayed']),
   },
   ['name', 'phase', 'objective', 'trainable'],
+);
+
+// One draw of a stage's forward pass in training (ir/noise.ts): the node reading it, the step's
+// inputs it fills, its distribution and shape.
+const noise = closed(
+  {
+    node: { type: 'string' },
+    inputs: { ...ids, minItems: 1 },
+    distribution: {
+      oneOf: [
+        closed({ kind: { const: 'normal' }, std: { type: 'number' } }, ['kind', 'std']),
+        closed({ kind: { const: 'uniform' }, low: { type: 'number' } }, ['kind', 'low']),
+        ...(['mask', 'dropout', 'salt_pepper'] as const).map((kind) => closed({ kind: { const: kind }, rate: { type: 'number' } }, ['kind', 'rate'])),
+      ],
+    },
+    shape: ref('shape'),
+  },
+  ['node', 'inputs', 'distribution', 'shape'],
 );
 
 export function buildSchema(): Schema {
@@ -304,6 +326,7 @@ export function buildSchema(): Schema {
       lrSchedule,
       phase,
       stage,
+      noise,
     },
   };
 }

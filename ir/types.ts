@@ -14,6 +14,7 @@
 
 import type { ActivationSpec } from './activation.js';
 import type { AttrsOf, Fields, Simplify } from './attributes.js';
+import type { IRNoise } from './noise.js';
 import type { irDataSources, irOps, irOptimizers, irTerms } from './ops.js';
 
 export const IR_VERSION = 2;
@@ -218,6 +219,24 @@ export interface IRStage {
      *  layer 0 the corruption chain reads the code and the layer reads the chain's end. */
     rename: Record<string, string>;
   };
+  /** The noise the stage's forward pass draws in training (ir/noise.ts), in the order the runtime
+   *  draws the seeds. Absent in an IR written before it was written: derived (ir/plan.ts). */
+  noise?: IRNoise[];
+  /** The optimiser update the stage applies. Absent as `noise` is: derived from the phase. */
+  update?: IRStageUpdate;
+}
+
+/**
+ * A stage's optimiser update (ir/stage-update.ts): the rule with its hyperparameters, the
+ * parameters decoupled weight decay (w ← w − lr·wd·w) applies to, and the learning rate's schedule
+ * from epoch to epoch. The language has no gradient clipping, so the update has none.
+ */
+export interface IRStageUpdate {
+  optimizer: Optimizer;
+  /** Storage ids weight decay applies to (when the stage trains them). */
+  decayed: string[];
+  /** Absent: the optimizer's `lr` throughout. */
+  lrSchedule?: LrSchedule;
 }
 
 export interface IRModel {

@@ -47,7 +47,7 @@ async function quantities(runtime: OnnxRuntime, ir: IRModel): Promise<Map<string
     });
     program.delegateInference(undefined);
     for (const stage of planStages(ir, 1)) {
-      const momentum = { ...stage, phase: { ...stage.phase, optimizer: { kind: 'sgd' as const, lr: 0.01, momentum: 0.9, weightDecay: 0 } } };
+      const momentum = { ...stage, update: { ...stage.update, optimizer: { kind: 'sgd' as const, lr: 0.01, momentum: 0.9, weightDecay: 0 } } };
       const engine = await onnxEngine(runtime, 1)(momentum, program);
       try {
         for (let step = 1; step <= STEPS; step++) {

@@ -1,6 +1,7 @@
 // What an op function sees besides its inputs: its node, the mode, its parameters, randomness,
 // the other nodes' outputs (for switches), and a way to publish side outputs and state updates.
 import type * as tf from '@tensorflow/tfjs-core';
+import type { NoiseDistribution, NoiseKindName } from '../../ir/noise.js';
 import type { IRAttrs, IRNode, IROp, ParameterRole } from '../../ir/types.js';
 import type { Rng } from './rng.js';
 
@@ -19,6 +20,12 @@ export interface OpContext {
   param(role: ParameterRole): ParamView;
   /** Seeds for tfjs random ops, drawn from the program's PRNG so runs repeat exactly. */
   rng: Rng;
+  /**
+   * The node's draw in training as the stage's plan gives it (ir/noise.ts): its distribution, and
+   * its seed, drawn from `rng` before the pass in the plan's order. Throws when the plan gives the
+   * node no draw of `kind`.
+   */
+  draw<K extends NoiseKindName>(kind: K): { seed: number; distribution: Extract<NoiseDistribution, { kind: K }> };
   /** Outputs computed so far, including named outputs by reference (ir/outputs.ts). */
   outputs: ReadonlyMap<string, tf.Tensor>;
   /** Publishes the named output `name` its op declares in ir/ops.ts (switches, codes, logits...). */

@@ -1,6 +1,7 @@
 // IR → tfjs: parameters as variables, and a forward pass that walks the nodes in their (topological)
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
+import { stageNoise, type IRNoise, type NoiseDistribution } from '../../ir/noise.js';
 import type { IRModel, IRNode, IROp, IRTerm, ParameterRole } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { termTensors } from '../../ir/op-rules.js';
@@ -18,6 +19,9 @@ export interface ForwardOptions {
   adaptCodebooks?: boolean;
   /** Randomness for corruptions, dropout and sampling; the trainer passes one per epoch. */
   rng?: Rng;
+  /** The draws of a training pass, as the stage's plan writes them (absent: derived from the
+   *  graph, ir/noise.ts). One seed per entry is drawn from `rng` first, in this order. */
+  noise?: readonly IRNoise[];
   /** Only these nodes, in IR order (greedy pretraining runs one layer's shallow AE). */
   nodes?: readonly IRNode[];
   /** Values already known (a code computed by frozen layers), by node id or input name. */
@@ -88,6 +92,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
     const outputs = new Map<string, tf.Tensor>(Object.entries(inputs));
     for (const [key, value] of opts.given ?? []) outputs.set(key, value);
     const rng = opts.rng ?? defaultRng;
+    const draws = opts.training ? seededDraws(opts.noise ?? stageNoise(ir, opts.nodes ?? ir.nodes, opts.rename), rng) : new Map<string, SeededDraw>();
     const varying = new Set<string>();
     for (const node of opts.nodes ?? ir.nodes) {
       const reads = node.inputs.map((read) => opts.rename?.get(read) ?? read);
@@ -102,6 +107,11 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
         training: opts.training,
         adaptCodebooks: opts.adaptCodebooks === true,
         rng,
+        draw: (kind) => {
+          const planned = draws.get(node.id);
+          if (!planned || planned.distribution.kind !== kind) throw new Error(`node '${node.id}' (${node.op}) draws '${kind}' noise in training, which the stage's plan does not give it`);
+          return planned as never;
+        },
         outputs,
         param: (role) => parameters.view(paramId(node, role)),
         side: (name, value) => outputs.set(outputRef(node.id, name), value),
@@ -131,6 +141,16 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
       parameters.dispose();
     },
   };
+}
+
+interface SeededDraw {
+  seed: number;
+  distribution: NoiseDistribution;
+}
+
+/** One seed per planned draw, from `rng` in the plan's order (what the onnx engine feeds). */
+function seededDraws(noise: readonly IRNoise[], rng: Rng): Map<string, SeededDraw> {
+  return new Map(noise.map((draw) => [draw.node, { seed: rng.nextSeed(), distribution: draw.distribution }]));
 }
 
 /** Runs `node` through its lowering (the lookup by op and the attrs' type agree for every op). */

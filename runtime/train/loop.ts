@@ -45,9 +45,9 @@ export async function runLoop(setup: LoopSetup, start: LoopStart): Promise<numbe
     const stage = stages[index]!;
     const { dataset, validation } = await setup.dataOf(stage);
     if (stage.trainable.length === 0) throw new TrainingError(`stage '${stage.name}' has no trainable parameters (everything is frozen)`);
-    const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
+    // the update as the plan writes it: its optimiser, and the parameters weight decay applies to
     const engine = setup.engine ? await setup.engine(stage, program) : undefined;
-    const optimizer = engine?.optimizer ?? createOptimizer(stage.phase.optimizer, decayed);
+    const optimizer = engine?.optimizer ?? createOptimizer(stage.update.optimizer, new Set(stage.update.decayed));
     const resuming = index === start.stage;
     if (resuming && start.optimizer) optimizer.load(start.optimizer, program.variables);
     const context: LoopContext = {
@@ -104,6 +104,7 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
         trainable: stage.trainable,
         inputs: batchTensors,
         rng: context.rng,
+        noise: stage.noise,
         ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
         ...(given ? { given } : {}),
       });

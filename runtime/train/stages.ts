@@ -2,13 +2,13 @@
 // here each gets its phase and its epoch count. A hand-written IR whose plan cannot train, or
 // names what the IR does not hold, is refused with the reason.
 import type { IRModel, IRPhase } from '../../ir/types.js';
-import { stagesOf, type GreedyPlan, type StagePlan } from '../../ir/plan.js';
+import { stagesOf, type GreedyPlan, type PlannedStage } from '../../ir/plan.js';
 import { TrainingError } from './errors.js';
 
 export type GreedyLayer = GreedyPlan;
 
-/** One stage of a run: a planned stage with its phase and epoch count. */
-export interface Stage extends StagePlan {
+/** One stage of a run: a planned stage (with its noise and optimiser update) with its phase and epoch count. */
+export interface Stage extends PlannedStage {
   phase: IRPhase;
   epochs: number;
 }

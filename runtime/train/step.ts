@@ -2,6 +2,7 @@
 // finiteness check of every term, then the optimiser update. Nothing leaks: the only tensors that
 // survive are the variables' new values (tests check tf.memory().numTensors across steps).
 import * as tf from '@tensorflow/tfjs-core';
+import type { IRNoise } from '../../ir/noise.js';
 import type { IRNode, IRTerm } from '../../ir/types.js';
 import { computeObjective } from '../objective/objective.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -16,6 +17,8 @@ export interface StepInput {
   trainable: readonly string[];
   inputs: Record<string, tf.Tensor>;
   rng: Rng;
+  /** The stage's draws as its plan writes them (absent: derived from the graph). */
+  noise?: readonly IRNoise[];
   nodes?: readonly IRNode[];
   given?: ReadonlyMap<string, tf.Tensor>;
   rename?: ReadonlyMap<string, string>;
@@ -39,6 +42,7 @@ export function trainStep(input: StepInput): StepResult {
       training: true,
       adaptCodebooks: true,
       rng: input.rng,
+      ...(input.noise ? { noise: input.noise } : {}),
       ...(input.nodes ? { nodes: input.nodes } : {}),
       ...(input.given ? { given: input.given } : {}),
       ...(input.rename ? { rename: input.rename } : {}),

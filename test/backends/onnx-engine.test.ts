@@ -61,8 +61,7 @@ function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset, optio
   const quantities = new Map<string, Quantity>();
   const program = (options.program ?? perturbedProgram)(ir);
   const batch = dataset.count;
-  const decayed = new Set(stage.trainable.filter((id) => ['kernel', 'codebook'].includes(program.parameters.parameter(id).role)));
-  const optimizer = createOptimizer(stage.phase.optimizer, decayed);
+  const optimizer = createOptimizer(stage.update.optimizer, new Set(stage.update.decayed));
   try {
     for (let step = 1; step <= (options.steps ?? STEPS); step++) {
       const result = tidyValue(() => {
@@ -78,6 +77,7 @@ function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset, optio
           trainable: stage.trainable,
           inputs,
           rng: new Rng(step),
+          noise: stage.noise,
           ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
           ...(given ? { given } : {}),
         });
@@ -139,14 +139,15 @@ describe('the onnx engine trains as the cpu reference does', () => {
   });
 
   const momentum: Optimizer = { kind: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 0 };
-  const withOptimizer = (stage: Stage, optimizer: Optimizer): Stage => ({ ...stage, phase: { ...stage.phase, optimizer } });
+  // both engines apply the stage plan's update
+  const withOptimizer = (stage: Stage, optimizer: Optimizer): Stage => ({ ...stage, update: { ...stage.update, optimizer } });
   const disagreements = async (ir: IRModel, stages: Stage[]): Promise<string[]> => {
     const dataset = seededDataset(ir);
     const lines: string[] = [];
     for (const stage of stages) {
       const reference = referenceRun(ir, stage, dataset);
       const found = compareQuantities(await onnxRun(runtime, ir, stage, dataset), reference);
-      for (const d of found.slice(0, 3)) lines.push(`stage '${stage.name}' (${stage.phase.optimizer.kind}): ${d.what}: onnx ${d.actual}, cpu ${d.reference} at [${d.index}] (|Δ| ${d.maxAbs.toPrecision(3)} > ${d.bound.toPrecision(2)})`);
+      for (const d of found.slice(0, 3)) lines.push(`stage '${stage.name}' (${stage.update.optimizer.kind}): ${d.what}: onnx ${d.actual}, cpu ${d.reference} at [${d.index}] (|Δ| ${d.maxAbs.toPrecision(3)} > ${d.bound.toPrecision(2)})`);
     }
     return lines;
   };

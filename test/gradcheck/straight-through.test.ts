@@ -17,11 +17,14 @@ beforeAll(async () => {
 
 /** The op context a latent op needs: training mode, a fixed seed, a codebook when there is one. */
 function context(codebook?: tf.Tensor): OpContext {
+  const rng = new Rng(9);
   return {
     node: { id: 'z' } as OpContext['node'],
     training: true,
     adaptCodebooks: false,
-    rng: new Rng(9),
+    rng,
+    // the stochastic latents' planned draw: u in [1e-10, 1) (gumbel's; binarize's bits alike)
+    draw: ((kind: 'uniform') => ({ seed: rng.nextSeed(), distribution: { kind, low: 1e-10 } })) as OpContext['draw'],
     outputs: new Map(),
     param: () => ({ value: codebook!, transposed: false }),
     side: () => {},

@@ -1,10 +1,22 @@
-// The noise a training step feeds its graph, drawn as the tfjs lowering draws it: one seed from the
-// epoch's PRNG per stochastic node, in node order, into the same tfjs random op. So a step on ONNX
-// Runtime sees exactly the corruption, dropout and reparameterisation draws the tfjs engines see,
-// which is what lets the conformance tests and bench/lockstep.ts compare the two step by step.
+// The noise a training step feeds its graph: the stage plan's draws (ir/noise.ts), one seed from the
+// epoch's PRNG per draw in the plan's order, into the same tfjs random op the tfjs program runs,
+// then each vq node's two codebook-upkeep seeds in node order, as the tfjs lowering draws them
+// during its pass. So a step on ONNX Runtime sees exactly the corruption, dropout and
+// reparameterisation draws the tfjs engines see, which is what lets the conformance tests and
+// bench/lockstep.ts compare the two step by step.
 import * as tf from '@tensorflow/tfjs-core';
+import type { NoiseDistribution } from '../../../ir/noise.js';
 import type { Rng } from '../../program/rng.js';
-import type { NoiseInput } from './lower.js';
+import type { Dim } from './graph.js';
+
+/** A draw the step graph reads: the plan's entry, shaped as the graph's value. */
+export interface FedNoise {
+  node: string;
+  /** The graph inputs it fills (salt-and-pepper fills three masks). */
+  inputs: string[];
+  shape: readonly Dim[];
+  distribution: NoiseDistribution;
+}
 
 export interface StepNoise {
   /** The arrays for the noise inputs, by input name. */
@@ -13,27 +25,23 @@ export interface StepNoise {
   codebookSeeds: Map<string, [number, number]>;
 }
 
-/** One step's noise, in node order. */
-export function drawNoise(noise: readonly NoiseInput[], batch: number, rng: Rng): StepNoise {
+/** One step's noise: the plan's draws in its order, then the vq nodes' upkeep seeds (`upkeep`, in
+ *  node order). */
+export function drawNoise(noise: readonly FedNoise[], upkeep: readonly string[], batch: number, rng: Rng): StepNoise {
   const feeds = new Map<string, Float32Array>();
   const codebookSeeds = new Map<string, [number, number]>();
   for (const input of noise) {
     const shape = [batch, ...input.shape.slice(1).map((d) => d ?? 1)];
     const seed = rng.nextSeed();
-    if (input.noise.kind === 'codebook') {
-      codebookSeeds.set(input.node, [seed, rng.nextSeed()]);
-      continue;
-    }
     const arrays = tf.tidy(() => draw(input, shape, seed).map((t) => Float32Array.from(t.dataSync())));
     input.inputs.forEach((name, i) => feeds.set(name, arrays[i]!));
   }
+  for (const node of upkeep) codebookSeeds.set(node, [rng.nextSeed(), rng.nextSeed()]);
   return { feeds, codebookSeeds };
 }
 
-function draw({ noise }: NoiseInput, shape: number[], seed: number): tf.Tensor[] {
+function draw({ distribution: noise }: FedNoise, shape: number[], seed: number): tf.Tensor[] {
   switch (noise.kind) {
-    case 'codebook':
-      return [];
     case 'normal':
       return [tf.randomNormal(shape, 0, noise.std, 'float32', seed)];
     case 'uniform':

@@ -4,7 +4,9 @@
 // are, the gradients written there by the run as preallocated outputs (no graph rebuilt, no copy).
 // A step whose loss is not finite is not applied, as the tfjs step refuses its update. The
 // program's tfjs variables (validation, checkpoints, every task) are brought up to date by sync().
+// The noise and the update are the stage plan's (ir/noise.ts, ir/stage-update.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import type { IRNoise } from '../../../ir/noise.js';
 import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
 import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
@@ -23,6 +25,10 @@ export interface StageEngineSpec {
   objective: readonly IRTerm[];
   trainable: readonly string[];
   optimizer: OptimizerSpec;
+  /** Storage ids weight decay applies to (the plan's `update.decayed`). */
+  decayed: readonly string[];
+  /** The stage's draws (the plan's `noise`; default: derived from the graph). */
+  noise?: readonly IRNoise[];
   nodes?: readonly IRNode[];
   prefix?: readonly IRNode[];
   rename?: ReadonlyMap<string, string>;
@@ -58,6 +64,7 @@ export class OnnxStageEngine {
   ) {
     this.learningRate = spec.optimizer.lr;
     this.slotNames = optimizerSlots(spec.optimizer);
+    const decayed = new Set(spec.decayed);
     const size = (id: string) => graph.parameters.find((p) => p.id === id)!.shape.reduce((a, b) => a * b, 1);
     this.arena = new UpdateArena([...graph.parameters.map((p) => size(p.id)), ...graph.trainable.flatMap((id) => Array<number>(this.slotNames.length + 1).fill(size(id)))]);
     for (const p of graph.parameters) {
@@ -76,7 +83,7 @@ export class OnnxStageEngine {
         this.state.set(`slot:${id}/${slot}`, values);
         return values;
       });
-      return { id, shape: parameter.shape, weight, gradient, slots, decayed: ['kernel', 'codebook'].includes(parameter.role) };
+      return { id, shape: parameter.shape, weight, gradient, slots, decayed: decayed.has(id) };
     });
     this.codebooks = new CodebookUpkeep(graph, spec.program, (id) => this.state.get(`param:${id}`)!);
     this.batches = new BatchFeeds(ort, graph);
@@ -93,7 +100,7 @@ export class OnnxStageEngine {
   async step(dataset: Dataset, order: Int32Array | null, start: number, size: number, rng: Rng, weights: readonly number[] = this.spec.objective.map((t) => t.weight)): Promise<EngineStep> {
     const { graph } = this;
     const feeds: Record<string, unknown> = { ...this.parameterFeeds, ...this.batches.of(dataset, order, start, size) };
-    const noise = drawNoise(graph.noise, size, rng);
+    const noise = drawNoise(graph.noise, graph.upkeep, size, rng);
     for (const [name, values] of noise.feeds) {
       const input = graph.noise.find((n) => n.inputs.includes(name))!;
       feeds[name] = this.ort.tensor(values, [size, ...input.shape.slice(1).map((d) => d ?? 1)]);

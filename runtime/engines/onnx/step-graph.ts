@@ -2,13 +2,16 @@
 // in inference mode), the objective, and the gradients of its total by the primitives' rules, as
 // one ONNX model. The weights go in as inputs, the loss, the terms and the gradients come out; the
 // engine applies the optimiser's update (update.ts) and feeds the weights back, so nothing is
-// rebuilt between steps.
+// rebuilt between steps. The noise inputs are the stage plan's draws (ir/noise.ts): their
+// parameters are the plan's, whatever the nodes' attributes say.
+import { stageNoise, type IRNoise } from '../../../ir/noise.js';
 import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
 import { asLatent } from '../../../ir/op-rules.js';
 import { outputOf } from '../../../ir/outputs.js';
 import { encodeModel } from '../../../onnx/proto.js';
 import { StepGraph, type Sym } from './graph.js';
-import { lowerNodes, oneHot, type ForwardEnv, type NoiseInput, type NoiseKind } from './lower.js';
+import { lowerNodes, oneHot, type ForwardEnv, type NoiseKind } from './lower.js';
+import type { FedNoise } from './noise.js';
 import * as p from './primitives.js';
 import { withValueInfo } from './shapes.js';
 import { transpose } from './spatial.js';
@@ -30,6 +33,8 @@ export interface StageGraphSpec {
    *  statistics written, no gradients; for the whole model, the reconstruction's summed squared
    *  error comes out too (`squared`). */
   evaluation?: boolean;
+  /** The stage's draws as its plan writes them (default: derived from the graph, ir/noise.ts). */
+  noise?: readonly IRNoise[];
 }
 
 export interface StageGraph {
@@ -43,7 +48,11 @@ export interface StageGraph {
   trainable: string[];
   /** Non-trainable parameters the forward pass writes (`assign:${id}` out): moving statistics. */
   assigned: string[];
-  noise: NoiseInput[];
+  /** The plan's draws, in the plan's order (the order their seeds are drawn in). */
+  noise: FedNoise[];
+  /** The vq nodes whose codebook upkeep draws two seeds in training, in node order (after the
+   *  plan's draws, as on tfjs). */
+  upkeep: string[];
   /** The stage's vq nodes, whose codebook upkeep (codebooks.ts) reads `codes:${node}` (one code per
    *  vector, floats) and `encoded:${node}` (the vectors quantised) each step. */
   codebooks: { node: string; parameter: string; dim: number }[];
@@ -72,7 +81,9 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     }
     return sym;
   };
-  const noise: NoiseInput[] = [];
+  const planned = new Map(spec.evaluation ? [] : (spec.noise ?? stageNoise(ir, spec.nodes ?? ir.nodes, spec.rename)).map((d) => [d.node, d]));
+  const noise: FedNoise[] = [];
+  const upkeep: string[] = [];
   const assigned = new Map<string, Sym>();
   const env: ForwardEnv = {
     g,
@@ -85,11 +96,19 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
       const declared = byId.get(id)!;
       return { value: parameterInput(storage(id)), transposed: declared.tiedTo !== undefined && declared.transpose === true };
     },
+    // the lowering says which draw a node reads; the plan gives its parameters and input names
     noise: (node: IRNode, like: Sym, kind: NoiseKind, names = ['draw']) => {
+      if (kind.kind === 'codebook') {
+        upkeep.push(node.id);
+        return [];
+      }
+      const draw = planned.get(node.id);
+      if (!draw || draw.distribution.kind !== kind.kind || draw.inputs.length !== names.length) {
+        throw new Error(`node '${node.id}' (${node.op}) draws '${kind.kind}' noise into ${names.length} input(s), which the stage's plan does not give it`);
+      }
       const shape = like.shape;
-      const inputs = names.map((name) => `noise:${node.id}:${name}`);
-      noise.push({ node: node.id, inputs, shape, noise: kind });
-      return inputs.map((name) => g.input(name, shape, false));
+      noise.push({ node: node.id, inputs: draw.inputs, shape, distribution: draw.distribution });
+      return draw.inputs.map((name) => g.input(name, shape, false));
     },
     assign: (node, role, value) => {
       const id = node.params?.[role];
@@ -103,6 +122,9 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   if (spec.prefix) lowerNodes(spec.prefix, env);
   env.training = !spec.evaluation;
   lowerNodes(spec.nodes ?? ir.nodes, env, spec.rename);
+  // every planned draw takes a seed, so each must be read (the tfjs program draws them all too)
+  const unread = [...planned.keys()].find((id) => !noise.some((n) => n.node === id));
+  if (unread !== undefined) throw new Error(`the stage's plan gives node '${unread}' noise that its lowering does not read`);
 
   const termEnv = {
     g,
@@ -164,7 +186,9 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     parameters: [...fed.keys()].map((id) => byId.get(id)!),
     trainable: updated,
     assigned: [...assigned.keys()],
-    noise,
+    // fed in the plan's order, which is the order the seeds are drawn in
+    noise: [...planned.keys()].flatMap((id) => noise.filter((n) => n.node === id)),
+    upkeep,
     codebooks,
     termCount: termValues.length,
     nodeCount: g.nodes.length,

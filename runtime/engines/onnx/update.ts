@@ -1,9 +1,10 @@
 // The optimisers' updates, the rules of runtime/optim/optimizer.ts applied in place to the engine's
 // arrays: the same slots (so checkpoints move between engines), Adam's bias corrections folded
-// into the step size and epsilon, and decoupled weight decay w ← w − lr·wd·w on kernels and
-// codebooks. One fused loop per parameter (update-kernels.ts, WebAssembly SIMD), not more nodes of
-// the step graph: ONNX has no optimiser op, and the dozen elementwise kernels Adam takes there cost
-// 15 of a 37 ms MNIST step (ONNX Runtime's profiler; each a pass over memory).
+// into the step size and epsilon, and decoupled weight decay w ← w − lr·wd·w on the parameters the
+// stage plan's update names (ir/stage-update.ts: kernels and codebooks). One fused loop per
+// parameter (update-kernels.ts, WebAssembly SIMD), not more nodes of the step graph: ONNX has no
+// optimiser op, and the dozen elementwise kernels Adam takes there cost 15 of a 37 ms MNIST step
+// (ONNX Runtime's profiler; each a pass over memory).
 //
 // The loops read and write one WebAssembly memory, so every array they touch lives in it: the
 // weights and slots, and the gradients, which ONNX Runtime writes there as preallocated outputs.
@@ -27,7 +28,7 @@ export interface ParameterUpdate {
   gradient: Float32Array;
   /** In optimizerSlots order. */
   slots: Float32Array[];
-  /** Weight decay applies (kernels and codebooks). */
+  /** Weight decay applies (the plan's `update.decayed` names it). */
   decayed: boolean;
 }
 

@@ -9,7 +9,8 @@ import { prepareCodebook, restartDeadCodes } from './vq-codebook.js';
 /** Reparameterised sample mean + exp(logvar / 2) · ε in training; the mean in inference. */
 export const gaussianSample: Lowering<'gaussian_sample'> = ([mean, logvar], _attrs, ctx) => {
   if (!ctx.training) return mean!;
-  const eps = tf.randomNormal(mean!.shape, 0, 1, 'float32', ctx.rng.nextSeed());
+  const { seed, distribution } = ctx.draw('normal');
+  const eps = tf.randomNormal(mean!.shape, 0, distribution.std, 'float32', seed);
   return tf.add(mean!, tf.mul(tf.exp(tf.mul(logvar!, 0.5)), eps));
 };
 
@@ -46,9 +47,8 @@ export const binarize: Lowering<'binarize'> = ([x], attrs, ctx) => {
   // tf.step, not tf.greater: comparisons have no gradient function, and these sit on the taped path.
   if (!ctx.training) return tf.step(logits);
   const probability = tf.sigmoid(logits);
-  const bits = attrs.stochastic
-    ? tf.step(tf.sub(probability, tf.randomUniform(logits.shape, 0, 1, 'float32', ctx.rng.nextSeed())))
-    : tf.step(logits);
+  const draw = attrs.stochastic ? ctx.draw('uniform') : undefined;
+  const bits = draw ? tf.step(tf.sub(probability, tf.randomUniform(logits.shape, draw.distribution.low, 1, 'float32', draw.seed))) : tf.step(logits);
   return straightThrough(probability, bits);
 };
 
@@ -57,7 +57,8 @@ export const gumbelOnehot: Lowering<'gumbel_onehot'> = ([x], attrs, ctx) => {
   const logits = x!;
   const classes = logits.shape[logits.rank - 1]!;
   if (!ctx.training) return tf.oneHot(tf.argMax(logits, -1), classes, 1, 0, 'float32');
-  const u = tf.randomUniform(logits.shape, 1e-10, 1, 'float32', ctx.rng.nextSeed());
+  const { seed, distribution } = ctx.draw('uniform');
+  const u = tf.randomUniform(logits.shape, distribution.low, 1, 'float32', seed);
   const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
   const soft = tf.softmax(tf.div(tf.add(logits, gumbel), attrs.temperature));
   if (!attrs.hard) return soft;

@@ -5,7 +5,9 @@ import type { Lowering } from '../context.js';
 
 export const dropout: Lowering<'dropout'> = ([x], attrs, ctx) => {
   if (!ctx.training || attrs.rate <= 0) return x!;
-  return tf.dropout(x!, attrs.rate, undefined, ctx.rng.nextSeed());
+  // the rate and seed of the stage plan's draw (ir/noise.ts)
+  const { seed, distribution } = ctx.draw('dropout');
+  return tf.dropout(x!, distribution.rate, undefined, seed);
 };
 
 export const batchnorm: Lowering<'batchnorm'> = ([x], attrs, ctx) => {

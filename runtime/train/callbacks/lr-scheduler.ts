@@ -1,4 +1,5 @@
-// Sets the optimiser's learning rate at the start of every epoch from the phase's `lrSchedule`.
+// Sets the optimiser's learning rate at the start of every epoch from the stage's `lrSchedule` (its
+// planned update, ir/stage-update.ts).
 import { epochRate, plateauStep, warmupRate, type PlateauState } from '../../optim/lr-schedule.js';
 import type { Callback, EpochLogs, LoopContext } from './callback.js';
 
@@ -16,13 +17,13 @@ export class LrScheduler implements Callback {
   }
 
   onStageBegin(context: LoopContext): void {
-    const schedule = context.stage.phase.lrSchedule;
+    const schedule = context.stage.update.lrSchedule;
     this.plateau = this.restored ?? (schedule?.kind === 'plateau' ? { lr: context.optimizer.spec.lr, best: null, wait: 0 } : null);
     this.restored = undefined;
   }
 
   onEpochBegin(context: LoopContext): void {
-    const schedule = context.stage.phase.lrSchedule;
+    const schedule = context.stage.update.lrSchedule;
     if (!schedule) return;
     const base = context.optimizer.spec.lr;
     context.optimizer.learningRate =
@@ -30,7 +31,7 @@ export class LrScheduler implements Callback {
   }
 
   onEpochEnd(context: LoopContext, logs: EpochLogs): void {
-    const schedule = context.stage.phase.lrSchedule;
+    const schedule = context.stage.update.lrSchedule;
     if (schedule?.kind !== 'plateau' || context.epoch < schedule.warmup) return;
     this.plateau = plateauStep(schedule, this.plateau!, logs.monitored);
   }
