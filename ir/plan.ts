@@ -11,13 +11,15 @@
 // (storage ids) of its nodes that `freeze` does not name. The compiler plans every IR it writes and
 // reports a plan that cannot train (AE4109); the runtime's stages are this plan. Each stage also
 // carries the noise its forward pass draws (ir/noise.ts) and its optimiser update
-// (ir/stage-update.ts), written beside its structure so that the engines derive neither.
+// (ir/stage-update.ts) and its vq codebooks' upkeep (ir/codebook-upkeep.ts), written beside its
+// structure so that the engines derive none of them.
 import { contractivePath } from './contractive-path.js';
+import { checkCodebooks, stageCodebooks } from './codebook-upkeep.js';
 import { checkNoise, shapeLookup, stageNoise, type IRNoise } from './noise.js';
 import { opTraits, termTensors, termTraits } from './op-rules.js';
 import { parseRef } from './outputs.js';
 import { checkUpdate, parameterRoles, stageUpdate } from './stage-update.js';
-import type { IRModel, IRNode, IRPhase, IRStage, IRStageUpdate, IRTerm } from './types.js';
+import type { IRCodebookUpkeep, IRModel, IRNode, IRPhase, IRStage, IRStageUpdate, IRTerm } from './types.js';
 
 export interface StagePlan {
   /** `pretrain`, or `pretrain/layer1` for a greedy layer. */
@@ -34,6 +36,8 @@ export interface PlannedStage extends StagePlan {
   /** The draws of its forward pass in training, in the order their seeds are drawn. */
   noise: IRNoise[];
   update: IRStageUpdate;
+  /** The upkeep of the vq codebooks it trains through, in node order. */
+  codebooks: IRCodebookUpkeep[];
 }
 
 export interface GreedyPlan {
@@ -70,7 +74,7 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     const reached = reachedStorage(ir, objective);
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
     if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
-    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage, lookups), update: stageUpdate(ir, phase, stage.trainable, lookups.roles) })));
+    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage, lookups), update: stageUpdate(ir, phase, stage.trainable, lookups.roles), codebooks: derivedCodebooks(ir, stage) })));
   }
   return { ok: true, stages };
 }
@@ -89,6 +93,11 @@ function planLookups(ir: IRModel): PlanLookups {
 /** The draws of a stage: a greedy layer's nodes through its renames, or the whole model. */
 function derivedNoise(ir: IRModel, stage: StagePlan, lookups: PlanLookups): IRNoise[] {
   return stage.greedy ? stageNoise(ir, stage.greedy.nodes, stage.greedy.rename, lookups.shapes) : stageNoise(ir, ir.nodes, undefined, lookups.shapes);
+}
+
+/** The codebook upkeep of a stage: of the quantisers among its nodes (a greedy layer's own). */
+function derivedCodebooks(ir: IRModel, stage: StagePlan): IRCodebookUpkeep[] {
+  return stageCodebooks(stage.greedy ? stage.greedy.nodes : ir.nodes);
 }
 
 /** The plan as the IR writes it (`plan`): nodes by id, renames as an object, and a greedy layer's
@@ -114,6 +123,7 @@ export function writtenPlan(stages: readonly PlannedStage[]): IRStage[] {
       : {}),
     noise: stage.noise,
     update: stage.update,
+    codebooks: stage.codebooks,
   }));
 }
 
@@ -171,7 +181,10 @@ export function stagesOf(ir: IRModel): TrainingPlan {
     if (badNoise) return fail(badNoise);
     const badUpdate = written.update && checkUpdate(written.update, parameters);
     if (badUpdate) return fail(badUpdate);
-    stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable, lookups.roles) });
+    const codebooks = derivedCodebooks(ir, stage);
+    const badCodebooks = written.codebooks && checkCodebooks(written.codebooks, codebooks);
+    if (badCodebooks) return fail(badCodebooks);
+    stages.push({ ...stage, noise: written.noise ?? derived, update: written.update ?? stageUpdate(ir, ir.phases[written.phase]!, written.trainable, lookups.roles), codebooks: written.codebooks ?? codebooks });
   }
   return { ok: true, stages };
 }

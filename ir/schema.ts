@@ -224,6 +224,18 @@ const stage = closed(
     // which also checks their values against the graph.
     noise: { type: 'array', items: ref('noise') },
     update: closed({ optimizer: ref('optimizer'), decayed: ids, lrSchedule: ref('lrSchedule') }, ['optimizer', 'decayed']),
+    codebooks: {
+      type: 'array',
+      description: 'the upkeep of each vq codebook the stage trains through, in node order (ir/codebook-upkeep.ts)',
+      items: closed(
+        {
+          node: { type: 'string' },
+          seedVectors: { type: 'integer', minimum: 1, description: "an untrained codebook is seeded by k-means++ over at most this many of the first batch's encoder outputs" },
+          restartEvery: { type: 'integer', minimum: 1, description: 'every this many steps the codes no vector chose move onto vectors of the batch' },
+        },
+        ['node', 'seedVectors', 'restartEvery'],
+      ),
+    },
   },
   ['name', 'phase', 'objective', 'trainable'],
 );

@@ -224,6 +224,20 @@ export interface IRStage {
   noise?: IRNoise[];
   /** The optimiser update the stage applies. Absent as `noise` is: derived from the phase. */
   update?: IRStageUpdate;
+  /** The upkeep of each vq codebook the stage trains through (ir/codebook-upkeep.ts), in node
+   *  order. Absent as `noise` is: derived. */
+  codebooks?: IRCodebookUpkeep[];
+}
+
+/** One vq codebook's upkeep in a stage (ir/codebook-upkeep.ts). */
+export interface IRCodebookUpkeep {
+  /** The vector_quantize node. */
+  node: string;
+  /** An untrained codebook is seeded by k-means++ over at most this many encoder outputs of the
+   *  stage's first batch. */
+  seedVectors: number;
+  /** Every this many steps, the codes no vector chose move onto vectors of the batch. */
+  restartEvery: number;
 }
 
 /**

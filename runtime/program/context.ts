@@ -2,7 +2,7 @@
 // the other nodes' outputs (for switches), and a way to publish side outputs and state updates.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NoiseDistribution, NoiseKindName } from '../../ir/noise.js';
-import type { IRAttrs, IRNode, IROp, ParameterRole } from '../../ir/types.js';
+import type { IRAttrs, IRCodebookUpkeep, IRNode, IROp, ParameterRole } from '../../ir/types.js';
 import type { Rng } from './rng.js';
 
 export interface ParamView {
@@ -15,8 +15,8 @@ export interface ParamView {
 export interface OpContext {
   node: IRNode;
   training: boolean;
-  /** See ForwardOptions.adaptCodebooks. */
-  adaptCodebooks: boolean;
+  /** The node's codebook upkeep in the training loop's steps (ForwardOptions.codebooks). */
+  upkeep: IRCodebookUpkeep | undefined;
   param(role: ParameterRole): ParamView;
   /** Seeds for tfjs random ops, drawn from the program's PRNG so runs repeat exactly. */
   rng: Rng;

@@ -2,7 +2,7 @@
 // IR order, calling one op function per node from the lowering table.
 import * as tf from '@tensorflow/tfjs-core';
 import { stageNoise, type IRNoise, type NoiseDistribution } from '../../ir/noise.js';
-import type { IRModel, IRNode, IROp, IRTerm, ParameterRole } from '../../ir/types.js';
+import type { IRCodebookUpkeep, IRModel, IRNode, IROp, IRTerm, ParameterRole } from '../../ir/types.js';
 import type { Dataset } from '../data/index.js';
 import { termTensors } from '../../ir/op-rules.js';
 import { outputRef, parseRef } from '../../ir/outputs.js';
@@ -13,10 +13,11 @@ import { Rng } from './rng.js';
 
 export interface ForwardOptions {
   training: boolean;
-  /** The training loop's own steps: vq lowerings may then seed a codebook still at its initial
-   *  values from the batch and restart dead codes (vq-codebook.ts). Other training-mode passes
-   *  (gradient checks, conformance, evaluation of the objective) see the codebook as it is. */
-  adaptCodebooks?: boolean;
+  /** The training loop's own steps give their stage's codebook upkeep (its plan's): vq lowerings
+   *  then seed a codebook still at its initial values from the batch and restart dead codes
+   *  (vq-codebook.ts). Other training-mode passes (gradient checks, conformance, evaluation of the
+   *  objective) see the codebook as it is. */
+  codebooks?: readonly IRCodebookUpkeep[];
   /** Randomness for corruptions, dropout and sampling; the trainer passes one per epoch. */
   rng?: Rng;
   /** The draws of a training pass, as the stage's plan writes them (absent: derived from the
@@ -105,7 +106,7 @@ export function buildProgram(ir: IRModel, options: { seed: number }): Program {
       const ctx: OpContext = {
         node,
         training: opts.training,
-        adaptCodebooks: opts.adaptCodebooks === true,
+        upkeep: opts.codebooks?.find((c) => c.node === node.id),
         rng,
         draw: (kind) => {
           const planned = draws.get(node.id);

@@ -105,6 +105,7 @@ async function runEpoch(setup: LoopSetup, context: LoopContext, validation: Data
         inputs: batchTensors,
         rng: context.rng,
         noise: stage.noise,
+        codebooks: stage.codebooks,
         ...(stage.greedy ? { nodes: stage.greedy.nodes, rename: stage.greedy.rename } : {}),
         ...(given ? { given } : {}),
       });

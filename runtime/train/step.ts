@@ -2,8 +2,9 @@
 // finiteness check of every term, then the optimiser update. Nothing leaks: the only tensors that
 // survive are the variables' new values (tests check tf.memory().numTensors across steps).
 import * as tf from '@tensorflow/tfjs-core';
+import { stageCodebooks } from '../../ir/codebook-upkeep.js';
 import type { IRNoise } from '../../ir/noise.js';
-import type { IRNode, IRTerm } from '../../ir/types.js';
+import type { IRCodebookUpkeep, IRNode, IRTerm } from '../../ir/types.js';
 import { computeObjective } from '../objective/objective.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Program } from '../program/program.js';
@@ -19,6 +20,8 @@ export interface StepInput {
   rng: Rng;
   /** The stage's draws as its plan writes them (absent: derived from the graph). */
   noise?: readonly IRNoise[];
+  /** The stage's codebook upkeep as its plan writes it (absent: derived from the graph). */
+  codebooks?: readonly IRCodebookUpkeep[];
   nodes?: readonly IRNode[];
   given?: ReadonlyMap<string, tf.Tensor>;
   rename?: ReadonlyMap<string, string>;
@@ -40,7 +43,7 @@ export function trainStep(input: StepInput): StepResult {
   const { value, grads } = tf.variableGrads(() => {
     const outputs = program.forward(input.inputs, {
       training: true,
-      adaptCodebooks: true,
+      codebooks: input.codebooks ?? stageCodebooks(input.nodes ?? program.ir.nodes),
       rng: input.rng,
       ...(input.noise ? { noise: input.noise } : {}),
       ...(input.nodes ? { nodes: input.nodes } : {}),

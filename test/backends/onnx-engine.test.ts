@@ -24,7 +24,7 @@ import { seededRandom } from './seeded.js';
 import { analyzeSource } from '../../compiler/analyze.js';
 import { buildStageGraph } from '../../runtime/engines/onnx/step-graph.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';
-import { RESTART_WINDOW } from '../../runtime/program/ops/vq-codebook.js';
+import { RESTART_EVERY as RESTART_WINDOW } from '../../ir/codebook-upkeep.js';
 
 const BATCH = 4;
 const STEPS = 3;

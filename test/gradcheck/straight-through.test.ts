@@ -21,7 +21,7 @@ function context(codebook?: tf.Tensor): OpContext {
   return {
     node: { id: 'z' } as OpContext['node'],
     training: true,
-    adaptCodebooks: false,
+    upkeep: undefined,
     rng,
     // the stochastic latents' planned draw: u in [1e-10, 1) (gumbel's; binarize's bits alike)
     draw: ((kind: 'uniform') => ({ seed: rng.nextSeed(), distribution: { kind, low: 1e-10 } })) as OpContext['draw'],

@@ -134,6 +134,30 @@ describe("each stage's noise and optimiser update in the plan", () => {
     return read.ok ? 'accepted' : read.message;
   };
 
+  it("writes each vq codebook's upkeep, and refuses one that does not fit the stage", () => {
+    const vq = irs.find((m) => m.plan!.some((s) => (s.codebooks ?? []).length > 0))!;
+    const index = vq.plan!.findIndex((s) => (s.codebooks ?? []).length > 0);
+    const stage = vq.plan![index]!;
+    const node = vq.nodes.find((n) => n.op === 'vector_quantize')!.id;
+    expect(stage.codebooks).toEqual([{ node, seedVectors: 4096, restartEvery: 50 }]);
+    expect(irs.filter((m) => !m.nodes.some((n) => n.op === 'vector_quantize')).every((m) => m.plan!.every((s) => s.codebooks!.length === 0))).toBe(true);
+    const at = `plan stage ${index} (\`${stage.name}\`)`;
+    const withUpkeep = (codebooks: unknown): IRModel => {
+      const edited = copy(vq);
+      edited.plan![index]!.codebooks = codebooks as never;
+      return edited;
+    };
+    expect(refusal(withUpkeep([{ node, seedVectors: 0, restartEvery: 50 }]))).toBe(`${at}: codebook 0 ('${node}'): seedVectors 0 is not a whole number of at least 1`);
+    expect(refusal(withUpkeep([{ node, seedVectors: 16, restartEvery: 2.5 }]))).toBe(`${at}: codebook 0 ('${node}'): restartEvery 2.5 is not a whole number of at least 1`);
+    expect(refusal(withUpkeep([{ node: 'decoder.0.dense', seedVectors: 16, restartEvery: 5 }]))).toBe(`${at}: codebook 0 ('decoder.0.dense'): not a quantising node of this stage`);
+    expect(refusal(withUpkeep([]))).toBe(`${at}: the quantising node '${node}' trains in this stage, and the plan keeps no codebook upkeep for it`);
+    expect(refusal(withUpkeep([{ node, seedVectors: 16, restartEvery: 5 }]))).toBe('accepted');
+    const older = copy(vq);
+    delete older.plan![index]!.codebooks;
+    const read = stagesOf(older);
+    expect(read.ok && read.stages[index]!.codebooks).toEqual(stage.codebooks);
+  });
+
   it('has a noise rule for exactly the ops declared stochastic', () => {
     const stochastic = (Object.keys(irOps) as IROp[]).filter((op) => opTraits(op).stochastic === true);
     expect([...opsWithNoise].sort()).toEqual(stochastic.sort());

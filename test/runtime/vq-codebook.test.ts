@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { kmeansPlusPlus, prepareCodebook, restartDeadCodes, RESTART_WINDOW } from '../../runtime/program/ops/vq-codebook.js';
+import { RESTART_EVERY, SEED_VECTORS } from '../../ir/codebook-upkeep.js';
+import { kmeansPlusPlus, prepareCodebook, restartDeadCodes } from '../../runtime/program/ops/vq-codebook.js';
 import { Rng } from '../../runtime/program/rng.js';
 import { modelMetrics } from '../../runtime/tasks/index.js';
 import { train } from '../../runtime/train/train.js';
@@ -11,6 +12,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useCpu } from './setup.js';
+
+/** The upkeep the compiler writes into a plan. */
+const upkeep = { seedVectors: SEED_VECTORS, restartEvery: RESTART_EVERY };
 
 beforeAll(useCpu);
 
@@ -42,7 +46,7 @@ describe('prepareCodebook', () => {
   it('replaces a codebook at its initial values by vectors of the batch', () => {
     const codebook: tf.Variable = tf.variable(tf.randomUniform([3, 2], -1 / 3, 1 / 3, 'float32', 1));
     const batch = tf.tensor2d([0, 10, 10, 0, 5, 5, 0, 10.01], [4, 2]);
-    prepareCodebook(codebook, batch, 7, (v) => codebook.assign(v));
+    prepareCodebook(codebook, batch, 7, upkeep, (v) => codebook.assign(v));
     const seeded = rowsOf(codebook.dataSync() as Float32Array, 2);
     const vectors = rowsOf(batch.dataSync() as Float32Array, 2).map((r) => r.join());
     for (const row of seeded) expect(vectors).toContain(row.join());
@@ -52,24 +56,24 @@ describe('prepareCodebook', () => {
   it('leaves a trained codebook (an entry beyond 1/K) alone, and initialises only once', () => {
     const values = [0, 0, 1, 1, -1, 2];
     const codebook: tf.Variable = tf.variable(tf.tensor2d(values, [3, 2]));
-    prepareCodebook(codebook, tf.tensor2d([5, 5], [1, 2]), 7, (v) => codebook.assign(v));
+    prepareCodebook(codebook, tf.tensor2d([5, 5], [1, 2]), 7, upkeep, (v) => codebook.assign(v));
     expect(Array.from(codebook.dataSync())).toEqual(values);
     const fresh: tf.Variable = tf.variable(tf.fill([2, 2], 0.1));
     let assigned = 0;
-    prepareCodebook(fresh, tf.tensor2d([5, 5, 6, 6], [2, 2]), 7, (v) => (assigned++, fresh.assign(v)));
-    prepareCodebook(fresh, tf.tensor2d([7, 7, 8, 8], [2, 2]), 7, (v) => (assigned++, fresh.assign(v)));
+    prepareCodebook(fresh, tf.tensor2d([5, 5, 6, 6], [2, 2]), 7, upkeep, (v) => (assigned++, fresh.assign(v)));
+    prepareCodebook(fresh, tf.tensor2d([7, 7, 8, 8], [2, 2]), 7, upkeep, (v) => (assigned++, fresh.assign(v)));
     expect(assigned).toBe(1);
   });
 });
 
 describe('restartDeadCodes', () => {
-  it(`moves the codes no vector chose in ${RESTART_WINDOW} steps onto vectors of the batch`, () => {
+  it(`moves the codes no vector chose in ${RESTART_EVERY} steps onto vectors of the batch`, () => {
     const codebook: tf.Variable = tf.variable(tf.tensor2d([0, 0, 9, 9, 8, 8, 7, 7], [4, 2]));
     const assign = (v: tf.Tensor) => codebook.assign(v);
-    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, assign); // registers it; trained values stay
+    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, upkeep, assign); // registers it; trained values stay
     const batch = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
     let moved = 0;
-    for (let step = 0; step < RESTART_WINDOW; step++) moved += restartDeadCodes(codebook, batch, tf.tensor1d([0, 1, 0], 'int32'), step, assign);
+    for (let step = 0; step < RESTART_EVERY; step++) moved += restartDeadCodes(codebook, batch, tf.tensor1d([0, 1, 0], 'int32'), step, upkeep, assign);
     expect(moved).toBe(2);
     const rows = rowsOf(codebook.dataSync() as Float32Array, 2);
     expect(rows.slice(0, 2)).toEqual([[0, 0], [9, 9]]);
@@ -82,9 +86,9 @@ describe('restartDeadCodes', () => {
   it('counts a step replayed with the same randomness once (a gradient check evaluates one step many times)', () => {
     const codebook: tf.Variable = tf.variable(tf.tensor2d([0, 0, 9, 9], [2, 2]));
     const assign = (v: tf.Tensor) => codebook.assign(v);
-    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, assign);
+    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, upkeep, assign);
     let moved = 0;
-    for (let call = 0; call < 3 * RESTART_WINDOW; call++) moved += restartDeadCodes(codebook, tf.tensor2d([1, 1], [1, 2]), tf.tensor1d([0], 'int32'), 42, assign);
+    for (let call = 0; call < 3 * RESTART_EVERY; call++) moved += restartDeadCodes(codebook, tf.tensor2d([1, 1], [1, 2]), tf.tensor1d([0], 'int32'), 42, upkeep, assign);
     expect(moved).toBe(0);
     expect(Array.from(codebook.dataSync())).toEqual([0, 0, 9, 9]);
   });
@@ -92,9 +96,9 @@ describe('restartDeadCodes', () => {
   it('does nothing before the window ends or when every code is used', () => {
     const codebook: tf.Variable = tf.variable(tf.tensor2d([0, 0, 9, 9], [2, 2]));
     const assign = (v: tf.Tensor) => codebook.assign(v);
-    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, assign);
+    prepareCodebook(codebook, tf.tensor2d([0, 0], [1, 2]), 1, upkeep, assign);
     let moved = 0;
-    for (let step = 0; step < 2 * RESTART_WINDOW; step++) moved += restartDeadCodes(codebook, tf.tensor2d([1, 1, 2, 2], [2, 2]), tf.tensor1d([0, 1], 'int32'), step, assign);
+    for (let step = 0; step < 2 * RESTART_EVERY; step++) moved += restartDeadCodes(codebook, tf.tensor2d([1, 1, 2, 2], [2, 2]), tf.tensor1d([0, 1], 'int32'), step, upkeep, assign);
     expect(moved).toBe(0);
     expect(Array.from(codebook.dataSync())).toEqual([0, 0, 9, 9]);
   });

@@ -12,7 +12,7 @@ import { analyzeSource } from '../../compiler/analyze.js';
 import type { IRModel } from '../../ir/types.js';
 import type { InMemoryDataset } from '../../runtime/data/index.js';
 import { loadOnnxRuntime, onnxEngine } from '../../runtime/engines/onnx/index.js';
-import { RESTART_WINDOW } from '../../runtime/program/ops/vq-codebook.js';
+import { RESTART_EVERY as RESTART_WINDOW } from '../../ir/codebook-upkeep.js';
 import { CheckpointError, decodeSafetensors } from '../../runtime/runs/index.js';
 import type { StageEngineFactory } from '../../runtime/train/engine.js';
 import { train } from '../../runtime/train/train.js';
@@ -90,6 +90,16 @@ describe('vq codebook upkeep in whole runs', () => {
   });
 
   for (const [name, engine] of [['tfjs', undefined], ['onnx', 'onnx']] as const) {
+    it(`keeps the plan's upkeep as written on ${name}: a window edited to 8 steps ends seven times in 60`, async () => {
+      const edited = model();
+      edited.plan![0]!.codebooks = [{ node: 'latent.z', seedVectors: 2, restartEvery: 8 }];
+      const dir = tempDir();
+      const result = await train({ ir: edited, runDir: dir, cwd: dir, dataset: data, ...(engine ? { engine: onnx } : {}) });
+      result.program.dispose();
+      // 60 steps: windows end at 8, 16, …, 56, and 4 steps have been counted since
+      expect(Object.values(state(dir).codebooks!)[0]).toMatchObject({ initialised: true, steps: 60 % 8 });
+    });
+
     it(`resumes with the usage counts on ${name}: 5 + 5 epochs equal 10 exactly (restart after the resume)`, async () => {
       const e = engine ? onnx : undefined;
       const [straight, split] = [tempDir(), tempDir()];

@@ -47,6 +47,7 @@ export function onnxEngine(runtime: OnnxRuntime, threads: number): StageEngineFa
         optimizer: stage.update.optimizer,
         decayed: stage.update.decayed,
         noise: stage.noise,
+        codebooks: stage.codebooks,
         ...(stage.greedy ? { nodes: stage.greedy.nodes, prefix: stage.greedy.prefix, rename: stage.greedy.rename } : {}),
       },
       threads,

@@ -6,8 +6,9 @@
 // program's tfjs variables (validation, checkpoints, every task) are brought up to date by sync().
 // The noise and the update are the stage plan's (ir/noise.ts, ir/stage-update.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import { stageCodebooks } from '../../../ir/codebook-upkeep.js';
 import type { IRNoise } from '../../../ir/noise.js';
-import type { IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
+import type { IRCodebookUpkeep, IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
 import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
 import type { Program } from '../../program/program.js';
@@ -29,6 +30,8 @@ export interface StageEngineSpec {
   decayed: readonly string[];
   /** The stage's draws (the plan's `noise`; default: derived from the graph). */
   noise?: readonly IRNoise[];
+  /** The stage's codebook upkeep (the plan's `codebooks`; default: derived from the graph). */
+  codebooks?: readonly IRCodebookUpkeep[];
   nodes?: readonly IRNode[];
   prefix?: readonly IRNode[];
   rename?: ReadonlyMap<string, string>;
@@ -85,7 +88,7 @@ export class OnnxStageEngine {
       });
       return { id, shape: parameter.shape, weight, gradient, slots, decayed: decayed.has(id) };
     });
-    this.codebooks = new CodebookUpkeep(graph, spec.program, (id) => this.state.get(`param:${id}`)!);
+    this.codebooks = new CodebookUpkeep(graph, spec.codebooks ?? stageCodebooks(spec.nodes ?? spec.program.ir.nodes), spec.program, (id) => this.state.get(`param:${id}`)!);
     this.batches = new BatchFeeds(ort, graph);
   }
 

@@ -23,7 +23,7 @@ export const vectorQuantize: Lowering<'vector_quantize'> = ([z], attrs, ctx) => 
   const flat = tf.reshape(input, [-1, attrs.dim]) as tf.Tensor2D;
   const stored = ctx.param('codebook').value;
   const assign = (value: tf.Tensor) => ctx.assign('codebook', value);
-  if (ctx.adaptCodebooks) prepareCodebook(stored, flat, ctx.rng.nextSeed(), assign);
+  if (ctx.upkeep) prepareCodebook(stored, flat, ctx.rng.nextSeed(), ctx.upkeep, assign);
   const codebook = ctx.param('codebook').value as tf.Tensor2D;
   const distances = tf.add(
     tf.sub(tf.sum(tf.square(flat), 1, true), tf.mul(tf.matMul(flat, codebook, false, true), 2)),
@@ -32,7 +32,7 @@ export const vectorQuantize: Lowering<'vector_quantize'> = ([z], attrs, ctx) => 
   const codes = tf.argMin(distances, 1);
   // one-hot × codebook rather than gather: the codebook's gradient is a plain matMul on every backend.
   const quantized = tf.reshape(tf.matMul(tf.oneHot(codes, attrs.codes, 1, 0, 'float32'), codebook), input.shape);
-  if (ctx.adaptCodebooks) restartDeadCodes(stored, flat, codes, ctx.rng.nextSeed(), assign);
+  if (ctx.upkeep) restartDeadCodes(stored, flat, codes, ctx.rng.nextSeed(), ctx.upkeep, assign);
   ctx.side('codes', tf.reshape(codes, input.shape.slice(0, -1)));
   ctx.side('quantized', quantized);
   return ctx.training ? straightThrough(input, quantized) : quantized;

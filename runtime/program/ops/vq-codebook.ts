@@ -4,20 +4,20 @@
 // as in Jukebox (Dhariwal et al. 2020) and the k-means initialisation of van den Oord et al.:
 //   - initialisation from data: on the first training batch a codebook still at its initial
 //     values (every entry within 1/K) is replaced by k-means++ seeds drawn from the encoder's outputs;
-//   - dead-code restarts: a code chosen by no vector for RESTART_WINDOW training steps is moved onto
+//   - dead-code restarts: a code chosen by no vector for a window of training steps is moved onto
 //     a random encoder output of the current batch.
+// How many outputs seed it and how long the window is are the stage plan's (ir/codebook-upkeep.ts).
 // The state (usage counts) lives beside the codebook variable for the life of the program, keyed by
 // that variable, whichever engine trains it: the tfjs lowering (latent.ts) and the onnx engine
 // (runtime/engines/onnx/codebooks.ts) call the same array functions below with the same seeds, so
 // both move the same codes to the same vectors. Checkpoints carry it (codebookStates), so a resumed
 // run restarts the codes an uninterrupted one would.
 import * as tf from '@tensorflow/tfjs-core';
+import type { IRCodebookUpkeep } from '../../../ir/types.js';
 import { Rng } from '../rng.js';
 
-/** Training steps over which a code must be chosen at least once to stay where it is. */
-export const RESTART_WINDOW = 50;
-/** k-means++ seeding reads at most this many vectors of the first batch (conv codes have many). */
-const MAX_SEED_VECTORS = 4096;
+/** A plan's upkeep of one codebook, without the node it names. */
+export type Upkeep = Pick<IRCodebookUpkeep, 'seedVectors' | 'restartEvery'>;
 
 export interface CodebookState {
   initialised: boolean;
@@ -96,14 +96,14 @@ export function kmeansPlusPlus(vectors: Float32Array, dim: number, k: number, rn
  * still at its initial values, writes k-means++ seeds drawn from `flat` (the batch's vectors, rows
  * of `dim`) into `codebook` in place. Returns whether it did.
  */
-export function seedCodebook(state: CodebookState, codebook: Float32Array, flat: Float32Array, dim: number, seed: number): boolean {
+export function seedCodebook(state: CodebookState, codebook: Float32Array, flat: Float32Array, dim: number, seed: number, upkeep: Upkeep): boolean {
   const codes = codebook.length / dim;
   if (state.initialised) return false;
   state.initialised = true;
   if (!atInitialValues(codebook, codes)) return false;
   const rng = new Rng(seed);
   const rows = flat.length / dim;
-  const take = Math.min(rows, MAX_SEED_VECTORS);
+  const take = Math.min(rows, upkeep.seedVectors);
   const order = rng.permutation(rows).subarray(0, take);
   const sample = new Float32Array(take * dim);
   order.forEach((row, i) => sample.set(flat.subarray(row * dim, (row + 1) * dim), i * dim));
@@ -113,15 +113,15 @@ export function seedCodebook(state: CodebookState, codebook: Float32Array, flat:
 
 /**
  * After quantising a training batch: counts each code's uses (`chosen`); at the end of every
- * RESTART_WINDOW steps, the codes no vector chose in it (else null). `seed` is drawn from the
+ * `upkeep.restartEvery` steps, the codes no vector chose in it (else null). `seed` is drawn from the
  * step's randomness; a repeated seed is the same step replayed, not counted again.
  */
-export function countUses(state: CodebookState, chosen: ArrayLike<number>, seed: number): number[] | null {
+export function countUses(state: CodebookState, chosen: ArrayLike<number>, seed: number, upkeep: Upkeep): number[] | null {
   if (state.lastSeed === seed) return null;
   state.lastSeed = seed;
   for (let i = 0; i < chosen.length; i++) state.hits[chosen[i]!]! += 1;
   state.steps += 1;
-  if (state.steps < RESTART_WINDOW) return null;
+  if (state.steps < upkeep.restartEvery) return null;
   const dead: number[] = [];
   state.hits.forEach((hits, code) => hits === 0 && dead.push(code));
   state.hits.fill(0);
@@ -143,22 +143,22 @@ export function moveDeadCodes(codebook: Float32Array, flat: Float32Array, dead: 
 }
 
 /** Before quantising a training batch on tfjs: the codebook to use (initialised from `flat` on first use). */
-export function prepareCodebook(codebook: tf.Tensor, flat: tf.Tensor2D, seed: number, assign: (v: tf.Tensor) => void): void {
+export function prepareCodebook(codebook: tf.Tensor, flat: tf.Tensor2D, seed: number, upkeep: Upkeep, assign: (v: tf.Tensor) => void): void {
   const [codes, dim] = codebook.shape as [number, number];
   const state = codebookState(codebook, codes);
   if (state.initialised) return;
   const values = (codebook.dataSync() as Float32Array).slice();
-  if (seedCodebook(state, values, flat.dataSync() as Float32Array, dim, seed)) assign(tf.tensor2d(values, [codes, dim]));
+  if (seedCodebook(state, values, flat.dataSync() as Float32Array, dim, seed, upkeep)) assign(tf.tensor2d(values, [codes, dim]));
 }
 
 /**
- * After quantising a training batch on tfjs: counts the uses and, every RESTART_WINDOW steps, moves
+ * After quantising a training batch on tfjs: counts the uses and, every `restartEvery` steps, moves
  * the dead codes (countUses, moveDeadCodes). Returns how many it moved.
  */
-export function restartDeadCodes(codebook: tf.Tensor, flat: tf.Tensor2D, chosen: tf.Tensor, seed: number, assign: (v: tf.Tensor) => void): number {
+export function restartDeadCodes(codebook: tf.Tensor, flat: tf.Tensor2D, chosen: tf.Tensor, seed: number, upkeep: Upkeep, assign: (v: tf.Tensor) => void): number {
   const state = states.get(codebook);
   if (!state) return 0;
-  const dead = countUses(state, chosen.dataSync() as ArrayLike<number>, seed);
+  const dead = countUses(state, chosen.dataSync() as ArrayLike<number>, seed, upkeep);
   if (!dead || dead.length === 0) return 0;
   const [codes, dim] = codebook.shape as [number, number];
   const values = (codebook.dataSync() as Float32Array).slice();
