@@ -112,7 +112,7 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
     const training = lowerTraining(model);
     later.push(...training.diagnostics);
     later.push(...runLints(model, { objective: training.objective, phases: training.phases }));
-    const memory = checkMemory(model, training.phases, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    const memory = checkMemory(model, training.phases, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, training.objective);
     later.push(...memory);
     if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
     const emitted = emitIR(model, training, { source: irSource });

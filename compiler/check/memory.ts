@@ -3,10 +3,14 @@
 // on the machine compiling it; `ae train` also holds it to the memory of the machine it trains on),
 // or what the caller allows (`--max-memory`; Infinity: no limit). Float32 throughout:
 //   parameters × (value + gradient + optimizer slots)  +  batch × activations × 2 (forward values
-//   kept for the backward pass, and their gradients)  +  synthetic data held in memory.
+//   kept for the backward pass, and their gradients)  +  synthetic data held in memory  +  the
+//   contractive penalty's square matrices (runtime/objective/terms/contractive.ts: the first
+//   layer's Gram h₁², each later layer's batch × h², and an identity of the code's width, all kept
+//   with their gradients: a 100,000-wide code once asked tfjs for an array of 10¹⁰ floats).
 // An estimate, not a bound: tfjs keeps temporaries too, so a model near the limit may still not fit.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { IRPhase, Optimizer } from '../../ir/types.js';
+import { contractivePath } from '../../ir/contractive-path.js';
+import type { IRNode, IRPhase, IRTerm, Optimizer } from '../../ir/types.js';
 import { formatBytes } from './count.js';
 import type { CheckedModel } from './model.js';
 
@@ -32,10 +36,12 @@ export interface MemoryEstimate {
   batch: number;
   slots: number;
   dataValues: number;
+  /** The contractive penalty's matrices, values and gradients (0 without the term). */
+  contractiveValues: number;
   bytes: number;
 }
 
-export function estimateMemory(model: CheckedModel, phases: readonly IRPhase[]): MemoryEstimate {
+export function estimateMemory(model: CheckedModel, phases: readonly IRPhase[], objective: readonly IRTerm[] = []): MemoryEstimate {
   const parameters = model.parameterCount.total;
   let activationsPerSample = 0;
   for (const node of model.nodes) activationsPerSample += node.shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
@@ -49,13 +55,25 @@ export function estimateMemory(model: CheckedModel, phases: readonly IRPhase[]):
       if (source?.kind === 'synthetic') dataValues = Math.max(dataValues, source.samples * sampleSize);
     }
   }
-  const bytes = FLOAT_BYTES * (parameters * (2 + slots) + batch * activationsPerSample * 2 + dataValues);
-  return { parameters, activationsPerSample, batch, slots, dataValues, bytes };
+  const terms = [...objective, ...phases.flatMap((p) => p.objective)];
+  const contractiveValues = Math.max(0, ...terms.filter((t) => t.fn === 'contractive').map((t) => contractiveMatrices(model.nodes, t, batch)));
+  const bytes = FLOAT_BYTES * (parameters * (2 + slots) + batch * activationsPerSample * 2 + dataValues + contractiveValues);
+  return { parameters, activationsPerSample, batch, slots, dataValues, contractiveValues, bytes };
+}
+
+/** The values of a contractive term's square matrices along its path, with their gradients. */
+function contractiveMatrices(nodes: readonly IRNode[], term: IRTerm, batch: number): number {
+  const path = contractivePath(new Map(nodes.map((n) => [n.id, n])), term.args[0]!, term.args[1]!);
+  if (!path.ok || path.layers.length === 0) return 0;
+  const widths = path.layers.map((layer) => layer.dense.attrs.units);
+  const grams = widths.reduce((sum, h, i) => sum + (i === 0 ? 1 : batch) * h * h, 0);
+  const code = widths[widths.length - 1]!;
+  return 2 * (grams + code * code);
 }
 
 /** AE3014 at the model's name when the estimate exceeds `limit` bytes. */
-export function checkMemory(model: CheckedModel, phases: readonly IRPhase[], limit: number): Diagnostic[] {
-  const estimate = estimateMemory(model, phases);
+export function checkMemory(model: CheckedModel, phases: readonly IRPhase[], limit: number, objective: readonly IRTerm[] = []): Diagnostic[] {
+  const estimate = estimateMemory(model, phases, objective);
   if (estimate.bytes <= limit) return [];
   const count = (n: number) => n.toLocaleString('en-US');
   return [
@@ -64,6 +82,7 @@ export function checkMemory(model: CheckedModel, phases: readonly IRPhase[], lim
         `${count(estimate.parameters)} parameters × ${2 + estimate.slots} copies (values, gradients, ${estimate.slots} optimizer slot${estimate.slots === 1 ? '' : 's'}): ${formatBytes(estimate.parameters * (2 + estimate.slots) * FLOAT_BYTES)}`,
         `${count(estimate.activationsPerSample)} activations per sample × batch ${estimate.batch} × 2 (values and gradients): ${formatBytes(estimate.batch * estimate.activationsPerSample * 2 * FLOAT_BYTES)}`,
         ...(estimate.dataValues > 0 ? [`synthetic data: ${count(estimate.dataValues)} values: ${formatBytes(estimate.dataValues * FLOAT_BYTES)}`] : []),
+        ...(estimate.contractiveValues > 0 ? [`the contractive penalty's square matrices (code width squared, per layer of its path): ${formatBytes(estimate.contractiveValues * FLOAT_BYTES)}`] : []),
         'make the model or the batch smaller, or allow more memory (`--max-memory`)',
       ],
     }),

@@ -85,4 +85,19 @@ describe("what the generative fuzzer found, fixed", () => {
       expect(trainOneStep(analysis.irs[0]!)).toBe(true);
     });
   }
+
+  // Seed 58897 of the long run (minimised): a contractive penalty on a 100,000-wide code checked
+  // clean, then asked tfjs for a Gram matrix of 10¹⁰ floats ("Invalid typed array length"). The
+  // memory estimate now counts the penalty's square matrices: refused before training, located.
+  const contractiveModel = (width: number) => `model m{input x:[8]latent z=dense(${width})decoder=mirror(encoder)output x_hat=linear loss=mse(x_hat,x)+(2)*contractive(z,x)train{}}`;
+  it("refuses a contractive penalty whose square matrices cannot fit (AE3014, naming them), and trains a narrow one", () => {
+    const wide = analyzeSource(contractiveModel(100000), 'wide.ae', { readFile: () => undefined });
+    const refusal = wide.diagnostics.find((d) => d.code === 'AE3014');
+    expect(refusal?.message).toBe('`m` needs about 160 GB to train, more than the 16 GB available');
+    expect(refusal?.notes).toContain("the contractive penalty's square matrices (code width squared, per layer of its path): 160 GB");
+    expect(wide.irs).toEqual([]);
+    const narrow = analyzeSource(contractiveModel(300), 'narrow.ae', { readFile: () => undefined });
+    expect(narrow.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(trainOneStep(narrow.irs[0]!)).toBe(true);
+  });
 });
