@@ -481,6 +481,16 @@ export class AeParser extends CstParser {
     this.CONSUME(t.RBracket);
   });
 
+  /** Chevrotain makes each CST node's `children` with `Object.create(null)`, a dictionary-mode
+   *  object (a hash table) several times the size of a plain one; on a megabyte of layers the
+   *  garbage collector spent more time copying those tables than the parser spent parsing. The
+   *  children's keys are rule, token and label names (none is a property of Object.prototype), so
+   *  a plain object literal, with its fast properties, holds them as well. */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    const node = { name: fullRuleName, children: {}, location: { startOffset: NaN, endOffset: NaN } };
+    (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push(node as CstNode);
+  }
+
   /** Chevrotain builds a mismatch's message (messages.ts, which notes the expected token type) and
    *  then saves the exception here; the type goes onto the exception for grammar/syntax-errors.ts.
    *  Other errors (and mismatches with a fixed ERR_MSG) never have a pending type. */
