@@ -5,7 +5,7 @@ import type { Call, SourceRange } from '../../grammar/ast.js';
 import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, ParameterRole, Shape, ModelPart } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
-import type { Located, Reporter } from '../../diagnostics/reporter.js';
+import { rangeOf, type Located, type Reporter } from '../../diagnostics/reporter.js';
 import { formatShape } from '../shapes/dims.js';
 import { outputRef } from '../../ir/outputs.js';
 import { message, type MessageValues } from '../../diagnostics/message.js';
@@ -45,12 +45,22 @@ export interface AddLayerRequest {
   ties?: Partial<Record<ParameterRole, Tie>>;
 }
 
+/** An `lstm` or `gru` as built: what it reads and the call it was built from (a mirror's is its twin's). */
+export interface RecurrentLayer {
+  op: 'lstm' | 'gru';
+  input: Shape;
+  range: SourceRange;
+  file: string;
+}
+
 export class Graph {
   readonly nodes: IRNode[] = [];
   readonly parameters: IRParameter[] = [];
   /** By id: a tied mirror looks up two per layer, and a search made 16,000 layers quadratic. */
   private readonly parametersById = new Map<string, IRParameter>();
   private readonly ids = new Set<string>();
+  /** Every recurrent layer built, with the shape it reads and where it is written (AE5011's lint). */
+  readonly recurrences: RecurrentLayer[] = [];
 
   constructor(
     private readonly reporter: Reporter,
@@ -137,6 +147,7 @@ export class Graph {
       this.reporter.report('AE3013', request.at, message('AE3013', { ...overflow }), { file: request.file, notes: ['make the layer smaller'] });
       return undefined;
     }
+    if (request.opName === 'lstm' || request.opName === 'gru') this.recurrences.push({ op: request.opName, input: input.shape, range: rangeOf(request.at), file: request.file });
     const id = this.uniqueId(request.id);
     const params = this.addParameters(id, specs, request.ties);
     this.addNode({

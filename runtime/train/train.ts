@@ -10,6 +10,7 @@ import { buildProgram, type InferenceDelegate, type Program } from '../program/p
 import { SERIES_FILE, type SeriesWindows } from '../data/windows.js';
 import { nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { modelInputs } from './batches.js';
+import { unrolledRefusal } from './unrolled-memory.js';
 import type { Callback } from './callbacks/callback.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
@@ -131,6 +132,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   }
   const stages = planStages(ir, overrides.epochs);
+  // A recurrent layer unrolled over more steps than the heap holds aborted Node mid-run: refused
+  // here, before a file is written or a weight is made.
+  for (const stage of stages) {
+    const refusal = unrolledRefusal(ir, overrides.batch ?? stage.phase.batch);
+    if (refusal) throw new TrainingError(refusal);
+  }
   const seed = overrides.seed ?? ir.phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });
