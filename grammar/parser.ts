@@ -70,6 +70,10 @@ export class AeParser extends CstParser {
    *  the parser's cost was the garbage collector copying that CST around). Unset: a full CST. */
   declarationSink: ((node: CstNode) => void) | undefined = undefined;
 
+  /** Receives each layer as soon as it is parsed, as `declarationSink` each declaration: a body of
+   *  100,000 layers is one declaration, whose CST was most of what the parse of a megabyte held. */
+  layerSink: ((node: CstNode) => void) | undefined = undefined;
+
   /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
    *  and the errors saved; both emptied by parse() before each parse. */
   completedDeclarations: DeclarationCstNode[] = [];
@@ -339,7 +343,8 @@ export class AeParser extends CstParser {
   layerBlock = this.RULE('layerBlock', () => {
     this.CONSUME(t.LCurly);
     this.MANY(() => {
-      this.SUBRULE(this.layer);
+      const layer = this.SUBRULE(this.layer);
+      this.ACTION(() => this.layerSink?.(layer));
       this.OPTION(() => this.CONSUME(t.Comma));
     });
     this.CONSUME(t.RCurly);

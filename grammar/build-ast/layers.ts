@@ -12,10 +12,30 @@ export function layersOf(b: BuildContext, node: cst.LayerBlockCstNode | undefine
 }
 
 export function layerBlock(b: BuildContext, ctx: cst.LayerBlockCstChildren): ast.Layer[] {
-  return (ctx.layer ?? []).flatMap((l) => {
-    const built = layer(b, l.children);
-    return built ? [built] : [];
-  });
+  const built: ast.Layer[] = [];
+  for (const node of ctx.layer ?? []) {
+    const ahead = b.prebuiltLayers.get(node);
+    let one: ast.Layer | undefined;
+    if (ahead) {
+      b.prebuiltLayers.delete(node);
+      for (const d of ahead.diagnostics) b.diagnostics.push(d);
+      one = ahead.layer;
+    } else {
+      one = layer(b, node.children);
+    }
+    if (one) built.push(one);
+  }
+  return built;
+}
+
+/** Builds one layer as the parser finishes it (AeParser.layerSink) and empties its CST node, so the
+ *  CST below it can be collected at once; its body's layerBlock takes the tree in the node's place. */
+export function buildLayerAhead(b: BuildContext, node: cst.LayerCstNode): void {
+  const before = b.diagnostics.length;
+  const built = layer(b, node.children);
+  b.prebuiltLayers.set(node, { layer: built, diagnostics: b.diagnostics.splice(before) });
+  const children = node.children as Record<string, unknown[] | undefined>;
+  for (const key in children) children[key]!.length = 0;
 }
 
 export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | undefined {
