@@ -93,16 +93,13 @@ export class Graph {
     // The key order (id, op, inputs, attrs, ...) keeps the JSON byte-identical; spreading the op
     // and its attrs as one pair lets the type checker match them.
     const keyOrder = { id, op: node.ir.op, inputs: node.inputs, attrs: node.ir.attrs };
-    const built: IRNode = {
-      ...keyOrder,
-      ...node.ir,
-      shape: node.shape,
-      stage: node.stage,
-      ...(node.params && Object.keys(node.params).length ? { params: node.params } : {}),
-      ...(node.name !== undefined ? { name: node.name } : {}),
-      ...(node.layer !== undefined ? { layer: node.layer } : {}),
-      ...(range && node.file !== undefined ? { source: this.locate(range, node.file) } : {}),
-    };
+    const built: IRNode = { ...keyOrder, ...node.ir, shape: node.shape, stage: node.stage };
+    // The optional keys are assigned, not spread from a fresh object each: a few objects fewer per
+    // node, on a file of thousands of models (the key order, hence the JSON, is the same).
+    if (node.params && Object.keys(node.params).length) built.params = node.params;
+    if (node.name !== undefined) built.name = node.name;
+    if (node.layer !== undefined) built.layer = node.layer;
+    if (range && node.file !== undefined) built.source = this.locate(range, node.file);
     this.nodes.push(built);
     return id;
   }

@@ -14,11 +14,6 @@ export class BuildContext {
   readonly diagnostics: Diagnostic[] = [];
   /** Trees of the declarations built ahead, as the parser finished each (see `AstBuilder.buildDeclaration`). */
   readonly prebuilt = new Map<CstNode, ast.Declaration | undefined>();
-  /** Trees of the layers built ahead, as the parser finished each, with the diagnostics building
-   *  them reported: those are reported when the layer is taken into its body, as if built then, so
-   *  the order and the set of diagnostics do not change (a layer of a body nothing builds reports
-   *  nothing). */
-  readonly prebuiltLayers = new Map<CstNode, { layer: ast.Layer | undefined; diagnostics: Diagnostic[] }>();
 
   constructor(readonly lines: LineMap) {}
 

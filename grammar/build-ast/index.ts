@@ -58,7 +58,6 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     const file = declarations.file(this.b, root.children);
     file.comments = comments;
     this.b.prebuilt.clear();
-    this.b.prebuiltLayers.clear();
     return { ast: file, diagnostics: this.b.diagnostics };
   }
 
