@@ -53,12 +53,16 @@ export class AeParser extends CstParser {
   private primaryAlts?: Alternatives;
   private suffixAlts?: Alternatives;
 
-  constructor() {
+  /** `validate`: run Chevrotain's grammar validations (ambiguities, left recursion). They cost 25 ms
+   *  of every start of `ae` and find nothing in a grammar that does not change at run time, so the
+   *  parser in use skips them and test/grammar/internals.test.ts builds one that runs them. */
+  constructor(validate = false) {
     super(t.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'onlyOffset',
       errorMessageProvider,
       maxLookahead: 3,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
