@@ -45,9 +45,10 @@ export interface AddLayerRequest {
   ties?: Partial<Record<ParameterRole, Tie>>;
 }
 
-/** An `lstm` or `gru` as built: what it reads and the call it was built from (a mirror's is its twin's). */
+/** A recurrent layer (one with a recurrent kernel: `lstm`, `gru`) as built: what it reads and the
+ *  call it was built from (a mirror's is its twin's). */
 export interface RecurrentLayer {
-  op: 'lstm' | 'gru';
+  op: string;
   input: Shape;
   range: SourceRange;
   file: string;
@@ -144,7 +145,7 @@ export class Graph {
       this.reporter.report('AE3013', request.at, message('AE3013', { ...overflow }), { file: request.file, notes: ['make the layer smaller'] });
       return undefined;
     }
-    if (request.opName === 'lstm' || request.opName === 'gru') this.recurrences.push({ op: request.opName, input: input.shape, range: rangeOf(request.at), file: request.file });
+    if (specs.some((spec) => spec.role === 'recurrent_kernel')) this.recurrences.push({ op: request.opName, input: input.shape, range: rangeOf(request.at), file: request.file });
     const id = this.uniqueId(request.id);
     const params = this.addParameters(id, specs, request.ties);
     this.addNode({

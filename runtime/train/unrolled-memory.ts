@@ -11,16 +11,16 @@
 // batch 32: 508 KB). The tensor objects live on the JavaScript heap, whose limit aborts the process
 // when reached, so the estimate is held to that limit.
 import { getHeapStatistics } from 'node:v8';
-import type { IRModel } from '../../ir/types.js';
+import { parameterShapes } from '../../ir/op-rules.js';
+import type { IRModel, IROp } from '../../ir/types.js';
 
 const STEP_OVERHEAD_BYTES = 64 * 1024;
 const BYTES_PER_STATE_VALUE = 188;
 const FLOAT_BYTES = 4;
-const GATES = { lstm: 4, gru: 3 } as const;
 
 export interface UnrolledLayer {
   node: string;
-  op: 'lstm' | 'gru';
+  op: IROp;
   steps: number;
   units: number;
   bytes: number;
@@ -33,11 +33,15 @@ export function unrolledLayers(ir: IRModel, batch: number): UnrolledLayer[] {
   for (const node of ir.nodes) shapes.set(node.id, node.shape);
   const layers: UnrolledLayer[] = [];
   for (const node of ir.nodes) {
-    if (node.op !== 'lstm' && node.op !== 'gru') continue;
-    const steps = shapes.get(node.inputs[0] ?? '')?.[1] ?? 0;
-    if (typeof steps !== 'number' || steps <= 0) continue;
-    const units = node.attrs.units;
-    const perStep = STEP_OVERHEAD_BYTES + BYTES_PER_STATE_VALUE * batch * units + FLOAT_BYTES * GATES[node.op] * units * units;
+    // A recurrent op is one with a recurrent kernel [u, G·u] (the registry's parameter rule).
+    const input = shapes.get(node.inputs[0] ?? '');
+    const channels = input?.[input.length - 1];
+    if (input === undefined || input.length !== 3 || typeof channels !== 'number') continue;
+    const recurrentKernel = parameterShapes(node.op, node.attrs, channels).recurrent_kernel;
+    const steps = input[1];
+    if (recurrentKernel === undefined || typeof steps !== 'number' || steps <= 0) continue;
+    const [units, gateUnits] = recurrentKernel as [number, number];
+    const perStep = STEP_OVERHEAD_BYTES + BYTES_PER_STATE_VALUE * batch * units + FLOAT_BYTES * units * gateUnits;
     layers.push({ node: node.id, op: node.op, steps, units, bytes: steps * perStep });
   }
   return layers;
