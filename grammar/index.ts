@@ -5,7 +5,7 @@ import type { Comment, SourceFile } from './ast.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { message } from '../diagnostics/message.js';
 import { AstBuilder } from './build-ast/index.js';
-import type { DeclarationCstNode, FileCstNode } from './cst.js';
+import type { DeclarationCstNode, FileCstNode, LayerCstNode } from './cst.js';
 import { aeParser, ParseBudgetSpent, PARSE_ERROR_BUDGET } from './parser.js';
 import { LineMap } from './positions.js';
 import { capSyntaxErrors, MAX_SYNTAX_ERRORS } from './syntax-cap.js';
@@ -71,11 +71,13 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     builder.begin(lines);
     // Each declaration's tree is built as soon as it is parsed (see AeParser.declarationSink).
     aeParser.declarationSink = (node) => builder.buildDeclaration(node as DeclarationCstNode);
+    aeParser.layerSink = (node) => builder.buildLayer(node as LayerCstNode);
     let parsed: ParseResult;
     try {
       parsed = parse(text);
     } finally {
       aeParser.declarationSink = undefined;
+      aeParser.layerSink = undefined;
     }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);

@@ -42,10 +42,11 @@ interface TokenClass {
   operandEnd: boolean;
   separator: boolean;
 }
-const classes = new Map<TokenType, TokenClass>();
+/** By token type index (a small integer): an array read, not a Map lookup, per token of the file. */
+const classes: (TokenClass | undefined)[] = [];
 
 function classOf(token: IToken): TokenClass {
-  let known = classes.get(token.tokenType);
+  let known = classes[token.tokenTypeIdx];
   if (known === undefined) {
     const isAny = (types: readonly TokenType[]): boolean => types.some((type) => tokenMatcher(token, type));
     known = {
@@ -56,7 +57,7 @@ function classOf(token: IToken): TokenClass {
       operandEnd: isAny(operandEnds),
       separator: isSeparator(token),
     };
-    classes.set(token.tokenType, known);
+    classes[token.tokenTypeIdx] = known;
   }
   return known;
 }

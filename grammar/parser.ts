@@ -53,12 +53,16 @@ export class AeParser extends CstParser {
   private primaryAlts?: Alternatives;
   private suffixAlts?: Alternatives;
 
-  constructor() {
+  /** `validate`: run Chevrotain's grammar validations (ambiguities, left recursion). They cost 25 ms
+   *  of every start of `ae` and find nothing in a grammar that does not change at run time, so the
+   *  parser in use skips them and test/grammar/internals.test.ts builds one that runs them. */
+  constructor(validate = false) {
     super(t.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'onlyOffset',
       errorMessageProvider,
       maxLookahead: 3,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
@@ -69,6 +73,10 @@ export class AeParser extends CstParser {
    *  there and then and drops its CST, so the CST of the whole file is never held at once (most of
    *  the parser's cost was the garbage collector copying that CST around). Unset: a full CST. */
   declarationSink: ((node: CstNode) => void) | undefined = undefined;
+
+  /** Receives each layer as soon as it is parsed, as `declarationSink` each declaration: a body of
+   *  100,000 layers is one declaration, whose CST was most of what the parse of a megabyte held. */
+  layerSink: ((node: CstNode) => void) | undefined = undefined;
 
   /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
    *  and the errors saved; both emptied by parse() before each parse. */
@@ -339,7 +347,8 @@ export class AeParser extends CstParser {
   layerBlock = this.RULE('layerBlock', () => {
     this.CONSUME(t.LCurly);
     this.MANY(() => {
-      this.SUBRULE(this.layer);
+      const layer = this.SUBRULE(this.layer);
+      this.ACTION(() => this.layerSink?.(layer));
       this.OPTION(() => this.CONSUME(t.Comma));
     });
     this.CONSUME(t.RCurly);
@@ -480,6 +489,16 @@ export class AeParser extends CstParser {
     });
     this.CONSUME(t.RBracket);
   });
+
+  /** Chevrotain makes each CST node's `children` with `Object.create(null)`, a dictionary-mode
+   *  object (a hash table) several times the size of a plain one; on a megabyte of layers the
+   *  garbage collector spent more time copying those tables than the parser spent parsing. The
+   *  children's keys are rule, token and label names (none is a property of Object.prototype), so
+   *  a plain object literal, with its fast properties, holds them as well. */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    const node = { name: fullRuleName, children: {}, location: { startOffset: NaN, endOffset: NaN } };
+    (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push(node as CstNode);
+  }
 
   /** Chevrotain builds a mismatch's message (messages.ts, which notes the expected token type) and
    *  then saves the exception here; the type goes onto the exception for grammar/syntax-errors.ts.

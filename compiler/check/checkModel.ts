@@ -67,6 +67,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     layerNames,
     nodes: graph.nodes,
     parameters: graph.parameters,
+    recurrences: graph.recurrences,
     locate: (range) => shared.locate(range, file),
     evaluateConstant: (expr) => shared.evaluator.evaluate(expr, env, false),
     evaluateCoefficient: (expr) => shared.evaluator.evaluateCollecting(expr, env),

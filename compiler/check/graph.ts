@@ -5,7 +5,7 @@ import type { Call, SourceRange } from '../../grammar/ast.js';
 import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, ParameterRole, Shape, ModelPart } from '../../ir/types.js';
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
-import type { Located, Reporter } from '../../diagnostics/reporter.js';
+import { rangeOf, type Located, type Reporter } from '../../diagnostics/reporter.js';
 import { formatShape } from '../shapes/dims.js';
 import { outputRef } from '../../ir/outputs.js';
 import { message, type MessageValues } from '../../diagnostics/message.js';
@@ -45,12 +45,23 @@ export interface AddLayerRequest {
   ties?: Partial<Record<ParameterRole, Tie>>;
 }
 
+/** A recurrent layer (one with a recurrent kernel: `lstm`, `gru`) as built: what it reads and the
+ *  call it was built from (a mirror's is its twin's). */
+export interface RecurrentLayer {
+  op: string;
+  input: Shape;
+  range: SourceRange;
+  file: string;
+}
+
 export class Graph {
   readonly nodes: IRNode[] = [];
   readonly parameters: IRParameter[] = [];
   /** By id: a tied mirror looks up two per layer, and a search made 16,000 layers quadratic. */
   private readonly parametersById = new Map<string, IRParameter>();
   private readonly ids = new Set<string>();
+  /** Every recurrent layer built, with the shape it reads and where it is written (AE5011's lint). */
+  readonly recurrences: RecurrentLayer[] = [];
 
   constructor(
     private readonly reporter: Reporter,
@@ -83,16 +94,13 @@ export class Graph {
     // The key order (id, op, inputs, attrs, ...) keeps the JSON byte-identical; spreading the op
     // and its attrs as one pair lets the type checker match them.
     const keyOrder = { id, op: node.ir.op, inputs: node.inputs, attrs: node.ir.attrs };
-    const built: IRNode = {
-      ...keyOrder,
-      ...node.ir,
-      shape: node.shape,
-      stage: node.stage,
-      ...(node.params && Object.keys(node.params).length ? { params: node.params } : {}),
-      ...(node.name !== undefined ? { name: node.name } : {}),
-      ...(node.layer !== undefined ? { layer: node.layer } : {}),
-      ...(range && node.file !== undefined ? { source: this.locate(range, node.file) } : {}),
-    };
+    const built: IRNode = { ...keyOrder, ...node.ir, shape: node.shape, stage: node.stage };
+    // The optional keys are assigned, not spread from a fresh object each: a few objects fewer per
+    // node, on a file of thousands of models (the key order, hence the JSON, is the same).
+    if (node.params && Object.keys(node.params).length) built.params = node.params;
+    if (node.name !== undefined) built.name = node.name;
+    if (node.layer !== undefined) built.layer = node.layer;
+    if (range && node.file !== undefined) built.source = this.locate(range, node.file);
     this.nodes.push(built);
     return id;
   }
@@ -137,6 +145,7 @@ export class Graph {
       this.reporter.report('AE3013', request.at, message('AE3013', { ...overflow }), { file: request.file, notes: ['make the layer smaller'] });
       return undefined;
     }
+    if (specs.some((spec) => spec.role === 'recurrent_kernel')) this.recurrences.push({ op: request.opName, input: input.shape, range: rangeOf(request.at), file: request.file });
     const id = this.uniqueId(request.id);
     const params = this.addParameters(id, specs, request.ties);
     this.addNode({

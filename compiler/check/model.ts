@@ -16,6 +16,7 @@ import type { ActivationSpec, IRInput, IRNode, IRParameter, IRSourceLocation, Sh
 import type { ConstantValue } from '../resolve/evaluate.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LatentKind } from '../shapes/latents.js';
+import type { RecurrentLayer } from './graph.js';
 
 export type { ConstantValue, LatentKind };
 
@@ -84,6 +85,8 @@ export interface CheckedModel {
   layerNames: { name: string; range: SourceRange; nodeId: string }[];
   nodes: IRNode[];
   parameters: IRParameter[];
+  /** The recurrent layers built, where they are written (for AE5011). */
+  recurrences?: readonly RecurrentLayer[];
   /** A range of this model's file as the IR writes it (the one rule for every `source`: the file
    *  relative to the working directory), for objective terms as for nodes. */
   locate(range: SourceRange): IRSourceLocation;

@@ -17,7 +17,9 @@ export interface PrintedItem {
 
 /** Prints each element of the array at `key` through Prettier, keeping the node beside its doc. */
 export function printItems(path: AstPath, print: PrintChild, key: string): PrintedItem[] {
-  return path.map((childPath) => ({ node: childPath.node as AstNode, doc: print() }), key);
+  // `print(childPath)` is `print()` to Prettier (its one path is the child's here), but it tells the
+  // printer's leaf fast path (printer.ts) which node is printed, so a plain layer is its text.
+  return path.map((childPath) => ({ node: childPath.node as AstNode, doc: print(childPath) }), key);
 }
 
 /** Items sorted into source order (train settings and the phase loss are kept in two fields). */

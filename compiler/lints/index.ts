@@ -9,6 +9,7 @@ import { overcompleteCode } from './overcomplete-code.js';
 import { parameterCount } from './parameter-count.js';
 import { reversedArguments } from './reversed-arguments.js';
 import { reluNarrowCode } from './relu-narrow-code.js';
+import { longRecurrenceRule } from './long-recurrence.js';
 import type { LintContext, LintRule } from './rule.js';
 import { unusedHead } from './unused-head.js';
 import { unusedLayerName } from './unused-layer-name.js';
@@ -26,6 +27,7 @@ export const lintRules: readonly LintRule[] = Object.freeze([
   mixedReductions,
   reversedArguments,
   doubleOutputActivation,
+  longRecurrenceRule,
 ]);
 
 /** Cap per model: a badly broken model should not drown its real errors in warnings. */

@@ -67,6 +67,26 @@ function conv1dLike(name: 'conv1d' | 'deconv1d', doc: string): LayerOp {
   };
 }
 
+/** Steps past which a recurrent layer is warned about (AE5011): the runtime unrolls every step and
+ *  keeps its tensors until the backward pass, so time and memory grow with the steps (about 64 KB a
+ *  step before the batch's states; runtime/train/unrolled-memory.ts), and `ae train` refuses a step
+ *  that cannot fit. docs/language.md gives the number. */
+export const MAX_RECURRENT_STEPS = 1_000;
+
+/** AE5011's message and notes when `lstm`/`gru` reads more than MAX_RECURRENT_STEPS steps. */
+export function longRecurrence(opName: string, input: Shape): { message: string; notes: string[] } | undefined {
+  if (opName !== 'lstm' && opName !== 'gru') return undefined;
+  const steps = input.length === 3 ? input[1] : null;
+  if (steps === null || steps === undefined || steps <= MAX_RECURRENT_STEPS) return undefined;
+  return {
+    message: `\`${opName}\` runs over ${steps.toLocaleString('en-US')} steps, more than ${MAX_RECURRENT_STEPS.toLocaleString('en-US')}: training unrolls every step and keeps its tensors for the backward pass, so it is slow and its memory grows with the steps`,
+    notes: [
+      `read the series in windows of fewer steps: \`input x: [100, ${input[2] ?? 'c'}]\` with \`data = csv(path, window = 100)\``,
+      'or shorten the steps before the recurrent layer, with a strided `conv1d` or a `maxpool`; `ae train` refuses a step that cannot fit in memory',
+    ],
+  };
+}
+
 /** LSTM (4 gates) and GRU (3 gates, two biases: reset after, as Keras 2+ and cuDNN). */
 function recurrent(name: 'lstm' | 'gru', gates: number, doc: string): LayerOp {
   return {

@@ -12,4 +12,5 @@ export const lintsCodes = {
   AE5008: { severity: 'warning', title: 'loss mixes sum and mean reductions' },
   AE5009: { severity: 'warning', title: 'prediction and target reversed' },
   AE5010: { severity: 'warning', title: 'activation applied twice at the output' },
+  AE5011: { severity: 'warning', title: 'recurrent layer over too many steps' },
 } as const satisfies Record<`AE5${string}`, CatalogueEntry>;

@@ -48,6 +48,11 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     for (const key in children) children[key]!.length = 0;
   }
 
+  /** Builds one layer now (see `layers.buildLayerAhead`). */
+  buildLayer(node: cst.LayerCstNode): void {
+    layers.buildLayerAhead(this.b, node);
+  }
+
   /** The file's tree from its CST (declarations not built ahead are built now). */
   finish(root: cst.FileCstNode, comments: ast.Comment[]): { ast: ast.SourceFile; diagnostics: Diagnostic[] } {
     const file = declarations.file(this.b, root.children);

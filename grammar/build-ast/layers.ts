@@ -1,6 +1,7 @@
 // Builds layer blocks: layer calls (`conv2d(16) as c1`), `repeat n { ... }`, and the dotted calls they are made of.
 import type { CstNode } from 'chevrotain';
 import type * as ast from '../ast.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';
@@ -11,12 +12,38 @@ export function layersOf(b: BuildContext, node: cst.LayerBlockCstNode | undefine
   return node ? layerBlock(b, node.children) : [];
 }
 
+/** A layer's CST node whose tree was built ahead (`buildLayerAhead`), with the diagnostics building
+ *  it reported: those are reported when its body takes the layer, as if it were built then, so the
+ *  order and the set of diagnostics do not change (a layer of a body nothing builds reports nothing). */
+type LayerNodeBuiltAhead = cst.LayerCstNode & { builtAhead?: { layer: ast.Layer | undefined; diagnostics: Diagnostic[] } };
+
 export function layerBlock(b: BuildContext, ctx: cst.LayerBlockCstChildren): ast.Layer[] {
-  return (ctx.layer ?? []).flatMap((l) => {
-    const built = layer(b, l.children);
-    return built ? [built] : [];
-  });
+  const built: ast.Layer[] = [];
+  for (const node of (ctx.layer ?? []) as LayerNodeBuiltAhead[]) {
+    const ahead = node.builtAhead;
+    let one: ast.Layer | undefined;
+    if (ahead) {
+      for (const d of ahead.diagnostics) b.diagnostics.push(d);
+      one = ahead.layer;
+    } else {
+      one = layer(b, node.children);
+    }
+    if (one) built.push(one);
+  }
+  return built;
 }
+
+/** Builds one layer as the parser finishes it (AeParser.layerSink) and empties its CST node, so the
+ *  CST below it can be collected at once; its body's layerBlock takes the tree kept on the node. */
+export function buildLayerAhead(b: BuildContext, node: cst.LayerCstNode): void {
+  const before = b.diagnostics.length;
+  const built = layer(b, node.children);
+  (node as LayerNodeBuiltAhead).builtAhead = { layer: built, diagnostics: before === b.diagnostics.length ? NO_DIAGNOSTICS : b.diagnostics.splice(before) };
+  const children = node.children as Record<string, unknown[] | undefined>;
+  for (const key in children) children[key]!.length = 0;
+}
+
+const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | undefined {
   const repeatNode = first(ctx.repeatLayer);

@@ -11,6 +11,7 @@ import { SERIES_FILE, type SeriesWindows } from '../data/windows.js';
 import { CheckpointError, nodeRunFiles, readJsonLines, removeTemporaryFiles, writeFileAtomic, writeJsonAtomic, type RunFiles } from '../runs/index.js';
 import { restoreCodebookStates } from '../program/ops/vq-codebook.js';
 import { modelInputs } from './batches.js';
+import { unrolledRefusal } from './unrolled-memory.js';
 import type { Callback } from './callbacks/callback.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
@@ -132,6 +133,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   }
   const stages = planStages(ir, overrides.epochs);
+  // A recurrent layer unrolled over more steps than the heap holds aborted Node mid-run: refused
+  // here, before a file is written or a weight is made.
+  for (const stage of stages) {
+    const refusal = unrolledRefusal(ir, overrides.batch ?? stage.phase.batch);
+    if (refusal) throw new TrainingError(refusal);
+  }
   const seed = overrides.seed ?? ir.phases[0]!.seed;
   const inputs = modelInputs(ir);
   const program = buildProgram(ir, { seed });

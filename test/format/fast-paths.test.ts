@@ -43,4 +43,29 @@ describe('the formatter fast paths', () => {
     expect(await formatAe(text, { parsed: parseSource(text).ast })).toBe(expected);
     expect(await formatAe(text)).toBe(expected);
   });
+  describe('a layer printed as its text (a call of names and literals on a line of its own)', () => {
+    const model = (layers: string) =>
+      `model m {\n  input x: [8] in [0, 1]\n  encoder {\n${layers}  }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x)\n}\n`;
+    const long = (n: number) => `dense(8, act = ${'r'.repeat(n)})`;
+
+    it('stays on one line up to the print width and breaks a column past it, as the general path does', async () => {
+      const fits = `    ${long(80)}\n`;
+      expect(fits.length - 1).toBe(100);
+      expect(await formatAe(model(fits))).toBe(model(fits));
+      expect(await formatAe(model(`    ${long(81)}\n`))).toBe(model(`    dense(\n      8,\n      act = ${'r'.repeat(81)}\n    )\n`));
+    });
+
+    it('is the same text deep in repeats, with tabs, and beside layers that carry comments', async () => {
+      const text = model('    dense(8 /* eight */, act = relu) // why\n    repeat 2 { repeat 3 { dense(4,act=relu) gru( 4 ) lib.down(2) } }\n');
+      const expected = model(
+        '    dense(8 /* eight */, act = relu) // why\n    repeat 2 {\n      repeat 3 {\n        dense(4, act = relu)\n        gru(4)\n        lib.down(2)\n      }\n    }\n',
+      );
+      expect(await formatAe(text)).toBe(expected);
+      const options = { parser: 'aelang', plugins: [plugin], useTabs: true };
+      expect(await format(text, options)).toBe(expected.replace(/^( {2})+/gm, (spaces) => '\t'.repeat(spaces.length / 2)));
+      const deep = `block b() {\n${'  '.repeat(1)}repeat 2 {\n    repeat 2 {\n      ${long(75)}\n    }\n  }\n}\n`;
+      expect(deep.split('\n')[3]!.length).toBe(97);
+      expect(await formatAe(deep)).toBe(deep);
+    });
+  });
 });

@@ -12,14 +12,17 @@ import { Rng } from '../../runtime/program/rng.js';
 import { planStages } from '../../runtime/train/stages.js';
 import { trainStep } from '../../runtime/train/step.js';
 import { codeFor } from '../../runtime/train/validate.js';
+import { unrolledLayers, unrolledRefusal } from '../../runtime/train/unrolled-memory.js';
 
 /** Parameters or values per sample past which a model is not stepped (it would take seconds). */
 const MAX_PARAMETERS = 2_000_000;
 const MAX_NODE_VALUES = 1_000_000;
-/** Steps past which a recurrent layer is not stepped: tfjs unrolls it, one set of tensors per step
- *  on the tape, and 100,000 steps of an lstm ran the long fuzz run out of its 4 GB heap (typed seed
- *  13428). */
+/** Steps past which a recurrent layer is not stepped, for time: tfjs unrolls it, a few milliseconds
+ *  a step. (What cannot fit at all, such as the 100,000 steps of an lstm that ran the long fuzz run
+ *  out of its 4 GB heap, typed seed 13428, the runtime refuses: `ae train` says so in one line, and
+ *  such a model is not stepped here either. Both count as too large to step.) */
 const MAX_RECURRENT_STEPS = 2_000;
+const BATCH = 2;
 
 export async function useCpuBackend(): Promise<void> {
   await selectBackend('cpu');
@@ -29,12 +32,13 @@ export async function useCpuBackend(): Promise<void> {
 export function trainOneStep(ir: IRModel): boolean {
   const parameters = ir.parameters.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const widest = Math.max(0, ...ir.nodes.map((n) => n.shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1)));
-  const byId = new Map(ir.nodes.map((n) => [n.id, n]));
-  const recurrentSteps = Math.max(0, ...ir.nodes.filter((n) => n.op === 'lstm' || n.op === 'gru').map((n) => (byId.get(n.inputs[0]!)?.shape[1] ?? ir.inputs.find((i) => i.name === n.inputs[0])?.shape[1] ?? 0) as number));
+  // What `ae train` refuses is not stepped; then what would take too long.
+  if (unrolledRefusal(ir, BATCH) !== undefined) return false;
+  const recurrentSteps = Math.max(0, ...unrolledLayers(ir, BATCH).map((layer) => layer.steps));
   if (parameters > MAX_PARAMETERS || widest > MAX_NODE_VALUES || recurrentSteps > MAX_RECURRENT_STEPS) return false;
   const program = buildProgram(ir, { seed: 1 });
   const rng = new Rng(2);
-  const batch = 2;
+  const batch = BATCH;
   try {
     for (const stage of planStages(ir)) {
       const optimizer = createOptimizer(stage.phase.optimizer, new Set());

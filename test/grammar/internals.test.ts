@@ -2,7 +2,7 @@
 // if an upgrade renames them, these fail instead of positions or messages quietly degrading.
 import { describe, expect, it } from 'vitest';
 import { parse, parseSource } from '../../grammar/index.js';
-import type { MismatchError } from '../../grammar/parser.js';
+import { AeParser, type MismatchError } from '../../grammar/parser.js';
 import { aeLexer } from '../../grammar/tokens.js';
 
 describe('offset-only tokens', () => {
@@ -37,5 +37,15 @@ describe('mismatch errors', () => {
     expect(messages('let a = [1, 2\n')).toEqual(['AE1012 unclosed `[`: the file ended before its `]`']);
     // A closer is due but the next token is neither the end nor a new member: the plain message.
     expect(messages('model m {\n  encoder { dense(3 }\n}\n')).toEqual(['AE1010 expected `,` or `)` after an argument, found `}`']);
+  });
+});
+
+describe('the grammar', () => {
+  it('passes Chevrotain\'s validations (ambiguities, left recursion), which the parser in use skips at start-up', () => {
+    const validated = new AeParser(true);
+    expect((validated as unknown as { definitionErrors: unknown[] }).definitionErrors).toEqual([]);
+    validated.input = aeLexer.tokenize('model m { encoder { dense(3), repeat 2 { relu } } }').tokens;
+    validated.file();
+    expect(validated.errors).toEqual([]);
   });
 });

@@ -1,0 +1,59 @@
+// The cost of each adversarial family grows linearly with its size (issue 22: 1 MB checks and
+// formats in under 1 s). A timed limit fails on a loaded machine; a ratio of CPU times at two sizes
+// does not, much: twice the input must cost less than three times the CPU, for `ae check`'s
+// analysis and `ae fmt`'s formatting. A quadratic pass shows up as four times. A ratio over the
+// bound is measured again (the minimum of up to five runs at each size) before it fails, so a burst
+// of load on a shared machine does not fail it. bench/adversarial.ts --megabyte gives the 1 MB times.
+import { describe, expect, it } from 'vitest';
+import { analyzeSource } from '../../compiler/analyze.js';
+import { formatAe } from '../../compiler/format/format.js';
+import { families } from './families.js';
+
+/** Bytes of the smaller input: large enough that the fixed costs do not hide the growth, small
+ *  enough that every family at both sizes runs in seconds. */
+const SMALL_BYTES = 48 * 1024;
+const MAX_RATIO = 3;
+const MAX_TRIES = 5;
+
+const commands: Record<string, (text: string) => Promise<unknown>> = {
+  check: async (text) => analyzeSource(text, 'family.ae'),
+  fmt: (text) => formatAe(text).catch(() => undefined),
+};
+
+async function cpuMs(run: () => Promise<unknown>): Promise<number> {
+  const before = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+const growing = families.filter((family) => family.make(family.base * 2).length >= family.make(family.base).length * 1.5);
+
+describe('the cost of hostile input grows linearly', () => {
+  it('covers the families whose text grows with their size', () => {
+    expect(growing.map((f) => f.name)).toContain('many layers');
+    expect(growing.map((f) => f.name)).toContain('many models');
+    expect(growing.length).toBeGreaterThanOrEqual(12);
+  });
+
+  for (const family of growing) {
+    it(`${family.name}: twice the input costs less than ${MAX_RATIO} times the CPU to check and to format`, async () => {
+      const n = Math.max(1, Math.round((family.base * SMALL_BYTES) / family.make(family.base).length));
+      const small = family.make(n);
+      const large = family.make(2 * n);
+      expect(large.length / small.length).toBeGreaterThan(1.8);
+      for (const [name, command] of Object.entries(commands)) {
+        await command(small); // compiled and warm, as the second size will find it
+        let smallMs = Infinity;
+        let largeMs = Infinity;
+        for (let tries = 0; tries < MAX_TRIES && !(largeMs < MAX_RATIO * smallMs); tries++) {
+          smallMs = Math.min(smallMs, await cpuMs(() => command(small)));
+          largeMs = Math.min(largeMs, await cpuMs(() => command(large)));
+        }
+        expect(`${name}: ${(largeMs / smallMs).toFixed(2)}x (${smallMs.toFixed(0)} ms for ${small.length} bytes, ${largeMs.toFixed(0)} ms for ${large.length})`).toMatch(
+          new RegExp(`^${name}: (0|1|2)\\.\\d\\dx`),
+        );
+      }
+    }, 60_000);
+  }
+});
