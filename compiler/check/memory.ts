@@ -10,6 +10,7 @@
 // An estimate, not a bound: tfjs keeps temporaries too, so a model near the limit may still not fit.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { contractivePath } from '../../ir/contractive-path.js';
+import { termTraits } from '../../ir/op-rules.js';
 import type { IRNode, IRPhase, IRTerm, Optimizer } from '../../ir/types.js';
 import { formatBytes } from './count.js';
 import type { CheckedModel } from './model.js';
@@ -56,7 +57,7 @@ export function estimateMemory(model: CheckedModel, phases: readonly IRPhase[], 
     }
   }
   const terms = [...objective, ...phases.flatMap((p) => p.objective)];
-  const contractiveValues = Math.max(0, ...terms.filter((t) => t.fn === 'contractive').map((t) => contractiveMatrices(model.nodes, t, batch)));
+  const contractiveValues = Math.max(0, ...terms.filter((t) => termTraits(t.fn).readsContractivePath).map((t) => contractiveMatrices(model.nodes, t, batch)));
   const bytes = FLOAT_BYTES * (parameters * (2 + slots) + batch * activationsPerSample * 2 + dataValues + contractiveValues);
   return { parameters, activationsPerSample, batch, slots, dataValues, contractiveValues, bytes };
 }
