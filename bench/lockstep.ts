@@ -33,6 +33,7 @@ import type { BatchLogs, Callback, EpochLogs, LoopContext } from '../runtime/tra
 import { runLoop } from '../runtime/train/loop.js';
 import { planStages } from '../runtime/train/stages.js';
 import { benchIR, chooseFamilies, describePeer, flagValue, mnistSubsets, npy, runPeer, testFigures, writeWork, type Figures } from './peer/work.js';
+import { buildStageGraph } from '../compiler/step/step-graph.js';
 
 /** The epoch's PRNG, continued, keeping every seed it hands to a tfjs random op. */
 class RecordingRng extends Rng {
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
         writeWork(familyDir, ir, trainSet, testSet, work.seed);
         const why = ort?.ok ? unsupported(ir) : null;
         if (why) throw new Error(`the onnx engine: ${why} (run with --engine wasm)`);
-        const aelang = await trainAelang(ir, trainSet, testSet, work.seed, ort?.ok ? onnxEngine(ort.runtime, threads) : undefined);
+        const aelang = await trainAelang(ir, trainSet, testSet, work.seed, ort?.ok ? onnxEngine(ort.runtime, threads, buildStageGraph) : undefined);
         writeFileSync(join(familyDir, 'replay_orders.npy'), npy(concat(aelang.orders.map((o) => Float32Array.from(o))), [aelang.orders.length, trainSet.count]));
         writeFileSync(join(familyDir, 'replay_noise.npy'), npy(concat(aelang.noise), [aelang.noise.reduce((n, p) => n + p.length, 0)]));
         const torch = runPeer(familyDir, threads, work.seed, ['--replay']);

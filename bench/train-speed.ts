@@ -26,6 +26,7 @@ import { loadOnnxRuntime, onnxEngine, unsupported, type OnnxProvider } from '../
 import type { StageEngineFactory } from '../runtime/train/engine.js';
 import { train } from '../runtime/train/train.js';
 import { ARCHS, INPUT_SHAPE, aelangIR, layersModel, type Arch } from './train-models.js';
+import { buildStageGraph } from '../compiler/step/step-graph.js';
 
 interface Settings {
   archs: Arch[];
@@ -143,7 +144,7 @@ async function childMain(settings: Settings): Promise<void> {
     const model = layersModel(arch);
     const x = tf.tensor(data.x, [data.count, ...data.sampleShape]);
     const warmX = tf.tensor(warm.x, [warm.count, ...warm.sampleShape]);
-    const engine = ort.ok && unavailable === null && unsupported(aelangIR(arch, settings.batch)) === null ? onnxEngine(ort.runtime, threads) : undefined;
+    const engine = ort.ok && unavailable === null && unsupported(aelangIR(arch, settings.batch)) === null ? onnxEngine(ort.runtime, threads, buildStageGraph) : undefined;
     await trainLayers(model, warmX, settings.batch);
     await trainAelang(arch, settings.backend, warm, settings.batch);
     if (engine) await trainAelang(arch, settings.backend, warm, settings.batch, engine);

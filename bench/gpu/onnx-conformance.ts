@@ -15,6 +15,7 @@ import { Rng } from '../../runtime/program/rng.js';
 import { planStages } from '../../runtime/train/stages.js';
 import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from '../../test/backends/models.js';
 import { seededRandom } from '../../test/backends/seeded.js';
+import { buildStageGraph } from '../../compiler/step/step-graph.js';
 
 const BATCH = 4;
 const STEPS = 3;
@@ -38,7 +39,7 @@ async function quantities(runtime: OnnxRuntime, ir: IRModel): Promise<Map<string
   const { dataset, data, label } = batchOf(ir);
   const program = perturbedProgram(ir);
   try {
-    program.delegateInference(onnxInference(runtime, 1)(program));
+    program.delegateInference(onnxInference(runtime, 1, buildStageGraph)(program));
     tf.tidy(() => {
       const inputs: Record<string, tf.Tensor> = { [data]: tf.tensor(dataset.x, [BATCH, ...dataset.sampleShape]) };
       if (label && dataset.labels) inputs[label] = tf.tensor1d(dataset.labels, 'int32');
@@ -48,7 +49,7 @@ async function quantities(runtime: OnnxRuntime, ir: IRModel): Promise<Map<string
     program.delegateInference(undefined);
     for (const stage of planStages(ir, 1)) {
       const momentum = { ...stage, update: { ...stage.update, optimizer: { kind: 'sgd' as const, lr: 0.01, momentum: 0.9, weightDecay: 0 } } };
-      const engine = await onnxEngine(runtime, 1)(momentum, program);
+      const engine = await onnxEngine(runtime, 1, buildStageGraph)(momentum, program);
       try {
         for (let step = 1; step <= STEPS; step++) {
           const result = await engine.step(dataset, null, 0, BATCH, new Rng(step), stage.objective);

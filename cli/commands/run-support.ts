@@ -17,6 +17,7 @@ import { IR_FILE } from '../../runtime/train/train.js';
 import { integerFlag, oneOfFlag, type ParsedArgs } from '../args.js';
 import { loadAnalysis, type SpecLoadOptions } from './load-models.js';
 import { EXIT_INPUT_ERROR, UsageError, type CliIO } from '../io.js';
+import { buildStageGraph } from '../../compiler/step/step-graph.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'onnx', 'onnx-webgpu', 'wasm', 'cpu'] as const;
 
@@ -84,7 +85,7 @@ export async function useTrainingBackend(args: ParsedArgs, io: CliIO, ir: IRMode
   const how = choice === 'auto' ? selection.skipped.map((s) => `${s.name}: ${s.why}`) : ['requested with --backend'];
   const rest = onnx.noInference === null ? '' : `; validation and tasks on ${selection.name}: ${onnx.noInference}`;
   log?.(`backend: ${name} (${describeOnnx(onnx.runtime, threads)}${rest})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
-  return { name, engine: onnxEngine(onnx.runtime, threads), ...(onnx.noInference === null ? { inference: onnxInference(onnx.runtime, threads) } : {}) };
+  return { name, engine: onnxEngine(onnx.runtime, threads, buildStageGraph), ...(onnx.noInference === null ? { inference: onnxInference(onnx.runtime, threads, buildStageGraph) } : {}) };
 }
 
 /**
@@ -116,7 +117,7 @@ export async function loadRunOnBackend(args: ParsedArgs, io: CliIO, dir: string)
     return loadRun(dir);
   }
   const run = await loadRun(dir);
-  run.program.delegateInference(onnxInference(onnx.runtime, threads)(run.program));
+  run.program.delegateInference(onnxInference(onnx.runtime, threads, buildStageGraph)(run.program));
   const how = choice === 'auto' ? selection.skipped.map((s) => `${s.name}: ${s.why}`) : ['requested with --backend'];
   log?.(`backend: ${choice === 'auto' ? 'onnx' : choice} (${describeOnnx(onnx.runtime, threads)}; weights held by tfjs ${selection.name})${how.length > 0 ? ` — ${how.join('; ')}` : ''}`);
   return run;

@@ -13,7 +13,7 @@ const allowed: Record<string, readonly string[]> = {
   ir: [],
   onnx: ['ir'],
   grammar: ['diagnostics'],
-  compiler: ['diagnostics', 'grammar', 'ir'],
+  compiler: ['diagnostics', 'grammar', 'ir', 'onnx'],
   runtime: ['ir', 'onnx'],
   export: ['ir', 'onnx'],
   cli: ['diagnostics', 'grammar', 'ir', 'onnx', 'compiler', 'runtime', 'export', 'lsp'],

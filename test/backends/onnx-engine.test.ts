@@ -22,7 +22,7 @@ import { codeFor } from '../../runtime/train/validate.js';
 import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
 import { seededRandom } from './seeded.js';
 import { analyzeSource } from '../../compiler/analyze.js';
-import { buildStageGraph } from '../../runtime/engines/onnx/step-graph.js';
+import { buildStageGraph } from '../../compiler/step/step-graph.js';
 import { buildProgram, type Program } from '../../runtime/program/program.js';
 import { RESTART_EVERY as RESTART_WINDOW } from '../../ir/codebook-upkeep.js';
 
@@ -96,7 +96,7 @@ function referenceRun(ir: IRModel, stage: Stage, dataset: InMemoryDataset, optio
 async function onnxRun(runtime: OnnxRuntime, ir: IRModel, stage: Stage, dataset: InMemoryDataset, options: RunOptions = {}): Promise<Map<string, Quantity>> {
   const quantities = new Map<string, Quantity>();
   const program = (options.program ?? perturbedProgram)(ir);
-  const engine = await onnxEngine(runtime, 1)(stage, program);
+  const engine = await onnxEngine(runtime, 1, buildStageGraph)(stage, program);
   try {
     for (let step = 1; step <= (options.steps ?? STEPS); step++) {
       record(quantities, step, await engine.step(dataset, null, 0, dataset.count, new Rng(step), stage.objective));
@@ -207,7 +207,7 @@ describe('recurrent step graphs', () => {
     const stage = planStages(ir, 1)[0]!;
     const program = perturbedProgram(ir);
     const before = Array.from(program.variables.get(stage.trainable[0]!)!.dataSync());
-    const engine = await onnxEngine(runtime, 1)(stage, program);
+    const engine = await onnxEngine(runtime, 1, buildStageGraph)(stage, program);
     try {
       const result = await engine.step(seededDataset(ir), null, 0, BATCH, new Rng(1), stage.objective);
       expect(Number.isFinite(result.loss) && result.loss > 0).toBe(true);

@@ -19,6 +19,7 @@ import { planStages } from '../../runtime/train/stages.js';
 import { averageLoss } from '../../runtime/train/validate.js';
 import { compareQuantities, modelsUnderTest, perturbedProgram, type Quantity } from './models.js';
 import { seededRandom } from './seeded.js';
+import { buildStageGraph } from '../../compiler/step/step-graph.js';
 
 const BATCH = 3;
 let runtime: OnnxRuntime;
@@ -59,7 +60,7 @@ function bothWays(program: Program, inputs: Record<string, tf.Tensor>, options: 
     const expected = program.forward(inputs, options);
     const keys = [...expected.keys()].filter((key) => !Object.hasOwn(inputs, key) && !options.given?.has(key) && !key.endsWith(':switches'));
     const reference = valuesOf(expected, keys);
-    program.delegateInference(onnxInference(runtime, 1)(program));
+    program.delegateInference(onnxInference(runtime, 1, buildStageGraph)(program));
     try {
       const actual = program.forward(inputs, options);
       const onnx = new Map([...valuesOf(actual, keys.filter((k) => actual.has(k)))]);
@@ -91,7 +92,7 @@ function evaluationProblems(program: Program, inputs: Record<string, tf.Tensor>)
   const layerLoss = () => layers.map((stage) => averageLoss(program, dataset, modelInputs(program.ir), { objective: stage.objective, batch: 2, greedy: stage.greedy! }).loss);
   const reference = evaluate(program, dataset, { batch: 2 });
   const referenceLayers = layerLoss();
-  program.delegateInference(onnxInference(runtime, 1)(program));
+  program.delegateInference(onnxInference(runtime, 1, buildStageGraph)(program));
   try {
     if (!program.evaluateDelegated(dataset, evaluationObjective(program), 2)) return ['evaluation: not delegated'];
     if (layers.some((stage) => !program.evaluateDelegated(dataset, stage.objective, 2, stage.greedy))) return ['greedy validation: not delegated'];
@@ -169,7 +170,7 @@ describe('the vq tasks on the onnx engine give the cpu reference’s numbers', (
           return { codes: encodeCodes(program, dataset), reconstruction: reconstruct(program, dataset), usage, samples: sample(program, { count: 4, seed: 3, codeUsage: usage }).samples };
         };
         const onCpu = tasks();
-        program.delegateInference(onnxInference(runtime, 1)(program));
+        program.delegateInference(onnxInference(runtime, 1, buildStageGraph)(program));
         const node = model.ir.nodes.find((n) => n.id === model.ir.outputs.latent)!;
         const published = tf.tidy(() => program.forward({ [data.name]: x }, { training: false }).get(`${node.id}:codes`)!.dtype);
         const onOnnx = tasks();

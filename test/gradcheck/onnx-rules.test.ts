@@ -5,15 +5,15 @@
 // / 2h, as finite-differences.ts does for the tfjs models (the displacement actually taken after
 // rounding to float32, float64 sums). Inputs stay away from the kinks of relu, |·| and clip.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StepGraph, type Dim, type Sym } from '../../runtime/engines/onnx/graph.js';
-import * as p from '../../runtime/engines/onnx/primitives.js';
-import * as sp from '../../runtime/engines/onnx/spatial.js';
-import * as ax from '../../runtime/engines/onnx/axes.js';
-import * as rnn from '../../runtime/engines/onnx/recurrent.js';
-import { usageKl } from '../../runtime/engines/onnx/terms.js';
-import { quantise, vqLoss } from '../../runtime/engines/onnx/vq.js';
+import { StepGraph, type Dim, type Sym } from '../../onnx/autodiff/graph.js';
+import * as p from '../../onnx/autodiff/primitives.js';
+import * as sp from '../../onnx/autodiff/spatial.js';
+import * as ax from '../../onnx/autodiff/axes.js';
+import * as rnn from '../../onnx/lowering/recurrent.js';
+import { usageKl } from '../../onnx/lowering/terms.js';
+import { quantise, vqLoss } from '../../onnx/lowering/vq.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
-import { withValueInfo } from '../../runtime/engines/onnx/shapes.js';
+import { withValueInfo } from '../../onnx/value-info.js';
 import { encodeModel } from '../../onnx/proto.js';
 import { seededRandom } from '../backends/seeded.js';
 

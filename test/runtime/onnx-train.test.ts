@@ -16,6 +16,7 @@ import { train } from '../../runtime/train/train.js';
 import { uniformDataset } from './data-helpers.js';
 import { adam, mlpAutoencoder, mseTerm, phase } from './ir-builders.js';
 import { useCpu } from './setup.js';
+import { buildStageGraph } from '../../compiler/step/step-graph.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ae-onnx-'));
 const data = uniformDataset(48, 8);
@@ -25,7 +26,7 @@ beforeAll(async () => {
   await useCpu();
   const loaded = await loadOnnxRuntime();
   if (!loaded.ok) throw new Error(`onnxruntime-node must load for these tests: ${loaded.why}`);
-  engine = onnxEngine(loaded.runtime, 1);
+  engine = onnxEngine(loaded.runtime, 1, buildStageGraph);
 });
 
 function model(overrides: { epochs?: number; lr?: number } = {}): IRModel {

@@ -17,6 +17,7 @@ import { CheckpointError, decodeSafetensors } from '../../runtime/runs/index.js'
 import type { StageEngineFactory } from '../../runtime/train/engine.js';
 import { train } from '../../runtime/train/train.js';
 import { useCpu } from './setup.js';
+import { buildStageGraph } from '../../compiler/step/step-graph.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ae-vq-upkeep-'));
 let onnx: StageEngineFactory;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   await useCpu();
   const loaded = await loadOnnxRuntime();
   if (!loaded.ok) throw new Error(`onnxruntime-node must load for these tests: ${loaded.why}`);
-  onnx = onnxEngine(loaded.runtime, 1);
+  onnx = onnxEngine(loaded.runtime, 1, buildStageGraph);
 });
 
 const EPOCHS = 10; // 6 steps each: the window ends at step 50 of 60

@@ -7,7 +7,7 @@
 import type { IRCodebookUpkeep } from '../../../ir/types.js';
 import type { Program } from '../../program/program.js';
 import { codebookState, countUses, moveDeadCodes, seedCodebook, type CodebookState, type Upkeep } from '../../program/ops/vq-codebook.js';
-import type { StageGraph } from './step-graph.js';
+import type { StageGraph } from '../../../onnx/stage-graph.js';
 
 interface Codebook {
   node: string;

@@ -1,16 +1,17 @@
 // The onnx engine: trains each stage on ONNX Runtime (stage-engine.ts) where every op and term of
-// the model has a lowering here; `unsupported` says what is missing otherwise, and the caller
-// trains on tfjs.
+// the model has a lowering (onnx/lowering/); `unsupported` says what is missing otherwise, and
+// the caller trains on tfjs.
 import type { IRModel } from '../../../ir/types.js';
 import { stagesOf } from '../../../ir/plan.js';
 import { termNames } from '../../objective/objective.js';
 import type { InferenceDelegate, Program } from '../../program/program.js';
 import type { StageEngineFactory } from '../../train/engine.js';
+import { unsupportedOps } from '../../../onnx/lowering/lower.js';
+import { unsupportedTerms } from '../../../onnx/lowering/terms.js';
+import type { StageGraphBuilder } from '../../../onnx/stage-graph.js';
 import { OnnxInference } from './inference.js';
-import { unsupportedOps } from './lower.js';
 import { OnnxStageEngine } from './stage-engine.js';
 import type { OnnxRuntime } from './runtime.js';
-import { unsupportedTerms } from './terms.js';
 
 export { loadOnnxRuntime, type OnnxProvider, type OnnxRuntime } from './runtime.js';
 
@@ -30,28 +31,27 @@ export function unsupportedInference(ir: IRModel): string | null {
   return ops.length === 0 ? null : `it does not run ${ops.map((op) => `the op '${op}'`).join(', ')} yet`;
 }
 
-/** Hands `program`'s inference passes to ONNX Runtime on `threads` threads. */
-export function onnxInference(runtime: OnnxRuntime, threads: number): (program: Program) => InferenceDelegate {
-  return (program) => new OnnxInference(runtime, program, threads);
+/** Hands `program`'s inference passes to ONNX Runtime on `threads` threads; validation's objective
+ *  graphs come from `build`, the compiler's (compiler/step/). */
+export function onnxInference(runtime: OnnxRuntime, threads: number, build: StageGraphBuilder): (program: Program) => InferenceDelegate {
+  return (program) => new OnnxInference(runtime, program, threads, build);
 }
 
-/** A stage engine per stage, on `threads` threads. */
-export function onnxEngine(runtime: OnnxRuntime, threads: number): StageEngineFactory {
+/** A stage engine per stage, on `threads` threads, running the training-step graph `build` (the
+ *  compiler's, compiler/step/) derives from the stage's written plan. */
+export function onnxEngine(runtime: OnnxRuntime, threads: number, build: StageGraphBuilder): StageEngineFactory {
   return async (stage, program) => {
-    const engine = await OnnxStageEngine.create(
-      runtime,
-      {
-        program,
-        objective: stage.objective,
-        trainable: stage.trainable,
-        optimizer: stage.update.optimizer,
-        decayed: stage.update.decayed,
-        noise: stage.noise,
-        codebooks: stage.codebooks,
-        ...(stage.greedy ? { nodes: stage.greedy.nodes, prefix: stage.greedy.prefix, rename: stage.greedy.rename } : {}),
-      },
-      threads,
-    );
+    const spec = {
+      program,
+      objective: stage.objective,
+      trainable: stage.trainable,
+      optimizer: stage.update.optimizer,
+      decayed: stage.update.decayed,
+      noise: stage.noise,
+      codebooks: stage.codebooks,
+      ...(stage.greedy ? { nodes: stage.greedy.nodes, prefix: stage.greedy.prefix, rename: stage.greedy.rename } : {}),
+    };
+    const engine = await OnnxStageEngine.create(runtime, spec, build({ ir: program.ir, ...spec }), threads);
     const names = termNames(stage.objective, program.ir);
     return {
       optimizer: engine.optimizer(),

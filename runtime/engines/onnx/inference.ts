@@ -8,10 +8,10 @@ import type { IRNode, IRTerm } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
 import type { DelegatedEvaluation, EvaluatedLayer, ForwardOptions, InferenceDelegate, Program } from '../../program/program.js';
 import { BatchFeeds } from './batch-feeds.js';
-import { buildInferenceGraph, type InferenceGraph } from './inference-graph.js';
+import { buildInferenceGraph, type InferenceGraph } from '../../../onnx/lowering/inference-graph.js';
 import type { OnnxRuntime, SyncOrtSession } from './runtime.js';
-import { buildStageGraph, type StageGraph } from './step-graph.js';
-import { unsupportedTerms } from './terms.js';
+import type { StageGraph, StageGraphBuilder } from '../../../onnx/stage-graph.js';
+import { unsupportedTerms } from '../../../onnx/lowering/terms.js';
 
 interface Compiled {
   graph: InferenceGraph;
@@ -29,6 +29,8 @@ export class OnnxInference implements InferenceDelegate {
     private readonly runtime: OnnxRuntime,
     private readonly program: Program,
     private readonly threads: number,
+    /** The compiler's builder of a stage's graph, here the objective's in inference mode. */
+    private readonly buildStageGraph: StageGraphBuilder,
   ) {}
 
   forward(inputs: Record<string, tf.Tensor>, options: ForwardOptions): Map<string, tf.Tensor> {
@@ -99,7 +101,7 @@ export class OnnxInference implements InferenceDelegate {
     const key = JSON.stringify([objective.map(({ weight: _, source: __, ...term }) => term), layer?.nodes.map((n) => n.id)]);
     let compiled = this.evaluations.get(key);
     if (!compiled) {
-      const graph = buildStageGraph({ ir: this.program.ir, objective, trainable: [], evaluation: true, ...(layer ? { nodes: layer.nodes, prefix: layer.prefix, rename: layer.rename } : {}) });
+      const graph = this.buildStageGraph({ ir: this.program.ir, objective, trainable: [], evaluation: true, ...(layer ? { nodes: layer.nodes, prefix: layer.prefix, rename: layer.rename } : {}) });
       const session = this.runtime.createSyncSession(graph.model, this.threads, graph.nodeCount);
       if (typeof session === 'string') throw new Error(session);
       compiled = { graph, session };

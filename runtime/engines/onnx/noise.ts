@@ -5,18 +5,9 @@
 // reparameterisation draws the tfjs engines see, which is what lets the conformance tests and
 // bench/lockstep.ts compare the two step by step.
 import * as tf from '@tensorflow/tfjs-core';
-import type { NoiseDistribution } from '../../../ir/noise.js';
 import type { Rng } from '../../program/rng.js';
-import type { Dim } from './graph.js';
+import type { FedNoise } from '../../../onnx/stage-graph.js';
 
-/** A draw the step graph reads: the plan's entry, shaped as the graph's value. */
-export interface FedNoise {
-  node: string;
-  /** The graph inputs it fills (salt-and-pepper fills three masks). */
-  inputs: string[];
-  shape: readonly Dim[];
-  distribution: NoiseDistribution;
-}
 
 export interface StepNoise {
   /** The arrays for the noise inputs, by input name. */

@@ -1,4 +1,4 @@
-// Training one stage on ONNX Runtime: the stage's step graph (step-graph.ts) in one session, one
+// Training one stage on ONNX Runtime: the stage's step graph (the compiler's, compiler/step/) in one session, one
 // `run` per step, then the optimiser's update (update.ts) in place. The weights, the optimiser
 // slots and the gradients live in one arena between steps: the weights are fed to each run as they
 // are, the gradients written there by the run as preallocated outputs (no graph rebuilt, no copy).
@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stageCodebooks } from '../../../ir/codebook-upkeep.js';
 import type { IRNoise } from '../../../ir/noise.js';
+import type { StageGraph } from '../../../onnx/stage-graph.js';
 import type { IRCodebookUpkeep, IRNode, IRTerm, Optimizer as OptimizerSpec } from '../../../ir/types.js';
 import type { Dataset } from '../../data/index.js';
 import type { Optimizer, OptimizerState } from '../../optim/optimizer.js';
@@ -18,7 +19,6 @@ import { BatchFeeds } from './batch-feeds.js';
 import { CodebookUpkeep } from './codebooks.js';
 import { drawNoise } from './noise.js';
 import type { OnnxRuntime, OrtSession } from './runtime.js';
-import { buildStageGraph, type StageGraph } from './step-graph.js';
 import { optimizerSlots, UpdateArena } from './update.js';
 
 export interface StageEngineSpec {
@@ -92,8 +92,8 @@ export class OnnxStageEngine {
     this.batches = new BatchFeeds(ort, graph);
   }
 
-  static async create(ort: OnnxRuntime, spec: StageEngineSpec, threads: number): Promise<OnnxStageEngine> {
-    const graph = buildStageGraph({ ir: spec.program.ir, ...spec });
+  /** An engine for `graph`, the stage's training-step graph the compiler derived from `spec`. */
+  static async create(ort: OnnxRuntime, spec: StageEngineSpec, graph: StageGraph, threads: number): Promise<OnnxStageEngine> {
     const session = await ort.createSession(graph.model, threads, graph.nodeCount);
     return new OnnxStageEngine(ort, session, graph, spec);
   }

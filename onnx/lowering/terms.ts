@@ -1,11 +1,11 @@
 // The objective's terms in the step graph, as runtime/objective/ computes them on tfjs: the same
 // reductions (`mean` over every element; `sum` per sample, averaged over the batch), the same
 // clipping of probabilities and the same stable form of bce from logits.
-import type { IRModel, IRNode, IRTerm, IRTermFn } from '../../../ir/types.js';
-import { concat, split } from './axes.js';
+import type { IRModel, IRNode, IRTerm, IRTermFn } from '../../ir/types.js';
+import { concat, split } from '../autodiff/axes.js';
 import { contractive } from './contractive.js';
-import type { StepGraph, Sym } from './graph.js';
-import * as p from './primitives.js';
+import type { StepGraph, Sym } from '../autodiff/graph.js';
+import * as p from '../autodiff/primitives.js';
 import { vqLoss } from './vq.js';
 
 const EPSILON = 1e-7;

@@ -1,65 +1,22 @@
-// The training-step graph of one stage: forward (the stage's nodes, a greedy layer's frozen prefix
-// in inference mode), the objective, and the gradients of its total by the primitives' rules, as
-// one ONNX model. The weights go in as inputs, the loss, the terms and the gradients come out; the
+// The compiler's training-step graph of one stage (ARCHITECTURE.md, "the plan in the IR"): from
+// the IR and its written plan, the forward pass (the stage's nodes, a greedy layer's frozen prefix
+// in inference mode, lowered to ONNX primitives by onnx/lowering/), the objective, and the
+// gradients of its total by the primitives' rules (onnx/autodiff/), as one ONNX model. The weights go in as inputs, the loss, the terms and the gradients come out; the
 // engine applies the optimiser's update (update.ts) and feeds the weights back, so nothing is
 // rebuilt between steps. The noise inputs are the stage plan's draws (ir/noise.ts): their
 // parameters are the plan's, whatever the nodes' attributes say.
-import { stageNoise, type IRNoise } from '../../../ir/noise.js';
-import type { IRModel, IRNode, IRParameter, IRTerm } from '../../../ir/types.js';
-import { asLatent } from '../../../ir/op-rules.js';
-import { outputOf } from '../../../ir/outputs.js';
-import { encodeModel } from '../../../onnx/proto.js';
-import { StepGraph, type Sym } from './graph.js';
-import { lowerNodes, oneHot, type ForwardEnv, type NoiseKind } from './lower.js';
-import type { FedNoise } from './noise.js';
-import * as p from './primitives.js';
-import { withValueInfo } from './shapes.js';
-import { transpose } from './spatial.js';
-import { lowerTerm } from './terms.js';
-
-export const ONNX_OPSET = 17;
-
-export interface StageGraphSpec {
-  ir: IRModel;
-  objective: readonly IRTerm[];
-  /** Storage ids this stage updates. */
-  trainable: readonly string[];
-  /** The stage's nodes (default: all), in IR order. */
-  nodes?: readonly IRNode[];
-  /** A greedy layer: the nodes computing its input code, run in inference mode first. */
-  prefix?: readonly IRNode[];
-  rename?: ReadonlyMap<string, string>;
-  /** The objective's value in inference mode only (validation, `ae eval`): no noise, no moving
-   *  statistics written, no gradients; for the whole model, the reconstruction's summed squared
-   *  error comes out too (`squared`). */
-  evaluation?: boolean;
-  /** The stage's draws as its plan writes them (default: derived from the graph, ir/noise.ts). */
-  noise?: readonly IRNoise[];
-}
-
-export interface StageGraph {
-  model: Uint8Array;
-  /** Graph input names. */
-  data: string;
-  /** The label input, fed as class indices (floats [batch]) when a node or term reads it. */
-  labels?: string;
-  /** Stored parameters fed (`param:${id}`), and those whose gradient comes out (`grad:${id}`). */
-  parameters: IRParameter[];
-  trainable: string[];
-  /** Non-trainable parameters the forward pass writes (`assign:${id}` out): moving statistics. */
-  assigned: string[];
-  /** The plan's draws, in the plan's order (the order their seeds are drawn in). */
-  noise: FedNoise[];
-  /** The vq nodes whose codebook upkeep draws two seeds in training, in node order (after the
-   *  plan's draws, as on tfjs). */
-  upkeep: string[];
-  /** The stage's vq nodes, whose codebook upkeep (codebooks.ts) reads `codes:${node}` (one code per
-   *  vector, floats) and `encoded:${node}` (the vectors quantised) each step. */
-  codebooks: { node: string; parameter: string; dim: number }[];
-  /** Outputs: `loss`, then `term:${i}` per objective term. */
-  termCount: number;
-  nodeCount: number;
-}
+import { stageNoise } from '../../ir/noise.js';
+import type { IRNode, IRParameter } from '../../ir/types.js';
+import { asLatent } from '../../ir/op-rules.js';
+import { outputOf } from '../../ir/outputs.js';
+import { encodeModel } from '../../onnx/proto.js';
+import { StepGraph, type Sym } from '../../onnx/autodiff/graph.js';
+import { lowerNodes, oneHot, type ForwardEnv, type NoiseKind } from '../../onnx/lowering/lower.js';
+import { ONNX_OPSET, type FedNoise, type StageGraph, type StageGraphSpec } from '../../onnx/stage-graph.js';
+import * as p from '../../onnx/autodiff/primitives.js';
+import { withValueInfo } from '../../onnx/value-info.js';
+import { transpose } from '../../onnx/autodiff/spatial.js';
+import { lowerTerm } from '../../onnx/lowering/terms.js';
 
 export function buildStageGraph(spec: StageGraphSpec): StageGraph {
   const { ir } = spec;

@@ -6,7 +6,7 @@
 // convolution of the input with the output gradient, dilated by the stride (at stride 1, of the
 // output gradient with the input when it has fewer channels); a max pool's gradient scatters into
 // the positions its indices name. Which form is a matter of ONNX Runtime's speed, not of value.
-import { AttributeType } from '../../../onnx/proto.js';
+import { AttributeType } from '../proto.js';
 import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
 import { reshape, shapeOf } from './primitives.js';
 

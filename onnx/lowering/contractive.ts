@@ -3,11 +3,11 @@
 // reshapes, corruptions and clips between them), the Jacobian's Gram matrix is propagated layer by
 // layer, G_1 = W_1ᵀ W_1, G_l = W_lᵀ (D_{l−1} G_{l−1} D_{l−1}) W_l, and ‖J‖² = Σ_j d_{n,j}² G_n,jj.
 // Its gradient comes from the primitives' rules like every other term's.
-import { contractivePath } from '../../../ir/contractive-path.js';
-import type { ActivationSpec, IRModel, IRNode, IRTerm } from '../../../ir/types.js';
-import type { StepGraph, Sym } from './graph.js';
-import * as p from './primitives.js';
-import { transpose } from './spatial.js';
+import { contractivePath } from '../../ir/contractive-path.js';
+import type { ActivationSpec, IRModel, IRNode, IRTerm } from '../../ir/types.js';
+import type { StepGraph, Sym } from '../autodiff/graph.js';
+import * as p from '../autodiff/primitives.js';
+import { transpose } from '../autodiff/spatial.js';
 
 export interface ContractiveEnv {
   g: StepGraph;

@@ -4,7 +4,7 @@
 // same primitives. `gradients` walks that tape backwards from a scalar, so the training step's
 // backward pass is more nodes of the same graph, and ONNX Runtime runs forward, backward and the
 // optimiser update in one `run`.
-import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from '../../../onnx/proto.js';
+import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from '../proto.js';
 
 export type Dim = number | null;
 

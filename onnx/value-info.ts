@@ -4,7 +4,7 @@
 // field seen twice is merged, its repeated fields appended), so onnx/proto.ts's encoder stays as
 // the exporters use it.
 import protobuf from 'protobufjs';
-import type { ValueInfoMessage } from '../../../onnx/proto.js';
+import type { ValueInfoMessage } from './proto.js';
 
 const schema = {
   nested: {

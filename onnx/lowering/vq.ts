@@ -4,8 +4,8 @@
 // gradient is the Gemm rule's onehotᵀ·dy, and in training the straight-through value z + sg(q − z).
 // The distances and the codes carry no gradient (untaped nodes). vq_loss (terms.ts) reads the
 // `quantized` output; the codebook upkeep (codebooks.ts) reads the `codes` and the encoder's output.
-import { attr, type Sym, type StepGraph } from './graph.js';
-import * as p from './primitives.js';
+import { attr, type Sym, type StepGraph } from '../autodiff/graph.js';
+import * as p from '../autodiff/primitives.js';
 
 export interface Quantised {
   /** The value the decoder reads: z + sg(q − z) in training, q in inference. */

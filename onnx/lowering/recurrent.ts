@@ -5,9 +5,9 @@
 // every step, then h·U per step. The state starts at zero, so the first step's h·U is left out:
 // tfjs adds an exact zero there. The graph grows linearly with the steps (about 20 forward nodes a
 // step); backpropagation through time is the primitives' rules.
-import type { Sym, StepGraph } from './graph.js';
-import { split, stack, unstack } from './axes.js';
-import * as p from './primitives.js';
+import type { Sym, StepGraph } from '../autodiff/graph.js';
+import { split, stack, unstack } from '../autodiff/axes.js';
+import * as p from '../autodiff/primitives.js';
 
 export interface RecurrentWeights {
   kernel: Sym;

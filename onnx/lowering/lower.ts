@@ -3,14 +3,14 @@
 // node declares a noise input (noise.ts draws it from the run's PRNG with the same seeds the tfjs
 // lowering uses), so both engines see the same draws. An op without an entry here is not yet
 // supported by this engine; `unsupportedOps` names it and the runtime trains on tfjs instead.
-import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../../ir/types.js';
-import { hasOutput, outputOf, outputRef } from '../../../ir/outputs.js';
-import { transposedConvGeometry, windowPads } from '../../../onnx/geometry.js';
-import { attr, type Dim, type StepGraph, type Sym } from './graph.js';
-import { concat, repeatAxis, split } from './axes.js';
-import * as p from './primitives.js';
+import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../ir/types.js';
+import { hasOutput, outputOf, outputRef } from '../../ir/outputs.js';
+import { transposedConvGeometry, windowPads } from '../geometry.js';
+import { attr, type Dim, type StepGraph, type Sym } from '../autodiff/graph.js';
+import { concat, repeatAxis, split } from '../autodiff/axes.js';
+import * as p from '../autodiff/primitives.js';
 import { gru, lstm } from './recurrent.js';
-import * as s from './spatial.js';
+import * as s from '../autodiff/spatial.js';
 import { quantise } from './vq.js';
 
 /** What a node's noise input holds (noise.ts computes it from the same tfjs draw as the tfjs path). */

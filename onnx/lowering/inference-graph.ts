@@ -2,13 +2,13 @@
 // inference mode (no noise, mean latents, moving statistics), with every node's value and side
 // output as a graph output, as the tfjs program's forward pass returns them. The tasks (eval,
 // encode, reconstruct, score, sample, search) and the validation during training run through it.
-import type { IRModel, IRNode, IRParameter } from '../../../ir/types.js';
-import { declaredOutputs, outputRef } from '../../../ir/outputs.js';
-import { encodeModel } from '../../../onnx/proto.js';
-import { StepGraph, type Dim, type Sym } from './graph.js';
+import type { IRModel, IRNode, IRParameter } from '../../ir/types.js';
+import { declaredOutputs, outputRef } from '../../ir/outputs.js';
+import { encodeModel } from '../proto.js';
+import { StepGraph, type Dim, type Sym } from '../autodiff/graph.js';
 import { lowerNodes, type ForwardEnv } from './lower.js';
-import { withValueInfo } from './shapes.js';
-import { ONNX_OPSET } from './step-graph.js';
+import { withValueInfo } from '../value-info.js';
+import { ONNX_OPSET } from '../stage-graph.js';
 
 export interface InferenceGraphSpec {
   ir: IRModel;
