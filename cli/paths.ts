@@ -2,7 +2,7 @@
 // error (exit 2) instead of a stack trace or an ENOTDIR from deep inside a command: a run directory
 // where a .ae file belongs and the reverse, a wrong extension, a directory where a file belongs, an
 // output in a directory that does not exist.
-import { statSync, type Stats } from 'node:fs';
+import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { isRefusal, readRegularFile } from '../compiler/resolve/source-files.js';
 import { UsageError } from './io.js';
@@ -54,6 +54,17 @@ export function checkOutputFile(file: string, cwd: string, extensions: readonly 
   if (stat(path)?.isDirectory()) throw new UsageError(`${option} '${file}' is a directory; name a file in it`);
   if (!extensions.some((ext) => file.endsWith(ext))) throw new UsageError(`${option} needs a ${extensions.join(' or ')} file, got '${file}'`);
   checkParentDirectory(file, cwd, option);
+}
+
+/** An output directory (`ae export --format pytorch -o`, `ae compile --step-graph`): created when
+ *  missing (its parent must exist), refused when it is a file (`why` says what goes there). */
+export function checkOutputDirectory(dir: string, cwd: string, option: string, why: string): void {
+  const path = resolve(cwd, dir);
+  const info = stat(path);
+  if (info && !info.isDirectory()) throw new UsageError(`${option} '${dir}' is a file; ${why}`);
+  if (info) return;
+  checkParentDirectory(dir, cwd, option);
+  mkdirSync(path);
 }
 
 /** The directory an output goes into must exist: outputs never create directories silently. */

@@ -4,6 +4,7 @@
 // The runtime never builds one: the caller hands the engine the compiler's builder.
 import type { IRModel, IRNode, IRParameter, IRTerm } from '../ir/types.js';
 import type { IRNoise, NoiseDistribution } from '../ir/noise.js';
+import type { PlannedStage } from '../ir/plan.js';
 import type { Dim } from './autodiff/graph.js';
 
 export const ONNX_OPSET = 17;
@@ -61,3 +62,14 @@ export interface FedNoise {
 
 /** The training-step graph (or, with `evaluation`, the objective's graph) of one stage. */
 export type StageGraphBuilder = (spec: StageGraphSpec) => StageGraph;
+
+/** The spec of a planned stage's training step: the same for `ae compile --step-graph` and the engine. */
+export function stageSpec(ir: IRModel, stage: PlannedStage): StageGraphSpec {
+  return {
+    ir,
+    objective: stage.objective,
+    trainable: stage.trainable,
+    noise: stage.noise,
+    ...(stage.greedy ? { nodes: stage.greedy.nodes, prefix: stage.greedy.prefix, rename: stage.greedy.rename } : {}),
+  };
+}

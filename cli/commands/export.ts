@@ -1,7 +1,6 @@
 // `ae export RUN --format onnx -o FILE.onnx` and `--format pytorch -o DIR`: a trained run for other
 // stacks (docs/export.md). The exporters (export/) take only the IR and plain weight arrays; this
 // command reads those from the run directory.
-import { mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exportOnnx } from '../../export/onnx/index.js';
@@ -17,7 +16,7 @@ import { oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError, type CliIO } from '../io.js';
 import { packageVersion } from '../version.js';
-import { checkOutputFile, checkParentDirectory, checkRunArgument } from '../paths.js';
+import { checkOutputDirectory, checkOutputFile, checkRunArgument } from '../paths.js';
 import { OutputError, writeOutputFiles, type OutputOptions } from '../output-files.js';
 import { reportingUserErrors } from './run-support.js';
 import { commandInfo } from './info.js';
@@ -37,7 +36,7 @@ export const exportCommand: Command = {
     if (format === 'onnx') checkOutputFile(out, io.cwd, ['.onnx']);
     else {
       if (part !== 'model') throw new UsageError('--part is for --format onnx; the PyTorch module has forward (the model) and encode (the encoder)');
-      checkOutputDirectory(out, io.cwd);
+      checkOutputDirectory(out, io.cwd, '-o', '--format pytorch writes a directory');
     }
     return reportingUserErrors('export', io, async () => {
       const dir = resolve(io.cwd, runDir);
@@ -101,14 +100,4 @@ async function writePytorch(ir: IRModel, weights: Weights, out: string, io: CliI
     await rm(join(dir, 'train.py'), { force: true }); // not one from an earlier export of another model
     io.stderr(`ae export: no train.py: ${noTrainPy} (model.py and the weights are written)\n`);
   }
-}
-
-/** A directory for the PyTorch files: created when missing (its parent must exist), not a file. */
-function checkOutputDirectory(dir: string, cwd: string): void {
-  const path = resolve(cwd, dir);
-  const info = statSync(path, { throwIfNoEntry: false });
-  if (info && !info.isDirectory()) throw new UsageError(`-o '${dir}' is a file; --format pytorch writes a directory`);
-  if (info) return;
-  checkParentDirectory(dir, cwd, '-o');
-  mkdirSync(path);
 }

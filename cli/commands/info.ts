@@ -121,6 +121,7 @@ export const commandInfo = {
     options: {
       ...modelOption,
       out: { type: 'string', short: 'o', value: 'FILE.json', default: 'standard output', description: 'write the IR to this file' },
+      'step-graph': { type: 'string', value: 'DIR', description: "also write each training stage's step graph (forward, loss, gradients) as an ONNX model into DIR" },
       ...forceOption,
       ...memoryOption,
     },

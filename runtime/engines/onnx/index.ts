@@ -8,7 +8,7 @@ import type { InferenceDelegate, Program } from '../../program/program.js';
 import type { StageEngineFactory } from '../../train/engine.js';
 import { unsupportedOps } from '../../../onnx/lowering/lower.js';
 import { unsupportedTerms } from '../../../onnx/lowering/terms.js';
-import type { StageGraphBuilder } from '../../../onnx/stage-graph.js';
+import { stageSpec, type StageGraphBuilder } from '../../../onnx/stage-graph.js';
 import { OnnxInference } from './inference.js';
 import { OnnxStageEngine } from './stage-engine.js';
 import type { OnnxRuntime } from './runtime.js';
@@ -51,7 +51,7 @@ export function onnxEngine(runtime: OnnxRuntime, threads: number, build: StageGr
       codebooks: stage.codebooks,
       ...(stage.greedy ? { nodes: stage.greedy.nodes, prefix: stage.greedy.prefix, rename: stage.greedy.rename } : {}),
     };
-    const engine = await OnnxStageEngine.create(runtime, spec, build({ ir: program.ir, ...spec }), threads);
+    const engine = await OnnxStageEngine.create(runtime, spec, build(stageSpec(program.ir, stage)), threads);
     const names = termNames(stage.objective, program.ir);
     return {
       optimizer: engine.optimizer(),
