@@ -6,6 +6,7 @@ import { checkGoldens } from './checks.js';
 import { irGoldens } from './ir.js';
 import { formatGoldens } from './format.js';
 import { fuzzGoldens } from '../fuzz/goldens.js';
+import { stepGoldens } from './step.js';
 
 export interface GoldenCase {
   /** Absolute path of the golden file. */
@@ -18,4 +19,4 @@ export interface GoldenKind {
   cases(): GoldenCase[];
 }
 
-export const goldenKinds: readonly GoldenKind[] = [syntaxErrorGoldens, checkGoldens, irGoldens, formatGoldens, fuzzGoldens];
+export const goldenKinds: readonly GoldenKind[] = [syntaxErrorGoldens, checkGoldens, irGoldens, formatGoldens, fuzzGoldens, stepGoldens];
