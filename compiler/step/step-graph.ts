@@ -1,8 +1,9 @@
 // The compiler's training-step graph of one stage (ARCHITECTURE.md, "the plan in the IR"): from
 // the IR and its written plan, the forward pass (the stage's nodes, a greedy layer's frozen prefix
 // in inference mode, lowered to ONNX primitives by onnx/lowering/), the objective, and the
-// gradients of its total by the primitives' rules (onnx/autodiff/), as one ONNX model. The weights go in as inputs, the loss, the terms and the gradients come out; the
-// engine applies the optimiser's update (update.ts) and feeds the weights back, so nothing is
+// gradients of its total by the primitives' rules (onnx/autodiff/), as one ONNX model. The
+// weights go in as inputs, the loss, the terms and the gradients come out; the engine applies the
+// optimiser's update (runtime/engines/onnx/update.ts) and feeds the weights back, so nothing is
 // rebuilt between steps. The noise inputs are the stage plan's draws (ir/noise.ts): their
 // parameters are the plan's, whatever the nodes' attributes say.
 import { stageNoise } from '../../ir/noise.js';

@@ -2,8 +2,8 @@
 // dimension null) and whether it depends on a trainable parameter; each primitive (primitives.ts)
 // emits its forward nodes and records its gradient rule, a vector-Jacobian product written with the
 // same primitives. `gradients` walks that tape backwards from a scalar, so the training step's
-// backward pass is more nodes of the same graph, and ONNX Runtime runs forward, backward and the
-// optimiser update in one `run`.
+// backward pass is more nodes of the same graph, and ONNX Runtime runs forward and backward in one
+// `run` (the optimiser's update is the engine's, runtime/engines/onnx/update.ts).
 import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from '../proto.js';
 
 export type Dim = number | null;

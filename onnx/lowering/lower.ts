@@ -1,7 +1,7 @@
 // IR nodes → the step graph's primitives, in training or inference mode, as the tfjs lowering
 // (runtime/program/ops/) computes them. Randomness is never drawn in the graph: each stochastic
-// node declares a noise input (noise.ts draws it from the run's PRNG with the same seeds the tfjs
-// lowering uses), so both engines see the same draws. An op without an entry here is not yet
+// node declares a noise input (the engine's noise.ts draws it from the run's PRNG with the same
+// seeds the tfjs lowering uses), so both engines see the same draws. An op without an entry here is not yet
 // supported by this engine; `unsupportedOps` names it and the runtime trains on tfjs instead.
 import type { ActivationSpec, IRModel, IRNode, IROp, ParameterRole } from '../../ir/types.js';
 import { hasOutput, outputOf, outputRef } from '../../ir/outputs.js';

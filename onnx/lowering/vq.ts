@@ -3,7 +3,7 @@
 // minima, as tf.argMin), the quantised vectors as one-hot(codes) × codebook, so the codebook's
 // gradient is the Gemm rule's onehotᵀ·dy, and in training the straight-through value z + sg(q − z).
 // The distances and the codes carry no gradient (untaped nodes). vq_loss (terms.ts) reads the
-// `quantized` output; the codebook upkeep (codebooks.ts) reads the `codes` and the encoder's output.
+// `quantized` output; the engine's codebook upkeep (runtime/engines/onnx/codebooks.ts) reads the `codes` and the encoder's output.
 import { attr, type Sym, type StepGraph } from '../autodiff/graph.js';
 import * as p from '../autodiff/primitives.js';
 
