@@ -16,8 +16,10 @@ import { labelType, tableType, tensorType } from './types.js';
 const memberKeywords = ['input', 'corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', 'loss', 'train'];
 
 export function member(b: BuildContext, ctx: cst.MemberCstChildren): ast.ModelMember | undefined {
-  const [key, nodes] = Object.entries(ctx)[0] ?? [];
-  const node = (nodes as CstNode[] | undefined)?.[0];
+  // The member's one child: its first key, read without building every entry as an array.
+  let key: string | undefined;
+  for (key in ctx) break;
+  const node = key === undefined ? undefined : (ctx as Record<string, CstNode[] | undefined>)[key]?.[0];
   if (!key || !node) return undefined;
   switch (key) {
     case 'inputMember': return inputMember(b, node.children as cst.InputMemberCstChildren, node);
