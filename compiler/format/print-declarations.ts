@@ -13,7 +13,7 @@ type DeclarationKind = Declaration['kind'] | 'SourceFile' | 'BlockParameter';
 export const declarationPrinters: PrinterTable<DeclarationKind> = {
   SourceFile: (path, options, print) => {
     const dangling = printDanglingComments(path, options);
-    const declarations = joinLines(printItems(path, print, 'declarations'), options, standsApart);
+    const declarations = joinLines(printItems(path, print, 'declarations', options), options, standsApart);
     if (dangling === '' && path.node.declarations.length === 0) return '';
     const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
     return [dangling, separator, declarations, hardline];
@@ -32,14 +32,14 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     print('name'),
     printDelimitedList('(', path.map(print, 'parameters'), ')', printDanglingComments(path, options, 'parameters')),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers')),
+    printBracedBody(path, options, printItems(path, print, 'layers', options)),
   ],
   BlockParameter: (path, _options, print) => (path.node.default ? [print('name'), ' = ', print('default')] : print('name')),
   ModelDeclaration: (path, options, print) => [
     'model ',
     print('name'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'members')),
+    printBracedBody(path, options, printItems(path, print, 'members', options)),
   ],
 };
 
