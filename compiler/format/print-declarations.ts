@@ -2,7 +2,7 @@
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from 'prettier/doc';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { joinLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { fixedLines, joinLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
@@ -13,7 +13,9 @@ type DeclarationKind = Declaration['kind'] | 'SourceFile' | 'BlockParameter';
 export const declarationPrinters: PrinterTable<DeclarationKind> = {
   SourceFile: (path, options, print) => {
     const dangling = printDanglingComments(path, options);
-    const declarations = joinLines(printItems(path, print, 'declarations', options), options, standsApart);
+    // Each declaration starts a line at column 0; one that leaves Prettier nothing to decide is its text.
+    const items = printItems(path, print, 'declarations', options).map((item) => ({ ...item, doc: fixedLines(item.doc, options) ?? item.doc }));
+    const declarations = joinLines(items, options, standsApart);
     if (dangling === '' && path.node.declarations.length === 0) return '';
     const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
     return [dangling, separator, declarations, hardline];
