@@ -68,13 +68,12 @@ export function layerCall(b: BuildContext, ctx: cst.LayerCallCstChildren, node?:
   const call = callOr(b, first(ctx.call), cstSpan(node)?.start ?? 0);
   const aliasNode = first(ctx.name);
   const alias = aliasNode ? name(b, aliasNode.children, b.after(first(ctx.As))) : undefined;
-  return {
-    kind: 'LayerCall',
-    call,
-    ...(alias ? { alias } : {}),
-    range: b.range(b.spanOf(node, call.range.start.offset, call, alias)),
-    ...b.recoveredFlag(node),
-  };
+  const range = b.range(b.spanOf(node, call.range.start.offset, call, alias));
+  // Literals with the optional keys assigned, not spread (the key order is the same): an object
+  // spread after a literal's first key is a call into V8's runtime, once a layer of a megabyte.
+  const built: ast.LayerCall = alias ? { kind: 'LayerCall', call, alias, range } : { kind: 'LayerCall', call, range };
+  if (node?.recoveredNode) built.recovered = true;
+  return built;
 }
 
 export function callOr(b: BuildContext, node: cst.CallCstNode | undefined, fallback: number): ast.Call {
@@ -84,23 +83,20 @@ export function callOr(b: BuildContext, node: cst.CallCstNode | undefined, fallb
 }
 
 export function call(b: BuildContext, ctx: cst.CallCstChildren, node?: CstNode): ast.Call {
-  const parts = (ctx.Identifier ?? []).filter(isRealToken);
+  // Nearly every call is one name: no filtered copy of its one token.
+  const identifiers = ctx.Identifier ?? [];
+  const parts = identifiers.length === 1 && isRealToken(identifiers[0]) ? identifiers : identifiers.filter(isRealToken);
   const fallback = cstSpan(node)?.start ?? 0;
   let callee: ast.NameRef | ast.MemberAccess = parts[0]
     ? { kind: 'NameRef', name: parts[0].image, range: b.range(tokenSpan(parts[0])) }
     : { kind: 'NameRef', name: '', range: b.range({ start: fallback, end: fallback }), recovered: true };
-  for (const part of parts.slice(1)) {
-    const member = b.identifierFromToken(part, 0);
+  for (let index = 1; index < parts.length; index++) {
+    const member = b.identifierFromToken(parts[index], 0);
     callee = { kind: 'MemberAccess', object: callee, member, range: b.range({ start: callee.range.start.offset, end: member.range.end.offset }) };
   }
   const listNode = first(ctx.argumentList);
   const args = listNode ? argumentList(b, listNode.children, listNode) : [];
-  return {
-    kind: 'Call',
-    callee,
-    args,
-    hasParens: listNode !== undefined,
-    range: b.range(b.spanOf(node, callee.range.start.offset, callee)),
-    ...b.recoveredFlag(node),
-  };
+  const built: ast.Call = { kind: 'Call', callee, args, hasParens: listNode !== undefined, range: b.range(b.spanOf(node, callee.range.start.offset, callee)) };
+  if (node?.recoveredNode) built.recovered = true;
+  return built;
 }
