@@ -55,13 +55,12 @@ export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | u
 
 export function repeatLayer(b: BuildContext, ctx: cst.RepeatLayerCstChildren, node?: CstNode): ast.RepeatLayers {
   const count = expressionOr(b, first(ctx.expression), b.after(first(ctx.Repeat)));
-  return {
+  return b.flagged(node, {
     kind: 'RepeatLayers',
     count,
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, count.range.start.offset, count)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function layerCall(b: BuildContext, ctx: cst.LayerCallCstChildren, node?: CstNode): ast.LayerCall {

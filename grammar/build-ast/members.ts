@@ -62,27 +62,26 @@ export function inputMember(b: BuildContext, ctx: cst.InputMemberCstChildren, no
       : labelNode
         ? labelType(b, labelNode.children, labelNode)
         : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
-  return { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)) });
 }
 
 export function corruptMember(b: BuildContext, ctx: cst.CorruptMemberCstChildren, node?: CstNode): ast.CorruptMember {
   const target = nameOr(b, first(ctx.name), b.after(first(ctx.Corrupt)));
   const chain = (ctx.call ?? []).map((c) => call(b, c.children, c));
-  return { kind: 'CorruptMember', target, chain, range: b.range(b.spanOf(node, target.range.start.offset, target)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'CorruptMember', target, chain, range: b.range(b.spanOf(node, target.range.start.offset, target)) });
 }
 
 export function encoderMember(b: BuildContext, ctx: cst.EncoderMemberCstChildren, node?: CstNode): ast.EncoderMember {
   const keyword = first(ctx.Encoder);
   const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
   const reads = readsOf(b, first(ctx.readsClause));
-  return {
+  return b.flagged(node, {
     kind: 'EncoderMember',
     keyword: b.range(keywordSpan),
     ...(reads ? { reads } : {}),
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, keywordSpan.start)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function decoderMember(b: BuildContext, ctx: cst.DecoderMemberCstChildren, node?: CstNode): ast.DecoderMember {
@@ -139,7 +138,7 @@ export function latentMember(b: BuildContext, ctx: cst.LatentMemberCstChildren, 
   const binder = first(ctx.Binder);
   expectEquals(b, binder, 'after the latent name');
   const value = callOr(b, first(ctx.call), b.after(first(ctx.Latent), binder) || name.range.end.offset);
-  return { kind: 'LatentMember', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'LatentMember', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)) });
 }
 
 export function outputMember(b: BuildContext, ctx: cst.OutputMemberCstChildren, node?: CstNode): ast.OutputMember {
@@ -147,13 +146,12 @@ export function outputMember(b: BuildContext, ctx: cst.OutputMemberCstChildren, 
   const binder = first(ctx.Binder);
   expectEquals(b, binder, 'after the output name');
   const activation = callOr(b, first(ctx.call), b.after(first(ctx.Output), binder) || name.range.end.offset);
-  return {
+  return b.flagged(node, {
     kind: 'OutputMember',
     name,
     activation,
     range: b.range(b.spanOf(node, name.range.start.offset, name, activation)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function headMember(b: BuildContext, ctx: cst.HeadMemberCstChildren, node?: CstNode): ast.HeadMember {
@@ -163,19 +161,18 @@ export function headMember(b: BuildContext, ctx: cst.HeadMemberCstChildren, node
   const on: ast.NameRef = referenceNode
     ? reference(b, referenceNode.children, onEnd)
     : { kind: 'NameRef', name: '', range: b.range({ start: onEnd, end: onEnd }), recovered: true };
-  return {
+  return b.flagged(node, {
     kind: 'HeadMember',
     name,
     on,
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, name.range.start.offset, name)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function lossMember(b: BuildContext, ctx: cst.LossMemberCstChildren, node?: CstNode): ast.LossMember {
   const binder = first(ctx.Binder);
   expectEquals(b, binder, 'after `loss`');
   const value = expressionOr(b, first(ctx.expression), b.after(first(ctx.Loss), binder));
-  return { kind: 'LossMember', value, range: b.range(b.spanOf(node, value.range.start.offset, value)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'LossMember', value, range: b.range(b.spanOf(node, value.range.start.offset, value)) });
 }
