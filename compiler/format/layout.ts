@@ -130,6 +130,40 @@ export function joinLines(
   return parts;
 }
 
+/**
+ * `joinLines` for items that each start a line at column 0 (top-level declarations): a run of items
+ * printed as text is one string, its lines joined as Prettier's hard lines join them (the line
+ * before each break trimmed of its trailing spaces and tabs, a blank line empty). Prettier then
+ * prints one part for the run instead of three an item: on a 1 MB file of blocks, models or lets,
+ * its printer's commands for those were most of what printing the tree cost.
+ */
+export function joinTopLevelLines(items: PrintedItem[], options: ParserOptions, forceBlank: (before: AstNode, after: AstNode) => boolean): Doc[] {
+  const parts: Doc[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length > 0) parts.push(run.join(''));
+    run = [];
+  };
+  items.forEach((item, index) => {
+    if (index > 0) {
+      const before = items[index - 1]!.node;
+      const blank = forceBlank(before, item.node) || hasBlankLineAfter(before, options);
+      if (run.length > 0 && typeof item.doc === 'string') {
+        run[run.length - 1] = trimLineEnd(run[run.length - 1]!);
+        run.push(blank ? '\n\n' : '\n');
+      } else {
+        flush();
+        parts.push(hardline);
+        if (blank) parts.push(hardline);
+      }
+    }
+    if (typeof item.doc === 'string') run.push(item.doc);
+    else parts.push(item.doc);
+  });
+  flush();
+  return parts;
+}
+
 /** The text of a doc made only of strings (no line, group, indent or comment part), else undefined:
  *  such a doc prints the same wherever it stands. */
 export function fixedText(doc: Doc): string | undefined {

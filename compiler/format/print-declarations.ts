@@ -2,7 +2,7 @@
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from 'prettier/doc';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { fixedLines, joinLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
@@ -15,7 +15,7 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     const dangling = printDanglingComments(path, options);
     // Each declaration starts a line at column 0; one that leaves Prettier nothing to decide is its text.
     const items = printItems(path, print, 'declarations', options).map((item) => ({ ...item, doc: fixedLines(item.doc, options) ?? item.doc }));
-    const declarations = joinLines(items, options, standsApart);
+    const declarations = joinTopLevelLines(items, options, standsApart);
     if (dangling === '' && path.node.declarations.length === 0) return '';
     const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
     return [dangling, separator, declarations, hardline];

@@ -73,6 +73,13 @@ describe('the formatter fast paths', () => {
     });
   });
 
+  it('joins top-level declarations printed as text with the blank lines and comments the general path keeps', async () => {
+    const text = 'let a = 1   \n\n\n\nlet b = [1,2]\n// c\nblock b() { c() }   \nlet d = 4 // e\nmodel m { input x: [8] in [0, 1] }\n\n\n';
+    const expected = 'let a = 1\n\nlet b = [1, 2]\n\n// c\nblock b() {\n  c()\n}\n\nlet d = 4 // e\n\nmodel m {\n  input x: [8] in [0, 1]\n}\n';
+    expect(await formatAe(text)).toBe(expected);
+    expect(await format(text, { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' })).toBe(expected.replace(/\n/g, '\r\n'));
+  });
+
   describe('a layer printed as its text (a call of names and literals on a line of its own)', () => {
     const model = (layers: string) =>
       `model m {\n  input x: [8] in [0, 1]\n  encoder {\n${layers}  }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x)\n}\n`;
