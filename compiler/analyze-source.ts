@@ -13,7 +13,7 @@ import { DEFAULT_MAX_ERRORS, Reporter } from '../diagnostics/reporter.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { emitIR } from './emit-ir.js';
 import type { IRModel, IRSourceLocation } from '../ir/types.js';
-import { planTraining, writtenPlan } from '../ir/plan.js';
+import { planTraining, planVerdict, writtenPlan } from '../ir/plan.js';
 import { validateIR } from '../ir/schema-validation.js';
 import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
@@ -131,12 +131,16 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
     later.push(...memory);
     if (hasErrors(training.diagnostics) || memory.length > 0 || resolveFailed || syntaxErrors.length > 0) continue;
     const emitted = emitIR(model, training, { source: irSource });
+    if (!keepIRs) {
+      const verdict = planVerdict(emitted);
+      if (!verdict.ok) later.push(unplannable(model, verdict.phaseIndex, verdict.message));
+      continue;
+    }
     const plan = planTraining(emitted);
     if (!plan.ok) {
       later.push(unplannable(model, plan.phaseIndex, plan.message));
       continue;
     }
-    if (!keepIRs) continue;
     // The plan goes into the IR: the runtime trains it as written.
     const ir = { ...emitted, plan: writtenPlan(plan.stages) };
     if (options.validateSchema === false) {
