@@ -72,12 +72,14 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     // Each declaration's tree is built as soon as it is parsed (see AeParser.declarationSink).
     aeParser.declarationSink = (node) => builder.buildDeclaration(node as DeclarationCstNode);
     aeParser.layerSink = (node) => builder.buildLayer(node as LayerCstNode);
+    aeParser.plainLayerSink = (tokens, from, to) => builder.buildPlainLayer(tokens, from, to);
     let parsed: ParseResult;
     try {
       parsed = parse(text);
     } finally {
       aeParser.declarationSink = undefined;
       aeParser.layerSink = undefined;
+      aeParser.plainLayerSink = undefined;
     }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);

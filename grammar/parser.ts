@@ -16,6 +16,17 @@ export interface MismatchError extends IRecognitionException {
   expectedTokenType?: TokenType;
 }
 
+/** The values an argument of a plain layer may be (AeParser.plainLayerLength). */
+const plainValues: ReadonlySet<TokenType> = new Set([t.NumberLiteral, t.Identifier, t.True, t.False]);
+
+/** Chevrotain's (untyped) hook that adds a rule's node to the CST of the rule being parsed, and the
+ *  index of the last token consumed (what its backtracking saves and restores). */
+interface ParserInternals {
+  cstPostNonTerminal(node: CstNode, ruleName: string): void;
+  exportLexerState(): number;
+  importLexerState(index: number): void;
+}
+
 /** Chevrotain's (untyped) hook that records each recognition error. */
 interface ErrorSaver {
   SAVE_ERROR(error: IRecognitionException): IRecognitionException;
@@ -77,6 +88,14 @@ export class AeParser extends CstParser {
   /** Receives each layer as soon as it is parsed, as `declarationSink` each declaration: a body of
    *  100,000 layers is one declaration, whose CST was most of what the parse of a megabyte held. */
   layerSink: ((node: CstNode) => void) | undefined = undefined;
+
+  /** Builds the tree of a plain layer (`plainLayerLength`) from its tokens, `tokens[from]` up to
+   *  `tokens[to]` (exclusive), and returns the node that stands for it in its body's CST, as
+   *  `layerSink` leaves a layer's node. Set (by parseSource, with `layerSink`), such a layer is not
+   *  parsed through the grammar at all: its seven rules (layer, layerCall, call, argumentList,
+   *  argument, expression, operand), their CST nodes and the tree built from them were most of
+   *  the time a megabyte of layers took to parse. Unset: every layer goes through the grammar. */
+  plainLayerSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
 
   /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
    *  and the errors saved; both emptied by parse() before each parse. */
@@ -347,8 +366,14 @@ export class AeParser extends CstParser {
   layerBlock = this.RULE('layerBlock', () => {
     this.CONSUME(t.LCurly);
     this.MANY(() => {
-      const layer = this.SUBRULE(this.layer);
-      this.ACTION(() => this.layerSink?.(layer));
+      // (The recorder, which reads the grammar off these rules, always takes the rule.)
+      const plain = this.plainLayerSink === undefined || this.RECORDING_PHASE ? 0 : this.plainLayerLength();
+      if (plain > 0) {
+        this.takePlainLayer(plain);
+      } else {
+        const layer = this.SUBRULE(this.layer);
+        this.ACTION(() => this.layerSink?.(layer));
+      }
       this.OPTION(() => this.CONSUME(t.Comma));
     });
     this.CONSUME(t.RCurly);
@@ -509,6 +534,40 @@ export class AeParser extends CstParser {
     const saved = (CstParser.prototype as unknown as ErrorSaver).SAVE_ERROR.call(this, error);
     if (++this.savedErrors >= PARSE_ERROR_BUDGET) throw new ParseBudgetSpent(error.token);
     return saved;
+  }
+
+  /**
+   * How many tokens the next layer spans when it is plain, else 0. Plain: a name, `(`, arguments
+   * separated by single commas (no trailing one), `)`, and no `as` after; each argument a number, a
+   * name, `true` or `false`, optionally after `name =`. The grammar parses exactly these tokens as
+   * one layer (a layerCall of a call with an argument list, each argument one operand with no
+   * suffix), with no error and nothing for the tree builder to report, so its tree can be built
+   * from the tokens (build-ast/layers.ts, `plainLayer`). Anything else, the grammar parses.
+   */
+  private plainLayerLength(): number {
+    if (this.LA(1).tokenType !== t.Identifier || this.LA(2).tokenType !== t.LParen) return 0;
+    let k = 3;
+    if (this.LA(k).tokenType !== t.RParen) {
+      for (;;) {
+        if (this.LA(k).tokenType === t.Identifier && this.LA(k + 1).tokenType === t.Equals) k += 2;
+        if (!plainValues.has(this.LA(k).tokenType)) return 0;
+        const next = this.LA(++k).tokenType;
+        if (next === t.RParen) break;
+        if (next !== t.Comma) return 0;
+        k++;
+      }
+    }
+    return this.LA(k + 1).tokenType === t.As ? 0 : k;
+  }
+
+  /** Consumes the next `count` tokens, a plain layer, and puts the node `plainLayerSink` makes of
+   *  them into the body's CST, where the grammar's `layer` would have gone. */
+  private takePlainLayer(count: number): void {
+    const internals = this as unknown as ParserInternals;
+    const from = internals.exportLexerState() + 1;
+    const node = this.plainLayerSink!(this.input, from, from + count);
+    internals.importLexerState(from + count - 1);
+    internals.cstPostNonTerminal(node, 'layer');
   }
 
   /** The token before the current one; the message provider quotes it ("after `+`"). */

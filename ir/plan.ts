@@ -60,11 +60,29 @@ export interface GreedyPlan {
 export type TrainingPlan = { ok: true; stages: PlannedStage[] } | { ok: false; phaseIndex: number; message: string };
 
 export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases): TrainingPlan {
-  const stages: PlannedStage[] = [];
   const lookups = planLookups(ir);
+  return planPhases(ir, phases, (phase, planned) =>
+    planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage, lookups), update: stageUpdate(ir, phase, stage.trainable, lookups.roles), codebooks: derivedCodebooks(ir, stage) })),
+  );
+}
+
+/** Whether `ir` can be planned, and why not: planTraining's verdict without its stages (their noise,
+ *  update and codebooks, which cannot fail), for a caller that keeps no plan (`ae check`, which
+ *  plans every model of a file only to report AE4109). */
+export function planVerdict(ir: IRModel, phases: readonly IRPhase[] = ir.phases): { ok: true } | { ok: false; phaseIndex: number; message: string } {
+  return planPhases(ir, phases, () => []);
+}
+
+/** The stages of every phase, each phase's made by `finish` from its structure once it can train. */
+function planPhases<Stage>(
+  ir: IRModel,
+  phases: readonly IRPhase[],
+  finish: (phase: IRPhase, planned: StagePlan[]) => Stage[],
+): { ok: true; stages: Stage[] } | { ok: false; phaseIndex: number; message: string } {
+  const stages: Stage[] = [];
   for (const [phaseIndex, phase] of phases.entries()) {
     const objective = phase.objective.length > 0 ? phase.objective : ir.objective;
-    const fail = (message: string): TrainingPlan => ({ ok: false, phaseIndex, message: `phase \`${phase.name}\`: ${message}` });
+    const fail = (message: string) => ({ ok: false as const, phaseIndex, message: `phase \`${phase.name}\`: ${message}` });
     if (objective.length === 0) return fail('the objective is empty');
     const frozen = frozenNodes(ir, phase.freeze);
     const planned = phase.schedule?.kind === 'greedy' ? greedyStages(ir, phase, phaseIndex, objective, frozen) : [wholeModel(ir, phase, phaseIndex, objective, frozen)];
@@ -74,7 +92,7 @@ export function planTraining(ir: IRModel, phases: readonly IRPhase[] = ir.phases
     const reached = reachedStorage(ir, objective);
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
     if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
-    stages.push(...planned.map((stage) => ({ ...stage, noise: derivedNoise(ir, stage, lookups), update: stageUpdate(ir, phase, stage.trainable, lookups.roles), codebooks: derivedCodebooks(ir, stage) })));
+    stages.push(...finish(phase, planned));
   }
   return { ok: true, stages };
 }

@@ -38,6 +38,7 @@ export const checkCommand: Command = {
       const analysis = analyzeSource(text, file, {
         cwd: io.cwd,
         validateSchema: false,
+        keep: 'diagnostics',
         ...(root !== undefined ? { root } : {}),
         ...(memoryLimit !== undefined ? { memoryLimit } : {}),
       });

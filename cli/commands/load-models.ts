@@ -13,14 +13,22 @@ export interface SpecLoadOptions {
   color?: string | boolean;
   /** Bytes a model may need to train (--max-memory); the compiler's default when absent. */
   memoryLimit?: number;
+  /** What the command reads of the analysis (compiler/analyze-source.ts): `ae summary` only the
+   *  models, whose IRs are then not kept. Default: models and IRs. */
+  keep?: 'irs' | 'models';
 }
 
 /** `file` may be `-`: the text comes from standard input. */
 export async function loadAnalysis(file: string, io: CliIO, options: SpecLoadOptions = {}): Promise<Analysis | undefined> {
-  const { model, color, memoryLimit } = options;
+  const { model, color, memoryLimit, keep } = options;
   const text = await readSpec(file, io);
   const name = file === '-' ? STDIN_NAME : file;
-  const analysis = analyzeSource(text, name, { cwd: io.cwd, ...(model !== undefined ? { model } : {}), ...(memoryLimit !== undefined ? { memoryLimit } : {}) });
+  const analysis = analyzeSource(text, name, {
+    cwd: io.cwd,
+    ...(model !== undefined ? { model } : {}),
+    ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+    ...(keep !== undefined ? { keep } : {}),
+  });
   if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: useColor(io, 'stderr', color) }));
   if (model !== undefined && !analysis.ast.declarations.some((d) => d.kind === 'ModelDeclaration' && d.name.name === model)) {
     const names = modelNames(analysis);

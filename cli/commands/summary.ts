@@ -16,7 +16,7 @@ export const summaryCommand: Command = {
     if (file === undefined) throw new UsageError('no FILE given');
     if (extra.length > 0) throw new UsageError(`one FILE at a time, got also '${extra.join("', '")}'`);
     checkSpecArgument(file, io.cwd);
-    const analysis = await loadAnalysis(file, io, { model: stringFlag(args, 'model'), color: args.flags.color, memoryLimit: bytesFlag(args, 'max-memory') });
+    const analysis = await loadAnalysis(file, io, { model: stringFlag(args, 'model'), color: args.flags.color, memoryLimit: bytesFlag(args, 'max-memory'), keep: 'models' });
     if (!analysis) return EXIT_INPUT_ERROR;
     if (format === 'json') io.stdout(renderSummaryJson(analysis.models));
     else io.stdout(analysis.models.map(renderSummaryText).join('\n'));

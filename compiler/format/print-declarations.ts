@@ -2,7 +2,7 @@
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from 'prettier/doc';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { joinLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
@@ -13,7 +13,9 @@ type DeclarationKind = Declaration['kind'] | 'SourceFile' | 'BlockParameter';
 export const declarationPrinters: PrinterTable<DeclarationKind> = {
   SourceFile: (path, options, print) => {
     const dangling = printDanglingComments(path, options);
-    const declarations = joinLines(printItems(path, print, 'declarations'), options, standsApart);
+    // Each declaration starts a line at column 0; one that leaves Prettier nothing to decide is its text.
+    const items = printItems(path, print, 'declarations', options).map((item) => ({ ...item, doc: fixedLines(item.doc, options) ?? item.doc }));
+    const declarations = joinTopLevelLines(items, options, standsApart);
     if (dangling === '' && path.node.declarations.length === 0) return '';
     const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
     return [dangling, separator, declarations, hardline];
@@ -32,14 +34,14 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     print('name'),
     printDelimitedList('(', path.map(print, 'parameters'), ')', printDanglingComments(path, options, 'parameters')),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers')),
+    printBracedBody(path, options, printItems(path, print, 'layers', options)),
   ],
   BlockParameter: (path, _options, print) => (path.node.default ? [print('name'), ' = ', print('default')] : print('name')),
   ModelDeclaration: (path, options, print) => [
     'model ',
     print('name'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'members')),
+    printBracedBody(path, options, printItems(path, print, 'members', options)),
   ],
 };
 

@@ -9,6 +9,6 @@ export const layerPrinters: PrinterTable<Layer['kind']> = {
     'repeat ',
     print('count'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers')),
+    printBracedBody(path, options, printItems(path, print, 'layers', options)),
   ],
 };

@@ -1,6 +1,6 @@
 // Model members, one per line: `input x: [28, 28, 1] in [0, 1]`, `corrupt x with a then b`,
 // layer bodies, `decoder = mirror(encoder, tied = true)`, and train phases with one setting per line.
-import type { AstPath, Doc } from 'prettier';
+import type { AstPath, Doc, ParserOptions } from 'prettier';
 import { builders } from 'prettier/doc';
 import type { ModelMember, TrainMember } from '../../grammar/ast.js';
 import { inSourceOrder, printBracedBody, printDelimitedList, printItems, type PrintedItem } from './layout.js';
@@ -26,11 +26,11 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     const [first, ...rest] = path.map(print, 'chain');
     return group(['corrupt ', print('target'), ' with ', first ?? '', indent(rest.map((call) => [line, 'then ', call]))]);
   },
-  EncoderMember: (path, options, print) => ['encoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers'))],
+  EncoderMember: (path, options, print) => ['encoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers', options))],
   DecoderMember: (path, options, print) =>
     path.node.mirror
       ? ['decoder ', printReads(path, print), '= ', print('mirror')]
-      : ['decoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers'))],
+      : ['decoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers', options))],
   MirrorSpec: (path, _options, print) => ['mirror', printDelimitedList('(', [print('source'), ...path.map(print, 'args')], ')')],
   LatentMember: (path, _options, print) => ['latent ', print('name'), ' = ', print('value')],
   OutputMember: (path, _options, print) => ['output ', print('name'), ' = ', print('activation')],
@@ -40,14 +40,14 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     ' on ',
     print('on'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers')),
+    printBracedBody(path, options, printItems(path, print, 'layers', options)),
   ],
   LossMember: (path, _options, print) => ['loss = ', print('value')],
   TrainSetting: (path, _options, print) => (path.node.shorthand ? print('value') : [print('name'), ' = ', print('value')]),
   TrainMember: (path, options, print) => [
     'train ',
     path.node.name ? [print('name'), ' '] : '',
-    printBracedBody(path, options, trainItems(path, print)),
+    printBracedBody(path, options, trainItems(path, print, options)),
   ],
 };
 
@@ -59,8 +59,8 @@ function printReads(path: AstPath<ModelMember>, print: PrintChild): Doc {
 }
 
 /** Settings and the phase-local loss live in two fields but print in the order the user wrote them. */
-function trainItems(path: AstPath<TrainMember>, print: PrintChild): PrintedItem[] {
-  const items = printItems(path, print, 'settings');
+function trainItems(path: AstPath<TrainMember>, print: PrintChild, options: ParserOptions): PrintedItem[] {
+  const items = printItems(path, print, 'settings', options);
   if (path.node.loss) items.push({ node: path.node.loss, doc: print('loss') as Doc });
   return inSourceOrder(items);
 }

@@ -18,31 +18,45 @@ export function lossExpressions(model: CheckedModel): Expression[] {
   return expressions;
 }
 
-/** Every sub-expression, depth first (calls, their arguments, operands, list elements). */
-export function* walk(expr: Expression): Generator<Expression> {
-  yield expr;
+/** Every sub-expression, depth first (calls, their arguments, operands, list elements). An array,
+ *  not a generator: resuming nested generators was most of what the lints cost a small model. */
+export function walk(expr: Expression, into: Expression[] = []): Expression[] {
+  into.push(expr);
   switch (expr.kind) {
-    case 'Call': for (const a of expr.args) yield* walk(a.value); break;
-    case 'BinaryExpression': yield* walk(expr.left); yield* walk(expr.right); break;
-    case 'UnaryExpression': yield* walk(expr.operand); break;
-    case 'ParenExpression': yield* walk(expr.expression); break;
-    case 'ListExpression': for (const e of expr.elements) yield* walk(e); break;
-    case 'MemberAccess': yield* walk(expr.object); break;
-    case 'IndexExpression': yield* walk(expr.object); yield* walk(expr.index); break;
+    case 'Call': for (const a of expr.args) walk(a.value, into); break;
+    case 'BinaryExpression': walk(expr.left, into); walk(expr.right, into); break;
+    case 'UnaryExpression': walk(expr.operand, into); break;
+    case 'ParenExpression': walk(expr.expression, into); break;
+    case 'ListExpression': for (const e of expr.elements) walk(e, into); break;
+    case 'MemberAccess': walk(expr.object, into); break;
+    case 'IndexExpression': walk(expr.object, into); walk(expr.index, into); break;
   }
+  return into;
+}
+
+/** Every sub-expression of every loss of the model, walked once per model: several lints ask. */
+const lossWalks = new WeakMap<CheckedModel, readonly Expression[]>();
+
+export function lossSubexpressions(model: CheckedModel): readonly Expression[] {
+  let walked = lossWalks.get(model);
+  if (walked === undefined) {
+    const into: Expression[] = [];
+    for (const e of lossExpressions(model)) walk(e, into);
+    walked = into;
+    lossWalks.set(model, walked);
+  }
+  return walked;
 }
 
 /** Loss calls named `fn` in any objective of the model. */
 export function lossCalls(model: CheckedModel, fn: string): Call[] {
-  return lossExpressions(model)
-    .flatMap((e) => [...walk(e)])
-    .filter((e): e is Call => e.kind === 'Call' && e.callee.kind === 'NameRef' && e.callee.name === fn);
+  return lossSubexpressions(model).filter((e): e is Call => e.kind === 'Call' && e.callee.kind === 'NameRef' && e.callee.name === fn);
 }
 
 /** Names mentioned by any loss, any head's `on`, and any `freeze` list. */
 export function usedNames(model: CheckedModel): Set<string> {
   const names = new Set<string>();
-  for (const e of lossExpressions(model).flatMap((x) => [...walk(x)])) if (e.kind === 'NameRef') names.add(e.name);
+  for (const e of lossSubexpressions(model)) if (e.kind === 'NameRef') names.add(e.name);
   for (const member of model.decl.members) {
     if (member.kind === 'HeadMember') names.add(member.on.name);
     if (member.kind === 'TrainMember') {
@@ -60,7 +74,7 @@ export function allTerms(context: LintContext): IRTerm[] {
  *  so that a term that failed to lower (an error elsewhere) does not raise a second, false warning. */
 export function usedLossFunctions(model: CheckedModel, context: LintContext): Set<string> {
   const used = new Set<string>(allTerms(context).map((t) => t.fn));
-  for (const e of lossExpressions(model).flatMap((x) => [...walk(x)])) {
+  for (const e of lossSubexpressions(model)) {
     if (e.kind === 'Call' && e.callee.kind === 'NameRef') used.add(e.callee.name);
   }
   return used;

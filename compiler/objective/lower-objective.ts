@@ -45,6 +45,9 @@ export function lowerObjective(model: CheckedModel, loss: Expression): { terms: 
  *  every term grows without bound as the model likes, so subtracting one makes the loss unbounded
  *  below, and training maximises that term instead of fitting anything. */
 function subtractedTerms(calls: readonly WeightedCall[]): Diagnostic[] {
+  // No weight below zero, no sum below zero: the keys below (each call's arguments as JSON) were
+  // most of the time a small model's loss took to lower.
+  if (calls.every((call) => call.weight >= 0)) return [];
   const byCall = new Map<string, { first: WeightedCall; weight: number }>();
   for (const call of calls) {
     const key = `${call.fn}(${JSON.stringify(call.args, (name, value) => (name === 'range' ? undefined : value))})`;

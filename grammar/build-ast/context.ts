@@ -56,6 +56,14 @@ export class BuildContext {
     return { kind: 'MissingExpression', recovered: true, range: this.range({ start: at, end: at }) };
   }
 
+  /** `built`, marked `recovered` when error recovery made its CST node. The key is assigned after
+   *  the literal, where it stays last as a spread of `recoveredFlag` put it; an object spread after
+   *  a literal's first key is a call into V8's runtime, and every node of a megabyte made one. */
+  flagged<T>(node: CstNode | undefined, built: T): T {
+    if (node?.recoveredNode) (built as { recovered?: boolean }).recovered = true;
+    return built;
+  }
+
   recoveredFlag(node: CstNode | undefined): { recovered?: true } {
     return node?.recoveredNode ? { recovered: true } : {};
   }

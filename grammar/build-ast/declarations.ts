@@ -52,7 +52,7 @@ export function letDeclaration(b: BuildContext, ctx: cst.LetDeclarationCstChildr
   expectEquals(b, binder, 'after the name in `let`');
   const name = nameOr(b, first(ctx.name), b.after(first(ctx.Let)));
   const value = expressionOr(b, first(ctx.expression), b.after(first(ctx.Let), binder));
-  return { kind: 'LetDeclaration', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'LetDeclaration', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)) });
 }
 
 export function blockDeclaration(b: BuildContext, ctx: cst.BlockDeclarationCstChildren, node?: CstNode): ast.BlockDeclaration {
@@ -60,14 +60,13 @@ export function blockDeclaration(b: BuildContext, ctx: cst.BlockDeclarationCstCh
   const parameters = (ctx.blockParameter ?? []).map((p) => blockParameter(b, p.children, p));
   checkCommas(b, parameters, ctx.Comma, 'parameters');
   const layers = layersOf(b, first(ctx.layerBlock));
-  return {
+  return b.flagged(node, {
     kind: 'BlockDeclaration',
     name,
     parameters,
     layers,
     range: b.range(b.spanOf(node, name.range.start.offset, name)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function blockParameter(b: BuildContext, ctx: cst.BlockParameterCstChildren, node?: CstNode): ast.BlockParameter {
@@ -90,5 +89,5 @@ export function modelDeclaration(b: BuildContext, ctx: cst.ModelDeclarationCstCh
     const built = member(b, m.children);
     return built ? [built] : [];
   });
-  return { kind: 'ModelDeclaration', name, members, range: b.range(b.spanOf(node, name.range.start.offset, name)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'ModelDeclaration', name, members, range: b.range(b.spanOf(node, name.range.start.offset, name)) });
 }

@@ -119,14 +119,14 @@ function primary(b: BuildContext, ctx: cst.OperandCstChildren, fallback: number)
 
 export function parenExpression(b: BuildContext, ctx: cst.ParenExpressionCstChildren, node?: CstNode): ast.ParenExpression {
   const expression = expressionOr(b, first(ctx.expression), b.after(first(ctx.LParen)));
-  return { kind: 'ParenExpression', expression, range: b.range(b.spanOf(node, expression.range.start.offset, expression)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'ParenExpression', expression, range: b.range(b.spanOf(node, expression.range.start.offset, expression)) });
 }
 
 export function listExpression(b: BuildContext, ctx: cst.ListExpressionCstChildren, node?: CstNode): ast.ListExpression {
   const elements = (ctx.expression ?? []).map((e) => expression(b, e.children, cstSpan(e)?.start ?? 0));
   checkCommas(b, elements, ctx.Comma, 'list items');
   const start = b.after(first(ctx.LBracket));
-  return { kind: 'ListExpression', elements, range: b.range(b.spanOf(node, start, ...elements)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'ListExpression', elements, range: b.range(b.spanOf(node, start, ...elements)) });
 }
 
 export function stringLiteral(b: BuildContext, token: IToken): ast.StringLiteral {

@@ -4,7 +4,7 @@
 // expression becomes a `MissingExpression`, a missing name an Identifier marked `recovered`. The
 // checks that the permissive grammar defers land there too: missing commas, `:` for `=` and back,
 // keywords used as names, value ranges, `label(n)`.
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type * as ast from '../ast.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { BuildContext } from './context.js';
@@ -46,6 +46,11 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     this.b.prebuilt.set(node, declarations.declaration(this.b, node.children));
     const children = node.children as Record<string, unknown[] | undefined>;
     for (const key in children) children[key]!.length = 0;
+  }
+
+  /** Builds a plain layer from its tokens (see `layers.plainLayer`). */
+  buildPlainLayer(tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
+    return layers.plainLayer(this.b, tokens, from, to);
   }
 
   /** Builds one layer now (see `layers.buildLayerAhead`). */

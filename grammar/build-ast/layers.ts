@@ -1,5 +1,5 @@
 // Builds layer blocks: layer calls (`conv2d(16) as c1`), `repeat n { ... }`, and the dotted calls they are made of.
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type * as ast from '../ast.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type * as cst from '../cst.js';
@@ -7,6 +7,7 @@ import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
 import { name } from './names.js';
+import * as t from '../tokens.js';
 
 export function layersOf(b: BuildContext, node: cst.LayerBlockCstNode | undefined): ast.Layer[] {
   return node ? layerBlock(b, node.children) : [];
@@ -45,6 +46,47 @@ export function buildLayerAhead(b: BuildContext, node: cst.LayerCstNode): void {
 
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
+/**
+ * The tree of a plain layer (AeParser.plainLayerLength), `tokens[from]` up to `tokens[to]`
+ * (exclusive): `name(args)`, each argument a number, a name, `true` or `false`, optionally after
+ * `name =`, between single commas. It is the tree `layer` builds from the CST the grammar makes of
+ * those tokens (key order, ranges, no diagnostic), made without that CST; returned as the layer's
+ * node in its body's CST, built ahead as `buildLayerAhead` leaves one.
+ */
+export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
+  const nameToken = tokens[from]!;
+  const closing = tokens[to - 1]!;
+  const callee: ast.NameRef = { kind: 'NameRef', name: nameToken.image, range: b.range(tokenSpan(nameToken)) };
+  const args: ast.Argument[] = [];
+  // From the first argument; after each one comes its comma or the `)`.
+  for (let index = from + 2; index < to - 1; index += 2) {
+    const token = tokens[index]!;
+    if (tokens[index + 1]!.tokenType === t.Equals) {
+      const name = b.identifierFromToken(token, 0);
+      const value = plainValue(b, tokens[index + 2]!);
+      args.push({ kind: 'Argument', name, value, range: b.range({ start: token.startOffset, end: value.range.end.offset }) });
+      index += 2;
+    } else {
+      const value = plainValue(b, token);
+      args.push({ kind: 'Argument', value, range: value.range });
+    }
+  }
+  const span = { start: nameToken.startOffset, end: closing.startOffset + closing.image.length };
+  const call: ast.Call = { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
+  const layer: ast.LayerCall = { kind: 'LayerCall', call, range: b.range(span) };
+  const node = { name: 'layer', children: {}, location: { startOffset: span.start, endOffset: span.end - 1 } } as cst.LayerCstNode;
+  (node as LayerNodeBuiltAhead).builtAhead = { layer, diagnostics: NO_DIAGNOSTICS };
+  return node;
+}
+
+/** A number, a name or `true`/`false` (the only values plainLayerLength lets through), as `primary` builds it. */
+function plainValue(b: BuildContext, token: IToken): ast.Expression {
+  const range = b.range(tokenSpan(token));
+  if (token.tokenType === t.NumberLiteral) return { kind: 'NumberLiteral', value: Number(token.image), raw: token.image, range };
+  if (token.tokenType === t.Identifier) return { kind: 'NameRef', name: token.image, range };
+  return { kind: 'BooleanLiteral', value: token.image === 'true', range };
+}
+
 export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | undefined {
   const repeatNode = first(ctx.repeatLayer);
   if (repeatNode) return repeatLayer(b, repeatNode.children, repeatNode);
@@ -55,26 +97,24 @@ export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | u
 
 export function repeatLayer(b: BuildContext, ctx: cst.RepeatLayerCstChildren, node?: CstNode): ast.RepeatLayers {
   const count = expressionOr(b, first(ctx.expression), b.after(first(ctx.Repeat)));
-  return {
+  return b.flagged(node, {
     kind: 'RepeatLayers',
     count,
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, count.range.start.offset, count)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function layerCall(b: BuildContext, ctx: cst.LayerCallCstChildren, node?: CstNode): ast.LayerCall {
   const call = callOr(b, first(ctx.call), cstSpan(node)?.start ?? 0);
   const aliasNode = first(ctx.name);
   const alias = aliasNode ? name(b, aliasNode.children, b.after(first(ctx.As))) : undefined;
-  return {
-    kind: 'LayerCall',
-    call,
-    ...(alias ? { alias } : {}),
-    range: b.range(b.spanOf(node, call.range.start.offset, call, alias)),
-    ...b.recoveredFlag(node),
-  };
+  const range = b.range(b.spanOf(node, call.range.start.offset, call, alias));
+  // Literals with the optional keys assigned, not spread (the key order is the same): an object
+  // spread after a literal's first key is a call into V8's runtime, once a layer of a megabyte.
+  const built: ast.LayerCall = alias ? { kind: 'LayerCall', call, alias, range } : { kind: 'LayerCall', call, range };
+  if (node?.recoveredNode) built.recovered = true;
+  return built;
 }
 
 export function callOr(b: BuildContext, node: cst.CallCstNode | undefined, fallback: number): ast.Call {
@@ -84,23 +124,20 @@ export function callOr(b: BuildContext, node: cst.CallCstNode | undefined, fallb
 }
 
 export function call(b: BuildContext, ctx: cst.CallCstChildren, node?: CstNode): ast.Call {
-  const parts = (ctx.Identifier ?? []).filter(isRealToken);
+  // Nearly every call is one name: no filtered copy of its one token.
+  const identifiers = ctx.Identifier ?? [];
+  const parts = identifiers.length === 1 && isRealToken(identifiers[0]) ? identifiers : identifiers.filter(isRealToken);
   const fallback = cstSpan(node)?.start ?? 0;
   let callee: ast.NameRef | ast.MemberAccess = parts[0]
     ? { kind: 'NameRef', name: parts[0].image, range: b.range(tokenSpan(parts[0])) }
     : { kind: 'NameRef', name: '', range: b.range({ start: fallback, end: fallback }), recovered: true };
-  for (const part of parts.slice(1)) {
-    const member = b.identifierFromToken(part, 0);
+  for (let index = 1; index < parts.length; index++) {
+    const member = b.identifierFromToken(parts[index], 0);
     callee = { kind: 'MemberAccess', object: callee, member, range: b.range({ start: callee.range.start.offset, end: member.range.end.offset }) };
   }
   const listNode = first(ctx.argumentList);
   const args = listNode ? argumentList(b, listNode.children, listNode) : [];
-  return {
-    kind: 'Call',
-    callee,
-    args,
-    hasParens: listNode !== undefined,
-    range: b.range(b.spanOf(node, callee.range.start.offset, callee)),
-    ...b.recoveredFlag(node),
-  };
+  const built: ast.Call = { kind: 'Call', callee, args, hasParens: listNode !== undefined, range: b.range(b.spanOf(node, callee.range.start.offset, callee)) };
+  if (node?.recoveredNode) built.recovered = true;
+  return built;
 }

@@ -16,8 +16,10 @@ import { labelType, tableType, tensorType } from './types.js';
 const memberKeywords = ['input', 'corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', 'loss', 'train'];
 
 export function member(b: BuildContext, ctx: cst.MemberCstChildren): ast.ModelMember | undefined {
-  const [key, nodes] = Object.entries(ctx)[0] ?? [];
-  const node = (nodes as CstNode[] | undefined)?.[0];
+  // The member's one child: its first key, read without building every entry as an array.
+  let key: string | undefined;
+  for (key in ctx) break;
+  const node = key === undefined ? undefined : (ctx as Record<string, CstNode[] | undefined>)[key]?.[0];
   if (!key || !node) return undefined;
   switch (key) {
     case 'inputMember': return inputMember(b, node.children as cst.InputMemberCstChildren, node);
@@ -60,27 +62,26 @@ export function inputMember(b: BuildContext, ctx: cst.InputMemberCstChildren, no
       : labelNode
         ? labelType(b, labelNode.children, labelNode)
         : { kind: 'TensorType', dimensions: [], range: b.range({ start: fallback, end: fallback }), recovered: true };
-  return { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'InputMember', name, type, range: b.range(b.spanOf(node, name.range.start.offset, name, type)) });
 }
 
 export function corruptMember(b: BuildContext, ctx: cst.CorruptMemberCstChildren, node?: CstNode): ast.CorruptMember {
   const target = nameOr(b, first(ctx.name), b.after(first(ctx.Corrupt)));
   const chain = (ctx.call ?? []).map((c) => call(b, c.children, c));
-  return { kind: 'CorruptMember', target, chain, range: b.range(b.spanOf(node, target.range.start.offset, target)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'CorruptMember', target, chain, range: b.range(b.spanOf(node, target.range.start.offset, target)) });
 }
 
 export function encoderMember(b: BuildContext, ctx: cst.EncoderMemberCstChildren, node?: CstNode): ast.EncoderMember {
   const keyword = first(ctx.Encoder);
   const keywordSpan = isRealToken(keyword) ? tokenSpan(keyword) : { start: cstSpan(node)?.start ?? 0, end: cstSpan(node)?.start ?? 0 };
   const reads = readsOf(b, first(ctx.readsClause));
-  return {
+  return b.flagged(node, {
     kind: 'EncoderMember',
     keyword: b.range(keywordSpan),
     ...(reads ? { reads } : {}),
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, keywordSpan.start)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function decoderMember(b: BuildContext, ctx: cst.DecoderMemberCstChildren, node?: CstNode): ast.DecoderMember {
@@ -137,7 +138,7 @@ export function latentMember(b: BuildContext, ctx: cst.LatentMemberCstChildren, 
   const binder = first(ctx.Binder);
   expectEquals(b, binder, 'after the latent name');
   const value = callOr(b, first(ctx.call), b.after(first(ctx.Latent), binder) || name.range.end.offset);
-  return { kind: 'LatentMember', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'LatentMember', name, value, range: b.range(b.spanOf(node, name.range.start.offset, name, value)) });
 }
 
 export function outputMember(b: BuildContext, ctx: cst.OutputMemberCstChildren, node?: CstNode): ast.OutputMember {
@@ -145,13 +146,12 @@ export function outputMember(b: BuildContext, ctx: cst.OutputMemberCstChildren, 
   const binder = first(ctx.Binder);
   expectEquals(b, binder, 'after the output name');
   const activation = callOr(b, first(ctx.call), b.after(first(ctx.Output), binder) || name.range.end.offset);
-  return {
+  return b.flagged(node, {
     kind: 'OutputMember',
     name,
     activation,
     range: b.range(b.spanOf(node, name.range.start.offset, name, activation)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function headMember(b: BuildContext, ctx: cst.HeadMemberCstChildren, node?: CstNode): ast.HeadMember {
@@ -161,19 +161,18 @@ export function headMember(b: BuildContext, ctx: cst.HeadMemberCstChildren, node
   const on: ast.NameRef = referenceNode
     ? reference(b, referenceNode.children, onEnd)
     : { kind: 'NameRef', name: '', range: b.range({ start: onEnd, end: onEnd }), recovered: true };
-  return {
+  return b.flagged(node, {
     kind: 'HeadMember',
     name,
     on,
     layers: layersOf(b, first(ctx.layerBlock)),
     range: b.range(b.spanOf(node, name.range.start.offset, name)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function lossMember(b: BuildContext, ctx: cst.LossMemberCstChildren, node?: CstNode): ast.LossMember {
   const binder = first(ctx.Binder);
   expectEquals(b, binder, 'after `loss`');
   const value = expressionOr(b, first(ctx.expression), b.after(first(ctx.Loss), binder));
-  return { kind: 'LossMember', value, range: b.range(b.spanOf(node, value.range.start.offset, value)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'LossMember', value, range: b.range(b.spanOf(node, value.range.start.offset, value)) });
 }

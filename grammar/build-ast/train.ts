@@ -29,14 +29,13 @@ export function trainMember(b: BuildContext, ctx: cst.TrainMemberCstChildren, no
     }
   }
   const start = b.after(first(ctx.Train));
-  return {
+  return b.flagged(node, {
     kind: 'TrainMember',
     ...(name ? { name } : {}),
     settings,
     ...(loss ? { loss } : {}),
     range: b.range(b.spanOf(node, start)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function trainSetting(b: BuildContext, ctx: cst.TrainSettingCstChildren, node?: CstNode): ast.TrainSetting | ast.LossMember {
@@ -50,8 +49,8 @@ export function trainSetting(b: BuildContext, ctx: cst.TrainSettingCstChildren, 
   expectEquals(b, binder, isLoss ? 'after `loss`' : `after the setting \`${name.name}\``);
   const value = expressionOr(b, first(ctx.expression), b.after(binder) || name.range.end.offset);
   const range = b.range(b.spanOf(node, name.range.start.offset, name, value));
-  if (isLoss) return { kind: 'LossMember', value, range, ...b.recoveredFlag(node) };
-  return { kind: 'TrainSetting', name, value, range, ...b.recoveredFlag(node) };
+  if (isLoss) return b.flagged(node, { kind: 'LossMember', value, range });
+  return b.flagged(node, { kind: 'TrainSetting', name, value, range });
 }
 
 /** `early_stop(patience = 3)`: the value is the call itself, named like the setting. Whether
@@ -61,5 +60,5 @@ function shorthandSetting(b: BuildContext, name: ast.Identifier, listNode: cst.A
   const span = b.spanOf(node, name.range.start.offset, name);
   const callee: ast.NameRef = { kind: 'NameRef', name: name.name, range: name.range, ...(name.recovered ? { recovered: true } : {}) };
   const value: ast.Call = { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
-  return { kind: 'TrainSetting', name, value, shorthand: true, range: b.range(span), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'TrainSetting', name, value, shorthand: true, range: b.range(span) });
 }

@@ -37,13 +37,12 @@ export function tensorType(b: BuildContext, ctx: cst.TensorTypeCstChildren, node
     valueRange = { low: b.missingExpression(at), high: b.missingExpression(at), range: b.range({ start: at, end: at }) };
   }
   const fallback = cstSpan(node)?.start ?? 0;
-  return {
+  return b.flagged(node, {
     kind: 'TensorType',
     dimensions,
     ...(valueRange ? { valueRange } : {}),
     range: b.range(b.spanOf(node, fallback)),
-    ...b.recoveredFlag(node),
-  };
+  });
 }
 
 export function labelType(b: BuildContext, ctx: cst.LabelTypeCstChildren, node?: CstNode): ast.LabelType {
@@ -55,13 +54,13 @@ export function labelType(b: BuildContext, ctx: cst.LabelTypeCstChildren, node?:
     });
   }
   const classes = expressionOr(b, first(ctx.expression), b.after(word, first(ctx.LParen)));
-  return { kind: 'LabelType', classes, range: b.range(b.spanOf(node, classes.range.start.offset, classes)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'LabelType', classes, range: b.range(b.spanOf(node, classes.range.start.offset, classes)) });
 }
 
 export function tableType(b: BuildContext, ctx: cst.TableTypeCstChildren, node?: CstNode): ast.TableType {
   const columns = (ctx.tableColumn ?? []).map((c) => tableColumn(b, c.children, c));
   const fallback = cstSpan(node)?.start ?? 0;
-  return { kind: 'TableType', columns, range: b.range(b.spanOf(node, fallback)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'TableType', columns, range: b.range(b.spanOf(node, fallback)) });
 }
 
 export function tableColumn(b: BuildContext, ctx: cst.TableColumnCstChildren, node?: CstNode): ast.TableColumn {
@@ -69,5 +68,5 @@ export function tableColumn(b: BuildContext, ctx: cst.TableColumnCstChildren, no
   expectColonIfAny(b, first(ctx.Binder));
   const categoryNode = first(ctx.call);
   const category = categoryNode ? call(b, categoryNode.children, categoryNode) : undefined;
-  return { kind: 'TableColumn', name, ...(category ? { category } : {}), range: b.range(b.spanOf(node, name.range.start.offset, name)), ...b.recoveredFlag(node) };
+  return b.flagged(node, { kind: 'TableColumn', name, ...(category ? { category } : {}), range: b.range(b.spanOf(node, name.range.start.offset, name)) });
 }

@@ -43,6 +43,43 @@ describe('the formatter fast paths', () => {
     expect(await formatAe(text, { parsed: parseSource(text).ast })).toBe(expected);
     expect(await formatAe(text)).toBe(expected);
   });
+  describe('a member that fits flat, printed as its text, and a top-level declaration printed as its lines', () => {
+    const model = (body: string) => `model m {\n${body}\n}\n`;
+
+    it('keeps a member on one line up to the print width and breaks it a column past, as the general path does', async () => {
+      for (let width = 94; width <= 101; width++) {
+        const decoder = `  decoder = mirror(encoder, tied = true, ${'n'.repeat(width - 46)} = 1)`;
+        expect(decoder.length).toBe(width);
+        const broken = `  decoder = mirror(\n    encoder,\n    tied = true,\n    ${'n'.repeat(width - 46)} = 1\n  )`;
+        expect(await formatAe(model(decoder))).toBe(model(width <= 100 ? decoder : broken));
+        const input = `  input ${'i'.repeat(width - 26)}: [8, 4] in [0, 1]`;
+        expect(input.length).toBe(width);
+        const inputBroken = `  input ${'i'.repeat(width - 26)}: [8, 4] in [\n    0,\n    1\n  ]`;
+        expect(await formatAe(model(input))).toBe(model(width <= 100 ? input : inputBroken));
+      }
+    });
+
+    it('keeps the comments around a member where the general path puts them', async () => {
+      const text = model('  latent   z = identity // why\n  /* a */ output o = sigmoid\n  loss = bce(o, x) /* b */');
+      expect(await formatAe(text)).toBe(model('  latent z = identity // why\n  /* a */ output o = sigmoid\n  loss = bce(o, x) /* b */'));
+    });
+
+    it('writes the lines of a declaration with the line ends and indentation asked for', async () => {
+      const text = 'model m {\n  input x: [8] in [0, 1]\n  encoder { dense(4)\n\n\n dense(2) }\n}\nblock b() { c() }\n';
+      const expected = 'model m {\n  input x: [8] in [0, 1]\n  encoder {\n    dense(4)\n\n    dense(2)\n  }\n}\n\nblock b() {\n  c()\n}\n';
+      expect(await formatAe(text)).toBe(expected);
+      expect(await format(text, { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' })).toBe(expected.replace(/\n/g, '\r\n'));
+      expect(await format(text, { parser: 'aelang', plugins: [plugin], useTabs: true })).toBe(expected.replace(/^( {2})+/gm, (spaces) => '\t'.repeat(spaces.length / 2)));
+    });
+  });
+
+  it('joins top-level declarations printed as text with the blank lines and comments the general path keeps', async () => {
+    const text = 'let a = 1   \n\n\n\nlet b = [1,2]\n// c\nblock b() { c() }   \nlet d = 4 // e\nmodel m { input x: [8] in [0, 1] }\n\n\n';
+    const expected = 'let a = 1\n\nlet b = [1, 2]\n\n// c\nblock b() {\n  c()\n}\n\nlet d = 4 // e\n\nmodel m {\n  input x: [8] in [0, 1]\n}\n';
+    expect(await formatAe(text)).toBe(expected);
+    expect(await format(text, { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' })).toBe(expected.replace(/\n/g, '\r\n'));
+  });
+
   describe('a layer printed as its text (a call of names and literals on a line of its own)', () => {
     const model = (layers: string) =>
       `model m {\n  input x: [8] in [0, 1]\n  encoder {\n${layers}  }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x)\n}\n`;

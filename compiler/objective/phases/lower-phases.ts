@@ -21,9 +21,15 @@ export const phaseDefaults: Readonly<PhaseDraft> = Object.freeze({
   freeze: [],
 });
 
+/** A copy of the defaults, as `structuredClone` makes it (same keys, same order) for a tenth of its
+ *  cost, once per model: the default optimizer is flat (numbers and a word), freeze an empty list. */
+function freshDefaults(): PhaseDraft {
+  return { ...phaseDefaults, optimizer: { ...phaseDefaults.optimizer }, freeze: [] };
+}
+
 export function lowerPhases(model: CheckedModel, trains: TrainMember[], objective: IRTerm[]): { phases: IRPhase[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  if (trains.length === 0) return { phases: [{ name: 'train', ...structuredClone(phaseDefaults), objective }], diagnostics };
+  if (trains.length === 0) return { phases: [{ name: 'train', ...freshDefaults(), objective }], diagnostics };
 
   const phases: IRPhase[] = [];
   const named = new Map<string, TrainMember>();
