@@ -15,6 +15,9 @@ export interface Sym {
   readonly varying: boolean;
   /** Its unknown dimension is not the batch (the batch merged with other axes, [batch·steps, c]). */
   readonly merged?: boolean;
+  /** It is this smaller value broadcast (an Expand): an elementwise op with a value of its own
+   *  shape can read the smaller one instead, and the Expand's pass goes (ORT drops an unread node). */
+  readonly expandedFrom?: Sym;
 }
 
 /** The gradient of each input of a primitive, given the gradient of its output (null: none). */

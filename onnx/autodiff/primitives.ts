@@ -27,6 +27,8 @@ function unbroadcast(g: StepGraph, gradient: Sym, target: Sym): Sym {
     if (t === undefined || (t === 1 && out[i] !== 1)) axes.push(i);
   }
   if (axes.length === 0) return gradient;
+  // only leading axes to drop (a bias's gradient, [batch, n] → [n]): one ReduceSum without keepdims
+  if (lead > 0 && axes.every((a) => a < lead)) return reduceSum(g, gradient, axes, false);
   const summed = g.emit('ReduceSum', [gradient, g.int64s(axes)], out.map((d, i) => (axes.includes(i) ? 1 : d)), { attributes: [attr.int('keepdims', 1)], rule: (dy) => [expandLike(g, dy, gradient)] });
   if (lead === 0) return summed;
   return reshape(g, summed, target.shape);
@@ -34,7 +36,28 @@ function unbroadcast(g: StepGraph, gradient: Sym, target: Sym): Sym {
 
 /** `value` expanded to the (runtime) shape of `like`. */
 function expandLike(g: StepGraph, value: Sym, like: Sym): Sym {
-  return g.emit('Expand', [value, staticShape(g, value, like) ?? shapeOf(g, like)], like.shape, { rule: (dy) => [unbroadcast(g, dy, value)] });
+  const expanded = g.emit('Expand', [value, staticShape(g, value, like) ?? shapeOf(g, like)], like.shape, { rule: (dy) => [unbroadcast(g, dy, value)] });
+  return { ...expanded, expandedFrom: value };
+}
+
+/**
+ * `value`, or the smaller value it is an expansion of where broadcasting that against `other`
+ * gives `value`'s shape (which must be `other`'s): the loss's gradient, a scalar expanded to the
+ * output's shape, multiplies the output's gradient as the scalar, without the Expand's pass.
+ */
+function unexpanded(value: Sym, other: Sym): Sym {
+  const from = value.expandedFrom;
+  if (!from || !sameShape(value.shape, other.shape) || !sameShape(broadcastShape(from.shape, other.shape), value.shape)) return value;
+  return from;
+}
+
+function sameShape(a: readonly Dim[], b: readonly Dim[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Holds one element (a scalar, or every dimension 1). */
+function isUnit(x: Sym): boolean {
+  return x.shape.every((d) => d === 1);
 }
 
 /**
@@ -90,6 +113,9 @@ export function sub(g: StepGraph, a: Sym, b: Sym): Sym {
 }
 
 export function mul(g: StepGraph, a: Sym, b: Sym): Sym {
+  [a, b] = [unexpanded(a, b), unexpanded(b, a)];
+  // a scalar on the right: ONNX Runtime broadcasts one on the left element by element (see sub)
+  if (isUnit(a) && !isUnit(b)) [a, b] = [b, a];
   return g.emit('Mul', [a, b], broadcastShape(a.shape, b.shape), {
     rule: (dy) => [a.varying ? unbroadcast(g, mul(g, dy, b), a) : null, b.varying ? unbroadcast(g, mul(g, dy, a), b) : null],
   });
@@ -211,14 +237,14 @@ export function logSoftmax(g: StepGraph, x: Sym): Sym {
 
 /**
  * Binary cross-entropy of logits `l` against targets `t`, elementwise: max(l, 0) − l·t +
- * softplus(−|l|), with no overflow for any l; softplus(−|l|) as −log σ(|l|) (ONNX Runtime's
+ * softplus(−|l|), with no overflow for any l; + softplus(−|l|) as − log σ(|l|) (ONNX Runtime's
  * Softplus runs element by element, Sigmoid and Log are vectorised; both lose exp(−|l|) below 6e-8
  * the same way in float32). Its gradient is its own rule, σ(l) − t: three passes over the output
  * instead of the eight its parts' rules take.
  */
 export function bceWithLogits(g: StepGraph, l: Sym, t: Sym): Sym {
   const c = (op: string, inputs: Sym[]) => g.constant(op, inputs, l.shape);
-  const value = c('Add', [c('Sub', [c('Relu', [l]), c('Mul', [l, t])]), c('Neg', [c('Log', [c('Sigmoid', [c('Abs', [l])])])])]);
+  const value = c('Sub', [c('Sub', [c('Relu', [l]), c('Mul', [l, t])]), c('Log', [c('Sigmoid', [c('Abs', [l])])])]);
   return g.withGradient(value, [l], (dy) => [mul(g, dy, sub(g, sigmoid(g, l), t))]);
 }
 
@@ -241,17 +267,25 @@ export function stopGradient(g: StepGraph, x: Sym): Sym {
 
 // ---------------------------------------------------------------- products, reductions, shapes
 
-/** op(a)·op(b) for 2-D a, b, where op transposes when asked (ONNX Gemm, MLAS's kernel). */
-export function gemm(g: StepGraph, a: Sym, b: Sym, transA: boolean, transB: boolean): Sym {
+/**
+ * op(a)·op(b) (+ bias) for 2-D a, b, where op transposes when asked (ONNX Gemm, MLAS's kernel). A
+ * bias [n] goes in as Gemm's C: MLAS starts from it instead of a separate Add over the output, and
+ * ONNX Runtime fuses a Gemm with C and an activation after it into one FusedGemm (a Gemm followed
+ * by an Add is not fused).
+ */
+export function gemm(g: StepGraph, a: Sym, b: Sym, transA: boolean, transB: boolean, bias?: Sym): Sym {
   const m = transA ? a.shape[1]! : a.shape[0]!;
   const n = transB ? b.shape[0]! : b.shape[1]!;
   const t = (flag: boolean) => (flag ? 1 : 0);
-  return g.emit('Gemm', [a, b], [m, n], {
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== n)) throw new Error(`gemm: bias [${bias.shape.join(', ')}] is not [${n}]`);
+  return g.emit('Gemm', bias ? [a, b, bias] : [a, b], [m, n], {
     attributes: [attr.int('transA', t(transA)), attr.int('transB', t(transB))],
     rule: (dy) => [
       // d op(a) = dy·op(b)ᵀ; d op(b) = op(a)ᵀ·dy, each transposed back where op transposed.
       a.varying ? (transA ? gemm(g, b, dy, transB, true) : gemm(g, dy, b, false, !transB)) : null,
       b.varying ? (transB ? gemm(g, dy, a, true, transA) : gemm(g, a, dy, !transA, false)) : null,
+      // the bias broadcast over the rows: its gradient sums dy over them
+      ...(bias ? [bias.varying ? unbroadcast(g, dy, bias) : null] : []),
     ],
   });
 }

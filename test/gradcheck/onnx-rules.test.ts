@@ -86,6 +86,16 @@ const cases: Case[] = [
   { name: 'gemm, b transposed (tied)', inputs: [batch(4), { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, true) },
   { name: 'gemm, a transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, true, false) },
   { name: 'gemm, both transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, true, true) },
+  { name: 'gemm with a bias (Gemm\'s C)', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.gemm(g, a!, b!, false, false, c) },
+  { name: 'gemm with a bias, both transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [3, 4], fed: [3, 4] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.gemm(g, a!, b!, true, true, c) },
+  {
+    // ONNX Runtime runs these two as one FusedGemm; the biases keep every output of the middle
+    // column below relu's kink, and the others above it, by 1.5 or more (a·b is in [0.16, 4])
+    name: 'gemm with a bias, then relu (fused)',
+    inputs: [{ ...batch(4), low: 0.2, high: 1 }, { shape: [4, 3], fed: [4, 3], low: 0.2, high: 1 }, { shape: [3], fed: [3], values: Float32Array.of(1.5, -5.5, 3) }],
+    apply: (g, [a, b, c]) => p.relu(g, p.gemm(g, a!, b!, false, false, c)),
+  },
+  { name: 'gemm with a bias, then tanh (fused)', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.tanh(g, p.gemm(g, a!, b!, false, false, c)) },
   { name: 'reduce-sum over the last axis, kept', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [-1], true) },
   { name: 'reduce-sum over the batch', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [0], false) },
   { name: 'mean of everything', inputs: [batch(4)], apply: (g, [a]) => p.meanAll(g, a!) },

@@ -69,14 +69,14 @@ async function load(): Promise<LoadOutcome> {
 
 function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRuntime {
   const native = nativeBinding();
-  const sessionOptions = (threads: number, nodes = 0) => optionsFor(provider, threads, nodes);
+  const options = (threads: number, nodes = 0) => sessionOptions(provider, threads, nodes);
   const runtime: OnnxRuntime = {
     version,
     provider,
     on: (other) => (other === provider ? runtime : runtimeOn(other, ort, version)),
     async unavailable() {
       try {
-        const session = await ort.InferenceSession.create(identityModel(), sessionOptions(1));
+        const session = await ort.InferenceSession.create(identityModel(), options(1));
         await session.release();
         return null;
       } catch (error) {
@@ -87,7 +87,7 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
     createSyncSession(model, threads, nodes = 0) {
       if (typeof native === 'string') return native;
       const session = new native.InferenceSession();
-      session.loadModel(model.buffer, model.byteOffset, model.byteLength, sessionOptions(threads, nodes));
+      session.loadModel(model.buffer, model.byteOffset, model.byteLength, options(threads, nodes));
       const fetches = Object.fromEntries(session.outputMetadata.map((m) => [m.name, null]));
       return {
         run(feeds) {
@@ -99,7 +99,7 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
     },
     tensor: (values, shape) => new ort.Tensor('float32', values, [...shape]),
     async createSession(model, threads, nodes = 0) {
-      const session = await ort.InferenceSession.create(model, sessionOptions(threads, nodes));
+      const session = await ort.InferenceSession.create(model, options(threads, nodes));
       const fetchAll = Object.fromEntries(session.outputNames.map((name) => [name, null]));
       return {
         async run(feeds, into = {}) {
@@ -122,7 +122,8 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
  */
 export const OPTIMISED_NODES = 5000;
 
-function optionsFor(provider: OnnxProvider, threads: number, nodes: number) {
+/** The options every session of this engine opens with (bench/step-profile.ts reads them too). */
+export function sessionOptions(provider: OnnxProvider, threads: number, nodes: number) {
   const graphOptimizationLevel = nodes > OPTIMISED_NODES ? 'disabled' : 'all';
   return { executionProviders: [provider], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel } as const;
 }
