@@ -80,10 +80,30 @@ export class StepGraph {
     this.outputs.push(valueInfo(out, value.shape, DataType.FLOAT));
   }
 
-  /** The nodes with the outputs' renames applied (call once the graph is complete). */
+  /** The values the finished graph computes (set by `finish`). */
+  private live: Set<string> | undefined;
+
+  /**
+   * The nodes with the outputs' renames applied, less those no graph output depends on, and the
+   * initializers likewise (call once the graph is complete). ONNX Runtime runs a node nobody reads:
+   * the Expand a gradient rule made before its consumer read the value unexpanded (see `mul`) was
+   * a pass over the MNIST output at every step.
+   */
   finish(): NodeMessage[] {
     const rename = (name: string) => this.renamed.get(name) ?? name;
-    return this.nodes.map((n) => ({ ...n, input: n.input.map(rename), output: n.output.map(rename) }));
+    const nodes = this.nodes.map((n) => ({ ...n, input: n.input.map(rename), output: n.output.map(rename) }));
+    const needed = new Set(this.outputs.map((o) => o.name));
+    const kept: NodeMessage[] = [];
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const node = nodes[i]!;
+      if (!node.output.some((o) => needed.has(o))) continue;
+      kept.push(node);
+      for (const input of node.input) needed.add(input);
+    }
+    this.live = needed;
+    const initializers = this.initializers.filter((t) => needed.has(t.name));
+    this.initializers.splice(0, this.initializers.length, ...initializers);
+    return kept.reverse();
   }
 
   /** A float scalar constant, made once per value. */
@@ -168,7 +188,8 @@ export class StepGraph {
   /** The value_info of the finished graph: the recorded shapes of values that are not graph outputs. */
   valueInfo(): ValueInfoMessage[] {
     const outputs = new Set(this.outputs.map((o) => o.name));
-    return this.shapes.filter((v) => !outputs.has(this.renamed.get(v.name) ?? v.name) && !outputs.has(v.name)).map((v) => ({ ...v, name: this.renamed.get(v.name) ?? v.name }));
+    const live = (name: string) => this.live === undefined || this.live.has(name);
+    return this.shapes.filter((v) => !outputs.has(this.renamed.get(v.name) ?? v.name) && !outputs.has(v.name) && live(v.name)).map((v) => ({ ...v, name: this.renamed.get(v.name) ?? v.name }));
   }
 
   /** Like emit, for an op with no gradient (shapes, masks, noise): its output never varies. */

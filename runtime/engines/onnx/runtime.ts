@@ -99,6 +99,21 @@ function runtimeOn(provider: OnnxProvider, ort: Ort, version: string): OnnxRunti
     },
     tensor: (values, shape) => new ort.Tensor('float32', values, [...shape]),
     async createSession(model, threads, nodes = 0) {
+      // the native session where there is one: its run is the same, without the package's wrapper
+      // (a Promise settled on the next turn of the event loop, and the feeds checked again at every
+      // step): 0.2 to 0.4 ms of a 4.5 ms MNIST step at 1 thread
+      if (typeof native !== 'string') {
+        const session = new native.InferenceSession();
+        session.loadModel(model.buffer, model.byteOffset, model.byteLength, options(threads, nodes));
+        const fetchAll = Object.fromEntries(session.outputMetadata.map((m) => [m.name, null]));
+        return {
+          async run(feeds, into = {}) {
+            const results = session.run(feeds, { ...fetchAll, ...into }, {});
+            return new Map(Object.entries(results).map(([name, tensor]) => [name, tensor.data as Float32Array]));
+          },
+          release: async () => session.dispose(),
+        };
+      }
       const session = await ort.InferenceSession.create(model, options(threads, nodes));
       const fetchAll = Object.fromEntries(session.outputNames.map((name) => [name, null]));
       return {
@@ -150,7 +165,7 @@ function firstLine(error: unknown): string {
 interface NativeSession {
   loadModel(buffer: ArrayBufferLike, offset: number, length: number, options: object): void;
   readonly outputMetadata: { name: string }[];
-  run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, { data: unknown; dims: readonly (number | bigint)[] }>;
+  run(feeds: Record<string, unknown>, fetches: Record<string, unknown>, options: object): Record<string, { data: unknown; dims: readonly (number | bigint)[] }>;
   dispose(): void;
 }
 
