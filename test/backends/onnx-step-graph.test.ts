@@ -8,6 +8,10 @@ import * as p from '../../onnx/autodiff/primitives.js';
 import { buildStageGraph } from '../../compiler/step/step-graph.js';
 import { mnistAeIR } from '../../bench/train-models.js';
 import protobuf from 'protobufjs';
+import { encodeModel } from '../../onnx/proto.js';
+import { withValueInfo } from '../../onnx/value-info.js';
+import { loadOnnxRuntime } from '../../runtime/engines/onnx/runtime.js';
+import { seededRandom } from './seeded.js';
 
 const Nodes = protobuf.Root.fromJSON({
   nested: {
@@ -48,5 +52,27 @@ describe('the step graph as ONNX Runtime gets it', () => {
     // the one Expand left is the loss's seed, a constant (ORT folds it)
     expect(nodes.filter((n) => n.op_type === 'Expand' && !n.input[0]!.startsWith('const_'))).toEqual([]);
     expect(graph.nodeCount).toBe(nodes.length);
+  });
+
+  it('sums binary cross-entropy of logits as a float64 sum of its terms would (the logs taken of products)', async () => {
+    const loaded = await loadOnnxRuntime();
+    if (!loaded.ok) throw new Error(loaded.why);
+    const g = new StepGraph();
+    const shape = [5, 28, 28, 1];
+    const l = g.input('l', [null, 28, 28, 1], false);
+    const t = g.input('t', [null, 28, 28, 1], false);
+    g.output('total', p.bceWithLogitsSum(g, l, t));
+    const model = withValueInfo(encodeModel({ ir_version: 8, producer_name: 'test', producer_version: '', doc_string: '', opset_import: [{ domain: '', version: 17 }], graph: { name: 'bce', node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs } }), g.valueInfo());
+    const session = await loaded.runtime.createSession(model, 1);
+    const random = seededRandom(3);
+    const count = 5 * 784;
+    // logits from −40 to 40 (σ(|l|) rounds to 1 beyond ~17), targets in [0, 1]
+    const logits = Float32Array.from({ length: count }, () => (random() - 0.5) * 80 * random() ** 2);
+    const targets = Float32Array.from({ length: count }, () => random());
+    const total = (await session.run({ l: loaded.runtime.tensor(logits, shape), t: loaded.runtime.tensor(targets, shape) })).get('total')![0]!;
+    let expected = 0;
+    for (let i = 0; i < count; i++) expected += Math.max(logits[i]!, 0) - logits[i]! * targets[i]! + Math.log1p(Math.exp(-Math.abs(logits[i]!)));
+    expect(Math.abs(total - expected)).toBeLessThan(1e-5 * expected);
+    await session.release();
   });
 });

@@ -77,9 +77,16 @@ const cases: Case[] = [
   { name: 'softmax', inputs: [batch(5)], apply: (g, [a]) => p.softmax(g, a!) },
   { name: 'log-softmax', inputs: [batch(5)], apply: (g, [a]) => p.logSoftmax(g, a!) },
   {
-    name: 'binary cross-entropy of logits (its own rule; the targets a constant)',
-    inputs: [{ ...batch(4), low: -3, high: 3 }],
-    apply: (g, [l]) => p.bceWithLogits(g, l!, g.floats('targets', [B, 4], Float32Array.from({ length: B * 4 }, (_, i) => (i * 7) % 10 / 9))),
+    // 8 values a sample: the logs summed as logs of products of 8 (see bceWithLogitsSum)
+    name: 'binary cross-entropy of logits, summed (its own rule; the targets a constant)',
+    inputs: [{ ...batch(8), low: -3, high: 3 }],
+    apply: (g, [l]) => p.bceWithLogitsSum(g, l!, g.floats('targets', [B, 8], Float32Array.from({ length: B * 8 }, (_, i) => (i * 7) % 10 / 9))),
+  },
+  {
+    // 6 values a sample, images [2, 3, 1]: folded once (6 → 3), the logs of 3 products of 2
+    name: 'binary cross-entropy of logits, summed over images with an odd half',
+    inputs: [{ shape: [null, 2, 3, 1], fed: [B, 2, 3, 1], low: -20, high: 20 }],
+    apply: (g, [l]) => p.bceWithLogitsSum(g, l!, g.floats('targets', [B, 2, 3, 1], Float32Array.from({ length: B * 6 }, (_, i) => (i * 3) % 5 / 4))),
   },
   { name: 'clip', inputs: [{ ...batch(6), low: -2, high: 2, gap: 0.1, kinks: [-0.5, 0.5] }], apply: (g, [a]) => p.clip(g, a!, -0.5, 0.5) },
   { name: 'gemm', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, false) },
