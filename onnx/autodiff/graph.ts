@@ -107,6 +107,16 @@ export class StepGraph {
     return kept.reverse();
   }
 
+  private readonly memos = new Map<string, Sym>();
+
+  /** The value `make` gives the first time `key` is asked for, that same value after (its node
+   *  comes before every later reader's, as nodes are emitted in order). */
+  memo(key: string, make: () => Sym): Sym {
+    let value = this.memos.get(key);
+    if (!value) this.memos.set(key, (value = make()));
+    return value;
+  }
+
   /** A float scalar constant, made once per value (and rank: see `broadcastable`). */
   scalar(value: number, rank = 0): Sym {
     const key = rank === 0 ? value : `${value}@${rank}`;

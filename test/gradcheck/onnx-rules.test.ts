@@ -105,6 +105,7 @@ const cases: Case[] = [
   { name: 'gemm with a bias, then tanh (fused)', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.tanh(g, p.gemm(g, a!, b!, false, false, c)) },
   { name: 'reduce-sum over the last axis, kept', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [-1], true) },
   { name: 'reduce-sum over the batch', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [0], false) },
+  { name: 'sum over the batch (a product with a row of ones)', inputs: [batch(4)], apply: (g, [a]) => p.sumOverBatch(g, a!) },
   { name: 'mean of everything', inputs: [batch(4)], apply: (g, [a]) => p.meanAll(g, a!) },
   { name: 'mean over the batch', inputs: [batch(4)], apply: (g, [a]) => p.meanOverBatch(g, a!) },
   { name: 'reshape', inputs: [batch(6)], apply: (g, [a]) => p.reshape(g, a!, [null, 2, 3]) },
