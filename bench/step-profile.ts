@@ -1,18 +1,18 @@
 // The onnx engine's training step alone, per architecture: the compiler's step graph for the
-// whole model (buildStageGraph), one ONNX Runtime session as the engine opens it (runtime.ts), the
+// whole model (buildStageGraph), the session the engine opens (runtime.ts's createSession), the
 // gradients written into preallocated outputs, and `run` timed over many steps on seeded random
-// data (no optimiser update, no data loading). With --profile, ONNX Runtime's profiler runs too
-// and its kernel times are summed by op type and by node; --optimized writes the graph as ORT
+// data (no optimiser update, no data loading): wall and CPU time a step (the CPU time moves less
+// on a shared machine). With --profile, a second session runs the same steps under ONNX Runtime's
+// profiler, its kernel times summed by op type and by node; --optimized writes the graph as ORT
 // optimised it (what fused, what did not).
 //
 //   node --import tsx bench/step-profile.ts [--archs mnist-ae,hinton] [--threads 1] [--steps 300]
-//        [--reps 3] [--batch 128] [--profile] [--optimized out.onnx]
+//        [--reps 3] [--batch 128] [--profile] [--optimized out.onnx] [--options '{"enableMemPattern":false}']
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { buildStageGraph } from '../compiler/step/step-graph.js';
-import { sessionOptions } from '../runtime/engines/onnx/runtime.js';
+import { loadOnnxRuntime, sessionOptions } from '../runtime/engines/onnx/runtime.js';
 import { Random } from '../runtime/random.js';
 import { aelangIR, INPUT_SHAPE, type Arch } from './train-models.js';
 
@@ -25,7 +25,6 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '128' },
     profile: { type: 'boolean', default: false },
     optimized: { type: 'string' },
-    sync: { type: 'boolean', default: false },
     options: { type: 'string' },
   },
 });
@@ -44,13 +43,18 @@ async function measure(arch: Arch): Promise<void> {
   const trainable = ir.parameters.filter((q) => q.trainable).map((q) => q.id);
   const graph = buildStageGraph({ ir, objective: ir.objective, trainable });
   const options: ort.InferenceSession.SessionOptions = { ...sessionOptions('cpu', threads, graph.nodeCount) };
-  if (values.options) Object.assign(options, JSON.parse(values.options));
   if (values.profile) Object.assign(options, { enableProfiling: true, profileFilePrefix: `/tmp/step-profile-${arch}` });
   if (values.optimized) options.optimizedModelFilePath = values.optimized.replace(/\.onnx$/, `-${arch}.onnx`);
-  const session = await ort.InferenceSession.create(graph.model, options);
+  // timed through the engine's own session (runtime.ts: the native synchronous run where there
+  // is one); profiled and written out through onnxruntime-node's public one, which takes those options
+  const loaded = await loadOnnxRuntime();
+  if (!loaded.ok) throw new Error(loaded.why);
+  const inspected = values.profile || values.optimized ? await ort.InferenceSession.create(graph.model, options) : undefined;
+  // --options: timed on onnxruntime-node's public session with the engine's options and these
+  const session = values.options ? publicSession(await ort.InferenceSession.create(graph.model, { ...sessionOptions('cpu', threads, graph.nodeCount), ...JSON.parse(values.options) })) : await loaded.runtime.createSession(graph.model, threads, graph.nodeCount);
   const random = new Random(7);
   const feeds: Record<string, ort.Tensor> = {};
-  const fetches: Record<string, ort.Tensor | null> = {};
+  const into: Record<string, ort.Tensor> = {};
   for (const q of graph.parameters) {
     const size = q.shape.reduce((a, b) => a * b, 1);
     const fan = q.shape.length > 1 ? Math.sqrt(6 / (q.shape[0]! + q.shape[1]!)) * 2 : 0.02;
@@ -58,21 +62,15 @@ async function measure(arch: Arch): Promise<void> {
   }
   for (const id of graph.trainable) {
     const q = graph.parameters.find((p) => p.id === id)!;
-    fetches[`grad:${id}`] = new ort.Tensor('float32', new Float32Array(q.shape.reduce((a, b) => a * b, 1)), q.shape);
+    into[`grad:${id}`] = new ort.Tensor('float32', new Float32Array(q.shape.reduce((a, b) => a * b, 1)), q.shape);
   }
-  for (const name of session.outputNames) if (!(name in fetches)) fetches[name] = null;
   const sample = INPUT_SHAPE[arch];
   const width = sample.reduce((a, b) => a * b, 1);
   const x = new Float32Array(batch * width);
   for (let i = 0; i < x.length; i++) x[i] = random.next();
   feeds[graph.data] = new ort.Tensor('float32', x, [batch, ...sample]);
   for (let i = 0; i < graph.termCount; i++) feeds[`weight:${i}`] = new ort.Tensor('float32', Float32Array.of(1), []);
-  let run = () => session.run(feeds, fetches as never) as Promise<unknown>;
-  if (values.sync) {
-    const native = syncSession(graph.model, options);
-    const fetchesNative = Object.fromEntries(Object.entries(fetches).map(([k, v]) => [k, v]));
-    run = async () => native.run(feeds, fetchesNative, {});
-  }
+  const run = () => session.run(feeds, into);
   for (let i = 0; i < 20; i++) await run();
   const times: number[] = [];
   const cpu: number[] = [];
@@ -86,24 +84,23 @@ async function measure(arch: Arch): Promise<void> {
     cpu.push((spent.user + spent.system) / 1000 / steps);
     system.push(spent.system / 1000 / steps);
   }
+  if (inspected && values.profile) for (let i = 0; i < steps; i++) await inspected.run(feeds, { ...Object.fromEntries(inspected.outputNames.map((n) => [n, null])), ...into } as never);
   const nodes = countOps(graph.model);
   console.log(`${arch}: ${times.map((t) => t.toFixed(3)).join(' ')} ms/step (min ${Math.min(...times).toFixed(3)}; CPU time min ${Math.min(...cpu).toFixed(3)} ms/step, of which system ${Math.min(...system).toFixed(3)}), ${graph.nodeCount} nodes: ${nodes}`);
-  if (values.profile) {
-    session.endProfiling();
+  if (inspected && values.profile) {
+    inspected.endProfiling();
     // onnxruntime-node's endProfiling returns nothing: the file is the newest with the prefix
     const file = readdirSync('/tmp').filter((f) => f.startsWith(`step-profile-${arch}_`)).map((f) => `/tmp/${f}`).sort().at(-1)!;
     summarise(file);
     rmSync(file, { force: true });
   }
   await session.release();
+  await inspected?.release();
 }
 
-function syncSession(model: Uint8Array, options: object): { run(feeds: object, fetches: object, options: object): unknown } {
-  const { binding, initOrt } = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js');
-  initOrt();
-  const session = new binding.InferenceSession();
-  session.loadModel(model.buffer, model.byteOffset, model.byteLength, options);
-  return session;
+function publicSession(session: ort.InferenceSession) {
+  const fetchAll = Object.fromEntries(session.outputNames.map((n) => [n, null]));
+  return { run: (feeds: Record<string, ort.Tensor>, into: Record<string, ort.Tensor>) => session.run(feeds, { ...fetchAll, ...into } as never), release: () => session.release() };
 }
 
 /** The step graph's ops by type, as the compiler emitted them (before ORT's optimisers). */
