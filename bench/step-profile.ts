@@ -114,7 +114,7 @@ interface ProfileEvent {
   cat: string;
   name: string;
   dur: number;
-  args?: { op_name?: string };
+  args?: { op_name?: string; input_type_shape?: Record<string, number[]>[] };
 }
 
 function summarise(file: string): void {
@@ -128,7 +128,8 @@ function summarise(file: string): void {
   for (const e of kernels) {
     const op = e.args?.op_name ?? '?';
     byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
-    const node = `${e.name.replace(/_kernel_time$/, '')} (${op})`;
+    const shapes = (e.args?.input_type_shape ?? []).map((t) => `[${Object.values(t)[0]?.join('×')}]`).join(' ');
+    const node = `${e.name.replace(/_kernel_time$/, '')} (${op} ${shapes})`;
     byNode.set(node, (byNode.get(node) ?? 0) + e.dur);
   }
   const total = [...byOp.values()].reduce((a, b) => a + b, 0);
@@ -136,7 +137,7 @@ function summarise(file: string): void {
   console.log(`  kernel time ${perRun(total)} a run over ${runs} runs; ONNX Runtime's Run ${perRun(sessionTime)}`);
   for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1])) console.log(`    ${op.padEnd(20)} ${perRun(us)}  ${((100 * us) / total).toFixed(1)}%`);
   console.log('  top nodes:');
-  for (const [node, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${node.padEnd(48)} ${perRun(us)}`);
+  for (const [node, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${node.padEnd(64)} ${perRun(us)}`);
 }
 
 for (const arch of values.archs.split(',') as Arch[]) await measure(arch);
