@@ -16,7 +16,7 @@ export interface Sym {
   /** Its unknown dimension is not the batch (the batch merged with other axes, [batch·steps, c]). */
   readonly merged?: boolean;
   /** It is this smaller value broadcast (an Expand): an elementwise op with a value of its own
-   *  shape can read the smaller one instead, and the Expand's pass goes (ORT drops an unread node). */
+   *  shape can read the smaller one instead, and the Expand, then unread, leaves (see `finish`). */
   readonly expandedFrom?: Sym;
 }
 
