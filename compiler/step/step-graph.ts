@@ -129,13 +129,14 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     return { node: node.id, parameter: storage(node.params!.codebook!).id, dim: node.attrs.dim };
   });
 
+  const nodes = g.finish();
   const model = withValueInfo(encodeModel({
     ir_version: 8,
     producer_name: 'aelang',
     producer_version: '',
     doc_string: `${ir.model}: ${spec.evaluation ? 'the objective in inference mode' : 'one training step'}`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
-    graph: { name: `${ir.model}_step`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
+    graph: { name: `${ir.model}_step`, node: nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
   }), g.valueInfo());
   return {
     model,
@@ -149,6 +150,6 @@ export function buildStageGraph(spec: StageGraphSpec): StageGraph {
     upkeep,
     codebooks,
     termCount: termValues.length,
-    nodeCount: g.nodes.length,
+    nodeCount: nodes.length,
   };
 }

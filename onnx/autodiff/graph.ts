@@ -15,6 +15,9 @@ export interface Sym {
   readonly varying: boolean;
   /** Its unknown dimension is not the batch (the batch merged with other axes, [batch·steps, c]). */
   readonly merged?: boolean;
+  /** It is this smaller value broadcast (an Expand): an elementwise op with a value of its own
+   *  shape can read the smaller one instead, and the Expand, then unread, leaves (see `finish`). */
+  readonly expandedFrom?: Sym;
 }
 
 /** The gradient of each input of a primitive, given the gradient of its output (null: none). */
@@ -40,7 +43,8 @@ export class StepGraph {
   readonly shapes: ValueInfoMessage[] = [];
   private readonly tape: TapeEntry[] = [];
   private readonly taken = new Set<string>();
-  private readonly scalars = new Map<number, Sym>();
+  private readonly scalars = new Map<number | string, Sym>();
+  private readonly scalarValues = new Map<string, number>();
   private readonly int64Constants = new Map<string, Sym>();
   private readonly renamed = new Map<string, string>();
 
@@ -77,21 +81,69 @@ export class StepGraph {
     this.outputs.push(valueInfo(out, value.shape, DataType.FLOAT));
   }
 
-  /** The nodes with the outputs' renames applied (call once the graph is complete). */
+  /** The values the finished graph computes (set by `finish`). */
+  private live: Set<string> | undefined;
+
+  /**
+   * The nodes with the outputs' renames applied, less those no graph output depends on, and the
+   * initializers likewise (call once the graph is complete). ONNX Runtime runs a node nobody reads:
+   * the Expand a gradient rule made before its consumer read the value unexpanded (see `mul`) was
+   * a pass over the MNIST output at every step.
+   */
   finish(): NodeMessage[] {
     const rename = (name: string) => this.renamed.get(name) ?? name;
-    return this.nodes.map((n) => ({ ...n, input: n.input.map(rename), output: n.output.map(rename) }));
+    const nodes = this.nodes.map((n) => ({ ...n, input: n.input.map(rename), output: n.output.map(rename) }));
+    const needed = new Set(this.outputs.map((o) => o.name));
+    const kept: NodeMessage[] = [];
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const node = nodes[i]!;
+      if (!node.output.some((o) => needed.has(o))) continue;
+      kept.push(node);
+      for (const input of node.input) needed.add(input);
+    }
+    this.live = needed;
+    const initializers = this.initializers.filter((t) => needed.has(t.name));
+    this.initializers.splice(0, this.initializers.length, ...initializers);
+    return kept.reverse();
   }
 
-  /** A float scalar constant, made once per value. */
-  scalar(value: number): Sym {
-    const known = this.scalars.get(value);
+  private readonly memos = new Map<string, Sym>();
+
+  /** The value `make` gives the first time `key` is asked for, that same value after (its node
+   *  comes before every later reader's, as nodes are emitted in order). */
+  memo(key: string, make: () => Sym): Sym {
+    let value = this.memos.get(key);
+    if (!value) this.memos.set(key, (value = make()));
+    return value;
+  }
+
+  /** A float scalar constant, made once per value (and rank: see `broadcastable`). */
+  scalar(value: number, rank = 0): Sym {
+    const key = rank === 0 ? value : `${value}@${rank}`;
+    const known = this.scalars.get(key);
     if (known) return known;
-    const name = this.unique(`const_${value}`);
-    this.initializers.push({ name, dims: [], data_type: DataType.FLOAT, raw_data: new Uint8Array(Float32Array.of(value).buffer) });
-    const sym = { name, shape: [], varying: false };
-    this.scalars.set(value, sym);
+    const name = this.unique(rank === 0 ? `const_${value}` : `const_${value}_r${rank}`);
+    const shape = Array<number>(rank).fill(1);
+    this.initializers.push({ name, dims: shape, data_type: DataType.FLOAT, raw_data: new Uint8Array(Float32Array.of(value).buffer) });
+    const sym = { name, shape, varying: false };
+    this.scalars.set(key, sym);
+    this.scalarValues.set(name, value);
     return sym;
+  }
+
+  /**
+   * The inputs of a broadcasting elementwise op with each scalar constant given the rank of the
+   * op's largest input: ONNX Runtime broadcasts a rank-0 scalar against a value whose last
+   * dimension is 1 ([batch, 28, 28, 1]) element by element, 50× slower than against [1, 1, 1, 1].
+   */
+  private broadcastable(op: string, inputs: readonly Sym[]): readonly Sym[] {
+    if (!BROADCASTING.has(op)) return inputs;
+    const rank = Math.max(...inputs.map((i) => i.shape.length));
+    if (rank < 2) return inputs;
+    return inputs.map((i) => {
+      const value = i.shape.length === 0 ? this.scalarValues.get(i.name) : undefined;
+      return value === undefined ? i : this.scalar(value, rank);
+    });
   }
 
   /** A constant float tensor (a fixed matrix such as an identity). */
@@ -119,7 +171,7 @@ export class StepGraph {
    */
   emit(op: string, inputs: readonly Sym[], shape: readonly Dim[], options: { attributes?: AttributeMessage[]; rule?: GradientRule; base?: string; merged?: boolean } = {}): Sym {
     const name = this.unique(options.base ?? op.toLowerCase());
-    this.nodes.push({ name, op_type: op, input: inputs.map((i) => i.name), output: [name], attribute: options.attributes ?? [] });
+    this.nodes.push({ name, op_type: op, input: this.broadcastable(op, inputs).map((i) => i.name), output: [name], attribute: options.attributes ?? [] });
     const varying = options.rule !== undefined && inputs.some((i) => i.varying);
     const output = this.shaped({ name, shape, varying }, options.merged ?? inputs.some((i) => i.merged));
     if (varying) this.tape.push({ output, inputs, rule: options.rule! });
@@ -165,13 +217,14 @@ export class StepGraph {
   /** The value_info of the finished graph: the recorded shapes of values that are not graph outputs. */
   valueInfo(): ValueInfoMessage[] {
     const outputs = new Set(this.outputs.map((o) => o.name));
-    return this.shapes.filter((v) => !outputs.has(this.renamed.get(v.name) ?? v.name) && !outputs.has(v.name)).map((v) => ({ ...v, name: this.renamed.get(v.name) ?? v.name }));
+    const live = (name: string) => this.live === undefined || this.live.has(name);
+    return this.shapes.filter((v) => !outputs.has(this.renamed.get(v.name) ?? v.name) && !outputs.has(v.name) && live(v.name)).map((v) => ({ ...v, name: this.renamed.get(v.name) ?? v.name }));
   }
 
   /** Like emit, for an op with no gradient (shapes, masks, noise): its output never varies. */
   constant(op: string, inputs: readonly Sym[], shape: readonly Dim[], attributes: AttributeMessage[] = []): Sym {
     const name = this.unique(op.toLowerCase());
-    this.nodes.push({ name, op_type: op, input: inputs.map((i) => i.name), output: [name], attribute: attributes });
+    this.nodes.push({ name, op_type: op, input: this.broadcastable(op, inputs).map((i) => i.name), output: [name], attribute: attributes });
     return inputs.some((i) => i.merged) ? { name, shape, varying: false, merged: true } : { name, shape, varying: false };
   }
 
@@ -218,6 +271,9 @@ export class StepGraph {
     return wrt.map((w) => grads.get(w.name) ?? null);
   }
 }
+
+/** The ops that broadcast their inputs against each other, elementwise. */
+const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Where', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'PRelu']);
 
 function valueInfo(name: string, shape: readonly Dim[], elemType: number): ValueInfoMessage {
   const dim = shape.map((d) => (d === null ? { dim_param: 'batch' } : { dim_value: d }));

@@ -82,14 +82,15 @@ export function buildInferenceGraph(spec: InferenceGraphSpec): InferenceGraph {
     served.set(key, { output });
   }
 
+  const nodes = g.finish();
   const model = withValueInfo(encodeModel({
     ir_version: 8,
     producer_name: 'aelang',
     producer_version: '',
     doc_string: `${ir.model}: inference`,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
-    graph: { name: `${ir.model}_inference`, node: g.finish(), initializer: g.initializers, input: g.inputs, output: g.outputs },
+    graph: { name: `${ir.model}_inference`, node: nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
   }), g.valueInfo());
   const integers = new Set((spec.nodes ?? ir.nodes).flatMap((node) => Object.entries(declaredOutputs(node.op)).filter(([name, d]) => d.dtype === 'int32' && served.has(outputRef(node.id, name))).map(([name]) => outputRef(node.id, name))));
-  return { model, parameters: [...fedParameters.keys()].map((id) => byId.get(id)!), values: served, integers, nodeCount: g.nodes.length };
+  return { model, parameters: [...fedParameters.keys()].map((id) => byId.get(id)!), values: served, integers, nodeCount: nodes.length };
 }

@@ -50,8 +50,7 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
   dense: (node, [x], env) => {
     const { g } = env;
     const kernel = env.param(node, 'kernel');
-    let linear = p.gemm(g, p.flatten(g, x!), kernel.value, false, kernel.transposed);
-    if (node.attrs.useBias) linear = p.add(g, linear, env.param(node, 'bias').value);
+    const linear = p.gemm(g, p.flatten(g, x!), kernel.value, false, kernel.transposed, node.attrs.useBias ? env.param(node, 'bias').value : undefined);
     // Sigmoid and softmax publish their `logits` output, which a loss's `fromLogits` reads (as on tfjs).
     if (hasOutput(node, 'logits')) env.values.set(outputOf(node, 'logits'), linear);
     return activation(g, linear, node.attrs.activation);
@@ -198,9 +197,8 @@ const lowerings: { [Op in IROp]?: Lower<Op> } = {
     const { g } = env;
     const [, steps, channels] = x!.shape as [null, number, number];
     const kernel = env.param(node, 'kernel');
-    let linear = p.gemm(g, p.reshape(g, x!, [null, channels]), kernel.value, false, kernel.transposed);
-    if (node.attrs.useBias) linear = p.add(g, linear, env.param(node, 'bias').value);
-    linear = p.reshape(g, linear, [null, steps, node.attrs.units], false);
+    const flat = p.gemm(g, p.reshape(g, x!, [null, channels]), kernel.value, false, kernel.transposed, node.attrs.useBias ? env.param(node, 'bias').value : undefined);
+    const linear = p.reshape(g, flat, [null, steps, node.attrs.units], false);
     if (hasOutput(node, 'logits')) env.values.set(outputOf(node, 'logits'), linear);
     return activation(g, linear, node.attrs.activation);
   },

@@ -19,8 +19,7 @@ export interface RecurrentWeights {
 function projectSteps(g: StepGraph, x: Sym, kernel: Sym, bias: Sym | undefined): Sym[] {
   const [, steps, channels] = x.shape as [null, number, number];
   const width = kernel.shape[1] as number;
-  let projected = p.gemm(g, p.reshape(g, x, [null, channels]), kernel, false, false);
-  if (bias) projected = p.add(g, projected, bias);
+  const projected = p.gemm(g, p.reshape(g, x, [null, channels]), kernel, false, false, bias);
   const perStep = p.reshape(g, projected, [null, steps, width], false);
   return steps === 1 ? [p.reshape(g, perStep, [null, width])] : unstack(g, perStep, 1);
 }
@@ -54,7 +53,7 @@ export function gru(g: StepGraph, x: Sym, units: number, sequences: boolean, { k
   for (const xw of projectSteps(g, x, kernel, inputBias)) {
     const [xz, xr, xh] = split(g, xw, 1, gates) as [Sym, Sym, Sym];
     // h·U + b_U; at the first step h is zero and this is the bias alone (broadcast over the batch)
-    const recurrentPart = h ? p.add(g, p.gemm(g, h, recurrent, false, false), recurrentBias) : p.reshape(g, recurrentBias, [1, 3 * units]);
+    const recurrentPart = h ? p.gemm(g, h, recurrent, false, false, recurrentBias) : p.reshape(g, recurrentBias, [1, 3 * units]);
     const [hz, hr, hh] = split(g, recurrentPart, 1, gates) as [Sym, Sym, Sym];
     const update = p.sigmoid(g, p.add(g, xz, hz));
     const reset = p.sigmoid(g, p.add(g, xr, hr));

@@ -39,7 +39,9 @@ const terms: { [F in IRTermFn]?: Term<F> } = {
     const target = env.value(term.args[1]!);
     if (term.options.fromLogits !== undefined) {
       const l = env.value(term.options.fromLogits);
-      return reduce(g, p.bceWithLogits(g, l, target), term.options.reduce);
+      // the sum over every element, divided as `reduce` divides: by their count, or by the batch
+      const total = p.bceWithLogitsSum(g, l, target);
+      return p.div(g, total, term.options.reduce === 'mean' ? p.countOf(g, l) : p.batchSize(g, l));
     }
     const q = p.clip(g, env.value(term.args[0]!), EPSILON, 1 - EPSILON);
     const one = g.scalar(1);

@@ -84,6 +84,34 @@ describe("the onnx engine's optimiser loops", () => {
     });
   }
 
+  // Slots decaying where the gradient is zero reach the subnormal floats, where x86 multiplies
+  // ~50× slower; the loops flush them to zero (and keep NaN and infinity as they are).
+  for (const spec of specs.filter((s) => optimizerSlots(s).length > 0)) {
+    it(`${spec.kind}${'momentum' in spec && spec.momentum > 0 ? ' with momentum' : ''}: slots below the smallest normal float flushed to zero, NaN kept`, () => {
+      const slots = optimizerSlots(spec).length;
+      const arena = new UpdateArena(Array<number>(2 + slots).fill(6));
+      const weight = arena.take(6);
+      weight.set([0.5, -0.25, 0.125, 1, 2, 3]);
+      const gradient = arena.take(6);
+      const state = Array.from({ length: slots }, () => arena.take(6));
+      // a subnormal, one just above the smallest normal (below it after a step of any decay), a
+      // normal, zero, NaN, and an infinity
+      for (const slot of state) slot.set([1e-39, 1.176e-38, 1e-3, 0, Number.NaN, Number.POSITIVE_INFINITY]);
+      for (let step = 1; step <= 3; step++) arena.apply(spec, step + 10, spec.lr, { weight, gradient, slots: state, decayed: false });
+      for (const slot of state) {
+        expect(slot[0], 'a subnormal slot').toBe(0);
+        expect(slot[1], 'decayed below the smallest normal').toBe(0);
+        expect(Math.abs(slot[2]!), 'a normal slot decays').toBeGreaterThan(2 ** -126);
+        expect(slot[3]).toBe(0);
+        expect(slot[4]).toBeNaN();
+        expect(Number.isNaN(slot[5]!) || slot[5] === Number.POSITIVE_INFINITY, 'an infinity is not flushed').toBe(true);
+      }
+      // the weights of the flushed slots moved by nothing a float32 weight can hold
+      expect(Array.from(weight.subarray(0, 2))).toEqual([0.5, -0.25]);
+      for (const slot of state) expect(Array.from(slot).some((x) => x !== 0 && Math.abs(x) < 2 ** -126), 'no subnormal left').toBe(false);
+    });
+  }
+
   it('refuses an array outside its memory', () => {
     const arena = new UpdateArena([4, 4]);
     const weight = arena.take(4);

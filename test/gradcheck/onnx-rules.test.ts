@@ -77,17 +77,35 @@ const cases: Case[] = [
   { name: 'softmax', inputs: [batch(5)], apply: (g, [a]) => p.softmax(g, a!) },
   { name: 'log-softmax', inputs: [batch(5)], apply: (g, [a]) => p.logSoftmax(g, a!) },
   {
-    name: 'binary cross-entropy of logits (its own rule; the targets a constant)',
-    inputs: [{ ...batch(4), low: -3, high: 3 }],
-    apply: (g, [l]) => p.bceWithLogits(g, l!, g.floats('targets', [B, 4], Float32Array.from({ length: B * 4 }, (_, i) => (i * 7) % 10 / 9))),
+    // 8 values a sample: the logs summed as logs of products of 8 (see bceWithLogitsSum)
+    name: 'binary cross-entropy of logits, summed (its own rule; the targets a constant)',
+    inputs: [{ ...batch(8), low: -3, high: 3 }],
+    apply: (g, [l]) => p.bceWithLogitsSum(g, l!, g.floats('targets', [B, 8], Float32Array.from({ length: B * 8 }, (_, i) => (i * 7) % 10 / 9))),
+  },
+  {
+    // 6 values a sample, images [2, 3, 1]: folded once (6 → 3), the logs of 3 products of 2
+    name: 'binary cross-entropy of logits, summed over images with an odd half',
+    inputs: [{ shape: [null, 2, 3, 1], fed: [B, 2, 3, 1], low: -20, high: 20 }],
+    apply: (g, [l]) => p.bceWithLogitsSum(g, l!, g.floats('targets', [B, 2, 3, 1], Float32Array.from({ length: B * 6 }, (_, i) => (i * 3) % 5 / 4))),
   },
   { name: 'clip', inputs: [{ ...batch(6), low: -2, high: 2, gap: 0.1, kinks: [-0.5, 0.5] }], apply: (g, [a]) => p.clip(g, a!, -0.5, 0.5) },
   { name: 'gemm', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, false) },
   { name: 'gemm, b transposed (tied)', inputs: [batch(4), { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, false, true) },
   { name: 'gemm, a transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [4, 3], fed: [4, 3] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, true, false) },
   { name: 'gemm, both transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [3, 4], fed: [3, 4] }], apply: (g, [a, b]) => p.gemm(g, a!, b!, true, true) },
+  { name: 'gemm with a bias (Gemm\'s C)', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.gemm(g, a!, b!, false, false, c) },
+  { name: 'gemm with a bias, both transposed', inputs: [{ shape: [4, null], fed: [4, B] }, { shape: [3, 4], fed: [3, 4] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.gemm(g, a!, b!, true, true, c) },
+  {
+    // ONNX Runtime runs these two as one FusedGemm; the biases keep every output of the middle
+    // column below relu's kink, and the others above it, by 1.5 or more (a·b is in [0.16, 4])
+    name: 'gemm with a bias, then relu (fused)',
+    inputs: [{ ...batch(4), low: 0.2, high: 1 }, { shape: [4, 3], fed: [4, 3], low: 0.2, high: 1 }, { shape: [3], fed: [3], values: Float32Array.of(1.5, -5.5, 3) }],
+    apply: (g, [a, b, c]) => p.relu(g, p.gemm(g, a!, b!, false, false, c)),
+  },
+  { name: 'gemm with a bias, then tanh (fused)', inputs: [batch(4), { shape: [4, 3], fed: [4, 3] }, { shape: [3], fed: [3] }], apply: (g, [a, b, c]) => p.tanh(g, p.gemm(g, a!, b!, false, false, c)) },
   { name: 'reduce-sum over the last axis, kept', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [-1], true) },
   { name: 'reduce-sum over the batch', inputs: [batch(4)], apply: (g, [a]) => p.reduceSum(g, a!, [0], false) },
+  { name: 'sum over the batch (a product with a row of ones)', inputs: [batch(4)], apply: (g, [a]) => p.sumOverBatch(g, a!) },
   { name: 'mean of everything', inputs: [batch(4)], apply: (g, [a]) => p.meanAll(g, a!) },
   { name: 'mean over the batch', inputs: [batch(4)], apply: (g, [a]) => p.meanOverBatch(g, a!) },
   { name: 'reshape', inputs: [batch(6)], apply: (g, [a]) => p.reshape(g, a!, [null, 2, 3]) },

@@ -9,7 +9,7 @@
 // The loops read and write one WebAssembly memory, so every array they touch lives in it: the
 // weights and slots, and the gradients, which ONNX Runtime writes there as preallocated outputs.
 import type { Optimizer as OptimizerSpec } from '../../../ir/types.js';
-import { updateKernels, type UpdateKernels } from './update-kernels.js';
+import { SMALLEST_NORMAL, updateKernels, type UpdateKernels } from './update-kernels.js';
 
 /** The slots each parameter keeps, named as the tfjs optimiser names them. */
 export function optimizerSlots(spec: OptimizerSpec): string[] {
@@ -76,16 +76,16 @@ export class UpdateArena {
         // lr·m̂/(√v̂ + ε) = lr_t·m/(√v + ε_t), lr_t = lr·√(1−β2^t)/(1−β1^t), ε_t = ε·√(1−β2^t)
         const correction = Math.sqrt(1 - Math.pow(spec.beta2, step));
         const lrT = (lr * correction) / (1 - Math.pow(spec.beta1, step));
-        k.adam(w, g, slots[0]!, slots[1]!, count, spec.beta1, 1 - spec.beta1, spec.beta2, 1 - spec.beta2, lrT, spec.epsilon * correction, decay);
+        k.adam(w, g, slots[0]!, slots[1]!, count, spec.beta1, 1 - spec.beta1, spec.beta2, 1 - spec.beta2, lrT, spec.epsilon * correction, decay, SMALLEST_NORMAL);
         return;
       }
       case 'sgd':
-        if (spec.momentum > 0) k.sgd_momentum(w, g, slots[0]!, count, lr, spec.momentum, decay);
+        if (spec.momentum > 0) k.sgd_momentum(w, g, slots[0]!, count, lr, spec.momentum, decay, SMALLEST_NORMAL);
         else k.sgd(w, g, count, lr, decay);
         return;
       case 'rmsprop':
-        if (spec.momentum > 0) k.rmsprop_momentum(w, g, slots[0]!, slots[1]!, count, spec.rho, 1 - spec.rho, lr, spec.epsilon, spec.momentum, decay);
-        else k.rmsprop(w, g, slots[0]!, count, spec.rho, 1 - spec.rho, lr, spec.epsilon, decay);
+        if (spec.momentum > 0) k.rmsprop_momentum(w, g, slots[0]!, slots[1]!, count, spec.rho, 1 - spec.rho, lr, spec.epsilon, spec.momentum, decay, SMALLEST_NORMAL);
+        else k.rmsprop(w, g, slots[0]!, count, spec.rho, 1 - spec.rho, lr, spec.epsilon, decay, SMALLEST_NORMAL);
         return;
     }
   }

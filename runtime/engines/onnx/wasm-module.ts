@@ -27,6 +27,9 @@ const simd = {
   load: 0x00,
   store: 0x0b,
   f32x4Splat: 0x13,
+  f32x4Lt: 0x43,
+  v128AndNot: 0x4f,
+  f32x4Abs: 0xe0,
   f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
@@ -105,6 +108,17 @@ export class Body {
   }
   sqrt(): this {
     return this.vector(simd.f32x4Sqrt);
+  }
+  abs(): this {
+    return this.vector(simd.f32x4Abs);
+  }
+  /** Lane by lane a < b: all ones where it holds, else zero (NaN compares false). */
+  lt(): this {
+    return this.vector(simd.f32x4Lt);
+  }
+  /** a & ~b, bit by bit. */
+  andNot(): this {
+    return this.vector(simd.v128AndNot);
   }
   private vector(code: number, ...immediates: number[]): this {
     return this.emit(0xfd, ...uleb(code), ...immediates.flatMap(uleb));
