@@ -73,6 +73,7 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     aeParser.declarationSink = (node) => builder.buildDeclaration(node as DeclarationCstNode);
     aeParser.layerSink = (node) => builder.buildLayer(node as LayerCstNode);
     aeParser.plainLayerSink = (tokens, from, to) => builder.buildPlainLayer(tokens, from, to);
+    aeParser.plainMemberSink = (tokens, from, to) => builder.buildPlainMember(tokens, from, to);
     let parsed: ParseResult;
     try {
       parsed = parse(text);
@@ -80,6 +81,7 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
       aeParser.declarationSink = undefined;
       aeParser.layerSink = undefined;
       aeParser.plainLayerSink = undefined;
+      aeParser.plainMemberSink = undefined;
     }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);

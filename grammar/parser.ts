@@ -97,6 +97,12 @@ export class AeParser extends CstParser {
    *  the time a megabyte of layers took to parse. Unset: every layer goes through the grammar. */
   plainLayerSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
 
+  /** Builds the tree of a plain member (`plainMemberLength`) from its tokens and returns the node
+   *  that stands for it in its model's CST, as `plainLayerSink` a layer's: a megabyte of small
+   *  models spent most of its parse in the rules of `latent z = identity`, `output y = sigmoid` and
+   *  `loss = bce(y, x)`. Unset: every member goes through the grammar. */
+  plainMemberSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+
   /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
    *  and the errors saved; both emptied by parse() before each parse. */
   completedDeclarations: DeclarationCstNode[] = [];
@@ -162,7 +168,10 @@ export class AeParser extends CstParser {
     this.SUBRULE(this.name);
     this.CONSUME(t.LCurly);
     this.MANY(() => {
-      this.SUBRULE(this.member);
+      // (The recorder, which reads the grammar off these rules, always takes the rule.)
+      const plain = this.plainMemberSink === undefined || this.RECORDING_PHASE ? 0 : this.plainMemberLength();
+      if (plain > 0) this.takePlain(plain, this.plainMemberSink!, 'member');
+      else this.SUBRULE(this.member);
       this.OPTION(() => this.CONSUME(t.Comma));
     });
     this.CONSUME(t.RCurly);
@@ -546,28 +555,61 @@ export class AeParser extends CstParser {
    */
   private plainLayerLength(): number {
     if (this.LA(1).tokenType !== t.Identifier || this.LA(2).tokenType !== t.LParen) return 0;
-    let k = 3;
-    if (this.LA(k).tokenType !== t.RParen) {
-      for (;;) {
-        if (this.LA(k).tokenType === t.Identifier && this.LA(k + 1).tokenType === t.Equals) k += 2;
-        if (!plainValues.has(this.LA(k).tokenType)) return 0;
-        const next = this.LA(++k).tokenType;
-        if (next === t.RParen) break;
-        if (next !== t.Comma) return 0;
-        k++;
-      }
+    const k = this.plainArgumentsEnd(3);
+    return k === 0 || this.LA(k + 1).tokenType === t.As ? 0 : k;
+  }
+
+  /** Where the `)` of a plain argument list is (a lookahead index), its first argument (or `)`) at
+   *  `k`; 0 when the list is not plain: arguments separated by single commas (no trailing one), each
+   *  a number, a name, `true` or `false`, optionally after `name =`. */
+  private plainArgumentsEnd(k: number): number {
+    if (this.LA(k).tokenType === t.RParen) return k;
+    for (;;) {
+      if (this.LA(k).tokenType === t.Identifier && this.LA(k + 1).tokenType === t.Equals) k += 2;
+      if (!plainValues.has(this.LA(k).tokenType)) return 0;
+      const next = this.LA(++k).tokenType;
+      if (next === t.RParen) return k;
+      if (next !== t.Comma) return 0;
+      k++;
     }
-    return this.LA(k + 1).tokenType === t.As ? 0 : k;
+  }
+
+  /**
+   * How many tokens the next member spans when it is plain, else 0. Plain: `latent name = f` or
+   * `output name = f`, `f` a name with no `.` after, or a name and a plain argument list (see
+   * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by `}` or `,`
+   * (which no expression goes on over). The grammar parses exactly these tokens as one member (its
+   * name an Identifier, its binder `=`), with no error and nothing for the tree builder to report,
+   * so its tree can be built from the tokens (build-ast/members.ts, `plainMember`).
+   */
+  private plainMemberLength(): number {
+    const kind = this.LA(1).tokenType;
+    if (kind === t.Latent || kind === t.Output) {
+      if (this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.Equals || this.LA(4).tokenType !== t.Identifier) return 0;
+      const next = this.LA(5).tokenType;
+      if (next === t.LParen) return this.plainArgumentsEnd(6);
+      return next === t.Dot ? 0 : 4;
+    }
+    if (kind !== t.Loss || this.LA(2).tokenType !== t.Equals || this.LA(3).tokenType !== t.Identifier || this.LA(4).tokenType !== t.LParen) return 0;
+    const k = this.plainArgumentsEnd(5);
+    const after = k === 0 ? undefined : this.LA(k + 1).tokenType;
+    return after === t.RCurly || after === t.Comma ? k : 0;
   }
 
   /** Consumes the next `count` tokens, a plain layer, and puts the node `plainLayerSink` makes of
    *  them into the body's CST, where the grammar's `layer` would have gone. */
   private takePlainLayer(count: number): void {
+    this.takePlain(count, this.plainLayerSink!, 'layer');
+  }
+
+  /** Consumes the next `count` tokens and puts the node `sink` makes of them into the CST, where
+   *  the grammar's rule `ruleName` would have gone. */
+  private takePlain(count: number, sink: (tokens: readonly IToken[], from: number, to: number) => CstNode, ruleName: string): void {
     const internals = this as unknown as ParserInternals;
     const from = internals.exportLexerState() + 1;
-    const node = this.plainLayerSink!(this.input, from, from + count);
+    const node = sink(this.input, from, from + count);
     internals.importLexerState(from + count - 1);
-    internals.cstPostNonTerminal(node, 'layer');
+    internals.cstPostNonTerminal(node, ruleName);
   }
 
   /** The token before the current one; the message provider quotes it ("after `+`"). */

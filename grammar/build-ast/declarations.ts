@@ -7,7 +7,7 @@ import { checkCommas, expectEquals } from './checks.js';
 import type { BuildContext } from './context.js';
 import { expressionOr, stringLiteral } from './expressions.js';
 import { layersOf } from './layers.js';
-import { member } from './members.js';
+import { member, type MemberNodeBuiltAhead } from './members.js';
 import { name, nameOr } from './names.js';
 
 export function file(b: BuildContext, ctx: cst.FileCstChildren): ast.SourceFile {
@@ -86,7 +86,7 @@ export function blockParameter(b: BuildContext, ctx: cst.BlockParameterCstChildr
 export function modelDeclaration(b: BuildContext, ctx: cst.ModelDeclarationCstChildren, node?: CstNode): ast.ModelDeclaration {
   const name = nameOr(b, first(ctx.name), b.after(first(ctx.Model)));
   const members = (ctx.member ?? []).flatMap((m) => {
-    const built = member(b, m.children);
+    const built = (m as MemberNodeBuiltAhead).builtAhead ?? member(b, m.children);
     return built ? [built] : [];
   });
   return b.flagged(node, { kind: 'ModelDeclaration', name, members, range: b.range(b.spanOf(node, name.range.start.offset, name)) });

@@ -53,6 +53,11 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     return layers.plainLayer(this.b, tokens, from, to);
   }
 
+  /** Builds a plain member from its tokens (see `members.plainMember`). */
+  buildPlainMember(tokens: readonly IToken[], from: number, to: number): cst.MemberCstNode {
+    return members.plainMember(this.b, tokens, from, to);
+  }
+
   /** Builds one layer now (see `layers.buildLayerAhead`). */
   buildLayer(node: cst.LayerCstNode): void {
     layers.buildLayerAhead(this.b, node);

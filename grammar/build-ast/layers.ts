@@ -54,9 +54,20 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
  * node in its body's CST, built ahead as `buildLayerAhead` leaves one.
  */
 export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
+  const call = plainCall(b, tokens, from, to);
+  const layer: ast.LayerCall = { kind: 'LayerCall', call, range: b.range({ start: call.range.start.offset, end: call.range.end.offset }) };
+  const node = { name: 'layer', children: {}, location: { startOffset: call.range.start.offset, endOffset: call.range.end.offset - 1 } } as cst.LayerCstNode;
+  (node as LayerNodeBuiltAhead).builtAhead = { layer, diagnostics: NO_DIAGNOSTICS };
+  return node;
+}
+
+/** The call of a plain layer or member, `tokens[from]` up to `tokens[to]` (exclusive): a name and,
+ *  when more tokens follow it, a plain argument list (AeParser.plainArgumentsEnd). */
+export function plainCall(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Call {
   const nameToken = tokens[from]!;
-  const closing = tokens[to - 1]!;
   const callee: ast.NameRef = { kind: 'NameRef', name: nameToken.image, range: b.range(tokenSpan(nameToken)) };
+  if (to === from + 1) return { kind: 'Call', callee, args: [], hasParens: false, range: b.range(tokenSpan(nameToken)) };
+  const closing = tokens[to - 1]!;
   const args: ast.Argument[] = [];
   // From the first argument; after each one comes its comma or the `)`.
   for (let index = from + 2; index < to - 1; index += 2) {
@@ -72,14 +83,9 @@ export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: num
     }
   }
   const span = { start: nameToken.startOffset, end: closing.startOffset + closing.image.length };
-  const call: ast.Call = { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
-  const layer: ast.LayerCall = { kind: 'LayerCall', call, range: b.range(span) };
-  const node = { name: 'layer', children: {}, location: { startOffset: span.start, endOffset: span.end - 1 } } as cst.LayerCstNode;
-  (node as LayerNodeBuiltAhead).builtAhead = { layer, diagnostics: NO_DIAGNOSTICS };
-  return node;
+  return { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
 }
 
-/** A number, a name or `true`/`false` (the only values plainLayerLength lets through), as `primary` builds it. */
 function plainValue(b: BuildContext, token: IToken): ast.Expression {
   const range = b.range(tokenSpan(token));
   if (token.tokenType === t.NumberLiteral) return { kind: 'NumberLiteral', value: Number(token.image), raw: token.image, range };

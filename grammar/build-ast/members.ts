@@ -1,5 +1,5 @@
 // Builds model members (input, corrupt, encoder, latent, decoder/mirror, output, head, loss); `train` is in train.ts.
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type * as ast from '../ast.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
@@ -8,10 +8,11 @@ import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';
 import type { BuildContext, Span } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
-import { call, callOr, layersOf } from './layers.js';
+import { call, callOr, layersOf, plainCall } from './layers.js';
 import { nameOr, reference } from './names.js';
 import { trainMember } from './train.js';
 import { labelType, tableType, tensorType } from './types.js';
+import * as t from '../tokens.js';
 
 const memberKeywords = ['input', 'corrupt', 'encoder', 'latent', 'decoder', 'output', 'head', 'loss', 'train'];
 
@@ -34,6 +35,35 @@ export function member(b: BuildContext, ctx: cst.MemberCstChildren): ast.ModelMe
     case 'unknownMember': return unknownMember(b, node.children as cst.UnknownMemberCstChildren);
     default: return undefined;
   }
+}
+
+/** A member's CST node that stands for a tree built from its tokens (`plainMember`). */
+export type MemberNodeBuiltAhead = cst.MemberCstNode & { builtAhead?: ast.ModelMember };
+
+/**
+ * The tree of a plain member (AeParser.plainMemberLength), `tokens[from]` up to `tokens[to]`
+ * (exclusive): `latent name = f`, `output name = f` (`f` a name or a plain call) or `loss = f(...)`.
+ * It is the tree `member` builds from the CST the grammar makes of those tokens (key order, ranges,
+ * no diagnostic), made without that CST; returned as the member's node in its model's CST.
+ */
+export function plainMember(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.MemberCstNode {
+  const keyword = tokens[from]!;
+  const closing = tokens[to - 1]!;
+  const span = { start: keyword.startOffset, end: closing.startOffset + closing.image.length };
+  let built: ast.ModelMember;
+  if (keyword.tokenType === t.Loss) {
+    const value = plainCall(b, tokens, from + 2, to);
+    built = { kind: 'LossMember', value, range: b.range(span) };
+  } else {
+    const name = b.identifierFromToken(tokens[from + 1], 0);
+    const value = plainCall(b, tokens, from + 3, to);
+    built = keyword.tokenType === t.Latent
+      ? { kind: 'LatentMember', name, value, range: b.range(span) }
+      : { kind: 'OutputMember', name, activation: value, range: b.range(span) };
+  }
+  const node = { name: 'member', children: {}, location: { startOffset: span.start, endOffset: span.end - 1 } } as MemberNodeBuiltAhead;
+  node.builtAhead = built;
+  return node;
 }
 
 /** Reported and left out of the tree: the checker never sees a member it cannot know. */
