@@ -99,8 +99,8 @@ export class AeParser extends CstParser {
 
   /** Builds the tree of a plain member (`plainMemberLength`) from its tokens and returns the node
    *  that stands for it in its model's CST, as `plainLayerSink` a layer's: a megabyte of small
-   *  models spent most of its parse in the rules of `latent z = identity`, `output y = sigmoid` and
-   *  `loss = bce(y, x)`. Unset: every member goes through the grammar. */
+   *  models spent most of its parse in the rules of `latent z = identity`, `output y = sigmoid`,
+   *  `decoder = mirror(encoder)` and `loss = bce(y, x)`. Unset: every member goes through the grammar. */
   plainMemberSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
 
   /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
@@ -578,7 +578,8 @@ export class AeParser extends CstParser {
    * How many tokens the next member spans when it is plain, else 0. Plain: `latent name = f` or
    * `output name = f`, `f` a name with no `.` after, or a name and a plain argument list (see
    * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by `}` or `,`
-   * (which no expression goes on over). The grammar parses exactly these tokens as one member (its
+   * (which no expression goes on over); `decoder = mirror(source)`, `source` a name or `encoder`,
+   * optionally followed by `,` and plain arguments. The grammar parses exactly these tokens as one member (its
    * name an Identifier, its binder `=`), with no error and nothing for the tree builder to report,
    * so its tree can be built from the tokens (build-ast/members.ts, `plainMember`).
    */
@@ -589,6 +590,15 @@ export class AeParser extends CstParser {
       const next = this.LA(5).tokenType;
       if (next === t.LParen) return this.plainArgumentsEnd(6);
       return next === t.Dot ? 0 : 4;
+    }
+    if (kind === t.Decoder) {
+      // `decoder = mirror(source)` or `decoder = mirror(source, ...plain arguments)`.
+      if (this.LA(2).tokenType !== t.Equals || this.LA(3).tokenType !== t.Mirror || this.LA(4).tokenType !== t.LParen) return 0;
+      const source = this.LA(5).tokenType;
+      if (source !== t.Identifier && source !== t.Encoder) return 0;
+      const next = this.LA(6).tokenType;
+      if (next === t.RParen) return 6;
+      return next === t.Comma && this.LA(7).tokenType !== t.RParen ? this.plainArgumentsEnd(7) : 0;
     }
     if (kind !== t.Loss || this.LA(2).tokenType !== t.Equals || this.LA(3).tokenType !== t.Identifier || this.LA(4).tokenType !== t.LParen) return 0;
     const k = this.plainArgumentsEnd(5);

@@ -68,9 +68,16 @@ export function plainCall(b: BuildContext, tokens: readonly IToken[], from: numb
   const callee: ast.NameRef = { kind: 'NameRef', name: nameToken.image, range: b.range(tokenSpan(nameToken)) };
   if (to === from + 1) return { kind: 'Call', callee, args: [], hasParens: false, range: b.range(tokenSpan(nameToken)) };
   const closing = tokens[to - 1]!;
+  const args = plainArguments(b, tokens, from + 2, to - 1);
+  const span = { start: nameToken.startOffset, end: closing.startOffset + closing.image.length };
+  return { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
+}
+
+/** The plain arguments from `tokens[from]` (the first argument) up to `tokens[to]` (the `)`). */
+export function plainArguments(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Argument[] {
   const args: ast.Argument[] = [];
   // From the first argument; after each one comes its comma or the `)`.
-  for (let index = from + 2; index < to - 1; index += 2) {
+  for (let index = from; index < to; index += 2) {
     const token = tokens[index]!;
     if (tokens[index + 1]!.tokenType === t.Equals) {
       const name = b.identifierFromToken(token, 0);
@@ -82,8 +89,7 @@ export function plainCall(b: BuildContext, tokens: readonly IToken[], from: numb
       args.push({ kind: 'Argument', value, range: value.range });
     }
   }
-  const span = { start: nameToken.startOffset, end: closing.startOffset + closing.image.length };
-  return { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
+  return args;
 }
 
 function plainValue(b: BuildContext, token: IToken): ast.Expression {

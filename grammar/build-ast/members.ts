@@ -8,7 +8,7 @@ import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';
 import type { BuildContext, Span } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
-import { call, callOr, layersOf, plainCall } from './layers.js';
+import { call, callOr, layersOf, plainArguments, plainCall } from './layers.js';
 import { nameOr, reference } from './names.js';
 import { trainMember } from './train.js';
 import { labelType, tableType, tensorType } from './types.js';
@@ -42,7 +42,8 @@ export type MemberNodeBuiltAhead = cst.MemberCstNode & { builtAhead?: ast.ModelM
 
 /**
  * The tree of a plain member (AeParser.plainMemberLength), `tokens[from]` up to `tokens[to]`
- * (exclusive): `latent name = f`, `output name = f` (`f` a name or a plain call) or `loss = f(...)`.
+ * (exclusive): `latent name = f`, `output name = f` (`f` a name or a plain call), `loss = f(...)`
+ * or `decoder = mirror(source, ...)`.
  * It is the tree `member` builds from the CST the grammar makes of those tokens (key order, ranges,
  * no diagnostic), made without that CST; returned as the member's node in its model's CST.
  */
@@ -51,7 +52,14 @@ export function plainMember(b: BuildContext, tokens: readonly IToken[], from: nu
   const closing = tokens[to - 1]!;
   const span = { start: keyword.startOffset, end: closing.startOffset + closing.image.length };
   let built: ast.ModelMember;
-  if (keyword.tokenType === t.Loss) {
+  if (keyword.tokenType === t.Decoder) {
+    const mirror = tokens[from + 2]!;
+    const sourceToken = tokens[from + 4]!;
+    const source: ast.NameRef = { kind: 'NameRef', name: sourceToken.image, range: b.range(tokenSpan(sourceToken)) };
+    const args = to - 1 > from + 5 ? plainArguments(b, tokens, from + 6, to - 1) : [];
+    const keywordRange = b.range(tokenSpan(keyword));
+    built = { kind: 'DecoderMember', keyword: keywordRange, range: b.range(span), mirror: { kind: 'MirrorSpec', source, args, range: b.range({ start: mirror.startOffset, end: span.end }) } };
+  } else if (keyword.tokenType === t.Loss) {
     const value = plainCall(b, tokens, from + 2, to);
     built = { kind: 'LossMember', value, range: b.range(span) };
   } else {

@@ -41,6 +41,20 @@ const memberTexts = [
   'input x: [8] in [0, 1]',
   'encoder { dense(4) }',
   'decoder = mirror(encoder)',
+  'decoder = mirror(enc)',
+  'decoder = mirror(encoder, tied = true)',
+  'decoder = mirror(encoder, 8, x)',
+  'decoder = mirror(encoder,)',
+  'decoder = mirror(tied = true)',
+  'decoder = mirror(tied = true, encoder)',
+  'decoder = mirror(latent)',
+  'decoder = mirror()',
+  'decoder = mirror(8)',
+  'decoder = mirror(encoder) as d',
+  'decoder : mirror(encoder)',
+  'decoder = mirror encoder',
+  'decoder on z = mirror(encoder)',
+  'decoder { dense(8) }',
 ];
 
 describe('plain members', () => {
@@ -62,12 +76,12 @@ describe('plain members', () => {
   });
 
   it('give the tree and the diagnostics the grammar gives around broken text (seeded)', () => {
-    const pieces = ['latent', 'output', 'loss', 'z', 'identity', 'bce', '(', ')', '8', ',', 'a', '=', ':', '.', '[', ']', '-', '+', '"s"', '{', '}', '\n', '//c\n', 'encoder', 'decoder', 'mirror', '@'];
+    const pieces = ['latent', 'output', 'loss', 'decoder = mirror(', 'mirror', 'z', 'identity', 'bce', '(', ')', '8', ',', 'a', '=', ':', '.', '[', ']', '-', '+', '"s"', '{', '}', '\n', '//c\n', 'encoder', 'decoder', 'mirror', '@'];
     let seed = 22;
     const next = (n: number): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     for (let i = 0; i < 600; i++) {
       const body = Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join(next(2) ? ' ' : '');
-      const text = `model m {\n  latent z = identity ${body} output y = sigmoid\n  loss = bce(y, x)\n}\nmodel n { loss = f(a, 1) ${body} }\n`;
+      const text = `model m {\n  latent z = identity ${body} output y = sigmoid\n  decoder = mirror(encoder) ${body}\n  loss = bce(y, x)\n}\nmodel n { loss = f(a, 1) ${body} }\n`;
       // Diagnostics come from the parse and from the builder: a plain member has none of its own, so
       // those of the text are those of the grammar's parse of it.
       const parsed = parseSource(text);
@@ -81,10 +95,10 @@ describe('plain members', () => {
 
   it('are built from their tokens, and a member that is not plain is not', () => {
     const plain = vi.spyOn(AstBuilder.prototype, 'buildPlainMember');
-    parseSource('model m {\n latent z = identity\n output y = sigmoid(axis = 1), loss = bce(y, x)\n}');
-    expect(plain).toHaveBeenCalledTimes(3);
+    parseSource('model m {\n latent z = identity\n output y = sigmoid(axis = 1)\n decoder = mirror(encoder, tied = true), loss = bce(y, x)\n}');
+    expect(plain).toHaveBeenCalledTimes(4);
     plain.mockClear();
-    parseSource('model m {\n latent z = lib.vq(8)\n output y = sigmoid.x\n loss = bce(y, x) + 1\n latent input = identity\n}');
+    parseSource('model m {\n latent z = lib.vq(8)\n output y = sigmoid.x\n loss = bce(y, x) + 1\n latent input = identity\n decoder = mirror(tied = true)\n}');
     expect(plain).not.toHaveBeenCalled();
   });
 
