@@ -20,26 +20,50 @@ const printersByKind: PrinterTable<Exclude<AstNode['kind'], 'Comment'>> = {
 };
 
 function printNode(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): Doc {
-  const node = path.node;
+  return printerOf(path.node)(path, options, printChildDirectly(path, options, print));
+}
+
+function printerOf(node: AstNode): NodePrinter<AstNode> {
   if (node.kind === 'Comment') throw new Error('comments are printed through printComment');
   const printKind = printersByKind[node.kind] as NodePrinter<AstNode> | undefined;
   if (!printKind) throw new Error(`aelang printer: no printer for node kind '${(node as { kind: string }).kind}'`);
-  return printKind(path, options, printLeavesDirectly(path, options, print));
+  return printKind;
 }
 
 /**
- * `print` that returns a name or literal child's text itself when nothing is attached to it (no
- * comment, not the cursor): the doc Prettier would build for it is that text, and going through
- * Prettier's print (path bookkeeping, the doc cache, comment printing) for each of them was a fifth
- * of the printing time of a 1 MB file. `path` is Prettier's one mutable path, so inside `path.map`
- * (where print is called with the path itself) `path.node` is the child.
+ * `print` for the children of the node at `path`. A name or literal child's text is returned itself
+ * when nothing is attached to it, and a layer on a line of its own is its text (layerLineText).
+ * Any other child with nothing attached (no comment, not next to the cursor) is printed by calling
+ * its printer here, on the same path, instead of through Prettier's print: for such a node,
+ * Prettier's print only looks the node up in its doc cache, finds no comment to print and no
+ * cursor to mark, and calls the same printer; that bookkeeping, for each of the ~15 nodes of every
+ * member, was a third of the printing time of a 1 MB file of small models. A child that carries a
+ * comment or the cursor still goes through Prettier, which prints them. `path` is Prettier's one
+ * mutable path: inside `path.map` (where print is called with the path itself) `path.node` is the
+ * child, and `path.call` moves it to the child the selector names and back.
  */
-function printLeavesDirectly(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): PrintChild {
+function printChildDirectly(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): PrintChild {
   return (selector) => {
-    const child = typeof selector === 'string' ? (path.node as unknown as Record<string, unknown>)[selector] : selector === (path as unknown) ? path.node : undefined;
+    const keys = typeof selector === 'string' || typeof selector === 'number' ? [selector] : Array.isArray(selector) ? selector : undefined;
+    let child: unknown = selector === (path as unknown) ? path.node : undefined;
+    if (keys) {
+      child = path.node;
+      for (const key of keys) child = child == null ? undefined : (child as Record<string | number, unknown>)[key];
+    }
     const text = leafText(child, options.cursorNode) ?? layerLineText(child, path, options);
-    return text ?? print(selector);
+    if (text !== undefined) return text;
+    if (!printsAlone(child, options)) return print(selector);
+    if (!keys) return printNode(path, options, print);
+    return (path as AstPath).call(() => printNode(path, options, print), ...(keys as [string]));
   };
+}
+
+/** Whether Prettier's print of `node` would be its printer's doc and nothing more: an AST node with
+ *  no comment attached, not the cursor's node or a node beside it. */
+function printsAlone(node: unknown, options: ParserOptions<AstNode>): node is AstNode {
+  if (!node || typeof node !== 'object' || typeof (node as { kind?: unknown }).kind !== 'string' || commented(node)) return false;
+  const cursor = options as unknown as { cursorNode?: unknown; nodeBeforeCursor?: unknown; nodeAfterCursor?: unknown };
+  return node !== cursor.cursorNode && node !== cursor.nodeBeforeCursor && node !== cursor.nodeAfterCursor;
 }
 
 /**
@@ -116,4 +140,11 @@ export const aelangPrinter: Printer<AstNode> = {
   isBlockComment,
   getVisitorKeys,
   handleComments,
+};
+
+/** The same printer with every child printed through Prettier's print: what the shortcuts above
+ *  must print exactly (test/format/fast-paths.test.ts compares the two). */
+export const generalPrinter: Printer<AstNode> = {
+  ...aelangPrinter,
+  print: (path, options, print) => printerOf(path.node)(path, options, print),
 };

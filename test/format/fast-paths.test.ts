@@ -1,12 +1,15 @@
 // The formatter's fast paths for large files (issue 22: `ae fmt` on 1 MB in under 1 s): a let that
-// fits is printed as one string, a body of plain items without an `indent`, names and literals
-// without Prettier's print, and `ae fmt` hands its parse to the plugin. Each must print exactly what
+// fits is printed as one string, a body of plain items without an `indent`, names, literals and
+// children with nothing attached without Prettier's print, and `ae fmt` hands its parse to the plugin. Each must print exactly what
 // the general path prints; these are the edges where they could differ.
-import { format } from 'prettier';
+import { format, formatWithCursor } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { formatAe } from '../../compiler/format/format.js';
 import plugin from '../../compiler/format/plugin.js';
+import { generalPrinter } from '../../compiler/format/printer.js';
 import { parseSource } from '../../grammar/index.js';
+import { allSources } from './cases.js';
+import { mutate } from './mutate.js';
 
 describe('the formatter fast paths', () => {
   it('keeps a let of exactly the print width on one line and breaks one a column longer', async () => {
@@ -104,5 +107,38 @@ describe('the formatter fast paths', () => {
       expect(deep.split('\n')[3]!.length).toBe(97);
       expect(await formatAe(deep)).toBe(deep);
     });
+  });
+});
+
+// The printer's shortcuts for a child (a name or literal as its text, a plain layer as its line, any
+// other child with nothing attached printed by its printer without Prettier's print) against the
+// same printer with every child through Prettier's print, over every spec, example and golden input,
+// with comments and spaces strewn through them, and with the cursor at offsets across each.
+describe("the printer's shortcuts print what Prettier's print of every child prints", () => {
+  const general = { ...plugin, printers: { [Object.keys(plugin.printers!)[0]!]: generalPrinter } };
+  const sources = allSources();
+
+  it('on every source as written and with comments and spaces added (3 seeds each)', async () => {
+    let compared = 0;
+    for (const [name, text] of sources) {
+      for (const variant of [text, ...[1, 2, 3].map((seed) => mutate(text, seed * 7919 + text.length, 6, ['comment', 'space']))]) {
+        if (parseSource(variant).diagnostics.some((d) => d.severity === 'error')) continue;
+        const expected = await format(variant, { parser: 'aelang', plugins: [general] });
+        expect(await format(variant, { parser: 'aelang', plugins: [plugin] }), name).toBe(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(sources.length * 3);
+  });
+
+  it('with the cursor at offsets across each source', async () => {
+    for (const [name, text] of sources) {
+      if (parseSource(text).diagnostics.some((d) => d.severity === 'error')) continue;
+      for (let offset = 0; offset < text.length; offset += Math.max(1, Math.floor(text.length / 12))) {
+        const options = { parser: 'aelang', cursorOffset: offset };
+        const expected = await formatWithCursor(text, { ...options, plugins: [general] });
+        expect(await formatWithCursor(text, { ...options, plugins: [plugin] }), `${name} @${offset}`).toEqual(expected);
+      }
+    }
   });
 });
