@@ -54,11 +54,32 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
  * node in its body's CST, built ahead as `buildLayerAhead` leaves one.
  */
 export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
-  const call = plainCall(b, tokens, from, to);
-  const layer: ast.LayerCall = { kind: 'LayerCall', call, range: b.range({ start: call.range.start.offset, end: call.range.end.offset }) };
+  const layer = plainLayerCall(b, tokens, from, to);
+  const call = layer.call;
   const node = { name: 'layer', children: {}, location: { startOffset: call.range.start.offset, endOffset: call.range.end.offset - 1 } } as cst.LayerCstNode;
   (node as LayerNodeBuiltAhead).builtAhead = { layer, diagnostics: NO_DIAGNOSTICS };
   return node;
+}
+
+/** The tree of a plain layer, `tokens[from]` up to `tokens[to]` (exclusive). */
+function plainLayerCall(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.LayerCall {
+  const call = plainCall(b, tokens, from, to);
+  return { kind: 'LayerCall', call, range: b.range({ start: call.range.start.offset, end: call.range.end.offset }) };
+}
+
+/** The layers of a plain layer block (AeParser.plainLayerBlockEnd), its `{` at `tokens[open]` and
+ *  its `}` at `tokens[close]`: plain layers, each ending at its first `)`, each followed by at most
+ *  one `,`. */
+export function plainLayerBlock(b: BuildContext, tokens: readonly IToken[], open: number, close: number): ast.Layer[] {
+  const layers: ast.Layer[] = [];
+  let index = open + 1;
+  while (index < close) {
+    let end = index + 2;
+    while (tokens[end]!.tokenType !== t.RParen) end++;
+    layers.push(plainLayerCall(b, tokens, index, end + 1));
+    index = tokens[end + 1]!.tokenType === t.Comma ? end + 2 : end + 1;
+  }
+  return layers;
 }
 
 /** The call of a plain layer or member, `tokens[from]` up to `tokens[to]` (exclusive): a name and,
@@ -92,7 +113,8 @@ export function plainArguments(b: BuildContext, tokens: readonly IToken[], from:
   return args;
 }
 
-function plainValue(b: BuildContext, token: IToken): ast.Expression {
+/** A number, a name, `true` or `false`, as the grammar's operand of that one token builds it. */
+export function plainValue(b: BuildContext, token: IToken): ast.Expression {
   const range = b.range(tokenSpan(token));
   if (token.tokenType === t.NumberLiteral) return { kind: 'NumberLiteral', value: Number(token.image), raw: token.image, range };
   if (token.tokenType === t.Identifier) return { kind: 'NameRef', name: token.image, range };

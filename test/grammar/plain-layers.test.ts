@@ -69,7 +69,7 @@ describe('plain layers', () => {
   it('are built from their tokens, and a layer that is not plain is parsed by the grammar', () => {
     const plain = vi.spyOn(AstBuilder.prototype, 'buildPlainLayer');
     const throughGrammar = vi.spyOn(AstBuilder.prototype, 'buildLayer');
-    parseSource('model m { encoder { dense(8), dense(4, act = relu) b() } }');
+    parseSource('block q() { dense(8), dense(4, act = relu) b() }');
     expect(plain).toHaveBeenCalledTimes(3);
     expect(throughGrammar).not.toHaveBeenCalled();
     plain.mockClear();
