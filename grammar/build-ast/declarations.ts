@@ -6,7 +6,7 @@ import { cstSpan, first, isRealToken } from '../syntax-helpers.js';
 import { checkCommas, expectEquals } from './checks.js';
 import type { BuildContext } from './context.js';
 import { expressionOr, stringLiteral } from './expressions.js';
-import { layersOf } from './layers.js';
+import { layersOf, plainIdentifier } from './layers.js';
 import { member, plainMemberTree, type MemberNodeBuiltAhead } from './members.js';
 import * as t from '../tokens.js';
 import { name, nameOr } from './names.js';
@@ -106,7 +106,7 @@ export function modelDeclaration(b: BuildContext, ctx: cst.ModelDeclarationCstCh
 export function plainModel(b: BuildContext, tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
   const keyword = tokens[from]!;
   const closing = tokens[to - 1]!;
-  const name = b.identifierFromToken(tokens[from + 1], 0);
+  const name = plainIdentifier(b, tokens[from + 1]!);
   const members: ast.ModelMember[] = [];
   let start = from + 3;
   for (const end of memberEnds) {
@@ -114,7 +114,7 @@ export function plainModel(b: BuildContext, tokens: readonly IToken[], from: num
     start = tokens[end]!.tokenType === t.Comma ? end + 1 : end;
   }
   const endOffset = closing.startOffset + closing.image.length;
-  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members, range: b.range({ start: keyword.startOffset, end: endOffset }) };
+  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members, range: b.between(keyword.startOffset, endOffset) };
   const node = { name: 'declaration', children: {}, location: { startOffset: keyword.startOffset, endOffset: endOffset - 1 } } as DeclarationNodeBuiltAhead;
   node.builtAhead = built;
   return node;

@@ -8,7 +8,7 @@ import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';
 import type { BuildContext, Span } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
-import { call, callOr, layersOf, plainArguments, plainCall, plainLayerBlock, plainValue } from './layers.js';
+import { call, callOr, layersOf, plainArguments, plainCall, plainIdentifier, plainLayerBlock, plainValue } from './layers.js';
 import { nameOr, reference } from './names.js';
 import { trainMember } from './train.js';
 import { labelType, tableType, tensorType } from './types.js';
@@ -60,42 +60,42 @@ export function plainMember(b: BuildContext, tokens: readonly IToken[], from: nu
 export function plainMemberTree(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.ModelMember {
   const keyword = tokens[from]!;
   const closing = tokens[to - 1]!;
-  const span = { start: keyword.startOffset, end: closing.startOffset + closing.image.length };
+  const start = keyword.startOffset;
+  const end = closing.startOffset + closing.image.length;
   const kind = keyword.tokenType;
-  if (kind === t.Input) return plainInput(b, tokens, from, to, span);
+  if (kind === t.Input) return plainInput(b, tokens, from, to, start, end);
   if (kind === t.Encoder) {
-    const keywordRange = b.range(tokenSpan(keyword));
-    return { kind: 'EncoderMember', keyword: keywordRange, layers: plainLayerBlock(b, tokens, from + 1, to - 1), range: b.range(span) };
+    const keywordRange = b.tokenRange(keyword);
+    return { kind: 'EncoderMember', keyword: keywordRange, layers: plainLayerBlock(b, tokens, from + 1, to - 1), range: b.between(start, end) };
   }
   if (kind === t.Decoder) {
-    const keywordRange = b.range(tokenSpan(keyword));
+    const keywordRange = b.tokenRange(keyword);
     if (tokens[from + 1]!.tokenType === t.LCurly) {
-      const range = b.range(span);
+      const range = b.between(start, end);
       return { kind: 'DecoderMember', keyword: keywordRange, range, layers: plainLayerBlock(b, tokens, from + 1, to - 1) };
     }
     const mirror = tokens[from + 2]!;
     const sourceToken = tokens[from + 4]!;
-    const source: ast.NameRef = { kind: 'NameRef', name: sourceToken.image, range: b.range(tokenSpan(sourceToken)) };
+    const source: ast.NameRef = { kind: 'NameRef', name: sourceToken.image, range: b.tokenRange(sourceToken) };
     const args = to - 1 > from + 5 ? plainArguments(b, tokens, from + 6, to - 1) : [];
-    return { kind: 'DecoderMember', keyword: keywordRange, range: b.range(span), mirror: { kind: 'MirrorSpec', source, args, range: b.range({ start: mirror.startOffset, end: span.end }) } };
+    return { kind: 'DecoderMember', keyword: keywordRange, range: b.between(start, end), mirror: { kind: 'MirrorSpec', source, args, range: b.between(mirror.startOffset, end) } };
   }
   if (kind === t.Loss) {
     const value = plainCall(b, tokens, from + 2, to);
-    return { kind: 'LossMember', value, range: b.range(span) };
+    return { kind: 'LossMember', value, range: b.between(start, end) };
   }
-  const name = b.identifierFromToken(tokens[from + 1], 0);
+  const name = plainIdentifier(b, tokens[from + 1]!);
   const value = plainCall(b, tokens, from + 3, to);
   return kind === t.Latent
-    ? { kind: 'LatentMember', name, value, range: b.range(span) }
-    : { kind: 'OutputMember', name, activation: value, range: b.range(span) };
+    ? { kind: 'LatentMember', name, value, range: b.between(start, end) }
+    : { kind: 'OutputMember', name, activation: value, range: b.between(start, end) };
 }
 
 /** `input name: [dims]`, `input name: [dims] in [low, high]` or `input name: label(n)` (see
  *  AeParser.plainInputEnd), as `inputMember` builds it. */
-function plainInput(b: BuildContext, tokens: readonly IToken[], from: number, to: number, span: Span): ast.InputMember {
-  const name = b.identifierFromToken(tokens[from + 1], 0);
+function plainInput(b: BuildContext, tokens: readonly IToken[], from: number, to: number, start: number, end: number): ast.InputMember {
+  const name = plainIdentifier(b, tokens[from + 1]!);
   const typeToken = tokens[from + 3]!;
-  const typeSpan = { start: typeToken.startOffset, end: span.end };
   let type: ast.InputMember['type'];
   if (typeToken.tokenType === t.LBracket) {
     let close = from + 4;
@@ -103,17 +103,17 @@ function plainInput(b: BuildContext, tokens: readonly IToken[], from: number, to
     const dimensions = plainListElements(b, tokens, from + 4, close);
     if (close + 1 < to) {
       const list = plainListElements(b, tokens, close + 3, to - 1);
-      const listRange = b.range({ start: tokens[close + 2]!.startOffset, end: span.end });
+      const listRange = b.between(tokens[close + 2]!.startOffset, end);
       const valueRange = { low: list[0]!, high: list[1]!, range: listRange };
-      type = { kind: 'TensorType', dimensions, valueRange, range: b.range(typeSpan) };
+      type = { kind: 'TensorType', dimensions, valueRange, range: b.between(typeToken.startOffset, end) };
     } else {
-      type = { kind: 'TensorType', dimensions, range: b.range(typeSpan) };
+      type = { kind: 'TensorType', dimensions, range: b.between(typeToken.startOffset, end) };
     }
   } else {
     const classes = plainValue(b, tokens[from + 5]!);
-    type = { kind: 'LabelType', classes, range: b.range(typeSpan) };
+    type = { kind: 'LabelType', classes, range: b.between(typeToken.startOffset, end) };
   }
-  return { kind: 'InputMember', name, type, range: b.range(span) };
+  return { kind: 'InputMember', name, type, range: b.between(start, end) };
 }
 
 /** The items of a plain list (AeParser.plainListEnd), the first at `tokens[from]`, its `]` at
@@ -126,7 +126,7 @@ function plainListElements(b: BuildContext, tokens: readonly IToken[], from: num
     const token = tokens[index]!;
     if (token.tokenType === t.Minus || token.tokenType === t.Plus) {
       const operand = plainValue(b, tokens[++index]!);
-      const range = b.range({ start: token.startOffset, end: operand.range.end.offset });
+      const range = b.between(token.startOffset, operand.range.end.offset);
       elements.push({ kind: 'UnaryExpression', operator: token.image as '-' | '+', operand, range });
     } else {
       elements.push(plainValue(b, token));
