@@ -19,6 +19,10 @@ export interface MismatchError extends IRecognitionException {
 /** The values an argument of a plain layer may be (AeParser.plainLayerLength). */
 const plainValues: ReadonlySet<TokenType> = new Set([t.NumberLiteral, t.Identifier, t.True, t.False]);
 
+/** The tokens an expression goes on with after an operand: an operator (the expression's MANY)
+ *  or a suffix (the operand's). A plain `loss = f(...)` is followed by none of them. */
+const continuesExpression: ReadonlySet<TokenType> = new Set([t.Plus, t.Minus, t.Star, t.Slash, t.Dot, t.LBracket, t.LParen]);
+
 /** Chevrotain's (untyped) hook that adds a rule's node to the CST of the rule being parsed, and the
  *  index of the last token consumed (what its backtracking saves and restores). */
 interface ParserInternals {
@@ -641,8 +645,8 @@ export class AeParser extends CstParser {
   /**
    * How many tokens the next member spans when it is plain, else 0. Plain: `latent name = f` or
    * `output name = f`, `f` a name with no `.` after, or a name and a plain argument list (see
-   * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by `}` or `,`
-   * (which no expression goes on over); `decoder = mirror(source)`, `source` a name or `encoder`,
+   * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by no token
+   * an expression goes on with (`continuesExpression`); `decoder = mirror(source)`, `source` a name or `encoder`,
    * optionally followed by `,` and plain arguments; `input name: [dims]`, optionally followed by
    * `in [low, high]` (plain lists, `plainListEnd`), or `input name: label(n)`, `n` a number, a name,
    * `true` or `false`; `encoder { ... }` or `decoder { ... }`, a plain layer block
@@ -678,8 +682,7 @@ export class AeParser extends CstParser {
     }
     if (kind !== t.Loss || this.LA(k + 1).tokenType !== t.Equals || this.LA(k + 2).tokenType !== t.Identifier || this.LA(k + 3).tokenType !== t.LParen) return 0;
     const end = this.plainArgumentsEnd(k + 4);
-    const after = end === 0 ? undefined : this.LA(end + 1).tokenType;
-    return after === t.RCurly || after === t.Comma ? end : 0;
+    return end === 0 || continuesExpression.has(this.LA(end + 1).tokenType) ? 0 : end;
   }
 
   /** `input name: [dims]`, `input name: [dims] in [low, high]` or `input name: label(n)`, the

@@ -82,6 +82,13 @@ const memberTexts = [
   'output x_hat = sigmoid',
   'loss = bce(x_hat, x)',
   'loss = bce(x_hat, x) + 1',
+  'loss = bce(x_hat, x) * 2',
+  'loss = bce(x_hat, x) - 1',
+  'loss = bce(x_hat, x)(1)',
+  'loss = bce(x_hat, x)[0]',
+  'loss = bce(x_hat, x).y',
+  'loss = bce(x_hat, x) 2',
+  'loss = bce(x_hat, x) / 2',
   'corrupt x with noise(0.1)',
   'train { epochs = 2 }',
 ];
@@ -124,13 +131,13 @@ describe('plain models and their members', () => {
   });
 
   it('give the tree and the diagnostics the grammar gives around broken text (seeded)', () => {
-    const pieces = ['input', 'x', ':', '=', '[', ']', 'in', '8', '0', '1', '-', '+', ',', 'label', '(', ')', 'encoder', 'decoder', '{', '}', 'dense', 'model', 'm', 'latent', 'as', '"s"', '\n', '//c\n', '@'];
+    const pieces = ['input', 'x', ':', '=', '[', ']', 'in', '8', '0', '1', '-', '+', ',', 'label', '(', ')', 'encoder', 'decoder', '{', '}', 'dense', 'model', 'm', 'latent', 'as', '"s"', '\n', '//c\n', '@', 'loss', 'bce(a, b)', '*', '/', '.'];
     let seed = 2207;
     const next = (n: number): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     for (let i = 0; i < 500; i++) {
       const body = Array.from({ length: 1 + next(10) }, () => pieces[next(pieces.length)]).join(next(2) ? ' ' : '');
       const text =
-        `model m {\n  input x: [8] in [0, 1] ${body}\n  encoder { dense(4) ${body} }\n  decoder { dense(8) }\n}\n` +
+        `model m {\n  input x: [8] in [0, 1] ${body}\n  encoder { dense(4) ${body} }\n  loss = bce(x, y) ${body}\n  decoder { dense(8) }\n}\n` +
         `model n { input y: label(3), encoder { dense(2), } ${body} }\nmodel o { ${body} }\n`;
       expectAsGrammar(text);
     }
