@@ -572,7 +572,8 @@ export class AeParser extends CstParser {
   /**
    * How many tokens the next layer spans when it is plain, else 0. Plain: a name, `(`, arguments
    * separated by single commas (no trailing one), `)`, and no `as` after; each argument a number, a
-   * name, `true` or `false`, optionally after `name =`. The grammar parses exactly these tokens as
+   * name, `true` or `false`, optionally after `name =`; or a bare name followed by none of `(`,
+   * `.` and `as`. The grammar parses exactly these tokens as
    * one layer (a layerCall of a call with an argument list, each argument one operand with no
    * suffix), with no error and nothing for the tree builder to report, so its tree can be built
    * from the tokens (build-ast/layers.ts, `plainLayer`). Anything else, the grammar parses.
@@ -584,7 +585,10 @@ export class AeParser extends CstParser {
   /** Where a plain layer (`plainLayerLength`) whose name is at lookahead index `k` ends (the
    *  lookahead index of its `)`), or 0 when the layer there is not plain. */
   private plainLayerEnd(k: number): number {
-    if (this.LA(k).tokenType !== t.Identifier || this.LA(k + 1).tokenType !== t.LParen) return 0;
+    if (this.LA(k).tokenType !== t.Identifier) return 0;
+    const next = this.LA(k + 1).tokenType;
+    // A bare name (`flatten`): the call ends there unless a `.` or an argument list follows.
+    if (next !== t.LParen) return next === t.Dot || next === t.As ? 0 : k;
     const end = this.plainArgumentsEnd(k + 2);
     return end === 0 || this.LA(end + 1).tokenType === t.As ? 0 : end;
   }

@@ -49,9 +49,9 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 /**
  * The tree of a plain layer (AeParser.plainLayerLength), `tokens[from]` up to `tokens[to]`
  * (exclusive): `name(args)`, each argument a number, a name, `true` or `false`, optionally after
- * `name =`, between single commas. It is the tree `layer` builds from the CST the grammar makes of
- * those tokens (key order, ranges, no diagnostic), made without that CST; returned as the layer's
- * node in its body's CST, built ahead as `buildLayerAhead` leaves one.
+ * `name =`, between single commas; or a bare `name`. It is the tree `layer` builds from the CST
+ * the grammar makes of those tokens (key order, ranges, no diagnostic), made without that CST;
+ * returned as the layer's node in its body's CST, built ahead as `buildLayerAhead` leaves one.
  */
 export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
   const layer = plainLayerCall(b, tokens, from, to);
@@ -68,14 +68,15 @@ function plainLayerCall(b: BuildContext, tokens: readonly IToken[], from: number
 }
 
 /** The layers of a plain layer block (AeParser.plainLayerBlockEnd), its `{` at `tokens[open]` and
- *  its `}` at `tokens[close]`: plain layers, each ending at its first `)`, each followed by at most
- *  one `,`. */
+ *  its `}` at `tokens[close]`: plain layers, each a bare name or ending at its first `)`, each
+ *  followed by at most one `,`. */
 export function plainLayerBlock(b: BuildContext, tokens: readonly IToken[], open: number, close: number): ast.Layer[] {
   const layers: ast.Layer[] = [];
   let index = open + 1;
   while (index < close) {
-    let end = index + 2;
-    while (tokens[end]!.tokenType !== t.RParen) end++;
+    // A bare name, or a name and its arguments up to their `)`.
+    let end = index;
+    if (tokens[index + 1]!.tokenType === t.LParen) while (tokens[end]!.tokenType !== t.RParen) end++;
     layers.push(plainLayerCall(b, tokens, index, end + 1));
     index = tokens[end + 1]!.tokenType === t.Comma ? end + 2 : end + 1;
   }
