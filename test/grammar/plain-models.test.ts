@@ -148,6 +148,20 @@ describe('plain models and their members', () => {
     }
   });
 
+  it('give the tree and the diagnostics the grammar gives past the nesting limit and the error budget', () => {
+    const model = 'model m { input x: [8] in [0, 1] encoder { dense(4) } loss = bce(x, y) }\n';
+    // Past the nesting limit (AE1024): a plain model before, inside the cut and after it.
+    const deep = `let a = ${'('.repeat(80)}1${')'.repeat(80)}\n`;
+    expectAsGrammar(`${model}${deep}${model}`);
+    expectAsGrammar(`let b = ${'['.repeat(70)}${model}${']'.repeat(70)}\n${model}`);
+    // Past the error budget the parse stops; the plain models read before it are kept.
+    const broken = 'let x = = )\n'.repeat(1_200);
+    const { ast } = parseSource(`${model}${broken}${model}`);
+    expect(ast.declarations[0]?.kind).toBe('ModelDeclaration');
+    expectAsGrammar(`${model}${broken}${model}`);
+    expectAsGrammar(`${model}${model}model m { ${'latent = \n'.repeat(1_200)} }`);
+  });
+
   it('are built from their tokens, and a model that is not plain is not', () => {
     const model = vi.spyOn(AstBuilder.prototype, 'buildPlainModel');
     const member = vi.spyOn(AstBuilder.prototype, 'buildPlainMember');
