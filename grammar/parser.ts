@@ -573,17 +573,17 @@ export class AeParser extends CstParser {
    * How many tokens the next layer spans when it is plain, else 0. Plain: a name, `(`, arguments
    * separated by single commas (no trailing one), `)`, and no `as` after; each argument a number, a
    * name, `true` or `false`, optionally after `name =`; or a bare name followed by none of `(`,
-   * `.` and `as`. The grammar parses exactly these tokens as
-   * one layer (a layerCall of a call with an argument list, each argument one operand with no
-   * suffix), with no error and nothing for the tree builder to report, so its tree can be built
-   * from the tokens (build-ast/layers.ts, `plainLayer`). Anything else, the grammar parses.
+   * `.` and `as`. The grammar parses exactly these tokens as one layer (a layerCall of a call,
+   * with an argument list whose arguments are each one operand with no suffix, or none), with no
+   * error and nothing for the tree builder to report, so its tree can be built from the tokens
+   * (build-ast/layers.ts, `plainLayer`). Anything else, the grammar parses.
    */
   private plainLayerLength(): number {
     return this.plainLayerEnd(1);
   }
 
   /** Where a plain layer (`plainLayerLength`) whose name is at lookahead index `k` ends (the
-   *  lookahead index of its `)`), or 0 when the layer there is not plain. */
+   *  lookahead index of its `)`, or of its name when bare), or 0 when the layer there is not plain. */
   private plainLayerEnd(k: number): number {
     if (this.LA(k).tokenType !== t.Identifier) return 0;
     const next = this.LA(k + 1).tokenType;
@@ -650,11 +650,11 @@ export class AeParser extends CstParser {
    * How many tokens the next member spans when it is plain, else 0. Plain: `latent name = f` or
    * `output name = f`, `f` a name with no `.` after, or a name and a plain argument list (see
    * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by no token
-   * an expression goes on with (`continuesExpression`); `decoder = mirror(source)`, `source` a name or `encoder`,
-   * optionally followed by `,` and plain arguments; `input name: [dims]`, optionally followed by
-   * `in [low, high]` (plain lists, `plainListEnd`), or `input name: label(n)`, `n` a number, a name,
-   * `true` or `false`; `encoder { ... }` or `decoder { ... }`, a plain layer block
-   * (`plainLayerBlockEnd`). The grammar parses exactly these tokens as one member (its name an
+   * an expression goes on with (`continuesExpression`); `decoder = mirror(source)`, `source` a
+   * name or `encoder`, optionally followed by `,` and plain arguments; `input name: [dims]`,
+   * optionally followed by `in [low, high]` (plain lists, `plainListEnd`), or `input name:
+   * label(n)`, `n` a number, a name, `true` or `false`; `encoder { ... }` or `decoder { ... }`, a
+   * plain layer block (`plainLayerBlockEnd`). The grammar parses exactly these tokens as one member (its name an
    * Identifier, its binder `=`, or `:` for an input), with no error and nothing for the tree builder
    * to report, so its tree can be built from the tokens (build-ast/members.ts, `plainMember`).
    */
