@@ -74,6 +74,7 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     aeParser.layerSink = (node) => builder.buildLayer(node as LayerCstNode);
     aeParser.plainLayerSink = (tokens, from, to) => builder.buildPlainLayer(tokens, from, to);
     aeParser.plainMemberSink = (tokens, from, to) => builder.buildPlainMember(tokens, from, to);
+    aeParser.plainModelSink = (tokens, from, to, memberEnds) => builder.buildPlainModel(tokens, from, to, memberEnds);
     let parsed: ParseResult;
     try {
       parsed = parse(text);
@@ -82,6 +83,7 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
       aeParser.layerSink = undefined;
       aeParser.plainLayerSink = undefined;
       aeParser.plainMemberSink = undefined;
+      aeParser.plainModelSink = undefined;
     }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);

@@ -32,31 +32,31 @@ const chaining = [t.Plus, t.Minus, t.Star, t.Slash, t.Dot];
 const operandStarts = [t.Identifier, t.NumberLiteral, t.StringLiteral, t.True, t.False, t.ReferableKeyword];
 const operandEnds = [...operandStarts, ...closers];
 
-/** What a token type is to the nesting count, worked out once per type: tokenMatcher (which knows
- *  the token categories) for every class of every token was most of this pass's time. */
-interface TokenClass {
-  opener: boolean;
-  closer: boolean;
-  chaining: boolean;
-  operandStart: boolean;
-  operandEnd: boolean;
-  separator: boolean;
-}
-/** By token type index (a small integer): an array read, not a Map lookup, per token of the file. */
-const classes: (TokenClass | undefined)[] = [];
+/** What a token type is to the nesting count, as bits, worked out once per type: tokenMatcher
+ *  (which knows the token categories) for every class of every token was most of this pass's
+ *  time, and bits (not an object's fields) keep the loop cheap while a fresh process still
+ *  interprets it, which was most of this pass's time in `ae check`. */
+const OPENER = 1;
+const CLOSER = 2;
+const CHAINING = 4;
+const OPERAND_START = 8;
+const OPERAND_END = 16;
+const SEPARATOR = 32;
 
-function classOf(token: IToken): TokenClass {
+/** By token type index (a small integer): an array read, not a Map lookup, per token of the file. */
+const classes: (number | undefined)[] = [];
+
+function classOf(token: IToken): number {
   let known = classes[token.tokenTypeIdx];
   if (known === undefined) {
     const isAny = (types: readonly TokenType[]): boolean => types.some((type) => tokenMatcher(token, type));
-    known = {
-      opener: isAny(openers),
-      closer: isAny(closers),
-      chaining: isAny(chaining),
-      operandStart: isAny(operandStarts),
-      operandEnd: isAny(operandEnds),
-      separator: isSeparator(token),
-    };
+    known =
+      (isAny(openers) ? OPENER : 0) |
+      (isAny(closers) ? CLOSER : 0) |
+      (isAny(chaining) ? CHAINING : 0) |
+      (isAny(operandStarts) ? OPERAND_START : 0) |
+      (isAny(operandEnds) ? OPERAND_END : 0) |
+      (isSeparator(token) ? SEPARATOR : 0);
     classes[token.tokenTypeIdx] = known;
   }
   return known;
@@ -83,45 +83,45 @@ export function limitNesting(tokens: IToken[], limit = MAX_NESTING): { tokens: I
   let cut: NestingCut | undefined;
   let cutDepth = 0;
 
-  const resetChain = (): void => {
-    chained -= chains[chains.length - 1]!;
-    chains[chains.length - 1] = 0;
-  };
-  const depth = (): number => chains.length - 1 + chained;
-
-  let previousClass: TokenClass | undefined;
+  // (The depth, `chains.length - 1 + chained`, and the reset of a chain are written out in the
+  // loop: as closures they made `chained` a variable read through the closure for each token.)
+  // The previous token's class; 0 before the first token (no operand ends there).
+  let previous = 0;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index]!;
     const kind = classOf(token);
-    const newItem = kind.separator || (kind.operandStart && previousClass !== undefined && previousClass.operandEnd);
+    const newItem = (kind & SEPARATOR) !== 0 || ((kind & OPERAND_START) !== 0 && (previous & OPERAND_END) !== 0);
     if (cut) {
-      if (kind.opener) cutDepth++;
-      else if (kind.closer && cutDepth > 0) cutDepth--;
-      else if (kind.closer || (newItem && cutDepth === 0)) {
+      if ((kind & OPENER) !== 0) cutDepth++;
+      else if ((kind & CLOSER) !== 0 && cutDepth > 0) cutDepth--;
+      else if ((kind & CLOSER) !== 0 || (newItem && cutDepth === 0)) {
         cut.resumedAt = token.startOffset;
         cut = undefined;
       }
       if (cut) {
         cut.end = token.startOffset + token.image.length;
-        previousClass = kind;
+        previous = kind;
         continue;
       }
     }
-    if (newItem) resetChain();
-    if (kind.opener) {
+    if (newItem) {
+      chained -= chains[chains.length - 1]!;
+      chains[chains.length - 1] = 0;
+    }
+    if ((kind & OPENER) !== 0) {
       chains.push(0);
-    } else if (kind.closer) {
+    } else if ((kind & CLOSER) !== 0) {
       if (chains.length > 1) chained -= chains.pop()!;
       chains[chains.length - 1]!++;
       chained++;
-    } else if (kind.chaining) {
+    } else if ((kind & CHAINING) !== 0) {
       chains[chains.length - 1]!++;
       chained++;
     }
     // A closer is always kept (it only ends what its opener began); the next step past it is cut.
-    if (depth() > limit && !kind.closer) {
+    if (chains.length - 1 + chained > limit && (kind & CLOSER) === 0) {
       // Undo this token's step and leave it out with the rest of its item.
-      const opener = kind.opener;
+      const opener = (kind & OPENER) !== 0;
       if (opener) chains.pop();
       else {
         chains[chains.length - 1]!--;
@@ -132,11 +132,11 @@ export function limitNesting(tokens: IToken[], limit = MAX_NESTING): { tokens: I
       cut = { token, end: token.startOffset + token.image.length, keptFrom: last ? last.startOffset : 0, resumedAt: Infinity };
       cutDepth = opener ? 1 : 0;
       cuts.push(cut);
-      previousClass = kind;
+      previous = kind;
       continue;
     }
     kept?.push(token);
-    previousClass = kind;
+    previous = kind;
   }
   return { tokens: kept ?? tokens, cuts };
 }

@@ -19,6 +19,10 @@ export interface MismatchError extends IRecognitionException {
 /** The values an argument of a plain layer may be (AeParser.plainLayerLength). */
 const plainValues: ReadonlySet<TokenType> = new Set([t.NumberLiteral, t.Identifier, t.True, t.False]);
 
+/** The tokens an expression goes on with after an operand: an operator (the expression's MANY)
+ *  or a suffix (the operand's). A plain `loss = f(...)` is followed by none of them. */
+const continuesExpression: ReadonlySet<TokenType> = new Set([t.Plus, t.Minus, t.Star, t.Slash, t.Dot, t.LBracket, t.LParen]);
+
 /** Chevrotain's (untyped) hook that adds a rule's node to the CST of the rule being parsed, and the
  *  index of the last token consumed (what its backtracking saves and restores). */
 interface ParserInternals {
@@ -103,6 +107,20 @@ export class AeParser extends CstParser {
    *  `decoder = mirror(encoder)` and `loss = bce(y, x)`. Unset: every member goes through the grammar. */
   plainMemberSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
 
+  /** Builds the tree of a plain model (`plainModelLength`) from its tokens, `tokens[from]` up to
+   *  `tokens[to]` (exclusive), its members ending (exclusive) at `memberEnds`, and returns the node
+   *  that stands for it in the file's CST, as `plainMemberSink` a member's: with every member plain,
+   *  what was left of a small model's parse was the rules of the model itself, of `input x: [8] in
+   *  [0, 1]` and of `encoder { dense(4) }`. Unset: every declaration goes through the grammar. */
+  plainModelSink: ((tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]) => CstNode) | undefined = undefined;
+
+  /** Where each member of the model `plainModelLength` last found plain ends (exclusive token
+   *  indices); reused from model to model. */
+  private plainModelMemberEnds: number[] = [];
+
+  /** How many items the list `plainListEnd` last found plain has. */
+  private plainListItems = 0;
+
   /** The top-level declarations parsed so far (what is kept when the error budget stops a parse),
    *  and the errors saved; both emptied by parse() before each parse. */
   completedDeclarations: DeclarationCstNode[] = [];
@@ -110,6 +128,12 @@ export class AeParser extends CstParser {
 
   file = this.RULE('file', () => {
     this.MANY(() => {
+      // (The recorder, which reads the grammar off these rules, always takes the rule.)
+      const plain = this.plainModelSink === undefined || this.RECORDING_PHASE ? 0 : this.plainModelLength();
+      if (plain > 0) {
+        this.takePlainModel(plain);
+        return;
+      }
       const node = this.SUBRULE(this.declaration);
       this.ACTION(() => {
         this.declarationSink?.(node);
@@ -548,15 +572,40 @@ export class AeParser extends CstParser {
   /**
    * How many tokens the next layer spans when it is plain, else 0. Plain: a name, `(`, arguments
    * separated by single commas (no trailing one), `)`, and no `as` after; each argument a number, a
-   * name, `true` or `false`, optionally after `name =`. The grammar parses exactly these tokens as
-   * one layer (a layerCall of a call with an argument list, each argument one operand with no
-   * suffix), with no error and nothing for the tree builder to report, so its tree can be built
-   * from the tokens (build-ast/layers.ts, `plainLayer`). Anything else, the grammar parses.
+   * name, `true` or `false`, optionally after `name =`; or a bare name followed by none of `(`,
+   * `.` and `as`. The grammar parses exactly these tokens as one layer (a layerCall of a call,
+   * with an argument list whose arguments are each one operand with no suffix, or none), with no
+   * error and nothing for the tree builder to report, so its tree can be built from the tokens
+   * (build-ast/layers.ts, `plainLayer`). Anything else, the grammar parses.
    */
   private plainLayerLength(): number {
-    if (this.LA(1).tokenType !== t.Identifier || this.LA(2).tokenType !== t.LParen) return 0;
-    const k = this.plainArgumentsEnd(3);
-    return k === 0 || this.LA(k + 1).tokenType === t.As ? 0 : k;
+    return this.plainLayerEnd(1);
+  }
+
+  /** Where a plain layer (`plainLayerLength`) whose name is at lookahead index `k` ends (the
+   *  lookahead index of its `)`, or of its name when bare), or 0 when the layer there is not plain. */
+  private plainLayerEnd(k: number): number {
+    if (this.LA(k).tokenType !== t.Identifier) return 0;
+    const next = this.LA(k + 1).tokenType;
+    // A bare name (`flatten`): the call ends there unless a `.` or an argument list follows.
+    if (next !== t.LParen) return next === t.Dot || next === t.As ? 0 : k;
+    const end = this.plainArgumentsEnd(k + 2);
+    return end === 0 || this.LA(end + 1).tokenType === t.As ? 0 : end;
+  }
+
+  /** Where the `}` of a plain layer block is, its `{` at `k`; 0 when the block is not plain: plain
+   *  layers (`plainLayerEnd`), each followed by at most one `,`. That is what the grammar's
+   *  layerBlock repeats (a layer, an optional comma) up to its `}`, and the tree builder reports
+   *  nothing about the commas of a block. */
+  private plainLayerBlockEnd(k: number): number {
+    k++;
+    for (;;) {
+      if (this.LA(k).tokenType === t.RCurly) return k;
+      const end = this.plainLayerEnd(k);
+      if (end === 0) return 0;
+      k = end + 1;
+      if (this.LA(k).tokenType === t.Comma) k++;
+    }
   }
 
   /** Where the `)` of a plain argument list is (a lookahead index), its first argument (or `)`) at
@@ -574,42 +623,130 @@ export class AeParser extends CstParser {
     }
   }
 
+  /** Where the `]` of a plain list is, its `[` at `k`, with the number of its items in
+   *  `plainListItems`; 0 when the list is not plain: items separated by single commas (no trailing
+   *  one), each a number, a name, `true` or `false`, optionally after one `-` or `+`. The grammar
+   *  parses each item as one expression of one operand with no suffix, and the tree builder reports
+   *  nothing about such commas. */
+  private plainListEnd(k: number): number {
+    let items = 0;
+    if (this.LA(++k).tokenType !== t.RBracket) {
+      for (;;) {
+        const sign = this.LA(k).tokenType;
+        if (sign === t.Minus || sign === t.Plus) k++;
+        if (!plainValues.has(this.LA(k).tokenType)) return 0;
+        items++;
+        const next = this.LA(++k).tokenType;
+        if (next === t.RBracket) break;
+        if (next !== t.Comma) return 0;
+        k++;
+      }
+    }
+    this.plainListItems = items;
+    return k;
+  }
+
   /**
    * How many tokens the next member spans when it is plain, else 0. Plain: `latent name = f` or
    * `output name = f`, `f` a name with no `.` after, or a name and a plain argument list (see
-   * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by `}` or `,`
-   * (which no expression goes on over); `decoder = mirror(source)`, `source` a name or `encoder`,
-   * optionally followed by `,` and plain arguments. The grammar parses exactly these tokens as one member (its
-   * name an Identifier, its binder `=`), with no error and nothing for the tree builder to report,
-   * so its tree can be built from the tokens (build-ast/members.ts, `plainMember`).
+   * `plainArgumentsEnd`); `loss = f(...)`, a name and a plain argument list followed by no token
+   * an expression goes on with (`continuesExpression`); `decoder = mirror(source)`, `source` a
+   * name or `encoder`, optionally followed by `,` and plain arguments; `input name: [dims]`,
+   * optionally followed by `in [low, high]` (plain lists, `plainListEnd`), or `input name:
+   * label(n)`, `n` a number, a name, `true` or `false`; `encoder { ... }` or `decoder { ... }`, a
+   * plain layer block (`plainLayerBlockEnd`). The grammar parses exactly these tokens as one member (its name an
+   * Identifier, its binder `=`, or `:` for an input), with no error and nothing for the tree builder
+   * to report, so its tree can be built from the tokens (build-ast/members.ts, `plainMember`).
    */
   private plainMemberLength(): number {
-    const kind = this.LA(1).tokenType;
+    return this.plainMemberEnd(1);
+  }
+
+  /** Where a plain member (`plainMemberLength`) whose keyword is at lookahead index `k` ends (the
+   *  lookahead index of its last token), or 0 when the member there is not plain. */
+  private plainMemberEnd(k: number): number {
+    const kind = this.LA(k).tokenType;
     if (kind === t.Latent || kind === t.Output) {
-      if (this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.Equals || this.LA(4).tokenType !== t.Identifier) return 0;
-      const next = this.LA(5).tokenType;
-      if (next === t.LParen) return this.plainArgumentsEnd(6);
-      return next === t.Dot ? 0 : 4;
+      if (this.LA(k + 1).tokenType !== t.Identifier || this.LA(k + 2).tokenType !== t.Equals || this.LA(k + 3).tokenType !== t.Identifier) return 0;
+      const next = this.LA(k + 4).tokenType;
+      if (next === t.LParen) return this.plainArgumentsEnd(k + 5);
+      return next === t.Dot ? 0 : k + 3;
     }
+    if (kind === t.Input) return this.plainInputEnd(k);
+    if (kind === t.Encoder) return this.LA(k + 1).tokenType === t.LCurly ? this.plainLayerBlockEnd(k + 1) : 0;
     if (kind === t.Decoder) {
+      if (this.LA(k + 1).tokenType === t.LCurly) return this.plainLayerBlockEnd(k + 1);
       // `decoder = mirror(source)` or `decoder = mirror(source, ...plain arguments)`.
-      if (this.LA(2).tokenType !== t.Equals || this.LA(3).tokenType !== t.Mirror || this.LA(4).tokenType !== t.LParen) return 0;
-      const source = this.LA(5).tokenType;
+      if (this.LA(k + 1).tokenType !== t.Equals || this.LA(k + 2).tokenType !== t.Mirror || this.LA(k + 3).tokenType !== t.LParen) return 0;
+      const source = this.LA(k + 4).tokenType;
       if (source !== t.Identifier && source !== t.Encoder) return 0;
-      const next = this.LA(6).tokenType;
-      if (next === t.RParen) return 6;
-      return next === t.Comma && this.LA(7).tokenType !== t.RParen ? this.plainArgumentsEnd(7) : 0;
+      const next = this.LA(k + 5).tokenType;
+      if (next === t.RParen) return k + 5;
+      return next === t.Comma && this.LA(k + 6).tokenType !== t.RParen ? this.plainArgumentsEnd(k + 6) : 0;
     }
-    if (kind !== t.Loss || this.LA(2).tokenType !== t.Equals || this.LA(3).tokenType !== t.Identifier || this.LA(4).tokenType !== t.LParen) return 0;
-    const k = this.plainArgumentsEnd(5);
-    const after = k === 0 ? undefined : this.LA(k + 1).tokenType;
-    return after === t.RCurly || after === t.Comma ? k : 0;
+    if (kind !== t.Loss || this.LA(k + 1).tokenType !== t.Equals || this.LA(k + 2).tokenType !== t.Identifier || this.LA(k + 3).tokenType !== t.LParen) return 0;
+    const end = this.plainArgumentsEnd(k + 4);
+    return end === 0 || continuesExpression.has(this.LA(end + 1).tokenType) ? 0 : end;
+  }
+
+  /** `input name: [dims]`, `input name: [dims] in [low, high]` or `input name: label(n)`, the
+   *  keyword at `k` (see `plainMemberLength`). A value range of other than two bounds is reported
+   *  by the tree builder, so it is not plain; nor is a `=` binder (reported too). */
+  private plainInputEnd(k: number): number {
+    if (this.LA(k + 1).tokenType !== t.Identifier || this.LA(k + 2).tokenType !== t.Colon) return 0;
+    const type = this.LA(k + 3);
+    if (type.tokenType === t.LBracket) {
+      const dimensions = this.plainListEnd(k + 3);
+      if (dimensions === 0 || this.LA(dimensions + 1).tokenType !== t.In) return dimensions;
+      if (this.LA(dimensions + 2).tokenType !== t.LBracket) return 0;
+      const range = this.plainListEnd(dimensions + 2);
+      return range !== 0 && this.plainListItems === 2 ? range : 0;
+    }
+    const plainLabel =
+      type.tokenType === t.Identifier && type.image === 'label' && this.LA(k + 4).tokenType === t.LParen && plainValues.has(this.LA(k + 5).tokenType) && this.LA(k + 6).tokenType === t.RParen;
+    return plainLabel ? k + 6 : 0;
+  }
+
+  /**
+   * How many tokens the next declaration spans when it is a plain model, else 0: `model name {`,
+   * plain members (`plainMemberEnd`) each followed by at most one `,`, and `}`. The grammar parses
+   * exactly these tokens as one declaration (the model's MANY takes a member and an optional comma
+   * up to its `}`) with no error, and the tree builder reports nothing about a model's own tokens,
+   * so its tree can be built from the tokens (build-ast/declarations.ts, `plainModel`). Where each
+   * member ends is left in `plainModelMemberEnds` (exclusive token indices).
+   */
+  private plainModelLength(): number {
+    if (this.LA(1).tokenType !== t.Model || this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.LCurly) return 0;
+    const ends = this.plainModelMemberEnds;
+    ends.length = 0;
+    // Lookahead index k is token index `base + k` of the input.
+    const base = (this as unknown as ParserInternals).exportLexerState();
+    let k = 4;
+    for (;;) {
+      if (this.LA(k).tokenType === t.RCurly) return k;
+      const end = this.plainMemberEnd(k);
+      if (end === 0) return 0;
+      ends.push(base + end + 1);
+      k = end + 1;
+      if (this.LA(k).tokenType === t.Comma) k++;
+    }
   }
 
   /** Consumes the next `count` tokens, a plain layer, and puts the node `plainLayerSink` makes of
    *  them into the body's CST, where the grammar's `layer` would have gone. */
   private takePlainLayer(count: number): void {
     this.takePlain(count, this.plainLayerSink!, 'layer');
+  }
+
+  /** Consumes the next `count` tokens, a plain model, and puts the node `plainModelSink` makes of
+   *  them into the file's CST, where the grammar's `declaration` would have gone. */
+  private takePlainModel(count: number): void {
+    const internals = this as unknown as ParserInternals;
+    const from = internals.exportLexerState() + 1;
+    const node = this.plainModelSink!(this.input, from, from + count, this.plainModelMemberEnds);
+    internals.importLexerState(from + count - 1);
+    internals.cstPostNonTerminal(node, 'declaration');
+    this.completedDeclarations.push(node as DeclarationCstNode);
   }
 
   /** Consumes the next `count` tokens and puts the node `sink` makes of them into the CST, where

@@ -25,7 +25,9 @@ export function lexDiagnostics(errors: readonly ILexingError[], lines: LineMap):
 /** Unterminated strings and block comments lex as tokens (so parsing goes on) and are reported here. */
 export function unterminatedDiagnostics(tokens: readonly IToken[], comments: readonly IToken[], lines: LineMap): Diagnostic[] {
   const found: Diagnostic[] = [];
-  for (const token of tokens) {
+  // An unterminated string begins with `"`: a text with none has none, and its tokens need no look.
+  const strings = lines.text.indexOf('"') === -1 ? [] : tokens;
+  for (const token of strings) {
     if (token.tokenType !== t.UnterminatedString) continue;
     const { start, end } = tokenSpan(token);
     const insertAt = lines.range(end, end);

@@ -21,6 +21,16 @@ export class BuildContext {
     return this.lines.range(span.start, span.end);
   }
 
+  /** The range of offsets [start, end), with no span object between (the plain builders' way). */
+  between(start: number, end: number): ast.SourceRange {
+    return this.lines.range(start, end);
+  }
+
+  /** The range of a real token. */
+  tokenRange(token: IToken): ast.SourceRange {
+    return this.lines.range(token.startOffset, token.startOffset + token.image.length);
+  }
+
   report(code: DiagnosticCode, message: string, span: Span, options: Parameters<typeof diagnostic>[3] = {}): void {
     this.diagnostics.push(diagnostic(code, message, this.range(span), options));
   }

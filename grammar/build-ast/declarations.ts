@@ -1,18 +1,22 @@
 // Builds the file and its top-level declarations: import, let, block (with parameters) and model.
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type * as ast from '../ast.js';
 import type * as cst from '../cst.js';
 import { cstSpan, first, isRealToken } from '../syntax-helpers.js';
 import { checkCommas, expectEquals } from './checks.js';
 import type { BuildContext } from './context.js';
 import { expressionOr, stringLiteral } from './expressions.js';
-import { layersOf } from './layers.js';
-import { member, type MemberNodeBuiltAhead } from './members.js';
+import { layersOf, plainIdentifier } from './layers.js';
+import { member, plainMemberTree, type MemberNodeBuiltAhead } from './members.js';
+import * as t from '../tokens.js';
 import { name, nameOr } from './names.js';
+
+/** A declaration's CST node that stands for a tree built from its tokens (`plainModel`). */
+type DeclarationNodeBuiltAhead = cst.DeclarationCstNode & { builtAhead?: ast.ModelDeclaration };
 
 export function file(b: BuildContext, ctx: cst.FileCstChildren): ast.SourceFile {
   const declarations = (ctx.declaration ?? []).flatMap((d) => {
-    const built = b.prebuilt.has(d) ? b.prebuilt.get(d) : declaration(b, d.children);
+    const built = (d as DeclarationNodeBuiltAhead).builtAhead ?? (b.prebuilt.has(d) ? b.prebuilt.get(d) : declaration(b, d.children));
     return built ? [built] : [];
   });
   return { kind: 'SourceFile', declarations, comments: [], range: b.range({ start: 0, end: b.lines.text.length }) };
@@ -90,4 +94,28 @@ export function modelDeclaration(b: BuildContext, ctx: cst.ModelDeclarationCstCh
     return built ? [built] : [];
   });
   return b.flagged(node, { kind: 'ModelDeclaration', name, members, range: b.range(b.spanOf(node, name.range.start.offset, name)) });
+}
+
+/**
+ * The tree of a plain model (AeParser.plainModelLength), `tokens[from]` up to `tokens[to]`
+ * (exclusive): `model name {`, plain members ending (exclusive) at `memberEnds`, each followed by
+ * at most one `,`, and `}`. It is the tree `declaration` builds from the CST the grammar makes of
+ * those tokens (key order, ranges, no diagnostic), made without that CST; returned as the
+ * declaration's node in the file's CST.
+ */
+export function plainModel(b: BuildContext, tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
+  const keyword = tokens[from]!;
+  const closing = tokens[to - 1]!;
+  const name = plainIdentifier(b, tokens[from + 1]!);
+  const members: ast.ModelMember[] = [];
+  let start = from + 3;
+  for (const end of memberEnds) {
+    members.push(plainMemberTree(b, tokens, start, end));
+    start = tokens[end]!.tokenType === t.Comma ? end + 1 : end;
+  }
+  const endOffset = closing.startOffset + closing.image.length;
+  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members, range: b.between(keyword.startOffset, endOffset) };
+  const node = { name: 'declaration', children: {}, location: { startOffset: keyword.startOffset, endOffset: endOffset - 1 } } as DeclarationNodeBuiltAhead;
+  node.builtAhead = built;
+  return node;
 }

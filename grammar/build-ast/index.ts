@@ -58,6 +58,11 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     return members.plainMember(this.b, tokens, from, to);
   }
 
+  /** Builds a plain model from its tokens (see `declarations.plainModel`). */
+  buildPlainModel(tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
+    return declarations.plainModel(this.b, tokens, from, to, memberEnds);
+  }
+
   /** Builds one layer now (see `layers.buildLayerAhead`). */
   buildLayer(node: cst.LayerCstNode): void {
     layers.buildLayerAhead(this.b, node);

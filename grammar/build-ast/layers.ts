@@ -49,28 +49,49 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 /**
  * The tree of a plain layer (AeParser.plainLayerLength), `tokens[from]` up to `tokens[to]`
  * (exclusive): `name(args)`, each argument a number, a name, `true` or `false`, optionally after
- * `name =`, between single commas. It is the tree `layer` builds from the CST the grammar makes of
- * those tokens (key order, ranges, no diagnostic), made without that CST; returned as the layer's
- * node in its body's CST, built ahead as `buildLayerAhead` leaves one.
+ * `name =`, between single commas; or a bare `name`. It is the tree `layer` builds from the CST
+ * the grammar makes of those tokens (key order, ranges, no diagnostic), made without that CST;
+ * returned as the layer's node in its body's CST, built ahead as `buildLayerAhead` leaves one.
  */
 export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
-  const call = plainCall(b, tokens, from, to);
-  const layer: ast.LayerCall = { kind: 'LayerCall', call, range: b.range({ start: call.range.start.offset, end: call.range.end.offset }) };
+  const layer = plainLayerCall(b, tokens, from, to);
+  const call = layer.call;
   const node = { name: 'layer', children: {}, location: { startOffset: call.range.start.offset, endOffset: call.range.end.offset - 1 } } as cst.LayerCstNode;
   (node as LayerNodeBuiltAhead).builtAhead = { layer, diagnostics: NO_DIAGNOSTICS };
   return node;
+}
+
+/** The tree of a plain layer, `tokens[from]` up to `tokens[to]` (exclusive). */
+function plainLayerCall(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.LayerCall {
+  const call = plainCall(b, tokens, from, to);
+  return { kind: 'LayerCall', call, range: b.between(call.range.start.offset, call.range.end.offset) };
+}
+
+/** The layers of a plain layer block (AeParser.plainLayerBlockEnd), its `{` at `tokens[open]` and
+ *  its `}` at `tokens[close]`: plain layers, each a bare name or ending at its first `)`, each
+ *  followed by at most one `,`. */
+export function plainLayerBlock(b: BuildContext, tokens: readonly IToken[], open: number, close: number): ast.Layer[] {
+  const layers: ast.Layer[] = [];
+  let index = open + 1;
+  while (index < close) {
+    // A bare name, or a name and its arguments up to their `)`.
+    let end = index;
+    if (tokens[index + 1]!.tokenType === t.LParen) while (tokens[end]!.tokenType !== t.RParen) end++;
+    layers.push(plainLayerCall(b, tokens, index, end + 1));
+    index = tokens[end + 1]!.tokenType === t.Comma ? end + 2 : end + 1;
+  }
+  return layers;
 }
 
 /** The call of a plain layer or member, `tokens[from]` up to `tokens[to]` (exclusive): a name and,
  *  when more tokens follow it, a plain argument list (AeParser.plainArgumentsEnd). */
 export function plainCall(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Call {
   const nameToken = tokens[from]!;
-  const callee: ast.NameRef = { kind: 'NameRef', name: nameToken.image, range: b.range(tokenSpan(nameToken)) };
-  if (to === from + 1) return { kind: 'Call', callee, args: [], hasParens: false, range: b.range(tokenSpan(nameToken)) };
+  const callee: ast.NameRef = { kind: 'NameRef', name: nameToken.image, range: b.tokenRange(nameToken) };
+  if (to === from + 1) return { kind: 'Call', callee, args: [], hasParens: false, range: b.tokenRange(nameToken) };
   const closing = tokens[to - 1]!;
   const args = plainArguments(b, tokens, from + 2, to - 1);
-  const span = { start: nameToken.startOffset, end: closing.startOffset + closing.image.length };
-  return { kind: 'Call', callee, args, hasParens: true, range: b.range(span) };
+  return { kind: 'Call', callee, args, hasParens: true, range: b.between(nameToken.startOffset, closing.startOffset + closing.image.length) };
 }
 
 /** The plain arguments from `tokens[from]` (the first argument) up to `tokens[to]` (the `)`). */
@@ -80,9 +101,9 @@ export function plainArguments(b: BuildContext, tokens: readonly IToken[], from:
   for (let index = from; index < to; index += 2) {
     const token = tokens[index]!;
     if (tokens[index + 1]!.tokenType === t.Equals) {
-      const name = b.identifierFromToken(token, 0);
+      const name = plainIdentifier(b, token);
       const value = plainValue(b, tokens[index + 2]!);
-      args.push({ kind: 'Argument', name, value, range: b.range({ start: token.startOffset, end: value.range.end.offset }) });
+      args.push({ kind: 'Argument', name, value, range: b.between(token.startOffset, value.range.end.offset) });
       index += 2;
     } else {
       const value = plainValue(b, token);
@@ -92,11 +113,17 @@ export function plainArguments(b: BuildContext, tokens: readonly IToken[], from:
   return args;
 }
 
-function plainValue(b: BuildContext, token: IToken): ast.Expression {
-  const range = b.range(tokenSpan(token));
+/** A number, a name, `true` or `false`, as the grammar's operand of that one token builds it. */
+export function plainValue(b: BuildContext, token: IToken): ast.Expression {
+  const range = b.tokenRange(token);
   if (token.tokenType === t.NumberLiteral) return { kind: 'NumberLiteral', value: Number(token.image), raw: token.image, range };
   if (token.tokenType === t.Identifier) return { kind: 'NameRef', name: token.image, range };
   return { kind: 'BooleanLiteral', value: token.image === 'true', range };
+}
+
+/** A name that is a real token (a plain tree's), as `identifierFromToken` builds it. */
+export function plainIdentifier(b: BuildContext, token: IToken): ast.Identifier {
+  return { kind: 'Identifier', name: token.image, range: b.tokenRange(token) };
 }
 
 export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | undefined {

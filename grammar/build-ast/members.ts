@@ -8,7 +8,7 @@ import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';
 import type { BuildContext, Span } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
-import { call, callOr, layersOf, plainArguments, plainCall } from './layers.js';
+import { call, callOr, layersOf, plainArguments, plainCall, plainIdentifier, plainLayerBlock, plainValue } from './layers.js';
 import { nameOr, reference } from './names.js';
 import { trainMember } from './train.js';
 import { labelType, tableType, tensorType } from './types.js';
@@ -42,36 +42,97 @@ export type MemberNodeBuiltAhead = cst.MemberCstNode & { builtAhead?: ast.ModelM
 
 /**
  * The tree of a plain member (AeParser.plainMemberLength), `tokens[from]` up to `tokens[to]`
- * (exclusive): `latent name = f`, `output name = f` (`f` a name or a plain call), `loss = f(...)`
- * or `decoder = mirror(source, ...)`.
+ * (exclusive): `latent name = f`, `output name = f` (`f` a name or a plain call), `loss = f(...)`,
+ * `decoder = mirror(source, ...)`, `input name: [dims] in [low, high]`, `input name: label(n)`, or
+ * `encoder { ... }` / `decoder { ... }` with plain layers.
  * It is the tree `member` builds from the CST the grammar makes of those tokens (key order, ranges,
  * no diagnostic), made without that CST; returned as the member's node in its model's CST.
  */
 export function plainMember(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.MemberCstNode {
-  const keyword = tokens[from]!;
+  const built = plainMemberTree(b, tokens, from, to);
   const closing = tokens[to - 1]!;
-  const span = { start: keyword.startOffset, end: closing.startOffset + closing.image.length };
-  let built: ast.ModelMember;
-  if (keyword.tokenType === t.Decoder) {
-    const mirror = tokens[from + 2]!;
-    const sourceToken = tokens[from + 4]!;
-    const source: ast.NameRef = { kind: 'NameRef', name: sourceToken.image, range: b.range(tokenSpan(sourceToken)) };
-    const args = to - 1 > from + 5 ? plainArguments(b, tokens, from + 6, to - 1) : [];
-    const keywordRange = b.range(tokenSpan(keyword));
-    built = { kind: 'DecoderMember', keyword: keywordRange, range: b.range(span), mirror: { kind: 'MirrorSpec', source, args, range: b.range({ start: mirror.startOffset, end: span.end }) } };
-  } else if (keyword.tokenType === t.Loss) {
-    const value = plainCall(b, tokens, from + 2, to);
-    built = { kind: 'LossMember', value, range: b.range(span) };
-  } else {
-    const name = b.identifierFromToken(tokens[from + 1], 0);
-    const value = plainCall(b, tokens, from + 3, to);
-    built = keyword.tokenType === t.Latent
-      ? { kind: 'LatentMember', name, value, range: b.range(span) }
-      : { kind: 'OutputMember', name, activation: value, range: b.range(span) };
-  }
-  const node = { name: 'member', children: {}, location: { startOffset: span.start, endOffset: span.end - 1 } } as MemberNodeBuiltAhead;
+  const node = { name: 'member', children: {}, location: { startOffset: tokens[from]!.startOffset, endOffset: closing.startOffset + closing.image.length - 1 } } as MemberNodeBuiltAhead;
   node.builtAhead = built;
   return node;
+}
+
+/** The tree of a plain member (see `plainMember`), without a CST node around it. */
+export function plainMemberTree(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.ModelMember {
+  const keyword = tokens[from]!;
+  const closing = tokens[to - 1]!;
+  const start = keyword.startOffset;
+  const end = closing.startOffset + closing.image.length;
+  const kind = keyword.tokenType;
+  if (kind === t.Input) return plainInput(b, tokens, from, to, start, end);
+  if (kind === t.Encoder) {
+    const keywordRange = b.tokenRange(keyword);
+    return { kind: 'EncoderMember', keyword: keywordRange, layers: plainLayerBlock(b, tokens, from + 1, to - 1), range: b.between(start, end) };
+  }
+  if (kind === t.Decoder) {
+    const keywordRange = b.tokenRange(keyword);
+    if (tokens[from + 1]!.tokenType === t.LCurly) {
+      const range = b.between(start, end);
+      return { kind: 'DecoderMember', keyword: keywordRange, range, layers: plainLayerBlock(b, tokens, from + 1, to - 1) };
+    }
+    const mirror = tokens[from + 2]!;
+    const sourceToken = tokens[from + 4]!;
+    const source: ast.NameRef = { kind: 'NameRef', name: sourceToken.image, range: b.tokenRange(sourceToken) };
+    const args = to - 1 > from + 5 ? plainArguments(b, tokens, from + 6, to - 1) : [];
+    return { kind: 'DecoderMember', keyword: keywordRange, range: b.between(start, end), mirror: { kind: 'MirrorSpec', source, args, range: b.between(mirror.startOffset, end) } };
+  }
+  if (kind === t.Loss) {
+    const value = plainCall(b, tokens, from + 2, to);
+    return { kind: 'LossMember', value, range: b.between(start, end) };
+  }
+  const name = plainIdentifier(b, tokens[from + 1]!);
+  const value = plainCall(b, tokens, from + 3, to);
+  return kind === t.Latent
+    ? { kind: 'LatentMember', name, value, range: b.between(start, end) }
+    : { kind: 'OutputMember', name, activation: value, range: b.between(start, end) };
+}
+
+/** `input name: [dims]`, `input name: [dims] in [low, high]` or `input name: label(n)` (see
+ *  AeParser.plainInputEnd), as `inputMember` builds it. */
+function plainInput(b: BuildContext, tokens: readonly IToken[], from: number, to: number, start: number, end: number): ast.InputMember {
+  const name = plainIdentifier(b, tokens[from + 1]!);
+  const typeToken = tokens[from + 3]!;
+  let type: ast.InputMember['type'];
+  if (typeToken.tokenType === t.LBracket) {
+    let close = from + 4;
+    while (tokens[close]!.tokenType !== t.RBracket) close++;
+    const dimensions = plainListElements(b, tokens, from + 4, close);
+    if (close + 1 < to) {
+      const list = plainListElements(b, tokens, close + 3, to - 1);
+      const listRange = b.between(tokens[close + 2]!.startOffset, end);
+      const valueRange = { low: list[0]!, high: list[1]!, range: listRange };
+      type = { kind: 'TensorType', dimensions, valueRange, range: b.between(typeToken.startOffset, end) };
+    } else {
+      type = { kind: 'TensorType', dimensions, range: b.between(typeToken.startOffset, end) };
+    }
+  } else {
+    const classes = plainValue(b, tokens[from + 5]!);
+    type = { kind: 'LabelType', classes, range: b.between(typeToken.startOffset, end) };
+  }
+  return { kind: 'InputMember', name, type, range: b.between(start, end) };
+}
+
+/** The items of a plain list (AeParser.plainListEnd), the first at `tokens[from]`, its `]` at
+ *  `tokens[to]`: each a plain value, optionally after a sign, as the grammar's expression of that
+ *  operand builds it. */
+function plainListElements(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Expression[] {
+  const elements: ast.Expression[] = [];
+  // After each item comes its comma or the `]`.
+  for (let index = from; index < to; index += 2) {
+    const token = tokens[index]!;
+    if (token.tokenType === t.Minus || token.tokenType === t.Plus) {
+      const operand = plainValue(b, tokens[++index]!);
+      const range = b.between(token.startOffset, operand.range.end.offset);
+      elements.push({ kind: 'UnaryExpression', operator: token.image as '-' | '+', operand, range });
+    } else {
+      elements.push(plainValue(b, token));
+    }
+  }
+  return elements;
 }
 
 /** Reported and left out of the tree: the checker never sees a member it cannot know. */

@@ -11,6 +11,7 @@ import { analyzeSource } from '../../compiler/analyze.js';
 import { formatAe } from '../../compiler/format/format.js';
 import plugin from '../../compiler/format/plugin.js';
 import { AstBuilder } from '../../grammar/build-ast/index.js';
+import type { ModelDeclaration } from '../../grammar/ast.js';
 import { parseSource } from '../../grammar/index.js';
 import { families } from './families.js';
 
@@ -73,15 +74,17 @@ describe('the work the 1 MB families are spared stays spared', () => {
   const family = (name: string) => families.find((f) => f.name === name)!;
   afterEach(() => vi.restoreAllMocks());
 
-  it('builds every layer of many layers and of many models from its tokens', () => {
-    const plain = vi.spyOn(AstBuilder.prototype, 'buildPlainLayer');
-    const throughGrammar = vi.spyOn(AstBuilder.prototype, 'buildLayer');
-    parseSource(family('many layers').make(2_000));
-    expect(plain).toHaveBeenCalledTimes(2_000);
-    plain.mockClear();
-    parseSource(family('many models').make(300));
-    expect(plain).toHaveBeenCalledTimes(300);
-    expect(throughGrammar).not.toHaveBeenCalled();
+  it('builds the model of many layers, and every model of many models, from its tokens', () => {
+    const plainModel = vi.spyOn(AstBuilder.prototype, 'buildPlainModel');
+    const spared = (['buildDeclaration', 'buildPlainMember', 'buildPlainLayer', 'buildLayer'] as const).map((name) => vi.spyOn(AstBuilder.prototype, name));
+    const layers = parseSource(family('many layers').make(2_000)).ast.declarations[0] as ModelDeclaration;
+    expect(plainModel).toHaveBeenCalledTimes(1);
+    expect(layers.members.find((m) => m.kind === 'EncoderMember')?.layers).toHaveLength(2_000);
+    plainModel.mockClear();
+    const { ast } = parseSource(family('many models').make(300));
+    expect(ast.declarations).toHaveLength(300);
+    expect(plainModel).toHaveBeenCalledTimes(300);
+    for (const spy of spared) expect(spy).not.toHaveBeenCalled();
   });
 
   /** Parts of the doc Prettier prints (strings, arrays, lines, groups, ... each one). */

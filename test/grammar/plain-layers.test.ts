@@ -29,6 +29,10 @@ const layers = [
   'dense(f(2))',
   'dense(8, , 4)',
   'flatten',
+  'flatten as f',
+  'relu.x',
+  'relu[0]',
+  'act = relu',
   'dense(encoder)',
   'dense(a = b = c)',
   'dense("s")',
@@ -69,13 +73,16 @@ describe('plain layers', () => {
   it('are built from their tokens, and a layer that is not plain is parsed by the grammar', () => {
     const plain = vi.spyOn(AstBuilder.prototype, 'buildPlainLayer');
     const throughGrammar = vi.spyOn(AstBuilder.prototype, 'buildLayer');
-    parseSource('model m { encoder { dense(8), dense(4, act = relu) b() } }');
+    parseSource('block q() { dense(8), dense(4, act = relu) b() }');
     expect(plain).toHaveBeenCalledTimes(3);
     expect(throughGrammar).not.toHaveBeenCalled();
     plain.mockClear();
-    parseSource('model m { encoder { dense(8) as d, dense(2 * 4), lib.down(2), flatten, dense(8,) } }');
+    parseSource('model m { encoder { dense(8) as d, dense(2 * 4), lib.down(2), flatten as f, dense(8,) } }');
     expect(plain).not.toHaveBeenCalled();
     expect(throughGrammar).toHaveBeenCalledTimes(5);
+    // A bare name is plain too.
+    parseSource('block q() { flatten, relu\n dense(8) }');
+    expect(plain).toHaveBeenCalledTimes(3);
   });
 
   it('leave the full CST to callers of parse, which set no sink', () => {

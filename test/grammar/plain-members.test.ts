@@ -95,7 +95,8 @@ describe('plain members', () => {
 
   it('are built from their tokens, and a member that is not plain is not', () => {
     const plain = vi.spyOn(AstBuilder.prototype, 'buildPlainMember');
-    parseSource('model m {\n latent z = identity\n output y = sigmoid(axis = 1)\n decoder = mirror(encoder, tied = true), loss = bce(y, x)\n}');
+    // (The `corrupt` member is not plain, so neither is the model, whose members are taken one by one.)
+    parseSource('model m {\n corrupt x with noise(0.1)\n latent z = identity\n output y = sigmoid(axis = 1)\n decoder = mirror(encoder, tied = true), loss = bce(y, x)\n}');
     expect(plain).toHaveBeenCalledTimes(4);
     plain.mockClear();
     parseSource('model m {\n latent z = lib.vq(8)\n output y = sigmoid.x\n loss = bce(y, x) + 1\n latent input = identity\n decoder = mirror(tied = true)\n}');
