@@ -4,6 +4,7 @@
 // when the parser stopped reading (PARSE_ERROR_BUDGET), from where the file was not read.
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LineMap } from './positions.js';
+import { thousands } from '../diagnostics/numbers.js';
 
 export const MAX_SYNTAX_ERRORS = 100;
 
@@ -22,10 +23,10 @@ export function capSyntaxErrors({ sorted, unmade, stopped }: SyntaxCapInput, lin
   const hidden = sorted.length - shown.length + unmade.count;
   if (hidden === 0 && stopped === undefined) return shown;
   const parts: string[] = [];
-  if (hidden > 0) parts.push(`${hidden.toLocaleString('en-US')} more syntax error${hidden === 1 ? '' : 's'} not shown`);
+  if (hidden > 0) parts.push(`${thousands(hidden)} more syntax error${hidden === 1 ? '' : 's'} not shown`);
   if (stopped !== undefined) {
     const line = lines.position(stopped.offset).line;
-    parts.push(`the parser stopped after ${stopped.errors.toLocaleString('en-US')} errors and did not read the file from line ${line} on`);
+    parts.push(`the parser stopped after ${thousands(stopped.errors)} errors and did not read the file from line ${line} on`);
   }
   // Placed at the first error not shown (or the stop), so it sorts after every one shown.
   const at = sorted[MAX_SYNTAX_ERRORS]?.range.start.offset ?? (unmade.count > 0 ? unmade.firstOffset : stopped!.offset);

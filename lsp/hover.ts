@@ -17,10 +17,9 @@ import { toLspRange } from './convert.js';
 import { occurrenceAt, type DeclaredSymbol } from './navigation.js';
 import { contains, nodesAt } from './syntax-tree.js';
 import type { Snapshot } from './workspace.js';
+import { thousands } from '../diagnostics/numbers.js';
 
 const tensorKinds = new Set(['input', 'latent', 'output', 'head']);
-const thousands = (n: number) => n.toLocaleString('en-US');
-
 export function hover(snapshot: Snapshot, offset: number, root: string): Hover | null {
   const path = nodesAt(snapshot.analysis.ast, offset);
   const deepest = path[path.length - 1]!;

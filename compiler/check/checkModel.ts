@@ -25,6 +25,7 @@ import { message } from '../../diagnostics/message.js';
 import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js';
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
 import { writtenName } from '../resolve/written.js';
+import { thousands } from '../../diagnostics/numbers.js';
 
 export interface CheckShared {
   reporter: Reporter;
@@ -134,9 +135,9 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
   // mirrored encoder at the limit is refused at once rather than after building half of it.
   const decoderMirrors = members.decoder?.mirror !== undefined && !members.decoder.recovered;
   if (decoderMirrors && !shared.layerBudget.take(encoderInstances.length)) {
-    shared.reporter.report('AE2022', members.decoder!.mirror!, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), {
+    shared.reporter.report('AE2022', members.decoder!.mirror!, message('AE2022', { limit: thousands(MAX_LAYERS), what: 'layers' }), {
       file,
-      notes: [layerLimitNote, `this mirror copies the encoder's ${encoderInstances.length.toLocaleString('en-US')} layers`],
+      notes: [layerLimitNote, `this mirror copies the encoder's ${thousands(encoderInstances.length)} layers`],
     });
     return finish();
   }

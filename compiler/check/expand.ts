@@ -12,6 +12,7 @@ import { fromFailedImport, type Env, type ParameterBinding, type ScopedBlock } f
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
 import { writtenName } from '../resolve/written.js';
+import { thousands } from '../../diagnostics/numbers.js';
 
 export interface LayerInstance {
   opName: string;
@@ -59,7 +60,7 @@ export class LayerBudget {
 }
 
 /** The note every AE2022 for layers carries. */
-export const layerLimitNote = `the models of a file hold at most ${MAX_LAYERS.toLocaleString('en-US')} layers in all once their \`repeat\`s, blocks and mirrors are expanded`;
+export const layerLimitNote = `the models of a file hold at most ${thousands(MAX_LAYERS)} layers in all once their \`repeat\`s, blocks and mirrors are expanded`;
 
 /** Blocks calling blocks, deepest chain (docs/diagnostics.md, AE2021): expansion recurses per level. */
 export const MAX_BLOCK_DEPTH = 64;
@@ -94,7 +95,7 @@ function makeLayers(expansion: Expansion, added: number): boolean {
   }
   expansion.stopped = true;
   const { layer: at, file } = expansion.top!;
-  expansion.ctx.reporter.report('AE2022', at, message('AE2022', { limit: MAX_LAYERS.toLocaleString('en-US'), what: 'layers' }), { file, notes: [layerLimitNote] });
+  expansion.ctx.reporter.report('AE2022', at, message('AE2022', { limit: thousands(MAX_LAYERS), what: 'layers' }), { file, notes: [layerLimitNote] });
   return false;
 }
 
@@ -218,7 +219,7 @@ function expandBlock(block: ScopedBlock, layer: LayerCall, env: Env, expansion: 
   }
   if (++expansion.calls > MAX_BLOCK_CALLS) {
     const top = expansion.top!;
-    ctx.reporter.report('AE2022', top.layer, message('AE2022', { limit: MAX_BLOCK_CALLS.toLocaleString('en-US'), what: 'block calls' }), { file: top.file });
+    ctx.reporter.report('AE2022', top.layer, message('AE2022', { limit: thousands(MAX_BLOCK_CALLS), what: 'block calls' }), { file: top.file });
     expansion.stopped = true;
     return undefined;
   }

@@ -14,6 +14,7 @@ import { termTraits } from '../../ir/op-rules.js';
 import type { IRNode, IRPhase, IRTerm, Optimizer } from '../../ir/types.js';
 import { formatBytes } from './count.js';
 import type { CheckedModel } from './model.js';
+import { thousands } from '../../diagnostics/numbers.js';
 
 const FLOAT_BYTES = 4;
 
@@ -76,13 +77,12 @@ function contractiveMatrices(nodes: readonly IRNode[], term: IRTerm, batch: numb
 export function checkMemory(model: CheckedModel, phases: readonly IRPhase[], limit: number, objective: readonly IRTerm[] = []): Diagnostic[] {
   const estimate = estimateMemory(model, phases, objective);
   if (estimate.bytes <= limit) return [];
-  const count = (n: number) => n.toLocaleString('en-US');
   return [
     diagnostic('AE3014', `\`${model.name}\` needs about ${formatBytes(estimate.bytes)} to train, more than the ${formatBytes(limit)} available`, model.decl.name.range, {
       notes: [
-        `${count(estimate.parameters)} parameters × ${2 + estimate.slots} copies (values, gradients, ${estimate.slots} optimizer slot${estimate.slots === 1 ? '' : 's'}): ${formatBytes(estimate.parameters * (2 + estimate.slots) * FLOAT_BYTES)}`,
-        `${count(estimate.activationsPerSample)} activations per sample × batch ${estimate.batch} × 2 (values and gradients): ${formatBytes(estimate.batch * estimate.activationsPerSample * 2 * FLOAT_BYTES)}`,
-        ...(estimate.dataValues > 0 ? [`synthetic data: ${count(estimate.dataValues)} values: ${formatBytes(estimate.dataValues * FLOAT_BYTES)}`] : []),
+        `${thousands(estimate.parameters)} parameters × ${2 + estimate.slots} copies (values, gradients, ${estimate.slots} optimizer slot${estimate.slots === 1 ? '' : 's'}): ${formatBytes(estimate.parameters * (2 + estimate.slots) * FLOAT_BYTES)}`,
+        `${thousands(estimate.activationsPerSample)} activations per sample × batch ${estimate.batch} × 2 (values and gradients): ${formatBytes(estimate.batch * estimate.activationsPerSample * 2 * FLOAT_BYTES)}`,
+        ...(estimate.dataValues > 0 ? [`synthetic data: ${thousands(estimate.dataValues)} values: ${formatBytes(estimate.dataValues * FLOAT_BYTES)}`] : []),
         ...(estimate.contractiveValues > 0 ? [`the contractive penalty's square matrices (code width squared, per layer of its path): ${formatBytes(estimate.contractiveValues * FLOAT_BYTES)}`] : []),
         'make the model or the batch smaller, or allow more memory (`--max-memory`)',
       ],

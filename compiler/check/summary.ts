@@ -5,6 +5,7 @@ import { parameterCountsByNode } from './count.js';
 import type { Shape } from '../../ir/types.js';
 import { displayOp } from '../../ir/op-rules.js';
 import { formatShape } from '../shapes/dims.js';
+import { thousands } from '../../diagnostics/numbers.js';
 
 export interface ModelSummary {
   name: string;
@@ -40,8 +41,6 @@ export function summarize(model: CheckedModel): ModelSummary {
 export function renderSummaryJson(models: readonly CheckedModel[]): string {
   return JSON.stringify({ models: models.map(summarize) }, null, 2) + '\n';
 }
-
-const thousands = (n: number) => n.toLocaleString('en-US');
 
 export function renderSummaryText(model: CheckedModel): string {
   const s = summarize(model);

@@ -4,6 +4,7 @@ import type { CheckedModel } from '../check/model.js';
 import { formatBytes } from '../check/count.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LintRule } from './rule.js';
+import { thousands } from '../../diagnostics/numbers.js';
 
 export const MAX_PARAMETERS = 500_000_000;
 
@@ -14,12 +15,12 @@ function check(model: CheckedModel): Diagnostic[] {
   return [
     diagnostic(
       'AE5007',
-      `\`${model.name}\` has ${total.toLocaleString('en-US')} parameters (${formatBytes(total * 4)} as float32): too large to fit`,
+      `\`${model.name}\` has ${thousands(total)} parameters (${formatBytes(total * 4)} as float32): too large to fit`,
       model.decl.name.range,
       {
         notes: [
           'training needs about 4x that for gradients and Adam\'s two moments',
-          ...(largest ? [`the largest is \`${largest.id}\` with ${size(largest.shape).toLocaleString('en-US')} values [${largest.shape.join(', ')}]`] : []),
+          ...(largest ? [`the largest is \`${largest.id}\` with ${thousands(size(largest.shape))} values [${largest.shape.join(', ')}]`] : []),
         ],
       },
     ),

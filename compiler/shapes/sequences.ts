@@ -10,6 +10,7 @@ import { formatShape, transposedOutput, windowOutput } from './dims.js';
 import type { LayerOp, MirrorRule, ShapeResult } from './layers.js';
 import { activation, bool, int, oneOf, type BoundArgs } from './signature.js';
 import { ruleParams } from './rule-params.js';
+import { thousands } from '../../diagnostics/numbers.js';
 
 const act = (args: BoundArgs) => (args.act as ActivationSpec | undefined) ?? LINEAR;
 
@@ -79,7 +80,7 @@ export function longRecurrence(opName: string, input: Shape): { message: string;
   const steps = input.length === 3 ? input[1] : null;
   if (steps === null || steps === undefined || steps <= MAX_RECURRENT_STEPS) return undefined;
   return {
-    message: `\`${opName}\` runs over ${steps.toLocaleString('en-US')} steps, more than ${MAX_RECURRENT_STEPS.toLocaleString('en-US')}: training unrolls every step and keeps its tensors for the backward pass, so it is slow and its memory grows with the steps`,
+    message: `\`${opName}\` runs over ${thousands(steps)} steps, more than ${thousands(MAX_RECURRENT_STEPS)}: training unrolls every step and keeps its tensors for the backward pass, so it is slow and its memory grows with the steps`,
     notes: [
       `read the series in windows of fewer steps: \`input x: [100, ${input[2] ?? 'c'}]\` with \`data = csv(path, window = 100)\``,
       'or shorten the steps before the recurrent layer, with a strided `conv1d` or a `maxpool`; `ae train` refuses a step that cannot fit in memory',
