@@ -1,9 +1,11 @@
 // The driver the CLI, the language server and the playground call: text in; AST, every diagnostic,
 // the checked models and their IR out. Phases gate each other: parse → resolve (imports, constants,
 // blocks) → check each model (a model's errors never stop the next one) → objective, phases and
-// lints → IR, emitted only for models without errors and validated against the schema.
+// lints → IR, emitted only for models without errors. Checking each IR against the schema (the
+// emitter's self-check, self-check.ts) is analyze.ts's: `ae check`, `ae summary`, an editor and the
+// playground never load the schema's validator (1 MB of generated code, ~50 ms of a process start).
 // Files are reached only through a `SourceHost`, so this module imports nothing from Node: the
-// disk host is in analyze.ts, an in-memory file set (the browser's) in resolve/memory-host.ts.
+// disk host is in disk-host.ts, an in-memory file set (the browser's) in resolve/memory-host.ts.
 import type { ModelDeclaration, SourceFile, SourceRange, TrainMember } from '../grammar/ast.js';
 import { checkModel } from './check/checkModel.js';
 import { LayerBudget } from './check/expand.js';
@@ -14,7 +16,6 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diag
 import { emitIR } from './emit-ir.js';
 import type { IRModel, IRSourceLocation } from '../ir/types.js';
 import { planTraining, planVerdict, writtenPlan } from '../ir/plan.js';
-import { validateIR } from '../ir/schema-validation.js';
 import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
 import { ConstantEvaluator } from './resolve/evaluate.js';
@@ -42,15 +43,11 @@ export interface CheckOptions {
   /** Bytes a model may need to train (compiler/check/memory.ts) before it is refused with AE3014;
    *  default 16 GB. Infinity turns the check off. */
   memoryLimit?: number;
-  /** Validate each IR against the schema (default true). Callers that show only diagnostics (`ae
-   *  check`, an editor) turn it off: it is a self-check of the emitter, and compiling the schema
-   *  was most of the time `ae check` took beyond parsing. */
-  validateSchema?: boolean;
   /** What the caller reads besides the diagnostics: `models` and `irs` (the default), only
    *  `models` (`ae summary`), or neither (`ae check`). Each model is still checked, emitted and
    *  planned for its diagnostics; what is not kept is garbage as soon as the next model starts, which
    *  the garbage collector frees for almost nothing, where keeping 6,557 models of a 1 MB file had
-   *  it copy them all between its generations. An IR not kept is not validated against the schema. */
+   *  it copy them all between its generations. */
   keep?: 'irs' | 'models' | 'diagnostics';
 }
 
@@ -142,16 +139,7 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
       continue;
     }
     // The plan goes into the IR: the runtime trains it as written.
-    const ir = { ...emitted, plan: writtenPlan(plan.stages) };
-    if (options.validateSchema === false) {
-      irs.push(ir);
-      continue;
-    }
-    // The object as built; if it fails, the JSON it serialises to (which drops undefined keys) decides.
-    const direct = validateIR(ir);
-    const valid = direct.ok ? direct : validateIR(JSON.parse(JSON.stringify(ir)));
-    if (!valid.ok) throw new Error(`internal error: the IR of model \`${model.name}\` does not match the schema: ${valid.error}`);
-    irs.push(ir);
+    irs.push({ ...emitted, plan: writtenPlan(plan.stages) });
   }
   const diagnostics = [...parsed.diagnostics, ...reporter.diagnostics, ...later].map((d) => (d.file === undefined ? { ...d, file } : d));
   return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), models, irs, sources };

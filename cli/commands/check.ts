@@ -1,6 +1,7 @@
 // `ae check FILE|DIR...`: parse and check (a directory: every .ae file below it), print diagnostics;
 // exit 1 when any file has an error.
-import { analyzeSource } from '../../compiler/analyze.js';
+import { analyzeWithHost } from '../../compiler/analyze-source.js';
+import { diskHost } from '../../compiler/disk-host.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman, renderJson } from '../../diagnostics/render.js';
 import { bytesFlag, oneOfFlag, parseArgs } from '../args.js';
@@ -35,13 +36,9 @@ export const checkCommand: Command = {
     const texts = new Map(sources);
     for (const [file, text] of sources) {
       const root = roots.get(file);
-      const analysis = analyzeSource(text, file, {
-        cwd: io.cwd,
-        validateSchema: false,
-        keep: 'diagnostics',
-        ...(root !== undefined ? { root } : {}),
-        ...(memoryLimit !== undefined ? { memoryLimit } : {}),
-      });
+      // Diagnostics only: no IR is kept, so none is checked against the schema (compiler/analyze.ts).
+      const host = diskHost(file, { cwd: io.cwd, ...(root !== undefined ? { root } : {}) });
+      const analysis = analyzeWithHost(text, file, host, { keep: 'diagnostics', ...(memoryLimit !== undefined ? { memoryLimit } : {}) });
       for (const [read, readText] of analysis.sources) if (!texts.has(read)) texts.set(read, readText);
       for (const d of analysis.diagnostics) {
         const key = `${d.file}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;

@@ -1,6 +1,7 @@
 // Shared by `ae compile` and `ae summary`: read one .ae file, analyse it, print its diagnostics to
 // stderr, and pick the requested model (or fail with exit 1 / misuse with exit 2).
-import { analyzeSource, type Analysis } from '../../compiler/analyze.js';
+import { analyzeWithHost, type Analysis } from '../../compiler/analyze-source.js';
+import { diskHost } from '../../compiler/disk-host.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
 import { readStdin, STDIN_NAME, UsageError, useColor, type CliIO } from '../io.js';
@@ -23,12 +24,14 @@ export async function loadAnalysis(file: string, io: CliIO, options: SpecLoadOpt
   const { model, color, memoryLimit, keep } = options;
   const text = await readSpec(file, io);
   const name = file === '-' ? STDIN_NAME : file;
-  const analysis = analyzeSource(text, name, {
-    cwd: io.cwd,
+  const analysis = analyzeWithHost(text, name, diskHost(name, { cwd: io.cwd }), {
     ...(model !== undefined ? { model } : {}),
     ...(memoryLimit !== undefined ? { memoryLimit } : {}),
     ...(keep !== undefined ? { keep } : {}),
   });
+  // The emitter's self-check (compiler/analyze.ts), loaded only by the commands that keep IRs: its
+  // validator is 1 MB of generated code, which `ae summary` need not load.
+  if (keep !== 'models') (await import('../../compiler/self-check.js')).assertIRsMatchSchema(analysis.irs);
   if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: useColor(io, 'stderr', color) }));
   if (model !== undefined && !analysis.ast.declarations.some((d) => d.kind === 'ModelDeclaration' && d.name.name === model)) {
     const names = modelNames(analysis);

@@ -17,8 +17,8 @@ import { LineMap } from '../../grammar/index.js';
 export const PLAYGROUND_FILE = 'model.ae';
 
 export function analyze(text: string): Analysis {
-  // The schema self-check is off, as in `ae check` and the language server: it checks the emitter.
-  return analyzeWithHost(text, PLAYGROUND_FILE, memoryHost(new Map()), { validateSchema: false });
+  // Without the emitter's schema self-check (compiler/analyze.ts), as in `ae check` and the language server.
+  return analyzeWithHost(text, PLAYGROUND_FILE, memoryHost(new Map()));
 }
 
 /** The diagnostics of the editor's own text (an import's would name another file). */

@@ -94,3 +94,37 @@ describe('import graph', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+// What a command loads before it runs: the static value imports reachable from its module (type
+// imports and `import()` excluded: they load nothing, or only when called).
+const staticImport = /(?:^|\n)\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s*)?['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function loadedBy(entry: string): Set<string> {
+  const loaded = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const m of readFileSync(join(root, file), 'utf8').matchAll(staticImport)) {
+      visit(relative(root, resolve(dirname(join(root, file)), m[1]!.replace(/\.js$/, '.ts'))));
+    }
+  };
+  visit(entry);
+  return loaded;
+}
+
+describe('what a command loads', () => {
+  it('follows imports through the compiler', () => {
+    const check = loadedBy('cli/commands/check.ts');
+    expect(check).toContain('compiler/analyze-source.ts');
+    expect(check).toContain('grammar/parser.ts');
+    expect(loadedBy('compiler/analyze.ts')).toContain('ir/schema-validator.generated.ts');
+  });
+
+  // The schema's validator is 1 MB of generated code, ~50 ms of a fresh process: only commands that
+  // hand out IRs check them against the schema (compiler/analyze.ts).
+  for (const command of ['check', 'summary', 'fmt']) {
+    it(`ae ${command} never loads the schema's validator`, () => {
+      expect(loadedBy(`cli/commands/${command}.ts`)).not.toContain('ir/schema-validator.generated.ts');
+    });
+  }
+});
