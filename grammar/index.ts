@@ -11,7 +11,8 @@ import { LineMap } from './positions.js';
 import { capSyntaxErrors, MAX_SYNTAX_ERRORS } from './syntax-cap.js';
 import { limitNesting, MAX_NESTING, type NestingCut } from './nesting.js';
 import { lexDiagnostics, parseDiagnostics, unterminatedDiagnostics } from './syntax-errors.js';
-import { aeLexer, BlockComment, COMMENT_GROUP, UnterminatedBlockComment } from './tokens.js';
+import { scan } from './scanner.js';
+import { BlockComment, COMMENT_GROUP, UnterminatedBlockComment } from './tokens.js';
 
 export interface ParseResult {
   cst: FileCstNode;
@@ -27,7 +28,7 @@ export interface ParseResult {
 
 /** Lex and parse; the CST is always present (possibly partial). */
 export function parse(text: string): ParseResult {
-  const lexed = aeLexer.tokenize(text);
+  const lexed = scan(text);
   const limited = limitNesting(lexed.tokens);
   aeParser.input = limited.tokens;
   // Chevrotain's recognition errors are Errors, and capturing each one's stack trace was most of

@@ -1,6 +1,6 @@
 // The tokens of the .ae language. Every token has a `label` written the way an error message quotes
 // it ("`{`", "a name"), so parse errors never show token-type names.
-import type { IToken, TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
 // ---------------------------------------------------------------- whitespace and comments
@@ -138,8 +138,10 @@ export const Star = punctuation('Star', '*');
 export const Slash = punctuation('Slash', '/');
 
 /**
- * The lexer tries these in order, first match wins (keywords fall back to Identifier through
- * `longer_alt`), so the order matters where patterns overlap:
+ * The parser's vocabulary, and the lexer's definition: Chevrotain's lexer would try these in order,
+ * first match wins (keywords fall back to Identifier through `longer_alt`), and grammar/scanner.ts
+ * makes what it would (test/grammar/scanner.test.ts runs both). The order matters where patterns
+ * overlap:
  * - whitespace first: it is the most frequent token;
  * - comments before `/`: `//` and `/*` must not lex as division;
  * - a closed block comment before the unterminated one, which would otherwise swallow the file;
@@ -175,30 +177,3 @@ export const allTokens: TokenType[] = [
   ReferableKeyword,
   Binder,
 ];
-
-/**
- * Tokens carry offsets only: lines and columns are computed in one place, grammar/positions.ts.
- * Chevrotain's 'onlyOffset' tokens lack the end offset that CST node locations are built from,
- * and 'full' tracking (which has it) also counts lines and columns for every token, which cost
- * more than the rest of lexing and made every token twice the size. So this lexer makes
- * offset-only tokens with the end offset added (Chevrotain picks its token factory by the name
- * `createOffsetOnlyToken`; test/grammar checks that tokens still have `endOffset`).
- */
-class OffsetLexer extends Lexer {
-  createOffsetOnlyToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType): IToken {
-    return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType } as IToken;
-  }
-}
-
-export const aeLexer: InstanceType<typeof Lexer> = new OffsetLexer(allTokens, {
-  positionTracking: 'onlyOffset',
-  // Every pattern is optimisable (first-character dispatch); fail loudly if a new one is not.
-  ensureOptimizations: true,
-  // The message of a lex error is never read (grammar/syntax-errors.ts words its own from the
-  // offset), and building Chevrotain's for each of a megabyte of stray characters was most of the
-  // lexer's time on such a file.
-  errorMessageProvider: {
-    buildUnexpectedCharactersMessage: () => 'unexpected character',
-    buildUnableToPopLexerModeMessage: () => 'unable to pop a lexer mode',
-  },
-});

@@ -3,7 +3,7 @@
 // signature help need this on half-typed text, where the parser's tree is a guess; the tokens before
 // the cursor are exact, and the brace and parenthesis structure is all these features need.
 import type { IToken } from 'chevrotain';
-import { aeLexer } from '../grammar/tokens.js';
+import { scan } from '../grammar/scanner.js';
 import type { CallSite } from './builtins.js';
 
 export type BodyKind = 'file' | 'model' | 'layers' | 'train' | 'other';
@@ -60,7 +60,7 @@ const namingWords = new Set(['as', 'let', 'block', 'model', 'input', 'head', 'la
 
 export function cursorContext(text: string, offset: number): CursorContext {
   const before = text.slice(0, offset);
-  const tokens = aeLexer.tokenize(before).tokens;
+  const tokens = scan(before).tokens;
   let prefix = '';
   const last = tokens[tokens.length - 1];
   if (last && last.startOffset + last.image.length === offset && /^[A-Za-z_]/.test(last.image)) {

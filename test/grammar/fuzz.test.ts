@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRange } from '../../grammar/ast.js';
 import { parseSource } from '../../grammar/index.js';
-import { aeLexer } from '../../grammar/tokens.js';
+import { scan } from '../../grammar/scanner.js';
 import { mulberry32 } from '../../runtime/random.js';
 import { validSpecs } from './helpers.js';
 
@@ -16,7 +16,7 @@ const extras = ['{', '}', '(', ')', '[', ']', ',', '=', ':', '+', '*', '-', '/',
 
 /** One to three token edits (delete, insert, swap, duplicate), applied right to left on one lexing. */
 function mutate(text: string, next: () => number): string {
-  const tokens = aeLexer.tokenize(text).tokens;
+  const tokens = scan(text).tokens;
   if (tokens.length === 0) return text + extras[Math.floor(next() * extras.length)];
   const edits = 1 + Math.floor(next() * 3);
   const picked = Array.from({ length: edits }, () => tokens[Math.floor(next() * tokens.length)]!)

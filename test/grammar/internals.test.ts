@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseSource } from '../../grammar/index.js';
 import { AeParser, type MismatchError } from '../../grammar/parser.js';
-import { aeLexer } from '../../grammar/tokens.js';
+import { scan } from '../../grammar/scanner.js';
 
 describe('offset-only tokens', () => {
   it('carry the inclusive end offset and nothing about lines', () => {
-    const [first, second] = aeLexer.tokenize('let width = 64').tokens;
+    const [first, second] = scan('let width = 64').tokens;
     expect(first).toMatchObject({ image: 'let', startOffset: 0, endOffset: 2 });
     expect(second).toMatchObject({ image: 'width', startOffset: 4, endOffset: 8 });
     expect(first!.startLine).toBeUndefined();
@@ -44,7 +44,7 @@ describe('the grammar', () => {
   it('passes Chevrotain\'s validations (ambiguities, left recursion), which the parser in use skips at start-up', () => {
     const validated = new AeParser(true);
     expect((validated as unknown as { definitionErrors: unknown[] }).definitionErrors).toEqual([]);
-    validated.input = aeLexer.tokenize('model m { encoder { dense(3), repeat 2 { relu } } }').tokens;
+    validated.input = scan('model m { encoder { dense(3), repeat 2 { relu } } }').tokens;
     validated.file();
     expect(validated.errors).toEqual([]);
   });

@@ -15,7 +15,8 @@ import { latentKinds } from '../../compiler/shapes/latents.js';
 import { lossNames } from '../../compiler/objective/builtins.js';
 import { optimizerNames } from '../../compiler/objective/phases/optimizers.js';
 import { dataSourceNames } from '../../compiler/objective/phases/sources.js';
-import { aeLexer, COMMENT_GROUP, keywordNames } from '../../grammar/tokens.js';
+import { scan } from '../../grammar/scanner.js';
+import { COMMENT_GROUP, keywordNames } from '../../grammar/tokens.js';
 import { repositoryRoot } from './client.js';
 
 const grammarPath = join(repositoryRoot, 'editor/vscode/syntaxes/ae.tmLanguage.json');
@@ -78,7 +79,7 @@ describe('the TextMate grammar on every example', () => {
     it(file.slice(repositoryRoot.length + 1), () => {
       const text = readFileSync(file, 'utf8');
       const scopes = scopesByOffset(text);
-      const lexed = aeLexer.tokenize(text);
+      const lexed = scan(text);
       const tokens = [
         ...lexed.tokens.map((t, i) => ({ kind: t.tokenType.name, image: t.image, offset: t.startOffset, next: lexed.tokens[i + 1]?.image })),
         ...(lexed.groups[COMMENT_GROUP] ?? []).map((t) => ({ kind: 'comment', image: t.image, offset: t.startOffset, next: undefined })),

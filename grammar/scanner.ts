@@ -1,0 +1,155 @@
+// The lexer: a loop over character codes that makes, from .ae text, exactly the tokens, comments and
+// errors Chevrotain's lexer makes from the token definitions in tokens.ts (test/grammar/scanner.test.ts
+// runs both over every source in the repository and thousands of mutations of them). Chevrotain's
+// tries each candidate pattern, a regular expression, at every token; in a fresh process that was
+// 50-100 ms of a megabyte's `ae check`, and building the lexer (analysing the patterns) ~15 ms of
+// every start.
+//
+// What the definitions say, as this loop does it:
+// - whitespace ([ \t\r\n\f\v\u00a0\ufeff]) is skipped; `//` to the line's end, `/* … */` and an
+//   unclosed `/*` to the end of the text are comments (the COMMENT_GROUP);
+// - a name is [A-Za-z_][A-Za-z0-9_]*, a keyword when it is one whole (keywords are tried first, but
+//   give way to a longer name: `letter`, `input_2`);
+// - a number is \d+(\.\d+)?([eE][+-]?\d+)?, the fraction and exponent only when digits follow;
+// - a string is `"` to the next unescaped `"` on its line; cut off by a line end or the text's end
+//   it is an UnterminatedString (with a trailing `\` it could not escape);
+// - each punctuation mark is its one character;
+// - a run of characters that start none of these is one error.
+import type { ILexingError, ILexingResult, IToken, TokenType } from 'chevrotain';
+import * as t from './tokens.js';
+
+/** Tokens, comments (`groups.comments`) and errors, shaped as Chevrotain's lexer returns them. */
+export function scan(text: string): ILexingResult {
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  const errors: ILexingError[] = [];
+  const length = text.length;
+  let at = 0;
+  while (at < length) {
+    const c = text.charCodeAt(at);
+    const start = at;
+    if (isWhitespace(c)) {
+      at++;
+      continue;
+    }
+    let type: TokenType | undefined = punctuation[c];
+    if (type !== undefined) {
+      if (c === SLASH && text.charCodeAt(at + 1) === SLASH) {
+        at = lineEnd(text, at + 2);
+        comments.push(token(text, start, at, t.LineComment));
+        continue;
+      }
+      if (c === SLASH && text.charCodeAt(at + 1) === STAR) {
+        const close = text.indexOf('*/', at + 2);
+        at = close === -1 ? length : close + 2;
+        comments.push(token(text, start, at, close === -1 ? t.UnterminatedBlockComment : t.BlockComment));
+        continue;
+      }
+      at++;
+    } else if (isNameStart(c)) {
+      at++;
+      while (at < length && isNamePart(text.charCodeAt(at))) at++;
+      const name = text.slice(start, at);
+      tokens.push(made(name, start, keywordTypes.get(name) ?? t.Identifier));
+      continue;
+    } else if (isDigit(c)) {
+      at = numberEnd(text, at);
+      type = t.NumberLiteral;
+    } else if (c === QUOTE) {
+      const end = stringEnd(text, at + 1);
+      at = end.at;
+      type = end.closed ? t.StringLiteral : t.UnterminatedString;
+    } else {
+      while (at < length && !startsToken(text.charCodeAt(at))) at++;
+      errors.push({ offset: start, line: undefined, column: undefined, length: at - start, message: 'unexpected character' });
+      continue;
+    }
+    tokens.push(token(text, start, at, type));
+  }
+  return { tokens, groups: { [t.COMMENT_GROUP]: comments }, errors };
+}
+
+/** The token for text[start, end). */
+function token(text: string, start: number, end: number, type: TokenType): IToken {
+  return made(text.slice(start, end), start, type);
+}
+
+/** The same fields, in the same order, as Chevrotain's offset-only tokens with the end added (tokens.ts). */
+function made(image: string, startOffset: number, tokenType: TokenType): IToken {
+  return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType } as IToken;
+}
+
+/** Where \d+(\.\d+)?([eE][+-]?\d+)? starting at `at` (a digit) ends. */
+function numberEnd(text: string, at: number): number {
+  at = digitsEnd(text, at);
+  if (text.charCodeAt(at) === DOT && isDigit(text.charCodeAt(at + 1))) at = digitsEnd(text, at + 1);
+  const e = text.charCodeAt(at);
+  if (e === LOWER_E || e === UPPER_E) {
+    const sign = text.charCodeAt(at + 1);
+    const digit = sign === PLUS || sign === MINUS ? at + 2 : at + 1;
+    if (isDigit(text.charCodeAt(digit))) at = digitsEnd(text, digit);
+  }
+  return at;
+}
+
+function digitsEnd(text: string, at: number): number {
+  while (isDigit(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** Where a string whose body starts at `at` ends: after its closing quote, or where its line or the
+ *  text ends (after a `\` that found nothing it may escape: a line end, or the end). A `\` escapes
+ *  any character a regular expression's `.` matches: all but \n, \r, \u2028 and \u2029. */
+function stringEnd(text: string, at: number): { at: number; closed: boolean } {
+  const length = text.length;
+  while (at < length) {
+    const c = text.charCodeAt(at);
+    if (c === QUOTE) return { at: at + 1, closed: true };
+    if (c === LF || c === CR) break;
+    if (c === BACKSLASH) {
+      if (at + 1 >= length || isLineTerminator(text.charCodeAt(at + 1))) return { at: at + 1, closed: false };
+      at += 2;
+      continue;
+    }
+    at++;
+  }
+  return { at, closed: false };
+}
+
+function lineEnd(text: string, at: number): number {
+  while (at < text.length) {
+    const c = text.charCodeAt(at);
+    if (c === LF || c === CR) break;
+    at++;
+  }
+  return at;
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const STAR = 42;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const SLASH = 47;
+const UPPER_E = 69;
+const BACKSLASH = 92;
+const LOWER_E = 101;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isNamePart = (c: number): boolean => isNameStart(c) || isDigit(c);
+const isWhitespace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff;
+const isLineTerminator = (c: number): boolean => c === LF || c === CR || c === 0x2028 || c === 0x2029;
+
+/** Whether some token starts with this character: an error's run of characters stops before one. */
+const startsToken = (c: number): boolean => isWhitespace(c) || punctuation[c] !== undefined || isNameStart(c) || isDigit(c) || c === QUOTE;
+
+/** Each punctuation mark's token, by its character code (`/` may also begin a comment). */
+const punctuation: (TokenType | undefined)[] = [];
+for (const type of [t.LCurly, t.RCurly, t.LParen, t.RParen, t.LBracket, t.RBracket, t.Comma, t.Colon, t.Equals, t.Dot, t.Plus, t.Minus, t.Star, t.Slash]) {
+  punctuation[(type.PATTERN as string).charCodeAt(0)] = type;
+}
+
+const keywordTypes: ReadonlyMap<string, TokenType> = new Map(t.keywordTokens.map((type) => [(type.PATTERN as RegExp).source, type]));
