@@ -15,10 +15,13 @@ import { name, nameOr } from './names.js';
 type DeclarationNodeBuiltAhead = cst.DeclarationCstNode & { builtAhead?: ast.Declaration };
 
 export function file(b: BuildContext, ctx: cst.FileCstChildren): ast.SourceFile {
-  const declarations = (ctx.declaration ?? []).flatMap((d) => {
+  // A loop, not a flatMap with an array per declaration: that was 50 ms of a fresh process's parse
+  // of 43,000 blocks.
+  const declarations: ast.Declaration[] = [];
+  for (const d of ctx.declaration ?? []) {
     const built = (d as DeclarationNodeBuiltAhead).builtAhead ?? (b.prebuilt.has(d) ? b.prebuilt.get(d) : declaration(b, d.children));
-    return built ? [built] : [];
-  });
+    if (built) declarations.push(built);
+  }
   return { kind: 'SourceFile', declarations, comments: [], range: b.range({ start: 0, end: b.lines.text.length }) };
 }
 
