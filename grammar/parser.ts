@@ -144,9 +144,12 @@ export class AeParser extends CstParser {
   file = this.RULE('file', () => {
     this.MANY(() => {
       // (The recorder, which reads the grammar off these rules, always takes the rule.)
-      const plain = this.RECORDING_PHASE ? 0 : this.plainDeclarationLength();
+      let plain = this.RECORDING_PHASE ? 0 : this.plainDeclarationLength();
       if (plain > 0) {
-        this.takePlainDeclaration(plain);
+        // A run of plain declarations is one repetition: Chevrotain's work for each (its lookahead,
+        // its progress and recovery checks) is spared, as the grammar's is.
+        do this.takePlainDeclaration(plain);
+        while ((plain = this.plainDeclarationLength()) > 0);
         return;
       }
       const node = this.SUBRULE(this.declaration);
