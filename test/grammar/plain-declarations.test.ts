@@ -3,10 +3,13 @@
 // instead of through the grammar's rules (issue 22: a megabyte of blocks or of constants). The tree
 // and the diagnostics must be exactly those of the grammar, whatever surrounds them, and whatever is
 // not plain must still go through the grammar.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse, parseSource } from '../../grammar/index.js';
 import { AstBuilder } from '../../grammar/build-ast/index.js';
 import { aeParser } from '../../grammar/parser.js';
+import { repoRoot } from '../format/cases.js';
 
 const fastPaths = ['plainModelLength', 'plainBlockLength', 'plainLetLength', 'plainMemberLength', 'plainLayerLength'] as const;
 
@@ -195,6 +198,18 @@ describe('plain blocks and lets', () => {
         `let a = 1 ${body}\nblock b(n, k = 2) { dense(n) ${body} }\nlet c = a + b ${body}\nblock d() { b(1) }\n` +
         `${body} let e = true\nblock f(${body}) { dense(4) }\nlet g = ${body}\n`;
       expectAsGrammar(text);
+    }
+  });
+
+  it('give the tree and the diagnostics the grammar gives on every .ae file of the repository, whole and cut short (seeded)', () => {
+    const aeFiles = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ae')).sort().map((name) => join(dir, name));
+    const sources = [...aeFiles(join(repoRoot, 'specs')), ...aeFiles(join(repoRoot, 'examples'))].map((path) => readFileSync(path, 'utf8'));
+    expect(sources.length).toBeGreaterThan(100);
+    let seed = 2209;
+    const next = (n: number): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    for (const source of sources) {
+      expectAsGrammar(source);
+      for (let cut = 0; cut < 3; cut++) expectAsGrammar(source.slice(0, next(source.length + 1)));
     }
   });
 
