@@ -76,6 +76,8 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     aeParser.plainLayerSink = (tokens, from, to) => builder.buildPlainLayer(tokens, from, to);
     aeParser.plainMemberSink = (tokens, from, to) => builder.buildPlainMember(tokens, from, to);
     aeParser.plainModelSink = (tokens, from, to, memberEnds) => builder.buildPlainModel(tokens, from, to, memberEnds);
+    aeParser.plainBlockSink = (tokens, from, to) => builder.buildPlainBlock(tokens, from, to);
+    aeParser.plainLetSink = (tokens, from, to) => builder.buildPlainLet(tokens, from, to);
     let parsed: ParseResult;
     try {
       parsed = parse(text);
@@ -85,6 +87,8 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
       aeParser.plainLayerSink = undefined;
       aeParser.plainMemberSink = undefined;
       aeParser.plainModelSink = undefined;
+      aeParser.plainBlockSink = undefined;
+      aeParser.plainLetSink = undefined;
     }
     const comments = parsed.comments.map((c) => commentNode(c, lines));
     const built = builder.finish(parsed.cst, comments);

@@ -19,9 +19,12 @@ export interface MismatchError extends IRecognitionException {
 /** The values an argument of a plain layer may be (AeParser.plainLayerLength). */
 const plainValues: ReadonlySet<TokenType> = new Set([t.NumberLiteral, t.Identifier, t.True, t.False]);
 
+/** The binary operators (the expression's MANY). */
+const binaryOperators: ReadonlySet<TokenType> = new Set([t.Plus, t.Minus, t.Star, t.Slash]);
+
 /** The tokens an expression goes on with after an operand: an operator (the expression's MANY)
  *  or a suffix (the operand's). A plain `loss = f(...)` is followed by none of them. */
-const continuesExpression: ReadonlySet<TokenType> = new Set([t.Plus, t.Minus, t.Star, t.Slash, t.Dot, t.LBracket, t.LParen]);
+const continuesExpression: ReadonlySet<TokenType> = new Set([...binaryOperators, t.Dot, t.LBracket, t.LParen]);
 
 /** Chevrotain's (untyped) hook that adds a rule's node to the CST of the rule being parsed, and the
  *  index of the last token consumed (what its backtracking saves and restores). */
@@ -114,6 +117,18 @@ export class AeParser extends CstParser {
    *  [0, 1]` and of `encoder { dense(4) }`. Unset: every declaration goes through the grammar. */
   plainModelSink: ((tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]) => CstNode) | undefined = undefined;
 
+  /** Builds the tree of a plain block declaration (`plainBlockLength`) from its tokens and returns
+   *  the node that stands for it in the file's CST, as `plainModelSink` a model's: a megabyte of
+   *  `block b1() { b2() }` spent half its parse in the rules of the block and of its layer block.
+   *  Unset: every block goes through the grammar. */
+  plainBlockSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+
+  /** Builds the tree of a plain let declaration (`plainLetLength`) from its tokens and returns the
+   *  node that stands for it in the file's CST, as `plainBlockSink` a block's: a megabyte of `let c0
+   *  = c1 + 1` spent half its parse in the rules of the let, its name and its expression. Unset:
+   *  every let goes through the grammar. */
+  plainLetSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+
   /** Where each member of the model `plainModelLength` last found plain ends (exclusive token
    *  indices); reused from model to model. */
   private plainModelMemberEnds: number[] = [];
@@ -129,9 +144,12 @@ export class AeParser extends CstParser {
   file = this.RULE('file', () => {
     this.MANY(() => {
       // (The recorder, which reads the grammar off these rules, always takes the rule.)
-      const plain = this.plainModelSink === undefined || this.RECORDING_PHASE ? 0 : this.plainModelLength();
+      let plain = this.RECORDING_PHASE ? 0 : this.plainDeclarationLength();
       if (plain > 0) {
-        this.takePlainModel(plain);
+        // A run of plain declarations is one repetition: Chevrotain's work for each (its lookahead,
+        // its progress and recovery checks) is spared, as the grammar's is.
+        do this.takePlainDeclaration(plain);
+        while ((plain = this.plainDeclarationLength()) > 0);
         return;
       }
       const node = this.SUBRULE(this.declaration);
@@ -707,6 +725,16 @@ export class AeParser extends CstParser {
     return plainLabel ? k + 6 : 0;
   }
 
+  /** How many tokens the next declaration spans when it is a plain model, block or let (and its
+   *  sink is set), else 0. */
+  private plainDeclarationLength(): number {
+    const keyword = this.LA(1).tokenType;
+    if (keyword === t.Model) return this.plainModelSink === undefined ? 0 : this.plainModelLength();
+    if (keyword === t.Block) return this.plainBlockSink === undefined ? 0 : this.plainBlockLength();
+    if (keyword === t.Let) return this.plainLetSink === undefined ? 0 : this.plainLetLength();
+    return 0;
+  }
+
   /**
    * How many tokens the next declaration spans when it is a plain model, else 0: `model name {`,
    * plain members (`plainMemberEnd`) each followed by at most one `,`, and `}`. The grammar parses
@@ -732,19 +760,79 @@ export class AeParser extends CstParser {
     }
   }
 
+  /**
+   * How many tokens the next declaration spans when it is a plain block, else 0: `block name(`,
+   * plain parameters (`plainParametersEnd`), `)` and a plain layer block (`plainLayerBlockEnd`). The
+   * grammar parses exactly these tokens as one declaration with no error, and the tree builder
+   * reports nothing about them (its name is no keyword, its binders are `=`, its parameters are
+   * separated by commas), so its tree can be built from the tokens (build-ast/declarations.ts,
+   * `plainBlock`).
+   */
+  private plainBlockLength(): number {
+    if (this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.LParen) return 0;
+    const close = this.plainParametersEnd(4);
+    return close === 0 || this.LA(close + 1).tokenType !== t.LCurly ? 0 : this.plainLayerBlockEnd(close + 1);
+  }
+
+  /** Where the `)` of a block's plain parameters is (a lookahead index), its first parameter (or
+   *  `)`) at `k`; 0 when they are not plain: names, each optionally followed by `=` and a number, a
+   *  name, `true` or `false`, each followed by one `,` or the `)`. That is what the grammar's
+   *  blockDeclaration repeats (a parameter, an optional comma) up to its `)`: a default followed by
+   *  `,` or `)` is one operand with no suffix, and a trailing comma is not reported. */
+  private plainParametersEnd(k: number): number {
+    for (;;) {
+      if (this.LA(k).tokenType === t.RParen) return k;
+      if (this.LA(k).tokenType !== t.Identifier) return 0;
+      if (this.LA(k + 1).tokenType === t.Equals) {
+        if (!plainValues.has(this.LA(k + 2).tokenType)) return 0;
+        k += 3;
+      } else {
+        k++;
+      }
+      const next = this.LA(k).tokenType;
+      if (next === t.Comma) k++;
+      else if (next !== t.RParen) return 0;
+    }
+  }
+
+  /**
+   * How many tokens the next declaration spans when it is a plain let, else 0: `let name = v` or
+   * `let name = v op v`, each `v` a number, a name, `true` or `false`, `op` one of `+ - * /`, and
+   * followed by no token an expression goes on with (`continuesExpression`), as a plain `loss =
+   * f(...)`. The grammar parses exactly these tokens as one declaration with no error (its
+   * expression one operand, or two and their operator, none with a suffix), and the tree builder
+   * reports nothing about them, so its tree can be built from the tokens (build-ast/declarations.ts,
+   * `plainLet`).
+   */
+  private plainLetLength(): number {
+    if (this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.Equals || !plainValues.has(this.LA(4).tokenType)) return 0;
+    const next = this.LA(5).tokenType;
+    if (!continuesExpression.has(next)) return 4;
+    if (!binaryOperators.has(next) || !plainValues.has(this.LA(6).tokenType)) return 0;
+    return continuesExpression.has(this.LA(7).tokenType) ? 0 : 6;
+  }
+
   /** Consumes the next `count` tokens, a plain layer, and puts the node `plainLayerSink` makes of
    *  them into the body's CST, where the grammar's `layer` would have gone. */
   private takePlainLayer(count: number): void {
     this.takePlain(count, this.plainLayerSink!, 'layer');
   }
 
-  /** Consumes the next `count` tokens, a plain model, and puts the node `plainModelSink` makes of
-   *  them into the file's CST, where the grammar's `declaration` would have gone. */
-  private takePlainModel(count: number): void {
+  /** Consumes the next `count` tokens, a plain model, block or let (`plainDeclarationLength`), and
+   *  puts the node its sink makes of them into the file's CST, where the grammar's `declaration`
+   *  would have gone. */
+  private takePlainDeclaration(count: number): void {
     const internals = this as unknown as ParserInternals;
     const from = internals.exportLexerState() + 1;
-    const node = this.plainModelSink!(this.input, from, from + count, this.plainModelMemberEnds);
-    internals.importLexerState(from + count - 1);
+    const to = from + count;
+    const keyword = this.LA(1).tokenType;
+    const node =
+      keyword === t.Model
+        ? this.plainModelSink!(this.input, from, to, this.plainModelMemberEnds)
+        : keyword === t.Block
+          ? this.plainBlockSink!(this.input, from, to)
+          : this.plainLetSink!(this.input, from, to);
+    internals.importLexerState(to - 1);
     internals.cstPostNonTerminal(node, 'declaration');
     this.completedDeclarations.push(node as DeclarationCstNode);
   }

@@ -63,6 +63,16 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     return declarations.plainModel(this.b, tokens, from, to, memberEnds);
   }
 
+  /** Builds a plain block declaration from its tokens (see `declarations.plainBlock`). */
+  buildPlainBlock(tokens: readonly IToken[], from: number, to: number): cst.DeclarationCstNode {
+    return declarations.plainBlock(this.b, tokens, from, to);
+  }
+
+  /** Builds a plain let declaration from its tokens (see `declarations.plainLet`). */
+  buildPlainLet(tokens: readonly IToken[], from: number, to: number): cst.DeclarationCstNode {
+    return declarations.plainLet(this.b, tokens, from, to);
+  }
+
   /** Builds one layer now (see `layers.buildLayerAhead`). */
   buildLayer(node: cst.LayerCstNode): void {
     layers.buildLayerAhead(this.b, node);

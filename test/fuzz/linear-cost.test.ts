@@ -66,10 +66,10 @@ describe('the cost of hostile input grows linearly', () => {
 });
 
 // What keeps the 1 MB families under 1 s (bench/adversarial.ts --megabyte) is work not done, so it is
-// counted here, which a loaded machine cannot disturb: a plain layer built from its tokens, not
-// through the grammar (grammar/parser.ts, plainLayerLength), and a Prettier doc of a few parts,
-// where members, bodies and whole declarations that need no decision of Prettier's are printed as
-// text (compiler/format/layout.ts).
+// counted here, which a loaded machine cannot disturb: a plain layer, member, model, block or let
+// built from its tokens, not through the grammar (grammar/parser.ts, plainLayerLength and
+// plainDeclarationLength), and a Prettier doc of a few parts, where members, bodies and whole
+// declarations that need no decision of Prettier's are printed as text (compiler/format/layout.ts).
 describe('the work the 1 MB families are spared stays spared', () => {
   const family = (name: string) => families.find((f) => f.name === name)!;
   afterEach(() => vi.restoreAllMocks());
@@ -85,6 +85,22 @@ describe('the work the 1 MB families are spared stays spared', () => {
     expect(ast.declarations).toHaveLength(300);
     expect(plainModel).toHaveBeenCalledTimes(300);
     for (const spy of spared) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('builds every block of the chains of blocks, and every let of the chains of constants, from its tokens', () => {
+    const block = vi.spyOn(AstBuilder.prototype, 'buildPlainBlock');
+    const constant = vi.spyOn(AstBuilder.prototype, 'buildPlainLet');
+    const plainModel = vi.spyOn(AstBuilder.prototype, 'buildPlainModel');
+    const throughGrammar = vi.spyOn(AstBuilder.prototype, 'buildDeclaration');
+    const sizes = [['chain of blocks', 300, 300, 0], ['doubling blocks', 17, 18, 0], ['chain of constants', 300, 0, 300], ['cycle of constants', 300, 0, 300]] as const;
+    for (const [name, size, blocks, lets] of sizes) {
+      for (const spy of [block, constant, plainModel]) spy.mockClear();
+      expect(parseSource(family(name).make(size)).ast.declarations, name).toHaveLength(blocks + lets + 1);
+      expect(block, name).toHaveBeenCalledTimes(blocks);
+      expect(constant, name).toHaveBeenCalledTimes(lets);
+      expect(plainModel, name).toHaveBeenCalledTimes(1);
+    }
+    expect(throughGrammar).not.toHaveBeenCalled();
   });
 
   /** Parts of the doc Prettier prints (strings, arrays, lines, groups, ... each one). */

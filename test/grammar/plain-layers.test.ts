@@ -73,7 +73,8 @@ describe('plain layers', () => {
   it('are built from their tokens, and a layer that is not plain is parsed by the grammar', () => {
     const plain = vi.spyOn(AstBuilder.prototype, 'buildPlainLayer');
     const throughGrammar = vi.spyOn(AstBuilder.prototype, 'buildLayer');
-    parseSource('block q() { dense(8), dense(4, act = relu) b() }');
+    // (The default `2 * 4` is not plain, so neither is the block, whose layers are taken one by one.)
+    parseSource('block q(n = 2 * 4) { dense(8), dense(4, act = relu) b() }');
     expect(plain).toHaveBeenCalledTimes(3);
     expect(throughGrammar).not.toHaveBeenCalled();
     plain.mockClear();
@@ -81,7 +82,7 @@ describe('plain layers', () => {
     expect(plain).not.toHaveBeenCalled();
     expect(throughGrammar).toHaveBeenCalledTimes(5);
     // A bare name is plain too.
-    parseSource('block q() { flatten, relu\n dense(8) }');
+    parseSource('block q(n = 2 * 4) { flatten, relu\n dense(8) }');
     expect(plain).toHaveBeenCalledTimes(3);
   });
 

@@ -11,8 +11,9 @@ import { aeParser } from '../../grammar/parser.js';
 /** What parseSource gives with every fast path off: each plain length says "not plain", so every
  *  declaration, member and layer goes through the grammar's rules. */
 function throughGrammar(text: string): ReturnType<typeof parseSource> {
-  const parser = aeParser as unknown as Record<'plainModelLength' | 'plainMemberLength' | 'plainLayerLength', () => number>;
-  const spies = (['plainModelLength', 'plainMemberLength', 'plainLayerLength'] as const).map((name) => vi.spyOn(parser, name).mockReturnValue(0));
+  const fastPaths = ['plainModelLength', 'plainBlockLength', 'plainLetLength', 'plainMemberLength', 'plainLayerLength'] as const;
+  const parser = aeParser as unknown as Record<(typeof fastPaths)[number], () => number>;
+  const spies = fastPaths.map((name) => vi.spyOn(parser, name).mockReturnValue(0));
   try {
     return parseSource(text);
   } finally {
