@@ -3,8 +3,8 @@
 import { main } from '../dist/cli/main.js';
 
 process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writerTo(process.stdout),
+  stderr: writerTo(process.stderr),
   isTTY: Boolean(process.stderr.isTTY),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   env: process.env,
@@ -15,3 +15,16 @@ process.exitCode = await main(process.argv.slice(2), {
   },
   cwd: process.cwd(),
 });
+
+/** Writes to `stream` until its reader goes away (`ae check big.ae | head`): the rest is dropped,
+ *  not an uncaught EPIPE with a stack trace, and the exit code is still the command's. */
+function writerTo(stream) {
+  let closed = false;
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}

@@ -1,6 +1,6 @@
 // The installed command, end to end: `node bin/ae.js ...` in a child process over the built dist/,
 // from compiling a model to training it and using the run, as a new user would in a terminal.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,18 @@ describe('bin/ae.js', () => {
     const broken = ae('check', 'broken.ae');
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain('broken.ae:3:21: error AE1011');
+  });
+
+  it('stops writing, without a stack trace, when its reader goes away (`ae fmt big.ae | head`)', async () => {
+    // ~300 KB of formatted layers, more than a pipe holds; the reader closes it after the first chunk.
+    writeFileSync(join(work, 'long.ae'), TINY_MODEL.replace('flatten, dense(8, act = tanh)', Array.from({ length: 20_000 }, () => 'dense(8)').join(', ')));
+    const child = spawn(process.execPath, [join(repositoryRoot, 'bin/ae.js'), 'fmt', 'long.ae'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('exits 2 on misuse', () => {
