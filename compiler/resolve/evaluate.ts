@@ -8,6 +8,7 @@ import type { Expression, LetDeclaration } from '../../grammar/ast.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
+import { thousands } from '../../diagnostics/numbers.js';
 import type { Env, ParameterBinding, ScopedLet } from './scope.js';
 import { fromFailedImport, visibleConstants } from './scope.js';
 import { knownWords } from './words.js';
@@ -231,7 +232,7 @@ export class ConstantEvaluator {
     const cycle = path.slice(start);
     if (cycle.some((c) => this.letValues.has(c.decl))) return;
     for (const member of cycle) this.letValues.set(member.decl, undefined);
-    const chain = [...cycle.map((c) => c.decl.name.name), closing.decl.name.name].join(' → ');
+    const chain = chainText([...cycle.map((c) => c.decl.name.name), closing.decl.name.name]);
     this.reporter.report('AE2011', closing.decl.name, message('AE2011', { what: 'constant', name: closing.decl.name.name, chain }), {
       file: closing.scope.file,
     });
@@ -242,7 +243,7 @@ export class ConstantEvaluator {
     const known = this.letValues.get(scoped.decl);
     if (known === PENDING) {
       const start = this.letStack.indexOf(scoped.decl.name.name);
-      const chain = [...this.letStack.slice(start < 0 ? 0 : start), scoped.decl.name.name].join(' → ');
+      const chain = chainText([...this.letStack.slice(start < 0 ? 0 : start), scoped.decl.name.name]);
       this.reporter.report('AE2011', scoped.decl.name, message('AE2011', { what: 'constant', name: scoped.decl.name.name, chain }), {
         file: scoped.scope.file,
       });
@@ -256,6 +257,13 @@ export class ConstantEvaluator {
     this.letValues.set(scoped.decl, value);
     return value;
   }
+}
+
+/** A cycle's names joined by arrows; a long one shortened in the middle (its first and last five
+ *  names kept), so that a cycle through 50,000 constants is one line, not half a megabyte. */
+function chainText(names: readonly string[]): string {
+  if (names.length <= 12) return names.join(' → ');
+  return `${names.slice(0, 5).join(' → ')} → … ${thousands(names.length - 10)} more … → ${names.slice(-5).join(' → ')}`;
 }
 
 function arithmetic(operator: '+' | '-' | '*' | '/', left: number, right: number): number {
