@@ -20,6 +20,7 @@ import { runLints } from './lints/index.js';
 import { lowerTraining } from './objective/index.js';
 import { ConstantEvaluator } from './resolve/evaluate.js';
 import { ProgramBuilder } from './resolve/program.js';
+import type { ScopedLet } from './resolve/scope.js';
 import type { ImportRead } from './resolve/import-read.js';
 import { parseSource } from '../grammar/index.js';
 
@@ -76,13 +77,15 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
   const builder = new ProgramBuilder(host, reporter);
   const scope = builder.build(file, parsed.ast);
   // Every constant once, in its own file, so a broken `let` is reported even when unused.
-  const lets = builder.allScopes.flatMap((fileScope) =>
-    fileScope.ast.declarations.flatMap((decl) => {
-      if (decl.kind !== 'LetDeclaration' || decl.recovered) return [];
+  // (Loops, not flatMap: an array per declaration cost a fresh process 50 ms on 60,000 lets.)
+  const lets: ScopedLet[] = [];
+  for (const fileScope of builder.allScopes) {
+    for (const decl of fileScope.ast.declarations) {
+      if (decl.kind !== 'LetDeclaration' || decl.recovered) continue;
       const scoped = fileScope.lets.get(decl.name.name);
-      return scoped?.decl === decl ? [scoped] : [];
-    }),
-  );
+      if (scoped?.decl === decl) lets.push(scoped);
+    }
+  }
   evaluator.evaluateAll(lets);
   const resolveFailed = reporter.errors > 0;
   const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.range);
