@@ -34,5 +34,12 @@ export const lintRules: readonly LintRule[] = Object.freeze([
 export const MAX_LINT_WARNINGS = 50;
 
 export function runLints(model: CheckedModel, context: LintContext): Diagnostic[] {
-  return lintRules.flatMap((rule) => rule.check(model, context)).slice(0, MAX_LINT_WARNINGS);
+  // A loop, not flatMap: this runs for every model of a file, and flatMap's flattening was most of
+  // what the lints cost a small model in a fresh process. Rules only read, so none is run past the cap.
+  const warnings: Diagnostic[] = [];
+  for (const rule of lintRules) {
+    if (warnings.length >= MAX_LINT_WARNINGS) break;
+    for (const warning of rule.check(model, context)) warnings.push(warning);
+  }
+  return warnings.length > MAX_LINT_WARNINGS ? warnings.slice(0, MAX_LINT_WARNINGS) : warnings;
 }
