@@ -6,7 +6,7 @@ import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, 
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import { rangeOf, type Located, type Reporter } from '../../diagnostics/reporter.js';
-import { formatShape } from '../shapes/dims.js';
+import { formatShape, valuesPerSample } from '../shapes/dims.js';
 import { outputRef } from '../../ir/outputs.js';
 import { message, type MessageValues } from '../../diagnostics/message.js';
 
@@ -194,7 +194,7 @@ function appendArgumentFix(at: Located, argument: { text: string; message: strin
 /** Sizes past 2^53 cannot be counted exactly in a float64 (nor allocated): AE3013, before the lint
  *  about large models (AE5007) would print a rounded count. */
 function countOverflow(opName: string, shape: Shape, specs: readonly ParamSpec[]): MessageValues<'AE3013'> | undefined {
-  const values = shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+  const values = valuesPerSample(shape);
   if (!Number.isSafeInteger(values)) {
     return { what: `the output of this \`${opName}\`, ${formatShape(shape)},`, things: 'values' };
   }
