@@ -10,9 +10,16 @@ export interface EmitOptions {
 
 export function emitIR(model: CheckedModel, training: { objective: IRTerm[]; phases: IRPhase[] }, options: EmitOptions = {}): IRModel {
   // Built from entries: a tensor the user named `__proto__` stays a key, not the object's prototype.
-  const tensors = [...model.tensors.values()].filter((tensor) => tensor.origin !== 'input');
-  const named: Record<string, string> = Object.fromEntries(tensors.map((tensor) => [tensor.name, tensor.nodeId]));
-  const heads: Record<string, string> = Object.fromEntries(tensors.filter((tensor) => tensor.origin === 'head').map((tensor) => [tensor.name, tensor.nodeId]));
+  // The entries in one loop, not a spread, a filter and maps: this runs for every model of a file.
+  const namedEntries: [string, string][] = [];
+  const headEntries: [string, string][] = [];
+  for (const tensor of model.tensors.values()) {
+    if (tensor.origin === 'input') continue;
+    namedEntries.push([tensor.name, tensor.nodeId]);
+    if (tensor.origin === 'head') headEntries.push([tensor.name, tensor.nodeId]);
+  }
+  const named: Record<string, string> = Object.fromEntries(namedEntries);
+  const heads: Record<string, string> = Object.fromEntries(headEntries);
   return {
     irVersion: IR_VERSION,
     model: model.name,
