@@ -78,7 +78,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
 
   let headsBuilt = true;
   const finish = (complete = false): CheckedModelResult => {
-    fillTensorFacts(model, inputs.inputs.map((i) => i.ir.name));
+    fillTensorFacts(model, graph, inputs.inputs.map((i) => i.ir.name));
     model.parameterCount = countParameters(graph.parameters);
     if (!Number.isSafeInteger(model.parameterCount.total)) {
       shared.reporter.report('AE3013', decl.name, message('AE3013', { what: `model \`${decl.name.name}\``, things: 'parameters' }), {
@@ -355,13 +355,12 @@ function addLayerNames(model: CheckedModel, names: TensorNames, built: readonly 
 }
 
 /** Value bounds and differentiability, once the whole graph is known. */
-function fillTensorFacts(model: CheckedModel, inputNames: readonly string[]): void {
+function fillTensorFacts(model: CheckedModel, graph: Graph, inputNames: readonly string[]): void {
   const from = differentiableInputs(model.nodes, inputNames);
-  const byId = new Map(model.nodes.map((n) => [n.id, n]));
   for (const tensor of model.tensors.values()) {
     if (tensor.origin === 'input') continue;
     tensor.differentiableFrom = from.get(tensor.nodeId) ?? new Set();
-    const node = byId.get(tensor.nodeId);
+    const node = graph.node(tensor.nodeId);
     const range = nodeValueRange(node);
     if (range && !tensor.valueRange) tensor.valueRange = range;
     if (!tensor.activation) {
