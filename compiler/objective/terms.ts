@@ -63,7 +63,9 @@ export function lowerTermCall(
 /** `reduce` and the entry's numeric options, each from the call or its default. */
 function lowerOptions(fn: LossName, entry: LossTerm<LossName>, named: readonly Argument[], context: TermContext) {
   let reduce: Reduction = entry.defaultReduce;
-  const options: Record<string, number> = Object.fromEntries(Object.entries(entry.options).map(([key, option]) => [key, option.default]));
+  // Keys by `in`, not entries mapped back into an object: once per term of every model.
+  const options: Record<string, number> = {};
+  for (const key in entry.options) options[key] = entry.options[key]!.default;
   for (const argument of named) {
     const key = argument.name!.name;
     const option = Object.hasOwn(entry.options, key) ? entry.options[key] : undefined;
