@@ -18,7 +18,7 @@ import { buildLatent, checkLatentNames } from './latent.js';
 import { collectMembers } from './members.js';
 import { buildReads, readableInputs } from './reads.js';
 import { buildMirror } from './mirror.js';
-import type { CheckedHead, CheckedModel } from './model.js';
+import type { CheckedHead, CheckedModel, NamedTensor } from './model.js';
 import { countParameters } from './count.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
@@ -106,21 +106,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     return finish();
   };
 
-  for (const input of inputs.inputs) {
-    names.add(
-      {
-        name: input.ir.name,
-        nodeId: input.ir.name,
-        shape: input.ir.shape,
-        origin: 'input',
-        declaredAt: input.decl.name.range,
-        ...(input.ir.range ? { valueRange: input.ir.range } : {}),
-        ...(input.ir.classes !== undefined ? { classes: input.ir.classes } : {}),
-        differentiableFrom: new Set([input.ir.name]),
-      },
-      input.decl.name,
-    );
-  }
+  for (const input of inputs.inputs) names.add(inputTensor(input.ir, input.decl.name.range), input.decl.name);
   const target = inputs.reconstructed;
   if (!target || !members.latent) return finish();
 
@@ -168,18 +154,9 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     return finishAfter('latent');
   }
   model.latent = latent.latent;
-  names.add(
-    {
-      name: latent.latent.name,
-      nodeId: latent.out.id,
-      shape: latent.out.shape,
-      origin: 'latent',
-      declaredAt: members.latent.name.range,
-      ...(latent.latent.activation ? { activation: latent.latent.activation } : {}),
-      differentiableFrom: new Set(),
-    },
-    members.latent.name,
-  );
+  const code: NamedTensor = { name: latent.latent.name, nodeId: latent.out.id, shape: latent.out.shape, origin: 'latent', declaredAt: members.latent.name.range, differentiableFrom: new Set() };
+  if (latent.latent.activation) code.activation = latent.latent.activation;
+  names.add(code, members.latent.name);
 
   // ---- decoder
   const decoderMember = members.decoder;
@@ -335,23 +312,23 @@ function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSp
 }
 
 function addLayerNames(model: CheckedModel, names: TensorNames, built: readonly BuiltLayer[], instances: readonly { alias?: { name: string; range: SourceRange } }[]): void {
-  built.forEach((layer, index) => {
+  for (let index = 0; index < built.length; index++) {
     const alias = instances[index]?.alias;
-    if (!alias) return;
-    const added = names.add(
-      {
-        name: alias.name,
-        nodeId: layer.id,
-        shape: layer.shape,
-        origin: 'layer',
-        declaredAt: alias.range,
-        ...(layer.activation ? { activation: layer.activation } : {}),
-        differentiableFrom: new Set(),
-      },
-      alias,
-    );
-    if (added) model.layerNames.push({ name: alias.name, range: alias.range, nodeId: layer.id });
-  });
+    if (!alias) continue;
+    const layer = built[index]!;
+    const tensor: NamedTensor = { name: alias.name, nodeId: layer.id, shape: layer.shape, origin: 'layer', declaredAt: alias.range, differentiableFrom: new Set() };
+    if (layer.activation) tensor.activation = layer.activation;
+    if (names.add(tensor, alias)) model.layerNames.push({ name: alias.name, range: alias.range, nodeId: layer.id });
+  }
+}
+
+/** An input as a named tensor, differentiable from itself. Its optional facts are assigned, not
+ *  spread into the literal (a call into V8's runtime each, for every model of a file). */
+function inputTensor(input: IRInput, declaredAt: SourceRange): NamedTensor {
+  const tensor: NamedTensor = { name: input.name, nodeId: input.name, shape: input.shape, origin: 'input', declaredAt, differentiableFrom: new Set([input.name]) };
+  if (input.range) tensor.valueRange = input.range;
+  if (input.classes !== undefined) tensor.classes = input.classes;
+  return tensor;
 }
 
 /** Value bounds and differentiability, once the whole graph is known. */
