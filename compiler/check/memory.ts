@@ -47,8 +47,12 @@ export function estimateMemory(model: CheckedModel, phases: readonly IRPhase[], 
   const parameters = model.parameterCount.total;
   let activationsPerSample = 0;
   for (const node of model.nodes) activationsPerSample += valuesPerSample(node.shape);
-  const batch = Math.max(1, ...phases.map((p) => p.batch));
-  const slots = Math.max(0, ...phases.map((p) => optimizerSlots(p.optimizer)));
+  let batch = 1;
+  let slots = 0;
+  for (const phase of phases) {
+    batch = Math.max(batch, phase.batch);
+    slots = Math.max(slots, optimizerSlots(phase.optimizer));
+  }
   const input = model.inputs.find((i) => i.ir.kind === 'tensor');
   const sampleSize = input ? valuesPerSample(input.ir.shape) : 0;
   let dataValues = 0;
