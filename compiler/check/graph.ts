@@ -126,13 +126,16 @@ export class Graph {
         parameter.transpose = tie.transpose;
       }
       this.parameters.push(parameter);
-      this.parametersById.set(id, parameter);
       ids[spec.role] = id;
     }
     return ids;
   }
 
   parameter(id: string): IRParameter | undefined {
+    // Indexed when first asked, and then only the parameters added since: only a tied mirror asks,
+    // and most models would pay a Map entry per parameter for nothing. Ids are unique, so the
+    // index's size is the count of parameters it holds.
+    for (let i = this.parametersById.size; i < this.parameters.length; i++) this.parametersById.set(this.parameters[i]!.id, this.parameters[i]!);
     return this.parametersById.get(id);
   }
 
