@@ -58,7 +58,7 @@ export class Graph {
   readonly nodes: IRNode[] = [];
   readonly parameters: IRParameter[] = [];
   /** By id: a tied mirror looks up two per layer, and a search made 16,000 layers quadratic. */
-  private readonly parametersById = new Map<string, IRParameter>();
+  private parametersById: Map<string, IRParameter> | undefined;
   /** Nodes by id: the ids taken, and the lookup the tensor facts need once the graph is built. */
   private readonly nodesById = new Map<string, IRNode>();
   /** Every recurrent layer built, with the shape it reads and where it is written (AE5011's lint). */
@@ -135,8 +135,9 @@ export class Graph {
     // Indexed when first asked, and then only the parameters added since: only a tied mirror asks,
     // and most models would pay a Map entry per parameter for nothing. Ids are unique, so the
     // index's size is the count of parameters it holds.
-    for (let i = this.parametersById.size; i < this.parameters.length; i++) this.parametersById.set(this.parameters[i]!.id, this.parameters[i]!);
-    return this.parametersById.get(id);
+    const byId = (this.parametersById ??= new Map());
+    for (let i = byId.size; i < this.parameters.length; i++) byId.set(this.parameters[i]!.id, this.parameters[i]!);
+    return byId.get(id);
   }
 
   /** Adds one layer through its op's declaration; undefined after reporting a shape error. */
