@@ -26,6 +26,11 @@ import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
 import { writtenName } from '../resolve/written.js';
 
+/** What every tensor but an input is differentiable from until `finish` knows (fillTensorFacts
+ *  replaces it on every path out of checkModel): one shared empty set, not a set per tensor that is
+ *  always thrown away. */
+const SET_BY_FINISH: ReadonlySet<string> = new Set();
+
 export interface CheckShared {
   reporter: Reporter;
   evaluator: ConstantEvaluator;
@@ -154,7 +159,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     return finishAfter('latent');
   }
   model.latent = latent.latent;
-  const code: NamedTensor = { name: latent.latent.name, nodeId: latent.out.id, shape: latent.out.shape, origin: 'latent', declaredAt: members.latent.name.range, differentiableFrom: new Set() };
+  const code: NamedTensor = { name: latent.latent.name, nodeId: latent.out.id, shape: latent.out.shape, origin: 'latent', declaredAt: members.latent.name.range, differentiableFrom: SET_BY_FINISH };
   if (latent.latent.activation) code.activation = latent.latent.activation;
   names.add(code, members.latent.name);
 
@@ -221,7 +226,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       declaredAt: outputMember.name.range,
       activation,
       preActivationNodeId: decoded.id,
-      differentiableFrom: new Set(),
+      differentiableFrom: SET_BY_FINISH,
     },
     outputMember.name,
   );
@@ -276,7 +281,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
         declaredAt: head.name.range,
         ...(built.activation ? { activation: built.activation } : {}),
         ...(built.preActivationNodeId ? { preActivationNodeId: built.preActivationNodeId } : {}),
-        differentiableFrom: new Set(),
+        differentiableFrom: SET_BY_FINISH,
       },
       head.name,
     );
@@ -316,7 +321,7 @@ function addLayerNames(model: CheckedModel, names: TensorNames, built: readonly 
     const alias = instances[index]?.alias;
     if (!alias) continue;
     const layer = built[index]!;
-    const tensor: NamedTensor = { name: alias.name, nodeId: layer.id, shape: layer.shape, origin: 'layer', declaredAt: alias.range, differentiableFrom: new Set() };
+    const tensor: NamedTensor = { name: alias.name, nodeId: layer.id, shape: layer.shape, origin: 'layer', declaredAt: alias.range, differentiableFrom: SET_BY_FINISH };
     if (layer.activation) tensor.activation = layer.activation;
     if (names.add(tensor, alias)) model.layerNames.push({ name: alias.name, range: alias.range, nodeId: layer.id });
   }
