@@ -20,11 +20,3 @@ export function ruleParams(ir: IROpAttrs, input: Shape, inits: Partial<Record<Pa
   }
   return specs;
 }
-
-/** A weighted layer's initialisers: its kernel's, and zeros for its bias when it has one (assigned,
- *  not spread into the literal: this runs for every weighted layer of every model). */
-export function kernelAndBias(kernel: Initializer, bias: unknown): Partial<Record<ParameterRole, Initializer>> {
-  const inits: Partial<Record<ParameterRole, Initializer>> = { kernel };
-  if (bias) inits.bias = 'zeros';
-  return inits;
-}
