@@ -19,7 +19,7 @@ import { checkNoise, shapeLookup, stageNoise, type IRNoise } from './noise.js';
 import { opTraits, termTensors, termTraits } from './op-rules.js';
 import { parseRef } from './outputs.js';
 import { checkUpdate, parameterRoles, stageUpdate } from './stage-update.js';
-import type { IRCodebookUpkeep, IRModel, IRNode, IRPhase, IRStage, IRStageUpdate, IRTerm } from './types.js';
+import type { IRCodebookUpkeep, IRModel, IRNode, IRParameter, IRPhase, IRStage, IRStageUpdate, IRTerm, ParameterRole } from './types.js';
 
 export interface StagePlan {
   /** `pretrain`, or `pretrain/layer1` for a greedy layer. */
@@ -80,21 +80,41 @@ function planPhases<Stage>(
   finish: (phase: IRPhase, planned: StagePlan[]) => Stage[],
 ): { ok: true; stages: Stage[] } | { ok: false; phaseIndex: number; message: string } {
   const stages: Stage[] = [];
-  for (const [phaseIndex, phase] of phases.entries()) {
+  // Built once for every phase: `ae check` plans each model of a file, most of them small.
+  const index = irIndex(ir);
+  for (let phaseIndex = 0; phaseIndex < phases.length; phaseIndex++) {
+    const phase = phases[phaseIndex]!;
     const objective = phase.objective.length > 0 ? phase.objective : ir.objective;
-    const fail = (message: string) => ({ ok: false as const, phaseIndex, message: `phase \`${phase.name}\`: ${message}` });
-    if (objective.length === 0) return fail('the objective is empty');
+    if (objective.length === 0) return phaseFailure(phase, phaseIndex, 'the objective is empty');
     const frozen = frozenNodes(ir, phase.freeze);
-    const planned = phase.schedule?.kind === 'greedy' ? greedyStages(ir, phase, phaseIndex, objective, frozen) : [wholeModel(ir, phase, phaseIndex, objective, frozen)];
-    if (typeof planned === 'string') return fail(planned);
+    const planned = phase.schedule?.kind === 'greedy' ? greedyStages(ir, phase, phaseIndex, objective, frozen, index) : [wholeModel(ir, phase, phaseIndex, objective, frozen, index)];
+    if (typeof planned === 'string') return phaseFailure(phase, phaseIndex, planned);
     const idle = planned.find((s) => s.trainable.length === 0);
-    if (idle) return fail(`${idle.greedy ? `greedy layer ${idle.greedy.layer}` : 'it'} has nothing to train (every parameter it uses is frozen)`);
-    const reached = reachedStorage(ir, objective);
+    if (idle) return phaseFailure(phase, phaseIndex, `${idle.greedy ? `greedy layer ${idle.greedy.layer}` : 'it'} has nothing to train (every parameter it uses is frozen)`);
+    const reached = reachedStorage(ir, objective, index);
     const unreached = planned.find((s) => !s.greedy && !s.trainable.some((id) => reached.has(id)));
-    if (unreached) return fail('no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
-    stages.push(...finish(phase, planned));
+    if (unreached) return phaseFailure(phase, phaseIndex, 'no gradient of its loss reaches a trainable parameter (a vq codebook learns only through `vq_loss`)');
+    for (const stage of finish(phase, planned)) stages.push(stage);
   }
   return { ok: true, stages };
+}
+
+function phaseFailure(phase: IRPhase, phaseIndex: number, message: string): { ok: false; phaseIndex: number; message: string } {
+  return { ok: false, phaseIndex, message: `phase \`${phase.name}\`: ${message}` };
+}
+
+/** The IR's nodes and parameters by id, for the walks of a plan. */
+interface IRIndex {
+  nodes: ReadonlyMap<string, IRNode>;
+  parameters: ReadonlyMap<string, IRParameter>;
+}
+
+function irIndex(ir: IRModel): IRIndex {
+  const nodes = new Map<string, IRNode>();
+  for (const node of ir.nodes) nodes.set(node.id, node);
+  const parameters = new Map<string, IRParameter>();
+  for (const parameter of ir.parameters) parameters.set(parameter.id, parameter);
+  return { nodes, parameters };
 }
 
 /** What deriving each stage's noise and update looks up, built once per IR (a greedy schedule
@@ -212,58 +232,60 @@ export function stagesOf(ir: IRModel): TrainingPlan {
  * tensors through the nodes' inputs. A vq codebook is reached only by `vq_loss`: the quantiser
  * passes other gradients straight through to its input. `weight_decay` reaches every parameter.
  */
-function reachedStorage(ir: IRModel, objective: readonly IRTerm[]): Set<string> {
-  const byId = new Map(ir.parameters.map((p) => [p.id, p]));
-  const storage = (id: string) => byId.get(id)?.tiedTo ?? id;
+function reachedStorage(ir: IRModel, objective: readonly IRTerm[], index: IRIndex): Set<string> {
+  const storage = (id: string) => index.parameters.get(id)?.tiedTo ?? id;
   if (objective.some((term) => termTraits(term.fn).reachesAllParameters)) return new Set(ir.parameters.map((p) => storage(p.id)));
-  const nodes = new Map(ir.nodes.map((n) => [n.id, n]));
   const reached = new Set<string>();
   for (const term of objective) {
     const seen = new Set<string>();
     // A term reading a named output (vq_loss's `quantized`) reaches back through its node.
     const pending = term.args.map((arg) => parseRef(arg).node);
     while (pending.length > 0) {
-      const node = nodes.get(pending.pop()!);
+      const node = index.nodes.get(pending.pop()!);
       if (!node || seen.has(node.id)) continue;
       seen.add(node.id);
-      for (const [role, id] of Object.entries(node.params ?? {})) {
-        const only = opTraits(node.op).trainedOnlyBy;
+      // Keys by `in`, not Object.entries: a pair array per parameter, for every node of every model.
+      const params = node.params ?? {};
+      const only = opTraits(node.op).trainedOnlyBy;
+      for (const role in params) {
         if (only && only.role === role && only.term !== term.fn) continue;
-        reached.add(storage(id!));
+        reached.add(storage(params[role as ParameterRole]!));
       }
-      pending.push(...node.inputs);
+      for (const input of node.inputs) pending.push(input);
     }
   }
   return reached;
 }
 
-function wholeModel(ir: IRModel, phase: IRPhase, phaseIndex: number, objective: IRTerm[], frozen: ReadonlySet<string>): StagePlan {
-  return { name: phase.name, phaseIndex, objective, trainable: trainableIds(ir, ir.nodes.filter((n) => !frozen.has(n.id)), frozen) };
+function wholeModel(ir: IRModel, phase: IRPhase, phaseIndex: number, objective: IRTerm[], frozen: ReadonlySet<string>, index: IRIndex): StagePlan {
+  const unfrozen = frozen.size === 0 ? ir.nodes : ir.nodes.filter((n) => !frozen.has(n.id));
+  return { name: phase.name, phaseIndex, objective, trainable: storageOf(ir, frozen, index).trainable(unfrozen) };
 }
 
 /** Nodes whose stage, `as` name or id appears in `freeze`. */
 function frozenNodes(ir: IRModel, freeze: readonly string[]): Set<string> {
+  const frozen = new Set<string>();
+  if (freeze.length === 0) return frozen;
   const names = new Set(freeze);
-  return new Set(ir.nodes.filter((n) => names.has(n.stage) || (n.name !== undefined && names.has(n.name)) || names.has(n.id)).map((n) => n.id));
-}
-
-/** Trainable storage ids used by `nodes`; a storage shared with a frozen node stays frozen. */
-function trainableIds(ir: IRModel, nodes: readonly IRNode[], frozen: ReadonlySet<string>): string[] {
-  return storageOf(ir, frozen).trainable(nodes);
+  for (const n of ir.nodes) if (names.has(n.stage) || (n.name !== undefined && names.has(n.name)) || names.has(n.id)) frozen.add(n.id);
+  return frozen;
 }
 
 /** The storage ids of parameters, and which of them a stage over some nodes may update (built once
- *  per plan: a greedy plan asks for every layer). */
-function storageOf(ir: IRModel, frozen: ReadonlySet<string>) {
-  const byId = new Map(ir.parameters.map((p) => [p.id, p]));
+ *  per plan: a greedy plan asks for every layer). A storage shared with a frozen node stays frozen. */
+function storageOf(ir: IRModel, frozen: ReadonlySet<string>, index: IRIndex) {
+  const byId = index.parameters;
   const storage = (id: string) => byId.get(id)?.tiedTo ?? id;
-  const frozenStorage = new Set(ir.nodes.filter((n) => frozen.has(n.id)).flatMap((n) => Object.values(n.params ?? {}).map((id) => storage(id!))));
+  const frozenStorage = new Set<string>();
+  if (frozen.size > 0) for (const n of ir.nodes) if (frozen.has(n.id)) for (const id of Object.values(n.params ?? {})) frozenStorage.add(storage(id!));
   return {
     trainable(nodes: readonly IRNode[]): string[] {
       const ids = new Set<string>();
       for (const node of nodes) {
-        for (const id of Object.values(node.params ?? {})) {
-          const stored = storage(id!);
+        const params = node.params;
+        if (params === undefined) continue;
+        for (const role in params) {
+          const stored = storage(params[role as ParameterRole]!);
           if (byId.get(stored)?.trainable && !frozenStorage.has(stored)) ids.add(stored);
         }
       }
@@ -286,7 +308,7 @@ function nodesByLayer(nodes: readonly IRNode[], side: (n: IRNode) => boolean): M
 
 // Every lookup below is built once for the whole plan: a greedy plan has one stage per layer, and
 // a hostile 900-layer encoder once took 2.3 s here when each layer scanned every node.
-function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective: IRTerm[], frozen: ReadonlySet<string>): StagePlan[] | string {
+function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective: IRTerm[], frozen: ReadonlySet<string>, index: IRIndex): StagePlan[] | string {
   const isEncoder = (n: IRNode) => n.stage === 'encoder' || n.stage === 'latent';
   const encoderLayers = nodesByLayer(ir.nodes, isEncoder);
   const decoderLayers = nodesByLayer(ir.nodes, (n) => n.stage === 'decoder');
@@ -295,7 +317,7 @@ function greedyStages(ir: IRModel, phase: IRPhase, phaseIndex: number, objective
   const corrupt = corruptionChain(ir);
   const position = new Map(ir.nodes.map((n, i) => [n, i]));
   const shapes = valueShapes(ir);
-  const storage = storageOf(ir, frozen);
+  const storage = storageOf(ir, frozen, index);
   const outputNodes = ir.nodes.filter((n) => n.stage === 'output');
   const stages: StagePlan[] = [];
   // The prefix of layer l: the corruption nodes and encoder layers 0 … l−1, grown layer by layer.

@@ -18,7 +18,9 @@ export interface BindContext {
 /** The bound arguments, or undefined when one could not be bound (already reported). */
 export function bindArguments(signature: Signature, call: Call, what: string, ctx: BindContext): BoundArgs | undefined {
   const file = ctx.env.scope.file;
-  const given = new Map<string, Argument>();
+  // The argument given for each of the signature's, by its index: an array, not a Map by name (a
+  // Map per call, for every layer of every model).
+  const given: (Argument | undefined)[] = [];
   let ok = true;
   let position = 0;
   // A misspelt name (`sigma =` for `std =`) is reported once, not again as a missing argument.
@@ -35,11 +37,12 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
         ok = false;
         continue;
       }
-      given.set(spec.name, arg);
+      given[position - 1] = arg;
       continue;
     }
     const name = arg.name.name;
-    if (!signature.args.some((a) => a.name === name)) {
+    const index = signature.args.findIndex((a) => a.name === name);
+    if (index < 0) {
       const missing = missingRequired(signature, call);
       ctx.reporter.unknown('AE2005', arg.name, message('AE2005', { owner: what, name }), name, signature.args.map((a) => a.name), {
         file,
@@ -52,19 +55,21 @@ export function bindArguments(signature: Signature, call: Call, what: string, ct
       unknownNamed = true;
       continue;
     }
-    if (given.has(name)) {
+    const first = given[index];
+    if (first) {
       ctx.reporter.report('AE2007', arg, message('AE2007', { name }), {
         file,
-        related: [{ message: 'first given here', range: given.get(name)!.range, file }],
+        related: [{ message: 'first given here', range: first.range, file }],
       });
       ok = false;
       continue;
     }
-    given.set(name, arg);
+    given[index] = arg;
   }
   const bound: BoundArgs = {};
-  for (const spec of signature.args) {
-    const arg = given.get(spec.name);
+  for (let index = 0; index < signature.args.length; index++) {
+    const spec = signature.args[index]!;
+    const arg = given[index];
     if (!arg) {
       if (spec.optional) continue;
       if (spec.default === undefined) {

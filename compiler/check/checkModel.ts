@@ -18,7 +18,7 @@ import { buildLatent, checkLatentNames } from './latent.js';
 import { collectMembers } from './members.js';
 import { buildReads, readableInputs } from './reads.js';
 import { buildMirror } from './mirror.js';
-import type { CheckedHead, CheckedModel } from './model.js';
+import type { CheckedHead, CheckedModel, NamedTensor } from './model.js';
 import { countParameters } from './count.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
@@ -26,6 +26,11 @@ import { buildStack, decoderLayerNumbers, encoderLayerNumbers } from './stack.js
 import { differentiableInputs, nodeActivation, nodeValueRange, TensorNames } from './tensors.js';
 import { writtenName } from '../resolve/written.js';
 import { thousands } from '../../diagnostics/numbers.js';
+
+/** What every tensor but an input is differentiable from until `finish` knows (fillTensorFacts
+ *  replaces it on every path out of checkModel): one shared empty set, not a set per tensor that is
+ *  always thrown away. */
+const SET_BY_FINISH: ReadonlySet<string> = new Set();
 
 export interface CheckShared {
   reporter: Reporter;
@@ -79,7 +84,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
 
   let headsBuilt = true;
   const finish = (complete = false): CheckedModelResult => {
-    fillTensorFacts(model, inputs.inputs.map((i) => i.ir.name));
+    fillTensorFacts(model, graph, inputs.inputs.map((i) => i.ir.name));
     model.parameterCount = countParameters(graph.parameters);
     if (!Number.isSafeInteger(model.parameterCount.total)) {
       shared.reporter.report('AE3013', decl.name, message('AE3013', { what: `model \`${decl.name.name}\``, things: 'parameters' }), {
@@ -107,21 +112,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     return finish();
   };
 
-  for (const input of inputs.inputs) {
-    names.add(
-      {
-        name: input.ir.name,
-        nodeId: input.ir.name,
-        shape: input.ir.shape,
-        origin: 'input',
-        declaredAt: input.decl.name.range,
-        ...(input.ir.range ? { valueRange: input.ir.range } : {}),
-        ...(input.ir.classes !== undefined ? { classes: input.ir.classes } : {}),
-        differentiableFrom: new Set([input.ir.name]),
-      },
-      input.decl.name,
-    );
-  }
+  for (const input of inputs.inputs) names.add(inputTensor(input.ir, input.decl.name.range), input.decl.name);
   const target = inputs.reconstructed;
   if (!target || !members.latent) return finish();
 
@@ -169,18 +160,9 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
     return finishAfter('latent');
   }
   model.latent = latent.latent;
-  names.add(
-    {
-      name: latent.latent.name,
-      nodeId: latent.out.id,
-      shape: latent.out.shape,
-      origin: 'latent',
-      declaredAt: members.latent.name.range,
-      ...(latent.latent.activation ? { activation: latent.latent.activation } : {}),
-      differentiableFrom: new Set(),
-    },
-    members.latent.name,
-  );
+  const code: NamedTensor = { name: latent.latent.name, nodeId: latent.out.id, shape: latent.out.shape, origin: 'latent', declaredAt: members.latent.name.range, differentiableFrom: SET_BY_FINISH };
+  if (latent.latent.activation) code.activation = latent.latent.activation;
+  names.add(code, members.latent.name);
 
   // ---- decoder
   const decoderMember = members.decoder;
@@ -245,7 +227,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
       declaredAt: outputMember.name.range,
       activation,
       preActivationNodeId: decoded.id,
-      differentiableFrom: new Set(),
+      differentiableFrom: SET_BY_FINISH,
     },
     outputMember.name,
   );
@@ -300,7 +282,7 @@ export function checkModel(decl: ModelDeclaration, env: Env, shared: CheckShared
         declaredAt: head.name.range,
         ...(built.activation ? { activation: built.activation } : {}),
         ...(built.preActivationNodeId ? { preActivationNodeId: built.preActivationNodeId } : {}),
-        differentiableFrom: new Set(),
+        differentiableFrom: SET_BY_FINISH,
       },
       head.name,
     );
@@ -336,33 +318,32 @@ function outputActivation(ctx: ModelContext, member: OutputMember): ActivationSp
 }
 
 function addLayerNames(model: CheckedModel, names: TensorNames, built: readonly BuiltLayer[], instances: readonly { alias?: { name: string; range: SourceRange } }[]): void {
-  built.forEach((layer, index) => {
+  for (let index = 0; index < built.length; index++) {
     const alias = instances[index]?.alias;
-    if (!alias) return;
-    const added = names.add(
-      {
-        name: alias.name,
-        nodeId: layer.id,
-        shape: layer.shape,
-        origin: 'layer',
-        declaredAt: alias.range,
-        ...(layer.activation ? { activation: layer.activation } : {}),
-        differentiableFrom: new Set(),
-      },
-      alias,
-    );
-    if (added) model.layerNames.push({ name: alias.name, range: alias.range, nodeId: layer.id });
-  });
+    if (!alias) continue;
+    const layer = built[index]!;
+    const tensor: NamedTensor = { name: alias.name, nodeId: layer.id, shape: layer.shape, origin: 'layer', declaredAt: alias.range, differentiableFrom: SET_BY_FINISH };
+    if (layer.activation) tensor.activation = layer.activation;
+    if (names.add(tensor, alias)) model.layerNames.push({ name: alias.name, range: alias.range, nodeId: layer.id });
+  }
+}
+
+/** An input as a named tensor, differentiable from itself. Its optional facts are assigned, not
+ *  spread into the literal (a call into V8's runtime each, for every model of a file). */
+function inputTensor(input: IRInput, declaredAt: SourceRange): NamedTensor {
+  const tensor: NamedTensor = { name: input.name, nodeId: input.name, shape: input.shape, origin: 'input', declaredAt, differentiableFrom: new Set([input.name]) };
+  if (input.range) tensor.valueRange = input.range;
+  if (input.classes !== undefined) tensor.classes = input.classes;
+  return tensor;
 }
 
 /** Value bounds and differentiability, once the whole graph is known. */
-function fillTensorFacts(model: CheckedModel, inputNames: readonly string[]): void {
+function fillTensorFacts(model: CheckedModel, graph: Graph, inputNames: readonly string[]): void {
   const from = differentiableInputs(model.nodes, inputNames);
-  const byId = new Map(model.nodes.map((n) => [n.id, n]));
   for (const tensor of model.tensors.values()) {
     if (tensor.origin === 'input') continue;
     tensor.differentiableFrom = from.get(tensor.nodeId) ?? new Set();
-    const node = byId.get(tensor.nodeId);
+    const node = graph.node(tensor.nodeId);
     const range = nodeValueRange(node);
     if (range && !tensor.valueRange) tensor.valueRange = range;
     if (!tensor.activation) {

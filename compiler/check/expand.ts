@@ -166,7 +166,13 @@ function expandCall(layer: LayerCall, env: Env, expansion: Expansion, blocks: re
     if (op) {
       const args = bindArguments(op.signature, call, `\`${callee.name}\``, bind);
       if (!args || !makeLayers(expansion, 1)) return undefined;
-      return [{ opName: callee.name, op, args, call, file, ...(layer.alias ? { alias: layer.alias, aliasFile: file } : {}) }];
+      // The alias assigned, not spread into the literal: a runtime call per layer of every model.
+      const instance: LayerInstance = { opName: callee.name, op, args, call, file };
+      if (layer.alias) {
+        instance.alias = layer.alias;
+        instance.aliasFile = file;
+      }
+      return [instance];
     }
     const block = env.scope.blocks.get(callee.name);
     if (block) return expandBlock(block, layer, env, expansion, blocks);

@@ -6,7 +6,7 @@ import type { ActivationSpec, IRNode, IROpAttrs, IRParameter, IRSourceLocation, 
 import type { LayerOp, ParamSpec, ShapeContext } from '../shapes/layers.js';
 import type { BoundArgs } from '../shapes/signature.js';
 import { rangeOf, type Located, type Reporter } from '../../diagnostics/reporter.js';
-import { formatShape } from '../shapes/dims.js';
+import { formatShape, valuesPerSample } from '../shapes/dims.js';
 import { outputRef } from '../../ir/outputs.js';
 import { message, type MessageValues } from '../../diagnostics/message.js';
 
@@ -58,8 +58,9 @@ export class Graph {
   readonly nodes: IRNode[] = [];
   readonly parameters: IRParameter[] = [];
   /** By id: a tied mirror looks up two per layer, and a search made 16,000 layers quadratic. */
-  private readonly parametersById = new Map<string, IRParameter>();
-  private readonly ids = new Set<string>();
+  private parametersById: Map<string, IRParameter> | undefined;
+  /** Nodes by id: the ids taken, and the lookup the tensor facts need once the graph is built. */
+  private readonly nodesById = new Map<string, IRNode>();
   /** Every recurrent layer built, with the shape it reads and where it is written (AE5011's lint). */
   readonly recurrences: RecurrentLayer[] = [];
 
@@ -72,7 +73,7 @@ export class Graph {
   /** A unique id: the preferred one, or with a numeric suffix. */
   uniqueId(preferred: string): string {
     let id = preferred;
-    for (let n = 2; this.ids.has(id); n++) id = `${preferred}_${n}`;
+    for (let n = 2; this.nodesById.has(id); n++) id = `${preferred}_${n}`;
     return id;
   }
 
@@ -89,7 +90,6 @@ export class Graph {
     file?: string;
   }): string {
     const id = this.uniqueId(node.id);
-    this.ids.add(id);
     const range = node.at === undefined ? undefined : 'range' in node.at ? node.at.range : node.at;
     // The key order (id, op, inputs, attrs, the op's other keys, shape, stage, ...) keeps the JSON
     // byte-identical. The op's other keys are copied one by one, as a spread of them did: an object
@@ -106,32 +106,38 @@ export class Graph {
     if (node.layer !== undefined) built.layer = node.layer;
     if (range && node.file !== undefined) built.source = this.locate(range, node.file);
     this.nodes.push(built);
+    this.nodesById.set(id, built);
     return id;
   }
 
-  addParameters(nodeId: string, specs: readonly ParamSpec[], ties: Partial<Record<ParameterRole, Tie>> = {}): Partial<Record<ParameterRole, string>> {
+  node(id: string): IRNode | undefined {
+    return this.nodesById.get(id);
+  }
+
+  addParameters(nodeId: string, specs: readonly ParamSpec[], ties?: Partial<Record<ParameterRole, Tie>>): Partial<Record<ParameterRole, string>> {
     const ids: Partial<Record<ParameterRole, string>> = {};
     for (const spec of specs) {
       const id = `${nodeId}.${spec.role}`;
-      const tie = ties[spec.role];
-      const parameter: IRParameter = {
-        id,
-        node: nodeId,
-        role: spec.role,
-        shape: spec.shape,
-        init: spec.init,
-        trainable: spec.trainable,
-        ...(tie ? { tiedTo: tie.to, transpose: tie.transpose } : {}),
-      };
+      const tie = ties?.[spec.role];
+      const parameter: IRParameter = { id, node: nodeId, role: spec.role, shape: spec.shape, init: spec.init, trainable: spec.trainable };
+      // Assigned last, as the spread of them was (the same key order, hence the same JSON).
+      if (tie) {
+        parameter.tiedTo = tie.to;
+        parameter.transpose = tie.transpose;
+      }
       this.parameters.push(parameter);
-      this.parametersById.set(id, parameter);
       ids[spec.role] = id;
     }
     return ids;
   }
 
   parameter(id: string): IRParameter | undefined {
-    return this.parametersById.get(id);
+    // Indexed when first asked, and then only the parameters added since: only a tied mirror asks,
+    // and most models would pay a Map entry per parameter for nothing. Ids are unique, so the
+    // index's size is the count of parameters it holds.
+    const byId = (this.parametersById ??= new Map());
+    for (let i = byId.size; i < this.parameters.length; i++) byId.set(this.parameters[i]!.id, this.parameters[i]!);
+    return byId.get(id);
   }
 
   /** Adds one layer through its op's declaration; undefined after reporting a shape error. */
@@ -149,35 +155,22 @@ export class Graph {
       this.reporter.report('AE3013', request.at, message('AE3013', { ...overflow }), { file: request.file, notes: ['make the layer smaller'] });
       return undefined;
     }
-    if (specs.some((spec) => spec.role === 'recurrent_kernel')) this.recurrences.push({ op: request.opName, input: input.shape, range: rangeOf(request.at), file: request.file });
+    if (specs.some(isRecurrentKernel)) this.recurrences.push({ op: request.opName, input: input.shape, range: rangeOf(request.at), file: request.file });
     const id = this.uniqueId(request.id);
     const params = this.addParameters(id, specs, request.ties);
-    this.addNode({
-      id,
-      ir: op.ir(input.shape, args, request.context),
-      // An unpool with switches reads them as its second input, the maxpool's named output.
-      inputs: [input.id, ...(request.context?.switches ? [outputRef(request.context.switches.from, 'switches')] : [])],
-      shape: result.shape,
-      stage: request.stage,
-      params,
-      ...(request.name !== undefined ? { name: request.name } : {}),
-      ...(request.layer !== undefined ? { layer: request.layer } : {}),
-      at: request.at,
-      file: request.file,
-    });
-    return {
-      id,
-      opName: request.opName,
-      op,
-      args,
-      inputShape: input.shape,
-      shape: result.shape,
-      ...(op.activation ? { activation: op.activation(args) } : {}),
-      params,
-      at: request.at,
-      file: request.file,
-    };
+    // An unpool with switches reads them as its second input, the maxpool's named output.
+    const switches = request.context?.switches;
+    const inputs = switches ? [input.id, outputRef(switches.from, 'switches')] : [input.id];
+    // name and layer are passed as they are: addNode writes only those that are defined.
+    this.addNode({ id, ir: op.ir(input.shape, args, request.context), inputs, shape: result.shape, stage: request.stage, params, name: request.name, layer: request.layer, at: request.at, file: request.file });
+    const layer: BuiltLayer = { id, opName: request.opName, op, args, inputShape: input.shape, shape: result.shape, params, at: request.at, file: request.file };
+    if (op.activation) layer.activation = op.activation(args);
+    return layer;
   }
+}
+
+function isRecurrentKernel(spec: ParamSpec): boolean {
+  return spec.role === 'recurrent_kernel';
 }
 
 /** A fix adding `text` as the last argument of the call at `at` (when it is a call written with parentheses). */
@@ -194,7 +187,7 @@ function appendArgumentFix(at: Located, argument: { text: string; message: strin
 /** Sizes past 2^53 cannot be counted exactly in a float64 (nor allocated): AE3013, before the lint
  *  about large models (AE5007) would print a rounded count. */
 function countOverflow(opName: string, shape: Shape, specs: readonly ParamSpec[]): MessageValues<'AE3013'> | undefined {
-  const values = shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+  const values = valuesPerSample(shape);
   if (!Number.isSafeInteger(values)) {
     return { what: `the output of this \`${opName}\`, ${formatShape(shape)},`, things: 'values' };
   }

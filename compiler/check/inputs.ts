@@ -33,7 +33,9 @@ export function checkInputs(ctx: ModelContext, declared: readonly InputMember[])
   if (!reconstructed && declared.length > 0 && inputs.length === declared.length) {
     ctx.reporter.report('AE3012', ctx.decl.name, `model \`${ctx.decl.name.name}\` has no tensor input to reconstruct (only labels)`, { file: ctx.file });
   }
-  return { inputs, ...(reconstructed ? { reconstructed } : {}) };
+  const checked: CheckedInputs = { inputs };
+  if (reconstructed) checked.reconstructed = reconstructed;
+  return checked;
 }
 
 function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
@@ -44,13 +46,14 @@ function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
     return { name: decl.name.name, kind: 'label', shape: [null], dtype: 'int32', classes };
   }
   if (type.kind === 'TableType') return tableInput(ctx, decl.name.name, type);
-  const dims: number[] = [];
+  // The batch dimension first, then the written ones (pushed in place, not spread into a new array).
+  const shape: Shape = [null];
   for (const d of type.dimensions) {
     const value = wholeAtLeast(ctx, d, 1, 'a dimension');
     if (value === undefined) return undefined;
-    dims.push(value);
+    shape.push(value);
   }
-  if (dims.length === 0) {
+  if (shape.length === 1) {
     ctx.reporter.report('AE3008', type, message('AE3008', { what: 'the shape of an input', expected: 'at least one dimension', actual: '[]' }), { file: ctx.file });
     return undefined;
   }
@@ -66,8 +69,10 @@ function inputType(ctx: ModelContext, decl: InputMember): IRInput | undefined {
     }
     range = [low, high];
   }
-  const shape: Shape = [null, ...dims];
-  return { name: decl.name.name, kind: 'tensor', shape, dtype: 'float32', ...(range ? { range } : {}) };
+  const input: IRInput = { name: decl.name.name, kind: 'tensor', shape, dtype: 'float32' };
+  // Assigned last, where the spread of it was: the same key order, hence the same JSON.
+  if (range) input.range = range;
+  return input;
 }
 
 /** `table(amount, merchant: category(40))`: each column once, a categorical one with a whole

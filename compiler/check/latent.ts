@@ -53,7 +53,7 @@ export function buildLatent(ctx: ModelContext, decl: LatentMember, input: { id: 
       ctx.graph.addLayer({ id: `${id}${suffix}`, opName: 'dense', op: layerOps.dense!, args: { units, act, bias: true }, input, stage: 'latent', at: call, file, layer }),
     node(ir, inputs, shape, params = []) {
       const paramIds = params.length > 0 ? ctx.graph.addParameters(id, params) : undefined;
-      const nodeId = ctx.graph.addNode({ id, ir, inputs, shape, stage: 'latent', ...(paramIds ? { params: paramIds } : {}), layer, at: call, file });
+      const nodeId = ctx.graph.addNode({ id, ir, inputs, shape, stage: 'latent', params: paramIds, layer, at: call, file });
       return { id: nodeId, shape };
     },
     report: (code, message, notes) => ctx.reporter.report(code, call, message, { file, notes }),
@@ -62,5 +62,7 @@ export function buildLatent(ctx: ModelContext, decl: LatentMember, input: { id: 
   if (!built) return undefined;
   const { out, dense, width, ...facts } = built;
   const shape = dense?.shape ?? out.shape;
-  return { latent: { name, kind, decl, width, shape, ...facts }, out, ...(dense ? { dense } : {}) };
+  const result: BuiltLatent = { latent: { name, kind, decl, width, shape, ...facts }, out };
+  if (dense) result.dense = dense;
+  return result;
 }

@@ -37,7 +37,6 @@ const singleNames = {
 
 export function collectMembers(decl: ModelDeclaration, reporter: Reporter, file: string): ModelMembers {
   const members: ModelMembers = { inputs: [], corruptions: [], heads: [], trains: [] };
-  const singles: Record<string, EncoderMember | LatentMember | DecoderMember | OutputMember | LossMember> = {};
   for (const member of decl.members) {
     switch (member.kind) {
       case 'InputMember':
@@ -53,8 +52,9 @@ export function collectMembers(decl: ModelDeclaration, reporter: Reporter, file:
         members.trains.push(member);
         break;
       default: {
+        // The single members are kept under these same names: the first one is the one kept.
         const key = singleNames[member.kind];
-        const first = singles[key];
+        const first = members[key];
         if (first) {
           reporter.report('AE2002', member, message('AE2002', { owner: `model \`${decl.name.name}\``, count: 'two', things: 'members', name: key }), {
             file,
@@ -66,7 +66,6 @@ export function collectMembers(decl: ModelDeclaration, reporter: Reporter, file:
           });
           break;
         }
-        singles[key] = member;
         if (member.kind === 'EncoderMember') members.encoder = member;
         else if (member.kind === 'LatentMember') members.latent = member;
         else if (member.kind === 'DecoderMember') members.decoder = member;
@@ -75,12 +74,12 @@ export function collectMembers(decl: ModelDeclaration, reporter: Reporter, file:
       }
     }
   }
-  const missing = [
-    members.inputs.length === 0 ? 'an `input`' : undefined,
-    members.latent ? undefined : 'a `latent`',
-    members.decoder ? undefined : 'a `decoder`',
-    members.output ? undefined : 'an `output` (`output x_hat = sigmoid`)',
-  ].filter((m): m is string => m !== undefined);
+  // In the order they are reported; pushed only when missing (once per model, most have them all).
+  const missing: string[] = [];
+  if (members.inputs.length === 0) missing.push('an `input`');
+  if (!members.latent) missing.push('a `latent`');
+  if (!members.decoder) missing.push('a `decoder`');
+  if (!members.output) missing.push('an `output` (`output x_hat = sigmoid`)');
   for (const what of missing) {
     reporter.report('AE2017', decl.name, `model \`${decl.name.name}\` needs ${what}`, { file });
   }

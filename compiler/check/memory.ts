@@ -13,6 +13,7 @@ import { contractivePath } from '../../ir/contractive-path.js';
 import { termTraits } from '../../ir/op-rules.js';
 import type { IRNode, IRPhase, IRTerm, Optimizer } from '../../ir/types.js';
 import { formatBytes } from './count.js';
+import { valuesPerSample } from '../shapes/dims.js';
 import type { CheckedModel } from './model.js';
 import { thousands } from '../../diagnostics/numbers.js';
 
@@ -46,21 +47,32 @@ export interface MemoryEstimate {
 export function estimateMemory(model: CheckedModel, phases: readonly IRPhase[], objective: readonly IRTerm[] = []): MemoryEstimate {
   const parameters = model.parameterCount.total;
   let activationsPerSample = 0;
-  for (const node of model.nodes) activationsPerSample += node.shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
-  const batch = Math.max(1, ...phases.map((p) => p.batch));
-  const slots = Math.max(0, ...phases.map((p) => optimizerSlots(p.optimizer)));
+  for (const node of model.nodes) activationsPerSample += valuesPerSample(node.shape);
+  let batch = 1;
+  let slots = 0;
+  for (const phase of phases) {
+    batch = Math.max(batch, phase.batch);
+    slots = Math.max(slots, optimizerSlots(phase.optimizer));
+  }
   const input = model.inputs.find((i) => i.ir.kind === 'tensor');
-  const sampleSize = input ? input.ir.shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1) : 0;
+  const sampleSize = input ? valuesPerSample(input.ir.shape) : 0;
   let dataValues = 0;
   for (const phase of phases) {
     for (const source of [phase.data, phase.validate]) {
       if (source?.kind === 'synthetic') dataValues = Math.max(dataValues, source.samples * sampleSize);
     }
   }
-  const terms = [...objective, ...phases.flatMap((p) => p.objective)];
-  const contractiveValues = Math.max(0, ...terms.filter((t) => termTraits(t.fn).readsContractivePath).map((t) => contractiveMatrices(model.nodes, t, batch)));
+  // Loops, not a spread of filtered and mapped terms: this runs for every model of a file.
+  let contractiveValues = 0;
+  for (const term of objective) contractiveValues = Math.max(contractiveValues, contractiveTermValues(model.nodes, term, batch));
+  for (const phase of phases) for (const term of phase.objective) contractiveValues = Math.max(contractiveValues, contractiveTermValues(model.nodes, term, batch));
   const bytes = FLOAT_BYTES * (parameters * (2 + slots) + batch * activationsPerSample * 2 + dataValues + contractiveValues);
   return { parameters, activationsPerSample, batch, slots, dataValues, contractiveValues, bytes };
+}
+
+/** A contractive term's matrices (contractiveMatrices); 0 for any other term. */
+function contractiveTermValues(nodes: readonly IRNode[], term: IRTerm, batch: number): number {
+  return termTraits(term.fn).readsContractivePath ? contractiveMatrices(nodes, term, batch) : 0;
 }
 
 /** The values of a contractive term's square matrices along its path, with their gradients. */

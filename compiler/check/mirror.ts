@@ -10,7 +10,7 @@ import { formatShape, sameShape } from '../shapes/dims.js';
 import { layerOps } from '../shapes/layers.js';
 import { bool, type BoundArgs, type Signature } from '../shapes/signature.js';
 import { bindContext, type ModelContext } from './context.js';
-import type { BuiltLayer, Tie } from './graph.js';
+import type { AddLayerRequest, BuiltLayer, Tie } from './graph.js';
 import { recordsSwitches } from './stack.js';
 import type { BuiltLatent } from './latent.js';
 import { message } from '../../diagnostics/message.js';
@@ -70,7 +70,8 @@ export function buildMirror(
   }
   const steps = planMirror(encoder, encoderLayers, latent, reconstructs);
   let last = code;
-  for (const [index, step] of steps.entries()) {
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index]!;
     if (step.switchesOf && !recordsSwitches(step.switchesOf)) {
       ctx.reporter.report('AE3007', step.of.at, message('AE3007', { op: 'maxpool', shape: formatShape(step.of.inputShape), reason: 'that takes an `unpool` with its switches, which needs stride = pool (windows that do not overlap)' }), {
         file: step.of.file,
@@ -83,19 +84,11 @@ export function buildMirror(
     if (tied && step.tieKernel && step.of.params.kernel) {
       ties.kernel = { to: step.of.params.kernel, transpose: step.tieKernel.transpose };
     }
-    const added = ctx.graph.addLayer({
-      id: `decoder.${index}.${step.opName}`,
-      opName: step.opName,
-      op: layerOps[step.opName]!,
-      args: step.args,
-      input: last,
-      stage: 'decoder',
-      at: step.of.at,
-      file: step.of.file,
-      ...(step.layer !== undefined ? { layer: step.layer } : {}),
-      ...(step.switchesOf ? { context: { switches: { from: step.switchesOf.id, inputShape: step.switchesOf.inputShape } } } : {}),
-      ties,
-    });
+    // The optional keys assigned, not spread (a call into V8's runtime, per layer of every model).
+    const request: AddLayerRequest = { id: `decoder.${index}.${step.opName}`, opName: step.opName, op: layerOps[step.opName]!, args: step.args, input: last, stage: 'decoder', at: step.of.at, file: step.of.file, ties };
+    if (step.layer !== undefined) request.layer = step.layer;
+    if (step.switchesOf) request.context = { switches: { from: step.switchesOf.id, inputShape: step.switchesOf.inputShape } };
+    const added = ctx.graph.addLayer(request);
     if (!added) return { last, ok: false };
     if (step.expected && !sameShape(added.shape, step.expected)) {
       ctx.reporter.report(
@@ -144,28 +137,28 @@ function activationBefore(encoder: readonly BuiltLayer[], index: number): Activa
 
 function planMirror(encoder: readonly BuiltLayer[], layers: readonly number[], latent: BuiltLatent, reconstructs?: Shape): MirrorStep[] {
   const steps: MirrorStep[] = [];
-  const stepsOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): MirrorStep[] => {
+  // Each layer's steps pushed onto `steps`, not returned and spread: this runs per layer of every model.
+  const addStepsOf = (of: BuiltLayer, act: ActivationSpec, layer: number | undefined): void => {
     // a conditional encoder's first layer maps back to the input alone, not the input and condition
     const inputShape = reconstructs && of === encoder[0] ? reconstructs : of.inputShape;
     const found = of.op.mirror?.({ args: of.args, inputShape, act });
-    if (!found) return [];
+    if (!found) return;
     const rules = Array.isArray(found) ? found : [found];
-    return rules.map((rule, index) => ({
-      opName: rule.op,
-      args: rule.args,
-      of,
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index]!;
+      const step: MirrorStep = { opName: rule.op, args: rule.args, of };
       // Only the last layer of a rule gives the mirrored layer's input shape back.
-      ...(index === rules.length - 1 ? { expected: inputShape } : {}),
-      ...(rule.tieKernel ? { tieKernel: rule.tieKernel } : {}),
-      ...(rule.switches ? { switchesOf: of } : {}),
-      ...(layer !== undefined ? { layer } : {}),
-    }));
+      if (index === rules.length - 1) step.expected = inputShape;
+      if (rule.tieKernel) step.tieKernel = rule.tieKernel;
+      if (rule.switches) step.switchesOf = of;
+      if (layer !== undefined) step.layer = layer;
+      steps.push(step);
+    }
   };
   // The latent is the layer after the encoder's weighted layers (greedy pretraining's last step).
-  const latentLayer = encoder.filter((l) => l.op.weighted).length;
-  if (latent.dense) steps.push(...stepsOf(latent.dense, activationBefore(encoder, encoder.length), latentLayer));
-  for (let i = encoder.length - 1; i >= 0; i--) {
-    steps.push(...stepsOf(encoder[i]!, activationBefore(encoder, i), layers[i]));
-  }
+  let latentLayer = 0;
+  for (const layer of encoder) if (layer.op.weighted) latentLayer++;
+  if (latent.dense) addStepsOf(latent.dense, activationBefore(encoder, encoder.length), latentLayer);
+  for (let i = encoder.length - 1; i >= 0; i--) addStepsOf(encoder[i]!, activationBefore(encoder, i), layers[i]);
   return steps;
 }

@@ -80,7 +80,12 @@ export function buildReads(
 /** The model inputs an `on` clause may name: tensors as the encoder sees them (corrupted in
  *  training), labels by class count. */
 export function readableInputs(inputs: readonly { ir: IRInput }[], entries: ReadonlyMap<string, string>): Map<string, ReadTensor> {
-  return new Map(
-    inputs.map(({ ir }) => [ir.name, { id: entries.get(ir.name) ?? ir.name, shape: ir.shape, ...(ir.kind === 'label' ? { classes: ir.classes! } : {}) }] as const),
-  );
+  // A loop with the label's classes assigned, not pairs with a spread in each: once per model.
+  const readable = new Map<string, ReadTensor>();
+  for (const { ir } of inputs) {
+    const tensor: ReadTensor = { id: entries.get(ir.name) ?? ir.name, shape: ir.shape };
+    if (ir.kind === 'label') tensor.classes = ir.classes!;
+    readable.set(ir.name, tensor);
+  }
+  return readable;
 }

@@ -7,7 +7,7 @@ import { formatShape, sameShape } from '../shapes/dims.js';
 import type { ShapeContext } from '../shapes/layers.js';
 import type { ModelContext } from './context.js';
 import type { LayerInstance } from './expand.js';
-import type { BuiltLayer } from './graph.js';
+import type { AddLayerRequest, BuiltLayer } from './graph.js';
 import { message } from '../../diagnostics/message.js';
 
 export interface StackOptions {
@@ -35,7 +35,8 @@ export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[
   let last = options.input;
   let activation: ActivationSpec | undefined;
   let preActivationNodeId: string | undefined;
-  for (const [index, instance] of instances.entries()) {
+  for (let index = 0; index < instances.length; index++) {
+    const instance = instances[index]!;
     const isLast = index === instances.length - 1;
     let args = instance.args;
     const fused = instance.op.weighted ? instance.op.activation?.(args) : undefined;
@@ -47,20 +48,14 @@ export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[
       if (!pool) return { built, last, ok: false };
       context = { switches: { from: pool.id, inputShape: pool.inputShape } };
     }
+    // The optional keys assigned, not spread: a spread after the first key of a literal is a call
+    // into V8's runtime, and this runs for every layer of every model.
+    const request: AddLayerRequest = { id: `${options.idPrefix}.${index}.${instance.opName}`, opName: instance.opName, op: instance.op, args, input: last, stage: options.stage, at: instance.call, file: instance.file };
+    if (instance.alias) request.name = instance.alias.name;
     const layerNumber = options.layers?.[index];
-    const added = ctx.graph.addLayer({
-      id: `${options.idPrefix}.${index}.${instance.opName}`,
-      opName: instance.opName,
-      op: instance.op,
-      args,
-      input: last,
-      stage: options.stage,
-      at: instance.call,
-      file: instance.file,
-      ...(instance.alias ? { name: instance.alias.name } : {}),
-      ...(layerNumber !== undefined ? { layer: layerNumber } : {}),
-      ...(context ? { context } : {}),
-    });
+    if (layerNumber !== undefined) request.layer = layerNumber;
+    if (context) request.context = context;
+    const added = ctx.graph.addLayer(request);
     if (!added) return { built, last, ok: false };
     built.push(added);
     last = { id: added.id, shape: added.shape };
@@ -84,13 +79,10 @@ export function buildStack(ctx: ModelContext, instances: readonly LayerInstance[
       last = { id, shape: added.shape };
     }
   }
-  return {
-    built,
-    last,
-    ok: true,
-    ...(activation ? { activation } : {}),
-    ...(preActivationNodeId ? { preActivationNodeId } : {}),
-  };
+  const stack: BuiltStack = { built, last, ok: true };
+  if (activation) stack.activation = activation;
+  if (preActivationNodeId) stack.preActivationNodeId = preActivationNodeId;
+  return stack;
 }
 
 /** The maxpool whose switches an unpool undoes: the innermost not yet undone, of the same size. */

@@ -9,17 +9,23 @@ import type { NamedTensor } from './model.js';
 import type { Reporter } from '../../diagnostics/reporter.js';
 import { message } from '../../diagnostics/message.js';
 
-/** For every node, the model inputs it depends on through differentiable ops. */
+/** For every node, the model inputs it depends on through differentiable ops. The sets are read,
+ *  never changed: a node reading one value shares that value's set (most nodes of every model do),
+ *  and those reading none share one empty set. */
 export function differentiableInputs(nodes: readonly IRNode[], inputNames: readonly string[]): Map<string, ReadonlySet<string>> {
-  const from = new Map<string, ReadonlySet<string>>(inputNames.map((n) => [n, new Set([n])]));
+  const from = new Map<string, ReadonlySet<string>>();
+  for (const name of inputNames) from.set(name, new Set([name]));
+  const none: ReadonlySet<string> = new Set();
   for (const node of nodes) {
     if (blocksGradient(node)) {
-      from.set(node.id, new Set());
-      continue;
+      from.set(node.id, none);
+    } else if (node.inputs.length === 1) {
+      from.set(node.id, from.get(node.inputs[0]!) ?? none);
+    } else {
+      const union = new Set<string>();
+      for (const input of node.inputs) for (const name of from.get(input) ?? none) union.add(name);
+      from.set(node.id, union);
     }
-    const union = new Set<string>();
-    for (const input of node.inputs) for (const name of from.get(input) ?? []) union.add(name);
-    from.set(node.id, union);
   }
   return from;
 }

@@ -14,10 +14,19 @@ const SHAPE_ONLY: ReadonlySet<IRNode['op']> = new Set<IRNode['op']>(['reshape', 
 
 /** The activation the decoder ends with (the node feeding the output), walking back over shape-only ops. */
 function decoderActivation(model: CheckedModel, outputId: string): ActivationSpec | undefined {
-  const nodes = new Map(model.nodes.map((n) => [n.id, n]));
-  let node = nodes.get(nodes.get(outputId)?.inputs[0] ?? '');
-  while (node && SHAPE_ONLY.has(node.op)) node = nodes.get(node.inputs[0] ?? '');
-  return activationOf(node);
+  // Searched backwards, not through a Map of every node built for each model: nodes are in
+  // topological order, so each node read lies before its reader, and the walk scans each node once.
+  const nodes = model.nodes;
+  const output = indexBefore(nodes, outputId, nodes.length);
+  let at = output < 0 ? -1 : indexBefore(nodes, nodes[output]!.inputs[0], output);
+  while (at >= 0 && SHAPE_ONLY.has(nodes[at]!.op)) at = indexBefore(nodes, nodes[at]!.inputs[0], at);
+  return activationOf(at < 0 ? undefined : nodes[at]);
+}
+
+/** The index of node `id` among `nodes[0 .. before - 1]`, or -1. */
+function indexBefore(nodes: readonly IRNode[], id: string | undefined, before: number): number {
+  for (let i = before - 1; i >= 0; i--) if (nodes[i]!.id === id) return i;
+  return -1;
 }
 
 /** The decoder's last written layer that is not shape-only (looking inside a trailing `repeat`). */

@@ -8,6 +8,7 @@ import { longRecurrence } from '../shapes/sequences.js';
 import type { LintRule } from './rule.js';
 
 function check(model: CheckedModel): Diagnostic[] {
+  if (!model.recurrences || model.recurrences.length === 0) return [];
   const found: Diagnostic[] = [];
   // A mirror's recurrent layer is located at its encoder twin: one warning for the pair.
   const seen = new Set<string>();

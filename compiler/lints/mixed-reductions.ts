@@ -24,7 +24,10 @@ function reducedCalls(expression: Expression): ReducedCall[] {
     const word = written?.kind === 'NameRef' ? written.name : undefined;
     if (written && word !== 'mean' && word !== 'sum') continue; // AE4006 reports it
     const reduce = (word as Reduction | undefined) ?? lossTerm(e.callee.name).defaultReduce;
-    calls.push({ call: e, reduce, ...(written ? { written } : {}) });
+    // `written` assigned, not spread into the literal: a runtime call per loss call of every model.
+    const reduced: ReducedCall = { call: e, reduce };
+    if (written) reduced.written = written;
+    calls.push(reduced);
   }
   return calls;
 }

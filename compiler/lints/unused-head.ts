@@ -5,6 +5,8 @@ import type { LintRule } from './rule.js';
 import { usedNames } from './usage.js';
 
 function check(model: CheckedModel): Diagnostic[] {
+  // Most models have no head: their loss need not be walked for names.
+  if (model.heads.length === 0) return [];
   const used = usedNames(model);
   return model.heads
     .filter((head) => !used.has(head.name))

@@ -6,6 +6,8 @@ import type { LintRule } from './rule.js';
 import { usedNames } from './usage.js';
 
 function check(model: CheckedModel): Diagnostic[] {
+  // Most models name no layer: their loss need not be walked for names.
+  if (model.layerNames.length === 0) return [];
   const used = usedNames(model);
   return model.layerNames
     .filter((layer) => !used.has(layer.name))

@@ -20,15 +20,19 @@ export interface LoweredTraining {
 /** The model's `loss` and `train` members → objective + phases. A model needs a loss unless every
  *  phase brings its own. */
 export function lowerTraining(model: CheckedModel): LoweredTraining {
-  const members = model.decl.members;
-  const loss = members.find((m): m is LossMember => m.kind === 'LossMember');
-  const trains = members.filter((m): m is TrainMember => m.kind === 'TrainMember');
-  const diagnostics: Diagnostic[] = [];
+  // The loss and the phases in one pass over the members, not a find and a filter: once per model.
+  let loss: LossMember | undefined;
+  const trains: TrainMember[] = [];
+  for (const member of model.decl.members) {
+    if (member.kind === 'LossMember') loss ??= member;
+    else if (member.kind === 'TrainMember') trains.push(member);
+  }
+  let diagnostics: Diagnostic[] = [];
   let objective: IRTerm[] = [];
   if (loss) {
     const lowered = lowerObjective(model, loss.value);
     objective = lowered.terms;
-    diagnostics.push(...lowered.diagnostics);
+    diagnostics = lowered.diagnostics;
   } else if (trains.length === 0 || trains.some((t) => phaseLoss(t) === undefined)) {
     const target = model.reconstructed?.name ?? 'x';
     const output = model.output?.name ?? 'x_hat';
@@ -40,7 +44,7 @@ export function lowerTraining(model: CheckedModel): LoweredTraining {
     );
   }
   const phases = lowerPhases(model, trains, objective);
-  diagnostics.push(...phases.diagnostics);
+  for (const d of phases.diagnostics) diagnostics.push(d);
   return { objective, phases: phases.phases, diagnostics };
 }
 

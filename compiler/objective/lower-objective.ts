@@ -30,11 +30,8 @@ export function lowerObjective(model: CheckedModel, loss: Expression): { terms: 
   context.diagnostics.push(...subtractedTerms(form.calls));
   const terms: IRTerm[] = [];
   for (const call of form.calls) {
-    const term = lowerTermCall(call.fn, call.args, call.range, context);
-    if (!term) continue;
-    // Key order as the IR writes it: fn, weight, schedule, then the rest.
-    const { fn, weight: _unweighted, ...rest } = term;
-    terms.push({ fn, weight: call.weight, ...(call.schedule ? { schedule: call.schedule } : {}), ...rest } as IRTerm);
+    const term = lowerTermCall(call.fn, call.args, call.range, context, call.weight, call.schedule);
+    if (term) terms.push(term);
   }
   // A term that failed leaves the objective incomplete: hand back none rather than a wrong one.
   const failed = terms.length !== form.calls.length || context.diagnostics.some((d) => d.severity === 'error');

@@ -6,7 +6,7 @@ import type { Argument, Expression, SourceRange } from '../../grammar/ast.js';
 import type { CheckedModel, NamedTensor } from '../check/model.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { message } from '../../diagnostics/message.js';
-import type { IRTerm, Reduction } from '../../ir/types.js';
+import type { IRSchedule, IRTerm, Reduction } from '../../ir/types.js';
 import { describeOption, fitsOption, lossTerm, type LossName, type LossTerm } from './builtins.js';
 import type { TensorArgument } from './term-checks.js';
 import { constantNumber, splitArguments, unknownWord, wordOf } from './values.js';
@@ -16,12 +16,14 @@ export interface TermContext {
   diagnostics: Diagnostic[];
 }
 
-/** Lowers `fn(args)` with weight 1; undefined when an error was reported. */
+/** Lowers `weight * schedule * fn(args)`; undefined when an error was reported. */
 export function lowerTermCall(
   fn: LossName,
   args: readonly Argument[],
   callRange: SourceRange,
   context: TermContext,
+  weight = 1,
+  schedule?: IRSchedule,
 ): IRTerm | undefined {
   const entry = lossTerm(fn);
   const { positional, named } = splitArguments(args);
@@ -46,14 +48,24 @@ export function lowerTermCall(
 
   const call = entry.ir({ tensors, reduce, options }, context);
   if (call === undefined) return undefined;
-  // Assigned in the IR's key order: fn, weight, args, then the entry's options, then source.
-  return Object.assign({ fn, weight: 1, args: tensors.map((t) => t.tensor.nodeId) }, call, { source: context.model.locate(callRange) });
+  // Assigned in the IR's key order: fn, weight, schedule, args, then the entry's options (its `args`
+  // replacing the tensors' where it has them), then source. Built in that order, not spread into
+  // place afterwards: an object rest and spread per term was a good part of lowering a small loss.
+  const term = { fn, weight } as IRTerm;
+  if (schedule) term.schedule = schedule;
+  term.args = tensors.map((t) => t.tensor.nodeId);
+  Object.assign(term, call);
+  term.weight = weight;
+  term.source = context.model.locate(callRange);
+  return term;
 }
 
 /** `reduce` and the entry's numeric options, each from the call or its default. */
 function lowerOptions(fn: LossName, entry: LossTerm<LossName>, named: readonly Argument[], context: TermContext) {
   let reduce: Reduction = entry.defaultReduce;
-  const options: Record<string, number> = Object.fromEntries(Object.entries(entry.options).map(([key, option]) => [key, option.default]));
+  // Keys by `in`, not entries mapped back into an object: once per term of every model.
+  const options: Record<string, number> = {};
+  for (const key in entry.options) options[key] = entry.options[key]!.default;
   for (const argument of named) {
     const key = argument.name!.name;
     const option = Object.hasOwn(entry.options, key) ? entry.options[key] : undefined;

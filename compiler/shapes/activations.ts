@@ -1,6 +1,6 @@
 // The activations, usable as `act = f`, as a layer of their own, and as the `output` activation.
 import { activationNames } from '../../ir/activation.js';
-import type { Activation, ActivationSpec } from '../../ir/types.js';
+import type { Activation, ActivationSpec, Initializer } from '../../ir/types.js';
 
 export { activationNames };
 
@@ -48,4 +48,12 @@ export function kernelInitializerFor(spec: ActivationSpec | undefined): 'he_norm
   return spec && (spec.fn === 'relu' || spec.fn === 'leaky_relu' || spec.fn === 'elu' || spec.fn === 'gelu')
     ? 'he_normal'
     : 'glorot_uniform';
+}
+
+/** A weighted layer's initialisers: its kernel's, for its activation, and zeros for its bias when it
+ *  has one (assigned, not spread into the literal: this runs for every weighted layer of every model). */
+export function weightInitializers(activation: ActivationSpec | undefined, bias: unknown): { kernel: Initializer; bias?: 'zeros' } {
+  const inits: { kernel: Initializer; bias?: 'zeros' } = { kernel: kernelInitializerFor(activation) };
+  if (bias) inits.bias = 'zeros';
+  return inits;
 }

@@ -33,6 +33,14 @@ export function formatShape(shape: Shape): string {
   return `[${shape.slice(1).map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
 
+/** Values per sample: the product of the non-batch dimensions, an unknown one counted as 1. A
+ *  loop, not slice and reduce: it runs per node of every model. */
+export function valuesPerSample(shape: Shape): number {
+  let values = 1;
+  for (let i = 1; i < shape.length; i++) values *= shape[i] ?? 1;
+  return values;
+}
+
 export function lastDim(shape: Shape): Dimension {
   return shape.length > 1 ? shape[shape.length - 1]! : null;
 }

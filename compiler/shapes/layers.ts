@@ -4,7 +4,7 @@
 import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
 import { message } from '../../diagnostics/message.js';
 import type { ActivationSpec, Initializer, IRAttrs, IROpAttrs, ParameterRole, Shape } from '../../ir/types.js';
-import { activationDocs, activationNames, DEFAULT_LEAKY_ALPHA, kernelInitializerFor, LINEAR } from './activations.js';
+import { activationDocs, activationNames, DEFAULT_LEAKY_ALPHA, LINEAR, weightInitializers } from './activations.js';
 import { elementCount, formatShape, lastDim, transposedOutput, windowOutput } from './dims.js';
 import { activation, bool, dims, int, nonNegative, oneOf, pair, positive, probability, type BoundArgs, type Signature } from './signature.js';
 import { needsSequence, sequenceLayers } from './sequences.js';
@@ -124,7 +124,7 @@ function convLike(name: 'conv2d' | 'deconv2d', doc: string): LayerOp {
     },
     params(input, a) {
       // conv2d kernels are [kh, kw, in, out]; deconv2d kernels [kh, kw, out, in] (ir/op-rules.ts).
-      return ruleParams(this.ir(input, a), input, { kernel: kernelInitializerFor(act(a)), ...(a.bias ? { bias: 'zeros' as const } : {}) });
+      return ruleParams(this.ir(input, a), input, weightInitializers(act(a), a.bias));
     },
     ir(_input, a) {
       const attrs = { filters: a.filters as number, kernel: a.kernel as [number, number], stride: a.stride as [number, number], padding: a.padding as Padding, activation: act(a) };
@@ -210,7 +210,7 @@ const layerTable: Record<string, LayerOp> = {
       return needsFlat('dense', input) ?? { shape: [null, a.units as number] };
     },
     params(input, a) {
-      return ruleParams(this.ir(input, a), input, { kernel: kernelInitializerFor(act(a)), ...(a.bias ? { bias: 'zeros' as const } : {}) });
+      return ruleParams(this.ir(input, a), input, weightInitializers(act(a), a.bias));
     },
     ir: (_input, a) => {
       const attrs = { units: a.units as number, activation: act(a), useBias: a.bias as boolean };

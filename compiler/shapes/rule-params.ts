@@ -9,9 +9,14 @@ import type { ParamSpec } from './layers.js';
 /** The roles in `inits`, in its order, each with the rule's shape for `ir` on `input`. */
 export function ruleParams(ir: IROpAttrs, input: Shape, inits: Partial<Record<ParameterRole, Initializer | { init: Initializer; trainable: false }>>): ParamSpec[] {
   const shapes = parameterShapes(ir.op, ir.attrs as never, lastDim(input) ?? 0);
-  return Object.entries(inits).map(([role, init]) => {
-    const shape = shapes[role as ParameterRole];
+  // Keys by `in`, not Object.entries and map: this runs for every weighted layer of every model.
+  const specs: ParamSpec[] = [];
+  for (const key in inits) {
+    const role = key as ParameterRole;
+    const init = inits[role]!;
+    const shape = shapes[role];
     if (!shape) throw new Error(`the IR parameter rule of ${ir.op} has no ${role}`);
-    return typeof init === 'string' ? { role: role as ParameterRole, shape, init, trainable: true } : { role: role as ParameterRole, shape, ...init };
-  });
+    specs.push(typeof init === 'string' ? { role, shape, init, trainable: true } : { role, shape, ...init });
+  }
+  return specs;
 }

@@ -5,7 +5,7 @@
 // take sequences as well.
 import { message } from '../../diagnostics/message.js';
 import type { ActivationSpec, Shape } from '../../ir/types.js';
-import { kernelInitializerFor, LINEAR } from './activations.js';
+import { LINEAR, weightInitializers } from './activations.js';
 import { formatShape, transposedOutput, windowOutput } from './dims.js';
 import type { LayerOp, MirrorRule, ShapeResult } from './layers.js';
 import { activation, bool, int, oneOf, type BoundArgs } from './signature.js';
@@ -53,7 +53,7 @@ function conv1dLike(name: 'conv1d' | 'deconv1d', doc: string): LayerOp {
     params(input, a) {
       // conv1d kernels are [k, in, out] (Keras's Conv1D); deconv1d kernels [k, out, in], so a
       // deconv1d mirroring a conv1d reads the very same tensor (as conv2d ↔ deconv2d; ir/op-rules.ts).
-      return ruleParams(this.ir(input, a), input, { kernel: kernelInitializerFor(act(a)), ...(a.bias ? { bias: 'zeros' as const } : {}) });
+      return ruleParams(this.ir(input, a), input, weightInitializers(act(a), a.bias));
     },
     ir(_input, a) {
       const attrs = { filters: a.filters as number, kernel: a.kernel as number, stride: a.stride as number, padding: a.padding as 'same' | 'valid', activation: act(a) };
