@@ -15,6 +15,7 @@ import { importTarget, normalise } from '../../compiler/resolve/import-paths.js'
 /** Files that are Node's by design, with why; the browser reaches their work another way. */
 const nodeOnly: Record<string, string> = {
   'compiler/analyze.ts': 'the disk driver; the browser calls analyze-source.ts with an in-memory host',
+  'compiler/disk-host.ts': 'the disk host (analyze.ts, `ae check`): imports read from the disk; the browser has resolve/memory-host.ts',
   'compiler/resolve/source-files.ts': 'reads imports from the disk',
   'grammar/chevrotain.ts': "loads Chevrotain with createRequire; the bundle's seam swaps in chevrotain-browser.ts",
   'grammar/generate-cst-types.ts': 'a build-time generator',
