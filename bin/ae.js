@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `ae` command. The TypeScript sources are compiled to dist/ by `npm install` (the `prepare` script).
-import { main } from '../dist/cli/main.js';
+// The `ae` command. The TypeScript sources are compiled to dist/ and the command bundled into dist/ae/
+// (scripts/bundle-cli.mjs) by `npm install` (the `prepare` script).
+import { main } from '../dist/ae/main.js';
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: writerTo(process.stdout),

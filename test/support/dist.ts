@@ -17,15 +17,19 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ when `probe` (a path under dist/) is missing or older than any source file. */
+/** The build's last output: the `ae` command bundled from tsc's (scripts/bundle-cli.mjs), which
+ *  bin/ae.js runs. A dist/ built before the bundle existed has everything else. */
+const BUNDLE = 'dist/ae/main.js';
+
+/** Builds dist/ when `probe` (a path under dist/) or the bundle is missing or older than any source file. */
 export function ensureBuilt(probe: string): void {
-  const built = join(repositoryRoot, probe);
+  const built = [probe, BUNDLE].map((path) => join(repositoryRoot, path));
   const sources = Math.max(...SOURCE_DIRS.map((dir) => newestSource(join(repositoryRoot, dir))));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  if (built.every((path) => existsSync(path) && statSync(path).mtimeMs >= sources)) return;
   try {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repositoryRoot, stdio: 'pipe' });
   } catch (error) {
     // tsc still emits when a file elsewhere has a type error; only a missing output is fatal here.
-    if (!existsSync(built)) throw error;
+    if (!built.every((path) => existsSync(path))) throw error;
   }
 }
