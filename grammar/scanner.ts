@@ -15,6 +15,10 @@
 //   it is an UnterminatedString (with a trailing `\` it could not escape);
 // - each punctuation mark is its one character;
 // - a run of characters that start none of these is one error.
+//
+// Every token of the text outlives the parse (a megabyte holds 300,000-520,000), so what each one
+// costs is paid again when V8's scavenger copies it, twice, into the old generation: a token holds
+// three fields (see Token).
 import type { ILexingError, ILexingResult, IToken, TokenType } from 'chevrotain';
 import * as t from './tokens.js';
 
@@ -74,10 +78,42 @@ function token(text: string, start: number, end: number, type: TokenType): IToke
   return made(text.slice(start, end), start, type);
 }
 
-/** The same fields, in the same order, as Chevrotain's offset-only tokens with the end added (tokens.ts). */
 function made(image: string, startOffset: number, tokenType: TokenType): IToken {
-  return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType } as IToken;
+  return new Token(image, startOffset, tokenType.tokenTypeIdx!);
 }
+
+/**
+ * What Chevrotain's offset-only token holds with the end offset added (test/grammar/reference-lexer.ts
+ * makes those): `image`, `startOffset`, `endOffset`, `tokenTypeIdx`, `tokenType`. Only three are
+ * fields; the end follows from the image and the type from its index (which Chevrotain's parser
+ * matches by), so they are getters on the prototype. As a plain object of five fields each token was
+ * 64 bytes; this is 48, which a fresh process's `ae check` of a megabyte copies in every scavenge
+ * that finds the tokens young. Chevrotain's own tokens (EOF, those recovery inserts) stay plain
+ * objects of every field: whatever reads a token reads the same names of both.
+ */
+class Token implements IToken {
+  image: string;
+  startOffset: number;
+  tokenTypeIdx: number;
+
+  constructor(image: string, startOffset: number, tokenTypeIdx: number) {
+    this.image = image;
+    this.startOffset = startOffset;
+    this.tokenTypeIdx = tokenTypeIdx;
+  }
+
+  get endOffset(): number {
+    return this.startOffset + this.image.length - 1;
+  }
+
+  get tokenType(): TokenType {
+    return typeByIndex[this.tokenTypeIdx]!;
+  }
+}
+
+/** Every token type of tokens.ts by its index (Chevrotain numbers them as they are created). */
+const typeByIndex: TokenType[] = [];
+for (const type of t.allTokens) typeByIndex[type.tokenTypeIdx!] = type;
 
 /** Where \d+(\.\d+)?([eE][+-]?\d+)? starting at `at` (a digit) ends. */
 function numberEnd(text: string, at: number): number {
