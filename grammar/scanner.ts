@@ -86,7 +86,8 @@ function token(text: string, start: number, end: number, type: TokenType): IToke
  * matches by), so they are getters on the prototype. As a plain object of five fields each token was
  * 64 bytes; this is 48, which a fresh process's `ae check` of a megabyte copies in every scavenge
  * that finds the tokens young. Chevrotain's own tokens (EOF, those recovery inserts) stay plain
- * objects of every field: whatever reads a token reads the same names of both.
+ * objects of every field: whatever reads a token reads the same names of both. (Getters are not own
+ * properties: a spread, Object.keys or JSON of a token would miss the two, and nothing does that.)
  */
 class Token implements IToken {
   image: string;
