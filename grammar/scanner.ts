@@ -15,6 +15,10 @@
 //   it is an UnterminatedString (with a trailing `\` it could not escape);
 // - each punctuation mark is its one character;
 // - a run of characters that start none of these is one error.
+//
+// Every token of the text outlives the parse (a megabyte holds 300,000-520,000), so what each one
+// costs is paid again when V8's scavenger copies it, twice, into the old generation: a token holds
+// three fields (see Token), and a name or number met before reuses that one's image (see Words).
 import type { ILexingError, ILexingResult, IToken, TokenType } from 'chevrotain';
 import * as t from './tokens.js';
 
@@ -23,6 +27,7 @@ export function scan(text: string): ILexingResult {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
+  const words = new Words(text.length);
   const length = text.length;
   let at = 0;
   while (at < length) {
@@ -49,12 +54,12 @@ export function scan(text: string): ILexingResult {
     } else if (isNameStart(c)) {
       at++;
       while (at < length && isNamePart(text.charCodeAt(at))) at++;
-      const name = text.slice(start, at);
-      tokens.push(made(name, start, keywordTypes.get(name) ?? t.Identifier));
+      tokens.push(words.token(text, start, at));
       continue;
     } else if (isDigit(c)) {
       at = numberEnd(text, at);
-      type = t.NumberLiteral;
+      tokens.push(words.token(text, start, at));
+      continue;
     } else if (c === QUOTE) {
       const end = stringEnd(text, at + 1);
       at = end.at;
@@ -71,13 +76,91 @@ export function scan(text: string): ILexingResult {
 
 /** The token for text[start, end). */
 function token(text: string, start: number, end: number, type: TokenType): IToken {
-  return made(text.slice(start, end), start, type);
+  return new Token(text.slice(start, end), start, type.tokenTypeIdx!);
 }
 
-/** The same fields, in the same order, as Chevrotain's offset-only tokens with the end added (tokens.ts). */
-function made(image: string, startOffset: number, tokenType: TokenType): IToken {
-  return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType } as IToken;
+/**
+ * What Chevrotain's offset-only token holds with the end offset added (test/grammar/reference-lexer.ts
+ * makes those): `image`, `startOffset`, `endOffset`, `tokenTypeIdx`, `tokenType`. Only three are
+ * fields; the end follows from the image and the type from its index (which Chevrotain's parser
+ * matches by), so they are getters on the prototype. As a plain object of five fields each token was
+ * 64 bytes; this is 48, which a fresh process's `ae check` of a megabyte copies in every scavenge
+ * that finds the tokens young. Chevrotain's own tokens (EOF, those recovery inserts) stay plain
+ * objects of every field: whatever reads a token reads the same names of both. (Getters are not own
+ * properties: a spread, Object.keys or JSON of a token would miss the two, and nothing does that.)
+ */
+class Token implements IToken {
+  image: string;
+  startOffset: number;
+  tokenTypeIdx: number;
+
+  constructor(image: string, startOffset: number, tokenTypeIdx: number) {
+    this.image = image;
+    this.startOffset = startOffset;
+    this.tokenTypeIdx = tokenTypeIdx;
+  }
+
+  get endOffset(): number {
+    return this.startOffset + this.image.length - 1;
+  }
+
+  get tokenType(): TokenType {
+    return typeByIndex[this.tokenTypeIdx]!;
+  }
 }
+
+/**
+ * The images of the names and numbers of one text, by a hash of their characters: a name or number
+ * the text repeats (`dense`, `x_hat`, a keyword, `64`) is one string, not a slice per token (a slice
+ * is 24 bytes or more, and held as long as its token). One word per slot, a newcomer replacing it,
+ * so a text of distinct names costs a slice each, as without the table, and never more memory than
+ * the slots. A slot's word is reused only when it is the same characters, so a hash collision costs
+ * a slice, never a wrong image. Made per text, and as large as the text needs (a slot per 8
+ * characters, up to WORD_SLOTS), so a short text costs no more than without it; a table that
+ * outlived its text would hold its images, and through the longer ones (V8 slices from 13
+ * characters point into the text) the text itself.
+ */
+class Words {
+  private readonly mask: number;
+  private readonly images: (string | undefined)[];
+  /** The token type index of each slot's word: an image is always the same type. */
+  private readonly types: number[];
+
+  constructor(length: number) {
+    let slots = 16;
+    while (slots < WORD_SLOTS && slots * 8 < length) slots *= 2;
+    this.mask = slots - 1;
+    this.images = new Array(slots);
+    this.types = new Array(slots).fill(0);
+  }
+
+  /** The token of the name or number text[start, end). */
+  token(text: string, start: number, end: number): IToken {
+    const slot = wordHash(text, start, end) & this.mask;
+    let image = this.images[slot];
+    if (image !== undefined && image.length === end - start && text.startsWith(image, start)) return new Token(image, start, this.types[slot]!);
+    image = text.slice(start, end);
+    const type = isDigit(image.charCodeAt(0)) ? t.NumberLiteral : keywordTypes.get(image) ?? t.Identifier;
+    this.images[slot] = image;
+    this.types[slot] = type.tokenTypeIdx!;
+    return new Token(image, start, type.tokenTypeIdx!);
+  }
+}
+
+/** How many words a Words table keeps (a power of two): more than the distinct names of most files. */
+export const WORD_SLOTS = 4096;
+
+/** The hash of text[start, end) whose low bits are its slot in a Words table: FNV-1a over its
+ *  character codes, the high half folded in. */
+export function wordHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash ^ (hash >>> 16);
+}
+
+/** Every token type of tokens.ts by its index (Chevrotain numbers them as they are created). */
+const typeByIndex: TokenType[] = [];
+for (const type of t.allTokens) typeByIndex[type.tokenTypeIdx!] = type;
 
 /** Where \d+(\.\d+)?([eE][+-]?\d+)? starting at `at` (a digit) ends. */
 function numberEnd(text: string, at: number): number {

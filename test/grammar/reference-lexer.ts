@@ -5,7 +5,7 @@ import { Lexer } from '../../grammar/chevrotain.js';
 import { allTokens } from '../../grammar/tokens.js';
 
 /** Offset-only tokens with the end offset added (Chevrotain picks its token factory by the name
- *  `createOffsetOnlyToken`), as the scanner makes them. */
+ *  `createOffsetOnlyToken`): what the scanner's tokens read as (it makes the end and the type getters). */
 class OffsetLexer extends Lexer {
   createOffsetOnlyToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType): IToken {
     return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType } as IToken;
