@@ -1,8 +1,7 @@
 // Layout shared by every area: lines with the user's blank lines kept (at most one), `{ }` bodies
 // with one item per line, and bracketed comma lists that break the Prettier way when too long.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { util } from 'prettier';
-import { builders } from 'prettier/doc';
+import { builders, util } from './prettier-standalone.js';
 import type { AstNode } from '../../grammar/ast.js';
 import { locEnd, locStart, printDanglingComments } from './print-comments.js';
 import type { PrintChild } from './print-types.js';

@@ -1,6 +1,6 @@
 // Top level: imports, lets, blocks and models. Blocks and models always stand apart with one blank
 // line; between imports and lets the user's blank lines are kept (at most one).
-import { builders } from 'prettier/doc';
+import { builders } from './prettier-standalone.js';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
 import { fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';

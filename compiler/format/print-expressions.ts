@@ -1,7 +1,7 @@
 // Expressions: literals as written (`1e-3` stays `1e-3`), calls and lists that break Prettier's way,
 // and arithmetic printed with exactly the parentheses the user wrote (they are `ParenExpression`s).
 import type { AstPath, Doc } from 'prettier';
-import { builders } from 'prettier/doc';
+import { builders } from './prettier-standalone.js';
 import type { BinaryExpression, BinaryOperator, Expression } from '../../grammar/ast.js';
 import { printDelimitedList, printFilledList } from './layout.js';
 import { hasComments, hasDanglingComments, printDanglingComments } from './print-comments.js';

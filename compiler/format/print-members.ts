@@ -1,7 +1,7 @@
 // Model members, one per line: `input x: [28, 28, 1] in [0, 1]`, `corrupt x with a then b`,
 // layer bodies, `decoder = mirror(encoder, tied = true)`, and train phases with one setting per line.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { builders } from 'prettier/doc';
+import { builders } from './prettier-standalone.js';
 import type { ModelMember, TrainMember } from '../../grammar/ast.js';
 import { inSourceOrder, printBracedBody, printDelimitedList, printItems, type PrintedItem } from './layout.js';
 import { printDanglingComments } from './print-comments.js';

@@ -1,7 +1,7 @@
 // The `aelang-ast` printer: a dispatch map from node kind to the area printer that knows it, plus the
 // hooks through which Prettier attaches and prints comments.
 import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
-import { util } from 'prettier';
+import { util } from './prettier-standalone.js';
 import type { AstNode } from '../../grammar/ast.js';
 import { handleComments } from './handle-comments.js';
 import { canAttachComment, isBlockComment, printComment } from './print-comments.js';
