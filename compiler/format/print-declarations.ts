@@ -2,7 +2,7 @@
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from './prettier-standalone.js';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { endingTheFile, fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
@@ -18,7 +18,7 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     const declarations = joinTopLevelLines(items, options, standsApart);
     if (dangling === '' && path.node.declarations.length === 0) return '';
     const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
-    return [dangling, separator, declarations, hardline];
+    return [dangling, separator, ...endingTheFile(declarations)];
   },
   ImportDeclaration: (path, _options, print) => ['import ', print('path'), path.node.alias ? [' as ', print('alias')] : ''],
   LetDeclaration: (path, options, print) => {

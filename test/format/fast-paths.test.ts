@@ -83,6 +83,19 @@ describe('the formatter fast paths', () => {
     expect(await format(text, { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' })).toBe(expected.replace(/\n/g, '\r\n'));
   });
 
+  it('ends the file with one line end, after a last declaration printed as text or one with a trailing comment', async () => {
+    const crlf = { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' as const };
+    for (const [text, expected] of [
+      ['let a = 1\nlet b = 2   \n\n\n', 'let a = 1\nlet b = 2\n'],
+      ['let a = 1\nlet b = 2 // c   \n', 'let a = 1\nlet b = 2 // c\n'],
+      ['block b() { c() }', 'block b() {\n  c()\n}\n'],
+      ['// only a comment\n\n', '// only a comment\n'],
+    ]) {
+      expect(await formatAe(text!)).toBe(expected);
+      expect(await format(text!, crlf)).toBe(expected!.replace(/\n/g, '\r\n'));
+    }
+  });
+
   describe('a layer printed as its text (a call of names and literals on a line of its own)', () => {
     const model = (layers: string) =>
       `model m {\n  input x: [8] in [0, 1]\n  encoder {\n${layers}  }\n  latent z = dense(2)\n  decoder = mirror(encoder)\n  output x_hat = sigmoid\n  loss = bce(x_hat, x)\n}\n`;
