@@ -18,12 +18,33 @@ export interface PrintedItem {
  *  element stands on a line of its own (after a hard line, before the next), so one that fits flat
  *  becomes its text (`lineIfFlat`). */
 export function printItems(path: AstPath, print: PrintChild, key: string, options: ParserOptions): PrintedItem[] {
-  // `print(childPath)` is `print()` to Prettier (its one path is the child's here), but it tells the
-  // printer's leaf fast path (printer.ts) which node is printed, so a plain layer is its text.
-  return path.map((childPath) => {
+  const nodes = (path.node as Record<string, AstNode[]>)[key]!;
+  return printEach(path, print, key, options).map((doc, index) => ({ node: nodes[index]!, doc }));
+}
+
+/**
+ * The docs of `printItems`, in the order of the nodes at `key`. An element the printer's shortcut
+ * (`print.textOf`, printer.ts) prints as its text is that text, found without moving Prettier's path
+ * to it: for a body of 100,000 plain layers, the path's moves and the callback and the print for
+ * each (and a node-and-doc pair for each, kept until the body is printed) were most of its printing.
+ */
+function printEach(path: AstPath, print: PrintChild, key: string, options: ParserOptions): Doc[] {
+  const nodes = (path.node as Record<string, AstNode[]>)[key]!;
+  const { textOf } = print;
+  // The path to an element holds the nodes of the path here and the element.
+  const depth = textOf ? nodesOnPath(path) + 1 : 0;
+  const printElement = (childPath: AstPath): Doc => {
+    // `print(childPath)` is `print()` to Prettier (its one path is the child's here), but it tells the
+    // printer's shortcuts (printer.ts) which node is printed.
     const doc = print(childPath);
-    return { node: childPath.node as AstNode, doc: typeof doc === 'string' ? doc : (lineIfFlat(doc, childPath, options) ?? doc) };
-  }, key);
+    return typeof doc === 'string' ? doc : (lineIfFlat(doc, childPath, options) ?? doc);
+  };
+  const docs: Doc[] = [];
+  for (let index = 0; index < nodes.length; index++) {
+    const text = textOf?.(nodes[index]!, depth, options);
+    docs.push(text ?? path.call(printElement, key, index));
+  }
+  return docs;
 }
 
 /**
@@ -96,9 +117,15 @@ function trimLineEnd(line: string): string {
 /** At least the indentation of the node at `path`: each indented body is the body of a node above
  *  it, so `tabWidth` columns for every node on the path (itself included) are enough. */
 export function indentationBound(path: AstPath, options: ParserOptions): number {
+  return nodesOnPath(path) * options.tabWidth;
+}
+
+/** How many nodes the path from the root to the node at `path` holds (the arrays, keys and indexes
+ *  between them not counted). */
+export function nodesOnPath(path: AstPath): number {
   let nodes = 0;
   for (const entry of path.stack) if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) nodes++;
-  return nodes * options.tabWidth;
+  return nodes;
 }
 
 /** Items sorted into source order (train settings and the phase loss are kept in two fields). */
@@ -108,24 +135,35 @@ export function inSourceOrder(items: PrintedItem[]): PrintedItem[] {
 
 /** Whether the user left at least one empty line after `node`. */
 export function hasBlankLineAfter(node: AstNode, options: ParserOptions): boolean {
-  return util.isNextLineEmpty(options.originalText, locEnd(node));
+  return isNextLineEmpty(options.originalText, locEnd(node));
 }
 
-/** One item per line; a single blank line where the user had one or more (or where `forceBlank` says). */
-export function joinLines(
-  items: PrintedItem[],
-  options: ParserOptions,
-  forceBlank: (before: AstNode, after: AstNode) => boolean = () => false,
-): Doc[] {
+/**
+ * Prettier's `util.isNextLineEmpty(text, index)`, answered here when the node ends its line (only
+ * spaces, tabs, commas or semicolons between it and a `\n`), as an item of a body almost always does:
+ * the next line is empty when it holds only spaces and tabs. Prettier skips comments and the like
+ * first, with a helper call for each kind of text it skips, which was ~20 ms of printing 100,000 layers.
+ */
+export function isNextLineEmpty(text: string, index: number): boolean {
+  let at = index;
+  for (let c = text.charCodeAt(at); c === 32 || c === 9 || c === 44 || c === 59; c = text.charCodeAt(++at));
+  if (text.charCodeAt(at) !== 10) return util.isNextLineEmpty(text, index);
+  at++;
+  for (let c = text.charCodeAt(at); c === 32 || c === 9; c = text.charCodeAt(++at));
+  const c = text.charCodeAt(at);
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/** One item per line; a single blank line where the user had one or more. */
+function joinLines(nodes: readonly AstNode[], docs: readonly Doc[], options: ParserOptions): Doc[] {
   const parts: Doc[] = [];
-  items.forEach((item, index) => {
+  for (let index = 0; index < docs.length; index++) {
     if (index > 0) {
-      const before = items[index - 1]!.node;
       parts.push(hardline);
-      if (forceBlank(before, item.node) || hasBlankLineAfter(before, options)) parts.push(hardline);
+      if (hasBlankLineAfter(nodes[index - 1]!, options)) parts.push(hardline);
     }
-    parts.push(item.doc);
-  });
+    parts.push(docs[index]!);
+  }
   return parts;
 }
 
@@ -237,16 +275,30 @@ export function wholeLineIfFlat(prefix: Doc, rest: Doc, options: ParserOptions):
 
 /** `{}` when empty; otherwise the items one per line, indented, with dangling comments kept. */
 export function printBracedBody(path: AstPath, options: ParserOptions, items: PrintedItem[]): Doc {
+  return bracedBody(
+    path,
+    options,
+    items.map((item) => item.node),
+    items.map((item) => item.doc),
+  );
+}
+
+/** `printBracedBody` of the elements of the array at `key`, each printed as `printItems` prints it. */
+export function printBody(path: AstPath, options: ParserOptions, print: PrintChild, key: string): Doc {
+  return bracedBody(path, options, (path.node as Record<string, AstNode[]>)[key]!, printEach(path, print, key, options));
+}
+
+function bracedBody(path: AstPath, options: ParserOptions, nodes: readonly AstNode[], docs: readonly Doc[]): Doc {
   const dangling = printDanglingComments(path, options);
-  if (items.length === 0 && dangling === '') return '{}';
+  if (docs.length === 0 && dangling === '') return '{}';
   if (dangling === '') {
-    const fixed = fixedBody(items, options);
+    const fixed = fixedBody(nodes, docs, options);
     if (fixed) return fixed;
   }
   const content: Doc[] = [];
   if (dangling !== '') content.push(dangling);
-  if (dangling !== '' && items.length > 0) content.push(hardline);
-  content.push(joinLines(items, options));
+  if (dangling !== '' && docs.length > 0) content.push(hardline);
+  content.push(joinLines(nodes, docs, options));
   return ['{', indent([hardline, ...content]), hardline, '}'];
 }
 
@@ -277,15 +329,15 @@ export function printFilledList(open: string, elements: Doc[], close: string): D
  * for every `indent` it meets and walks every part of the doc, which was most of its time on a
  * 1 MB file of 40,000 blocks.
  */
-function fixedBody(items: PrintedItem[], options: ParserOptions): Doc | undefined {
+function fixedBody(nodes: readonly AstNode[], docs: readonly Doc[], options: ParserOptions): Doc | undefined {
   const indentation = options.useTabs ? '\t' : ' '.repeat(options.tabWidth);
   // One break-parent says that the groups around break (a `hardline` is a line and one each): the
   // lines are bare, so Prettier's break propagation and printing visit one part a line, not three.
   const parts: Doc[] = ['{', breakParent];
-  for (let index = 0; index < items.length; index++) {
-    const text = fixedText(items[index]!.doc);
+  for (let index = 0; index < docs.length; index++) {
+    const text = fixedText(docs[index]!);
     if (text === undefined) return undefined;
-    if (index > 0 && hasBlankLineAfter(items[index - 1]!.node, options)) parts.push(hardlineWithoutBreakParent);
+    if (index > 0 && hasBlankLineAfter(nodes[index - 1]!, options)) parts.push(hardlineWithoutBreakParent);
     parts.push(hardlineWithoutBreakParent, indentation + text);
   }
   parts.push(hardlineWithoutBreakParent, '}');

@@ -2,7 +2,7 @@
 // line; between imports and lets the user's blank lines are kept (at most one).
 import { builders } from './prettier-standalone.js';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { endingTheFile, fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { endingTheFile, fixedLines, joinTopLevelLines, printBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
@@ -34,14 +34,14 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     print('name'),
     printDelimitedList('(', path.map(print, 'parameters'), ')', printDanglingComments(path, options, 'parameters')),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers', options)),
+    printBody(path, options, print, 'layers'),
   ],
   BlockParameter: (path, _options, print) => (path.node.default ? [print('name'), ' = ', print('default')] : print('name')),
   ModelDeclaration: (path, options, print) => [
     'model ',
     print('name'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'members', options)),
+    printBody(path, options, print, 'members'),
   ],
 };
 
