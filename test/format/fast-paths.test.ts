@@ -2,9 +2,10 @@
 // fits is printed as one string, a body of plain items without an `indent`, names, literals and
 // children with nothing attached without Prettier's print, and `ae fmt` hands its parse to the plugin. Each must print exactly what
 // the general path prints; these are the edges where they could differ.
-import { format, formatWithCursor } from 'prettier';
+import { format, formatWithCursor, util } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { formatAe } from '../../compiler/format/format.js';
+import { isNextLineEmpty } from '../../compiler/format/layout.js';
 import plugin from '../../compiler/format/plugin.js';
 import { generalPrinter } from '../../compiler/format/printer.js';
 import { parseSource } from '../../grammar/index.js';
@@ -81,6 +82,17 @@ describe('the formatter fast paths', () => {
     const expected = 'let a = 1\n\nlet b = [1, 2]\n\n// c\nblock b() {\n  c()\n}\n\nlet d = 4 // e\n\nmodel m {\n  input x: [8] in [0, 1]\n}\n';
     expect(await formatAe(text)).toBe(expected);
     expect(await format(text, { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' })).toBe(expected.replace(/\n/g, '\r\n'));
+  });
+
+  it("finds blank lines as Prettier's util.isNextLineEmpty does, at every index of text made of the characters it skips", () => {
+    const alphabet = [' ', '\t', ',', ';', '\n', '\r', '\r\n', '\u2028', 'a', '/', '*', '//', '/*', '*/'];
+    let seed = 1;
+    const next = () => (seed = (seed * 16807) % 2147483647);
+    for (let round = 0; round < 2000; round++) {
+      let text = '';
+      for (let length = next() % 12; length > 0; length--) text += alphabet[next() % alphabet.length];
+      for (let index = 0; index <= text.length; index++) expect(isNextLineEmpty(text, index), JSON.stringify([text, index])).toBe(util.isNextLineEmpty(text, index));
+    }
   });
 
   it('ends the file with one line end, after a last declaration printed as text or one with a trailing comment', async () => {
