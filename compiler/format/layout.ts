@@ -23,12 +23,13 @@ export function printItems(path: AstPath, print: PrintChild, key: string, option
 }
 
 /**
- * The docs of `printItems`, in the order of the nodes at `key`. An element the printer's shortcut
+ * The docs of `printItems`, in the order of the nodes at `key`, each passed through `finish` when it
+ * is given (as soon as it is printed). An element the printer's shortcut
  * (`print.textOf`, printer.ts) prints as its text is that text, found without moving Prettier's path
  * to it: for a body of 100,000 plain layers, the path's moves and the callback and the print for
  * each (and a node-and-doc pair for each, kept until the body is printed) were most of its printing.
  */
-function printEach(path: AstPath, print: PrintChild, key: string, options: ParserOptions): Doc[] {
+export function printEach(path: AstPath, print: PrintChild, key: string, options: ParserOptions, finish?: (doc: Doc) => Doc): Doc[] {
   const nodes = (path.node as Record<string, AstNode[]>)[key]!;
   const { textOf } = print;
   // The path to an element holds the nodes of the path here and the element.
@@ -41,8 +42,8 @@ function printEach(path: AstPath, print: PrintChild, key: string, options: Parse
   };
   const docs: Doc[] = [];
   for (let index = 0; index < nodes.length; index++) {
-    const text = textOf?.(nodes[index]!, depth, options);
-    docs.push(text ?? path.call(printElement, key, index));
+    const doc = textOf?.(nodes[index]!, depth, options) ?? path.call(printElement, key, index);
+    docs.push(finish ? finish(doc) : doc);
   }
   return docs;
 }
@@ -174,18 +175,24 @@ function joinLines(nodes: readonly AstNode[], docs: readonly Doc[], options: Par
  * prints one part for the run instead of three an item: on a 1 MB file of blocks, models or lets,
  * its printer's commands for those were most of what printing the tree cost.
  */
-export function joinTopLevelLines(items: PrintedItem[], options: ParserOptions, forceBlank: (before: AstNode, after: AstNode) => boolean): Doc[] {
+export function joinTopLevelLines(
+  nodes: readonly AstNode[],
+  docs: readonly Doc[],
+  options: ParserOptions,
+  forceBlank: (before: AstNode, after: AstNode) => boolean,
+): Doc[] {
   const parts: Doc[] = [];
   let run: string[] = [];
   const flush = (): void => {
     if (run.length > 0) parts.push(run.join(''));
     run = [];
   };
-  items.forEach((item, index) => {
+  for (let index = 0; index < docs.length; index++) {
+    const doc = docs[index]!;
     if (index > 0) {
-      const before = items[index - 1]!.node;
-      const blank = forceBlank(before, item.node) || hasBlankLineAfter(before, options);
-      if (run.length > 0 && typeof item.doc === 'string') {
+      const before = nodes[index - 1]!;
+      const blank = forceBlank(before, nodes[index]!) || hasBlankLineAfter(before, options);
+      if (run.length > 0 && typeof doc === 'string') {
         run[run.length - 1] = trimLineEnd(run[run.length - 1]!);
         run.push(blank ? '\n\n' : '\n');
       } else {
@@ -194,9 +201,9 @@ export function joinTopLevelLines(items: PrintedItem[], options: ParserOptions, 
         if (blank) parts.push(hardline);
       }
     }
-    if (typeof item.doc === 'string') run.push(item.doc);
-    else parts.push(item.doc);
-  });
+    if (typeof doc === 'string') run.push(doc);
+    else parts.push(doc);
+  }
   flush();
   return parts;
 }
