@@ -41,6 +41,19 @@ describe('the formatter fast paths', () => {
     expect(await formatAe(text)).toBe('block b() {\n  c()\n\n  d()\n  repeat 2 {\n    e()\n    f()\n  }\n}\n');
   });
 
+  it('writes a body of plain items at the depth of its owner, with blank lines empty, as the general path does', async () => {
+    const text = 'model m {\n input x: [8] in [0, 1]\n encoder { repeat 2 { repeat 3 { dense(4)\n   \n\n  gru(4) } d() } }\n}\nblock b() { c()   \n\n d() }\n';
+    const expected =
+      'model m {\n  input x: [8] in [0, 1]\n  encoder {\n    repeat 2 {\n      repeat 3 {\n        dense(4)\n\n        gru(4)\n      }\n      d()\n    }\n  }\n}\n\nblock b() {\n  c()\n\n  d()\n}\n';
+    expect(await formatAe(text)).toBe(expected);
+    const general = { ...plugin, printers: { [Object.keys(plugin.printers!)[0]!]: generalPrinter } };
+    for (const options of [{ useTabs: true }, { endOfLine: 'crlf' as const }, { tabWidth: 4 }]) {
+      const withOptions = { parser: 'aelang', ...options };
+      expect(await format(text, { ...withOptions, plugins: [plugin] })).toBe(await format(text, { ...withOptions, plugins: [general] }));
+    }
+    expect(await format(text, { parser: 'aelang', plugins: [plugin], useTabs: true })).toBe(expected.replace(/^( {2})+/gm, (spaces) => '\t'.repeat(spaces.length / 2)));
+  });
+
   it('formats a tree handed over by the caller as it formats the text, and parses again for a second format', async () => {
     const text = 'let  a=1\nblock b ( ) { c ( ) } // x\n';
     const expected = await formatAe(text);
