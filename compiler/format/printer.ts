@@ -63,18 +63,23 @@ function printerOf(node: AstNode): NodePrinter<AstNode> {
  * child, and `path.call` moves it to the child the selector names and back.
  */
 function printChildDirectly(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): PrintChild {
+  const printHere = (): Doc => printNode(path, options, print);
+  // A single key (`print('name')`, most calls) is looked up without a list of keys or a callback
+  // made for the call.
   return (selector) => {
-    const keys = typeof selector === 'string' || typeof selector === 'number' ? [selector] : Array.isArray(selector) ? selector : undefined;
-    let child: unknown = selector === (path as unknown) ? path.node : undefined;
-    if (keys) {
+    const key = typeof selector === 'string' || typeof selector === 'number' ? selector : undefined;
+    let child: unknown;
+    if (key !== undefined) child = (path.node as unknown as Record<string | number, unknown> | undefined)?.[key];
+    else if (Array.isArray(selector)) {
       child = path.node;
-      for (const key of keys) child = child == null ? undefined : (child as Record<string | number, unknown>)[key];
-    }
+      for (const part of selector) child = child == null ? undefined : (child as Record<string | number, unknown>)[part];
+    } else child = selector === (path as unknown) ? path.node : undefined;
     const text = leafText(child, options.cursorNode) ?? (isLayerCall(child) ? layerLineText(child, nodesOnPath(path), options) : undefined);
     if (text !== undefined) return text;
     if (!printsAlone(child, options)) return print(selector);
-    if (!keys) return printNode(path, options, print);
-    return (path as AstPath).call(() => printNode(path, options, print), ...(keys as [string]));
+    if (key !== undefined) return (path as AstPath).call(printHere, key as string);
+    if (Array.isArray(selector)) return (path as AstPath).call(printHere, ...(selector as [string]));
+    return printHere();
   };
 }
 
