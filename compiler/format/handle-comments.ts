@@ -8,7 +8,7 @@
 //   comment moves above the whole construct, an end-of-line one into the body.
 // - inside a one-line construct (`output x_hat = // note` + newline + `sigmoid`): the comment
 //   moves above the line.
-import { util } from 'prettier';
+import { util } from './prettier-standalone.js';
 import type { AstNode, SourceFile } from '../../grammar/ast.js';
 import { locEnd, locStart, type AttachedComment } from './print-comments.js';
 import { getVisitorKeys } from './visitor-keys.js';

@@ -1,8 +1,7 @@
 // Layout shared by every area: lines with the user's blank lines kept (at most one), `{ }` bodies
 // with one item per line, and bracketed comma lists that break the Prettier way when too long.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { util } from 'prettier';
-import { builders } from 'prettier/doc';
+import { builders, util } from './prettier-standalone.js';
 import type { AstNode } from '../../grammar/ast.js';
 import { locEnd, locStart, printDanglingComments } from './print-comments.js';
 import type { PrintChild } from './print-types.js';
@@ -19,12 +18,34 @@ export interface PrintedItem {
  *  element stands on a line of its own (after a hard line, before the next), so one that fits flat
  *  becomes its text (`lineIfFlat`). */
 export function printItems(path: AstPath, print: PrintChild, key: string, options: ParserOptions): PrintedItem[] {
-  // `print(childPath)` is `print()` to Prettier (its one path is the child's here), but it tells the
-  // printer's leaf fast path (printer.ts) which node is printed, so a plain layer is its text.
-  return path.map((childPath) => {
+  const nodes = (path.node as Record<string, AstNode[]>)[key]!;
+  return printEach(path, print, key, options).map((doc, index) => ({ node: nodes[index]!, doc }));
+}
+
+/**
+ * The docs of `printItems`, in the order of the nodes at `key`, each passed through `finish` when it
+ * is given (as soon as it is printed). An element the printer's shortcut
+ * (`print.textOf`, printer.ts) prints as its text is that text, found without moving Prettier's path
+ * to it: for a body of 100,000 plain layers, the path's moves and the callback and the print for
+ * each (and a node-and-doc pair for each, kept until the body is printed) were most of its printing.
+ */
+export function printEach(path: AstPath, print: PrintChild, key: string, options: ParserOptions, finish?: (doc: Doc) => Doc): Doc[] {
+  const nodes = (path.node as Record<string, AstNode[]>)[key]!;
+  const { textOf } = print;
+  // The path to an element holds the nodes of the path here and the element.
+  const depth = textOf ? nodesOnPath(path) + 1 : 0;
+  const printElement = (childPath: AstPath): Doc => {
+    // `print(childPath)` is `print()` to Prettier (its one path is the child's here), but it tells the
+    // printer's shortcuts (printer.ts) which node is printed.
     const doc = print(childPath);
-    return { node: childPath.node as AstNode, doc: typeof doc === 'string' ? doc : (lineIfFlat(doc, childPath, options) ?? doc) };
-  }, key);
+    return typeof doc === 'string' ? doc : (lineIfFlat(doc, childPath, options) ?? doc);
+  };
+  const docs: Doc[] = [];
+  for (let index = 0; index < nodes.length; index++) {
+    const doc = textOf?.(nodes[index]!, depth, options) ?? path.call(printElement, key, index);
+    docs.push(finish ? finish(doc) : doc);
+  }
+  return docs;
 }
 
 /**
@@ -60,7 +81,7 @@ export function fixedLines(doc: Doc, options: ParserOptions): string | undefined
   let line = '';
   const print = (part: Doc, indentation: string): boolean => {
     if (typeof part === 'string') {
-      if (part.includes('\n')) return false;
+      // Prettier writes a string as it stands, line ends within it included (a fixed body's lines).
       line += part;
       return true;
     }
@@ -97,9 +118,15 @@ function trimLineEnd(line: string): string {
 /** At least the indentation of the node at `path`: each indented body is the body of a node above
  *  it, so `tabWidth` columns for every node on the path (itself included) are enough. */
 export function indentationBound(path: AstPath, options: ParserOptions): number {
+  return nodesOnPath(path) * options.tabWidth;
+}
+
+/** How many nodes the path from the root to the node at `path` holds (the arrays, keys and indexes
+ *  between them not counted). */
+export function nodesOnPath(path: AstPath): number {
   let nodes = 0;
   for (const entry of path.stack) if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) nodes++;
-  return nodes * options.tabWidth;
+  return nodes;
 }
 
 /** Items sorted into source order (train settings and the phase loss are kept in two fields). */
@@ -109,24 +136,37 @@ export function inSourceOrder(items: PrintedItem[]): PrintedItem[] {
 
 /** Whether the user left at least one empty line after `node`. */
 export function hasBlankLineAfter(node: AstNode, options: ParserOptions): boolean {
-  return util.isNextLineEmpty(options.originalText, locEnd(node));
+  return isNextLineEmpty(options.originalText, locEnd(node));
 }
 
-/** One item per line; a single blank line where the user had one or more (or where `forceBlank` says). */
-export function joinLines(
-  items: PrintedItem[],
-  options: ParserOptions,
-  forceBlank: (before: AstNode, after: AstNode) => boolean = () => false,
-): Doc[] {
+/**
+ * Prettier's `util.isNextLineEmpty(text, index)`, answered here unless a comment or a line end other
+ * than `\n` follows the node (after spaces, tabs, commas or semicolons, which it skips): when the node
+ * ends its line, the next line is empty when it holds only spaces and tabs; when more follows on its
+ * line, it is not. Prettier skips comments and the like first, with a helper call for each kind of
+ * text it skips, which was ~20 ms of printing 100,000 layers.
+ */
+export function isNextLineEmpty(text: string, index: number): boolean {
+  let at = index;
+  for (let c = text.charCodeAt(at); c === 32 || c === 9 || c === 44 || c === 59; c = text.charCodeAt(++at));
+  const end = text.charCodeAt(at);
+  if (end !== 10) return end === 47 || end === 13 || end === 0x2028 || end === 0x2029 || Number.isNaN(end) ? util.isNextLineEmpty(text, index) : false;
+  at++;
+  for (let c = text.charCodeAt(at); c === 32 || c === 9; c = text.charCodeAt(++at));
+  const c = text.charCodeAt(at);
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/** One item per line; a single blank line where the user had one or more. */
+function joinLines(nodes: readonly AstNode[], docs: readonly Doc[], options: ParserOptions): Doc[] {
   const parts: Doc[] = [];
-  items.forEach((item, index) => {
+  for (let index = 0; index < docs.length; index++) {
     if (index > 0) {
-      const before = items[index - 1]!.node;
       parts.push(hardline);
-      if (forceBlank(before, item.node) || hasBlankLineAfter(before, options)) parts.push(hardline);
+      if (hasBlankLineAfter(nodes[index - 1]!, options)) parts.push(hardline);
     }
-    parts.push(item.doc);
-  });
+    parts.push(docs[index]!);
+  }
   return parts;
 }
 
@@ -137,18 +177,24 @@ export function joinLines(
  * prints one part for the run instead of three an item: on a 1 MB file of blocks, models or lets,
  * its printer's commands for those were most of what printing the tree cost.
  */
-export function joinTopLevelLines(items: PrintedItem[], options: ParserOptions, forceBlank: (before: AstNode, after: AstNode) => boolean): Doc[] {
+export function joinTopLevelLines(
+  nodes: readonly AstNode[],
+  docs: readonly Doc[],
+  options: ParserOptions,
+  forceBlank: (before: AstNode, after: AstNode) => boolean,
+): Doc[] {
   const parts: Doc[] = [];
   let run: string[] = [];
   const flush = (): void => {
     if (run.length > 0) parts.push(run.join(''));
     run = [];
   };
-  items.forEach((item, index) => {
+  for (let index = 0; index < docs.length; index++) {
+    const doc = docs[index]!;
     if (index > 0) {
-      const before = items[index - 1]!.node;
-      const blank = forceBlank(before, item.node) || hasBlankLineAfter(before, options);
-      if (run.length > 0 && typeof item.doc === 'string') {
+      const before = nodes[index - 1]!;
+      const blank = forceBlank(before, nodes[index]!) || hasBlankLineAfter(before, options);
+      if (run.length > 0 && typeof doc === 'string') {
         run[run.length - 1] = trimLineEnd(run[run.length - 1]!);
         run.push(blank ? '\n\n' : '\n');
       } else {
@@ -157,11 +203,25 @@ export function joinTopLevelLines(items: PrintedItem[], options: ParserOptions, 
         if (blank) parts.push(hardline);
       }
     }
-    if (typeof item.doc === 'string') run.push(item.doc);
-    else parts.push(item.doc);
-  });
+    if (typeof doc === 'string') run.push(doc);
+    else parts.push(doc);
+  }
   flush();
   return parts;
+}
+
+/**
+ * `parts` and the hard line that ends the file. When the last part is text (the last run of
+ * `joinTopLevelLines`), the line end is written into it instead, its last line trimmed as the hard
+ * line would trim it: Prettier measures the width of every string it prints but the last, for the
+ * column that follows it, and that run is most of a large file (25 to 65 ms to measure 1 MB). Nothing
+ * waits to print at the end of the line (a trailing `//` comment is a line suffix, never in a run).
+ */
+export function endingTheFile(parts: Doc[]): Doc[] {
+  const last = parts[parts.length - 1];
+  const text = typeof last === 'string' ? trimLineEnd(last) : '';
+  if (text === '') return [...parts, hardline];
+  return [...parts.slice(0, -1), `${text}\n`];
 }
 
 /** The text of a doc made only of strings (no line, group, indent or comment part), else undefined:
@@ -224,16 +284,33 @@ export function wholeLineIfFlat(prefix: Doc, rest: Doc, options: ParserOptions):
 
 /** `{}` when empty; otherwise the items one per line, indented, with dangling comments kept. */
 export function printBracedBody(path: AstPath, options: ParserOptions, items: PrintedItem[]): Doc {
+  return bracedBody(
+    path,
+    options,
+    items.map((item) => item.node),
+    items.map((item) => item.doc),
+  );
+}
+
+/** `printBracedBody` of the elements of the array at `key`, each printed as `printItems` prints it. */
+export function printBody(path: AstPath, options: ParserOptions, print: PrintChild, key: string): Doc {
+  return bracedBody(path, options, (path.node as Record<string, AstNode[]>)[key]!, printEach(path, print, key, options));
+}
+
+function bracedBody(path: AstPath, options: ParserOptions, nodes: readonly AstNode[], docs: readonly Doc[]): Doc {
   const dangling = printDanglingComments(path, options);
-  if (items.length === 0 && dangling === '') return '{}';
+  if (docs.length === 0 && dangling === '') return '{}';
   if (dangling === '') {
-    const fixed = fixedBody(items, options);
+    // The items are indented once for each node on the path but the root (SourceFile): a body's
+    // items are its owner's, and its owner is an item of the body of the node above it, or a
+    // declaration at column 0.
+    const fixed = fixedBody(nodes, docs, options, nodesOnPath(path) - 1);
     if (fixed) return fixed;
   }
   const content: Doc[] = [];
   if (dangling !== '') content.push(dangling);
-  if (dangling !== '' && items.length > 0) content.push(hardline);
-  content.push(joinLines(items, options));
+  if (dangling !== '' && docs.length > 0) content.push(hardline);
+  content.push(joinLines(nodes, docs, options));
   return ['{', indent([hardline, ...content]), hardline, '}'];
 }
 
@@ -258,23 +335,31 @@ export function printFilledList(open: string, elements: Doc[], close: string): D
 
 /**
  * The fast path of a body whose items are all fixed text (`b1()`, `dense(4)` with nothing around
- * them): each line is the indentation written out after a hardline, one string, instead of an
- * `indent` around the body. The output is the same (a hardline prints the enclosing indentation, and
- * a fixed item has no line of its own to indent), but Prettier's printer computes a new indentation
- * for every `indent` it meets and walks every part of the doc, which was most of its time on a
- * 1 MB file of 40,000 blocks.
+ * them): its lines are one string, each written out with its indentation, after a hard line and
+ * before the hard line of the `}`, instead of an `indent` around the body and a hard line and an
+ * item for each line. The output is the same: the first line follows the hard line, which prints the
+ * enclosing indentation, and the others start at `levels` indentations, the items' own (each body
+ * around an item is the body of a node on its path, and nothing else indents a body: see
+ * bracedBody); a blank line is empty, as Prettier's trim at the next hard line leaves it. Prettier
+ * measures the string's width for the column after it, which no break decision uses: the hard line
+ * before the string ends any measuring of the groups before the body on its line, and the hard line
+ * after it starts a new one. Prettier's printer computes a new indentation for every `indent` it
+ * meets and walks every part of a doc, and our top-level `fixedLines` walks every part too: for a
+ * body of 100,000 layers or 40,000 bodies of a few items, that was most of the printing.
  */
-function fixedBody(items: PrintedItem[], options: ParserOptions): Doc | undefined {
-  const indentation = options.useTabs ? '\t' : ' '.repeat(options.tabWidth);
-  // One break-parent says that the groups around break (a `hardline` is a line and one each): the
-  // lines are bare, so Prettier's break propagation and printing visit one part a line, not three.
-  const parts: Doc[] = ['{', breakParent];
-  for (let index = 0; index < items.length; index++) {
-    const text = fixedText(items[index]!.doc);
-    if (text === undefined) return undefined;
-    if (index > 0 && hasBlankLineAfter(items[index - 1]!.node, options)) parts.push(hardlineWithoutBreakParent);
-    parts.push(hardlineWithoutBreakParent, indentation + text);
+function fixedBody(nodes: readonly AstNode[], docs: readonly Doc[], options: ParserOptions, levels: number): Doc | undefined {
+  const unit = options.useTabs ? '\t' : ' '.repeat(options.tabWidth);
+  const lineStart = `\n${unit.repeat(levels)}`;
+  const pieces: string[] = [unit];
+  for (let index = 0; index < docs.length; index++) {
+    const text = fixedText(docs[index]!);
+    // Trimmed as the hard line after it would trim it; a line left empty would need the indentation
+    // before it trimmed too, which the general path does.
+    const line = text === undefined ? '' : trimLineEnd(text);
+    if (line === '') return undefined;
+    if (index > 0) pieces.push(hasBlankLineAfter(nodes[index - 1]!, options) ? `\n${lineStart}` : lineStart);
+    pieces.push(line);
   }
-  parts.push(hardlineWithoutBreakParent, '}');
-  return parts;
+  // The break-parent breaks the groups around, as a `hardline`'s own would.
+  return ['{', breakParent, hardlineWithoutBreakParent, pieces.join(''), hardlineWithoutBreakParent, '}'];
 }

@@ -3,8 +3,7 @@
 // here is how one comment looks, the comments that sit inside empty brackets (dangling), and the
 // few places where Prettier's default choice would move a comment across a bracket.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { util } from 'prettier';
-import { builders, utils } from 'prettier/doc';
+import { builders, util, utils } from './prettier-standalone.js';
 import type { AstNode, Comment } from '../../grammar/ast.js';
 
 const { hardline, breakParent } = builders;

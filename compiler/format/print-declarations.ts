@@ -1,8 +1,8 @@
 // Top level: imports, lets, blocks and models. Blocks and models always stand apart with one blank
 // line; between imports and lets the user's blank lines are kept (at most one).
-import { builders } from 'prettier/doc';
+import { builders } from './prettier-standalone.js';
 import type { AstNode, Declaration } from '../../grammar/ast.js';
-import { fixedLines, joinTopLevelLines, printBracedBody, printDelimitedList, printItems, wholeLineIfFlat } from './layout.js';
+import { endingTheFile, fixedLines, joinTopLevelLines, printBody, printDelimitedList, printEach, wholeLineIfFlat } from './layout.js';
 import { hasComments, printDanglingComments } from './print-comments.js';
 import type { PrinterTable } from './print-types.js';
 
@@ -13,12 +13,15 @@ type DeclarationKind = Declaration['kind'] | 'SourceFile' | 'BlockParameter';
 export const declarationPrinters: PrinterTable<DeclarationKind> = {
   SourceFile: (path, options, print) => {
     const dangling = printDanglingComments(path, options);
-    // Each declaration starts a line at column 0; one that leaves Prettier nothing to decide is its text.
-    const items = printItems(path, print, 'declarations', options).map((item) => ({ ...item, doc: fixedLines(item.doc, options) ?? item.doc }));
-    const declarations = joinTopLevelLines(items, options, standsApart);
+    // Each declaration starts a line at column 0; one that leaves Prettier nothing to decide is its
+    // text, made as soon as it is printed: its doc (arrays and strings for each part and line) is then
+    // garbage while still young, not kept with those of 50,000 other blocks until the last is printed,
+    // to be copied by each young-generation GC and then promoted.
+    const docs = printEach(path, print, 'declarations', options, (doc) => fixedLines(doc, options) ?? doc);
+    const declarations = joinTopLevelLines(path.node.declarations, docs, options, standsApart);
     if (dangling === '' && path.node.declarations.length === 0) return '';
     const separator = dangling !== '' && path.node.declarations.length > 0 ? [hardline, hardline] : '';
-    return [dangling, separator, declarations, hardline];
+    return [dangling, separator, ...endingTheFile(declarations)];
   },
   ImportDeclaration: (path, _options, print) => ['import ', print('path'), path.node.alias ? [' as ', print('alias')] : ''],
   LetDeclaration: (path, options, print) => {
@@ -34,14 +37,14 @@ export const declarationPrinters: PrinterTable<DeclarationKind> = {
     print('name'),
     printDelimitedList('(', path.map(print, 'parameters'), ')', printDanglingComments(path, options, 'parameters')),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers', options)),
+    printBody(path, options, print, 'layers'),
   ],
   BlockParameter: (path, _options, print) => (path.node.default ? [print('name'), ' = ', print('default')] : print('name')),
   ModelDeclaration: (path, options, print) => [
     'model ',
     print('name'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'members', options)),
+    printBody(path, options, print, 'members'),
   ],
 };
 

@@ -1,6 +1,6 @@
 // Layers: one per line inside `{ }`, each a call with an optional `as name`; `repeat n { ... }` nests.
 import type { Layer } from '../../grammar/ast.js';
-import { printBracedBody, printItems } from './layout.js';
+import { printBody } from './layout.js';
 import type { PrinterTable } from './print-types.js';
 
 export const layerPrinters: PrinterTable<Layer['kind']> = {
@@ -9,6 +9,6 @@ export const layerPrinters: PrinterTable<Layer['kind']> = {
     'repeat ',
     print('count'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers', options)),
+    printBody(path, options, print, 'layers'),
   ],
 };

@@ -1,9 +1,9 @@
 // Model members, one per line: `input x: [28, 28, 1] in [0, 1]`, `corrupt x with a then b`,
 // layer bodies, `decoder = mirror(encoder, tied = true)`, and train phases with one setting per line.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { builders } from 'prettier/doc';
+import { builders } from './prettier-standalone.js';
 import type { ModelMember, TrainMember } from '../../grammar/ast.js';
-import { inSourceOrder, printBracedBody, printDelimitedList, printItems, type PrintedItem } from './layout.js';
+import { inSourceOrder, printBody, printBracedBody, printDelimitedList, printItems, type PrintedItem } from './layout.js';
 import { printDanglingComments } from './print-comments.js';
 import type { PrintChild, PrinterTable } from './print-types.js';
 
@@ -26,11 +26,11 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     const [first, ...rest] = path.map(print, 'chain');
     return group(['corrupt ', print('target'), ' with ', first ?? '', indent(rest.map((call) => [line, 'then ', call]))]);
   },
-  EncoderMember: (path, options, print) => ['encoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers', options))],
+  EncoderMember: (path, options, print) => ['encoder ', printReads(path, print), printBody(path, options, print, 'layers')],
   DecoderMember: (path, options, print) =>
     path.node.mirror
       ? ['decoder ', printReads(path, print), '= ', print('mirror')]
-      : ['decoder ', printReads(path, print), printBracedBody(path, options, printItems(path, print, 'layers', options))],
+      : ['decoder ', printReads(path, print), printBody(path, options, print, 'layers')],
   MirrorSpec: (path, _options, print) => ['mirror', printDelimitedList('(', [print('source'), ...path.map(print, 'args')], ')')],
   LatentMember: (path, _options, print) => ['latent ', print('name'), ' = ', print('value')],
   OutputMember: (path, _options, print) => ['output ', print('name'), ' = ', print('activation')],
@@ -40,7 +40,7 @@ export const memberPrinters: PrinterTable<MemberKind> = {
     ' on ',
     print('on'),
     ' ',
-    printBracedBody(path, options, printItems(path, print, 'layers', options)),
+    printBody(path, options, print, 'layers'),
   ],
   LossMember: (path, _options, print) => ['loss = ', print('value')],
   TrainSetting: (path, _options, print) => (path.node.shorthand ? print('value') : [print('name'), ' = ', print('value')]),

@@ -3,7 +3,13 @@
 import type { AstPath, Doc, ParserOptions } from 'prettier';
 import type { AstNode } from '../../grammar/ast.js';
 
-export type PrintChild = (selector?: string | number | Array<string | number> | AstPath) => Doc;
+export interface PrintChild {
+  (selector?: string | number | Array<string | number> | AstPath): Doc;
+  /** The printer's shortcut (printer.ts): the text this print gives `node`, an item of a body that
+   *  stands on a line of its own `nodes` nodes deep (itself included), when it is text it can tell
+   *  without Prettier's path; else undefined. Prettier's own print has none. */
+  textOf?: (node: AstNode, nodes: number, options: ParserOptions<AstNode>) => string | undefined;
+}
 
 export type NodePrinter<N extends AstNode> = (
   path: AstPath<N>,

@@ -1,7 +1,7 @@
 // The `aelang-ast` printer: a dispatch map from node kind to the area printer that knows it, plus the
 // hooks through which Prettier attaches and prints comments.
 import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
-import { util } from 'prettier';
+import { util } from './prettier-standalone.js';
 import type { AstNode } from '../../grammar/ast.js';
 import { handleComments } from './handle-comments.js';
 import { canAttachComment, isBlockComment, printComment } from './print-comments.js';
@@ -11,6 +11,7 @@ import { layerPrinters } from './print-layers.js';
 import { memberPrinters } from './print-members.js';
 import type { NodePrinter, PrintChild, PrinterTable } from './print-types.js';
 import { getVisitorKeys } from './visitor-keys.js';
+import { nodesOnPath } from './layout.js';
 
 const printersByKind: PrinterTable<Exclude<AstNode['kind'], 'Comment'>> = {
   ...declarationPrinters,
@@ -20,7 +21,26 @@ const printersByKind: PrinterTable<Exclude<AstNode['kind'], 'Comment'>> = {
 };
 
 function printNode(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): Doc {
-  return printerOf(path.node)(path, options, printChildDirectly(path, options, print));
+  return printerOf(path.node)(path, options, childPrinter(path, options, print));
+}
+
+/** The `print` of printChildDirectly for Prettier's print of one format, made once: Prettier passes
+ *  the same print, path and options to every node's printer in a format. */
+const childPrinters = new WeakMap<PrintChild, PrintChild>();
+
+function childPrinter(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): PrintChild {
+  let child = childPrinters.get(print);
+  if (!child) {
+    child = printChildDirectly(path, options, print);
+    child.textOf = itemText;
+    childPrinters.set(print, child);
+  }
+  return child;
+}
+
+/** The text printChildDirectly gives a child `nodes` nodes deep on a line of its own, if any. */
+function itemText(node: AstNode, nodes: number, options: ParserOptions<AstNode>): string | undefined {
+  return leafText(node, options.cursorNode) ?? layerLineText(node, nodes, options);
 }
 
 function printerOf(node: AstNode): NodePrinter<AstNode> {
@@ -43,18 +63,23 @@ function printerOf(node: AstNode): NodePrinter<AstNode> {
  * child, and `path.call` moves it to the child the selector names and back.
  */
 function printChildDirectly(path: AstPath<AstNode>, options: ParserOptions<AstNode>, print: PrintChild): PrintChild {
+  const printHere = (): Doc => printNode(path, options, print);
+  // A single key (`print('name')`, most calls) is looked up without a list of keys or a callback
+  // made for the call.
   return (selector) => {
-    const keys = typeof selector === 'string' || typeof selector === 'number' ? [selector] : Array.isArray(selector) ? selector : undefined;
-    let child: unknown = selector === (path as unknown) ? path.node : undefined;
-    if (keys) {
+    const key = typeof selector === 'string' || typeof selector === 'number' ? selector : undefined;
+    let child: unknown;
+    if (key !== undefined) child = (path.node as unknown as Record<string | number, unknown> | undefined)?.[key];
+    else if (Array.isArray(selector)) {
       child = path.node;
-      for (const key of keys) child = child == null ? undefined : (child as Record<string | number, unknown>)[key];
-    }
-    const text = leafText(child, options.cursorNode) ?? layerLineText(child, path, options);
+      for (const part of selector) child = child == null ? undefined : (child as Record<string | number, unknown>)[part];
+    } else child = selector === (path as unknown) ? path.node : undefined;
+    const text = leafText(child, options.cursorNode) ?? (isLayerCall(child) ? layerLineText(child, nodesOnPath(path), options) : undefined);
     if (text !== undefined) return text;
     if (!printsAlone(child, options)) return print(selector);
-    if (!keys) return printNode(path, options, print);
-    return (path as AstPath).call(() => printNode(path, options, print), ...(keys as [string]));
+    if (key !== undefined) return (path as AstPath).call(printHere, key as string);
+    if (Array.isArray(selector)) return (path as AstPath).call(printHere, ...(selector as [string]));
+    return printHere();
   };
 }
 
@@ -71,39 +96,40 @@ function printsAlone(node: unknown, options: ParserOptions<AstNode>): node is As
  * would print it flat: a call whose arguments are names and literals (`name = value` or bare),
  * nothing in it carrying a comment or the cursor, and short enough that it fits the print width
  * however deep it is indented. The indentation is bounded by the path: each indented body is at least
- * one node above the layer, so `tabWidth` columns per ancestor is at least the real indentation.
+ * one node above the layer, so `tabWidth` columns for each of the `nodes` nodes on the path to the
+ * layer (itself included) are at least the real indentation.
  * Prettier's print of each such call (its group, the argument list's indent, the fit measuring) was
  * most of the time `ae fmt` took on a file of many layers; as text, the body prints through the fixed
  * fast path (layout.ts).
  */
-function layerLineText(node: unknown, path: AstPath<AstNode>, options: ParserOptions<AstNode>): string | undefined {
-  if (!node || typeof node !== 'object' || (node as AstNode).kind !== 'LayerCall') return undefined;
-  const layer = node as Extract<AstNode, { kind: 'LayerCall' }>;
+function layerLineText(node: AstNode, nodes: number, options: ParserOptions<AstNode>): string | undefined {
+  if (node.kind !== 'LayerCall') return undefined;
   const cursor = options.cursorNode;
-  if (layer.alias || layer === cursor || commented(layer)) return undefined;
-  const call = layer.call;
+  if (node.alias || node === cursor || commented(node)) return undefined;
+  const call = node.call;
   if (call === cursor || commented(call) || !call.hasParens || call.callee.kind !== 'NameRef') return undefined;
   const callee = leafText(call.callee, cursor);
   if (callee === undefined) return undefined;
-  const args: string[] = [];
-  for (const argument of call.args) {
+  // Built as one string, not a list joined: a string for each argument is one allocation fewer.
+  let text = `${callee}(`;
+  for (let index = 0; index < call.args.length; index++) {
+    const argument = call.args[index]!;
     if (argument === cursor || commented(argument)) return undefined;
     const value = leafText(argument.value, cursor);
     if (value === undefined) return undefined;
-    if (argument.name === undefined) {
-      args.push(value);
-      continue;
+    if (index > 0) text += ', ';
+    if (argument.name !== undefined) {
+      const name = leafText(argument.name, cursor);
+      if (name === undefined) return undefined;
+      text += `${name} = `;
     }
-    const name = leafText(argument.name, cursor);
-    if (name === undefined) return undefined;
-    args.push(`${name} = ${value}`);
+    text += value;
   }
-  const text = `${callee}(${args.join(', ')})`;
-  let ancestors = 0;
-  for (const entry of path.stack) if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) ancestors++;
-  const indentation = ancestors * options.tabWidth;
-  return indentation + util.getStringWidth(text) <= options.printWidth ? text : undefined;
+  text += ')';
+  return nodes * options.tabWidth + util.getStringWidth(text) <= options.printWidth ? text : undefined;
 }
+
+const isLayerCall = (node: unknown): node is AstNode => typeof node === 'object' && node !== null && (node as AstNode).kind === 'LayerCall';
 
 const commented = (node: object): boolean => ((node as { comments?: unknown[] }).comments?.length ?? 0) > 0;
 

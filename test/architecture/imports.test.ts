@@ -128,3 +128,32 @@ describe('what a command loads', () => {
     });
   }
 });
+
+// The packages a command may load, at start or when it runs: the value imports, static and `import()`,
+// of every project module it can reach that way (type imports load nothing).
+const packageImport = /(?:^|\n)\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function packagesLoadedBy(entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(join(root, file), 'utf8').matchAll(packageImport)) {
+      const specifier = (m[1] ?? m[2])!;
+      if (specifier.startsWith('.')) visit(relative(root, resolve(dirname(join(root, file)), specifier.replace(/\.js$/, '.ts'))));
+      else packages.add(specifier);
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe('what ae fmt loads of Prettier', () => {
+  // Prettier's full entry (index.mjs, 678 KB) and prettier/doc cost a fresh `ae fmt` ~70 ms to load;
+  // its standalone build formats the same with the plugin and the parser given (compiler/format).
+  it('only its standalone build', () => {
+    const prettier = [...packagesLoadedBy('cli/commands/fmt.ts')].filter((name) => name === 'prettier' || name.startsWith('prettier/'));
+    expect(prettier).toEqual(['prettier/standalone']);
+  });
+});

@@ -2,9 +2,10 @@
 // fits is printed as one string, a body of plain items without an `indent`, names, literals and
 // children with nothing attached without Prettier's print, and `ae fmt` hands its parse to the plugin. Each must print exactly what
 // the general path prints; these are the edges where they could differ.
-import { format, formatWithCursor } from 'prettier';
+import { format, formatWithCursor, util } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { formatAe } from '../../compiler/format/format.js';
+import { isNextLineEmpty } from '../../compiler/format/layout.js';
 import plugin from '../../compiler/format/plugin.js';
 import { generalPrinter } from '../../compiler/format/printer.js';
 import { parseSource } from '../../grammar/index.js';
@@ -38,6 +39,19 @@ describe('the formatter fast paths', () => {
   it('keeps blank lines between plain items and nested bodies indented', async () => {
     const text = 'block b() {\n  c()\n\n\n  d()\n  repeat 2 { e() f() }\n}\n';
     expect(await formatAe(text)).toBe('block b() {\n  c()\n\n  d()\n  repeat 2 {\n    e()\n    f()\n  }\n}\n');
+  });
+
+  it('writes a body of plain items at the depth of its owner, with blank lines empty, as the general path does', async () => {
+    const text = 'model m {\n input x: [8] in [0, 1]\n encoder { repeat 2 { repeat 3 { dense(4)\n   \n\n  gru(4) } d() } }\n}\nblock b() { c()   \n\n d() }\n';
+    const expected =
+      'model m {\n  input x: [8] in [0, 1]\n  encoder {\n    repeat 2 {\n      repeat 3 {\n        dense(4)\n\n        gru(4)\n      }\n      d()\n    }\n  }\n}\n\nblock b() {\n  c()\n\n  d()\n}\n';
+    expect(await formatAe(text)).toBe(expected);
+    const general = { ...plugin, printers: { [Object.keys(plugin.printers!)[0]!]: generalPrinter } };
+    for (const options of [{ useTabs: true }, { endOfLine: 'crlf' as const }, { tabWidth: 4 }]) {
+      const withOptions = { parser: 'aelang', ...options };
+      expect(await format(text, { ...withOptions, plugins: [plugin] })).toBe(await format(text, { ...withOptions, plugins: [general] }));
+    }
+    expect(await format(text, { parser: 'aelang', plugins: [plugin], useTabs: true })).toBe(expected.replace(/^( {2})+/gm, (spaces) => '\t'.repeat(spaces.length / 2)));
   });
 
   it('formats a tree handed over by the caller as it formats the text, and parses again for a second format', async () => {
@@ -81,6 +95,30 @@ describe('the formatter fast paths', () => {
     const expected = 'let a = 1\n\nlet b = [1, 2]\n\n// c\nblock b() {\n  c()\n}\n\nlet d = 4 // e\n\nmodel m {\n  input x: [8] in [0, 1]\n}\n';
     expect(await formatAe(text)).toBe(expected);
     expect(await format(text, { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' })).toBe(expected.replace(/\n/g, '\r\n'));
+  });
+
+  it("finds blank lines as Prettier's util.isNextLineEmpty does, at every index of text made of the characters it skips", () => {
+    const alphabet = [' ', '\t', ',', ';', '\n', '\r', '\r\n', '\u2028', 'a', '/', '*', '//', '/*', '*/'];
+    let seed = 1;
+    const next = () => (seed = (seed * 16807) % 2147483647);
+    for (let round = 0; round < 2000; round++) {
+      let text = '';
+      for (let length = next() % 12; length > 0; length--) text += alphabet[next() % alphabet.length];
+      for (let index = 0; index <= text.length; index++) expect(isNextLineEmpty(text, index), JSON.stringify([text, index])).toBe(util.isNextLineEmpty(text, index));
+    }
+  });
+
+  it('ends the file with one line end, after a last declaration printed as text or one with a trailing comment', async () => {
+    const crlf = { parser: 'aelang', plugins: [plugin], endOfLine: 'crlf' as const };
+    for (const [text, expected] of [
+      ['let a = 1\nlet b = 2   \n\n\n', 'let a = 1\nlet b = 2\n'],
+      ['let a = 1\nlet b = 2 // c   \n', 'let a = 1\nlet b = 2 // c\n'],
+      ['block b() { c() }', 'block b() {\n  c()\n}\n'],
+      ['// only a comment\n\n', '// only a comment\n'],
+    ]) {
+      expect(await formatAe(text!)).toBe(expected);
+      expect(await format(text!, crlf)).toBe(expected!.replace(/\n/g, '\r\n'));
+    }
   });
 
   describe('a layer printed as its text (a call of names and literals on a line of its own)', () => {
