@@ -50,6 +50,10 @@ export interface CheckOptions {
    *  the garbage collector frees for almost nothing, where keeping 6,557 models of a 1 MB file had
    *  it copy them all between its generations. */
   keep?: 'irs' | 'models' | 'diagnostics';
+  /** Called with each model as soon as it is checked, whatever `keep` says: `ae summary` renders
+   *  each one's table then and keeps only the text (with `keep: 'diagnostics'`), where keeping every
+   *  model of a megabyte to render them at the end had the collector copy them all. */
+  eachModel?: (model: CheckedModel) => void;
 }
 
 export interface Analysis {
@@ -118,6 +122,7 @@ export function analyzeWithHost(text: string, file: string, source: SourceHost, 
     if (reporter.full) break;
     const { model, errors, incomplete } = checkModel(decl, { scope }, { reporter, evaluator, locate, layerBudget });
     if (keepModels) models.push(model);
+    options.eachModel?.(model);
     if (errors > 0 || incomplete) {
       // The loss and train settings still have their own mistakes reported (issue 22), those that
       // do not depend on the parts that failed: a cascade of "unknown tensor" would not help.

@@ -1,6 +1,6 @@
 // Shared by `ae compile` and `ae summary`: read one .ae file, analyse it, print its diagnostics to
 // stderr, and pick the requested model (or fail with exit 1 / misuse with exit 2).
-import { analyzeWithHost, type Analysis } from '../../compiler/analyze-source.js';
+import { analyzeWithHost, type Analysis, type CheckOptions } from '../../compiler/analyze-source.js';
 import { diskHost } from '../../compiler/disk-host.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
@@ -14,24 +14,27 @@ export interface SpecLoadOptions {
   color?: string | boolean;
   /** Bytes a model may need to train (--max-memory); the compiler's default when absent. */
   memoryLimit?: number;
-  /** What the command reads of the analysis (compiler/analyze-source.ts): `ae summary` only the
-   *  models, whose IRs are then not kept. Default: models and IRs. */
-  keep?: 'irs' | 'models';
+  /** What the command reads of the analysis (compiler/analyze-source.ts): `ae summary` neither
+   *  models nor IRs, only what `eachModel` made of each model. Default: models and IRs. */
+  keep?: 'irs' | 'diagnostics';
+  /** Each model as it is checked (CheckOptions.eachModel). */
+  eachModel?: CheckOptions['eachModel'];
 }
 
 /** `file` may be `-`: the text comes from standard input. */
 export async function loadAnalysis(file: string, io: CliIO, options: SpecLoadOptions = {}): Promise<Analysis | undefined> {
-  const { model, color, memoryLimit, keep } = options;
+  const { model, color, memoryLimit, keep, eachModel } = options;
   const text = await readSpec(file, io);
   const name = file === '-' ? STDIN_NAME : file;
   const analysis = analyzeWithHost(text, name, diskHost(name, { cwd: io.cwd }), {
     ...(model !== undefined ? { model } : {}),
     ...(memoryLimit !== undefined ? { memoryLimit } : {}),
     ...(keep !== undefined ? { keep } : {}),
+    ...(eachModel !== undefined ? { eachModel } : {}),
   });
   // The emitter's self-check (compiler/analyze.ts), loaded only by the commands that keep IRs: its
   // validator is 1 MB of generated code, which `ae summary` need not load.
-  if (keep !== 'models') (await import('../../compiler/self-check.js')).assertIRsMatchSchema(analysis.irs);
+  if (keep !== 'diagnostics') (await import('../../compiler/self-check.js')).assertIRsMatchSchema(analysis.irs);
   if (analysis.diagnostics.length > 0) io.stderr(renderHuman(analysis.diagnostics, analysis.sources, { color: useColor(io, 'stderr', color) }));
   if (model !== undefined && !analysis.ast.declarations.some((d) => d.kind === 'ModelDeclaration' && d.name.name === model)) {
     const names = modelNames(analysis);

@@ -1,10 +1,11 @@
 // `ae summary FILE [--model NAME] [--format text|json]`: layers, output shapes and parameter counts.
-import { renderSummaryJson, renderSummaryText } from '../../compiler/check/summary.js';
+import { renderSummariesJson, renderSummaryText, summarize, type ModelSummary } from '../../compiler/check/summary.js';
 import { bytesFlag, oneOfFlag, parseArgs, stringFlag } from '../args.js';
 import { checkSpecArgument } from '../paths.js';
 import type { Command } from '../command.js';
 import { EXIT_INPUT_ERROR, EXIT_OK, UsageError } from '../io.js';
 import { loadAnalysis } from './load-models.js';
+import type { CheckedModel } from '../../compiler/check/model.js';
 import { commandInfo } from './info.js';
 
 export const summaryCommand: Command = {
@@ -16,10 +17,13 @@ export const summaryCommand: Command = {
     if (file === undefined) throw new UsageError('no FILE given');
     if (extra.length > 0) throw new UsageError(`one FILE at a time, got also '${extra.join("', '")}'`);
     checkSpecArgument(file, io.cwd);
-    const analysis = await loadAnalysis(file, io, { model: stringFlag(args, 'model'), color: args.flags.color, memoryLimit: bytesFlag(args, 'max-memory'), keep: 'models' });
+    // Each model's table is made as soon as it is checked, and the model left to the collector.
+    const summaries: ModelSummary[] = [];
+    const tables: string[] = [];
+    const eachModel = format === 'json' ? (m: CheckedModel) => void summaries.push(summarize(m)) : (m: CheckedModel) => void tables.push(renderSummaryText(m));
+    const analysis = await loadAnalysis(file, io, { model: stringFlag(args, 'model'), color: args.flags.color, memoryLimit: bytesFlag(args, 'max-memory'), keep: 'diagnostics', eachModel });
     if (!analysis) return EXIT_INPUT_ERROR;
-    if (format === 'json') io.stdout(renderSummaryJson(analysis.models));
-    else io.stdout(analysis.models.map(renderSummaryText).join('\n'));
+    io.stdout(format === 'json' ? renderSummariesJson(summaries) : tables.join('\n'));
     return EXIT_OK;
   },
 };

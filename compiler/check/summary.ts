@@ -39,7 +39,12 @@ export function summarize(model: CheckedModel): ModelSummary {
 }
 
 export function renderSummaryJson(models: readonly CheckedModel[]): string {
-  return JSON.stringify({ models: models.map(summarize) }, null, 2) + '\n';
+  return renderSummariesJson(models.map(summarize));
+}
+
+/** The JSON of models summarized already (`summarize`), as `renderSummaryJson` writes them. */
+export function renderSummariesJson(summaries: readonly ModelSummary[]): string {
+  return JSON.stringify({ models: summaries }, null, 2) + '\n';
 }
 
 export function renderSummaryText(model: CheckedModel): string {

@@ -3,6 +3,8 @@
 // lowered, emitted and planned, so the diagnostics are the same whatever is kept.
 import { describe, expect, it } from 'vitest';
 import { analyzeSource } from '../../compiler/analyze.js';
+import type { CheckedModel } from '../../compiler/check/model.js';
+import { renderSummaryText } from '../../compiler/check/summary.js';
 
 const model = (name: string, body: string): string => `model ${name} {\n  input x: [8] in [0, 1]\n${body}\n}\n`;
 
@@ -45,5 +47,14 @@ describe('what an analysis keeps', () => {
     expect(none.models).toEqual([]);
     expect(none.irs).toEqual([]);
     expect(none.diagnostics).toEqual(everything.diagnostics);
+  });
+
+  it('hands each model to eachModel as it is checked, whatever it keeps (ae summary keeps only their tables)', () => {
+    const kept = analyzeSource(text, 'keep.ae', { keep: 'models' }).models;
+    const seen: CheckedModel[] = [];
+    const none = analyzeSource(text, 'keep.ae', { keep: 'diagnostics', eachModel: (model) => seen.push(model) });
+    expect(none.models).toEqual([]);
+    expect(seen.map((m) => m.name)).toEqual(['fine', 'wide', 'greedy', 'broken']);
+    expect(seen.map(renderSummaryText)).toEqual(kept.map(renderSummaryText));
   });
 });
