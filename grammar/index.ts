@@ -11,12 +11,14 @@ import { LineMap } from './positions.js';
 import { capSyntaxErrors, MAX_SYNTAX_ERRORS } from './syntax-cap.js';
 import { limitNesting, MAX_NESTING, type NestingCut } from './nesting.js';
 import { lexDiagnostics, parseDiagnostics, unterminatedDiagnostics } from './syntax-errors.js';
-import { scan } from './scanner.js';
-import { BlockComment, COMMENT_GROUP, UnterminatedBlockComment } from './tokens.js';
+import { scanTape } from './scanner.js';
+import type { TokenTape } from './token-tape.js';
+import { BlockComment, UnterminatedBlockComment } from './tokens.js';
 
 export interface ParseResult {
   cst: FileCstNode;
-  tokens: IToken[];
+  /** The tokens parsed (those cut out by the nesting limit left out). */
+  tape: TokenTape;
   comments: IToken[];
   lexErrors: ILexingError[];
   parseErrors: IRecognitionException[];
@@ -28,9 +30,9 @@ export interface ParseResult {
 
 /** Lex and parse; the CST is always present (possibly partial). */
 export function parse(text: string): ParseResult {
-  const lexed = scan(text);
-  const limited = limitNesting(lexed.tokens);
-  aeParser.input = limited.tokens;
+  const scanned = scanTape(text);
+  const limited = limitNesting(scanned.tape);
+  aeParser.read(limited.tape);
   // Chevrotain's recognition errors are Errors, and capturing each one's stack trace was most of
   // the time a file full of syntax errors took; nobody reads those traces.
   const traceLimit = Error.stackTraceLimit;
@@ -39,6 +41,7 @@ export function parse(text: string): ParseResult {
   aeParser.savedErrors = 0;
   let cst: FileCstNode;
   let stoppedAt: IToken | undefined;
+  let parseErrors: IRecognitionException[];
   try {
     cst = aeParser.file() as FileCstNode;
   } catch (error) {
@@ -50,14 +53,16 @@ export function parse(text: string): ParseResult {
   } finally {
     Error.stackTraceLimit = traceLimit;
     aeParser.completedDeclarations = [];
+    // The errors are copied before the parser lets go of the tokens (which empties them too).
+    parseErrors = [...aeParser.errors];
+    aeParser.read();
   }
-  const parseErrors = [...aeParser.errors];
   return {
     cst,
-    tokens: limited.tokens,
+    tape: limited.tape,
     nestingCuts: limited.cuts,
-    comments: lexed.groups[COMMENT_GROUP] ?? [],
-    lexErrors: lexed.errors,
+    comments: scanned.comments,
+    lexErrors: scanned.errors,
     parseErrors,
     ...(stoppedAt ? { stoppedAt } : {}),
   };
@@ -99,8 +104,8 @@ export function parseSource(text: string): { ast: SourceFile; diagnostics: Diagn
     const unmadeLex = parsed.lexErrors[MAX_SYNTAX_ERRORS];
     const diagnostics = [
       ...lexDiagnostics(lexShown, lines),
-      ...unterminatedDiagnostics(parsed.tokens, parsed.comments, lines),
-      ...[...parseDiagnostics(parsed.parseErrors, parsed.tokens, lines, parsed.lexErrors), ...built.diagnostics].filter((d) => !cut(d)),
+      ...unterminatedDiagnostics(parsed.tape, parsed.comments, lines),
+      ...[...parseDiagnostics(parsed.parseErrors, parsed.tape, lines, parsed.lexErrors), ...built.diagnostics].filter((d) => !cut(d)),
       ...nestingDiagnostics(parsed.nestingCuts, lines),
     ];
     const capped = capSyntaxErrors(

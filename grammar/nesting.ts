@@ -9,6 +9,7 @@
 // reported once as AE1024: the file is then in error, so nothing downstream trusts the cut tree.
 import type { IToken, TokenType } from 'chevrotain';
 import { tokenMatcher } from './chevrotain.js';
+import type { TokenTape } from './token-tape.js';
 import * as t from './tokens.js';
 
 /** Deeper than any hand-written file needs; shallow enough for every recursive pass over the tree. */
@@ -46,9 +47,11 @@ const SEPARATOR = 32;
 /** By token type index (a small integer): an array read, not a Map lookup, per token of the file. */
 const classes: (number | undefined)[] = [];
 
-function classOf(token: IToken): number {
-  let known = classes[token.tokenTypeIdx];
+function classOf(tape: TokenTape, index: number): number {
+  let known = classes[tape.typeIndex(index)];
   if (known === undefined) {
+    const type = tape.type(index);
+    const token = { tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken;
     const isAny = (types: readonly TokenType[]): boolean => types.some((type) => tokenMatcher(token, type));
     known =
       (isAny(openers) ? OPENER : 0) |
@@ -57,7 +60,7 @@ function classOf(token: IToken): number {
       (isAny(operandStarts) ? OPERAND_START : 0) |
       (isAny(operandEnds) ? OPERAND_END : 0) |
       (isSeparator(token) ? SEPARATOR : 0);
-    classes[token.tokenTypeIdx] = known;
+    classes[type.tokenTypeIdx!] = known;
   }
   return known;
 }
@@ -70,11 +73,10 @@ function isSeparator(token: IToken): boolean {
 }
 
 /** The tokens within the limit, and one cut per place that went past it. Linear in the tokens. */
-export function limitNesting(tokens: IToken[], limit = MAX_NESTING): { tokens: IToken[]; cuts: NestingCut[] } {
-  // The tokens kept, copied only from the first cut on: a file within the limit (nearly every one)
-  // is parsed from the lexer's own array, where copying its 300,000 tokens of a megabyte was a
-  // tenth of the parse.
-  let kept: IToken[] | undefined;
+export function limitNesting(tape: TokenTape, limit = MAX_NESTING): { tape: TokenTape; cuts: NestingCut[] } {
+  // The indices of the tokens kept, listed only from the first cut on: a file within the limit
+  // (nearly every one) is parsed from the scanner's own tape.
+  let kept: number[] | undefined;
   const cuts: NestingCut[] = [];
   // Operators chained in each open bracket (index 0: outside every bracket), and their sum.
   const chains: number[] = [0];
@@ -87,19 +89,18 @@ export function limitNesting(tokens: IToken[], limit = MAX_NESTING): { tokens: I
   // loop: as closures they made `chained` a variable read through the closure for each token.)
   // The previous token's class; 0 before the first token (no operand ends there).
   let previous = 0;
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index]!;
-    const kind = classOf(token);
+  for (let index = 0; index < tape.length; index++) {
+    const kind = classOf(tape, index);
     const newItem = (kind & SEPARATOR) !== 0 || ((kind & OPERAND_START) !== 0 && (previous & OPERAND_END) !== 0);
     if (cut) {
       if ((kind & OPENER) !== 0) cutDepth++;
       else if ((kind & CLOSER) !== 0 && cutDepth > 0) cutDepth--;
       else if ((kind & CLOSER) !== 0 || (newItem && cutDepth === 0)) {
-        cut.resumedAt = token.startOffset;
+        cut.resumedAt = tape.start(index);
         cut = undefined;
       }
       if (cut) {
-        cut.end = token.startOffset + token.image.length;
+        cut.end = tape.end(index);
         previous = kind;
         continue;
       }
@@ -127,16 +128,19 @@ export function limitNesting(tokens: IToken[], limit = MAX_NESTING): { tokens: I
         chains[chains.length - 1]!--;
         chained--;
       }
-      kept ??= tokens.slice(0, index);
+      if (kept === undefined) {
+        kept = [];
+        for (let before = 0; before < index; before++) kept.push(before);
+      }
       const last = kept[kept.length - 1];
-      cut = { token, end: token.startOffset + token.image.length, keptFrom: last ? last.startOffset : 0, resumedAt: Infinity };
+      cut = { token: tape.token(index), end: tape.end(index), keptFrom: last === undefined ? 0 : tape.start(last), resumedAt: Infinity };
       cutDepth = opener ? 1 : 0;
       cuts.push(cut);
       previous = kind;
       continue;
     }
-    kept?.push(token);
+    kept?.push(index);
     previous = kind;
   }
-  return { tokens: kept ?? tokens, cuts };
+  return { tape: kept ? tape.pick(kept) : tape, cuts };
 }

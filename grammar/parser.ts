@@ -4,7 +4,8 @@
 // so that the AST builder can report "missing `,`" or "use `=`" with a fix, instead of the parser
 // losing its place and reporting a cascade.
 import type { CstNode, IOrAlt, IRecognitionException, IToken, TokenType } from 'chevrotain';
-import { CstParser } from './chevrotain.js';
+import { CstParser, EOF } from './chevrotain.js';
+import { TapeWriter, type TokenTape } from './token-tape.js';
 import * as t from './tokens.js';
 import type { DeclarationCstNode } from './cst.js';
 import { errorMessageProvider, takeMismatchExpectation } from './messages.js';
@@ -33,6 +34,9 @@ interface ParserInternals {
   exportLexerState(): number;
   importLexerState(index: number): void;
 }
+
+/** A tape of no tokens: the parser's between parses, so that it holds no file's tokens. */
+const NO_TOKENS = new TapeWriter().finish();
 
 /** Chevrotain's (untyped) hook that records each recognition error. */
 interface ErrorSaver {
@@ -96,38 +100,38 @@ export class AeParser extends CstParser {
    *  100,000 layers is one declaration, whose CST was most of what the parse of a megabyte held. */
   layerSink: ((node: CstNode) => void) | undefined = undefined;
 
-  /** Builds the tree of a plain layer (`plainLayerLength`) from its tokens, `tokens[from]` up to
-   *  `tokens[to]` (exclusive), and returns the node that stands for it in its body's CST, as
+  /** Builds the tree of a plain layer (`plainLayerLength`) from its tokens, `from` up to `to`
+   *  (exclusive) of the tape, read off its columns, and returns the node that stands for it in its body's CST, as
    *  `layerSink` leaves a layer's node. Set (by parseSource, with `layerSink`), such a layer is not
    *  parsed through the grammar at all: its seven rules (layer, layerCall, call, argumentList,
    *  argument, expression, operand), their CST nodes and the tree built from them were most of
    *  the time a megabyte of layers took to parse. Unset: every layer goes through the grammar. */
-  plainLayerSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+  plainLayerSink: ((tape: TokenTape, from: number, to: number) => CstNode) | undefined = undefined;
 
   /** Builds the tree of a plain member (`plainMemberLength`) from its tokens and returns the node
    *  that stands for it in its model's CST, as `plainLayerSink` a layer's: a megabyte of small
    *  models spent most of its parse in the rules of `latent z = identity`, `output y = sigmoid`,
    *  `decoder = mirror(encoder)` and `loss = bce(y, x)`. Unset: every member goes through the grammar. */
-  plainMemberSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+  plainMemberSink: ((tape: TokenTape, from: number, to: number) => CstNode) | undefined = undefined;
 
-  /** Builds the tree of a plain model (`plainModelLength`) from its tokens, `tokens[from]` up to
-   *  `tokens[to]` (exclusive), its members ending (exclusive) at `memberEnds`, and returns the node
+  /** Builds the tree of a plain model (`plainModelLength`) from its tokens, `from` up to `to`
+   *  (exclusive) of the tape, its members ending (exclusive) at `memberEnds`, and returns the node
    *  that stands for it in the file's CST, as `plainMemberSink` a member's: with every member plain,
    *  what was left of a small model's parse was the rules of the model itself, of `input x: [8] in
    *  [0, 1]` and of `encoder { dense(4) }`. Unset: every declaration goes through the grammar. */
-  plainModelSink: ((tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]) => CstNode) | undefined = undefined;
+  plainModelSink: ((tape: TokenTape, from: number, to: number, memberEnds: readonly number[]) => CstNode) | undefined = undefined;
 
   /** Builds the tree of a plain block declaration (`plainBlockLength`) from its tokens and returns
    *  the node that stands for it in the file's CST, as `plainModelSink` a model's: a megabyte of
    *  `block b1() { b2() }` spent half its parse in the rules of the block and of its layer block.
    *  Unset: every block goes through the grammar. */
-  plainBlockSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+  plainBlockSink: ((tape: TokenTape, from: number, to: number) => CstNode) | undefined = undefined;
 
   /** Builds the tree of a plain let declaration (`plainLetLength`) from its tokens and returns the
    *  node that stands for it in the file's CST, as `plainBlockSink` a block's: a megabyte of `let c0
    *  = c1 + 1` spent half its parse in the rules of the let, its name and its expression. Unset:
    *  every let goes through the grammar. */
-  plainLetSink: ((tokens: readonly IToken[], from: number, to: number) => CstNode) | undefined = undefined;
+  plainLetSink: ((tape: TokenTape, from: number, to: number) => CstNode) | undefined = undefined;
 
   /** Where each member of the model `plainModelLength` last found plain ends (exclusive token
    *  indices); reused from model to model. */
@@ -140,6 +144,47 @@ export class AeParser extends CstParser {
    *  and the errors saved; both emptied by parse() before each parse. */
   completedDeclarations: DeclarationCstNode[] = [];
   savedErrors = 0;
+
+  /** The tokens being parsed (`read`). Their objects (`TokenTape.objects`) are Chevrotain's input,
+   *  each made when the grammar first reads it (`LA`); the fast paths read the tape's columns. */
+  private tape: TokenTape = NO_TOKENS;
+
+  // Chevrotain's (undeclared) state of its input: the array, its length, the last token consumed.
+  declare private tokVector: (IToken | undefined)[];
+  declare private tokVectorLength: number;
+  declare private currIdx: number;
+
+  /** Sets the tokens to parse; `read()` lets go of the last ones. */
+  read(tape: TokenTape = NO_TOKENS): void {
+    this.tape = tape;
+    this.input = tape.objects as IToken[];
+  }
+
+  /** Chevrotain's lookahead, the token made from the tape where it is not yet an object. */
+  override LA(howMuch: number): IToken {
+    const index = this.currIdx + howMuch;
+    if (index < 0 || index >= this.tokVectorLength) return super.LA(howMuch);
+    return this.tokVector[index] ?? this.tape.token(index);
+  }
+
+  /** Chevrotain's lookahead without bounds checks (its input is padded with EOF tokens while it
+   *  parses), the token made from the tape where it is not yet an object. */
+  override LA_FAST(howMuch: number): IToken {
+    const index = this.currIdx + howMuch;
+    const token = this.tokVector[index];
+    return token !== undefined || index >= this.tokVectorLength ? token! : this.tape.token(index);
+  }
+
+  /** The type of the token at lookahead index `k` (EOF past the end), read off the tape. */
+  private typeAt(k: number): TokenType {
+    const index = this.currIdx + k;
+    return index < this.tape.length ? this.tape.type(index) : EOF;
+  }
+
+  /** The image of the token at lookahead index `k` (before the end), read off the tape. */
+  private imageAt(k: number): string {
+    return this.tape.image(this.currIdx + k);
+  }
 
   file = this.RULE('file', () => {
     this.MANY(() => {
@@ -603,12 +648,12 @@ export class AeParser extends CstParser {
   /** Where a plain layer (`plainLayerLength`) whose name is at lookahead index `k` ends (the
    *  lookahead index of its `)`, or of its name when bare), or 0 when the layer there is not plain. */
   private plainLayerEnd(k: number): number {
-    if (this.LA(k).tokenType !== t.Identifier) return 0;
-    const next = this.LA(k + 1).tokenType;
+    if (this.typeAt(k) !== t.Identifier) return 0;
+    const next = this.typeAt(k + 1);
     // A bare name (`flatten`): the call ends there unless a `.` or an argument list follows.
     if (next !== t.LParen) return next === t.Dot || next === t.As ? 0 : k;
     const end = this.plainArgumentsEnd(k + 2);
-    return end === 0 || this.LA(end + 1).tokenType === t.As ? 0 : end;
+    return end === 0 || this.typeAt(end + 1) === t.As ? 0 : end;
   }
 
   /** Where the `}` of a plain layer block is, its `{` at `k`; 0 when the block is not plain: plain
@@ -618,11 +663,11 @@ export class AeParser extends CstParser {
   private plainLayerBlockEnd(k: number): number {
     k++;
     for (;;) {
-      if (this.LA(k).tokenType === t.RCurly) return k;
+      if (this.typeAt(k) === t.RCurly) return k;
       const end = this.plainLayerEnd(k);
       if (end === 0) return 0;
       k = end + 1;
-      if (this.LA(k).tokenType === t.Comma) k++;
+      if (this.typeAt(k) === t.Comma) k++;
     }
   }
 
@@ -630,11 +675,11 @@ export class AeParser extends CstParser {
    *  `k`; 0 when the list is not plain: arguments separated by single commas (no trailing one), each
    *  a number, a name, `true` or `false`, optionally after `name =`. */
   private plainArgumentsEnd(k: number): number {
-    if (this.LA(k).tokenType === t.RParen) return k;
+    if (this.typeAt(k) === t.RParen) return k;
     for (;;) {
-      if (this.LA(k).tokenType === t.Identifier && this.LA(k + 1).tokenType === t.Equals) k += 2;
-      if (!plainValues.has(this.LA(k).tokenType)) return 0;
-      const next = this.LA(++k).tokenType;
+      if (this.typeAt(k) === t.Identifier && this.typeAt(k + 1) === t.Equals) k += 2;
+      if (!plainValues.has(this.typeAt(k))) return 0;
+      const next = this.typeAt(++k);
       if (next === t.RParen) return k;
       if (next !== t.Comma) return 0;
       k++;
@@ -648,13 +693,13 @@ export class AeParser extends CstParser {
    *  nothing about such commas. */
   private plainListEnd(k: number): number {
     let items = 0;
-    if (this.LA(++k).tokenType !== t.RBracket) {
+    if (this.typeAt(++k) !== t.RBracket) {
       for (;;) {
-        const sign = this.LA(k).tokenType;
+        const sign = this.typeAt(k);
         if (sign === t.Minus || sign === t.Plus) k++;
-        if (!plainValues.has(this.LA(k).tokenType)) return 0;
+        if (!plainValues.has(this.typeAt(k))) return 0;
         items++;
-        const next = this.LA(++k).tokenType;
+        const next = this.typeAt(++k);
         if (next === t.RBracket) break;
         if (next !== t.Comma) return 0;
         k++;
@@ -683,52 +728,52 @@ export class AeParser extends CstParser {
   /** Where a plain member (`plainMemberLength`) whose keyword is at lookahead index `k` ends (the
    *  lookahead index of its last token), or 0 when the member there is not plain. */
   private plainMemberEnd(k: number): number {
-    const kind = this.LA(k).tokenType;
+    const kind = this.typeAt(k);
     if (kind === t.Latent || kind === t.Output) {
-      if (this.LA(k + 1).tokenType !== t.Identifier || this.LA(k + 2).tokenType !== t.Equals || this.LA(k + 3).tokenType !== t.Identifier) return 0;
-      const next = this.LA(k + 4).tokenType;
+      if (this.typeAt(k + 1) !== t.Identifier || this.typeAt(k + 2) !== t.Equals || this.typeAt(k + 3) !== t.Identifier) return 0;
+      const next = this.typeAt(k + 4);
       if (next === t.LParen) return this.plainArgumentsEnd(k + 5);
       return next === t.Dot ? 0 : k + 3;
     }
     if (kind === t.Input) return this.plainInputEnd(k);
-    if (kind === t.Encoder) return this.LA(k + 1).tokenType === t.LCurly ? this.plainLayerBlockEnd(k + 1) : 0;
+    if (kind === t.Encoder) return this.typeAt(k + 1) === t.LCurly ? this.plainLayerBlockEnd(k + 1) : 0;
     if (kind === t.Decoder) {
-      if (this.LA(k + 1).tokenType === t.LCurly) return this.plainLayerBlockEnd(k + 1);
+      if (this.typeAt(k + 1) === t.LCurly) return this.plainLayerBlockEnd(k + 1);
       // `decoder = mirror(source)` or `decoder = mirror(source, ...plain arguments)`.
-      if (this.LA(k + 1).tokenType !== t.Equals || this.LA(k + 2).tokenType !== t.Mirror || this.LA(k + 3).tokenType !== t.LParen) return 0;
-      const source = this.LA(k + 4).tokenType;
+      if (this.typeAt(k + 1) !== t.Equals || this.typeAt(k + 2) !== t.Mirror || this.typeAt(k + 3) !== t.LParen) return 0;
+      const source = this.typeAt(k + 4);
       if (source !== t.Identifier && source !== t.Encoder) return 0;
-      const next = this.LA(k + 5).tokenType;
+      const next = this.typeAt(k + 5);
       if (next === t.RParen) return k + 5;
-      return next === t.Comma && this.LA(k + 6).tokenType !== t.RParen ? this.plainArgumentsEnd(k + 6) : 0;
+      return next === t.Comma && this.typeAt(k + 6) !== t.RParen ? this.plainArgumentsEnd(k + 6) : 0;
     }
-    if (kind !== t.Loss || this.LA(k + 1).tokenType !== t.Equals || this.LA(k + 2).tokenType !== t.Identifier || this.LA(k + 3).tokenType !== t.LParen) return 0;
+    if (kind !== t.Loss || this.typeAt(k + 1) !== t.Equals || this.typeAt(k + 2) !== t.Identifier || this.typeAt(k + 3) !== t.LParen) return 0;
     const end = this.plainArgumentsEnd(k + 4);
-    return end === 0 || continuesExpression.has(this.LA(end + 1).tokenType) ? 0 : end;
+    return end === 0 || continuesExpression.has(this.typeAt(end + 1)) ? 0 : end;
   }
 
   /** `input name: [dims]`, `input name: [dims] in [low, high]` or `input name: label(n)`, the
    *  keyword at `k` (see `plainMemberLength`). A value range of other than two bounds is reported
    *  by the tree builder, so it is not plain; nor is a `=` binder (reported too). */
   private plainInputEnd(k: number): number {
-    if (this.LA(k + 1).tokenType !== t.Identifier || this.LA(k + 2).tokenType !== t.Colon) return 0;
-    const type = this.LA(k + 3);
-    if (type.tokenType === t.LBracket) {
+    if (this.typeAt(k + 1) !== t.Identifier || this.typeAt(k + 2) !== t.Colon) return 0;
+    const type = this.typeAt(k + 3);
+    if (type === t.LBracket) {
       const dimensions = this.plainListEnd(k + 3);
-      if (dimensions === 0 || this.LA(dimensions + 1).tokenType !== t.In) return dimensions;
-      if (this.LA(dimensions + 2).tokenType !== t.LBracket) return 0;
+      if (dimensions === 0 || this.typeAt(dimensions + 1) !== t.In) return dimensions;
+      if (this.typeAt(dimensions + 2) !== t.LBracket) return 0;
       const range = this.plainListEnd(dimensions + 2);
       return range !== 0 && this.plainListItems === 2 ? range : 0;
     }
     const plainLabel =
-      type.tokenType === t.Identifier && type.image === 'label' && this.LA(k + 4).tokenType === t.LParen && plainValues.has(this.LA(k + 5).tokenType) && this.LA(k + 6).tokenType === t.RParen;
+      type === t.Identifier && this.imageAt(k + 3) === 'label' && this.typeAt(k + 4) === t.LParen && plainValues.has(this.typeAt(k + 5)) && this.typeAt(k + 6) === t.RParen;
     return plainLabel ? k + 6 : 0;
   }
 
   /** How many tokens the next declaration spans when it is a plain model, block or let (and its
    *  sink is set), else 0. */
   private plainDeclarationLength(): number {
-    const keyword = this.LA(1).tokenType;
+    const keyword = this.typeAt(1);
     if (keyword === t.Model) return this.plainModelSink === undefined ? 0 : this.plainModelLength();
     if (keyword === t.Block) return this.plainBlockSink === undefined ? 0 : this.plainBlockLength();
     if (keyword === t.Let) return this.plainLetSink === undefined ? 0 : this.plainLetLength();
@@ -744,19 +789,19 @@ export class AeParser extends CstParser {
    * member ends is left in `plainModelMemberEnds` (exclusive token indices).
    */
   private plainModelLength(): number {
-    if (this.LA(1).tokenType !== t.Model || this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.LCurly) return 0;
+    if (this.typeAt(1) !== t.Model || this.typeAt(2) !== t.Identifier || this.typeAt(3) !== t.LCurly) return 0;
     const ends = this.plainModelMemberEnds;
     ends.length = 0;
     // Lookahead index k is token index `base + k` of the input.
     const base = (this as unknown as ParserInternals).exportLexerState();
     let k = 4;
     for (;;) {
-      if (this.LA(k).tokenType === t.RCurly) return k;
+      if (this.typeAt(k) === t.RCurly) return k;
       const end = this.plainMemberEnd(k);
       if (end === 0) return 0;
       ends.push(base + end + 1);
       k = end + 1;
-      if (this.LA(k).tokenType === t.Comma) k++;
+      if (this.typeAt(k) === t.Comma) k++;
     }
   }
 
@@ -769,9 +814,9 @@ export class AeParser extends CstParser {
    * `plainBlock`).
    */
   private plainBlockLength(): number {
-    if (this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.LParen) return 0;
+    if (this.typeAt(2) !== t.Identifier || this.typeAt(3) !== t.LParen) return 0;
     const close = this.plainParametersEnd(4);
-    return close === 0 || this.LA(close + 1).tokenType !== t.LCurly ? 0 : this.plainLayerBlockEnd(close + 1);
+    return close === 0 || this.typeAt(close + 1) !== t.LCurly ? 0 : this.plainLayerBlockEnd(close + 1);
   }
 
   /** Where the `)` of a block's plain parameters is (a lookahead index), its first parameter (or
@@ -781,15 +826,15 @@ export class AeParser extends CstParser {
    *  `,` or `)` is one operand with no suffix, and a trailing comma is not reported. */
   private plainParametersEnd(k: number): number {
     for (;;) {
-      if (this.LA(k).tokenType === t.RParen) return k;
-      if (this.LA(k).tokenType !== t.Identifier) return 0;
-      if (this.LA(k + 1).tokenType === t.Equals) {
-        if (!plainValues.has(this.LA(k + 2).tokenType)) return 0;
+      if (this.typeAt(k) === t.RParen) return k;
+      if (this.typeAt(k) !== t.Identifier) return 0;
+      if (this.typeAt(k + 1) === t.Equals) {
+        if (!plainValues.has(this.typeAt(k + 2))) return 0;
         k += 3;
       } else {
         k++;
       }
-      const next = this.LA(k).tokenType;
+      const next = this.typeAt(k);
       if (next === t.Comma) k++;
       else if (next !== t.RParen) return 0;
     }
@@ -805,11 +850,11 @@ export class AeParser extends CstParser {
    * `plainLet`).
    */
   private plainLetLength(): number {
-    if (this.LA(2).tokenType !== t.Identifier || this.LA(3).tokenType !== t.Equals || !plainValues.has(this.LA(4).tokenType)) return 0;
-    const next = this.LA(5).tokenType;
+    if (this.typeAt(2) !== t.Identifier || this.typeAt(3) !== t.Equals || !plainValues.has(this.typeAt(4))) return 0;
+    const next = this.typeAt(5);
     if (!continuesExpression.has(next)) return 4;
-    if (!binaryOperators.has(next) || !plainValues.has(this.LA(6).tokenType)) return 0;
-    return continuesExpression.has(this.LA(7).tokenType) ? 0 : 6;
+    if (!binaryOperators.has(next) || !plainValues.has(this.typeAt(6))) return 0;
+    return continuesExpression.has(this.typeAt(7)) ? 0 : 6;
   }
 
   /** Consumes the next `count` tokens, a plain layer, and puts the node `plainLayerSink` makes of
@@ -825,13 +870,13 @@ export class AeParser extends CstParser {
     const internals = this as unknown as ParserInternals;
     const from = internals.exportLexerState() + 1;
     const to = from + count;
-    const keyword = this.LA(1).tokenType;
+    const keyword = this.typeAt(1);
     const node =
       keyword === t.Model
-        ? this.plainModelSink!(this.input, from, to, this.plainModelMemberEnds)
+        ? this.plainModelSink!(this.tape, from, to, this.plainModelMemberEnds)
         : keyword === t.Block
-          ? this.plainBlockSink!(this.input, from, to)
-          : this.plainLetSink!(this.input, from, to);
+          ? this.plainBlockSink!(this.tape, from, to)
+          : this.plainLetSink!(this.tape, from, to);
     internals.importLexerState(to - 1);
     internals.cstPostNonTerminal(node, 'declaration');
     this.completedDeclarations.push(node as DeclarationCstNode);
@@ -839,10 +884,10 @@ export class AeParser extends CstParser {
 
   /** Consumes the next `count` tokens and puts the node `sink` makes of them into the CST, where
    *  the grammar's rule `ruleName` would have gone. */
-  private takePlain(count: number, sink: (tokens: readonly IToken[], from: number, to: number) => CstNode, ruleName: string): void {
+  private takePlain(count: number, sink: (tape: TokenTape, from: number, to: number) => CstNode, ruleName: string): void {
     const internals = this as unknown as ParserInternals;
     const from = internals.exportLexerState() + 1;
-    const node = sink(this.input, from, from + count);
+    const node = sink(this.tape, from, from + count);
     internals.importLexerState(from + count - 1);
     internals.cstPostNonTerminal(node, ruleName);
   }

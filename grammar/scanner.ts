@@ -16,15 +16,28 @@
 // - each punctuation mark is its one character;
 // - a run of characters that start none of these is one error.
 //
-// Every token of the text outlives the parse (a megabyte holds 300,000-520,000), so what each one
-// costs is paid again when V8's scavenger copies it, twice, into the old generation: a token holds
-// three fields (see Token), and a name or number met before reuses that one's image (see Words).
+// The tokens go onto a tape (token-tape.ts), columns rather than an object each; a name or number
+// the text repeats is one image (see Words).
 import type { ILexingError, ILexingResult, IToken, TokenType } from 'chevrotain';
+import { TapeWriter, tokenOf, type TokenTape } from './token-tape.js';
 import * as t from './tokens.js';
+
+/** What the scanner makes of a text: its tokens, comments and errors. */
+export interface ScannedText {
+  tape: TokenTape;
+  comments: IToken[];
+  errors: ILexingError[];
+}
 
 /** Tokens, comments (`groups.comments`) and errors, shaped as Chevrotain's lexer returns them. */
 export function scan(text: string): ILexingResult {
-  const tokens: IToken[] = [];
+  const scanned = scanTape(text);
+  return { tokens: scanned.tape.tokens(), groups: { [t.COMMENT_GROUP]: scanned.comments }, errors: scanned.errors };
+}
+
+/** The tokens of `text` on a tape, its comments and its errors. */
+export function scanTape(text: string): ScannedText {
+  const tokens = new TapeWriter(text.length >> 3);
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
   const words = new Words(text.length);
@@ -41,24 +54,26 @@ export function scan(text: string): ILexingResult {
     if (type !== undefined) {
       if (c === SLASH && text.charCodeAt(at + 1) === SLASH) {
         at = lineEnd(text, at + 2);
-        comments.push(token(text, start, at, t.LineComment));
+        comments.push(tokenOf(text.slice(start, at), start, t.LineComment));
         continue;
       }
       if (c === SLASH && text.charCodeAt(at + 1) === STAR) {
         const close = text.indexOf('*/', at + 2);
         at = close === -1 ? length : close + 2;
-        comments.push(token(text, start, at, close === -1 ? t.UnterminatedBlockComment : t.BlockComment));
+        comments.push(tokenOf(text.slice(start, at), start, close === -1 ? t.UnterminatedBlockComment : t.BlockComment));
         continue;
       }
       at++;
+      tokens.push(type.PATTERN as string, start, type.tokenTypeIdx!);
+      continue;
     } else if (isNameStart(c)) {
       at++;
       while (at < length && isNamePart(text.charCodeAt(at))) at++;
-      tokens.push(words.token(text, start, at));
+      words.push(tokens, text, start, at);
       continue;
     } else if (isDigit(c)) {
       at = numberEnd(text, at);
-      tokens.push(words.token(text, start, at));
+      words.push(tokens, text, start, at);
       continue;
     } else if (c === QUOTE) {
       const end = stringEnd(text, at + 1);
@@ -69,50 +84,15 @@ export function scan(text: string): ILexingResult {
       errors.push({ offset: start, line: undefined, column: undefined, length: at - start, message: 'unexpected character' });
       continue;
     }
-    tokens.push(token(text, start, at, type));
+    tokens.push(text.slice(start, at), start, type.tokenTypeIdx!);
   }
-  return { tokens, groups: { [t.COMMENT_GROUP]: comments }, errors };
-}
-
-/** The token for text[start, end). */
-function token(text: string, start: number, end: number, type: TokenType): IToken {
-  return new Token(text.slice(start, end), start, type.tokenTypeIdx!);
-}
-
-/**
- * What Chevrotain's offset-only token holds with the end offset added (test/grammar/reference-lexer.ts
- * makes those): `image`, `startOffset`, `endOffset`, `tokenTypeIdx`, `tokenType`. Only three are
- * fields; the end follows from the image and the type from its index (which Chevrotain's parser
- * matches by), so they are getters on the prototype. As a plain object of five fields each token was
- * 64 bytes; this is 48, which a fresh process's `ae check` of a megabyte copies in every scavenge
- * that finds the tokens young. Chevrotain's own tokens (EOF, those recovery inserts) stay plain
- * objects of every field: whatever reads a token reads the same names of both. (Getters are not own
- * properties: a spread, Object.keys or JSON of a token would miss the two, and nothing does that.)
- */
-class Token implements IToken {
-  image: string;
-  startOffset: number;
-  tokenTypeIdx: number;
-
-  constructor(image: string, startOffset: number, tokenTypeIdx: number) {
-    this.image = image;
-    this.startOffset = startOffset;
-    this.tokenTypeIdx = tokenTypeIdx;
-  }
-
-  get endOffset(): number {
-    return this.startOffset + this.image.length - 1;
-  }
-
-  get tokenType(): TokenType {
-    return typeByIndex[this.tokenTypeIdx]!;
-  }
+  return { tape: tokens.finish(), comments, errors };
 }
 
 /**
  * The images of the names and numbers of one text, by a hash of their characters: a name or number
  * the text repeats (`dense`, `x_hat`, a keyword, `64`) is one string, not a slice per token (a slice
- * is 24 bytes or more, and held as long as its token). One word per slot, a newcomer replacing it,
+ * is 24 bytes or more, and held as long as the tape). One word per slot, a newcomer replacing it,
  * so a text of distinct names costs a slice each, as without the table, and never more memory than
  * the slots. A slot's word is reused only when it is the same characters, so a hash collision costs
  * a slice, never a wrong image. Made per text, and as large as the text needs (a slot per 8
@@ -134,16 +114,19 @@ class Words {
     this.types = new Array(slots).fill(0);
   }
 
-  /** The token of the name or number text[start, end). */
-  token(text: string, start: number, end: number): IToken {
+  /** Puts the name or number text[start, end) onto the tape. */
+  push(tape: TapeWriter, text: string, start: number, end: number): void {
     const slot = wordHash(text, start, end) & this.mask;
     let image = this.images[slot];
-    if (image !== undefined && image.length === end - start && text.startsWith(image, start)) return new Token(image, start, this.types[slot]!);
+    if (image !== undefined && image.length === end - start && text.startsWith(image, start)) {
+      tape.push(image, start, this.types[slot]!);
+      return;
+    }
     image = text.slice(start, end);
     const type = isDigit(image.charCodeAt(0)) ? t.NumberLiteral : keywordTypes.get(image) ?? t.Identifier;
     this.images[slot] = image;
     this.types[slot] = type.tokenTypeIdx!;
-    return new Token(image, start, type.tokenTypeIdx!);
+    tape.push(image, start, type.tokenTypeIdx!);
   }
 }
 
@@ -157,10 +140,6 @@ export function wordHash(text: string, start: number, end: number): number {
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash ^ (hash >>> 16);
 }
-
-/** Every token type of tokens.ts by its index (Chevrotain numbers them as they are created). */
-const typeByIndex: TokenType[] = [];
-for (const type of t.allTokens) typeByIndex[type.tokenTypeIdx!] = type;
 
 /** Where \d+(\.\d+)?([eE][+-]?\d+)? starting at `at` (a digit) ends. */
 function numberEnd(text: string, at: number): number {

@@ -9,7 +9,8 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import { describeToken, expectationOfRule } from './messages.js';
 import type { LineMap } from './positions.js';
 import type { MismatchError } from './parser.js';
-import { isRealToken, tokenSpan } from './syntax-helpers.js';
+import { isRealToken } from './syntax-helpers.js';
+import type { TokenTape } from './token-tape.js';
 import * as t from './tokens.js';
 
 export function lexDiagnostics(errors: readonly ILexingError[], lines: LineMap): Diagnostic[] {
@@ -23,13 +24,14 @@ export function lexDiagnostics(errors: readonly ILexingError[], lines: LineMap):
 }
 
 /** Unterminated strings and block comments lex as tokens (so parsing goes on) and are reported here. */
-export function unterminatedDiagnostics(tokens: readonly IToken[], comments: readonly IToken[], lines: LineMap): Diagnostic[] {
+export function unterminatedDiagnostics(tape: TokenTape, comments: readonly IToken[], lines: LineMap): Diagnostic[] {
   const found: Diagnostic[] = [];
   // An unterminated string begins with `"`: a text with none has none, and its tokens need no look.
-  const strings = lines.text.indexOf('"') === -1 ? [] : tokens;
-  for (const token of strings) {
-    if (token.tokenType !== t.UnterminatedString) continue;
-    const { start, end } = tokenSpan(token);
+  const tokens = lines.text.indexOf('"') === -1 ? 0 : tape.length;
+  for (let index = 0; index < tokens; index++) {
+    if (tape.type(index) !== t.UnterminatedString) continue;
+    const start = tape.start(index);
+    const end = tape.end(index);
     const insertAt = lines.range(end, end);
     found.push(
       diagnostic('AE1002', 'unterminated string: it needs a closing `"` on the same line', lines.range(start, end), {
@@ -66,7 +68,7 @@ class BracketTracker {
   private next = 0;
   private lastOffset = -1;
 
-  constructor(private readonly tokens: readonly IToken[]) {}
+  constructor(private readonly tape: TokenTape) {}
 
   /** The brackets open before `offset`, innermost last. Stray closers are skipped, mismatched ones pop to their opener. */
   openBefore(offset: number): IToken[] {
@@ -77,11 +79,11 @@ class BracketTracker {
       this.next = 0;
     }
     this.lastOffset = offset;
-    for (; this.next < this.tokens.length; this.next++) {
-      const token = this.tokens[this.next]!;
-      if (token.startOffset >= offset) break;
-      const name = token.tokenType.name;
-      if (closerOf[name]) this.stack.push(token);
+    for (; this.next < this.tape.length; this.next++) {
+      if (this.tape.start(this.next) >= offset) break;
+      const name = this.tape.type(this.next).name;
+      // (Only a bracket is made a token object, and kept.)
+      if (closerOf[name]) this.stack.push(this.tape.token(this.next));
       else if (openerOf[name]) {
         let at = this.stack.length - 1;
         while (at >= 0 && this.stack[at]!.tokenType.name !== openerOf[name]) at--;
@@ -106,11 +108,11 @@ interface RecognitionError extends MismatchError {
 
 export function parseDiagnostics(
   errors: readonly IRecognitionException[],
-  tokens: readonly IToken[],
+  tape: TokenTape,
   lines: LineMap,
   lexErrors: readonly ILexingError[] = [],
 ): Diagnostic[] {
-  const brackets = new BracketTracker(tokens);
+  const brackets = new BracketTracker(tape);
   // The lexer reports errors in source order, so their ends are already sorted.
   const lexErrorEnds = lexErrors.map((e) => e.offset + e.length);
   const seen = new Set<number>();

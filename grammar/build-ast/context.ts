@@ -4,6 +4,7 @@ import type * as ast from '../ast.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../diagnostics/codes/index.js';
 import type { LineMap } from '../positions.js';
+import type { TokenTape } from '../token-tape.js';
 import { cstSpan, isRealToken, tokenSpan } from '../syntax-helpers.js';
 
 /** Offsets [start, end) into the file's text. */
@@ -24,6 +25,11 @@ export class BuildContext {
   /** The range of offsets [start, end), with no span object between (the plain builders' way). */
   between(start: number, end: number): ast.SourceRange {
     return this.lines.range(start, end);
+  }
+
+  /** The range of the token at `index` of a tape (the plain builders'). */
+  tokenAt(tape: TokenTape, index: number): ast.SourceRange {
+    return this.lines.range(tape.start(index), tape.end(index));
   }
 
   /** The range of a real token. */

@@ -1,7 +1,8 @@
 // Builds the file and its top-level declarations: import, let, block (with parameters) and model.
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
 import type * as ast from '../ast.js';
 import type * as cst from '../cst.js';
+import type { TokenTape } from '../token-tape.js';
 import { cstSpan, first, isRealToken } from '../syntax-helpers.js';
 import { checkCommas, expectEquals } from './checks.js';
 import type { BuildContext } from './context.js';
@@ -100,78 +101,72 @@ export function modelDeclaration(b: BuildContext, ctx: cst.ModelDeclarationCstCh
 }
 
 /**
- * The tree of a plain model (AeParser.plainModelLength), `tokens[from]` up to `tokens[to]`
- * (exclusive): `model name {`, plain members ending (exclusive) at `memberEnds`, each followed by
- * at most one `,`, and `}`. It is the tree `declaration` builds from the CST the grammar makes of
- * those tokens (key order, ranges, no diagnostic), made without that CST; returned as the
- * declaration's node in the file's CST.
+ * The tree of a plain model (AeParser.plainModelLength), tokens `from` up to `to` (exclusive) of the
+ * tape: `model name {`, plain members ending (exclusive) at `memberEnds`, each followed by at most
+ * one `,`, and `}`. It is the tree `declaration` builds from the CST the grammar makes of those
+ * tokens (key order, ranges, no diagnostic), made without that CST; returned as the declaration's
+ * node in the file's CST.
  */
-export function plainModel(b: BuildContext, tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
-  const keyword = tokens[from]!;
-  const closing = tokens[to - 1]!;
-  const name = plainIdentifier(b, tokens[from + 1]!);
+export function plainModel(b: BuildContext, tape: TokenTape, from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
+  const name = plainIdentifier(b, tape, from + 1);
   const members: ast.ModelMember[] = [];
   let start = from + 3;
   for (const end of memberEnds) {
-    members.push(plainMemberTree(b, tokens, start, end));
-    start = tokens[end]!.tokenType === t.Comma ? end + 1 : end;
+    members.push(plainMemberTree(b, tape, start, end));
+    start = tape.type(end) === t.Comma ? end + 1 : end;
   }
-  const endOffset = closing.startOffset + closing.image.length;
-  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members, range: b.between(keyword.startOffset, endOffset) };
+  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members, range: b.between(tape.start(from), tape.end(to - 1)) };
   return declarationBuiltAhead(built);
 }
 
 /**
- * The tree of a plain block declaration (AeParser.plainBlockLength), `tokens[from]` up to
- * `tokens[to]` (exclusive): `block name(`, parameters (a name, optionally `= value`) each followed
- * by one `,` or the `)`, and a plain layer block ending at `tokens[to - 1]`. It is the tree
- * `declaration` builds from the CST the grammar makes of those tokens (key order, ranges, no
- * diagnostic), made without that CST; returned as the declaration's node in the file's CST.
+ * The tree of a plain block declaration (AeParser.plainBlockLength), tokens `from` up to `to`
+ * (exclusive) of the tape: `block name(`, parameters (a name, optionally `= value`) each followed
+ * by one `,` or the `)`, and a plain layer block ending at `to - 1`. It is the tree `declaration`
+ * builds from the CST the grammar makes of those tokens (key order, ranges, no diagnostic), made
+ * without that CST; returned as the declaration's node in the file's CST.
  */
-export function plainBlock(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.DeclarationCstNode {
-  const keyword = tokens[from]!;
-  const closing = tokens[to - 1]!;
-  const name = plainIdentifier(b, tokens[from + 1]!);
+export function plainBlock(b: BuildContext, tape: TokenTape, from: number, to: number): cst.DeclarationCstNode {
+  const name = plainIdentifier(b, tape, from + 1);
   const parameters: ast.BlockParameter[] = [];
   let index = from + 3;
-  while (tokens[index]!.tokenType !== t.RParen) {
-    const defaulted = tokens[index + 1]!.tokenType === t.Equals;
-    parameters.push(plainParameter(b, tokens[index]!, defaulted ? tokens[index + 2] : undefined));
+  while (tape.type(index) !== t.RParen) {
+    const defaulted = tape.type(index + 1) === t.Equals;
+    parameters.push(plainParameter(b, tape, index, defaulted ? index + 2 : undefined));
     index += defaulted ? 3 : 1;
-    if (tokens[index]!.tokenType === t.Comma) index++;
+    if (tape.type(index) === t.Comma) index++;
   }
-  const layers = plainLayerBlock(b, tokens, index + 1, to - 1);
-  const range = b.between(keyword.startOffset, closing.startOffset + closing.image.length);
+  const layers = plainLayerBlock(b, tape, index + 1, to - 1);
+  const range = b.between(tape.start(from), tape.end(to - 1));
   return declarationBuiltAhead({ kind: 'BlockDeclaration', name, parameters, layers, range });
 }
 
-/** A block's parameter, its name a real token and its default, if any, one value token. */
-function plainParameter(b: BuildContext, nameToken: IToken, defaultToken: IToken | undefined): ast.BlockParameter {
-  const name = plainIdentifier(b, nameToken);
-  if (defaultToken === undefined) return { kind: 'BlockParameter', name, range: name.range };
-  const value = plainValue(b, defaultToken);
-  return { kind: 'BlockParameter', name, default: value, range: b.between(nameToken.startOffset, value.range.end.offset) };
+/** A block's parameter, its name the token at `nameAt` and its default, if any, the one value token at `defaultAt`. */
+function plainParameter(b: BuildContext, tape: TokenTape, nameAt: number, defaultAt: number | undefined): ast.BlockParameter {
+  const name = plainIdentifier(b, tape, nameAt);
+  if (defaultAt === undefined) return { kind: 'BlockParameter', name, range: name.range };
+  const value = plainValue(b, tape, defaultAt);
+  return { kind: 'BlockParameter', name, default: value, range: b.between(tape.start(nameAt), value.range.end.offset) };
 }
 
 /**
- * The tree of a plain let declaration (AeParser.plainLetLength), `tokens[from]` up to `tokens[to]`
- * (exclusive): `let name = v`, or `let name = v op v` (`op` one of `+ - * /`), each `v` one value
- * token. It is the tree `declaration` builds from the CST the grammar makes of those tokens (key
- * order, ranges, no diagnostic), made without that CST; returned as the declaration's node in the
- * file's CST.
+ * The tree of a plain let declaration (AeParser.plainLetLength), tokens `from` up to `to`
+ * (exclusive) of the tape: `let name = v`, or `let name = v op v` (`op` one of `+ - * /`), each `v`
+ * one value token. It is the tree `declaration` builds from the CST the grammar makes of those
+ * tokens (key order, ranges, no diagnostic), made without that CST; returned as the declaration's
+ * node in the file's CST.
  */
-export function plainLet(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.DeclarationCstNode {
-  const keyword = tokens[from]!;
-  const name = plainIdentifier(b, tokens[from + 1]!);
-  const left = plainValue(b, tokens[from + 3]!);
-  const value = to - from === 4 ? left : plainBinary(b, tokens[from + 4]!, left, plainValue(b, tokens[from + 5]!));
-  return declarationBuiltAhead({ kind: 'LetDeclaration', name, value, range: b.between(keyword.startOffset, value.range.end.offset) });
+export function plainLet(b: BuildContext, tape: TokenTape, from: number, to: number): cst.DeclarationCstNode {
+  const name = plainIdentifier(b, tape, from + 1);
+  const left = plainValue(b, tape, from + 3);
+  const value = to - from === 4 ? left : plainBinary(b, tape.image(from + 4), left, plainValue(b, tape, from + 5));
+  return declarationBuiltAhead({ kind: 'LetDeclaration', name, value, range: b.between(tape.start(from), value.range.end.offset) });
 }
 
 /** `left op right`, as the expression builder's `binary` builds it when both sides are real. */
-function plainBinary(b: BuildContext, operator: IToken, left: ast.Expression, right: ast.Expression): ast.BinaryExpression {
+function plainBinary(b: BuildContext, operator: string, left: ast.Expression, right: ast.Expression): ast.BinaryExpression {
   const range = b.between(left.range.start.offset, right.range.end.offset);
-  return { kind: 'BinaryExpression', operator: operator.image as ast.BinaryOperator, left, right, range };
+  return { kind: 'BinaryExpression', operator: operator as ast.BinaryOperator, left, right, range };
 }
 
 /** The declaration's node in the file's CST that stands for `built`, a tree built from its tokens. */

@@ -4,7 +4,7 @@
 // expression becomes a `MissingExpression`, a missing name an Identifier marked `recovered`. The
 // checks that the permissive grammar defers land there too: missing commas, `:` for `=` and back,
 // keywords used as names, value ranges, `label(n)`.
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
 import type * as ast from '../ast.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { BuildContext } from './context.js';
@@ -18,6 +18,7 @@ import * as types from './types.js';
 import type * as cst from '../cst.js';
 import { aeParser } from '../parser.js';
 import type { LineMap } from '../positions.js';
+import type { TokenTape } from '../token-tape.js';
 
 const BaseVisitor = aeParser.getBaseCstVisitorConstructor();
 
@@ -48,29 +49,29 @@ export class AstBuilder extends BaseVisitor implements cst.ICstNodeVisitor<unkno
     for (const key in children) children[key]!.length = 0;
   }
 
-  /** Builds a plain layer from its tokens (see `layers.plainLayer`). */
-  buildPlainLayer(tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
-    return layers.plainLayer(this.b, tokens, from, to);
+  /** Builds a plain layer from its tokens on the tape (see `layers.plainLayer`). */
+  buildPlainLayer(tape: TokenTape, from: number, to: number): cst.LayerCstNode {
+    return layers.plainLayer(this.b, tape, from, to);
   }
 
-  /** Builds a plain member from its tokens (see `members.plainMember`). */
-  buildPlainMember(tokens: readonly IToken[], from: number, to: number): cst.MemberCstNode {
-    return members.plainMember(this.b, tokens, from, to);
+  /** Builds a plain member from its tokens on the tape (see `members.plainMember`). */
+  buildPlainMember(tape: TokenTape, from: number, to: number): cst.MemberCstNode {
+    return members.plainMember(this.b, tape, from, to);
   }
 
-  /** Builds a plain model from its tokens (see `declarations.plainModel`). */
-  buildPlainModel(tokens: readonly IToken[], from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
-    return declarations.plainModel(this.b, tokens, from, to, memberEnds);
+  /** Builds a plain model from its tokens on the tape (see `declarations.plainModel`). */
+  buildPlainModel(tape: TokenTape, from: number, to: number, memberEnds: readonly number[]): cst.DeclarationCstNode {
+    return declarations.plainModel(this.b, tape, from, to, memberEnds);
   }
 
-  /** Builds a plain block declaration from its tokens (see `declarations.plainBlock`). */
-  buildPlainBlock(tokens: readonly IToken[], from: number, to: number): cst.DeclarationCstNode {
-    return declarations.plainBlock(this.b, tokens, from, to);
+  /** Builds a plain block declaration from its tokens on the tape (see `declarations.plainBlock`). */
+  buildPlainBlock(tape: TokenTape, from: number, to: number): cst.DeclarationCstNode {
+    return declarations.plainBlock(this.b, tape, from, to);
   }
 
-  /** Builds a plain let declaration from its tokens (see `declarations.plainLet`). */
-  buildPlainLet(tokens: readonly IToken[], from: number, to: number): cst.DeclarationCstNode {
-    return declarations.plainLet(this.b, tokens, from, to);
+  /** Builds a plain let declaration from its tokens on the tape (see `declarations.plainLet`). */
+  buildPlainLet(tape: TokenTape, from: number, to: number): cst.DeclarationCstNode {
+    return declarations.plainLet(this.b, tape, from, to);
   }
 
   /** Builds one layer now (see `layers.buildLayerAhead`). */

@@ -1,8 +1,9 @@
 // Builds layer blocks: layer calls (`conv2d(16) as c1`), `repeat n { ... }`, and the dotted calls they are made of.
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
 import type * as ast from '../ast.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type * as cst from '../cst.js';
+import type { TokenTape } from '../token-tape.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import type { BuildContext } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
@@ -47,83 +48,83 @@ export function buildLayerAhead(b: BuildContext, node: cst.LayerCstNode): void {
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 /**
- * The tree of a plain layer (AeParser.plainLayerLength), `tokens[from]` up to `tokens[to]`
- * (exclusive): `name(args)`, each argument a number, a name, `true` or `false`, optionally after
+ * The tree of a plain layer (AeParser.plainLayerLength), tokens `from` up to `to` (exclusive) of the
+ * tape: `name(args)`, each argument a number, a name, `true` or `false`, optionally after
  * `name =`, between single commas; or a bare `name`. It is the tree `layer` builds from the CST
  * the grammar makes of those tokens (key order, ranges, no diagnostic), made without that CST;
  * returned as the layer's node in its body's CST, built ahead as `buildLayerAhead` leaves one.
  */
-export function plainLayer(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.LayerCstNode {
-  const layer = plainLayerCall(b, tokens, from, to);
+export function plainLayer(b: BuildContext, tape: TokenTape, from: number, to: number): cst.LayerCstNode {
+  const layer = plainLayerCall(b, tape, from, to);
   const call = layer.call;
   const node = { name: 'layer', children: {}, location: { startOffset: call.range.start.offset, endOffset: call.range.end.offset - 1 } } as cst.LayerCstNode;
   (node as LayerNodeBuiltAhead).builtAhead = { layer, diagnostics: NO_DIAGNOSTICS };
   return node;
 }
 
-/** The tree of a plain layer, `tokens[from]` up to `tokens[to]` (exclusive). */
-function plainLayerCall(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.LayerCall {
-  const call = plainCall(b, tokens, from, to);
+/** The tree of a plain layer, tokens `from` up to `to` (exclusive). */
+function plainLayerCall(b: BuildContext, tape: TokenTape, from: number, to: number): ast.LayerCall {
+  const call = plainCall(b, tape, from, to);
   return { kind: 'LayerCall', call, range: b.between(call.range.start.offset, call.range.end.offset) };
 }
 
-/** The layers of a plain layer block (AeParser.plainLayerBlockEnd), its `{` at `tokens[open]` and
- *  its `}` at `tokens[close]`: plain layers, each a bare name or ending at its first `)`, each
- *  followed by at most one `,`. */
-export function plainLayerBlock(b: BuildContext, tokens: readonly IToken[], open: number, close: number): ast.Layer[] {
+/** The layers of a plain layer block (AeParser.plainLayerBlockEnd), its `{` the token at `open` and
+ *  its `}` at `close`: plain layers, each a bare name or ending at its first `)`, each followed by
+ *  at most one `,`. */
+export function plainLayerBlock(b: BuildContext, tape: TokenTape, open: number, close: number): ast.Layer[] {
   const layers: ast.Layer[] = [];
   let index = open + 1;
   while (index < close) {
     // A bare name, or a name and its arguments up to their `)`.
     let end = index;
-    if (tokens[index + 1]!.tokenType === t.LParen) while (tokens[end]!.tokenType !== t.RParen) end++;
-    layers.push(plainLayerCall(b, tokens, index, end + 1));
-    index = tokens[end + 1]!.tokenType === t.Comma ? end + 2 : end + 1;
+    if (tape.type(index + 1) === t.LParen) while (tape.type(end) !== t.RParen) end++;
+    layers.push(plainLayerCall(b, tape, index, end + 1));
+    index = tape.type(end + 1) === t.Comma ? end + 2 : end + 1;
   }
   return layers;
 }
 
-/** The call of a plain layer or member, `tokens[from]` up to `tokens[to]` (exclusive): a name and,
- *  when more tokens follow it, a plain argument list (AeParser.plainArgumentsEnd). */
-export function plainCall(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Call {
-  const nameToken = tokens[from]!;
-  const callee: ast.NameRef = { kind: 'NameRef', name: nameToken.image, range: b.tokenRange(nameToken) };
-  if (to === from + 1) return { kind: 'Call', callee, args: [], hasParens: false, range: b.tokenRange(nameToken) };
-  const closing = tokens[to - 1]!;
-  const args = plainArguments(b, tokens, from + 2, to - 1);
-  return { kind: 'Call', callee, args, hasParens: true, range: b.between(nameToken.startOffset, closing.startOffset + closing.image.length) };
+/** The call of a plain layer or member, tokens `from` up to `to` (exclusive): a name and, when more
+ *  tokens follow it, a plain argument list (AeParser.plainArgumentsEnd). */
+export function plainCall(b: BuildContext, tape: TokenTape, from: number, to: number): ast.Call {
+  const callee: ast.NameRef = { kind: 'NameRef', name: tape.image(from), range: b.tokenAt(tape, from) };
+  if (to === from + 1) return { kind: 'Call', callee, args: [], hasParens: false, range: callee.range };
+  const args = plainArguments(b, tape, from + 2, to - 1);
+  return { kind: 'Call', callee, args, hasParens: true, range: b.between(tape.start(from), tape.end(to - 1)) };
 }
 
-/** The plain arguments from `tokens[from]` (the first argument) up to `tokens[to]` (the `)`). */
-export function plainArguments(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Argument[] {
+/** The plain arguments from the token at `from` (the first argument) up to `to` (the `)`). */
+export function plainArguments(b: BuildContext, tape: TokenTape, from: number, to: number): ast.Argument[] {
   const args: ast.Argument[] = [];
   // From the first argument; after each one comes its comma or the `)`.
   for (let index = from; index < to; index += 2) {
-    const token = tokens[index]!;
-    if (tokens[index + 1]!.tokenType === t.Equals) {
-      const name = plainIdentifier(b, token);
-      const value = plainValue(b, tokens[index + 2]!);
-      args.push({ kind: 'Argument', name, value, range: b.between(token.startOffset, value.range.end.offset) });
+    if (tape.type(index + 1) === t.Equals) {
+      const name = plainIdentifier(b, tape, index);
+      const value = plainValue(b, tape, index + 2);
+      args.push({ kind: 'Argument', name, value, range: b.between(tape.start(index), value.range.end.offset) });
       index += 2;
     } else {
-      const value = plainValue(b, token);
+      const value = plainValue(b, tape, index);
       args.push({ kind: 'Argument', value, range: value.range });
     }
   }
   return args;
 }
 
-/** A number, a name, `true` or `false`, as the grammar's operand of that one token builds it. */
-export function plainValue(b: BuildContext, token: IToken): ast.Expression {
-  const range = b.tokenRange(token);
-  if (token.tokenType === t.NumberLiteral) return { kind: 'NumberLiteral', value: Number(token.image), raw: token.image, range };
-  if (token.tokenType === t.Identifier) return { kind: 'NameRef', name: token.image, range };
-  return { kind: 'BooleanLiteral', value: token.image === 'true', range };
+/** The token at `index`, a number, a name, `true` or `false`, as the grammar's operand of that one
+ *  token builds it. */
+export function plainValue(b: BuildContext, tape: TokenTape, index: number): ast.Expression {
+  const range = b.tokenAt(tape, index);
+  const type = tape.type(index);
+  const image = tape.image(index);
+  if (type === t.NumberLiteral) return { kind: 'NumberLiteral', value: Number(image), raw: image, range };
+  if (type === t.Identifier) return { kind: 'NameRef', name: image, range };
+  return { kind: 'BooleanLiteral', value: image === 'true', range };
 }
 
-/** A name that is a real token (a plain tree's), as `identifierFromToken` builds it. */
-export function plainIdentifier(b: BuildContext, token: IToken): ast.Identifier {
-  return { kind: 'Identifier', name: token.image, range: b.tokenRange(token) };
+/** The name at `index` (a plain tree's), as `identifierFromToken` builds it. */
+export function plainIdentifier(b: BuildContext, tape: TokenTape, index: number): ast.Identifier {
+  return { kind: 'Identifier', name: tape.image(index), range: b.tokenAt(tape, index) };
 }
 
 export function layer(b: BuildContext, ctx: cst.LayerCstChildren): ast.Layer | undefined {

@@ -1,9 +1,10 @@
 // Builds model members (input, corrupt, encoder, latent, decoder/mirror, output, head, loss); `train` is in train.ts.
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
 import type * as ast from '../ast.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type * as cst from '../cst.js';
+import type { TokenTape } from '../token-tape.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';
 import type { BuildContext, Span } from './context.js';
@@ -41,51 +42,47 @@ export function member(b: BuildContext, ctx: cst.MemberCstChildren): ast.ModelMe
 export type MemberNodeBuiltAhead = cst.MemberCstNode & { builtAhead?: ast.ModelMember };
 
 /**
- * The tree of a plain member (AeParser.plainMemberLength), `tokens[from]` up to `tokens[to]`
- * (exclusive): `latent name = f`, `output name = f` (`f` a name or a plain call), `loss = f(...)`,
+ * The tree of a plain member (AeParser.plainMemberLength), tokens `from` up to `to` (exclusive) of
+ * the tape: `latent name = f`, `output name = f` (`f` a name or a plain call), `loss = f(...)`,
  * `decoder = mirror(source, ...)`, `input name: [dims] in [low, high]`, `input name: label(n)`, or
  * `encoder { ... }` / `decoder { ... }` with plain layers.
  * It is the tree `member` builds from the CST the grammar makes of those tokens (key order, ranges,
  * no diagnostic), made without that CST; returned as the member's node in its model's CST.
  */
-export function plainMember(b: BuildContext, tokens: readonly IToken[], from: number, to: number): cst.MemberCstNode {
-  const built = plainMemberTree(b, tokens, from, to);
-  const closing = tokens[to - 1]!;
-  const node = { name: 'member', children: {}, location: { startOffset: tokens[from]!.startOffset, endOffset: closing.startOffset + closing.image.length - 1 } } as MemberNodeBuiltAhead;
+export function plainMember(b: BuildContext, tape: TokenTape, from: number, to: number): cst.MemberCstNode {
+  const built = plainMemberTree(b, tape, from, to);
+  const node = { name: 'member', children: {}, location: { startOffset: tape.start(from), endOffset: tape.end(to - 1) - 1 } } as MemberNodeBuiltAhead;
   node.builtAhead = built;
   return node;
 }
 
 /** The tree of a plain member (see `plainMember`), without a CST node around it. */
-export function plainMemberTree(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.ModelMember {
-  const keyword = tokens[from]!;
-  const closing = tokens[to - 1]!;
-  const start = keyword.startOffset;
-  const end = closing.startOffset + closing.image.length;
-  const kind = keyword.tokenType;
-  if (kind === t.Input) return plainInput(b, tokens, from, to, start, end);
+export function plainMemberTree(b: BuildContext, tape: TokenTape, from: number, to: number): ast.ModelMember {
+  const start = tape.start(from);
+  const end = tape.end(to - 1);
+  const kind = tape.type(from);
+  if (kind === t.Input) return plainInput(b, tape, from, to, start, end);
   if (kind === t.Encoder) {
-    const keywordRange = b.tokenRange(keyword);
-    return { kind: 'EncoderMember', keyword: keywordRange, layers: plainLayerBlock(b, tokens, from + 1, to - 1), range: b.between(start, end) };
+    const keywordRange = b.tokenAt(tape, from);
+    return { kind: 'EncoderMember', keyword: keywordRange, layers: plainLayerBlock(b, tape, from + 1, to - 1), range: b.between(start, end) };
   }
   if (kind === t.Decoder) {
-    const keywordRange = b.tokenRange(keyword);
-    if (tokens[from + 1]!.tokenType === t.LCurly) {
+    const keywordRange = b.tokenAt(tape, from);
+    if (tape.type(from + 1) === t.LCurly) {
       const range = b.between(start, end);
-      return { kind: 'DecoderMember', keyword: keywordRange, range, layers: plainLayerBlock(b, tokens, from + 1, to - 1) };
+      return { kind: 'DecoderMember', keyword: keywordRange, range, layers: plainLayerBlock(b, tape, from + 1, to - 1) };
     }
-    const mirror = tokens[from + 2]!;
-    const sourceToken = tokens[from + 4]!;
-    const source: ast.NameRef = { kind: 'NameRef', name: sourceToken.image, range: b.tokenRange(sourceToken) };
-    const args = to - 1 > from + 5 ? plainArguments(b, tokens, from + 6, to - 1) : [];
-    return { kind: 'DecoderMember', keyword: keywordRange, range: b.between(start, end), mirror: { kind: 'MirrorSpec', source, args, range: b.between(mirror.startOffset, end) } };
+    // `decoder = mirror(source` …: the mirror at from + 2, its source at from + 4.
+    const source: ast.NameRef = { kind: 'NameRef', name: tape.image(from + 4), range: b.tokenAt(tape, from + 4) };
+    const args = to - 1 > from + 5 ? plainArguments(b, tape, from + 6, to - 1) : [];
+    return { kind: 'DecoderMember', keyword: keywordRange, range: b.between(start, end), mirror: { kind: 'MirrorSpec', source, args, range: b.between(tape.start(from + 2), end) } };
   }
   if (kind === t.Loss) {
-    const value = plainCall(b, tokens, from + 2, to);
+    const value = plainCall(b, tape, from + 2, to);
     return { kind: 'LossMember', value, range: b.between(start, end) };
   }
-  const name = plainIdentifier(b, tokens[from + 1]!);
-  const value = plainCall(b, tokens, from + 3, to);
+  const name = plainIdentifier(b, tape, from + 1);
+  const value = plainCall(b, tape, from + 3, to);
   return kind === t.Latent
     ? { kind: 'LatentMember', name, value, range: b.between(start, end) }
     : { kind: 'OutputMember', name, activation: value, range: b.between(start, end) };
@@ -93,43 +90,45 @@ export function plainMemberTree(b: BuildContext, tokens: readonly IToken[], from
 
 /** `input name: [dims]`, `input name: [dims] in [low, high]` or `input name: label(n)` (see
  *  AeParser.plainInputEnd), as `inputMember` builds it. */
-function plainInput(b: BuildContext, tokens: readonly IToken[], from: number, to: number, start: number, end: number): ast.InputMember {
-  const name = plainIdentifier(b, tokens[from + 1]!);
-  const typeToken = tokens[from + 3]!;
+function plainInput(b: BuildContext, tape: TokenTape, from: number, to: number, start: number, end: number): ast.InputMember {
+  const name = plainIdentifier(b, tape, from + 1);
+  // The type begins at from + 3, after the name and its `:`.
+  const typeStart = tape.start(from + 3);
   let type: ast.InputMember['type'];
-  if (typeToken.tokenType === t.LBracket) {
+  if (tape.type(from + 3) === t.LBracket) {
     let close = from + 4;
-    while (tokens[close]!.tokenType !== t.RBracket) close++;
-    const dimensions = plainListElements(b, tokens, from + 4, close);
+    while (tape.type(close) !== t.RBracket) close++;
+    const dimensions = plainListElements(b, tape, from + 4, close);
     if (close + 1 < to) {
-      const list = plainListElements(b, tokens, close + 3, to - 1);
-      const listRange = b.between(tokens[close + 2]!.startOffset, end);
+      const list = plainListElements(b, tape, close + 3, to - 1);
+      const listRange = b.between(tape.start(close + 2), end);
       const valueRange = { low: list[0]!, high: list[1]!, range: listRange };
-      type = { kind: 'TensorType', dimensions, valueRange, range: b.between(typeToken.startOffset, end) };
+      type = { kind: 'TensorType', dimensions, valueRange, range: b.between(typeStart, end) };
     } else {
-      type = { kind: 'TensorType', dimensions, range: b.between(typeToken.startOffset, end) };
+      type = { kind: 'TensorType', dimensions, range: b.between(typeStart, end) };
     }
   } else {
-    const classes = plainValue(b, tokens[from + 5]!);
-    type = { kind: 'LabelType', classes, range: b.between(typeToken.startOffset, end) };
+    const classes = plainValue(b, tape, from + 5);
+    type = { kind: 'LabelType', classes, range: b.between(typeStart, end) };
   }
   return { kind: 'InputMember', name, type, range: b.between(start, end) };
 }
 
-/** The items of a plain list (AeParser.plainListEnd), the first at `tokens[from]`, its `]` at
- *  `tokens[to]`: each a plain value, optionally after a sign, as the grammar's expression of that
- *  operand builds it. */
-function plainListElements(b: BuildContext, tokens: readonly IToken[], from: number, to: number): ast.Expression[] {
+/** The items of a plain list (AeParser.plainListEnd), the first the token at `from`, its `]` at
+ *  `to`: each a plain value, optionally after a sign, as the grammar's expression of that operand
+ *  builds it. */
+function plainListElements(b: BuildContext, tape: TokenTape, from: number, to: number): ast.Expression[] {
   const elements: ast.Expression[] = [];
   // After each item comes its comma or the `]`.
   for (let index = from; index < to; index += 2) {
-    const token = tokens[index]!;
-    if (token.tokenType === t.Minus || token.tokenType === t.Plus) {
-      const operand = plainValue(b, tokens[++index]!);
-      const range = b.between(token.startOffset, operand.range.end.offset);
-      elements.push({ kind: 'UnaryExpression', operator: token.image as '-' | '+', operand, range });
+    const type = tape.type(index);
+    if (type === t.Minus || type === t.Plus) {
+      const sign = index;
+      const operand = plainValue(b, tape, ++index);
+      const range = b.between(tape.start(sign), operand.range.end.offset);
+      elements.push({ kind: 'UnaryExpression', operator: tape.image(sign) as '-' | '+', operand, range });
     } else {
-      elements.push(plainValue(b, token));
+      elements.push(plainValue(b, tape, index));
     }
   }
   return elements;
