@@ -10,6 +10,16 @@ import { cstSpan, isRealToken, tokenSpan } from '../syntax-helpers.js';
 /** Offsets [start, end) into the file's text. */
 export type Span = { start: number; end: number };
 
+/**
+ * `items` in an array exactly as long (a copy). V8 grows an array made by `push` from [] to 17 slots
+ * at the first push, and the tree keeps its arrays as long as the file is checked: the plain
+ * builders' arguments, list items, members and layers of a megabyte of small models were 33,000
+ * arrays holding 5 MB of empty slots (of a 33 MB tree), which a fresh process's collector copied.
+ */
+export function exactly<T>(items: T[]): T[] {
+  return items.slice();
+}
+
 /** Passed as `b` to every builder function in this folder; one per file being built. */
 export class BuildContext {
   readonly diagnostics: Diagnostic[] = [];

@@ -5,7 +5,7 @@ import type * as cst from '../cst.js';
 import type { TokenTape } from '../token-tape.js';
 import { cstSpan, first, isRealToken } from '../syntax-helpers.js';
 import { checkCommas, expectEquals } from './checks.js';
-import type { BuildContext } from './context.js';
+import { exactly, type BuildContext } from './context.js';
 import { expressionOr, stringLiteral } from './expressions.js';
 import { layersOf, plainIdentifier, plainLayerBlock, plainValue } from './layers.js';
 import { member, plainMemberTree, type MemberNodeBuiltAhead } from './members.js';
@@ -115,7 +115,7 @@ export function plainModel(b: BuildContext, tape: TokenTape, from: number, to: n
     members.push(plainMemberTree(b, tape, start, end));
     start = tape.type(end) === t.Comma ? end + 1 : end;
   }
-  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members, range: b.between(tape.start(from), tape.end(to - 1)) };
+  const built: ast.ModelDeclaration = { kind: 'ModelDeclaration', name, members: exactly(members), range: b.between(tape.start(from), tape.end(to - 1)) };
   return declarationBuiltAhead(built);
 }
 
@@ -138,7 +138,7 @@ export function plainBlock(b: BuildContext, tape: TokenTape, from: number, to: n
   }
   const layers = plainLayerBlock(b, tape, index + 1, to - 1);
   const range = b.between(tape.start(from), tape.end(to - 1));
-  return declarationBuiltAhead({ kind: 'BlockDeclaration', name, parameters, layers, range });
+  return declarationBuiltAhead({ kind: 'BlockDeclaration', name, parameters: exactly(parameters), layers, range });
 }
 
 /** A block's parameter, its name the token at `nameAt` and its default, if any, the one value token at `defaultAt`. */

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type * as cst from '../cst.js';
 import type { TokenTape } from '../token-tape.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
-import type { BuildContext } from './context.js';
+import { exactly, type BuildContext } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
 import { name } from './names.js';
 import * as t from '../tokens.js';
@@ -62,10 +62,11 @@ export function plainLayer(b: BuildContext, tape: TokenTape, from: number, to: n
   return node;
 }
 
-/** The tree of a plain layer, tokens `from` up to `to` (exclusive). */
+/** The tree of a plain layer, tokens `from` up to `to` (exclusive). The layer spans its call, and
+ *  shares the call's range (a range is never changed; one fewer object a layer of a megabyte). */
 function plainLayerCall(b: BuildContext, tape: TokenTape, from: number, to: number): ast.LayerCall {
   const call = plainCall(b, tape, from, to);
-  return { kind: 'LayerCall', call, range: b.between(call.range.start.offset, call.range.end.offset) };
+  return { kind: 'LayerCall', call, range: call.range };
 }
 
 /** The layers of a plain layer block (AeParser.plainLayerBlockEnd), its `{` the token at `open` and
@@ -81,7 +82,7 @@ export function plainLayerBlock(b: BuildContext, tape: TokenTape, open: number, 
     layers.push(plainLayerCall(b, tape, index, end + 1));
     index = tape.type(end + 1) === t.Comma ? end + 2 : end + 1;
   }
-  return layers;
+  return exactly(layers);
 }
 
 /** The call of a plain layer or member, tokens `from` up to `to` (exclusive): a name and, when more
@@ -108,7 +109,7 @@ export function plainArguments(b: BuildContext, tape: TokenTape, from: number, t
       args.push({ kind: 'Argument', value, range: value.range });
     }
   }
-  return args;
+  return exactly(args);
 }
 
 /** The token at `index`, a number, a name, `true` or `false`, as the grammar's operand of that one

@@ -7,7 +7,7 @@ import type * as cst from '../cst.js';
 import type { TokenTape } from '../token-tape.js';
 import { cstSpan, first, isRealToken, tokenSpan } from '../syntax-helpers.js';
 import { expectColon, expectEquals } from './checks.js';
-import type { BuildContext, Span } from './context.js';
+import { exactly, type BuildContext, type Span } from './context.js';
 import { argumentList, expressionOr } from './expressions.js';
 import { call, callOr, layersOf, plainArguments, plainCall, plainIdentifier, plainLayerBlock, plainValue } from './layers.js';
 import { nameOr, reference } from './names.js';
@@ -131,7 +131,7 @@ function plainListElements(b: BuildContext, tape: TokenTape, from: number, to: n
       elements.push(plainValue(b, tape, index));
     }
   }
-  return elements;
+  return exactly(elements);
 }
 
 /** Reported and left out of the tree: the checker never sees a member it cannot know. */
